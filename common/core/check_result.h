@@ -1,0 +1,119 @@
+/* The result of one SMTP check: its outcome, the step it ended in, the reply
+ * that decided it, per-step timings and the session transcript. Outcomes and
+ * steps are X-macros giving the enum, a stable machine name (JSON, the
+ * database) and a sentence for humans. */
+#ifndef SW_CHECK_RESULT_H
+#define SW_CHECK_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sw_buf.h"
+
+/* X(ENUM, machine name, sentence) */
+#define SW_OUTCOME_MAP(X)                                                                \
+  X(OK, "ok", "The server answered as expected.")                                        \
+  X(MISMATCH, "response_mismatch",                                                       \
+    "The server answered, but the reply did not include the expected text.")             \
+  X(TEMP_REJECT, "temporary_rejection",                                                  \
+    "The server refused temporarily (4xx); it asks clients to come back later.")         \
+  X(PERM_REJECT, "permanent_rejection", "The server refused permanently (5xx).")         \
+  X(NOT_SMTP, "not_smtp",                                                                \
+    "Something answered on this port, but it does not speak SMTP.")                      \
+  X(REFUSED, "connection_refused",                                                       \
+    "The connection was refused: nothing listens on this port, or a firewall rejects "   \
+    "it.")                                                                               \
+  X(CLOSED, "connection_closed",                                                         \
+    "The server closed or reset the connection before the check was complete.")          \
+  X(RESOLVE_FAILED, "resolve_failed", "The host name could not be resolved.")            \
+  X(TIMEOUT, "timeout", "The server did not answer within the timeout.")                 \
+  X(PROTOCOL_ERROR, "protocol_error", "The server broke the SMTP protocol.")              \
+  X(NETWORK_ERROR, "network_error", "The server could not be reached.")                  \
+  X(CANCELLED, "cancelled", "The check was cancelled before it finished.")              \
+  X(INTERNAL_ERROR, "internal_error", "The check could not run on this machine.")
+
+enum sw_outcome {
+#define SW_OUTCOME_ENUM(e, name, text) SW_OUTCOME_##e,
+  SW_OUTCOME_MAP(SW_OUTCOME_ENUM)
+#undef SW_OUTCOME_ENUM
+      SW_OUTCOME_COUNT
+};
+
+/* X(ENUM, machine name, label for humans) in the order a check passes them. */
+#define SW_STEP_MAP(X)                                                                   \
+  X(RESOLVE, "resolve", "name resolution")                                               \
+  X(CONNECT, "connect", "connect")                                                       \
+  X(GREETING, "greeting", "greeting")                                                    \
+  X(EHLO, "ehlo", "EHLO")                                                                \
+  X(COMMAND, "command", "command")                                                       \
+  X(QUIT, "quit", "QUIT")
+
+enum sw_step {
+#define SW_STEP_ENUM(e, name, label) SW_STEP_##e,
+  SW_STEP_MAP(SW_STEP_ENUM)
+#undef SW_STEP_ENUM
+      SW_STEP_COUNT
+};
+
+/* EHLO keywords we act on or report; others are kept in the raw list. */
+#define SW_CAP_MAP(X)                                                                    \
+  X(PIPELINING)                                                                          \
+  X(STARTTLS)                                                                            \
+  X(SIZE)                                                                                \
+  X(8BITMIME)                                                                            \
+  X(AUTH)                                                                                \
+  X(ENHANCEDSTATUSCODES)                                                                 \
+  X(SMTPUTF8)                                                                            \
+  X(CHUNKING)                                                                            \
+  X(DSN)
+
+enum sw_cap_bit {
+#define SW_CAP_ENUM(e) SW_CAP_BIT_##e,
+  SW_CAP_MAP(SW_CAP_ENUM)
+#undef SW_CAP_ENUM
+      SW_CAP_COUNT
+};
+#define SW_CAP(e) (1u << SW_CAP_BIT_##e)
+
+#define SW_REPLY_TEXT_MAX 1024 /* the deciding reply, as shown to users */
+#define SW_DETAIL_MAX 256
+#define SW_PEER_MAX 64
+
+struct sw_check_result {
+  enum sw_outcome outcome;
+  enum sw_step step;        /* where the check ended (or failed) */
+  int reply_code;           /* deciding reply's code, 0 if none */
+  char enhanced_code[16];   /* "5.7.1" or "" */
+  char reply[SW_REPLY_TEXT_MAX]; /* deciding reply, lines joined by '\n' */
+  char detail[SW_DETAIL_MAX];    /* what went wrong, in words ("" when OK) */
+  char peer[SW_PEER_MAX];        /* address that answered, "192.0.2.1:25" */
+  bool used_helo;                /* EHLO was refused and HELO worked */
+  unsigned caps;                 /* SW_CAP(...) bits from the EHLO reply */
+  char *ehlo_keywords;           /* EHLO reply lines 2..n, '\n'-separated; owned */
+  int64_t step_us[SW_STEP_COUNT]; /* time spent in each step, -1 if not reached */
+  int64_t total_us;
+  struct sw_buf transcript;      /* "C: "/"S: " lines with relative times */
+};
+
+/* Prepares an empty result (no step reached, outcome INTERNAL_ERROR). */
+void sw_check_result_init(struct sw_check_result *r);
+/* Releases what the result owns; the struct may be initialised again. */
+void sw_check_result_free(struct sw_check_result *r);
+/* Moves `from` into `to` (which must not own anything); `from` is left
+ * empty, as after sw_check_result_init. */
+void sw_check_result_move(struct sw_check_result *to, struct sw_check_result *from);
+
+const char *sw_outcome_name(enum sw_outcome o);
+const char *sw_outcome_text(enum sw_outcome o);
+const char *sw_step_name(enum sw_step s);
+const char *sw_step_label(enum sw_step s);
+/* Parses a machine name back; returns false if unknown. */
+bool sw_outcome_from_name(const char *name, enum sw_outcome *out);
+
+/* One line for humans: what happened, where, and the server's words, e.g.
+ * "Timed out in the greeting after 7000 ms: the server accepted the
+ * connection but sent no greeting." Always NUL-terminates `out`. */
+void sw_check_result_describe(const struct sw_check_result *r, char *out, size_t size);
+
+#endif

@@ -1,0 +1,104 @@
+/* The SMTP check dialogue as a sans-IO state machine (STYLE.md): it is fed
+ * received bytes, events and the current time, and hands back bytes to send
+ * and, at the end, a struct sw_check_result. It never touches a socket, a
+ * clock or a thread, so the IOCP engine, the tests and the fuzzer drive it
+ * the same way.
+ *
+ * Sequence: [resolve] [connect] greeting (never speak before its final line)
+ * -> EHLO (HELO on 500/501/502/550) -> optional command -> QUIT, waiting for
+ * 221 or the peer's close. Rejections are still followed by a polite QUIT. */
+#ifndef SW_SMTP_DIALOGUE_H
+#define SW_SMTP_DIALOGUE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "check_result.h"
+#include "smtp_reply.h"
+
+#define SW_DIALOGUE_STATE_MAP(X)                                                         \
+  X(RESOLVING)                                                                           \
+  X(CONNECTING)                                                                          \
+  X(GREETING)                                                                            \
+  X(EHLO)                                                                                \
+  X(HELO)                                                                                \
+  X(COMMAND)                                                                             \
+  X(QUIT)                                                                                \
+  X(DONE)
+
+enum sw_dialogue_state {
+#define SW_DIALOGUE_STATE_ENUM(e) SW_DLG_##e,
+  SW_DIALOGUE_STATE_MAP(SW_DIALOGUE_STATE_ENUM)
+#undef SW_DIALOGUE_STATE_ENUM
+};
+
+struct sw_dialogue_config {
+  const char *command; /* one line without CRLF, or NULL/"" for none; borrowed */
+  const char *expect;  /* substring the deciding reply must contain, or NULL/""
+                          for "reply code 2xx/3xx"; borrowed */
+  uint32_t timeout_ms; /* budget of the whole check */
+  /* Optional: called on every state change, with names (for logs). */
+  void (*trace)(void *ctx, const char *from, const char *to);
+  void *trace_ctx;
+};
+
+#define SW_DIALOGUE_OUT_MAX (SW_SMTP_LINE_MAX + 8)
+
+struct sw_dialogue {
+  enum sw_dialogue_state state;
+  struct sw_dialogue_config cfg;
+  struct sw_smtp_parser parser;
+  struct sw_check_result result;
+  enum sw_outcome verdict; /* decided outcome, reported once QUIT is over */
+  bool has_verdict;
+  char ehlo_name[256];
+  char out[SW_DIALOGUE_OUT_MAX];
+  size_t out_len, out_sent;
+  int64_t start_us, step_start_us;
+};
+
+/* Starts a check at `now_us` in the RESOLVING state. cfg's strings must
+ * outlive the dialogue. */
+void sw_dialogue_init(struct sw_dialogue *d, const struct sw_dialogue_config *cfg,
+                      int64_t now_us);
+/* Frees what the dialogue owns (its result, unless taken). */
+void sw_dialogue_free(struct sw_dialogue *d);
+
+/* The host name resolved; the engine starts connecting. */
+void sw_dialogue_resolved(struct sw_dialogue *d, int64_t now_us);
+/* A connection is up to `peer` ("192.0.2.1:25"); `ehlo_name` is the name to
+ * announce (an FQDN or an address literal such as "[192.0.2.7]"). */
+void sw_dialogue_connected(struct sw_dialogue *d, const char *peer, const char *ehlo_name,
+                           int64_t now_us);
+/* Bytes from the server. Consumes all of them; once the dialogue is DONE
+ * further bytes are ignored. */
+void sw_dialogue_receive(struct sw_dialogue *d, const char *data, size_t len,
+                         int64_t now_us);
+/* The server closed its side of the connection. */
+void sw_dialogue_eof(struct sw_dialogue *d, int64_t now_us);
+/* The engine gave up in the current step (refused, reset, unreachable,
+ * resolve failure, cancelled); `detail` says why in words. Ends the dialogue
+ * at once, without QUIT. */
+void sw_dialogue_fail(struct sw_dialogue *d, enum sw_outcome outcome, const char *detail,
+                      int64_t now_us);
+/* The deadline passed: the check times out in the current step. */
+void sw_dialogue_timeout(struct sw_dialogue *d, int64_t now_us);
+
+/* Absolute time (same clock as now_us) at which the check times out. */
+int64_t sw_dialogue_deadline(const struct sw_dialogue *d);
+/* Bytes waiting to be sent (NULL and 0 if none). The engine sends them, then
+ * reports how many went with sw_dialogue_sent. */
+const char *sw_dialogue_output(const struct sw_dialogue *d, size_t *len);
+void sw_dialogue_sent(struct sw_dialogue *d, size_t n);
+
+static inline bool sw_dialogue_done(const struct sw_dialogue *d)
+{
+  return d->state == SW_DLG_DONE;
+}
+/* The result; complete once sw_dialogue_done(). */
+const struct sw_check_result *sw_dialogue_result(const struct sw_dialogue *d);
+/* Moves the result out (the caller frees it with sw_check_result_free). */
+void sw_dialogue_take_result(struct sw_dialogue *d, struct sw_check_result *out);
+const char *sw_dialogue_state_name(enum sw_dialogue_state s);
+
+#endif

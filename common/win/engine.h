@@ -1,0 +1,58 @@
+/* The IOCP check engine: runs many SMTP checks at once on the calling
+ * thread (libuv's src/win model). Every socket operation is a request that
+ * embeds its OVERLAPPED; completions are drained in batches with
+ * GetQueuedCompletionStatusEx; deadlines come from a timer heap and cancel
+ * with CancelIoEx. Name resolution runs on the system thread pool and posts
+ * its answer back to the port, so the loop never blocks. */
+#ifndef SW_ENGINE_H
+#define SW_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "check_result.h"
+#include "sw_error.h"
+
+struct sw_engine;
+
+/* What to check. The engine copies the strings. */
+struct sw_check_spec {
+  const char *host;      /* DNS name, IPv4 or IPv6 literal (no brackets) */
+  uint16_t port;
+  const char *command;   /* NULL/"" for none */
+  const char *expect;    /* NULL/"" for "2xx/3xx" */
+  const char *ehlo_name; /* NULL/"" for the machine's FQDN, else an address literal */
+  uint32_t timeout_ms;
+};
+
+/* Called on the loop thread when a check ends. `result` belongs to the
+ * engine and is valid during the call only; move what you keep out of it
+ * (sw_check_result_move). Checks pending when the engine is destroyed or
+ * stopped end with SW_OUTCOME_CANCELLED. */
+typedef void (*sw_check_done_fn)(void *ctx, struct sw_check_result *result);
+
+enum sw_run_mode {
+  SW_RUN_UNTIL_IDLE,   /* return when no check is left */
+  SW_RUN_UNTIL_STOPPED /* return after sw_engine_stop */
+};
+
+/* Creates an engine with its completion port. Returns SW_E_SYSTEM (with
+ * the Win32 code in *win_error, if not NULL) when Winsock or the port
+ * cannot be set up. */
+enum sw_error sw_engine_create(struct sw_engine **out, unsigned long *win_error);
+/* Cancels pending checks (their callbacks run with SW_OUTCOME_CANCELLED),
+ * waits for every outstanding completion, then frees everything. Must not
+ * be called from inside sw_engine_run. */
+void sw_engine_destroy(struct sw_engine *e);
+/* Starts a check; the callback will run exactly once, from sw_engine_run
+ * (or sw_engine_destroy). Loop thread only. */
+enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *spec,
+                               sw_check_done_fn done, void *ctx);
+/* Runs the loop on the calling thread. */
+enum sw_error sw_engine_run(struct sw_engine *e, enum sw_run_mode mode);
+/* Asks a running loop to return; pending checks are cancelled. Any thread. */
+void sw_engine_stop(struct sw_engine *e);
+/* Checks submitted and not yet finished. */
+size_t sw_engine_pending(const struct sw_engine *e);
+
+#endif

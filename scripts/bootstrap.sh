@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Prepares a Debian 12 machine to build and test SMTP Watch: installs the
+# Debian packages, then cross-builds SQLite and cmocka from Debian's source
+# packages into build/deps. Idempotent; a second run takes about a second.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+DEPS=${SW_DEPS_DIR:-$ROOT/build/deps}
+export DEBIAN_FRONTEND=noninteractive
+
+PACKAGES=(
+  gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wine wine64 xvfb xdotool
+  imagemagick msitools wixl cmake make gcc clang libclang-rt-14-dev
+  libcmocka-dev libsqlite3-dev tcl dpkg-dev python3 python3-aiosmtpd openssl
+  monitoring-plugins-standard swaks postfix clang-format
+)
+
+log() { printf 'bootstrap: %s\n' "$*" >&2; }
+
+need_root() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "bootstrap: installing packages needs root (run as root or with sudo)" >&2
+    exit 1
+  fi
+}
+
+install_packages() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+      missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  need_root
+  log "installing ${missing[*]}"
+  # Postfix must not ask questions; we run private instances only.
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+enable_deb_src() {
+  local src=/etc/apt/sources.list.d/debian-src.sources
+  [ -f "$src" ] && return 0
+  need_root
+  log "enabling deb-src"
+  sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources >"$src"
+  apt-get update -qq
+}
+
+# apt-get source into $DEPS/src/<name>; prints the unpacked directory.
+fetch_source() {
+  local name=$1 dir
+  mkdir -p "$DEPS/src/$name"
+  dir=$(find "$DEPS/src/$name" -mindepth 1 -maxdepth 1 -type d | head -n 1)
+  if [ -z "$dir" ]; then
+    enable_deb_src
+    (cd "$DEPS/src/$name" && apt-get source -qq "$name" >/dev/null 2>&1)
+    dir=$(find "$DEPS/src/$name" -mindepth 1 -maxdepth 1 -type d | head -n 1)
+  fi
+  [ -n "$dir" ] || { echo "bootstrap: apt-get source $name failed" >&2; exit 1; }
+  echo "$dir"
+}
+
+build_sqlite() {
+  local out=$DEPS/mingw/lib/libsqlite3.a
+  [ -f "$out" ] && return 0
+  local src amal
+  src=$(fetch_source sqlite3)
+  amal=$DEPS/sqlite-amalgamation
+  if [ ! -f "$amal/sqlite3.c" ]; then
+    log "generating the SQLite amalgamation"
+    rm -rf "$amal" && mkdir -p "$amal"
+    (cd "$amal" && "$src/configure" --disable-tcl >/dev/null && make -s sqlite3.c >/dev/null)
+  fi
+  log "cross-building SQLite"
+  mkdir -p "$DEPS/mingw/lib" "$DEPS/mingw/include"
+  x86_64-w64-mingw32-gcc -O2 -DSQLITE_THREADSAFE=1 -DSQLITE_DQS=0 \
+    -DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1 -c "$amal/sqlite3.c" -o "$DEPS/sqlite3.o"
+  x86_64-w64-mingw32-ar rcs "$out.tmp" "$DEPS/sqlite3.o" && mv "$out.tmp" "$out"
+  cp "$amal/sqlite3.h" "$DEPS/mingw/include/"
+}
+
+build_cmocka() {
+  local out=$DEPS/mingw/lib/libcmocka.a
+  [ -f "$out" ] && return 0
+  local src
+  src=$(fetch_source cmocka)
+  log "cross-building cmocka"
+  mkdir -p "$DEPS/mingw/lib" "$DEPS/mingw/include"
+  x86_64-w64-mingw32-gcc -O1 -DHAVE_SIGNAL_H -DHAVE_MALLOC_H -DHAVE_INTTYPES_H \
+    -DHAVE_STDINT_H -DHAVE_STRUCT_TIMESPEC -DHAVE_GCC_THREAD_LOCAL_STORAGE \
+    -I"$src/include" -c "$src/src/cmocka.c" -o "$DEPS/cmocka.o"
+  x86_64-w64-mingw32-ar rcs "$out.tmp" "$DEPS/cmocka.o" && mv "$out.tmp" "$out"
+  cp "$src/include/cmocka.h" "$DEPS/mingw/include/"
+}
+
+install_packages
+build_sqlite
+build_cmocka
+log "ready (deps in $DEPS)"
