@@ -1,0 +1,302 @@
+/* The engine's loop and lifecycle: submit, run, stop, destroy, the timer
+ * heap, and the endgame that frees a check only after its last completion
+ * has arrived. Socket work is in engine_socket.c, resolution in
+ * engine_resolve.c. */
+#include "engine_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+
+#define SW_COMPLETION_BATCH 128
+
+static void load_fqdn(struct sw_engine *e)
+{
+  DWORD size = sizeof e->fqdn;
+  if (!GetComputerNameExA(ComputerNameDnsFullyQualified, e->fqdn, &size) ||
+      !strchr(e->fqdn, '.'))
+    e->fqdn[0] = '\0'; /* a bare host name is no valid EHLO argument */
+}
+
+static enum sw_error load_connectex(struct sw_engine *e, unsigned long *win_error)
+{
+  SOCKET s = WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_OVERLAPPED);
+  if (s == INVALID_SOCKET) {
+    *win_error = WSAGetLastError();
+    return SW_E_SYSTEM;
+  }
+  GUID guid = WSAID_CONNECTEX;
+  DWORD bytes = 0;
+  int rc = WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &guid, sizeof guid,
+                    &e->connectex, sizeof e->connectex, &bytes, NULL, NULL);
+  if (rc != 0)
+    *win_error = WSAGetLastError();
+  closesocket(s);
+  return rc == 0 ? SW_E_OK : SW_E_SYSTEM;
+}
+
+enum sw_error sw_engine_create(struct sw_engine **out, unsigned long *win_error)
+{
+  unsigned long ignored;
+  if (!win_error)
+    win_error = &ignored;
+  *out = NULL;
+  WSADATA wsa;
+  int rc = WSAStartup(MAKEWORD(2, 2), &wsa);
+  if (rc != 0) {
+    *win_error = (unsigned long)rc;
+    return SW_E_SYSTEM;
+  }
+  struct sw_engine *e = calloc(1, sizeof *e);
+  if (!e) {
+    WSACleanup();
+    return SW_E_NOMEM;
+  }
+  e->port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+  if (!e->port) {
+    *win_error = GetLastError();
+    free(e);
+    WSACleanup();
+    return SW_E_SYSTEM;
+  }
+  enum sw_error err = load_connectex(e, win_error);
+  if (err) {
+    CloseHandle(e->port);
+    free(e);
+    WSACleanup();
+    return err;
+  }
+  sw_timer_heap_init(&e->timers);
+  e->wake_req.type = SW_REQ_WAKE;
+  load_fqdn(e);
+  *out = e;
+  return SW_E_OK;
+}
+
+static void list_remove(struct sw_engine *e, struct sw_check *c)
+{
+  if (c->prev)
+    c->prev->next = c->next;
+  else
+    e->checks = c->next;
+  if (c->next)
+    c->next->prev = c->prev;
+}
+
+static void check_free(struct sw_check *c)
+{
+  struct sw_engine *e = c->engine;
+  sw_timer_heap_disarm(&e->timers, &c->timer);
+  list_remove(e, c);
+  e->structs--;
+  sw_dialogue_free(&c->dlg);
+  free(c->strings);
+  free(c);
+}
+
+void sw__check_update_timer(struct sw_check *c)
+{
+  int64_t due = sw_dialogue_deadline(&c->dlg);
+  if (c->attempt_due && c->attempt_due < due)
+    due = c->attempt_due;
+  if (sw_timer_heap_arm(&c->engine->timers, &c->timer, due) != SW_E_OK)
+    /* No room to track the deadline: end the check now rather than let it
+     * run without one. */
+    sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR,
+                     "out of memory while arming the check's timer", sw_clock_now_us());
+}
+
+void sw__check_settle(struct sw_check *c)
+{
+  struct sw_engine *e = c->engine;
+  if (!c->finished && sw_dialogue_done(&c->dlg)) {
+    c->finished = true;
+    e->live--;
+    sw_timer_heap_disarm(&e->timers, &c->timer);
+    sw__check_close_socket(c);
+    struct sw_check_result result;
+    sw_dialogue_take_result(&c->dlg, &result);
+    c->done(c->ctx, &result);
+    sw_check_result_free(&result);
+  }
+  if (c->finished && c->pending == 0)
+    check_free(c);
+}
+
+/* Copies the spec's strings into one allocation owned by the check. */
+static enum sw_error copy_strings(struct sw_check *c, const struct sw_check_spec *spec)
+{
+  const char *src[4] = {spec->host, spec->command, spec->expect, spec->ehlo_name};
+  char **dst[4] = {&c->host, &c->command, &c->expect, &c->ehlo_name};
+  size_t total = 0;
+  for (int i = 0; i < 4; i++)
+    total += (src[i] ? strlen(src[i]) : 0) + 1;
+  c->strings = malloc(total);
+  if (!c->strings)
+    return SW_E_NOMEM;
+  char *p = c->strings;
+  for (int i = 0; i < 4; i++) {
+    size_t n = src[i] ? strlen(src[i]) : 0;
+    memcpy(p, src[i] ? src[i] : "", n + 1);
+    *dst[i] = p;
+    p += n + 1;
+  }
+  return SW_E_OK;
+}
+
+enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *spec,
+                               sw_check_done_fn done, void *ctx)
+{
+  if (!spec || !spec->host || !*spec->host || spec->port == 0 || !done)
+    return SW_E_INVALID_ARGUMENT;
+  struct sw_check *c = calloc(1, sizeof *c);
+  if (!c)
+    return SW_E_NOMEM;
+  enum sw_error err = copy_strings(c, spec);
+  if (err) {
+    free(c);
+    return err;
+  }
+  c->engine = e;
+  c->done = done;
+  c->ctx = ctx;
+  c->port = spec->port;
+  c->sock = INVALID_SOCKET;
+  c->connect_req.type = SW_REQ_CONNECT;
+  c->read_req.type = SW_REQ_READ;
+  c->write_req.type = SW_REQ_WRITE;
+  c->resolve_req.type = SW_REQ_RESOLVED;
+  c->connect_req.check = c->read_req.check = c->write_req.check = c->resolve_req.check = c;
+  sw_timer_init(&c->timer);
+  c->cfg.command = c->command;
+  c->cfg.expect = c->expect;
+  c->cfg.timeout_ms = spec->timeout_ms ? spec->timeout_ms : 7000;
+  sw_dialogue_init(&c->dlg, &c->cfg, sw_clock_now_us());
+
+  c->next = e->checks;
+  if (e->checks)
+    e->checks->prev = c;
+  e->checks = c;
+  e->structs++;
+  e->live++;
+
+  sw__check_update_timer(c);
+  if (!sw_dialogue_done(&c->dlg))
+    sw__check_resolve(c);
+  sw__check_settle(c);
+  return SW_E_OK;
+}
+
+/* Ends every live check with CANCELLED; their structs drain later. */
+static void cancel_all(struct sw_engine *e)
+{
+  int64_t now = sw_clock_now_us();
+  struct sw_check *c = e->checks;
+  while (c) {
+    struct sw_check *next = c->next; /* settle may free c */
+    if (!c->finished) {
+      sw_dialogue_fail(&c->dlg, SW_OUTCOME_CANCELLED, "the engine was stopped", now);
+      sw__check_settle(c);
+    }
+    c = next;
+  }
+}
+
+static void fire_timers(struct sw_engine *e)
+{
+  int64_t now = sw_clock_now_us();
+  struct sw_timer *t;
+  while ((t = sw_timer_heap_pop_due(&e->timers, now)) != NULL) {
+    struct sw_check *c = sw_container_of(t, struct sw_check, timer);
+    sw__check_on_timer(c, now);
+    sw__check_settle(c);
+  }
+}
+
+static DWORD wait_ms(struct sw_engine *e)
+{
+  struct sw_timer *t = sw_timer_heap_peek(&e->timers);
+  if (!t)
+    return INFINITE;
+  int64_t left = t->due - sw_clock_now_us();
+  if (left <= 0)
+    return 0;
+  return (DWORD)((left + 999) / 1000); /* round up: never wake too early */
+}
+
+static void dispatch(struct sw_engine *e, OVERLAPPED_ENTRY *entry)
+{
+  if (!entry->lpOverlapped)
+    return; /* NEVER: every packet we post carries a request */
+  struct sw_req *req = sw_container_of(entry->lpOverlapped, struct sw_req, ov);
+  if (req->type == SW_REQ_WAKE)
+    return; /* only there to end the wait; the loop reads stop_requested */
+  struct sw_check *c = req->check;
+  c->pending--;
+  if (req->type == SW_REQ_RESOLVED) {
+    sw__check_on_resolved(c);
+  } else {
+    /* The status is in the OVERLAPPED (an NTSTATUS); any failure counts:
+     * Wine reports a closesocket during a read as 676, not 995. */
+    bool ok = entry->lpOverlapped->Internal == 0;
+    sw__check_on_io(c, req, entry->dwNumberOfBytesTransferred, ok);
+  }
+  (void)e;
+  sw__check_settle(c);
+}
+
+/* Waits for completions (or the first timer) once and handles them. */
+static void turn(struct sw_engine *e, DWORD timeout)
+{
+  OVERLAPPED_ENTRY entries[SW_COMPLETION_BATCH];
+  ULONG n = 0;
+  if (GetQueuedCompletionStatusEx(e->port, entries, SW_COMPLETION_BATCH, &n, timeout, FALSE))
+    for (ULONG i = 0; i < n; i++)
+      dispatch(e, &entries[i]);
+  fire_timers(e);
+}
+
+enum sw_error sw_engine_run(struct sw_engine *e, enum sw_run_mode mode)
+{
+  if (e->running)
+    return SW_E_BUSY;
+  e->running = true;
+  for (;;) {
+    if (InterlockedCompareExchange(&e->stop_requested, 0, 1) == 1) {
+      cancel_all(e);
+      break;
+    }
+    if (mode == SW_RUN_UNTIL_IDLE && e->live == 0)
+      break;
+    turn(e, wait_ms(e));
+  }
+  e->running = false;
+  return SW_E_OK;
+}
+
+void sw_engine_stop(struct sw_engine *e)
+{
+  InterlockedExchange(&e->stop_requested, 1);
+  PostQueuedCompletionStatus(e->port, 0, 0, &e->wake_req.ov);
+}
+
+size_t sw_engine_pending(const struct sw_engine *e)
+{
+  return e->live;
+}
+
+void sw_engine_destroy(struct sw_engine *e)
+{
+  if (!e)
+    return;
+  cancel_all(e);
+  /* Endgame: closed sockets and running resolutions still owe us a
+   * completion each; nothing is freed under the kernel's feet. */
+  while (e->structs > 0)
+    turn(e, INFINITE);
+  sw_timer_heap_free(&e->timers);
+  CloseHandle(e->port);
+  free(e);
+  WSACleanup();
+}

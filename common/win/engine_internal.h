@@ -1,0 +1,99 @@
+/* Internals shared by engine.c (loop, lifecycle, timers), engine_socket.c
+ * (one check's socket operations) and engine_resolve.c (name resolution).
+ * Nothing here is used outside common/win. */
+#ifndef SW_ENGINE_INTERNAL_H
+#define SW_ENGINE_INTERNAL_H
+
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <mswsock.h>
+#include <windows.h>
+
+#include <stdbool.h>
+
+#include "engine.h"
+#include "smtp_dialogue.h"
+#include "timer_heap.h"
+
+#define sw_container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
+
+#define SW_MAX_ADDRESSES 16
+#define SW_READ_BUFFER 4096
+
+enum sw_req_type { SW_REQ_CONNECT, SW_REQ_READ, SW_REQ_WRITE, SW_REQ_RESOLVED, SW_REQ_WAKE };
+
+/* One overlapped operation; the completion is mapped back with
+ * sw_container_of(overlapped, struct sw_req, ov). */
+struct sw_req {
+  OVERLAPPED ov;
+  enum sw_req_type type;
+  struct sw_check *check;
+};
+
+struct sw_check {
+  struct sw_engine *engine;
+  struct sw_check *prev, *next; /* the engine's list of live structs */
+  struct sw_dialogue dlg;
+  struct sw_dialogue_config cfg;
+  sw_check_done_fn done;
+  void *ctx;
+  char *host, *command, *expect, *ehlo_name; /* one allocation, `strings` */
+  char *strings;
+  uint16_t port;
+
+  struct sockaddr_storage addrs[SW_MAX_ADDRESSES];
+  int naddrs, next_addr;
+  unsigned long resolve_error; /* set by the resolver thread */
+
+  SOCKET sock;
+  struct sw_req connect_req, read_req, write_req, resolve_req;
+  int pending;      /* overlapped operations and resolutions in flight */
+  bool reading, writing;
+  bool finished;    /* callback delivered; waiting for `pending` to drain */
+  struct sw_timer timer;
+  int64_t attempt_due; /* when the current connect attempt gives way */
+  char rbuf[SW_READ_BUFFER];
+  char wbuf[SW_DIALOGUE_OUT_MAX]; /* bytes being sent, copied from the dialogue */
+  size_t wlen, woff;
+  unsigned long last_error; /* raw Win32/WSA code, for the detail text */
+};
+
+struct sw_engine {
+  HANDLE port;
+  struct sw_timer_heap timers;
+  struct sw_check *checks; /* every struct not yet freed */
+  size_t live;             /* checks whose callback has not run */
+  size_t structs;          /* checks not yet freed (live or draining) */
+  volatile LONG stop_requested;
+  bool running;
+  LPFN_CONNECTEX connectex;
+  char fqdn[256]; /* "" when the machine has no DNS domain */
+  struct sw_req wake_req;
+};
+
+/* engine_socket.c */
+/* Begins connecting to the next address; on running out of addresses the
+ * check fails with the last error. */
+void sw__check_connect_next(struct sw_check *c);
+/* Dispatches one completion of `c`'s socket requests. */
+void sw__check_on_io(struct sw_check *c, struct sw_req *req, DWORD bytes, bool ok);
+/* Called when the check's timer fires. */
+void sw__check_on_timer(struct sw_check *c, int64_t now);
+/* Closes the socket (cancelling its I/O); completions still arrive. */
+void sw__check_close_socket(struct sw_check *c);
+
+/* engine_resolve.c */
+/* Resolves `c->host`: literals at once, names on the thread pool (the answer
+ * arrives as an SW_REQ_RESOLVED completion). */
+void sw__check_resolve(struct sw_check *c);
+/* Handles the resolver's completion. */
+void sw__check_on_resolved(struct sw_check *c);
+
+/* engine.c */
+/* Re-arms the check's timer for min(dialogue deadline, attempt_due). */
+void sw__check_update_timer(struct sw_check *c);
+/* After any event: delivers the result once the dialogue is done and frees
+ * the struct when nothing is pending any more ("endgame"). */
+void sw__check_settle(struct sw_check *c);
+
+#endif

@@ -1,0 +1,299 @@
+/* One check's socket: connect to each resolved address in turn (ConnectEx),
+ * then move bytes between WSARecv/WSASend and the sans-IO dialogue. This
+ * file only moves bytes; every SMTP decision is the dialogue's. */
+#include "engine_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+#include "win_error.h"
+
+/* Win32/WSA error -> outcome, for failures after the connection was up. */
+static enum sw_outcome transfer_outcome(unsigned long code)
+{
+  switch (code) {
+  case WSAECONNRESET:
+  case WSAECONNABORTED:
+  case WSAEDISCON:
+  case ERROR_NETNAME_DELETED:
+  case ERROR_CONNECTION_ABORTED:
+    return SW_OUTCOME_CLOSED;
+  default:
+    return SW_OUTCOME_NETWORK_ERROR;
+  }
+}
+
+/* Win32/WSA error -> outcome, for a failed connection attempt. */
+static enum sw_outcome connect_outcome(unsigned long code)
+{
+  switch (code) {
+  case WSAECONNREFUSED:
+  case ERROR_CONNECTION_REFUSED:
+    return SW_OUTCOME_REFUSED;
+  default:
+    return SW_OUTCOME_NETWORK_ERROR;
+  }
+}
+
+static void fail(struct sw_check *c, enum sw_outcome outcome, const char *what,
+                 unsigned long code)
+{
+  char text[200], detail[SW_DETAIL_MAX];
+  sw_win_error_text(code, text, sizeof text);
+  snprintf(detail, sizeof detail, "%s: %s", what, text);
+  c->last_error = code;
+  sw_dialogue_fail(&c->dlg, outcome, detail, sw_clock_now_us());
+}
+
+/* The Winsock error of a failed overlapped operation on c->sock. */
+static unsigned long overlapped_error(struct sw_check *c, struct sw_req *req)
+{
+  DWORD bytes, flags;
+  if (c->sock != INVALID_SOCKET &&
+      !WSAGetOverlappedResult(c->sock, &req->ov, &bytes, FALSE, &flags))
+    return (unsigned long)WSAGetLastError();
+  return ERROR_OPERATION_ABORTED;
+}
+
+/* "192.0.2.1:25" or "[2001:db8::1]:25" into out; also the address literal
+ * for EHLO ("[192.0.2.1]", "[IPv6:2001:db8::1]") into literal if given. */
+static void format_address(const struct sockaddr *sa, char *out, size_t size,
+                           char *literal, size_t literal_size)
+{
+  char host[INET6_ADDRSTRLEN] = "?";
+  unsigned port = 0;
+  if (sa->sa_family == AF_INET6) {
+    const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)sa;
+    inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof host);
+    port = ntohs(a->sin6_port);
+    snprintf(out, size, "[%s]:%u", host, port);
+    if (literal)
+      snprintf(literal, literal_size, "[IPv6:%s]", host);
+  } else {
+    const struct sockaddr_in *a = (const struct sockaddr_in *)sa;
+    inet_ntop(AF_INET, &a->sin_addr, host, sizeof host);
+    port = ntohs(a->sin_port);
+    snprintf(out, size, "%s:%u", host, port);
+    if (literal)
+      snprintf(literal, literal_size, "[%s]", host);
+  }
+}
+
+void sw__check_close_socket(struct sw_check *c)
+{
+  if (c->sock == INVALID_SOCKET)
+    return;
+  CancelIoEx((HANDLE)c->sock, NULL);
+  closesocket(c->sock);
+  c->sock = INVALID_SOCKET;
+}
+
+static int addr_len(const struct sockaddr_storage *a)
+{
+  return a->ss_family == AF_INET6 ? (int)sizeof(struct sockaddr_in6)
+                                   : (int)sizeof(struct sockaddr_in);
+}
+
+/* Creates, binds and associates a socket for `family`; WSA error or 0. */
+static unsigned long open_socket(struct sw_check *c, int family)
+{
+  SOCKET s = WSASocketW(family, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_OVERLAPPED);
+  if (s == INVALID_SOCKET)
+    return (unsigned long)WSAGetLastError();
+  struct sockaddr_storage any;
+  memset(&any, 0, sizeof any);
+  any.ss_family = (ADDRESS_FAMILY)family;
+  /* ConnectEx needs a bound socket. */
+  if (bind(s, (struct sockaddr *)&any, addr_len(&any)) != 0 ||
+      !CreateIoCompletionPort((HANDLE)s, c->engine->port, 0, 0)) {
+    unsigned long err = (unsigned long)WSAGetLastError();
+    closesocket(s);
+    return err ? err : GetLastError();
+  }
+  c->sock = s;
+  return 0;
+}
+
+void sw__check_connect_next(struct sw_check *c)
+{
+  unsigned long err = c->last_error;
+  while (c->next_addr < c->naddrs) {
+    const struct sockaddr_storage *addr = &c->addrs[c->next_addr++];
+    err = open_socket(c, addr->ss_family);
+    if (err)
+      continue;
+    /* Give each remaining address a fair share of the budget, so one
+     * address that drops SYNs does not starve the next (the last one gets
+     * all that is left). */
+    int64_t now = sw_clock_now_us();
+    int left = c->naddrs - c->next_addr;
+    c->attempt_due = 0;
+    if (left > 0) {
+      int64_t budget = sw_dialogue_deadline(&c->dlg) - now;
+      c->attempt_due = now + budget / (left + 1);
+    }
+    sw__check_update_timer(c);
+    memset(&c->connect_req.ov, 0, sizeof c->connect_req.ov);
+    if (c->engine->connectex(c->sock, (const struct sockaddr *)addr, addr_len(addr), NULL,
+                             0, NULL, &c->connect_req.ov) ||
+        WSAGetLastError() == ERROR_IO_PENDING) {
+      c->pending++; /* success or pending: a completion is queued either way */
+      return;
+    }
+    err = (unsigned long)WSAGetLastError();
+    sw__check_close_socket(c);
+  }
+  char what[SW_DETAIL_MAX];
+  char peer[SW_PEER_MAX] = "";
+  if (c->naddrs > 0)
+    format_address((const struct sockaddr *)&c->addrs[c->naddrs - 1], peer, sizeof peer,
+                   NULL, 0);
+  if (c->naddrs > 1)
+    snprintf(what, sizeof what, "none of the %d addresses of %s accepted a connection",
+             c->naddrs, c->host);
+  else
+    snprintf(what, sizeof what, "could not connect to %s", peer);
+  fail(c, connect_outcome(err), what, err ? err : WSAECONNREFUSED);
+}
+
+static void start_read(struct sw_check *c)
+{
+  if (c->reading || sw_dialogue_done(&c->dlg))
+    return;
+  WSABUF buf = {.len = sizeof c->rbuf, .buf = c->rbuf};
+  DWORD flags = 0;
+  memset(&c->read_req.ov, 0, sizeof c->read_req.ov);
+  if (WSARecv(c->sock, &buf, 1, NULL, &flags, &c->read_req.ov, NULL) != 0 &&
+      WSAGetLastError() != WSA_IO_PENDING) {
+    fail(c, transfer_outcome(WSAGetLastError()), "reading from the server failed",
+         WSAGetLastError());
+    return;
+  }
+  c->reading = true;
+  c->pending++;
+}
+
+/* Sends what the dialogue has to say. The bytes are copied, so the dialogue
+ * may produce its next command while this one is still in flight. */
+static void flush(struct sw_check *c)
+{
+  if (c->writing || c->sock == INVALID_SOCKET)
+    return;
+  if (c->wlen == 0) {
+    size_t len;
+    const char *out = sw_dialogue_output(&c->dlg, &len);
+    if (len == 0)
+      return;
+    memcpy(c->wbuf, out, len);
+    c->wlen = len;
+    c->woff = 0;
+    sw_dialogue_sent(&c->dlg, len);
+  }
+  WSABUF buf = {.len = (ULONG)(c->wlen - c->woff), .buf = c->wbuf + c->woff};
+  memset(&c->write_req.ov, 0, sizeof c->write_req.ov);
+  if (WSASend(c->sock, &buf, 1, NULL, 0, &c->write_req.ov, NULL) != 0 &&
+      WSAGetLastError() != WSA_IO_PENDING) {
+    fail(c, transfer_outcome(WSAGetLastError()), "sending to the server failed",
+         WSAGetLastError());
+    return;
+  }
+  c->writing = true;
+  c->pending++;
+}
+
+static void on_connect(struct sw_check *c, bool ok)
+{
+  if (!ok) {
+    unsigned long err = overlapped_error(c, &c->connect_req);
+    if (err == ERROR_OPERATION_ABORTED)
+      err = WSAETIMEDOUT; /* we cancelled: this address's share ran out */
+    c->last_error = err;
+    sw__check_close_socket(c);
+    sw__check_connect_next(c);
+    return;
+  }
+  setsockopt(c->sock, SOL_SOCKET, SO_UPDATE_CONNECT_CONTEXT, NULL, 0);
+  c->attempt_due = 0;
+  sw__check_update_timer(c);
+
+  char peer[SW_PEER_MAX], literal[80];
+  struct sockaddr_storage local;
+  int local_len = sizeof local;
+  format_address((const struct sockaddr *)&c->addrs[c->next_addr - 1], peer, sizeof peer,
+                 NULL, 0);
+  const char *ehlo = c->ehlo_name;
+  if (!*ehlo)
+    ehlo = c->engine->fqdn;
+  if (!*ehlo) {
+    char ignored[SW_PEER_MAX];
+    if (getsockname(c->sock, (struct sockaddr *)&local, &local_len) == 0) {
+      format_address((const struct sockaddr *)&local, ignored, sizeof ignored, literal,
+                     sizeof literal);
+      ehlo = literal;
+    } else {
+      ehlo = "[127.0.0.1]"; /* NEVER: a connected socket has a local address */
+    }
+  }
+  sw_dialogue_connected(&c->dlg, peer, ehlo, sw_clock_now_us());
+  start_read(c);
+  flush(c);
+}
+
+void sw__check_on_io(struct sw_check *c, struct sw_req *req, DWORD bytes, bool ok)
+{
+  if (req->type == SW_REQ_READ)
+    c->reading = false;
+  else if (req->type == SW_REQ_WRITE)
+    c->writing = false;
+  if (c->finished)
+    return; /* a completion of a socket we closed */
+
+  switch (req->type) {
+  case SW_REQ_CONNECT:
+    on_connect(c, ok);
+    return;
+  case SW_REQ_READ:
+    if (!ok) {
+      unsigned long err = overlapped_error(c, req);
+      fail(c, transfer_outcome(err), "the connection failed while reading", err);
+    } else if (bytes == 0) {
+      sw_dialogue_eof(&c->dlg, sw_clock_now_us());
+    } else {
+      sw_dialogue_receive(&c->dlg, c->rbuf, bytes, sw_clock_now_us());
+      flush(c);
+      start_read(c);
+    }
+    return;
+  case SW_REQ_WRITE:
+    if (!ok) {
+      unsigned long err = overlapped_error(c, req);
+      fail(c, transfer_outcome(err), "the connection failed while sending", err);
+      return;
+    }
+    c->woff += bytes;
+    if (c->woff >= c->wlen)
+      c->wlen = c->woff = 0;
+    flush(c);
+    return;
+  default:
+    return; /* NEVER: resolve and wake packets are dispatched elsewhere */
+  }
+}
+
+void sw__check_on_timer(struct sw_check *c, int64_t now)
+{
+  if (c->finished)
+    return;
+  if (now >= sw_dialogue_deadline(&c->dlg)) {
+    sw_dialogue_timeout(&c->dlg, now);
+  } else if (c->attempt_due && now >= c->attempt_due) {
+    /* This address had its share: abandon the attempt; the aborted
+     * completion moves on to the next address. */
+    c->attempt_due = 0;
+    CancelIoEx((HANDLE)c->sock, &c->connect_req.ov);
+    sw__check_update_timer(c);
+  } else {
+    sw__check_update_timer(c);
+  }
+}
