@@ -1,0 +1,13 @@
+/* The subcommands of smtpwatch.exe. Each takes its arguments, starting with
+ * its own name, already converted to UTF-8, and returns the exit code. */
+#ifndef SW_CLI_H
+#define SW_CLI_H
+
+/* Nagios plugin exit codes. */
+enum sw_exit { SW_EXIT_OK = 0, SW_EXIT_WARNING = 1, SW_EXIT_CRITICAL = 2, SW_EXIT_UNKNOWN = 3 };
+
+/* `smtpwatch check HOST [options]`: one check, Nagios conventions. argv[0]
+ * is "check" itself. */
+int sw_cli_check(int argc, char **argv);
+
+#endif

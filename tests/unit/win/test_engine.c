@@ -1,0 +1,312 @@
+/* The IOCP engine against real loopback sockets served by a small scripted
+ * SMTP server on a thread of this process: many checks in flight, timeouts,
+ * refusals, cancellation mid-flight, and destroy with checks pending. Each
+ * callback must run exactly once with the outcome a user would see. */
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <windows.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "engine.h"
+
+enum behaviour { SERVE_SMTP, SERVE_SILENT };
+
+struct server {
+  SOCKET listener;
+  uint16_t port;
+  enum behaviour behaviour;
+  HANDLE thread;
+  volatile LONG stop;
+  SOCKET held[1100]; /* silent connections, kept open until the end */
+  int nheld;
+};
+
+static int recv_line(SOCKET s, char *line, int size)
+{
+  int n = 0;
+  while (n < size - 1) {
+    char ch;
+    if (recv(s, &ch, 1, 0) != 1)
+      return -1;
+    line[n++] = ch;
+    if (ch == '\n')
+      break;
+  }
+  line[n] = '\0';
+  return n;
+}
+
+static void send_str(SOCKET s, const char *text)
+{
+  send(s, text, (int)strlen(text), 0);
+}
+
+static void serve_smtp(SOCKET s)
+{
+  char line[600];
+  send_str(s, "220 engine.test ESMTP\r\n");
+  while (recv_line(s, line, sizeof line) > 0) {
+    if (!strncmp(line, "EHLO", 4)) {
+      send_str(s, "250-engine.test\r\n250 PIPELINING\r\n");
+    } else if (!strncmp(line, "QUIT", 4)) {
+      send_str(s, "221 bye\r\n");
+      break;
+    } else {
+      send_str(s, "250 ok\r\n");
+    }
+  }
+  closesocket(s);
+}
+
+static DWORD WINAPI server_main(void *arg)
+{
+  struct server *sv = arg;
+  while (!sv->stop) {
+    SOCKET s = accept(sv->listener, NULL, NULL);
+    if (s == INVALID_SOCKET)
+      break;
+    if (sv->behaviour == SERVE_SMTP)
+      serve_smtp(s);
+    else if (sv->nheld < (int)(sizeof sv->held / sizeof sv->held[0]))
+      sv->held[sv->nheld++] = s;
+    else
+      closesocket(s);
+  }
+  return 0;
+}
+
+static void server_start(struct server *sv, enum behaviour b)
+{
+  memset(sv, 0, sizeof *sv);
+  sv->behaviour = b;
+  sv->listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+  assert_true(sv->listener != INVALID_SOCKET);
+  struct sockaddr_in a = {.sin_family = AF_INET};
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  assert_int_equal(bind(sv->listener, (struct sockaddr *)&a, sizeof a), 0);
+  assert_int_equal(listen(sv->listener, SOMAXCONN), 0);
+  int len = sizeof a;
+  getsockname(sv->listener, (struct sockaddr *)&a, &len);
+  sv->port = ntohs(a.sin_port);
+  sv->thread = CreateThread(NULL, 0, server_main, sv, 0, NULL);
+}
+
+static void server_stop(struct server *sv)
+{
+  sv->stop = 1;
+  closesocket(sv->listener); /* wakes accept() */
+  WaitForSingleObject(sv->thread, 5000);
+  CloseHandle(sv->thread);
+  for (int i = 0; i < sv->nheld; i++)
+    closesocket(sv->held[i]);
+}
+
+/* A port with nothing listening: bind, note the port, close. */
+static uint16_t closed_port(void)
+{
+  SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+  struct sockaddr_in a = {.sin_family = AF_INET};
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(s, (struct sockaddr *)&a, sizeof a);
+  int len = sizeof a;
+  getsockname(s, (struct sockaddr *)&a, &len);
+  closesocket(s);
+  return ntohs(a.sin_port);
+}
+
+struct tally {
+  int calls[SW_OUTCOME_COUNT];
+  int total;
+  enum sw_step last_step;
+  char last_detail[SW_DETAIL_MAX];
+  unsigned last_caps;
+  struct sw_engine *stop_after_first; /* stop the engine from a callback */
+};
+
+static void on_done(void *ctx, struct sw_check_result *r)
+{
+  struct tally *t = ctx;
+  assert_true(r->outcome >= 0 && r->outcome < SW_OUTCOME_COUNT);
+  t->calls[r->outcome]++;
+  t->total++;
+  t->last_step = r->step;
+  t->last_caps = r->caps;
+  strcpy(t->last_detail, r->detail);
+  if (t->stop_after_first && r->outcome != SW_OUTCOME_CANCELLED)
+    sw_engine_stop(t->stop_after_first);
+}
+
+static struct sw_check_spec spec_for(uint16_t port, uint32_t timeout_ms)
+{
+  struct sw_check_spec s = {.host = "127.0.0.1",
+                            .port = port,
+                            .ehlo_name = "engine.client",
+                            .timeout_ms = timeout_ms};
+  return s;
+}
+
+static struct sw_engine *engine_new(void)
+{
+  struct sw_engine *e = NULL;
+  assert_int_equal(sw_engine_create(&e, NULL), SW_E_OK);
+  return e;
+}
+
+static void many_checks_in_flight_all_succeed(void **state)
+{
+  (void)state;
+  struct server sv;
+  server_start(&sv, SERVE_SMTP);
+  struct sw_engine *e = engine_new();
+  struct tally t = {0};
+  struct sw_check_spec spec = spec_for(sv.port, 10000);
+  for (int i = 0; i < 200; i++)
+    assert_int_equal(sw_engine_submit(e, &spec, on_done, &t), SW_E_OK);
+  assert_int_equal(sw_engine_pending(e), 200);
+  assert_int_equal(sw_engine_run(e, SW_RUN_UNTIL_IDLE), SW_E_OK);
+  assert_int_equal(t.total, 200);
+  assert_int_equal(t.calls[SW_OUTCOME_OK], 200);
+  assert_true(t.last_caps & SW_CAP(PIPELINING));
+  assert_int_equal(sw_engine_pending(e), 0);
+  sw_engine_destroy(e);
+  server_stop(&sv);
+}
+
+static void silent_server_times_out_in_greeting(void **state)
+{
+  (void)state;
+  struct server sv;
+  server_start(&sv, SERVE_SILENT);
+  struct sw_engine *e = engine_new();
+  struct tally t = {0};
+  struct sw_check_spec spec = spec_for(sv.port, 300);
+  DWORD start = GetTickCount();
+  assert_int_equal(sw_engine_submit(e, &spec, on_done, &t), SW_E_OK);
+  sw_engine_run(e, SW_RUN_UNTIL_IDLE);
+  DWORD took = GetTickCount() - start;
+  assert_int_equal(t.calls[SW_OUTCOME_TIMEOUT], 1);
+  assert_int_equal(t.last_step, SW_STEP_GREETING);
+  assert_true(took >= 250 && took < 5000);
+  sw_engine_destroy(e);
+  server_stop(&sv);
+}
+
+static void closed_port_is_refused(void **state)
+{
+  (void)state;
+  struct sw_engine *e = engine_new();
+  struct tally t = {0};
+  struct sw_check_spec spec = spec_for(closed_port(), 5000);
+  assert_int_equal(sw_engine_submit(e, &spec, on_done, &t), SW_E_OK);
+  sw_engine_run(e, SW_RUN_UNTIL_IDLE);
+  assert_int_equal(t.calls[SW_OUTCOME_REFUSED], 1);
+  assert_int_equal(t.last_step, SW_STEP_CONNECT);
+  assert_non_null(strstr(t.last_detail, "10061"));
+  sw_engine_destroy(e);
+}
+
+static void stop_cancels_a_thousand_checks_in_flight(void **state)
+{
+  (void)state;
+  struct server sv;
+  server_start(&sv, SERVE_SILENT);
+  struct sw_engine *e = engine_new();
+  struct tally t = {0};
+  struct sw_check_spec slow = spec_for(sv.port, 60000);
+  struct sw_check_spec quick = spec_for(closed_port(), 5000);
+  for (int i = 0; i < 1000; i++)
+    assert_int_equal(sw_engine_submit(e, &slow, on_done, &t), SW_E_OK);
+  /* The refused check ends first and its callback stops the engine: every
+   * other check must then end as CANCELLED, exactly once, and quickly. */
+  t.stop_after_first = e;
+  assert_int_equal(sw_engine_submit(e, &quick, on_done, &t), SW_E_OK);
+  DWORD start = GetTickCount();
+  assert_int_equal(sw_engine_run(e, SW_RUN_UNTIL_STOPPED), SW_E_OK);
+  sw_engine_destroy(e);
+  assert_true(GetTickCount() - start < 5000);
+  assert_int_equal(t.total, 1001);
+  assert_int_equal(t.calls[SW_OUTCOME_REFUSED], 1);
+  assert_int_equal(t.calls[SW_OUTCOME_CANCELLED], 1000);
+  server_stop(&sv);
+}
+
+static void destroy_with_pending_checks_cancels_them(void **state)
+{
+  (void)state;
+  struct server sv;
+  server_start(&sv, SERVE_SILENT);
+  struct sw_engine *e = engine_new();
+  struct tally t = {0};
+  struct sw_check_spec spec = spec_for(sv.port, 60000);
+  for (int i = 0; i < 50; i++)
+    sw_engine_submit(e, &spec, on_done, &t);
+  sw_engine_destroy(e); /* never ran */
+  assert_int_equal(t.total, 50);
+  assert_int_equal(t.calls[SW_OUTCOME_CANCELLED], 50);
+  server_stop(&sv);
+}
+
+static void unresolvable_name_fails_in_resolve(void **state)
+{
+  (void)state;
+  struct sw_engine *e = engine_new();
+  struct tally t = {0};
+  struct sw_check_spec spec = spec_for(25, 5000);
+  spec.host = "no-such-host.invalid";
+  assert_int_equal(sw_engine_submit(e, &spec, on_done, &t), SW_E_OK);
+  sw_engine_run(e, SW_RUN_UNTIL_IDLE);
+  assert_int_equal(t.total, 1);
+  assert_int_equal(t.last_step, SW_STEP_RESOLVE);
+  assert_true(t.calls[SW_OUTCOME_RESOLVE_FAILED] == 1 || t.calls[SW_OUTCOME_TIMEOUT] == 1);
+  sw_engine_destroy(e);
+}
+
+static void bad_spec_is_rejected(void **state)
+{
+  (void)state;
+  struct sw_engine *e = engine_new();
+  struct tally t = {0};
+  struct sw_check_spec spec = spec_for(0, 1000);
+  assert_int_equal(sw_engine_submit(e, &spec, on_done, &t), SW_E_INVALID_ARGUMENT);
+  spec = spec_for(25, 1000);
+  spec.host = "";
+  assert_int_equal(sw_engine_submit(e, &spec, on_done, &t), SW_E_INVALID_ARGUMENT);
+  assert_int_equal(sw_engine_pending(e), 0);
+  sw_engine_destroy(e);
+  assert_int_equal(t.total, 0);
+}
+
+static int setup_wsa(void **state)
+{
+  (void)state;
+  WSADATA wsa;
+  return WSAStartup(MAKEWORD(2, 2), &wsa);
+}
+
+static int teardown_wsa(void **state)
+{
+  (void)state;
+  WSACleanup();
+  return 0;
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(many_checks_in_flight_all_succeed),
+      cmocka_unit_test(silent_server_times_out_in_greeting),
+      cmocka_unit_test(closed_port_is_refused),
+      cmocka_unit_test(stop_cancels_a_thousand_checks_in_flight),
+      cmocka_unit_test(destroy_with_pending_checks_cancels_them),
+      cmocka_unit_test(unresolvable_name_fails_in_resolve),
+      cmocka_unit_test(bad_spec_is_rejected),
+  };
+  return cmocka_run_group_tests(tests, setup_wsa, teardown_wsa);
+}
