@@ -62,7 +62,8 @@ if build "$BUILD/mingw" -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/mingw-w64-x86_64.cma
   -DCMAKE_BUILD_TYPE=RelWithDebInfo; then
   trap '"$ROOT/scripts/wine-prefix.sh" stop "$SW_WINEPREFIX"' EXIT
   "$ROOT/scripts/wine-prefix.sh" start "$SW_WINEPREFIX"
-  SW_WINE_READY=1 run_ctest "$BUILD/mingw" wine -j 2
+  export SW_WINE_READY=1
+  run_ctest "$BUILD/mingw" wine -j 2
 else
   failed=$((failed + 1)); summary+=("wine: build failed")
 fi
