@@ -1,0 +1,350 @@
+#include "rule.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host_text.h"
+#include "sw_utf8.h"
+
+static const char *const field_names[] = {
+#define SW_RULE_FIELD_NAME(e, name, label) name,
+    SW_RULE_FIELD_MAP(SW_RULE_FIELD_NAME)
+#undef SW_RULE_FIELD_NAME
+};
+
+static const char *const field_labels[] = {
+#define SW_RULE_FIELD_LABEL(e, name, label) label,
+    SW_RULE_FIELD_MAP(SW_RULE_FIELD_LABEL)
+#undef SW_RULE_FIELD_LABEL
+};
+
+const char *sw_rule_field_name(enum sw_rule_field f)
+{
+  return (unsigned)f < SW_RULE_FIELD_COUNT ? field_names[f] : "unknown";
+}
+
+const char *sw_rule_field_label(enum sw_rule_field f)
+{
+  return (unsigned)f < SW_RULE_FIELD_COUNT ? field_labels[f] : "?";
+}
+
+bool sw_rule_field_from_name(const char *name, enum sw_rule_field *out)
+{
+  for (unsigned i = 0; i < SW_RULE_FIELD_COUNT; i++) {
+    if (strcmp(name, field_names[i]) == 0) {
+      *out = (enum sw_rule_field)i;
+      return true;
+    }
+  }
+  return false;
+}
+
+void sw_rule_init_defaults(struct sw_rule *r)
+{
+  memset(r, 0, sizeof *r);
+  r->port = SW_RULE_DEFAULT_PORT;
+  r->timeout_ms = SW_RULE_DEFAULT_TIMEOUT_MS;
+  r->interval_s = SW_RULE_DEFAULT_INTERVAL_S;
+  r->enabled = true;
+}
+
+void sw_rule_free(struct sw_rule *r)
+{
+  free(r->name);
+  free(r->host);
+  free(r->command);
+  free(r->expect);
+  free(r->ehlo_name);
+  sw_rule_init_defaults(r);
+}
+
+static char *dup_string(const char *s)
+{
+  size_t len = strlen(s) + 1;
+  char *p = malloc(len);
+  if (p)
+    memcpy(p, s, len);
+  return p;
+}
+
+enum sw_error sw_rule_set_string(char **slot, const char *value)
+{
+  char *copy = NULL;
+  if (value) {
+    copy = dup_string(value); /* before freeing: value may be *slot itself */
+    if (!copy)
+      return SW_E_NOMEM;
+  }
+  free(*slot);
+  *slot = copy;
+  return SW_E_OK;
+}
+
+enum sw_error sw_rule_copy(struct sw_rule *to, const struct sw_rule *from)
+{
+  *to = *from;
+  to->name = to->host = to->command = to->expect = to->ehlo_name = NULL;
+  enum sw_error err;
+  if ((err = sw_rule_set_string(&to->name, from->name)) ||
+      (err = sw_rule_set_string(&to->host, from->host)) ||
+      (err = sw_rule_set_string(&to->command, from->command)) ||
+      (err = sw_rule_set_string(&to->expect, from->expect)) ||
+      (err = sw_rule_set_string(&to->ehlo_name, from->ehlo_name))) {
+    sw_rule_free(to);
+    return err;
+  }
+  return SW_E_OK;
+}
+
+/* ---- validation ---------------------------------------------------------- */
+
+static void add(struct sw_rule_problems *out, enum sw_rule_field field, const char *fmt,
+                ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static void add(struct sw_rule_problems *out, enum sw_rule_field field, const char *fmt,
+                ...)
+{
+  /* One problem per field: the checks below stop at the first. */
+  assert(out->count < SW_RULE_FIELD_COUNT);
+  struct sw_rule_problem *p = &out->items[out->count++];
+  p->field = field;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(p->message, sizeof p->message, fmt, ap);
+  va_end(ap);
+}
+
+static const char *str(const char *s)
+{
+  return s ? s : "";
+}
+
+/* What is wrong with the characters of a one-line text field. */
+enum text_problem { TEXT_OK, TEXT_BAD_UTF8, TEXT_LINE_BREAK, TEXT_CONTROL };
+
+/* Line breaks are reported in preference to other controls: they are the
+ * likely mistake (a pasted second line) and the dangerous one (a second SMTP
+ * command smuggled into the dialogue). */
+static enum text_problem scan_text(const char *s, size_t len, size_t *chars)
+{
+  enum text_problem found = TEXT_OK;
+  size_t n = 0;
+  for (size_t i = 0; i < len; n++) {
+    uint32_t cp;
+    i += sw_utf8_next(s + i, len - i, &cp);
+    if (cp == SW_UTF8_INVALID) {
+      if (found == TEXT_OK)
+        found = TEXT_BAD_UTF8;
+    } else if (cp == '\r' || cp == '\n') {
+      found = TEXT_LINE_BREAK;
+    } else if (sw_utf8_is_control(cp) && found != TEXT_LINE_BREAK) {
+      found = TEXT_CONTROL;
+    }
+  }
+  if (chars)
+    *chars = n;
+  return found;
+}
+
+static void check_name(const char *name, struct sw_rule_problems *out)
+{
+  size_t len = strlen(name), chars;
+  enum text_problem tp = scan_text(name, len, &chars);
+  if (len == 0)
+    add(out, SW_RULE_FIELD_NAME,
+        "Name is required: give the rule a name of 1 to %d "
+        "characters.",
+        SW_RULE_NAME_MAX_CHARS);
+  else if (tp == TEXT_BAD_UTF8)
+    add(out, SW_RULE_FIELD_NAME, "Name contains bytes that are not valid UTF-8 text.");
+  else if (tp != TEXT_OK)
+    add(out, SW_RULE_FIELD_NAME,
+        "Name must be one line without control characters "
+        "(such as tabs or line breaks).");
+  else if (chars > SW_RULE_NAME_MAX_CHARS)
+    add(out, SW_RULE_FIELD_NAME, "Name must be at most %d characters long; it has %zu.",
+        SW_RULE_NAME_MAX_CHARS, chars);
+}
+
+/* True if s is made of digits and dots only: the user meant an IPv4 address,
+ * and should hear about the address rules rather than the DNS ones. */
+static bool looks_numeric(const char *s)
+{
+  for (; *s; s++)
+    if (!(*s >= '0' && *s <= '9') && *s != '.')
+      return false;
+  return true;
+}
+
+/* "mail.example.com:25": a port typed into the host field. */
+static bool has_port_suffix(const char *s)
+{
+  const char *colon = strchr(s, ':');
+  if (!colon || strchr(colon + 1, ':') || colon[1] == '\0')
+    return false;
+  for (const char *p = colon + 1; *p; p++)
+    if (!(*p >= '0' && *p <= '9'))
+      return false;
+  return true;
+}
+
+static const char ipv4_rules[] =
+    "four numbers from 0 to 255 separated by dots, without leading zeros, such as "
+    "192.0.2.1";
+
+static void check_host(const char *host, struct sw_rule_problems *out)
+{
+  size_t len = strlen(host);
+  const enum sw_rule_field f = SW_RULE_FIELD_HOST;
+  if (len == 0) {
+    add(out, f, "Host is required: enter the server's DNS name or IP address.");
+  } else if (host[0] == '[') {
+    if (sw_host_classify(host) != SW_HOST_IPV6)
+      add(out, f, "Host in brackets must be an IPv6 address, such as [2001:db8::1].");
+  } else if (strchr(host, ':')) {
+    if (sw_host_is_ipv6(host, len))
+      return;
+    if (has_port_suffix(host))
+      add(out, f, "Host must not include a port number; set the port separately.");
+    else
+      add(out, f, "Host is not a valid IPv6 address (such as 2001:db8::1).");
+  } else if (looks_numeric(host)) {
+    if (!sw_host_is_ipv4(host, len))
+      add(out, f, "Host is not a valid IPv4 address: use %s.", ipv4_rules);
+  } else {
+    enum sw_dns_problem dp = sw_host_check_dns(host, len);
+    if (dp != SW_DNS_OK)
+      add(out, f, "Host is not a valid DNS name: the name %s.", sw_dns_problem_text(dp));
+  }
+}
+
+static void check_command(const char *cmd, struct sw_rule_problems *out)
+{
+  size_t len = strlen(cmd);
+  const enum sw_rule_field f = SW_RULE_FIELD_COMMAND;
+  switch (scan_text(cmd, len, NULL)) {
+  case TEXT_LINE_BREAK:
+    add(out, f,
+        "Command must be a single line: it contains a line break (CR or LF). "
+        "Enter one SMTP command; the line ending is added when it is sent.");
+    return;
+  case TEXT_CONTROL:
+    add(out, f,
+        "Command contains a control character (such as a tab); an SMTP command "
+        "is plain text on one line.");
+    return;
+  case TEXT_BAD_UTF8:
+    add(out, f, "Command contains bytes that are not valid UTF-8 text.");
+    return;
+  case TEXT_OK:
+    break;
+  }
+  if (len > SW_RULE_COMMAND_MAX)
+    add(out, f,
+        "Command must be at most %d bytes long (SMTP allows 512 per line, "
+        "line ending included); it has %zu.",
+        SW_RULE_COMMAND_MAX, len);
+}
+
+static void check_expect(const char *expect, struct sw_rule_problems *out)
+{
+  size_t len = strlen(expect);
+  const enum sw_rule_field f = SW_RULE_FIELD_EXPECT;
+  enum text_problem tp = scan_text(expect, len, NULL);
+  if (tp == TEXT_LINE_BREAK)
+    add(out, f,
+        "Expected text must be on one line: it must not contain a line break "
+        "(CR or LF).");
+  else if (tp == TEXT_BAD_UTF8)
+    add(out, f, "Expected text contains bytes that are not valid UTF-8 text.");
+  else if (len > SW_RULE_EXPECT_MAX)
+    add(out, f, "Expected text must be at most %d bytes long; it has %zu.",
+        SW_RULE_EXPECT_MAX, len);
+}
+
+/* RFC 5321 4.1.3: "[192.0.2.1]" or "[IPv6:2001:db8::1]" (the tag is an ABNF
+ * string, so its case does not matter). */
+static bool is_address_literal(const char *s, size_t len)
+{
+  if (len < 2 || s[0] != '[' || s[len - 1] != ']')
+    return false;
+  const char *in = s + 1;
+  size_t in_len = len - 2;
+  if (in_len > 5 && (in[0] == 'I' || in[0] == 'i') && (in[1] == 'P' || in[1] == 'p') &&
+      (in[2] == 'V' || in[2] == 'v') && in[3] == '6' && in[4] == ':')
+    return sw_host_is_ipv6(in + 5, in_len - 5);
+  return sw_host_is_ipv4(in, in_len);
+}
+
+static void check_ehlo(const char *name, struct sw_rule_problems *out)
+{
+  size_t len = strlen(name);
+  const enum sw_rule_field f = SW_RULE_FIELD_EHLO_NAME;
+  if (len == 0)
+    return; /* this machine's name, chosen when the check runs */
+  if (name[0] == '[') {
+    if (!is_address_literal(name, len))
+      add(out, f,
+          "EHLO name is not a valid address literal: write [192.0.2.1] for IPv4 "
+          "or [IPv6:2001:db8::1] for IPv6.");
+  } else if (sw_host_is_ipv4(name, len)) {
+    add(out, f,
+        "EHLO name: an IPv4 address must be written in brackets, as an address "
+        "literal such as [%s].",
+        name);
+  } else if (sw_host_is_ipv6(name, len)) {
+    add(out, f,
+        "EHLO name: an IPv6 address must be written as an address literal such "
+        "as [IPv6:2001:db8::1].");
+  } else {
+    enum sw_dns_problem dp = sw_host_check_dns(name, len);
+    if (dp != SW_DNS_OK)
+      add(out, f, "EHLO name is not a valid DNS name: the name %s.",
+          sw_dns_problem_text(dp));
+    else if (!memchr(name, '.', len - (name[len - 1] == '.')))
+      add(out, f,
+          "EHLO name must be a fully qualified domain name such as "
+          "mail.example.com: servers that check it reject single names like "
+          "'localhost'. Leave it empty to use this machine's name.");
+  }
+}
+
+bool sw_rule_validate(const struct sw_rule *r, struct sw_rule_problems *out)
+{
+  out->count = 0;
+  /* In the order of SW_RULE_FIELD_MAP, which is the order of the form. */
+  check_name(str(r->name), out);
+  check_host(str(r->host), out);
+  if (r->port == 0)
+    add(out, SW_RULE_FIELD_PORT, "Port must be between 1 and 65535.");
+  check_command(str(r->command), out);
+  check_expect(str(r->expect), out);
+  if (r->timeout_ms < SW_RULE_TIMEOUT_MIN_MS || r->timeout_ms > SW_RULE_TIMEOUT_MAX_MS)
+    add(out, SW_RULE_FIELD_TIMEOUT_MS,
+        "Timeout must be between %u and %u ms; %u ms is "
+        "recommended.",
+        SW_RULE_TIMEOUT_MIN_MS, SW_RULE_TIMEOUT_MAX_MS, SW_RULE_DEFAULT_TIMEOUT_MS);
+  check_ehlo(str(r->ehlo_name), out);
+  if (r->interval_s < SW_RULE_INTERVAL_MIN_S || r->interval_s > SW_RULE_INTERVAL_MAX_S)
+    add(out, SW_RULE_FIELD_INTERVAL_S,
+        "Interval must be between %u seconds and %u "
+        "seconds (one day).",
+        SW_RULE_INTERVAL_MIN_S, SW_RULE_INTERVAL_MAX_S);
+  return out->count == 0;
+}
+
+const char *sw_rule_problems_find(const struct sw_rule_problems *p,
+                                  enum sw_rule_field field)
+{
+  for (size_t i = 0; i < p->count; i++)
+    if (p->items[i].field == field)
+      return p->items[i].message;
+  return NULL;
+}

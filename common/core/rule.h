@@ -1,0 +1,100 @@
+/* A monitoring rule: which server to check, how, and how often. Shared by the
+ * service (scheduler, store), the pipe protocol, the rule editor and the
+ * command line, so the validator below is the one place that decides what a
+ * valid rule is; each of them shows its messages as they are.
+ *
+ * Strings are UTF-8, owned by the rule (heap), and NULL means "". */
+#ifndef SW_RULE_H
+#define SW_RULE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sw_error.h"
+
+#define SW_RULE_DEFAULT_PORT 25
+#define SW_RULE_DEFAULT_TIMEOUT_MS 7000u /* ActiveXperts' recommendation */
+#define SW_RULE_DEFAULT_INTERVAL_S 60u
+
+#define SW_RULE_NAME_MAX_CHARS 100 /* code points, not bytes */
+#define SW_RULE_COMMAND_MAX 510    /* octets: 512 per line minus CRLF [4.5.3.1.4] */
+#define SW_RULE_EXPECT_MAX 500     /* octets */
+#define SW_RULE_TIMEOUT_MIN_MS 100u
+#define SW_RULE_TIMEOUT_MAX_MS 300000u
+#define SW_RULE_INTERVAL_MIN_S 10u
+#define SW_RULE_INTERVAL_MAX_S 86400u
+
+/* X(ENUM, machine name = the struct member, label for humans). The machine
+ * names are used by the pipe protocol and the store; keep them stable. */
+#define SW_RULE_FIELD_MAP(X)                                                             \
+  X(NAME, "name", "Name")                                                                \
+  X(HOST, "host", "Host")                                                                \
+  X(PORT, "port", "Port")                                                                \
+  X(COMMAND, "command", "Command")                                                       \
+  X(EXPECT, "expect", "Expected text")                                                   \
+  X(TIMEOUT_MS, "timeout_ms", "Timeout")                                                 \
+  X(EHLO_NAME, "ehlo_name", "EHLO name")                                                 \
+  X(INTERVAL_S, "interval_s", "Interval")                                                \
+  X(ENABLED, "enabled", "Enabled")
+
+enum sw_rule_field {
+#define SW_RULE_FIELD_ENUM(e, name, label) SW_RULE_FIELD_##e,
+  SW_RULE_FIELD_MAP(SW_RULE_FIELD_ENUM)
+#undef SW_RULE_FIELD_ENUM
+      SW_RULE_FIELD_COUNT
+};
+
+struct sw_rule {
+  int64_t id;          /* store's key; 0 for a rule not stored yet */
+  char *name;          /* 1-100 characters */
+  char *host;          /* DNS name, IPv4, or IPv6 with or without [] */
+  uint16_t port;       /* default 25 */
+  char *command;       /* one SMTP command line without CRLF, or NULL/"" */
+  char *expect;        /* text the deciding reply must contain, or NULL/"" */
+  uint32_t timeout_ms; /* budget of one check, default 7000 */
+  char *ehlo_name;     /* NULL/"" = this machine's name; FQDN or [literal] */
+  uint32_t interval_s; /* time between checks, default 60 */
+  bool enabled;        /* default true */
+};
+
+#define SW_RULE_MESSAGE_MAX 256
+
+struct sw_rule_problem {
+  enum sw_rule_field field;
+  char message[SW_RULE_MESSAGE_MAX]; /* a whole sentence, "Port must be ..." */
+};
+
+/* At most one problem per field: the one to fix first. */
+struct sw_rule_problems {
+  size_t count;
+  struct sw_rule_problem items[SW_RULE_FIELD_COUNT];
+};
+
+/* Sets every member to its default; strings are NULL. Owns nothing yet. */
+void sw_rule_init_defaults(struct sw_rule *r);
+/* Frees the strings; the rule is left as after sw_rule_init_defaults. */
+void sw_rule_free(struct sw_rule *r);
+/* Replaces the string in *slot (a member of a rule, e.g. &r->host) by a copy
+ * of `value`; NULL clears it. On SW_E_NOMEM *slot is unchanged. */
+enum sw_error sw_rule_set_string(char **slot, const char *value);
+/* Makes `to` (which must own nothing) a deep copy of `from`. On SW_E_NOMEM
+ * `to` owns nothing and is as after sw_rule_init_defaults. */
+enum sw_error sw_rule_copy(struct sw_rule *to, const struct sw_rule *from);
+
+/* Checks every field and lists, in field order, one problem for each field
+ * that is wrong, so a form can mark them all at once. Returns true if there
+ * is none (out->count == 0). Pure; safe from any thread. */
+bool sw_rule_validate(const struct sw_rule *r, struct sw_rule_problems *out);
+/* The message for `field`, or NULL if that field has no problem. */
+const char *sw_rule_problems_find(const struct sw_rule_problems *p,
+                                  enum sw_rule_field field);
+
+/* "timeout_ms" and friends; "unknown" for a value out of range. */
+const char *sw_rule_field_name(enum sw_rule_field f);
+/* "Timeout" and friends, for forms; "?" for a value out of range. */
+const char *sw_rule_field_label(enum sw_rule_field f);
+/* Parses a machine name back; false if unknown. */
+bool sw_rule_field_from_name(const char *name, enum sw_rule_field *out);
+
+#endif
