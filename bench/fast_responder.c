@@ -1,0 +1,387 @@
+/* fast_responder: the SMTP peer the benchmarks talk to (native Linux).
+ *
+ * One thread, one epoll set, nonblocking sockets: it answers the
+ * greeting / EHLO / QUIT exchange as cheaply as a server can, so that what
+ * bench/run.sh measures is the client (our engine, the bare IOCP loop,
+ * check_smtp) and not the server. It is not an SMTP server: it keeps no
+ * session state beyond the current input line.
+ *
+ *   fast_responder PORT [--seconds N]
+ *
+ * PORT 0 picks an ephemeral port. The chosen port is printed on stdout as
+ * "port N" once the socket listens, so a script can wait for that line.
+ * Stops after N seconds (default 600) or on SIGTERM/SIGINT, then prints
+ * what it served on stderr. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+/* RFC 5321 allows 512-octet command lines; a little more costs nothing. */
+#define LINE_MAX_BYTES 1024
+/* Output is a handful of short replies; when a client stops reading we
+ * close it rather than buffer without bound. */
+#define OUT_MAX_BYTES 4096
+#define EVENTS_PER_WAIT 256
+
+static const char GREETING[] = "220 bench.local ESMTP\r\n";
+static const char EHLO_REPLY[] = "250-bench.local\r\n250-PIPELINING\r\n250 8BITMIME\r\n";
+static const char HELO_REPLY[] = "250 bench.local\r\n";
+static const char QUIT_REPLY[] = "221 bench.local closing\r\n";
+static const char OK_REPLY[] = "250 OK\r\n";
+static const char TOO_LONG_REPLY[] = "500 line too long\r\n";
+
+struct conn {
+  int fd;        /* -1 when the slot is free */
+  bool closing;  /* QUIT answered: close once the output is flushed */
+  bool skipping; /* discarding the rest of an over-long line */
+  bool want_out; /* EPOLLOUT is armed */
+  size_t in_len;
+  size_t out_len;
+  char in[LINE_MAX_BYTES];
+  char out[OUT_MAX_BYTES];
+};
+
+struct stats {
+  unsigned long long accepted;
+  unsigned long long quits;
+  unsigned long long dropped; /* closed by the peer, an error or overflow */
+};
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+  (void)sig;
+  stop_requested = 1;
+}
+
+/* Connections are indexed by fd: the kernel hands out small fds, so the
+ * table stays dense and lookup needs no hashing. */
+static struct conn **table;
+static size_t table_size;
+
+static struct conn *conn_for(int fd)
+{
+  if ((size_t)fd >= table_size) {
+    size_t n = table_size ? table_size : 1024;
+    while (n <= (size_t)fd)
+      n *= 2;
+    struct conn **t = realloc(table, n * sizeof *t);
+    if (!t)
+      return NULL;
+    memset(t + table_size, 0, (n - table_size) * sizeof *t);
+    table = t;
+    table_size = n;
+  }
+  if (!table[fd]) {
+    table[fd] = malloc(sizeof *table[fd]);
+    if (!table[fd])
+      return NULL;
+  }
+  return table[fd];
+}
+
+static void conn_close(int ep, struct conn *c)
+{
+  epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
+  close(c->fd);
+  c->fd = -1;
+}
+
+/* Writes what is queued; returns false when the connection must go. Arms
+ * EPOLLOUT only while output is stuck, which on loopback is rare. */
+static bool flush_out(int ep, struct conn *c)
+{
+  size_t done = 0;
+  while (done < c->out_len) {
+    ssize_t n = send(c->fd, c->out + done, c->out_len - done, MSG_NOSIGNAL);
+    if (n > 0) {
+      done += (size_t)n;
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      break;
+    } else {
+      return false;
+    }
+  }
+  memmove(c->out, c->out + done, c->out_len - done);
+  c->out_len -= done;
+  bool want_out = c->out_len > 0;
+  if (want_out != c->want_out) {
+    struct epoll_event ev = {.events = EPOLLIN | (want_out ? EPOLLOUT : 0u),
+                             .data.fd = c->fd};
+    if (epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev) != 0)
+      return false;
+    c->want_out = want_out;
+  }
+  return true;
+}
+
+static bool queue(struct conn *c, const char *s, size_t len)
+{
+  if (c->out_len + len > sizeof c->out)
+    return false;
+  memcpy(c->out + c->out_len, s, len);
+  c->out_len += len;
+  return true;
+}
+
+/* The verb is the first four characters, case-insensitively, followed by
+ * the end of the line or a space (RFC 5321 4.1.1). */
+static bool is_verb(const char *line, size_t len, const char *verb)
+{
+  if (len < 4 || strncasecmp(line, verb, 4) != 0)
+    return false;
+  return len == 4 || line[4] == ' ';
+}
+
+/* Answers one complete line (without its line ending). */
+static bool answer(struct conn *c, const char *line, size_t len, struct stats *st)
+{
+  if (is_verb(line, len, "EHLO"))
+    return queue(c, EHLO_REPLY, sizeof EHLO_REPLY - 1);
+  if (is_verb(line, len, "HELO"))
+    return queue(c, HELO_REPLY, sizeof HELO_REPLY - 1);
+  if (is_verb(line, len, "QUIT")) {
+    st->quits++;
+    c->closing = true;
+    return queue(c, QUIT_REPLY, sizeof QUIT_REPLY - 1);
+  }
+  return queue(c, OK_REPLY, sizeof OK_REPLY - 1);
+}
+
+/* Splits what has arrived into lines (CRLF or a bare LF) and answers each;
+ * a partial line waits in c->in for the rest. Returns false when the
+ * connection must be closed now. */
+static bool consume(struct conn *c, struct stats *st)
+{
+  size_t start = 0;
+  while (!c->closing) {
+    char *nl = memchr(c->in + start, '\n', c->in_len - start);
+    if (!nl)
+      break;
+    size_t end = (size_t)(nl - c->in);
+    size_t len = end - start;
+    if (len > 0 && c->in[start + len - 1] == '\r')
+      len--;
+    if (c->skipping) {
+      c->skipping = false;
+      if (!queue(c, TOO_LONG_REPLY, sizeof TOO_LONG_REPLY - 1))
+        return false;
+    } else if (!answer(c, c->in + start, len, st)) {
+      return false;
+    }
+    start = end + 1;
+  }
+  if (c->closing) {
+    /* Input after QUIT is ignored: the session is over. */
+    c->in_len = 0;
+    return true;
+  }
+  memmove(c->in, c->in + start, c->in_len - start);
+  c->in_len -= start;
+  if (c->in_len == sizeof c->in) {
+    /* No line ending within the limit: drop what we have, answer 500
+     * once the line finally ends. */
+    c->skipping = true;
+    c->in_len = 0;
+  }
+  return true;
+}
+
+static void on_readable(int ep, struct conn *c, struct stats *st)
+{
+  for (;;) {
+    ssize_t n = recv(c->fd, c->in + c->in_len, sizeof c->in - c->in_len, 0);
+    if (n > 0) {
+      c->in_len += (size_t)n;
+      if (!consume(c, st))
+        goto drop;
+      if (c->closing || c->in_len < sizeof c->in)
+        break; /* level-triggered: anything left wakes us again */
+      continue;
+    }
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+      break;
+    goto drop; /* EOF or reset before QUIT */
+  }
+  if (!flush_out(ep, c))
+    goto drop;
+  if (c->closing && c->out_len == 0)
+    conn_close(ep, c);
+  return;
+drop:
+  st->dropped++;
+  conn_close(ep, c);
+}
+
+static void on_writable(int ep, struct conn *c, struct stats *st)
+{
+  if (!flush_out(ep, c)) {
+    st->dropped++;
+    conn_close(ep, c);
+    return;
+  }
+  if (c->out_len == 0 && c->closing)
+    conn_close(ep, c);
+}
+
+static void accept_all(int ep, int lfd, struct stats *st)
+{
+  for (;;) {
+    int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED)
+        continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK)
+        perror("fast_responder: accept4"); /* e.g. EMFILE: retried on the next wake */
+      return;
+    }
+    st->accepted++;
+    /* Replies are single small writes: send them at once. */
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    struct conn *c = conn_for(fd);
+    if (!c) {
+      st->dropped++;
+      close(fd);
+      continue;
+    }
+    *c = (struct conn){.fd = fd};
+    struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
+    if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) != 0 ||
+        !queue(c, GREETING, sizeof GREETING - 1) || !flush_out(ep, c)) {
+      st->dropped++;
+      conn_close(ep, c);
+    }
+  }
+}
+
+static int listen_on(unsigned port)
+{
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    perror("fast_responder: socket");
+    return -1;
+  }
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+    perror("fast_responder: bind");
+    close(fd);
+    return -1;
+  }
+  /* 1000 clients connecting at once must not overflow the queue. */
+  if (listen(fd, 4096) != 0) {
+    perror("fast_responder: listen");
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+static double now_s(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int usage(void)
+{
+  fprintf(stderr, "usage: fast_responder PORT [--seconds N]\n"
+                  "  PORT 0 picks a free port; prints \"port N\" when listening.\n");
+  return 2;
+}
+
+int main(int argc, char **argv)
+{
+  if (argc < 2)
+    return usage();
+  char *end;
+  unsigned long port = strtoul(argv[1], &end, 10);
+  if (*end || port > 65535)
+    return usage();
+  double seconds = 600;
+  for (int i = 2; i < argc; i++) {
+    if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
+      seconds = strtod(argv[++i], &end);
+      if (*end || seconds <= 0)
+        return usage();
+    } else {
+      return usage();
+    }
+  }
+
+  struct sigaction sa = {.sa_handler = on_signal}; /* no SA_RESTART: wake epoll_wait */
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGINT, &sa, NULL);
+  signal(SIGPIPE, SIG_IGN);
+
+  int lfd = listen_on((unsigned)port);
+  if (lfd < 0)
+    return 1;
+  struct sockaddr_in bound;
+  socklen_t blen = sizeof bound;
+  getsockname(lfd, (struct sockaddr *)&bound, &blen);
+  printf("port %u\n", ntohs(bound.sin_port));
+  fflush(stdout);
+
+  int ep = epoll_create1(EPOLL_CLOEXEC);
+  struct epoll_event lev = {.events = EPOLLIN, .data.fd = lfd};
+  if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &lev) != 0) {
+    perror("fast_responder: epoll");
+    return 1;
+  }
+
+  struct stats st = {0};
+  double deadline = now_s() + seconds;
+  struct epoll_event events[EVENTS_PER_WAIT];
+  while (!stop_requested) {
+    double left = deadline - now_s();
+    if (left <= 0)
+      break;
+    int n =
+        epoll_wait(ep, events, EVENTS_PER_WAIT, left > 1 ? 1000 : (int)(left * 1000) + 1);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      perror("fast_responder: epoll_wait");
+      break;
+    }
+    for (int i = 0; i < n; i++) {
+      int fd = events[i].data.fd;
+      if (fd == lfd) {
+        accept_all(ep, lfd, &st);
+        continue;
+      }
+      struct conn *c = table[fd];
+      if (c->fd != fd)
+        continue; /* closed earlier in this batch */
+      if (events[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP))
+        on_readable(ep, c, &st);
+      else if (events[i].events & EPOLLOUT)
+        on_writable(ep, c, &st);
+    }
+  }
+
+  fprintf(stderr, "fast_responder: %llu connections, %llu QUITs answered, %llu dropped\n",
+          st.accepted, st.quits, st.dropped);
+  return 0;
+}

@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# Benchmarks the IOCP check engine against a bare IOCP loop and against
+# check_smtp, all talking to bench/fast_responder on loopback. See
+# bench/README.md for what the figures mean. Prints a table and ratios and
+# writes them to build/bench-results.txt. Never fails on timings: it fails
+# only when something could not be built or started.
+#
+# Settings (environment):
+#   SW_BENCH_MINGW_DIR   MinGW build dir (default build/mingw; configured here
+#                        with the toolchain file if it has no CMakeCache.txt)
+#   SW_BENCH_NATIVE_DIR  native build dir for the responder (build/bench-native)
+#   SW_BENCH_CHECKS      checks per engine/bare run (4000)
+#   SW_BENCH_IN_FLIGHT   in-flight levels ("1 100 1000")
+#   SW_BENCH_CHECK_SMTP_RUNS / _PARALLEL   check_smtp processes (300) and how
+#                        many at once (4)
+#   SW_BENCH_RESULTS     where the report goes (build/bench-results.txt)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+MINGW_DIR=${SW_BENCH_MINGW_DIR:-$ROOT/build/mingw}
+NATIVE_DIR=${SW_BENCH_NATIVE_DIR:-$ROOT/build/bench-native}
+CHECKS=${SW_BENCH_CHECKS:-4000}
+IN_FLIGHT=${SW_BENCH_IN_FLIGHT:-"1 100 1000"}
+CS_RUNS=${SW_BENCH_CHECK_SMTP_RUNS:-300}
+CS_PARALLEL=${SW_BENCH_CHECK_SMTP_PARALLEL:-4}
+RESULTS=${SW_BENCH_RESULTS:-$ROOT/build/bench-results.txt}
+CHECK_SMTP=${SW_BENCH_CHECK_SMTP:-/usr/lib/nagios/plugins/check_smtp}
+export WINEPREFIX=${SW_WINEPREFIX:-$ROOT/build/wineprefix}
+export WINEDEBUG=-all
+HZ=$(getconf CLK_TCK)
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+[ -x "$CHECK_SMTP" ] || die "$CHECK_SMTP is missing (apt-get install monitoring-plugins-standard)"
+[ -x /usr/bin/time ] || die "/usr/bin/time is missing (apt-get install time)"
+
+# --- build ------------------------------------------------------------------
+# build LOG CMD...: runs a build step quietly; on failure shows the log's tail.
+build() {
+  local log=$1
+  shift
+  "$@" >"$log" 2>&1 && return 0
+  tail -n 20 "$log" >&2
+  return 1
+}
+# The responder is built on its own (cmake -S bench): it needs nothing else
+# from the tree, and an optimised build keeps it from being the bottleneck.
+mkdir -p "$NATIVE_DIR" "$MINGW_DIR"
+if [ ! -f "$NATIVE_DIR/CMakeCache.txt" ]; then
+  build "$NATIVE_DIR/bench-configure.log" \
+    cmake -S "$ROOT/bench" -B "$NATIVE_DIR" -DCMAKE_BUILD_TYPE=Release ||
+    die "could not configure $NATIVE_DIR"
+fi
+build "$NATIVE_DIR/bench-build.log" cmake --build "$NATIVE_DIR" --target fast_responder ||
+  die "fast_responder did not build"
+RESPONDER=$NATIVE_DIR/fast_responder
+
+if [ ! -f "$MINGW_DIR/CMakeCache.txt" ]; then
+  build "$MINGW_DIR/bench-configure.log" cmake -S "$ROOT" -B "$MINGW_DIR" \
+    -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/mingw-w64-x86_64.cmake" ||
+    die "could not configure $MINGW_DIR; a bench-only build also works:
+  cmake -S bench -B DIR -DCMAKE_TOOLCHAIN_FILE=$ROOT/cmake/mingw-w64-x86_64.cmake
+  SW_BENCH_MINGW_DIR=DIR $0"
+fi
+build "$MINGW_DIR/bench-build.log" cmake --build "$MINGW_DIR" --target bare_loop ||
+  die "bare_loop did not build"
+HAVE_ENGINE=1
+if ! build "$MINGW_DIR/bench-engine-build.log" cmake --build "$MINGW_DIR" --target engine_bench; then
+  HAVE_ENGINE=0
+  say "engine_bench did not build (log: $MINGW_DIR/bench-engine-build.log): engine rows skipped"
+fi
+# The full tree puts the exes under bench/, a standalone bench build at the top.
+exe() { if [ -f "$MINGW_DIR/bench/$1.exe" ]; then echo "$MINGW_DIR/bench/$1.exe"; else echo "$MINGW_DIR/$1.exe"; fi; }
+BARE=$(exe bare_loop)
+ENGINE=$(exe engine_bench)
+BUILD_TYPE=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$MINGW_DIR/CMakeCache.txt")
+
+# --- start ------------------------------------------------------------------
+# 1000 sockets in flight on both ends.
+ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+"$ROOT/scripts/wine-prefix.sh" start "$WINEPREFIX"
+export SW_WINE_READY=1
+
+TMP=$(mktemp -d)
+RESP_PID=
+cleanup() {
+  if [ -n "$RESP_PID" ]; then
+    kill "$RESP_PID" 2>/dev/null || true
+    wait "$RESP_PID" 2>/dev/null || true
+  fi
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# The responder stops by itself even if this script is killed outright.
+"$RESPONDER" 0 --seconds 900 >"$TMP/responder.out" 2>"$TMP/responder.err" &
+RESP_PID=$!
+PORT=
+for _ in $(seq 50); do
+  PORT=$(sed -n 's/^port //p' "$TMP/responder.out")
+  [ -n "$PORT" ] && break
+  sleep 0.1
+done
+[ -n "$PORT" ] || die "fast_responder did not start: $(cat "$TMP/responder.err")"
+
+# This prefix's wineserver: its working directory is named after the
+# prefix's device and inode. Found only to read its CPU time.
+wineserver_pid() {
+  local want pid
+  want=$(printf 'server-%s-%x' "$(stat -c %D "$WINEPREFIX")" "$(stat -c %i "$WINEPREFIX")")
+  for pid in $(pgrep -x wineserver64; pgrep -x wineserver); do
+    [ "$(basename "$(readlink "/proc/$pid/cwd" 2>/dev/null)")" = "$want" ] && {
+      echo "$pid"
+      return
+    }
+  done
+  echo 0
+}
+WS_PID=$(wineserver_pid)
+
+# Busy jiffies of the whole machine, all CPUs: everything but idle and iowait.
+machine_busy() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9; exit}' /proc/stat; }
+# utime+stime of one process (0 if it is gone); the name may hold spaces.
+proc_cpu() {
+  [ "$1" != 0 ] && [ -r "/proc/$1/stat" ] || { echo 0; return; }
+  sed 's/.*) //' "/proc/$1/stat" | awk '{print $12+$13}'
+}
+now_ns() { date +%s%N; }
+
+# run_case NAME CMD... : runs one measured command; appends a row to
+# $TMP/rows: name checks ok failures wall_s loop_s busy client ws resp (jiffies)
+run_case() {
+  local name=$1
+  shift
+  local b0 w0 r0 t0 t1 rc=0
+  b0=$(machine_busy) w0=$(proc_cpu "$WS_PID") r0=$(proc_cpu "$RESP_PID") t0=$(now_ns)
+  /usr/bin/time -f '%U %S' -o "$TMP/time" "$@" >"$TMP/out" 2>"$TMP/err" || rc=$?
+  t1=$(now_ns)
+  local busy=$(($(machine_busy) - b0)) ws=$(($(proc_cpu "$WS_PID") - w0))
+  local resp=$(($(proc_cpu "$RESP_PID") - r0))
+  local client
+  client=$(awk -v hz="$HZ" 'END{printf "%d", ($1+$2)*hz + 0.5}' "$TMP/time")
+  local wall
+  wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", (b-a)/1e9}')
+  local checks ok fail loop
+  if [ "$name" = check_smtp ]; then
+    checks=$CS_RUNS
+    ok=$(grep -c '^SMTP OK' "$TMP/out" || true)
+    fail=$((checks - ok))
+    loop=$wall
+  else
+    local line
+    line=$(grep -E '^[a-z_]+: checks=' "$TMP/out" | tail -1)
+    [ -n "$line" ] || {
+      say "$name produced no result (exit $rc): $(head -c 600 "$TMP/err")"
+      return 0
+    }
+    checks=$(sed 's/.*checks=\([0-9]*\).*/\1/' <<<"$line")
+    ok=$(sed 's/.* ok=\([0-9]*\).*/\1/' <<<"$line")
+    fail=$(sed 's/.*failures=\([0-9]*\).*/\1/' <<<"$line")
+    loop=$(sed 's/.*seconds=\([0-9.]*\).*/\1/' <<<"$line")
+  fi
+  [ "$fail" = 0 ] || say "$name: $fail of $checks checks failed: $(head -c 600 "$TMP/err")"
+  echo "$name $checks $ok $fail $wall $loop $busy $client $ws $resp" >>"$TMP/rows"
+  say "$(printf '%-22s %6s checks in %6ss, %s failed' "$name" "$checks" "$wall" "$fail")"
+}
+
+# Background load: what the machine burns while we do nothing.
+b0=$(machine_busy)
+sleep 2
+BACKGROUND_PCT=$(awk -v d=$(($(machine_busy) - b0)) -v hz="$HZ" 'BEGIN{printf "%.0f", d/hz/2*100}')
+
+say "responder on 127.0.0.1:$PORT, wineserver pid $WS_PID, $CHECKS checks per run"
+# A first Wine process pays for cold caches; it is not measured.
+wine "$BARE" 127.0.0.1 "$PORT" 10 100 >/dev/null 2>&1 || true
+
+: >"$TMP/rows"
+for n in $IN_FLIGHT; do
+  run_case "bare@$n" wine "$BARE" 127.0.0.1 "$PORT" "$n" "$CHECKS"
+  if [ "$HAVE_ENGINE" = 1 ]; then
+    run_case "engine@$n" wine "$ENGINE" 127.0.0.1 "$PORT" "$n" "$CHECKS"
+  fi
+done
+# One check_smtp process per check, a few at a time, as a monitoring
+# system's scheduler would run it.
+run_case check_smtp sh -c 'seq "$1" | xargs -P "$2" -I{} "$3" -H 127.0.0.1 -p "$4" \
+  -F bench.client -t 10' sh "$CS_RUNS" "$CS_PARALLEL" "$CHECK_SMTP" "$PORT"
+
+# --- report -----------------------------------------------------------------
+{
+  echo "SMTP Watch benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo "$(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(wine --version 2>/dev/null), MinGW build type '${BUILD_TYPE:-none}'"
+  echo "background load before the runs: ${BACKGROUND_PCT}% of one CPU"
+  echo "check_smtp: $CS_RUNS processes, $CS_PARALLEL at a time"
+  echo
+  awk -v hz="$HZ" '
+    BEGIN {
+      printf "%-14s %6s %5s %7s %9s %9s %8s %8s %8s %8s %6s %6s\n", "run", "checks",
+        "fail", "wall_s", "checks/s", "loop_c/s", "cpu_ms", "client", "wineserv", "respond",
+        "ws%", "resp%"
+    }
+    {
+      ms = 1000 / hz / ($2 > 0 ? $2 : 1)
+      printf "%-14s %6d %5d %7.2f %9.0f %9.0f %8.3f %8.3f %8.3f %8.3f %6.0f %6.0f\n", $1, $2,
+        $4, $5, $3 / $5, $3 / $6, $7 * ms, $8 * ms, $9 * ms, $10 * ms,
+        100 * $9 / hz / $5, 100 * $10 / hz / $5
+    }' "$TMP/rows"
+  echo
+  echo "cpu_ms: whole-machine CPU per check (all processes, /proc/stat); client,"
+  echo "wineserv, respond: the part spent in the client process(es), this prefix's"
+  echo "wineserver and fast_responder; ws%/resp%: their share of one CPU over the run."
+  echo
+  awk '
+    { rate[$1] = $3 / $5; cpu[$1] = $7 / ($2 > 0 ? $2 : 1); seen[$1] = 1 }
+    END {
+      printf "%-10s %14s %14s %16s\n", "in flight", "engine/bare", "engine/bare",
+        "check_smtp/bare"
+      printf "%-10s %14s %14s %16s\n", "", "CPU per check", "checks/s", "CPU per check"
+      for (n = 1; n <= 100000; n++) {
+        b = "bare@" n; e = "engine@" n
+        if (!(b in seen)) continue
+        er = (e in seen && cpu[b] > 0) ? sprintf("%.2f", cpu[e] / cpu[b]) : "-"
+        rr = (e in seen && rate[b] > 0) ? sprintf("%.2f", rate[e] / rate[b]) : "-"
+        cr = ("check_smtp" in seen && cpu[b] > 0) ? sprintf("%.2f", cpu["check_smtp"] / cpu[b]) : "-"
+        printf "%-10s %14s %14s %16s\n", n, er, rr, cr
+      }
+    }' "$TMP/rows"
+  echo
+  echo "targets: engine/bare CPU per check <= 1.25; engine rate bound by the server up to 1000 in flight"
+  [ "$HAVE_ENGINE" = 1 ] || echo "engine_bench did not build: engine rows are missing"
+  [ "$BACKGROUND_PCT" -le 10 ] ||
+    echo "note: the machine was busy with other work (${BACKGROUND_PCT}%): CPU figures include it"
+} | tee "$RESULTS"
