@@ -169,8 +169,8 @@ static void check_name(const char *name, struct sw_rule_problems *out)
         "Name must be one line without control characters "
         "(such as tabs or line breaks).");
   else if (chars > SW_RULE_NAME_MAX_CHARS)
-    add(out, SW_RULE_FIELD_NAME, "Name must be at most %d characters long; it has %zu.",
-        SW_RULE_NAME_MAX_CHARS, chars);
+    add(out, SW_RULE_FIELD_NAME, "Name must be at most %d characters long; it has %u.",
+        SW_RULE_NAME_MAX_CHARS, (unsigned)chars);
 }
 
 /* True if s is made of digits and dots only: the user meant an IPv4 address,
@@ -249,8 +249,8 @@ static void check_command(const char *cmd, struct sw_rule_problems *out)
   if (len > SW_RULE_COMMAND_MAX)
     add(out, f,
         "Command must be at most %d bytes long (SMTP allows 512 per line, "
-        "line ending included); it has %zu.",
-        SW_RULE_COMMAND_MAX, len);
+        "line ending included); it has %u.",
+        SW_RULE_COMMAND_MAX, (unsigned)len);
 }
 
 static void check_expect(const char *expect, struct sw_rule_problems *out)
@@ -265,8 +265,8 @@ static void check_expect(const char *expect, struct sw_rule_problems *out)
   else if (tp == TEXT_BAD_UTF8)
     add(out, f, "Expected text contains bytes that are not valid UTF-8 text.");
   else if (len > SW_RULE_EXPECT_MAX)
-    add(out, f, "Expected text must be at most %d bytes long; it has %zu.",
-        SW_RULE_EXPECT_MAX, len);
+    add(out, f, "Expected text must be at most %d bytes long; it has %u.",
+        SW_RULE_EXPECT_MAX, (unsigned)len);
 }
 
 /* RFC 5321 4.1.3: "[192.0.2.1]" or "[IPv6:2001:db8::1]" (the tag is an ABNF

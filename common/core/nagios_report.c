@@ -1,0 +1,146 @@
+#include "nagios_report.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "host_text.h"
+#include "sw_utf8.h"
+
+static const char *const status_names[] = {
+#define SW_NAGIOS_STATUS_NAME(e, name) name,
+    SW_NAGIOS_STATUS_MAP(SW_NAGIOS_STATUS_NAME)
+#undef SW_NAGIOS_STATUS_NAME
+};
+
+const char *sw_nagios_status_name(enum sw_nagios_status s)
+{
+  return (unsigned)s < SW_NAGIOS_STATUS_COUNT ? status_names[s] : "UNKNOWN";
+}
+
+static bool reached(int64_t total_us, int threshold_ms)
+{
+  return threshold_ms >= 0 && total_us >= (int64_t)threshold_ms * 1000;
+}
+
+enum sw_nagios_status sw_nagios_status(const struct sw_check_result *r, int warn_ms,
+                                       int crit_ms)
+{
+  switch (r->outcome) {
+  case SW_OUTCOME_OK:
+    if (reached(r->total_us, crit_ms))
+      return SW_NAGIOS_CRITICAL;
+    if (reached(r->total_us, warn_ms))
+      return SW_NAGIOS_WARNING;
+    return SW_NAGIOS_OK;
+  case SW_OUTCOME_TEMP_REJECT:
+    return SW_NAGIOS_WARNING;
+  case SW_OUTCOME_MISMATCH:
+  case SW_OUTCOME_PERM_REJECT:
+  case SW_OUTCOME_NOT_SMTP:
+  case SW_OUTCOME_REFUSED:
+  case SW_OUTCOME_CLOSED:
+  case SW_OUTCOME_RESOLVE_FAILED:
+  case SW_OUTCOME_TIMEOUT:
+  case SW_OUTCOME_PROTOCOL_ERROR:
+  case SW_OUTCOME_NETWORK_ERROR:
+    return SW_NAGIOS_CRITICAL;
+  case SW_OUTCOME_CANCELLED:
+  case SW_OUTCOME_INTERNAL_ERROR:
+  case SW_OUTCOME_COUNT:
+    break;
+  }
+  return SW_NAGIOS_UNKNOWN;
+}
+
+/* Appends text fit for the part before '|': one line (the deciding reply may
+ * have several), no '|' (it would start the performance data), and valid
+ * UTF-8 so that web front ends show it. */
+static enum sw_error append_plain(struct sw_buf *out, const char *s)
+{
+  size_t len = strlen(s);
+  enum sw_error err = SW_E_OK;
+  for (size_t i = 0; i < len && !err;) {
+    uint32_t cp;
+    size_t n = sw_utf8_next(s + i, len - i, &cp);
+    if (cp == '|')
+      err = sw_buf_append(out, "/", 1);
+    else if (cp == SW_UTF8_INVALID)
+      err = sw_buf_append(out, "?", 1);
+    else if (sw_utf8_is_control(cp))
+      err = sw_buf_append(out, " ", 1);
+    else
+      err = sw_buf_append(out, s + i, n);
+    i += n;
+  }
+  return err;
+}
+
+/* Microseconds as seconds with six decimals, without floating point so the
+ * text is exact and the same on every platform. */
+static enum sw_error append_seconds(struct sw_buf *out, int64_t us)
+{
+  if (us < 0)
+    us = 0;
+  return sw_buf_printf(out, "%" PRId64 ".%06" PRId64, us / 1000000, us % 1000000);
+}
+
+static enum sw_error append_threshold(struct sw_buf *out, int ms)
+{
+  return ms >= 0 ? append_seconds(out, (int64_t)ms * 1000) : SW_E_OK;
+}
+
+static enum sw_error append_perfdata(struct sw_buf *out, const struct sw_check_result *r,
+                                     int warn_ms, int crit_ms)
+{
+  enum sw_error err = SW_E_OK;
+  const char *sep = " | ";
+  if (r->total_us >= 0) {
+    if (!(err = sw_buf_printf(out, "%stime=", sep)) &&
+        !(err = append_seconds(out, r->total_us)) && !(err = sw_buf_appends(out, "s;")) &&
+        !(err = append_threshold(out, warn_ms)) && !(err = sw_buf_appends(out, ";")) &&
+        !(err = append_threshold(out, crit_ms)))
+      err = sw_buf_appends(out, ";0;");
+    sep = " ";
+  }
+  for (int s = 0; s < SW_STEP_COUNT && !err; s++) {
+    if (r->step_us[s] < 0)
+      continue; /* not reached: no data rather than a misleading zero */
+    if (!(err = sw_buf_printf(out, "%s%s=", sep, sw_step_name((enum sw_step)s))) &&
+        !(err = append_seconds(out, r->step_us[s])))
+      err = sw_buf_appends(out, "s;;;0;");
+    sep = " ";
+  }
+  return err;
+}
+
+enum sw_error sw_nagios_format(const struct sw_check_result *r, const char *host,
+                               uint16_t port, int warn_ms, int crit_ms,
+                               struct sw_buf *out)
+{
+  enum sw_nagios_status status = sw_nagios_status(r, warn_ms, crit_ms);
+  char endpoint[300];
+  sw_host_format_endpoint(host, port, endpoint, sizeof endpoint);
+  enum sw_error err = sw_buf_printf(out, "SMTP %s - ", sw_nagios_status_name(status));
+  if (!err)
+    err = append_plain(out, endpoint);
+  if (err)
+    return err;
+  if (r->outcome == SW_OUTCOME_OK) {
+    int64_t ms = (r->total_us + 500) / 1000;
+    err = sw_buf_printf(out, " answered in %" PRId64 " ms", ms);
+    if (!err && status == SW_NAGIOS_CRITICAL)
+      err = sw_buf_printf(out, ", at or above the critical threshold of %d ms", crit_ms);
+    else if (!err && status == SW_NAGIOS_WARNING)
+      err = sw_buf_printf(out, ", at or above the warning threshold of %d ms", warn_ms);
+  } else {
+    char text[SW_REPLY_TEXT_MAX + SW_DETAIL_MAX + 256];
+    sw_check_result_describe(r, text, sizeof text);
+    err = sw_buf_appends(out, ": ");
+    if (!err)
+      err = append_plain(out, text);
+  }
+  if (!err)
+    err = append_perfdata(out, r, warn_ms, crit_ms);
+  return err;
+}

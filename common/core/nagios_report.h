@@ -1,0 +1,49 @@
+/* The result of a check as a Nagios plugin reports it: a status (which is
+ * also the exit code) and one status line with performance data, following
+ * the Monitoring Plugins development guidelines. */
+#ifndef SW_NAGIOS_REPORT_H
+#define SW_NAGIOS_REPORT_H
+
+#include <stdint.h>
+
+#include "check_result.h"
+#include "sw_buf.h"
+#include "sw_error.h"
+
+/* X(ENUM, name): the values are the plugin exit codes 0-3. */
+#define SW_NAGIOS_STATUS_MAP(X)                                                          \
+  X(OK, "OK")                                                                            \
+  X(WARNING, "WARNING")                                                                  \
+  X(CRITICAL, "CRITICAL")                                                                \
+  X(UNKNOWN, "UNKNOWN")
+
+enum sw_nagios_status {
+#define SW_NAGIOS_STATUS_ENUM(e, name) SW_NAGIOS_##e,
+  SW_NAGIOS_STATUS_MAP(SW_NAGIOS_STATUS_ENUM)
+#undef SW_NAGIOS_STATUS_ENUM
+      SW_NAGIOS_STATUS_COUNT
+};
+
+/* "OK", "WARNING", "CRITICAL", "UNKNOWN"; "UNKNOWN" for a value out of range. */
+const char *sw_nagios_status_name(enum sw_nagios_status s);
+
+/* The status of a finished check. An answer that came, but only after
+ * crit_ms (or warn_ms) or longer, is CRITICAL (WARNING); -1 disables a
+ * threshold. A temporary rejection is WARNING (the server asked to be
+ * retried), a cancelled or internally failed check UNKNOWN (nothing is known
+ * about the server), every other failure CRITICAL. */
+enum sw_nagios_status sw_nagios_status(const struct sw_check_result *r, int warn_ms,
+                                       int crit_ms);
+
+/* Appends the status line, without a newline, to `out`:
+ *   SMTP OK - mail.example.com:25 answered in 12 ms | time=0.012345s;;;0; ...
+ *   SMTP CRITICAL - [::1]:25: <sw_check_result_describe() sentence> | ...
+ * `host` and `port` are what the user asked to check. The text before '|'
+ * is kept on one line and free of '|' (guidelines 2.3); the performance data
+ * has the total time with the thresholds and one entry per step reached, in
+ * seconds. Returns SW_E_NOMEM if memory ran out. */
+enum sw_error sw_nagios_format(const struct sw_check_result *r, const char *host,
+                               uint16_t port, int warn_ms, int crit_ms,
+                               struct sw_buf *out);
+
+#endif

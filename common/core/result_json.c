@@ -1,0 +1,113 @@
+#include "result_json.h"
+
+#include <string.h>
+
+#include "json_writer.h"
+
+/* EHLO keywords are named by the bits of sw_check_result.caps. */
+static const char *const cap_names[] = {
+#define SW_RESULT_JSON_CAP(e) #e,
+    SW_CAP_MAP(SW_RESULT_JSON_CAP)
+#undef SW_RESULT_JSON_CAP
+};
+
+/* A string, or null when it is empty (nothing known). */
+static void string_or_null(struct sw_json *j, const char *s)
+{
+  if (s && *s)
+    sw_json_string(j, s);
+  else
+    sw_json_null(j);
+}
+
+/* Writes the '\n'-separated lines of text[0..len) as an array of strings,
+ * without line endings; empty lines (a final newline) are left out. */
+static void lines_array(struct sw_json *j, const char *text, size_t len)
+{
+  sw_json_begin_array(j);
+  size_t start = 0;
+  for (size_t i = 0; i <= len; i++) {
+    if (i < len && text[i] != '\n')
+      continue;
+    size_t end = i;
+    if (end > start && text[end - 1] == '\r')
+      end--;
+    if (end > start)
+      sw_json_string_n(j, text + start, end - start);
+    start = i + 1;
+  }
+  sw_json_end_array(j);
+}
+
+static void timing(struct sw_json *j, const char *key, int64_t us)
+{
+  sw_json_key(j, key);
+  if (us >= 0)
+    sw_json_int(j, us);
+  else
+    sw_json_null(j);
+}
+
+enum sw_error sw_result_to_json(const struct sw_check_result *r, const char *host,
+                                uint16_t port, enum sw_nagios_status status,
+                                struct sw_buf *out)
+{
+  char message[SW_REPLY_TEXT_MAX + SW_DETAIL_MAX + 256];
+  sw_check_result_describe(r, message, sizeof message);
+
+  struct sw_json j;
+  sw_json_init(&j, out);
+  sw_json_begin_object(&j);
+  sw_json_key(&j, "host");
+  sw_json_string(&j, host);
+  sw_json_key(&j, "port");
+  sw_json_int(&j, port);
+  sw_json_key(&j, "peer");
+  string_or_null(&j, r->peer);
+  sw_json_key(&j, "status");
+  sw_json_string(&j, sw_nagios_status_name(status));
+  sw_json_key(&j, "exit_code");
+  sw_json_int(&j, (int64_t)status);
+  sw_json_key(&j, "outcome");
+  sw_json_string(&j, sw_outcome_name(r->outcome));
+  sw_json_key(&j, "step");
+  sw_json_string(&j, sw_step_name(r->step));
+  sw_json_key(&j, "message");
+  sw_json_string(&j, message);
+  sw_json_key(&j, "reply_code");
+  if (r->reply_code > 0)
+    sw_json_int(&j, r->reply_code);
+  else
+    sw_json_null(&j);
+  sw_json_key(&j, "enhanced_code");
+  string_or_null(&j, r->enhanced_code);
+  sw_json_key(&j, "reply");
+  string_or_null(&j, r->reply);
+  sw_json_key(&j, "used_helo");
+  sw_json_bool(&j, r->used_helo);
+
+  sw_json_key(&j, "capabilities");
+  sw_json_begin_array(&j);
+  for (unsigned bit = 0; bit < SW_CAP_COUNT; bit++)
+    if (r->caps & (1u << bit))
+      sw_json_string(&j, cap_names[bit]);
+  sw_json_end_array(&j);
+
+  sw_json_key(&j, "ehlo_keywords");
+  const char *kw = r->ehlo_keywords ? r->ehlo_keywords : "";
+  lines_array(&j, kw, strlen(kw));
+
+  sw_json_key(&j, "timings_us");
+  sw_json_begin_object(&j);
+  for (int s = 0; s < SW_STEP_COUNT; s++)
+    timing(&j, sw_step_name((enum sw_step)s), r->step_us[s]);
+  timing(&j, "total", r->total_us);
+  sw_json_end_object(&j);
+
+  sw_json_key(&j, "transcript");
+  lines_array(&j, r->transcript.data ? r->transcript.data : "", r->transcript.len);
+  sw_json_key(&j, "transcript_truncated");
+  sw_json_bool(&j, r->transcript.truncated);
+  sw_json_end_object(&j);
+  return sw_json_finish(&j);
+}
