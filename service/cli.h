@@ -4,7 +4,12 @@
 #define SW_CLI_H
 
 /* Nagios plugin exit codes. */
-enum sw_exit { SW_EXIT_OK = 0, SW_EXIT_WARNING = 1, SW_EXIT_CRITICAL = 2, SW_EXIT_UNKNOWN = 3 };
+enum sw_exit {
+  SW_EXIT_OK = 0,
+  SW_EXIT_WARNING = 1,
+  SW_EXIT_CRITICAL = 2,
+  SW_EXIT_UNKNOWN = 3
+};
 
 /* `smtpwatch check HOST [options]`: one check, Nagios conventions. argv[0]
  * is "check" itself. */

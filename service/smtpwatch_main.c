@@ -8,7 +8,6 @@
 
 #include "cli.h"
 
-
 static const char usage[] =
     "Usage: smtpwatch <command> [arguments]\n"
     "\n"

@@ -167,7 +167,8 @@ enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *
   c->read_req.type = SW_REQ_READ;
   c->write_req.type = SW_REQ_WRITE;
   c->resolve_req.type = SW_REQ_RESOLVED;
-  c->connect_req.check = c->read_req.check = c->write_req.check = c->resolve_req.check = c;
+  c->connect_req.check = c->read_req.check = c->write_req.check = c->resolve_req.check =
+      c;
   sw_timer_init(&c->timer);
   c->cfg.command = c->command;
   c->cfg.expect = c->expect;
@@ -251,7 +252,8 @@ static void turn(struct sw_engine *e, DWORD timeout)
 {
   OVERLAPPED_ENTRY entries[SW_COMPLETION_BATCH];
   ULONG n = 0;
-  if (GetQueuedCompletionStatusEx(e->port, entries, SW_COMPLETION_BATCH, &n, timeout, FALSE))
+  if (GetQueuedCompletionStatusEx(e->port, entries, SW_COMPLETION_BATCH, &n, timeout,
+                                  FALSE))
     for (ULONG i = 0; i < n; i++)
       dispatch(e, &entries[i]);
   fire_timers(e);

@@ -17,7 +17,7 @@ struct sw_engine;
 
 /* What to check. The engine copies the strings. */
 struct sw_check_spec {
-  const char *host;      /* DNS name, IPv4 or IPv6 literal (no brackets) */
+  const char *host; /* DNS name, IPv4 or IPv6 literal (no brackets) */
   uint16_t port;
   const char *command;   /* NULL/"" for none */
   const char *expect;    /* NULL/"" for "2xx/3xx" */

@@ -15,12 +15,19 @@
 #include "smtp_dialogue.h"
 #include "timer_heap.h"
 
-#define sw_container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
+#define sw_container_of(ptr, type, member)                                               \
+  ((type *)((char *)(ptr)-offsetof(type, member)))
 
 #define SW_MAX_ADDRESSES 16
 #define SW_READ_BUFFER 4096
 
-enum sw_req_type { SW_REQ_CONNECT, SW_REQ_READ, SW_REQ_WRITE, SW_REQ_RESOLVED, SW_REQ_WAKE };
+enum sw_req_type {
+  SW_REQ_CONNECT,
+  SW_REQ_READ,
+  SW_REQ_WRITE,
+  SW_REQ_RESOLVED,
+  SW_REQ_WAKE
+};
 
 /* One overlapped operation; the completion is mapped back with
  * sw_container_of(overlapped, struct sw_req, ov). */
@@ -47,9 +54,9 @@ struct sw_check {
 
   SOCKET sock;
   struct sw_req connect_req, read_req, write_req, resolve_req;
-  int pending;      /* overlapped operations and resolutions in flight */
+  int pending; /* overlapped operations and resolutions in flight */
   bool reading, writing;
-  bool finished;    /* callback delivered; waiting for `pending` to drain */
+  bool finished; /* callback delivered; waiting for `pending` to drain */
   struct sw_timer timer;
   int64_t attempt_due; /* when the current connect attempt gives way */
   char rbuf[SW_READ_BUFFER];

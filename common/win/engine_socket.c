@@ -92,7 +92,7 @@ void sw__check_close_socket(struct sw_check *c)
 static int addr_len(const struct sockaddr_storage *a)
 {
   return a->ss_family == AF_INET6 ? (int)sizeof(struct sockaddr_in6)
-                                   : (int)sizeof(struct sockaddr_in);
+                                  : (int)sizeof(struct sockaddr_in);
 }
 
 /* Creates, binds and associates a socket for `family`; WSA error or 0. */

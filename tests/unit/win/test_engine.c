@@ -264,7 +264,8 @@ static void unresolvable_name_fails_in_resolve(void **state)
   sw_engine_run(e, SW_RUN_UNTIL_IDLE);
   assert_int_equal(t.total, 1);
   assert_int_equal(t.last_step, SW_STEP_RESOLVE);
-  assert_true(t.calls[SW_OUTCOME_RESOLVE_FAILED] == 1 || t.calls[SW_OUTCOME_TIMEOUT] == 1);
+  assert_true(t.calls[SW_OUTCOME_RESOLVE_FAILED] == 1 ||
+              t.calls[SW_OUTCOME_TIMEOUT] == 1);
   sw_engine_destroy(e);
 }
 
