@@ -28,9 +28,9 @@
     "The server closed or reset the connection before the check was complete.")          \
   X(RESOLVE_FAILED, "resolve_failed", "The host name could not be resolved.")            \
   X(TIMEOUT, "timeout", "The server did not answer within the timeout.")                 \
-  X(PROTOCOL_ERROR, "protocol_error", "The server broke the SMTP protocol.")              \
+  X(PROTOCOL_ERROR, "protocol_error", "The server broke the SMTP protocol.")             \
   X(NETWORK_ERROR, "network_error", "The server could not be reached.")                  \
-  X(CANCELLED, "cancelled", "The check was cancelled before it finished.")              \
+  X(CANCELLED, "cancelled", "The check was cancelled before it finished.")               \
   X(INTERNAL_ERROR, "internal_error", "The check could not run on this machine.")
 
 enum sw_outcome {
@@ -79,22 +79,27 @@ enum sw_cap_bit {
 #define SW_REPLY_TEXT_MAX 1024 /* the deciding reply, as shown to users */
 #define SW_DETAIL_MAX 256
 #define SW_PEER_MAX 64
+#define SW_TRANSCRIPT_MAX (32 * 1024) /* octets; a note marks where it was cut */
 
 struct sw_check_result {
   enum sw_outcome outcome;
-  enum sw_step step;        /* where the check ended (or failed) */
-  int reply_code;           /* deciding reply's code, 0 if none */
-  char enhanced_code[16];   /* "5.7.1" or "" */
-  char reply[SW_REPLY_TEXT_MAX]; /* deciding reply, lines joined by '\n' */
-  char detail[SW_DETAIL_MAX];    /* what went wrong, in words ("" when OK) */
-  char peer[SW_PEER_MAX];        /* address that answered, "192.0.2.1:25" */
-  bool used_helo;                /* EHLO was refused and HELO worked */
-  unsigned caps;                 /* SW_CAP(...) bits from the EHLO reply */
-  char *ehlo_keywords;           /* EHLO reply lines 2..n, '\n'-separated; owned */
+  enum sw_step step;              /* where the check ended (or failed) */
+  int reply_code;                 /* deciding reply's code, 0 if none */
+  char enhanced_code[16];         /* "5.7.1" or "" */
+  char reply[SW_REPLY_TEXT_MAX];  /* deciding reply, lines joined by '\n' */
+  char detail[SW_DETAIL_MAX];     /* what went wrong, in words ("" when OK) */
+  char peer[SW_PEER_MAX];         /* address that answered, "192.0.2.1:25" */
+  bool used_helo;                 /* EHLO was refused, so HELO was sent */
+  unsigned caps;                  /* SW_CAP(...) bits from the EHLO reply */
+  char *ehlo_keywords;            /* EHLO reply lines 2..n without their codes,
+                                     '\n'-separated; owned; NULL without EHLO */
   int64_t step_us[SW_STEP_COUNT]; /* time spent in each step, -1 if not reached */
   int64_t total_us;
-  struct sw_buf transcript;      /* "C: "/"S: " lines with relative times */
+  struct sw_buf transcript; /* "C: "/"S: " lines with relative times */
 };
+/* Text fields (reply, detail, ehlo_keywords, transcript) are printable: bytes
+ * that are not well-formed, non-control UTF-8 appear as \xNN and a backslash
+ * as \\, so a hostile server cannot inject control sequences into logs. */
 
 /* Prepares an empty result (no step reached, outcome INTERNAL_ERROR). */
 void sw_check_result_init(struct sw_check_result *r);
@@ -115,5 +120,18 @@ bool sw_outcome_from_name(const char *name, enum sw_outcome *out);
  * "Timed out in the greeting after 7000 ms: the server accepted the
  * connection but sent no greeting." Always NUL-terminates `out`. */
 void sw_check_result_describe(const struct sw_check_result *r, char *out, size_t size);
+
+/* Internal, for the dialogue. Writes in[0..len) to out[size] escaped as
+ * described above (keeping '\n' as is if keep_lf, for multi-line replies),
+ * NUL-terminated; if it does not fit, it is cut at a character boundary and
+ * ends in "...". Returns false if it was cut. */
+bool sw__escape_text(char *out, size_t size, const char *in, size_t len, bool keep_lf);
+/* Internal, for the dialogue. Appends "[  12.345 ms] <tag> <escaped data>\n"
+ * to the transcript, `rel_us` after the check started. Past SW_TRANSCRIPT_MAX
+ * one note says the transcript was truncated and later lines are dropped
+ * (transcript.truncated is set). Out of memory drops the line silently: a
+ * transcript is a diagnostic, never a reason for a check to fail. */
+void sw__transcript_line(struct sw_check_result *r, int64_t rel_us, const char *tag,
+                         const char *data, size_t len);
 
 #endif

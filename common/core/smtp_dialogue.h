@@ -50,15 +50,29 @@ struct sw_dialogue {
   struct sw_smtp_parser parser;
   struct sw_check_result result;
   enum sw_outcome verdict; /* decided outcome, reported once QUIT is over */
-  bool has_verdict;
+  enum sw_step verdict_step;
+  bool has_verdict; /* set on entering QUIT, never before */
   char ehlo_name[256];
   char out[SW_DIALOGUE_OUT_MAX];
   size_t out_len, out_sent;
+  /* Bytes that arrived while a command of ours was still waiting to be sent:
+   * the server cannot have answered a command it has not seen, so they are
+   * read only once the command is gone (and an EOF after them waits too).
+   * This keeps one command per write even against a server that talks out
+   * of turn. Bounded by SW_DIALOGUE_HELD_MAX. */
+  struct sw_buf held;
+  bool eof_held;
   int64_t start_us, step_start_us;
+  int64_t now_us; /* time of the latest event, for work done in _sent */
 };
 
+#define SW_DIALOGUE_HELD_MAX (2 * SW_SMTP_REPLY_MAX)
+
 /* Starts a check at `now_us` in the RESOLVING state. cfg's strings must
- * outlive the dialogue. */
+ * outlive the dialogue. A command that could not be sent as one line (CR,
+ * LF or another control character, or longer than 510 octets) ends the
+ * dialogue at once with SW_OUTCOME_INTERNAL_ERROR: check sw_dialogue_done()
+ * before resolving. */
 void sw_dialogue_init(struct sw_dialogue *d, const struct sw_dialogue_config *cfg,
                       int64_t now_us);
 /* Frees what the dialogue owns (its result, unless taken). */
@@ -67,28 +81,39 @@ void sw_dialogue_free(struct sw_dialogue *d);
 /* The host name resolved; the engine starts connecting. */
 void sw_dialogue_resolved(struct sw_dialogue *d, int64_t now_us);
 /* A connection is up to `peer` ("192.0.2.1:25"); `ehlo_name` is the name to
- * announce (an FQDN or an address literal such as "[192.0.2.7]"). */
+ * announce (an FQDN or an address literal such as "[192.0.2.7]"); one that
+ * is empty, longer than 255 octets or not printable ASCII without spaces
+ * ends the dialogue with SW_OUTCOME_INTERNAL_ERROR. Also accepted in the
+ * RESOLVING state (an address needs no resolution). */
 void sw_dialogue_connected(struct sw_dialogue *d, const char *peer, const char *ehlo_name,
                            int64_t now_us);
-/* Bytes from the server. Consumes all of them; once the dialogue is DONE
- * further bytes are ignored. */
+/* Bytes from the server. Consumes all of them (they are copied when they
+ * must wait, see `held`); once the dialogue is DONE further bytes are
+ * ignored. */
 void sw_dialogue_receive(struct sw_dialogue *d, const char *data, size_t len,
                          int64_t now_us);
-/* The server closed its side of the connection. */
+/* The server closed its side of the connection. Before the verdict this is
+ * SW_OUTCOME_CLOSED in the current step; while waiting for the reply to QUIT
+ * it ends the check with its verdict. */
 void sw_dialogue_eof(struct sw_dialogue *d, int64_t now_us);
 /* The engine gave up in the current step (refused, reset, unreachable,
  * resolve failure, cancelled); `detail` says why in words. Ends the dialogue
- * at once, without QUIT. */
+ * at once, without QUIT. Once a verdict is decided (waiting for the reply to
+ * QUIT) the verdict stands and the failure only goes into the transcript. */
 void sw_dialogue_fail(struct sw_dialogue *d, enum sw_outcome outcome, const char *detail,
                       int64_t now_us);
-/* The deadline passed: the check times out in the current step. */
+/* The deadline passed: the check times out in the current step, unless a
+ * verdict other than OK was already decided (then that verdict stands). */
 void sw_dialogue_timeout(struct sw_dialogue *d, int64_t now_us);
 
 /* Absolute time (same clock as now_us) at which the check times out. */
 int64_t sw_dialogue_deadline(const struct sw_dialogue *d);
-/* Bytes waiting to be sent (NULL and 0 if none). The engine sends them, then
- * reports how many went with sw_dialogue_sent. */
+/* Bytes waiting to be sent (NULL and 0 if none; always none once DONE). The
+ * engine sends them, then reports how many went with sw_dialogue_sent. */
 const char *sw_dialogue_output(const struct sw_dialogue *d, size_t *len);
+/* `n` bytes of the output were handed to the network. When the output is
+ * all gone, bytes held back meanwhile are read, which may produce new output
+ * or end the dialogue: look at both again after this call. */
 void sw_dialogue_sent(struct sw_dialogue *d, size_t n);
 
 static inline bool sw_dialogue_done(const struct sw_dialogue *d)

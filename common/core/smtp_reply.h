@@ -39,12 +39,15 @@ struct sw_smtp_reply {
 };
 
 struct sw_smtp_parser {
-  char line[SW_SMTP_LINE_MAX]; /* the line being assembled, without ending */
+  /* The line being assembled, without its LF (a CR before the LF is dropped
+   * when the line ends); after an error, the offending line. */
+  char line[SW_SMTP_LINE_MAX];
   size_t line_len;
-  char text[SW_SMTP_REPLY_MAX + 1];
+  char text[SW_SMTP_REPLY_MAX + 1]; /* the lines of this reply so far */
   size_t text_len;
   int lines;
-  bool reply_ready; /* the previous feed returned a reply */
+  bool reply_ready;    /* the previous feed returned a reply */
+  enum sw_error error; /* sticky until reset */
 };
 
 void sw_smtp_parser_init(struct sw_smtp_parser *p);
@@ -52,12 +55,23 @@ void sw_smtp_parser_init(struct sw_smtp_parser *p);
 void sw_smtp_parser_reset(struct sw_smtp_parser *p);
 /* True if bytes of an unfinished reply are buffered. */
 bool sw_smtp_parser_has_partial(const struct sw_smtp_parser *p);
+/* The line being assembled (without its ending), so a caller can quote what
+ * the server said: after SW_E_BAD_REPLY_LINE the whole offending line (e.g.
+ * "HTTP/1.1 400 Bad Request"), after SW_E_LINE_TOO_LONG its first 511
+ * octets, otherwise an unfinished line (empty if none). Raw bytes, not
+ * NUL-terminated; valid until the next feed or reset. */
+const char *sw_smtp_parser_line(const struct sw_smtp_parser *p, size_t *len);
 
 /* Consumes bytes from `data` until one reply is complete or the input is
  * used up; *consumed tells how many. Returns SW_E_OK and sets *complete (and
  * fills *reply) when a reply is whole; bytes after it are left unconsumed.
- * Errors: SW_E_LINE_TOO_LONG, SW_E_REPLY_TOO_LONG, SW_E_BAD_REPLY_LINE; after
- * an error the parser must be reset before it is fed again. */
+ * Errors: SW_E_LINE_TOO_LONG (a line over SW_SMTP_LINE_MAX octets counting
+ * its CRLF or LF, found at its 512th octet, so nothing overflows),
+ * SW_E_REPLY_TOO_LONG, SW_E_BAD_REPLY_LINE (a complete line that is not a
+ * reply line, or an overlong one whose first four octets already are not);
+ * *consumed then counts up to the octet that gave the error away. Errors are
+ * sticky: later feeds return the same error and consume nothing until
+ * sw_smtp_parser_reset. */
 enum sw_error sw_smtp_parser_feed(struct sw_smtp_parser *p, const char *data, size_t len,
                                   size_t *consumed, struct sw_smtp_reply *reply,
                                   bool *complete);

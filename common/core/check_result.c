@@ -1,0 +1,295 @@
+/* The result of one check: name tables made from the X-macros, the one
+ * sentence a user reads, and the escaping that keeps whatever a server says
+ * printable before it reaches a log, a database or a window. */
+#include "check_result.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sw_utf8.h"
+
+static const char *const outcome_names[] = {
+#define SW_OUTCOME_NAME(e, name, text) name,
+    SW_OUTCOME_MAP(SW_OUTCOME_NAME)
+#undef SW_OUTCOME_NAME
+};
+
+static const char *const outcome_texts[] = {
+#define SW_OUTCOME_TEXT(e, name, text) text,
+    SW_OUTCOME_MAP(SW_OUTCOME_TEXT)
+#undef SW_OUTCOME_TEXT
+};
+
+static const char *const step_names[] = {
+#define SW_STEP_NAME(e, name, label) name,
+    SW_STEP_MAP(SW_STEP_NAME)
+#undef SW_STEP_NAME
+};
+
+static const char *const step_labels[] = {
+#define SW_STEP_LABEL(e, name, label) label,
+    SW_STEP_MAP(SW_STEP_LABEL)
+#undef SW_STEP_LABEL
+};
+
+/* The start of the one-line description. Designated initialisers keep this
+ * right if the X-macro is reordered; the static assert catches a new outcome
+ * without a title. */
+static const char *const outcome_titles[] = {
+    [SW_OUTCOME_OK] = "OK",
+    [SW_OUTCOME_MISMATCH] = "Response mismatch",
+    [SW_OUTCOME_TEMP_REJECT] = "Temporary rejection",
+    [SW_OUTCOME_PERM_REJECT] = "Permanent rejection",
+    [SW_OUTCOME_NOT_SMTP] = "Not an SMTP server",
+    [SW_OUTCOME_REFUSED] = "Connection refused",
+    [SW_OUTCOME_CLOSED] = "Connection closed",
+    [SW_OUTCOME_RESOLVE_FAILED] = "Name resolution failed",
+    [SW_OUTCOME_TIMEOUT] = "Timed out",
+    [SW_OUTCOME_PROTOCOL_ERROR] = "Protocol error",
+    [SW_OUTCOME_NETWORK_ERROR] = "Network error",
+    [SW_OUTCOME_CANCELLED] = "Cancelled",
+    [SW_OUTCOME_INTERNAL_ERROR] = "Internal error",
+};
+_Static_assert(sizeof outcome_titles / sizeof outcome_titles[0] == SW_OUTCOME_COUNT,
+               "every outcome needs a title");
+
+/* "Permanent rejection at the greeting" (a reply decided it) versus "Timed
+ * out in the greeting" (time or the connection ran out while in it). */
+static const char *const step_at[] = {
+    [SW_STEP_RESOLVE] = "during name resolution", [SW_STEP_CONNECT] = "while connecting",
+    [SW_STEP_GREETING] = "at the greeting",       [SW_STEP_EHLO] = "at EHLO",
+    [SW_STEP_COMMAND] = "at the command",         [SW_STEP_QUIT] = "at QUIT",
+};
+static const char *const step_in[] = {
+    [SW_STEP_RESOLVE] = "during name resolution", [SW_STEP_CONNECT] = "while connecting",
+    [SW_STEP_GREETING] = "in the greeting",       [SW_STEP_EHLO] = "in the EHLO step",
+    [SW_STEP_COMMAND] = "in the command step",    [SW_STEP_QUIT] = "in the QUIT step",
+};
+_Static_assert(sizeof step_at / sizeof step_at[0] == SW_STEP_COUNT, "step phrases");
+_Static_assert(sizeof step_in / sizeof step_in[0] == SW_STEP_COUNT, "step phrases");
+
+void sw_check_result_init(struct sw_check_result *r)
+{
+  memset(r, 0, sizeof *r);
+  r->outcome = SW_OUTCOME_INTERNAL_ERROR;
+  r->step = SW_STEP_RESOLVE;
+  for (int i = 0; i < SW_STEP_COUNT; i++)
+    r->step_us[i] = -1;
+  /* The limit is enforced line by line in sw__transcript_line, which leaves
+   * room for its note; this one is only the backstop. */
+  sw_buf_init(&r->transcript, SW_TRANSCRIPT_MAX + 256);
+}
+
+void sw_check_result_free(struct sw_check_result *r)
+{
+  free(r->ehlo_keywords);
+  sw_buf_free(&r->transcript);
+  sw_check_result_init(r);
+}
+
+void sw_check_result_move(struct sw_check_result *to, struct sw_check_result *from)
+{
+  *to = *from;
+  sw_check_result_init(from);
+}
+
+const char *sw_outcome_name(enum sw_outcome o)
+{
+  return (unsigned)o < SW_OUTCOME_COUNT ? outcome_names[o] : "unknown";
+}
+
+const char *sw_outcome_text(enum sw_outcome o)
+{
+  return (unsigned)o < SW_OUTCOME_COUNT ? outcome_texts[o] : "The outcome is unknown.";
+}
+
+const char *sw_step_name(enum sw_step s)
+{
+  return (unsigned)s < SW_STEP_COUNT ? step_names[s] : "unknown";
+}
+
+const char *sw_step_label(enum sw_step s)
+{
+  return (unsigned)s < SW_STEP_COUNT ? step_labels[s] : "unknown step";
+}
+
+bool sw_outcome_from_name(const char *name, enum sw_outcome *out)
+{
+  if (!name)
+    return false;
+  for (int i = 0; i < SW_OUTCOME_COUNT; i++) {
+    if (strcmp(name, outcome_names[i]) == 0) {
+      *out = (enum sw_outcome)i;
+      return true;
+    }
+  }
+  return false;
+}
+
+/* The printable form of the character at in[0..len): a well-formed UTF-8
+ * character that is not a control is kept as is, anything else becomes
+ * \xNN per byte. Writes at most 16 bytes to piece (no NUL) and returns its
+ * length; *used gets how many input bytes it stands for. */
+static size_t escape_piece(const char *in, size_t len, bool keep_lf, char *piece,
+                           size_t *used)
+{
+  uint32_t cp;
+  size_t n = sw_utf8_next(in, len, &cp);
+  if (cp == '\n' && keep_lf) {
+    *used = 1;
+    piece[0] = '\n';
+    return 1;
+  }
+  if (cp == '\\') {
+    *used = 1;
+    memcpy(piece, "\\\\", 2);
+    return 2;
+  }
+  if (cp != SW_UTF8_INVALID && !sw_utf8_is_control(cp)) {
+    *used = n;
+    memcpy(piece, in, n);
+    return n;
+  }
+  /* An ill-formed sequence is escaped byte by byte, so nothing is lost. */
+  static const char hex[] = "0123456789ABCDEF";
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)in[i];
+    piece[4 * i] = '\\';
+    piece[4 * i + 1] = 'x';
+    piece[4 * i + 2] = hex[c >> 4];
+    piece[4 * i + 3] = hex[c & 15];
+  }
+  *used = n;
+  return 4 * n;
+}
+
+bool sw__escape_text(char *out, size_t size, const char *in, size_t len, bool keep_lf)
+{
+  if (size == 0)
+    return len == 0;
+  /* First the whole length, to know whether "..." must make room. */
+  size_t total = 0;
+  char piece[16];
+  for (size_t i = 0, used; i < len; i += used)
+    total += escape_piece(in + i, len - i, keep_lf, piece, &used);
+  bool fits = total < size;
+  size_t budget = fits ? size - 1 : (size > 4 ? size - 4 : 0);
+  size_t pos = 0;
+  for (size_t i = 0, used; i < len; i += used) {
+    size_t n = escape_piece(in + i, len - i, keep_lf, piece, &used);
+    if (pos + n > budget)
+      break;
+    memcpy(out + pos, piece, n);
+    pos += n;
+  }
+  if (!fits && size > 4) {
+    memcpy(out + pos, "...", 3);
+    pos += 3;
+  }
+  out[pos] = '\0';
+  return fits;
+}
+
+void sw__transcript_line(struct sw_check_result *r, int64_t rel_us, const char *tag,
+                         const char *data, size_t len)
+{
+  if (r->transcript.truncated)
+    return;
+  if (rel_us < 0)
+    rel_us = 0; /* NEVER with a monotonic clock */
+  struct sw_buf line;
+  sw_buf_init(&line, 0);
+  sw_buf_printf(&line, "[%5" PRId64 ".%03" PRId64 " ms] %s ", rel_us / 1000,
+                rel_us % 1000, tag);
+  char piece[16];
+  for (size_t i = 0, used; i < len; i += used) {
+    size_t n = escape_piece(data + i, len - i, false, piece, &used);
+    sw_buf_append(&line, piece, n);
+  }
+  sw_buf_append(&line, "\n", 1);
+  if (r->transcript.len + line.len > SW_TRANSCRIPT_MAX) {
+    sw_buf_printf(&r->transcript,
+                  "[%5" PRId64 ".%03" PRId64 " ms] -- transcript truncated: it reached "
+                  "its limit of %d octets\n",
+                  rel_us / 1000, rel_us % 1000, SW_TRANSCRIPT_MAX);
+    r->transcript.truncated = true;
+  } else {
+    sw_buf_append(&r->transcript, line.data, line.len);
+  }
+  sw_buf_free(&line);
+}
+
+/* Appends to out[size] at *pos, cutting (and always NUL-terminating) when
+ * full; like snprintf, but chainable. */
+static void put(char *out, size_t size, size_t *pos, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+static void put(char *out, size_t size, size_t *pos, const char *fmt, ...)
+{
+  if (*pos + 1 >= size)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(out + *pos, size - *pos, fmt, ap);
+  va_end(ap);
+  if (n < 0)
+    return;
+  *pos += (size_t)n < size - *pos ? (size_t)n : size - *pos - 1;
+}
+
+void sw_check_result_describe(const struct sw_check_result *r, char *out, size_t size)
+{
+  if (size == 0)
+    return;
+  out[0] = '\0';
+  size_t pos = 0;
+  enum sw_outcome o =
+      (unsigned)r->outcome < SW_OUTCOME_COUNT ? r->outcome : SW_OUTCOME_INTERNAL_ERROR;
+  enum sw_step s = (unsigned)r->step < SW_STEP_COUNT ? r->step : SW_STEP_RESOLVE;
+  int64_t ms = (r->total_us + 500) / 1000;
+
+  put(out, size, &pos, "%s", outcome_titles[o]);
+  switch (o) {
+  case SW_OUTCOME_OK:
+    put(out, size, &pos, " in %" PRId64 " ms", ms);
+    break;
+  case SW_OUTCOME_REFUSED:
+  case SW_OUTCOME_RESOLVE_FAILED:
+    break; /* the title already says where */
+  case SW_OUTCOME_TIMEOUT:
+  case SW_OUTCOME_CLOSED:
+    put(out, size, &pos, " %s after %" PRId64 " ms", step_in[s], ms);
+    break;
+  case SW_OUTCOME_NETWORK_ERROR:
+  case SW_OUTCOME_CANCELLED:
+  case SW_OUTCOME_INTERNAL_ERROR:
+    put(out, size, &pos, " %s", step_in[s]);
+    break;
+  default:
+    put(out, size, &pos, " %s", step_at[s]);
+    break;
+  }
+
+  /* The server's words: only when a reply decided the outcome. A timeout or
+   * a closed connection has none, whatever was said before. */
+  bool show_reply = r->reply[0] != '\0' && o != SW_OUTCOME_TIMEOUT &&
+                    o != SW_OUTCOME_CLOSED && o != SW_OUTCOME_CANCELLED;
+  if (r->detail[0])
+    put(out, size, &pos, ": %s", r->detail);
+  if (show_reply) {
+    put(out, size, &pos, "%s", r->detail[0] ? "; the server said: " : ": ");
+    for (const char *p = r->reply; *p && pos + 1 < size; p++) {
+      if (*p == '\n')
+        put(out, size, &pos, " / ");
+      else
+        put(out, size, &pos, "%c", *p);
+    }
+  } else if (pos + 1 < size && out[pos - 1] != '.') {
+    put(out, size, &pos, ".");
+  }
+}

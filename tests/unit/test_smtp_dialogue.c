@@ -1,0 +1,853 @@
+/* The SMTP check dialogue: the transcripts in tests/data/smtp (format in
+ * their README.md), each run whole, split at every offset of every turn and
+ * byte by byte, plus the cases a transcript cannot express (tracing, exact
+ * transcript text, refusing to send a broken command). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "smtp_dialogue.h"
+
+#define T0 1000000 /* the clock at the start of every run, in us */
+
+/* ---- transcript files ---------------------------------------------------- */
+
+enum item_kind { IT_SERVER, IT_CLIENT, IT_EVENT };
+enum event_kind { EV_EOF, EV_TIMEOUT, EV_FAIL, EV_WAIT, EV_RESOLVED, EV_CONNECTED };
+
+struct action {
+  bool is_turn;
+  struct sw_buf bytes; /* a turn's server bytes */
+  enum event_kind ev;
+  enum sw_outcome outcome;
+  char *detail;
+  long ms;
+  int line;                 /* where it is in the file */
+  struct sw_buf expect_out; /* the C: lines after it */
+};
+
+struct expectation {
+  char key[32];
+  char *value;
+  int line;
+};
+
+struct script {
+  const char *path;
+  struct sw_buf command, expect;
+  char ehlo[256], peer[64];
+  uint32_t timeout_ms;
+  bool manual_connect;
+  struct action start; /* what must be said before the first server byte */
+  struct action *actions;
+  int nactions;
+  struct expectation *exps;
+  int nexps;
+};
+
+/* Decodes the escapes of the README into `out`. */
+static void unescape(const char *path, int lineno, const char *s, struct sw_buf *out)
+{
+  while (*s) {
+    if (*s != '\\') {
+      sw_buf_append(out, s++, 1);
+      continue;
+    }
+    s++;
+    char c = *s ? *s++ : '\\';
+    if (c == 'r') {
+      sw_buf_append(out, "\r", 1);
+    } else if (c == 'n') {
+      sw_buf_append(out, "\n", 1);
+    } else if (c == 't') {
+      sw_buf_append(out, "\t", 1);
+    } else if (c == '\\') {
+      sw_buf_append(out, "\\", 1);
+    } else if (c == 'x' && s[0] && s[1]) {
+      char hex[3] = {s[0], s[1], 0};
+      char byte = (char)strtol(hex, NULL, 16);
+      sw_buf_append(out, &byte, 1);
+      s += 2;
+    } else if (c >= '0' && c <= '9') {
+      char *end;
+      long n = strtol(s - 1, &end, 10);
+      if (*end != '*' || !end[1])
+        fail_msg("%s:%d: bad repeat escape", path, lineno);
+      for (long i = 0; i < n; i++)
+        sw_buf_append(out, end + 1, 1);
+      s = end + 2;
+    } else {
+      fail_msg("%s:%d: unknown escape \\%c", path, lineno, c);
+    }
+  }
+}
+
+static struct action *new_action(struct script *sc, bool is_turn, int lineno)
+{
+  sc->actions = realloc(sc->actions, (size_t)(sc->nactions + 1) * sizeof *sc->actions);
+  assert_non_null(sc->actions);
+  struct action *a = &sc->actions[sc->nactions++];
+  memset(a, 0, sizeof *a);
+  a->is_turn = is_turn;
+  a->line = lineno;
+  sw_buf_init(&a->bytes, 0);
+  sw_buf_init(&a->expect_out, 0);
+  return a;
+}
+
+static void load_script(struct script *sc, const char *path)
+{
+  memset(sc, 0, sizeof *sc);
+  sc->path = path;
+  sw_buf_init(&sc->command, 0);
+  sw_buf_init(&sc->expect, 0);
+  sw_buf_init(&sc->start.expect_out, 0);
+  strcpy(sc->ehlo, "client.example");
+  strcpy(sc->peer, "127.0.0.1:25");
+  sc->timeout_ms = 7000;
+
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    fail_msg("cannot open %s", path);
+  char buf[4096];
+  int lineno = 0;
+  struct action *last = NULL; /* C: lines belong to it (NULL: the start) */
+  bool in_turn = false;
+  while (fgets(buf, sizeof buf, f)) {
+    lineno++;
+    size_t n = strlen(buf);
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+      buf[--n] = '\0';
+    if (n == 0 || buf[0] == '#')
+      continue;
+    const char *arg = n > 2 ? buf + 3 : "";
+    if ((buf[0] == 'S' && (buf[1] == ':' || buf[1] == '>'))) {
+      if (!in_turn) {
+        last = new_action(sc, true, lineno);
+        in_turn = true;
+      }
+      unescape(path, lineno, arg, &last->bytes);
+      if (buf[1] == ':')
+        sw_buf_append(&last->bytes, "\r\n", 2);
+    } else if (buf[0] == 'C' && buf[1] == ':') {
+      in_turn = false;
+      struct sw_buf *out = last ? &last->expect_out : &sc->start.expect_out;
+      unescape(path, lineno, arg, out);
+      sw_buf_append(out, "\r\n", 2);
+    } else if (buf[0] == '!' && buf[1] == ' ') {
+      in_turn = false;
+      last = new_action(sc, false, lineno);
+      char word[32] = "";
+      sscanf(buf + 2, "%31s", word);
+      const char *rest = buf + 2 + strlen(word);
+      while (*rest == ' ')
+        rest++;
+      if (strcmp(word, "eof") == 0) {
+        last->ev = EV_EOF;
+      } else if (strcmp(word, "timeout") == 0) {
+        last->ev = EV_TIMEOUT;
+      } else if (strcmp(word, "resolved") == 0) {
+        last->ev = EV_RESOLVED;
+      } else if (strcmp(word, "connected") == 0) {
+        last->ev = EV_CONNECTED;
+      } else if (strcmp(word, "wait") == 0) {
+        last->ev = EV_WAIT;
+        last->ms = atol(rest);
+      } else if (strcmp(word, "fail") == 0) {
+        char name[64] = "";
+        sscanf(rest, "%63s", name);
+        last->ev = EV_FAIL;
+        if (!sw_outcome_from_name(name, &last->outcome))
+          fail_msg("%s:%d: unknown outcome %s", path, lineno, name);
+        rest += strlen(name);
+        while (*rest == ' ')
+          rest++;
+        last->detail = malloc(strlen(rest) + 1); /* no strdup in C11 */
+        assert_non_null(last->detail);
+        strcpy(last->detail, rest);
+      } else {
+        fail_msg("%s:%d: unknown event %s", path, lineno, word);
+      }
+    } else if (buf[0] == '=' && buf[1] == ' ') {
+      sc->exps = realloc(sc->exps, (size_t)(sc->nexps + 1) * sizeof *sc->exps);
+      assert_non_null(sc->exps);
+      struct expectation *e = &sc->exps[sc->nexps++];
+      e->line = lineno;
+      sscanf(buf + 2, "%31s", e->key);
+      const char *v = buf + 2 + strlen(e->key);
+      while (*v == ' ')
+        v++;
+      struct sw_buf val;
+      sw_buf_init(&val, 0);
+      unescape(path, lineno, v, &val);
+      e->value = sw_buf_take(&val);
+    } else if (buf[0] == '@') {
+      char key[32] = "";
+      sscanf(buf + 1, "%31s", key);
+      const char *v = buf + 1 + strlen(key);
+      while (*v == ' ')
+        v++;
+      if (strcmp(key, "command") == 0)
+        unescape(path, lineno, v, &sc->command);
+      else if (strcmp(key, "expect") == 0)
+        unescape(path, lineno, v, &sc->expect);
+      else if (strcmp(key, "ehlo") == 0)
+        snprintf(sc->ehlo, sizeof sc->ehlo, "%s", v);
+      else if (strcmp(key, "peer") == 0)
+        snprintf(sc->peer, sizeof sc->peer, "%s", v);
+      else if (strcmp(key, "timeout-ms") == 0)
+        sc->timeout_ms = (uint32_t)atol(v);
+      else if (strcmp(key, "connect") == 0 && strcmp(v, "manual") == 0)
+        sc->manual_connect = true;
+      else
+        fail_msg("%s:%d: unknown setting @%s", path, lineno, key);
+    } else {
+      fail_msg("%s:%d: cannot read \"%s\"", path, lineno, buf);
+    }
+  }
+  fclose(f);
+}
+
+static void free_script(struct script *sc)
+{
+  for (int i = 0; i < sc->nactions; i++) {
+    sw_buf_free(&sc->actions[i].bytes);
+    sw_buf_free(&sc->actions[i].expect_out);
+    free(sc->actions[i].detail);
+  }
+  for (int i = 0; i < sc->nexps; i++)
+    free(sc->exps[i].value);
+  free(sc->actions);
+  free(sc->exps);
+  sw_buf_free(&sc->command);
+  sw_buf_free(&sc->expect);
+  sw_buf_free(&sc->start.expect_out);
+}
+
+/* ---- running one ------------------------------------------------------- */
+
+struct run_mode {
+  int split_action; /* -1: none */
+  size_t split_at;
+  bool bytewise;
+  char text[64];
+};
+
+static void check_quiet_before_greeting(const struct script *sc,
+                                        const struct sw_dialogue *d,
+                                        const struct run_mode *m, int line)
+{
+  size_t len;
+  sw_dialogue_output(d, &len);
+  if (d->state <= SW_DLG_GREETING && len > 0)
+    fail_msg("%s:%d (%s): the client spoke before the greeting was complete", sc->path,
+             line, m->text);
+}
+
+/* Takes everything the client has to say; each write must be one line. */
+static void drain(const struct script *sc, struct sw_dialogue *d,
+                  const struct run_mode *m, int line, struct sw_buf *got)
+{
+  for (int guard = 0; guard < 10000; guard++) {
+    size_t len;
+    const char *out = sw_dialogue_output(d, &len);
+    if (len == 0)
+      return;
+    if (m->bytewise) {
+      sw_buf_append(got, out, 1);
+      sw_dialogue_sent(d, 1);
+      continue;
+    }
+    bool one_line = len >= 2 && memcmp(out + len - 2, "\r\n", 2) == 0 &&
+                    !memchr(out, '\n', len - 1) && !memchr(out, '\r', len - 2);
+    if (!one_line)
+      fail_msg("%s:%d (%s): one write held other than one command line: \"%.*s\"",
+               sc->path, line, m->text, (int)len, out);
+    sw_buf_append(got, out, len);
+    sw_dialogue_sent(d, len);
+  }
+  fail_msg("%s:%d (%s): the output never ran dry", sc->path, line, m->text);
+}
+
+static void compare_output(const struct script *sc, const struct run_mode *m, int line,
+                           const struct sw_buf *got, const struct sw_buf *want)
+{
+  if (got->len != want->len || memcmp(sw_buf_str(got), sw_buf_str(want), got->len) != 0)
+    fail_msg("%s:%d (%s): the client sent \"%s\", expected \"%s\"", sc->path, line,
+             m->text, sw_buf_str(got), sw_buf_str(want));
+}
+
+static void run_script(const struct script *sc, const struct run_mode *m,
+                       struct sw_check_result *out)
+{
+  struct sw_dialogue_config cfg = {
+      .command = sw_buf_str(&sc->command),
+      .expect = sw_buf_str(&sc->expect),
+      .timeout_ms = sc->timeout_ms,
+  };
+  struct sw_dialogue *d = malloc(sizeof *d);
+  assert_non_null(d);
+  int64_t now = T0;
+  struct sw_buf got;
+  sw_buf_init(&got, 0);
+
+  sw_dialogue_init(d, &cfg, now);
+  if (!sc->manual_connect && !sw_dialogue_done(d)) {
+    sw_dialogue_resolved(d, now);
+    sw_dialogue_connected(d, sc->peer, sc->ehlo, now);
+  }
+  drain(sc, d, m, 0, &got);
+  compare_output(sc, m, 0, &got, &sc->start.expect_out);
+
+  for (int i = 0; i < sc->nactions; i++) {
+    const struct action *a = &sc->actions[i];
+    if (a->is_turn) {
+      const char *p = sw_buf_str(&a->bytes);
+      size_t len = a->bytes.len;
+      if (m->bytewise) {
+        for (size_t k = 0; k < len; k++) {
+          sw_dialogue_receive(d, p + k, 1, now);
+          check_quiet_before_greeting(sc, d, m, a->line);
+        }
+      } else if (m->split_action == i) {
+        sw_dialogue_receive(d, p, m->split_at, now);
+        check_quiet_before_greeting(sc, d, m, a->line);
+        sw_dialogue_receive(d, p + m->split_at, len - m->split_at, now);
+      } else {
+        sw_dialogue_receive(d, p, len, now);
+      }
+      check_quiet_before_greeting(sc, d, m, a->line);
+    } else {
+      switch (a->ev) {
+      case EV_EOF:
+        sw_dialogue_eof(d, now);
+        break;
+      case EV_TIMEOUT:
+        sw_dialogue_timeout(d, now);
+        break;
+      case EV_FAIL:
+        sw_dialogue_fail(d, a->outcome, a->detail, now);
+        break;
+      case EV_WAIT:
+        now += (int64_t)a->ms * 1000;
+        break;
+      case EV_RESOLVED:
+        sw_dialogue_resolved(d, now);
+        break;
+      case EV_CONNECTED:
+        sw_dialogue_connected(d, sc->peer, sc->ehlo, now);
+        break;
+      }
+    }
+    got.len = 0;
+    drain(sc, d, m, a->line, &got);
+    compare_output(sc, m, a->line, &got, &a->expect_out);
+  }
+  if (!sw_dialogue_done(d))
+    fail_msg("%s (%s): the dialogue is not done at the end (state %s)", sc->path, m->text,
+             sw_dialogue_state_name(d->state));
+  /* Bytes after the end change nothing. */
+  sw_dialogue_receive(d, "421 late\r\n", 10, now);
+  sw_dialogue_eof(d, now);
+  sw_dialogue_take_result(d, out);
+  sw_dialogue_free(d);
+  free(d);
+  sw_buf_free(&got);
+}
+
+/* ---- expectations ---------------------------------------------------------- */
+
+static bool step_from_name(const char *name, enum sw_step *s)
+{
+  for (int i = 0; i < SW_STEP_COUNT; i++)
+    if (strcmp(name, sw_step_name((enum sw_step)i)) == 0) {
+      *s = (enum sw_step)i;
+      return true;
+    }
+  return false;
+}
+
+static unsigned caps_from_names(const struct script *sc, const struct expectation *e)
+{
+  static const char *const names[] = {
+#define CAP_NAME(x) #x,
+      SW_CAP_MAP(CAP_NAME)
+#undef CAP_NAME
+  };
+  unsigned caps = 0;
+  char copy[256];
+  snprintf(copy, sizeof copy, "%s", e->value);
+  for (char *w = strtok(copy, " "); w; w = strtok(NULL, " ")) {
+    if (strcmp(w, "none") == 0)
+      continue;
+    int i = 0;
+    while (i < SW_CAP_COUNT && strcmp(w, names[i]) != 0)
+      i++;
+    if (i == SW_CAP_COUNT)
+      fail_msg("%s:%d: unknown capability %s", sc->path, e->line, w);
+    caps |= 1u << i;
+  }
+  return caps;
+}
+
+static void check_expectation(const struct script *sc, const struct expectation *e,
+                              const struct sw_check_result *r)
+{
+  const char *k = e->key, *v = e->value;
+  char desc[1024];
+  sw_check_result_describe(r, desc, sizeof desc);
+  char got[64];
+  const char *have = NULL; /* for text comparisons */
+  bool substring = k[strlen(k) - 1] == '~';
+  bool ok;
+  if (strcmp(k, "outcome") == 0) {
+    enum sw_outcome o;
+    if (!sw_outcome_from_name(v, &o))
+      fail_msg("%s:%d: unknown outcome %s", sc->path, e->line, v);
+    have = sw_outcome_name(r->outcome);
+    ok = o == r->outcome;
+  } else if (strcmp(k, "step") == 0) {
+    have = sw_step_name(r->step);
+    ok = strcmp(v, have) == 0;
+  } else if (strcmp(k, "code") == 0) {
+    snprintf(got, sizeof got, "%d", r->reply_code);
+    have = got;
+    ok = atoi(v) == r->reply_code;
+  } else if (strcmp(k, "enhanced") == 0) {
+    have = r->enhanced_code;
+    ok = strcmp(strcmp(v, "-") == 0 ? "" : v, have) == 0;
+  } else if (strcmp(k, "used_helo") == 0) {
+    have = r->used_helo ? "yes" : "no";
+    ok = strcmp(v, have) == 0;
+  } else if (strcmp(k, "caps") == 0) {
+    snprintf(got, sizeof got, "0x%x", r->caps);
+    have = got;
+    ok = caps_from_names(sc, e) == r->caps;
+  } else if (strcmp(k, "step_ms") == 0) {
+    char name[32];
+    long ms;
+    enum sw_step s;
+    if (sscanf(v, "%31s %ld", name, &ms) != 2 || !step_from_name(name, &s))
+      fail_msg("%s:%d: bad step_ms", sc->path, e->line);
+    snprintf(got, sizeof got, "%lld us", (long long)r->step_us[s]);
+    have = got;
+    ok = ms < 0 ? r->step_us[s] == -1 : r->step_us[s] == (int64_t)ms * 1000;
+  } else if (strcmp(k, "total_ms") == 0) {
+    snprintf(got, sizeof got, "%lld us", (long long)r->total_us);
+    have = got;
+    ok = r->total_us == atol(v) * 1000LL;
+  } else {
+    if (strncmp(k, "reply", 5) == 0)
+      have = r->reply;
+    else if (strncmp(k, "detail", 6) == 0)
+      have = r->detail;
+    else if (strncmp(k, "describe", 8) == 0)
+      have = desc;
+    else if (strncmp(k, "transcript", 10) == 0)
+      have = sw_buf_str(&r->transcript);
+    else if (strcmp(k, "keywords") == 0)
+      have = r->ehlo_keywords ? r->ehlo_keywords : "-";
+    else
+      fail_msg("%s:%d: unknown expectation %s", sc->path, e->line, k);
+    ok = substring ? strstr(have, v) != NULL : strcmp(have, v) == 0;
+  }
+  if (!ok)
+    fail_msg("%s:%d: expected %s \"%s\", got \"%s\"\n  (%s)\n%s", sc->path, e->line, k, v,
+             have, desc, sw_buf_str(&r->transcript));
+}
+
+static void same_result(const struct script *sc, const struct run_mode *m,
+                        const struct sw_check_result *a, const struct sw_check_result *b)
+{
+  bool same = a->outcome == b->outcome && a->step == b->step &&
+              a->reply_code == b->reply_code && strcmp(a->reply, b->reply) == 0 &&
+              strcmp(a->detail, b->detail) == 0 && a->caps == b->caps &&
+              a->used_helo == b->used_helo &&
+              strcmp(sw_buf_str(&a->transcript), sw_buf_str(&b->transcript)) == 0 &&
+              memcmp(a->step_us, b->step_us, sizeof a->step_us) == 0;
+  if (!same)
+    fail_msg("%s (%s): the result differs from the one fed whole:\n%s\n---- whole:\n%s",
+             sc->path, m->text, sw_buf_str(&b->transcript), sw_buf_str(&a->transcript));
+}
+
+static void test_transcript(void **state)
+{
+  const char *path = *state;
+  struct script sc;
+  load_script(&sc, path);
+
+  struct run_mode whole = {.split_action = -1};
+  snprintf(whole.text, sizeof whole.text, "fed whole");
+  struct sw_check_result first;
+  run_script(&sc, &whole, &first);
+  for (int i = 0; i < sc.nexps; i++)
+    check_expectation(&sc, &sc.exps[i], &first);
+
+  for (int i = 0; i < sc.nactions; i++) {
+    if (!sc.actions[i].is_turn)
+      continue;
+    for (size_t at = 1; at < sc.actions[i].bytes.len; at++) {
+      struct run_mode m = {.split_action = i, .split_at = at};
+      snprintf(m.text, sizeof m.text, "turn at line %d split at %zu", sc.actions[i].line,
+               at);
+      struct sw_check_result r;
+      run_script(&sc, &m, &r);
+      same_result(&sc, &m, &first, &r);
+      sw_check_result_free(&r);
+    }
+  }
+  struct run_mode bytewise = {.split_action = -1, .bytewise = true};
+  snprintf(bytewise.text, sizeof bytewise.text, "byte by byte");
+  struct sw_check_result r;
+  run_script(&sc, &bytewise, &r);
+  same_result(&sc, &bytewise, &first, &r);
+  sw_check_result_free(&r);
+
+  sw_check_result_free(&first);
+  free_script(&sc);
+}
+
+/* ---- cases a transcript cannot express ------------------------------------- */
+
+struct trace_log {
+  char text[512];
+};
+
+static void trace(void *ctx, const char *from, const char *to)
+{
+  struct trace_log *t = ctx;
+  size_t n = strlen(t->text);
+  snprintf(t->text + n, sizeof t->text - n, "%s>%s ", from, to);
+}
+
+static void feed(struct sw_dialogue *d, const char *s, int64_t now)
+{
+  sw_dialogue_receive(d, s, strlen(s), now);
+}
+
+/* The output as a string, marked sent. */
+static const char *take_output(struct sw_dialogue *d, char *buf, size_t size)
+{
+  size_t len;
+  const char *out = sw_dialogue_output(d, &len);
+  snprintf(buf, size, "%.*s", (int)len, out ? out : "");
+  sw_dialogue_sent(d, len);
+  return buf;
+}
+
+static void test_partial_greeting_says_nothing(void **state)
+{
+  (void)state;
+  struct sw_dialogue_config cfg = {.timeout_ms = 7000};
+  struct sw_dialogue d;
+  char out[600];
+  sw_dialogue_init(&d, &cfg, T0);
+  sw_dialogue_connected(&d, "127.0.0.1:25", "client.example", T0);
+  /* postscreen's pregreet test: "220-" then a pause to catch early talkers. */
+  feed(&d, "220-mx.example ESMTP postscreen\r\n", T0 + 1000);
+  assert_string_equal(take_output(&d, out, sizeof out), "");
+  feed(&d, "220-still greeting\r\n220 mx.example", T0 + 6000000);
+  assert_string_equal(take_output(&d, out, sizeof out), "");
+  feed(&d, "\r", T0 + 6000001);
+  assert_string_equal(take_output(&d, out, sizeof out), "");
+  feed(&d, "\n", T0 + 6000002);
+  assert_string_equal(take_output(&d, out, sizeof out), "EHLO client.example\r\n");
+  assert_int_equal(d.state, SW_DLG_EHLO);
+  sw_dialogue_free(&d);
+}
+
+static void test_steps_timed_and_traced(void **state)
+{
+  (void)state;
+  struct trace_log log = {""};
+  struct sw_dialogue_config cfg = {
+      .command = "NOOP", .timeout_ms = 5000, .trace = trace, .trace_ctx = &log};
+  struct sw_dialogue d;
+  char out[600];
+  int64_t t = 5000000;
+  sw_dialogue_init(&d, &cfg, t);
+  assert_int_equal(sw_dialogue_deadline(&d), t + 5000000);
+  sw_dialogue_resolved(&d, t += 2000);                            /* resolve: 2 ms */
+  sw_dialogue_connected(&d, "[::1]:25", "[IPv6:::1]", t += 3000); /* connect: 3 ms */
+  feed(&d, "220 hi\r\n", t += 4000);                              /* greeting: 4 ms */
+  assert_string_equal(take_output(&d, out, sizeof out), "EHLO [IPv6:::1]\r\n");
+  feed(&d, "502 what\r\n", t += 1000); /* EHLO 1 ms ... */
+  assert_string_equal(take_output(&d, out, sizeof out), "HELO [IPv6:::1]\r\n");
+  feed(&d, "250 hello\r\n", t += 1500); /* ... + HELO 1.5 ms */
+  assert_string_equal(take_output(&d, out, sizeof out), "NOOP\r\n");
+  feed(&d, "250 2.0.0 Ok\r\n", t += 700); /* command: 0.7 ms */
+  assert_string_equal(take_output(&d, out, sizeof out), "QUIT\r\n");
+  feed(&d, "221 2.0.0 Bye\r\n", t += 300); /* QUIT: 0.3 ms */
+  assert_true(sw_dialogue_done(&d));
+
+  const struct sw_check_result *r = sw_dialogue_result(&d);
+  assert_int_equal(r->outcome, SW_OUTCOME_OK);
+  assert_int_equal(r->step, SW_STEP_QUIT);
+  assert_int_equal(r->step_us[SW_STEP_RESOLVE], 2000);
+  assert_int_equal(r->step_us[SW_STEP_CONNECT], 3000);
+  assert_int_equal(r->step_us[SW_STEP_GREETING], 4000);
+  assert_int_equal(r->step_us[SW_STEP_EHLO], 2500);
+  assert_int_equal(r->step_us[SW_STEP_COMMAND], 700);
+  assert_int_equal(r->step_us[SW_STEP_QUIT], 300);
+  assert_int_equal(r->total_us, 12500);
+  assert_true(r->used_helo);
+  assert_int_equal(r->reply_code, 250);
+  assert_string_equal(r->enhanced_code, "2.0.0");
+  assert_string_equal(r->peer, "[::1]:25");
+  assert_string_equal(log.text, "RESOLVING>CONNECTING CONNECTING>GREETING GREETING>EHLO "
+                                "EHLO>HELO HELO>COMMAND COMMAND>QUIT QUIT>DONE ");
+  assert_string_equal(sw_buf_str(&r->transcript),
+                      "[    2.000 ms] -- name resolved\n"
+                      "[    5.000 ms] -- connected to [::1]:25\n"
+                      "[    9.000 ms] S: 220 hi\n"
+                      "[    9.000 ms] C: EHLO [IPv6:::1]\n"
+                      "[   10.000 ms] S: 502 what\n"
+                      "[   10.000 ms] C: HELO [IPv6:::1]\n"
+                      "[   11.500 ms] S: 250 hello\n"
+                      "[   11.500 ms] C: NOOP\n"
+                      "[   12.200 ms] S: 250 2.0.0 Ok\n"
+                      "[   12.200 ms] C: QUIT\n"
+                      "[   12.500 ms] S: 221 2.0.0 Bye\n");
+
+  struct sw_check_result taken;
+  sw_dialogue_take_result(&d, &taken);
+  assert_int_equal(taken.outcome, SW_OUTCOME_OK);
+  assert_int_equal(sw_dialogue_result(&d)->transcript.len, 0);
+  sw_check_result_free(&taken);
+  sw_dialogue_free(&d);
+}
+
+static void test_command_with_line_break_never_sent(void **state)
+{
+  (void)state;
+  const char *bad[] = {"NOOP\r\nMAIL FROM:<x@example.com>", "NOOP\n", "VRFY a\rb",
+                       "NOOP\x01"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    struct sw_dialogue_config cfg = {.command = bad[i], .timeout_ms = 7000};
+    struct sw_dialogue d;
+    sw_dialogue_init(&d, &cfg, T0);
+    /* It ends before anything is resolved, let alone sent. */
+    assert_true(sw_dialogue_done(&d));
+    size_t len;
+    assert_null(sw_dialogue_output(&d, &len));
+    assert_int_equal(len, 0);
+    const struct sw_check_result *r = sw_dialogue_result(&d);
+    assert_int_equal(r->outcome, SW_OUTCOME_INTERNAL_ERROR);
+    assert_int_equal(r->step, SW_STEP_RESOLVE);
+    assert_non_null(strstr(r->detail, "one line"));
+    /* An engine that carries on regardless still gets nothing to send. */
+    sw_dialogue_connected(&d, "127.0.0.1:25", "client.example", T0);
+    feed(&d, "220 hi\r\n", T0);
+    assert_null(sw_dialogue_output(&d, &len));
+    assert_int_equal(r->outcome, SW_OUTCOME_INTERNAL_ERROR);
+    sw_dialogue_free(&d);
+  }
+  /* The longest command that fits one 512-octet line goes; one more does not. */
+  char cmd[600];
+  memset(cmd, 'A', sizeof cmd);
+  for (size_t n = 510; n <= 511; n++) {
+    cmd[n] = '\0';
+    struct sw_dialogue_config cfg = {.command = cmd, .timeout_ms = 7000};
+    struct sw_dialogue d;
+    char out[600];
+    sw_dialogue_init(&d, &cfg, T0);
+    assert_int_equal(sw_dialogue_done(&d), n > 510);
+    if (n == 510) {
+      sw_dialogue_connected(&d, "127.0.0.1:25", "client.example", T0);
+      feed(&d, "220 hi\r\n", T0);
+      take_output(&d, out, sizeof out);
+      feed(&d, "250 ok\r\n", T0);
+      assert_int_equal(strlen(take_output(&d, out, sizeof out)), 512);
+    }
+    sw_dialogue_free(&d);
+    cmd[n] = 'A';
+  }
+}
+
+static void test_bad_ehlo_name_is_internal_error(void **state)
+{
+  (void)state;
+  const char *bad[] = {"", "two words", "bad\r\nname"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    struct sw_dialogue_config cfg = {.timeout_ms = 7000};
+    struct sw_dialogue d;
+    sw_dialogue_init(&d, &cfg, T0);
+    sw_dialogue_connected(&d, "127.0.0.1:25", bad[i], T0);
+    assert_true(sw_dialogue_done(&d));
+    assert_int_equal(sw_dialogue_result(&d)->outcome, SW_OUTCOME_INTERNAL_ERROR);
+    assert_int_equal(sw_dialogue_result(&d)->step, SW_STEP_CONNECT);
+    sw_dialogue_free(&d);
+  }
+}
+
+static void test_output_survives_partial_sends(void **state)
+{
+  (void)state;
+  /* The engine may send part of a line; the rest stays until it goes, and
+   * the server's answer is read only after that. */
+  struct sw_dialogue_config cfg = {.timeout_ms = 7000};
+  struct sw_dialogue d;
+  char out[600];
+  sw_dialogue_init(&d, &cfg, T0);
+  sw_dialogue_connected(&d, "127.0.0.1:25", "client.example", T0);
+  feed(&d, "220 hi\r\n", T0);
+  size_t len;
+  const char *o = sw_dialogue_output(&d, &len);
+  assert_int_equal(len, 21);
+  assert_memory_equal(o, "EHLO ", 5);
+  sw_dialogue_sent(&d, 5);
+  feed(&d, "250-mx\r\n250 STARTTLS\r\n", T0); /* early, or a fast server */
+  assert_int_equal(d.state, SW_DLG_EHLO);
+  o = sw_dialogue_output(&d, &len);
+  assert_int_equal(len, 16);
+  assert_memory_equal(o, "client.example\r\n", 16);
+  sw_dialogue_sent(&d, 16);
+  assert_int_equal(d.state, SW_DLG_QUIT);
+  assert_true(sw_dialogue_result(&d)->caps & SW_CAP(STARTTLS));
+  assert_string_equal(take_output(&d, out, sizeof out), "QUIT\r\n");
+  /* A close that comes while QUIT is unsent waits for it too. */
+  sw_dialogue_eof(&d, T0);
+  assert_true(sw_dialogue_done(&d));
+  assert_int_equal(sw_dialogue_result(&d)->outcome, SW_OUTCOME_OK);
+  sw_dialogue_free(&d);
+}
+
+static void test_held_eof_waits_for_held_bytes(void **state)
+{
+  (void)state;
+  struct sw_dialogue_config cfg = {.timeout_ms = 7000};
+  struct sw_dialogue d;
+  char out[600];
+  sw_dialogue_init(&d, &cfg, T0);
+  sw_dialogue_connected(&d, "127.0.0.1:25", "client.example", T0);
+  feed(&d, "220 hi\r\n554 5.7.1 go away\r\n", T0);
+  sw_dialogue_eof(&d, T0); /* the server said no and hung up */
+  assert_false(sw_dialogue_done(&d));
+  assert_string_equal(take_output(&d, out, sizeof out), "EHLO client.example\r\n");
+  /* The 554 answered EHLO: QUIT is queued, then the held close ends it. */
+  assert_true(sw_dialogue_done(&d));
+  const struct sw_check_result *r = sw_dialogue_result(&d);
+  assert_int_equal(r->outcome, SW_OUTCOME_PERM_REJECT);
+  assert_int_equal(r->step, SW_STEP_EHLO);
+  assert_string_equal(r->reply, "554 5.7.1 go away");
+  sw_dialogue_free(&d);
+}
+
+static void test_flood_while_waiting_is_bounded(void **state)
+{
+  (void)state;
+  struct sw_dialogue_config cfg = {.timeout_ms = 7000};
+  struct sw_dialogue d;
+  sw_dialogue_init(&d, &cfg, T0);
+  sw_dialogue_connected(&d, "127.0.0.1:25", "client.example", T0);
+  feed(&d, "220 hi\r\n", T0);
+  char junk[1000];
+  memset(junk, 'x', sizeof junk);
+  for (int i = 0; i < 100 && !sw_dialogue_done(&d); i++)
+    sw_dialogue_receive(&d, junk, sizeof junk, T0);
+  assert_true(sw_dialogue_done(&d));
+  assert_int_equal(sw_dialogue_result(&d)->outcome, SW_OUTCOME_PROTOCOL_ERROR);
+  assert_true(d.held.len <= SW_DIALOGUE_HELD_MAX);
+  sw_dialogue_free(&d);
+}
+
+static void test_transcript_escapes_and_is_bounded(void **state)
+{
+  (void)state;
+  struct sw_dialogue_config cfg = {.timeout_ms = 7000};
+  struct sw_dialogue d;
+  sw_dialogue_init(&d, &cfg, T0);
+  sw_dialogue_connected(&d, "127.0.0.1:25", "client.example", T0);
+  /* A terminal escape and a NUL in a greeting must not reach a log raw. */
+  const char greeting[] = "220-\x1b[2J\0 caf\xc3\xa9 \xff\\\r\n";
+  sw_dialogue_receive(&d, greeting, sizeof greeting - 1, T0);
+  /* 15 lines of 500 control bytes: 30 KiB escaped in one reply, twice. */
+  char line[512], out[600];
+  memset(line + 4, 1, 500);
+  memcpy(line + 504, "\r\n", 2);
+  for (int reply = 0; reply < 2; reply++) {
+    memcpy(line, reply == 0 ? "220-" : "250-", 4);
+    for (int i = 0; i < 15; i++)
+      sw_dialogue_receive(&d, line, 506, T0);
+    assert_false(d.result.transcript.truncated);
+    feed(&d, reply == 0 ? "220 ok\r\n" : "250 ok\r\n", T0);
+    take_output(&d, out, sizeof out);
+  }
+  assert_int_equal(d.state, SW_DLG_QUIT);
+  const char *t = sw_buf_str(&d.result.transcript);
+  assert_non_null(strstr(t, "S: 220-\\x1B[2J\\x00 caf\xc3\xa9 \\xFF\\\\\n"));
+  assert_true(d.result.transcript.truncated);
+  assert_true(d.result.transcript.len <= SW_TRANSCRIPT_MAX + 200);
+  assert_non_null(strstr(sw_buf_str(&d.result.transcript), "transcript truncated"));
+  for (const char *p = sw_buf_str(&d.result.transcript); *p; p++)
+    assert_true(*p == '\n' || (unsigned char)*p >= 0x20);
+  sw_dialogue_free(&d);
+}
+
+/* ---- main: one test per transcript file, then the others ---------------- */
+
+static int by_name(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int main(void)
+{
+  const char *dir = SW_TEST_DATA_DIR "/smtp";
+  DIR *dp = opendir(dir);
+  if (!dp) {
+    fprintf(stderr, "cannot list %s\n", dir);
+    return 1;
+  }
+  char **paths = NULL;
+  size_t n = 0;
+  struct dirent *de;
+  while ((de = readdir(dp)) != NULL) {
+    size_t len = strlen(de->d_name);
+    if (len < 5 || strcmp(de->d_name + len - 4, ".txt") != 0)
+      continue;
+    paths = realloc(paths, (n + 1) * sizeof *paths);
+    paths[n] = malloc(strlen(dir) + len + 2);
+    sprintf(paths[n], "%s/%s", dir, de->d_name);
+    n++;
+  }
+  closedir(dp);
+  qsort(paths, n, sizeof *paths, by_name);
+  if (n < 20) {
+    fprintf(stderr, "only %zu transcripts in %s; expected at least 20\n", n, dir);
+    return 1;
+  }
+  struct CMUnitTest *tests = calloc(n, sizeof *tests);
+  for (size_t i = 0; i < n; i++) {
+    tests[i].name = strrchr(paths[i], '/') + 1;
+    tests[i].test_func = test_transcript;
+    tests[i].initial_state = paths[i];
+  }
+  int failed = _cmocka_run_group_tests("transcripts", tests, n, NULL, NULL);
+
+  const struct CMUnitTest unit[] = {
+      cmocka_unit_test(test_partial_greeting_says_nothing),
+      cmocka_unit_test(test_steps_timed_and_traced),
+      cmocka_unit_test(test_command_with_line_break_never_sent),
+      cmocka_unit_test(test_bad_ehlo_name_is_internal_error),
+      cmocka_unit_test(test_output_survives_partial_sends),
+      cmocka_unit_test(test_held_eof_waits_for_held_bytes),
+      cmocka_unit_test(test_flood_while_waiting_is_bounded),
+      cmocka_unit_test(test_transcript_escapes_and_is_bounded),
+  };
+  failed += cmocka_run_group_tests_name("dialogue", unit, NULL, NULL);
+
+  for (size_t i = 0; i < n; i++)
+    free(paths[i]);
+  free(paths);
+  free(tests);
+  return failed;
+}
