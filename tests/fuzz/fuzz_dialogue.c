@@ -1,0 +1,285 @@
+/* libFuzzer target: arbitrary server bytes into the reply parser and the
+ * check dialogue, checking what must hold whatever a server sends.
+ *
+ * Input: byte 0 is the chunk size the bytes arrive in (0 means 1), byte 1
+ * picks the configuration and how the check ends (bits below), the rest is
+ * what the server sends.
+ *
+ * Invariants: the client says nothing before a final greeting line has
+ * arrived, and nothing at all to something that is not SMTP; every write is
+ * exactly one command line; nothing follows QUIT; the dialogue always ends;
+ * the result is consistent with what was said (outcome, step, timings,
+ * printable text); the parser gives the same replies however the bytes are
+ * cut; nothing leaks (ASan). A violated invariant aborts. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "smtp_dialogue.h"
+#include "smtp_reply.h"
+
+#define CHECK(cond)                                                                      \
+  do {                                                                                   \
+    if (!(cond)) {                                                                       \
+      fprintf(stderr, "invariant failed at %s:%d: %s\n", __FILE__, __LINE__, #cond);     \
+      abort();                                                                           \
+    }                                                                                    \
+  } while (0)
+
+enum {
+  F_COMMAND = 1,  /* cfg.command = "NOOP" */
+  F_EXPECT = 2,   /* cfg.expect = "250" */
+  F_EOF = 4,      /* the server closes at the end (else the deadline passes) */
+  F_FAIL = 8,     /* the engine fails at the end (before the close/timeout) */
+  F_TRICKLE = 16, /* the engine sends our output one byte at a time */
+};
+
+/* Written independently of the parser: does s[0..len) contain a complete
+ * line that looks like the last line of a reply ("ddd" then SP or the end)?
+ * Without one, no greeting can be complete. */
+static bool has_final_line(const uint8_t *s, size_t len)
+{
+  size_t start = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] != '\n')
+      continue;
+    size_t n = i - start;
+    if (n > 0 && s[start + n - 1] == '\r')
+      n--;
+    const uint8_t *l = s + start;
+    if (n >= 3 && l[0] >= '0' && l[0] <= '9' && l[1] >= '0' && l[1] <= '9' &&
+        l[2] >= '0' && l[2] <= '9' && (n == 3 || l[3] == ' '))
+      return true;
+    start = i + 1;
+  }
+  return false;
+}
+
+/* s must be a C string within s[0..size), printable but for LF if lf_ok. */
+static void check_text(const char *s, size_t size, bool lf_ok)
+{
+  const char *nul = memchr(s, '\0', size);
+  CHECK(nul != NULL);
+  size_t n = (size_t)(nul - s);
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    CHECK(c >= 0x20 || (lf_ok && c == '\n'));
+    CHECK(c != 0x7F);
+  }
+}
+
+struct said {
+  bool any, ehlo, helo, quit;
+  int writes;
+};
+
+/* Takes the dialogue's output the way the engine does, checking each write. */
+static void drain(struct sw_dialogue *d, const char *command, bool trickle,
+                  struct said *said)
+{
+  for (int guard = 0; guard < 64; guard++) {
+    size_t len;
+    const char *out = sw_dialogue_output(d, &len);
+    if (len == 0)
+      return;
+    CHECK(out != NULL);
+    CHECK(!said->quit); /* nothing after QUIT */
+    CHECK(len >= 2 && len <= SW_DIALOGUE_OUT_MAX);
+    CHECK(memcmp(out + len - 2, "\r\n", 2) == 0);
+    CHECK(!memchr(out, '\n', len - 1) && !memchr(out, '\r', len - 2));
+    const char *line = out;
+    size_t n = len - 2;
+    if (n > 5 && memcmp(line, "EHLO ", 5) == 0) {
+      CHECK(!said->any); /* EHLO comes first, once */
+      said->ehlo = true;
+    } else if (n > 5 && memcmp(line, "HELO ", 5) == 0) {
+      CHECK(said->ehlo && !said->helo);
+      said->helo = true;
+    } else if (n == 4 && memcmp(line, "QUIT", 4) == 0) {
+      said->quit = true;
+    } else {
+      CHECK(command && strlen(command) == n && memcmp(line, command, n) == 0);
+      CHECK(said->ehlo);
+    }
+    said->any = true;
+    said->writes++;
+    if (trickle) {
+      /* Part of a line: the rest must still be there afterwards. */
+      sw_dialogue_sent(d, 1);
+      size_t rest;
+      const char *more = sw_dialogue_output(d, &rest);
+      if (rest > 0) {
+        CHECK(rest == len - 1 && memcmp(more, line + 1, rest) == 0);
+        sw_dialogue_sent(d, rest);
+      }
+    } else {
+      sw_dialogue_sent(d, len);
+    }
+  }
+  CHECK(!"the output never ran dry");
+}
+
+static void check_result(const struct sw_check_result *r, const struct said *said,
+                         bool expect, bool saw_final_line)
+{
+  CHECK((unsigned)r->outcome < SW_OUTCOME_COUNT);
+  CHECK((unsigned)r->step < SW_STEP_COUNT);
+  CHECK(r->step_us[r->step] >= 0); /* it ended in a step it reached */
+  int64_t sum = 0;
+  for (int i = 0; i < SW_STEP_COUNT; i++) {
+    CHECK(r->step_us[i] >= -1);
+    if (r->step_us[i] > 0)
+      sum += r->step_us[i];
+  }
+  CHECK(r->total_us == sum); /* every microsecond is in exactly one step */
+  CHECK(r->reply_code == 0 || (r->reply_code >= 200 && r->reply_code <= 599));
+  check_text(r->reply, sizeof r->reply, true);
+  check_text(r->detail, sizeof r->detail, false);
+  check_text(r->enhanced_code, sizeof r->enhanced_code, false);
+  check_text(r->peer, sizeof r->peer, false);
+  if (r->ehlo_keywords)
+    check_text(r->ehlo_keywords, strlen(r->ehlo_keywords) + 1, true);
+  check_text(sw_buf_str(&r->transcript), r->transcript.len + 1, true);
+  CHECK(r->transcript.len <= SW_TRANSCRIPT_MAX + 256);
+
+  switch (r->outcome) {
+  case SW_OUTCOME_OK:
+    CHECK(r->step == SW_STEP_QUIT && said->quit);
+    CHECK(expect || (r->reply_code >= 200 && r->reply_code < 400));
+    break;
+  case SW_OUTCOME_MISMATCH:
+    CHECK(expect && said->quit);
+    break;
+  case SW_OUTCOME_NOT_SMTP:
+    CHECK(r->step == SW_STEP_GREETING && !said->any);
+    break;
+  case SW_OUTCOME_TEMP_REJECT:
+    CHECK(r->reply_code / 100 == 4);
+    break;
+  case SW_OUTCOME_PERM_REJECT:
+    CHECK(r->reply_code / 100 == 5);
+    break;
+  default:
+    break;
+  }
+  CHECK(!r->used_helo || said->helo);
+  CHECK(r->caps == 0 || said->ehlo);
+  CHECK(!said->any || saw_final_line);
+}
+
+/* The parser alone: the replies must not depend on how the bytes are cut. */
+static void fuzz_parser(const uint8_t *data, size_t len, size_t chunk)
+{
+  static struct sw_smtp_parser whole, cut;
+  sw_smtp_parser_init(&whole);
+  sw_smtp_parser_init(&cut);
+  static char texts[2][SW_SMTP_REPLY_MAX + 1];
+  size_t wpos = 0, cpos = 0, cend = 0;
+  enum sw_error werr = SW_E_OK, cerr = SW_E_OK;
+  for (;;) {
+    /* The next reply from each. */
+    struct sw_smtp_reply wr, cr;
+    bool wdone = false, cdone = false;
+    while (!werr && !wdone && wpos < len) {
+      size_t used;
+      werr = sw_smtp_parser_feed(&whole, (const char *)data + wpos, len - wpos, &used,
+                                 &wr, &wdone);
+      CHECK(used <= len - wpos);
+      CHECK(werr || wdone || used == len - wpos);
+      wpos += used;
+    }
+    if (wdone) {
+      CHECK(wr.len <= SW_SMTP_REPLY_MAX && wr.lines >= 1);
+      CHECK(wr.code >= 200 && wr.code <= 599);
+      /* Only reply lines get into a reply, the last one final. */
+      const char *last = wr.text;
+      for (const char *nl;
+           (nl = memchr(last, '\n', wr.len - (size_t)(last - wr.text)));) {
+        int code;
+        CHECK(sw_smtp_line_classify(last, (size_t)(nl - last), &code) ==
+              SW_LINE_CONTINUATION);
+        last = nl + 1;
+      }
+      int code;
+      CHECK(sw_smtp_line_classify(last, wr.len - (size_t)(last - wr.text), &code) ==
+            SW_LINE_FINAL);
+      CHECK(code == wr.code);
+      memcpy(texts[0], wr.text, wr.len);
+    }
+    while (!cerr && !cdone && cpos < len) {
+      if (cpos == cend)
+        cend = cpos + chunk < len ? cpos + chunk : len;
+      size_t used;
+      cerr = sw_smtp_parser_feed(&cut, (const char *)data + cpos, cend - cpos, &used, &cr,
+                                 &cdone);
+      CHECK(used <= cend - cpos);
+      cpos += used;
+    }
+    CHECK(wdone == cdone);
+    if (!wdone)
+      break;
+    CHECK(wr.code == cr.code && wr.len == cr.len && wr.lines == cr.lines);
+    CHECK(memcmp(texts[0], cr.text, cr.len) == 0);
+    CHECK(strcmp(wr.enhanced, cr.enhanced) == 0);
+    CHECK(wpos == cpos);
+  }
+  CHECK(werr == cerr);
+  if (werr)
+    CHECK(wpos == cpos); /* the error is found at the same octet */
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  if (size < 2)
+    return 0;
+  size_t chunk = data[0] ? data[0] : 1;
+  uint8_t flags = data[1];
+  data += 2;
+  size -= 2;
+
+  fuzz_parser(data, size, chunk);
+
+  struct sw_dialogue_config cfg = {
+      .command = (flags & F_COMMAND) ? "NOOP" : NULL,
+      .expect = (flags & F_EXPECT) ? "250" : "",
+      .timeout_ms = 7000,
+  };
+  static struct sw_dialogue d; /* ~20 KiB: not on the fuzzer's stack */
+  int64_t now = 1000000;
+  struct said said = {0};
+  sw_dialogue_init(&d, &cfg, now);
+  sw_dialogue_resolved(&d, now += 10);
+  sw_dialogue_connected(&d, "127.0.0.1:25", "client.example", now += 10);
+  drain(&d, cfg.command, flags & F_TRICKLE, &said);
+  CHECK(!said.any);
+
+  for (size_t pos = 0; pos < size; pos += chunk) {
+    size_t n = size - pos < chunk ? size - pos : chunk;
+    sw_dialogue_receive(&d, (const char *)data + pos, n, now += 1000);
+    size_t len;
+    sw_dialogue_output(&d, &len);
+    CHECK(len == 0 || d.state > SW_DLG_GREETING);
+    CHECK(len == 0 || has_final_line(data, pos + n));
+    drain(&d, cfg.command, flags & F_TRICKLE, &said);
+  }
+  if (flags & F_FAIL)
+    sw_dialogue_fail(&d, SW_OUTCOME_CLOSED, "reset by peer", now += 1000);
+  if (flags & F_EOF)
+    sw_dialogue_eof(&d, now += 1000);
+  drain(&d, cfg.command, flags & F_TRICKLE, &said);
+  sw_dialogue_timeout(&d, now += 7000000);
+  CHECK(sw_dialogue_done(&d));
+  size_t len;
+  CHECK(sw_dialogue_output(&d, &len) == NULL && len == 0);
+
+  struct sw_check_result r;
+  sw_dialogue_take_result(&d, &r);
+  check_result(&r, &said, flags & F_EXPECT, has_final_line(data, size));
+  char line[512];
+  sw_check_result_describe(&r, line, sizeof line);
+  CHECK(strlen(line) > 0);
+  sw_check_result_free(&r);
+  sw_dialogue_free(&d);
+  return 0;
+}
