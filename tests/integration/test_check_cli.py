@@ -242,7 +242,8 @@ class CheckTestCase(unittest.TestCase):
     def assertTranscript(self, j, *fragments):
         lines = j.get("transcript") or []
         for line in lines:
-            self.assertRegex(line, r"^\[\s*\d+\.\d{3} ms\] [CS]: ")
+            # "C: " client, "S: " server, "-- " an event (resolved, closed...)
+            self.assertRegex(line, r"^\[\s*\d+\.\d{3} ms\] (C: |S: |-- )")
         text = "\n".join(lines)
         for frag in fragments:
             self.assertIn(frag, text)
@@ -550,22 +551,26 @@ class ErrorTests(CheckTestCase):
 
     def test_bad_arguments_exit_3_with_usage(self):
         port = str(FAULT.port("normal"))
+        # (arguments, what the error must name so the user can fix it)
         cases = [
-            [],
-            ["127.0.0.1", "--port"],
-            ["127.0.0.1", "--port", "smtp"],
-            ["127.0.0.1", "--port", "70000"],
-            ["127.0.0.1", "--timeout-ms", "soon"],
-            ["127.0.0.1", "--no-such-option"],
-            ["127.0.0.1", "--port", port, "--send", "NOOP\r\nMAIL FROM:<>"],
-            ["127.0.0.1", "--port", port, "--send", "NOOP\nRSET"],
+            ([], "HOST"),
+            (["127.0.0.1", "--port"], "--port"),
+            (["127.0.0.1", "--port", "smtp"], "smtp"),
+            (["127.0.0.1", "--port", "70000"], "70000"),
+            (["127.0.0.1", "--timeout-ms", "soon"], "soon"),
+            (["127.0.0.1", "--no-such-option"], "--no-such-option"),
+            # SMTP.md 12: one command, no smuggled second line.
+            (["127.0.0.1", "--port", port, "--send", "NOOP\r\nMAIL FROM:<>"], "--send"),
+            (["127.0.0.1", "--port", port, "--send", "NOOP\nRSET"], "--send"),
         ]
-        for args in cases:
+        for args, named in cases:
             with self.subTest(args=args):
                 mark = FAULT.mark()
                 run = run_check(*args)
                 self.assertEqual(run.rc, 3, run)
                 self.assertRegex(run.stderr, r"(?i)usage", run)
+                first = run.stderr.strip().split("\n")[0]
+                self.assertIn(named, first, "the first line says what is wrong\n%s" % run)
                 time.sleep(0.2)
                 self.assertEqual(FAULT.sessions_since(mark, "normal", settle_s=0), [],
                                  "bad arguments must not connect\n%s" % run)
