@@ -146,15 +146,32 @@ void sw__check_connect_next(struct sw_check *c)
   }
   char what[SW_DETAIL_MAX];
   char peer[SW_PEER_MAX] = "";
+  if (!err)
+    err = WSAECONNREFUSED; /* NEVER: an attempt that ends records its error */
   if (c->naddrs > 0)
     format_address((const struct sockaddr *)&c->addrs[c->naddrs - 1], peer, sizeof peer,
                    NULL, 0);
+  if (connect_outcome(err) == SW_OUTCOME_REFUSED) {
+    /* The outcome's title already says "refused": say where and why. */
+    if (c->naddrs > 1)
+      snprintf(what, sizeof what,
+               "nothing listens on any of the %d addresses of %s (the last: %s), or a "
+               "firewall rejects the connection (error %lu)",
+               c->naddrs, c->host, peer, err);
+    else
+      snprintf(what, sizeof what,
+               "nothing listens at %s, or a firewall rejects the connection (error %lu)",
+               peer, err);
+    c->last_error = err;
+    sw_dialogue_fail(&c->dlg, SW_OUTCOME_REFUSED, what, sw_clock_now_us());
+    return;
+  }
   if (c->naddrs > 1)
     snprintf(what, sizeof what, "none of the %d addresses of %s accepted a connection",
              c->naddrs, c->host);
   else
     snprintf(what, sizeof what, "could not connect to %s", peer);
-  fail(c, connect_outcome(err), what, err ? err : WSAECONNREFUSED);
+  fail(c, SW_OUTCOME_NETWORK_ERROR, what, err);
 }
 
 static void start_read(struct sw_check *c)
