@@ -103,15 +103,16 @@ static void note_lines(struct sw_dialogue *d, const char *text, size_t len)
   }
 }
 
-/* What an unfinished or broken reply said so far, for the transcript. */
-static void note_partial(struct sw_dialogue *d)
+/* What an unfinished or broken reply said so far, for the transcript; the
+ * line being read even if empty when `bad_line` (it is the offending one). */
+static void note_partial(struct sw_dialogue *d, bool bad_line)
 {
   const struct sw_smtp_parser *p = &d->parser;
   if (!p->reply_ready && p->lines > 0)
     note_lines(d, p->text, p->text_len);
   size_t len;
   const char *line = sw_smtp_parser_line(p, &len);
-  if (len > 0)
+  if (len > 0 || bad_line)
     note(d, "S:", line, len);
 }
 
@@ -413,7 +414,7 @@ static void on_reply(struct sw_dialogue *d, const struct sw_smtp_reply *r)
 
 static void on_parse_error(struct sw_dialogue *d, enum sw_error err)
 {
-  note_partial(d);
+  note_partial(d, true);
   size_t len;
   const char *line = sw_smtp_parser_line(&d->parser, &len);
   char q[QUOTE_MAX];
@@ -425,8 +426,11 @@ static void on_parse_error(struct sw_dialogue *d, enum sw_error err)
   /* The very first line is not SMTP: something else listens on this port.
    * Not a word more to it (it is not an SMTP server to say QUIT to). */
   if (d->state == SW_DLG_GREETING && err == SW_E_BAD_REPLY_LINE && d->parser.lines == 0) {
-    set_detail(d, "the server sent \"%s\" instead of an SMTP greeting",
-               quote(q, line, len));
+    if (len == 0)
+      set_detail(d, "the server sent an empty line instead of an SMTP greeting");
+    else
+      set_detail(d, "the server sent \"%s\" instead of an SMTP greeting",
+                 quote(q, line, len));
     finish(d, SW_OUTCOME_NOT_SMTP, SW_STEP_GREETING);
     return;
   }
@@ -447,18 +451,19 @@ static void on_parse_error(struct sw_dialogue *d, enum sw_error err)
 
 static void hold(struct sw_dialogue *d, const char *data, size_t len)
 {
-  if (d->held.len + len > SW_DIALOGUE_HELD_MAX) {
-    if (d->has_verdict) {
-      finish_verdict(d);
-      return;
-    }
-    clear_reply(d);
+  bool too_much = d->held.len + len > SW_DIALOGUE_HELD_MAX;
+  if (!too_much && sw_buf_append(&d->held, data, len) == SW_E_OK)
+    return;
+  if (d->has_verdict) {
+    finish_verdict(d); /* only the reply to QUIT was still to come */
+    return;
+  }
+  clear_reply(d);
+  if (too_much) {
     set_detail(d, "the server sent more than %d octets without waiting for the client",
                SW_DIALOGUE_HELD_MAX);
     finish(d, SW_OUTCOME_PROTOCOL_ERROR, step_of(d->state));
-    return;
-  }
-  if (sw_buf_append(&d->held, data, len) != SW_E_OK) {
+  } else {
     set_detail(d, "out of memory while receiving");
     finish(d, SW_OUTCOME_INTERNAL_ERROR, step_of(d->state));
   }
@@ -502,7 +507,7 @@ static const char *memrchr_or_null(const char *s, size_t len)
 static void on_eof(struct sw_dialogue *d)
 {
   bool partial = sw_smtp_parser_has_partial(&d->parser);
-  note_partial(d);
+  note_partial(d, false);
   event(d, "connection closed by the server");
   if (d->state == SW_DLG_QUIT) {
     finish_verdict(d); /* a close instead of 221 is fine (SMTP.md 9) */
@@ -666,7 +671,7 @@ void sw_dialogue_timeout(struct sw_dialogue *d, int64_t now_us)
     return;
   d->now_us = now_us;
   bool partial = sw_smtp_parser_has_partial(&d->parser);
-  note_partial(d);
+  note_partial(d, false);
   char text[64];
   snprintf(text, sizeof text, "timed out after %lu ms", (unsigned long)d->cfg.timeout_ms);
   event(d, text);

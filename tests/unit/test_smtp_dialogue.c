@@ -21,7 +21,17 @@
 /* ---- transcript files ---------------------------------------------------- */
 
 enum item_kind { IT_SERVER, IT_CLIENT, IT_EVENT };
-enum event_kind { EV_EOF, EV_TIMEOUT, EV_FAIL, EV_WAIT, EV_RESOLVED, EV_CONNECTED };
+enum event_kind {
+  EV_EOF,
+  EV_TIMEOUT,
+  EV_FAIL,
+  EV_WAIT,
+  EV_RESOLVED,
+  EV_CONNECTED,
+  EV_COUNT
+};
+static const char *const event_names[] = {"eof",  "timeout",  "fail",
+                                          "wait", "resolved", "connected"};
 
 struct action {
   bool is_turn;
@@ -90,6 +100,17 @@ static void unescape(const char *path, int lineno, const char *s, struct sw_buf 
   }
 }
 
+/* Copies the first word of s to word[size]; returns what follows, past spaces. */
+static const char *first_word(const char *s, char *word, size_t size)
+{
+  size_t n = strcspn(s, " ");
+  snprintf(word, size, "%.*s", (int)n, s);
+  s += n;
+  while (*s == ' ')
+    s++;
+  return s;
+}
+
 static struct action *new_action(struct script *sc, bool is_turn, int lineno)
 {
   sc->actions = realloc(sc->actions, (size_t)(sc->nactions + 1) * sizeof *sc->actions);
@@ -145,56 +166,36 @@ static void load_script(struct script *sc, const char *path)
     } else if (buf[0] == '!' && buf[1] == ' ') {
       in_turn = false;
       last = new_action(sc, false, lineno);
-      char word[32] = "";
-      sscanf(buf + 2, "%31s", word);
-      const char *rest = buf + 2 + strlen(word);
-      while (*rest == ' ')
-        rest++;
-      if (strcmp(word, "eof") == 0) {
-        last->ev = EV_EOF;
-      } else if (strcmp(word, "timeout") == 0) {
-        last->ev = EV_TIMEOUT;
-      } else if (strcmp(word, "resolved") == 0) {
-        last->ev = EV_RESOLVED;
-      } else if (strcmp(word, "connected") == 0) {
-        last->ev = EV_CONNECTED;
-      } else if (strcmp(word, "wait") == 0) {
-        last->ev = EV_WAIT;
-        last->ms = atol(rest);
-      } else if (strcmp(word, "fail") == 0) {
-        char name[64] = "";
-        sscanf(rest, "%63s", name);
-        last->ev = EV_FAIL;
+      char word[32], name[64];
+      const char *rest = first_word(buf + 2, word, sizeof word);
+      int ev = 0;
+      while (ev < EV_COUNT && strcmp(word, event_names[ev]) != 0)
+        ev++;
+      if (ev == EV_COUNT)
+        fail_msg("%s:%d: unknown event %s", path, lineno, word);
+      last->ev = (enum event_kind)ev;
+      last->ms = atol(rest); /* for wait */
+      if (ev == EV_FAIL) {
+        rest = first_word(rest, name, sizeof name);
         if (!sw_outcome_from_name(name, &last->outcome))
           fail_msg("%s:%d: unknown outcome %s", path, lineno, name);
-        rest += strlen(name);
-        while (*rest == ' ')
-          rest++;
         last->detail = malloc(strlen(rest) + 1); /* no strdup in C11 */
         assert_non_null(last->detail);
         strcpy(last->detail, rest);
-      } else {
-        fail_msg("%s:%d: unknown event %s", path, lineno, word);
       }
     } else if (buf[0] == '=' && buf[1] == ' ') {
       sc->exps = realloc(sc->exps, (size_t)(sc->nexps + 1) * sizeof *sc->exps);
       assert_non_null(sc->exps);
       struct expectation *e = &sc->exps[sc->nexps++];
       e->line = lineno;
-      sscanf(buf + 2, "%31s", e->key);
-      const char *v = buf + 2 + strlen(e->key);
-      while (*v == ' ')
-        v++;
+      const char *v = first_word(buf + 2, e->key, sizeof e->key);
       struct sw_buf val;
       sw_buf_init(&val, 0);
       unescape(path, lineno, v, &val);
       e->value = sw_buf_take(&val);
     } else if (buf[0] == '@') {
-      char key[32] = "";
-      sscanf(buf + 1, "%31s", key);
-      const char *v = buf + 1 + strlen(key);
-      while (*v == ' ')
-        v++;
+      char key[32];
+      const char *v = first_word(buf + 1, key, sizeof key);
       if (strcmp(key, "command") == 0)
         unescape(path, lineno, v, &sc->command);
       else if (strcmp(key, "expect") == 0)
@@ -345,6 +346,8 @@ static void run_script(const struct script *sc, const struct run_mode *m,
       case EV_CONNECTED:
         sw_dialogue_connected(d, sc->peer, sc->ehlo, now);
         break;
+      case EV_COUNT:
+        break; /* not an event */
       }
     }
     got.len = 0;
@@ -434,7 +437,7 @@ static void check_expectation(const struct script *sc, const struct expectation 
   } else if (strcmp(k, "step_ms") == 0) {
     char name[32];
     long ms;
-    enum sw_step s;
+    enum sw_step s = SW_STEP_RESOLVE;
     if (sscanf(v, "%31s %ld", name, &ms) != 2 || !step_from_name(name, &s))
       fail_msg("%s:%d: bad step_ms", sc->path, e->line);
     snprintf(got, sizeof got, "%lld us", (long long)r->step_us[s]);
