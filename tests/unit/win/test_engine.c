@@ -7,6 +7,7 @@
 #include <windows.h>
 
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -269,6 +270,71 @@ static void unresolvable_name_fails_in_resolve(void **state)
   sw_engine_destroy(e);
 }
 
+/* True if the peer of `s` has closed its end (recv sees the close, or a
+ * reset) within two seconds. */
+static bool peer_closed(SOCKET s)
+{
+  DWORD ms = 2000;
+  setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, (const char *)&ms, sizeof ms);
+  char buf[64];
+  int n;
+  while ((n = recv(s, buf, sizeof buf, 0)) > 0)
+    ; /* whatever the client said before closing */
+  return n == 0 || WSAGetLastError() == WSAECONNRESET;
+}
+
+/* Checks that time out, are refused, succeed or are cancelled mid-flight
+ * must give back every socket, cycle after cycle: a service runs them for
+ * months. The server sees each connection closed; and destroy returns only
+ * once every check's struct is freed, so a leaked struct hangs the test. */
+static void repeated_runs_close_every_connection(void **state)
+{
+  (void)state;
+  struct server ok_sv, silent_sv;
+  server_start(&ok_sv, SERVE_SMTP);
+  server_start(&silent_sv, SERVE_SILENT);
+  uint16_t refused = closed_port();
+  for (int cycle = 0; cycle < 5; cycle++) {
+    struct sw_engine *e = engine_new();
+    struct tally t = {0};
+    struct sw_check_spec ok = spec_for(ok_sv.port, 10000);
+    struct sw_check_spec slow = spec_for(silent_sv.port, 150);
+    struct sw_check_spec stuck = spec_for(silent_sv.port, 60000);
+    struct sw_check_spec closed = spec_for(refused, 5000);
+    for (int i = 0; i < 20; i++) {
+      sw_engine_submit(e, &ok, on_done, &t);
+      sw_engine_submit(e, &slow, on_done, &t);
+      sw_engine_submit(e, &closed, on_done, &t);
+    }
+    sw_engine_run(e, SW_RUN_UNTIL_IDLE);
+    /* Stuck checks, connected and waiting for a greeting, are cancelled
+     * when the engine stops: a marker check submitted after them stops it
+     * once it is done, by which time the stuck ones are connected. */
+    for (int i = 0; i < 20; i++)
+      sw_engine_submit(e, &stuck, on_done, &t);
+    struct tally marker_tally = {.stop_after_first = e};
+    struct sw_check_spec marker = spec_for(ok_sv.port, 10000);
+    sw_engine_submit(e, &marker, on_done, &marker_tally);
+    sw_engine_run(e, SW_RUN_UNTIL_STOPPED);
+    sw_engine_destroy(e);
+    assert_int_equal(marker_tally.calls[SW_OUTCOME_OK], 1);
+    assert_int_equal(t.total, 80);
+    assert_int_equal(t.calls[SW_OUTCOME_OK], 20);
+    assert_int_equal(t.calls[SW_OUTCOME_TIMEOUT], 20);
+    assert_int_equal(t.calls[SW_OUTCOME_REFUSED], 20);
+    assert_int_equal(t.calls[SW_OUTCOME_CANCELLED], 20);
+    Sleep(100); /* the server thread accepts the last ones */
+    assert_true(silent_sv.nheld >= 20);
+    for (int i = 0; i < silent_sv.nheld; i++) {
+      assert_true(peer_closed(silent_sv.held[i]));
+      closesocket(silent_sv.held[i]);
+    }
+    silent_sv.nheld = 0;
+  }
+  server_stop(&ok_sv);
+  server_stop(&silent_sv);
+}
+
 static void bad_spec_is_rejected(void **state)
 {
   (void)state;
@@ -307,6 +373,7 @@ int main(void)
       cmocka_unit_test(stop_cancels_a_thousand_checks_in_flight),
       cmocka_unit_test(destroy_with_pending_checks_cancels_them),
       cmocka_unit_test(unresolvable_name_fails_in_resolve),
+      cmocka_unit_test(repeated_runs_close_every_connection),
       cmocka_unit_test(bad_spec_is_rejected),
   };
   return cmocka_run_group_tests(tests, setup_wsa, teardown_wsa);
