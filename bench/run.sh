@@ -10,7 +10,7 @@
 #                        with the toolchain file if it has no CMakeCache.txt)
 #   SW_BENCH_NATIVE_DIR  native build dir for the responder (build/bench-native)
 #   SW_BENCH_CHECKS      checks per engine/bare run (3000)
-#   SW_BENCH_ROUNDS      rounds of every run; the least disturbed is shown (2)
+#   SW_BENCH_ROUNDS      rounds of every run; the least disturbed is shown (3)
 #   SW_BENCH_IN_FLIGHT   in-flight levels ("1 100 1000")
 #   SW_BENCH_CHECK_SMTP_RUNS / _PARALLEL   check_smtp processes (300) and how
 #                        many at once (4)
@@ -24,7 +24,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MINGW_DIR=${SW_BENCH_MINGW_DIR:-$ROOT/build/mingw}
 NATIVE_DIR=${SW_BENCH_NATIVE_DIR:-$ROOT/build/bench-native}
 CHECKS=${SW_BENCH_CHECKS:-3000}
-ROUNDS=${SW_BENCH_ROUNDS:-2}
+ROUNDS=${SW_BENCH_ROUNDS:-3}
 IN_FLIGHT=${SW_BENCH_IN_FLIGHT:-"1 100 1000"}
 CS_RUNS=${SW_BENCH_CHECK_SMTP_RUNS:-300}
 CS_PARALLEL=${SW_BENCH_CHECK_SMTP_PARALLEL:-4}
@@ -61,7 +61,9 @@ if [ ! -f "$NATIVE_DIR/CMakeCache.txt" ]; then
 fi
 build "$NATIVE_DIR/bench-build.log" cmake --build "$NATIVE_DIR" --target fast_responder ||
   die "fast_responder did not build"
+# A full-tree build dir (SW_BENCH_NATIVE_DIR) has it under bench/.
 RESPONDER=$NATIVE_DIR/fast_responder
+[ -x "$RESPONDER" ] || RESPONDER=$NATIVE_DIR/bench/fast_responder
 
 if [ ! -f "$MINGW_DIR/CMakeCache.txt" ]; then
   build "$MINGW_DIR/bench-configure.log" cmake -S "$ROOT" -B "$MINGW_DIR" \
