@@ -84,7 +84,8 @@ void sw__check_close_socket(struct sw_check *c)
 {
   if (c->sock == INVALID_SOCKET)
     return;
-  CancelIoEx((HANDLE)c->sock, NULL);
+  /* Closing cancels whatever is still pending on the socket; the aborted
+   * completions still arrive and are counted off in sw__check_on_io. */
   closesocket(c->sock);
   c->sock = INVALID_SOCKET;
 }
@@ -303,6 +304,8 @@ void sw__check_on_timer(struct sw_check *c, int64_t now)
   if (c->finished)
     return;
   if (now >= sw_dialogue_deadline(&c->dlg)) {
+    if (c->sock != INVALID_SOCKET)
+      CancelIoEx((HANDLE)c->sock, NULL); /* the pending read or connect */
     sw_dialogue_timeout(&c->dlg, now);
   } else if (c->attempt_due && now >= c->attempt_due) {
     /* This address had its share: abandon the attempt; the aborted
