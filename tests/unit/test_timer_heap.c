@@ -47,7 +47,7 @@ static void rearm_and_disarm_keep_order(void **state)
     sw_timer_init(&t[i]);
     sw_timer_heap_arm(&h, &t[i], 100 + i);
   }
-  sw_timer_heap_arm(&h, &t[2], 1);  /* earlier */
+  sw_timer_heap_arm(&h, &t[2], 1);   /* earlier */
   sw_timer_heap_arm(&h, &t[0], 500); /* later */
   sw_timer_heap_disarm(&h, &t[1]);
   sw_timer_heap_disarm(&h, &t[1]); /* twice is harmless */
