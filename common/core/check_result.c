@@ -86,6 +86,7 @@ void sw_check_result_init(struct sw_check_result *r)
 void sw_check_result_free(struct sw_check_result *r)
 {
   free(r->ehlo_keywords);
+  free(r->tls.sans);
   sw_buf_free(&r->transcript);
   sw_check_result_init(r);
 }

@@ -81,6 +81,21 @@ enum sw_cap_bit {
 #define SW_PEER_MAX 64
 #define SW_TRANSCRIPT_MAX (32 * 1024) /* octets; a note marks where it was cut */
 
+#define SW_TLS_TEXT_MAX 256
+
+/* What TLS negotiated and what the server's certificate says. */
+struct sw_tls_info {
+  bool used;                     /* a TLS session was established */
+  char version[16];              /* "TLS 1.2" */
+  char cipher[64];               /* "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384" */
+  char subject[SW_TLS_TEXT_MAX]; /* "CN=mail.example.com, O=Example" */
+  char issuer[SW_TLS_TEXT_MAX];
+  char *sans;        /* DNS names and addresses, '\n'-separated;
+                        owned; NULL if none */
+  int64_t not_after; /* Unix seconds; 0 if unknown */
+  int days_left;     /* whole days left at the time of the check */
+};
+
 struct sw_check_result {
   enum sw_outcome outcome;
   enum sw_step step;              /* where the check ended (or failed) */
@@ -96,6 +111,7 @@ struct sw_check_result {
   int64_t step_us[SW_STEP_COUNT]; /* time spent in each step, -1 if not reached */
   int64_t total_us;
   struct sw_buf transcript; /* "C: "/"S: " lines with relative times */
+  struct sw_tls_info tls;
 };
 /* Text fields (reply, detail, ehlo_keywords, transcript) are printable: bytes
  * that are not well-formed, non-control UTF-8 appear as \xNN and a backslash

@@ -49,6 +49,10 @@ void sw_rule_init_defaults(struct sw_rule *r)
   r->timeout_ms = SW_RULE_DEFAULT_TIMEOUT_MS;
   r->interval_s = SW_RULE_DEFAULT_INTERVAL_S;
   r->enabled = true;
+  r->tls_mode = SW_TLS_NONE;
+  r->tls_insecure = false;
+  r->cert_warn_days = SW_RULE_DEFAULT_CERT_WARN_DAYS;
+  r->cert_crit_days = SW_RULE_DEFAULT_CERT_CRIT_DAYS;
 }
 
 void sw_rule_free(struct sw_rule *r)
@@ -337,7 +341,42 @@ bool sw_rule_validate(const struct sw_rule *r, struct sw_rule_problems *out)
         "Interval must be between %u seconds and %u "
         "seconds (one day).",
         SW_RULE_INTERVAL_MIN_S, SW_RULE_INTERVAL_MAX_S);
+  if ((unsigned)r->tls_mode >= SW_TLS_MODE_COUNT)
+    add(out, SW_RULE_FIELD_TLS_MODE,
+        "TLS must be one of none, starttls, require-starttls or implicit.");
+  if (r->cert_warn_days < 0 || r->cert_warn_days > SW_RULE_CERT_DAYS_MAX)
+    add(out, SW_RULE_FIELD_CERT_WARN_DAYS,
+        "Certificate warning must be between 0 and %d days.", SW_RULE_CERT_DAYS_MAX);
+  if (r->cert_crit_days < 0 || r->cert_crit_days > SW_RULE_CERT_DAYS_MAX)
+    add(out, SW_RULE_FIELD_CERT_CRIT_DAYS,
+        "Certificate critical must be between 0 and %d days.", SW_RULE_CERT_DAYS_MAX);
+  else if (r->cert_warn_days >= 0 && r->cert_warn_days < r->cert_crit_days)
+    add(out, SW_RULE_FIELD_CERT_CRIT_DAYS,
+        "Certificate critical (%d days) must not be more than the warning (%d days): "
+        "a certificate turns WARNING before it turns CRITICAL.",
+        r->cert_crit_days, r->cert_warn_days);
   return out->count == 0;
+}
+
+static const char *const tls_mode_names[] = {
+#define SW_TLS_MODE_NAME(e, name) name,
+    SW_TLS_MODE_MAP(SW_TLS_MODE_NAME)
+#undef SW_TLS_MODE_NAME
+};
+
+const char *sw_tls_mode_name(enum sw_tls_mode m)
+{
+  return (unsigned)m < SW_TLS_MODE_COUNT ? tls_mode_names[m] : "unknown";
+}
+
+bool sw_tls_mode_from_name(const char *name, enum sw_tls_mode *out)
+{
+  for (int i = 0; i < SW_TLS_MODE_COUNT; i++)
+    if (!strcmp(name, tls_mode_names[i])) {
+      *out = (enum sw_tls_mode)i;
+      return true;
+    }
+  return false;
 }
 
 const char *sw_rule_problems_find(const struct sw_rule_problems *p,

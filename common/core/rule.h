@@ -24,6 +24,23 @@
 #define SW_RULE_TIMEOUT_MAX_MS 300000u
 #define SW_RULE_INTERVAL_MIN_S 10u
 #define SW_RULE_INTERVAL_MAX_S 86400u
+#define SW_RULE_DEFAULT_CERT_WARN_DAYS 21
+#define SW_RULE_DEFAULT_CERT_CRIT_DAYS 7
+#define SW_RULE_CERT_DAYS_MAX 3650
+
+/* X(ENUM, machine name): how a check uses TLS. */
+#define SW_TLS_MODE_MAP(X)                                                               \
+  X(NONE, "none")         /* plain SMTP */                                               \
+  X(STARTTLS, "starttls") /* upgrade when offered, else go on in plain text */           \
+  X(REQUIRE_STARTTLS, "require-starttls") /* not offered: CRITICAL */                    \
+  X(IMPLICIT, "implicit") /* TLS from the first byte (port 465, RFC 8314) */
+
+enum sw_tls_mode {
+#define SW_TLS_MODE_ENUM(e, name) SW_TLS_##e,
+  SW_TLS_MODE_MAP(SW_TLS_MODE_ENUM)
+#undef SW_TLS_MODE_ENUM
+      SW_TLS_MODE_COUNT
+};
 
 /* X(ENUM, machine name = the struct member, label for humans). The machine
  * names are used by the pipe protocol and the store; keep them stable. */
@@ -36,7 +53,11 @@
   X(TIMEOUT_MS, "timeout_ms", "Timeout")                                                 \
   X(EHLO_NAME, "ehlo_name", "EHLO name")                                                 \
   X(INTERVAL_S, "interval_s", "Interval")                                                \
-  X(ENABLED, "enabled", "Enabled")
+  X(ENABLED, "enabled", "Enabled")                                                       \
+  X(TLS_MODE, "tls_mode", "TLS")                                                         \
+  X(TLS_INSECURE, "tls_insecure", "Skip certificate validation")                         \
+  X(CERT_WARN_DAYS, "cert_warn_days", "Certificate warning (days)")                      \
+  X(CERT_CRIT_DAYS, "cert_crit_days", "Certificate critical (days)")
 
 enum sw_rule_field {
 #define SW_RULE_FIELD_ENUM(e, name, label) SW_RULE_FIELD_##e,
@@ -46,16 +67,20 @@ enum sw_rule_field {
 };
 
 struct sw_rule {
-  int64_t id;          /* store's key; 0 for a rule not stored yet */
-  char *name;          /* 1-100 characters */
-  char *host;          /* DNS name, IPv4, or IPv6 with or without [] */
-  uint16_t port;       /* default 25 */
-  char *command;       /* one SMTP command line without CRLF, or NULL/"" */
-  char *expect;        /* text the deciding reply must contain, or NULL/"" */
-  uint32_t timeout_ms; /* budget of one check, default 7000 */
-  char *ehlo_name;     /* NULL/"" = this machine's name; FQDN or [literal] */
-  uint32_t interval_s; /* time between checks, default 60 */
-  bool enabled;        /* default true */
+  int64_t id;                /* store's key; 0 for a rule not stored yet */
+  char *name;                /* 1-100 characters */
+  char *host;                /* DNS name, IPv4, or IPv6 with or without [] */
+  uint16_t port;             /* default 25 */
+  char *command;             /* one SMTP command line without CRLF, or NULL/"" */
+  char *expect;              /* text the deciding reply must contain, or NULL/"" */
+  uint32_t timeout_ms;       /* budget of one check, default 7000 */
+  char *ehlo_name;           /* NULL/"" = this machine's name; FQDN or [literal] */
+  uint32_t interval_s;       /* time between checks, default 60 */
+  bool enabled;              /* default true */
+  enum sw_tls_mode tls_mode; /* default SW_TLS_NONE */
+  bool tls_insecure;         /* skip chain and name validation (per rule) */
+  int cert_warn_days;        /* WARNING when the certificate expires sooner; 21 */
+  int cert_crit_days;        /* CRITICAL when it expires sooner; 7 */
 };
 
 #define SW_RULE_MESSAGE_MAX 256
@@ -96,5 +121,11 @@ const char *sw_rule_field_name(enum sw_rule_field f);
 const char *sw_rule_field_label(enum sw_rule_field f);
 /* Parses a machine name back; false if unknown. */
 bool sw_rule_field_from_name(const char *name, enum sw_rule_field *out);
+
+/* "none", "starttls", "require-starttls", "implicit"; "unknown" if out of
+ * range. */
+const char *sw_tls_mode_name(enum sw_tls_mode m);
+/* Parses a TLS mode name back; false if unknown. */
+bool sw_tls_mode_from_name(const char *name, enum sw_tls_mode *out);
 
 #endif

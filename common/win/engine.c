@@ -277,6 +277,17 @@ enum sw_error sw_engine_run(struct sw_engine *e, enum sw_run_mode mode)
   return SW_E_OK;
 }
 
+bool sw_engine_run_once(struct sw_engine *e, uint32_t max_wait_ms)
+{
+  if (InterlockedCompareExchange(&e->stop_requested, 0, 1) == 1) {
+    cancel_all(e);
+    return false;
+  }
+  DWORD wait = wait_ms(e);
+  turn(e, wait < max_wait_ms ? wait : max_wait_ms);
+  return true;
+}
+
 void sw_engine_stop(struct sw_engine *e)
 {
   InterlockedExchange(&e->stop_requested, 1);

@@ -7,6 +7,7 @@
 #ifndef SW_ENGINE_H
 #define SW_ENGINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,6 +51,11 @@ enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *
                                sw_check_done_fn done, void *ctx);
 /* Runs the loop on the calling thread. */
 enum sw_error sw_engine_run(struct sw_engine *e, enum sw_run_mode mode);
+/* Runs one turn of the loop for a host that owns the loop (the service's
+ * scheduler): waits at most max_wait_ms, less if a check's deadline comes
+ * first, and handles what completed. Returns false once sw_engine_stop was
+ * called (pending checks are then cancelled), true otherwise. Loop thread. */
+bool sw_engine_run_once(struct sw_engine *e, uint32_t max_wait_ms);
 /* Asks a running loop to return; pending checks are cancelled. Any thread. */
 void sw_engine_stop(struct sw_engine *e);
 /* Checks submitted and not yet finished. */

@@ -366,13 +366,55 @@ static void test_copy_and_set_string(void **state)
   sw_rule_free(&b);
 }
 
+static void test_tls_settings(void **state)
+{
+  (void)state;
+  struct sw_rule r;
+  make_valid(&r);
+  assert_int_equal(r.tls_mode, SW_TLS_NONE);
+  assert_false(r.tls_insecure);
+  assert_int_equal(r.cert_warn_days, 21);
+  assert_int_equal(r.cert_crit_days, 7);
+  for (int m = 0; m < SW_TLS_MODE_COUNT; m++) {
+    r.tls_mode = (enum sw_tls_mode)m;
+    assert_valid(&r);
+  }
+  r.tls_mode = SW_TLS_MODE_COUNT;
+  assert_non_null(strstr(only_problem(&r, SW_RULE_FIELD_TLS_MODE), "require-starttls"));
+  r.tls_mode = SW_TLS_IMPLICIT;
+
+  r.cert_warn_days = 5; /* warning sooner than critical: never warns */
+  assert_non_null(strstr(only_problem(&r, SW_RULE_FIELD_CERT_CRIT_DAYS), "7 days"));
+  r.cert_warn_days = 7;
+  assert_valid(&r);
+  r.cert_warn_days = -1;
+  only_problem(&r, SW_RULE_FIELD_CERT_WARN_DAYS);
+  r.cert_warn_days = 21;
+  r.cert_crit_days = 4000;
+  only_problem(&r, SW_RULE_FIELD_CERT_CRIT_DAYS);
+  r.cert_crit_days = 0;
+  assert_valid(&r);
+
+  const char *const names[] = {"none", "starttls", "require-starttls", "implicit"};
+  for (int m = 0; m < SW_TLS_MODE_COUNT; m++) {
+    enum sw_tls_mode back;
+    assert_string_equal(sw_tls_mode_name((enum sw_tls_mode)m), names[m]);
+    assert_true(sw_tls_mode_from_name(names[m], &back));
+    assert_int_equal(back, m);
+  }
+  enum sw_tls_mode back;
+  assert_false(sw_tls_mode_from_name("ssl", &back));
+  sw_rule_free(&r);
+}
+
 static void test_field_names(void **state)
 {
   (void)state;
-  const char *const names[] = {"name",      "host",       "port",
-                               "command",   "expect",     "timeout_ms",
-                               "ehlo_name", "interval_s", "enabled"};
-  assert_int_equal(SW_RULE_FIELD_COUNT, 9);
+  const char *const names[] = {
+      "name",         "host",           "port",          "command", "expect",
+      "timeout_ms",   "ehlo_name",      "interval_s",    "enabled", "tls_mode",
+      "tls_insecure", "cert_warn_days", "cert_crit_days"};
+  assert_int_equal(SW_RULE_FIELD_COUNT, 13);
   for (int f = 0; f < SW_RULE_FIELD_COUNT; f++) {
     assert_string_equal(sw_rule_field_name((enum sw_rule_field)f), names[f]);
     enum sw_rule_field back;
@@ -396,6 +438,7 @@ int main(void)
       cmocka_unit_test(test_numeric_ranges),
       cmocka_unit_test(test_ehlo_name),
       cmocka_unit_test(test_copy_and_set_string),
+      cmocka_unit_test(test_tls_settings),
       cmocka_unit_test(test_field_names),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -335,6 +335,31 @@ static void repeated_runs_close_every_connection(void **state)
   server_stop(&silent_sv);
 }
 
+/* The service drives the loop one turn at a time between its own timers. */
+static void run_once_turns_until_stopped(void **state)
+{
+  (void)state;
+  struct server sv;
+  server_start(&sv, SERVE_SMTP);
+  struct sw_engine *e = engine_new();
+  struct tally t = {0};
+  struct sw_check_spec spec = spec_for(sv.port, 10000);
+  DWORD start = GetTickCount();
+  assert_true(sw_engine_run_once(e, 50)); /* nothing to do: returns after 50 ms */
+  assert_true(GetTickCount() - start >= 40);
+  sw_engine_submit(e, &spec, on_done, &t);
+  while (t.total == 0 && GetTickCount() - start < 10000)
+    assert_true(sw_engine_run_once(e, 100));
+  assert_int_equal(t.calls[SW_OUTCOME_OK], 1);
+  struct sw_check_spec again = spec_for(sv.port, 10000);
+  sw_engine_submit(e, &again, on_done, &t);
+  sw_engine_stop(e);
+  assert_false(sw_engine_run_once(e, INFINITE)); /* the stop, not a hang */
+  assert_int_equal(t.calls[SW_OUTCOME_CANCELLED], 1);
+  sw_engine_destroy(e);
+  server_stop(&sv);
+}
+
 static void bad_spec_is_rejected(void **state)
 {
   (void)state;
@@ -374,6 +399,7 @@ int main(void)
       cmocka_unit_test(destroy_with_pending_checks_cancels_them),
       cmocka_unit_test(unresolvable_name_fails_in_resolve),
       cmocka_unit_test(repeated_runs_close_every_connection),
+      cmocka_unit_test(run_once_turns_until_stopped),
       cmocka_unit_test(bad_spec_is_rejected),
   };
   return cmocka_run_group_tests(tests, setup_wsa, teardown_wsa);
