@@ -1,0 +1,52 @@
+/* smtpwatch-svc.exe: what its files share. svc_main.c parses the command
+ * line and chooses between the SCM (svc_scm.c) and a console run; both
+ * drive the loop in svc_loop.c on one thread. */
+#ifndef SW_SVC_H
+#define SW_SVC_H
+
+#include <windows.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* The SCM's name of the service (sc create SmtpWatch ...). */
+#define SW_SVC_NAME L"SmtpWatch"
+/* The database file in the data directory. */
+#define SW_SVC_DB_FILE L"smtpwatch.db"
+
+/* What the command line decided. Filled by svc_main.c before anything else
+ * runs, then read-only. */
+struct sw_svc_config {
+  wchar_t data_dir[MAX_PATH];     /* exists by the time the loop starts */
+  wchar_t db_path[MAX_PATH + 16]; /* data_dir\smtpwatch.db */
+  char data_dir_utf8[MAX_PATH * 3];
+  char db_path_utf8[(MAX_PATH + 16) * 3];
+  bool console;
+  /* Test only (--interval-unit-ms, documented in docs/service.md): how
+   * long one second of a rule's interval lasts. 1000 in production. Check
+   * timeouts are never scaled. */
+  uint32_t interval_unit_ms;
+};
+
+/* Why the service stopped, as the Event Log shows it (%1 of event 1001). */
+enum sw_svc_stop_reason {
+  SW_SVC_STOP_NONE,
+  SW_SVC_STOP_SCM,      /* SERVICE_CONTROL_STOP */
+  SW_SVC_STOP_SHUTDOWN, /* SERVICE_CONTROL_SHUTDOWN */
+  SW_SVC_STOP_CONSOLE,  /* Ctrl+C, Ctrl+Break or the console closing */
+  SW_SVC_STOP_FAILED    /* the loop could not go on */
+};
+
+/* Runs the service under the SCM: StartServiceCtrlDispatcherW with our
+ * ServiceMain. Returns when the service has stopped: 0, or the Win32 error
+ * of the dispatcher (ERROR_FAILED_SERVICE_CONTROLLER_CONNECT when the SCM
+ * did not start us). `cfg` must stay valid until then; NULL means the
+ * command line was wrong: ServiceMain logs sw__svc_cmdline_error() and
+ * stops with ERROR_INVALID_PARAMETER. Main thread. */
+DWORD sw_svc_run_under_scm(const struct sw_svc_config *cfg);
+
+/* The sentence saying what was wrong with the command line ("" if
+ * nothing); svc_main.c owns it. */
+const char *sw__svc_cmdline_error(void);
+
+#endif

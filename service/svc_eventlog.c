@@ -1,0 +1,166 @@
+/* Event Log reporting for smtpwatch-svc.exe: ReportEventW with insertion
+ * strings under the source "SmtpWatch", plus the registry values that let
+ * Event Viewer find our message table, plus the console echo. */
+#include "svc_eventlog.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static HANDLE source;
+static bool echo;
+static CRITICAL_SECTION echo_lock; /* keeps each printed event in one piece */
+
+void sw_svc_eventlog_open(bool echo_to_stderr)
+{
+  InitializeCriticalSection(&echo_lock);
+  echo = echo_to_stderr;
+  source = RegisterEventSourceW(NULL, SW_SVC_EVENT_SOURCE);
+}
+
+void sw_svc_eventlog_close(void)
+{
+  if (source)
+    DeregisterEventSource(source);
+  source = NULL;
+}
+
+/* The path of this exe; false if it does not fit. */
+static bool own_path(wchar_t *out, DWORD cap)
+{
+  DWORD n = GetModuleFileNameW(NULL, out, cap);
+  return n > 0 && n < cap;
+}
+
+bool sw_svc_eventlog_register(DWORD *win_error)
+{
+  wchar_t exe[MAX_PATH * 2];
+  if (!own_path(exe, MAX_PATH * 2)) {
+    *win_error = ERROR_INSUFFICIENT_BUFFER;
+    return false;
+  }
+  HKEY key;
+  LSTATUS st = RegCreateKeyExW(HKEY_LOCAL_MACHINE, SW_SVC_EVENT_SOURCE_KEY, 0, NULL, 0,
+                               KEY_QUERY_VALUE | KEY_SET_VALUE, NULL, &key, NULL);
+  if (st != ERROR_SUCCESS) {
+    *win_error = (DWORD)st;
+    return false;
+  }
+  /* Rewrite only what differs: an installer may have set the same values,
+   * and a service that moved must point Event Viewer at its new place. */
+  wchar_t current[MAX_PATH * 2];
+  DWORD size = sizeof current - sizeof(wchar_t), type = 0;
+  st = RegQueryValueExW(key, L"EventMessageFile", NULL, &type, (BYTE *)current, &size);
+  current[st == ERROR_SUCCESS ? size / sizeof(wchar_t) : 0] = L'\0';
+  if (st != ERROR_SUCCESS || (type != REG_SZ && type != REG_EXPAND_SZ) ||
+      _wcsicmp(current, exe) != 0) {
+    st = RegSetValueExW(key, L"EventMessageFile", 0, REG_EXPAND_SZ, (const BYTE *)exe,
+                        (DWORD)((wcslen(exe) + 1) * sizeof(wchar_t)));
+  }
+  DWORD types = EVENTLOG_ERROR_TYPE | EVENTLOG_WARNING_TYPE | EVENTLOG_INFORMATION_TYPE;
+  if (st == ERROR_SUCCESS)
+    st = RegSetValueExW(key, L"TypesSupported", 0, REG_DWORD, (const BYTE *)&types,
+                        sizeof types);
+  RegCloseKey(key);
+  *win_error = (DWORD)st;
+  return st == ERROR_SUCCESS;
+}
+
+bool sw_svc_event_render(HMODULE module, DWORD id, unsigned count,
+                         const wchar_t *const *strings, wchar_t *out, size_t cap)
+{
+  if (cap == 0)
+    return false;
+  DWORD_PTR args[SW_SVC_EVENT_MAX_STRINGS];
+  /* A message may name more inserts than the caller gave: "" stands in, as
+   * Event Viewer shows missing ones, instead of reading past the array. */
+  for (unsigned i = 0; i < SW_SVC_EVENT_MAX_STRINGS; i++)
+    args[i] = (DWORD_PTR)(i < count && strings[i] ? strings[i] : L"");
+  DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_HMODULE | FORMAT_MESSAGE_ARGUMENT_ARRAY,
+                           module ? module : GetModuleHandleW(NULL), id, 0, out,
+                           cap > 0xffff ? 0xffff : (DWORD)cap, (va_list *)args);
+  if (n == 0) {
+    out[0] = L'\0';
+    return false;
+  }
+  /* The message compiler ends every message with a line break. */
+  while (n > 0 && (out[n - 1] == L'\n' || out[n - 1] == L'\r'))
+    out[--n] = L'\0';
+  return true;
+}
+
+static WORD event_type(DWORD id)
+{
+  switch (id >> 30) { /* the severity bits windmc put into the id */
+  case STATUS_SEVERITY_ERROR:
+    return EVENTLOG_ERROR_TYPE;
+  case STATUS_SEVERITY_WARNING:
+    return EVENTLOG_WARNING_TYPE;
+  default:
+    return EVENTLOG_INFORMATION_TYPE;
+  }
+}
+
+static const char *type_word(WORD type)
+{
+  return type == EVENTLOG_ERROR_TYPE     ? "ERROR"
+         : type == EVENTLOG_WARNING_TYPE ? "WARNING"
+                                         : "INFO";
+}
+
+/* Prints "smtpwatch-svc: HH:MM:SS TYPE id: text" to stderr, continuation
+ * lines indented, in UTF-8. */
+static void echo_event(DWORD id, WORD type, unsigned count, const wchar_t *const *strings)
+{
+  static wchar_t text[8192];
+  static char utf8[4 * 8192];
+  EnterCriticalSection(&echo_lock);
+  if (!sw_svc_event_render(NULL, id, count, strings, text, sizeof text / sizeof *text))
+    swprintf(text, sizeof text / sizeof *text, L"(event %lu is not in the message table)",
+             (unsigned long)(id & 0xffff));
+  int n = WideCharToMultiByte(CP_UTF8, 0, text, -1, utf8, (int)sizeof utf8, NULL, NULL);
+  if (n <= 0)
+    utf8[0] = '\0';
+  SYSTEMTIME t;
+  GetLocalTime(&t);
+  fprintf(stderr, "smtpwatch-svc: %02u:%02u:%02u %s %lu: ", t.wHour, t.wMinute, t.wSecond,
+          type_word(type), (unsigned long)(id & 0xffff));
+  for (const char *p = utf8; *p; p++) {
+    if (*p == '\r')
+      continue;
+    fputc(*p, stderr);
+    if (*p == '\n')
+      fputs("    ", stderr);
+  }
+  fputc('\n', stderr);
+  fflush(stderr);
+  LeaveCriticalSection(&echo_lock);
+}
+
+void sw_svc_event(DWORD id, unsigned count, const char *const *strings)
+{
+  if (count > SW_SVC_EVENT_MAX_STRINGS)
+    count = SW_SVC_EVENT_MAX_STRINGS; /* NEVER: the messages take at most 9 */
+  wchar_t *wide[SW_SVC_EVENT_MAX_STRINGS] = {0};
+  for (unsigned i = 0; i < count; i++) {
+    const char *s = strings[i] ? strings[i] : "";
+    int n = MultiByteToWideChar(CP_UTF8, 0, s, -1, NULL, 0);
+    wide[i] = malloc((size_t)(n > 0 ? n : 1) * sizeof(wchar_t));
+    if (!wide[i] || n <= 0 || !MultiByteToWideChar(CP_UTF8, 0, s, -1, wide[i], n)) {
+      /* Out of memory or not UTF-8 (the core escapes what it passes on, so
+       * the latter cannot happen): an empty string keeps the message. */
+      free(wide[i]);
+      wide[i] = NULL;
+    }
+  }
+  const wchar_t *args[SW_SVC_EVENT_MAX_STRINGS];
+  for (unsigned i = 0; i < count; i++)
+    args[i] = wide[i] ? wide[i] : L"";
+  WORD type = event_type(id);
+  if (source)
+    ReportEventW(source, type, 0, id, NULL, (WORD)count, 0, args, NULL);
+  if (echo)
+    echo_event(id, type, count, args);
+  for (unsigned i = 0; i < count; i++)
+    free(wide[i]);
+}

@@ -1,0 +1,194 @@
+/* smtpwatch-svc.exe: the SMTP Watch service. Parses the command line, then
+ * runs under the Service Control Manager (svc_scm.c) or, with --console, in
+ * the foreground until Ctrl+C. --console is checked before anything talks
+ * to the SCM: StartServiceCtrlDispatcherW called from a console fails only
+ * after ~10 s under Wine (and at once on Windows). */
+#include <windows.h>
+#include <shlobj.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "svc.h"
+#include "svc_eventlog.h"
+#include "svc_loop.h"
+
+static const char usage[] =
+    "Usage: smtpwatch-svc [--console] [--data-dir DIR]\n"
+    "\n"
+    "The SMTP Watch service. Installed as the Windows service \"SmtpWatch\" it is\n"
+    "started by the Service Control Manager; with --console it runs in this\n"
+    "window until Ctrl+C, printing its Event Log messages here as well.\n"
+    "\n"
+    "  --console        run in the foreground instead of as a service\n"
+    "  --data-dir DIR   keep the database in DIR (created if missing) instead of\n"
+    "                   %ProgramData%\\SmtpWatch\n"
+    "  --help           show this text\n"
+    "  --version        print the version\n"
+    "\n"
+    "docs/service.md describes the service, docs/events.md its Event Log messages.\n";
+
+/* A command-line problem: a sentence for humans, reported where it can be
+ * seen (stderr in a console, the Event Log under the SCM). */
+static char cmdline_error[512];
+
+static bool to_utf8(const wchar_t *in, char *out, int cap)
+{
+  return WideCharToMultiByte(CP_UTF8, 0, in, -1, out, cap, NULL, NULL) > 0;
+}
+
+/* Fills cfg->data_dir with %ProgramData%\SmtpWatch. The folder API, not the
+ * environment: %ProgramData% is not set for services under Wine. */
+static bool default_data_dir(struct sw_svc_config *cfg)
+{
+  PWSTR base = NULL;
+  HRESULT hr = SHGetKnownFolderPath(&FOLDERID_ProgramData, 0, NULL, &base);
+  bool ok =
+      SUCCEEDED(hr) && swprintf(cfg->data_dir, MAX_PATH, L"%ls\\SmtpWatch", base) > 0;
+  CoTaskMemFree(base);
+  if (!ok)
+    snprintf(cmdline_error, sizeof cmdline_error,
+             "The ProgramData folder could not be found (HRESULT 0x%08lx); start the "
+             "service with --data-dir DIR.",
+             (unsigned long)hr);
+  return ok;
+}
+
+/* Parses argv into cfg. Returns 0 to go on, or the exit code to end with
+ * (after --help/--version, or a problem left in cmdline_error). */
+static int parse_args(int argc, wchar_t **argv, struct sw_svc_config *cfg)
+{
+  const wchar_t *data_dir = NULL;
+  cfg->interval_unit_ms = 1000;
+  for (int i = 1; i < argc; i++) {
+    const wchar_t *a = argv[i];
+    if (!wcscmp(a, L"--help") || !wcscmp(a, L"-h") || !wcscmp(a, L"/?")) {
+      fputs(usage, stdout);
+      return -1;
+    } else if (!wcscmp(a, L"--version")) {
+      printf("smtpwatch-svc %s\n", SW_VERSION_TEXT);
+      return -1;
+    } else if (!wcscmp(a, L"--console")) {
+      cfg->console = true;
+    } else if (!wcscmp(a, L"--data-dir") && i + 1 < argc && argv[i + 1][0]) {
+      data_dir = argv[++i];
+    } else if (!wcscmp(a, L"--interval-unit-ms") && i + 1 < argc) {
+      /* Test only: see struct sw_svc_config. */
+      wchar_t *end;
+      unsigned long v = wcstoul(argv[++i], &end, 10);
+      if (*end || v < 1 || v > 1000) {
+        snprintf(cmdline_error, sizeof cmdline_error,
+                 "--interval-unit-ms wants a whole number from 1 to 1000.");
+        return 2;
+      }
+      cfg->interval_unit_ms = (uint32_t)v;
+    } else {
+      char arg[256];
+      if (!to_utf8(a, arg, sizeof arg))
+        strcpy(arg, "?");
+      snprintf(cmdline_error, sizeof cmdline_error,
+               !wcscmp(a, L"--data-dir")
+                   ? "--data-dir wants a directory."
+                   : "'%s' is not an option of smtpwatch-svc (--help lists them).",
+               arg);
+      return 2;
+    }
+  }
+  if (data_dir) {
+    DWORD n = GetFullPathNameW(data_dir, MAX_PATH, cfg->data_dir, NULL);
+    if (n == 0 || n >= MAX_PATH) {
+      snprintf(cmdline_error, sizeof cmdline_error,
+               "The --data-dir path is not valid or longer than %d characters.",
+               MAX_PATH - 1);
+      return 2;
+    }
+    /* "C:\data\" and "C:\data" are the same directory. */
+    size_t len = wcslen(cfg->data_dir);
+    while (len > 3 && (cfg->data_dir[len - 1] == L'\\' || cfg->data_dir[len - 1] == L'/'))
+      cfg->data_dir[--len] = L'\0';
+  } else if (!default_data_dir(cfg)) {
+    return 2;
+  }
+  swprintf(cfg->db_path, sizeof cfg->db_path / sizeof *cfg->db_path, L"%ls\\%ls",
+           cfg->data_dir, SW_SVC_DB_FILE);
+  if (!to_utf8(cfg->data_dir, cfg->data_dir_utf8, sizeof cfg->data_dir_utf8) ||
+      !to_utf8(cfg->db_path, cfg->db_path_utf8, sizeof cfg->db_path_utf8)) {
+    snprintf(cmdline_error, sizeof cmdline_error, "The data directory path is too long.");
+    return 2;
+  }
+  return 0;
+}
+
+static struct sw_svc_loop *console_loop;
+
+static BOOL WINAPI console_ctrl(DWORD type)
+{
+  switch (type) {
+  case CTRL_C_EVENT:
+  case CTRL_BREAK_EVENT:
+  case CTRL_CLOSE_EVENT:
+  case CTRL_LOGOFF_EVENT:
+  case CTRL_SHUTDOWN_EVENT:
+    sw_svc_loop_stop(console_loop, SW_SVC_STOP_CONSOLE);
+    return TRUE; /* the loop ends the process once it has saved its results */
+  default:
+    return FALSE;
+  }
+}
+
+/* --console: the same loop as the service, in the foreground. */
+static int run_console(const struct sw_svc_config *cfg)
+{
+  sw_svc_eventlog_open(true);
+  DWORD reg_error;
+  if (!sw_svc_eventlog_register(&reg_error))
+    fprintf(stderr,
+            "smtpwatch-svc: note: the Event Log source could not be registered "
+            "(error %lu; it needs administrator rights), so Event Viewer may not "
+            "render these messages.\n",
+            (unsigned long)reg_error);
+  DWORD rc = sw_svc_loop_create(&console_loop, cfg);
+  if (rc == 0) {
+    SetConsoleCtrlHandler(console_ctrl, TRUE);
+    rc = sw_svc_loop_run(console_loop, NULL);
+    SetConsoleCtrlHandler(console_ctrl, FALSE);
+    sw_svc_loop_destroy(console_loop);
+  }
+  sw_svc_eventlog_close();
+  return rc == 0 ? 0 : 1;
+}
+
+int wmain(int argc, wchar_t **argv)
+{
+  SetConsoleOutputCP(CP_UTF8);
+  static struct sw_svc_config cfg; /* ServiceMain reads it on its own thread */
+  int rc = parse_args(argc, argv, &cfg);
+  if (rc < 0)
+    return 0; /* --help, --version */
+  if (cfg.console) {
+    if (rc) {
+      fprintf(stderr, "smtpwatch-svc: %s\n", cmdline_error);
+      return rc;
+    }
+    return run_console(&cfg);
+  }
+  /* Started by the SCM even with a bad command line: ServiceMain then says
+   * what is wrong in the Event Log, where an administrator will look. */
+  DWORD err = sw_svc_run_under_scm(rc ? NULL : &cfg);
+  if (err == ERROR_FAILED_SERVICE_CONTROLLER_CONNECT) {
+    if (rc)
+      fprintf(stderr, "smtpwatch-svc: %s\n", cmdline_error);
+    fprintf(stderr,
+            "smtpwatch-svc: this is the SMTP Watch service; the Service Control Manager "
+            "starts it (sc start SmtpWatch). To run it here, add --console.\n");
+    return 2;
+  }
+  return err ? 1 : 0;
+}
+
+const char *sw__svc_cmdline_error(void)
+{
+  return cmdline_error;
+}
