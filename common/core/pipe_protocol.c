@@ -1,0 +1,241 @@
+/* Names and the shared records of the control pipe protocol. */
+#include "pipe_protocol.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *sw_pipe_msg_name(uint16_t message)
+{
+  switch (message) {
+#define SW_PIPE_MSG_CASE(e, n)                                                           \
+  case n:                                                                                \
+    return #e;
+    SW_PIPE_MSG_MAP(SW_PIPE_MSG_CASE)
+#undef SW_PIPE_MSG_CASE
+  default:
+    return NULL;
+  }
+}
+
+static const char *const error_codes[] = {
+#define SW_PIPE_ERROR_CODE(e, code, text) code,
+    SW_PIPE_ERROR_MAP(SW_PIPE_ERROR_CODE)
+#undef SW_PIPE_ERROR_CODE
+};
+
+static const char *const error_texts[] = {
+#define SW_PIPE_ERROR_TEXT(e, code, text) text,
+    SW_PIPE_ERROR_MAP(SW_PIPE_ERROR_TEXT)
+#undef SW_PIPE_ERROR_TEXT
+};
+
+const char *sw_pipe_error_code(enum sw_pipe_error e)
+{
+  return (unsigned)e < SW_PIPE_ERR_COUNT ? error_codes[e] : "internal";
+}
+
+const char *sw_pipe_error_text(enum sw_pipe_error e)
+{
+  return (unsigned)e < SW_PIPE_ERR_COUNT ? error_texts[e]
+                                         : error_texts[SW_PIPE_ERR_INTERNAL];
+}
+
+bool sw_pipe_error_from_code(const char *code, size_t len, enum sw_pipe_error *out)
+{
+  for (int i = 0; i < SW_PIPE_ERR_COUNT; i++)
+    if (strlen(error_codes[i]) == len && !memcmp(error_codes[i], code, len)) {
+      *out = (enum sw_pipe_error)i;
+      return true;
+    }
+  return false;
+}
+
+void sw_pipe_put_rule(struct sw_buf *out, const struct sw_rule *r, int64_t revision)
+{
+  sw_tlv_begin(out, SW_PIPE_TAG_RULE);
+  if (r->id)
+    sw_tlv_put_int(out, SW_PIPE_TAG_RULE_ID, r->id);
+  if (revision)
+    sw_tlv_put_int(out, SW_PIPE_TAG_RULE_REVISION, revision);
+  sw_tlv_put_str(out, SW_PIPE_TAG_RULE_NAME, r->name);
+  sw_tlv_put_str(out, SW_PIPE_TAG_RULE_HOST, r->host);
+  sw_tlv_put_int(out, SW_PIPE_TAG_RULE_PORT, r->port);
+  sw_tlv_put_str(out, SW_PIPE_TAG_RULE_COMMAND, r->command);
+  sw_tlv_put_str(out, SW_PIPE_TAG_RULE_EXPECT, r->expect);
+  sw_tlv_put_int(out, SW_PIPE_TAG_RULE_TIMEOUT_MS, r->timeout_ms);
+  sw_tlv_put_str(out, SW_PIPE_TAG_RULE_EHLO_NAME, r->ehlo_name);
+  sw_tlv_put_int(out, SW_PIPE_TAG_RULE_INTERVAL_S, r->interval_s);
+  sw_tlv_put_bool(out, SW_PIPE_TAG_RULE_ENABLED, r->enabled);
+  sw_tlv_put_str(out, SW_PIPE_TAG_RULE_TLS_MODE, sw_tls_mode_name(r->tls_mode));
+  sw_tlv_put_bool(out, SW_PIPE_TAG_RULE_TLS_INSECURE, r->tls_insecure);
+  sw_tlv_put_int(out, SW_PIPE_TAG_RULE_CERT_WARN_DAYS, r->cert_warn_days);
+  sw_tlv_put_int(out, SW_PIPE_TAG_RULE_CERT_CRIT_DAYS, r->cert_crit_days);
+  sw_tlv_end(out);
+}
+
+/* Integers from the wire are clamped into the member's type so that the
+ * validator, not a silent wrap-around, judges an absurd value. */
+static int64_t clamp(int64_t v, int64_t lo, int64_t hi)
+{
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+static enum sw_error set_str(char **slot, const struct sw_tlv_field *f)
+{
+  if (f->type != SW_TLV_STR)
+    return SW_E_INVALID_ARGUMENT;
+  char *s = sw_tlv_strdup(f);
+  if (!s)
+    return SW_E_NOMEM;
+  free(*slot);
+  *slot = s;
+  return SW_E_OK;
+}
+
+static enum sw_error rule_field(struct sw_pipe_rule *out, const struct sw_tlv_field *f)
+{
+  struct sw_rule *r = &out->rule;
+  bool is_int = f->type == SW_TLV_INT, is_bool = f->type == SW_TLV_BOOL;
+  switch (f->tag) {
+  case SW_PIPE_TAG_RULE_ID:
+    if (!is_int)
+      return SW_E_INVALID_ARGUMENT;
+    r->id = f->i;
+    return SW_E_OK;
+  case SW_PIPE_TAG_RULE_REVISION:
+    if (!is_int)
+      return SW_E_INVALID_ARGUMENT;
+    out->revision = f->i;
+    return SW_E_OK;
+  case SW_PIPE_TAG_RULE_NAME:
+    return set_str(&r->name, f);
+  case SW_PIPE_TAG_RULE_HOST:
+    return set_str(&r->host, f);
+  case SW_PIPE_TAG_RULE_COMMAND:
+    return set_str(&r->command, f);
+  case SW_PIPE_TAG_RULE_EXPECT:
+    return set_str(&r->expect, f);
+  case SW_PIPE_TAG_RULE_EHLO_NAME:
+    return set_str(&r->ehlo_name, f);
+  case SW_PIPE_TAG_RULE_PORT:
+    if (!is_int)
+      return SW_E_INVALID_ARGUMENT;
+    /* 0 (invalid) stands for anything outside 1-65535: the validator says so */
+    r->port = f->i >= 1 && f->i <= 65535 ? (uint16_t)f->i : 0;
+    return SW_E_OK;
+  case SW_PIPE_TAG_RULE_TIMEOUT_MS:
+    if (!is_int)
+      return SW_E_INVALID_ARGUMENT;
+    r->timeout_ms = (uint32_t)clamp(f->i, 0, UINT32_MAX);
+    return SW_E_OK;
+  case SW_PIPE_TAG_RULE_INTERVAL_S:
+    if (!is_int)
+      return SW_E_INVALID_ARGUMENT;
+    r->interval_s = (uint32_t)clamp(f->i, 0, UINT32_MAX);
+    return SW_E_OK;
+  case SW_PIPE_TAG_RULE_CERT_WARN_DAYS:
+  case SW_PIPE_TAG_RULE_CERT_CRIT_DAYS:
+    if (!is_int)
+      return SW_E_INVALID_ARGUMENT;
+    *(f->tag == SW_PIPE_TAG_RULE_CERT_WARN_DAYS ? &r->cert_warn_days
+                                                : &r->cert_crit_days) =
+        (int)clamp(f->i, -1, 1000000);
+    return SW_E_OK;
+  case SW_PIPE_TAG_RULE_ENABLED:
+  case SW_PIPE_TAG_RULE_TLS_INSECURE:
+    if (!is_bool)
+      return SW_E_INVALID_ARGUMENT;
+    *(f->tag == SW_PIPE_TAG_RULE_ENABLED ? &r->enabled : &r->tls_insecure) = f->i != 0;
+    return SW_E_OK;
+  case SW_PIPE_TAG_RULE_TLS_MODE: {
+    if (f->type != SW_TLV_STR)
+      return SW_E_INVALID_ARGUMENT;
+    char name[32];
+    size_t n = f->len < sizeof name - 1 ? f->len : sizeof name - 1;
+    memcpy(name, f->s, n);
+    name[n] = '\0';
+    if (f->len >= sizeof name || !sw_tls_mode_from_name(name, &r->tls_mode))
+      r->tls_mode = SW_TLS_MODE_COUNT; /* the validator names the choices */
+    return SW_E_OK;
+  }
+  default:
+    return SW_E_OK; /* a newer client's field: ignored */
+  }
+}
+
+enum sw_error sw_pipe_get_rule(struct sw_tlv_reader *r, struct sw_pipe_rule *out)
+{
+  sw_rule_init_defaults(&out->rule);
+  out->revision = 0;
+  int depth = r->depth;
+  struct sw_tlv_field f;
+  enum sw_error err = SW_E_OK;
+  while (!err) {
+    if (!sw_tlv_next(r, &f)) {
+      err = SW_E_INVALID_ARGUMENT; /* the record must end with END */
+      break;
+    }
+    if (f.type == SW_TLV_END && r->depth == depth - 1)
+      return SW_E_OK;
+    if (f.type == SW_TLV_BEGIN)
+      err = sw_tlv_skip_record(r) ? SW_E_OK : SW_E_INVALID_ARGUMENT;
+    else
+      err = rule_field(out, &f);
+  }
+  sw_rule_free(&out->rule);
+  return err;
+}
+
+void sw_pipe_put_problems(struct sw_buf *out, const struct sw_rule_problems *p)
+{
+  for (size_t i = 0; i < p->count; i++) {
+    sw_tlv_begin(out, SW_PIPE_TAG_PROBLEM);
+    sw_tlv_put_str(out, SW_PIPE_TAG_PROBLEM_FIELD, sw_rule_field_name(p->items[i].field));
+    sw_tlv_put_str(out, SW_PIPE_TAG_PROBLEM_MESSAGE, p->items[i].message);
+    sw_tlv_end(out);
+  }
+}
+
+enum sw_error sw_pipe_get_problem(struct sw_tlv_reader *r, struct sw_rule_problems *p)
+{
+  int depth = r->depth;
+  struct sw_rule_problem item = {.field = SW_RULE_FIELD_COUNT};
+  struct sw_tlv_field f;
+  for (;;) {
+    if (!sw_tlv_next(r, &f))
+      return SW_E_INVALID_ARGUMENT;
+    if (f.type == SW_TLV_END && r->depth == depth - 1)
+      break;
+    if (f.type == SW_TLV_BEGIN) {
+      if (!sw_tlv_skip_record(r))
+        return SW_E_INVALID_ARGUMENT;
+    } else if (f.type == SW_TLV_STR && f.tag == SW_PIPE_TAG_PROBLEM_FIELD) {
+      char name[32];
+      size_t n = f.len < sizeof name - 1 ? f.len : sizeof name - 1;
+      memcpy(name, f.s, n);
+      name[n] = '\0';
+      if (!sw_rule_field_from_name(name, &item.field))
+        item.field = SW_RULE_FIELD_COUNT;
+    } else if (f.type == SW_TLV_STR && f.tag == SW_PIPE_TAG_PROBLEM_MESSAGE) {
+      size_t n = f.len < sizeof item.message - 1 ? f.len : sizeof item.message - 1;
+      memcpy(item.message, f.s, n);
+      item.message[n] = '\0';
+    }
+  }
+  if (item.field < SW_RULE_FIELD_COUNT && p->count < sizeof p->items / sizeof p->items[0])
+    p->items[p->count++] = item;
+  return SW_E_OK;
+}
+
+enum sw_error sw_pipe_encode_error(struct sw_buf *out, uint32_t request_id,
+                                   enum sw_pipe_error e, const char *detail)
+{
+  size_t start;
+  enum sw_error err = sw_pipe_frame_begin(out, SW_PIPE_MSG_ERROR, request_id, &start);
+  if (err)
+    return err;
+  sw_tlv_put_str(out, SW_PIPE_TAG_ERROR_CODE, sw_pipe_error_code(e));
+  sw_tlv_put_str(out, SW_PIPE_TAG_ERROR_MESSAGE,
+                 detail && *detail ? detail : sw_pipe_error_text(e));
+  return sw_pipe_frame_end(out, start);
+}
