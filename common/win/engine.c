@@ -4,12 +4,17 @@
  * engine_resolve.c. */
 #include "engine_internal.h"
 
+#include <winternl.h>
+
 #include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
+#include "engine_io.h"
 
 #define SW_COMPLETION_BATCH 128
+/* Completion keys: the engine's own sockets use 0, foreign handles this. */
+#define SW_KEY_FOREIGN ((ULONG_PTR)1)
 
 static void load_fqdn(struct sw_engine *e)
 {
@@ -226,10 +231,22 @@ static DWORD wait_ms(struct sw_engine *e)
   return (DWORD)((left + 999) / 1000); /* round up: never wake too early */
 }
 
+static void dispatch_foreign(OVERLAPPED_ENTRY *entry)
+{
+  struct sw_engine_io *io = sw_container_of(entry->lpOverlapped, struct sw_engine_io, ov);
+  NTSTATUS status = (NTSTATUS)entry->lpOverlapped->Internal;
+  DWORD error = status == 0 ? 0 : RtlNtStatusToDosError(status);
+  io->done(io, entry->dwNumberOfBytesTransferred, error);
+}
+
 static void dispatch(struct sw_engine *e, OVERLAPPED_ENTRY *entry)
 {
   if (!entry->lpOverlapped)
     return; /* NEVER: every packet we post carries a request */
+  if (entry->lpCompletionKey == SW_KEY_FOREIGN) {
+    dispatch_foreign(entry);
+    return;
+  }
   struct sw_req *req = sw_container_of(entry->lpOverlapped, struct sw_req, ov);
   if (req->type == SW_REQ_WAKE)
     return; /* only there to end the wait; the loop reads stop_requested */
@@ -275,6 +292,17 @@ enum sw_error sw_engine_run(struct sw_engine *e, enum sw_run_mode mode)
   }
   e->running = false;
   return SW_E_OK;
+}
+
+DWORD sw_engine_attach(struct sw_engine *e, HANDLE h)
+{
+  return CreateIoCompletionPort(h, e->port, SW_KEY_FOREIGN, 0) ? 0 : GetLastError();
+}
+
+bool sw_engine_post(struct sw_engine *e, struct sw_engine_io *io, DWORD bytes)
+{
+  io->ov.Internal = 0;
+  return PostQueuedCompletionStatus(e->port, bytes, SW_KEY_FOREIGN, &io->ov) != 0;
 }
 
 bool sw_engine_run_once(struct sw_engine *e, uint32_t max_wait_ms)

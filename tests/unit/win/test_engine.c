@@ -12,10 +12,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <wchar.h>
 
 #include <cmocka.h>
 
 #include "engine.h"
+#include "engine_io.h"
 
 enum behaviour { SERVE_SMTP, SERVE_SILENT };
 
@@ -360,6 +362,87 @@ static void run_once_turns_until_stopped(void **state)
   server_stop(&sv);
 }
 
+struct io_probe {
+  struct sw_engine_io io;
+  int calls;
+  DWORD bytes, error;
+};
+
+static void on_io(struct sw_engine_io *io, DWORD bytes, DWORD error)
+{
+  struct io_probe *p = (struct io_probe *)io;
+  p->calls++;
+  p->bytes = bytes;
+  p->error = error;
+}
+
+static DWORD WINAPI post_later(void *arg)
+{
+  void **args = arg;
+  Sleep(100);
+  sw_engine_post(args[0], args[1], 42);
+  return 0;
+}
+
+/* A named pipe served on the engine's port next to the checks (the
+ * service's control pipe works this way), and a packet posted from another
+ * thread waking a loop that waits forever. */
+static void foreign_io_completes_on_the_loop(void **state)
+{
+  (void)state;
+  struct sw_engine *e = engine_new();
+  wchar_t name[64];
+  swprintf(name, 64, L"\\\\.\\pipe\\sw-test-%lu", GetCurrentProcessId());
+  HANDLE pipe = CreateNamedPipeW(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+                                 PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT, 1, 4096,
+                                 4096, 0, NULL);
+  assert_true(pipe != INVALID_HANDLE_VALUE);
+  assert_int_equal(sw_engine_attach(e, pipe), 0);
+  struct io_probe conn = {.io.done = on_io}, rd = {.io.done = on_io};
+  if (!ConnectNamedPipe(pipe, &conn.io.ov))
+    assert_true(GetLastError() == ERROR_IO_PENDING ||
+                GetLastError() == ERROR_PIPE_CONNECTED);
+  bool connected_at_once = GetLastError() == ERROR_PIPE_CONNECTED;
+  HANDLE client =
+      CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+  assert_true(client != INVALID_HANDLE_VALUE);
+  for (int i = 0; i < 50 && conn.calls == 0 && !connected_at_once; i++)
+    sw_engine_run_once(e, 100);
+  assert_true(connected_at_once || (conn.calls == 1 && conn.error == 0));
+
+  char buf[16];
+  if (!ReadFile(pipe, buf, sizeof buf, NULL, &rd.io.ov))
+    assert_int_equal(GetLastError(), ERROR_IO_PENDING);
+  DWORD wrote;
+  assert_true(WriteFile(client, "hello", 5, &wrote, NULL));
+  for (int i = 0; i < 50 && rd.calls == 0; i++)
+    sw_engine_run_once(e, 100);
+  assert_int_equal(rd.calls, 1);
+  assert_int_equal(rd.bytes, 5);
+  assert_memory_equal(buf, "hello", 5);
+
+  /* The client goes away: the next read fails with a Win32 error. */
+  struct io_probe gone = {.io.done = on_io};
+  if (!ReadFile(pipe, buf, sizeof buf, NULL, &gone.io.ov))
+    assert_int_equal(GetLastError(), ERROR_IO_PENDING);
+  CloseHandle(client);
+  for (int i = 0; i < 50 && gone.calls == 0; i++)
+    sw_engine_run_once(e, 100);
+  assert_int_equal(gone.calls, 1);
+  assert_int_equal(gone.error, ERROR_BROKEN_PIPE);
+
+  struct io_probe posted = {.io.done = on_io};
+  void *args[2] = {e, &posted.io};
+  HANDLE t = CreateThread(NULL, 0, post_later, args, 0, NULL);
+  assert_true(sw_engine_run_once(e, INFINITE));
+  assert_int_equal(posted.calls, 1);
+  assert_int_equal(posted.bytes, 42);
+  WaitForSingleObject(t, 5000);
+  CloseHandle(t);
+  CloseHandle(pipe);
+  sw_engine_destroy(e);
+}
+
 static void bad_spec_is_rejected(void **state)
 {
   (void)state;
@@ -400,6 +483,7 @@ int main(void)
       cmocka_unit_test(unresolvable_name_fails_in_resolve),
       cmocka_unit_test(repeated_runs_close_every_connection),
       cmocka_unit_test(run_once_turns_until_stopped),
+      cmocka_unit_test(foreign_io_completes_on_the_loop),
       cmocka_unit_test(bad_spec_is_rejected),
   };
   return cmocka_run_group_tests(tests, setup_wsa, teardown_wsa);
