@@ -1,0 +1,283 @@
+/* Control pipe client: overlapped I/O on a private event so every wait has
+ * a timeout; frames are decoded by the portable codec. */
+#include "pipe_client.h"
+
+#include <windows.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "pipe_protocol.h"
+#include "win_error.h"
+
+struct sw_pipe_client {
+  HANDLE pipe;
+  HANDLE event;
+  uint32_t timeout_ms;
+  uint32_t next_id;
+  char server_version[32];
+};
+
+void sw_pipe_reply_init(struct sw_pipe_reply *r)
+{
+  memset(&r->frame, 0, sizeof r->frame);
+  sw_buf_init(&r->storage, 0);
+}
+
+void sw_pipe_reply_free(struct sw_pipe_reply *r)
+{
+  sw_buf_free(&r->storage);
+  memset(&r->frame, 0, sizeof r->frame);
+}
+
+static void say(char *error, size_t size, const char *fmt, unsigned long code)
+{
+  char text[200];
+  sw_win_error_text(code, text, sizeof text);
+  snprintf(error, size, fmt, text);
+}
+
+/* Runs one overlapped ReadFile or WriteFile to completion within the
+ * client's timeout. Returns 0 or the Win32 error (WAIT_TIMEOUT). */
+static DWORD transfer(struct sw_pipe_client *c, bool write, void *buf, DWORD len,
+                      DWORD *done)
+{
+  OVERLAPPED ov;
+  memset(&ov, 0, sizeof ov);
+  ov.hEvent = c->event;
+  BOOL ok = write ? WriteFile(c->pipe, buf, len, NULL, &ov)
+                  : ReadFile(c->pipe, buf, len, NULL, &ov);
+  if (!ok && GetLastError() != ERROR_IO_PENDING)
+    return GetLastError();
+  if (WaitForSingleObject(c->event, c->timeout_ms) != WAIT_OBJECT_0) {
+    CancelIoEx(c->pipe, &ov);
+    GetOverlappedResult(c->pipe, &ov, done, TRUE); /* the I/O owns ov until then */
+    return WAIT_TIMEOUT;
+  }
+  if (!GetOverlappedResult(c->pipe, &ov, done, FALSE))
+    return GetLastError();
+  return 0;
+}
+
+static DWORD write_all(struct sw_pipe_client *c, const char *data, size_t len)
+{
+  while (len > 0) {
+    DWORD n = 0, err = transfer(c, true, (void *)data, (DWORD)len, &n);
+    if (err)
+      return err;
+    data += n;
+    len -= n;
+  }
+  return 0;
+}
+
+/* Reads until `reply->storage` holds one whole frame. */
+static DWORD read_frame(struct sw_pipe_client *c, struct sw_pipe_reply *reply,
+                        bool *malformed)
+{
+  *malformed = false;
+  sw_buf_free(&reply->storage);
+  for (;;) {
+    size_t used;
+    enum sw_pipe_decode d = sw_pipe_frame_decode(
+        (const uint8_t *)reply->storage.data, reply->storage.len, &reply->frame, &used);
+    if (d == SW_PIPE_COMPLETE)
+      return 0;
+    if (d != SW_PIPE_PARTIAL) {
+      *malformed = true;
+      return ERROR_INVALID_DATA;
+    }
+    char chunk[16384];
+    DWORD n = 0, err = transfer(c, false, chunk, sizeof chunk, &n);
+    if (err && err != ERROR_MORE_DATA)
+      return err;
+    if (sw_buf_append(&reply->storage, chunk, n))
+      return ERROR_NOT_ENOUGH_MEMORY;
+  }
+}
+
+bool sw_pipe_reply_error(const struct sw_pipe_reply *r, char *code, size_t code_size,
+                         char *message, size_t message_size)
+{
+  if (r->frame.message != SW_PIPE_MSG_ERROR)
+    return false;
+  snprintf(code, code_size, "internal");
+  snprintf(message, message_size, "%s", sw_pipe_error_text(SW_PIPE_ERR_INTERNAL));
+  struct sw_tlv_reader rd;
+  struct sw_tlv_field f;
+  sw_tlv_reader_init(&rd, r->frame.body, r->frame.body_len);
+  while (sw_tlv_next(&rd, &f)) {
+    if (f.type != SW_TLV_STR || f.depth != 0)
+      continue;
+    if (f.tag == SW_PIPE_TAG_ERROR_CODE)
+      snprintf(code, code_size, "%.*s", (int)f.len, f.s);
+    else if (f.tag == SW_PIPE_TAG_ERROR_MESSAGE)
+      snprintf(message, message_size, "%.*s", (int)f.len, f.s);
+  }
+  return true;
+}
+
+enum sw_error sw_pipe_client_call(struct sw_pipe_client *c, uint16_t message,
+                                  const struct sw_buf *fields,
+                                  struct sw_pipe_reply *reply, char *error, size_t size)
+{
+  struct sw_buf out;
+  sw_buf_init(&out, 0);
+  size_t start;
+  uint32_t id = ++c->next_id;
+  enum sw_error err = sw_pipe_frame_begin(&out, message, id, &start);
+  if (!err && fields && fields->len)
+    err = sw_buf_append(&out, fields->data, fields->len);
+  if (!err)
+    err = sw_pipe_frame_end(&out, start);
+  if (err) {
+    snprintf(error, size, "The request could not be encoded: %s.", sw_error_text(err));
+    sw_buf_free(&out);
+    return err;
+  }
+  DWORD werr = write_all(c, out.data, out.len);
+  sw_buf_free(&out);
+  bool malformed = false;
+  if (!werr)
+    werr = read_frame(c, reply, &malformed);
+  if (!werr && reply->frame.request_id != id) {
+    malformed = true;
+    werr = ERROR_INVALID_DATA;
+  }
+  if (werr == WAIT_TIMEOUT) {
+    snprintf(error, size,
+             "The SmtpWatch service did not answer within %u ms; it may be overloaded.",
+             (unsigned)c->timeout_ms);
+    return SW_E_SYSTEM;
+  }
+  if (malformed) {
+    snprintf(error, size,
+             "The SmtpWatch service sent a reply this program does not understand: "
+             "are the service and this program the same version?");
+    return SW_E_SYSTEM;
+  }
+  if (werr) {
+    say(error, size, "The connection to the SmtpWatch service broke: %s", werr);
+    return SW_E_SYSTEM;
+  }
+  return SW_E_OK;
+}
+
+/* Opens the pipe, waiting while all its instances are busy. */
+static HANDLE connect_pipe(const wchar_t *name, uint32_t timeout_ms, DWORD *err)
+{
+  int64_t deadline = sw_clock_now_us() + (int64_t)timeout_ms * 1000;
+  for (;;) {
+    HANDLE h = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
+                           FILE_FLAG_OVERLAPPED, NULL);
+    if (h != INVALID_HANDLE_VALUE) {
+      *err = 0;
+      return h;
+    }
+    *err = GetLastError();
+    int64_t left_ms = (deadline - sw_clock_now_us()) / 1000;
+    if (*err != ERROR_PIPE_BUSY || left_ms <= 0)
+      return INVALID_HANDLE_VALUE;
+    WaitNamedPipeW(name, (DWORD)left_ms);
+  }
+}
+
+static bool hello(struct sw_pipe_client *c, const char *client_name, char *error,
+                  size_t size)
+{
+  struct sw_buf fields;
+  sw_buf_init(&fields, 0);
+  sw_tlv_put_int(&fields, SW_PIPE_TAG_VERSION_MIN, SW_PIPE_PROTOCOL_VERSION);
+  sw_tlv_put_int(&fields, SW_PIPE_TAG_VERSION_MAX, SW_PIPE_PROTOCOL_VERSION);
+  sw_tlv_put_str(&fields, SW_PIPE_TAG_CLIENT_NAME, client_name);
+  struct sw_pipe_reply reply;
+  sw_pipe_reply_init(&reply);
+  enum sw_error err =
+      sw_pipe_client_call(c, SW_PIPE_MSG_HELLO, &fields, &reply, error, size);
+  sw_buf_free(&fields);
+  bool ok = false;
+  char code[32];
+  if (err) {
+    /* the sentence is already in `error` */
+  } else if (sw_pipe_reply_error(&reply, code, sizeof code, error, size)) {
+    /* the service's own sentence */
+  } else if (reply.frame.message != SW_PIPE_MSG_HELLO_OK) {
+    snprintf(error, size, "The SmtpWatch service answered the handshake unexpectedly.");
+  } else {
+    struct sw_tlv_reader rd;
+    struct sw_tlv_field f;
+    sw_tlv_reader_init(&rd, reply.frame.body, reply.frame.body_len);
+    while (sw_tlv_next(&rd, &f))
+      if (f.tag == SW_PIPE_TAG_SERVER_VERSION && f.type == SW_TLV_STR)
+        snprintf(c->server_version, sizeof c->server_version, "%.*s", (int)f.len, f.s);
+    ok = true;
+  }
+  sw_pipe_reply_free(&reply);
+  return ok;
+}
+
+struct sw_pipe_client *sw_pipe_client_open(const wchar_t *pipe_name,
+                                           const char *client_name, uint32_t timeout_ms,
+                                           char *error, size_t size,
+                                           unsigned long *win_error)
+{
+  unsigned long ignored;
+  if (!win_error)
+    win_error = &ignored;
+  *win_error = 0;
+  if (!pipe_name)
+    pipe_name = SW_PIPE_NAME_W;
+  DWORD err;
+  HANDLE h = connect_pipe(pipe_name, timeout_ms, &err);
+  if (h == INVALID_HANDLE_VALUE) {
+    *win_error = err;
+    if (err == ERROR_FILE_NOT_FOUND)
+      snprintf(error, size,
+               "The SmtpWatch service is not running (there is no pipe %ls): start it "
+               "with 'sc start SmtpWatch' or from services.msc.",
+               pipe_name);
+    else if (err == ERROR_ACCESS_DENIED)
+      snprintf(error, size,
+               "You may not talk to the SmtpWatch service: run this as an administrator "
+               "or as a member of the Interactive users.");
+    else if (err == ERROR_PIPE_BUSY)
+      snprintf(
+          error, size,
+          "The SmtpWatch service is busy with other clients; try again in a moment.");
+    else
+      say(error, size, "Could not connect to the SmtpWatch service: %s", err);
+    return NULL;
+  }
+  struct sw_pipe_client *c = calloc(1, sizeof *c);
+  if (c)
+    c->event = CreateEventW(NULL, TRUE, FALSE, NULL);
+  if (!c || !c->event) {
+    snprintf(error, size, "Out of memory.");
+    free(c);
+    CloseHandle(h);
+    return NULL;
+  }
+  c->pipe = h;
+  c->timeout_ms = timeout_ms;
+  if (!hello(c, client_name, error, size)) {
+    sw_pipe_client_close(c);
+    return NULL;
+  }
+  return c;
+}
+
+void sw_pipe_client_close(struct sw_pipe_client *c)
+{
+  if (!c)
+    return;
+  CloseHandle(c->pipe);
+  CloseHandle(c->event);
+  free(c);
+}
+
+const char *sw_pipe_client_server_version(const struct sw_pipe_client *c)
+{
+  return c->server_version;
+}

@@ -1,0 +1,52 @@
+/* The client side of the control pipe (docs/pipe-protocol.md), shared by
+ * smtpwatch.exe and the rule editor: connect (waiting while the pipe is
+ * busy), the HELLO handshake, then one request and its reply at a time.
+ * Blocking with a timeout: both callers have nothing else to do meanwhile
+ * (the editor calls it from a worker thread, never its UI thread). */
+#ifndef SW_PIPE_CLIENT_H
+#define SW_PIPE_CLIENT_H
+
+#include <stdint.h>
+
+#include "pipe_frame.h"
+#include "sw_buf.h"
+
+struct sw_pipe_client;
+
+/* A reply: the whole frame, kept in `storage`; frame.body points into it. */
+struct sw_pipe_reply {
+  struct sw_pipe_frame frame;
+  struct sw_buf storage;
+};
+
+/* Connects to `pipe_name` (NULL: \\.\pipe\SmtpWatch) and shakes hands as
+ * `client_name`. Returns NULL on failure with a sentence for the user in
+ * `error` (the service is not running; access denied; no common protocol
+ * version; timed out) and the Win32 code in *win_error (0 if the failure is
+ * the protocol's). */
+struct sw_pipe_client *sw_pipe_client_open(const wchar_t *pipe_name,
+                                           const char *client_name, uint32_t timeout_ms,
+                                           char *error, size_t size,
+                                           unsigned long *win_error);
+/* Closes the connection and frees the client; NULL is fine. */
+void sw_pipe_client_close(struct sw_pipe_client *c);
+/* The service's product version from HELLO_OK ("0.1.0"). */
+const char *sw_pipe_client_server_version(const struct sw_pipe_client *c);
+
+/* Sends one request whose TLV fields are `fields` (may be NULL) and waits
+ * for its reply. `reply` must be initialised with sw_pipe_reply_init and is
+ * reused. Returns SW_E_OK with the reply (which may be an ERROR frame: see
+ * sw_pipe_reply_error); SW_E_SYSTEM with a sentence in `error` if the
+ * connection failed or timed out (the client is then unusable). */
+enum sw_error sw_pipe_client_call(struct sw_pipe_client *c, uint16_t message,
+                                  const struct sw_buf *fields,
+                                  struct sw_pipe_reply *reply, char *error, size_t size);
+
+void sw_pipe_reply_init(struct sw_pipe_reply *r);
+void sw_pipe_reply_free(struct sw_pipe_reply *r);
+/* If the reply is an ERROR frame: true, with its code ("stale") and sentence
+ * copied into the buffers. */
+bool sw_pipe_reply_error(const struct sw_pipe_reply *r, char *code, size_t code_size,
+                         char *message, size_t message_size);
+
+#endif
