@@ -1,0 +1,173 @@
+/* Inside the store: the handle, its prepared statements and the helpers the
+ * store_*.c files share. Only store*.c include this (and sqlite3.h). */
+#ifndef SW_STORE_INTERNAL_H
+#define SW_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+/* "SMTW": PRAGMA application_id, so another program's SQLite file at our
+ * path is refused instead of being "migrated". */
+#define SW_STORE_APPLICATION_ID 1397576791 /* 0x534D5457 */
+
+#define SW_STORE_RULE_COLUMNS                                                            \
+  "id, name, host, port, command, expect, timeout_ms, ehlo_name, interval_s, enabled, "  \
+  "tls_mode, tls_insecure, cert_warn_days, cert_crit_days, revision, created_at, "       \
+  "updated_at"
+
+/* Qualified, because sw_store_latest_results joins rules. */
+#define SW_STORE_RESULT_COLUMNS                                                          \
+  "r.id, r.rule_id, r.started_at, r.status, r.outcome, r.step, r.reply_code, "           \
+  "r.enhanced_code, r.reply, r.detail, r.peer, r.used_helo, r.caps, r.total_us, "        \
+  "r.step_us, r.transcript, r.tls_used, r.tls_version, r.tls_cipher, r.cert_subject, "   \
+  "r.cert_issuer, r.cert_sans, r.cert_not_after, r.cert_days_left"
+
+#define SW_STORE_STATE_COLUMNS                                                           \
+  "rule_id, state, failures, since, last_result_at, last_outcome"
+#define SW_STORE_EVENT_COLUMNS "id, at, event_id, severity, rule_id, message"
+
+/* X(ENUM, SQL): every statement the store runs more than once, prepared on
+ * first use and kept on the handle. Results and states of rules deleted
+ * meanwhile are skipped (WHERE EXISTS) and events lose their rule, so one
+ * deleted rule cannot make a buffered batch fail for ever on the foreign
+ * key. */
+#define SW_STORE_STMT_MAP(X)                                                             \
+  X(BEGIN, "BEGIN IMMEDIATE")                                                            \
+  X(COMMIT, "COMMIT")                                                                    \
+  X(ROLLBACK, "ROLLBACK")                                                                \
+  X(RULE_INSERT,                                                                         \
+    "INSERT INTO rules(name, host, port, command, expect, timeout_ms, ehlo_name, "       \
+    "interval_s, enabled, tls_mode, tls_insecure, cert_warn_days, cert_crit_days, "      \
+    "revision, created_at, updated_at) "                                                 \
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1, ?14, ?14)")       \
+  X(RULE_UPDATE,                                                                         \
+    "UPDATE rules SET name = ?1, host = ?2, port = ?3, command = ?4, expect = ?5, "      \
+    "timeout_ms = ?6, ehlo_name = ?7, interval_s = ?8, enabled = ?9, tls_mode = ?10, "   \
+    "tls_insecure = ?11, cert_warn_days = ?12, cert_crit_days = ?13, "                   \
+    "revision = revision + 1, updated_at = ?14 WHERE id = ?15 AND revision = ?16")       \
+  X(RULE_SET_ENABLED, "UPDATE rules SET enabled = ?1, revision = revision + 1, "         \
+                      "updated_at = ?2 WHERE id = ?3")                                   \
+  X(RULE_REVISION, "SELECT revision FROM rules WHERE id = ?1")                           \
+  X(RULE_SELECT, "SELECT " SW_STORE_RULE_COLUMNS " FROM rules WHERE id = ?1")            \
+  X(RULE_SELECT_ALL, "SELECT " SW_STORE_RULE_COLUMNS " FROM rules ORDER BY id")          \
+  X(RULE_DELETE, "DELETE FROM rules WHERE id = ?1")                                      \
+  X(RESULT_INSERT,                                                                       \
+    "INSERT INTO results(rule_id, started_at, status, outcome, step, reply_code, "       \
+    "enhanced_code, reply, detail, peer, used_helo, caps, total_us, step_us, "           \
+    "transcript, tls_used, tls_version, tls_cipher, cert_subject, cert_issuer, "         \
+    "cert_sans, cert_not_after, cert_days_left) "                                        \
+    "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "     \
+    "?17, ?18, ?19, ?20, ?21, ?22, ?23 WHERE EXISTS (SELECT 1 FROM rules WHERE id = "    \
+    "?1)")                                                                               \
+  X(RESULT_HISTORY, "SELECT " SW_STORE_RESULT_COLUMNS " FROM results AS r "              \
+                    "WHERE r.rule_id = ?1 AND (r.started_at, r.id) < (?2, ?3) "          \
+                    "ORDER BY r.started_at DESC, r.id DESC LIMIT ?4")                    \
+  X(RESULT_LATEST,                                                                       \
+    "SELECT " SW_STORE_RESULT_COLUMNS " FROM rules AS ru JOIN results AS r "             \
+    "ON r.id = (SELECT id FROM results WHERE rule_id = ru.id "                           \
+    "ORDER BY started_at DESC, id DESC LIMIT 1) ORDER BY ru.id")                         \
+  X(STATE_UPSERT,                                                                        \
+    "INSERT INTO rule_state(" SW_STORE_STATE_COLUMNS ") "                                \
+    "SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM rules WHERE id = ?1) "    \
+    "ON CONFLICT(rule_id) DO UPDATE SET state = excluded.state, "                        \
+    "failures = excluded.failures, since = excluded.since, "                             \
+    "last_result_at = excluded.last_result_at, last_outcome = excluded.last_outcome")    \
+  X(STATE_SELECT_ALL,                                                                    \
+    "SELECT " SW_STORE_STATE_COLUMNS " FROM rule_state ORDER BY rule_id")                \
+  X(EVENT_INSERT, "INSERT INTO events(at, event_id, severity, rule_id, message) "        \
+                  "VALUES(?1, ?2, ?3, (SELECT id FROM rules WHERE id = ?4), ?5)")        \
+  X(EVENT_RECENT, "SELECT " SW_STORE_EVENT_COLUMNS " FROM events WHERE id < ?1 "         \
+                  "ORDER BY id DESC LIMIT ?2")                                           \
+  X(SETTING_GET, "SELECT value FROM settings WHERE key = ?1")                            \
+  X(SETTING_SET, "INSERT INTO settings(key, value) VALUES(?1, ?2) "                      \
+                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value")                \
+  X(RETENTION_RESULTS, "DELETE FROM results WHERE id IN (SELECT id FROM results "        \
+                       "WHERE started_at < ?1 ORDER BY started_at LIMIT ?2)")            \
+  X(RETENTION_EVENTS, "DELETE FROM events WHERE id IN (SELECT id FROM events "           \
+                      "WHERE at < ?1 ORDER BY at LIMIT ?2)")                             \
+  X(RETENTION_MORE, "SELECT EXISTS (SELECT 1 FROM results WHERE started_at < ?1) "       \
+                    "OR EXISTS (SELECT 1 FROM events WHERE at < ?1)")
+
+enum sw_store_stmt {
+#define SW_STORE_STMT_ENUM(e, sql) SW_STMT_##e,
+  SW_STORE_STMT_MAP(SW_STORE_STMT_ENUM)
+#undef SW_STORE_STMT_ENUM
+      SW_STMT_COUNT
+};
+
+struct sw_store {
+  sqlite3 *db;
+  char *path; /* UTF-8, for reopening a connection that was read-only */
+  int busy_timeout_ms;
+  sqlite3_stmt *stmts[SW_STMT_COUNT]; /* NULL until first used */
+  struct sw_store_diag diag;          /* the last failure */
+};
+
+/* Records the failure `rc` of an SQLite call made while doing `what`
+ * ("writing results") in st->diag with SQLite's message and the OS error,
+ * and returns the store error it maps to. */
+enum sw_store_error sw__store_fail(struct sw_store *st, int rc, const char *what);
+/* Records a failure that SQLite did not report (sqlite_code 0) with a
+ * printf-style message and returns `err`. */
+enum sw_store_error sw__store_error(struct sw_store *st, enum sw_store_error err,
+                                    const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* The prepared statement `id`, reset and with its bindings cleared, in
+ * *out. The statement stays the store's; reset it (sw__store_done) as soon
+ * as it is finished with, so it holds no read snapshot open. */
+enum sw_store_error sw__store_stmt(struct sw_store *st, enum sw_store_stmt id,
+                                   sqlite3_stmt **out, const char *what);
+/* Steps a statement that returns no row, then resets it. SQLITE_DONE or an
+ * error code. */
+int sw__store_run(sqlite3_stmt *stmt);
+
+/* Starts a write transaction (BEGIN IMMEDIATE, so waiting for another
+ * writer happens here, under the busy timeout, and never ends in a
+ * deadlock later). Reopens the connection first if it is read-only. */
+enum sw_store_error sw__store_begin(struct sw_store *st, const char *what);
+/* Commits; on failure rolls back and records the failure. */
+enum sw_store_error sw__store_commit(struct sw_store *st, const char *what);
+/* Rolls back the open transaction, if any; errors are ignored because the
+ * failure that led here is the one worth reporting. */
+void sw__store_rollback(struct sw_store *st);
+
+/* Text of column `i`, "" for NULL; valid until the next step or reset. */
+const char *sw__store_text(sqlite3_stmt *stmt, int i);
+/* A heap copy of column `i` for an optional string (NULL for NULL or "");
+ * SW_STORE_NOMEM if memory ran out. */
+enum sw_store_error sw__store_dup_optional(sqlite3_stmt *stmt, int i, char **out);
+/* Makes room for item number `count` (zeroed) in a list's array of
+ * `size`-byte items, doubling the capacity *cap when it is full. Returns
+ * the array, maybe moved, or NULL if memory ran out (then `items` is
+ * unchanged and still the caller's). */
+void *sw__store_grow(void *items, size_t *cap, size_t count, size_t size);
+
+/* Parses a status name back ("CRITICAL"); a name this build does not know
+ * reads as UNKNOWN. */
+enum sw_nagios_status sw__store_status_from_name(const char *name);
+
+/* Checks the file's application id and schema version and migrates it to
+ * the current version, one transaction per step (store_schema.c). Refuses a
+ * newer, foreign or damaged file without changing it. */
+enum sw_store_error sw__store_schema_open(struct sw_store *st);
+
+/* Inserts one result inside the caller's transaction; *written is false if
+ * its rule no longer exists. */
+enum sw_store_error sw__store_insert_result(struct sw_store *st,
+                                            const struct sw_store_result *r,
+                                            bool *written);
+/* Inserts or replaces one rule state inside the caller's transaction;
+ * *written is false if its rule no longer exists. */
+enum sw_store_error sw__store_upsert_state(struct sw_store *st,
+                                           const struct sw_store_rule_state *s,
+                                           bool *written);
+/* Inserts one event inside the caller's transaction. */
+enum sw_store_error sw__store_insert_event(struct sw_store *st,
+                                           const struct sw_store_event *e);
+
+#endif

@@ -1,0 +1,183 @@
+/* What the service remembers between runs besides results: the state of
+ * each rule (restored at start so a rule that was CRITICAL does not "recover"
+ * just because the service restarted) and the events it reported to the
+ * Event Log (which under Wine, and for the editor, is the only place they
+ * can be read back). */
+#include "store_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const severity_names[] = {
+#define SW_EVENT_SEVERITY_NAME(e, name) name,
+    SW_EVENT_SEVERITY_MAP(SW_EVENT_SEVERITY_NAME)
+#undef SW_EVENT_SEVERITY_NAME
+};
+
+const char *sw_event_severity_name(enum sw_event_severity s)
+{
+  return (unsigned)s < SW_EVENT_SEVERITY_COUNT ? severity_names[s] : "unknown";
+}
+
+static enum sw_event_severity severity_from_name(const char *name)
+{
+  for (int i = 0; i < SW_EVENT_SEVERITY_COUNT; i++)
+    if (strcmp(name, severity_names[i]) == 0)
+      return (enum sw_event_severity)i;
+  return SW_EVENT_ERROR; /* unknown: show it rather than hide it */
+}
+
+void sw_store_state_list_free(struct sw_store_state_list *l)
+{
+  free(l->items);
+  l->items = NULL;
+  l->count = 0;
+}
+
+void sw_store_event_list_free(struct sw_store_event_list *l)
+{
+  for (size_t i = 0; i < l->count; i++)
+    free(l->items[i].message);
+  free(l->items);
+  l->items = NULL;
+  l->count = 0;
+}
+
+enum sw_store_error sw__store_upsert_state(struct sw_store *st,
+                                           const struct sw_store_rule_state *s,
+                                           bool *written)
+{
+  static const char what[] = "writing rule states";
+  *written = false;
+  sqlite3_stmt *stmt;
+  enum sw_store_error err = sw__store_stmt(st, SW_STMT_STATE_UPSERT, &stmt, what);
+  if (err)
+    return err;
+  sqlite3_bind_int64(stmt, 1, s->rule_id);
+  sqlite3_bind_text(stmt, 2, sw_nagios_status_name(s->state), -1, SQLITE_STATIC);
+  sqlite3_bind_int64(stmt, 3, s->failures);
+  sqlite3_bind_int64(stmt, 4, s->since_ms);
+  sqlite3_bind_int64(stmt, 5, s->last_result_at_ms);
+  sqlite3_bind_text(stmt, 6, sw_outcome_name(s->last_outcome), -1, SQLITE_STATIC);
+  int rc = sw__store_run(stmt);
+  if (rc != SQLITE_DONE)
+    return sw__store_fail(st, rc, what);
+  *written = sqlite3_changes(st->db) == 1;
+  return SW_STORE_OK;
+}
+
+enum sw_store_error sw__store_insert_event(struct sw_store *st,
+                                           const struct sw_store_event *e)
+{
+  static const char what[] = "writing events";
+  sqlite3_stmt *stmt;
+  enum sw_store_error err = sw__store_stmt(st, SW_STMT_EVENT_INSERT, &stmt, what);
+  if (err)
+    return err;
+  sqlite3_bind_int64(stmt, 1, e->at_ms);
+  sqlite3_bind_int64(stmt, 2, e->event_id);
+  sqlite3_bind_text(stmt, 3, sw_event_severity_name(e->severity), -1, SQLITE_STATIC);
+  if (e->rule_id > 0)
+    sqlite3_bind_int64(stmt, 4, e->rule_id);
+  sqlite3_bind_text(stmt, 5, e->message ? e->message : "", -1, SQLITE_STATIC);
+  int rc = sw__store_run(stmt);
+  return rc == SQLITE_DONE ? SW_STORE_OK : sw__store_fail(st, rc, what);
+}
+
+enum sw_store_error sw_store_state_upsert(struct sw_store *st,
+                                          const struct sw_store_rule_state *items,
+                                          size_t n)
+{
+  struct sw_store_batch b = {.states = items, .state_count = n};
+  return sw_store_write(st, &b, NULL);
+}
+
+enum sw_store_error sw_store_events_append(struct sw_store *st,
+                                           const struct sw_store_event *items, size_t n)
+{
+  struct sw_store_batch b = {.events = items, .event_count = n};
+  return sw_store_write(st, &b, NULL);
+}
+
+enum sw_store_error sw_store_state_load(struct sw_store *st,
+                                        struct sw_store_state_list *out)
+{
+  static const char what[] = "reading rule states";
+  out->items = NULL;
+  out->count = 0;
+  sqlite3_stmt *stmt;
+  enum sw_store_error err = sw__store_stmt(st, SW_STMT_STATE_SELECT_ALL, &stmt, what);
+  if (err)
+    return err;
+  size_t cap = 0;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    void *p = sw__store_grow(out->items, &cap, out->count, sizeof *out->items);
+    if (!p) {
+      err = sw__store_error(st, SW_STORE_NOMEM, "%s: out of memory", what);
+      break;
+    }
+    out->items = p;
+    struct sw_store_rule_state *s = &out->items[out->count++];
+    s->rule_id = sqlite3_column_int64(stmt, 0);
+    s->state = sw__store_status_from_name(sw__store_text(stmt, 1));
+    s->failures = (uint32_t)sqlite3_column_int64(stmt, 2);
+    s->since_ms = sqlite3_column_int64(stmt, 3);
+    s->last_result_at_ms = sqlite3_column_int64(stmt, 4);
+    if (!sw_outcome_from_name(sw__store_text(stmt, 5), &s->last_outcome))
+      s->last_outcome = SW_OUTCOME_INTERNAL_ERROR; /* from a newer build */
+  }
+  if (!err && rc != SQLITE_DONE)
+    err = sw__store_fail(st, rc, what);
+  sqlite3_reset(stmt);
+  if (err)
+    sw_store_state_list_free(out);
+  return err;
+}
+
+enum sw_store_error sw_store_events_recent(struct sw_store *st, int64_t before_id,
+                                           size_t limit, struct sw_store_event_list *out)
+{
+  static const char what[] = "reading events";
+  out->items = NULL;
+  out->count = 0;
+  if (limit == 0)
+    return SW_STORE_OK;
+  sqlite3_stmt *stmt;
+  enum sw_store_error err = sw__store_stmt(st, SW_STMT_EVENT_RECENT, &stmt, what);
+  if (err)
+    return err;
+  sqlite3_bind_int64(stmt, 1, before_id > 0 ? before_id : INT64_MAX);
+  sqlite3_bind_int64(stmt, 2, limit > INT32_MAX ? INT32_MAX : (sqlite3_int64)limit);
+  size_t cap = 0;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    void *p = sw__store_grow(out->items, &cap, out->count, sizeof *out->items);
+    if (!p) {
+      err = sw__store_error(st, SW_STORE_NOMEM, "%s: out of memory", what);
+      break;
+    }
+    out->items = p;
+    struct sw_store_event *e = &out->items[out->count];
+    e->id = sqlite3_column_int64(stmt, 0);
+    e->at_ms = sqlite3_column_int64(stmt, 1);
+    e->event_id = (uint32_t)sqlite3_column_int64(stmt, 2);
+    e->severity = severity_from_name(sw__store_text(stmt, 3));
+    e->rule_id = sqlite3_column_int64(stmt, 4); /* NULL reads as 0 */
+    const char *msg = sw__store_text(stmt, 5);
+    e->message = malloc(strlen(msg) + 1);
+    if (!e->message) {
+      err = sw__store_error(st, SW_STORE_NOMEM, "%s: out of memory", what);
+      break;
+    }
+    strcpy(e->message, msg);
+    out->count++;
+  }
+  if (!err && rc != SQLITE_DONE)
+    err = sw__store_fail(st, rc, what);
+  sqlite3_reset(stmt);
+  if (err)
+    sw_store_event_list_free(out);
+  return err;
+}

@@ -1,0 +1,303 @@
+/* Check results: how a struct sw_check_result becomes a row and back, the
+ * batched write of everything the service buffered, and the two ways of
+ * reading results (a rule's history, every rule's latest). Outcomes, steps
+ * and statuses are stored by name and step times as "name=us" text, so a
+ * new outcome or step needs no schema change. */
+#include "store_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void sw_store_result_init(struct sw_store_result *r)
+{
+  r->id = 0;
+  r->rule_id = 0;
+  r->started_at_ms = 0;
+  r->status = SW_NAGIOS_UNKNOWN;
+  sw_check_result_init(&r->check);
+}
+
+void sw_store_result_free(struct sw_store_result *r)
+{
+  sw_check_result_free(&r->check);
+  sw_store_result_init(r);
+}
+
+void sw_store_result_list_free(struct sw_store_result_list *l)
+{
+  for (size_t i = 0; i < l->count; i++)
+    sw_store_result_free(&l->items[i]);
+  free(l->items);
+  l->items = NULL;
+  l->count = 0;
+}
+
+/* "resolve=12;connect=345;greeting=6789": microseconds of the steps reached,
+ * in the order of SW_STEP_MAP. */
+static void format_step_times(const struct sw_check_result *c, char *out, size_t size)
+{
+  size_t len = 0;
+  out[0] = '\0';
+  for (int i = 0; i < SW_STEP_COUNT; i++) {
+    if (c->step_us[i] < 0)
+      continue;
+    int n = snprintf(out + len, size - len, "%s%s=%lld", len ? ";" : "",
+                     sw_step_name((enum sw_step)i), (long long)c->step_us[i]);
+    if (n < 0 || (size_t)n >= size - len) /* NEVER: sized for every step */
+      break;
+    len += (size_t)n;
+  }
+}
+
+static bool step_from_name(const char *name, size_t len, enum sw_step *out)
+{
+  for (int i = 0; i < SW_STEP_COUNT; i++) {
+    const char *s = sw_step_name((enum sw_step)i);
+    if (strlen(s) == len && memcmp(s, name, len) == 0) {
+      *out = (enum sw_step)i;
+      return true;
+    }
+  }
+  return false;
+}
+
+/* The reverse of format_step_times. Entries this build does not know (a
+ * step added later) or cannot read are skipped: they are diagnostics. */
+static void parse_step_times(const char *text, struct sw_check_result *c)
+{
+  while (*text) {
+    const char *end = strchr(text, ';');
+    size_t len = end ? (size_t)(end - text) : strlen(text);
+    const char *eq = memchr(text, '=', len);
+    enum sw_step step;
+    if (eq && step_from_name(text, (size_t)(eq - text), &step)) {
+      char *num_end;
+      long long v = strtoll(eq + 1, &num_end, 10);
+      if (num_end == text + len && num_end != eq + 1 && v >= 0)
+        c->step_us[step] = v;
+    }
+    text += len;
+    if (*text == ';')
+      text++;
+  }
+}
+
+/* strnlen is POSIX, not C11. */
+static int bounded_len(const char *s, size_t max)
+{
+  const char *nul = memchr(s, '\0', max);
+  return (int)(nul ? (size_t)(nul - s) : max);
+}
+
+/* A fixed-size text member, bound without reading past its end even if a
+ * caller forgot the terminator. */
+#define BIND_ARRAY(stmt, i, array)                                                       \
+  sqlite3_bind_text((stmt), (i), (array), bounded_len((array), sizeof(array)),           \
+                    SQLITE_STATIC)
+
+enum sw_store_error sw__store_insert_result(struct sw_store *st,
+                                            const struct sw_store_result *r,
+                                            bool *written)
+{
+  static const char what[] = "writing results";
+  const struct sw_check_result *c = &r->check;
+  *written = false;
+  sqlite3_stmt *stmt;
+  enum sw_store_error err = sw__store_stmt(st, SW_STMT_RESULT_INSERT, &stmt, what);
+  if (err)
+    return err;
+  char times[SW_STEP_COUNT * 48];
+  format_step_times(c, times, sizeof times);
+  sqlite3_bind_int64(stmt, 1, r->rule_id);
+  sqlite3_bind_int64(stmt, 2, r->started_at_ms);
+  sqlite3_bind_text(stmt, 3, sw_nagios_status_name(r->status), -1, SQLITE_STATIC);
+  sqlite3_bind_text(stmt, 4, sw_outcome_name(c->outcome), -1, SQLITE_STATIC);
+  sqlite3_bind_text(stmt, 5, sw_step_name(c->step), -1, SQLITE_STATIC);
+  sqlite3_bind_int(stmt, 6, c->reply_code);
+  BIND_ARRAY(stmt, 7, c->enhanced_code);
+  BIND_ARRAY(stmt, 8, c->reply);
+  BIND_ARRAY(stmt, 9, c->detail);
+  BIND_ARRAY(stmt, 10, c->peer);
+  sqlite3_bind_int(stmt, 11, c->used_helo);
+  sqlite3_bind_int64(stmt, 12, c->caps);
+  sqlite3_bind_int64(stmt, 13, c->total_us);
+  sqlite3_bind_text(stmt, 14, times, -1, SQLITE_TRANSIENT);
+  /* A transcript explains a failure; for the thousands of OK checks a day
+   * it would only fill the disk. */
+  if (c->outcome != SW_OUTCOME_OK && c->transcript.len)
+    sqlite3_bind_text(stmt, 15, c->transcript.data, (int)c->transcript.len,
+                      SQLITE_STATIC);
+  sqlite3_bind_int(stmt, 16, c->tls.used);
+  BIND_ARRAY(stmt, 17, c->tls.version);
+  BIND_ARRAY(stmt, 18, c->tls.cipher);
+  BIND_ARRAY(stmt, 19, c->tls.subject);
+  BIND_ARRAY(stmt, 20, c->tls.issuer);
+  if (c->tls.sans)
+    sqlite3_bind_text(stmt, 21, c->tls.sans, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(stmt, 22, c->tls.not_after);
+  sqlite3_bind_int(stmt, 23, c->tls.days_left);
+  int rc = sw__store_run(stmt);
+  if (rc != SQLITE_DONE)
+    return sw__store_fail(st, rc, what);
+  *written = sqlite3_changes(st->db) == 1;
+  return SW_STORE_OK;
+}
+
+static void copy_text(char *dst, size_t size, const char *src)
+{
+  snprintf(dst, size, "%s", src);
+}
+
+/* Reads a row of SW_STORE_RESULT_COLUMNS into *out, which owns nothing. */
+static enum sw_store_error read_result(struct sw_store *st, sqlite3_stmt *stmt,
+                                       struct sw_store_result *out)
+{
+  sw_store_result_init(out);
+  struct sw_check_result *c = &out->check;
+  out->id = sqlite3_column_int64(stmt, 0);
+  out->rule_id = sqlite3_column_int64(stmt, 1);
+  out->started_at_ms = sqlite3_column_int64(stmt, 2);
+  out->status = sw__store_status_from_name(sw__store_text(stmt, 3));
+  /* Unknown names come only from a newer build on the same schema. */
+  if (!sw_outcome_from_name(sw__store_text(stmt, 4), &c->outcome))
+    c->outcome = SW_OUTCOME_INTERNAL_ERROR;
+  const char *step = sw__store_text(stmt, 5);
+  if (!step_from_name(step, strlen(step), &c->step))
+    c->step = SW_STEP_RESOLVE;
+  c->reply_code = sqlite3_column_int(stmt, 6);
+  copy_text(c->enhanced_code, sizeof c->enhanced_code, sw__store_text(stmt, 7));
+  copy_text(c->reply, sizeof c->reply, sw__store_text(stmt, 8));
+  copy_text(c->detail, sizeof c->detail, sw__store_text(stmt, 9));
+  copy_text(c->peer, sizeof c->peer, sw__store_text(stmt, 10));
+  c->used_helo = sqlite3_column_int(stmt, 11) != 0;
+  c->caps = (unsigned)sqlite3_column_int64(stmt, 12);
+  c->total_us = sqlite3_column_int64(stmt, 13);
+  parse_step_times(sw__store_text(stmt, 14), c);
+  c->tls.used = sqlite3_column_int(stmt, 16) != 0;
+  copy_text(c->tls.version, sizeof c->tls.version, sw__store_text(stmt, 17));
+  copy_text(c->tls.cipher, sizeof c->tls.cipher, sw__store_text(stmt, 18));
+  copy_text(c->tls.subject, sizeof c->tls.subject, sw__store_text(stmt, 19));
+  copy_text(c->tls.issuer, sizeof c->tls.issuer, sw__store_text(stmt, 20));
+  c->tls.not_after = sqlite3_column_int64(stmt, 22);
+  c->tls.days_left = sqlite3_column_int(stmt, 23);
+  const void *transcript = sqlite3_column_text(stmt, 15);
+  int transcript_len = sqlite3_column_bytes(stmt, 15);
+  if ((transcript &&
+       sw_buf_append(&c->transcript, transcript, (size_t)transcript_len) != SW_E_OK) ||
+      sw__store_dup_optional(stmt, 21, &c->tls.sans) != SW_STORE_OK) {
+    sw_store_result_free(out);
+    return sw__store_error(st, SW_STORE_NOMEM, "reading result %lld: out of memory",
+                           (long long)out->id);
+  }
+  return SW_STORE_OK;
+}
+
+/* Steps a prepared query to the end, appending each row to *out. */
+static enum sw_store_error read_results(struct sw_store *st, sqlite3_stmt *stmt,
+                                        struct sw_store_result_list *out,
+                                        const char *what)
+{
+  size_t cap = 0;
+  enum sw_store_error err = SW_STORE_OK;
+  int rc = SQLITE_DONE;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    void *p = sw__store_grow(out->items, &cap, out->count, sizeof *out->items);
+    if (!p) {
+      err = sw__store_error(st, SW_STORE_NOMEM, "%s: out of memory", what);
+      break;
+    }
+    out->items = p;
+    err = read_result(st, stmt, &out->items[out->count]);
+    if (err)
+      break;
+    out->count++;
+  }
+  if (!err && rc != SQLITE_DONE)
+    err = sw__store_fail(st, rc, what);
+  sqlite3_reset(stmt);
+  if (err)
+    sw_store_result_list_free(out);
+  return err;
+}
+
+enum sw_store_error sw_store_history(struct sw_store *st, int64_t rule_id,
+                                     const struct sw_store_cursor *before, size_t limit,
+                                     struct sw_store_result_list *out)
+{
+  char what[64];
+  snprintf(what, sizeof what, "reading the history of rule %lld", (long long)rule_id);
+  out->items = NULL;
+  out->count = 0;
+  if (limit == 0)
+    return SW_STORE_OK;
+  sqlite3_stmt *stmt;
+  enum sw_store_error err = sw__store_stmt(st, SW_STMT_RESULT_HISTORY, &stmt, what);
+  if (err)
+    return err;
+  sqlite3_bind_int64(stmt, 1, rule_id);
+  sqlite3_bind_int64(stmt, 2, before ? before->started_at_ms : INT64_MAX);
+  sqlite3_bind_int64(stmt, 3, before ? before->id : INT64_MAX);
+  sqlite3_bind_int64(stmt, 4, limit > INT32_MAX ? INT32_MAX : (sqlite3_int64)limit);
+  return read_results(st, stmt, out, what);
+}
+
+enum sw_store_error sw_store_latest_results(struct sw_store *st,
+                                            struct sw_store_result_list *out)
+{
+  static const char what[] = "reading the latest results";
+  out->items = NULL;
+  out->count = 0;
+  sqlite3_stmt *stmt;
+  enum sw_store_error err = sw__store_stmt(st, SW_STMT_RESULT_LATEST, &stmt, what);
+  if (err)
+    return err;
+  return read_results(st, stmt, out, what);
+}
+
+enum sw_store_error sw_store_write(struct sw_store *st, const struct sw_store_batch *b,
+                                   struct sw_store_write_counts *counts)
+{
+  static const char what[] = "writing results, states and events";
+  struct sw_store_write_counts n = {0};
+  if (counts)
+    *counts = n;
+  if ((b->result_count && !b->results) || (b->state_count && !b->states) ||
+      (b->event_count && !b->events))
+    return sw__store_error(st, SW_STORE_INVALID_ARGUMENT, "%s: NULL array", what);
+  if (!b->result_count && !b->state_count && !b->event_count)
+    return SW_STORE_OK;
+
+  enum sw_store_error err = sw__store_begin(st, what);
+  if (err)
+    return err;
+  bool written;
+  for (size_t i = 0; !err && i < b->result_count; i++) {
+    err = sw__store_insert_result(st, &b->results[i], &written);
+    *(written ? &n.results_written : &n.results_dropped) += 1;
+  }
+  for (size_t i = 0; !err && i < b->state_count; i++) {
+    err = sw__store_upsert_state(st, &b->states[i], &written);
+    *(written ? &n.states_written : &n.states_dropped) += 1;
+  }
+  for (size_t i = 0; !err && i < b->event_count; i++) {
+    err = sw__store_insert_event(st, &b->events[i]);
+    n.events_written++;
+  }
+  if (err) {
+    sw__store_rollback(st);
+    return err;
+  }
+  err = sw__store_commit(st, what);
+  if (!err && counts)
+    *counts = n;
+  return err;
+}
+
+enum sw_store_error sw_store_results_append(struct sw_store *st,
+                                            const struct sw_store_result *items, size_t n,
+                                            struct sw_store_write_counts *counts)
+{
+  struct sw_store_batch b = {.results = items, .result_count = n};
+  return sw_store_write(st, &b, counts);
+}

@@ -1,0 +1,310 @@
+/* Rules: add (validated), read, list, update only if nobody changed the rule
+ * meanwhile (revision), enable/disable, delete with everything that refers
+ * to the rule. Every write is one transaction. */
+#include "store_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void sw_store_rule_free(struct sw_store_rule *r)
+{
+  sw_rule_free(&r->rule);
+  r->revision = 0;
+  r->created_at_ms = 0;
+  r->updated_at_ms = 0;
+}
+
+void sw_store_rule_list_free(struct sw_store_rule_list *l)
+{
+  for (size_t i = 0; i < l->count; i++)
+    sw_store_rule_free(&l->items[i]);
+  free(l->items);
+  l->items = NULL;
+  l->count = 0;
+}
+
+static void bind_text_or_empty(sqlite3_stmt *stmt, int i, const char *s)
+{
+  sqlite3_bind_text(stmt, i, s ? s : "", -1, SQLITE_STATIC);
+}
+
+/* Parameters ?1..?13 of RULE_INSERT and RULE_UPDATE, in SW_RULE_FIELD_MAP
+ * order. The strings are borrowed until the statement is reset. */
+static void bind_rule(sqlite3_stmt *stmt, const struct sw_rule *r)
+{
+  bind_text_or_empty(stmt, 1, r->name);
+  bind_text_or_empty(stmt, 2, r->host);
+  sqlite3_bind_int(stmt, 3, r->port);
+  bind_text_or_empty(stmt, 4, r->command);
+  bind_text_or_empty(stmt, 5, r->expect);
+  sqlite3_bind_int64(stmt, 6, r->timeout_ms);
+  bind_text_or_empty(stmt, 7, r->ehlo_name);
+  sqlite3_bind_int64(stmt, 8, r->interval_s);
+  sqlite3_bind_int(stmt, 9, r->enabled);
+  sqlite3_bind_text(stmt, 10, sw_tls_mode_name(r->tls_mode), -1, SQLITE_STATIC);
+  sqlite3_bind_int(stmt, 11, r->tls_insecure);
+  sqlite3_bind_int(stmt, 12, r->cert_warn_days);
+  sqlite3_bind_int(stmt, 13, r->cert_crit_days);
+}
+
+/* Reads a row of SW_STORE_RULE_COLUMNS into *out, which owns nothing. */
+static enum sw_store_error read_rule(struct sw_store *st, sqlite3_stmt *stmt,
+                                     struct sw_store_rule *out)
+{
+  struct sw_rule *r = &out->rule;
+  sw_rule_init_defaults(r);
+  r->id = sqlite3_column_int64(stmt, 0);
+  enum sw_store_error err = SW_STORE_OK;
+  if (sw_rule_set_string(&r->name, sw__store_text(stmt, 1)) ||
+      sw_rule_set_string(&r->host, sw__store_text(stmt, 2)) ||
+      sw__store_dup_optional(stmt, 4, &r->command) ||
+      sw__store_dup_optional(stmt, 5, &r->expect) ||
+      sw__store_dup_optional(stmt, 7, &r->ehlo_name))
+    err = sw__store_error(st, SW_STORE_NOMEM, "reading rule %lld: out of memory",
+                          (long long)r->id);
+  r->port = (uint16_t)sqlite3_column_int(stmt, 3);
+  r->timeout_ms = (uint32_t)sqlite3_column_int64(stmt, 6);
+  r->interval_s = (uint32_t)sqlite3_column_int64(stmt, 8);
+  r->enabled = sqlite3_column_int(stmt, 9) != 0;
+  /* A mode this build does not know (written by a newer one with the same
+   * schema) becomes the strictest plain-SMTP-refusing mode: a rule that
+   * wanted TLS must not pass silently without it. */
+  if (!sw_tls_mode_from_name(sw__store_text(stmt, 10), &r->tls_mode))
+    r->tls_mode = SW_TLS_REQUIRE_STARTTLS;
+  r->tls_insecure = sqlite3_column_int(stmt, 11) != 0;
+  r->cert_warn_days = sqlite3_column_int(stmt, 12);
+  r->cert_crit_days = sqlite3_column_int(stmt, 13);
+  out->revision = sqlite3_column_int64(stmt, 14);
+  out->created_at_ms = sqlite3_column_int64(stmt, 15);
+  out->updated_at_ms = sqlite3_column_int64(stmt, 16);
+  if (err)
+    sw_store_rule_free(out);
+  return err;
+}
+
+/* The validator's verdict, as a store error with the first problem in the
+ * log message; the caller's `problems` get the whole list. */
+static enum sw_store_error validate(struct sw_store *st, const struct sw_rule *r,
+                                    struct sw_rule_problems *problems, const char *what)
+{
+  struct sw_rule_problems local;
+  struct sw_rule_problems *p = problems ? problems : &local;
+  if (sw_rule_validate(r, p))
+    return SW_STORE_OK;
+  return sw__store_error(st, SW_STORE_INVALID_RULE, "%s: %s", what, p->items[0].message);
+}
+
+enum sw_store_error sw_store_rule_add(struct sw_store *st, const struct sw_rule *r,
+                                      int64_t now_ms, struct sw_rule_problems *problems,
+                                      int64_t *id_out)
+{
+  static const char what[] = "adding a rule";
+  if (id_out)
+    *id_out = 0;
+  enum sw_store_error err = validate(st, r, problems, what);
+  if (err)
+    return err;
+  err = sw__store_begin(st, what);
+  if (err)
+    return err;
+  sqlite3_stmt *stmt;
+  err = sw__store_stmt(st, SW_STMT_RULE_INSERT, &stmt, what);
+  if (!err) {
+    bind_rule(stmt, r);
+    sqlite3_bind_int64(stmt, 14, now_ms);
+    int rc = sw__store_run(stmt);
+    if (rc != SQLITE_DONE)
+      err = sw__store_fail(st, rc, what);
+  }
+  int64_t id = sqlite3_last_insert_rowid(st->db);
+  if (!err)
+    err = sw__store_commit(st, what);
+  else
+    sw__store_rollback(st);
+  if (!err && id_out)
+    *id_out = id;
+  return err;
+}
+
+/* The current revision of rule `id` in *rev; NOT_FOUND if it is gone. */
+static enum sw_store_error read_revision(struct sw_store *st, int64_t id, int64_t *rev,
+                                         const char *what)
+{
+  sqlite3_stmt *stmt;
+  enum sw_store_error err = sw__store_stmt(st, SW_STMT_RULE_REVISION, &stmt, what);
+  if (err)
+    return err;
+  sqlite3_bind_int64(stmt, 1, id);
+  int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_ROW)
+    *rev = sqlite3_column_int64(stmt, 0);
+  else if (rc == SQLITE_DONE)
+    err = sw__store_error(st, SW_STORE_NOT_FOUND, "%s: rule %lld does not exist", what,
+                          (long long)id);
+  else
+    err = sw__store_fail(st, rc, what);
+  sqlite3_reset(stmt);
+  return err;
+}
+
+enum sw_store_error sw_store_rule_update(struct sw_store *st, const struct sw_rule *r,
+                                         int64_t expected_revision, int64_t now_ms,
+                                         struct sw_rule_problems *problems,
+                                         int64_t *revision_out)
+{
+  char what[64];
+  snprintf(what, sizeof what, "changing rule %lld", (long long)r->id);
+  if (revision_out)
+    *revision_out = 0;
+  enum sw_store_error err = validate(st, r, problems, what);
+  if (err)
+    return err;
+  err = sw__store_begin(st, what);
+  if (err)
+    return err;
+  sqlite3_stmt *stmt;
+  err = sw__store_stmt(st, SW_STMT_RULE_UPDATE, &stmt, what);
+  if (!err) {
+    bind_rule(stmt, r);
+    sqlite3_bind_int64(stmt, 14, now_ms);
+    sqlite3_bind_int64(stmt, 15, r->id);
+    sqlite3_bind_int64(stmt, 16, expected_revision);
+    int rc = sw__store_run(stmt);
+    if (rc != SQLITE_DONE)
+      err = sw__store_fail(st, rc, what);
+  }
+  if (!err && sqlite3_changes(st->db) == 0) {
+    /* Either gone or changed by someone else: say which. */
+    int64_t current = 0;
+    err = read_revision(st, r->id, &current, what);
+    if (!err)
+      err = sw__store_error(st, SW_STORE_STALE,
+                            "%s: it is at revision %lld, the change was made to %lld",
+                            what, (long long)current, (long long)expected_revision);
+  }
+  if (err) {
+    sw__store_rollback(st);
+    return err;
+  }
+  err = sw__store_commit(st, what);
+  if (!err && revision_out)
+    *revision_out = expected_revision + 1;
+  return err;
+}
+
+enum sw_store_error sw_store_rule_set_enabled(struct sw_store *st, int64_t id,
+                                              bool enabled, int64_t now_ms,
+                                              int64_t *revision_out)
+{
+  char what[64];
+  snprintf(what, sizeof what, "%s rule %lld", enabled ? "enabling" : "disabling",
+           (long long)id);
+  if (revision_out)
+    *revision_out = 0;
+  enum sw_store_error err = sw__store_begin(st, what);
+  if (err)
+    return err;
+  sqlite3_stmt *stmt;
+  err = sw__store_stmt(st, SW_STMT_RULE_SET_ENABLED, &stmt, what);
+  if (!err) {
+    sqlite3_bind_int(stmt, 1, enabled);
+    sqlite3_bind_int64(stmt, 2, now_ms);
+    sqlite3_bind_int64(stmt, 3, id);
+    int rc = sw__store_run(stmt);
+    if (rc != SQLITE_DONE)
+      err = sw__store_fail(st, rc, what);
+  }
+  int64_t rev = 0;
+  if (!err && sqlite3_changes(st->db) == 0)
+    err = sw__store_error(st, SW_STORE_NOT_FOUND, "%s: it does not exist", what);
+  if (!err)
+    err = read_revision(st, id, &rev, what);
+  if (err) {
+    sw__store_rollback(st);
+    return err;
+  }
+  err = sw__store_commit(st, what);
+  if (!err && revision_out)
+    *revision_out = rev;
+  return err;
+}
+
+enum sw_store_error sw_store_rule_delete(struct sw_store *st, int64_t id)
+{
+  char what[64];
+  snprintf(what, sizeof what, "deleting rule %lld", (long long)id);
+  enum sw_store_error err = sw__store_begin(st, what);
+  if (err)
+    return err;
+  sqlite3_stmt *stmt;
+  /* Results, state and events go with it: ON DELETE CASCADE. */
+  err = sw__store_stmt(st, SW_STMT_RULE_DELETE, &stmt, what);
+  if (!err) {
+    sqlite3_bind_int64(stmt, 1, id);
+    int rc = sw__store_run(stmt);
+    if (rc != SQLITE_DONE)
+      err = sw__store_fail(st, rc, what);
+  }
+  if (!err && sqlite3_changes(st->db) == 0)
+    err = sw__store_error(st, SW_STORE_NOT_FOUND, "%s: it does not exist", what);
+  if (err) {
+    sw__store_rollback(st);
+    return err;
+  }
+  return sw__store_commit(st, what);
+}
+
+enum sw_store_error sw_store_rule_get(struct sw_store *st, int64_t id,
+                                      struct sw_store_rule *out)
+{
+  char what[64];
+  snprintf(what, sizeof what, "reading rule %lld", (long long)id);
+  memset(out, 0, sizeof *out);
+  sw_rule_init_defaults(&out->rule);
+  sqlite3_stmt *stmt;
+  enum sw_store_error err = sw__store_stmt(st, SW_STMT_RULE_SELECT, &stmt, what);
+  if (err)
+    return err;
+  sqlite3_bind_int64(stmt, 1, id);
+  int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_ROW)
+    err = read_rule(st, stmt, out);
+  else if (rc == SQLITE_DONE)
+    err = sw__store_error(st, SW_STORE_NOT_FOUND, "%s: it does not exist", what);
+  else
+    err = sw__store_fail(st, rc, what);
+  sqlite3_reset(stmt);
+  return err;
+}
+
+enum sw_store_error sw_store_rule_list(struct sw_store *st,
+                                       struct sw_store_rule_list *out)
+{
+  static const char what[] = "listing the rules";
+  out->items = NULL;
+  out->count = 0;
+  sqlite3_stmt *stmt;
+  enum sw_store_error err = sw__store_stmt(st, SW_STMT_RULE_SELECT_ALL, &stmt, what);
+  if (err)
+    return err;
+  size_t cap = 0;
+  int rc = SQLITE_DONE;
+  while (!err && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    void *p = sw__store_grow(out->items, &cap, out->count, sizeof *out->items);
+    if (!p) {
+      err = sw__store_error(st, SW_STORE_NOMEM, "%s: out of memory", what);
+      break;
+    }
+    out->items = p;
+    err = read_rule(st, stmt, &out->items[out->count]);
+    if (!err)
+      out->count++;
+  }
+  if (!err && rc != SQLITE_DONE)
+    err = sw__store_fail(st, rc, what);
+  sqlite3_reset(stmt);
+  if (err)
+    sw_store_rule_list_free(out);
+  return err;
+}

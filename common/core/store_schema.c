@@ -1,0 +1,224 @@
+/* The schema as a list of migrations, and the checks that decide whether a
+ * file may be opened at all. PRAGMA user_version is the number of
+ * migrations applied; each one runs in its own transaction together with
+ * the version bump, so a crash leaves the file at one version or the next,
+ * never between.
+ *
+ * The list is append-only: a migration that has been released is never
+ * edited (a database out there already ran it); a change is a new entry.
+ * docs/store.md describes each version. */
+#include "store_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+struct migration {
+  const char *what; /* for the log: "upgrading the schema to version 2 (...)" */
+  const char *sql;
+};
+
+static const struct migration migrations[] = {
+    /* Version 1: rules, results, rule state, events, settings. */
+    {"rules, results, rule state, events and settings",
+     "CREATE TABLE rules ("
+     " id INTEGER PRIMARY KEY AUTOINCREMENT," /* ids are never reused */
+     " name TEXT NOT NULL,"
+     " host TEXT NOT NULL,"
+     " port INTEGER NOT NULL,"
+     " command TEXT NOT NULL DEFAULT '',"
+     " expect TEXT NOT NULL DEFAULT '',"
+     " timeout_ms INTEGER NOT NULL,"
+     " ehlo_name TEXT NOT NULL DEFAULT '',"
+     " interval_s INTEGER NOT NULL,"
+     " enabled INTEGER NOT NULL,"
+     " revision INTEGER NOT NULL DEFAULT 1,"
+     " created_at INTEGER NOT NULL,"
+     " updated_at INTEGER NOT NULL);"
+     "CREATE TABLE results ("
+     " id INTEGER PRIMARY KEY,"
+     " rule_id INTEGER NOT NULL REFERENCES rules(id) ON DELETE CASCADE,"
+     " started_at INTEGER NOT NULL,"
+     " status TEXT NOT NULL,"
+     " outcome TEXT NOT NULL,"
+     " step TEXT NOT NULL,"
+     " reply_code INTEGER NOT NULL DEFAULT 0,"
+     " enhanced_code TEXT NOT NULL DEFAULT '',"
+     " reply TEXT NOT NULL DEFAULT '',"
+     " detail TEXT NOT NULL DEFAULT '',"
+     " peer TEXT NOT NULL DEFAULT '',"
+     " used_helo INTEGER NOT NULL DEFAULT 0,"
+     " caps INTEGER NOT NULL DEFAULT 0,"
+     " total_us INTEGER NOT NULL DEFAULT 0,"
+     " step_us TEXT NOT NULL DEFAULT '',"
+     " transcript TEXT);"
+     /* History of one rule, newest first; also serves the foreign key. */
+     "CREATE INDEX results_rule_time ON results(rule_id, started_at);"
+     /* Retention deletes oldest first across all rules. */
+     "CREATE INDEX results_time ON results(started_at);"
+     "CREATE TABLE rule_state ("
+     " rule_id INTEGER PRIMARY KEY REFERENCES rules(id) ON DELETE CASCADE,"
+     " state TEXT NOT NULL,"
+     " failures INTEGER NOT NULL,"
+     " since INTEGER NOT NULL,"
+     " last_result_at INTEGER NOT NULL,"
+     " last_outcome TEXT NOT NULL);"
+     "CREATE TABLE events ("
+     " id INTEGER PRIMARY KEY,"
+     " at INTEGER NOT NULL,"
+     " event_id INTEGER NOT NULL,"
+     " severity TEXT NOT NULL,"
+     " rule_id INTEGER REFERENCES rules(id) ON DELETE CASCADE,"
+     " message TEXT NOT NULL);"
+     "CREATE INDEX events_time ON events(at);"
+     "CREATE INDEX events_rule ON events(rule_id);"
+     "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+     "PRAGMA application_id = " STR(SW_STORE_APPLICATION_ID) ";"},
+    /* Version 2: TLS settings of rules, TLS facts of results. Existing rules
+     * keep checking in plain text with the default thresholds. */
+    {"TLS settings and certificate facts",
+     "ALTER TABLE rules ADD COLUMN tls_mode TEXT NOT NULL DEFAULT 'none';"
+     "ALTER TABLE rules ADD COLUMN tls_insecure INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE rules ADD COLUMN cert_warn_days INTEGER NOT NULL DEFAULT 21;"
+     "ALTER TABLE rules ADD COLUMN cert_crit_days INTEGER NOT NULL DEFAULT 7;"
+     "ALTER TABLE results ADD COLUMN tls_used INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE results ADD COLUMN tls_version TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE results ADD COLUMN tls_cipher TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE results ADD COLUMN cert_subject TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE results ADD COLUMN cert_issuer TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE results ADD COLUMN cert_sans TEXT;"
+     "ALTER TABLE results ADD COLUMN cert_not_after INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE results ADD COLUMN cert_days_left INTEGER NOT NULL DEFAULT 0;"},
+};
+
+#define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
+
+int sw_store_schema_version(void)
+{
+  return MIGRATION_COUNT;
+}
+
+/* Runs a query that returns one integer. */
+static enum sw_store_error query_int(struct sw_store *st, const char *sql, int64_t *out,
+                                     const char *what)
+{
+  sqlite3_stmt *stmt;
+  int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    return sw__store_fail(st, rc, what);
+  rc = sqlite3_step(stmt);
+  *out = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+  enum sw_store_error err = SW_STORE_OK;
+  if (rc != SQLITE_ROW)
+    err = sw__store_fail(st, rc, what);
+  sqlite3_finalize(stmt);
+  return err;
+}
+
+/* Runs `sql`; on failure records it and rolls back, keeping that diagnosis. */
+static enum sw_store_error exec_or_rollback(struct sw_store *st, const char *sql,
+                                            const char *what)
+{
+  int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    return SW_STORE_OK;
+  enum sw_store_error err = sw__store_fail(st, rc, what);
+  if (!sqlite3_get_autocommit(st->db)) {
+    struct sw_store_diag saved = st->diag;
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    st->diag = saved;
+  }
+  return err;
+}
+
+/* Applies migration number `version` (1-based) in one transaction, unless
+ * another process opening the same file did it meanwhile. */
+static enum sw_store_error migrate_to(struct sw_store *st, int version)
+{
+  char what[200];
+  snprintf(what, sizeof what, "upgrading the database schema to version %d (%s)", version,
+           migrations[version - 1].what);
+  /* IMMEDIATE: take the write lock before looking, so two services or a
+   * service and a tool starting together cannot both run a step. */
+  int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    return sw__store_fail(st, rc, what);
+  int64_t now;
+  enum sw_store_error err = query_int(st, "PRAGMA user_version", &now, what);
+  if (err) {
+    exec_or_rollback(st, "ROLLBACK", what);
+    return err;
+  }
+  if (now >= version)
+    return exec_or_rollback(st, "COMMIT", what);
+
+  char bump[64];
+  snprintf(bump, sizeof bump, "PRAGMA user_version = %d", version);
+  err = exec_or_rollback(st, migrations[version - 1].sql, what);
+  if (!err)
+    err = exec_or_rollback(st, bump, what);
+  if (!err)
+    err = exec_or_rollback(st, "COMMIT", what);
+  return err;
+}
+
+enum sw_store_error sw__store_schema_open(struct sw_store *st)
+{
+  char what[300];
+  snprintf(what, sizeof what, "reading the schema of %s", st->path);
+  int64_t app_id, version, objects;
+  /* The first read of the file: a damaged header fails here (NOTADB). */
+  enum sw_store_error err = query_int(st, "PRAGMA application_id", &app_id, what);
+  if (!err)
+    err = query_int(st, "PRAGMA user_version", &version, what);
+  if (!err)
+    err = query_int(st, "SELECT count(*) FROM sqlite_schema", &objects, what);
+  if (err)
+    return err;
+
+  /* Refuse before changing anything, not even the journal mode. */
+  if (version > MIGRATION_COUNT)
+    return sw__store_error(st, SW_STORE_TOO_NEW,
+                           "%s has database schema version %lld; this version of "
+                           "SMTP Watch knows versions up to %d",
+                           st->path, (long long)version, MIGRATION_COUNT);
+  bool ours = app_id == SW_STORE_APPLICATION_ID;
+  bool empty = app_id == 0 && version == 0 && objects == 0;
+  if (!ours && !empty)
+    return sw__store_error(st, SW_STORE_NOT_OURS,
+                           "%s is an SQLite database of another program (application "
+                           "id %lld, schema version %lld, %lld tables and indexes)",
+                           st->path, (long long)app_id, (long long)version,
+                           (long long)objects);
+
+  if (sqlite3_db_readonly(st->db, "main") == 1) {
+    if (version < MIGRATION_COUNT)
+      return sw__store_error(st, SW_STORE_READONLY,
+                             "%s has database schema version %lld and must be upgraded "
+                             "to version %d, but the file cannot be written",
+                             st->path, (long long)version, MIGRATION_COUNT);
+    return SW_STORE_OK; /* readable; writes will say READONLY */
+  }
+
+  /* WAL: readers (the pipe server, tools) never block the service's
+   * writes, and a killed process loses nothing committed. */
+  snprintf(what, sizeof what, "switching %s to WAL mode", st->path);
+  sqlite3_stmt *stmt;
+  int rc = sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL);
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_step(stmt);
+    rc = rc == SQLITE_ROW ? SQLITE_OK : rc;
+    sqlite3_finalize(stmt);
+  }
+  if (rc != SQLITE_OK)
+    return sw__store_fail(st, rc, what);
+
+  for (int v = (int)version + 1; v <= MIGRATION_COUNT; v++) {
+    err = migrate_to(st, v);
+    if (err)
+      return err;
+  }
+  return SW_STORE_OK;
+}
