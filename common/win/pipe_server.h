@@ -1,0 +1,60 @@
+/* The control pipe's server side: overlapped named-pipe instances on the
+ * engine's completion port, so the service's one loop thread serves its
+ * clients between checks. Transport only: it splits the byte stream into
+ * frames (pipe_frame.h) and hands each to the owner's callback, which
+ * appends the reply. A slow or malicious client cannot stall anyone: every
+ * operation is overlapped, a connection reads its next request only after
+ * its reply went out, input is bounded by the frame limit, and a malformed
+ * or oversized frame closes that connection only. */
+#ifndef SW_PIPE_SERVER_H
+#define SW_PIPE_SERVER_H
+
+#include <windows.h>
+
+#include <stdbool.h>
+
+#include "engine.h"
+#include "pipe_frame.h"
+#include "sw_buf.h"
+
+/* SYSTEM and Administrators: full control; interactive users: read and
+ * write (to ask for status; mutations are also checked against the
+ * caller's token, see sw_pipe_conn_is_admin). No one else. */
+#define SW_PIPE_SDDL L"D:P(A;;GA;;;SY)(A;;GA;;;BA)(A;;GRGW;;;IU)"
+
+struct sw_pipe_server;
+struct sw_pipe_conn;
+
+struct sw_pipe_server_config {
+  const wchar_t *name;  /* NULL: \\.\pipe\SmtpWatch */
+  const wchar_t *sddl;  /* NULL: SW_PIPE_SDDL */
+  unsigned max_clients; /* connections at once (0: 64) */
+  /* Runs on the loop thread for every complete request: append the reply
+   * frame(s) to `reply`. Return false to close the connection after the
+   * reply is sent. */
+  bool (*on_request)(void *ctx, struct sw_pipe_conn *conn,
+                     const struct sw_pipe_frame *req, struct sw_buf *reply);
+  void *ctx;
+};
+
+/* Creates the first instances and starts listening. Returns SW_E_SYSTEM
+ * with the Win32 code in *win_error (ERROR_ACCESS_DENIED when another
+ * process owns the pipe name: FILE_FLAG_FIRST_PIPE_INSTANCE). */
+enum sw_error sw_pipe_server_start(struct sw_engine *e,
+                                   const struct sw_pipe_server_config *cfg,
+                                   struct sw_pipe_server **out, unsigned long *win_error);
+/* Closes every connection and listener and runs the engine until their
+ * last completions have arrived (at most ~2 s), then frees the server. Loop
+ * thread only. */
+void sw_pipe_server_stop(struct sw_pipe_server *s);
+/* Connections currently open (for service info and tests). */
+unsigned sw_pipe_server_clients(const struct sw_pipe_server *s);
+
+/* True if the client of `conn` is a member of Administrators (checked once
+ * per connection by impersonating it: ImpersonateNamedPipeClient,
+ * CheckTokenMembership). */
+bool sw_pipe_conn_is_admin(struct sw_pipe_conn *conn);
+/* The client's process id, for logs; 0 if unknown. */
+unsigned long sw_pipe_conn_pid(const struct sw_pipe_conn *conn);
+
+#endif
