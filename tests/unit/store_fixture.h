@@ -33,6 +33,8 @@
 #include <unistd.h>
 #endif
 
+#include <sqlite3.h>
+
 #include "store.h"
 
 #define FX_PATH_MAX 600
@@ -300,6 +302,26 @@ static inline int fx_teardown(void **state)
 #endif
   free(fx);
   return 0;
+}
+
+/* Runs a query on a connection of its own and returns the first column of
+ * its first row as text (in a static buffer): what any program opening the
+ * file sees. */
+static inline const char *fx_peek(const char *path, const char *sql)
+{
+  static char out[256];
+  sqlite3 *db;
+  assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  sqlite3_stmt *stmt;
+  int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+  assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+  const unsigned char *t = sqlite3_column_text(stmt, 0);
+  snprintf(out, sizeof out, "%s", t ? (const char *)t : "(null)");
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return out;
 }
 
 /* ---- records -------------------------------------------------------- */

@@ -7,37 +7,19 @@
  * cases (locks, read-only, damage, migrations) are in test_store_faults.c. */
 #include "store_fixture.h"
 
-#include <sqlite3.h>
-
-/* Runs a query on its own connection and returns its first column as text
- * (static buffer): what anyone opening the file would see. */
-static const char *peek(const char *path, const char *sql)
-{
-  static char out[256];
-  sqlite3 *db;
-  assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-  sqlite3_stmt *stmt;
-  assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
-  assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-  const unsigned char *t = sqlite3_column_text(stmt, 0);
-  snprintf(out, sizeof out, "%s", t ? (const char *)t : "(null)");
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return out;
-}
-
 static void test_new_file_gets_current_schema_in_wal_mode(void **state)
 {
   struct fixture *fx = *state;
   struct sw_store *st = fx_open(fx->db);
   assert_false(sw_store_is_readonly(st));
-  assert_int_equal(atoi(peek(fx->db, "PRAGMA user_version")), sw_store_schema_version());
+  assert_int_equal(atoi(fx_peek(fx->db, "PRAGMA user_version")),
+                   sw_store_schema_version());
   assert_true(sw_store_schema_version() >= 2);
-  assert_string_equal(peek(fx->db, "PRAGMA journal_mode"), "wal");
-  assert_int_equal(atoll(peek(fx->db, "PRAGMA application_id")), 0x534D5457);
-  assert_string_equal(peek(fx->db,
-                           "SELECT group_concat(name, ',') FROM (SELECT name FROM "
-                           "sqlite_schema WHERE type = 'table' ORDER BY name)"),
+  assert_string_equal(fx_peek(fx->db, "PRAGMA journal_mode"), "wal");
+  assert_int_equal(atoll(fx_peek(fx->db, "PRAGMA application_id")), 0x534D5457);
+  assert_string_equal(fx_peek(fx->db,
+                              "SELECT group_concat(name, ',') FROM (SELECT name FROM "
+                              "sqlite_schema WHERE type = 'table' ORDER BY name)"),
                       "events,results,rule_state,rules,settings,sqlite_sequence");
   bool ok = false;
   char *report = NULL;
@@ -48,7 +30,8 @@ static void test_new_file_gets_current_schema_in_wal_mode(void **state)
 
   /* Opening again changes nothing and finds the same schema. */
   st = fx_open(fx->db);
-  assert_int_equal(atoi(peek(fx->db, "PRAGMA user_version")), sw_store_schema_version());
+  assert_int_equal(atoi(fx_peek(fx->db, "PRAGMA user_version")),
+                   sw_store_schema_version());
   sw_store_close(st);
 }
 
@@ -293,7 +276,7 @@ static void test_results_keep_what_a_user_reads(void **state)
   assert_int_equal(ok->check.tls.days_left, 265);
 
   /* The step times are readable text in the file, for tools and support. */
-  assert_string_equal(peek(fx->db, "SELECT step_us FROM results ORDER BY id LIMIT 1"),
+  assert_string_equal(fx_peek(fx->db, "SELECT step_us FROM results ORDER BY id LIMIT 1"),
                       "resolve=11;connect=222;greeting=3333");
   sw_store_result_list_free(&h);
   sw_store_result_free(&in[0]);
@@ -632,7 +615,7 @@ static void test_delete_takes_results_state_and_events(void **state)
   fx_expect_ok(st, sw_store_history(st, b, NULL, 10, &h));
   assert_int_equal(h.count, 2);
   sw_store_result_list_free(&h);
-  assert_string_equal(peek(fx->db, "SELECT count(*) FROM results"), "2");
+  assert_string_equal(fx_peek(fx->db, "SELECT count(*) FROM results"), "2");
   struct sw_store_state_list sl;
   fx_expect_ok(st, sw_store_state_load(st, &sl));
   assert_int_equal(sl.count, 1);
