@@ -73,6 +73,14 @@ void sw_pipe_put_rule(struct sw_buf *out, const struct sw_rule *r, int64_t revis
   sw_tlv_end(out);
 }
 
+/* Copies a STR field into a fixed buffer, cut if it is longer. */
+static void copy_text(char *dst, size_t size, const struct sw_tlv_field *f)
+{
+  size_t n = f->len < size - 1 ? f->len : size - 1;
+  memcpy(dst, f->s, n);
+  dst[n] = '\0';
+}
+
 /* Integers from the wire are clamped into the member's type so that the
  * validator, not a silent wrap-around, judges an absurd value. */
 static int64_t clamp(int64_t v, int64_t lo, int64_t hi)
@@ -151,9 +159,7 @@ static enum sw_error rule_field(struct sw_pipe_rule *out, const struct sw_tlv_fi
     if (f->type != SW_TLV_STR)
       return SW_E_INVALID_ARGUMENT;
     char name[32];
-    size_t n = f->len < sizeof name - 1 ? f->len : sizeof name - 1;
-    memcpy(name, f->s, n);
-    name[n] = '\0';
+    copy_text(name, sizeof name, f);
     if (f->len >= sizeof name || !sw_tls_mode_from_name(name, &r->tls_mode))
       r->tls_mode = SW_TLS_MODE_COUNT; /* the validator names the choices */
     return SW_E_OK;
@@ -163,26 +169,18 @@ static enum sw_error rule_field(struct sw_pipe_rule *out, const struct sw_tlv_fi
   }
 }
 
+static enum sw_error rule_field_cb(void *ctx, const struct sw_tlv_field *f)
+{
+  return rule_field(ctx, f);
+}
+
 enum sw_error sw_pipe_get_rule(struct sw_tlv_reader *r, struct sw_pipe_rule *out)
 {
   sw_rule_init_defaults(&out->rule);
   out->revision = 0;
-  int depth = r->depth;
-  struct sw_tlv_field f;
-  enum sw_error err = SW_E_OK;
-  while (!err) {
-    if (!sw_tlv_next(r, &f)) {
-      err = SW_E_INVALID_ARGUMENT; /* the record must end with END */
-      break;
-    }
-    if (f.type == SW_TLV_END && r->depth == depth - 1)
-      return SW_E_OK;
-    if (f.type == SW_TLV_BEGIN)
-      err = sw_tlv_skip_record(r) ? SW_E_OK : SW_E_INVALID_ARGUMENT;
-    else
-      err = rule_field(out, &f);
-  }
-  sw_rule_free(&out->rule);
+  enum sw_error err = sw_tlv_each_field(r, rule_field_cb, NULL, out);
+  if (err)
+    sw_rule_free(&out->rule);
   return err;
 }
 
@@ -196,32 +194,28 @@ void sw_pipe_put_problems(struct sw_buf *out, const struct sw_rule_problems *p)
   }
 }
 
+static enum sw_error problem_field(void *ctx, const struct sw_tlv_field *f)
+{
+  struct sw_rule_problem *item = ctx;
+  if (f->type != SW_TLV_STR)
+    return SW_E_OK;
+  if (f->tag == SW_PIPE_TAG_PROBLEM_FIELD) {
+    char name[32];
+    copy_text(name, sizeof name, f);
+    if (f->len >= sizeof name || !sw_rule_field_from_name(name, &item->field))
+      item->field = SW_RULE_FIELD_COUNT;
+  } else if (f->tag == SW_PIPE_TAG_PROBLEM_MESSAGE) {
+    copy_text(item->message, sizeof item->message, f);
+  }
+  return SW_E_OK;
+}
+
 enum sw_error sw_pipe_get_problem(struct sw_tlv_reader *r, struct sw_rule_problems *p)
 {
-  int depth = r->depth;
   struct sw_rule_problem item = {.field = SW_RULE_FIELD_COUNT};
-  struct sw_tlv_field f;
-  for (;;) {
-    if (!sw_tlv_next(r, &f))
-      return SW_E_INVALID_ARGUMENT;
-    if (f.type == SW_TLV_END && r->depth == depth - 1)
-      break;
-    if (f.type == SW_TLV_BEGIN) {
-      if (!sw_tlv_skip_record(r))
-        return SW_E_INVALID_ARGUMENT;
-    } else if (f.type == SW_TLV_STR && f.tag == SW_PIPE_TAG_PROBLEM_FIELD) {
-      char name[32];
-      size_t n = f.len < sizeof name - 1 ? f.len : sizeof name - 1;
-      memcpy(name, f.s, n);
-      name[n] = '\0';
-      if (!sw_rule_field_from_name(name, &item.field))
-        item.field = SW_RULE_FIELD_COUNT;
-    } else if (f.type == SW_TLV_STR && f.tag == SW_PIPE_TAG_PROBLEM_MESSAGE) {
-      size_t n = f.len < sizeof item.message - 1 ? f.len : sizeof item.message - 1;
-      memcpy(item.message, f.s, n);
-      item.message[n] = '\0';
-    }
-  }
+  enum sw_error err = sw_tlv_each_field(r, problem_field, NULL, &item);
+  if (err)
+    return err;
   if (item.field < SW_RULE_FIELD_COUNT && p->count < sizeof p->items / sizeof p->items[0])
     p->items[p->count++] = item;
   return SW_E_OK;

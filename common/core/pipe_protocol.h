@@ -79,7 +79,54 @@ enum sw_pipe_msg {
   X(ENABLED, 43)                                                                         \
   X(BEFORE, 44)                                                                          \
   X(LIMIT, 45)                                                                           \
-  X(MORE, 46)
+  X(MORE, 46)                                                                            \
+  X(BEFORE_AT, 47)                                                                       \
+  X(RESULT, 50) /* record */                                                             \
+  X(RESULT_ID, 51)                                                                       \
+  X(STARTED_AT, 52)                                                                      \
+  X(STATUS_NAME, 53)                                                                     \
+  X(OUTCOME, 54)                                                                         \
+  X(STEP, 55)                                                                            \
+  X(REPLY_CODE, 56)                                                                      \
+  X(ENHANCED_CODE, 57)                                                                   \
+  X(REPLY, 58)                                                                           \
+  X(DETAIL, 59)                                                                          \
+  X(PEER, 60)                                                                            \
+  X(USED_HELO, 61)                                                                       \
+  X(CAPS, 62)                                                                            \
+  X(TOTAL_US, 63)                                                                        \
+  X(STEP_TIMES, 64)                                                                      \
+  X(TRANSCRIPT, 65)                                                                      \
+  X(MESSAGE, 66)                                                                         \
+  X(TLS_USED, 67)                                                                        \
+  X(TLS_VERSION, 68)                                                                     \
+  X(TLS_CIPHER, 69)                                                                      \
+  X(CERT_SUBJECT, 70)                                                                    \
+  X(CERT_ISSUER, 71)                                                                     \
+  X(CERT_SANS, 72)                                                                       \
+  X(CERT_NOT_AFTER, 73)                                                                  \
+  X(CERT_DAYS_LEFT, 74)                                                                  \
+  X(STATUS, 80) /* record */                                                             \
+  X(STATE, 81)                                                                           \
+  X(FAILURES, 82)                                                                        \
+  X(SINCE, 83)                                                                           \
+  X(LAST_RESULT_AT, 84)                                                                  \
+  X(LAST_OUTCOME, 85)                                                                    \
+  X(EVENT, 90) /* record */                                                              \
+  X(EVENT_KEY, 91)                                                                       \
+  X(EVENT_AT, 92)                                                                        \
+  X(EVENT_ID, 93)                                                                        \
+  X(SEVERITY, 94)                                                                        \
+  X(EVENT_MESSAGE, 95)                                                                   \
+  X(UPTIME_S, 100)                                                                       \
+  X(RULE_COUNT, 101)                                                                     \
+  X(RULES_ENABLED, 102)                                                                  \
+  X(CHECKS_PER_MIN, 103)                                                                 \
+  X(CHECKS_IN_FLIGHT, 104)                                                               \
+  X(CHECKS_TOTAL, 105)                                                                   \
+  X(PIPE_CLIENTS, 106)                                                                   \
+  X(DATA_DIR, 107)                                                                       \
+  X(RESULTS_BUFFERED, 108)
 
 enum sw_pipe_tag {
 #define SW_PIPE_TAG_ENUM(e, n) SW_PIPE_TAG_##e = n,

@@ -151,6 +151,29 @@ bool sw_tlv_skip_record(struct sw_tlv_reader *r)
   return true;
 }
 
+enum sw_error sw_tlv_each_field(
+    struct sw_tlv_reader *r,
+    enum sw_error (*field)(void *ctx, const struct sw_tlv_field *f),
+    enum sw_error (*nested)(void *ctx, struct sw_tlv_reader *r, uint16_t tag), void *ctx)
+{
+  int depth = r->depth;
+  struct sw_tlv_field f;
+  for (;;) {
+    if (!sw_tlv_next(r, &f))
+      return SW_E_INVALID_ARGUMENT; /* malformed, or the END never came */
+    if (f.type == SW_TLV_END && r->depth == depth - 1)
+      return SW_E_OK;
+    enum sw_error err;
+    if (f.type == SW_TLV_BEGIN)
+      err = nested ? nested(ctx, r, f.tag)
+                   : (sw_tlv_skip_record(r) ? SW_E_OK : SW_E_INVALID_ARGUMENT);
+    else
+      err = field(ctx, &f);
+    if (err)
+      return err;
+  }
+}
+
 char *sw_tlv_strdup(const struct sw_tlv_field *f)
 {
   char *s = malloc(f->len + 1);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "pipe_protocol.h"
+#include "pipe_records.h"
 
 /* Checked whatever NDEBUG says: the fuzz build is RelWithDebInfo. */
 #define CHECK(x)                                                                         \
@@ -62,6 +63,18 @@ static void walk(const uint8_t *body, size_t len)
         roundtrip(&rule);
         sw_rule_free(&rule.rule);
       }
+    } else if (f.type == SW_TLV_BEGIN && f.tag == SW_PIPE_TAG_RESULT) {
+      struct sw_pipe_result res;
+      sw_pipe_get_result(&r, &res);
+      sw_pipe_result_free(&res);
+    } else if (f.type == SW_TLV_BEGIN && f.tag == SW_PIPE_TAG_STATUS) {
+      struct sw_pipe_status st;
+      sw_pipe_get_status(&r, &st);
+      sw_pipe_status_free(&st);
+    } else if (f.type == SW_TLV_BEGIN && f.tag == SW_PIPE_TAG_EVENT) {
+      struct sw_pipe_event ev;
+      sw_pipe_get_event(&r, &ev);
+      sw_pipe_event_free(&ev);
     } else if (f.type == SW_TLV_BEGIN && f.tag == SW_PIPE_TAG_PROBLEM) {
       sw_pipe_get_problem(&r, &problems);
       CHECK(problems.count <= SW_RULE_FIELD_COUNT);
@@ -82,6 +95,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     walk(frame.body, frame.body_len);
     off += used;
   }
+  struct sw_pipe_service_info info;
+  sw_pipe_get_service_info(data, size, &info);
   /* The same bytes as a bare TLV body, so fields are reached without the
    * fuzzer first having to find a valid frame header. */
   walk(data, size);

@@ -1,0 +1,408 @@
+/* Encoders and decoders of the RESULT, STATUS and EVENT records and of the
+ * service info fields. */
+#include "pipe_records.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pipe_protocol.h"
+#include "step_times.h"
+
+bool sw_nagios_status_from_text(const char *s, size_t len, enum sw_nagios_status *out)
+{
+  for (int i = 0; i < SW_NAGIOS_STATUS_COUNT; i++) {
+    const char *name = sw_nagios_status_name((enum sw_nagios_status)i);
+    if (strlen(name) == len && !memcmp(name, s, len)) {
+      *out = (enum sw_nagios_status)i;
+      return true;
+    }
+  }
+  return false;
+}
+
+static void copy_text(char *dst, size_t size, const struct sw_tlv_field *f)
+{
+  size_t n = f->len < size - 1 ? f->len : size - 1;
+  memcpy(dst, f->s, n);
+  dst[n] = '\0';
+}
+
+static enum sw_error dup_text(char **slot, const struct sw_tlv_field *f)
+{
+  char *s = sw_tlv_strdup(f);
+  if (!s)
+    return SW_E_NOMEM;
+  free(*slot);
+  *slot = s;
+  return SW_E_OK;
+}
+
+/* ---- RESULT ---------------------------------------------------------- */
+
+void sw_pipe_result_init(struct sw_pipe_result *r)
+{
+  memset(r, 0, sizeof *r);
+  r->status = SW_NAGIOS_UNKNOWN;
+  sw_check_result_init(&r->check);
+}
+
+void sw_pipe_result_free(struct sw_pipe_result *r)
+{
+  sw_check_result_free(&r->check);
+  sw_pipe_result_init(r);
+}
+
+void sw_pipe_put_result(struct sw_buf *out, const struct sw_pipe_result *r,
+                        bool with_transcript)
+{
+  const struct sw_check_result *c = &r->check;
+  char times[SW_STEP_TIMES_MAX];
+  sw_step_times_format(c, times, sizeof times);
+  sw_tlv_begin(out, SW_PIPE_TAG_RESULT);
+  if (r->id)
+    sw_tlv_put_int(out, SW_PIPE_TAG_RESULT_ID, r->id);
+  if (r->rule_id)
+    sw_tlv_put_int(out, SW_PIPE_TAG_RULE_ID, r->rule_id);
+  sw_tlv_put_int(out, SW_PIPE_TAG_STARTED_AT, r->started_at_ms);
+  sw_tlv_put_str(out, SW_PIPE_TAG_STATUS_NAME, sw_nagios_status_name(r->status));
+  sw_tlv_put_str(out, SW_PIPE_TAG_OUTCOME, sw_outcome_name(c->outcome));
+  sw_tlv_put_str(out, SW_PIPE_TAG_STEP, sw_step_name(c->step));
+  sw_tlv_put_int(out, SW_PIPE_TAG_REPLY_CODE, c->reply_code);
+  sw_tlv_put_str(out, SW_PIPE_TAG_ENHANCED_CODE, c->enhanced_code);
+  sw_tlv_put_str(out, SW_PIPE_TAG_REPLY, c->reply);
+  sw_tlv_put_str(out, SW_PIPE_TAG_DETAIL, c->detail);
+  sw_tlv_put_str(out, SW_PIPE_TAG_PEER, c->peer);
+  sw_tlv_put_bool(out, SW_PIPE_TAG_USED_HELO, c->used_helo);
+  sw_tlv_put_int(out, SW_PIPE_TAG_CAPS, c->caps);
+  sw_tlv_put_int(out, SW_PIPE_TAG_TOTAL_US, c->total_us);
+  sw_tlv_put_str(out, SW_PIPE_TAG_STEP_TIMES, times);
+  sw_tlv_put_str(out, SW_PIPE_TAG_MESSAGE, r->message);
+  if (c->tls.used) {
+    sw_tlv_put_bool(out, SW_PIPE_TAG_TLS_USED, true);
+    sw_tlv_put_str(out, SW_PIPE_TAG_TLS_VERSION, c->tls.version);
+    sw_tlv_put_str(out, SW_PIPE_TAG_TLS_CIPHER, c->tls.cipher);
+    sw_tlv_put_str(out, SW_PIPE_TAG_CERT_SUBJECT, c->tls.subject);
+    sw_tlv_put_str(out, SW_PIPE_TAG_CERT_ISSUER, c->tls.issuer);
+    sw_tlv_put_str(out, SW_PIPE_TAG_CERT_SANS, c->tls.sans);
+    sw_tlv_put_int(out, SW_PIPE_TAG_CERT_NOT_AFTER, c->tls.not_after);
+    sw_tlv_put_int(out, SW_PIPE_TAG_CERT_DAYS_LEFT, c->tls.days_left);
+  }
+  if (with_transcript)
+    sw_tlv_put_strn(out, SW_PIPE_TAG_TRANSCRIPT,
+                    c->transcript.data ? c->transcript.data : "", c->transcript.len);
+  sw_tlv_end(out);
+}
+
+static enum sw_error result_int(struct sw_pipe_result *r, const struct sw_tlv_field *f)
+{
+  struct sw_check_result *c = &r->check;
+  switch (f->tag) {
+  case SW_PIPE_TAG_RESULT_ID:
+    r->id = f->i;
+    break;
+  case SW_PIPE_TAG_RULE_ID:
+    r->rule_id = f->i;
+    break;
+  case SW_PIPE_TAG_STARTED_AT:
+    r->started_at_ms = f->i;
+    break;
+  case SW_PIPE_TAG_REPLY_CODE:
+    c->reply_code = f->i >= 0 && f->i <= 999 ? (int)f->i : 0;
+    break;
+  case SW_PIPE_TAG_CAPS:
+    c->caps = (unsigned)f->i;
+    break;
+  case SW_PIPE_TAG_TOTAL_US:
+    c->total_us = f->i;
+    break;
+  case SW_PIPE_TAG_CERT_NOT_AFTER:
+    c->tls.not_after = f->i;
+    break;
+  case SW_PIPE_TAG_CERT_DAYS_LEFT:
+    c->tls.days_left = f->i < -100000 ? -100000 : f->i > 100000 ? 100000 : (int)f->i;
+    break;
+  default:
+    break;
+  }
+  return SW_E_OK;
+}
+
+static enum sw_error result_str(struct sw_pipe_result *r, const struct sw_tlv_field *f)
+{
+  struct sw_check_result *c = &r->check;
+  char name[40];
+  switch (f->tag) {
+  case SW_PIPE_TAG_STATUS_NAME:
+    if (!sw_nagios_status_from_text(f->s, f->len, &r->status))
+      r->status = SW_NAGIOS_UNKNOWN;
+    break;
+  case SW_PIPE_TAG_OUTCOME:
+    copy_text(name, sizeof name, f);
+    if (!sw_outcome_from_name(name, &c->outcome))
+      c->outcome = SW_OUTCOME_INTERNAL_ERROR; /* a newer service's outcome */
+    break;
+  case SW_PIPE_TAG_STEP:
+    sw_step_from_name(f->s, f->len, &c->step);
+    break;
+  case SW_PIPE_TAG_ENHANCED_CODE:
+    copy_text(c->enhanced_code, sizeof c->enhanced_code, f);
+    break;
+  case SW_PIPE_TAG_REPLY:
+    copy_text(c->reply, sizeof c->reply, f);
+    break;
+  case SW_PIPE_TAG_DETAIL:
+    copy_text(c->detail, sizeof c->detail, f);
+    break;
+  case SW_PIPE_TAG_PEER:
+    copy_text(c->peer, sizeof c->peer, f);
+    break;
+  case SW_PIPE_TAG_STEP_TIMES:
+    sw_step_times_parse(f->s, f->len, c);
+    break;
+  case SW_PIPE_TAG_MESSAGE:
+    copy_text(r->message, sizeof r->message, f);
+    break;
+  case SW_PIPE_TAG_TLS_VERSION:
+    copy_text(c->tls.version, sizeof c->tls.version, f);
+    break;
+  case SW_PIPE_TAG_TLS_CIPHER:
+    copy_text(c->tls.cipher, sizeof c->tls.cipher, f);
+    break;
+  case SW_PIPE_TAG_CERT_SUBJECT:
+    copy_text(c->tls.subject, sizeof c->tls.subject, f);
+    break;
+  case SW_PIPE_TAG_CERT_ISSUER:
+    copy_text(c->tls.issuer, sizeof c->tls.issuer, f);
+    break;
+  case SW_PIPE_TAG_CERT_SANS:
+    return dup_text(&c->tls.sans, f);
+  case SW_PIPE_TAG_TRANSCRIPT:
+    sw_buf_free(&c->transcript);
+    return sw_buf_append(&c->transcript, f->s, f->len);
+  default:
+    break;
+  }
+  return SW_E_OK;
+}
+
+static enum sw_error result_field(void *ctx, const struct sw_tlv_field *f)
+{
+  struct sw_pipe_result *r = ctx;
+  switch (f->type) {
+  case SW_TLV_INT:
+    return result_int(r, f);
+  case SW_TLV_STR:
+    return result_str(r, f);
+  case SW_TLV_BOOL:
+    if (f->tag == SW_PIPE_TAG_USED_HELO)
+      r->check.used_helo = f->i != 0;
+    else if (f->tag == SW_PIPE_TAG_TLS_USED)
+      r->check.tls.used = f->i != 0;
+    return SW_E_OK;
+  default:
+    return SW_E_OK;
+  }
+}
+
+enum sw_error sw_pipe_get_result(struct sw_tlv_reader *rd, struct sw_pipe_result *out)
+{
+  sw_pipe_result_init(out);
+  for (int i = 0; i < SW_STEP_COUNT; i++)
+    out->check.step_us[i] = -1;
+  return sw_tlv_each_field(rd, result_field, NULL, out);
+}
+
+/* ---- STATUS ---------------------------------------------------------- */
+
+void sw_pipe_status_init(struct sw_pipe_status *s)
+{
+  memset(s, 0, sizeof *s);
+  s->state = SW_NAGIOS_UNKNOWN;
+  sw_pipe_result_init(&s->last);
+}
+
+void sw_pipe_status_free(struct sw_pipe_status *s)
+{
+  free(s->name);
+  free(s->host);
+  sw_pipe_result_free(&s->last);
+  sw_pipe_status_init(s);
+}
+
+void sw_pipe_put_status(struct sw_buf *out, const struct sw_pipe_status *s)
+{
+  sw_tlv_begin(out, SW_PIPE_TAG_STATUS);
+  sw_tlv_put_int(out, SW_PIPE_TAG_RULE_ID, s->rule_id);
+  sw_tlv_put_str(out, SW_PIPE_TAG_RULE_NAME, s->name);
+  sw_tlv_put_str(out, SW_PIPE_TAG_RULE_HOST, s->host);
+  sw_tlv_put_int(out, SW_PIPE_TAG_RULE_PORT, s->port);
+  sw_tlv_put_bool(out, SW_PIPE_TAG_RULE_ENABLED, s->enabled);
+  if (s->has_state) {
+    sw_tlv_put_str(out, SW_PIPE_TAG_STATE, sw_nagios_status_name(s->state));
+    sw_tlv_put_int(out, SW_PIPE_TAG_FAILURES, s->failures);
+    sw_tlv_put_int(out, SW_PIPE_TAG_SINCE, s->since_ms);
+    sw_tlv_put_int(out, SW_PIPE_TAG_LAST_RESULT_AT, s->last_result_at_ms);
+  }
+  if (s->has_result)
+    sw_pipe_put_result(out, &s->last, false);
+  sw_tlv_end(out);
+}
+
+static enum sw_error status_field(void *ctx, const struct sw_tlv_field *f)
+{
+  struct sw_pipe_status *s = ctx;
+  if (f->type == SW_TLV_INT) {
+    if (f->tag == SW_PIPE_TAG_RULE_ID)
+      s->rule_id = f->i;
+    else if (f->tag == SW_PIPE_TAG_RULE_PORT)
+      s->port = f->i > 0 && f->i <= 65535 ? (uint16_t)f->i : 0;
+    else if (f->tag == SW_PIPE_TAG_FAILURES)
+      s->failures = f->i < 0 ? 0 : f->i > UINT32_MAX ? UINT32_MAX : (uint32_t)f->i;
+    else if (f->tag == SW_PIPE_TAG_SINCE)
+      s->since_ms = f->i;
+    else if (f->tag == SW_PIPE_TAG_LAST_RESULT_AT)
+      s->last_result_at_ms = f->i;
+  } else if (f->type == SW_TLV_STR) {
+    if (f->tag == SW_PIPE_TAG_RULE_NAME)
+      return dup_text(&s->name, f);
+    if (f->tag == SW_PIPE_TAG_RULE_HOST)
+      return dup_text(&s->host, f);
+    if (f->tag == SW_PIPE_TAG_STATE)
+      s->has_state = sw_nagios_status_from_text(f->s, f->len, &s->state);
+  } else if (f->type == SW_TLV_BOOL && f->tag == SW_PIPE_TAG_RULE_ENABLED) {
+    s->enabled = f->i != 0;
+  }
+  return SW_E_OK;
+}
+
+static enum sw_error status_nested(void *ctx, struct sw_tlv_reader *rd, uint16_t tag)
+{
+  struct sw_pipe_status *s = ctx;
+  if (tag != SW_PIPE_TAG_RESULT || s->has_result)
+    return sw_tlv_skip_record(rd) ? SW_E_OK : SW_E_INVALID_ARGUMENT;
+  sw_pipe_result_free(&s->last);
+  s->has_result = true;
+  return sw_pipe_get_result(rd, &s->last);
+}
+
+enum sw_error sw_pipe_get_status(struct sw_tlv_reader *rd, struct sw_pipe_status *out)
+{
+  sw_pipe_status_init(out);
+  return sw_tlv_each_field(rd, status_field, status_nested, out);
+}
+
+/* ---- EVENT ----------------------------------------------------------- */
+
+void sw_pipe_put_event(struct sw_buf *out, const struct sw_pipe_event *e)
+{
+  sw_tlv_begin(out, SW_PIPE_TAG_EVENT);
+  sw_tlv_put_int(out, SW_PIPE_TAG_EVENT_KEY, e->key);
+  sw_tlv_put_int(out, SW_PIPE_TAG_EVENT_AT, e->at_ms);
+  sw_tlv_put_int(out, SW_PIPE_TAG_EVENT_ID, e->event_id);
+  sw_tlv_put_str(out, SW_PIPE_TAG_SEVERITY, e->severity);
+  if (e->rule_id)
+    sw_tlv_put_int(out, SW_PIPE_TAG_RULE_ID, e->rule_id);
+  sw_tlv_put_str(out, SW_PIPE_TAG_EVENT_MESSAGE, e->message);
+  sw_tlv_end(out);
+}
+
+static enum sw_error event_field(void *ctx, const struct sw_tlv_field *f)
+{
+  struct sw_pipe_event *e = ctx;
+  if (f->type == SW_TLV_INT) {
+    if (f->tag == SW_PIPE_TAG_EVENT_KEY)
+      e->key = f->i;
+    else if (f->tag == SW_PIPE_TAG_EVENT_AT)
+      e->at_ms = f->i;
+    else if (f->tag == SW_PIPE_TAG_EVENT_ID)
+      e->event_id = (uint32_t)f->i;
+    else if (f->tag == SW_PIPE_TAG_RULE_ID)
+      e->rule_id = f->i;
+  } else if (f->type == SW_TLV_STR) {
+    if (f->tag == SW_PIPE_TAG_SEVERITY)
+      copy_text(e->severity, sizeof e->severity, f);
+    else if (f->tag == SW_PIPE_TAG_EVENT_MESSAGE)
+      return dup_text(&e->message, f);
+  }
+  return SW_E_OK;
+}
+
+enum sw_error sw_pipe_get_event(struct sw_tlv_reader *rd, struct sw_pipe_event *out)
+{
+  memset(out, 0, sizeof *out);
+  return sw_tlv_each_field(rd, event_field, NULL, out);
+}
+
+void sw_pipe_event_free(struct sw_pipe_event *e)
+{
+  free(e->message);
+  memset(e, 0, sizeof *e);
+}
+
+/* ---- SERVICE_INFO_OK -------------------------------------------------- */
+
+void sw_pipe_put_service_info(struct sw_buf *out, const struct sw_pipe_service_info *i)
+{
+  sw_tlv_put_str(out, SW_PIPE_TAG_SERVER_VERSION, i->version);
+  sw_tlv_put_int(out, SW_PIPE_TAG_UPTIME_S, i->uptime_s);
+  sw_tlv_put_int(out, SW_PIPE_TAG_RULE_COUNT, i->rules);
+  sw_tlv_put_int(out, SW_PIPE_TAG_RULES_ENABLED, i->rules_enabled);
+  sw_tlv_put_int(out, SW_PIPE_TAG_CHECKS_PER_MIN, i->checks_per_min);
+  sw_tlv_put_int(out, SW_PIPE_TAG_CHECKS_IN_FLIGHT, i->checks_in_flight);
+  sw_tlv_put_int(out, SW_PIPE_TAG_CHECKS_TOTAL, i->checks_total);
+  sw_tlv_put_int(out, SW_PIPE_TAG_RESULTS_BUFFERED, i->results_buffered);
+  sw_tlv_put_int(out, SW_PIPE_TAG_PIPE_CLIENTS, i->pipe_clients);
+  sw_tlv_put_str(out, SW_PIPE_TAG_DATA_DIR, i->data_dir);
+}
+
+enum sw_error sw_pipe_get_service_info(const uint8_t *body, size_t len,
+                                       struct sw_pipe_service_info *out)
+{
+  memset(out, 0, sizeof *out);
+  struct sw_tlv_reader rd;
+  struct sw_tlv_field f;
+  sw_tlv_reader_init(&rd, body, len);
+  while (sw_tlv_next(&rd, &f)) {
+    if (f.depth != 0 || f.type == SW_TLV_BEGIN || f.type == SW_TLV_END)
+      continue;
+    if (f.type == SW_TLV_STR) {
+      if (f.tag == SW_PIPE_TAG_SERVER_VERSION)
+        copy_text(out->version, sizeof out->version, &f);
+      else if (f.tag == SW_PIPE_TAG_DATA_DIR)
+        copy_text(out->data_dir, sizeof out->data_dir, &f);
+      continue;
+    }
+    if (f.type != SW_TLV_INT)
+      continue;
+    switch (f.tag) {
+    case SW_PIPE_TAG_UPTIME_S:
+      out->uptime_s = f.i;
+      break;
+    case SW_PIPE_TAG_RULE_COUNT:
+      out->rules = f.i;
+      break;
+    case SW_PIPE_TAG_RULES_ENABLED:
+      out->rules_enabled = f.i;
+      break;
+    case SW_PIPE_TAG_CHECKS_PER_MIN:
+      out->checks_per_min = f.i;
+      break;
+    case SW_PIPE_TAG_CHECKS_IN_FLIGHT:
+      out->checks_in_flight = f.i;
+      break;
+    case SW_PIPE_TAG_CHECKS_TOTAL:
+      out->checks_total = f.i;
+      break;
+    case SW_PIPE_TAG_RESULTS_BUFFERED:
+      out->results_buffered = f.i;
+      break;
+    case SW_PIPE_TAG_PIPE_CLIENTS:
+      out->pipe_clients = f.i;
+      break;
+    default:
+      break;
+    }
+  }
+  return rd.error;
+}
