@@ -163,8 +163,8 @@ static enum sw_store_error connect_db(struct sw_store *st)
     sqlite3_busy_timeout(st->db, st->busy_timeout_ms);
     /* Defensive: no SQL we run may corrupt the file (writable_schema...). */
     sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
-    /* NORMAL is durable across application crashes in WAL mode; only a
-     * power loss can take the last transactions, never the file's health. */
+    /* NORMAL is durable across process crashes in WAL mode; a power loss
+     * or OS crash can take the last transactions, never the file's health. */
     rc = sqlite3_exec(st->db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL",
                       NULL, NULL, NULL);
   }

@@ -69,8 +69,9 @@ static char *schema_fingerprint(const char *path)
       "SELECT m.name, x.name, x.\"unique\", x.origin "
       "FROM sqlite_schema AS m, pragma_index_list(m.name) AS x "
       "WHERE m.type = 'table' ORDER BY m.name, x.name",
-      "SELECT m.name, i.seqno, i.name FROM sqlite_schema AS m, pragma_index_info(m.name) "
-      "AS i WHERE m.type = 'index' ORDER BY m.name, i.seqno",
+      "SELECT m.name, i.seqno, i.name "
+      "FROM sqlite_schema AS m, pragma_index_info(m.name) AS i "
+      "WHERE m.type = 'index' ORDER BY m.name, i.seqno",
       "PRAGMA application_id",
       "PRAGMA user_version",
   };
