@@ -5,6 +5,8 @@
  * new outcome or step needs no schema change. */
 #include "store_internal.h"
 
+#include "step_times.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,56 +35,6 @@ void sw_store_result_list_free(struct sw_store_result_list *l)
   l->count = 0;
 }
 
-/* "resolve=12;connect=345;greeting=6789": microseconds of the steps reached,
- * in the order of SW_STEP_MAP. */
-static void format_step_times(const struct sw_check_result *c, char *out, size_t size)
-{
-  size_t len = 0;
-  out[0] = '\0';
-  for (int i = 0; i < SW_STEP_COUNT; i++) {
-    if (c->step_us[i] < 0)
-      continue;
-    int n = snprintf(out + len, size - len, "%s%s=%lld", len ? ";" : "",
-                     sw_step_name((enum sw_step)i), (long long)c->step_us[i]);
-    if (n < 0 || (size_t)n >= size - len) /* NEVER: sized for every step */
-      break;
-    len += (size_t)n;
-  }
-}
-
-static bool step_from_name(const char *name, size_t len, enum sw_step *out)
-{
-  for (int i = 0; i < SW_STEP_COUNT; i++) {
-    const char *s = sw_step_name((enum sw_step)i);
-    if (strlen(s) == len && memcmp(s, name, len) == 0) {
-      *out = (enum sw_step)i;
-      return true;
-    }
-  }
-  return false;
-}
-
-/* The reverse of format_step_times. Entries this build does not know (a
- * step added later) or cannot read are skipped: they are diagnostics. */
-static void parse_step_times(const char *text, struct sw_check_result *c)
-{
-  while (*text) {
-    const char *end = strchr(text, ';');
-    size_t len = end ? (size_t)(end - text) : strlen(text);
-    const char *eq = memchr(text, '=', len);
-    enum sw_step step;
-    if (eq && step_from_name(text, (size_t)(eq - text), &step)) {
-      char *num_end;
-      long long v = strtoll(eq + 1, &num_end, 10);
-      if (num_end == text + len && num_end != eq + 1 && v >= 0)
-        c->step_us[step] = v;
-    }
-    text += len;
-    if (*text == ';')
-      text++;
-  }
-}
-
 /* strnlen is POSIX, not C11. */
 static int bounded_len(const char *s, size_t max)
 {
@@ -107,8 +59,8 @@ enum sw_store_error sw__store_insert_result(struct sw_store *st,
   enum sw_store_error err = sw__store_stmt(st, SW_STMT_RESULT_INSERT, &stmt, what);
   if (err)
     return err;
-  char times[SW_STEP_COUNT * 48];
-  format_step_times(c, times, sizeof times);
+  char times[SW_STEP_TIMES_MAX];
+  sw_step_times_format(c, times, sizeof times);
   sqlite3_bind_int64(stmt, 1, r->rule_id);
   sqlite3_bind_int64(stmt, 2, r->started_at_ms);
   sqlite3_bind_text(stmt, 3, sw_nagios_status_name(r->status), -1, SQLITE_STATIC);
@@ -163,7 +115,7 @@ static enum sw_store_error read_result(struct sw_store *st, sqlite3_stmt *stmt,
   if (!sw_outcome_from_name(sw__store_text(stmt, 4), &c->outcome))
     c->outcome = SW_OUTCOME_INTERNAL_ERROR;
   const char *step = sw__store_text(stmt, 5);
-  if (!step_from_name(step, strlen(step), &c->step))
+  if (!sw_step_from_name(step, strlen(step), &c->step))
     c->step = SW_STEP_RESOLVE;
   c->reply_code = sqlite3_column_int(stmt, 6);
   copy_text(c->enhanced_code, sizeof c->enhanced_code, sw__store_text(stmt, 7));
@@ -173,7 +125,9 @@ static enum sw_store_error read_result(struct sw_store *st, sqlite3_stmt *stmt,
   c->used_helo = sqlite3_column_int(stmt, 11) != 0;
   c->caps = (unsigned)sqlite3_column_int64(stmt, 12);
   c->total_us = sqlite3_column_int64(stmt, 13);
-  parse_step_times(sw__store_text(stmt, 14), c);
+  /* Text before its length: sqlite3_column_bytes after a conversion. */
+  const char *times = sw__store_text(stmt, 14);
+  sw_step_times_parse(times, (size_t)sqlite3_column_bytes(stmt, 14), c);
   c->tls.used = sqlite3_column_int(stmt, 16) != 0;
   copy_text(c->tls.version, sizeof c->tls.version, sw__store_text(stmt, 17));
   copy_text(c->tls.cipher, sizeof c->tls.cipher, sw__store_text(stmt, 18));
