@@ -45,6 +45,10 @@ static int run_check(const struct sw_check_args *args, struct outcome_slot *slot
       .expect = rule->expect,
       .ehlo_name = rule->ehlo_name,
       .timeout_ms = rule->timeout_ms,
+      .tls_mode = rule->tls_mode,
+      .tls_insecure = rule->tls_insecure,
+      .cert_warn_days = rule->cert_warn_days,
+      .cert_crit_days = rule->cert_crit_days,
   };
   err = sw_engine_submit(engine, &spec, on_done, slot);
   if (!err)

@@ -17,7 +17,11 @@ enum opt_id {
   OPT_CRIT,
   OPT_JSON,
   OPT_VERBOSE,
-  OPT_HELP
+  OPT_HELP,
+  OPT_TLS,
+  OPT_INSECURE,
+  OPT_CERT_WARN,
+  OPT_CERT_CRIT
 };
 
 struct opt {
@@ -29,12 +33,21 @@ struct opt {
 
 /* In enum opt_id order, so that opts[OPT_HOST] is the host option. */
 static const struct opt opts[] = {
-    {"host", 'H', true, OPT_HOST},          {"port", 'p', true, OPT_PORT},
-    {"send", 's', true, OPT_SEND},          {"expect", 'e', true, OPT_EXPECT},
-    {"timeout-ms", 't', true, OPT_TIMEOUT}, {"helo", 0, true, OPT_HELO},
-    {"warn-ms", 0, true, OPT_WARN},         {"crit-ms", 0, true, OPT_CRIT},
-    {"json", 0, false, OPT_JSON},           {"verbose", 'v', false, OPT_VERBOSE},
+    {"host", 'H', true, OPT_HOST},
+    {"port", 'p', true, OPT_PORT},
+    {"send", 's', true, OPT_SEND},
+    {"expect", 'e', true, OPT_EXPECT},
+    {"timeout-ms", 't', true, OPT_TIMEOUT},
+    {"helo", 0, true, OPT_HELO},
+    {"warn-ms", 0, true, OPT_WARN},
+    {"crit-ms", 0, true, OPT_CRIT},
+    {"json", 0, false, OPT_JSON},
+    {"verbose", 'v', false, OPT_VERBOSE},
     {"help", 'h', false, OPT_HELP},
+    {"tls", 0, true, OPT_TLS},
+    {"insecure", 0, false, OPT_INSECURE},
+    {"cert-warn-days", 0, true, OPT_CERT_WARN},
+    {"cert-crit-days", 0, true, OPT_CERT_CRIT},
 };
 #define OPT_COUNT (sizeof opts / sizeof opts[0])
 
@@ -63,6 +76,16 @@ static const char usage[] =
     "                       (default: this machine's name)\n"
     "      --warn-ms N      WARNING when the check takes N ms or longer\n"
     "      --crit-ms N      CRITICAL when the check takes N ms or longer\n"
+    "      --tls MODE       none (default), starttls (upgrade when the server offers\n"
+    "                       it, else go on in plain text), require-starttls (not\n"
+    "                       offered is CRITICAL) or implicit (TLS from the first\n"
+    "                       byte; the default for port 465)\n"
+    "      --insecure       do not validate the certificate's chain and host name\n"
+    "                       (its expiry is still checked)\n"
+    "      --cert-warn-days N  WARNING when the certificate expires in fewer than\n"
+    "                       N days (default 21)\n"
+    "      --cert-crit-days N  CRITICAL when it expires in fewer than N days\n"
+    "                       (default 7)\n"
     "      --json           print the result as JSON instead of a status line\n"
     "  -v, --verbose        also print the SMTP transcript\n"
     "  -H, --host HOST      the same as the HOST argument\n"
@@ -80,6 +103,8 @@ struct parser {
   struct sw_buf errors; /* ours until the end: --help discards it */
   enum sw_error nomem;  /* sticky: SW_E_NOMEM once memory ran out */
   bool host_given;
+  bool tls_given;         /* --tls: else port 465 means implicit TLS */
+  const char *tls_option; /* "insecure" or "cert-*-days" if given: need TLS */
 };
 
 static void fail(struct parser *p, const char *fmt, ...)
@@ -210,6 +235,29 @@ static void apply(struct parser *p, const struct opt *o, const char *value)
   case OPT_CRIT:
     set_threshold(p, o->long_name, value, &a->crit_ms);
     return;
+  case OPT_TLS:
+    if (sw_tls_mode_from_name(value, &a->rule.tls_mode))
+      p->tls_given = true;
+    else
+      fail(p,
+           "--tls: '%s' is not a TLS mode: use none, starttls, require-starttls or "
+           "implicit.",
+           quote(value).text);
+    return;
+  case OPT_INSECURE:
+    a->rule.tls_insecure = true;
+    p->tls_option = o->long_name;
+    return;
+  case OPT_CERT_WARN:
+  case OPT_CERT_CRIT:
+    /* The range is the validator's, as for the timeout. */
+    p->tls_option = o->long_name;
+    if (parse_number(value, &v))
+      *(o->id == OPT_CERT_WARN ? &a->rule.cert_warn_days : &a->rule.cert_crit_days) =
+          v > SW_RULE_CERT_DAYS_MAX ? SW_RULE_CERT_DAYS_MAX + 1 : (int)v;
+    else
+      fail(p, "--%s: '%s' is not a number of days.", o->long_name, quote(value).text);
+    return;
   case OPT_JSON:
     a->json = true;
     return;
@@ -299,6 +347,14 @@ static const char *field_option(enum sw_rule_field f)
     return "--timeout-ms";
   case SW_RULE_FIELD_EHLO_NAME:
     return "--helo";
+  case SW_RULE_FIELD_TLS_MODE:
+    return "--tls";
+  case SW_RULE_FIELD_TLS_INSECURE:
+    return "--insecure";
+  case SW_RULE_FIELD_CERT_WARN_DAYS:
+    return "--cert-warn-days";
+  case SW_RULE_FIELD_CERT_CRIT_DAYS:
+    return "--cert-crit-days";
   default:
     return sw_rule_field_name(f); /* not settable from the command line */
   }
@@ -313,6 +369,15 @@ static void check_whole(struct parser *p)
   if (a->warn_ms >= 0 && a->crit_ms >= 0 && a->warn_ms > a->crit_ms)
     fail(p, "--warn-ms (%d) must not be greater than --crit-ms (%d).", a->warn_ms,
          a->crit_ms);
+  /* RFC 8314: port 465 is submission over implicit TLS; a plain check of it
+   * would only ever time out waiting for a greeting. */
+  if (!p->tls_given && a->rule.port == 465)
+    a->rule.tls_mode = SW_TLS_IMPLICIT;
+  if (p->tls_option && a->rule.tls_mode == SW_TLS_NONE)
+    fail(p,
+         "--%s is about the server's certificate, but TLS is off: add --tls starttls, "
+         "require-starttls or implicit.",
+         p->tls_option);
   set_string(p, &a->rule.name, a->rule.host);
   struct sw_rule_problems problems;
   sw_rule_validate(&a->rule, &problems);

@@ -31,7 +31,11 @@ struct sw_check_args {
  * SW_E_INVALID_ARGUMENT after appending to `errors` one sentence per problem,
  * separated by '\n' with no final newline, each naming the argument at fault
  * ("--port: '70000' is not a port number (1-65535)."); all problems are
- * reported, not only the first. SW_E_NOMEM if memory ran out. */
+ * reported, not only the first. SW_E_NOMEM if memory ran out.
+ *
+ * Without --tls, port 465 means implicit TLS (RFC 8314). --insecure and
+ * --cert-warn-days/--cert-crit-days are refused when TLS is off: a user who
+ * wrote them believes the check looks at a certificate. */
 enum sw_error sw_check_args_parse(struct sw_check_args *args, int argc, char **argv,
                                   struct sw_buf *errors);
 

@@ -50,6 +50,13 @@ static const char *const outcome_titles[] = {
     [SW_OUTCOME_TIMEOUT] = "Timed out",
     [SW_OUTCOME_PROTOCOL_ERROR] = "Protocol error",
     [SW_OUTCOME_NETWORK_ERROR] = "Network error",
+    [SW_OUTCOME_STARTTLS_NOT_OFFERED] = "STARTTLS not offered",
+    [SW_OUTCOME_STARTTLS_REFUSED] = "STARTTLS refused",
+    [SW_OUTCOME_TLS_HANDSHAKE_FAILED] = "TLS handshake failed",
+    [SW_OUTCOME_CERT_UNTRUSTED] = "Certificate not trusted",
+    [SW_OUTCOME_CERT_NAME_MISMATCH] = "Certificate name mismatch",
+    [SW_OUTCOME_CERT_EXPIRED] = "Certificate expired",
+    [SW_OUTCOME_CERT_EXPIRING] = "Certificate expiring soon",
     [SW_OUTCOME_CANCELLED] = "Cancelled",
     [SW_OUTCOME_INTERNAL_ERROR] = "Internal error",
 };
@@ -59,14 +66,22 @@ _Static_assert(sizeof outcome_titles / sizeof outcome_titles[0] == SW_OUTCOME_CO
 /* "Permanent rejection at the greeting" (a reply decided it) versus "Timed
  * out in the greeting" (time or the connection ran out while in it). */
 static const char *const step_at[] = {
-    [SW_STEP_RESOLVE] = "during name resolution", [SW_STEP_CONNECT] = "while connecting",
-    [SW_STEP_GREETING] = "at the greeting",       [SW_STEP_EHLO] = "at EHLO",
-    [SW_STEP_COMMAND] = "at the command",         [SW_STEP_QUIT] = "at QUIT",
+    [SW_STEP_RESOLVE] = "during name resolution",
+    [SW_STEP_CONNECT] = "while connecting",
+    [SW_STEP_TLS] = "at STARTTLS",
+    [SW_STEP_GREETING] = "at the greeting",
+    [SW_STEP_EHLO] = "at EHLO",
+    [SW_STEP_COMMAND] = "at the command",
+    [SW_STEP_QUIT] = "at QUIT",
 };
 static const char *const step_in[] = {
-    [SW_STEP_RESOLVE] = "during name resolution", [SW_STEP_CONNECT] = "while connecting",
-    [SW_STEP_GREETING] = "in the greeting",       [SW_STEP_EHLO] = "in the EHLO step",
-    [SW_STEP_COMMAND] = "in the command step",    [SW_STEP_QUIT] = "in the QUIT step",
+    [SW_STEP_RESOLVE] = "during name resolution",
+    [SW_STEP_CONNECT] = "while connecting",
+    [SW_STEP_TLS] = "in the TLS step",
+    [SW_STEP_GREETING] = "in the greeting",
+    [SW_STEP_EHLO] = "in the EHLO step",
+    [SW_STEP_COMMAND] = "in the command step",
+    [SW_STEP_QUIT] = "in the QUIT step",
 };
 _Static_assert(sizeof step_at / sizeof step_at[0] == SW_STEP_COUNT, "step phrases");
 _Static_assert(sizeof step_in / sizeof step_in[0] == SW_STEP_COUNT, "step phrases");
@@ -115,6 +130,12 @@ const char *sw_step_name(enum sw_step s)
 const char *sw_step_label(enum sw_step s)
 {
   return (unsigned)s < SW_STEP_COUNT ? step_labels[s] : "unknown step";
+}
+
+bool sw_outcome_is_certificate(enum sw_outcome o)
+{
+  return o == SW_OUTCOME_CERT_UNTRUSTED || o == SW_OUTCOME_CERT_NAME_MISMATCH ||
+         o == SW_OUTCOME_CERT_EXPIRED || o == SW_OUTCOME_CERT_EXPIRING;
 }
 
 bool sw_outcome_from_name(const char *name, enum sw_outcome *out)
@@ -261,6 +282,13 @@ void sw_check_result_describe(const struct sw_check_result *r, char *out, size_t
     break;
   case SW_OUTCOME_REFUSED:
   case SW_OUTCOME_RESOLVE_FAILED:
+  case SW_OUTCOME_STARTTLS_NOT_OFFERED:
+  case SW_OUTCOME_STARTTLS_REFUSED:
+  case SW_OUTCOME_TLS_HANDSHAKE_FAILED:
+  case SW_OUTCOME_CERT_UNTRUSTED:
+  case SW_OUTCOME_CERT_NAME_MISMATCH:
+  case SW_OUTCOME_CERT_EXPIRED:
+  case SW_OUTCOME_CERT_EXPIRING:
     break; /* the title already says where */
   case SW_OUTCOME_TIMEOUT:
   case SW_OUTCOME_CLOSED:
@@ -277,9 +305,12 @@ void sw_check_result_describe(const struct sw_check_result *r, char *out, size_t
   }
 
   /* The server's words: only when a reply decided the outcome. A timeout or
-   * a closed connection has none, whatever was said before. */
+   * a closed connection has none, whatever was said before; nor has a
+   * verdict on the certificate (the greeting recorded before it is beside
+   * the point). */
   bool show_reply = r->reply[0] != '\0' && o != SW_OUTCOME_TIMEOUT &&
-                    o != SW_OUTCOME_CLOSED && o != SW_OUTCOME_CANCELLED;
+                    o != SW_OUTCOME_CLOSED && o != SW_OUTCOME_CANCELLED &&
+                    !sw_outcome_is_certificate(o) && o != SW_OUTCOME_TLS_HANDSHAKE_FAILED;
   if (r->detail[0])
     put(out, size, &pos, ": %s", r->detail);
   if (show_reply) {

@@ -30,6 +30,19 @@
   X(TIMEOUT, "timeout", "The server did not answer within the timeout.")                 \
   X(PROTOCOL_ERROR, "protocol_error", "The server broke the SMTP protocol.")             \
   X(NETWORK_ERROR, "network_error", "The server could not be reached.")                  \
+  X(STARTTLS_NOT_OFFERED, "starttls_not_offered",                                        \
+    "The server does not offer STARTTLS, which this check requires.")                    \
+  X(STARTTLS_REFUSED, "starttls_refused",                                                \
+    "The server offers STARTTLS but refused to start TLS.")                              \
+  X(TLS_HANDSHAKE_FAILED, "tls_handshake_failed",                                        \
+    "The TLS handshake with the server failed.")                                         \
+  X(CERT_UNTRUSTED, "certificate_untrusted",                                             \
+    "The server's certificate is not trusted by this machine.")                          \
+  X(CERT_NAME_MISMATCH, "certificate_name_mismatch",                                     \
+    "The server's certificate is not valid for the host name that was checked.")         \
+  X(CERT_EXPIRED, "certificate_expired",                                                 \
+    "The server's certificate has expired or is not valid yet.")                         \
+  X(CERT_EXPIRING, "certificate_expiring", "The server's certificate expires soon.")     \
   X(CANCELLED, "cancelled", "The check was cancelled before it finished.")               \
   X(INTERNAL_ERROR, "internal_error", "The check could not run on this machine.")
 
@@ -40,10 +53,14 @@ enum sw_outcome {
       SW_OUTCOME_COUNT
 };
 
-/* X(ENUM, machine name, label for humans) in the order a check passes them. */
+/* X(ENUM, machine name, label for humans) in the order a check passes them.
+ * TLS is the STARTTLS exchange and the handshake with its certificate check:
+ * right after connect with implicit TLS, after the first EHLO with STARTTLS
+ * (whose second EHLO counts to EHLO again). */
 #define SW_STEP_MAP(X)                                                                   \
   X(RESOLVE, "resolve", "name resolution")                                               \
   X(CONNECT, "connect", "connect")                                                       \
+  X(TLS, "tls", "TLS")                                                                   \
   X(GREETING, "greeting", "greeting")                                                    \
   X(EHLO, "ehlo", "EHLO")                                                                \
   X(COMMAND, "command", "command")                                                       \
@@ -86,6 +103,8 @@ enum sw_cap_bit {
 /* What TLS negotiated and what the server's certificate says. */
 struct sw_tls_info {
   bool used;                     /* a TLS session was established */
+  bool verified;                 /* chain and host name were validated (not
+                                    --insecure) and found good */
   char version[16];              /* "TLS 1.2" */
   char cipher[64];               /* "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384" */
   char subject[SW_TLS_TEXT_MAX]; /* "CN=mail.example.com, O=Example" */
@@ -93,7 +112,10 @@ struct sw_tls_info {
   char *sans;        /* DNS names and addresses, '\n'-separated;
                         owned; NULL if none */
   int64_t not_after; /* Unix seconds; 0 if unknown */
-  int days_left;     /* whole days left at the time of the check */
+  int days_left;     /* whole days left at the time of the check (negative
+                        once expired); meaningful when not_after != 0 */
+  int warn_days;     /* the thresholds it was judged by: WARNING below */
+  int crit_days;     /* warn_days days left, CRITICAL below crit_days */
 };
 
 struct sw_check_result {
@@ -129,6 +151,9 @@ const char *sw_outcome_name(enum sw_outcome o);
 const char *sw_outcome_text(enum sw_outcome o);
 const char *sw_step_name(enum sw_step s);
 const char *sw_step_label(enum sw_step s);
+/* True for the verdicts on the server's certificate (untrusted, name
+ * mismatch, expired, expiring). */
+bool sw_outcome_is_certificate(enum sw_outcome o);
 /* Parses a machine name back; returns false if unknown. */
 bool sw_outcome_from_name(const char *name, enum sw_outcome *out);
 

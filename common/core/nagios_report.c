@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cert_expiry.h"
 #include "host_text.h"
 #include "sw_utf8.h"
 
@@ -23,18 +24,37 @@ static bool reached(int64_t total_us, int threshold_ms)
   return threshold_ms >= 0 && total_us >= (int64_t)threshold_ms * 1000;
 }
 
+static enum sw_nagios_status time_status(const struct sw_check_result *r, int warn_ms,
+                                         int crit_ms)
+{
+  if (reached(r->total_us, crit_ms))
+    return SW_NAGIOS_CRITICAL;
+  if (reached(r->total_us, warn_ms))
+    return SW_NAGIOS_WARNING;
+  return SW_NAGIOS_OK;
+}
+
 enum sw_nagios_status sw_nagios_status(const struct sw_check_result *r, int warn_ms,
                                        int crit_ms)
 {
+  enum sw_nagios_status s;
   switch (r->outcome) {
   case SW_OUTCOME_OK:
-    if (reached(r->total_us, crit_ms))
-      return SW_NAGIOS_CRITICAL;
-    if (reached(r->total_us, warn_ms))
-      return SW_NAGIOS_WARNING;
-    return SW_NAGIOS_OK;
+    return time_status(r, warn_ms, crit_ms);
+  case SW_OUTCOME_CERT_EXPIRING:
+    /* The server answered: a slow answer may make it worse still. */
+    s = sw_cert_expiry_is_critical(&r->tls) ? SW_NAGIOS_CRITICAL : SW_NAGIOS_WARNING;
+    return time_status(r, warn_ms, crit_ms) > s ? time_status(r, warn_ms, crit_ms) : s;
   case SW_OUTCOME_TEMP_REJECT:
     return SW_NAGIOS_WARNING;
+  case SW_OUTCOME_STARTTLS_REFUSED:
+    /* 454 is "not now" (RFC 3207), like any 4xx. */
+    return r->reply_code / 100 == 4 ? SW_NAGIOS_WARNING : SW_NAGIOS_CRITICAL;
+  case SW_OUTCOME_STARTTLS_NOT_OFFERED:
+  case SW_OUTCOME_TLS_HANDSHAKE_FAILED:
+  case SW_OUTCOME_CERT_UNTRUSTED:
+  case SW_OUTCOME_CERT_NAME_MISMATCH:
+  case SW_OUTCOME_CERT_EXPIRED:
   case SW_OUTCOME_MISMATCH:
   case SW_OUTCOME_PERM_REJECT:
   case SW_OUTCOME_NOT_SMTP:
@@ -111,6 +131,25 @@ static enum sw_error append_perfdata(struct sw_buf *out, const struct sw_check_r
       err = sw_buf_appends(out, "s;;;0;");
     sep = " ";
   }
+  /* Days the certificate has left; "21:" is the plugin range "alert below
+   * 21" (guidelines 3.3), as the thresholds mean. */
+  if (!err && r->tls.used && r->tls.not_after)
+    err = sw_buf_printf(out, "%scert_days=%d;%d:;%d:;;", sep, r->tls.days_left,
+                        r->tls.warn_days, r->tls.crit_days);
+  return err;
+}
+
+/* ", over TLS 1.2, certificate valid for 80 more days" for an OK check. */
+static enum sw_error append_tls_summary(struct sw_buf *out, const struct sw_tls_info *t)
+{
+  enum sw_error err = sw_buf_appends(out, ", over ");
+  if (!err)
+    err = append_plain(out, t->version[0] ? t->version : "TLS");
+  if (!err && t->not_after)
+    err = sw_buf_printf(out, ", certificate valid for %d more day%s", t->days_left,
+                        t->days_left == 1 ? "" : "s");
+  if (!err && !t->verified)
+    err = sw_buf_appends(out, " (not validated)");
   return err;
 }
 
@@ -133,6 +172,8 @@ enum sw_error sw_nagios_format(const struct sw_check_result *r, const char *host
       err = sw_buf_printf(out, ", at or above the critical threshold of %d ms", crit_ms);
     else if (!err && status == SW_NAGIOS_WARNING)
       err = sw_buf_printf(out, ", at or above the warning threshold of %d ms", warn_ms);
+    if (!err && r->tls.used)
+      err = append_tls_summary(out, &r->tls);
   } else {
     char text[SW_REPLY_TEXT_MAX + SW_DETAIL_MAX + 256];
     sw_check_result_describe(r, text, sizeof text);

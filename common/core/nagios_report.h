@@ -30,8 +30,11 @@ const char *sw_nagios_status_name(enum sw_nagios_status s);
 /* The status of a finished check. An answer that came, but only after
  * crit_ms (or warn_ms) or longer, is CRITICAL (WARNING); -1 disables a
  * threshold. A temporary rejection is WARNING (the server asked to be
- * retried), a cancelled or internally failed check UNKNOWN (nothing is known
- * about the server), every other failure CRITICAL. */
+ * retried), and so is STARTTLS refused with a 4xx (454); a certificate that
+ * expires soon is WARNING, or CRITICAL with fewer than tls.crit_days days
+ * left (and no better than the time thresholds make it); a cancelled or
+ * internally failed check is UNKNOWN (nothing is known about the server),
+ * every other failure CRITICAL. */
 enum sw_nagios_status sw_nagios_status(const struct sw_check_result *r, int warn_ms,
                                        int crit_ms);
 
@@ -39,9 +42,11 @@ enum sw_nagios_status sw_nagios_status(const struct sw_check_result *r, int warn
  *   SMTP OK - mail.example.com:25 answered in 12 ms | time=0.012345s;;;0; ...
  *   SMTP CRITICAL - [::1]:25: <sw_check_result_describe() sentence> | ...
  * `host` and `port` are what the user asked to check. The text before '|'
- * is kept on one line and free of '|' (guidelines 2.3); the performance data
- * has the total time with the thresholds and one entry per step reached, in
- * seconds. Returns SW_E_NOMEM if memory ran out. */
+ * is kept on one line and free of '|' (guidelines 2.3); an OK check over TLS
+ * adds the TLS version and the certificate's days left. The performance
+ * data has the total time with the thresholds and one entry per step
+ * reached, in seconds, and with TLS "cert_days=N;WARN:;CRIT:;;" (whole days
+ * left, negative once expired). Returns SW_E_NOMEM if memory ran out. */
 enum sw_error sw_nagios_format(const struct sw_check_result *r, const char *host,
                                uint16_t port, int warn_ms, int crit_ms,
                                struct sw_buf *out);

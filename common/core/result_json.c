@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "cert_expiry.h"
 #include "json_writer.h"
 
 /* EHLO keywords are named by the bits of sw_check_result.caps. */
@@ -46,6 +47,54 @@ static void timing(struct sw_json *j, const char *key, int64_t us)
     sw_json_int(j, us);
   else
     sw_json_null(j);
+}
+
+/* The "tls" member: null without a TLS session. */
+static void tls_object(struct sw_json *j, const struct sw_tls_info *t)
+{
+  if (!t->used) {
+    sw_json_null(j);
+    return;
+  }
+  sw_json_begin_object(j);
+  sw_json_key(j, "version");
+  string_or_null(j, t->version);
+  sw_json_key(j, "cipher");
+  string_or_null(j, t->cipher);
+  sw_json_key(j, "verified");
+  sw_json_bool(j, t->verified);
+  sw_json_key(j, "subject");
+  string_or_null(j, t->subject);
+  sw_json_key(j, "issuer");
+  string_or_null(j, t->issuer);
+  sw_json_key(j, "sans");
+  lines_array(j, t->sans ? t->sans : "", t->sans ? strlen(t->sans) : 0);
+  sw_json_key(j, "not_after");
+  if (t->not_after) {
+    sw_json_int(j, t->not_after);
+    /* ISO 8601 beside the Unix time: "2026-01-31T12:00:00Z". */
+    char text[40];
+    sw_utc_format(t->not_after, text, sizeof text);
+    if (strlen(text) == 23) {
+      text[10] = 'T';
+      memcpy(text + 19, "Z", 2);
+    }
+    sw_json_key(j, "not_after_utc");
+    sw_json_string(j, text);
+    sw_json_key(j, "days_left");
+    sw_json_int(j, t->days_left);
+  } else {
+    sw_json_null(j);
+    sw_json_key(j, "not_after_utc");
+    sw_json_null(j);
+    sw_json_key(j, "days_left");
+    sw_json_null(j);
+  }
+  sw_json_key(j, "warn_days");
+  sw_json_int(j, t->warn_days);
+  sw_json_key(j, "crit_days");
+  sw_json_int(j, t->crit_days);
+  sw_json_end_object(j);
 }
 
 enum sw_error sw_result_to_json(const struct sw_check_result *r, const char *host,
@@ -96,6 +145,9 @@ enum sw_error sw_result_to_json(const struct sw_check_result *r, const char *hos
   sw_json_key(&j, "ehlo_keywords");
   const char *kw = r->ehlo_keywords ? r->ehlo_keywords : "";
   lines_array(&j, kw, strlen(kw));
+
+  sw_json_key(&j, "tls");
+  tls_object(&j, &r->tls);
 
   sw_json_key(&j, "timings_us");
   sw_json_begin_object(&j);

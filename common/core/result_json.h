@@ -18,11 +18,18 @@
  *    "reply_code":250|null,"enhanced_code":"2.0.0"|null,"reply":".."|null,
  *    "used_helo":false,"capabilities":["PIPELINING",..],
  *    "ehlo_keywords":["SIZE 10240000",..],
- *    "timings_us":{"resolve":12|null,"connect":..,"greeting":..,"ehlo":..,
- *                  "command":..,"quit":..,"total":..},
+ *    "tls":null|{"version":"TLS 1.2"|null,"cipher":".."|null,
+ *                "verified":true,"subject":".."|null,"issuer":".."|null,
+ *                "sans":["mail.example.com",..],"not_after":1767225600|null,
+ *                "not_after_utc":"2026-01-01T00:00:00Z"|null,
+ *                "days_left":30|null,"warn_days":21,"crit_days":7},
+ *    "timings_us":{"resolve":12|null,"connect":..,"tls":..,"greeting":..,
+ *                  "ehlo":..,"command":..,"quit":..,"total":..},
  *    "transcript":["C: ..",..],"transcript_truncated":false}
  * `status` is the caller's verdict (sw_nagios_status with its thresholds);
- * exit_code is its number. Steps not reached are null in timings_us.
+ * exit_code is its number. Steps not reached are null in timings_us; "tls"
+ * is null unless a TLS session was established (a failed handshake has
+ * none; a certificate found wanting has one).
  * Strings from the server are passed through as UTF-8, bad bytes replaced by
  * U+FFFD, so the output is always valid JSON. Returns SW_E_NOMEM if memory
  * (or the limit of `out`) ran out. */

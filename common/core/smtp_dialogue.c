@@ -4,10 +4,13 @@
  * trace cannot miss a transition. The order of things is in the header. */
 #include "smtp_dialogue.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "cert_expiry.h"
 
 /* A branch for something that cannot happen if the engine keeps the
  * contract; it is handled anyway, because a monitor must not crash on a bug
@@ -38,6 +41,9 @@ static enum sw_step step_of(enum sw_dialogue_state s)
   case SW_DLG_EHLO:
   case SW_DLG_HELO: /* the fallback is part of saying hello */
     return SW_STEP_EHLO;
+  case SW_DLG_STARTTLS:
+  case SW_DLG_TLS:
+    return SW_STEP_TLS;
   case SW_DLG_COMMAND:
     return SW_STEP_COMMAND;
   case SW_DLG_QUIT:
@@ -57,6 +63,15 @@ static bool has_expect(const struct sw_dialogue *d)
   return d->cfg.expect && d->cfg.expect[0];
 }
 
+/* STARTTLS is still to be tried (after EHLO, before any command). */
+static bool wants_starttls(const struct sw_dialogue *d)
+{
+  return !d->tls_done && (d->cfg.tls_mode == SW_TLS_STARTTLS ||
+                          d->cfg.tls_mode == SW_TLS_REQUIRE_STARTTLS);
+}
+
+static void note_discarded(struct sw_dialogue *d);
+
 /* THE ONLY FUNCTION THAT CHANGES THE STATE. Time since the last change goes
  * to the step being left; a step is "reached" (0, not -1) on entry. */
 static void set_state(struct sw_dialogue *d, enum sw_dialogue_state to, int64_t now)
@@ -67,6 +82,8 @@ static void set_state(struct sw_dialogue *d, enum sw_dialogue_state to, int64_t 
     spent = 0; /* the engine's clock is monotonic */
   d->result.step_us[step_of(from)] += spent;
   d->step_start_us = now;
+  if (from == SW_DLG_TLS && d->discarded_len > 0)
+    note_discarded(d); /* once, however the bytes were cut */
   if (to == SW_DLG_DONE) {
     int64_t total = now - d->start_us;
     d->result.total_us = total > 0 ? total : 0;
@@ -87,6 +104,34 @@ static void note(struct sw_dialogue *d, const char *tag, const char *data, size_
 static void event(struct sw_dialogue *d, const char *text)
 {
   note(d, "--", text, strlen(text));
+}
+
+/* Plaintext after "220" to STARTTLS (RFC 3207 section 6: the client must
+ * discard what it learnt before TLS). Whatever it says, it is never read:
+ * an attacker on the path could have put it there. */
+static void discard(struct sw_dialogue *d, const char *data, size_t len)
+{
+  size_t keep = sizeof d->discarded - 1;
+  if (d->discarded_len < keep) {
+    size_t n = len < keep - d->discarded_len ? len : keep - d->discarded_len;
+    memcpy(d->discarded + d->discarded_len, data, n);
+  }
+  d->discarded_len += len;
+}
+
+static void note_discarded(struct sw_dialogue *d)
+{
+  size_t shown = d->discarded_len < sizeof d->discarded - 1 ? d->discarded_len
+                                                            : sizeof d->discarded - 1;
+  char esc[4 * sizeof d->discarded + 8], text[sizeof esc + 160];
+  sw__escape_text(esc, sizeof esc, d->discarded, shown, false);
+  snprintf(text, sizeof text,
+           "discarded %lu octet%s the server sent after its 220 to STARTTLS, before TLS: "
+           "\"%s%s\"",
+           (unsigned long)d->discarded_len, d->discarded_len == 1 ? "" : "s", esc,
+           shown < d->discarded_len ? "..." : "");
+  event(d, text);
+  d->discarded_len = 0;
 }
 
 /* Each line of `text` ('\n'-separated, as the parser joins them). */
@@ -193,6 +238,19 @@ static bool send_line(struct sw_dialogue *d, const char *line)
   return true;
 }
 
+/* "the certificate expires on ..., in 2 days (...)" into the detail. */
+static void expiring_detail(struct sw_dialogue *d)
+{
+  const struct sw_tls_info *t = &d->result.tls;
+  char date[40];
+  sw_utc_format(t->not_after, date, sizeof date);
+  set_detail(d,
+             "the certificate expires on %s, in %d day%s (warning below %d days, "
+             "critical below %d)",
+             date, t->days_left, t->days_left == 1 ? "" : "s", t->warn_days,
+             t->crit_days);
+}
+
 /* The verdict is known: say goodbye politely and wait for 221 or the close.
  * `r` is the reply that decided it, or NULL to keep the one recorded. */
 static void decide(struct sw_dialogue *d, enum sw_outcome outcome, enum sw_step step,
@@ -200,6 +258,13 @@ static void decide(struct sw_dialogue *d, enum sw_outcome outcome, enum sw_step 
 {
   if (r)
     record_reply(d, r);
+  if (outcome == SW_OUTCOME_OK && d->cert_verdict != SW_OUTCOME_OK) {
+    /* The server answered well, but its certificate runs out soon: that is
+     * what the user must hear about. */
+    outcome = d->cert_verdict;
+    step = SW_STEP_TLS;
+    expiring_detail(d);
+  }
   d->verdict = outcome;
   d->verdict_step = step;
   d->has_verdict = true;
@@ -336,9 +401,28 @@ static void read_capabilities(struct sw_dialogue *d, const struct sw_smtp_reply 
   d->result.ehlo_keywords = sw_buf_take(&kw); /* "" (or NULL, out of memory) */
 }
 
-/* EHLO or HELO went through: the command, or the verdict from the greeting. */
-static void after_hello(struct sw_dialogue *d)
+/* EHLO or HELO went through (`r` is its reply): STARTTLS if the rule wants
+ * it, else the command, or the verdict from the greeting. */
+static void after_hello(struct sw_dialogue *d, const struct sw_smtp_reply *r)
 {
+  if (wants_starttls(d)) {
+    /* RFC 3207 section 4: only when advertised, and HELO advertises nothing. */
+    if (d->result.caps & SW_CAP(STARTTLS)) {
+      if (send_line(d, "STARTTLS"))
+        set_state(d, SW_DLG_STARTTLS, d->now_us);
+      return;
+    }
+    if (d->cfg.tls_mode == SW_TLS_REQUIRE_STARTTLS) {
+      set_detail(d, "%s",
+                 d->result.used_helo
+                     ? "the server refused EHLO, so it offers no extensions, "
+                       "STARTTLS included"
+                     : "the server's reply to EHLO does not list STARTTLS");
+      decide(d, SW_OUTCOME_STARTTLS_NOT_OFFERED, SW_STEP_EHLO, r);
+      return;
+    }
+    event(d, "STARTTLS is not offered: going on without TLS");
+  }
   if (has_command(d)) {
     if (send_line(d, d->cfg.command))
       set_state(d, SW_DLG_COMMAND, d->now_us);
@@ -352,7 +436,7 @@ static void on_ehlo(struct sw_dialogue *d, const struct sw_smtp_reply *r)
   int cls = r->code / 100;
   if (cls == 2) {
     read_capabilities(d, r);
-    after_hello(d);
+    after_hello(d, r);
   } else if (r->code == 500 || r->code == 501 || r->code == 502 || r->code == 550) {
     /* RFC 5321 4.1.1.1 / 3.2: an old server that does not know EHLO. */
     d->result.used_helo = true;
@@ -371,12 +455,29 @@ static void on_helo(struct sw_dialogue *d, const struct sw_smtp_reply *r)
 {
   int cls = r->code / 100;
   if (cls == 2) {
-    after_hello(d);
+    after_hello(d, r);
   } else if (cls == 4 || cls == 5) {
     set_detail(d, "the server refused both EHLO and HELO");
     reject(d, r);
   } else {
     unexpected_code(d, r, "HELO");
+  }
+}
+
+static void on_starttls(struct sw_dialogue *d, const struct sw_smtp_reply *r)
+{
+  int cls = r->code / 100;
+  if (r->code == 220) {
+    /* From here on only TLS: what was said before is forgotten, and any
+     * bytes after this reply are discarded by consume(). */
+    sw_smtp_parser_init(&d->parser);
+    sw_buf_free(&d->held);
+    set_state(d, SW_DLG_TLS, d->now_us);
+  } else if (cls == 4 || cls == 5) {
+    /* 454 (RFC 3207: TLS not available for a temporary reason) or worse. */
+    decide(d, SW_OUTCOME_STARTTLS_REFUSED, SW_STEP_TLS, r);
+  } else {
+    unexpected_code(d, r, "STARTTLS");
   }
 }
 
@@ -403,6 +504,9 @@ static void on_reply(struct sw_dialogue *d, const struct sw_smtp_reply *r)
     break;
   case SW_DLG_HELO:
     on_helo(d, r);
+    break;
+  case SW_DLG_STARTTLS:
+    on_starttls(d, r);
     break;
   case SW_DLG_COMMAND:
     judge(d, r);
@@ -487,6 +591,10 @@ static void consume(struct sw_dialogue *d, const char *data, size_t len)
     }
     if (complete) {
       on_reply(d, &reply);
+      if (d->state == SW_DLG_TLS) {
+        discard(d, data, len); /* plaintext after "220" to STARTTLS */
+        return;
+      }
       if (len > 0 && output_pending(d)) {
         hold(d, data, len);
         return;
@@ -530,6 +638,13 @@ static void on_eof(struct sw_dialogue *d)
     set_detail(d, "the server closed the connection without sending a greeting");
   else if (d->state == SW_DLG_COMMAND)
     set_detail(d, "the server closed the connection instead of answering the command");
+  else if (d->state == SW_DLG_STARTTLS)
+    set_detail(d, "the server closed the connection instead of answering STARTTLS");
+  else if (d->state == SW_DLG_TLS)
+    set_detail(d, "%s",
+               d->handshake_done
+                   ? "the server closed the connection after the TLS handshake"
+                   : "the server closed the connection during the TLS handshake");
   else
     set_detail(d, "the server closed the connection instead of answering %s",
                d->state == SW_DLG_HELO ? "HELO" : "EHLO");
@@ -606,6 +721,8 @@ void sw_dialogue_connected(struct sw_dialogue *d, const char *peer, const char *
   d->now_us = now_us;
   if (d->state == SW_DLG_RESOLVING)
     set_state(d, SW_DLG_CONNECTING, now_us); /* an address: nothing to resolve */
+  d->result.tls.warn_days = d->cfg.cert_warn_days;
+  d->result.tls.crit_days = d->cfg.cert_crit_days;
   snprintf(d->result.peer, sizeof d->result.peer, "%s", peer ? peer : "");
   char text[16 + SW_PEER_MAX];
   snprintf(text, sizeof text, "connected to %s", d->result.peer);
@@ -616,7 +733,8 @@ void sw_dialogue_connected(struct sw_dialogue *d, const char *peer, const char *
     return;
   }
   snprintf(d->ehlo_name, sizeof d->ehlo_name, "%s", ehlo_name);
-  set_state(d, SW_DLG_GREETING, now_us);
+  /* RFC 8314: with implicit TLS, the greeting comes inside TLS. */
+  set_state(d, d->cfg.tls_mode == SW_TLS_IMPLICIT ? SW_DLG_TLS : SW_DLG_GREETING, now_us);
 }
 
 void sw_dialogue_receive(struct sw_dialogue *d, const char *data, size_t len,
@@ -627,6 +745,13 @@ void sw_dialogue_receive(struct sw_dialogue *d, const char *data, size_t len,
   if (NEVER(d->state < SW_DLG_GREETING))
     return; /* bytes before the connection: an engine bug */
   d->now_us = now_us;
+  if (d->state == SW_DLG_TLS) {
+    /* Plaintext the engine read before the handshake began: after "220" to
+     * STARTTLS it is the injection RFC 3207 warns of, and with implicit TLS
+     * (or after the handshake) it must not come here at all. */
+    discard(d, data, len);
+    return;
+  }
   if (output_pending(d) || d->held.len > 0)
     hold(d, data, len);
   else
@@ -702,11 +827,135 @@ void sw_dialogue_timeout(struct sw_dialogue *d, int64_t now_us)
   case SW_DLG_COMMAND:
     set_detail(d, "the server did not answer the command%s", incomplete);
     break;
+  case SW_DLG_STARTTLS:
+    set_detail(d, "the server did not answer STARTTLS%s", incomplete);
+    break;
+  case SW_DLG_TLS:
+    set_detail(d, "%s",
+               d->handshake_done ? "the server's certificate could not be checked in time"
+                                 : "the TLS handshake did not complete");
+    break;
   default:
     set_detail(d, "the server neither answered QUIT nor closed the connection");
     break;
   }
   finish(d, SW_OUTCOME_TIMEOUT, step_of(d->state));
+}
+
+bool sw_dialogue_wants_tls(const struct sw_dialogue *d)
+{
+  return d->state == SW_DLG_TLS && !d->handshake_done;
+}
+
+void sw_dialogue_tls_handshake_done(struct sw_dialogue *d, int64_t now_us)
+{
+  if (NEVER(d->state != SW_DLG_TLS) || d->handshake_done)
+    return;
+  d->now_us = now_us;
+  d->handshake_done = true;
+  if (d->discarded_len > 0)
+    note_discarded(d);
+  event(d, "TLS handshake complete; checking the certificate");
+}
+
+/* "TLS 1.2, TLS_ECDHE_..., certificate "CN=x" issued by "CN=y", valid until
+ * ... (N days)" into the transcript. */
+static void note_tls(struct sw_dialogue *d, enum sw_outcome trust)
+{
+  const struct sw_tls_info *t = &d->result.tls;
+  char date[40] = "an unknown date", text[2 * SW_TLS_TEXT_MAX + 200];
+  if (t->not_after)
+    sw_utc_format(t->not_after, date, sizeof date);
+  snprintf(text, sizeof text,
+           "%s, %s; certificate \"%s\" issued by \"%s\", valid until %s (%d days)%s",
+           t->version[0] ? t->version : "TLS",
+           t->cipher[0] ? t->cipher : "unknown cipher", t->subject, t->issuer, date,
+           t->days_left,
+           trust == SW_OUTCOME_OK && !t->verified ? "; chain and host name not validated"
+                                                  : "");
+  event(d, text);
+}
+
+void sw_dialogue_tls_ready(struct sw_dialogue *d, struct sw_tls_info *info,
+                           enum sw_outcome trust, const char *detail, int64_t wall_s,
+                           int64_t now_us)
+{
+  if (d->state != SW_DLG_TLS || NEVER(!info)) {
+    if (info) {
+      free(info->sans);
+      info->sans = NULL;
+    }
+    return; /* DONE (timed out meanwhile), or an engine bug */
+  }
+  d->now_us = now_us;
+  d->handshake_done = true;
+  if (d->discarded_len > 0)
+    note_discarded(d);
+  free(d->result.tls.sans);
+  d->result.tls = *info;
+  info->sans = NULL;
+  struct sw_tls_info *t = &d->result.tls;
+  t->used = true;
+  t->warn_days = d->cfg.cert_warn_days;
+  t->crit_days = d->cfg.cert_crit_days;
+  t->days_left = t->not_after ? sw_cert_days_left(t->not_after, wall_s) : 0;
+  note_tls(d, trust);
+
+  enum sw_outcome verdict = trust;
+  if (verdict == SW_OUTCOME_OK && t->not_after)
+    verdict = sw_cert_expiry_outcome(t->not_after, wall_s, t->warn_days);
+  if (verdict == SW_OUTCOME_CERT_EXPIRING) {
+    d->cert_verdict = verdict; /* reported once the server has answered */
+    verdict = SW_OUTCOME_OK;
+  }
+  if (verdict != SW_OUTCOME_OK) {
+    /* Not a word through a channel we do not trust (and no QUIT: it would
+     * have to go through it). */
+    clear_reply(d);
+    char date[40];
+    sw_utc_format(t->not_after, date, sizeof date);
+    int ago = -t->days_left - 1; /* whole days since it expired */
+    if (verdict == SW_OUTCOME_CERT_EXPIRED && t->not_after && wall_s > t->not_after &&
+        ago == 0)
+      set_detail(d, "the certificate expired on %s, less than a day ago", date);
+    else if (verdict == SW_OUTCOME_CERT_EXPIRED && t->not_after && wall_s > t->not_after)
+      set_detail(d, "the certificate expired on %s, %d day%s ago", date, ago,
+                 ago == 1 ? "" : "s");
+    else
+      sw__escape_text(d->result.detail, sizeof d->result.detail, detail ? detail : "",
+                      detail ? strlen(detail) : 0, false);
+    if (NEVER((unsigned)verdict >= SW_OUTCOME_COUNT))
+      verdict = SW_OUTCOME_INTERNAL_ERROR;
+    finish(d, verdict, SW_STEP_TLS);
+    return;
+  }
+  d->tls_done = true;
+  sw_smtp_parser_init(&d->parser);
+  if (d->cfg.tls_mode == SW_TLS_IMPLICIT) {
+    set_state(d, SW_DLG_GREETING, now_us); /* RFC 8314: now the greeting */
+    return;
+  }
+  /* RFC 3207 section 4.2: forget what EHLO said in plaintext, and ask again. */
+  d->result.caps = 0;
+  d->result.used_helo = false;
+  free(d->result.ehlo_keywords);
+  d->result.ehlo_keywords = NULL;
+  char line[8 + sizeof d->ehlo_name];
+  snprintf(line, sizeof line, "EHLO %s", d->ehlo_name);
+  if (send_line(d, line))
+    set_state(d, SW_DLG_EHLO, now_us);
+}
+
+void sw_dialogue_tls_failed(struct sw_dialogue *d, const char *detail, int64_t now_us)
+{
+  if (d->state == SW_DLG_DONE)
+    return;
+  if (NEVER(d->state != SW_DLG_TLS)) {
+    sw_dialogue_fail(d, SW_OUTCOME_INTERNAL_ERROR, "a TLS failure outside the TLS step",
+                     now_us);
+    return;
+  }
+  sw_dialogue_fail(d, SW_OUTCOME_TLS_HANDSHAKE_FAILED, detail, now_us);
 }
 
 int64_t sw_dialogue_deadline(const struct sw_dialogue *d)

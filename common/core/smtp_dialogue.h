@@ -6,7 +6,17 @@
  *
  * Sequence: [resolve] [connect] greeting (never speak before its final line)
  * -> EHLO (HELO on 500/501/502/550) -> optional command -> QUIT, waiting for
- * 221 or the peer's close. Rejections are still followed by a polite QUIT. */
+ * 221 or the peer's close. Rejections are still followed by a polite QUIT.
+ *
+ * TLS (RFC 3207, RFC 8314): the dialogue decides when TLS starts, the engine
+ * does the handshake and the certificate check. With STARTTLS, after EHLO
+ * (only if STARTTLS is advertised) -> STARTTLS -> 220 -> the TLS state:
+ * every plaintext byte still buffered or arriving now is discarded, the
+ * engine is asked for a handshake (sw_dialogue_wants_tls), reports it
+ * (sw_dialogue_tls_ready or _tls_failed), and EHLO is said again over TLS.
+ * With implicit TLS the TLS state comes right after connect, then the
+ * greeting. In the TLS state the engine must not pass plaintext to
+ * sw_dialogue_receive until it has called sw_dialogue_tls_ready. */
 #ifndef SW_SMTP_DIALOGUE_H
 #define SW_SMTP_DIALOGUE_H
 
@@ -14,6 +24,7 @@
 #include <stdint.h>
 
 #include "check_result.h"
+#include "rule.h"
 #include "smtp_reply.h"
 
 #define SW_DIALOGUE_STATE_MAP(X)                                                         \
@@ -22,6 +33,8 @@
   X(GREETING)                                                                            \
   X(EHLO)                                                                                \
   X(HELO)                                                                                \
+  X(STARTTLS)                                                                            \
+  X(TLS)                                                                                 \
   X(COMMAND)                                                                             \
   X(QUIT)                                                                                \
   X(DONE)
@@ -33,10 +46,13 @@ enum sw_dialogue_state {
 };
 
 struct sw_dialogue_config {
-  const char *command; /* one line without CRLF, or NULL/"" for none; borrowed */
-  const char *expect;  /* substring the deciding reply must contain, or NULL/""
-                          for "reply code 2xx/3xx"; borrowed */
-  uint32_t timeout_ms; /* budget of the whole check */
+  const char *command;       /* one line without CRLF, or NULL/"" for none; borrowed */
+  const char *expect;        /* substring the deciding reply must contain, or NULL/""
+                                for "reply code 2xx/3xx"; borrowed */
+  uint32_t timeout_ms;       /* budget of the whole check */
+  enum sw_tls_mode tls_mode; /* SW_TLS_NONE (0) unless set */
+  int cert_warn_days;        /* expiring: WARNING below this many days left */
+  int cert_crit_days;        /* ... and CRITICAL below this many */
   /* Optional: called on every state change, with names (for logs). */
   void (*trace)(void *ctx, const char *from, const char *to);
   void *trace_ctx;
@@ -64,6 +80,16 @@ struct sw_dialogue {
   bool eof_held;
   int64_t start_us, step_start_us;
   int64_t now_us; /* time of the latest event, for work done in _sent */
+  /* TLS. tls_done: the session is up and trusted enough to talk through;
+   * handshake_done: the engine finished the handshake and checks the
+   * certificate; cert_verdict: SW_OUTCOME_CERT_EXPIRING once the
+   * certificate turned out to expire soon (it replaces an OK verdict). */
+  bool tls_done, handshake_done;
+  enum sw_outcome cert_verdict;
+  /* Plaintext that arrived after "220" to STARTTLS and was thrown away
+   * (RFC 3207 section 6): how much, and its start for the transcript. */
+  size_t discarded_len;
+  char discarded[64];
 };
 
 #define SW_DIALOGUE_HELD_MAX (2 * SW_SMTP_REPLY_MAX)
@@ -105,6 +131,33 @@ void sw_dialogue_fail(struct sw_dialogue *d, enum sw_outcome outcome, const char
 /* The deadline passed: the check times out in the current step, unless a
  * verdict other than OK was already decided (then that verdict stands). */
 void sw_dialogue_timeout(struct sw_dialogue *d, int64_t now_us);
+
+/* True while the dialogue waits for the engine to do a TLS handshake (the
+ * TLS state, handshake not yet reported done). Nothing is to be sent
+ * meanwhile but the handshake's own bytes. */
+bool sw_dialogue_wants_tls(const struct sw_dialogue *d);
+/* The handshake finished and the engine now checks the certificate: only a
+ * transcript line and a better timeout message. TLS state only. */
+void sw_dialogue_tls_handshake_done(struct sw_dialogue *d, int64_t now_us);
+/* The TLS session is up. `info` (version, cipher, certificate fields) is
+ * moved into the result: its `sans` belongs to the dialogue afterwards and
+ * info->sans is set to NULL, whatever state the dialogue is in. `trust` is
+ * the engine's verdict on the chain and the host name: SW_OUTCOME_OK (also
+ * when it did not validate, info->verified false), or
+ * SW_OUTCOME_CERT_UNTRUSTED / _NAME_MISMATCH / _EXPIRED with `detail` in
+ * words; such a verdict ends the check at once, without another word to the
+ * server. Otherwise the expiry is judged here against the thresholds with
+ * `wall_s` (Unix seconds, now): expired ends the check, expiring soon is
+ * remembered and replaces an OK verdict at the end. Then the greeting is
+ * awaited (implicit TLS) or EHLO is sent again (STARTTLS), with the parser
+ * and the capabilities learnt before TLS forgotten. */
+void sw_dialogue_tls_ready(struct sw_dialogue *d, struct sw_tls_info *info,
+                           enum sw_outcome trust, const char *detail, int64_t wall_s,
+                           int64_t now_us);
+/* The TLS handshake failed; `detail` says why. Ends the check with
+ * SW_OUTCOME_TLS_HANDSHAKE_FAILED in the TLS step. Outside the TLS state it
+ * is an engine bug and ends the check with SW_OUTCOME_INTERNAL_ERROR. */
+void sw_dialogue_tls_failed(struct sw_dialogue *d, const char *detail, int64_t now_us);
 
 /* Absolute time (same clock as now_us) at which the check times out. */
 int64_t sw_dialogue_deadline(const struct sw_dialogue *d);

@@ -96,6 +96,7 @@ static void check_free(struct sw_check *c)
   list_remove(e, c);
   e->structs--;
   sw_dialogue_free(&c->dlg);
+  sw__check_tls_free(c);
   free(c->strings);
   free(c);
 }
@@ -172,12 +173,18 @@ enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *
   c->read_req.type = SW_REQ_READ;
   c->write_req.type = SW_REQ_WRITE;
   c->resolve_req.type = SW_REQ_RESOLVED;
+  c->verify_req.type = SW_REQ_VERIFIED;
   c->connect_req.check = c->read_req.check = c->write_req.check = c->resolve_req.check =
-      c;
+      c->verify_req.check = c;
+  c->tls_insecure = spec->tls_insecure;
+  sw_buf_init(&c->tls_wire, 0);
   sw_timer_init(&c->timer);
   c->cfg.command = c->command;
   c->cfg.expect = c->expect;
   c->cfg.timeout_ms = spec->timeout_ms ? spec->timeout_ms : 7000;
+  c->cfg.tls_mode = spec->tls_mode;
+  c->cfg.cert_warn_days = spec->cert_warn_days;
+  c->cfg.cert_crit_days = spec->cert_crit_days;
   sw_dialogue_init(&c->dlg, &c->cfg, sw_clock_now_us());
 
   c->next = e->checks;
@@ -254,6 +261,8 @@ static void dispatch(struct sw_engine *e, OVERLAPPED_ENTRY *entry)
   c->pending--;
   if (req->type == SW_REQ_RESOLVED) {
     sw__check_on_resolved(c);
+  } else if (req->type == SW_REQ_VERIFIED) {
+    sw__check_on_verified(c);
   } else {
     /* The status is in the OVERLAPPED (an NTSTATUS); any failure counts:
      * Wine reports a closesocket during a read as 676, not 995. */
@@ -337,6 +346,7 @@ void sw_engine_destroy(struct sw_engine *e)
   while (e->structs > 0)
     turn(e, INFINITE);
   sw_timer_heap_free(&e->timers);
+  sw_tls_cred_release(e->tls_cred);
   CloseHandle(e->port);
   free(e);
   WSACleanup();

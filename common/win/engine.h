@@ -2,8 +2,11 @@
  * thread (libuv's src/win model). Every socket operation is a request that
  * embeds its OVERLAPPED; completions are drained in batches with
  * GetQueuedCompletionStatusEx; deadlines come from a timer heap and cancel
- * with CancelIoEx. Name resolution runs on the system thread pool and posts
- * its answer back to the port, so the loop never blocks. */
+ * with CancelIoEx. Name resolution and certificate chain validation (which
+ * may fetch from the network) run on the system thread pool and post their
+ * answer back to the port, so the loop never blocks. TLS (Schannel) runs in
+ * the loop: the engine pushes ciphertext through each check's TLS session
+ * and plaintext to its dialogue. */
 #ifndef SW_ENGINE_H
 #define SW_ENGINE_H
 
@@ -12,6 +15,7 @@
 #include <stdint.h>
 
 #include "check_result.h"
+#include "rule.h"
 #include "sw_error.h"
 
 struct sw_engine;
@@ -24,6 +28,12 @@ struct sw_check_spec {
   const char *expect;    /* NULL/"" for "2xx/3xx" */
   const char *ehlo_name; /* NULL/"" for the machine's FQDN, else an address literal */
   uint32_t timeout_ms;
+  /* TLS (zero: plain SMTP). The certificate is validated against `host`
+   * unless tls_insecure; its expiry is judged by the day thresholds
+   * (0: never WARNING / CRITICAL for being close). */
+  enum sw_tls_mode tls_mode;
+  bool tls_insecure;
+  int cert_warn_days, cert_crit_days;
 };
 
 /* Called on the loop thread when a check ends. `result` belongs to the

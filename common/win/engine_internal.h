@@ -1,6 +1,7 @@
 /* Internals shared by engine.c (loop, lifecycle, timers), engine_socket.c
- * (one check's socket operations) and engine_resolve.c (name resolution).
- * Nothing here is used outside common/win. */
+ * (one check's socket operations), engine_resolve.c (name resolution) and
+ * engine_tls.c (TLS sessions and certificate checks). Nothing here is used
+ * outside common/win. */
 #ifndef SW_ENGINE_INTERNAL_H
 #define SW_ENGINE_INTERNAL_H
 
@@ -14,6 +15,7 @@
 #include "engine.h"
 #include "smtp_dialogue.h"
 #include "timer_heap.h"
+#include "tls_schannel.h"
 
 #define sw_container_of(ptr, type, member)                                               \
   ((type *)((char *)(ptr)-offsetof(type, member)))
@@ -26,6 +28,7 @@ enum sw_req_type {
   SW_REQ_READ,
   SW_REQ_WRITE,
   SW_REQ_RESOLVED,
+  SW_REQ_VERIFIED,
   SW_REQ_WAKE
 };
 
@@ -53,16 +56,32 @@ struct sw_check {
   unsigned long resolve_error; /* set by the resolver thread */
 
   SOCKET sock;
-  struct sw_req connect_req, read_req, write_req, resolve_req;
-  int pending; /* overlapped operations and resolutions in flight */
+  struct sw_req connect_req, read_req, write_req, resolve_req, verify_req;
+  int pending; /* overlapped operations, resolutions and verifications in flight */
   bool reading, writing;
   bool finished; /* callback delivered; waiting for `pending` to drain */
   struct sw_timer timer;
   int64_t attempt_due; /* when the current connect attempt gives way */
   char rbuf[SW_READ_BUFFER];
   char wbuf[SW_DIALOGUE_OUT_MAX]; /* bytes being sent, copied from the dialogue */
+  char *wbase;                    /* what is being sent: wbuf or tls_wire.data */
   size_t wlen, woff;
   unsigned long last_error; /* raw Win32/WSA code, for the detail text */
+
+  /* TLS (engine_tls.c). The session exists from the dialogue's request for
+   * a handshake on. While `verifying`, the certificate is being validated
+   * on the thread pool (verify_* belong to that work until it posts
+   * verify_req) and decrypted bytes wait in the session. */
+  bool tls_insecure;
+  struct sw_tls *tls;
+  struct sw_buf tls_wire; /* ciphertext being sent (the WSASend points into it) */
+  bool verifying, tls_reported;
+  PCCERT_CONTEXT peer_cert;
+  struct sw_tls_info verify_info;
+  enum sw_outcome verify_outcome;
+  unsigned long verify_error;
+  char verify_detail[SW_DETAIL_MAX];
+  uint32_t verify_timeout_ms;
 };
 
 struct sw_engine {
@@ -76,6 +95,7 @@ struct sw_engine {
   LPFN_CONNECTEX connectex;
   char fqdn[256]; /* "" when the machine has no DNS domain */
   struct sw_req wake_req;
+  struct sw_tls_cred *tls_cred; /* acquired for the first TLS check */
 };
 
 /* engine_socket.c */
@@ -95,6 +115,26 @@ void sw__check_close_socket(struct sw_check *c);
 void sw__check_resolve(struct sw_check *c);
 /* Handles the resolver's completion. */
 void sw__check_on_resolved(struct sw_check *c);
+
+/* engine_tls.c */
+/* Whether the check's bytes go through TLS now (a session exists, or the
+ * dialogue asks for one). */
+bool sw__check_uses_tls(const struct sw_check *c);
+/* Sends what is due over TLS: starts the session when the dialogue asks for
+ * a handshake, encrypts the dialogue's output once the session is trusted,
+ * and writes the ciphertext (one write in flight at a time). */
+void sw__check_tls_flush(struct sw_check *c);
+/* Ciphertext read from the socket: advances the handshake, starts the
+ * certificate check when it completes, hands plaintext to the dialogue. */
+void sw__check_tls_received(struct sw_check *c, const char *data, size_t len);
+/* Handles the certificate check's completion packet. */
+void sw__check_on_verified(struct sw_check *c);
+/* Frees the check's TLS state (session, certificate, buffers). */
+void sw__check_tls_free(struct sw_check *c);
+/* Starts a WSASend of the bytes c->wbase[c->woff..c->wlen) (engine_socket.c). */
+void sw__check_send(struct sw_check *c);
+/* Starts a read unless one is pending or the check is done. */
+void sw__check_start_read(struct sw_check *c);
 
 /* engine.c */
 /* Re-arms the check's timer for min(dialogue deadline, attempt_due). */

@@ -1,6 +1,7 @@
 /* One check's socket: connect to each resolved address in turn (ConnectEx),
- * then move bytes between WSARecv/WSASend and the sans-IO dialogue. This
- * file only moves bytes; every SMTP decision is the dialogue's. */
+ * then move bytes between WSARecv/WSASend and the sans-IO dialogue, through
+ * the check's TLS session once there is one (engine_tls.c). This file only
+ * moves bytes; every SMTP decision is the dialogue's. */
 #include "engine_internal.h"
 
 #include <stdio.h>
@@ -175,9 +176,12 @@ void sw__check_connect_next(struct sw_check *c)
   fail(c, SW_OUTCOME_NETWORK_ERROR, what, err);
 }
 
-static void start_read(struct sw_check *c)
+void sw__check_start_read(struct sw_check *c)
 {
-  if (c->reading || sw_dialogue_done(&c->dlg))
+  /* While the certificate is checked, what the server sends waits in the
+   * socket rather than in our buffers. */
+  if (c->reading || c->verifying || sw_dialogue_done(&c->dlg) ||
+      c->sock == INVALID_SOCKET)
     return;
   WSABUF buf = {.len = sizeof c->rbuf, .buf = c->rbuf};
   DWORD flags = 0;
@@ -192,23 +196,9 @@ static void start_read(struct sw_check *c)
   c->pending++;
 }
 
-/* Sends what the dialogue has to say. The bytes are copied, so the dialogue
- * may produce its next command while this one is still in flight. */
-static void flush(struct sw_check *c)
+void sw__check_send(struct sw_check *c)
 {
-  if (c->writing || c->sock == INVALID_SOCKET)
-    return;
-  if (c->wlen == 0) {
-    size_t len;
-    const char *out = sw_dialogue_output(&c->dlg, &len);
-    if (len == 0)
-      return;
-    memcpy(c->wbuf, out, len);
-    c->wlen = len;
-    c->woff = 0;
-    sw_dialogue_sent(&c->dlg, len);
-  }
-  WSABUF buf = {.len = (ULONG)(c->wlen - c->woff), .buf = c->wbuf + c->woff};
+  WSABUF buf = {.len = (ULONG)(c->wlen - c->woff), .buf = c->wbase + c->woff};
   memset(&c->write_req.ov, 0, sizeof c->write_req.ov);
   if (WSASend(c->sock, &buf, 1, NULL, 0, &c->write_req.ov, NULL) != 0 &&
       WSAGetLastError() != WSA_IO_PENDING) {
@@ -218,6 +208,30 @@ static void flush(struct sw_check *c)
   }
   c->writing = true;
   c->pending++;
+}
+
+/* Sends what the dialogue has to say. The bytes are copied, so the dialogue
+ * may produce its next command while this one is still in flight. */
+static void flush(struct sw_check *c)
+{
+  if (sw__check_uses_tls(c)) {
+    sw__check_tls_flush(c);
+    return;
+  }
+  if (c->writing || c->sock == INVALID_SOCKET)
+    return;
+  if (c->wlen == 0) {
+    size_t len;
+    const char *out = sw_dialogue_output(&c->dlg, &len);
+    if (len == 0)
+      return;
+    memcpy(c->wbuf, out, len);
+    c->wbase = c->wbuf;
+    c->wlen = len;
+    c->woff = 0;
+    sw_dialogue_sent(&c->dlg, len);
+  }
+  sw__check_send(c);
 }
 
 static void on_connect(struct sw_check *c, bool ok)
@@ -254,7 +268,7 @@ static void on_connect(struct sw_check *c, bool ok)
     }
   }
   sw_dialogue_connected(&c->dlg, peer, ehlo, sw_clock_now_us());
-  start_read(c);
+  sw__check_start_read(c);
   flush(c);
 }
 
@@ -278,9 +292,12 @@ void sw__check_on_io(struct sw_check *c, struct sw_req *req, DWORD bytes, bool o
     } else if (bytes == 0) {
       sw_dialogue_eof(&c->dlg, sw_clock_now_us());
     } else {
-      sw_dialogue_receive(&c->dlg, c->rbuf, bytes, sw_clock_now_us());
+      if (sw__check_uses_tls(c))
+        sw__check_tls_received(c, c->rbuf, bytes);
+      else
+        sw_dialogue_receive(&c->dlg, c->rbuf, bytes, sw_clock_now_us());
       flush(c);
-      start_read(c);
+      sw__check_start_read(c);
     }
     return;
   case SW_REQ_WRITE:

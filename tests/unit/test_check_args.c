@@ -176,8 +176,9 @@ static void test_mistakes_in_words(void **state)
                       "--port needs a value.");
   done(&p);
 
-  char *unknown[] = {"check", "mail.example.com", "--tls"};
-  assert_string_equal(errors_of(&p, ARGC(unknown), unknown), "Unknown option '--tls'.");
+  char *unknown[] = {"check", "mail.example.com", "--tls-mode"};
+  assert_string_equal(errors_of(&p, ARGC(unknown), unknown),
+                      "Unknown option '--tls-mode'.");
   done(&p);
 
   char *unknown_short[] = {"check", "mail.example.com", "-x"};
@@ -321,10 +322,30 @@ static void test_usage_documents_every_option(void **state)
   (void)state;
   const char *u = sw_check_args_usage();
   assert_non_null(strstr(u, "Usage: smtpwatch check HOST"));
-  static const char *const words[] = {
-      "--port",    "--send", "--expect",  "--timeout-ms", "--helo", "--warn-ms",
-      "--crit-ms", "--json", "--verbose", "--host",       "--help", "-p,",
-      "-s,",       "-e,",    "-t,",       "-v,",          "-H,",    "-h,"};
+  static const char *const words[] = {"--port",
+                                      "--send",
+                                      "--expect",
+                                      "--timeout-ms",
+                                      "--helo",
+                                      "--warn-ms",
+                                      "--crit-ms",
+                                      "--json",
+                                      "--verbose",
+                                      "--host",
+                                      "--help",
+                                      "-p,",
+                                      "-s,",
+                                      "-e,",
+                                      "-t,",
+                                      "-v,",
+                                      "-H,",
+                                      "-h,",
+                                      "--tls",
+                                      "--insecure",
+                                      "--cert-warn-days",
+                                      "--cert-crit-days",
+                                      "implicit",
+                                      "require-starttls"};
   for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
     if (!strstr(u, words[i]))
       fail_msg("usage does not mention %s", words[i]);
@@ -335,6 +356,97 @@ static void test_usage_documents_every_option(void **state)
     assert_true(nl - line < 80);
     line = nl + 1;
   }
+}
+
+static void test_tls_options(void **state)
+{
+  (void)state;
+  struct parsed p;
+  /* Off by default, with the rule's day thresholds. */
+  char *plain[] = {"check", "mail.example.com"};
+  parses_ok(&p, ARGC(plain), plain);
+  assert_int_equal(p.args.rule.tls_mode, SW_TLS_NONE);
+  assert_false(p.args.rule.tls_insecure);
+  assert_int_equal(p.args.rule.cert_warn_days, 21);
+  assert_int_equal(p.args.rule.cert_crit_days, 7);
+  done(&p);
+
+  const char *modes[] = {"none", "starttls", "require-starttls", "implicit"};
+  for (int m = 0; m < 4; m++) {
+    char value[32];
+    snprintf(value, sizeof value, "--tls=%s", modes[m]);
+    char *argv[] = {"check", "mail.example.com", "--port", "587", value};
+    parses_ok(&p, ARGC(argv), argv);
+    assert_int_equal(p.args.rule.tls_mode, (enum sw_tls_mode)m);
+    done(&p);
+  }
+
+  char *all[] = {"check",      "mail.example.com", "--tls", "starttls",
+                 "--insecure", "--cert-warn-days", "30",    "--cert-crit-days=10"};
+  parses_ok(&p, ARGC(all), all);
+  assert_int_equal(p.args.rule.tls_mode, SW_TLS_STARTTLS);
+  assert_true(p.args.rule.tls_insecure);
+  assert_int_equal(p.args.rule.cert_warn_days, 30);
+  assert_int_equal(p.args.rule.cert_crit_days, 10);
+  done(&p);
+
+  /* RFC 8314: port 465 is implicit TLS, unless --tls says otherwise. */
+  char *smtps[] = {"check", "mail.example.com", "-p", "465"};
+  parses_ok(&p, ARGC(smtps), smtps);
+  assert_int_equal(p.args.rule.tls_mode, SW_TLS_IMPLICIT);
+  done(&p);
+  char *smtps_plain[] = {"check", "mail.example.com", "-p", "465", "--tls", "none"};
+  parses_ok(&p, ARGC(smtps_plain), smtps_plain);
+  assert_int_equal(p.args.rule.tls_mode, SW_TLS_NONE);
+  done(&p);
+  char *smtps_insecure[] = {"check", "mail.example.com", "-p", "465", "--insecure"};
+  parses_ok(&p, ARGC(smtps_insecure), smtps_insecure);
+  assert_int_equal(p.args.rule.tls_mode, SW_TLS_IMPLICIT);
+  assert_true(p.args.rule.tls_insecure);
+  done(&p);
+}
+
+static void test_tls_mistakes(void **state)
+{
+  (void)state;
+  struct parsed p;
+  char *bad_mode[] = {"check", "mail.example.com", "--tls", "ssl"};
+  assert_string_equal(errors_of(&p, ARGC(bad_mode), bad_mode),
+                      "--tls: 'ssl' is not a TLS mode: use none, starttls, "
+                      "require-starttls or implicit.");
+  done(&p);
+
+  /* Certificate options without TLS: the user thinks a certificate is looked at. */
+  char *insecure_plain[] = {"check", "mail.example.com", "--insecure"};
+  assert_string_equal(errors_of(&p, ARGC(insecure_plain), insecure_plain),
+                      "--insecure is about the server's certificate, but TLS is off: add "
+                      "--tls starttls, require-starttls or implicit.");
+  done(&p);
+  char *days_plain[] = {"check", "mail.example.com", "--tls",
+                        "none",  "--cert-warn-days", "30"};
+  assert_non_null(strstr(errors_of(&p, ARGC(days_plain), days_plain),
+                         "--cert-warn-days is about the server's certificate"));
+  done(&p);
+
+  char *days_word[] = {"check",    "mail.example.com", "--tls",
+                       "implicit", "--cert-crit-days", "week"};
+  assert_string_equal(errors_of(&p, ARGC(days_word), days_word),
+                      "--cert-crit-days: 'week' is not a number of days.");
+  done(&p);
+
+  /* The ranges and their order are the validator's, named by option. */
+  char *too_many[] = {"check",    "mail.example.com", "--tls",
+                      "implicit", "--cert-warn-days", "99999"};
+  assert_non_null(strstr(errors_of(&p, ARGC(too_many), too_many),
+                         "--cert-warn-days: Certificate warning must be between 0 and"));
+  done(&p);
+  char *inverted[] = {
+      "check", "mail.example.com", "--tls", "implicit", "--cert-warn-days",
+      "5",     "--cert-crit-days", "10"};
+  assert_non_null(strstr(errors_of(&p, ARGC(inverted), inverted),
+                         "--cert-crit-days: Certificate critical (10 days) must not be "
+                         "more than the warning (5 days)"));
+  done(&p);
 }
 
 static void test_errors_are_appended(void **state)
@@ -368,6 +480,8 @@ int main(void)
       cmocka_unit_test(test_help),
       cmocka_unit_test(test_usage_documents_every_option),
       cmocka_unit_test(test_errors_are_appended),
+      cmocka_unit_test(test_tls_options),
+      cmocka_unit_test(test_tls_mistakes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

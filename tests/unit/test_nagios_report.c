@@ -203,6 +203,102 @@ static void test_no_timing_no_perfdata(void **state)
   sw_check_result_free(&r);
 }
 
+/* A check over TLS whose certificate has `days` days left. */
+static void make_tls(struct sw_check_result *r, enum sw_outcome o, int days)
+{
+  make_ok(r, 8000);
+  r->outcome = o;
+  r->step_us[SW_STEP_TLS] = 3500;
+  r->tls.used = true;
+  r->tls.verified = true;
+  snprintf(r->tls.version, sizeof r->tls.version, "TLS 1.2");
+  r->tls.not_after = 1800000000;
+  r->tls.days_left = days;
+  r->tls.warn_days = 21;
+  r->tls.crit_days = 7;
+}
+
+static void test_tls_statuses(void **state)
+{
+  (void)state;
+  struct sw_check_result r;
+  const enum sw_outcome critical[] = {
+      SW_OUTCOME_STARTTLS_NOT_OFFERED, SW_OUTCOME_TLS_HANDSHAKE_FAILED,
+      SW_OUTCOME_CERT_UNTRUSTED, SW_OUTCOME_CERT_NAME_MISMATCH, SW_OUTCOME_CERT_EXPIRED};
+  for (size_t i = 0; i < sizeof critical / sizeof critical[0]; i++)
+    assert_int_equal(status_of(critical[i]), SW_NAGIOS_CRITICAL);
+
+  /* STARTTLS refused: 454 is "try later", a 5xx is not. */
+  make_tls(&r, SW_OUTCOME_STARTTLS_REFUSED, 30);
+  r.reply_code = 454;
+  assert_int_equal(sw_nagios_status(&r, -1, -1), SW_NAGIOS_WARNING);
+  r.reply_code = 502;
+  assert_int_equal(sw_nagios_status(&r, -1, -1), SW_NAGIOS_CRITICAL);
+  sw_check_result_free(&r);
+
+  /* Expiring: WARNING from 20 days left down to 7, CRITICAL below 7. */
+  const int days[] = {20, 7, 6, 0};
+  const enum sw_nagios_status want[] = {SW_NAGIOS_WARNING, SW_NAGIOS_WARNING,
+                                        SW_NAGIOS_CRITICAL, SW_NAGIOS_CRITICAL};
+  for (int i = 0; i < 4; i++) {
+    make_tls(&r, SW_OUTCOME_CERT_EXPIRING, days[i]);
+    assert_int_equal(sw_nagios_status(&r, -1, -1), want[i]);
+    sw_check_result_free(&r);
+  }
+  /* ... and a slow answer can only make it worse. */
+  make_tls(&r, SW_OUTCOME_CERT_EXPIRING, 10);
+  assert_int_equal(sw_nagios_status(&r, 1, 5), SW_NAGIOS_CRITICAL);
+  assert_int_equal(sw_nagios_status(&r, 1, 60000), SW_NAGIOS_WARNING);
+  sw_check_result_free(&r);
+  make_tls(&r, SW_OUTCOME_CERT_EXPIRING, 3);
+  assert_int_equal(sw_nagios_status(&r, 1, 60000), SW_NAGIOS_CRITICAL);
+  sw_check_result_free(&r);
+}
+
+static void test_tls_line_and_cert_days(void **state)
+{
+  (void)state;
+  struct sw_check_result r;
+  struct sw_buf out;
+  make_tls(&r, SW_OUTCOME_OK, 80);
+  sw_buf_init(&out, 0);
+  assert_int_equal(sw_nagios_format(&r, "mail.example.com", 465, -1, -1, &out), SW_E_OK);
+  assert_string_equal(sw_buf_str(&out),
+                      "SMTP OK - mail.example.com:465 answered in 8 ms, over TLS 1.2, "
+                      "certificate valid for 80 more days | time=0.008000s;;;0; "
+                      "resolve=0.000010s;;;0; connect=0.000123s;;;0; tls=0.003500s;;;0; "
+                      "greeting=0.004567s;;;0; ehlo=0.002000s;;;0; quit=1.000000s;;;0; "
+                      "cert_days=80;21:;7:;;");
+  sw_buf_free(&out);
+  r.tls.verified = false; /* --insecure */
+  assert_int_equal(sw_nagios_format(&r, "mail.example.com", 465, -1, -1, &out), SW_E_OK);
+  assert_non_null(strstr(sw_buf_str(&out), "80 more days (not validated) | "));
+  sw_buf_free(&out);
+  sw_check_result_free(&r);
+
+  /* Expired: negative days, still in the perfdata for graphs. */
+  make_tls(&r, SW_OUTCOME_CERT_EXPIRED, -3);
+  snprintf(r.detail, sizeof r.detail,
+           "the certificate expired on 2027-01-01, 2 days ago");
+  r.step = SW_STEP_TLS;
+  assert_int_equal(sw_nagios_format(&r, "mx", 25, -1, -1, &out), SW_E_OK);
+  const char *line = sw_buf_str(&out);
+  assert_non_null(strstr(line,
+                         "SMTP CRITICAL - mx:25: Certificate expired: the certificate "
+                         "expired on 2027-01-01, 2 days ago. | "));
+  assert_non_null(strstr(line, " cert_days=-3;21:;7:;;"));
+  sw_buf_free(&out);
+  sw_check_result_free(&r);
+
+  /* No TLS session, no cert_days. */
+  make_tls(&r, SW_OUTCOME_TLS_HANDSHAKE_FAILED, 0);
+  r.tls.used = false;
+  assert_int_equal(sw_nagios_format(&r, "mx", 25, -1, -1, &out), SW_E_OK);
+  assert_null(strstr(sw_buf_str(&out), "cert_days"));
+  sw_buf_free(&out);
+  sw_check_result_free(&r);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -213,6 +309,8 @@ int main(void)
       cmocka_unit_test(test_failure_line),
       cmocka_unit_test(test_text_is_one_line_without_pipes),
       cmocka_unit_test(test_no_timing_no_perfdata),
+      cmocka_unit_test(test_tls_statuses),
+      cmocka_unit_test(test_tls_line_and_cert_days),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -447,7 +447,9 @@ static void test_result_document(void **state)
       "\"reply\":\"250 2.0.0 Ok\",\"used_helo\":false,"
       "\"capabilities\":[\"PIPELINING\",\"8BITMIME\",\"SMTPUTF8\"],"
       "\"ehlo_keywords\":[\"PIPELINING\",\"SIZE 10240000\",\"8BITMIME\",\"SMTPUTF8\"],"
-      "\"timings_us\":{\"resolve\":3,\"connect\":250,\"greeting\":4100,\"ehlo\":1200,"
+      "\"tls\":null,"
+      "\"timings_us\":{\"resolve\":3,\"connect\":250,\"tls\":null,\"greeting\":4100,"
+      "\"ehlo\":1200,"
       "\"command\":null,\"quit\":800,\"total\":6353},"
       "\"transcript\":[\"[    0.250 ms] S: 220 mx ESMTP\","
       "\"[    4.350 ms] C: EHLO probe.example.com\"],"
@@ -485,10 +487,57 @@ static void test_unknown_values_are_null(void **state)
                             "\"outcome\":\"resolve_failed\",\"step\":\"resolve\","));
   assert_non_null(strstr(s, "\"reply_code\":null,\"enhanced_code\":null,\"reply\":null,"
                             "\"used_helo\":false,\"capabilities\":[],"
-                            "\"ehlo_keywords\":[],\"timings_us\":{\"resolve\":1500,"
-                            "\"connect\":null,\"greeting\":null,\"ehlo\":null,"
+                            "\"ehlo_keywords\":[],\"tls\":null,"
+                            "\"timings_us\":{\"resolve\":1500,\"connect\":null,"
+                            "\"tls\":null,\"greeting\":null,\"ehlo\":null,"
                             "\"command\":null,\"quit\":null,\"total\":1500},"
                             "\"transcript\":[],\"transcript_truncated\":false}"));
+  sw_buf_free(&out);
+  sw_check_result_free(&r);
+}
+
+static void test_tls_object(void **state)
+{
+  (void)state;
+  struct sw_check_result r;
+  make_result(&r);
+  r.step_us[SW_STEP_TLS] = 2500;
+  r.tls.used = true;
+  r.tls.verified = true;
+  strcpy(r.tls.version, "TLS 1.2");
+  strcpy(r.tls.cipher, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+  strcpy(r.tls.subject, "CN=mx.example.com");
+  strcpy(r.tls.issuer, "CN=Example CA, O=Example");
+  r.tls.sans = copy_string("mx.example.com\n192.0.2.1");
+  r.tls.not_after = 1767225600; /* 2026-01-01 00:00:00 UTC */
+  r.tls.days_left = 30;
+  r.tls.warn_days = 21;
+  r.tls.crit_days = 7;
+  struct sw_buf out;
+  sw_buf_init(&out, 0);
+  assert_int_equal(sw_result_to_json(&r, "mx.example.com", 465, SW_NAGIOS_OK, &out),
+                   SW_E_OK);
+  assert_true(is_valid_json(out.data, out.len));
+  assert_non_null(
+      strstr(sw_buf_str(&out),
+             "\"tls\":{\"version\":\"TLS "
+             "1.2\",\"cipher\":\"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\","
+             "\"verified\":true,\"subject\":\"CN=mx.example.com\","
+             "\"issuer\":\"CN=Example CA, "
+             "O=Example\",\"sans\":[\"mx.example.com\",\"192.0.2.1\"],"
+             "\"not_after\":1767225600,\"not_after_utc\":\"2026-01-01T00:00:00Z\","
+             "\"days_left\":30,\"warn_days\":21,\"crit_days\":7},"
+             "\"timings_us\":{\"resolve\":3,\"connect\":250,\"tls\":2500,"));
+  sw_buf_free(&out);
+
+  /* A certificate without a date (never seen, but a server may be odd). */
+  r.tls.not_after = 0;
+  free(r.tls.sans);
+  r.tls.sans = NULL;
+  assert_int_equal(sw_result_to_json(&r, "mx.example.com", 465, SW_NAGIOS_OK, &out),
+                   SW_E_OK);
+  assert_non_null(strstr(sw_buf_str(&out), "\"sans\":[],\"not_after\":null,"
+                                           "\"not_after_utc\":null,\"days_left\":null,"));
   sw_buf_free(&out);
   sw_check_result_free(&r);
 }
@@ -537,6 +586,7 @@ int main(void)
       cmocka_unit_test(test_result_document),
       cmocka_unit_test(test_unknown_values_are_null),
       cmocka_unit_test(test_hostile_server_text_stays_valid_json),
+      cmocka_unit_test(test_tls_object),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

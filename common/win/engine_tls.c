@@ -1,0 +1,247 @@
+/* TLS for the engine's checks: one Schannel session per check, driven from
+ * the loop like the socket itself (no thread per connection), and the
+ * certificate validated on the system thread pool, since building a chain
+ * may fetch intermediates, root updates or revocation data from the
+ * network. The dialogue decides when TLS starts and what a certificate
+ * verdict means; this file moves bytes and reports. */
+#include "engine_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cert_check.h"
+#include "clock.h"
+#include "win_error.h"
+
+bool sw__check_uses_tls(const struct sw_check *c)
+{
+  return c->tls != NULL || sw_dialogue_wants_tls(&c->dlg);
+}
+
+/* Unix seconds now, for the certificate's days left. */
+static int64_t wall_now_s(void)
+{
+  FILETIME ft;
+  GetSystemTimeAsFileTime(&ft);
+  int64_t t = ((int64_t)ft.dwHighDateTime << 32) | ft.dwLowDateTime;
+  return (t - 116444736000000000LL) / 10000000;
+}
+
+static void fail_text(struct sw_check *c, enum sw_outcome outcome, const char *what,
+                      unsigned long code)
+{
+  char text[200], detail[SW_DETAIL_MAX];
+  sw_win_error_text(code, text, sizeof text);
+  snprintf(detail, sizeof detail, "%s: %s", what, text);
+  c->last_error = code;
+  sw_dialogue_fail(&c->dlg, outcome, detail, sw_clock_now_us());
+}
+
+/* The engine's Schannel credential, acquired for its first TLS check and
+ * shared by all (a credential per check would cost a round of key material
+ * and defeat Schannel's session cache). */
+static bool ensure_cred(struct sw_check *c)
+{
+  struct sw_engine *e = c->engine;
+  if (e->tls_cred)
+    return true;
+  unsigned long status = 0;
+  enum sw_error err = sw_tls_cred_acquire(&e->tls_cred, SW_TLS_CRED_AUTO, &status);
+  if (err == SW_E_NOMEM) {
+    sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR, "out of memory starting TLS",
+                     sw_clock_now_us());
+    return false;
+  }
+  if (err) {
+    fail_text(c, SW_OUTCOME_INTERNAL_ERROR, "Schannel refused a TLS client credential",
+              status);
+    return false;
+  }
+  return true;
+}
+
+static bool start_session(struct sw_check *c)
+{
+  if (!ensure_cred(c))
+    return false;
+  unsigned long status = 0;
+  enum sw_error err = sw_tls_create(&c->tls, c->engine->tls_cred, c->host, &status);
+  if (err == SW_E_SYSTEM) {
+    char text[200], detail[SW_DETAIL_MAX];
+    sw_win_error_text(status, text, sizeof text);
+    snprintf(detail, sizeof detail, "Schannel could not begin the handshake: %s", text);
+    c->last_error = status;
+    sw_dialogue_tls_failed(&c->dlg, detail, sw_clock_now_us());
+    return false;
+  }
+  if (err) {
+    sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR, "out of memory starting TLS",
+                     sw_clock_now_us());
+    return false;
+  }
+  return true;
+}
+
+/* Decrypted bytes go to the dialogue once it has been told the session is
+ * up; before that they wait in the session. */
+static void deliver(struct sw_check *c)
+{
+  if (!c->tls_reported || c->verifying || sw_dialogue_done(&c->dlg))
+    return;
+  size_t len;
+  const char *p = sw_tls_plaintext(c->tls, &len);
+  if (len) {
+    sw_dialogue_receive(&c->dlg, p, len, sw_clock_now_us());
+    sw_tls_plaintext_taken(c->tls);
+  }
+  if (sw_tls_state(c->tls) == SW_TLS_CLOSED)
+    sw_dialogue_eof(&c->dlg, sw_clock_now_us()); /* close_notify: the end */
+}
+
+/* The session is up and the certificate judged: tell the dialogue. */
+static void report(struct sw_check *c, enum sw_outcome trust, const char *detail)
+{
+  c->tls_reported = true;
+  sw_dialogue_tls_ready(&c->dlg, &c->verify_info, trust, detail, wall_now_s(),
+                        sw_clock_now_us());
+  deliver(c);
+}
+
+static void CALLBACK verify_work(PTP_CALLBACK_INSTANCE instance, void *ctx)
+{
+  (void)instance;
+  struct sw_check *c = ctx;
+  /* Only verify_* and the (immutable) host and certificate: the loop keeps
+   * its hands off them until the packet below arrives. */
+  c->verify_outcome =
+      sw_cert_validate(c->peer_cert, c->host, c->verify_info.sans, c->verify_timeout_ms,
+                       c->verify_detail, sizeof c->verify_detail, &c->verify_error);
+  c->verify_info.verified = c->verify_outcome == SW_OUTCOME_OK;
+  PostQueuedCompletionStatus(c->engine->port, 0, 0, &c->verify_req.ov);
+}
+
+/* The handshake completed: what was negotiated, the certificate's fields,
+ * then its validation (off the loop) unless the rule says --insecure. */
+static void start_verify(struct sw_check *c)
+{
+  int64_t now = sw_clock_now_us();
+  sw_dialogue_tls_handshake_done(&c->dlg, now);
+  memset(&c->verify_info, 0, sizeof c->verify_info);
+  sw_tls_describe(c->tls, &c->verify_info);
+  c->peer_cert = sw_tls_peer_certificate(c->tls);
+  if (!c->peer_cert) {
+    report(c, SW_OUTCOME_CERT_UNTRUSTED, "the server sent no certificate");
+    return;
+  }
+  /* Out of memory leaves the names out; the check goes on without them. */
+  sw_cert_describe(c->peer_cert, &c->verify_info);
+  if (c->tls_insecure) {
+    report(c, SW_OUTCOME_OK, "");
+    return;
+  }
+  int64_t left_ms = (sw_dialogue_deadline(&c->dlg) - now) / 1000;
+  c->verify_timeout_ms = left_ms > 1 ? (uint32_t)left_ms : 1;
+  c->verifying = true;
+  c->pending++;
+  if (!TrySubmitThreadpoolCallback(verify_work, c, NULL)) {
+    c->pending--;
+    c->verifying = false;
+    fail_text(c, SW_OUTCOME_INTERNAL_ERROR, "could not start the certificate check",
+              GetLastError());
+  }
+}
+
+void sw__check_on_verified(struct sw_check *c)
+{
+  c->verifying = false;
+  if (c->finished)
+    return; /* timed out or cancelled meanwhile; sw__check_tls_free cleans up */
+  if (c->verify_error)
+    c->last_error = c->verify_error;
+  report(c, c->verify_outcome, c->verify_detail);
+  sw__check_tls_flush(c);
+  sw__check_start_read(c);
+}
+
+void sw__check_tls_received(struct sw_check *c, const char *data, size_t len)
+{
+  if (!c->tls) {
+    /* NEVER: ciphertext before a session; the dialogue discards it. */
+    sw_dialogue_receive(&c->dlg, data, len, sw_clock_now_us());
+    return;
+  }
+  if (sw_tls_receive(c->tls, data, len) != SW_E_OK) {
+    sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR, "out of memory while receiving",
+                     sw_clock_now_us());
+    return;
+  }
+  if (sw_tls_state(c->tls) == SW_TLS_FAILED) {
+    char text[SW_DETAIL_MAX];
+    c->last_error = sw_tls_failure(c->tls, text, sizeof text);
+    if (!sw_tls_handshake_complete(c->tls)) {
+      sw_dialogue_tls_failed(&c->dlg, text, sw_clock_now_us());
+    } else {
+      deliver(c); /* what came before the bad record was good */
+      sw_dialogue_fail(&c->dlg, SW_OUTCOME_NETWORK_ERROR, text, sw_clock_now_us());
+    }
+    return;
+  }
+  if (sw_tls_handshake_complete(c->tls) && !c->tls_reported && !c->verifying)
+    start_verify(c);
+  deliver(c);
+}
+
+void sw__check_tls_flush(struct sw_check *c)
+{
+  if (c->sock == INVALID_SOCKET || sw_dialogue_done(&c->dlg))
+    return;
+  if (!c->tls && !start_session(c))
+    return;
+  if (c->writing)
+    return;
+  if (c->wlen == 0) {
+    /* The dialogue speaks only through a session it has been told about,
+     * and one command at a time, as in plain text. */
+    size_t len = 0;
+    const char *out = NULL;
+    if (c->tls_reported && !c->verifying && sw_tls_state(c->tls) == SW_TLS_OPEN &&
+        !sw_tls_has_output(c->tls))
+      out = sw_dialogue_output(&c->dlg, &len);
+    if (len) {
+      if (sw_tls_send(c->tls, out, len) != SW_E_OK) {
+        char text[SW_DETAIL_MAX];
+        c->last_error = sw_tls_failure(c->tls, text, sizeof text);
+        sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR, text, sw_clock_now_us());
+        return;
+      }
+      sw_dialogue_sent(&c->dlg, len);
+      if (sw_dialogue_done(&c->dlg))
+        return;
+    }
+    c->tls_wire.len = 0;
+    if (sw_tls_take_output(c->tls, &c->tls_wire) != SW_E_OK) {
+      sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR, "out of memory while sending",
+                       sw_clock_now_us());
+      return;
+    }
+    if (c->tls_wire.len == 0)
+      return;
+    c->wbase = c->tls_wire.data;
+    c->wlen = c->tls_wire.len;
+    c->woff = 0;
+  }
+  sw__check_send(c);
+}
+
+void sw__check_tls_free(struct sw_check *c)
+{
+  sw_tls_destroy(c->tls);
+  c->tls = NULL;
+  if (c->peer_cert)
+    CertFreeCertificateContext(c->peer_cert);
+  c->peer_cert = NULL;
+  free(c->verify_info.sans);
+  c->verify_info.sans = NULL;
+  sw_buf_free(&c->tls_wire);
+}
