@@ -123,14 +123,19 @@ static void note_discarded(struct sw_dialogue *d)
 {
   size_t shown = d->discarded_len < sizeof d->discarded - 1 ? d->discarded_len
                                                             : sizeof d->discarded - 1;
-  char esc[4 * sizeof d->discarded + 8], text[sizeof esc + 160];
-  sw__escape_text(esc, sizeof esc, d->discarded, shown, false);
-  snprintf(text, sizeof text,
-           "discarded %lu octet%s the server sent after its 220 to STARTTLS, before TLS: "
-           "\"%s%s\"",
-           (unsigned long)d->discarded_len, d->discarded_len == 1 ? "" : "s", esc,
-           shown < d->discarded_len ? "..." : "");
-  event(d, text);
+  /* The bytes go in raw: the transcript escapes what needs escaping, once. */
+  char text[sizeof d->discarded + 160];
+  int n = snprintf(text, sizeof text,
+                   "discarded %lu octet%s the server sent after its 220 to STARTTLS, "
+                   "before TLS: \"",
+                   (unsigned long)d->discarded_len, d->discarded_len == 1 ? "" : "s");
+  size_t len = n > 0 ? (size_t)n : 0;
+  memcpy(text + len, d->discarded, shown);
+  len += shown;
+  const char *tail = shown < d->discarded_len ? "...\"" : "\"";
+  memcpy(text + len, tail, strlen(tail));
+  len += strlen(tail);
+  note(d, "--", text, len);
   d->discarded_len = 0;
 }
 
@@ -876,6 +881,33 @@ static void note_tls(struct sw_dialogue *d, enum sw_outcome trust)
   event(d, text);
 }
 
+/* A certificate is the server's text as much as its replies are: the same
+ * escaping before it reaches a transcript, a database or a window. */
+static void printable(char *field, size_t size, bool keep_lf)
+{
+  char tmp[4 * SW_TLS_TEXT_MAX];
+  sw__escape_text(tmp, size < sizeof tmp ? size : sizeof tmp, field, strlen(field),
+                  keep_lf);
+  snprintf(field, size, "%s", tmp);
+}
+
+static void make_printable(struct sw_tls_info *t)
+{
+  printable(t->version, sizeof t->version, false);
+  printable(t->cipher, sizeof t->cipher, false);
+  printable(t->subject, sizeof t->subject, false);
+  printable(t->issuer, sizeof t->issuer, false);
+  if (t->sans) {
+    size_t len = strlen(t->sans), size = 4 * len + 4;
+    char *esc = malloc(size);
+    if (esc) {
+      sw__escape_text(esc, size, t->sans, len, true);
+      free(t->sans);
+      t->sans = esc;
+    }
+  }
+}
+
 void sw_dialogue_tls_ready(struct sw_dialogue *d, struct sw_tls_info *info,
                            enum sw_outcome trust, const char *detail, int64_t wall_s,
                            int64_t now_us)
@@ -895,6 +927,7 @@ void sw_dialogue_tls_ready(struct sw_dialogue *d, struct sw_tls_info *info,
   d->result.tls = *info;
   info->sans = NULL;
   struct sw_tls_info *t = &d->result.tls;
+  make_printable(t);
   t->used = true;
   t->warn_days = d->cfg.cert_warn_days;
   t->crit_days = d->cfg.cert_crit_days;
