@@ -21,7 +21,7 @@
   "r.id, r.rule_id, r.started_at, r.status, r.outcome, r.step, r.reply_code, "           \
   "r.enhanced_code, r.reply, r.detail, r.peer, r.used_helo, r.caps, r.total_us, "        \
   "r.step_us, r.transcript, r.tls_used, r.tls_version, r.tls_cipher, r.cert_subject, "   \
-  "r.cert_issuer, r.cert_sans, r.cert_not_after, r.cert_days_left"
+  "r.cert_issuer, r.cert_sans, r.cert_not_after, r.cert_days_left, r.tls_verified"
 
 #define SW_STORE_STATE_COLUMNS                                                           \
   "rule_id, state, failures, since, last_result_at, last_outcome"
@@ -56,10 +56,10 @@
     "INSERT INTO results(rule_id, started_at, status, outcome, step, reply_code, "       \
     "enhanced_code, reply, detail, peer, used_helo, caps, total_us, step_us, "           \
     "transcript, tls_used, tls_version, tls_cipher, cert_subject, cert_issuer, "         \
-    "cert_sans, cert_not_after, cert_days_left) "                                        \
+    "cert_sans, cert_not_after, cert_days_left, tls_verified) "                          \
     "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "     \
-    "?17, ?18, ?19, ?20, ?21, ?22, ?23 WHERE EXISTS (SELECT 1 FROM rules WHERE id = "    \
-    "?1)")                                                                               \
+    "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24 "                                            \
+    "WHERE EXISTS (SELECT 1 FROM rules WHERE id = ?1)")                                  \
   X(RESULT_HISTORY, "SELECT " SW_STORE_RESULT_COLUMNS " FROM results AS r "              \
                     "WHERE r.rule_id = ?1 AND (r.started_at, r.id) < (?2, ?3) "          \
                     "ORDER BY r.started_at DESC, r.id DESC LIMIT ?4")                    \

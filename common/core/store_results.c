@@ -89,6 +89,7 @@ enum sw_store_error sw__store_insert_result(struct sw_store *st,
     sqlite3_bind_text(stmt, 21, c->tls.sans, -1, SQLITE_STATIC);
   sqlite3_bind_int64(stmt, 22, c->tls.not_after);
   sqlite3_bind_int(stmt, 23, c->tls.days_left);
+  sqlite3_bind_int(stmt, 24, c->tls.verified);
   int rc = sw__store_run(stmt);
   if (rc != SQLITE_DONE)
     return sw__store_fail(st, rc, what);
@@ -135,6 +136,7 @@ static enum sw_store_error read_result(struct sw_store *st, sqlite3_stmt *stmt,
   copy_text(c->tls.issuer, sizeof c->tls.issuer, sw__store_text(stmt, 20));
   c->tls.not_after = sqlite3_column_int64(stmt, 22);
   c->tls.days_left = sqlite3_column_int(stmt, 23);
+  c->tls.verified = sqlite3_column_int(stmt, 24) != 0;
   const void *transcript = sqlite3_column_text(stmt, 15);
   int transcript_len = sqlite3_column_bytes(stmt, 15);
   if ((transcript &&

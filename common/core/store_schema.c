@@ -84,6 +84,7 @@ static const struct migration migrations[] = {
      "ALTER TABLE rules ADD COLUMN cert_warn_days INTEGER NOT NULL DEFAULT 21;"
      "ALTER TABLE rules ADD COLUMN cert_crit_days INTEGER NOT NULL DEFAULT 7;"
      "ALTER TABLE results ADD COLUMN tls_used INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE results ADD COLUMN tls_verified INTEGER NOT NULL DEFAULT 0;"
      "ALTER TABLE results ADD COLUMN tls_version TEXT NOT NULL DEFAULT '';"
      "ALTER TABLE results ADD COLUMN tls_cipher TEXT NOT NULL DEFAULT '';"
      "ALTER TABLE results ADD COLUMN cert_subject TEXT NOT NULL DEFAULT '';"

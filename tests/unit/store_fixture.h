@@ -404,6 +404,7 @@ static inline void fx_result_tls(struct sw_store_result *r)
 {
   struct sw_tls_info *t = &r->check.tls;
   t->used = true;
+  t->verified = true;
   snprintf(t->version, sizeof t->version, "TLS 1.2");
   snprintf(t->cipher, sizeof t->cipher, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
   snprintf(t->subject, sizeof t->subject, "CN=mail.example.com, O=Example");

@@ -258,6 +258,7 @@ static void test_results_keep_what_a_user_reads(void **state)
   assert_string_equal(sw_buf_str(&bad->check.transcript),
                       sw_buf_str(&in[0].check.transcript));
   assert_false(bad->check.tls.used);
+  assert_false(bad->check.tls.verified);
   assert_null(bad->check.tls.sans);
 
   assert_int_equal(ok->status, SW_NAGIOS_OK);
@@ -267,6 +268,7 @@ static void test_results_keep_what_a_user_reads(void **state)
   assert_int_equal(ok->check.step_us[SW_STEP_EHLO], 444);
   assert_int_equal(ok->check.transcript.len, 0); /* not kept for OK checks */
   assert_true(ok->check.tls.used);
+  assert_true(ok->check.tls.verified);
   assert_string_equal(ok->check.tls.version, "TLS 1.2");
   assert_string_equal(ok->check.tls.cipher, in[1].check.tls.cipher);
   assert_string_equal(ok->check.tls.subject, in[1].check.tls.subject);

@@ -131,6 +131,7 @@ static void test_version_1_is_upgraded_keeping_every_row(void **state)
   assert_int_equal(h.items[0].check.step_us[SW_STEP_GREETING], 6997990);
   assert_non_null(strstr(sw_buf_str(&h.items[0].check.transcript), "timeout"));
   assert_false(h.items[0].check.tls.used);
+  assert_false(h.items[0].check.tls.verified);
   assert_int_equal(h.items[1].check.outcome, SW_OUTCOME_OK);
   assert_int_equal(h.items[1].check.step_us[SW_STEP_COMMAND], 2000);
   sw_store_result_list_free(&h);
