@@ -50,6 +50,8 @@ struct sw_tls {
   SecPkgContext_StreamSizes sizes;
   SECURITY_STATUS status;
   const char *failed_in; /* what was being done when it failed */
+  bool heard;            /* the server sent something */
+  char plaintext[48];    /* its first bytes, when they were not TLS */
 };
 
 static enum sw_error acquire(struct sw_tls_cred *cred, bool modern, SECURITY_STATUS *st)
@@ -321,6 +323,22 @@ enum sw_error sw_tls_receive(struct sw_tls *t, const char *data, size_t len)
     set_failed(t, SEC_E_BUFFER_TOO_SMALL, "buffering what the server sent");
     return SW_E_OK;
   }
+  if (!t->heard) {
+    t->heard = true;
+    /* A TLS server starts with a record: handshake (22) or alert (21). An
+     * SMTP server on the wrong port starts with "220 ..."; Windows fails
+     * the handshake on it, but Wine takes it for the header of a long
+     * record and waits for the rest until the check times out. Either way
+     * the user is better told what the server said. */
+    unsigned char type = (unsigned char)data[0];
+    if (type < 20 || type > 23) {
+      size_t n = len < sizeof t->plaintext - 1 ? len : sizeof t->plaintext - 1;
+      memcpy(t->plaintext, data, n);
+      t->plaintext[n] = '\0';
+      set_failed(t, SEC_E_ILLEGAL_MESSAGE, "the TLS handshake");
+      return SW_E_OK;
+    }
+  }
   enum sw_error err = sw_buf_append(&t->in, data, len);
   if (err)
     return err;
@@ -404,7 +422,15 @@ bool sw_tls_handshake_complete(const struct sw_tls *t)
 
 unsigned long sw_tls_failure(const struct sw_tls *t, char *text, size_t size)
 {
-  if (size > 0) {
+  if (size > 0 && t->plaintext[0]) {
+    /* Up to the first line end: the greeting, if that is what it was. */
+    int n = (int)strcspn(t->plaintext, "\r\n");
+    bool smtp = n >= 3 && t->plaintext[0] >= '0' && t->plaintext[0] <= '9';
+    snprintf(text, size, "the server does not speak TLS here: it sent \"%.*s\"%s", n,
+             t->plaintext,
+             smtp ? ", a plaintext SMTP greeting (for this port try --tls starttls)"
+                  : "");
+  } else if (size > 0) {
     char why[200];
     sw_win_error_text((unsigned long)t->status, why, sizeof why);
     snprintf(text, size, "%s failed: %s", t->failed_in ? t->failed_in : "TLS", why);
