@@ -37,7 +37,7 @@ start() {
   if ! server_running; then
     # Neither the server nor services.exe may inherit the lock (fd 9), and
     # services.exe inherits the first wine command's stdio: keep it detached.
-    wineserver -p 9>&-
+    wineserver -p </dev/null >/dev/null 2>&1 9>&-
     WINEDEBUG=${SW_BOOT_WINEDEBUG:-$WINEDEBUG} wine wineboot </dev/null >/dev/null \
       2>"$PREFIX.services.log" 9>&-
   fi
