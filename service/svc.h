@@ -26,6 +26,11 @@ struct sw_svc_config {
    * long one second of a rule's interval lasts. 1000 in production. Check
    * timeouts are never scaled. */
   uint32_t interval_unit_ms;
+  /* Test only (--buffer-results): the result buffer's size; 0 = default. */
+  uint32_t buffer_results;
+  /* Benchmark and tests (--stats-file): where the loop writes its figures
+   * (checks, schedule lateness) as JSON when it stops; "" = nowhere. */
+  wchar_t stats_file[MAX_PATH];
 };
 
 /* Why the service stopped, as the Event Log shows it (%1 of event 1001). */

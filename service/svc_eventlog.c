@@ -137,23 +137,35 @@ static void echo_event(DWORD id, WORD type, unsigned count, const wchar_t *const
   LeaveCriticalSection(&echo_lock);
 }
 
-void sw_svc_event(DWORD id, unsigned count, const char *const *strings)
+/* UTF-8 insertion strings to UTF-16 (each malloc'd, NULL on failure, which
+ * callers show as ""). The core escapes what it passes on, so text that is
+ * not UTF-8 cannot happen; out of memory leaves the message intact. */
+static void widen(unsigned count, const char *const *strings, wchar_t **wide)
 {
-  if (count > SW_SVC_EVENT_MAX_STRINGS)
-    count = SW_SVC_EVENT_MAX_STRINGS; /* NEVER: the messages take at most 9 */
-  wchar_t *wide[SW_SVC_EVENT_MAX_STRINGS] = {0};
   for (unsigned i = 0; i < count; i++) {
     const char *s = strings[i] ? strings[i] : "";
     int n = MultiByteToWideChar(CP_UTF8, 0, s, -1, NULL, 0);
-    wide[i] = malloc((size_t)(n > 0 ? n : 1) * sizeof(wchar_t));
-    if (!wide[i] || n <= 0 || !MultiByteToWideChar(CP_UTF8, 0, s, -1, wide[i], n)) {
-      /* Out of memory or not UTF-8 (the core escapes what it passes on, so
-       * the latter cannot happen): an empty string keeps the message. */
+    wide[i] = n > 0 ? malloc((size_t)n * sizeof(wchar_t)) : NULL;
+    if (wide[i] && !MultiByteToWideChar(CP_UTF8, 0, s, -1, wide[i], n)) {
       free(wide[i]);
       wide[i] = NULL;
     }
   }
-  const wchar_t *args[SW_SVC_EVENT_MAX_STRINGS];
+}
+
+static void free_wide(unsigned count, wchar_t **wide)
+{
+  for (unsigned i = 0; i < count; i++)
+    free(wide[i]);
+}
+
+void sw_svc_event(DWORD id, unsigned count, const char *const *strings)
+{
+  if (count > SW_SVC_EVENT_MAX_STRINGS)
+    count = SW_SVC_EVENT_MAX_STRINGS; /* NEVER: no message takes more */
+  wchar_t *wide[SW_SVC_EVENT_MAX_STRINGS] = {0};
+  widen(count, strings, wide);
+  const wchar_t *args[SW_SVC_EVENT_MAX_STRINGS] = {0};
   for (unsigned i = 0; i < count; i++)
     args[i] = wide[i] ? wide[i] : L"";
   WORD type = event_type(id);
@@ -161,6 +173,28 @@ void sw_svc_event(DWORD id, unsigned count, const char *const *strings)
     ReportEventW(source, type, 0, id, NULL, (WORD)count, 0, args, NULL);
   if (echo)
     echo_event(id, type, count, args);
+  free_wide(count, wide);
+}
+
+char *sw_svc_event_text(DWORD id, unsigned count, const char *const *strings)
+{
+  if (count > SW_SVC_EVENT_MAX_STRINGS)
+    count = SW_SVC_EVENT_MAX_STRINGS; /* NEVER: no message takes more */
+  wchar_t *wide[SW_SVC_EVENT_MAX_STRINGS] = {0};
+  widen(count, strings, wide);
+  const wchar_t *args[SW_SVC_EVENT_MAX_STRINGS] = {0};
   for (unsigned i = 0; i < count; i++)
-    free(wide[i]);
+    args[i] = wide[i] ? wide[i] : L"";
+  enum { CAP = 8192 };
+  wchar_t *text = malloc(CAP * sizeof *text);
+  char *out = NULL;
+  if (text && sw_svc_event_render(NULL, id, count, args, text, CAP)) {
+    int n = WideCharToMultiByte(CP_UTF8, 0, text, -1, NULL, 0, NULL, NULL);
+    out = n > 0 ? malloc((size_t)n) : NULL;
+    if (out)
+      WideCharToMultiByte(CP_UTF8, 0, text, -1, out, n, NULL, NULL);
+  }
+  free(text);
+  free_wide(count, wide);
+  return out;
 }

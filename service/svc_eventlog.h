@@ -18,8 +18,8 @@
 #define SW_SVC_EVENT_SOURCE_KEY                                                          \
   L"SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\SmtpWatch"
 
-/* Most insertion strings a message takes (%1..%9). */
-#define SW_SVC_EVENT_MAX_STRINGS 9
+/* Most insertion strings a message takes (%1..%12). */
+#define SW_SVC_EVENT_MAX_STRINGS 12
 
 /* Opens the event source; with `echo_to_stderr` every event is also printed
  * to stderr as rendered text. Call once, before any sw_svc_event, from the
@@ -45,6 +45,12 @@ void sw_svc_event(DWORD id, unsigned count, const char *const *strings);
 #define SW_SVC_EVENT(id, ...)                                                            \
   sw_svc_event((id), sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *),       \
                (const char *[]){__VA_ARGS__})
+
+/* The text of event `id` with UTF-8 insertion strings, as Event Viewer
+ * shows it (line breaks "\r\n"), in UTF-8 for the store's copy of the
+ * event. The caller frees it; NULL if the id is not in the table or memory
+ * ran out. Thread-safe. */
+char *sw_svc_event_text(DWORD id, unsigned count, const char *const *strings);
 
 /* Renders event `id` with UTF-16 insertion strings from the message table of
  * `module` (NULL: this exe) into `out` (UTF-16, NUL-terminated, line breaks

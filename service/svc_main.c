@@ -74,6 +74,24 @@ static int parse_args(int argc, wchar_t **argv, struct sw_svc_config *cfg)
       cfg->console = true;
     } else if (!wcscmp(a, L"--data-dir") && i + 1 < argc && argv[i + 1][0]) {
       data_dir = argv[++i];
+    } else if (!wcscmp(a, L"--stats-file") && i + 1 < argc) {
+      /* Benchmark and tests: see struct sw_svc_config. */
+      DWORD n = GetFullPathNameW(argv[++i], MAX_PATH, cfg->stats_file, NULL);
+      if (n == 0 || n >= MAX_PATH) {
+        snprintf(cmdline_error, sizeof cmdline_error,
+                 "The --stats-file path is not valid.");
+        return 2;
+      }
+    } else if (!wcscmp(a, L"--buffer-results") && i + 1 < argc) {
+      /* Test only: see struct sw_svc_config. */
+      wchar_t *end;
+      unsigned long v = wcstoul(argv[++i], &end, 10);
+      if (*end || v < 1 || v > 10000000) {
+        snprintf(cmdline_error, sizeof cmdline_error,
+                 "--buffer-results wants a whole number from 1 to 10000000.");
+        return 2;
+      }
+      cfg->buffer_results = (uint32_t)v;
     } else if (!wcscmp(a, L"--interval-unit-ms") && i + 1 < argc) {
       /* Test only: see struct sw_svc_config. */
       wchar_t *end;

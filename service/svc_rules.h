@@ -1,0 +1,66 @@
+/* The service's copy of the rules in the database, with each rule's state
+ * tracker. Kept in id order; a rule's record stays at the same address for
+ * as long as the rule exists, so checks in flight may point at it by id and
+ * the loop can look it up again when they end. Loop thread only. */
+#ifndef SW_SVC_RULES_H
+#define SW_SVC_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rule.h"
+#include "rule_state.h"
+#include "store.h"
+
+struct sw_svc_rule {
+  struct sw_rule rule; /* owned; rule.id is the key */
+  int64_t revision;    /* the store's revision this copy is of */
+  bool valid;          /* passed sw_rule_validate: only valid rules are checked */
+  char problem[SW_RULE_MESSAGE_MAX]; /* the first problem when not valid */
+  struct sw_rule_state state;
+  bool state_dirty; /* changed since it was last written to the store */
+};
+
+struct sw_svc_rules {
+  struct sw_svc_rule **items; /* sorted by rule.id */
+  size_t count, cap;
+  size_t enabled; /* valid and enabled: the rules being checked */
+};
+
+/* What a sync found, for the Event Log. */
+struct sw_svc_rules_diff {
+  size_t added, changed, removed;
+};
+
+/* Told about each difference during a sync, so the loop can update the
+ * scheduler and log. Every member may be NULL. */
+struct sw_svc_rules_observer {
+  void *ctx;
+  void (*added)(void *ctx, struct sw_svc_rule *r);
+  /* `check_changed`: what a check does changed (host, port, command, ...),
+   * so a check in flight no longer describes the rule. */
+  void (*changed)(void *ctx, struct sw_svc_rule *r, bool check_changed);
+  void (*removed)(void *ctx, struct sw_svc_rule *r); /* freed right after */
+};
+
+void sw_svc_rules_init(struct sw_svc_rules *t);
+/* Frees every rule; the table is empty and usable again. */
+void sw_svc_rules_free(struct sw_svc_rules *t);
+/* The rule with this id, or NULL. O(log n). */
+struct sw_svc_rule *sw_svc_rules_find(const struct sw_svc_rules *t, int64_t id);
+
+/* Makes the table match `list` (the store's rules in id order): new rules
+ * are added with a fresh (OK) state, rules with another revision take the
+ * new fields and keep their state, missing rules are removed. Each record
+ * is validated. The strings of `list` are moved into the table (the list
+ * still must be freed). SW_E_NOMEM leaves the table as it was, the
+ * observer having seen nothing. */
+enum sw_error sw_svc_rules_sync(struct sw_svc_rules *t, struct sw_store_rule_list *list,
+                                const struct sw_svc_rules_observer *obs,
+                                struct sw_svc_rules_diff *diff);
+
+/* "host:port", with brackets around an IPv6 address, for the Event Log. */
+void sw_svc_rule_hostport(const struct sw_rule *r, char *out, size_t size);
+
+#endif

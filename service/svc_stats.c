@@ -1,0 +1,146 @@
+/* The loop's figures and their JSON file (see svc_stats.h). Lateness goes
+ * into 100 us buckets up to 10 s, so percentiles cost no sorting and the
+ * memory is fixed however long the service runs. */
+#include "svc_stats.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_writer.h"
+#include "sw_buf.h"
+
+#define BUCKET_US 100
+#define BUCKETS 100000 /* 10 s; later starts land in the last bucket */
+
+void sw_svc_stats_init(struct sw_svc_stats *s, bool detailed)
+{
+  memset(s, 0, sizeof *s);
+  if (detailed)
+    s->late_hist = calloc(BUCKETS, sizeof *s->late_hist);
+}
+
+void sw_svc_stats_free(struct sw_svc_stats *s)
+{
+  free(s->late_hist);
+  s->late_hist = NULL;
+}
+
+void sw_svc_stats_started(struct sw_svc_stats *s, int64_t lateness_us)
+{
+  s->started++;
+  if (lateness_us < 0)
+    lateness_us = 0;
+  if (lateness_us > s->late_max_us)
+    s->late_max_us = lateness_us;
+  if (s->late_hist) {
+    int64_t b = lateness_us / BUCKET_US;
+    s->late_hist[b < BUCKETS ? b : BUCKETS - 1]++;
+  }
+  s->late_n++;
+}
+
+void sw_svc_stats_done(struct sw_svc_stats *s, enum sw_outcome outcome, bool ignored)
+{
+  s->finished++;
+  if (ignored)
+    s->ignored++;
+  else if ((unsigned)outcome < SW_OUTCOME_COUNT)
+    s->by_outcome[outcome]++;
+}
+
+void sw_svc_stats_reload(struct sw_svc_stats *s, int64_t us)
+{
+  s->reloads++;
+  s->reload_last_us = us;
+  if (us > s->reload_max_us)
+    s->reload_max_us = us;
+}
+
+/* The lateness below which `q` of the samples fall, in us (the bucket's
+ * upper edge, so it never flatters). */
+static int64_t percentile_us(const struct sw_svc_stats *s, double q)
+{
+  uint64_t want = (uint64_t)(q * (double)s->late_n);
+  if (want >= s->late_n)
+    want = s->late_n - 1;
+  uint64_t seen = 0;
+  for (int b = 0; b < BUCKETS; b++) {
+    seen += s->late_hist[b];
+    if (seen > want)
+      return (int64_t)(b + 1) * BUCKET_US;
+  }
+  return (int64_t)BUCKETS * BUCKET_US; /* NEVER: the buckets hold every sample */
+}
+
+static void key_int(struct sw_json *j, const char *key, int64_t v)
+{
+  sw_json_key(j, key);
+  sw_json_int(j, v);
+}
+
+void sw_svc_stats_write(const struct sw_svc_stats *s, const wchar_t *path, size_t rules,
+                        size_t enabled, const struct sw_scheduler_stats *sched,
+                        uint64_t written, uint64_t dropped, int64_t uptime_us)
+{
+  if (!path || !path[0])
+    return;
+  struct sw_buf out;
+  struct sw_json j;
+  sw_buf_init(&out, 0);
+  sw_json_init(&j, &out);
+  sw_json_begin_object(&j);
+  sw_json_key(&j, "uptime_us");
+  sw_json_int(&j, uptime_us);
+  sw_json_key(&j, "rules");
+  sw_json_int(&j, (int64_t)rules);
+  sw_json_key(&j, "enabled");
+  sw_json_int(&j, (int64_t)enabled);
+  sw_json_key(&j, "checks_started");
+  sw_json_int(&j, (int64_t)s->started);
+  sw_json_key(&j, "checks_finished");
+  sw_json_int(&j, (int64_t)s->finished);
+  sw_json_key(&j, "results_ignored");
+  sw_json_int(&j, (int64_t)s->ignored);
+  sw_json_key(&j, "outcomes");
+  sw_json_begin_object(&j);
+  for (int o = 0; o < SW_OUTCOME_COUNT; o++)
+    if (s->by_outcome[o]) {
+      sw_json_key(&j, sw_outcome_name((enum sw_outcome)o));
+      sw_json_int(&j, (int64_t)s->by_outcome[o]);
+    }
+  sw_json_end_object(&j);
+  sw_json_key(&j, "lateness");
+  sw_json_begin_object(&j);
+  sw_json_key(&j, "samples");
+  sw_json_int(&j, (int64_t)s->late_n);
+  if (s->late_hist && s->late_n) {
+    key_int(&j, "p50_us", percentile_us(s, 0.50));
+    key_int(&j, "p90_us", percentile_us(s, 0.90));
+    key_int(&j, "p99_us", percentile_us(s, 0.99));
+  }
+  key_int(&j, "max_us", s->late_max_us);
+  sw_json_end_object(&j);
+  sw_json_key(&j, "skipped");
+  sw_json_int(&j, (int64_t)sched->skipped);
+  sw_json_key(&j, "scheduler_bytes");
+  sw_json_int(&j, (int64_t)sched->memory_bytes);
+  sw_json_key(&j, "results_written");
+  sw_json_int(&j, (int64_t)written);
+  sw_json_key(&j, "results_dropped");
+  sw_json_int(&j, (int64_t)dropped);
+  sw_json_key(&j, "rule_reloads");
+  sw_json_int(&j, (int64_t)s->reloads);
+  key_int(&j, "rule_reload_last_us", s->reload_last_us);
+  key_int(&j, "rule_reload_max_us", s->reload_max_us);
+  sw_json_end_object(&j);
+  if (sw_json_finish(&j) == SW_E_OK) {
+    FILE *f = _wfopen(path, L"wb");
+    if (f) {
+      fputs(sw_buf_str(&out), f);
+      fputc('\n', f);
+      fclose(f);
+    }
+  }
+  sw_buf_free(&out);
+}

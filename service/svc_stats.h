@@ -1,0 +1,42 @@
+/* The service loop's own figures: checks started and finished, outcomes,
+ * schedule lateness (how long after its due time a check started), the
+ * cost of re-reading the rules. Written as one JSON object to the file
+ * named by --stats-file when the loop stops, for the benchmark and tests.
+ * Loop thread only. */
+#ifndef SW_SVC_STATS_H
+#define SW_SVC_STATS_H
+
+#include <windows.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "check_result.h"
+#include "scheduler.h"
+
+struct sw_svc_stats {
+  uint64_t started, finished, ignored; /* ignored: stale or cancelled */
+  uint64_t by_outcome[SW_OUTCOME_COUNT];
+  uint32_t *late_hist; /* lateness histogram, NULL unless detailed */
+  uint64_t late_n;
+  int64_t late_max_us;
+  uint64_t reloads;
+  int64_t reload_last_us, reload_max_us;
+};
+
+/* Zeroes the figures; `detailed` keeps the lateness histogram (~400 KB). */
+void sw_svc_stats_init(struct sw_svc_stats *s, bool detailed);
+void sw_svc_stats_free(struct sw_svc_stats *s);
+/* A check started `lateness_us` after its due time. */
+void sw_svc_stats_started(struct sw_svc_stats *s, int64_t lateness_us);
+/* A check finished; `ignored` if its result was not used. */
+void sw_svc_stats_done(struct sw_svc_stats *s, enum sw_outcome outcome, bool ignored);
+/* The rules were read again, which took `us`. */
+void sw_svc_stats_reload(struct sw_svc_stats *s, int64_t us);
+/* Writes the figures as JSON to `path` (UTF-16; "" = nowhere), replacing
+ * the file. Failures are ignored: figures are never worth failing for. */
+void sw_svc_stats_write(const struct sw_svc_stats *s, const wchar_t *path, size_t rules,
+                        size_t enabled, const struct sw_scheduler_stats *sched,
+                        uint64_t written, uint64_t dropped, int64_t uptime_us);
+
+#endif

@@ -1,0 +1,299 @@
+/* The Event Log message table of smtpwatch-svc.exe, read the way Event
+ * Viewer reads it: the exe loaded as a data file, every message rendered by
+ * FormatMessageW(FROM_HMODULE | ARGUMENT_ARRAY) with its insertion strings.
+ * Asserts the exact text an administrator sees for every event id, the
+ * severity of each, that the table holds no id this test does not know
+ * (a new event needs its text checked here), and that docs/events.md
+ * documents every id. */
+#include <windows.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include <cmocka.h>
+
+#include "messages.h"
+
+#ifndef SW_SVC_EXE
+#error "SW_SVC_EXE must name smtpwatch-svc.exe (tests/unit/CMakeLists.txt)"
+#endif
+
+#define SEV_INFO STATUS_SEVERITY_INFORMATIONAL
+#define SEV_WARN STATUS_SEVERITY_WARNING
+#define SEV_ERROR STATUS_SEVERITY_ERROR
+
+/* Insertion strings of the rule-state messages (2xxx), as the service fills
+ * them: a non-ASCII name, and a '%' in the detail that must come out as is
+ * (inserts are not formatted again). */
+#define RULE_STRINGS                                                                     \
+  {                                                                                      \
+    L"Relais Z\u00fcrich", L"42", L"mx.example.net:25", L"CRITICAL", L"OK", L"2",        \
+        L"timeout", L"Timed out in the greeting after 7000 ms (100% of the budget).",    \
+        L"(none)", L"connect 1.2 ms, greeting 7000.0 ms, total 7001.2 ms", L"5",         \
+        L"30 minutes"                                                                    \
+  }
+
+struct expected {
+  DWORD id;
+  int severity;
+  const wchar_t *strings[12];
+  const wchar_t *text; /* exactly as FormatMessageW renders it */
+};
+
+static const struct expected messages[] = {
+    {SW_MSG_SERVICE_STARTED,
+     SEV_INFO,
+     {L"0.1.0", L"3", L"4", L"C:\\ProgramData\\SmtpWatch"},
+     L"SMTP Watch 0.1.0 started with 3 enabled rules of 4. Data directory: "
+     L"C:\\ProgramData\\SmtpWatch\r\n"},
+    {SW_MSG_SERVICE_STOPPED,
+     SEV_INFO,
+     {L"stop request from the Service Control Manager", L"3600", L"240", L"238", L"0"},
+     L"SMTP Watch stopped (stop request from the Service Control Manager) after 3600 s: "
+     L"240 checks finished, 238 results written, 0 results dropped.\r\n"},
+    {SW_MSG_SERVICE_START_FAILED,
+     SEV_ERROR,
+     {L"The data directory D:\\x cannot be created: Access is denied. (5)",
+      L"Give the service account write access to it, or start the service with "
+      L"--data-dir DIR."},
+     L"SMTP Watch could not start: The data directory D:\\x cannot be created: Access is "
+     L"denied. (5)\r\nGive the service account write access to it, or start the service "
+     L"with --data-dir DIR.\r\n"},
+    {SW_MSG_CHECK_START_FAILED,
+     SEV_WARN,
+     {L"Relais", L"42", L"out of memory."},
+     L"A check of rule \"Relais\" (id 42) could not be started: out of memory. The rule "
+     L"is tried again at its next run; further failures to start checks are not logged "
+     L"until one starts again.\r\n"},
+    {SW_MSG_RULE_CRITICAL, SEV_ERROR, RULE_STRINGS,
+     L"Rule \"Relais Z\u00fcrich\" (id 42, mx.example.net:25) is CRITICAL (it was OK) "
+     L"after 2 failed checks in a row.\r\n"
+     L"Outcome: timeout\r\n"
+     L"Detail: Timed out in the greeting after 7000 ms (100% of the budget).\r\n"
+     L"Server reply: (none)\r\n"
+     L"Timings: connect 1.2 ms, greeting 7000.0 ms, total 7001.2 ms\r\n"},
+    {SW_MSG_RULE_WARNING, SEV_WARN, RULE_STRINGS,
+     L"Rule \"Relais Z\u00fcrich\" (id 42, mx.example.net:25) is WARNING (it was OK) "
+     L"after 2 failed checks in a row.\r\n"
+     L"Outcome: timeout\r\n"
+     L"Detail: Timed out in the greeting after 7000 ms (100% of the budget).\r\n"
+     L"Server reply: (none)\r\n"
+     L"Timings: connect 1.2 ms, greeting 7000.0 ms, total 7001.2 ms\r\n"},
+    {SW_MSG_RULE_UNKNOWN, SEV_WARN, RULE_STRINGS,
+     L"Rule \"Relais Z\u00fcrich\" (id 42, mx.example.net:25) is UNKNOWN (it was OK): "
+     L"its last 2 checks could not run on this machine, so nothing is known about the "
+     L"server.\r\n"
+     L"Outcome: timeout\r\n"
+     L"Detail: Timed out in the greeting after 7000 ms (100% of the budget).\r\n"},
+    {SW_MSG_RULE_RECOVERED, SEV_INFO, RULE_STRINGS,
+     L"Rule \"Relais Z\u00fcrich\" (id 42, mx.example.net:25) has recovered: it is OK "
+     L"again (it was OK, with 2 failed checks in a row).\r\n"
+     L"Server reply: (none)\r\n"
+     L"Timings: connect 1.2 ms, greeting 7000.0 ms, total 7001.2 ms\r\n"},
+    {SW_MSG_RULE_FLAPPING, SEV_WARN, RULE_STRINGS,
+     L"Rule \"Relais Z\u00fcrich\" (id 42, mx.example.net:25) is flapping: its state "
+     L"changed 5 times within 30 minutes and is now CRITICAL (the last state logged was "
+     L"OK). Its state changes are not logged one by one until it has kept one state for "
+     L"30 minutes.\r\n"
+     L"Outcome: timeout\r\n"
+     L"Detail: Timed out in the greeting after 7000 ms (100% of the budget).\r\n"},
+    {SW_MSG_RULE_FLAPPING_STOPPED, SEV_INFO, RULE_STRINGS,
+     L"Rule \"Relais Z\u00fcrich\" (id 42, mx.example.net:25) has stopped flapping: it "
+     L"has kept the state CRITICAL for 30 minutes (the last state logged was OK).\r\n"
+     L"Outcome: timeout\r\n"
+     L"Detail: Timed out in the greeting after 7000 ms (100% of the budget).\r\n"},
+    {SW_MSG_DB_UNAVAILABLE,
+     SEV_ERROR,
+     {L"C:\\ProgramData\\SmtpWatch\\smtpwatch.db", L"write the results",
+      L"the database is locked by another program.", L"100000", L"10",
+      L"Close the program that holds the database open."},
+     L"The database C:\\ProgramData\\SmtpWatch\\smtpwatch.db cannot be used: could not "
+     L"write the results: the database is locked by another program.\r\nThe service "
+     L"keeps checking and keeps up to 100000 results in memory; it tries again every "
+     L"10 s and logs when the database works again. Close the program that holds the "
+     L"database open.\r\n"},
+    {SW_MSG_DB_RECOVERED,
+     SEV_INFO,
+     {L"C:\\data\\smtpwatch.db", L"75", L"1200", L"0"},
+     L"The database C:\\data\\smtpwatch.db works again after 75 s: 1200 results kept in "
+     L"memory were written, 0 were dropped while it was unavailable.\r\n"},
+    {SW_MSG_RESULTS_DROPPED,
+     SEV_WARN,
+     {L"100000", L"C:\\data\\smtpwatch.db"},
+     L"The memory buffer for results is full (100000 results) while the database "
+     L"C:\\data\\smtpwatch.db cannot be written: from now on the oldest results are "
+     L"dropped to make room for new ones. Rule states and Event Log messages are not "
+     L"affected. The number dropped is logged when the database works again.\r\n"},
+    {SW_MSG_RULES_RELOADED,
+     SEV_INFO,
+     {L"5", L"6", L"1", L"2", L"0"},
+     L"Rule changes in the database were picked up without a restart: 5 enabled rules "
+     L"of 6 (1 added, 2 changed, 0 removed).\r\n"},
+    {SW_MSG_RULE_INVALID,
+     SEV_WARN,
+     {L"Relais", L"7", L"Port must be a number from 1 to 65535."},
+     L"Rule \"Relais\" (id 7) in the database is not valid and is not checked: Port must "
+     L"be a number from 1 to 65535.\r\nCorrect it with the rule editor; it is picked up "
+     L"without a restart.\r\n"},
+};
+#define N_MESSAGES (sizeof messages / sizeof *messages)
+
+static HMODULE module;
+
+static int load_exe(void **state)
+{
+  (void)state;
+  wchar_t path[MAX_PATH];
+  MultiByteToWideChar(CP_UTF8, 0, SW_SVC_EXE, -1, path, MAX_PATH);
+  for (wchar_t *p = path; *p; p++)
+    if (*p == L'/')
+      *p = L'\\';
+  /* As Event Viewer does: resources only, no code runs. */
+  module = LoadLibraryExW(path, NULL,
+                          LOAD_LIBRARY_AS_DATAFILE | LOAD_LIBRARY_AS_IMAGE_RESOURCE);
+  if (!module)
+    fprintf(stderr, "cannot load %s as a data file: error %lu\n", SW_SVC_EXE,
+            (unsigned long)GetLastError());
+  return module ? 0 : -1;
+}
+
+static int unload_exe(void **state)
+{
+  (void)state;
+  FreeLibrary(module);
+  return 0;
+}
+
+static void render(const struct expected *m, wchar_t *out, DWORD cap)
+{
+  DWORD_PTR args[12];
+  for (int i = 0; i < 12; i++)
+    args[i] = (DWORD_PTR)(m->strings[i] ? m->strings[i] : L"");
+  DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_HMODULE | FORMAT_MESSAGE_ARGUMENT_ARRAY,
+                           module, m->id, 0, out, cap, (va_list *)args);
+  if (n == 0) {
+    fprintf(stderr, "event %lu: FormatMessageW failed with error %lu\n",
+            (unsigned long)(m->id & 0xffff), (unsigned long)GetLastError());
+    fail();
+  }
+}
+
+static void print_w(const char *label, const wchar_t *w)
+{
+  char buf[4096];
+  WideCharToMultiByte(CP_UTF8, 0, w, -1, buf, sizeof buf, NULL, NULL);
+  fprintf(stderr, "%s: [%s]\n", label, buf);
+}
+
+/* Every event renders to exactly the text the docs promise. */
+static void test_every_message_renders(void **state)
+{
+  (void)state;
+  for (size_t i = 0; i < N_MESSAGES; i++) {
+    wchar_t text[4096];
+    render(&messages[i], text, 4096);
+    if (wcscmp(text, messages[i].text) != 0) {
+      fprintf(stderr, "event %lu renders differently\n",
+              (unsigned long)(messages[i].id & 0xffff));
+      print_w("got     ", text);
+      print_w("expected", messages[i].text);
+      fail();
+    }
+    /* No insert left unfilled, whatever the message. */
+    for (const wchar_t *p = text; *p; p++)
+      if (p[0] == L'%' && p[1] >= L'1' && p[1] <= L'9')
+        fail_msg("event %lu has an unfilled insert",
+                 (unsigned long)(messages[i].id & 0xffff));
+  }
+}
+
+/* Event Viewer's icon comes from the type the service reports, which it
+ * derives from these bits: problems must not show as information. */
+static void test_severities(void **state)
+{
+  (void)state;
+  for (size_t i = 0; i < N_MESSAGES; i++)
+    assert_int_equal(messages[i].id >> 30, messages[i].severity);
+  /* The id Event Viewer shows is the low word: the documented number. */
+  assert_int_equal(SW_MSG_SERVICE_STARTED & 0xffff, 1000);
+  assert_int_equal(SW_MSG_RULE_CRITICAL & 0xffff, 2001);
+  assert_int_equal(SW_MSG_DB_UNAVAILABLE & 0xffff, 3000);
+}
+
+/* The table holds exactly the ids above: an event added to messages.mc
+ * without its text being checked here fails. */
+static void test_table_has_no_unknown_id(void **state)
+{
+  (void)state;
+  HRSRC res = FindResourceW(module, MAKEINTRESOURCEW(1), (LPCWSTR)RT_MESSAGETABLE);
+  assert_non_null(res);
+  const MESSAGE_RESOURCE_DATA *data = LockResource(LoadResource(module, res));
+  assert_non_null(data);
+  size_t seen = 0;
+  for (DWORD b = 0; b < data->NumberOfBlocks; b++) {
+    for (DWORD id = data->Blocks[b].LowId; id <= data->Blocks[b].HighId; id++) {
+      bool known = false;
+      for (size_t i = 0; i < N_MESSAGES; i++)
+        known |= messages[i].id == id;
+      if (!known)
+        fail_msg(
+            "message table holds id 0x%08lx (event %lu) that this test does not check",
+            (unsigned long)id, (unsigned long)(id & 0xffff));
+      seen++;
+    }
+  }
+  assert_int_equal(seen, N_MESSAGES);
+}
+
+/* An id that is not in the table fails to render: the service's console
+ * echo and Event Viewer both depend on the ids matching. */
+static void test_unknown_id_fails(void **state)
+{
+  (void)state;
+  wchar_t text[64];
+  DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_HMODULE | FORMAT_MESSAGE_IGNORE_INSERTS,
+                           module, 0x40000000 | 999, 0, text, 64, NULL);
+  assert_int_equal(n, 0);
+}
+
+/* docs/events.md has a section for every id ("## 1000 ..."). */
+static void test_every_id_is_documented(void **state)
+{
+  (void)state;
+  char path[MAX_PATH];
+  snprintf(path, sizeof path, "%s/../../docs/events.md", SW_TEST_DATA_DIR);
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    fail_msg("cannot open %s", path);
+  static char doc[256 * 1024];
+  size_t len = fread(doc, 1, sizeof doc - 1, f);
+  fclose(f);
+  doc[len] = '\0';
+  for (size_t i = 0; i < N_MESSAGES; i++) {
+    char heading[32];
+    snprintf(heading, sizeof heading, "\n## %lu ",
+             (unsigned long)(messages[i].id & 0xffff));
+    if (!strstr(doc, heading))
+      fail_msg("docs/events.md has no \"## %lu\" section",
+               (unsigned long)(messages[i].id & 0xffff));
+  }
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_every_message_renders),
+      cmocka_unit_test(test_severities),
+      cmocka_unit_test(test_table_has_no_unknown_id),
+      cmocka_unit_test(test_unknown_id_fails),
+      cmocka_unit_test(test_every_id_is_documented),
+  };
+  return cmocka_run_group_tests(tests, load_exe, unload_exe);
+}
