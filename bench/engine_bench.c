@@ -5,7 +5,11 @@
  * check is the full product path: spec copy, address parsing, the
  * sans-IO dialogue, timers, transcript and result.
  *
- *   engine_bench HOST PORT IN_FLIGHT TOTAL
+ *   engine_bench HOST PORT IN_FLIGHT TOTAL [--tls implicit|starttls] [--insecure]
+ *
+ * With --tls every check also does a TLS handshake (Schannel) and, unless
+ * --insecure, validates the server's certificate for HOST with the chain
+ * API, as the product does; the CA must be in the Root store then.
  *
  * Prints one line, "engine_bench: checks=... ok=... failures=... seconds=...
  * checks_per_s=...", in the same format as bare_loop for bench/run.sh, and
@@ -16,6 +20,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "engine.h"
 
@@ -76,8 +81,21 @@ static double now_s(void)
 
 int main(int argc, char **argv)
 {
-  if (argc != 5) {
-    fprintf(stderr, "usage: engine_bench HOST PORT IN_FLIGHT TOTAL\n");
+  enum sw_tls_mode tls = SW_TLS_NONE;
+  bool insecure = false;
+  for (int i = 5; i < argc; i++) {
+    if (!strcmp(argv[i], "--tls") && i + 1 < argc &&
+        sw_tls_mode_from_name(argv[i + 1], &tls))
+      i++;
+    else if (!strcmp(argv[i], "--insecure"))
+      insecure = true;
+    else
+      argc = 0; /* usage */
+  }
+  if (argc < 5) {
+    fprintf(stderr,
+            "usage: engine_bench HOST PORT IN_FLIGHT TOTAL [--tls implicit|starttls] "
+            "[--insecure]\n");
     return 2;
   }
   long port = strtol(argv[2], NULL, 10);
@@ -93,7 +111,11 @@ int main(int argc, char **argv)
                .command = NULL,
                .expect = NULL,
                .ehlo_name = "bench.client",
-               .timeout_ms = 10000},
+               .timeout_ms = 10000,
+               .tls_mode = tls,
+               .tls_insecure = insecure,
+               .cert_warn_days = 21,
+               .cert_crit_days = 7},
       .in_flight = (unsigned)in_flight,
       .total = (unsigned)total,
   };

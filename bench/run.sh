@@ -12,6 +12,10 @@
 #   SW_BENCH_CHECKS      checks per engine/bare run (3000)
 #   SW_BENCH_ROUNDS      rounds of every run; the least disturbed is shown (3)
 #   SW_BENCH_IN_FLIGHT   in-flight levels ("1 100 1000")
+#   SW_BENCH_TLS_CHECKS  checks per TLS run (1000)
+#   SW_BENCH_TLS_IN_FLIGHT  in-flight levels of the TLS runs ("1 100"); each
+#                        has a tls@N row (handshake, no validation) and a
+#                        tlsv@N row (handshake and chain validation)
 #   SW_BENCH_CHECK_SMTP_RUNS / _PARALLEL   check_smtp processes (300) and how
 #                        many at once (4)
 #   SW_BENCH_RESULTS     where the report goes (build/bench-results.txt)
@@ -26,6 +30,8 @@ NATIVE_DIR=${SW_BENCH_NATIVE_DIR:-$ROOT/build/bench-native}
 CHECKS=${SW_BENCH_CHECKS:-3000}
 ROUNDS=${SW_BENCH_ROUNDS:-3}
 IN_FLIGHT=${SW_BENCH_IN_FLIGHT:-"1 100 1000"}
+TLS_CHECKS=${SW_BENCH_TLS_CHECKS:-1000}
+TLS_IN_FLIGHT=${SW_BENCH_TLS_IN_FLIGHT:-"1 100"}
 CS_RUNS=${SW_BENCH_CHECK_SMTP_RUNS:-300}
 CS_PARALLEL=${SW_BENCH_CHECK_SMTP_PARALLEL:-4}
 RESULTS=${SW_BENCH_RESULTS:-$ROOT/build/bench-results.txt}
@@ -74,6 +80,14 @@ if [ ! -f "$MINGW_DIR/CMakeCache.txt" ]; then
 fi
 build "$MINGW_DIR/bench-build.log" cmake --build "$MINGW_DIR" --target bare_loop ||
   die "bare_loop did not build"
+# TLS rows: tls_responder (native, OpenSSL) and the test CA tool.
+HAVE_TLS=1
+if ! build "$NATIVE_DIR/bench-tls-build.log" cmake --build "$NATIVE_DIR" --target tls_responder; then
+  HAVE_TLS=0
+  say "tls_responder did not build (libssl-dev?): TLS rows skipped"
+fi
+TLS_RESPONDER=$NATIVE_DIR/tls_responder
+[ -x "$TLS_RESPONDER" ] || TLS_RESPONDER=$NATIVE_DIR/bench/tls_responder
 HAVE_ENGINE=1
 if ! build "$MINGW_DIR/bench-engine-build.log" cmake --build "$MINGW_DIR" --target engine_bench; then
   HAVE_ENGINE=0
@@ -81,6 +95,12 @@ if ! build "$MINGW_DIR/bench-engine-build.log" cmake --build "$MINGW_DIR" --targ
 fi
 # The full tree puts the exes under bench/, a standalone bench build at the top.
 exe() { if [ -f "$MINGW_DIR/bench/$1.exe" ]; then echo "$MINGW_DIR/bench/$1.exe"; else echo "$MINGW_DIR/$1.exe"; fi; }
+if [ "$HAVE_TLS" = 1 ] && ! build "$MINGW_DIR/bench-tls-build.log" \
+  cmake --build "$MINGW_DIR" --target install_root_cert; then
+  HAVE_TLS=0
+  say "install_root_cert did not build: TLS rows skipped"
+fi
+INSTALL_ROOT_CERT=$MINGW_DIR/tests/tools/install_root_cert.exe
 BARE=$(exe bare_loop)
 ENGINE=$(exe engine_bench)
 BUILD_TYPE=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$MINGW_DIR/CMakeCache.txt")
@@ -110,10 +130,16 @@ wineserver_pid() {
 OWN_SERVER=0
 TMP=$(mktemp -d)
 RESP_PID=
+TLS_RESP_PID=
+CA_INSTALLED=0
 cleanup() {
-  if [ -n "$RESP_PID" ]; then
-    kill "$RESP_PID" 2>/dev/null || true
-    wait "$RESP_PID" 2>/dev/null || true
+  for pid in $RESP_PID $TLS_RESP_PID; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  # The run's own test CA out of the prefix's Root store again.
+  if [ "$CA_INSTALLED" = 1 ]; then
+    wine "$INSTALL_ROOT_CERT" remove "Z:$TMP/certs/ca.der" >/dev/null 2>&1 || true
   fi
   rm -rf "$TMP"
   # Only the server this script booted, in the bench's own prefix.
@@ -136,6 +162,26 @@ for _ in $(seq 50); do
 done
 [ -n "$PORT" ] || die "fast_responder did not start: $(cat "$TMP/responder.err")"
 
+# The TLS responder, with certificates made for this run and their CA in
+# the prefix's Root store (for the tlsv rows, which validate the chain).
+TLS_PORT=
+if [ "$HAVE_TLS" = 1 ]; then
+  "$ROOT/tests/fixtures/tls_certs.sh" "$TMP/certs" >"$TMP/certs.log" 2>&1 ||
+    die "tls_certs.sh failed: $(tail -5 "$TMP/certs.log")"
+  wine "$INSTALL_ROOT_CERT" add "Z:$TMP/certs/ca.der" >/dev/null 2>&1 ||
+    die "install_root_cert could not add the test CA to $WINEPREFIX"
+  CA_INSTALLED=1
+  "$TLS_RESPONDER" 0 "$TMP/certs/trusted.pem" "$TMP/certs/trusted.key" --seconds 600 \
+    >"$TMP/tls_responder.out" 2>"$TMP/tls_responder.err" &
+  TLS_RESP_PID=$!
+  for _ in $(seq 50); do
+    TLS_PORT=$(sed -n 's/^port //p' "$TMP/tls_responder.out")
+    [ -n "$TLS_PORT" ] && break
+    sleep 0.1
+  done
+  [ -n "$TLS_PORT" ] || die "tls_responder did not start: $(cat "$TMP/tls_responder.err")"
+fi
+
 WS_PID=$(wineserver_pid)
 
 # Busy jiffies of the whole machine, all CPUs: everything but idle and iowait.
@@ -153,11 +199,14 @@ run_case() {
   local name=$1
   shift
   local b0 w0 r0 t0 t1 rc=0
-  b0=$(machine_busy) w0=$(proc_cpu "$WS_PID") r0=$(proc_cpu "$RESP_PID") t0=$(now_ns)
+  # The responder this case talks to: the TLS one for tls* rows.
+  local rpid=$RESP_PID
+  case $name in tls*) rpid=$TLS_RESP_PID ;; esac
+  b0=$(machine_busy) w0=$(proc_cpu "$WS_PID") r0=$(proc_cpu "$rpid") t0=$(now_ns)
   /usr/bin/time -f '%U %S' -o "$TMP/time" "$@" >"$TMP/out" 2>"$TMP/err" || rc=$?
   t1=$(now_ns)
   local busy=$(($(machine_busy) - b0)) ws=$(($(proc_cpu "$WS_PID") - w0))
-  local resp=$(($(proc_cpu "$RESP_PID") - r0))
+  local resp=$(($(proc_cpu "$rpid") - r0))
   local client
   client=$(awk -v hz="$HZ" 'END{printf "%d", ($1+$2)*hz + 0.5}' "$TMP/time")
   local wall
@@ -208,6 +257,17 @@ for round in $(seq "$ROUNDS"); do
       run_case "engine@$n" wine "$ENGINE" 127.0.0.1 "$PORT" "$n" "$CHECKS"
     fi
   done
+  # The same exchange over implicit TLS: tls@N does the handshake only
+  # (--insecure, an address: no SNI, no validation), tlsv@N also validates
+  # the chain and the name "localhost" as a real check does.
+  if [ "$HAVE_TLS" = 1 ] && [ "$HAVE_ENGINE" = 1 ]; then
+    for n in $TLS_IN_FLIGHT; do
+      run_case "tls@$n" wine "$ENGINE" 127.0.0.1 "$TLS_PORT" "$n" "$TLS_CHECKS" \
+        --tls implicit --insecure
+      run_case "tlsv@$n" wine "$ENGINE" localhost "$TLS_PORT" "$n" "$TLS_CHECKS" \
+        --tls implicit
+    done
+  fi
   # One check_smtp process per check, a few at a time, as a monitoring
   # system's scheduler would run it.
   run_case check_smtp sh -c 'seq "$1" | xargs -P "$2" -I{} "$3" -H 127.0.0.1 -p "$4" \
@@ -278,6 +338,34 @@ BG_AFTER=$(background_pct)
           (c in seen) ? ratio(cpu[c], cpu[b]) : "-", (c in seen) ? ratio(ours[c], ours[b]) : "-"
       }
     }' "$TMP/best"
+  if [ "$HAVE_TLS" = 1 ] && [ "$HAVE_ENGINE" = 1 ]; then
+    echo
+    awk '
+      {
+        rate[$1] = $3 / $5; n = ($2 > 0 ? $2 : 1)
+        cpu[$1] = $7 / n; ours[$1] = ($8 + $9 + $10) / n; cli[$1] = ($8 + $9) / n
+        seen[$1] = 1
+        if ($1 ~ /^tls@/) levels[++nl] = substr($1, 5)
+      }
+      function ratio(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "-" }
+      END {
+        printf "%-9s | %-22s | %-22s | %-17s\n", "", "TLS/plain CPU per check",
+          "validated/plain", "handshakes/s"
+        printf "%-9s | %10s %11s | %10s %11s | %8s %8s\n", "in flight", "ours",
+          "client+ws", "ours", "client+ws", "tls", "tlsv"
+        for (i = 1; i <= nl; i++) {
+          t = "tls@" levels[i]; v = "tlsv@" levels[i]; e = "engine@" levels[i]
+          printf "%-9s | %10s %11s | %10s %11s | %8.0f %8.0f\n", levels[i],
+            (e in seen) ? ratio(ours[t], ours[e]) : "-", (e in seen) ? ratio(cli[t], cli[e]) : "-",
+            (e in seen && v in seen) ? ratio(ours[v], ours[e]) : "-",
+            (e in seen && v in seen) ? ratio(cli[v], cli[e]) : "-", rate[t], (v in seen) ? rate[v] : 0
+        }
+      }' "$TMP/best"
+    echo "tls@N: implicit TLS handshake (full: tls_responder resumes no session), no"
+    echo "validation; tlsv@N: also the chain and host-name validation of \"localhost\""
+    echo "(and its resolution), as a real check; plain: engine@N. client+ws: the client"
+    echo "and the wineserver, without the responder (OpenSSL's side of the handshake)."
+  fi
   echo
   echo "targets: engine/bare CPU per check <= 1.25; rate bound by the server (rs% near"
   echo "100), not by the client, up to 1000 in flight."

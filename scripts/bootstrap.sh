@@ -11,7 +11,7 @@ export DEBIAN_FRONTEND=noninteractive
 PACKAGES=(
   gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wine wine64 xvfb xdotool
   imagemagick msitools wixl cmake make gcc clang libclang-rt-14-dev
-  libcmocka-dev libsqlite3-dev tcl dpkg-dev python3 python3-aiosmtpd openssl
+  libcmocka-dev libsqlite3-dev tcl dpkg-dev python3 python3-aiosmtpd openssl libssl-dev
   monitoring-plugins-standard swaks postfix clang-format
 )
 

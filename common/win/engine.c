@@ -346,7 +346,7 @@ void sw_engine_destroy(struct sw_engine *e)
   while (e->structs > 0)
     turn(e, INFINITE);
   sw_timer_heap_free(&e->timers);
-  sw_tls_cred_release(e->tls_cred);
+  sw__engine_tls_free(e);
   CloseHandle(e->port);
   free(e);
   WSACleanup();

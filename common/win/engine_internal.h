@@ -22,6 +22,12 @@
 
 #define SW_MAX_ADDRESSES 16
 #define SW_READ_BUFFER 4096
+/* Chain validations remembered per engine, and for how long: a monitor
+ * checks the same servers again and again, and validating a chain costs
+ * milliseconds of CPU (Wine: tens, with its failing revocation lookups) and
+ * may wait for the network. Expiry is still judged at every check. */
+#define SW_CERT_CACHE_MAX 256
+#define SW_CERT_CACHE_TTL_US (10 * 60 * INT64_C(1000000))
 
 enum sw_req_type {
   SW_REQ_CONNECT,
@@ -82,6 +88,23 @@ struct sw_check {
   unsigned long verify_error;
   char verify_detail[SW_DETAIL_MAX];
   uint32_t verify_timeout_ms;
+  struct sw_cert_cache_entry *cache_entry; /* the validation this check runs */
+  struct sw_check *next_waiter;            /* in a cache entry's list of checks waiting */
+};
+
+/* A chain validation and its verdict, shared by the checks of one server:
+ * keyed by the host name and the exact certificates the server sent. While
+ * `pending`, one check's validation runs on the thread pool and `waiters`
+ * wait for it (each holding a `pending` count, so none is freed meanwhile). */
+struct sw_cert_cache_entry {
+  char *key;
+  size_t key_len;
+  bool pending;
+  int64_t expires_us; /* when the verdict stops being reused */
+  enum sw_outcome outcome;
+  unsigned long error;
+  char detail[SW_DETAIL_MAX];
+  struct sw_check *waiters;
 };
 
 struct sw_engine {
@@ -96,6 +119,8 @@ struct sw_engine {
   char fqdn[256]; /* "" when the machine has no DNS domain */
   struct sw_req wake_req;
   struct sw_tls_cred *tls_cred; /* acquired for the first TLS check */
+  struct sw_cert_cache_entry *cert_cache[SW_CERT_CACHE_MAX];
+  size_t cert_cache_len;
 };
 
 /* engine_socket.c */
@@ -131,6 +156,9 @@ void sw__check_tls_received(struct sw_check *c, const char *data, size_t len);
 void sw__check_on_verified(struct sw_check *c);
 /* Frees the check's TLS state (session, certificate, buffers). */
 void sw__check_tls_free(struct sw_check *c);
+/* Frees the engine's TLS state (credential, validation cache); no check may
+ * be left. */
+void sw__engine_tls_free(struct sw_engine *e);
 /* Starts a WSASend of the bytes c->wbase[c->woff..c->wlen) (engine_socket.c). */
 void sw__check_send(struct sw_check *c);
 /* Starts a read unless one is pending or the check is done. */

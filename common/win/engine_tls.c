@@ -2,8 +2,10 @@
  * the loop like the socket itself (no thread per connection), and the
  * certificate validated on the system thread pool, since building a chain
  * may fetch intermediates, root updates or revocation data from the
- * network. The dialogue decides when TLS starts and what a certificate
- * verdict means; this file moves bytes and reports. */
+ * network. Verdicts are cached per host and exact chain for a while, and
+ * checks of the same server that arrive while one validation runs wait for
+ * it instead of starting their own. The dialogue decides when TLS starts
+ * and what a certificate verdict means; this file moves bytes and reports. */
 #include "engine_internal.h"
 
 #include <stdio.h>
@@ -108,6 +110,81 @@ static void report(struct sw_check *c, enum sw_outcome trust, const char *detail
   deliver(c);
 }
 
+/* ---- the validation cache (loop thread only) ------------------------------ */
+
+/* The host name (ASCII case folded) and every certificate the server sent,
+ * leaf first: two checks share a verdict only if all of it is the same.
+ * Whole DER bytes rather than a hash: nothing to collide. */
+static char *cache_key(struct sw_check *c, size_t *len)
+{
+  struct sw_buf k;
+  sw_buf_init(&k, 0);
+  for (const char *h = c->host; *h; h++) {
+    char ch = (*h >= 'A' && *h <= 'Z') ? (char)(*h - 'A' + 'a') : *h;
+    sw_buf_append(&k, &ch, 1);
+  }
+  sw_buf_append(&k, "", 1);
+  sw_buf_append(&k, c->peer_cert->pbCertEncoded, c->peer_cert->cbCertEncoded);
+  PCCERT_CONTEXT other = NULL;
+  while ((other = CertEnumCertificatesInStore(c->peer_cert->hCertStore, other)) != NULL)
+    if (!CertCompareCertificate(X509_ASN_ENCODING, other->pCertInfo,
+                                c->peer_cert->pCertInfo))
+      sw_buf_append(&k, other->pbCertEncoded, other->cbCertEncoded);
+  *len = k.len;
+  return sw_buf_take(&k); /* out of memory on the way: NULL, no caching */
+}
+
+static struct sw_cert_cache_entry *cache_find(struct sw_engine *e, const char *key,
+                                              size_t len)
+{
+  for (size_t i = 0; i < e->cert_cache_len; i++) {
+    struct sw_cert_cache_entry *x = e->cert_cache[i];
+    if (x->key_len == len && memcmp(x->key, key, len) == 0)
+      return x;
+  }
+  return NULL;
+}
+
+static void cache_drop(struct sw_engine *e, size_t i)
+{
+  free(e->cert_cache[i]->key);
+  free(e->cert_cache[i]);
+  e->cert_cache[i] = e->cert_cache[--e->cert_cache_len];
+}
+
+/* A new pending entry owning `key`, making room by dropping the entry that
+ * expires first (never a pending one). NULL if there is no room. */
+static struct sw_cert_cache_entry *cache_add(struct sw_engine *e, char *key, size_t len)
+{
+  if (e->cert_cache_len == SW_CERT_CACHE_MAX) {
+    size_t oldest = SW_CERT_CACHE_MAX;
+    for (size_t i = 0; i < e->cert_cache_len; i++)
+      if (!e->cert_cache[i]->pending &&
+          (oldest == SW_CERT_CACHE_MAX ||
+           e->cert_cache[i]->expires_us < e->cert_cache[oldest]->expires_us))
+        oldest = i;
+    if (oldest == SW_CERT_CACHE_MAX)
+      return NULL;
+    cache_drop(e, oldest);
+  }
+  struct sw_cert_cache_entry *x = calloc(1, sizeof *x);
+  if (!x)
+    return NULL;
+  x->key = key;
+  x->key_len = len;
+  x->pending = true;
+  e->cert_cache[e->cert_cache_len++] = x;
+  return x;
+}
+
+void sw__engine_tls_free(struct sw_engine *e)
+{
+  while (e->cert_cache_len > 0)
+    cache_drop(e, e->cert_cache_len - 1);
+  sw_tls_cred_release(e->tls_cred);
+  e->tls_cred = NULL;
+}
+
 static void CALLBACK verify_work(PTP_CALLBACK_INSTANCE instance, void *ctx)
 {
   (void)instance;
@@ -117,12 +194,24 @@ static void CALLBACK verify_work(PTP_CALLBACK_INSTANCE instance, void *ctx)
   c->verify_outcome =
       sw_cert_validate(c->peer_cert, c->host, c->verify_info.sans, c->verify_timeout_ms,
                        c->verify_detail, sizeof c->verify_detail, &c->verify_error);
-  c->verify_info.verified = c->verify_outcome == SW_OUTCOME_OK;
   PostQueuedCompletionStatus(c->engine->port, 0, 0, &c->verify_req.ov);
 }
 
+/* A verdict for `c`, from its own validation or another's. */
+static void report_verdict(struct sw_check *c, enum sw_outcome outcome,
+                           unsigned long error, const char *detail)
+{
+  c->verify_info.verified = outcome == SW_OUTCOME_OK;
+  if (error)
+    c->last_error = error;
+  report(c, outcome, detail);
+  sw__check_tls_flush(c);
+  sw__check_start_read(c);
+}
+
 /* The handshake completed: what was negotiated, the certificate's fields,
- * then its validation (off the loop) unless the rule says --insecure. */
+ * then its validation (off the loop, or from the cache) unless the rule
+ * says --insecure. */
 static void start_verify(struct sw_check *c)
 {
   int64_t now = sw_clock_now_us();
@@ -140,6 +229,33 @@ static void start_verify(struct sw_check *c)
     report(c, SW_OUTCOME_OK, "");
     return;
   }
+  struct sw_engine *e = c->engine;
+  size_t key_len = 0;
+  char *key = cache_key(c, &key_len);
+  struct sw_cert_cache_entry *x = key ? cache_find(e, key, key_len) : NULL;
+  if (x && x->pending) {
+    /* Another check of this server is validating the same chain. */
+    free(key);
+    c->verifying = true;
+    c->pending++;
+    c->next_waiter = x->waiters;
+    x->waiters = c;
+    return;
+  }
+  if (x && now < x->expires_us) {
+    free(key);
+    report_verdict(c, x->outcome, x->error, x->detail);
+    return;
+  }
+  if (x) {
+    free(key); /* expired: validate again in place */
+    x->pending = true;
+  } else if (key) {
+    x = cache_add(e, key, key_len);
+    if (!x)
+      free(key);
+  }
+  c->cache_entry = x;
   int64_t left_ms = (sw_dialogue_deadline(&c->dlg) - now) / 1000;
   c->verify_timeout_ms = left_ms > 1 ? (uint32_t)left_ms : 1;
   c->verifying = true;
@@ -147,21 +263,52 @@ static void start_verify(struct sw_check *c)
   if (!TrySubmitThreadpoolCallback(verify_work, c, NULL)) {
     c->pending--;
     c->verifying = false;
+    if (x) {
+      /* Nobody waits on it yet: this is still the same turn of the loop. */
+      for (size_t i = 0; i < e->cert_cache_len; i++)
+        if (e->cert_cache[i] == x)
+          cache_drop(e, i);
+      c->cache_entry = NULL;
+    }
     fail_text(c, SW_OUTCOME_INTERNAL_ERROR, "could not start the certificate check",
               GetLastError());
+  }
+}
+
+/* The validation of `x` is done: remember it and give every waiting check
+ * its verdict (for them, this is their completion). */
+static void finish_entry(struct sw_cert_cache_entry *x, const struct sw_check *from)
+{
+  x->pending = false;
+  x->outcome = from->verify_outcome;
+  x->error = from->verify_error;
+  snprintf(x->detail, sizeof x->detail, "%s", from->verify_detail);
+  x->expires_us = sw_clock_now_us() + SW_CERT_CACHE_TTL_US;
+  struct sw_check *w = x->waiters;
+  x->waiters = NULL;
+  while (w) {
+    struct sw_check *next = w->next_waiter;
+    w->next_waiter = NULL;
+    w->pending--;
+    w->verifying = false;
+    if (!w->finished)
+      report_verdict(w, x->outcome, x->error, x->detail);
+    sw__check_settle(w); /* may free it */
+    w = next;
   }
 }
 
 void sw__check_on_verified(struct sw_check *c)
 {
   c->verifying = false;
+  /* The verdict is good for the waiters even if this check is over. */
+  struct sw_cert_cache_entry *x = c->cache_entry;
+  c->cache_entry = NULL;
+  if (x)
+    finish_entry(x, c);
   if (c->finished)
     return; /* timed out or cancelled meanwhile; sw__check_tls_free cleans up */
-  if (c->verify_error)
-    c->last_error = c->verify_error;
-  report(c, c->verify_outcome, c->verify_detail);
-  sw__check_tls_flush(c);
-  sw__check_start_read(c);
+  report_verdict(c, c->verify_outcome, c->verify_error, c->verify_detail);
 }
 
 void sw__check_tls_received(struct sw_check *c, const char *data, size_t len)

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Integration tests of `smtpwatch check` with TLS (the Windows exe, under Wine).
 
-Usage: test_check_tls.py SMTPWATCH_EXE INSTALL_ROOT_CERT_EXE [unittest args]
+Usage: test_check_tls.py SMTPWATCH_EXE INSTALL_ROOT_CERT_EXE [ENGINE_BENCH_EXE]
+       [unittest args]
 
 Certificates come from tests/fixtures/tls_certs.sh, made afresh for the run:
 a test CA (installed into the Wine prefix's Root store with
@@ -41,6 +42,7 @@ HOST = "localhost"  # what the test certificates name
 
 EXE = None
 INSTALL_ROOT_CERT = None
+ENGINE_BENCH = None  # bench/engine_bench.exe: many checks in one engine
 WORKDIR = None
 CERTS = None
 FAULT = None
@@ -565,6 +567,44 @@ class OpensslServerTests(TlsTestCase):
         self.assertCheck(run, "CRITICAL", "certificate_untrusted", step="tls")
 
 
+class EngineConcurrencyTests(TlsTestCase):
+    """Many TLS checks of one server in one engine (bench/engine_bench.exe):
+    they share one credential, one chain validation at a time per server and
+    chain (the others wait for it), and its remembered verdict. Each check
+    must still get the verdict a check of its own would get."""
+
+    def bench(self, scenario, in_flight, total, *extra):
+        if not ENGINE_BENCH or not os.path.isfile(ENGINE_BENCH):
+            self.skipTest("engine_bench.exe not given")
+        cmd = [str(WINE_RUN), str(ENGINE_BENCH), HOST, str(FAULT.port(scenario)),
+               str(in_flight), str(total), "--tls", "implicit"] + list(extra)
+        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                              errors="replace", timeout=120)
+        return proc.returncode, proc.stdout + proc.stderr
+
+    def test_concurrent_checks_of_a_trusted_server(self):
+        rc, out = self.bench("implicit_trusted", 20, 60)
+        self.assertEqual(rc, 0, out)
+        self.assertIn("checks=60 ok=60 failures=0", out)
+
+    def test_concurrent_checks_share_a_negative_verdict(self):
+        rc, out = self.bench("implicit_wrongname", 20, 60)
+        self.assertEqual(rc, 1, out)
+        self.assertIn("checks=60 ok=0 failures=60", out)
+        self.assertIn("60 x certificate_name_mismatch", out)
+        # ... and --insecure checks of it are not served that verdict.
+        rc, out = self.bench("implicit_wrongname", 20, 40, "--insecure")
+        self.assertEqual(rc, 0, out)
+
+    def test_cached_verdict_is_per_chain(self):
+        # Same host name, other certificates: a verdict of its own each.
+        for scenario, outcome in (("implicit_selfsigned", "certificate_untrusted"),
+                                  ("implicit_expired", "certificate_expired")):
+            rc, out = self.bench(scenario, 10, 20)
+            self.assertEqual(rc, 1, out)
+            self.assertIn("20 x %s" % outcome, out)
+
+
 def wait_for_port_quietly(port, timeout_s, proc):
     """s_server -naccept 1 serves one connection only: a probe would use it
     up. Wait for its listening socket in /proc/net/tcp instead."""
@@ -583,11 +623,13 @@ def wait_for_port_quietly(port, timeout_s, proc):
 
 
 def main():
-    global EXE, INSTALL_ROOT_CERT
+    global EXE, INSTALL_ROOT_CERT, ENGINE_BENCH
     argv = sys.argv[1:]
     if len(argv) >= 2 and argv[0].lower().endswith(".exe") and argv[1].lower().endswith(".exe"):
         EXE, INSTALL_ROOT_CERT = argv[0], argv[1]
         argv = argv[2:]
+        if argv and argv[0].lower().endswith(".exe"):
+            ENGINE_BENCH = argv.pop(0)
     else:
         EXE = os.environ.get("SW_SMTPWATCH_EXE")
         INSTALL_ROOT_CERT = os.environ.get("SW_INSTALL_ROOT_CERT_EXE")

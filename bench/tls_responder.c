@@ -1,0 +1,336 @@
+/* tls_responder: fast_responder's SMTP exchange over implicit TLS (native
+ * Linux, OpenSSL), the peer for bench/run.sh's TLS rows.
+ *
+ * One thread, one epoll set, nonblocking sockets, OpenSSL on each socket. It
+ * answers greeting / EHLO / QUIT as cheaply as a TLS server can, so the
+ * figures are the client's. Session resumption is off (no session cache, no
+ * tickets): every connection is a full handshake, the cost a monitor pays
+ * against a server that does not resume, and a handshake rate that means
+ * what it says.
+ *
+ *   tls_responder PORT CERT KEY [--seconds N]
+ *
+ * CERT is a PEM chain (leaf first), KEY its private key. PORT 0 picks an
+ * ephemeral port, printed on stdout as "port N" once listening. Stops after
+ * N seconds (default 600) or on SIGTERM/SIGINT, then prints what it served
+ * on stderr. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#define LINE_MAX_BYTES 1024
+#define EVENTS_PER_WAIT 256
+
+static const char GREETING[] = "220 bench.local ESMTP\r\n";
+static const char EHLO_REPLY[] = "250-bench.local\r\n250-PIPELINING\r\n250 8BITMIME\r\n";
+static const char HELO_REPLY[] = "250 bench.local\r\n";
+static const char QUIT_REPLY[] = "221 bench.local closing\r\n";
+static const char OK_REPLY[] = "250 OK\r\n";
+
+struct conn {
+  int fd; /* -1 when the slot is free */
+  SSL *ssl;
+  bool open; /* handshake done, greeting sent */
+  bool want_out;
+  size_t in_len;
+  char in[LINE_MAX_BYTES];
+};
+
+struct stats {
+  unsigned long long accepted, handshakes, quits, dropped;
+};
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+  (void)sig;
+  stop_requested = 1;
+}
+
+/* Indexed by fd, as in fast_responder: small fds, a dense table. */
+static struct conn **table;
+static size_t table_size;
+
+static struct conn *conn_for(int fd)
+{
+  if ((size_t)fd >= table_size) {
+    size_t n = table_size ? table_size : 1024;
+    while (n <= (size_t)fd)
+      n *= 2;
+    struct conn **t = realloc(table, n * sizeof *t);
+    if (!t)
+      return NULL;
+    memset(t + table_size, 0, (n - table_size) * sizeof *t);
+    table = t;
+    table_size = n;
+  }
+  if (!table[fd] && !(table[fd] = calloc(1, sizeof *table[fd])))
+    return NULL;
+  return table[fd];
+}
+
+static void conn_close(int ep, struct conn *c)
+{
+  epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
+  SSL_free(c->ssl);
+  c->ssl = NULL;
+  close(c->fd);
+  c->fd = -1;
+}
+
+/* Waits for writability only while OpenSSL asks for it. */
+static bool want_out(int ep, struct conn *c, bool on)
+{
+  if (on == c->want_out)
+    return true;
+  struct epoll_event ev = {.events = EPOLLIN | (on ? EPOLLOUT : 0u), .data.fd = c->fd};
+  c->want_out = on;
+  return epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev) == 0;
+}
+
+/* Replies are a few dozen bytes: on loopback a write that cannot go at once
+ * means the client stopped reading, and the connection goes. */
+static bool reply(struct conn *c, const char *s, size_t len)
+{
+  return SSL_write(c->ssl, s, (int)len) == (int)len;
+}
+
+static bool is_verb(const char *line, size_t len, const char *verb)
+{
+  return len >= 4 && strncasecmp(line, verb, 4) == 0 && (len == 4 || line[4] == ' ');
+}
+
+/* Answers each complete line; false when the connection must close (QUIT
+ * answered, or an error). */
+static bool consume(struct conn *c, struct stats *st, bool *quit)
+{
+  size_t start = 0;
+  char *nl;
+  while ((nl = memchr(c->in + start, '\n', c->in_len - start)) != NULL) {
+    size_t len = (size_t)(nl - (c->in + start));
+    const char *line = c->in + start;
+    if (len > 0 && line[len - 1] == '\r')
+      len--;
+    bool ok;
+    if (is_verb(line, len, "EHLO")) {
+      ok = reply(c, EHLO_REPLY, sizeof EHLO_REPLY - 1);
+    } else if (is_verb(line, len, "HELO")) {
+      ok = reply(c, HELO_REPLY, sizeof HELO_REPLY - 1);
+    } else if (is_verb(line, len, "QUIT")) {
+      st->quits++;
+      *quit = true;
+      reply(c, QUIT_REPLY, sizeof QUIT_REPLY - 1);
+      SSL_shutdown(c->ssl); /* close_notify; no wait for the client's */
+      return false;
+    } else {
+      ok = reply(c, OK_REPLY, sizeof OK_REPLY - 1);
+    }
+    if (!ok)
+      return false;
+    start = (size_t)(nl - c->in) + 1;
+  }
+  memmove(c->in, c->in + start, c->in_len - start);
+  c->in_len -= start;
+  return c->in_len < sizeof c->in; /* a line longer than that: go */
+}
+
+static void on_event(int ep, struct conn *c, struct stats *st)
+{
+  bool quit = false;
+  if (!c->open) {
+    int rc = SSL_do_handshake(c->ssl);
+    if (rc != 1) {
+      int err = SSL_get_error(c->ssl, rc);
+      if ((err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) &&
+          want_out(ep, c, err == SSL_ERROR_WANT_WRITE))
+        return;
+      goto drop;
+    }
+    st->handshakes++;
+    c->open = true;
+    if (!want_out(ep, c, false) || !reply(c, GREETING, sizeof GREETING - 1))
+      goto drop;
+  }
+  for (;;) {
+    int n = SSL_read(c->ssl, c->in + c->in_len, (int)(sizeof c->in - c->in_len));
+    if (n > 0) {
+      c->in_len += (size_t)n;
+      if (!consume(c, st, &quit)) {
+        if (quit)
+          goto done;
+        goto drop;
+      }
+      continue;
+    }
+    int err = SSL_get_error(c->ssl, n);
+    if (err == SSL_ERROR_WANT_READ)
+      return;
+    goto drop; /* EOF, reset or a TLS error before QUIT */
+  }
+drop:
+  st->dropped++;
+done:
+  ERR_clear_error(); /* the queue is per thread: keep it from growing */
+  conn_close(ep, c);
+}
+
+static void accept_all(int ep, int lfd, SSL_CTX *ctx, struct stats *st)
+{
+  for (;;) {
+    int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED)
+        continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK)
+        perror("tls_responder: accept4");
+      return;
+    }
+    st->accepted++;
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    struct conn *c = conn_for(fd);
+    SSL *ssl = c ? SSL_new(ctx) : NULL;
+    if (!ssl || !SSL_set_fd(ssl, fd)) {
+      SSL_free(ssl);
+      st->dropped++;
+      close(fd);
+      continue;
+    }
+    *c = (struct conn){.fd = fd, .ssl = ssl};
+    SSL_set_accept_state(ssl);
+    struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
+    if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) != 0) {
+      st->dropped++;
+      conn_close(ep, c);
+    }
+    /* The ClientHello comes later: nothing to do until it is readable. */
+  }
+}
+
+static int listen_on(unsigned port)
+{
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return -1;
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(fd, 4096) != 0) {
+    perror("tls_responder: bind/listen");
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+static double now_s(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int usage(void)
+{
+  fprintf(stderr, "usage: tls_responder PORT CERT KEY [--seconds N]\n");
+  return 2;
+}
+
+int main(int argc, char **argv)
+{
+  if (argc < 4)
+    return usage();
+  char *end;
+  unsigned long port = strtoul(argv[1], &end, 10);
+  if (*end || port > 65535)
+    return usage();
+  double seconds = 600;
+  for (int i = 4; i < argc; i++) {
+    if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
+      seconds = strtod(argv[++i], &end);
+      if (*end || seconds <= 0)
+        return usage();
+    } else {
+      return usage();
+    }
+  }
+  SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+  if (!ctx || !SSL_CTX_use_certificate_chain_file(ctx, argv[2]) ||
+      !SSL_CTX_use_PrivateKey_file(ctx, argv[3], SSL_FILETYPE_PEM)) {
+    fprintf(stderr, "tls_responder: cannot load %s / %s\n", argv[2], argv[3]);
+    ERR_print_errors_fp(stderr);
+    return 1;
+  }
+  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+
+  struct sigaction sa = {.sa_handler = on_signal};
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGINT, &sa, NULL);
+  signal(SIGPIPE, SIG_IGN);
+
+  int lfd = listen_on((unsigned)port);
+  if (lfd < 0)
+    return 1;
+  struct sockaddr_in bound;
+  socklen_t blen = sizeof bound;
+  getsockname(lfd, (struct sockaddr *)&bound, &blen);
+  printf("port %u\n", ntohs(bound.sin_port));
+  fflush(stdout);
+
+  int ep = epoll_create1(EPOLL_CLOEXEC);
+  struct epoll_event lev = {.events = EPOLLIN, .data.fd = lfd};
+  if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &lev) != 0) {
+    perror("tls_responder: epoll");
+    return 1;
+  }
+  struct stats st = {0};
+  double deadline = now_s() + seconds;
+  struct epoll_event events[EVENTS_PER_WAIT];
+  while (!stop_requested) {
+    double left = deadline - now_s();
+    if (left <= 0)
+      break;
+    int n =
+        epoll_wait(ep, events, EVENTS_PER_WAIT, left > 1 ? 1000 : (int)(left * 1000) + 1);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      perror("tls_responder: epoll_wait");
+      break;
+    }
+    for (int i = 0; i < n; i++) {
+      int fd = events[i].data.fd;
+      if (fd == lfd) {
+        accept_all(ep, lfd, ctx, &st);
+        continue;
+      }
+      struct conn *c = table[fd];
+      if (c->fd == fd)
+        on_event(ep, c, &st);
+    }
+  }
+  fprintf(stderr,
+          "tls_responder: %llu connections, %llu handshakes, %llu QUITs answered, "
+          "%llu dropped\n",
+          st.accepted, st.handshakes, st.quits, st.dropped);
+  SSL_CTX_free(ctx);
+  return 0;
+}
