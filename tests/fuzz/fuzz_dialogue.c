@@ -3,14 +3,18 @@
  *
  * Input: byte 0 is the chunk size the bytes arrive in (0 means 1), byte 1
  * picks the configuration and how the check ends (bits below), the rest is
- * what the server sends.
+ * what the server sends. With a TLS mode, the engine's part is played at
+ * once: whenever the dialogue asks for a handshake, the session is reported
+ * up (its certificate expiring in 3 days with F_EXPIRING).
  *
  * Invariants: the client says nothing before a final greeting line has
  * arrived, and nothing at all to something that is not SMTP; every write is
  * exactly one command line; nothing follows QUIT; the dialogue always ends;
  * the result is consistent with what was said (outcome, step, timings,
  * printable text); the parser gives the same replies however the bytes are
- * cut; nothing leaks (ASan). A violated invariant aborts. */
+ * cut; nothing leaks (ASan); STARTTLS only after EHLO and only if the rule
+ * wants TLS, nothing at all while a handshake is due, EHLO again after it;
+ * with implicit TLS, nothing before it. A violated invariant aborts. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,12 +32,32 @@
   } while (0)
 
 enum {
-  F_COMMAND = 1,  /* cfg.command = "NOOP" */
-  F_EXPECT = 2,   /* cfg.expect = "250" */
-  F_EOF = 4,      /* the server closes at the end (else the deadline passes) */
-  F_FAIL = 8,     /* the engine fails at the end (before the close/timeout) */
-  F_TRICKLE = 16, /* the engine sends our output one byte at a time */
+  F_COMMAND = 1,    /* cfg.command = "NOOP" */
+  F_EXPECT = 2,     /* cfg.expect = "250" */
+  F_EOF = 4,        /* the server closes at the end (else the deadline passes) */
+  F_FAIL = 8,       /* the engine fails at the end (before the close/timeout) */
+  F_TRICKLE = 16,   /* the engine sends our output one byte at a time */
+  F_TLS_MASK = 96,  /* the TLS mode, see tls_mode_of() */
+  F_EXPIRING = 128, /* the certificate has 3 days left */
 };
+
+/* The seeds' flag byte is a letter (64 + the low five bits, see
+ * CMakeLists.txt): 64 must mean no TLS, so that they keep their meaning. */
+static enum sw_tls_mode tls_mode_of(uint8_t flags)
+{
+  switch (flags & F_TLS_MASK) {
+  case 64:
+    return SW_TLS_NONE;
+  case 0:
+    return SW_TLS_REQUIRE_STARTTLS;
+  case 32:
+    return SW_TLS_IMPLICIT;
+  default:
+    return SW_TLS_STARTTLS;
+  }
+}
+
+#define WALL 1800000000LL
 
 /* Written independently of the parser: does s[0..len) contain a complete
  * line that looks like the last line of a reply ("ddd" then SP or the end)?
@@ -71,6 +95,7 @@ static void check_text(const char *s, size_t size, bool lf_ok)
 
 struct said {
   bool any, ehlo, helo, quit;
+  bool starttls, tls_up, ehlo_over_tls;
   int writes;
 };
 
@@ -90,9 +115,18 @@ static void drain(struct sw_dialogue *d, const char *command, bool trickle,
     CHECK(!memchr(out, '\n', len - 1) && !memchr(out, '\r', len - 2));
     const char *line = out;
     size_t n = len - 2;
-    if (n > 5 && memcmp(line, "EHLO ", 5) == 0) {
+    if (n > 5 && memcmp(line, "EHLO ", 5) == 0 && said->tls_up && said->starttls &&
+        !said->ehlo_over_tls) {
+      said->ehlo_over_tls = true; /* RFC 3207 4.2: EHLO again over TLS */
+    } else if (n > 5 && memcmp(line, "EHLO ", 5) == 0) {
       CHECK(!said->any); /* EHLO comes first, once */
       said->ehlo = true;
+    } else if (n == 8 && memcmp(line, "STARTTLS", 8) == 0) {
+      CHECK(d->cfg.tls_mode == SW_TLS_STARTTLS ||
+            d->cfg.tls_mode == SW_TLS_REQUIRE_STARTTLS);
+      CHECK((said->ehlo || said->helo) && !said->starttls && !said->tls_up);
+      CHECK(d->result.caps & SW_CAP(STARTTLS)); /* only when advertised */
+      said->starttls = true;
     } else if (n > 5 && memcmp(line, "HELO ", 5) == 0) {
       CHECK(said->ehlo && !said->helo);
       said->helo = true;
@@ -101,6 +135,9 @@ static void drain(struct sw_dialogue *d, const char *command, bool trickle,
     } else {
       CHECK(command && strlen(command) == n && memcmp(line, command, n) == 0);
       CHECK(said->ehlo);
+      /* A required STARTTLS comes before the command, and TLS with it. */
+      CHECK(d->cfg.tls_mode != SW_TLS_REQUIRE_STARTTLS || said->tls_up);
+      CHECK(d->cfg.tls_mode != SW_TLS_IMPLICIT || said->tls_up);
     }
     said->any = true;
     said->writes++;
@@ -160,9 +197,19 @@ static void check_result(const struct sw_check_result *r, const struct said *sai
   case SW_OUTCOME_PERM_REJECT:
     CHECK(r->reply_code / 100 == 5);
     break;
+  case SW_OUTCOME_STARTTLS_NOT_OFFERED:
+    CHECK(!said->starttls && !said->tls_up && said->quit);
+    break;
+  case SW_OUTCOME_STARTTLS_REFUSED:
+    CHECK(said->starttls && !said->tls_up && r->reply_code >= 400);
+    break;
+  case SW_OUTCOME_CERT_EXPIRING:
+    CHECK(said->tls_up && said->quit && r->tls.used && r->tls.days_left == 3);
+    break;
   default:
     break;
   }
+  CHECK(r->tls.used == said->tls_up);
   CHECK(!r->used_helo || said->helo);
   CHECK(r->caps == 0 || said->ehlo);
   CHECK(!said->any || saw_final_line);
@@ -229,6 +276,26 @@ static void fuzz_parser(const uint8_t *data, size_t len, size_t chunk)
     CHECK(wpos == cpos); /* the error is found at the same octet */
 }
 
+/* The engine's part of TLS: when the dialogue asks, the session is up. */
+static void handshake(struct sw_dialogue *d, uint8_t flags, int64_t now,
+                      struct said *said)
+{
+  if (!sw_dialogue_wants_tls(d))
+    return;
+  size_t len;
+  CHECK(sw_dialogue_output(d, &len) == NULL && len == 0); /* silence meanwhile */
+  CHECK(d->cfg.tls_mode == SW_TLS_IMPLICIT ? !said->any : said->starttls);
+  struct sw_tls_info info;
+  memset(&info, 0, sizeof info);
+  snprintf(info.version, sizeof info.version, "TLS 1.2");
+  snprintf(info.subject, sizeof info.subject, "CN=mx.example.com");
+  info.not_after = WALL + ((flags & F_EXPIRING) ? 3 : 90) * 86400LL;
+  info.verified = true;
+  sw_dialogue_tls_ready(d, &info, SW_OUTCOME_OK, "", WALL, now);
+  CHECK(info.sans == NULL);
+  said->tls_up = true;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   if (size < 2)
@@ -244,6 +311,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       .command = (flags & F_COMMAND) ? "NOOP" : NULL,
       .expect = (flags & F_EXPECT) ? "250" : "",
       .timeout_ms = 7000,
+      .tls_mode = tls_mode_of(flags),
+      .cert_warn_days = 21,
+      .cert_crit_days = 7,
   };
   static struct sw_dialogue d; /* ~20 KiB: not on the fuzzer's stack */
   int64_t now = 1000000;
@@ -253,6 +323,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   sw_dialogue_connected(&d, "127.0.0.1:25", "client.example", now += 10);
   drain(&d, cfg.command, flags & F_TRICKLE, &said);
   CHECK(!said.any);
+  handshake(&d, flags, now += 10, &said);
 
   for (size_t pos = 0; pos < size; pos += chunk) {
     size_t n = size - pos < chunk ? size - pos : chunk;
@@ -261,6 +332,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sw_dialogue_output(&d, &len);
     CHECK(len == 0 || d.state > SW_DLG_GREETING);
     CHECK(len == 0 || has_final_line(data, pos + n));
+    drain(&d, cfg.command, flags & F_TRICKLE, &said);
+    handshake(&d, flags, now += 10, &said);
     drain(&d, cfg.command, flags & F_TRICKLE, &said);
   }
   if (flags & F_FAIL)
