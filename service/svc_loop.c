@@ -456,6 +456,10 @@ static void start_check(struct sw_svc_loop *l, const struct sw_scheduler_run *ru
         .expect = rule->expect,
         .ehlo_name = rule->ehlo_name,
         .timeout_ms = rule->timeout_ms,
+        .tls_mode = rule->tls_mode,
+        .tls_insecure = rule->tls_insecure,
+        .cert_warn_days = rule->cert_warn_days,
+        .cert_crit_days = rule->cert_crit_days,
     };
     /* f may be freed by the callback before submit returns. */
     err = sw_engine_submit(l->engine, &spec, on_check_done, f);
