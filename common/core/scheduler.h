@@ -52,7 +52,7 @@ struct sw_scheduler_run {
 
 /* X(ENUM, name): what a completed run's result is worth. */
 #define SW_SCHEDULER_VERDICT_MAP(X)                                                      \
-  X(CURRENT, "current") /* the rule is as when the run started: use the result */        \
+  X(CURRENT, "current") /* the rule is still the one that was checked: use it */         \
   X(STALE, "stale")     /* removed, re-added or invalidated since: ignore the result */
 
 enum sw_scheduler_verdict {
