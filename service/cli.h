@@ -15,4 +15,10 @@ enum sw_exit {
  * is "check" itself. */
 int sw_cli_check(int argc, char **argv);
 
+/* `smtpwatch rules|status|history|events|service ...`: the commands that
+ * talk to the running service (cli_pipe.c). argv[0] is the command word.
+ * Exit codes are enum sw_manage_exit (manage_args.h): 0 done, 1 the service
+ * refused, 2 could not talk to it, 3 bad arguments. */
+int sw_cli_manage(int argc, char **argv);
+
 #endif

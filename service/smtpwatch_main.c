@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "manage_args.h"
 
 static const char usage[] =
     "Usage: smtpwatch <command> [arguments]\n"
@@ -14,7 +15,22 @@ static const char usage[] =
     "Commands:\n"
     "  check HOST [options]   check one SMTP server now (Nagios plugin conventions;\n"
     "                         'smtpwatch check --help' lists the options)\n"
-    "  version                print the version\n";
+    "  rules list|show|add|edit|delete|enable|disable|test\n"
+    "                         manage the rules of the running service\n"
+    "  status                 the state of every rule\n"
+    "  history RULE           the results of one rule, newest first\n"
+    "  events                 what the service reported, newest first\n"
+    "  service info           the service's version, uptime and figures\n"
+    "  version                print the version\n"
+    "\n"
+    "'smtpwatch <command> --help' describes a command. The commands that talk to\n"
+    "the service print tables for people, or --json / --csv for scripts.\n"
+    "\n"
+    "Exit codes of check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n"
+    "Exit codes of the other commands: 0 done, 1 the service refused (invalid\n"
+    "rule, changed by someone else, no such rule, not allowed), 2 the service\n"
+    "could not be reached (not running, no answer, other version), 3 bad\n"
+    "arguments.\n";
 
 /* UTF-16 argv -> UTF-8 argv (a single allocation the process keeps). */
 static char **utf8_argv(int argc, wchar_t **wargv)
@@ -51,6 +67,8 @@ int wmain(int argc, wchar_t **wargv)
   }
   if (!strcmp(argv[1], "check"))
     return sw_cli_check(argc - 1, argv + 1);
+  if (sw_manage_is_command(argv[1]))
+    return sw_cli_manage(argc - 1, argv + 1);
   if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
     printf("smtpwatch %s\n", SW_VERSION_TEXT);
     return SW_EXIT_OK;

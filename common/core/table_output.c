@@ -164,10 +164,18 @@ static void render_csv_row(const struct sw_table *t, size_t row, bool header,
   sw_buf_append(out, "\r\n", 2);
 }
 
-/* A JSON number if the column is numeric and the cell an integer. */
+/* A JSON number if the column is numeric and the cell an integer; a JSON
+ * boolean if the column is boolean and the cell says so. */
 static void put_json_value(struct sw_json *j, const struct sw_table_column *col,
                            const char *s)
 {
+  if (col->boolean && (!*s || !strcmp(s, "true") || !strcmp(s, "false"))) {
+    if (*s)
+      sw_json_bool(j, *s == 't');
+    else
+      sw_json_null(j);
+    return;
+  }
   if (col->numeric) {
     if (!*s) {
       sw_json_null(j);

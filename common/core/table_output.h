@@ -20,6 +20,7 @@ struct sw_table_column {
   const char *key;   /* JSON key and CSV header, "last_check" */
   const char *title; /* text header, "Last check" */
   bool numeric;      /* JSON number (the cell must be an integer or empty) */
+  bool boolean;      /* JSON true/false for a cell "true"/"false"; null if empty */
 };
 
 struct sw_table {

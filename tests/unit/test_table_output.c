@@ -12,9 +12,9 @@
 #include "table_output.h"
 
 static const struct sw_table_column cols[] = {
-    {"id", "ID", true},
-    {"name", "Name", false},
-    {"state", "State", false},
+    {"id", "ID", true, false},
+    {"name", "Name", false, false},
+    {"state", "State", false, false},
 };
 
 static void fill(struct sw_table *t)
@@ -114,6 +114,28 @@ static void one_record_for_show(void **state)
   sw_table_free(&t);
 }
 
+static void json_booleans(void **state)
+{
+  (void)state;
+  /* A boolean column is true/false/null in JSON, its words elsewhere. */
+  static const struct sw_table_column flags[] = {{"enabled", "Enabled", false, true}};
+  struct sw_table t;
+  sw_table_init(&t, flags, 1);
+  sw_table_cell(&t, "true");
+  sw_table_cell(&t, "false");
+  sw_table_cell(&t, NULL);
+  sw_table_cell(&t, "maybe");
+  struct sw_buf out;
+  assert_string_equal(render(&t, SW_TABLE_JSON, 0, &out),
+                      "[{\"enabled\":true},{\"enabled\":false},{\"enabled\":null},"
+                      "{\"enabled\":\"maybe\"}]\n");
+  sw_buf_free(&out);
+  assert_string_equal(render(&t, SW_TABLE_CSV, 0, &out),
+                      "enabled\r\ntrue\r\nfalse\r\n\r\nmaybe\r\n");
+  sw_buf_free(&out);
+  sw_table_free(&t);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -121,6 +143,7 @@ int main(void)
       cmocka_unit_test(csv_quotes_what_needs_it),
       cmocka_unit_test(json_has_numbers_and_escapes),
       cmocka_unit_test(one_record_for_show),
+      cmocka_unit_test(json_booleans),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,423 @@
+#include "manage_args.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "arg_walk.h"
+
+/* Option ids of these commands; the rule options keep enum sw_rule_opt. */
+enum manage_opt {
+  OPT_JSON = SW_RULE_OPT_COUNT,
+  OPT_CSV,
+  OPT_HELP,
+  OPT_VERBOSE,
+  OPT_LIMIT,
+  OPT_BEFORE
+};
+
+static const struct sw_arg_opt output_opts[] = {
+    {"json", 0, false, OPT_JSON},
+    {"csv", 0, false, OPT_CSV},
+    {"help", 'h', false, OPT_HELP},
+    {NULL, 0, false, 0},
+};
+static const struct sw_arg_opt page_opts[] = {
+    {"limit", 'n', true, OPT_LIMIT},
+    {"before", 0, true, OPT_BEFORE},
+    {NULL, 0, false, 0},
+};
+static const struct sw_arg_opt test_opts[] = {
+    {"verbose", 'v', false, OPT_VERBOSE},
+    {NULL, 0, false, 0},
+};
+
+struct verb {
+  const char *command, *sub, *text;
+};
+
+static const struct verb verbs[] = {
+#define SW_MANAGE_VERB_ROW(e, command, sub, text) {command, sub, text},
+    SW_MANAGE_VERB_MAP(SW_MANAGE_VERB_ROW)
+#undef SW_MANAGE_VERB_ROW
+};
+
+static const char rules_usage[] =
+    "Usage: smtpwatch rules <subcommand> [arguments] [--json | --csv]\n"
+    "\n"
+    "Manages the rules of the running SmtpWatch service.\n"
+    "\n"
+    "  rules list                 every rule: id, name, server, TLS, interval\n"
+    "  rules show ID              one rule, every field\n"
+    "  rules add HOST [options]   adds a rule and prints it with its new id\n"
+    "  rules edit ID options      changes the fields given, keeps the others\n"
+    "  rules delete ID            deletes the rule (no prompt: it is for scripts)\n"
+    "  rules enable ID            checks the rule again on its schedule\n"
+    "  rules disable ID           stops checking the rule; it is kept\n"
+    "  rules test ID              checks a saved rule now and prints the result\n"
+    "  rules test --host HOST [options]\n"
+    "                             checks a rule that is not saved\n"
+    "\n"
+    "ID is the number 'smtpwatch rules list' shows.\n"
+    "\n"
+    "Rule options (add and edit; test takes those up to --cert-crit-days):\n"
+    "  -H, --host HOST        the SMTP server: DNS name, IPv4 or IPv6 address\n"
+    "  -p, --port N           TCP port (default 25; 465 implies --tls implicit)\n"
+    "  -s, --send CMD         one SMTP command to send after EHLO, such as NOOP\n"
+    "  -e, --expect TEXT      text the deciding reply must contain\n"
+    "  -t, --timeout-ms N     time allowed for one check (default 7000)\n"
+    "      --helo NAME        name to announce in EHLO (default: this machine's)\n"
+    "      --tls MODE         none, starttls, require-starttls or implicit\n"
+    "      --insecure         do not validate the certificate's chain and name\n"
+    "      --cert-warn-days N WARNING when the certificate expires in fewer\n"
+    "                         than N days (default 21)\n"
+    "      --cert-crit-days N CRITICAL below N days (default 7)\n"
+    "      --name NAME        the name lists show (default: the host)\n"
+    "      --interval-s N     seconds between checks (default 60)\n"
+    "      --enabled          check the rule on its schedule (the default)\n"
+    "      --disabled         keep the rule but do not check it\n"
+    "      --verify           validate the certificate again (undoes --insecure)\n"
+    "An empty value clears a text field: --send \"\". The service checks the\n"
+    "rule and names every field at fault; nothing is changed then.\n"
+    "\n"
+    "Output:\n"
+    "      --json             JSON for scripts\n"
+    "      --csv              CSV for spreadsheets (not for test)\n"
+    "  -v, --verbose          test: also print the SMTP transcript\n"
+    "  -h, --help             show this help\n"
+    "\n"
+    "'rules edit' sends the revision it read: if someone else changed the rule\n"
+    "meanwhile, nothing is overwritten and the command says so.\n"
+    "\n"
+    "Exit codes: 0 done (for test: the check ran, whatever its result), 1 the\n"
+    "service refused (invalid rule, changed by someone else, no such rule, not\n"
+    "allowed), 2 the service could not be reached, 3 bad arguments.\n";
+
+static const char status_usage[] =
+    "Usage: smtpwatch status [--json | --csv]\n"
+    "\n"
+    "Lists every rule with its state: OK, WARNING, CRITICAL or UNKNOWN (pending\n"
+    "before its first check, disabled if it is not checked), since when, the\n"
+    "last check (local time), its response time and what it found.\n"
+    "\n"
+    "Exit codes: 0 done, 1 the service refused, 2 the service could not be\n"
+    "reached, 3 bad arguments.\n";
+
+static const char history_usage[] =
+    "Usage: smtpwatch history RULE [--limit N] [--before CURSOR] [--json | --csv]\n"
+    "\n"
+    "Lists the results of the rule whose id is RULE, newest first: N of them\n"
+    "(default 20, at most 1000). When there are older ones, the last line says\n"
+    "how to get them: the same command with --before CURSOR.\n"
+    "\n"
+    "Exit codes: 0 done, 1 no such rule (or the service refused), 2 the service\n"
+    "could not be reached, 3 bad arguments.\n";
+
+static const char events_usage[] =
+    "Usage: smtpwatch events [--limit N] [--before KEY] [--json | --csv]\n"
+    "\n"
+    "Lists what the service reported (rule state changes, errors, starts and\n"
+    "stops), newest first: N events (default 20, at most 1000). When there are\n"
+    "older ones, the last line says how to get them with --before KEY.\n"
+    "\n"
+    "Exit codes: 0 done, 1 the service refused, 2 the service could not be\n"
+    "reached, 3 bad arguments.\n";
+
+static const char service_usage[] =
+    "Usage: smtpwatch service info [--json | --csv]\n"
+    "\n"
+    "Shows the running service: its version, uptime, rules, checks per minute,\n"
+    "checks in flight, results not yet written, clients and data folder.\n"
+    "\n"
+    "Exit codes: 0 done, 2 the service could not be reached, 3 bad arguments.\n";
+
+static const char all_usage[] = "Commands that talk to the running service:\n"
+                                "  rules list|show|add|edit|delete|enable|disable|test\n"
+                                "  status\n"
+                                "  history RULE [--limit N] [--before CURSOR]\n"
+                                "  events [--limit N] [--before KEY]\n"
+                                "  service info\n";
+
+const char *sw_manage_usage(const char *command)
+{
+  if (!command)
+    return all_usage;
+  if (!strcmp(command, "rules"))
+    return rules_usage;
+  if (!strcmp(command, "status"))
+    return status_usage;
+  if (!strcmp(command, "history"))
+    return history_usage;
+  if (!strcmp(command, "events"))
+    return events_usage;
+  if (!strcmp(command, "service"))
+    return service_usage;
+  return all_usage;
+}
+
+const char *sw_manage_verb_text(enum sw_manage_verb v)
+{
+  return (unsigned)v < SW_MANAGE_VERB_COUNT ? verbs[v].text : "?";
+}
+
+bool sw_manage_is_command(const char *word)
+{
+  for (size_t i = 0; i < SW_MANAGE_VERB_COUNT; i++)
+    if (!strcmp(verbs[i].command, word))
+      return true;
+  return false;
+}
+
+void sw_manage_cursor_format(int64_t at_ms, int64_t id, char *out, size_t size)
+{
+  snprintf(out, size, "%" PRId64 ":%" PRId64, at_ms, id);
+}
+
+/* A whole number 0..INT64_MAX in [s, end). */
+static bool parse_i64(const char *s, const char *end, int64_t *out)
+{
+  if (s == end)
+    return false;
+  int64_t v = 0;
+  for (; s < end; s++) {
+    if (*s < '0' || *s > '9' || v > (INT64_MAX - (*s - '0')) / 10)
+      return false;
+    v = v * 10 + (*s - '0');
+  }
+  *out = v;
+  return true;
+}
+
+bool sw_manage_cursor_parse(const char *s, int64_t *at_ms, int64_t *id)
+{
+  const char *colon = strchr(s, ':');
+  return colon && parse_i64(s, colon, at_ms) &&
+         parse_i64(colon + 1, colon + strlen(colon), id) && *id > 0;
+}
+
+/* ---- parsing --------------------------------------------------------- */
+
+struct parser {
+  struct sw_manage_args *a;
+  struct sw_arg_errors errors;
+  bool json, csv;
+  const char *first_word; /* the first positional word, for "only one" */
+  bool id_given;
+};
+
+static bool takes_id(enum sw_manage_verb v)
+{
+  return v == SW_MANAGE_RULES_SHOW || v == SW_MANAGE_RULES_EDIT ||
+         v == SW_MANAGE_RULES_DELETE || v == SW_MANAGE_RULES_ENABLE ||
+         v == SW_MANAGE_RULES_DISABLE || v == SW_MANAGE_RULES_TEST ||
+         v == SW_MANAGE_HISTORY;
+}
+
+static void positional(struct parser *p, const char *word)
+{
+  struct sw_manage_args *a = p->a;
+  if (a->verb == SW_MANAGE_RULES_ADD) {
+    sw_rule_args_apply(&a->rule, &sw_rule_args_options(true)[SW_RULE_OPT_HOST], word,
+                       &p->errors);
+    return;
+  }
+  if (!takes_id(a->verb)) {
+    sw_arg_fail(&p->errors, "Unexpected argument '%s': %s takes none.",
+                sw_arg_quote(word).text, sw_manage_verb_text(a->verb));
+    return;
+  }
+  if (p->first_word) {
+    sw_arg_fail(&p->errors, "Only one rule id may be given, but '%s' follows '%s'.",
+                sw_arg_quote(word).text, sw_arg_quote(p->first_word).text);
+    return;
+  }
+  p->first_word = word;
+  int64_t id;
+  if (!parse_i64(word, word + strlen(word), &id) || id == 0) {
+    sw_arg_fail(&p->errors,
+                "'%s' is not a rule id: use the number 'smtpwatch rules list' shows.",
+                sw_arg_quote(word).text);
+    return;
+  }
+  a->rule_id = id;
+  p->id_given = true;
+}
+
+static void on_arg(void *ctx, const struct sw_arg_opt *o, const char *value)
+{
+  struct parser *p = ctx;
+  struct sw_manage_args *a = p->a;
+  uint64_t v;
+  if (!o) {
+    positional(p, value);
+    return;
+  }
+  switch (o->id) {
+  case OPT_JSON:
+    p->json = true;
+    return;
+  case OPT_CSV:
+    p->csv = true;
+    return;
+  case OPT_HELP:
+    a->help = true;
+    return;
+  case OPT_VERBOSE:
+    a->verbose = true;
+    return;
+  case OPT_LIMIT:
+    if (sw_arg_number(value, &v) && v >= 1 && v <= SW_MANAGE_MAX_LIMIT)
+      a->limit = (uint32_t)v;
+    else
+      sw_arg_fail(&p->errors, "--limit: '%s' is not a number from 1 to %d.",
+                  sw_arg_quote(value).text, SW_MANAGE_MAX_LIMIT);
+    return;
+  case OPT_BEFORE:
+    if (a->verb == SW_MANAGE_HISTORY
+            ? sw_manage_cursor_parse(value, &a->before_at, &a->before)
+            : parse_i64(value, value + strlen(value), &a->before) && a->before > 0)
+      a->has_before = true;
+    else
+      sw_arg_fail(&p->errors,
+                  "--before: '%s' is not a cursor: use the value the previous page "
+                  "suggested.",
+                  sw_arg_quote(value).text);
+    return;
+  default:
+    sw_rule_args_apply(&a->rule, o, value, &p->errors);
+    return;
+  }
+}
+
+/* Finds the verb; returns the index of the first word after it, or 0
+ * (with a sentence) if there is none. */
+static int find_verb(struct parser *p, int argc, char **argv)
+{
+  const char *command = argv[0], *sub = argc > 1 ? argv[1] : NULL;
+  bool has_sub = false;
+  for (size_t i = 0; i < SW_MANAGE_VERB_COUNT; i++) {
+    if (strcmp(verbs[i].command, command) != 0)
+      continue;
+    if (!verbs[i].sub) {
+      p->a->verb = (enum sw_manage_verb)i;
+      return 1;
+    }
+    has_sub = true;
+    if (sub && !strcmp(verbs[i].sub, sub)) {
+      p->a->verb = (enum sw_manage_verb)i;
+      return 2;
+    }
+  }
+  if (has_sub && sub && (!strcmp(sub, "--help") || !strcmp(sub, "-h"))) {
+    p->a->help = true;
+    return 0;
+  }
+  if (!has_sub)
+    sw_arg_fail(&p->errors, "'%s' is not a command.", sw_arg_quote(command).text);
+  else if (!sub)
+    sw_arg_fail(&p->errors, "'%s' needs a subcommand.", command);
+  else
+    sw_arg_fail(&p->errors, "'%s %s' is not a command.", command, sw_arg_quote(sub).text);
+  return 0;
+}
+
+/* What must hold once every word is read. */
+static void check_whole(struct parser *p)
+{
+  struct sw_manage_args *a = p->a;
+  struct sw_rule *r = &a->rule.rule;
+  const char *verb = sw_manage_verb_text(a->verb);
+  if (p->json && p->csv)
+    sw_arg_fail(&p->errors, "--json and --csv cannot be used together: pick one.");
+  a->format = p->json ? SW_TABLE_JSON : p->csv ? SW_TABLE_CSV : SW_TABLE_TEXT;
+  if (a->verb == SW_MANAGE_RULES_TEST && p->csv)
+    sw_arg_fail(&p->errors, "--csv: rules test prints one result; use --json.");
+  if (takes_id(a->verb) && !p->id_given && !p->first_word &&
+      !(a->verb == SW_MANAGE_RULES_TEST && a->rule.given))
+    sw_arg_fail(&p->errors,
+                "%s needs a rule id: the number 'smtpwatch rules list' shows%s.", verb,
+                a->verb == SW_MANAGE_RULES_TEST ? " (or --host HOST for a rule not saved)"
+                                                : "");
+  switch (a->verb) {
+  case SW_MANAGE_RULES_ADD:
+    if (!(a->rule.given & SW_RULE_FIELD_BIT(SW_RULE_FIELD_NAME))) {
+      enum sw_error err = sw_rule_set_string(&r->name, r->host);
+      if (err)
+        p->errors.nomem = err;
+    }
+    sw_rule_args_settle_tls(&a->rule, r, &p->errors);
+    break;
+  case SW_MANAGE_RULES_EDIT:
+    if (p->id_given && !a->rule.given)
+      sw_arg_fail(&p->errors,
+                  "Nothing to change: name the fields to change, as in 'smtpwatch rules "
+                  "edit %" PRId64 " --port 587'.",
+                  a->rule_id);
+    break;
+  case SW_MANAGE_RULES_TEST:
+    if (p->first_word && a->rule.given) {
+      sw_arg_fail(&p->errors, "rules test takes a rule id or rule options (--host "
+                              "HOST ...) for a rule not saved, not both.");
+    } else if (a->rule.given) {
+      if (!(a->rule.given & SW_RULE_FIELD_BIT(SW_RULE_FIELD_HOST)))
+        sw_arg_fail(&p->errors, "--host is missing: name the SMTP server to test.");
+      enum sw_error err = sw_rule_set_string(&r->name, r->host);
+      if (err)
+        p->errors.nomem = err;
+      sw_rule_args_settle_tls(&a->rule, r, &p->errors);
+    }
+    break;
+  default:
+    break;
+  }
+}
+
+enum sw_error sw_manage_args_parse(struct sw_manage_args *a, int argc, char **argv,
+                                   struct sw_buf *errors)
+{
+  memset(a, 0, sizeof *a);
+  a->verb = SW_MANAGE_VERB_COUNT;
+  a->limit = SW_MANAGE_DEFAULT_LIMIT;
+  sw_rule_args_init(&a->rule);
+  struct parser p = {.a = a};
+  sw_arg_errors_init(&p.errors);
+  int first = argc > 0 ? find_verb(&p, argc, argv) : 0;
+  if (first) {
+    const struct sw_arg_opt *tables[4] = {output_opts, NULL, NULL, NULL};
+    if (a->verb == SW_MANAGE_RULES_ADD || a->verb == SW_MANAGE_RULES_EDIT) {
+      tables[1] = sw_rule_args_options(true);
+    } else if (a->verb == SW_MANAGE_RULES_TEST) {
+      tables[1] = sw_rule_args_options(false);
+      tables[2] = test_opts;
+    } else if (a->verb == SW_MANAGE_HISTORY || a->verb == SW_MANAGE_EVENTS) {
+      tables[1] = page_opts;
+    }
+    sw_arg_walk(argc, argv, first, tables, on_arg, &p, &p.errors);
+    if (!a->help)
+      check_whole(&p);
+  } else if (argc == 0) {
+    sw_arg_fail(&p.errors, "No command given.");
+  }
+  enum sw_error err = a->help ? p.errors.nomem : sw_arg_errors_report(&p.errors, errors);
+  sw_arg_errors_free(&p.errors);
+  return err;
+}
+
+void sw_manage_args_free(struct sw_manage_args *a)
+{
+  sw_rule_args_free(&a->rule);
+}
+
+enum sw_error sw_manage_args_edit(const struct sw_manage_args *a, struct sw_rule *stored,
+                                  struct sw_buf *errors)
+{
+  enum sw_error err = sw_rule_args_merge(&a->rule, stored);
+  if (err)
+    return err;
+  struct sw_arg_errors e;
+  sw_arg_errors_init(&e);
+  sw_rule_args_settle_tls(&a->rule, stored, &e);
+  err = sw_arg_errors_report(&e, errors);
+  sw_arg_errors_free(&e);
+  return err;
+}

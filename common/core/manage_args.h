@@ -1,0 +1,101 @@
+/* The arguments of the smtpwatch commands that talk to the service:
+ * `rules list|show|add|edit|delete|enable|disable|test`, `status`,
+ * `history RULE`, `events` and `service info`. Portable and silent: the
+ * command line prints what this returns and exits with
+ * SW_MANAGE_EXIT_USAGE for a mistake, before it talks to the service. The
+ * rule options are read by rule_args, the same code as `check`'s. */
+#ifndef SW_MANAGE_ARGS_H
+#define SW_MANAGE_ARGS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "rule_args.h"
+#include "sw_buf.h"
+#include "sw_error.h"
+#include "table_output.h"
+
+/* X(ENUM, command, subcommand or NULL, the words as typed) */
+#define SW_MANAGE_VERB_MAP(X)                                                            \
+  X(RULES_LIST, "rules", "list", "rules list")                                           \
+  X(RULES_SHOW, "rules", "show", "rules show")                                           \
+  X(RULES_ADD, "rules", "add", "rules add")                                              \
+  X(RULES_EDIT, "rules", "edit", "rules edit")                                           \
+  X(RULES_DELETE, "rules", "delete", "rules delete")                                     \
+  X(RULES_ENABLE, "rules", "enable", "rules enable")                                     \
+  X(RULES_DISABLE, "rules", "disable", "rules disable")                                  \
+  X(RULES_TEST, "rules", "test", "rules test")                                           \
+  X(STATUS, "status", NULL, "status")                                                    \
+  X(HISTORY, "history", NULL, "history")                                                 \
+  X(EVENTS, "events", NULL, "events")                                                    \
+  X(SERVICE_INFO, "service", "info", "service info")
+
+enum sw_manage_verb {
+#define SW_MANAGE_VERB_ENUM(e, command, sub, text) SW_MANAGE_##e,
+  SW_MANAGE_VERB_MAP(SW_MANAGE_VERB_ENUM)
+#undef SW_MANAGE_VERB_ENUM
+      SW_MANAGE_VERB_COUNT
+};
+
+/* The exit codes of these commands (documented in `smtpwatch --help`). */
+enum sw_manage_exit {
+  SW_MANAGE_EXIT_OK = 0,          /* done */
+  SW_MANAGE_EXIT_REFUSED = 1,     /* the service said no: invalid rule, stale,
+                                     not found, access denied, busy */
+  SW_MANAGE_EXIT_UNREACHABLE = 2, /* could not talk to the service */
+  SW_MANAGE_EXIT_USAGE = 3        /* bad arguments; usage on stderr */
+};
+
+#define SW_MANAGE_DEFAULT_LIMIT 20
+#define SW_MANAGE_MAX_LIMIT 1000
+
+struct sw_manage_args {
+  enum sw_manage_verb verb;
+  enum sw_table_format format; /* --json, --csv; text by default */
+  bool verbose;                /* rules test: the transcript too */
+  bool help;                   /* print the usage, nothing else */
+  int64_t rule_id;             /* the RULE / ID argument; 0 if none */
+  /* add, edit, and test of a rule not saved: the options given. For add
+   * and test the rule is complete (name defaults to the host, TLS settled);
+   * for edit it is a patch for sw_manage_args_edit. */
+  struct sw_rule_args rule;
+  uint32_t limit;    /* history, events */
+  bool has_before;   /* history, events: --before */
+  int64_t before_at; /* history: the cursor's time (ms) */
+  int64_t before;    /* history: result id; events: event key */
+};
+
+/* True if `word` (argv[1] of smtpwatch) is one of these commands. */
+bool sw_manage_is_command(const char *word);
+
+/* Parses the words from the command on: argv[0] is "rules", "status",
+ * "history", "events" or "service"; for "rules" and "service" argv[1] is
+ * the subcommand. Always initialises *a (free it with sw_manage_args_free).
+ * Returns SW_E_OK for a command to run, or with a->help set; else
+ * SW_E_INVALID_ARGUMENT after appending every problem to `errors` (one
+ * sentence a line, no final newline), or SW_E_NOMEM. When the command
+ * itself is missing or unknown a->verb is SW_MANAGE_VERB_COUNT and the
+ * usage to show is sw_manage_usage(argv[0]). */
+enum sw_error sw_manage_args_parse(struct sw_manage_args *a, int argc, char **argv,
+                                   struct sw_buf *errors);
+void sw_manage_args_free(struct sw_manage_args *a);
+
+/* For `rules edit`: merges the options given into `stored` (the rule as
+ * the service sent it) and settles TLS as for a new rule. Returns
+ * SW_E_INVALID_ARGUMENT with sentences in `errors` if the result makes no
+ * sense (a certificate option on a rule without TLS), SW_E_NOMEM. */
+enum sw_error sw_manage_args_edit(const struct sw_manage_args *a, struct sw_rule *stored,
+                                  struct sw_buf *errors);
+
+/* The usage of a command ("rules", "status", ...); every line ends in '\n'
+ * and fits 80 columns. The usage of all of them for an unknown word. */
+const char *sw_manage_usage(const char *command);
+/* "rules add" and friends. */
+const char *sw_manage_verb_text(enum sw_manage_verb v);
+
+/* The --before cursor of `history`: "<started_at_ms>:<result id>", which
+ * is what the service pages by. Always NUL-terminates. */
+void sw_manage_cursor_format(int64_t at_ms, int64_t id, char *out, size_t size);
+bool sw_manage_cursor_parse(const char *s, int64_t *at_ms, int64_t *id);
+
+#endif

@@ -1,0 +1,127 @@
+/* `smtpwatch status`, `history RULE`, `events` and `service info`: what the
+ * service knows, read-only, so any user the pipe lets in may ask. Lists
+ * come a page at a time, newest first; when there is more, the command
+ * that fetches the next page is printed (after the table for people, on
+ * stderr for scripts, whose stdout must stay parseable). */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "cli_pipe.h"
+#include "pipe_protocol.h"
+
+static int status(struct sw_cli_conn *c, const struct sw_manage_args *a)
+{
+  int code = sw_cli_pipe_call(c, SW_PIPE_MSG_STATUS, NULL, SW_PIPE_MSG_STATUS_OK);
+  if (code)
+    return code;
+  struct sw_manage_view v = sw_cli_view(a->format);
+  struct sw_table t;
+  enum sw_error err =
+      sw_manage_status_table(c->reply.frame.body, c->reply.frame.body_len, &v, &t);
+  if (!err && a->format == SW_TABLE_TEXT && sw_table_rows(&t) == 0)
+    puts("There are no rules yet: add one with 'smtpwatch rules add HOST'.");
+  else
+    code = sw_cli_print_table(c, &t, a->format, false, err);
+  sw_table_free(&t);
+  return code;
+}
+
+static void print_next_page(const struct sw_manage_args *a,
+                            const struct sw_manage_page *p)
+{
+  char next[200];
+  sw_manage_next_page(a->verb == SW_MANAGE_HISTORY ? a->rule_id : 0, a->limit, p->last_at,
+                      p->last_key, next, sizeof next);
+  const char *what = a->verb == SW_MANAGE_HISTORY ? "results" : "events";
+  if (a->format == SW_TABLE_TEXT) {
+    printf("Older %s: %s\n", what, next);
+    fflush(stdout);
+  } else {
+    fprintf(stderr, "Older %s: %s\n", what, next);
+  }
+}
+
+/* HISTORY and EVENTS: one page, and how to get the next. */
+static int page(struct sw_cli_conn *c, const struct sw_manage_args *a)
+{
+  bool history = a->verb == SW_MANAGE_HISTORY;
+  struct sw_buf fields;
+  sw_buf_init(&fields, 0);
+  if (history)
+    sw_tlv_put_int(&fields, SW_PIPE_TAG_RULE_ID, a->rule_id);
+  if (a->has_before) {
+    if (history)
+      sw_tlv_put_int(&fields, SW_PIPE_TAG_BEFORE_AT, a->before_at);
+    sw_tlv_put_int(&fields, SW_PIPE_TAG_BEFORE, a->before);
+  }
+  sw_tlv_put_int(&fields, SW_PIPE_TAG_LIMIT, a->limit);
+  int code =
+      history ? sw_cli_pipe_call(c, SW_PIPE_MSG_HISTORY, &fields, SW_PIPE_MSG_HISTORY_OK)
+              : sw_cli_pipe_call(c, SW_PIPE_MSG_EVENTS, &fields, SW_PIPE_MSG_EVENTS_OK);
+  sw_buf_free(&fields);
+  if (code)
+    return code;
+  struct sw_manage_view v = sw_cli_view(a->format);
+  struct sw_manage_page p;
+  struct sw_table t;
+  const uint8_t *body = c->reply.frame.body;
+  size_t len = c->reply.frame.body_len;
+  enum sw_error err = history ? sw_manage_history_table(body, len, &v, &t, &p)
+                              : sw_manage_events_table(body, len, &v, &t, &p);
+  if (!err && a->format == SW_TABLE_TEXT && sw_table_rows(&t) == 0) {
+    if (history)
+      printf(a->has_before ? "Rule %" PRId64 " has no older results.\n"
+                           : "Rule %" PRId64 " has no results yet.\n",
+             a->rule_id);
+    else
+      puts(a->has_before ? "There are no older events." : "There are no events yet.");
+  } else {
+    code = sw_cli_print_table(c, &t, a->format, false, err);
+  }
+  if (!code && p.more && sw_table_rows(&t) > 0)
+    print_next_page(a, &p);
+  sw_table_free(&t);
+  return code;
+}
+
+static int service_info(struct sw_cli_conn *c, const struct sw_manage_args *a)
+{
+  int code =
+      sw_cli_pipe_call(c, SW_PIPE_MSG_SERVICE_INFO, NULL, SW_PIPE_MSG_SERVICE_INFO_OK);
+  if (code)
+    return code;
+  struct sw_manage_view v = sw_cli_view(a->format);
+  struct sw_table t;
+  enum sw_error err =
+      sw_manage_service_table(c->reply.frame.body, c->reply.frame.body_len, &v, &t);
+  code = sw_cli_print_table(c, &t, a->format, true, err);
+  sw_table_free(&t);
+  return code;
+}
+
+int sw_cli_observe(const struct sw_manage_args *a)
+{
+  struct sw_cli_conn c;
+  int64_t id = a->verb == SW_MANAGE_HISTORY ? a->rule_id : 0;
+  int code =
+      sw_cli_pipe_open(&c, sw_manage_verb_text(a->verb), id, SW_CLI_PIPE_TIMEOUT_MS);
+  if (code)
+    return code;
+  switch (a->verb) {
+  case SW_MANAGE_STATUS:
+    code = status(&c, a);
+    break;
+  case SW_MANAGE_HISTORY:
+  case SW_MANAGE_EVENTS:
+    code = page(&c, a);
+    break;
+  case SW_MANAGE_SERVICE_INFO:
+    code = service_info(&c, a);
+    break;
+  default:
+    code = SW_MANAGE_EXIT_USAGE; /* NEVER: the dispatcher sends only these */
+    break;
+  }
+  sw_cli_pipe_close(&c);
+  return code;
+}

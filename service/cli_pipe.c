@@ -1,0 +1,198 @@
+/* The pipe side of the management commands: connect, one request and its
+ * reply, errors as sentences and exit codes, printing. Parsing and the
+ * tables are portable (common/core/manage_*.c); this file only moves them
+ * between the pipe and the console. */
+#include "cli_pipe.h"
+
+#include <windows.h>
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <io.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "pipe_protocol.h"
+
+void sw_cli_say(const struct sw_cli_conn *c, const char *fmt, ...)
+{
+  if (c->rule_id)
+    fprintf(stderr, "smtpwatch %s %" PRId64 ": ", c->command, c->rule_id);
+  else
+    fprintf(stderr, "smtpwatch %s: ", c->command);
+  va_list ap;
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+}
+
+int sw_cli_pipe_open(struct sw_cli_conn *c, const char *command, int64_t rule_id,
+                     uint32_t timeout_ms)
+{
+  memset(c, 0, sizeof *c);
+  c->command = command;
+  c->rule_id = rule_id;
+  sw_pipe_reply_init(&c->reply);
+  char error[512];
+  unsigned long win_error = 0;
+  c->client = sw_pipe_client_open(NULL, "smtpwatch " SW_VERSION_TEXT, timeout_ms, error,
+                                  sizeof error, &win_error);
+  if (!c->client) {
+    sw_cli_say(c, "%s", error);
+    return SW_MANAGE_EXIT_UNREACHABLE;
+  }
+  return SW_MANAGE_EXIT_OK;
+}
+
+void sw_cli_pipe_close(struct sw_cli_conn *c)
+{
+  sw_pipe_client_close(c->client);
+  c->client = NULL;
+  sw_pipe_reply_free(&c->reply);
+}
+
+static int refused_rule(struct sw_cli_conn *c)
+{
+  struct sw_rule_problems problems;
+  if (sw_manage_body_problems(c->reply.frame.body, c->reply.frame.body_len, &problems)) {
+    sw_cli_say(c, "The service refused the rule (nothing was changed), and its list of "
+                  "problems could not be read.");
+    return SW_MANAGE_EXIT_REFUSED;
+  }
+  struct sw_buf text;
+  sw_buf_init(&text, 0);
+  sw_manage_problems_text(&problems, &text);
+  sw_cli_say(c, "the service refused the rule; nothing was changed. Fix %s:",
+             problems.count == 1 ? "this field" : "these fields");
+  fputs(sw_buf_str(&text), stderr);
+  sw_buf_free(&text);
+  return SW_MANAGE_EXIT_REFUSED;
+}
+
+int sw_cli_pipe_call(struct sw_cli_conn *c, uint16_t message, const struct sw_buf *fields,
+                     uint16_t expect)
+{
+  char error[512], code[32];
+  c->error_code[0] = '\0';
+  if (sw_pipe_client_call(c->client, message, fields, &c->reply, error, sizeof error)) {
+    sw_cli_say(c, "%s", error);
+    return SW_MANAGE_EXIT_UNREACHABLE;
+  }
+  uint16_t got = c->reply.frame.message;
+  if (got == expect)
+    return SW_MANAGE_EXIT_OK;
+  if (sw_pipe_reply_error(&c->reply, code, sizeof code, error, sizeof error)) {
+    snprintf(c->error_code, sizeof c->error_code, "%s", code);
+    if (!(c->quiet_stale && !strcmp(code, "stale")))
+      sw_cli_say(c, "%s", error);
+    return sw_manage_exit_for_error(code);
+  }
+  if (got == SW_PIPE_MSG_RULE_INVALID)
+    return refused_rule(c);
+  const char *name = sw_pipe_msg_name(got);
+  sw_cli_say(c,
+             "The service answered %s with %s instead of %s: are the service and this "
+             "program the same version?",
+             sw_pipe_msg_name(message), name ? name : "an unknown message",
+             sw_pipe_msg_name(expect));
+  return SW_MANAGE_EXIT_UNREACHABLE;
+}
+
+/* Unix milliseconds as this machine's local time. The Win32 conversion
+ * knows the zone's rules for that date (daylight saving included), which
+ * the C library's localtime does not always on Windows. */
+static void local_time(int64_t unix_ms, char *out, size_t size)
+{
+  /* 100 ns units since 1601-01-01 */
+  ULARGE_INTEGER u;
+  u.QuadPart = (ULONGLONG)(unix_ms + INT64_C(11644473600000)) * 10000u;
+  FILETIME ft = {u.LowPart, u.HighPart};
+  SYSTEMTIME utc, local;
+  if (unix_ms < 0 || !FileTimeToSystemTime(&ft, &utc) ||
+      !SystemTimeToTzSpecificLocalTime(NULL, &utc, &local)) {
+    snprintf(out, size, "?");
+    return;
+  }
+  snprintf(out, size, "%04u-%02u-%02u %02u:%02u:%02u", local.wYear, local.wMonth,
+           local.wDay, local.wHour, local.wMinute, local.wSecond);
+}
+
+struct sw_manage_view sw_cli_view(enum sw_table_format format)
+{
+  struct sw_manage_view v = {format, local_time};
+  return v;
+}
+
+int sw_cli_print(const struct sw_buf *out, enum sw_table_format format)
+{
+  /* CSV has its own CRLF line ends (RFC 4180): the C library's text mode
+   * would make them CR CR LF. */
+  if (format == SW_TABLE_CSV) {
+    fflush(stdout);
+    _setmode(_fileno(stdout), _O_BINARY);
+  }
+  if (out->len && fwrite(out->data, 1, out->len, stdout) != out->len) {
+    fprintf(stderr, "smtpwatch: could not write the output.\n");
+    return SW_MANAGE_EXIT_UNREACHABLE;
+  }
+  fflush(stdout);
+  return SW_MANAGE_EXIT_OK;
+}
+
+int sw_cli_print_table(struct sw_cli_conn *c, const struct sw_table *t,
+                       enum sw_table_format format, bool record, enum sw_error err)
+{
+  if (err == SW_E_NOMEM) {
+    sw_cli_say(c, "%s.", sw_error_text(err));
+    return SW_MANAGE_EXIT_UNREACHABLE;
+  }
+  if (err || (record && sw_table_rows(t) == 0)) {
+    sw_cli_say(c, "The service sent a reply this program does not understand: are the "
+                  "service and this program the same version?");
+    return SW_MANAGE_EXIT_UNREACHABLE;
+  }
+  struct sw_buf out;
+  sw_buf_init(&out, 0);
+  err = record ? sw_table_render_record(t, 0, format, &out)
+               : sw_table_render(t, format, 0, &out);
+  int code = SW_MANAGE_EXIT_OK;
+  if (err) {
+    sw_cli_say(c, "%s.", sw_error_text(err));
+    code = SW_MANAGE_EXIT_UNREACHABLE;
+  } else {
+    code = sw_cli_print(&out, format);
+  }
+  sw_buf_free(&out);
+  return code;
+}
+
+int sw_cli_manage(int argc, char **argv)
+{
+  struct sw_manage_args a;
+  struct sw_buf errors;
+  sw_buf_init(&errors, 0);
+  enum sw_error err = sw_manage_args_parse(&a, argc, argv, &errors);
+  int code;
+  if (!err && a.help) {
+    fputs(sw_manage_usage(argv[0]), stdout);
+    code = SW_MANAGE_EXIT_OK;
+  } else if (err) {
+    fprintf(stderr, "smtpwatch %s: %s\n\n%s",
+            a.verb < SW_MANAGE_VERB_COUNT ? sw_manage_verb_text(a.verb) : argv[0],
+            err == SW_E_NOMEM ? sw_error_text(err) : sw_buf_str(&errors),
+            sw_manage_usage(argv[0]));
+    code = SW_MANAGE_EXIT_USAGE;
+  } else if (a.verb == SW_MANAGE_STATUS || a.verb == SW_MANAGE_HISTORY ||
+             a.verb == SW_MANAGE_EVENTS || a.verb == SW_MANAGE_SERVICE_INFO) {
+    code = sw_cli_observe(&a);
+  } else {
+    code = sw_cli_rules(&a);
+  }
+  sw_buf_free(&errors);
+  sw_manage_args_free(&a);
+  fflush(stdout);
+  return code;
+}

@@ -1,0 +1,72 @@
+/* What every smtpwatch command that talks to the service shares: the
+ * connection, one request at a time with its errors turned into sentences
+ * and exit codes (enum sw_manage_exit), local time, and printing. The
+ * commands themselves are in cli_rules.c and cli_observe.c. */
+#ifndef SW_CLI_PIPE_H
+#define SW_CLI_PIPE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "manage_args.h"
+#include "manage_view.h"
+#include "pipe_client.h"
+#include "sw_buf.h"
+
+/* How long the service may take to answer an ordinary request. */
+#define SW_CLI_PIPE_TIMEOUT_MS 15000u
+
+struct sw_cli_conn {
+  struct sw_pipe_client *client;
+  struct sw_pipe_reply reply; /* the last reply; its body is valid until the
+                                 next call */
+  const char *command;        /* "rules edit", for messages */
+  int64_t rule_id;            /* named in messages when not 0 */
+  bool quiet_stale;           /* the caller explains a stale error itself */
+  char error_code[32];        /* the last ERROR reply's code, or "" */
+};
+
+/* Connects to the service with `timeout_ms` for each exchange. Returns 0,
+ * or SW_MANAGE_EXIT_UNREACHABLE after printing why on stderr (the service
+ * is not running; may not be talked to; no common protocol version). */
+int sw_cli_pipe_open(struct sw_cli_conn *c, const char *command, int64_t rule_id,
+                     uint32_t timeout_ms);
+/* Closes; the struct may be opened again. Safe on a closed connection. */
+void sw_cli_pipe_close(struct sw_cli_conn *c);
+
+/* Sends `message` with `fields` (may be NULL) and expects `expect` back.
+ * Returns 0 with the reply in c->reply. Otherwise prints on stderr what
+ * happened and returns the exit code: an ERROR reply (its sentence, and
+ * its code in c->error_code; "stale" is left to the caller if
+ * c->quiet_stale), RULE_INVALID (every problem by field: nothing was
+ * changed), a broken connection or an unexpected reply (2). */
+int sw_cli_pipe_call(struct sw_cli_conn *c, uint16_t message, const struct sw_buf *fields,
+                     uint16_t expect);
+
+/* Prints one line on stderr, prefixed with the command (and the rule id
+ * if any): "smtpwatch rules show 7: <sentence>". */
+void sw_cli_say(const struct sw_cli_conn *c, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* The view for `format` with this machine's time zone. */
+struct sw_manage_view sw_cli_view(enum sw_table_format format);
+
+/* Writes `out` to stdout as it is (CSV keeps its CRLF line ends). Returns
+ * 0, or 2 after a message if stdout could not be written. */
+int sw_cli_print(const struct sw_buf *out, enum sw_table_format format);
+/* Renders the table (or its row 0 as a record) and prints it; a failure
+ * (out of memory, a malformed reply) is reported as such. */
+int sw_cli_print_table(struct sw_cli_conn *c, const struct sw_table *t,
+                       enum sw_table_format format, bool record, enum sw_error err);
+
+/* `smtpwatch rules|status|history|events|service ...`: argv[0] is the
+ * command word. Parses, runs and returns the exit code. */
+int sw_cli_manage(int argc, char **argv);
+/* The commands, with parsed arguments; each returns the exit code. */
+int sw_cli_rules(const struct sw_manage_args *a);
+int sw_cli_observe(const struct sw_manage_args *a);
+
+#endif

@@ -1,0 +1,334 @@
+/* `smtpwatch rules list|show|add|edit|delete|enable|disable|test`: one or
+ * two requests to the service each. Nothing here decides what a valid rule
+ * is: the service runs the validator and names the fields at fault, so the
+ * command line can never disagree with the editor. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli_pipe.h"
+#include "nagios_report.h"
+#include "pipe_protocol.h"
+#include "result_json.h"
+
+/* A check may take its whole timeout; the service needs a moment more. */
+#define TEST_MARGIN_MS 15000u
+
+static void rule_id_field(struct sw_buf *fields, int64_t id)
+{
+  sw_tlv_put_int(fields, SW_PIPE_TAG_RULE_ID, id);
+}
+
+static int not_understood(struct sw_cli_conn *c)
+{
+  sw_cli_say(c, "The service sent a reply this program does not understand: are the "
+                "service and this program the same version?");
+  return SW_MANAGE_EXIT_UNREACHABLE;
+}
+
+/* RULE_GET: the stored rule and its revision into `out` (free out->rule). */
+static int get_rule(struct sw_cli_conn *c, int64_t id, struct sw_pipe_rule *out)
+{
+  struct sw_buf fields;
+  sw_buf_init(&fields, 0);
+  rule_id_field(&fields, id);
+  int code = sw_cli_pipe_call(c, SW_PIPE_MSG_RULE_GET, &fields, SW_PIPE_MSG_RULE_OK);
+  sw_buf_free(&fields);
+  if (code)
+    return code;
+  if (sw_manage_body_rule(c->reply.frame.body, c->reply.frame.body_len, out))
+    return not_understood(c);
+  return SW_MANAGE_EXIT_OK;
+}
+
+/* Renders the rule of the last reply (RULE_OK) as a record into `out`. */
+static int render_rule(struct sw_cli_conn *c, enum sw_table_format format,
+                       struct sw_buf *out)
+{
+  struct sw_manage_view v = sw_cli_view(format);
+  struct sw_table t;
+  enum sw_error err =
+      sw_manage_rules_table(c->reply.frame.body, c->reply.frame.body_len, &v, false, &t);
+  if (!err && sw_table_rows(&t) == 0)
+    err = SW_E_INVALID_ARGUMENT;
+  if (!err)
+    err = sw_table_render_record(&t, 0, format, out);
+  sw_table_free(&t);
+  if (err == SW_E_NOMEM) {
+    sw_cli_say(c, "%s.", sw_error_text(err));
+    return SW_MANAGE_EXIT_UNREACHABLE;
+  }
+  return err ? not_understood(c) : SW_MANAGE_EXIT_OK;
+}
+
+/* Prints the rule of the last reply, after `intro` (a line for people,
+ * left out for scripts). */
+static int print_rule(struct sw_cli_conn *c, enum sw_table_format format,
+                      const char *intro)
+{
+  struct sw_buf out;
+  sw_buf_init(&out, 0);
+  int code = render_rule(c, format, &out);
+  if (!code && intro && format == SW_TABLE_TEXT)
+    printf("%s\n", intro);
+  if (!code)
+    code = sw_cli_print(&out, format);
+  sw_buf_free(&out);
+  return code;
+}
+
+static int list(struct sw_cli_conn *c, const struct sw_manage_args *a)
+{
+  int code = sw_cli_pipe_call(c, SW_PIPE_MSG_RULE_LIST, NULL, SW_PIPE_MSG_RULE_LIST_OK);
+  if (code)
+    return code;
+  struct sw_manage_view v = sw_cli_view(a->format);
+  struct sw_table t;
+  bool brief = a->format == SW_TABLE_TEXT;
+  enum sw_error err =
+      sw_manage_rules_table(c->reply.frame.body, c->reply.frame.body_len, &v, brief, &t);
+  if (!err && brief && sw_table_rows(&t) == 0)
+    puts("There are no rules yet: add one with 'smtpwatch rules add HOST'.");
+  else
+    code = sw_cli_print_table(c, &t, a->format, false, err);
+  sw_table_free(&t);
+  return code;
+}
+
+static int show(struct sw_cli_conn *c, const struct sw_manage_args *a)
+{
+  struct sw_pipe_rule pr;
+  int code = get_rule(c, a->rule_id, &pr);
+  if (code)
+    return code;
+  sw_rule_free(&pr.rule);
+  return print_rule(c, a->format, NULL);
+}
+
+static int add(struct sw_cli_conn *c, const struct sw_manage_args *a)
+{
+  struct sw_buf fields;
+  sw_buf_init(&fields, 0);
+  sw_pipe_put_rule(&fields, &a->rule.rule, 0);
+  int code = sw_cli_pipe_call(c, SW_PIPE_MSG_RULE_ADD, &fields, SW_PIPE_MSG_RULE_OK);
+  sw_buf_free(&fields);
+  if (code)
+    return code;
+  struct sw_pipe_rule pr;
+  if (sw_manage_body_rule(c->reply.frame.body, c->reply.frame.body_len, &pr))
+    return not_understood(c);
+  char intro[160];
+  snprintf(intro, sizeof intro, "Added rule %" PRId64 ":", pr.rule.id);
+  sw_rule_free(&pr.rule);
+  return print_rule(c, a->format, intro);
+}
+
+/* GET, change the fields given, UPDATE with the revision that was read:
+ * if someone else saved the rule in between, the service refuses (stale)
+ * and nothing is overwritten; the user decides what to do. */
+static int edit(struct sw_cli_conn *c, const struct sw_manage_args *a)
+{
+  struct sw_pipe_rule pr;
+  int code = get_rule(c, a->rule_id, &pr);
+  if (code)
+    return code;
+  struct sw_buf errors, fields;
+  sw_buf_init(&errors, 0);
+  sw_buf_init(&fields, 0);
+  enum sw_error err = sw_manage_args_edit(a, &pr.rule, &errors);
+  if (err) {
+    sw_cli_say(c, "%s", err == SW_E_NOMEM ? sw_error_text(err) : sw_buf_str(&errors));
+    code = SW_MANAGE_EXIT_USAGE;
+  } else {
+    sw_pipe_put_rule(&fields, &pr.rule, pr.revision);
+    c->quiet_stale = true;
+    code = sw_cli_pipe_call(c, SW_PIPE_MSG_RULE_UPDATE, &fields, SW_PIPE_MSG_RULE_OK);
+    if (code && !strcmp(c->error_code, "stale"))
+      sw_cli_say(c,
+                 "The rule was changed by someone else since this command read it "
+                 "(revision %" PRId64 "); nothing was overwritten. Reload it with "
+                 "'smtpwatch rules show %" PRId64 "' and apply your change again.",
+                 pr.revision, a->rule_id);
+  }
+  sw_buf_free(&errors);
+  sw_buf_free(&fields);
+  sw_rule_free(&pr.rule);
+  if (code)
+    return code;
+  if (sw_manage_body_rule(c->reply.frame.body, c->reply.frame.body_len, &pr))
+    return not_understood(c);
+  char intro[160];
+  snprintf(intro, sizeof intro,
+           "Updated rule %" PRId64 " (now revision %" PRId64 "):", pr.rule.id,
+           pr.revision);
+  sw_rule_free(&pr.rule);
+  return print_rule(c, a->format, intro);
+}
+
+/* Reads the rule first, so that the user (or the log of a script) is told
+ * what was deleted, not only its number. */
+static int delete_rule(struct sw_cli_conn *c, const struct sw_manage_args *a)
+{
+  struct sw_pipe_rule pr;
+  int code = get_rule(c, a->rule_id, &pr);
+  if (code)
+    return code;
+  struct sw_buf out, fields;
+  sw_buf_init(&out, 0);
+  sw_buf_init(&fields, 0);
+  char server[300];
+  sw_manage_server_text(pr.rule.host, pr.rule.port, server, sizeof server);
+  if (a->format == SW_TABLE_TEXT)
+    sw_buf_printf(&out, "Deleted rule %" PRId64 " \"%s\" (%s).\n", a->rule_id,
+                  pr.rule.name ? pr.rule.name : "", server);
+  else
+    code = render_rule(c, a->format, &out);
+  if (!code) {
+    rule_id_field(&fields, a->rule_id);
+    code = sw_cli_pipe_call(c, SW_PIPE_MSG_RULE_DELETE, &fields, SW_PIPE_MSG_DONE_OK);
+  }
+  if (!code)
+    code = sw_cli_print(&out, a->format);
+  sw_buf_free(&out);
+  sw_buf_free(&fields);
+  sw_rule_free(&pr.rule);
+  return code;
+}
+
+static int set_enabled(struct sw_cli_conn *c, const struct sw_manage_args *a, bool on)
+{
+  struct sw_buf fields;
+  sw_buf_init(&fields, 0);
+  rule_id_field(&fields, a->rule_id);
+  sw_tlv_put_bool(&fields, SW_PIPE_TAG_ENABLED, on);
+  int code =
+      sw_cli_pipe_call(c, SW_PIPE_MSG_RULE_SET_ENABLED, &fields, SW_PIPE_MSG_RULE_OK);
+  sw_buf_free(&fields);
+  if (code)
+    return code;
+  struct sw_pipe_rule pr;
+  if (sw_manage_body_rule(c->reply.frame.body, c->reply.frame.body_len, &pr))
+    return not_understood(c);
+  if (a->format == SW_TABLE_TEXT) {
+    if (on)
+      printf("Rule %" PRId64 " \"%s\" is enabled: the service checks it every %u s.\n",
+             pr.rule.id, pr.rule.name ? pr.rule.name : "", (unsigned)pr.rule.interval_s);
+    else
+      printf("Rule %" PRId64 " \"%s\" is disabled: the service keeps it but does not "
+             "check it.\n",
+             pr.rule.id, pr.rule.name ? pr.rule.name : "");
+    fflush(stdout);
+  } else {
+    code = print_rule(c, a->format, NULL);
+  }
+  sw_rule_free(&pr.rule);
+  return code;
+}
+
+/* Prints a test result the way `smtpwatch check` prints a check: the
+ * status line (or JSON), then with --verbose the transcript. */
+static int print_result(struct sw_cli_conn *c, const struct sw_manage_args *a,
+                        const char *host, uint16_t port)
+{
+  struct sw_pipe_result res;
+  enum sw_error err =
+      sw_manage_body_result(c->reply.frame.body, c->reply.frame.body_len, &res);
+  if (err) {
+    sw_pipe_result_free(&res);
+    return not_understood(c);
+  }
+  struct sw_buf out;
+  sw_buf_init(&out, 0);
+  if (a->format == SW_TABLE_JSON)
+    err = sw_result_to_json(&res.check, host, port, res.status, &out);
+  else
+    err = sw_nagios_format(&res.check, host, port, -1, -1, &out);
+  if (!err)
+    err = sw_buf_append(&out, "\n", 1);
+  if (!err && a->verbose && a->format != SW_TABLE_JSON)
+    err = sw_buf_append(&out, res.check.transcript.data ? res.check.transcript.data : "",
+                        res.check.transcript.len);
+  int code = SW_MANAGE_EXIT_UNREACHABLE;
+  if (err)
+    sw_cli_say(c, "%s.", sw_error_text(err));
+  else
+    code = sw_cli_print(&out, a->format);
+  sw_buf_free(&out);
+  sw_pipe_result_free(&res);
+  return code;
+}
+
+/* A saved rule (by id) or one described by options; the service runs it
+ * now, outside the schedule, and stores nothing. */
+static int test(struct sw_cli_conn *c, const struct sw_manage_args *a)
+{
+  struct sw_rule stored;
+  sw_rule_init_defaults(&stored);
+  const struct sw_rule *rule = &a->rule.rule;
+  int code = SW_MANAGE_EXIT_OK;
+  if (a->rule_id) {
+    struct sw_pipe_rule pr;
+    code = get_rule(c, a->rule_id, &pr);
+    if (code)
+      return code;
+    stored = pr.rule;
+    rule = &stored;
+  }
+  /* The exchange lasts as long as the check: a connection of its own with
+   * a timeout to match. */
+  struct sw_cli_conn tc;
+  code = sw_cli_pipe_open(&tc, c->command, c->rule_id, rule->timeout_ms + TEST_MARGIN_MS);
+  struct sw_buf fields;
+  sw_buf_init(&fields, 0);
+  if (a->rule_id)
+    rule_id_field(&fields, a->rule_id);
+  else
+    sw_pipe_put_rule(&fields, rule, 0);
+  if (!code)
+    code =
+        sw_cli_pipe_call(&tc, SW_PIPE_MSG_RULE_TEST, &fields, SW_PIPE_MSG_RULE_TEST_OK);
+  if (!code)
+    code = print_result(&tc, a, rule->host ? rule->host : "", rule->port);
+  sw_buf_free(&fields);
+  sw_cli_pipe_close(&tc);
+  sw_rule_free(&stored);
+  return code;
+}
+
+int sw_cli_rules(const struct sw_manage_args *a)
+{
+  struct sw_cli_conn c;
+  int code = sw_cli_pipe_open(&c, sw_manage_verb_text(a->verb), a->rule_id,
+                              SW_CLI_PIPE_TIMEOUT_MS);
+  if (code)
+    return code;
+  switch (a->verb) {
+  case SW_MANAGE_RULES_LIST:
+    code = list(&c, a);
+    break;
+  case SW_MANAGE_RULES_SHOW:
+    code = show(&c, a);
+    break;
+  case SW_MANAGE_RULES_ADD:
+    code = add(&c, a);
+    break;
+  case SW_MANAGE_RULES_EDIT:
+    code = edit(&c, a);
+    break;
+  case SW_MANAGE_RULES_DELETE:
+    code = delete_rule(&c, a);
+    break;
+  case SW_MANAGE_RULES_ENABLE:
+  case SW_MANAGE_RULES_DISABLE:
+    code = set_enabled(&c, a, a->verb == SW_MANAGE_RULES_ENABLE);
+    break;
+  case SW_MANAGE_RULES_TEST:
+    code = test(&c, a);
+    break;
+  default:
+    code = SW_MANAGE_EXIT_USAGE; /* NEVER: the dispatcher sends only these */
+    break;
+  }
+  sw_cli_pipe_close(&c);
+  return code;
+}
