@@ -1,0 +1,374 @@
+/* The arguments of the management commands: which command a line names,
+ * what it carries to the service, and the sentence a user gets for each
+ * kind of mistake (before anything is sent). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "manage_args.h"
+
+#define ARGC(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+struct parsed {
+  struct sw_manage_args a;
+  struct sw_buf errors;
+  enum sw_error err;
+};
+
+static void parse(struct parsed *p, int argc, char **argv)
+{
+  sw_buf_init(&p->errors, 0);
+  p->err = sw_manage_args_parse(&p->a, argc, argv, &p->errors);
+}
+
+static void parses_ok(struct parsed *p, int argc, char **argv)
+{
+  parse(p, argc, argv);
+  if (p->err)
+    fail_msg("unexpected errors: %s", sw_buf_str(&p->errors));
+}
+
+static const char *errors_of(struct parsed *p, int argc, char **argv)
+{
+  parse(p, argc, argv);
+  assert_int_equal(p->err, SW_E_INVALID_ARGUMENT);
+  return sw_buf_str(&p->errors);
+}
+
+static void done(struct parsed *p)
+{
+  sw_manage_args_free(&p->a);
+  sw_buf_free(&p->errors);
+}
+
+static void test_commands_are_recognised(void **state)
+{
+  (void)state;
+  static const char *const words[] = {"rules", "status", "history", "events", "service"};
+  for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+    assert_true(sw_manage_is_command(words[i]));
+  assert_false(sw_manage_is_command("check"));
+  assert_false(sw_manage_is_command("rule"));
+
+  struct parsed p;
+  char *list[] = {"rules", "list"};
+  parses_ok(&p, ARGC(list), list);
+  assert_int_equal(p.a.verb, SW_MANAGE_RULES_LIST);
+  assert_int_equal(p.a.format, SW_TABLE_TEXT);
+  assert_string_equal(sw_manage_verb_text(p.a.verb), "rules list");
+  done(&p);
+
+  char *info[] = {"service", "info", "--json"};
+  parses_ok(&p, ARGC(info), info);
+  assert_int_equal(p.a.verb, SW_MANAGE_SERVICE_INFO);
+  assert_int_equal(p.a.format, SW_TABLE_JSON);
+  done(&p);
+
+  char *status[] = {"status", "--csv"};
+  parses_ok(&p, ARGC(status), status);
+  assert_int_equal(p.a.verb, SW_MANAGE_STATUS);
+  assert_int_equal(p.a.format, SW_TABLE_CSV);
+  done(&p);
+}
+
+static void test_command_mistakes(void **state)
+{
+  (void)state;
+  struct parsed p;
+  char *no_sub[] = {"rules"};
+  assert_string_equal(errors_of(&p, ARGC(no_sub), no_sub), "'rules' needs a subcommand.");
+  assert_int_equal(p.a.verb, SW_MANAGE_VERB_COUNT);
+  done(&p);
+
+  char *bad_sub[] = {"rules", "remove", "3"};
+  assert_string_equal(errors_of(&p, ARGC(bad_sub), bad_sub),
+                      "'rules remove' is not a command.");
+  done(&p);
+
+  char *extra[] = {"status", "3"};
+  assert_string_equal(errors_of(&p, ARGC(extra), extra),
+                      "Unexpected argument '3': status takes none.");
+  done(&p);
+
+  char *both[] = {"rules", "list", "--json", "--csv"};
+  assert_string_equal(errors_of(&p, ARGC(both), both),
+                      "--json and --csv cannot be used together: pick one.");
+  done(&p);
+
+  /* Options belong to their commands: --limit is history's and events'. */
+  char *limit[] = {"status", "--limit=5"};
+  assert_string_equal(errors_of(&p, ARGC(limit), limit), "Unknown option '--limit=5'.");
+  done(&p);
+
+  /* --help needs nothing else and wins over mistakes. */
+  char *help[] = {"rules", "edit", "--port", "x", "--help"};
+  parses_ok(&p, ARGC(help), help);
+  assert_true(p.a.help);
+  done(&p);
+  char *help_sub[] = {"rules", "--help"};
+  parses_ok(&p, ARGC(help_sub), help_sub);
+  assert_true(p.a.help);
+  done(&p);
+}
+
+static void test_rule_ids(void **state)
+{
+  (void)state;
+  struct parsed p;
+  char *show[] = {"rules", "show", "42"};
+  parses_ok(&p, ARGC(show), show);
+  assert_int_equal(p.a.verb, SW_MANAGE_RULES_SHOW);
+  assert_int_equal(p.a.rule_id, 42);
+  done(&p);
+
+  static const char *const bad[] = {"x", "0", "-1", "3.5", "99999999999999999999"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    char *argv[] = {"rules", "delete", "--", (char *)bad[i]};
+    char want[160];
+    snprintf(want, sizeof want,
+             "'%s' is not a rule id: use the number 'smtpwatch rules list' shows.",
+             bad[i]);
+    assert_string_equal(errors_of(&p, ARGC(argv), argv), want);
+    done(&p);
+  }
+
+  char *missing[] = {"rules", "enable"};
+  assert_string_equal(errors_of(&p, ARGC(missing), missing),
+                      "rules enable needs a rule id: the number 'smtpwatch rules list' "
+                      "shows.");
+  done(&p);
+
+  char *two[] = {"history", "3", "4"};
+  assert_string_equal(errors_of(&p, ARGC(two), two),
+                      "Only one rule id may be given, but '4' follows '3'.");
+  done(&p);
+}
+
+static void test_add_takes_host_and_rule_options(void **state)
+{
+  (void)state;
+  struct parsed p;
+  char *argv[] = {"rules",        "add", "mail.example.com", "--port", "587",
+                  "--interval-s", "300", "--disabled",       "--tls",  "starttls",
+                  "--json"};
+  parses_ok(&p, ARGC(argv), argv);
+  const struct sw_rule *r = &p.a.rule.rule;
+  assert_int_equal(p.a.verb, SW_MANAGE_RULES_ADD);
+  assert_string_equal(r->host, "mail.example.com");
+  assert_string_equal(r->name, "mail.example.com"); /* the host by default */
+  assert_int_equal(r->port, 587);
+  assert_int_equal(r->interval_s, 300);
+  assert_false(r->enabled);
+  assert_int_equal(r->tls_mode, SW_TLS_STARTTLS);
+  assert_int_equal(p.a.format, SW_TABLE_JSON);
+  done(&p);
+
+  char *named[] = {"rules", "add", "--host", "::1", "--name", "Loopback", "-p", "465"};
+  parses_ok(&p, ARGC(named), named);
+  assert_string_equal(p.a.rule.rule.name, "Loopback");
+  assert_int_equal(p.a.rule.rule.tls_mode, SW_TLS_IMPLICIT); /* RFC 8314 */
+  done(&p);
+
+  /* What makes a rule valid is the service's to say (field by field); the
+   * command line refuses only what it cannot even read. */
+  char *invalid[] = {"rules", "add", "--timeout-ms", "5"};
+  parses_ok(&p, ARGC(invalid), invalid);
+  assert_null(p.a.rule.rule.host);
+  done(&p);
+
+  char *insecure[] = {"rules", "add", "mail.example.com", "--insecure"};
+  assert_string_equal(errors_of(&p, ARGC(insecure), insecure),
+                      "--insecure is about the server's certificate, but TLS is off: add "
+                      "--tls starttls, require-starttls or implicit.");
+  done(&p);
+}
+
+static void test_edit_is_a_patch(void **state)
+{
+  (void)state;
+  struct parsed p;
+  char *argv[] = {"rules", "edit", "7", "--port", "587"};
+  parses_ok(&p, ARGC(argv), argv);
+  assert_int_equal(p.a.verb, SW_MANAGE_RULES_EDIT);
+  assert_int_equal(p.a.rule_id, 7);
+  assert_int_equal(p.a.rule.given, SW_RULE_FIELD_BIT(SW_RULE_FIELD_PORT));
+
+  struct sw_rule stored;
+  sw_rule_init_defaults(&stored);
+  stored.id = 7;
+  sw_rule_set_string(&stored.name, "Relay");
+  sw_rule_set_string(&stored.host, "relay.example.com");
+  stored.interval_s = 30;
+  struct sw_buf errors;
+  sw_buf_init(&errors, 0);
+  assert_int_equal(sw_manage_args_edit(&p.a, &stored, &errors), SW_E_OK);
+  assert_int_equal(stored.port, 587);
+  assert_string_equal(stored.name, "Relay");
+  assert_string_equal(stored.host, "relay.example.com");
+  assert_int_equal(stored.interval_s, 30);
+  done(&p);
+
+  /* A certificate option on a stored rule without TLS. */
+  char *days[] = {"rules", "edit", "7", "--cert-crit-days", "3"};
+  parses_ok(&p, ARGC(days), days);
+  assert_int_equal(sw_manage_args_edit(&p.a, &stored, &errors), SW_E_INVALID_ARGUMENT);
+  assert_non_null(strstr(sw_buf_str(&errors), "--cert-crit-days is about the server's"));
+  done(&p);
+  sw_buf_free(&errors);
+  sw_rule_free(&stored);
+
+  char *nothing[] = {"rules", "edit", "7", "--json"};
+  assert_string_equal(errors_of(&p, ARGC(nothing), nothing),
+                      "Nothing to change: name the fields to change, as in 'smtpwatch "
+                      "rules edit 7 --port 587'.");
+  done(&p);
+}
+
+static void test_test_takes_an_id_or_a_rule(void **state)
+{
+  (void)state;
+  struct parsed p;
+  char *saved[] = {"rules", "test", "3", "-v"};
+  parses_ok(&p, ARGC(saved), saved);
+  assert_int_equal(p.a.verb, SW_MANAGE_RULES_TEST);
+  assert_int_equal(p.a.rule_id, 3);
+  assert_true(p.a.verbose);
+  done(&p);
+
+  char *unsaved[] = {"rules", "test", "--host", "127.0.0.1", "-p", "2525", "--json"};
+  parses_ok(&p, ARGC(unsaved), unsaved);
+  assert_int_equal(p.a.rule_id, 0);
+  assert_string_equal(p.a.rule.rule.host, "127.0.0.1");
+  assert_string_equal(p.a.rule.rule.name, "127.0.0.1");
+  assert_int_equal(p.a.rule.rule.port, 2525);
+  done(&p);
+
+  char *both[] = {"rules", "test", "3", "--port", "25"};
+  assert_string_equal(errors_of(&p, ARGC(both), both),
+                      "rules test takes a rule id or rule options (--host HOST ...) for "
+                      "a rule not saved, not both.");
+  done(&p);
+
+  char *no_host[] = {"rules", "test", "--port", "25"};
+  assert_string_equal(errors_of(&p, ARGC(no_host), no_host),
+                      "--host is missing: name the SMTP server to test.");
+  done(&p);
+
+  char *neither[] = {"rules", "test"};
+  assert_string_equal(errors_of(&p, ARGC(neither), neither),
+                      "rules test needs a rule id: the number 'smtpwatch rules list' "
+                      "shows (or --host HOST for a rule not saved).");
+  done(&p);
+
+  /* A stored rule's name and interval are not the test's business. */
+  char *managed[] = {"rules", "test", "--host", "h.example", "--interval-s=5"};
+  assert_string_equal(errors_of(&p, ARGC(managed), managed),
+                      "Unknown option '--interval-s=5'.");
+  done(&p);
+
+  char *csv[] = {"rules", "test", "3", "--csv"};
+  assert_string_equal(errors_of(&p, ARGC(csv), csv),
+                      "--csv: rules test prints one result; use --json.");
+  done(&p);
+}
+
+static void test_paging(void **state)
+{
+  (void)state;
+  struct parsed p;
+  char *first[] = {"history", "5"};
+  parses_ok(&p, ARGC(first), first);
+  assert_int_equal(p.a.rule_id, 5);
+  assert_int_equal(p.a.limit, SW_MANAGE_DEFAULT_LIMIT);
+  assert_false(p.a.has_before);
+  done(&p);
+
+  char *next[] = {"history", "5", "--limit=50", "--before", "1714567890123:4567"};
+  parses_ok(&p, ARGC(next), next);
+  assert_int_equal(p.a.limit, 50);
+  assert_true(p.a.has_before);
+  assert_int_equal(p.a.before_at, INT64_C(1714567890123));
+  assert_int_equal(p.a.before, 4567);
+  done(&p);
+
+  char *events[] = {"events", "-n", "1000", "--before", "812"};
+  parses_ok(&p, ARGC(events), events);
+  assert_int_equal(p.a.limit, 1000);
+  assert_int_equal(p.a.before, 812);
+  done(&p);
+
+  char *bad_limit[] = {"events", "--limit", "1001"};
+  assert_string_equal(errors_of(&p, ARGC(bad_limit), bad_limit),
+                      "--limit: '1001' is not a number from 1 to 1000.");
+  done(&p);
+
+  /* An events key is not a history cursor, nor the other way round. */
+  static const char *const bad_history[] = {"812", "a:1", "1:", ":1", "1:0", "1:2:3"};
+  for (size_t i = 0; i < sizeof bad_history / sizeof bad_history[0]; i++) {
+    char *argv[] = {"history", "5", "--before", (char *)bad_history[i]};
+    assert_non_null(strstr(errors_of(&p, ARGC(argv), argv), "is not a cursor"));
+    done(&p);
+  }
+  char *bad_events[] = {"events", "--before", "1:2"};
+  assert_string_equal(errors_of(&p, ARGC(bad_events), bad_events),
+                      "--before: '1:2' is not a cursor: use the value the previous page "
+                      "suggested.");
+  done(&p);
+
+  char text[48];
+  int64_t at, id;
+  sw_manage_cursor_format(INT64_C(1714567890123), 4567, text, sizeof text);
+  assert_string_equal(text, "1714567890123:4567");
+  assert_true(sw_manage_cursor_parse(text, &at, &id));
+  assert_int_equal(at, INT64_C(1714567890123));
+  assert_int_equal(id, 4567);
+}
+
+static void test_usage_texts(void **state)
+{
+  (void)state;
+  static const char *const commands[] = {"rules",  "status",  "history",
+                                         "events", "service", NULL};
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+    const char *u = sw_manage_usage(commands[i]);
+    if (commands[i] && !strstr(u, commands[i]))
+      fail_msg("the usage of %s does not name it", commands[i]);
+    if (commands[i] && !strstr(u, "Exit codes"))
+      fail_msg("the usage of %s does not give the exit codes", commands[i]);
+    for (const char *line = u; *line;) {
+      const char *nl = strchr(line, '\n');
+      assert_non_null(nl);
+      assert_true(nl - line < 80);
+      line = nl + 1;
+    }
+  }
+  /* Every option the rules commands accept is documented. */
+  const char *u = sw_manage_usage("rules");
+  const struct sw_arg_opt *o = sw_rule_args_options(true);
+  for (; o->long_name; o++) {
+    char word[40];
+    snprintf(word, sizeof word, "--%s", o->long_name);
+    if (!strstr(u, word))
+      fail_msg("rules usage does not mention %s", word);
+  }
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_commands_are_recognised),
+      cmocka_unit_test(test_command_mistakes),
+      cmocka_unit_test(test_rule_ids),
+      cmocka_unit_test(test_add_takes_host_and_rule_options),
+      cmocka_unit_test(test_edit_is_a_patch),
+      cmocka_unit_test(test_test_takes_an_id_or_a_rule),
+      cmocka_unit_test(test_paging),
+      cmocka_unit_test(test_usage_texts),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
