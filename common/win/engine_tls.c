@@ -78,8 +78,9 @@ static bool start_session(struct sw_check *c)
     return false;
   }
   if (err) {
-    sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR, "out of memory starting TLS",
-                     sw_clock_now_us());
+    char detail[SW_DETAIL_MAX];
+    snprintf(detail, sizeof detail, "could not start TLS: %s", sw_error_text(err));
+    sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR, detail, sw_clock_now_us());
     return false;
   }
   return true;
