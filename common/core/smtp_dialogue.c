@@ -885,9 +885,10 @@ static void note_tls(struct sw_dialogue *d, enum sw_outcome trust)
  * escaping before it reaches a transcript, a database or a window. */
 static void printable(char *field, size_t size, bool keep_lf)
 {
+  const char *nul = memchr(field, '\0', size); /* an engine may have filled it all */
+  size_t len = nul ? (size_t)(nul - field) : size - 1;
   char tmp[4 * SW_TLS_TEXT_MAX];
-  sw__escape_text(tmp, size < sizeof tmp ? size : sizeof tmp, field, strlen(field),
-                  keep_lf);
+  sw__escape_text(tmp, size < sizeof tmp ? size : sizeof tmp, field, len, keep_lf);
   snprintf(field, size, "%s", tmp);
 }
 
