@@ -140,15 +140,18 @@ static int edit(struct sw_cli_conn *c, const struct sw_manage_args *a)
     sw_cli_say(c, "%s", err == SW_E_NOMEM ? sw_error_text(err) : sw_buf_str(&errors));
     code = SW_MANAGE_EXIT_USAGE;
   } else {
-    sw_pipe_put_rule(&fields, &pr.rule, pr.revision);
+    /* A script's --revision is what its change was based on; the service
+     * alone compares it with the stored one. */
+    int64_t base = a->revision ? a->revision : pr.revision;
+    sw_pipe_put_rule(&fields, &pr.rule, base);
     c->quiet_stale = true;
     code = sw_cli_pipe_call(c, SW_PIPE_MSG_RULE_UPDATE, &fields, SW_PIPE_MSG_RULE_OK);
     if (code && !strcmp(c->error_code, "stale"))
       sw_cli_say(c,
-                 "The rule was changed by someone else since this command read it "
-                 "(revision %" PRId64 "); nothing was overwritten. Reload it with "
-                 "'smtpwatch rules show %" PRId64 "' and apply your change again.",
-                 pr.revision, a->rule_id);
+                 "The rule was changed by someone else since revision %" PRId64
+                 "%s; nothing was overwritten. Reload it with 'smtpwatch rules show "
+                 "%" PRId64 "' and apply your change again.",
+                 base, a->revision ? "" : ", which this command read", a->rule_id);
   }
   sw_buf_free(&errors);
   sw_buf_free(&fields);

@@ -13,7 +13,8 @@ enum manage_opt {
   OPT_HELP,
   OPT_VERBOSE,
   OPT_LIMIT,
-  OPT_BEFORE
+  OPT_BEFORE,
+  OPT_REVISION
 };
 
 static const struct sw_arg_opt output_opts[] = {
@@ -25,6 +26,10 @@ static const struct sw_arg_opt output_opts[] = {
 static const struct sw_arg_opt page_opts[] = {
     {"limit", 'n', true, OPT_LIMIT},
     {"before", 0, true, OPT_BEFORE},
+    {NULL, 0, false, 0},
+};
+static const struct sw_arg_opt edit_opts[] = {
+    {"revision", 0, true, OPT_REVISION},
     {NULL, 0, false, 0},
 };
 static const struct sw_arg_opt test_opts[] = {
@@ -77,6 +82,8 @@ static const char rules_usage[] =
     "      --enabled          check the rule on its schedule (the default)\n"
     "      --disabled         keep the rule but do not check it\n"
     "      --verify           validate the certificate again (undoes --insecure)\n"
+    "      --revision N       edit: change the rule only if it is still at revision\n"
+    "                         N, as 'rules show' printed it (read-modify-write)\n"
     "An empty value clears a text field: --send \"\". The service checks the\n"
     "rule and names every field at fault; nothing is changed then.\n"
     "\n"
@@ -272,6 +279,13 @@ static void on_arg(void *ctx, const struct sw_arg_opt *o, const char *value)
       sw_arg_fail(&p->errors, "--limit: '%s' is not a number from 1 to %d.",
                   sw_arg_quote(value).text, SW_MANAGE_MAX_LIMIT);
     return;
+  case OPT_REVISION:
+    if (!parse_i64(value, value + strlen(value), &a->revision) || a->revision == 0)
+      sw_arg_fail(&p->errors,
+                  "--revision: '%s' is not a revision: use the number "
+                  "'smtpwatch rules show' printed.",
+                  sw_arg_quote(value).text);
+    return;
   case OPT_BEFORE:
     if (a->verb == SW_MANAGE_HISTORY
             ? sw_manage_cursor_parse(value, &a->before_at, &a->before)
@@ -386,6 +400,8 @@ enum sw_error sw_manage_args_parse(struct sw_manage_args *a, int argc, char **ar
     const struct sw_arg_opt *tables[4] = {output_opts, NULL, NULL, NULL};
     if (a->verb == SW_MANAGE_RULES_ADD || a->verb == SW_MANAGE_RULES_EDIT) {
       tables[1] = sw_rule_args_options(true);
+      if (a->verb == SW_MANAGE_RULES_EDIT)
+        tables[2] = edit_opts;
     } else if (a->verb == SW_MANAGE_RULES_TEST) {
       tables[1] = sw_rule_args_options(false);
       tables[2] = test_opts;

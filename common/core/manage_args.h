@@ -59,6 +59,8 @@ struct sw_manage_args {
    * and test the rule is complete (name defaults to the host, TLS settled);
    * for edit it is a patch for sw_manage_args_edit. */
   struct sw_rule_args rule;
+  int64_t revision;  /* edit --revision: the one the change is based on; 0:
+                        the one read just before */
   uint32_t limit;    /* history, events */
   bool has_before;   /* history, events: --before */
   int64_t before_at; /* history: the cursor's time (ms) */

@@ -222,6 +222,23 @@ static void test_edit_is_a_patch(void **state)
   sw_buf_free(&errors);
   sw_rule_free(&stored);
 
+  /* A script's read-modify-write names the revision it read. */
+  char *based[] = {"rules", "edit", "7", "--revision", "4", "--name", "Relay 2"};
+  parses_ok(&p, ARGC(based), based);
+  assert_int_equal(p.a.revision, 4);
+  done(&p);
+  char *bad_revision[] = {"rules", "edit", "7", "--revision=0", "--port", "25"};
+  assert_string_equal(
+      errors_of(&p, ARGC(bad_revision), bad_revision),
+      "--revision: '0' is not a revision: use the number 'smtpwatch rules "
+      "show' printed.");
+  done(&p);
+  char *not_add[] = {"rules", "add", "h.example", "--revision", "4"};
+  assert_string_equal(errors_of(&p, ARGC(not_add), not_add),
+                      "Unknown option '--revision'.\n"
+                      "Only one HOST may be given, but '4' follows 'h.example'.");
+  done(&p);
+
   char *nothing[] = {"rules", "edit", "7", "--json"};
   assert_string_equal(errors_of(&p, ARGC(nothing), nothing),
                       "Nothing to change: name the fields to change, as in 'smtpwatch "
