@@ -30,6 +30,8 @@ struct sw_pipe_conn {
   int pending; /* operations in flight */
   bool reading, writing;
   bool close_after_write;
+  bool deferred; /* a reply is owed by the owner (sw_pipe_conn_resume) */
+  uintptr_t user;
   int admin; /* -1 unknown, 0 no, 1 yes */
   unsigned long pid;
   struct sw_buf in;  /* received, not yet a whole frame */
@@ -101,6 +103,8 @@ static void start_write(struct sw_pipe_conn *c)
 {
   if (c->writing || c->state != CONN_OPEN)
     return;
+  if (c->deferred && c->out_off >= c->out.len)
+    return; /* nothing to send until the owner resumes us */
   if (c->out_off >= c->out.len) {
     sw_buf_free(&c->out);
     c->out_off = 0;
@@ -126,7 +130,7 @@ static void process_input(struct sw_pipe_conn *c)
 {
   struct sw_pipe_server *s = c->server;
   size_t off = 0;
-  while (!c->close_after_write) {
+  while (!c->close_after_write && !c->deferred) {
     struct sw_pipe_frame frame;
     size_t used;
     enum sw_pipe_decode d = sw_pipe_frame_decode((const uint8_t *)c->in.data + off,
@@ -144,8 +148,13 @@ static void process_input(struct sw_pipe_conn *c)
       c->close_after_write = true;
       break;
     }
-    if (!s->cfg.on_request(s->cfg.ctx, c, &frame, &c->out))
+    enum sw_pipe_verdict v = s->cfg.on_request(s->cfg.ctx, c, &frame, &c->out);
+    if (v == SW_PIPE_CLOSE)
       c->close_after_write = true;
+    else if (v == SW_PIPE_DEFER) {
+      c->deferred = true;
+      c->pending++; /* held for the owner until sw_pipe_conn_resume */
+    }
     off += used;
   }
   /* Keep only the unfinished tail. */
@@ -158,7 +167,7 @@ static void process_input(struct sw_pipe_conn *c)
 
 static void start_read(struct sw_pipe_conn *c)
 {
-  if (c->reading || c->writing || c->state != CONN_OPEN)
+  if (c->reading || c->writing || c->deferred || c->state != CONN_OPEN)
     return;
   memset(&c->read_io.ov, 0, sizeof c->read_io.ov);
   if (!ReadFile(c->pipe, c->rbuf, sizeof c->rbuf, NULL, &c->read_io.ov) &&
@@ -368,6 +377,26 @@ bool sw_pipe_conn_is_admin(struct sw_pipe_conn *c)
     CloseHandle(token);
   RevertToSelf();
   return c->admin == 1;
+}
+
+void sw_pipe_conn_resume(struct sw_pipe_conn *c, const struct sw_buf *reply)
+{
+  if (!c->deferred)
+    return; /* NEVER: resumed twice */
+  c->deferred = false;
+  c->pending--;
+  if (c->state == CONN_OPEN) {
+    if (sw_buf_append(&c->out, reply->data, reply->len) != SW_E_OK)
+      conn_close(c);
+    else
+      process_input(c); /* requests that came meanwhile, then the write */
+  }
+  settle(c);
+}
+
+uintptr_t *sw_pipe_conn_user(struct sw_pipe_conn *c)
+{
+  return &c->user;
 }
 
 unsigned long sw_pipe_conn_pid(const struct sw_pipe_conn *c)

@@ -12,6 +12,7 @@
 #include <windows.h>
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "engine.h"
 #include "pipe_frame.h"
@@ -25,15 +26,23 @@
 struct sw_pipe_server;
 struct sw_pipe_conn;
 
+/* What the owner's callback did with a request. */
+enum sw_pipe_verdict {
+  SW_PIPE_KEEP,  /* replied; read the next request */
+  SW_PIPE_CLOSE, /* replied; close the connection once the reply is sent */
+  SW_PIPE_DEFER  /* the reply comes later through sw_pipe_conn_resume; the
+                    connection reads nothing more until then */
+};
+
 struct sw_pipe_server_config {
   const wchar_t *name;  /* NULL: \\.\pipe\SmtpWatch */
   const wchar_t *sddl;  /* NULL: SW_PIPE_SDDL */
   unsigned max_clients; /* connections at once (0: 64) */
   /* Runs on the loop thread for every complete request: append the reply
-   * frame(s) to `reply`. Return false to close the connection after the
-   * reply is sent. */
-  bool (*on_request)(void *ctx, struct sw_pipe_conn *conn,
-                     const struct sw_pipe_frame *req, struct sw_buf *reply);
+   * frame(s) to `reply`, or defer it. */
+  enum sw_pipe_verdict (*on_request)(void *ctx, struct sw_pipe_conn *conn,
+                                     const struct sw_pipe_frame *req,
+                                     struct sw_buf *reply);
   void *ctx;
 };
 
@@ -54,6 +63,13 @@ unsigned sw_pipe_server_clients(const struct sw_pipe_server *s);
  * per connection by impersonating it: ImpersonateNamedPipeClient,
  * CheckTokenMembership). */
 bool sw_pipe_conn_is_admin(struct sw_pipe_conn *conn);
+/* Delivers the reply of a deferred request (whole frames) and resumes the
+ * connection. The connection is kept (not freed) until this is called, even
+ * if its client went away meanwhile: call it exactly once per SW_PIPE_DEFER.
+ * Loop thread only. */
+void sw_pipe_conn_resume(struct sw_pipe_conn *conn, const struct sw_buf *reply);
+/* A slot the owner may use for per-connection state (0 at first). */
+uintptr_t *sw_pipe_conn_user(struct sw_pipe_conn *conn);
 /* The client's process id, for logs; 0 if unknown. */
 unsigned long sw_pipe_conn_pid(const struct sw_pipe_conn *conn);
 

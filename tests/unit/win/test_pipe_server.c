@@ -25,14 +25,18 @@
 
 #define MSG_ECHO 1000
 #define MSG_ECHO_OK 1001
+#define MSG_SLOW 1002 /* answered later, by the test's loop */
 
 static wchar_t pipe_name[64];
+static struct sw_pipe_conn *deferred_conn;
+static uint32_t deferred_id;
 static volatile LONG requests_served;
 
 /* HELLO -> HELLO_OK; ECHO -> ECHO_OK with the same fields; anything else
  * -> ERROR unknown_message. */
-static bool on_request(void *ctx, struct sw_pipe_conn *conn,
-                       const struct sw_pipe_frame *req, struct sw_buf *reply)
+static enum sw_pipe_verdict on_request(void *ctx, struct sw_pipe_conn *conn,
+                                       const struct sw_pipe_frame *req,
+                                       struct sw_buf *reply)
 {
   (void)ctx;
   (void)conn;
@@ -47,10 +51,14 @@ static bool on_request(void *ctx, struct sw_pipe_conn *conn,
     sw_pipe_frame_begin(reply, MSG_ECHO_OK, req->request_id, &start);
     sw_buf_append(reply, req->body, req->body_len);
     sw_pipe_frame_end(reply, start);
+  } else if (req->message == MSG_SLOW) {
+    deferred_conn = conn;
+    deferred_id = req->request_id;
+    return SW_PIPE_DEFER;
   } else {
     sw_pipe_encode_error(reply, req->request_id, SW_PIPE_ERR_UNKNOWN_MESSAGE, NULL);
   }
-  return true;
+  return SW_PIPE_KEEP;
 }
 
 struct client_job {
@@ -252,6 +260,74 @@ static void misbehaving_clients_do_not_disturb_others(void **state)
   sw_engine_destroy(e);
 }
 
+struct slow_job {
+  int ok;
+  char error[256];
+};
+
+static DWORD WINAPI slow_client(void *arg)
+{
+  struct slow_job *job = arg;
+  char *error = job->error;
+  size_t error_size = sizeof job->error;
+  struct sw_pipe_client *c =
+      sw_pipe_client_open(pipe_name, "slow", 10000, error, error_size, NULL);
+  if (!c)
+    return 1;
+  struct sw_pipe_reply reply;
+  sw_pipe_reply_init(&reply);
+  if (sw_pipe_client_call(c, MSG_SLOW, NULL, &reply, error, error_size) == SW_E_OK &&
+      reply.frame.message == MSG_ECHO_OK)
+    job->ok = 1;
+  /* The connection works normally after a deferred answer. */
+  if (sw_pipe_client_call(c, MSG_ECHO, NULL, &reply, error, error_size) == SW_E_OK &&
+      reply.frame.message == MSG_ECHO_OK)
+    job->ok++;
+  sw_pipe_reply_free(&reply);
+  sw_pipe_client_close(c);
+  return 0;
+}
+
+/* A request answered later (the service's "test now" waits for a check)
+ * holds only its own connection. */
+static void deferred_reply_arrives_later(void **state)
+{
+  (void)state;
+  struct sw_engine *e;
+  assert_int_equal(sw_engine_create(&e, NULL), SW_E_OK);
+  struct sw_pipe_server *s = start_server(e);
+  deferred_conn = NULL;
+  struct slow_job job = {0};
+  HANDLE t = CreateThread(NULL, 0, slow_client, &job, 0, NULL);
+  static struct client_job other = {.calls = 10};
+  HANDLE t2 = CreateThread(NULL, 0, client_main, &other, 0, NULL);
+  DWORD start = GetTickCount();
+  while (!deferred_conn && GetTickCount() - start < 10000)
+    sw_engine_run_once(e, 20);
+  assert_non_null(deferred_conn);
+  /* Others are served while the slow one waits. */
+  while (WaitForSingleObject(t2, 0) != WAIT_OBJECT_0 && GetTickCount() - start < 10000)
+    sw_engine_run_once(e, 20);
+  assert_int_equal(other.ok, 10);
+  struct sw_buf reply;
+  sw_buf_init(&reply, 0);
+  size_t at;
+  sw_pipe_frame_begin(&reply, MSG_ECHO_OK, deferred_id, &at);
+  sw_pipe_frame_end(&reply, at);
+  sw_pipe_conn_resume(deferred_conn, &reply);
+  sw_buf_free(&reply);
+  HANDLE both[1] = {t};
+  serve_until_done(e, both, 1);
+  if (job.ok != 2)
+    fail_msg("slow client: %d of 2 calls ok: %s", job.ok, job.error);
+  CloseHandle(t);
+  CloseHandle(t2);
+  sw_engine_run_once(e, 50);
+  assert_int_equal(sw_pipe_server_clients(s), 0);
+  sw_pipe_server_stop(s);
+  sw_engine_destroy(e);
+}
+
 /* The DACL the pipe was created with, read back from a client handle:
  * SYSTEM and Administrators full control, interactive users read/write, and
  * nobody else (no Everyone, no Anonymous, no network logons). */
@@ -299,6 +375,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(thirty_two_clients_at_once),
       cmocka_unit_test(misbehaving_clients_do_not_disturb_others),
+      cmocka_unit_test(deferred_reply_arrives_later),
       cmocka_unit_test(security_descriptor_is_restrictive),
   };
   return cmocka_run_group_tests(tests, setup, NULL);
