@@ -31,14 +31,15 @@
 #include "store.h"
 #include "svc_eventlog.h"
 #include "svc_rules.h"
+#include "svc_rules_watch.h"
 #include "svc_stats.h"
 #include "svc_writer.h"
 #include "win_error.h"
 
-/* How often the rules are read again to pick up changes made by the editor
- * (until the pipe tells us directly), a failing database is retried, and
- * old results are deleted. */
-#define RULES_POLL_MS 2000
+/* How often the settings are read again (the rules are watched by a
+ * thread of their own, svc_rules_watch.c), a failing database is retried,
+ * and old results are deleted. */
+#define SETTINGS_POLL_MS 2000
 #define STORE_RETRY_MS 5000
 #define RETENTION_EVERY_MS 60000
 #define RETENTION_ROWS 2000
@@ -66,8 +67,9 @@ struct sw_svc_loop {
   struct sw_svc_rules rules;
   struct sw_rule_state_config state_cfg;
   struct sw_svc_writer writer;
-  struct sw_store *store; /* NULL while the database cannot be opened */
-  bool rules_loaded;      /* the first read of the rules succeeded */
+  struct sw_store *store;           /* NULL while the database cannot be opened */
+  bool rules_loaded;                /* the first read of the rules succeeded */
+  struct sw_svc_rules_watch *watch; /* reads the rules again, once loaded */
 
   /* The database's health: one event when it fails, one when it works. */
   bool store_failing;
@@ -75,7 +77,7 @@ struct sw_svc_loop {
   uint64_t written_at_fail, dropped_at_fail;
   bool drop_logged;
 
-  int64_t next_rules_poll_us, next_retention_us;
+  int64_t next_settings_us, next_retention_us;
   bool check_start_failing; /* CHECK_START_FAILED logged, not yet cleared */
 
   struct sw_store_rule_state *states; /* scratch for the batch's rule states */
@@ -354,30 +356,20 @@ static void restore_states(struct sw_svc_loop *l)
   sw_store_state_list_free(&list);
 }
 
-/* Reads the rules and settings and applies what changed. */
-static void reload_rules(struct sw_svc_loop *l)
+/* Applies the store's list of rules (consumed) to the table. */
+static void apply_rules(struct sw_svc_loop *l, struct sw_store_rule_list *list)
 {
   int64_t t0 = sw_clock_now_us();
-  struct sw_store_rule_list list = {0};
-  enum sw_store_error err = sw_store_rule_list(l->store, &list);
-  if (err) {
-    store_failed_on(l, "read the rules", err);
-    return;
-  }
-  load_settings(l);
   struct sw_svc_rules_observer obs = {.ctx = l,
                                       .added = on_rule_added,
                                       .changed = on_rule_changed,
                                       .removed = on_rule_removed};
   struct sw_svc_rules_diff diff;
-  enum sw_error e = sw_svc_rules_sync(&l->rules, &list, &obs, &diff);
-  sw_store_rule_list_free(&list);
+  enum sw_error e = sw_svc_rules_sync(&l->rules, list, &obs, &diff);
+  sw_store_rule_list_free(list);
   if (e)
-    return; /* out of memory: the next poll tries again */
-  if (!l->rules_loaded) {
-    restore_states(l);
-    l->rules_loaded = true;
-  } else if (diff.added || diff.changed || diff.removed) {
+    return; /* out of memory: the watcher's next list tries again */
+  if (l->rules_loaded && (diff.added || diff.changed || diff.removed)) {
     char en[24], all[24], a[24], c[24], r[24];
     snprintf(en, sizeof en, "%zu", l->rules.enabled);
     snprintf(all, sizeof all, "%zu", l->rules.count);
@@ -387,6 +379,47 @@ static void reload_rules(struct sw_svc_loop *l)
     LOG_EVENT(l, SW_MSG_RULES_RELOADED, 0, en, all, a, c, r);
   }
   sw_svc_stats_reload(&l->stats, sw_clock_now_us() - t0);
+}
+
+/* The first read of the rules, on the loop thread: the rules and their
+ * saved states must be in place before the first check. Then the watcher
+ * takes over. */
+static void load_rules_now(struct sw_svc_loop *l)
+{
+  struct sw_store_rule_list list = {0};
+  enum sw_store_error err = sw_store_rule_list(l->store, &list);
+  if (err) {
+    store_failed_on(l, "read the rules", err);
+    return;
+  }
+  load_settings(l);
+  uint64_t fingerprint = sw_svc_rules_fingerprint(&list);
+  apply_rules(l, &list);
+  restore_states(l);
+  l->rules_loaded = true;
+  DWORD rc = sw_svc_rules_watch_start(&l->watch, l->cfg->db_path_utf8, fingerprint);
+  if (rc) {
+    /* Without the watcher, rule changes need a restart: say so. */
+    char text[256], why[320];
+    sw_win_error_text(rc, text, sizeof text);
+    snprintf(why, sizeof why,
+             "the thread that watches for rule changes did not start: %s", text);
+    store_failed(l, "watch the rules", SW_STORE_NOMEM, why);
+  }
+}
+
+/* A list or a read failure from the watcher, if it has one. */
+static void take_watched_rules(struct sw_svc_loop *l)
+{
+  struct sw_store_rule_list list;
+  enum sw_store_error err;
+  char message[SW_STORE_MESSAGE_MAX];
+  if (!sw_svc_rules_watch_take(l->watch, &list, &err, message, sizeof message))
+    return;
+  if (err)
+    store_failed(l, "read the rules", err, message);
+  else
+    apply_rules(l, &list);
 }
 
 static void open_store(struct sw_svc_loop *l)
@@ -408,8 +441,12 @@ static void on_check_done(void *ctx, struct sw_check_result *result)
   struct sw_svc_loop *l = f->loop;
   enum sw_scheduler_verdict verdict = sw_scheduler_done(l->sched, f->rule_id, f->token);
   struct sw_svc_rule *r = sw_svc_rules_find(&l->rules, f->rule_id);
+  /* Checks cancelled because we are stopping say nothing about a server.
+   * The engine cancels them inside sw_engine_run_once, before the loop
+   * sees the stop: stop_reason, set first by sw_svc_loop_stop, tells. */
+  bool stopping = l->stopping || l->stop_reason != SW_SVC_STOP_NONE;
   bool news = verdict == SW_SCHEDULER_CURRENT && r &&
-              !(l->stopping && result->outcome == SW_OUTCOME_CANCELLED);
+              !(stopping && result->outcome == SW_OUTCOME_CANCELLED);
   sw_svc_stats_done(&l->stats, result->outcome, !news);
   if (news) {
     int64_t now = sw_clock_now_us();
@@ -535,7 +572,9 @@ static bool write_batch(struct sw_svc_loop *l, bool force)
     store_worked(l);
     return false;
   }
+  int64_t t0 = sw_clock_now_us();
   enum sw_store_error err = sw_svc_writer_write(&l->writer, l->store, l->states, n, NULL);
+  sw_svc_stats_batch(&l->stats, sw_clock_now_us() - t0);
   if (err) {
     store_failed_on(l, "write the results", err);
     return false;
@@ -566,13 +605,14 @@ static void tend_store(struct sw_svc_loop *l, int64_t now)
 {
   if (!l->store && now >= l->next_retry_us)
     open_store(l);
+  if (l->store && !l->rules_loaded)
+    load_rules_now(l);
+  take_watched_rules(l);
   if (!l->store)
     return;
-  if (!l->rules_loaded || now >= l->next_rules_poll_us) {
-    reload_rules(l);
-    l->next_rules_poll_us = now + (int64_t)RULES_POLL_MS * 1000;
-    if (!l->store)
-      return;
+  if (now >= l->next_settings_us) {
+    load_settings(l);
+    l->next_settings_us = now + (int64_t)SETTINGS_POLL_MS * 1000;
   }
   write_batch(l, false);
   if (l->store && !l->store_failing && now >= l->next_retention_us)
@@ -596,8 +636,8 @@ static uint32_t wait_ms(struct sw_svc_loop *l, int64_t now)
       if (batch < until)
         until = batch;
     }
-    if (l->next_rules_poll_us < until)
-      until = l->next_rules_poll_us;
+    if (l->next_settings_us < until)
+      until = l->next_settings_us;
   }
   return until <= now ? 0 : (uint32_t)((until - now + 999) / 1000);
 }
@@ -684,6 +724,8 @@ static const char *stop_reason_text(enum sw_svc_stop_reason r)
  * stop and closes the store. The engine has cancelled every check. */
 static void finish(struct sw_svc_loop *l)
 {
+  sw_svc_rules_watch_stop(l->watch); /* waits for a read in progress, if any */
+  l->watch = NULL;
   int64_t deadline = sw_clock_now_us() + (int64_t)STOP_FLUSH_BUDGET_MS * 1000;
   l->next_retry_us = 0; /* a failing database gets one last try, now */
   while (l->store && sw_clock_now_us() < deadline &&
@@ -725,8 +767,8 @@ DWORD sw_svc_loop_run(struct sw_svc_loop *l, const struct sw_svc_hooks *hooks)
   open_store(l);
   progress(l);
   if (l->store)
-    reload_rules(l);
-  l->next_rules_poll_us = sw_clock_now_us() + (int64_t)RULES_POLL_MS * 1000;
+    load_rules_now(l);
+  l->next_settings_us = sw_clock_now_us() + (int64_t)SETTINGS_POLL_MS * 1000;
   l->next_retention_us = sw_clock_now_us() + 10 * 1000000; /* not while starting */
   char en[24], all[24];
   snprintf(en, sizeof en, "%zu", l->rules.enabled);
@@ -761,6 +803,7 @@ void sw_svc_loop_destroy(struct sw_svc_loop *l)
   /* Drains the last completions; callbacks of checks still live (only if
    * the loop never ran) see `stopping` and file nothing. */
   sw_engine_destroy(l->engine);
+  sw_svc_rules_watch_stop(l->watch);
   sw_store_close(l->store);
   sw_scheduler_destroy(l->sched);
   sw_svc_rules_free(&l->rules);

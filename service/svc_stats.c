@@ -57,6 +57,14 @@ void sw_svc_stats_reload(struct sw_svc_stats *s, int64_t us)
     s->reload_max_us = us;
 }
 
+void sw_svc_stats_batch(struct sw_svc_stats *s, int64_t us)
+{
+  s->writes++;
+  s->write_total_us += us;
+  if (us > s->write_max_us)
+    s->write_max_us = us;
+}
+
 /* The lateness below which `q` of the samples fall, in us (the bucket's
  * upper edge, so it never flatters). */
 static int64_t percentile_us(const struct sw_svc_stats *s, double q)
@@ -129,10 +137,14 @@ void sw_svc_stats_write(const struct sw_svc_stats *s, const wchar_t *path, size_
   sw_json_int(&j, (int64_t)written);
   sw_json_key(&j, "results_dropped");
   sw_json_int(&j, (int64_t)dropped);
-  sw_json_key(&j, "rule_reloads");
+  sw_json_key(&j, "rule_lists_applied");
   sw_json_int(&j, (int64_t)s->reloads);
-  key_int(&j, "rule_reload_last_us", s->reload_last_us);
-  key_int(&j, "rule_reload_max_us", s->reload_max_us);
+  key_int(&j, "rule_apply_last_us", s->reload_last_us);
+  key_int(&j, "batch_writes", (int64_t)s->writes);
+  key_int(&j, "batch_write_avg_us",
+          s->writes ? s->write_total_us / (int64_t)s->writes : 0);
+  key_int(&j, "batch_write_max_us", s->write_max_us);
+  key_int(&j, "rule_apply_max_us", s->reload_max_us);
   sw_json_end_object(&j);
   if (sw_json_finish(&j) == SW_E_OK) {
     FILE *f = _wfopen(path, L"wb");

@@ -22,6 +22,8 @@ struct sw_svc_stats {
   int64_t late_max_us;
   uint64_t reloads;
   int64_t reload_last_us, reload_max_us;
+  uint64_t writes; /* batches written, and the time the loop spent on them */
+  int64_t write_total_us, write_max_us;
 };
 
 /* Zeroes the figures; `detailed` keeps the lateness histogram (~400 KB). */
@@ -31,8 +33,11 @@ void sw_svc_stats_free(struct sw_svc_stats *s);
 void sw_svc_stats_started(struct sw_svc_stats *s, int64_t lateness_us);
 /* A check finished; `ignored` if its result was not used. */
 void sw_svc_stats_done(struct sw_svc_stats *s, enum sw_outcome outcome, bool ignored);
-/* The rules were read again, which took `us`. */
+/* A list of rules was applied to the table on the loop thread, which took
+ * `us`. */
 void sw_svc_stats_reload(struct sw_svc_stats *s, int64_t us);
+/* A batch was written (or failed), which took `us` on the loop thread. */
+void sw_svc_stats_batch(struct sw_svc_stats *s, int64_t us);
 /* Writes the figures as JSON to `path` (UTF-16; "" = nowhere), replacing
  * the file. Failures are ignored: figures are never worth failing for. */
 void sw_svc_stats_write(const struct sw_svc_stats *s, const wchar_t *path, size_t rules,
