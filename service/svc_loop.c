@@ -29,7 +29,10 @@
 #include "rule_state.h"
 #include "scheduler.h"
 #include "store.h"
+#include "pipe_protocol.h"
+#include "pipe_server.h"
 #include "svc_eventlog.h"
+#include "svc_requests.h"
 #include "svc_rules.h"
 #include "svc_rules_watch.h"
 #include "svc_stats.h"
@@ -87,6 +90,13 @@ struct sw_svc_loop {
 
   int64_t started_us;
   struct sw_svc_stats stats;
+
+  /* The control pipe; NULL if it could not be created (event 4000). */
+  struct sw_pipe_server *pipe;
+  struct sw_svc_requests requests;
+  /* Checks finished per minute, for SERVICE_INFO: a snapshot a minute. */
+  int64_t rate_mark_us;
+  uint64_t rate_mark_finished, rate_per_min;
 };
 
 /* A check in flight: what its callback needs to file the result. */
@@ -486,8 +496,18 @@ static void start_check(struct sw_svc_loop *l, const struct sw_scheduler_run *ru
                            .token = run->token,
                            .started_at_ms = wall_us() / 1000};
     const struct sw_rule *rule = &r->rule;
+    /* The engine wants an IPv6 literal without the brackets a rule may
+     * keep ("[2001:db8::1]"). */
+    char host[300];
+    const char *h = rule->host ? rule->host : "";
+    size_t len = strlen(h);
+    if (len >= 2 && h[0] == '[' && h[len - 1] == ']' && len - 2 < sizeof host) {
+      memcpy(host, h + 1, len - 2);
+      host[len - 2] = '\0';
+      h = host;
+    }
     struct sw_check_spec spec = {
-        .host = rule->host,
+        .host = h,
         .port = rule->port,
         .command = rule->command,
         .expect = rule->expect,
@@ -724,6 +744,10 @@ static const char *stop_reason_text(enum sw_svc_stop_reason r)
  * stop and closes the store. The engine has cancelled every check. */
 static void finish(struct sw_svc_loop *l)
 {
+  /* Clients first: their pending "test now" checks were cancelled with
+   * the rest and have answered. */
+  sw_pipe_server_stop(l->pipe);
+  l->pipe = NULL;
   sw_svc_rules_watch_stop(l->watch); /* waits for a read in progress, if any */
   l->watch = NULL;
   int64_t deadline = sw_clock_now_us() + (int64_t)STOP_FLUSH_BUDGET_MS * 1000;
@@ -754,6 +778,74 @@ static void finish(struct sw_svc_loop *l)
   l->store = NULL;
 }
 
+/* ---- the control pipe --------------------------------------------------- */
+
+/* A client changed a rule: apply it now rather than when the watcher next
+ * looks, so the scheduler has it before the next turn. */
+static void pipe_rules_changed(void *loop)
+{
+  struct sw_svc_loop *l = loop;
+  struct sw_store_rule_list list = {0};
+  if (l->store && sw_store_rule_list(l->store, &list) == SW_STORE_OK)
+    apply_rules(l, &list);
+}
+
+static void update_rate(struct sw_svc_loop *l, int64_t now)
+{
+  if (now - l->rate_mark_us < 60 * 1000000LL)
+    return;
+  uint64_t done = l->stats.finished - l->rate_mark_finished;
+  int64_t span = now - l->rate_mark_us;
+  l->rate_per_min = l->rate_mark_us ? (uint64_t)(done * 60000000.0 / (double)span) : 0;
+  l->rate_mark_us = now;
+  l->rate_mark_finished = l->stats.finished;
+}
+
+static void pipe_info(void *loop, struct sw_pipe_service_info *out)
+{
+  struct sw_svc_loop *l = loop;
+  int64_t now = sw_clock_now_us();
+  snprintf(out->version, sizeof out->version, "%s", SW_VERSION_TEXT);
+  out->uptime_s = (now - l->started_us) / 1000000;
+  out->rules = (int64_t)l->rules.count;
+  out->rules_enabled = (int64_t)l->rules.enabled;
+  /* Before the first full minute, the average since the start. */
+  out->checks_per_min =
+      l->rate_per_min ? (int64_t)l->rate_per_min
+                      : (int64_t)(l->stats.finished * 60 / (uint64_t)(out->uptime_s + 1));
+  out->checks_in_flight = (int64_t)sw_engine_pending(l->engine);
+  out->checks_total = (int64_t)l->stats.finished;
+  out->results_buffered = (int64_t)sw_svc_writer_pending(&l->writer);
+  out->pipe_clients = l->pipe ? sw_pipe_server_clients(l->pipe) : 0;
+  snprintf(out->data_dir, sizeof out->data_dir, "%s", l->cfg->data_dir_utf8);
+}
+
+static int64_t now_ms(void)
+{
+  return wall_us() / 1000;
+}
+
+/* Opens \\.\pipe\SmtpWatch on the engine's port. Without it the service
+ * still checks; event 4000 says what is missing. */
+static void start_pipe(struct sw_svc_loop *l)
+{
+  l->requests = (struct sw_svc_requests){.store = &l->store,
+                                         .rules = &l->rules,
+                                         .engine = l->engine,
+                                         .loop = l,
+                                         .rules_changed = pipe_rules_changed,
+                                         .info = pipe_info,
+                                         .now_ms = now_ms};
+  struct sw_pipe_server_config cfg = {.on_request = sw_svc_on_request,
+                                      .ctx = &l->requests};
+  unsigned long win_error = 0;
+  if (sw_pipe_server_start(l->engine, &cfg, &l->pipe, &win_error) == SW_E_OK)
+    return;
+  char text[256];
+  sw_win_error_text(win_error, text, sizeof text);
+  LOG_EVENT(l, SW_MSG_PIPE_FAILED, 0, "\\\\.\\pipe\\SmtpWatch", text);
+}
+
 DWORD sw_svc_loop_run(struct sw_svc_loop *l, const struct sw_svc_hooks *hooks)
 {
   l->hooks = hooks;
@@ -775,6 +867,7 @@ DWORD sw_svc_loop_run(struct sw_svc_loop *l, const struct sw_svc_hooks *hooks)
   snprintf(all, sizeof all, "%zu", l->rules.count);
   LOG_EVENT(l, SW_MSG_SERVICE_STARTED, 0, SW_VERSION_TEXT, en, all,
             l->cfg->data_dir_utf8);
+  start_pipe(l);
   if (hooks && hooks->running)
     hooks->running(hooks->ctx);
 
@@ -787,6 +880,7 @@ DWORD sw_svc_loop_run(struct sw_svc_loop *l, const struct sw_svc_hooks *hooks)
       start_check(l, &run);
     if (!sw_engine_run_once(l->engine, wait_ms(l, sw_clock_now_us())))
       break; /* stopped: every check in flight was cancelled */
+    update_rate(l, sw_clock_now_us());
   }
   l->stopping = true;
   if (hooks && hooks->stopping)

@@ -483,6 +483,9 @@ class ScheduleTests(ServiceTestCase):
             "refused": self.store.add(name="nothing there", host="127.0.0.1",
                                       port=free_port(), interval_s=10),
         }
+        if "normal_ipv6" in p:  # an IPv6 literal as a rule keeps it, in brackets
+            ids["v6"] = self.store.add(name="IPv6", host="[::1]", port=p["normal_ipv6"],
+                                       interval_s=10)
         svc = self.make_service()
         svc.start()
         time.sleep(6.5)
@@ -500,6 +503,10 @@ class ScheduleTests(ServiceTestCase):
             for g in gaps:
                 self.assertAlmostEqual(g, interval, delta=150, msg="%s gaps %s" % (key, gaps))
 
+        if "v6" in ids:
+            self.assertEqual({r["outcome"] for r in self.store.results(ids["v6"])}, {"ok"})
+            self.assertEqual(self.store.results(ids["v6"])[0]["peer"],
+                             "[::1]:%d" % p["normal_ipv6"])
         expect = {"ok": ("ok", "OK"), "slow": ("ok", "OK"),
                   "554": ("permanent_rejection", "CRITICAL"),
                   "421": ("temporary_rejection", "WARNING"),
