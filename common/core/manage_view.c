@@ -489,6 +489,13 @@ struct fill {
   struct sw_manage_page *page;
 };
 
+static void page_field(void *ctx, const struct sw_tlv_field *f)
+{
+  struct fill *fl = ctx;
+  if (fl->page && f->tag == SW_PIPE_TAG_MORE && f->type == SW_TLV_BOOL)
+    fl->page->more = f->i != 0;
+}
+
 static enum sw_error rule_row(void *ctx, struct sw_tlv_reader *r)
 {
   struct fill *fl = ctx;
@@ -497,17 +504,28 @@ static enum sw_error rule_row(void *ctx, struct sw_tlv_reader *r)
   if (err)
     return err;
   rules_add(fl->t, fl->v, fl->brief, &pr.rule, pr.revision);
+  if (fl->page)
+    fl->page->last_key = pr.rule.id;
   sw_rule_free(&pr.rule);
   return fl->t->err;
 }
 
+enum sw_error sw_manage_rules_append(const uint8_t *body, size_t len,
+                                     const struct sw_manage_view *v, bool brief,
+                                     struct sw_table *t, struct sw_manage_page *page)
+{
+  if (page)
+    memset(page, 0, sizeof *page);
+  struct fill fl = {t, v, brief, page};
+  return each_record(body, len, SW_PIPE_TAG_RULE, rule_row, page_field, &fl);
+}
+
 enum sw_error sw_manage_rules_table(const uint8_t *body, size_t len,
                                     const struct sw_manage_view *v, bool brief,
-                                    struct sw_table *t)
+                                    struct sw_table *t, struct sw_manage_page *page)
 {
   rules_init(t, v, brief);
-  struct fill fl = {t, v, brief, NULL};
-  return each_record(body, len, SW_PIPE_TAG_RULE, rule_row, NULL, &fl);
+  return sw_manage_rules_append(body, len, v, brief, t, page);
 }
 
 static enum sw_error status_row(void *ctx, struct sw_tlv_reader *r)
@@ -515,25 +533,31 @@ static enum sw_error status_row(void *ctx, struct sw_tlv_reader *r)
   struct fill *fl = ctx;
   struct sw_pipe_status s;
   enum sw_error err = sw_pipe_get_status(r, &s);
-  if (!err)
+  if (!err) {
     status_add(fl->t, fl->v, &s);
+    if (fl->page)
+      fl->page->last_key = s.rule_id;
+  }
   sw_pipe_status_free(&s);
   return err ? err : fl->t->err;
 }
 
-enum sw_error sw_manage_status_table(const uint8_t *body, size_t len,
-                                     const struct sw_manage_view *v, struct sw_table *t)
+enum sw_error sw_manage_status_append(const uint8_t *body, size_t len,
+                                      const struct sw_manage_view *v, struct sw_table *t,
+                                      struct sw_manage_page *page)
 {
-  status_init(t, v);
-  struct fill fl = {t, v, false, NULL};
-  return each_record(body, len, SW_PIPE_TAG_STATUS, status_row, NULL, &fl);
+  if (page)
+    memset(page, 0, sizeof *page);
+  struct fill fl = {t, v, false, page};
+  return each_record(body, len, SW_PIPE_TAG_STATUS, status_row, page_field, &fl);
 }
 
-static void page_field(void *ctx, const struct sw_tlv_field *f)
+enum sw_error sw_manage_status_table(const uint8_t *body, size_t len,
+                                     const struct sw_manage_view *v, struct sw_table *t,
+                                     struct sw_manage_page *page)
 {
-  struct fill *fl = ctx;
-  if (f->tag == SW_PIPE_TAG_MORE && f->type == SW_TLV_BOOL)
-    fl->page->more = f->i != 0;
+  status_init(t, v);
+  return sw_manage_status_append(body, len, v, t, page);
 }
 
 static enum sw_error result_row(void *ctx, struct sw_tlv_reader *r)

@@ -37,25 +37,37 @@ void sw_manage_server_text(const char *host, uint16_t port, char *out, size_t si
  * SW_E_INVALID_ARGUMENT if the body is malformed, SW_E_NOMEM. Records and
  * fields this program does not know are skipped. */
 
+/* Where a page of a list ended, for the next one. */
+struct sw_manage_page {
+  bool more;        /* the service has more (MORE) */
+  int64_t last_at;  /* history: the last row's started_at_ms */
+  int64_t last_key; /* rules, status: the last rule id (the next request's
+                       AFTER); history: the last result id; events: the
+                       last event key (the next request's BEFORE) */
+};
+
 /* RULE_LIST_OK or RULE_OK. `brief` (for `rules list` as text): id, name,
  * server, TLS, interval, enabled, command; otherwise every field (`rules
  * show`, and `rules list` for scripts) with the protocol's field names as
- * keys. */
+ * keys. `page` (may be NULL) says whether the service has more. */
 enum sw_error sw_manage_rules_table(const uint8_t *body, size_t len,
                                     const struct sw_manage_view *v, bool brief,
-                                    struct sw_table *t);
+                                    struct sw_table *t, struct sw_manage_page *page);
 
 /* STATUS_OK: one row per rule; the state is "pending" before the first
  * check and "disabled" for a rule that is not checked. */
 enum sw_error sw_manage_status_table(const uint8_t *body, size_t len,
-                                     const struct sw_manage_view *v, struct sw_table *t);
+                                     const struct sw_manage_view *v, struct sw_table *t,
+                                     struct sw_manage_page *page);
 
-/* Where a page of a list ended, for the next one. */
-struct sw_manage_page {
-  bool more;        /* the service has older entries (MORE) */
-  int64_t last_at;  /* history: the last row's started_at_ms */
-  int64_t last_key; /* history: its result id; events: its key */
-};
+/* The next page of a rule list or status (the service pages them by rule
+ * id, AFTER): appends its rows to the table made from the first. */
+enum sw_error sw_manage_rules_append(const uint8_t *body, size_t len,
+                                     const struct sw_manage_view *v, bool brief,
+                                     struct sw_table *t, struct sw_manage_page *page);
+enum sw_error sw_manage_status_append(const uint8_t *body, size_t len,
+                                      const struct sw_manage_view *v, struct sw_table *t,
+                                      struct sw_manage_page *page);
 
 /* HISTORY_OK: one row per result, newest first; scripts also get each
  * row's paging cursor. */

@@ -86,7 +86,7 @@ static void test_rules_for_people_and_scripts(void **state)
   const uint8_t *b = (const uint8_t *)body.data;
   struct sw_table t;
 
-  assert_int_equal(sw_manage_rules_table(b, body.len, &people, true, &t), SW_E_OK);
+  assert_int_equal(sw_manage_rules_table(b, body.len, &people, true, &t, NULL), SW_E_OK);
   assert_string_equal(render(&t, SW_TABLE_TEXT, &out),
                       "ID  Name         Server                TLS               Every  "
                       "Enabled  Command\n"
@@ -96,7 +96,7 @@ static void test_rules_for_people_and_scripts(void **state)
                       "no       \n");
   sw_table_free(&t);
 
-  assert_int_equal(sw_manage_rules_table(b, body.len, &json, false, &t), SW_E_OK);
+  assert_int_equal(sw_manage_rules_table(b, body.len, &json, false, &t, NULL), SW_E_OK);
   assert_string_equal(
       render(&t, SW_TABLE_JSON, &out),
       "[{\"id\":3,\"revision\":5,\"name\":\"Relay\",\"host\":\"mail.example.com\","
@@ -110,7 +110,7 @@ static void test_rules_for_people_and_scripts(void **state)
       "\"tls_insecure\":true,\"cert_warn_days\":21,\"cert_crit_days\":7}]\n");
   sw_table_free(&t);
 
-  assert_int_equal(sw_manage_rules_table(b, body.len, &csv, false, &t), SW_E_OK);
+  assert_int_equal(sw_manage_rules_table(b, body.len, &csv, false, &t, NULL), SW_E_OK);
   assert_string_equal(render_record(&t, SW_TABLE_CSV, &out),
                       "id,revision,name,host,port,command,expect,timeout_ms,ehlo_name,"
                       "interval_s,enabled,tls_mode,tls_insecure,cert_warn_days,"
@@ -120,7 +120,7 @@ static void test_rules_for_people_and_scripts(void **state)
   sw_table_free(&t);
 
   /* `rules show`: every field, with the labels the editor uses. */
-  assert_int_equal(sw_manage_rules_table(b, body.len, &people, false, &t), SW_E_OK);
+  assert_int_equal(sw_manage_rules_table(b, body.len, &people, false, &t, NULL), SW_E_OK);
   assert_string_equal(render_record(&t, SW_TABLE_TEXT, &out),
                       "ID:                          3\n"
                       "Revision:                    5\n"
@@ -164,6 +164,66 @@ static void fill_result(struct sw_pipe_result *r, int64_t id, int64_t at_ms,
   r->check.total_us = total_us;
   snprintf(r->check.peer, sizeof r->check.peer, "127.0.0.1:2525");
   snprintf(r->message, sizeof r->message, "%s", message);
+}
+
+static void test_lists_come_in_pages(void **state)
+{
+  (void)state;
+  /* The service pages rule lists and status by rule id: MORE, and the
+   * last id is the next request's AFTER. Pages add up to one table. */
+  struct sw_buf first, second, out;
+  sw_buf_init(&first, 0);
+  sw_buf_init(&second, 0);
+  sw_buf_init(&out, 0);
+  two_rules(&first);
+  sw_tlv_put_bool(&first, SW_PIPE_TAG_MORE, true);
+  struct sw_rule r;
+  sw_rule_init_defaults(&r);
+  r.id = 40;
+  sw_rule_set_string(&r.name, "Third");
+  sw_rule_set_string(&r.host, "third.example.com");
+  sw_pipe_put_rule(&second, &r, 2);
+  sw_rule_free(&r);
+  sw_tlv_put_bool(&second, SW_PIPE_TAG_MORE, false);
+
+  struct sw_table t;
+  struct sw_manage_page page;
+  assert_int_equal(sw_manage_rules_table((const uint8_t *)first.data, first.len, &csv,
+                                         false, &t, &page),
+                   SW_E_OK);
+  assert_true(page.more);
+  assert_int_equal(page.last_key, 12);
+  assert_int_equal(sw_manage_rules_append((const uint8_t *)second.data, second.len, &csv,
+                                          false, &t, &page),
+                   SW_E_OK);
+  assert_false(page.more);
+  assert_int_equal(page.last_key, 40);
+  assert_int_equal(sw_table_rows(&t), 3);
+  render(&t, SW_TABLE_CSV, &out);
+  assert_non_null(strstr(sw_buf_str(&out), "\r\n40,2,Third,third.example.com,25,"));
+  sw_table_free(&t);
+
+  /* Status pages the same way. */
+  sw_buf_free(&first);
+  struct sw_pipe_status s;
+  sw_pipe_status_init(&s);
+  s.rule_id = 7;
+  s.name = "Seven";
+  s.host = "seven.example.com";
+  s.port = 25;
+  s.enabled = true;
+  sw_pipe_put_status(&first, &s);
+  sw_tlv_put_bool(&first, SW_PIPE_TAG_MORE, true);
+  assert_int_equal(
+      sw_manage_status_table((const uint8_t *)first.data, first.len, &people, &t, &page),
+      SW_E_OK);
+  assert_true(page.more);
+  assert_int_equal(page.last_key, 7);
+  sw_table_free(&t);
+
+  sw_buf_free(&out);
+  sw_buf_free(&first);
+  sw_buf_free(&second);
 }
 
 static void put_result(struct sw_buf *body, int64_t id, int64_t at_ms,
@@ -217,7 +277,7 @@ static void test_status_of_every_kind_of_rule(void **state)
 
   const uint8_t *b = (const uint8_t *)body.data;
   struct sw_table t;
-  assert_int_equal(sw_manage_status_table(b, body.len, &people, &t), SW_E_OK);
+  assert_int_equal(sw_manage_status_table(b, body.len, &people, &t, NULL), SW_E_OK);
   assert_string_equal(
       render(&t, SW_TABLE_TEXT, &out),
       "ID  Name   Server               State     Since                Last check      "
@@ -231,7 +291,7 @@ static void test_status_of_every_kind_of_rule(void **state)
       "                       \n");
   sw_table_free(&t);
 
-  assert_int_equal(sw_manage_status_table(b, body.len, &json, &t), SW_E_OK);
+  assert_int_equal(sw_manage_status_table(b, body.len, &json, &t, NULL), SW_E_OK);
   assert_string_equal(
       render(&t, SW_TABLE_JSON, &out),
       "[{\"id\":3,\"name\":\"Relay\",\"host\":\"mail.example.com\",\"port\":25,"
@@ -466,10 +526,11 @@ static void test_malformed_bodies(void **state)
   /* Cut in the middle of the second rule. */
   const uint8_t *b = (const uint8_t *)body.data;
   size_t cut = body.len - 10;
-  assert_int_equal(sw_manage_rules_table(b, cut, &people, true, &t),
+  assert_int_equal(sw_manage_rules_table(b, cut, &people, true, &t, NULL),
                    SW_E_INVALID_ARGUMENT);
   sw_table_free(&t);
-  assert_int_equal(sw_manage_status_table(b, cut, &people, &t), SW_E_INVALID_ARGUMENT);
+  assert_int_equal(sw_manage_status_table(b, cut, &people, &t, NULL),
+                   SW_E_INVALID_ARGUMENT);
   sw_table_free(&t);
   assert_int_equal(sw_manage_history_table(b, cut, &people, &t, &page),
                    SW_E_INVALID_ARGUMENT);
@@ -525,6 +586,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_rules_for_people_and_scripts),
+      cmocka_unit_test(test_lists_come_in_pages),
       cmocka_unit_test(test_status_of_every_kind_of_rule),
       cmocka_unit_test(test_history_pages),
       cmocka_unit_test(test_events),
