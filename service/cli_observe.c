@@ -9,15 +9,30 @@
 #include "cli_pipe.h"
 #include "pipe_protocol.h"
 
+/* Every rule's status, a page at a time (the service pages by rule id). */
 static int status(struct sw_cli_conn *c, const struct sw_manage_args *a)
 {
-  int code = sw_cli_pipe_call(c, SW_PIPE_MSG_STATUS, NULL, SW_PIPE_MSG_STATUS_OK);
-  if (code)
-    return code;
   struct sw_manage_view v = sw_cli_view(a->format);
   struct sw_table t;
-  enum sw_error err =
-      sw_manage_status_table(c->reply.frame.body, c->reply.frame.body_len, &v, &t);
+  struct sw_manage_page page;
+  enum sw_error err = SW_E_OK;
+  int64_t after = 0;
+  int code;
+  do {
+    code = sw_cli_pipe_page(c, SW_PIPE_MSG_STATUS, SW_PIPE_MSG_STATUS_OK, after);
+    if (code) {
+      if (after)
+        sw_table_free(&t);
+      return code;
+    }
+    const uint8_t *body = c->reply.frame.body;
+    size_t len = c->reply.frame.body_len;
+    err = after ? sw_manage_status_append(body, len, &v, &t, &page)
+                : sw_manage_status_table(body, len, &v, &t, &page);
+    if (!err && page.more && page.last_key <= after)
+      err = SW_E_INVALID_ARGUMENT; /* NEVER: a page that does not move on */
+    after = page.last_key;
+  } while (!err && page.more);
   if (!err && a->format == SW_TABLE_TEXT && sw_table_rows(&t) == 0)
     puts("There are no rules yet: add one with 'smtpwatch rules add HOST'.");
   else
@@ -68,6 +83,18 @@ static int page(struct sw_cli_conn *c, const struct sw_manage_args *a)
   size_t len = c->reply.frame.body_len;
   enum sw_error err = history ? sw_manage_history_table(body, len, &v, &t, &p)
                               : sw_manage_events_table(body, len, &v, &t, &p);
+  if (!err && history && sw_table_rows(&t) == 0) {
+    /* The service answers an empty page for a rule that does not exist;
+     * the user should hear which it is. */
+    sw_buf_init(&fields, 0);
+    sw_tlv_put_int(&fields, SW_PIPE_TAG_RULE_ID, a->rule_id);
+    code = sw_cli_pipe_call(c, SW_PIPE_MSG_RULE_GET, &fields, SW_PIPE_MSG_RULE_OK);
+    sw_buf_free(&fields);
+    if (code) {
+      sw_table_free(&t);
+      return code;
+    }
+  }
   if (!err && a->format == SW_TABLE_TEXT && sw_table_rows(&t) == 0) {
     if (history)
       printf(a->has_before ? "Rule %" PRId64 " has no older results.\n"

@@ -101,6 +101,19 @@ int sw_cli_pipe_call(struct sw_cli_conn *c, uint16_t message, const struct sw_bu
   return SW_MANAGE_EXIT_UNREACHABLE;
 }
 
+int sw_cli_pipe_page(struct sw_cli_conn *c, uint16_t message, uint16_t expect,
+                     int64_t after)
+{
+  struct sw_buf fields;
+  sw_buf_init(&fields, 0);
+  if (after)
+    sw_tlv_put_int(&fields, SW_PIPE_TAG_AFTER, after);
+  sw_tlv_put_int(&fields, SW_PIPE_TAG_LIMIT, SW_MANAGE_MAX_LIMIT);
+  int code = sw_cli_pipe_call(c, message, &fields, expect);
+  sw_buf_free(&fields);
+  return code;
+}
+
 /* Unix milliseconds as this machine's local time. The Win32 conversion
  * knows the zone's rules for that date (daylight saving included), which
  * the C library's localtime does not always on Windows. */

@@ -43,6 +43,12 @@ void sw_cli_pipe_close(struct sw_cli_conn *c);
 int sw_cli_pipe_call(struct sw_cli_conn *c, uint16_t message, const struct sw_buf *fields,
                      uint16_t expect);
 
+/* One page of a list the service pages by rule id (RULE_LIST, STATUS):
+ * the rules after `after` (0: from the first), as many as the service
+ * gives at once. Same results as sw_cli_pipe_call. */
+int sw_cli_pipe_page(struct sw_cli_conn *c, uint16_t message, uint16_t expect,
+                     int64_t after);
+
 /* Prints one line on stderr, prefixed with the command (and the rule id
  * if any): "smtpwatch rules show 7: <sentence>". */
 void sw_cli_say(const struct sw_cli_conn *c, const char *fmt, ...)

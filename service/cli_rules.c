@@ -47,8 +47,8 @@ static int render_rule(struct sw_cli_conn *c, enum sw_table_format format,
 {
   struct sw_manage_view v = sw_cli_view(format);
   struct sw_table t;
-  enum sw_error err =
-      sw_manage_rules_table(c->reply.frame.body, c->reply.frame.body_len, &v, false, &t);
+  enum sw_error err = sw_manage_rules_table(c->reply.frame.body, c->reply.frame.body_len,
+                                            &v, false, &t, NULL);
   if (!err && sw_table_rows(&t) == 0)
     err = SW_E_INVALID_ARGUMENT;
   if (!err)
@@ -77,16 +77,31 @@ static int print_rule(struct sw_cli_conn *c, enum sw_table_format format,
   return code;
 }
 
+/* Every rule, a page at a time: the service pages long lists by rule id. */
 static int list(struct sw_cli_conn *c, const struct sw_manage_args *a)
 {
-  int code = sw_cli_pipe_call(c, SW_PIPE_MSG_RULE_LIST, NULL, SW_PIPE_MSG_RULE_LIST_OK);
-  if (code)
-    return code;
   struct sw_manage_view v = sw_cli_view(a->format);
   struct sw_table t;
+  struct sw_manage_page page;
   bool brief = a->format == SW_TABLE_TEXT;
-  enum sw_error err =
-      sw_manage_rules_table(c->reply.frame.body, c->reply.frame.body_len, &v, brief, &t);
+  enum sw_error err = SW_E_OK;
+  int64_t after = 0;
+  int code;
+  do {
+    code = sw_cli_pipe_page(c, SW_PIPE_MSG_RULE_LIST, SW_PIPE_MSG_RULE_LIST_OK, after);
+    if (code) {
+      if (after)
+        sw_table_free(&t);
+      return code;
+    }
+    const uint8_t *body = c->reply.frame.body;
+    size_t len = c->reply.frame.body_len;
+    err = after ? sw_manage_rules_append(body, len, &v, brief, &t, &page)
+                : sw_manage_rules_table(body, len, &v, brief, &t, &page);
+    if (!err && page.more && page.last_key <= after)
+      err = SW_E_INVALID_ARGUMENT; /* NEVER: a page that does not move on */
+    after = page.last_key;
+  } while (!err && page.more);
   if (!err && brief && sw_table_rows(&t) == 0)
     puts("There are no rules yet: add one with 'smtpwatch rules add HOST'.");
   else

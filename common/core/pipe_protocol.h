@@ -81,6 +81,7 @@ enum sw_pipe_msg {
   X(LIMIT, 45)                                                                           \
   X(MORE, 46)                                                                            \
   X(BEFORE_AT, 47)                                                                       \
+  X(AFTER, 48)                                                                           \
   X(RESULT, 50) /* record */                                                             \
   X(RESULT_ID, 51)                                                                       \
   X(STARTED_AT, 52)                                                                      \
