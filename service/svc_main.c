@@ -1,8 +1,8 @@
 /* smtpwatch-svc.exe: the SMTP Watch service. Parses the command line, then
  * runs under the Service Control Manager (svc_scm.c) or, with --console, in
  * the foreground until Ctrl+C. --console is checked before anything talks
- * to the SCM: StartServiceCtrlDispatcherW called from a console fails only
- * after ~10 s under Wine (and at once on Windows). */
+ * to the SCM: StartServiceCtrlDispatcherW called from a console fails
+ * only after up to ~10 s under Wine (at once on Windows). */
 #include <windows.h>
 #include <shlobj.h>
 

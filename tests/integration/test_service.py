@@ -456,6 +456,35 @@ class LifecycleTests(ServiceTestCase):
                    r"\Application\SmtpWatch", "/v", "EventMessageFile").stdout
         self.assertIn(win_path(Path(SVC_EXE).resolve()).lower(), reg.lower())
 
+    def test_console_mode_until_ctrl_c(self):
+        rid = self.store.add(name="console rule", host="127.0.0.1", port=free_port(),
+                             interval_s=10)
+        proc = subprocess.Popen(["wine", SVC_EXE, "--console", "--data-dir", win_path(self.dir),
+                                 "--interval-unit-ms", "100"], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                errors="replace", env=wine_env())
+        try:
+            self.wait_state(rid, "CRITICAL")
+            proc.send_signal(signal.SIGINT)  # Wine turns it into CTRL_C_EVENT
+            out, err = proc.communicate(timeout=20)
+        finally:
+            stop_process(proc)
+        self.assertEqual(proc.returncode, 0, err)
+        err = err.replace("\r\n", "\n")
+        self.assertRegex(err, r"INFO 1000: SMTP Watch 0\.1\.0 started with 1 enabled rules of 1")
+        self.assertRegex(err, r"ERROR 2001: Rule \"console rule\" \(id %d, 127\.0\.0\.1:\d+\) "
+                              r"is CRITICAL \(it was OK\) after 2 failed checks in a row\.\n"
+                              r"    Outcome: connection_refused\n" % rid)
+        self.assertRegex(err, r"INFO 1001: SMTP Watch stopped \(Ctrl\+C or the console closing\)")
+        self.assertEqual([e["event_id"] for e in self.store.events()][-1], STOPPED)
+
+    def test_console_mode_arguments(self):
+        proc = wine(SVC_EXE, "--console", "--data-dir", check=False)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("--data-dir wants a directory", proc.stderr)
+        proc = wine(SVC_EXE, "--help")
+        self.assertIn("--console", proc.stdout)
+
     def test_bad_command_line_is_logged_and_the_service_stops(self):
         self.service = Service(self.dir, "--no-such-option")
         self.service.create()
