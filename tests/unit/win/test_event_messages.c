@@ -142,6 +142,15 @@ static const struct expected messages[] = {
      L"Rule \"Relais\" (id 7) in the database is not valid and is not checked: Port must "
      L"be a number from 1 to 65535.\r\nCorrect it with the rule editor; it is picked up "
      L"without a restart.\r\n"},
+    {SW_MSG_PIPE_FAILED,
+     SEV_WARN,
+     {L"\\\\.\\pipe\\SmtpWatch", L"Access is denied. (5)"},
+     L"The control pipe \\\\.\\pipe\\SmtpWatch could not be created: Access is denied. "
+     L"(5)\r\n"
+     L"The service keeps checking its rules, but the rule editor and smtpwatch.exe "
+     L"cannot "
+     L"reach it. If another program holds that pipe name, stop it and restart the "
+     L"service.\r\n"},
 };
 #define N_MESSAGES (sizeof messages / sizeof *messages)
 

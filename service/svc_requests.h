@@ -1,0 +1,38 @@
+/* The service's answers on the control pipe (docs/pipe-protocol.md): every
+ * request of a client, checked, carried out against the store and the
+ * service's rule table, and answered. Runs on the loop thread only, as the
+ * pipe server's on_request callback; nothing here blocks except SQLite,
+ * whose lock waits are bounded by the store's busy timeout. */
+#ifndef SW_SVC_REQUESTS_H
+#define SW_SVC_REQUESTS_H
+
+#include <stdint.h>
+
+#include "engine.h"
+#include "pipe_records.h"
+#include "pipe_server.h"
+#include "store.h"
+#include "svc_rules.h"
+
+/* What the handlers need from the loop. */
+struct sw_svc_requests {
+  struct sw_store **store;          /* NULL inside while the database fails */
+  const struct sw_svc_rules *rules; /* the service's rules, with their states */
+  struct sw_engine *engine;         /* runs "test now" checks */
+  void *loop;
+  /* A rule was added, changed or deleted: re-read the rules now, so the
+   * scheduler has the change before the next turn. */
+  void (*rules_changed)(void *loop);
+  /* The service's figures for SERVICE_INFO. */
+  void (*info)(void *loop, struct sw_pipe_service_info *out);
+  /* Wall-clock time, Unix milliseconds. */
+  int64_t (*now_ms)(void);
+};
+
+/* The pipe server's on_request: `ctx` is a struct sw_svc_requests that
+ * outlives the server. */
+enum sw_pipe_verdict sw_svc_on_request(void *ctx, struct sw_pipe_conn *conn,
+                                       const struct sw_pipe_frame *req,
+                                       struct sw_buf *reply);
+
+#endif
