@@ -223,6 +223,16 @@ static void status_add(struct sw_table *t, const struct sw_manage_view *v,
   const char *state = !s->enabled     ? "disabled"
                       : !s->has_state ? "pending"
                                       : sw_nagios_status_name(s->state);
+  /* A rule stays OK through a few failures in a row (the service's
+   * threshold): say so, or the last result's message seems to contradict
+   * the state. */
+  char state_text[48];
+  if (for_people(v) && s->enabled && s->has_state && s->state == SW_NAGIOS_OK &&
+      s->failures > 0) {
+    snprintf(state_text, sizeof state_text, "OK (%" PRIu32 " failure%s)", s->failures,
+             s->failures == 1 ? "" : "s");
+    state = state_text;
+  }
   sw_table_cellf(t, "%" PRId64, s->rule_id);
   sw_table_cell(t, s->name);
   if (for_people(v)) {

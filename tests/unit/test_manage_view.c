@@ -274,21 +274,33 @@ static void test_status_of_every_kind_of_rule(void **state)
   pending.host = "off.example.com";
   pending.enabled = false;
   sw_pipe_put_status(&body, &pending);
+  /* OK through a failure below the service's threshold. */
+  pending.rule_id = 6;
+  pending.name = "Flaky";
+  pending.host = "flaky.example.com";
+  pending.enabled = true;
+  pending.has_state = true;
+  pending.state = SW_NAGIOS_OK;
+  pending.failures = 1;
+  pending.since_ms = T0;
+  pending.last_result_at_ms = T0;
+  sw_pipe_put_status(&body, &pending);
 
   const uint8_t *b = (const uint8_t *)body.data;
   struct sw_table t;
   assert_int_equal(sw_manage_status_table(b, body.len, &people, &t, NULL), SW_E_OK);
   assert_string_equal(
       render(&t, SW_TABLE_TEXT, &out),
-      "ID  Name   Server               State     Since                Last check      "
-      "     Time     Message\n"
-      "3   Relay  mail.example.com:25  CRITICAL  2024-05-01 14:03:22  2024-05-01 "
-      "14:04:22  7000 ms  Timed out in the greeting after 7000 ms.\n"
-      /* nothing known yet: the empty cells are padded like the others */
-      "4   New    [2001:db8::25]:25    pending                              "
-      "                        \n"
-      "5   Off    off.example.com:25   disabled                              "
-      "                       \n");
+      "ID  Name   Server                State           Since                La"
+      "st check           Time     Message\n"
+      "3   Relay  mail.example.com:25   CRITICAL        2024-05-01 14:03:22  20"
+      "24-05-01 14:04:22  7000 ms  Timed out in the greeting after 7000 ms.\n"
+      "4   New    [2001:db8::25]:25     pending                                "
+      "                            \n"
+      "5   Off    off.example.com:25    disabled                               "
+      "                            \n"
+      "6   Flaky  flaky.example.com:25  OK (1 failure)  2024-05-01 14:03:22  20"
+      "24-05-01 14:03:22           \n");
   sw_table_free(&t);
 
   assert_int_equal(sw_manage_status_table(b, body.len, &json, &t, NULL), SW_E_OK);
@@ -304,7 +316,12 @@ static void test_status_of_every_kind_of_rule(void **state)
       "\"last_check\":\"\",\"response_ms\":null,\"outcome\":\"\",\"message\":\"\"},"
       "{\"id\":5,\"name\":\"Off\",\"host\":\"off.example.com\",\"port\":25,"
       "\"enabled\":false,\"state\":\"disabled\",\"failures\":null,\"since\":\"\","
-      "\"last_check\":\"\",\"response_ms\":null,\"outcome\":\"\",\"message\":\"\"}]\n");
+      "\"last_check\":\"\",\"response_ms\":null,\"outcome\":\"\",\"message\":\"\"},"
+      /* scripts get the state and the count apart */
+      "{\"id\":6,\"name\":\"Flaky\",\"host\":\"flaky.example.com\",\"port\":25,"
+      "\"enabled\":true,\"state\":\"OK\",\"failures\":1,"
+      "\"since\":\"2024-05-01T12:03:22Z\",\"last_check\":\"2024-05-01T12:03:22Z\","
+      "\"response_ms\":null,\"outcome\":\"\",\"message\":\"\"}]\n");
   sw_table_free(&t);
   sw_buf_free(&out);
   sw_buf_free(&body);
