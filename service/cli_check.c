@@ -38,18 +38,7 @@ static int run_check(const struct sw_check_args *args, struct outcome_slot *slot
     return 0;
   }
   const struct sw_rule *rule = &args->rule;
-  struct sw_check_spec spec = {
-      .host = rule->host,
-      .port = rule->port,
-      .command = rule->command,
-      .expect = rule->expect,
-      .ehlo_name = rule->ehlo_name,
-      .timeout_ms = rule->timeout_ms,
-      .tls_mode = rule->tls_mode,
-      .tls_insecure = rule->tls_insecure,
-      .cert_warn_days = rule->cert_warn_days,
-      .cert_crit_days = rule->cert_crit_days,
-  };
+  struct sw_check_spec spec = sw_check_spec_of(rule);
   err = sw_engine_submit(engine, &spec, on_done, slot);
   if (!err)
     err = sw_engine_run(engine, SW_RUN_UNTIL_IDLE);

@@ -495,29 +495,7 @@ static void start_check(struct sw_svc_loop *l, const struct sw_scheduler_run *ru
                            .rule_id = run->rule_id,
                            .token = run->token,
                            .started_at_ms = wall_us() / 1000};
-    const struct sw_rule *rule = &r->rule;
-    /* The engine wants an IPv6 literal without the brackets a rule may
-     * keep ("[2001:db8::1]"). */
-    char host[300];
-    const char *h = rule->host ? rule->host : "";
-    size_t len = strlen(h);
-    if (len >= 2 && h[0] == '[' && h[len - 1] == ']' && len - 2 < sizeof host) {
-      memcpy(host, h + 1, len - 2);
-      host[len - 2] = '\0';
-      h = host;
-    }
-    struct sw_check_spec spec = {
-        .host = h,
-        .port = rule->port,
-        .command = rule->command,
-        .expect = rule->expect,
-        .ehlo_name = rule->ehlo_name,
-        .timeout_ms = rule->timeout_ms,
-        .tls_mode = rule->tls_mode,
-        .tls_insecure = rule->tls_insecure,
-        .cert_warn_days = rule->cert_warn_days,
-        .cert_crit_days = rule->cert_crit_days,
-    };
+    struct sw_check_spec spec = sw_check_spec_of(&r->rule);
     /* f may be freed by the callback before submit returns. */
     err = sw_engine_submit(l->engine, &spec, on_check_done, f);
   }

@@ -395,16 +395,7 @@ static enum sw_pipe_verdict rule_test(struct sw_svc_requests *q,
                                .request_id = id,
                                .rule_id = f->has_rule ? 0 : f->rule_id,
                                .started_at_ms = q->now_ms()};
-    struct sw_check_spec spec = {.host = rule->host,
-                                 .port = rule->port,
-                                 .command = rule->command,
-                                 .expect = rule->expect,
-                                 .ehlo_name = rule->ehlo_name,
-                                 .timeout_ms = rule->timeout_ms,
-                                 .tls_mode = rule->tls_mode,
-                                 .tls_insecure = rule->tls_insecure,
-                                 .cert_warn_days = rule->cert_warn_days,
-                                 .cert_crit_days = rule->cert_crit_days};
+    struct sw_check_spec spec = sw_check_spec_of(rule);
     err = sw_engine_submit(q->engine, &spec, on_test_done, t);
   }
   sw_store_rule_free(&stored);
@@ -419,6 +410,17 @@ static enum sw_pipe_verdict rule_test(struct sw_svc_requests *q,
 }
 
 /* ---- status, history, events ------------------------------------------ */
+
+/* A stored result as the pipe carries it; the check is borrowed. */
+static void pipe_result_of(const struct sw_store_result *s, struct sw_pipe_result *r)
+{
+  r->id = s->id;
+  r->rule_id = s->rule_id;
+  r->started_at_ms = s->started_at_ms;
+  r->status = s->status;
+  r->check = s->check; /* borrowed: never freed through r */
+  sw_check_result_describe(&s->check, r->message, sizeof r->message);
+}
 
 static const struct sw_store_result *latest_for(const struct sw_store_result_list *l,
                                                 int64_t rule_id, size_t *cursor)
@@ -469,12 +471,7 @@ static void status(struct sw_svc_requests *q, const struct fields *f,
     const struct sw_store_result *last = latest_for(&latest, r->rule.id, &cursor);
     if (last) {
       s.has_result = true;
-      s.last.id = last->id;
-      s.last.rule_id = last->rule_id;
-      s.last.started_at_ms = last->started_at_ms;
-      s.last.status = last->status;
-      s.last.check = last->check; /* borrowed: not freed here */
-      sw_check_result_describe(&last->check, s.last.message, sizeof s.last.message);
+      pipe_result_of(last, &s.last);
     }
     sw_pipe_put_status(reply, &s);
     n++;
@@ -507,13 +504,7 @@ static void history(struct sw_svc_requests *q, const struct fields *f,
       break;
     }
     struct sw_pipe_result r;
-    const struct sw_store_result *s = &list.items[i];
-    r.id = s->id;
-    r.rule_id = s->rule_id;
-    r.started_at_ms = s->started_at_ms;
-    r.status = s->status;
-    r.check = s->check; /* borrowed */
-    sw_check_result_describe(&s->check, r.message, sizeof r.message);
+    pipe_result_of(&list.items[i], &r);
     sw_pipe_put_result(reply, &r, false);
   }
   sw_tlv_put_bool(reply, SW_PIPE_TAG_MORE, more);

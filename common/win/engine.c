@@ -148,7 +148,30 @@ static enum sw_error copy_strings(struct sw_check *c, const struct sw_check_spec
     *dst[i] = p;
     p += n + 1;
   }
+  /* "[2001:db8::1]" as rules may keep it: the brackets are not the host's
+   * (not for resolution, SNI or the certificate's name). */
+  size_t hl = strlen(c->host);
+  if (hl >= 2 && c->host[0] == '[' && c->host[hl - 1] == ']') {
+    memmove(c->host, c->host + 1, hl - 2);
+    c->host[hl - 2] = '\0';
+  }
   return SW_E_OK;
+}
+
+struct sw_check_spec sw_check_spec_of(const struct sw_rule *rule)
+{
+  return (struct sw_check_spec){
+      .host = rule->host,
+      .port = rule->port,
+      .command = rule->command,
+      .expect = rule->expect,
+      .ehlo_name = rule->ehlo_name,
+      .timeout_ms = rule->timeout_ms,
+      .tls_mode = rule->tls_mode,
+      .tls_insecure = rule->tls_insecure,
+      .cert_warn_days = rule->cert_warn_days,
+      .cert_crit_days = rule->cert_crit_days,
+  };
 }
 
 enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *spec,

@@ -22,7 +22,7 @@ struct sw_engine;
 
 /* What to check. The engine copies the strings. */
 struct sw_check_spec {
-  const char *host; /* DNS name, IPv4 or IPv6 literal (no brackets) */
+  const char *host; /* DNS name, IPv4 or IPv6 literal (brackets optional) */
   uint16_t port;
   const char *command;   /* NULL/"" for none */
   const char *expect;    /* NULL/"" for "2xx/3xx" */
@@ -35,6 +35,10 @@ struct sw_check_spec {
   bool tls_insecure;
   int cert_warn_days, cert_crit_days;
 };
+
+/* The spec of a check of `rule` (strings borrowed from it): the one place
+ * that maps a rule's fields to what the engine does. */
+struct sw_check_spec sw_check_spec_of(const struct sw_rule *rule);
 
 /* Called on the loop thread when a check ends. `result` belongs to the
  * engine and is valid during the call only; move what you keep out of it

@@ -215,6 +215,23 @@ static void closed_port_is_refused(void **state)
   sw_engine_destroy(e);
 }
 
+/* Rules may keep an IPv6 literal in brackets: it is still an address, not a
+ * name to resolve. */
+static void bracketed_ipv6_literal_is_an_address(void **state)
+{
+  (void)state;
+  struct sw_engine *e = engine_new();
+  struct tally t = {0};
+  struct sw_check_spec spec = spec_for(closed_port(), 5000);
+  spec.host = "[::1]";
+  assert_int_equal(sw_engine_submit(e, &spec, on_done, &t), SW_E_OK);
+  sw_engine_run(e, SW_RUN_UNTIL_IDLE);
+  assert_int_equal(t.total, 1);
+  assert_true(t.last_step == SW_STEP_CONNECT); /* resolving nothing */
+  assert_non_null(strstr(t.last_detail, "[::1]:"));
+  sw_engine_destroy(e);
+}
+
 static void stop_cancels_a_thousand_checks_in_flight(void **state)
 {
   (void)state;
@@ -478,6 +495,7 @@ int main(void)
       cmocka_unit_test(many_checks_in_flight_all_succeed),
       cmocka_unit_test(silent_server_times_out_in_greeting),
       cmocka_unit_test(closed_port_is_refused),
+      cmocka_unit_test(bracketed_ipv6_literal_is_an_address),
       cmocka_unit_test(stop_cancels_a_thousand_checks_in_flight),
       cmocka_unit_test(destroy_with_pending_checks_cancels_them),
       cmocka_unit_test(unresolvable_name_fails_in_resolve),
