@@ -1,0 +1,686 @@
+#!/usr/bin/python3
+"""Protocol-level tests of the service's control pipe (\\\\.\\pipe\\SmtpWatch)
+under Wine: the bytes of docs/pipe-protocol.md, well-formed and not.
+
+Usage: test_pipe_service.py SVC_EXE PIPE_PROBE_EXE [unittest arguments]
+
+smtpwatch-svc.exe runs --console with a fresh data directory in a Wine
+prefix of this module's own (one service per prefix: the pipe name is
+fixed). tests/tools/pipe_probe.exe is the client: `raw` writes the frames
+this file encodes with its own reading of the protocol document (not with
+the C codec, so the document is what is tested) and hands back the bytes
+the service answered, which this file decodes; `concurrent`, `latency`,
+the hostile presets and `dacl` do the rest. The service checks aiosmtpd on
+loopback meanwhile, so that "the service keeps checking" can be seen in
+the results it files. The management commands (smtpwatch.exe) have their
+own tests (test_cli_manage.py).
+
+Every process has a timeout, the service and aiosmtpd are stopped by PID,
+and the prefix's wineserver is stopped at the end.
+SW_PIPE_SERVICE_PREFIX names the prefix (default: pipe-service-wineprefix
+next to the build's service/ directory).
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+WINE_PREFIX_SH = ROOT / "scripts" / "wine-prefix.sh"
+PY = "/usr/bin/python3"  # Debian's: it has aiosmtpd
+
+SVC_EXE = None
+PROBE_EXE = None
+PREFIX = None
+WORKDIR = None
+AIOSMTPD = None
+
+FRAME_MAX = 1024 * 1024
+
+# Message numbers, field tags and types, as docs/pipe-protocol.md gives them.
+HELLO, HELLO_OK, ERROR = 1, 2, 3
+SERVICE_INFO, SERVICE_INFO_OK = 10, 11
+RULE_LIST, RULE_LIST_OK, RULE_GET, RULE_OK, RULE_ADD, RULE_UPDATE = 20, 21, 22, 23, 24, 25
+STATUS, STATUS_OK, HISTORY, HISTORY_OK = 40, 41, 50, 51
+T_VERSION_MIN, T_VERSION_MAX, T_VERSION, T_CLIENT_NAME, T_SERVER_VERSION = 1, 2, 3, 4, 5
+T_ERROR_CODE, T_ERROR_MESSAGE = 6, 7
+T_RULE, T_RULE_ID, T_RULE_REVISION, T_RULE_NAME, T_RULE_HOST, T_RULE_PORT = 20, 21, 22, 23, 24, 25
+T_RULE_INTERVAL_S, T_RULE_ENABLED = 30, 31
+T_LIMIT, T_MORE = 45, 46
+T_RESULT, T_STARTED_AT, T_OUTCOME = 50, 52, 54
+T_STATUS, T_STATE, T_LAST_RESULT_AT = 80, 81, 84
+T_CHECKS_TOTAL, T_PIPE_CLIENTS = 105, 106
+INT, STR, BOOL, BEGIN, END = 1, 2, 3, 4, 5
+
+# Access rights, to read an SDDL string back whether Windows mapped the
+# generic rights (FA, 0x12019b) or stored them as given (GA, GRGW: Wine).
+FILE_READ_DATA, FILE_WRITE_DATA, FILE_CREATE_PIPE_INSTANCE = 0x1, 0x2, 0x4
+DELETE, WRITE_DAC, WRITE_OWNER = 0x10000, 0x40000, 0x80000
+FILE_ALL_ACCESS = 0x1F01FF
+FILE_GENERIC_READ, FILE_GENERIC_WRITE = 0x120089, 0x120116
+RIGHTS = {"GA": FILE_ALL_ACCESS, "FA": FILE_ALL_ACCESS, "GR": FILE_GENERIC_READ,
+          "FR": FILE_GENERIC_READ, "GW": FILE_GENERIC_WRITE, "FW": FILE_GENERIC_WRITE,
+          "RC": 0x20000, "SD": DELETE, "WD": WRITE_DAC, "WO": WRITE_OWNER,
+          "CC": 0x1, "DC": 0x2, "LC": 0x4, "SW": 0x8, "RP": 0x10, "WP": 0x20,
+          "DT": 0x40, "LO": 0x80, "CR": 0x100}
+
+
+# ---- the wire format -------------------------------------------------------
+
+def f_int(tag, value):
+    return struct.pack("<HBq", tag, INT, value)
+
+
+def f_str(tag, text):
+    data = text.encode() if isinstance(text, str) else text
+    return struct.pack("<HBI", tag, STR, len(data)) + data
+
+
+def f_bool(tag, value):
+    return struct.pack("<HBB", tag, BOOL, 1 if value else 0)
+
+
+def f_record(tag, *fields):
+    return struct.pack("<HB", tag, BEGIN) + b"".join(fields) + struct.pack("<HB", 0, END)
+
+
+def frame(message, request_id, *fields, flags=0):
+    payload = struct.pack("<HHI", message, flags, request_id) + b"".join(fields)
+    return struct.pack("<I", len(payload)) + payload
+
+
+def hello(request_id=1, vmin=1, vmax=1):
+    return frame(HELLO, request_id, f_int(T_VERSION_MIN, vmin), f_int(T_VERSION_MAX, vmax),
+                 f_str(T_CLIENT_NAME, "test_pipe_service"))
+
+
+def decode_fields(body):
+    """TLV fields into a list of (tag, value); a record's value is its own
+    list. Strict: anything the document does not allow raises."""
+    stack, out, i = [], [], 0
+    while i < len(body):
+        tag, typ = struct.unpack_from("<HB", body, i)
+        i += 3
+        if typ == INT:
+            out.append((tag, struct.unpack_from("<q", body, i)[0]))
+            i += 8
+        elif typ == BOOL:
+            assert body[i] in (0, 1), "BOOL %d" % body[i]
+            out.append((tag, bool(body[i])))
+            i += 1
+        elif typ == STR:
+            n = struct.unpack_from("<I", body, i)[0]
+            assert i + 4 + n <= len(body), "STR past the end"
+            out.append((tag, body[i + 4:i + 4 + n].decode("utf-8")))
+            i += 4 + n
+        elif typ == BEGIN:
+            inner = []
+            out.append((tag, inner))
+            stack.append(out)
+            out = inner
+        elif typ == END:
+            assert stack, "END without BEGIN"
+            out = stack.pop()
+        else:
+            raise AssertionError("unknown field type %d" % typ)
+    assert not stack, "record left open"
+    return out
+
+
+class Frame:
+    def __init__(self, message, flags, request_id, fields):
+        self.message, self.flags, self.request_id, self.fields = \
+            message, flags, request_id, fields
+
+    def get(self, tag, default=None):
+        for t, v in self.fields:
+            if t == tag:
+                return v
+        return default
+
+    def records(self, tag):
+        return [dict_of(v) for t, v in self.fields if t == tag and isinstance(v, list)]
+
+    def __repr__(self):
+        return "Frame(%d, id %d, %r)" % (self.message, self.request_id, self.fields)
+
+
+def dict_of(fields):
+    """A record's fields by tag (nested records under their tag, as lists)."""
+    d = {}
+    for t, v in fields:
+        if isinstance(v, list):
+            d.setdefault(t, []).append(dict_of(v))
+        else:
+            d[t] = v
+    return d
+
+
+def decode_frames(data):
+    """Whole frames; returns (frames, leftover octets)."""
+    frames, i = [], 0
+    while len(data) - i >= 4:
+        n = struct.unpack_from("<I", data, i)[0]
+        assert 8 <= n <= FRAME_MAX, "frame length %d" % n
+        if len(data) - i - 4 < n:
+            break
+        message, flags, request_id = struct.unpack_from("<HHI", data, i + 4)
+        frames.append(Frame(message, flags, request_id,
+                            decode_fields(data[i + 12:i + 4 + n])))
+        i += 4 + n
+    return frames, len(data) - i
+
+
+# ---- processes ---------------------------------------------------------------
+
+def win_path(path):
+    return "Z:" + str(path).replace("/", "\\")
+
+
+def wine_env():
+    return dict(os.environ, WINEPREFIX=str(PREFIX), WINEDEBUG="-all",
+                WINEDLLOVERRIDES="mscoree,mshtml=")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(predicate, timeout_s, interval_s=0.1, what="condition"):
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("%s not met within %ss" % (what, timeout_s))
+        time.sleep(interval_s)
+
+
+def stop_process(proc, sig=signal.SIGTERM):
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(sig)
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)
+
+
+def probe_cmd(*args, timeout_ms=5000):
+    return ["wine", str(PROBE_EXE), "--timeout-ms", str(timeout_ms)] + [str(a) for a in args]
+
+
+def probe(*args, timeout_ms=5000, expect_rc=(0,)):
+    """Runs pipe_probe to the end; returns its JSON."""
+    cmd = probe_cmd(*args, timeout_ms=timeout_ms)
+    proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          errors="replace", env=wine_env(), timeout=120)
+    if proc.returncode not in expect_rc:
+        raise AssertionError("pipe_probe %s exited with %d:\n%s%s" % (
+            " ".join(map(str, args)), proc.returncode, proc.stdout, proc.stderr))
+    try:
+        return json.loads(proc.stdout)
+    except ValueError:
+        raise AssertionError("pipe_probe %s printed no JSON:\n%s%s" % (
+            " ".join(map(str, args)), proc.stdout, proc.stderr))
+
+
+class Exchange:
+    """One raw connection: what was written, what came back."""
+
+    def __init__(self, out):
+        self.out = out
+        self.bytes = bytes.fromhex(out["received"])
+        self.frames, self.leftover = decode_frames(self.bytes)
+        self.closed = out["closed"]
+        self.written = out["written"]
+
+    def __repr__(self):
+        return "Exchange(closed=%s, written=%d, frames=%r)" % (
+            self.closed, self.written, self.frames)
+
+
+def raw(*pieces, frames=0, hold_ms=5000):
+    """Writes the pieces (bytes, '@N' filler, '~MS' pauses) on one
+    connection; reads until `frames` replies came (0: until the service
+    closes or hold_ms passed)."""
+    args = ["raw", "--hold-ms", hold_ms]
+    if frames:
+        args += ["--frames", frames]
+    args += [p.hex() if isinstance(p, bytes) else p for p in pieces]
+    return Exchange(probe(*args))
+
+
+def call(*requests):
+    """HELLO, then the requests on one connection; returns their replies
+    (HELLO_OK first)."""
+    ex = raw(hello(), *requests, frames=1 + len(requests))
+    assert len(ex.frames) == 1 + len(requests), ex
+    assert ex.frames[0].message == HELLO_OK, ex
+    return ex.frames[1:]
+
+
+def error_of(reply):
+    assert reply.message == ERROR, reply
+    return reply.get(T_ERROR_CODE), reply.get(T_ERROR_MESSAGE)
+
+
+class ConsoleService:
+    """smtpwatch-svc.exe --console on a fresh data directory."""
+
+    def __init__(self, unit_ms=None):
+        self.dir = Path(tempfile.mkdtemp(prefix="data-", dir=WORKDIR))
+        self.log = open(self.dir / "console.log", "wb")
+        args = ["wine", str(SVC_EXE), "--console", "--data-dir", win_path(self.dir)]
+        if unit_ms:
+            args += ["--interval-unit-ms", str(unit_ms)]
+        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=self.log,
+                                     stderr=subprocess.STDOUT, env=wine_env())
+
+        def answering():
+            if self.proc.poll() is not None:
+                return True
+            return subprocess.run(probe_cmd("latency", "SERVICE_INFO", 1, timeout_ms=2000),
+                                  stdin=subprocess.DEVNULL, capture_output=True,
+                                  env=wine_env(), timeout=60).returncode == 0
+        wait_for(answering, 30, 0.2, "the service answering on its pipe")
+        if self.proc.poll() is not None:
+            raise AssertionError("the service exited with %s:\n%s" % (
+                self.proc.returncode, self.console()))
+
+    def console(self):
+        self.log.flush()
+        return (self.dir / "console.log").read_text(errors="replace")
+
+    def stop(self):
+        stop_process(self.proc, signal.SIGINT)  # Ctrl+C: a clean stop
+        self.log.close()
+
+
+def setUpModule():
+    global PREFIX, WORKDIR, AIOSMTPD
+    for exe in (SVC_EXE, PROBE_EXE):
+        if not exe or not os.path.isfile(exe):
+            raise RuntimeError("usage: test_pipe_service.py SVC_EXE PIPE_PROBE_EXE "
+                               "(%r missing)" % exe)
+    PREFIX = Path(os.environ.get("SW_PIPE_SERVICE_PREFIX") or
+                  Path(SVC_EXE).resolve().parent.parent / "pipe-service-wineprefix")
+    subprocess.run([str(WINE_PREFIX_SH), "stop", str(PREFIX)], stdin=subprocess.DEVNULL,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+    subprocess.run([str(WINE_PREFIX_SH), "start", str(PREFIX)], stdin=subprocess.DEVNULL,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300,
+                   check=True)
+    WORKDIR = tempfile.mkdtemp(prefix="sw-pipe-service-")
+    port = free_port()
+    AIOSMTPD = subprocess.Popen([PY, "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:%d" % port],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+    AIOSMTPD.port = port
+
+    def listening():
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.5).close()
+            return True
+        except OSError:
+            return False
+    wait_for(listening, 30, what="aiosmtpd listening")
+
+
+def tearDownModule():
+    stop_process(AIOSMTPD)
+    if PREFIX:
+        subprocess.run([str(WINE_PREFIX_SH), "stop", str(PREFIX)], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+    if WORKDIR:
+        shutil.rmtree(WORKDIR, ignore_errors=True)
+
+
+def add_rule(name, interval_s=10, port=None, request_id=2):
+    """RULE_ADD through the pipe; returns the stored rule (RULE_OK) by tag."""
+    (reply,) = call(frame(RULE_ADD, request_id, f_record(
+        T_RULE, f_str(T_RULE_NAME, name), f_str(T_RULE_HOST, "127.0.0.1"),
+        f_int(T_RULE_PORT, port or AIOSMTPD.port), f_int(T_RULE_INTERVAL_S, interval_s))))
+    assert reply.message == RULE_OK, reply
+    assert reply.request_id == request_id, reply
+    return reply.records(T_RULE)[0]
+
+
+def service_info():
+    (reply,) = call(frame(SERVICE_INFO, 7))
+    assert reply.message == SERVICE_INFO_OK, reply
+    return reply
+
+
+def status():
+    """Every rule's STATUS record, by rule id (one page: tests have few)."""
+    (reply,) = call(frame(STATUS, 9, f_int(T_LIMIT, 1000)))
+    assert reply.message == STATUS_OK, reply
+    assert reply.get(T_MORE) is False, reply
+    return {s[T_RULE_ID]: s for s in reply.records(T_STATUS)}
+
+
+def history(rule_id, limit=1000):
+    (reply,) = call(frame(HISTORY, 5, f_int(T_RULE_ID, rule_id), f_int(T_LIMIT, limit)))
+    assert reply.message == HISTORY_OK, reply
+    return reply.records(T_RESULT)
+
+
+class PipeTests(unittest.TestCase):
+    """One service for the class, checking three rules against aiosmtpd
+    every second (10 s intervals at --interval-unit-ms 100)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.service = ConsoleService(unit_ms=100)
+        try:
+            cls.rules = [add_rule("pipe rule %d" % i)[T_RULE_ID] for i in range(3)]
+        except Exception:
+            cls.service.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.service.stop()
+
+    def assertAlone(self):
+        """Every other connection has been closed and freed: only the one
+        asking is left."""
+        wait_for(lambda: service_info().get(T_PIPE_CLIENTS) == 1, 5, 0.2,
+                 "PIPE_CLIENTS back to 1")
+
+    # -- handshake ---------------------------------------------------------------
+
+    def test_handshake_agrees_on_version_1(self):
+        ex = raw(hello(request_id=77, vmin=0, vmax=9), frames=1)
+        (reply,) = ex.frames
+        self.assertEqual((reply.message, reply.flags, reply.request_id),
+                         (HELLO_OK, 0, 77))
+        self.assertEqual(reply.get(T_VERSION), 1)
+        self.assertRegex(reply.get(T_SERVER_VERSION), r"^\d+\.\d+\.\d+")
+
+    def test_request_before_hello_is_refused_until_hello(self):
+        ex = raw(frame(STATUS, 5), hello(request_id=6), frame(STATUS, 7), frames=3)
+        first, greeting, second = ex.frames
+        code, text = error_of(first)
+        self.assertEqual((code, first.request_id), ("bad_request", 5))
+        self.assertIn("HELLO", text)
+        self.assertEqual((greeting.message, greeting.request_id), (HELLO_OK, 6))
+        self.assertEqual((second.message, second.request_id), (STATUS_OK, 7))
+
+    def test_version_mismatch_is_refused_clearly(self):
+        ex = raw(hello(request_id=3, vmin=2, vmax=5), frame(STATUS, 4), frames=2)
+        mismatch, after = ex.frames
+        code, text = error_of(mismatch)
+        self.assertEqual((code, mismatch.request_id), ("version", 3))
+        self.assertIn("no protocol version in common", text)
+        # Not greeted: nothing else is served on that connection.
+        self.assertEqual(error_of(after)[0], "bad_request")
+
+    # -- frames ------------------------------------------------------------------
+
+    def test_garbage_gets_an_error_and_a_close(self):
+        ex = Exchange(probe("garbage"))
+        self.assertEqual(len(ex.frames), 1, ex)
+        code, text = error_of(ex.frames[0])
+        self.assertEqual((code, ex.frames[0].request_id), ("bad_request", 0))
+        self.assertIn("not a valid frame", text)
+        self.assertTrue(ex.closed, ex)
+        self.assertEqual(ex.leftover, 0)
+
+    def test_frame_shorter_than_its_header_is_malformed(self):
+        ex = raw(hello(), struct.pack("<I", 3) + b"abc")
+        self.assertEqual([f.message for f in ex.frames], [HELLO_OK, ERROR], ex)
+        self.assertEqual(error_of(ex.frames[1])[0], "bad_request")
+        self.assertTrue(ex.closed, ex)
+
+    def test_oversized_frame_closes_the_connection_unread(self):
+        ex = Exchange(probe("oversized"))
+        self.assertTrue(ex.closed, ex)
+        self.assertEqual(ex.bytes, b"", "not a word to a client that would keep sending")
+        # Judged on its four length octets: the service did not take in
+        # the megabyte first.
+        self.assertLess(ex.written, FRAME_MAX // 2, ex)
+
+    def test_largest_frame_is_served_one_octet_more_is_not(self):
+        # STATUS padded with a field of an unknown tag (skipped by the
+        # reader) up to exactly 1 MiB of payload.
+        pad_tag, head = 999, 3 + 4
+        status_len = 8 + head
+        filler = FRAME_MAX - status_len
+        exact = (struct.pack("<IHHI", FRAME_MAX, STATUS, 0, 21) +
+                 struct.pack("<HBI", pad_tag, STR, filler))
+        ex = raw(hello(), exact, "@%d" % filler, frames=2, hold_ms=15000)
+        self.assertEqual([(f.message, f.request_id) for f in ex.frames],
+                         [(HELLO_OK, 1), (STATUS_OK, 21)], ex)
+        self.assertFalse(ex.closed)
+
+        # One more: dropped on its length, whatever came before it (here
+        # the HELLO, answered before the oversized frame arrives).
+        over = (struct.pack("<IHHI", FRAME_MAX + 1, STATUS, 0, 22) +
+                struct.pack("<HBI", pad_tag, STR, filler + 1))
+        ex = raw(hello(), "~300", over, "@%d" % (filler + 1), hold_ms=15000)
+        self.assertEqual([f.message for f in ex.frames], [HELLO_OK], ex)
+        self.assertTrue(ex.closed, ex)
+        self.assertLess(ex.written, FRAME_MAX // 2, ex)
+
+    def test_truncated_frame_and_gone_client_is_forgotten(self):
+        out = probe("truncated", "--hold-ms", 300)
+        self.assertEqual((out["written"], out["received"]), (24, ""), out)
+        self.assertFalse(out["closed"], "the service waits for the rest of a frame")
+        self.assertAlone()
+
+    def test_frame_split_into_single_octets_is_reassembled(self):
+        data = hello(request_id=31) + frame(SERVICE_INFO, 32)
+        pieces = []
+        for i in range(len(data)):
+            pieces += [data[i:i + 1], "~3"]
+        ex = raw(*pieces, frames=2)
+        self.assertEqual([(f.message, f.request_id) for f in ex.frames],
+                         [(HELLO_OK, 31), (SERVICE_INFO_OK, 32)], ex)
+
+    def test_malformed_fields_are_refused_and_the_connection_kept(self):
+        bad_type = struct.pack("<HB", T_LIMIT, 9) + b"\0" * 8       # no such type
+        cut_str = struct.pack("<HBI", T_RULE_NAME, STR, 50) + b"short"  # past the end
+        open_rec = struct.pack("<HB", T_RULE, BEGIN)                # never closed
+        nul = f_str(T_CLIENT_NAME, b"a\0b")                          # NUL in a string
+        wrong_bool = struct.pack("<HBB", T_RULE_ENABLED, BOOL, 2)
+        replies = call(frame(STATUS, 10, bad_type), frame(STATUS, 11, cut_str),
+                       frame(RULE_LIST, 12, open_rec), frame(SERVICE_INFO, 13, nul),
+                       frame(STATUS, 14, wrong_bool), frame(999, 15),
+                       frame(STATUS, 16, f_int(T_LIMIT, 1)))
+        for reply, rid in zip(replies[:5], range(10, 15)):
+            self.assertEqual((error_of(reply)[0], reply.request_id), ("bad_request", rid))
+        self.assertEqual((error_of(replies[5])[0], replies[5].request_id),
+                         ("unknown_message", 15))
+        # Served as usual after all that, on the same connection.
+        self.assertEqual((replies[6].message, replies[6].request_id), (STATUS_OK, 16))
+        self.assertEqual(len(replies[6].records(T_STATUS)), 1)
+        self.assertIs(replies[6].get(T_MORE), True)
+
+    def test_known_field_of_the_wrong_type_is_a_bad_request(self):
+        # docs/pipe-protocol.md: "A field of the wrong type for a known tag
+        # is a malformed request (bad_request)", at the top level as in a
+        # RULE record.
+        rid = self.rules[0]
+        (top, in_rule) = call(
+            frame(RULE_GET, 40, f_str(T_RULE_ID, str(rid))),
+            frame(RULE_ADD, 41, f_record(T_RULE, f_str(T_RULE_HOST, "127.0.0.1"),
+                                         f_str(T_RULE_PORT, "25"))))
+        self.assertEqual((error_of(top)[0], top.request_id), ("bad_request", 40))
+        self.assertEqual((error_of(in_rule)[0], in_rule.request_id), ("bad_request", 41))
+
+    # -- many clients, hostile clients ----------------------------------------------
+
+    def test_32_concurrent_clients_are_all_served(self):
+        rules = len(status())
+        out = probe("concurrent", 32, 6, timeout_ms=20000, expect_rc=(0, 1))
+        self.assertEqual(out["errors"], [], out)
+        self.assertEqual((out["connected"], out["ok"], out["failed"]), (32, 192, 0), out)
+        # Every client saw all 32 connected at once.
+        self.assertGreaterEqual(out["census_min"], 32, out)
+        self.assertEqual(out["ok_by_message"],
+                         {"STATUS": 64, "RULE_LIST": 64, "SERVICE_INFO": 64}, out)
+        # Real answers: every list had every rule.
+        self.assertEqual(out["min_records"]["STATUS"], rules, out)
+        self.assertEqual(out["min_records"]["RULE_LIST"], rules, out)
+        print("\n32 clients x 6 requests: p50 %.1f ms, p99 %.1f ms, %.0f requests/s" % (
+            out["p50_us"] / 1000, out["p99_us"] / 1000, out["requests_per_s"]),
+            file=sys.stderr)
+        self.assertAlone()
+
+    def test_hostile_clients_do_not_stall_others_or_the_checks(self):
+        rid = self.rules[0]
+        wait_for(lambda: history(rid), 10, 0.3, "a first result")
+        t0 = time.time() * 1000
+        good = subprocess.Popen(probe_cmd("latency", "STATUS", 100000, "--duration-ms", 7000,
+                                          timeout_ms=3000),
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env=wine_env())
+        try:
+            # Eight clients stop in the middle of a frame and hold on.
+            holders = [subprocess.Popen(probe_cmd("truncated", "--hold-ms", 4000),
+                                        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                        stderr=subprocess.DEVNULL, env=wine_env())
+                       for _ in range(8)]
+            for _ in range(3):
+                self.assertTrue(Exchange(probe("garbage")).closed)
+                self.assertTrue(Exchange(probe("oversized")).closed)
+                self.assertEqual(len(raw(hello(), struct.pack("<I", 5) + b"12345").frames), 2)
+            for h in holders:
+                out, _ = h.communicate(timeout=60)
+                self.assertEqual(json.loads(out)["received"], "")
+            out, err = good.communicate(timeout=60)
+        finally:
+            stop_process(good)
+        t1 = time.time() * 1000
+        self.assertEqual(good.returncode, 0, out + err)
+        served = json.loads(out)
+        print("\nSTATUS beside hostile clients: %d requests, p50 %.1f ms, max %.1f ms" % (
+            served["ok"], served["p50_us"] / 1000, served["max_us"] / 1000),
+            file=sys.stderr)
+        self.assertEqual(served["failed"], 0, served)
+        self.assertGreater(served["ok"], 50, served)
+        self.assertLess(served["max_us"], 2000000, "a STATUS waited %.1f s" % (
+            served["max_us"] / 1e6))
+        # The checks went on: every rule filed results during those seconds
+        # (one a second each).
+        for r in self.rules:
+            during = [x for x in history(r) if t0 <= x[T_STARTED_AT] <= t1 - 1000]
+            self.assertGreaterEqual(len(during), 3, "rule %d: %d results in %.1f s" % (
+                r, len(during), (t1 - t0) / 1000))
+            self.assertEqual({x[T_OUTCOME] for x in during}, {"ok"})
+        self.assertAlone()
+
+    # -- mutations ---------------------------------------------------------------
+
+    def test_stale_revision_is_refused_and_nothing_overwritten(self):
+        rule = add_rule("two editors", port=free_port())
+        rid, rev = rule[T_RULE_ID], rule[T_RULE_REVISION]
+
+        def update(name, request_id):
+            (reply,) = call(frame(RULE_UPDATE, request_id, f_record(
+                T_RULE, f_int(T_RULE_ID, rid), f_int(T_RULE_REVISION, rev),
+                f_str(T_RULE_NAME, name), f_str(T_RULE_HOST, "127.0.0.1"),
+                f_int(T_RULE_PORT, rule[T_RULE_PORT]), f_int(T_RULE_INTERVAL_S, 10))))
+            return reply
+        # Two editors opened the rule at the same revision; each saves on
+        # its own connection.
+        first = update("first editor", 51)
+        self.assertEqual(first.message, RULE_OK, first)
+        saved = first.records(T_RULE)[0]
+        self.assertEqual(saved[T_RULE_NAME], "first editor")
+        self.assertGreater(saved[T_RULE_REVISION], rev)
+        second = update("second editor", 52)
+        code, text = error_of(second)
+        self.assertEqual((code, second.request_id), ("stale", 52))
+        self.assertIn("changed by someone else", text)
+        (got,) = call(frame(RULE_GET, 53, f_int(T_RULE_ID, rid)))
+        stored = got.records(T_RULE)[0]
+        self.assertEqual((stored[T_RULE_NAME], stored[T_RULE_REVISION]),
+                         ("first editor", saved[T_RULE_REVISION]))
+
+    # -- the pipe's security descriptor ----------------------------------------------
+
+    def test_dacl_is_system_and_admins_full_interactive_read_write_nobody_else(self):
+        out = probe("dacl")
+        sddl = out["sddl"]
+        m = re.fullmatch(r"D:([A-Z]*)((?:\([^)]*\))+)", sddl)
+        self.assertIsNotNone(m, sddl)
+        self.assertIn("P", m.group(1), "protected: nothing inherited (%s)" % sddl)
+        aces = {}
+        for ace in re.findall(r"\(([^)]*)\)", m.group(2)):
+            kind, flags, rights, _, _, sid = ace.split(";")[:6]
+            self.assertEqual(kind, "A", "only allow entries: %s" % sddl)
+            mask = 0
+            if rights.startswith("0x"):
+                mask = int(rights, 16)
+            else:
+                for i in range(0, len(rights), 2):
+                    mask |= RIGHTS[rights[i:i + 2]]
+            aces[sid] = aces.get(sid, 0) | mask
+        self.assertEqual(sorted(aces), ["BA", "IU", "SY"], sddl)
+        self.assertEqual(aces["SY"] & FILE_ALL_ACCESS, FILE_ALL_ACCESS, sddl)
+        self.assertEqual(aces["BA"] & FILE_ALL_ACCESS, FILE_ALL_ACCESS, sddl)
+        iu = aces["IU"]
+        self.assertEqual(iu & (FILE_READ_DATA | FILE_WRITE_DATA),
+                         FILE_READ_DATA | FILE_WRITE_DATA, "interactive users talk: %s" % sddl)
+        # Not the owner's rights: not the DACL, the owner, deletion, nor a
+        # server end of its own (a pipe-squatting user could impersonate an
+        # administrator's client).
+        for right, name in ((WRITE_DAC, "WRITE_DAC"), (WRITE_OWNER, "WRITE_OWNER"),
+                            (DELETE, "DELETE"),
+                            (FILE_CREATE_PIPE_INSTANCE, "FILE_CREATE_PIPE_INSTANCE")):
+            self.assertFalse(iu & right, "interactive users have %s: %s" % (name, sddl))
+
+
+class SchedulerPickupTests(unittest.TestCase):
+    """Real time (no --interval-unit-ms): a rule added through the pipe is
+    checked within its first interval plus a loop turn."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.service = ConsoleService()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.service.stop()
+
+    def test_rule_added_through_the_pipe_is_checked_within_one_interval(self):
+        t0 = time.monotonic()
+        rule = add_rule("picked up", interval_s=10)
+        rid = rule[T_RULE_ID]
+        # At once in STATUS, with no result yet.
+        now = status()
+        self.assertIn(rid, now)
+        self.assertNotIn(T_LAST_RESULT_AT, now[rid])
+        first = wait_for(lambda: status()[rid].get(T_LAST_RESULT_AT), 14, 0.25,
+                         "a first result in STATUS")
+        elapsed = time.monotonic() - t0
+        print("\nfirst result of a 10 s rule %.1f s after RULE_ADD" % elapsed,
+              file=sys.stderr)
+        self.assertLess(elapsed, 12.0)
+        self.assertEqual(status()[rid].get(T_STATE), "OK")
+        filed = wait_for(lambda: history(rid), 3, 0.2, "the result in the database")
+        self.assertEqual(filed[0][T_OUTCOME], "ok")
+        self.assertLessEqual(filed[0][T_STARTED_AT], first)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    SVC_EXE, PROBE_EXE = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    unittest.main(argv=[sys.argv[0]] + sys.argv[3:])
