@@ -745,6 +745,29 @@ class DatabaseFailureTests(ServiceTestCase):
         stop = self.trace.of(STOPPED)[0][2]
         self.assertGreaterEqual(int(stop[4]), lost)
 
+    def test_damaged_database_at_start_then_replaced(self):
+        db = self.store.db
+        db.write_bytes(b"this is not a database\n" * 200)
+        svc = self.make_service()
+        svc.start()
+        unavailable = wait_for(lambda: self.trace.of(DB_UNAVAILABLE), 10, 0.2, "event 3000")
+        self.assertEqual(unavailable[0][2][1], "open the database")
+        self.assertIn("SW_STORE_CORRUPT", unavailable[0][2][2])
+        self.assertIn("move the file aside", unavailable[0][2][5])
+        self.assertEqual(self.trace.of(STARTED)[0][2][1:3], ["0", "0"])
+        self.assertEqual(svc.query(), "RUNNING")
+        # The operator moves the damaged file aside and puts a good one in
+        # its place: the service opens it at its next attempt.
+        good = Store(self.dir / "good.db")
+        rid = good.add(name="after repair", host="127.0.0.1", port=AIOSMTPD.port,
+                       interval_s=10)
+        db.rename(self.dir / "damaged.db")
+        (self.dir / "good.db").rename(db)
+        wait_for(lambda: self.trace.of(DB_RECOVERED), 15, 0.3, "event 3001")
+        wait_for(lambda: self.store.results(rid), 10, 0.3, "results after the repair")
+        svc.stop()
+        self.assertEqual(len(self.trace.of(DB_UNAVAILABLE)), 1)
+
     def test_read_only_database_at_start(self):
         rid = self.store.add(name="r", host="127.0.0.1", port=free_port(), interval_s=10)
         db = self.store.db
