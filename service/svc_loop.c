@@ -155,64 +155,13 @@ static void log_event(struct sw_svc_loop *l, DWORD id, int64_t rule_id, unsigned
             sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *),                \
             (const char *[]){__VA_ARGS__})
 
-/* "connect 0.4 ms, greeting 1.2 ms, ..., total 2.1 ms" */
-static void step_timings(const struct sw_check_result *r, char *out, size_t size)
-{
-  size_t len = 0;
-  out[0] = '\0';
-  for (int s = 0; s < SW_STEP_COUNT && len < size; s++)
-    if (r->step_us[s] >= 0)
-      len += (size_t)snprintf(out + len, size - len, "%s %.1f ms, ",
-                              sw_step_label((enum sw_step)s), r->step_us[s] / 1000.0);
-  if (len < size)
-    snprintf(out + len, size - len, "total %.1f ms", r->total_us / 1000.0);
-}
-
-static void duration_text(int64_t us, char *out, size_t size)
-{
-  int64_t s = us / 1000000;
-  if (s >= 120 && s % 60 == 0)
-    snprintf(out, size, "%" PRId64 " minutes", s / 60);
-  else
-    snprintf(out, size, "%" PRId64 " seconds", s);
-}
-
 static void log_rule_event(struct sw_svc_loop *l, const struct sw_svc_rule *r,
                            const struct sw_rule_state_event *ev,
                            const struct sw_check_result *res)
 {
-  DWORD id;
-  switch (ev->kind) {
-  case SW_RULE_EVENT_CHANGED:
-    id = ev->new_state == SW_NAGIOS_CRITICAL  ? SW_MSG_RULE_CRITICAL
-         : ev->new_state == SW_NAGIOS_WARNING ? SW_MSG_RULE_WARNING
-                                              : SW_MSG_RULE_UNKNOWN;
-    break;
-  case SW_RULE_EVENT_RECOVERED:
-    id = SW_MSG_RULE_RECOVERED;
-    break;
-  case SW_RULE_EVENT_FLAPPING_STARTED:
-    id = SW_MSG_RULE_FLAPPING;
-    break;
-  case SW_RULE_EVENT_FLAPPING_ENDED:
-    id = SW_MSG_RULE_FLAPPING_STOPPED;
-    break;
-  default:
-    return;
-  }
-  char rule_id[24], hostport[300], consecutive[16], detail[SW_DETAIL_MAX + 256];
-  char timings[256], flaps[16], window[48];
-  snprintf(rule_id, sizeof rule_id, "%" PRId64, r->rule.id);
-  sw_svc_rule_hostport(&r->rule, hostport, sizeof hostport);
-  snprintf(consecutive, sizeof consecutive, "%" PRIu32, ev->consecutive);
-  sw_check_result_describe(res, detail, sizeof detail);
-  step_timings(res, timings, sizeof timings);
-  snprintf(flaps, sizeof flaps, "%" PRIu32, l->state_cfg.flap_changes);
-  duration_text(l->state_cfg.flap_window_us, window, sizeof window);
-  LOG_EVENT(l, id, r->rule.id, r->rule.name, rule_id, hostport,
-            sw_rule_state_name(ev->new_state), sw_rule_state_name(ev->old_state),
-            consecutive, sw_outcome_name(res->outcome), detail,
-            res->reply[0] ? res->reply : "(none)", timings, flaps, window);
+  struct sw_svc_rule_event_text t;
+  if (sw_svc_rule_event_text(&t, &r->rule, ev, res, &l->state_cfg))
+    log_event(l, t.id, r->rule.id, SW_SVC_RULE_EVENT_STRINGS, t.strings);
 }
 
 /* ---- the database's health ------------------------------------------- */

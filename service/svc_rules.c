@@ -1,10 +1,16 @@
 /* The rule table: a sorted array of pointers to records that never move,
- * merged with the store's list of rules on every reload. */
+ * merged with the store's list of rules on every reload; and how a rule's
+ * state events read in the Event Log. */
 #include "svc_rules.h"
 
+#include <windows.h>
+
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "messages.h"
 
 void sw_svc_rules_init(struct sw_svc_rules *t)
 {
@@ -151,4 +157,75 @@ void sw_svc_rule_hostport(const struct sw_rule *r, char *out, size_t size)
   const char *host = r->host ? r->host : "";
   bool v6 = strchr(host, ':') && host[0] != '[';
   snprintf(out, size, v6 ? "[%s]:%u" : "%s:%u", host, (unsigned)r->port);
+}
+
+/* "connect 0.4 ms, greeting 1.2 ms, ..., total 2.1 ms" */
+static void step_timings(const struct sw_check_result *r, char *out, size_t size)
+{
+  size_t len = 0;
+  out[0] = '\0';
+  for (int s = 0; s < SW_STEP_COUNT && len < size; s++)
+    if (r->step_us[s] >= 0)
+      len += (size_t)snprintf(out + len, size - len, "%s %.1f ms, ",
+                              sw_step_label((enum sw_step)s), r->step_us[s] / 1000.0);
+  if (len < size)
+    snprintf(out + len, size - len, "total %.1f ms", r->total_us / 1000.0);
+}
+
+/* "30 minutes", "90 seconds" */
+static void duration_text(int64_t us, char *out, size_t size)
+{
+  int64_t s = us / 1000000;
+  if (s >= 120 && s % 60 == 0)
+    snprintf(out, size, "%" PRId64 " minutes", s / 60);
+  else
+    snprintf(out, size, "%" PRId64 " seconds", s);
+}
+
+bool sw_svc_rule_event_text(struct sw_svc_rule_event_text *t, const struct sw_rule *r,
+                            const struct sw_rule_state_event *ev,
+                            const struct sw_check_result *res,
+                            const struct sw_rule_state_config *cfg)
+{
+  switch (ev->kind) {
+  case SW_RULE_EVENT_CHANGED:
+    t->id = ev->new_state == SW_NAGIOS_CRITICAL  ? SW_MSG_RULE_CRITICAL
+            : ev->new_state == SW_NAGIOS_WARNING ? SW_MSG_RULE_WARNING
+                                                 : SW_MSG_RULE_UNKNOWN;
+    break;
+  case SW_RULE_EVENT_RECOVERED:
+    t->id = SW_MSG_RULE_RECOVERED;
+    break;
+  case SW_RULE_EVENT_FLAPPING_STARTED:
+    t->id = SW_MSG_RULE_FLAPPING;
+    break;
+  case SW_RULE_EVENT_FLAPPING_ENDED:
+    t->id = SW_MSG_RULE_FLAPPING_STOPPED;
+    break;
+  default:
+    return false;
+  }
+  snprintf(t->rule_id, sizeof t->rule_id, "%" PRId64, r->id);
+  sw_svc_rule_hostport(r, t->hostport, sizeof t->hostport);
+  snprintf(t->consecutive, sizeof t->consecutive, "%" PRIu32, ev->consecutive);
+  sw_check_result_describe(res, t->detail, sizeof t->detail);
+  step_timings(res, t->timings, sizeof t->timings);
+  snprintf(t->flaps, sizeof t->flaps, "%" PRIu32, cfg->flap_changes);
+  duration_text(cfg->flap_window_us, t->window, sizeof t->window);
+  const char *strings[SW_SVC_RULE_EVENT_STRINGS] = {
+      r->name ? r->name : "",
+      t->rule_id,
+      t->hostport,
+      sw_rule_state_name(ev->new_state),
+      sw_rule_state_name(ev->old_state),
+      t->consecutive,
+      sw_outcome_name(res->outcome),
+      t->detail,
+      res->reply[0] ? res->reply : "(none)",
+      t->timings,
+      t->flaps,
+      t->window,
+  };
+  memcpy(t->strings, strings, sizeof strings);
+  return true;
 }

@@ -63,4 +63,21 @@ enum sw_error sw_svc_rules_sync(struct sw_svc_rules *t, struct sw_store_rule_lis
 /* "host:port", with brackets around an IPv6 address, for the Event Log. */
 void sw_svc_rule_hostport(const struct sw_rule *r, char *out, size_t size);
 
+/* The Event Log message (2001-2006, docs/events.md) for a state tracker's
+ * event and its insertion strings; `strings` points into this struct and
+ * into the rule and result it was made from. */
+#define SW_SVC_RULE_EVENT_STRINGS 12
+struct sw_svc_rule_event_text {
+  uint32_t id; /* an SW_MSG_RULE_* id */
+  const char *strings[SW_SVC_RULE_EVENT_STRINGS];
+  char rule_id[24], hostport[300], consecutive[16], detail[SW_DETAIL_MAX + 256];
+  char timings[256], flaps[16], window[48];
+};
+/* Fills *t for `ev` on rule `r`, made by result `res` under the tracker
+ * settings `cfg`. Returns false (nothing to log) for SW_RULE_EVENT_NONE. */
+bool sw_svc_rule_event_text(struct sw_svc_rule_event_text *t, const struct sw_rule *r,
+                            const struct sw_rule_state_event *ev,
+                            const struct sw_check_result *res,
+                            const struct sw_rule_state_config *cfg);
+
 #endif
