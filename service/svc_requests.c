@@ -51,12 +51,33 @@ static void read_fields(const struct sw_pipe_frame *req, struct fields *f)
         f->bad = true;
       continue;
     }
-    if (x.type == SW_TLV_BOOL && x.tag == SW_PIPE_TAG_ENABLED) {
-      f->enabled = x.i != 0;
+    if (x.tag == SW_PIPE_TAG_ENABLED || x.tag == SW_PIPE_TAG_CLIENT_NAME) {
+      /* A known field of the wrong type is malformed, not skipped
+       * (docs/pipe-protocol.md): a RULE_ID sent as text must not read as
+       * "no rule id". */
+      enum sw_tlv_type want = x.tag == SW_PIPE_TAG_ENABLED ? SW_TLV_BOOL : SW_TLV_STR;
+      if (x.type != want)
+        f->bad = true;
+      else if (x.tag == SW_PIPE_TAG_ENABLED)
+        f->enabled = x.i != 0;
       continue;
     }
-    if (x.type != SW_TLV_INT)
+    if (x.type != SW_TLV_INT) {
+      switch (x.tag) {
+      case SW_PIPE_TAG_RULE_ID:
+      case SW_PIPE_TAG_BEFORE:
+      case SW_PIPE_TAG_BEFORE_AT:
+      case SW_PIPE_TAG_AFTER:
+      case SW_PIPE_TAG_LIMIT:
+      case SW_PIPE_TAG_VERSION_MIN:
+      case SW_PIPE_TAG_VERSION_MAX:
+        f->bad = true;
+        break;
+      default:
+        break; /* a newer client's field: skipped */
+      }
       continue;
+    }
     switch (x.tag) {
     case SW_PIPE_TAG_RULE_ID:
       f->rule_id = x.i;

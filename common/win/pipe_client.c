@@ -170,8 +170,12 @@ static HANDLE connect_pipe(const wchar_t *name, uint32_t timeout_ms, DWORD *err)
 {
   int64_t deadline = sw_clock_now_us() + (int64_t)timeout_ms * 1000;
   for (;;) {
-    HANDLE h = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
-                           FILE_FLAG_OVERLAPPED, NULL);
+    /* FILE_WRITE_DATA, not GENERIC_WRITE: interactive users may not create
+     * pipe instances (SW_PIPE_SDDL). Identification only: whoever answers
+     * may learn who we are, not act as us. */
+    HANDLE h = CreateFileW(
+        name, GENERIC_READ | FILE_WRITE_DATA, 0, NULL, OPEN_EXISTING,
+        FILE_FLAG_OVERLAPPED | SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION, NULL);
     if (h != INVALID_HANDLE_VALUE) {
       *err = 0;
       return h;

@@ -91,8 +91,10 @@ static void conn_close(struct sw_pipe_conn *c)
     s->open--;
   c->state = CONN_CLOSING;
   /* Closing the handle cancels what is pending; those completions still
-   * arrive and are counted off before the struct is freed. */
-  DisconnectNamedPipe(c->pipe);
+   * arrive and are counted off before the struct is freed. No
+   * DisconnectNamedPipe: it throws away what the client has not read yet,
+   * such as the error that explains why we close; after a plain close the
+   * client reads it, then sees the pipe broken. */
   CloseHandle(c->pipe);
   c->pipe = INVALID_HANDLE_VALUE;
 }

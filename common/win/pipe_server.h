@@ -20,8 +20,14 @@
 
 /* SYSTEM and Administrators: full control; interactive users: read and
  * write (to ask for status; mutations are also checked against the
- * caller's token, see sw_pipe_conn_is_admin). No one else. */
-#define SW_PIPE_SDDL L"D:P(A;;GA;;;SY)(A;;GA;;;BA)(A;;GRGW;;;IU)"
+ * caller's token, see sw_pipe_conn_is_admin). No one else. Interactive
+ * users get FILE_GENERIC_READ | FILE_WRITE_DATA | FILE_WRITE_ATTRIBUTES |
+ * FILE_WRITE_EA (0x12019b), not GENERIC_WRITE: that includes
+ * FILE_CREATE_PIPE_INSTANCE (= FILE_APPEND_DATA), with which any
+ * interactive user could add a server end of SmtpWatch and impersonate an
+ * administrator's client that lands on it. Clients open the pipe with
+ * GENERIC_READ | FILE_WRITE_DATA accordingly (pipe_client.c). */
+#define SW_PIPE_SDDL L"D:P(A;;GA;;;SY)(A;;GA;;;BA)(A;;0x12019b;;;IU)"
 
 struct sw_pipe_server;
 struct sw_pipe_conn;

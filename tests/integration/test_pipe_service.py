@@ -447,6 +447,15 @@ class PipeTests(unittest.TestCase):
         self.assertEqual(error_of(ex.frames[1])[0], "bad_request")
         self.assertTrue(ex.closed, ex)
 
+    def test_error_reply_reaches_a_client_that_reads_late(self):
+        # The client writes, is descheduled, and reads only after the
+        # service has answered and closed its end: the answer must still be
+        # there (closing must not throw away what the client has not read).
+        ex = raw(hello(request_id=61), struct.pack("<I", 3) + b"abc", "~500")
+        self.assertEqual([f.message for f in ex.frames], [HELLO_OK, ERROR], ex)
+        self.assertIn("not a valid frame", error_of(ex.frames[1])[1])
+        self.assertTrue(ex.closed, ex)
+
     def test_oversized_frame_closes_the_connection_unread(self):
         ex = Exchange(probe("oversized"))
         self.assertTrue(ex.closed, ex)

@@ -111,8 +111,9 @@ static DWORD conn_open(struct conn *c, DWORD access)
   c->event = CreateEventW(NULL, TRUE, FALSE, NULL);
   int64_t deadline = sw_clock_now_us() + (int64_t)timeout_ms * 1000;
   for (;;) {
-    c->pipe = CreateFileW(pipe_name, access, 0, NULL, OPEN_EXISTING, FILE_FLAG_OVERLAPPED,
-                          NULL);
+    c->pipe = CreateFileW(
+        pipe_name, access, 0, NULL, OPEN_EXISTING,
+        FILE_FLAG_OVERLAPPED | SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION, NULL);
     if (c->pipe != INVALID_HANDLE_VALUE)
       return 0;
     DWORD err = GetLastError();
@@ -217,7 +218,9 @@ static void raw_session(const struct piece *pieces, size_t count, DWORD hold_ms,
   memset(run, 0, sizeof *run);
   int64_t t0 = sw_clock_now_us();
   struct conn c;
-  run->connect_error = conn_open(&c, GENERIC_READ | GENERIC_WRITE);
+  /* The rights the real client asks for (pipe_client.c): what the DACL
+   * gives interactive users. */
+  run->connect_error = conn_open(&c, GENERIC_READ | FILE_WRITE_DATA);
   if (run->connect_error)
     return;
   static uint8_t filler[CHUNK];
