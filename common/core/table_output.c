@@ -70,23 +70,27 @@ static const char *cell(const struct sw_table *t, size_t row, size_t col)
   return t->cells[row * t->ncolumns + col];
 }
 
-/* Code points in s; a control character (from a hostile server) counts as
- * the replacement it is printed as. */
+/* Columns s takes as put_cell prints it: a code point each, a line break
+ * (LF or CRLF) three (" / "). */
 static size_t width(const char *s)
 {
   size_t n = 0, len = strlen(s);
   while (len > 0) {
     uint32_t cp;
     size_t used = sw_utf8_next(s, len, &cp);
+    if (cp == '\n')
+      n += 3;
+    else if (!(cp == '\r' && len > 1 && s[1] == '\n'))
+      n++;
     s += used;
     len -= used;
-    n++;
   }
   return n;
 }
 
-/* Appends s, cut at `max` code points with "...", padded to `pad`; control
- * characters and bad UTF-8 are shown as '?': a table is one line a row. */
+/* Appends s, cut at `max` columns with "...", padded to `pad`: a table is
+ * one line a row, so line breaks show as " / ", and control characters and
+ * bad UTF-8 as '?'. */
 static void put_cell(struct sw_buf *out, const char *s, size_t max, size_t pad)
 {
   size_t len = strlen(s), shown = 0;
@@ -95,10 +99,16 @@ static void put_cell(struct sw_buf *out, const char *s, size_t max, size_t pad)
   while (len > 0 && shown < limit) {
     uint32_t cp;
     size_t used = sw_utf8_next(s, len, &cp);
-    if (cp == SW_UTF8_INVALID || sw_utf8_is_control(cp))
+    if (cp == '\r' && len > 1 && s[1] == '\n') {
+      shown--; /* the LF that follows stands for the line break */
+    } else if (cp == '\n') {
+      sw_buf_append(out, " / ", 3); /* a multi-line message on one row */
+      shown += 2;
+    } else if (cp == SW_UTF8_INVALID || sw_utf8_is_control(cp)) {
       sw_buf_append(out, "?", 1);
-    else
+    } else {
       sw_buf_append(out, s, used);
+    }
     s += used;
     len -= used;
     shown++;

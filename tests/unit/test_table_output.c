@@ -36,6 +36,21 @@ static const char *render(struct sw_table *t, enum sw_table_format f, size_t max
   return sw_buf_str(out);
 }
 
+/* Event Log messages have CRLF line breaks; a control byte from a server
+ * must not reach the terminal. */
+static void line_breaks_and_controls_in_cells(void **state)
+{
+  (void)state;
+  static const struct sw_table_column one[] = {{.key = "m", .title = "M"}};
+  struct sw_table t;
+  sw_table_init(&t, one, 1);
+  sw_table_cell(&t, "first\r\nsecond\x1b[31m");
+  struct sw_buf out;
+  assert_string_equal(render(&t, SW_TABLE_TEXT, 0, &out), "M\nfirst / second?[31m\n");
+  sw_buf_free(&out);
+  sw_table_free(&t);
+}
+
 static void text_columns_line_up_by_code_points(void **state)
 {
   (void)state;
@@ -43,11 +58,11 @@ static void text_columns_line_up_by_code_points(void **state)
   fill(&t);
   assert_int_equal(sw_table_rows(&t), 2);
   struct sw_buf out;
-  /* The newline in a cell is shown as '?': one line per row. */
+  /* The line break in a cell is shown as " / ": one line per row. */
   assert_string_equal(render(&t, SW_TABLE_TEXT, 0, &out),
-                      "ID  Name              State\n"
-                      "1   Relais \xc3\xa9t\xc3\xa9        OK\n"
-                      "12  a, \"quoted\"?name  \n");
+                      "ID  Name                State\n"
+                      "1   Relais \xc3\xa9t\xc3\xa9          OK\n"
+                      "12  a, \"quoted\" / name  \n");
   sw_buf_free(&out);
   assert_string_equal(render(&t, SW_TABLE_TEXT, 8, &out), "ID  Name      State\n"
                                                           "1   Relai...  OK\n"
@@ -140,6 +155,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(text_columns_line_up_by_code_points),
+      cmocka_unit_test(line_breaks_and_controls_in_cells),
       cmocka_unit_test(csv_quotes_what_needs_it),
       cmocka_unit_test(json_has_numbers_and_escapes),
       cmocka_unit_test(one_record_for_show),
