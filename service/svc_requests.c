@@ -512,7 +512,16 @@ static void history(struct sw_svc_requests *q, const struct fields *f,
   /* One more than asked tells whether there is more. */
   enum sw_store_error err = sw_store_history(
       *q->store, f->rule_id, f->before ? &before : NULL, (size_t)f->limit + 1, &list);
+  if (!err && list.count == 0) {
+    /* No results, or no such rule: a client should be told which. */
+    struct sw_store_rule r;
+    memset(&r, 0, sizeof r);
+    sw_rule_init_defaults(&r.rule);
+    err = sw_store_rule_get(*q->store, f->rule_id, &r);
+    sw_store_rule_free(&r);
+  }
   if (err) {
+    sw_store_result_list_free(&list);
     store_error_reply(q, reply, id, err);
     return;
   }
