@@ -15,11 +15,12 @@
  *       header's flags are not 0: a malformed frame); a frame announcing
  *       1 MiB + 1 octets, followed by that many; the first 24 of a 68-octet
  *       HELLO, then silence for MS (default 0) and a close.
- *   concurrent N CALLS [--messages M,M...] [--limit L]
+ *   concurrent N CALLS [--messages M,M...] [--limit L] [--duration-ms MS]
  *       N threads, each with the real client (common/win/pipe_client.c):
  *       HELLO, then, once all N are connected, SERVICE_INFO (each reply
  *       counts the pipe's clients: all N must be there), then CALLS requests
- *       cycling through the messages (default STATUS,RULE_LIST,SERVICE_INFO).
+ *       cycling through the messages (default STATUS,RULE_LIST,SERVICE_INFO),
+ *       or fewer if MS passed first.
  *   latency MSG N [--limit L] [--all-pages] [--duration-ms MS] [--rule-id ID]
  *       one client, N requests one after another (or until MS passed);
  *       with --all-pages a sample is a whole list, page by page (AFTER).
@@ -65,7 +66,7 @@ static int usage(const char *why)
           "usage: pipe_probe [--pipe NAME] [--timeout-ms MS] MODE ARGS\n"
           "  raw [--hold-ms MS] [--frames N] HEX|@N|~MS...\n"
           "  garbage | oversized | truncated [--hold-ms MS]\n"
-          "  concurrent N CALLS [--messages M,M...] [--limit L]\n"
+          "  concurrent N CALLS [--messages M,M...] [--limit L] [--duration-ms MS]\n"
           "  latency MSG N [--limit L] [--all-pages] [--duration-ms MS] [--rule-id ID]\n"
           "  dacl\n",
           why);
@@ -587,6 +588,7 @@ struct worker {
   size_t n_messages;
   uint32_t calls;
   struct call_args args;
+  int64_t end_us; /* stop issuing requests past this (0: never) */
   bool connected;
   int64_t census; /* PIPE_CLIENTS in its first SERVICE_INFO_OK; -1 if none */
   uint32_t ok, failed;
@@ -622,6 +624,8 @@ static DWORD WINAPI worker_main(void *arg)
       w->failed += w->calls - i;
       break;
     }
+    if (w->end_us && sw_clock_now_us() >= w->end_us)
+      break; /* out of time: the calls not made are neither ok nor failed */
     size_t m = i % w->n_messages;
     int64_t t0 = sw_clock_now_us();
     if (call(c, w->messages[m], &w->args, &reply, &broken)) {
@@ -658,9 +662,9 @@ static size_t parse_messages(const char *list, uint16_t *out, size_t max)
   return n;
 }
 
-/* Reads --limit L and --messages LIST, if given. */
+/* Reads --limit L, --messages LIST and --duration-ms MS, if given. */
 static bool list_options(int argc, char **argv, struct call_args *a,
-                         const char **messages)
+                         const char **messages, uint32_t *duration_ms)
 {
   for (int i = 0; i < argc; i += 2) {
     uint32_t v;
@@ -668,7 +672,9 @@ static bool list_options(int argc, char **argv, struct call_args *a,
       return false;
     if (!strcmp(argv[i], "--limit") && parse_u32(argv[i + 1], &v))
       a->limit = v;
-    else if (messages && !strcmp(argv[i], "--messages"))
+    else if (!strcmp(argv[i], "--duration-ms") && parse_u32(argv[i + 1], &v))
+      *duration_ms = v;
+    else if (!strcmp(argv[i], "--messages"))
       *messages = argv[i + 1];
     else
       return false;
@@ -684,8 +690,9 @@ static int mode_concurrent(int argc, char **argv)
     return usage("concurrent wants N (1-1000) and CALLS");
   const char *list = "STATUS,RULE_LIST,SERVICE_INFO";
   struct call_args args = {0};
-  if (!list_options(argc - 2, argv + 2, &args, &list))
-    return usage("concurrent takes --messages M,M... and --limit L");
+  uint32_t duration_ms = 0;
+  if (!list_options(argc - 2, argv + 2, &args, &list, &duration_ms))
+    return usage("concurrent takes --messages M,M..., --limit L and --duration-ms MS");
   uint16_t messages[16];
   size_t n_messages = parse_messages(list, messages, 16);
   if (!n_messages)
@@ -711,6 +718,8 @@ static int mode_concurrent(int argc, char **argv)
                            .latency_us = calloc(calls + 1, sizeof(int64_t))};
   }
   int64_t t0 = sw_clock_now_us();
+  for (uint32_t i = 0; i < n; i++)
+    w[i].end_us = duration_ms ? t0 + (int64_t)duration_ms * 1000 : 0;
   for (uint32_t i = 0; i < n; i++)
     threads[i] = CreateThread(NULL, 0, worker_main, &w[i], 0, NULL);
   for (uint32_t i = 0; i < n; i++) {
