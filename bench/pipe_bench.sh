@@ -137,6 +137,8 @@ EOF
       printf "checks           %d (%d OK) in the service'"'"'s %.1f s, %.1f checks/s of %.1f scheduled, %d runs skipped\n", c, ok, up / 1e6, c / (up / 1e6), r / i, skipped
       printf "lateness         p50 %.1f ms, p99 %.1f ms, max %.1f ms (whole run: start-up, warm-up and requests)\n", p50 / 1000, p99 / 1000, max / 1000
     }'
+  echo "outcomes         $(/usr/bin/python3 -c 'import json,sys; print(", ".join("%s %d" % kv for kv in json.load(open(sys.argv[1]))["outcomes"].items()))' "$STATS")"
+  echo "load average     $(cut -d' ' -f1-3 /proc/loadavg) at the end (other people's work included)"
   echo
   echo "Figures, not pass/fail. Latency: from writing a request to having its whole reply, in"
   echo "pipe_probe (the real client code, common/win/pipe_client.c); a walk of every rule is one"

@@ -459,8 +459,19 @@ static void status(struct sw_svc_requests *q, const struct fields *f,
 {
   if (!need_store(q, reply, id))
     return;
+  /* Last results of this page's rules only: reading all of them for every
+   * page made a page of 100 at 10,000 rules cost ~0.4 s of the loop. */
+  size_t first = 0;
+  while (first < q->rules->count && q->rules->items[first]->rule.id <= f->after)
+    first++;
+  size_t past = first + (size_t)f->limit;
+  if (past > q->rules->count)
+    past = q->rules->count;
   struct sw_store_result_list latest = {0};
-  enum sw_store_error err = sw_store_latest_results(*q->store, &latest);
+  enum sw_store_error err = SW_STORE_OK;
+  if (past > first)
+    err = sw_store_latest_results_between(*q->store, f->after,
+                                          q->rules->items[past - 1]->rule.id, &latest);
   if (err) {
     store_error_reply(q, reply, id, err);
     return;

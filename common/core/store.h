@@ -217,6 +217,12 @@ enum sw_store_error sw_store_history(struct sw_store *st, int64_t rule_id,
 /* Reads the newest result of every rule that has one, in rule id order. */
 enum sw_store_error sw_store_latest_results(struct sw_store *st,
                                             struct sw_store_result_list *out);
+/* The same for the rules with an id in (after_id, last_id] only: a page of
+ * the status list costs its own rules, not every rule (at 10,000 rules the
+ * whole list takes ~0.4 s under Wine, on the service's loop thread). */
+enum sw_store_error sw_store_latest_results_between(struct sw_store *st, int64_t after_id,
+                                                    int64_t last_id,
+                                                    struct sw_store_result_list *out);
 
 /* ---- rule state ------------------------------------------------------ */
 

@@ -66,7 +66,8 @@
   X(RESULT_LATEST,                                                                       \
     "SELECT " SW_STORE_RESULT_COLUMNS " FROM rules AS ru JOIN results AS r "             \
     "ON r.id = (SELECT id FROM results WHERE rule_id = ru.id "                           \
-    "ORDER BY started_at DESC, id DESC LIMIT 1) ORDER BY ru.id")                         \
+    "ORDER BY started_at DESC, id DESC LIMIT 1) WHERE ru.id > ?1 AND ru.id <= ?2 "       \
+    "ORDER BY ru.id")                                                                    \
   X(STATE_UPSERT,                                                                        \
     "INSERT INTO rule_state(" SW_STORE_STATE_COLUMNS ") "                                \
     "SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM rules WHERE id = ?1) "    \

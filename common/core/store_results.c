@@ -198,8 +198,9 @@ enum sw_store_error sw_store_history(struct sw_store *st, int64_t rule_id,
   return read_results(st, stmt, out, what);
 }
 
-enum sw_store_error sw_store_latest_results(struct sw_store *st,
-                                            struct sw_store_result_list *out)
+enum sw_store_error sw_store_latest_results_between(struct sw_store *st, int64_t after_id,
+                                                    int64_t last_id,
+                                                    struct sw_store_result_list *out)
 {
   static const char what[] = "reading the latest results";
   out->items = NULL;
@@ -208,7 +209,15 @@ enum sw_store_error sw_store_latest_results(struct sw_store *st,
   enum sw_store_error err = sw__store_stmt(st, SW_STMT_RESULT_LATEST, &stmt, what);
   if (err)
     return err;
+  sqlite3_bind_int64(stmt, 1, after_id);
+  sqlite3_bind_int64(stmt, 2, last_id);
   return read_results(st, stmt, out, what);
+}
+
+enum sw_store_error sw_store_latest_results(struct sw_store *st,
+                                            struct sw_store_result_list *out)
+{
+  return sw_store_latest_results_between(st, INT64_MIN, INT64_MAX, out);
 }
 
 enum sw_store_error sw_store_write(struct sw_store *st, const struct sw_store_batch *b,

@@ -56,7 +56,7 @@ T_VERSION_MIN, T_VERSION_MAX, T_VERSION, T_CLIENT_NAME, T_SERVER_VERSION = 1, 2,
 T_ERROR_CODE, T_ERROR_MESSAGE = 6, 7
 T_RULE, T_RULE_ID, T_RULE_REVISION, T_RULE_NAME, T_RULE_HOST, T_RULE_PORT = 20, 21, 22, 23, 24, 25
 T_RULE_INTERVAL_S, T_RULE_ENABLED = 30, 31
-T_LIMIT, T_MORE = 45, 46
+T_LIMIT, T_MORE, T_AFTER = 45, 46, 48
 T_RESULT, T_STARTED_AT, T_OUTCOME = 50, 52, 54
 T_STATUS, T_STATE, T_LAST_RESULT_AT = 80, 81, 84
 T_CHECKS_TOTAL, T_PIPE_CLIENTS = 105, 106
@@ -593,6 +593,37 @@ class PipeTests(unittest.TestCase):
                 r, len(during), (t1 - t0) / 1000))
             self.assertEqual({x[T_OUTCOME] for x in during}, {"ok"})
         self.assertAlone()
+
+    # -- paging ------------------------------------------------------------------
+
+    def test_status_pages_carry_each_rules_own_last_result(self):
+        for rid in self.rules:
+            wait_for(lambda: history(rid), 10, 0.3, "a result of rule %d" % rid)
+        everything = status()
+        pages, after = [], 0
+        while True:
+            fields = [f_int(T_LIMIT, 2)] + ([f_int(T_AFTER, after)] if after else [])
+            (reply,) = call(frame(STATUS, 70 + len(pages), *fields))
+            self.assertEqual(reply.message, STATUS_OK, reply)
+            records = reply.records(T_STATUS)
+            pages.append(records)
+            if not reply.get(T_MORE):
+                break
+            self.assertEqual(len(records), 2)
+            after = records[-1][T_RULE_ID]
+            self.assertLess(len(pages), 50, "MORE never ends")
+        ids = [r[T_RULE_ID] for page in pages for r in page]
+        self.assertEqual(ids, sorted(everything), "every rule once, in id order")
+        for page in pages:
+            for r in page:
+                rid = r[T_RULE_ID]
+                if rid in self.rules:
+                    # Its own latest result, whichever page it is on.
+                    (last,) = r[T_RESULT]
+                    self.assertEqual(last[T_RULE_ID], rid, r)
+                    self.assertEqual(last[T_OUTCOME], "ok", r)
+                    self.assertGreaterEqual(last[T_STARTED_AT],
+                                            everything[rid][T_RESULT][0][T_STARTED_AT], r)
 
     # -- mutations ---------------------------------------------------------------
 

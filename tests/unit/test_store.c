@@ -355,6 +355,15 @@ static void test_latest_result_of_each_rule(void **state)
   assert_int_equal(l.items[1].rule_id, b);
   assert_int_equal(l.items[1].check.outcome, SW_OUTCOME_TIMEOUT);
   sw_store_result_list_free(&l);
+  /* A page of rules (after A, up to B): B's alone. */
+  fx_expect_ok(st, sw_store_latest_results_between(st, a, b, &l));
+  assert_int_equal(l.count, 1);
+  assert_int_equal(l.items[0].rule_id, b);
+  assert_int_equal(l.items[0].check.outcome, SW_OUTCOME_TIMEOUT);
+  sw_store_result_list_free(&l);
+  fx_expect_ok(st, sw_store_latest_results_between(st, b, INT64_MAX, &l));
+  assert_int_equal(l.count, 0);
+  sw_store_result_list_free(&l);
   for (int i = 0; i < 4; i++)
     sw_store_result_free(&in[i]);
   sw_store_close(st);
