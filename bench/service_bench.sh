@@ -33,146 +33,29 @@ CHECK_SMTP=${SW_BENCH_CHECK_SMTP:-/usr/lib/nagios/plugins/check_smtp}
 RESULTS=${SW_BENCH_SVC_RESULTS:-$ROOT/build/service-bench-results.txt}
 export WINEPREFIX=${SW_BENCH_SVC_WINEPREFIX:-$ROOT/build/service-bench-wineprefix}
 export WINEDEBUG=-all
-HZ=$(getconf CLK_TCK)
-PAGE_KB=$(($(getconf PAGESIZE) / 1024))
-
-say() { printf 'service-bench: %s\n' "$*" >&2; }
-die() { say "$*"; exit 1; }
+BENCH_NAME=service-bench
+# shellcheck source=lib.sh
+. "$ROOT/bench/lib.sh"
 
 [ -x "$CHECK_SMTP" ] || die "$CHECK_SMTP is missing (apt-get install monitoring-plugins-standard)"
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing (apt-get install time)"
 
 # --- build ------------------------------------------------------------------
-build() {
-  local log=$1
-  shift
-  "$@" >"$log" 2>&1 && return 0
-  tail -n 20 "$log" >&2
-  return 1
-}
-mkdir -p "$NATIVE_DIR" "$MINGW_DIR"
-# Absolute: the service's binPath is a Windows path (Z:\...) made from it.
-NATIVE_DIR=$(cd "$NATIVE_DIR" && pwd) MINGW_DIR=$(cd "$MINGW_DIR" && pwd)
-if [ ! -f "$NATIVE_DIR/CMakeCache.txt" ]; then
-  build "$NATIVE_DIR/bench-configure.log" \
-    cmake -S "$ROOT/bench" -B "$NATIVE_DIR" -DCMAKE_BUILD_TYPE=Release ||
-    die "could not configure $NATIVE_DIR"
-fi
-build "$NATIVE_DIR/bench-build.log" cmake --build "$NATIVE_DIR" --target fast_responder ||
-  die "fast_responder did not build"
-RESPONDER=$NATIVE_DIR/fast_responder
-[ -x "$RESPONDER" ] || RESPONDER=$NATIVE_DIR/bench/fast_responder
-if [ ! -f "$MINGW_DIR/CMakeCache.txt" ]; then
-  build "$MINGW_DIR/svc-bench-configure.log" cmake -S "$ROOT" -B "$MINGW_DIR" \
-    -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/mingw-w64-x86_64.cmake" \
-    -DCMAKE_BUILD_TYPE=Release || die "could not configure $MINGW_DIR"
-fi
-build "$MINGW_DIR/svc-bench-build.log" cmake --build "$MINGW_DIR" \
-  --target smtpwatch-svc sw_store_tool || die "the service or sw_store_tool did not build"
-SVC=$MINGW_DIR/service/smtpwatch-svc.exe
-TOOL=$MINGW_DIR/tests/tools/sw_store_tool.exe
-BUILD_TYPE=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$MINGW_DIR/CMakeCache.txt")
-
-winpath() { printf 'Z:%s' "$1" | tr / '\\'; }
+build_all smtpwatch-svc sw_store_tool
 
 # --- start ------------------------------------------------------------------
 ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-wineserver_pid() {
-  local want pid
-  want=$(printf 'server-%s-%x' "$(stat -c %D "$WINEPREFIX")" "$(stat -c %i "$WINEPREFIX")")
-  for pid in $(pgrep -x wineserver64; pgrep -x wineserver); do
-    [ "$(basename "$(readlink "/proc/$pid/cwd" 2>/dev/null)")" = "$want" ] && {
-      echo "$pid"
-      return
-    }
-  done
-  echo 0
-}
-# The service's Wine process in our prefix (found by its command line and
-# its WINEPREFIX), or 0.
-service_pid() {
-  local pid
-  for pid in $(pgrep -f 'smtpwatch-svc\.exe' || true); do
-    if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "WINEPREFIX=$WINEPREFIX"; then
-      echo "$pid"
-      return
-    fi
-  done
-  echo 0
-}
-proc_cpu() { # utime+stime in jiffies, 0 if gone
-  [ "$1" != 0 ] && [ -r "/proc/$1/stat" ] || { echo 0; return; }
-  sed 's/.*) //' "/proc/$1/stat" | awk '{print $12+$13}'
-}
-proc_rss_kb() {
-  [ "$1" != 0 ] && [ -r "/proc/$1/statm" ] || { echo 0; return; }
-  awk -v p="$PAGE_KB" '{print $2*p}' "/proc/$1/statm"
-}
-machine_busy() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9; exit}' /proc/stat; }
-
 TMP=$(mktemp -d "$ROOT/build/service-bench.XXXXXX")
-RESP_PID=
-OWN_SERVER=0
 cleanup() {
-  wine sc stop SmtpWatch >/dev/null 2>&1 || true
-  sleep 1
-  wine sc delete SmtpWatch >/dev/null 2>&1 || true
-  if [ -n "$RESP_PID" ]; then
-    kill "$RESP_PID" 2>/dev/null || true
-    wait "$RESP_PID" 2>/dev/null || true
-  fi
+  remove_service
+  stop_responder
   rm -rf "$TMP"
-  if [ "$OWN_SERVER" = 1 ]; then
-    "$ROOT/scripts/wine-prefix.sh" stop "$WINEPREFIX"
-  fi
+  stop_prefix
 }
 trap cleanup EXIT
-[ -d "$WINEPREFIX" ] && [ "$(wineserver_pid)" != 0 ] || OWN_SERVER=1
-"$ROOT/scripts/wine-prefix.sh" start "$WINEPREFIX" </dev/null >/dev/null 2>&1
-WS_PID=$(wineserver_pid)
-
-"$RESPONDER" 0 --seconds $((SECONDS_RUN + 900)) >"$TMP/responder.out" 2>"$TMP/responder.err" &
-RESP_PID=$!
-PORT=
-for _ in $(seq 50); do
-  PORT=$(sed -n 's/^port //p' "$TMP/responder.out")
-  [ -n "$PORT" ] && break
-  sleep 0.1
-done
-[ -n "$PORT" ] || die "fast_responder did not start: $(cat "$TMP/responder.err")"
-
-sc_state() { wine sc query SmtpWatch 2>/dev/null | sed -n 's/.*STATE *: *[0-9]* *\([A-Z_]*\).*/\1/p'; }
-wait_state() { # STATE TIMEOUT_S
-  local i
-  for i in $(seq $(($2 * 20))); do
-    [ "$(sc_state)" = "$1" ] && return 0
-    sleep 0.05
-  done
-  return 1
-}
-# run_service DATA_DIR: installs and starts the service on DATA_DIR; sets
-# SVC_PID once it runs.
-run_service() {
-  wine sc delete SmtpWatch >/dev/null 2>&1 || true
-  wine sc create SmtpWatch binPath= "$(winpath "$SVC") --data-dir $(winpath "$1") --stats-file $(winpath "$1/stats.json")" >/dev/null ||
-    die "sc create failed"
-  wine sc start SmtpWatch >"$TMP/sc-start.out" 2>&1 || die "sc start failed: $(cat "$TMP/sc-start.out")"
-  wait_state RUNNING 60 || die "the service did not reach RUNNING"
-  SVC_PID=$(service_pid)
-  [ "$SVC_PID" != 0 ] || die "the service process was not found"
-}
-stop_service() {
-  local t0
-  t0=$(date +%s%N)
-  wine sc stop SmtpWatch >/dev/null || die "sc stop failed"
-  wait_state STOPPED 30 || die "the service did not stop"
-  STOP_S=$(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN{printf "%.2f", (b-a)/1e9}')
-  wine sc delete SmtpWatch >/dev/null 2>&1 || true
-}
-json() { /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
-for k in sys.argv[2].split("."): d=d.get(k, 0) if isinstance(d, dict) else 0
-print(d)' "$1" "$2"; }
+start_prefix
+start_responder "$TMP" $((SECONDS_RUN + 900))
 
 # --- the service with no rules: the memory baseline -------------------------
 say "baseline: the service with no rules"
