@@ -808,6 +808,8 @@ DWORD sw_svc_loop_run(struct sw_svc_loop *l, const struct sw_svc_hooks *hooks)
     if (!sw_engine_run_once(l->engine, wait_ms(l, sw_clock_now_us())))
       break; /* stopped: every check in flight was cancelled */
     update_rate(l, sw_clock_now_us());
+    if (l->pipe)
+      sw_pipe_server_tick(l->pipe, sw_clock_now_us());
   }
   l->stopping = true;
   if (hooks && hooks->stopping)

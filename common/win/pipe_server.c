@@ -30,7 +30,8 @@ struct sw_pipe_conn {
   int pending; /* operations in flight */
   bool reading, writing;
   bool close_after_write;
-  bool deferred; /* a reply is owed by the owner (sw_pipe_conn_resume) */
+  bool deferred;      /* a reply is owed by the owner (sw_pipe_conn_resume) */
+  int64_t last_io_us; /* the last read or write that moved bytes */
   uintptr_t user;
   int admin; /* -1 unknown, 0 no, 1 yes */
   unsigned long pid;
@@ -186,6 +187,7 @@ static void on_read(struct sw_engine_io *io, DWORD bytes, DWORD error)
   struct sw_pipe_conn *c = sw_container_of_io(io, read_io);
   c->pending--;
   c->reading = false;
+  c->last_io_us = sw_clock_now_us();
   if (c->state == CONN_OPEN) {
     if ((error && error != ERROR_MORE_DATA) || bytes == 0) {
       conn_close(c); /* the client went away */
@@ -204,6 +206,7 @@ static void on_write(struct sw_engine_io *io, DWORD bytes, DWORD error)
   struct sw_pipe_conn *c = sw_container_of_io(io, write_io);
   c->pending--;
   c->writing = false;
+  c->last_io_us = sw_clock_now_us();
   if (c->state == CONN_OPEN) {
     if (error) {
       conn_close(c);
@@ -228,6 +231,7 @@ static void on_connect(struct sw_engine_io *io, DWORD bytes, DWORD error)
       s->listening--;
       s->open++;
       c->state = CONN_OPEN;
+      c->last_io_us = sw_clock_now_us();
       GetNamedPipeClientProcessId(c->pipe, &c->pid);
       start_read(c);
     }
@@ -353,6 +357,25 @@ void sw_pipe_server_stop(struct sw_pipe_server *s)
     return; /* NEVER: a completion that never came; leak rather than crash */
   LocalFree(s->sd);
   free(s);
+}
+
+void sw_pipe_server_tick(struct sw_pipe_server *s, int64_t now_us)
+{
+  struct sw_pipe_conn *c = s->conns;
+  while (c) {
+    struct sw_pipe_conn *next = c->next; /* settle may free c */
+    if (c->state == CONN_OPEN && !c->deferred) {
+      int64_t idle = now_us - c->last_io_us;
+      /* A request begun and not finished, or a reply the client does not
+       * read, holds an instance others may need: not for long. */
+      bool stuck = (c->in.len > 0 || c->writing) && idle > SW_PIPE_STALL_US;
+      if (stuck || idle > SW_PIPE_IDLE_US) {
+        conn_close(c);
+        settle(c);
+      }
+    }
+    c = next;
+  }
 }
 
 unsigned sw_pipe_server_clients(const struct sw_pipe_server *s)

@@ -62,6 +62,17 @@ enum sw_error sw_pipe_server_start(struct sw_engine *e,
  * last completions have arrived (at most ~2 s), then frees the server. Loop
  * thread only. */
 void sw_pipe_server_stop(struct sw_pipe_server *s);
+/* How long a connection may hold a partial request or an unread reply, and
+ * how long it may sit idle, before sw_pipe_server_tick closes it: a client
+ * that connects and stalls must not keep others out for long (the number
+ * of connections is bounded). */
+#define SW_PIPE_STALL_US (10 * 1000000LL)
+#define SW_PIPE_IDLE_US (300 * 1000000LL)
+
+/* Closes the connections that stalled or idled past the limits above.
+ * Call it from the loop every second or so; `now_us` is sw_clock_now_us().
+ * A connection waiting for a deferred reply is never closed here. */
+void sw_pipe_server_tick(struct sw_pipe_server *s, int64_t now_us);
 /* Connections currently open (for service info and tests). */
 unsigned sw_pipe_server_clients(const struct sw_pipe_server *s);
 

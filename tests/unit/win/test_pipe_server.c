@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "clock.h"
 #include "engine.h"
 #include "pipe_client.h"
 #include "pipe_protocol.h"
@@ -328,6 +329,48 @@ static void deferred_reply_arrives_later(void **state)
   sw_engine_destroy(e);
 }
 
+/* Clients that connect and stall are let go, so the bounded number of
+ * connections cannot be used up by a few of them. */
+static void stalled_and_idle_connections_are_closed(void **state)
+{
+  (void)state;
+  struct sw_engine *e;
+  assert_int_equal(sw_engine_create(&e, NULL), SW_E_OK);
+  struct sw_pipe_server *s = start_server(e);
+  HANDLE half = INVALID_HANDLE_VALUE, idle = INVALID_HANDLE_VALUE;
+  for (int i = 0;
+       i < 50 && (half == INVALID_HANDLE_VALUE || idle == INVALID_HANDLE_VALUE); i++) {
+    sw_engine_run_once(e, 10);
+    if (half == INVALID_HANDLE_VALUE)
+      half = CreateFileW(pipe_name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
+                         0, NULL);
+    else if (idle == INVALID_HANDLE_VALUE)
+      idle = CreateFileW(pipe_name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
+                         0, NULL);
+  }
+  assert_true(half != INVALID_HANDLE_VALUE && idle != INVALID_HANDLE_VALUE);
+  static const uint8_t begun[] = {100, 0, 0, 0, 1, 0}; /* a frame that never ends */
+  DWORD n;
+  assert_true(WriteFile(half, begun, sizeof begun, &n, NULL));
+  for (int i = 0; i < 20; i++)
+    sw_engine_run_once(e, 20);
+  assert_int_equal(sw_pipe_server_clients(s), 2);
+
+  int64_t now = sw_clock_now_us();
+  sw_pipe_server_tick(s, now + SW_PIPE_STALL_US / 2);
+  assert_int_equal(sw_pipe_server_clients(s), 2); /* not yet */
+  sw_pipe_server_tick(s, now + SW_PIPE_STALL_US + 1000000);
+  assert_int_equal(sw_pipe_server_clients(s), 1); /* the half frame went */
+  sw_pipe_server_tick(s, now + SW_PIPE_IDLE_US + 1000000);
+  assert_int_equal(sw_pipe_server_clients(s), 0); /* and the idle one */
+  char buf[8];
+  assert_false(ReadFile(half, buf, sizeof buf, &n, NULL));
+  CloseHandle(half);
+  CloseHandle(idle);
+  sw_pipe_server_stop(s);
+  sw_engine_destroy(e);
+}
+
 /* The DACL the pipe was created with, read back from a client handle:
  * SYSTEM and Administrators full control, interactive users read/write, and
  * nobody else (no Everyone, no Anonymous, no network logons). */
@@ -376,6 +419,7 @@ int main(void)
       cmocka_unit_test(thirty_two_clients_at_once),
       cmocka_unit_test(misbehaving_clients_do_not_disturb_others),
       cmocka_unit_test(deferred_reply_arrives_later),
+      cmocka_unit_test(stalled_and_idle_connections_are_closed),
       cmocka_unit_test(security_descriptor_is_restrictive),
   };
   return cmocka_run_group_tests(tests, setup, NULL);
