@@ -18,14 +18,15 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import unittest
 from pathlib import Path
+
+import check_runner
+from check_runner import free_port, stop_process, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -34,84 +35,15 @@ WINE_PREFIX_SH = ROOT / "scripts" / "wine-prefix.sh"
 PY = "/usr/bin/python3"  # Debian's: it has aiosmtpd
 
 EXIT = {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3}
-# Seconds a Wine process may take on top of the check's own budget.
-WINE_SLACK_S = 25
 
 EXE = None
 FAULT = None
 WORKDIR = None
 
 
-class CheckRun:
-    """One finished `smtpwatch check`: exit code, output, wall time."""
-
-    def __init__(self, args, proc, elapsed):
-        self.args = args
-        self.rc = proc.returncode
-        self.stdout = proc.stdout.replace("\r\n", "\n")
-        self.stderr = proc.stderr.replace("\r\n", "\n")
-        self.elapsed = elapsed
-        self._json = None
-
-    @property
-    def json(self):
-        if self._json is None:
-            try:
-                self._json = json.loads(self.stdout)
-            except ValueError as e:
-                raise AssertionError("stdout is not one JSON object (%s):\n%s" % (e, self))
-        return self._json
-
-    def __str__(self):
-        return "smtpwatch check %s\nexit %s after %.2fs\nstdout:\n%s\nstderr:\n%s" % (
-            " ".join(self.args), self.rc, self.elapsed, self.stdout, self.stderr)
-
-
 def run_check(*args, budget_ms=7000):
-    """Runs smtpwatch.exe check ARGS; the timeout is the check's own budget
-    plus Wine's start-up, so a hung exe fails the test instead of the run."""
-    cmd = [str(WINE_RUN), str(EXE), "check"] + list(args)
-    t0 = time.monotonic()
-    try:
-        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
-                              text=True, errors="replace",
-                              timeout=budget_ms / 1000.0 + WINE_SLACK_S)
-    except subprocess.TimeoutExpired as e:
-        raise AssertionError("smtpwatch check %s did not exit within %ss" % (
-            " ".join(args), e.timeout))
-    return CheckRun(list(args), proc, time.monotonic() - t0)
-
-
-def free_port():
-    """A loopback port nothing listens on (bound, then released)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(host, port, timeout_s, proc=None):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError("server exited with %s before listening" % proc.returncode)
-        try:
-            socket.create_connection((host, port), 0.5).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("nothing listens on %s:%s after %ss" % (host, port, timeout_s))
-
-
-def stop_process(proc):
-    """Stops one process we started: SIGTERM, then SIGKILL after 5 s."""
-    if proc is None or proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
+    """`smtpwatch check ARGS` with this run's exe (check_runner.run_check)."""
+    return check_runner.run_check(EXE, *args, budget_ms=budget_ms)
 
 
 class Session:

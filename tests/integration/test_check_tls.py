@@ -21,14 +21,15 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import unittest
 from pathlib import Path
+
+import check_runner
+from check_runner import free_port, stop_process, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -37,7 +38,6 @@ WINE_PREFIX_SH = ROOT / "scripts" / "wine-prefix.sh"
 PY = "/usr/bin/python3"  # Debian's: it has aiosmtpd
 
 EXIT = {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3}
-WINE_SLACK_S = 25  # seconds a Wine process may take on top of the check's budget
 HOST = "localhost"  # what the test certificates name
 
 EXE = None
@@ -53,73 +53,9 @@ def wine_path(path):
     return "Z:" + str(path)
 
 
-class CheckRun:
-    """One finished `smtpwatch check`: exit code, output, wall time."""
-
-    def __init__(self, args, proc, elapsed):
-        self.args = args
-        self.rc = proc.returncode
-        self.stdout = proc.stdout.replace("\r\n", "\n")
-        self.stderr = proc.stderr.replace("\r\n", "\n")
-        self.elapsed = elapsed
-        self._json = None
-
-    @property
-    def json(self):
-        if self._json is None:
-            try:
-                self._json = json.loads(self.stdout)
-            except ValueError as e:
-                raise AssertionError("stdout is not one JSON object (%s):\n%s" % (e, self))
-        return self._json
-
-    def __str__(self):
-        return "smtpwatch check %s\nexit %s after %.2fs\nstdout:\n%s\nstderr:\n%s" % (
-            " ".join(self.args), self.rc, self.elapsed, self.stdout, self.stderr)
-
-
 def run_check(*args, budget_ms=7000):
-    cmd = [str(WINE_RUN), str(EXE), "check"] + list(args)
-    t0 = time.monotonic()
-    try:
-        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
-                              text=True, errors="replace",
-                              timeout=budget_ms / 1000.0 + WINE_SLACK_S)
-    except subprocess.TimeoutExpired as e:
-        raise AssertionError("smtpwatch check %s did not exit within %ss"
-                             % (" ".join(args), e.timeout))
-    return CheckRun(list(args), proc, time.monotonic() - t0)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port, timeout_s, proc):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("server exited with %s before listening" % proc.returncode)
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.5).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("nothing listens on 127.0.0.1:%s after %ss" % (port, timeout_s))
-
-
-def stop_process(proc):
-    """Stops one process we started: SIGTERM, then SIGKILL after 5 s."""
-    if proc is None or proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
+    """`smtpwatch check ARGS` with this run's exe (check_runner.run_check)."""
+    return check_runner.run_check(EXE, *args, budget_ms=budget_ms)
 
 
 def root_cert(action):
@@ -503,7 +439,7 @@ class AiosmtpdTlsTests(TlsTestCase):
             cls.procs.append(proc)
             cls.logs.append(log)
             try:
-                wait_for_port(port, 15, proc)
+                wait_for_port("127.0.0.1", port, 15, proc)
             except RuntimeError:
                 cls.tearDownClass()
                 raise
