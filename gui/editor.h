@@ -1,0 +1,33 @@
+/* What every window of the rule editor shares: one instance of it lives in
+ * editor_main.c for the life of the process and is passed to each dialog
+ * (its lParam at WM_INITDIALOG) and kept on the window. */
+#ifndef SW_EDITOR_H
+#define SW_EDITOR_H
+
+#include <windows.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "editor_service.h"
+
+struct sw_editor {
+  HINSTANCE instance;
+  struct sw_service *service;
+  HWND main;   /* the main window, once created */
+  HACCEL accel; /* the main window's accelerators */
+};
+
+/* Converts UTF-8 to a new UTF-16 string (free() it); "" for NULL. NULL if
+ * out of memory. */
+wchar_t *sw_editor_wide(const char *utf8);
+/* Converts UTF-16 to a new UTF-8 string (free() it); NULL if out of memory. */
+char *sw_editor_utf8(const wchar_t *wide);
+/* The text of a control as new UTF-8 (free() it); NULL if out of memory. */
+char *sw_editor_get_text(HWND dlg, int id);
+/* Sets a control's text from UTF-8. */
+void sw_editor_set_text(HWND dlg, int id, const char *utf8);
+/* A message box with UTF-8 text, owned by `owner`; returns its answer. */
+int sw_editor_message(HWND owner, const char *utf8, UINT flags);
+
+#endif
