@@ -14,7 +14,7 @@
 struct sw_editor {
   HINSTANCE instance;
   struct sw_service *service;
-  HWND main;   /* the main window, once created */
+  HWND main;    /* the main window, once created */
   HACCEL accel; /* the main window's accelerators */
 };
 

@@ -43,23 +43,25 @@ enum sw_job_outcome {
 
 struct sw_service_job {
   /* What to send; filled by the caller before sw_service_submit. */
-  HWND reply_to;         /* who gets WM_SW_SERVICE_REPLY */
-  WPARAM tag;            /* the caller's: comes back as wParam */
-  uint16_t message;      /* SW_PIPE_MSG_* */
-  struct sw_buf fields;  /* the request's TLV fields (may stay empty) */
-  bool all_status;       /* STATUS only: fetch every page, decoded into
-                            statuses[] (rule id order) */
+  HWND reply_to;            /* who gets WM_SW_SERVICE_REPLY */
+  WPARAM tag;               /* the caller's: comes back as wParam */
+  uint16_t message;         /* SW_PIPE_MSG_* */
+  struct sw_buf fields;     /* the request's TLV fields (may stay empty) */
+  bool all_status;          /* STATUS only: fetch every page, decoded into
+                               statuses[] (rule id order) */
   uint32_t test_timeout_ms; /* RULE_TEST only: the rule's timeout; the job
                                runs on its own connection */
 
   /* The answer; filled by the worker. */
   enum sw_job_outcome outcome;
-  struct sw_pipe_reply reply; /* the (last) reply frame */
-  char error_code[32];        /* an ERROR reply's code ("stale"), or "" */
-  char error[512];            /* its sentence, or why the service was not
-                                 reached; "" if neither */
+  struct sw_pipe_reply reply;      /* the (last) reply frame */
+  char error_code[32];             /* an ERROR reply's code ("stale"), or "" */
+  char error[512];                 /* its sentence, or why the service was not
+                                      reached; "" if neither */
   struct sw_pipe_status *statuses; /* all_status: every rule's status */
   size_t status_count;
+
+  struct sw_service_job *next; /* the worker's queue */
 };
 
 struct sw_service;
