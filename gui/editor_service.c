@@ -114,12 +114,13 @@ static enum sw_error take_status_page(struct sw_service_job *job, bool *more,
     if (f.type == SW_TLV_BOOL && f.tag == SW_PIPE_TAG_MORE) {
       *more = f.i != 0;
     } else if (f.type == SW_TLV_BEGIN && f.tag == SW_PIPE_TAG_STATUS) {
-      if (job->status_count % 256 == 0) {
-        struct sw_pipe_status *grown =
-            realloc(job->statuses, (job->status_count + 256) * sizeof *grown);
+      if (job->status_count == job->status_cap) {
+        size_t cap = job->status_cap ? job->status_cap * 2 : 256;
+        struct sw_pipe_status *grown = realloc(job->statuses, cap * sizeof *grown);
         if (!grown)
           return SW_E_NOMEM;
         job->statuses = grown;
+        job->status_cap = cap;
       }
       struct sw_pipe_status *st = &job->statuses[job->status_count];
       enum sw_error err = sw_pipe_get_status(&r, st);

@@ -60,6 +60,7 @@ struct sw_service_job {
                                       reached; "" if neither */
   struct sw_pipe_status *statuses; /* all_status: every rule's status */
   size_t status_count;
+  size_t status_cap; /* the worker's: allocated entries */
 
   struct sw_service_job *next; /* the worker's queue */
 };
