@@ -1,0 +1,457 @@
+/* The editor's rule list model (rule_rows.h). Sorting goes through an
+ * index array with qsort: the statuses themselves never move after a
+ * replace, so a row's status pointer stays valid until the next refresh,
+ * and 10,000 rows sort in a few milliseconds. qsort is not stable, so every
+ * comparison ends with the rule id: equal rows always come out in id
+ * order, whatever order they were in before. */
+#include "rule_rows.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "manage_view.h"
+#include "nagios_report.h"
+
+/* ---- life ------------------------------------------------------------ */
+
+void sw_rule_rows_init(struct sw_rule_rows *r, sw_rule_rows_time_fn local_time)
+{
+  memset(r, 0, sizeof *r);
+  r->sort_column = SW_RULE_COL_NAME;
+  r->local_time = local_time;
+}
+
+static void free_statuses(struct sw_pipe_status *statuses, size_t count)
+{
+  for (size_t i = 0; i < count; i++)
+    sw_pipe_status_free(&statuses[i]);
+  free(statuses);
+}
+
+void sw_rule_rows_free(struct sw_rule_rows *r)
+{
+  free_statuses(r->statuses, r->count);
+  free(r->order);
+  free(r->row_of);
+  r->statuses = NULL;
+  r->order = r->row_of = NULL;
+  r->count = 0;
+}
+
+/* ---- sort keys --------------------------------------------------------- */
+
+/* Case-insensitive for ASCII letters; other bytes (UTF-8 sequences) by
+ * value, which keeps names with accents next to their base letters' block
+ * at least stable. NULL is "". */
+static int text_cmp(const char *a, const char *b)
+{
+  const unsigned char *x = (const unsigned char *)(a ? a : "");
+  const unsigned char *y = (const unsigned char *)(b ? b : "");
+  for (;; x++, y++) {
+    unsigned cx = *x, cy = *y;
+    if (cx >= 'A' && cx <= 'Z')
+      cx += 'a' - 'A';
+    if (cy >= 'A' && cy <= 'Z')
+      cy += 'a' - 'A';
+    if (cx != cy)
+      return cx < cy ? -1 : 1;
+    if (cx == 0)
+      return 0;
+  }
+}
+
+static int int_cmp(int64_t a, int64_t b)
+{
+  return a < b ? -1 : a > b;
+}
+
+/* Severity order for sorting: see sw_rule_rows_sort. */
+static int state_rank(const struct sw_pipe_status *s)
+{
+  switch (sw_rule_rows_state_icon(s)) {
+  case SW_RULE_ICON_DISABLED:
+    return 0;
+  case SW_RULE_ICON_PENDING:
+    return 1;
+  case SW_RULE_ICON_OK:
+    return 2;
+  case SW_RULE_ICON_WARNING:
+    return 3;
+  case SW_RULE_ICON_UNKNOWN:
+    return 4;
+  case SW_RULE_ICON_CRITICAL:
+    return 5;
+  case SW_RULE_ICON_COUNT:
+    break;
+  }
+  return 4; /* NEVER */
+}
+
+/* The time of the last check, as manage_view's status table takes it:
+ * the latest result's start, else the state's last result; 0 if never. */
+static int64_t last_check_ms(const struct sw_pipe_status *s)
+{
+  return s->has_result ? s->last.started_at_ms : s->has_state ? s->last_result_at_ms : 0;
+}
+
+/* Microseconds of the last check; -1 if none (sorts first). */
+static int64_t response_us(const struct sw_pipe_status *s)
+{
+  return s->has_result ? s->last.check.total_us : -1;
+}
+
+static const char *message_of(const struct sw_pipe_status *s)
+{
+  return s->has_result ? s->last.message : "";
+}
+
+static int cmp_name(const struct sw_pipe_status *a, const struct sw_pipe_status *b)
+{
+  return text_cmp(a->name, b->name);
+}
+
+static int cmp_server(const struct sw_pipe_status *a, const struct sw_pipe_status *b)
+{
+  int c = text_cmp(a->host, b->host);
+  return c ? c : int_cmp(a->port, b->port);
+}
+
+static int cmp_state(const struct sw_pipe_status *a, const struct sw_pipe_status *b)
+{
+  int c = int_cmp(state_rank(a), state_rank(b));
+  return c ? c : int_cmp(a->failures, b->failures);
+}
+
+static int cmp_response(const struct sw_pipe_status *a, const struct sw_pipe_status *b)
+{
+  return int_cmp(response_us(a), response_us(b));
+}
+
+static int cmp_last_check(const struct sw_pipe_status *a, const struct sw_pipe_status *b)
+{
+  return int_cmp(last_check_ms(a), last_check_ms(b));
+}
+
+static int cmp_message(const struct sw_pipe_status *a, const struct sw_pipe_status *b)
+{
+  return text_cmp(message_of(a), message_of(b));
+}
+
+/* qsort has no context argument in C11: one comparator per column and
+ * direction, each over pointers into the statuses (the index array is
+ * rebuilt from them). The key reverses with the direction; the rule id
+ * tie-break does not. */
+#define SW_ROWS_COMPARATORS(col)                                                         \
+  static int asc_##col(const void *pa, const void *pb)                                   \
+  {                                                                                      \
+    const struct sw_pipe_status *a = *(const struct sw_pipe_status *const *)pa;          \
+    const struct sw_pipe_status *b = *(const struct sw_pipe_status *const *)pb;          \
+    int c = cmp_##col(a, b);                                                             \
+    return c ? c : int_cmp(a->rule_id, b->rule_id);                                      \
+  }                                                                                      \
+  static int desc_##col(const void *pa, const void *pb)                                  \
+  {                                                                                      \
+    const struct sw_pipe_status *a = *(const struct sw_pipe_status *const *)pa;          \
+    const struct sw_pipe_status *b = *(const struct sw_pipe_status *const *)pb;          \
+    int c = cmp_##col(b, a);                                                             \
+    return c ? c : int_cmp(a->rule_id, b->rule_id);                                      \
+  }
+
+SW_ROWS_COMPARATORS(name)
+SW_ROWS_COMPARATORS(server)
+SW_ROWS_COMPARATORS(state)
+SW_ROWS_COMPARATORS(response)
+SW_ROWS_COMPARATORS(last_check)
+SW_ROWS_COMPARATORS(message)
+
+typedef int (*comparator)(const void *, const void *);
+
+static const comparator comparators[SW_RULE_COL_COUNT][2] = {
+    [SW_RULE_COL_NAME] = {asc_name, desc_name},
+    [SW_RULE_COL_SERVER] = {asc_server, desc_server},
+    [SW_RULE_COL_STATE] = {asc_state, desc_state},
+    [SW_RULE_COL_RESPONSE] = {asc_response, desc_response},
+    [SW_RULE_COL_LAST_CHECK] = {asc_last_check, desc_last_check},
+    [SW_RULE_COL_MESSAGE] = {asc_message, desc_message},
+};
+
+/* Sorts into the existing order/row_of arrays; `ptrs` is scratch space of
+ * r->count pointers. */
+static void sort_with(struct sw_rule_rows *r, const struct sw_pipe_status **ptrs)
+{
+  for (size_t i = 0; i < r->count; i++)
+    ptrs[i] = &r->statuses[i];
+  if (r->count > 1)
+    qsort(ptrs, r->count, sizeof *ptrs, comparators[r->sort_column][r->descending]);
+  for (size_t row = 0; row < r->count; row++) {
+    size_t index = (size_t)(ptrs[row] - r->statuses);
+    r->order[row] = index;
+    r->row_of[index] = row;
+  }
+}
+
+void sw_rule_rows_sort(struct sw_rule_rows *r, enum sw_rule_column column,
+                       bool descending)
+{
+  if ((unsigned)column >= SW_RULE_COL_COUNT)
+    column = SW_RULE_COL_NAME;
+  r->sort_column = column;
+  r->descending = descending;
+  if (r->count == 0)
+    return;
+  const struct sw_pipe_status **ptrs = malloc(r->count * sizeof *ptrs);
+  if (!ptrs) {
+    /* The rows keep their previous order: a list that does not re-sort
+     * when memory is this short is the least of the user's problems. */
+    return;
+  }
+  sort_with(r, ptrs);
+  free(ptrs);
+}
+
+/* ---- replace ------------------------------------------------------------ */
+
+static int by_rule_id(const void *pa, const void *pb)
+{
+  const struct sw_pipe_status *a = pa, *b = pb;
+  return int_cmp(a->rule_id, b->rule_id);
+}
+
+enum sw_error sw_rule_rows_replace(struct sw_rule_rows *r,
+                                   struct sw_pipe_status *statuses, size_t count)
+{
+  if (count == 0) {
+    free_statuses(statuses, 0);
+    sw_rule_rows_free(r);
+    return SW_E_OK;
+  }
+  /* The service sends rule id order; sort only if it did not, so that
+   * find is a binary search. */
+  bool sorted = true;
+  for (size_t i = 1; i < count && sorted; i++)
+    sorted = statuses[i - 1].rule_id < statuses[i].rule_id;
+  if (!sorted) {
+    qsort(statuses, count, sizeof *statuses, by_rule_id);
+    for (size_t i = 1; i < count; i++) {
+      if (statuses[i - 1].rule_id == statuses[i].rule_id) {
+        free_statuses(statuses, count);
+        return SW_E_INVALID_ARGUMENT;
+      }
+    }
+  }
+  size_t *order = malloc(count * sizeof *order);
+  size_t *row_of = malloc(count * sizeof *row_of);
+  const struct sw_pipe_status **ptrs = malloc(count * sizeof *ptrs);
+  if (!order || !row_of || !ptrs) {
+    free(order);
+    free(row_of);
+    free(ptrs);
+    free_statuses(statuses, count);
+    return SW_E_NOMEM;
+  }
+  sw_rule_rows_free(r);
+  r->statuses = statuses;
+  r->count = count;
+  r->order = order;
+  r->row_of = row_of;
+  sort_with(r, ptrs);
+  free(ptrs);
+  return SW_E_OK;
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+size_t sw_rule_rows_count(const struct sw_rule_rows *r)
+{
+  return r->count;
+}
+
+const struct sw_pipe_status *sw_rule_rows_at(const struct sw_rule_rows *r, size_t row)
+{
+  return row < r->count ? &r->statuses[r->order[row]] : NULL;
+}
+
+bool sw_rule_rows_find(const struct sw_rule_rows *r, int64_t rule_id, size_t *row)
+{
+  size_t lo = 0, hi = r->count;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int64_t id = r->statuses[mid].rule_id;
+    if (id == rule_id) {
+      *row = r->row_of[mid];
+      return true;
+    }
+    if (id < rule_id)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return false;
+}
+
+enum sw_rule_icon sw_rule_rows_state_icon(const struct sw_pipe_status *s)
+{
+  if (!s->enabled)
+    return SW_RULE_ICON_DISABLED;
+  if (!s->has_state)
+    return SW_RULE_ICON_PENDING;
+  switch (s->state) {
+  case SW_NAGIOS_OK:
+    return SW_RULE_ICON_OK;
+  case SW_NAGIOS_WARNING:
+    return SW_RULE_ICON_WARNING;
+  case SW_NAGIOS_CRITICAL:
+    return SW_RULE_ICON_CRITICAL;
+  default:
+    return SW_RULE_ICON_UNKNOWN;
+  }
+}
+
+void sw_rule_rows_state_text(const struct sw_pipe_status *s, char *out, size_t size)
+{
+  if (size == 0)
+    return;
+  switch (sw_rule_rows_state_icon(s)) {
+  case SW_RULE_ICON_DISABLED:
+    snprintf(out, size, "Disabled");
+    return;
+  case SW_RULE_ICON_PENDING:
+    snprintf(out, size, "Pending");
+    return;
+  case SW_RULE_ICON_OK:
+    /* A rule stays OK through a few failures in a row (the service's
+     * threshold): say so, or the last message seems to contradict it. */
+    if (s->failures > 0) {
+      snprintf(out, size, "OK (%" PRIu32 " failure%s)", s->failures,
+               s->failures == 1 ? "" : "s");
+      return;
+    }
+    break;
+  default:
+    break;
+  }
+  snprintf(out, size, "%s", sw_nagios_status_name(s->state));
+}
+
+enum sw_rule_icon sw_rule_rows_icon(const struct sw_rule_rows *r, size_t row)
+{
+  const struct sw_pipe_status *s = sw_rule_rows_at(r, row);
+  return s ? sw_rule_rows_state_icon(s) : SW_RULE_ICON_UNKNOWN;
+}
+
+/* Copies UTF-8 `src` into out[size] for one line of a list: a line break
+ * (CR, LF or CRLF) becomes " / ", any other control character a space, and
+ * the text is cut before a character that does not fit whole. */
+static void one_line(const char *src, char *out, size_t size)
+{
+  size_t n = 0;
+  for (const unsigned char *p = (const unsigned char *)(src ? src : ""); *p;) {
+    const char *piece;
+    size_t len, used;
+    char one[4];
+    if (*p == '\r' || *p == '\n') {
+      used = (p[0] == '\r' && p[1] == '\n') ? 2 : 1;
+      piece = " / ";
+      len = 3;
+    } else if (*p < 0x20 || *p == 0x7f) {
+      used = 1;
+      one[0] = ' ';
+      piece = one;
+      len = 1;
+    } else {
+      /* A whole UTF-8 sequence: its lead byte says how long. */
+      len = *p < 0x80 ? 1 : *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc0 ? 2 : 1;
+      for (size_t i = 1; i < len; i++) {
+        if (p[i] == '\0') { /* NEVER: the pipe's codec checks UTF-8 */
+          len = i;
+          break;
+        }
+      }
+      used = len;
+      piece = (const char *)p;
+    }
+    if (n + len + 1 > size)
+      break;
+    memcpy(out + n, piece, len);
+    n += len;
+    p += used;
+  }
+  out[n] = '\0';
+}
+
+void sw_rule_rows_cell(const struct sw_rule_rows *r, size_t row,
+                       enum sw_rule_column column, char *out, size_t size)
+{
+  if (size == 0)
+    return;
+  out[0] = '\0';
+  const struct sw_pipe_status *s = sw_rule_rows_at(r, row);
+  if (!s)
+    return;
+  char text[320];
+  switch (column) {
+  case SW_RULE_COL_NAME:
+    one_line(s->name, out, size);
+    return;
+  case SW_RULE_COL_SERVER:
+    sw_manage_server_text(s->host ? s->host : "", s->port, text, sizeof text);
+    one_line(text, out, size);
+    return;
+  case SW_RULE_COL_STATE:
+    sw_rule_rows_state_text(s, text, sizeof text);
+    one_line(text, out, size);
+    return;
+  case SW_RULE_COL_RESPONSE:
+    if (s->has_result) {
+      snprintf(text, sizeof text, "%" PRId64 " ms",
+               (s->last.check.total_us + 500) / 1000);
+      one_line(text, out, size);
+    }
+    return;
+  case SW_RULE_COL_LAST_CHECK: {
+    struct sw_manage_view v = {SW_TABLE_TEXT, r->local_time};
+    sw_manage_time(&v, last_check_ms(s), text, sizeof text);
+    one_line(text, out, size);
+    return;
+  }
+  case SW_RULE_COL_MESSAGE:
+    one_line(message_of(s), out, size);
+    return;
+  case SW_RULE_COL_COUNT:
+    break;
+  }
+}
+
+void sw_rule_rows_summary(const struct sw_rule_rows *r, char *out, size_t size)
+{
+  if (size == 0)
+    return;
+  if (r->count == 0) {
+    snprintf(out, size, "No rules");
+    return;
+  }
+  size_t counts[SW_RULE_ICON_COUNT] = {0};
+  for (size_t i = 0; i < r->count; i++)
+    counts[sw_rule_rows_state_icon(&r->statuses[i])]++;
+  /* Worst first: what needs attention leads. */
+  static const struct {
+    enum sw_rule_icon icon;
+    const char *name;
+  } shown[] = {
+      {SW_RULE_ICON_CRITICAL, "CRITICAL"}, {SW_RULE_ICON_WARNING, "WARNING"},
+      {SW_RULE_ICON_UNKNOWN, "UNKNOWN"},   {SW_RULE_ICON_OK, "OK"},
+      {SW_RULE_ICON_PENDING, "pending"},   {SW_RULE_ICON_DISABLED, "disabled"},
+  };
+  size_t n =
+      (size_t)snprintf(out, size, "%zu rule%s:", r->count, r->count == 1 ? "" : "s");
+  const char *sep = " ";
+  for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++) {
+    if (!counts[shown[i].icon] || n >= size)
+      continue;
+    n += (size_t)snprintf(out + n, size - n, "%s%zu %s", sep, counts[shown[i].icon],
+                          shown[i].name);
+    sep = ", ";
+  }
+}

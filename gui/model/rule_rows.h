@@ -1,0 +1,113 @@
+/* The rows of the editor's rule list: every rule's status as the service
+ * last reported it (STATUS, all pages), in the order the user sorted them,
+ * and the text each cell shows. The main window's virtual ListView asks
+ * for row n's cells; this module answers, so that what a row shows and
+ * how the list sorts are tested without a window.
+ *
+ * The rows are replaced wholesale on each refresh. Keeping the user's
+ * selection and focus across a refresh is the window's job: it remembers
+ * the rule ids and finds their new rows with sw_rule_rows_find.
+ *
+ * Portable C11 (no windows.h). Not thread-safe: the UI thread owns it.
+ * Texts are UTF-8. */
+#ifndef SW_RULE_ROWS_H
+#define SW_RULE_ROWS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pipe_records.h"
+#include "sw_error.h"
+
+/* The list's columns, left to right. */
+enum sw_rule_column {
+  SW_RULE_COL_NAME,
+  SW_RULE_COL_SERVER,     /* "host:port" */
+  SW_RULE_COL_STATE,      /* text and icon */
+  SW_RULE_COL_RESPONSE,   /* the last check's response time, "153 ms" */
+  SW_RULE_COL_LAST_CHECK, /* local time of the last check */
+  SW_RULE_COL_MESSAGE,    /* the last check's one-line description */
+  SW_RULE_COL_COUNT
+};
+
+/* What the state column's icon shows; the window's image list holds one
+ * image per value, in this order. */
+enum sw_rule_icon {
+  SW_RULE_ICON_OK,
+  SW_RULE_ICON_WARNING,
+  SW_RULE_ICON_CRITICAL,
+  SW_RULE_ICON_UNKNOWN,
+  SW_RULE_ICON_PENDING,  /* enabled, not checked yet */
+  SW_RULE_ICON_DISABLED, /* not checked at all */
+  SW_RULE_ICON_COUNT
+};
+
+/* Writes a Unix time in ms as local time, "2025-06-01 14:03:22"
+ * (NUL-terminated), as struct sw_manage_view's local_time does. */
+typedef void (*sw_rule_rows_time_fn)(int64_t unix_ms, char *out, size_t size);
+
+struct sw_rule_rows {
+  struct sw_pipe_status *statuses; /* owned; in rule id order */
+  size_t count;
+  size_t *order;  /* row -> index into statuses */
+  size_t *row_of; /* index into statuses -> row */
+  enum sw_rule_column sort_column;
+  bool descending;
+  sw_rule_rows_time_fn local_time; /* NULL: times in UTC, marked so */
+};
+
+/* An empty list sorted by name, ascending. `local_time` may be NULL. */
+void sw_rule_rows_init(struct sw_rule_rows *r, sw_rule_rows_time_fn local_time);
+/* Frees the rows (and the statuses they own); `r` is empty afterwards and
+ * may be used again. */
+void sw_rule_rows_free(struct sw_rule_rows *r);
+
+/* Replaces every row with `statuses` (count of them), which the rows take
+ * over: an array from malloc whose elements are freed with
+ * sw_pipe_status_free (a worker job's statuses[]; set the job's pointer to
+ * NULL afterwards). They are sorted by the current column. `statuses` may
+ * be NULL if count is 0. On SW_E_NOMEM the new statuses are freed and the
+ * old rows stay. Two statuses with the same rule id: SW_E_INVALID_ARGUMENT
+ * (also freed; the old rows stay). */
+enum sw_error sw_rule_rows_replace(struct sw_rule_rows *r,
+                                   struct sw_pipe_status *statuses, size_t count);
+
+/* Sorts by `column`, ascending or descending; rows that compare equal are
+ * in rule id order either way, so the order never depends on the previous
+ * one. The state column sorts by severity: disabled, pending, OK,
+ * WARNING, UNKNOWN, CRITICAL (descending puts CRITICAL first); an OK rule
+ * with failures in a row comes after one without. A rule never checked
+ * has no response time or last check and sorts before every rule that
+ * has; text sorts case-insensitively (ASCII letters). */
+void sw_rule_rows_sort(struct sw_rule_rows *r, enum sw_rule_column column,
+                       bool descending);
+
+/* The number of rows. */
+size_t sw_rule_rows_count(const struct sw_rule_rows *r);
+/* Row `row`'s status (borrowed until the next replace/free); NULL if `row`
+ * is out of range. */
+const struct sw_pipe_status *sw_rule_rows_at(const struct sw_rule_rows *r, size_t row);
+/* The row that shows rule `rule_id`: true and *row set, or false if no row
+ * does. O(log n). */
+bool sw_rule_rows_find(const struct sw_rule_rows *r, int64_t rule_id, size_t *row);
+
+/* The text of one cell (UTF-8, NUL-terminated, cut at a character
+ * boundary to fit `size`); "" for a row out of range or an empty cell. */
+void sw_rule_rows_cell(const struct sw_rule_rows *r, size_t row,
+                       enum sw_rule_column column, char *out, size_t size);
+/* The icon of row `row`'s state; SW_RULE_ICON_UNKNOWN if out of range. */
+enum sw_rule_icon sw_rule_rows_icon(const struct sw_rule_rows *r, size_t row);
+
+/* A status's state as the list shows it: "OK", "OK (2 failures)",
+ * "WARNING", "CRITICAL", "UNKNOWN", "Pending", "Disabled". */
+void sw_rule_rows_state_text(const struct sw_pipe_status *s, char *out, size_t size);
+/* The icon for a status. */
+enum sw_rule_icon sw_rule_rows_state_icon(const struct sw_pipe_status *s);
+
+/* A summary for the status bar: "No rules", "1 rule", "12 rules: 9 OK,
+ * 1 WARNING, 2 CRITICAL" (states with no rule left out; pending and
+ * disabled counted as such). */
+void sw_rule_rows_summary(const struct sw_rule_rows *r, char *out, size_t size);
+
+#endif

@@ -1,0 +1,469 @@
+/* The editor's rule list without a window: what each cell of a row says,
+ * which icon its state gets, how every column sorts (both ways, ties by
+ * rule id), finding a rule's row after a refresh and a re-sort, what a
+ * refused refresh leaves, and that 10,000 rows sort quickly. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "cert_expiry.h"
+#include "rule_rows.h"
+
+/* 2024-05-01 12:03:22 UTC */
+#define T0 INT64_C(1714565002000)
+
+static char *dup_text(const char *s)
+{
+  if (!s)
+    return NULL;
+  size_t n = strlen(s) + 1;
+  char *out = malloc(n);
+  assert_non_null(out);
+  memcpy(out, s, n);
+  return out;
+}
+
+/* A time zone two hours east of UTC, as the editor's would be. */
+static void local_plus_two(int64_t unix_ms, char *out, size_t size)
+{
+  char text[40];
+  sw_utc_format(unix_ms / 1000 + 7200, text, sizeof text);
+  text[19] = '\0'; /* drop " UTC" */
+  snprintf(out, size, "%s", text);
+}
+
+struct spec {
+  int64_t id;
+  const char *name, *host;
+  uint16_t port;
+  bool enabled;
+  const char *state; /* NULL: pending (no state yet) */
+  uint32_t failures;
+  int64_t total_us; /* < 0: no result */
+  int64_t at_ms;
+  const char *message;
+};
+
+static void fill(struct sw_pipe_status *s, const struct spec *sp)
+{
+  sw_pipe_status_init(s);
+  s->rule_id = sp->id;
+  s->name = dup_text(sp->name);
+  s->host = dup_text(sp->host ? sp->host : "mail.example.com");
+  s->port = sp->port ? sp->port : 25;
+  s->enabled = sp->enabled;
+  if (sp->state) {
+    s->has_state = true;
+    assert_true(sw_nagios_status_from_text(sp->state, strlen(sp->state), &s->state));
+    s->failures = sp->failures;
+    s->since_ms = sp->at_ms;
+    s->last_result_at_ms = sp->at_ms;
+  }
+  if (sp->total_us >= 0 && sp->state) {
+    s->has_result = true;
+    s->last.rule_id = sp->id;
+    s->last.started_at_ms = sp->at_ms;
+    s->last.check.total_us = sp->total_us;
+    snprintf(s->last.message, sizeof s->last.message, "%s",
+             sp->message ? sp->message : "");
+  }
+}
+
+/* New statuses for replace (which takes them over). */
+static struct sw_pipe_status *statuses_of(const struct spec *specs, size_t n)
+{
+  struct sw_pipe_status *out = calloc(n ? n : 1, sizeof *out);
+  assert_non_null(out);
+  for (size_t i = 0; i < n; i++)
+    fill(&out[i], &specs[i]);
+  return out;
+}
+
+static const struct spec five[] = {
+    {1, "Relay", "mail.example.com", 587, true, "OK", 0, 153400, T0, "250 OK"},
+    {2, "backup mx", "2001:db8::1", 25, true, "CRITICAL", 3, 7000000, T0 + 60000,
+     "Connection refused"},
+    {3, "Archive", "archive.example.com", 25, false, NULL, 0, -1, 0, NULL},
+    {4, "Zeta", "zeta.example.com", 2525, true, NULL, 0, -1, 0, NULL},
+    {5, "relay", "mail.example.com", 25, true, "WARNING", 0, 1999, T0 - 60000,
+     "421 Try again later\r\nsecond line"},
+};
+#define FIVE (sizeof five / sizeof five[0])
+
+static void load(struct sw_rule_rows *r, const struct spec *specs, size_t n)
+{
+  assert_int_equal(sw_rule_rows_replace(r, statuses_of(specs, n), n), SW_E_OK);
+}
+
+/* The rule ids of the rows, top to bottom, as "1,5,2". */
+static const char *ids(const struct sw_rule_rows *r)
+{
+  static char text[256];
+  size_t n = 0;
+  text[0] = '\0';
+  for (size_t row = 0; row < sw_rule_rows_count(r); row++)
+    n += (size_t)snprintf(text + n, sizeof text - n, "%s%lld", row ? "," : "",
+                          (long long)sw_rule_rows_at(r, row)->rule_id);
+  return text;
+}
+
+static const char *cell(const struct sw_rule_rows *r, int64_t rule_id,
+                        enum sw_rule_column column)
+{
+  static char text[600];
+  size_t row;
+  assert_true(sw_rule_rows_find(r, rule_id, &row));
+  sw_rule_rows_cell(r, row, column, text, sizeof text);
+  return text;
+}
+
+static void empty_list(void **state)
+{
+  (void)state;
+  struct sw_rule_rows r;
+  sw_rule_rows_init(&r, local_plus_two);
+  char text[64] = "x";
+  size_t row = 99;
+  assert_int_equal(sw_rule_rows_count(&r), 0);
+  assert_null(sw_rule_rows_at(&r, 0));
+  assert_false(sw_rule_rows_find(&r, 1, &row));
+  sw_rule_rows_cell(&r, 0, SW_RULE_COL_NAME, text, sizeof text);
+  assert_string_equal(text, "");
+  assert_int_equal(sw_rule_rows_icon(&r, 0), SW_RULE_ICON_UNKNOWN);
+  sw_rule_rows_summary(&r, text, sizeof text);
+  assert_string_equal(text, "No rules");
+  /* An empty refresh empties a full list. */
+  load(&r, five, FIVE);
+  assert_int_equal(sw_rule_rows_replace(&r, NULL, 0), SW_E_OK);
+  assert_int_equal(sw_rule_rows_count(&r), 0);
+  sw_rule_rows_free(&r);
+}
+
+static void cells_say_what_a_user_reads(void **state)
+{
+  (void)state;
+  struct sw_rule_rows r;
+  sw_rule_rows_init(&r, local_plus_two);
+  load(&r, five, FIVE);
+  assert_int_equal(sw_rule_rows_count(&r), FIVE);
+
+  assert_string_equal(cell(&r, 1, SW_RULE_COL_NAME), "Relay");
+  assert_string_equal(cell(&r, 1, SW_RULE_COL_SERVER), "mail.example.com:587");
+  assert_string_equal(cell(&r, 2, SW_RULE_COL_SERVER), "[2001:db8::1]:25");
+  assert_string_equal(cell(&r, 1, SW_RULE_COL_STATE), "OK");
+  assert_string_equal(cell(&r, 2, SW_RULE_COL_STATE), "CRITICAL");
+  assert_string_equal(cell(&r, 3, SW_RULE_COL_STATE), "Disabled");
+  assert_string_equal(cell(&r, 4, SW_RULE_COL_STATE), "Pending");
+  assert_string_equal(cell(&r, 5, SW_RULE_COL_STATE), "WARNING");
+  /* Rounded to the millisecond. */
+  assert_string_equal(cell(&r, 1, SW_RULE_COL_RESPONSE), "153 ms");
+  assert_string_equal(cell(&r, 2, SW_RULE_COL_RESPONSE), "7000 ms");
+  assert_string_equal(cell(&r, 5, SW_RULE_COL_RESPONSE), "2 ms");
+  assert_string_equal(cell(&r, 4, SW_RULE_COL_RESPONSE), "");
+  /* Local time from the caller's function; nothing for never. */
+  assert_string_equal(cell(&r, 1, SW_RULE_COL_LAST_CHECK), "2024-05-01 14:03:22");
+  assert_string_equal(cell(&r, 2, SW_RULE_COL_LAST_CHECK), "2024-05-01 14:04:22");
+  assert_string_equal(cell(&r, 3, SW_RULE_COL_LAST_CHECK), "");
+  assert_string_equal(cell(&r, 1, SW_RULE_COL_MESSAGE), "250 OK");
+  /* One line in a list: line breaks shown as " / ". */
+  assert_string_equal(cell(&r, 5, SW_RULE_COL_MESSAGE),
+                      "421 Try again later / second line");
+  assert_string_equal(cell(&r, 4, SW_RULE_COL_MESSAGE), "");
+
+  assert_int_equal(sw_rule_rows_icon(&r, 0),
+                   sw_rule_rows_state_icon(sw_rule_rows_at(&r, 0)));
+  size_t row;
+  assert_true(sw_rule_rows_find(&r, 1, &row));
+  assert_int_equal(sw_rule_rows_icon(&r, row), SW_RULE_ICON_OK);
+  assert_true(sw_rule_rows_find(&r, 2, &row));
+  assert_int_equal(sw_rule_rows_icon(&r, row), SW_RULE_ICON_CRITICAL);
+  assert_true(sw_rule_rows_find(&r, 3, &row));
+  assert_int_equal(sw_rule_rows_icon(&r, row), SW_RULE_ICON_DISABLED);
+  assert_true(sw_rule_rows_find(&r, 4, &row));
+  assert_int_equal(sw_rule_rows_icon(&r, row), SW_RULE_ICON_PENDING);
+  assert_true(sw_rule_rows_find(&r, 5, &row));
+  assert_int_equal(sw_rule_rows_icon(&r, row), SW_RULE_ICON_WARNING);
+  sw_rule_rows_free(&r);
+}
+
+static void states_and_their_icons(void **state)
+{
+  (void)state;
+  static const struct spec specs[] = {
+      {1, "a", NULL, 0, true, "UNKNOWN", 0, 10, T0, "cancelled"},
+      {2, "b", NULL, 0, true, "OK", 1, 10, T0, "Connection refused"},
+      {3, "c", NULL, 0, true, "OK", 2, 10, T0, "Connection refused"},
+      /* A disabled rule keeps its last state, but is shown as disabled. */
+      {4, "d", NULL, 0, false, "CRITICAL", 5, 10, T0, "x"},
+  };
+  struct sw_rule_rows r;
+  sw_rule_rows_init(&r, local_plus_two);
+  load(&r, specs, 4);
+  assert_string_equal(cell(&r, 1, SW_RULE_COL_STATE), "UNKNOWN");
+  assert_string_equal(cell(&r, 2, SW_RULE_COL_STATE), "OK (1 failure)");
+  assert_string_equal(cell(&r, 3, SW_RULE_COL_STATE), "OK (2 failures)");
+  assert_string_equal(cell(&r, 4, SW_RULE_COL_STATE), "Disabled");
+  size_t row;
+  assert_true(sw_rule_rows_find(&r, 1, &row));
+  assert_int_equal(sw_rule_rows_icon(&r, row), SW_RULE_ICON_UNKNOWN);
+  assert_true(sw_rule_rows_find(&r, 3, &row));
+  assert_int_equal(sw_rule_rows_icon(&r, row), SW_RULE_ICON_OK);
+  assert_true(sw_rule_rows_find(&r, 4, &row));
+  assert_int_equal(sw_rule_rows_icon(&r, row), SW_RULE_ICON_DISABLED);
+  sw_rule_rows_free(&r);
+}
+
+static void times_without_a_local_zone_are_utc(void **state)
+{
+  (void)state;
+  struct sw_rule_rows r;
+  sw_rule_rows_init(&r, NULL);
+  load(&r, five, FIVE);
+  assert_string_equal(cell(&r, 1, SW_RULE_COL_LAST_CHECK), "2024-05-01 12:03:22 UTC");
+  sw_rule_rows_free(&r);
+}
+
+static void every_column_sorts_both_ways(void **state)
+{
+  (void)state;
+  struct sw_rule_rows r;
+  sw_rule_rows_init(&r, local_plus_two);
+  load(&r, five, FIVE);
+  /* The default: by name ascending, case-insensitive, ties by id
+   * ("Relay" 1 and "relay" 5). */
+  assert_string_equal(ids(&r), "3,2,1,5,4");
+  sw_rule_rows_sort(&r, SW_RULE_COL_NAME, true);
+  assert_string_equal(ids(&r), "4,1,5,2,3");
+  /* Server: host, then port as a number. */
+  sw_rule_rows_sort(&r, SW_RULE_COL_SERVER, false);
+  assert_string_equal(ids(&r), "2,3,5,1,4");
+  sw_rule_rows_sort(&r, SW_RULE_COL_SERVER, true);
+  assert_string_equal(ids(&r), "4,1,5,3,2");
+  /* State by severity; descending shows the worst first. */
+  sw_rule_rows_sort(&r, SW_RULE_COL_STATE, false);
+  assert_string_equal(ids(&r), "3,4,1,5,2");
+  sw_rule_rows_sort(&r, SW_RULE_COL_STATE, true);
+  assert_string_equal(ids(&r), "2,5,1,4,3");
+  /* Never checked first (ties by id), then by time. */
+  sw_rule_rows_sort(&r, SW_RULE_COL_RESPONSE, false);
+  assert_string_equal(ids(&r), "3,4,5,1,2");
+  sw_rule_rows_sort(&r, SW_RULE_COL_RESPONSE, true);
+  assert_string_equal(ids(&r), "2,1,5,3,4");
+  sw_rule_rows_sort(&r, SW_RULE_COL_LAST_CHECK, false);
+  assert_string_equal(ids(&r), "3,4,5,1,2");
+  sw_rule_rows_sort(&r, SW_RULE_COL_LAST_CHECK, true);
+  assert_string_equal(ids(&r), "2,1,5,3,4");
+  sw_rule_rows_sort(&r, SW_RULE_COL_MESSAGE, false);
+  assert_string_equal(ids(&r), "3,4,1,5,2");
+  sw_rule_rows_sort(&r, SW_RULE_COL_MESSAGE, true);
+  assert_string_equal(ids(&r), "2,5,1,3,4");
+  assert_int_equal(r.sort_column, SW_RULE_COL_MESSAGE);
+  assert_true(r.descending);
+  sw_rule_rows_free(&r);
+}
+
+static void ok_with_failures_sorts_after_plain_ok(void **state)
+{
+  (void)state;
+  static const struct spec specs[] = {
+      {1, "a", NULL, 0, true, "OK", 2, 10, T0, ""},
+      {2, "b", NULL, 0, true, "OK", 0, 10, T0, ""},
+      {3, "c", NULL, 0, true, "WARNING", 0, 10, T0, ""},
+      {4, "d", NULL, 0, true, "OK", 1, 10, T0, ""},
+  };
+  struct sw_rule_rows r;
+  sw_rule_rows_init(&r, local_plus_two);
+  load(&r, specs, 4);
+  sw_rule_rows_sort(&r, SW_RULE_COL_STATE, false);
+  assert_string_equal(ids(&r), "2,4,1,3");
+  sw_rule_rows_free(&r);
+}
+
+static void a_refresh_keeps_the_sort_and_find_follows_rows(void **state)
+{
+  (void)state;
+  struct sw_rule_rows r;
+  sw_rule_rows_init(&r, local_plus_two);
+  load(&r, five, FIVE);
+  sw_rule_rows_sort(&r, SW_RULE_COL_STATE, true);
+  /* The next refresh: rule 2 recovered, rule 4 was deleted, rule 6 added,
+   * and (whatever the service's habit) not in id order. */
+  struct spec next[] = {five[4],
+                        five[2],
+                        five[1],
+                        five[0],
+                        {6, "New", NULL, 0, true, "CRITICAL", 2, 5, T0, "x"}};
+  next[2].state = "OK";
+  next[2].failures = 0;
+  load(&r, next, 5);
+  assert_int_equal(r.sort_column, SW_RULE_COL_STATE);
+  assert_string_equal(ids(&r), "6,5,1,2,3");
+  for (size_t row = 0; row < sw_rule_rows_count(&r); row++) {
+    size_t found = 99;
+    assert_true(sw_rule_rows_find(&r, sw_rule_rows_at(&r, row)->rule_id, &found));
+    assert_int_equal(found, row);
+  }
+  size_t row;
+  assert_false(sw_rule_rows_find(&r, 4, &row));
+  assert_false(sw_rule_rows_find(&r, 0, &row));
+  assert_false(sw_rule_rows_find(&r, 7, &row));
+  sw_rule_rows_free(&r);
+}
+
+static void a_refresh_with_duplicate_ids_is_refused(void **state)
+{
+  (void)state;
+  struct sw_rule_rows r;
+  sw_rule_rows_init(&r, local_plus_two);
+  load(&r, five, FIVE);
+  const struct spec twice[] = {five[1], five[0], five[1]};
+  assert_int_equal(sw_rule_rows_replace(&r, statuses_of(twice, 3), 3),
+                   SW_E_INVALID_ARGUMENT);
+  /* The old rows stay (and the refused ones were freed: ASan says). */
+  assert_int_equal(sw_rule_rows_count(&r), FIVE);
+  assert_string_equal(cell(&r, 4, SW_RULE_COL_NAME), "Zeta");
+  sw_rule_rows_free(&r);
+  /* Free twice is fine: the rows are empty. */
+  sw_rule_rows_free(&r);
+  assert_int_equal(sw_rule_rows_count(&r), 0);
+}
+
+static void cells_are_cut_between_characters(void **state)
+{
+  (void)state;
+  static const struct spec specs[] = {
+      {1, "Relais \xc3\xa9t\xc3\xa9", NULL, 0, true, "OK", 0, 10, T0, "tab\there\x01"},
+  };
+  struct sw_rule_rows r;
+  sw_rule_rows_init(&r, local_plus_two);
+  load(&r, specs, 1);
+  char text[10];
+  /* "Relais é" and its NUL need 10 bytes; with 9 the é goes, not half
+   * of it. */
+  sw_rule_rows_cell(&r, 0, SW_RULE_COL_NAME, text, 9);
+  assert_string_equal(text, "Relais ");
+  sw_rule_rows_cell(&r, 0, SW_RULE_COL_NAME, text, sizeof text);
+  assert_string_equal(text, "Relais \xc3\xa9");
+  char tiny[1] = {'x'};
+  sw_rule_rows_cell(&r, 0, SW_RULE_COL_NAME, tiny, sizeof tiny);
+  assert_int_equal(tiny[0], '\0');
+  /* Other control characters become spaces. */
+  assert_string_equal(cell(&r, 1, SW_RULE_COL_MESSAGE), "tab here ");
+  /* Out of range: empty. */
+  sw_rule_rows_cell(&r, 1, SW_RULE_COL_NAME, text, sizeof text);
+  assert_string_equal(text, "");
+  sw_rule_rows_free(&r);
+}
+
+static void the_summary_leads_with_the_worst(void **state)
+{
+  (void)state;
+  struct sw_rule_rows r;
+  sw_rule_rows_init(&r, local_plus_two);
+  char text[128];
+  load(&r, five, 1);
+  sw_rule_rows_summary(&r, text, sizeof text);
+  assert_string_equal(text, "1 rule: 1 OK");
+  load(&r, five, FIVE);
+  sw_rule_rows_summary(&r, text, sizeof text);
+  assert_string_equal(text,
+                      "5 rules: 1 CRITICAL, 1 WARNING, 1 OK, 1 pending, 1 disabled");
+  /* Cut short, still terminated. */
+  char small[12];
+  sw_rule_rows_summary(&r, small, sizeof small);
+  assert_string_equal(small, "5 rules: 1 ");
+  sw_rule_rows_free(&r);
+}
+
+/* 10,000 rules with few distinct values (so ties are everywhere): every
+ * column, both ways, in order by its key and then by id, fast. */
+static void ten_thousand_rows_sort_quickly(void **state)
+{
+  (void)state;
+  enum { N = 10000 };
+  struct sw_pipe_status *st = calloc(N, sizeof *st);
+  assert_non_null(st);
+  static const char *const states[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN", NULL};
+  for (int i = 0; i < N; i++) {
+    char name[32], host[32], msg[32];
+    snprintf(name, sizeof name, "Rule %d", (i * 7919) % 1000);
+    snprintf(host, sizeof host, "mx%d.example.com", (i * 31) % 97);
+    snprintf(msg, sizeof msg, "%d reply", 200 + (i * 13) % 300);
+    struct spec sp = {i + 1,
+                      name,
+                      host,
+                      (uint16_t)(25 + i % 3),
+                      i % 11 != 0,
+                      states[i % 5],
+                      (uint32_t)(i % 3),
+                      (i * 104729) % 5000000,
+                      T0 + (i % 600) * 1000,
+                      msg};
+    fill(&st[i], &sp);
+  }
+  struct sw_rule_rows r;
+  sw_rule_rows_init(&r, local_plus_two);
+  clock_t spent = 0, start = clock();
+  assert_int_equal(sw_rule_rows_replace(&r, st, N), SW_E_OK);
+  spent += clock() - start;
+  for (int col = 0; col < SW_RULE_COL_COUNT; col++) {
+    for (int desc = 0; desc < 2; desc++) {
+      start = clock();
+      sw_rule_rows_sort(&r, (enum sw_rule_column)col, desc != 0);
+      spent += clock() - start;
+      /* Compare each neighbouring pair by the cells' own order: resorting
+       * the pair alone must not swap it. */
+      for (size_t row = 1; row < N; row++) {
+        const struct sw_pipe_status *a = sw_rule_rows_at(&r, row - 1);
+        const struct sw_pipe_status *b = sw_rule_rows_at(&r, row);
+        assert_true(a != b);
+        struct sw_pipe_status pair[2];
+        memcpy(&pair[0], a, sizeof pair[0]);
+        memcpy(&pair[1], b, sizeof pair[1]);
+        struct sw_rule_rows two = r;
+        size_t order[2] = {1, 0}, row_of[2];
+        two.statuses = pair;
+        two.count = 2;
+        two.order = order;
+        two.row_of = row_of;
+        sw_rule_rows_sort(&two, (enum sw_rule_column)col, desc != 0);
+        if (order[0] != 0)
+          fail_msg("column %d%s: rule %lld before rule %lld", col, desc ? " desc" : "",
+                   (long long)a->rule_id, (long long)b->rule_id);
+      }
+    }
+  }
+  double seconds = (double)spent / CLOCKS_PER_SEC;
+  /* A few milliseconds a sort; generous for sanitizers and Wine. */
+  if (seconds > 2.0)
+    fail_msg("a replace and 12 sorts of %d rows took %.2f s", N, seconds);
+  size_t row;
+  assert_true(sw_rule_rows_find(&r, 5000, &row));
+  assert_int_equal(sw_rule_rows_at(&r, row)->rule_id, 5000);
+  sw_rule_rows_free(&r);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(empty_list),
+      cmocka_unit_test(cells_say_what_a_user_reads),
+      cmocka_unit_test(states_and_their_icons),
+      cmocka_unit_test(times_without_a_local_zone_are_utc),
+      cmocka_unit_test(every_column_sorts_both_ways),
+      cmocka_unit_test(ok_with_failures_sorts_after_plain_ok),
+      cmocka_unit_test(a_refresh_keeps_the_sort_and_find_follows_rows),
+      cmocka_unit_test(a_refresh_with_duplicate_ids_is_refused),
+      cmocka_unit_test(cells_are_cut_between_characters),
+      cmocka_unit_test(the_summary_leads_with_the_worst),
+      cmocka_unit_test(ten_thousand_rows_sort_quickly),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
