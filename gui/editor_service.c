@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "manage_args.h"
 #include "pipe_protocol.h"
@@ -17,6 +18,7 @@
 
 struct sw_service {
   HWND state_window;
+  wchar_t pipe_name[128]; /* "" for the service's own */
   HANDLE thread;
   CRITICAL_SECTION lock; /* guards everything below */
   CONDITION_VARIABLE wake;
@@ -73,12 +75,15 @@ static void set_state(struct sw_service *s, enum sw_service_state state, const c
     PostMessageW(s->state_window, WM_SW_SERVICE_STATE, (WPARAM)state, 0);
 }
 
-/* Opens a connection for `job`; on failure the job says why. */
-static struct sw_pipe_client *open_client(struct sw_service_job *job, uint32_t timeout_ms)
+/* Opens a connection on `pipe_name` ("" for the service's) for `job`; on
+ * failure the job says why. */
+static struct sw_pipe_client *open_client(const wchar_t *pipe_name,
+                                          struct sw_service_job *job, uint32_t timeout_ms)
 {
   unsigned long win_error = 0;
-  struct sw_pipe_client *c = sw_pipe_client_open(
-      NULL, CLIENT_NAME, timeout_ms, job->error, sizeof job->error, &win_error);
+  struct sw_pipe_client *c =
+      sw_pipe_client_open(pipe_name[0] ? pipe_name : NULL, CLIENT_NAME, timeout_ms,
+                          job->error, sizeof job->error, &win_error);
   if (!c)
     job->outcome = SW_JOB_UNREACHABLE;
   return c;
@@ -181,7 +186,7 @@ static bool is_read_only(uint16_t message)
 static bool run_once(struct sw_service *s, struct sw_service_job *job)
 {
   if (!s->client) {
-    s->client = open_client(job, CALL_TIMEOUT_MS);
+    s->client = open_client(s->pipe_name, job, CALL_TIMEOUT_MS);
     if (!s->client)
       return false;
   }
@@ -217,10 +222,18 @@ static void serve(struct sw_service *s, struct sw_service_job *job)
   }
 }
 
+struct test_run {
+  wchar_t pipe_name[128]; /* a copy: the service may be stopped meanwhile */
+  struct sw_service_job *job;
+};
+
 static DWORD WINAPI test_thread(void *arg)
 {
-  struct sw_service_job *job = arg;
-  struct sw_pipe_client *c = open_client(job, job->test_timeout_ms + TEST_MARGIN_MS);
+  struct test_run run = *(struct test_run *)arg;
+  free(arg);
+  struct sw_service_job *job = run.job;
+  struct sw_pipe_client *c =
+      open_client(run.pipe_name, job, job->test_timeout_ms + TEST_MARGIN_MS);
   if (c) {
     call(c, job, job->message, &job->fields);
     sw_pipe_client_close(c);
@@ -256,9 +269,16 @@ static DWORD WINAPI worker(void *arg)
 
 struct sw_service *sw_service_start(HWND state_window)
 {
+  return sw_service_start_on(state_window, NULL);
+}
+
+struct sw_service *sw_service_start_on(HWND state_window, const wchar_t *pipe_name)
+{
   struct sw_service *s = calloc(1, sizeof *s);
   if (!s)
     return NULL;
+  if (pipe_name && wcslen(pipe_name) < ARRAYSIZE(s->pipe_name))
+    wcscpy(s->pipe_name, pipe_name);
   s->state_window = state_window;
   s->state = SW_SERVICE_CONNECTING;
   snprintf(s->state_text, sizeof s->state_text,
@@ -301,7 +321,15 @@ void sw_service_stop(struct sw_service *s)
 void sw_service_submit(struct sw_service *s, struct sw_service_job *job)
 {
   if (job->message == SW_PIPE_MSG_RULE_TEST) {
-    HANDLE t = CreateThread(NULL, 0, test_thread, job, 0, NULL);
+    struct test_run *run = malloc(sizeof *run);
+    HANDLE t = NULL;
+    if (run) {
+      wcscpy(run->pipe_name, s->pipe_name);
+      run->job = job;
+      t = CreateThread(NULL, 0, test_thread, run, 0, NULL);
+      if (!t)
+        free(run);
+    }
     if (t) {
       CloseHandle(t);
       return;

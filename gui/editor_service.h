@@ -70,6 +70,8 @@ struct sw_service;
 /* Starts the worker. `state_window` gets WM_SW_SERVICE_STATE. Returns NULL
  * if out of memory or the thread could not start. UI thread only. */
 struct sw_service *sw_service_start(HWND state_window);
+/* The same on another pipe than \\.\pipe\SmtpWatch (tests). */
+struct sw_service *sw_service_start_on(HWND state_window, const wchar_t *pipe_name);
 /* Stops the worker (a request in flight is abandoned: its connection is
  * closed) and frees everything, including jobs not yet posted. Test jobs
  * still running finish on their own thread and are freed there. */
