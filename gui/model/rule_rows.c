@@ -291,6 +291,40 @@ bool sw_rule_rows_find(const struct sw_rule_rows *r, int64_t rule_id, size_t *ro
   return false;
 }
 
+/* Does `name` begin with `prefix`, ASCII letters in either case? */
+static bool begins_with(const char *name, const char *prefix)
+{
+  const unsigned char *x = (const unsigned char *)(name ? name : "");
+  const unsigned char *y = (const unsigned char *)prefix;
+  for (; *y; x++, y++) {
+    unsigned cx = *x, cy = *y;
+    if (cx >= 'A' && cx <= 'Z')
+      cx += 'a' - 'A';
+    if (cy >= 'A' && cy <= 'Z')
+      cy += 'a' - 'A';
+    if (cx != cy)
+      return false;
+  }
+  return true;
+}
+
+bool sw_rule_rows_find_prefix(const struct sw_rule_rows *r, const char *prefix,
+                              size_t start, size_t *row)
+{
+  if (!prefix || !prefix[0] || r->count == 0)
+    return false;
+  if (start >= r->count)
+    start = 0;
+  for (size_t i = 0; i < r->count; i++) {
+    size_t at = (start + i) % r->count;
+    if (begins_with(r->statuses[r->order[at]].name, prefix)) {
+      *row = at;
+      return true;
+    }
+  }
+  return false;
+}
+
 enum sw_rule_icon sw_rule_rows_state_icon(const struct sw_pipe_status *s)
 {
   if (!s->enabled)

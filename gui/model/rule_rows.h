@@ -92,6 +92,12 @@ const struct sw_pipe_status *sw_rule_rows_at(const struct sw_rule_rows *r, size_
  * does. O(log n). */
 bool sw_rule_rows_find(const struct sw_rule_rows *r, int64_t rule_id, size_t *row);
 
+/* Type-ahead: the first row from `start` on (wrapping round to the top)
+ * whose name begins with `prefix` (ASCII letters case-insensitively);
+ * true and *row set, or false if none does or prefix is "". */
+bool sw_rule_rows_find_prefix(const struct sw_rule_rows *r, const char *prefix,
+                              size_t start, size_t *row);
+
 /* The text of one cell (UTF-8, NUL-terminated, cut at a character
  * boundary to fit `size`); "" for a row out of range or an empty cell. */
 void sw_rule_rows_cell(const struct sw_rule_rows *r, size_t row,

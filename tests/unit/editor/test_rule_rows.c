@@ -382,6 +382,36 @@ static void the_summary_leads_with_the_worst(void **state)
   sw_rule_rows_free(&r);
 }
 
+static void type_ahead_finds_names_from_the_focus_on(void **state)
+{
+  (void)state;
+  struct sw_rule_rows r;
+  sw_rule_rows_init(&r, local_plus_two);
+  load(&r, five, FIVE);
+  /* By name: Archive, backup mx, Relay (1), relay (5), Zeta. */
+  size_t row = 99;
+  assert_true(sw_rule_rows_find_prefix(&r, "REL", 0, &row));
+  assert_int_equal(row, 2);
+  /* Typing the same letter again moves on from the next row. */
+  assert_true(sw_rule_rows_find_prefix(&r, "rel", 3, &row));
+  assert_int_equal(row, 3);
+  /* And wraps round to the top. */
+  assert_true(sw_rule_rows_find_prefix(&r, "a", 1, &row));
+  assert_int_equal(row, 0);
+  assert_true(sw_rule_rows_find_prefix(&r, "backup m", 99, &row));
+  assert_int_equal(row, 1);
+  row = 99;
+  assert_false(sw_rule_rows_find_prefix(&r, "relays", 0, &row));
+  assert_false(sw_rule_rows_find_prefix(&r, "", 0, &row));
+  assert_int_equal(row, 99);
+  /* It follows the sort. */
+  sw_rule_rows_sort(&r, SW_RULE_COL_NAME, true);
+  assert_true(sw_rule_rows_find_prefix(&r, "r", 0, &row));
+  assert_int_equal(row, 1);
+  sw_rule_rows_free(&r);
+  assert_false(sw_rule_rows_find_prefix(&r, "r", 0, &row));
+}
+
 /* 10,000 rules with few distinct values (so ties are everywhere): every
  * column, both ways, in order by its key and then by id, fast. */
 static void ten_thousand_rows_sort_quickly(void **state)
@@ -463,6 +493,7 @@ int main(void)
       cmocka_unit_test(a_refresh_with_duplicate_ids_is_refused),
       cmocka_unit_test(cells_are_cut_between_characters),
       cmocka_unit_test(the_summary_leads_with_the_worst),
+      cmocka_unit_test(type_ahead_finds_names_from_the_focus_on),
       cmocka_unit_test(ten_thousand_rows_sort_quickly),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
