@@ -1,0 +1,97 @@
+/* smtpwatch-editor.exe: the entry point. It makes the process per-monitor
+ * DPI aware (the manifest asks already; the call covers a copy run
+ * without it), registers the common controls, creates the editor's shared
+ * context, the main window and the service worker, and runs the one
+ * message loop: the main window's accelerators first, then the dialog
+ * keys (Tab, Enter, Esc, mnemonics). Modal dialogs run loops of their
+ * own. */
+#include <windows.h>
+#include <commctrl.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "editor.h"
+#include "main_window.h"
+#include "resource.h"
+
+/* Per-monitor v2 where Windows has it (10 1703+), else whatever the
+ * manifest gave. Looked up at run time: the function is newer than the
+ * oldest Windows the program starts on, and a failure is harmless (the
+ * manifest's setting stays, and a second setting is refused anyway). */
+static void set_dpi_awareness(void)
+{
+  typedef BOOL(WINAPI * set_context_fn)(HANDLE);
+  HMODULE user32 = GetModuleHandleW(L"user32.dll");
+  set_context_fn set_context = user32 ? (set_context_fn)(void *)GetProcAddress(
+                                            user32, "SetProcessDpiAwarenessContext")
+                                      : NULL;
+  if (set_context)
+    set_context((HANDLE)(INT_PTR)-4); /* DPI_AWARENESS_CONTEXT_PER_MONITOR_AWARE_V2 */
+}
+
+static void say_error(const char *what, DWORD err)
+{
+  char text[512];
+  wchar_t *why = NULL;
+  FormatMessageW(FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM |
+                     FORMAT_MESSAGE_IGNORE_INSERTS,
+                 NULL, err, 0, (wchar_t *)&why, 0, NULL);
+  char *why8 = sw_editor_utf8(why ? why : L"");
+  snprintf(text, sizeof text, "%s\n\n%s(error %lu)", what, why8 ? why8 : "",
+           (unsigned long)err);
+  free(why8);
+  LocalFree(why);
+  sw_editor_message(NULL, text, MB_OK | MB_ICONERROR);
+}
+
+int WINAPI wWinMain(HINSTANCE instance, HINSTANCE prev, PWSTR cmd, int show)
+{
+  (void)prev, (void)cmd;
+  set_dpi_awareness();
+  INITCOMMONCONTROLSEX icc = {sizeof icc, ICC_LISTVIEW_CLASSES | ICC_BAR_CLASSES |
+                                              ICC_STANDARD_CLASSES | ICC_UPDOWN_CLASS |
+                                              ICC_DATE_CLASSES};
+  if (!InitCommonControlsEx(&icc)) {
+    say_error("The editor could not load the Windows common controls.", GetLastError());
+    return 1;
+  }
+
+  static struct sw_editor ed;
+  ed.instance = instance;
+  ed.accel = LoadAcceleratorsW(instance, MAKEINTRESOURCEW(IDR_ACCEL_MAIN));
+  /* The window first (the worker posts its state to it), then the worker;
+   * the window's first refresh is a posted message, so it finds the
+   * worker running. */
+  if (!sw_main_window_create(&ed, show)) {
+    say_error("The editor's main window could not be created.", GetLastError());
+    return 1;
+  }
+  ed.service = sw_service_start(ed.main);
+  if (!ed.service) {
+    sw_editor_message(ed.main,
+                      "The editor could not start its link to the service: this "
+                      "computer is out of memory or threads.",
+                      MB_OK | MB_ICONERROR);
+    DestroyWindow(ed.main);
+    return 1;
+  }
+
+  MSG msg;
+  int got;
+  while ((got = GetMessageW(&msg, NULL, 0, 0)) > 0) {
+    HWND main = ed.main;
+    if (main && (msg.hwnd == main || IsChild(main, msg.hwnd))) {
+      if (ed.accel && TranslateAcceleratorW(main, ed.accel, &msg))
+        continue;
+      if (IsDialogMessageW(main, &msg))
+        continue;
+    }
+    TranslateMessage(&msg);
+    DispatchMessageW(&msg);
+  }
+  if (ed.main) /* NEVER: the loop ends with the window's PostQuitMessage */
+    DestroyWindow(ed.main);
+  sw_service_stop(ed.service);
+  return got < 0 ? 1 : (int)msg.wParam;
+}

@@ -1,0 +1,954 @@
+/* The editor's main window (main_window.h). The window procedure only
+ * routes: what a row shows and how the list sorts is model/rule_rows, the
+ * sentences are model/main_text, the pipe is the service worker. The
+ * ListView is virtual (LVS_OWNERDATA): it holds no rows, it asks for the
+ * cells it paints, so 10,000 rules cost what one screenful costs.
+ *
+ * The list's columns: ListView column 0 can carry an image without
+ * reserving icon space in another column, so the state (text and icon) is
+ * ListView column 0 and LVM_SETCOLUMNORDERARRAY shows it third, after the
+ * name and the server. */
+#include "main_window.h"
+
+#include <commctrl.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "history_dialog.h"
+#include "main_text.h"
+#include "manage_view.h"
+#include "pipe_protocol.h"
+#include "resource.h"
+#include "rule_dialog.h"
+#include "rule_rows.h"
+
+#define REFRESH_TIMER 1
+#define REFRESH_S 5u
+#define WM_MAIN_RELAYOUT (WM_APP + 20) /* after the dialog manager's DPI change */
+#define WM_MAIN_START (WM_APP + 21)    /* the first refresh, once the worker runs */
+#define TAG_STATUS ((WPARAM)1)         /* other tags point to a struct action */
+
+/* ListView column -> model column, and their widths at 96 DPI. */
+static const enum sw_rule_column lv_columns[SW_RULE_COL_COUNT] = {
+    SW_RULE_COL_STATE,    SW_RULE_COL_NAME,       SW_RULE_COL_SERVER,
+    SW_RULE_COL_RESPONSE, SW_RULE_COL_LAST_CHECK, SW_RULE_COL_MESSAGE,
+};
+static const wchar_t *const lv_titles[SW_RULE_COL_COUNT] = {
+    L"State", L"Name", L"Server", L"Response", L"Last check", L"Last message",
+};
+static const int lv_widths[SW_RULE_COL_COUNT] = {120, 160, 170, 70, 130, 320};
+static const int lv_order[SW_RULE_COL_COUNT] = {1, 2, 0, 3, 4, 5};
+
+/* The buttons' places in dialog units: a column on the right, gaps
+ * between the groups. */
+static const struct {
+  int id, top;
+} buttons[] = {
+    {IDC_MAIN_ADD, 0},       {IDC_MAIN_EDIT, 18}, {IDC_MAIN_DELETE, 36},
+    {IDC_MAIN_ENABLE, 54},   {IDC_MAIN_TEST, 78}, {IDC_MAIN_HISTORY, 96},
+    {IDC_MAIN_REFRESH, 120},
+};
+#define MARGIN_DLU 7
+#define BUTTON_W_DLU 64
+#define BUTTON_H_DLU 14
+#define BANNER_H_DLU 20
+#define MIN_W_DLU 300
+#define MIN_H_DLU 170
+
+/* An action on a rule waiting for the service's answer; the window owns
+ * the list (freed at WM_DESTROY even if the answer never comes). */
+struct action {
+  struct action *next;
+  enum sw_main_action kind;
+  int64_t rule_id;
+  char name[256];
+};
+
+struct main_window {
+  struct sw_editor *ed;
+  HWND hwnd, list, status, banner;
+  struct sw_rule_rows rows;
+  HIMAGELIST icons;
+  HICON big_icon, small_icon;
+  HBRUSH banner_brush;
+  UINT dpi;
+  bool refreshing;    /* a STATUS job is in flight */
+  bool refresh_again; /* and something changed since it left */
+  bool stale;         /* the last refresh failed: rows greyed, banner shown */
+  char stale_why[512];
+  char updated_at[16]; /* local time of the last good refresh, or "" */
+  unsigned tests_running;
+  char testing[256]; /* the last rule sent to test */
+  struct action *actions;
+};
+
+/* ---- small helpers -------------------------------------------------------- */
+
+static UINT window_dpi(HWND hwnd)
+{
+  typedef UINT(WINAPI * dpi_fn)(HWND);
+  static dpi_fn get_dpi;
+  static bool looked;
+  if (!looked) {
+    looked = true;
+    get_dpi = (dpi_fn)(void *)GetProcAddress(GetModuleHandleW(L"user32.dll"),
+                                             "GetDpiForWindow");
+  }
+  UINT dpi = get_dpi ? get_dpi(hwnd) : 0;
+  if (dpi == 0) {
+    HDC dc = GetDC(hwnd);
+    dpi = dc ? (UINT)GetDeviceCaps(dc, LOGPIXELSY) : 96;
+    if (dc)
+      ReleaseDC(hwnd, dc);
+  }
+  return dpi ? dpi : 96;
+}
+
+static int scale(const struct main_window *w, int px96)
+{
+  return MulDiv(px96, (int)w->dpi, 96);
+}
+
+/* Unix ms as local time, for rule_rows (as smtpwatch.exe shows it). */
+static void local_time(int64_t unix_ms, char *out, size_t size)
+{
+  ULARGE_INTEGER u;
+  u.QuadPart = (ULONGLONG)(unix_ms + INT64_C(11644473600000)) * 10000u;
+  FILETIME ft = {u.LowPart, u.HighPart};
+  SYSTEMTIME utc, local;
+  if (unix_ms < 0 || !FileTimeToSystemTime(&ft, &utc) ||
+      !SystemTimeToTzSpecificLocalTime(NULL, &utc, &local)) {
+    snprintf(out, size, "?");
+    return;
+  }
+  snprintf(out, size, "%04u-%02u-%02u %02u:%02u:%02u", local.wYear, local.wMonth,
+           local.wDay, local.wHour, local.wMinute, local.wSecond);
+}
+
+static void set_wide_text(HWND hwnd, const char *utf8)
+{
+  wchar_t *wide = sw_editor_wide(utf8);
+  SetWindowTextW(hwnd, wide ? wide : L"");
+  free(wide);
+}
+
+static void set_status_part(struct main_window *w, int part, const char *utf8)
+{
+  wchar_t *wide = sw_editor_wide(utf8);
+  SendMessageW(w->status, SB_SETTEXTW, (WPARAM)part, (LPARAM)(wide ? wide : L""));
+  free(wide);
+}
+
+/* The selected rule's row, or -1. */
+static int selected_row(const struct main_window *w)
+{
+  return (int)SendMessageW(w->list, LVM_GETNEXTITEM, (WPARAM)-1, LVNI_SELECTED);
+}
+
+static const struct sw_pipe_status *selected(const struct main_window *w)
+{
+  int row = selected_row(w);
+  return row < 0 ? NULL : sw_rule_rows_at(&w->rows, (size_t)row);
+}
+
+/* ---- the state icons ------------------------------------------------------ */
+
+/* One state's disc as an icon of `size` px: 32-bit with alpha, edges
+ * antialiased (4x4 samples a pixel), so it looks right on any background
+ * and at any DPI. Colour and a darker rim; `hollow`: the rim only. */
+static HICON state_icon(int size, COLORREF fill, COLORREF rim, bool hollow)
+{
+  BITMAPINFO bi = {0};
+  bi.bmiHeader.biSize = sizeof bi.bmiHeader;
+  bi.bmiHeader.biWidth = size;
+  bi.bmiHeader.biHeight = -size; /* top-down */
+  bi.bmiHeader.biPlanes = 1;
+  bi.bmiHeader.biBitCount = 32;
+  bi.bmiHeader.biCompression = BI_RGB;
+  uint32_t *px = NULL;
+  HBITMAP colour = CreateDIBSection(NULL, &bi, DIB_RGB_COLORS, (void **)&px, NULL, 0);
+  /* An all-zero AND mask (rows of whole WORDs): the alpha channel decides
+   * (icons with alpha are not premultiplied). */
+  void *zeros = calloc((size_t)((size + 15) / 16 * 2), (size_t)size);
+  HBITMAP mask = zeros ? CreateBitmap(size, size, 1, 1, zeros) : NULL;
+  free(zeros);
+  HICON icon = NULL;
+  if (colour && mask && px) {
+    double c = size / 2.0, r = size * 0.40, rim_w = size / 8.0 > 1.2 ? size / 8.0 : 1.2;
+    for (int y = 0; y < size; y++) {
+      for (int x = 0; x < size; x++) {
+        int in_rim = 0, in_fill = 0;
+        for (int sy = 0; sy < 4; sy++) {
+          for (int sx = 0; sx < 4; sx++) {
+            double dx = x + (sx + 0.5) / 4 - c, dy = y + (sy + 0.5) / 4 - c;
+            double d2 = dx * dx + dy * dy;
+            if (d2 > r * r)
+              continue;
+            if (d2 >= (r - rim_w) * (r - rim_w))
+              in_rim++;
+            else if (!hollow)
+              in_fill++;
+          }
+        }
+        int a = in_rim + in_fill;
+        uint32_t value = 0;
+        if (a) {
+          unsigned red = (GetRValue(rim) * in_rim + GetRValue(fill) * in_fill) / a;
+          unsigned green = (GetGValue(rim) * in_rim + GetGValue(fill) * in_fill) / a;
+          unsigned blue = (GetBValue(rim) * in_rim + GetBValue(fill) * in_fill) / a;
+          unsigned alpha = (255u * a + 8) / 16;
+          value = alpha << 24 | red << 16 | green << 8 | blue;
+        }
+        px[y * size + x] = value;
+      }
+    }
+    ICONINFO ii = {TRUE, 0, 0, mask, colour};
+    icon = CreateIconIndirect(&ii);
+  }
+  if (colour)
+    DeleteObject(colour);
+  if (mask)
+    DeleteObject(mask);
+  return icon;
+}
+
+/* The image list for the current DPI, one image per enum sw_rule_icon. */
+static void make_icons(struct main_window *w)
+{
+  static const struct {
+    COLORREF fill, rim;
+    bool hollow;
+  } look[SW_RULE_ICON_COUNT] = {
+      [SW_RULE_ICON_OK] = {RGB(0x2e, 0xa0, 0x43), RGB(0x1d, 0x6b, 0x2c), false},
+      [SW_RULE_ICON_WARNING] = {RGB(0xf2, 0xa9, 0x00), RGB(0xa8, 0x70, 0x00), false},
+      [SW_RULE_ICON_CRITICAL] = {RGB(0xd9, 0x2d, 0x20), RGB(0x8f, 0x1a, 0x12), false},
+      [SW_RULE_ICON_UNKNOWN] = {RGB(0x8a, 0x8a, 0x8a), RGB(0x5c, 0x5c, 0x5c), false},
+      [SW_RULE_ICON_PENDING] = {RGB(0xc8, 0xc8, 0xc8), RGB(0x8a, 0x8a, 0x8a), false},
+      [SW_RULE_ICON_DISABLED] = {0, RGB(0x8a, 0x8a, 0x8a), true},
+  };
+  int size = scale(w, 16);
+  HIMAGELIST list = ImageList_Create(size, size, ILC_COLOR32, SW_RULE_ICON_COUNT, 0);
+  if (!list)
+    return; /* the list shows no icons: the state's text is still there */
+  for (int i = 0; i < SW_RULE_ICON_COUNT; i++) {
+    HICON icon = state_icon(size, look[i].fill, look[i].rim, look[i].hollow);
+    ImageList_ReplaceIcon(list, -1, icon);
+    if (icon)
+      DestroyIcon(icon);
+  }
+  SendMessageW(w->list, LVM_SETIMAGELIST, LVSIL_SMALL, (LPARAM)list);
+  if (w->icons)
+    ImageList_Destroy(w->icons);
+  w->icons = list;
+}
+
+/* ---- layout ----------------------------------------------------------------- */
+
+static RECT dlu(HWND hwnd, int left, int top, int right, int bottom)
+{
+  RECT r = {left, top, right, bottom};
+  MapDialogRect(hwnd, &r);
+  return r;
+}
+
+static void layout(struct main_window *w)
+{
+  RECT client;
+  GetClientRect(w->hwnd, &client);
+  SendMessageW(w->status, WM_SIZE, 0, 0);
+  RECT sb;
+  GetWindowRect(w->status, &sb);
+  int status_h = sb.bottom - sb.top;
+  int parts[3] = {client.right - scale(w, 420), client.right - scale(w, 150), -1};
+  if (parts[0] < scale(w, 100))
+    parts[0] = scale(w, 100);
+  if (parts[1] < parts[0])
+    parts[1] = parts[0];
+  SendMessageW(w->status, SB_SETPARTS, 3, (LPARAM)parts);
+
+  RECT m = dlu(w->hwnd, MARGIN_DLU, MARGIN_DLU, BUTTON_W_DLU, BUTTON_H_DLU);
+  int margin_x = m.left, margin_y = m.top, bw = m.right, bh = m.bottom;
+  RECT banner_h = dlu(w->hwnd, 0, 0, 0, BANNER_H_DLU);
+  int bx = client.right - margin_x - bw;
+  int list_top = margin_y, list_right = bx - margin_x;
+  int bottom = client.bottom - status_h - margin_y;
+  HDWP dwp = BeginDeferWindowPos(2 + (int)(sizeof buttons / sizeof buttons[0]));
+  if (w->stale) {
+    dwp = DeferWindowPos(dwp, w->banner, NULL, margin_x, margin_y, list_right - margin_x,
+                         banner_h.bottom, SWP_NOZORDER | SWP_NOACTIVATE);
+    list_top += banner_h.bottom + margin_y / 2;
+  }
+  dwp = DeferWindowPos(dwp, w->list, NULL, margin_x, list_top, list_right - margin_x,
+                       bottom - list_top, SWP_NOZORDER | SWP_NOACTIVATE);
+  for (size_t i = 0; i < sizeof buttons / sizeof buttons[0]; i++) {
+    RECT top = dlu(w->hwnd, 0, buttons[i].top, 0, 0);
+    dwp = DeferWindowPos(dwp, GetDlgItem(w->hwnd, buttons[i].id), NULL, bx,
+                         margin_y + top.top, bw, bh, SWP_NOZORDER | SWP_NOACTIVATE);
+  }
+  if (dwp)
+    EndDeferWindowPos(dwp);
+  ShowWindow(w->banner, w->stale ? SW_SHOWNA : SW_HIDE);
+}
+
+static void min_size(struct main_window *w, MINMAXINFO *mmi)
+{
+  RECT r = dlu(w->hwnd, 0, 0, MIN_W_DLU, MIN_H_DLU);
+  AdjustWindowRectEx(&r, (DWORD)GetWindowLongPtrW(w->hwnd, GWL_STYLE), FALSE,
+                     (DWORD)GetWindowLongPtrW(w->hwnd, GWL_EXSTYLE));
+  mmi->ptMinTrackSize.x = r.right - r.left;
+  mmi->ptMinTrackSize.y = r.bottom - r.top;
+}
+
+/* ---- what the window shows ------------------------------------------------ */
+
+static void show_sort_arrow(struct main_window *w)
+{
+  HWND header = (HWND)SendMessageW(w->list, LVM_GETHEADER, 0, 0);
+  for (int i = 0; i < SW_RULE_COL_COUNT; i++) {
+    HDITEMW item = {.mask = HDI_FORMAT};
+    if (!SendMessageW(header, HDM_GETITEMW, (WPARAM)i, (LPARAM)&item))
+      continue;
+    item.fmt &= ~(HDF_SORTUP | HDF_SORTDOWN);
+    if (lv_columns[i] == w->rows.sort_column)
+      item.fmt |= w->rows.descending ? HDF_SORTDOWN : HDF_SORTUP;
+    SendMessageW(header, HDM_SETITEMW, (WPARAM)i, (LPARAM)&item);
+  }
+}
+
+static void update_buttons(struct main_window *w)
+{
+  BOOL any = selected(w) != NULL;
+  static const int on_selection[] = {IDC_MAIN_EDIT, IDC_MAIN_DELETE, IDC_MAIN_ENABLE,
+                                     IDC_MAIN_TEST, IDC_MAIN_HISTORY};
+  HWND focus = GetFocus();
+  for (size_t i = 0; i < sizeof on_selection / sizeof on_selection[0]; i++) {
+    HWND b = GetDlgItem(w->hwnd, on_selection[i]);
+    /* A button about to be disabled must not keep the focus: the keyboard
+     * would have nowhere to go. */
+    if (!any && b == focus)
+      SendMessageW(w->hwnd, WM_NEXTDLGCTL, (WPARAM)w->list, TRUE);
+    EnableWindow(b, any);
+  }
+}
+
+static void update_status(struct main_window *w)
+{
+  char text[512];
+  if (w->ed->service)
+    sw_service_state_text(w->ed->service, text, sizeof text);
+  else
+    snprintf(text, sizeof text, "Starting...");
+  set_status_part(w, 0, text);
+  sw_rule_rows_summary(&w->rows, text, sizeof text);
+  set_status_part(w, 1, text);
+  if (w->tests_running)
+    snprintf(text, sizeof text, "Testing \"%s\"...", w->testing);
+  else
+    sw_main_text_updated(w->updated_at, text, sizeof text);
+  set_status_part(w, 2, text);
+  if (w->stale) {
+    sw_main_text_banner(w->stale_why, w->updated_at, REFRESH_S, text, sizeof text);
+    set_wide_text(w->banner, text);
+  }
+}
+
+static void set_stale(struct main_window *w, bool stale, const char *why)
+{
+  if (why)
+    snprintf(w->stale_why, sizeof w->stale_why, "%s", why);
+  if (w->stale != stale) {
+    w->stale = stale;
+    layout(w);
+    InvalidateRect(w->list, NULL, TRUE); /* grey or not */
+  }
+  update_status(w);
+}
+
+/* The rows changed (a refresh or a sort): tell the list, and put the
+ * selection and focus back on the rules they were on. */
+static void rows_changed(struct main_window *w, int64_t selected_id, int64_t focused_id,
+                         bool scroll_to_selection)
+{
+  size_t n = sw_rule_rows_count(&w->rows);
+  SendMessageW(w->list, LVM_SETITEMCOUNT, (WPARAM)n, LVSICF_NOSCROLL);
+  LVITEMW clear = {.stateMask = LVIS_SELECTED | LVIS_FOCUSED};
+  SendMessageW(w->list, LVM_SETITEMSTATE, (WPARAM)-1, (LPARAM)&clear);
+  size_t row;
+  if (focused_id && sw_rule_rows_find(&w->rows, focused_id, &row)) {
+    LVITEMW focus = {.state = LVIS_FOCUSED, .stateMask = LVIS_FOCUSED};
+    SendMessageW(w->list, LVM_SETITEMSTATE, (WPARAM)row, (LPARAM)&focus);
+  }
+  if (selected_id && sw_rule_rows_find(&w->rows, selected_id, &row)) {
+    LVITEMW sel = {.state = LVIS_SELECTED, .stateMask = LVIS_SELECTED};
+    SendMessageW(w->list, LVM_SETITEMSTATE, (WPARAM)row, (LPARAM)&sel);
+    SendMessageW(w->list, LVM_SETSELECTIONMARK, 0, (LPARAM)row);
+    if (scroll_to_selection)
+      SendMessageW(w->list, LVM_ENSUREVISIBLE, (WPARAM)row, FALSE);
+  }
+  InvalidateRect(w->list, NULL, FALSE);
+  update_buttons(w);
+  update_status(w);
+}
+
+static int64_t row_id(const struct main_window *w, int row)
+{
+  const struct sw_pipe_status *s =
+      row < 0 ? NULL : sw_rule_rows_at(&w->rows, (size_t)row);
+  return s ? s->rule_id : 0;
+}
+
+static void sort_by(struct main_window *w, enum sw_rule_column column)
+{
+  int64_t sel = row_id(w, selected_row(w));
+  int64_t focus =
+      row_id(w, (int)SendMessageW(w->list, LVM_GETNEXTITEM, (WPARAM)-1, LVNI_FOCUSED));
+  bool descending = column == w->rows.sort_column ? !w->rows.descending : false;
+  sw_rule_rows_sort(&w->rows, column, descending);
+  show_sort_arrow(w);
+  rows_changed(w, sel, focus, true);
+}
+
+/* ---- talking to the service ----------------------------------------------- */
+
+static void refresh(struct main_window *w)
+{
+  if (!w->ed->service)
+    return;
+  if (w->refreshing) {
+    w->refresh_again = true;
+    return;
+  }
+  struct sw_service_job *job =
+      sw_service_job_new(w->hwnd, SW_PIPE_MSG_STATUS, TAG_STATUS);
+  if (!job)
+    return; /* out of memory: the timer tries again */
+  job->all_status = true;
+  w->refreshing = true;
+  w->refresh_again = false;
+  sw_service_submit(w->ed->service, job);
+}
+
+static void status_done(struct main_window *w, struct sw_service_job *job)
+{
+  w->refreshing = false;
+  if (job->outcome == SW_JOB_UNREACHABLE) {
+    set_stale(w, true, job->error);
+  } else if (job->reply.frame.message != SW_PIPE_MSG_STATUS_OK || job->error_code[0]) {
+    set_stale(w, true,
+              job->error[0] ? job->error : "The service's answer was not understood.");
+  } else {
+    int64_t sel = row_id(w, selected_row(w));
+    int64_t focus =
+        row_id(w, (int)SendMessageW(w->list, LVM_GETNEXTITEM, (WPARAM)-1, LVNI_FOCUSED));
+    enum sw_error err = sw_rule_rows_replace(&w->rows, job->statuses, job->status_count);
+    job->statuses = NULL; /* the rows own (or freed) them now */
+    job->status_count = 0;
+    if (err) {
+      set_stale(w, true,
+                err == SW_E_NOMEM ? "The list could not be updated: this computer is out "
+                                    "of memory."
+                                  : "The service's list of rules was not understood "
+                                    "(a rule appeared twice).");
+    } else {
+      SYSTEMTIME now;
+      GetLocalTime(&now);
+      snprintf(w->updated_at, sizeof w->updated_at, "%02u:%02u:%02u", now.wHour,
+               now.wMinute, now.wSecond);
+      rows_changed(w, sel, focus, false);
+      set_stale(w, false, "");
+    }
+  }
+  if (w->refresh_again)
+    refresh(w);
+}
+
+static struct action *new_action(struct main_window *w, enum sw_main_action kind,
+                                 const struct sw_pipe_status *s)
+{
+  struct action *a = calloc(1, sizeof *a);
+  if (!a)
+    return NULL;
+  a->kind = kind;
+  a->rule_id = s->rule_id;
+  snprintf(a->name, sizeof a->name, "%s", s->name ? s->name : "");
+  a->next = w->actions;
+  w->actions = a;
+  return a;
+}
+
+static struct action *take_action(struct main_window *w, WPARAM tag)
+{
+  for (struct action **p = &w->actions; *p; p = &(*p)->next) {
+    if ((WPARAM)*p == tag) {
+      struct action *a = *p;
+      *p = a->next;
+      return a;
+    }
+  }
+  return NULL; /* NEVER: every tag but TAG_STATUS is a listed action */
+}
+
+/* Sends `message` about the action's rule (RULE_ID, and ENABLED for a
+ * toggle); false (and the action dropped) if out of memory. */
+static bool submit_action(struct main_window *w, struct action *a, uint16_t message,
+                          uint32_t test_timeout_ms)
+{
+  struct sw_service_job *job = sw_service_job_new(w->hwnd, message, (WPARAM)a);
+  if (!job) {
+    free(take_action(w, (WPARAM)a));
+    sw_editor_message(w->hwnd, "The editor is out of memory.", MB_OK | MB_ICONERROR);
+    return false;
+  }
+  sw_tlv_put_int(&job->fields, SW_PIPE_TAG_RULE_ID, a->rule_id);
+  if (message == SW_PIPE_MSG_RULE_SET_ENABLED)
+    sw_tlv_put_bool(&job->fields, SW_PIPE_TAG_ENABLED, a->kind == SW_MAIN_ENABLE);
+  job->test_timeout_ms = test_timeout_ms;
+  sw_service_submit(w->ed->service, job);
+  return true;
+}
+
+static void show_failure(struct main_window *w, const struct action *a,
+                         enum sw_main_action kind, const struct sw_service_job *job)
+{
+  struct sw_service_job bad = {.outcome = SW_JOB_REPLIED};
+  if (job->outcome == SW_JOB_REPLIED && !job->error_code[0] && !job->error[0]) {
+    /* An answer of the wrong kind, or one that did not decode. */
+    snprintf(bad.error, sizeof bad.error,
+             "The service's answer was not understood: the editor and the service may "
+             "be different versions.");
+    job = &bad;
+  }
+  char text[1024];
+  sw_main_text_failure(kind, a->name, job->error_code, job->error, text, sizeof text);
+  sw_editor_message(w->hwnd, text, MB_OK | MB_ICONERROR);
+  if (strcmp(job->error_code, "not_found") == 0)
+    refresh(w);
+}
+
+static bool replied(const struct sw_service_job *job, uint16_t expect)
+{
+  return job->outcome == SW_JOB_REPLIED && job->reply.frame.message == expect &&
+         !job->error_code[0];
+}
+
+/* Test now, step 2: the rule's timeout is known; run it. */
+static void test_got_rule(struct main_window *w, struct action *a,
+                          const struct sw_service_job *job)
+{
+  struct sw_pipe_rule pr;
+  if (sw_manage_body_rule(job->reply.frame.body, job->reply.frame.body_len, &pr)) {
+    show_failure(w, a, SW_MAIN_OPEN, job);
+    free(a);
+    return;
+  }
+  uint32_t timeout_ms = pr.rule.timeout_ms;
+  sw_rule_free(&pr.rule);
+  a->kind = SW_MAIN_TEST;
+  a->next = w->actions;
+  w->actions = a;
+  if (submit_action(w, a, SW_PIPE_MSG_RULE_TEST, timeout_ms)) {
+    w->tests_running++;
+    snprintf(w->testing, sizeof w->testing, "%s", a->name);
+    update_status(w);
+  }
+}
+
+static void test_done(struct main_window *w, const struct action *a,
+                      const struct sw_service_job *job)
+{
+  w->tests_running--;
+  update_status(w);
+  if (!replied(job, SW_PIPE_MSG_RULE_TEST_OK)) {
+    show_failure(w, a, SW_MAIN_TEST, job);
+    return;
+  }
+  struct sw_pipe_result result;
+  if (sw_manage_body_result(job->reply.frame.body, job->reply.frame.body_len, &result)) {
+    struct sw_service_job bad = {.outcome = SW_JOB_REPLIED};
+    show_failure(w, a, SW_MAIN_TEST, &bad);
+  } else {
+    sw_test_result_show(w->hwnd, w->ed, a->name, &result);
+  }
+  sw_pipe_result_free(&result);
+}
+
+static void job_done(struct main_window *w, struct sw_service_job *job)
+{
+  if (job->tag == TAG_STATUS) {
+    status_done(w, job);
+    return;
+  }
+  struct action *a = take_action(w, job->tag);
+  if (!a)
+    return;
+  switch (a->kind) {
+  case SW_MAIN_DELETE:
+  case SW_MAIN_ENABLE:
+  case SW_MAIN_DISABLE:
+    if (replied(job,
+                a->kind == SW_MAIN_DELETE ? SW_PIPE_MSG_DONE_OK : SW_PIPE_MSG_RULE_OK))
+      refresh(w);
+    else
+      show_failure(w, a, a->kind, job);
+    break;
+  case SW_MAIN_OPEN:
+    if (replied(job, SW_PIPE_MSG_RULE_OK)) {
+      test_got_rule(w, a, job);
+      return; /* `a` lives on as the test, or was freed */
+    }
+    show_failure(w, a, SW_MAIN_TEST, job);
+    break;
+  case SW_MAIN_TEST:
+    test_done(w, a, job);
+    break;
+  }
+  free(a);
+}
+
+/* ---- commands ------------------------------------------------------------- */
+
+static void command(struct main_window *w, int id)
+{
+  const struct sw_pipe_status *s = selected(w);
+  /* Copies: the rows may be replaced while a modal dialog runs. */
+  int64_t rule_id = s ? s->rule_id : 0;
+  char name[256];
+  snprintf(name, sizeof name, "%s", s && s->name ? s->name : "");
+  switch (id) {
+  case IDC_MAIN_ADD:
+    if (sw_rule_dialog_show(w->hwnd, w->ed, 0))
+      refresh(w);
+    return;
+  case IDC_MAIN_REFRESH:
+    refresh(w);
+    return;
+  default:
+    break;
+  }
+  if (!s || !w->ed->service) {
+    MessageBeep(MB_OK); /* a key for a rule with no rule selected */
+    return;
+  }
+  switch (id) {
+  case IDOK: /* Enter in the list */
+  case IDC_MAIN_EDIT:
+    if (sw_rule_dialog_show(w->hwnd, w->ed, rule_id))
+      refresh(w);
+    break;
+  case IDC_MAIN_DELETE: {
+    char server[300], text[1024];
+    sw_manage_server_text(s->host ? s->host : "", s->port, server, sizeof server);
+    sw_main_text_delete_question(name, server, text, sizeof text);
+    if (sw_editor_message(w->hwnd, text, MB_YESNO | MB_ICONWARNING | MB_DEFBUTTON2) !=
+        IDYES)
+      break;
+    s = NULL; /* the message box's loop may have replaced the rows */
+    struct action *a = new_action(
+        w, SW_MAIN_DELETE, &(struct sw_pipe_status){.rule_id = rule_id, .name = name});
+    if (a)
+      submit_action(w, a, SW_PIPE_MSG_RULE_DELETE, 0);
+    break;
+  }
+  case IDC_MAIN_ENABLE: {
+    struct action *a = new_action(w, s->enabled ? SW_MAIN_DISABLE : SW_MAIN_ENABLE, s);
+    if (a)
+      submit_action(w, a, SW_PIPE_MSG_RULE_SET_ENABLED, 0);
+    break;
+  }
+  case IDC_MAIN_TEST: {
+    /* RULE_GET first: the test's connection waits as long as the rule's
+     * own timeout allows, which the status does not carry. */
+    struct action *a = new_action(w, SW_MAIN_OPEN, s);
+    if (a)
+      submit_action(w, a, SW_PIPE_MSG_RULE_GET, 0);
+    break;
+  }
+  case IDC_MAIN_HISTORY:
+    sw_history_dialog_show(w->hwnd, w->ed, rule_id, name);
+    break;
+  }
+}
+
+/* ---- the list's notifications --------------------------------------------- */
+
+static void get_cell(struct main_window *w, NMLVDISPINFOW *di)
+{
+  LVITEMW *item = &di->item;
+  if (item->iItem < 0 || item->iSubItem < 0 || item->iSubItem >= SW_RULE_COL_COUNT)
+    return;
+  size_t row = (size_t)item->iItem;
+  if ((item->mask & LVIF_IMAGE) && item->iSubItem == 0)
+    item->iImage = (int)sw_rule_rows_icon(&w->rows, row);
+  if ((item->mask & LVIF_TEXT) && item->pszText && item->cchTextMax > 0) {
+    char text[2048];
+    wchar_t wide[2048];
+    sw_rule_rows_cell(&w->rows, row, lv_columns[item->iSubItem], text, sizeof text);
+    int n = MultiByteToWideChar(CP_UTF8, 0, text, -1, wide, 2048);
+    if (n <= 0)
+      wide[0] = L'\0';
+    lstrcpynW(item->pszText, wide, item->cchTextMax);
+  }
+}
+
+/* Type-ahead: the ListView asks which row begins with what was typed. */
+static LRESULT find_item(struct main_window *w, const NMLVFINDITEMW *fi)
+{
+  if (!(fi->lvfi.flags & (LVFI_STRING | LVFI_PARTIAL)) || !fi->lvfi.psz)
+    return -1;
+  char *prefix = sw_editor_utf8(fi->lvfi.psz);
+  size_t row = 0;
+  bool found =
+      prefix && sw_rule_rows_find_prefix(&w->rows, prefix,
+                                         fi->iStart < 0 ? 0 : (size_t)fi->iStart, &row);
+  free(prefix);
+  return found ? (LRESULT)row : -1;
+}
+
+static LRESULT list_notify(struct main_window *w, NMHDR *h)
+{
+  switch (h->code) {
+  case LVN_GETDISPINFOW:
+    get_cell(w, (NMLVDISPINFOW *)h);
+    return 0;
+  case LVN_ODFINDITEMW:
+    return find_item(w, (NMLVFINDITEMW *)h);
+  case LVN_COLUMNCLICK: {
+    int col = ((NMLISTVIEW *)h)->iSubItem;
+    if (col >= 0 && col < SW_RULE_COL_COUNT)
+      sort_by(w, lv_columns[col]);
+    return 0;
+  }
+  case LVN_ITEMCHANGED:
+    update_buttons(w);
+    return 0;
+  case NM_DBLCLK:
+    if (((NMITEMACTIVATE *)h)->iItem >= 0)
+      command(w, IDC_MAIN_EDIT);
+    return 0;
+  case NM_CUSTOMDRAW: {
+    /* A stale list is drawn grey: the rows are what the service said
+     * last, not what it says now. */
+    NMLVCUSTOMDRAW *cd = (NMLVCUSTOMDRAW *)h;
+    if (cd->nmcd.dwDrawStage == CDDS_PREPAINT)
+      return w->stale ? CDRF_NOTIFYITEMDRAW : CDRF_DODEFAULT;
+    if (cd->nmcd.dwDrawStage == CDDS_ITEMPREPAINT) {
+      cd->clrText = GetSysColor(COLOR_GRAYTEXT);
+      return CDRF_NEWFONT;
+    }
+    return CDRF_DODEFAULT;
+  }
+  default:
+    return 0;
+  }
+}
+
+/* ---- the window ------------------------------------------------------------- */
+
+static void add_columns(struct main_window *w)
+{
+  for (int i = 0; i < SW_RULE_COL_COUNT; i++) {
+    LVCOLUMNW col = {.mask = LVCF_TEXT | LVCF_WIDTH | LVCF_FMT | LVCF_SUBITEM};
+    col.fmt = lv_columns[i] == SW_RULE_COL_RESPONSE ? LVCFMT_RIGHT : LVCFMT_LEFT;
+    col.cx = scale(w, lv_widths[i]);
+    col.pszText = (wchar_t *)lv_titles[i];
+    col.iSubItem = i;
+    SendMessageW(w->list, LVM_INSERTCOLUMNW, (WPARAM)i, (LPARAM)&col);
+  }
+  SendMessageW(w->list, LVM_SETCOLUMNORDERARRAY, SW_RULE_COL_COUNT, (LPARAM)lv_order);
+}
+
+static void set_icons(struct main_window *w)
+{
+  HICON big = LoadImageW(w->ed->instance, MAKEINTRESOURCEW(IDI_APP), IMAGE_ICON,
+                         GetSystemMetrics(SM_CXICON), GetSystemMetrics(SM_CYICON), 0);
+  HICON small = LoadImageW(w->ed->instance, MAKEINTRESOURCEW(IDI_APP), IMAGE_ICON,
+                           scale(w, 16), scale(w, 16), 0);
+  SendMessageW(w->hwnd, WM_SETICON, ICON_BIG, (LPARAM)big);
+  SendMessageW(w->hwnd, WM_SETICON, ICON_SMALL, (LPARAM)small);
+  if (w->big_icon)
+    DestroyIcon(w->big_icon);
+  if (w->small_icon)
+    DestroyIcon(w->small_icon);
+  w->big_icon = big;
+  w->small_icon = small;
+}
+
+static BOOL init(struct main_window *w, HWND hwnd)
+{
+  w->hwnd = hwnd;
+  w->ed->main = hwnd;
+  w->list = GetDlgItem(hwnd, IDC_MAIN_LIST);
+  w->banner = GetDlgItem(hwnd, IDC_MAIN_BANNER);
+  w->dpi = window_dpi(hwnd);
+  w->banner_brush = CreateSolidBrush(RGB(0xff, 0xf4, 0xce));
+  /* Our own layout replaces the dialog manager's on a DPI change (it
+   * still updates the fonts), so it must not move the controls itself. */
+  typedef BOOL(WINAPI * behaviour_fn)(HWND, int, int);
+  behaviour_fn set_behaviour = (behaviour_fn)(void *)GetProcAddress(
+      GetModuleHandleW(L"user32.dll"), "SetDialogDpiChangeBehavior");
+  if (set_behaviour)
+    set_behaviour(hwnd, 0x2 | 0x4, 0x2 | 0x4); /* DDC_DISABLE_RESIZE|_CONTROL_RELAYOUT */
+  w->status = CreateWindowExW(0, STATUSCLASSNAMEW, NULL,
+                              WS_CHILD | WS_VISIBLE | SBARS_SIZEGRIP, 0, 0, 0, 0, hwnd,
+                              (HMENU)(INT_PTR)IDC_MAIN_STATUS, w->ed->instance, NULL);
+  SendMessageW(w->status, WM_SETFONT, SendMessageW(hwnd, WM_GETFONT, 0, 0), FALSE);
+  SendMessageW(w->list, LVM_SETEXTENDEDLISTVIEWSTYLE,
+               LVS_EX_FULLROWSELECT | LVS_EX_DOUBLEBUFFER | LVS_EX_LABELTIP,
+               LVS_EX_FULLROWSELECT | LVS_EX_DOUBLEBUFFER | LVS_EX_LABELTIP);
+  add_columns(w);
+  make_icons(w);
+  set_icons(w);
+  show_sort_arrow(w);
+  layout(w);
+  update_buttons(w);
+  update_status(w);
+  SetTimer(hwnd, REFRESH_TIMER, REFRESH_S * 1000u, NULL);
+  PostMessageW(hwnd, WM_MAIN_START, 0, 0);
+  SetFocus(w->list);
+  return FALSE; /* we set the focus */
+}
+
+static void dpi_changed(struct main_window *w, UINT dpi, const RECT *suggested)
+{
+  UINT old = w->dpi;
+  w->dpi = dpi;
+  for (int i = 0; i < SW_RULE_COL_COUNT; i++) {
+    int cx = (int)SendMessageW(w->list, LVM_GETCOLUMNWIDTH, (WPARAM)i, 0);
+    SendMessageW(w->list, LVM_SETCOLUMNWIDTH, (WPARAM)i, MulDiv(cx, (int)dpi, (int)old));
+  }
+  make_icons(w);
+  set_icons(w);
+  SetWindowPos(w->hwnd, NULL, suggested->left, suggested->top,
+               suggested->right - suggested->left, suggested->bottom - suggested->top,
+               SWP_NOZORDER | SWP_NOACTIVATE);
+  /* The dialog manager changes the fonts after this message: lay out
+   * again once it has. */
+  PostMessageW(w->hwnd, WM_MAIN_RELAYOUT, 0, 0);
+}
+
+static void destroy(struct main_window *w)
+{
+  KillTimer(w->hwnd, REFRESH_TIMER);
+  sw_service_drain(w->hwnd);
+  while (w->actions) {
+    struct action *next = w->actions->next;
+    free(w->actions);
+    w->actions = next;
+  }
+  sw_rule_rows_free(&w->rows);
+  SendMessageW(w->list, LVM_SETIMAGELIST, LVSIL_SMALL, 0);
+  if (w->icons)
+    ImageList_Destroy(w->icons);
+  if (w->big_icon)
+    DestroyIcon(w->big_icon);
+  if (w->small_icon)
+    DestroyIcon(w->small_icon);
+  if (w->banner_brush)
+    DeleteObject(w->banner_brush);
+  w->ed->main = NULL;
+  PostQuitMessage(0);
+  free(w);
+}
+
+/* A dialog procedure answers WM_NOTIFY through DWLP_MSGRESULT. */
+static INT_PTR result(HWND hwnd, LRESULT value)
+{
+  SetWindowLongPtrW(hwnd, DWLP_MSGRESULT, value);
+  return TRUE;
+}
+
+static INT_PTR CALLBACK main_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
+{
+  struct main_window *w = (struct main_window *)GetWindowLongPtrW(hwnd, DWLP_USER);
+  if (msg == WM_INITDIALOG) {
+    w = (struct main_window *)lp;
+    SetWindowLongPtrW(hwnd, DWLP_USER, (LONG_PTR)w);
+    return init(w, hwnd);
+  }
+  if (!w)
+    return FALSE;
+  switch (msg) {
+  case WM_SIZE:
+    layout(w);
+    return TRUE;
+  case WM_MAIN_RELAYOUT:
+    layout(w);
+    return TRUE;
+  case WM_GETMINMAXINFO:
+    min_size(w, (MINMAXINFO *)lp);
+    return TRUE;
+  case WM_DPICHANGED:
+    dpi_changed(w, HIWORD(wp), (const RECT *)lp);
+    return FALSE; /* the dialog manager updates the fonts */
+  case WM_MAIN_START:
+  case WM_TIMER:
+    refresh(w);
+    return TRUE;
+  case WM_SW_SERVICE_STATE:
+    if (wp == SW_SERVICE_UNREACHABLE) {
+      char why[512];
+      sw_service_state_text(w->ed->service, why, sizeof why);
+      set_stale(w, true, why);
+    } else {
+      update_status(w);
+    }
+    return TRUE;
+  case WM_SW_SERVICE_REPLY: {
+    struct sw_service_job *job = (struct sw_service_job *)lp;
+    job_done(w, job);
+    sw_service_job_free(job);
+    return TRUE;
+  }
+  case WM_NOTIFY:
+    if (((NMHDR *)lp)->idFrom == IDC_MAIN_LIST)
+      return result(hwnd, list_notify(w, (NMHDR *)lp));
+    return FALSE;
+  case WM_CTLCOLORSTATIC:
+    if ((HWND)lp == w->banner) {
+      SetBkColor((HDC)wp, RGB(0xff, 0xf4, 0xce));
+      SetTextColor((HDC)wp, RGB(0x40, 0x30, 0x00));
+      return (INT_PTR)w->banner_brush;
+    }
+    return FALSE;
+  case WM_COMMAND:
+    if (HIWORD(wp) > 1)
+      return FALSE; /* a notification, not a click, key or accelerator */
+    if (LOWORD(wp) == IDCANCEL)
+      return TRUE; /* Esc does not close the main window: Alt+F4 does */
+    command(w, LOWORD(wp));
+    return TRUE;
+  case WM_CLOSE:
+    DestroyWindow(hwnd);
+    return TRUE;
+  case WM_DESTROY:
+    SetWindowLongPtrW(hwnd, DWLP_USER, 0);
+    destroy(w);
+    return TRUE;
+  default:
+    return FALSE;
+  }
+}
+
+HWND sw_main_window_create(struct sw_editor *ed, int show)
+{
+  struct main_window *w = calloc(1, sizeof *w);
+  if (!w) {
+    SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+    return NULL;
+  }
+  w->ed = ed;
+  sw_rule_rows_init(&w->rows, local_time);
+  HWND hwnd = CreateDialogParamW(ed->instance, MAKEINTRESOURCEW(IDD_MAIN), NULL,
+                                 main_proc, (LPARAM)w);
+  if (!hwnd) {
+    DWORD err = GetLastError();
+    sw_rule_rows_free(&w->rows);
+    free(w);
+    SetLastError(err);
+    return NULL;
+  }
+  ShowWindow(hwnd, show);
+  return hwnd;
+}
