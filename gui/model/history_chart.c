@@ -315,7 +315,7 @@ static void place_points(struct sw_history_chart *c, const struct sw_history_sam
     p->x = x_of(c, &lay->plot, ord[j].at);
     if (sample->failed) {
       p->mark = SW_HISTORY_MARK_FAILURE;
-      p->y = lay->plot.top;
+      p->y = lay->plot.top - (lay->lane_px > 0 ? lay->lane_px / 2 : 0);
       c->failures++;
     } else if (value_of(sample) > c->y_max_us) {
       p->mark = SW_HISTORY_MARK_OFF_SCALE;

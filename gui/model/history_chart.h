@@ -12,8 +12,9 @@
  *   times a power of ten) a little above the slowest successful check, so
  *   that no point sits on the frame: labels "0", "250 ms", "1.5 s".
  * - Failures are not response times: a timeout's 300 s would flatten every
- *   other point. They are markers on the chart's top edge at their time,
- *   and the line stops at them (a gap, not a line across the failure).
+ *   other point. They are markers in a lane above the scale's top (or on
+ *   the top edge), at their time, and the line stops at them (a gap, not a
+ *   line across the failure).
  * - One slow success among many fast ones is clamped too: when the slowest
  *   is more than 3 times the 90th percentile (5 results or more), the
  *   scale covers 3 times that percentile and the slower points sit on the
@@ -49,10 +50,12 @@ struct sw_history_rect {
 };
 
 struct sw_history_layout {
-  struct sw_history_rect plot;   /* where the data points go */
-  int y_gap_px;                  /* at least this far between y grid lines */
-  int x_gap_px;                  /* at least this far between x ticks: the widest label
-                                    ("06-02 00:00") and a space */
+  struct sw_history_rect plot; /* where the data points go */
+  int y_gap_px;                /* at least this far between y grid lines */
+  int x_gap_px;                /* at least this far between x ticks: the widest label
+                                  ("06-02 00:00") and a space */
+  int lane_px;                 /* the failures' lane, this high above plot.top (inside the
+                                  window): failures at its middle; 0: on plot.top */
   sw_history_time_fn local_time; /* NULL: labels in UTC */
 };
 
@@ -60,7 +63,7 @@ enum sw_history_mark {
   SW_HISTORY_MARK_LINE,      /* a success, on its run's line */
   SW_HISTORY_MARK_WARNING,   /* a success with a warning, on the line */
   SW_HISTORY_MARK_OFF_SCALE, /* a success slower than the scale: top edge */
-  SW_HISTORY_MARK_FAILURE,   /* a failure: top edge, no line through it */
+  SW_HISTORY_MARK_FAILURE,   /* a failure: in the lane, no line through it */
 };
 
 struct sw_history_point {

@@ -299,3 +299,20 @@ void sw_history_rows_summary(const struct sw_history_rows *h, char *out, size_t 
     snprintf(out, size, "%zu results from %s to %s. %s%s%s", h->count, oldest, newest,
              failures, times, older);
 }
+
+void sw_history_error_text(const char *error_code, const char *error, char *out,
+                           size_t size)
+{
+  if (size == 0)
+    return;
+  if (error_code && strcmp(error_code, "not_found") == 0) {
+    snprintf(out, size,
+             "This rule no longer exists: it was deleted, and its history "
+             "with it. Close this window; the rule list will catch up.");
+    return;
+  }
+  if (!error || !error[0])
+    error = "the service gave no reason.";
+  snprintf(out, size, "The history could not be loaded: %s Press F5 to try again.",
+           error);
+}

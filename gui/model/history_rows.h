@@ -99,4 +99,12 @@ void sw_history_rows_samples(const struct sw_history_rows *h,
  * the rule has not been checked yet." Always NUL-terminates `out`. */
 void sw_history_rows_summary(const struct sw_history_rows *h, char *out, size_t size);
 
+/* Why the history could not be shown, as the dialog says it: for
+ * `error_code` "not_found" that the rule was deleted; for "" (the service
+ * was not reached) and any other code "The history could not be loaded: "
+ * and `error` (the worker's or the service's sentence), and that F5 tries
+ * again. Always NUL-terminates `out`. */
+void sw_history_error_text(const char *error_code, const char *error, char *out,
+                           size_t size);
+
 #endif

@@ -57,7 +57,7 @@ static void local_europe(int64_t unix_ms, char *out, size_t size)
  * fit), time labels 60 px (10 fit). */
 static struct sw_history_layout layout(sw_history_time_fn local_time)
 {
-  struct sw_history_layout l = {{40, 10, 640, 310}, 40, 60, local_time};
+  struct sw_history_layout l = {{40, 10, 640, 310}, 40, 60, 0, local_time};
   return l;
 }
 
@@ -220,6 +220,13 @@ static void test_failures_without_a_time_and_only_failures(void **state)
   assert_int_equal(c.points[0].x, 40);
   assert_int_equal(c.points[2].x, 639);
   assert_int_equal(c.y_max_us, 100000); /* nothing to scale: 0-100 ms */
+  sw_history_chart_free(&c);
+  /* with a lane above the scale, in its middle */
+  l.lane_px = 16;
+  assert_int_equal(sw_history_chart_build(&c, s, 3, &l), SW_E_OK);
+  for (size_t i = 0; i < 3; i++)
+    assert_int_equal(c.points[i].y, 2);
+  assert_int_equal(c.y_ticks[c.y_tick_count - 1].pos, 10);
   sw_history_chart_free(&c);
 }
 

@@ -347,6 +347,23 @@ static void test_summary(void **state)
   sw_buf_free(&body);
 }
 
+static void test_error_sentences(void **state)
+{
+  (void)state;
+  char out[512];
+  sw_history_error_text("not_found", "There is no rule 7.", out, sizeof out);
+  assert_string_equal(out, "This rule no longer exists: it was deleted, and its history "
+                           "with it. Close this window; the rule list will catch up.");
+  sw_history_error_text("", "The SMTP Watch service is not running.", out, sizeof out);
+  assert_string_equal(out, "The history could not be loaded: The SMTP Watch service is "
+                           "not running. Press F5 to try again.");
+  sw_history_error_text("internal", "", out, sizeof out);
+  assert_string_equal(out, "The history could not be loaded: the service gave no reason. "
+                           "Press F5 to try again.");
+  sw_history_error_text("internal", "x", out, 8); /* cut, still a string */
+  assert_int_equal(strlen(out), 7);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -357,6 +374,7 @@ int main(void)
       cmocka_unit_test(test_what_counts_as_failed),
       cmocka_unit_test(test_durations),
       cmocka_unit_test(test_summary),
+      cmocka_unit_test(test_error_sentences),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
