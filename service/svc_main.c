@@ -13,10 +13,12 @@
 
 #include "svc.h"
 #include "svc_eventlog.h"
+#include "svc_install.h"
 #include "svc_loop.h"
 
 static const char usage[] =
     "Usage: smtpwatch-svc [--console] [--data-dir DIR]\n"
+    "       smtpwatch-svc --install-config | --show-config [--data-dir DIR]\n"
     "\n"
     "The SMTP Watch service. Installed as the Windows service \"SmtpWatch\" it is\n"
     "started by the Service Control Manager; with --console it runs in this\n"
@@ -25,6 +27,11 @@ static const char usage[] =
     "  --console        run in the foreground instead of as a service\n"
     "  --data-dir DIR   keep the database in DIR (created if missing) instead of\n"
     "                   %ProgramData%\\SmtpWatch\n"
+    "  --install-config configure the installed service as the MSI does (its own\n"
+    "                   SID, restart on failure) and create the data folder with\n"
+    "                   access for SYSTEM, Administrators and the service only;\n"
+    "                   needs administrator rights\n"
+    "  --show-config    print that configuration as Windows reports it\n"
     "  --help           show this text\n"
     "  --version        print the version\n"
     "\n"
@@ -33,6 +40,10 @@ static const char usage[] =
 /* A command-line problem: a sentence for humans, reported where it can be
  * seen (stderr in a console, the Event Log under the SCM). */
 static char cmdline_error[512];
+
+/* What the command line asks for besides running the service
+ * (svc_install.h). */
+static enum { MODE_RUN, MODE_INSTALL_CONFIG, MODE_SHOW_CONFIG } mode;
 
 static bool to_utf8(const wchar_t *in, char *out, int cap)
 {
@@ -72,6 +83,10 @@ static int parse_args(int argc, wchar_t **argv, struct sw_svc_config *cfg)
       return -1;
     } else if (!wcscmp(a, L"--console")) {
       cfg->console = true;
+    } else if (!wcscmp(a, L"--install-config")) {
+      mode = MODE_INSTALL_CONFIG;
+    } else if (!wcscmp(a, L"--show-config")) {
+      mode = MODE_SHOW_CONFIG;
     } else if (!wcscmp(a, L"--data-dir") && i + 1 < argc && argv[i + 1][0]) {
       data_dir = argv[++i];
     } else if (!wcscmp(a, L"--stats-file") && i + 1 < argc) {
@@ -185,6 +200,16 @@ int wmain(int argc, wchar_t **argv)
   int rc = parse_args(argc, argv, &cfg);
   if (rc < 0)
     return 0; /* --help, --version */
+  if (mode != MODE_RUN) {
+    /* Run by the MSI (as LocalSystem) or by hand; never under the SCM. */
+    if (rc) {
+      fprintf(stderr, "smtpwatch-svc: %s\n", cmdline_error);
+      return rc;
+    }
+    DWORD err = mode == MODE_INSTALL_CONFIG ? sw_svc_install_config(&cfg)
+                                            : sw_svc_show_config(&cfg);
+    return (int)err;
+  }
   if (cfg.console) {
     if (rc) {
       fprintf(stderr, "smtpwatch-svc: %s\n", cmdline_error);

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Builds SMTP Watch's MSI from installer/smtpwatch.wxs with wixl.
+#   build-msi.sh OUT.msi VERSION SVC_EXE CLI_EXE EDITOR_EXE
+# VERSION is x.y.z. The CMake target `msi` runs this with the project's
+# version and the built programs; tests/integration/test_msi.py runs it
+# with a higher version to test an upgrade. docs/installer.md.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+usage() {
+  echo "usage: build-msi.sh OUT.msi VERSION SVC_EXE CLI_EXE EDITOR_EXE" >&2
+  exit 2
+}
+[ $# -eq 5 ] || usage
+out=$1 version=$2
+if ! [[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
+  echo "build-msi.sh: the version '$version' is not of the form x.y.z (MSI product versions are numbers)." >&2
+  exit 2
+fi
+exes=()
+for exe in "$3" "$4" "$5"; do
+  if [ ! -f "$exe" ]; then
+    echo "build-msi.sh: $exe does not exist; build the programs first (cmake --build BUILD_DIR)." >&2
+    exit 1
+  fi
+  exes+=("$(realpath "$exe")")
+done
+if ! command -v wixl >/dev/null; then
+  echo "build-msi.sh: wixl is not installed (Debian: apt-get install wixl, or run scripts/bootstrap.sh)." >&2
+  exit 1
+fi
+
+# wixl 0.101 (Debian 12) finds sources only relative to the working
+# directory or the .wxs, never by an absolute path: the programs are copied
+# into a staging directory under their installed names and wixl runs there.
+# It writes its output in place: it goes beside the final name and is
+# renamed, so that a failed build never leaves a half-written MSI.
+out=$(realpath -m "$out")
+mkdir -p "$(dirname "$out")"
+stage=$(mktemp -d "$out.stage.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+cp "${exes[0]}" "$stage/smtpwatch-svc.exe"
+cp "${exes[1]}" "$stage/smtpwatch.exe"
+cp "${exes[2]}" "$stage/smtpwatch-editor.exe"
+(cd "$stage" && wixl --arch x64 \
+  -D Version="$version" \
+  -D SvcExe=smtpwatch-svc.exe \
+  -D CliExe=smtpwatch.exe \
+  -D EditorExe=smtpwatch-editor.exe \
+  -o "$stage/out.msi" "$HERE/smtpwatch.wxs")
+mv -f "$stage/out.msi" "$out"
+echo "build-msi.sh: $out (SMTP Watch $version, x64)"

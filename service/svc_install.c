@@ -1,0 +1,506 @@
+/* smtpwatch-svc --install-config and --show-config: what the MSI cannot set
+ * itself (per-service SID, recovery actions, the data folder's owner and
+ * DACL), and the read-back of all of it. See svc_install.h.
+ *
+ * --install-config runs as LocalSystem in a folder that ordinary users may
+ * have created before the installation (any user can create folders in
+ * ProgramData). So it never follows a link: the folder is opened without
+ * following reparse points and locked down through that handle first;
+ * only then are its contents looked at (a reparse point inside is refused)
+ * and the new inheritable ACEs passed on to them. */
+#include <windows.h>
+#include <aclapi.h>
+#include <sddl.h>
+#include <shlobj.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <wchar.h>
+
+#include "svc_install.h"
+#include "win_error.h"
+
+/* The data folder's security: owner Administrators; SYSTEM and
+ * Administrators full control; the service (%ls: its SID, or LS) modify
+ * (FILE_GENERIC_READ | FILE_GENERIC_WRITE | FILE_GENERIC_EXECUTE | DELETE),
+ * for the folder and everything in it; protected, so nothing is inherited
+ * from ProgramData (whose ACL lets Users read and create). */
+#define DATA_DIR_SDDL L"O:BAD:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1301bf;;;%ls)"
+/* The per-service SID's account name (exists once the service does). */
+#define SERVICE_ACCOUNT L"NT SERVICE\\" SW_SVC_NAME
+
+/* The longest SID in SDDL ("S-1-" and 15 sub-authorities): 187 with the
+ * NUL, as newer SDKs define SECURITY_MAX_SID_STRING_CHARACTERS. */
+#define SID_STRING_CAP 192
+
+/* How deep --install-config looks for reparse points in the data folder
+ * (the service keeps its files at the top; deeper trees are not its). */
+#define MAX_SCAN_DEPTH 8
+
+/* UTF-16 to UTF-8 for printing; "?" if it does not convert. */
+static const char *u8(const wchar_t *w, char *buf, int cap)
+{
+  if (!w || WideCharToMultiByte(CP_UTF8, 0, w, -1, buf, cap, NULL, NULL) <= 0)
+    snprintf(buf, (size_t)cap, "?");
+  return buf;
+}
+
+/* Prints "smtpwatch-svc: <what>: <error text>" to stderr; returns the
+ * error (never 0, so that a caller's failure stays one). */
+static DWORD fail(DWORD err, const char *fmt, ...)
+{
+  char what[1024], text[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(what, sizeof what, fmt, ap);
+  va_end(ap);
+  if (err == ERROR_SUCCESS)
+    err = ERROR_GEN_FAILURE; /* NEVER: callers pass GetLastError() of a failure */
+  sw_win_error_text(err, text, sizeof text);
+  fflush(stdout); /* the steps before it first */
+  fprintf(stderr, "smtpwatch-svc: %s: %s.\n", what, text);
+  return err;
+}
+
+/* Prints the sentence (no system text: the error is ours) to stderr and
+ * returns `err`. */
+static DWORD refuse(DWORD err, const char *fmt, ...)
+{
+  char what[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(what, sizeof what, fmt, ap);
+  va_end(ap);
+  fflush(stdout);
+  fprintf(stderr, "smtpwatch-svc: %s.\n", what);
+  return err;
+}
+
+/* Opens the SCM and our service with `access` (`change`: access to change
+ * it, which needs administrator rights); on failure prints why and returns
+ * the error (with *scm and *svc NULL). */
+static DWORD open_service(DWORD access, bool change, SC_HANDLE *scm, SC_HANDLE *svc)
+{
+  *svc = NULL;
+  *scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+  if (!*scm)
+    return fail(GetLastError(), "The Service Control Manager cannot be opened");
+  *svc = OpenServiceW(*scm, SW_SVC_NAME, access);
+  if (*svc)
+    return 0;
+  DWORD err = GetLastError();
+  CloseServiceHandle(*scm);
+  *scm = NULL;
+  if (err == ERROR_SERVICE_DOES_NOT_EXIST)
+    return fail(err, "The SmtpWatch service is not installed (install SMTP Watch's MSI "
+                     "first)");
+  if (err == ERROR_ACCESS_DENIED && change)
+    return fail(err, "Changing the SmtpWatch service needs administrator rights; run "
+                     "this from an elevated prompt");
+  return fail(err, "The SmtpWatch service cannot be opened");
+}
+
+/* Enables a privilege of our token if we hold it; no harm if we do not
+ * (the step that needs it then fails and says so). */
+static void enable_privilege(const wchar_t *name)
+{
+  HANDLE token;
+  if (!OpenProcessToken(GetCurrentProcess(), TOKEN_ADJUST_PRIVILEGES, &token))
+    return;
+  TOKEN_PRIVILEGES tp = {.PrivilegeCount = 1};
+  tp.Privileges[0].Attributes = SE_PRIVILEGE_ENABLED;
+  if (LookupPrivilegeValueW(NULL, name, &tp.Privileges[0].Luid))
+    AdjustTokenPrivileges(token, FALSE, &tp, 0, NULL, NULL);
+  CloseHandle(token);
+}
+
+/* SERVICE_SID_TYPE_UNRESTRICTED: the service's token carries
+ * NT SERVICE\SmtpWatch, which the data folder's DACL names. Sets
+ * *supported to false (and returns 0) on a system without the level. */
+static DWORD set_sid_type(SC_HANDLE svc, bool *supported)
+{
+  SERVICE_SID_INFO info = {.dwServiceSidType = SERVICE_SID_TYPE_UNRESTRICTED};
+  *supported = true;
+  if (ChangeServiceConfig2W(svc, SERVICE_CONFIG_SERVICE_SID_INFO, &info)) {
+    puts("Service SID: NT SERVICE\\SmtpWatch enabled (unrestricted).");
+    return 0;
+  }
+  DWORD err = GetLastError();
+  if (err != ERROR_INVALID_LEVEL)
+    return fail(err, "The service's own SID cannot be enabled");
+  *supported = false;
+  puts("Service SID: not supported by this system (ChangeServiceConfig2W level "
+       "SERVICE_CONFIG_SERVICE_SID_INFO); the data folder names LocalService instead.");
+  return 0;
+}
+
+/* The recovery actions: restart after SW_SVC_RESTART_DELAY_MS,
+ * SW_SVC_RESTARTS times, count reset after SW_SVC_FAILURE_RESET_S, and the
+ * same when the service stops itself with an error (the flag). */
+static DWORD set_recovery(SC_HANDLE svc)
+{
+  SC_ACTION actions[SW_SVC_RESTARTS];
+  for (unsigned i = 0; i < SW_SVC_RESTARTS; i++)
+    actions[i] = (SC_ACTION){.Type = SC_ACTION_RESTART, .Delay = SW_SVC_RESTART_DELAY_MS};
+  SERVICE_FAILURE_ACTIONSW fa = {.dwResetPeriod = SW_SVC_FAILURE_RESET_S,
+                                 .cActions = SW_SVC_RESTARTS,
+                                 .lpsaActions = actions};
+  if (!ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS, &fa)) {
+    DWORD err = GetLastError();
+    if (err != ERROR_INVALID_LEVEL)
+      return fail(err, "The service's recovery actions cannot be set");
+    puts("Recovery: not supported by this system (SERVICE_CONFIG_FAILURE_ACTIONS).");
+    return 0;
+  }
+  printf("Recovery: restart after %u s, %u times; failure count reset after %u s.\n",
+         SW_SVC_RESTART_DELAY_MS / 1000, SW_SVC_RESTARTS, SW_SVC_FAILURE_RESET_S);
+  SERVICE_FAILURE_ACTIONS_FLAG flag = {.fFailureActionsOnNonCrashFailures = TRUE};
+  if (!ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, &flag)) {
+    DWORD err = GetLastError();
+    if (err != ERROR_INVALID_LEVEL)
+      return fail(err, "The service's recovery on error stops cannot be set");
+    puts("Recovery on error stops: not supported by this system "
+         "(SERVICE_CONFIG_FAILURE_ACTIONS_FLAG).");
+    return 0;
+  }
+  puts("Recovery on error stops: yes.");
+  return 0;
+}
+
+/* The SDDL name of whom the data folder lets modify it: the per-service
+ * SID if the service has one, else LS (LocalService, the MSI's account). */
+static void folder_trustee(bool per_service_sid, wchar_t *out, size_t cap)
+{
+  swprintf(out, cap, L"LS");
+  if (!per_service_sid)
+    return;
+  BYTE sid[SECURITY_MAX_SID_SIZE];
+  wchar_t domain[256];
+  DWORD sid_len = sizeof sid, domain_len = 256;
+  SID_NAME_USE use;
+  LPWSTR text = NULL;
+  if (LookupAccountNameW(NULL, SERVICE_ACCOUNT, sid, &sid_len, domain, &domain_len,
+                         &use) &&
+      ConvertSidToStringSidW(sid, &text)) {
+    swprintf(out, cap, L"%ls", text);
+    LocalFree(text);
+    return;
+  }
+  char err[256];
+  sw_win_error_text(GetLastError(), err, sizeof err);
+  printf("Service SID: NT SERVICE\\SmtpWatch cannot be looked up (%s); the data folder "
+         "names LocalService instead.\n",
+         err);
+}
+
+/* Refuses reparse points (junctions, symbolic links, mount points) in
+ * `dir` and below, `depth` levels at most: passing ACEs on through one
+ * would change the security of whatever it points at. */
+static DWORD refuse_links(const wchar_t *dir, int depth)
+{
+  wchar_t pattern[MAX_PATH + 8];
+  if (swprintf(pattern, MAX_PATH + 8, L"%ls\\*", dir) < 0)
+    return refuse(ERROR_FILENAME_EXCED_RANGE, "A path in the data folder is too long");
+  WIN32_FIND_DATAW fd;
+  HANDLE find =
+      FindFirstFileExW(pattern, FindExInfoBasic, &fd, FindExSearchNameMatch, NULL, 0);
+  if (find == INVALID_HANDLE_VALUE) {
+    DWORD err = GetLastError();
+    return err == ERROR_FILE_NOT_FOUND ? 0 : fail(err, "The data folder cannot be read");
+  }
+  DWORD rc = 0;
+  do {
+    if (!wcscmp(fd.cFileName, L".") || !wcscmp(fd.cFileName, L".."))
+      continue;
+    wchar_t path[MAX_PATH];
+    char shown[MAX_PATH * 3];
+    if (swprintf(path, MAX_PATH, L"%ls\\%ls", dir, fd.cFileName) < 0) {
+      rc = refuse(ERROR_FILENAME_EXCED_RANGE, "A path in the data folder is too long");
+    } else if (fd.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) {
+      rc = refuse(ERROR_CANT_ACCESS_FILE,
+                  "%s is a link (reparse point); the data folder may hold only files and "
+                  "folders. Remove it and install again",
+                  u8(path, shown, sizeof shown));
+    } else if ((fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) && depth > 0) {
+      rc = refuse_links(path, depth - 1);
+    }
+  } while (rc == 0 && FindNextFileW(find, &fd));
+  FindClose(find);
+  return rc;
+}
+
+/* Creates the data folder if missing and gives it DATA_DIR_SDDL. */
+static DWORD secure_data_dir(const struct sw_svc_config *cfg, const wchar_t *trustee)
+{
+  const char *shown = cfg->data_dir_utf8;
+  int made = SHCreateDirectoryExW(NULL, cfg->data_dir, NULL);
+  if (made != ERROR_SUCCESS && made != ERROR_ALREADY_EXISTS)
+    return fail((DWORD)made, "The data folder %s cannot be created", shown);
+
+  wchar_t sddl[256];
+  swprintf(sddl, 256, DATA_DIR_SDDL, trustee);
+  PSECURITY_DESCRIPTOR sd = NULL;
+  PSID owner = NULL;
+  PACL dacl = NULL;
+  BOOL present = FALSE, defaulted;
+  if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1, &sd,
+                                                            NULL) ||
+      !GetSecurityDescriptorOwner(sd, &owner, &defaulted) ||
+      !GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted) || !present) {
+    DWORD err = fail(GetLastError(), "The data folder's security cannot be built");
+    LocalFree(sd);
+    return err;
+  }
+
+  /* The folder may have been made by someone else: with these privileges
+   * LocalSystem may take it over whatever its DACL says. */
+  enable_privilege(L"SeRestorePrivilege");
+  enable_privilege(L"SeTakeOwnershipPrivilege");
+  DWORD rc = 0;
+  /* The path's own attributes first (a link's, not its target's); the
+   * handle below is checked again, as the path may change meanwhile. */
+  DWORD attrs = GetFileAttributesW(cfg->data_dir);
+  if (attrs != INVALID_FILE_ATTRIBUTES && (attrs & FILE_ATTRIBUTE_REPARSE_POINT)) {
+    LocalFree(sd);
+    return refuse(
+        ERROR_CANT_ACCESS_FILE,
+        "%s is a link (reparse point), not a folder. Remove it and install again", shown);
+  }
+  HANDLE h = CreateFileW(cfg->data_dir, READ_CONTROL | WRITE_DAC | WRITE_OWNER,
+                         FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                         OPEN_EXISTING,
+                         FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
+  BY_HANDLE_FILE_INFORMATION info;
+  if (h == INVALID_HANDLE_VALUE) {
+    rc = fail(GetLastError(), "The data folder %s cannot be opened", shown);
+  } else if (!GetFileInformationByHandle(h, &info)) {
+    rc = fail(GetLastError(), "The data folder %s cannot be examined", shown);
+  } else if (info.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) {
+    rc = refuse(ERROR_CANT_ACCESS_FILE,
+                "%s is a link (reparse point), not a folder. Remove it and install again",
+                shown);
+  } else if (!(info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)) {
+    rc = refuse(ERROR_DIRECTORY,
+                "%s is a file, not a folder. Move it away and install "
+                "again",
+                shown);
+  } else {
+    /* Through the handle: whatever replaces the path meanwhile, this is
+     * the folder that was checked. From here on only SYSTEM,
+     * Administrators and the service can change what is inside. */
+    DWORD err = SetSecurityInfo(h, SE_FILE_OBJECT,
+                                OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION |
+                                    PROTECTED_DACL_SECURITY_INFORMATION,
+                                owner, NULL, dacl, NULL);
+    if (err != ERROR_SUCCESS)
+      rc = fail(err, "The data folder %s cannot be secured", shown);
+  }
+  if (h != INVALID_HANDLE_VALUE)
+    CloseHandle(h);
+
+  /* The files already there (an upgrade's database) get the new ACEs. */
+  if (rc == 0)
+    rc = refuse_links(cfg->data_dir, MAX_SCAN_DEPTH);
+  if (rc == 0) {
+    DWORD err = SetNamedSecurityInfoW((LPWSTR)cfg->data_dir, SE_FILE_OBJECT,
+                                      DACL_SECURITY_INFORMATION |
+                                          PROTECTED_DACL_SECURITY_INFORMATION,
+                                      NULL, NULL, dacl, NULL);
+    if (err != ERROR_SUCCESS)
+      rc = fail(err, "The files in the data folder %s cannot be secured", shown);
+  }
+  if (rc == 0) {
+    char text[512];
+    printf("Data folder: %s (%s); security %s\n", shown,
+           made == ERROR_SUCCESS ? "created" : "kept", u8(sddl, text, sizeof text));
+  }
+  LocalFree(sd);
+  return rc;
+}
+
+DWORD sw_svc_install_config(const struct sw_svc_config *cfg)
+{
+  SC_HANDLE scm, svc;
+  /* SERVICE_START: needed to set SC_ACTION_RESTART actions. */
+  DWORD rc = open_service(SERVICE_CHANGE_CONFIG | SERVICE_QUERY_CONFIG | SERVICE_START,
+                          true, &scm, &svc);
+  if (rc)
+    return rc;
+  bool per_service_sid = false;
+  rc = set_sid_type(svc, &per_service_sid);
+  if (rc == 0)
+    rc = set_recovery(svc);
+  CloseServiceHandle(svc);
+  CloseServiceHandle(scm);
+  if (rc == 0) {
+    wchar_t trustee[SID_STRING_CAP];
+    folder_trustee(per_service_sid, trustee, sizeof trustee / sizeof *trustee);
+    rc = secure_data_dir(cfg, trustee);
+  }
+  return rc;
+}
+
+/* ------------------------------------------------------------ read-back */
+
+/* Prints "Name: " padded to one column. */
+static void label(const char *name)
+{
+  printf("%-24s", name);
+}
+
+static void unreadable(DWORD err)
+{
+  char text[256];
+  sw_win_error_text(err, text, sizeof text);
+  printf("not readable: %s\n", text);
+}
+
+/* QueryServiceConfig2W into a heap buffer; NULL after setting the last
+ * error. The caller frees it. */
+static BYTE *query2(SC_HANDLE svc, DWORD level)
+{
+  DWORD need = 0;
+  if (QueryServiceConfig2W(svc, level, NULL, 0, &need) ||
+      GetLastError() != ERROR_INSUFFICIENT_BUFFER)
+    return NULL; /* NEVER succeeds with no buffer; the error stays set */
+  BYTE *buf = malloc(need);
+  if (!buf) {
+    SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+    return NULL;
+  }
+  if (!QueryServiceConfig2W(svc, level, buf, need, &need)) {
+    DWORD err = GetLastError();
+    free(buf);
+    SetLastError(err);
+    return NULL;
+  }
+  return buf;
+}
+
+static const char *start_type(DWORD t)
+{
+  switch (t) {
+  case SERVICE_AUTO_START:
+    return "automatic";
+  case SERVICE_DEMAND_START:
+    return "manual";
+  case SERVICE_DISABLED:
+    return "disabled";
+  default:
+    return "boot or system (a driver's)";
+  }
+}
+
+static void show_service(SC_HANDLE svc)
+{
+  char a[MAX_PATH * 3], b[MAX_PATH * 3];
+  DWORD need = 0;
+  QUERY_SERVICE_CONFIGW *qc = NULL;
+  if (!QueryServiceConfigW(svc, NULL, 0, &need) &&
+      GetLastError() == ERROR_INSUFFICIENT_BUFFER && (qc = malloc(need)) &&
+      QueryServiceConfigW(svc, qc, need, &need)) {
+    label("Display name:");
+    printf("%s\n", u8(qc->lpDisplayName, a, sizeof a));
+    label("Program:");
+    printf("%s\n", u8(qc->lpBinaryPathName, a, sizeof a));
+    label("Account:");
+    printf("%s\n", u8(qc->lpServiceStartName, b, sizeof b));
+    label("Start:");
+    printf("%s\n", start_type(qc->dwStartType));
+  } else {
+    label("Account:");
+    unreadable(GetLastError());
+  }
+  free(qc);
+
+  SERVICE_DESCRIPTIONW *desc =
+      (SERVICE_DESCRIPTIONW *)query2(svc, SERVICE_CONFIG_DESCRIPTION);
+  label("Description:");
+  if (desc)
+    printf("%s\n", desc->lpDescription ? u8(desc->lpDescription, a, sizeof a) : "");
+  else
+    unreadable(GetLastError());
+  free(desc);
+
+  SERVICE_SID_INFO *sid =
+      (SERVICE_SID_INFO *)query2(svc, SERVICE_CONFIG_SERVICE_SID_INFO);
+  label("Service SID:");
+  if (sid)
+    printf("%s\n", sid->dwServiceSidType == SERVICE_SID_TYPE_UNRESTRICTED ? "unrestricted"
+                   : sid->dwServiceSidType == SERVICE_SID_TYPE_NONE       ? "none"
+                                                                          : "restricted");
+  else
+    unreadable(GetLastError());
+  free(sid);
+
+  SERVICE_FAILURE_ACTIONSW *fa =
+      (SERVICE_FAILURE_ACTIONSW *)query2(svc, SERVICE_CONFIG_FAILURE_ACTIONS);
+  label("Recovery:");
+  if (fa) {
+    if (fa->cActions == 0)
+      printf("none");
+    for (DWORD i = 0; i < fa->cActions; i++) {
+      SC_ACTION *act = &fa->lpsaActions[i];
+      const char *what = act->Type == SC_ACTION_RESTART       ? "restart"
+                         : act->Type == SC_ACTION_REBOOT      ? "reboot"
+                         : act->Type == SC_ACTION_RUN_COMMAND ? "run a command"
+                                                              : "nothing";
+      printf("%s%s after %lu s", i ? ", " : "", what, (unsigned long)(act->Delay / 1000));
+    }
+    printf("; failure count reset after %lu s\n", (unsigned long)fa->dwResetPeriod);
+  } else {
+    unreadable(GetLastError());
+  }
+  free(fa);
+
+  SERVICE_FAILURE_ACTIONS_FLAG *flag =
+      (SERVICE_FAILURE_ACTIONS_FLAG *)query2(svc, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG);
+  label("Recovery on error stop:");
+  if (flag)
+    printf("%s\n", flag->fFailureActionsOnNonCrashFailures ? "yes" : "no");
+  else
+    unreadable(GetLastError());
+  free(flag);
+}
+
+static void show_data_dir(const struct sw_svc_config *cfg)
+{
+  label("Data folder:");
+  printf("%s\n", cfg->data_dir_utf8);
+  label("Data folder security:");
+  PSECURITY_DESCRIPTOR sd = NULL;
+  DWORD err =
+      GetNamedSecurityInfoW(cfg->data_dir, SE_FILE_OBJECT,
+                            OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION, NULL,
+                            NULL, NULL, NULL, &sd);
+  LPWSTR sddl = NULL;
+  if (err == ERROR_SUCCESS &&
+      !ConvertSecurityDescriptorToStringSecurityDescriptorW(
+          sd, SDDL_REVISION_1, OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
+          &sddl, NULL))
+    err = GetLastError();
+  if (err == ERROR_SUCCESS) {
+    char text[4096];
+    printf("%s\n", u8(sddl, text, sizeof text));
+  } else {
+    unreadable(err);
+  }
+  LocalFree(sddl);
+  LocalFree(sd);
+}
+
+DWORD sw_svc_show_config(const struct sw_svc_config *cfg)
+{
+  SC_HANDLE scm, svc;
+  DWORD rc = open_service(SERVICE_QUERY_CONFIG, false, &scm, &svc);
+  if (rc == 0) {
+    label("Service:");
+    printf("%s\n", "SmtpWatch");
+    show_service(svc);
+    CloseServiceHandle(svc);
+    CloseServiceHandle(scm);
+  }
+  show_data_dir(cfg);
+  return rc;
+}

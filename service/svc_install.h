@@ -1,0 +1,47 @@
+/* Install-time configuration of the SmtpWatch service, and its read-back.
+ *
+ * The MSI installs the service to run as NT AUTHORITY\LocalService. What
+ * Windows Installer (and wixl, which has no util: extension) cannot set is
+ * done by `smtpwatch-svc --install-config`, run by the MSI as a deferred,
+ * non-impersonated custom action (LocalSystem on Windows) after
+ * InstallServices and before StartServices, on every install and upgrade:
+ *   - the per-service SID (SERVICE_SID_TYPE_UNRESTRICTED), so that the
+ *     data folder can name this service alone (NT SERVICE\SmtpWatch);
+ *   - the recovery actions: restart after 60 s, twice, failure count reset
+ *     after a day, also when the service stops with an error;
+ *   - the data folder (%ProgramData%\SmtpWatch, or --data-dir): created if
+ *     missing; owner Administrators; a protected DACL that lets SYSTEM and
+ *     Administrators do anything, the service modify, and nobody else in.
+ *     Applied to an existing folder too (an upgrade keeps the database).
+ * `smtpwatch-svc --show-config` prints what the SCM and the file system
+ * report for all of it. docs/installer.md describes both. */
+#ifndef SW_SVC_INSTALL_H
+#define SW_SVC_INSTALL_H
+
+#include "svc.h"
+
+/* Recovery actions --install-config sets. */
+#define SW_SVC_RESTART_DELAY_MS 60000u
+#define SW_SVC_RESTARTS 2u
+#define SW_SVC_FAILURE_RESET_S 86400u
+
+/* Applies the configuration above to the installed service and to
+ * cfg->data_dir, printing one line per step to stdout (UTF-8). Needs
+ * administrator rights. Returns 0, or the Win32 error of the step that
+ * failed (after printing a sentence saying what and why to stderr); steps
+ * after a failure are not attempted. A level of ChangeServiceConfig2W the
+ * system does not know (ERROR_INVALID_LEVEL: Wine) is a printed note, not a
+ * failure; without per-service SIDs the folder names LocalService instead.
+ * Main thread, once. */
+DWORD sw_svc_install_config(const struct sw_svc_config *cfg);
+
+/* Prints the service's configuration as the SCM reports it (account, start
+ * type, program, description, SID type, recovery actions) and the owner
+ * and DACL of cfg->data_dir in SDDL, one "Name: value" line each, to
+ * stdout. A value that cannot be read says so and why on its line.
+ * Returns 0, or the Win32 error if the service is not installed or the SCM
+ * cannot be asked (then a sentence goes to stderr). Any user; the data
+ * folder's DACL is readable by administrators only. */
+DWORD sw_svc_show_config(const struct sw_svc_config *cfg);
+
+#endif
