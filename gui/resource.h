@@ -21,8 +21,60 @@
 #define IDC_MAIN_HISTORY 1015
 #define IDC_MAIN_REFRESH 1016
 
-/* Rule dialog (rule_dialog.c, rule_dialog.rc): 1100-1199. */
+/* Rule dialog (rule_dialog.c, rule_dialog.rc): 1100-1199. Each field of
+ * the rule has three controls, numbered by enum sw_rule_field (rule.h):
+ * its edit, combo or check box (IDC_RULE_FIELD + field), the sentence
+ * under it when it is wrong (IDC_RULE_ERROR + field, hidden when empty)
+ * and its label (IDC_RULE_LABEL + field; none for the check boxes). */
 #define IDD_RULE 1100
+#define IDC_RULE_BANNER 1101 /* what the dialog is doing, or why it failed */
+#define IDC_RULE_TEST 1102   /* "Test": run once without saving */
+#define IDC_RULE_FIELD 1110
+#define IDC_RULE_NAME 1110
+#define IDC_RULE_HOST 1111
+#define IDC_RULE_PORT 1112
+#define IDC_RULE_COMMAND 1113
+#define IDC_RULE_EXPECT 1114
+#define IDC_RULE_TIMEOUT 1115
+#define IDC_RULE_EHLO 1116
+#define IDC_RULE_INTERVAL 1117
+#define IDC_RULE_ENABLED 1118  /* check box */
+#define IDC_RULE_TLS 1119      /* drop-down list, in enum sw_tls_mode order */
+#define IDC_RULE_INSECURE 1120 /* check box */
+#define IDC_RULE_CERT_WARN 1121
+#define IDC_RULE_CERT_CRIT 1122
+#define IDC_RULE_ERROR 1130 /* 1130-1142 */
+#define IDC_RULE_NAME_ERROR 1130
+#define IDC_RULE_HOST_ERROR 1131
+#define IDC_RULE_PORT_ERROR 1132
+#define IDC_RULE_COMMAND_ERROR 1133
+#define IDC_RULE_EXPECT_ERROR 1134
+#define IDC_RULE_TIMEOUT_ERROR 1135
+#define IDC_RULE_EHLO_ERROR 1136
+#define IDC_RULE_INTERVAL_ERROR 1137
+#define IDC_RULE_ENABLED_ERROR 1138
+#define IDC_RULE_TLS_ERROR 1139
+#define IDC_RULE_INSECURE_ERROR 1140
+#define IDC_RULE_CERT_WARN_ERROR 1141
+#define IDC_RULE_CERT_CRIT_ERROR 1142
+#define IDC_RULE_LABEL 1150 /* 1150-1162 */
+#define IDC_RULE_NAME_LABEL 1150
+#define IDC_RULE_HOST_LABEL 1151
+#define IDC_RULE_PORT_LABEL 1152
+#define IDC_RULE_COMMAND_LABEL 1153
+#define IDC_RULE_EXPECT_LABEL 1154
+#define IDC_RULE_TIMEOUT_LABEL 1155
+#define IDC_RULE_EHLO_LABEL 1156
+#define IDC_RULE_INTERVAL_LABEL 1157
+#define IDC_RULE_TLS_LABEL 1159
+#define IDC_RULE_CERT_WARN_LABEL 1161
+#define IDC_RULE_CERT_CRIT_LABEL 1162
+/* The test result dialog (test_result_dialog.c, .rc), part of this range. */
+#define IDD_TEST_RESULT 1180
+#define IDC_RESULT_HEADLINE 1181 /* status and what happened */
+#define IDC_RESULT_LABEL 1182
+#define IDC_RESULT_TEXT 1183 /* the report: read-only, monospace */
+#define IDC_RESULT_COPY 1184
 
 /* History dialog (history_dialog.c, history_dialog.rc): 1200-1299. */
 #define IDD_HISTORY 1200

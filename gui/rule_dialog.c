@@ -1,16 +1,688 @@
-/* Placeholder until the rule dialog lands (being written now). */
+/* The rule dialog (rule_dialog.h). Thin: what the texts mean and what is
+ * wrong with them is model/rule_form's, talking to the service is the
+ * worker's (editor_service.h). This file moves texts between the controls
+ * and the form, sends RULE_GET / RULE_ADD / RULE_UPDATE / RULE_TEST and
+ * acts on the answers, and makes room under a field for its error.
+ *
+ * Requests are asynchronous: the dialog stays responsive while one is in
+ * flight, with Save and Test disabled until it is answered. Closing the
+ * dialog abandons an answer still to come (the worker frees a job whose
+ * window is gone; sw_service_drain frees those already queued). */
 #include "rule_dialog.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "manage_view.h"
+#include "pipe_protocol.h"
+#include "resource.h"
+#include "rule_form.h"
+
+/* resource.h numbers each field's controls by enum sw_rule_field. */
+_Static_assert(IDC_RULE_CERT_CRIT == IDC_RULE_FIELD + SW_RULE_FIELD_CERT_CRIT_DAYS &&
+                   IDC_RULE_ENABLED == IDC_RULE_FIELD + SW_RULE_FIELD_ENABLED &&
+                   IDC_RULE_TLS == IDC_RULE_FIELD + SW_RULE_FIELD_TLS_MODE &&
+                   IDC_RULE_INSECURE == IDC_RULE_FIELD + SW_RULE_FIELD_TLS_INSECURE,
+               "field controls follow enum sw_rule_field");
+_Static_assert(IDC_RULE_CERT_CRIT_ERROR == IDC_RULE_ERROR + SW_RULE_FIELD_CERT_CRIT_DAYS,
+               "error controls follow enum sw_rule_field");
+_Static_assert(IDC_RULE_CERT_CRIT_LABEL ==
+                       IDC_RULE_LABEL + SW_RULE_FIELD_CERT_CRIT_DAYS &&
+                   IDC_RULE_LABEL > IDC_RULE_ERROR + SW_RULE_FIELD_COUNT,
+               "label controls follow enum sw_rule_field");
+
+/* What a request was for: its reply comes back with it. */
+enum tag {
+  TAG_LOAD = 1, /* RULE_GET of the rule being opened */
+  TAG_SAVE,     /* RULE_ADD or RULE_UPDATE */
+  TAG_TEST,     /* RULE_TEST of the form's rule */
+  TAG_THEIRS,   /* RULE_GET after a stale save: the other user's version */
+};
+
+/* In enum sw_tls_mode order. */
+static const wchar_t *const tls_texts[SW_TLS_MODE_COUNT] = {
+    [SW_TLS_NONE] = L"None (plain SMTP)",
+    [SW_TLS_STARTTLS] = L"STARTTLS if offered",
+    [SW_TLS_REQUIRE_STARTTLS] = L"STARTTLS required",
+    [SW_TLS_IMPLICIT] = L"Implicit TLS (port 465)",
+};
+
+#define PLACED_MAX 64
+
+/* A control where the template put it; error texts and the banner grow. */
+struct placed {
+  HWND hwnd;
+  RECT base; /* client coordinates */
+  bool grows;
+};
+
+struct rule_dialog {
+  struct sw_editor *ed;
+  HWND hwnd;
+  int64_t rule_id;       /* 0: a new rule (until it is saved) */
+  int64_t revision;      /* of the stored rule the form is based on */
+  struct sw_rule opened; /* the stored rule as loaded: what "they changed" means */
+  struct sw_rule sent;   /* the rule of the last save */
+  struct sw_rule_form form;
+  char test_title[160]; /* names the rule in the test result dialog */
+  unsigned busy;        /* 1 << tag for each request in flight */
+  bool loaded;          /* the form holds a rule (new, or fetched) */
+  bool saved;
+  bool banner_is_error;
+  bool has_problem[SW_RULE_FIELD_COUNT];
+  size_t placed_count;
+  struct placed placed[PLACED_MAX];
+  SIZE base_size; /* the window as the template made it */
+};
+
+static HWND field_control(struct rule_dialog *d, int field)
+{
+  return GetDlgItem(d->hwnd, IDC_RULE_FIELD + field);
+}
+
+/* ---- layout: room under a field for its error ---------------------------- */
+
+static void init_layout(struct rule_dialog *d)
+{
+  RECT w;
+  GetWindowRect(d->hwnd, &w);
+  d->base_size.cx = w.right - w.left;
+  d->base_size.cy = w.bottom - w.top;
+  for (HWND c = GetWindow(d->hwnd, GW_CHILD); c && d->placed_count < PLACED_MAX;
+       c = GetWindow(c, GW_HWNDNEXT)) {
+    struct placed *p = &d->placed[d->placed_count++];
+    int id = GetDlgCtrlID(c);
+    p->hwnd = c;
+    p->grows = id == IDC_RULE_BANNER ||
+               (id >= IDC_RULE_ERROR && id < IDC_RULE_ERROR + SW_RULE_FIELD_COUNT);
+    GetWindowRect(c, &p->base);
+    MapWindowPoints(NULL, d->hwnd, (POINT *)&p->base, 2);
+  }
+}
+
+/* The height the static's text takes at its width, in pixels. */
+static int text_height(HWND control, int width)
+{
+  int len = GetWindowTextLengthW(control);
+  wchar_t *text = malloc(((size_t)len + 1) * sizeof *text);
+  if (!text)
+    return 0;
+  GetWindowTextW(control, text, len + 1);
+  HDC dc = GetDC(control);
+  HGDIOBJ old = SelectObject(dc, (HFONT)SendMessageW(control, WM_GETFONT, 0, 0));
+  RECT r = {0, 0, width, 0};
+  DrawTextW(dc, text, -1, &r, DT_CALCRECT | DT_WORDBREAK | DT_NOPREFIX | DT_EDITCONTROL);
+  SelectObject(dc, old);
+  ReleaseDC(control, dc);
+  free(text);
+  return r.bottom;
+}
+
+/* Each shown error (and the banner) pushes everything below it down by
+ * its height, and the dialog grows by all of them; it is kept on its
+ * monitor. */
+static void relayout(struct rule_dialog *d)
+{
+  int height[PLACED_MAX] = {0};
+  int total = 0;
+  for (size_t i = 0; i < d->placed_count; i++) {
+    struct placed *p = &d->placed[i];
+    if (p->grows && IsWindowVisible(p->hwnd))
+      height[i] = text_height(p->hwnd, p->base.right - p->base.left);
+    total += height[i];
+  }
+  HDWP dwp = BeginDeferWindowPos((int)d->placed_count);
+  for (size_t i = 0; i < d->placed_count && dwp; i++) {
+    const struct placed *p = &d->placed[i];
+    int shift = 0;
+    for (size_t j = 0; j < d->placed_count; j++)
+      if (j != i && d->placed[j].base.top < p->base.top)
+        shift += height[j];
+    UINT flags = SWP_NOZORDER | SWP_NOACTIVATE | (p->grows ? 0 : SWP_NOSIZE);
+    int h = height[i] ? height[i] : p->base.bottom - p->base.top;
+    dwp = DeferWindowPos(dwp, p->hwnd, NULL, p->base.left, p->base.top + shift,
+                         p->base.right - p->base.left, h, flags);
+  }
+  if (dwp)
+    EndDeferWindowPos(dwp);
+
+  RECT w;
+  GetWindowRect(d->hwnd, &w);
+  int top = w.top, cy = d->base_size.cy + total;
+  MONITORINFO mi = {.cbSize = sizeof mi};
+  if (GetMonitorInfoW(MonitorFromWindow(d->hwnd, MONITOR_DEFAULTTONEAREST), &mi) &&
+      top + cy > mi.rcWork.bottom)
+    top = mi.rcWork.bottom - cy > mi.rcWork.top ? mi.rcWork.bottom - cy : mi.rcWork.top;
+  SetWindowPos(d->hwnd, NULL, w.left, top, d->base_size.cx, cy,
+               SWP_NOZORDER | SWP_NOACTIVATE);
+  InvalidateRect(d->hwnd, NULL, TRUE);
+}
+
+/* ---- the form and the controls ------------------------------------------- */
+
+/* The controls into d->form. False if out of memory. */
+static bool read_form(struct rule_dialog *d)
+{
+  for (int f = 0; f < SW_RULE_FIELD_COUNT; f++) {
+    if (!sw_rule_form_is_text((enum sw_rule_field)f))
+      continue;
+    char *text = sw_editor_get_text(d->hwnd, IDC_RULE_FIELD + f);
+    enum sw_error err =
+        text ? sw_rule_form_set_text(&d->form, (enum sw_rule_field)f, text) : SW_E_NOMEM;
+    free(text);
+    if (err)
+      return false;
+  }
+  d->form.enabled = IsDlgButtonChecked(d->hwnd, IDC_RULE_ENABLED) == BST_CHECKED;
+  d->form.tls_insecure = IsDlgButtonChecked(d->hwnd, IDC_RULE_INSECURE) == BST_CHECKED;
+  LRESULT sel = SendDlgItemMessageW(d->hwnd, IDC_RULE_TLS, CB_GETCURSEL, 0, 0);
+  if (sel >= 0 && sel < SW_TLS_MODE_COUNT)
+    d->form.tls_mode = (enum sw_tls_mode)sel;
+  return true;
+}
+
+static void write_form(struct rule_dialog *d)
+{
+  for (int f = 0; f < SW_RULE_FIELD_COUNT; f++)
+    if (sw_rule_form_is_text((enum sw_rule_field)f))
+      sw_editor_set_text(d->hwnd, IDC_RULE_FIELD + f,
+                         sw_rule_form_text(&d->form, (enum sw_rule_field)f));
+  CheckDlgButton(d->hwnd, IDC_RULE_ENABLED,
+                 d->form.enabled ? BST_CHECKED : BST_UNCHECKED);
+  CheckDlgButton(d->hwnd, IDC_RULE_INSECURE,
+                 d->form.tls_insecure ? BST_CHECKED : BST_UNCHECKED);
+  SendDlgItemMessageW(d->hwnd, IDC_RULE_TLS, CB_SETCURSEL, (WPARAM)d->form.tls_mode, 0);
+}
+
+static void focus(struct rule_dialog *d, HWND control)
+{
+  SendMessageW(d->hwnd, WM_NEXTDLGCTL, (WPARAM)control, TRUE);
+}
+
+/* Fields are usable once the rule is there (greyed when they mean nothing
+ * with the TLS mode, unless they are wrong: the user must be able to fix
+ * them); Save and Test while nothing is in flight. */
+static void update_controls(struct rule_dialog *d)
+{
+  for (int f = 0; f < SW_RULE_FIELD_COUNT; f++) {
+    bool on = d->loaded && (sw_rule_form_field_applies(&d->form, (enum sw_rule_field)f) ||
+                            d->has_problem[f]);
+    EnableWindow(field_control(d, f), on);
+    HWND label = GetDlgItem(d->hwnd, IDC_RULE_LABEL + f);
+    if (label)
+      EnableWindow(label, on);
+  }
+  bool can_act = d->loaded && d->busy == 0;
+  HWND save = GetDlgItem(d->hwnd, IDOK), test = GetDlgItem(d->hwnd, IDC_RULE_TEST);
+  HWND had = GetFocus();
+  if (!can_act && (had == save || had == test)) /* a disabled button keeps no focus */
+    focus(d, GetDlgItem(d->hwnd, d->loaded ? IDC_RULE_NAME : IDCANCEL));
+  EnableWindow(save, can_act);
+  EnableWindow(test, can_act);
+}
+
+/* The line on top: what is going on (`error` false) or what went wrong
+ * (red); "" hides it. */
+static void set_banner(struct rule_dialog *d, const char *text, bool error)
+{
+  d->banner_is_error = error;
+  sw_editor_set_text(d->hwnd, IDC_RULE_BANNER, text);
+  ShowWindow(GetDlgItem(d->hwnd, IDC_RULE_BANNER), text[0] ? SW_SHOWNA : SW_HIDE);
+  relayout(d);
+}
+
+/* Shows each problem under its field (and clears the others), says in the
+ * banner that nothing was done, and focuses the first field at fault. */
+static void show_problems(struct rule_dialog *d, const struct sw_rule_problems *p,
+                          bool from_service, bool testing)
+{
+  for (int f = 0; f < SW_RULE_FIELD_COUNT; f++) {
+    const char *m = sw_rule_problems_find(p, (enum sw_rule_field)f);
+    d->has_problem[f] = m != NULL;
+    sw_editor_set_text(d->hwnd, IDC_RULE_ERROR + f, m ? m : "");
+    ShowWindow(GetDlgItem(d->hwnd, IDC_RULE_ERROR + f), m ? SW_SHOWNA : SW_HIDE);
+  }
+  char summary[300];
+  sw_rule_form_summary(p, from_service, testing, summary, sizeof summary);
+  set_banner(d, summary, true);
+  update_controls(d);
+  if (p->count)
+    focus(d, field_control(d, p->items[0].field));
+}
+
+static void clear_problems(struct rule_dialog *d)
+{
+  struct sw_rule_problems none = {0};
+  show_problems(d, &none, false, false);
+}
+
+static void set_caption(struct rule_dialog *d)
+{
+  char text[200];
+  if (!d->rule_id)
+    snprintf(text, sizeof text, "New rule - SMTP Watch");
+  else if (d->loaded)
+    snprintf(text, sizeof text, "Rule: %s - SMTP Watch",
+             d->opened.name ? d->opened.name : "");
+  else
+    snprintf(text, sizeof text, "Rule %" PRId64 " - SMTP Watch", d->rule_id);
+  wchar_t *wide = sw_editor_wide(text);
+  if (wide)
+    SetWindowTextW(d->hwnd, wide);
+  free(wide);
+}
+
+/* ---- requests ----------------------------------------------------------------- */
+
+/* Sends `message` with `rule` (NULL: the rule id only). False if it could
+ * not be sent (said in the banner). */
+static bool submit(struct rule_dialog *d, enum tag tag, uint16_t message,
+                   const struct sw_rule *rule, int64_t revision)
+{
+  struct sw_service_job *job =
+      d->ed->service ? sw_service_job_new(d->hwnd, message, (WPARAM)tag) : NULL;
+  if (!job) {
+    set_banner(d, "The editor is out of memory: nothing was sent to the service.", true);
+    return false;
+  }
+  if (rule)
+    sw_pipe_put_rule(&job->fields, rule, revision);
+  else
+    sw_tlv_put_int(&job->fields, SW_PIPE_TAG_RULE_ID, d->rule_id);
+  if (message == SW_PIPE_MSG_RULE_TEST)
+    job->test_timeout_ms = rule->timeout_ms;
+  d->busy |= 1u << tag;
+  sw_service_submit(d->ed->service, job);
+  update_controls(d);
+  return true;
+}
+
+/* The form's rule into `out` (free it) if it is valid; else its problems
+ * are shown and nothing is to be sent. */
+static bool form_rule(struct rule_dialog *d, bool testing, struct sw_rule *out)
+{
+  struct sw_rule_problems p;
+  if (!read_form(d) || sw_rule_form_to_rule(&d->form, d->rule_id, out, &p)) {
+    sw_rule_free(out);
+    set_banner(d, "The editor is out of memory: nothing was sent to the service.", true);
+    return false;
+  }
+  if (p.count) {
+    show_problems(d, &p, false, testing);
+    sw_rule_free(out);
+    return false;
+  }
+  clear_problems(d);
+  return true;
+}
+
+static void send_save(struct rule_dialog *d)
+{
+  bool update = d->rule_id != 0;
+  d->sent.id = d->rule_id;
+  set_banner(d, update ? "Saving the rule..." : "Adding the rule...", false);
+  submit(d, TAG_SAVE, update ? SW_PIPE_MSG_RULE_UPDATE : SW_PIPE_MSG_RULE_ADD, &d->sent,
+         update ? d->revision : 0);
+}
+
+static void on_save(struct rule_dialog *d)
+{
+  if (!d->loaded || d->busy) {
+    MessageBeep(MB_OK); /* Enter while Save is disabled */
+    return;
+  }
+  struct sw_rule rule;
+  if (!form_rule(d, false, &rule))
+    return;
+  sw_rule_free(&d->sent);
+  d->sent = rule;
+  send_save(d);
+}
+
+static void on_test(struct rule_dialog *d)
+{
+  if (!d->loaded || d->busy)
+    return;
+  struct sw_rule rule;
+  if (!form_rule(d, true, &rule))
+    return;
+  rule.id = 0; /* the form's rule, not the stored one */
+  char server[300], text[400];
+  sw_manage_server_text(rule.host, rule.port, server, sizeof server);
+  snprintf(d->test_title, sizeof d->test_title, "%s", rule.name ? rule.name : server);
+  snprintf(text, sizeof text,
+           "Testing %s without saving; this takes at most %u seconds...", server,
+           (unsigned)((rule.timeout_ms + 999) / 1000));
+  set_banner(d, text, false);
+  submit(d, TAG_TEST, SW_PIPE_MSG_RULE_TEST, &rule, 0);
+  sw_rule_free(&rule);
+}
+
+static void on_tls_change(struct rule_dialog *d)
+{
+  LRESULT sel = SendDlgItemMessageW(d->hwnd, IDC_RULE_TLS, CB_GETCURSEL, 0, 0);
+  if (sel < 0 || sel >= SW_TLS_MODE_COUNT)
+    return;
+  /* The port as typed now decides whether it follows the mode. */
+  char *port = sw_editor_get_text(d->hwnd, IDC_RULE_PORT);
+  bool changed = false;
+  if (port && !sw_rule_form_set_text(&d->form, SW_RULE_FIELD_PORT, port) &&
+      !sw_rule_form_set_tls_mode(&d->form, (enum sw_tls_mode)sel, &changed) && changed)
+    sw_editor_set_text(d->hwnd, IDC_RULE_PORT,
+                       sw_rule_form_text(&d->form, SW_RULE_FIELD_PORT));
+  free(port);
+  d->form.tls_mode = (enum sw_tls_mode)sel;
+  update_controls(d);
+}
+
+/* ---- replies ------------------------------------------------------------------ */
+
+static void not_understood(struct rule_dialog *d)
+{
+  set_banner(d,
+             "The service sent a reply this editor does not understand: are the service "
+             "and the editor the same version?",
+             true);
+}
+
+/* The request failed with `why` (a sentence): say what it means here. */
+static void failed(struct rule_dialog *d, enum tag tag, const char *why)
+{
+  const char *then = tag == TAG_LOAD ? "The rule was not loaded: close this window and "
+                                       "open it again."
+                     : tag == TAG_TEST
+                         ? "The rule was not tested."
+                         : "Nothing was saved; your changes are still here.";
+  char text[800];
+  snprintf(text, sizeof text, "%s %s", why[0] ? why : "The request failed.", then);
+  set_banner(d, text, true);
+}
+
+/* Makes `stored` (taken over) the rule the form is based on and shows it. */
+static void take_stored(struct rule_dialog *d, struct sw_pipe_rule *stored)
+{
+  sw_rule_free(&d->opened);
+  d->opened = stored->rule;
+  d->revision = stored->revision;
+  if (sw_rule_form_from_rule(&d->form, &d->opened)) {
+    d->loaded = false;
+    set_banner(d, "The editor is out of memory: the rule could not be shown.", true);
+    return;
+  }
+  write_form(d);
+  d->loaded = true;
+  set_caption(d);
+}
+
+static void on_deleted_meanwhile(struct rule_dialog *d)
+{
+  int answer =
+      sw_editor_message(d->hwnd,
+                        "The rule was deleted by someone else since you opened it.\n\n"
+                        "Yes: add your version as a new rule.\n"
+                        "No: go back to your changes; nothing is saved.",
+                        MB_YESNO | MB_ICONWARNING);
+  if (answer == IDYES) {
+    d->rule_id = 0;
+    d->revision = 0;
+    set_caption(d);
+    send_save(d);
+  } else {
+    set_banner(d,
+               "Nothing was saved: the rule no longer exists. Your changes are still "
+               "here; Save asks again.",
+               true);
+  }
+}
+
+/* After a stale save: their version is in; the user decides. */
+static void ask_stale(struct rule_dialog *d, struct sw_pipe_rule *theirs)
+{
+  struct sw_buf q;
+  sw_buf_init(&q, 0);
+  if (sw_rule_form_stale_question(&d->opened, &theirs->rule, &d->sent, &q)) {
+    sw_buf_free(&q);
+    sw_rule_free(&theirs->rule);
+    set_banner(d, "The editor is out of memory: nothing was saved.", true);
+    return;
+  }
+  int answer = sw_editor_message(d->hwnd, sw_buf_str(&q),
+                                 MB_YESNOCANCEL | MB_ICONWARNING | MB_DEFBUTTON3);
+  sw_buf_free(&q);
+  if (answer == IDYES) { /* mine over theirs: based on their revision now */
+    sw_rule_free(&d->opened);
+    d->opened = theirs->rule;
+    d->revision = theirs->revision;
+    send_save(d);
+  } else if (answer == IDNO) {
+    take_stored(d, theirs);
+    clear_problems(d);
+    set_banner(d, "Their version of the rule is loaded; your changes were discarded.",
+               false);
+  } else { /* the revision stays: the next Save asks again */
+    sw_rule_free(&theirs->rule);
+    set_banner(
+        d,
+        "Nothing was saved: someone else changed this rule. Your changes are still "
+        "here; Save asks again.",
+        true);
+  }
+}
+
+static void on_error(struct rule_dialog *d, enum tag tag, struct sw_service_job *job)
+{
+  bool not_found = !strcmp(job->error_code, "not_found");
+  if (tag == TAG_SAVE && !strcmp(job->error_code, "stale")) {
+    set_banner(d,
+               "Someone else changed this rule since you opened it; fetching their "
+               "version...",
+               false);
+    submit(d, TAG_THEIRS, SW_PIPE_MSG_RULE_GET, NULL, 0);
+  } else if ((tag == TAG_SAVE || tag == TAG_THEIRS) && not_found && d->rule_id) {
+    on_deleted_meanwhile(d);
+  } else if (tag == TAG_LOAD && not_found) {
+    char text[200];
+    snprintf(text, sizeof text,
+             "Rule %" PRId64 " no longer exists: someone deleted it. Close this window.",
+             d->rule_id);
+    set_banner(d, text, true);
+  } else {
+    failed(d, tag, job->error);
+  }
+}
+
+static void on_rule(struct rule_dialog *d, enum tag tag, struct sw_service_job *job)
+{
+  struct sw_pipe_rule pr;
+  if (tag == TAG_TEST ||
+      sw_manage_body_rule(job->reply.frame.body, job->reply.frame.body_len, &pr)) {
+    not_understood(d);
+    return;
+  }
+  switch (tag) {
+  case TAG_LOAD:
+    take_stored(d, &pr);
+    if (d->loaded) {
+      set_banner(d, "", false);
+      update_controls(d);
+      focus(d, GetDlgItem(d->hwnd, IDC_RULE_NAME));
+    }
+    break;
+  case TAG_SAVE:
+    sw_rule_free(&pr.rule);
+    d->saved = true;
+    EndDialog(d->hwnd, IDOK);
+    break;
+  case TAG_THEIRS:
+    ask_stale(d, &pr);
+    break;
+  case TAG_TEST:
+    break; /* NEVER: refused above */
+  }
+}
+
+static void on_test_result(struct rule_dialog *d, enum tag tag,
+                           struct sw_service_job *job)
+{
+  struct sw_pipe_result result;
+  if (tag != TAG_TEST ||
+      sw_manage_body_result(job->reply.frame.body, job->reply.frame.body_len, &result)) {
+    if (tag == TAG_TEST)
+      sw_pipe_result_free(&result);
+    not_understood(d);
+    return;
+  }
+  set_banner(d, "", false);
+  sw_test_result_show(d->hwnd, d->ed, d->test_title, &result);
+  sw_pipe_result_free(&result);
+}
+
+static void on_reply(struct rule_dialog *d, struct sw_service_job *job)
+{
+  enum tag tag = (enum tag)job->tag;
+  d->busy &= ~(1u << tag);
+  update_controls(d); /* before a message box or the result dialog */
+  if (job->outcome == SW_JOB_UNREACHABLE) {
+    failed(d, tag, job->error);
+  } else {
+    switch (job->reply.frame.message) {
+    case SW_PIPE_MSG_ERROR:
+      on_error(d, tag, job);
+      break;
+    case SW_PIPE_MSG_RULE_INVALID: {
+      struct sw_rule_problems p;
+      if (sw_rule_form_service_problems(job->reply.frame.body, job->reply.frame.body_len,
+                                        &p))
+        not_understood(d);
+      else
+        show_problems(d, &p, true, tag == TAG_TEST);
+      break;
+    }
+    case SW_PIPE_MSG_RULE_OK:
+      on_rule(d, tag, job);
+      break;
+    case SW_PIPE_MSG_RULE_TEST_OK:
+      on_test_result(d, tag, job);
+      break;
+    default:
+      not_understood(d);
+      break;
+    }
+  }
+  update_controls(d);
+}
+
+/* ---- the dialog ------------------------------------------------------------------ */
+
+static void on_init(struct rule_dialog *d)
+{
+  for (int m = 0; m < SW_TLS_MODE_COUNT; m++)
+    SendDlgItemMessageW(d->hwnd, IDC_RULE_TLS, CB_ADDSTRING, 0, (LPARAM)tls_texts[m]);
+  init_layout(d);
+  set_caption(d);
+  if (d->rule_id == 0) {
+    struct sw_pipe_rule fresh = {.revision = 0};
+    sw_rule_init_defaults(&fresh.rule);
+    take_stored(d, &fresh);
+    update_controls(d);
+  } else {
+    sw_rule_form_init(&d->form);
+    SendDlgItemMessageW(d->hwnd, IDC_RULE_TLS, CB_SETCURSEL, 0, 0);
+    update_controls(d);
+    set_banner(d, "Loading the rule from the service...", false);
+    submit(d, TAG_LOAD, SW_PIPE_MSG_RULE_GET, NULL, 0);
+  }
+}
+
+static INT_PTR CALLBACK dialog_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
+{
+  struct rule_dialog *d = (struct rule_dialog *)GetWindowLongPtrW(hwnd, DWLP_USER);
+  switch (msg) {
+  case WM_INITDIALOG:
+    d = (struct rule_dialog *)lp;
+    d->hwnd = hwnd;
+    SetWindowLongPtrW(hwnd, DWLP_USER, (LONG_PTR)d);
+    on_init(d);
+    if (d->loaded)
+      return TRUE; /* focus on the first field, Name */
+    SetFocus(GetDlgItem(hwnd, IDCANCEL));
+    return FALSE;
+  case WM_COMMAND:
+    if (!d)
+      break;
+    switch (LOWORD(wp)) {
+    case IDOK:
+      on_save(d);
+      return TRUE;
+    case IDCANCEL:
+      EndDialog(hwnd, IDCANCEL);
+      return TRUE;
+    case IDC_RULE_TEST:
+      on_test(d);
+      return TRUE;
+    case IDC_RULE_TLS:
+      if (HIWORD(wp) == CBN_SELCHANGE)
+        on_tls_change(d);
+      return TRUE;
+    default:
+      break;
+    }
+    break;
+  case WM_SW_SERVICE_REPLY: {
+    struct sw_service_job *job = (struct sw_service_job *)lp;
+    if (d)
+      on_reply(d, job);
+    sw_service_job_free(job);
+    return TRUE;
+  }
+  case WM_CTLCOLORSTATIC: {
+    int id = GetDlgCtrlID((HWND)lp);
+    bool red = (id >= IDC_RULE_ERROR && id < IDC_RULE_ERROR + SW_RULE_FIELD_COUNT) ||
+               (id == IDC_RULE_BANNER && d && d->banner_is_error);
+    if (!red)
+      break;
+    HDC dc = (HDC)wp;
+    SetTextColor(dc, RGB(192, 0, 0));
+    SetBkColor(dc, GetSysColor(COLOR_BTNFACE));
+    return (INT_PTR)GetSysColorBrush(COLOR_BTNFACE);
+  }
+  case WM_DESTROY:
+    sw_service_drain(hwnd);
+    break;
+  default:
+    break;
+  }
+  return FALSE;
+}
 
 bool sw_rule_dialog_show(HWND owner, struct sw_editor *ed, int64_t rule_id)
 {
-  (void)ed, (void)rule_id;
-  MessageBoxW(owner, L"The rule dialog is not built yet.", L"SMTP Watch", MB_OK);
-  return false;
-}
-
-void sw_test_result_show(HWND owner, struct sw_editor *ed, const char *title,
-                         const struct sw_pipe_result *result)
-{
-  (void)ed, (void)title, (void)result;
-  MessageBoxW(owner, L"The test result dialog is not built yet.", L"SMTP Watch", MB_OK);
+  struct rule_dialog *d = calloc(1, sizeof *d);
+  if (!d) {
+    sw_editor_message(owner, "The editor is out of memory: the rule cannot be opened.",
+                      MB_OK | MB_ICONERROR);
+    return false;
+  }
+  d->ed = ed;
+  d->rule_id = rule_id;
+  sw_rule_init_defaults(&d->opened);
+  sw_rule_init_defaults(&d->sent);
+  sw_rule_form_init(&d->form);
+  INT_PTR r = DialogBoxParamW(ed->instance, MAKEINTRESOURCEW(IDD_RULE), owner,
+                              dialog_proc, (LPARAM)d);
+  if (r == -1) {
+    char text[200];
+    snprintf(text, sizeof text,
+             "The rule dialog could not be opened (Windows error %lu).",
+             (unsigned long)GetLastError());
+    sw_editor_message(owner, text, MB_OK | MB_ICONERROR);
+  }
+  bool saved = d->saved;
+  sw_rule_free(&d->opened);
+  sw_rule_free(&d->sent);
+  sw_rule_form_free(&d->form);
+  free(d);
+  return saved;
 }

@@ -1,0 +1,258 @@
+/* The test result dialog (sw_test_result_show in rule_dialog.h): one
+ * check's headline, coloured by its status, above the report of
+ * model/test_report in a read-only monospace edit box. Resizable; Copy
+ * puts the headline and the report on the clipboard. */
+#include "rule_dialog.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "resource.h"
+#include "test_report.h"
+
+/* How each control follows the window's size. */
+enum anchor { ANCHOR_WIDEN, ANCHOR_NONE, ANCHOR_GROW, ANCHOR_CORNER };
+
+static const struct {
+  int id;
+  enum anchor anchor;
+} anchored[] = {
+    {IDC_RESULT_HEADLINE, ANCHOR_WIDEN},
+    {IDC_RESULT_LABEL, ANCHOR_NONE},
+    {IDC_RESULT_TEXT, ANCHOR_GROW},
+    {IDC_RESULT_COPY, ANCHOR_CORNER},
+    {IDOK, ANCHOR_CORNER},
+};
+#define ANCHORED (sizeof anchored / sizeof anchored[0])
+
+struct result_dialog {
+  struct sw_editor *ed;
+  const char *title;
+  const struct sw_pipe_result *result;
+  wchar_t *headline, *report; /* owned */
+  HFONT mono, bold;           /* owned */
+  COLORREF colour;            /* the headline's, by status */
+  RECT base[ANCHORED];        /* client coordinates at the template's size */
+  SIZE base_client, min_window;
+};
+
+static COLORREF status_colour(enum sw_nagios_status s)
+{
+  switch (s) {
+  case SW_NAGIOS_OK:
+    return RGB(0, 128, 0);
+  case SW_NAGIOS_WARNING:
+    return RGB(160, 96, 0);
+  case SW_NAGIOS_CRITICAL:
+    return RGB(192, 0, 0);
+  default:
+    return RGB(96, 96, 96);
+  }
+}
+
+/* Builds the texts; on failure they say so instead. */
+static void make_texts(struct result_dialog *d)
+{
+  char headline[sizeof d->result->message + 64];
+  sw_test_report_headline(d->result, headline, sizeof headline);
+  d->headline = sw_editor_wide(headline);
+  struct sw_buf report;
+  sw_buf_init(&report, 0);
+  if (sw_test_report_text(d->result, &report)) {
+    sw_buf_free(&report);
+    sw_buf_appends(&report, "The editor ran out of memory while writing the report.");
+  }
+  d->report = sw_editor_wide(sw_buf_str(&report));
+  sw_buf_free(&report);
+}
+
+static void init_layout(struct result_dialog *d, HWND hwnd)
+{
+  RECT client, window;
+  GetClientRect(hwnd, &client);
+  GetWindowRect(hwnd, &window);
+  d->base_client.cx = client.right;
+  d->base_client.cy = client.bottom;
+  /* It may shrink a little, not so far that the buttons meet the text. */
+  d->min_window.cx = (window.right - window.left) * 2 / 3;
+  d->min_window.cy = (window.bottom - window.top) * 2 / 3;
+  for (size_t i = 0; i < ANCHORED; i++) {
+    GetWindowRect(GetDlgItem(hwnd, anchored[i].id), &d->base[i]);
+    MapWindowPoints(NULL, hwnd, (POINT *)&d->base[i], 2);
+  }
+}
+
+static void layout(struct result_dialog *d, HWND hwnd, int cx, int cy)
+{
+  int dx = cx - d->base_client.cx, dy = cy - d->base_client.cy;
+  HDWP dwp = BeginDeferWindowPos((int)ANCHORED);
+  for (size_t i = 0; i < ANCHORED && dwp; i++) {
+    RECT r = d->base[i];
+    switch (anchored[i].anchor) {
+    case ANCHOR_WIDEN:
+      r.right += dx;
+      break;
+    case ANCHOR_GROW:
+      r.right += dx;
+      r.bottom += dy;
+      break;
+    case ANCHOR_CORNER:
+      OffsetRect(&r, dx, dy);
+      break;
+    case ANCHOR_NONE:
+      break;
+    }
+    dwp = DeferWindowPos(dwp, GetDlgItem(hwnd, anchored[i].id), NULL, r.left, r.top,
+                         r.right > r.left ? r.right - r.left : 0,
+                         r.bottom > r.top ? r.bottom - r.top : 0,
+                         SWP_NOZORDER | SWP_NOACTIVATE);
+  }
+  if (dwp)
+    EndDeferWindowPos(dwp);
+  InvalidateRect(GetDlgItem(hwnd, IDC_RESULT_HEADLINE), NULL, TRUE);
+}
+
+/* The headline and the report as one text on the clipboard. */
+static void copy(struct result_dialog *d, HWND hwnd)
+{
+  const wchar_t *h = d->headline ? d->headline : L"", *r = d->report ? d->report : L"";
+  size_t len = wcslen(h) + 4 + wcslen(r);
+  HGLOBAL mem = GlobalAlloc(GMEM_MOVEABLE, (len + 1) * sizeof(wchar_t));
+  wchar_t *text = mem ? GlobalLock(mem) : NULL;
+  if (text) {
+    _snwprintf(text, len + 1, L"%ls\r\n\r\n%ls", h, r);
+    text[len] = L'\0';
+    GlobalUnlock(mem);
+  }
+  DWORD err = 0;
+  if (!text)
+    err = ERROR_NOT_ENOUGH_MEMORY;
+  else if (!OpenClipboard(hwnd))
+    err = GetLastError();
+  else {
+    EmptyClipboard();
+    if (SetClipboardData(CF_UNICODETEXT, mem))
+      mem = NULL; /* the clipboard owns it now */
+    else
+      err = GetLastError();
+    CloseClipboard();
+  }
+  if (mem)
+    GlobalFree(mem);
+  if (err) {
+    char msg[160];
+    snprintf(msg, sizeof msg,
+             "The report could not be copied to the clipboard (Windows error %lu): "
+             "another program may be holding it. Try again.",
+             (unsigned long)err);
+    sw_editor_message(hwnd, msg, MB_OK | MB_ICONWARNING);
+  }
+}
+
+static void on_init(struct result_dialog *d, HWND hwnd)
+{
+  char caption[300];
+  snprintf(caption, sizeof caption, "Test result: %s - SMTP Watch",
+           d->title ? d->title : "");
+  wchar_t *wide = sw_editor_wide(caption);
+  if (wide)
+    SetWindowTextW(hwnd, wide);
+  free(wide);
+
+  make_texts(d);
+  d->colour = status_colour(d->result->status);
+  HWND headline = GetDlgItem(hwnd, IDC_RESULT_HEADLINE);
+  LOGFONTW lf;
+  HFONT dialog_font = (HFONT)SendMessageW(hwnd, WM_GETFONT, 0, 0);
+  if (dialog_font && GetObjectW(dialog_font, sizeof lf, &lf)) {
+    lf.lfWeight = FW_BOLD;
+    d->bold = CreateFontIndirectW(&lf);
+  }
+  if (d->bold)
+    SendMessageW(headline, WM_SETFONT, (WPARAM)d->bold, FALSE);
+  SetWindowTextW(headline, d->headline ? d->headline : L"Out of memory.");
+
+  HWND edit = GetDlgItem(hwnd, IDC_RESULT_TEXT);
+  UINT dpi = GetDpiForWindow(hwnd);
+  d->mono =
+      CreateFontW(-MulDiv(9, dpi ? (int)dpi : 96, 72), 0, 0, 0, FW_NORMAL, FALSE, FALSE,
+                  FALSE, DEFAULT_CHARSET, OUT_DEFAULT_PRECIS, CLIP_DEFAULT_PRECIS,
+                  CLEARTYPE_QUALITY, FIXED_PITCH | FF_MODERN, L"Consolas");
+  if (d->mono)
+    SendMessageW(edit, WM_SETFONT, (WPARAM)d->mono, FALSE);
+  SendMessageW(edit, EM_SETLIMITTEXT, 0, 0); /* a transcript passes 32K */
+  SetWindowTextW(edit, d->report ? d->report : L"Out of memory.");
+  init_layout(d, hwnd);
+  /* The report has the focus, for the arrow keys, without all of it
+   * selected. */
+  SetFocus(edit);
+  SendMessageW(edit, EM_SETSEL, 0, 0);
+}
+
+static INT_PTR CALLBACK dialog_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
+{
+  struct result_dialog *d = (struct result_dialog *)GetWindowLongPtrW(hwnd, DWLP_USER);
+  switch (msg) {
+  case WM_INITDIALOG:
+    d = (struct result_dialog *)lp;
+    SetWindowLongPtrW(hwnd, DWLP_USER, (LONG_PTR)d);
+    on_init(d, hwnd);
+    return FALSE; /* the focus is set */
+  case WM_COMMAND:
+    switch (LOWORD(wp)) {
+    case IDOK:
+    case IDCANCEL:
+      EndDialog(hwnd, LOWORD(wp));
+      return TRUE;
+    case IDC_RESULT_COPY:
+      if (d)
+        copy(d, hwnd);
+      return TRUE;
+    default:
+      break;
+    }
+    break;
+  case WM_SIZE:
+    if (d && wp != SIZE_MINIMIZED)
+      layout(d, hwnd, LOWORD(lp), HIWORD(lp));
+    return TRUE;
+  case WM_GETMINMAXINFO:
+    if (!d)
+      break; /* before WM_INITDIALOG */
+    ((MINMAXINFO *)lp)->ptMinTrackSize.x = d->min_window.cx;
+    ((MINMAXINFO *)lp)->ptMinTrackSize.y = d->min_window.cy;
+    return TRUE;
+  case WM_CTLCOLORSTATIC:
+    if (d && GetDlgCtrlID((HWND)lp) == IDC_RESULT_HEADLINE) {
+      HDC dc = (HDC)wp;
+      SetTextColor(dc, d->colour);
+      SetBkColor(dc, GetSysColor(COLOR_BTNFACE));
+      return (INT_PTR)GetSysColorBrush(COLOR_BTNFACE);
+    }
+    break;
+  default:
+    break;
+  }
+  return FALSE;
+}
+
+void sw_test_result_show(HWND owner, struct sw_editor *ed, const char *title,
+                         const struct sw_pipe_result *result)
+{
+  struct result_dialog d = {.ed = ed, .title = title, .result = result};
+  INT_PTR r = DialogBoxParamW(ed->instance, MAKEINTRESOURCEW(IDD_TEST_RESULT), owner,
+                              dialog_proc, (LPARAM)&d);
+  if (r == -1) {
+    char text[200];
+    snprintf(text, sizeof text, "The test result could not be shown (Windows error %lu).",
+             (unsigned long)GetLastError());
+    sw_editor_message(owner, text, MB_OK | MB_ICONERROR);
+  }
+  free(d.headline);
+  free(d.report);
+  if (d.mono)
+    DeleteObject(d.mono);
+  if (d.bold)
+    DeleteObject(d.bold);
+}
