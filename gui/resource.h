@@ -78,5 +78,11 @@
 
 /* History dialog (history_dialog.c, history_dialog.rc): 1200-1299. */
 #define IDD_HISTORY 1200
+#define IDC_HISTORY_SHOW_LABEL 1201
+#define IDC_HISTORY_SHOW 1202    /* how many results: 100, 500, 1000 */
+#define IDC_HISTORY_REFRESH 1203 /* also F5 */
+#define IDC_HISTORY_STATUS 1204  /* summary, "Loading...", or why not */
+#define IDC_HISTORY_CHART 1205   /* history_chart_view's window */
+#define IDC_HISTORY_LIST 1206    /* the results (virtual ListView) */
 
 #endif
