@@ -144,7 +144,7 @@ static enum sw_error lay_out(struct view *v, struct paint *p)
     p->frame.right = p->client.right - pad - sc(p, 10);
     p->frame.top = p->client.top + pad + p->line_h + sc(p, 6);
     p->frame.bottom = p->client.bottom - pad - p->line_h - sc(p, 4);
-    int lane = sc(p, 18);
+    int lane = p->line_h + sc(p, 12); /* "failed" clear of the top label */
     struct sw_history_layout *l = &p->layout;
     l->plot.left = p->frame.left + sc(p, 7);
     l->plot.right = p->frame.right - sc(p, 7);
@@ -178,7 +178,7 @@ static void draw_grid(const struct view *v, const struct paint *p)
   HDC dc = p->dc;
   if (c->failures > 0) {
     RECT lane = {p->frame.left + 1, p->frame.top, p->frame.right,
-                 p->layout.plot.top - sc(p, 2)};
+                 p->layout.plot.top - sc(p, 5)};
     HBRUSH brush = CreateSolidBrush(RGB_LANE);
     FillRect(dc, &lane, brush);
     DeleteObject(brush);
@@ -206,7 +206,7 @@ static void draw_grid(const struct view *v, const struct paint *p)
   if (c->failures > 0) {
     SetTextColor(dc, RGB_FAILURE);
     text_at(p, L"failed", p->frame.left - sc(p, 5),
-            (p->frame.top + p->layout.plot.top) / 2, 1);
+            p->layout.plot.top - p->layout.lane_px / 2, 1);
   }
   SelectObject(dc, axis);
   line(dc, p->frame.left, p->frame.top, p->frame.left, p->frame.bottom);
@@ -339,6 +339,11 @@ static void draw_note(const struct view *v, const struct paint *p)
   int h = measure.bottom - measure.top;
   r.top = (p->client.top + p->client.bottom - h) / 2;
   r.bottom = r.top + h;
+  /* a clear box behind it, so that no grid line runs through the words */
+  int w = measure.right - measure.left, pad = sc(p, 6);
+  RECT box = {(r.left + r.right - w) / 2 - pad, r.top - pad,
+              (r.left + r.right + w) / 2 + pad, r.bottom + pad};
+  FillRect(p->dc, &box, GetSysColorBrush(COLOR_WINDOW));
   DrawTextW(p->dc, v->note, -1, &r, DT_CENTER | DT_WORDBREAK | DT_NOPREFIX);
 }
 

@@ -304,10 +304,29 @@ static int64_t value_of(const struct sw_history_sample *s)
   return clamp64(s->response_us, 0, VALUE_LIMIT_US);
 }
 
+/* How far apart two results may be and still be joined by the line: 5
+ * times the usual spacing (the median); 0 (always) with fewer than 4
+ * results or no memory to find out. `ord` is sorted by time. */
+static int64_t gap_limit(const struct order *ord, size_t n)
+{
+  if (n < 4)
+    return 0;
+  int64_t *steps = malloc((n - 1) * sizeof *steps);
+  if (!steps)
+    return 0;
+  for (size_t i = 1; i < n; i++)
+    steps[i - 1] = ord[i].at - ord[i - 1].at;
+  qsort(steps, n - 1, sizeof *steps, cmp_i64);
+  int64_t usual = steps[(n - 1) / 2];
+  free(steps);
+  return usual > 0 ? 5 * usual : 0;
+}
+
 static void place_points(struct sw_history_chart *c, const struct sw_history_sample *s,
                          const struct order *ord, size_t n,
                          const struct sw_history_layout *lay)
 {
+  int64_t gap_ms = gap_limit(ord, n);
   for (size_t j = 0; j < n; j++) {
     const struct sw_history_sample *sample = &s[ord[j].index];
     struct sw_history_point *p = &c->points[j];
@@ -325,10 +344,13 @@ static void place_points(struct sw_history_chart *c, const struct sw_history_sam
       p->mark = sample->warning ? SW_HISTORY_MARK_WARNING : SW_HISTORY_MARK_LINE;
       p->y = y_of(&lay->plot, value_of(sample), c->y_max_us);
     }
-    /* The line stops at a failure and starts again after it. */
+    /* The line stops at a failure and starts again after it; also where
+     * results are missing (the service was stopped, the rule disabled). */
     if (p->mark == SW_HISTORY_MARK_FAILURE)
       continue;
-    if (j > 0 && c->points[j - 1].mark != SW_HISTORY_MARK_FAILURE)
+    bool joined = j > 0 && c->points[j - 1].mark != SW_HISTORY_MARK_FAILURE &&
+                  (gap_ms == 0 || ord[j].at - ord[j - 1].at <= gap_ms);
+    if (joined)
       c->runs[c->run_count - 1].count++;
     else
       c->runs[c->run_count++] = (struct sw_history_run){j, 1};

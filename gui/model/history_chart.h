@@ -15,6 +15,8 @@
  *   other point. They are markers in a lane above the scale's top (or on
  *   the top edge), at their time, and the line stops at them (a gap, not a
  *   line across the failure).
+ * - The line also stops where results are missing: two results more than
+ *   5 times the usual (median) spacing apart are not joined.
  * - One slow success among many fast ones is clamped too: when the slowest
  *   is more than 3 times the 90th percentile (5 results or more), the
  *   scale covers 3 times that percentile and the slower points sit on the

@@ -203,6 +203,31 @@ static void test_a_timeout_is_a_marker_and_a_gap(void **state)
   sw_history_chart_free(&c);
 }
 
+static void test_missing_results_are_a_gap(void **state)
+{
+  (void)state;
+  /* one a minute, then nothing for 20 minutes (the service was stopped) */
+  struct sw_history_sample s[8];
+  for (int i = 0; i < 4; i++)
+    s[i] = ok(T0 + i * MIN, 10 * MS);
+  for (int i = 4; i < 8; i++)
+    s[i] = ok(T0 + (i + 20) * MIN, 10 * MS);
+  struct sw_history_layout l = layout(local_plus_two);
+  struct sw_history_chart c;
+  assert_int_equal(sw_history_chart_build(&c, s, 8, &l), SW_E_OK);
+  assert_int_equal(c.run_count, 2);
+  assert_int_equal(c.runs[0].count, 4);
+  assert_int_equal(c.runs[1].first, 4);
+  sw_history_chart_free(&c);
+  /* irregular but without a hole: one line */
+  int64_t at[] = {0, 50, 130, 160, 260, 300, 420, 450};
+  for (int i = 0; i < 8; i++)
+    s[i] = ok(T0 + at[i] * 1000, 10 * MS);
+  assert_int_equal(sw_history_chart_build(&c, s, 8, &l), SW_E_OK);
+  assert_int_equal(c.run_count, 1);
+  sw_history_chart_free(&c);
+}
+
 static void test_failures_without_a_time_and_only_failures(void **state)
 {
   (void)state;
@@ -419,6 +444,7 @@ int main(void)
       cmocka_unit_test(test_all_equal_values_sit_inside),
       cmocka_unit_test(test_oldest_on_the_left),
       cmocka_unit_test(test_a_timeout_is_a_marker_and_a_gap),
+      cmocka_unit_test(test_missing_results_are_a_gap),
       cmocka_unit_test(test_failures_without_a_time_and_only_failures),
       cmocka_unit_test(test_one_slow_success_is_clamped),
       cmocka_unit_test(test_warnings_stay_on_the_line),
