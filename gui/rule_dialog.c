@@ -129,7 +129,9 @@ static void relayout(struct rule_dialog *d)
   int total = 0;
   for (size_t i = 0; i < d->placed_count; i++) {
     struct placed *p = &d->placed[i];
-    if (p->grows && IsWindowVisible(p->hwnd))
+    /* Its own style, not IsWindowVisible: the dialog itself is hidden
+     * until the modal loop first idles, and replies can come before. */
+    if (p->grows && (GetWindowLongW(p->hwnd, GWL_STYLE) & WS_VISIBLE))
       height[i] = text_height(p->hwnd, p->base.right - p->base.left);
     total += height[i];
   }
@@ -256,22 +258,6 @@ static void clear_problems(struct rule_dialog *d)
 {
   struct sw_rule_problems none = {0};
   show_problems(d, &none, false, false);
-}
-
-static void set_caption(struct rule_dialog *d)
-{
-  char text[200];
-  if (!d->rule_id)
-    snprintf(text, sizeof text, "New rule - SMTP Watch");
-  else if (d->loaded)
-    snprintf(text, sizeof text, "Rule: %s - SMTP Watch",
-             d->opened.name ? d->opened.name : "");
-  else
-    snprintf(text, sizeof text, "Rule %" PRId64 " - SMTP Watch", d->rule_id);
-  wchar_t *wide = sw_editor_wide(text);
-  if (wide)
-    SetWindowTextW(d->hwnd, wide);
-  free(wide);
 }
 
 /* ---- requests ----------------------------------------------------------------- */
@@ -413,11 +399,11 @@ static void take_stored(struct rule_dialog *d, struct sw_pipe_rule *stored)
   }
   write_form(d);
   d->loaded = true;
-  set_caption(d);
 }
 
 static void on_deleted_meanwhile(struct rule_dialog *d)
 {
+  set_banner(d, "Nothing is saved yet: the rule was deleted by someone else.", true);
   int answer =
       sw_editor_message(d->hwnd,
                         "The rule was deleted by someone else since you opened it.\n\n"
@@ -427,7 +413,6 @@ static void on_deleted_meanwhile(struct rule_dialog *d)
   if (answer == IDYES) {
     d->rule_id = 0;
     d->revision = 0;
-    set_caption(d);
     send_save(d);
   } else {
     set_banner(d,
@@ -448,6 +433,9 @@ static void ask_stale(struct rule_dialog *d, struct sw_pipe_rule *theirs)
     set_banner(d, "The editor is out of memory: nothing was saved.", true);
     return;
   }
+  set_banner(d,
+             "Nothing is saved yet: someone else changed this rule since you opened it.",
+             true);
   int answer = sw_editor_message(d->hwnd, sw_buf_str(&q),
                                  MB_YESNOCANCEL | MB_ICONWARNING | MB_DEFBUTTON3);
   sw_buf_free(&q);
@@ -581,7 +569,6 @@ static void on_init(struct rule_dialog *d)
   for (int m = 0; m < SW_TLS_MODE_COUNT; m++)
     SendDlgItemMessageW(d->hwnd, IDC_RULE_TLS, CB_ADDSTRING, 0, (LPARAM)tls_texts[m]);
   init_layout(d);
-  set_caption(d);
   if (d->rule_id == 0) {
     struct sw_pipe_rule fresh = {.revision = 0};
     sw_rule_init_defaults(&fresh.rule);

@@ -153,7 +153,7 @@ static void copy(struct result_dialog *d, HWND hwnd)
 static void on_init(struct result_dialog *d, HWND hwnd)
 {
   char caption[300];
-  snprintf(caption, sizeof caption, "Test result: %s - SMTP Watch",
+  snprintf(caption, sizeof caption, "%s - Test result - SMTP Watch",
            d->title ? d->title : "");
   wchar_t *wide = sw_editor_wide(caption);
   if (wide)
