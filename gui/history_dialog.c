@@ -247,7 +247,7 @@ static void layout(struct history *h)
 #define PLACE(id, x, y, cx, cy)                                                          \
   if (d)                                                                                 \
     d = DeferWindowPos(d, GetDlgItem(h->dlg, id), NULL, x, y, cx, cy,                    \
-                       SWP_NOZORDER | SWP_NOACTIVATE);
+                       SWP_NOZORDER | SWP_NOACTIVATE | SWP_NOCOPYBITS);
   PLACE(IDC_HISTORY_SHOW_LABEL, m, m + (row_h - line_h) / 2, label_w, line_h)
   /* a drop-down list's height includes its list */
   PLACE(IDC_HISTORY_SHOW, m + label_w, m + (row_h - combo_h) / 2, combo_w, sc(h, 200))
@@ -261,6 +261,9 @@ static void layout(struct history *h)
   if (d)
     EndDeferWindowPos(d);
   fit_message_column(h);
+  /* A static does not repaint what it wraps differently at its new width,
+   * nor the table the rows that a larger size uncovers: all of it, then. */
+  RedrawWindow(h->dlg, NULL, NULL, RDW_INVALIDATE | RDW_ALLCHILDREN);
 }
 
 /* After a DPI change the dialog manager has scaled the fonts and the
