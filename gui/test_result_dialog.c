@@ -184,10 +184,9 @@ static void on_init(struct result_dialog *d, HWND hwnd)
   SendMessageW(edit, EM_SETLIMITTEXT, 0, 0); /* a transcript passes 32K */
   SetWindowTextW(edit, d->report ? d->report : L"Out of memory.");
   init_layout(d, hwnd);
-  /* The report has the focus, for the arrow keys, without all of it
-   * selected. */
-  SetFocus(edit);
-  SendMessageW(edit, EM_SETSEL, 0, 0);
+  /* Close has the focus: Enter and Esc close (a multi-line edit box with
+   * the focus may keep Enter for itself); Alt+D goes to the report. */
+  SetFocus(GetDlgItem(hwnd, IDOK));
 }
 
 static INT_PTR CALLBACK dialog_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
