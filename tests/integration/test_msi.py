@@ -1,0 +1,526 @@
+#!/usr/bin/python3
+"""End-to-end test of SMTP Watch's MSI under Wine: install, use, upgrade,
+refused downgrade, uninstall, reinstall.
+
+Usage: test_msi.py SVC_EXE CLI_EXE EDITOR_EXE WINDOW_TEXT_EXE VERSION [unittest args]
+
+The MSIs are built from installer/smtpwatch.wxs by installer/build-msi.sh
+(what the CMake target `msi` runs) from the given programs: one of VERSION
+and one a patch level higher, for the upgrade. Everything then happens in a
+fresh Wine prefix of this test's own, as an administrator would do it:
+`msiexec /i ... /qn`, the installed `smtpwatch.exe` against aiosmtpd (a
+healthy server) and a closed port (a failing one), the installed editor
+under Xvfb (its rule list and status bar read back with window_text.exe,
+and a screenshot), `msiexec /x`. What is checked is what a user would see:
+exit codes, the service's state, files, registry values, rules, results and
+events, the editor's rows, the downgrade message.
+
+The steps build on each other (an upgrade needs an installation), so the
+test methods run in order and a step is skipped once an earlier one
+failed. The prefix (SW_MSI_TEST_PREFIX) is deleted and made again at the
+start; screenshots and msiexec logs stay in SW_MSI_TEST_DIR. Every process
+has a timeout; servers, Xvfb and programs started here are stopped by PID,
+the prefix with scripts/wine-prefix.sh stop.
+"""
+
+import glob
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+WINE_PREFIX_SH = ROOT / "scripts" / "wine-prefix.sh"
+BUILD_MSI = ROOT / "installer" / "build-msi.sh"
+PY = "/usr/bin/python3"  # Debian's: it has aiosmtpd
+
+ARGS = None  # the command line's programs and version
+PREFIX = None
+WORKDIR = None
+DISPLAY = None
+PROCS = {}  # name -> Popen, stopped at the end
+AIO_PORT = CLOSED_PORT = None
+MSI_BASE = MSI_NEXT = None
+VERSION = NEXT_VERSION = None
+
+SERVICE_KEY = r"HKLM\SYSTEM\CurrentControlSet\Services\SmtpWatch"
+EVENTLOG_KEY = r"HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\SmtpWatch"
+PRODUCT_KEY = r"HKLM\SOFTWARE\SmtpWatch"
+UNINSTALL_KEY = r"HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall"
+INSTALL_DIR = "C:\\Program Files\\SmtpWatch"
+INSTALLED_CLI = INSTALL_DIR + "\\smtpwatch.exe"
+INSTALLED_SVC = INSTALL_DIR + "\\smtpwatch-svc.exe"
+INSTALLED_EDITOR = INSTALL_DIR + "\\smtpwatch-editor.exe"
+ERROR_INSTALL_FAILURE = 1603 & 0xFF  # Wine cuts exit codes to 8 bits
+
+
+def wine_env():
+    """Every Wine process of the test sees the Xvfb display: the first one
+    that needs a desktop starts explorer.exe for the whole prefix, and one
+    started without a display gives everything after it a desktop without
+    windows (msiexec's message box then never shows)."""
+    return dict(os.environ, WINEPREFIX=str(PREFIX), WINEDEBUG="-all", DISPLAY=DISPLAY,
+                # No .desktop files in the host's menus for our shortcut.
+                WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d")
+
+
+def wine(*args, timeout=60):
+    """Runs a Windows program in the test prefix; returns the CompletedProcess
+    with text output (CRLF made LF). Output goes through files, not pipes: a
+    Wine process may start helpers (explorer.exe for a display) that inherit
+    its stdout and outlive it, and a pipe would then never end."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.run(["wine"] + [str(a) for a in args], stdin=subprocess.DEVNULL,
+                              stdout=out, stderr=err, env=wine_env(),
+                              timeout=timeout)
+        out.seek(0)
+        err.seek(0)
+        proc.stdout = out.read().decode("utf-8", "replace").replace("\r\n", "\n")
+        proc.stderr = err.read().decode("utf-8", "replace").replace("\r\n", "\n")
+    return proc
+
+
+def describe(proc):
+    return "%s\nexit %s\nstdout:\n%s\nstderr:\n%s" % (
+        " ".join(map(str, proc.args)), proc.returncode, proc.stdout, proc.stderr)
+
+
+def smtpwatch(*args):
+    return wine(INSTALLED_CLI, *args)
+
+
+def msiexec(*args, log_name, timeout=120):
+    log = WORKDIR / log_name
+    proc = wine("msiexec", *args, "/l*v", win_path(log), timeout=timeout)
+    proc.log = log.read_text(errors="replace") if log.exists() else ""
+    return proc
+
+
+def win_path(path):
+    """Wine's view of a Linux path."""
+    return "Z:" + str(path).replace("/", "\\")
+
+
+def drive_c(*parts):
+    return PREFIX.joinpath("drive_c", *parts)
+
+
+def reg_value(key, name):
+    """(type, data) of a registry value, or None if the key or value is missing."""
+    proc = wine("reg", "query", key, "/v", name)
+    if proc.returncode != 0:
+        return None
+    m = re.search(r"^\s+%s\s+(REG_\w+)\s*(.*)$" % re.escape(name), proc.stdout, re.M)
+    return (m.group(1), m.group(2).strip()) if m else None
+
+
+def key_exists(key):
+    return wine("reg", "query", key).returncode == 0
+
+
+def installed_products():
+    """DisplayVersion of every installed product named SMTP Watch."""
+    out = wine("reg", "query", UNINSTALL_KEY, "/s").stdout
+    versions = []
+    for block in re.split(r"\n(?=HKEY_)", out):
+        if re.search(r"^\s+DisplayName\s+REG_SZ\s+SMTP Watch$", block, re.M):
+            m = re.search(r"^\s+DisplayVersion\s+REG_SZ\s+(\S+)$", block, re.M)
+            versions.append(m.group(1) if m else None)
+    return versions
+
+
+def service_state():
+    """The SCM's state of SmtpWatch (RUNNING, STOPPED, ...), or None if it is
+    not installed."""
+    proc = wine("sc", "query", "SmtpWatch")
+    m = re.search(r"STATE\s+:\s+\d+\s+(\w+)", proc.stdout)
+    return m.group(1) if proc.returncode == 0 and m else None
+
+
+def wait_for(predicate, timeout_s, interval_s=0.5, what="condition"):
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("%s not met within %ss" % (what, timeout_s))
+        time.sleep(interval_s)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop_process(proc):
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)
+
+
+def screenshot(name):
+    path = WORKDIR / name
+    subprocess.run(["import", "-window", "root", str(path)], env=dict(os.environ,
+                   DISPLAY=DISPLAY), stdin=subprocess.DEVNULL, capture_output=True,
+                   timeout=30, check=True)
+    return path
+
+
+def build_msi(version):
+    out = WORKDIR / ("smtpwatch-%s-x64.msi" % version)
+    subprocess.run([str(BUILD_MSI), str(out), version, ARGS["svc"], ARGS["cli"],
+                    ARGS["editor"]], stdin=subprocess.DEVNULL, capture_output=True,
+                   timeout=120, check=True)
+    return out
+
+
+def msi_table(msi, table):
+    """The rows of an MSI table as dicts (msiinfo export: names, types, key
+    line, then tab-separated rows)."""
+    out = subprocess.run(["msiinfo", "export", str(msi), table], capture_output=True,
+                         text=True, timeout=30, check=True).stdout
+    lines = out.split("\r\n") if "\r\n" in out else out.split("\n")
+    names = lines[0].split("\t")
+    return [dict(zip(names, line.split("\t"))) for line in lines[3:] if line]
+
+
+def setUpModule():
+    global ARGS, PREFIX, WORKDIR, DISPLAY, AIO_PORT, CLOSED_PORT
+    global MSI_BASE, MSI_NEXT, VERSION, NEXT_VERSION
+    for name in ("svc", "cli", "editor", "window_text"):
+        if not os.path.isfile(ARGS[name]):
+            raise RuntimeError("test_msi.py: %s (%s) does not exist" % (name, ARGS[name]))
+    VERSION = ARGS["version"]
+    major, minor, patch = (int(x) for x in VERSION.split("."))
+    NEXT_VERSION = "%d.%d.%d" % (major, minor, patch + 1)
+    build = Path(ARGS["svc"]).resolve().parent.parent
+    PREFIX = Path(os.environ.get("SW_MSI_TEST_PREFIX") or build / "msi-test-wineprefix")
+    WORKDIR = Path(os.environ.get("SW_MSI_TEST_DIR") or build / "msi-test")
+    shutil.rmtree(WORKDIR, ignore_errors=True)
+    WORKDIR.mkdir(parents=True)
+
+    # Xvfb picks a free display and writes its number to the pipe.
+    read_fd, write_fd = os.pipe()
+    PROCS["xvfb"] = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1024x768x24",
+         "-nolisten", "tcp"], pass_fds=(write_fd,), stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    with os.fdopen(read_fd) as f:
+        DISPLAY = ":" + f.readline().strip()
+
+    # A fresh prefix: nothing of an earlier run may be mistaken for ours.
+    # Booted with the display too (see wine_env).
+    subprocess.run([str(WINE_PREFIX_SH), "stop", str(PREFIX)], stdin=subprocess.DEVNULL,
+                   capture_output=True, timeout=60)
+    shutil.rmtree(PREFIX, ignore_errors=True)
+    subprocess.run([str(WINE_PREFIX_SH), "start", str(PREFIX)], stdin=subprocess.DEVNULL,
+                   capture_output=True, timeout=300, check=True,
+                   env=dict(os.environ, DISPLAY=DISPLAY))
+
+    MSI_BASE = build_msi(VERSION)
+    MSI_NEXT = build_msi(NEXT_VERSION)
+
+    AIO_PORT, CLOSED_PORT = free_port(), free_port()
+    PROCS["aiosmtpd"] = subprocess.Popen(
+        [PY, "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:%d" % AIO_PORT],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def listening():
+        try:
+            socket.create_connection(("127.0.0.1", AIO_PORT), 0.5).close()
+            return True
+        except OSError:
+            return False
+    wait_for(listening, 30, 0.1, "aiosmtpd listening")
+
+
+def tearDownModule():
+    for proc in PROCS.values():
+        stop_process(proc)
+    if PREFIX:
+        subprocess.run([str(WINE_PREFIX_SH), "stop", str(PREFIX)],
+                       stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+
+
+class PackageTests(unittest.TestCase):
+    """The built MSI's tables (no Wine): what Windows Installer will do."""
+
+    def test_tables(self):
+        props = {r["Property"]: r["Value"] for r in msi_table(MSI_BASE, "Property")}
+        self.assertEqual(props["ProductVersion"], VERSION)
+        self.assertEqual(props["ALLUSERS"], "1")  # per machine
+        self.assertEqual(props["UpgradeCode"], "{8F0C7D52-6A1E-4B8E-9C3D-2E5A4F7B1C90}")
+        next_props = {r["Property"]: r["Value"] for r in msi_table(MSI_NEXT, "Property")}
+        self.assertEqual(next_props["UpgradeCode"], props["UpgradeCode"])
+        self.assertNotEqual(next_props["ProductCode"], props["ProductCode"])
+
+        [svc] = msi_table(MSI_BASE, "ServiceInstall")
+        self.assertEqual((svc["Name"], svc["StartName"], svc["StartType"], svc["ServiceType"]),
+                         ("SmtpWatch", "NT AUTHORITY\\LocalService", "2", "16"))
+        self.assertTrue(svc["Description"])
+        [ctl] = msi_table(MSI_BASE, "ServiceControl")
+        # Start on install (1), stop on install and uninstall (2 | 32),
+        # delete on uninstall (128).
+        self.assertEqual(int(ctl["Event"]), 1 | 2 | 32 | 128)
+
+        [ca] = msi_table(MSI_BASE, "CustomAction")
+        # 18 (an installed exe) | 0x400 deferred | 0x800 not impersonated.
+        self.assertEqual((ca["Action"], ca["Type"], ca["Source"], ca["Target"]),
+                         ("ConfigureSmtpWatch", str(18 | 0x400 | 0x800), "SvcExe",
+                          "--install-config"))
+        seq = {r["Action"]: r for r in msi_table(MSI_BASE, "InstallExecuteSequence")}
+        n = {a: int(r["Sequence"]) for a, r in seq.items()}
+        self.assertLess(n["InstallValidate"], n["RemoveExistingProducts"])
+        self.assertLess(n["RemoveExistingProducts"], n["InstallInitialize"])
+        self.assertLess(n["InstallServices"], n["ConfigureSmtpWatch"])
+        self.assertLess(n["ConfigureSmtpWatch"], n["StartServices"])
+        self.assertEqual(seq["ConfigureSmtpWatch"]["Condition"], 'NOT REMOVE~="ALL"')
+
+        [cond] = msi_table(MSI_BASE, "LaunchCondition")
+        self.assertEqual(cond["Condition"], "NOT WIX_DOWNGRADE_DETECTED")
+        self.assertIn("A newer version of SMTP Watch is already installed",
+                      cond["Description"])
+        reg = {(r["Key"], r["Name"]): r["Value"] for r in msi_table(MSI_BASE, "Registry")}
+        source = EVENTLOG_KEY.split("\\", 1)[1]
+        self.assertEqual(reg[(source, "EventMessageFile")], "[#SvcExe]")
+        self.assertEqual(reg[(source, "TypesSupported")], "#7")
+        files = sorted(r["FileName"] for r in msi_table(MSI_BASE, "File"))
+        self.assertEqual(files, ["smtpwatch-editor.exe", "smtpwatch-svc.exe",
+                                 "smtpwatch.exe"])
+
+
+class LifecycleTests(unittest.TestCase):
+    """Install, use, upgrade, downgrade, uninstall, reinstall: in order."""
+
+    failed = False
+
+    def setUp(self):
+        if LifecycleTests.failed:
+            self.skipTest("an earlier step failed")
+
+    def run(self, result=None):
+        errors = len(result.errors) + len(result.failures) if result else 0
+        out = super().run(result)
+        if result and len(result.errors) + len(result.failures) > errors:
+            LifecycleTests.failed = True
+        return out
+
+    def wait_running(self):
+        wait_for(lambda: service_state() == "RUNNING", 30, 0.5, "SmtpWatch RUNNING")
+        # Up once it answers on its pipe.
+        wait_for(lambda: smtpwatch("service", "info", "--json").returncode == 0, 30, 0.5,
+                 "the service answering on its pipe")
+
+    def status(self):
+        proc = smtpwatch("status", "--json")
+        self.assertEqual(proc.returncode, 0, describe(proc))
+        return {s["name"]: s for s in json.loads(proc.stdout)}
+
+    def history_ids(self, rule_id):
+        proc = smtpwatch("history", rule_id, "--json", "--limit", "500")
+        self.assertEqual(proc.returncode, 0, describe(proc))
+        return {r["id"] for r in json.loads(proc.stdout)}
+
+    def assert_installed(self, version):
+        self.assertEqual(installed_products(), [version])
+        for exe in ("smtpwatch-svc.exe", "smtpwatch.exe", "smtpwatch-editor.exe"):
+            self.assertTrue(drive_c("Program Files", "SmtpWatch", exe).is_file(), exe)
+        self.assertEqual(reg_value(SERVICE_KEY, "ObjectName"),
+                         ("REG_SZ", "NT AUTHORITY\\LocalService"))
+        self.assertEqual(reg_value(SERVICE_KEY, "Start"), ("REG_DWORD", "0x2"))
+        self.assertEqual(reg_value(SERVICE_KEY, "ImagePath"), ("REG_SZ", INSTALLED_SVC))
+        desc = reg_value(SERVICE_KEY, "Description")
+        self.assertIsNotNone(desc)
+        self.assertIn("Checks SMTP servers on a schedule", desc[1])
+        self.assertEqual(reg_value(EVENTLOG_KEY, "EventMessageFile"),
+                         ("REG_SZ", INSTALLED_SVC))
+        self.assertEqual(reg_value(EVENTLOG_KEY, "TypesSupported"), ("REG_DWORD", "0x7"))
+        self.assertEqual(reg_value(PRODUCT_KEY, "InstallDir"),
+                         ("REG_SZ", INSTALL_DIR + "\\"))
+        links = self.shortcuts()
+        self.assertEqual(len(links), 1, links)
+        # The shortcut points at the installed editor (a path in the .lnk).
+        data = Path(links[0]).read_bytes()
+        self.assertTrue(b"smtpwatch-editor.exe" in data or
+                        "smtpwatch-editor.exe".encode("utf-16-le") in data, links[0])
+
+    def shortcuts(self):
+        """The Start Menu shortcut: all users' menu on Windows, the user's
+        menu under Wine; either counts."""
+        menus = [drive_c("ProgramData", "Microsoft", "Windows", "Start Menu", "Programs")]
+        menus += [Path(p) for p in glob.glob(str(drive_c(
+            "users", "*", "AppData", "Roaming", "Microsoft", "Windows", "Start Menu",
+            "Programs")))]
+        return [str(m / "SMTP Watch" / "SMTP Watch Editor.lnk") for m in menus
+                if (m / "SMTP Watch" / "SMTP Watch Editor.lnk").is_file()]
+
+    def assert_configured(self, proc, data_dir_state):
+        """What --install-config (the custom action) printed; under Wine its
+        output reaches msiexec's."""
+        out = proc.stdout
+        self.assertRegex(out, r"(?m)^Recovery: restart after 60 s, 2 times; failure count "
+                         r"reset after 86400 s\.$")
+        self.assertRegex(out, r"(?m)^Data folder: C:\\ProgramData\\SmtpWatch \(%s\); "
+                         r"security O:BAD:P\(A;OICI;FA;;;SY\)\(A;OICI;FA;;;BA\)"
+                         r"\(A;OICI;0x1301bf;;;(LS|S-1-5-80(-\d+){5})\)$"
+                         % data_dir_state)
+        self.assertRegex(proc.log, r"Action ended [\d:]+: ConfigureSmtpWatch\. "
+                         r"Return value 1\.")
+
+    def test_1_install(self):
+        self.assertIsNone(service_state())
+        proc = msiexec("/i", win_path(MSI_BASE), "/qn", log_name="install.log")
+        self.assertEqual(proc.returncode, 0, describe(proc))
+        self.assert_configured(proc, "created")
+        self.wait_running()
+        self.assert_installed(VERSION)
+        show = wine(INSTALLED_SVC, "--show-config")
+        self.assertEqual(show.returncode, 0, describe(show))
+        self.assertRegex(show.stdout, r"(?m)^Account:\s+NT AUTHORITY\\LocalService$")
+        self.assertRegex(show.stdout, r"(?m)^Start:\s+automatic$")
+        self.assertRegex(show.stdout, r"(?m)^Data folder:\s+C:\\ProgramData\\SmtpWatch$")
+        info = json.loads(smtpwatch("service", "info", "--json").stdout)
+        self.assertEqual(info["version"], VERSION)
+        self.assertEqual(info["data_dir"], "C:\\ProgramData\\SmtpWatch")
+
+    def test_2_rules_results_and_events(self):
+        for name, port in (("Healthy relay", AIO_PORT), ("Failing relay", CLOSED_PORT)):
+            proc = smtpwatch("rules", "add", "127.0.0.1", "--port", port, "--name", name,
+                             "--interval-s", "10", "--timeout-ms", "3000")
+            self.assertEqual(proc.returncode, 0, describe(proc))
+        # Each rule runs every 10 s; the failing one is CRITICAL after two
+        # failures in a row (the default threshold).
+        def settled():
+            s = self.status()
+            return (s.get("Healthy relay", {}).get("state") == "OK" and
+                    s.get("Failing relay", {}).get("state") == "CRITICAL") and s
+        s = wait_for(settled, 45, 1, "Healthy relay OK and Failing relay CRITICAL")
+        self.assertEqual(s["Failing relay"]["outcome"], "connection_refused")
+        self.assertEqual(s["Healthy relay"]["outcome"], "ok")
+        for name in s:
+            self.assertTrue(self.history_ids(s[name]["id"]), name)
+        events = json.loads(smtpwatch("events", "--json", "--limit", "50").stdout)
+        critical = [e for e in events if e["event_id"] == 2001]
+        self.assertTrue(critical, events)
+        self.assertIn('Rule "Failing relay"', critical[0]["message"])
+        LifecycleTests.before_upgrade = {
+            name: (s[name]["id"], self.history_ids(s[name]["id"])) for name in s}
+        LifecycleTests.events_before = {e["key"] for e in events}
+
+    def test_3_editor_shows_the_rules(self):
+        editor = subprocess.Popen(["wine", INSTALLED_EDITOR], stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  env=wine_env())
+        PROCS["editor"] = editor
+        try:
+            def shown():
+                proc = wine(ARGS["window_text"], "SMTP Watch", "--timeout-ms", "5000")
+                rows = re.findall(r"(?m)^row: (.*)$", proc.stdout)
+                return len(rows) == 2 and all(
+                    "OK" in r or "CRITICAL" in r for r in rows) and proc
+            proc = wait_for(shown, 60, 1, "the editor listing both rules with their states")
+            rows = re.findall(r"(?m)^row: (.*)$", proc.stdout)
+            healthy = [r for r in rows if "Healthy relay" in r]
+            failing = [r for r in rows if "Failing relay" in r]
+            self.assertEqual(len(healthy), 1, proc.stdout)
+            self.assertEqual(len(failing), 1, proc.stdout)
+            self.assertIn("OK", healthy[0])
+            self.assertIn("127.0.0.1:%d" % AIO_PORT, healthy[0])
+            self.assertIn("CRITICAL", failing[0])
+            self.assertRegex(proc.stdout, r"(?m)^status: .*2 rules")
+            shot = screenshot("editor.png")
+            self.assertGreater(shot.stat().st_size, 10000)
+        finally:
+            stop_process(editor)
+
+    def test_4_upgrade_keeps_rules_and_results(self):
+        proc = msiexec("/i", win_path(MSI_NEXT), "/qn", log_name="upgrade.log")
+        self.assertEqual(proc.returncode, 0, describe(proc))
+        self.assertRegex(proc.log, r"Action ended [\d:]+: RemoveExistingProducts\. "
+                         r"Return value 1\.")
+        self.assert_configured(proc, "kept")
+        self.wait_running()
+        self.assert_installed(NEXT_VERSION)
+        s = self.status()
+        for name, (rule_id, results) in LifecycleTests.before_upgrade.items():
+            self.assertEqual(s[name]["id"], rule_id)
+            self.assertLessEqual(results, self.history_ids(rule_id), name)
+        events = json.loads(smtpwatch("events", "--json", "--limit", "500").stdout)
+        self.assertLessEqual(LifecycleTests.events_before, {e["key"] for e in events})
+
+    def test_5_downgrade_is_refused_with_a_message(self):
+        # With basic UI, so that the launch condition's message shows (Wine
+        # writes it to no log); answered with Enter.
+        log = WORKDIR / "downgrade.log"
+        msi = subprocess.Popen(["wine", "msiexec", "/i", win_path(MSI_BASE), "/qb", "/l*v",
+                                win_path(log)], stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env=wine_env())
+        PROCS["msiexec"] = msi
+        try:
+            box = wine(ARGS["window_text"], "Install Failed", "--timeout-ms", "30000")
+            self.assertEqual(box.returncode, 0, "%s\nmsiexec: %s" % (
+                describe(box), "exit %s" % msi.returncode if msi.poll() is not None
+                else "running"))
+            self.assertIn("text: A newer version of SMTP Watch is already installed. To go "
+                          "back to this version, uninstall SMTP Watch first", box.stdout)
+            screenshot("downgrade-refused.png")
+            env = dict(os.environ, DISPLAY=DISPLAY)
+            wid = subprocess.run(["xdotool", "search", "--name", "Install Failed"],
+                                 capture_output=True, text=True, env=env,
+                                 timeout=30).stdout.split()
+            self.assertTrue(wid)
+            subprocess.run(["xdotool", "windowfocus", "--sync", wid[0], "key", "Return"],
+                           env=env, capture_output=True, timeout=30)
+            self.assertEqual(msi.wait(60), ERROR_INSTALL_FAILURE)
+        finally:
+            stop_process(msi)
+        self.assertEqual(installed_products(), [NEXT_VERSION])
+        self.assertEqual(service_state(), "RUNNING")
+
+    def test_6_uninstall_keeps_only_the_data(self):
+        proc = msiexec("/x", win_path(MSI_NEXT), "/qn", log_name="uninstall.log")
+        self.assertEqual(proc.returncode, 0, describe(proc))
+        self.assertIsNone(service_state())
+        self.assertEqual(installed_products(), [])
+        self.assertFalse(drive_c("Program Files", "SmtpWatch").exists() and
+                         any(drive_c("Program Files", "SmtpWatch").iterdir()))
+        for key in (SERVICE_KEY, EVENTLOG_KEY, PRODUCT_KEY):
+            self.assertFalse(key_exists(key), key)
+        self.assertEqual(self.shortcuts(), [])
+        self.assertTrue(drive_c("ProgramData", "SmtpWatch", "smtpwatch.db").is_file())
+
+    def test_7_reinstall_finds_the_rules(self):
+        proc = msiexec("/i", win_path(MSI_NEXT), "/qn", log_name="reinstall.log")
+        self.assertEqual(proc.returncode, 0, describe(proc))
+        self.assert_configured(proc, "kept")
+        self.wait_running()
+        s = self.status()
+        self.assertEqual({n: s[n]["id"] for n in s},
+                         {n: v[0] for n, v in LifecycleTests.before_upgrade.items()})
+        proc = msiexec("/x", win_path(MSI_NEXT), "/qn", log_name="uninstall-again.log")
+        self.assertEqual(proc.returncode, 0, describe(proc))
+        self.assertIsNone(service_state())
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 6:
+        sys.exit(__doc__)
+    ARGS = dict(zip(("svc", "cli", "editor", "window_text", "version"), sys.argv[1:6]))
+    unittest.main(argv=[sys.argv[0]] + sys.argv[6:], verbosity=2)
