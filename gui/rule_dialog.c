@@ -267,8 +267,11 @@ static void clear_problems(struct rule_dialog *d)
 static bool submit(struct rule_dialog *d, enum tag tag, uint16_t message,
                    const struct sw_rule *rule, int64_t revision)
 {
-  struct sw_service_job *job =
-      d->ed->service ? sw_service_job_new(d->hwnd, message, (WPARAM)tag) : NULL;
+  if (!d->ed->service) { /* NEVER: the editor starts its worker before any window */
+    set_banner(d, "The editor has no link to the service: nothing was sent.", true);
+    return false;
+  }
+  struct sw_service_job *job = sw_service_job_new(d->hwnd, message, (WPARAM)tag);
   if (!job) {
     set_banner(d, "The editor is out of memory: nothing was sent to the service.", true);
     return false;
