@@ -38,7 +38,7 @@ static const enum sw_rule_column lv_columns[SW_RULE_COL_COUNT] = {
 static const wchar_t *const lv_titles[SW_RULE_COL_COUNT] = {
     L"State", L"Name", L"Server", L"Response", L"Last check", L"Last message",
 };
-static const int lv_widths[SW_RULE_COL_COUNT] = {120, 160, 170, 70, 130, 320};
+static const int lv_widths[SW_RULE_COL_COUNT] = {120, 150, 160, 70, 130, 340};
 static const int lv_order[SW_RULE_COL_COUNT] = {1, 2, 0, 3, 4, 5};
 
 /* The buttons' places in dialog units: a column on the right, gaps
@@ -371,11 +371,19 @@ static void set_stale(struct main_window *w, bool stale, const char *why)
 static void rows_changed(struct main_window *w, int64_t selected_id, int64_t focused_id,
                          bool scroll_to_selection)
 {
+  int old_row = selected_row(w);
   size_t n = sw_rule_rows_count(&w->rows);
   SendMessageW(w->list, LVM_SETITEMCOUNT, (WPARAM)n, LVSICF_NOSCROLL);
   LVITEMW clear = {.stateMask = LVIS_SELECTED | LVIS_FOCUSED};
   SendMessageW(w->list, LVM_SETITEMSTATE, (WPARAM)-1, (LPARAM)&clear);
   size_t row;
+  if (selected_id && !sw_rule_rows_find(&w->rows, selected_id, &row) && old_row >= 0 &&
+      n > 0) {
+    /* The selected rule is gone (deleted here or elsewhere): its
+     * neighbour takes its place, so that Del, Del deletes the next. */
+    row = (size_t)old_row < n ? (size_t)old_row : n - 1;
+    selected_id = focused_id = sw_rule_rows_at(&w->rows, row)->rule_id;
+  }
   if (focused_id && sw_rule_rows_find(&w->rows, focused_id, &row)) {
     LVITEMW focus = {.state = LVIS_FOCUSED, .stateMask = LVIS_FOCUSED};
     SendMessageW(w->list, LVM_SETITEMSTATE, (WPARAM)row, (LPARAM)&focus);

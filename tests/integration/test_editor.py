@@ -1,0 +1,493 @@
+#!/usr/bin/python3
+"""The rule editor (smtpwatch-editor.exe) driven as a user drives it,
+under Wine on a virtual X display.
+
+Usage: test_editor.py EDITOR_EXE SMTPWATCH_EXE SVC_EXE [unittest arguments]
+
+Each test starts smtpwatch-svc.exe --console with a fresh data directory
+and the editor, in a Wine prefix of this module's own, on an Xvfb display
+of its own (the first free one from :90). The editor is driven with
+xdotool through the keyboard only (its child controls are not X windows):
+accelerators, mnemonics, Tab, type-ahead in the rule list. What it did is
+checked through `smtpwatch rules list --json`, as a script would see it,
+and what it shows through screenshots (the banner's colour when the
+service is gone). Checks go to aiosmtpd on loopback.
+
+Screenshots are saved as PNG in SW_EDITOR_ARTIFACTS (default:
+editor-artifacts next to the build's gui/ directory) and their paths
+printed: the main window, the rule dialog showing a validation error, the
+history chart, the banner of an unreachable service.
+
+SW_EDITOR_TEST_PREFIX names the Wine prefix (default: editor-wineprefix
+next to gui/). Every process has a timeout; every process started here is
+stopped by its PID, and the prefix with scripts/wine-prefix.sh stop.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from check_runner import free_port, stop_process, wait_for_port  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+WINE_PREFIX_SH = ROOT / "scripts" / "wine-prefix.sh"
+PY = "/usr/bin/python3"  # Debian's: it has aiosmtpd
+
+EDITOR_EXE = SMTPWATCH_EXE = SVC_EXE = None
+PREFIX = WORKDIR = ARTIFACTS = None
+AIOSMTPD = XVFB = None
+DISPLAY = None
+
+# Window titles, as regular expressions (xdotool: case-insensitive).
+MAIN_TITLE = "SMTP Watch"  # the main window's and its message boxes' title
+RULE_TITLE = ".*Rule.* - SMTP Watch"  # "New rule - ...", the rule's name...
+HISTORY_TITLE = "History.*"  # "History - <rule>", " (loading...)"
+BANNER_RGB_GAP = 25  # the banner is pale yellow: red well above blue
+
+
+def win_path(path):
+    """Wine's view of a Linux path."""
+    return "Z:" + str(path).replace("/", "\\")
+
+
+def wine_env():
+    return dict(os.environ, WINEPREFIX=str(PREFIX), WINEDEBUG="-all",
+                WINEDLLOVERRIDES="mscoree,mshtml=", DISPLAY=DISPLAY)
+
+
+def wait_for(predicate, timeout_s, interval_s=0.2, what="condition"):
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("%s not met within %ss" % (what, timeout_s))
+        time.sleep(interval_s)
+
+
+def smtpwatch(*args, timeout=60):
+    proc = subprocess.run(["wine", str(SMTPWATCH_EXE)] + [str(a) for a in args],
+                          stdin=subprocess.DEVNULL, capture_output=True, env=wine_env(),
+                          timeout=timeout)
+    return proc.returncode, proc.stdout.decode("utf-8", "replace").replace("\r\n", "\n")
+
+
+def rules():
+    """The service's rules by name, as `smtpwatch rules list --json` says."""
+    rc, out = smtpwatch("rules", "list", "--json")
+    if rc != 0:
+        raise AssertionError("rules list failed (%s):\n%s" % (rc, out))
+    return {r["name"]: r for r in json.loads(out)}
+
+
+def status():
+    rc, out = smtpwatch("status", "--json")
+    if rc != 0:
+        raise AssertionError("status failed (%s):\n%s" % (rc, out))
+    return json.loads(out)
+
+
+def add_rule(*args):
+    rc, out = smtpwatch("rules", "add", *args, "--json")
+    if rc != 0:
+        raise AssertionError("rules add failed (%s):\n%s" % (rc, out))
+    return json.loads(out)
+
+
+def xdo(*args, timeout=20):
+    """xdotool on the test display; its stdout."""
+    proc = subprocess.run(["xdotool"] + [str(a) for a in args], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=timeout,
+                          env=dict(os.environ, DISPLAY=DISPLAY))
+    return proc.stdout
+
+
+def windows(title):
+    """Ids of the visible windows whose whole title is `title`."""
+    out = xdo("search", "--onlyvisible", "--name", "^%s$" % title)
+    return [int(w) for w in out.split()]
+
+
+def wait_window(title, timeout_s=30, other_than=()):
+    """The id of a visible window titled `title` (and not one of
+    `other_than`), once there is one."""
+    def found():
+        ids = [w for w in windows(title) if w not in other_than]
+        return ids[0] if ids else None
+    return wait_for(found, timeout_s, 0.2, "a window titled %r" % title)
+
+
+def wait_gone(window, title, timeout_s=30):
+    wait_for(lambda: window not in windows(title), timeout_s, 0.2,
+             "the window %s (%r) closing" % (window, title))
+
+
+def keys(window, *names, pause_s=0.15):
+    """Focuses `window` and presses each key (xdotool key names)."""
+    xdo("windowfocus", "--sync", window)
+    for name in names:
+        xdo("key", "--clearmodifiers", name)
+        time.sleep(pause_s)
+
+
+def type_text(window, text):
+    xdo("windowfocus", "--sync", window)
+    xdo("type", "--delay", "30", text)
+    time.sleep(0.2)
+
+
+def screenshot(window, name, keep=True):
+    """Saves the window as ARTIFACTS/name.png and returns the path; prints
+    it if it is to be kept (an artefact, not a probe)."""
+    path = ARTIFACTS / (name + ".png")
+    subprocess.run(["import", "-window", str(window), str(path)], check=True, timeout=30,
+                   env=dict(os.environ, DISPLAY=DISPLAY), stdin=subprocess.DEVNULL,
+                   capture_output=True)
+    if keep:
+        print("editor test artefact: %s" % path, flush=True)
+    return path
+
+
+def mean_rgb(png, x, y, w, h):
+    """The mean colour (0-255 each) of a region of a PNG, by ImageMagick."""
+    out = subprocess.run(
+        ["convert", str(png), "-crop", "%dx%d+%d+%d" % (w, h, x, y), "+repage",
+         "-resize", "1x1!", "-format", "%[fx:int(255*r)],%[fx:int(255*g)],%[fx:int(255*b)]",
+         "info:"], capture_output=True, text=True, check=True, timeout=30).stdout
+    return tuple(int(v) for v in out.split(","))
+
+
+def start_xvfb():
+    """Xvfb on the first free display from :90; (process, ":N")."""
+    for n in range(90, 140):
+        if os.path.exists("/tmp/.X%d-lock" % n) or os.path.exists("/tmp/.X11-unix/X%d" % n):
+            continue
+        proc = subprocess.Popen(["Xvfb", ":%d" % n, "-screen", "0", "1024x768x24",
+                                 "-nolisten", "tcp"], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_for(lambda: proc.poll() is not None or
+                     os.path.exists("/tmp/.X11-unix/X%d" % n), 10, 0.1, "Xvfb :%d" % n)
+        except AssertionError:
+            stop_process(proc)
+            continue
+        if proc.poll() is None:
+            return proc, ":%d" % n
+    raise RuntimeError("no free X display between :90 and :139")
+
+
+class ConsoleService:
+    """smtpwatch-svc.exe --console in the test prefix, with its own data."""
+
+    def __init__(self, data_dir, unit_ms=100):
+        self.data_dir = Path(data_dir)
+        self.unit_ms = unit_ms
+        self.proc = None
+        self.start()
+
+    def start(self):
+        self.log = open(self.data_dir / "console.log", "ab")
+        self.proc = subprocess.Popen(
+            ["wine", str(SVC_EXE), "--console", "--data-dir", win_path(self.data_dir),
+             "--interval-unit-ms", str(self.unit_ms)],
+            stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
+            env=wine_env())
+        wait_for(lambda: self.proc.poll() is not None or
+                 smtpwatch("service", "info", "--json", timeout=30)[0] == 0,
+                 30, 0.2, "the service answering on its pipe")
+        if self.proc.poll() is not None:
+            raise AssertionError("the service exited with %s" % self.proc.returncode)
+
+    def stop(self):
+        stop_process(self.proc)
+        self.log.close()
+
+
+class Editor:
+    """smtpwatch-editor.exe on the test display; `main` is its window."""
+
+    def __init__(self, log_path):
+        self.log = open(log_path, "ab")
+        self.proc = subprocess.Popen(["wine", str(EDITOR_EXE)], stdin=subprocess.DEVNULL,
+                                     stdout=self.log, stderr=subprocess.STDOUT,
+                                     env=wine_env())
+        self.main = wait_window(MAIN_TITLE, 60)
+
+    def close(self):
+        """Closes it as a user does (Alt+F4) and waits for it to exit."""
+        if self.proc.poll() is None:
+            try:
+                keys(self.main, "alt+F4")
+                self.proc.wait(15)
+            except (subprocess.TimeoutExpired, subprocess.SubprocessError):
+                pass
+        code = self.proc.poll()
+        stop_process(self.proc)
+        self.log.close()
+        return code
+
+
+def setUpModule():
+    global PREFIX, WORKDIR, ARTIFACTS, AIOSMTPD, XVFB, DISPLAY
+    for exe in (EDITOR_EXE, SMTPWATCH_EXE, SVC_EXE):
+        if not exe or not os.path.isfile(exe):
+            raise RuntimeError("usage: test_editor.py EDITOR_EXE SMTPWATCH_EXE SVC_EXE "
+                               "(%r missing)" % exe)
+    gui_dir = Path(EDITOR_EXE).resolve().parent
+    PREFIX = Path(os.environ.get("SW_EDITOR_TEST_PREFIX") or
+                  gui_dir.parent / "editor-wineprefix")
+    ARTIFACTS = Path(os.environ.get("SW_EDITOR_ARTIFACTS") or
+                     gui_dir.parent / "editor-artifacts")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob("*.png"):
+        old.unlink()
+    XVFB, DISPLAY = start_xvfb()
+    # The prefix boots with the display set: the desktop process that the
+    # boot starts keeps the display driver it found then, and every window
+    # of the prefix goes through it.
+    boot_env = dict(os.environ, DISPLAY=DISPLAY)
+    subprocess.run([str(WINE_PREFIX_SH), "stop", str(PREFIX)], stdin=subprocess.DEVNULL,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60,
+                   env=boot_env)
+    subprocess.run([str(WINE_PREFIX_SH), "start", str(PREFIX)], stdin=subprocess.DEVNULL,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300,
+                   check=True, env=boot_env)
+    WORKDIR = Path(tempfile.mkdtemp(prefix="sw-editor-"))
+    port = free_port()
+    AIOSMTPD = subprocess.Popen([PY, "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:%d" % port],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+    AIOSMTPD.port = port
+    wait_for_port("127.0.0.1", port, 30, AIOSMTPD)
+
+
+def tearDownModule():
+    stop_process(AIOSMTPD)
+    if PREFIX:
+        subprocess.run([str(WINE_PREFIX_SH), "stop", str(PREFIX)], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+    stop_process(XVFB)
+    if WORKDIR:
+        shutil.rmtree(WORKDIR, ignore_errors=True)
+
+
+class EditorTestCase(unittest.TestCase):
+    """A fresh service, data directory and editor for each test."""
+
+    def setUp(self):
+        self.dir = Path(tempfile.mkdtemp(prefix="data-", dir=WORKDIR))
+        self.service = ConsoleService(self.dir)
+        self.addCleanup(lambda: self.service.stop())
+        self.editor = None
+
+    def open_editor(self):
+        self.editor = Editor(self.dir / "editor.log")
+        self.addCleanup(self.close_editor)
+        return self.editor.main
+
+    def close_editor(self):
+        if self.editor:
+            code = self.editor.close()
+            self.editor = None
+            return code
+        return None
+
+    def start_aiosmtpd(self, port):
+        """aiosmtpd on `port` for this test; stopped at its end."""
+        server = subprocess.Popen([PY, "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:%d" % port],
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        self.addCleanup(stop_process, server)
+        wait_for_port("127.0.0.1", port, 30, server)
+        return server
+
+    def select(self, prefix):
+        """Selects the first rule whose name begins with `prefix` by typing
+        it into the list (type-ahead), as a user would."""
+        # Esc ends any type-ahead in progress; the main window ignores it.
+        keys(self.editor.main, "Escape")
+        time.sleep(1.2)  # the ListView's type-ahead forgets after ~1 s
+        type_text(self.editor.main, prefix)
+
+    def confirm(self, key):
+        """Answers the message box over the main window with `key`."""
+        box = wait_window(MAIN_TITLE, 20, other_than=(self.editor.main,))
+        keys(box, key)
+        wait_gone(box, MAIN_TITLE)
+
+    def banner_shown(self, name=None):
+        shot = screenshot(self.editor.main, name or "main-window-probe", name is not None)
+        r, g, b = mean_rgb(shot, 20, 14, 240, 20)
+        if name is None:
+            shot.unlink()
+        return r - b > BANNER_RGB_GAP
+
+
+class MainWindowTests(EditorTestCase):
+
+    def test_enable_disable_and_delete_the_selected_rule(self):
+        add_rule("127.0.0.1", "--port", AIOSMTPD.port, "--name", "alpha-ok",
+                 "--interval-s", "10")
+        add_rule("127.0.0.1", "--port", "1", "--name", "bravo-refused", "--interval-s", "10")
+        add_rule("mail.example.com", "--name", "charlie-disabled", "--disabled")
+        # Every enabled rule checked (10 s last 0.1 s here) and its result
+        # written, then one refresh of the editor: the list shows states.
+        wait_for(lambda: all(s["state"] not in ("pending",) and s["last_check"]
+                             for s in status() if s["enabled"]), 30, 0.5,
+                 "every enabled rule checked")
+        main = self.open_editor()
+        time.sleep(3)
+        screenshot(main, "main-window")
+
+        # Ctrl+E toggles the selected rule.
+        self.select("bravo")
+        keys(main, "ctrl+e")
+        wait_for(lambda: not rules()["bravo-refused"]["enabled"], 20, 0.5,
+                 "bravo-refused disabled")
+        keys(main, "ctrl+e")
+        wait_for(lambda: rules()["bravo-refused"]["enabled"], 20, 0.5,
+                 "bravo-refused enabled again")
+        self.assertTrue(rules()["alpha-ok"]["enabled"])
+        self.assertFalse(rules()["charlie-disabled"]["enabled"])
+
+        # Del asks first; the default answer (Enter) is No.
+        self.select("alpha")
+        keys(main, "Delete")
+        self.confirm("Return")
+        time.sleep(2)
+        self.assertIn("alpha-ok", rules())
+        keys(main, "Delete")
+        self.confirm("y")
+        wait_for(lambda: "alpha-ok" not in rules(), 20, 0.5, "alpha-ok deleted")
+        self.assertEqual(sorted(rules()), ["bravo-refused", "charlie-disabled"])
+        # The next rule takes the deleted one's place in the selection.
+        keys(main, "ctrl+e")
+        wait_for(lambda: not rules()["bravo-refused"]["enabled"], 20, 0.5,
+                 "the rule after the deleted one disabled")
+        self.assertEqual(self.close_editor(), 0)
+
+    def test_a_stopped_service_is_said_and_reconnected(self):
+        add_rule("127.0.0.1", "--port", AIOSMTPD.port, "--name", "alpha-ok",
+                 "--interval-s", "10")
+        main = self.open_editor()
+        time.sleep(2)
+        self.assertFalse(self.banner_shown(), "banner shown while the service runs")
+        self.service.stop()
+        wait_for(self.banner_shown, 20, 1.0, "the banner of an unreachable service")
+        self.assertTrue(self.banner_shown("main-window-service-stopped"))
+        # An action meanwhile says why it failed, naming the rule.
+        self.select("alpha")
+        keys(main, "ctrl+e")
+        self.confirm("Return")
+        # The editor retries by itself: the banner goes once the service is back.
+        self.service.start()
+        wait_for(lambda: not self.banner_shown(), 20, 1.0, "the banner going")
+        keys(main, "ctrl+e")
+        wait_for(lambda: not rules()["alpha-ok"]["enabled"], 20, 0.5,
+                 "the rule disabled after the service came back")
+        self.assertEqual(self.close_editor(), 0)
+
+
+def has_dialog(rc_name, template):
+    """Whether gui/<rc_name> defines dialog `template` (while the dialogs
+    were being written their .rc files were placeholders)."""
+    return ("%s DIALOGEX" % template) in (ROOT / "gui" / rc_name).read_text()
+
+
+@unittest.skipUnless(has_dialog("rule_dialog.rc", "IDD_RULE"), "no rule dialog yet")
+class RuleDialogTests(EditorTestCase):
+
+    def test_add_edit_and_delete_a_rule_through_the_dialog(self):
+        main = self.open_editor()
+        # Ins: a new rule. A port out of range is refused beside its field.
+        keys(main, "Insert")
+        dialog = wait_window(RULE_TITLE)
+        keys(dialog, "alt+n")
+        type_text(dialog, "editor-added")
+        keys(dialog, "alt+h")
+        type_text(dialog, "127.0.0.1")
+        keys(dialog, "alt+p")
+        type_text(dialog, "99999")
+        keys(dialog, "alt+s")
+        time.sleep(1.5)
+        self.assertIn(dialog, windows(RULE_TITLE), "the dialog closed with a bad port")
+        screenshot(dialog, "rule-dialog-validation-error")
+        self.assertNotIn("editor-added", rules())
+        keys(dialog, "alt+p")
+        type_text(dialog, str(AIOSMTPD.port))
+        keys(dialog, "alt+s")
+        wait_gone(dialog, RULE_TITLE)
+        r = wait_for(lambda: rules().get("editor-added"), 20, 0.5, "the added rule")
+        self.assertEqual((r["host"], r["port"], r["enabled"]),
+                         ("127.0.0.1", AIOSMTPD.port, True))
+
+        # F2 on the selected rule: edit it.
+        time.sleep(1)
+        self.select("editor-a")
+        keys(main, "F2")
+        dialog = wait_window(RULE_TITLE)
+        time.sleep(1)  # the stored rule is fetched into the form
+        keys(dialog, "alt+n")
+        type_text(dialog, "editor-renamed")
+        keys(dialog, "alt+s")
+        wait_gone(dialog, RULE_TITLE)
+        wait_for(lambda: "editor-renamed" in rules(), 20, 0.5, "the renamed rule")
+        self.assertNotIn("editor-added", rules())
+        self.assertEqual(rules()["editor-renamed"]["id"], r["id"])
+
+        # Del, Yes: gone.
+        time.sleep(1)
+        self.select("editor-r")
+        keys(main, "Delete")
+        self.confirm("y")
+        wait_for(lambda: not rules(), 20, 0.5, "the rule deleted")
+        self.assertEqual(self.close_editor(), 0)
+
+
+@unittest.skipUnless(has_dialog("history_dialog.rc", "IDD_HISTORY"), "no history dialog yet")
+class HistoryDialogTests(EditorTestCase):
+
+    def test_history_chart(self):
+        # A server of this test's own, stopped for a while: the chart shows
+        # answers, then failures, then answers again. 10 s last 0.1 s here.
+        port = free_port()
+        server = self.start_aiosmtpd(port)
+        alpha = add_rule("127.0.0.1", "--port", port, "--name", "alpha-flaky",
+                         "--interval-s", "10")["id"]
+        add_rule("127.0.0.1", "--port", "1", "--name", "bravo-refused", "--interval-s", "10")
+
+        def results(n, failed=False):
+            def enough():
+                rows = json.loads(smtpwatch("history", alpha, "--limit", "200", "--json")[1])
+                return len([r for r in rows if not failed or r["status"] != "OK"]) >= n
+            return enough
+        wait_for(results(15), 60, 0.5, "15 results of alpha-flaky")
+        stop_process(server)
+        wait_for(results(8, failed=True), 60, 0.5, "8 failed checks of alpha-flaky")
+        server = self.start_aiosmtpd(port)
+        wait_for(results(30), 60, 0.5, "30 results of alpha-flaky")
+        main = self.open_editor()
+        time.sleep(2)
+        self.select("alpha")
+        keys(main, "ctrl+h")
+        dialog = wait_window(HISTORY_TITLE)
+        time.sleep(3)  # the results are fetched and drawn
+        screenshot(dialog, "history-chart")
+        keys(dialog, "Escape")
+        wait_gone(dialog, HISTORY_TITLE)
+        self.assertEqual(self.close_editor(), 0)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 4:
+        sys.exit(__doc__)
+    EDITOR_EXE, SMTPWATCH_EXE, SVC_EXE = sys.argv[1:4]
+    unittest.main(argv=[sys.argv[0]] + sys.argv[4:], verbosity=2)
