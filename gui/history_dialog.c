@@ -14,6 +14,7 @@
  * While loading, the title ends in " (loading...)"; when it is back to
  * "History - <rule>" the table and chart are filled or the reason they
  * could not be is shown above them. */
+#include "clock.h"
 #include "history_dialog.h"
 
 #include <commctrl.h>
@@ -60,23 +61,6 @@ struct history {
 static HWND f5_dialog;
 static HHOOK f5_hook;
 
-/* Unix milliseconds as this machine's local time, "2025-06-01 14:03:22".
- * The Win32 conversion knows the zone's rules for that date (daylight
- * saving included). */
-static void local_time(int64_t unix_ms, char *out, size_t size)
-{
-  ULARGE_INTEGER u; /* 100 ns units since 1601-01-01 */
-  u.QuadPart = (ULONGLONG)(unix_ms + INT64_C(11644473600000)) * 10000u;
-  FILETIME ft = {u.LowPart, u.HighPart};
-  SYSTEMTIME utc, local;
-  if (unix_ms < 0 || !FileTimeToSystemTime(&ft, &utc) ||
-      !SystemTimeToTzSpecificLocalTime(NULL, &utc, &local)) {
-    snprintf(out, size, "?");
-    return;
-  }
-  snprintf(out, size, "%04u-%02u-%02u %02u:%02u:%02u", local.wYear, local.wMonth,
-           local.wDay, local.wHour, local.wMinute, local.wSecond);
-}
 
 static void fit_message_column(struct history *h);
 
@@ -110,7 +94,7 @@ static void show_rows(struct history *h)
   if (samples)
     sw_history_rows_samples(&h->shown, samples);
   sw_history_chart_view_set(
-      h->chart, samples, samples ? h->shown.count : 0, local_time,
+      h->chart, samples, samples ? h->shown.count : 0, sw_clock_local_text,
       h->shown.count && !samples ? "Out of memory: the chart cannot be drawn." : summary);
   free(samples);
   ListView_SetItemCountEx(h->list, (int)h->shown.count, 0);
@@ -130,7 +114,7 @@ static void fail(struct history *h, const char *code, const char *error)
   if (strcmp(code, "not_found") == 0) {
     sw_history_rows_free(&h->shown);
     ListView_SetItemCountEx(h->list, 0, 0);
-    sw_history_chart_view_set(h->chart, NULL, 0, local_time, text);
+    sw_history_chart_view_set(h->chart, NULL, 0, sw_clock_local_text, text);
   } else if (h->shown.count == 0) {
     sw_history_chart_view_note(h->chart, text);
   }
@@ -516,8 +500,8 @@ void sw_history_dialog_show(HWND owner, struct sw_editor *ed, int64_t rule_id,
     h->title[title_len - 1] = L'\0';
     h->ed = ed;
     h->rule_id = rule_id;
-    sw_history_rows_init(&h->shown, local_time);
-    sw_history_rows_init(&h->loading, local_time);
+    sw_history_rows_init(&h->shown, sw_clock_local_text);
+    sw_history_rows_init(&h->loading, sw_clock_local_text);
     if (DialogBoxParamW(ed->instance, MAKEINTRESOURCEW(IDD_HISTORY), owner, history_proc,
                         (LPARAM)h) == -1) {
       char why[300], text[400];

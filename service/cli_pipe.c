@@ -2,6 +2,7 @@
  * reply, errors as sentences and exit codes, printing. Parsing and the
  * tables are portable (common/core/manage_*.c); this file only moves them
  * between the pipe and the console. */
+#include "clock.h"
 #include "cli_pipe.h"
 
 #include <windows.h>
@@ -114,28 +115,10 @@ int sw_cli_pipe_page(struct sw_cli_conn *c, uint16_t message, uint16_t expect,
   return code;
 }
 
-/* Unix milliseconds as this machine's local time. The Win32 conversion
- * knows the zone's rules for that date (daylight saving included), which
- * the C library's localtime does not always on Windows. */
-static void local_time(int64_t unix_ms, char *out, size_t size)
-{
-  /* 100 ns units since 1601-01-01 */
-  ULARGE_INTEGER u;
-  u.QuadPart = (ULONGLONG)(unix_ms + INT64_C(11644473600000)) * 10000u;
-  FILETIME ft = {u.LowPart, u.HighPart};
-  SYSTEMTIME utc, local;
-  if (unix_ms < 0 || !FileTimeToSystemTime(&ft, &utc) ||
-      !SystemTimeToTzSpecificLocalTime(NULL, &utc, &local)) {
-    snprintf(out, size, "?");
-    return;
-  }
-  snprintf(out, size, "%04u-%02u-%02u %02u:%02u:%02u", local.wYear, local.wMonth,
-           local.wDay, local.wHour, local.wMinute, local.wSecond);
-}
 
 struct sw_manage_view sw_cli_view(enum sw_table_format format)
 {
-  struct sw_manage_view v = {format, local_time};
+  struct sw_manage_view v = {format, sw_clock_local_text};
   return v;
 }
 
