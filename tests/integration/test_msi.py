@@ -271,8 +271,9 @@ class PackageTests(unittest.TestCase):
         self.assertNotEqual(next_props["ProductCode"], props["ProductCode"])
 
         [svc] = msi_table(MSI_BASE, "ServiceInstall")
-        self.assertEqual((svc["Name"], svc["StartName"], svc["StartType"], svc["ServiceType"]),
-                         ("SmtpWatch", "NT AUTHORITY\\LocalService", "2", "16"))
+        self.assertEqual(
+            (svc["Name"], svc["StartName"], svc["StartType"], svc["ServiceType"]),
+            ("SmtpWatch", "NT AUTHORITY\\LocalService", "2", "16"))
         self.assertTrue(svc["Description"])
         [ctl] = msi_table(MSI_BASE, "ServiceControl")
         # Start on install (1), stop on install and uninstall (2 | 32),
@@ -398,6 +399,25 @@ class LifecycleTests(unittest.TestCase):
         info = json.loads(smtpwatch("service", "info", "--json").stdout)
         self.assertEqual(info["version"], VERSION)
         self.assertEqual(info["data_dir"], "C:\\ProgramData\\SmtpWatch")
+
+    def test_1b_install_config_refuses_links_and_files(self):
+        # A data folder prepared by someone else: a link inside it would
+        # carry the folder's new ACEs to whatever it points at.
+        planted = drive_c("ProgramData", "Planted")
+        planted.mkdir()
+        (planted / "smtpwatch.db").symlink_to("/etc/hostname")
+        proc = wine(INSTALLED_SVC, "--install-config", "--data-dir",
+                    "C:\\ProgramData\\Planted")
+        # ERROR_CANT_ACCESS_FILE
+        self.assertEqual(proc.returncode, 1920 & 0xFF, describe(proc))
+        self.assertIn("smtpwatch-svc: C:\\ProgramData\\Planted\\smtpwatch.db is a link "
+                      "(reparse point); the data folder may hold only files and folders. "
+                      "Remove it and install again.", proc.stderr)
+        drive_c("ProgramData", "AFile").write_text("")
+        proc = wine(INSTALLED_SVC, "--install-config", "--data-dir",
+                    "C:\\ProgramData\\AFile")
+        self.assertEqual(proc.returncode, 267 & 0xFF, describe(proc))  # ERROR_DIRECTORY
+        self.assertIn("C:\\ProgramData\\AFile is a file, not a folder.", proc.stderr)
 
     def test_2_rules_results_and_events(self):
         for name, port in (("Healthy relay", AIO_PORT), ("Failing relay", CLOSED_PORT)):
