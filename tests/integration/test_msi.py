@@ -403,14 +403,17 @@ class LifecycleTests(unittest.TestCase):
     def test_1b_install_config_refuses_links_and_files(self):
         # A data folder prepared by someone else: a link inside it would
         # carry the folder's new ACEs to whatever it points at.
+        # (Wine shows a Unix symbolic link to a directory as a reparse
+        # point, as Windows shows a junction; one to a file it does not.)
         planted = drive_c("ProgramData", "Planted")
         planted.mkdir()
-        (planted / "smtpwatch.db").symlink_to("/etc/hostname")
+        drive_c("Elsewhere").mkdir()
+        (planted / "logs").symlink_to(drive_c("Elsewhere"))
         proc = wine(INSTALLED_SVC, "--install-config", "--data-dir",
                     "C:\\ProgramData\\Planted")
         # ERROR_CANT_ACCESS_FILE
         self.assertEqual(proc.returncode, 1920 & 0xFF, describe(proc))
-        self.assertIn("smtpwatch-svc: C:\\ProgramData\\Planted\\smtpwatch.db is a link "
+        self.assertIn("smtpwatch-svc: C:\\ProgramData\\Planted\\logs is a link "
                       "(reparse point); the data folder may hold only files and folders. "
                       "Remove it and install again.", proc.stderr)
         drive_c("ProgramData", "AFile").write_text("")
