@@ -234,8 +234,10 @@ static DWORD refuse_links(const wchar_t *dir, int depth)
 static DWORD secure_data_dir(const struct sw_svc_config *cfg, const wchar_t *trustee)
 {
   const char *shown = cfg->data_dir_utf8;
+  /* Something already there (ERROR_ALREADY_EXISTS, or ERROR_FILE_EXISTS:
+   * both are documented) is judged through a handle below. */
   int made = SHCreateDirectoryExW(NULL, cfg->data_dir, NULL);
-  if (made != ERROR_SUCCESS && made != ERROR_ALREADY_EXISTS)
+  if (made != ERROR_SUCCESS && made != ERROR_ALREADY_EXISTS && made != ERROR_FILE_EXISTS)
     return fail((DWORD)made, "The data folder %s cannot be created", shown);
 
   wchar_t sddl[256];
