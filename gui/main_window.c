@@ -1,6 +1,8 @@
-/* The editor's main window (main_window.h). The window procedure only
- * routes: what a row shows and how the list sorts is model/rule_rows, the
- * sentences are model/main_text, the pipe is the service worker. The
+/* The editor's main window (main_window.h): the window, its layout, the
+ * rule list, the status bar and the list's refresh. The window procedure
+ * only routes: what a row shows and how the list sorts is model/rule_rows,
+ * the sentences are model/main_text, what the commands do is
+ * main_actions.c, the state icons are state_icons.c. The
  * ListView is virtual (LVS_OWNERDATA): it holds no rows, it asks for the
  * cells it paints, so 10,000 rules cost what one screenful costs.
  *
@@ -9,26 +11,21 @@
  * ListView column 0 and LVM_SETCOLUMNORDERARRAY shows it third, after the
  * name and the server. */
 #include "main_window.h"
-
-#include <commctrl.h>
+#include "main_window_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "history_dialog.h"
-#include "main_text.h"
-#include "manage_view.h"
+#include "clock.h"
 #include "pipe_protocol.h"
 #include "resource.h"
-#include "rule_dialog.h"
-#include "rule_rows.h"
+#include "state_icons.h"
 
 #define REFRESH_TIMER 1
 #define REFRESH_S 5u
 #define WM_MAIN_RELAYOUT (WM_APP + 20) /* after the dialog manager's DPI change */
 #define WM_MAIN_START (WM_APP + 21)    /* the first refresh, once the worker runs */
-#define TAG_STATUS ((WPARAM)1)         /* other tags point to a struct action */
 
 /* ListView column -> model column, and their widths at 96 DPI. */
 static const enum sw_rule_column lv_columns[SW_RULE_COL_COUNT] = {
@@ -57,33 +54,6 @@ static const struct {
 #define MIN_W_DLU 300
 #define MIN_H_DLU 170
 
-/* An action on a rule waiting for the service's answer; the window owns
- * the list (freed at WM_DESTROY even if the answer never comes). */
-struct action {
-  struct action *next;
-  enum sw_main_action kind;
-  int64_t rule_id;
-  char name[256];
-};
-
-struct main_window {
-  struct sw_editor *ed;
-  HWND hwnd, list, status, banner;
-  struct sw_rule_rows rows;
-  HIMAGELIST icons;
-  HICON big_icon, small_icon;
-  HBRUSH banner_brush;
-  UINT dpi;
-  bool refreshing;    /* a STATUS job is in flight */
-  bool refresh_again; /* and something changed since it left */
-  bool stale;         /* the last refresh failed: rows greyed, banner shown */
-  char stale_why[512];
-  char updated_at[16]; /* local time of the last good refresh, or "" */
-  unsigned tests_running;
-  char testing[256]; /* the last rule sent to test */
-  struct action *actions;
-};
-
 /* ---- small helpers -------------------------------------------------------- */
 
 static UINT window_dpi(HWND hwnd)
@@ -106,25 +76,9 @@ static UINT window_dpi(HWND hwnd)
   return dpi ? dpi : 96;
 }
 
-static int scale(const struct main_window *w, int px96)
+static int scale(const struct sw_main_window *w, int px96)
 {
   return MulDiv(px96, (int)w->dpi, 96);
-}
-
-/* Unix ms as local time, for rule_rows (as smtpwatch.exe shows it). */
-static void local_time(int64_t unix_ms, char *out, size_t size)
-{
-  ULARGE_INTEGER u;
-  u.QuadPart = (ULONGLONG)(unix_ms + INT64_C(11644473600000)) * 10000u;
-  FILETIME ft = {u.LowPart, u.HighPart};
-  SYSTEMTIME utc, local;
-  if (unix_ms < 0 || !FileTimeToSystemTime(&ft, &utc) ||
-      !SystemTimeToTzSpecificLocalTime(NULL, &utc, &local)) {
-    snprintf(out, size, "?");
-    return;
-  }
-  snprintf(out, size, "%04u-%02u-%02u %02u:%02u:%02u", local.wYear, local.wMonth,
-           local.wDay, local.wHour, local.wMinute, local.wSecond);
 }
 
 static void set_wide_text(HWND hwnd, const char *utf8)
@@ -134,7 +88,7 @@ static void set_wide_text(HWND hwnd, const char *utf8)
   free(wide);
 }
 
-static void set_status_part(struct main_window *w, int part, const char *utf8)
+static void set_status_part(struct sw_main_window *w, int part, const char *utf8)
 {
   wchar_t *wide = sw_editor_wide(utf8);
   SendMessageW(w->status, SB_SETTEXTW, (WPARAM)part, (LPARAM)(wide ? wide : L""));
@@ -142,102 +96,23 @@ static void set_status_part(struct main_window *w, int part, const char *utf8)
 }
 
 /* The selected rule's row, or -1. */
-static int selected_row(const struct main_window *w)
+static int selected_row(const struct sw_main_window *w)
 {
   return (int)SendMessageW(w->list, LVM_GETNEXTITEM, (WPARAM)-1, LVNI_SELECTED);
 }
 
-static const struct sw_pipe_status *selected(const struct main_window *w)
+const struct sw_pipe_status *sw__main_selected(const struct sw_main_window *w)
 {
   int row = selected_row(w);
   return row < 0 ? NULL : sw_rule_rows_at(&w->rows, (size_t)row);
 }
 
-/* ---- the state icons ------------------------------------------------------ */
-
-/* One state's disc as an icon of `size` px: 32-bit with alpha, edges
- * antialiased (4x4 samples a pixel), so it looks right on any background
- * and at any DPI. Colour and a darker rim; `hollow`: the rim only. */
-static HICON state_icon(int size, COLORREF fill, COLORREF rim, bool hollow)
+/* The state icons for the current DPI. */
+static void make_icons(struct sw_main_window *w)
 {
-  BITMAPINFO bi = {0};
-  bi.bmiHeader.biSize = sizeof bi.bmiHeader;
-  bi.bmiHeader.biWidth = size;
-  bi.bmiHeader.biHeight = -size; /* top-down */
-  bi.bmiHeader.biPlanes = 1;
-  bi.bmiHeader.biBitCount = 32;
-  bi.bmiHeader.biCompression = BI_RGB;
-  uint32_t *px = NULL;
-  HBITMAP colour = CreateDIBSection(NULL, &bi, DIB_RGB_COLORS, (void **)&px, NULL, 0);
-  /* An all-zero AND mask (rows of whole WORDs): the alpha channel decides
-   * (icons with alpha are not premultiplied). */
-  void *zeros = calloc((size_t)((size + 15) / 16 * 2), (size_t)size);
-  HBITMAP mask = zeros ? CreateBitmap(size, size, 1, 1, zeros) : NULL;
-  free(zeros);
-  HICON icon = NULL;
-  if (colour && mask && px) {
-    double c = size / 2.0, r = size * 0.40, rim_w = size / 8.0 > 1.2 ? size / 8.0 : 1.2;
-    for (int y = 0; y < size; y++) {
-      for (int x = 0; x < size; x++) {
-        int in_rim = 0, in_fill = 0;
-        for (int sy = 0; sy < 4; sy++) {
-          for (int sx = 0; sx < 4; sx++) {
-            double dx = x + (sx + 0.5) / 4 - c, dy = y + (sy + 0.5) / 4 - c;
-            double d2 = dx * dx + dy * dy;
-            if (d2 > r * r)
-              continue;
-            if (d2 >= (r - rim_w) * (r - rim_w))
-              in_rim++;
-            else if (!hollow)
-              in_fill++;
-          }
-        }
-        int a = in_rim + in_fill;
-        uint32_t value = 0;
-        if (a) {
-          unsigned red = (GetRValue(rim) * in_rim + GetRValue(fill) * in_fill) / a;
-          unsigned green = (GetGValue(rim) * in_rim + GetGValue(fill) * in_fill) / a;
-          unsigned blue = (GetBValue(rim) * in_rim + GetBValue(fill) * in_fill) / a;
-          unsigned alpha = (255u * a + 8) / 16;
-          value = alpha << 24 | red << 16 | green << 8 | blue;
-        }
-        px[y * size + x] = value;
-      }
-    }
-    ICONINFO ii = {TRUE, 0, 0, mask, colour};
-    icon = CreateIconIndirect(&ii);
-  }
-  if (colour)
-    DeleteObject(colour);
-  if (mask)
-    DeleteObject(mask);
-  return icon;
-}
-
-/* The image list for the current DPI, one image per enum sw_rule_icon. */
-static void make_icons(struct main_window *w)
-{
-  static const struct {
-    COLORREF fill, rim;
-    bool hollow;
-  } look[SW_RULE_ICON_COUNT] = {
-      [SW_RULE_ICON_OK] = {RGB(0x2e, 0xa0, 0x43), RGB(0x1d, 0x6b, 0x2c), false},
-      [SW_RULE_ICON_WARNING] = {RGB(0xf2, 0xa9, 0x00), RGB(0xa8, 0x70, 0x00), false},
-      [SW_RULE_ICON_CRITICAL] = {RGB(0xd9, 0x2d, 0x20), RGB(0x8f, 0x1a, 0x12), false},
-      [SW_RULE_ICON_UNKNOWN] = {RGB(0x8a, 0x8a, 0x8a), RGB(0x5c, 0x5c, 0x5c), false},
-      [SW_RULE_ICON_PENDING] = {RGB(0xc8, 0xc8, 0xc8), RGB(0x8a, 0x8a, 0x8a), false},
-      [SW_RULE_ICON_DISABLED] = {0, RGB(0x8a, 0x8a, 0x8a), true},
-  };
-  int size = scale(w, 16);
-  HIMAGELIST list = ImageList_Create(size, size, ILC_COLOR32, SW_RULE_ICON_COUNT, 0);
+  HIMAGELIST list = sw_state_icons_create(scale(w, 16));
   if (!list)
-    return; /* the list shows no icons: the state's text is still there */
-  for (int i = 0; i < SW_RULE_ICON_COUNT; i++) {
-    HICON icon = state_icon(size, look[i].fill, look[i].rim, look[i].hollow);
-    ImageList_ReplaceIcon(list, -1, icon);
-    if (icon)
-      DestroyIcon(icon);
-  }
+    return; /* no icons: the state's text is still there */
   SendMessageW(w->list, LVM_SETIMAGELIST, LVSIL_SMALL, (LPARAM)list);
   if (w->icons)
     ImageList_Destroy(w->icons);
@@ -253,7 +128,7 @@ static RECT dlu(HWND hwnd, int left, int top, int right, int bottom)
   return r;
 }
 
-static void layout(struct main_window *w)
+static void layout(struct sw_main_window *w)
 {
   RECT client;
   GetClientRect(w->hwnd, &client);
@@ -292,7 +167,7 @@ static void layout(struct main_window *w)
   ShowWindow(w->banner, w->stale ? SW_SHOWNA : SW_HIDE);
 }
 
-static void min_size(struct main_window *w, MINMAXINFO *mmi)
+static void min_size(struct sw_main_window *w, MINMAXINFO *mmi)
 {
   RECT r = dlu(w->hwnd, 0, 0, MIN_W_DLU, MIN_H_DLU);
   AdjustWindowRectEx(&r, (DWORD)GetWindowLongPtrW(w->hwnd, GWL_STYLE), FALSE,
@@ -303,7 +178,7 @@ static void min_size(struct main_window *w, MINMAXINFO *mmi)
 
 /* ---- what the window shows ------------------------------------------------ */
 
-static void show_sort_arrow(struct main_window *w)
+static void show_sort_arrow(struct sw_main_window *w)
 {
   HWND header = (HWND)SendMessageW(w->list, LVM_GETHEADER, 0, 0);
   for (int i = 0; i < SW_RULE_COL_COUNT; i++) {
@@ -317,9 +192,9 @@ static void show_sort_arrow(struct main_window *w)
   }
 }
 
-static void update_buttons(struct main_window *w)
+static void update_buttons(struct sw_main_window *w)
 {
-  BOOL any = selected(w) != NULL;
+  BOOL any = sw__main_selected(w) != NULL;
   static const int on_selection[] = {IDC_MAIN_EDIT, IDC_MAIN_DELETE, IDC_MAIN_ENABLE,
                                      IDC_MAIN_TEST, IDC_MAIN_HISTORY};
   HWND focus = GetFocus();
@@ -333,7 +208,7 @@ static void update_buttons(struct main_window *w)
   }
 }
 
-static void update_status(struct main_window *w)
+void sw__main_update_status(struct sw_main_window *w)
 {
   char text[512];
   if (w->ed->service)
@@ -354,7 +229,7 @@ static void update_status(struct main_window *w)
   }
 }
 
-static void set_stale(struct main_window *w, bool stale, const char *why)
+static void set_stale(struct sw_main_window *w, bool stale, const char *why)
 {
   if (why)
     snprintf(w->stale_why, sizeof w->stale_why, "%s", why);
@@ -363,13 +238,13 @@ static void set_stale(struct main_window *w, bool stale, const char *why)
     layout(w);
     InvalidateRect(w->list, NULL, TRUE); /* grey or not */
   }
-  update_status(w);
+  sw__main_update_status(w);
 }
 
 /* The rows changed (a refresh or a sort): tell the list, and put the
  * selection and focus back on the rules they were on. */
-static void rows_changed(struct main_window *w, int64_t selected_id, int64_t focused_id,
-                         bool scroll_to_selection)
+static void rows_changed(struct sw_main_window *w, int64_t selected_id,
+                         int64_t focused_id, bool scroll_to_selection)
 {
   int old_row = selected_row(w);
   size_t n = sw_rule_rows_count(&w->rows);
@@ -397,17 +272,17 @@ static void rows_changed(struct main_window *w, int64_t selected_id, int64_t foc
   }
   InvalidateRect(w->list, NULL, FALSE);
   update_buttons(w);
-  update_status(w);
+  sw__main_update_status(w);
 }
 
-static int64_t row_id(const struct main_window *w, int row)
+static int64_t row_id(const struct sw_main_window *w, int row)
 {
   const struct sw_pipe_status *s =
       row < 0 ? NULL : sw_rule_rows_at(&w->rows, (size_t)row);
   return s ? s->rule_id : 0;
 }
 
-static void sort_by(struct main_window *w, enum sw_rule_column column)
+static void sort_by(struct sw_main_window *w, enum sw_rule_column column)
 {
   int64_t sel = row_id(w, selected_row(w));
   int64_t focus =
@@ -420,16 +295,16 @@ static void sort_by(struct main_window *w, enum sw_rule_column column)
 
 /* ---- talking to the service ----------------------------------------------- */
 
-static void refresh(struct main_window *w)
+void sw__main_refresh(struct sw_main_window *w, bool now)
 {
   if (!w->ed->service)
     return;
   if (w->refreshing) {
-    w->refresh_again = true;
+    w->refresh_again = w->refresh_again || now;
     return;
   }
   struct sw_service_job *job =
-      sw_service_job_new(w->hwnd, SW_PIPE_MSG_STATUS, TAG_STATUS);
+      sw_service_job_new(w->hwnd, SW_PIPE_MSG_STATUS, SW_MAIN_TAG_STATUS);
   if (!job)
     return; /* out of memory: the timer tries again */
   job->all_status = true;
@@ -438,7 +313,7 @@ static void refresh(struct main_window *w)
   sw_service_submit(w->ed->service, job);
 }
 
-static void status_done(struct main_window *w, struct sw_service_job *job)
+static void status_done(struct sw_main_window *w, struct sw_service_job *job)
 {
   w->refreshing = false;
   if (job->outcome == SW_JOB_UNREACHABLE) {
@@ -469,219 +344,12 @@ static void status_done(struct main_window *w, struct sw_service_job *job)
     }
   }
   if (w->refresh_again)
-    refresh(w);
-}
-
-static struct action *new_action(struct main_window *w, enum sw_main_action kind,
-                                 const struct sw_pipe_status *s)
-{
-  struct action *a = calloc(1, sizeof *a);
-  if (!a)
-    return NULL;
-  a->kind = kind;
-  a->rule_id = s->rule_id;
-  snprintf(a->name, sizeof a->name, "%s", s->name ? s->name : "");
-  a->next = w->actions;
-  w->actions = a;
-  return a;
-}
-
-static struct action *take_action(struct main_window *w, WPARAM tag)
-{
-  for (struct action **p = &w->actions; *p; p = &(*p)->next) {
-    if ((WPARAM)*p == tag) {
-      struct action *a = *p;
-      *p = a->next;
-      return a;
-    }
-  }
-  return NULL; /* NEVER: every tag but TAG_STATUS is a listed action */
-}
-
-/* Sends `message` about the action's rule (RULE_ID, and ENABLED for a
- * toggle); false (and the action dropped) if out of memory. */
-static bool submit_action(struct main_window *w, struct action *a, uint16_t message,
-                          uint32_t test_timeout_ms)
-{
-  struct sw_service_job *job = sw_service_job_new(w->hwnd, message, (WPARAM)a);
-  if (!job) {
-    free(take_action(w, (WPARAM)a));
-    sw_editor_message(w->hwnd, "The editor is out of memory.", MB_OK | MB_ICONERROR);
-    return false;
-  }
-  sw_tlv_put_int(&job->fields, SW_PIPE_TAG_RULE_ID, a->rule_id);
-  if (message == SW_PIPE_MSG_RULE_SET_ENABLED)
-    sw_tlv_put_bool(&job->fields, SW_PIPE_TAG_ENABLED, a->kind == SW_MAIN_ENABLE);
-  job->test_timeout_ms = test_timeout_ms;
-  sw_service_submit(w->ed->service, job);
-  return true;
-}
-
-static void show_failure(struct main_window *w, const struct action *a,
-                         enum sw_main_action kind, const struct sw_service_job *job)
-{
-  struct sw_service_job bad = {.outcome = SW_JOB_REPLIED};
-  if (job->outcome == SW_JOB_REPLIED && !job->error_code[0] && !job->error[0]) {
-    /* An answer of the wrong kind, or one that did not decode. */
-    snprintf(bad.error, sizeof bad.error,
-             "The service's answer was not understood: the editor and the service may "
-             "be different versions.");
-    job = &bad;
-  }
-  char text[1024];
-  sw_main_text_failure(kind, a->name, job->error_code, job->error, text, sizeof text);
-  sw_editor_message(w->hwnd, text, MB_OK | MB_ICONERROR);
-  if (strcmp(job->error_code, "not_found") == 0)
-    refresh(w);
-}
-
-static bool replied(const struct sw_service_job *job, uint16_t expect)
-{
-  return job->outcome == SW_JOB_REPLIED && job->reply.frame.message == expect &&
-         !job->error_code[0];
-}
-
-/* Test now, step 2: the rule's timeout is known; run it. */
-static void test_got_rule(struct main_window *w, struct action *a,
-                          const struct sw_service_job *job)
-{
-  struct sw_pipe_rule pr;
-  if (sw_manage_body_rule(job->reply.frame.body, job->reply.frame.body_len, &pr)) {
-    show_failure(w, a, SW_MAIN_OPEN, job);
-    free(a);
-    return;
-  }
-  uint32_t timeout_ms = pr.rule.timeout_ms;
-  sw_rule_free(&pr.rule);
-  a->kind = SW_MAIN_TEST;
-  a->next = w->actions;
-  w->actions = a;
-  if (submit_action(w, a, SW_PIPE_MSG_RULE_TEST, timeout_ms)) {
-    w->tests_running++;
-    snprintf(w->testing, sizeof w->testing, "%s", a->name);
-    update_status(w);
-  }
-}
-
-static void test_done(struct main_window *w, const struct action *a,
-                      const struct sw_service_job *job)
-{
-  w->tests_running--;
-  update_status(w);
-  if (!replied(job, SW_PIPE_MSG_RULE_TEST_OK)) {
-    show_failure(w, a, SW_MAIN_TEST, job);
-    return;
-  }
-  struct sw_pipe_result result;
-  if (sw_manage_body_result(job->reply.frame.body, job->reply.frame.body_len, &result)) {
-    struct sw_service_job bad = {.outcome = SW_JOB_REPLIED};
-    show_failure(w, a, SW_MAIN_TEST, &bad);
-  } else {
-    sw_test_result_show(w->hwnd, w->ed, a->name, &result);
-  }
-  sw_pipe_result_free(&result);
-}
-
-static void job_done(struct main_window *w, struct sw_service_job *job)
-{
-  if (job->tag == TAG_STATUS) {
-    status_done(w, job);
-    return;
-  }
-  struct action *a = take_action(w, job->tag);
-  if (!a)
-    return;
-  switch (a->kind) {
-  case SW_MAIN_DELETE:
-  case SW_MAIN_ENABLE:
-  case SW_MAIN_DISABLE:
-    if (replied(job,
-                a->kind == SW_MAIN_DELETE ? SW_PIPE_MSG_DONE_OK : SW_PIPE_MSG_RULE_OK))
-      refresh(w);
-    else
-      show_failure(w, a, a->kind, job);
-    break;
-  case SW_MAIN_OPEN:
-    if (replied(job, SW_PIPE_MSG_RULE_OK)) {
-      test_got_rule(w, a, job);
-      return; /* `a` lives on as the test, or was freed */
-    }
-    show_failure(w, a, SW_MAIN_TEST, job);
-    break;
-  case SW_MAIN_TEST:
-    test_done(w, a, job);
-    break;
-  }
-  free(a);
-}
-
-/* ---- commands ------------------------------------------------------------- */
-
-static void command(struct main_window *w, int id)
-{
-  const struct sw_pipe_status *s = selected(w);
-  /* Copies: the rows may be replaced while a modal dialog runs. */
-  int64_t rule_id = s ? s->rule_id : 0;
-  char name[256];
-  snprintf(name, sizeof name, "%s", s && s->name ? s->name : "");
-  switch (id) {
-  case IDC_MAIN_ADD:
-    if (sw_rule_dialog_show(w->hwnd, w->ed, 0))
-      refresh(w);
-    return;
-  case IDC_MAIN_REFRESH:
-    refresh(w);
-    return;
-  default:
-    break;
-  }
-  if (!s || !w->ed->service) {
-    MessageBeep(MB_OK); /* a key for a rule with no rule selected */
-    return;
-  }
-  switch (id) {
-  case IDOK: /* Enter in the list */
-  case IDC_MAIN_EDIT:
-    if (sw_rule_dialog_show(w->hwnd, w->ed, rule_id))
-      refresh(w);
-    break;
-  case IDC_MAIN_DELETE: {
-    char server[300], text[1024];
-    sw_manage_server_text(s->host ? s->host : "", s->port, server, sizeof server);
-    sw_main_text_delete_question(name, server, text, sizeof text);
-    if (sw_editor_message(w->hwnd, text, MB_YESNO | MB_ICONWARNING | MB_DEFBUTTON2) !=
-        IDYES)
-      break;
-    s = NULL; /* the message box's loop may have replaced the rows */
-    struct action *a = new_action(
-        w, SW_MAIN_DELETE, &(struct sw_pipe_status){.rule_id = rule_id, .name = name});
-    if (a)
-      submit_action(w, a, SW_PIPE_MSG_RULE_DELETE, 0);
-    break;
-  }
-  case IDC_MAIN_ENABLE: {
-    struct action *a = new_action(w, s->enabled ? SW_MAIN_DISABLE : SW_MAIN_ENABLE, s);
-    if (a)
-      submit_action(w, a, SW_PIPE_MSG_RULE_SET_ENABLED, 0);
-    break;
-  }
-  case IDC_MAIN_TEST: {
-    /* RULE_GET first: the test's connection waits as long as the rule's
-     * own timeout allows, which the status does not carry. */
-    struct action *a = new_action(w, SW_MAIN_OPEN, s);
-    if (a)
-      submit_action(w, a, SW_PIPE_MSG_RULE_GET, 0);
-    break;
-  }
-  case IDC_MAIN_HISTORY:
-    sw_history_dialog_show(w->hwnd, w->ed, rule_id, name);
-    break;
-  }
+    sw__main_refresh(w, true);
 }
 
 /* ---- the list's notifications --------------------------------------------- */
 
-static void get_cell(struct main_window *w, NMLVDISPINFOW *di)
+static void get_cell(struct sw_main_window *w, NMLVDISPINFOW *di)
 {
   LVITEMW *item = &di->item;
   if (item->iItem < 0 || item->iSubItem < 0 || item->iSubItem >= SW_RULE_COL_COUNT)
@@ -701,7 +369,7 @@ static void get_cell(struct main_window *w, NMLVDISPINFOW *di)
 }
 
 /* Type-ahead: the ListView asks which row begins with what was typed. */
-static LRESULT find_item(struct main_window *w, const NMLVFINDITEMW *fi)
+static LRESULT find_item(struct sw_main_window *w, const NMLVFINDITEMW *fi)
 {
   if (!(fi->lvfi.flags & (LVFI_STRING | LVFI_PARTIAL)) || !fi->lvfi.psz)
     return -1;
@@ -714,7 +382,7 @@ static LRESULT find_item(struct main_window *w, const NMLVFINDITEMW *fi)
   return found ? (LRESULT)row : -1;
 }
 
-static LRESULT list_notify(struct main_window *w, NMHDR *h)
+static LRESULT list_notify(struct sw_main_window *w, NMHDR *h)
 {
   switch (h->code) {
   case LVN_GETDISPINFOW:
@@ -733,7 +401,7 @@ static LRESULT list_notify(struct main_window *w, NMHDR *h)
     return 0;
   case NM_DBLCLK:
     if (((NMITEMACTIVATE *)h)->iItem >= 0)
-      command(w, IDC_MAIN_EDIT);
+      sw__main_command(w, IDC_MAIN_EDIT);
     return 0;
   case NM_CUSTOMDRAW: {
     /* A stale list is drawn grey: the rows are what the service said
@@ -754,7 +422,7 @@ static LRESULT list_notify(struct main_window *w, NMHDR *h)
 
 /* ---- the window ------------------------------------------------------------- */
 
-static void add_columns(struct main_window *w)
+static void add_columns(struct sw_main_window *w)
 {
   for (int i = 0; i < SW_RULE_COL_COUNT; i++) {
     LVCOLUMNW col = {.mask = LVCF_TEXT | LVCF_WIDTH | LVCF_FMT | LVCF_SUBITEM};
@@ -767,7 +435,7 @@ static void add_columns(struct main_window *w)
   SendMessageW(w->list, LVM_SETCOLUMNORDERARRAY, SW_RULE_COL_COUNT, (LPARAM)lv_order);
 }
 
-static void set_icons(struct main_window *w)
+static void set_icons(struct sw_main_window *w)
 {
   HICON big = LoadImageW(w->ed->instance, MAKEINTRESOURCEW(IDI_APP), IMAGE_ICON,
                          GetSystemMetrics(SM_CXICON), GetSystemMetrics(SM_CYICON), 0);
@@ -783,7 +451,7 @@ static void set_icons(struct main_window *w)
   w->small_icon = small;
 }
 
-static BOOL init(struct main_window *w, HWND hwnd)
+static BOOL init(struct sw_main_window *w, HWND hwnd)
 {
   w->hwnd = hwnd;
   w->ed->main = hwnd;
@@ -811,14 +479,14 @@ static BOOL init(struct main_window *w, HWND hwnd)
   show_sort_arrow(w);
   layout(w);
   update_buttons(w);
-  update_status(w);
+  sw__main_update_status(w);
   SetTimer(hwnd, REFRESH_TIMER, REFRESH_S * 1000u, NULL);
   PostMessageW(hwnd, WM_MAIN_START, 0, 0);
   SetFocus(w->list);
   return FALSE; /* we set the focus */
 }
 
-static void dpi_changed(struct main_window *w, UINT dpi, const RECT *suggested)
+static void dpi_changed(struct sw_main_window *w, UINT dpi, const RECT *suggested)
 {
   UINT old = w->dpi;
   w->dpi = dpi;
@@ -836,15 +504,11 @@ static void dpi_changed(struct main_window *w, UINT dpi, const RECT *suggested)
   PostMessageW(w->hwnd, WM_MAIN_RELAYOUT, 0, 0);
 }
 
-static void destroy(struct main_window *w)
+static void destroy(struct sw_main_window *w)
 {
   KillTimer(w->hwnd, REFRESH_TIMER);
   sw_service_drain(w->hwnd);
-  while (w->actions) {
-    struct action *next = w->actions->next;
-    free(w->actions);
-    w->actions = next;
-  }
+  sw__main_actions_free(w);
   sw_rule_rows_free(&w->rows);
   SendMessageW(w->list, LVM_SETIMAGELIST, LVSIL_SMALL, 0);
   if (w->icons)
@@ -869,9 +533,9 @@ static INT_PTR result(HWND hwnd, LRESULT value)
 
 static INT_PTR CALLBACK main_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 {
-  struct main_window *w = (struct main_window *)GetWindowLongPtrW(hwnd, DWLP_USER);
+  struct sw_main_window *w = (struct sw_main_window *)GetWindowLongPtrW(hwnd, DWLP_USER);
   if (msg == WM_INITDIALOG) {
-    w = (struct main_window *)lp;
+    w = (struct sw_main_window *)lp;
     SetWindowLongPtrW(hwnd, DWLP_USER, (LONG_PTR)w);
     return init(w, hwnd);
   }
@@ -892,7 +556,7 @@ static INT_PTR CALLBACK main_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     return FALSE; /* the dialog manager updates the fonts */
   case WM_MAIN_START:
   case WM_TIMER:
-    refresh(w);
+    sw__main_refresh(w, false);
     return TRUE;
   case WM_SW_SERVICE_STATE:
     if (wp == SW_SERVICE_UNREACHABLE) {
@@ -900,12 +564,15 @@ static INT_PTR CALLBACK main_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
       sw_service_state_text(w->ed->service, why, sizeof why);
       set_stale(w, true, why);
     } else {
-      update_status(w);
+      sw__main_update_status(w);
     }
     return TRUE;
   case WM_SW_SERVICE_REPLY: {
     struct sw_service_job *job = (struct sw_service_job *)lp;
-    job_done(w, job);
+    if (job->tag == SW_MAIN_TAG_STATUS)
+      status_done(w, job);
+    else
+      sw__main_action_done(w, job);
     sw_service_job_free(job);
     return TRUE;
   }
@@ -925,7 +592,7 @@ static INT_PTR CALLBACK main_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
       return FALSE; /* a notification, not a click, key or accelerator */
     if (LOWORD(wp) == IDCANCEL)
       return TRUE; /* Esc does not close the main window: Alt+F4 does */
-    command(w, LOWORD(wp));
+    sw__main_command(w, LOWORD(wp));
     return TRUE;
   case WM_CLOSE:
     DestroyWindow(hwnd);
@@ -941,13 +608,13 @@ static INT_PTR CALLBACK main_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 
 HWND sw_main_window_create(struct sw_editor *ed, int show)
 {
-  struct main_window *w = calloc(1, sizeof *w);
+  struct sw_main_window *w = calloc(1, sizeof *w);
   if (!w) {
     SetLastError(ERROR_NOT_ENOUGH_MEMORY);
     return NULL;
   }
   w->ed = ed;
-  sw_rule_rows_init(&w->rows, local_time);
+  sw_rule_rows_init(&w->rows, sw_clock_local_text);
   HWND hwnd = CreateDialogParamW(ed->instance, MAKEINTRESOURCEW(IDD_MAIN), NULL,
                                  main_proc, (LPARAM)w);
   if (!hwnd) {

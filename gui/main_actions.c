@@ -1,0 +1,230 @@
+/* What the main window's commands do (main_window_internal.h): Add and
+ * Edit open the rule dialog, History the history dialog; Delete (after
+ * asking), Enable/Disable and Test now send their request through the
+ * service worker and handle its answer when it comes back, each as a
+ * struct sw_main_pending that remembers which rule it was about. */
+#include "main_window_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "history_dialog.h"
+#include "manage_view.h"
+#include "pipe_protocol.h"
+#include "resource.h"
+#include "rule_dialog.h"
+
+static struct sw_main_pending *new_action(struct sw_main_window *w,
+                                          enum sw_main_action kind,
+                                          const struct sw_pipe_status *s)
+{
+  struct sw_main_pending *a = calloc(1, sizeof *a);
+  if (!a)
+    return NULL;
+  a->kind = kind;
+  a->rule_id = s->rule_id;
+  snprintf(a->name, sizeof a->name, "%s", s->name ? s->name : "");
+  a->next = w->actions;
+  w->actions = a;
+  return a;
+}
+
+static struct sw_main_pending *take_action(struct sw_main_window *w, WPARAM tag)
+{
+  for (struct sw_main_pending **p = &w->actions; *p; p = &(*p)->next) {
+    if ((WPARAM)*p == tag) {
+      struct sw_main_pending *a = *p;
+      *p = a->next;
+      return a;
+    }
+  }
+  return NULL; /* NEVER: every tag but SW_MAIN_TAG_STATUS is a listed action */
+}
+
+/* Sends `message` about the action's rule (RULE_ID, and ENABLED for a
+ * toggle); false (and the action dropped) if out of memory. */
+static bool submit_action(struct sw_main_window *w, struct sw_main_pending *a,
+                          uint16_t message, uint32_t test_timeout_ms)
+{
+  struct sw_service_job *job = sw_service_job_new(w->hwnd, message, (WPARAM)a);
+  if (!job) {
+    free(take_action(w, (WPARAM)a));
+    sw_editor_message(w->hwnd, "The editor is out of memory.", MB_OK | MB_ICONERROR);
+    return false;
+  }
+  sw_tlv_put_int(&job->fields, SW_PIPE_TAG_RULE_ID, a->rule_id);
+  if (message == SW_PIPE_MSG_RULE_SET_ENABLED)
+    sw_tlv_put_bool(&job->fields, SW_PIPE_TAG_ENABLED, a->kind == SW_MAIN_ENABLE);
+  job->test_timeout_ms = test_timeout_ms;
+  sw_service_submit(w->ed->service, job);
+  return true;
+}
+
+static void show_failure(struct sw_main_window *w, const struct sw_main_pending *a,
+                         enum sw_main_action kind, const struct sw_service_job *job)
+{
+  struct sw_service_job bad = {.outcome = SW_JOB_REPLIED};
+  if (job->outcome == SW_JOB_REPLIED && !job->error_code[0] && !job->error[0]) {
+    /* An answer of the wrong kind, or one that did not decode. */
+    snprintf(bad.error, sizeof bad.error,
+             "The service's answer was not understood: the editor and the service may "
+             "be different versions.");
+    job = &bad;
+  }
+  char text[1024];
+  sw_main_text_failure(kind, a->name, job->error_code, job->error, text, sizeof text);
+  sw_editor_message(w->hwnd, text, MB_OK | MB_ICONERROR);
+  if (strcmp(job->error_code, "not_found") == 0)
+    sw__main_refresh(w, true);
+}
+
+static bool replied(const struct sw_service_job *job, uint16_t expect)
+{
+  return job->outcome == SW_JOB_REPLIED && job->reply.frame.message == expect &&
+         !job->error_code[0];
+}
+
+/* Test now, step 2: the rule's timeout is known; run it. */
+static void test_got_rule(struct sw_main_window *w, struct sw_main_pending *a,
+                          const struct sw_service_job *job)
+{
+  struct sw_pipe_rule pr;
+  if (sw_manage_body_rule(job->reply.frame.body, job->reply.frame.body_len, &pr)) {
+    show_failure(w, a, SW_MAIN_OPEN, job);
+    free(a);
+    return;
+  }
+  uint32_t timeout_ms = pr.rule.timeout_ms;
+  sw_rule_free(&pr.rule);
+  a->kind = SW_MAIN_TEST;
+  a->next = w->actions;
+  w->actions = a;
+  if (submit_action(w, a, SW_PIPE_MSG_RULE_TEST, timeout_ms)) {
+    w->tests_running++;
+    snprintf(w->testing, sizeof w->testing, "%s", a->name);
+    sw__main_update_status(w);
+  }
+}
+
+static void test_done(struct sw_main_window *w, const struct sw_main_pending *a,
+                      const struct sw_service_job *job)
+{
+  w->tests_running--;
+  sw__main_update_status(w);
+  if (!replied(job, SW_PIPE_MSG_RULE_TEST_OK)) {
+    show_failure(w, a, SW_MAIN_TEST, job);
+    return;
+  }
+  struct sw_pipe_result result;
+  if (sw_manage_body_result(job->reply.frame.body, job->reply.frame.body_len, &result)) {
+    struct sw_service_job bad = {.outcome = SW_JOB_REPLIED};
+    show_failure(w, a, SW_MAIN_TEST, &bad);
+  } else {
+    sw_test_result_show(w->hwnd, w->ed, a->name, &result);
+  }
+  sw_pipe_result_free(&result);
+}
+
+void sw__main_action_done(struct sw_main_window *w, struct sw_service_job *job)
+{
+  struct sw_main_pending *a = take_action(w, job->tag);
+  if (!a)
+    return;
+  switch (a->kind) {
+  case SW_MAIN_DELETE:
+  case SW_MAIN_ENABLE:
+  case SW_MAIN_DISABLE:
+    if (replied(job,
+                a->kind == SW_MAIN_DELETE ? SW_PIPE_MSG_DONE_OK : SW_PIPE_MSG_RULE_OK))
+      sw__main_refresh(w, true);
+    else
+      show_failure(w, a, a->kind, job);
+    break;
+  case SW_MAIN_OPEN:
+    if (replied(job, SW_PIPE_MSG_RULE_OK)) {
+      test_got_rule(w, a, job);
+      return; /* `a` lives on as the test, or was freed */
+    }
+    show_failure(w, a, SW_MAIN_TEST, job);
+    break;
+  case SW_MAIN_TEST:
+    test_done(w, a, job);
+    break;
+  }
+  free(a);
+}
+
+/* ---- commands ------------------------------------------------------------- */
+
+void sw__main_command(struct sw_main_window *w, int id)
+{
+  const struct sw_pipe_status *s = sw__main_selected(w);
+  /* Copies: the rows may be replaced while a modal dialog runs. */
+  int64_t rule_id = s ? s->rule_id : 0;
+  char name[256];
+  snprintf(name, sizeof name, "%s", s && s->name ? s->name : "");
+  switch (id) {
+  case IDC_MAIN_ADD:
+    if (sw_rule_dialog_show(w->hwnd, w->ed, 0))
+      sw__main_refresh(w, true);
+    return;
+  case IDC_MAIN_REFRESH:
+    sw__main_refresh(w, true);
+    return;
+  default:
+    break;
+  }
+  if (!s || !w->ed->service) {
+    MessageBeep(MB_OK); /* a key for a rule with no rule selected */
+    return;
+  }
+  switch (id) {
+  case IDOK: /* Enter in the list */
+  case IDC_MAIN_EDIT:
+    if (sw_rule_dialog_show(w->hwnd, w->ed, rule_id))
+      sw__main_refresh(w, true);
+    break;
+  case IDC_MAIN_DELETE: {
+    char server[300], text[1024];
+    sw_manage_server_text(s->host ? s->host : "", s->port, server, sizeof server);
+    sw_main_text_delete_question(name, server, text, sizeof text);
+    if (sw_editor_message(w->hwnd, text, MB_YESNO | MB_ICONWARNING | MB_DEFBUTTON2) !=
+        IDYES)
+      break;
+    s = NULL; /* the message box's loop may have replaced the rows */
+    struct sw_main_pending *a = new_action(
+        w, SW_MAIN_DELETE, &(struct sw_pipe_status){.rule_id = rule_id, .name = name});
+    if (a)
+      submit_action(w, a, SW_PIPE_MSG_RULE_DELETE, 0);
+    break;
+  }
+  case IDC_MAIN_ENABLE: {
+    struct sw_main_pending *a =
+        new_action(w, s->enabled ? SW_MAIN_DISABLE : SW_MAIN_ENABLE, s);
+    if (a)
+      submit_action(w, a, SW_PIPE_MSG_RULE_SET_ENABLED, 0);
+    break;
+  }
+  case IDC_MAIN_TEST: {
+    /* RULE_GET first: the test's connection waits as long as the rule's
+     * own timeout allows, which the status does not carry. */
+    struct sw_main_pending *a = new_action(w, SW_MAIN_OPEN, s);
+    if (a)
+      submit_action(w, a, SW_PIPE_MSG_RULE_GET, 0);
+    break;
+  }
+  case IDC_MAIN_HISTORY:
+    sw_history_dialog_show(w->hwnd, w->ed, rule_id, name);
+    break;
+  }
+}
+
+void sw__main_actions_free(struct sw_main_window *w)
+{
+  while (w->actions) {
+    struct sw_main_pending *next = w->actions->next;
+    free(w->actions);
+    w->actions = next;
+  }
+}

@@ -1,0 +1,69 @@
+/* What the main window's two files share: main_window.c (the window,
+ * its layout, the rule list and the status bar) and main_actions.c (what
+ * the commands do: the dialogs they open, the requests they send and what
+ * their answers change). Internal to the main window. */
+#ifndef SW_MAIN_WINDOW_INTERNAL_H
+#define SW_MAIN_WINDOW_INTERNAL_H
+
+#include <windows.h>
+#include <commctrl.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "editor.h"
+#include "main_text.h"
+#include "rule_rows.h"
+
+/* The tag of the list's STATUS job; every other tag is a struct
+ * sw_main_pending. */
+#define SW_MAIN_TAG_STATUS ((WPARAM)1)
+
+/* An action on a rule waiting for the service's answer; the window owns
+ * the list (freed at WM_DESTROY even if the answer never comes). */
+struct sw_main_pending {
+  struct sw_main_pending *next;
+  enum sw_main_action kind;
+  int64_t rule_id;
+  char name[256];
+};
+
+/* The main window's state, kept on the window (DWLP_USER). */
+struct sw_main_window {
+  struct sw_editor *ed;
+  HWND hwnd, list, status, banner;
+  struct sw_rule_rows rows;
+  HIMAGELIST icons;
+  HICON big_icon, small_icon;
+  HBRUSH banner_brush;
+  UINT dpi;
+  bool refreshing;    /* a STATUS job is in flight */
+  bool refresh_again; /* and something changed since it left */
+  bool stale;         /* the last refresh failed: rows greyed, banner shown */
+  char stale_why[512];
+  char updated_at[16]; /* local time of the last good refresh, or "" */
+  unsigned tests_running;
+  char testing[256]; /* the last rule sent to test */
+  struct sw_main_pending *actions;
+};
+
+/* main_window.c. Asks for every rule's status; `now`: the user or an
+ * action asked, so a refresh already out is followed by another (it may
+ * have left before the change); the timer's tick is skipped instead. */
+void sw__main_refresh(struct sw_main_window *w, bool now);
+/* The selected rule's row (borrowed until the rows change), or NULL. */
+const struct sw_pipe_status *sw__main_selected(const struct sw_main_window *w);
+/* Puts the connection, the summary and the last update in the status bar
+ * (and the reason in the banner while the list is stale). */
+void sw__main_update_status(struct sw_main_window *w);
+
+/* main_actions.c. Carries out a button's, key's or accelerator's command
+ * `id` (IDC_MAIN_*, IDOK for Enter in the list) on the selected rule. */
+void sw__main_command(struct sw_main_window *w, int id);
+/* Handles the answer to an action's job (any tag but
+ * SW_MAIN_TAG_STATUS); the caller frees the job. */
+void sw__main_action_done(struct sw_main_window *w, struct sw_service_job *job);
+/* Frees the actions still waiting for an answer (at WM_DESTROY). */
+void sw__main_actions_free(struct sw_main_window *w);
+
+#endif
