@@ -48,7 +48,8 @@ DISPLAY = None
 # Window titles, as regular expressions (xdotool: case-insensitive).
 MAIN_TITLE = "SMTP Watch"  # the main window's and its message boxes' title
 RULE_TITLE = ".*Rule.* - SMTP Watch"  # "New rule - ...", the rule's name...
-HISTORY_TITLE = "History.*"  # "History - <rule>", " (loading...)"
+HISTORY_TITLE = "History.*"
+TEST_RESULT_TITLE = ".*Test result - SMTP Watch"  # "<rule> - Test result - ..."  # "History - <rule>", " (loading...)"
 BANNER_RGB_GAP = 25  # the banner is pale yellow: red well above blue
 
 
@@ -352,7 +353,7 @@ class MainWindowTests(EditorTestCase):
         keys(main, "ctrl+e")
         wait_for(lambda: not rules()["bravo-refused"]["enabled"], 20, 0.5,
                  "bravo-refused disabled")
-        keys(main, "ctrl+e")
+        keys(main, "alt+n")  # the button's mnemonic does the same
         wait_for(lambda: rules()["bravo-refused"]["enabled"], 20, 0.5,
                  "bravo-refused enabled again")
         self.assertTrue(rules()["alpha-ok"]["enabled"])
@@ -372,6 +373,22 @@ class MainWindowTests(EditorTestCase):
         keys(main, "ctrl+e")
         wait_for(lambda: not rules()["bravo-refused"]["enabled"], 20, 0.5,
                  "the rule after the deleted one disabled")
+        self.assertEqual(self.close_editor(), 0)
+
+    def test_test_now_shows_the_result(self):
+        add_rule("127.0.0.1", "--port", AIOSMTPD.port, "--name", "alpha-ok",
+                 "--interval-s", "10")
+        main = self.open_editor()
+        time.sleep(2)
+        self.select("alpha")
+        keys(main, "ctrl+t")
+        result = wait_window(TEST_RESULT_TITLE)
+        time.sleep(0.5)
+        screenshot(result, "test-now-result")
+        keys(result, "Escape")
+        wait_gone(result, TEST_RESULT_TITLE)
+        # Testing stores nothing and changes nothing.
+        self.assertTrue(rules()["alpha-ok"]["enabled"])
         self.assertEqual(self.close_editor(), 0)
 
     def test_a_stopped_service_is_said_and_reconnected(self):
@@ -429,10 +446,10 @@ class RuleDialogTests(EditorTestCase):
         self.assertEqual((r["host"], r["port"], r["enabled"]),
                          ("127.0.0.1", AIOSMTPD.port, True))
 
-        # F2 on the selected rule: edit it.
+        # Enter on the selected rule: edit it (F2 does the same).
         time.sleep(1)
         self.select("editor-a")
-        keys(main, "F2")
+        keys(main, "Return")
         dialog = wait_window(RULE_TITLE)
         time.sleep(1)  # the stored rule is fetched into the form
         keys(dialog, "alt+n")
