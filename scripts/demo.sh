@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
-# The demo: builds SMTP Watch for Windows, starts local SMTP servers on
-# loopback (aiosmtpd, plus our fault-injecting server for a refusing and a
-# silent one), runs real `smtpwatch check`s against them under Wine, then
-# starts the service (console mode), gives it rules through the control
-# pipe and shows what it found: status, history and events.
+# The demo: builds SMTP Watch for Windows and its MSI, installs the MSI into
+# a fresh Wine prefix as an administrator would (msiexec /i /qn), starts
+# local SMTP servers on loopback (aiosmtpd, plus our fault-injecting server
+# for a refusing and a silent one), runs real `smtpwatch check`s against
+# them with the installed smtpwatch.exe, gives the installed service rules
+# through the control pipe (one healthy server, one failing), shows what it
+# found (status, history, events), and takes a screenshot of the installed
+# rule editor. Everything runs on an Xvfb display of its own; nothing is
+# left running afterwards.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${SW_BUILD_DIR:-$ROOT/build}
+DEPS=${SW_DEPS_DIR:-$ROOT/build/deps} # where bootstrap.sh puts SQLite and cmocka
 export SW_WINEPREFIX=${SW_WINEPREFIX:-$BUILD/demo-wineprefix}
+export WINEPREFIX=$SW_WINEPREFIX WINEDEBUG=-all
+# No .desktop files in this machine's menus for the Start Menu shortcut.
+export WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
+SHOT=$BUILD/demo-editor.png
 PY=/usr/bin/python3
 WORK=$(mktemp -d)
 pids=()
@@ -16,20 +25,58 @@ pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   "$ROOT/scripts/wine-prefix.sh" stop "$SW_WINEPREFIX"
+  [ -n "${XVFB_PID:-}" ] && kill "$XVFB_PID" 2>/dev/null || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 "$ROOT/scripts/bootstrap.sh"
-echo "== building (MinGW-w64)"
+echo "== building (MinGW-w64) and the MSI (wixl)"
 cmake -S "$ROOT" -B "$BUILD/mingw" -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/mingw-w64-x86_64.cmake" \
-  -DSW_DEPS_DIR="$BUILD/deps" >/dev/null
-cmake --build "$BUILD/mingw" -j "$(nproc)" --target smtpwatch smtpwatch-svc
-EXE=$BUILD/mingw/service/smtpwatch.exe
-SVC=$BUILD/mingw/service/smtpwatch-svc.exe
+  -DSW_DEPS_DIR="$DEPS" >/dev/null
+cmake --build "$BUILD/mingw" -j "$(nproc)" --target msi window_text
+VERSION=$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$BUILD/mingw/CMakeCache.txt")
+MSI=$BUILD/mingw/smtpwatch-$VERSION-x64.msi
+WINDOW_TEXT=$BUILD/mingw/tests/tools/window_text.exe
+INSTALLED='C:\Program Files\SmtpWatch'
 
-echo "== starting the Wine prefix and local SMTP servers on 127.0.0.1"
+# Every Wine process sees the display: the first one that needs a desktop
+# sets it up for the whole prefix (docs/installer.md, "Under Wine").
+Xvfb -displayfd 3 -screen 0 1024x768x24 -nolisten tcp 3>"$WORK/display" >/dev/null 2>&1 &
+XVFB_PID=$!
+for _ in $(seq 100); do
+  [ -s "$WORK/display" ] && break
+  sleep 0.1
+done
+export DISPLAY=:$(cat "$WORK/display")
+
+echo "== a fresh Wine prefix (copied from the template, services running)"
+"$ROOT/scripts/wine-prefix.sh" stop "$SW_WINEPREFIX"
+rm -rf "$SW_WINEPREFIX"
 "$ROOT/scripts/wine-prefix.sh" start "$SW_WINEPREFIX"
+
+winpath() { echo "Z:${1//\//\\}"; }
+echo
+echo "\$ msiexec /i $(basename "$MSI") /qn /l*v install.log"
+set +e
+wine msiexec /i "$(winpath "$MSI")" /qn /l*v "$(winpath "$WORK/install.log")"
+rc=$?
+set -e
+echo "(exit code $rc)"
+[ "$rc" -eq 0 ] || { echo "The installation failed; its log:"; cat "$WORK/install.log"; exit 1; }
+
+echo
+echo "\$ sc query SmtpWatch"
+for _ in $(seq 60); do
+  wine sc query SmtpWatch | grep -q RUNNING && break
+  sleep 0.5
+done
+wine sc query SmtpWatch
+echo "\$ smtpwatch-svc --show-config   (what the installer configured, as Wine reports it)"
+wine "$INSTALLED\\smtpwatch-svc.exe" --show-config || true
+
+echo
+echo "== starting local SMTP servers on 127.0.0.1"
 free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 AIO_PORT=$(free_port)
 $PY -m aiosmtpd -n -l "127.0.0.1:$AIO_PORT" >"$WORK/aiosmtpd.log" 2>&1 &
@@ -49,12 +96,12 @@ run() {
   echo
   echo "\$ smtpwatch $(printf '%q ' "$@")"
   set +e
-  SW_WINE_READY=1 "$ROOT/scripts/wine-run.sh" "$EXE" "$@"
+  wine "$INSTALLED\\smtpwatch.exe" "$@"
   echo "(exit code $?)"
   set -e
 }
 
-echo "== checks"
+echo "== checks, with the installed smtpwatch.exe"
 run check 127.0.0.1 --port "$AIO_PORT"
 run check 127.0.0.1 --port "$AIO_PORT" --send "NOOP" --expect "250" --verbose
 run check 127.0.0.1 --port "$REJECT_PORT"
@@ -62,13 +109,9 @@ run check 127.0.0.1 --port "$SILENT_PORT" --timeout-ms 2000
 run check 127.0.0.1 --port "$AIO_PORT" --json
 
 echo
-echo "== the service (console mode), configured through \\\\.\\pipe\\SmtpWatch"
-mkdir -p "$WORK/data"
-SW_WINE_READY=1 "$ROOT/scripts/wine-run.sh" "$SVC" --console --data-dir "Z:${WORK//\//\\}\\data" \
-  >"$WORK/service.log" 2>&1 &
-pids+=($!)
+echo "== the installed service, configured through \\\\.\\pipe\\SmtpWatch"
 for _ in $(seq 100); do
-  SW_WINE_READY=1 "$ROOT/scripts/wine-run.sh" "$EXE" service info >/dev/null 2>&1 && break
+  wine "$INSTALLED\\smtpwatch.exe" service info >/dev/null 2>&1 && break
   sleep 0.2
 done
 run service info
@@ -81,6 +124,19 @@ sleep 22
 run status
 run history 1 --limit 3
 run events --limit 6
+
 echo
-echo "== the service's own log (console mode prints its Event Log messages)"
-cat "$WORK/service.log"
+echo "== the installed editor (Start Menu > SMTP Watch > SMTP Watch Editor)"
+wine "$INSTALLED\\smtpwatch-editor.exe" >/dev/null 2>&1 &
+pids+=($!)
+# Wait until it lists both rules (read from its window), then photograph it.
+shown=""
+for _ in $(seq 30); do
+  shown=$(wine "$WINDOW_TEXT" "SMTP Watch" --timeout-ms 2000 2>/dev/null | tr -d '\r' || true)
+  [ "$(grep -c '^row: ' <<<"$shown")" -ge 2 ] && break
+  sleep 1
+done
+echo "What the editor shows (read from its window):"
+grep -E '^(row|status): ' <<<"$shown" || echo "(the editor did not list the rules within 30 s)"
+import -window root "$SHOT"
+echo "Screenshot of the editor: $SHOT"
