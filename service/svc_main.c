@@ -35,7 +35,8 @@ static const char usage[] =
     "  --help           show this text\n"
     "  --version        print the version\n"
     "\n"
-    "docs/service.md describes the service, docs/events.md its Event Log messages.\n";
+    "docs/service.md describes the service, docs/installer.md its installation,\n"
+    "docs/events.md its Event Log messages.\n";
 
 /* A command-line problem: a sentence for humans, reported where it can be
  * seen (stderr in a console, the Event Log under the SCM). */
