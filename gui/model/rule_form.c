@@ -8,6 +8,7 @@
 
 #include "manage_view.h"
 #include "sw_utf8.h"
+#include "text_out.h"
 
 bool sw_rule_form_is_text(enum sw_rule_field field)
 {
@@ -450,30 +451,8 @@ uint32_t sw_rule_form_diff(const struct sw_rule *a, const struct sw_rule *b)
   return bits;
 }
 
-/* Text appended with the first error kept (out of memory). */
-struct text {
-  struct sw_buf *buf;
-  enum sw_error err;
-};
-
-static void put(struct text *t, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static void put(struct text *t, const char *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  enum sw_error err = sw_buf_vprintf(t->buf, fmt, ap);
-  va_end(ap);
-  if (err && !t->err)
-    t->err = err;
-}
-
 /* "Host, Port and Timeout". */
-static void put_labels(struct text *t, uint32_t bits)
+static void put_labels(struct sw_text_out *t, uint32_t bits)
 {
   int total = 0, done = 0;
   for (int field = 0; field < SW_RULE_FIELD_COUNT; field++)
@@ -482,11 +461,11 @@ static void put_labels(struct text *t, uint32_t bits)
     if (!(bits & SW_RULE_FIELD_BIT(field)))
       continue;
     done++;
-    put(t, "%s%s",
-        done == 1       ? ""
-        : done == total ? " and "
-                        : ", ",
-        sw_rule_field_label((enum sw_rule_field)field));
+    sw_text_put(t, "%s%s",
+                done == 1       ? ""
+                : done == total ? " and "
+                                : ", ",
+                sw_rule_field_label((enum sw_rule_field)field));
   }
 }
 
@@ -494,25 +473,25 @@ enum sw_error sw_rule_form_stale_question(const struct sw_rule *opened,
                                           const struct sw_rule *theirs,
                                           const struct sw_rule *mine, struct sw_buf *out)
 {
-  struct text t = {out, SW_E_OK};
+  struct sw_text_out t = {out, SW_E_OK};
   uint32_t they = sw_rule_form_diff(opened, theirs);
   uint32_t you = sw_rule_form_diff(opened, mine);
-  put(&t, "The rule \"%s\" was changed by someone else since you opened it. ",
-      opened->name ? opened->name : "");
+  sw_text_put(&t, "The rule \"%s\" was changed by someone else since you opened it. ",
+              opened->name ? opened->name : "");
   if (they) {
-    put(&t, "They changed: ");
+    sw_text_put(&t, "They changed: ");
     put_labels(&t, they);
-    put(&t, ".");
+    sw_text_put(&t, ".");
   } else {
-    put(&t, "It was saved again, but its fields are as you found them.");
+    sw_text_put(&t, "It was saved again, but its fields are as you found them.");
   }
   if (you & they) {
-    put(&t, " You both changed: ");
+    sw_text_put(&t, " You both changed: ");
     put_labels(&t, you & they);
-    put(&t, ".");
+    sw_text_put(&t, ".");
   }
-  put(&t, "\n\nYes: save your version over theirs.\n"
-          "No: load their version into the form (your changes are discarded).\n"
-          "Cancel: go back to your changes; nothing is saved.");
+  sw_text_put(&t, "\n\nYes: save your version over theirs.\n"
+                  "No: load their version into the form (your changes are discarded).\n"
+                  "Cancel: go back to your changes; nothing is saved.");
   return t.err;
 }

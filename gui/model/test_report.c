@@ -7,6 +7,7 @@
 
 #include "cert_expiry.h"
 #include "sw_utf8.h"
+#include "text_out.h"
 
 void sw_test_report_headline(const struct sw_pipe_result *r, char *out, size_t size)
 {
@@ -33,40 +34,12 @@ void sw_test_report_headline(const struct sw_pipe_result *r, char *out, size_t s
       *p = ' ';
 }
 
-/* Text appended with the first error kept (out of memory). */
-struct text {
-  struct sw_buf *buf;
-  enum sw_error err;
-};
-
-static void put(struct text *t, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static void put(struct text *t, const char *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  enum sw_error err = sw_buf_vprintf(t->buf, fmt, ap);
-  va_end(ap);
-  if (err && !t->err)
-    t->err = err;
-}
-
-static void put_bytes(struct text *t, const char *s, size_t len)
-{
-  enum sw_error err = sw_buf_append(t->buf, s, len);
-  if (err && !t->err)
-    t->err = err;
-}
-
 /* Writes s[0..len): each '\n' as CRLF followed by `indent` (NULL: a line
  * break is shown as " / "), a CR before a LF dropped, and any other
  * control character or broken byte as '?'. The service escapes what a
  * server says, so this is a second line of defence, not the first. */
-static void put_clean(struct text *t, const char *s, size_t len, const char *indent)
+static void put_clean(struct sw_text_out *t, const char *s, size_t len,
+                      const char *indent)
 {
   size_t i = 0, run = 0; /* s[i - run .. i) is plain and not yet written */
   while (i < len) {
@@ -76,40 +49,40 @@ static void put_clean(struct text *t, const char *s, size_t len, const char *ind
       i += n, run += n;
       continue;
     }
-    put_bytes(t, s + i - run, run);
+    sw_text_put_bytes(t, s + i - run, run);
     run = 0;
     if (cp == '\r' && i + 1 < len && s[i + 1] == '\n')
       ; /* the LF that follows makes the line break */
     else if (cp == '\n' && indent)
-      put(t, "\r\n%s", indent);
+      sw_text_put(t, "\r\n%s", indent);
     else if (cp == '\n')
-      put(t, " / ");
+      sw_text_put(t, " / ");
     else
-      put(t, "?");
+      sw_text_put(t, "?");
     i += n;
   }
-  put_bytes(t, s + i - run, run);
+  sw_text_put_bytes(t, s + i - run, run);
 }
 
 /* Continuation lines of a value, under its first line. */
 #define INDENT "            "
 
-static void put_line(struct text *t, const char *label, const char *value)
+static void put_line(struct sw_text_out *t, const char *label, const char *value)
 {
-  put(t, "%-12s", label);
+  sw_text_put(t, "%-12s", label);
   put_clean(t, value, strlen(value), NULL);
-  put(t, "\r\n");
+  sw_text_put(t, "\r\n");
 }
 
 /* "  12.345 ms": microseconds as milliseconds, aligned. */
-static void put_ms(struct text *t, int64_t us)
+static void put_ms(struct sw_text_out *t, int64_t us)
 {
   if (us < 0)
     us = 0;
-  put(t, "%7" PRId64 ".%03d ms", us / 1000, (int)(us % 1000));
+  sw_text_put(t, "%7" PRId64 ".%03d ms", us / 1000, (int)(us % 1000));
 }
 
-static void put_summary(struct text *t, const struct sw_pipe_result *r)
+static void put_summary(struct sw_text_out *t, const struct sw_pipe_result *r)
 {
   const struct sw_check_result *c = &r->check;
   put_line(t, "Outcome:", sw_outcome_text(c->outcome));
@@ -118,57 +91,58 @@ static void put_summary(struct text *t, const struct sw_pipe_result *r)
   if (c->outcome != SW_OUTCOME_OK)
     put_line(t, "Ended in:", sw_step_label(c->step));
   if (c->reply[0]) { /* the lines as the server sent them, codes included */
-    put(t, "%-12s", "Reply:");
+    sw_text_put(t, "%-12s", "Reply:");
     put_clean(t, c->reply, strlen(c->reply), INDENT);
-    put(t, "\r\n");
+    sw_text_put(t, "\r\n");
   } else if (c->reply_code) {
-    put(t, "%-12s%d\r\n", "Reply:", c->reply_code);
+    sw_text_put(t, "%-12s%d\r\n", "Reply:", c->reply_code);
   }
   if (c->detail[0])
     put_line(t, "Detail:", c->detail);
   if (c->used_helo)
-    put(t, "%-12s%s\r\n", "Greeting:", "EHLO was refused, so HELO was sent instead.");
+    sw_text_put(t, "%-12s%s\r\n",
+                "Greeting:", "EHLO was refused, so HELO was sent instead.");
   if (c->caps) {
     static const char *const cap_names[] = {
 #define SW_CAP_NAME(e) #e,
         SW_CAP_MAP(SW_CAP_NAME)
 #undef SW_CAP_NAME
     };
-    put(t, "%-12s", "Offers:");
+    sw_text_put(t, "%-12s", "Offers:");
     bool first = true;
     for (int i = 0; i < SW_CAP_COUNT; i++)
       if (c->caps & (1u << i)) {
-        put(t, "%s%s", first ? "" : ", ", cap_names[i]);
+        sw_text_put(t, "%s%s", first ? "" : ", ", cap_names[i]);
         first = false;
       }
-    put(t, "\r\n");
+    sw_text_put(t, "\r\n");
   }
 }
 
-static void put_steps(struct text *t, const struct sw_check_result *c)
+static void put_steps(struct sw_text_out *t, const struct sw_check_result *c)
 {
-  put(t, "\r\nStep timings\r\n");
+  sw_text_put(t, "\r\nStep timings\r\n");
   bool any = false;
   for (int s = 0; s < SW_STEP_COUNT; s++) {
     if (c->step_us[s] < 0)
       continue;
     any = true;
-    put(t, "  %-16s", sw_step_label((enum sw_step)s));
+    sw_text_put(t, "  %-16s", sw_step_label((enum sw_step)s));
     put_ms(t, c->step_us[s]);
     if (c->outcome != SW_OUTCOME_OK && c->step == (enum sw_step)s)
-      put(t, "   <- ended here");
-    put(t, "\r\n");
+      sw_text_put(t, "   <- ended here");
+    sw_text_put(t, "\r\n");
   }
   if (!any)
-    put(t, "  (no step was reached)\r\n");
-  put(t, "  %-16s", "total");
+    sw_text_put(t, "  (no step was reached)\r\n");
+  sw_text_put(t, "  %-16s", "total");
   put_ms(t, c->total_us);
-  put(t, "\r\n");
+  sw_text_put(t, "\r\n");
 }
 
-static void put_tls(struct text *t, const struct sw_tls_info *tls)
+static void put_tls(struct sw_text_out *t, const struct sw_tls_info *tls)
 {
-  put(t, "\r\nTLS\r\n");
+  sw_text_put(t, "\r\nTLS\r\n");
   if (tls->version[0])
     put_line(t, "  Version:", tls->version);
   if (tls->cipher[0])
@@ -178,37 +152,38 @@ static void put_tls(struct text *t, const struct sw_tls_info *tls)
   if (tls->issuer[0])
     put_line(t, "  Issuer:", tls->issuer);
   if (tls->sans && tls->sans[0]) {
-    put(t, "%-12s", "  Names:");
+    sw_text_put(t, "%-12s", "  Names:");
     /* One name a line: a certificate may list many. */
     put_clean(t, tls->sans, strlen(tls->sans), INDENT);
-    put(t, "\r\n");
+    sw_text_put(t, "\r\n");
   }
   if (tls->not_after) {
     char when[40];
     sw_utc_format(tls->not_after, when, sizeof when);
-    put(t, "%-12s%s", "  Expires:", when);
+    sw_text_put(t, "%-12s%s", "  Expires:", when);
     if (tls->days_left < 0)
-      put(t, " (expired)\r\n");
+      sw_text_put(t, " (expired)\r\n");
     else
-      put(t, " (%d day%s left)\r\n", tls->days_left, tls->days_left == 1 ? "" : "s");
+      sw_text_put(t, " (%d day%s left)\r\n", tls->days_left,
+                  tls->days_left == 1 ? "" : "s");
   }
 }
 
-static void put_transcript(struct text *t, const struct sw_buf *transcript)
+static void put_transcript(struct sw_text_out *t, const struct sw_buf *transcript)
 {
-  put(t, "\r\nTranscript (C: sent by SMTP Watch, S: the server)\r\n");
+  sw_text_put(t, "\r\nTranscript (C: sent by SMTP Watch, S: the server)\r\n");
   if (!transcript->len) {
-    put(t, "  (empty: nothing was exchanged with the server)\r\n");
+    sw_text_put(t, "  (empty: nothing was exchanged with the server)\r\n");
     return;
   }
   put_clean(t, transcript->data, transcript->len, "");
   if (transcript->data[transcript->len - 1] != '\n')
-    put(t, "\r\n");
+    sw_text_put(t, "\r\n");
 }
 
 enum sw_error sw_test_report_text(const struct sw_pipe_result *r, struct sw_buf *out)
 {
-  struct text t = {out, SW_E_OK};
+  struct sw_text_out t = {out, SW_E_OK};
   const struct sw_check_result *c = &r->check;
   put_summary(&t, r);
   put_steps(&t, c);
