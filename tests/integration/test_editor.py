@@ -2,16 +2,20 @@
 """The rule editor (smtpwatch-editor.exe) driven as a user drives it,
 under Wine on a virtual X display.
 
-Usage: test_editor.py EDITOR_EXE SMTPWATCH_EXE SVC_EXE [unittest arguments]
+Usage: test_editor.py EDITOR_EXE SMTPWATCH_EXE SVC_EXE WINDOW_TEXT_EXE
+       [unittest arguments]
 
 Each test starts smtpwatch-svc.exe --console with a fresh data directory
 and the editor, in a Wine prefix of this module's own, on an Xvfb display
 of its own (the first free one from :90). The editor is driven with
 xdotool through the keyboard only (its child controls are not X windows):
-accelerators, mnemonics, Tab, type-ahead in the rule list. What it did is
-checked through `smtpwatch rules list --json`, as a script would see it,
-and what it shows through screenshots (the banner's colour when the
-service is gone). Checks go to aiosmtpd on loopback.
+accelerators, mnemonics, Tab, type-ahead in the rule list, and the mouse
+on the list's column headers. What it did is checked through `smtpwatch
+rules list --json`, as a script would see it; what it shows through
+tests/tools/window_text.exe (the rows, the status bar, the banner and the
+dialogs' texts, read from the editor's process) and screenshots (the
+banner's colour when the service is gone). Checks go to aiosmtpd on
+loopback.
 
 Screenshots are saved as PNG in SW_EDITOR_ARTIFACTS (default:
 editor-artifacts next to the build's gui/ directory) and their paths
@@ -40,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[2]
 WINE_PREFIX_SH = ROOT / "scripts" / "wine-prefix.sh"
 PY = "/usr/bin/python3"  # Debian's: it has aiosmtpd
 
-EDITOR_EXE = SMTPWATCH_EXE = SVC_EXE = None
+EDITOR_EXE = SMTPWATCH_EXE = SVC_EXE = WINDOW_TEXT_EXE = None
 PREFIX = WORKDIR = ARTIFACTS = None
 AIOSMTPD = XVFB = None
 DISPLAY = None
@@ -101,6 +105,41 @@ def add_rule(*args):
     if rc != 0:
         raise AssertionError("rules add failed (%s):\n%s" % (rc, out))
     return json.loads(out)
+
+
+class Shown:
+    """What a window shows, as window_text.exe reads it: its child texts,
+    its status bar parts and its list's rows (cells in ListView column
+    order: for the main window State, Name, Server, Response, Last check,
+    Last message)."""
+
+    def __init__(self, out):
+        self.texts, self.status, self.rows = [], [], []
+        for line in out.replace("\r\n", "\n").split("\n"):
+            if line.startswith("text: "):
+                self.texts.append(line[6:])
+            elif line.startswith("status: "):
+                self.status = line[8:].split(" | ")
+            elif line.startswith("row: "):
+                self.rows.append(line[5:].split(" | "))
+
+    def names(self):
+        """The main list's rule names, top to bottom."""
+        return [row[1] for row in self.rows]
+
+    def row(self, name):
+        return next((r for r in self.rows if r[1] == name), None)
+
+
+def shown(title):
+    """What the visible window whose title contains `title` shows."""
+    proc = subprocess.run(["wine", str(WINDOW_TEXT_EXE), title, "--timeout-ms", "10000"],
+                          stdin=subprocess.DEVNULL, capture_output=True, env=wine_env(),
+                          timeout=60)
+    if proc.returncode != 0:
+        raise AssertionError("window_text %r failed (%s): %s" % (
+            title, proc.returncode, proc.stderr.decode("utf-8", "replace")))
+    return Shown(proc.stdout.decode("utf-8", "replace"))
 
 
 def xdo(*args, timeout=20):
@@ -238,10 +277,10 @@ class Editor:
 
 def setUpModule():
     global PREFIX, WORKDIR, ARTIFACTS, AIOSMTPD, XVFB, DISPLAY
-    for exe in (EDITOR_EXE, SMTPWATCH_EXE, SVC_EXE):
+    for exe in (EDITOR_EXE, SMTPWATCH_EXE, SVC_EXE, WINDOW_TEXT_EXE):
         if not exe or not os.path.isfile(exe):
             raise RuntimeError("usage: test_editor.py EDITOR_EXE SMTPWATCH_EXE SVC_EXE "
-                               "(%r missing)" % exe)
+                               "WINDOW_TEXT_EXE (%r missing)" % exe)
     gui_dir = Path(EDITOR_EXE).resolve().parent
     PREFIX = Path(os.environ.get("SW_EDITOR_TEST_PREFIX") or
                   gui_dir.parent / "editor-wineprefix")
@@ -310,6 +349,12 @@ class EditorTestCase(unittest.TestCase):
         wait_for_port("127.0.0.1", port, 30, server)
         return server
 
+    def wait_shown(self, predicate, what, timeout_s=20):
+        """The main window's Shown once `predicate` holds for it (the list
+        refreshes every 5 s)."""
+        return wait_for(lambda: (lambda v: v if predicate(v) else None)(shown(MAIN_TITLE)),
+                        timeout_s, 0.5, what)
+
     def select(self, prefix):
         """Selects the first rule whose name begins with `prefix` by typing
         it into the list (type-ahead), as a user would."""
@@ -334,25 +379,72 @@ class EditorTestCase(unittest.TestCase):
 
 class MainWindowTests(EditorTestCase):
 
-    def test_enable_disable_and_delete_the_selected_rule(self):
+    def three_rules(self):
+        """An OK rule, a CRITICAL one and a disabled one, each checked (a
+        10 s interval lasts 0.1 s here) as the service's status says."""
         add_rule("127.0.0.1", "--port", AIOSMTPD.port, "--name", "alpha-ok",
                  "--interval-s", "10")
         add_rule("127.0.0.1", "--port", "1", "--name", "bravo-refused", "--interval-s", "10")
         add_rule("mail.example.com", "--name", "charlie-disabled", "--disabled")
-        # Every enabled rule checked (10 s last 0.1 s here) and its result
-        # written, then one refresh of the editor: the list shows states.
-        wait_for(lambda: all(s["state"] not in ("pending",) and s["last_check"]
-                             for s in status() if s["enabled"]), 30, 0.5,
-                 "every enabled rule checked")
+        wait_for(lambda: {s["name"]: s["state"] for s in status()} ==
+                 {"alpha-ok": "OK", "bravo-refused": "CRITICAL",
+                  "charlie-disabled": "disabled"}, 30, 0.5, "alpha OK and bravo CRITICAL")
+
+    def test_the_list_shows_each_rule_and_sorts(self):
+        self.three_rules()
         main = self.open_editor()
-        time.sleep(3)
+        port = AIOSMTPD.port
+        view = self.wait_shown(lambda v: len(v.rows) == 3 and v.rows[1][0] == "CRITICAL",
+                               "three rows with their states")
         screenshot(main, "main-window")
+        # By name; State, Name, Server, Response, Last check, Last message.
+        self.assertEqual([r[:3] for r in view.rows],
+                         [["OK", "alpha-ok", "127.0.0.1:%d" % port],
+                          ["CRITICAL", "bravo-refused", "127.0.0.1:1"],
+                          ["Disabled", "charlie-disabled", "mail.example.com:25"]])
+        alpha, bravo, charlie = view.rows
+        self.assertRegex(alpha[3], r"^\d+ ms$")
+        self.assertRegex(alpha[4], r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
+        self.assertIn("220", alpha[5])
+        self.assertIn("refused", bravo[5].lower())
+        self.assertEqual(charlie[3:], ["", "", ""])
+        self.assertTrue(view.status[0].startswith("Connected to the SMTP Watch service"),
+                        view.status)
+        self.assertEqual(view.status[1], "3 rules: 1 CRITICAL, 1 OK, 1 disabled")
+        self.assertRegex(view.status[2], r"^Updated \d\d:\d\d:\d\d$")
+        self.assertFalse([t for t in view.texts if "Trying again" in t], view.texts)
+
+        # A click on the State header sorts by severity; a second, worst first.
+        name_w, server_w = 150, 160  # lv_widths in gui/main_window.c (96 DPI)
+        list_x, header_y = 12, 20
+        state_x = list_x + name_w + server_w + 40
+        def click(x):
+            time.sleep(1)  # two clicks in a row would be a double click
+            xdo("mousemove", "--window", main, x, header_y, "click", "1")
+        click(state_x)
+        self.wait_shown(lambda v: v.names() == ["charlie-disabled", "alpha-ok",
+                                                "bravo-refused"], "sorted by state")
+        click(state_x)
+        self.wait_shown(lambda v: v.names() == ["bravo-refused", "alpha-ok",
+                                                "charlie-disabled"], "worst first")
+        # The Name header: by name again.
+        click(list_x + 40)
+        self.wait_shown(lambda v: v.names() == ["alpha-ok", "bravo-refused",
+                                                "charlie-disabled"], "sorted by name")
+        self.assertEqual(self.close_editor(), 0)
+
+    def test_enable_disable_and_delete_the_selected_rule(self):
+        self.three_rules()
+        main = self.open_editor()
+        self.wait_shown(lambda v: len(v.rows) == 3, "three rows")
 
         # Ctrl+E toggles the selected rule.
         self.select("bravo")
         keys(main, "ctrl+e")
         wait_for(lambda: not rules()["bravo-refused"]["enabled"], 20, 0.5,
                  "bravo-refused disabled")
+        self.wait_shown(lambda v: v.row("bravo-refused")[0] == "Disabled",
+                        "bravo-refused shown disabled")
         keys(main, "alt+n")  # the button's mnemonic does the same
         wait_for(lambda: rules()["bravo-refused"]["enabled"], 20, 0.5,
                  "bravo-refused enabled again")
@@ -369,6 +461,9 @@ class MainWindowTests(EditorTestCase):
         self.confirm("y")
         wait_for(lambda: "alpha-ok" not in rules(), 20, 0.5, "alpha-ok deleted")
         self.assertEqual(sorted(rules()), ["bravo-refused", "charlie-disabled"])
+        view = self.wait_shown(lambda v: len(v.rows) == 2, "two rows left")
+        self.assertEqual(view.names(), ["bravo-refused", "charlie-disabled"])
+        self.assertTrue(view.status[1].startswith("2 rules: "), view.status)
         # The next rule takes the deleted one's place in the selection.
         keys(main, "ctrl+e")
         wait_for(lambda: not rules()["bravo-refused"]["enabled"], 20, 0.5,
@@ -400,6 +495,13 @@ class MainWindowTests(EditorTestCase):
         self.service.stop()
         wait_for(self.banner_shown, 20, 1.0, "the banner of an unreachable service")
         self.assertTrue(self.banner_shown("main-window-service-stopped"))
+        view = shown(MAIN_TITLE)
+        banner = [t for t in view.texts if "Trying again every 5 seconds." in t]
+        self.assertEqual(len(banner), 1, view.texts)
+        self.assertIn("not running", banner[0])
+        self.assertIn("The list shows the rules as they were at", banner[0])
+        self.assertIn("not running", view.status[0])
+        self.assertEqual(view.names(), ["alpha-ok"])  # the last rows stay
         # An action meanwhile says why it failed, naming the rule.
         self.select("alpha")
         keys(main, "ctrl+e")
@@ -407,6 +509,9 @@ class MainWindowTests(EditorTestCase):
         # The editor retries by itself: the banner goes once the service is back.
         self.service.start()
         wait_for(lambda: not self.banner_shown(), 20, 1.0, "the banner going")
+        view = shown(MAIN_TITLE)
+        self.assertFalse([t for t in view.texts if "Trying again" in t], view.texts)
+        self.assertTrue(view.status[0].startswith("Connected"), view.status)
         keys(main, "ctrl+e")
         wait_for(lambda: not rules()["alpha-ok"]["enabled"], 20, 0.5,
                  "the rule disabled after the service came back")
@@ -437,6 +542,7 @@ class RuleDialogTests(EditorTestCase):
         time.sleep(1.5)
         self.assertIn(dialog, windows(RULE_TITLE), "the dialog closed with a bad port")
         screenshot(dialog, "rule-dialog-validation-error")
+        self.assertIn("Port must be between 1 and 65535.", shown("Rule - SMTP Watch").texts)
         self.assertNotIn("editor-added", rules())
         keys(dialog, "alt+p")
         type_text(dialog, str(AIOSMTPD.port))
@@ -445,6 +551,7 @@ class RuleDialogTests(EditorTestCase):
         r = wait_for(lambda: rules().get("editor-added"), 20, 0.5, "the added rule")
         self.assertEqual((r["host"], r["port"], r["enabled"]),
                          ("127.0.0.1", AIOSMTPD.port, True))
+        self.wait_shown(lambda v: v.names() == ["editor-added"], "the added rule listed")
 
         # Enter on the selected rule: edit it (F2 does the same).
         time.sleep(1)
@@ -496,15 +603,22 @@ class HistoryDialogTests(EditorTestCase):
         self.select("alpha")
         keys(main, "ctrl+h")
         dialog = wait_window(HISTORY_TITLE)
-        time.sleep(3)  # the results are fetched and drawn
+        # Loaded when the caption loses " (loading...)" (docs/editor.md).
+        wait_for(lambda: xdo("getwindowname", dialog).strip() == "History - alpha-flaky",
+                 30, 0.5, "the history loaded")
+        time.sleep(0.5)
         screenshot(dialog, "history-chart")
+        texts = shown("History - alpha-flaky").texts
+        summary = [t for t in texts if " results from " in t]
+        self.assertEqual(len(summary), 1, texts)
+        self.assertRegex(summary[0], r" [1-9]\d* failed\.")
         keys(dialog, "Escape")
         wait_gone(dialog, HISTORY_TITLE)
         self.assertEqual(self.close_editor(), 0)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 4:
+    if len(sys.argv) < 5:
         sys.exit(__doc__)
-    EDITOR_EXE, SMTPWATCH_EXE, SVC_EXE = sys.argv[1:4]
-    unittest.main(argv=[sys.argv[0]] + sys.argv[4:], verbosity=2)
+    EDITOR_EXE, SMTPWATCH_EXE, SVC_EXE, WINDOW_TEXT_EXE = sys.argv[1:5]
+    unittest.main(argv=[sys.argv[0]] + sys.argv[5:], verbosity=2)
