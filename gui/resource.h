@@ -13,6 +13,7 @@
 #define IDC_MAIN_LIST 1001    /* the rules (virtual ListView) */
 #define IDC_MAIN_BANNER 1002  /* why the list is stale (shown when unreachable) */
 #define IDC_MAIN_STATUS 1003  /* status bar (created at run time) */
+#define IDC_MAIN_LIST_LABEL 1004 /* "Rules:" over the list: Alt+L focuses it */
 #define IDC_MAIN_ADD 1010     /* buttons, and the accelerators' commands */
 #define IDC_MAIN_EDIT 1011
 #define IDC_MAIN_DELETE 1012
