@@ -50,6 +50,7 @@ static const struct {
 #define MARGIN_DLU 7
 #define BUTTON_W_DLU 64
 #define BUTTON_H_DLU 14
+#define LABEL_H_DLU 8
 #define BANNER_H_DLU 20
 #define MIN_W_DLU 300
 #define MIN_H_DLU 170
@@ -145,22 +146,29 @@ static void layout(struct sw_main_window *w)
 
   RECT m = dlu(w->hwnd, MARGIN_DLU, MARGIN_DLU, BUTTON_W_DLU, BUTTON_H_DLU);
   int margin_x = m.left, margin_y = m.top, bw = m.right, bh = m.bottom;
-  RECT banner_h = dlu(w->hwnd, 0, 0, 0, BANNER_H_DLU);
+  RECT heights = dlu(w->hwnd, 0, LABEL_H_DLU, 0, BANNER_H_DLU);
+  int label_h = heights.top, banner_h = heights.bottom;
   int bx = client.right - margin_x - bw;
-  int list_top = margin_y, list_right = bx - margin_x;
+  /* The label, then the banner (while the list is stale), then the list;
+   * the buttons start level with the list's usual top and stay there. */
+  int content_top = margin_y + label_h + margin_y / 2;
+  int list_top = content_top, list_right = bx - margin_x;
   int bottom = client.bottom - status_h - margin_y;
-  HDWP dwp = BeginDeferWindowPos(2 + (int)(sizeof buttons / sizeof buttons[0]));
+  HDWP dwp = BeginDeferWindowPos(3 + (int)(sizeof buttons / sizeof buttons[0]));
+  dwp = DeferWindowPos(dwp, GetDlgItem(w->hwnd, IDC_MAIN_LIST_LABEL), NULL, margin_x,
+                       margin_y, list_right - margin_x, label_h,
+                       SWP_NOZORDER | SWP_NOACTIVATE);
   if (w->stale) {
-    dwp = DeferWindowPos(dwp, w->banner, NULL, margin_x, margin_y, list_right - margin_x,
-                         banner_h.bottom, SWP_NOZORDER | SWP_NOACTIVATE);
-    list_top += banner_h.bottom + margin_y / 2;
+    dwp = DeferWindowPos(dwp, w->banner, NULL, margin_x, list_top, list_right - margin_x,
+                         banner_h, SWP_NOZORDER | SWP_NOACTIVATE);
+    list_top += banner_h + margin_y / 2;
   }
   dwp = DeferWindowPos(dwp, w->list, NULL, margin_x, list_top, list_right - margin_x,
                        bottom - list_top, SWP_NOZORDER | SWP_NOACTIVATE);
   for (size_t i = 0; i < sizeof buttons / sizeof buttons[0]; i++) {
     RECT top = dlu(w->hwnd, 0, buttons[i].top, 0, 0);
     dwp = DeferWindowPos(dwp, GetDlgItem(w->hwnd, buttons[i].id), NULL, bx,
-                         margin_y + top.top, bw, bh, SWP_NOZORDER | SWP_NOACTIVATE);
+                         content_top + top.top, bw, bh, SWP_NOZORDER | SWP_NOACTIVATE);
   }
   if (dwp)
     EndDeferWindowPos(dwp);
@@ -243,32 +251,45 @@ static void set_stale(struct sw_main_window *w, bool stale, const char *why)
 
 /* The rows changed (a refresh or a sort): tell the list, and put the
  * selection and focus back on the rules they were on. */
+static void set_row_state(HWND list, int row, UINT state, UINT mask)
+{
+  LVITEMW item = {.state = state, .stateMask = mask};
+  SendMessageW(list, LVM_SETITEMSTATE, (WPARAM)row, (LPARAM)&item);
+}
+
 static void rows_changed(struct sw_main_window *w, int64_t selected_id,
                          int64_t focused_id, bool scroll_to_selection)
 {
-  int old_row = selected_row(w);
+  int old_sel = selected_row(w);
+  int old_focus = (int)SendMessageW(w->list, LVM_GETNEXTITEM, (WPARAM)-1, LVNI_FOCUSED);
   size_t n = sw_rule_rows_count(&w->rows);
-  SendMessageW(w->list, LVM_SETITEMCOUNT, (WPARAM)n, LVSICF_NOSCROLL);
-  LVITEMW clear = {.stateMask = LVIS_SELECTED | LVIS_FOCUSED};
-  SendMessageW(w->list, LVM_SETITEMSTATE, (WPARAM)-1, (LPARAM)&clear);
+  if ((size_t)SendMessageW(w->list, LVM_GETITEMCOUNT, 0, 0) != n)
+    SendMessageW(w->list, LVM_SETITEMCOUNT, (WPARAM)n, LVSICF_NOSCROLL);
   size_t row;
-  if (selected_id && !sw_rule_rows_find(&w->rows, selected_id, &row) && old_row >= 0 &&
-      n > 0) {
+  int sel = -1, focus = -1;
+  if (selected_id && sw_rule_rows_find(&w->rows, selected_id, &row)) {
+    sel = (int)row;
+  } else if (selected_id && old_sel >= 0 && n > 0) {
     /* The selected rule is gone (deleted here or elsewhere): its
      * neighbour takes its place, so that Del, Del deletes the next. */
-    row = (size_t)old_row < n ? (size_t)old_row : n - 1;
-    selected_id = focused_id = sw_rule_rows_at(&w->rows, row)->rule_id;
+    sel = (size_t)old_sel < n ? old_sel : (int)n - 1;
+    focused_id = sw_rule_rows_at(&w->rows, (size_t)sel)->rule_id;
   }
-  if (focused_id && sw_rule_rows_find(&w->rows, focused_id, &row)) {
-    LVITEMW focus = {.state = LVIS_FOCUSED, .stateMask = LVIS_FOCUSED};
-    SendMessageW(w->list, LVM_SETITEMSTATE, (WPARAM)row, (LPARAM)&focus);
-  }
-  if (selected_id && sw_rule_rows_find(&w->rows, selected_id, &row)) {
-    LVITEMW sel = {.state = LVIS_SELECTED, .stateMask = LVIS_SELECTED};
-    SendMessageW(w->list, LVM_SETITEMSTATE, (WPARAM)row, (LPARAM)&sel);
-    SendMessageW(w->list, LVM_SETSELECTIONMARK, 0, (LPARAM)row);
+  if (focused_id && sw_rule_rows_find(&w->rows, focused_id, &row))
+    focus = (int)row;
+  /* Only the rows whose state changes are touched: clearing every row's
+   * state costs a pass over all of them in some ListViews. */
+  if (old_sel >= 0 && old_sel != sel && (size_t)old_sel < n)
+    set_row_state(w->list, old_sel, 0, LVIS_SELECTED);
+  if (old_focus >= 0 && focus < 0 && (size_t)old_focus < n)
+    set_row_state(w->list, old_focus, 0, LVIS_FOCUSED);
+  if (focus >= 0)
+    set_row_state(w->list, focus, LVIS_FOCUSED, LVIS_FOCUSED);
+  if (sel >= 0) {
+    set_row_state(w->list, sel, LVIS_SELECTED, LVIS_SELECTED);
+    SendMessageW(w->list, LVM_SETSELECTIONMARK, 0, (LPARAM)sel);
     if (scroll_to_selection)
-      SendMessageW(w->list, LVM_ENSUREVISIBLE, (WPARAM)row, FALSE);
+      SendMessageW(w->list, LVM_ENSUREVISIBLE, (WPARAM)sel, FALSE);
   }
   InvalidateRect(w->list, NULL, FALSE);
   update_buttons(w);

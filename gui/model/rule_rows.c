@@ -42,23 +42,50 @@ void sw_rule_rows_free(struct sw_rule_rows *r)
 
 /* ---- sort keys --------------------------------------------------------- */
 
-/* Case-insensitive for ASCII letters; other bytes (UTF-8 sequences) by
- * value, which keeps names with accents next to their base letters' block
- * at least stable. NULL is "". */
+static unsigned fold(unsigned c)
+{
+  return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+static bool is_digit(unsigned c)
+{
+  return c >= '0' && c <= '9';
+}
+
+/* The order people expect of names with numbers in them (Explorer's):
+ * runs of digits compare as numbers ("relay 9" before "relay 10",
+ * "10.0.0.9" before "10.0.0.10"), ASCII letters case-insensitively, other
+ * bytes (UTF-8 sequences) by value. NULL is "". */
 static int text_cmp(const char *a, const char *b)
 {
   const unsigned char *x = (const unsigned char *)(a ? a : "");
   const unsigned char *y = (const unsigned char *)(b ? b : "");
-  for (;; x++, y++) {
-    unsigned cx = *x, cy = *y;
-    if (cx >= 'A' && cx <= 'Z')
-      cx += 'a' - 'A';
-    if (cy >= 'A' && cy <= 'Z')
-      cy += 'a' - 'A';
+  for (;;) {
+    if (is_digit(*x) && is_digit(*y)) {
+      while (*x == '0')
+        x++;
+      while (*y == '0')
+        y++;
+      size_t nx = 0, ny = 0;
+      while (is_digit(x[nx]))
+        nx++;
+      while (is_digit(y[ny]))
+        ny++;
+      if (nx != ny)
+        return nx < ny ? -1 : 1;
+      int c = memcmp(x, y, nx);
+      if (c)
+        return c < 0 ? -1 : 1;
+      x += nx;
+      y += ny;
+      continue;
+    }
+    unsigned cx = fold(*x), cy = fold(*y);
     if (cx != cy)
       return cx < cy ? -1 : 1;
     if (cx == 0)
       return 0;
+    x++, y++;
   }
 }
 
@@ -297,12 +324,7 @@ static bool begins_with(const char *name, const char *prefix)
   const unsigned char *x = (const unsigned char *)(name ? name : "");
   const unsigned char *y = (const unsigned char *)prefix;
   for (; *y; x++, y++) {
-    unsigned cx = *x, cy = *y;
-    if (cx >= 'A' && cx <= 'Z')
-      cx += 'a' - 'A';
-    if (cy >= 'A' && cy <= 'Z')
-      cy += 'a' - 'A';
-    if (cx != cy)
+    if (fold(*x) != fold(*y))
       return false;
   }
   return true;

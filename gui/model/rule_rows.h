@@ -79,7 +79,9 @@ enum sw_error sw_rule_rows_replace(struct sw_rule_rows *r,
  * WARNING, UNKNOWN, CRITICAL (descending puts CRITICAL first); an OK rule
  * with failures in a row comes after one without. A rule never checked
  * has no response time or last check and sorts before every rule that
- * has; text sorts case-insensitively (ASCII letters). */
+ * has. Text sorts as people expect: numbers in it by value ("relay 9"
+ * before "relay 10", "10.0.0.9" before "10.0.0.10"), ASCII letters
+ * case-insensitively. */
 void sw_rule_rows_sort(struct sw_rule_rows *r, enum sw_rule_column column,
                        bool descending);
 

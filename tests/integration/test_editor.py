@@ -358,8 +358,7 @@ class EditorTestCase(unittest.TestCase):
     def select(self, prefix):
         """Selects the first rule whose name begins with `prefix` by typing
         it into the list (type-ahead), as a user would."""
-        # Esc ends any type-ahead in progress; the main window ignores it.
-        keys(self.editor.main, "Escape")
+        keys(self.editor.main, "alt+l")  # the list's label: focus on the list
         time.sleep(1.2)  # the ListView's type-ahead forgets after ~1 s
         type_text(self.editor.main, prefix)
 
@@ -371,7 +370,7 @@ class EditorTestCase(unittest.TestCase):
 
     def banner_shown(self, name=None):
         shot = screenshot(self.editor.main, name or "main-window-probe", name is not None)
-        r, g, b = mean_rgb(shot, 20, 14, 240, 20)
+        r, g, b = mean_rgb(shot, 20, 34, 240, 20)  # under the list's label
         if name is None:
             shot.unlink()
         return r - b > BANNER_RGB_GAP
@@ -416,7 +415,7 @@ class MainWindowTests(EditorTestCase):
 
         # A click on the State header sorts by severity; a second, worst first.
         name_w, server_w = 150, 160  # lv_widths in gui/main_window.c (96 DPI)
-        list_x, header_y = 12, 20
+        list_x, header_y = 12, 40  # below the list's label
         state_x = list_x + name_w + server_w + 40
         def click(x):
             time.sleep(1)  # two clicks in a row would be a double click

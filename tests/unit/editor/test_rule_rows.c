@@ -269,6 +269,29 @@ static void every_column_sorts_both_ways(void **state)
   sw_rule_rows_free(&r);
 }
 
+static void numbers_in_text_sort_by_value(void **state)
+{
+  (void)state;
+  static const struct spec specs[] = {
+      {1, "relay 10", "10.0.0.10", 25, true, "OK", 0, 10, T0, "451 4.3.0 try 2"},
+      {2, "relay 9", "10.0.0.9", 25, true, "OK", 0, 10, T0, "451 4.3.0 try 10"},
+      {3, "Relay 009", "10.0.0.9", 587, true, "OK", 0, 10, T0, "451 4.3.0 try 1"},
+      {4, "relay 100", "10.0.1.1", 25, true, "OK", 0, 10, T0, "451 4.3.0 try"},
+      {5, "relay 9a", "mx2.example.com", 25, true, "OK", 0, 10, T0, "ok"},
+      {6, "relay", "mx10.example.com", 25, true, "OK", 0, 10, T0, "OK"},
+  };
+  struct sw_rule_rows r;
+  sw_rule_rows_init(&r, local_plus_two);
+  load(&r, specs, 6);
+  /* "relay 9" and "Relay 009" are equal: rule id decides. */
+  assert_string_equal(ids(&r), "6,2,3,5,1,4");
+  sw_rule_rows_sort(&r, SW_RULE_COL_SERVER, false);
+  assert_string_equal(ids(&r), "2,3,1,4,5,6");
+  sw_rule_rows_sort(&r, SW_RULE_COL_MESSAGE, false);
+  assert_string_equal(ids(&r), "4,3,1,2,5,6");
+  sw_rule_rows_free(&r);
+}
+
 static void ok_with_failures_sorts_after_plain_ok(void **state)
 {
   (void)state;
@@ -488,6 +511,7 @@ int main(void)
       cmocka_unit_test(states_and_their_icons),
       cmocka_unit_test(times_without_a_local_zone_are_utc),
       cmocka_unit_test(every_column_sorts_both_ways),
+      cmocka_unit_test(numbers_in_text_sort_by_value),
       cmocka_unit_test(ok_with_failures_sorts_after_plain_ok),
       cmocka_unit_test(a_refresh_keeps_the_sort_and_find_follows_rows),
       cmocka_unit_test(a_refresh_with_duplicate_ids_is_refused),
