@@ -15,13 +15,18 @@
 #include "resource.h"
 #include "rule_dialog.h"
 
+/* A new pending action on rule `s`, listed on the window; NULL (and the
+ * user told) if out of memory. */
 static struct sw_main_pending *new_action(struct sw_main_window *w,
                                           enum sw_main_action kind,
                                           const struct sw_pipe_status *s)
 {
   struct sw_main_pending *a = calloc(1, sizeof *a);
-  if (!a)
+  if (!a) {
+    sw_editor_message(w->hwnd, "The editor is out of memory: nothing was sent.",
+                      MB_OK | MB_ICONERROR);
     return NULL;
+  }
   a->kind = kind;
   a->rule_id = s->rule_id;
   snprintf(a->name, sizeof a->name, "%s", s->name ? s->name : "");

@@ -3,11 +3,11 @@ under Wine with a bounded wait, its result, and starting and stopping
 loopback servers. Imported by test_check_cli.py and test_check_tls.py."""
 
 import json
-import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
+
+from harness import free_port, stop_process, wait_for_port  # noqa: F401 (re-exported)
 
 ROOT = Path(__file__).resolve().parents[2]
 WINE_RUN = ROOT / "scripts" / "wine-run.sh"
@@ -55,35 +55,3 @@ def run_check(exe, *args, budget_ms=7000):
     return CheckRun(list(args), proc, time.monotonic() - t0)
 
 
-def free_port():
-    """A loopback port nothing listens on (bound, then released)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(host, port, timeout_s, proc=None):
-    """Waits until host:port accepts; fails early if `proc` (the server
-    being waited for) exits first."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError("server exited with %s before listening" % proc.returncode)
-        try:
-            socket.create_connection((host, port), 0.5).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("nothing listens on %s:%s after %ss" % (host, port, timeout_s))
-
-
-def stop_process(proc):
-    """Stops one process we started: SIGTERM, then SIGKILL after 5 s."""
-    if proc is None or proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)

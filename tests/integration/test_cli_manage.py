@@ -24,14 +24,14 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 from pathlib import Path
+import harness
+from harness import free_port, stop_process, wait_for, win_path
 
 ROOT = Path(__file__).resolve().parents[2]
 WINE_PREFIX_SH = ROOT / "scripts" / "wine-prefix.sh"
@@ -47,42 +47,8 @@ AIOSMTPD = None
 DONE, REFUSED, UNREACHABLE, USAGE = 0, 1, 2, 3
 
 
-def win_path(path):
-    """Wine's view of a Linux path."""
-    return "Z:" + str(path).replace("/", "\\")
-
-
 def wine_env():
-    return dict(os.environ, WINEPREFIX=str(PREFIX), WINEDEBUG="-all",
-                WINEDLLOVERRIDES="mscoree,mshtml=")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(predicate, timeout_s, interval_s=0.1, what="condition"):
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("%s not met within %ss" % (what, timeout_s))
-        time.sleep(interval_s)
-
-
-def stop_process(proc):
-    if proc is None or proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
+    return harness.wine_env(PREFIX)
 
 
 class Run:

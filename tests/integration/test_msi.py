@@ -28,14 +28,14 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 from pathlib import Path
+import harness
+from harness import free_port, stop_process, wait_for, win_path
 
 ROOT = Path(__file__).resolve().parents[2]
 WINE_PREFIX_SH = ROOT / "scripts" / "wine-prefix.sh"
@@ -63,13 +63,10 @@ ERROR_INSTALL_FAILURE = 1603 & 0xFF  # Wine cuts exit codes to 8 bits
 
 
 def wine_env():
-    """Every Wine process of the test sees the Xvfb display: the first one
-    that needs a desktop starts explorer.exe for the whole prefix, and one
-    started without a display gives everything after it a desktop without
-    windows (msiexec's message box then never shows)."""
-    return dict(os.environ, WINEPREFIX=str(PREFIX), WINEDEBUG="-all", DISPLAY=DISPLAY,
-                # No .desktop files in the host's menus for our shortcut.
-                WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d")
+    """Every Wine process of the test sees the Xvfb display: one started
+    without it gives everything after it a desktop without windows
+    (msiexec's message box then never shows)."""
+    return harness.wine_env(PREFIX, display=DISPLAY, shortcuts=False)
 
 
 def wine(*args, timeout=60):
@@ -102,11 +99,6 @@ def msiexec(*args, log_name, timeout=120):
     proc = wine("msiexec", *args, "/l*v", win_path(log), timeout=timeout)
     proc.log = log.read_text(errors="replace") if log.exists() else ""
     return proc
-
-
-def win_path(path):
-    """Wine's view of a Linux path."""
-    return "Z:" + str(path).replace("/", "\\")
 
 
 def drive_c(*parts):
@@ -143,34 +135,6 @@ def service_state():
     proc = wine("sc", "query", "SmtpWatch")
     m = re.search(r"STATE\s+:\s+\d+\s+(\w+)", proc.stdout)
     return m.group(1) if proc.returncode == 0 and m else None
-
-
-def wait_for(predicate, timeout_s, interval_s=0.5, what="condition"):
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("%s not met within %ss" % (what, timeout_s))
-        time.sleep(interval_s)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def stop_process(proc):
-    if proc is None or proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
 
 
 def screenshot(name):

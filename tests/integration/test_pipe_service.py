@@ -34,6 +34,8 @@ import tempfile
 import time
 import unittest
 from pathlib import Path
+import harness
+from harness import free_port, wait_for, win_path
 
 ROOT = Path(__file__).resolve().parents[2]
 WINE_PREFIX_SH = ROOT / "scripts" / "wine-prefix.sh"
@@ -183,41 +185,13 @@ def decode_frames(data):
 
 # ---- processes ---------------------------------------------------------------
 
-def win_path(path):
-    return "Z:" + str(path).replace("/", "\\")
-
-
 def wine_env():
-    return dict(os.environ, WINEPREFIX=str(PREFIX), WINEDEBUG="-all",
-                WINEDLLOVERRIDES="mscoree,mshtml=")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(predicate, timeout_s, interval_s=0.1, what="condition"):
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("%s not met within %ss" % (what, timeout_s))
-        time.sleep(interval_s)
+    return harness.wine_env(PREFIX)
 
 
 def stop_process(proc, sig=signal.SIGTERM):
-    if proc is None or proc.poll() is not None:
-        return
-    proc.send_signal(sig)
-    try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
+    """The service may take a while to stop cleanly with checks in flight."""
+    harness.stop_process(proc, sig, grace_s=20)
 
 
 def probe_cmd(*args, timeout_ms=5000):

@@ -43,6 +43,8 @@ import threading
 import time
 import unittest
 from pathlib import Path
+import harness
+from harness import free_port, stop_process, wait_for, win_path
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -63,16 +65,8 @@ CRITICAL, WARNING, RECOVERED, FLAPPING, FLAPPING_STOPPED = 2001, 2002, 2004, 200
 DB_UNAVAILABLE, DB_RECOVERED, RESULTS_DROPPED, RULES_RELOADED = 3000, 3001, 3002, 3003
 
 
-def win_path(path):
-    """Wine's view of a Linux path."""
-    return "Z:" + str(path).replace("/", "\\")
-
-
 def wine_env():
-    env = dict(os.environ)
-    env.update(WINEPREFIX=str(PREFIX), WINEDEBUG="-all",
-               WINEDLLOVERRIDES="mscoree,mshtml=")
-    return env
+    return harness.wine_env(PREFIX)
 
 
 def wine(*args, timeout=60, check=True):
@@ -91,35 +85,6 @@ def wine(*args, timeout=60, check=True):
         raise AssertionError("wine %s exited with %s:\n%s%s" % (
             " ".join(map(str, args)), proc.returncode, proc.stdout, proc.stderr))
     return proc
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(predicate, timeout_s, interval_s=0.1, what="condition"):
-    """Polls predicate() until it returns something true; returns that."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("%s not met within %ss" % (what, timeout_s))
-        time.sleep(interval_s)
-
-
-def stop_process(proc):
-    if proc is None or proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
 
 
 class Store:
