@@ -38,7 +38,8 @@ import unittest
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from check_runner import free_port, stop_process, wait_for_port  # noqa: E402
+import harness  # noqa: E402
+from harness import free_port, stop_process, wait_for, wait_for_port, win_path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 WINE_PREFIX_SH = ROOT / "scripts" / "wine-prefix.sh"
@@ -57,25 +58,10 @@ TEST_RESULT_TITLE = ".*Test result - SMTP Watch"  # "<rule> - Test result - ..."
 BANNER_RGB_GAP = 25  # the banner is pale yellow: red well above blue
 
 
-def win_path(path):
-    """Wine's view of a Linux path."""
-    return "Z:" + str(path).replace("/", "\\")
-
-
 def wine_env():
-    return dict(os.environ, WINEPREFIX=str(PREFIX), WINEDEBUG="-all",
-                WINEDLLOVERRIDES="mscoree,mshtml=", DISPLAY=DISPLAY)
-
-
-def wait_for(predicate, timeout_s, interval_s=0.2, what="condition"):
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("%s not met within %ss" % (what, timeout_s))
-        time.sleep(interval_s)
+    """Every Wine process here gets the test's display: the first one that
+    needs a desktop starts it for the whole prefix."""
+    return harness.wine_env(PREFIX, DISPLAY)
 
 
 def smtpwatch(*args, timeout=60):
