@@ -1,6 +1,5 @@
 #include "rule.h"
 
-#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,18 +104,12 @@ enum sw_error sw_rule_copy(struct sw_rule *to, const struct sw_rule *from)
 
 /* ---- validation ---------------------------------------------------------- */
 
-static void add(struct sw_rule_problems *out, enum sw_rule_field field, const char *fmt,
-                ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-static void add(struct sw_rule_problems *out, enum sw_rule_field field, const char *fmt,
-                ...)
+void sw_rule_problems_add(struct sw_rule_problems *out, enum sw_rule_field field,
+                          const char *fmt, ...)
 {
-  /* One problem per field: the checks below stop at the first. */
-  assert(out->count < SW_RULE_FIELD_COUNT);
+  /* One problem per field: each check stops at its first. */
+  if (out->count >= SW_RULE_FIELD_COUNT)
+    return; /* NEVER: there are no more checks than fields */
   struct sw_rule_problem *p = &out->items[out->count++];
   p->field = field;
   va_list ap;
@@ -162,19 +155,21 @@ static void check_name(const char *name, struct sw_rule_problems *out)
   size_t len = strlen(name), chars;
   enum text_problem tp = scan_text(name, len, &chars);
   if (len == 0)
-    add(out, SW_RULE_FIELD_NAME,
-        "Name is required: give the rule a name of 1 to %d "
-        "characters.",
-        SW_RULE_NAME_MAX_CHARS);
+    sw_rule_problems_add(out, SW_RULE_FIELD_NAME,
+                         "Name is required: give the rule a name of 1 to %d "
+                         "characters.",
+                         SW_RULE_NAME_MAX_CHARS);
   else if (tp == TEXT_BAD_UTF8)
-    add(out, SW_RULE_FIELD_NAME, "Name contains bytes that are not valid UTF-8 text.");
+    sw_rule_problems_add(out, SW_RULE_FIELD_NAME,
+                         "Name contains bytes that are not valid UTF-8 text.");
   else if (tp != TEXT_OK)
-    add(out, SW_RULE_FIELD_NAME,
-        "Name must be one line without control characters "
-        "(such as tabs or line breaks).");
+    sw_rule_problems_add(out, SW_RULE_FIELD_NAME,
+                         "Name must be one line without control characters "
+                         "(such as tabs or line breaks).");
   else if (chars > SW_RULE_NAME_MAX_CHARS)
-    add(out, SW_RULE_FIELD_NAME, "Name must be at most %d characters long; it has %u.",
-        SW_RULE_NAME_MAX_CHARS, (unsigned)chars);
+    sw_rule_problems_add(out, SW_RULE_FIELD_NAME,
+                         "Name must be at most %d characters long; it has %u.",
+                         SW_RULE_NAME_MAX_CHARS, (unsigned)chars);
 }
 
 /* True if s is made of digits and dots only: the user meant an IPv4 address,
@@ -208,24 +203,30 @@ static void check_host(const char *host, struct sw_rule_problems *out)
   size_t len = strlen(host);
   const enum sw_rule_field f = SW_RULE_FIELD_HOST;
   if (len == 0) {
-    add(out, f, "Host is required: enter the server's DNS name or IP address.");
+    sw_rule_problems_add(out, f,
+                         "Host is required: enter the server's DNS name or IP address.");
   } else if (host[0] == '[') {
     if (sw_host_classify(host) != SW_HOST_IPV6)
-      add(out, f, "Host in brackets must be an IPv6 address, such as [2001:db8::1].");
+      sw_rule_problems_add(
+          out, f, "Host in brackets must be an IPv6 address, such as [2001:db8::1].");
   } else if (strchr(host, ':')) {
     if (sw_host_is_ipv6(host, len))
       return;
     if (has_port_suffix(host))
-      add(out, f, "Host must not include a port number; set the port separately.");
+      sw_rule_problems_add(
+          out, f, "Host must not include a port number; set the port separately.");
     else
-      add(out, f, "Host is not a valid IPv6 address (such as 2001:db8::1).");
+      sw_rule_problems_add(out, f,
+                           "Host is not a valid IPv6 address (such as 2001:db8::1).");
   } else if (looks_numeric(host)) {
     if (!sw_host_is_ipv4(host, len))
-      add(out, f, "Host is not a valid IPv4 address: use %s.", ipv4_rules);
+      sw_rule_problems_add(out, f, "Host is not a valid IPv4 address: use %s.",
+                           ipv4_rules);
   } else {
     enum sw_dns_problem dp = sw_host_check_dns(host, len);
     if (dp != SW_DNS_OK)
-      add(out, f, "Host is not a valid DNS name: the name %s.", sw_dns_problem_text(dp));
+      sw_rule_problems_add(out, f, "Host is not a valid DNS name: the name %s.",
+                           sw_dns_problem_text(dp));
   }
 }
 
@@ -235,23 +236,26 @@ static void check_command(const char *cmd, struct sw_rule_problems *out)
   const enum sw_rule_field f = SW_RULE_FIELD_COMMAND;
   switch (scan_text(cmd, len, NULL)) {
   case TEXT_LINE_BREAK:
-    add(out, f,
+    sw_rule_problems_add(
+        out, f,
         "Command must be a single line: it contains a line break (CR or LF). "
         "Enter one SMTP command; the line ending is added when it is sent.");
     return;
   case TEXT_CONTROL:
-    add(out, f,
+    sw_rule_problems_add(
+        out, f,
         "Command contains a control character (such as a tab); an SMTP command "
         "is plain text on one line.");
     return;
   case TEXT_BAD_UTF8:
-    add(out, f, "Command contains bytes that are not valid UTF-8 text.");
+    sw_rule_problems_add(out, f, "Command contains bytes that are not valid UTF-8 text.");
     return;
   case TEXT_OK:
     break;
   }
   if (len > SW_RULE_COMMAND_MAX)
-    add(out, f,
+    sw_rule_problems_add(
+        out, f,
         "Command must be at most %d bytes long (SMTP allows 512 per line, "
         "line ending included); it has %u.",
         SW_RULE_COMMAND_MAX, (unsigned)len);
@@ -263,14 +267,17 @@ static void check_expect(const char *expect, struct sw_rule_problems *out)
   const enum sw_rule_field f = SW_RULE_FIELD_EXPECT;
   enum text_problem tp = scan_text(expect, len, NULL);
   if (tp == TEXT_LINE_BREAK)
-    add(out, f,
+    sw_rule_problems_add(
+        out, f,
         "Expected text must be on one line: it must not contain a line break "
         "(CR or LF).");
   else if (tp == TEXT_BAD_UTF8)
-    add(out, f, "Expected text contains bytes that are not valid UTF-8 text.");
+    sw_rule_problems_add(out, f,
+                         "Expected text contains bytes that are not valid UTF-8 text.");
   else if (len > SW_RULE_EXPECT_MAX)
-    add(out, f, "Expected text must be at most %d bytes long; it has %u.",
-        SW_RULE_EXPECT_MAX, (unsigned)len);
+    sw_rule_problems_add(out, f,
+                         "Expected text must be at most %d bytes long; it has %u.",
+                         SW_RULE_EXPECT_MAX, (unsigned)len);
 }
 
 /* RFC 5321 4.1.3: "[192.0.2.1]" or "[IPv6:2001:db8::1]" (the tag is an ABNF
@@ -295,25 +302,29 @@ static void check_ehlo(const char *name, struct sw_rule_problems *out)
     return; /* this machine's name, chosen when the check runs */
   if (name[0] == '[') {
     if (!is_address_literal(name, len))
-      add(out, f,
+      sw_rule_problems_add(
+          out, f,
           "EHLO name is not a valid address literal: write [192.0.2.1] for IPv4 "
           "or [IPv6:2001:db8::1] for IPv6.");
   } else if (sw_host_is_ipv4(name, len)) {
-    add(out, f,
+    sw_rule_problems_add(
+        out, f,
         "EHLO name: an IPv4 address must be written in brackets, as an address "
         "literal such as [%s].",
         name);
   } else if (sw_host_is_ipv6(name, len)) {
-    add(out, f,
+    sw_rule_problems_add(
+        out, f,
         "EHLO name: an IPv6 address must be written as an address literal such "
         "as [IPv6:2001:db8::1].");
   } else {
     enum sw_dns_problem dp = sw_host_check_dns(name, len);
     if (dp != SW_DNS_OK)
-      add(out, f, "EHLO name is not a valid DNS name: the name %s.",
-          sw_dns_problem_text(dp));
+      sw_rule_problems_add(out, f, "EHLO name is not a valid DNS name: the name %s.",
+                           sw_dns_problem_text(dp));
     else if (!memchr(name, '.', len - (name[len - 1] == '.')))
-      add(out, f,
+      sw_rule_problems_add(
+          out, f,
           "EHLO name must be a fully qualified domain name such as "
           "mail.example.com: servers that check it reject single names like "
           "'localhost'. Leave it empty to use this machine's name.");
@@ -327,31 +338,36 @@ bool sw_rule_validate(const struct sw_rule *r, struct sw_rule_problems *out)
   check_name(str(r->name), out);
   check_host(str(r->host), out);
   if (r->port == 0)
-    add(out, SW_RULE_FIELD_PORT, "Port must be between 1 and 65535.");
+    sw_rule_problems_add(out, SW_RULE_FIELD_PORT, "Port must be between 1 and 65535.");
   check_command(str(r->command), out);
   check_expect(str(r->expect), out);
   if (r->timeout_ms < SW_RULE_TIMEOUT_MIN_MS || r->timeout_ms > SW_RULE_TIMEOUT_MAX_MS)
-    add(out, SW_RULE_FIELD_TIMEOUT_MS,
-        "Timeout must be between %u and %u ms; %u ms is "
-        "recommended.",
-        SW_RULE_TIMEOUT_MIN_MS, SW_RULE_TIMEOUT_MAX_MS, SW_RULE_DEFAULT_TIMEOUT_MS);
+    sw_rule_problems_add(out, SW_RULE_FIELD_TIMEOUT_MS,
+                         "Timeout must be between %u and %u ms; %u ms is "
+                         "recommended.",
+                         SW_RULE_TIMEOUT_MIN_MS, SW_RULE_TIMEOUT_MAX_MS,
+                         SW_RULE_DEFAULT_TIMEOUT_MS);
   check_ehlo(str(r->ehlo_name), out);
   if (r->interval_s < SW_RULE_INTERVAL_MIN_S || r->interval_s > SW_RULE_INTERVAL_MAX_S)
-    add(out, SW_RULE_FIELD_INTERVAL_S,
-        "Interval must be between %u seconds and %u "
-        "seconds (one day).",
-        SW_RULE_INTERVAL_MIN_S, SW_RULE_INTERVAL_MAX_S);
+    sw_rule_problems_add(out, SW_RULE_FIELD_INTERVAL_S,
+                         "Interval must be between %u seconds and %u "
+                         "seconds (one day).",
+                         SW_RULE_INTERVAL_MIN_S, SW_RULE_INTERVAL_MAX_S);
   if ((unsigned)r->tls_mode >= SW_TLS_MODE_COUNT)
-    add(out, SW_RULE_FIELD_TLS_MODE,
+    sw_rule_problems_add(
+        out, SW_RULE_FIELD_TLS_MODE,
         "TLS must be one of none, starttls, require-starttls or implicit.");
   if (r->cert_warn_days < 0 || r->cert_warn_days > SW_RULE_CERT_DAYS_MAX)
-    add(out, SW_RULE_FIELD_CERT_WARN_DAYS,
-        "Certificate warning must be between 0 and %d days.", SW_RULE_CERT_DAYS_MAX);
+    sw_rule_problems_add(out, SW_RULE_FIELD_CERT_WARN_DAYS,
+                         "Certificate warning must be between 0 and %d days.",
+                         SW_RULE_CERT_DAYS_MAX);
   if (r->cert_crit_days < 0 || r->cert_crit_days > SW_RULE_CERT_DAYS_MAX)
-    add(out, SW_RULE_FIELD_CERT_CRIT_DAYS,
-        "Certificate critical must be between 0 and %d days.", SW_RULE_CERT_DAYS_MAX);
+    sw_rule_problems_add(out, SW_RULE_FIELD_CERT_CRIT_DAYS,
+                         "Certificate critical must be between 0 and %d days.",
+                         SW_RULE_CERT_DAYS_MAX);
   else if (r->cert_warn_days >= 0 && r->cert_warn_days < r->cert_crit_days)
-    add(out, SW_RULE_FIELD_CERT_CRIT_DAYS,
+    sw_rule_problems_add(
+        out, SW_RULE_FIELD_CERT_CRIT_DAYS,
         "Certificate critical (%d days) must not be more than the warning (%d days): "
         "a certificate turns WARNING before it turns CRITICAL.",
         r->cert_crit_days, r->cert_warn_days);

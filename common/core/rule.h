@@ -111,6 +111,14 @@ enum sw_error sw_rule_copy(struct sw_rule *to, const struct sw_rule *from);
  * that is wrong, so a form can mark them all at once. Returns true if there
  * is none (out->count == 0). Pure; safe from any thread. */
 bool sw_rule_validate(const struct sw_rule *r, struct sw_rule_problems *out);
+/* Adds a problem for `field` with a printf-style sentence; ignored if the
+ * list is full. For validators of forms built on this one (the editor's). */
+void sw_rule_problems_add(struct sw_rule_problems *out, enum sw_rule_field field,
+                          const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 /* The message for `field`, or NULL if that field has no problem. */
 const char *sw_rule_problems_find(const struct sw_rule_problems *p,
                                   enum sw_rule_field field);

@@ -168,26 +168,6 @@ static void quote(const char *text, char *out, size_t size)
   out[pos] = '\0';
 }
 
-static void add(struct sw_rule_problems *p, enum sw_rule_field field, const char *fmt,
-                ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-static void add(struct sw_rule_problems *p, enum sw_rule_field field, const char *fmt,
-                ...)
-{
-  if (p->count >= SW_RULE_FIELD_COUNT)
-    return; /* NEVER: one per field */
-  struct sw_rule_problem *item = &p->items[p->count++];
-  item->field = field;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(item->message, sizeof item->message, fmt, ap);
-  va_end(ap);
-}
-
 /* What each number field is and the words for it when it is no number. */
 struct number_field {
   enum sw_rule_field field;
@@ -202,13 +182,15 @@ static void number_problem(struct sw_rule_problems *p, const struct number_field
 {
   const char *label = nf->label;
   if (got == NUMBER_EMPTY) {
-    add(p, nf->field, "%s is required: enter a number of %s %s, such as %s.", label,
-        nf->unit, nf->range, nf->example);
+    sw_rule_problems_add(p, nf->field,
+                         "%s is required: enter a number of %s %s, such as %s.", label,
+                         nf->unit, nf->range, nf->example);
   } else {
     char q[80];
     quote(text, q, sizeof q);
-    add(p, nf->field, "%s must be a whole number of %s, such as %s; '%s' is not.", label,
-        nf->unit, nf->example, q);
+    sw_rule_problems_add(p, nf->field,
+                         "%s must be a whole number of %s, such as %s; '%s' is not.",
+                         label, nf->unit, nf->example, q);
   }
 }
 
@@ -246,18 +228,19 @@ static void read_port(const struct sw_rule_form *f, uint16_t *out,
   char q[80];
   switch (parse_number(text, &v)) {
   case NUMBER_EMPTY:
-    add(own, SW_RULE_FIELD_PORT,
+    sw_rule_problems_add(
+        own, SW_RULE_FIELD_PORT,
         "Port is required: enter a number between 1 and 65535 (25 for SMTP, 465 for "
         "implicit TLS).");
     break;
   case NUMBER_BAD:
     quote(text, q, sizeof q);
-    add(own, SW_RULE_FIELD_PORT,
-        "Port must be a number between 1 and 65535; '%s' is not.", q);
+    sw_rule_problems_add(own, SW_RULE_FIELD_PORT,
+                         "Port must be a number between 1 and 65535; '%s' is not.", q);
     break;
   case NUMBER_OK:
     if (v > 65535)
-      add(own, SW_RULE_FIELD_PORT, "Port must be between 1 and 65535.");
+      sw_rule_problems_add(own, SW_RULE_FIELD_PORT, "Port must be between 1 and 65535.");
     else
       *out = (uint16_t)v; /* 0 is the validator's to refuse */
     break;
@@ -329,7 +312,7 @@ enum sw_error sw_rule_form_to_rule(const struct sw_rule_form *f, int64_t id,
     if (!m)
       m = sw_rule_problems_find(&checked, (enum sw_rule_field)field);
     if (m)
-      add(problems, (enum sw_rule_field)field, "%s", m);
+      sw_rule_problems_add(problems, (enum sw_rule_field)field, "%s", m);
   }
   return SW_E_OK;
 }

@@ -53,8 +53,8 @@ DISPLAY = None
 # Window titles, as regular expressions (xdotool: case-insensitive).
 MAIN_TITLE = "SMTP Watch"  # the main window's and its message boxes' title
 RULE_TITLE = ".*Rule.* - SMTP Watch"  # "New rule - ...", the rule's name...
-HISTORY_TITLE = "History.*"
-TEST_RESULT_TITLE = ".*Test result - SMTP Watch"  # "<rule> - Test result - ..."  # "History - <rule>", " (loading...)"
+HISTORY_TITLE = "History.*"  # "History - <rule>", " (loading...)" while it loads
+TEST_RESULT_TITLE = ".*Test result - SMTP Watch"  # "<rule> - Test result - ..."
 BANNER_RGB_GAP = 25  # the banner is pale yellow: red well above blue
 
 
