@@ -61,7 +61,6 @@ struct history {
 static HWND f5_dialog;
 static HHOOK f5_hook;
 
-
 static void fit_message_column(struct history *h);
 
 static int sc(const struct history *h, int px)

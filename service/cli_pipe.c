@@ -115,7 +115,6 @@ int sw_cli_pipe_page(struct sw_cli_conn *c, uint16_t message, uint16_t expect,
   return code;
 }
 
-
 struct sw_manage_view sw_cli_view(enum sw_table_format format)
 {
   struct sw_manage_view v = {format, sw_clock_local_text};
