@@ -19,6 +19,8 @@
 #include <wchar.h>
 
 #include "svc_install.h"
+#include "messages.h"
+#include "svc_eventlog.h"
 #include "win_error.h"
 
 /* The data folder's security: owner Administrators; SYSTEM and
@@ -46,6 +48,16 @@ static const char *u8(const wchar_t *w, char *buf, int cap)
   return buf;
 }
 
+/* Says why the configuration failed on stderr (the MSI log keeps only the
+ * exit code) and in the Application log, where an administrator looks
+ * after a failed installation (event 1004). */
+static void report(const char *sentence)
+{
+  fflush(stdout); /* the steps before it first */
+  fprintf(stderr, "smtpwatch-svc: %s\n", sentence);
+  SW_SVC_EVENT(SW_MSG_INSTALL_CONFIG_FAILED, sentence);
+}
+
 /* Prints "smtpwatch-svc: <what>: <error text>" to stderr; returns the
  * error (never 0, so that a caller's failure stays one). */
 static DWORD fail(DWORD err, const char *fmt, ...)
@@ -58,8 +70,9 @@ static DWORD fail(DWORD err, const char *fmt, ...)
   if (err == ERROR_SUCCESS)
     err = ERROR_GEN_FAILURE; /* NEVER: callers pass GetLastError() of a failure */
   sw_win_error_text(err, text, sizeof text);
-  fflush(stdout); /* the steps before it first */
-  fprintf(stderr, "smtpwatch-svc: %s: %s.\n", what, text);
+  char sentence[1400];
+  snprintf(sentence, sizeof sentence, "%s: %s.", what, text);
+  report(sentence);
   return err;
 }
 
@@ -72,8 +85,9 @@ static DWORD refuse(DWORD err, const char *fmt, ...)
   va_start(ap, fmt);
   vsnprintf(what, sizeof what, fmt, ap);
   va_end(ap);
-  fflush(stdout);
-  fprintf(stderr, "smtpwatch-svc: %s.\n", what);
+  char sentence[1100];
+  snprintf(sentence, sizeof sentence, "%s.", what);
+  report(sentence);
   return err;
 }
 

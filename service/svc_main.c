@@ -207,8 +207,13 @@ int wmain(int argc, wchar_t **argv)
       fprintf(stderr, "smtpwatch-svc: %s\n", cmdline_error);
       return rc;
     }
-    DWORD err = mode == MODE_INSTALL_CONFIG ? sw_svc_install_config(&cfg)
-                                            : sw_svc_show_config(&cfg);
+    if (mode == MODE_SHOW_CONFIG)
+      return (int)sw_svc_show_config(&cfg);
+    /* A failure is also reported to the Event Log (the MSI registered the
+     * source before this runs); stderr already has it. */
+    sw_svc_eventlog_open(false);
+    DWORD err = sw_svc_install_config(&cfg);
+    sw_svc_eventlog_close();
     return (int)err;
   }
   if (cfg.console) {

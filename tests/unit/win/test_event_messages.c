@@ -72,6 +72,16 @@ static const struct expected messages[] = {
      L"A check of rule \"Relais\" (id 42) could not be started: out of memory. The rule "
      L"is tried again at its next run; further failures to start checks are not logged "
      L"until one starts again.\r\n"},
+    {SW_MSG_INSTALL_CONFIG_FAILED,
+     SEV_ERROR,
+     {L"C:\\ProgramData\\SmtpWatch\\old is a link (reparse point); the data folder may "
+      L"hold only files and folders. Remove it and install again."},
+     L"The installation of SMTP Watch could not configure the service: "
+     L"C:\\ProgramData\\SmtpWatch\\old is a link (reparse point); the data folder may "
+     L"hold only files and folders. Remove it and install again.\r\n"
+     L"The installer undoes the installation. Run the MSI again with a log (msiexec /i "
+     L"smtpwatch.msi /l*v install.log) to see every step, or run \"smtpwatch-svc "
+     L"--install-config\" from an elevated prompt.\r\n"},
     {SW_MSG_RULE_CRITICAL, SEV_ERROR, RULE_STRINGS,
      L"Rule \"Relais Z\u00fcrich\" (id 42, mx.example.net:25) is CRITICAL (it was OK) "
      L"after 2 failed checks in a row.\r\n"
