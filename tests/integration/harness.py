@@ -1,13 +1,20 @@
 """What every integration test under Wine shares: Wine's view of a path,
-the environment of a test's own prefix, polling for a condition, free
-loopback ports, and stopping the processes a test started (only those, by
+a prefix of the test's own and the environment of its processes, polling
+for a condition, free loopback ports, aiosmtpd and Xvfb, the service in
+console mode, and stopping the processes a test started (only those, by
 their handle). Imported by check_runner.py and the test_*.py modules."""
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+WINE_PREFIX_SH = ROOT / "scripts" / "wine-prefix.sh"
+DEBIAN_PYTHON = "/usr/bin/python3"  # Debian's: it has aiosmtpd
 
 
 def win_path(path):
@@ -77,3 +84,92 @@ def stop_process(proc, sig=signal.SIGTERM, grace_s=5):
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(5)
+
+
+def start_prefix(prefix, env=None, remove=False):
+    """Boots `prefix` for a test module (scripts/wine-prefix.sh: a copy of
+    the template, detached stdio, a persistent wineserver), stopped first
+    so that it boots with `env` (e.g. SW_BOOT_WINEDEBUG, or DISPLAY: the
+    desktop process keeps the display it found at boot); remove=True
+    starts from a new copy, so nothing of an earlier run remains."""
+    stop_prefix(prefix, env)
+    if remove:
+        shutil.rmtree(prefix, ignore_errors=True)
+    subprocess.run([str(WINE_PREFIX_SH), "start", str(prefix)], stdin=subprocess.DEVNULL,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300,
+                   check=True, env=env)
+
+
+def stop_prefix(prefix, env=None):
+    """Stops every process of `prefix` (wineserver -k through the script)."""
+    subprocess.run([str(WINE_PREFIX_SH), "stop", str(prefix)], stdin=subprocess.DEVNULL,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60,
+                   env=env)
+
+
+def start_aiosmtpd(port=None):
+    """aiosmtpd on 127.0.0.1:`port` (a free one if None), once it accepts;
+    the process, with the port as its .port."""
+    port = port or free_port()
+    proc = subprocess.Popen([DEBIAN_PYTHON, "-m", "aiosmtpd", "-n", "-l",
+                             "127.0.0.1:%d" % port], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc.port = port
+    try:
+        wait_for_port("127.0.0.1", port, 30, proc)
+    except RuntimeError:
+        stop_process(proc)
+        raise
+    return proc
+
+
+def start_xvfb():
+    """Xvfb (1024x768x24, no TCP) on a display it picks itself; (process,
+    ":N")."""
+    read_fd, write_fd = os.pipe()
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0",
+                             "1024x768x24", "-nolisten", "tcp"], pass_fds=(write_fd,),
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    with os.fdopen(read_fd) as f:
+        number = f.readline().strip()
+    if not number:
+        stop_process(proc)
+        raise RuntimeError("Xvfb did not start")
+    return proc, ":" + number
+
+
+class ConsoleService:
+    """smtpwatch-svc.exe --console in a test prefix (`env`), with its own
+    data directory and its output in data_dir/console.log. start() returns
+    once answering() says its pipe answers; if the service exits first, it
+    fails with what the service printed."""
+
+    def __init__(self, svc_exe, data_dir, env, answering, unit_ms=None,
+                 stop_signal=signal.SIGTERM, stop_grace_s=5):
+        self.svc_exe, self.data_dir, self.env = svc_exe, Path(data_dir), env
+        self.answering, self.unit_ms = answering, unit_ms
+        self.stop_signal, self.stop_grace_s = stop_signal, stop_grace_s
+        self.start()
+
+    def start(self):
+        self.log = open(self.data_dir / "console.log", "ab")
+        args = ["wine", str(self.svc_exe), "--console", "--data-dir", win_path(self.data_dir)]
+        if self.unit_ms:
+            args += ["--interval-unit-ms", str(self.unit_ms)]
+        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=self.log,
+                                     stderr=subprocess.STDOUT, env=self.env)
+        wait_for(lambda: self.proc.poll() is not None or self.answering(), 30, 0.2,
+                 "the service answering on its pipe")
+        if self.proc.poll() is not None:
+            raise AssertionError("the service exited with %s:\n%s" % (
+                self.proc.returncode, self.console()))
+
+    def console(self):
+        self.log.flush()
+        return (self.data_dir / "console.log").read_text(errors="replace")
+
+    def stop(self):
+        stop_process(self.proc, self.stop_signal, self.stop_grace_s)
+        self.log.close()

@@ -19,7 +19,6 @@ Every subprocess has a timeout and every server is stopped by its PID.
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys

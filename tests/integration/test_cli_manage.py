@@ -24,18 +24,14 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import unittest
 from pathlib import Path
-import harness
-from harness import free_port, stop_process, wait_for, win_path
 
-ROOT = Path(__file__).resolve().parents[2]
-WINE_PREFIX_SH = ROOT / "scripts" / "wine-prefix.sh"
-PY = "/usr/bin/python3"  # Debian's: it has aiosmtpd
+import harness
+from harness import free_port, stop_process, wait_for
 
 EXE = None
 SVC_EXE = None
@@ -90,31 +86,11 @@ def smtpwatch(*args, timeout=60):
     return Run(args, proc)
 
 
-class ConsoleService:
-    """smtpwatch-svc.exe --console in the test prefix, with its own data."""
-
-    def __init__(self, data_dir, unit_ms=100):
-        self.log = open(Path(data_dir) / "console.log", "wb")
-        self.proc = subprocess.Popen(
-            ["wine", str(SVC_EXE), "--console", "--data-dir", win_path(data_dir),
-             "--interval-unit-ms", str(unit_ms)],
-            stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
-            env=wine_env())
-        # Up once the pipe answers.
-        wait_for(lambda: self.proc.poll() is not None or
-                 smtpwatch("service", "info", "--json", timeout=30).rc == DONE,
-                 30, 0.2, "the service answering on its pipe")
-        if self.proc.poll() is not None:
-            raise AssertionError("the service exited with %s:\n%s" % (
-                self.proc.returncode, self.console()))
-
-    def console(self):
-        self.log.flush()
-        return Path(self.log.name).read_text(errors="replace")
-
-    def stop(self):
-        stop_process(self.proc)
-        self.log.close()
+def console_service(data_dir):
+    """The service on `data_dir`, up once `smtpwatch service info` answers."""
+    return harness.ConsoleService(
+        SVC_EXE, data_dir, wine_env(),
+        lambda: smtpwatch("service", "info", "--json", timeout=30).rc == DONE, unit_ms=100)
 
 
 def setUpModule():
@@ -125,32 +101,15 @@ def setUpModule():
                                "(%r missing)" % exe)
     PREFIX = Path(os.environ.get("SW_CLI_MANAGE_PREFIX") or
                   Path(SVC_EXE).resolve().parent.parent / "cli-manage-wineprefix")
-    subprocess.run([str(WINE_PREFIX_SH), "stop", str(PREFIX)], stdin=subprocess.DEVNULL,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
-    subprocess.run([str(WINE_PREFIX_SH), "start", str(PREFIX)], stdin=subprocess.DEVNULL,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300,
-                   check=True)
+    harness.start_prefix(PREFIX)
     WORKDIR = tempfile.mkdtemp(prefix="sw-cli-manage-")
-    port = free_port()
-    AIOSMTPD = subprocess.Popen([PY, "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:%d" % port],
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-    AIOSMTPD.port = port
-
-    def listening():
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.5).close()
-            return True
-        except OSError:
-            return False
-    wait_for(listening, 30, what="aiosmtpd listening")
+    AIOSMTPD = harness.start_aiosmtpd()
 
 
 def tearDownModule():
     stop_process(AIOSMTPD)
     if PREFIX:
-        subprocess.run([str(WINE_PREFIX_SH), "stop", str(PREFIX)], stdin=subprocess.DEVNULL,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+        harness.stop_prefix(PREFIX)
     if WORKDIR:
         shutil.rmtree(WORKDIR, ignore_errors=True)
 
@@ -160,7 +119,7 @@ class ManageTestCase(unittest.TestCase):
 
     def setUp(self):
         self.dir = Path(tempfile.mkdtemp(prefix="data-", dir=WORKDIR))
-        self.service = ConsoleService(self.dir)
+        self.service = console_service(self.dir)
         self.addCleanup(self.service.stop)
 
     def ok(self, *args, timeout=60):

@@ -39,11 +39,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness  # noqa: E402
-from harness import free_port, stop_process, wait_for, wait_for_port, win_path  # noqa: E402
+from harness import free_port, stop_process, wait_for  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-WINE_PREFIX_SH = ROOT / "scripts" / "wine-prefix.sh"
-PY = "/usr/bin/python3"  # Debian's: it has aiosmtpd
 
 EDITOR_EXE = SMTPWATCH_EXE = SVC_EXE = WINDOW_TEXT_EXE = None
 PREFIX = WORKDIR = ARTIFACTS = None
@@ -191,50 +189,12 @@ def mean_rgb(png, x, y, w, h):
     return tuple(int(v) for v in out.split(","))
 
 
-def start_xvfb():
-    """Xvfb on the first free display from :90; (process, ":N")."""
-    for n in range(90, 140):
-        if os.path.exists("/tmp/.X%d-lock" % n) or os.path.exists("/tmp/.X11-unix/X%d" % n):
-            continue
-        proc = subprocess.Popen(["Xvfb", ":%d" % n, "-screen", "0", "1024x768x24",
-                                 "-nolisten", "tcp"], stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            wait_for(lambda: proc.poll() is not None or
-                     os.path.exists("/tmp/.X11-unix/X%d" % n), 10, 0.1, "Xvfb :%d" % n)
-        except AssertionError:
-            stop_process(proc)
-            continue
-        if proc.poll() is None:
-            return proc, ":%d" % n
-    raise RuntimeError("no free X display between :90 and :139")
-
-
-class ConsoleService:
-    """smtpwatch-svc.exe --console in the test prefix, with its own data."""
-
-    def __init__(self, data_dir, unit_ms=100):
-        self.data_dir = Path(data_dir)
-        self.unit_ms = unit_ms
-        self.proc = None
-        self.start()
-
-    def start(self):
-        self.log = open(self.data_dir / "console.log", "ab")
-        self.proc = subprocess.Popen(
-            ["wine", str(SVC_EXE), "--console", "--data-dir", win_path(self.data_dir),
-             "--interval-unit-ms", str(self.unit_ms)],
-            stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
-            env=wine_env())
-        wait_for(lambda: self.proc.poll() is not None or
-                 smtpwatch("service", "info", "--json", timeout=30)[0] == 0,
-                 30, 0.2, "the service answering on its pipe")
-        if self.proc.poll() is not None:
-            raise AssertionError("the service exited with %s" % self.proc.returncode)
-
-    def stop(self):
-        stop_process(self.proc)
-        self.log.close()
+def console_service(data_dir):
+    """The service on `data_dir`, up once `smtpwatch service info` answers;
+    stop() and start() again keep the same data."""
+    return harness.ConsoleService(
+        SVC_EXE, data_dir, wine_env(),
+        lambda: smtpwatch("service", "info", "--json", timeout=30)[0] == 0, unit_ms=100)
 
 
 class Editor:
@@ -275,31 +235,19 @@ def setUpModule():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for old in ARTIFACTS.glob("*.png"):
         old.unlink()
-    XVFB, DISPLAY = start_xvfb()
+    XVFB, DISPLAY = harness.start_xvfb()
     # The prefix boots with the display set: the desktop process that the
     # boot starts keeps the display driver it found then, and every window
     # of the prefix goes through it.
-    boot_env = dict(os.environ, DISPLAY=DISPLAY)
-    subprocess.run([str(WINE_PREFIX_SH), "stop", str(PREFIX)], stdin=subprocess.DEVNULL,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60,
-                   env=boot_env)
-    subprocess.run([str(WINE_PREFIX_SH), "start", str(PREFIX)], stdin=subprocess.DEVNULL,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300,
-                   check=True, env=boot_env)
+    harness.start_prefix(PREFIX, env=dict(os.environ, DISPLAY=DISPLAY))
     WORKDIR = Path(tempfile.mkdtemp(prefix="sw-editor-"))
-    port = free_port()
-    AIOSMTPD = subprocess.Popen([PY, "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:%d" % port],
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-    AIOSMTPD.port = port
-    wait_for_port("127.0.0.1", port, 30, AIOSMTPD)
+    AIOSMTPD = harness.start_aiosmtpd()
 
 
 def tearDownModule():
     stop_process(AIOSMTPD)
     if PREFIX:
-        subprocess.run([str(WINE_PREFIX_SH), "stop", str(PREFIX)], stdin=subprocess.DEVNULL,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+        harness.stop_prefix(PREFIX)
     stop_process(XVFB)
     if WORKDIR:
         shutil.rmtree(WORKDIR, ignore_errors=True)
@@ -310,7 +258,7 @@ class EditorTestCase(unittest.TestCase):
 
     def setUp(self):
         self.dir = Path(tempfile.mkdtemp(prefix="data-", dir=WORKDIR))
-        self.service = ConsoleService(self.dir)
+        self.service = console_service(self.dir)
         self.addCleanup(lambda: self.service.stop())
         self.editor = None
 
@@ -328,11 +276,8 @@ class EditorTestCase(unittest.TestCase):
 
     def start_aiosmtpd(self, port):
         """aiosmtpd on `port` for this test; stopped at its end."""
-        server = subprocess.Popen([PY, "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:%d" % port],
-                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
+        server = harness.start_aiosmtpd(port)
         self.addCleanup(stop_process, server)
-        wait_for_port("127.0.0.1", port, 30, server)
         return server
 
     def wait_shown(self, predicate, what, timeout_s=20):

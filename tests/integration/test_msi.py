@@ -28,7 +28,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -38,9 +37,7 @@ import harness
 from harness import free_port, stop_process, wait_for, win_path
 
 ROOT = Path(__file__).resolve().parents[2]
-WINE_PREFIX_SH = ROOT / "scripts" / "wine-prefix.sh"
 BUILD_MSI = ROOT / "installer" / "build-msi.sh"
-PY = "/usr/bin/python3"  # Debian's: it has aiosmtpd
 
 ARGS = None  # the command line's programs and version
 PREFIX = None
@@ -178,48 +175,23 @@ def setUpModule():
     shutil.rmtree(WORKDIR, ignore_errors=True)
     WORKDIR.mkdir(parents=True)
 
-    # Xvfb picks a free display and writes its number to the pipe.
-    read_fd, write_fd = os.pipe()
-    PROCS["xvfb"] = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1024x768x24",
-         "-nolisten", "tcp"], pass_fds=(write_fd,), stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write_fd)
-    with os.fdopen(read_fd) as f:
-        DISPLAY = ":" + f.readline().strip()
-
+    PROCS["xvfb"], DISPLAY = harness.start_xvfb()
     # A fresh prefix: nothing of an earlier run may be mistaken for ours.
     # Booted with the display too (see wine_env).
-    subprocess.run([str(WINE_PREFIX_SH), "stop", str(PREFIX)], stdin=subprocess.DEVNULL,
-                   capture_output=True, timeout=60)
-    shutil.rmtree(PREFIX, ignore_errors=True)
-    subprocess.run([str(WINE_PREFIX_SH), "start", str(PREFIX)], stdin=subprocess.DEVNULL,
-                   capture_output=True, timeout=300, check=True,
-                   env=dict(os.environ, DISPLAY=DISPLAY))
+    harness.start_prefix(PREFIX, env=dict(os.environ, DISPLAY=DISPLAY), remove=True)
 
     MSI_BASE = build_msi(VERSION)
     MSI_NEXT = build_msi(NEXT_VERSION)
 
-    AIO_PORT, CLOSED_PORT = free_port(), free_port()
-    PROCS["aiosmtpd"] = subprocess.Popen(
-        [PY, "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:%d" % AIO_PORT],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    def listening():
-        try:
-            socket.create_connection(("127.0.0.1", AIO_PORT), 0.5).close()
-            return True
-        except OSError:
-            return False
-    wait_for(listening, 30, 0.1, "aiosmtpd listening")
+    PROCS["aiosmtpd"] = harness.start_aiosmtpd()
+    AIO_PORT, CLOSED_PORT = PROCS["aiosmtpd"].port, free_port()
 
 
 def tearDownModule():
     for proc in PROCS.values():
         stop_process(proc)
     if PREFIX:
-        subprocess.run([str(WINE_PREFIX_SH), "stop", str(PREFIX)],
-                       stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+        harness.stop_prefix(PREFIX)
 
 
 class PackageTests(unittest.TestCase):

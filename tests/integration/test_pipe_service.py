@@ -26,7 +26,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import struct
 import subprocess
 import sys
@@ -34,12 +33,9 @@ import tempfile
 import time
 import unittest
 from pathlib import Path
-import harness
-from harness import free_port, wait_for, win_path
 
-ROOT = Path(__file__).resolve().parents[2]
-WINE_PREFIX_SH = ROOT / "scripts" / "wine-prefix.sh"
-PY = "/usr/bin/python3"  # Debian's: it has aiosmtpd
+import harness
+from harness import free_port, stop_process, wait_for
 
 SVC_EXE = None
 PROBE_EXE = None
@@ -189,11 +185,6 @@ def wine_env():
     return harness.wine_env(PREFIX)
 
 
-def stop_process(proc, sig=signal.SIGTERM):
-    """The service may take a while to stop cleanly with checks in flight."""
-    harness.stop_process(proc, sig, grace_s=20)
-
-
 def probe_cmd(*args, timeout_ms=5000):
     return ["wine", str(PROBE_EXE), "--timeout-ms", str(timeout_ms)] + [str(a) for a in args]
 
@@ -253,36 +244,19 @@ def error_of(reply):
     return reply.get(T_ERROR_CODE), reply.get(T_ERROR_MESSAGE)
 
 
-class ConsoleService:
-    """smtpwatch-svc.exe --console on a fresh data directory."""
+def pipe_answers():
+    return subprocess.run(probe_cmd("latency", "SERVICE_INFO", 1, timeout_ms=2000),
+                          stdin=subprocess.DEVNULL, capture_output=True,
+                          env=wine_env(), timeout=60).returncode == 0
 
-    def __init__(self, unit_ms=None):
-        self.dir = Path(tempfile.mkdtemp(prefix="data-", dir=WORKDIR))
-        self.log = open(self.dir / "console.log", "wb")
-        args = ["wine", str(SVC_EXE), "--console", "--data-dir", win_path(self.dir)]
-        if unit_ms:
-            args += ["--interval-unit-ms", str(unit_ms)]
-        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=self.log,
-                                     stderr=subprocess.STDOUT, env=wine_env())
 
-        def answering():
-            if self.proc.poll() is not None:
-                return True
-            return subprocess.run(probe_cmd("latency", "SERVICE_INFO", 1, timeout_ms=2000),
-                                  stdin=subprocess.DEVNULL, capture_output=True,
-                                  env=wine_env(), timeout=60).returncode == 0
-        wait_for(answering, 30, 0.2, "the service answering on its pipe")
-        if self.proc.poll() is not None:
-            raise AssertionError("the service exited with %s:\n%s" % (
-                self.proc.returncode, self.console()))
-
-    def console(self):
-        self.log.flush()
-        return (self.dir / "console.log").read_text(errors="replace")
-
-    def stop(self):
-        stop_process(self.proc, signal.SIGINT)  # Ctrl+C: a clean stop
-        self.log.close()
+def console_service(unit_ms=None):
+    """The service on a fresh data directory; stopped with Ctrl+C (a clean
+    stop, which may take a while with checks in flight)."""
+    data_dir = tempfile.mkdtemp(prefix="data-", dir=WORKDIR)
+    return harness.ConsoleService(SVC_EXE, data_dir, wine_env(), pipe_answers,
+                                  unit_ms=unit_ms, stop_signal=signal.SIGINT,
+                                  stop_grace_s=20)
 
 
 def setUpModule():
@@ -293,32 +267,15 @@ def setUpModule():
                                "(%r missing)" % exe)
     PREFIX = Path(os.environ.get("SW_PIPE_SERVICE_PREFIX") or
                   Path(SVC_EXE).resolve().parent.parent / "pipe-service-wineprefix")
-    subprocess.run([str(WINE_PREFIX_SH), "stop", str(PREFIX)], stdin=subprocess.DEVNULL,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
-    subprocess.run([str(WINE_PREFIX_SH), "start", str(PREFIX)], stdin=subprocess.DEVNULL,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300,
-                   check=True)
+    harness.start_prefix(PREFIX)
     WORKDIR = tempfile.mkdtemp(prefix="sw-pipe-service-")
-    port = free_port()
-    AIOSMTPD = subprocess.Popen([PY, "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:%d" % port],
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-    AIOSMTPD.port = port
-
-    def listening():
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.5).close()
-            return True
-        except OSError:
-            return False
-    wait_for(listening, 30, what="aiosmtpd listening")
+    AIOSMTPD = harness.start_aiosmtpd()
 
 
 def tearDownModule():
     stop_process(AIOSMTPD)
     if PREFIX:
-        subprocess.run([str(WINE_PREFIX_SH), "stop", str(PREFIX)], stdin=subprocess.DEVNULL,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+        harness.stop_prefix(PREFIX)
     if WORKDIR:
         shutil.rmtree(WORKDIR, ignore_errors=True)
 
@@ -359,7 +316,7 @@ class PipeTests(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.service = ConsoleService(unit_ms=100)
+        cls.service = console_service(unit_ms=100)
         try:
             cls.rules = [add_rule("pipe rule %d" % i)[T_RULE_ID] for i in range(3)]
         except Exception:
@@ -667,7 +624,7 @@ class SchedulerPickupTests(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.service = ConsoleService()
+        cls.service = console_service()
 
     @classmethod
     def tearDownClass(cls):

@@ -33,7 +33,6 @@ import re
 import resource
 import shutil
 import signal
-import socket
 import socketserver
 import sqlite3
 import subprocess
@@ -48,7 +47,6 @@ from harness import free_port, stop_process, wait_for, win_path
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
-WINE_PREFIX_SH = ROOT / "scripts" / "wine-prefix.sh"
 PY = "/usr/bin/python3"  # Debian's: it has aiosmtpd
 SERVICE = "SmtpWatch"
 
@@ -343,32 +341,14 @@ def setUpModule():
     want = 8192 if hard == resource.RLIM_INFINITY else min(hard, 8192)
     if soft < want:
         resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
-    # A prefix of our own, stopped first so that it is booted with the
-    # Event Log trace on (PLATFORM.md: detached stdio, persistent server).
-    subprocess.run([str(WINE_PREFIX_SH), "stop", str(PREFIX)], stdin=subprocess.DEVNULL,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
-    env = dict(os.environ, SW_BOOT_WINEDEBUG="+eventlog")
-    subprocess.run([str(WINE_PREFIX_SH), "start", str(PREFIX)], stdin=subprocess.DEVNULL,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300,
-                   check=True, env=env)
+    # A prefix of our own, booted with the Event Log trace on.
+    harness.start_prefix(PREFIX, env=dict(os.environ, SW_BOOT_WINEDEBUG="+eventlog"))
     # A service left over from an interrupted run.
     wine("sc", "stop", SERVICE, check=False)
     wine("sc", "delete", SERVICE, check=False)
     WORKDIR = tempfile.mkdtemp(prefix="sw-service-")
     FAULT = FaultServer(WORKDIR)
-    port = free_port()
-    AIOSMTPD = subprocess.Popen([PY, "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:%d" % port],
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-    AIOSMTPD.port = port
-
-    def listening():
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.5).close()
-            return True
-        except OSError:
-            return False
-    wait_for(listening, 30, what="aiosmtpd listening")
+    AIOSMTPD = harness.start_aiosmtpd()
 
 
 def tearDownModule():
@@ -376,8 +356,7 @@ def tearDownModule():
     if FAULT:
         FAULT.stop()
     if PREFIX:
-        subprocess.run([str(WINE_PREFIX_SH), "stop", str(PREFIX)], stdin=subprocess.DEVNULL,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+        harness.stop_prefix(PREFIX)
     if WORKDIR:
         shutil.rmtree(WORKDIR, ignore_errors=True)
 
