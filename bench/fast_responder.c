@@ -27,12 +27,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "responder_loop.h"
+
 /* RFC 5321 allows 512-octet command lines; a little more costs nothing. */
 #define LINE_MAX_BYTES 1024
 /* Output is a handful of short replies; when a client stops reading we
  * close it rather than buffer without bound. */
 #define OUT_MAX_BYTES 4096
-#define EVENTS_PER_WAIT 256
 
 static const char GREETING[] = "220 bench.local ESMTP\r\n";
 static const char EHLO_REPLY[] = "250-bench.local\r\n250-PIPELINING\r\n250 8BITMIME\r\n";
@@ -57,14 +58,6 @@ struct stats {
   unsigned long long quits;
   unsigned long long dropped; /* closed by the peer, an error or overflow */
 };
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-  (void)sig;
-  stop_requested = 1;
-}
 
 /* Connections are indexed by fd: the kernel hands out small fds, so the
  * table stays dense and lookup needs no hashing. */
@@ -138,23 +131,14 @@ static bool queue(struct conn *c, const char *s, size_t len)
   return true;
 }
 
-/* The verb is the first four characters, case-insensitively, followed by
- * the end of the line or a space (RFC 5321 4.1.1). */
-static bool is_verb(const char *line, size_t len, const char *verb)
-{
-  if (len < 4 || strncasecmp(line, verb, 4) != 0)
-    return false;
-  return len == 4 || line[4] == ' ';
-}
-
 /* Answers one complete line (without its line ending). */
 static bool answer(struct conn *c, const char *line, size_t len, struct stats *st)
 {
-  if (is_verb(line, len, "EHLO"))
+  if (responder_is_verb(line, len, "EHLO"))
     return queue(c, EHLO_REPLY, sizeof EHLO_REPLY - 1);
-  if (is_verb(line, len, "HELO"))
+  if (responder_is_verb(line, len, "HELO"))
     return queue(c, HELO_REPLY, sizeof HELO_REPLY - 1);
-  if (is_verb(line, len, "QUIT")) {
+  if (responder_is_verb(line, len, "QUIT")) {
     st->quits++;
     c->closing = true;
     return queue(c, QUIT_REPLY, sizeof QUIT_REPLY - 1);
@@ -271,38 +255,6 @@ static void accept_all(int ep, int lfd, struct stats *st)
   }
 }
 
-static int listen_on(unsigned port)
-{
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    perror("fast_responder: socket");
-    return -1;
-  }
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
-    perror("fast_responder: bind");
-    close(fd);
-    return -1;
-  }
-  /* 1000 clients connecting at once must not overflow the queue. */
-  if (listen(fd, 4096) != 0) {
-    perror("fast_responder: listen");
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-static double now_s(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int usage(void)
 {
   fprintf(stderr, "usage: fast_responder PORT [--seconds N]\n"
@@ -310,77 +262,34 @@ static int usage(void)
   return 2;
 }
 
+static void on_accept(void *ctx, int ep, int lfd)
+{
+  accept_all(ep, lfd, ctx);
+}
+
+static void on_event(void *ctx, int ep, int fd, uint32_t events)
+{
+  struct conn *c = table[fd];
+  if (c->fd != fd)
+    return; /* closed earlier in this batch */
+  if (events & (EPOLLIN | EPOLLERR | EPOLLHUP))
+    on_readable(ep, c, ctx);
+  else if (events & EPOLLOUT)
+    on_writable(ep, c, ctx);
+}
+
 int main(int argc, char **argv)
 {
-  if (argc < 2)
+  unsigned port;
+  double seconds;
+  if (!responder_parse(argc, argv, 2, &port, &seconds))
     return usage();
-  char *end;
-  unsigned long port = strtoul(argv[1], &end, 10);
-  if (*end || port > 65535)
-    return usage();
-  double seconds = 600;
-  for (int i = 2; i < argc; i++) {
-    if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
-      seconds = strtod(argv[++i], &end);
-      if (*end || seconds <= 0)
-        return usage();
-    } else {
-      return usage();
-    }
-  }
-
-  struct sigaction sa = {.sa_handler = on_signal}; /* no SA_RESTART: wake epoll_wait */
-  sigaction(SIGTERM, &sa, NULL);
-  sigaction(SIGINT, &sa, NULL);
-  signal(SIGPIPE, SIG_IGN);
-
-  int lfd = listen_on((unsigned)port);
+  int lfd = responder_listen("fast_responder", port);
   if (lfd < 0)
     return 1;
-  struct sockaddr_in bound;
-  socklen_t blen = sizeof bound;
-  getsockname(lfd, (struct sockaddr *)&bound, &blen);
-  printf("port %u\n", ntohs(bound.sin_port));
-  fflush(stdout);
-
-  int ep = epoll_create1(EPOLL_CLOEXEC);
-  struct epoll_event lev = {.events = EPOLLIN, .data.fd = lfd};
-  if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &lev) != 0) {
-    perror("fast_responder: epoll");
-    return 1;
-  }
-
   struct stats st = {0};
-  double deadline = now_s() + seconds;
-  struct epoll_event events[EVENTS_PER_WAIT];
-  while (!stop_requested) {
-    double left = deadline - now_s();
-    if (left <= 0)
-      break;
-    int n =
-        epoll_wait(ep, events, EVENTS_PER_WAIT, left > 1 ? 1000 : (int)(left * 1000) + 1);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      perror("fast_responder: epoll_wait");
-      break;
-    }
-    for (int i = 0; i < n; i++) {
-      int fd = events[i].data.fd;
-      if (fd == lfd) {
-        accept_all(ep, lfd, &st);
-        continue;
-      }
-      struct conn *c = table[fd];
-      if (c->fd != fd)
-        continue; /* closed earlier in this batch */
-      if (events[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP))
-        on_readable(ep, c, &st);
-      else if (events[i].events & EPOLLOUT)
-        on_writable(ep, c, &st);
-    }
-  }
-
+  if (responder_run("fast_responder", lfd, seconds, on_accept, on_event, &st))
+    return 1;
   fprintf(stderr, "fast_responder: %llu connections, %llu QUITs answered, %llu dropped\n",
           st.accepted, st.quits, st.dropped);
   return 0;

@@ -32,8 +32,9 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "responder_loop.h"
+
 #define LINE_MAX_BYTES 1024
-#define EVENTS_PER_WAIT 256
 
 static const char GREETING[] = "220 bench.local ESMTP\r\n";
 static const char EHLO_REPLY[] = "250-bench.local\r\n250-PIPELINING\r\n250 8BITMIME\r\n";
@@ -53,14 +54,6 @@ struct conn {
 struct stats {
   unsigned long long accepted, handshakes, quits, dropped;
 };
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-  (void)sig;
-  stop_requested = 1;
-}
 
 /* Indexed by fd, as in fast_responder: small fds, a dense table. */
 static struct conn **table;
@@ -110,11 +103,6 @@ static bool reply(struct conn *c, const char *s, size_t len)
   return SSL_write(c->ssl, s, (int)len) == (int)len;
 }
 
-static bool is_verb(const char *line, size_t len, const char *verb)
-{
-  return len >= 4 && strncasecmp(line, verb, 4) == 0 && (len == 4 || line[4] == ' ');
-}
-
 /* Answers each complete line; false when the connection must close (QUIT
  * answered, or an error). */
 static bool consume(struct conn *c, struct stats *st, bool *quit)
@@ -127,11 +115,11 @@ static bool consume(struct conn *c, struct stats *st, bool *quit)
     if (len > 0 && line[len - 1] == '\r')
       len--;
     bool ok;
-    if (is_verb(line, len, "EHLO")) {
+    if (responder_is_verb(line, len, "EHLO")) {
       ok = reply(c, EHLO_REPLY, sizeof EHLO_REPLY - 1);
-    } else if (is_verb(line, len, "HELO")) {
+    } else if (responder_is_verb(line, len, "HELO")) {
       ok = reply(c, HELO_REPLY, sizeof HELO_REPLY - 1);
-    } else if (is_verb(line, len, "QUIT")) {
+    } else if (responder_is_verb(line, len, "QUIT")) {
       st->quits++;
       *quit = true;
       reply(c, QUIT_REPLY, sizeof QUIT_REPLY - 1);
@@ -222,54 +210,38 @@ static void accept_all(int ep, int lfd, SSL_CTX *ctx, struct stats *st)
   }
 }
 
-static int listen_on(unsigned port)
-{
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0)
-    return -1;
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(fd, 4096) != 0) {
-    perror("tls_responder: bind/listen");
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-static double now_s(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int usage(void)
 {
   fprintf(stderr, "usage: tls_responder PORT CERT KEY [--seconds N]\n");
   return 2;
 }
 
+struct server {
+  SSL_CTX *ctx;
+  struct stats st;
+};
+
+static void on_accept(void *ctx, int ep, int lfd)
+{
+  struct server *sv = ctx;
+  accept_all(ep, lfd, sv->ctx, &sv->st);
+}
+
+static void on_readiness(void *ctx, int ep, int fd, uint32_t events)
+{
+  (void)events; /* OpenSSL decides what it waits for */
+  struct server *sv = ctx;
+  struct conn *c = table[fd];
+  if (c->fd == fd)
+    on_event(ep, c, &sv->st);
+}
+
 int main(int argc, char **argv)
 {
-  if (argc < 4)
+  unsigned port;
+  double seconds;
+  if (!responder_parse(argc, argv, 4, &port, &seconds))
     return usage();
-  char *end;
-  unsigned long port = strtoul(argv[1], &end, 10);
-  if (*end || port > 65535)
-    return usage();
-  double seconds = 600;
-  for (int i = 4; i < argc; i++) {
-    if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
-      seconds = strtod(argv[++i], &end);
-      if (*end || seconds <= 0)
-        return usage();
-    } else {
-      return usage();
-    }
-  }
   SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
   if (!ctx || !SSL_CTX_use_certificate_chain_file(ctx, argv[2]) ||
       !SSL_CTX_use_PrivateKey_file(ctx, argv[3], SSL_FILETYPE_PEM)) {
@@ -281,56 +253,17 @@ int main(int argc, char **argv)
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
   SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
 
-  struct sigaction sa = {.sa_handler = on_signal};
-  sigaction(SIGTERM, &sa, NULL);
-  sigaction(SIGINT, &sa, NULL);
-  signal(SIGPIPE, SIG_IGN);
-
-  int lfd = listen_on((unsigned)port);
+  int lfd = responder_listen("tls_responder", port);
   if (lfd < 0)
     return 1;
-  struct sockaddr_in bound;
-  socklen_t blen = sizeof bound;
-  getsockname(lfd, (struct sockaddr *)&bound, &blen);
-  printf("port %u\n", ntohs(bound.sin_port));
-  fflush(stdout);
-
-  int ep = epoll_create1(EPOLL_CLOEXEC);
-  struct epoll_event lev = {.events = EPOLLIN, .data.fd = lfd};
-  if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &lev) != 0) {
-    perror("tls_responder: epoll");
+  struct server sv = {.ctx = ctx};
+  if (responder_run("tls_responder", lfd, seconds, on_accept, on_readiness, &sv))
     return 1;
-  }
-  struct stats st = {0};
-  double deadline = now_s() + seconds;
-  struct epoll_event events[EVENTS_PER_WAIT];
-  while (!stop_requested) {
-    double left = deadline - now_s();
-    if (left <= 0)
-      break;
-    int n =
-        epoll_wait(ep, events, EVENTS_PER_WAIT, left > 1 ? 1000 : (int)(left * 1000) + 1);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      perror("tls_responder: epoll_wait");
-      break;
-    }
-    for (int i = 0; i < n; i++) {
-      int fd = events[i].data.fd;
-      if (fd == lfd) {
-        accept_all(ep, lfd, ctx, &st);
-        continue;
-      }
-      struct conn *c = table[fd];
-      if (c->fd == fd)
-        on_event(ep, c, &st);
-    }
-  }
+  struct stats *st = &sv.st;
   fprintf(stderr,
           "tls_responder: %llu connections, %llu handshakes, %llu QUITs answered, "
           "%llu dropped\n",
-          st.accepted, st.handshakes, st.quits, st.dropped);
+          st->accepted, st->handshakes, st->quits, st->dropped);
   SSL_CTX_free(ctx);
   return 0;
 }
