@@ -1,6 +1,8 @@
 /* The main window's sentences (main_text.h). */
 #include "main_text.h"
 
+#include "access_mode.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -41,8 +43,7 @@ void sw_main_text_failure(enum sw_main_action action, const char *name,
   const char *code = error_code ? error_code : "";
   const char *why = error && error[0] ? error : "The service gave no reason.";
   if (strcmp(code, "access_denied") == 0)
-    why = "Only administrators may change rules. Start the editor as an administrator "
-          "(right-click it, \"Run as administrator\") and try again.";
+    why = sw_access_mode_denied_text();
   else if (strcmp(code, "not_found") == 0)
     why = "It no longer exists: someone deleted it meanwhile. The list is being "
           "refreshed.";

@@ -38,9 +38,9 @@ static void failures_say_what_and_why(void **state)
                        "administrator.",
                        text, sizeof text);
   assert_string_equal(text, "The rule \"Relay\" could not be deleted.\n\nOnly "
-                            "administrators may change rules. Start the editor as an "
-                            "administrator (right-click it, \"Run as administrator\") "
-                            "and try again.");
+                            "administrators may change rules, and the service does not "
+                            "count you as one. Start the editor as an administrator "
+                            "(right-click it, \"Run as administrator\") and try again.");
   sw_main_text_failure(SW_MAIN_DISABLE, "Relay", "not_found",
                        "There is no rule with that id.", text, sizeof text);
   assert_string_equal(text, "The rule \"Relay\" could not be disabled.\n\nIt no longer "
