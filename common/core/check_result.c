@@ -57,6 +57,7 @@ static const char *const outcome_titles[] = {
     [SW_OUTCOME_CERT_NAME_MISMATCH] = "Certificate name mismatch",
     [SW_OUTCOME_CERT_EXPIRED] = "Certificate expired",
     [SW_OUTCOME_CERT_EXPIRING] = "Certificate expiring soon",
+    [SW_OUTCOME_CERT_CHAIN_INCOMPLETE] = "Certificate chain incomplete",
     [SW_OUTCOME_CANCELLED] = "Cancelled",
     [SW_OUTCOME_INTERNAL_ERROR] = "Internal error",
 };
@@ -135,7 +136,12 @@ const char *sw_step_label(enum sw_step s)
 bool sw_outcome_is_certificate(enum sw_outcome o)
 {
   return o == SW_OUTCOME_CERT_UNTRUSTED || o == SW_OUTCOME_CERT_NAME_MISMATCH ||
-         o == SW_OUTCOME_CERT_EXPIRED || o == SW_OUTCOME_CERT_EXPIRING;
+         o == SW_OUTCOME_CERT_EXPIRED || sw_outcome_is_certificate_warning(o);
+}
+
+bool sw_outcome_is_certificate_warning(enum sw_outcome o)
+{
+  return o == SW_OUTCOME_CERT_EXPIRING || o == SW_OUTCOME_CERT_CHAIN_INCOMPLETE;
 }
 
 bool sw_outcome_from_name(const char *name, enum sw_outcome *out)
@@ -289,6 +295,7 @@ void sw_check_result_describe(const struct sw_check_result *r, char *out, size_t
   case SW_OUTCOME_CERT_NAME_MISMATCH:
   case SW_OUTCOME_CERT_EXPIRED:
   case SW_OUTCOME_CERT_EXPIRING:
+  case SW_OUTCOME_CERT_CHAIN_INCOMPLETE:
     break; /* the title already says where */
   case SW_OUTCOME_TIMEOUT:
   case SW_OUTCOME_CLOSED:

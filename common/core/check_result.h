@@ -43,6 +43,9 @@
   X(CERT_EXPIRED, "certificate_expired",                                                 \
     "The server's certificate has expired or is not valid yet.")                         \
   X(CERT_EXPIRING, "certificate_expiring", "The server's certificate expires soon.")     \
+  X(CERT_CHAIN_INCOMPLETE, "certificate_chain_incomplete",                               \
+    "The server does not send the intermediate certificates its chain needs; this "      \
+    "machine completed the chain, but other mail servers may fail.")                     \
   X(CANCELLED, "cancelled", "The check was cancelled before it finished.")               \
   X(INTERNAL_ERROR, "internal_error", "The check could not run on this machine.")
 
@@ -152,8 +155,12 @@ const char *sw_outcome_text(enum sw_outcome o);
 const char *sw_step_name(enum sw_step s);
 const char *sw_step_label(enum sw_step s);
 /* True for the verdicts on the server's certificate (untrusted, name
- * mismatch, expired, expiring). */
+ * mismatch, expired, expiring, chain incomplete). */
 bool sw_outcome_is_certificate(enum sw_outcome o);
+/* True for the certificate warnings that do not stop a check: the server
+ * answered and was judged like an OK check, but its certificate expires
+ * soon or its chain is incomplete (the result has a response time). */
+bool sw_outcome_is_certificate_warning(enum sw_outcome o);
 /* Parses a machine name back; returns false if unknown. */
 bool sw_outcome_from_name(const char *name, enum sw_outcome *out);
 

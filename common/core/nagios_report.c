@@ -42,8 +42,11 @@ enum sw_nagios_status sw_nagios_status(const struct sw_check_result *r, int warn
   case SW_OUTCOME_OK:
     return time_status(r, warn_ms, crit_ms);
   case SW_OUTCOME_CERT_EXPIRING:
+  case SW_OUTCOME_CERT_CHAIN_INCOMPLETE:
     /* The server answered: a slow answer may make it worse still. */
-    s = sw_cert_expiry_is_critical(&r->tls) ? SW_NAGIOS_CRITICAL : SW_NAGIOS_WARNING;
+    s = r->outcome == SW_OUTCOME_CERT_EXPIRING && sw_cert_expiry_is_critical(&r->tls)
+            ? SW_NAGIOS_CRITICAL
+            : SW_NAGIOS_WARNING;
     return time_status(r, warn_ms, crit_ms) > s ? time_status(r, warn_ms, crit_ms) : s;
   case SW_OUTCOME_TEMP_REJECT:
     return SW_NAGIOS_WARNING;

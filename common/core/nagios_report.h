@@ -32,7 +32,8 @@ const char *sw_nagios_status_name(enum sw_nagios_status s);
  * threshold. A temporary rejection is WARNING (the server asked to be
  * retried), and so is STARTTLS refused with a 4xx (454); a certificate that
  * expires soon is WARNING, or CRITICAL with fewer than tls.crit_days days
- * left (and no better than the time thresholds make it); a cancelled or
+ * left, and an incomplete chain (intermediate not sent) is WARNING (both
+ * no better than the time thresholds make them); a cancelled or
  * internally failed check is UNKNOWN (nothing is known about the server),
  * every other failure CRITICAL. */
 enum sw_nagios_status sw_nagios_status(const struct sw_check_result *r, int warn_ms,

@@ -243,17 +243,27 @@ static bool send_line(struct sw_dialogue *d, const char *line)
   return true;
 }
 
-/* "the certificate expires on ..., in 2 days (...)" into the detail. */
-static void expiring_detail(struct sw_dialogue *d)
+/* The certificate's warning into the detail: "the certificate expires on
+ * ..., in 2 days (...)", with the incomplete chain said too (in short: the
+ * engine's sentence, naming the intermediates, is in the transcript); or
+ * the incomplete chain alone. */
+static void cert_warning_detail(struct sw_dialogue *d)
 {
+  if (d->cert_verdict == SW_OUTCOME_CERT_CHAIN_INCOMPLETE) {
+    set_detail(d, "%s", d->chain_note);
+    return;
+  }
   const struct sw_tls_info *t = &d->result.tls;
   char date[40];
   sw_utc_format(t->not_after, date, sizeof date);
   set_detail(d,
              "the certificate expires on %s, in %d day%s (warning below %d days, "
-             "critical below %d)",
-             date, t->days_left, t->days_left == 1 ? "" : "s", t->warn_days,
-             t->crit_days);
+             "critical below %d)%s",
+             date, t->days_left, t->days_left == 1 ? "" : "s", t->warn_days, t->crit_days,
+             d->chain_note[0]
+                 ? "; and the server does not send its intermediate "
+                   "certificate(s): other MTAs that do not fetch them will fail"
+                 : "");
 }
 
 /* The verdict is known: say goodbye politely and wait for 221 or the close.
@@ -264,11 +274,11 @@ static void decide(struct sw_dialogue *d, enum sw_outcome outcome, enum sw_step 
   if (r)
     record_reply(d, r);
   if (outcome == SW_OUTCOME_OK && d->cert_verdict != SW_OUTCOME_OK) {
-    /* The server answered well, but its certificate runs out soon: that is
-     * what the user must hear about. */
+    /* The server answered well, but its certificate runs out soon or its
+     * chain is incomplete: that is what the user must hear about. */
     outcome = d->cert_verdict;
     step = SW_STEP_TLS;
-    expiring_detail(d);
+    cert_warning_detail(d);
   }
   d->verdict = outcome;
   d->verdict_step = step;
@@ -936,6 +946,17 @@ void sw_dialogue_tls_ready(struct sw_dialogue *d, struct sw_tls_info *info,
   note_tls(d, trust);
 
   enum sw_outcome verdict = trust;
+  if (trust == SW_OUTCOME_CERT_CHAIN_INCOMPLETE) {
+    /* A good chain that this machine had to complete: said once the server
+     * has answered (unless its expiry says worse), named here. */
+    sw__escape_text(d->chain_note, sizeof d->chain_note, detail ? detail : "",
+                    detail ? strlen(detail) : 0, false);
+    char text[SW_DETAIL_MAX + 40];
+    snprintf(text, sizeof text, "certificate chain incomplete: %s", detail ? detail : "");
+    event(d, text);
+    d->cert_verdict = trust;
+    verdict = SW_OUTCOME_OK;
+  }
   if (verdict == SW_OUTCOME_OK && t->not_after)
     verdict = sw_cert_expiry_outcome(t->not_after, wall_s, t->warn_days);
   if (verdict == SW_OUTCOME_CERT_EXPIRING) {

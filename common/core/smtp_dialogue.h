@@ -83,9 +83,12 @@ struct sw_dialogue {
   /* TLS. tls_done: the session is up and trusted enough to talk through;
    * handshake_done: the engine finished the handshake and checks the
    * certificate; cert_verdict: SW_OUTCOME_CERT_EXPIRING once the
-   * certificate turned out to expire soon (it replaces an OK verdict). */
+   * certificate turned out to expire soon, else SW_OUTCOME_CERT_CHAIN_
+   * INCOMPLETE when the engine said so (it replaces an OK verdict);
+   * chain_note: the engine's sentence on an incomplete chain, or "". */
   bool tls_done, handshake_done;
   enum sw_outcome cert_verdict;
+  char chain_note[SW_DETAIL_MAX];
   /* Plaintext that arrived after "220" to STARTTLS and was thrown away
    * (RFC 3207 section 6): how much, and its start for the transcript. */
   size_t discarded_len;
@@ -146,11 +149,15 @@ void sw_dialogue_tls_handshake_done(struct sw_dialogue *d, int64_t now_us);
  * when it did not validate, info->verified false), or
  * SW_OUTCOME_CERT_UNTRUSTED / _NAME_MISMATCH / _EXPIRED with `detail` in
  * words; such a verdict ends the check at once, without another word to the
- * server. Otherwise the expiry is judged here against the thresholds with
- * `wall_s` (Unix seconds, now): expired ends the check, expiring soon is
- * remembered and replaces an OK verdict at the end. Then the greeting is
- * awaited (implicit TLS) or EHLO is sent again (STARTTLS), with the parser
- * and the capabilities learnt before TLS forgotten. */
+ * server. SW_OUTCOME_CERT_CHAIN_INCOMPLETE (a good chain, but the server
+ * did not send an intermediate; `detail` says which) goes on like OK and
+ * replaces an OK verdict at the end. Otherwise, and then too, the expiry is
+ * judged here against the thresholds with `wall_s` (Unix seconds, now):
+ * expired ends the check, expiring soon is remembered and replaces an OK
+ * verdict at the end (an incomplete chain is then said in its detail).
+ * Then the greeting is awaited (implicit TLS) or EHLO is sent again
+ * (STARTTLS), with the parser and the capabilities learnt before TLS
+ * forgotten. */
 void sw_dialogue_tls_ready(struct sw_dialogue *d, struct sw_tls_info *info,
                            enum sw_outcome trust, const char *detail, int64_t wall_s,
                            int64_t now_us);

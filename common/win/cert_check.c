@@ -1,6 +1,6 @@
-/* Certificate fields and validation (see the header). The policy's error is
- * turned into an outcome and a sentence here, the one place that knows the
- * CERT_E_* codes. */
+/* Certificate fields and validation (see the header): the chain is built
+ * and the SSL policy applied here; the facts of both go to cert_trust.c,
+ * which decides what they mean. */
 /* dwUrlRetrievalTimeout and friends; before anything includes wincrypt.h. */
 #define CERT_CHAIN_PARA_HAS_EXTRA_FIELDS
 #include <winsock2.h>
@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cert_trust.h"
 #include "sw_buf.h"
 
 /* FILETIME counts 100 ns ticks since 1601-01-01. */
@@ -104,105 +105,67 @@ enum sw_error sw_cert_describe(PCCERT_CONTEXT cert, struct sw_tls_info *info)
   return alt_names(cert, &info->sans);
 }
 
-/* "text of the code (0x800B0109)" for an HRESULT. */
-static void hresult_text(unsigned long code, char *out, size_t size)
+/* Whether the server sent `c` (its certificates are in `sent`), or one
+ * with the same subject and key: a cross-signed twin of an intermediate
+ * completes the chain alike, and Windows may prefer the one it has. */
+static bool server_sent(HCERTSTORE sent, PCCERT_CONTEXT c)
 {
-  char text[256];
-  DWORD n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS,
-                           NULL, code, MAKELANGID(LANG_ENGLISH, SUBLANG_ENGLISH_US), text,
-                           sizeof text, NULL);
-  while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' ' ||
-                   text[n - 1] == '.'))
-    n--;
-  text[n] = '\0';
-  if (n > 0)
-    snprintf(out, size, "%s (0x%08lX)", text, code);
-  else
-    snprintf(out, size, "error 0x%08lX", code);
-}
-
-/* The subject of the chain's last element: the root it ends in. */
-static void chain_root(PCCERT_CHAIN_CONTEXT chain, char *out, size_t size)
-{
-  out[0] = '\0';
-  if (chain->cChain == 0 || chain->rgpChain[0]->cElement == 0)
-    return;
-  const CERT_SIMPLE_CHAIN *simple = chain->rgpChain[0];
-  PCCERT_CONTEXT root = simple->rgpElement[simple->cElement - 1]->pCertContext;
-  name_text(&root->pCertInfo->Subject, out, size);
-}
-
-/* "a, b, c" from '\n'-separated names, cut to fit. */
-static void list_names(const char *names, char *out, size_t size)
-{
-  size_t pos = 0;
-  out[0] = '\0';
-  for (const char *p = names; p && *p && pos + 8 < size; p++) {
-    if (*p == '\n') {
-      memcpy(out + pos, ", ", 2);
-      pos += 2;
-    } else {
-      out[pos++] = *p;
+  PCCERT_CONTEXT other = NULL;
+  while ((other = CertEnumCertificatesInStore(sent, other)) != NULL) {
+    if (CertCompareCertificateName(X509_ASN_ENCODING, &other->pCertInfo->Subject,
+                                   &c->pCertInfo->Subject) &&
+        CertComparePublicKeyInfo(X509_ASN_ENCODING,
+                                 &other->pCertInfo->SubjectPublicKeyInfo,
+                                 &c->pCertInfo->SubjectPublicKeyInfo)) {
+      CertFreeCertificateContext(other);
+      return true;
     }
   }
-  if (names && strlen(names) + 16 > size && pos + 4 <= size) {
-    memcpy(out + pos, "...", 3);
-    pos += 3;
-  }
-  out[pos] = '\0';
+  return false;
 }
 
-static enum sw_outcome judge(unsigned long code, PCCERT_CHAIN_CONTEXT chain,
-                             PCCERT_CONTEXT cert, const char *host, const char *names,
-                             char *detail, size_t size)
+/* The facts of the built chain for sw_cert_trust_judge, and its verdict. */
+static enum sw_outcome judge_chain(PCCERT_CHAIN_CONTEXT chain, PCCERT_CONTEXT cert,
+                                   const char *host, const char *names,
+                                   unsigned long policy_error, char *detail, size_t size,
+                                   unsigned long *error)
 {
-  char why[300], root[SW_TLS_TEXT_MAX], list[200];
-  hresult_text(code, why, sizeof why);
-  switch (code) {
-  case (unsigned long)CERT_E_CN_NO_MATCH:
-    list_names(names, list, sizeof list);
-    if (list[0])
-      snprintf(detail, size, "the certificate names %s, not %s", list, host);
-    else
-      snprintf(detail, size, "the certificate does not name %s (it has no DNS names)",
-               host);
-    return SW_OUTCOME_CERT_NAME_MISMATCH;
-  case (unsigned long)CERT_E_EXPIRED:
-  case (unsigned long)CERT_E_VALIDITYPERIODNESTING:
-    snprintf(detail, size, "a certificate of the chain is not valid at this time: %s",
-             why);
-    return SW_OUTCOME_CERT_EXPIRED;
-  case (unsigned long)CERT_E_UNTRUSTEDROOT:
-    chain_root(chain, root, sizeof root);
-    if (chain->cChain && chain->rgpChain[0]->cElement == 1 &&
-        CertCompareCertificateName(X509_ASN_ENCODING, &cert->pCertInfo->Subject,
-                                   &cert->pCertInfo->Issuer))
-      snprintf(detail, size,
-               "the certificate is self-signed (\"%s\") and this machine does not trust "
-               "it",
-               root);
-    else
-      snprintf(detail, size,
-               "the certificate chain ends in \"%s\", a root this machine does not trust",
-               root);
-    return SW_OUTCOME_CERT_UNTRUSTED;
-  case (unsigned long)CERT_E_CHAINING:
-    snprintf(detail, size,
-             "no chain up to a trusted root could be built (the server may not send its "
-             "intermediate certificates): %s",
-             why);
-    return SW_OUTCOME_CERT_UNTRUSTED;
-  case (unsigned long)CRYPT_E_REVOKED:
-  case (unsigned long)CERT_E_REVOKED:
-    snprintf(detail, size, "a certificate of the chain has been revoked: %s", why);
-    return SW_OUTCOME_CERT_UNTRUSTED;
-  case (unsigned long)CERT_E_WRONG_USAGE:
-    snprintf(detail, size, "the certificate is not meant for TLS servers: %s", why);
-    return SW_OUTCOME_CERT_UNTRUSTED;
-  default:
-    snprintf(detail, size, "the certificate was not accepted: %s", why);
-    return SW_OUTCOME_CERT_UNTRUSTED;
+  const CERT_SIMPLE_CHAIN *simple = chain->cChain ? chain->rgpChain[0] : NULL;
+  size_t count = simple ? simple->cElement : 0;
+  struct element_names {
+    char subject[SW_TLS_TEXT_MAX], issuer[SW_TLS_TEXT_MAX];
+  } *text = calloc(count ? count : 1, sizeof *text);
+  struct sw_cert_trust_element *el = calloc(count ? count : 1, sizeof *el);
+  if (!text || !el) {
+    free(text);
+    free(el);
+    snprintf(detail, size, "out of memory while judging the certificate chain");
+    return SW_OUTCOME_INTERNAL_ERROR;
   }
+  for (size_t i = 0; i < count; i++) {
+    PCCERT_CONTEXT c = simple->rgpElement[i]->pCertContext;
+    name_text(&c->pCertInfo->Subject, text[i].subject, sizeof text[i].subject);
+    name_text(&c->pCertInfo->Issuer, text[i].issuer, sizeof text[i].issuer);
+    el[i].subject = text[i].subject;
+    el[i].issuer = text[i].issuer;
+    el[i].errors = simple->rgpElement[i]->TrustStatus.dwErrorStatus;
+    el[i].self_signed = CertCompareCertificateName(
+        X509_ASN_ENCODING, &c->pCertInfo->Subject, &c->pCertInfo->Issuer);
+    el[i].sent = i == 0 || server_sent(cert->hCertStore, c);
+  }
+  struct sw_cert_trust_facts f = {
+      .chain_errors = chain->TrustStatus.dwErrorStatus |
+                      (simple ? simple->TrustStatus.dwErrorStatus : 0),
+      .elements = el,
+      .count = count,
+      .policy_error = policy_error,
+      .host = host,
+      .names = names,
+  };
+  enum sw_outcome o = sw_cert_trust_judge(&f, detail, size, error);
+  free(el);
+  free(text);
+  return o;
 }
 
 /* Builds the chain and applies the SSL policy; the policy's error (0: good)
@@ -320,16 +283,18 @@ enum sw_outcome sw_cert_validate(PCCERT_CONTEXT cert, const char *host, const ch
     CertFreeCertificateChain(chain);
     ok = verify(cert, whost, timeout_ms, revocation, ignore_name, &chain, &code);
   }
-  enum sw_outcome outcome = SW_OUTCOME_OK;
+  enum sw_outcome outcome;
   if (!ok) {
     char why[300];
-    hresult_text(code, why, sizeof why);
+    sw_cert_error_text(code, why, sizeof why);
     snprintf(detail, size, "the certificate chain could not be checked: %s", why);
     outcome = SW_OUTCOME_CERT_UNTRUSTED;
-  } else if (code) {
-    outcome = judge(code, chain, cert, host, names, detail, size);
+    *error = code;
+  } else {
+    /* A revocation status still unknown is no verdict (see above). */
+    outcome = judge_chain(chain, cert, host, names, revocation_unknown(code) ? 0 : code,
+                          detail, size, error);
   }
-  *error = code;
   if (chain)
     CertFreeCertificateChain(chain);
   return outcome;

@@ -26,9 +26,13 @@ enum sw_error sw_cert_describe(PCCERT_CONTEXT cert, struct sw_tls_info *info);
  * server sent (cert->hCertStore), for server authentication, revocation
  * checked where the CA publishes it (unknown or offline status is not a
  * failure), then CertVerifyCertificateChainPolicy(CERT_CHAIN_POLICY_SSL)
- * with the host name. Returns SW_OUTCOME_OK, or SW_OUTCOME_CERT_UNTRUSTED,
- * _CERT_NAME_MISMATCH or _CERT_EXPIRED with a sentence in `detail` and the
- * HRESULT in *error. `names` (info->sans, may be NULL) is quoted in a
+ * with the host name. The chain's own TrustStatus is judged as well as the
+ * policy's answer (sw_cert_trust_judge says how). Returns SW_OUTCOME_OK,
+ * SW_OUTCOME_CERT_CHAIN_INCOMPLETE (good, but only with an intermediate
+ * the server did not send) with its sentence in `detail` and 0 in *error,
+ * or SW_OUTCOME_CERT_UNTRUSTED, _CERT_NAME_MISMATCH or _CERT_EXPIRED with a
+ * sentence in `detail` and the HRESULT in *error (SW_OUTCOME_INTERNAL_ERROR
+ * if memory ran out). `names` (info->sans, may be NULL) is quoted in a
  * mismatch. URL retrieval (missing intermediates, root updates, revocation)
  * may take up to timeout_ms: call it off the loop thread. Thread-safe. */
 enum sw_outcome sw_cert_validate(PCCERT_CONTEXT cert, const char *host, const char *names,

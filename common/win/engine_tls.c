@@ -202,7 +202,9 @@ static void CALLBACK verify_work(PTP_CALLBACK_INSTANCE instance, void *ctx)
 static void report_verdict(struct sw_check *c, enum sw_outcome outcome,
                            unsigned long error, const char *detail)
 {
-  c->verify_info.verified = outcome == SW_OUTCOME_OK;
+  /* An incomplete chain was completed and found good: validated. */
+  c->verify_info.verified =
+      outcome == SW_OUTCOME_OK || outcome == SW_OUTCOME_CERT_CHAIN_INCOMPLETE;
   if (error)
     c->last_error = error;
   report(c, outcome, detail);

@@ -6,8 +6,8 @@
  * shows is tested without a window.
  *
  * Failed means the check did not complete as the rule asks: any outcome
- * but "ok" and "certificate_expiring" (an expiring certificate is a
- * warning about the certificate; the server answered normally, so its
+ * but "ok", "certificate_expiring" and "certificate_chain_incomplete"
+ * (warnings about the certificate; the server answered normally, so its
  * response time is a real one).
  *
  * Portable C11 (no windows.h). Not thread-safe: the UI thread owns it.

@@ -8,7 +8,11 @@ Certificates come from tests/fixtures/tls_certs.sh, made afresh for the run:
 a test CA (installed into the Wine prefix's Root store with
 install_root_cert.exe, and removed at the end), a localhost certificate it
 signed, a self-signed one, one for another name, an expired one and one
-that expires in 3 days. The servers, all on loopback:
+that expires in 3 days; and two intermediate CAs it signed: one put into the
+prefix's CA (intermediate) store, as Windows keeps the intermediates it has
+seen or fetched, one in no store, with localhost certificates that each
+issued (sent by the server alone, or with the intermediate). The servers,
+all on loopback:
   - tests/fixtures/fault_smtp_server.py --tls-dir: STARTTLS (real, with 454,
     with plaintext injected after "220 Ready", stalled), implicit TLS with
     each certificate; its event log shows what the checker sent, and when;
@@ -46,6 +50,7 @@ WORKDIR = None
 CERTS = None
 FAULT = None
 CA_INSTALLED = False
+ICA_INSTALLED = False
 
 
 def wine_path(path):
@@ -57,11 +62,13 @@ def run_check(*args, budget_ms=7000):
     return check_runner.run_check(EXE, *args, budget_ms=budget_ms)
 
 
-def root_cert(action):
-    """install_root_cert.exe add|remove the run's CA (in the prefix's Root)."""
+def root_cert(action, name="ca", *flags):
+    """install_root_cert.exe add|remove the run's CA (in the prefix's Root), or
+    with "--intermediate" another certificate in its CA store."""
     proc = subprocess.run([str(WINE_RUN), str(INSTALL_ROOT_CERT), action,
-                           wine_path(CERTS / "ca.der")], stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, timeout=60)
+                           wine_path(CERTS / (name + ".der"))] + list(flags),
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          timeout=60)
     if proc.returncode != 0:
         raise RuntimeError("install_root_cert %s failed (%s): %s"
                            % (action, proc.returncode, proc.stderr))
@@ -138,7 +145,7 @@ class FaultServer:
 
 
 def setUpModule():
-    global WORKDIR, CERTS, FAULT, CA_INSTALLED
+    global WORKDIR, CERTS, FAULT, CA_INSTALLED, ICA_INSTALLED
     for path, what in ((EXE, "smtpwatch.exe"), (INSTALL_ROOT_CERT, "install_root_cert.exe")):
         if not path or not os.path.isfile(path):
             raise RuntimeError("%s not found (%r)" % (what, path))
@@ -154,12 +161,16 @@ def setUpModule():
         os.environ["SW_WINE_READY"] = "1"
     root_cert("add")
     CA_INSTALLED = True
+    root_cert("add", "ica_stored", "--intermediate")
+    ICA_INSTALLED = True
     FAULT = FaultServer(WORKDIR, CERTS)
 
 
 def tearDownModule():
     if FAULT is not None:
         FAULT.stop()
+    if ICA_INSTALLED:
+        root_cert("remove", "ica_stored", "--intermediate")
     if CA_INSTALLED:
         root_cert("remove")  # the next run's CA is another one
     if WORKDIR and not os.environ.get("SW_KEEP_TEST_FILES"):
@@ -422,6 +433,70 @@ class ImplicitTlsTests(TlsTestCase):
         self.assertIn(HOST, hello, "the ClientHello carries SNI")
 
 
+class IntermediateTests(TlsTestCase):
+    """Servers that do or do not send their intermediate certificate. The
+    CA trusts both intermediates; Windows has ica_stored in its CA store (as
+    it keeps those it fetched through AIA) and ica_unknown nowhere."""
+
+    def test_unsent_intermediate_that_windows_has_is_a_warning(self):
+        run, mark = self.check("implicit_unsent_intermediate", "--tls", "implicit",
+                               "--send", "NOOP")
+        j = self.assertCheck(run, "WARNING", "certificate_chain_incomplete", step="tls")
+        # (Names read as the certificate has them; Wine keeps their order.)
+        self.assertRegex(j["message"], r'the server does not send its intermediate '
+                                       r'certificate\(s\) "[^"]*CN=SMTP Watch Test '
+                                       r'Intermediate [0-9a-f]+[^"]*"; other '
+                                       r'MTAs that do not fetch them will fail\.$')
+        t = self.assertTls(j, run, issuer="SMTP Watch Test Intermediate")
+        self.assertTrue(t["verified"], "the chain Windows completed is a good one")
+        # The channel is trusted: the dialogue went on to its end.
+        self.assertEqual(j["reply"], "250 2.0.0 Ok over TLS")
+        s = self.one_session(mark, "implicit_unsent_intermediate", run)
+        self.assertEqual(s.verbs_in_tls, ["EHLO", "NOOP", "QUIT"])
+        port = FAULT.port("implicit_unsent_intermediate")
+        run = run_check(HOST, "--port", str(port), "--tls", "implicit")
+        self.assertEqual(run.rc, 1, run)
+        self.assertTrue(run.stdout.startswith(
+            "SMTP WARNING - localhost:%d: Certificate chain incomplete: the server does "
+            "not send its intermediate" % port), run)
+
+    def test_unsent_intermediate_that_nobody_has_is_untrusted(self):
+        # Wine's SSL policy accepts this chain; its TrustStatus says partial.
+        run, mark = self.check("implicit_unknown_intermediate", "--tls", "implicit")
+        j = self.assertCheck(run, "CRITICAL", "certificate_untrusted", step="tls")
+        self.assertRegex(j["message"], r'no chain up to a trusted root: the certificate '
+                                       r'"[^"]*CN=localhost[^"]*" was issued by '
+                                       r'"[^"]*CN=SMTP Watch Test Unknown Intermediate '
+                                       r'[0-9a-f]+[^"]*", which the server does not send '
+                                       r'and this machine does not have')
+        self.assertFalse(j["tls"]["verified"])
+        s = self.one_session(mark, "implicit_unknown_intermediate", run)
+        self.assertEqual(s.verbs, [], "not a word through an untrusted channel")
+
+    def test_server_that_sends_its_intermediate_is_ok(self):
+        run, mark = self.check("implicit_with_intermediate", "--tls", "implicit")
+        j = self.assertCheck(run, "OK", "ok", step="quit")
+        self.assertTls(j, run, issuer="SMTP Watch Test Unknown Intermediate")
+
+    def test_expiring_and_incomplete_says_both(self):
+        # 2 days left: critical, and the missing intermediate is said too.
+        run, _ = self.check("implicit_unsent_expiring", "--tls", "implicit")
+        j = self.assertCheck(run, "CRITICAL", "certificate_expiring", step="tls")
+        self.assertRegex(j["message"], r"expires on .*, in 2 days \(warning below 21 days, "
+                                       r"critical below 7\); and the server does not send "
+                                       r"its intermediate certificate")
+        # Both warnings: the expiry is the outcome (it will turn critical),
+        # the missing intermediate is still said.
+        run, _ = self.check("implicit_unsent_expiring", "--tls", "implicit",
+                            "--cert-crit-days", "2")
+        j = self.assertCheck(run, "WARNING", "certificate_expiring", step="tls")
+        self.assertIn("does not send its intermediate", j["message"])
+        # Not expiring by these thresholds: the chain alone.
+        run, _ = self.check("implicit_unsent_expiring", "--tls", "implicit",
+                            "--cert-warn-days", "2", "--cert-crit-days", "1")
+        self.assertCheck(run, "WARNING", "certificate_chain_incomplete", step="tls")
+
+
 class AiosmtpdTlsTests(TlsTestCase):
     """aiosmtpd: STARTTLS (--tlscert) and implicit TLS (--smtpscert)."""
 
@@ -472,14 +547,18 @@ class OpensslServerTests(TlsTestCase):
     after the handshake: greeting, the answer to EHLO, the answer to QUIT
     (the checker reads a reply only after sending its command)."""
 
-    def serve(self, cert):
+    def serve(self, cert, chain=None):
+        """s_server with CERTS/cert.pem's first certificate; with `chain`
+        (a file in CERTS) it sends that too. It builds no chain of its own
+        from OpenSSL's default CA paths."""
         port = free_port()
         log = open(os.path.join(WORKDIR, "s_server-%s.log" % cert), "w")
         self.addCleanup(log.close)
+        extra = ["-cert_chain", str(CERTS / chain)] if chain else []
         proc = subprocess.Popen(
             ["openssl", "s_server", "-accept", "127.0.0.1:%d" % port, "-naccept", "1",
              "-cert", str(CERTS / (cert + ".pem")), "-key", str(CERTS / (cert + ".key")),
-             "-crlf", "-quiet"],
+             "-no-CAfile", "-no-CApath", "-no-CAstore", "-crlf", "-quiet"] + extra,
             stdin=subprocess.PIPE, stdout=log, stderr=log)
         self.addCleanup(stop_process, proc)
         self.addCleanup(proc.stdin.close)
@@ -500,6 +579,20 @@ class OpensslServerTests(TlsTestCase):
         port = self.serve("selfsigned")
         run = run_check(HOST, "--port", str(port), "--json", "--tls", "implicit")
         self.assertCheck(run, "CRITICAL", "certificate_untrusted", step="tls")
+
+    def test_leaf_without_its_intermediate(self):
+        port = self.serve("unknown_intermediate")
+        run = run_check(HOST, "--port", str(port), "--json", "--tls", "implicit")
+        self.assertCheck(run, "CRITICAL", "certificate_untrusted", step="tls")
+        port = self.serve("unsent_intermediate")
+        run = run_check(HOST, "--port", str(port), "--json", "--tls", "implicit")
+        self.assertCheck(run, "WARNING", "certificate_chain_incomplete", step="tls")
+
+    def test_leaf_with_its_intermediate(self):
+        port = self.serve("unknown_intermediate", chain="ica_unknown.pem")
+        run = run_check(HOST, "--port", str(port), "--json", "--tls", "implicit")
+        j = self.assertCheck(run, "OK", "ok", step="quit")
+        self.assertTls(j, run, issuer="SMTP Watch Test Unknown Intermediate")
 
 
 class EngineConcurrencyTests(TlsTestCase):
@@ -530,6 +623,17 @@ class EngineConcurrencyTests(TlsTestCase):
         # ... and --insecure checks of it are not served that verdict.
         rc, out = self.bench("implicit_wrongname", 20, 40, "--insecure")
         self.assertEqual(rc, 0, out)
+
+    def test_cached_incomplete_chain_and_expiry_judged_each_time(self):
+        # The chain's verdict is shared; the expiry is judged by every check.
+        rc, out = self.bench("implicit_unsent_intermediate", 10, 30)
+        self.assertEqual(rc, 1, out)
+        self.assertIn("30 x certificate_chain_incomplete", out)
+        rc, out = self.bench("implicit_unsent_expiring", 10, 30)
+        self.assertEqual(rc, 1, out)
+        self.assertIn("30 x certificate_expiring", out)
+        rc, out = self.bench("implicit_unknown_intermediate", 10, 20)
+        self.assertIn("20 x certificate_untrusted", out)
 
     def test_cached_verdict_is_per_chain(self):
         # Same host name, other certificates: a verdict of its own each.

@@ -2,9 +2,12 @@
  * certificate store of the Wine prefix (or Windows machine) it runs in, so
  * that tests can have a chain the system trusts without touching the real
  * trust of anything else: each test run makes its own CA and removes it.
+ * With --intermediate the store is CA, the intermediate certification
+ * authorities: what Windows completes a chain from when a server does not
+ * send its intermediates (as it does with those it fetched before).
  *
- *   install_root_cert add FILE [--user]
- *   install_root_cert remove FILE [--user]
+ *   install_root_cert add FILE [--user] [--intermediate]
+ *   install_root_cert remove FILE [--user] [--intermediate]
  *
  * FILE is a certificate in DER or PEM. The store is the local machine's Root
  * (what services see; needs administrator rights on Windows), or with
@@ -14,14 +17,17 @@
 #include <windows.h>
 #include <wincrypt.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+static const char *store_name = "Root";
+
 static int fail(const char *what, const char *file)
 {
-  fprintf(stderr, "install_root_cert: %s %s (error 0x%08lX)\n", what, file,
-          GetLastError());
+  fprintf(stderr, "install_root_cert: %s %s (store %s, error 0x%08lX)\n", what, file,
+          store_name, GetLastError());
   return 1;
 }
 
@@ -63,14 +69,23 @@ static BYTE *read_cert(const char *path, DWORD *len)
 
 int main(int argc, char **argv)
 {
-  if (argc < 3 || argc > 4 || (strcmp(argv[1], "add") && strcmp(argv[1], "remove")) ||
-      (argc == 4 && strcmp(argv[3], "--user"))) {
-    fprintf(stderr, "usage: install_root_cert add|remove FILE [--user]\n");
+  bool user = false,
+       usage = argc < 3 || (strcmp(argv[1], "add") && strcmp(argv[1], "remove"));
+  for (int i = 3; i < argc && !usage; i++) {
+    if (!strcmp(argv[i], "--user"))
+      user = true;
+    else if (!strcmp(argv[i], "--intermediate"))
+      store_name = "CA";
+    else
+      usage = true;
+  }
+  if (usage) {
+    fprintf(stderr,
+            "usage: install_root_cert add|remove FILE [--user] [--intermediate]\n");
     return 2;
   }
   const char *file = argv[2];
-  DWORD where =
-      argc == 4 ? CERT_SYSTEM_STORE_CURRENT_USER : CERT_SYSTEM_STORE_LOCAL_MACHINE;
+  DWORD where = user ? CERT_SYSTEM_STORE_CURRENT_USER : CERT_SYSTEM_STORE_LOCAL_MACHINE;
   DWORD len = 0;
   BYTE *der = read_cert(file, &len);
   if (!der)
@@ -79,23 +94,23 @@ int main(int argc, char **argv)
   free(der);
   if (!cert)
     return fail("no X.509 certificate in", file);
-  HCERTSTORE store = CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0, where, L"Root");
+  HCERTSTORE store = CertOpenStore(CERT_STORE_PROV_SYSTEM_A, 0, 0, where, store_name);
   if (!store) {
     CertFreeCertificateContext(cert);
-    return fail("cannot open the Root store for", file);
+    return fail("cannot open the store for", file);
   }
   int rc = 0;
   if (!strcmp(argv[1], "add")) {
     if (!CertAddCertificateContextToStore(store, cert, CERT_STORE_ADD_REPLACE_EXISTING,
                                           NULL))
-      rc = fail("cannot add to the Root store:", file);
+      rc = fail("cannot add to the store:", file);
   } else {
     PCCERT_CONTEXT found;
     /* Every copy, should a test have added it twice. */
     while ((found = CertFindCertificateInStore(store, X509_ASN_ENCODING, 0,
                                                CERT_FIND_EXISTING, cert, NULL)) != NULL) {
       if (!CertDeleteCertificateFromStore(found)) { /* frees `found` either way */
-        rc = fail("cannot remove from the Root store:", file);
+        rc = fail("cannot remove from the store:", file);
         break;
       }
     }

@@ -43,6 +43,13 @@ static void test_names_round_trip(void **state)
   }
   assert_string_equal(sw_outcome_name(SW_OUTCOME_MISMATCH), "response_mismatch");
   assert_string_equal(sw_outcome_name(SW_OUTCOME_TEMP_REJECT), "temporary_rejection");
+  assert_string_equal(sw_outcome_name(SW_OUTCOME_CERT_CHAIN_INCOMPLETE),
+                      "certificate_chain_incomplete");
+  assert_true(sw_outcome_is_certificate(SW_OUTCOME_CERT_CHAIN_INCOMPLETE));
+  assert_true(sw_outcome_is_certificate_warning(SW_OUTCOME_CERT_CHAIN_INCOMPLETE));
+  assert_true(sw_outcome_is_certificate_warning(SW_OUTCOME_CERT_EXPIRING));
+  assert_false(sw_outcome_is_certificate_warning(SW_OUTCOME_CERT_UNTRUSTED));
+  assert_false(sw_outcome_is_certificate_warning(SW_OUTCOME_OK));
   enum sw_outcome o = SW_OUTCOME_OK;
   assert_false(sw_outcome_from_name("OK", &o)); /* names are exact */
   assert_false(sw_outcome_from_name("", &o));

@@ -253,6 +253,13 @@ static void test_tls_statuses(void **state)
   make_tls(&r, SW_OUTCOME_CERT_EXPIRING, 3);
   assert_int_equal(sw_nagios_status(&r, 1, 60000), SW_NAGIOS_CRITICAL);
   sw_check_result_free(&r);
+
+  /* Chain incomplete (intermediate not sent): WARNING however many days
+   * are left (the expiry would be its own outcome), worse if slow. */
+  make_tls(&r, SW_OUTCOME_CERT_CHAIN_INCOMPLETE, 3);
+  assert_int_equal(sw_nagios_status(&r, -1, -1), SW_NAGIOS_WARNING);
+  assert_int_equal(sw_nagios_status(&r, 1, 5), SW_NAGIOS_CRITICAL);
+  sw_check_result_free(&r);
 }
 
 static void test_tls_line_and_cert_days(void **state)

@@ -273,6 +273,26 @@ static void test_what_counts_as_failed(void **state)
   sw_buf_free(&body);
 }
 
+static void test_incomplete_chain_is_a_warning_not_a_failure(void **state)
+{
+  (void)state;
+  struct sw_buf body;
+  sw_buf_init(&body, 0);
+  put_result(&body, 1, T0, SW_NAGIOS_WARNING, SW_OUTCOME_CERT_CHAIN_INCOMPLETE, 30000,
+             "Certificate chain incomplete: the server does not send its intermediate.");
+  struct sw_history_rows h;
+  sw_history_rows_init(&h, local_plus_two);
+  assert_int_equal(sw_history_rows_append(&h, (const uint8_t *)body.data, body.len, 100),
+                   SW_E_OK);
+  struct sw_history_sample s[1];
+  sw_history_rows_samples(&h, s);
+  assert_false(s[0].failed); /* the server answered: a real response time */
+  assert_true(s[0].warning);
+  assert_int_equal(s[0].response_us, 30000);
+  sw_history_rows_free(&h);
+  sw_buf_free(&body);
+}
+
 static void test_durations(void **state)
 {
   (void)state;
@@ -372,6 +392,7 @@ int main(void)
       cmocka_unit_test(test_pages_end),
       cmocka_unit_test(test_malformed_page_changes_nothing),
       cmocka_unit_test(test_what_counts_as_failed),
+      cmocka_unit_test(test_incomplete_chain_is_a_warning_not_a_failure),
       cmocka_unit_test(test_durations),
       cmocka_unit_test(test_summary),
       cmocka_unit_test(test_error_sentences),
