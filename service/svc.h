@@ -13,6 +13,9 @@
 #define SW_SVC_NAME L"SmtpWatch"
 /* The database file in the data directory. */
 #define SW_SVC_DB_FILE L"smtpwatch.db"
+/* --max-db-mb: its default and its largest value (1 TB). */
+#define SW_SVC_DEFAULT_MAX_DB_MB 1024
+#define SW_SVC_MAX_DB_MB_LIMIT 1048576
 
 /* What the command line decided. Filled by svc_main.c before anything else
  * runs, then read-only. */
@@ -22,6 +25,9 @@ struct sw_svc_config {
   char data_dir_utf8[MAX_PATH * 3];
   char db_path_utf8[(MAX_PATH + 16) * 3];
   bool console;
+  /* --max-db-mb: the most data the database may hold before the oldest
+   * results are deleted (svc_prune.h), in MB; 0 = no cap. */
+  uint32_t max_db_mb;
   /* Test only (--interval-unit-ms, documented in docs/service.md): how
    * long one second of a rule's interval lasts. 1000 in production. Check
    * timeouts are never scaled. */

@@ -32,32 +32,66 @@ static bool own_path(wchar_t *out, DWORD cap)
   return n > 0 && n < cap;
 }
 
+/* The real registry; tests replace it (svc_eventlog.h). */
+static LSTATUS create_key(HKEY root, const wchar_t *subkey, HKEY *key)
+{
+  return RegCreateKeyExW(root, subkey, 0, NULL, 0, KEY_SET_VALUE, NULL, key, NULL);
+}
+
+struct sw__svc_eventlog_seam sw__svc_eventlog_seam;
+
+/* True if `key` already makes Event Viewer find this exe's messages:
+ * EventMessageFile names `exe` (after expanding %variables%, as Event
+ * Viewer does) and TypesSupported has our three types. */
+static bool registered(HKEY key, const wchar_t *exe)
+{
+  wchar_t current[MAX_PATH * 2], expanded[MAX_PATH * 2];
+  DWORD size = sizeof current - sizeof(wchar_t), type = 0;
+  if (RegQueryValueExW(key, L"EventMessageFile", NULL, &type, (BYTE *)current, &size) !=
+          ERROR_SUCCESS ||
+      (type != REG_SZ && type != REG_EXPAND_SZ))
+    return false;
+  current[size / sizeof(wchar_t)] = L'\0';
+  DWORD n = ExpandEnvironmentStringsW(current, expanded, MAX_PATH * 2);
+  if (n == 0 || n > MAX_PATH * 2 || _wcsicmp(expanded, exe) != 0)
+    return false;
+  DWORD types = 0;
+  size = sizeof types;
+  return RegQueryValueExW(key, L"TypesSupported", NULL, &type, (BYTE *)&types, &size) ==
+             ERROR_SUCCESS &&
+         type == REG_DWORD && types == SW_SVC_EVENT_TYPES;
+}
+
 bool sw_svc_eventlog_register(DWORD *win_error)
 {
+  *win_error = ERROR_SUCCESS;
+  const struct sw__svc_eventlog_seam *seam = &sw__svc_eventlog_seam;
+  HKEY root = seam->root ? seam->root : HKEY_LOCAL_MACHINE;
+  const wchar_t *subkey = seam->subkey ? seam->subkey : SW_SVC_EVENT_SOURCE_KEY;
   wchar_t exe[MAX_PATH * 2];
   if (!own_path(exe, MAX_PATH * 2)) {
     *win_error = ERROR_INSUFFICIENT_BUFFER;
     return false;
   }
+  /* Reading is allowed to every account, LocalService included; writing
+   * under HKLM only to administrators and SYSTEM. So look first, and
+   * write only when the values are missing or point elsewhere (an
+   * `sc create` installation, or a service that moved). */
   HKEY key;
-  LSTATUS st = RegCreateKeyExW(HKEY_LOCAL_MACHINE, SW_SVC_EVENT_SOURCE_KEY, 0, NULL, 0,
-                               KEY_QUERY_VALUE | KEY_SET_VALUE, NULL, &key, NULL);
+  if (RegOpenKeyExW(root, subkey, 0, KEY_QUERY_VALUE, &key) == ERROR_SUCCESS) {
+    bool done = registered(key, exe);
+    RegCloseKey(key);
+    if (done)
+      return true;
+  }
+  LSTATUS st = (seam->create ? seam->create : create_key)(root, subkey, &key);
   if (st != ERROR_SUCCESS) {
     *win_error = (DWORD)st;
     return false;
   }
-  /* Rewrite only what differs: an installer may have set the same values,
-   * and a service that moved must point Event Viewer at its new place. */
-  wchar_t current[MAX_PATH * 2];
-  DWORD size = sizeof current - sizeof(wchar_t), type = 0;
-  st = RegQueryValueExW(key, L"EventMessageFile", NULL, &type, (BYTE *)current, &size);
-  current[st == ERROR_SUCCESS ? size / sizeof(wchar_t) : 0] = L'\0';
-  if (st != ERROR_SUCCESS || (type != REG_SZ && type != REG_EXPAND_SZ) ||
-      _wcsicmp(current, exe) != 0) {
-    st = RegSetValueExW(key, L"EventMessageFile", 0, REG_EXPAND_SZ, (const BYTE *)exe,
-                        (DWORD)((wcslen(exe) + 1) * sizeof(wchar_t)));
-  }
-  DWORD types = EVENTLOG_ERROR_TYPE | EVENTLOG_WARNING_TYPE | EVENTLOG_INFORMATION_TYPE;
+  st = RegSetValueExW(key, L"EventMessageFile", 0, REG_EXPAND_SZ, (const BYTE *)exe,
+                      (DWORD)((wcslen(exe) + 1) * sizeof(wchar_t)));
+  DWORD types = SW_SVC_EVENT_TYPES;
   if (st == ERROR_SUCCESS)
     st = RegSetValueExW(key, L"TypesSupported", 0, REG_DWORD, (const BYTE *)&types,
                         sizeof types);
@@ -137,10 +171,7 @@ static void echo_event(DWORD id, WORD type, unsigned count, const wchar_t *const
   LeaveCriticalSection(&echo_lock);
 }
 
-/* UTF-8 insertion strings to UTF-16 (each malloc'd, NULL on failure, which
- * callers show as ""). The core escapes what it passes on, so text that is
- * not UTF-8 cannot happen; out of memory leaves the message intact. */
-static void widen(unsigned count, const char *const *strings, wchar_t **wide)
+void sw_svc_event_inserts(unsigned count, const char *const *strings, wchar_t **wide)
 {
   for (unsigned i = 0; i < count; i++) {
     const char *s = strings[i] ? strings[i] : "";
@@ -150,13 +181,22 @@ static void widen(unsigned count, const char *const *strings, wchar_t **wide)
       free(wide[i]);
       wide[i] = NULL;
     }
+    /* Event Viewer expands insertion codes found inside inserted text
+     * again ([MS-EVEN] 3.2.4.1.5: "%1" takes another insert, "%%1" a
+     * parameter string, recursively), and there is no escape. So no '%'
+     * may reach an insert: its full-width twin reads the same. */
+    for (wchar_t *p = wide[i]; p && *p; p++)
+      if (*p == L'%')
+        *p = SW_SVC_EVENT_PERCENT;
   }
 }
 
-static void free_wide(unsigned count, wchar_t **wide)
+void sw_svc_event_inserts_free(unsigned count, wchar_t **wide)
 {
-  for (unsigned i = 0; i < count; i++)
+  for (unsigned i = 0; i < count; i++) {
     free(wide[i]);
+    wide[i] = NULL;
+  }
 }
 
 void sw_svc_event(DWORD id, unsigned count, const char *const *strings)
@@ -164,7 +204,7 @@ void sw_svc_event(DWORD id, unsigned count, const char *const *strings)
   if (count > SW_SVC_EVENT_MAX_STRINGS)
     count = SW_SVC_EVENT_MAX_STRINGS; /* NEVER: no message takes more */
   wchar_t *wide[SW_SVC_EVENT_MAX_STRINGS] = {0};
-  widen(count, strings, wide);
+  sw_svc_event_inserts(count, strings, wide);
   const wchar_t *args[SW_SVC_EVENT_MAX_STRINGS] = {0};
   for (unsigned i = 0; i < count; i++)
     args[i] = wide[i] ? wide[i] : L"";
@@ -173,7 +213,7 @@ void sw_svc_event(DWORD id, unsigned count, const char *const *strings)
     ReportEventW(source, type, 0, id, NULL, (WORD)count, 0, args, NULL);
   if (echo)
     echo_event(id, type, count, args);
-  free_wide(count, wide);
+  sw_svc_event_inserts_free(count, wide);
 }
 
 char *sw_svc_event_text(DWORD id, unsigned count, const char *const *strings)
@@ -181,7 +221,7 @@ char *sw_svc_event_text(DWORD id, unsigned count, const char *const *strings)
   if (count > SW_SVC_EVENT_MAX_STRINGS)
     count = SW_SVC_EVENT_MAX_STRINGS; /* NEVER: no message takes more */
   wchar_t *wide[SW_SVC_EVENT_MAX_STRINGS] = {0};
-  widen(count, strings, wide);
+  sw_svc_event_inserts(count, strings, wide);
   const wchar_t *args[SW_SVC_EVENT_MAX_STRINGS] = {0};
   for (unsigned i = 0; i < count; i++)
     args[i] = wide[i] ? wide[i] : L"";
@@ -195,6 +235,6 @@ char *sw_svc_event_text(DWORD id, unsigned count, const char *const *strings)
       WideCharToMultiByte(CP_UTF8, 0, text, -1, out, n, NULL, NULL);
   }
   free(text);
-  free_wide(count, wide);
+  sw_svc_event_inserts_free(count, wide);
   return out;
 }

@@ -32,6 +32,7 @@
 #include "pipe_protocol.h"
 #include "pipe_server.h"
 #include "svc_eventlog.h"
+#include "svc_prune.h"
 #include "svc_requests.h"
 #include "svc_rules.h"
 #include "svc_rules_watch.h"
@@ -76,6 +77,8 @@ struct sw_svc_loop {
 
   /* The database's health: one event when it fails, one when it works. */
   bool store_failing;
+  enum sw_store_error fail_err; /* the outage's latest error */
+  struct sw_svc_prune prune;    /* the size cap's run, or a full disk's */
   int64_t fail_since_us, next_retry_us;
   uint64_t written_at_fail, dropped_at_fail;
   bool drop_logged;
@@ -174,6 +177,7 @@ static void store_failed(struct sw_svc_loop *l, const char *doing,
 {
   int64_t now = sw_clock_now_us();
   l->next_retry_us = now + (int64_t)STORE_RETRY_MS * 1000;
+  l->fail_err = err;
   if (!l->store_failing) {
     l->store_failing = true;
     l->fail_since_us = now;
@@ -533,15 +537,36 @@ static bool write_batch(struct sw_svc_loop *l, bool force)
   return true;
 }
 
+/* Deletes old rows: results past the retention period, then the oldest
+ * results while the data is over the size cap (svc_prune.h). While writes
+ * fail because the disk is full it only makes room: one slice of the
+ * oldest results before each new attempt (the delete may fail too; then
+ * the outage just goes on). */
 static void retention(struct sw_svc_loop *l, int64_t now)
 {
+  bool disk_full = l->store_failing && l->fail_err == SW_STORE_FULL;
   size_t deleted = 0;
   bool more = false;
-  enum sw_store_error err = sw_store_retention_step(l->store, wall_us() / 1000,
-                                                    RETENTION_ROWS, &deleted, &more);
-  if (err) {
-    store_failed_on(l, "delete results past the retention period", err);
-    more = false;
+  enum sw_store_error err = SW_STORE_OK;
+  if (!disk_full) {
+    err = sw_store_retention_step(l->store, wall_us() / 1000, RETENTION_ROWS, &deleted,
+                                  &more);
+    if (err) {
+      store_failed_on(l, "delete results past the retention period", err);
+      more = false;
+    }
+  }
+  if (!err && l->store) {
+    bool prune_more, report;
+    struct sw_svc_prune_event ev;
+    err = sw_svc_prune_step(&l->prune, l->store, (int64_t)l->cfg->max_db_mb * 1024 * 1024,
+                            disk_full, RETENTION_ROWS, l->cfg->db_path_utf8, &prune_more,
+                            &report, &ev);
+    if (report)
+      log_event(l, SW_MSG_DB_PRUNED, 0, SW_SVC_PRUNE_STRINGS, ev.strings);
+    if (err)
+      store_failed_on(l, "delete the oldest results to make room", err);
+    more |= !err && prune_more;
   }
   /* A backlog of old rows goes a slice a second, so writers wait little. */
   l->next_retention_us = now + (int64_t)(more ? 1000 : RETENTION_EVERY_MS) * 1000;
@@ -561,6 +586,8 @@ static void tend_store(struct sw_svc_loop *l, int64_t now)
     load_settings(l);
     l->next_settings_us = now + (int64_t)SETTINGS_POLL_MS * 1000;
   }
+  if (l->store_failing && l->fail_err == SW_STORE_FULL && now >= l->next_retry_us)
+    retention(l, now); /* a full disk: make room before the write is tried again */
   write_batch(l, false);
   if (l->store && !l->store_failing && now >= l->next_retention_us)
     retention(l, now);

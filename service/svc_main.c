@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
+#include <wctype.h>
 
 #include "svc.h"
 #include "svc_eventlog.h"
@@ -17,7 +18,7 @@
 #include "svc_loop.h"
 
 static const char usage[] =
-    "Usage: smtpwatch-svc [--console] [--data-dir DIR]\n"
+    "Usage: smtpwatch-svc [--console] [--data-dir DIR] [--max-db-mb N]\n"
     "       smtpwatch-svc --install-config | --show-config [--data-dir DIR]\n"
     "\n"
     "The SMTP Watch service. Installed as the Windows service \"SmtpWatch\" it is\n"
@@ -27,6 +28,8 @@ static const char usage[] =
     "  --console        run in the foreground instead of as a service\n"
     "  --data-dir DIR   keep the database in DIR (created if missing) instead of\n"
     "                   %ProgramData%\\SmtpWatch\n"
+    "  --max-db-mb N    the most data the database keeps, in MB (default 1024;\n"
+    "                   0 = no cap): over it the oldest results are deleted\n"
     "  --install-config configure the installed service as the MSI does (its own\n"
     "                   SID, restart on failure) and create the data folder with\n"
     "                   access for SYSTEM, Administrators and the service only;\n"
@@ -74,6 +77,7 @@ static int parse_args(int argc, wchar_t **argv, struct sw_svc_config *cfg)
 {
   const wchar_t *data_dir = NULL;
   cfg->interval_unit_ms = 1000;
+  cfg->max_db_mb = SW_SVC_DEFAULT_MAX_DB_MB;
   for (int i = 1; i < argc; i++) {
     const wchar_t *a = argv[i];
     if (!wcscmp(a, L"--help") || !wcscmp(a, L"-h") || !wcscmp(a, L"/?")) {
@@ -90,6 +94,16 @@ static int parse_args(int argc, wchar_t **argv, struct sw_svc_config *cfg)
       mode = MODE_SHOW_CONFIG;
     } else if (!wcscmp(a, L"--data-dir") && i + 1 < argc && argv[i + 1][0]) {
       data_dir = argv[++i];
+    } else if (!wcscmp(a, L"--max-db-mb") && i + 1 < argc) {
+      wchar_t *end;
+      unsigned long v = wcstoul(argv[++i], &end, 10);
+      if (!iswdigit(argv[i][0]) || *end || v > SW_SVC_MAX_DB_MB_LIMIT) {
+        snprintf(cmdline_error, sizeof cmdline_error,
+                 "--max-db-mb wants a whole number of megabytes from 0 (no cap) to %d.",
+                 SW_SVC_MAX_DB_MB_LIMIT);
+        return 2;
+      }
+      cfg->max_db_mb = (uint32_t)v;
     } else if (!wcscmp(a, L"--stats-file") && i + 1 < argc) {
       /* Benchmark and tests: see struct sw_svc_config. */
       DWORD n = GetFullPathNameW(argv[++i], MAX_PATH, cfg->stats_file, NULL);

@@ -347,4 +347,39 @@ enum sw_store_error sw_store_retention_days(struct sw_store *st, int *days);
 enum sw_store_error sw_store_retention_step(struct sw_store *st, int64_t now_ms,
                                             size_t max_rows, size_t *deleted, bool *more);
 
+/* ---- size ------------------------------------------------------------- */
+
+/* How big the database is. `used_bytes` is what its rows take: the pages
+ * in use, (page_count - freelist_count) x page_size, including changes
+ * still in the write-ahead log. Pages freed by deletes stay in the file
+ * and are reused before it grows, so this, not the file's size, is what a
+ * size cap can hold down. `file_bytes` is what the files take on disk: the
+ * database file plus its WAL (0 for a file not open). */
+struct sw_store_size {
+  int64_t used_bytes;
+  int64_t free_bytes; /* freelist_count x page_size: free pages in the file */
+  int64_t file_bytes;
+};
+
+/* Measures the database (no transaction, no write). */
+enum sw_store_error sw_store_size(struct sw_store *st, struct sw_store_size *out);
+
+/* What one sw_store_prune_step did. */
+struct sw_store_prune {
+  size_t deleted;      /* results deleted */
+  int64_t used_before; /* used_bytes before and after the step */
+  int64_t used_after;
+  bool more; /* still above the target with results left to delete */
+};
+
+/* If the database uses more than `target_bytes` (0: whatever it uses),
+ * deletes up to `max_rows` of the oldest results, in one short transaction
+ * so other writers wait little, and measures again. The newest result of
+ * every rule is never deleted (status and the editor's list need it), nor
+ * are rules, rule states, events or settings. Call it again while
+ * out->more, on a later turn of the loop. On failure nothing was deleted
+ * and *out says so (deleted 0). */
+enum sw_store_error sw_store_prune_step(struct sw_store *st, int64_t target_bytes,
+                                        size_t max_rows, struct sw_store_prune *out);
+
 #endif

@@ -88,7 +88,13 @@
   X(RETENTION_EVENTS, "DELETE FROM events WHERE id IN (SELECT id FROM events "           \
                       "WHERE at < ?1 ORDER BY at LIMIT ?2)")                             \
   X(RETENTION_MORE, "SELECT EXISTS (SELECT 1 FROM results WHERE started_at < ?1) "       \
-                    "OR EXISTS (SELECT 1 FROM events WHERE at < ?1)")
+                    "OR EXISTS (SELECT 1 FROM events WHERE at < ?1)")                    \
+  X(PRUNE_RESULTS,                                                                       \
+    "DELETE FROM results WHERE id IN (SELECT r.id FROM results AS r WHERE r.id <> "      \
+    "(SELECT id FROM results WHERE rule_id = r.rule_id "                                 \
+    "ORDER BY started_at DESC, id DESC LIMIT 1) ORDER BY r.started_at, r.id LIMIT ?1)")  \
+  X(SIZE_PAGES, "SELECT page_count, freelist_count, page_size FROM pragma_page_count(), " \
+                "pragma_freelist_count(), pragma_page_size()")
 
 enum sw_store_stmt {
 #define SW_STORE_STMT_ENUM(e, sql) SW_STMT_##e,

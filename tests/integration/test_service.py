@@ -61,6 +61,7 @@ AIOSMTPD = None
 STARTED, STOPPED = 1000, 1001
 CRITICAL, WARNING, RECOVERED, FLAPPING, FLAPPING_STOPPED = 2001, 2002, 2004, 2005, 2006
 DB_UNAVAILABLE, DB_RECOVERED, RESULTS_DROPPED, RULES_RELOADED = 3000, 3001, 3002, 3003
+DB_PRUNED = 3005
 
 
 def wine_env():
@@ -717,6 +718,40 @@ class DatabaseFailureTests(ServiceTestCase):
         self.assertLessEqual(written, 4 + 3, "more written than the buffer holds")
         stop = self.trace.of(STOPPED)[0][2]
         self.assertGreaterEqual(int(stop[4]), lost)
+
+    def test_size_cap_deletes_the_oldest_results_and_says_so(self):
+        # 60 rules every 200 ms against a server whose 1000-octet greeting
+        # is a protocol error: each result keeps its transcript, ~1 MB in a
+        # few seconds. With --max-db-mb 1 the first retention turn (10 s
+        # after the start) finds the data over the cap and deletes the
+        # oldest results a slice a second until it is under 90% of it.
+        first, last = self.store.add_many(60, name="big", host="127.0.0.1",
+                                          port=FAULT.ports["overlong_line"], interval_s=10)
+        svc = self.make_service("--max-db-mb", "1", unit_ms=20)
+        svc.start()
+        pruned = wait_for(lambda: self.trace.of(DB_PRUNED), 30, 0.3, "event 3005")[0]
+        svc.stop()
+        self.assertEqual(pruned[1], 2, "a warning")  # EVENTLOG_WARNING_TYPE
+        count, db, why, before, after, cap, on_disk = pruned[2]
+        self.assertGreater(int(count), 0)
+        self.assertEqual(why, "its data went over the size cap")
+        self.assertGreater(float(before), 1.0)
+        self.assertLessEqual(float(after), 0.9)
+        self.assertEqual(cap, "1 MB")
+        self.assertTrue(db.endswith("smtpwatch.db"), db)
+        # What `smtpwatch events` reads: the same event, with its text.
+        stored = [e for e in self.store.events() if e["event_id"] == DB_PRUNED]
+        self.assertEqual(len(stored), 1)
+        self.assertIn("oldest check results were deleted", stored[0]["message"])
+        # Every rule keeps its newest result and its state; no event went.
+        latest = {}
+        for r in self.store.results():
+            latest.setdefault(r["rule_id"], r)
+        self.assertEqual(sorted(latest), list(range(first, last + 1)))
+        self.assertEqual(len(self.store.states()), 60)
+        self.assertTrue([e for e in self.store.events() if e["event_id"] == STARTED])
+        ok, report = self.store.integrity()
+        self.assertTrue(ok, report)
 
     def test_damaged_database_at_start_then_replaced(self):
         db = self.store.db

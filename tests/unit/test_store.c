@@ -584,6 +584,139 @@ static void test_retention_deletes_exactly_the_old_rows_in_steps(void **state)
   sw_store_close(st);
 }
 
+/* A database filled past a small cap is pruned oldest result first, in
+ * slices, until it is under the cap; the newest results, the newest of a
+ * rule whose results are all old, the rules, their states and every event
+ * stay. Freed pages are reused: writing the same again does not grow the
+ * file by as much. */
+static void test_prune_to_cap_deletes_the_oldest_results_only(void **state)
+{
+  struct fixture *fx = *state;
+  struct sw_store *st = fx_open(fx->db);
+  int64_t a = fx_add_rule(st, "A"), b = fx_add_rule(st, "B");
+  enum { N = 1500, B_RESULTS = 5, MINUTE = 60000 };
+  static char padding[1001];
+  memset(padding, 'x', 1000);
+  const int64_t first = FX_NOW_MS - (int64_t)N * MINUTE;
+  static struct sw_store_result res[N];
+  for (int i = 0; i < N; i++) {
+    /* B has the 5 oldest results only; A all the others. */
+    fx_result(&res[i], i < B_RESULTS ? b : a, first + (int64_t)i * MINUTE,
+              SW_OUTCOME_PERM_REJECT);
+    assert_int_equal(sw_buf_appends(&res[i].check.transcript, padding), SW_E_OK);
+  }
+  char msg[] = "state changed";
+  struct sw_store_event ev[3];
+  for (int i = 0; i < 3; i++)
+    ev[i] = (struct sw_store_event){.at_ms = first - i, /* older than any result */
+                                    .event_id = 2001,
+                                    .severity = SW_EVENT_ERROR,
+                                    .rule_id = b,
+                                    .message = msg};
+  struct sw_store_rule_state rs = {.rule_id = b, .state = SW_NAGIOS_CRITICAL,
+                                   .failures = 3, .since_ms = first,
+                                   .last_result_at_ms = first,
+                                   .last_outcome = SW_OUTCOME_PERM_REJECT};
+  struct sw_store_batch batch = {res, N, &rs, 1, ev, 3};
+  fx_expect_ok(st, sw_store_write(st, &batch, NULL));
+
+  struct sw_store_size size;
+  fx_expect_ok(st, sw_store_size(st, &size));
+  assert_true(size.used_bytes > 1500 * 1000); /* the transcripts alone */
+  assert_true(size.file_bytes >= size.used_bytes);
+
+  /* Under the target: nothing happens. */
+  struct sw_store_prune p;
+  fx_expect_ok(st, sw_store_prune_step(st, size.used_bytes + 1, 100, &p));
+  assert_int_equal(p.deleted, 0);
+  assert_false(p.more);
+  assert_int_equal(p.used_before, size.used_bytes);
+
+  const int64_t target = 512 * 1024;
+  size_t total = 0, steps = 0;
+  int64_t before = size.used_bytes, last = before;
+  do {
+    fx_expect_ok(st, sw_store_prune_step(st, target, 100, &p));
+    assert_true(p.deleted <= 100);
+    assert_int_equal(p.used_before, last);
+    assert_true(p.used_after <= p.used_before);
+    last = p.used_after;
+    total += p.deleted;
+    assert_true(++steps < 100);
+  } while (p.more);
+  assert_true(steps > 1); /* slices, not one long transaction */
+  assert_true(p.used_after <= target);
+  assert_true(p.used_after < before / 2);
+  assert_true(total > N / 2 && total < N - 100);
+
+  /* A kept exactly its newest results, newest first without a gap. */
+  struct sw_store_result_list h;
+  fx_expect_ok(st, sw_store_history(st, a, NULL, N, &h));
+  assert_int_equal(h.count, N - B_RESULTS - (total - (B_RESULTS - 1)));
+  for (size_t i = 0; i < h.count; i++)
+    assert_int_equal(h.items[i].started_at_ms, first + (int64_t)(N - 1 - i) * MINUTE);
+  sw_store_result_list_free(&h);
+  /* B's results were the oldest of all, but its newest one stays. */
+  fx_expect_ok(st, sw_store_history(st, b, NULL, N, &h));
+  assert_int_equal(h.count, 1);
+  assert_int_equal(h.items[0].started_at_ms, first + (B_RESULTS - 1) * MINUTE);
+  sw_store_result_list_free(&h);
+  /* Rules, their state and every event stay, even older ones. */
+  struct sw_store_rule_list rl;
+  fx_expect_ok(st, sw_store_rule_list(st, &rl));
+  assert_int_equal(rl.count, 2);
+  sw_store_rule_list_free(&rl);
+  struct sw_store_state_list sl;
+  fx_expect_ok(st, sw_store_state_load(st, &sl));
+  assert_int_equal(sl.count, 1);
+  sw_store_state_list_free(&sl);
+  struct sw_store_event_list el;
+  fx_expect_ok(st, sw_store_events_recent(st, 0, 100, &el));
+  assert_int_equal(el.count, 3);
+  sw_store_event_list_free(&el);
+
+  /* The freed pages are reused: 200 more results fit in them, and the
+   * file's pages do not grow. */
+  fx_expect_ok(st, sw_store_size(st, &size));
+  assert_true(size.free_bytes > 300 * 1024);
+  int64_t pages_bytes = size.used_bytes + size.free_bytes;
+  enum { MORE = 200 };
+  for (int i = 0; i < MORE; i++) {
+    sw_store_result_free(&res[i]);
+    fx_result(&res[i], a, FX_NOW_MS + (int64_t)i * MINUTE, SW_OUTCOME_PERM_REJECT);
+    assert_int_equal(sw_buf_appends(&res[i].check.transcript, padding), SW_E_OK);
+  }
+  fx_expect_ok(st, sw_store_results_append(st, res, MORE, NULL));
+  fx_expect_ok(st, sw_store_size(st, &size));
+  assert_int_equal(size.used_bytes + size.free_bytes, pages_bytes);
+  const int64_t newest_a = FX_NOW_MS + (int64_t)(MORE - 1) * MINUTE;
+
+  /* Target 0 (the disk is full): one slice whatever the size, down to the
+   * newest result of each rule and no further. */
+  fx_expect_ok(st, sw_store_prune_step(st, 0, 10, &p));
+  assert_int_equal(p.deleted, 10);
+  assert_true(p.more);
+  do
+    fx_expect_ok(st, sw_store_prune_step(st, 0, 500, &p));
+  while (p.more);
+  struct sw_store_result_list latest;
+  fx_expect_ok(st, sw_store_latest_results(st, &latest));
+  assert_int_equal(latest.count, 2);
+  sw_store_result_list_free(&latest);
+  fx_expect_ok(st, sw_store_history(st, a, NULL, N, &h));
+  assert_int_equal(h.count, 1);
+  assert_int_equal(h.items[0].started_at_ms, newest_a);
+  sw_store_result_list_free(&h);
+  fx_expect_ok(st, sw_store_prune_step(st, 0, 10, &p));
+  assert_int_equal(p.deleted, 0);
+  assert_false(p.more);
+
+  assert_int_equal(sw_store_prune_step(st, 0, 0, &p), SW_STORE_INVALID_ARGUMENT);
+  for (int i = 0; i < N; i++)
+    sw_store_result_free(&res[i]);
+  sw_store_close(st);
+}
+
 static void test_delete_takes_results_state_and_events(void **state)
 {
   struct fixture *fx = *state;
@@ -700,6 +833,7 @@ int main(void)
       T(test_batch_survives_a_rule_deleted_meanwhile),
       T(test_settings_and_retention_days),
       T(test_retention_deletes_exactly_the_old_rows_in_steps),
+      T(test_prune_to_cap_deletes_the_oldest_results_only),
       T(test_delete_takes_results_state_and_events),
       T(test_utf8_path),
       cmocka_unit_test(test_every_error_has_a_name_and_a_sentence),

@@ -4,7 +4,10 @@
  * Asserts the exact text an administrator sees for every event id, the
  * severity of each, that the table holds no id this test does not know
  * (a new event needs its text checked here), and that docs/events.md
- * documents every id. */
+ * documents every id. Also renders, the way Event Viewer expands insertion
+ * codes found inside inserts ([MS-EVEN] 3.2.4.1.5), an event whose inserts
+ * carry a hostile server's "%%1" and "%1", made by the service's own code
+ * (svc_eventlog.c, linked in with the message table). */
 #include <windows.h>
 
 #include <setjmp.h>
@@ -16,10 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
+#include <wctype.h>
 
 #include <cmocka.h>
 
 #include "messages.h"
+#include "svc_eventlog.h"
 
 #ifndef SW_SVC_EXE
 #error "SW_SVC_EXE must name smtpwatch-svc.exe (tests/unit/CMakeLists.txt)"
@@ -29,9 +34,10 @@
 #define SEV_WARN STATUS_SEVERITY_WARNING
 #define SEV_ERROR STATUS_SEVERITY_ERROR
 
-/* Insertion strings of the rule-state messages (2xxx), as the service fills
- * them: a non-ASCII name, and a '%' in the detail that must come out as is
- * (inserts are not formatted again). */
+/* Insertion strings of the rule-state messages (2xxx): a non-ASCII name,
+ * and a '%' in the detail that FormatMessageW leaves as is (it does not
+ * format inserts again; Event Viewer does, see test_server_text_is_literal:
+ * the service never passes a '%'). */
 #define RULE_STRINGS                                                                     \
   {                                                                                      \
     L"Relais Z\u00fcrich", L"42", L"mx.example.net:25", L"CRITICAL", L"OK", L"2",        \
@@ -152,6 +158,16 @@ static const struct expected messages[] = {
      L"Rule \"Relais\" (id 7) in the database is not valid and is not checked: Port must "
      L"be a number from 1 to 65535.\r\nCorrect it with the rule editor; it is picked up "
      L"without a restart.\r\n"},
+    {SW_MSG_DB_PRUNED,
+     SEV_WARN,
+     {L"2000", L"C:\\ProgramData\\SmtpWatch\\smtpwatch.db",
+      L"its data went over the size cap", L"1030.4", L"921.5", L"1024 MB", L"1180.0"},
+     L"The 2000 oldest check results were deleted from the database "
+     L"C:\\ProgramData\\SmtpWatch\\smtpwatch.db because its data went over the size "
+     L"cap. The data in it went from 1030.4 MB to 921.5 MB (size cap: 1024 MB; the files "
+     L"take 1180.0 MB on disk). The newest result of every rule, the rules, their states "
+     L"and the events are kept.\r\nTo keep more history, raise the cap (the service's "
+     L"--max-db-mb option, docs/service.md) or free disk space.\r\n"},
     {SW_MSG_PIPE_FAILED,
      SEV_WARN,
      {L"\\\\.\\pipe\\SmtpWatch", L"Access is denied. (5)"},
@@ -305,6 +321,226 @@ static void test_every_id_is_documented(void **state)
   }
 }
 
+/* ---- Event Viewer's second pass over inserted text ----------------------- */
+
+/* Parameter string `n` for "%%n": the source has no ParameterMessageFile,
+ * so the system message table stands in (any table shows the leak). */
+static bool parameter_string(unsigned long n, wchar_t *out, size_t cap)
+{
+  DWORD len = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS,
+                             NULL, (DWORD)n, 0, out, (DWORD)cap, NULL);
+  while (len > 0 && (out[len - 1] == L'\n' || out[len - 1] == L'\r'))
+    out[--len] = L'\0';
+  return len > 0;
+}
+
+/* Renders event `id` as [MS-EVEN] 3.2.4.1.5 says a client must: the message
+ * with its inserts (FormatMessageW, as Event Viewer loads the exe), then
+ * every insertion code that appears in the result, "%n" (insert n) and
+ * "%%n" (parameter string n), replaced again and again, at most 16 rounds
+ * (the client must bound it). An insertion code that cannot be filled is
+ * kept verbatim. */
+static void viewer_render(DWORD id, unsigned count, const wchar_t *const *inserts,
+                          wchar_t *out, size_t cap)
+{
+  DWORD_PTR args[SW_SVC_EVENT_MAX_STRINGS];
+  for (unsigned i = 0; i < SW_SVC_EVENT_MAX_STRINGS; i++)
+    args[i] = (DWORD_PTR)(i < count && inserts[i] ? inserts[i] : L"");
+  DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_HMODULE | FORMAT_MESSAGE_ARGUMENT_ARRAY,
+                           module, id, 0, out, (DWORD)cap, (va_list *)args);
+  assert_true(n > 0);
+  static wchar_t next[16384];
+  for (int round = 0; round < 16; round++) {
+    size_t o = 0;
+    bool changed = false;
+    for (const wchar_t *p = out; *p && o + 1 < cap;) {
+      bool param = p[0] == L'%' && p[1] == L'%' && iswdigit(p[2]);
+      if ((param || (p[0] == L'%' && iswdigit(p[1])))) {
+        wchar_t *end;
+        unsigned long k = wcstoul(p + (param ? 2 : 1), &end, 10);
+        wchar_t param_text[1024];
+        const wchar_t *with = NULL;
+        if (param && parameter_string(k, param_text, 1024))
+          with = param_text;
+        else if (!param && k >= 1 && k <= count)
+          with = inserts[k - 1] ? inserts[k - 1] : L"";
+        if (with) {
+          for (const wchar_t *w = with; *w && o + 1 < cap; w++)
+            next[o++] = *w;
+          p = end;
+          changed = true;
+          continue;
+        }
+      }
+      next[o++] = *p++;
+    }
+    next[o] = L'\0';
+    wcscpy(out, next);
+    if (!changed)
+      break;
+  }
+}
+
+static size_t count_of(const wchar_t *hay, const wchar_t *needle)
+{
+  size_t n = 0;
+  for (const wchar_t *p = wcsstr(hay, needle); p; p = wcsstr(p + 1, needle))
+    n++;
+  return n;
+}
+
+/* A server that puts insertion codes into its greeting cannot make Event
+ * Viewer (or the store's copy, or the console) show anything but its own
+ * text: "%%1" would become parameter string 1 (the system's text of error 1),
+ * "%1" the rule's name, again and again. */
+static void test_server_text_is_literal(void **state)
+{
+  (void)state;
+  const char *strings[12] = {"Relais Z\xc3\xbcrich",
+                             "42",
+                             "mx.example.net:25",
+                             "CRITICAL",
+                             "OK",
+                             "2",
+                             "server_rejected",
+                             "The server refused the connection (554, 100% sure).",
+                             "554 mx %%1 says %1 and %n%0 %{S-1-5-18} go away",
+                             "connect 1.2 ms, greeting 3.0 ms, total 4.2 ms",
+                             "5",
+                             "30 minutes"};
+  wchar_t *inserts[12] = {0};
+  sw_svc_event_inserts(12, strings, inserts);
+  for (int i = 0; i < 12; i++)
+    assert_non_null(inserts[i]);
+
+  static wchar_t shown[16384];
+  viewer_render(SW_MSG_RULE_CRITICAL, 12, (const wchar_t *const *)inserts, shown, 16384);
+  static const wchar_t expected[] =
+      L"Rule \"Relais Z\u00fcrich\" (id 42, mx.example.net:25) is CRITICAL (it was OK) "
+      L"after 2 failed checks in a row.\r\n"
+      L"Outcome: server_rejected\r\n"
+      L"Detail: The server refused the connection (554, 100\uff05 sure).\r\n"
+      L"Server reply: 554 mx \uff05\uff051 says \uff051 and \uff05n\uff050 "
+      L"\uff05{S-1-5-18} go away\r\n"
+      L"Timings: connect 1.2 ms, greeting 3.0 ms, total 4.2 ms\r\n";
+  if (wcscmp(shown, expected) != 0) {
+    print_w("Event Viewer shows", shown);
+    print_w("expected          ", expected);
+    fail();
+  }
+  /* Nothing but the rule's own insert shows its name, and no '%' is left
+   * for any later formatting (FormatMessage's %n, %0, %!...!) to act on. */
+  assert_int_equal(count_of(shown, L"Relais"), 1);
+  assert_null(wcschr(shown, L'%'));
+
+  /* The store's copy (what `smtpwatch events` and the editor show) is the
+   * same text, without the message's final line break. */
+  char *stored = sw_svc_event_text(SW_MSG_RULE_CRITICAL, 12, strings);
+  assert_non_null(stored);
+  static char shown_utf8[4 * 16384];
+  WideCharToMultiByte(CP_UTF8, 0, shown, -1, shown_utf8, sizeof shown_utf8, NULL, NULL);
+  size_t len = strlen(shown_utf8); /* the store keeps no final line break */
+  while (len > 0 && (shown_utf8[len - 1] == '\n' || shown_utf8[len - 1] == '\r'))
+    shown_utf8[--len] = '\0';
+  assert_string_equal(stored, shown_utf8);
+  free(stored);
+  sw_svc_event_inserts_free(12, inserts);
+}
+
+/* ---- registering the source as LocalService ------------------------------ */
+
+#define TEST_KEY L"Software\\SmtpWatchTest\\EventLog\\SmtpWatch"
+static unsigned create_calls;
+
+/* What RegCreateKeyExW(HKLM...) answers LocalService on Windows. */
+static LSTATUS create_denied(HKEY root, const wchar_t *subkey, HKEY *key)
+{
+  (void)root, (void)subkey, (void)key;
+  create_calls++;
+  return ERROR_ACCESS_DENIED;
+}
+
+/* Writes the values as the MSI does (an administrator's write). */
+static void write_as_installer(DWORD type, const wchar_t *path)
+{
+  HKEY key;
+  assert_int_equal(RegCreateKeyExW(HKEY_CURRENT_USER, TEST_KEY, 0, NULL, 0, KEY_SET_VALUE,
+                                   NULL, &key, NULL),
+                   ERROR_SUCCESS);
+  assert_int_equal(RegSetValueExW(key, L"EventMessageFile", 0, type, (const BYTE *)path,
+                                  (DWORD)((wcslen(path) + 1) * sizeof(wchar_t))),
+                   ERROR_SUCCESS);
+  DWORD types = SW_SVC_EVENT_TYPES;
+  assert_int_equal(RegSetValueExW(key, L"TypesSupported", 0, REG_DWORD,
+                                  (const BYTE *)&types, sizeof types),
+                   ERROR_SUCCESS);
+  RegCloseKey(key);
+}
+
+/* The service runs as LocalService, which may read the source's key but
+ * not write it. Installed by the MSI, the values are there: registering
+ * writes nothing and succeeds, so there is nothing to log at each start.
+ * When they are missing, the write is refused: the call says so and
+ * changes nothing, and the service goes on (svc_scm.c ignores it, a
+ * console run prints a note). Wine enforces no registry ACL, so the
+ * refusal comes from a seam. */
+static void test_registration_reads_before_it_writes(void **state)
+{
+  (void)state;
+  RegDeleteTreeW(HKEY_CURRENT_USER, L"Software\\SmtpWatchTest");
+  sw__svc_eventlog_seam = (struct sw__svc_eventlog_seam){
+      .root = HKEY_CURRENT_USER, .subkey = TEST_KEY, .create = create_denied};
+  DWORD err = 0;
+
+  /* Missing, and not allowed to write: refused, nothing written. */
+  create_calls = 0;
+  assert_false(sw_svc_eventlog_register(&err));
+  assert_int_equal(err, ERROR_ACCESS_DENIED);
+  assert_int_equal(create_calls, 1);
+  HKEY key;
+  assert_int_not_equal(RegOpenKeyExW(HKEY_CURRENT_USER, TEST_KEY, 0, KEY_READ, &key),
+                       ERROR_SUCCESS);
+
+  /* Written by the installer: no write is even tried. */
+  wchar_t exe[MAX_PATH];
+  assert_true(GetModuleFileNameW(NULL, exe, MAX_PATH) > 0);
+  write_as_installer(REG_SZ, exe);
+  create_calls = 0;
+  assert_true(sw_svc_eventlog_register(&err));
+  assert_int_equal(err, ERROR_SUCCESS);
+  assert_int_equal(create_calls, 0);
+
+  /* REG_EXPAND_SZ with a %variable%, compared as Event Viewer reads it. */
+  wchar_t dir[MAX_PATH], with_var[MAX_PATH + 32];
+  wcscpy(dir, exe);
+  wchar_t *slash = wcsrchr(dir, L'\\');
+  assert_non_null(slash);
+  *slash = L'\0';
+  SetEnvironmentVariableW(L"SW_TEST_EXE_DIR", dir);
+  swprintf(with_var, MAX_PATH + 32, L"%%SW_TEST_EXE_DIR%%\\%ls", slash + 1);
+  write_as_installer(REG_EXPAND_SZ, with_var);
+  create_calls = 0;
+  assert_true(sw_svc_eventlog_register(&err));
+  assert_int_equal(create_calls, 0);
+
+  /* Pointing elsewhere (the service moved): a write is needed; refused
+   * here, done with the rights to do it. */
+  write_as_installer(REG_SZ, L"C:\\Old\\smtpwatch-svc.exe");
+  create_calls = 0;
+  assert_false(sw_svc_eventlog_register(&err));
+  assert_int_equal(err, ERROR_ACCESS_DENIED);
+  assert_int_equal(create_calls, 1);
+  sw__svc_eventlog_seam.create = NULL;
+  assert_true(sw_svc_eventlog_register(&err));
+  sw__svc_eventlog_seam.create = create_denied;
+  create_calls = 0;
+  assert_true(sw_svc_eventlog_register(&err));
+  assert_int_equal(create_calls, 0);
+
+  sw__svc_eventlog_seam = (struct sw__svc_eventlog_seam){0};
+  RegDeleteTreeW(HKEY_CURRENT_USER, L"Software\\SmtpWatchTest");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -313,6 +549,8 @@ int main(void)
       cmocka_unit_test(test_table_has_no_unknown_id),
       cmocka_unit_test(test_unknown_id_fails),
       cmocka_unit_test(test_every_id_is_documented),
+      cmocka_unit_test(test_server_text_is_literal),
+      cmocka_unit_test(test_registration_reads_before_it_writes),
   };
   return cmocka_run_group_tests(tests, load_exe, unload_exe);
 }

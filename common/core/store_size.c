@@ -1,0 +1,89 @@
+/* The database's size and the size cap: measuring what the rows take, and
+ * deleting the oldest results, a slice at a time, when it is too much.
+ * docs/store.md says what the sizes mean. */
+#include "store_internal.h"
+
+#include <string.h>
+
+/* The size of the file behind `op` (SQLITE_FCNTL_FILE_POINTER for the
+ * database, SQLITE_FCNTL_JOURNAL_POINTER for its WAL); 0 if it is not
+ * open or cannot be measured: a size shown to a user, not one to act on. */
+static int64_t file_size(sqlite3 *db, int op)
+{
+  sqlite3_file *f = NULL;
+  sqlite3_int64 size = 0;
+  if (sqlite3_file_control(db, "main", op, &f) != SQLITE_OK || !f || !f->pMethods ||
+      f->pMethods->xFileSize(f, &size) != SQLITE_OK)
+    return 0;
+  return size;
+}
+
+enum sw_store_error sw_store_size(struct sw_store *st, struct sw_store_size *out)
+{
+  static const char what[] = "measuring the database";
+  memset(out, 0, sizeof *out);
+  sqlite3_stmt *stmt;
+  enum sw_store_error err = sw__store_stmt(st, SW_STMT_SIZE_PAGES, &stmt, what);
+  if (err)
+    return err;
+  int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_ROW) {
+    int64_t pages = sqlite3_column_int64(stmt, 0),
+            free_pages = sqlite3_column_int64(stmt, 1),
+            page_size = sqlite3_column_int64(stmt, 2);
+    out->used_bytes = (pages - free_pages) * page_size;
+    out->free_bytes = free_pages * page_size;
+  }
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_ROW)
+    return sw__store_fail(st, rc, what);
+  out->file_bytes = file_size(st->db, SQLITE_FCNTL_FILE_POINTER) +
+                    file_size(st->db, SQLITE_FCNTL_JOURNAL_POINTER);
+  return SW_STORE_OK;
+}
+
+enum sw_store_error sw_store_prune_step(struct sw_store *st, int64_t target_bytes,
+                                        size_t max_rows, struct sw_store_prune *out)
+{
+  static const char what[] = "deleting the oldest results to make room";
+  memset(out, 0, sizeof *out);
+  if (max_rows == 0 || max_rows > INT32_MAX || target_bytes < 0)
+    return sw__store_error(st, SW_STORE_INVALID_ARGUMENT, "%s: argument out of range",
+                           what);
+  struct sw_store_size size;
+  enum sw_store_error err = sw_store_size(st, &size);
+  if (err)
+    return err;
+  out->used_before = out->used_after = size.used_bytes;
+  if (target_bytes > 0 && size.used_bytes <= target_bytes)
+    return SW_STORE_OK;
+
+  err = sw__store_begin(st, what);
+  if (err)
+    return err;
+  sqlite3_stmt *stmt;
+  err = sw__store_stmt(st, SW_STMT_PRUNE_RESULTS, &stmt, what);
+  if (!err) {
+    sqlite3_bind_int64(stmt, 1, (sqlite3_int64)max_rows);
+    int rc = sw__store_run(stmt);
+    if (rc == SQLITE_DONE)
+      out->deleted = (size_t)sqlite3_changes(st->db);
+    else
+      err = sw__store_fail(st, rc, what);
+  }
+  if (!err)
+    err = sw__store_commit(st, what);
+  else
+    sw__store_rollback(st);
+  if (err) {
+    out->deleted = 0;
+    return err;
+  }
+  err = sw_store_size(st, &size);
+  if (err)
+    return err; /* NEVER after a commit, short of the file vanishing */
+  out->used_after = size.used_bytes;
+  out->more =
+      out->deleted == max_rows && (target_bytes == 0 || size.used_bytes > target_bytes);
+  return SW_STORE_OK;
+}

@@ -1,0 +1,75 @@
+/* Making room in the database: when to delete the oldest results, and the
+ * words of event 3005. */
+#include "svc_prune.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void mb(char *out, size_t cap, int64_t bytes)
+{
+  snprintf(out, cap, "%.1f", (double)bytes / (1024.0 * 1024.0));
+}
+
+/* Ends the run, filling `ev` with what it did. */
+static void end_run(struct sw_svc_prune *p, struct sw_store *st, int64_t cap_bytes,
+                    const char *db_path, struct sw_svc_prune_event *ev)
+{
+  snprintf(ev->count, sizeof ev->count, "%zu", p->deleted);
+  snprintf(ev->reason, sizeof ev->reason, "%s",
+           p->disk_full ? "the disk is full" : "its data went over the size cap");
+  mb(ev->before, sizeof ev->before, p->used_before);
+  mb(ev->after, sizeof ev->after, p->used_after);
+  if (cap_bytes > 0)
+    snprintf(ev->cap, sizeof ev->cap, "%lld MB", (long long)(cap_bytes / (1024 * 1024)));
+  else
+    snprintf(ev->cap, sizeof ev->cap, "none");
+  struct sw_store_size size;
+  if (sw_store_size(st, &size) == SW_STORE_OK)
+    mb(ev->on_disk, sizeof ev->on_disk, size.file_bytes);
+  else
+    snprintf(ev->on_disk, sizeof ev->on_disk, "an unknown number of");
+  const char *s[SW_SVC_PRUNE_STRINGS] = {ev->count, db_path, ev->reason, ev->before,
+                                         ev->after, ev->cap, ev->on_disk};
+  memcpy(ev->strings, s, sizeof s);
+  p->running = false;
+  p->deleted = 0;
+}
+
+enum sw_store_error sw_svc_prune_step(struct sw_svc_prune *p, struct sw_store *st,
+                                      int64_t cap_bytes, bool disk_full, size_t max_rows,
+                                      const char *db_path, bool *more, bool *report,
+                                      struct sw_svc_prune_event *ev)
+{
+  *more = false;
+  *report = false;
+  if (!disk_full && cap_bytes <= 0) {
+    p->running = false; /* no cap, and the disk has room */
+    return SW_STORE_OK;
+  }
+  int64_t target = disk_full    ? 0 /* one slice, whatever the size */
+                   : p->running ? cap_bytes / 100 * SW_SVC_PRUNE_LOW_PERCENT
+                                : cap_bytes;
+  struct sw_store_prune r;
+  enum sw_store_error err = sw_store_prune_step(st, target, max_rows, &r);
+  if (!p->running && (err || r.deleted == 0))
+    return err;
+  if (!p->running) {
+    *p = (struct sw_svc_prune){
+        .running = true, .disk_full = disk_full, .used_before = r.used_before};
+  }
+  p->deleted += r.deleted;
+  if (!err && r.deleted > 0)
+    p->used_after = r.used_after;
+  /* A full slice may have left more to do; the next turn measures again
+   * (against the lower mark). A full disk takes one slice per attempt. */
+  if (!err && !disk_full && r.deleted == max_rows) {
+    *more = true;
+    return SW_STORE_OK;
+  }
+  if (p->deleted > 0) {
+    end_run(p, st, cap_bytes, db_path, ev);
+    *report = true;
+  }
+  p->running = false;
+  return err;
+}

@@ -1,0 +1,49 @@
+/* Making room in the database: the size cap (--max-db-mb) and a full disk.
+ * Decides when the loop deletes the oldest results (through
+ * sw_store_prune_step, a slice per turn) and what event 3005 says when it
+ * has. docs/store.md and docs/events.md describe both. */
+#ifndef SW_SVC_PRUNE_H
+#define SW_SVC_PRUNE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+/* The cap's run goes on until the data is under this share of the cap,
+ * so that a database at its cap is not pruned by a few rows every turn. */
+#define SW_SVC_PRUNE_LOW_PERCENT 90
+
+/* A run of deletions, kept by the loop between its turns. Zero it to
+ * start. */
+struct sw_svc_prune {
+  bool running;
+  bool disk_full; /* why the run started */
+  size_t deleted;
+  int64_t used_before, used_after;
+};
+
+/* The insertion strings of event 3005 (SW_MSG_DB_PRUNED), in order. */
+#define SW_SVC_PRUNE_STRINGS 7
+struct sw_svc_prune_event {
+  char count[24], reason[48], before[24], after[24], cap[32], on_disk[24];
+  const char *strings[SW_SVC_PRUNE_STRINGS];
+};
+
+/* One turn of making room. With `disk_full` (writes fail with
+ * SW_STORE_FULL) it deletes one slice of `max_rows` oldest results
+ * whatever the size, so the next write can reuse their pages; otherwise,
+ * with a cap (`cap_bytes` > 0), it deletes a slice if the data is over the
+ * cap, or, once a run has begun, over SW_SVC_PRUNE_LOW_PERCENT of it.
+ * *more is true when the run wants another turn soon (a second later,
+ * not at once: the loop must keep checking). *report is true when a run
+ * that deleted something has ended (also on failure): then `ev` holds
+ * event 3005's strings, with `db_path` borrowed. Returns the store's error,
+ * which ends the run. Loop thread only. */
+enum sw_store_error sw_svc_prune_step(struct sw_svc_prune *p, struct sw_store *st,
+                                      int64_t cap_bytes, bool disk_full, size_t max_rows,
+                                      const char *db_path, bool *more, bool *report,
+                                      struct sw_svc_prune_event *ev);
+
+#endif
