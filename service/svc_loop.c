@@ -94,8 +94,11 @@ struct sw_svc_loop {
   int64_t started_us;
   struct sw_svc_stats stats;
 
-  /* The control pipe; NULL if it could not be created (event 4000). */
+  /* The control pipe; NULL while it cannot be created (event 4000), tried
+   * again at pipe_retry_us, pipe_backoff_ms apart. */
   struct sw_pipe_server *pipe;
+  int64_t pipe_retry_us;
+  uint32_t pipe_backoff_ms;
   struct sw_svc_requests requests;
   /* Checks finished per minute, for SERVICE_INFO: a snapshot a minute. */
   int64_t rate_mark_us;
@@ -613,6 +616,8 @@ static uint32_t wait_ms(struct sw_svc_loop *l, int64_t now)
     if (l->next_settings_us < until)
       until = l->next_settings_us;
   }
+  if (!l->pipe && l->pipe_backoff_ms && l->pipe_retry_us < until)
+    until = l->pipe_retry_us;
   return until <= now ? 0 : (uint32_t)((until - now + 999) / 1000);
 }
 
@@ -744,6 +749,17 @@ static void pipe_rules_changed(void *loop)
     apply_rules(l, &list);
 }
 
+/* Before a read (STATUS, HISTORY, EVENTS): what waits in the writer's
+ * buffer is written first, so that what a client reads agrees with what
+ * the service knows, and status, history and events agree with each
+ * other. A failing database is left to its own retry time. */
+static void pipe_sync(void *loop)
+{
+  struct sw_svc_loop *l = loop;
+  if (sw_svc_writer_pending(&l->writer) || l->writer.events_len || l->dirty_states)
+    write_batch(l, true);
+}
+
 static void update_rate(struct sw_svc_loop *l, int64_t now)
 {
   if (now - l->rate_mark_us < 60 * 1000000LL)
@@ -779,8 +795,25 @@ static int64_t now_ms(void)
   return wall_us() / 1000;
 }
 
+/* The pipe server's problems, in the Event Log (4001, 4002). */
+static void pipe_problem(void *ctx, enum sw_pipe_problem what, unsigned long win_error)
+{
+  struct sw_svc_loop *l = ((struct sw_svc_requests *)ctx)->loop;
+  if (what == SW_PIPE_INSTANCE_RECOVERED) {
+    LOG_EVENT(l, SW_MSG_PIPE_RECOVERED, 0, SW_PIPE_NAME_TEXT);
+    return;
+  }
+  char text[256];
+  sw_win_error_text(win_error, text, sizeof text);
+  LOG_EVENT(l, SW_MSG_PIPE_INSTANCE_FAILED, 0, SW_PIPE_NAME_TEXT, text);
+}
+
+#define PIPE_RETRY_FIRST_MS 1000
+#define PIPE_RETRY_MAX_MS 60000
+
 /* Opens \\.\pipe\SmtpWatch on the engine's port. Without it the service
- * still checks; event 4000 says what is missing. */
+ * still checks; event 4000 says what is missing, once, and the pipe is
+ * tried again 1, 2, 4, ... 60 s apart until it works (event 4002). */
 static void start_pipe(struct sw_svc_loop *l)
 {
   l->requests = (struct sw_svc_requests){.store = &l->store,
@@ -788,16 +821,34 @@ static void start_pipe(struct sw_svc_loop *l)
                                          .engine = l->engine,
                                          .loop = l,
                                          .rules_changed = pipe_rules_changed,
+                                         .sync = pipe_sync,
                                          .info = pipe_info,
                                          .now_ms = now_ms};
-  struct sw_pipe_server_config cfg = {.on_request = sw_svc_on_request,
+  wchar_t sddl[512];
+  unsigned long win_error = sw_pipe_security_sddl(SW_SVC_NAME, sddl, 512);
+  struct sw_pipe_server_config cfg = {.sddl = sddl,
+                                      .on_request = sw_svc_on_request,
+                                      .on_problem = pipe_problem,
                                       .ctx = &l->requests};
-  unsigned long win_error = 0;
-  if (sw_pipe_server_start(l->engine, &cfg, &l->pipe, &win_error) == SW_E_OK)
+  if (!win_error && sw_pipe_server_start(l->engine, &cfg, &l->pipe, &win_error) == SW_E_OK) {
+    if (l->pipe_backoff_ms)
+      LOG_EVENT(l, SW_MSG_PIPE_RECOVERED, 0, SW_PIPE_NAME_TEXT);
+    l->pipe_backoff_ms = 0;
     return;
-  char text[256];
-  sw_win_error_text(win_error, text, sizeof text);
-  LOG_EVENT(l, SW_MSG_PIPE_FAILED, 0, "\\\\.\\pipe\\SmtpWatch", text);
+  }
+  l->pipe = NULL;
+  if (!l->pipe_backoff_ms) {
+    l->pipe_backoff_ms = PIPE_RETRY_FIRST_MS;
+    char text[256], secs[16];
+    sw_win_error_text(win_error, text, sizeof text);
+    snprintf(secs, sizeof secs, "%u", (unsigned)(PIPE_RETRY_FIRST_MS / 1000));
+    LOG_EVENT(l, SW_MSG_PIPE_FAILED, 0, SW_PIPE_NAME_TEXT, text, secs);
+  } else if (l->pipe_backoff_ms < PIPE_RETRY_MAX_MS) {
+    l->pipe_backoff_ms = l->pipe_backoff_ms * 2 > PIPE_RETRY_MAX_MS
+                             ? PIPE_RETRY_MAX_MS
+                             : l->pipe_backoff_ms * 2;
+  }
+  l->pipe_retry_us = sw_clock_now_us() + (int64_t)l->pipe_backoff_ms * 1000;
 }
 
 DWORD sw_svc_loop_run(struct sw_svc_loop *l, const struct sw_svc_hooks *hooks)
@@ -837,6 +888,8 @@ DWORD sw_svc_loop_run(struct sw_svc_loop *l, const struct sw_svc_hooks *hooks)
     update_rate(l, sw_clock_now_us());
     if (l->pipe)
       sw_pipe_server_tick(l->pipe, sw_clock_now_us());
+    else if (sw_clock_now_us() >= l->pipe_retry_us)
+      start_pipe(l);
   }
   l->stopping = true;
   if (hooks && hooks->stopping)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "pipe_protocol.h"
 
 #define DEFAULT_LIMIT 100
@@ -409,6 +410,17 @@ static enum sw_pipe_verdict rule_test(struct sw_svc_requests *q,
     }
     rule = &stored.rule;
   }
+  /* Each test opens a connection to a server of the caller's choosing (a
+   * saved rule's): a standard user may not use the service to do so in
+   * bulk. */
+  if (!sw_pipe_conn_rate_take(conn, sw_clock_now_us())) {
+    error_reply(reply, id, SW_PIPE_ERR_BUSY,
+                "Too many tests from your account: an account that is not an "
+                "administrator may start 5 tests in quick succession, then one every 12 "
+                "seconds. Try again in a moment.");
+    sw_store_rule_free(&stored);
+    return SW_PIPE_KEEP;
+  }
   struct pending_test *t = malloc(sizeof *t);
   enum sw_error err = SW_E_NOMEM;
   if (t) {
@@ -459,6 +471,7 @@ static void status(struct sw_svc_requests *q, const struct fields *f,
 {
   if (!need_store(q, reply, id))
     return;
+  q->sync(q->loop);
   /* Last results of this page's rules only: reading all of them for every
    * page made a page of 100 at 10,000 rules cost ~0.4 s of the loop. */
   size_t first = 0;
@@ -518,10 +531,11 @@ static void history(struct sw_svc_requests *q, const struct fields *f,
 {
   if (!need_store(q, reply, id))
     return;
+  q->sync(q->loop);
   struct sw_store_cursor before = {.started_at_ms = f->before_at, .id = f->before};
   struct sw_store_result_list list = {0};
   /* One more than asked tells whether there is more. */
-  enum sw_store_error err = sw_store_history(
+  enum sw_store_error err = sw_store_history_brief(
       *q->store, f->rule_id, f->before ? &before : NULL, (size_t)f->limit + 1, &list);
   if (!err && list.count == 0) {
     /* No results, or no such rule: a client should be told which. */
@@ -558,6 +572,7 @@ static void events(struct sw_svc_requests *q, const struct fields *f,
 {
   if (!need_store(q, reply, id))
     return;
+  q->sync(q->loop);
   struct sw_store_event_list list = {0};
   enum sw_store_error err =
       sw_store_events_recent(*q->store, f->before, (size_t)f->limit + 1, &list);

@@ -14,6 +14,7 @@
 #include "sw_buf.h"
 
 #define SW_PIPE_NAME_W L"\\\\.\\pipe\\SmtpWatch"
+#define SW_PIPE_NAME_TEXT "\\\\.\\pipe\\SmtpWatch" /* UTF-8, for messages */
 #define SW_PIPE_PROTOCOL_VERSION 1
 
 /* X(ENUM, number): requests are even, their replies odd where they pair. */

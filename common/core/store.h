@@ -214,7 +214,13 @@ struct sw_store_cursor {
 enum sw_store_error sw_store_history(struct sw_store *st, int64_t rule_id,
                                      const struct sw_store_cursor *before, size_t limit,
                                      struct sw_store_result_list *out);
-/* Reads the newest result of every rule that has one, in rule id order. */
+/* The same without the transcripts (the check's transcript is empty): for
+ * lists that never show them, such as the pipe's HISTORY pages. */
+enum sw_store_error sw_store_history_brief(struct sw_store *st, int64_t rule_id,
+                                           const struct sw_store_cursor *before,
+                                           size_t limit, struct sw_store_result_list *out);
+/* Reads the newest result of every rule that has one, in rule id order,
+ * without transcripts (for status lists). */
 enum sw_store_error sw_store_latest_results(struct sw_store *st,
                                             struct sw_store_result_list *out);
 /* The same for the rules with an id in (after_id, last_id] only: a page of

@@ -23,6 +23,14 @@
   "r.step_us, r.transcript, r.tls_used, r.tls_version, r.tls_cipher, r.cert_subject, "   \
   "r.cert_issuer, r.cert_sans, r.cert_not_after, r.cert_days_left, r.tls_verified"
 
+/* The same with NULL for the transcript, for lists that never show it
+ * (status, history pages): a failed check's transcript can be kilobytes. */
+#define SW_STORE_RESULT_COLUMNS_BRIEF                                                    \
+  "r.id, r.rule_id, r.started_at, r.status, r.outcome, r.step, r.reply_code, "           \
+  "r.enhanced_code, r.reply, r.detail, r.peer, r.used_helo, r.caps, r.total_us, "        \
+  "r.step_us, NULL, r.tls_used, r.tls_version, r.tls_cipher, r.cert_subject, "           \
+  "r.cert_issuer, r.cert_sans, r.cert_not_after, r.cert_days_left, r.tls_verified"
+
 #define SW_STORE_STATE_COLUMNS                                                           \
   "rule_id, state, failures, since, last_result_at, last_outcome"
 #define SW_STORE_EVENT_COLUMNS "id, at, event_id, severity, rule_id, message"
@@ -63,8 +71,12 @@
   X(RESULT_HISTORY, "SELECT " SW_STORE_RESULT_COLUMNS " FROM results AS r "              \
                     "WHERE r.rule_id = ?1 AND (r.started_at, r.id) < (?2, ?3) "          \
                     "ORDER BY r.started_at DESC, r.id DESC LIMIT ?4")                    \
+  X(RESULT_HISTORY_BRIEF,                                                                \
+    "SELECT " SW_STORE_RESULT_COLUMNS_BRIEF " FROM results AS r "                        \
+    "WHERE r.rule_id = ?1 AND (r.started_at, r.id) < (?2, ?3) "                          \
+    "ORDER BY r.started_at DESC, r.id DESC LIMIT ?4")                                    \
   X(RESULT_LATEST,                                                                       \
-    "SELECT " SW_STORE_RESULT_COLUMNS " FROM rules AS ru JOIN results AS r "             \
+    "SELECT " SW_STORE_RESULT_COLUMNS_BRIEF " FROM rules AS ru JOIN results AS r "       \
     "ON r.id = (SELECT id FROM results WHERE rule_id = ru.id "                           \
     "ORDER BY started_at DESC, id DESC LIMIT 1) WHERE ru.id > ?1 AND ru.id <= ?2 "       \
     "ORDER BY ru.id")                                                                    \

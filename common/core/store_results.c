@@ -177,9 +177,12 @@ static enum sw_store_error read_results(struct sw_store *st, sqlite3_stmt *stmt,
   return err;
 }
 
-enum sw_store_error sw_store_history(struct sw_store *st, int64_t rule_id,
-                                     const struct sw_store_cursor *before, size_t limit,
-                                     struct sw_store_result_list *out)
+/* A page of history through statement `which` (with or without the
+ * transcript). */
+static enum sw_store_error history_page(struct sw_store *st, enum sw_store_stmt which,
+                                        int64_t rule_id,
+                                        const struct sw_store_cursor *before,
+                                        size_t limit, struct sw_store_result_list *out)
 {
   char what[64];
   snprintf(what, sizeof what, "reading the history of rule %lld", (long long)rule_id);
@@ -188,7 +191,7 @@ enum sw_store_error sw_store_history(struct sw_store *st, int64_t rule_id,
   if (limit == 0)
     return SW_STORE_OK;
   sqlite3_stmt *stmt;
-  enum sw_store_error err = sw__store_stmt(st, SW_STMT_RESULT_HISTORY, &stmt, what);
+  enum sw_store_error err = sw__store_stmt(st, which, &stmt, what);
   if (err)
     return err;
   sqlite3_bind_int64(stmt, 1, rule_id);
@@ -196,6 +199,20 @@ enum sw_store_error sw_store_history(struct sw_store *st, int64_t rule_id,
   sqlite3_bind_int64(stmt, 3, before ? before->id : INT64_MAX);
   sqlite3_bind_int64(stmt, 4, limit > INT32_MAX ? INT32_MAX : (sqlite3_int64)limit);
   return read_results(st, stmt, out, what);
+}
+
+enum sw_store_error sw_store_history(struct sw_store *st, int64_t rule_id,
+                                     const struct sw_store_cursor *before, size_t limit,
+                                     struct sw_store_result_list *out)
+{
+  return history_page(st, SW_STMT_RESULT_HISTORY, rule_id, before, limit, out);
+}
+
+enum sw_store_error sw_store_history_brief(struct sw_store *st, int64_t rule_id,
+                                           const struct sw_store_cursor *before,
+                                           size_t limit, struct sw_store_result_list *out)
+{
+  return history_page(st, SW_STMT_RESULT_HISTORY_BRIEF, rule_id, before, limit, out);
 }
 
 enum sw_store_error sw_store_latest_results_between(struct sw_store *st, int64_t after_id,

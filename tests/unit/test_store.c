@@ -260,6 +260,16 @@ static void test_results_keep_what_a_user_reads(void **state)
   assert_false(bad->check.tls.used);
   assert_false(bad->check.tls.verified);
   assert_null(bad->check.tls.sans);
+  /* The brief page (the pipe's HISTORY) is the same without the
+   * transcript, which it never sends. */
+  struct sw_store_result_list brief;
+  fx_expect_ok(st, sw_store_history_brief(st, id, NULL, 10, &brief));
+  assert_int_equal(brief.count, 2);
+  assert_int_equal(brief.items[1].id, bad->id);
+  assert_int_equal(brief.items[1].check.reply_code, 554);
+  assert_string_equal(brief.items[1].check.detail, "refused at the greeting");
+  assert_int_equal(brief.items[1].check.transcript.len, 0);
+  sw_store_result_list_free(&brief);
 
   assert_int_equal(ok->status, SW_NAGIOS_OK);
   assert_int_equal(ok->check.outcome, SW_OUTCOME_OK);
