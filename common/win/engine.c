@@ -66,6 +66,8 @@ enum sw_error sw_engine_create(struct sw_engine **out, unsigned long *win_error)
     return SW_E_SYSTEM;
   }
   enum sw_error err = load_connectex(e, win_error);
+  if (!err)
+    err = sw__engine_dns_init(e, win_error);
   if (err) {
     CloseHandle(e->port);
     free(e);
@@ -121,6 +123,7 @@ void sw__check_settle(struct sw_check *c)
     e->live--;
     sw_timer_heap_disarm(&e->timers, &c->timer);
     sw__check_close_socket(c);
+    sw__check_resolve_abandon(c); /* a lookup that still runs no longer holds it */
     struct sw_check_result result;
     sw_dialogue_take_result(&c->dlg, &result);
     c->done(c->ctx, &result);
@@ -195,10 +198,8 @@ enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *
   c->connect_req.type = SW_REQ_CONNECT;
   c->read_req.type = SW_REQ_READ;
   c->write_req.type = SW_REQ_WRITE;
-  c->resolve_req.type = SW_REQ_RESOLVED;
   c->verify_req.type = SW_REQ_VERIFIED;
-  c->connect_req.check = c->read_req.check = c->write_req.check = c->resolve_req.check =
-      c->verify_req.check = c;
+  c->connect_req.check = c->read_req.check = c->write_req.check = c->verify_req.check = c;
   c->tls_insecure = spec->tls_insecure;
   sw_buf_init(&c->tls_wire, 0);
   sw_timer_init(&c->timer);
@@ -280,11 +281,13 @@ static void dispatch(struct sw_engine *e, OVERLAPPED_ENTRY *entry)
   struct sw_req *req = sw_container_of(entry->lpOverlapped, struct sw_req, ov);
   if (req->type == SW_REQ_WAKE)
     return; /* only there to end the wait; the loop reads stop_requested */
+  if (req->type == SW_REQ_RESOLVED) {
+    sw__engine_on_lookup(e, req); /* a lookup's own record, not a check's */
+    return;
+  }
   struct sw_check *c = req->check;
   c->pending--;
-  if (req->type == SW_REQ_RESOLVED) {
-    sw__check_on_resolved(c);
-  } else if (req->type == SW_REQ_VERIFIED) {
+  if (req->type == SW_REQ_VERIFIED) {
     sw__check_on_verified(c);
   } else {
     /* The status is in the OVERLAPPED (an NTSTATUS); any failure counts:
@@ -292,20 +295,22 @@ static void dispatch(struct sw_engine *e, OVERLAPPED_ENTRY *entry)
     bool ok = entry->lpOverlapped->Internal == 0;
     sw__check_on_io(c, req, entry->dwNumberOfBytesTransferred, ok);
   }
-  (void)e;
   sw__check_settle(c);
 }
 
-/* Waits for completions (or the first timer) once and handles them. */
-static void turn(struct sw_engine *e, DWORD timeout)
+/* Waits for completions (or the first timer) once and handles them;
+ * returns how many completions there were. */
+static ULONG turn(struct sw_engine *e, DWORD timeout)
 {
   OVERLAPPED_ENTRY entries[SW_COMPLETION_BATCH];
   ULONG n = 0;
-  if (GetQueuedCompletionStatusEx(e->port, entries, SW_COMPLETION_BATCH, &n, timeout,
-                                  FALSE))
-    for (ULONG i = 0; i < n; i++)
-      dispatch(e, &entries[i]);
+  if (!GetQueuedCompletionStatusEx(e->port, entries, SW_COMPLETION_BATCH, &n, timeout,
+                                   FALSE))
+    n = 0;
+  for (ULONG i = 0; i < n; i++)
+    dispatch(e, &entries[i]);
   fire_timers(e);
+  return n;
 }
 
 enum sw_error sw_engine_run(struct sw_engine *e, enum sw_run_mode mode)
@@ -364,10 +369,22 @@ void sw_engine_destroy(struct sw_engine *e)
   if (!e)
     return;
   cancel_all(e);
-  /* Endgame: closed sockets and running resolutions still owe us a
-   * completion each; nothing is freed under the kernel's feet. */
+  /* Lookups still running get a bounded wait: a dead DNS server can block
+   * each for many seconds, and the service must stop in time. */
+  ULONGLONG until = GetTickCount64() + SW_DNS_STOP_WAIT_MS;
+  for (ULONGLONG now; sw__engine_dns_busy(e) && (now = GetTickCount64()) < until;)
+    turn(e, (DWORD)(until - now));
+  /* Endgame: closed sockets still owe us a completion each; nothing is
+   * freed under the kernel's feet. */
   while (e->structs > 0)
     turn(e, INFINITE);
+  /* The rest of the lookups are abandoned: no thread posts from now on, the
+   * answers already posted are drained, and each thread frees its own
+   * record when it returns (engine_resolve.c). */
+  sw__engine_dns_close(e);
+  while (turn(e, 0) > 0)
+    ;
+  sw__engine_dns_free(e);
   sw_timer_heap_free(&e->timers);
   sw__engine_tls_free(e);
   CloseHandle(e->port);

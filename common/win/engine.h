@@ -2,9 +2,10 @@
  * thread (libuv's src/win model). Every socket operation is a request that
  * embeds its OVERLAPPED; completions are drained in batches with
  * GetQueuedCompletionStatusEx; deadlines come from a timer heap and cancel
- * with CancelIoEx. Name resolution and certificate chain validation (which
- * may fetch from the network) run on the system thread pool and post their
- * answer back to the port, so the loop never blocks. TLS (Schannel) runs in
+ * with CancelIoEx. Name resolution (on a private pool of at most
+ * SW_DNS_LOOKUPS_MAX threads, engine_resolve.h) and certificate chain
+ * validation (which may fetch from the network; on the system thread pool)
+ * post their answer back to the port, so the loop never blocks. TLS (Schannel) runs in
  * the loop: the engine pushes ciphertext through each check's TLS session
  * and plaintext to its dialogue. */
 #ifndef SW_ENGINE_H
@@ -56,7 +57,10 @@ enum sw_run_mode {
  * cannot be set up. */
 enum sw_error sw_engine_create(struct sw_engine **out, unsigned long *win_error);
 /* Cancels pending checks (their callbacks run with SW_OUTCOME_CANCELLED),
- * waits for every outstanding completion, then frees everything. Must not
+ * waits for every outstanding socket completion and at most
+ * SW_DNS_STOP_WAIT_MS for DNS lookups that still run, then frees
+ * everything. Lookups still running after that are abandoned: their threads
+ * end on their own and free what they hold (docs/architecture.md). Must not
  * be called from inside sw_engine_run. */
 void sw_engine_destroy(struct sw_engine *e);
 /* Starts a check; the callback will run exactly once, from sw_engine_run

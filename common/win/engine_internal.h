@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 #include "engine.h"
+#include "engine_resolve.h"
 #include "smtp_dialogue.h"
 #include "timer_heap.h"
 #include "tls_schannel.h"
@@ -59,11 +60,11 @@ struct sw_check {
 
   struct sockaddr_storage addrs[SW_MAX_ADDRESSES];
   int naddrs, next_addr;
-  unsigned long resolve_error; /* set by the resolver thread */
+  struct sw_lookup *lookup; /* the name lookup this check waits for, if any */
 
   SOCKET sock;
-  struct sw_req connect_req, read_req, write_req, resolve_req, verify_req;
-  int pending; /* overlapped operations, resolutions and verifications in flight */
+  struct sw_req connect_req, read_req, write_req, verify_req;
+  int pending; /* overlapped operations and verifications in flight (not lookups) */
   bool reading, writing;
   bool finished; /* callback delivered; waiting for `pending` to drain */
   struct sw_timer timer;
@@ -107,6 +108,20 @@ struct sw_cert_cache_entry {
   struct sw_check *waiters;
 };
 
+/* The engine's name lookups (engine_resolve.c; loop thread only). A
+ * lookup is queued until one of `limit` slots is free, then runs on the
+ * private pool until its answer packet comes back. */
+struct sw_dns {
+  struct sw_dns_shared *shared; /* what the DNS threads share with the loop */
+  PTP_POOL pool;
+  TP_CALLBACK_ENVIRON env;
+  struct sw_lookup *queue_head, *queue_tail; /* waiting for a slot, FIFO */
+  struct sw_lookup *running;                 /* handed to the pool, answer not back yet */
+  int limit, nrunning;
+  sw_engine_resolver_fn fn;
+  void *fn_ctx;
+};
+
 struct sw_engine {
   HANDLE port;
   struct sw_timer_heap timers;
@@ -121,6 +136,7 @@ struct sw_engine {
   struct sw_tls_cred *tls_cred; /* acquired for the first TLS check */
   struct sw_cert_cache_entry *cert_cache[SW_CERT_CACHE_MAX];
   size_t cert_cache_len;
+  struct sw_dns dns;
 };
 
 /* engine_socket.c */
@@ -135,11 +151,28 @@ void sw__check_on_timer(struct sw_check *c, int64_t now);
 void sw__check_close_socket(struct sw_check *c);
 
 /* engine_resolve.c */
-/* Resolves `c->host`: literals at once, names on the thread pool (the answer
- * arrives as an SW_REQ_RESOLVED completion). */
+/* Sets up the engine's DNS pool and shared state. SW_E_SYSTEM (code in
+ * *win_error) or SW_E_NOMEM on failure, with nothing left to free. */
+enum sw_error sw__engine_dns_init(struct sw_engine *e, unsigned long *win_error);
+/* Resolves `c->host`: literals at once; names queue for a DNS slot, and the
+ * answer arrives as an SW_REQ_RESOLVED completion. May end the check (the
+ * caller settles it). */
 void sw__check_resolve(struct sw_check *c);
-/* Handles the resolver's completion. */
-void sw__check_on_resolved(struct sw_check *c);
+/* The check has ended: it lets go of its lookup. A queued lookup is dropped
+ * without running; a running one's answer will be discarded. */
+void sw__check_resolve_abandon(struct sw_check *c);
+/* Handles an SW_REQ_RESOLVED packet: gives the answer to its check, if that
+ * still waits, and starts the next queued lookup. */
+void sw__engine_on_lookup(struct sw_engine *e, struct sw_req *req);
+/* Whether lookups handed to the DNS threads have not answered yet. */
+bool sw__engine_dns_busy(const struct sw_engine *e);
+/* From now on DNS threads post nothing to the port (it is about to close);
+ * answers already posted are still in it. Call before draining the port
+ * a last time, then sw__engine_dns_free. */
+void sw__engine_dns_close(struct sw_engine *e);
+/* Abandons the lookups that still run (their threads free them when they
+ * return) and releases the pool and the engine's share of the DNS state. */
+void sw__engine_dns_free(struct sw_engine *e);
 
 /* engine_tls.c */
 /* Whether the check's bytes go through TLS now (a session exists, or the

@@ -1,50 +1,191 @@
 /* Name resolution for the engine. Address literals are converted at once;
- * names are resolved with GetAddrInfoW on the system thread pool, and the
- * answer comes back to the loop as a completion packet, so the loop never
- * blocks on DNS. A check that times out while its lookup runs stays
- * allocated until the lookup's packet arrives (the engine's endgame). */
+ * names are looked up with GetAddrInfoW on DNS threads, and the answer
+ * comes back to the loop as a completion packet, so the loop never blocks
+ * on DNS.
+ *
+ * Bounded, because a DNS outage makes every lookup block for seconds:
+ * - At most `limit` lookups (SW_DNS_LOOKUPS_MAX) run at once; the others
+ *   wait in a FIFO queue on the loop, holding no thread.
+ * - They run on a private thread pool (CreateThreadpool) whose maximum is
+ *   that limit, not on the process's default pool. Microsoft's "Thread
+ *   Pools" documentation: a process's default pool is shared by every
+ *   component, and an application that needs isolation creates its own
+ *   pool and bounds it with SetThreadpoolThreadMaximum. Certificate chain
+ *   validation (engine_tls.c) runs on the default pool, so lookups blocked
+ *   on a dead DNS server can never take its threads. The environment says
+ *   the callbacks run long (SetThreadpoolCallbackRunsLong), so the pool
+ *   adds a thread at once rather than waiting for one to free up.
+ * - GetAddrInfoExW could in principle be cancelled (a timeout and
+ *   GetAddrInfoExCancel, Windows 8 and later), but only in its overlapped
+ *   form, which runs on the default pool where we cannot bound it; and
+ *   Wine 8 ignores its timeout and cancel handle ("Unsupported timeout",
+ *   GetAddrInfoExCancel returns WSA_INVALID_HANDLE). Blocking GetAddrInfoW
+ *   on threads we bound behaves the same on both.
+ *
+ * Ownership. A lookup is a record apart from its check, with a reference
+ * count: the loop's (from creation until its answer packet is handled, or
+ * until the engine is destroyed) and the worker's (while its callback
+ * runs). A check that ends lets go of its lookup at once
+ * (sw__check_resolve_abandon): a queued one is freed without running; a
+ * running one's answer is dropped when it arrives, and the check's struct
+ * is freed by the usual endgame without waiting for it. The DNS threads
+ * post to the engine's port through `struct sw_dns_shared`, which each
+ * record also holds a reference to; sw_engine_destroy waits at most
+ * SW_DNS_STOP_WAIT_MS for lookups that still run, then clears its port
+ * under the lock so that a late thread posts nothing, and lets go: the
+ * last thread to return frees its record, and the last record frees the
+ * shared state and its Winsock reference. Nothing a late thread touches
+ * belongs to the engine. */
 #include "engine_internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
 #include "win_error.h"
 
-/* Runs GetAddrInfoW for c->host and stores the addresses in c; returns 0 or
- * the WSA error. Safe on any thread: it touches only c->addrs/naddrs. */
-static int lookup(struct sw_check *c, int flags)
+/* What the DNS threads and the loop share; lives until the engine and every
+ * record have let go. */
+struct sw_dns_shared {
+  volatile LONG refs;
+  SRWLOCK lock; /* guards `port` */
+  HANDLE port;  /* NULL once the engine is going: answers are dropped */
+};
+
+struct sw_lookup {
+  volatile LONG refs;
+  struct sw_dns_shared *shared;
+  struct sw_req req; /* the answer packet (type SW_REQ_RESOLVED, check NULL) */
+  sw_engine_resolver_fn fn;
+  void *fn_ctx;
+  uint16_t port;
+  /* Loop thread only. */
+  struct sw_check *check; /* NULL once the check has let go */
+  struct sw_lookup *prev, *next;
+  bool queued;
+  /* Written by the worker before it posts the packet; read by the loop
+   * after the packet arrives. */
+  int error;
+  int naddrs;
+  struct sockaddr_storage addrs[SW_MAX_ADDRESSES];
+  char host[]; /* immutable */
+};
+
+static volatile LONG live_records;
+
+long sw_engine_dns_records(void)
 {
-  wchar_t host[300], port[8];
-  if (!MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, c->host, -1, host, 300))
+  return InterlockedCompareExchange(&live_records, 0, 0);
+}
+
+static void shared_release(struct sw_dns_shared *s)
+{
+  if (InterlockedDecrement(&s->refs) != 0)
+    return;
+  free(s);
+  InterlockedDecrement(&live_records);
+  WSACleanup(); /* the reference taken for the DNS threads */
+}
+
+static void lookup_release(struct sw_lookup *l)
+{
+  if (InterlockedDecrement(&l->refs) != 0)
+    return;
+  struct sw_dns_shared *s = l->shared;
+  free(l);
+  InterlockedDecrement(&live_records);
+  shared_release(s);
+}
+
+/* GetAddrInfoW: the resolver unless a test sets another. */
+static int system_resolve(void *ctx, const char *host, uint16_t port,
+                          struct sockaddr_storage *addrs, int max, int *naddrs)
+{
+  (void)ctx;
+  wchar_t whost[300], wport[8];
+  if (!MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, host, -1, whost, 300))
     return WSAHOST_NOT_FOUND;
-  swprintf(port, 8, L"%u", (unsigned)c->port);
+  swprintf(wport, 8, L"%u", (unsigned)port);
   ADDRINFOW hints, *res = NULL;
   memset(&hints, 0, sizeof hints);
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_protocol = IPPROTO_TCP;
-  hints.ai_flags = flags;
-  int rc = GetAddrInfoW(host, port, &hints, &res);
+  int rc = GetAddrInfoW(whost, wport, &hints, &res);
   if (rc != 0)
     return rc;
-  c->naddrs = 0;
-  for (ADDRINFOW *ai = res; ai && c->naddrs < SW_MAX_ADDRESSES; ai = ai->ai_next) {
+  *naddrs = 0;
+  for (ADDRINFOW *ai = res; ai && *naddrs < max; ai = ai->ai_next) {
     if ((ai->ai_family != AF_INET && ai->ai_family != AF_INET6) ||
-        ai->ai_addrlen > sizeof c->addrs[0])
+        ai->ai_addrlen > sizeof addrs[0])
       continue;
-    memcpy(&c->addrs[c->naddrs++], ai->ai_addr, ai->ai_addrlen);
+    memcpy(&addrs[(*naddrs)++], ai->ai_addr, ai->ai_addrlen);
   }
   FreeAddrInfoW(res);
-  return c->naddrs > 0 ? 0 : WSANO_DATA;
+  return *naddrs > 0 ? 0 : WSANO_DATA;
 }
 
-static void CALLBACK resolve_work(PTP_CALLBACK_INSTANCE instance, void *ctx)
+/* On a DNS thread: touches only the record and the shared state, which its
+ * references keep alive whatever the engine does meanwhile. */
+static void CALLBACK lookup_work(PTP_CALLBACK_INSTANCE instance, void *ctx)
 {
   (void)instance;
-  struct sw_check *c = ctx;
-  c->resolve_error = (unsigned long)lookup(c, 0);
-  PostQueuedCompletionStatus(c->engine->port, 0, 0, &c->resolve_req.ov);
+  struct sw_lookup *l = ctx;
+  l->naddrs = 0;
+  l->error = l->fn(l->fn_ctx, l->host, l->port, l->addrs, SW_MAX_ADDRESSES, &l->naddrs);
+  if (l->error == 0 && (l->naddrs <= 0 || l->naddrs > SW_MAX_ADDRESSES))
+    l->error = WSANO_DATA; /* NEVER: a resolver that says yes gives addresses */
+  struct sw_dns_shared *s = l->shared;
+  AcquireSRWLockExclusive(&s->lock);
+  if (s->port)
+    /* A failed post (NEVER: the port is the engine's own) leaves the check
+     * to time out. */
+    PostQueuedCompletionStatus(s->port, 0, 0, &l->req.ov);
+  ReleaseSRWLockExclusive(&s->lock);
+  lookup_release(l);
+}
+
+/* ---- the queue and the running list (loop thread) ------------------------ */
+
+static void unlink_lookup(struct sw_lookup **head, struct sw_lookup **tail,
+                          struct sw_lookup *l)
+{
+  if (l->prev)
+    l->prev->next = l->next;
+  else
+    *head = l->next;
+  if (l->next)
+    l->next->prev = l->prev;
+  else if (tail)
+    *tail = l->prev;
+  l->prev = l->next = NULL;
+}
+
+static void enqueue(struct sw_dns *d, struct sw_lookup *l)
+{
+  l->queued = true;
+  l->prev = d->queue_tail;
+  l->next = NULL;
+  if (d->queue_tail)
+    d->queue_tail->next = l;
+  else
+    d->queue_head = l;
+  d->queue_tail = l;
+}
+
+/* The check lets go of its lookup (both pointers cleared); a queued lookup
+ * is dropped. */
+static void detach(struct sw_engine *e, struct sw_check *c)
+{
+  struct sw_lookup *l = c->lookup;
+  c->lookup = NULL;
+  l->check = NULL;
+  if (l->queued) {
+    unlink_lookup(&e->dns.queue_head, &e->dns.queue_tail, l);
+    l->queued = false;
+    lookup_release(l); /* never ran: the loop's reference was the only one */
+  }
 }
 
 static void resolve_failed(struct sw_check *c, unsigned long code)
@@ -55,6 +196,145 @@ static void resolve_failed(struct sw_check *c, unsigned long code)
   c->last_error = code;
   sw_dialogue_fail(&c->dlg, SW_OUTCOME_RESOLVE_FAILED, detail, sw_clock_now_us());
 }
+
+/* Starts queued lookups while there are free slots. A lookup the pool
+ * refuses ends its check; checks other than `caller` are settled here
+ * (the caller settles its own). */
+static void pump(struct sw_engine *e, const struct sw_check *caller)
+{
+  struct sw_dns *d = &e->dns;
+  while (d->nrunning < d->limit && d->queue_head) {
+    struct sw_lookup *l = d->queue_head;
+    unlink_lookup(&d->queue_head, &d->queue_tail, l);
+    l->queued = false;
+    InterlockedIncrement(&l->refs); /* the worker's */
+    if (TrySubmitThreadpoolCallback(lookup_work, l, &d->env)) {
+      l->next = d->running;
+      if (d->running)
+        d->running->prev = l;
+      d->running = l;
+      d->nrunning++;
+      continue;
+    }
+    unsigned long err = GetLastError();
+    InterlockedDecrement(&l->refs); /* no worker after all */
+    struct sw_check *c = l->check;
+    detach(e, c);
+    lookup_release(l);
+    char text[200], detail[SW_DETAIL_MAX];
+    sw_win_error_text(err, text, sizeof text);
+    snprintf(detail, sizeof detail, "could not start resolving %s: %s", c->host, text);
+    c->last_error = err;
+    sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR, detail, sw_clock_now_us());
+    if (c != caller)
+      sw__check_settle(c);
+  }
+}
+
+/* ---- the engine's side ------------------------------------------------------ */
+
+enum sw_error sw__engine_dns_init(struct sw_engine *e, unsigned long *win_error)
+{
+  struct sw_dns *d = &e->dns;
+  d->limit = SW_DNS_LOOKUPS_MAX;
+  d->fn = system_resolve;
+  struct sw_dns_shared *s = calloc(1, sizeof *s);
+  if (!s)
+    return SW_E_NOMEM;
+  WSADATA wsa;
+  int rc = WSAStartup(MAKEWORD(2, 2), &wsa); /* kept until the last thread is done */
+  if (rc != 0) {
+    free(s);
+    *win_error = (unsigned long)rc;
+    return SW_E_SYSTEM;
+  }
+  d->pool = CreateThreadpool(NULL);
+  if (!d->pool) {
+    *win_error = GetLastError();
+    free(s);
+    WSACleanup();
+    return SW_E_SYSTEM;
+  }
+  SetThreadpoolThreadMaximum(d->pool, (DWORD)d->limit);
+  InitializeThreadpoolEnvironment(&d->env);
+  SetThreadpoolCallbackPool(&d->env, d->pool);
+  SetThreadpoolCallbackRunsLong(&d->env);
+  s->refs = 1;
+  InitializeSRWLock(&s->lock);
+  s->port = e->port;
+  d->shared = s;
+  InterlockedIncrement(&live_records);
+  return SW_E_OK;
+}
+
+void sw_engine_set_dns_limit(struct sw_engine *e, int n)
+{
+  e->dns.limit = n < 1 ? 1 : n;
+  SetThreadpoolThreadMaximum(e->dns.pool, (DWORD)e->dns.limit);
+  pump(e, NULL);
+}
+
+void sw_engine_set_resolver(struct sw_engine *e, sw_engine_resolver_fn fn, void *ctx)
+{
+  e->dns.fn = fn ? fn : system_resolve;
+  e->dns.fn_ctx = fn ? ctx : NULL;
+}
+
+bool sw__engine_dns_busy(const struct sw_engine *e)
+{
+  return e->dns.running != NULL;
+}
+
+void sw__engine_dns_close(struct sw_engine *e)
+{
+  struct sw_dns_shared *s = e->dns.shared;
+  AcquireSRWLockExclusive(&s->lock);
+  s->port = NULL;
+  ReleaseSRWLockExclusive(&s->lock);
+}
+
+void sw__engine_dns_free(struct sw_engine *e)
+{
+  struct sw_dns *d = &e->dns;
+  /* Every check is gone, and with it every queued lookup. */
+  while (d->running) {
+    struct sw_lookup *l = d->running;
+    unlink_lookup(&d->running, NULL, l);
+    d->nrunning--;
+    lookup_release(l); /* its thread holds the last reference */
+  }
+  /* Documented not to wait: the pool goes once its callbacks return. */
+  CloseThreadpool(d->pool);
+  DestroyThreadpoolEnvironment(&d->env);
+  shared_release(d->shared);
+  d->shared = NULL;
+}
+
+void sw__engine_on_lookup(struct sw_engine *e, struct sw_req *req)
+{
+  struct sw_lookup *l = sw_container_of(req, struct sw_lookup, req);
+  unlink_lookup(&e->dns.running, NULL, l);
+  e->dns.nrunning--;
+  struct sw_check *c = l->check;
+  if (c) {
+    c->lookup = NULL;
+    l->check = NULL;
+    if (l->error) {
+      resolve_failed(c, (unsigned long)l->error);
+    } else {
+      memcpy(c->addrs, l->addrs, (size_t)l->naddrs * sizeof l->addrs[0]);
+      c->naddrs = l->naddrs;
+      sw_dialogue_resolved(&c->dlg, sw_clock_now_us());
+      sw__check_connect_next(c);
+    }
+    sw__check_settle(c);
+  }
+  /* else: the check ended while its lookup ran; the answer is dropped */
+  lookup_release(l);
+  pump(e, NULL);
+}
+
+/* ---- the check's side --------------------------------------------------------- */
 
 /* An IPv4 or IPv6 literal straight into c->addrs, without the resolver:
  * most rules name their server by address, and this is on the hot path. */
@@ -83,25 +363,32 @@ void sw__check_resolve(struct sw_check *c)
     sw__check_connect_next(c);
     return;
   }
-  c->pending++;
-  if (!TrySubmitThreadpoolCallback(resolve_work, c, NULL)) {
-    c->pending--;
-    unsigned long err = GetLastError();
-    char text[200], detail[SW_DETAIL_MAX];
-    sw_win_error_text(err, text, sizeof text);
-    snprintf(detail, sizeof detail, "could not start resolving %s: %s", c->host, text);
-    sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR, detail, sw_clock_now_us());
-  }
-}
-
-void sw__check_on_resolved(struct sw_check *c)
-{
-  if (c->finished)
-    return; /* timed out or cancelled while the lookup ran */
-  if (c->resolve_error) {
-    resolve_failed(c, c->resolve_error);
+  struct sw_engine *e = c->engine;
+  size_t hl = strlen(c->host);
+  struct sw_lookup *l = calloc(1, sizeof *l + hl + 1);
+  if (!l) {
+    sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR,
+                     "out of memory while starting to resolve the host name",
+                     sw_clock_now_us());
     return;
   }
-  sw_dialogue_resolved(&c->dlg, sw_clock_now_us());
-  sw__check_connect_next(c);
+  memcpy(l->host, c->host, hl + 1);
+  l->refs = 1; /* the loop's */
+  l->shared = e->dns.shared;
+  InterlockedIncrement(&l->shared->refs);
+  InterlockedIncrement(&live_records);
+  l->req.type = SW_REQ_RESOLVED;
+  l->fn = e->dns.fn;
+  l->fn_ctx = e->dns.fn_ctx;
+  l->port = c->port;
+  l->check = c;
+  c->lookup = l;
+  enqueue(&e->dns, l);
+  pump(e, c);
+}
+
+void sw__check_resolve_abandon(struct sw_check *c)
+{
+  if (c->lookup)
+    detach(c->engine, c);
 }

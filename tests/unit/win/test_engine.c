@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "engine.h"
+#include "engine_fixture.h"
 #include "engine_io.h"
 
 enum behaviour { SERVE_SMTP, SERVE_SILENT };
@@ -109,19 +110,6 @@ static void server_stop(struct server *sv)
   CloseHandle(sv->thread);
   for (int i = 0; i < sv->nheld; i++)
     closesocket(sv->held[i]);
-}
-
-/* A port with nothing listening: bind, note the port, close. */
-static uint16_t closed_port(void)
-{
-  SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-  struct sockaddr_in a = {.sin_family = AF_INET};
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(s, (struct sockaddr *)&a, sizeof a);
-  int len = sizeof a;
-  getsockname(s, (struct sockaddr *)&a, &len);
-  closesocket(s);
-  return ntohs(a.sin_port);
 }
 
 struct tally {
@@ -473,20 +461,6 @@ static void bad_spec_is_rejected(void **state)
   assert_int_equal(sw_engine_pending(e), 0);
   sw_engine_destroy(e);
   assert_int_equal(t.total, 0);
-}
-
-static int setup_wsa(void **state)
-{
-  (void)state;
-  WSADATA wsa;
-  return WSAStartup(MAKEWORD(2, 2), &wsa);
-}
-
-static int teardown_wsa(void **state)
-{
-  (void)state;
-  WSACleanup();
-  return 0;
 }
 
 int main(void)

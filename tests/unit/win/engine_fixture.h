@@ -1,0 +1,41 @@
+/* Shared by the engine's test programs (test_engine.c,
+ * test_engine_resolve.c): loopback helpers and Winsock setup. Static inline functions, so
+ * each test program stays one source file that links the engine. */
+#ifndef SW_ENGINE_FIXTURE_H
+#define SW_ENGINE_FIXTURE_H
+
+#include <winsock2.h>
+#include <ws2tcpip.h>
+
+#include <stdint.h>
+
+/* A loopback port with nothing listening: bind, note the port, close.
+ * Winsock must be started. */
+static inline uint16_t closed_port(void)
+{
+  SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+  struct sockaddr_in a = {.sin_family = AF_INET};
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(s, (struct sockaddr *)&a, sizeof a);
+  int len = sizeof a;
+  getsockname(s, (struct sockaddr *)&a, &len);
+  closesocket(s);
+  return ntohs(a.sin_port);
+}
+
+/* cmocka group setup and teardown: Winsock for the whole program. */
+static inline int setup_wsa(void **state)
+{
+  (void)state;
+  WSADATA wsa;
+  return WSAStartup(MAKEWORD(2, 2), &wsa);
+}
+
+static inline int teardown_wsa(void **state)
+{
+  (void)state;
+  WSACleanup();
+  return 0;
+}
+
+#endif
