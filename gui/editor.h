@@ -9,13 +9,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "access_mode.h"
 #include "editor_service.h"
 
 struct sw_editor {
   HINSTANCE instance;
   struct sw_service *service;
   HWND main;    /* the main window, once created */
-  HACCEL accel; /* the main window's accelerators */
+  HACCEL accel; /* the main window's accelerators (none that change in read-only mode) */
+  struct sw_access_mode mode; /* read-only, or allowed to change rules */
 };
 
 /* Converts UTF-8 to a new UTF-16 string (free() it); "" for NULL. NULL if

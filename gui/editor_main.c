@@ -1,6 +1,8 @@
 /* smtpwatch-editor.exe: the entry point. It makes the process per-monitor
  * DPI aware (the manifest asks already; the call covers a copy run
- * without it), registers the common controls, creates the editor's shared
+ * without it), decides whether the editor may change rules (its command
+ * line and its token, editor_rights.h: read-only otherwise), registers
+ * the common controls, creates the editor's shared
  * context, the main window and the service worker, and runs the one
  * message loop: the main window's accelerators first, then the dialog
  * keys (Tab, Enter, Esc, mnemonics). Modal dialogs run loops of their
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 
 #include "editor.h"
+#include "editor_rights.h"
 #include "main_window.h"
 #include "resource.h"
 
@@ -47,8 +50,18 @@ static void say_error(const char *what, DWORD err)
 
 int WINAPI wWinMain(HINSTANCE instance, HINSTANCE prev, PWSTR cmd, int show)
 {
-  (void)prev, (void)cmd;
+  (void)prev;
   set_dpi_awareness();
+  static struct sw_editor ed;
+  char *args = sw_editor_utf8(cmd ? cmd : L"");
+  char why[300];
+  if (!args || !sw_editor_rights_decide(args, &ed.mode, why, sizeof why)) {
+    sw_editor_message(NULL, args ? why : "The editor is out of memory.",
+                      MB_OK | MB_ICONERROR);
+    free(args);
+    return 2;
+  }
+  free(args);
   INITCOMMONCONTROLSEX icc = {sizeof icc, ICC_LISTVIEW_CLASSES | ICC_BAR_CLASSES |
                                               ICC_STANDARD_CLASSES | ICC_UPDOWN_CLASS |
                                               ICC_DATE_CLASSES};
@@ -57,9 +70,8 @@ int WINAPI wWinMain(HINSTANCE instance, HINSTANCE prev, PWSTR cmd, int show)
     return 1;
   }
 
-  static struct sw_editor ed;
   ed.instance = instance;
-  ed.accel = LoadAcceleratorsW(instance, MAKEINTRESOURCEW(IDR_ACCEL_MAIN));
+  /* ed.accel: the window loads the table its mode allows. */
   /* The window first (the worker posts its state to it), then the worker;
    * the window's first refresh is a posted message, so it finds the
    * worker running. */

@@ -1,5 +1,6 @@
 /* What the main window's commands do (main_window_internal.h): Add and
- * Edit open the rule dialog, History the history dialog; Delete (after
+ * Edit open the rule dialog (Edit is View in read-only mode, where Add,
+ * Delete and Enable/Disable do nothing), History the history dialog; Delete (after
  * asking), Enable/Disable and Test now send their request through the
  * service worker and handle its answer when it comes back, each as a
  * struct sw_main_pending that remembers which rule it was about. */
@@ -79,6 +80,15 @@ static void show_failure(struct sw_main_window *w, const struct sw_main_pending 
   }
   char text[1024];
   sw_main_text_failure(kind, a->name, job->error_code, job->error, text, sizeof text);
+  bool refused = strcmp(job->error_code, "access_denied") == 0 && kind != SW_MAIN_TEST &&
+                 kind != SW_MAIN_OPEN;
+  if (refused) {
+    /* The service does not count this user as an administrator after all
+     * (e.g. the account left the group since it logged on): the editor
+     * says so up front from now on, rather than at every change. */
+    w->ed->mode = sw_access_mode_refused();
+    sw__main_apply_mode(w);
+  }
   sw_editor_message(w->hwnd, text, MB_OK | MB_ICONERROR);
   if (strcmp(job->error_code, "not_found") == 0)
     sw__main_refresh(w, true);
@@ -162,8 +172,52 @@ void sw__main_action_done(struct sw_main_window *w, struct sw_service_job *job)
 
 /* ---- commands ------------------------------------------------------------- */
 
+bool sw__main_allowed(const struct sw_main_window *w, int id)
+{
+  enum sw_access_command c;
+  switch (id) {
+  case IDC_MAIN_ADD:
+    c = SW_ACCESS_ADD;
+    break;
+  case IDOK: /* Enter in the list */
+  case IDC_MAIN_EDIT:
+    c = SW_ACCESS_EDIT;
+    break;
+  case IDC_MAIN_DELETE:
+    c = SW_ACCESS_DELETE;
+    break;
+  case IDC_MAIN_ENABLE:
+    c = SW_ACCESS_ENABLE;
+    break;
+  case IDC_MAIN_TEST:
+    c = SW_ACCESS_TEST_SAVED;
+    break;
+  case IDC_MAIN_HISTORY:
+    c = SW_ACCESS_HISTORY;
+    break;
+  default:
+    c = SW_ACCESS_REFRESH;
+    break;
+  }
+  return sw_access_mode_allows(w->ed->mode, c);
+}
+
+/* The rule dialog for `rule_id` (0: a new rule); it opens read-only in
+ * read-only mode, and a refusal it met makes the window read-only. */
+static void show_rule(struct sw_main_window *w, int64_t rule_id)
+{
+  bool saved = sw_rule_dialog_show(w->hwnd, w->ed, rule_id);
+  sw__main_apply_mode(w);
+  if (saved)
+    sw__main_refresh(w, true);
+}
+
 void sw__main_command(struct sw_main_window *w, int id)
 {
+  if (!sw__main_allowed(w, id)) {
+    MessageBeep(MB_OK); /* NEVER from a button: greyed, and its key is not there */
+    return;
+  }
   const struct sw_pipe_status *s = sw__main_selected(w);
   /* Copies: the rows may be replaced while a modal dialog runs. */
   int64_t rule_id = s ? s->rule_id : 0;
@@ -171,8 +225,7 @@ void sw__main_command(struct sw_main_window *w, int id)
   snprintf(name, sizeof name, "%s", s && s->name ? s->name : "");
   switch (id) {
   case IDC_MAIN_ADD:
-    if (sw_rule_dialog_show(w->hwnd, w->ed, 0))
-      sw__main_refresh(w, true);
+    show_rule(w, 0);
     return;
   case IDC_MAIN_REFRESH:
     sw__main_refresh(w, true);
@@ -187,8 +240,7 @@ void sw__main_command(struct sw_main_window *w, int id)
   switch (id) {
   case IDOK: /* Enter in the list */
   case IDC_MAIN_EDIT:
-    if (sw_rule_dialog_show(w->hwnd, w->ed, rule_id))
-      sw__main_refresh(w, true);
+    show_rule(w, rule_id);
     break;
   case IDC_MAIN_DELETE: {
     char server[300], text[1024];

@@ -52,6 +52,9 @@ static const struct {
 #define BUTTON_H_DLU 14
 #define LABEL_H_DLU 8
 #define BANNER_H_DLU 20
+#define MODE_PART_W 90 /* the status bar's "Read-only", in pixels at 96 DPI */
+#define BANNER_RGB RGB(0xff, 0xf4, 0xce)      /* pale yellow: the service is gone */
+#define MODE_BANNER_RGB RGB(0xdd, 0xeb, 0xf7) /* pale blue: read-only, by design */
 #define MIN_W_DLU 300
 #define MIN_H_DLU 170
 
@@ -137,12 +140,19 @@ static void layout(struct sw_main_window *w)
   RECT sb;
   GetWindowRect(w->status, &sb);
   int status_h = sb.bottom - sb.top;
-  int parts[3] = {client.right - scale(w, 420), client.right - scale(w, 150), -1};
+  bool read_only = w->ed->mode.read_only;
+  int mode_w = read_only ? scale(w, MODE_PART_W) : 0;
+  int parts[4] = {client.right - mode_w - scale(w, 420),
+                  client.right - mode_w - scale(w, 150), client.right - mode_w, -1};
   if (parts[0] < scale(w, 100))
     parts[0] = scale(w, 100);
   if (parts[1] < parts[0])
     parts[1] = parts[0];
-  SendMessageW(w->status, SB_SETPARTS, 3, (LPARAM)parts);
+  if (parts[2] < parts[1])
+    parts[2] = parts[1];
+  if (!read_only)
+    parts[2] = -1;
+  SendMessageW(w->status, SB_SETPARTS, read_only ? 4 : 3, (LPARAM)parts);
 
   RECT m = dlu(w->hwnd, MARGIN_DLU, MARGIN_DLU, BUTTON_W_DLU, BUTTON_H_DLU);
   int margin_x = m.left, margin_y = m.top, bw = m.right, bh = m.bottom;
@@ -154,10 +164,15 @@ static void layout(struct sw_main_window *w)
   int content_top = margin_y + label_h + margin_y / 2;
   int list_top = content_top, list_right = bx - margin_x;
   int bottom = client.bottom - status_h - margin_y;
-  HDWP dwp = BeginDeferWindowPos(3 + (int)(sizeof buttons / sizeof buttons[0]));
+  HDWP dwp = BeginDeferWindowPos(4 + (int)(sizeof buttons / sizeof buttons[0]));
   dwp = DeferWindowPos(dwp, GetDlgItem(w->hwnd, IDC_MAIN_LIST_LABEL), NULL, margin_x,
                        margin_y, list_right - margin_x, label_h,
                        SWP_NOZORDER | SWP_NOACTIVATE);
+  if (read_only) { /* the mode first: it lasts, the service's absence may not */
+    dwp = DeferWindowPos(dwp, w->mode_banner, NULL, margin_x, list_top,
+                         list_right - margin_x, banner_h, SWP_NOZORDER | SWP_NOACTIVATE);
+    list_top += banner_h + margin_y / 2;
+  }
   if (w->stale) {
     dwp = DeferWindowPos(dwp, w->banner, NULL, margin_x, list_top, list_right - margin_x,
                          banner_h, SWP_NOZORDER | SWP_NOACTIVATE);
@@ -173,6 +188,7 @@ static void layout(struct sw_main_window *w)
   if (dwp)
     EndDeferWindowPos(dwp);
   ShowWindow(w->banner, w->stale ? SW_SHOWNA : SW_HIDE);
+  ShowWindow(w->mode_banner, read_only ? SW_SHOWNA : SW_HIDE);
 }
 
 static void min_size(struct sw_main_window *w, MINMAXINFO *mmi)
@@ -200,19 +216,22 @@ static void show_sort_arrow(struct sw_main_window *w)
   }
 }
 
+/* A button is on if the mode allows its command and, but for Add and
+ * Refresh, a rule is selected. */
 static void update_buttons(struct sw_main_window *w)
 {
-  BOOL any = sw__main_selected(w) != NULL;
-  static const int on_selection[] = {IDC_MAIN_EDIT, IDC_MAIN_DELETE, IDC_MAIN_ENABLE,
-                                     IDC_MAIN_TEST, IDC_MAIN_HISTORY};
+  bool any = sw__main_selected(w) != NULL;
   HWND focus = GetFocus();
-  for (size_t i = 0; i < sizeof on_selection / sizeof on_selection[0]; i++) {
-    HWND b = GetDlgItem(w->hwnd, on_selection[i]);
+  for (size_t i = 0; i < sizeof buttons / sizeof buttons[0]; i++) {
+    int id = buttons[i].id;
+    bool on_selection = id != IDC_MAIN_ADD && id != IDC_MAIN_REFRESH;
+    bool on = (any || !on_selection) && sw__main_allowed(w, id);
+    HWND b = GetDlgItem(w->hwnd, id);
     /* A button about to be disabled must not keep the focus: the keyboard
      * would have nowhere to go. */
-    if (!any && b == focus)
+    if (!on && b == focus)
       SendMessageW(w->hwnd, WM_NEXTDLGCTL, (WPARAM)w->list, TRUE);
-    EnableWindow(b, any);
+    EnableWindow(b, on);
   }
 }
 
@@ -231,10 +250,27 @@ void sw__main_update_status(struct sw_main_window *w)
   else
     sw_main_text_updated(w->updated_at, text, sizeof text);
   set_status_part(w, 2, text);
+  if (w->ed->mode.read_only)
+    set_status_part(w, 3, sw_access_mode_status(w->ed->mode));
   if (w->stale) {
     sw_main_text_banner(w->stale_why, w->updated_at, REFRESH_S, text, sizeof text);
     set_wide_text(w->banner, text);
   }
+}
+
+void sw__main_apply_mode(struct sw_main_window *w)
+{
+  struct sw_access_mode mode = w->ed->mode;
+  w->ed->accel = LoadAcceleratorsW(
+      w->ed->instance,
+      MAKEINTRESOURCEW(mode.read_only ? IDR_ACCEL_READ_ONLY : IDR_ACCEL_MAIN));
+  SetDlgItemTextW(w->hwnd, IDC_MAIN_EDIT, mode.read_only ? L"&View..." : L"&Edit...");
+  char text[512];
+  sw_access_mode_banner(mode, text, sizeof text);
+  set_wide_text(w->mode_banner, text);
+  layout(w);
+  update_buttons(w);
+  sw__main_update_status(w);
 }
 
 static void set_stale(struct sw_main_window *w, bool stale, const char *why)
@@ -478,8 +514,10 @@ static BOOL init(struct sw_main_window *w, HWND hwnd)
   w->ed->main = hwnd;
   w->list = GetDlgItem(hwnd, IDC_MAIN_LIST);
   w->banner = GetDlgItem(hwnd, IDC_MAIN_BANNER);
+  w->mode_banner = GetDlgItem(hwnd, IDC_MAIN_MODE_BANNER);
   w->dpi = window_dpi(hwnd);
-  w->banner_brush = CreateSolidBrush(RGB(0xff, 0xf4, 0xce));
+  w->banner_brush = CreateSolidBrush(BANNER_RGB);
+  w->mode_brush = CreateSolidBrush(MODE_BANNER_RGB);
   /* Our own layout replaces the dialog manager's on a DPI change (it
    * still updates the fonts), so it must not move the controls itself. */
   typedef BOOL(WINAPI * behaviour_fn)(HWND, int, int);
@@ -498,9 +536,7 @@ static BOOL init(struct sw_main_window *w, HWND hwnd)
   make_icons(w);
   set_icons(w);
   show_sort_arrow(w);
-  layout(w);
-  update_buttons(w);
-  sw__main_update_status(w);
+  sw__main_apply_mode(w); /* lays out, sets the buttons and the status bar */
   SetTimer(hwnd, REFRESH_TIMER, REFRESH_S * 1000u, NULL);
   PostMessageW(hwnd, WM_MAIN_START, 0, 0);
   SetFocus(w->list);
@@ -540,6 +576,8 @@ static void destroy(struct sw_main_window *w)
     DestroyIcon(w->small_icon);
   if (w->banner_brush)
     DeleteObject(w->banner_brush);
+  if (w->mode_brush)
+    DeleteObject(w->mode_brush);
   w->ed->main = NULL;
   PostQuitMessage(0);
   free(w);
@@ -603,9 +641,14 @@ static INT_PTR CALLBACK main_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     return FALSE;
   case WM_CTLCOLORSTATIC:
     if ((HWND)lp == w->banner) {
-      SetBkColor((HDC)wp, RGB(0xff, 0xf4, 0xce));
+      SetBkColor((HDC)wp, BANNER_RGB);
       SetTextColor((HDC)wp, RGB(0x40, 0x30, 0x00));
       return (INT_PTR)w->banner_brush;
+    }
+    if ((HWND)lp == w->mode_banner) {
+      SetBkColor((HDC)wp, MODE_BANNER_RGB);
+      SetTextColor((HDC)wp, RGB(0x10, 0x2a, 0x43));
+      return (INT_PTR)w->mode_brush;
     }
     return FALSE;
   case WM_COMMAND:

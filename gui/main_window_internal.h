@@ -32,10 +32,11 @@ struct sw_main_pending {
 struct sw_main_window {
   struct sw_editor *ed;
   HWND hwnd, list, status, banner;
+  HWND mode_banner; /* why the editor is read-only, shown while it is */
   struct sw_rule_rows rows;
   HIMAGELIST icons;
   HICON big_icon, small_icon;
-  HBRUSH banner_brush;
+  HBRUSH banner_brush, mode_brush;
   UINT dpi;
   bool refreshing;    /* a STATUS job is in flight */
   bool refresh_again; /* and something changed since it left */
@@ -57,7 +58,16 @@ const struct sw_pipe_status *sw__main_selected(const struct sw_main_window *w);
  * (and the reason in the banner while the list is stale). */
 void sw__main_update_status(struct sw_main_window *w);
 
-/* main_actions.c. Carries out a button's, key's or accelerator's command
+/* Shows the editor's mode (w->ed->mode): the read-only banner, the Edit
+ * button as View, the buttons and keys that change rules off, "Read-only"
+ * in the status bar; or none of that. Called at start and whenever the
+ * mode changes (a refusal from the service). */
+void sw__main_apply_mode(struct sw_main_window *w);
+
+/* main_actions.c. Whether the editor's mode lets command `id` (IDC_MAIN_*,
+ * IDOK) run; its button is greyed, and its key does nothing, if not. */
+bool sw__main_allowed(const struct sw_main_window *w, int id);
+/* Carries out a button's, key's or accelerator's command
  * `id` (IDC_MAIN_*, IDOK for Enter in the list) on the selected rule. */
 void sw__main_command(struct sw_main_window *w, int id);
 /* Handles the answer to an action's job (any tag but

@@ -7,15 +7,17 @@
 /* The application: icon, manifest, accelerators, version. */
 #define IDI_APP 1
 #define IDR_ACCEL_MAIN 2
+#define IDR_ACCEL_READ_ONLY 3 /* the main window's keys in read-only mode */
 
 /* Main window (main_window.c, main_window.rc): 1000-1099. */
 #define IDD_MAIN 1000
-#define IDC_MAIN_LIST 1001       /* the rules (virtual ListView) */
-#define IDC_MAIN_BANNER 1002     /* why the list is stale (shown when unreachable) */
-#define IDC_MAIN_STATUS 1003     /* status bar (created at run time) */
-#define IDC_MAIN_LIST_LABEL 1004 /* "Rules:" over the list: Alt+L focuses it */
-#define IDC_MAIN_ADD 1010        /* buttons, and the accelerators' commands */
-#define IDC_MAIN_EDIT 1011
+#define IDC_MAIN_LIST 1001        /* the rules (virtual ListView) */
+#define IDC_MAIN_BANNER 1002      /* why the list is stale (shown when unreachable) */
+#define IDC_MAIN_STATUS 1003      /* status bar (created at run time) */
+#define IDC_MAIN_LIST_LABEL 1004  /* "Rules:" over the list: Alt+L focuses it */
+#define IDC_MAIN_MODE_BANNER 1005 /* why the editor is read-only (shown if it is) */
+#define IDC_MAIN_ADD 1010         /* buttons, and the accelerators' commands */
+#define IDC_MAIN_EDIT 1011        /* "View..." in read-only mode */
 #define IDC_MAIN_DELETE 1012
 #define IDC_MAIN_ENABLE 1013 /* toggles the selected rule */
 #define IDC_MAIN_TEST 1014

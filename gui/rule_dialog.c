@@ -4,6 +4,12 @@
  * and the form, sends RULE_GET / RULE_ADD / RULE_UPDATE / RULE_TEST and
  * acts on the answers, and makes room under a field for its error.
  *
+ * In the editor's read-only mode (model/access_mode.h) the dialog shows a
+ * stored rule without letting it change: the texts are read-only (still
+ * selectable and copyable), the other fields greyed, Save off, Enter and
+ * Esc close it, and Test tests the stored rule, which the service lets
+ * anyone do.
+ *
  * Requests are asynchronous: the dialog stays responsive while one is in
  * flight, with Save and Test disabled until it is answered. Closing the
  * dialog abandons an answer still to come (the worker frees a job whose
@@ -69,6 +75,7 @@ struct rule_dialog {
   char test_title[160]; /* names the rule in the test result dialog */
   unsigned busy;        /* 1 << tag for each request in flight */
   bool loaded;          /* the form holds a rule (new, or fetched) */
+  bool read_only;       /* viewing a stored rule: nothing can change */
   bool saved;
   bool banner_is_error;
   bool has_problem[SW_RULE_FIELD_COUNT];
@@ -211,17 +218,21 @@ static void update_controls(struct rule_dialog *d)
   for (int f = 0; f < SW_RULE_FIELD_COUNT; f++) {
     bool on = d->loaded && (sw_rule_form_field_applies(&d->form, (enum sw_rule_field)f) ||
                             d->has_problem[f]);
+    if (d->read_only) /* texts are read-only, and stay readable; no choice can change */
+      on = on && sw_rule_form_is_text((enum sw_rule_field)f);
     EnableWindow(field_control(d, f), on);
     HWND label = GetDlgItem(d->hwnd, IDC_RULE_LABEL + f);
     if (label)
       EnableWindow(label, on);
   }
   bool can_act = d->loaded && d->busy == 0;
+  bool can_save = can_act && !d->read_only;
   HWND save = GetDlgItem(d->hwnd, IDOK), test = GetDlgItem(d->hwnd, IDC_RULE_TEST);
   HWND had = GetFocus();
-  if (!can_act && (had == save || had == test)) /* a disabled button keeps no focus */
+  /* A disabled button keeps no focus. */
+  if ((!can_save && had == save) || (!can_act && had == test))
     focus(d, GetDlgItem(d->hwnd, d->loaded ? IDC_RULE_NAME : IDCANCEL));
-  EnableWindow(save, can_act);
+  EnableWindow(save, can_save);
   EnableWindow(test, can_act);
 }
 
@@ -233,6 +244,16 @@ static void set_banner(struct rule_dialog *d, const char *text, bool error)
   sw_editor_set_text(d->hwnd, IDC_RULE_BANNER, text);
   ShowWindow(GetDlgItem(d->hwnd, IDC_RULE_BANNER), text[0] ? SW_SHOWNA : SW_HIDE);
   relayout(d);
+}
+
+/* The banner when nothing is going on: empty, or why the rule cannot be
+ * changed here. */
+static void idle_banner(struct rule_dialog *d)
+{
+  char text[300] = "";
+  if (d->read_only)
+    sw_access_mode_banner(d->ed->mode, text, sizeof text);
+  set_banner(d, text, false);
 }
 
 /* Shows each problem under its field (and clears the others), says in the
@@ -281,7 +302,7 @@ static bool submit(struct rule_dialog *d, enum tag tag, uint16_t message,
   else
     sw_tlv_put_int(&job->fields, SW_PIPE_TAG_RULE_ID, d->rule_id);
   if (message == SW_PIPE_MSG_RULE_TEST)
-    job->test_timeout_ms = rule->timeout_ms;
+    job->test_timeout_ms = rule ? rule->timeout_ms : d->opened.timeout_ms;
   d->busy |= 1u << tag;
   sw_service_submit(d->ed->service, job);
   update_controls(d);
@@ -318,7 +339,7 @@ static void send_save(struct rule_dialog *d)
 
 static void on_save(struct rule_dialog *d)
 {
-  if (!d->loaded || d->busy) {
+  if (!d->loaded || d->busy || d->read_only) {
     MessageBeep(MB_OK); /* Enter while Save is disabled */
     return;
   }
@@ -330,23 +351,30 @@ static void on_save(struct rule_dialog *d)
   send_save(d);
 }
 
+/* Test: the form's rule, unsaved (administrators only); in read-only
+ * mode the stored rule, by its id (anyone). */
 static void on_test(struct rule_dialog *d)
 {
   if (!d->loaded || d->busy)
     return;
-  struct sw_rule rule;
-  if (!form_rule(d, true, &rule))
-    return;
-  rule.id = 0; /* the form's rule, not the stored one */
+  struct sw_rule form;
+  const struct sw_rule *rule = &d->opened;
+  if (!d->read_only) {
+    if (!form_rule(d, true, &form))
+      return;
+    form.id = 0; /* the form's rule, not the stored one */
+    rule = &form;
+  }
   char server[300], text[400];
-  sw_manage_server_text(rule.host, rule.port, server, sizeof server);
-  snprintf(d->test_title, sizeof d->test_title, "%s", rule.name ? rule.name : server);
-  snprintf(text, sizeof text,
-           "Testing %s without saving; this takes at most %u seconds...", server,
-           (unsigned)((rule.timeout_ms + 999) / 1000));
+  sw_manage_server_text(rule->host, rule->port, server, sizeof server);
+  snprintf(d->test_title, sizeof d->test_title, "%s", rule->name ? rule->name : server);
+  snprintf(text, sizeof text, "Testing %s%s; this takes at most %u seconds...", server,
+           d->read_only ? "" : " without saving",
+           (unsigned)((rule->timeout_ms + 999) / 1000));
   set_banner(d, text, false);
-  submit(d, TAG_TEST, SW_PIPE_MSG_RULE_TEST, &rule, 0);
-  sw_rule_free(&rule);
+  submit(d, TAG_TEST, SW_PIPE_MSG_RULE_TEST, d->read_only ? NULL : rule, 0);
+  if (!d->read_only)
+    sw_rule_free(&form);
 }
 
 static void on_tls_change(struct rule_dialog *d)
@@ -473,6 +501,12 @@ static void on_error(struct rule_dialog *d, enum tag tag, struct sw_service_job 
     submit(d, TAG_THEIRS, SW_PIPE_MSG_RULE_GET, NULL, 0);
   } else if ((tag == TAG_SAVE || tag == TAG_THEIRS) && not_found && d->rule_id) {
     on_deleted_meanwhile(d);
+  } else if (!strcmp(job->error_code, "access_denied")) {
+    /* Not an administrator after all, in the service's eyes: the main
+     * window turns read-only once this dialog closes. */
+    if (!d->read_only)
+      d->ed->mode = sw_access_mode_refused();
+    failed(d, tag, sw_access_mode_denied_text());
   } else if (tag == TAG_LOAD && not_found) {
     char text[200];
     snprintf(text, sizeof text,
@@ -496,7 +530,7 @@ static void on_rule(struct rule_dialog *d, enum tag tag, struct sw_service_job *
   case TAG_LOAD:
     take_stored(d, &pr);
     if (d->loaded) {
-      set_banner(d, "", false);
+      idle_banner(d);
       update_controls(d);
       focus(d, GetDlgItem(d->hwnd, IDC_RULE_NAME));
     }
@@ -525,7 +559,7 @@ static void on_test_result(struct rule_dialog *d, enum tag tag,
     not_understood(d);
     return;
   }
-  set_banner(d, "", false);
+  idle_banner(d);
   sw_test_result_show(d->hwnd, d->ed, d->test_title, &result);
   sw_pipe_result_free(&result);
 }
@@ -567,10 +601,25 @@ static void on_reply(struct rule_dialog *d, struct sw_service_job *job)
 
 /* ---- the dialog ------------------------------------------------------------------ */
 
+/* Read-only mode: the texts cannot be typed into, Close instead of
+ * Cancel, and Enter closes (Save stays, greyed, so that the dialog looks
+ * as it does for an administrator). */
+static void init_read_only(struct rule_dialog *d)
+{
+  SetWindowTextW(d->hwnd, L"Rule (read-only) - SMTP Watch");
+  for (int f = 0; f < SW_RULE_FIELD_COUNT; f++)
+    if (sw_rule_form_is_text((enum sw_rule_field)f))
+      SendMessageW(field_control(d, f), EM_SETREADONLY, TRUE, 0);
+  SetDlgItemTextW(d->hwnd, IDCANCEL, L"Close");
+  SendMessageW(d->hwnd, DM_SETDEFID, IDCANCEL, 0);
+}
+
 static void on_init(struct rule_dialog *d)
 {
   for (int m = 0; m < SW_TLS_MODE_COUNT; m++)
     SendDlgItemMessageW(d->hwnd, IDC_RULE_TLS, CB_ADDSTRING, 0, (LPARAM)tls_texts[m]);
+  if (d->read_only)
+    init_read_only(d);
   init_layout(d);
   if (d->rule_id == 0) {
     struct sw_pipe_rule fresh = {.revision = 0};
@@ -657,6 +706,8 @@ bool sw_rule_dialog_show(HWND owner, struct sw_editor *ed, int64_t rule_id)
   }
   d->ed = ed;
   d->rule_id = rule_id;
+  /* Nothing to view in a new rule: the main window offers no Add then. */
+  d->read_only = ed->mode.read_only && rule_id != 0;
   sw_rule_init_defaults(&d->opened);
   sw_rule_init_defaults(&d->sent);
   sw_rule_form_init(&d->form);

@@ -15,8 +15,10 @@
 #include "pipe_records.h"
 
 /* Shows the dialog modally over `owner`: a new rule if rule_id is 0, else
- * the stored rule (fetched from the service). Returns true if a rule was
- * saved (the caller refreshes its list). UI thread only. */
+ * the stored rule (fetched from the service), read-only if ed->mode is.
+ * Returns true if a rule was saved (the caller refreshes its list); a
+ * refusal from the service (access_denied) makes ed->mode read-only. UI
+ * thread only. */
 bool sw_rule_dialog_show(HWND owner, struct sw_editor *ed, int64_t rule_id);
 
 /* Shows one check's result modally over `owner`: `title` (UTF-8) names

@@ -20,7 +20,13 @@ loopback.
 Screenshots are saved as PNG in SW_EDITOR_ARTIFACTS (default:
 editor-artifacts next to the build's gui/ directory) and their paths
 printed: the main window, the rule dialog showing a validation error, the
-history chart, the banner of an unreachable service.
+history chart, the banner of an unreachable service, the read-only editor
+of a standard user.
+
+Under Wine every process has a full administrator token, so the
+read-only mode of a standard user is reached through the editor's seam
+SMTPWATCH_EDITOR_ASSUME_STANDARD_USER=1 (gui/editor_rights.h), which
+makes it believe its token is not an administrator's.
 
 SW_EDITOR_TEST_PREFIX names the Wine prefix (default: editor-wineprefix
 next to gui/). Every process has a timeout; every process started here is
@@ -54,6 +60,10 @@ RULE_TITLE = ".*Rule.* - SMTP Watch"  # "New rule - ...", the rule's name...
 HISTORY_TITLE = "History.*"  # "History - <rule>", " (loading...)" while it loads
 TEST_RESULT_TITLE = ".*Test result - SMTP Watch"  # "<rule> - Test result - ..."
 BANNER_RGB_GAP = 25  # the banner is pale yellow: red well above blue
+MODE_BANNER_RGB_GAP = 15  # the read-only banner is pale blue: blue above red
+STANDARD_USER = {"SMTPWATCH_EDITOR_ASSUME_STANDARD_USER": "1"}
+READ_ONLY_BANNER = ("Read-only: you are not an administrator. To change rules, start the "
+                    "editor as an administrator (right-click, Run as administrator).")
 
 
 def wine_env():
@@ -93,15 +103,18 @@ def add_rule(*args):
 
 class Shown:
     """What a window shows, as window_text.exe reads it: its child texts,
-    its status bar parts and its list's rows (cells in ListView column
+    its status bar parts, its list's rows (cells in ListView column
     order: for the main window State, Name, Server, Response, Last check,
-    Last message)."""
+    Last message) and its buttons ({text: enabled})."""
 
     def __init__(self, out):
-        self.texts, self.status, self.rows = [], [], []
+        self.texts, self.status, self.rows, self.buttons = [], [], [], {}
         for line in out.replace("\r\n", "\n").split("\n"):
             if line.startswith("text: "):
                 self.texts.append(line[6:])
+            elif line.startswith("button: "):
+                text, _, state = line[8:].rpartition(" | ")
+                self.buttons[text] = state == "enabled"
             elif line.startswith("status: "):
                 self.status = line[8:].split(" | ")
             elif line.startswith("row: "):
@@ -200,11 +213,12 @@ def console_service(data_dir):
 class Editor:
     """smtpwatch-editor.exe on the test display; `main` is its window."""
 
-    def __init__(self, log_path):
+    def __init__(self, log_path, args=(), env=None):
         self.log = open(log_path, "ab")
-        self.proc = subprocess.Popen(["wine", str(EDITOR_EXE)], stdin=subprocess.DEVNULL,
-                                     stdout=self.log, stderr=subprocess.STDOUT,
-                                     env=wine_env())
+        self.proc = subprocess.Popen(["wine", str(EDITOR_EXE)] + list(args),
+                                     stdin=subprocess.DEVNULL, stdout=self.log,
+                                     stderr=subprocess.STDOUT,
+                                     env=dict(wine_env(), **(env or {})))
         self.main = wait_window(MAIN_TITLE, 60)
 
     def close(self):
@@ -262,8 +276,10 @@ class EditorTestCase(unittest.TestCase):
         self.addCleanup(lambda: self.service.stop())
         self.editor = None
 
-    def open_editor(self):
-        self.editor = Editor(self.dir / "editor.log")
+    def open_editor(self, *args, env=None):
+        """The editor, with command line `args` and `env` added to its
+        environment; its main window (or the first window it shows)."""
+        self.editor = Editor(self.dir / "editor.log", args, env)
         self.addCleanup(self.close_editor)
         return self.editor.main
 
@@ -446,6 +462,95 @@ class MainWindowTests(EditorTestCase):
         wait_for(lambda: not rules()["alpha-ok"]["enabled"], 20, 0.5,
                  "the rule disabled after the service came back")
         self.assertEqual(self.close_editor(), 0)
+
+
+class ReadOnlyTests(EditorTestCase):
+    """The editor of a user the service would not let change rules: it says
+    so up front and offers only what the service allows anyone."""
+
+    BUTTONS_READ_ONLY = {"&Add...": False, "&View...": True, "&Delete": False,
+                         "E&nable/Disable": False, "&Test now": True, "&History...": True,
+                         "&Refresh": True}
+
+    def assert_nothing_opened(self, main):
+        self.assertEqual(windows(RULE_TITLE), [], "a rule dialog opened")
+        self.assertEqual([w for w in windows(MAIN_TITLE) if w != main], [],
+                         "a message box opened")
+
+    def test_a_standard_user_gets_a_read_only_editor(self):
+        add_rule("127.0.0.1", "--port", AIOSMTPD.port, "--name", "alpha-ok",
+                 "--interval-s", "10")
+        before = rules()
+        main = self.open_editor(env=STANDARD_USER)
+        view = self.wait_shown(lambda v: len(v.rows) == 1, "the rule listed")
+        # Up front: the banner, and the status bar's last part.
+        self.assertEqual([t for t in view.texts if t.startswith("Read-only")],
+                         [READ_ONLY_BANNER])
+        self.assertEqual(view.status[3:], ["Read-only"], view.status)
+        self.assertTrue(view.status[0].startswith("Connected"), view.status)
+        self.select("alpha")
+        view = self.wait_shown(lambda v: v.buttons.get("&View..."), "View on the rule")
+        self.assertEqual(view.buttons, self.BUTTONS_READ_ONLY)
+        shot = screenshot(main, "main-window-read-only")
+        r, g, b = mean_rgb(shot, 20, 34, 240, 20)  # under the list's label
+        self.assertGreater(b - r, MODE_BANNER_RGB_GAP, "the banner is not pale blue")
+
+        # The keys that change a rule do nothing.
+        for key in ("Insert", "F2", "Delete", "ctrl+e"):
+            keys(main, key)
+            time.sleep(1)
+            self.assert_nothing_opened(main)
+        self.assertEqual(rules(), before)
+
+        # Enter opens the rule to look at it: nothing can be typed, Save
+        # is off, Test tests the stored rule, Enter closes.
+        keys(main, "Return")
+        dialog = wait_window(RULE_TITLE)
+        title = "Rule (read-only) - SMTP Watch"
+        wait_for(lambda: "alpha-ok" in shown(title).texts, 20, 0.5, "the rule loaded")
+        rule_view = shown(title)
+        self.assertIn(READ_ONLY_BANNER, rule_view.texts)
+        self.assertEqual((rule_view.buttons["&Save"], rule_view.buttons["&Test"],
+                          rule_view.buttons["Close"]), (False, True, True))
+        screenshot(dialog, "rule-dialog-read-only")
+        keys(dialog, "alt+t")
+        result = wait_window(TEST_RESULT_TITLE)
+        keys(result, "Escape")
+        wait_gone(result, TEST_RESULT_TITLE)
+        keys(dialog, "alt+n")
+        type_text(dialog, "renamed")
+        self.assertIn("alpha-ok", shown(title).texts)
+        self.assertNotIn("renamed", " ".join(shown(title).texts))
+        keys(dialog, "Return")  # in the Name field
+        wait_gone(dialog, RULE_TITLE)
+        self.assertEqual(rules(), before)
+
+        # Test now, History and Refresh stay.
+        keys(main, "ctrl+t")
+        result = wait_window(TEST_RESULT_TITLE)
+        keys(result, "Escape")
+        wait_gone(result, TEST_RESULT_TITLE)
+        self.assertEqual(rules(), before)
+        self.assertEqual(self.close_editor(), 0)
+
+    def test_readonly_switch_and_a_wrong_option(self):
+        main = self.open_editor("/readonly")
+        view = self.wait_shown(lambda v: v.status[3:] == ["Read-only"], "read-only")
+        self.assertIn("Read-only: the editor was started with /readonly. To change rules, "
+                      "start it without /readonly.", view.texts)
+        self.assertFalse(view.buttons["&Add..."])
+        keys(main, "Insert")
+        time.sleep(1)
+        self.assert_nothing_opened(main)
+        self.assertEqual(self.close_editor(), 0)
+        # An option it does not know: a sentence, and no window but that.
+        box = self.open_editor("/read-only")
+        view = shown(MAIN_TITLE)
+        self.assertIn("The editor does not know the option \"/read-only\". Its one option "
+                      "is /readonly: look at the rules without being able to change "
+                      "them.", view.texts)
+        keys(box, "Return")
+        self.assertEqual(self.editor.proc.wait(20), 2)
 
 
 def has_dialog(rc_name, template):

@@ -9,6 +9,8 @@
  * title contains TITLE, then prints, in UTF-8:
  *   window: <title>
  *   text: <a child's own text>          (static text, buttons, edits: WM_GETTEXT)
+ *   button: <its text> | enabled        (or "| disabled": what a user can press;
+ *                                        after the button's text: line)
  *   status: <part 0> | <part 1> | ...   (a status bar, part by part)
  *   row: <cell> | <cell> | ...          (each row of a list view)
  * Exit codes: 0 found, 1 no such window in time, 2 usage, 3 the window's
@@ -165,6 +167,10 @@ static BOOL CALLBACK dump_child(HWND hwnd, LPARAM lp)
       text[TEXT_CAP - 1] = L'\0';
       print_utf8("text: ", text);
       printf("\n");
+      if (!_wcsicmp(cls, WC_BUTTONW)) {
+        print_utf8("button: ", text);
+        printf(" | %s\n", IsWindowEnabled(hwnd) ? "enabled" : "disabled");
+      }
     }
   }
   return TRUE;

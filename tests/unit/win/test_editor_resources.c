@@ -1,9 +1,12 @@
 /* What Windows reads from smtpwatch-editor.exe before any of its code
  * runs, read back the way Explorer and the loader do (the exe loaded as a
  * data file): the manifest (Common Controls 6, per-monitor v2 DPI,
- * asInvoker), the version resource (Properties > Details shows the
- * project's version), the icon in every size the shell asks for, each
- * window's dialog template, and the main window's accelerators. */
+ * highestAvailable: an administrator is asked once at start and gets the
+ * full token the service wants for a change), the version resource
+ * (Properties > Details shows the project's version), the icon in every
+ * size the shell asks for, each window's dialog template, and the main
+ * window's accelerators (in read-only mode, none of the keys that change
+ * a rule). */
 #include <windows.h>
 
 #include <setjmp.h>
@@ -62,7 +65,7 @@ static bool contains(const char *data, DWORD size, const char *needle)
   return false;
 }
 
-static void manifest_asks_for_common_controls_6_and_per_monitor_dpi(void **state)
+static void manifest_asks_for_common_controls_6_dpi_and_elevation(void **state)
 {
   (void)state;
   DWORD size = 0;
@@ -71,7 +74,9 @@ static void manifest_asks_for_common_controls_6_and_per_monitor_dpi(void **state
   assert_true(contains(m, size, "name=\"Microsoft.Windows.Common-Controls\""));
   assert_true(contains(m, size, "version=\"6.0.0.0\""));
   assert_true(contains(m, size, "PerMonitorV2"));
-  assert_true(contains(m, size, "level=\"asInvoker\""));
+  assert_true(contains(m, size, "level=\"highestAvailable\""));
+  assert_false(contains(m, size, "asInvoker"));
+  assert_true(contains(m, size, "uiAccess=\"false\""));
   assert_true(
       contains(m, size, "{8e0f7a12-bfb3-4fe8-b9a5-48fd50a15a9a}")); /* Windows 10 */
 }
@@ -158,40 +163,63 @@ static void every_window_has_its_dialog_template(void **state)
   }
 }
 
-static void main_window_keys_are_in_its_accelerator_table(void **state)
+struct key {
+  WORD key, cmd;
+};
+
+/* Whether accelerator table `id` gives command `cmd` for virtual key `key`. */
+static bool table_has(WORD id, struct key want)
 {
-  (void)state;
-  HACCEL table = LoadAcceleratorsW(editor, MAKEINTRESOURCEW(IDR_ACCEL_MAIN));
+  HACCEL table = LoadAcceleratorsW(editor, MAKEINTRESOURCEW(id));
   assert_non_null(table);
   ACCEL keys[32];
   int n = CopyAcceleratorTableW(table, keys, 32);
-  const struct {
-    WORD key, cmd;
-  } want[] = {
-      {VK_INSERT, IDC_MAIN_ADD},
-      {VK_F2, IDC_MAIN_EDIT},
-      {VK_DELETE, IDC_MAIN_DELETE},
-      {VK_F5, IDC_MAIN_REFRESH},
-  };
-  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-    bool found = false;
-    for (int k = 0; k < n; k++)
-      found |= keys[k].key == want[i].key && keys[k].cmd == want[i].cmd &&
-               (keys[k].fVirt & FVIRTKEY);
-    if (!found)
-      fail_msg("key 0x%x does not give command %u", want[i].key, want[i].cmd);
-  }
+  bool found = false;
+  for (int k = 0; k < n; k++)
+    found |=
+        keys[k].key == want.key && keys[k].cmd == want.cmd && (keys[k].fVirt & FVIRTKEY);
   DestroyAcceleratorTable(table);
+  return found;
+}
+
+static void main_window_keys_are_in_its_accelerator_table(void **state)
+{
+  (void)state;
+  const struct key want[] = {
+      {VK_INSERT, IDC_MAIN_ADD}, {VK_F2, IDC_MAIN_EDIT}, {VK_DELETE, IDC_MAIN_DELETE},
+      {VK_F5, IDC_MAIN_REFRESH}, {'E', IDC_MAIN_ENABLE}, {'T', IDC_MAIN_TEST},
+  };
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+    if (!table_has(IDR_ACCEL_MAIN, want[i]))
+      fail_msg("key 0x%x does not give command %u", want[i].key, want[i].cmd);
+}
+
+static void read_only_keys_only_look(void **state)
+{
+  (void)state;
+  const struct key kept[] = {
+      {VK_F5, IDC_MAIN_REFRESH}, {'T', IDC_MAIN_TEST}, {'H', IDC_MAIN_HISTORY}};
+  for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++)
+    if (!table_has(IDR_ACCEL_READ_ONLY, kept[i]))
+      fail_msg("read-only: key 0x%x does not give command %u", kept[i].key, kept[i].cmd);
+  const struct key gone[] = {{VK_INSERT, IDC_MAIN_ADD},
+                             {VK_F2, IDC_MAIN_EDIT},
+                             {VK_DELETE, IDC_MAIN_DELETE},
+                             {'E', IDC_MAIN_ENABLE}};
+  for (size_t i = 0; i < sizeof gone / sizeof gone[0]; i++)
+    if (table_has(IDR_ACCEL_READ_ONLY, gone[i]))
+      fail_msg("read-only: key 0x%x still gives command %u", gone[i].key, gone[i].cmd);
 }
 
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(manifest_asks_for_common_controls_6_and_per_monitor_dpi),
+      cmocka_unit_test(manifest_asks_for_common_controls_6_dpi_and_elevation),
       cmocka_unit_test(version_resource_carries_the_project_version),
       cmocka_unit_test(icon_comes_in_every_size_the_shell_uses),
       cmocka_unit_test(every_window_has_its_dialog_template),
       cmocka_unit_test(main_window_keys_are_in_its_accelerator_table),
+      cmocka_unit_test(read_only_keys_only_look),
   };
   return cmocka_run_group_tests(tests, load, unload);
 }
