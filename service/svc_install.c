@@ -7,7 +7,11 @@
  * ProgramData). So it never follows a link: the folder is opened without
  * following reparse points and locked down through that handle first;
  * only then are its contents looked at (a reparse point inside is refused)
- * and the new inheritable ACEs passed on to them. */
+ * and each file and folder in it reset, through a handle again: owner
+ * Administrators, no explicit ACE, only what it inherits from the folder.
+ * A user who created smtpwatch.db before the installation keeps nothing
+ * (issue 11, item 6). The descriptors come from svc_data_acl.c, where the
+ * tests evaluate them. */
 #include <windows.h>
 #include <aclapi.h>
 #include <sddl.h>
@@ -20,17 +24,10 @@
 
 #include "svc_install.h"
 #include "messages.h"
+#include "service_sid.h"
+#include "svc_data_acl.h"
 #include "svc_eventlog.h"
 #include "win_error.h"
-
-/* The data folder's security: owner Administrators; SYSTEM and
- * Administrators full control; the service (%ls: its SID, or LS) modify
- * (FILE_GENERIC_READ | FILE_GENERIC_WRITE | FILE_GENERIC_EXECUTE | DELETE),
- * for the folder and everything in it; protected, so nothing is inherited
- * from ProgramData (whose ACL lets Users read and create). */
-#define DATA_DIR_SDDL L"O:BAD:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1301bf;;;%ls)"
-/* The per-service SID's account name (exists once the service does). */
-#define SERVICE_ACCOUNT L"NT SERVICE\\" SW_SVC_NAME
 
 /* The longest SID in SDDL ("S-1-" and 15 sub-authorities): 187 with the
  * NUL, as newer SDKs define SECURITY_MAX_SID_STRING_CHARACTERS. */
@@ -183,68 +180,174 @@ static DWORD set_recovery(SC_HANDLE svc)
 }
 
 /* The SDDL name of whom the data folder lets modify it: the per-service
- * SID if the service has one, else LS (LocalService, the MSI's account). */
+ * SID if the service has one (NT SERVICE\SmtpWatch, derived from the name
+ * as Windows does), else LS (LocalService, the MSI's account). */
 static void folder_trustee(bool per_service_sid, wchar_t *out, size_t cap)
 {
   swprintf(out, cap, L"LS");
   if (!per_service_sid)
     return;
-  BYTE sid[SECURITY_MAX_SID_SIZE];
-  wchar_t domain[256];
-  DWORD sid_len = sizeof sid, domain_len = 256;
-  SID_NAME_USE use;
+  PSID sid = NULL;
   LPWSTR text = NULL;
-  if (LookupAccountNameW(NULL, SERVICE_ACCOUNT, sid, &sid_len, domain, &domain_len,
-                         &use) &&
-      ConvertSidToStringSidW(sid, &text)) {
+  enum sw_error err = sw_service_sid(SW_SVC_NAME, &sid);
+  if (err == SW_E_OK && ConvertSidToStringSidW(sid, &text)) {
     swprintf(out, cap, L"%ls", text);
     LocalFree(text);
+    LocalFree(sid);
     return;
   }
-  char err[256];
-  sw_win_error_text(GetLastError(), err, sizeof err);
-  printf("Service SID: NT SERVICE\\SmtpWatch cannot be looked up (%s); the data folder "
+  LocalFree(sid);
+  printf("Service SID: NT SERVICE\\SmtpWatch cannot be derived (%s); the data folder "
          "names LocalService instead.\n",
-         err);
+         sw_error_text(err ? err : SW_E_NOMEM));
 }
 
-/* Refuses reparse points (junctions, symbolic links, mount points) in
- * `dir` and below, `depth` levels at most: passing ACEs on through one
- * would change the security of whatever it points at. */
-static DWORD refuse_links(const wchar_t *dir, int depth)
+/* A walk through the data folder: `visit` is called for each file and
+ * folder, a folder before what is in it; `parent` is what the visit of
+ * the folder it is in left in *below (the walk's start: its argument),
+ * and is freed (LocalFree) after that folder's walk. A visit returns 0 or
+ * the error that ends the walk (having said why). `unlisted` is called,
+ * and its result returned, if a folder cannot be listed. */
+struct walk;
+typedef DWORD walk_visit(struct walk *w, const wchar_t *path, const WIN32_FIND_DATAW *fd,
+                         PSECURITY_DESCRIPTOR parent, PSECURITY_DESCRIPTOR *below);
+struct walk {
+  walk_visit *visit;
+  DWORD (*unlisted)(struct walk *w, const wchar_t *dir, DWORD err);
+  const struct sw_svc_config *cfg;
+  unsigned count; /* files and folders visited */
+};
+
+/* Walks `dir`, `depth` levels below at most; never into a reparse point
+ * (junction, symbolic link, mount point). */
+static DWORD walk(struct walk *w, const wchar_t *dir, int depth,
+                  PSECURITY_DESCRIPTOR parent)
 {
   wchar_t pattern[MAX_PATH + 8];
   if (swprintf(pattern, MAX_PATH + 8, L"%ls\\*", dir) < 0)
-    return refuse(ERROR_FILENAME_EXCED_RANGE, "A path in the data folder is too long");
+    return w->unlisted(w, dir, ERROR_FILENAME_EXCED_RANGE);
   WIN32_FIND_DATAW fd;
   HANDLE find =
       FindFirstFileExW(pattern, FindExInfoBasic, &fd, FindExSearchNameMatch, NULL, 0);
   if (find == INVALID_HANDLE_VALUE) {
     DWORD err = GetLastError();
-    return err == ERROR_FILE_NOT_FOUND ? 0 : fail(err, "The data folder cannot be read");
+    return err == ERROR_FILE_NOT_FOUND ? 0 : w->unlisted(w, dir, err);
   }
   DWORD rc = 0;
   do {
     if (!wcscmp(fd.cFileName, L".") || !wcscmp(fd.cFileName, L".."))
       continue;
     wchar_t path[MAX_PATH];
-    char shown[MAX_PATH * 3];
     if (swprintf(path, MAX_PATH, L"%ls\\%ls", dir, fd.cFileName) < 0) {
-      rc = refuse(ERROR_FILENAME_EXCED_RANGE, "A path in the data folder is too long");
-    } else if (fd.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) {
-      rc = refuse(ERROR_CANT_ACCESS_FILE,
-                  "%s is a link (reparse point); the data folder may hold only files and "
-                  "folders. Remove it and install again",
-                  u8(path, shown, sizeof shown));
-    } else if ((fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) && depth > 0) {
-      rc = refuse_links(path, depth - 1);
+      rc = w->unlisted(w, dir, ERROR_FILENAME_EXCED_RANGE);
+      break;
     }
+    PSECURITY_DESCRIPTOR below = NULL;
+    rc = w->visit(w, path, &fd, parent, &below);
+    if (rc == 0 && (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) &&
+        !(fd.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) && depth > 0)
+      rc = walk(w, path, depth - 1, below);
+    LocalFree(below);
   } while (rc == 0 && FindNextFileW(find, &fd));
   FindClose(find);
   return rc;
 }
 
-/* Creates the data folder if missing and gives it DATA_DIR_SDDL. */
+static DWORD install_unlisted(struct walk *w, const wchar_t *dir, DWORD err)
+{
+  (void)w;
+  char shown[MAX_PATH * 3];
+  return fail(err, "The folder %s cannot be read", u8(dir, shown, sizeof shown));
+}
+
+static DWORD link_refused(const wchar_t *path)
+{
+  char shown[MAX_PATH * 3];
+  return refuse(ERROR_CANT_ACCESS_FILE,
+                "%s is a link (reparse point); the data folder may hold only files and "
+                "folders. Remove it and install again",
+                u8(path, shown, sizeof shown));
+}
+
+/* Refuses reparse points in the data folder before anything in it is
+ * changed: passing ACEs on through one would change the security of
+ * whatever it points at. */
+static DWORD refuse_link(struct walk *w, const wchar_t *path, const WIN32_FIND_DATAW *fd,
+                         PSECURITY_DESCRIPTOR parent, PSECURITY_DESCRIPTOR *below)
+{
+  (void)w, (void)parent, (void)below;
+  return (fd->dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) ? link_refused(path) : 0;
+}
+
+/* Gives a file or folder in the data folder the descriptor
+ * sw_data_acl_reset computes from what it has and from its folder's
+ * (`parent`), through a handle that does not follow links, and says what
+ * changed. A folder's new descriptor is left in *below for its contents.
+ * SetSecurityInfo with UNPROTECTED_DACL_SECURITY_INFORMATION: the DACL
+ * passed holds only inherited ACEs, which Windows computes again from the
+ * parent folder (the same ones, by the same rules); owner Administrators. */
+static DWORD reset_item(struct walk *w, const wchar_t *path, const WIN32_FIND_DATAW *fd,
+                        PSECURITY_DESCRIPTOR parent, PSECURITY_DESCRIPTOR *below)
+{
+  (void)fd;
+  w->count++;
+  char shown[MAX_PATH * 3];
+  u8(path, shown, sizeof shown);
+  HANDLE h = CreateFileW(path, READ_CONTROL | WRITE_DAC | WRITE_OWNER,
+                         FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                         OPEN_EXISTING,
+                         FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
+  if (h == INVALID_HANDLE_VALUE)
+    return fail(GetLastError(), "%s cannot be opened to reset its security", shown);
+  BY_HANDLE_FILE_INFORMATION info;
+  PSECURITY_DESCRIPTOR current = NULL, reset = NULL;
+  PSID owner = NULL;
+  PACL dacl = NULL;
+  BOOL present = FALSE, defaulted;
+  DWORD rc = 0, err;
+  enum sw_error computed;
+  if (!GetFileInformationByHandle(h, &info)) {
+    rc = fail(GetLastError(), "%s cannot be examined", shown);
+  } else if (info.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) {
+    rc = link_refused(path); /* made since the scan */
+  } else if ((err = GetSecurityInfo(h, SE_FILE_OBJECT,
+                                    OWNER_SECURITY_INFORMATION |
+                                        GROUP_SECURITY_INFORMATION |
+                                        DACL_SECURITY_INFORMATION,
+                                    NULL, NULL, NULL, NULL, &current)) != ERROR_SUCCESS) {
+    rc = fail(err, "The security of %s cannot be read", shown);
+  } else if ((computed = sw_data_acl_reset(
+                  parent, current, info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY,
+                  &reset)) != SW_E_OK) {
+    rc =
+        refuse(ERROR_INVALID_SECURITY_DESCR, "The new security of %s cannot be built: %s",
+               shown, sw_error_text(computed));
+  } else if (!GetSecurityDescriptorOwner(reset, &owner, &defaulted) ||
+             !GetSecurityDescriptorDacl(reset, &present, &dacl, &defaulted)) {
+    rc = fail(GetLastError(), "The new security of %s cannot be read", shown); /* NEVER */
+  } else if ((err =
+                  SetSecurityInfo(h, SE_FILE_OBJECT,
+                                  OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION |
+                                      UNPROTECTED_DACL_SECURITY_INFORMATION,
+                                  owner, NULL, dacl, NULL)) != ERROR_SUCCESS) {
+    rc = fail(err, "The security of %s cannot be reset", shown);
+  } else {
+    char what[512];
+    sw_data_acl_describe(current, reset, what, sizeof what);
+    printf("Reset: %s (%s)\n", shown, what);
+    if (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) {
+      *below = reset;
+      reset = NULL;
+    }
+  }
+  LocalFree(reset);
+  LocalFree(current);
+  CloseHandle(h);
+  return rc;
+}
+
+/* Creates the data folder if missing, gives it SW_DATA_DIR_SDDL and
+ * resets everything already in it (reset_item). */
 static DWORD secure_data_dir(const struct sw_svc_config *cfg, const wchar_t *trustee)
 {
   const char *shown = cfg->data_dir_utf8;
@@ -254,14 +357,12 @@ static DWORD secure_data_dir(const struct sw_svc_config *cfg, const wchar_t *tru
   if (made != ERROR_SUCCESS && made != ERROR_ALREADY_EXISTS && made != ERROR_FILE_EXISTS)
     return fail((DWORD)made, "The data folder %s cannot be created", shown);
 
-  wchar_t sddl[256];
-  swprintf(sddl, 256, DATA_DIR_SDDL, trustee);
+  wchar_t sddl[320];
   PSECURITY_DESCRIPTOR sd = NULL;
   PSID owner = NULL;
   PACL dacl = NULL;
   BOOL present = FALSE, defaulted;
-  if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1, &sd,
-                                                            NULL) ||
+  if (sw_data_acl_folder(trustee, &sd, sddl, sizeof sddl / sizeof *sddl) != SW_E_OK ||
       !GetSecurityDescriptorOwner(sd, &owner, &defaulted) ||
       !GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted) || !present) {
     DWORD err = fail(GetLastError(), "The data folder's security cannot be built");
@@ -269,8 +370,10 @@ static DWORD secure_data_dir(const struct sw_svc_config *cfg, const wchar_t *tru
     return err;
   }
 
-  /* The folder may have been made by someone else: with these privileges
-   * LocalSystem may take it over whatever its DACL says. */
+  /* The folder and its files may have been made by someone else: with
+   * these privileges LocalSystem may read and take them over whatever
+   * their DACLs say. */
+  enable_privilege(L"SeBackupPrivilege");
   enable_privilege(L"SeRestorePrivilege");
   enable_privilege(L"SeTakeOwnershipPrivilege");
   DWORD rc = 0;
@@ -315,22 +418,22 @@ static DWORD secure_data_dir(const struct sw_svc_config *cfg, const wchar_t *tru
   if (h != INVALID_HANDLE_VALUE)
     CloseHandle(h);
 
-  /* The files already there (an upgrade's database) get the new ACEs. */
+  /* What is already there (an upgrade's database, or files someone made
+   * before the installation): no link anywhere, then each one reset. */
+  struct walk scan = {refuse_link, install_unlisted, cfg, 0};
   if (rc == 0)
-    rc = refuse_links(cfg->data_dir, MAX_SCAN_DEPTH);
-  if (rc == 0) {
-    DWORD err = SetNamedSecurityInfoW((LPWSTR)cfg->data_dir, SE_FILE_OBJECT,
-                                      DACL_SECURITY_INFORMATION |
-                                          PROTECTED_DACL_SECURITY_INFORMATION,
-                                      NULL, NULL, dacl, NULL);
-    if (err != ERROR_SUCCESS)
-      rc = fail(err, "The files in the data folder %s cannot be secured", shown);
-  }
+    rc = walk(&scan, cfg->data_dir, MAX_SCAN_DEPTH, NULL);
   if (rc == 0) {
     char text[512];
     printf("Data folder: %s (%s); security %s\n", shown,
            made == ERROR_SUCCESS ? "created" : "kept", u8(sddl, text, sizeof text));
   }
+  struct walk reset = {reset_item, install_unlisted, cfg, 0};
+  if (rc == 0)
+    rc = walk(&reset, cfg->data_dir, MAX_SCAN_DEPTH, sd);
+  if (rc == 0)
+    printf("Data folder contents: %u item%s reset to the folder's security.\n",
+           reset.count, reset.count == 1 ? "" : "s");
   LocalFree(sd);
   return rc;
 }
@@ -480,30 +583,73 @@ static void show_service(SC_HANDLE svc)
   free(flag);
 }
 
+static void show_security(const wchar_t *path)
+{
+  PSECURITY_DESCRIPTOR sd = NULL;
+  DWORD err = GetNamedSecurityInfoW(
+      path, SE_FILE_OBJECT, OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION, NULL,
+      NULL, NULL, NULL, &sd);
+  if (err == ERROR_SUCCESS) {
+    char text[4096];
+    sw_data_acl_sddl(sd, text, sizeof text);
+    printf("%s\n", text);
+  } else {
+    unreadable(err);
+  }
+  LocalFree(sd);
+}
+
+/* One line a file or folder in the data folder: its path below the folder
+ * and its owner and DACL read back. */
+static DWORD show_item(struct walk *w, const wchar_t *path, const WIN32_FIND_DATAW *fd,
+                       PSECURITY_DESCRIPTOR parent, PSECURITY_DESCRIPTOR *below)
+{
+  (void)parent, (void)below;
+  w->count++;
+  char shown[MAX_PATH * 3];
+  printf("  %s: ", u8(path + wcslen(w->cfg->data_dir) + 1, shown, sizeof shown));
+  if (fd->dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT)
+    puts("a link (reparse point), not followed; --install-config refuses it");
+  else
+    show_security(path);
+  return 0;
+}
+
+static DWORD show_unlisted(struct walk *w, const wchar_t *dir, DWORD err)
+{
+  char shown[MAX_PATH * 3];
+  size_t top = wcslen(w->cfg->data_dir);
+  printf("  %s (its contents): ",
+         u8(dir[top] ? dir + top + 1 : L".", shown, sizeof shown));
+  unreadable(err);
+  return 0;
+}
+
 static void show_data_dir(const struct sw_svc_config *cfg)
 {
   label("Data folder:");
   printf("%s\n", cfg->data_dir_utf8);
   label("Data folder security:");
-  PSECURITY_DESCRIPTOR sd = NULL;
-  DWORD err =
-      GetNamedSecurityInfoW(cfg->data_dir, SE_FILE_OBJECT,
-                            OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION, NULL,
-                            NULL, NULL, NULL, &sd);
-  LPWSTR sddl = NULL;
-  if (err == ERROR_SUCCESS &&
-      !ConvertSecurityDescriptorToStringSecurityDescriptorW(
-          sd, SDDL_REVISION_1, OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
-          &sddl, NULL))
-    err = GetLastError();
-  if (err == ERROR_SUCCESS) {
-    char text[4096];
-    printf("%s\n", u8(sddl, text, sizeof text));
-  } else {
-    unreadable(err);
+  show_security(cfg->data_dir);
+  label("Data folder contents:");
+  DWORD attrs = GetFileAttributesW(cfg->data_dir);
+  if (attrs == INVALID_FILE_ATTRIBUTES) {
+    unreadable(GetLastError());
+    return;
   }
-  LocalFree(sddl);
-  LocalFree(sd);
+  if (attrs & FILE_ATTRIBUTE_REPARSE_POINT) {
+    puts("not listed: the folder is a link (reparse point)");
+    return;
+  }
+  if (!(attrs & FILE_ATTRIBUTE_DIRECTORY)) {
+    puts("not listed: it is a file, not a folder");
+    return;
+  }
+  puts("owner and DACL of each file and folder");
+  struct walk list = {show_item, show_unlisted, cfg, 0};
+  walk(&list, cfg->data_dir, MAX_SCAN_DEPTH, NULL);
+  if (list.count == 0)
+    puts("  (empty)");
 }
 
 DWORD sw_svc_show_config(const struct sw_svc_config *cfg)

@@ -12,7 +12,11 @@
  *   - the data folder (%ProgramData%\SmtpWatch, or --data-dir): created if
  *     missing; owner Administrators; a protected DACL that lets SYSTEM and
  *     Administrators do anything, the service modify, and nobody else in.
- *     Applied to an existing folder too (an upgrade keeps the database).
+ *     Applied to an existing folder too (an upgrade keeps the database),
+ *     and every file and folder already in it is reset: owner
+ *     Administrators, no explicit ACE, only what it inherits from the
+ *     folder (svc_data_acl.h), so that whoever made a file there before
+ *     keeps no access to it; a link (reparse point) inside is refused.
  * `smtpwatch-svc --show-config` prints what the SCM and the file system
  * report for all of it. docs/installer.md describes both. */
 #ifndef SW_SVC_INSTALL_H
@@ -37,8 +41,8 @@ DWORD sw_svc_install_config(const struct sw_svc_config *cfg);
 
 /* Prints the service's configuration as the SCM reports it (account, start
  * type, program, description, SID type, recovery actions) and the owner
- * and DACL of cfg->data_dir in SDDL, one "Name: value" line each, to
- * stdout. A value that cannot be read says so and why on its line.
+ * and DACL of cfg->data_dir and of each file and folder in it (links
+ * named, not followed) in SDDL, one "Name: value" line each, to stdout. A value that cannot be read says so and why on its line.
  * Returns 0, or the Win32 error if the service is not installed or the SCM
  * cannot be asked (then a sentence goes to stderr). Any user; the data
  * folder's DACL is readable by administrators only. */

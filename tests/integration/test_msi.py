@@ -358,6 +358,59 @@ class LifecycleTests(unittest.TestCase):
         self.assertEqual(proc.returncode, 267 & 0xFF, describe(proc))  # ERROR_DIRECTORY
         self.assertIn("C:\\ProgramData\\AFile is a file, not a folder.", proc.stderr)
 
+    def test_1c_install_config_resets_files_already_there(self):
+        # Issue 11, item 6: a standard user made the data folder's files
+        # before the installation (anyone may create folders in
+        # ProgramData): smtpwatch.db writable by everyone, its -wal and
+        # -shm, a subfolder with a file. --install-config must reset each
+        # one (owner Administrators, no explicit ACE, only what the folder
+        # passes on) and say so; --show-config reads each one back.
+        # What Wine can show: the readback is built from Unix mode bits, so
+        # "everyone may write" appears as an Everyone ACE with
+        # FILE_WRITE_DATA, and the reset clears it (mode o-w).
+        # What it cannot show: Wine reports the Unix user as the owner of
+        # every file and stores no ACE as such (no owner Administrators, no
+        # inherited flags, no per-service SID). The descriptors the reset
+        # applies are evaluated for every caller in
+        # unit.test_data_folder_acl, and docs/windows-verification.md has
+        # the steps for a real Windows (icacls before and after).
+        prepared = drive_c("ProgramData", "Prepared")
+        (prepared / "logs").mkdir(parents=True)
+        planted = ["smtpwatch.db", "smtpwatch.db-wal", "smtpwatch.db-shm",
+                   "logs\\old.log"]
+        for name in planted:
+            path = prepared.joinpath(*name.split("\\"))
+            path.write_text("planted")
+            path.chmod(0o666)
+        data_dir = "C:\\ProgramData\\Prepared"
+
+        def everyone_writes(show, name):
+            m = re.search(r"(?m)^  %s: (O:.*)$" % re.escape(name), show)
+            self.assertTrue(m, "%s not listed:\n%s" % (name, show))
+            return any(int(mask, 16) & 0x2 for mask in
+                       re.findall(r"\(A;[A-Z]*;0x([0-9a-f]+);;;WD\)", m.group(1)))
+
+        before = wine(INSTALLED_SVC, "--show-config", "--data-dir", data_dir)
+        self.assertRegex(before.stdout, r"(?m)^Data folder contents:\s+owner and DACL of "
+                         r"each file and folder$")
+        for name in planted:
+            self.assertTrue(everyone_writes(before.stdout, name), before.stdout)
+
+        proc = wine(INSTALLED_SVC, "--install-config", "--data-dir", data_dir)
+        self.assertEqual(proc.returncode, 0, describe(proc))
+        for name in planted + ["logs"]:
+            self.assertRegex(proc.stdout, r"(?m)^Reset: %s \(owner was S-1-5-[-\d]+; "
+                             r"\d+ explicit ACEs? removed\)$"
+                             % re.escape(data_dir + "\\" + name))
+        self.assertRegex(proc.stdout, r"(?m)^Data folder contents: 5 items reset to the "
+                         r"folder's security\.$")
+
+        after = wine(INSTALLED_SVC, "--show-config", "--data-dir", data_dir)
+        for name in planted:
+            self.assertFalse(everyone_writes(after.stdout, name), after.stdout)
+            path = prepared.joinpath(*name.split("\\"))
+            self.assertFalse(path.stat().st_mode & 0o002, name)
+
     def test_2_rules_results_and_events(self):
         for name, port in (("Healthy relay", AIO_PORT), ("Failing relay", CLOSED_PORT)):
             proc = smtpwatch("rules", "add", "127.0.0.1", "--port", port, "--name", name,

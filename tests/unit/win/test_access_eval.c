@@ -16,19 +16,11 @@
 #include <cmocka.h>
 
 #include "access_eval.h"
+#include "sd_fixture.h"
 #include "service_sid.h"
 
 /* The interactive principal's made-up user SID (access_eval.c). */
 #define INTERACTIVE_USER L"S-1-5-21-1004336348-1177238915-682003330-1002"
-
-static PSECURITY_DESCRIPTOR sd_of(const wchar_t *sddl)
-{
-  PSECURITY_DESCRIPTOR sd = NULL;
-  if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1, &sd,
-                                                            NULL))
-    fail_msg("SDDL %ls does not parse: error %lu", sddl, GetLastError());
-  return sd;
-}
 
 /* What principal `p` (service SmtpWatch) gets from `sddl` with the file
  * mapping. */
@@ -151,15 +143,17 @@ static void token_groups(void **state)
 static void null_and_empty_dacl(void **state)
 {
   (void)state;
-  SECURITY_DESCRIPTOR sd;
-  assert_true(InitializeSecurityDescriptor(&sd, SECURITY_DESCRIPTOR_REVISION));
-  assert_true(SetSecurityDescriptorDacl(&sd, TRUE, NULL, FALSE));
+  PSECURITY_DESCRIPTOR null_dacl = sd_of(NULL);
   struct sw_token_model m;
   assert_int_equal(sw_token_model_of(SW_PRINCIPAL_ANONYMOUS, NULL, &m), SW_E_OK);
-  assert_int_equal(sw_access_granted(&sd, &m, &sw_file_generic_mapping), FILE_ALL_ACCESS);
+  assert_int_equal(sw_access_granted(null_dacl, &m, &sw_file_generic_mapping),
+                   FILE_ALL_ACCESS);
+  LocalFree(null_dacl);
   /* No DACL at all (SE_DACL_PRESENT clear) is the same. */
-  assert_true(SetSecurityDescriptorDacl(&sd, FALSE, NULL, FALSE));
-  assert_int_equal(sw_access_granted(&sd, &m, &sw_file_generic_mapping), FILE_ALL_ACCESS);
+  SECURITY_DESCRIPTOR none;
+  assert_true(InitializeSecurityDescriptor(&none, SECURITY_DESCRIPTOR_REVISION));
+  assert_int_equal(sw_access_granted(&none, &m, &sw_file_generic_mapping),
+                   FILE_ALL_ACCESS);
 
   for (int p = 0; p < SW_PRINCIPAL_COUNT; p++)
     assert_int_equal(granted(L"D:", p), 0);
