@@ -11,8 +11,9 @@ signed, a self-signed one, one for another name, an expired one and one
 that expires in 3 days; and two intermediate CAs it signed: one put into the
 prefix's CA (intermediate) store, as Windows keeps the intermediates it has
 seen or fetched, one in no store, with localhost certificates that each
-issued (sent by the server alone, or with the intermediate). The servers,
-all on loopback:
+issued (sent by the server alone, or with the intermediate); and a third
+intermediate only an HTTP server on loopback has, named by its leaves' AIA
+URL (one that is served, one that is not). The servers, all on loopback:
   - tests/fixtures/fault_smtp_server.py --tls-dir: STARTTLS (real, with 454,
     with plaintext injected after "220 Ready", stalled), implicit TLS with
     each certificate; its event log shows what the checker sent, and when;
@@ -51,6 +52,7 @@ CERTS = None
 FAULT = None
 CA_INSTALLED = False
 ICA_INSTALLED = False
+AIA = None  # the HTTP server that serves CERTS/aia (AIA caIssuers)
 
 
 def wine_path(path):
@@ -144,15 +146,39 @@ class FaultServer:
         self.stderr.close()
 
 
+class AiaServer:
+    """python3 -m http.server on CERTS/aia: what a CA's caIssuers URL
+    serves. Its log shows what Windows fetched."""
+
+    def __init__(self, port, directory):
+        self.port = port
+        self.log = open(os.path.join(WORKDIR, "aia-http.log"), "w")
+        self.proc = subprocess.Popen(
+            [PY, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory",
+             str(directory)], stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log)
+        wait_for_port("127.0.0.1", port, 15, self.proc)
+
+    def requests(self):
+        with open(self.log.name, encoding="utf-8", errors="replace") as f:
+            return [line for line in f if '"GET ' in line]
+
+    def stop(self):
+        stop_process(self.proc)
+        self.log.close()
+
+
 def setUpModule():
-    global WORKDIR, CERTS, FAULT, CA_INSTALLED, ICA_INSTALLED
+    global WORKDIR, CERTS, FAULT, CA_INSTALLED, ICA_INSTALLED, AIA
     for path, what in ((EXE, "smtpwatch.exe"), (INSTALL_ROOT_CERT, "install_root_cert.exe")):
         if not path or not os.path.isfile(path):
             raise RuntimeError("%s not found (%r)" % (what, path))
     WORKDIR = tempfile.mkdtemp(prefix="sw-check-tls-")
     CERTS = Path(WORKDIR) / "certs"
-    subprocess.run([str(FIXTURES / "tls_certs.sh"), str(CERTS)], stdin=subprocess.DEVNULL,
+    aia_port = free_port()
+    subprocess.run([str(FIXTURES / "tls_certs.sh"), str(CERTS),
+                    "http://127.0.0.1:%d" % aia_port], stdin=subprocess.DEVNULL,
                    capture_output=True, timeout=60, check=True)
+    AIA = AiaServer(aia_port, CERTS / "aia")
     if not os.environ.get("SW_WINE_READY"):
         # Booted with detached stdio (PLATFORM.md), once.
         subprocess.run([str(WINE_PREFIX_SH), "start"], stdin=subprocess.DEVNULL,
@@ -169,6 +195,8 @@ def setUpModule():
 def tearDownModule():
     if FAULT is not None:
         FAULT.stop()
+    if AIA is not None:
+        AIA.stop()
     if ICA_INSTALLED:
         root_cert("remove", "ica_stored", "--intermediate")
     if CA_INSTALLED:
@@ -477,6 +505,35 @@ class IntermediateTests(TlsTestCase):
         run, mark = self.check("implicit_with_intermediate", "--tls", "implicit")
         j = self.assertCheck(run, "OK", "ok", step="quit")
         self.assertTls(j, run, issuer="SMTP Watch Test Unknown Intermediate")
+
+    def test_intermediate_fetched_through_aia_is_a_warning(self):
+        # Wine's chain engine fetches the caIssuers URL, as Windows does.
+        before = len(AIA.requests())
+        run, mark = self.check("implicit_aia_fetched", "--tls", "implicit")
+        j = self.assertCheck(run, "WARNING", "certificate_chain_incomplete", step="tls")
+        self.assertRegex(j["message"], r'does not send its intermediate certificate\(s\) '
+                                       r'"[^"]*CN=SMTP Watch Test Fetched Intermediate')
+        self.assertTrue(j["tls"]["verified"], run)
+        fetched = AIA.requests()[before:]
+        self.assertTrue(any("GET /ica_fetched.der " in r and '" 200 ' in r for r in fetched),
+                        "the intermediate was not fetched: %r" % fetched)
+        s = self.one_session(mark, "implicit_aia_fetched", run)
+        self.assertEqual(s.verbs_in_tls, ["EHLO", "QUIT"])
+
+    def test_aia_that_serves_nothing_is_untrusted(self):
+        before = len(AIA.requests())
+        run, mark = self.check("implicit_aia_unreachable", "--tls", "implicit")
+        j = self.assertCheck(run, "CRITICAL", "certificate_untrusted", step="tls")
+        self.assertIn("which the server does not send and this machine does not have",
+                      j["message"])
+        self.assertTrue(any("GET /missing.der " in r for r in AIA.requests()[before:]),
+                        "Windows did not even try the AIA URL")
+        s = self.one_session(mark, "implicit_aia_unreachable", run)
+        self.assertEqual(s.verbs, [])
+
+    def test_intermediate_sent_and_also_stored_is_ok(self):
+        run, _ = self.check("implicit_stored_and_sent", "--tls", "implicit")
+        self.assertCheck(run, "OK", "ok", step="quit")
 
     def test_expiring_and_incomplete_says_both(self):
         # 2 days left: critical, and the missing intermediate is said too.
