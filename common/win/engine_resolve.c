@@ -7,14 +7,18 @@
  * - At most `limit` lookups (SW_DNS_LOOKUPS_MAX) run at once; the others
  *   wait in a FIFO queue on the loop, holding no thread.
  * - They run on a private thread pool (CreateThreadpool) whose maximum is
- *   that limit, not on the process's default pool. Microsoft's "Thread
- *   Pools" documentation: a process's default pool is shared by every
- *   component, and an application that needs isolation creates its own
- *   pool and bounds it with SetThreadpoolThreadMaximum. Certificate chain
- *   validation (engine_tls.c) runs on the default pool, so lookups blocked
- *   on a dead DNS server can never take its threads. The environment says
- *   the callbacks run long (SetThreadpoolCallbackRunsLong), so the pool
- *   adds a thread at once rather than waiting for one to free up.
+ *   that limit (SetThreadpoolThreadMaximum), not on the process's default
+ *   pool. Microsoft's "Thread Pool API" page: there is a default pool for
+ *   each process, which every component's callbacks share, and "each
+ *   process can create multiple isolated pools with different
+ *   characteristics as necessary". Certificate chain validation
+ *   (engine_tls.c) runs on the default pool, so lookups blocked on a dead
+ *   DNS server can never take its threads. A pool rather than threads of
+ *   our own: Windows creates and retires the threads, and CloseThreadpool
+ *   lets the pool go by itself once its last callback returns, which is
+ *   what abandoning a stuck lookup needs. The environment says the
+ *   callbacks run long (SetThreadpoolCallbackRunsLong), a hint the pool
+ *   uses to decide when to add a thread.
  * - GetAddrInfoExW could in principle be cancelled (a timeout and
  *   GetAddrInfoExCancel, Windows 8 and later), but only in its overlapped
  *   form, which runs on the default pool where we cannot bound it; and
@@ -303,7 +307,8 @@ void sw__engine_dns_free(struct sw_engine *e)
     d->nrunning--;
     lookup_release(l); /* its thread holds the last reference */
   }
-  /* Documented not to wait: the pool goes once its callbacks return. */
+  /* CloseThreadpool does not wait: "the thread pool is released
+   * asynchronously after the outstanding objects are freed". */
   CloseThreadpool(d->pool);
   DestroyThreadpoolEnvironment(&d->env);
   shared_release(d->shared);
