@@ -586,27 +586,40 @@ class PipeTests(unittest.TestCase):
 
     # -- the pipe's security descriptor ----------------------------------------------
 
-    def test_dacl_is_system_and_admins_full_interactive_read_write_nobody_else(self):
+    def test_dacl_is_the_documented_one_for_the_service_identity(self):
+        """The live service's pipe, read back by a client: network logons
+        denied first, SYSTEM and Administrators full control, the service's
+        own identity (here the account running --console; NT SERVICE\\SmtpWatch
+        when installed) read, write and create-instance, interactive users
+        read and write only, nobody else. unit.test_pipe_server evaluates
+        the same descriptor for every principal by Windows' rules."""
         out = probe("dacl")
         sddl = out["sddl"]
         m = re.fullmatch(r"D:([A-Z]*)((?:\([^)]*\))+)", sddl)
         self.assertIsNotNone(m, sddl)
         self.assertIn("P", m.group(1), "protected: nothing inherited (%s)" % sddl)
-        aces = {}
+        aces = []
         for ace in re.findall(r"\(([^)]*)\)", m.group(2)):
-            kind, flags, rights, _, _, sid = ace.split(";")[:6]
-            self.assertEqual(kind, "A", "only allow entries: %s" % sddl)
+            kind, _, rights, _, _, sid = ace.split(";")[:6]
             mask = 0
             if rights.startswith("0x"):
                 mask = int(rights, 16)
             else:
                 for i in range(0, len(rights), 2):
                     mask |= RIGHTS[rights[i:i + 2]]
-            aces[sid] = aces.get(sid, 0) | mask
-        self.assertEqual(sorted(aces), ["BA", "IU", "SY"], sddl)
-        self.assertEqual(aces["SY"] & FILE_ALL_ACCESS, FILE_ALL_ACCESS, sddl)
-        self.assertEqual(aces["BA"] & FILE_ALL_ACCESS, FILE_ALL_ACCESS, sddl)
-        iu = aces["IU"]
+            aces.append((kind, sid, mask))
+        self.assertEqual(aces[0], ("D", "NU", FILE_ALL_ACCESS), sddl)
+        self.assertEqual([(k, s_) for k, s_, _ in aces[1:3]], [("A", "SY"), ("A", "BA")], sddl)
+        self.assertEqual(aces[1][2] & FILE_ALL_ACCESS, FILE_ALL_ACCESS, sddl)
+        self.assertEqual(aces[2][2] & FILE_ALL_ACCESS, FILE_ALL_ACCESS, sddl)
+        kind, identity, mask = aces[3]
+        self.assertEqual(kind, "A", sddl)
+        self.assertTrue(identity.startswith("S-1-5-"), sddl)
+        self.assertTrue(mask & FILE_CREATE_PIPE_INSTANCE,
+                        "the service may create its own instances: %s" % sddl)
+        self.assertFalse(mask & (WRITE_DAC | WRITE_OWNER | DELETE), sddl)
+        self.assertEqual(aces[4][:2], ("A", "IU"), sddl)
+        iu = aces[4][2]
         self.assertEqual(iu & (FILE_READ_DATA | FILE_WRITE_DATA),
                          FILE_READ_DATA | FILE_WRITE_DATA, "interactive users talk: %s" % sddl)
         # Not the owner's rights: not the DACL, the owner, deletion, nor a
@@ -616,6 +629,7 @@ class PipeTests(unittest.TestCase):
                             (DELETE, "DELETE"),
                             (FILE_CREATE_PIPE_INSTANCE, "FILE_CREATE_PIPE_INSTANCE")):
             self.assertFalse(iu & right, "interactive users have %s: %s" % (name, sddl))
+        self.assertEqual(len(aces), 5, sddl)
 
 
 class SchedulerPickupTests(unittest.TestCase):

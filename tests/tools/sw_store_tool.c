@@ -8,6 +8,9 @@
  *                                                 prints "FIRST_ID LAST_ID"
  *   sw_store_tool DB update ID [RULE OPTIONS]     prints the new revision
  *   sw_store_tool DB enable ID | disable ID | delete ID
+ *   sw_store_tool DB fill-results RULE N          N failed results of RULE, a
+ *                                                 minute apart before now, each
+ *                                                 with a 2 KB transcript (bench)
  *   sw_store_tool DB rules                        one JSON object per line
  *   sw_store_tool DB results [--rule ID] [--limit N]   newest first
  *   sw_store_tool DB state
@@ -39,6 +42,7 @@
 static const char usage[] =
     "usage: sw_store_tool DB COMMAND [ARGS]\n"
     "commands: add, add-many N, update ID, enable ID, disable ID, delete ID, rules,\n"
+    "          fill-results RULE N,\n"
     "          results [--rule ID] [--limit N], state, events [--limit N], integrity,\n"
     "          setting KEY [VALUE]\n"
     "rule options: --name --host --port --command --expect --timeout-ms --ehlo-name\n"
@@ -210,6 +214,43 @@ static int emit(struct sw_json *j, struct sw_buf *out)
   }
   puts(sw_buf_str(out));
   sw_buf_free(out);
+  return 0;
+}
+
+/* N failed results of `rule`, newest a minute ago, in batches of 500. */
+static int cmd_fill_results(struct sw_store *st, int64_t rule, int argc, char **argv)
+{
+  int64_t n;
+  if (argc != 1 || !parse_i64(argv[0], &n) || n <= 0) {
+    fprintf(stderr, "sw_store_tool: fill-results wants RULE and N\n");
+    return 2;
+  }
+  enum { BATCH = 500 };
+  static struct sw_store_result batch[BATCH];
+  char line[2048];
+  memset(line, 'x', sizeof line - 1);
+  line[sizeof line - 1] = '\0';
+  for (int64_t done = 0; done < n;) {
+    int k = n - done < BATCH ? (int)(n - done) : BATCH;
+    for (int i = 0; i < k; i++) {
+      struct sw_store_result *r = &batch[i];
+      sw_store_result_init(r);
+      r->rule_id = rule;
+      r->started_at_ms = now_ms() - (n - done - i) * 60000;
+      r->status = SW_NAGIOS_CRITICAL;
+      r->check.outcome = SW_OUTCOME_PERM_REJECT;
+      r->check.step = SW_STEP_GREETING;
+      r->check.reply_code = 554;
+      snprintf(r->check.reply, sizeof r->check.reply, "554 5.7.1 go away");
+      sw_buf_appends(&r->check.transcript, line);
+    }
+    enum sw_store_error err = sw_store_results_append(st, batch, (size_t)k, NULL);
+    for (int i = 0; i < k; i++)
+      sw_store_result_free(&batch[i]);
+    if (err)
+      return store_failed(st, err, "writing results");
+    done += k;
+  }
   return 0;
 }
 
@@ -479,7 +520,7 @@ static int run(int argc, char **argv)
   int64_t id = 0, rule = 0, limit = INT64_MAX;
   bool needs_id = !strcmp(cmd, "update") || !strcmp(cmd, "enable") ||
                   !strcmp(cmd, "disable") || !strcmp(cmd, "delete") ||
-                  !strcmp(cmd, "add-many");
+                  !strcmp(cmd, "add-many") || !strcmp(cmd, "fill-results");
   if (needs_id && (rest < 1 || !parse_i64(args[0], &id) || id <= 0)) {
     fprintf(stderr, "sw_store_tool: %s wants a number\n", cmd);
     return 2;
@@ -513,7 +554,9 @@ static int run(int argc, char **argv)
   } else if (!strcmp(cmd, "delete")) {
     err = sw_store_rule_delete(st, id);
     rc = err ? store_failed(st, err, "deleting the rule") : 0;
-  } else if (!strcmp(cmd, "rules"))
+  } else if (!strcmp(cmd, "fill-results"))
+    rc = cmd_fill_results(st, id, rest - 1, args + 1);
+  else if (!strcmp(cmd, "rules"))
     rc = cmd_rules(st);
   else if (!strcmp(cmd, "results"))
     rc = cmd_results(st, rule, limit);
