@@ -12,7 +12,7 @@ PACKAGES=(
   gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wine wine64 xvfb xdotool
   imagemagick msitools wixl cmake make gcc clang libclang-rt-14-dev
   libcmocka-dev libsqlite3-dev tcl dpkg-dev python3 python3-aiosmtpd openssl libssl-dev
-  monitoring-plugins-standard swaks postfix clang-format
+  monitoring-plugins-standard swaks postfix clang-format yamllint
 )
 
 log() { printf 'bootstrap: %s\n' "$*" >&2; }
