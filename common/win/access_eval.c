@@ -48,6 +48,10 @@ struct model_sid {
 struct principal {
   const char *name;
   const wchar_t *service; /* whose SID SERVICE_SID_HERE is; NULL: the caller's */
+  /* Another principal's SIDs instead of sids[]; `filtered`: as UAC filters
+   * them (the administrator groups deny-only). */
+  const struct principal *like;
+  bool filtered;
   struct model_sid sids[SW_TOKEN_MAX_SIDS];
 };
 
@@ -58,12 +62,16 @@ struct principal {
 static const struct principal principals[SW_PRINCIPAL_COUNT] = {
     [SW_PRINCIPAL_SYSTEM] = {"SYSTEM",
                              NULL,
+                             NULL,
+                             false,
                              {{L"S-1-5-18", ENABLED},
                               {ADMINISTRATORS, ENABLED},
                               {EVERYONE, ENABLED},
                               {AUTHENTICATED_USERS, ENABLED}}},
     [SW_PRINCIPAL_ADMINISTRATORS] = {"Administrators",
                                      NULL,
+                                     NULL,
+                                     false,
                                      {{USER_SID(L"1001"), ENABLED},
                                       {EVERYONE, ENABLED},
                                       {LOCAL_ACCOUNT_ADMIN, ENABLED},
@@ -79,6 +87,8 @@ static const struct principal principals[SW_PRINCIPAL_COUNT] = {
                                       {NTLM_AUTHENTICATION, ENABLED}}},
     [SW_PRINCIPAL_SERVICE] = {"NT SERVICE\\SmtpWatch",
                               NULL,
+                              NULL,
+                              false,
                               {{L"S-1-5-19", ENABLED},
                                {EVERYONE, ENABLED},
                                {USERS, ENABLED},
@@ -89,20 +99,12 @@ static const struct principal principals[SW_PRINCIPAL_COUNT] = {
                                {SERVICE_SID_HERE, ENABLED},
                                {L"S-1-5-5-0-102", ENABLED},
                                {LOCAL, ENABLED}}},
-    [SW_PRINCIPAL_LOCAL_SERVICE] = {"LocalService (another service)",
-                                    OTHER_SERVICE,
-                                    {{L"S-1-5-19", ENABLED},
-                                     {EVERYONE, ENABLED},
-                                     {USERS, ENABLED},
-                                     {SERVICE, ENABLED},
-                                     {CONSOLE_LOGON, ENABLED},
-                                     {AUTHENTICATED_USERS, ENABLED},
-                                     {THIS_ORGANIZATION, ENABLED},
-                                     {SERVICE_SID_HERE, ENABLED},
-                                     {L"S-1-5-5-0-103", ENABLED},
-                                     {LOCAL, ENABLED}}},
+    [SW_PRINCIPAL_LOCAL_SERVICE] = {"LocalService (another service)", OTHER_SERVICE,
+                                    &principals[SW_PRINCIPAL_SERVICE]},
     [SW_PRINCIPAL_INTERACTIVE] = {"INTERACTIVE (a standard user)",
                                   NULL,
+                                  NULL,
+                                  false,
                                   {{USER_SID(L"1002"), ENABLED},
                                    {EVERYONE, ENABLED},
                                    {USERS, ENABLED},
@@ -114,23 +116,14 @@ static const struct principal principals[SW_PRINCIPAL_COUNT] = {
                                    {L"S-1-5-5-0-104", ENABLED},
                                    {LOCAL, ENABLED},
                                    {NTLM_AUTHENTICATION, ENABLED}}},
-    [SW_PRINCIPAL_FILTERED_ADMIN] = {"Administrators (UAC-filtered)",
-                                     NULL,
-                                     {{USER_SID(L"1001"), ENABLED},
-                                      {EVERYONE, ENABLED},
-                                      {LOCAL_ACCOUNT_ADMIN, DENY_ONLY},
-                                      {ADMINISTRATORS, DENY_ONLY},
-                                      {USERS, ENABLED},
-                                      {INTERACTIVE, ENABLED},
-                                      {CONSOLE_LOGON, ENABLED},
-                                      {AUTHENTICATED_USERS, ENABLED},
-                                      {THIS_ORGANIZATION, ENABLED},
-                                      {LOCAL_ACCOUNT, ENABLED},
-                                      {L"S-1-5-5-0-105", ENABLED},
-                                      {LOCAL, ENABLED},
-                                      {NTLM_AUTHENTICATION, ENABLED}}},
+    /* UAC's filtered token: the administrator's, with Administrators and
+     * "Local account and member of Administrators group" deny-only. */
+    [SW_PRINCIPAL_FILTERED_ADMIN] = {"Administrators (UAC-filtered)", NULL,
+                                     &principals[SW_PRINCIPAL_ADMINISTRATORS], true},
     [SW_PRINCIPAL_AUTHENTICATED_USERS] = {"Authenticated Users (a batch logon)",
                                           NULL,
+                                          NULL,
+                                          false,
                                           {{USER_SID(L"1003"), ENABLED},
                                            {EVERYONE, ENABLED},
                                            {USERS, ENABLED},
@@ -142,6 +135,8 @@ static const struct principal principals[SW_PRINCIPAL_COUNT] = {
                                            {LOCAL, ENABLED}}},
     [SW_PRINCIPAL_NETWORK] = {"NETWORK",
                               NULL,
+                              NULL,
+                              false,
                               {{USER_SID(L"1004"), ENABLED},
                                {EVERYONE, ENABLED},
                                {USERS, ENABLED},
@@ -152,11 +147,15 @@ static const struct principal principals[SW_PRINCIPAL_COUNT] = {
                                {NTLM_AUTHENTICATION, ENABLED}}},
     [SW_PRINCIPAL_EVERYONE] = {"Everyone",
                                NULL,
+                               NULL,
+                               false,
                                {{USER_SID(L"1005"), ENABLED}, {EVERYONE, ENABLED}}},
     /* Everyone does not include anonymous logons by default (the
      * "Let Everyone permissions apply to anonymous users" policy is off). */
     [SW_PRINCIPAL_ANONYMOUS] = {"ANONYMOUS LOGON",
                                 NULL,
+                                NULL,
+                                false,
                                 {{L"S-1-5-7", ENABLED}, {NETWORK, ENABLED}}},
 };
 
@@ -182,18 +181,23 @@ enum sw_error sw_token_model_of(enum sw_principal p, const wchar_t *service_name
   if ((unsigned)p >= SW_PRINCIPAL_COUNT)
     return SW_E_INVALID_ARGUMENT;
   const struct principal *pr = &principals[p];
+  const struct model_sid *sids = pr->like ? pr->like->sids : pr->sids;
   const wchar_t *service = pr->service    ? pr->service
                            : service_name ? service_name
                                           : DEFAULT_SERVICE;
   enum sw_error err = SW_E_OK;
-  for (size_t i = 0; err == SW_E_OK && i < SW_TOKEN_MAX_SIDS && pr->sids[i].sid; i++) {
+  for (size_t i = 0; err == SW_E_OK && i < SW_TOKEN_MAX_SIDS && sids[i].sid; i++) {
     PSID sid = NULL;
-    if (!wcscmp(pr->sids[i].sid, SERVICE_SID_HERE))
+    DWORD attributes = sids[i].attributes;
+    if (pr->filtered && (!wcscmp(sids[i].sid, ADMINISTRATORS) ||
+                         !wcscmp(sids[i].sid, LOCAL_ACCOUNT_ADMIN)))
+      attributes = DENY_ONLY;
+    if (!wcscmp(sids[i].sid, SERVICE_SID_HERE))
       err = sw_service_sid(service, &sid);
-    else if (!ConvertStringSidToSidW(pr->sids[i].sid, &sid))
+    else if (!ConvertStringSidToSidW(sids[i].sid, &sid))
       err = SW_E_NOMEM; /* NEVER a bad string: the table is ours */
     if (err == SW_E_OK)
-      err = sw_token_model_add(out, sid, pr->sids[i].attributes);
+      err = sw_token_model_add(out, sid, attributes);
     LocalFree(sid);
   }
   if (err)
