@@ -33,6 +33,7 @@
 #include "pipe_server.h"
 #include "svc_eventlog.h"
 #include "svc_prune.h"
+#include "svc_reserve.h"
 #include "svc_requests.h"
 #include "svc_rules.h"
 #include "svc_rules_watch.h"
@@ -541,10 +542,11 @@ static bool write_batch(struct sw_svc_loop *l, bool force)
 }
 
 /* Deletes old rows: results past the retention period, then the oldest
- * results while the data is over the size cap (svc_prune.h). While writes
- * fail because the disk is full it only makes room: one slice of the
- * oldest results before each new attempt (the delete may fail too; then
- * the outage just goes on). */
+ * results while the data is over the size cap (svc_prune.h), and keeps the
+ * reserve (svc_reserve.h) while the disk has room. While writes fail
+ * because the disk is full it only makes room: it gives the reserve back,
+ * then deletes one slice of the oldest results before each new attempt
+ * (that may fail too; then the outage just goes on). */
 static void retention(struct sw_svc_loop *l, int64_t now)
 {
   bool disk_full = l->store_failing && l->fail_err == SW_STORE_FULL;
@@ -559,6 +561,10 @@ static void retention(struct sw_svc_loop *l, int64_t now)
       more = false;
     }
   }
+  if (disk_full)
+    sw_svc_reserve_release(l->cfg->db_path);
+  else if (!err)
+    sw_svc_reserve_make(l->cfg->db_path);
   if (!err && l->store) {
     bool prune_more, report;
     struct sw_svc_prune_event ev;

@@ -49,8 +49,16 @@ enum sw_store_error sw_svc_prune_step(struct sw_svc_prune *p, struct sw_store *s
   int64_t target = disk_full    ? 0 /* one slice, whatever the size */
                    : p->running ? cap_bytes / 100 * SW_SVC_PRUNE_LOW_PERCENT
                                 : cap_bytes;
+  /* A full disk: first give the WAL's space back (its pages go into the
+   * database file, where the delete frees them), then delete, then give
+   * back what the delete wrote, so the write that follows has room. Each
+   * step may fail for want of space; the outage then goes on. */
+  if (disk_full)
+    sw_store_checkpoint(st);
   struct sw_store_prune r;
   enum sw_store_error err = sw_store_prune_step(st, target, max_rows, &r);
+  if (disk_full && !err)
+    sw_store_checkpoint(st);
   if (!p->running && (err || r.deleted == 0))
     return err;
   if (!p->running) {

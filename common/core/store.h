@@ -370,6 +370,13 @@ struct sw_store_size {
 /* Measures the database (no transaction, no write). */
 enum sw_store_error sw_store_size(struct sw_store *st, struct sw_store_size *out);
 
+/* Copies what the write-ahead log holds into the database file and
+ * truncates the log to nothing (PRAGMA wal_checkpoint(TRUNCATE)), so that
+ * its disk space is free again: on a full disk, the log is where every
+ * write, a delete included, needs room. BUSY if another connection's read
+ * keeps part of the log in use (what could be copied was). */
+enum sw_store_error sw_store_checkpoint(struct sw_store *st);
+
 /* What one sw_store_prune_step did. */
 struct sw_store_prune {
   size_t deleted;      /* results deleted */

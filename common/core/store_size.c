@@ -42,6 +42,13 @@ enum sw_store_error sw_store_size(struct sw_store *st, struct sw_store_size *out
   return SW_STORE_OK;
 }
 
+enum sw_store_error sw_store_checkpoint(struct sw_store *st)
+{
+  int rc =
+      sqlite3_wal_checkpoint_v2(st->db, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+  return rc == SQLITE_OK ? SW_STORE_OK : sw__store_fail(st, rc, "checkpointing the WAL");
+}
+
 enum sw_store_error sw_store_prune_step(struct sw_store *st, int64_t target_bytes,
                                         size_t max_rows, struct sw_store_prune *out)
 {

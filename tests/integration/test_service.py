@@ -719,18 +719,37 @@ class DatabaseFailureTests(ServiceTestCase):
         stop = self.trace.of(STOPPED)[0][2]
         self.assertGreaterEqual(int(stop[4]), lost)
 
+    @staticmethod
+    def used_mb(db):
+        """The data in the database as the service measures it: the pages
+        in use, (page_count - freelist_count) x page_size."""
+        con = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=10)
+        try:
+            pages, free, size = (con.execute("PRAGMA " + p).fetchone()[0]
+                                 for p in ("page_count", "freelist_count", "page_size"))
+        finally:
+            con.close()
+        return (pages - free) * size / (1024.0 * 1024.0)
+
     def test_size_cap_deletes_the_oldest_results_and_says_so(self):
         # 60 rules every 200 ms against a server whose 1000-octet greeting
-        # is a protocol error: each result keeps its transcript, ~1 MB in a
-        # few seconds. With --max-db-mb 1 the first retention turn (10 s
-        # after the start) finds the data over the cap and deletes the
-        # oldest results a slice a second until it is under 90% of it.
+        # is a protocol error: each result keeps its transcript. First the
+        # service runs without a cap until the data is over 1.5 MB; started
+        # again with --max-db-mb 1, its first retention turn (10 s after the
+        # start) deletes the oldest results a slice a second until the data
+        # is under 90% of the cap, and says so once.
         first, last = self.store.add_many(60, name="big", host="127.0.0.1",
                                           port=FAULT.ports["overlong_line"], interval_s=10)
-        svc = self.make_service("--max-db-mb", "1", unit_ms=20)
+        svc = self.make_service(unit_ms=20)
         svc.start()
-        pruned = wait_for(lambda: self.trace.of(DB_PRUNED), 30, 0.3, "event 3005")[0]
-        svc.stop()
+        wait_for(lambda: self.used_mb(self.store.db) > 1.5, 120, 1.0, "1.5 MB of results")
+        svc.delete()
+        self.assertEqual(self.trace.of(DB_PRUNED), [], "pruned under the default cap")
+        self.service = Service(self.dir, "--interval-unit-ms", "20", "--max-db-mb", "1")
+        self.service.create()
+        self.service.start()
+        pruned = wait_for(lambda: self.trace.of(DB_PRUNED), 40, 0.3, "event 3005")[0]
+        self.service.stop()
         self.assertEqual(pruned[1], 2, "a warning")  # EVENTLOG_WARNING_TYPE
         count, db, why, before, after, cap, on_disk = pruned[2]
         self.assertGreater(int(count), 0)
@@ -739,6 +758,7 @@ class DatabaseFailureTests(ServiceTestCase):
         self.assertLessEqual(float(after), 0.9)
         self.assertEqual(cap, "1 MB")
         self.assertTrue(db.endswith("smtpwatch.db"), db)
+        self.assertEqual(len(self.trace.of(DB_PRUNED)), 1, "one event per run")
         # What `smtpwatch events` reads: the same event, with its text.
         stored = [e for e in self.store.events() if e["event_id"] == DB_PRUNED]
         self.assertEqual(len(stored), 1)
@@ -749,9 +769,62 @@ class DatabaseFailureTests(ServiceTestCase):
             latest.setdefault(r["rule_id"], r)
         self.assertEqual(sorted(latest), list(range(first, last + 1)))
         self.assertEqual(len(self.store.states()), 60)
-        self.assertTrue([e for e in self.store.events() if e["event_id"] == STARTED])
+        self.assertEqual(len([e for e in self.store.events() if e["event_id"] == STARTED]), 2)
         ok, report = self.store.integrity()
         self.assertTrue(ok, report)
+
+    def test_full_disk_deletes_the_oldest_results_and_goes_on(self):
+        # The data folder on a 24 MB tmpfs, no cap. Once the service has
+        # made its 8 MB reserve (at its first retention turn), another file
+        # fills the disk: writes fail with SW_STORE_FULL (event 3000).
+        # Before the next attempt the service gives the reserve back and
+        # deletes the oldest results (3005, "the disk is full"), and the
+        # writes go through again (3001). Retention used to stop during any
+        # failure, and in WAL mode a delete needs room too.
+        small = self.dir / "small"
+        small.mkdir()
+        if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(small)],
+                          capture_output=True).returncode != 0:
+            self.skipTest("cannot mount a tmpfs here (needs root)")
+        try:
+            store = Store(small / "smtpwatch.db")
+            first, last = store.add_many(60, name="big", host="127.0.0.1",
+                                         port=FAULT.ports["overlong_line"], interval_s=10)
+            self.service = Service(small, "--interval-unit-ms", "20", "--max-db-mb", "0")
+            self.service.create()
+            self.service.start()
+            reserve = small / "smtpwatch.db-reserve"
+            wait_for(lambda: reserve.exists() and reserve.stat().st_size == 8 << 20, 30, 0.3,
+                     "the reserve")
+            wait_for(lambda: len(store.results()) > 500, 30, 0.5, "500 results")
+            # Another program fills the disk.
+            subprocess.run(["dd", "if=/dev/zero", "of=%s" % (small / "ballast"), "bs=64k"],
+                           capture_output=True)
+            full = wait_for(lambda: self.trace.of(DB_UNAVAILABLE), 30, 0.3, "event 3000")
+            self.assertIn("SW_STORE_FULL", full[0][2][2])
+            pruned = wait_for(lambda: self.trace.of(DB_PRUNED), 30, 0.3, "event 3005")
+            self.assertEqual(pruned[0][2][2], "the disk is full")
+            self.assertEqual(pruned[0][2][5], "none")
+            self.assertGreater(int(pruned[0][2][0]), 0)
+            self.assertFalse(reserve.exists(), "the reserve was given back")
+            wait_for(lambda: self.trace.of(DB_RECOVERED), 30, 0.3, "event 3001")
+            t_recovered = time.time() * 1000
+            wait_for(lambda: any(r["started_at_ms"] > t_recovered for r in store.results()),
+                     30, 0.5, "results after the recovery")
+            self.service.stop()
+            latest = {}
+            for r in store.results():
+                latest.setdefault(r["rule_id"], r)
+            self.assertEqual(sorted(latest), list(range(first, last + 1)))
+            self.assertEqual(len(store.states()), 60)
+            ok, report = store.integrity()
+            self.assertTrue(ok, report)
+        finally:
+            if self.service:
+                self.service.delete()
+                self.service = None
+            wait_for(lambda: Service.pid() is None, 10, 0.1, "no service process left")
+            subprocess.run(["umount", "-l", str(small)], check=False)
 
     def test_damaged_database_at_start_then_replaced(self):
         db = self.store.db

@@ -170,13 +170,25 @@ static const struct expected messages[] = {
      L"--max-db-mb option, docs/service.md) or free disk space.\r\n"},
     {SW_MSG_PIPE_FAILED,
      SEV_WARN,
-     {L"\\\\.\\pipe\\SmtpWatch", L"Access is denied. (5)"},
+     {L"\\\\.\\pipe\\SmtpWatch", L"Access is denied. (5)", L"1"},
      L"The control pipe \\\\.\\pipe\\SmtpWatch could not be created: Access is denied. "
      L"(5)\r\n"
      L"The service keeps checking its rules, but the rule editor and smtpwatch.exe "
-     L"cannot "
-     L"reach it. If another program holds that pipe name, stop it and restart the "
-     L"service.\r\n"},
+     L"cannot reach it. If another program holds that pipe name, stop it: the service "
+     L"tries again on its own, after 1 s and then at growing intervals up to a minute, "
+     L"and logs when the pipe works.\r\n"},
+    {SW_MSG_PIPE_INSTANCE_FAILED,
+     SEV_WARN,
+     {L"\\\\.\\pipe\\SmtpWatch", L"Access is denied. (5)"},
+     L"The control pipe \\\\.\\pipe\\SmtpWatch cannot take more clients: a new instance "
+     L"could not be created: Access is denied. (5)\r\n"
+     L"Clients already connected are served; new ones may be refused until an instance "
+     L"is created again. The service tries again every second and logs when it "
+     L"succeeds.\r\n"},
+    {SW_MSG_PIPE_RECOVERED,
+     SEV_INFO,
+     {L"\\\\.\\pipe\\SmtpWatch"},
+     L"The control pipe \\\\.\\pipe\\SmtpWatch accepts clients again.\r\n"},
 };
 #define N_MESSAGES (sizeof messages / sizeof *messages)
 
