@@ -47,7 +47,9 @@ function Get-SwUserCredential {
 # output captured as UTF-8. With -AsUser: as the standard user, through
 # CreateProcessWithLogonW (what runas does: an interactive logon, so the
 # token has INTERACTIVE; it needs the Secondary Logon service, which
-# Windows Server runs on demand). Returns a handle for Receive-Sw.
+# Windows Server runs on demand). Its environment is made from the user's
+# profile, not copied from the job's (Environment is never touched here).
+# Returns a handle for Receive-Sw.
 function Start-Sw([string]$File, [string[]]$Arguments = @(), [switch]$AsUser) {
   $psi = [System.Diagnostics.ProcessStartInfo]::new($File)
   foreach ($a in $Arguments) { $psi.ArgumentList.Add($a) }
