@@ -3,7 +3,6 @@
 # assert with a sentence, read the service's events. Each PowerShell step of
 # the workflow imports this module. Unverified until the workflow has run
 # on a Windows runner (README.md, "Windows CI").
-Set-StrictMode -Version 3.0
 $ErrorActionPreference = 'Stop'
 
 # What the MSI installs and the workflow checks.
