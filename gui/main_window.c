@@ -2,7 +2,10 @@
  * rule list, the status bar and the list's refresh. The window procedure
  * only routes: what a row shows and how the list sorts is model/rule_rows,
  * the sentences are model/main_text, what the commands do is
- * main_actions.c, the state icons are state_icons.c. The
+ * main_actions.c, the state icons are state_icons.c, what the editor's
+ * read-only mode allows is model/access_mode (sw__main_apply_mode shows
+ * it: a banner, greyed buttons, a key table without the keys that
+ * change a rule, "Read-only" in the status bar). The
  * ListView is virtual (LVS_OWNERDATA): it holds no rows, it asks for the
  * cells it paints, so 10,000 rules cost what one screenful costs.
  *
