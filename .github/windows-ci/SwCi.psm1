@@ -53,6 +53,7 @@ function Start-Sw([string]$File, [string[]]$Arguments = @(), [switch]$AsUser) {
   $psi = [System.Diagnostics.ProcessStartInfo]::new($File)
   foreach ($a in $Arguments) { $psi.ArgumentList.Add($a) }
   $psi.UseShellExecute = $false
+  $psi.CreateNoWindow = $true
   $psi.RedirectStandardOutput = $true
   $psi.RedirectStandardError = $true
   $psi.StandardOutputEncoding = [System.Text.UTF8Encoding]::new($false)
