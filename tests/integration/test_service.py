@@ -449,8 +449,14 @@ class LifecycleTests(ServiceTestCase):
         proc = wine(SVC_EXE, "--console", "--data-dir", check=False)
         self.assertEqual(proc.returncode, 2)
         self.assertIn("--data-dir wants a directory", proc.stderr)
+        for bad in ("-1", "abc", "1048577", ""):
+            proc = wine(SVC_EXE, "--console", "--max-db-mb", bad, check=False)
+            self.assertEqual(proc.returncode, 2, bad)
+            self.assertIn("--max-db-mb wants a whole number of megabytes from 0 (no cap) "
+                          "to 1048576.", proc.stderr)
         proc = wine(SVC_EXE, "--help")
         self.assertIn("--console", proc.stdout)
+        self.assertIn("--max-db-mb N", proc.stdout)
 
     def test_bad_command_line_is_logged_and_the_service_stops(self):
         self.service = Service(self.dir, "--no-such-option")
