@@ -1,13 +1,16 @@
 /* `smtpwatch status`, `history RULE`, `events` and `service info`: what the
- * service knows, read-only, so any user the pipe lets in may ask. Lists
- * come a page at a time, newest first; when there is more, the command
- * that fetches the next page is printed (after the table for people, on
- * stderr for scripts, whose stdout must stay parseable). */
+ * service knows, read-only, so any user the pipe lets in may ask (`service
+ * info` adds what this program finds out itself about the pipe and the
+ * process serving it). Lists come a page at a time, newest first; when
+ * there is more, the command that fetches the next page is printed (after
+ * the table for people, on stderr for scripts, whose stdout must stay
+ * parseable). */
 #include <inttypes.h>
 #include <stdio.h>
 
 #include "cli_pipe.h"
 #include "pipe_protocol.h"
+#include "win_error.h"
 
 /* Every rule's status, a page at a time (the service pages by rule id). */
 static int status(struct sw_cli_conn *c, const struct sw_manage_args *a)
@@ -117,10 +120,21 @@ static int service_info(struct sw_cli_conn *c, const struct sw_manage_args *a)
       sw_cli_pipe_call(c, SW_PIPE_MSG_SERVICE_INFO, NULL, SW_PIPE_MSG_SERVICE_INFO_OK);
   if (code)
     return code;
+  /* The pipe's security and its server, as this program finds them (not as
+   * the service says): what an administrator checks after an install. */
+  char sddl[2048];
+  unsigned long sddl_error = sw_pipe_client_sddl(c->client, sddl, sizeof sddl);
+  if (sddl_error) {
+    char text[200];
+    sw_win_error_text(sddl_error, text, sizeof text);
+    snprintf(sddl, sizeof sddl, "unknown (%s)", text);
+  }
+  struct sw_manage_server server = {sddl, NULL, SW_PIPE_TRUST_REFUSED};
+  server.facts = sw_pipe_client_server(c->client, &server.trust);
   struct sw_manage_view v = sw_cli_view(a->format);
   struct sw_table t;
-  enum sw_error err =
-      sw_manage_service_table(c->reply.frame.body, c->reply.frame.body_len, &v, &t);
+  enum sw_error err = sw_manage_service_table(c->reply.frame.body,
+                                              c->reply.frame.body_len, &v, &server, &t);
   code = sw_cli_print_table(c, &t, a->format, true, err);
   sw_table_free(&t);
   return code;

@@ -37,7 +37,7 @@ int sw_cli_pipe_open(struct sw_cli_conn *c, const char *command, int64_t rule_id
   c->command = command;
   c->rule_id = rule_id;
   sw_pipe_reply_init(&c->reply);
-  char error[512];
+  char error[1024]; /* a refused server's sentence names a path */
   unsigned long win_error = 0;
   c->client = sw_pipe_client_open(NULL, "smtpwatch " SW_VERSION_TEXT, timeout_ms, error,
                                   sizeof error, &win_error);

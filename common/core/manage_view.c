@@ -398,10 +398,55 @@ void sw_manage_duration_text(int64_t s, char *out, size_t size)
     snprintf(out, size, "%" PRId64 " s", s);
 }
 
-static void service_info(struct sw_table *t, const struct sw_manage_view *v,
-                         const struct sw_pipe_service_info *i)
+/* What smtpwatch found out itself about the pipe and its server: one line
+ * each for people, the facts apart for scripts. */
+static const struct sw_table_column server_text[] = {
+    {"pipe_security", "Pipe security", false, false},
+    {"server_process", "Server process", false, false},
+    {"server_trust", "Server verified as", false, false},
+};
+static const struct sw_table_column server_machine[] = {
+    {"pipe_security", "Pipe security", false, false},
+    {"server_pid", "Server process id", true, false},
+    {"server_image", "Server image", false, false},
+    {"server_account", "Server account", false, false},
+    {"server_trust", "Server verified as", false, false},
+};
+
+static void server_cells(struct sw_table *t, const struct sw_manage_view *v,
+                         const struct sw_manage_server *s)
 {
-  sw_table_init(t, info_columns, COUNT(info_columns));
+  sw_table_cell(t, s->pipe_security);
+  if (for_people(v)) {
+    char process[1400];
+    sw_pipe_trust_process_text(s->facts, process, sizeof process);
+    sw_table_cell(t, process);
+    sw_table_cell(t, sw_pipe_trust_text(s->trust));
+    return;
+  }
+  if (s->facts->server_pid)
+    sw_table_cellf(t, "%lu", (unsigned long)s->facts->server_pid);
+  else
+    sw_table_cell(t, NULL);
+  sw_table_cell(t, s->facts->image);
+  sw_table_cell(t, s->facts->account);
+  sw_table_cell(t, sw_pipe_trust_name(s->trust));
+}
+
+static void service_info(struct sw_table *t, const struct sw_manage_view *v,
+                         const struct sw_pipe_service_info *i,
+                         const struct sw_manage_server *server)
+{
+  struct sw_table_column columns[SW_TABLE_MAX_COLUMNS];
+  const struct sw_table_column *extra = for_people(v) ? server_text : server_machine;
+  size_t nextra = 0;
+  if (server)
+    nextra = for_people(v) ? COUNT(server_text) : COUNT(server_machine);
+  _Static_assert(COUNT(info_columns) + COUNT(server_machine) <= SW_TABLE_MAX_COLUMNS,
+                 "service info fits a table");
+  memcpy(columns, info_columns, sizeof info_columns);
+  memcpy(columns + COUNT(info_columns), extra, nextra * sizeof *extra);
+  sw_table_init(t, columns, COUNT(info_columns) + nextra);
   sw_table_cell(t, i->version);
   if (for_people(v)) {
     char uptime[48];
@@ -418,6 +463,8 @@ static void service_info(struct sw_table *t, const struct sw_manage_view *v,
   sw_table_cellf(t, "%" PRId64, i->results_buffered);
   sw_table_cellf(t, "%" PRId64, i->pipe_clients);
   sw_table_cell(t, i->data_dir);
+  if (server)
+    server_cells(t, v, server);
 }
 
 /* ---- messages -------------------------------------------------------- */
@@ -618,11 +665,13 @@ enum sw_error sw_manage_events_table(const uint8_t *body, size_t len,
 }
 
 enum sw_error sw_manage_service_table(const uint8_t *body, size_t len,
-                                      const struct sw_manage_view *v, struct sw_table *t)
+                                      const struct sw_manage_view *v,
+                                      const struct sw_manage_server *server,
+                                      struct sw_table *t)
 {
   struct sw_pipe_service_info info;
   enum sw_error err = sw_pipe_get_service_info(body, len, &info);
-  service_info(t, v, &info); /* initialises t in any case */
+  service_info(t, v, &info, server); /* initialises t in any case */
   return err ? err : t->err;
 }
 

@@ -13,6 +13,7 @@
 
 #include "pipe_protocol.h"
 #include "pipe_records.h"
+#include "pipe_trust_rule.h"
 #include "rule.h"
 #include "sw_buf.h"
 #include "table_output.h"
@@ -78,9 +79,22 @@ enum sw_error sw_manage_history_table(const uint8_t *body, size_t len,
 enum sw_error sw_manage_events_table(const uint8_t *body, size_t len,
                                      const struct sw_manage_view *v, struct sw_table *t,
                                      struct sw_manage_page *page);
-/* SERVICE_INFO_OK: one row, shown as a record. */
+/* What smtpwatch found out itself about the pipe and the process serving
+ * it, shown with the service's figures (strings borrowed). */
+struct sw_manage_server {
+  const char *pipe_security; /* the live pipe's SDDL, or why it is unknown */
+  const struct sw_pipe_trust_facts *facts;
+  enum sw_pipe_trust trust;
+};
+
+/* SERVICE_INFO_OK: one row, shown as a record; `server` (may be NULL) adds
+ * "Pipe security", "Server process" (image, process id, account) and
+ * "Server verified as" (for scripts: pipe_security, server_pid,
+ * server_image, server_account, server_trust). */
 enum sw_error sw_manage_service_table(const uint8_t *body, size_t len,
-                                      const struct sw_manage_view *v, struct sw_table *t);
+                                      const struct sw_manage_view *v,
+                                      const struct sw_manage_server *server,
+                                      struct sw_table *t);
 
 /* The first RULE record of a body (RULE_OK) into `out` (free out->rule with
  * sw_rule_free); SW_E_INVALID_ARGUMENT if there is none. */

@@ -10,6 +10,7 @@
 
 #include "clock.h"
 #include "pipe_protocol.h"
+#include "pipe_trust.h"
 #include "win_error.h"
 
 struct sw_pipe_client {
@@ -18,6 +19,8 @@ struct sw_pipe_client {
   uint32_t timeout_ms;
   uint32_t next_id;
   char server_version[32];
+  struct sw_pipe_trust_facts server; /* who serves the pipe */
+  enum sw_pipe_trust trust;
 };
 
 void sw_pipe_reply_init(struct sw_pipe_reply *r)
@@ -264,6 +267,18 @@ struct sw_pipe_client *sw_pipe_client_open(const wchar_t *pipe_name,
     return NULL;
   }
   c->pipe = h;
+  /* Before the first byte: anyone who created the pipe's name first (or
+   * while the service was stopped) would receive it. */
+  sw_pipe_trust_gather(h, &c->server);
+  c->trust = sw_pipe_trust_decide(&c->server);
+  if (c->trust == SW_PIPE_TRUST_REFUSED) {
+    char name[300];
+    if (!WideCharToMultiByte(CP_UTF8, 0, pipe_name, -1, name, sizeof name, NULL, NULL))
+      snprintf(name, sizeof name, "the SmtpWatch pipe");
+    sw_pipe_trust_refusal(&c->server, name, error, size);
+    sw_pipe_client_close(c);
+    return NULL;
+  }
   c->timeout_ms = timeout_ms;
   if (!hello(c, client_name, error, size)) {
     sw_pipe_client_close(c);
@@ -284,4 +299,17 @@ void sw_pipe_client_close(struct sw_pipe_client *c)
 const char *sw_pipe_client_server_version(const struct sw_pipe_client *c)
 {
   return c->server_version;
+}
+
+const struct sw_pipe_trust_facts *sw_pipe_client_server(const struct sw_pipe_client *c,
+                                                        enum sw_pipe_trust *trust)
+{
+  if (trust)
+    *trust = c->trust;
+  return &c->server;
+}
+
+unsigned long sw_pipe_client_sddl(const struct sw_pipe_client *c, char *out, size_t size)
+{
+  return sw_pipe_trust_sddl(c->pipe, out, size);
 }

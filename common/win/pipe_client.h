@@ -1,6 +1,8 @@
 /* The client side of the control pipe (docs/pipe-protocol.md), shared by
  * smtpwatch.exe and the rule editor: connect (waiting while the pipe is
- * busy), the HELLO handshake, then one request and its reply at a time.
+ * busy), verify that the server is the SmtpWatch service (pipe_trust.h)
+ * before sending anything, the HELLO handshake, then one request and its
+ * reply at a time.
  * Blocking with a timeout: both callers have nothing else to do meanwhile
  * (the editor calls it from a worker thread, never its UI thread). */
 #ifndef SW_PIPE_CLIENT_H
@@ -9,6 +11,7 @@
 #include <stdint.h>
 
 #include "pipe_frame.h"
+#include "pipe_trust_rule.h"
 #include "sw_buf.h"
 
 struct sw_pipe_client;
@@ -19,11 +22,13 @@ struct sw_pipe_reply {
   struct sw_buf storage;
 };
 
-/* Connects to `pipe_name` (NULL: \\.\pipe\SmtpWatch) and shakes hands as
- * `client_name`. Returns NULL on failure with a sentence for the user in
- * `error` (the service is not running; access denied; no common protocol
- * version; timed out) and the Win32 code in *win_error (0 if the failure is
- * the protocol's). */
+/* Connects to `pipe_name` (NULL: \\.\pipe\SmtpWatch), verifies its server
+ * and shakes hands as `client_name`. Returns NULL on failure with a
+ * sentence for the user in `error` (the service is not running; access
+ * denied; the server is not the SmtpWatch service, in which case nothing
+ * was sent; no common protocol version; timed out) and the Win32 code in
+ * *win_error (0 if the failure is the protocol's or the server was
+ * refused). */
 struct sw_pipe_client *sw_pipe_client_open(const wchar_t *pipe_name,
                                            const char *client_name, uint32_t timeout_ms,
                                            char *error, size_t size,
@@ -32,6 +37,14 @@ struct sw_pipe_client *sw_pipe_client_open(const wchar_t *pipe_name,
 void sw_pipe_client_close(struct sw_pipe_client *c);
 /* The service's product version from HELLO_OK ("0.1.0"). */
 const char *sw_pipe_client_server_version(const struct sw_pipe_client *c);
+/* What the client found out about the process serving the pipe when it
+ * connected, and why it trusted it (*trust, if not NULL). Valid while the
+ * client is open. */
+const struct sw_pipe_trust_facts *sw_pipe_client_server(const struct sw_pipe_client *c,
+                                                        enum sw_pipe_trust *trust);
+/* The live pipe's security descriptor as SDDL (owner, group, DACL), read
+ * back through this connection. Returns 0, or the Win32 error. */
+unsigned long sw_pipe_client_sddl(const struct sw_pipe_client *c, char *out, size_t size);
 
 /* Sends one request whose TLV fields are `fields` (may be NULL) and waits
  * for its reply. `reply` must be initialised with sw_pipe_reply_init and is

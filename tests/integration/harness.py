@@ -22,17 +22,25 @@ def win_path(path):
     return "Z:" + str(path).replace("/", "\\")
 
 
-def wine_env(prefix, display=None, shortcuts=True):
+def wine_env(prefix, display=None, shortcuts=True, trust_console_service=True):
     """The environment for a Wine process in `prefix`: quiet, no Mono or
     Gecko prompts; `display` for programs with windows (every Wine process
     of a test that shows windows needs it: the first one that needs a
     desktop starts it for the whole prefix); shortcuts=False keeps an MSI's
-    Start Menu entries out of the host's menus."""
+    Start Menu entries out of the host's menus. trust_console_service lets
+    the clients (smtpwatch.exe, the editor, pipe_probe's real client) talk
+    to a service run with --console, which they otherwise refuse as not
+    the SmtpWatch service (SMTPWATCH_TRUST_CONSOLE_SERVICE=1, development
+    only: docs/security.md); tests of the service installed through the
+    SCM pass False, so the clients verify it as they do for users."""
     overrides = "mscoree,mshtml="
     if not shortcuts:
         overrides += ";winemenubuilder.exe=d"
     env = dict(os.environ, WINEPREFIX=str(prefix), WINEDEBUG="-all",
                WINEDLLOVERRIDES=overrides)
+    env.pop("SMTPWATCH_TRUST_CONSOLE_SERVICE", None)
+    if trust_console_service:
+        env["SMTPWATCH_TRUST_CONSOLE_SERVICE"] = "1"
     if display:
         env["DISPLAY"] = display
     return env

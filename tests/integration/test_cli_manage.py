@@ -2,7 +2,7 @@
 """Integration tests of the smtpwatch management commands (rules, status,
 history, events, service info) against the real service, under Wine.
 
-Usage: test_cli_manage.py SMTPWATCH_EXE SVC_EXE [unittest arguments]
+Usage: test_cli_manage.py SMTPWATCH_EXE SVC_EXE PIPE_PROBE_EXE [unittest arguments]
 
 Each test starts smtpwatch-svc.exe --console with a fresh data directory in
 a Wine prefix of this module's own (two services in one prefix would share
@@ -13,6 +13,12 @@ the service runs go to aiosmtpd on loopback. The service's test-only
 --interval-unit-ms makes a 10 s interval last 0.1 s, so that history fills
 up in seconds. Every process has a timeout and every server and service is
 stopped by its PID.
+
+The console service is not the SmtpWatch service the SCM runs, so the
+commands talk to it only with the development opt-in that harness.wine_env
+sets (SMTPWATCH_TRUST_CONSOLE_SERVICE=1). ImpostorTests serve the pipe's
+name with pipe_probe.exe squat instead and check that smtpwatch.exe sends it
+nothing without the opt-in.
 
 SW_CLI_MANAGE_PREFIX names the prefix (default: cli-manage-wineprefix next
 to the build's service/ directory).
@@ -35,6 +41,7 @@ from harness import free_port, stop_process, wait_for
 
 EXE = None
 SVC_EXE = None
+PIPE_PROBE = None
 PREFIX = None
 WORKDIR = None
 AIOSMTPD = None
@@ -43,8 +50,8 @@ AIOSMTPD = None
 DONE, REFUSED, UNREACHABLE, USAGE = 0, 1, 2, 3
 
 
-def wine_env():
-    return harness.wine_env(PREFIX)
+def wine_env(trust_console_service=True):
+    return harness.wine_env(PREFIX, trust_console_service=trust_console_service)
 
 
 class Run:
@@ -74,12 +81,13 @@ class Run:
             " ".join(self.args), self.rc, self.stdout, self.stderr)
 
 
-def smtpwatch(*args, timeout=60):
+def smtpwatch(*args, timeout=60, trust_console_service=True):
     args = [str(a) for a in args]
     try:
         # Bytes: text mode would hide CRLF, and CSV's line ends are checked.
         proc = subprocess.run(["wine", str(EXE)] + args, stdin=subprocess.DEVNULL,
-                              capture_output=True, env=wine_env(), timeout=timeout)
+                              capture_output=True, timeout=timeout,
+                              env=wine_env(trust_console_service))
     except subprocess.TimeoutExpired as e:
         raise AssertionError("smtpwatch %s did not exit within %ss" % (
             " ".join(args), e.timeout))
@@ -95,10 +103,10 @@ def console_service(data_dir):
 
 def setUpModule():
     global PREFIX, WORKDIR, AIOSMTPD
-    for exe in (EXE, SVC_EXE):
+    for exe in (EXE, SVC_EXE, PIPE_PROBE):
         if not exe or not os.path.isfile(exe):
             raise RuntimeError("usage: test_cli_manage.py SMTPWATCH_EXE SVC_EXE "
-                               "(%r missing)" % exe)
+                               "PIPE_PROBE_EXE (%r missing)" % exe)
     PREFIX = Path(os.environ.get("SW_CLI_MANAGE_PREFIX") or
                   Path(SVC_EXE).resolve().parent.parent / "cli-manage-wineprefix")
     harness.start_prefix(PREFIX)
@@ -334,6 +342,33 @@ class ObserveTests(ManageTestCase):
         self.assertRegex(text, r"(?m)^Version:\s+%s$" % re.escape(info["version"]))
         self.assertRegex(text, r"(?m)^Rules:\s+2$")
 
+    def test_service_info_shows_the_pipe_security_and_the_server_process(self):
+        info = self.ok("service", "info", "--json").json
+        # The descriptor the service applied, as another reader of the live
+        # pipe (pipe_probe dacl, READ_CONTROL only) reads it back.
+        probe = subprocess.run(["wine", str(PIPE_PROBE), "dacl"], capture_output=True, text=True,
+                               env=wine_env(), timeout=60)
+        applied = json.loads(probe.stdout)["sddl"]
+        self.assertTrue(applied.startswith("D:P("), probe.stdout)
+        m = re.fullmatch(r"O:([^:]+)G:([^:]+)(D:.*)", info["pipe_security"])
+        self.assertIsNotNone(m, info)
+        self.assertEqual(m.group(3), applied)
+        # The process serving the pipe is the service's exe, trusted here
+        # only through the opt-in (it runs with --console).
+        self.assertEqual(info["server_image"].lower(),
+                         harness.win_path(Path(SVC_EXE).resolve()).lower(), info)
+        self.assertIsInstance(info["server_pid"], int)
+        self.assertRegex(info["server_account"], r"^[^\\]+\\[^\\]+$")
+        self.assertEqual(info["server_trust"], "console_opt_in")
+        text = self.ok("service", "info").stdout
+        self.assertRegex(text, r"(?m)^Pipe security:\s+%s$" % re.escape(
+            info["pipe_security"]))
+        self.assertRegex(text, r"(?m)^Server process:\s+%s, process %d, running as %s$" % (
+            re.escape(info["server_image"]), info["server_pid"],
+            re.escape(info["server_account"])))
+        self.assertRegex(text, r"(?m)^Server verified as:\s+not verified: trusted because "
+                               r"SMTPWATCH_TRUST_CONSOLE_SERVICE=1 \(development only\)$")
+
         events = self.ok("events", "--json").json
         self.assertTrue(events, "the service logs at least its start")
         keys = [e["key"] for e in events]
@@ -345,6 +380,55 @@ class ObserveTests(ManageTestCase):
             self.assertIsNotNone(m, one)
             older = self.ok("events", "--json", "--before", m.group(1)).json
             self.assertEqual([e["key"] for e in older], keys[1:len(older) + 1])
+
+
+class ImpostorTests(unittest.TestCase):
+    """Another program serves \\\\.\\pipe\\SmtpWatch (pipe_probe squat), as
+    an impostor would after creating the name first or while the service
+    is stopped. No service is installed in this prefix."""
+
+    def squat(self, clients):
+        proc = subprocess.Popen(["wine", str(PIPE_PROBE), "--timeout-ms", "60000", "squat",
+                                 str(clients)], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                text=True, env=wine_env(False))
+        self.addCleanup(stop_process, proc)
+        first = json.loads(proc.stdout.readline())
+        self.assertTrue(first["listening"], first)
+        return proc
+
+    def received(self, proc):
+        """What each client wrote to the impostor, once it has served them."""
+        out, _ = proc.communicate(timeout=60)
+        return json.loads(out)["bytes"]
+
+    def test_an_impostor_receives_nothing_and_the_user_is_told(self):
+        proc = self.squat(2)
+        for args in (("status",), ("rules", "add", "mail.example.com", "--name", "x")):
+            run = smtpwatch(*args, trust_console_service=False)
+            self.assertEqual(run.rc, UNREACHABLE, run)
+            self.assertEqual(run.stdout, "", run)
+            # What was found, why it is not trusted, what to do.
+            self.assertIn("Nothing was sent to \\\\.\\pipe\\SmtpWatch: the process "
+                          "serving it, ", run.stderr)
+            self.assertIn("pipe_probe.exe", run.stderr)
+            self.assertIn("is not the SmtpWatch service: the SmtpWatch service is not "
+                          "installed, and it does not run as NT SERVICE\\SmtpWatch.",
+                          run.stderr)
+            self.assertIn("sc start SmtpWatch", run.stderr)
+            self.assertIn("SMTPWATCH_TRUST_CONSOLE_SERVICE=1", run.stderr)
+        self.assertEqual(self.received(proc), [0, 0])
+
+    def test_the_opt_in_trusts_any_server(self):
+        # Development only: a console service is just a process, so the
+        # opt-in cannot tell it from an impostor, which then gets the HELLO.
+        proc = self.squat(1)
+        run = smtpwatch("status", trust_console_service=True)
+        self.assertEqual(run.rc, UNREACHABLE, run)
+        self.assertNotIn("Nothing was sent", run.stderr)
+        got = self.received(proc)
+        self.assertEqual(len(got), 1)
+        self.assertGreater(got[0], 0)
 
 
 class ErrorTests(unittest.TestCase):
@@ -378,7 +462,7 @@ class ErrorTests(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 3:
+    if len(sys.argv) < 4:
         sys.exit(__doc__)
-    EXE, SVC_EXE = sys.argv[1], sys.argv[2]
-    unittest.main(argv=[sys.argv[0]] + sys.argv[3:], verbosity=2)
+    EXE, SVC_EXE, PIPE_PROBE = sys.argv[1], sys.argv[2], sys.argv[3]
+    unittest.main(argv=[sys.argv[0]] + sys.argv[4:], verbosity=2)

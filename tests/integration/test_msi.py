@@ -63,7 +63,10 @@ def wine_env():
     """Every Wine process of the test sees the Xvfb display: one started
     without it gives everything after it a desktop without windows
     (msiexec's message box then never shows)."""
-    return harness.wine_env(PREFIX, display=DISPLAY, shortcuts=False)
+    # The installed service runs under the SCM: the clients verify it
+    # without the console opt-in, as on a user's machine.
+    return harness.wine_env(PREFIX, display=DISPLAY, shortcuts=False,
+                            trust_console_service=False)
 
 
 def wine(*args, timeout=60):
@@ -334,6 +337,10 @@ class LifecycleTests(unittest.TestCase):
         self.assertRegex(show.stdout, r"(?m)^Data folder:\s+C:\\ProgramData\\SmtpWatch$")
         info = json.loads(smtpwatch("service", "info", "--json").stdout)
         self.assertEqual(info["version"], VERSION)
+        # The client verified the server as the process the SCM runs the
+        # service as (Wine's SCM reports it), without the console opt-in.
+        self.assertEqual(info["server_trust"], "service", info)
+        self.assertEqual(info["server_image"].lower(), INSTALLED_SVC.lower(), info)
         self.assertEqual(info["data_dir"], "C:\\ProgramData\\SmtpWatch")
 
     def test_1b_install_config_refuses_links_and_files(self):

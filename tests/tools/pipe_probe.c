@@ -27,6 +27,12 @@
  *   dacl
  *       opens the pipe for READ_CONTROL only and reads its DACL back
  *       (GetSecurityInfo): under Wine DACLs are stored, not enforced.
+ *   squat N [--hold-ms MS]
+ *       the other side: an impostor that creates the pipe's name itself
+ *       (first instance), prints {"mode":"squat","listening":true} once it
+ *       listens, then serves N clients one after another, counting what
+ *       each writes until it closes or sends nothing for MS (default 500),
+ *       then hangs up on it; no client for the timeout ends the run.
  *
  * Each mode prints one JSON object on stdout: what was sent and received
  * (raw bytes as hex, for the test to decode with its own reading of
@@ -68,7 +74,8 @@ static int usage(const char *why)
           "  garbage | oversized | truncated [--hold-ms MS]\n"
           "  concurrent N CALLS [--messages M,M...] [--limit L] [--duration-ms MS]\n"
           "  latency MSG N [--limit L] [--all-pages] [--duration-ms MS] [--rule-id ID]\n"
-          "  dacl\n",
+          "  dacl\n"
+          "  squat N [--hold-ms MS]\n",
           why);
   return 2;
 }
@@ -880,6 +887,80 @@ static int mode_dacl(void)
   return err ? 1 : 0;
 }
 
+/* ---- squat ------------------------------------------------------------------- */
+
+/* Bytes one client wrote to the server end `c` before it closed or was
+ * silent for hold_ms; -1 if no client came within the timeout. */
+static int64_t squat_one(struct conn *c, DWORD hold_ms)
+{
+  OVERLAPPED ov;
+  memset(&ov, 0, sizeof ov);
+  ov.hEvent = c->event;
+  if (!ConnectNamedPipe(c->pipe, &ov)) {
+    DWORD err = GetLastError();
+    DWORD n;
+    if (err == ERROR_IO_PENDING) {
+      if (WaitForSingleObject(c->event, timeout_ms) != WAIT_OBJECT_0) {
+        CancelIoEx(c->pipe, &ov);
+        GetOverlappedResult(c->pipe, &ov, &n, TRUE);
+        return -1;
+      }
+    } else if (err != ERROR_PIPE_CONNECTED && err != ERROR_NO_DATA) {
+      return -1;
+    }
+  }
+  int64_t total = 0;
+  for (;;) {
+    char buf[4096];
+    DWORD n = 0, err = transfer(c, false, buf, sizeof buf, &n, hold_ms);
+    total += n;
+    if (err && err != ERROR_MORE_DATA)
+      break;
+  }
+  DisconnectNamedPipe(c->pipe);
+  return total;
+}
+
+static int mode_squat(int argc, char **argv)
+{
+  uint32_t n, hold_ms = 500;
+  if (argc < 1 || !parse_u32(argv[0], &n) || n == 0 || n > 100)
+    return usage("squat needs a number of clients (1-100)");
+  for (int i = 1; i < argc; i += 2)
+    if (i + 1 >= argc || strcmp(argv[i], "--hold-ms") ||
+        !parse_u32(argv[i + 1], &hold_ms))
+      return usage("squat: unknown option");
+  struct conn c;
+  c.event = CreateEventW(NULL, TRUE, FALSE, NULL);
+  c.pipe = CreateNamedPipeW(
+      pipe_name,
+      PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED | FILE_FLAG_FIRST_PIPE_INSTANCE,
+      PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_REJECT_REMOTE_CLIENTS, 1, CHUNK, CHUNK,
+      0, NULL);
+  if (c.pipe == INVALID_HANDLE_VALUE) {
+    char text[200];
+    sw_win_error_text(GetLastError(), text, sizeof text);
+    printf("{\"mode\":\"squat\",\"listening\":false,\"error\":");
+    json_str(text);
+    printf("}\n");
+    CloseHandle(c.event);
+    return 3;
+  }
+  printf("{\"mode\":\"squat\",\"listening\":true}\n");
+  fflush(stdout);
+  printf("{\"mode\":\"squat\",\"bytes\":[");
+  for (uint32_t i = 0; i < n; i++) {
+    int64_t got = squat_one(&c, hold_ms);
+    if (got < 0)
+      break;
+    printf("%s%lld", i ? "," : "", (long long)got);
+    fflush(stdout);
+  }
+  printf("]}\n");
+  conn_close(&c);
+  return 0;
+}
+
 int main(int argc, char **argv)
 {
   InitializeCriticalSection(&errors.lock);
@@ -912,5 +993,7 @@ int main(int argc, char **argv)
     return mode_latency(argc, argv);
   if (!strcmp(mode, "dacl") && argc == 0)
     return mode_dacl();
+  if (!strcmp(mode, "squat"))
+    return mode_squat(argc, argv);
   return usage("unknown mode");
 }

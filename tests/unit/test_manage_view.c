@@ -459,7 +459,7 @@ static void test_service_info(void **state)
   sw_pipe_put_service_info(&body, &i);
   const uint8_t *b = (const uint8_t *)body.data;
   struct sw_table t;
-  assert_int_equal(sw_manage_service_table(b, body.len, &people, &t), SW_E_OK);
+  assert_int_equal(sw_manage_service_table(b, body.len, &people, NULL, &t), SW_E_OK);
   assert_string_equal(render_record(&t, SW_TABLE_TEXT, &out),
                       "Version:                 0.1.0\n"
                       "Uptime:                  2 d 3 h\n"
@@ -472,7 +472,7 @@ static void test_service_info(void **state)
                       "Clients connected:       2\n"
                       "Data folder:             C:\\ProgramData\\SmtpWatch\n");
   sw_table_free(&t);
-  assert_int_equal(sw_manage_service_table(b, body.len, &json, &t), SW_E_OK);
+  assert_int_equal(sw_manage_service_table(b, body.len, &json, NULL, &t), SW_E_OK);
   assert_string_equal(render_record(&t, SW_TABLE_JSON, &out),
                       "{\"version\":\"0.1.0\",\"uptime_s\":183659,\"rules\":10,"
                       "\"rules_enabled\":9,\"checks_per_min\":540,\"checks_in_flight\":3,"
@@ -487,6 +487,46 @@ static void test_service_info(void **state)
   assert_string_equal(text, "1 h 2 min");
   sw_manage_duration_text(61, text, sizeof text);
   assert_string_equal(text, "1 min 1 s");
+  sw_buf_free(&out);
+  sw_buf_free(&body);
+}
+
+/* `service info` with what smtpwatch found out itself: the pipe's SDDL
+ * and the server process, one line each for people, apart for scripts. */
+static void test_service_info_with_server(void **state)
+{
+  (void)state;
+  struct sw_buf body, out;
+  sw_buf_init(&body, 0);
+  sw_buf_init(&out, 0);
+  struct sw_pipe_service_info i = {"0.1.0", 5, 1, 1, 0, 0, 0, 0, 1, "C:\\D"};
+  sw_pipe_put_service_info(&body, &i);
+  struct sw_pipe_trust_facts f = {.server_pid = 4242,
+                                  .scm = SW_PIPE_SCM_RUNNING,
+                                  .scm_pid = 4242,
+                                  .image = "C:\\SW\\smtpwatch-svc.exe",
+                                  .account = "NT AUTHORITY\\LOCAL SERVICE"};
+  struct sw_manage_server server = {"O:SYG:SYD:P(A;;FA;;;SY)", &f, SW_PIPE_TRUST_SERVICE};
+  const uint8_t *b = (const uint8_t *)body.data;
+  struct sw_table t;
+  assert_int_equal(sw_manage_service_table(b, body.len, &people, &server, &t), SW_E_OK);
+  const char *text = render_record(&t, SW_TABLE_TEXT, &out);
+  assert_non_null(strstr(text, "Data folder:             C:\\D\n"
+                               "Pipe security:           O:SYG:SYD:P(A;;FA;;;SY)\n"
+                               "Server process:          C:\\SW\\smtpwatch-svc.exe, "
+                               "process 4242, running as NT AUTHORITY\\LOCAL SERVICE\n"
+                               "Server verified as:      the SmtpWatch service, as the "
+                               "service control manager runs it\n"));
+  sw_table_free(&t);
+  server.trust = SW_PIPE_TRUST_OPT_IN;
+  assert_int_equal(sw_manage_service_table(b, body.len, &json, &server, &t), SW_E_OK);
+  assert_non_null(
+      strstr(render_record(&t, SW_TABLE_JSON, &out),
+             "\"data_dir\":\"C:\\\\D\",\"pipe_security\":\"O:SYG:SYD:P(A;;FA;;;SY)\","
+             "\"server_pid\":4242,\"server_image\":\"C:\\\\SW\\\\smtpwatch-svc.exe\","
+             "\"server_account\":\"NT AUTHORITY\\\\LOCAL SERVICE\","
+             "\"server_trust\":\"console_opt_in\"}"));
+  sw_table_free(&t);
   sw_buf_free(&out);
   sw_buf_free(&body);
 }
@@ -608,6 +648,7 @@ int main(void)
       cmocka_unit_test(test_history_pages),
       cmocka_unit_test(test_events),
       cmocka_unit_test(test_service_info),
+      cmocka_unit_test(test_service_info_with_server),
       cmocka_unit_test(test_refused_rule_by_field),
       cmocka_unit_test(test_malformed_bodies),
       cmocka_unit_test(test_times_servers_and_exit_codes),

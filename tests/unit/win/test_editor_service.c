@@ -1,9 +1,10 @@
 /* The editor's service worker (gui/editor_service.c) against a real pipe
  * server on this thread: replies arrive as window messages, STATUS is
  * gathered page by page, a service that is not running is said so and the
- * state message follows, a restarted service is reconnected to (a read is
- * retried, a change is not: it may have been carried out), and a test runs
- * on a connection of its own so the list's requests are not held up. */
+ * state message follows, a server that is not the service gets nothing,
+ * a restarted service is reconnected to (a read is retried, a change is
+ * not: it may have been carried out), and a test runs on a connection of
+ * its own so the list's requests are not held up. */
 #include <windows.h>
 
 #include <setjmp.h>
@@ -26,6 +27,7 @@
 #define RULES 2500 /* three pages of 1000 */
 
 static wchar_t pipe_name[64];
+static int requests_served; /* of any kind, HELLO included */
 static int deletes_served;
 static int tests_received;
 static struct sw_pipe_conn *test_conn;
@@ -71,6 +73,7 @@ static enum sw_pipe_verdict on_request(void *ctx, struct sw_pipe_conn *conn,
 {
   (void)ctx;
   size_t start;
+  requests_served++;
   switch (req->message) {
   case SW_PIPE_MSG_HELLO:
     sw_pipe_frame_begin(reply, SW_PIPE_MSG_HELLO_OK, req->request_id, &start);
@@ -124,7 +127,10 @@ static int setup(void **state)
   static struct fixture f;
   memset(&f, 0, sizeof f);
   swprintf(pipe_name, 64, L"\\\\.\\pipe\\sw-editor-test-%lu", GetCurrentProcessId());
-  deletes_served = tests_received = 0;
+  requests_served = deletes_served = tests_received = 0;
+  /* The server here is this test, not the SmtpWatch service: the clients
+   * talk to it only with the development opt-in (pipe_trust_rule.h). */
+  SetEnvironmentVariableW(L"SMTPWATCH_TRUST_CONSOLE_SERVICE", L"1");
   test_conn = NULL;
   if (sw_engine_create(&f.engine, NULL))
     return -1;
@@ -191,6 +197,33 @@ static void not_running_is_said_and_shown(void **state)
   char text[512];
   sw_service_state_text(f->service, text, sizeof text);
   assert_non_null(strstr(text, "is not running"));
+}
+
+/* A server that is not the service (this test, without the opt-in) gets
+ * neither the list's request nor a change, and the banner's state says
+ * what was found and what to do. */
+static void an_unverified_server_gets_nothing(void **state)
+{
+  struct fixture *f = *state;
+  SetEnvironmentVariableW(L"SMTPWATCH_TRUST_CONSOLE_SERVICE", NULL);
+  start_server(f);
+  status_all(f, 1);
+  struct sw_service_job *job = next_reply(f);
+  assert_int_equal(job->outcome, SW_JOB_UNREACHABLE);
+  assert_non_null(strstr(job->error, "is not the SmtpWatch service"));
+  sw_service_job_free(job);
+  job = sw_service_job_new(f->window, SW_PIPE_MSG_RULE_DELETE, 2);
+  assert_non_null(job);
+  sw_service_submit(f->service, job);
+  job = next_reply(f);
+  assert_int_equal(job->outcome, SW_JOB_UNREACHABLE);
+  sw_service_job_free(job);
+  assert_int_equal(requests_served, 0);
+  assert_int_equal(deletes_served, 0);
+  char text[512];
+  sw_service_state_text(f->service, text, sizeof text);
+  assert_non_null(strstr(text, "Nothing was sent to \\\\.\\pipe\\sw-editor-test-"));
+  assert_non_null(strstr(text, "SMTPWATCH_TRUST_CONSOLE_SERVICE=1"));
 }
 
 static void every_page_of_status_is_gathered(void **state)
@@ -299,6 +332,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(not_running_is_said_and_shown, setup, teardown),
+      cmocka_unit_test_setup_teardown(an_unverified_server_gets_nothing, setup, teardown),
       cmocka_unit_test_setup_teardown(every_page_of_status_is_gathered, setup, teardown),
       cmocka_unit_test_setup_teardown(an_error_reply_carries_its_sentence, setup,
                                       teardown),
