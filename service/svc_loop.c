@@ -758,11 +758,16 @@ static void pipe_rules_changed(void *loop)
 /* Before a read (STATUS, HISTORY, EVENTS): what waits in the writer's
  * buffer is written first, so that what a client reads agrees with what
  * the service knows, and status, history and events agree with each
- * other. A failing database is left to its own retry time. */
-static void pipe_sync(void *loop)
+ * other. Only what the answer would show counts: the results of the
+ * rule whose history is asked for, any result for STATUS (its last
+ * results), events for EVENTS. A failing database is left to its own retry
+ * time. */
+static void pipe_sync(void *loop, uint16_t message, int64_t rule_id)
 {
   struct sw_svc_loop *l = loop;
-  if (sw_svc_writer_pending(&l->writer) || l->writer.events_len || l->dirty_states)
+  bool behind = message == SW_PIPE_MSG_EVENTS ? l->writer.events_len > 0
+                                              : sw_svc_writer_holds(&l->writer, rule_id);
+  if (behind)
     write_batch(l, true);
 }
 

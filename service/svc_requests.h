@@ -23,9 +23,10 @@ struct sw_svc_requests {
   /* A rule was added, changed or deleted: re-read the rules now, so the
    * scheduler has the change before the next turn. */
   void (*rules_changed)(void *loop);
-  /* Before a read: write what the service knows and has not written yet
-   * (results, events, rule states), so that the answer agrees with it. */
-  void (*sync)(void *loop);
+  /* Before a read of `message` (STATUS, HISTORY of `rule_id`, EVENTS):
+   * write what the service knows and has not written yet and the answer
+   * would show, so that the answer agrees with it. */
+  void (*sync)(void *loop, uint16_t message, int64_t rule_id);
   /* The service's figures for SERVICE_INFO. */
   void (*info)(void *loop, struct sw_pipe_service_info *out);
   /* Wall-clock time, Unix milliseconds. */

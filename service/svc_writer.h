@@ -63,6 +63,9 @@ static inline size_t sw_svc_writer_pending(const struct sw_svc_writer *w)
   return w->len;
 }
 
+/* True if a result of rule `rule_id` waits (any rule's if 0). */
+bool sw_svc_writer_holds(const struct sw_svc_writer *w, int64_t rule_id);
+
 /* Writes, in one transaction, the oldest SW_SVC_WRITE_CHUNK results (or
  * fewer), every waiting event and the `states`. On success they leave the
  * buffer and *written (may be NULL) says how many results went; on failure

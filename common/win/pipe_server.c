@@ -7,9 +7,11 @@
  * waiting joins the ready queue, which a posted completion packet (work_io)
  * serves round-robin, one request per connection per round, for at most
  * SW_PIPE_SLICE_US; the rest waits for the next packet, behind the checks'
- * completions. A connection reads and serves its next request only once its
- * reply has been written, so its output never holds more than one reply,
- * and the work of a client that has gone stops at the first failed write. */
+ * completions, and after a long slice (one costly request) for as long
+ * again, so that requests get at most about half of the loop's time. A connection reads
+ * and serves its next request only once its reply has been written, so its output never
+ * holds more than one reply, and the work of a client that has gone stops at the first
+ * failed write. */
 #include "pipe_server.h"
 
 #include <sddl.h>
@@ -76,7 +78,12 @@ struct sw_pipe_server {
   struct sw_pipe_conn *conns;
   struct sw_pipe_conn *ready_head, *ready_tail;
   struct sw_engine_io work_io;
-  bool work_posted;
+  bool work_posted; /* work_io is posted, or will be by the delay timer */
+  /* After a slice that took long, the next waits as long (the loop gets at
+   * least as much time for the checks as the requests had): this timer
+   * posts work_io then. */
+  PTP_TIMER delay;
+  volatile LONG delay_armed;
   struct account *accounts;
   unsigned instances, handles, listening, open;
   bool first_created, stopping, failing;
@@ -255,6 +262,31 @@ static void post_work(struct sw_pipe_server *s)
    * tick posts again. */
 }
 
+static void CALLBACK on_delay(PTP_CALLBACK_INSTANCE inst, void *ctx, PTP_TIMER timer)
+{
+  (void)inst;
+  (void)timer;
+  struct sw_pipe_server *s = ctx;
+  if (InterlockedExchange(&s->delay_armed, 0) == 1)
+    sw_engine_post(s->engine, &s->work_io, 0);
+}
+
+/* Serves the ready queue again after `delay_us` (at once if short). */
+static void post_work_after(struct sw_pipe_server *s, int64_t delay_us)
+{
+  if (s->work_posted || s->stopping)
+    return;
+  if (delay_us < SW_PIPE_SLICE_US / 10 || !s->delay) {
+    post_work(s);
+    return;
+  }
+  LONGLONG due = -(LONGLONG)delay_us * 10; /* relative, in 100 ns */
+  FILETIME ft = {.dwLowDateTime = (DWORD)due, .dwHighDateTime = (DWORD)(due >> 32)};
+  s->work_posted = true;
+  InterlockedExchange(&s->delay_armed, 1);
+  SetThreadpoolTimer(s->delay, &ft, 0, 0);
+}
+
 static void enqueue(struct sw_pipe_conn *c)
 {
   struct sw_pipe_server *s = c->server;
@@ -387,7 +419,7 @@ static void on_work(struct sw_engine_io *io, DWORD bytes, DWORD error)
   struct sw_pipe_server *s =
       (struct sw_pipe_server *)((char *)io - offsetof(struct sw_pipe_server, work_io));
   s->work_posted = false;
-  int64_t deadline = sw_clock_now_us() + SW_PIPE_SLICE_US;
+  int64_t start = sw_clock_now_us(), deadline = start + SW_PIPE_SLICE_US;
   bool served = false;
   while (s->ready_head && (!served || sw_clock_now_us() < deadline)) {
     struct sw_pipe_conn *c = s->ready_head;
@@ -403,7 +435,7 @@ static void on_work(struct sw_engine_io *io, DWORD bytes, DWORD error)
     settle(c);
   }
   if (s->ready_head)
-    post_work(s);
+    post_work_after(s, sw_clock_now_us() - start);
 }
 
 static void on_read(struct sw_engine_io *io, DWORD bytes, DWORD error)
@@ -554,6 +586,20 @@ static void fill_listeners(struct sw_pipe_server *s)
 
 /* ---- the server ---------------------------------------------------------- */
 
+/* Cancels the delay timer and waits for its callback: afterwards no
+ * packet comes from it (work_posted says whether one is still due). */
+static void close_delay(struct sw_pipe_server *s)
+{
+  if (!s->delay)
+    return;
+  SetThreadpoolTimer(s->delay, NULL, 0, 0);
+  WaitForThreadpoolTimerCallbacks(s->delay, TRUE);
+  if (InterlockedExchange(&s->delay_armed, 0) == 1)
+    s->work_posted = false; /* it never fired: nothing was posted */
+  CloseThreadpoolTimer(s->delay);
+  s->delay = NULL;
+}
+
 enum sw_error sw_pipe_server_start(struct sw_engine *e,
                                    const struct sw_pipe_server_config *cfg,
                                    struct sw_pipe_server **out, unsigned long *win_error)
@@ -568,17 +614,22 @@ enum sw_error sw_pipe_server_start(struct sw_engine *e,
   s->engine = e;
   s->cfg = *cfg;
   s->work_io.done = on_work;
+  /* Without the timer, slices follow each other (still one request per
+   * connection per round). */
+  s->delay = CreateThreadpoolTimer(on_delay, s, NULL);
   wcsncpy(s->name, cfg->name ? cfg->name : SW_PIPE_NAME_W, 255);
   wchar_t sddl[512];
   DWORD err = cfg->sddl ? 0 : sw_pipe_security_sddl(NULL, sddl, 512);
   if (err) {
     *win_error = err;
+    close_delay(s);
     free(s);
     return SW_E_SYSTEM;
   }
   if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(
           cfg->sddl ? cfg->sddl : sddl, SDDL_REVISION_1, &s->sd, NULL)) {
     *win_error = GetLastError();
+    close_delay(s);
     free(s);
     return SW_E_SYSTEM;
   }
@@ -588,6 +639,7 @@ enum sw_error sw_pipe_server_start(struct sw_engine *e,
   if (!listen_one(s, &err)) {
     *win_error = err;
     LocalFree(s->sd);
+    close_delay(s);
     free(s);
     return SW_E_SYSTEM;
   }
@@ -601,6 +653,7 @@ void sw_pipe_server_stop(struct sw_pipe_server *s)
   if (!s)
     return;
   s->stopping = true;
+  close_delay(s);
   for (struct sw_pipe_conn *c = s->conns; c; c = c->next)
     conn_close(c);
   /* Free what has nothing in flight; the rest goes as completions come

@@ -71,7 +71,9 @@ struct sw_pipe_server_config {
 /* Requests are served from a posted completion packet, round-robin over
  * the connections that have one waiting, for at most this long per packet
  * (at least one request): the checks' completions, queued meanwhile, come
- * next. */
+ * next; after a slice longer than a tenth of this, the next one waits as
+ * long as it took (a threadpool timer posts it), so requests take at most
+ * about half of the loop's time however costly each is. */
 #define SW_PIPE_SLICE_US 10000
 /* RULE_TEST for non-administrators: a burst of this many, then one more
  * every SW_PIPE_TEST_EVERY_US, per account. */

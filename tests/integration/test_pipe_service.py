@@ -50,6 +50,7 @@ HELLO, HELLO_OK, ERROR = 1, 2, 3
 SERVICE_INFO, SERVICE_INFO_OK = 10, 11
 RULE_LIST, RULE_LIST_OK, RULE_GET, RULE_OK, RULE_ADD, RULE_UPDATE = 20, 21, 22, 23, 24, 25
 STATUS, STATUS_OK, HISTORY, HISTORY_OK = 40, 41, 50, 51
+EVENTS, EVENTS_OK = 60, 61
 T_VERSION_MIN, T_VERSION_MAX, T_VERSION, T_CLIENT_NAME, T_SERVER_VERSION = 1, 2, 3, 4, 5
 T_ERROR_CODE, T_ERROR_MESSAGE = 6, 7
 T_RULE, T_RULE_ID, T_RULE_REVISION, T_RULE_NAME, T_RULE_HOST, T_RULE_PORT = 20, 21, 22, 23, 24, 25
@@ -57,6 +58,7 @@ T_RULE_INTERVAL_S, T_RULE_ENABLED = 30, 31
 T_LIMIT, T_MORE, T_AFTER = 45, 46, 48
 T_RESULT, T_STARTED_AT, T_OUTCOME = 50, 52, 54
 T_STATUS, T_STATE, T_LAST_RESULT_AT = 80, 81, 84
+T_EVENT, T_EVENT_ID = 90, 93
 T_CHECKS_TOTAL, T_PIPE_CLIENTS = 105, 106
 INT, STR, BOOL, BEGIN, END = 1, 2, 3, 4, 5
 
@@ -662,6 +664,46 @@ class SchedulerPickupTests(unittest.TestCase):
         filed = wait_for(lambda: history(rid), 3, 0.2, "the result in the database")
         self.assertEqual(filed[0][T_OUTCOME], "ok")
         self.assertLessEqual(filed[0][T_STARTED_AT], first)
+
+
+class ReadsAgreeTests(unittest.TestCase):
+    """What a client reads agrees with what the service knows at that
+    moment: results and events waiting in the writer's buffer (up to half
+    a second) are written before STATUS, HISTORY and EVENTS are answered,
+    so a rule shown CRITICAL has its event 2001 and its result in the same
+    breath. Before, a CI run saw status CRITICAL and no event 2001."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.service = console_service(unit_ms=100)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.service.stop()
+
+    def test_status_events_and_history_agree_at_every_moment(self):
+        closed = free_port()
+        rid = add_rule("agree", interval_s=10, port=closed)[T_RULE_ID]
+        deadline = time.monotonic() + 30
+        seen = 0
+        while time.monotonic() < deadline and seen < 3:
+            # STATUS, EVENTS and HISTORY one after the other on one
+            # connection: the service answers them in order.
+            st, ev, hi = call(frame(STATUS, 2, f_int(T_LIMIT, 1000)),
+                              frame(EVENTS, 3, f_int(T_LIMIT, 1000)),
+                              frame(HISTORY, 4, f_int(T_RULE_ID, rid), f_int(T_LIMIT, 1)))
+            mine = {s_[T_RULE_ID]: s_ for s_ in st.records(T_STATUS)}[rid]
+            last_at = mine.get(T_LAST_RESULT_AT)
+            if last_at:
+                newest = hi.records(T_RESULT)
+                self.assertTrue(newest, "STATUS has a result HISTORY lacks")
+                self.assertGreaterEqual(newest[0][T_STARTED_AT] + 60000, last_at)
+            if mine.get(T_STATE) == "CRITICAL":
+                ids = [e[T_EVENT_ID] for e in ev.records(T_EVENT)]
+                self.assertIn(2001, ids, "STATUS says CRITICAL, EVENTS has no 2001")
+                seen += 1
+            time.sleep(0.05)
+        self.assertGreater(seen, 0, "the rule never went CRITICAL")
 
 
 if __name__ == "__main__":

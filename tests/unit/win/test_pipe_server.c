@@ -127,13 +127,33 @@ static void serve_until_done(struct sw_engine *e, HANDLE *threads, int n)
   }
 }
 
-static struct sw_pipe_server *start_server(struct sw_engine *e)
+/* Starts a server on this test's pipe name with `cfg` (name and
+ * on_request filled in here). */
+static struct sw_pipe_server *start_with(struct sw_engine *e,
+                                         struct sw_pipe_server_config cfg)
 {
-  struct sw_pipe_server_config cfg = {.name = pipe_name, .on_request = on_request};
+  cfg.name = pipe_name;
+  cfg.on_request = on_request;
   struct sw_pipe_server *s = NULL;
   unsigned long err = 0;
   assert_int_equal(sw_pipe_server_start(e, &cfg, &s, &err), SW_E_OK);
   return s;
+}
+
+static struct sw_pipe_server *start_server(struct sw_engine *e)
+{
+  return start_with(e, (struct sw_pipe_server_config){0});
+}
+
+/* The live pipe's descriptor (DACL), read from the server's own handle. */
+static PSECURITY_DESCRIPTOR live_descriptor(struct sw_pipe_server *s)
+{
+  PSECURITY_DESCRIPTOR sd = NULL;
+  assert_int_equal(GetSecurityInfo(sw_pipe_server_handle(s), SE_KERNEL_OBJECT,
+                                   DACL_SECURITY_INFORMATION, NULL, NULL, NULL, NULL,
+                                   &sd),
+                   ERROR_SUCCESS);
+  return sd;
 }
 
 static void thirty_two_clients_at_once(void **state)
@@ -531,14 +551,8 @@ static struct sw_pipe_server *start_server_as(struct sw_engine *e, bool admin,
                                               unsigned per_user)
 {
   fake_admin = admin;
-  struct sw_pipe_server_config cfg = {.name = pipe_name,
-                                      .on_request = on_request,
-                                      .identify = fake_identify,
-                                      .max_per_user = per_user};
-  struct sw_pipe_server *s = NULL;
-  unsigned long err = 0;
-  assert_int_equal(sw_pipe_server_start(e, &cfg, &s, &err), SW_E_OK);
-  return s;
+  return start_with(e, (struct sw_pipe_server_config){.identify = fake_identify,
+                                                      .max_per_user = per_user});
 }
 
 struct hello_job {
@@ -665,11 +679,8 @@ static void a_full_server_keeps_listening(void **state)
   (void)state;
   struct sw_engine *e;
   assert_int_equal(sw_engine_create(&e, NULL), SW_E_OK);
-  struct sw_pipe_server_config cfg = {
-      .name = pipe_name, .on_request = on_request, .max_clients = 2};
-  struct sw_pipe_server *s = NULL;
-  unsigned long err = 0;
-  assert_int_equal(sw_pipe_server_start(e, &cfg, &s, &err), SW_E_OK);
+  struct sw_pipe_server *s =
+      start_with(e, (struct sw_pipe_server_config){.max_clients = 2});
   struct hello_job jobs[3];
   assert_int_equal(open_many(e, jobs, 2), 2);
   assert_true(sw_pipe_server_listening(s) >= 1);
@@ -701,16 +712,8 @@ static void pipe_access_matrix_matches_the_docs(void **state)
   assert_true(ConvertSidToStringSidW(service, &service_text));
   wchar_t sddl[512];
   assert_true(sw_pipe_sddl_for(service_text, sddl, 512));
-  struct sw_pipe_server_config cfg = {
-      .name = pipe_name, .sddl = sddl, .on_request = on_request};
-  struct sw_pipe_server *s = NULL;
-  unsigned long err = 0;
-  assert_int_equal(sw_pipe_server_start(e, &cfg, &s, &err), SW_E_OK);
-  PSECURITY_DESCRIPTOR sd = NULL;
-  assert_int_equal(GetSecurityInfo(sw_pipe_server_handle(s), SE_KERNEL_OBJECT,
-                                   DACL_SECURITY_INFORMATION, NULL, NULL, NULL, NULL,
-                                   &sd),
-                   ERROR_SUCCESS);
+  struct sw_pipe_server *s = start_with(e, (struct sw_pipe_server_config){.sddl = sddl});
+  PSECURITY_DESCRIPTOR sd = live_descriptor(s);
   LPWSTR live = NULL;
   assert_true(ConvertSecurityDescriptorToStringSecurityDescriptorW(
       sd, SDDL_REVISION_1, DACL_SECURITY_INFORMATION, &live, NULL));
@@ -763,16 +766,8 @@ static void the_server_may_create_its_own_instances(void **state)
   assert_int_equal(sw_engine_create(&e, NULL), SW_E_OK);
   wchar_t sddl[512];
   assert_int_equal(sw_pipe_security_sddl(L"SmtpWatch", sddl, 512), 0);
-  struct sw_pipe_server_config cfg = {
-      .name = pipe_name, .sddl = sddl, .on_request = on_request};
-  struct sw_pipe_server *s = NULL;
-  unsigned long err = 0;
-  assert_int_equal(sw_pipe_server_start(e, &cfg, &s, &err), SW_E_OK);
-  PSECURITY_DESCRIPTOR sd = NULL;
-  assert_int_equal(GetSecurityInfo(sw_pipe_server_handle(s), SE_KERNEL_OBJECT,
-                                   DACL_SECURITY_INFORMATION, NULL, NULL, NULL, NULL,
-                                   &sd),
-                   ERROR_SUCCESS);
+  struct sw_pipe_server *s = start_with(e, (struct sw_pipe_server_config){.sddl = sddl});
+  PSECURITY_DESCRIPTOR sd = live_descriptor(s);
   /* This process's token: its user alone (its groups would include
    * Administrators under Wine, which proves nothing). */
   HANDLE token;
