@@ -127,7 +127,14 @@ function Set-SwServiceState([ValidateSet('Running', 'Stopped')][string]$State) {
   $null = Wait-Sw { (Get-SwService).State -eq $State } 60 "SmtpWatch reaching $State"
 }
 
-# msiexec /i or /x `Msi` quietly with a verbose log in the logs folder
+# The entries of Settings > Apps named SMTP Watch (PSChildName: the
+# ProductCode), as an array.
+function Get-SwInstalledApp {
+  @(Get-ItemProperty 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall\*' |
+      Where-Object { $_.PSObject.Properties['DisplayName'] -and $_.DisplayName -eq 'SMTP Watch' })
+}
+
+# msiexec /i or /x `Msi` (a file or a ProductCode) quietly with a verbose log in the logs folder
 # (uploaded when the job fails); returns msiexec's exit code.
 function Invoke-SwMsi([ValidateSet('/i', '/x')][string]$Action, [string]$Msi, [string]$LogName) {
   $logs = Join-Path $env:RUNNER_TEMP 'sw-logs'
