@@ -20,7 +20,8 @@ static const char usage[] =
     "  status                 the state of every rule\n"
     "  history RULE           the results of one rule, newest first\n"
     "  events                 what the service reported, newest first\n"
-    "  service info           the service's version, uptime and figures\n"
+    "  service info           the service's version, uptime and figures, the\n"
+    "                         pipe's security and the process serving it\n"
     "  version                print the version\n"
     "\n"
     "'smtpwatch <command> --help' describes a command. The commands that talk to\n"
@@ -29,8 +30,13 @@ static const char usage[] =
     "Exit codes of check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n"
     "Exit codes of the other commands: 0 done, 1 the service refused (invalid\n"
     "rule, changed by someone else, no such rule, not allowed), 2 the service\n"
-    "could not be reached (not running, no answer, other version), 3 bad\n"
-    "arguments.\n";
+    "could not be reached (not running, no answer, other version, or the pipe is\n"
+    "served by a program that is not the SmtpWatch service: nothing was sent to\n"
+    "it), 3 bad arguments.\n"
+    "\n"
+    "SMTPWATCH_TRUST_CONSOLE_SERVICE=1 lets these commands talk to a service run\n"
+    "with --console, which the service control manager does not run. It trusts\n"
+    "any program serving the pipe: for development only.\n";
 
 /* UTF-16 argv -> UTF-8 argv (a single allocation the process keeps). */
 static char **utf8_argv(int argc, wchar_t **wargv)

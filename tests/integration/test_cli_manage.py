@@ -459,6 +459,8 @@ class ErrorTests(unittest.TestCase):
         run = smtpwatch("--help")
         self.assertEqual(run.rc, DONE)
         self.assertIn("Exit codes of the other commands", run.stdout)
+        self.assertIn("not the SmtpWatch service: nothing was sent", run.stdout)
+        self.assertIn("SMTPWATCH_TRUST_CONSOLE_SERVICE=1", run.stdout)
 
 
 if __name__ == "__main__":
