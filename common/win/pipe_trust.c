@@ -73,9 +73,7 @@ static void *token_info(HANDLE token, TOKEN_INFORMATION_CLASS what)
   return info;
 }
 
-/* Whether the token holds `sid` as an enabled group (a deny-only group
- * grants nothing). */
-static enum sw_pipe_trust_sid holds(HANDLE token, PSID sid)
+enum sw_pipe_trust_sid sw_pipe_trust_token_holds(HANDLE token, PSID sid)
 {
   TOKEN_GROUPS *groups = token_info(token, TokenGroups);
   if (!groups)
@@ -142,7 +140,7 @@ static void ask_process(struct sw_pipe_trust_facts *f)
      * the service is installed. */
     PSID sid = NULL;
     if (!sw_service_sid(SW_PIPE_TRUST_SERVICE_NAME, &sid)) {
-      f->sid = holds(token, sid);
+      f->sid = sw_pipe_trust_token_holds(token, sid);
       LocalFree(sid);
     }
     CloseHandle(token);

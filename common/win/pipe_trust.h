@@ -26,6 +26,11 @@
  * SERVICE_QUERY_STATUS, PROCESS_QUERY_LIMITED_INFORMATION, TOKEN_QUERY. */
 void sw_pipe_trust_gather(HANDLE pipe, struct sw_pipe_trust_facts *f);
 
+/* Whether `token` (opened with TOKEN_QUERY) holds `sid` as an enabled
+ * group; a deny-only group grants nothing, so it does not count.
+ * SW_PIPE_SID_UNKNOWN if the token's groups cannot be read. */
+enum sw_pipe_trust_sid sw_pipe_trust_token_holds(HANDLE token, PSID sid);
+
 /* True if SMTPWATCH_TRUST_CONSOLE_SERVICE is "1" in this process's
  * environment (read each time: a test may change it). */
 bool sw_pipe_trust_opt_in(void);

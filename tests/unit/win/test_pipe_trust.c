@@ -1,7 +1,8 @@
 /* What a client finds out about the server behind the control pipe
  * (common/win/pipe_trust.c), against a pipe this test serves itself: the
  * server's process id, image and account, that it is not the SmtpWatch
- * service, the console opt-in read from the environment, and the pipe's
+ * service (nor holds its SID: the group scan is tested on this process's
+ * token), the console opt-in read from the environment, and the pipe's
  * security descriptor read back through the client's handle. Then the
  * real client (pipe_client.c) against it: refused without the opt-in,
  * and the server end received nothing. */
@@ -21,6 +22,7 @@
 
 #include "pipe_client.h"
 #include "pipe_trust.h"
+#include "service_sid.h"
 
 #define OPT_IN L"SMTPWATCH_TRUST_CONSOLE_SERVICE"
 /* Specific rights only, so that the text read back is the text applied
@@ -87,6 +89,24 @@ static void the_server_process_is_found(void **state)
   assert_false(f.scm == SW_PIPE_SCM_RUNNING && f.scm_pid == f.server_pid);
   assert_false(f.opt_in);
   assert_int_equal(sw_pipe_trust_decide(&f), SW_PIPE_TRUST_REFUSED);
+}
+
+/* The service SID proof looks for an enabled group of the token: this
+ * process's token holds Everyone, not NT SERVICE\SmtpWatch. */
+static void a_token_group_is_found(void **state)
+{
+  (void)state;
+  HANDLE token;
+  assert_true(OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token));
+  PSID everyone = NULL, service = NULL;
+  assert_true(ConvertStringSidToSidW(L"S-1-1-0", &everyone));
+  assert_int_equal(sw_pipe_trust_token_holds(token, everyone), SW_PIPE_SID_HELD);
+  assert_int_equal(sw_service_sid(SW_PIPE_TRUST_SERVICE_NAME, &service), SW_E_OK);
+  assert_int_equal(sw_pipe_trust_token_holds(token, service), SW_PIPE_SID_ABSENT);
+  assert_int_equal(sw_pipe_trust_token_holds(NULL, everyone), SW_PIPE_SID_UNKNOWN);
+  LocalFree(everyone);
+  LocalFree(service);
+  CloseHandle(token);
 }
 
 static void the_opt_in_is_read_from_the_environment(void **state)
@@ -197,6 +217,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(the_server_process_is_found, setup, teardown),
+      cmocka_unit_test(a_token_group_is_found),
       cmocka_unit_test_setup_teardown(the_opt_in_is_read_from_the_environment, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(the_pipe_security_is_read_back, setup, teardown),
