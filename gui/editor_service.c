@@ -215,9 +215,16 @@ static void serve(struct sw_service *s, struct sw_service_job *job)
   if (job->outcome == SW_JOB_UNREACHABLE) {
     set_state(s, SW_SERVICE_UNREACHABLE, job->error);
   } else {
-    char text[128];
-    snprintf(text, sizeof text, "Connected to the SMTP Watch service %s.",
-             sw_pipe_client_server_version(s->client));
+    /* Trusted only through the development opt-in: say so where an
+     * administrator looks, in case it was left set. */
+    enum sw_pipe_trust trust;
+    sw_pipe_client_server(s->client, &trust);
+    char text[200];
+    snprintf(text, sizeof text, "Connected to the SMTP Watch service %s%s.",
+             sw_pipe_client_server_version(s->client),
+             trust == SW_PIPE_TRUST_OPT_IN
+                 ? " (not verified: " SW_PIPE_TRUST_OPT_IN_VAR "=1, development only)"
+                 : "");
     set_state(s, SW_SERVICE_CONNECTED, text);
   }
 }
