@@ -158,9 +158,7 @@ static PSECURITY_DESCRIPTOR live_descriptor(struct sw_pipe_server *s)
 
 static void thirty_two_clients_at_once(void **state)
 {
-  (void)state;
-  struct sw_engine *e;
-  assert_int_equal(sw_engine_create(&e, NULL), SW_E_OK);
+  struct sw_engine *e = *state;
   struct sw_pipe_server *s = start_server(e);
   enum { N = 32, CALLS = 20 };
   static struct client_job jobs[N];
@@ -180,7 +178,6 @@ static void thirty_two_clients_at_once(void **state)
   sw_engine_run_once(e, 50);
   assert_int_equal(sw_pipe_server_clients(s), 0);
   sw_pipe_server_stop(s);
-  sw_engine_destroy(e);
 }
 
 /* A raw connection for the misbehaving clients. */
@@ -235,9 +232,7 @@ static bool hung_up(DWORD error)
 
 static void misbehaving_clients_do_not_disturb_others(void **state)
 {
-  (void)state;
-  struct sw_engine *e;
-  assert_int_equal(sw_engine_create(&e, NULL), SW_E_OK);
+  struct sw_engine *e = *state;
   struct sw_pipe_server *s = start_server(e);
 
   /* Flags set: a malformed frame gets an ERROR, then the server hangs up. */
@@ -298,7 +293,6 @@ static void misbehaving_clients_do_not_disturb_others(void **state)
     sw_engine_run_once(e, 50);
   assert_int_equal(sw_pipe_server_clients(s), 0);
   sw_pipe_server_stop(s);
-  sw_engine_destroy(e);
 }
 
 struct slow_job {
@@ -352,9 +346,7 @@ static DWORD WINAPI now_client(void *arg)
  * holds only its own connection. */
 static void deferred_reply_arrives_later(void **state)
 {
-  (void)state;
-  struct sw_engine *e;
-  assert_int_equal(sw_engine_create(&e, NULL), SW_E_OK);
+  struct sw_engine *e = *state;
   struct sw_pipe_server *s = start_server(e);
   deferred_conn = NULL;
   struct slow_job job = {0};
@@ -385,7 +377,6 @@ static void deferred_reply_arrives_later(void **state)
   sw_engine_run_once(e, 50);
   assert_int_equal(sw_pipe_server_clients(s), 0);
   sw_pipe_server_stop(s);
-  sw_engine_destroy(e);
 }
 
 /* Connects a raw client while the loop runs (the server must accept). */
@@ -425,9 +416,7 @@ static void echo_frame(struct sw_buf *out, uint32_t id, size_t body_len)
  * that sits idle after a request. */
 static void stalled_and_idle_connections_are_closed(void **state)
 {
-  (void)state;
-  struct sw_engine *e;
-  assert_int_equal(sw_engine_create(&e, NULL), SW_E_OK);
+  struct sw_engine *e = *state;
   struct sw_pipe_server *s = start_server(e);
   HANDLE silent = raw_connect_serving(e);
   HANDLE drip = raw_connect_serving(e);
@@ -467,7 +456,6 @@ static void stalled_and_idle_connections_are_closed(void **state)
   CloseHandle(drip);
   CloseHandle(idle);
   sw_pipe_server_stop(s);
-  sw_engine_destroy(e);
 }
 
 /* A client that pipelines many requests and does not read the replies is
@@ -475,9 +463,7 @@ static void stalled_and_idle_connections_are_closed(void **state)
  * more than one reply), while another client is served as usual. */
 static void pipelined_requests_are_served_one_at_a_time(void **state)
 {
-  (void)state;
-  struct sw_engine *e;
-  assert_int_equal(sw_engine_create(&e, NULL), SW_E_OK);
+  struct sw_engine *e = *state;
   struct sw_pipe_server *s = start_server(e);
   HANDLE flood = raw_connect_serving(e);
   enum { FLOOD = 200, BODY = 8000 }; /* 1.6 MB of replies if all were served */
@@ -505,7 +491,6 @@ static void pipelined_requests_are_served_one_at_a_time(void **state)
   CloseHandle(t);
   /* The writer thread's own connection (raw_main) is ended by the stop. */
   sw_pipe_server_stop(s);
-  sw_engine_destroy(e);
   WaitForSingleObject(writer, 5000);
   CloseHandle(writer);
   sw_buf_free(&reqs);
@@ -516,9 +501,7 @@ static void pipelined_requests_are_served_one_at_a_time(void **state)
  * connection goes on. */
 static void reply_before_defer_returns_is_delivered(void **state)
 {
-  (void)state;
-  struct sw_engine *e;
-  assert_int_equal(sw_engine_create(&e, NULL), SW_E_OK);
+  struct sw_engine *e = *state;
   struct sw_pipe_server *s = start_server(e);
   struct slow_job job = {0};
   deferred_conn = NULL;
@@ -528,7 +511,6 @@ static void reply_before_defer_returns_is_delivered(void **state)
     fail_msg("client: %d of 2 calls ok: %s", job.ok, job.error);
   CloseHandle(t);
   sw_pipe_server_stop(s);
-  sw_engine_destroy(e);
 }
 
 /* ---- accounts: the identity seam -------------------------------------- */
@@ -597,9 +579,7 @@ static void close_many(struct sw_engine *e, struct hello_job *jobs, int n)
  * at once, and a sentence for the next; administrators are not limited. */
 static void connections_are_capped_per_account(void **state)
 {
-  (void)state;
-  struct sw_engine *e;
-  assert_int_equal(sw_engine_create(&e, NULL), SW_E_OK);
+  struct sw_engine *e = *state;
   struct sw_pipe_server *s = start_server_as(e, false, 3);
   struct hello_job jobs[5];
   assert_int_equal(open_many(e, jobs, 5), 3);
@@ -615,7 +595,6 @@ static void connections_are_capped_per_account(void **state)
   assert_int_equal(open_many(e, jobs, 5), 5);
   close_many(e, jobs, 5);
   sw_pipe_server_stop(s);
-  sw_engine_destroy(e);
 }
 
 struct test_calls_job {
@@ -652,9 +631,7 @@ static DWORD WINAPI test_calls_main(void *arg)
  * not an administrator; never refused for an administrator. */
 static void tests_are_rate_limited_for_standard_users(void **state)
 {
-  (void)state;
-  struct sw_engine *e;
-  assert_int_equal(sw_engine_create(&e, NULL), SW_E_OK);
+  struct sw_engine *e = *state;
   for (int admin = 0; admin <= 1; admin++) {
     struct sw_pipe_server *s = start_server_as(e, admin, 0);
     struct test_calls_job job = {0};
@@ -669,16 +646,13 @@ static void tests_are_rate_limited_for_standard_users(void **state)
     }
     sw_pipe_server_stop(s);
   }
-  sw_engine_destroy(e);
 }
 
 /* With every client slot taken, one instance still listens (the name never
  * lapses) and the extra client is told to come back. */
 static void a_full_server_keeps_listening(void **state)
 {
-  (void)state;
-  struct sw_engine *e;
-  assert_int_equal(sw_engine_create(&e, NULL), SW_E_OK);
+  struct sw_engine *e = *state;
   struct sw_pipe_server *s =
       start_with(e, (struct sw_pipe_server_config){.max_clients = 2});
   struct hello_job jobs[3];
@@ -691,7 +665,6 @@ static void a_full_server_keeps_listening(void **state)
   assert_int_equal(open_many(e, jobs, 1), 1);
   close_many(e, jobs, 1);
   sw_pipe_server_stop(s);
-  sw_engine_destroy(e);
 }
 
 /* ---- the pipe's descriptor --------------------------------------------- */
@@ -702,9 +675,7 @@ static void a_full_server_keeps_listening(void **state)
  * expectations are docs/security.md's matrix. */
 static void pipe_access_matrix_matches_the_docs(void **state)
 {
-  (void)state;
-  struct sw_engine *e;
-  assert_int_equal(sw_engine_create(&e, NULL), SW_E_OK);
+  struct sw_engine *e = *state;
   /* The service's descriptor: its identity is NT SERVICE\SmtpWatch. */
   PSID service = NULL;
   assert_int_equal(sw_service_sid(L"SmtpWatch", &service), SW_E_OK);
@@ -752,7 +723,6 @@ static void pipe_access_matrix_matches_the_docs(void **state)
   LocalFree(service_text);
   LocalFree(service);
   sw_pipe_server_stop(s);
-  sw_engine_destroy(e);
 }
 
 /* The default descriptor names this process's own identity, so the server
@@ -761,9 +731,7 @@ static void pipe_access_matrix_matches_the_docs(void **state)
  * process's real token, evaluated against the live pipe. */
 static void the_server_may_create_its_own_instances(void **state)
 {
-  (void)state;
-  struct sw_engine *e;
-  assert_int_equal(sw_engine_create(&e, NULL), SW_E_OK);
+  struct sw_engine *e = *state;
   wchar_t sddl[512];
   assert_int_equal(sw_pipe_security_sddl(L"SmtpWatch", sddl, 512), 0);
   struct sw_pipe_server *s = start_with(e, (struct sw_pipe_server_config){.sddl = sddl});
@@ -785,17 +753,25 @@ static void the_server_may_create_its_own_instances(void **state)
   assert_true(sw_pipe_server_listening(s) >= 2);
   LocalFree(sd);
   sw_pipe_server_stop(s);
-  sw_engine_destroy(e);
 }
 
-/* Each test its own pipe name: instances a test's clients still hold must
- * not meet the next test's server. */
+/* Each test its own engine and pipe name: instances a test's clients
+ * still hold must not meet the next test's server. */
 static int setup(void **state)
 {
-  (void)state;
   static int n;
   swprintf(pipe_name, 64, L"\\\\.\\pipe\\sw-test-server-%lu-%d", GetCurrentProcessId(),
            ++n);
+  struct sw_engine *e = NULL;
+  if (sw_engine_create(&e, NULL) != SW_E_OK)
+    return -1;
+  *state = e;
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  sw_engine_destroy(*state);
   return 0;
 }
 
@@ -805,17 +781,25 @@ int main(void)
    * to it only with the development opt-in (pipe_trust_rule.h). */
   SetEnvironmentVariableW(L"SMTPWATCH_TRUST_CONSOLE_SERVICE", L"1");
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup(thirty_two_clients_at_once, setup),
-      cmocka_unit_test_setup(misbehaving_clients_do_not_disturb_others, setup),
-      cmocka_unit_test_setup(deferred_reply_arrives_later, setup),
-      cmocka_unit_test_setup(stalled_and_idle_connections_are_closed, setup),
-      cmocka_unit_test_setup(pipelined_requests_are_served_one_at_a_time, setup),
-      cmocka_unit_test_setup(reply_before_defer_returns_is_delivered, setup),
-      cmocka_unit_test_setup(connections_are_capped_per_account, setup),
-      cmocka_unit_test_setup(tests_are_rate_limited_for_standard_users, setup),
-      cmocka_unit_test_setup(a_full_server_keeps_listening, setup),
-      cmocka_unit_test_setup(pipe_access_matrix_matches_the_docs, setup),
-      cmocka_unit_test_setup(the_server_may_create_its_own_instances, setup),
+      cmocka_unit_test_setup_teardown(thirty_two_clients_at_once, setup, teardown),
+      cmocka_unit_test_setup_teardown(misbehaving_clients_do_not_disturb_others, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(deferred_reply_arrives_later, setup, teardown),
+      cmocka_unit_test_setup_teardown(stalled_and_idle_connections_are_closed, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(pipelined_requests_are_served_one_at_a_time, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(reply_before_defer_returns_is_delivered, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(connections_are_capped_per_account, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(tests_are_rate_limited_for_standard_users, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(a_full_server_keeps_listening, setup, teardown),
+      cmocka_unit_test_setup_teardown(pipe_access_matrix_matches_the_docs, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(the_server_may_create_its_own_instances, setup,
+                                      teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
