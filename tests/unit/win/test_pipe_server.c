@@ -496,6 +496,33 @@ static void pipelined_requests_are_served_one_at_a_time(void **state)
   sw_buf_free(&reqs);
 }
 
+/* A client that writes many requests and leaves at once gets no more
+ * work done for it than its first reply, which fails to go out. */
+static void work_stops_for_a_client_that_has_gone(void **state)
+{
+  struct sw_engine *e = *state;
+  struct sw_pipe_server *s = start_server(e);
+  enum { FLOOD = 500 };
+  struct sw_buf reqs;
+  sw_buf_init(&reqs, 0);
+  for (int i = 0; i < FLOOD; i++)
+    echo_frame(&reqs, (uint32_t)i + 1, 100);
+  LONG before = requests_served;
+  struct raw_job job = {
+      .send = reqs.data, .len = (DWORD)reqs.len, .close_after_send = true};
+  HANDLE t = CreateThread(NULL, 0, raw_main, &job, 0, NULL);
+  serve_until_done(e, &t, 1);
+  run_for(e, 500);
+  LONG served = requests_served - before;
+  print_message("requests served for a client that left: %ld of %d\n", (long)served,
+                FLOOD);
+  assert_true(served <= 3);
+  assert_int_equal(sw_pipe_server_clients(s), 0);
+  CloseHandle(t);
+  sw_buf_free(&reqs);
+  sw_pipe_server_stop(s);
+}
+
 /* A deferred request whose answer comes inside the callback (a "test now"
  * whose check fails inside sw_engine_submit) is answered, and the
  * connection goes on. */
@@ -788,6 +815,8 @@ int main(void)
       cmocka_unit_test_setup_teardown(stalled_and_idle_connections_are_closed, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(pipelined_requests_are_served_one_at_a_time, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(work_stops_for_a_client_that_has_gone, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(reply_before_defer_returns_is_delivered, setup,
                                       teardown),
