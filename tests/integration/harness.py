@@ -66,6 +66,20 @@ def free_port():
         return s.getsockname()[1]
 
 
+_REFUSING = []
+
+
+def refused_port():
+    """A loopback port that refuses connections for as long as this test
+    process runs: a socket bound there (without SO_REUSEADDR) and never
+    listening, so that no other program (another test running beside this
+    one) can take the port and answer, or hang, in its place."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    _REFUSING.append(s)
+    return s.getsockname()[1]
+
+
 def wait_for_port(host, port, timeout_s, proc=None):
     """Waits until host:port accepts; fails early if `proc` (the server
     being waited for) exits first."""

@@ -37,7 +37,7 @@ import unittest
 from pathlib import Path
 
 import harness
-from harness import free_port, stop_process, wait_for
+from harness import refused_port, stop_process, wait_for
 
 EXE = None
 SVC_EXE = None
@@ -271,7 +271,7 @@ class RuleTests(ManageTestCase):
 
         # A rule that is not saved, and a server that refuses: the result is
         # the output, the command itself succeeded.
-        closed = free_port()
+        closed = refused_port()
         run = self.ok("rules", "test", "--host", "127.0.0.1", "--port", closed,
                       "--timeout-ms", "2000")
         self.assertRegex(run.stdout, r"^SMTP CRITICAL - 127\.0\.0\.1:%d: " % closed)

@@ -76,7 +76,8 @@ def smtpwatch(*args, timeout=60):
     proc = subprocess.run(["wine", str(SMTPWATCH_EXE)] + [str(a) for a in args],
                           stdin=subprocess.DEVNULL, capture_output=True, env=wine_env(),
                           timeout=timeout)
-    return proc.returncode, proc.stdout.decode("utf-8", "replace").replace("\r\n", "\n")
+    out = proc.stdout if proc.returncode == 0 else proc.stdout + proc.stderr
+    return proc.returncode, out.decode("utf-8", "replace").replace("\r\n", "\n")
 
 
 def rules():
@@ -625,7 +626,13 @@ class HistoryDialogTests(EditorTestCase):
 
         def results(n, failed=False):
             def enough():
-                rows = json.loads(smtpwatch("history", alpha, "--limit", "200", "--json")[1])
+                rc, out = smtpwatch("history", alpha, "--limit", "200", "--json")
+                if rc != 0:
+                    # Polling goes on; the reason is on the test's output.
+                    print("history failed (%s), polling again:\n%s" % (rc, out),
+                          file=sys.stderr)
+                    return False
+                rows = json.loads(out)
                 return len([r for r in rows if not failed or r["status"] != "OK"]) >= n
             return enough
         wait_for(results(15), 60, 0.5, "15 results of alpha-flaky")

@@ -34,7 +34,7 @@ import tempfile
 import unittest
 from pathlib import Path
 import harness
-from harness import free_port, stop_process, wait_for, win_path
+from harness import refused_port, stop_process, wait_for, win_path
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD_MSI = ROOT / "installer" / "build-msi.sh"
@@ -187,7 +187,7 @@ def setUpModule():
     MSI_NEXT = build_msi(NEXT_VERSION)
 
     PROCS["aiosmtpd"] = harness.start_aiosmtpd()
-    AIO_PORT, CLOSED_PORT = PROCS["aiosmtpd"].port, free_port()
+    AIO_PORT, CLOSED_PORT = PROCS["aiosmtpd"].port, refused_port()
 
 
 def tearDownModule():

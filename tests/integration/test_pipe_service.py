@@ -35,7 +35,7 @@ import unittest
 from pathlib import Path
 
 import harness
-from harness import free_port, stop_process, wait_for
+from harness import free_port, refused_port, stop_process, wait_for
 
 SVC_EXE = None
 PROBE_EXE = None
@@ -682,7 +682,7 @@ class ReadsAgreeTests(unittest.TestCase):
         cls.service.stop()
 
     def test_status_events_and_history_agree_at_every_moment(self):
-        closed = free_port()
+        closed = refused_port()
         rid = add_rule("agree", interval_s=10, port=closed)[T_RULE_ID]
         deadline = time.monotonic() + 30
         seen = 0

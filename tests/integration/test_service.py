@@ -43,7 +43,7 @@ import time
 import unittest
 from pathlib import Path
 import harness
-from harness import free_port, stop_process, wait_for, win_path
+from harness import free_port, refused_port, stop_process, wait_for, win_path
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -424,7 +424,7 @@ class LifecycleTests(ServiceTestCase):
         self.assertIn(win_path(Path(SVC_EXE).resolve()).lower(), reg.lower())
 
     def test_console_mode_until_ctrl_c(self):
-        rid = self.store.add(name="console rule", host="127.0.0.1", port=free_port(),
+        rid = self.store.add(name="console rule", host="127.0.0.1", port=refused_port(),
                              interval_s=10)
         proc = subprocess.Popen(["wine", SVC_EXE, "--console", "--data-dir", win_path(self.dir),
                                  "--interval-unit-ms", "100"], stdin=subprocess.DEVNULL,
@@ -483,7 +483,7 @@ class ScheduleTests(ServiceTestCase):
             "silent": self.store.add(name="tarpit", host="127.0.0.1", port=p["silent"],
                                      interval_s=10, timeout_ms=400),
             "refused": self.store.add(name="nothing there", host="127.0.0.1",
-                                      port=free_port(), interval_s=10),
+                                      port=refused_port(), interval_s=10),
         }
         if "normal_ipv6" in p:  # an IPv6 literal as a rule keeps it, in brackets
             ids["v6"] = self.store.add(name="IPv6", host="[::1]", port=p["normal_ipv6"],
@@ -556,7 +556,7 @@ class ScheduleTests(ServiceTestCase):
         self.assertEqual(FAULT.events("normal", "early_talk"), [])
 
     def test_rule_changes_are_picked_up_without_restart(self):
-        rid = self.store.add(name="moving", host="127.0.0.1", port=free_port(), interval_s=10)
+        rid = self.store.add(name="moving", host="127.0.0.1", port=refused_port(), interval_s=10)
         svc = self.make_service()
         svc.start()
         self.wait_state(rid, "CRITICAL")
@@ -584,7 +584,7 @@ class ScheduleTests(ServiceTestCase):
         svc.stop()
 
     def test_state_is_restored_after_a_restart(self):
-        rid = self.store.add(name="down", host="127.0.0.1", port=free_port(), interval_s=10)
+        rid = self.store.add(name="down", host="127.0.0.1", port=refused_port(), interval_s=10)
         svc = self.make_service()
         svc.start()
         self.wait_state(rid, "CRITICAL")
@@ -679,7 +679,7 @@ class DatabaseFailureTests(ServiceTestCase):
         return t0 * 1000, time.time() * 1000
 
     def test_locked_database_loses_no_result(self):
-        ids = [self.store.add(name="r%d" % i, host="127.0.0.1", port=free_port(),
+        ids = [self.store.add(name="r%d" % i, host="127.0.0.1", port=refused_port(),
                               interval_s=10) for i in range(3)]
         svc = self.make_service()
         svc.start()
@@ -709,7 +709,7 @@ class DatabaseFailureTests(ServiceTestCase):
 
     def test_full_buffer_drops_oldest_and_says_so(self):
         for i in range(3):
-            self.store.add(name="r%d" % i, host="127.0.0.1", port=free_port(), interval_s=10)
+            self.store.add(name="r%d" % i, host="127.0.0.1", port=refused_port(), interval_s=10)
         svc = self.make_service("--buffer-results", "4")
         svc.start()
         time.sleep(1.0)
@@ -856,7 +856,7 @@ class DatabaseFailureTests(ServiceTestCase):
         self.assertEqual(len(self.trace.of(DB_UNAVAILABLE)), 1)
 
     def test_read_only_database_at_start(self):
-        rid = self.store.add(name="r", host="127.0.0.1", port=free_port(), interval_s=10)
+        rid = self.store.add(name="r", host="127.0.0.1", port=refused_port(), interval_s=10)
         db = self.store.db
         # Root ignores file modes (Wine too); an immutable file is read-only
         # for everyone.
@@ -883,7 +883,7 @@ class StressTests(ServiceTestCase):
         # 60 rules every 200 ms: ~300 results a second, a batch every 0.5 s
         # or 200 results, so a kill at a random moment often lands in a
         # write. Three rounds of start, kill -9, check.
-        self.store.add_many(30, name="refused", host="127.0.0.1", port=free_port(),
+        self.store.add_many(30, name="refused", host="127.0.0.1", port=refused_port(),
                             interval_s=10)
         self.store.add_many(30, name="normal", host="127.0.0.1", port=FAULT.ports["normal"],
                             interval_s=10)
