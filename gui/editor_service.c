@@ -222,9 +222,9 @@ static void serve(struct sw_service *s, struct sw_service_job *job)
     char text[200];
     snprintf(text, sizeof text, "Connected to the SMTP Watch service %s%s.",
              sw_pipe_client_server_version(s->client),
-             trust == SW_PIPE_TRUST_OPT_IN
-                 ? " (not verified: " SW_PIPE_TRUST_OPT_IN_VAR "=1, development only)"
-                 : "");
+             trust == SW_PIPE_TRUST_OPT_IN ? " (not verified: " SW_PIPE_TRUST_OPT_IN_VAR
+                                             "=1, development only)"
+                                           : "");
     set_state(s, SW_SERVICE_CONNECTED, text);
   }
 }

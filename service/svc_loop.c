@@ -841,7 +841,8 @@ static void start_pipe(struct sw_svc_loop *l)
                                       .on_request = sw_svc_on_request,
                                       .on_problem = pipe_problem,
                                       .ctx = &l->requests};
-  if (!win_error && sw_pipe_server_start(l->engine, &cfg, &l->pipe, &win_error) == SW_E_OK) {
+  if (!win_error &&
+      sw_pipe_server_start(l->engine, &cfg, &l->pipe, &win_error) == SW_E_OK) {
     if (l->pipe_backoff_ms)
       LOG_EVENT(l, SW_MSG_PIPE_RECOVERED, 0, SW_PIPE_NAME_TEXT);
     l->pipe_backoff_ms = 0;

@@ -623,8 +623,10 @@ static void test_prune_to_cap_deletes_the_oldest_results_only(void **state)
                                     .severity = SW_EVENT_ERROR,
                                     .rule_id = b,
                                     .message = msg};
-  struct sw_store_rule_state rs = {.rule_id = b, .state = SW_NAGIOS_CRITICAL,
-                                   .failures = 3, .since_ms = first,
+  struct sw_store_rule_state rs = {.rule_id = b,
+                                   .state = SW_NAGIOS_CRITICAL,
+                                   .failures = 3,
+                                   .since_ms = first,
                                    .last_result_at_ms = first,
                                    .last_outcome = SW_OUTCOME_PERM_REJECT};
   struct sw_store_batch batch = {res, N, &rs, 1, ev, 3};
