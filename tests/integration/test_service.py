@@ -73,16 +73,20 @@ def wine_env():
 
 def wine(*args, timeout=60, check=True):
     """Runs a Windows program in the test prefix; returns the CompletedProcess."""
-    for attempt in range(3):
+    for attempt in range(5):
         proc = subprocess.run(["wine"] + [str(a) for a in args], stdin=subprocess.DEVNULL,
                               capture_output=True, text=True, errors="replace",
                               env=wine_env(), timeout=timeout)
         # Wine's launcher sometimes fails to start a program at all on a
-        # loaded machine (seen once in ~50 runs); the program never ran, so
-        # running it again is not hiding anything of ours.
+        # loaded machine (seen once in ~50 runs, and three times in a row
+        # with two CI runs and a benchmark on two cores); the program never
+        # ran, so running it again is not hiding anything of ours. Each
+        # retry is said on the test's output.
         if "ShellExecuteEx failed" not in proc.stderr:
             break
-        time.sleep(0.5)
+        print("wine could not launch %s (attempt %d), trying again" % (args[0], attempt + 1),
+              file=sys.stderr)
+        time.sleep(0.5 * 2 ** attempt)
     if check and proc.returncode != 0:
         raise AssertionError("wine %s exited with %s:\n%s%s" % (
             " ".join(map(str, args)), proc.returncode, proc.stdout, proc.stderr))
