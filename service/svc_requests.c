@@ -414,10 +414,13 @@ static enum sw_pipe_verdict rule_test(struct sw_svc_requests *q,
    * saved rule's): a standard user may not use the service to do so in
    * bulk. */
   if (!sw_pipe_conn_rate_take(conn, sw_clock_now_us())) {
-    error_reply(reply, id, SW_PIPE_ERR_BUSY,
-                "Too many tests from your account: an account that is not an "
-                "administrator may start 5 tests in quick succession, then one every 12 "
-                "seconds. Try again in a moment.");
+    char why[200];
+    snprintf(why, sizeof why,
+             "Too many tests from your account: an account that is not an administrator "
+             "may start %d tests in quick succession, then one every %lld seconds. Try "
+             "again in a moment.",
+             SW_PIPE_TEST_BURST, (long long)(SW_PIPE_TEST_EVERY_US / 1000000));
+    error_reply(reply, id, SW_PIPE_ERR_BUSY, why);
     sw_store_rule_free(&stored);
     return SW_PIPE_KEEP;
   }

@@ -16,6 +16,7 @@
 
 #include <sddl.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -366,10 +367,13 @@ static bool identify(struct sw_pipe_conn *c, uint32_t request_id)
   }
   unsigned max = s->cfg.max_per_user ? s->cfg.max_per_user : SW_PIPE_MAX_PER_USER;
   if (!c->admin && c->account->conns > max) {
-    refuse(c, request_id, SW_PIPE_ERR_BUSY,
-           "Too many connections to the service from your account at once (at most "
-           "8 for an account that is not an administrator); close another SMTP Watch "
-           "window or command and try again.");
+    char why[256];
+    snprintf(why, sizeof why,
+             "Too many connections to the service from your account at once (at most "
+             "%u for an account that is not an administrator); close another SMTP Watch "
+             "window or command and try again.",
+             max);
+    refuse(c, request_id, SW_PIPE_ERR_BUSY, why);
     return false;
   }
   return true;
