@@ -16,10 +16,12 @@
 #include "svc_eventlog.h"
 #include "svc_install.h"
 #include "svc_loop.h"
+#include "svc_stop_wait.h"
 
 static const char usage[] =
     "Usage: smtpwatch-svc [--console] [--data-dir DIR] [--max-db-mb N]\n"
     "       smtpwatch-svc --install-config | --show-config [--data-dir DIR]\n"
+    "       smtpwatch-svc --stop-and-wait\n"
     "\n"
     "The SMTP Watch service. Installed as the Windows service \"SmtpWatch\" it is\n"
     "started by the Service Control Manager; with --console it runs in this\n"
@@ -35,6 +37,8 @@ static const char usage[] =
     "                   access for SYSTEM, Administrators and the service only;\n"
     "                   needs administrator rights\n"
     "  --show-config    print that configuration as Windows reports it\n"
+    "  --stop-and-wait  stop the service and wait until its process has ended, as\n"
+    "                   the MSI does before it removes the files\n"
     "  --help           show this text\n"
     "  --version        print the version\n"
     "\n"
@@ -47,7 +51,7 @@ static char cmdline_error[512];
 
 /* What the command line asks for besides running the service
  * (svc_install.h). */
-static enum { MODE_RUN, MODE_INSTALL_CONFIG, MODE_SHOW_CONFIG } mode;
+static enum { MODE_RUN, MODE_INSTALL_CONFIG, MODE_SHOW_CONFIG, MODE_STOP_AND_WAIT } mode;
 
 static bool to_utf8(const wchar_t *in, char *out, int cap)
 {
@@ -92,6 +96,8 @@ static int parse_args(int argc, wchar_t **argv, struct sw_svc_config *cfg)
       mode = MODE_INSTALL_CONFIG;
     } else if (!wcscmp(a, L"--show-config")) {
       mode = MODE_SHOW_CONFIG;
+    } else if (!wcscmp(a, L"--stop-and-wait")) {
+      mode = MODE_STOP_AND_WAIT;
     } else if (!wcscmp(a, L"--data-dir") && i + 1 < argc && argv[i + 1][0]) {
       data_dir = argv[++i];
     } else if (!wcscmp(a, L"--max-db-mb") && i + 1 < argc) {
@@ -226,7 +232,8 @@ int wmain(int argc, wchar_t **argv)
     /* A failure is also reported to the Event Log (the MSI registered the
      * source before this runs); stderr already has it. */
     sw_svc_eventlog_open(false);
-    DWORD err = sw_svc_install_config(&cfg);
+    DWORD err =
+        mode == MODE_STOP_AND_WAIT ? sw_svc_stop_and_wait() : sw_svc_install_config(&cfg);
     sw_svc_eventlog_close();
     return (int)err;
   }

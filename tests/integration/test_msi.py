@@ -219,11 +219,14 @@ class PackageTests(unittest.TestCase):
         # delete on uninstall (128).
         self.assertEqual(int(ctl["Event"]), 1 | 2 | 32 | 128)
 
-        [ca] = msi_table(MSI_BASE, "CustomAction")
-        # 18 (an installed exe) | 0x400 deferred | 0x800 not impersonated.
-        self.assertEqual((ca["Action"], ca["Type"], ca["Source"], ca["Target"]),
-                         ("ConfigureSmtpWatch", str(18 | 0x400 | 0x800), "SvcExe",
-                          "--install-config"))
+        ca = {r["Action"]: (r["Type"], r["Source"], r["Target"])
+              for r in msi_table(MSI_BASE, "CustomAction")}
+        # 18 (an installed exe) | 0x400 deferred | 0x800 not impersonated;
+        # 0x40: its exit code is ignored.
+        self.assertEqual(ca, {
+            "ConfigureSmtpWatch": (str(18 | 0x400 | 0x800), "SvcExe", "--install-config"),
+            "StopSmtpWatchAndWait": (str(18 | 0x40 | 0x400 | 0x800), "SvcExe",
+                                     "--stop-and-wait")})
         seq = {r["Action"]: r for r in msi_table(MSI_BASE, "InstallExecuteSequence")}
         n = {a: int(r["Sequence"]) for a, r in seq.items()}
         self.assertLess(n["InstallValidate"], n["RemoveExistingProducts"])
@@ -231,6 +234,11 @@ class PackageTests(unittest.TestCase):
         self.assertLess(n["InstallServices"], n["ConfigureSmtpWatch"])
         self.assertLess(n["ConfigureSmtpWatch"], n["StartServices"])
         self.assertEqual(seq["ConfigureSmtpWatch"]["Condition"], 'NOT REMOVE~="ALL"')
+        # On removal only, while the file is there and before the SCM stop.
+        self.assertLess(n["InstallInitialize"], n["StopSmtpWatchAndWait"])
+        self.assertLess(n["StopSmtpWatchAndWait"], n["StopServices"])
+        self.assertLess(n["StopServices"], n["RemoveFiles"])
+        self.assertEqual(seq["StopSmtpWatchAndWait"]["Condition"], 'REMOVE~="ALL"')
 
         [cond] = msi_table(MSI_BASE, "LaunchCondition")
         self.assertEqual(cond["Condition"], "NOT WIX_DOWNGRADE_DETECTED")
@@ -521,8 +529,14 @@ class LifecycleTests(unittest.TestCase):
         self.assertEqual(proc.returncode, 0, describe(proc))
         self.assertIsNone(service_state())
         self.assertEqual(installed_products(), [])
-        self.assertFalse(drive_c("Program Files", "SmtpWatch").exists() and
-                         any(drive_c("Program Files", "SmtpWatch").iterdir()))
+        folder = drive_c("Program Files", "SmtpWatch")
+        left = sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+        self.assertEqual(left, [], "left in Program Files\\SmtpWatch; the uninstall log "
+                         "says:\n" + "\n".join(line for line in proc.log.splitlines()
+                                                if "smtpwatch" in line.lower()
+                                                and ("fail" in line.lower()
+                                                     or "error" in line.lower()
+                                                     or "RemoveFiles" in line)))
         for key in (SERVICE_KEY, EVENTLOG_KEY, PRODUCT_KEY):
             self.assertFalse(key_exists(key), key)
         self.assertEqual(self.shortcuts(), [])

@@ -229,8 +229,8 @@ class EventTrace:
 class Service:
     """The SmtpWatch service in the test prefix, through `wine sc`."""
 
-    def __init__(self, data_dir, *extra):
-        args = [win_path(SVC_EXE)]
+    def __init__(self, data_dir, *extra, exe=None):
+        args = [win_path(exe or SVC_EXE)]
         if data_dir:
             args += ["--data-dir", win_path(data_dir)]
         args += list(extra)
@@ -426,6 +426,35 @@ class LifecycleTests(ServiceTestCase):
         reg = wine("reg", "query", r"HKLM\SYSTEM\CurrentControlSet\Services\EventLog"
                    r"\Application\SmtpWatch", "/v", "EventMessageFile").stdout
         self.assertIn(win_path(Path(SVC_EXE).resolve()).lower(), reg.lower())
+
+    def test_stop_and_wait_returns_once_the_program_file_is_free(self):
+        # What the MSI runs before it removes the files: when it returns,
+        # the service's program can be deleted. A copy of it, so that it
+        # can be; while the service runs, it cannot (the same delete fails).
+        exe = self.dir / "smtpwatch-svc.exe"
+        shutil.copyfile(SVC_EXE, exe)
+        self.service = Service(self.dir, exe=exe)
+        self.service.create()
+        self.service.start()
+        delete = ("cmd", "/c", "del", "/q", win_path(exe))
+        wine(*delete, check=False)
+        self.assertTrue(exe.exists(), "deleted while the service runs: this test shows nothing")
+
+        proc = wine(SVC_EXE, "--stop-and-wait")
+        self.assertEqual(self.service.query(), "STOPPED")
+        wine(*delete, check=False)
+        self.assertFalse(exe.exists(), "still in use after --stop-and-wait:\n" + proc.stdout)
+        self.assertRegex(proc.stdout, r"asked to stop \(process \d+\)\n"
+                         r"SmtpWatch service: stopped\n"
+                         r"SmtpWatch service: process \d+ ended \d+ ms after")
+        self.assertEqual(self.trace.of(STOPPED)[0][2][0],
+                         "stop request from the Service Control Manager")
+
+        proc = wine(SVC_EXE, "--stop-and-wait")
+        self.assertEqual(proc.stdout, "SmtpWatch service: not running\n")
+        self.service.delete()
+        proc = wine(SVC_EXE, "--stop-and-wait")
+        self.assertEqual(proc.stdout, "SmtpWatch service: not installed\n")
 
     def test_console_mode_until_ctrl_c(self):
         rid = self.store.add(name="console rule", host="127.0.0.1", port=refused_port(),

@@ -88,6 +88,19 @@ static const struct expected messages[] = {
      L"The installer undoes the installation. Run the MSI again with a log (msiexec /i "
      L"smtpwatch.msi /l*v install.log) to see every step, or run \"smtpwatch-svc "
      L"--install-config\" from an elevated prompt.\r\n"},
+    {SW_MSG_STOP_WAIT_FAILED,
+     SEV_WARN,
+     {L"The SmtpWatch service stopped, but its process (4242) was still running 30 s "
+      L"later: The service did not respond to the start or control request in a timely "
+      L"fashion. (1053)."},
+     L"The installer of SMTP Watch could not stop the SmtpWatch service and wait for its "
+     L"process to end: The SmtpWatch service stopped, but its process (4242) was still "
+     L"running 30 s later: The service did not respond to the start or control request "
+     L"in a timely fashion. (1053).\r\n"
+     L"Windows Installer goes on and stops the service itself; a file still in use then "
+     L"stays until the next restart. To avoid that, stop the service (sc stop "
+     L"SmtpWatch), "
+     L"make sure smtpwatch-svc.exe no longer runs, and run the installer again.\r\n"},
     {SW_MSG_RULE_CRITICAL, SEV_ERROR, RULE_STRINGS,
      L"Rule \"Relais Z\u00fcrich\" (id 42, mx.example.net:25) is CRITICAL (it was OK) "
      L"after 2 failed checks in a row.\r\n"
