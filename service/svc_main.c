@@ -12,6 +12,7 @@
 #include <wchar.h>
 #include <wctype.h>
 
+#include "console_out.h"
 #include "svc.h"
 #include "svc_eventlog.h"
 #include "svc_install.h"
@@ -85,10 +86,10 @@ static int parse_args(int argc, wchar_t **argv, struct sw_svc_config *cfg)
   for (int i = 1; i < argc; i++) {
     const wchar_t *a = argv[i];
     if (!wcscmp(a, L"--help") || !wcscmp(a, L"-h") || !wcscmp(a, L"/?")) {
-      fputs(usage, stdout);
+      sw_console_puts(stdout, usage);
       return -1;
     } else if (!wcscmp(a, L"--version")) {
-      printf("smtpwatch-svc %s\n", SW_VERSION_TEXT);
+      sw_console_printf(stdout, "smtpwatch-svc %s\n", SW_VERSION_TEXT);
       return -1;
     } else if (!wcscmp(a, L"--console")) {
       cfg->console = true;
@@ -198,11 +199,12 @@ static int run_console(const struct sw_svc_config *cfg)
   sw_svc_eventlog_open(true);
   DWORD reg_error;
   if (!sw_svc_eventlog_register(&reg_error))
-    fprintf(stderr,
-            "smtpwatch-svc: note: the Event Log source could not be registered "
-            "(error %lu; it needs administrator rights), so Event Viewer may not "
-            "render these messages.\n",
-            (unsigned long)reg_error);
+    sw_console_printf(
+        stderr,
+        "smtpwatch-svc: note: the Event Log source could not be registered "
+        "(error %lu; it needs administrator rights), so Event Viewer may not "
+        "render these messages.\n",
+        (unsigned long)reg_error);
   DWORD rc = sw_svc_loop_create(&console_loop, cfg);
   if (rc == 0) {
     SetConsoleCtrlHandler(console_ctrl, TRUE);
@@ -216,7 +218,6 @@ static int run_console(const struct sw_svc_config *cfg)
 
 int wmain(int argc, wchar_t **argv)
 {
-  SetConsoleOutputCP(CP_UTF8);
   static struct sw_svc_config cfg; /* ServiceMain reads it on its own thread */
   int rc = parse_args(argc, argv, &cfg);
   if (rc < 0)
@@ -224,7 +225,7 @@ int wmain(int argc, wchar_t **argv)
   if (mode != MODE_RUN) {
     /* Run by the MSI (as LocalSystem) or by hand; never under the SCM. */
     if (rc) {
-      fprintf(stderr, "smtpwatch-svc: %s\n", cmdline_error);
+      sw_console_printf(stderr, "smtpwatch-svc: %s\n", cmdline_error);
       return rc;
     }
     if (mode == MODE_SHOW_CONFIG)
@@ -239,7 +240,7 @@ int wmain(int argc, wchar_t **argv)
   }
   if (cfg.console) {
     if (rc) {
-      fprintf(stderr, "smtpwatch-svc: %s\n", cmdline_error);
+      sw_console_printf(stderr, "smtpwatch-svc: %s\n", cmdline_error);
       return rc;
     }
     return run_console(&cfg);
@@ -249,10 +250,11 @@ int wmain(int argc, wchar_t **argv)
   DWORD err = sw_svc_run_under_scm(rc ? NULL : &cfg);
   if (err == ERROR_FAILED_SERVICE_CONTROLLER_CONNECT) {
     if (rc)
-      fprintf(stderr, "smtpwatch-svc: %s\n", cmdline_error);
-    fprintf(stderr,
-            "smtpwatch-svc: this is the SMTP Watch service; the Service Control Manager "
-            "starts it (sc start SmtpWatch). To run it here, add --console.\n");
+      sw_console_printf(stderr, "smtpwatch-svc: %s\n", cmdline_error);
+    sw_console_printf(
+        stderr,
+        "smtpwatch-svc: this is the SMTP Watch service; the Service Control Manager "
+        "starts it (sc start SmtpWatch). To run it here, add --console.\n");
     return 2;
   }
   return err ? 1 : 0;
