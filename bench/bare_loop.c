@@ -25,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "win_error.h"
+
 #define BATCH 256
 #define REPLY_BUF 2048 /* the responder's longest reply is 50 bytes */
 #define FAILURES_SHOWN 5
@@ -71,14 +73,10 @@ static void report_failure(struct bench *b, struct conn *c, DWORD err, const cha
   if (b->failures > FAILURES_SHOWN)
     return;
   char text[256] = "";
-  if (err) {
-    int n = snprintf(text, sizeof text, ": error %lu ", (unsigned long)err);
-    FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, err,
-                   0, text + n, (DWORD)(sizeof text - (size_t)n), NULL);
-    text[strcspn(text, "\r\n")] = '\0';
-  }
-  fprintf(stderr, "bare_loop: check failed in the %s step: %s%s\n", phase_names[c->phase],
-          what, text);
+  if (err)
+    sw_win_error_text(err, text, sizeof text);
+  fprintf(stderr, "bare_loop: check failed in the %s step: %s%s%s\n",
+          phase_names[c->phase], what, err ? ": " : "", text);
 }
 
 /* Opens a socket for the next check; false when no check is left. A setup

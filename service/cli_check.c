@@ -7,6 +7,7 @@
 
 #include "check_args.h"
 #include "cli.h"
+#include "console_out.h"
 #include "engine.h"
 #include "nagios_report.h"
 #include "result_json.h"
@@ -34,7 +35,7 @@ static int run_check(const struct sw_check_args *args, struct outcome_slot *slot
   if (err) {
     char text[256];
     sw_win_error_text(win_error, text, sizeof text);
-    fprintf(stderr, "SMTP UNKNOWN - cannot start networking: %s\n", text);
+    sw_console_printf(stderr, "SMTP UNKNOWN - cannot start networking: %s\n", text);
     return 0;
   }
   const struct sw_rule *rule = &args->rule;
@@ -44,7 +45,8 @@ static int run_check(const struct sw_check_args *args, struct outcome_slot *slot
     err = sw_engine_run(engine, SW_RUN_UNTIL_IDLE);
   sw_engine_destroy(engine);
   if (err || !slot->done) {
-    fprintf(stderr, "SMTP UNKNOWN - the check could not run: %s\n", sw_error_text(err));
+    sw_console_printf(stderr, "SMTP UNKNOWN - the check could not run: %s\n",
+                      sw_error_text(err));
     return 0;
   }
   return 1;
@@ -62,14 +64,14 @@ static int report(const struct sw_check_args *args, const struct sw_check_result
   else
     err = sw_nagios_format(r, rule->host, rule->port, args->warn_ms, args->crit_ms, &out);
   if (err) {
-    fprintf(stderr, "SMTP UNKNOWN - %s\n", sw_error_text(err));
+    sw_console_printf(stderr, "SMTP UNKNOWN - %s\n", sw_error_text(err));
     sw_buf_free(&out);
     return SW_EXIT_UNKNOWN;
   }
-  puts(sw_buf_str(&out));
+  sw_console_printf(stdout, "%s\n", sw_buf_str(&out));
   /* The transcript goes after the status line: plugins read the first line. */
   if (args->verbose && !args->json)
-    fputs(sw_buf_str(&r->transcript), stdout);
+    sw_console_puts(stdout, sw_buf_str(&r->transcript));
   sw_buf_free(&out);
   return (int)status;
 }
@@ -82,12 +84,12 @@ int sw_cli_check(int argc, char **argv)
   enum sw_error err = sw_check_args_parse(&args, argc, argv, &errors);
   int code = SW_EXIT_UNKNOWN;
   if (err == SW_E_OK && args.help) {
-    fputs(sw_check_args_usage(), stdout);
+    sw_console_puts(stdout, sw_check_args_usage());
     code = SW_EXIT_OK;
   } else if (err) {
-    fprintf(stderr, "smtpwatch check: %s\n\n%s",
-            err == SW_E_NOMEM ? sw_error_text(err) : sw_buf_str(&errors),
-            sw_check_args_usage());
+    sw_console_printf(stderr, "smtpwatch check: %s\n\n%s",
+                      err == SW_E_NOMEM ? sw_error_text(err) : sw_buf_str(&errors),
+                      sw_check_args_usage());
   } else {
     struct outcome_slot slot;
     memset(&slot, 0, sizeof slot);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "cli_pipe.h"
+#include "console_out.h"
 #include "pipe_protocol.h"
 #include "win_error.h"
 
@@ -37,7 +38,8 @@ static int status(struct sw_cli_conn *c, const struct sw_manage_args *a)
     after = page.last_key;
   } while (!err && page.more);
   if (!err && a->format == SW_TABLE_TEXT && sw_table_rows(&t) == 0)
-    puts("There are no rules yet: add one with 'smtpwatch rules add HOST'.");
+    sw_console_puts(stdout,
+                    "There are no rules yet: add one with 'smtpwatch rules add HOST'.\n");
   else
     code = sw_cli_print_table(c, &t, a->format, false, err);
   sw_table_free(&t);
@@ -52,10 +54,10 @@ static void print_next_page(const struct sw_manage_args *a,
                       p->last_key, next, sizeof next);
   const char *what = a->verb == SW_MANAGE_HISTORY ? "results" : "events";
   if (a->format == SW_TABLE_TEXT) {
-    printf("Older %s: %s\n", what, next);
+    sw_console_printf(stdout, "Older %s: %s\n", what, next);
     fflush(stdout);
   } else {
-    fprintf(stderr, "Older %s: %s\n", what, next);
+    sw_console_printf(stderr, "Older %s: %s\n", what, next);
   }
 }
 
@@ -100,11 +102,14 @@ static int page(struct sw_cli_conn *c, const struct sw_manage_args *a)
   }
   if (!err && a->format == SW_TABLE_TEXT && sw_table_rows(&t) == 0) {
     if (history)
-      printf(a->has_before ? "Rule %" PRId64 " has no older results.\n"
-                           : "Rule %" PRId64 " has no results yet.\n",
-             a->rule_id);
+      sw_console_printf(stdout,
+                        a->has_before ? "Rule %" PRId64 " has no older results.\n"
+                                      : "Rule %" PRId64 " has no results yet.\n",
+                        a->rule_id);
     else
-      puts(a->has_before ? "There are no older events." : "There are no events yet.");
+      sw_console_printf(stdout, "%s\n",
+                        a->has_before ? "There are no older events."
+                                      : "There are no events yet.");
   } else {
     code = sw_cli_print_table(c, &t, a->format, false, err);
   }

@@ -15,19 +15,25 @@
 #include <string.h>
 
 #include "cli.h"
+#include "console_out.h"
 #include "pipe_protocol.h"
 
 void sw_cli_say(const struct sw_cli_conn *c, const char *fmt, ...)
 {
+  /* One write for the whole sentence: see console_out.h. */
+  struct sw_buf text;
+  sw_buf_init(&text, 0);
   if (c->rule_id)
-    fprintf(stderr, "smtpwatch %s %" PRId64 ": ", c->command, c->rule_id);
+    sw_buf_printf(&text, "smtpwatch %s %" PRId64 ": ", c->command, c->rule_id);
   else
-    fprintf(stderr, "smtpwatch %s: ", c->command);
+    sw_buf_printf(&text, "smtpwatch %s: ", c->command);
   va_list ap;
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  sw_buf_vprintf(&text, fmt, ap);
   va_end(ap);
-  fputc('\n', stderr);
+  sw_buf_appends(&text, "\n");
+  sw_console_puts(stderr, sw_buf_str(&text));
+  sw_buf_free(&text);
 }
 
 int sw_cli_pipe_open(struct sw_cli_conn *c, const char *command, int64_t rule_id,
@@ -68,7 +74,7 @@ static int refused_rule(struct sw_cli_conn *c)
   sw_manage_problems_text(&problems, &text);
   sw_cli_say(c, "the service refused the rule; nothing was changed. Fix %s:",
              problems.count == 1 ? "this field" : "these fields");
-  fputs(sw_buf_str(&text), stderr);
+  sw_console_puts(stderr, sw_buf_str(&text));
   sw_buf_free(&text);
   return SW_MANAGE_EXIT_REFUSED;
 }
@@ -129,8 +135,8 @@ int sw_cli_print(const struct sw_buf *out, enum sw_table_format format)
     fflush(stdout);
     _setmode(_fileno(stdout), _O_BINARY);
   }
-  if (out->len && fwrite(out->data, 1, out->len, stdout) != out->len) {
-    fprintf(stderr, "smtpwatch: could not write the output.\n");
+  if (!sw_console_write(stdout, out->data, out->len)) {
+    sw_console_printf(stderr, "smtpwatch: could not write the output.\n");
     return SW_MANAGE_EXIT_UNREACHABLE;
   }
   fflush(stdout);
@@ -172,13 +178,14 @@ int sw_cli_manage(int argc, char **argv)
   enum sw_error err = sw_manage_args_parse(&a, argc, argv, &errors);
   int code;
   if (!err && a.help) {
-    fputs(sw_manage_usage(argv[0]), stdout);
+    sw_console_puts(stdout, sw_manage_usage(argv[0]));
     code = SW_MANAGE_EXIT_OK;
   } else if (err) {
-    fprintf(stderr, "smtpwatch %s: %s\n\n%s",
-            a.verb < SW_MANAGE_VERB_COUNT ? sw_manage_verb_text(a.verb) : argv[0],
-            err == SW_E_NOMEM ? sw_error_text(err) : sw_buf_str(&errors),
-            sw_manage_usage(argv[0]));
+    sw_console_printf(stderr, "smtpwatch %s: %s\n\n%s",
+                      a.verb < SW_MANAGE_VERB_COUNT ? sw_manage_verb_text(a.verb)
+                                                    : argv[0],
+                      err == SW_E_NOMEM ? sw_error_text(err) : sw_buf_str(&errors),
+                      sw_manage_usage(argv[0]));
     code = SW_MANAGE_EXIT_USAGE;
   } else if (a.verb == SW_MANAGE_STATUS || a.verb == SW_MANAGE_HISTORY ||
              a.verb == SW_MANAGE_EVENTS || a.verb == SW_MANAGE_SERVICE_INFO) {

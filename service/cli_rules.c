@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli_pipe.h"
+#include "console_out.h"
 #include "nagios_report.h"
 #include "pipe_protocol.h"
 #include "result_json.h"
@@ -70,7 +71,7 @@ static int print_rule(struct sw_cli_conn *c, enum sw_table_format format,
   sw_buf_init(&out, 0);
   int code = render_rule(c, format, &out);
   if (!code && intro && format == SW_TABLE_TEXT)
-    printf("%s\n", intro);
+    sw_console_printf(stdout, "%s\n", intro);
   if (!code)
     code = sw_cli_print(&out, format);
   sw_buf_free(&out);
@@ -103,7 +104,8 @@ static int list(struct sw_cli_conn *c, const struct sw_manage_args *a)
     after = page.last_key;
   } while (!err && page.more);
   if (!err && brief && sw_table_rows(&t) == 0)
-    puts("There are no rules yet: add one with 'smtpwatch rules add HOST'.");
+    sw_console_puts(stdout,
+                    "There are no rules yet: add one with 'smtpwatch rules add HOST'.\n");
   else
     code = sw_cli_print_table(c, &t, a->format, false, err);
   sw_table_free(&t);
@@ -229,12 +231,16 @@ static int set_enabled(struct sw_cli_conn *c, const struct sw_manage_args *a, bo
     return not_understood(c);
   if (a->format == SW_TABLE_TEXT) {
     if (on)
-      printf("Rule %" PRId64 " \"%s\" is enabled: the service checks it every %u s.\n",
-             pr.rule.id, pr.rule.name ? pr.rule.name : "", (unsigned)pr.rule.interval_s);
+      sw_console_printf(
+          stdout,
+          "Rule %" PRId64 " \"%s\" is enabled: the service checks it every %u s.\n",
+          pr.rule.id, pr.rule.name ? pr.rule.name : "", (unsigned)pr.rule.interval_s);
     else
-      printf("Rule %" PRId64 " \"%s\" is disabled: the service keeps it but does not "
-             "check it.\n",
-             pr.rule.id, pr.rule.name ? pr.rule.name : "");
+      sw_console_printf(stdout,
+                        "Rule %" PRId64
+                        " \"%s\" is disabled: the service keeps it but does not "
+                        "check it.\n",
+                        pr.rule.id, pr.rule.name ? pr.rule.name : "");
     fflush(stdout);
   } else {
     code = print_rule(c, a->format, NULL);

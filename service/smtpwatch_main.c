@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "console_out.h"
 #include "manage_args.h"
 
 static const char usage[] =
@@ -60,15 +61,14 @@ static char **utf8_argv(int argc, wchar_t **wargv)
 
 int wmain(int argc, wchar_t **wargv)
 {
-  SetConsoleOutputCP(CP_UTF8);
   char **argv = utf8_argv(argc, wargv);
   if (!argv) {
-    fputs("smtpwatch: out of memory\n", stderr);
+    sw_console_puts(stderr, "smtpwatch: out of memory\n");
     return SW_EXIT_UNKNOWN;
   }
   if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
       !strcmp(argv[1], "-h")) {
-    fputs(usage, argc < 2 ? stderr : stdout);
+    sw_console_puts(argc < 2 ? stderr : stdout, usage);
     return argc < 2 ? SW_EXIT_UNKNOWN : SW_EXIT_OK;
   }
   if (!strcmp(argv[1], "check"))
@@ -76,9 +76,9 @@ int wmain(int argc, wchar_t **wargv)
   if (sw_manage_is_command(argv[1]))
     return sw_cli_manage(argc - 1, argv + 1);
   if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
-    printf("smtpwatch %s\n", SW_VERSION_TEXT);
+    sw_console_printf(stdout, "smtpwatch %s\n", SW_VERSION_TEXT);
     return SW_EXIT_OK;
   }
-  fprintf(stderr, "smtpwatch: '%s' is not a command.\n\n%s", argv[1], usage);
+  sw_console_printf(stderr, "smtpwatch: '%s' is not a command.\n\n%s", argv[1], usage);
   return SW_EXIT_UNKNOWN;
 }

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "console_out.h"
+#include "sw_buf.h"
+
 static HANDLE source;
 static bool echo;
 static CRITICAL_SECTION echo_lock; /* keeps each printed event in one piece */
@@ -157,16 +160,21 @@ static void echo_event(DWORD id, WORD type, unsigned count, const wchar_t *const
     utf8[0] = '\0';
   SYSTEMTIME t;
   GetLocalTime(&t);
-  fprintf(stderr, "smtpwatch-svc: %02u:%02u:%02u %s %lu: ", t.wHour, t.wMinute, t.wSecond,
-          type_word(type), (unsigned long)(id & 0xffff));
+  /* The whole event in one write (console_out.h). */
+  struct sw_buf line;
+  sw_buf_init(&line, 0);
+  sw_buf_printf(&line, "smtpwatch-svc: %02u:%02u:%02u %s %lu: ", t.wHour, t.wMinute,
+                t.wSecond, type_word(type), (unsigned long)(id & 0xffff));
   for (const char *p = utf8; *p; p++) {
     if (*p == '\r')
       continue;
-    fputc(*p, stderr);
+    sw_buf_append(&line, p, 1);
     if (*p == '\n')
-      fputs("    ", stderr);
+      sw_buf_appends(&line, "    ");
   }
-  fputc('\n', stderr);
+  sw_buf_appends(&line, "\n");
+  sw_console_puts(stderr, sw_buf_str(&line));
+  sw_buf_free(&line);
   fflush(stderr);
   LeaveCriticalSection(&echo_lock);
 }

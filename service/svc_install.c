@@ -23,6 +23,7 @@
 #include <wchar.h>
 
 #include "svc_install.h"
+#include "console_out.h"
 #include "messages.h"
 #include "service_sid.h"
 #include "svc_data_acl.h"
@@ -51,7 +52,7 @@ static const char *u8(const wchar_t *w, char *buf, int cap)
 static void report(const char *sentence)
 {
   fflush(stdout); /* the steps before it first */
-  fprintf(stderr, "smtpwatch-svc: %s\n", sentence);
+  sw_console_printf(stderr, "smtpwatch-svc: %s\n", sentence);
   SW_SVC_EVENT(SW_MSG_INSTALL_CONFIG_FAILED, sentence);
 }
 
@@ -134,15 +135,18 @@ static DWORD set_sid_type(SC_HANDLE svc, bool *supported)
   SERVICE_SID_INFO info = {.dwServiceSidType = SERVICE_SID_TYPE_UNRESTRICTED};
   *supported = true;
   if (ChangeServiceConfig2W(svc, SERVICE_CONFIG_SERVICE_SID_INFO, &info)) {
-    puts("Service SID: NT SERVICE\\SmtpWatch enabled (unrestricted).");
+    sw_console_puts(stdout,
+                    "Service SID: NT SERVICE\\SmtpWatch enabled (unrestricted).\n");
     return 0;
   }
   DWORD err = GetLastError();
   if (err != ERROR_INVALID_LEVEL)
     return fail(err, "The service's own SID cannot be enabled");
   *supported = false;
-  puts("Service SID: not supported by this system (ChangeServiceConfig2W level "
-       "SERVICE_CONFIG_SERVICE_SID_INFO); the data folder names LocalService instead.");
+  sw_console_puts(
+      stdout,
+      "Service SID: not supported by this system (ChangeServiceConfig2W level "
+      "SERVICE_CONFIG_SERVICE_SID_INFO); the data folder names LocalService instead.\n");
   return 0;
 }
 
@@ -161,21 +165,24 @@ static DWORD set_recovery(SC_HANDLE svc)
     DWORD err = GetLastError();
     if (err != ERROR_INVALID_LEVEL)
       return fail(err, "The service's recovery actions cannot be set");
-    puts("Recovery: not supported by this system (SERVICE_CONFIG_FAILURE_ACTIONS).");
+    sw_console_puts(
+        stdout,
+        "Recovery: not supported by this system (SERVICE_CONFIG_FAILURE_ACTIONS).\n");
     return 0;
   }
-  printf("Recovery: restart after %u s, %u times; failure count reset after %u s.\n",
-         SW_SVC_RESTART_DELAY_MS / 1000, SW_SVC_RESTARTS, SW_SVC_FAILURE_RESET_S);
+  sw_console_printf(
+      stdout, "Recovery: restart after %u s, %u times; failure count reset after %u s.\n",
+      SW_SVC_RESTART_DELAY_MS / 1000, SW_SVC_RESTARTS, SW_SVC_FAILURE_RESET_S);
   SERVICE_FAILURE_ACTIONS_FLAG flag = {.fFailureActionsOnNonCrashFailures = TRUE};
   if (!ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, &flag)) {
     DWORD err = GetLastError();
     if (err != ERROR_INVALID_LEVEL)
       return fail(err, "The service's recovery on error stops cannot be set");
-    puts("Recovery on error stops: not supported by this system "
-         "(SERVICE_CONFIG_FAILURE_ACTIONS_FLAG).");
+    sw_console_puts(stdout, "Recovery on error stops: not supported by this system "
+                            "(SERVICE_CONFIG_FAILURE_ACTIONS_FLAG).\n");
     return 0;
   }
-  puts("Recovery on error stops: yes.");
+  sw_console_puts(stdout, "Recovery on error stops: yes.\n");
   return 0;
 }
 
@@ -197,9 +204,11 @@ static void folder_trustee(bool per_service_sid, wchar_t *out, size_t cap)
     return;
   }
   LocalFree(sid);
-  printf("Service SID: NT SERVICE\\SmtpWatch cannot be derived (%s); the data folder "
-         "names LocalService instead.\n",
-         sw_error_text(err ? err : SW_E_NOMEM));
+  sw_console_printf(
+      stdout,
+      "Service SID: NT SERVICE\\SmtpWatch cannot be derived (%s); the data folder "
+      "names LocalService instead.\n",
+      sw_error_text(err ? err : SW_E_NOMEM));
 }
 
 /* A walk through the data folder: `visit` is called for each file and
@@ -334,7 +343,7 @@ static DWORD reset_item(struct walk *w, const wchar_t *path, const WIN32_FIND_DA
   } else {
     char what[512];
     sw_data_acl_describe(current, reset, what, sizeof what);
-    printf("Reset: %s (%s)\n", shown, what);
+    sw_console_printf(stdout, "Reset: %s (%s)\n", shown, what);
     if (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) {
       *below = reset;
       reset = NULL;
@@ -425,15 +434,17 @@ static DWORD secure_data_dir(const struct sw_svc_config *cfg, const wchar_t *tru
     rc = walk(&scan, cfg->data_dir, MAX_SCAN_DEPTH, NULL);
   if (rc == 0) {
     char text[512];
-    printf("Data folder: %s (%s); security %s\n", shown,
-           made == ERROR_SUCCESS ? "created" : "kept", u8(sddl, text, sizeof text));
+    sw_console_printf(stdout, "Data folder: %s (%s); security %s\n", shown,
+                      made == ERROR_SUCCESS ? "created" : "kept",
+                      u8(sddl, text, sizeof text));
   }
   struct walk reset = {reset_item, install_unlisted, cfg, 0};
   if (rc == 0)
     rc = walk(&reset, cfg->data_dir, MAX_SCAN_DEPTH, sd);
   if (rc == 0)
-    printf("Data folder contents: %u item%s reset to the folder's security.\n",
-           reset.count, reset.count == 1 ? "" : "s");
+    sw_console_printf(stdout,
+                      "Data folder contents: %u item%s reset to the folder's security.\n",
+                      reset.count, reset.count == 1 ? "" : "s");
   LocalFree(sd);
   return rc;
 }
@@ -465,14 +476,14 @@ DWORD sw_svc_install_config(const struct sw_svc_config *cfg)
 /* Prints "Name: " padded to one column. */
 static void label(const char *name)
 {
-  printf("%-24s", name);
+  sw_console_printf(stdout, "%-24s", name);
 }
 
 static void unreadable(DWORD err)
 {
   char text[256];
   sw_win_error_text(err, text, sizeof text);
-  printf("not readable: %s\n", text);
+  sw_console_printf(stdout, "not readable: %s\n", text);
 }
 
 /* QueryServiceConfig2W into a heap buffer; NULL after setting the last
@@ -520,13 +531,13 @@ static void show_service(SC_HANDLE svc)
       GetLastError() == ERROR_INSUFFICIENT_BUFFER && (qc = malloc(need)) &&
       QueryServiceConfigW(svc, qc, need, &need)) {
     label("Display name:");
-    printf("%s\n", u8(qc->lpDisplayName, a, sizeof a));
+    sw_console_printf(stdout, "%s\n", u8(qc->lpDisplayName, a, sizeof a));
     label("Program:");
-    printf("%s\n", u8(qc->lpBinaryPathName, a, sizeof a));
+    sw_console_printf(stdout, "%s\n", u8(qc->lpBinaryPathName, a, sizeof a));
     label("Account:");
-    printf("%s\n", u8(qc->lpServiceStartName, b, sizeof b));
+    sw_console_printf(stdout, "%s\n", u8(qc->lpServiceStartName, b, sizeof b));
     label("Start:");
-    printf("%s\n", start_type(qc->dwStartType));
+    sw_console_printf(stdout, "%s\n", start_type(qc->dwStartType));
   } else {
     label("Account:");
     unreadable(GetLastError());
@@ -537,7 +548,8 @@ static void show_service(SC_HANDLE svc)
       (SERVICE_DESCRIPTIONW *)query2(svc, SERVICE_CONFIG_DESCRIPTION);
   label("Description:");
   if (desc)
-    printf("%s\n", desc->lpDescription ? u8(desc->lpDescription, a, sizeof a) : "");
+    sw_console_printf(stdout, "%s\n",
+                      desc->lpDescription ? u8(desc->lpDescription, a, sizeof a) : "");
   else
     unreadable(GetLastError());
   free(desc);
@@ -546,9 +558,11 @@ static void show_service(SC_HANDLE svc)
       (SERVICE_SID_INFO *)query2(svc, SERVICE_CONFIG_SERVICE_SID_INFO);
   label("Service SID:");
   if (sid)
-    printf("%s\n", sid->dwServiceSidType == SERVICE_SID_TYPE_UNRESTRICTED ? "unrestricted"
-                   : sid->dwServiceSidType == SERVICE_SID_TYPE_NONE       ? "none"
-                                                                          : "restricted");
+    sw_console_printf(stdout, "%s\n",
+                      sid->dwServiceSidType == SERVICE_SID_TYPE_UNRESTRICTED
+                          ? "unrestricted"
+                      : sid->dwServiceSidType == SERVICE_SID_TYPE_NONE ? "none"
+                                                                       : "restricted");
   else
     unreadable(GetLastError());
   free(sid);
@@ -558,16 +572,18 @@ static void show_service(SC_HANDLE svc)
   label("Recovery:");
   if (fa) {
     if (fa->cActions == 0)
-      printf("none");
+      sw_console_printf(stdout, "none");
     for (DWORD i = 0; i < fa->cActions; i++) {
       SC_ACTION *act = &fa->lpsaActions[i];
       const char *what = act->Type == SC_ACTION_RESTART       ? "restart"
                          : act->Type == SC_ACTION_REBOOT      ? "reboot"
                          : act->Type == SC_ACTION_RUN_COMMAND ? "run a command"
                                                               : "nothing";
-      printf("%s%s after %lu s", i ? ", " : "", what, (unsigned long)(act->Delay / 1000));
+      sw_console_printf(stdout, "%s%s after %lu s", i ? ", " : "", what,
+                        (unsigned long)(act->Delay / 1000));
     }
-    printf("; failure count reset after %lu s\n", (unsigned long)fa->dwResetPeriod);
+    sw_console_printf(stdout, "; failure count reset after %lu s\n",
+                      (unsigned long)fa->dwResetPeriod);
   } else {
     unreadable(GetLastError());
   }
@@ -577,7 +593,8 @@ static void show_service(SC_HANDLE svc)
       (SERVICE_FAILURE_ACTIONS_FLAG *)query2(svc, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG);
   label("Recovery on error stop:");
   if (flag)
-    printf("%s\n", flag->fFailureActionsOnNonCrashFailures ? "yes" : "no");
+    sw_console_printf(stdout, "%s\n",
+                      flag->fFailureActionsOnNonCrashFailures ? "yes" : "no");
   else
     unreadable(GetLastError());
   free(flag);
@@ -592,7 +609,7 @@ static void show_security(const wchar_t *path)
   if (err == ERROR_SUCCESS) {
     char text[4096];
     sw_data_acl_sddl(sd, text, sizeof text);
-    printf("%s\n", text);
+    sw_console_printf(stdout, "%s\n", text);
   } else {
     unreadable(err);
   }
@@ -607,9 +624,11 @@ static DWORD show_item(struct walk *w, const wchar_t *path, const WIN32_FIND_DAT
   (void)parent, (void)below;
   w->count++;
   char shown[MAX_PATH * 3];
-  printf("  %s: ", u8(path + wcslen(w->cfg->data_dir) + 1, shown, sizeof shown));
+  sw_console_printf(
+      stdout, "  %s: ", u8(path + wcslen(w->cfg->data_dir) + 1, shown, sizeof shown));
   if (fd->dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT)
-    puts("a link (reparse point), not followed; --install-config refuses it");
+    sw_console_puts(
+        stdout, "a link (reparse point), not followed; --install-config refuses it\n");
   else
     show_security(path);
   return 0;
@@ -619,8 +638,8 @@ static DWORD show_unlisted(struct walk *w, const wchar_t *dir, DWORD err)
 {
   char shown[MAX_PATH * 3];
   size_t top = wcslen(w->cfg->data_dir);
-  printf("  %s (its contents): ",
-         u8(dir[top] ? dir + top + 1 : L".", shown, sizeof shown));
+  sw_console_printf(stdout, "  %s (its contents): ",
+                    u8(dir[top] ? dir + top + 1 : L".", shown, sizeof shown));
   unreadable(err);
   return 0;
 }
@@ -628,7 +647,7 @@ static DWORD show_unlisted(struct walk *w, const wchar_t *dir, DWORD err)
 static void show_data_dir(const struct sw_svc_config *cfg)
 {
   label("Data folder:");
-  printf("%s\n", cfg->data_dir_utf8);
+  sw_console_printf(stdout, "%s\n", cfg->data_dir_utf8);
   label("Data folder security:");
   show_security(cfg->data_dir);
   label("Data folder contents:");
@@ -638,18 +657,18 @@ static void show_data_dir(const struct sw_svc_config *cfg)
     return;
   }
   if (attrs & FILE_ATTRIBUTE_REPARSE_POINT) {
-    puts("not listed: the folder is a link (reparse point)");
+    sw_console_puts(stdout, "not listed: the folder is a link (reparse point)\n");
     return;
   }
   if (!(attrs & FILE_ATTRIBUTE_DIRECTORY)) {
-    puts("not listed: it is a file, not a folder");
+    sw_console_puts(stdout, "not listed: it is a file, not a folder\n");
     return;
   }
-  puts("owner and DACL of each file and folder");
+  sw_console_puts(stdout, "owner and DACL of each file and folder\n");
   struct walk list = {show_item, show_unlisted, cfg, 0};
   walk(&list, cfg->data_dir, MAX_SCAN_DEPTH, NULL);
   if (list.count == 0)
-    puts("  (empty)");
+    sw_console_puts(stdout, "  (empty)\n");
 }
 
 DWORD sw_svc_show_config(const struct sw_svc_config *cfg)
@@ -658,7 +677,7 @@ DWORD sw_svc_show_config(const struct sw_svc_config *cfg)
   DWORD rc = open_service(SERVICE_QUERY_CONFIG, false, &scm, &svc);
   if (rc == 0) {
     label("Service:");
-    printf("%s\n", "SmtpWatch");
+    sw_console_puts(stdout, "SmtpWatch\n");
     show_service(svc);
     CloseServiceHandle(svc);
     CloseServiceHandle(scm);

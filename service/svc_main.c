@@ -12,6 +12,7 @@
 #include <wchar.h>
 #include <wctype.h>
 
+#include "console_out.h"
 #include "svc.h"
 #include "svc_eventlog.h"
 #include "svc_install.h"
@@ -53,6 +54,12 @@ static char cmdline_error[512];
  * (svc_install.h). */
 static enum { MODE_RUN, MODE_INSTALL_CONFIG, MODE_SHOW_CONFIG, MODE_STOP_AND_WAIT } mode;
 
+/* Test only (--test-ctrl-c-closes): Ctrl+C is handled as the console's
+ * close button, then the process ends as Windows ends it when a close
+ * handler returns. Wine cannot send CTRL_CLOSE_EVENT to a program run from
+ * a pipe, and GenerateConsoleCtrlEvent sends only Ctrl+C and Ctrl+Break. */
+static bool ctrl_c_closes;
+
 static bool to_utf8(const wchar_t *in, char *out, int cap)
 {
   return WideCharToMultiByte(CP_UTF8, 0, in, -1, out, cap, NULL, NULL) > 0;
@@ -85,10 +92,10 @@ static int parse_args(int argc, wchar_t **argv, struct sw_svc_config *cfg)
   for (int i = 1; i < argc; i++) {
     const wchar_t *a = argv[i];
     if (!wcscmp(a, L"--help") || !wcscmp(a, L"-h") || !wcscmp(a, L"/?")) {
-      fputs(usage, stdout);
+      sw_console_puts(stdout, usage);
       return -1;
     } else if (!wcscmp(a, L"--version")) {
-      printf("smtpwatch-svc %s\n", SW_VERSION_TEXT);
+      sw_console_printf(stdout, "smtpwatch-svc %s\n", SW_VERSION_TEXT);
       return -1;
     } else if (!wcscmp(a, L"--console")) {
       cfg->console = true;
@@ -118,6 +125,9 @@ static int parse_args(int argc, wchar_t **argv, struct sw_svc_config *cfg)
                  "The --stats-file path is not valid.");
         return 2;
       }
+    } else if (!wcscmp(a, L"--test-ctrl-c-closes")) {
+      /* Test only: see console_ctrl. */
+      ctrl_c_closes = true;
     } else if (!wcscmp(a, L"--buffer-results") && i + 1 < argc) {
       /* Test only: see struct sw_svc_config. */
       wchar_t *end;
@@ -175,21 +185,39 @@ static int parse_args(int argc, wchar_t **argv, struct sw_svc_config *cfg)
   return 0;
 }
 
+/* --console's loop, for the control handler (which runs on a thread the
+ * system creates); NULL once the loop is gone. `console_lock` guards it. */
 static struct sw_svc_loop *console_loop;
+static CRITICAL_SECTION console_lock;
+/* Set once the loop has finished and written what it buffered. */
+static HANDLE console_done;
+
+/* How long the handler holds off the end of the process for close, logoff
+ * and shutdown: Windows ends the process when the handler returns, and
+ * after 5 s for CTRL_CLOSE_EVENT if it has not (Microsoft's HandlerRoutine
+ * documentation; 5000 ms, SPI_GETHUNGAPPTIMEOUT, in microsoft/terminal's
+ * doc/ConsoleCtrlEvent.md). The loop's own stop writes for at most 2.5 s
+ * (svc_loop.c), so this leaves it room and still returns first. */
+#define CONSOLE_CLOSE_WAIT_MS 4500
 
 static BOOL WINAPI console_ctrl(DWORD type)
 {
-  switch (type) {
-  case CTRL_C_EVENT:
-  case CTRL_BREAK_EVENT:
-  case CTRL_CLOSE_EVENT:
-  case CTRL_LOGOFF_EVENT:
-  case CTRL_SHUTDOWN_EVENT:
-    sw_svc_loop_stop(console_loop, SW_SVC_STOP_CONSOLE);
-    return TRUE; /* the loop ends the process once it has saved its results */
-  default:
+  bool closes = type == CTRL_CLOSE_EVENT || type == CTRL_LOGOFF_EVENT ||
+                type == CTRL_SHUTDOWN_EVENT || (type == CTRL_C_EVENT && ctrl_c_closes);
+  if (!closes && type != CTRL_C_EVENT && type != CTRL_BREAK_EVENT)
     return FALSE;
-  }
+  EnterCriticalSection(&console_lock);
+  if (console_loop)
+    sw_svc_loop_stop(console_loop, SW_SVC_STOP_CONSOLE);
+  LeaveCriticalSection(&console_lock);
+  if (!closes)
+    return TRUE; /* Ctrl+C: the loop ends the process once it has saved its results */
+  /* The process ends when this returns: first let the loop finish and
+   * write what it buffered. */
+  WaitForSingleObject(console_done, CONSOLE_CLOSE_WAIT_MS);
+  if (type == CTRL_C_EVENT) /* --test-ctrl-c-closes: as Windows does after a close */
+    TerminateProcess(GetCurrentProcess(), STATUS_CONTROL_C_EXIT);
+  return TRUE;
 }
 
 /* --console: the same loop as the service, in the foreground. */
@@ -198,25 +226,34 @@ static int run_console(const struct sw_svc_config *cfg)
   sw_svc_eventlog_open(true);
   DWORD reg_error;
   if (!sw_svc_eventlog_register(&reg_error))
-    fprintf(stderr,
-            "smtpwatch-svc: note: the Event Log source could not be registered "
-            "(error %lu; it needs administrator rights), so Event Viewer may not "
-            "render these messages.\n",
-            (unsigned long)reg_error);
+    sw_console_printf(
+        stderr,
+        "smtpwatch-svc: note: the Event Log source could not be registered "
+        "(error %lu; it needs administrator rights), so Event Viewer may not "
+        "render these messages.\n",
+        (unsigned long)reg_error);
+  InitializeCriticalSection(&console_lock);
+  console_done = CreateEventW(NULL, TRUE, FALSE, NULL);
   DWORD rc = sw_svc_loop_create(&console_loop, cfg);
   if (rc == 0) {
     SetConsoleCtrlHandler(console_ctrl, TRUE);
     rc = sw_svc_loop_run(console_loop, NULL);
-    SetConsoleCtrlHandler(console_ctrl, FALSE);
+    EnterCriticalSection(&console_lock);
     sw_svc_loop_destroy(console_loop);
+    console_loop = NULL;
+    LeaveCriticalSection(&console_lock);
   }
   sw_svc_eventlog_close();
+  fflush(stdout);
+  fflush(stderr);
+  /* A close handler waiting for this may now let the process end. */
+  if (console_done)
+    SetEvent(console_done);
   return rc == 0 ? 0 : 1;
 }
 
 int wmain(int argc, wchar_t **argv)
 {
-  SetConsoleOutputCP(CP_UTF8);
   static struct sw_svc_config cfg; /* ServiceMain reads it on its own thread */
   int rc = parse_args(argc, argv, &cfg);
   if (rc < 0)
@@ -224,7 +261,7 @@ int wmain(int argc, wchar_t **argv)
   if (mode != MODE_RUN) {
     /* Run by the MSI (as LocalSystem) or by hand; never under the SCM. */
     if (rc) {
-      fprintf(stderr, "smtpwatch-svc: %s\n", cmdline_error);
+      sw_console_printf(stderr, "smtpwatch-svc: %s\n", cmdline_error);
       return rc;
     }
     if (mode == MODE_SHOW_CONFIG)
@@ -239,7 +276,7 @@ int wmain(int argc, wchar_t **argv)
   }
   if (cfg.console) {
     if (rc) {
-      fprintf(stderr, "smtpwatch-svc: %s\n", cmdline_error);
+      sw_console_printf(stderr, "smtpwatch-svc: %s\n", cmdline_error);
       return rc;
     }
     return run_console(&cfg);
@@ -249,10 +286,11 @@ int wmain(int argc, wchar_t **argv)
   DWORD err = sw_svc_run_under_scm(rc ? NULL : &cfg);
   if (err == ERROR_FAILED_SERVICE_CONTROLLER_CONNECT) {
     if (rc)
-      fprintf(stderr, "smtpwatch-svc: %s\n", cmdline_error);
-    fprintf(stderr,
-            "smtpwatch-svc: this is the SMTP Watch service; the Service Control Manager "
-            "starts it (sc start SmtpWatch). To run it here, add --console.\n");
+      sw_console_printf(stderr, "smtpwatch-svc: %s\n", cmdline_error);
+    sw_console_printf(
+        stderr,
+        "smtpwatch-svc: this is the SMTP Watch service; the Service Control Manager "
+        "starts it (sc start SmtpWatch). To run it here, add --console.\n");
     return 2;
   }
   return err ? 1 : 0;

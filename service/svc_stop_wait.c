@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "svc_stop_wait.h"
+#include "console_out.h"
 #include "messages.h"
 #include "svc_eventlog.h"
 #include "win_error.h"
@@ -27,7 +28,7 @@ static DWORD fail(DWORD err, const char *fmt, ...)
   sw_win_error_text(err, text, sizeof text);
   snprintf(sentence, sizeof sentence, "%s: %s.", what, text);
   fflush(stdout);
-  fprintf(stderr, "smtpwatch-svc: %s\n", sentence);
+  sw_console_printf(stderr, "smtpwatch-svc: %s\n", sentence);
   SW_SVC_EVENT(SW_MSG_STOP_WAIT_FAILED, sentence);
   return err;
 }
@@ -74,7 +75,9 @@ static DWORD stop_service(SC_HANDLE svc, HANDLE *process, DWORD *pid)
                     (unsigned long)st.dwProcessId);
     }
     if (st.dwCurrentState == SERVICE_STOPPED) {
-      puts(asked ? "SmtpWatch service: stopped" : "SmtpWatch service: not running");
+      sw_console_printf(stdout, "%s\n",
+                        asked ? "SmtpWatch service: stopped"
+                              : "SmtpWatch service: not running");
       return 0;
     }
     /* Running or paused: ask once. Starting: wait until it can be asked
@@ -82,7 +85,8 @@ static DWORD stop_service(SC_HANDLE svc, HANDLE *process, DWORD *pid)
     if (!asked && st.dwCurrentState != SERVICE_START_PENDING &&
         st.dwCurrentState != SERVICE_STOP_PENDING) {
       if (send_stop(svc)) {
-        printf("SmtpWatch service: asked to stop (process %lu)\n", (unsigned long)*pid);
+        sw_console_printf(stdout, "SmtpWatch service: asked to stop (process %lu)\n",
+                          (unsigned long)*pid);
         asked = true;
         continue;
       }
@@ -111,7 +115,7 @@ DWORD sw_svc_stop_and_wait(void)
     rc = GetLastError();
     CloseServiceHandle(scm);
     if (rc == ERROR_SERVICE_DOES_NOT_EXIST) {
-      puts("SmtpWatch service: not installed");
+      sw_console_puts(stdout, "SmtpWatch service: not installed\n");
       return 0;
     }
     return fail(rc, "The SmtpWatch service cannot be opened to stop it");
@@ -125,8 +129,10 @@ DWORD sw_svc_stop_and_wait(void)
     ULONGLONG t0 = GetTickCount64();
     DWORD w = WaitForSingleObject(process, SW_SVC_EXIT_TIMEOUT_MS);
     if (w == WAIT_OBJECT_0)
-      printf("SmtpWatch service: process %lu ended %llu ms after it was seen stopped\n",
-             (unsigned long)pid, (unsigned long long)(GetTickCount64() - t0));
+      sw_console_printf(
+          stdout,
+          "SmtpWatch service: process %lu ended %llu ms after it was seen stopped\n",
+          (unsigned long)pid, (unsigned long long)(GetTickCount64() - t0));
     else if (w == WAIT_TIMEOUT)
       rc = fail(ERROR_SERVICE_REQUEST_TIMEOUT,
                 "The SmtpWatch service stopped, but its process (%lu) was still running "

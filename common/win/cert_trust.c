@@ -6,17 +6,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "win_error.h"
+
 void sw_cert_error_text(unsigned long code, char *out, size_t size)
 {
   char text[256];
-  DWORD n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS,
-                           NULL, code, MAKELANGID(LANG_ENGLISH, SUBLANG_ENGLISH_US), text,
-                           sizeof text, NULL);
-  while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' ' ||
-                   text[n - 1] == '.'))
-    n--;
-  text[n] = '\0';
-  if (n > 0)
+  if (sw_win_system_text(code, text, sizeof text))
     snprintf(out, size, "%s (0x%08lX)", text, code);
   else
     snprintf(out, size, "error 0x%08lX", code);

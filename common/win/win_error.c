@@ -5,24 +5,72 @@
 #include <stdio.h>
 #include <string.h>
 
+struct sw__win_error_seam sw__win_error_seam;
+
+static unsigned long system_format(unsigned long code, unsigned short lang, wchar_t *out,
+                                   unsigned long cap)
+{
+  if (sw__win_error_seam.format)
+    return sw__win_error_seam.format(code, lang, out, cap);
+  return FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
+                        (DWORD)code, lang, out, (DWORD)cap, NULL);
+}
+
+/* How many bytes of `s` (`len` long) fit in `cap` without cutting a UTF-8
+ * character in two. */
+static size_t whole_chars(const char *s, size_t len, size_t cap)
+{
+  if (len <= cap)
+    return len;
+  while (cap > 0 && ((unsigned char)s[cap] & 0xC0) == 0x80)
+    cap--; /* s[cap] continues a character that began before it */
+  return cap;
+}
+
+size_t sw_win_system_text(unsigned long code, char *out, size_t size)
+{
+  if (size == 0)
+    return 0;
+  out[0] = '\0';
+  wchar_t text[512];
+  DWORD cap = (DWORD)(sizeof text / sizeof *text);
+  unsigned long n =
+      system_format(code, MAKELANGID(LANG_ENGLISH, SUBLANG_ENGLISH_US), text, cap);
+  if (n == 0) /* no English messages on this system: its own language */
+    n = system_format(code, 0, text, cap);
+  if (n >= cap)
+    n = 0; /* NEVER: FormatMessageW fails rather than overflow */
+  /* System texts end in ".\r\n"; a detail line wants neither. */
+  while (n > 0 && (text[n - 1] == L'\n' || text[n - 1] == L'\r' || text[n - 1] == L' ' ||
+                   text[n - 1] == L'.'))
+    n--;
+  if (n == 0)
+    return 0;
+  char utf8[sizeof text / sizeof *text * 3];
+  int len =
+      WideCharToMultiByte(CP_UTF8, 0, text, (int)n, utf8, (int)sizeof utf8, NULL, NULL);
+  if (len <= 0)
+    return 0; /* NEVER: 3 bytes a UTF-16 unit always fit */
+  size_t keep = whole_chars(utf8, (size_t)len, size - 1);
+  memcpy(out, utf8, keep);
+  out[keep] = '\0';
+  return keep;
+}
+
 void sw_win_error_text(unsigned long code, char *out, size_t size)
 {
   if (size == 0)
     return;
-  char text[256];
-  DWORD n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS,
-                           NULL, code, MAKELANGID(LANG_ENGLISH, SUBLANG_ENGLISH_US), text,
-                           sizeof text, NULL);
-  if (n == 0)
-    n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
-                       code, 0, text, sizeof text, NULL);
-  /* System texts end in ".\r\n"; a detail line wants neither. */
-  while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' ' ||
-                   text[n - 1] == '.'))
-    n--;
-  text[n] = '\0';
-  if (n > 0)
-    snprintf(out, size, "%s (%lu)", text, code);
-  else
+  char text[1024];
+  char suffix[32];
+  if (sw_win_system_text(code, text, sizeof text) == 0) {
     snprintf(out, size, "error %lu", code);
+    return;
+  }
+  int slen = snprintf(suffix, sizeof suffix, " (%lu)", code);
+  /* The code is what a reader searches for: the text gives way to it. */
+  size_t room = size > (size_t)slen ? size - (size_t)slen - 1 : 0;
+  size_t keep = whole_chars(text, strlen(text), room);
+  memcpy(out, text, keep);
+  snprintf(out + keep, size - keep, "%s", suffix);
 }

@@ -94,6 +94,36 @@ def smtpwatch(*args, timeout=60, trust_console_service=True):
     return Run(args, proc)
 
 
+def on_console(*args, timeout=60):
+    """What smtpwatch shows in a console: run on a pseudo-terminal, where
+    Wine gives it a real console; the terminal's cursor moves are turned
+    back into spaces and its other escapes dropped."""
+    import pty, select, fcntl, termios, struct
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 250, 0, 0))
+    env = dict(wine_env(), LANG="C.UTF-8")
+    proc = subprocess.Popen(["wine", str(EXE)] + [str(a) for a in args], stdin=slave,
+                            stdout=slave, stderr=slave, env=env, close_fds=True)
+    os.close(slave)
+    out = b""
+    try:
+        while select.select([master], [], [], timeout)[0]:
+            try:
+                data = os.read(master, 4096)
+            except OSError:  # the terminal's other end closed
+                break
+            if not data:
+                break
+            out += data
+        proc.wait(timeout=timeout)
+    finally:
+        os.close(master)
+        stop_process(proc)
+    text = out.decode("utf-8", "replace")
+    text = re.sub(r"\x1b\[(\d*)C", lambda m: " " * int(m.group(1) or 1), text)
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text).replace("\r", "")
+
+
 def console_service(data_dir):
     """The service on `data_dir`, up once `smtpwatch service info` answers."""
     return harness.ConsoleService(
@@ -186,6 +216,20 @@ class RuleTests(ManageTestCase):
         self.assertRegex(text[0], r"^ID\s+Name\s+Server\s+TLS\s+Every\s+Enabled\s+Command$")
         self.assertRegex(text[1], r"^%d\s+Relais été\s+mail\.example\.com:587\s+"
                          r"require-starttls\s+300 s\s+no\s+NOOP$" % rule_id)
+
+    def test_non_ascii_text_redirected_and_on_a_console(self):
+        # Redirected: the UTF-8 bytes exactly (text mode's CRLF).
+        run = self.ok("rules", "add", "127.0.0.1", "--name", "Relais Zürich", "--disabled")
+        # (raw: stdout decoded as UTF-8 with CRLF kept; other bytes would
+        # decode as U+FFFD.)
+        self.assertIn("Name:                        Relais Zürich\r\n", run.raw)
+        bad = smtpwatch("Zürich-Straße")
+        self.assertIn("smtpwatch: 'Zürich-Straße' is not a command.", bad.stderr)
+        # On a console (Wine's, on a pseudo-terminal): WriteConsoleW's text,
+        # which Wine's console writes to the terminal in UTF-8. Before, the
+        # C library sent stderr a byte at a time and "ü" showed as "Ã¼".
+        self.assertIn("'Zürich-Straße' is not a command.", on_console("Zürich-Straße"))
+        self.assertIn("Relais Zürich", on_console("rules", "list"))
 
     def test_invalid_rule_names_every_field_and_changes_nothing(self):
         before = self.rules()

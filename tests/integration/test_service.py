@@ -478,6 +478,46 @@ class LifecycleTests(ServiceTestCase):
         self.assertRegex(err, r"INFO 1001: SMTP Watch stopped \(Ctrl\+C or the console closing\)")
         self.assertEqual([e["event_id"] for e in self.store.events()][-1], STOPPED)
 
+    def test_console_close_waits_for_the_buffered_results(self):
+        # Closing the console window (CTRL_CLOSE_EVENT): Windows ends the
+        # process as soon as the handler returns, so the handler must wait
+        # for the loop to write what it buffered. Wine cannot close the
+        # console of a program run from a pipe, so --test-ctrl-c-closes
+        # handles Ctrl+C as the close and then ends the process as Windows
+        # would (docs/service.md). Results are made to wait in the buffer
+        # by another program's lock on the database; it is let go just
+        # before the close, well within the 5 s until the loop's next try.
+        rid = self.store.add(name="closing rule", host="127.0.0.1", port=refused_port(),
+                             interval_s=10)
+        proc = subprocess.Popen(["wine", SVC_EXE, "--console", "--data-dir", win_path(self.dir),
+                                 "--interval-unit-ms", "100", "--test-ctrl-c-closes"],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=wine_env())
+        try:
+            self.wait_state(rid, "CRITICAL")
+            con = sqlite3.connect(str(self.store.db), timeout=10, isolation_level=None)
+            con.execute("BEGIN EXCLUSIVE")
+            lock_from = time.time() * 1000
+            time.sleep(2.5)
+            lock_to = time.time() * 1000
+            con.execute("ROLLBACK")
+            con.close()
+            proc.send_signal(signal.SIGINT)  # Wine turns it into CTRL_C_EVENT
+            out, err = proc.communicate(timeout=20)
+        finally:
+            stop_process(proc)
+        err = err.decode("utf-8", "replace").replace("\r\n", "\n")
+        # Ended by "the system" after the handler returned: STATUS_CONTROL_C_EXIT
+        # (0xC000013A, cut to 8 bits by Wine).
+        self.assertEqual(proc.returncode, 0x3A, err)
+        self.assertRegex(err, r"ERROR 3000: ")
+        self.assertRegex(err, r"INFO 1001: SMTP Watch stopped \(Ctrl\+C or the console closing\)")
+        during = [r for r in self.store.results(rid)
+                  if lock_from <= r["started_at_ms"] <= lock_to]
+        self.assertGreaterEqual(len(during), 1, "the results buffered while the database "
+                                "was locked were lost:\n" + err)
+        self.assertEqual([e["event_id"] for e in self.store.events()][-1], STOPPED)
+
     def test_console_mode_arguments(self):
         proc = wine(SVC_EXE, "--console", "--data-dir", check=False)
         self.assertEqual(proc.returncode, 2)
