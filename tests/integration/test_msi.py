@@ -2,7 +2,8 @@
 """End-to-end test of SMTP Watch's MSI under Wine: install, use, upgrade,
 refused downgrade, uninstall, reinstall.
 
-Usage: test_msi.py SVC_EXE CLI_EXE EDITOR_EXE WINDOW_TEXT_EXE VERSION [unittest args]
+Usage: test_msi.py SVC_EXE CLI_EXE EDITOR_EXE WINDOW_TEXT_EXE FILE_VERSION_EXE VERSION
+                   [unittest args]
 
 The MSIs are built from installer/smtpwatch.wxs by installer/build-msi.sh
 (what the CMake target `msi` runs) from the given programs: one of VERSION
@@ -166,7 +167,7 @@ def msi_table(msi, table):
 def setUpModule():
     global ARGS, PREFIX, WORKDIR, DISPLAY, AIO_PORT, CLOSED_PORT
     global MSI_BASE, MSI_NEXT, VERSION, NEXT_VERSION
-    for name in ("svc", "cli", "editor", "window_text"):
+    for name in ("svc", "cli", "editor", "window_text", "file_version"):
         if not os.path.isfile(ARGS[name]):
             raise RuntimeError("test_msi.py: %s (%s) does not exist" % (name, ARGS[name]))
     VERSION = ARGS["version"]
@@ -197,8 +198,55 @@ def tearDownModule():
         harness.stop_prefix(PREFIX)
 
 
+def version_resource(exe):
+    """A program's version resource as Windows reads it (GetFileVersionInfoW,
+    through tests/tools/file_version.exe): {"fixed": "a.b.c.d product
+    a.b.c.d", "translation": ..., "FileVersion": ..., ...}."""
+    proc = wine(ARGS["file_version"], win_path(Path(exe).resolve()))
+    if proc.returncode != 0:
+        raise AssertionError(describe(proc))
+    return dict(line.split(": ", 1) for line in proc.stdout.splitlines() if ": " in line)
+
+
 class PackageTests(unittest.TestCase):
-    """The built MSI's tables (no Wine): what Windows Installer will do."""
+    """The programs and the built MSI's tables: what Windows Installer and
+    Explorer will see."""
+
+    PROGRAMS = (("svc", "smtpwatch-svc.exe", "SvcExe"),
+                ("cli", "smtpwatch.exe", "CliExe"),
+                ("editor", "smtpwatch-editor.exe", "EditorExe"))
+
+    def test_programs_carry_the_project_version(self):
+        # Issue 12, item 9: the service and the CLI had no version resource.
+        # Read as Windows reads it, not by the build's own reader.
+        for arg, name, _ in self.PROGRAMS:
+            with self.subTest(name):
+                v = version_resource(ARGS[arg])
+                self.assertEqual(v["fixed"], "{0}.0 product {0}.0".format(VERSION), v)
+                self.assertEqual(v["translation"], "0409-04b0", v)
+                self.assertEqual(v["FileVersion"], VERSION, v)
+                self.assertEqual(v["ProductVersion"], VERSION, v)
+                self.assertEqual(v["OriginalFilename"], name, v)
+                self.assertEqual(v["InternalName"], name[:-4], v)
+                self.assertEqual(v["ProductName"], "SMTP Watch", v)
+                self.assertEqual(v["CompanyName"], "SMTP Watch", v)
+                self.assertRegex(v["FileDescription"], r"^SMTP Watch \w", v)
+                self.assertRegex(v["LegalCopyright"], r"^Copyright \(C\) \d{4} SMTP Watch$", v)
+
+    def test_file_table_holds_each_programs_own_version(self):
+        # wixl leaves File.Version empty; build-msi.sh fills it from each
+        # program. The higher test MSI packs the same programs: its rows
+        # say the programs' version, not its product version.
+        for msi in (MSI_BASE, MSI_NEXT):
+            rows = {r["File"]: r for r in msi_table(msi, "File")}
+            for arg, name, key in self.PROGRAMS:
+                with self.subTest(msi=msi.name, file=name):
+                    fixed = version_resource(ARGS[arg])["fixed"].split()[0]
+                    self.assertEqual(rows[key]["FileName"], name)
+                    self.assertEqual(rows[key]["Version"], fixed)
+                    self.assertEqual(rows[key]["Language"], "1033")
+            # A hash is for unversioned files only.
+            self.assertEqual(msi_table(msi, "MsiFileHash"), [])
 
     def test_tables(self):
         props = {r["Property"]: r["Value"] for r in msi_table(MSI_BASE, "Property")}
@@ -556,7 +604,8 @@ class LifecycleTests(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 6:
+    if len(sys.argv) < 7:
         sys.exit(__doc__)
-    ARGS = dict(zip(("svc", "cli", "editor", "window_text", "version"), sys.argv[1:6]))
-    unittest.main(argv=[sys.argv[0]] + sys.argv[6:], verbosity=2)
+    ARGS = dict(zip(("svc", "cli", "editor", "window_text", "file_version", "version"),
+                    sys.argv[1:7]))
+    unittest.main(argv=[sys.argv[0]] + sys.argv[7:], verbosity=2)
