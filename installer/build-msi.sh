@@ -71,6 +71,17 @@ for row in "SvcExe smtpwatch-svc.exe" "CliExe smtpwatch.exe" "EditorExe smtpwatc
   queries+=("UPDATE File SET Version = '$file_version', Language = '$languages' WHERE File = '$1'"
             "DELETE FROM MsiFileHash WHERE File_ = '$1'")
 done
+# Windows Installer's error 1923 ("Service '[2]' ([3]) could not be
+# installed. Verify that you have sufficient privileges...") is what an
+# upgrade ends with when the version before left its service marked for
+# deletion: a program (the Services console) held it open while it was
+# removed, and CreateService fails with ERROR_SERVICE_MARKED_FOR_DELETE.
+# The Error table's template takes the place of Windows' own and says what
+# to do; --install-config says the same when it meets such a service
+# (SW_SVC_MARKED_FOR_DELETE_TEXT in service/svc_install.h). No apostrophe:
+# the text is an SQL string here. docs/installer.md.
+msg_1923="Service [2] ([3]) could not be installed. If Windows still has it marked for deletion, a program has it open (the Services console services.msc, Event Viewer, another MMC console, or the Services tab of Task Manager): close those programs and run this installation again (the rules and results in the data folder are kept); if it stays marked, restart Windows first. Otherwise, verify that you have sufficient privileges to install system services."
+queries+=("INSERT INTO Error (Error, Message) VALUES (1923, '$msg_1923')")
 for query in "${queries[@]}"; do
   msibuild "$stage/out.msi" -q "$query"
 done
