@@ -449,6 +449,29 @@ static DWORD secure_data_dir(const struct sw_svc_config *cfg, const wchar_t *tru
   return rc;
 }
 
+/* Refuses a service that is only marked for deletion. An uninstall, or an
+ * upgrade's removal of the version before, deletes the service; while a
+ * program holds it open (the Services console, Event Viewer or another
+ * MMC console) Windows only marks it, and deletes it once the last handle
+ * is closed and it has stopped: the installation would end with a service
+ * that vanishes. Windows Installer's InstallServices then fails with 1923
+ * (CreateService: ERROR_SERVICE_MARKED_FOR_DELETE) before this runs; Wine
+ * 8's ignores that failure and goes on with the marked service, and so
+ * would anything that runs this by hand. ChangeServiceConfigW changing
+ * nothing is the documented probe: it fails with that error on a marked
+ * service. The sentence says what to do; the MSI's Error table says the
+ * same for 1923 (installer/build-msi.sh). */
+static DWORD refuse_marked_for_deletion(SC_HANDLE svc)
+{
+  if (ChangeServiceConfigW(svc, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE,
+                           NULL, NULL, NULL, NULL, NULL, NULL, NULL))
+    return 0;
+  DWORD err = GetLastError();
+  if (err != ERROR_SERVICE_MARKED_FOR_DELETE)
+    return fail(err, "The SmtpWatch service cannot be changed");
+  return refuse(err, "%s", SW_SVC_MARKED_FOR_DELETE_TEXT);
+}
+
 DWORD sw_svc_install_config(const struct sw_svc_config *cfg)
 {
   SC_HANDLE scm, svc;
@@ -458,7 +481,9 @@ DWORD sw_svc_install_config(const struct sw_svc_config *cfg)
   if (rc)
     return rc;
   bool per_service_sid = false;
-  rc = set_sid_type(svc, &per_service_sid);
+  rc = refuse_marked_for_deletion(svc);
+  if (rc == 0)
+    rc = set_sid_type(svc, &per_service_sid);
   if (rc == 0)
     rc = set_recovery(svc);
   CloseServiceHandle(svc);

@@ -29,14 +29,27 @@
 #define SW_SVC_RESTARTS 2u
 #define SW_SVC_FAILURE_RESET_S 86400u
 
+/* What --install-config says when the service is only marked for deletion
+ * (a program held it open while the version before was removed), and
+ * fails with ERROR_SERVICE_MARKED_FOR_DELETE (1072). The MSI's Error table
+ * says the same for Windows Installer's error 1923 (installer/build-msi.sh);
+ * docs/installer.md. */
+#define SW_SVC_MARKED_FOR_DELETE_TEXT                                                    \
+  "The SmtpWatch service is still marked for deletion: a program has it open (the "      \
+  "Services console services.msc, Event Viewer, another MMC console, or the Services "   \
+  "tab of Task Manager). Close those programs and run the installation again (the "      \
+  "rules and results in the data folder are kept); if it stays marked, restart Windows " \
+  "first"
+
 /* Applies the configuration above to the installed service and to
  * cfg->data_dir, printing one line per step to stdout (UTF-8). Needs
  * administrator rights. Returns 0, or the Win32 error of the step that
  * failed (after printing a sentence saying what and why to stderr); steps
- * after a failure are not attempted. A level of ChangeServiceConfig2W the
- * system does not know (ERROR_INVALID_LEVEL: Wine) is a printed note, not a
- * failure; without per-service SIDs the folder names LocalService instead.
- * Main thread, once. */
+ * after a failure are not attempted; a service only marked for deletion is
+ * refused first (ERROR_SERVICE_MARKED_FOR_DELETE, SW_SVC_MARKED_FOR_DELETE_TEXT).
+ * A level of ChangeServiceConfig2W the system does not know (ERROR_INVALID_LEVEL: Wine)
+ * is a printed note, not a failure; without per-service SIDs the folder names
+ * LocalService instead. Main thread, once. */
 DWORD sw_svc_install_config(const struct sw_svc_config *cfg);
 
 /* Prints the service's configuration as the SCM reports it (account, start

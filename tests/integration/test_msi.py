@@ -2,7 +2,8 @@
 """End-to-end test of SMTP Watch's MSI under Wine: install, use, upgrade,
 refused downgrade, uninstall, reinstall.
 
-Usage: test_msi.py SVC_EXE CLI_EXE EDITOR_EXE WINDOW_TEXT_EXE VERSION [unittest args]
+Usage: test_msi.py SVC_EXE CLI_EXE EDITOR_EXE WINDOW_TEXT_EXE FILE_VERSION_EXE
+                   SERVICE_HANDLE_EXE VERSION [unittest args]
 
 The MSIs are built from installer/smtpwatch.wxs by installer/build-msi.sh
 (what the CMake target `msi` runs) from the given programs: one of VERSION
@@ -166,7 +167,7 @@ def msi_table(msi, table):
 def setUpModule():
     global ARGS, PREFIX, WORKDIR, DISPLAY, AIO_PORT, CLOSED_PORT
     global MSI_BASE, MSI_NEXT, VERSION, NEXT_VERSION
-    for name in ("svc", "cli", "editor", "window_text"):
+    for name in ("svc", "cli", "editor", "window_text", "file_version", "service_handle"):
         if not os.path.isfile(ARGS[name]):
             raise RuntimeError("test_msi.py: %s (%s) does not exist" % (name, ARGS[name]))
     VERSION = ARGS["version"]
@@ -197,8 +198,55 @@ def tearDownModule():
         harness.stop_prefix(PREFIX)
 
 
+def version_resource(exe):
+    """A program's version resource as Windows reads it (GetFileVersionInfoW,
+    through tests/tools/file_version.exe): {"fixed": "a.b.c.d product
+    a.b.c.d", "translation": ..., "FileVersion": ..., ...}."""
+    proc = wine(ARGS["file_version"], win_path(Path(exe).resolve()))
+    if proc.returncode != 0:
+        raise AssertionError(describe(proc))
+    return dict(line.split(": ", 1) for line in proc.stdout.splitlines() if ": " in line)
+
+
 class PackageTests(unittest.TestCase):
-    """The built MSI's tables (no Wine): what Windows Installer will do."""
+    """The programs and the built MSI's tables: what Windows Installer and
+    Explorer will see."""
+
+    PROGRAMS = (("svc", "smtpwatch-svc.exe", "SvcExe"),
+                ("cli", "smtpwatch.exe", "CliExe"),
+                ("editor", "smtpwatch-editor.exe", "EditorExe"))
+
+    def test_programs_carry_the_project_version(self):
+        # Issue 12, item 9: the service and the CLI had no version resource.
+        # Read as Windows reads it, not by the build's own reader.
+        for arg, name, _ in self.PROGRAMS:
+            with self.subTest(name):
+                v = version_resource(ARGS[arg])
+                self.assertEqual(v["fixed"], "{0}.0 product {0}.0".format(VERSION), v)
+                self.assertEqual(v["translation"], "0409-04b0", v)
+                self.assertEqual(v["FileVersion"], VERSION, v)
+                self.assertEqual(v["ProductVersion"], VERSION, v)
+                self.assertEqual(v["OriginalFilename"], name, v)
+                self.assertEqual(v["InternalName"], name[:-4], v)
+                self.assertEqual(v["ProductName"], "SMTP Watch", v)
+                self.assertEqual(v["CompanyName"], "SMTP Watch", v)
+                self.assertRegex(v["FileDescription"], r"^SMTP Watch \w", v)
+                self.assertRegex(v["LegalCopyright"], r"^Copyright \(C\) \d{4} SMTP Watch$", v)
+
+    def test_file_table_holds_each_programs_own_version(self):
+        # wixl leaves File.Version empty; build-msi.sh fills it from each
+        # program. The higher test MSI packs the same programs: its rows
+        # say the programs' version, not its product version.
+        for msi in (MSI_BASE, MSI_NEXT):
+            rows = {r["File"]: r for r in msi_table(msi, "File")}
+            for arg, name, key in self.PROGRAMS:
+                with self.subTest(msi=msi.name, file=name):
+                    fixed = version_resource(ARGS[arg])["fixed"].split()[0]
+                    self.assertEqual(rows[key]["FileName"], name)
+                    self.assertEqual(rows[key]["Version"], fixed)
+                    self.assertEqual(rows[key]["Language"], "1033")
+            # A hash is for unversioned files only.
+            self.assertEqual(msi_table(msi, "MsiFileHash"), [])
 
     def test_tables(self):
         props = {r["Property"]: r["Value"] for r in msi_table(MSI_BASE, "Property")}
@@ -248,6 +296,13 @@ class PackageTests(unittest.TestCase):
         source = EVENTLOG_KEY.split("\\", 1)[1]
         self.assertEqual(reg[(source, "EventMessageFile")], "[#SvcExe]")
         self.assertEqual(reg[(source, "TypesSupported")], "#7")
+        # Error 1923 (a service not installed) says what to do when the
+        # version before left its service marked for deletion.
+        errors = {r["Error"]: r["Message"] for r in msi_table(MSI_BASE, "Error")}
+        self.assertRegex(errors["1923"], r"^Service \[2\] \(\[3\]\) could not be installed\. "
+                         r"If Windows still has it marked for deletion, a program has it open "
+                         r"\(the Services console services\.msc, .*\): close those programs "
+                         r"and run this installation again")
         files = sorted(r["FileName"] for r in msi_table(MSI_BASE, "File"))
         self.assertEqual(files, ["smtpwatch-editor.exe", "smtpwatch-svc.exe",
                                  "smtpwatch.exe"])
@@ -554,9 +609,58 @@ class LifecycleTests(unittest.TestCase):
         self.assertEqual(proc.returncode, 0, describe(proc))
         self.assertIsNone(service_state())
 
+    def test_8_upgrade_while_the_service_is_held_open(self):
+        # Issue 12, item 9: services.msc open during an upgrade holds the
+        # old service, so removing the old version only marks it for
+        # deletion. Windows' InstallServices then fails (1923, the MSI's
+        # Error table text, checked in PackageTests); Wine 8's ignores the
+        # CreateService failure and would leave the new version with a
+        # service that vanishes once it stops. --install-config
+        # (ConfigureSmtpWatch) refuses the marked service with what to do,
+        # and the upgrade fails instead of half-working.
+        proc = msiexec("/i", win_path(MSI_BASE), "/qn", log_name="install-held.log")
+        self.assertEqual(proc.returncode, 0, describe(proc))
+        self.wait_running()
+        holder = subprocess.Popen(["wine", ARGS["service_handle"], "SmtpWatch"],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL, env=wine_env())
+        PROCS["service_handle"] = holder
+        try:
+            self.assertEqual(holder.stdout.readline().strip(), b"holding SmtpWatch")
+            proc = msiexec("/i", win_path(MSI_NEXT), "/qn", log_name="upgrade-held.log")
+            # Windows ends a failed installation with 1603; Wine 8's
+            # msiexec, when a deferred custom action failed, with 1627
+            # (ERROR_FUNCTION_FAILED). Either is a refused upgrade.
+            self.assertIn(proc.returncode, (ERROR_INSTALL_FAILURE, 1627 & 0xFF), describe(proc))
+            self.assertIn("smtpwatch-svc: The SmtpWatch service is still marked for deletion: "
+                          "a program has it open (the Services console services.msc, Event "
+                          "Viewer, another MMC console, or the Services tab of Task Manager). "
+                          "Close those programs and run the installation again (the rules and "
+                          "results in the data folder are kept); if it stays marked, restart "
+                          "Windows first.", proc.stderr)
+            # The version before was removed first (RemoveExistingProducts
+            # ends its own transaction); the new one was rolled back.
+            self.assertEqual(installed_products(), [])
+        finally:
+            holder.stdin.close()
+            holder.wait(30)
+            stop_process(holder)
+        # The handle closed, Windows deletes the service; then the same
+        # upgrade MSI installs and finds the rules, as the message says.
+        wait_for(lambda: service_state() is None, 30, 0.5, "the marked service deleted")
+        proc = msiexec("/i", win_path(MSI_NEXT), "/qn", log_name="install-after-held.log")
+        self.assertEqual(proc.returncode, 0, describe(proc))
+        self.wait_running()
+        self.assertEqual({n: s["id"] for n, s in self.status().items()},
+                         {n: v[0] for n, v in LifecycleTests.before_upgrade.items()})
+        proc = msiexec("/x", win_path(MSI_NEXT), "/qn", log_name="uninstall-after-held.log")
+        self.assertEqual(proc.returncode, 0, describe(proc))
+        self.assertIsNone(service_state())
+
 
 if __name__ == "__main__":
-    if len(sys.argv) < 6:
+    if len(sys.argv) < 8:
         sys.exit(__doc__)
-    ARGS = dict(zip(("svc", "cli", "editor", "window_text", "version"), sys.argv[1:6]))
-    unittest.main(argv=[sys.argv[0]] + sys.argv[6:], verbosity=2)
+    ARGS = dict(zip(("svc", "cli", "editor", "window_text", "file_version",
+                     "service_handle", "version"), sys.argv[1:8]))
+    unittest.main(argv=[sys.argv[0]] + sys.argv[8:], verbosity=2)
