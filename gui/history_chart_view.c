@@ -1,6 +1,7 @@
 /* The history chart's window (history_chart_view.h): it keeps a copy of
  * the samples and lays them out again (model/history_chart) for every
- * paint, so the size, the DPI and the data never disagree. */
+ * paint, so the size, the DPI, the theme's colours (editor_palette.h:
+ * the system's only, in high contrast) and the data never disagree. */
 #include "history_chart_view.h"
 
 #include <windowsx.h>
@@ -10,14 +11,9 @@
 #include <string.h>
 
 #include "editor.h"
+#include "editor_palette.h"
 #include "history_rows.h"
 
-#define RGB_LINE RGB(0, 102, 204)
-#define RGB_FAILURE RGB(204, 0, 0)
-#define RGB_LANE RGB(253, 234, 234)
-#define RGB_WARNING RGB(230, 140, 0)
-#define RGB_GRID RGB(228, 228, 228)
-#define RGB_AXIS RGB(150, 150, 150)
 #define OFF_SCALE_LABELS_MAX 8 /* more would cover the chart */
 
 struct view {
@@ -39,6 +35,7 @@ struct paint {
   RECT client;
   RECT frame; /* the axes' box, lane included */
   struct sw_history_layout layout;
+  struct sw_palette colours; /* the theme's, read for this paint */
 };
 
 static struct view *view_of(HWND hwnd)
@@ -75,6 +72,12 @@ static void text_at(const struct paint *p, const wchar_t *text, int x, int y, in
   if (left < p->client.left + 1)
     left = p->client.left + 1;
   TextOutW(p->dc, left, y - p->line_h / 2, text, (int)wcslen(text));
+}
+
+static void fill(HDC dc, const RECT *r, COLORREF colour)
+{
+  SetDCBrushColor(dc, colour);
+  FillRect(dc, r, GetStockObject(DC_BRUSH));
 }
 
 static void line(HDC dc, int x1, int y1, int x2, int y2)
@@ -121,7 +124,7 @@ static void arrow(const struct paint *p, int x, int y)
 {
   int r = sc(p, 5);
   POINT tri[3] = {{x, y - r}, {x - r, y + r / 2}, {x + r, y + r / 2}};
-  HBRUSH brush = CreateSolidBrush(RGB_LINE);
+  HBRUSH brush = CreateSolidBrush(p->colours.chart_line);
   HGDIOBJ old_brush = SelectObject(p->dc, brush);
   HGDIOBJ old_pen = SelectObject(p->dc, GetStockObject(NULL_PEN));
   Polygon(p->dc, tri, 3);
@@ -179,14 +182,14 @@ static void draw_grid(const struct view *v, const struct paint *p)
   if (c->failures > 0) {
     RECT lane = {p->frame.left + 1, p->frame.top, p->frame.right,
                  p->layout.plot.top - sc(p, 5)};
-    HBRUSH brush = CreateSolidBrush(RGB_LANE);
+    HBRUSH brush = CreateSolidBrush(p->colours.chart_lane);
     FillRect(dc, &lane, brush);
     DeleteObject(brush);
   }
-  HPEN grid = CreatePen(PS_SOLID, 1, RGB_GRID);
-  HPEN axis = CreatePen(PS_SOLID, sc(p, 1), RGB_AXIS);
+  HPEN grid = CreatePen(PS_SOLID, 1, p->colours.chart_grid);
+  HPEN axis = CreatePen(PS_SOLID, sc(p, 1), p->colours.chart_axis);
   HGDIOBJ old = SelectObject(dc, grid);
-  SetTextColor(dc, GetSysColor(COLOR_WINDOWTEXT));
+  SetTextColor(dc, p->colours.chart_text);
   for (size_t i = 0; i < c->y_tick_count; i++) {
     wchar_t label[SW_HISTORY_LABEL_MAX];
     widen(c->y_ticks[i].label, label, SW_HISTORY_LABEL_MAX);
@@ -204,7 +207,7 @@ static void draw_grid(const struct view *v, const struct paint *p)
     text_at(p, label, c->x_ticks[i].pos, p->frame.bottom + sc(p, 5) + p->line_h / 2, 0);
   }
   if (c->failures > 0) {
-    SetTextColor(dc, RGB_FAILURE);
+    SetTextColor(dc, p->colours.chart_failure);
     text_at(p, L"failed", p->frame.left - sc(p, 5),
             p->layout.plot.top - p->layout.lane_px / 2, 1);
   }
@@ -224,7 +227,7 @@ static void value_label(const struct view *v, const struct paint *p,
   wchar_t wide[32];
   sw_history_duration_text(v->samples[pt->sample].response_us, text, sizeof text);
   widen(text, wide, 32);
-  SetTextColor(p->dc, RGB_LINE);
+  SetTextColor(p->dc, p->colours.chart_line);
   text_at(p, wide, pt->x + sc(p, 7), pt->y + p->line_h / 2 + sc(p, 1), -1);
 }
 
@@ -233,7 +236,7 @@ static void draw_points(const struct view *v, const struct paint *p)
   const struct sw_history_chart *c = &v->chart;
   int plot_w = p->layout.plot.right - p->layout.plot.left;
   bool dots = c->point_count > 0 && plot_w / (int)c->point_count >= sc(p, 8);
-  HPEN pen = solid_pen(p, 2, RGB_LINE);
+  HPEN pen = solid_pen(p, 2, p->colours.chart_line);
   HGDIOBJ old = SelectObject(p->dc, pen);
   for (size_t r = 0; r < c->run_count; r++) {
     const struct sw_history_run *run = &c->runs[r];
@@ -252,7 +255,7 @@ static void draw_points(const struct view *v, const struct paint *p)
   }
   SelectObject(p->dc, old);
   DeleteObject(pen);
-  HPEN red = solid_pen(p, 2, RGB_FAILURE);
+  HPEN red = solid_pen(p, 2, p->colours.chart_failure);
   for (size_t i = 0; i < c->point_count; i++) {
     const struct sw_history_point *pt = &c->points[i];
     bool alone = false;
@@ -272,20 +275,22 @@ static void draw_points(const struct view *v, const struct paint *p)
         value_label(v, p, pt);
       break;
     case SW_HISTORY_MARK_WARNING:
-      dot(p, pt->x, pt->y, 3, RGB_WARNING, RGB(150, 90, 0));
+      dot(p, pt->x, pt->y, 3, p->colours.chart_warning, p->colours.chart_warning_edge);
       break;
     case SW_HISTORY_MARK_LINE:
       if (dots || alone)
-        dot(p, pt->x, pt->y, 2, RGB_LINE, RGB_LINE);
+        dot(p, pt->x, pt->y, 2, p->colours.chart_line, p->colours.chart_line);
       break;
     }
     if (pt->sample == v->selected) {
       int r = sc(p, 7);
       HGDIOBJ old_brush = SelectObject(p->dc, GetStockObject(NULL_BRUSH));
-      HGDIOBJ old_pen = SelectObject(p->dc, GetStockObject(BLACK_PEN));
+      HPEN ring = CreatePen(PS_SOLID, 1, p->colours.chart_selection);
+      HGDIOBJ old_pen = SelectObject(p->dc, ring);
       Ellipse(p->dc, pt->x - r, pt->y - r, pt->x + r + 1, pt->y + r + 1);
       SelectObject(p->dc, old_brush);
       SelectObject(p->dc, old_pen);
+      DeleteObject(ring);
     }
   }
   DeleteObject(red);
@@ -300,9 +305,9 @@ static void draw_legend(const struct view *v, const struct paint *p)
   bool warnings = false;
   for (size_t i = 0; i < v->chart.point_count; i++)
     warnings |= v->chart.points[i].mark == SW_HISTORY_MARK_WARNING;
-  SetTextColor(p->dc, GetSysColor(COLOR_WINDOWTEXT));
+  SetTextColor(p->dc, p->colours.chart_text);
 
-  HPEN pen = solid_pen(p, 2, RGB_LINE);
+  HPEN pen = solid_pen(p, 2, p->colours.chart_line);
   HGDIOBJ old = SelectObject(p->dc, pen);
   line(p->dc, x, y, x + sym, y);
   SelectObject(p->dc, old);
@@ -310,14 +315,14 @@ static void draw_legend(const struct view *v, const struct paint *p)
   text_at(p, L"Response time", x + sym + sc(p, 5), y, -1);
   x += sym + sc(p, 5) + text_width(p->dc, L"Response time") + gap;
 
-  HPEN red = solid_pen(p, 2, RGB_FAILURE);
+  HPEN red = solid_pen(p, 2, p->colours.chart_failure);
   cross(p, x + sym / 2, y, red);
   DeleteObject(red);
   text_at(p, L"Failed check", x + sym + sc(p, 2), y, -1);
   x += sym + sc(p, 2) + text_width(p->dc, L"Failed check") + gap;
 
   if (warnings) {
-    dot(p, x + sym / 2, y, 3, RGB_WARNING, RGB(150, 90, 0));
+    dot(p, x + sym / 2, y, 3, p->colours.chart_warning, p->colours.chart_warning_edge);
     text_at(p, L"Warning", x + sym + sc(p, 2), y, -1);
     x += sym + sc(p, 2) + text_width(p->dc, L"Warning") + gap;
   }
@@ -334,7 +339,7 @@ static void draw_note(const struct view *v, const struct paint *p)
   RECT r = p->client;
   InflateRect(&r, -sc(p, 24), 0);
   RECT measure = r;
-  SetTextColor(p->dc, GetSysColor(COLOR_GRAYTEXT));
+  SetTextColor(p->dc, p->colours.chart_note);
   DrawTextW(p->dc, v->note, -1, &measure, DT_CALCRECT | DT_WORDBREAK | DT_NOPREFIX);
   int h = measure.bottom - measure.top;
   r.top = (p->client.top + p->client.bottom - h) / 2;
@@ -343,7 +348,7 @@ static void draw_note(const struct view *v, const struct paint *p)
   int w = measure.right - measure.left, pad = sc(p, 6);
   RECT box = {(r.left + r.right - w) / 2 - pad, r.top - pad,
               (r.left + r.right + w) / 2 + pad, r.bottom + pad};
-  FillRect(p->dc, &box, GetSysColorBrush(COLOR_WINDOW));
+  fill(p->dc, &box, p->colours.chart_back);
   DrawTextW(p->dc, v->note, -1, &r, DT_CENTER | DT_WORDBREAK | DT_NOPREFIX);
 }
 
@@ -352,7 +357,8 @@ static void draw(struct view *v, HWND hwnd, HDC dc, RECT client)
   struct paint p = {.dc = dc, .dpi = GetDpiForWindow(hwnd), .client = client};
   if (p.dpi == 0)
     p.dpi = 96;
-  FillRect(dc, &client, GetSysColorBrush(COLOR_WINDOW));
+  sw_editor_palette(&p.colours);
+  fill(dc, &client, p.colours.chart_back);
   HGDIOBJ old_font =
       SelectObject(dc, v->font ? (HGDIOBJ)v->font : GetStockObject(DEFAULT_GUI_FONT));
   SetBkMode(dc, TRANSPARENT);
@@ -365,7 +371,11 @@ static void draw(struct view *v, HWND hwnd, HDC dc, RECT client)
     draw_legend(v, &p);
   }
   draw_note(v, &p);
-  FrameRect(dc, &client, GetSysColorBrush(COLOR_3DSHADOW));
+  HBRUSH frame = CreateSolidBrush(p.colours.chart_frame);
+  if (frame) {
+    FrameRect(dc, &client, frame);
+    DeleteObject(frame);
+  }
   SelectObject(dc, old_font);
 }
 
@@ -440,6 +450,14 @@ static LRESULT CALLBACK chart_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
   case WM_PAINT:
     if (v) {
       paint(v, hwnd);
+      return 0;
+    }
+    break;
+  case WM_PRINTCLIENT: /* the chart into another DC: printing, captures, tests */
+    if (v) {
+      RECT client;
+      GetClientRect(hwnd, &client);
+      draw(v, hwnd, (HDC)wp, client);
       return 0;
     }
     break;

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "editor_palette.h"
 #include "history_chart_view.h"
 #include "history_rows.h"
 #include "pipe_protocol.h"
@@ -30,9 +31,6 @@
 #include "win_error.h"
 
 #define WM_SW_HISTORY_RELAYOUT (WM_APP + 40) /* after the dialog manager's DPI change */
-#define RGB_ERROR RGB(176, 0, 0)
-#define RGB_FAILED_TEXT RGB(192, 0, 0)
-#define RGB_WARNING_TEXT RGB(160, 96, 0)
 #define CELL_MAX 4096 /* a message of 1280 octets, each line break " / " */
 
 static const unsigned show_counts[] = {100, 500, 1000};
@@ -292,7 +290,8 @@ static void cell_text(struct history *h, NMLVDISPINFOW *di)
   di->item.pszText = h->cell;
 }
 
-/* Failed checks' status in red, warnings in amber, as the chart marks them. */
+/* Failed checks' status in red, warnings in amber, as the chart marks them
+ * (in the window's text colour when high contrast is on). */
 static LRESULT custom_draw(struct history *h, NMLVCUSTOMDRAW *cd)
 {
   switch (cd->nmcd.dwDrawStage) {
@@ -305,10 +304,12 @@ static LRESULT custom_draw(struct history *h, NMLVCUSTOMDRAW *cd)
     cd->clrText = GetSysColor(COLOR_WINDOWTEXT);
     if (cd->iSubItem == SW_HISTORY_COL_STATUS && row < h->shown.count) {
       const struct sw_history_row *r = &h->shown.rows[row];
+      struct sw_palette colours;
+      sw_editor_palette(&colours);
       if (sw_history_row_failed(r))
-        cd->clrText = RGB_FAILED_TEXT;
+        cd->clrText = colours.failed_text;
       else if (r->status != SW_NAGIOS_OK)
-        cd->clrText = RGB_WARNING_TEXT;
+        cd->clrText = colours.warning_text;
     }
     return CDRF_NEWFONT;
   }
@@ -467,10 +468,21 @@ static INT_PTR CALLBACK history_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
     return TRUE;
   case WM_CTLCOLORSTATIC:
     if ((HWND)lp == GetDlgItem(dlg, IDC_HISTORY_STATUS) && h->error) {
-      SetTextColor((HDC)wp, RGB_ERROR);
+      struct sw_palette colours;
+      sw_editor_palette(&colours);
+      SetTextColor((HDC)wp, colours.error_text);
       SetBkMode((HDC)wp, TRANSPARENT);
-      return (INT_PTR)GetSysColorBrush(COLOR_3DFACE);
+      SetDCBrushColor((HDC)wp, colours.face);
+      return (INT_PTR)GetStockObject(DC_BRUSH);
     }
+    return FALSE;
+  case WM_SYSCOLORCHANGE:
+  case WM_SETTINGCHANGE:
+  case WM_THEMECHANGED:
+    if (msg == WM_SYSCOLORCHANGE) /* common controls learn it from their parent */
+      SendMessageW(h->list, msg, wp, lp);
+    if (sw_editor_palette_changed(msg, wp))
+      RedrawWindow(dlg, NULL, NULL, RDW_INVALIDATE | RDW_ERASE | RDW_ALLCHILDREN);
     return FALSE;
   case WM_DESTROY:
     destroy(h);

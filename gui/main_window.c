@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "editor_palette.h"
 #include "pipe_protocol.h"
 #include "resource.h"
 #include "state_icons.h"
@@ -56,8 +57,6 @@ static const struct {
 #define LABEL_H_DLU 8
 #define BANNER_H_DLU 20
 #define MODE_PART_W 90 /* the status bar's "Read-only", in pixels at 96 DPI */
-#define BANNER_RGB RGB(0xff, 0xf4, 0xce)      /* pale yellow: the service is gone */
-#define MODE_BANNER_RGB RGB(0xdd, 0xeb, 0xf7) /* pale blue: read-only, by design */
 #define MIN_W_DLU 300
 #define MIN_H_DLU 170
 
@@ -519,8 +518,6 @@ static BOOL init(struct sw_main_window *w, HWND hwnd)
   w->banner = GetDlgItem(hwnd, IDC_MAIN_BANNER);
   w->mode_banner = GetDlgItem(hwnd, IDC_MAIN_MODE_BANNER);
   w->dpi = window_dpi(hwnd);
-  w->banner_brush = CreateSolidBrush(BANNER_RGB);
-  w->mode_brush = CreateSolidBrush(MODE_BANNER_RGB);
   /* Our own layout replaces the dialog manager's on a DPI change (it
    * still updates the fonts), so it must not move the controls itself. */
   typedef BOOL(WINAPI * behaviour_fn)(HWND, int, int);
@@ -577,10 +574,6 @@ static void destroy(struct sw_main_window *w)
     DestroyIcon(w->big_icon);
   if (w->small_icon)
     DestroyIcon(w->small_icon);
-  if (w->banner_brush)
-    DeleteObject(w->banner_brush);
-  if (w->mode_brush)
-    DeleteObject(w->mode_brush);
   w->ed->main = NULL;
   PostQuitMessage(0);
   free(w);
@@ -642,17 +635,29 @@ static INT_PTR CALLBACK main_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     if (((NMHDR *)lp)->idFrom == IDC_MAIN_LIST)
       return result(hwnd, list_notify(w, (NMHDR *)lp));
     return FALSE;
-  case WM_CTLCOLORSTATIC:
-    if ((HWND)lp == w->banner) {
-      SetBkColor((HDC)wp, BANNER_RGB);
-      SetTextColor((HDC)wp, RGB(0x40, 0x30, 0x00));
-      return (INT_PTR)w->banner_brush;
+  case WM_CTLCOLORSTATIC: {
+    /* Pale yellow (the service is gone) or pale blue (read-only); the
+     * window's colours when high contrast is on. */
+    struct sw_palette colours;
+    bool notice = (HWND)lp == w->banner;
+    if (!notice && (HWND)lp != w->mode_banner)
+      return FALSE;
+    sw_editor_palette(&colours);
+    COLORREF back = notice ? colours.notice_back : colours.mode_back;
+    SetBkColor((HDC)wp, back);
+    SetTextColor((HDC)wp, notice ? colours.notice_text : colours.mode_text);
+    SetDCBrushColor((HDC)wp, back);
+    return (INT_PTR)GetStockObject(DC_BRUSH);
+  }
+  case WM_SYSCOLORCHANGE:
+  case WM_SETTINGCHANGE:
+  case WM_THEMECHANGED:
+    if (msg == WM_SYSCOLORCHANGE) { /* common controls learn it from their parent */
+      SendMessageW(w->list, msg, wp, lp);
+      SendMessageW(w->status, msg, wp, lp);
     }
-    if ((HWND)lp == w->mode_banner) {
-      SetBkColor((HDC)wp, MODE_BANNER_RGB);
-      SetTextColor((HDC)wp, RGB(0x10, 0x2a, 0x43));
-      return (INT_PTR)w->mode_brush;
-    }
+    if (sw_editor_palette_changed(msg, wp))
+      RedrawWindow(hwnd, NULL, NULL, RDW_INVALIDATE | RDW_ERASE | RDW_ALLCHILDREN);
     return FALSE;
   case WM_COMMAND:
     if (HIWORD(wp) > 1)

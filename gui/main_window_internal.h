@@ -36,7 +36,6 @@ struct sw_main_window {
   struct sw_rule_rows rows;
   HIMAGELIST icons;
   HICON big_icon, small_icon;
-  HBRUSH banner_brush, mode_brush;
   UINT dpi;
   bool refreshing;    /* a STATUS job is in flight */
   bool refresh_again; /* and something changed since it left */

@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dialog_dpi.h"
+#include "editor_palette.h"
 #include "manage_view.h"
 #include "pipe_protocol.h"
 #include "resource.h"
@@ -60,8 +62,9 @@ static const wchar_t *const tls_texts[SW_TLS_MODE_COUNT] = {
 /* A control where the template put it; error texts and the banner grow. */
 struct placed {
   HWND hwnd;
-  RECT base; /* client coordinates */
+  struct sw_layout_rect base; /* client coordinates at the template's DPI */
   bool grows;
+  bool combo; /* its height is the open list's: the field's own follows the font */
 };
 
 struct rule_dialog {
@@ -81,7 +84,8 @@ struct rule_dialog {
   bool has_problem[SW_RULE_FIELD_COUNT];
   size_t placed_count;
   struct placed placed[PLACED_MAX];
-  SIZE base_size; /* the window as the template made it */
+  SIZE base_client;         /* the client area as the template made it */
+  struct sw_dialog_dpi dpi; /* the template's DPI and the window's */
 };
 
 static HWND field_control(struct rule_dialog *d, int field)
@@ -91,12 +95,17 @@ static HWND field_control(struct rule_dialog *d, int field)
 
 /* ---- layout: room under a field for its error ---------------------------- */
 
+/* Everything is placed from the template's rectangles and the window's
+ * current DPI (model/dialog_layout.h) on every change: after a move to a
+ * monitor with another scale, a Save or a Test that shows a message keeps
+ * the new scale. */
 static void init_layout(struct rule_dialog *d)
 {
-  RECT w;
-  GetWindowRect(d->hwnd, &w);
-  d->base_size.cx = w.right - w.left;
-  d->base_size.cy = w.bottom - w.top;
+  sw_dialog_dpi_init(&d->dpi, d->hwnd);
+  RECT client;
+  GetClientRect(d->hwnd, &client);
+  d->base_client.cx = client.right;
+  d->base_client.cy = client.bottom;
   for (HWND c = GetWindow(d->hwnd, GW_CHILD); c && d->placed_count < PLACED_MAX;
        c = GetWindow(c, GW_HWNDNEXT)) {
     struct placed *p = &d->placed[d->placed_count++];
@@ -104,8 +113,8 @@ static void init_layout(struct rule_dialog *d)
     p->hwnd = c;
     p->grows = id == IDC_RULE_BANNER ||
                (id >= IDC_RULE_ERROR && id < IDC_RULE_ERROR + SW_RULE_FIELD_COUNT);
-    GetWindowRect(c, &p->base);
-    MapWindowPoints(NULL, d->hwnd, (POINT *)&p->base, 2);
+    p->combo = id == IDC_RULE_TLS;
+    p->base = sw_dialog_dpi_child_rect(d->hwnd, c);
   }
 }
 
@@ -127,46 +136,67 @@ static int text_height(HWND control, int width)
   return r.bottom;
 }
 
+/* A drop-down list's height as SetWindowPos means it: the field and its
+ * open list, each item in the font it has now. */
+static int combo_height(HWND combo, int field_h)
+{
+  LRESULT item = SendMessageW(combo, CB_GETITEMHEIGHT, 0, 0);
+  LRESULT count = SendMessageW(combo, CB_GETCOUNT, 0, 0);
+  return field_h + (item > 0 ? (int)item : field_h) * (count > 0 ? (int)count + 1 : 2);
+}
+
 /* Each shown error (and the banner) pushes everything below it down by
  * its height, and the dialog grows by all of them; it is kept on its
  * monitor. */
 static void relayout(struct rule_dialog *d)
 {
-  int height[PLACED_MAX] = {0};
-  int total = 0;
+  struct sw_layout_item items[PLACED_MAX];
+  struct sw_layout_rect at[PLACED_MAX];
+  UINT base_dpi = d->dpi.base_dpi, dpi = d->dpi.dpi;
   for (size_t i = 0; i < d->placed_count; i++) {
-    struct placed *p = &d->placed[i];
+    const struct placed *p = &d->placed[i];
+    items[i].base = p->base;
+    items[i].text_h = 0;
     /* Its own style, not IsWindowVisible: the dialog itself is hidden
      * until the modal loop first idles, and replies can come before. */
     if (p->grows && (GetWindowLongW(p->hwnd, GWL_STYLE) & WS_VISIBLE))
-      height[i] = text_height(p->hwnd, p->base.right - p->base.left);
-    total += height[i];
+      items[i].text_h = text_height(
+          p->hwnd, sw_layout_scale(p->base.right - p->base.left, dpi, base_dpi));
   }
+  int grown = sw_layout_flow(items, d->placed_count, base_dpi, dpi, at);
   HDWP dwp = BeginDeferWindowPos((int)d->placed_count);
   for (size_t i = 0; i < d->placed_count && dwp; i++) {
-    const struct placed *p = &d->placed[i];
-    int shift = 0;
-    for (size_t j = 0; j < d->placed_count; j++)
-      if (j != i && d->placed[j].base.top < p->base.top)
-        shift += height[j];
-    UINT flags = SWP_NOZORDER | SWP_NOACTIVATE | (p->grows ? 0 : SWP_NOSIZE);
-    int h = height[i] ? height[i] : p->base.bottom - p->base.top;
-    dwp = DeferWindowPos(dwp, p->hwnd, NULL, p->base.left, p->base.top + shift,
-                         p->base.right - p->base.left, h, flags);
+    int h = at[i].bottom - at[i].top;
+    dwp = DeferWindowPos(dwp, d->placed[i].hwnd, NULL, at[i].left, at[i].top,
+                         at[i].right - at[i].left,
+                         d->placed[i].combo ? combo_height(d->placed[i].hwnd, h) : h,
+                         SWP_NOZORDER | SWP_NOACTIVATE);
   }
   if (dwp)
     EndDeferWindowPos(dwp);
 
+  SIZE size = sw_dialog_dpi_window_size(
+      &d->dpi, d->hwnd, sw_layout_scale(d->base_client.cx, dpi, base_dpi),
+      sw_layout_scale(d->base_client.cy, dpi, base_dpi) + grown);
   RECT w;
   GetWindowRect(d->hwnd, &w);
-  int top = w.top, cy = d->base_size.cy + total;
+  int top = w.top;
   MONITORINFO mi = {.cbSize = sizeof mi};
   if (GetMonitorInfoW(MonitorFromWindow(d->hwnd, MONITOR_DEFAULTTONEAREST), &mi) &&
-      top + cy > mi.rcWork.bottom)
-    top = mi.rcWork.bottom - cy > mi.rcWork.top ? mi.rcWork.bottom - cy : mi.rcWork.top;
-  SetWindowPos(d->hwnd, NULL, w.left, top, d->base_size.cx, cy,
+      top + size.cy > mi.rcWork.bottom)
+    top = mi.rcWork.bottom - size.cy > mi.rcWork.top ? mi.rcWork.bottom - size.cy
+                                                     : mi.rcWork.top;
+  SetWindowPos(d->hwnd, NULL, w.left, top, size.cx, size.cy,
                SWP_NOZORDER | SWP_NOACTIVATE);
   InvalidateRect(d->hwnd, NULL, TRUE);
+}
+
+/* A move to a monitor with another scale: the template's font at the new
+ * DPI, the window where Windows suggests, then the layout again. */
+static void on_dpi_changed(struct rule_dialog *d, UINT dpi, const RECT *suggested)
+{
+  sw_dialog_dpi_change(&d->dpi, d->hwnd, dpi, suggested);
+  relayout(d);
 }
 
 /* ---- the form and the controls ------------------------------------------- */
@@ -676,17 +706,32 @@ static INT_PTR CALLBACK dialog_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     sw_service_job_free(job);
     return TRUE;
   }
+  case WM_DPICHANGED:
+    if (!d)
+      break;
+    on_dpi_changed(d, HIWORD(wp), (const RECT *)lp);
+    return TRUE; /* all done here: the dialog manager's scaling is off */
   case WM_CTLCOLORSTATIC: {
     int id = GetDlgCtrlID((HWND)lp);
-    bool red = (id >= IDC_RULE_ERROR && id < IDC_RULE_ERROR + SW_RULE_FIELD_COUNT) ||
-               (id == IDC_RULE_BANNER && d && d->banner_is_error);
-    if (!red)
+    bool error = (id >= IDC_RULE_ERROR && id < IDC_RULE_ERROR + SW_RULE_FIELD_COUNT) ||
+                 (id == IDC_RULE_BANNER && d && d->banner_is_error);
+    if (!error)
       break;
+    /* Red in the normal theme; the theme's text colour in high contrast. */
+    struct sw_palette colours;
+    sw_editor_palette(&colours);
     HDC dc = (HDC)wp;
-    SetTextColor(dc, RGB(192, 0, 0));
-    SetBkColor(dc, GetSysColor(COLOR_BTNFACE));
-    return (INT_PTR)GetSysColorBrush(COLOR_BTNFACE);
+    SetTextColor(dc, colours.error_text);
+    SetBkColor(dc, colours.face);
+    SetDCBrushColor(dc, colours.face);
+    return (INT_PTR)GetStockObject(DC_BRUSH);
   }
+  case WM_SYSCOLORCHANGE:
+  case WM_SETTINGCHANGE:
+  case WM_THEMECHANGED:
+    if (sw_editor_palette_changed(msg, wp))
+      RedrawWindow(hwnd, NULL, NULL, RDW_INVALIDATE | RDW_ERASE | RDW_ALLCHILDREN);
+    break;
   case WM_DESTROY:
     sw_service_drain(hwnd);
     break;
@@ -721,6 +766,7 @@ bool sw_rule_dialog_show(HWND owner, struct sw_editor *ed, int64_t rule_id)
     sw_editor_message(owner, text, MB_OK | MB_ICONERROR);
   }
   bool saved = d->saved;
+  sw_dialog_dpi_free(&d->dpi);
   sw_rule_free(&d->opened);
   sw_rule_free(&d->sent);
   sw_rule_form_free(&d->form);

@@ -1,28 +1,32 @@
 /* The test result dialog (sw_test_result_show in rule_dialog.h): one
- * check's headline, coloured by its status, above the report of
- * model/test_report in a read-only monospace edit box. Resizable; Copy
- * puts the headline and the report on the clipboard. */
+ * check's headline, coloured by its status (in the theme's text colour
+ * when high contrast is on), above the report of model/test_report in a
+ * read-only monospace edit box. Resizable; Copy puts the headline and the
+ * report on the clipboard. Its layout, fonts and minimum size follow the
+ * window's DPI (dialog_dpi.h). */
 #include "rule_dialog.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dialog_dpi.h"
+#include "editor_palette.h"
 #include "resource.h"
 #include "test_report.h"
 
-/* How each control follows the window's size. */
-enum anchor { ANCHOR_WIDEN, ANCHOR_NONE, ANCHOR_GROW, ANCHOR_CORNER };
+#define MONO_POINTS 9 /* the report's font size */
 
+/* How each control follows the window's size. */
 static const struct {
   int id;
-  enum anchor anchor;
+  enum sw_layout_anchor anchor;
 } anchored[] = {
-    {IDC_RESULT_HEADLINE, ANCHOR_WIDEN},
-    {IDC_RESULT_LABEL, ANCHOR_NONE},
-    {IDC_RESULT_TEXT, ANCHOR_GROW},
-    {IDC_RESULT_COPY, ANCHOR_CORNER},
-    {IDOK, ANCHOR_CORNER},
+    {IDC_RESULT_HEADLINE, SW_LAYOUT_WIDEN},
+    {IDC_RESULT_LABEL, SW_LAYOUT_FIXED},
+    {IDC_RESULT_TEXT, SW_LAYOUT_GROW},
+    {IDC_RESULT_COPY, SW_LAYOUT_CORNER},
+    {IDOK, SW_LAYOUT_CORNER},
 };
 #define ANCHORED (sizeof anchored / sizeof anchored[0])
 
@@ -30,26 +34,12 @@ struct result_dialog {
   struct sw_editor *ed;
   const char *title;
   const struct sw_pipe_result *result;
-  wchar_t *headline, *report; /* owned */
-  HFONT mono, bold;           /* owned */
-  COLORREF colour;            /* the headline's, by status */
-  RECT base[ANCHORED];        /* client coordinates at the template's size */
-  SIZE base_client, min_window;
+  wchar_t *headline, *report;           /* owned */
+  HFONT mono, bold;                     /* owned, at dpi.dpi */
+  struct sw_layout_rect base[ANCHORED]; /* client coordinates at the template's size */
+  SIZE base_client, min_window;         /* at the template's DPI */
+  struct sw_dialog_dpi dpi;
 };
-
-static COLORREF status_colour(enum sw_nagios_status s)
-{
-  switch (s) {
-  case SW_NAGIOS_OK:
-    return RGB(0, 128, 0);
-  case SW_NAGIOS_WARNING:
-    return RGB(160, 96, 0);
-  case SW_NAGIOS_CRITICAL:
-    return RGB(192, 0, 0);
-  default:
-    return RGB(96, 96, 96);
-  }
-}
 
 /* Builds the texts; on failure they say so instead. */
 static void make_texts(struct result_dialog *d)
@@ -77,40 +67,54 @@ static void init_layout(struct result_dialog *d, HWND hwnd)
   /* It may shrink a little, not so far that the buttons meet the text. */
   d->min_window.cx = (window.right - window.left) * 2 / 3;
   d->min_window.cy = (window.bottom - window.top) * 2 / 3;
-  for (size_t i = 0; i < ANCHORED; i++) {
-    GetWindowRect(GetDlgItem(hwnd, anchored[i].id), &d->base[i]);
-    MapWindowPoints(NULL, hwnd, (POINT *)&d->base[i], 2);
-  }
+  for (size_t i = 0; i < ANCHORED; i++)
+    d->base[i] = sw_dialog_dpi_child_rect(hwnd, GetDlgItem(hwnd, anchored[i].id));
 }
 
 static void layout(struct result_dialog *d, HWND hwnd, int cx, int cy)
 {
-  int dx = cx - d->base_client.cx, dy = cy - d->base_client.cy;
   HDWP dwp = BeginDeferWindowPos((int)ANCHORED);
   for (size_t i = 0; i < ANCHORED && dwp; i++) {
-    RECT r = d->base[i];
-    switch (anchored[i].anchor) {
-    case ANCHOR_WIDEN:
-      r.right += dx;
-      break;
-    case ANCHOR_GROW:
-      r.right += dx;
-      r.bottom += dy;
-      break;
-    case ANCHOR_CORNER:
-      OffsetRect(&r, dx, dy);
-      break;
-    case ANCHOR_NONE:
-      break;
-    }
-    dwp = DeferWindowPos(dwp, GetDlgItem(hwnd, anchored[i].id), NULL, r.left, r.top,
-                         r.right > r.left ? r.right - r.left : 0,
-                         r.bottom > r.top ? r.bottom - r.top : 0,
-                         SWP_NOZORDER | SWP_NOACTIVATE);
+    struct sw_layout_rect r =
+        sw_layout_anchor(d->base[i], anchored[i].anchor, d->base_client.cx,
+                         d->base_client.cy, d->dpi.base_dpi, d->dpi.dpi, cx, cy);
+    dwp =
+        DeferWindowPos(dwp, GetDlgItem(hwnd, anchored[i].id), NULL, r.left, r.top,
+                       r.right - r.left, r.bottom - r.top, SWP_NOZORDER | SWP_NOACTIVATE);
   }
   if (dwp)
     EndDeferWindowPos(dwp);
   InvalidateRect(GetDlgItem(hwnd, IDC_RESULT_HEADLINE), NULL, TRUE);
+}
+
+/* The headline's bold and the report's monospace font at the window's
+ * DPI, given to their controls (the old ones freed once replaced). */
+static void make_fonts(struct result_dialog *d, HWND hwnd)
+{
+  HFONT bold = NULL, mono;
+  LOGFONTW lf;
+  HFONT dialog_font = sw_dialog_dpi_font(&d->dpi, hwnd);
+  if (dialog_font && GetObjectW(dialog_font, sizeof lf, &lf)) {
+    lf.lfWeight = FW_BOLD;
+    bold = CreateFontIndirectW(&lf);
+  }
+  mono =
+      CreateFontW(-MulDiv(MONO_POINTS, (int)d->dpi.dpi, 72), 0, 0, 0, FW_NORMAL, FALSE,
+                  FALSE, FALSE, DEFAULT_CHARSET, OUT_DEFAULT_PRECIS, CLIP_DEFAULT_PRECIS,
+                  CLEARTYPE_QUALITY, FIXED_PITCH | FF_MODERN, L"Consolas");
+  /* Out of GDI objects: the control keeps the font it has. */
+  if (bold) {
+    SendMessageW(GetDlgItem(hwnd, IDC_RESULT_HEADLINE), WM_SETFONT, (WPARAM)bold, TRUE);
+    if (d->bold)
+      DeleteObject(d->bold);
+    d->bold = bold;
+  }
+  if (mono) {
+    SendMessageW(GetDlgItem(hwnd, IDC_RESULT_TEXT), WM_SETFONT, (WPARAM)mono, TRUE);
+    if (d->mono)
+      DeleteObject(d->mono);
+    d->mono = mono;
+  }
 }
 
 /* The headline and the report as one text on the clipboard. */
@@ -161,26 +165,12 @@ static void on_init(struct result_dialog *d, HWND hwnd)
   free(wide);
 
   make_texts(d);
-  d->colour = status_colour(d->result->status);
+  sw_dialog_dpi_init(&d->dpi, hwnd);
+  make_fonts(d, hwnd);
   HWND headline = GetDlgItem(hwnd, IDC_RESULT_HEADLINE);
-  LOGFONTW lf;
-  HFONT dialog_font = (HFONT)SendMessageW(hwnd, WM_GETFONT, 0, 0);
-  if (dialog_font && GetObjectW(dialog_font, sizeof lf, &lf)) {
-    lf.lfWeight = FW_BOLD;
-    d->bold = CreateFontIndirectW(&lf);
-  }
-  if (d->bold)
-    SendMessageW(headline, WM_SETFONT, (WPARAM)d->bold, FALSE);
   SetWindowTextW(headline, d->headline ? d->headline : L"Out of memory.");
 
   HWND edit = GetDlgItem(hwnd, IDC_RESULT_TEXT);
-  UINT dpi = GetDpiForWindow(hwnd);
-  d->mono =
-      CreateFontW(-MulDiv(9, dpi ? (int)dpi : 96, 72), 0, 0, 0, FW_NORMAL, FALSE, FALSE,
-                  FALSE, DEFAULT_CHARSET, OUT_DEFAULT_PRECIS, CLIP_DEFAULT_PRECIS,
-                  CLEARTYPE_QUALITY, FIXED_PITCH | FF_MODERN, L"Consolas");
-  if (d->mono)
-    SendMessageW(edit, WM_SETFONT, (WPARAM)d->mono, FALSE);
   SendMessageW(edit, EM_SETLIMITTEXT, 0, 0); /* a transcript passes 32K */
   SetWindowTextW(edit, d->report ? d->report : L"Out of memory.");
   init_layout(d, hwnd);
@@ -219,16 +209,41 @@ static INT_PTR CALLBACK dialog_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
   case WM_GETMINMAXINFO:
     if (!d)
       break; /* before WM_INITDIALOG */
-    ((MINMAXINFO *)lp)->ptMinTrackSize.x = d->min_window.cx;
-    ((MINMAXINFO *)lp)->ptMinTrackSize.y = d->min_window.cy;
+    ((MINMAXINFO *)lp)->ptMinTrackSize.x =
+        sw_layout_scale(d->min_window.cx, d->dpi.dpi, d->dpi.base_dpi);
+    ((MINMAXINFO *)lp)->ptMinTrackSize.y =
+        sw_layout_scale(d->min_window.cy, d->dpi.dpi, d->dpi.base_dpi);
     return TRUE;
+  case WM_DPICHANGED:
+    if (!d)
+      break;
+    /* The fonts first: the move's WM_SIZE lays out at the new DPI. */
+    sw_dialog_dpi_change(&d->dpi, hwnd, HIWORD(wp), (const RECT *)lp);
+    make_fonts(d, hwnd);
+    {
+      RECT client; /* again, if the suggested size was the window's already */
+      GetClientRect(hwnd, &client);
+      layout(d, hwnd, client.right, client.bottom);
+    }
+    return TRUE; /* all done here: the dialog manager's scaling is off */
   case WM_CTLCOLORSTATIC:
     if (d && GetDlgCtrlID((HWND)lp) == IDC_RESULT_HEADLINE) {
+      struct sw_palette colours;
+      sw_editor_palette(&colours);
+      enum sw_nagios_status s = d->result->status;
       HDC dc = (HDC)wp;
-      SetTextColor(dc, d->colour);
-      SetBkColor(dc, GetSysColor(COLOR_BTNFACE));
-      return (INT_PTR)GetSysColorBrush(COLOR_BTNFACE);
+      SetTextColor(
+          dc, colours.status_text[s < SW_NAGIOS_STATUS_COUNT ? s : SW_NAGIOS_UNKNOWN]);
+      SetBkColor(dc, colours.face);
+      SetDCBrushColor(dc, colours.face);
+      return (INT_PTR)GetStockObject(DC_BRUSH);
     }
+    break;
+  case WM_SYSCOLORCHANGE:
+  case WM_SETTINGCHANGE:
+  case WM_THEMECHANGED:
+    if (sw_editor_palette_changed(msg, wp))
+      RedrawWindow(hwnd, NULL, NULL, RDW_INVALIDATE | RDW_ERASE | RDW_ALLCHILDREN);
     break;
   default:
     break;
@@ -254,4 +269,5 @@ void sw_test_result_show(HWND owner, struct sw_editor *ed, const char *title,
     DeleteObject(d.mono);
   if (d.bold)
     DeleteObject(d.bold);
+  sw_dialog_dpi_free(&d.dpi);
 }

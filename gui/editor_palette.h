@@ -1,0 +1,28 @@
+/* The editor's colours for the theme in force (model/palette.h): the
+ * system's colours and whether high contrast is on, read each time a
+ * window paints, so that a theme changed while the editor is open takes
+ * effect at the next paint (the windows repaint on WM_SYSCOLORCHANGE,
+ * WM_SETTINGCHANGE and WM_THEMECHANGED: sw_editor_palette_changed). */
+#ifndef SW_EDITOR_PALETTE_H
+#define SW_EDITOR_PALETTE_H
+
+#include <windows.h>
+
+#include <stdbool.h>
+
+#include "palette.h"
+
+/* Whether high contrast is on (SPI_GETHIGHCONTRAST, HCF_HIGHCONTRASTON).
+ * A seam: tests/unit/win/test_editor_dialogs.c replaces it, since Wine 8
+ * refuses SPI_SETHIGHCONTRAST (ERROR_INVALID_SPI_VALUE) and reports high
+ * contrast always off. UI thread only. */
+extern bool (*sw_editor_high_contrast)(void);
+
+/* The palette for the theme in force now. */
+void sw_editor_palette(struct sw_palette *out);
+
+/* True if `msg` (with `wp`) says the colours or the contrast may have
+ * changed: the window that gets it repaints itself and its children. */
+bool sw_editor_palette_changed(UINT msg, WPARAM wp);
+
+#endif
