@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "connect_budget.h"
 #include "win_error.h"
 
 /* Win32/WSA error -> outcome, for failures after the connection was up. */
@@ -125,16 +126,10 @@ void sw__check_connect_next(struct sw_check *c)
     err = open_socket(c, addr->ss_family);
     if (err)
       continue;
-    /* Give each remaining address a fair share of the budget, so one
-     * address that drops SYNs does not starve the next (the last one gets
-     * all that is left). */
-    int64_t now = sw_clock_now_us();
-    int left = c->naddrs - c->next_addr;
-    c->attempt_due = 0;
-    if (left > 0) {
-      int64_t budget = sw_dialogue_deadline(&c->dlg) - now;
-      c->attempt_due = now + budget / (left + 1);
-    }
+    /* Each address left gets a fair share of the budget, so one that
+     * drops SYNs does not starve the next (connect_budget.h). */
+    c->attempt_due = sw_connect_attempt_due(
+        sw_clock_now_us(), sw_dialogue_deadline(&c->dlg), c->naddrs - c->next_addr);
     sw__check_update_timer(c);
     memset(&c->connect_req.ov, 0, sizeof c->connect_req.ov);
     if (c->engine->connectex(c->sock, (const struct sockaddr *)addr, addr_len(addr), NULL,
