@@ -75,6 +75,7 @@ enum sw_error sw_engine_create(struct sw_engine **out, unsigned long *win_error)
     return err;
   }
   sw_timer_heap_init(&e->timers);
+  e->sockopt = sw_sockopt_system;
   e->wake_req.type = SW_REQ_WAKE;
   load_fqdn(e);
   *out = e;
