@@ -15,6 +15,7 @@
 #include "engine.h"
 #include "engine_resolve.h"
 #include "engine_sockopt.h"
+#include "engine_wait.h"
 #include "smtp_dialogue.h"
 #include "timer_heap.h"
 #include "tls_schannel.h"
@@ -143,6 +144,7 @@ struct sw_engine {
   size_t cert_cache_len;
   struct sw_dns dns;
   struct sw_sockopt_calls sockopt; /* Winsock, or a test's (engine_sockopt.h) */
+  struct sw_engine_wait wait;      /* how the loop waits (engine_wait.h) */
 };
 
 /* engine_socket.c */
