@@ -75,6 +75,8 @@ enum sw_error sw_engine_create(struct sw_engine **out, unsigned long *win_error)
     return err;
   }
   sw_timer_heap_init(&e->timers);
+  e->sockopt = sw_sockopt_system;
+  sw__engine_wait_init(&e->wait);
   e->wake_req.type = SW_REQ_WAKE;
   load_fqdn(e);
   *out = e;
@@ -251,15 +253,14 @@ static void fire_timers(struct sw_engine *e)
   }
 }
 
-static DWORD wait_ms(struct sw_engine *e)
+/* How long the loop may wait: to the first timer, in µs; -1 when none. */
+static int64_t wait_us(struct sw_engine *e)
 {
   struct sw_timer *t = sw_timer_heap_peek(&e->timers);
   if (!t)
-    return INFINITE;
+    return -1;
   int64_t left = t->due - sw_clock_now_us();
-  if (left <= 0)
-    return 0;
-  return (DWORD)((left + 999) / 1000); /* round up: never wake too early */
+  return left > 0 ? left : 0;
 }
 
 static void dispatch_foreign(OVERLAPPED_ENTRY *entry)
@@ -298,15 +299,12 @@ static void dispatch(struct sw_engine *e, OVERLAPPED_ENTRY *entry)
   sw__check_settle(c);
 }
 
-/* Waits for completions (or the first timer) once and handles them;
- * returns how many completions there were. */
-static ULONG turn(struct sw_engine *e, DWORD timeout)
+/* Waits for completions (or the first timer) once, at most `wait` µs (-1:
+ * no limit), and handles them; returns how many completions there were. */
+static ULONG turn(struct sw_engine *e, int64_t wait)
 {
   OVERLAPPED_ENTRY entries[SW_COMPLETION_BATCH];
-  ULONG n = 0;
-  if (!GetQueuedCompletionStatusEx(e->port, entries, SW_COMPLETION_BATCH, &n, timeout,
-                                   FALSE))
-    n = 0;
+  ULONG n = sw__engine_wait(&e->wait, e->port, entries, SW_COMPLETION_BATCH, wait);
   for (ULONG i = 0; i < n; i++)
     dispatch(e, &entries[i]);
   fire_timers(e);
@@ -325,7 +323,7 @@ enum sw_error sw_engine_run(struct sw_engine *e, enum sw_run_mode mode)
     }
     if (mode == SW_RUN_UNTIL_IDLE && e->live == 0)
       break;
-    turn(e, wait_ms(e));
+    turn(e, wait_us(e));
   }
   e->running = false;
   return SW_E_OK;
@@ -348,8 +346,10 @@ bool sw_engine_run_once(struct sw_engine *e, uint32_t max_wait_ms)
     cancel_all(e);
     return false;
   }
-  DWORD wait = wait_ms(e);
-  turn(e, wait < max_wait_ms ? wait : max_wait_ms);
+  int64_t wait = wait_us(e);
+  if (max_wait_ms != INFINITE && (wait < 0 || wait > (int64_t)max_wait_ms * 1000))
+    wait = (int64_t)max_wait_ms * 1000;
+  turn(e, wait);
   return true;
 }
 
@@ -373,11 +373,11 @@ void sw_engine_destroy(struct sw_engine *e)
    * each for many seconds, and the service must stop in time. */
   ULONGLONG until = GetTickCount64() + SW_DNS_STOP_WAIT_MS;
   for (ULONGLONG now; sw__engine_dns_busy(e) && (now = GetTickCount64()) < until;)
-    turn(e, (DWORD)(until - now));
+    turn(e, (int64_t)(until - now) * 1000);
   /* Endgame: closed sockets still owe us a completion each; nothing is
    * freed under the kernel's feet. */
   while (e->structs > 0)
-    turn(e, INFINITE);
+    turn(e, -1);
   /* The rest of the lookups are abandoned: no thread posts from now on, the
    * answers already posted are drained, and each thread frees its own
    * record when it returns (engine_resolve.c). */
@@ -387,6 +387,7 @@ void sw_engine_destroy(struct sw_engine *e)
   sw__engine_dns_free(e);
   sw_timer_heap_free(&e->timers);
   sw__engine_tls_free(e);
+  sw__engine_wait_free(&e->wait);
   CloseHandle(e->port);
   free(e);
   WSACleanup();

@@ -14,6 +14,8 @@
 
 #include "engine.h"
 #include "engine_resolve.h"
+#include "engine_sockopt.h"
+#include "engine_wait.h"
 #include "smtp_dialogue.h"
 #include "timer_heap.h"
 #include "tls_schannel.h"
@@ -74,6 +76,10 @@ struct sw_check {
   char *wbase;                    /* what is being sent: wbuf or tls_wire.data */
   size_t wlen, woff;
   unsigned long last_error; /* raw Win32/WSA code, for the detail text */
+  /* What the network answered when the last connect attempt failed, if
+   * Windows says an ICMP error ended it (engine_sockopt.h); "" if not. */
+  char icmp_text[160];
+  bool icmp_rejected; /* that answer means a refusal */
 
   /* TLS (engine_tls.c). The session exists from the dialogue's request for
    * a handshake on. While `verifying`, the certificate is being validated
@@ -137,6 +143,8 @@ struct sw_engine {
   struct sw_cert_cache_entry *cert_cache[SW_CERT_CACHE_MAX];
   size_t cert_cache_len;
   struct sw_dns dns;
+  struct sw_sockopt_calls sockopt; /* Winsock, or a test's (engine_sockopt.h) */
+  struct sw_engine_wait wait;      /* how the loop waits (engine_wait.h) */
 };
 
 /* engine_socket.c */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "connect_budget.h"
 #include "win_error.h"
 
 /* Win32/WSA error -> outcome, for failures after the connection was up. */
@@ -122,20 +123,18 @@ void sw__check_connect_next(struct sw_check *c)
   unsigned long err = c->last_error;
   while (c->next_addr < c->naddrs) {
     const struct sockaddr_storage *addr = &c->addrs[c->next_addr++];
+    c->icmp_text[0] = '\0'; /* the last attempt's ICMP answer is the one told */
     err = open_socket(c, addr->ss_family);
     if (err)
       continue;
-    /* Give each remaining address a fair share of the budget, so one
-     * address that drops SYNs does not starve the next (the last one gets
-     * all that is left). */
-    int64_t now = sw_clock_now_us();
-    int left = c->naddrs - c->next_addr;
-    c->attempt_due = 0;
-    if (left > 0) {
-      int64_t budget = sw_dialogue_deadline(&c->dlg) - now;
-      c->attempt_due = now + budget / (left + 1);
-    }
+    /* Each address left gets a fair share of the budget, so one that
+     * drops SYNs does not starve the next (connect_budget.h). */
+    c->attempt_due = sw_connect_attempt_due(
+        sw_clock_now_us(), sw_dialogue_deadline(&c->dlg), c->naddrs - c->next_addr);
     sw__check_update_timer(c);
+    struct sw_connect_opts opts; /* best effort: see engine_sockopt.h */
+    sw_connect_prepare(&c->engine->sockopt, c->sock, (const struct sockaddr *)addr,
+                       &opts);
     memset(&c->connect_req.ov, 0, sizeof c->connect_req.ov);
     if (c->engine->connectex(c->sock, (const struct sockaddr *)addr, addr_len(addr), NULL,
                              0, NULL, &c->connect_req.ov) ||
@@ -153,6 +152,23 @@ void sw__check_connect_next(struct sw_check *c)
   if (c->naddrs > 0)
     format_address((const struct sockaddr *)&c->addrs[c->naddrs - 1], peer, sizeof peer,
                    NULL, 0);
+  if (c->icmp_text[0]) {
+    /* The network said why (ICMP): that beats the error code's text. */
+    if (c->naddrs > 1)
+      snprintf(what, sizeof what,
+               "none of the %d addresses of %s accepted a connection; the network "
+               "answered the last, %s, with %s (error %lu)",
+               c->naddrs, c->host, peer, c->icmp_text, err);
+    else
+      snprintf(what, sizeof what,
+               "the network answered the connection to %s with %s (error %lu)", peer,
+               c->icmp_text, err);
+    c->last_error = err;
+    sw_dialogue_fail(&c->dlg,
+                     c->icmp_rejected ? SW_OUTCOME_REFUSED : SW_OUTCOME_NETWORK_ERROR,
+                     what, sw_clock_now_us());
+    return;
+  }
   if (connect_outcome(err) == SW_OUTCOME_REFUSED) {
     /* The outcome's title already says "refused": say where and why. */
     if (c->naddrs > 1)
@@ -240,6 +256,9 @@ static void on_connect(struct sw_check *c, bool ok)
     unsigned long err = overlapped_error(c, &c->connect_req);
     if (err == ERROR_OPERATION_ABORTED)
       err = WSAETIMEDOUT; /* we cancelled: this address's share ran out */
+    else
+      sw_connect_icmp_failure(&c->engine->sockopt, c->sock, c->icmp_text,
+                              sizeof c->icmp_text, &c->icmp_rejected);
     c->last_error = err;
     sw__check_close_socket(c);
     sw__check_connect_next(c);
