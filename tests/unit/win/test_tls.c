@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "cert_check.h"
+#include "cert_fixture.h"
 #include "tls_schannel.h"
 
 static struct sw_tls_cred *cred;
@@ -154,27 +155,6 @@ static void test_legacy_credential(void **state)
   assert_true(sw_tls_has_output(t));
   sw_tls_destroy(t);
   sw_tls_cred_release(legacy);
-}
-
-/* tests/data/tls/NAME as a certificate context. */
-static PCCERT_CONTEXT load_cert(const char *name)
-{
-  char path[512];
-  snprintf(path, sizeof path, "%s/tls/%s", SW_TEST_DATA_DIR, name);
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    fail_msg("cannot open %s", path);
-  static char pem[16384];
-  size_t n = fread(pem, 1, sizeof pem - 1, f);
-  fclose(f);
-  pem[n] = '\0';
-  static BYTE der[8192];
-  DWORD der_len = sizeof der;
-  assert_true(
-      CryptStringToBinaryA(pem, 0, CRYPT_STRING_BASE64HEADER, der, &der_len, NULL, NULL));
-  PCCERT_CONTEXT cert = CertCreateCertificateContext(X509_ASN_ENCODING, der, der_len);
-  assert_non_null(cert);
-  return cert;
 }
 
 static void test_certificate_fields(void **state)
