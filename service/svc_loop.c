@@ -866,6 +866,10 @@ static void start_pipe(struct sw_svc_loop *l)
 DWORD sw_svc_loop_run(struct sw_svc_loop *l, const struct sw_svc_hooks *hooks)
 {
   l->hooks = hooks;
+  /* The engine's drain at sw_svc_loop_destroy waits for lookups and
+   * certificate validations: the SCM hears of it as checkpoints. */
+  if (hooks && hooks->progress)
+    sw_engine_set_stop_progress(l->engine, hooks->progress, hooks->ctx);
   l->started_us = sw_clock_now_us();
   progress(l);
   if (!make_data_dir(l))

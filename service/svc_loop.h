@@ -31,7 +31,9 @@ DWORD sw_svc_loop_create(struct sw_svc_loop **out, const struct sw_svc_config *c
  * the checks in flight, writes the buffered results (bounded in time so a
  * stop ends within the SCM's 5 s), and logs event 1001. Returns 0, or a
  * Win32 error if it could not start (event 1002 says why). Once only, on
- * the thread that will be the loop thread. */
+ * the thread that will be the loop thread. `hooks` must stay valid until
+ * sw_svc_loop_destroy has returned: the engine's drain there reports
+ * progress through it. */
 DWORD sw_svc_loop_run(struct sw_svc_loop *l, const struct sw_svc_hooks *hooks);
 
 /* Asks the loop to stop; returns at once. Any thread, any number of times

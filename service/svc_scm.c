@@ -10,32 +10,24 @@
 #include "svc.h"
 #include "svc_eventlog.h"
 #include "svc_loop.h"
-
-/* Wait hints: how long the SCM should wait for our next checkpoint. The
- * loop reports a checkpoint at every step, so these bound one step. */
-#define START_WAIT_HINT_MS 10000
-#define STOP_WAIT_HINT_MS 5000
+#include "svc_status.h"
 
 static const struct sw_svc_config *config;
-static SERVICE_STATUS_HANDLE status_handle;
-static SERVICE_STATUS status;
 static CRITICAL_SECTION status_lock; /* the handler and the loop both report */
 static struct sw_svc_loop *loop;     /* set while ServiceMain runs the loop */
 
-/* Reports `state`; pending states get the next checkpoint, the others 0.
- * Caller holds status_lock. */
+/* ctx: the SERVICE_STATUS_HANDLE. */
+static void set_status(void *ctx, const SERVICE_STATUS *st)
+{
+  SetServiceStatus((SERVICE_STATUS_HANDLE)ctx, (SERVICE_STATUS *)st);
+}
+
+static struct sw_svc_status status = {.set = set_status}; /* under status_lock */
+
+/* Caller holds status_lock. */
 static void report_locked(DWORD state, DWORD win32_exit, DWORD wait_hint)
 {
-  if (state == SERVICE_START_PENDING || state == SERVICE_STOP_PENDING)
-    status.dwCheckPoint = status.dwCurrentState == state ? status.dwCheckPoint + 1 : 1;
-  else
-    status.dwCheckPoint = 0;
-  status.dwCurrentState = state;
-  status.dwWin32ExitCode = win32_exit;
-  status.dwWaitHint = wait_hint;
-  status.dwControlsAccepted =
-      state == SERVICE_RUNNING ? SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN : 0;
-  SetServiceStatus(status_handle, &status);
+  sw_svc_status_report(&status, state, win32_exit, wait_hint);
 }
 
 static void report(DWORD state, DWORD win32_exit, DWORD wait_hint)
@@ -45,16 +37,14 @@ static void report(DWORD state, DWORD win32_exit, DWORD wait_hint)
   LeaveCriticalSection(&status_lock);
 }
 
-/* Loop hooks: one more checkpoint of whatever is pending, RUNNING, and
- * the first STOP_PENDING when the loop itself decides to stop. */
+/* Loop hooks: one more checkpoint of whatever is pending (also while the
+ * engine drains, after the loop has returned), RUNNING, and the first
+ * STOP_PENDING when the loop itself decides to stop. */
 static void on_progress(void *ctx)
 {
   (void)ctx;
   EnterCriticalSection(&status_lock);
-  if (status.dwCurrentState == SERVICE_START_PENDING)
-    report_locked(SERVICE_START_PENDING, NO_ERROR, START_WAIT_HINT_MS);
-  else if (status.dwCurrentState == SERVICE_STOP_PENDING)
-    report_locked(SERVICE_STOP_PENDING, NO_ERROR, STOP_WAIT_HINT_MS);
+  sw_svc_status_progress(&status);
   LeaveCriticalSection(&status_lock);
 }
 
@@ -62,7 +52,7 @@ static void on_running(void *ctx)
 {
   (void)ctx;
   EnterCriticalSection(&status_lock);
-  if (status.dwCurrentState == SERVICE_START_PENDING)
+  if (status.status.dwCurrentState == SERVICE_START_PENDING)
     report_locked(SERVICE_RUNNING, NO_ERROR, 0);
   LeaveCriticalSection(&status_lock);
 }
@@ -71,8 +61,8 @@ static void on_stopping(void *ctx)
 {
   (void)ctx;
   EnterCriticalSection(&status_lock);
-  if (status.dwCurrentState != SERVICE_STOP_PENDING)
-    report_locked(SERVICE_STOP_PENDING, NO_ERROR, STOP_WAIT_HINT_MS);
+  if (status.status.dwCurrentState != SERVICE_STOP_PENDING)
+    report_locked(SERVICE_STOP_PENDING, NO_ERROR, SW_SVC_STOP_WAIT_HINT_MS);
   LeaveCriticalSection(&status_lock);
 }
 
@@ -86,8 +76,8 @@ static DWORD WINAPI control_handler(DWORD control, DWORD event_type, LPVOID even
     /* STOP_PENDING first, so the SCM knows the stop was heard even before
      * the loop wakes; the loop reports the checkpoints from there. */
     EnterCriticalSection(&status_lock); /* `loop` is not freed under us */
-    if (status.dwCurrentState != SERVICE_STOP_PENDING)
-      report_locked(SERVICE_STOP_PENDING, NO_ERROR, STOP_WAIT_HINT_MS);
+    if (status.status.dwCurrentState != SERVICE_STOP_PENDING)
+      report_locked(SERVICE_STOP_PENDING, NO_ERROR, SW_SVC_STOP_WAIT_HINT_MS);
     if (loop)
       sw_svc_loop_stop(loop, control == SERVICE_CONTROL_STOP ? SW_SVC_STOP_SCM
                                                              : SW_SVC_STOP_SHUTDOWN);
@@ -97,7 +87,7 @@ static DWORD WINAPI control_handler(DWORD control, DWORD event_type, LPVOID even
     /* Report the current status again (required before Windows Vista, and
      * harmless since). */
     EnterCriticalSection(&status_lock);
-    SetServiceStatus(status_handle, &status);
+    set_status(status.ctx, &status.status);
     LeaveCriticalSection(&status_lock);
     return NO_ERROR;
   default:
@@ -108,11 +98,14 @@ static DWORD WINAPI control_handler(DWORD control, DWORD event_type, LPVOID even
 static void WINAPI service_main(DWORD argc, LPWSTR *argv)
 {
   (void)argc, (void)argv; /* options come from the command line (binPath) */
-  status_handle = RegisterServiceCtrlHandlerExW(SW_SVC_NAME, control_handler, NULL);
-  if (!status_handle)
+  /* Under the lock: the handler may answer INTERROGATE at once. */
+  EnterCriticalSection(&status_lock);
+  status.ctx = RegisterServiceCtrlHandlerExW(SW_SVC_NAME, control_handler, NULL);
+  status.status.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
+  LeaveCriticalSection(&status_lock);
+  if (!status.ctx)
     return; /* NEVER: only fails for a name the dispatcher does not know */
-  status.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
-  report(SERVICE_START_PENDING, NO_ERROR, START_WAIT_HINT_MS);
+  report(SERVICE_START_PENDING, NO_ERROR, SW_SVC_START_WAIT_HINT_MS);
 
   sw_svc_eventlog_open(false);
   DWORD reg_error;

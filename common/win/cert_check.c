@@ -168,29 +168,58 @@ static enum sw_outcome judge_chain(PCCERT_CHAIN_CONTEXT chain, PCCERT_CONTEXT ce
   return o;
 }
 
+struct sw_cert_chain_params sw_cert_chain_params(uint32_t budget_ms, bool revocation)
+{
+  if (budget_ms == 0)
+    budget_ms = 1;
+  uint32_t t = budget_ms / SW_CERT_URL_SHARE_DIVISOR;
+  if (t < SW_CERT_URL_FLOOR_MS)
+    t = SW_CERT_URL_FLOOR_MS;
+  if (t > SW_CERT_URL_CEILING_MS)
+    t = SW_CERT_URL_CEILING_MS;
+  if (t > budget_ms)
+    t = budget_ms;
+  struct sw_cert_chain_params p = {.url_timeout_ms = t, .flags = 0};
+  if (revocation)
+    p.flags = CERT_CHAIN_REVOCATION_CHECK_CHAIN_EXCLUDE_ROOT |
+              CERT_CHAIN_REVOCATION_ACCUMULATIVE_TIMEOUT;
+  return p;
+}
+
+static sw_cert_chain_observer_fn chain_observer;
+static void *chain_observer_ctx;
+
+void sw_cert_set_chain_observer(sw_cert_chain_observer_fn fn, void *ctx)
+{
+  chain_observer = fn;
+  chain_observer_ctx = ctx;
+}
+
 /* Builds the chain and applies the SSL policy; the policy's error (0: good)
  * in *policy_error, the chain in *chain (free it). False if either call
- * failed outright (GetLastError in *policy_error). */
-static bool verify(PCCERT_CONTEXT cert, wchar_t *host, uint32_t timeout_ms,
+ * failed outright (GetLastError in *policy_error). `budget_ms`: what is
+ * left of the check. */
+static bool verify(PCCERT_CONTEXT cert, wchar_t *host, uint32_t budget_ms,
                    bool revocation, bool ignore_name, PCCERT_CHAIN_CONTEXT *chain,
                    unsigned long *policy_error)
 {
   static const LPSTR server_auth[] = {szOID_PKIX_KP_SERVER_AUTH};
+  struct sw_cert_chain_params p = sw_cert_chain_params(budget_ms, revocation);
   CERT_CHAIN_PARA para;
   memset(&para, 0, sizeof para);
   para.cbSize = sizeof para;
   para.RequestedUsage.dwType = USAGE_MATCH_TYPE_OR;
   para.RequestedUsage.Usage.cUsageIdentifier = 1;
   para.RequestedUsage.Usage.rgpszUsageIdentifier = (LPSTR *)server_auth;
-  para.dwUrlRetrievalTimeout = timeout_ms;
-  *chain = NULL;
   /* The server's intermediates are in cert->hCertStore (Schannel puts
    * them there); missing ones and revocation data may be fetched, within
-   * the check's budget for all of them together. */
-  DWORD flags = revocation ? CERT_CHAIN_REVOCATION_CHECK_CHAIN_EXCLUDE_ROOT |
-                                 CERT_CHAIN_REVOCATION_ACCUMULATIVE_TIMEOUT
-                           : 0;
-  if (!CertGetCertificateChain(NULL, cert, NULL, cert->hCertStore, &para, flags, NULL,
+   * a share of the check's budget. A revocation fetch that runs out
+   * leaves the status unknown, which is no verdict. */
+  para.dwUrlRetrievalTimeout = p.url_timeout_ms;
+  *chain = NULL;
+  if (chain_observer)
+    chain_observer(chain_observer_ctx, &para, p.flags);
+  if (!CertGetCertificateChain(NULL, cert, NULL, cert->hCertStore, &para, p.flags, NULL,
                                chain)) {
     *policy_error = GetLastError();
     return false;
@@ -243,13 +272,12 @@ static bool ip_listed(const char *host, const char *names)
   return false;
 }
 
-/* Revocation status that could not be learnt: not a verdict on the
- * certificate. */
-static bool revocation_unknown(unsigned long code)
+/* What is left of `timeout_ms` since `start` (GetTickCount64), at least 1:
+ * a late round still gives its verdict, the check's own timer decides. */
+static uint32_t budget_left(uint32_t timeout_ms, ULONGLONG start)
 {
-  return code == (unsigned long)CERT_E_REVOCATION_FAILURE ||
-         code == (unsigned long)CRYPT_E_REVOCATION_OFFLINE ||
-         code == (unsigned long)CRYPT_E_NO_REVOCATION_CHECK;
+  ULONGLONG spent = GetTickCount64() - start;
+  return spent < timeout_ms ? (uint32_t)(timeout_ms - spent) : 1;
 }
 
 enum sw_outcome sw_cert_validate(PCCERT_CONTEXT cert, const char *host, const char *names,
@@ -267,9 +295,10 @@ enum sw_outcome sw_cert_validate(PCCERT_CONTEXT cert, const char *host, const ch
   PCCERT_CHAIN_CONTEXT chain;
   unsigned long code;
   bool revocation = true, ignore_name = false;
+  ULONGLONG start = GetTickCount64();
   bool ok = verify(cert, whost, timeout_ms, revocation, ignore_name, &chain, &code);
   for (int round = 0; ok && round < 2; round++) {
-    if (revocation_unknown(code)) {
+    if (revocation && sw_cert_trust_revocation_unknown(code)) {
       /* The ignore flags should have covered this, and do on Windows; Wine's
        * policy reports it anyway, and would hide any other problem behind
        * it. Judge the chain once more without revocation. */
@@ -281,7 +310,8 @@ enum sw_outcome sw_cert_validate(PCCERT_CONTEXT cert, const char *host, const ch
       break;
     }
     CertFreeCertificateChain(chain);
-    ok = verify(cert, whost, timeout_ms, revocation, ignore_name, &chain, &code);
+    ok = verify(cert, whost, budget_left(timeout_ms, start), revocation, ignore_name,
+                &chain, &code);
   }
   enum sw_outcome outcome;
   if (!ok) {
@@ -291,9 +321,8 @@ enum sw_outcome sw_cert_validate(PCCERT_CONTEXT cert, const char *host, const ch
     outcome = SW_OUTCOME_CERT_UNTRUSTED;
     *error = code;
   } else {
-    /* A revocation status still unknown is no verdict (see above). */
-    outcome = judge_chain(chain, cert, host, names, revocation_unknown(code) ? 0 : code,
-                          detail, size, error);
+    /* A revocation status still unknown is no verdict: the judge says so. */
+    outcome = judge_chain(chain, cert, host, names, code, detail, size, error);
   }
   if (chain)
     CertFreeCertificateChain(chain);

@@ -261,6 +261,13 @@ static bool unsent_detail(const struct sw_cert_trust_facts *f, char *detail, siz
   return true;
 }
 
+bool sw_cert_trust_revocation_unknown(unsigned long code)
+{
+  return code == (unsigned long)CERT_E_REVOCATION_FAILURE ||
+         code == (unsigned long)CRYPT_E_REVOCATION_OFFLINE ||
+         code == (unsigned long)CRYPT_E_NO_REVOCATION_CHECK;
+}
+
 enum sw_outcome sw_cert_trust_judge(const struct sw_cert_trust_facts *f, char *detail,
                                     size_t size, unsigned long *error)
 {
@@ -275,7 +282,9 @@ enum sw_outcome sw_cert_trust_judge(const struct sw_cert_trust_facts *f, char *d
   enum sw_outcome o = judge_status(f, detail, size, error);
   if (o != SW_OUTCOME_OK)
     return o;
-  if (f->policy_error) {
+  /* The ignore flags should keep these from the policy, and do on
+   * Windows; where they do not, they are still no verdict. */
+  if (f->policy_error && !sw_cert_trust_revocation_unknown(f->policy_error)) {
     *error = f->policy_error;
     return judge_policy(f, detail, size);
   }

@@ -47,7 +47,8 @@ struct sw_cert_trust_facts {
   const struct sw_cert_trust_element *elements;
   size_t count;
   /* CERT_CHAIN_POLICY_STATUS.dwError of the SSL policy (0: it passed). A
-   * revocation status that could not be learnt must already be left out. */
+   * revocation status that could not be learnt (see
+   * sw_cert_trust_revocation_unknown) counts as 0. */
   unsigned long policy_error;
   const char *host;  /* the name checked (UTF-8), for a name mismatch */
   const char *names; /* the certificate's DNS names and addresses,
@@ -76,6 +77,13 @@ struct sw_cert_trust_facts {
  * any thread. */
 enum sw_outcome sw_cert_trust_judge(const struct sw_cert_trust_facts *f, char *detail,
                                     size_t size, unsigned long *error);
+
+/* Whether a policy error only says that revocation could not be checked
+ * (CERT_E_REVOCATION_FAILURE, CRYPT_E_REVOCATION_OFFLINE,
+ * CRYPT_E_NO_REVOCATION_CHECK): no CRL or OCSP answer within the time
+ * allowed. Documented as no failure (README, docs/security.md); a revoked
+ * certificate (CRYPT_E_REVOKED) is one. Pure. */
+bool sw_cert_trust_revocation_unknown(unsigned long code);
 
 /* "text of the code (0x800B0109)" for an HRESULT such as CERT_E_*, in
  * English; "error 0x800B0109" when the system has no text. Always

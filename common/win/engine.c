@@ -126,6 +126,7 @@ void sw__check_settle(struct sw_check *c)
     sw_timer_heap_disarm(&e->timers, &c->timer);
     sw__check_close_socket(c);
     sw__check_resolve_abandon(c); /* a lookup that still runs no longer holds it */
+    sw__check_verify_abandon(c);  /* nor does a validation */
     struct sw_check_result result;
     sw_dialogue_take_result(&c->dlg, &result);
     c->done(c->ctx, &result);
@@ -200,8 +201,7 @@ enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *
   c->connect_req.type = SW_REQ_CONNECT;
   c->read_req.type = SW_REQ_READ;
   c->write_req.type = SW_REQ_WRITE;
-  c->verify_req.type = SW_REQ_VERIFIED;
-  c->connect_req.check = c->read_req.check = c->write_req.check = c->verify_req.check = c;
+  c->connect_req.check = c->read_req.check = c->write_req.check = c;
   c->tls_insecure = spec->tls_insecure;
   sw_buf_init(&c->tls_wire, 0);
   sw_timer_init(&c->timer);
@@ -286,16 +286,16 @@ static void dispatch(struct sw_engine *e, OVERLAPPED_ENTRY *entry)
     sw__engine_on_lookup(e, req); /* a lookup's own record, not a check's */
     return;
   }
+  if (req->type == SW_REQ_VERIFIED) {
+    sw__engine_on_verified(e, req); /* a validation job's, not a check's */
+    return;
+  }
   struct sw_check *c = req->check;
   c->pending--;
-  if (req->type == SW_REQ_VERIFIED) {
-    sw__check_on_verified(c);
-  } else {
-    /* The status is in the OVERLAPPED (an NTSTATUS); any failure counts:
-     * Wine reports a closesocket during a read as 676, not 995. */
-    bool ok = entry->lpOverlapped->Internal == 0;
-    sw__check_on_io(c, req, entry->dwNumberOfBytesTransferred, ok);
-  }
+  /* The status is in the OVERLAPPED (an NTSTATUS); any failure counts:
+   * Wine reports a closesocket during a read as 676, not 995. */
+  bool ok = entry->lpOverlapped->Internal == 0;
+  sw__check_on_io(c, req, entry->dwNumberOfBytesTransferred, ok);
   sw__check_settle(c);
 }
 
@@ -359,6 +359,12 @@ void sw_engine_stop(struct sw_engine *e)
   PostQueuedCompletionStatus(e->port, 0, 0, &e->wake_req.ov);
 }
 
+void sw_engine_set_stop_progress(struct sw_engine *e, void (*fn)(void *ctx), void *ctx)
+{
+  e->stop_progress = fn;
+  e->stop_progress_ctx = ctx;
+}
+
 size_t sw_engine_pending(const struct sw_engine *e)
 {
   return e->live;
@@ -369,11 +375,19 @@ void sw_engine_destroy(struct sw_engine *e)
   if (!e)
     return;
   cancel_all(e);
-  /* Lookups still running get a bounded wait: a dead DNS server can block
-   * each for many seconds, and the service must stop in time. */
+  /* Lookups and validations still running get a bounded wait: a dead DNS
+   * server, or a chain engine waiting for a firewalled OCSP host, can block
+   * each for seconds, and the service must stop in time. The host hears
+   * of progress at least every SW_ENGINE_STOP_TICK_MS (SCM checkpoints). */
   ULONGLONG until = GetTickCount64() + SW_DNS_STOP_WAIT_MS;
-  for (ULONGLONG now; sw__engine_dns_busy(e) && (now = GetTickCount64()) < until;)
-    turn(e, (int64_t)(until - now) * 1000);
+  for (ULONGLONG now; (sw__engine_dns_busy(e) || sw__engine_verify_busy(e)) &&
+                      (now = GetTickCount64()) < until;) {
+    DWORD left = (DWORD)(until - now);
+    turn(e,
+         (int64_t)(left < SW_ENGINE_STOP_TICK_MS ? left : SW_ENGINE_STOP_TICK_MS) * 1000);
+    if (e->stop_progress)
+      e->stop_progress(e->stop_progress_ctx);
+  }
   /* Endgame: closed sockets still owe us a completion each; nothing is
    * freed under the kernel's feet. */
   while (e->structs > 0)
@@ -384,6 +398,7 @@ void sw_engine_destroy(struct sw_engine *e)
   sw__engine_dns_close(e);
   while (turn(e, 0) > 0)
     ;
+  sw__engine_verify_free(e);
   sw__engine_dns_free(e);
   sw_timer_heap_free(&e->timers);
   sw__engine_tls_free(e);

@@ -58,11 +58,19 @@ enum sw_run_mode {
 enum sw_error sw_engine_create(struct sw_engine **out, unsigned long *win_error);
 /* Cancels pending checks (their callbacks run with SW_OUTCOME_CANCELLED),
  * waits for every outstanding socket completion and at most
- * SW_DNS_STOP_WAIT_MS for DNS lookups that still run, then frees
- * everything. Lookups still running after that are abandoned: their threads
- * end on their own and free what they hold (docs/architecture.md). Must not
- * be called from inside sw_engine_run. */
+ * SW_DNS_STOP_WAIT_MS for DNS lookups and certificate validations that
+ * still run, then frees everything. Lookups and validations still running
+ * after that are abandoned: their threads end on their own and free what
+ * they hold (docs/architecture.md). Must not be called from inside
+ * sw_engine_run. */
 void sw_engine_destroy(struct sw_engine *e);
+/* The longest sw_engine_destroy goes without calling its progress hook
+ * while it waits for threads (ms). */
+#define SW_ENGINE_STOP_TICK_MS 250
+/* `fn(ctx)` is called at least every SW_ENGINE_STOP_TICK_MS while
+ * sw_engine_destroy waits for lookups and validations (the service's SCM
+ * checkpoints); NULL: nobody. On the thread that destroys the engine. */
+void sw_engine_set_stop_progress(struct sw_engine *e, void (*fn)(void *ctx), void *ctx);
 /* Starts a check; the callback will run exactly once, from sw_engine_run
  * (or sw_engine_destroy). Loop thread only. */
 enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *spec,

@@ -15,6 +15,7 @@
 #include "engine.h"
 #include "engine_resolve.h"
 #include "engine_sockopt.h"
+#include "engine_verify.h"
 #include "engine_wait.h"
 #include "smtp_dialogue.h"
 #include "timer_heap.h"
@@ -65,8 +66,8 @@ struct sw_check {
   struct sw_lookup *lookup; /* the name lookup this check waits for, if any */
 
   SOCKET sock;
-  struct sw_req connect_req, read_req, write_req, verify_req;
-  int pending; /* overlapped operations and verifications in flight (not lookups) */
+  struct sw_req connect_req, read_req, write_req;
+  int pending; /* overlapped operations in flight (not lookups or validations) */
   bool reading, writing;
   bool finished; /* callback delivered; waiting for `pending` to drain */
   struct sw_timer timer;
@@ -83,26 +84,23 @@ struct sw_check {
 
   /* TLS (engine_tls.c). The session exists from the dialogue's request for
    * a handshake on. While `verifying`, the certificate is being validated
-   * on the thread pool (verify_* belong to that work until it posts
-   * verify_req) and decrypted bytes wait in the session. */
+   * on the thread pool (by its own job, or another check's it waits for)
+   * and decrypted bytes wait in the session. */
   bool tls_insecure;
   struct sw_tls *tls;
   struct sw_buf tls_wire; /* ciphertext being sent (the WSASend points into it) */
   bool verifying, tls_reported;
   PCCERT_CONTEXT peer_cert;
   struct sw_tls_info verify_info;
-  enum sw_outcome verify_outcome;
-  unsigned long verify_error;
-  char verify_detail[SW_DETAIL_MAX];
-  uint32_t verify_timeout_ms;
-  struct sw_cert_cache_entry *cache_entry; /* the validation this check runs */
-  struct sw_check *next_waiter;            /* in a cache entry's list of checks waiting */
+  struct sw_verify_job *verify_job;       /* the validation this check started */
+  struct sw_cert_cache_entry *waiting_on; /* another check's validation it waits for */
+  struct sw_check *next_waiter;           /* in that entry's list of checks waiting */
 };
 
 /* A chain validation and its verdict, shared by the checks of one server:
  * keyed by the host name and the exact certificates the server sent. While
- * `pending`, one check's validation runs on the thread pool and `waiters`
- * wait for it (each holding a `pending` count, so none is freed meanwhile). */
+ * `pending`, a validation job runs on the thread pool and `waiters` wait
+ * for it; a check that ends meanwhile leaves the list. */
 struct sw_cert_cache_entry {
   char *key;
   size_t key_len;
@@ -139,7 +137,12 @@ struct sw_engine {
   LPFN_CONNECTEX connectex;
   char fqdn[256]; /* "" when the machine has no DNS domain */
   struct sw_req wake_req;
-  struct sw_tls_cred *tls_cred; /* acquired for the first TLS check */
+  struct sw_tls_cred *tls_cred;         /* acquired for the first TLS check */
+  struct sw_verify_job *verify_running; /* validations handed to the pool */
+  sw_engine_validator_fn validator;
+  void *validator_ctx;
+  void (*stop_progress)(void *ctx); /* sw_engine_set_stop_progress */
+  void *stop_progress_ctx;
   struct sw_cert_cache_entry *cert_cache[SW_CERT_CACHE_MAX];
   size_t cert_cache_len;
   struct sw_dns dns;
@@ -172,6 +175,14 @@ void sw__check_resolve_abandon(struct sw_check *c);
 /* Handles an SW_REQ_RESOLVED packet: gives the answer to its check, if that
  * still waits, and starts the next queued lookup. */
 void sw__engine_on_lookup(struct sw_engine *e, struct sw_req *req);
+/* The port as threads that may outlive the engine see it (lookups and
+ * certificate validations): a reference for such a thread, a post that is
+ * dropped once the engine has closed it (sw__engine_dns_close), and the
+ * release that frees it with the last reference. Any thread, but
+ * sw__engine_shared_ref only on the loop thread. */
+struct sw_dns_shared *sw__engine_shared_ref(struct sw_engine *e);
+void sw__engine_shared_post(struct sw_dns_shared *s, OVERLAPPED *ov);
+void sw__engine_shared_release(struct sw_dns_shared *s);
 /* Whether lookups handed to the DNS threads have not answered yet. */
 bool sw__engine_dns_busy(const struct sw_engine *e);
 /* From now on DNS threads post nothing to the port (it is about to close);
@@ -193,8 +204,19 @@ void sw__check_tls_flush(struct sw_check *c);
 /* Ciphertext read from the socket: advances the handshake, starts the
  * certificate check when it completes, hands plaintext to the dialogue. */
 void sw__check_tls_received(struct sw_check *c, const char *data, size_t len);
-/* Handles the certificate check's completion packet. */
-void sw__check_on_verified(struct sw_check *c);
+/* Handles a validation job's completion packet (SW_REQ_VERIFIED): the
+ * verdict goes to its cache entry, its waiters and its check, if they are
+ * still there. */
+void sw__engine_on_verified(struct sw_engine *e, struct sw_req *req);
+/* The check has ended: it lets go of the validation it started (which runs
+ * on, for the cache and the other waiters) or leaves the list of those
+ * waiting for another's. Nothing pending is left on it. */
+void sw__check_verify_abandon(struct sw_check *c);
+/* Whether validations handed to the pool have not answered yet. */
+bool sw__engine_verify_busy(const struct sw_engine *e);
+/* Lets go of the validations that still run (their threads free them when
+ * they return); call after sw__engine_dns_close and the last drain. */
+void sw__engine_verify_free(struct sw_engine *e);
 /* Frees the check's TLS state (session, certificate, buffers). */
 void sw__check_tls_free(struct sw_check *c);
 /* Frees the engine's TLS state (credential, validation cache); no check may

@@ -39,7 +39,8 @@
  * under the lock so that a late thread posts nothing, and lets go: the
  * last thread to return frees its record, and the last record frees the
  * shared state and its Winsock reference. Nothing a late thread touches
- * belongs to the engine. */
+ * belongs to the engine. Certificate validations (engine_tls.c) post their
+ * verdicts through the same shared state, and are abandoned alike. */
 #include "engine_internal.h"
 
 #include <stdio.h>
@@ -92,6 +93,27 @@ static void shared_release(struct sw_dns_shared *s)
   WSACleanup(); /* the reference taken for the DNS threads */
 }
 
+struct sw_dns_shared *sw__engine_shared_ref(struct sw_engine *e)
+{
+  InterlockedIncrement(&e->dns.shared->refs);
+  return e->dns.shared;
+}
+
+void sw__engine_shared_release(struct sw_dns_shared *s)
+{
+  shared_release(s);
+}
+
+void sw__engine_shared_post(struct sw_dns_shared *s, OVERLAPPED *ov)
+{
+  AcquireSRWLockExclusive(&s->lock);
+  if (s->port)
+    /* A failed post (NEVER: the port is the engine's own) leaves the check
+     * to time out. */
+    PostQueuedCompletionStatus(s->port, 0, 0, ov);
+  ReleaseSRWLockExclusive(&s->lock);
+}
+
 static void lookup_release(struct sw_lookup *l)
 {
   if (InterlockedDecrement(&l->refs) != 0)
@@ -140,13 +162,7 @@ static void CALLBACK lookup_work(PTP_CALLBACK_INSTANCE instance, void *ctx)
   l->error = l->fn(l->fn_ctx, l->host, l->port, l->addrs, SW_MAX_ADDRESSES, &l->naddrs);
   if (l->error == 0 && (l->naddrs <= 0 || l->naddrs > SW_MAX_ADDRESSES))
     l->error = WSANO_DATA; /* NEVER: a resolver that says yes gives addresses */
-  struct sw_dns_shared *s = l->shared;
-  AcquireSRWLockExclusive(&s->lock);
-  if (s->port)
-    /* A failed post (NEVER: the port is the engine's own) leaves the check
-     * to time out. */
-    PostQueuedCompletionStatus(s->port, 0, 0, &l->req.ov);
-  ReleaseSRWLockExclusive(&s->lock);
+  sw__engine_shared_post(l->shared, &l->req.ov);
   lookup_release(l);
 }
 
@@ -379,8 +395,7 @@ void sw__check_resolve(struct sw_check *c)
   }
   memcpy(l->host, c->host, hl + 1);
   l->refs = 1; /* the loop's */
-  l->shared = e->dns.shared;
-  InterlockedIncrement(&l->shared->refs);
+  l->shared = sw__engine_shared_ref(e);
   InterlockedIncrement(&live_records);
   l->req.type = SW_REQ_RESOLVED;
   l->fn = e->dns.fn;

@@ -15,7 +15,8 @@
 /* Lookups that run at once per engine; more wait in FIFO order, off the
  * threads. */
 #define SW_DNS_LOOKUPS_MAX 32
-/* How long sw_engine_destroy waits for lookups that still run (ms). */
+/* How long sw_engine_destroy waits for lookups and certificate validations
+ * that still run (ms). */
 #define SW_DNS_STOP_WAIT_MS 2000
 
 /* Resolves `host` (UTF-8, no brackets) to at most `max` addresses with

@@ -5,7 +5,16 @@
  * network. Verdicts are cached per host and exact chain for a while, and
  * checks of the same server that arrive while one validation runs wait for
  * it instead of starting their own. The dialogue decides when TLS starts
- * and what a certificate verdict means; this file moves bytes and reports. */
+ * and what a certificate verdict means; this file moves bytes and reports.
+ *
+ * A validation is a job apart from its check, as a name lookup is
+ * (engine_resolve.c): it owns a duplicate of the certificate and copies of
+ * the names, and a reference count (the loop's, the worker's). A check
+ * that ends (timeout, stop) lets go of it at once; the job runs on and
+ * its verdict still fills the cache for the others. So a stop never waits
+ * for a chain engine blocked on a firewalled OCSP host: sw_engine_destroy
+ * gives the jobs the same bounded wait as the lookups, then abandons them,
+ * and each thread frees its own job when it returns. */
 #include "engine_internal.h"
 
 #include <stdio.h>
@@ -178,6 +187,150 @@ static struct sw_cert_cache_entry *cache_add(struct sw_engine *e, char *key, siz
   return x;
 }
 
+/* ---- validation jobs -------------------------------------------------------- */
+
+struct sw_verify_job {
+  volatile LONG refs; /* the loop's (until its packet is handled) and the worker's */
+  struct sw_dns_shared *shared;
+  struct sw_req req; /* the answer packet (SW_REQ_VERIFIED, check NULL) */
+  PCCERT_CONTEXT cert;
+  char *names; /* the certificate's names for a mismatch; may be NULL */
+  uint32_t timeout_ms;
+  sw_engine_validator_fn fn;
+  void *fn_ctx;
+  /* Loop thread only. */
+  struct sw_check *check;            /* NULL once the check has let go */
+  struct sw_cert_cache_entry *entry; /* the verdict it fills, or NULL */
+  struct sw_verify_job *prev, *next; /* the engine's running list */
+  /* Written by the worker before it posts the packet. */
+  enum sw_outcome outcome;
+  unsigned long error;
+  char detail[SW_DETAIL_MAX];
+  char host[]; /* immutable */
+};
+
+static volatile LONG live_jobs;
+
+long sw_engine_verify_jobs(void)
+{
+  return InterlockedCompareExchange(&live_jobs, 0, 0);
+}
+
+static void job_release(struct sw_verify_job *j)
+{
+  if (InterlockedDecrement(&j->refs) != 0)
+    return;
+  struct sw_dns_shared *s = j->shared;
+  CertFreeCertificateContext(j->cert);
+  free(j->names);
+  free(j);
+  InterlockedDecrement(&live_jobs);
+  sw__engine_shared_release(s);
+}
+
+static enum sw_outcome system_validate(void *ctx, PCCERT_CONTEXT cert, const char *host,
+                                       const char *names, uint32_t timeout_ms,
+                                       char *detail, size_t size, unsigned long *error)
+{
+  (void)ctx;
+  return sw_cert_validate(cert, host, names, timeout_ms, detail, size, error);
+}
+
+void sw_engine_set_validator(struct sw_engine *e, sw_engine_validator_fn fn, void *ctx)
+{
+  e->validator = fn;
+  e->validator_ctx = fn ? ctx : NULL;
+}
+
+/* On a pool thread: touches only the job and the shared state, which its
+ * references keep alive whatever the engine does meanwhile. */
+static void CALLBACK verify_work(PTP_CALLBACK_INSTANCE instance, void *ctx)
+{
+  (void)instance;
+  struct sw_verify_job *j = ctx;
+  j->outcome = j->fn(j->fn_ctx, j->cert, j->host, j->names, j->timeout_ms, j->detail,
+                     sizeof j->detail, &j->error);
+  sw__engine_shared_post(j->shared, &j->req.ov);
+  job_release(j);
+}
+
+/* Starts validating `cert` for `host` on the pool; the job is on the
+ * engine's running list until its packet arrives. NULL with the Win32
+ * error in *win_error (0: out of memory) if it could not start. */
+static struct sw_verify_job *job_start(struct sw_engine *e, PCCERT_CONTEXT cert,
+                                       const char *host, const char *names,
+                                       uint32_t timeout_ms, unsigned long *win_error)
+{
+  *win_error = 0;
+  size_t hl = strlen(host);
+  struct sw_verify_job *j = calloc(1, sizeof *j + hl + 1);
+  char *copy = names ? malloc(strlen(names) + 1) : NULL;
+  if (!j || (names && !copy)) {
+    free(j);
+    free(copy);
+    return NULL;
+  }
+  memcpy(j->host, host, hl + 1);
+  if (copy)
+    memcpy(copy, names, strlen(names) + 1);
+  j->names = copy;
+  j->cert = CertDuplicateCertificateContext(cert);
+  j->timeout_ms = timeout_ms;
+  j->fn = e->validator ? e->validator : system_validate;
+  j->fn_ctx = e->validator ? e->validator_ctx : NULL;
+  j->req.type = SW_REQ_VERIFIED;
+  j->refs = 2; /* the loop's and the worker's */
+  j->shared = sw__engine_shared_ref(e);
+  InterlockedIncrement(&live_jobs);
+  if (!TrySubmitThreadpoolCallback(verify_work, j, NULL)) {
+    *win_error = GetLastError();
+    j->refs = 1;
+    job_release(j);
+    return NULL;
+  }
+  j->next = e->verify_running;
+  if (j->next)
+    j->next->prev = j;
+  e->verify_running = j;
+  return j;
+}
+
+static void job_unlink(struct sw_engine *e, struct sw_verify_job *j)
+{
+  if (j->prev)
+    j->prev->next = j->next;
+  else
+    e->verify_running = j->next;
+  if (j->next)
+    j->next->prev = j->prev;
+  j->prev = j->next = NULL;
+}
+
+enum sw_error sw_engine_validate_detached(struct sw_engine *e, PCCERT_CONTEXT cert,
+                                          const char *host, uint32_t timeout_ms)
+{
+  unsigned long win_error;
+  struct sw_verify_job *j = job_start(e, cert, host, NULL, timeout_ms, &win_error);
+  if (!j)
+    return win_error ? SW_E_SYSTEM : SW_E_NOMEM;
+  return SW_E_OK;
+}
+
+bool sw__engine_verify_busy(const struct sw_engine *e)
+{
+  return e->verify_running != NULL;
+}
+
+void sw__engine_verify_free(struct sw_engine *e)
+{
+  while (e->verify_running) {
+    struct sw_verify_job *j = e->verify_running;
+    job_unlink(e, j);
+    j->entry = NULL; /* the cache goes with the engine */
+    job_release(j);  /* its thread holds the last reference */
+  }
+}
+
 void sw__engine_tls_free(struct sw_engine *e)
 {
   while (e->cert_cache_len > 0)
@@ -186,22 +339,11 @@ void sw__engine_tls_free(struct sw_engine *e)
   e->tls_cred = NULL;
 }
 
-static void CALLBACK verify_work(PTP_CALLBACK_INSTANCE instance, void *ctx)
-{
-  (void)instance;
-  struct sw_check *c = ctx;
-  /* Only verify_* and the (immutable) host and certificate: the loop keeps
-   * its hands off them until the packet below arrives. */
-  c->verify_outcome =
-      sw_cert_validate(c->peer_cert, c->host, c->verify_info.sans, c->verify_timeout_ms,
-                       c->verify_detail, sizeof c->verify_detail, &c->verify_error);
-  PostQueuedCompletionStatus(c->engine->port, 0, 0, &c->verify_req.ov);
-}
-
 /* A verdict for `c`, from its own validation or another's. */
 static void report_verdict(struct sw_check *c, enum sw_outcome outcome,
                            unsigned long error, const char *detail)
 {
+  c->verifying = false;
   /* An incomplete chain was completed and found good: validated. */
   c->verify_info.verified =
       outcome == SW_OUTCOME_OK || outcome == SW_OUTCOME_CERT_CHAIN_INCOMPLETE;
@@ -240,7 +382,7 @@ static void start_verify(struct sw_check *c)
     /* Another check of this server is validating the same chain. */
     free(key);
     c->verifying = true;
-    c->pending++;
+    c->waiting_on = x;
     c->next_waiter = x->waiters;
     x->waiters = c;
     return;
@@ -258,60 +400,85 @@ static void start_verify(struct sw_check *c)
     if (!x)
       free(key);
   }
-  c->cache_entry = x;
   int64_t left_ms = (sw_dialogue_deadline(&c->dlg) - now) / 1000;
-  c->verify_timeout_ms = left_ms > 1 ? (uint32_t)left_ms : 1;
-  c->verifying = true;
-  c->pending++;
-  if (!TrySubmitThreadpoolCallback(verify_work, c, NULL)) {
-    c->pending--;
-    c->verifying = false;
+  unsigned long win_error;
+  struct sw_verify_job *j = job_start(e, c->peer_cert, c->host, c->verify_info.sans,
+                                      left_ms > 1 ? (uint32_t)left_ms : 1, &win_error);
+  if (!j) {
     if (x) {
       /* Nobody waits on it yet: this is still the same turn of the loop. */
       for (size_t i = 0; i < e->cert_cache_len; i++)
         if (e->cert_cache[i] == x)
           cache_drop(e, i);
-      c->cache_entry = NULL;
     }
-    fail_text(c, SW_OUTCOME_INTERNAL_ERROR, "could not start the certificate check",
-              GetLastError());
+    if (win_error)
+      fail_text(c, SW_OUTCOME_INTERNAL_ERROR, "could not start the certificate check",
+                win_error);
+    else
+      sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR,
+                       "out of memory starting the certificate check", sw_clock_now_us());
+    return;
   }
+  j->check = c;
+  j->entry = x;
+  c->verify_job = j;
+  c->verifying = true;
 }
 
 /* The validation of `x` is done: remember it and give every waiting check
- * its verdict (for them, this is their completion). */
-static void finish_entry(struct sw_cert_cache_entry *x, const struct sw_check *from)
+ * its verdict. */
+static void finish_entry(struct sw_cert_cache_entry *x, const struct sw_verify_job *from)
 {
   x->pending = false;
-  x->outcome = from->verify_outcome;
-  x->error = from->verify_error;
-  snprintf(x->detail, sizeof x->detail, "%s", from->verify_detail);
+  x->outcome = from->outcome;
+  x->error = from->error;
+  snprintf(x->detail, sizeof x->detail, "%s", from->detail);
   x->expires_us = sw_clock_now_us() + SW_CERT_CACHE_TTL_US;
   struct sw_check *w = x->waiters;
   x->waiters = NULL;
   while (w) {
     struct sw_check *next = w->next_waiter;
     w->next_waiter = NULL;
-    w->pending--;
-    w->verifying = false;
-    if (!w->finished)
-      report_verdict(w, x->outcome, x->error, x->detail);
+    w->waiting_on = NULL;
+    report_verdict(w, x->outcome, x->error, x->detail);
     sw__check_settle(w); /* may free it */
     w = next;
   }
 }
 
-void sw__check_on_verified(struct sw_check *c)
+void sw__engine_on_verified(struct sw_engine *e, struct sw_req *req)
 {
+  struct sw_verify_job *j = sw_container_of(req, struct sw_verify_job, req);
+  job_unlink(e, j);
+  /* The verdict is good for the waiters even if its own check is over. */
+  if (j->entry)
+    finish_entry(j->entry, j);
+  struct sw_check *c = j->check;
+  if (c) {
+    c->verify_job = NULL;
+    report_verdict(c, j->outcome, j->error, j->detail);
+    sw__check_settle(c);
+  }
+  job_release(j);
+}
+
+void sw__check_verify_abandon(struct sw_check *c)
+{
+  if (c->verify_job) {
+    c->verify_job->check = NULL; /* it runs on for the cache and the waiters */
+    c->verify_job = NULL;
+  }
+  struct sw_cert_cache_entry *x = c->waiting_on;
+  if (x) {
+    for (struct sw_check **p = &x->waiters; *p; p = &(*p)->next_waiter)
+      if (*p == c) {
+        *p = c->next_waiter;
+        break;
+      }
+    c->next_waiter = NULL;
+    c->waiting_on = NULL;
+  }
   c->verifying = false;
-  /* The verdict is good for the waiters even if this check is over. */
-  struct sw_cert_cache_entry *x = c->cache_entry;
-  c->cache_entry = NULL;
-  if (x)
-    finish_entry(x, c);
-  if (c->finished)
-    return; /* timed out or cancelled meanwhile; sw__check_tls_free cleans up */
-  report_verdict(c, c->verify_outcome, c->verify_error, c->verify_detail);
 }
 
 void sw__check_tls_received(struct sw_check *c, const char *data, size_t len)

@@ -8,12 +8,7 @@
 #endif
 #include "tls_schannel.h"
 
-#include <security.h>
-/* SCH_CREDENTIALS needs this before schannel.h, and UNICODE_STRING from
- * subauth.h (PLATFORM.md). */
-#define SCHANNEL_USE_BLACKLISTS
-#include <subauth.h>
-#include <schannel.h>
+#include "tls_cred_build.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,24 +51,18 @@ struct sw_tls {
 
 static enum sw_error acquire(struct sw_tls_cred *cred, bool modern, SECURITY_STATUS *st)
 {
-  /* Manual validation: cert_check.c validates with the chain API. No
-   * default credentials: a monitor has no client certificate to offer. */
-  DWORD flags = SCH_CRED_MANUAL_CRED_VALIDATION | SCH_CRED_NO_DEFAULT_CREDS;
+  /* Both structures come from tls_cred_build.c, which makes them ask for
+   * the same thing (manual validation, no client certificate, strong
+   * crypto only, the system's protocol versions). */
   TimeStamp expiry;
   if (modern) {
-    /* No protocol list: the system's TLS policy decides (TLS 1.3 where
-     * Windows has it). */
     SCH_CREDENTIALS sc;
-    memset(&sc, 0, sizeof sc);
-    sc.dwVersion = SCH_CREDENTIALS_VERSION;
-    sc.dwFlags = flags | SCH_USE_STRONG_CRYPTO;
+    sw_tls_cred_build_modern(&sc);
     *st = AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)UNISP_NAME_W, SECPKG_CRED_OUTBOUND,
                                     NULL, &sc, NULL, NULL, &cred->handle, &expiry);
   } else {
     SCHANNEL_CRED sc;
-    memset(&sc, 0, sizeof sc);
-    sc.dwVersion = SCHANNEL_CRED_VERSION;
-    sc.dwFlags = flags;
+    sw_tls_cred_build_legacy(&sc);
     *st = AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)UNISP_NAME_W, SECPKG_CRED_OUTBOUND,
                                     NULL, &sc, NULL, NULL, &cred->handle, &expiry);
   }

@@ -3,6 +3,8 @@
  * TLS, and the fields and verdict of fixed certificates in tests/data/tls
  * (self-signed, so untrusted wherever the tests run). The handshake with
  * real servers is in tests/integration/test_check_tls.py. */
+/* CERT_CHAIN_PARA's dwUrlRetrievalTimeout, for the chain observer. */
+#define CERT_CHAIN_PARA_HAS_EXTRA_FIELDS
 #include <windows.h>
 #include <wincrypt.h>
 
@@ -17,6 +19,7 @@
 #include <cmocka.h>
 
 #include "cert_check.h"
+#include "cert_fixture.h"
 #include "tls_schannel.h"
 
 static struct sw_tls_cred *cred;
@@ -154,27 +157,6 @@ static void test_legacy_credential(void **state)
   sw_tls_cred_release(legacy);
 }
 
-/* tests/data/tls/NAME as a certificate context. */
-static PCCERT_CONTEXT load_cert(const char *name)
-{
-  char path[512];
-  snprintf(path, sizeof path, "%s/tls/%s", SW_TEST_DATA_DIR, name);
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    fail_msg("cannot open %s", path);
-  static char pem[16384];
-  size_t n = fread(pem, 1, sizeof pem - 1, f);
-  fclose(f);
-  pem[n] = '\0';
-  static BYTE der[8192];
-  DWORD der_len = sizeof der;
-  assert_true(
-      CryptStringToBinaryA(pem, 0, CRYPT_STRING_BASE64HEADER, der, &der_len, NULL, NULL));
-  PCCERT_CONTEXT cert = CertCreateCertificateContext(X509_ASN_ENCODING, der, der_len);
-  assert_non_null(cert);
-  return cert;
-}
-
 static void test_certificate_fields(void **state)
 {
   (void)state;
@@ -227,6 +209,78 @@ static void test_expired_self_signed_is_not_trusted_either(void **state)
   CertFreeCertificateContext(cert);
 }
 
+static void test_url_retrieval_gets_a_share_of_the_budget(void **state)
+{
+  (void)state;
+  static const struct {
+    uint32_t budget, want;
+  } cases[] = {
+      {9000, 3000},   /* a third */
+      {15000, 5000},  /* ... up to the ceiling */
+      {300000, 5000}, /* a 5-minute check still waits 5 s at most */
+      {1200, 500},    /* the floor */
+      {400, 400},     /* never more than what is left */
+      {0, 1},         /* nothing left: the least there is */
+      {UINT32_MAX, 5000},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct sw_cert_chain_params p = sw_cert_chain_params(cases[i].budget, true);
+    if (p.url_timeout_ms != cases[i].want)
+      fail_msg("budget %u: %u ms, not %u", cases[i].budget, p.url_timeout_ms,
+               cases[i].want);
+    assert_int_equal(p.flags, CERT_CHAIN_REVOCATION_CHECK_CHAIN_EXCLUDE_ROOT |
+                                  CERT_CHAIN_REVOCATION_ACCUMULATIVE_TIMEOUT);
+    p = sw_cert_chain_params(cases[i].budget, false);
+    assert_int_equal(p.url_timeout_ms, cases[i].want);
+    assert_int_equal(p.flags, 0);
+  }
+}
+
+/* What sw_cert_validate passed to CertGetCertificateChain. */
+struct seen_chains {
+  int calls;
+  DWORD timeout[4];
+  unsigned long flags[4];
+  DWORD size;
+};
+
+static void observe(void *ctx, const CERT_CHAIN_PARA *para, unsigned long flags)
+{
+  struct seen_chains *s = ctx;
+  if (s->calls < 4) {
+    s->timeout[s->calls] = para->dwUrlRetrievalTimeout;
+    s->flags[s->calls] = flags;
+  }
+  s->size = para->cbSize;
+  s->calls++;
+}
+
+static void test_chain_build_gets_the_capped_timeout(void **state)
+{
+  (void)state;
+  /* The real call, not only the arithmetic: a 60 s check lets the chain
+   * engine fetch for 5 s at most, revocation included and accumulated. */
+  PCCERT_CONTEXT cert = load_cert("selfsigned_until_2099.pem");
+  struct seen_chains seen = {0};
+  sw_cert_set_chain_observer(observe, &seen);
+  char detail[SW_DETAIL_MAX];
+  unsigned long error = 0;
+  enum sw_outcome o = sw_cert_validate(cert, "unit.smtpwatch.test", NULL, 60000, detail,
+                                       sizeof detail, &error);
+  sw_cert_set_chain_observer(NULL, NULL);
+  assert_int_equal(o, SW_OUTCOME_CERT_UNTRUSTED);
+  assert_true(seen.calls >= 1 && seen.calls <= 3);
+  assert_int_equal(seen.size, sizeof(CERT_CHAIN_PARA)); /* the extra fields are read */
+  assert_int_equal(seen.timeout[0], SW_CERT_URL_CEILING_MS);
+  assert_int_equal(seen.flags[0], CERT_CHAIN_REVOCATION_CHECK_CHAIN_EXCLUDE_ROOT |
+                                      CERT_CHAIN_REVOCATION_ACCUMULATIVE_TIMEOUT);
+  /* A later round (Wine's policy reporting revocation unknown, an address
+   * named in the certificate) gets what is left, capped the same way. */
+  for (int i = 1; i < seen.calls; i++)
+    assert_true(seen.timeout[i] >= 1 && seen.timeout[i] <= SW_CERT_URL_CEILING_MS);
+  CertFreeCertificateContext(cert);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -238,6 +292,8 @@ int main(void)
       cmocka_unit_test(test_certificate_fields),
       cmocka_unit_test(test_self_signed_is_untrusted),
       cmocka_unit_test(test_expired_self_signed_is_not_trusted_either),
+      cmocka_unit_test(test_url_retrieval_gets_a_share_of_the_budget),
+      cmocka_unit_test(test_chain_build_gets_the_capped_timeout),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
