@@ -9,17 +9,22 @@
 
 #include <stdint.h>
 
-/* A loopback port with nothing listening: bind, note the port, close.
- * Winsock must be started. */
+/* A loopback port that refuses connections for as long as the test
+ * program runs: bound, never listening, and held (the socket is never
+ * closed; the program's end releases it). A port picked and released
+ * could be taken meanwhile by a server of another program on the machine
+ * (CI runs side by side), and a check meant to be refused would then wait
+ * for a greeting until its deadline. No SO_REUSEADDR, so nobody else can
+ * bind it. Winsock must be started. */
 static inline uint16_t closed_port(void)
 {
   SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
   struct sockaddr_in a = {.sin_family = AF_INET};
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(s, (struct sockaddr *)&a, sizeof a);
   int len = sizeof a;
-  getsockname(s, (struct sockaddr *)&a, &len);
-  closesocket(s);
+  if (s == INVALID_SOCKET || bind(s, (struct sockaddr *)&a, sizeof a) != 0 ||
+      getsockname(s, (struct sockaddr *)&a, &len) != 0)
+    return 0; /* the check then fails on port 0, visibly */
   return ntohs(a.sin_port);
 }
 
