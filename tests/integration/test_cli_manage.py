@@ -475,6 +475,74 @@ class ImpostorTests(unittest.TestCase):
         self.assertGreater(got[0], 0)
 
 
+class GreetingServer:
+    """A loopback SMTP server whose greeting and EHLO reply are UTF-8 text
+    (RFC 6531 servers send such text); EHLO, then 221 to QUIT. One thread,
+    one client at a time, stopped by the test."""
+
+    GREETING = "220 relais.example Grüß Gott, Zürich"
+
+    def __init__(self):
+        import socket
+        import threading
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        while not self.done.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(10)
+                try:
+                    conn.sendall((self.GREETING + "\r\n").encode("utf-8"))
+                    for line in conn.makefile("rb"):
+                        word = line[:4].upper()
+                        if word in (b"EHLO", b"HELO"):
+                            conn.sendall("250 relais.example grüßt dich\r\n".encode("utf-8"))
+                        elif word == b"QUIT":
+                            conn.sendall(b"221 bye\r\n")
+                            break
+                        else:
+                            conn.sendall(b"250 ok\r\n")
+                except OSError:
+                    pass
+
+    def stop(self):
+        self.done.set()
+        self.thread.join(5)
+        self.sock.close()
+
+
+class GreetingTextTests(unittest.TestCase):
+    """A server's non-ASCII text as smtpwatch shows it, redirected and on a
+    console."""
+
+    def test_non_ascii_greeting_redirected_and_on_a_console(self):
+        server = GreetingServer()
+        self.addCleanup(server.stop)
+        args = ("check", "127.0.0.1", "--port", server.port, "--verbose")
+        run = smtpwatch(*args)
+        self.assertEqual(run.rc, 0, run)
+        # Redirected: the server's UTF-8 octets as they came, CRLF line ends.
+        self.assertIn("S: " + GreetingServer.GREETING + "\r\n", run.raw)
+        self.assertIn("S: 250 relais.example grüßt dich\r\n", run.raw)
+        # On a console (Wine's, on a pseudo-terminal): every character as
+        # sent. Before, the C library wrote UTF-8 to the console a byte at a
+        # time and "ü" showed as "Ã¼".
+        shown = on_console(*args)
+        self.assertIn("S: " + GreetingServer.GREETING, shown)
+        self.assertNotIn("Ã", shown)
+
+
 class ErrorTests(unittest.TestCase):
     """Without a service, and with arguments that are wrong."""
 
