@@ -24,11 +24,12 @@ void sw_editor_palette(struct sw_palette *out)
   sw_palette_choose(sw_editor_high_contrast(), &sys, out);
 }
 
-bool sw_editor_palette_changed(UINT msg, WPARAM wp)
+void sw_editor_palette_follow(HWND hwnd, UINT msg, WPARAM wp)
 {
   /* Turning high contrast on or off sends WM_SETTINGCHANGE with
    * SPI_SETHIGHCONTRAST, and changes the system colours
    * (WM_SYSCOLORCHANGE) and the visual style (WM_THEMECHANGED). */
-  return msg == WM_SYSCOLORCHANGE || msg == WM_THEMECHANGED ||
-         (msg == WM_SETTINGCHANGE && (wp == SPI_SETHIGHCONTRAST || wp == 0));
+  if (msg == WM_SYSCOLORCHANGE || msg == WM_THEMECHANGED ||
+      (msg == WM_SETTINGCHANGE && (wp == SPI_SETHIGHCONTRAST || wp == 0)))
+    RedrawWindow(hwnd, NULL, NULL, RDW_INVALIDATE | RDW_ERASE | RDW_ALLCHILDREN);
 }

@@ -2,7 +2,7 @@
  * system's colours and whether high contrast is on, read each time a
  * window paints, so that a theme changed while the editor is open takes
  * effect at the next paint (the windows repaint on WM_SYSCOLORCHANGE,
- * WM_SETTINGCHANGE and WM_THEMECHANGED: sw_editor_palette_changed). */
+ * WM_SETTINGCHANGE and WM_THEMECHANGED: sw_editor_palette_follow). */
 #ifndef SW_EDITOR_PALETTE_H
 #define SW_EDITOR_PALETTE_H
 
@@ -21,8 +21,9 @@ extern bool (*sw_editor_high_contrast)(void);
 /* The palette for the theme in force now. */
 void sw_editor_palette(struct sw_palette *out);
 
-/* True if `msg` (with `wp`) says the colours or the contrast may have
- * changed: the window that gets it repaints itself and its children. */
-bool sw_editor_palette_changed(UINT msg, WPARAM wp);
+/* Repaints `hwnd` and its children if `msg` (with `wp`) says the colours
+ * or the contrast may have changed; for the window procedures'
+ * WM_SYSCOLORCHANGE, WM_SETTINGCHANGE and WM_THEMECHANGED. */
+void sw_editor_palette_follow(HWND hwnd, UINT msg, WPARAM wp);
 
 #endif

@@ -481,8 +481,7 @@ static INT_PTR CALLBACK history_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
   case WM_THEMECHANGED:
     if (msg == WM_SYSCOLORCHANGE) /* common controls learn it from their parent */
       SendMessageW(h->list, msg, wp, lp);
-    if (sw_editor_palette_changed(msg, wp))
-      RedrawWindow(dlg, NULL, NULL, RDW_INVALIDATE | RDW_ERASE | RDW_ALLCHILDREN);
+    sw_editor_palette_follow(dlg, msg, wp);
     return FALSE;
   case WM_DESTROY:
     destroy(h);

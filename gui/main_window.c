@@ -656,8 +656,7 @@ static INT_PTR CALLBACK main_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
       SendMessageW(w->list, msg, wp, lp);
       SendMessageW(w->status, msg, wp, lp);
     }
-    if (sw_editor_palette_changed(msg, wp))
-      RedrawWindow(hwnd, NULL, NULL, RDW_INVALIDATE | RDW_ERASE | RDW_ALLCHILDREN);
+    sw_editor_palette_follow(hwnd, msg, wp);
     return FALSE;
   case WM_COMMAND:
     if (HIWORD(wp) > 1)

@@ -242,8 +242,7 @@ static INT_PTR CALLBACK dialog_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
   case WM_SYSCOLORCHANGE:
   case WM_SETTINGCHANGE:
   case WM_THEMECHANGED:
-    if (sw_editor_palette_changed(msg, wp))
-      RedrawWindow(hwnd, NULL, NULL, RDW_INVALIDATE | RDW_ERASE | RDW_ALLCHILDREN);
+    sw_editor_palette_follow(hwnd, msg, wp);
     break;
   default:
     break;
