@@ -218,7 +218,8 @@ enum sw_store_error sw_store_history(struct sw_store *st, int64_t rule_id,
  * lists that never show them, such as the pipe's HISTORY pages. */
 enum sw_store_error sw_store_history_brief(struct sw_store *st, int64_t rule_id,
                                            const struct sw_store_cursor *before,
-                                           size_t limit, struct sw_store_result_list *out);
+                                           size_t limit,
+                                           struct sw_store_result_list *out);
 /* Reads the newest result of every rule that has one, in rule id order,
  * without transcripts (for status lists). */
 enum sw_store_error sw_store_latest_results(struct sw_store *st,

@@ -71,10 +71,9 @@
   X(RESULT_HISTORY, "SELECT " SW_STORE_RESULT_COLUMNS " FROM results AS r "              \
                     "WHERE r.rule_id = ?1 AND (r.started_at, r.id) < (?2, ?3) "          \
                     "ORDER BY r.started_at DESC, r.id DESC LIMIT ?4")                    \
-  X(RESULT_HISTORY_BRIEF,                                                                \
-    "SELECT " SW_STORE_RESULT_COLUMNS_BRIEF " FROM results AS r "                        \
-    "WHERE r.rule_id = ?1 AND (r.started_at, r.id) < (?2, ?3) "                          \
-    "ORDER BY r.started_at DESC, r.id DESC LIMIT ?4")                                    \
+  X(RESULT_HISTORY_BRIEF, "SELECT " SW_STORE_RESULT_COLUMNS_BRIEF " FROM results AS r "  \
+                          "WHERE r.rule_id = ?1 AND (r.started_at, r.id) < (?2, ?3) "    \
+                          "ORDER BY r.started_at DESC, r.id DESC LIMIT ?4")              \
   X(RESULT_LATEST,                                                                       \
     "SELECT " SW_STORE_RESULT_COLUMNS_BRIEF " FROM rules AS ru JOIN results AS r "       \
     "ON r.id = (SELECT id FROM results WHERE rule_id = ru.id "                           \
@@ -105,8 +104,9 @@
     "DELETE FROM results WHERE id IN (SELECT r.id FROM results AS r WHERE r.id <> "      \
     "(SELECT id FROM results WHERE rule_id = r.rule_id "                                 \
     "ORDER BY started_at DESC, id DESC LIMIT 1) ORDER BY r.started_at, r.id LIMIT ?1)")  \
-  X(SIZE_PAGES, "SELECT page_count, freelist_count, page_size FROM pragma_page_count(), " \
-                "pragma_freelist_count(), pragma_page_size()")
+  X(SIZE_PAGES,                                                                          \
+    "SELECT page_count, freelist_count, page_size FROM pragma_page_count(), "            \
+    "pragma_freelist_count(), pragma_page_size()")
 
 enum sw_store_stmt {
 #define SW_STORE_STMT_ENUM(e, sql) SW_STMT_##e,

@@ -71,11 +71,11 @@ int wmain(int argc, wchar_t **argv)
     free(info);
     return 1;
   }
-  printf("fixed: %u.%u.%u.%u product %u.%u.%u.%u\n",
-         HIWORD(fixed->dwFileVersionMS), LOWORD(fixed->dwFileVersionMS),
-         HIWORD(fixed->dwFileVersionLS), LOWORD(fixed->dwFileVersionLS),
-         HIWORD(fixed->dwProductVersionMS), LOWORD(fixed->dwProductVersionMS),
-         HIWORD(fixed->dwProductVersionLS), LOWORD(fixed->dwProductVersionLS));
+  printf("fixed: %u.%u.%u.%u product %u.%u.%u.%u\n", HIWORD(fixed->dwFileVersionMS),
+         LOWORD(fixed->dwFileVersionMS), HIWORD(fixed->dwFileVersionLS),
+         LOWORD(fixed->dwFileVersionLS), HIWORD(fixed->dwProductVersionMS),
+         LOWORD(fixed->dwProductVersionMS), HIWORD(fixed->dwProductVersionLS),
+         LOWORD(fixed->dwProductVersionLS));
 
   struct translation *tr = NULL;
   if (!VerQueryValueW(info, L"\\VarFileInfo\\Translation", (void **)&tr, &len) ||
