@@ -52,7 +52,7 @@ BENCH_NAME=pipe-flood-bench
 build_all smtpwatch-svc smtpwatch sw_store_tool pipe_probe pipe_flood
 PROBE=$MINGW_DIR/tests/tools/pipe_probe.exe
 FLOOD=$MINGW_DIR/tests/tools/pipe_flood.exe
-CLI=$MINGW_DIR/service/smtpwatch.exe
+CLI=$MINGW_DIR/cli/smtpwatch.exe
 
 ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 TMP=$(mktemp -d "$ROOT/build/pipe-flood-bench.XXXXXX")

@@ -6,7 +6,7 @@
  *
  *   scheduler_bench [MAX_RULES]     (default 1000000)
  *
- * Portable (common/core only): built natively and for Windows. */
+ * Portable (common/monitor only): built natively and for Windows. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>

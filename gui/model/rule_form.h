@@ -3,7 +3,7 @@
  * into (a struct sw_rule) and what is wrong with them, one sentence per
  * field in form order. A text that is not even a number ("abc" for the
  * port, "7s" for the timeout) is this module's to explain; everything else
- * is the shared validator's (common/core/rule.h), so the editor can never
+ * is the shared validator's (common/smtp/rule.h), so the editor can never
  * disagree with the service or the command line.
  *
  * The form order is the order of SW_RULE_FIELD_MAP. Texts are trimmed of

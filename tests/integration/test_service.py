@@ -507,9 +507,12 @@ class LifecycleTests(ServiceTestCase):
         finally:
             stop_process(proc)
         err = err.decode("utf-8", "replace").replace("\r\n", "\n")
-        # Ended by "the system" after the handler returned: STATUS_CONTROL_C_EXIT
-        # (0xC000013A, cut to 8 bits by Wine).
-        self.assertEqual(proc.returncode, 0x3A, err)
+        # Ended by "the system" once the handler returned (STATUS_CONTROL_C_EXIT,
+        # 0xC000013A, cut to 8 bits by Wine), or by the main thread, which
+        # may return from main first once the loop has written everything
+        # (the handler waits for the same moment): the same to the user.
+        # What shows the wait is below: the results and the stop event.
+        self.assertIn(proc.returncode, (0x3A, 0), err)
         self.assertRegex(err, r"ERROR 3000: ")
         self.assertRegex(err, r"INFO 1001: SMTP Watch stopped \(Ctrl\+C or the console closing\)")
         during = [r for r in self.store.results(rid)

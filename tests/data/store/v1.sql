@@ -1,5 +1,5 @@
 -- A database as SMTP Watch's schema version 1 left it (before TLS): the
--- tables of migration 1 in common/core/store_schema.c, in a rollback
+-- tables of migration 1 in common/store/store_schema.c, in a rollback
 -- journal (not yet WAL), with a few rows. test_store_faults.c loads it
 -- with SQLite and opens it with the store, which must upgrade it to the
 -- current version and keep every row.

@@ -1,6 +1,7 @@
 /* `smtpwatch check`: one SMTP check through the IOCP engine, reported the
  * way a Nagios plugin reports (status line with perfdata, exit 0-3), or as
- * JSON. Parsing, validation and formatting live in common/core; this file
+ * JSON. Parsing, validation and formatting are portable (check_args.c,
+ * common/smtp); this file
  * only wires them to the engine and to stdout/stderr. */
 #include <stdio.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* Validators for the text of host names and IP addresses, written out by hand
  * because inet_pton is not portable here (MinGW needs ws2_32 for it, and
- * common/core links no system libraries). They decide what a rule may hold;
+ * the portable folders link no system libraries). They decide what a rule may hold;
  * they never resolve anything.
  *
  * Policies, chosen so that a string means the same thing to us, to Windows'

@@ -1,6 +1,6 @@
 /* The pipe side of the management commands: connect, one request and its
  * reply, errors as sentences and exit codes, printing. Parsing and the
- * tables are portable (common/core/manage_*.c); this file only moves them
+ * tables are portable (common/manage/manage_*.c); this file only moves them
  * between the pipe and the console. */
 #include "clock.h"
 #include "cli_pipe.h"

@@ -1,6 +1,6 @@
 /* A rule's state, as the Event Log reports it: fed each check's Nagios
  * status, it decides the rule's state and says when that is worth an event.
- * Sans-IO like the rest of common/core: times are passed in, nothing is
+ * Sans-IO like all of common/ but win/: times are passed in, nothing is
  * logged or stored here; the service maps events to Event Log ids and the
  * store keeps struct sw_rule_state_saved.
  *

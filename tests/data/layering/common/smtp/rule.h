@@ -1,0 +1,1 @@
+/* common/smtp/rule.h of the broken tree. */

@@ -1,0 +1,1 @@
+/* common/win/engine.h of the broken tree. */
