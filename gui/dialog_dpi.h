@@ -1,5 +1,5 @@
 /* Per-monitor DPI for the editor's fixed-layout dialogs (the rule dialog,
- * the test result dialog). The manifest makes the editor per-monitor (v2)
+ * the check result dialog). The manifest makes the editor per-monitor (v2)
  * DPI aware: a dialog moved to a monitor with another scale gets
  * WM_DPICHANGED. The dialog manager's own answer (scaling the template's
  * layout and fonts) knows nothing of the controls a dialog places itself

@@ -136,7 +136,7 @@ static void test_done(struct sw_main_window *w, const struct sw_main_pending *a,
     struct sw_service_job bad = {.outcome = SW_JOB_REPLIED};
     show_failure(w, a, SW_MAIN_TEST, &bad);
   } else {
-    sw_test_result_show(w->hwnd, w->ed, a->name, &result);
+    sw_check_result_show(w->hwnd, w->ed, a->name, &result);
   }
   sw_pipe_result_free(&result);
 }

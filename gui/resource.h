@@ -72,8 +72,8 @@
 #define IDC_RULE_TLS_LABEL 1159
 #define IDC_RULE_CERT_WARN_LABEL 1161
 #define IDC_RULE_CERT_CRIT_LABEL 1162
-/* The test result dialog (test_result_dialog.c, .rc), part of this range. */
-#define IDD_TEST_RESULT 1180
+/* The check result dialog (check_result_dialog.c, .rc), part of this range. */
+#define IDD_CHECK_RESULT 1180
 #define IDC_RESULT_HEADLINE 1181 /* status and what happened */
 #define IDC_RESULT_LABEL 1182
 #define IDC_RESULT_TEXT 1183 /* the report: read-only, monospace */

@@ -75,7 +75,7 @@ struct rule_dialog {
   struct sw_rule opened; /* the stored rule as loaded: what "they changed" means */
   struct sw_rule sent;   /* the rule of the last save */
   struct sw_rule_form form;
-  char test_title[160]; /* names the rule in the test result dialog */
+  char test_title[160]; /* names the rule in the check result dialog */
   unsigned busy;        /* 1 << tag for each request in flight */
   bool loaded;          /* the form holds a rule (new, or fetched) */
   bool read_only;       /* viewing a stored rule: nothing can change */
@@ -590,7 +590,7 @@ static void on_test_result(struct rule_dialog *d, enum tag tag,
     return;
   }
   idle_banner(d);
-  sw_test_result_show(d->hwnd, d->ed, d->test_title, &result);
+  sw_check_result_show(d->hwnd, d->ed, d->test_title, &result);
   sw_pipe_result_free(&result);
 }
 

@@ -2,7 +2,7 @@
  * texts into a rule and the shared validator's problems into messages
  * beside the fields), "Test" to run the rule once through the service
  * without saving it, and Save (add or update, with a stale revision
- * explained rather than lost). The test result dialog shows one check's
+ * explained rather than lost). The check result dialog shows one check's
  * outcome, step timings and transcript; the main window's "Test now" uses
  * it too. */
 #ifndef SW_RULE_DIALOG_H
@@ -23,7 +23,7 @@ bool sw_rule_dialog_show(HWND owner, struct sw_editor *ed, int64_t rule_id);
 
 /* Shows one check's result modally over `owner`: `title` (UTF-8) names
  * the rule. UI thread only. */
-void sw_test_result_show(HWND owner, struct sw_editor *ed, const char *title,
+void sw_check_result_show(HWND owner, struct sw_editor *ed, const char *title,
                          const struct sw_pipe_result *result);
 
 #endif

@@ -5,7 +5,7 @@
  * the previous layout, so a move back to the first monitor lands on the
  * same pixels and nothing drifts with rounding.
  *
- * Portable (no <windows.h>): the rule dialog and the test result dialog
+ * Portable (no <windows.h>): the rule dialog and the check result dialog
  * measure their texts and read their template's rectangles; the sums are
  * here, unit-tested (tests/unit/editor/test_dialog_layout.c). */
 #ifndef SW_DIALOG_LAYOUT_H

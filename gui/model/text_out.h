@@ -1,7 +1,7 @@
 /* Text written piece by piece into a sw_buf, keeping the first error (out
  * of memory) so that a long report is written without a check per line
  * and the error is looked at once at the end. Shared by the editor's
- * models that write multi-line texts (test_report, rule_form). */
+ * models that write multi-line texts (check_report, rule_form). */
 #ifndef SW_TEXT_OUT_H
 #define SW_TEXT_OUT_H
 

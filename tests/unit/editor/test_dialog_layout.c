@@ -82,7 +82,7 @@ static void an_error_pushes_what_is_below_it_down(void **state)
 static void a_resizable_dialog_follows_its_size(void **state)
 {
   (void)state;
-  /* The test result dialog: a 640 x 480 template at 96 DPI. */
+  /* The check result dialog: a 640 x 480 template at 96 DPI. */
   struct sw_layout_rect report = {10, 70, 630, 430}, close = {550, 440, 630, 463};
   /* At 144 DPI in the client area the system suggests (the template's,
    * scaled): margins and sizes scaled, nothing else moved. */

@@ -5,7 +5,7 @@
  *   sent here, with 144 DPI and the rectangle Windows would suggest.
  *   Then the rule dialog's Save and Test (which show the form's problems
  *   and used to put every control back where it was at 100 %), and the
- *   test result dialog's resizing; the controls' positions and fonts are
+ *   check result dialog's resizing; the controls' positions and fonts are
  *   read back. A move back to 96 DPI lands on the first layout's pixels.
  * - High contrast. Wine 8 refuses SPI_SETHIGHCONTRAST, so the editor's
  *   seam (sw_editor_high_contrast, editor_palette.h) turns it on; the
@@ -218,7 +218,7 @@ static void rule_dialog_errors_take_the_themes_colours_in_high_contrast(void **s
   assert_int_equal(s->error_contrast.back, GetSysColor(COLOR_BTNFACE));
 }
 
-/* ---- the test result dialog ---------------------------------------------- */
+/* ---- the check result dialog ---------------------------------------------- */
 
 struct result_seen {
   bool opened;
@@ -290,7 +290,7 @@ static void result_dialog_follows_a_new_dpi(void **state)
   r->status = SW_NAGIOS_CRITICAL;
   snprintf(r->message, sizeof r->message, "Connection refused");
   SetTimer(NULL, 0, 10, drive_result_dialog);
-  sw_test_result_show(NULL, &ed, "Relay", r);
+  sw_check_result_show(NULL, &ed, "Relay", r);
   sw_pipe_result_free(r);
   free(r);
   const struct result_seen *s = &result_seen;

@@ -1,4 +1,4 @@
-/* The test result dialog's text: the headline with the status, the step
+/* The check result dialog's text: the headline with the status, the step
  * timings with the step a failure ended in, TLS and certificate details,
  * the transcript, CRLF line ends for the edit box, and nothing a hostile
  * server could use to garble the window. */
@@ -13,7 +13,7 @@
 
 #include "manage_view.h"
 #include "pipe_protocol.h"
-#include "test_report.h"
+#include "check_report.h"
 
 static const char transcript[] = "[   0.412 ms] S: 220 mx.example.com ESMTP\n"
                                  "[   0.530 ms] C: EHLO probe.example.net\n"
@@ -49,7 +49,7 @@ static char *report(const struct sw_pipe_result *r)
 {
   struct sw_buf b;
   sw_buf_init(&b, 0);
-  assert_int_equal(sw_test_report_text(r, &b), SW_E_OK);
+  assert_int_equal(sw_check_report_text(r, &b), SW_E_OK);
   return sw_buf_take(&b);
 }
 
@@ -76,7 +76,7 @@ static void test_ok_headline_and_timings(void **state)
   struct sw_pipe_result r;
   make_ok(&r);
   char h[300];
-  sw_test_report_headline(&r, h, sizeof h);
+  sw_check_report_headline(&r, h, sizeof h);
   assert_string_equal(h, "OK - The server answered as expected in 12 ms.");
 
   char *s = report(&r);
@@ -115,7 +115,7 @@ static void test_failure_names_its_step(void **state)
   r.check.total_us = 850;
   sw_check_result_describe(&r.check, r.message, sizeof r.message);
   char h[300];
-  sw_test_report_headline(&r, h, sizeof h);
+  sw_check_report_headline(&r, h, sizeof h);
   assert_string_equal(h, "CRITICAL - Connection refused.");
 
   char *s = report(&r);
@@ -140,7 +140,7 @@ static void test_multi_line_reply_is_indented(void **state)
   strcpy(r.check.reply, "554-5.7.1 Go away\n554 5.7.1 Really");
   sw_check_result_describe(&r.check, r.message, sizeof r.message);
   char h[300];
-  sw_test_report_headline(&r, h, sizeof h);
+  sw_check_report_headline(&r, h, sizeof h);
   assert_string_equal(h, "CRITICAL - Permanent rejection at the greeting: 554-5.7.1 Go "
                          "away / 554 5.7.1 Really");
   char *s = report(&r);
@@ -175,7 +175,7 @@ static void test_tls_and_certificate(void **state)
   sw_check_result_describe(c, r.message, sizeof r.message);
 
   char h[300];
-  sw_test_report_headline(&r, h, sizeof h);
+  sw_check_report_headline(&r, h, sizeof h);
   assert_string_equal(h, "WARNING - Certificate expiring soon.");
   char *s = report(&r);
   assert_edit_box_text(s);
@@ -212,7 +212,7 @@ static void test_hostile_text_cannot_reach_the_window(void **state)
   sw_buf_append(&r.check.transcript, hostile, sizeof hostile - 1);
 
   char h[300];
-  sw_test_report_headline(&r, h, sizeof h);
+  sw_check_report_headline(&r, h, sizeof h);
   for (const char *p = h; *p; p++)
     assert_true((unsigned char)*p >= 0x20 && *p != 0x7f);
   char *s = report(&r);
@@ -250,7 +250,7 @@ static void test_headline_fits_any_buffer(void **state)
   make_ok(&r);
   char h[8];
   memset(h, 'x', sizeof h);
-  sw_test_report_headline(&r, h, sizeof h);
+  sw_check_report_headline(&r, h, sizeof h);
   assert_string_equal(h, "OK - Th");
   sw_pipe_result_free(&r);
 }

@@ -1,6 +1,6 @@
-/* The test result dialog (sw_test_result_show in rule_dialog.h): one
+/* The check result dialog (sw_check_result_show in rule_dialog.h): one
  * check's headline, coloured by its status (in the theme's text colour
- * when high contrast is on), above the report of model/test_report in a
+ * when high contrast is on), above the report of model/check_report in a
  * read-only monospace edit box. Resizable; Copy puts the headline and the
  * report on the clipboard. Its layout, fonts and minimum size follow the
  * window's DPI (dialog_dpi.h). */
@@ -13,7 +13,7 @@
 #include "dialog_dpi.h"
 #include "editor_palette.h"
 #include "resource.h"
-#include "test_report.h"
+#include "check_report.h"
 
 #define MONO_POINTS 9 /* the report's font size */
 
@@ -45,11 +45,11 @@ struct result_dialog {
 static void make_texts(struct result_dialog *d)
 {
   char headline[sizeof d->result->message + 64];
-  sw_test_report_headline(d->result, headline, sizeof headline);
+  sw_check_report_headline(d->result, headline, sizeof headline);
   d->headline = sw_editor_wide(headline);
   struct sw_buf report;
   sw_buf_init(&report, 0);
-  if (sw_test_report_text(d->result, &report)) {
+  if (sw_check_report_text(d->result, &report)) {
     sw_buf_free(&report);
     sw_buf_appends(&report, "The editor ran out of memory while writing the report.");
   }
@@ -250,11 +250,11 @@ static INT_PTR CALLBACK dialog_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
   return FALSE;
 }
 
-void sw_test_result_show(HWND owner, struct sw_editor *ed, const char *title,
-                         const struct sw_pipe_result *result)
+void sw_check_result_show(HWND owner, struct sw_editor *ed, const char *title,
+                          const struct sw_pipe_result *result)
 {
   struct result_dialog d = {.ed = ed, .title = title, .result = result};
-  INT_PTR r = DialogBoxParamW(ed->instance, MAKEINTRESOURCEW(IDD_TEST_RESULT), owner,
+  INT_PTR r = DialogBoxParamW(ed->instance, MAKEINTRESOURCEW(IDD_CHECK_RESULT), owner,
                               dialog_proc, (LPARAM)&d);
   if (r == -1) {
     char text[200];

@@ -1,4 +1,4 @@
-#include "test_report.h"
+#include "check_report.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -9,7 +9,7 @@
 #include "sw_utf8.h"
 #include "text_out.h"
 
-void sw_test_report_headline(const struct sw_pipe_result *r, char *out, size_t size)
+void sw_check_report_headline(const struct sw_pipe_result *r, char *out, size_t size)
 {
   if (size == 0)
     return;
@@ -181,7 +181,7 @@ static void put_transcript(struct sw_text_out *t, const struct sw_buf *transcrip
     sw_text_put(t, "\r\n");
 }
 
-enum sw_error sw_test_report_text(const struct sw_pipe_result *r, struct sw_buf *out)
+enum sw_error sw_check_report_text(const struct sw_pipe_result *r, struct sw_buf *out)
 {
   struct sw_text_out t = {out, SW_E_OK};
   const struct sw_check_result *c = &r->check;
