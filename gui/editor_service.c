@@ -43,15 +43,22 @@ struct sw_service_job *sw_service_job_new(HWND reply_to, uint16_t message, WPARA
   return job;
 }
 
+/* Frees the rows a job has taken so far and forgets them. */
+static void drop_rows(struct sw_service_job *job)
+{
+  for (size_t i = 0; i < job->row_count; i++)
+    sw_rule_row_free(&job->rows[i]);
+  job->row_count = 0;
+}
+
 void sw_service_job_free(struct sw_service_job *job)
 {
   if (!job)
     return;
   sw_buf_free(&job->fields);
   sw_pipe_reply_free(&job->reply);
-  for (size_t i = 0; i < job->status_count; i++)
-    sw_pipe_status_free(&job->statuses[i]);
-  free(job->statuses);
+  drop_rows(job);
+  free(job->rows);
   free(job);
 }
 
@@ -107,7 +114,31 @@ static bool call(struct sw_pipe_client *c, struct sw_service_job *job, uint16_t 
   return true;
 }
 
-/* Decodes a STATUS_OK page into job->statuses; sets *more and *last. */
+/* Appends a STATUS record (its BEGIN just read) to job->rows: decoded
+ * whole, kept only as a row. Sets *rule_id. */
+static enum sw_error take_status(struct sw_service_job *job, struct sw_tlv_reader *r,
+                                 int64_t *rule_id)
+{
+  if (job->row_count == job->row_cap) {
+    size_t cap = job->row_cap ? job->row_cap * 2 : 256;
+    struct sw_rule_row *grown = realloc(job->rows, cap * sizeof *grown);
+    if (!grown)
+      return SW_E_NOMEM;
+    job->rows = grown;
+    job->row_cap = cap;
+  }
+  struct sw_pipe_status st;
+  enum sw_error err = sw_pipe_get_status(r, &st);
+  if (!err)
+    err = sw_rule_row_from_status(&job->rows[job->row_count], &st);
+  sw_pipe_status_free(&st);
+  if (err)
+    return err;
+  *rule_id = job->rows[job->row_count++].rule_id;
+  return SW_E_OK;
+}
+
+/* Decodes a STATUS_OK page into job->rows; sets *more and *last. */
 static enum sw_error take_status_page(struct sw_service_job *job, bool *more,
                                       int64_t *last)
 {
@@ -119,22 +150,9 @@ static enum sw_error take_status_page(struct sw_service_job *job, bool *more,
     if (f.type == SW_TLV_BOOL && f.tag == SW_PIPE_TAG_MORE) {
       *more = f.i != 0;
     } else if (f.type == SW_TLV_BEGIN && f.tag == SW_PIPE_TAG_STATUS) {
-      if (job->status_count == job->status_cap) {
-        size_t cap = job->status_cap ? job->status_cap * 2 : 256;
-        struct sw_pipe_status *grown = realloc(job->statuses, cap * sizeof *grown);
-        if (!grown)
-          return SW_E_NOMEM;
-        job->statuses = grown;
-        job->status_cap = cap;
-      }
-      struct sw_pipe_status *st = &job->statuses[job->status_count];
-      enum sw_error err = sw_pipe_get_status(&r, st);
-      if (err) {
-        sw_pipe_status_free(st);
+      enum sw_error err = take_status(job, &r, last);
+      if (err)
         return err;
-      }
-      job->status_count++;
-      *last = st->rule_id;
     } else if (f.type == SW_TLV_BEGIN && !sw_tlv_skip_record(&r)) {
       break;
     }
@@ -207,9 +225,7 @@ static void serve(struct sw_service *s, struct sw_service_job *job)
 {
   bool had_client = s->client != NULL;
   if (!run_once(s, job) && had_client && is_read_only(job->message)) {
-    for (size_t i = 0; i < job->status_count; i++)
-      sw_pipe_status_free(&job->statuses[i]);
-    job->status_count = 0;
+    drop_rows(job);
     run_once(s, job);
   }
   if (job->outcome == SW_JOB_UNREACHABLE) {

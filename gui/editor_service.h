@@ -18,6 +18,7 @@
 
 #include "pipe_client.h"
 #include "pipe_records.h"
+#include "rule_rows.h"
 #include "sw_buf.h"
 
 /* Posted to job->reply_to when a job is done; lParam is the job, which the
@@ -47,20 +48,21 @@ struct sw_service_job {
   WPARAM tag;               /* the caller's: comes back as wParam */
   uint16_t message;         /* SW_PIPE_MSG_* */
   struct sw_buf fields;     /* the request's TLV fields (may stay empty) */
-  bool all_status;          /* STATUS only: fetch every page, decoded into
-                               statuses[] (rule id order) */
+  bool all_status;          /* STATUS only: fetch every page into rows[]
+                               (rule id order), each record made a row of
+                               the list as it is decoded */
   uint32_t test_timeout_ms; /* RULE_TEST only: the rule's timeout; the job
                                runs on its own connection */
 
   /* The answer; filled by the worker. */
   enum sw_job_outcome outcome;
-  struct sw_pipe_reply reply;      /* the (last) reply frame */
-  char error_code[32];             /* an ERROR reply's code ("stale"), or "" */
-  char error[512];                 /* its sentence, or why the service was not
-                                      reached; "" if neither */
-  struct sw_pipe_status *statuses; /* all_status: every rule's status */
-  size_t status_count;
-  size_t status_cap; /* the worker's: allocated entries */
+  struct sw_pipe_reply reply; /* the (last) reply frame */
+  char error_code[32];        /* an ERROR reply's code ("stale"), or "" */
+  char error[512];            /* its sentence, or why the service was not
+                                 reached; "" if neither */
+  struct sw_rule_row *rows;   /* all_status: every rule's row */
+  size_t row_count;
+  size_t row_cap; /* the worker's: allocated entries */
 
   struct sw_service_job *next; /* the worker's queue */
 };

@@ -16,11 +16,11 @@
 #include "resource.h"
 #include "rule_dialog.h"
 
-/* A new pending action on rule `s`, listed on the window; NULL (and the
- * user told) if out of memory. */
+/* A new pending action on rule `rule_id` (called `name`), listed on the window; NULL (and
+ * the user told) if out of memory. */
 static struct sw_main_pending *new_action(struct sw_main_window *w,
-                                          enum sw_main_action kind,
-                                          const struct sw_pipe_status *s)
+                                          enum sw_main_action kind, int64_t rule_id,
+                                          const char *name)
 {
   struct sw_main_pending *a = calloc(1, sizeof *a);
   if (!a) {
@@ -29,8 +29,8 @@ static struct sw_main_pending *new_action(struct sw_main_window *w,
     return NULL;
   }
   a->kind = kind;
-  a->rule_id = s->rule_id;
-  snprintf(a->name, sizeof a->name, "%s", s->name ? s->name : "");
+  a->rule_id = rule_id;
+  snprintf(a->name, sizeof a->name, "%s", name);
   a->next = w->actions;
   w->actions = a;
   return a;
@@ -218,11 +218,11 @@ void sw__main_command(struct sw_main_window *w, int id)
     MessageBeep(MB_OK); /* NEVER from a button: greyed, and its key is not there */
     return;
   }
-  const struct sw_pipe_status *s = sw__main_selected(w);
+  const struct sw_rule_row *s = sw__main_selected(w);
   /* Copies: the rows may be replaced while a modal dialog runs. */
   int64_t rule_id = s ? s->rule_id : 0;
   char name[256];
-  snprintf(name, sizeof name, "%s", s && s->name ? s->name : "");
+  snprintf(name, sizeof name, "%s", s ? s->name : "");
   switch (id) {
   case IDC_MAIN_ADD:
     show_rule(w, 0);
@@ -244,21 +244,20 @@ void sw__main_command(struct sw_main_window *w, int id)
     break;
   case IDC_MAIN_DELETE: {
     char server[300], text[1024];
-    sw_manage_server_text(s->host ? s->host : "", s->port, server, sizeof server);
+    sw_manage_server_text(s->host, s->port, server, sizeof server);
     sw_main_text_delete_question(name, server, text, sizeof text);
     if (sw_editor_message(w->hwnd, text, MB_YESNO | MB_ICONWARNING | MB_DEFBUTTON2) !=
         IDYES)
       break;
     s = NULL; /* the message box's loop may have replaced the rows */
-    struct sw_main_pending *a = new_action(
-        w, SW_MAIN_DELETE, &(struct sw_pipe_status){.rule_id = rule_id, .name = name});
+    struct sw_main_pending *a = new_action(w, SW_MAIN_DELETE, rule_id, name);
     if (a)
       submit_action(w, a, SW_PIPE_MSG_RULE_DELETE, 0);
     break;
   }
   case IDC_MAIN_ENABLE: {
     struct sw_main_pending *a =
-        new_action(w, s->enabled ? SW_MAIN_DISABLE : SW_MAIN_ENABLE, s);
+        new_action(w, s->enabled ? SW_MAIN_DISABLE : SW_MAIN_ENABLE, rule_id, name);
     if (a)
       submit_action(w, a, SW_PIPE_MSG_RULE_SET_ENABLED, 0);
     break;
@@ -266,7 +265,7 @@ void sw__main_command(struct sw_main_window *w, int id)
   case IDC_MAIN_TEST: {
     /* RULE_GET first: the test's connection waits as long as the rule's
      * own timeout allows, which the status does not carry. */
-    struct sw_main_pending *a = new_action(w, SW_MAIN_OPEN, s);
+    struct sw_main_pending *a = new_action(w, SW_MAIN_OPEN, rule_id, name);
     if (a)
       submit_action(w, a, SW_PIPE_MSG_RULE_GET, 0);
     break;

@@ -107,7 +107,7 @@ static int selected_row(const struct sw_main_window *w)
   return (int)SendMessageW(w->list, LVM_GETNEXTITEM, (WPARAM)-1, LVNI_SELECTED);
 }
 
-const struct sw_pipe_status *sw__main_selected(const struct sw_main_window *w)
+const struct sw_rule_row *sw__main_selected(const struct sw_main_window *w)
 {
   int row = selected_row(w);
   return row < 0 ? NULL : sw_rule_rows_at(&w->rows, (size_t)row);
@@ -336,8 +336,7 @@ static void rows_changed(struct sw_main_window *w, int64_t selected_id,
 
 static int64_t row_id(const struct sw_main_window *w, int row)
 {
-  const struct sw_pipe_status *s =
-      row < 0 ? NULL : sw_rule_rows_at(&w->rows, (size_t)row);
+  const struct sw_rule_row *s = row < 0 ? NULL : sw_rule_rows_at(&w->rows, (size_t)row);
   return s ? s->rule_id : 0;
 }
 
@@ -384,9 +383,9 @@ static void status_done(struct sw_main_window *w, struct sw_service_job *job)
     int64_t sel = row_id(w, selected_row(w));
     int64_t focus =
         row_id(w, (int)SendMessageW(w->list, LVM_GETNEXTITEM, (WPARAM)-1, LVNI_FOCUSED));
-    enum sw_error err = sw_rule_rows_replace(&w->rows, job->statuses, job->status_count);
-    job->statuses = NULL; /* the rows own (or freed) them now */
-    job->status_count = 0;
+    enum sw_error err = sw_rule_rows_replace(&w->rows, job->rows, job->row_count);
+    job->rows = NULL; /* the list owns (or freed) them now */
+    job->row_count = 0;
     if (err) {
       set_stale(w, true,
                 err == SW_E_NOMEM ? "The list could not be updated: this computer is out "

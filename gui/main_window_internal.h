@@ -52,7 +52,7 @@ struct sw_main_window {
  * have left before the change); the timer's tick is skipped instead. */
 void sw__main_refresh(struct sw_main_window *w, bool now);
 /* The selected rule's row (borrowed until the rows change), or NULL. */
-const struct sw_pipe_status *sw__main_selected(const struct sw_main_window *w);
+const struct sw_rule_row *sw__main_selected(const struct sw_main_window *w);
 /* Puts the connection, the summary and the last update in the status bar
  * (and the reason in the banner while the list is stale). */
 void sw__main_update_status(struct sw_main_window *w);

@@ -1,6 +1,6 @@
 /* The editor's rule list model (rule_rows.h). Sorting goes through an
- * index array with qsort: the statuses themselves never move after a
- * replace, so a row's status pointer stays valid until the next refresh,
+ * index array with qsort: the rows themselves never move after a
+ * replace, so a row pointer stays valid until the next refresh,
  * and 10,000 rows sort in a few milliseconds. qsort is not stable, so every
  * comparison ends with the rule id: equal rows always come out in id
  * order, whatever order they were in before. */
@@ -23,19 +23,60 @@ void sw_rule_rows_init(struct sw_rule_rows *r, sw_rule_rows_time_fn local_time)
   r->local_time = local_time;
 }
 
-static void free_statuses(struct sw_pipe_status *statuses, size_t count)
+/* The last check's time and description, as manage_view's status table
+ * takes them: the latest result's start, else the state's last result. */
+static int64_t last_check_of(const struct sw_pipe_status *s)
+{
+  return s->has_result ? s->last.started_at_ms : s->has_state ? s->last_result_at_ms : 0;
+}
+
+enum sw_error sw_rule_row_from_status(struct sw_rule_row *row,
+                                      const struct sw_pipe_status *s)
+{
+  memset(row, 0, sizeof *row);
+  const char *name = s->name ? s->name : "";
+  const char *host = s->host ? s->host : "";
+  const char *message = s->has_result ? s->last.message : "";
+  size_t nn = strlen(name) + 1, nh = strlen(host) + 1, nm = strlen(message) + 1;
+  char *text = malloc(nn + nh + nm);
+  if (!text)
+    return SW_E_NOMEM;
+  memcpy(text, name, nn);
+  memcpy(text + nn, host, nh);
+  memcpy(text + nn + nh, message, nm);
+  row->rule_id = s->rule_id;
+  row->name = text;
+  row->host = text + nn;
+  row->message = text + nn + nh;
+  row->port = s->port;
+  row->enabled = s->enabled;
+  row->has_state = s->has_state;
+  row->state = s->state;
+  row->failures = s->failures;
+  row->response_us = s->has_result ? s->last.check.total_us : -1;
+  row->last_check_ms = last_check_of(s);
+  return SW_E_OK;
+}
+
+void sw_rule_row_free(struct sw_rule_row *row)
+{
+  free(row->name);
+  memset(row, 0, sizeof *row);
+}
+
+static void free_rows(struct sw_rule_row *rows, size_t count)
 {
   for (size_t i = 0; i < count; i++)
-    sw_pipe_status_free(&statuses[i]);
-  free(statuses);
+    sw_rule_row_free(&rows[i]);
+  free(rows);
 }
 
 void sw_rule_rows_free(struct sw_rule_rows *r)
 {
-  free_statuses(r->statuses, r->count);
+  free_rows(r->rows, r->count);
   free(r->order);
   free(r->row_of);
-  r->statuses = NULL;
+  r->rows = NULL;
   r->order = r->row_of = NULL;
   r->count = 0;
 }
@@ -95,7 +136,7 @@ static int int_cmp(int64_t a, int64_t b)
 }
 
 /* Severity order for sorting: see sw_rule_rows_sort. */
-static int state_rank(const struct sw_pipe_status *s)
+static int state_rank(const struct sw_rule_row *s)
 {
   switch (sw_rule_rows_state_icon(s)) {
   case SW_RULE_ICON_DISABLED:
@@ -116,72 +157,54 @@ static int state_rank(const struct sw_pipe_status *s)
   return 4; /* NEVER */
 }
 
-/* The time of the last check, as manage_view's status table takes it:
- * the latest result's start, else the state's last result; 0 if never. */
-static int64_t last_check_ms(const struct sw_pipe_status *s)
-{
-  return s->has_result ? s->last.started_at_ms : s->has_state ? s->last_result_at_ms : 0;
-}
-
-/* Microseconds of the last check; -1 if none (sorts first). */
-static int64_t response_us(const struct sw_pipe_status *s)
-{
-  return s->has_result ? s->last.check.total_us : -1;
-}
-
-static const char *message_of(const struct sw_pipe_status *s)
-{
-  return s->has_result ? s->last.message : "";
-}
-
-static int cmp_name(const struct sw_pipe_status *a, const struct sw_pipe_status *b)
+static int cmp_name(const struct sw_rule_row *a, const struct sw_rule_row *b)
 {
   return text_cmp(a->name, b->name);
 }
 
-static int cmp_server(const struct sw_pipe_status *a, const struct sw_pipe_status *b)
+static int cmp_server(const struct sw_rule_row *a, const struct sw_rule_row *b)
 {
   int c = text_cmp(a->host, b->host);
   return c ? c : int_cmp(a->port, b->port);
 }
 
-static int cmp_state(const struct sw_pipe_status *a, const struct sw_pipe_status *b)
+static int cmp_state(const struct sw_rule_row *a, const struct sw_rule_row *b)
 {
   int c = int_cmp(state_rank(a), state_rank(b));
   return c ? c : int_cmp(a->failures, b->failures);
 }
 
-static int cmp_response(const struct sw_pipe_status *a, const struct sw_pipe_status *b)
+static int cmp_response(const struct sw_rule_row *a, const struct sw_rule_row *b)
 {
-  return int_cmp(response_us(a), response_us(b));
+  return int_cmp(a->response_us, b->response_us);
 }
 
-static int cmp_last_check(const struct sw_pipe_status *a, const struct sw_pipe_status *b)
+static int cmp_last_check(const struct sw_rule_row *a, const struct sw_rule_row *b)
 {
-  return int_cmp(last_check_ms(a), last_check_ms(b));
+  return int_cmp(a->last_check_ms, b->last_check_ms);
 }
 
-static int cmp_message(const struct sw_pipe_status *a, const struct sw_pipe_status *b)
+static int cmp_message(const struct sw_rule_row *a, const struct sw_rule_row *b)
 {
-  return text_cmp(message_of(a), message_of(b));
+  return text_cmp(a->message, b->message);
 }
 
 /* qsort has no context argument in C11: one comparator per column and
- * direction, each over pointers into the statuses (the index array is
+ * direction, each over pointers into the rows (the index array is
  * rebuilt from them). The key reverses with the direction; the rule id
  * tie-break does not. */
 #define SW_ROWS_COMPARATORS(col)                                                         \
   static int asc_##col(const void *pa, const void *pb)                                   \
   {                                                                                      \
-    const struct sw_pipe_status *a = *(const struct sw_pipe_status *const *)pa;          \
-    const struct sw_pipe_status *b = *(const struct sw_pipe_status *const *)pb;          \
+    const struct sw_rule_row *a = *(const struct sw_rule_row *const *)pa;                \
+    const struct sw_rule_row *b = *(const struct sw_rule_row *const *)pb;                \
     int c = cmp_##col(a, b);                                                             \
     return c ? c : int_cmp(a->rule_id, b->rule_id);                                      \
   }                                                                                      \
   static int desc_##col(const void *pa, const void *pb)                                  \
   {                                                                                      \
-    const struct sw_pipe_status *a = *(const struct sw_pipe_status *const *)pa;          \
-    const struct sw_pipe_status *b = *(const struct sw_pipe_status *const *)pb;          \
+    const struct sw_rule_row *a = *(const struct sw_rule_row *const *)pa;                \
+    const struct sw_rule_row *b = *(const struct sw_rule_row *const *)pb;                \
     int c = cmp_##col(b, a);                                                             \
     return c ? c : int_cmp(a->rule_id, b->rule_id);                                      \
   }
@@ -206,14 +229,14 @@ static const comparator comparators[SW_RULE_COL_COUNT][2] = {
 
 /* Sorts into the existing order/row_of arrays; `ptrs` is scratch space of
  * r->count pointers. */
-static void sort_with(struct sw_rule_rows *r, const struct sw_pipe_status **ptrs)
+static void sort_with(struct sw_rule_rows *r, const struct sw_rule_row **ptrs)
 {
   for (size_t i = 0; i < r->count; i++)
-    ptrs[i] = &r->statuses[i];
+    ptrs[i] = &r->rows[i];
   if (r->count > 1)
     qsort(ptrs, r->count, sizeof *ptrs, comparators[r->sort_column][r->descending]);
   for (size_t row = 0; row < r->count; row++) {
-    size_t index = (size_t)(ptrs[row] - r->statuses);
+    size_t index = (size_t)(ptrs[row] - r->rows);
     r->order[row] = index;
     r->row_of[index] = row;
   }
@@ -228,7 +251,7 @@ void sw_rule_rows_sort(struct sw_rule_rows *r, enum sw_rule_column column,
   r->descending = descending;
   if (r->count == 0)
     return;
-  const struct sw_pipe_status **ptrs = malloc(r->count * sizeof *ptrs);
+  const struct sw_rule_row **ptrs = malloc(r->count * sizeof *ptrs);
   if (!ptrs) {
     /* The rows keep their previous order: a list that does not re-sort
      * when memory is this short is the least of the user's problems. */
@@ -242,15 +265,15 @@ void sw_rule_rows_sort(struct sw_rule_rows *r, enum sw_rule_column column,
 
 static int by_rule_id(const void *pa, const void *pb)
 {
-  const struct sw_pipe_status *a = pa, *b = pb;
+  const struct sw_rule_row *a = pa, *b = pb;
   return int_cmp(a->rule_id, b->rule_id);
 }
 
-enum sw_error sw_rule_rows_replace(struct sw_rule_rows *r,
-                                   struct sw_pipe_status *statuses, size_t count)
+enum sw_error sw_rule_rows_replace(struct sw_rule_rows *r, struct sw_rule_row *rows,
+                                   size_t count)
 {
   if (count == 0) {
-    free_statuses(statuses, 0);
+    free_rows(rows, 0);
     sw_rule_rows_free(r);
     return SW_E_OK;
   }
@@ -258,28 +281,28 @@ enum sw_error sw_rule_rows_replace(struct sw_rule_rows *r,
    * find is a binary search. */
   bool sorted = true;
   for (size_t i = 1; i < count && sorted; i++)
-    sorted = statuses[i - 1].rule_id < statuses[i].rule_id;
+    sorted = rows[i - 1].rule_id < rows[i].rule_id;
   if (!sorted) {
-    qsort(statuses, count, sizeof *statuses, by_rule_id);
+    qsort(rows, count, sizeof *rows, by_rule_id);
     for (size_t i = 1; i < count; i++) {
-      if (statuses[i - 1].rule_id == statuses[i].rule_id) {
-        free_statuses(statuses, count);
+      if (rows[i - 1].rule_id == rows[i].rule_id) {
+        free_rows(rows, count);
         return SW_E_INVALID_ARGUMENT;
       }
     }
   }
   size_t *order = malloc(count * sizeof *order);
   size_t *row_of = malloc(count * sizeof *row_of);
-  const struct sw_pipe_status **ptrs = malloc(count * sizeof *ptrs);
+  const struct sw_rule_row **ptrs = malloc(count * sizeof *ptrs);
   if (!order || !row_of || !ptrs) {
     free(order);
     free(row_of);
     free(ptrs);
-    free_statuses(statuses, count);
+    free_rows(rows, count);
     return SW_E_NOMEM;
   }
   sw_rule_rows_free(r);
-  r->statuses = statuses;
+  r->rows = rows;
   r->count = count;
   r->order = order;
   r->row_of = row_of;
@@ -295,9 +318,9 @@ size_t sw_rule_rows_count(const struct sw_rule_rows *r)
   return r->count;
 }
 
-const struct sw_pipe_status *sw_rule_rows_at(const struct sw_rule_rows *r, size_t row)
+const struct sw_rule_row *sw_rule_rows_at(const struct sw_rule_rows *r, size_t row)
 {
-  return row < r->count ? &r->statuses[r->order[row]] : NULL;
+  return row < r->count ? &r->rows[r->order[row]] : NULL;
 }
 
 bool sw_rule_rows_find(const struct sw_rule_rows *r, int64_t rule_id, size_t *row)
@@ -305,7 +328,7 @@ bool sw_rule_rows_find(const struct sw_rule_rows *r, int64_t rule_id, size_t *ro
   size_t lo = 0, hi = r->count;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    int64_t id = r->statuses[mid].rule_id;
+    int64_t id = r->rows[mid].rule_id;
     if (id == rule_id) {
       *row = r->row_of[mid];
       return true;
@@ -339,7 +362,7 @@ bool sw_rule_rows_find_prefix(const struct sw_rule_rows *r, const char *prefix,
     start = 0;
   for (size_t i = 0; i < r->count; i++) {
     size_t at = (start + i) % r->count;
-    if (begins_with(r->statuses[r->order[at]].name, prefix)) {
+    if (begins_with(r->rows[r->order[at]].name, prefix)) {
       *row = at;
       return true;
     }
@@ -347,7 +370,7 @@ bool sw_rule_rows_find_prefix(const struct sw_rule_rows *r, const char *prefix,
   return false;
 }
 
-enum sw_rule_icon sw_rule_rows_state_icon(const struct sw_pipe_status *s)
+enum sw_rule_icon sw_rule_rows_state_icon(const struct sw_rule_row *s)
 {
   if (!s->enabled)
     return SW_RULE_ICON_DISABLED;
@@ -365,7 +388,7 @@ enum sw_rule_icon sw_rule_rows_state_icon(const struct sw_pipe_status *s)
   }
 }
 
-void sw_rule_rows_state_text(const struct sw_pipe_status *s, char *out, size_t size)
+void sw_rule_rows_state_text(const struct sw_rule_row *s, char *out, size_t size)
 {
   if (size == 0)
     return;
@@ -393,7 +416,7 @@ void sw_rule_rows_state_text(const struct sw_pipe_status *s, char *out, size_t s
 
 enum sw_rule_icon sw_rule_rows_icon(const struct sw_rule_rows *r, size_t row)
 {
-  const struct sw_pipe_status *s = sw_rule_rows_at(r, row);
+  const struct sw_rule_row *s = sw_rule_rows_at(r, row);
   return s ? sw_rule_rows_state_icon(s) : SW_RULE_ICON_UNKNOWN;
 }
 
@@ -443,7 +466,7 @@ void sw_rule_rows_cell(const struct sw_rule_rows *r, size_t row,
   if (size == 0)
     return;
   out[0] = '\0';
-  const struct sw_pipe_status *s = sw_rule_rows_at(r, row);
+  const struct sw_rule_row *s = sw_rule_rows_at(r, row);
   if (!s)
     return;
   char text[320];
@@ -452,7 +475,7 @@ void sw_rule_rows_cell(const struct sw_rule_rows *r, size_t row,
     one_line(s->name, out, size);
     return;
   case SW_RULE_COL_SERVER:
-    sw_manage_server_text(s->host ? s->host : "", s->port, text, sizeof text);
+    sw_manage_server_text(s->host, s->port, text, sizeof text);
     one_line(text, out, size);
     return;
   case SW_RULE_COL_STATE:
@@ -460,20 +483,19 @@ void sw_rule_rows_cell(const struct sw_rule_rows *r, size_t row,
     one_line(text, out, size);
     return;
   case SW_RULE_COL_RESPONSE:
-    if (s->has_result) {
-      snprintf(text, sizeof text, "%" PRId64 " ms",
-               (s->last.check.total_us + 500) / 1000);
+    if (s->response_us >= 0) {
+      snprintf(text, sizeof text, "%" PRId64 " ms", (s->response_us + 500) / 1000);
       one_line(text, out, size);
     }
     return;
   case SW_RULE_COL_LAST_CHECK: {
     struct sw_manage_view v = {SW_TABLE_TEXT, r->local_time};
-    sw_manage_time(&v, last_check_ms(s), text, sizeof text);
+    sw_manage_time(&v, s->last_check_ms, text, sizeof text);
     one_line(text, out, size);
     return;
   }
   case SW_RULE_COL_MESSAGE:
-    one_line(message_of(s), out, size);
+    one_line(s->message, out, size);
     return;
   case SW_RULE_COL_COUNT:
     break;
@@ -490,7 +512,7 @@ void sw_rule_rows_summary(const struct sw_rule_rows *r, char *out, size_t size)
   }
   size_t counts[SW_RULE_ICON_COUNT] = {0};
   for (size_t i = 0; i < r->count; i++)
-    counts[sw_rule_rows_state_icon(&r->statuses[i])]++;
+    counts[sw_rule_rows_state_icon(&r->rows[i])]++;
   /* Worst first: what needs attention leads. */
   static const struct {
     enum sw_rule_icon icon;

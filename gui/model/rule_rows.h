@@ -1,8 +1,11 @@
 /* The rows of the editor's rule list: every rule's status as the service
  * last reported it (STATUS, all pages), in the order the user sorted them,
- * and the text each cell shows. The main window's virtual ListView asks
- * for row n's cells; this module answers, so that what a row shows and
- * how the list sorts are tested without a window.
+ * and the text each cell shows. A row keeps only what the list shows of a
+ * status (struct sw_rule_row), made from each record as it is decoded:
+ * a decoded sw_pipe_status is ~3.5 KB, mostly the last result's details,
+ * which 10,000 rules would hold in 35 MB every refresh. The main window's virtual
+ * ListView asks for row n's cells; this module answers, so that what a row shows and how
+ * the list sorts are tested without a window.
  *
  * The rows are replaced wholesale on each refresh. Keeping the user's
  * selection and focus across a refresh is the window's job: it remembers
@@ -47,11 +50,35 @@ enum sw_rule_icon {
  * (NUL-terminated), as struct sw_manage_view's local_time does. */
 typedef void (*sw_rule_rows_time_fn)(int64_t unix_ms, char *out, size_t size);
 
+/* One rule as its row shows it: what the columns, the icon, the sort,
+ * the summary and the main window's actions read of its status. */
+struct sw_rule_row {
+  int64_t rule_id;
+  char *name;          /* owned: one allocation that also holds host and message */
+  const char *host;    /* in name's allocation */
+  const char *message; /* the last check's description; "" if none */
+  uint16_t port;
+  bool enabled;
+  bool has_state; /* false: never checked since the service started */
+  enum sw_nagios_status state;
+  uint32_t failures;     /* in a row */
+  int64_t response_us;   /* the last check's total time; -1 if none */
+  int64_t last_check_ms; /* Unix ms of the last check; 0 if never */
+};
+
+/* Makes `row` from a decoded status, which stays the caller's (free it
+ * as soon as the row is made). SW_E_NOMEM if memory ran out (`row` is then
+ * empty: sw_rule_row_free does nothing to it). */
+enum sw_error sw_rule_row_from_status(struct sw_rule_row *row,
+                                      const struct sw_pipe_status *s);
+/* Frees what a row owns; `row` is empty afterwards. */
+void sw_rule_row_free(struct sw_rule_row *row);
+
 struct sw_rule_rows {
-  struct sw_pipe_status *statuses; /* owned; in rule id order */
+  struct sw_rule_row *rows; /* owned; in rule id order */
   size_t count;
-  size_t *order;  /* row -> index into statuses */
-  size_t *row_of; /* index into statuses -> row */
+  size_t *order;  /* row -> index into rows */
+  size_t *row_of; /* index into rows -> row */
   enum sw_rule_column sort_column;
   bool descending;
   sw_rule_rows_time_fn local_time; /* NULL: times in UTC, marked so */
@@ -59,19 +86,18 @@ struct sw_rule_rows {
 
 /* An empty list sorted by name, ascending. `local_time` may be NULL. */
 void sw_rule_rows_init(struct sw_rule_rows *r, sw_rule_rows_time_fn local_time);
-/* Frees the rows (and the statuses they own); `r` is empty afterwards and
- * may be used again. */
+/* Frees the rows; `r` is empty afterwards and may be used again. */
 void sw_rule_rows_free(struct sw_rule_rows *r);
 
-/* Replaces every row with `statuses` (count of them), which the rows take
+/* Replaces every row with `rows` (count of them), which the list takes
  * over: an array from malloc whose elements are freed with
- * sw_pipe_status_free (a worker job's statuses[]; set the job's pointer to
- * NULL afterwards). They are sorted by the current column. `statuses` may
- * be NULL if count is 0. On SW_E_NOMEM the new statuses are freed and the
- * old rows stay. Two statuses with the same rule id: SW_E_INVALID_ARGUMENT
- * (also freed; the old rows stay). */
-enum sw_error sw_rule_rows_replace(struct sw_rule_rows *r,
-                                   struct sw_pipe_status *statuses, size_t count);
+ * sw_rule_row_free (a worker job's rows[]; set the job's pointer to NULL
+ * afterwards). They are sorted by the current column. `rows` may be NULL
+ * if count is 0. On SW_E_NOMEM the new rows are freed and the old ones
+ * stay. Two rows with the same rule id: SW_E_INVALID_ARGUMENT (also freed;
+ * the old rows stay). */
+enum sw_error sw_rule_rows_replace(struct sw_rule_rows *r, struct sw_rule_row *rows,
+                                   size_t count);
 
 /* Sorts by `column`, ascending or descending; rows that compare equal are
  * in rule id order either way, so the order never depends on the previous
@@ -87,9 +113,9 @@ void sw_rule_rows_sort(struct sw_rule_rows *r, enum sw_rule_column column,
 
 /* The number of rows. */
 size_t sw_rule_rows_count(const struct sw_rule_rows *r);
-/* Row `row`'s status (borrowed until the next replace/free); NULL if `row`
- * is out of range. */
-const struct sw_pipe_status *sw_rule_rows_at(const struct sw_rule_rows *r, size_t row);
+/* Row `row` (borrowed until the next replace/free); NULL if `row` is out
+ * of range. */
+const struct sw_rule_row *sw_rule_rows_at(const struct sw_rule_rows *r, size_t row);
 /* The row that shows rule `rule_id`: true and *row set, or false if no row
  * does. O(log n). */
 bool sw_rule_rows_find(const struct sw_rule_rows *r, int64_t rule_id, size_t *row);
@@ -107,11 +133,11 @@ void sw_rule_rows_cell(const struct sw_rule_rows *r, size_t row,
 /* The icon of row `row`'s state; SW_RULE_ICON_UNKNOWN if out of range. */
 enum sw_rule_icon sw_rule_rows_icon(const struct sw_rule_rows *r, size_t row);
 
-/* A status's state as the list shows it: "OK", "OK (2 failures)",
+/* A row's state as the list shows it: "OK", "OK (2 failures)",
  * "WARNING", "CRITICAL", "UNKNOWN", "Pending", "Disabled". */
-void sw_rule_rows_state_text(const struct sw_pipe_status *s, char *out, size_t size);
-/* The icon for a status. */
-enum sw_rule_icon sw_rule_rows_state_icon(const struct sw_pipe_status *s);
+void sw_rule_rows_state_text(const struct sw_rule_row *s, char *out, size_t size);
+/* The icon for a row's state. */
+enum sw_rule_icon sw_rule_rows_state_icon(const struct sw_rule_row *s);
 
 /* A summary for the status bar: "No rules", "1 rule", "12 rules: 9 OK,
  * 1 WARNING, 2 CRITICAL" (states with no rule left out; pending and

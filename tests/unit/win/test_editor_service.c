@@ -234,10 +234,13 @@ static void every_page_of_status_is_gathered(void **state)
   struct sw_service_job *job = next_reply(f);
   assert_int_equal(job->outcome, SW_JOB_REPLIED);
   assert_string_equal(job->error, "");
-  assert_int_equal(job->status_count, RULES);
-  for (size_t i = 0; i < job->status_count; i++)
-    assert_int_equal(job->statuses[i].rule_id, (int64_t)i + 1);
-  assert_string_equal(job->statuses[RULES - 1].name, "rule 2500");
+  assert_int_equal(job->row_count, RULES);
+  for (size_t i = 0; i < job->row_count; i++)
+    assert_int_equal(job->rows[i].rule_id, (int64_t)i + 1);
+  assert_string_equal(job->rows[RULES - 1].name, "rule 2500");
+  assert_string_equal(job->rows[RULES - 1].host, "127.0.0.1");
+  assert_int_equal(job->rows[RULES - 1].port, 25);
+  assert_false(job->rows[RULES - 1].has_state);
   sw_service_job_free(job);
   char text[512];
   sw_service_state_text(f->service, text, sizeof text);
@@ -273,7 +276,7 @@ static void a_restarted_service_is_reconnected_to(void **state)
   status_all(f, 2);
   struct sw_service_job *job = next_reply(f);
   assert_int_equal(job->outcome, SW_JOB_REPLIED);
-  assert_int_equal(job->status_count, RULES);
+  assert_int_equal(job->row_count, RULES);
   sw_service_job_free(job);
 
   /* A change on a broken connection is not repeated behind the user's
@@ -313,7 +316,7 @@ static void a_test_does_not_hold_up_the_list(void **state)
   status_all(f, 2); /* answered while the test is still running */
   struct sw_service_job *job = next_reply(f);
   assert_int_equal(job->tag, 2);
-  assert_int_equal(job->status_count, RULES);
+  assert_int_equal(job->row_count, RULES);
   sw_service_job_free(job);
 
   struct sw_buf reply;
