@@ -1,18 +1,11 @@
 /* The editor's main window (main_window.h): the window, its layout, the
- * rule list, the status bar and the list's refresh. The window procedure
- * only routes: what a row shows and how the list sorts is model/rule_rows,
- * the sentences are model/main_text, what the commands do is
- * main_actions.c, the state icons are state_icons.c, what the editor's
- * read-only mode allows is model/access_mode (sw__main_apply_mode shows
- * it: a banner, greyed buttons, a key table without the keys that
- * change a rule, "Read-only" in the status bar). The
- * ListView is virtual (LVS_OWNERDATA): it holds no rows, it asks for the
- * cells it paints, so 10,000 rules cost what one screenful costs.
- *
- * The list's columns: ListView column 0 can carry an image without
- * reserving icon space in another column, so the state (text and icon) is
- * ListView column 0 and LVM_SETCOLUMNORDERARRAY shows it third, after the
- * name and the server. */
+ * status bar and the list's refresh. The window procedure only routes:
+ * the rule list's ListView is main_list.c (what a row shows and how the
+ * list sorts is model/rule_rows), the sentences are model/main_text, what
+ * the commands do is main_actions.c, the state icons are state_icons.c,
+ * what the editor's read-only mode allows is model/access_mode
+ * (sw__main_apply_mode shows it: a banner, greyed buttons, a key table
+ * without the keys that change a rule, "Read-only" in the status bar). */
 #include "main_window.h"
 #include "main_window_internal.h"
 
@@ -30,17 +23,6 @@
 #define REFRESH_S 5u
 #define WM_MAIN_RELAYOUT (WM_APP + 20) /* after the dialog manager's DPI change */
 #define WM_MAIN_START (WM_APP + 21)    /* the first refresh, once the worker runs */
-
-/* ListView column -> model column, and their widths at 96 DPI. */
-static const enum sw_rule_column lv_columns[SW_RULE_COL_COUNT] = {
-    SW_RULE_COL_STATE,    SW_RULE_COL_NAME,       SW_RULE_COL_SERVER,
-    SW_RULE_COL_RESPONSE, SW_RULE_COL_LAST_CHECK, SW_RULE_COL_MESSAGE,
-};
-static const wchar_t *const lv_titles[SW_RULE_COL_COUNT] = {
-    L"State", L"Name", L"Server", L"Response", L"Last check", L"Last message",
-};
-static const int lv_widths[SW_RULE_COL_COUNT] = {120, 150, 160, 70, 130, 340};
-static const int lv_order[SW_RULE_COL_COUNT] = {1, 2, 0, 3, 4, 5};
 
 /* The buttons' places in dialog units: a column on the right, gaps
  * between the groups. */
@@ -101,19 +83,6 @@ static void set_status_part(struct sw_main_window *w, int part, const char *utf8
   free(wide);
 }
 
-/* The selected rule's row, or -1. */
-static int selected_row(const struct sw_main_window *w)
-{
-  return (int)SendMessageW(w->list, LVM_GETNEXTITEM, (WPARAM)-1, LVNI_SELECTED);
-}
-
-const struct sw_rule_row *sw__main_selected(const struct sw_main_window *w)
-{
-  int row = selected_row(w);
-  return row < 0 ? NULL : sw_rule_rows_at(&w->rows, (size_t)row);
-}
-
-/* The state icons for the current DPI. */
 static void make_icons(struct sw_main_window *w)
 {
   HIMAGELIST list = sw_state_icons_create(scale(w, 16));
@@ -204,23 +173,9 @@ static void min_size(struct sw_main_window *w, MINMAXINFO *mmi)
 
 /* ---- what the window shows ------------------------------------------------ */
 
-static void show_sort_arrow(struct sw_main_window *w)
-{
-  HWND header = (HWND)SendMessageW(w->list, LVM_GETHEADER, 0, 0);
-  for (int i = 0; i < SW_RULE_COL_COUNT; i++) {
-    HDITEMW item = {.mask = HDI_FORMAT};
-    if (!SendMessageW(header, HDM_GETITEMW, (WPARAM)i, (LPARAM)&item))
-      continue;
-    item.fmt &= ~(HDF_SORTUP | HDF_SORTDOWN);
-    if (lv_columns[i] == w->rows.sort_column)
-      item.fmt |= w->rows.descending ? HDF_SORTDOWN : HDF_SORTUP;
-    SendMessageW(header, HDM_SETITEMW, (WPARAM)i, (LPARAM)&item);
-  }
-}
-
 /* A button is on if the mode allows its command and, but for Add and
  * Refresh, a rule is selected. */
-static void update_buttons(struct sw_main_window *w)
+void sw__main_update_buttons(struct sw_main_window *w)
 {
   bool any = sw__main_selected(w) != NULL;
   HWND focus = GetFocus();
@@ -271,7 +226,7 @@ void sw__main_apply_mode(struct sw_main_window *w)
   sw_access_mode_banner(mode, text, sizeof text);
   set_wide_text(w->mode_banner, text);
   layout(w);
-  update_buttons(w);
+  sw__main_update_buttons(w);
   sw__main_update_status(w);
 }
 
@@ -285,70 +240,6 @@ static void set_stale(struct sw_main_window *w, bool stale, const char *why)
     InvalidateRect(w->list, NULL, TRUE); /* grey or not */
   }
   sw__main_update_status(w);
-}
-
-/* The rows changed (a refresh or a sort): tell the list, and put the
- * selection and focus back on the rules they were on. */
-static void set_row_state(HWND list, int row, UINT state, UINT mask)
-{
-  LVITEMW item = {.state = state, .stateMask = mask};
-  SendMessageW(list, LVM_SETITEMSTATE, (WPARAM)row, (LPARAM)&item);
-}
-
-static void rows_changed(struct sw_main_window *w, int64_t selected_id,
-                         int64_t focused_id, bool scroll_to_selection)
-{
-  int old_sel = selected_row(w);
-  int old_focus = (int)SendMessageW(w->list, LVM_GETNEXTITEM, (WPARAM)-1, LVNI_FOCUSED);
-  size_t n = sw_rule_rows_count(&w->rows);
-  if ((size_t)SendMessageW(w->list, LVM_GETITEMCOUNT, 0, 0) != n)
-    SendMessageW(w->list, LVM_SETITEMCOUNT, (WPARAM)n, LVSICF_NOSCROLL);
-  size_t row;
-  int sel = -1, focus = -1;
-  if (selected_id && sw_rule_rows_find(&w->rows, selected_id, &row)) {
-    sel = (int)row;
-  } else if (selected_id && old_sel >= 0 && n > 0) {
-    /* The selected rule is gone (deleted here or elsewhere): its
-     * neighbour takes its place, so that Del, Del deletes the next. */
-    sel = (size_t)old_sel < n ? old_sel : (int)n - 1;
-    focused_id = sw_rule_rows_at(&w->rows, (size_t)sel)->rule_id;
-  }
-  if (focused_id && sw_rule_rows_find(&w->rows, focused_id, &row))
-    focus = (int)row;
-  /* Only the rows whose state changes are touched: clearing every row's
-   * state costs a pass over all of them in some ListViews. */
-  if (old_sel >= 0 && old_sel != sel && (size_t)old_sel < n)
-    set_row_state(w->list, old_sel, 0, LVIS_SELECTED);
-  if (old_focus >= 0 && focus < 0 && (size_t)old_focus < n)
-    set_row_state(w->list, old_focus, 0, LVIS_FOCUSED);
-  if (focus >= 0)
-    set_row_state(w->list, focus, LVIS_FOCUSED, LVIS_FOCUSED);
-  if (sel >= 0) {
-    set_row_state(w->list, sel, LVIS_SELECTED, LVIS_SELECTED);
-    SendMessageW(w->list, LVM_SETSELECTIONMARK, 0, (LPARAM)sel);
-    if (scroll_to_selection)
-      SendMessageW(w->list, LVM_ENSUREVISIBLE, (WPARAM)sel, FALSE);
-  }
-  InvalidateRect(w->list, NULL, FALSE);
-  update_buttons(w);
-  sw__main_update_status(w);
-}
-
-static int64_t row_id(const struct sw_main_window *w, int row)
-{
-  const struct sw_rule_row *s = row < 0 ? NULL : sw_rule_rows_at(&w->rows, (size_t)row);
-  return s ? s->rule_id : 0;
-}
-
-static void sort_by(struct sw_main_window *w, enum sw_rule_column column)
-{
-  int64_t sel = row_id(w, selected_row(w));
-  int64_t focus =
-      row_id(w, (int)SendMessageW(w->list, LVM_GETNEXTITEM, (WPARAM)-1, LVNI_FOCUSED));
-  bool descending = column == w->rows.sort_column ? !w->rows.descending : false;
-  sw_rule_rows_sort(&w->rows, column, descending);
-  show_sort_arrow(w);
-  rows_changed(w, sel, focus, true);
 }
 
 /* ---- talking to the service ----------------------------------------------- */
@@ -380,9 +271,7 @@ static void status_done(struct sw_main_window *w, struct sw_service_job *job)
     set_stale(w, true,
               job->error[0] ? job->error : "The service's answer was not understood.");
   } else {
-    int64_t sel = row_id(w, selected_row(w));
-    int64_t focus =
-        row_id(w, (int)SendMessageW(w->list, LVM_GETNEXTITEM, (WPARAM)-1, LVNI_FOCUSED));
+    struct sw_main_marks marks = sw__main_list_marks(w);
     enum sw_error err = sw_rule_rows_replace(&w->rows, job->rows, job->row_count);
     job->rows = NULL; /* the list owns (or freed) them now */
     job->row_count = 0;
@@ -397,7 +286,7 @@ static void status_done(struct sw_main_window *w, struct sw_service_job *job)
       GetLocalTime(&now);
       snprintf(w->updated_at, sizeof w->updated_at, "%02u:%02u:%02u", now.wHour,
                now.wMinute, now.wSecond);
-      rows_changed(w, sel, focus, false);
+      sw__main_list_rows_changed(w, marks, false);
       set_stale(w, false, "");
     }
   }
@@ -405,93 +294,7 @@ static void status_done(struct sw_main_window *w, struct sw_service_job *job)
     sw__main_refresh(w, true);
 }
 
-/* ---- the list's notifications --------------------------------------------- */
-
-static void get_cell(struct sw_main_window *w, NMLVDISPINFOW *di)
-{
-  LVITEMW *item = &di->item;
-  if (item->iItem < 0 || item->iSubItem < 0 || item->iSubItem >= SW_RULE_COL_COUNT)
-    return;
-  size_t row = (size_t)item->iItem;
-  if ((item->mask & LVIF_IMAGE) && item->iSubItem == 0)
-    item->iImage = (int)sw_rule_rows_icon(&w->rows, row);
-  if ((item->mask & LVIF_TEXT) && item->pszText && item->cchTextMax > 0) {
-    char text[2048];
-    wchar_t wide[2048];
-    sw_rule_rows_cell(&w->rows, row, lv_columns[item->iSubItem], text, sizeof text);
-    int n = MultiByteToWideChar(CP_UTF8, 0, text, -1, wide, 2048);
-    if (n <= 0)
-      wide[0] = L'\0';
-    lstrcpynW(item->pszText, wide, item->cchTextMax);
-  }
-}
-
-/* Type-ahead: the ListView asks which row begins with what was typed. */
-static LRESULT find_item(struct sw_main_window *w, const NMLVFINDITEMW *fi)
-{
-  if (!(fi->lvfi.flags & (LVFI_STRING | LVFI_PARTIAL)) || !fi->lvfi.psz)
-    return -1;
-  char *prefix = sw_editor_utf8(fi->lvfi.psz);
-  size_t row = 0;
-  bool found =
-      prefix && sw_rule_rows_find_prefix(&w->rows, prefix,
-                                         fi->iStart < 0 ? 0 : (size_t)fi->iStart, &row);
-  free(prefix);
-  return found ? (LRESULT)row : -1;
-}
-
-static LRESULT list_notify(struct sw_main_window *w, NMHDR *h)
-{
-  switch (h->code) {
-  case LVN_GETDISPINFOW:
-    get_cell(w, (NMLVDISPINFOW *)h);
-    return 0;
-  case LVN_ODFINDITEMW:
-    return find_item(w, (NMLVFINDITEMW *)h);
-  case LVN_COLUMNCLICK: {
-    int col = ((NMLISTVIEW *)h)->iSubItem;
-    if (col >= 0 && col < SW_RULE_COL_COUNT)
-      sort_by(w, lv_columns[col]);
-    return 0;
-  }
-  case LVN_ITEMCHANGED:
-    update_buttons(w);
-    return 0;
-  case NM_DBLCLK:
-    if (((NMITEMACTIVATE *)h)->iItem >= 0)
-      sw__main_command(w, IDC_MAIN_EDIT);
-    return 0;
-  case NM_CUSTOMDRAW: {
-    /* A stale list is drawn grey: the rows are what the service said
-     * last, not what it says now. */
-    NMLVCUSTOMDRAW *cd = (NMLVCUSTOMDRAW *)h;
-    if (cd->nmcd.dwDrawStage == CDDS_PREPAINT)
-      return w->stale ? CDRF_NOTIFYITEMDRAW : CDRF_DODEFAULT;
-    if (cd->nmcd.dwDrawStage == CDDS_ITEMPREPAINT) {
-      cd->clrText = GetSysColor(COLOR_GRAYTEXT);
-      return CDRF_NEWFONT;
-    }
-    return CDRF_DODEFAULT;
-  }
-  default:
-    return 0;
-  }
-}
-
 /* ---- the window ------------------------------------------------------------- */
-
-static void add_columns(struct sw_main_window *w)
-{
-  for (int i = 0; i < SW_RULE_COL_COUNT; i++) {
-    LVCOLUMNW col = {.mask = LVCF_TEXT | LVCF_WIDTH | LVCF_FMT | LVCF_SUBITEM};
-    col.fmt = lv_columns[i] == SW_RULE_COL_RESPONSE ? LVCFMT_RIGHT : LVCFMT_LEFT;
-    col.cx = scale(w, lv_widths[i]);
-    col.pszText = (wchar_t *)lv_titles[i];
-    col.iSubItem = i;
-    SendMessageW(w->list, LVM_INSERTCOLUMNW, (WPARAM)i, (LPARAM)&col);
-  }
-  SendMessageW(w->list, LVM_SETCOLUMNORDERARRAY, SW_RULE_COL_COUNT, (LPARAM)lv_order);
-}
 
 static void set_icons(struct sw_main_window *w)
 {
@@ -531,10 +334,9 @@ static BOOL init(struct sw_main_window *w, HWND hwnd)
   SendMessageW(w->list, LVM_SETEXTENDEDLISTVIEWSTYLE,
                LVS_EX_FULLROWSELECT | LVS_EX_DOUBLEBUFFER | LVS_EX_LABELTIP,
                LVS_EX_FULLROWSELECT | LVS_EX_DOUBLEBUFFER | LVS_EX_LABELTIP);
-  add_columns(w);
+  sw__main_list_init(w);
   make_icons(w);
   set_icons(w);
-  show_sort_arrow(w);
   sw__main_apply_mode(w); /* lays out, sets the buttons and the status bar */
   SetTimer(hwnd, REFRESH_TIMER, REFRESH_S * 1000u, NULL);
   PostMessageW(hwnd, WM_MAIN_START, 0, 0);
@@ -585,6 +387,45 @@ static INT_PTR result(HWND hwnd, LRESULT value)
   return TRUE;
 }
 
+/* The connection's state changed: a lost service makes the list stale. */
+static void service_state(struct sw_main_window *w, enum sw_service_state state)
+{
+  if (state == SW_SERVICE_UNREACHABLE) {
+    char why[512];
+    sw_service_state_text(w->ed->service, why, sizeof why);
+    set_stale(w, true, why);
+  } else {
+    sw__main_update_status(w);
+  }
+}
+
+/* A job came back: the list's refresh or an action's answer. */
+static void service_reply(struct sw_main_window *w, struct sw_service_job *job)
+{
+  if (job->tag == SW_MAIN_TAG_STATUS)
+    status_done(w, job);
+  else
+    sw__main_action_done(w, job);
+  sw_service_job_free(job);
+}
+
+/* The banners' colours: pale yellow (the service is gone) or pale blue
+ * (read-only); the window's colours when high contrast is on. FALSE for
+ * every other static. */
+static INT_PTR banner_colours(struct sw_main_window *w, HDC dc, HWND control)
+{
+  struct sw_palette colours;
+  bool notice = control == w->banner;
+  if (!notice && control != w->mode_banner)
+    return FALSE;
+  sw_editor_palette(&colours);
+  COLORREF back = notice ? colours.notice_back : colours.mode_back;
+  SetBkColor(dc, back);
+  SetTextColor(dc, notice ? colours.notice_text : colours.mode_text);
+  SetDCBrushColor(dc, back);
+  return (INT_PTR)GetStockObject(DC_BRUSH);
+}
+
 static INT_PTR CALLBACK main_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 {
   struct sw_main_window *w = (struct sw_main_window *)GetWindowLongPtrW(hwnd, DWLP_USER);
@@ -597,9 +438,7 @@ static INT_PTR CALLBACK main_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     return FALSE;
   switch (msg) {
   case WM_SIZE:
-    layout(w);
-    return TRUE;
-  case WM_MAIN_RELAYOUT:
+  case WM_MAIN_RELAYOUT: /* after the dialog manager's DPI change */
     layout(w);
     return TRUE;
   case WM_GETMINMAXINFO:
@@ -613,41 +452,17 @@ static INT_PTR CALLBACK main_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     sw__main_refresh(w, false);
     return TRUE;
   case WM_SW_SERVICE_STATE:
-    if (wp == SW_SERVICE_UNREACHABLE) {
-      char why[512];
-      sw_service_state_text(w->ed->service, why, sizeof why);
-      set_stale(w, true, why);
-    } else {
-      sw__main_update_status(w);
-    }
+    service_state(w, (enum sw_service_state)wp);
     return TRUE;
-  case WM_SW_SERVICE_REPLY: {
-    struct sw_service_job *job = (struct sw_service_job *)lp;
-    if (job->tag == SW_MAIN_TAG_STATUS)
-      status_done(w, job);
-    else
-      sw__main_action_done(w, job);
-    sw_service_job_free(job);
+  case WM_SW_SERVICE_REPLY:
+    service_reply(w, (struct sw_service_job *)lp);
     return TRUE;
-  }
   case WM_NOTIFY:
     if (((NMHDR *)lp)->idFrom == IDC_MAIN_LIST)
-      return result(hwnd, list_notify(w, (NMHDR *)lp));
+      return result(hwnd, sw__main_list_notify(w, (NMHDR *)lp));
     return FALSE;
-  case WM_CTLCOLORSTATIC: {
-    /* Pale yellow (the service is gone) or pale blue (read-only); the
-     * window's colours when high contrast is on. */
-    struct sw_palette colours;
-    bool notice = (HWND)lp == w->banner;
-    if (!notice && (HWND)lp != w->mode_banner)
-      return FALSE;
-    sw_editor_palette(&colours);
-    COLORREF back = notice ? colours.notice_back : colours.mode_back;
-    SetBkColor((HDC)wp, back);
-    SetTextColor((HDC)wp, notice ? colours.notice_text : colours.mode_text);
-    SetDCBrushColor((HDC)wp, back);
-    return (INT_PTR)GetStockObject(DC_BRUSH);
-  }
+  case WM_CTLCOLORSTATIC:
+    return banner_colours(w, (HDC)wp, (HWND)lp);
   case WM_SYSCOLORCHANGE:
   case WM_SETTINGCHANGE:
   case WM_THEMECHANGED:

@@ -1,7 +1,8 @@
-/* What the main window's two files share: main_window.c (the window,
- * its layout, the rule list and the status bar) and main_actions.c (what
- * the commands do: the dialogs they open, the requests they send and what
- * their answers change). Internal to the main window. */
+/* What the main window's three files share: main_window.c (the window,
+ * its layout, the status bar and the list's refresh), main_list.c (the
+ * rule list's ListView) and main_actions.c (what the commands do: the
+ * dialogs they open, the requests they send and what their answers
+ * change). Internal to the main window. */
 #ifndef SW_MAIN_WINDOW_INTERNAL_H
 #define SW_MAIN_WINDOW_INTERNAL_H
 
@@ -47,12 +48,15 @@ struct sw_main_window {
   struct sw_main_pending *actions;
 };
 
+/* Which rules the selection and the focus are on (0: none). */
+struct sw_main_marks {
+  int64_t selected, focused;
+};
+
 /* main_window.c. Asks for every rule's status; `now`: the user or an
  * action asked, so a refresh already out is followed by another (it may
  * have left before the change); the timer's tick is skipped instead. */
 void sw__main_refresh(struct sw_main_window *w, bool now);
-/* The selected rule's row (borrowed until the rows change), or NULL. */
-const struct sw_rule_row *sw__main_selected(const struct sw_main_window *w);
 /* Puts the connection, the summary and the last update in the status bar
  * (and the reason in the banner while the list is stale). */
 void sw__main_update_status(struct sw_main_window *w);
@@ -62,6 +66,29 @@ void sw__main_update_status(struct sw_main_window *w);
  * in the status bar; or none of that. Called at start and whenever the
  * mode changes (a refusal from the service). */
 void sw__main_apply_mode(struct sw_main_window *w);
+
+/* Turns on the buttons the selection and the mode allow (off the others,
+ * moving the focus off a button being turned off). */
+void sw__main_update_buttons(struct sw_main_window *w);
+
+/* main_list.c. Gives the list its columns (in their shown order) and the
+ * sort arrow; at WM_INITDIALOG, once w->dpi is known. */
+void sw__main_list_init(struct sw_main_window *w);
+/* Answers the list's WM_NOTIFY: cells, type-ahead, column clicks (sort),
+ * selection changes (buttons), double-click (edit), grey rows while
+ * stale. Returns the notification's result. */
+LRESULT sw__main_list_notify(struct sw_main_window *w, NMHDR *h);
+/* The selected rule's row (borrowed until the rows change), or NULL. */
+const struct sw_rule_row *sw__main_selected(const struct sw_main_window *w);
+/* Which rules are selected and focused now: take it before the rows
+ * change, give it to sw__main_list_rows_changed after. */
+struct sw_main_marks sw__main_list_marks(const struct sw_main_window *w);
+/* The rows changed (a refresh or a sort): tells the list, and puts the
+ * selection and the focus back on the rules of `marks` (a deleted rule's
+ * neighbour takes its selection); scrolls to the selection if asked. Then
+ * the buttons and the status bar follow. */
+void sw__main_list_rows_changed(struct sw_main_window *w, struct sw_main_marks marks,
+                                bool scroll_to_selection);
 
 /* main_actions.c. Whether the editor's mode lets command `id` (IDC_MAIN_*,
  * IDOK) run; its button is greyed, and its key does nothing, if not. */

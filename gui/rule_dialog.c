@@ -2,7 +2,7 @@
  * wrong with them is model/rule_form's, talking to the service is the
  * worker's (editor_service.h). This file moves texts between the controls
  * and the form, sends RULE_GET / RULE_ADD / RULE_UPDATE / RULE_TEST and
- * acts on the answers, and makes room under a field for its error.
+ * acts on the answers; where the controls go is rule_dialog_layout's.
  *
  * In the editor's read-only mode (model/access_mode.h) the dialog shows a
  * stored rule without letting it change: the texts are read-only (still
@@ -21,11 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dialog_dpi.h"
 #include "editor_palette.h"
 #include "manage_view.h"
 #include "pipe_protocol.h"
 #include "resource.h"
+#include "rule_dialog_layout.h"
 #include "rule_form.h"
 
 /* resource.h numbers each field's controls by enum sw_rule_field. */
@@ -57,16 +57,6 @@ static const wchar_t *const tls_texts[SW_TLS_MODE_COUNT] = {
     [SW_TLS_IMPLICIT] = L"Implicit TLS (port 465)",
 };
 
-#define PLACED_MAX 64
-
-/* A control where the template put it; error texts and the banner grow. */
-struct placed {
-  HWND hwnd;
-  struct sw_layout_rect base; /* client coordinates at the template's DPI */
-  bool grows;
-  bool combo; /* its height is the open list's: the field's own follows the font */
-};
-
 struct rule_dialog {
   struct sw_editor *ed;
   HWND hwnd;
@@ -82,121 +72,12 @@ struct rule_dialog {
   bool saved;
   bool banner_is_error;
   bool has_problem[SW_RULE_FIELD_COUNT];
-  size_t placed_count;
-  struct placed placed[PLACED_MAX];
-  SIZE base_client;         /* the client area as the template made it */
-  struct sw_dialog_dpi dpi; /* the template's DPI and the window's */
+  struct sw_rule_layout layout;
 };
 
 static HWND field_control(struct rule_dialog *d, int field)
 {
   return GetDlgItem(d->hwnd, IDC_RULE_FIELD + field);
-}
-
-/* ---- layout: room under a field for its error ---------------------------- */
-
-/* Everything is placed from the template's rectangles and the window's
- * current DPI (model/dialog_layout.h) on every change: after a move to a
- * monitor with another scale, a Save or a Test that shows a message keeps
- * the new scale. */
-static void init_layout(struct rule_dialog *d)
-{
-  sw_dialog_dpi_init(&d->dpi, d->hwnd);
-  RECT client;
-  GetClientRect(d->hwnd, &client);
-  d->base_client.cx = client.right;
-  d->base_client.cy = client.bottom;
-  for (HWND c = GetWindow(d->hwnd, GW_CHILD); c && d->placed_count < PLACED_MAX;
-       c = GetWindow(c, GW_HWNDNEXT)) {
-    struct placed *p = &d->placed[d->placed_count++];
-    int id = GetDlgCtrlID(c);
-    p->hwnd = c;
-    p->grows = id == IDC_RULE_BANNER ||
-               (id >= IDC_RULE_ERROR && id < IDC_RULE_ERROR + SW_RULE_FIELD_COUNT);
-    p->combo = id == IDC_RULE_TLS;
-    p->base = sw_dialog_dpi_child_rect(d->hwnd, c);
-  }
-}
-
-/* The height the static's text takes at its width, in pixels. */
-static int text_height(HWND control, int width)
-{
-  int len = GetWindowTextLengthW(control);
-  wchar_t *text = malloc(((size_t)len + 1) * sizeof *text);
-  if (!text)
-    return 0;
-  GetWindowTextW(control, text, len + 1);
-  HDC dc = GetDC(control);
-  HGDIOBJ old = SelectObject(dc, (HFONT)SendMessageW(control, WM_GETFONT, 0, 0));
-  RECT r = {0, 0, width, 0};
-  DrawTextW(dc, text, -1, &r, DT_CALCRECT | DT_WORDBREAK | DT_NOPREFIX | DT_EDITCONTROL);
-  SelectObject(dc, old);
-  ReleaseDC(control, dc);
-  free(text);
-  return r.bottom;
-}
-
-/* A drop-down list's height as SetWindowPos means it: the field and its
- * open list, each item in the font it has now. */
-static int combo_height(HWND combo, int field_h)
-{
-  LRESULT item = SendMessageW(combo, CB_GETITEMHEIGHT, 0, 0);
-  LRESULT count = SendMessageW(combo, CB_GETCOUNT, 0, 0);
-  return field_h + (item > 0 ? (int)item : field_h) * (count > 0 ? (int)count + 1 : 2);
-}
-
-/* Each shown error (and the banner) pushes everything below it down by
- * its height, and the dialog grows by all of them; it is kept on its
- * monitor. */
-static void relayout(struct rule_dialog *d)
-{
-  struct sw_layout_item items[PLACED_MAX];
-  struct sw_layout_rect at[PLACED_MAX];
-  UINT base_dpi = d->dpi.base_dpi, dpi = d->dpi.dpi;
-  for (size_t i = 0; i < d->placed_count; i++) {
-    const struct placed *p = &d->placed[i];
-    items[i].base = p->base;
-    items[i].text_h = 0;
-    /* Its own style, not IsWindowVisible: the dialog itself is hidden
-     * until the modal loop first idles, and replies can come before. */
-    if (p->grows && (GetWindowLongW(p->hwnd, GWL_STYLE) & WS_VISIBLE))
-      items[i].text_h = text_height(
-          p->hwnd, sw_layout_scale(p->base.right - p->base.left, dpi, base_dpi));
-  }
-  int grown = sw_layout_flow(items, d->placed_count, base_dpi, dpi, at);
-  HDWP dwp = BeginDeferWindowPos((int)d->placed_count);
-  for (size_t i = 0; i < d->placed_count && dwp; i++) {
-    int h = at[i].bottom - at[i].top;
-    dwp = DeferWindowPos(dwp, d->placed[i].hwnd, NULL, at[i].left, at[i].top,
-                         at[i].right - at[i].left,
-                         d->placed[i].combo ? combo_height(d->placed[i].hwnd, h) : h,
-                         SWP_NOZORDER | SWP_NOACTIVATE);
-  }
-  if (dwp)
-    EndDeferWindowPos(dwp);
-
-  SIZE size = sw_dialog_dpi_window_size(
-      &d->dpi, d->hwnd, sw_layout_scale(d->base_client.cx, dpi, base_dpi),
-      sw_layout_scale(d->base_client.cy, dpi, base_dpi) + grown);
-  RECT w;
-  GetWindowRect(d->hwnd, &w);
-  int top = w.top;
-  MONITORINFO mi = {.cbSize = sizeof mi};
-  if (GetMonitorInfoW(MonitorFromWindow(d->hwnd, MONITOR_DEFAULTTONEAREST), &mi) &&
-      top + size.cy > mi.rcWork.bottom)
-    top = mi.rcWork.bottom - size.cy > mi.rcWork.top ? mi.rcWork.bottom - size.cy
-                                                     : mi.rcWork.top;
-  SetWindowPos(d->hwnd, NULL, w.left, top, size.cx, size.cy,
-               SWP_NOZORDER | SWP_NOACTIVATE);
-  InvalidateRect(d->hwnd, NULL, TRUE);
-}
-
-/* A move to a monitor with another scale: the template's font at the new
- * DPI, the window where Windows suggests, then the layout again. */
-static void on_dpi_changed(struct rule_dialog *d, UINT dpi, const RECT *suggested)
-{
-  sw_dialog_dpi_change(&d->dpi, d->hwnd, dpi, suggested);
-  relayout(d);
 }
 
 /* ---- the form and the controls ------------------------------------------- */
@@ -273,7 +154,7 @@ static void set_banner(struct rule_dialog *d, const char *text, bool error)
   d->banner_is_error = error;
   sw_editor_set_text(d->hwnd, IDC_RULE_BANNER, text);
   ShowWindow(GetDlgItem(d->hwnd, IDC_RULE_BANNER), text[0] ? SW_SHOWNA : SW_HIDE);
-  relayout(d);
+  sw_rule_layout_flow(&d->layout);
 }
 
 /* The banner when nothing is going on: empty, or why the rule cannot be
@@ -650,7 +531,7 @@ static void on_init(struct rule_dialog *d)
     SendDlgItemMessageW(d->hwnd, IDC_RULE_TLS, CB_ADDSTRING, 0, (LPARAM)tls_texts[m]);
   if (d->read_only)
     init_read_only(d);
-  init_layout(d);
+  sw_rule_layout_init(&d->layout, d->hwnd);
   if (d->rule_id == 0) {
     struct sw_pipe_rule fresh = {.revision = 0};
     sw_rule_init_defaults(&fresh.rule);
@@ -709,7 +590,7 @@ static INT_PTR CALLBACK dialog_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
   case WM_DPICHANGED:
     if (!d)
       break;
-    on_dpi_changed(d, HIWORD(wp), (const RECT *)lp);
+    sw_rule_layout_dpi_changed(&d->layout, HIWORD(wp), (const RECT *)lp);
     return TRUE; /* all done here: the dialog manager's scaling is off */
   case WM_CTLCOLORSTATIC: {
     int id = GetDlgCtrlID((HWND)lp);
@@ -765,7 +646,7 @@ bool sw_rule_dialog_show(HWND owner, struct sw_editor *ed, int64_t rule_id)
     sw_editor_message(owner, text, MB_OK | MB_ICONERROR);
   }
   bool saved = d->saved;
-  sw_dialog_dpi_free(&d->dpi);
+  sw_rule_layout_free(&d->layout);
   sw_rule_free(&d->opened);
   sw_rule_free(&d->sent);
   sw_rule_form_free(&d->form);

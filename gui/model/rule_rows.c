@@ -189,24 +189,29 @@ static int cmp_message(const struct sw_rule_row *a, const struct sw_rule_row *b)
   return text_cmp(a->message, b->message);
 }
 
+typedef int (*row_cmp)(const struct sw_rule_row *, const struct sw_rule_row *);
+
+/* Two rows (qsort's pointers to row pointers) by `cmp`, reversed if
+ * `descending`; the rule id tie-break does not reverse. */
+static int ordered(row_cmp cmp, const void *pa, const void *pb, bool descending)
+{
+  const struct sw_rule_row *a = *(const struct sw_rule_row *const *)pa;
+  const struct sw_rule_row *b = *(const struct sw_rule_row *const *)pb;
+  int c = descending ? cmp(b, a) : cmp(a, b);
+  return c ? c : int_cmp(a->rule_id, b->rule_id);
+}
+
 /* qsort has no context argument in C11: one comparator per column and
- * direction, each over pointers into the rows (the index array is
- * rebuilt from them). The key reverses with the direction; the rule id
- * tie-break does not. */
+ * direction, each over pointers into the rows (the index array is rebuilt
+ * from them). */
 #define SW_ROWS_COMPARATORS(col)                                                         \
   static int asc_##col(const void *pa, const void *pb)                                   \
   {                                                                                      \
-    const struct sw_rule_row *a = *(const struct sw_rule_row *const *)pa;                \
-    const struct sw_rule_row *b = *(const struct sw_rule_row *const *)pb;                \
-    int c = cmp_##col(a, b);                                                             \
-    return c ? c : int_cmp(a->rule_id, b->rule_id);                                      \
+    return ordered(cmp_##col, pa, pb, false);                                            \
   }                                                                                      \
   static int desc_##col(const void *pa, const void *pb)                                  \
   {                                                                                      \
-    const struct sw_rule_row *a = *(const struct sw_rule_row *const *)pa;                \
-    const struct sw_rule_row *b = *(const struct sw_rule_row *const *)pb;                \
-    int c = cmp_##col(b, a);                                                             \
-    return c ? c : int_cmp(a->rule_id, b->rule_id);                                      \
+    return ordered(cmp_##col, pa, pb, true);                                             \
   }
 
 SW_ROWS_COMPARATORS(name)
