@@ -133,11 +133,6 @@ const struct sw_store_diag *sw_store_last_error(const struct sw_store *st)
   return &st->diag;
 }
 
-bool sw_store_is_readonly(const struct sw_store *st)
-{
-  return sqlite3_db_readonly(st->db, "main") == 1;
-}
-
 static void finalize_all(struct sw_store *st)
 {
   for (int i = 0; i < SW_STMT_COUNT; i++) {
@@ -412,7 +407,8 @@ enum sw_store_error sw_store_setting_set(struct sw_store *st, const char *key,
   return sw__store_run(st, stmt, what);
 }
 
-enum sw_store_error sw_store_retention_days(struct sw_store *st, int *days)
+/* The retention in days (see sw_store_retention_step). */
+static enum sw_store_error retention_days(struct sw_store *st, int *days)
 {
   *days = SW_STORE_DEFAULT_RETENTION_DAYS;
   char *text;
@@ -477,7 +473,7 @@ enum sw_store_error sw_store_retention_step(struct sw_store *st, int64_t now_ms,
     return sw__store_error(st, SW_STORE_INVALID_ARGUMENT, "%s: batch size out of range",
                            what);
   int days;
-  enum sw_store_error err = sw_store_retention_days(st, &days);
+  enum sw_store_error err = retention_days(st, &days);
   if (err)
     return err;
   struct retention r = {.cutoff = now_ms - (int64_t)days * 86400000, .limit = max_rows};

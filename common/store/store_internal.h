@@ -16,7 +16,7 @@
   "tls_mode, tls_insecure, cert_warn_days, cert_crit_days, revision, created_at, "       \
   "updated_at"
 
-/* Qualified, because sw_store_latest_results joins rules. */
+/* Qualified, because sw_store_latest_results_between joins rules. */
 #define SW_STORE_RESULT_COLUMNS                                                          \
   "r.id, r.rule_id, r.started_at, r.status, r.outcome, r.step, r.reply_code, "           \
   "r.enhanced_code, r.reply, r.detail, r.peer, r.used_helo, r.caps, r.total_us, "        \

@@ -84,21 +84,6 @@ enum sw_store_error sw__store_insert_event(struct sw_store *st,
   return sw__store_run(st, stmt, what);
 }
 
-enum sw_store_error sw_store_state_upsert(struct sw_store *st,
-                                          const struct sw_store_rule_state *items,
-                                          size_t n)
-{
-  struct sw_store_batch b = {.states = items, .state_count = n};
-  return sw_store_write(st, &b, NULL);
-}
-
-enum sw_store_error sw_store_events_append(struct sw_store *st,
-                                           const struct sw_store_event *items, size_t n)
-{
-  struct sw_store_batch b = {.events = items, .event_count = n};
-  return sw_store_write(st, &b, NULL);
-}
-
 /* Reads a row of SW_STORE_STATE_COLUMNS into the struct
  * sw_store_rule_state `item` (a sw__store_row_fn). */
 static enum sw_store_error read_state(struct sw_store *st, sqlite3_stmt *stmt, void *item)

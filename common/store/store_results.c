@@ -217,12 +217,6 @@ enum sw_store_error sw_store_latest_results_between(struct sw_store *st, int64_t
   return read_results(st, &q, out);
 }
 
-enum sw_store_error sw_store_latest_results(struct sw_store *st,
-                                            struct sw_store_result_list *out)
-{
-  return sw_store_latest_results_between(st, INT64_MIN, INT64_MAX, out);
-}
-
 /* Writes every record of the batch, counting what was written and what
  * was dropped because its rule is gone. */
 struct batch_write {
@@ -268,12 +262,4 @@ enum sw_store_error sw_store_write(struct sw_store *st, const struct sw_store_ba
   if (!err && counts)
     *counts = w.counts;
   return err;
-}
-
-enum sw_store_error sw_store_results_append(struct sw_store *st,
-                                            const struct sw_store_result *items, size_t n,
-                                            struct sw_store_write_counts *counts)
-{
-  struct sw_store_batch b = {.results = items, .result_count = n};
-  return sw_store_write(st, &b, counts);
 }
