@@ -133,11 +133,6 @@ const struct sw_store_diag *sw_store_last_error(const struct sw_store *st)
   return &st->diag;
 }
 
-bool sw_store_is_readonly(const struct sw_store *st)
-{
-  return sqlite3_db_readonly(st->db, "main") == 1;
-}
-
 static void finalize_all(struct sw_store *st)
 {
   for (int i = 0; i < SW_STMT_COUNT; i++) {
@@ -275,13 +270,6 @@ enum sw_store_error sw__store_stmt(struct sw_store *st, enum sw_store_stmt id,
   return SW_STORE_OK;
 }
 
-int sw__store_run(sqlite3_stmt *stmt)
-{
-  int rc = sqlite3_step(stmt);
-  sqlite3_reset(stmt);
-  return rc == SQLITE_ROW ? SQLITE_DONE : rc;
-}
-
 /* Runs one of the transaction statements. */
 static enum sw_store_error run_simple(struct sw_store *st, enum sw_store_stmt id,
                                       const char *what)
@@ -290,8 +278,7 @@ static enum sw_store_error run_simple(struct sw_store *st, enum sw_store_stmt id
   enum sw_store_error err = sw__store_stmt(st, id, &stmt, what);
   if (err)
     return err;
-  int rc = sw__store_run(stmt);
-  return rc == SQLITE_DONE ? SW_STORE_OK : sw__store_fail(st, rc, what);
+  return sw__store_run(st, stmt, what);
 }
 
 enum sw_store_error sw__store_begin(struct sw_store *st, const char *what)
@@ -303,12 +290,8 @@ enum sw_store_error sw__store_begin(struct sw_store *st, const char *what)
 enum sw_store_error sw__store_commit(struct sw_store *st, const char *what)
 {
   enum sw_store_error err = run_simple(st, SW_STMT_COMMIT, what);
-  if (err) {
-    /* Keep the commit's diagnosis, not the rollback's. */
-    struct sw_store_diag saved = st->diag;
+  if (err)
     sw__store_rollback(st);
-    st->diag = saved;
-  }
   return err;
 }
 
@@ -316,43 +299,28 @@ void sw__store_rollback(struct sw_store *st)
 {
   if (sqlite3_get_autocommit(st->db))
     return; /* SQLite already rolled back (e.g. after SQLITE_FULL) */
+  /* Keep the diagnosis of the failure that led here, not the rollback's. */
+  struct sw_store_diag saved = st->diag;
   sqlite3_stmt *stmt;
-  if (sw__store_stmt(st, SW_STMT_ROLLBACK, &stmt, "rolling back") == SW_STORE_OK)
-    sw__store_run(stmt);
-}
-
-const char *sw__store_text(sqlite3_stmt *stmt, int i)
-{
-  const unsigned char *t = sqlite3_column_text(stmt, i);
-  return t ? (const char *)t : "";
-}
-
-enum sw_store_error sw__store_dup_optional(sqlite3_stmt *stmt, int i, char **out)
-{
-  const char *t = sw__store_text(stmt, i);
-  *out = NULL;
-  if (!*t)
-    return SW_STORE_OK;
-  size_t n = strlen(t) + 1;
-  *out = malloc(n);
-  if (!*out)
-    return SW_STORE_NOMEM;
-  memcpy(*out, t, n);
-  return SW_STORE_OK;
-}
-
-void *sw__store_grow(void *items, size_t *cap, size_t count, size_t size)
-{
-  if (count == *cap) {
-    size_t ncap = *cap ? *cap * 2 : 16;
-    void *p = realloc(items, ncap * size);
-    if (!p)
-      return NULL;
-    items = p;
-    *cap = ncap;
+  if (sw__store_stmt(st, SW_STMT_ROLLBACK, &stmt, "rolling back") == SW_STORE_OK) {
+    sqlite3_step(stmt);
+    sqlite3_reset(stmt);
   }
-  memset((char *)items + count * size, 0, size);
-  return items;
+  st->diag = saved;
+}
+
+enum sw_store_error sw__store_transaction(struct sw_store *st, const char *what,
+                                          sw__store_work_fn work, void *ctx)
+{
+  enum sw_store_error err = sw__store_begin(st, what);
+  if (err)
+    return err;
+  err = work(st, ctx);
+  if (err) {
+    sw__store_rollback(st);
+    return err;
+  }
+  return sw__store_commit(st, what);
 }
 
 enum sw_store_error sw_store_integrity_check(struct sw_store *st, bool *ok, char **report)
@@ -436,11 +404,11 @@ enum sw_store_error sw_store_setting_set(struct sw_store *st, const char *key,
     return err;
   sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
   sqlite3_bind_text(stmt, 2, value, -1, SQLITE_STATIC);
-  int rc = sw__store_run(stmt);
-  return rc == SQLITE_DONE ? SW_STORE_OK : sw__store_fail(st, rc, what);
+  return sw__store_run(st, stmt, what);
 }
 
-enum sw_store_error sw_store_retention_days(struct sw_store *st, int *days)
+/* The retention in days (see sw_store_retention_step). */
+static enum sw_store_error retention_days(struct sw_store *st, int *days)
 {
   *days = SW_STORE_DEFAULT_RETENTION_DAYS;
   char *text;
@@ -460,25 +428,37 @@ enum sw_store_error sw_store_retention_days(struct sw_store *st, int *days)
   return SW_STORE_OK;
 }
 
-/* Deletes up to `limit` rows older than `cutoff` with statement `id`. */
+/* One retention step: up to `limit` rows older than `cutoff`, results
+ * first; `deleted` is how many went. */
+struct retention {
+  int64_t cutoff;
+  size_t limit, deleted;
+};
+
+/* Deletes up to r->limit - r->deleted rows older than r->cutoff with
+ * statement `id`, adding them to r->deleted. */
 static enum sw_store_error delete_old(struct sw_store *st, enum sw_store_stmt id,
-                                      int64_t cutoff, size_t limit, size_t *deleted)
+                                      struct retention *r)
 {
   static const char what[] = "deleting old results and events";
-  *deleted = 0;
-  if (limit == 0)
+  if (r->deleted == r->limit)
     return SW_STORE_OK;
   sqlite3_stmt *stmt;
   enum sw_store_error err = sw__store_stmt(st, id, &stmt, what);
   if (err)
     return err;
-  sqlite3_bind_int64(stmt, 1, cutoff);
-  sqlite3_bind_int64(stmt, 2, (sqlite3_int64)limit);
-  int rc = sw__store_run(stmt);
-  if (rc != SQLITE_DONE)
-    return sw__store_fail(st, rc, what);
-  *deleted = (size_t)sqlite3_changes(st->db);
-  return SW_STORE_OK;
+  sqlite3_bind_int64(stmt, 1, r->cutoff);
+  sqlite3_bind_int64(stmt, 2, (sqlite3_int64)(r->limit - r->deleted));
+  err = sw__store_run(st, stmt, what);
+  if (!err)
+    r->deleted += (size_t)sqlite3_changes(st->db);
+  return err;
+}
+
+static enum sw_store_error delete_old_rows(struct sw_store *st, void *ctx)
+{
+  enum sw_store_error err = delete_old(st, SW_STMT_RETENTION_RESULTS, ctx);
+  return err ? err : delete_old(st, SW_STMT_RETENTION_EVENTS, ctx);
 }
 
 enum sw_store_error sw_store_retention_step(struct sw_store *st, int64_t now_ms,
@@ -493,34 +473,22 @@ enum sw_store_error sw_store_retention_step(struct sw_store *st, int64_t now_ms,
     return sw__store_error(st, SW_STORE_INVALID_ARGUMENT, "%s: batch size out of range",
                            what);
   int days;
-  enum sw_store_error err = sw_store_retention_days(st, &days);
+  enum sw_store_error err = retention_days(st, &days);
   if (err)
     return err;
-  int64_t cutoff = now_ms - (int64_t)days * 86400000;
-
-  size_t n_results = 0, n_events = 0;
-  err = sw__store_begin(st, what);
-  if (err)
-    return err;
-  err = delete_old(st, SW_STMT_RETENTION_RESULTS, cutoff, max_rows, &n_results);
-  if (!err)
-    err =
-        delete_old(st, SW_STMT_RETENTION_EVENTS, cutoff, max_rows - n_results, &n_events);
-  if (!err)
-    err = sw__store_commit(st, what);
-  else
-    sw__store_rollback(st);
+  struct retention r = {.cutoff = now_ms - (int64_t)days * 86400000, .limit = max_rows};
+  err = sw__store_transaction(st, what, delete_old_rows, &r);
   if (err)
     return err;
   if (deleted)
-    *deleted = n_results + n_events;
+    *deleted = r.deleted;
 
   if (more) {
     sqlite3_stmt *stmt;
     err = sw__store_stmt(st, SW_STMT_RETENTION_MORE, &stmt, what);
     if (err)
       return err;
-    sqlite3_bind_int64(stmt, 1, cutoff);
+    sqlite3_bind_int64(stmt, 1, r.cutoff);
     int rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW)
       *more = sqlite3_column_int(stmt, 0) != 0;

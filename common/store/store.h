@@ -112,11 +112,6 @@ void sw_store_close(struct sw_store *st);
 /* The failure of the last call that failed on this handle; err is
  * SW_STORE_OK if none has. Valid until the next call. */
 const struct sw_store_diag *sw_store_last_error(const struct sw_store *st);
-/* True if the connection is read-only at the moment (the file could not be
- * opened for writing). The next write tries to reopen it. */
-bool sw_store_is_readonly(const struct sw_store *st);
-/* The schema version this build writes (PRAGMA user_version). */
-int sw_store_schema_version(void);
 
 /* Runs PRAGMA integrity_check. *ok is true if SQLite reports "ok";
  * otherwise *report (if not NULL) gets its first findings, '\n'-separated,
@@ -220,13 +215,11 @@ enum sw_store_error sw_store_history_brief(struct sw_store *st, int64_t rule_id,
                                            const struct sw_store_cursor *before,
                                            size_t limit,
                                            struct sw_store_result_list *out);
-/* Reads the newest result of every rule that has one, in rule id order,
- * without transcripts (for status lists). */
-enum sw_store_error sw_store_latest_results(struct sw_store *st,
-                                            struct sw_store_result_list *out);
-/* The same for the rules with an id in (after_id, last_id] only: a page of
- * the status list costs its own rules, not every rule (at 10,000 rules the
- * whole list takes ~0.4 s under Wine, on the service's loop thread). */
+/* Reads the newest result of every rule with an id in (after_id, last_id]
+ * that has one, in rule id order, without transcripts (for status lists).
+ * A page of the status list costs its own rules, not every rule (at 10,000
+ * rules the whole list takes ~0.4 s under Wine, on the service's loop
+ * thread); INT64_MIN and INT64_MAX ask for every rule. */
 enum sw_store_error sw_store_latest_results_between(struct sw_store *st, int64_t after_id,
                                                     int64_t last_id,
                                                     struct sw_store_result_list *out);
@@ -320,17 +313,6 @@ struct sw_store_write_counts {
  * nothing (then retry later with the same batch). `counts` may be NULL. */
 enum sw_store_error sw_store_write(struct sw_store *st, const struct sw_store_batch *b,
                                    struct sw_store_write_counts *counts);
-/* sw_store_write with results only. */
-enum sw_store_error sw_store_results_append(struct sw_store *st,
-                                            const struct sw_store_result *items, size_t n,
-                                            struct sw_store_write_counts *counts);
-/* sw_store_write with states only. */
-enum sw_store_error sw_store_state_upsert(struct sw_store *st,
-                                          const struct sw_store_rule_state *items,
-                                          size_t n);
-/* sw_store_write with events only. */
-enum sw_store_error sw_store_events_append(struct sw_store *st,
-                                           const struct sw_store_event *items, size_t n);
 
 /* ---- settings and retention -------------------------------------------- */
 
@@ -341,16 +323,14 @@ enum sw_store_error sw_store_setting_get(struct sw_store *st, const char *key,
 /* Sets `key` to `value` (both UTF-8, non-NULL). */
 enum sw_store_error sw_store_setting_set(struct sw_store *st, const char *key,
                                          const char *value);
-/* The retention in days: the "retention_days" setting if it is a whole
- * number from 1 to SW_STORE_RETENTION_DAYS_MAX, else 30 (a damaged setting
- * must not make the service delete everything). */
-enum sw_store_error sw_store_retention_days(struct sw_store *st, int *days);
 
 /* Deletes at most `max_rows` results and events that started (or happened)
- * more than the retention before `now_ms`, oldest first, in one short
- * transaction so other writers wait little. *deleted (may be NULL) is how
- * many went; *more (may be NULL) is true if old rows remain: the service
- * calls it again on a later turn of its loop. */
+ * more than the retention before `now_ms` (the "retention_days" setting if
+ * it is a whole number from 1 to SW_STORE_RETENTION_DAYS_MAX, else 30: a
+ * damaged setting must not make the service delete everything), oldest first, in one
+ * short transaction so other writers wait little. *deleted (may be NULL) is how many
+ * went; *more (may be NULL) is true if old rows remain: the service calls it again on a
+ * later turn of its loop. */
 enum sw_store_error sw_store_retention_step(struct sw_store *st, int64_t now_ms,
                                             size_t max_rows, size_t *deleted, bool *more);
 

@@ -16,7 +16,7 @@
   "tls_mode, tls_insecure, cert_warn_days, cert_crit_days, revision, created_at, "       \
   "updated_at"
 
-/* Qualified, because sw_store_latest_results joins rules. */
+/* Qualified, because sw_store_latest_results_between joins rules. */
 #define SW_STORE_RESULT_COLUMNS                                                          \
   "r.id, r.rule_id, r.started_at, r.status, r.outcome, r.step, r.reply_code, "           \
   "r.enhanced_code, r.reply, r.detail, r.peer, r.used_helo, r.caps, r.total_us, "        \
@@ -137,13 +137,11 @@ enum sw_store_error sw__store_error(struct sw_store *st, enum sw_store_error err
     ;
 
 /* The prepared statement `id`, reset and with its bindings cleared, in
- * *out. The statement stays the store's; reset it (sw__store_done) as soon
- * as it is finished with, so it holds no read snapshot open. */
+ * *out. The statement stays the store's; the helpers below (and every
+ * caller that steps it by hand) reset it as soon as they are done with it,
+ * so it holds no read snapshot open. */
 enum sw_store_error sw__store_stmt(struct sw_store *st, enum sw_store_stmt id,
                                    sqlite3_stmt **out, const char *what);
-/* Steps a statement that returns no row, then resets it. SQLITE_DONE or an
- * error code. */
-int sw__store_run(sqlite3_stmt *stmt);
 
 /* Starts a write transaction (BEGIN IMMEDIATE, so waiting for another
  * writer happens here, under the busy timeout, and never ends in a
@@ -151,20 +149,57 @@ int sw__store_run(sqlite3_stmt *stmt);
 enum sw_store_error sw__store_begin(struct sw_store *st, const char *what);
 /* Commits; on failure rolls back and records the failure. */
 enum sw_store_error sw__store_commit(struct sw_store *st, const char *what);
-/* Rolls back the open transaction, if any; errors are ignored because the
- * failure that led here is the one worth reporting. */
+/* Rolls back the open transaction, if any. Errors are ignored and st->diag
+ * is kept: the failure that led here is the one worth reporting. */
 void sw__store_rollback(struct sw_store *st);
+
+/* The writes of one transaction: runs statements through sw__store_stmt
+ * and returns SW_STORE_OK or the failure it recorded. It neither begins,
+ * commits nor rolls back; `ctx` carries its inputs and outputs. */
+typedef enum sw_store_error (*sw__store_work_fn)(struct sw_store *st, void *ctx);
+/* Runs `work` in one write transaction: BEGIN IMMEDIATE, `work`, COMMIT.
+ * On any failure everything `work` did is rolled back and the first
+ * failure (st->diag) is returned, so the caller may hand out what `work`
+ * left in `ctx` only on SW_STORE_OK. `what` ("deleting rule 7") names the
+ * job in the log. Every write of the store but the migrations goes through
+ * here. */
+enum sw_store_error sw__store_transaction(struct sw_store *st, const char *what,
+                                          sw__store_work_fn work, void *ctx);
+
+/* Steps a statement whose rows, if any, do not matter, then resets it.
+ * SW_STORE_OK, or the failure recorded as happening while doing `what`. */
+enum sw_store_error sw__store_run(struct sw_store *st, sqlite3_stmt *stmt,
+                                  const char *what);
+
+/* Fills *item (zeroed) from the statement's current row. On failure the
+ * item owns nothing and the failure is recorded (sw__store_error). */
+typedef enum sw_store_error (*sw__store_row_fn)(struct sw_store *st, sqlite3_stmt *stmt,
+                                                void *item);
+/* A query that reads a list: statement `stmt` with the integer parameters
+ * ?1..?param_count, each row read by `read` into an item of `item_size`
+ * bytes. `what` ("listing the rules") names the job in the log. */
+struct sw__store_list_query {
+  enum sw_store_stmt stmt;
+  int64_t params[4];
+  int param_count;
+  size_t item_size;
+  sw__store_row_fn read;
+  const char *what;
+};
+/* Runs the query to its end and resets it. *items is a new array of the
+ * *count items read (NULL and 0 when there are none); it and what each
+ * item owns are the caller's, after a failure too (then *count says how
+ * many items were read whole: free them with the list's free function).
+ * SW_STORE_NOMEM if memory ran out, or SQLite's failure, recorded. */
+enum sw_store_error sw__store_read_list(struct sw_store *st,
+                                        const struct sw__store_list_query *q,
+                                        void **items, size_t *count);
 
 /* Text of column `i`, "" for NULL; valid until the next step or reset. */
 const char *sw__store_text(sqlite3_stmt *stmt, int i);
 /* A heap copy of column `i` for an optional string (NULL for NULL or "");
  * SW_STORE_NOMEM if memory ran out. */
 enum sw_store_error sw__store_dup_optional(sqlite3_stmt *stmt, int i, char **out);
-/* Makes room for item number `count` (zeroed) in a list's array of
- * `size`-byte items, doubling the capacity *cap when it is full. Returns
- * the array, maybe moved, or NULL if memory ran out (then `items` is
- * unchanged and still the caller's). */
-void *sw__store_grow(void *items, size_t *cap, size_t count, size_t size);
 
 /* Parses a status name back ("CRITICAL"); a name this build does not know
  * reads as UNKNOWN. */

@@ -60,9 +60,9 @@ enum sw_store_error sw__store_upsert_state(struct sw_store *st,
   sqlite3_bind_int64(stmt, 4, s->since_ms);
   sqlite3_bind_int64(stmt, 5, s->last_result_at_ms);
   sqlite3_bind_text(stmt, 6, sw_outcome_name(s->last_outcome), -1, SQLITE_STATIC);
-  int rc = sw__store_run(stmt);
-  if (rc != SQLITE_DONE)
-    return sw__store_fail(st, rc, what);
+  err = sw__store_run(st, stmt, what);
+  if (err)
+    return err;
   *written = sqlite3_changes(st->db) == 1;
   return SW_STORE_OK;
 }
@@ -81,56 +81,56 @@ enum sw_store_error sw__store_insert_event(struct sw_store *st,
   if (e->rule_id > 0)
     sqlite3_bind_int64(stmt, 4, e->rule_id);
   sqlite3_bind_text(stmt, 5, e->message ? e->message : "", -1, SQLITE_STATIC);
-  int rc = sw__store_run(stmt);
-  return rc == SQLITE_DONE ? SW_STORE_OK : sw__store_fail(st, rc, what);
+  return sw__store_run(st, stmt, what);
 }
 
-enum sw_store_error sw_store_state_upsert(struct sw_store *st,
-                                          const struct sw_store_rule_state *items,
-                                          size_t n)
+/* Reads a row of SW_STORE_STATE_COLUMNS into the struct
+ * sw_store_rule_state `item` (a sw__store_row_fn). */
+static enum sw_store_error read_state(struct sw_store *st, sqlite3_stmt *stmt, void *item)
 {
-  struct sw_store_batch b = {.states = items, .state_count = n};
-  return sw_store_write(st, &b, NULL);
+  (void)st; /* nothing to allocate, nothing to fail */
+  struct sw_store_rule_state *s = item;
+  s->rule_id = sqlite3_column_int64(stmt, 0);
+  s->state = sw__store_status_from_name(sw__store_text(stmt, 1));
+  s->failures = (uint32_t)sqlite3_column_int64(stmt, 2);
+  s->since_ms = sqlite3_column_int64(stmt, 3);
+  s->last_result_at_ms = sqlite3_column_int64(stmt, 4);
+  if (!sw_outcome_from_name(sw__store_text(stmt, 5), &s->last_outcome))
+    s->last_outcome = SW_OUTCOME_INTERNAL_ERROR; /* from a newer build */
+  return SW_STORE_OK;
 }
 
-enum sw_store_error sw_store_events_append(struct sw_store *st,
-                                           const struct sw_store_event *items, size_t n)
+/* Reads a row of SW_STORE_EVENT_COLUMNS into the struct sw_store_event
+ * `item` (a sw__store_row_fn). */
+static enum sw_store_error read_event(struct sw_store *st, sqlite3_stmt *stmt, void *item)
 {
-  struct sw_store_batch b = {.events = items, .event_count = n};
-  return sw_store_write(st, &b, NULL);
+  struct sw_store_event *e = item;
+  e->id = sqlite3_column_int64(stmt, 0);
+  e->at_ms = sqlite3_column_int64(stmt, 1);
+  e->event_id = (uint32_t)sqlite3_column_int64(stmt, 2);
+  e->severity = severity_from_name(sw__store_text(stmt, 3));
+  e->rule_id = sqlite3_column_int64(stmt, 4); /* NULL reads as 0 */
+  const char *msg = sw__store_text(stmt, 5);
+  e->message = malloc(strlen(msg) + 1);
+  if (!e->message)
+    return sw__store_error(st, SW_STORE_NOMEM, "reading event %lld: out of memory",
+                           (long long)e->id);
+  strcpy(e->message, msg);
+  return SW_STORE_OK;
 }
 
 enum sw_store_error sw_store_state_load(struct sw_store *st,
                                         struct sw_store_state_list *out)
 {
-  static const char what[] = "reading rule states";
-  out->items = NULL;
-  out->count = 0;
-  sqlite3_stmt *stmt;
-  enum sw_store_error err = sw__store_stmt(st, SW_STMT_STATE_SELECT_ALL, &stmt, what);
-  if (err)
-    return err;
-  size_t cap = 0;
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    void *p = sw__store_grow(out->items, &cap, out->count, sizeof *out->items);
-    if (!p) {
-      err = sw__store_error(st, SW_STORE_NOMEM, "%s: out of memory", what);
-      break;
-    }
-    out->items = p;
-    struct sw_store_rule_state *s = &out->items[out->count++];
-    s->rule_id = sqlite3_column_int64(stmt, 0);
-    s->state = sw__store_status_from_name(sw__store_text(stmt, 1));
-    s->failures = (uint32_t)sqlite3_column_int64(stmt, 2);
-    s->since_ms = sqlite3_column_int64(stmt, 3);
-    s->last_result_at_ms = sqlite3_column_int64(stmt, 4);
-    if (!sw_outcome_from_name(sw__store_text(stmt, 5), &s->last_outcome))
-      s->last_outcome = SW_OUTCOME_INTERNAL_ERROR; /* from a newer build */
-  }
-  if (!err && rc != SQLITE_DONE)
-    err = sw__store_fail(st, rc, what);
-  sqlite3_reset(stmt);
+  const struct sw__store_list_query q = {
+      .stmt = SW_STMT_STATE_SELECT_ALL,
+      .item_size = sizeof *out->items,
+      .read = read_state,
+      .what = "reading rule states",
+  };
+  void *items;
+  enum sw_store_error err = sw__store_read_list(st, &q, &items, &out->count);
+  out->items = items;
   if (err)
     sw_store_state_list_free(out);
   return err;
@@ -139,44 +139,22 @@ enum sw_store_error sw_store_state_load(struct sw_store *st,
 enum sw_store_error sw_store_events_recent(struct sw_store *st, int64_t before_id,
                                            size_t limit, struct sw_store_event_list *out)
 {
-  static const char what[] = "reading events";
   out->items = NULL;
   out->count = 0;
   if (limit == 0)
     return SW_STORE_OK;
-  sqlite3_stmt *stmt;
-  enum sw_store_error err = sw__store_stmt(st, SW_STMT_EVENT_RECENT, &stmt, what);
-  if (err)
-    return err;
-  sqlite3_bind_int64(stmt, 1, before_id > 0 ? before_id : INT64_MAX);
-  sqlite3_bind_int64(stmt, 2, limit > INT32_MAX ? INT32_MAX : (sqlite3_int64)limit);
-  size_t cap = 0;
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    void *p = sw__store_grow(out->items, &cap, out->count, sizeof *out->items);
-    if (!p) {
-      err = sw__store_error(st, SW_STORE_NOMEM, "%s: out of memory", what);
-      break;
-    }
-    out->items = p;
-    struct sw_store_event *e = &out->items[out->count];
-    e->id = sqlite3_column_int64(stmt, 0);
-    e->at_ms = sqlite3_column_int64(stmt, 1);
-    e->event_id = (uint32_t)sqlite3_column_int64(stmt, 2);
-    e->severity = severity_from_name(sw__store_text(stmt, 3));
-    e->rule_id = sqlite3_column_int64(stmt, 4); /* NULL reads as 0 */
-    const char *msg = sw__store_text(stmt, 5);
-    e->message = malloc(strlen(msg) + 1);
-    if (!e->message) {
-      err = sw__store_error(st, SW_STORE_NOMEM, "%s: out of memory", what);
-      break;
-    }
-    strcpy(e->message, msg);
-    out->count++;
-  }
-  if (!err && rc != SQLITE_DONE)
-    err = sw__store_fail(st, rc, what);
-  sqlite3_reset(stmt);
+  const struct sw__store_list_query q = {
+      .stmt = SW_STMT_EVENT_RECENT,
+      .params = {before_id > 0 ? before_id : INT64_MAX,
+                 limit > INT32_MAX ? INT32_MAX : (int64_t)limit},
+      .param_count = 2,
+      .item_size = sizeof *out->items,
+      .read = read_event,
+      .what = "reading events",
+  };
+  void *items;
+  enum sw_store_error err = sw__store_read_list(st, &q, &items, &out->count);
+  out->items = items;
   if (err)
     sw_store_event_list_free(out);
   return err;

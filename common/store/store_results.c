@@ -90,9 +90,9 @@ enum sw_store_error sw__store_insert_result(struct sw_store *st,
   sqlite3_bind_int64(stmt, 22, c->tls.not_after);
   sqlite3_bind_int(stmt, 23, c->tls.days_left);
   sqlite3_bind_int(stmt, 24, c->tls.verified);
-  int rc = sw__store_run(stmt);
-  if (rc != SQLITE_DONE)
-    return sw__store_fail(st, rc, what);
+  err = sw__store_run(st, stmt, what);
+  if (err)
+    return err;
   *written = sqlite3_changes(st->db) == 1;
   return SW_STORE_OK;
 }
@@ -102,10 +102,12 @@ static void copy_text(char *dst, size_t size, const char *src)
   snprintf(dst, size, "%s", src);
 }
 
-/* Reads a row of SW_STORE_RESULT_COLUMNS into *out, which owns nothing. */
+/* Reads a row of SW_STORE_RESULT_COLUMNS into the struct sw_store_result
+ * `item`, which owns nothing (a sw__store_row_fn). */
 static enum sw_store_error read_result(struct sw_store *st, sqlite3_stmt *stmt,
-                                       struct sw_store_result *out)
+                                       void *item)
 {
+  struct sw_store_result *out = item;
   sw_store_result_init(out);
   struct sw_check_result *c = &out->check;
   out->id = sqlite3_column_int64(stmt, 0);
@@ -149,29 +151,16 @@ static enum sw_store_error read_result(struct sw_store *st, sqlite3_stmt *stmt,
   return SW_STORE_OK;
 }
 
-/* Steps a prepared query to the end, appending each row to *out. */
-static enum sw_store_error read_results(struct sw_store *st, sqlite3_stmt *stmt,
-                                        struct sw_store_result_list *out,
-                                        const char *what)
+/* Runs a query of SW_STORE_RESULT_COLUMNS (or its brief form) into *out. */
+static enum sw_store_error read_results(struct sw_store *st,
+                                        struct sw__store_list_query *q,
+                                        struct sw_store_result_list *out)
 {
-  size_t cap = 0;
-  enum sw_store_error err = SW_STORE_OK;
-  int rc = SQLITE_DONE;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    void *p = sw__store_grow(out->items, &cap, out->count, sizeof *out->items);
-    if (!p) {
-      err = sw__store_error(st, SW_STORE_NOMEM, "%s: out of memory", what);
-      break;
-    }
-    out->items = p;
-    err = read_result(st, stmt, &out->items[out->count]);
-    if (err)
-      break;
-    out->count++;
-  }
-  if (!err && rc != SQLITE_DONE)
-    err = sw__store_fail(st, rc, what);
-  sqlite3_reset(stmt);
+  q->item_size = sizeof *out->items;
+  q->read = read_result;
+  void *items;
+  enum sw_store_error err = sw__store_read_list(st, q, &items, &out->count);
+  out->items = items;
   if (err)
     sw_store_result_list_free(out);
   return err;
@@ -190,15 +179,15 @@ static enum sw_store_error history_page(struct sw_store *st, enum sw_store_stmt 
   out->count = 0;
   if (limit == 0)
     return SW_STORE_OK;
-  sqlite3_stmt *stmt;
-  enum sw_store_error err = sw__store_stmt(st, which, &stmt, what);
-  if (err)
-    return err;
-  sqlite3_bind_int64(stmt, 1, rule_id);
-  sqlite3_bind_int64(stmt, 2, before ? before->started_at_ms : INT64_MAX);
-  sqlite3_bind_int64(stmt, 3, before ? before->id : INT64_MAX);
-  sqlite3_bind_int64(stmt, 4, limit > INT32_MAX ? INT32_MAX : (sqlite3_int64)limit);
-  return read_results(st, stmt, out, what);
+  struct sw__store_list_query q = {
+      .stmt = which,
+      .params = {rule_id, before ? before->started_at_ms : INT64_MAX,
+                 before ? before->id : INT64_MAX,
+                 limit > INT32_MAX ? INT32_MAX : (int64_t)limit},
+      .param_count = 4,
+      .what = what,
+  };
+  return read_results(st, &q, out);
 }
 
 enum sw_store_error sw_store_history(struct sw_store *st, int64_t rule_id,
@@ -219,67 +208,58 @@ enum sw_store_error sw_store_latest_results_between(struct sw_store *st, int64_t
                                                     int64_t last_id,
                                                     struct sw_store_result_list *out)
 {
-  static const char what[] = "reading the latest results";
-  out->items = NULL;
-  out->count = 0;
-  sqlite3_stmt *stmt;
-  enum sw_store_error err = sw__store_stmt(st, SW_STMT_RESULT_LATEST, &stmt, what);
-  if (err)
-    return err;
-  sqlite3_bind_int64(stmt, 1, after_id);
-  sqlite3_bind_int64(stmt, 2, last_id);
-  return read_results(st, stmt, out, what);
+  struct sw__store_list_query q = {
+      .stmt = SW_STMT_RESULT_LATEST,
+      .params = {after_id, last_id},
+      .param_count = 2,
+      .what = "reading the latest results",
+  };
+  return read_results(st, &q, out);
 }
 
-enum sw_store_error sw_store_latest_results(struct sw_store *st,
-                                            struct sw_store_result_list *out)
+/* Writes every record of the batch, counting what was written and what
+ * was dropped because its rule is gone. */
+struct batch_write {
+  const struct sw_store_batch *batch;
+  struct sw_store_write_counts counts;
+};
+
+static enum sw_store_error write_batch(struct sw_store *st, void *ctx)
 {
-  return sw_store_latest_results_between(st, INT64_MIN, INT64_MAX, out);
+  struct batch_write *w = ctx;
+  const struct sw_store_batch *b = w->batch;
+  struct sw_store_write_counts *n = &w->counts;
+  enum sw_store_error err = SW_STORE_OK;
+  bool written;
+  for (size_t i = 0; !err && i < b->result_count; i++) {
+    err = sw__store_insert_result(st, &b->results[i], &written);
+    *(written ? &n->results_written : &n->results_dropped) += 1;
+  }
+  for (size_t i = 0; !err && i < b->state_count; i++) {
+    err = sw__store_upsert_state(st, &b->states[i], &written);
+    *(written ? &n->states_written : &n->states_dropped) += 1;
+  }
+  for (size_t i = 0; !err && i < b->event_count; i++) {
+    err = sw__store_insert_event(st, &b->events[i]);
+    n->events_written++;
+  }
+  return err;
 }
 
 enum sw_store_error sw_store_write(struct sw_store *st, const struct sw_store_batch *b,
                                    struct sw_store_write_counts *counts)
 {
   static const char what[] = "writing results, states and events";
-  struct sw_store_write_counts n = {0};
+  struct batch_write w = {.batch = b};
   if (counts)
-    *counts = n;
+    *counts = w.counts;
   if ((b->result_count && !b->results) || (b->state_count && !b->states) ||
       (b->event_count && !b->events))
     return sw__store_error(st, SW_STORE_INVALID_ARGUMENT, "%s: NULL array", what);
   if (!b->result_count && !b->state_count && !b->event_count)
     return SW_STORE_OK;
-
-  enum sw_store_error err = sw__store_begin(st, what);
-  if (err)
-    return err;
-  bool written;
-  for (size_t i = 0; !err && i < b->result_count; i++) {
-    err = sw__store_insert_result(st, &b->results[i], &written);
-    *(written ? &n.results_written : &n.results_dropped) += 1;
-  }
-  for (size_t i = 0; !err && i < b->state_count; i++) {
-    err = sw__store_upsert_state(st, &b->states[i], &written);
-    *(written ? &n.states_written : &n.states_dropped) += 1;
-  }
-  for (size_t i = 0; !err && i < b->event_count; i++) {
-    err = sw__store_insert_event(st, &b->events[i]);
-    n.events_written++;
-  }
-  if (err) {
-    sw__store_rollback(st);
-    return err;
-  }
-  err = sw__store_commit(st, what);
+  enum sw_store_error err = sw__store_transaction(st, what, write_batch, &w);
   if (!err && counts)
-    *counts = n;
+    *counts = w.counts;
   return err;
-}
-
-enum sw_store_error sw_store_results_append(struct sw_store *st,
-                                            const struct sw_store_result *items, size_t n,
-                                            struct sw_store_write_counts *counts)
-{
-  struct sw_store_batch b = {.results = items, .result_count = n};
-  return sw_store_write(st, &b, counts);
 }

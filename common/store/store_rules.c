@@ -48,10 +48,11 @@ static void bind_rule(sqlite3_stmt *stmt, const struct sw_rule *r)
   sqlite3_bind_int(stmt, 13, r->cert_crit_days);
 }
 
-/* Reads a row of SW_STORE_RULE_COLUMNS into *out, which owns nothing. */
-static enum sw_store_error read_rule(struct sw_store *st, sqlite3_stmt *stmt,
-                                     struct sw_store_rule *out)
+/* Reads a row of SW_STORE_RULE_COLUMNS into the struct sw_store_rule
+ * `item`, which owns nothing (a sw__store_row_fn). */
+static enum sw_store_error read_rule(struct sw_store *st, sqlite3_stmt *stmt, void *item)
 {
+  struct sw_store_rule *out = item;
   struct sw_rule *r = &out->rule;
   sw_rule_init_defaults(r);
   r->id = sqlite3_column_int64(stmt, 0);
@@ -95,35 +96,55 @@ static enum sw_store_error validate(struct sw_store *st, const struct sw_rule *r
   return sw__store_error(st, SW_STORE_INVALID_RULE, "%s: %s", what, p->items[0].message);
 }
 
+/* A write to one rule, in and out: what the rule becomes (NULL when it is
+ * only enabled, disabled or deleted), the revision the change was made to,
+ * and the id and revision it has afterwards. */
+struct rule_write {
+  const char *what;
+  const struct sw_rule *rule;
+  int64_t id, now_ms, expected_revision, revision;
+  bool enabled;
+};
+
+/* Statement `id` (RULE_INSERT or RULE_UPDATE) in *stmt with the rule and
+ * the time of the change bound to ?1..?14. */
+static enum sw_store_error prepare_rule_write(struct sw_store *st, enum sw_store_stmt id,
+                                              const struct rule_write *w,
+                                              sqlite3_stmt **stmt)
+{
+  enum sw_store_error err = sw__store_stmt(st, id, stmt, w->what);
+  if (!err) {
+    bind_rule(*stmt, w->rule);
+    sqlite3_bind_int64(*stmt, 14, w->now_ms);
+  }
+  return err;
+}
+
+static enum sw_store_error insert_rule(struct sw_store *st, void *ctx)
+{
+  struct rule_write *w = ctx;
+  sqlite3_stmt *stmt;
+  enum sw_store_error err = prepare_rule_write(st, SW_STMT_RULE_INSERT, w, &stmt);
+  if (err)
+    return err;
+  err = sw__store_run(st, stmt, w->what);
+  if (!err)
+    w->id = sqlite3_last_insert_rowid(st->db);
+  return err;
+}
+
 enum sw_store_error sw_store_rule_add(struct sw_store *st, const struct sw_rule *r,
                                       int64_t now_ms, struct sw_rule_problems *problems,
                                       int64_t *id_out)
 {
-  static const char what[] = "adding a rule";
+  struct rule_write w = {.what = "adding a rule", .rule = r, .now_ms = now_ms};
   if (id_out)
     *id_out = 0;
-  enum sw_store_error err = validate(st, r, problems, what);
-  if (err)
-    return err;
-  err = sw__store_begin(st, what);
-  if (err)
-    return err;
-  sqlite3_stmt *stmt;
-  err = sw__store_stmt(st, SW_STMT_RULE_INSERT, &stmt, what);
-  if (!err) {
-    bind_rule(stmt, r);
-    sqlite3_bind_int64(stmt, 14, now_ms);
-    int rc = sw__store_run(stmt);
-    if (rc != SQLITE_DONE)
-      err = sw__store_fail(st, rc, what);
-  }
-  int64_t id = sqlite3_last_insert_rowid(st->db);
+  enum sw_store_error err = validate(st, r, problems, w.what);
   if (!err)
-    err = sw__store_commit(st, what);
-  else
-    sw__store_rollback(st);
+    err = sw__store_transaction(st, w.what, insert_rule, &w);
   if (!err && id_out)
-    *id_out = id;
+    *id_out = w.id;
   return err;
 }
 
@@ -148,6 +169,28 @@ static enum sw_store_error read_revision(struct sw_store *st, int64_t id, int64_
   return err;
 }
 
+static enum sw_store_error update_rule(struct sw_store *st, void *ctx)
+{
+  struct rule_write *w = ctx;
+  sqlite3_stmt *stmt;
+  enum sw_store_error err = prepare_rule_write(st, SW_STMT_RULE_UPDATE, w, &stmt);
+  if (err)
+    return err;
+  sqlite3_bind_int64(stmt, 15, w->id);
+  sqlite3_bind_int64(stmt, 16, w->expected_revision);
+  err = sw__store_run(st, stmt, w->what);
+  if (err || sqlite3_changes(st->db) != 0)
+    return err;
+  /* Either gone or changed by someone else: say which. */
+  int64_t current = 0;
+  err = read_revision(st, w->id, &current, w->what);
+  if (!err)
+    err = sw__store_error(st, SW_STORE_STALE,
+                          "%s: it is at revision %lld, the change was made to %lld",
+                          w->what, (long long)current, (long long)w->expected_revision);
+  return err;
+}
+
 enum sw_store_error sw_store_rule_update(struct sw_store *st, const struct sw_rule *r,
                                          int64_t expected_revision, int64_t now_ms,
                                          struct sw_rule_problems *problems,
@@ -155,42 +198,44 @@ enum sw_store_error sw_store_rule_update(struct sw_store *st, const struct sw_ru
 {
   char what[64];
   snprintf(what, sizeof what, "changing rule %lld", (long long)r->id);
+  struct rule_write w = {.what = what,
+                         .rule = r,
+                         .id = r->id,
+                         .now_ms = now_ms,
+                         .expected_revision = expected_revision};
   if (revision_out)
     *revision_out = 0;
   enum sw_store_error err = validate(st, r, problems, what);
-  if (err)
-    return err;
-  err = sw__store_begin(st, what);
-  if (err)
-    return err;
-  sqlite3_stmt *stmt;
-  err = sw__store_stmt(st, SW_STMT_RULE_UPDATE, &stmt, what);
-  if (!err) {
-    bind_rule(stmt, r);
-    sqlite3_bind_int64(stmt, 14, now_ms);
-    sqlite3_bind_int64(stmt, 15, r->id);
-    sqlite3_bind_int64(stmt, 16, expected_revision);
-    int rc = sw__store_run(stmt);
-    if (rc != SQLITE_DONE)
-      err = sw__store_fail(st, rc, what);
-  }
-  if (!err && sqlite3_changes(st->db) == 0) {
-    /* Either gone or changed by someone else: say which. */
-    int64_t current = 0;
-    err = read_revision(st, r->id, &current, what);
-    if (!err)
-      err = sw__store_error(st, SW_STORE_STALE,
-                            "%s: it is at revision %lld, the change was made to %lld",
-                            what, (long long)current, (long long)expected_revision);
-  }
-  if (err) {
-    sw__store_rollback(st);
-    return err;
-  }
-  err = sw__store_commit(st, what);
+  if (!err)
+    err = sw__store_transaction(st, what, update_rule, &w);
   if (!err && revision_out)
     *revision_out = expected_revision + 1;
   return err;
+}
+
+/* Runs the statement `id`, bound by the caller, that changes rule w->id;
+ * NOT_FOUND if it changed nothing. */
+static enum sw_store_error change_rule(struct sw_store *st, sqlite3_stmt *stmt,
+                                       const struct rule_write *w)
+{
+  enum sw_store_error err = sw__store_run(st, stmt, w->what);
+  if (!err && sqlite3_changes(st->db) == 0)
+    err = sw__store_error(st, SW_STORE_NOT_FOUND, "%s: it does not exist", w->what);
+  return err;
+}
+
+static enum sw_store_error set_rule_enabled(struct sw_store *st, void *ctx)
+{
+  struct rule_write *w = ctx;
+  sqlite3_stmt *stmt;
+  enum sw_store_error err = sw__store_stmt(st, SW_STMT_RULE_SET_ENABLED, &stmt, w->what);
+  if (err)
+    return err;
+  sqlite3_bind_int(stmt, 1, w->enabled);
+  sqlite3_bind_int64(stmt, 2, w->now_ms);
+  sqlite3_bind_int64(stmt, 3, w->id);
+  err = change_rule(st, stmt, w);
+  return err ? err : read_revision(st, w->id, &w->revision, w->what);
 }
 
 enum sw_store_error sw_store_rule_set_enabled(struct sw_store *st, int64_t id,
@@ -200,59 +245,33 @@ enum sw_store_error sw_store_rule_set_enabled(struct sw_store *st, int64_t id,
   char what[64];
   snprintf(what, sizeof what, "%s rule %lld", enabled ? "enabling" : "disabling",
            (long long)id);
+  struct rule_write w = {.what = what, .id = id, .now_ms = now_ms, .enabled = enabled};
   if (revision_out)
     *revision_out = 0;
-  enum sw_store_error err = sw__store_begin(st, what);
+  enum sw_store_error err = sw__store_transaction(st, what, set_rule_enabled, &w);
+  if (!err && revision_out)
+    *revision_out = w.revision;
+  return err;
+}
+
+static enum sw_store_error delete_rule(struct sw_store *st, void *ctx)
+{
+  struct rule_write *w = ctx;
+  sqlite3_stmt *stmt;
+  /* Results, state and events go with it: ON DELETE CASCADE. */
+  enum sw_store_error err = sw__store_stmt(st, SW_STMT_RULE_DELETE, &stmt, w->what);
   if (err)
     return err;
-  sqlite3_stmt *stmt;
-  err = sw__store_stmt(st, SW_STMT_RULE_SET_ENABLED, &stmt, what);
-  if (!err) {
-    sqlite3_bind_int(stmt, 1, enabled);
-    sqlite3_bind_int64(stmt, 2, now_ms);
-    sqlite3_bind_int64(stmt, 3, id);
-    int rc = sw__store_run(stmt);
-    if (rc != SQLITE_DONE)
-      err = sw__store_fail(st, rc, what);
-  }
-  int64_t rev = 0;
-  if (!err && sqlite3_changes(st->db) == 0)
-    err = sw__store_error(st, SW_STORE_NOT_FOUND, "%s: it does not exist", what);
-  if (!err)
-    err = read_revision(st, id, &rev, what);
-  if (err) {
-    sw__store_rollback(st);
-    return err;
-  }
-  err = sw__store_commit(st, what);
-  if (!err && revision_out)
-    *revision_out = rev;
-  return err;
+  sqlite3_bind_int64(stmt, 1, w->id);
+  return change_rule(st, stmt, w);
 }
 
 enum sw_store_error sw_store_rule_delete(struct sw_store *st, int64_t id)
 {
   char what[64];
   snprintf(what, sizeof what, "deleting rule %lld", (long long)id);
-  enum sw_store_error err = sw__store_begin(st, what);
-  if (err)
-    return err;
-  sqlite3_stmt *stmt;
-  /* Results, state and events go with it: ON DELETE CASCADE. */
-  err = sw__store_stmt(st, SW_STMT_RULE_DELETE, &stmt, what);
-  if (!err) {
-    sqlite3_bind_int64(stmt, 1, id);
-    int rc = sw__store_run(stmt);
-    if (rc != SQLITE_DONE)
-      err = sw__store_fail(st, rc, what);
-  }
-  if (!err && sqlite3_changes(st->db) == 0)
-    err = sw__store_error(st, SW_STORE_NOT_FOUND, "%s: it does not exist", what);
-  if (err) {
-    sw__store_rollback(st);
-    return err;
-  }
-  return sw__store_commit(st, what);
+  struct rule_write w = {.what = what, .id = id};
+  return sw__store_transaction(st, what, delete_rule, &w);
 }
 
 enum sw_store_error sw_store_rule_get(struct sw_store *st, int64_t id,
@@ -281,29 +300,15 @@ enum sw_store_error sw_store_rule_get(struct sw_store *st, int64_t id,
 enum sw_store_error sw_store_rule_list(struct sw_store *st,
                                        struct sw_store_rule_list *out)
 {
-  static const char what[] = "listing the rules";
-  out->items = NULL;
-  out->count = 0;
-  sqlite3_stmt *stmt;
-  enum sw_store_error err = sw__store_stmt(st, SW_STMT_RULE_SELECT_ALL, &stmt, what);
-  if (err)
-    return err;
-  size_t cap = 0;
-  int rc = SQLITE_DONE;
-  while (!err && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    void *p = sw__store_grow(out->items, &cap, out->count, sizeof *out->items);
-    if (!p) {
-      err = sw__store_error(st, SW_STORE_NOMEM, "%s: out of memory", what);
-      break;
-    }
-    out->items = p;
-    err = read_rule(st, stmt, &out->items[out->count]);
-    if (!err)
-      out->count++;
-  }
-  if (!err && rc != SQLITE_DONE)
-    err = sw__store_fail(st, rc, what);
-  sqlite3_reset(stmt);
+  const struct sw__store_list_query q = {
+      .stmt = SW_STMT_RULE_SELECT_ALL,
+      .item_size = sizeof *out->items,
+      .read = read_rule,
+      .what = "listing the rules",
+  };
+  void *items;
+  enum sw_store_error err = sw__store_read_list(st, &q, &items, &out->count);
+  out->items = items;
   if (err)
     sw_store_rule_list_free(out);
   return err;

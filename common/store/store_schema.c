@@ -96,11 +96,6 @@ static const struct migration migrations[] = {
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
 
-int sw_store_schema_version(void)
-{
-  return MIGRATION_COUNT;
-}
-
 /* Runs a query that returns one integer. */
 static enum sw_store_error query_int(struct sw_store *st, const char *sql, int64_t *out,
                                      const char *what)

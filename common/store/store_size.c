@@ -49,6 +49,27 @@ enum sw_store_error sw_store_checkpoint(struct sw_store *st)
   return rc == SQLITE_OK ? SW_STORE_OK : sw__store_fail(st, rc, "checkpointing the WAL");
 }
 
+/* Deletes up to `max_rows` of the oldest results (not a rule's newest);
+ * *deleted is how many went. */
+struct prune {
+  size_t max_rows, deleted;
+};
+
+static enum sw_store_error delete_oldest(struct sw_store *st, void *ctx)
+{
+  static const char what[] = "deleting the oldest results to make room";
+  struct prune *p = ctx;
+  sqlite3_stmt *stmt;
+  enum sw_store_error err = sw__store_stmt(st, SW_STMT_PRUNE_RESULTS, &stmt, what);
+  if (err)
+    return err;
+  sqlite3_bind_int64(stmt, 1, (sqlite3_int64)p->max_rows);
+  err = sw__store_run(st, stmt, what);
+  if (!err)
+    p->deleted = (size_t)sqlite3_changes(st->db);
+  return err;
+}
+
 enum sw_store_error sw_store_prune_step(struct sw_store *st, int64_t target_bytes,
                                         size_t max_rows, struct sw_store_prune *out)
 {
@@ -65,27 +86,11 @@ enum sw_store_error sw_store_prune_step(struct sw_store *st, int64_t target_byte
   if (target_bytes > 0 && size.used_bytes <= target_bytes)
     return SW_STORE_OK;
 
-  err = sw__store_begin(st, what);
+  struct prune p = {.max_rows = max_rows};
+  err = sw__store_transaction(st, what, delete_oldest, &p);
   if (err)
     return err;
-  sqlite3_stmt *stmt;
-  err = sw__store_stmt(st, SW_STMT_PRUNE_RESULTS, &stmt, what);
-  if (!err) {
-    sqlite3_bind_int64(stmt, 1, (sqlite3_int64)max_rows);
-    int rc = sw__store_run(stmt);
-    if (rc == SQLITE_DONE)
-      out->deleted = (size_t)sqlite3_changes(st->db);
-    else
-      err = sw__store_fail(st, rc, what);
-  }
-  if (!err)
-    err = sw__store_commit(st, what);
-  else
-    sw__store_rollback(st);
-  if (err) {
-    out->deleted = 0;
-    return err;
-  }
+  out->deleted = p.deleted;
   err = sw_store_size(st, &size);
   if (err)
     return err; /* NEVER after a commit, short of the file vanishing */

@@ -244,7 +244,8 @@ static int cmd_fill_results(struct sw_store *st, int64_t rule, int argc, char **
       snprintf(r->check.reply, sizeof r->check.reply, "554 5.7.1 go away");
       sw_buf_appends(&r->check.transcript, line);
     }
-    enum sw_store_error err = sw_store_results_append(st, batch, (size_t)k, NULL);
+    enum sw_store_error err = sw_store_write(
+        st, &(struct sw_store_batch){.results = batch, .result_count = (size_t)k}, NULL);
     for (int i = 0; i < k; i++)
       sw_store_result_free(&batch[i]);
     if (err)

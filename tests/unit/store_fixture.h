@@ -416,4 +416,43 @@ static inline void fx_result_tls(struct sw_store_result *r)
   t->days_left = 265;
 }
 
+/* The schema version a new or upgraded file must have: the number of
+ * migrations in store_schema.c (a new migration changes it). */
+#define FX_SCHEMA_VERSION 2
+
+/* sw_store_write with results only. */
+static inline enum sw_store_error fx_write_results(struct sw_store *st,
+                                                   const struct sw_store_result *items,
+                                                   size_t n,
+                                                   struct sw_store_write_counts *counts)
+{
+  const struct sw_store_batch b = {.results = items, .result_count = n};
+  return sw_store_write(st, &b, counts);
+}
+
+/* Asserts that the retention in force is `days`, as retention shows it: of
+ * two results of a new rule, the one exactly `days` old stays and the one
+ * a millisecond older goes. The rule is deleted again; other rows older
+ * than the retention go too, as on any retention step. */
+static inline void fx_expect_retention_days(struct sw_store *st, int days)
+{
+  int64_t id = fx_add_rule(st, "retention probe");
+  int64_t limit = FX_NOW_MS - days * FX_DAY_MS;
+  struct sw_store_result r[2];
+  fx_result(&r[0], id, limit, SW_OUTCOME_OK);
+  fx_result(&r[1], id, limit - 1, SW_OUTCOME_OK);
+  fx_expect_ok(st, fx_write_results(st, r, 2, NULL));
+  sw_store_result_free(&r[0]);
+  sw_store_result_free(&r[1]);
+  bool more = true;
+  while (more)
+    fx_expect_ok(st, sw_store_retention_step(st, FX_NOW_MS, 1000, NULL, &more));
+  struct sw_store_result_list h;
+  fx_expect_ok(st, sw_store_history_brief(st, id, NULL, 10, &h));
+  assert_int_equal(h.count, 1);
+  assert_int_equal(h.items[0].started_at_ms, limit);
+  sw_store_result_list_free(&h);
+  fx_expect_ok(st, sw_store_rule_delete(st, id));
+}
+
 #endif

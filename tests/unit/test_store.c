@@ -11,10 +11,7 @@ static void test_new_file_gets_current_schema_in_wal_mode(void **state)
 {
   struct fixture *fx = *state;
   struct sw_store *st = fx_open(fx->db);
-  assert_false(sw_store_is_readonly(st));
-  assert_int_equal(atoi(fx_peek(fx->db, "PRAGMA user_version")),
-                   sw_store_schema_version());
-  assert_true(sw_store_schema_version() >= 2);
+  assert_int_equal(atoi(fx_peek(fx->db, "PRAGMA user_version")), FX_SCHEMA_VERSION);
   assert_string_equal(fx_peek(fx->db, "PRAGMA journal_mode"), "wal");
   assert_int_equal(atoll(fx_peek(fx->db, "PRAGMA application_id")), 0x534D5457);
   assert_string_equal(fx_peek(fx->db,
@@ -30,8 +27,7 @@ static void test_new_file_gets_current_schema_in_wal_mode(void **state)
 
   /* Opening again changes nothing and finds the same schema. */
   st = fx_open(fx->db);
-  assert_int_equal(atoi(fx_peek(fx->db, "PRAGMA user_version")),
-                   sw_store_schema_version());
+  assert_int_equal(atoi(fx_peek(fx->db, "PRAGMA user_version")), FX_SCHEMA_VERSION);
   sw_store_close(st);
 }
 
@@ -230,7 +226,7 @@ static void test_results_keep_what_a_user_reads(void **state)
   fx_result(&in[1], id, FX_NOW_MS + 60000, SW_OUTCOME_OK);
   fx_result_tls(&in[1]);
   struct sw_store_write_counts n;
-  fx_expect_ok(st, sw_store_results_append(st, in, 2, &n));
+  fx_expect_ok(st, fx_write_results(st, in, 2, &n));
   assert_int_equal(n.results_written, 2);
   assert_int_equal(n.results_dropped, 0);
 
@@ -308,7 +304,7 @@ static void test_history_pages_newest_first_without_gaps(void **state)
     fx_result(&in[2 * i], a, FX_NOW_MS + (i / 2) * 1000, SW_OUTCOME_OK);
     fx_result(&in[2 * i + 1], b, FX_NOW_MS + i * 1000, SW_OUTCOME_TIMEOUT);
   }
-  fx_expect_ok(st, sw_store_results_append(st, in, 2 * N, NULL));
+  fx_expect_ok(st, fx_write_results(st, in, 2 * N, NULL));
 
   struct sw_store_cursor cur;
   const struct sw_store_cursor *before = NULL;
@@ -356,9 +352,9 @@ static void test_latest_result_of_each_rule(void **state)
   fx_result(&in[1], a, FX_NOW_MS + 9, SW_OUTCOME_REFUSED);
   fx_result(&in[2], b, FX_NOW_MS + 1, SW_OUTCOME_OK); /* written later, older */
   fx_result(&in[3], a, FX_NOW_MS + 2, SW_OUTCOME_OK);
-  fx_expect_ok(st, sw_store_results_append(st, in, 4, NULL));
+  fx_expect_ok(st, fx_write_results(st, in, 4, NULL));
   struct sw_store_result_list l;
-  fx_expect_ok(st, sw_store_latest_results(st, &l));
+  fx_expect_ok(st, sw_store_latest_results_between(st, INT64_MIN, INT64_MAX, &l));
   assert_int_equal(l.count, 2);
   assert_int_equal(l.items[0].rule_id, a);
   assert_int_equal(l.items[0].check.outcome, SW_OUTCOME_REFUSED);
@@ -388,12 +384,16 @@ static void test_states_are_upserted_and_loaded(void **state)
       {b, SW_NAGIOS_CRITICAL, 3, FX_NOW_MS - 5000, FX_NOW_MS, SW_OUTCOME_TIMEOUT},
       {a, SW_NAGIOS_OK, 0, FX_NOW_MS - 9000, FX_NOW_MS - 1, SW_OUTCOME_OK},
   };
-  fx_expect_ok(st, sw_store_state_upsert(st, s, 2));
+  fx_expect_ok(
+      st,
+      sw_store_write(st, &(struct sw_store_batch){.states = s, .state_count = 2}, NULL));
   s[0].state = SW_NAGIOS_OK;
   s[0].failures = 0;
   s[0].since_ms = FX_NOW_MS + 60000;
   s[0].last_outcome = SW_OUTCOME_OK;
-  fx_expect_ok(st, sw_store_state_upsert(st, &s[0], 1));
+  fx_expect_ok(
+      st,
+      sw_store_write(st, &(struct sw_store_batch){.states = s, .state_count = 1}, NULL));
 
   struct sw_store_state_list l;
   fx_expect_ok(st, sw_store_state_load(st, &l));
@@ -426,7 +426,9 @@ static void test_events_page_newest_first(void **state)
                                     .rule_id = i % 2 ? a : 0,
                                     .message = msgs[i]};
   }
-  fx_expect_ok(st, sw_store_events_append(st, ev, 7));
+  fx_expect_ok(
+      st,
+      sw_store_write(st, &(struct sw_store_batch){.events = ev, .event_count = 7}, NULL));
   struct sw_store_event_list l;
   int64_t before = 0;
   int expect = 6;
@@ -501,21 +503,17 @@ static void test_settings_and_retention_days(void **state)
   char *v = (char *)"untouched";
   assert_int_equal(sw_store_setting_get(st, "nothing", &v), SW_STORE_NOT_FOUND);
   assert_null(v);
-  int days = 0;
-  fx_expect_ok(st, sw_store_retention_days(st, &days));
-  assert_int_equal(days, 30);
+  fx_expect_retention_days(st, 30);
   fx_expect_ok(st, sw_store_setting_set(st, SW_STORE_SETTING_RETENTION_DAYS, "7"));
   fx_expect_ok(st, sw_store_setting_get(st, SW_STORE_SETTING_RETENTION_DAYS, &v));
   assert_string_equal(v, "7");
   free(v);
-  fx_expect_ok(st, sw_store_retention_days(st, &days));
-  assert_int_equal(days, 7);
+  fx_expect_retention_days(st, 7);
   /* A damaged value must not make retention delete everything. */
   static const char *const bad[] = {"0", "-3", "abc", "12x", "", "99999"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     fx_expect_ok(st, sw_store_setting_set(st, SW_STORE_SETTING_RETENTION_DAYS, bad[i]));
-    fx_expect_ok(st, sw_store_retention_days(st, &days));
-    assert_int_equal(days, 30);
+    fx_expect_retention_days(st, 30);
   }
   sw_store_close(st);
 }
@@ -698,7 +696,7 @@ static void test_prune_to_cap_deletes_the_oldest_results_only(void **state)
     fx_result(&res[i], a, FX_NOW_MS + (int64_t)i * MINUTE, SW_OUTCOME_PERM_REJECT);
     assert_int_equal(sw_buf_appends(&res[i].check.transcript, padding), SW_E_OK);
   }
-  fx_expect_ok(st, sw_store_results_append(st, res, MORE, NULL));
+  fx_expect_ok(st, fx_write_results(st, res, MORE, NULL));
   fx_expect_ok(st, sw_store_size(st, &size));
   assert_int_equal(size.used_bytes + size.free_bytes, pages_bytes);
   const int64_t newest_a = FX_NOW_MS + (int64_t)(MORE - 1) * MINUTE;
@@ -712,7 +710,7 @@ static void test_prune_to_cap_deletes_the_oldest_results_only(void **state)
     fx_expect_ok(st, sw_store_prune_step(st, 0, 500, &p));
   while (p.more);
   struct sw_store_result_list latest;
-  fx_expect_ok(st, sw_store_latest_results(st, &latest));
+  fx_expect_ok(st, sw_store_latest_results_between(st, INT64_MIN, INT64_MAX, &latest));
   assert_int_equal(latest.count, 2);
   sw_store_result_list_free(&latest);
   fx_expect_ok(st, sw_store_history(st, a, NULL, N, &h));

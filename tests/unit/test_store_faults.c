@@ -94,7 +94,7 @@ static void test_version_1_is_upgraded_keeping_every_row(void **state)
   fx_path(fx, "fresh.db", fresh);
   make_v1(v1);
   struct sw_store *st = fx_open(v1);
-  assert_int_equal(atoi(fx_peek(v1, "PRAGMA user_version")), sw_store_schema_version());
+  assert_int_equal(atoi(fx_peek(v1, "PRAGMA user_version")), FX_SCHEMA_VERSION);
   assert_string_equal(fx_peek(v1, "PRAGMA journal_mode"), "wal");
 
   /* Rules: every v1 field, revision and times, and the TLS defaults. */
@@ -147,9 +147,10 @@ static void test_version_1_is_upgraded_keeping_every_row(void **state)
   assert_int_equal(el.items[0].rule_id, 1);
   assert_int_equal(el.items[0].severity, SW_EVENT_WARNING);
   sw_store_event_list_free(&el);
-  int days;
-  fx_expect_ok(st, sw_store_retention_days(st, &days));
-  assert_int_equal(days, 14);
+  char *days;
+  fx_expect_ok(st, sw_store_setting_get(st, SW_STORE_SETTING_RETENTION_DAYS, &days));
+  assert_string_equal(days, "14");
+  free(days);
   /* Ids go on where version 1 left off. */
   assert_int_equal(fx_add_rule(st, "New"), 3);
   sw_store_close(st);
@@ -261,7 +262,7 @@ static void test_integrity_check_finds_damage(void **state)
   assert_non_null(res);
   for (int i = 0; i < N; i++)
     fx_result(&res[i], id, FX_NOW_MS + i, i % 3 ? SW_OUTCOME_OK : SW_OUTCOME_TIMEOUT);
-  fx_expect_ok(st, sw_store_results_append(st, res, N, NULL));
+  fx_expect_ok(st, fx_write_results(st, res, N, NULL));
   for (int i = 0; i < N; i++)
     sw_store_result_free(&res[i]);
   free(res);
@@ -312,7 +313,6 @@ static void test_readonly_file_keeps_the_batch_until_writable(void **state)
 
   /* It opens: the service can still load its rules and state. */
   st = fx_open(fx->db);
-  assert_true(sw_store_is_readonly(st));
   struct sw_store_rule_list rules;
   fx_expect_ok(st, sw_store_rule_list(st, &rules));
   assert_int_equal(rules.count, 1);
@@ -322,7 +322,7 @@ static void test_readonly_file_keeps_the_batch_until_writable(void **state)
   fx_result(&batch[0], id, FX_NOW_MS, SW_OUTCOME_OK);
   fx_result(&batch[1], id, FX_NOW_MS + 60000, SW_OUTCOME_TIMEOUT);
   struct sw_store_write_counts n;
-  enum sw_store_error err = sw_store_results_append(st, batch, 2, &n);
+  enum sw_store_error err = fx_write_results(st, batch, 2, &n);
   assert_int_equal(err, SW_STORE_READONLY);
   assert_true(sw_store_error_is_transient(err));
   const struct sw_store_diag *d = sw_store_last_error(st);
@@ -341,9 +341,8 @@ static void test_readonly_file_keeps_the_batch_until_writable(void **state)
   assert_true(batch[1].check.transcript.len > 0);
 
   fx_make_writable(fx);
-  fx_expect_ok(st, sw_store_results_append(st, batch, 2, &n));
+  fx_expect_ok(st, fx_write_results(st, batch, 2, &n));
   assert_int_equal(n.results_written, 2);
-  assert_false(sw_store_is_readonly(st));
   struct sw_store_result_list h;
   fx_expect_ok(st, sw_store_history(st, id, NULL, 10, &h));
   assert_int_equal(h.count, 2);
@@ -370,8 +369,7 @@ static void test_readonly_file_that_needs_an_upgrade_is_refused(void **state)
   fx_make_writable(fx);
   st = fx_open(fx->db); /* the service's next attempt */
   sw_store_close(st);
-  assert_int_equal(atoi(fx_peek(fx->db, "PRAGMA user_version")),
-                   sw_store_schema_version());
+  assert_int_equal(atoi(fx_peek(fx->db, "PRAGMA user_version")), FX_SCHEMA_VERSION);
 }
 
 static void test_locked_database_fails_in_time_and_the_retry_succeeds(void **state)
@@ -391,7 +389,7 @@ static void test_locked_database_fails_in_time_and_the_retry_succeeds(void **sta
   for (int i = 0; i < 3; i++)
     fx_result(&batch[i], id, FX_NOW_MS + i, SW_OUTCOME_OK);
   double t0 = fx_now_ms();
-  enum sw_store_error err = sw_store_results_append(st, batch, 3, NULL);
+  enum sw_store_error err = fx_write_results(st, batch, 3, NULL);
   double waited = fx_now_ms() - t0;
   assert_int_equal(err, SW_STORE_BUSY);
   print_message("locked: BUSY after %.0f ms (busy timeout 300 ms)\n", waited);
@@ -411,7 +409,7 @@ static void test_locked_database_fails_in_time_and_the_retry_succeeds(void **sta
 
   assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
   struct sw_store_write_counts n;
-  fx_expect_ok(st, sw_store_results_append(st, batch, 3, &n));
+  fx_expect_ok(st, fx_write_results(st, batch, 3, &n));
   assert_int_equal(n.results_written, 3);
   assert_string_equal(fx_peek(fx->db, "SELECT count(*) FROM results"), "3");
   sqlite3_close(other);
@@ -439,9 +437,10 @@ static void test_upgrade_waits_for_a_lock_then_retries(void **state)
   assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
   sqlite3_close(other);
   st = fx_open(fx->db);
-  int days;
-  fx_expect_ok(st, sw_store_retention_days(st, &days));
-  assert_int_equal(days, 20);
+  char *days;
+  fx_expect_ok(st, sw_store_setting_get(st, SW_STORE_SETTING_RETENTION_DAYS, &days));
+  assert_string_equal(days, "20");
+  free(days);
   sw_store_close(st);
 }
 
@@ -464,7 +463,7 @@ static void test_bulk_insert_of_10000_results(void **state)
   }
   double t0 = fx_now_ms();
   struct sw_store_write_counts n;
-  fx_expect_ok(st, sw_store_results_append(st, res, N, &n));
+  fx_expect_ok(st, fx_write_results(st, res, N, &n));
   double ms = fx_now_ms() - t0;
   print_message("store: %d results in one transaction in %.1f ms (%.0f results/s)\n", N,
                 ms, N / (ms / 1000.0));

@@ -1,0 +1,86 @@
+/* Reading what a statement returns: stepping one that returns nothing,
+ * reading every row of a query into a growing array, and the column
+ * helpers the row readers share. Each statement is reset as soon as it has
+ * been stepped to its end, so no read snapshot stays open. */
+#include "store_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum sw_store_error sw__store_run(struct sw_store *st, sqlite3_stmt *stmt,
+                                  const char *what)
+{
+  int rc = sqlite3_step(stmt);
+  sqlite3_reset(stmt);
+  return rc == SQLITE_DONE || rc == SQLITE_ROW ? SW_STORE_OK
+                                               : sw__store_fail(st, rc, what);
+}
+
+/* Makes room for item number `count` (zeroed) in an array of `size`-byte
+ * items, doubling the capacity *cap when it is full. Returns the array,
+ * maybe moved, or NULL if memory ran out (then `items` is unchanged). */
+static void *grow(void *items, size_t *cap, size_t count, size_t size)
+{
+  if (count == *cap) {
+    size_t ncap = *cap ? *cap * 2 : 16;
+    void *p = realloc(items, ncap * size);
+    if (!p)
+      return NULL;
+    items = p;
+    *cap = ncap;
+  }
+  memset((char *)items + count * size, 0, size);
+  return items;
+}
+
+enum sw_store_error sw__store_read_list(struct sw_store *st,
+                                        const struct sw__store_list_query *q,
+                                        void **items, size_t *count)
+{
+  *items = NULL;
+  *count = 0;
+  sqlite3_stmt *stmt;
+  enum sw_store_error err = sw__store_stmt(st, q->stmt, &stmt, q->what);
+  if (err)
+    return err;
+  for (int i = 0; i < q->param_count; i++)
+    sqlite3_bind_int64(stmt, i + 1, q->params[i]);
+  size_t cap = 0;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    void *p = grow(*items, &cap, *count, q->item_size);
+    if (!p) {
+      err = sw__store_error(st, SW_STORE_NOMEM, "%s: out of memory", q->what);
+      break;
+    }
+    *items = p;
+    err = q->read(st, stmt, (char *)p + *count * q->item_size);
+    if (err)
+      break;
+    ++*count;
+  }
+  if (!err && rc != SQLITE_DONE)
+    err = sw__store_fail(st, rc, q->what);
+  sqlite3_reset(stmt);
+  return err;
+}
+
+const char *sw__store_text(sqlite3_stmt *stmt, int i)
+{
+  const unsigned char *t = sqlite3_column_text(stmt, i);
+  return t ? (const char *)t : "";
+}
+
+enum sw_store_error sw__store_dup_optional(sqlite3_stmt *stmt, int i, char **out)
+{
+  const char *t = sw__store_text(stmt, i);
+  *out = NULL;
+  if (!*t)
+    return SW_STORE_OK;
+  size_t n = strlen(t) + 1;
+  *out = malloc(n);
+  if (!*out)
+    return SW_STORE_NOMEM;
+  memcpy(*out, t, n);
+  return SW_STORE_OK;
+}
