@@ -18,6 +18,27 @@ static enum sw_error nested_rule(void *ctx, struct sw_tlv_reader *rd, uint16_t t
   return err;
 }
 
+/* The INT field `tag` is read into; NULL for a tag that is not one. */
+static int64_t *int_field(struct sw_svc_fields *f, uint16_t tag)
+{
+  const struct {
+    uint16_t tag;
+    int64_t *field;
+  } ints[] = {
+      {SW_PIPE_TAG_RULE_ID, &f->rule_id},
+      {SW_PIPE_TAG_BEFORE, &f->before},
+      {SW_PIPE_TAG_BEFORE_AT, &f->before_at},
+      {SW_PIPE_TAG_AFTER, &f->after},
+      {SW_PIPE_TAG_LIMIT, &f->limit},
+      {SW_PIPE_TAG_VERSION_MIN, &f->version_min},
+      {SW_PIPE_TAG_VERSION_MAX, &f->version_max},
+  };
+  for (size_t i = 0; i < sizeof ints / sizeof *ints; i++)
+    if (ints[i].tag == tag)
+      return ints[i].field;
+  return NULL;
+}
+
 void sw_svc_fields_read(const struct sw_pipe_frame *req, struct sw_svc_fields *f)
 {
   memset(f, 0, sizeof *f);
@@ -43,50 +64,16 @@ void sw_svc_fields_read(const struct sw_pipe_frame *req, struct sw_svc_fields *f
         f->enabled = x.i != 0;
       continue;
     }
-    if (x.type != SW_TLV_INT) {
-      switch (x.tag) {
-      case SW_PIPE_TAG_RULE_ID:
-      case SW_PIPE_TAG_BEFORE:
-      case SW_PIPE_TAG_BEFORE_AT:
-      case SW_PIPE_TAG_AFTER:
-      case SW_PIPE_TAG_LIMIT:
-      case SW_PIPE_TAG_VERSION_MIN:
-      case SW_PIPE_TAG_VERSION_MAX:
-        f->bad = true;
-        break;
-      default:
-        break; /* a newer client's field: skipped */
-      }
-      continue;
-    }
-    switch (x.tag) {
-    case SW_PIPE_TAG_RULE_ID:
-      f->rule_id = x.i;
-      break;
-    case SW_PIPE_TAG_BEFORE:
-      f->before = x.i;
-      break;
-    case SW_PIPE_TAG_BEFORE_AT:
-      f->before_at = x.i;
-      break;
-    case SW_PIPE_TAG_AFTER:
-      f->after = x.i;
-      break;
-    case SW_PIPE_TAG_LIMIT:
-      f->limit = x.i < 1 ? 1 : x.i > MAX_LIMIT ? MAX_LIMIT : x.i;
-      break;
-    case SW_PIPE_TAG_VERSION_MIN:
-      f->version_min = x.i;
-      break;
-    case SW_PIPE_TAG_VERSION_MAX:
-      f->version_max = x.i;
-      break;
-    default:
-      break;
-    }
+    int64_t *field = int_field(f, x.tag);
+    if (field && x.type != SW_TLV_INT)
+      f->bad = true;
+    else if (field)
+      *field = x.i;
+    /* else a newer client's field: skipped */
   }
   if (rd.error)
     f->bad = true;
+  f->limit = f->limit < 1 ? 1 : f->limit > MAX_LIMIT ? MAX_LIMIT : f->limit;
 }
 
 void sw_svc_fields_free(struct sw_svc_fields *f)
