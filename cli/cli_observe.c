@@ -13,37 +13,20 @@
 #include "pipe_protocol.h"
 #include "win_error.h"
 
+static enum sw_error read_status(const uint8_t *body, size_t len,
+                                 const struct sw_manage_view *v, bool first, bool brief,
+                                 struct sw_table *t, struct sw_manage_page *page)
+{
+  (void)brief; /* the status table is the same for people and scripts */
+  return first ? sw_manage_status_table(body, len, v, t, page)
+               : sw_manage_status_append(body, len, v, t, page);
+}
+
 /* Every rule's status, a page at a time (the service pages by rule id). */
 static int status(struct sw_cli_conn *c, const struct sw_manage_args *a)
 {
-  struct sw_manage_view v = sw_cli_view(a->format);
-  struct sw_table t;
-  struct sw_manage_page page;
-  enum sw_error err = SW_E_OK;
-  int64_t after = 0;
-  int code;
-  do {
-    code = sw_cli_pipe_page(c, SW_PIPE_MSG_STATUS, SW_PIPE_MSG_STATUS_OK, after);
-    if (code) {
-      if (after)
-        sw_table_free(&t);
-      return code;
-    }
-    const uint8_t *body = c->reply.frame.body;
-    size_t len = c->reply.frame.body_len;
-    err = after ? sw_manage_status_append(body, len, &v, &t, &page)
-                : sw_manage_status_table(body, len, &v, &t, &page);
-    if (!err && page.more && page.last_key <= after)
-      err = SW_E_INVALID_ARGUMENT; /* NEVER: a page that does not move on */
-    after = page.last_key;
-  } while (!err && page.more);
-  if (!err && a->format == SW_TABLE_TEXT && sw_table_rows(&t) == 0)
-    sw_console_puts(stdout,
-                    "There are no rules yet: add one with 'smtpwatch rules add HOST'.\n");
-  else
-    code = sw_cli_print_table(c, &t, a->format, false, err);
-  sw_table_free(&t);
-  return code;
+  return sw_cli_print_list(c, SW_PIPE_MSG_STATUS, SW_PIPE_MSG_STATUS_OK, a->format,
+                           read_status, SW_CLI_NO_RULES);
 }
 
 static void print_next_page(const struct sw_manage_args *a,
@@ -145,29 +128,10 @@ static int service_info(struct sw_cli_conn *c, const struct sw_manage_args *a)
   return code;
 }
 
-int sw_cli_observe(const struct sw_manage_args *a)
-{
-  struct sw_cli_conn c;
-  int64_t id = a->verb == SW_MANAGE_HISTORY ? a->rule_id : 0;
-  int code =
-      sw_cli_pipe_open(&c, sw_manage_verb_text(a->verb), id, SW_CLI_PIPE_TIMEOUT_MS);
-  if (code)
-    return code;
-  switch (a->verb) {
-  case SW_MANAGE_STATUS:
-    code = status(&c, a);
-    break;
-  case SW_MANAGE_HISTORY:
-  case SW_MANAGE_EVENTS:
-    code = page(&c, a);
-    break;
-  case SW_MANAGE_SERVICE_INFO:
-    code = service_info(&c, a);
-    break;
-  default:
-    code = SW_MANAGE_EXIT_USAGE; /* NEVER: the dispatcher sends only these */
-    break;
-  }
-  sw_cli_pipe_close(&c);
-  return code;
-}
+const struct sw_cli_command sw_cli_observe_commands[] = {
+    {SW_MANAGE_STATUS, false, status},
+    {SW_MANAGE_HISTORY, true, page},
+    {SW_MANAGE_EVENTS, false, page},
+    {SW_MANAGE_SERVICE_INFO, false, service_info},
+    {0, false, NULL},
+};

@@ -108,7 +108,10 @@ int sw_cli_pipe_call(struct sw_cli_conn *c, uint16_t message, const struct sw_bu
   return SW_MANAGE_EXIT_UNREACHABLE;
 }
 
-int sw_cli_pipe_page(struct sw_cli_conn *c, uint16_t message, uint16_t expect,
+/* One page of a list the service pages by rule id: the rules after `after`
+ * (0: from the first), as many as the service gives at once. Same results
+ * as sw_cli_pipe_call. */
+static int pipe_page(struct sw_cli_conn *c, uint16_t message, uint16_t expect,
                      int64_t after)
 {
   struct sw_buf fields;
@@ -170,6 +173,66 @@ int sw_cli_print_table(struct sw_cli_conn *c, const struct sw_table *t,
   return code;
 }
 
+int sw_cli_print_list(struct sw_cli_conn *c, uint16_t message, uint16_t expect,
+                      enum sw_table_format format, sw_cli_page_reader *read,
+                      const char *empty)
+{
+  struct sw_manage_view v = sw_cli_view(format);
+  struct sw_table t;
+  struct sw_manage_page page;
+  bool brief = format == SW_TABLE_TEXT;
+  enum sw_error err = SW_E_OK;
+  int64_t after = 0;
+  int code;
+  do {
+    code = pipe_page(c, message, expect, after);
+    if (code) {
+      if (after)
+        sw_table_free(&t);
+      return code;
+    }
+    err = read(c->reply.frame.body, c->reply.frame.body_len, &v, after == 0, brief, &t,
+               &page);
+    if (!err && page.more && page.last_key <= after)
+      err = SW_E_INVALID_ARGUMENT; /* NEVER: a page that does not move on */
+    after = page.last_key;
+  } while (!err && page.more);
+  if (!err && brief && sw_table_rows(&t) == 0)
+    sw_console_printf(stdout, "%s\n", empty);
+  else
+    code = sw_cli_print_table(c, &t, format, false, err);
+  sw_table_free(&t);
+  return code;
+}
+
+/* The command for `verb`, from the lists of cli_rules.c and cli_observe.c;
+ * NULL if none (NEVER: the parser accepts only their verbs). */
+static const struct sw_cli_command *command_of(enum sw_manage_verb verb)
+{
+  const struct sw_cli_command *lists[] = {sw_cli_rules_commands, sw_cli_observe_commands};
+  for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
+    for (const struct sw_cli_command *cmd = lists[i]; cmd->run; cmd++)
+      if (cmd->verb == verb)
+        return cmd;
+  return NULL;
+}
+
+/* Runs a parsed command on a connection of its own. */
+static int run(const struct sw_manage_args *a)
+{
+  const struct sw_cli_command *cmd = command_of(a->verb);
+  if (!cmd)
+    return SW_MANAGE_EXIT_USAGE; /* NEVER: see command_of */
+  struct sw_cli_conn c;
+  int code = sw_cli_pipe_open(&c, sw_manage_verb_text(a->verb),
+                              cmd->names_rule ? a->rule_id : 0, SW_CLI_PIPE_TIMEOUT_MS);
+  if (code)
+    return code;
+  code = cmd->run(&c, a);
+  sw_cli_pipe_close(&c);
+  return code;
+}
+
 int sw_cli_manage(int argc, char **argv)
 {
   struct sw_manage_args a;
@@ -187,11 +250,8 @@ int sw_cli_manage(int argc, char **argv)
                       err == SW_E_NOMEM ? sw_error_text(err) : sw_buf_str(&errors),
                       sw_manage_usage(argv[0]));
     code = SW_MANAGE_EXIT_USAGE;
-  } else if (a.verb == SW_MANAGE_STATUS || a.verb == SW_MANAGE_HISTORY ||
-             a.verb == SW_MANAGE_EVENTS || a.verb == SW_MANAGE_SERVICE_INFO) {
-    code = sw_cli_observe(&a);
   } else {
-    code = sw_cli_rules(&a);
+    code = run(&a);
   }
   sw_buf_free(&errors);
   sw_manage_args_free(&a);

@@ -43,11 +43,22 @@ void sw_cli_pipe_close(struct sw_cli_conn *c);
 int sw_cli_pipe_call(struct sw_cli_conn *c, uint16_t message, const struct sw_buf *fields,
                      uint16_t expect);
 
-/* One page of a list the service pages by rule id (RULE_LIST, STATUS):
- * the rules after `after` (0: from the first), as many as the service
- * gives at once. Same results as sw_cli_pipe_call. */
-int sw_cli_pipe_page(struct sw_cli_conn *c, uint16_t message, uint16_t expect,
-                     int64_t after);
+/* Reads one page of a list into *t: the first page makes the table, later
+ * ones are appended to it. `brief`: the columns for people. */
+typedef enum sw_error sw_cli_page_reader(const uint8_t *body, size_t len,
+                                         const struct sw_manage_view *v, bool first,
+                                         bool brief, struct sw_table *t,
+                                         struct sw_manage_page *page);
+
+/* What `rules list` and `status` say to people when there are no rules. */
+#define SW_CLI_NO_RULES "There are no rules yet: add one with 'smtpwatch rules add HOST'."
+
+/* A whole list the service pages by rule id (RULE_LIST, STATUS): every
+ * page, read with `read`, then printed in `format`; in text, a list with
+ * no rows prints the line `empty` instead. Returns the exit code. */
+int sw_cli_print_list(struct sw_cli_conn *c, uint16_t message, uint16_t expect,
+                      enum sw_table_format format, sw_cli_page_reader *read,
+                      const char *empty);
 
 /* Prints one line on stderr, prefixed with the command (and the rule id
  * if any): "smtpwatch rules show 7: <sentence>". */
@@ -71,8 +82,17 @@ int sw_cli_print_table(struct sw_cli_conn *c, const struct sw_table *t,
 /* `smtpwatch rules|status|history|events|service ...`: argv[0] is the
  * command word. Parses, runs and returns the exit code. */
 int sw_cli_manage(int argc, char **argv);
-/* The commands, with parsed arguments; each returns the exit code. */
-int sw_cli_rules(const struct sw_manage_args *a);
-int sw_cli_observe(const struct sw_manage_args *a);
+
+/* A command that talks to the service: `run` gets an open connection and
+ * the parsed arguments, and returns the exit code. */
+struct sw_cli_command {
+  enum sw_manage_verb verb;
+  bool names_rule; /* its messages name the rule (a->rule_id) */
+  int (*run)(struct sw_cli_conn *c, const struct sw_manage_args *a);
+};
+/* The commands of cli_rules.c and cli_observe.c; each list ends with an
+ * entry whose run is NULL. sw_cli_manage dispatches to them. */
+extern const struct sw_cli_command sw_cli_rules_commands[];
+extern const struct sw_cli_command sw_cli_observe_commands[];
 
 #endif

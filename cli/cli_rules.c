@@ -78,38 +78,38 @@ static int print_rule(struct sw_cli_conn *c, enum sw_table_format format,
   return code;
 }
 
+/* After RULE_ADD or RULE_UPDATE (RULE_OK): the rule as the service now
+ * has it, after a line for people that says what was done; an update's
+ * names the new revision. */
+static int print_changed(struct sw_cli_conn *c, enum sw_table_format format, bool updated)
+{
+  struct sw_pipe_rule pr;
+  if (sw_manage_body_rule(c->reply.frame.body, c->reply.frame.body_len, &pr))
+    return not_understood(c);
+  char intro[160];
+  if (updated)
+    snprintf(intro, sizeof intro,
+             "Updated rule %" PRId64 " (now revision %" PRId64 "):", pr.rule.id,
+             pr.revision);
+  else
+    snprintf(intro, sizeof intro, "Added rule %" PRId64 ":", pr.rule.id);
+  sw_rule_free(&pr.rule);
+  return print_rule(c, format, intro);
+}
+
+static enum sw_error read_rules(const uint8_t *body, size_t len,
+                                const struct sw_manage_view *v, bool first, bool brief,
+                                struct sw_table *t, struct sw_manage_page *page)
+{
+  return first ? sw_manage_rules_table(body, len, v, brief, t, page)
+               : sw_manage_rules_append(body, len, v, brief, t, page);
+}
+
 /* Every rule, a page at a time: the service pages long lists by rule id. */
 static int list(struct sw_cli_conn *c, const struct sw_manage_args *a)
 {
-  struct sw_manage_view v = sw_cli_view(a->format);
-  struct sw_table t;
-  struct sw_manage_page page;
-  bool brief = a->format == SW_TABLE_TEXT;
-  enum sw_error err = SW_E_OK;
-  int64_t after = 0;
-  int code;
-  do {
-    code = sw_cli_pipe_page(c, SW_PIPE_MSG_RULE_LIST, SW_PIPE_MSG_RULE_LIST_OK, after);
-    if (code) {
-      if (after)
-        sw_table_free(&t);
-      return code;
-    }
-    const uint8_t *body = c->reply.frame.body;
-    size_t len = c->reply.frame.body_len;
-    err = after ? sw_manage_rules_append(body, len, &v, brief, &t, &page)
-                : sw_manage_rules_table(body, len, &v, brief, &t, &page);
-    if (!err && page.more && page.last_key <= after)
-      err = SW_E_INVALID_ARGUMENT; /* NEVER: a page that does not move on */
-    after = page.last_key;
-  } while (!err && page.more);
-  if (!err && brief && sw_table_rows(&t) == 0)
-    sw_console_puts(stdout,
-                    "There are no rules yet: add one with 'smtpwatch rules add HOST'.\n");
-  else
-    code = sw_cli_print_table(c, &t, a->format, false, err);
-  sw_table_free(&t);
-  return code;
+  return sw_cli_print_list(c, SW_PIPE_MSG_RULE_LIST, SW_PIPE_MSG_RULE_LIST_OK, a->format,
+                           read_rules, SW_CLI_NO_RULES);
 }
 
 static int show(struct sw_cli_conn *c, const struct sw_manage_args *a)
@@ -131,13 +131,7 @@ static int add(struct sw_cli_conn *c, const struct sw_manage_args *a)
   sw_buf_free(&fields);
   if (code)
     return code;
-  struct sw_pipe_rule pr;
-  if (sw_manage_body_rule(c->reply.frame.body, c->reply.frame.body_len, &pr))
-    return not_understood(c);
-  char intro[160];
-  snprintf(intro, sizeof intro, "Added rule %" PRId64 ":", pr.rule.id);
-  sw_rule_free(&pr.rule);
-  return print_rule(c, a->format, intro);
+  return print_changed(c, a->format, false);
 }
 
 /* GET, change the fields given, UPDATE with the revision that was read:
@@ -175,14 +169,7 @@ static int edit(struct sw_cli_conn *c, const struct sw_manage_args *a)
   sw_rule_free(&pr.rule);
   if (code)
     return code;
-  if (sw_manage_body_rule(c->reply.frame.body, c->reply.frame.body_len, &pr))
-    return not_understood(c);
-  char intro[160];
-  snprintf(intro, sizeof intro,
-           "Updated rule %" PRId64 " (now revision %" PRId64 "):", pr.rule.id,
-           pr.revision);
-  sw_rule_free(&pr.rule);
-  return print_rule(c, a->format, intro);
+  return print_changed(c, a->format, true);
 }
 
 /* Reads the rule first, so that the user (or the log of a script) is told
@@ -319,40 +306,24 @@ static int test(struct sw_cli_conn *c, const struct sw_manage_args *a)
   return code;
 }
 
-int sw_cli_rules(const struct sw_manage_args *a)
+static int enable(struct sw_cli_conn *c, const struct sw_manage_args *a)
 {
-  struct sw_cli_conn c;
-  int code = sw_cli_pipe_open(&c, sw_manage_verb_text(a->verb), a->rule_id,
-                              SW_CLI_PIPE_TIMEOUT_MS);
-  if (code)
-    return code;
-  switch (a->verb) {
-  case SW_MANAGE_RULES_LIST:
-    code = list(&c, a);
-    break;
-  case SW_MANAGE_RULES_SHOW:
-    code = show(&c, a);
-    break;
-  case SW_MANAGE_RULES_ADD:
-    code = add(&c, a);
-    break;
-  case SW_MANAGE_RULES_EDIT:
-    code = edit(&c, a);
-    break;
-  case SW_MANAGE_RULES_DELETE:
-    code = delete_rule(&c, a);
-    break;
-  case SW_MANAGE_RULES_ENABLE:
-  case SW_MANAGE_RULES_DISABLE:
-    code = set_enabled(&c, a, a->verb == SW_MANAGE_RULES_ENABLE);
-    break;
-  case SW_MANAGE_RULES_TEST:
-    code = test(&c, a);
-    break;
-  default:
-    code = SW_MANAGE_EXIT_USAGE; /* NEVER: the dispatcher sends only these */
-    break;
-  }
-  sw_cli_pipe_close(&c);
-  return code;
+  return set_enabled(c, a, true);
 }
+
+static int disable(struct sw_cli_conn *c, const struct sw_manage_args *a)
+{
+  return set_enabled(c, a, false);
+}
+
+const struct sw_cli_command sw_cli_rules_commands[] = {
+    {SW_MANAGE_RULES_LIST, true, list},
+    {SW_MANAGE_RULES_SHOW, true, show},
+    {SW_MANAGE_RULES_ADD, true, add},
+    {SW_MANAGE_RULES_EDIT, true, edit},
+    {SW_MANAGE_RULES_DELETE, true, delete_rule},
+    {SW_MANAGE_RULES_ENABLE, true, enable},
+    {SW_MANAGE_RULES_DISABLE, true, disable},
+    {SW_MANAGE_RULES_TEST, true, test},
+    {0, false, NULL},
+};

@@ -59,6 +59,30 @@ static char **utf8_argv(int argc, wchar_t **wargv)
   return argv;
 }
 
+static int help(int argc, char **argv)
+{
+  (void)argc, (void)argv;
+  sw_console_puts(stdout, usage);
+  return SW_EXIT_OK;
+}
+
+static int version(int argc, char **argv)
+{
+  (void)argc, (void)argv;
+  sw_console_printf(stdout, "smtpwatch %s\n", SW_VERSION_TEXT);
+  return SW_EXIT_OK;
+}
+
+/* The command words besides those that talk to the service
+ * (sw_manage_is_command); each gets argv from its own word on. */
+static const struct {
+  const char *word;
+  int (*run)(int argc, char **argv);
+} commands[] = {
+    {"check", sw_cli_check}, {"help", help},         {"--help", help}, {"-h", help},
+    {"version", version},    {"--version", version},
+};
+
 int wmain(int argc, wchar_t **wargv)
 {
   char **argv = utf8_argv(argc, wargv);
@@ -66,19 +90,15 @@ int wmain(int argc, wchar_t **wargv)
     sw_console_puts(stderr, "smtpwatch: out of memory\n");
     return SW_EXIT_UNKNOWN;
   }
-  if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
-      !strcmp(argv[1], "-h")) {
-    sw_console_puts(argc < 2 ? stderr : stdout, usage);
-    return argc < 2 ? SW_EXIT_UNKNOWN : SW_EXIT_OK;
+  if (argc < 2) {
+    sw_console_puts(stderr, usage);
+    return SW_EXIT_UNKNOWN;
   }
-  if (!strcmp(argv[1], "check"))
-    return sw_cli_check(argc - 1, argv + 1);
+  for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+    if (!strcmp(argv[1], commands[i].word))
+      return commands[i].run(argc - 1, argv + 1);
   if (sw_manage_is_command(argv[1]))
     return sw_cli_manage(argc - 1, argv + 1);
-  if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
-    sw_console_printf(stdout, "smtpwatch %s\n", SW_VERSION_TEXT);
-    return SW_EXIT_OK;
-  }
   sw_console_printf(stderr, "smtpwatch: '%s' is not a command.\n\n%s", argv[1], usage);
   return SW_EXIT_UNKNOWN;
 }

@@ -3,6 +3,7 @@
  * Event Viewer find our message table, plus the console echo. */
 #include "svc_eventlog.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,18 +147,16 @@ static const char *type_word(WORD type)
 }
 
 /* Prints "smtpwatch-svc: HH:MM:SS TYPE id: text" to stderr, continuation
- * lines indented, in UTF-8. */
-static void echo_event(DWORD id, WORD type, unsigned count, const wchar_t *const *strings)
+ * lines indented, in UTF-8; `text` is the rendered event, NULL if it could
+ * not be rendered. */
+static void echo_event(DWORD id, WORD type, const char *text)
 {
-  static wchar_t text[8192];
-  static char utf8[4 * 8192];
-  EnterCriticalSection(&echo_lock);
-  if (!sw_svc_event_render(NULL, id, count, strings, text, sizeof text / sizeof *text))
-    swprintf(text, sizeof text / sizeof *text, L"(event %lu is not in the message table)",
+  char missing[80];
+  if (!text) {
+    snprintf(missing, sizeof missing, "(event %lu is not in the message table)",
              (unsigned long)(id & 0xffff));
-  int n = WideCharToMultiByte(CP_UTF8, 0, text, -1, utf8, (int)sizeof utf8, NULL, NULL);
-  if (n <= 0)
-    utf8[0] = '\0';
+    text = missing;
+  }
   SYSTEMTIME t;
   GetLocalTime(&t);
   /* The whole event in one write (console_out.h). */
@@ -165,7 +164,7 @@ static void echo_event(DWORD id, WORD type, unsigned count, const wchar_t *const
   sw_buf_init(&line, 0);
   sw_buf_printf(&line, "smtpwatch-svc: %02u:%02u:%02u %s %lu: ", t.wHour, t.wMinute,
                 t.wSecond, type_word(type), (unsigned long)(id & 0xffff));
-  for (const char *p = utf8; *p; p++) {
+  for (const char *p = text; *p; p++) {
     if (*p == '\r')
       continue;
     sw_buf_append(&line, p, 1);
@@ -173,10 +172,11 @@ static void echo_event(DWORD id, WORD type, unsigned count, const wchar_t *const
       sw_buf_appends(&line, "    ");
   }
   sw_buf_appends(&line, "\n");
+  EnterCriticalSection(&echo_lock);
   sw_console_puts(stderr, sw_buf_str(&line));
-  sw_buf_free(&line);
   fflush(stderr);
   LeaveCriticalSection(&echo_lock);
+  sw_buf_free(&line);
 }
 
 void sw_svc_event_inserts(unsigned count, const char *const *strings, wchar_t **wide)
@@ -207,32 +207,10 @@ void sw_svc_event_inserts_free(unsigned count, wchar_t **wide)
   }
 }
 
-void sw_svc_event(DWORD id, unsigned count, const char *const *strings)
+/* Event `id`'s text in UTF-8 (heap) from its UTF-16 inserts; NULL if the id
+ * is not in the table or memory ran out. */
+static char *render_utf8(DWORD id, unsigned count, const wchar_t *const *args)
 {
-  if (count > SW_SVC_EVENT_MAX_STRINGS)
-    count = SW_SVC_EVENT_MAX_STRINGS; /* NEVER: no message takes more */
-  wchar_t *wide[SW_SVC_EVENT_MAX_STRINGS] = {0};
-  sw_svc_event_inserts(count, strings, wide);
-  const wchar_t *args[SW_SVC_EVENT_MAX_STRINGS] = {0};
-  for (unsigned i = 0; i < count; i++)
-    args[i] = wide[i] ? wide[i] : L"";
-  WORD type = event_type(id);
-  if (source)
-    ReportEventW(source, type, 0, id, NULL, (WORD)count, 0, args, NULL);
-  if (echo)
-    echo_event(id, type, count, args);
-  sw_svc_event_inserts_free(count, wide);
-}
-
-char *sw_svc_event_text(DWORD id, unsigned count, const char *const *strings)
-{
-  if (count > SW_SVC_EVENT_MAX_STRINGS)
-    count = SW_SVC_EVENT_MAX_STRINGS; /* NEVER: no message takes more */
-  wchar_t *wide[SW_SVC_EVENT_MAX_STRINGS] = {0};
-  sw_svc_event_inserts(count, strings, wide);
-  const wchar_t *args[SW_SVC_EVENT_MAX_STRINGS] = {0};
-  for (unsigned i = 0; i < count; i++)
-    args[i] = wide[i] ? wide[i] : L"";
   enum { CAP = 8192 };
   wchar_t *text = malloc(CAP * sizeof *text);
   char *out = NULL;
@@ -243,6 +221,64 @@ char *sw_svc_event_text(DWORD id, unsigned count, const char *const *strings)
       WideCharToMultiByte(CP_UTF8, 0, text, -1, out, n, NULL, NULL);
   }
   free(text);
+  return out;
+}
+
+/* The one place an event's inserts become UTF-16: reports the event when
+ * `report` (Event Log, console echo) and returns its rendered UTF-8 text
+ * when `want_text` (the caller frees it), else NULL. */
+static char *event(DWORD id, unsigned count, const char *const *strings, bool report,
+                   bool want_text)
+{
+  if (count > SW_SVC_EVENT_MAX_STRINGS)
+    count = SW_SVC_EVENT_MAX_STRINGS; /* NEVER: no message takes more */
+  wchar_t *wide[SW_SVC_EVENT_MAX_STRINGS] = {0};
+  sw_svc_event_inserts(count, strings, wide);
+  const wchar_t *args[SW_SVC_EVENT_MAX_STRINGS] = {0};
+  for (unsigned i = 0; i < count; i++)
+    args[i] = wide[i] ? wide[i] : L"";
+  WORD type = event_type(id);
+  if (report && source)
+    ReportEventW(source, type, 0, id, NULL, (WORD)count, 0, args, NULL);
+  bool echoed = report && echo;
+  char *text = want_text || echoed ? render_utf8(id, count, args) : NULL;
+  if (echoed)
+    echo_event(id, type, text);
   sw_svc_event_inserts_free(count, wide);
+  if (!want_text) {
+    free(text);
+    text = NULL;
+  }
+  return text;
+}
+
+void sw_svc_event(DWORD id, unsigned count, const char *const *strings)
+{
+  event(id, count, strings, true, false);
+}
+
+char *sw_svc_event_text(DWORD id, unsigned count, const char *const *strings)
+{
+  return event(id, count, strings, false, true);
+}
+
+char *sw_svc_event_logged(DWORD id, unsigned count, const char *const *strings)
+{
+  return event(id, count, strings, true, true);
+}
+
+const char *sw_svc_arg(struct sw_svc_args *a, const char *fmt, ...)
+{
+  if (a->used >= sizeof a->text)
+    return ""; /* NEVER: the area is sized for every message's inserts */
+  char *out = a->text + a->used;
+  size_t room = sizeof a->text - a->used;
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(out, room, fmt, ap);
+  va_end(ap);
+  size_t len = n < 0 ? 0 : (size_t)n >= room ? room - 1 : (size_t)n;
+  out[len] = '\0';
+  a->used += len + 1;
   return out;
 }

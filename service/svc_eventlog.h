@@ -9,6 +9,8 @@
 #include <windows.h>
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 
 #include "messages.h"
 
@@ -65,6 +67,20 @@ void sw_svc_event(DWORD id, unsigned count, const char *const *strings);
   sw_svc_event((id), sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *),       \
                (const char *[]){__VA_ARGS__})
 
+/* An event's insertion strings that need formatting (numbers, sentences),
+ * written into one scratch area instead of a buffer and an snprintf each:
+ *   struct sw_svc_args a = {0};
+ *   SW_SVC_EVENT(id, sw_svc_arg(&a, "%zu", n), sw_svc_arg(&a, "%s.", why));
+ * Each string lives as long as `a`. One that does not fit is cut short
+ * (the area holds several times what any message takes). The caller's
+ * thread; `a` is its own. */
+struct sw_svc_args {
+  char text[4096];
+  size_t used;
+};
+const char *sw_svc_arg(struct sw_svc_args *a, const char *fmt, ...)
+    __attribute__((format(__MINGW_PRINTF_FORMAT, 2, 3))); /* stdio.h: %zu, %lld */
+
 /* What stands for '%' in insertion strings: U+FF05 FULLWIDTH PERCENT SIGN.
  * Event Viewer expands insertion codes ("%1", "%%1", "%{S-1-...}") that
  * appear inside inserted text, recursively and with no escape ([MS-EVEN]
@@ -88,6 +104,12 @@ void sw_svc_event_inserts_free(unsigned count, wchar_t **wide);
  * in UTF-8 for the store's copy of the event. The caller frees it; NULL if the id is not
  * in the table or memory ran out. Thread-safe. */
 char *sw_svc_event_text(DWORD id, unsigned count, const char *const *strings);
+
+/* sw_svc_event and sw_svc_event_text at once, the inserts converted once:
+ * reports event `id` and returns its text (the caller frees it; NULL as
+ * for sw_svc_event_text). For the service loop, which keeps a copy of
+ * every event it logs. Thread-safe. */
+char *sw_svc_event_logged(DWORD id, unsigned count, const char *const *strings);
 
 /* Renders event `id` with UTF-16 insertion strings from the message table of
  * `module` (NULL: this exe) into `out` (UTF-16, NUL-terminated, line breaks

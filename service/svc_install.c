@@ -355,47 +355,13 @@ static DWORD reset_item(struct walk *w, const wchar_t *path, const WIN32_FIND_DA
   return rc;
 }
 
-/* Creates the data folder if missing, gives it SW_DATA_DIR_SDDL and
- * resets everything already in it (reset_item). */
-static DWORD secure_data_dir(const struct sw_svc_config *cfg, const wchar_t *trustee)
+/* Gives the folder `path` (`shown` in messages) its owner and protected
+ * DACL through a handle, after checking that the handle is a folder and
+ * not a link. Returns 0, or the error after saying why. */
+static DWORD secure_folder(const wchar_t *path, const char *shown, PSID owner, PACL dacl)
 {
-  const char *shown = cfg->data_dir_utf8;
-  /* Something already there (ERROR_ALREADY_EXISTS, or ERROR_FILE_EXISTS:
-   * both are documented) is judged through a handle below. */
-  int made = SHCreateDirectoryExW(NULL, cfg->data_dir, NULL);
-  if (made != ERROR_SUCCESS && made != ERROR_ALREADY_EXISTS && made != ERROR_FILE_EXISTS)
-    return fail((DWORD)made, "The data folder %s cannot be created", shown);
-
-  wchar_t sddl[320];
-  PSECURITY_DESCRIPTOR sd = NULL;
-  PSID owner = NULL;
-  PACL dacl = NULL;
-  BOOL present = FALSE, defaulted;
-  if (sw_data_acl_folder(trustee, &sd, sddl, sizeof sddl / sizeof *sddl) != SW_E_OK ||
-      !GetSecurityDescriptorOwner(sd, &owner, &defaulted) ||
-      !GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted) || !present) {
-    DWORD err = fail(GetLastError(), "The data folder's security cannot be built");
-    LocalFree(sd);
-    return err;
-  }
-
-  /* The folder and its files may have been made by someone else: with
-   * these privileges LocalSystem may read and take them over whatever
-   * their DACLs say. */
-  enable_privilege(L"SeBackupPrivilege");
-  enable_privilege(L"SeRestorePrivilege");
-  enable_privilege(L"SeTakeOwnershipPrivilege");
   DWORD rc = 0;
-  /* The path's own attributes first (a link's, not its target's); the
-   * handle below is checked again, as the path may change meanwhile. */
-  DWORD attrs = GetFileAttributesW(cfg->data_dir);
-  if (attrs != INVALID_FILE_ATTRIBUTES && (attrs & FILE_ATTRIBUTE_REPARSE_POINT)) {
-    LocalFree(sd);
-    return refuse(
-        ERROR_CANT_ACCESS_FILE,
-        "%s is a link (reparse point), not a folder. Remove it and install again", shown);
-  }
-  HANDLE h = CreateFileW(cfg->data_dir, READ_CONTROL | WRITE_DAC | WRITE_OWNER,
+  HANDLE h = CreateFileW(path, READ_CONTROL | WRITE_DAC | WRITE_OWNER,
                          FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
                          OPEN_EXISTING,
                          FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
@@ -426,6 +392,49 @@ static DWORD secure_data_dir(const struct sw_svc_config *cfg, const wchar_t *tru
   }
   if (h != INVALID_HANDLE_VALUE)
     CloseHandle(h);
+  return rc;
+}
+
+/* Creates the data folder if missing, gives it SW_DATA_DIR_SDDL and
+ * resets everything already in it (reset_item). */
+static DWORD secure_data_dir(const struct sw_svc_config *cfg, const wchar_t *trustee)
+{
+  const char *shown = cfg->data_dir_utf8;
+  /* Something already there (ERROR_ALREADY_EXISTS, or ERROR_FILE_EXISTS:
+   * both are documented) is judged through a handle below. */
+  int made = SHCreateDirectoryExW(NULL, cfg->data_dir, NULL);
+  if (made != ERROR_SUCCESS && made != ERROR_ALREADY_EXISTS && made != ERROR_FILE_EXISTS)
+    return fail((DWORD)made, "The data folder %s cannot be created", shown);
+
+  wchar_t sddl[320];
+  PSECURITY_DESCRIPTOR sd = NULL;
+  PSID owner = NULL;
+  PACL dacl = NULL;
+  BOOL present = FALSE, defaulted;
+  if (sw_data_acl_folder(trustee, &sd, sddl, sizeof sddl / sizeof *sddl) != SW_E_OK ||
+      !GetSecurityDescriptorOwner(sd, &owner, &defaulted) ||
+      !GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted) || !present) {
+    DWORD err = fail(GetLastError(), "The data folder's security cannot be built");
+    LocalFree(sd);
+    return err;
+  }
+
+  /* The folder and its files may have been made by someone else: with
+   * these privileges LocalSystem may read and take them over whatever
+   * their DACLs say. */
+  enable_privilege(L"SeBackupPrivilege");
+  enable_privilege(L"SeRestorePrivilege");
+  enable_privilege(L"SeTakeOwnershipPrivilege");
+  /* The path's own attributes first (a link's, not its target's); the
+   * handle below is checked again, as the path may change meanwhile. */
+  DWORD attrs = GetFileAttributesW(cfg->data_dir);
+  if (attrs != INVALID_FILE_ATTRIBUTES && (attrs & FILE_ATTRIBUTE_REPARSE_POINT)) {
+    LocalFree(sd);
+    return refuse(
+        ERROR_CANT_ACCESS_FILE,
+        "%s is a link (reparse point), not a folder. Remove it and install again", shown);
+  }
+  DWORD rc = secure_folder(cfg->data_dir, shown, owner, dacl);
 
   /* What is already there (an upgrade's database, or files someone made
    * before the installation): no link anywhere, then each one reset. */

@@ -82,6 +82,47 @@ static bool default_data_dir(struct sw_svc_config *cfg)
   return ok;
 }
 
+/* A whole number from `min` to `max` (digits only) into *out. */
+static bool whole_number(const wchar_t *text, unsigned long min, unsigned long max,
+                         uint32_t *out)
+{
+  wchar_t *end;
+  unsigned long v = wcstoul(text, &end, 10);
+  if (!iswdigit(text[0]) || *end || v < min || v > max)
+    return false;
+  *out = (uint32_t)v;
+  return true;
+}
+
+/* The paths that follow from the data directory (`data_dir`, or the
+ * default when NULL). Returns 0, or 2 with the problem in cmdline_error. */
+static int set_paths(const wchar_t *data_dir, struct sw_svc_config *cfg)
+{
+  if (data_dir) {
+    DWORD n = GetFullPathNameW(data_dir, MAX_PATH, cfg->data_dir, NULL);
+    if (n == 0 || n >= MAX_PATH) {
+      snprintf(cmdline_error, sizeof cmdline_error,
+               "The --data-dir path is not valid or longer than %d characters.",
+               MAX_PATH - 1);
+      return 2;
+    }
+    /* "C:\data\" and "C:\data" are the same directory. */
+    size_t len = wcslen(cfg->data_dir);
+    while (len > 3 && (cfg->data_dir[len - 1] == L'\\' || cfg->data_dir[len - 1] == L'/'))
+      cfg->data_dir[--len] = L'\0';
+  } else if (!default_data_dir(cfg)) {
+    return 2;
+  }
+  swprintf(cfg->db_path, sizeof cfg->db_path / sizeof *cfg->db_path, L"%ls\\%ls",
+           cfg->data_dir, SW_SVC_DB_FILE);
+  if (!to_utf8(cfg->data_dir, cfg->data_dir_utf8, sizeof cfg->data_dir_utf8) ||
+      !to_utf8(cfg->db_path, cfg->db_path_utf8, sizeof cfg->db_path_utf8)) {
+    snprintf(cmdline_error, sizeof cmdline_error, "The data directory path is too long.");
+    return 2;
+  }
+  return 0;
+}
+
 /* Parses argv into cfg. Returns 0 to go on, or the exit code to end with
  * (after --help/--version, or a problem left in cmdline_error). */
 static int parse_args(int argc, wchar_t **argv, struct sw_svc_config *cfg)
@@ -108,15 +149,12 @@ static int parse_args(int argc, wchar_t **argv, struct sw_svc_config *cfg)
     } else if (!wcscmp(a, L"--data-dir") && i + 1 < argc && argv[i + 1][0]) {
       data_dir = argv[++i];
     } else if (!wcscmp(a, L"--max-db-mb") && i + 1 < argc) {
-      wchar_t *end;
-      unsigned long v = wcstoul(argv[++i], &end, 10);
-      if (!iswdigit(argv[i][0]) || *end || v > SW_SVC_MAX_DB_MB_LIMIT) {
+      if (!whole_number(argv[++i], 0, SW_SVC_MAX_DB_MB_LIMIT, &cfg->max_db_mb)) {
         snprintf(cmdline_error, sizeof cmdline_error,
                  "--max-db-mb wants a whole number of megabytes from 0 (no cap) to %d.",
                  SW_SVC_MAX_DB_MB_LIMIT);
         return 2;
       }
-      cfg->max_db_mb = (uint32_t)v;
     } else if (!wcscmp(a, L"--stats-file") && i + 1 < argc) {
       /* Benchmark and tests: see struct sw_svc_config. */
       DWORD n = GetFullPathNameW(argv[++i], MAX_PATH, cfg->stats_file, NULL);
@@ -130,24 +168,18 @@ static int parse_args(int argc, wchar_t **argv, struct sw_svc_config *cfg)
       ctrl_c_closes = true;
     } else if (!wcscmp(a, L"--buffer-results") && i + 1 < argc) {
       /* Test only: see struct sw_svc_config. */
-      wchar_t *end;
-      unsigned long v = wcstoul(argv[++i], &end, 10);
-      if (*end || v < 1 || v > 10000000) {
+      if (!whole_number(argv[++i], 1, 10000000, &cfg->buffer_results)) {
         snprintf(cmdline_error, sizeof cmdline_error,
                  "--buffer-results wants a whole number from 1 to 10000000.");
         return 2;
       }
-      cfg->buffer_results = (uint32_t)v;
     } else if (!wcscmp(a, L"--interval-unit-ms") && i + 1 < argc) {
       /* Test only: see struct sw_svc_config. */
-      wchar_t *end;
-      unsigned long v = wcstoul(argv[++i], &end, 10);
-      if (*end || v < 1 || v > 1000) {
+      if (!whole_number(argv[++i], 1, 1000, &cfg->interval_unit_ms)) {
         snprintf(cmdline_error, sizeof cmdline_error,
                  "--interval-unit-ms wants a whole number from 1 to 1000.");
         return 2;
       }
-      cfg->interval_unit_ms = (uint32_t)v;
     } else {
       char arg[256];
       if (!to_utf8(a, arg, sizeof arg))
@@ -160,29 +192,7 @@ static int parse_args(int argc, wchar_t **argv, struct sw_svc_config *cfg)
       return 2;
     }
   }
-  if (data_dir) {
-    DWORD n = GetFullPathNameW(data_dir, MAX_PATH, cfg->data_dir, NULL);
-    if (n == 0 || n >= MAX_PATH) {
-      snprintf(cmdline_error, sizeof cmdline_error,
-               "The --data-dir path is not valid or longer than %d characters.",
-               MAX_PATH - 1);
-      return 2;
-    }
-    /* "C:\data\" and "C:\data" are the same directory. */
-    size_t len = wcslen(cfg->data_dir);
-    while (len > 3 && (cfg->data_dir[len - 1] == L'\\' || cfg->data_dir[len - 1] == L'/'))
-      cfg->data_dir[--len] = L'\0';
-  } else if (!default_data_dir(cfg)) {
-    return 2;
-  }
-  swprintf(cfg->db_path, sizeof cfg->db_path / sizeof *cfg->db_path, L"%ls\\%ls",
-           cfg->data_dir, SW_SVC_DB_FILE);
-  if (!to_utf8(cfg->data_dir, cfg->data_dir_utf8, sizeof cfg->data_dir_utf8) ||
-      !to_utf8(cfg->db_path, cfg->db_path_utf8, sizeof cfg->db_path_utf8)) {
-    snprintf(cmdline_error, sizeof cmdline_error, "The data directory path is too long.");
-    return 2;
-  }
-  return 0;
+  return set_paths(data_dir, cfg);
 }
 
 /* --console's loop, for the control handler (which runs on a thread the

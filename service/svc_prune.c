@@ -5,31 +5,28 @@
 #include <stdio.h>
 #include <string.h>
 
-static void mb(char *out, size_t cap, int64_t bytes)
+static double mb(int64_t bytes)
 {
-  snprintf(out, cap, "%.1f", (double)bytes / (1024.0 * 1024.0));
+  return (double)bytes / (1024.0 * 1024.0);
 }
 
 /* Ends the run, filling `ev` with what it did. */
 static void end_run(struct sw_svc_prune *p, struct sw_store *st, int64_t cap_bytes,
                     const char *db_path, struct sw_svc_prune_event *ev)
 {
-  snprintf(ev->count, sizeof ev->count, "%zu", p->deleted);
-  snprintf(ev->reason, sizeof ev->reason, "%s",
-           p->disk_full ? "the disk is full" : "its data went over the size cap");
-  mb(ev->before, sizeof ev->before, p->used_before);
-  mb(ev->after, sizeof ev->after, p->used_after);
-  if (cap_bytes > 0)
-    snprintf(ev->cap, sizeof ev->cap, "%lld MB", (long long)(cap_bytes / (1024 * 1024)));
-  else
-    snprintf(ev->cap, sizeof ev->cap, "none");
+  struct sw_svc_args *a = &ev->args;
+  a->used = 0;
   struct sw_store_size size;
-  if (sw_store_size(st, &size) == SW_STORE_OK)
-    mb(ev->on_disk, sizeof ev->on_disk, size.file_bytes);
-  else
-    snprintf(ev->on_disk, sizeof ev->on_disk, "an unknown number of");
-  const char *s[SW_SVC_PRUNE_STRINGS] = {ev->count, db_path, ev->reason, ev->before,
-                                         ev->after, ev->cap, ev->on_disk};
+  bool sized = sw_store_size(st, &size) == SW_STORE_OK;
+  const char *s[SW_SVC_PRUNE_STRINGS] = {
+      sw_svc_arg(a, "%zu", p->deleted),
+      db_path,
+      p->disk_full ? "the disk is full" : "its data went over the size cap",
+      sw_svc_arg(a, "%.1f", mb(p->used_before)),
+      sw_svc_arg(a, "%.1f", mb(p->used_after)),
+      cap_bytes > 0 ? sw_svc_arg(a, "%lld MB", (long long)(cap_bytes / (1024 * 1024)))
+                    : "none",
+      sized ? sw_svc_arg(a, "%.1f", mb(size.file_bytes)) : "an unknown number of"};
   memcpy(ev->strings, s, sizeof s);
   p->running = false;
   p->deleted = 0;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "store.h"
+#include "svc_eventlog.h"
 
 /* The cap's run goes on until the data is under this share of the cap,
  * so that a database at its cap is not pruned by a few rows every turn. */
@@ -27,7 +28,7 @@ struct sw_svc_prune {
 /* The insertion strings of event 3005 (SW_MSG_DB_PRUNED), in order. */
 #define SW_SVC_PRUNE_STRINGS 7
 struct sw_svc_prune_event {
-  char count[24], reason[48], before[24], after[24], cap[32], on_disk[24];
+  struct sw_svc_args args; /* the numbers among the strings */
   const char *strings[SW_SVC_PRUNE_STRINGS];
 };
 

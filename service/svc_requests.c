@@ -10,110 +10,12 @@
 
 #include "clock.h"
 #include "pipe_protocol.h"
+#include "svc_request_fields.h"
 
-#define DEFAULT_LIMIT 100
-#define MAX_LIMIT 1000
 /* Stop adding records to a reply past this, and say MORE: the frame limit
  * is 1 MiB and the last record may be large. */
 #define REPLY_SOFT_MAX (768u * 1024u)
 #define GREETED 1u
-
-/* The request's top-level fields, read once. */
-struct fields {
-  int64_t rule_id, before, before_at, after, limit;
-  int enabled; /* -1 absent */
-  int64_t version_min, version_max;
-  bool has_rule;
-  struct sw_pipe_rule rule; /* owned if has_rule */
-  bool bad;                 /* malformed, or a known field of the wrong type */
-};
-
-static enum sw_error nested_rule(void *ctx, struct sw_tlv_reader *rd, uint16_t tag)
-{
-  struct fields *f = ctx;
-  if (tag != SW_PIPE_TAG_RULE || f->has_rule)
-    return sw_tlv_skip_record(rd) ? SW_E_OK : SW_E_INVALID_ARGUMENT;
-  enum sw_error err = sw_pipe_get_rule(rd, &f->rule);
-  f->has_rule = err == SW_E_OK;
-  return err;
-}
-
-static void read_fields(const struct sw_pipe_frame *req, struct fields *f)
-{
-  memset(f, 0, sizeof *f);
-  f->enabled = -1;
-  f->limit = DEFAULT_LIMIT;
-  struct sw_tlv_reader rd;
-  struct sw_tlv_field x;
-  sw_tlv_reader_init(&rd, req->body, req->body_len);
-  while (sw_tlv_next(&rd, &x)) {
-    if (x.type == SW_TLV_BEGIN) {
-      if (nested_rule(f, &rd, x.tag) != SW_E_OK)
-        f->bad = true;
-      continue;
-    }
-    if (x.tag == SW_PIPE_TAG_ENABLED || x.tag == SW_PIPE_TAG_CLIENT_NAME) {
-      /* A known field of the wrong type is malformed, not skipped
-       * (docs/pipe-protocol.md): a RULE_ID sent as text must not read as
-       * "no rule id". */
-      enum sw_tlv_type want = x.tag == SW_PIPE_TAG_ENABLED ? SW_TLV_BOOL : SW_TLV_STR;
-      if (x.type != want)
-        f->bad = true;
-      else if (x.tag == SW_PIPE_TAG_ENABLED)
-        f->enabled = x.i != 0;
-      continue;
-    }
-    if (x.type != SW_TLV_INT) {
-      switch (x.tag) {
-      case SW_PIPE_TAG_RULE_ID:
-      case SW_PIPE_TAG_BEFORE:
-      case SW_PIPE_TAG_BEFORE_AT:
-      case SW_PIPE_TAG_AFTER:
-      case SW_PIPE_TAG_LIMIT:
-      case SW_PIPE_TAG_VERSION_MIN:
-      case SW_PIPE_TAG_VERSION_MAX:
-        f->bad = true;
-        break;
-      default:
-        break; /* a newer client's field: skipped */
-      }
-      continue;
-    }
-    switch (x.tag) {
-    case SW_PIPE_TAG_RULE_ID:
-      f->rule_id = x.i;
-      break;
-    case SW_PIPE_TAG_BEFORE:
-      f->before = x.i;
-      break;
-    case SW_PIPE_TAG_BEFORE_AT:
-      f->before_at = x.i;
-      break;
-    case SW_PIPE_TAG_AFTER:
-      f->after = x.i;
-      break;
-    case SW_PIPE_TAG_LIMIT:
-      f->limit = x.i < 1 ? 1 : x.i > MAX_LIMIT ? MAX_LIMIT : x.i;
-      break;
-    case SW_PIPE_TAG_VERSION_MIN:
-      f->version_min = x.i;
-      break;
-    case SW_PIPE_TAG_VERSION_MAX:
-      f->version_max = x.i;
-      break;
-    default:
-      break;
-    }
-  }
-  if (rd.error)
-    f->bad = true;
-}
-
-static void free_fields(struct fields *f)
-{
-  if (f->has_rule)
-    sw_rule_free(&f->rule.rule);
-}
 
 static void error_reply(struct sw_buf *reply, uint32_t id, enum sw_pipe_error e,
                         const char *detail)
@@ -174,26 +76,78 @@ static void end(struct sw_buf *reply, uint32_t id, size_t start)
                 "The answer would exceed the 1 MiB frame limit; ask for fewer items.");
 }
 
+/* A paged reply (RULE_LIST, STATUS, HISTORY, EVENTS): records up to the
+ * page's limit, stopping early before the frame limit, then MORE
+ * (docs/pipe-protocol.md, "Paging"). */
+struct page {
+  struct sw_buf *reply;
+  uint32_t id;
+  size_t start;
+  size_t limit, n; /* records allowed, records taken */
+  bool more;       /* there is more than this page holds */
+};
+
+static void page_begin(struct page *p, struct sw_buf *reply, uint16_t msg, uint32_t id,
+                       int64_t limit)
+{
+  *p = (struct page){.reply = reply, .id = id, .limit = (size_t)limit};
+  begin(reply, msg, id, &p->start);
+}
+
+/* The page holds as many records as it may. */
+static bool page_full(const struct page *p)
+{
+  return p->n == p->limit || p->reply->len - p->start > REPLY_SOFT_MAX;
+}
+
+/* True, counting it, if one more record goes on the page; otherwise the
+ * page says MORE. */
+static bool page_take(struct page *p)
+{
+  if (page_full(p)) {
+    p->more = true;
+    return false;
+  }
+  p->n++;
+  return true;
+}
+
+static void page_end(struct page *p)
+{
+  sw_tlv_put_bool(p->reply, SW_PIPE_TAG_MORE, p->more);
+  end(p->reply, p->id, p->start);
+}
+
 /* ---- handshake and info ------------------------------------------------ */
 
-static void hello(const struct fields *f, uintptr_t *user, struct sw_buf *reply,
-                  uint32_t id)
+/* Every handler answers one request into `reply`; SW_PIPE_DEFER when the
+ * answer comes later (RULE_TEST). The dispatch table below has checked
+ * administrator rights and the database where the request needs them. */
+#define HANDLER(name)                                                                    \
+  enum sw_pipe_verdict name(struct sw_svc_requests *q, struct sw_pipe_conn *conn,        \
+                            const struct sw_svc_fields *f, struct sw_buf *reply,         \
+                            uint32_t id)
+
+static HANDLER(hello)
 {
+  (void)q;
   if (f->version_min > SW_PIPE_PROTOCOL_VERSION ||
       f->version_max < SW_PIPE_PROTOCOL_VERSION) {
     error_reply(reply, id, SW_PIPE_ERR_VERSION, NULL);
-    return;
+    return SW_PIPE_KEEP;
   }
-  *user |= GREETED;
+  *sw_pipe_conn_user(conn) |= GREETED;
   size_t start;
   begin(reply, SW_PIPE_MSG_HELLO_OK, id, &start);
   sw_tlv_put_int(reply, SW_PIPE_TAG_VERSION, SW_PIPE_PROTOCOL_VERSION);
   sw_tlv_put_str(reply, SW_PIPE_TAG_SERVER_VERSION, SW_VERSION_TEXT);
   end(reply, id, start);
+  return SW_PIPE_KEEP;
 }
 
-static void service_info(struct sw_svc_requests *q, struct sw_buf *reply, uint32_t id)
+static HANDLER(service_info)
 {
+  (void)conn, (void)f;
   struct sw_pipe_service_info info;
   memset(&info, 0, sizeof info);
   q->info(q->loop, &info);
@@ -201,39 +155,33 @@ static void service_info(struct sw_svc_requests *q, struct sw_buf *reply, uint32
   begin(reply, SW_PIPE_MSG_SERVICE_INFO_OK, id, &start);
   sw_pipe_put_service_info(reply, &info);
   end(reply, id, start);
+  return SW_PIPE_KEEP;
 }
 
 /* ---- rules -------------------------------------------------------------- */
 
-static void rule_list(struct sw_svc_requests *q, const struct fields *f,
-                      struct sw_buf *reply, uint32_t id)
+static HANDLER(rule_list)
 {
-  if (!need_store(q, reply, id))
-    return;
+  (void)conn;
   struct sw_store_rule_list list = {0};
   enum sw_store_error err = sw_store_rule_list(*q->store, &list);
   if (err) {
     store_error_reply(q, reply, id, err);
-    return;
+    return SW_PIPE_KEEP;
   }
-  size_t start;
-  begin(reply, SW_PIPE_MSG_RULE_LIST_OK, id, &start);
-  int64_t n = 0;
-  bool more = false;
+  struct page page;
+  page_begin(&page, reply, SW_PIPE_MSG_RULE_LIST_OK, id, f->limit);
   for (size_t i = 0; i < list.count; i++) {
     const struct sw_store_rule *r = &list.items[i];
     if (r->rule.id <= f->after)
       continue;
-    if (n == f->limit || reply->len - start > REPLY_SOFT_MAX) {
-      more = true;
+    if (!page_take(&page))
       break;
-    }
     sw_pipe_put_rule(reply, &r->rule, r->revision);
-    n++;
   }
-  sw_tlv_put_bool(reply, SW_PIPE_TAG_MORE, more);
-  end(reply, id, start);
+  page_end(&page);
   sw_store_rule_list_free(&list);
+  return SW_PIPE_KEEP;
 }
 
 /* Answers RULE_OK with the stored rule `rule_id`. */
@@ -255,6 +203,13 @@ static void rule_ok(struct sw_svc_requests *q, struct sw_buf *reply, uint32_t id
   sw_store_rule_free(&r);
 }
 
+static HANDLER(rule_get)
+{
+  (void)conn;
+  rule_ok(q, reply, id, f->rule_id);
+  return SW_PIPE_KEEP;
+}
+
 static void rule_invalid(struct sw_buf *reply, uint32_t id,
                          const struct sw_rule_problems *problems)
 {
@@ -270,83 +225,86 @@ static void changed(struct sw_svc_requests *q)
   q->rules_changed(q->loop);
 }
 
-static void rule_add(struct sw_svc_requests *q, const struct fields *f,
-                     struct sw_buf *reply, uint32_t id)
+/* Answers a change of rule `rule_id` the store made or refused (`err`):
+ * RULE_INVALID with the validator's `problems`, the store's error, or RULE_OK
+ * with the rule as now stored, once the scheduler has heard of it. */
+static enum sw_pipe_verdict answer_change(struct sw_svc_requests *q, struct sw_buf *reply,
+                                          uint32_t id, enum sw_store_error err,
+                                          const struct sw_rule_problems *problems,
+                                          int64_t rule_id)
 {
+  if (err == SW_STORE_INVALID_RULE)
+    rule_invalid(reply, id, problems);
+  else if (err)
+    store_error_reply(q, reply, id, err);
+  else {
+    changed(q);
+    rule_ok(q, reply, id, rule_id);
+  }
+  return SW_PIPE_KEEP;
+}
+
+static HANDLER(rule_add)
+{
+  (void)conn;
   if (!f->has_rule) {
     error_reply(reply, id, SW_PIPE_ERR_BAD_REQUEST, "RULE_ADD needs a RULE record.");
-    return;
+    return SW_PIPE_KEEP;
   }
   struct sw_rule_problems problems = {0};
   int64_t new_id = 0;
   enum sw_store_error err =
       sw_store_rule_add(*q->store, &f->rule.rule, q->now_ms(), &problems, &new_id);
-  if (err == SW_STORE_INVALID_RULE) {
-    rule_invalid(reply, id, &problems);
-    return;
-  }
-  if (err) {
-    store_error_reply(q, reply, id, err);
-    return;
-  }
-  changed(q);
-  rule_ok(q, reply, id, new_id);
+  return answer_change(q, reply, id, err, &problems, new_id);
 }
 
-static void rule_update(struct sw_svc_requests *q, const struct fields *f,
-                        struct sw_buf *reply, uint32_t id)
+static HANDLER(rule_update)
 {
+  (void)conn;
   if (!f->has_rule || f->rule.rule.id <= 0 || f->rule.revision <= 0) {
     error_reply(reply, id, SW_PIPE_ERR_BAD_REQUEST,
                 "RULE_UPDATE needs a RULE record with its id and the revision it was "
                 "read at.");
-    return;
+    return SW_PIPE_KEEP;
   }
   struct sw_rule_problems problems = {0};
   enum sw_store_error err = sw_store_rule_update(
       *q->store, &f->rule.rule, f->rule.revision, q->now_ms(), &problems, NULL);
-  if (err == SW_STORE_INVALID_RULE) {
-    rule_invalid(reply, id, &problems);
-    return;
-  }
-  if (err) {
-    store_error_reply(q, reply, id, err);
-    return;
-  }
-  changed(q);
-  rule_ok(q, reply, id, f->rule.rule.id);
+  return answer_change(q, reply, id, err, &problems, f->rule.rule.id);
 }
 
-static void rule_delete(struct sw_svc_requests *q, const struct fields *f,
-                        struct sw_buf *reply, uint32_t id)
+static HANDLER(rule_delete)
 {
+  (void)conn;
   enum sw_store_error err = sw_store_rule_delete(*q->store, f->rule_id);
   if (err) {
     store_error_reply(q, reply, id, err);
-    return;
+    return SW_PIPE_KEEP;
   }
   changed(q);
   size_t start;
   begin(reply, SW_PIPE_MSG_DONE_OK, id, &start);
   sw_tlv_put_int(reply, SW_PIPE_TAG_RULE_ID, f->rule_id);
   end(reply, id, start);
+  return SW_PIPE_KEEP;
 }
 
-static void rule_set_enabled(struct sw_svc_requests *q, const struct fields *f,
-                             struct sw_buf *reply, uint32_t id)
+static HANDLER(rule_set_enabled)
 {
+  (void)conn;
   if (f->enabled < 0) {
     error_reply(reply, id, SW_PIPE_ERR_BAD_REQUEST, "RULE_SET_ENABLED needs ENABLED.");
-    return;
+    return SW_PIPE_KEEP;
   }
   enum sw_store_error err =
       sw_store_rule_set_enabled(*q->store, f->rule_id, f->enabled, q->now_ms(), NULL);
   if (err) {
     store_error_reply(q, reply, id, err);
-    return;
+    return SW_PIPE_KEEP;
   }
   changed(q);
   rule_ok(q, reply, id, f->rule_id);
+  return SW_PIPE_KEEP;
 }
 
 /* ---- test now ----------------------------------------------------------- */
@@ -382,9 +340,7 @@ static void on_test_done(void *ctx, struct sw_check_result *result)
 
 /* Runs the rule once, outside its schedule and without recording the
  * result: the answer is deferred until the check ends. */
-static enum sw_pipe_verdict rule_test(struct sw_svc_requests *q,
-                                      struct sw_pipe_conn *conn, const struct fields *f,
-                                      struct sw_buf *reply, uint32_t id)
+static HANDLER(rule_test)
 {
   struct sw_store_rule stored;
   memset(&stored, 0, sizeof stored);
@@ -469,11 +425,9 @@ static const struct sw_store_result *latest_for(const struct sw_store_result_lis
   return NULL;
 }
 
-static void status(struct sw_svc_requests *q, const struct fields *f,
-                   struct sw_buf *reply, uint32_t id)
+static HANDLER(status)
 {
-  if (!need_store(q, reply, id))
-    return;
+  (void)conn;
   q->sync(q->loop, SW_PIPE_MSG_STATUS, 0);
   /* Last results of this page's rules only: reading all of them for every
    * page made a page of 100 at 10,000 rules cost ~0.4 s of the loop. */
@@ -490,20 +444,15 @@ static void status(struct sw_svc_requests *q, const struct fields *f,
                                           q->rules->items[past - 1]->rule.id, &latest);
   if (err) {
     store_error_reply(q, reply, id, err);
-    return;
+    return SW_PIPE_KEEP;
   }
-  size_t start, cursor = 0;
-  begin(reply, SW_PIPE_MSG_STATUS_OK, id, &start);
-  int64_t n = 0;
-  bool more = false;
-  for (size_t i = 0; i < q->rules->count; i++) {
+  size_t cursor = 0;
+  struct page page;
+  page_begin(&page, reply, SW_PIPE_MSG_STATUS_OK, id, f->limit);
+  for (size_t i = first; i < q->rules->count; i++) {
     const struct sw_svc_rule *r = q->rules->items[i];
-    if (r->rule.id <= f->after)
-      continue;
-    if (n == f->limit || reply->len - start > REPLY_SOFT_MAX) {
-      more = true;
+    if (!page_take(&page))
       break;
-    }
     struct sw_pipe_status s;
     sw_pipe_status_init(&s);
     s.rule_id = r->rule.id;
@@ -522,11 +471,10 @@ static void status(struct sw_svc_requests *q, const struct fields *f,
       pipe_result_of(last, &s.last);
     }
     sw_pipe_put_status(reply, &s);
-    n++;
   }
-  sw_tlv_put_bool(reply, SW_PIPE_TAG_MORE, more);
-  end(reply, id, start);
+  page_end(&page);
   sw_store_result_list_free(&latest);
+  return SW_PIPE_KEEP;
 }
 
 /* A page of history is read HISTORY_CHUNK results at a time, and cut
@@ -537,80 +485,82 @@ static void status(struct sw_svc_requests *q, const struct fields *f,
 #define HISTORY_CHUNK 200
 #define HISTORY_BUDGET_US 5000
 
-static void history(struct sw_svc_requests *q, const struct fields *f,
-                    struct sw_buf *reply, uint32_t id)
+/* One chunk of a rule's history, `want` + 1 results (one more than wanted
+ * tells whether there is more). For the first chunk, an empty answer is
+ * told apart from a rule that does not exist (SW_STORE_NOT_FOUND). */
+static enum sw_store_error history_chunk(struct sw_svc_requests *q, int64_t rule_id,
+                                         const struct sw_store_cursor *cursor,
+                                         size_t want, bool first,
+                                         struct sw_store_result_list *list)
 {
-  if (!need_store(q, reply, id))
-    return;
+  enum sw_store_error err =
+      sw_store_history_brief(*q->store, rule_id, cursor, want + 1, list);
+  if (!err && first && list->count == 0) {
+    struct sw_store_rule r;
+    memset(&r, 0, sizeof r);
+    sw_rule_init_defaults(&r.rule);
+    err = sw_store_rule_get(*q->store, rule_id, &r);
+    sw_store_rule_free(&r);
+  }
+  return err;
+}
+
+static HANDLER(history)
+{
+  (void)conn;
   q->sync(q->loop, SW_PIPE_MSG_HISTORY, f->rule_id);
   int64_t t0 = sw_clock_now_us();
   struct sw_store_cursor cursor = {.started_at_ms = f->before_at, .id = f->before};
-  bool has_cursor = f->before != 0;
-  size_t limit = (size_t)f->limit, sent = 0, start = 0;
-  bool more = false;
+  bool has_cursor = f->before != 0, begun = false;
+  size_t limit = (size_t)f->limit;
+  struct page page = {0};
   for (;;) {
-    size_t want = limit - sent < HISTORY_CHUNK ? limit - sent : HISTORY_CHUNK;
+    size_t want = limit - page.n < HISTORY_CHUNK ? limit - page.n : HISTORY_CHUNK;
     struct sw_store_result_list list = {0};
-    /* One more than wanted tells whether there is more. */
-    enum sw_store_error err = sw_store_history_brief(
-        *q->store, f->rule_id, has_cursor ? &cursor : NULL, want + 1, &list);
-    if (!err && sent == 0 && list.count == 0) {
-      /* No results, or no such rule: a client should be told which. */
-      struct sw_store_rule r;
-      memset(&r, 0, sizeof r);
-      sw_rule_init_defaults(&r.rule);
-      err = sw_store_rule_get(*q->store, f->rule_id, &r);
-      sw_store_rule_free(&r);
-    }
-    if (err && sent == 0) {
+    enum sw_store_error err =
+        history_chunk(q, f->rule_id, has_cursor ? &cursor : NULL, want, !begun, &list);
+    if (err && !begun) {
       sw_store_result_list_free(&list);
       store_error_reply(q, reply, id, err);
-      return;
+      return SW_PIPE_KEEP;
     }
-    if (sent == 0)
-      begin(reply, SW_PIPE_MSG_HISTORY_OK, id, &start);
+    if (!begun)
+      page_begin(&page, reply, SW_PIPE_MSG_HISTORY_OK, id, f->limit);
+    begun = true;
     /* A failure after the first chunk ends the page early: the client asks
      * for the next one. */
-    more = err != SW_STORE_OK || list.count > want;
-    for (size_t i = 0; !err && i < list.count && i < want; i++) {
-      if (reply->len - start > REPLY_SOFT_MAX) {
-        more = true;
-        break;
-      }
+    page.more = err != SW_STORE_OK || list.count > want;
+    for (size_t i = 0; !err && i < list.count && i < want && page_take(&page); i++) {
       struct sw_pipe_result r;
       pipe_result_of(&list.items[i], &r);
       sw_pipe_put_result(reply, &r, false);
       cursor = (struct sw_store_cursor){.started_at_ms = r.started_at_ms, .id = r.id};
       has_cursor = true;
-      sent++;
     }
     sw_store_result_list_free(&list);
-    if (!more || sent == limit || reply->len - start > REPLY_SOFT_MAX)
+    if (!page.more || page_full(&page))
       break;
     if (sw_clock_now_us() - t0 > HISTORY_BUDGET_US)
       break; /* more stays true */
   }
-  sw_tlv_put_bool(reply, SW_PIPE_TAG_MORE, more);
-  end(reply, id, start);
+  page_end(&page);
+  return SW_PIPE_KEEP;
 }
 
-static void events(struct sw_svc_requests *q, const struct fields *f,
-                   struct sw_buf *reply, uint32_t id)
+static HANDLER(events)
 {
-  if (!need_store(q, reply, id))
-    return;
+  (void)conn;
   q->sync(q->loop, SW_PIPE_MSG_EVENTS, 0);
   struct sw_store_event_list list = {0};
   enum sw_store_error err =
       sw_store_events_recent(*q->store, f->before, (size_t)f->limit + 1, &list);
   if (err) {
     store_error_reply(q, reply, id, err);
-    return;
+    return SW_PIPE_KEEP;
   }
-  size_t start;
-  begin(reply, SW_PIPE_MSG_EVENTS_OK, id, &start);
-  bool more = list.count > (size_t)f->limit;
-  for (size_t i = 0; i < list.count && i < (size_t)f->limit; i++) {
+  struct page page;
+  page_begin(&page, reply, SW_PIPE_MSG_EVENTS_OK, id, f->limit);
+  for (size_t i = 0; i < list.count && page_take(&page); i++) {
     const struct sw_store_event *e = &list.items[i];
     struct sw_pipe_event pe = {.key = e->id,
                                .at_ms = e->at_ms,
@@ -620,17 +570,43 @@ static void events(struct sw_svc_requests *q, const struct fields *f,
     snprintf(pe.severity, sizeof pe.severity, "%s", sw_event_severity_name(e->severity));
     sw_pipe_put_event(reply, &pe);
   }
-  sw_tlv_put_bool(reply, SW_PIPE_TAG_MORE, more);
-  end(reply, id, start);
+  page_end(&page);
   sw_store_event_list_free(&list);
+  return SW_PIPE_KEEP;
 }
 
 /* ---- dispatch ----------------------------------------------------------- */
 
-static bool is_mutation(uint16_t msg)
+/* Every request the service answers: whether only administrators may
+ * send it (docs/security.md), and whether it needs the database open.
+ * RULE_TEST checks both itself: an unsaved rule needs an administrator, a
+ * saved one the database. */
+static const struct route {
+  uint16_t message;
+  bool needs_admin;
+  bool needs_store;
+  HANDLER((*handle));
+} routes[] = {
+    {SW_PIPE_MSG_HELLO, false, false, hello},
+    {SW_PIPE_MSG_SERVICE_INFO, false, false, service_info},
+    {SW_PIPE_MSG_RULE_LIST, false, true, rule_list},
+    {SW_PIPE_MSG_RULE_GET, false, true, rule_get},
+    {SW_PIPE_MSG_RULE_ADD, true, true, rule_add},
+    {SW_PIPE_MSG_RULE_UPDATE, true, true, rule_update},
+    {SW_PIPE_MSG_RULE_DELETE, true, true, rule_delete},
+    {SW_PIPE_MSG_RULE_SET_ENABLED, true, true, rule_set_enabled},
+    {SW_PIPE_MSG_RULE_TEST, false, false, rule_test},
+    {SW_PIPE_MSG_STATUS, false, true, status},
+    {SW_PIPE_MSG_HISTORY, false, true, history},
+    {SW_PIPE_MSG_EVENTS, false, true, events},
+};
+
+static const struct route *route_of(uint16_t message)
 {
-  return msg == SW_PIPE_MSG_RULE_ADD || msg == SW_PIPE_MSG_RULE_UPDATE ||
-         msg == SW_PIPE_MSG_RULE_DELETE || msg == SW_PIPE_MSG_RULE_SET_ENABLED;
+  for (size_t i = 0; i < sizeof routes / sizeof *routes; i++)
+    if (routes[i].message == message)
+      return &routes[i];
+  return NULL;
 }
 
 enum sw_pipe_verdict sw_svc_on_request(void *ctx, struct sw_pipe_conn *conn,
@@ -639,62 +615,21 @@ enum sw_pipe_verdict sw_svc_on_request(void *ctx, struct sw_pipe_conn *conn,
 {
   struct sw_svc_requests *q = ctx;
   uint32_t id = req->request_id;
-  uintptr_t *user = sw_pipe_conn_user(conn);
-  struct fields f;
-  read_fields(req, &f);
+  const struct route *route = route_of(req->message);
+  struct sw_svc_fields f;
+  sw_svc_fields_read(req, &f);
   enum sw_pipe_verdict verdict = SW_PIPE_KEEP;
-  if (f.bad) {
+  if (f.bad)
     error_reply(reply, id, SW_PIPE_ERR_BAD_REQUEST,
                 "The request's fields are malformed or of the wrong type.");
-  } else if (req->message == SW_PIPE_MSG_HELLO) {
-    hello(&f, user, reply, id);
-  } else if (!(*user & GREETED)) {
+  else if (req->message != SW_PIPE_MSG_HELLO && !(*sw_pipe_conn_user(conn) & GREETED))
     error_reply(reply, id, SW_PIPE_ERR_BAD_REQUEST,
                 "Say HELLO first: the protocol version must be agreed on.");
-  } else if (is_mutation(req->message) &&
-             (!need_admin(conn, reply, id) || !need_store(q, reply, id))) {
-    /* answered */
-  } else {
-    switch (req->message) {
-    case SW_PIPE_MSG_SERVICE_INFO:
-      service_info(q, reply, id);
-      break;
-    case SW_PIPE_MSG_RULE_LIST:
-      rule_list(q, &f, reply, id);
-      break;
-    case SW_PIPE_MSG_RULE_GET:
-      if (need_store(q, reply, id))
-        rule_ok(q, reply, id, f.rule_id);
-      break;
-    case SW_PIPE_MSG_RULE_ADD:
-      rule_add(q, &f, reply, id);
-      break;
-    case SW_PIPE_MSG_RULE_UPDATE:
-      rule_update(q, &f, reply, id);
-      break;
-    case SW_PIPE_MSG_RULE_DELETE:
-      rule_delete(q, &f, reply, id);
-      break;
-    case SW_PIPE_MSG_RULE_SET_ENABLED:
-      rule_set_enabled(q, &f, reply, id);
-      break;
-    case SW_PIPE_MSG_RULE_TEST:
-      verdict = rule_test(q, conn, &f, reply, id);
-      break;
-    case SW_PIPE_MSG_STATUS:
-      status(q, &f, reply, id);
-      break;
-    case SW_PIPE_MSG_HISTORY:
-      history(q, &f, reply, id);
-      break;
-    case SW_PIPE_MSG_EVENTS:
-      events(q, &f, reply, id);
-      break;
-    default:
-      error_reply(reply, id, SW_PIPE_ERR_UNKNOWN_MESSAGE, NULL);
-      break;
-    }
-  }
-  free_fields(&f);
+  else if (!route)
+    error_reply(reply, id, SW_PIPE_ERR_UNKNOWN_MESSAGE, NULL);
+  else if ((!route->needs_admin || need_admin(conn, reply, id)) &&
+           (!route->needs_store || need_store(q, reply, id)))
+    verdict = route->handle(q, conn, &f, reply, id);
+  sw_svc_fields_free(&f);
   return verdict;
 }

@@ -173,13 +173,12 @@ static void step_timings(const struct sw_check_result *r, char *out, size_t size
 }
 
 /* "30 minutes", "90 seconds" */
-static void duration_text(int64_t us, char *out, size_t size)
+static const char *duration_text(struct sw_svc_args *a, int64_t us)
 {
   int64_t s = us / 1000000;
   if (s >= 120 && s % 60 == 0)
-    snprintf(out, size, "%" PRId64 " minutes", s / 60);
-  else
-    snprintf(out, size, "%" PRId64 " seconds", s);
+    return sw_svc_arg(a, "%" PRId64 " minutes", s / 60);
+  return sw_svc_arg(a, "%" PRId64 " seconds", s);
 }
 
 bool sw_svc_rule_event_text(struct sw_svc_rule_event_text *t, const struct sw_rule *r,
@@ -205,26 +204,24 @@ bool sw_svc_rule_event_text(struct sw_svc_rule_event_text *t, const struct sw_ru
   default:
     return false;
   }
-  snprintf(t->rule_id, sizeof t->rule_id, "%" PRId64, r->id);
   sw_svc_rule_hostport(r, t->hostport, sizeof t->hostport);
-  snprintf(t->consecutive, sizeof t->consecutive, "%" PRIu32, ev->consecutive);
   sw_check_result_describe(res, t->detail, sizeof t->detail);
   step_timings(res, t->timings, sizeof t->timings);
-  snprintf(t->flaps, sizeof t->flaps, "%" PRIu32, cfg->flap_changes);
-  duration_text(cfg->flap_window_us, t->window, sizeof t->window);
+  struct sw_svc_args *a = &t->args;
+  a->used = 0;
   const char *strings[SW_SVC_RULE_EVENT_STRINGS] = {
       r->name ? r->name : "",
-      t->rule_id,
+      sw_svc_arg(a, "%" PRId64, r->id),
       t->hostport,
       sw_rule_state_name(ev->new_state),
       sw_rule_state_name(ev->old_state),
-      t->consecutive,
+      sw_svc_arg(a, "%" PRIu32, ev->consecutive),
       sw_outcome_name(res->outcome),
       t->detail,
       res->reply[0] ? res->reply : "(none)",
       t->timings,
-      t->flaps,
-      t->window,
+      sw_svc_arg(a, "%" PRIu32, cfg->flap_changes),
+      duration_text(a, cfg->flap_window_us),
   };
   memcpy(t->strings, strings, sizeof strings);
   return true;

@@ -12,6 +12,7 @@
 #include "rule.h"
 #include "rule_state.h"
 #include "store.h"
+#include "svc_eventlog.h"
 
 struct sw_svc_rule {
   struct sw_rule rule; /* owned; rule.id is the key */
@@ -70,8 +71,8 @@ void sw_svc_rule_hostport(const struct sw_rule *r, char *out, size_t size);
 struct sw_svc_rule_event_text {
   uint32_t id; /* an SW_MSG_RULE_* id */
   const char *strings[SW_SVC_RULE_EVENT_STRINGS];
-  char rule_id[24], hostport[300], consecutive[16], detail[SW_DETAIL_MAX + 256];
-  char timings[256], flaps[16], window[48];
+  struct sw_svc_args args; /* the numbers among the strings */
+  char hostport[300], detail[SW_DETAIL_MAX + 256], timings[256];
 };
 /* Fills *t for `ev` on rule `r`, made by result `res` under the tracker
  * settings `cfg`. Returns false (nothing to log) for SW_RULE_EVENT_NONE. */

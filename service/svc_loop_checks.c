@@ -1,0 +1,100 @@
+/* The checks of the service loop: starting what the scheduler says is due
+ * on the engine, and filing each result (state tracker, events, the
+ * writer's buffer) when it completes, on the loop thread. */
+#include "svc_loop_internal.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "clock.h"
+#include "nagios_report.h"
+#include "svc_eventlog.h"
+
+/* A check in flight: what its callback needs to file the result. */
+struct inflight {
+  struct sw_svc_loop *loop;
+  int64_t rule_id;
+  uint32_t token;
+  int64_t started_at_ms;
+};
+
+static void log_rule_event(struct sw_svc_loop *l, const struct sw_svc_rule *r,
+                           const struct sw_rule_state_event *ev,
+                           const struct sw_check_result *res)
+{
+  struct sw_svc_rule_event_text t;
+  if (sw_svc_rule_event_text(&t, &r->rule, ev, res, &l->state_cfg))
+    sw__loop_event(l, t.id, r->rule.id, SW_SVC_RULE_EVENT_STRINGS, t.strings);
+}
+
+static void on_check_done(void *ctx, struct sw_check_result *result)
+{
+  struct inflight *f = ctx;
+  struct sw_svc_loop *l = f->loop;
+  enum sw_scheduler_verdict verdict = sw_scheduler_done(l->sched, f->rule_id, f->token);
+  struct sw_svc_rule *r = sw_svc_rules_find(&l->rules, f->rule_id);
+  /* Checks cancelled because we are stopping say nothing about a server.
+   * The engine cancels them inside sw_engine_run_once, before the loop
+   * sees the stop: stop_reason, set first by sw_svc_loop_stop, tells. */
+  bool stopping = l->stopping || l->stop_reason != SW_SVC_STOP_NONE;
+  bool news = verdict == SW_SCHEDULER_CURRENT && r &&
+              !(stopping && result->outcome == SW_OUTCOME_CANCELLED);
+  sw_svc_stats_done(&l->stats, result->outcome, !news);
+  if (news) {
+    int64_t now = sw_clock_now_us();
+    enum sw_nagios_status status = sw_nagios_status(result, -1, -1);
+    struct sw_rule_state_event ev;
+    if (sw_rule_state_feed(&r->state, &l->state_cfg, status, result->outcome,
+                           sw__loop_wall_us(), &ev))
+      log_rule_event(l, r, &ev, result);
+    if (!r->state_dirty) {
+      r->state_dirty = true;
+      l->dirty_states++;
+    }
+    struct sw_store_result sr;
+    sw_store_result_init(&sr);
+    sr.rule_id = f->rule_id;
+    sr.started_at_ms = f->started_at_ms;
+    sr.status = status;
+    sw_check_result_move(&sr.check, result);
+    if (sw_svc_writer_add_result(&l->writer, &sr, now) && !l->db.drop_logged) {
+      l->db.drop_logged = true;
+      struct sw_svc_args a = {0};
+      LOG_EVENT(l, SW_MSG_RESULTS_DROPPED, 0,
+                sw_svc_arg(&a, "%zu", l->writer.max_results), l->cfg->db_path_utf8);
+    }
+  }
+  free(f);
+}
+
+void sw__loop_start_check(struct sw_svc_loop *l, const struct sw_scheduler_run *run)
+{
+  struct sw_svc_rule *r = sw_svc_rules_find(&l->rules, run->rule_id);
+  struct inflight *f = r && r->valid ? malloc(sizeof *f) : NULL;
+  enum sw_error err = r && r->valid ? SW_E_NOMEM : SW_E_INVALID_ARGUMENT;
+  if (f) {
+    *f = (struct inflight){.loop = l,
+                           .rule_id = run->rule_id,
+                           .token = run->token,
+                           .started_at_ms = sw__loop_wall_us() / 1000};
+    struct sw_check_spec spec = sw_check_spec_of(&r->rule);
+    /* f may be freed by the callback before submit returns. */
+    err = sw_engine_submit(l->engine, &spec, on_check_done, f);
+  }
+  if (!err) {
+    sw_svc_stats_started(&l->stats, sw__loop_from_sched(l, run->start) -
+                                        sw__loop_from_sched(l, run->due));
+    l->check_start_failing = false;
+    return;
+  }
+  free(f);
+  sw_scheduler_done(l->sched, run->rule_id, run->token);
+  if (r && !l->check_start_failing) {
+    l->check_start_failing = true;
+    struct sw_svc_args a = {0};
+    LOG_EVENT(l, SW_MSG_CHECK_START_FAILED, r->rule.id, r->rule.name,
+              sw_svc_arg(&a, "%" PRId64, r->rule.id),
+              sw_svc_arg(&a, "%s.", sw_error_text(err)));
+  }
+}

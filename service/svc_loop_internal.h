@@ -1,0 +1,146 @@
+/* What the files of the service loop share (svc_loop.c and its parts:
+ * svc_loop_store.c, the database's health and the writing of batches;
+ * svc_loop_rules.c, applying lists of rules and settings;
+ * svc_loop_checks.c, starting checks and filing their results;
+ * svc_loop_pipe.c, the control pipe's glue). Everything here runs on the
+ * loop thread only, except where svc_loop.h says otherwise; nothing needs
+ * a lock. Not for use outside the loop. */
+#ifndef SW_SVC_LOOP_INTERNAL_H
+#define SW_SVC_LOOP_INTERNAL_H
+
+#include <windows.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "pipe_server.h"
+#include "rule_state.h"
+#include "scheduler.h"
+#include "store.h"
+#include "svc_loop.h"
+#include "svc_prune.h"
+#include "svc_requests.h"
+#include "svc_rules.h"
+#include "svc_rules_watch.h"
+#include "svc_stats.h"
+#include "svc_writer.h"
+
+/* How often the settings are read again (the rules are watched by a
+ * thread of their own, svc_rules_watch.c). */
+#define SW_LOOP_SETTINGS_POLL_MS 2000
+
+/* The database's health: one event when it fails (3000), one when it
+ * works again (3001), and the retry time in between. */
+struct sw_loop_db_health {
+  bool failing;
+  enum sw_store_error err;                   /* the outage's latest error */
+  struct sw_svc_prune prune;                 /* the size cap's run, or a full disk's */
+  int64_t since_us;                          /* when the outage began */
+  int64_t next_retry_us;                     /* when the store is tried again */
+  uint64_t written_at_fail, dropped_at_fail; /* for event 3001's figures */
+  bool drop_logged; /* event 3002 (results dropped) said, this outage */
+};
+
+struct sw_svc_loop {
+  const struct sw_svc_config *cfg;
+  const struct sw_svc_hooks *hooks;
+  struct sw_engine *engine;
+  volatile LONG stop_reason; /* enum sw_svc_stop_reason; set once */
+  bool stopping;             /* the loop is ending: cancelled checks are no news */
+  struct sw_scheduler *sched;
+  struct sw_svc_rules rules;
+  struct sw_rule_state_config state_cfg;
+  struct sw_svc_writer writer;
+  struct sw_store *store;           /* NULL while the database cannot be opened */
+  bool rules_loaded;                /* the first read of the rules succeeded */
+  struct sw_svc_rules_watch *watch; /* reads the rules again, once loaded */
+  struct sw_loop_db_health db;
+
+  int64_t next_settings_us, next_retention_us;
+  bool check_start_failing; /* CHECK_START_FAILED logged, not yet cleared */
+
+  struct sw_store_rule_state *states; /* scratch for the batch's rule states */
+  struct sw_svc_rule **state_rules;
+  size_t states_cap;
+  size_t dirty_states;
+
+  int64_t started_us;
+  struct sw_svc_stats stats;
+
+  /* The control pipe; NULL while it cannot be created (event 4000), tried
+   * again at pipe_retry_us, pipe_backoff_ms apart. */
+  struct sw_pipe_server *pipe;
+  int64_t pipe_retry_us;
+  uint32_t pipe_backoff_ms;
+  struct sw_svc_requests requests;
+  /* Checks finished per minute, for SERVICE_INFO: a snapshot a minute. */
+  int64_t rate_mark_us;
+  uint64_t rate_mark_finished, rate_per_min;
+};
+
+/* ---- svc_loop.c: time and events ---- */
+
+/* Wall-clock time in microseconds since 1970 (shown to users). */
+int64_t sw__loop_wall_us(void);
+/* The monotonic clock to "schedule time" (scaled by interval_unit_ms) and
+ * back; SW_SCHEDULER_NEVER becomes INT64_MAX, and the way back rounds up
+ * so the loop never wakes too early. */
+int64_t sw__loop_to_sched(const struct sw_svc_loop *l, int64_t mono_us);
+int64_t sw__loop_from_sched(const struct sw_svc_loop *l, int64_t sched_us);
+/* Logs event `id` to the Event Log (and console) and keeps a copy for the
+ * store's event table; `rule_id` 0 for none. */
+void sw__loop_event(struct sw_svc_loop *l, DWORD id, int64_t rule_id, unsigned n,
+                    const char *const *strings);
+#define LOG_EVENT(l, id, rule_id, ...)                                                   \
+  sw__loop_event((l), (id), (rule_id),                                                   \
+                 sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *),           \
+                 (const char *[]){__VA_ARGS__})
+
+/* ---- svc_loop_store.c: the database's health and the batches ---- */
+
+/* A store call failed while `doing` ("write the results"), `message` the
+ * store's words (NULL: the error's text). The first failure of an outage
+ * is logged (3000); the next attempt is a retry period away. A damaged or
+ * vanished file is closed, to be opened afresh. */
+void sw__loop_store_failed(struct sw_svc_loop *l, const char *doing,
+                           enum sw_store_error err, const char *message);
+/* The same with the open store's last error message. */
+void sw__loop_store_failed_on(struct sw_svc_loop *l, const char *doing,
+                              enum sw_store_error err);
+/* Opens the database; on failure l->store stays NULL and the outage is
+ * logged. */
+void sw__loop_open_store(struct sw_svc_loop *l);
+/* Writes one batch if one is due (or, when `force`, whatever waits).
+ * Returns true if something was written. */
+bool sw__loop_write_batch(struct sw_svc_loop *l, bool force);
+/* The store's part of a turn: open, read rules, write, delete old rows. */
+void sw__loop_tend_store(struct sw_svc_loop *l, int64_t now);
+
+/* ---- svc_loop_rules.c: rules and settings ---- */
+
+/* Reads the state trackers' settings from the open store. */
+void sw__loop_load_settings(struct sw_svc_loop *l);
+/* Applies the store's list of rules (consumed) to the table and the
+ * scheduler; logs 3003 (rules reloaded) once the rules were loaded. */
+void sw__loop_apply_rules(struct sw_svc_loop *l, struct sw_store_rule_list *list);
+/* The first read of the rules and their saved states, from the open store;
+ * then starts the watcher. */
+void sw__loop_load_rules_now(struct sw_svc_loop *l);
+/* Applies a list or files a read failure from the watcher, if it has one. */
+void sw__loop_take_watched_rules(struct sw_svc_loop *l);
+
+/* ---- svc_loop_checks.c ---- */
+
+/* Starts the check the scheduler handed out; its result is filed when it
+ * completes (state trackers, events, the writer's buffer). */
+void sw__loop_start_check(struct sw_svc_loop *l, const struct sw_scheduler_run *run);
+
+/* ---- svc_loop_pipe.c ---- */
+
+/* Opens the control pipe, or schedules the next try (l->pipe stays NULL). */
+void sw__loop_start_pipe(struct sw_svc_loop *l);
+/* Takes the checks-per-minute snapshot when a minute has passed. */
+void sw__loop_update_rate(struct sw_svc_loop *l, int64_t now);
+
+#endif

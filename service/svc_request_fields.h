@@ -1,0 +1,30 @@
+/* The top-level fields of a control-pipe request (docs/pipe-protocol.md),
+ * read once for whichever handler answers it. */
+#ifndef SW_SVC_REQUEST_FIELDS_H
+#define SW_SVC_REQUEST_FIELDS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pipe_protocol.h"
+#include "pipe_records.h"
+
+/* The request's top-level fields, read once. */
+struct sw_svc_fields {
+  int64_t rule_id, before, before_at, after, limit;
+  int enabled; /* -1 absent */
+  int64_t version_min, version_max;
+  bool has_rule;
+  struct sw_pipe_rule rule; /* owned if has_rule */
+  bool bad;                 /* malformed, or a known field of the wrong type */
+};
+
+/* Reads the fields of `req` into `f`: LIMIT clamped to 1..1000 (100 when
+ * absent), ENABLED -1 when absent. A malformed body, or a known field of
+ * the wrong type, sets f->bad; a newer client's unknown field is skipped.
+ * Free with sw_svc_fields_free, also when bad. */
+void sw_svc_fields_read(const struct sw_pipe_frame *req, struct sw_svc_fields *f);
+/* Frees the rule the request carried, if any. */
+void sw_svc_fields_free(struct sw_svc_fields *f);
+
+#endif
