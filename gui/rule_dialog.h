@@ -24,6 +24,6 @@ bool sw_rule_dialog_show(HWND owner, struct sw_editor *ed, int64_t rule_id);
 /* Shows one check's result modally over `owner`: `title` (UTF-8) names
  * the rule. UI thread only. */
 void sw_check_result_show(HWND owner, struct sw_editor *ed, const char *title,
-                         const struct sw_pipe_result *result);
+                          const struct sw_pipe_result *result);
 
 #endif
