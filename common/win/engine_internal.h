@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 #include "engine.h"
+#include "engine_req.h"
 #include "engine_resolve.h"
 #include "engine_sockopt.h"
 #include "engine_verify.h"
@@ -32,23 +33,6 @@
  * may wait for the network. Expiry is still judged at every check. */
 #define SW_CERT_CACHE_MAX 256
 #define SW_CERT_CACHE_TTL_US (10 * 60 * INT64_C(1000000))
-
-enum sw_req_type {
-  SW_REQ_CONNECT,
-  SW_REQ_READ,
-  SW_REQ_WRITE,
-  SW_REQ_RESOLVED,
-  SW_REQ_VERIFIED,
-  SW_REQ_WAKE
-};
-
-/* One overlapped operation; the completion is mapped back with
- * sw_container_of(overlapped, struct sw_req, ov). */
-struct sw_req {
-  OVERLAPPED ov;
-  enum sw_req_type type;
-  struct sw_check *check;
-};
 
 struct sw_check {
   struct sw_engine *engine;
@@ -154,8 +138,9 @@ struct sw_engine {
 /* Begins connecting to the next address; on running out of addresses the
  * check fails with the last error. */
 void sw__check_connect_next(struct sw_check *c);
-/* Dispatches one completion of `c`'s socket requests. */
-void sw__check_on_io(struct sw_check *c, struct sw_req *req, DWORD bytes, bool ok);
+/* Handles one completion of `c`'s socket requests: `error` is 0 or the
+ * Winsock/Win32 code of the failed operation (engine.c reads it). */
+void sw__check_on_io(struct sw_check *c, struct sw_req *req, DWORD bytes, DWORD error);
 /* Called when the check's timer fires. */
 void sw__check_on_timer(struct sw_check *c, int64_t now);
 /* Closes the socket (cancelling its I/O); completions still arrive. */

@@ -4,6 +4,7 @@
  * moves bytes; every SMTP decision is the dialogue's. */
 #include "engine_internal.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -46,16 +47,6 @@ static void fail(struct sw_check *c, enum sw_outcome outcome, const char *what,
   snprintf(detail, sizeof detail, "%s: %s", what, text);
   c->last_error = code;
   sw_dialogue_fail(&c->dlg, outcome, detail, sw_clock_now_us());
-}
-
-/* The Winsock error of a failed overlapped operation on c->sock. */
-static unsigned long overlapped_error(struct sw_check *c, struct sw_req *req)
-{
-  DWORD bytes, flags;
-  if (c->sock != INVALID_SOCKET &&
-      !WSAGetOverlappedResult(c->sock, &req->ov, &bytes, FALSE, &flags))
-    return (unsigned long)WSAGetLastError();
-  return ERROR_OPERATION_ABORTED;
 }
 
 /* "192.0.2.1:25" or "[2001:db8::1]:25" into out; also the address literal
@@ -250,10 +241,10 @@ static void flush(struct sw_check *c)
   sw__check_send(c);
 }
 
-static void on_connect(struct sw_check *c, bool ok)
+static void on_connect(struct sw_check *c, DWORD error)
 {
-  if (!ok) {
-    unsigned long err = overlapped_error(c, &c->connect_req);
+  if (error) {
+    unsigned long err = error;
     if (err == ERROR_OPERATION_ABORTED)
       err = WSAETIMEDOUT; /* we cancelled: this address's share ran out */
     else
@@ -291,7 +282,7 @@ static void on_connect(struct sw_check *c, bool ok)
   flush(c);
 }
 
-void sw__check_on_io(struct sw_check *c, struct sw_req *req, DWORD bytes, bool ok)
+void sw__check_on_io(struct sw_check *c, struct sw_req *req, DWORD bytes, DWORD error)
 {
   if (req->type == SW_REQ_READ)
     c->reading = false;
@@ -302,12 +293,11 @@ void sw__check_on_io(struct sw_check *c, struct sw_req *req, DWORD bytes, bool o
 
   switch (req->type) {
   case SW_REQ_CONNECT:
-    on_connect(c, ok);
+    on_connect(c, error);
     return;
   case SW_REQ_READ:
-    if (!ok) {
-      unsigned long err = overlapped_error(c, req);
-      fail(c, transfer_outcome(err), "the connection failed while reading", err);
+    if (error) {
+      fail(c, transfer_outcome(error), "the connection failed while reading", error);
     } else if (bytes == 0) {
       sw_dialogue_eof(&c->dlg, sw_clock_now_us());
     } else {
@@ -320,9 +310,8 @@ void sw__check_on_io(struct sw_check *c, struct sw_req *req, DWORD bytes, bool o
     }
     return;
   case SW_REQ_WRITE:
-    if (!ok) {
-      unsigned long err = overlapped_error(c, req);
-      fail(c, transfer_outcome(err), "the connection failed while sending", err);
+    if (error) {
+      fail(c, transfer_outcome(error), "the connection failed while sending", error);
       return;
     }
     c->woff += bytes;
@@ -331,7 +320,8 @@ void sw__check_on_io(struct sw_check *c, struct sw_req *req, DWORD bytes, bool o
     flush(c);
     return;
   default:
-    return; /* NEVER: resolve and wake packets are dispatched elsewhere */
+    assert(!"engine.c dispatches only a check's socket requests here");
+    return;
   }
 }
 
