@@ -7,10 +7,12 @@
 #include <winternl.h>
 
 #include <assert.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
+#include "win_error.h"
 
 #define SW_COMPLETION_BATCH 128
 
@@ -113,6 +115,18 @@ void sw__check_update_timer(struct sw_check *c)
      * run without one. */
     sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR,
                      "out of memory while arming the check's timer", sw_clock_now_us());
+}
+
+void sw__check_fail_win(struct sw_check *c, enum sw_outcome outcome, unsigned long code,
+                        const char *what, ...)
+{
+  char detail[SW_DETAIL_MAX];
+  va_list ap;
+  va_start(ap, what);
+  sw_win_error_vsentence(detail, sizeof detail, code, what, ap);
+  va_end(ap);
+  c->last_error = code;
+  sw_dialogue_fail(&c->dlg, outcome, detail, sw_clock_now_us());
 }
 
 void sw__check_settle(struct sw_check *c)

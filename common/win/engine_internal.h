@@ -215,6 +215,12 @@ void sw__check_start_read(struct sw_check *c);
 /* engine.c */
 /* Re-arms the check's timer for min(dialogue deadline, attempt_due). */
 void sw__check_update_timer(struct sw_check *c);
+/* Ends the check with `outcome` for a failed Win32 or Winsock call: the
+ * detail says what could not be done (`what`, a printf format) and the
+ * error's text (sw_win_error_sentence); the code is kept on the check for
+ * the detail line. The one way the engine reports a system failure. */
+void sw__check_fail_win(struct sw_check *c, enum sw_outcome outcome, unsigned long code,
+                        const char *what, ...) __attribute__((format(printf, 4, 5)));
 /* After any event: delivers the result once the dialogue is done and frees
  * the struct when nothing is pending any more ("endgame"). */
 void sw__check_settle(struct sw_check *c);

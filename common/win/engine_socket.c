@@ -10,7 +10,6 @@
 
 #include "clock.h"
 #include "connect_budget.h"
-#include "win_error.h"
 
 /* Win32/WSA error -> outcome, for failures after the connection was up. */
 static enum sw_outcome transfer_outcome(unsigned long code)
@@ -37,16 +36,6 @@ static enum sw_outcome connect_outcome(unsigned long code)
   default:
     return SW_OUTCOME_NETWORK_ERROR;
   }
-}
-
-static void fail(struct sw_check *c, enum sw_outcome outcome, const char *what,
-                 unsigned long code)
-{
-  char text[200], detail[SW_DETAIL_MAX];
-  sw_win_error_text(code, text, sizeof text);
-  snprintf(detail, sizeof detail, "%s: %s", what, text);
-  c->last_error = code;
-  sw_dialogue_fail(&c->dlg, outcome, detail, sw_clock_now_us());
 }
 
 /* "192.0.2.1:25" or "[2001:db8::1]:25" into out; also the address literal
@@ -180,7 +169,7 @@ void sw__check_connect_next(struct sw_check *c)
              c->naddrs, c->host);
   else
     snprintf(what, sizeof what, "could not connect to %s", peer);
-  fail(c, SW_OUTCOME_NETWORK_ERROR, what, err);
+  sw__check_fail_win(c, SW_OUTCOME_NETWORK_ERROR, err, "%s", what);
 }
 
 void sw__check_start_read(struct sw_check *c)
@@ -193,11 +182,12 @@ void sw__check_start_read(struct sw_check *c)
   WSABUF buf = {.len = sizeof c->rbuf, .buf = c->rbuf};
   DWORD flags = 0;
   memset(&c->read_req.ov, 0, sizeof c->read_req.ov);
-  if (WSARecv(c->sock, &buf, 1, NULL, &flags, &c->read_req.ov, NULL) != 0 &&
-      WSAGetLastError() != WSA_IO_PENDING) {
-    fail(c, transfer_outcome(WSAGetLastError()), "reading from the server failed",
-         WSAGetLastError());
-    return;
+  if (WSARecv(c->sock, &buf, 1, NULL, &flags, &c->read_req.ov, NULL) != 0) {
+    unsigned long err = (unsigned long)WSAGetLastError();
+    if (err != WSA_IO_PENDING) {
+      sw__check_fail_win(c, transfer_outcome(err), err, "reading from the server failed");
+      return;
+    }
   }
   c->reading = true;
   c->pending++;
@@ -207,11 +197,12 @@ void sw__check_send(struct sw_check *c)
 {
   WSABUF buf = {.len = (ULONG)(c->wlen - c->woff), .buf = c->wbase + c->woff};
   memset(&c->write_req.ov, 0, sizeof c->write_req.ov);
-  if (WSASend(c->sock, &buf, 1, NULL, 0, &c->write_req.ov, NULL) != 0 &&
-      WSAGetLastError() != WSA_IO_PENDING) {
-    fail(c, transfer_outcome(WSAGetLastError()), "sending to the server failed",
-         WSAGetLastError());
-    return;
+  if (WSASend(c->sock, &buf, 1, NULL, 0, &c->write_req.ov, NULL) != 0) {
+    unsigned long err = (unsigned long)WSAGetLastError();
+    if (err != WSA_IO_PENDING) {
+      sw__check_fail_win(c, transfer_outcome(err), err, "sending to the server failed");
+      return;
+    }
   }
   c->writing = true;
   c->pending++;
@@ -297,7 +288,8 @@ void sw__check_on_io(struct sw_check *c, struct sw_req *req, DWORD bytes, DWORD 
     return;
   case SW_REQ_READ:
     if (error) {
-      fail(c, transfer_outcome(error), "the connection failed while reading", error);
+      sw__check_fail_win(c, transfer_outcome(error), error,
+                         "the connection failed while reading");
     } else if (bytes == 0) {
       sw_dialogue_eof(&c->dlg, sw_clock_now_us());
     } else {
@@ -311,7 +303,8 @@ void sw__check_on_io(struct sw_check *c, struct sw_req *req, DWORD bytes, DWORD 
     return;
   case SW_REQ_WRITE:
     if (error) {
-      fail(c, transfer_outcome(error), "the connection failed while sending", error);
+      sw__check_fail_win(c, transfer_outcome(error), error,
+                         "the connection failed while sending");
       return;
     }
     c->woff += bytes;

@@ -23,7 +23,6 @@
 
 #include "cert_check.h"
 #include "clock.h"
-#include "win_error.h"
 
 bool sw__check_uses_tls(const struct sw_check *c)
 {
@@ -37,16 +36,6 @@ static int64_t wall_now_s(void)
   GetSystemTimeAsFileTime(&ft);
   int64_t t = ((int64_t)ft.dwHighDateTime << 32) | ft.dwLowDateTime;
   return (t - 116444736000000000LL) / 10000000;
-}
-
-static void fail_text(struct sw_check *c, enum sw_outcome outcome, const char *what,
-                      unsigned long code)
-{
-  char text[200], detail[SW_DETAIL_MAX];
-  sw_win_error_text(code, text, sizeof text);
-  snprintf(detail, sizeof detail, "%s: %s", what, text);
-  c->last_error = code;
-  sw_dialogue_fail(&c->dlg, outcome, detail, sw_clock_now_us());
 }
 
 /* The engine's Schannel credential, acquired for its first TLS check and
@@ -65,8 +54,8 @@ static bool ensure_cred(struct sw_check *c)
     return false;
   }
   if (err) {
-    fail_text(c, SW_OUTCOME_INTERNAL_ERROR, "Schannel refused a TLS client credential",
-              status);
+    sw__check_fail_win(c, SW_OUTCOME_INTERNAL_ERROR, status,
+                       "Schannel refused a TLS client credential");
     return false;
   }
   return true;
@@ -79,11 +68,10 @@ static bool start_session(struct sw_check *c)
   unsigned long status = 0;
   enum sw_error err = sw_tls_create(&c->tls, c->engine->tls_cred, c->host, &status);
   if (err == SW_E_SYSTEM) {
-    char text[200], detail[SW_DETAIL_MAX];
-    sw_win_error_text(status, text, sizeof text);
-    snprintf(detail, sizeof detail, "Schannel could not begin the handshake: %s", text);
-    c->last_error = status;
-    sw_dialogue_tls_failed(&c->dlg, detail, sw_clock_now_us());
+    /* Only ever called in the dialogue's TLS step (sw__check_tls_flush),
+     * where this is what sw_dialogue_tls_failed ends it with. */
+    sw__check_fail_win(c, SW_OUTCOME_TLS_HANDSHAKE_FAILED, status,
+                       "Schannel could not begin the handshake");
     return false;
   }
   if (err) {
@@ -412,8 +400,8 @@ static void start_verify(struct sw_check *c)
           cache_drop(e, i);
     }
     if (win_error)
-      fail_text(c, SW_OUTCOME_INTERNAL_ERROR, "could not start the certificate check",
-                win_error);
+      sw__check_fail_win(c, SW_OUTCOME_INTERNAL_ERROR, win_error,
+                         "could not start the certificate check");
     else
       sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR,
                        "out of memory starting the certificate check", sw_clock_now_us());

@@ -2,6 +2,7 @@
 
 #include <windows.h>
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -73,4 +74,34 @@ void sw_win_error_text(unsigned long code, char *out, size_t size)
   size_t keep = whole_chars(text, strlen(text), room);
   memcpy(out, text, keep);
   snprintf(out + keep, size - keep, "%s", suffix);
+}
+
+char *sw_win_error_sentence(char *out, size_t size, unsigned long code, const char *what,
+                            ...)
+{
+  va_list ap;
+  va_start(ap, what);
+  sw_win_error_vsentence(out, size, code, what, ap);
+  va_end(ap);
+  return out;
+}
+
+char *sw_win_error_vsentence(char *out, size_t size, unsigned long code, const char *what,
+                             va_list ap)
+{
+  if (size == 0)
+    return out;
+  int n = vsnprintf(out, size, what, ap);
+  if (n < 0) { /* NEVER: a format error */
+    out[0] = '\0';
+    n = 0;
+  }
+  if ((size_t)n + 2 >= size - 1)
+    return out; /* no room for the error's part */
+  /* Cut by sw_win_error_text, which keeps the code and whole characters. */
+  size_t room = size - (size_t)n - 2;
+  char text[SW_WIN_ERROR_TEXT_MAX];
+  sw_win_error_text(code, text, room < sizeof text ? room : sizeof text);
+  snprintf(out + n, size - (size_t)n, ": %s", text);
+  return out;
 }
