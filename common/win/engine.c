@@ -75,6 +75,7 @@ enum sw_error sw_engine_create(struct sw_engine **out, unsigned long *win_error)
     return err;
   }
   sw_timer_heap_init(&e->timers);
+  sw_cert_cache_init(&e->cert_cache);
   e->sockopt = sw_sockopt_system;
   sw__engine_wait_init(&e->wait);
   e->wake_req.type = SW_REQ_WAKE;
@@ -214,8 +215,16 @@ enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *
   c->read_req.type = SW_REQ_READ;
   c->write_req.type = SW_REQ_WRITE;
   c->connect_req.check = c->read_req.check = c->write_req.check = c;
-  c->tls_insecure = spec->tls_insecure;
-  sw_buf_init(&c->tls_wire, 0);
+  if (spec->tls_mode != SW_TLS_NONE) {
+    c->tls = calloc(1, sizeof *c->tls);
+    if (!c->tls) {
+      free(c->strings);
+      free(c);
+      return SW_E_NOMEM;
+    }
+    c->tls->insecure = spec->tls_insecure;
+    sw_buf_init(&c->tls->wire, 0);
+  }
   sw_timer_init(&c->timer);
   c->cfg.command = c->command;
   c->cfg.expect = c->expect;

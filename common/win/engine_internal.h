@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 
+#include "cert_cache.h"
 #include "engine.h"
 #include "engine_req.h"
 #include "engine_resolve.h"
@@ -27,12 +28,23 @@
 
 #define SW_MAX_ADDRESSES 16
 #define SW_READ_BUFFER 4096
-/* Chain validations remembered per engine, and for how long: a monitor
- * checks the same servers again and again, and validating a chain costs
- * milliseconds of CPU (Wine: tens, with its failing revocation lookups) and
- * may wait for the network. Expiry is still judged at every check. */
-#define SW_CERT_CACHE_MAX 256
-#define SW_CERT_CACHE_TTL_US (10 * 60 * INT64_C(1000000))
+
+/* A TLS check's own state (engine_tls.c), allocated at submit for TLS
+ * checks only. The session exists from the dialogue's request for a
+ * handshake on. While `verifying`, the certificate is being validated on
+ * the thread pool (by its own job, or another check's it waits for) and
+ * decrypted bytes wait in the session. */
+struct sw_check_tls {
+  bool insecure; /* the rule skips chain and name validation */
+  struct sw_tls *session;
+  struct sw_buf wire; /* ciphertext being sent (the WSASend points into it) */
+  bool verifying, reported;
+  PCCERT_CONTEXT peer_cert;
+  struct sw_tls_info info;
+  struct sw_verify_job *job;              /* the validation this check started */
+  struct sw_cert_cache_entry *waiting_on; /* another check's validation it waits for */
+  struct sw_check *next_waiter;           /* in that entry's list of checks waiting */
+};
 
 struct sw_check {
   struct sw_engine *engine;
@@ -58,7 +70,7 @@ struct sw_check {
   int64_t attempt_due; /* when the current connect attempt gives way */
   char rbuf[SW_READ_BUFFER];
   char wbuf[SW_DIALOGUE_OUT_MAX]; /* bytes being sent, copied from the dialogue */
-  char *wbase;                    /* what is being sent: wbuf or tls_wire.data */
+  char *wbase;                    /* what is being sent: wbuf or tls->wire.data */
   size_t wlen, woff;
   unsigned long last_error; /* raw Win32/WSA code, for the detail text */
   /* What the network answered when the last connect attempt failed, if
@@ -66,34 +78,7 @@ struct sw_check {
   char icmp_text[160];
   bool icmp_rejected; /* that answer means a refusal */
 
-  /* TLS (engine_tls.c). The session exists from the dialogue's request for
-   * a handshake on. While `verifying`, the certificate is being validated
-   * on the thread pool (by its own job, or another check's it waits for)
-   * and decrypted bytes wait in the session. */
-  bool tls_insecure;
-  struct sw_tls *tls;
-  struct sw_buf tls_wire; /* ciphertext being sent (the WSASend points into it) */
-  bool verifying, tls_reported;
-  PCCERT_CONTEXT peer_cert;
-  struct sw_tls_info verify_info;
-  struct sw_verify_job *verify_job;       /* the validation this check started */
-  struct sw_cert_cache_entry *waiting_on; /* another check's validation it waits for */
-  struct sw_check *next_waiter;           /* in that entry's list of checks waiting */
-};
-
-/* A chain validation and its verdict, shared by the checks of one server:
- * keyed by the host name and the exact certificates the server sent. While
- * `pending`, a validation job runs on the thread pool and `waiters` wait
- * for it; a check that ends meanwhile leaves the list. */
-struct sw_cert_cache_entry {
-  char *key;
-  size_t key_len;
-  bool pending;
-  int64_t expires_us; /* when the verdict stops being reused */
-  enum sw_outcome outcome;
-  unsigned long error;
-  char detail[SW_DETAIL_MAX];
-  struct sw_check *waiters;
+  struct sw_check_tls *tls; /* NULL for a plain check */
 };
 
 /* The engine's name lookups (engine_resolve.c; loop thread only). A
@@ -127,8 +112,7 @@ struct sw_engine {
   void *validator_ctx;
   void (*stop_progress)(void *ctx); /* sw_engine_set_stop_progress */
   void *stop_progress_ctx;
-  struct sw_cert_cache_entry *cert_cache[SW_CERT_CACHE_MAX];
-  size_t cert_cache_len;
+  struct sw_cert_cache cert_cache; /* chain verdicts (common/smtp/cert_cache.h) */
   struct sw_dns dns;
   struct sw_sockopt_calls sockopt; /* Winsock, or a test's (engine_sockopt.h) */
   struct sw_engine_wait wait;      /* how the loop waits (engine_wait.h) */

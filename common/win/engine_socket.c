@@ -176,7 +176,7 @@ void sw__check_start_read(struct sw_check *c)
 {
   /* While the certificate is checked, what the server sends waits in the
    * socket rather than in our buffers. */
-  if (c->reading || c->verifying || sw_dialogue_done(&c->dlg) ||
+  if (c->reading || (c->tls && c->tls->verifying) || sw_dialogue_done(&c->dlg) ||
       c->sock == INVALID_SOCKET)
     return;
   WSABUF buf = {.len = sizeof c->rbuf, .buf = c->rbuf};
