@@ -20,11 +20,9 @@
 #include "engine_verify.h"
 #include "engine_wait.h"
 #include "smtp_dialogue.h"
+#include "sw_macros.h"
 #include "timer_heap.h"
 #include "tls_schannel.h"
-
-#define sw_container_of(ptr, type, member)                                               \
-  ((type *)((char *)(ptr)-offsetof(type, member)))
 
 #define SW_MAX_ADDRESSES 16
 #define SW_READ_BUFFER 4096

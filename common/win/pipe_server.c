@@ -24,9 +24,7 @@
 #include "clock.h"
 #include "engine_req.h"
 #include "pipe_protocol.h"
-
-#define conn_of_io(ptr, member)                                                          \
-  ((struct sw_pipe_conn *)((char *)(ptr)-offsetof(struct sw_pipe_conn, member)))
+#include "sw_macros.h"
 
 #define SW_PIPE_LISTENERS 4 /* instances waiting for clients at any time */
 #define SW_PIPE_IO_BUFFER 65536
@@ -420,8 +418,7 @@ static void on_work(struct sw_req *io, DWORD bytes, DWORD error)
 {
   (void)bytes;
   (void)error;
-  struct sw_pipe_server *s =
-      (struct sw_pipe_server *)((char *)io - offsetof(struct sw_pipe_server, work_io));
+  struct sw_pipe_server *s = sw_container_of(io, struct sw_pipe_server, work_io);
   s->work_posted = false;
   int64_t start = sw_clock_now_us(), deadline = start + SW_PIPE_SLICE_US;
   bool served = false;
@@ -444,7 +441,7 @@ static void on_work(struct sw_req *io, DWORD bytes, DWORD error)
 
 static void on_read(struct sw_req *io, DWORD bytes, DWORD error)
 {
-  struct sw_pipe_conn *c = conn_of_io(io, read_io);
+  struct sw_pipe_conn *c = sw_container_of(io, struct sw_pipe_conn, read_io);
   c->pending--;
   c->reading = false;
   if (c->state == CONN_OPEN) {
@@ -465,7 +462,7 @@ static void on_read(struct sw_req *io, DWORD bytes, DWORD error)
 
 static void on_write(struct sw_req *io, DWORD bytes, DWORD error)
 {
-  struct sw_pipe_conn *c = conn_of_io(io, write_io);
+  struct sw_pipe_conn *c = sw_container_of(io, struct sw_pipe_conn, write_io);
   c->pending--;
   c->writing = false;
   if (c->state == CONN_OPEN) {
@@ -488,7 +485,7 @@ static unsigned max_clients(const struct sw_pipe_server *s)
 static void on_connect(struct sw_req *io, DWORD bytes, DWORD error)
 {
   (void)bytes;
-  struct sw_pipe_conn *c = conn_of_io(io, connect_io);
+  struct sw_pipe_conn *c = sw_container_of(io, struct sw_pipe_conn, connect_io);
   struct sw_pipe_server *s = c->server;
   c->pending--;
   if (c->state == CONN_LISTENING) {

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sw_macros.h"
+
 struct sw__win_error_seam sw__win_error_seam;
 
 static unsigned long system_format(unsigned long code, unsigned short lang, wchar_t *out,
@@ -34,7 +36,7 @@ size_t sw_win_system_text(unsigned long code, char *out, size_t size)
     return 0;
   out[0] = '\0';
   wchar_t text[512];
-  DWORD cap = (DWORD)(sizeof text / sizeof *text);
+  DWORD cap = (DWORD)SW_COUNTOF(text);
   unsigned long n =
       system_format(code, MAKELANGID(LANG_ENGLISH, SUBLANG_ENGLISH_US), text, cap);
   if (n == 0) /* no English messages on this system: its own language */
@@ -47,7 +49,7 @@ size_t sw_win_system_text(unsigned long code, char *out, size_t size)
     n--;
   if (n == 0)
     return 0;
-  char utf8[sizeof text / sizeof *text * 3];
+  char utf8[SW_COUNTOF(text) * 3];
   int len =
       WideCharToMultiByte(CP_UTF8, 0, text, (int)n, utf8, (int)sizeof utf8, NULL, NULL);
   if (len <= 0)
