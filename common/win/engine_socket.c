@@ -172,6 +172,22 @@ void sw__check_connect_next(struct sw_check *c)
   sw__check_fail_win(c, SW_OUTCOME_NETWORK_ERROR, err, "%s", what);
 }
 
+/* After WSARecv or WSASend returned `rc`: whether the operation is under
+ * way (its completion will come, counted in `pending`); if not, the check
+ * has failed with `what`. */
+static bool under_way(struct sw_check *c, int rc, const char *what)
+{
+  if (rc != 0) {
+    unsigned long err = (unsigned long)WSAGetLastError();
+    if (err != WSA_IO_PENDING) {
+      sw__check_fail_win(c, transfer_outcome(err), err, "%s", what);
+      return false;
+    }
+  }
+  c->pending++;
+  return true;
+}
+
 void sw__check_start_read(struct sw_check *c)
 {
   /* While the certificate is checked, what the server sends waits in the
@@ -182,30 +198,17 @@ void sw__check_start_read(struct sw_check *c)
   WSABUF buf = {.len = sizeof c->rbuf, .buf = c->rbuf};
   DWORD flags = 0;
   memset(&c->read_req.ov, 0, sizeof c->read_req.ov);
-  if (WSARecv(c->sock, &buf, 1, NULL, &flags, &c->read_req.ov, NULL) != 0) {
-    unsigned long err = (unsigned long)WSAGetLastError();
-    if (err != WSA_IO_PENDING) {
-      sw__check_fail_win(c, transfer_outcome(err), err, "reading from the server failed");
-      return;
-    }
-  }
-  c->reading = true;
-  c->pending++;
+  c->reading =
+      under_way(c, WSARecv(c->sock, &buf, 1, NULL, &flags, &c->read_req.ov, NULL),
+                "reading from the server failed");
 }
 
 void sw__check_send(struct sw_check *c)
 {
   WSABUF buf = {.len = (ULONG)(c->wlen - c->woff), .buf = c->wbase + c->woff};
   memset(&c->write_req.ov, 0, sizeof c->write_req.ov);
-  if (WSASend(c->sock, &buf, 1, NULL, 0, &c->write_req.ov, NULL) != 0) {
-    unsigned long err = (unsigned long)WSAGetLastError();
-    if (err != WSA_IO_PENDING) {
-      sw__check_fail_win(c, transfer_outcome(err), err, "sending to the server failed");
-      return;
-    }
-  }
-  c->writing = true;
-  c->pending++;
+  c->writing = under_way(c, WSASend(c->sock, &buf, 1, NULL, 0, &c->write_req.ov, NULL),
+                         "sending to the server failed");
 }
 
 /* Sends what the dialogue has to say. The bytes are copied, so the dialogue
