@@ -44,22 +44,15 @@ static void format_address(const struct sockaddr *sa, char *out, size_t size,
                            char *literal, size_t literal_size)
 {
   char host[INET6_ADDRSTRLEN] = "?";
-  unsigned port = 0;
-  if (sa->sa_family == AF_INET6) {
-    const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)sa;
-    inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof host);
-    port = ntohs(a->sin6_port);
-    snprintf(out, size, "[%s]:%u", host, port);
-    if (literal)
-      snprintf(literal, literal_size, "[IPv6:%s]", host);
-  } else {
-    const struct sockaddr_in *a = (const struct sockaddr_in *)sa;
-    inet_ntop(AF_INET, &a->sin_addr, host, sizeof host);
-    port = ntohs(a->sin_port);
-    snprintf(out, size, "%s:%u", host, port);
-    if (literal)
-      snprintf(literal, literal_size, "[%s]", host);
-  }
+  bool v6 = sa->sa_family == AF_INET6;
+  const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)sa;
+  const struct sockaddr_in *a4 = (const struct sockaddr_in *)sa;
+  inet_ntop(v6 ? AF_INET6 : AF_INET, v6 ? (const void *)&a6->sin6_addr : &a4->sin_addr,
+            host, sizeof host);
+  unsigned port = ntohs(v6 ? a6->sin6_port : a4->sin_port);
+  snprintf(out, size, v6 ? "[%s]:%u" : "%s:%u", host, port);
+  if (literal)
+    snprintf(literal, literal_size, v6 ? "[IPv6:%s]" : "[%s]", host);
 }
 
 void sw__check_close_socket(struct sw_check *c)
