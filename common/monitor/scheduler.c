@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sw_macros.h"
 #include "timer_heap.h"
 
 /* Entries live in chunks of CHUNK_LEN: growing never moves one (the heap
@@ -49,8 +50,6 @@ struct sw_scheduler {
   size_t rules, running;
   uint64_t runs, manual_runs, skipped, stale;
 };
-
-#define ENTRY_OF(t) ((struct entry *)((char *)(t)-offsetof(struct entry, timer)))
 
 static struct entry *entry_at(const struct sw_scheduler *s, uint32_t index)
 {
@@ -371,7 +370,7 @@ bool sw_scheduler_take_due(struct sw_scheduler *s, int64_t now,
 {
   struct sw_timer *t;
   while ((t = sw_timer_heap_peek(&s->heap)) != NULL && t->due <= now) {
-    struct entry *e = ENTRY_OF(t);
+    struct entry *e = sw_container_of(t, struct entry, timer);
     assert((e->flags & (F_ENABLED | F_REMOVED)) == F_ENABLED);
     int64_t due = t->due, iv = interval_us(e);
     /* Grid instants in [due, now]: all but the first are missed because
@@ -468,5 +467,5 @@ const char *sw_scheduler_verdict_name(enum sw_scheduler_verdict v)
       SW_SCHEDULER_VERDICT_MAP(SW_SCHEDULER_VERDICT_NAME)
 #undef SW_SCHEDULER_VERDICT_NAME
   };
-  return (unsigned)v < sizeof names / sizeof names[0] ? names[v] : "unknown";
+  return (unsigned)v < SW_COUNTOF(names) ? names[v] : "unknown";
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sw_macros.h"
 #include "win_error.h"
 
 void sw_cert_error_text(unsigned long code, char *out, size_t size)
@@ -161,8 +162,8 @@ static enum sw_outcome judge_status(const struct sw_cert_trust_facts *f, char *d
   bits &= ~(unsigned long)SW_CERT_TRUST_EXCUSED;
   if (bits == 0)
     return SW_OUTCOME_OK;
-  enum sw_outcome o = first_reason(broken, sizeof broken / sizeof broken[0], f, bits,
-                                   detail, size, error);
+  enum sw_outcome o =
+      first_reason(broken, SW_COUNTOF(broken), f, bits, detail, size, error);
   if (o != SW_OUTCOME_OK)
     return o;
   /* 2. Not completed up to a trusted root. A top that is not self-signed
@@ -176,8 +177,7 @@ static enum sw_outcome judge_status(const struct sw_cert_trust_facts *f, char *d
                                           : (unsigned long)CERT_E_UNTRUSTEDROOT;
     return SW_OUTCOME_CERT_UNTRUSTED;
   }
-  o = first_reason(flawed, sizeof flawed / sizeof flawed[0], f, bits, detail, size,
-                   error);
+  o = first_reason(flawed, SW_COUNTOF(flawed), f, bits, detail, size, error);
   if (o != SW_OUTCOME_OK)
     return o;
   /* 5. Whatever else Windows found wrong (weak signatures, CTL trouble,

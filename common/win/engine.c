@@ -6,15 +6,15 @@
 
 #include <winternl.h>
 
+#include <assert.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
-#include "engine_io.h"
+#include "win_error.h"
 
 #define SW_COMPLETION_BATCH 128
-/* Completion keys: the engine's own sockets use 0, foreign handles this. */
-#define SW_KEY_FOREIGN ((ULONG_PTR)1)
 
 static void load_fqdn(struct sw_engine *e)
 {
@@ -75,6 +75,7 @@ enum sw_error sw_engine_create(struct sw_engine **out, unsigned long *win_error)
     return err;
   }
   sw_timer_heap_init(&e->timers);
+  sw_cert_cache_init(&e->cert_cache);
   e->sockopt = sw_sockopt_system;
   sw__engine_wait_init(&e->wait);
   e->wake_req.type = SW_REQ_WAKE;
@@ -115,6 +116,18 @@ void sw__check_update_timer(struct sw_check *c)
      * run without one. */
     sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR,
                      "out of memory while arming the check's timer", sw_clock_now_us());
+}
+
+void sw__check_fail_win(struct sw_check *c, enum sw_outcome outcome, unsigned long code,
+                        const char *what, ...)
+{
+  char detail[SW_DETAIL_MAX];
+  va_list ap;
+  va_start(ap, what);
+  sw_win_error_vsentence(detail, sizeof detail, code, what, ap);
+  va_end(ap);
+  c->last_error = code;
+  sw_dialogue_fail(&c->dlg, outcome, detail, sw_clock_now_us());
 }
 
 void sw__check_settle(struct sw_check *c)
@@ -202,8 +215,16 @@ enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *
   c->read_req.type = SW_REQ_READ;
   c->write_req.type = SW_REQ_WRITE;
   c->connect_req.check = c->read_req.check = c->write_req.check = c;
-  c->tls_insecure = spec->tls_insecure;
-  sw_buf_init(&c->tls_wire, 0);
+  if (spec->tls_mode != SW_TLS_NONE) {
+    c->tls = calloc(1, sizeof *c->tls);
+    if (!c->tls) {
+      free(c->strings);
+      free(c);
+      return SW_E_NOMEM;
+    }
+    c->tls->insecure = spec->tls_insecure;
+    sw_buf_init(&c->tls->wire, 0);
+  }
   sw_timer_init(&c->timer);
   c->cfg.command = c->command;
   c->cfg.expect = c->expect;
@@ -263,40 +284,67 @@ static int64_t wait_us(struct sw_engine *e)
   return left > 0 ? left : 0;
 }
 
-static void dispatch_foreign(OVERLAPPED_ENTRY *entry)
+/* The one place a completion's status is read: 0, or the error of the
+ * failed operation. Windows leaves an NTSTATUS in the OVERLAPPED; any
+ * failure counts (Wine reports a closesocket during a read as 676, not
+ * 995). A check's socket operation is asked of Winsock
+ * (WSAGetOverlappedResult, as Microsoft documents for sockets), which gives
+ * the Winsock code a user can look up (10061 for a refusal); once the
+ * check has closed its socket, whatever was pending was ended by that
+ * close. Every other request's status becomes its Win32 code. */
+static DWORD req_error(struct sw_req *req)
 {
-  struct sw_engine_io *io = sw_container_of(entry->lpOverlapped, struct sw_engine_io, ov);
-  NTSTATUS status = (NTSTATUS)entry->lpOverlapped->Internal;
-  DWORD error = status == 0 ? 0 : RtlNtStatusToDosError(status);
-  io->done(io, entry->dwNumberOfBytesTransferred, error);
+  NTSTATUS status = (NTSTATUS)req->ov.Internal;
+  if (status == 0)
+    return 0;
+  switch (req->type) {
+  case SW_REQ_CONNECT:
+  case SW_REQ_READ:
+  case SW_REQ_WRITE: {
+    DWORD bytes, flags;
+    SOCKET s = req->check->sock;
+    if (s != INVALID_SOCKET &&
+        !WSAGetOverlappedResult(s, &req->ov, &bytes, FALSE, &flags))
+      return (DWORD)WSAGetLastError();
+    return ERROR_OPERATION_ABORTED;
+  }
+  default:
+    return RtlNtStatusToDosError(status);
+  }
 }
 
-static void dispatch(struct sw_engine *e, OVERLAPPED_ENTRY *entry)
+static void dispatch(struct sw_engine *e, const OVERLAPPED_ENTRY *entry)
 {
+  assert(entry->lpOverlapped); /* every packet on this port carries a request */
   if (!entry->lpOverlapped)
-    return; /* NEVER: every packet we post carries a request */
-  if (entry->lpCompletionKey == SW_KEY_FOREIGN) {
-    dispatch_foreign(entry);
     return;
-  }
   struct sw_req *req = sw_container_of(entry->lpOverlapped, struct sw_req, ov);
-  if (req->type == SW_REQ_WAKE)
-    return; /* only there to end the wait; the loop reads stop_requested */
-  if (req->type == SW_REQ_RESOLVED) {
+  DWORD bytes = entry->dwNumberOfBytesTransferred;
+  switch (req->type) {
+  case SW_REQ_CONNECT:
+  case SW_REQ_READ:
+  case SW_REQ_WRITE: {
+    struct sw_check *c = req->check;
+    c->pending--;
+    sw__check_on_io(c, req, bytes, req_error(req));
+    sw__check_settle(c); /* the endgame: freed once nothing is pending */
+    break;
+  }
+  case SW_REQ_RESOLVED:
     sw__engine_on_lookup(e, req); /* a lookup's own record, not a check's */
-    return;
-  }
-  if (req->type == SW_REQ_VERIFIED) {
+    break;
+  case SW_REQ_VERIFIED:
     sw__engine_on_verified(e, req); /* a validation job's, not a check's */
-    return;
+    break;
+  case SW_REQ_CALLBACK:
+    req->done(req, bytes, req_error(req));
+    break;
+  case SW_REQ_WAKE:
+    break; /* only there to end the wait; the loop reads stop_requested */
+  default:
+    assert(!"a completion of no known request type");
+    break;
   }
-  struct sw_check *c = req->check;
-  c->pending--;
-  /* The status is in the OVERLAPPED (an NTSTATUS); any failure counts:
-   * Wine reports a closesocket during a read as 676, not 995. */
-  bool ok = entry->lpOverlapped->Internal == 0;
-  sw__check_on_io(c, req, entry->dwNumberOfBytesTransferred, ok);
-  sw__check_settle(c);
 }
 
 /* Waits for completions (or the first timer) once, at most `wait` µs (-1:
@@ -329,15 +377,23 @@ enum sw_error sw_engine_run(struct sw_engine *e, enum sw_run_mode mode)
   return SW_E_OK;
 }
 
-DWORD sw_engine_attach(struct sw_engine *e, HANDLE h)
+void sw_engine_req_init(struct sw_req *req, sw_req_done_fn done)
 {
-  return CreateIoCompletionPort(h, e->port, SW_KEY_FOREIGN, 0) ? 0 : GetLastError();
+  memset(req, 0, sizeof *req);
+  req->type = SW_REQ_CALLBACK;
+  req->done = done;
 }
 
-bool sw_engine_post(struct sw_engine *e, struct sw_engine_io *io, DWORD bytes)
+DWORD sw_engine_attach(struct sw_engine *e, HANDLE h)
 {
-  io->ov.Internal = 0;
-  return PostQueuedCompletionStatus(e->port, bytes, SW_KEY_FOREIGN, &io->ov) != 0;
+  return CreateIoCompletionPort(h, e->port, 0, 0) ? 0 : GetLastError();
+}
+
+bool sw_engine_post(struct sw_engine *e, struct sw_req *req, DWORD bytes)
+{
+  assert(req->type == SW_REQ_CALLBACK);
+  req->ov.Internal = 0; /* a posted packet carries no status of its own */
+  return PostQueuedCompletionStatus(e->port, bytes, 0, &req->ov) != 0;
 }
 
 bool sw_engine_run_once(struct sw_engine *e, uint32_t max_wait_ms)

@@ -12,42 +12,36 @@
 
 #include <stdbool.h>
 
+#include "cert_cache.h"
 #include "engine.h"
+#include "engine_req.h"
 #include "engine_resolve.h"
 #include "engine_sockopt.h"
 #include "engine_verify.h"
 #include "engine_wait.h"
 #include "smtp_dialogue.h"
+#include "sw_macros.h"
 #include "timer_heap.h"
 #include "tls_schannel.h"
 
-#define sw_container_of(ptr, type, member)                                               \
-  ((type *)((char *)(ptr)-offsetof(type, member)))
-
 #define SW_MAX_ADDRESSES 16
 #define SW_READ_BUFFER 4096
-/* Chain validations remembered per engine, and for how long: a monitor
- * checks the same servers again and again, and validating a chain costs
- * milliseconds of CPU (Wine: tens, with its failing revocation lookups) and
- * may wait for the network. Expiry is still judged at every check. */
-#define SW_CERT_CACHE_MAX 256
-#define SW_CERT_CACHE_TTL_US (10 * 60 * INT64_C(1000000))
 
-enum sw_req_type {
-  SW_REQ_CONNECT,
-  SW_REQ_READ,
-  SW_REQ_WRITE,
-  SW_REQ_RESOLVED,
-  SW_REQ_VERIFIED,
-  SW_REQ_WAKE
-};
-
-/* One overlapped operation; the completion is mapped back with
- * sw_container_of(overlapped, struct sw_req, ov). */
-struct sw_req {
-  OVERLAPPED ov;
-  enum sw_req_type type;
-  struct sw_check *check;
+/* A TLS check's own state (engine_tls.c), allocated at submit for TLS
+ * checks only. The session exists from the dialogue's request for a
+ * handshake on. While `verifying`, the certificate is being validated on
+ * the thread pool (by its own job, or another check's it waits for) and
+ * decrypted bytes wait in the session. */
+struct sw_check_tls {
+  bool insecure; /* the rule skips chain and name validation */
+  struct sw_tls *session;
+  struct sw_buf wire; /* ciphertext being sent (the WSASend points into it) */
+  bool verifying, reported;
+  PCCERT_CONTEXT peer_cert;
+  struct sw_tls_info info;
+  struct sw_verify_job *job;              /* the validation this check started */
+  struct sw_cert_cache_entry *waiting_on; /* another check's validation it waits for */
+  struct sw_check *next_waiter;           /* in that entry's list of checks waiting */
 };
 
 struct sw_check {
@@ -74,7 +68,7 @@ struct sw_check {
   int64_t attempt_due; /* when the current connect attempt gives way */
   char rbuf[SW_READ_BUFFER];
   char wbuf[SW_DIALOGUE_OUT_MAX]; /* bytes being sent, copied from the dialogue */
-  char *wbase;                    /* what is being sent: wbuf or tls_wire.data */
+  char *wbase;                    /* what is being sent: wbuf or tls->wire.data */
   size_t wlen, woff;
   unsigned long last_error; /* raw Win32/WSA code, for the detail text */
   /* What the network answered when the last connect attempt failed, if
@@ -82,34 +76,7 @@ struct sw_check {
   char icmp_text[160];
   bool icmp_rejected; /* that answer means a refusal */
 
-  /* TLS (engine_tls.c). The session exists from the dialogue's request for
-   * a handshake on. While `verifying`, the certificate is being validated
-   * on the thread pool (by its own job, or another check's it waits for)
-   * and decrypted bytes wait in the session. */
-  bool tls_insecure;
-  struct sw_tls *tls;
-  struct sw_buf tls_wire; /* ciphertext being sent (the WSASend points into it) */
-  bool verifying, tls_reported;
-  PCCERT_CONTEXT peer_cert;
-  struct sw_tls_info verify_info;
-  struct sw_verify_job *verify_job;       /* the validation this check started */
-  struct sw_cert_cache_entry *waiting_on; /* another check's validation it waits for */
-  struct sw_check *next_waiter;           /* in that entry's list of checks waiting */
-};
-
-/* A chain validation and its verdict, shared by the checks of one server:
- * keyed by the host name and the exact certificates the server sent. While
- * `pending`, a validation job runs on the thread pool and `waiters` wait
- * for it; a check that ends meanwhile leaves the list. */
-struct sw_cert_cache_entry {
-  char *key;
-  size_t key_len;
-  bool pending;
-  int64_t expires_us; /* when the verdict stops being reused */
-  enum sw_outcome outcome;
-  unsigned long error;
-  char detail[SW_DETAIL_MAX];
-  struct sw_check *waiters;
+  struct sw_check_tls *tls; /* NULL for a plain check */
 };
 
 /* The engine's name lookups (engine_resolve.c; loop thread only). A
@@ -143,8 +110,7 @@ struct sw_engine {
   void *validator_ctx;
   void (*stop_progress)(void *ctx); /* sw_engine_set_stop_progress */
   void *stop_progress_ctx;
-  struct sw_cert_cache_entry *cert_cache[SW_CERT_CACHE_MAX];
-  size_t cert_cache_len;
+  struct sw_cert_cache cert_cache; /* chain verdicts (common/smtp/cert_cache.h) */
   struct sw_dns dns;
   struct sw_sockopt_calls sockopt; /* Winsock, or a test's (engine_sockopt.h) */
   struct sw_engine_wait wait;      /* how the loop waits (engine_wait.h) */
@@ -154,8 +120,9 @@ struct sw_engine {
 /* Begins connecting to the next address; on running out of addresses the
  * check fails with the last error. */
 void sw__check_connect_next(struct sw_check *c);
-/* Dispatches one completion of `c`'s socket requests. */
-void sw__check_on_io(struct sw_check *c, struct sw_req *req, DWORD bytes, bool ok);
+/* Handles one completion of `c`'s socket requests: `error` is 0 or the
+ * Winsock/Win32 code of the failed operation (engine.c reads it). */
+void sw__check_on_io(struct sw_check *c, struct sw_req *req, DWORD bytes, DWORD error);
 /* Called when the check's timer fires. */
 void sw__check_on_timer(struct sw_check *c, int64_t now);
 /* Closes the socket (cancelling its I/O); completions still arrive. */
@@ -230,6 +197,12 @@ void sw__check_start_read(struct sw_check *c);
 /* engine.c */
 /* Re-arms the check's timer for min(dialogue deadline, attempt_due). */
 void sw__check_update_timer(struct sw_check *c);
+/* Ends the check with `outcome` for a failed Win32 or Winsock call: the
+ * detail says what could not be done (`what`, a printf format) and the
+ * error's text (sw_win_error_sentence); the code is kept on the check for
+ * the detail line. The one way the engine reports a system failure. */
+void sw__check_fail_win(struct sw_check *c, enum sw_outcome outcome, unsigned long code,
+                        const char *what, ...) __attribute__((format(printf, 4, 5)));
 /* After any event: delivers the result once the dialogue is done and frees
  * the struct when nothing is pending any more ("endgame"). */
 void sw__check_settle(struct sw_check *c);

@@ -48,7 +48,6 @@
 #include <string.h>
 
 #include "clock.h"
-#include "win_error.h"
 
 /* What the DNS threads and the loop share; lives until the engine and every
  * record have let go. */
@@ -208,15 +207,6 @@ static void detach(struct sw_engine *e, struct sw_check *c)
   }
 }
 
-static void resolve_failed(struct sw_check *c, unsigned long code)
-{
-  char text[200], detail[SW_DETAIL_MAX];
-  sw_win_error_text(code, text, sizeof text);
-  snprintf(detail, sizeof detail, "could not resolve %s: %s", c->host, text);
-  c->last_error = code;
-  sw_dialogue_fail(&c->dlg, SW_OUTCOME_RESOLVE_FAILED, detail, sw_clock_now_us());
-}
-
 /* Starts queued lookups while there are free slots. A lookup the pool
  * refuses ends its check; checks other than `caller` are settled here
  * (the caller settles its own). */
@@ -241,11 +231,8 @@ static void pump(struct sw_engine *e, const struct sw_check *caller)
     struct sw_check *c = l->check;
     detach(e, c);
     lookup_release(l);
-    char text[200], detail[SW_DETAIL_MAX];
-    sw_win_error_text(err, text, sizeof text);
-    snprintf(detail, sizeof detail, "could not start resolving %s: %s", c->host, text);
-    c->last_error = err;
-    sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR, detail, sw_clock_now_us());
+    sw__check_fail_win(c, SW_OUTCOME_INTERNAL_ERROR, err, "could not start resolving %s",
+                       c->host);
     if (c != caller)
       sw__check_settle(c);
   }
@@ -341,7 +328,8 @@ void sw__engine_on_lookup(struct sw_engine *e, struct sw_req *req)
     c->lookup = NULL;
     l->check = NULL;
     if (l->error) {
-      resolve_failed(c, (unsigned long)l->error);
+      sw__check_fail_win(c, SW_OUTCOME_RESOLVE_FAILED, (unsigned long)l->error,
+                         "could not resolve %s", c->host);
     } else {
       memcpy(c->addrs, l->addrs, (size_t)l->naddrs * sizeof l->addrs[0]);
       c->naddrs = l->naddrs;

@@ -4,12 +4,12 @@
  * moves bytes; every SMTP decision is the dialogue's. */
 #include "engine_internal.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "clock.h"
 #include "connect_budget.h"
-#include "win_error.h"
 
 /* Win32/WSA error -> outcome, for failures after the connection was up. */
 static enum sw_outcome transfer_outcome(unsigned long code)
@@ -38,48 +38,21 @@ static enum sw_outcome connect_outcome(unsigned long code)
   }
 }
 
-static void fail(struct sw_check *c, enum sw_outcome outcome, const char *what,
-                 unsigned long code)
-{
-  char text[200], detail[SW_DETAIL_MAX];
-  sw_win_error_text(code, text, sizeof text);
-  snprintf(detail, sizeof detail, "%s: %s", what, text);
-  c->last_error = code;
-  sw_dialogue_fail(&c->dlg, outcome, detail, sw_clock_now_us());
-}
-
-/* The Winsock error of a failed overlapped operation on c->sock. */
-static unsigned long overlapped_error(struct sw_check *c, struct sw_req *req)
-{
-  DWORD bytes, flags;
-  if (c->sock != INVALID_SOCKET &&
-      !WSAGetOverlappedResult(c->sock, &req->ov, &bytes, FALSE, &flags))
-    return (unsigned long)WSAGetLastError();
-  return ERROR_OPERATION_ABORTED;
-}
-
 /* "192.0.2.1:25" or "[2001:db8::1]:25" into out; also the address literal
  * for EHLO ("[192.0.2.1]", "[IPv6:2001:db8::1]") into literal if given. */
 static void format_address(const struct sockaddr *sa, char *out, size_t size,
                            char *literal, size_t literal_size)
 {
   char host[INET6_ADDRSTRLEN] = "?";
-  unsigned port = 0;
-  if (sa->sa_family == AF_INET6) {
-    const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)sa;
-    inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof host);
-    port = ntohs(a->sin6_port);
-    snprintf(out, size, "[%s]:%u", host, port);
-    if (literal)
-      snprintf(literal, literal_size, "[IPv6:%s]", host);
-  } else {
-    const struct sockaddr_in *a = (const struct sockaddr_in *)sa;
-    inet_ntop(AF_INET, &a->sin_addr, host, sizeof host);
-    port = ntohs(a->sin_port);
-    snprintf(out, size, "%s:%u", host, port);
-    if (literal)
-      snprintf(literal, literal_size, "[%s]", host);
-  }
+  bool v6 = sa->sa_family == AF_INET6;
+  const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)sa;
+  const struct sockaddr_in *a4 = (const struct sockaddr_in *)sa;
+  inet_ntop(v6 ? AF_INET6 : AF_INET, v6 ? (const void *)&a6->sin6_addr : &a4->sin_addr,
+            host, sizeof host);
+  unsigned port = ntohs(v6 ? a6->sin6_port : a4->sin_port);
+  snprintf(out, size, v6 ? "[%s]:%u" : "%s:%u", host, port);
+  if (literal)
+    snprintf(literal, literal_size, v6 ? "[IPv6:%s]" : "[%s]", host);
 }
 
 void sw__check_close_socket(struct sw_check *c)
@@ -189,41 +162,46 @@ void sw__check_connect_next(struct sw_check *c)
              c->naddrs, c->host);
   else
     snprintf(what, sizeof what, "could not connect to %s", peer);
-  fail(c, SW_OUTCOME_NETWORK_ERROR, what, err);
+  sw__check_fail_win(c, SW_OUTCOME_NETWORK_ERROR, err, "%s", what);
+}
+
+/* After WSARecv or WSASend returned `rc`: whether the operation is under
+ * way (its completion will come, counted in `pending`); if not, the check
+ * has failed with `what`. */
+static bool under_way(struct sw_check *c, int rc, const char *what)
+{
+  if (rc != 0) {
+    unsigned long err = (unsigned long)WSAGetLastError();
+    if (err != WSA_IO_PENDING) {
+      sw__check_fail_win(c, transfer_outcome(err), err, "%s", what);
+      return false;
+    }
+  }
+  c->pending++;
+  return true;
 }
 
 void sw__check_start_read(struct sw_check *c)
 {
   /* While the certificate is checked, what the server sends waits in the
    * socket rather than in our buffers. */
-  if (c->reading || c->verifying || sw_dialogue_done(&c->dlg) ||
+  if (c->reading || (c->tls && c->tls->verifying) || sw_dialogue_done(&c->dlg) ||
       c->sock == INVALID_SOCKET)
     return;
   WSABUF buf = {.len = sizeof c->rbuf, .buf = c->rbuf};
   DWORD flags = 0;
   memset(&c->read_req.ov, 0, sizeof c->read_req.ov);
-  if (WSARecv(c->sock, &buf, 1, NULL, &flags, &c->read_req.ov, NULL) != 0 &&
-      WSAGetLastError() != WSA_IO_PENDING) {
-    fail(c, transfer_outcome(WSAGetLastError()), "reading from the server failed",
-         WSAGetLastError());
-    return;
-  }
-  c->reading = true;
-  c->pending++;
+  c->reading =
+      under_way(c, WSARecv(c->sock, &buf, 1, NULL, &flags, &c->read_req.ov, NULL),
+                "reading from the server failed");
 }
 
 void sw__check_send(struct sw_check *c)
 {
   WSABUF buf = {.len = (ULONG)(c->wlen - c->woff), .buf = c->wbase + c->woff};
   memset(&c->write_req.ov, 0, sizeof c->write_req.ov);
-  if (WSASend(c->sock, &buf, 1, NULL, 0, &c->write_req.ov, NULL) != 0 &&
-      WSAGetLastError() != WSA_IO_PENDING) {
-    fail(c, transfer_outcome(WSAGetLastError()), "sending to the server failed",
-         WSAGetLastError());
-    return;
-  }
-  c->writing = true;
-  c->pending++;
+  c->writing = under_way(c, WSASend(c->sock, &buf, 1, NULL, 0, &c->write_req.ov, NULL),
+                         "sending to the server failed");
 }
 
 /* Sends what the dialogue has to say. The bytes are copied, so the dialogue
@@ -250,10 +228,10 @@ static void flush(struct sw_check *c)
   sw__check_send(c);
 }
 
-static void on_connect(struct sw_check *c, bool ok)
+static void on_connect(struct sw_check *c, DWORD error)
 {
-  if (!ok) {
-    unsigned long err = overlapped_error(c, &c->connect_req);
+  if (error) {
+    unsigned long err = error;
     if (err == ERROR_OPERATION_ABORTED)
       err = WSAETIMEDOUT; /* we cancelled: this address's share ran out */
     else
@@ -291,7 +269,7 @@ static void on_connect(struct sw_check *c, bool ok)
   flush(c);
 }
 
-void sw__check_on_io(struct sw_check *c, struct sw_req *req, DWORD bytes, bool ok)
+void sw__check_on_io(struct sw_check *c, struct sw_req *req, DWORD bytes, DWORD error)
 {
   if (req->type == SW_REQ_READ)
     c->reading = false;
@@ -302,12 +280,12 @@ void sw__check_on_io(struct sw_check *c, struct sw_req *req, DWORD bytes, bool o
 
   switch (req->type) {
   case SW_REQ_CONNECT:
-    on_connect(c, ok);
+    on_connect(c, error);
     return;
   case SW_REQ_READ:
-    if (!ok) {
-      unsigned long err = overlapped_error(c, req);
-      fail(c, transfer_outcome(err), "the connection failed while reading", err);
+    if (error) {
+      sw__check_fail_win(c, transfer_outcome(error), error,
+                         "the connection failed while reading");
     } else if (bytes == 0) {
       sw_dialogue_eof(&c->dlg, sw_clock_now_us());
     } else {
@@ -320,9 +298,9 @@ void sw__check_on_io(struct sw_check *c, struct sw_req *req, DWORD bytes, bool o
     }
     return;
   case SW_REQ_WRITE:
-    if (!ok) {
-      unsigned long err = overlapped_error(c, req);
-      fail(c, transfer_outcome(err), "the connection failed while sending", err);
+    if (error) {
+      sw__check_fail_win(c, transfer_outcome(error), error,
+                         "the connection failed while sending");
       return;
     }
     c->woff += bytes;
@@ -331,7 +309,8 @@ void sw__check_on_io(struct sw_check *c, struct sw_req *req, DWORD bytes, bool o
     flush(c);
     return;
   default:
-    return; /* NEVER: resolve and wake packets are dispatched elsewhere */
+    assert(!"engine.c dispatches only a check's socket requests here");
+    return;
   }
 }
 

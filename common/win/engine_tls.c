@@ -17,17 +17,17 @@
  * and each thread frees its own job when it returns. */
 #include "engine_internal.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cert_check.h"
 #include "clock.h"
-#include "win_error.h"
 
 bool sw__check_uses_tls(const struct sw_check *c)
 {
-  return c->tls != NULL || sw_dialogue_wants_tls(&c->dlg);
+  return (c->tls && c->tls->session) || sw_dialogue_wants_tls(&c->dlg);
 }
 
 /* Unix seconds now, for the certificate's days left. */
@@ -37,16 +37,6 @@ static int64_t wall_now_s(void)
   GetSystemTimeAsFileTime(&ft);
   int64_t t = ((int64_t)ft.dwHighDateTime << 32) | ft.dwLowDateTime;
   return (t - 116444736000000000LL) / 10000000;
-}
-
-static void fail_text(struct sw_check *c, enum sw_outcome outcome, const char *what,
-                      unsigned long code)
-{
-  char text[200], detail[SW_DETAIL_MAX];
-  sw_win_error_text(code, text, sizeof text);
-  snprintf(detail, sizeof detail, "%s: %s", what, text);
-  c->last_error = code;
-  sw_dialogue_fail(&c->dlg, outcome, detail, sw_clock_now_us());
 }
 
 /* The engine's Schannel credential, acquired for its first TLS check and
@@ -65,8 +55,8 @@ static bool ensure_cred(struct sw_check *c)
     return false;
   }
   if (err) {
-    fail_text(c, SW_OUTCOME_INTERNAL_ERROR, "Schannel refused a TLS client credential",
-              status);
+    sw__check_fail_win(c, SW_OUTCOME_INTERNAL_ERROR, status,
+                       "Schannel refused a TLS client credential");
     return false;
   }
   return true;
@@ -77,13 +67,13 @@ static bool start_session(struct sw_check *c)
   if (!ensure_cred(c))
     return false;
   unsigned long status = 0;
-  enum sw_error err = sw_tls_create(&c->tls, c->engine->tls_cred, c->host, &status);
+  enum sw_error err =
+      sw_tls_create(&c->tls->session, c->engine->tls_cred, c->host, &status);
   if (err == SW_E_SYSTEM) {
-    char text[200], detail[SW_DETAIL_MAX];
-    sw_win_error_text(status, text, sizeof text);
-    snprintf(detail, sizeof detail, "Schannel could not begin the handshake: %s", text);
-    c->last_error = status;
-    sw_dialogue_tls_failed(&c->dlg, detail, sw_clock_now_us());
+    /* Only ever called in the dialogue's TLS step (sw__check_tls_flush),
+     * where this is what sw_dialogue_tls_failed ends it with. */
+    sw__check_fail_win(c, SW_OUTCOME_TLS_HANDSHAKE_FAILED, status,
+                       "Schannel could not begin the handshake");
     return false;
   }
   if (err) {
@@ -99,92 +89,51 @@ static bool start_session(struct sw_check *c)
  * up; before that they wait in the session. */
 static void deliver(struct sw_check *c)
 {
-  if (!c->tls_reported || c->verifying || sw_dialogue_done(&c->dlg))
+  if (!c->tls->reported || c->tls->verifying || sw_dialogue_done(&c->dlg))
     return;
   size_t len;
-  const char *p = sw_tls_plaintext(c->tls, &len);
+  const char *p = sw_tls_plaintext(c->tls->session, &len);
   if (len) {
     sw_dialogue_receive(&c->dlg, p, len, sw_clock_now_us());
-    sw_tls_plaintext_taken(c->tls);
+    sw_tls_plaintext_taken(c->tls->session);
   }
-  if (sw_tls_state(c->tls) == SW_TLS_CLOSED)
+  if (sw_tls_state(c->tls->session) == SW_TLS_CLOSED)
     sw_dialogue_eof(&c->dlg, sw_clock_now_us()); /* close_notify: the end */
 }
 
 /* The session is up and the certificate judged: tell the dialogue. */
 static void report(struct sw_check *c, enum sw_outcome trust, const char *detail)
 {
-  c->tls_reported = true;
-  sw_dialogue_tls_ready(&c->dlg, &c->verify_info, trust, detail, wall_now_s(),
+  c->tls->reported = true;
+  sw_dialogue_tls_ready(&c->dlg, &c->tls->info, trust, detail, wall_now_s(),
                         sw_clock_now_us());
   deliver(c);
 }
 
-/* ---- the validation cache (loop thread only) ------------------------------ */
+/* ---- the validation cache (loop thread only; policy in cert_cache.c) ---- */
 
-/* The host name (ASCII case folded) and every certificate the server sent,
- * leaf first: two checks share a verdict only if all of it is the same.
- * Whole DER bytes rather than a hash: nothing to collide. */
+/* The cache key (sw_cert_cache_key_start): the host name and every
+ * certificate the server sent, leaf first. NULL if memory ran out: the
+ * chain is then validated uncached. */
 static char *cache_key(struct sw_check *c, size_t *len)
 {
+  PCCERT_CONTEXT leaf = c->tls->peer_cert;
   struct sw_buf k;
   sw_buf_init(&k, 0);
-  for (const char *h = c->host; *h; h++) {
-    char ch = (*h >= 'A' && *h <= 'Z') ? (char)(*h - 'A' + 'a') : *h;
-    sw_buf_append(&k, &ch, 1);
-  }
-  sw_buf_append(&k, "", 1);
-  sw_buf_append(&k, c->peer_cert->pbCertEncoded, c->peer_cert->cbCertEncoded);
+  bool ok = sw_cert_cache_key_start(&k, c->host) == SW_E_OK &&
+            sw_buf_append(&k, leaf->pbCertEncoded, leaf->cbCertEncoded) == SW_E_OK;
   PCCERT_CONTEXT other = NULL;
-  while ((other = CertEnumCertificatesInStore(c->peer_cert->hCertStore, other)) != NULL)
-    if (!CertCompareCertificate(X509_ASN_ENCODING, other->pCertInfo,
-                                c->peer_cert->pCertInfo))
-      sw_buf_append(&k, other->pbCertEncoded, other->cbCertEncoded);
-  *len = k.len;
-  return sw_buf_take(&k); /* out of memory on the way: NULL, no caching */
-}
-
-static struct sw_cert_cache_entry *cache_find(struct sw_engine *e, const char *key,
-                                              size_t len)
-{
-  for (size_t i = 0; i < e->cert_cache_len; i++) {
-    struct sw_cert_cache_entry *x = e->cert_cache[i];
-    if (x->key_len == len && memcmp(x->key, key, len) == 0)
-      return x;
-  }
-  return NULL;
-}
-
-static void cache_drop(struct sw_engine *e, size_t i)
-{
-  free(e->cert_cache[i]->key);
-  free(e->cert_cache[i]);
-  e->cert_cache[i] = e->cert_cache[--e->cert_cache_len];
-}
-
-/* A new pending entry owning `key`, making room by dropping the entry that
- * expires first (never a pending one). NULL if there is no room. */
-static struct sw_cert_cache_entry *cache_add(struct sw_engine *e, char *key, size_t len)
-{
-  if (e->cert_cache_len == SW_CERT_CACHE_MAX) {
-    size_t oldest = SW_CERT_CACHE_MAX;
-    for (size_t i = 0; i < e->cert_cache_len; i++)
-      if (!e->cert_cache[i]->pending &&
-          (oldest == SW_CERT_CACHE_MAX ||
-           e->cert_cache[i]->expires_us < e->cert_cache[oldest]->expires_us))
-        oldest = i;
-    if (oldest == SW_CERT_CACHE_MAX)
-      return NULL;
-    cache_drop(e, oldest);
-  }
-  struct sw_cert_cache_entry *x = calloc(1, sizeof *x);
-  if (!x)
+  while (ok && (other = CertEnumCertificatesInStore(leaf->hCertStore, other)) != NULL)
+    if (!CertCompareCertificate(X509_ASN_ENCODING, other->pCertInfo, leaf->pCertInfo))
+      ok = sw_buf_append(&k, other->pbCertEncoded, other->cbCertEncoded) == SW_E_OK;
+  if (other)
+    CertFreeCertificateContext(other); /* the enumeration stopped early */
+  if (!ok) {
+    sw_buf_free(&k);
     return NULL;
-  x->key = key;
-  x->key_len = len;
-  x->pending = true;
-  e->cert_cache[e->cert_cache_len++] = x;
-  return x;
+  }
+  *len = k.len;
+  return sw_buf_take(&k);
 }
 
 /* ---- validation jobs -------------------------------------------------------- */
@@ -203,9 +152,7 @@ struct sw_verify_job {
   struct sw_cert_cache_entry *entry; /* the verdict it fills, or NULL */
   struct sw_verify_job *prev, *next; /* the engine's running list */
   /* Written by the worker before it posts the packet. */
-  enum sw_outcome outcome;
-  unsigned long error;
-  char detail[SW_DETAIL_MAX];
+  struct sw_cert_verdict verdict;
   char host[]; /* immutable */
 };
 
@@ -248,8 +195,9 @@ static void CALLBACK verify_work(PTP_CALLBACK_INSTANCE instance, void *ctx)
 {
   (void)instance;
   struct sw_verify_job *j = ctx;
-  j->outcome = j->fn(j->fn_ctx, j->cert, j->host, j->names, j->timeout_ms, j->detail,
-                     sizeof j->detail, &j->error);
+  struct sw_cert_verdict *v = &j->verdict;
+  v->outcome = j->fn(j->fn_ctx, j->cert, j->host, j->names, j->timeout_ms, v->detail,
+                     sizeof v->detail, &v->error);
   sw__engine_shared_post(j->shared, &j->req.ov);
   job_release(j);
 }
@@ -333,23 +281,21 @@ void sw__engine_verify_free(struct sw_engine *e)
 
 void sw__engine_tls_free(struct sw_engine *e)
 {
-  while (e->cert_cache_len > 0)
-    cache_drop(e, e->cert_cache_len - 1);
+  sw_cert_cache_free(&e->cert_cache);
   sw_tls_cred_release(e->tls_cred);
   e->tls_cred = NULL;
 }
 
 /* A verdict for `c`, from its own validation or another's. */
-static void report_verdict(struct sw_check *c, enum sw_outcome outcome,
-                           unsigned long error, const char *detail)
+static void report_verdict(struct sw_check *c, const struct sw_cert_verdict *v)
 {
-  c->verifying = false;
+  c->tls->verifying = false;
   /* An incomplete chain was completed and found good: validated. */
-  c->verify_info.verified =
-      outcome == SW_OUTCOME_OK || outcome == SW_OUTCOME_CERT_CHAIN_INCOMPLETE;
-  if (error)
-    c->last_error = error;
-  report(c, outcome, detail);
+  c->tls->info.verified =
+      v->outcome == SW_OUTCOME_OK || v->outcome == SW_OUTCOME_CERT_CHAIN_INCOMPLETE;
+  if (v->error)
+    c->last_error = v->error;
+  report(c, v->outcome, v->detail);
   sw__check_tls_flush(c);
   sw__check_start_read(c);
 }
@@ -361,59 +307,50 @@ static void start_verify(struct sw_check *c)
 {
   int64_t now = sw_clock_now_us();
   sw_dialogue_tls_handshake_done(&c->dlg, now);
-  memset(&c->verify_info, 0, sizeof c->verify_info);
-  sw_tls_describe(c->tls, &c->verify_info);
-  c->peer_cert = sw_tls_peer_certificate(c->tls);
-  if (!c->peer_cert) {
+  memset(&c->tls->info, 0, sizeof c->tls->info);
+  sw_tls_describe(c->tls->session, &c->tls->info);
+  c->tls->peer_cert = sw_tls_peer_certificate(c->tls->session);
+  if (!c->tls->peer_cert) {
     report(c, SW_OUTCOME_CERT_UNTRUSTED, "the server sent no certificate");
     return;
   }
   /* Out of memory leaves the names out; the check goes on without them. */
-  sw_cert_describe(c->peer_cert, &c->verify_info);
-  if (c->tls_insecure) {
+  sw_cert_describe(c->tls->peer_cert, &c->tls->info);
+  if (c->tls->insecure) {
     report(c, SW_OUTCOME_OK, "");
     return;
   }
   struct sw_engine *e = c->engine;
   size_t key_len = 0;
   char *key = cache_key(c, &key_len);
-  struct sw_cert_cache_entry *x = key ? cache_find(e, key, key_len) : NULL;
-  if (x && x->pending) {
+  struct sw_cert_cache_entry *x;
+  switch (sw_cert_cache_lookup(&e->cert_cache, key, key_len, now, &x)) {
+  case SW_CERT_CACHE_HIT:
+    report_verdict(c, &x->verdict);
+    return;
+  case SW_CERT_CACHE_WAIT:
     /* Another check of this server is validating the same chain. */
-    free(key);
-    c->verifying = true;
-    c->waiting_on = x;
-    c->next_waiter = x->waiters;
+    c->tls->verifying = true;
+    c->tls->waiting_on = x;
+    c->tls->next_waiter = x->waiters;
     x->waiters = c;
     return;
-  }
-  if (x && now < x->expires_us) {
-    free(key);
-    report_verdict(c, x->outcome, x->error, x->detail);
-    return;
-  }
-  if (x) {
-    free(key); /* expired: validate again in place */
-    x->pending = true;
-  } else if (key) {
-    x = cache_add(e, key, key_len);
-    if (!x)
-      free(key);
+  case SW_CERT_CACHE_VALIDATE:
+    break; /* below; its verdict goes to x, if any */
+  default:
+    assert(!"no such cache answer");
+    break;
   }
   int64_t left_ms = (sw_dialogue_deadline(&c->dlg) - now) / 1000;
   unsigned long win_error;
-  struct sw_verify_job *j = job_start(e, c->peer_cert, c->host, c->verify_info.sans,
+  struct sw_verify_job *j = job_start(e, c->tls->peer_cert, c->host, c->tls->info.sans,
                                       left_ms > 1 ? (uint32_t)left_ms : 1, &win_error);
   if (!j) {
-    if (x) {
-      /* Nobody waits on it yet: this is still the same turn of the loop. */
-      for (size_t i = 0; i < e->cert_cache_len; i++)
-        if (e->cert_cache[i] == x)
-          cache_drop(e, i);
-    }
+    if (x) /* nobody waits on it yet: this is still the same turn of the loop */
+      sw_cert_cache_remove(&e->cert_cache, x);
     if (win_error)
-      fail_text(c, SW_OUTCOME_INTERNAL_ERROR, "could not start the certificate check",
-                win_error);
+      sw__check_fail_win(c, SW_OUTCOME_INTERNAL_ERROR, win_error,
+                         "could not start the certificate check");
     else
       sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR,
                        "out of memory starting the certificate check", sw_clock_now_us());
@@ -421,26 +358,22 @@ static void start_verify(struct sw_check *c)
   }
   j->check = c;
   j->entry = x;
-  c->verify_job = j;
-  c->verifying = true;
+  c->tls->job = j;
+  c->tls->verifying = true;
 }
 
 /* The validation of `x` is done: remember it and give every waiting check
  * its verdict. */
 static void finish_entry(struct sw_cert_cache_entry *x, const struct sw_verify_job *from)
 {
-  x->pending = false;
-  x->outcome = from->outcome;
-  x->error = from->error;
-  snprintf(x->detail, sizeof x->detail, "%s", from->detail);
-  x->expires_us = sw_clock_now_us() + SW_CERT_CACHE_TTL_US;
+  sw_cert_cache_fill(x, &from->verdict, sw_clock_now_us());
   struct sw_check *w = x->waiters;
   x->waiters = NULL;
   while (w) {
-    struct sw_check *next = w->next_waiter;
-    w->next_waiter = NULL;
-    w->waiting_on = NULL;
-    report_verdict(w, x->outcome, x->error, x->detail);
+    struct sw_check *next = w->tls->next_waiter;
+    w->tls->next_waiter = NULL;
+    w->tls->waiting_on = NULL;
+    report_verdict(w, &x->verdict);
     sw__check_settle(w); /* may free it */
     w = next;
   }
@@ -455,8 +388,8 @@ void sw__engine_on_verified(struct sw_engine *e, struct sw_req *req)
     finish_entry(j->entry, j);
   struct sw_check *c = j->check;
   if (c) {
-    c->verify_job = NULL;
-    report_verdict(c, j->outcome, j->error, j->detail);
+    c->tls->job = NULL;
+    report_verdict(c, &j->verdict);
     sw__check_settle(c);
   }
   job_release(j);
@@ -464,39 +397,41 @@ void sw__engine_on_verified(struct sw_engine *e, struct sw_req *req)
 
 void sw__check_verify_abandon(struct sw_check *c)
 {
-  if (c->verify_job) {
-    c->verify_job->check = NULL; /* it runs on for the cache and the waiters */
-    c->verify_job = NULL;
+  if (!c->tls)
+    return; /* a plain check */
+  if (c->tls->job) {
+    c->tls->job->check = NULL; /* it runs on for the cache and the waiters */
+    c->tls->job = NULL;
   }
-  struct sw_cert_cache_entry *x = c->waiting_on;
+  struct sw_cert_cache_entry *x = c->tls->waiting_on;
   if (x) {
-    for (struct sw_check **p = &x->waiters; *p; p = &(*p)->next_waiter)
+    for (struct sw_check **p = &x->waiters; *p; p = &(*p)->tls->next_waiter)
       if (*p == c) {
-        *p = c->next_waiter;
+        *p = c->tls->next_waiter;
         break;
       }
-    c->next_waiter = NULL;
-    c->waiting_on = NULL;
+    c->tls->next_waiter = NULL;
+    c->tls->waiting_on = NULL;
   }
-  c->verifying = false;
+  c->tls->verifying = false;
 }
 
 void sw__check_tls_received(struct sw_check *c, const char *data, size_t len)
 {
-  if (!c->tls) {
+  if (!c->tls->session) {
     /* NEVER: ciphertext before a session; the dialogue discards it. */
     sw_dialogue_receive(&c->dlg, data, len, sw_clock_now_us());
     return;
   }
-  if (sw_tls_receive(c->tls, data, len) != SW_E_OK) {
+  if (sw_tls_receive(c->tls->session, data, len) != SW_E_OK) {
     sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR, "out of memory while receiving",
                      sw_clock_now_us());
     return;
   }
-  if (sw_tls_state(c->tls) == SW_TLS_FAILED) {
+  if (sw_tls_state(c->tls->session) == SW_TLS_FAILED) {
     char text[SW_DETAIL_MAX];
-    c->last_error = sw_tls_failure(c->tls, text, sizeof text);
-    if (!sw_tls_handshake_complete(c->tls)) {
+    c->last_error = sw_tls_failure(c->tls->session, text, sizeof text);
+    if (!sw_tls_handshake_complete(c->tls->session)) {
       sw_dialogue_tls_failed(&c->dlg, text, sw_clock_now_us());
     } else {
       deliver(c); /* what came before the bad record was good */
@@ -504,7 +439,8 @@ void sw__check_tls_received(struct sw_check *c, const char *data, size_t len)
     }
     return;
   }
-  if (sw_tls_handshake_complete(c->tls) && !c->tls_reported && !c->verifying)
+  if (sw_tls_handshake_complete(c->tls->session) && !c->tls->reported &&
+      !c->tls->verifying)
     start_verify(c);
   deliver(c);
 }
@@ -513,7 +449,13 @@ void sw__check_tls_flush(struct sw_check *c)
 {
   if (c->sock == INVALID_SOCKET || sw_dialogue_done(&c->dlg))
     return;
-  if (!c->tls && !start_session(c))
+  assert(c->tls); /* the dialogue asks for TLS only with a TLS mode */
+  if (!c->tls) {
+    sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR, "TLS asked of a plain check",
+                     sw_clock_now_us());
+    return;
+  }
+  if (!c->tls->session && !start_session(c))
     return;
   if (c->writing)
     return;
@@ -522,13 +464,14 @@ void sw__check_tls_flush(struct sw_check *c)
      * and one command at a time, as in plain text. */
     size_t len = 0;
     const char *out = NULL;
-    if (c->tls_reported && !c->verifying && sw_tls_state(c->tls) == SW_TLS_OPEN &&
-        !sw_tls_has_output(c->tls))
+    if (c->tls->reported && !c->tls->verifying &&
+        sw_tls_state(c->tls->session) == SW_TLS_OPEN &&
+        !sw_tls_has_output(c->tls->session))
       out = sw_dialogue_output(&c->dlg, &len);
     if (len) {
-      if (sw_tls_send(c->tls, out, len) != SW_E_OK) {
+      if (sw_tls_send(c->tls->session, out, len) != SW_E_OK) {
         char text[SW_DETAIL_MAX];
-        c->last_error = sw_tls_failure(c->tls, text, sizeof text);
+        c->last_error = sw_tls_failure(c->tls->session, text, sizeof text);
         sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR, text, sw_clock_now_us());
         return;
       }
@@ -536,16 +479,16 @@ void sw__check_tls_flush(struct sw_check *c)
       if (sw_dialogue_done(&c->dlg))
         return;
     }
-    c->tls_wire.len = 0;
-    if (sw_tls_take_output(c->tls, &c->tls_wire) != SW_E_OK) {
+    c->tls->wire.len = 0;
+    if (sw_tls_take_output(c->tls->session, &c->tls->wire) != SW_E_OK) {
       sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR, "out of memory while sending",
                        sw_clock_now_us());
       return;
     }
-    if (c->tls_wire.len == 0)
+    if (c->tls->wire.len == 0)
       return;
-    c->wbase = c->tls_wire.data;
-    c->wlen = c->tls_wire.len;
+    c->wbase = c->tls->wire.data;
+    c->wlen = c->tls->wire.len;
     c->woff = 0;
   }
   sw__check_send(c);
@@ -553,12 +496,14 @@ void sw__check_tls_flush(struct sw_check *c)
 
 void sw__check_tls_free(struct sw_check *c)
 {
-  sw_tls_destroy(c->tls);
+  struct sw_check_tls *t = c->tls;
+  if (!t)
+    return; /* a plain check */
+  sw_tls_destroy(t->session);
+  if (t->peer_cert)
+    CertFreeCertificateContext(t->peer_cert);
+  free(t->info.sans);
+  sw_buf_free(&t->wire);
+  free(t);
   c->tls = NULL;
-  if (c->peer_cert)
-    CertFreeCertificateContext(c->peer_cert);
-  c->peer_cert = NULL;
-  free(c->verify_info.sans);
-  c->verify_info.sans = NULL;
-  sw_buf_free(&c->tls_wire);
 }

@@ -1,6 +1,6 @@
 /* Named-pipe server on the engine's port. Each instance is a struct
- * sw_pipe_conn with one sw_engine_io per operation kind (connect, read,
- * write); it is freed only after its last pending operation completed
+ * sw_pipe_conn with one engine request (engine_req.h) per operation kind
+ * (connect, read, write); it is freed only after its last pending operation completed
  * (the engine's endgame rule).
  *
  * Fairness: completions only move bytes. A connection with a whole request
@@ -22,11 +22,9 @@
 #include <wchar.h>
 
 #include "clock.h"
-#include "engine_io.h"
+#include "engine_req.h"
 #include "pipe_protocol.h"
-
-#define conn_of_io(ptr, member)                                                          \
-  ((struct sw_pipe_conn *)((char *)(ptr)-offsetof(struct sw_pipe_conn, member)))
+#include "sw_macros.h"
 
 #define SW_PIPE_LISTENERS 4 /* instances waiting for clients at any time */
 #define SW_PIPE_IO_BUFFER 65536
@@ -48,7 +46,7 @@ struct sw_pipe_conn {
   struct sw_pipe_conn *ready_next; /* in the server's ready queue */
   HANDLE pipe;
   enum conn_state state;
-  struct sw_engine_io connect_io, read_io, write_io;
+  struct sw_req connect_io, read_io, write_io;
   int pending; /* operations in flight, a deferred reply, a place in the queue */
   bool reading, writing, queued;
   bool close_after_write;
@@ -78,7 +76,7 @@ struct sw_pipe_server {
   PSECURITY_DESCRIPTOR sd;
   struct sw_pipe_conn *conns;
   struct sw_pipe_conn *ready_head, *ready_tail;
-  struct sw_engine_io work_io;
+  struct sw_req work_io;
   bool work_posted; /* work_io is posted, or will be by the delay timer */
   /* After a slice that took long, the next waits as long (the loop gets at
    * least as much time for the checks as the requests had): this timer
@@ -416,12 +414,11 @@ static void serve_one(struct sw_pipe_conn *c)
 }
 
 /* The posted packet: serves the ready queue for one slice. */
-static void on_work(struct sw_engine_io *io, DWORD bytes, DWORD error)
+static void on_work(struct sw_req *io, DWORD bytes, DWORD error)
 {
   (void)bytes;
   (void)error;
-  struct sw_pipe_server *s =
-      (struct sw_pipe_server *)((char *)io - offsetof(struct sw_pipe_server, work_io));
+  struct sw_pipe_server *s = sw_container_of(io, struct sw_pipe_server, work_io);
   s->work_posted = false;
   int64_t start = sw_clock_now_us(), deadline = start + SW_PIPE_SLICE_US;
   bool served = false;
@@ -442,9 +439,9 @@ static void on_work(struct sw_engine_io *io, DWORD bytes, DWORD error)
     post_work_after(s, sw_clock_now_us() - start);
 }
 
-static void on_read(struct sw_engine_io *io, DWORD bytes, DWORD error)
+static void on_read(struct sw_req *io, DWORD bytes, DWORD error)
 {
-  struct sw_pipe_conn *c = conn_of_io(io, read_io);
+  struct sw_pipe_conn *c = sw_container_of(io, struct sw_pipe_conn, read_io);
   c->pending--;
   c->reading = false;
   if (c->state == CONN_OPEN) {
@@ -463,9 +460,9 @@ static void on_read(struct sw_engine_io *io, DWORD bytes, DWORD error)
   settle(c);
 }
 
-static void on_write(struct sw_engine_io *io, DWORD bytes, DWORD error)
+static void on_write(struct sw_req *io, DWORD bytes, DWORD error)
 {
-  struct sw_pipe_conn *c = conn_of_io(io, write_io);
+  struct sw_pipe_conn *c = sw_container_of(io, struct sw_pipe_conn, write_io);
   c->pending--;
   c->writing = false;
   if (c->state == CONN_OPEN) {
@@ -485,10 +482,10 @@ static unsigned max_clients(const struct sw_pipe_server *s)
   return s->cfg.max_clients ? s->cfg.max_clients : SW_PIPE_MAX_CLIENTS;
 }
 
-static void on_connect(struct sw_engine_io *io, DWORD bytes, DWORD error)
+static void on_connect(struct sw_req *io, DWORD bytes, DWORD error)
 {
   (void)bytes;
-  struct sw_pipe_conn *c = conn_of_io(io, connect_io);
+  struct sw_pipe_conn *c = sw_container_of(io, struct sw_pipe_conn, connect_io);
   struct sw_pipe_server *s = c->server;
   c->pending--;
   if (c->state == CONN_LISTENING) {
@@ -539,9 +536,9 @@ static struct sw_pipe_conn *listen_one(struct sw_pipe_server *s, DWORD *err)
   }
   c->server = s;
   c->state = CONN_LISTENING;
-  c->connect_io.done = on_connect;
-  c->read_io.done = on_read;
-  c->write_io.done = on_write;
+  sw_engine_req_init(&c->connect_io, on_connect);
+  sw_engine_req_init(&c->read_io, on_read);
+  sw_engine_req_init(&c->write_io, on_write);
   sw_buf_init(&c->in, SW_PIPE_FRAME_MAX + SW_PIPE_LENGTH_SIZE + SW_PIPE_IO_BUFFER);
   sw_buf_init(&c->out, 0);
   c->next = s->conns;
@@ -617,7 +614,7 @@ enum sw_error sw_pipe_server_start(struct sw_engine *e,
     return SW_E_NOMEM;
   s->engine = e;
   s->cfg = *cfg;
-  s->work_io.done = on_work;
+  sw_engine_req_init(&s->work_io, on_work);
   /* Without the timer, slices follow each other (still one request per
    * connection per round). */
   s->delay = CreateThreadpoolTimer(on_delay, s, NULL);

@@ -2,8 +2,11 @@
 
 #include <windows.h>
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "sw_macros.h"
 
 struct sw__win_error_seam sw__win_error_seam;
 
@@ -33,7 +36,7 @@ size_t sw_win_system_text(unsigned long code, char *out, size_t size)
     return 0;
   out[0] = '\0';
   wchar_t text[512];
-  DWORD cap = (DWORD)(sizeof text / sizeof *text);
+  DWORD cap = (DWORD)SW_COUNTOF(text);
   unsigned long n =
       system_format(code, MAKELANGID(LANG_ENGLISH, SUBLANG_ENGLISH_US), text, cap);
   if (n == 0) /* no English messages on this system: its own language */
@@ -46,7 +49,7 @@ size_t sw_win_system_text(unsigned long code, char *out, size_t size)
     n--;
   if (n == 0)
     return 0;
-  char utf8[sizeof text / sizeof *text * 3];
+  char utf8[SW_COUNTOF(text) * 3];
   int len =
       WideCharToMultiByte(CP_UTF8, 0, text, (int)n, utf8, (int)sizeof utf8, NULL, NULL);
   if (len <= 0)
@@ -73,4 +76,34 @@ void sw_win_error_text(unsigned long code, char *out, size_t size)
   size_t keep = whole_chars(text, strlen(text), room);
   memcpy(out, text, keep);
   snprintf(out + keep, size - keep, "%s", suffix);
+}
+
+char *sw_win_error_sentence(char *out, size_t size, unsigned long code, const char *what,
+                            ...)
+{
+  va_list ap;
+  va_start(ap, what);
+  sw_win_error_vsentence(out, size, code, what, ap);
+  va_end(ap);
+  return out;
+}
+
+char *sw_win_error_vsentence(char *out, size_t size, unsigned long code, const char *what,
+                             va_list ap)
+{
+  if (size == 0)
+    return out;
+  int n = vsnprintf(out, size, what, ap);
+  if (n < 0) { /* NEVER: a format error */
+    out[0] = '\0';
+    n = 0;
+  }
+  if ((size_t)n + 2 >= size - 1)
+    return out; /* no room for the error's part */
+  /* Cut by sw_win_error_text, which keeps the code and whole characters. */
+  size_t room = size - (size_t)n - 2;
+  char text[SW_WIN_ERROR_TEXT_MAX];
+  sw_win_error_text(code, text, room < sizeof text ? room : sizeof text);
+  snprintf(out + n, size - (size_t)n, ": %s", text);
+  return out;
 }

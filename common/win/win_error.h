@@ -7,6 +7,7 @@
 #ifndef SW_WIN_ERROR_H
 #define SW_WIN_ERROR_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* Writes "text of the error (code)" into `out`, e.g. "No connection could be
@@ -14,6 +15,21 @@
  * to "error 10061" when the system has no text. Always NUL-terminates; a
  * text cut to fit ends on a whole UTF-8 character. */
 void sw_win_error_text(unsigned long code, char *out, size_t size);
+
+/* The sentence for a failed Win32 or Winsock call: `what` (a printf
+ * format and its arguments: what could not be done), ": ", then the
+ * error's text and code as sw_win_error_text gives them, e.g. "could not
+ * resolve mail.example.invalid: No such host is known. (11001)". The
+ * error's part takes at most SW_WIN_ERROR_TEXT_MAX bytes. Always
+ * NUL-terminated; where `size` is short the error's text gives way first
+ * (on a whole character), then its code, then `what`. Returns `out`. Any
+ * thread. */
+#define SW_WIN_ERROR_TEXT_MAX 200
+char *sw_win_error_sentence(char *out, size_t size, unsigned long code, const char *what,
+                            ...) __attribute__((format(printf, 4, 5)));
+/* The same with the arguments of `what` in `ap`. */
+char *sw_win_error_vsentence(char *out, size_t size, unsigned long code, const char *what,
+                             va_list ap) __attribute__((format(printf, 4, 0)));
 
 /* The system's own text for `code`, in UTF-8, without the ".\r\n" it ends
  * with: US English where Windows has it, else the system's language.

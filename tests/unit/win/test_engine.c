@@ -18,7 +18,7 @@
 
 #include "engine.h"
 #include "engine_fixture.h"
-#include "engine_io.h"
+#include "engine_req.h"
 
 enum behaviour { SERVE_SMTP, SERVE_SILENT };
 
@@ -368,12 +368,12 @@ static void run_once_turns_until_stopped(void **state)
 }
 
 struct io_probe {
-  struct sw_engine_io io;
+  struct sw_req io;
   int calls;
   DWORD bytes, error;
 };
 
-static void on_io(struct sw_engine_io *io, DWORD bytes, DWORD error)
+static void on_io(struct sw_req *io, DWORD bytes, DWORD error)
 {
   struct io_probe *p = (struct io_probe *)io;
   p->calls++;
@@ -403,7 +403,9 @@ static void foreign_io_completes_on_the_loop(void **state)
                                  4096, 0, NULL);
   assert_true(pipe != INVALID_HANDLE_VALUE);
   assert_int_equal(sw_engine_attach(e, pipe), 0);
-  struct io_probe conn = {.io.done = on_io}, rd = {.io.done = on_io};
+  struct io_probe conn = {0}, rd = {0};
+  sw_engine_req_init(&conn.io, on_io);
+  sw_engine_req_init(&rd.io, on_io);
   if (!ConnectNamedPipe(pipe, &conn.io.ov))
     assert_true(GetLastError() == ERROR_IO_PENDING ||
                 GetLastError() == ERROR_PIPE_CONNECTED);
@@ -427,7 +429,8 @@ static void foreign_io_completes_on_the_loop(void **state)
   assert_memory_equal(buf, "hello", 5);
 
   /* The client goes away: the next read fails with a Win32 error. */
-  struct io_probe gone = {.io.done = on_io};
+  struct io_probe gone = {0};
+  sw_engine_req_init(&gone.io, on_io);
   if (!ReadFile(pipe, buf, sizeof buf, NULL, &gone.io.ov))
     assert_int_equal(GetLastError(), ERROR_IO_PENDING);
   CloseHandle(client);
@@ -436,7 +439,8 @@ static void foreign_io_completes_on_the_loop(void **state)
   assert_int_equal(gone.calls, 1);
   assert_int_equal(gone.error, ERROR_BROKEN_PIPE);
 
-  struct io_probe posted = {.io.done = on_io};
+  struct io_probe posted = {0};
+  sw_engine_req_init(&posted.io, on_io);
   void *args[2] = {e, &posted.io};
   HANDLE t = CreateThread(NULL, 0, post_later, args, 0, NULL);
   assert_true(sw_engine_run_once(e, INFINITE));

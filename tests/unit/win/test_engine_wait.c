@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "engine.h"
-#include "engine_io.h"
+#include "engine_req.h"
 #include "engine_wait.h"
 
 static struct sw_engine *engine_new(void)
@@ -63,7 +63,7 @@ static void plain_waits_when_the_timer_is_off(void **state)
 }
 
 static int completions;
-static void on_posted(struct sw_engine_io *io, DWORD bytes, DWORD error)
+static void on_posted(struct sw_req *io, DWORD bytes, DWORD error)
 {
   (void)io;
   (void)bytes;
@@ -77,7 +77,8 @@ static void a_completion_first_leaves_no_stray_timer(void **state)
 {
   (void)state;
   struct sw_engine *e = engine_new();
-  struct sw_engine_io io = {.done = on_posted};
+  struct sw_req io;
+  sw_engine_req_init(&io, on_posted);
   completions = 0;
   assert_true(sw_engine_post(e, &io, 0));
   assert_true(sw_engine_run_once(e, 50)); /* the timer is armed for 50 ms */

@@ -164,6 +164,31 @@ static void test_real_system_text_matches_the_wide_text(void **state)
   }
 }
 
+/* What a check's detail or a log line says for a failed call: what could
+ * not be done, then the error in the system's words (UTF-8) and its code. */
+static void test_sentence_says_what_failed_and_why(void **state)
+{
+  (void)state;
+  char out[256];
+  assert_ptr_equal(sw_win_error_sentence(out, sizeof out, 10061, "could not reach %s:%u",
+                                         "mx.example.net", 25u),
+                   out);
+  assert_string_equal(out,
+                      "could not reach mx.example.net:25: Aucune connexion n\u2019a pu "
+                      "\u00eatre \u00e9tablie car l\u2019ordinateur cible l\u2019a "
+                      "express\u00e9ment refus\u00e9e (10061)");
+  /* No text for the code: its number. */
+  sw_win_error_sentence(out, sizeof out, 123456789, "could not start");
+  assert_string_equal(out, "could not start: error 123456789");
+  /* Cut to the buffer: the text gives way to the code, on a whole
+   * character; what failed is never cut for them. */
+  char small[19];
+  sw_win_error_sentence(small, sizeof small, 5, "denied");
+  assert_string_equal(small, "denied: Acc\xc3\xa8s (5)");
+  sw_win_error_sentence(small, sizeof small, 5, "the service could not %s", "stop");
+  assert_string_equal(small, "the service could ");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -174,6 +199,8 @@ int main(void)
                                       teardown),
       cmocka_unit_test(test_no_text_gives_the_number),
       cmocka_unit_test(test_real_system_text_matches_the_wide_text),
+      cmocka_unit_test_setup_teardown(test_sentence_says_what_failed_and_why,
+                                      setup_french, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
