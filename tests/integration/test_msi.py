@@ -87,8 +87,26 @@ def wine(*args, timeout=60):
 
 
 def describe(proc):
-    return "%s\nexit %s\nstdout:\n%s\nstderr:\n%s" % (
+    text = "%s\nexit %s\nstdout:\n%s\nstderr:\n%s" % (
         " ".join(map(str, proc.args)), proc.returncode, proc.stdout, proc.stderr)
+    if proc.returncode != 0 and not proc.stdout.strip() and not proc.stderr.strip():
+        # A program of ours always says why it fails; a failure with no word
+        # at all (seen once: `smtpwatch status` exit 1) is Wine's. Run the
+        # same command again with Wine's error channels on, to say more.
+        # The test fails either way.
+        try:
+            with tempfile.TemporaryFile() as err:
+                again = subprocess.run(proc.args, stdin=subprocess.DEVNULL,
+                                       stdout=subprocess.DEVNULL, stderr=err,
+                                       env=dict(wine_env(), WINEDEBUG="err+all,+process,+seh"),
+                                       timeout=60)
+                err.seek(0)
+                tail = err.read().decode("utf-8", "replace").splitlines()[-40:]
+            text += "\nrun again with WINEDEBUG=err+all,+process,+seh: exit %s\n%s" % (
+                again.returncode, "\n".join(tail))
+        except (OSError, subprocess.SubprocessError) as e:
+            text += "\n(could not run it again: %s)" % e
+    return text
 
 
 def smtpwatch(*args):
