@@ -12,6 +12,16 @@ export SW_WINEPREFIX=${SW_WINEPREFIX:-$BUILD/wineprefix}
 
 "$ROOT/scripts/bootstrap.sh" || exit 1
 
+# A run needs ~7 GB at its peak (three builds and a Wine prefix per
+# integration test, 0.7 GB each); a full disk fails as link errors far in.
+need_kb=$((7 * 1024 * 1024))
+mkdir -p "$BUILD"
+free_kb=$(df -Pk "$BUILD" | awk 'NR == 2 { print $4 }')
+if [ "${free_kb:-0}" -lt "$need_kb" ]; then
+  echo "test.sh: only $((free_kb / 1024)) MB free under $BUILD; a run needs ~7 GB" >&2
+  exit 1
+fi
+
 passed=0 failed=0 summary=()
 
 # Runs ctest in $1 with the remaining arguments; adds its counts to ours.
@@ -63,7 +73,13 @@ if build "$BUILD/mingw" -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/mingw-w64-x86_64.cma
   trap '"$ROOT/scripts/wine-prefix.sh" stop "$SW_WINEPREFIX"' EXIT
   "$ROOT/scripts/wine-prefix.sh" start "$SW_WINEPREFIX"
   export SW_WINE_READY=1
+  wine_failed_before=$failed
   run_ctest "$BUILD/mingw" wine -j 2
+  # The integration tests' prefixes are kept only when something failed
+  # (their logs are the evidence); the next run copies them anew.
+  if [ "$failed" -eq "$wine_failed_before" ]; then
+    rm -rf "$BUILD"/mingw/*-wineprefix
+  fi
 else
   failed=$((failed + 1)); summary+=("wine: build failed")
 fi
