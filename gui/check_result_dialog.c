@@ -46,14 +46,14 @@ static void make_texts(struct result_dialog *d)
 {
   char headline[sizeof d->result->message + 64];
   sw_check_report_headline(d->result, headline, sizeof headline);
-  d->headline = sw_editor_wide(headline);
+  d->headline = sw_wide_dup(headline);
   struct sw_buf report;
   sw_buf_init(&report, 0);
   if (sw_check_report_text(d->result, &report)) {
     sw_buf_free(&report);
     sw_buf_appends(&report, "The editor ran out of memory while writing the report.");
   }
-  d->report = sw_editor_wide(sw_buf_str(&report));
+  d->report = sw_wide_dup(sw_buf_str(&report));
   sw_buf_free(&report);
 }
 
@@ -159,7 +159,7 @@ static void on_init(struct result_dialog *d, HWND hwnd)
   char caption[300];
   snprintf(caption, sizeof caption, "%s - Test result - SMTP Watch",
            d->title ? d->title : "");
-  wchar_t *wide = sw_editor_wide(caption);
+  wchar_t *wide = sw_wide_dup(caption);
   if (wide)
     SetWindowTextW(hwnd, wide);
   free(wide);

@@ -11,6 +11,7 @@
 
 #include "access_mode.h"
 #include "editor_service.h"
+#include "win_text.h"
 
 struct sw_editor {
   HINSTANCE instance;
@@ -20,11 +21,6 @@ struct sw_editor {
   struct sw_access_mode mode; /* read-only, or allowed to change rules */
 };
 
-/* Converts UTF-8 to a new UTF-16 string (free() it); "" for NULL. NULL if
- * out of memory. */
-wchar_t *sw_editor_wide(const char *utf8);
-/* Converts UTF-16 to a new UTF-8 string (free() it); NULL if out of memory. */
-char *sw_editor_utf8(const wchar_t *wide);
 /* The text of a control as new UTF-8 (free() it); NULL if out of memory. */
 char *sw_editor_get_text(HWND dlg, int id);
 /* Sets a control's text from UTF-8. */

@@ -40,7 +40,7 @@ static void say_error(const char *what, DWORD err)
   FormatMessageW(FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM |
                      FORMAT_MESSAGE_IGNORE_INSERTS,
                  NULL, err, 0, (wchar_t *)&why, 0, NULL);
-  char *why8 = sw_editor_utf8(why ? why : L"");
+  char *why8 = sw_utf8_dup(why ? why : L"");
   snprintf(text, sizeof text, "%s\n\n%s(error %lu)", what, why8 ? why8 : "",
            (unsigned long)err);
   free(why8);
@@ -53,7 +53,7 @@ int WINAPI wWinMain(HINSTANCE instance, HINSTANCE prev, PWSTR cmd, int show)
   (void)prev;
   set_dpi_awareness();
   static struct sw_editor ed;
-  char *args = sw_editor_utf8(cmd ? cmd : L"");
+  char *args = sw_utf8_dup(cmd ? cmd : L"");
   char why[300];
   if (!args || !sw_editor_rights_decide(args, &ed.mode, why, sizeof why)) {
     sw_editor_message(NULL, args ? why : "The editor is out of memory.",

@@ -48,12 +48,6 @@ static int sc(const struct paint *p, int px)
   return MulDiv(px, (int)p->dpi, 96);
 }
 
-static void widen(const char *utf8, wchar_t *out, int cap)
-{
-  if (MultiByteToWideChar(CP_UTF8, 0, utf8, -1, out, cap) == 0)
-    out[0] = L'\0';
-}
-
 static int text_width(HDC dc, const wchar_t *text)
 {
   SIZE size = {0, 0};
@@ -164,7 +158,7 @@ static enum sw_error lay_out(struct view *v, struct paint *p)
     int need = 0;
     for (size_t i = 0; i < v->chart.y_tick_count; i++) {
       wchar_t label[SW_HISTORY_LABEL_MAX];
-      widen(v->chart.y_ticks[i].label, label, SW_HISTORY_LABEL_MAX);
+      sw_wide_show(v->chart.y_ticks[i].label, label, SW_HISTORY_LABEL_MAX);
       int w = text_width(p->dc, label);
       need = w > need ? w : need;
     }
@@ -192,13 +186,13 @@ static void draw_grid(const struct view *v, const struct paint *p)
   SetTextColor(dc, p->colours.chart_text);
   for (size_t i = 0; i < c->y_tick_count; i++) {
     wchar_t label[SW_HISTORY_LABEL_MAX];
-    widen(c->y_ticks[i].label, label, SW_HISTORY_LABEL_MAX);
+    sw_wide_show(c->y_ticks[i].label, label, SW_HISTORY_LABEL_MAX);
     line(dc, p->frame.left, c->y_ticks[i].pos, p->frame.right, c->y_ticks[i].pos);
     text_at(p, label, p->frame.left - sc(p, 5), c->y_ticks[i].pos, 1);
   }
   for (size_t i = 0; i < c->x_tick_count; i++) {
     wchar_t label[SW_HISTORY_LABEL_MAX];
-    widen(c->x_ticks[i].label, label, SW_HISTORY_LABEL_MAX);
+    sw_wide_show(c->x_ticks[i].label, label, SW_HISTORY_LABEL_MAX);
     line(dc, c->x_ticks[i].pos, p->layout.plot.top, c->x_ticks[i].pos, p->frame.bottom);
     SelectObject(dc, axis);
     line(dc, c->x_ticks[i].pos, p->frame.bottom, c->x_ticks[i].pos,
@@ -226,7 +220,7 @@ static void value_label(const struct view *v, const struct paint *p,
   char text[32];
   wchar_t wide[32];
   sw_history_duration_text(v->samples[pt->sample].response_us, text, sizeof text);
-  widen(text, wide, 32);
+  sw_wide_show(text, wide, 32);
   SetTextColor(p->dc, p->colours.chart_line);
   text_at(p, wide, pt->x + sc(p, 7), pt->y + p->line_h / 2 + sc(p, 1), -1);
 }
@@ -487,7 +481,7 @@ void sw_history_chart_view_note(HWND chart, const char *note)
   if (!v)
     return;
   free(v->note);
-  v->note = note ? sw_editor_wide(note) : NULL;
+  v->note = note ? sw_wide_dup(note) : NULL;
   InvalidateRect(chart, NULL, FALSE);
 }
 

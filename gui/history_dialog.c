@@ -266,7 +266,7 @@ static void add_columns(struct history *h)
   ListView_SetExtendedListViewStyle(h->list, LVS_EX_FULLROWSELECT | LVS_EX_DOUBLEBUFFER |
                                                  LVS_EX_LABELTIP);
   for (int col = 0; col < SW_HISTORY_COL_COUNT; col++) {
-    wchar_t *title = sw_editor_wide(sw_history_column_title((enum sw_history_column)col));
+    wchar_t *title = sw_wide_dup(sw_history_column_title((enum sw_history_column)col));
     LVCOLUMNW c = {0};
     c.mask = LVCF_TEXT | LVCF_WIDTH | LVCF_FMT;
     c.fmt = col == SW_HISTORY_COL_RESPONSE ? LVCFMT_RIGHT : LVCFMT_LEFT;
@@ -285,8 +285,7 @@ static void cell_text(struct history *h, NMLVDISPINFOW *di)
   char text[CELL_MAX];
   sw_history_rows_cell(&h->shown, (size_t)di->item.iItem,
                        (enum sw_history_column)di->item.iSubItem, text, sizeof text);
-  if (MultiByteToWideChar(CP_UTF8, 0, text, -1, h->cell, CELL_MAX) == 0)
-    h->cell[0] = L'\0';
+  sw_wide_show(text, h->cell, CELL_MAX);
   di->item.pszText = h->cell;
 }
 
@@ -496,7 +495,7 @@ void sw_history_dialog_show(HWND owner, struct sw_editor *ed, int64_t rule_id,
   INITCOMMONCONTROLSEX icc = {sizeof icc, ICC_LISTVIEW_CLASSES | ICC_STANDARD_CLASSES};
   InitCommonControlsEx(&icc);
   struct history *h = calloc(1, sizeof *h);
-  wchar_t *name = sw_editor_wide(rule_name);
+  wchar_t *name = sw_wide_dup(rule_name);
   size_t title_len = (name ? wcslen(name) : 0) + 16;
   if (h)
     h->title = malloc(title_len * sizeof(wchar_t));

@@ -136,12 +136,8 @@ static void get_cell(struct sw_main_window *w, NMLVDISPINFOW *di)
     item->iImage = (int)sw_rule_rows_icon(&w->rows, row);
   if ((item->mask & LVIF_TEXT) && item->pszText && item->cchTextMax > 0) {
     char text[2048];
-    wchar_t wide[2048];
     sw_rule_rows_cell(&w->rows, row, lv_columns[item->iSubItem], text, sizeof text);
-    int n = MultiByteToWideChar(CP_UTF8, 0, text, -1, wide, 2048);
-    if (n <= 0)
-      wide[0] = L'\0';
-    lstrcpynW(item->pszText, wide, item->cchTextMax);
+    sw_wide_show(text, item->pszText, (size_t)item->cchTextMax);
   }
 }
 
@@ -150,7 +146,7 @@ static LRESULT find_item(struct sw_main_window *w, const NMLVFINDITEMW *fi)
 {
   if (!(fi->lvfi.flags & (LVFI_STRING | LVFI_PARTIAL)) || !fi->lvfi.psz)
     return -1;
-  char *prefix = sw_editor_utf8(fi->lvfi.psz);
+  char *prefix = sw_utf8_dup(fi->lvfi.psz);
   size_t row = 0;
   bool found =
       prefix && sw_rule_rows_find_prefix(&w->rows, prefix,

@@ -71,14 +71,14 @@ static int scale(const struct sw_main_window *w, int px96)
 
 static void set_wide_text(HWND hwnd, const char *utf8)
 {
-  wchar_t *wide = sw_editor_wide(utf8);
+  wchar_t *wide = sw_wide_dup(utf8);
   SetWindowTextW(hwnd, wide ? wide : L"");
   free(wide);
 }
 
 static void set_status_part(struct sw_main_window *w, int part, const char *utf8)
 {
-  wchar_t *wide = sw_editor_wide(utf8);
+  wchar_t *wide = sw_wide_dup(utf8);
   SendMessageW(w->status, SB_SETTEXTW, (WPARAM)part, (LPARAM)(wide ? wide : L""));
   free(wide);
 }

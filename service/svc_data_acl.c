@@ -8,6 +8,7 @@
 #include <wchar.h>
 
 #include "acl_inherit.h"
+#include "win_text.h"
 
 enum sw_error sw_data_acl_folder(const wchar_t *trustee, PSECURITY_DESCRIPTOR *out,
                                  wchar_t *sddl, size_t cap)
@@ -80,7 +81,7 @@ void sw_data_acl_sddl(PSECURITY_DESCRIPTOR sd, char *out, size_t cap)
   if (!ConvertSecurityDescriptorToStringSecurityDescriptorW(
           sd, SDDL_REVISION_1, OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
           &text, NULL) ||
-      WideCharToMultiByte(CP_UTF8, 0, text, -1, out, (int)cap, NULL, NULL) <= 0)
+      !sw_utf8_from_wide(text, out, cap))
     snprintf(out, cap, "?");
   LocalFree(text);
 }
@@ -107,7 +108,7 @@ void sw_data_acl_describe(PSECURITY_DESCRIPTOR current, PSECURITY_DESCRIPTOR res
     LPWSTR sid = NULL;
     char text[200], u8[200];
     if (!was || !ConvertSidToStringSidW(was, &sid) ||
-        WideCharToMultiByte(CP_UTF8, 0, sid, -1, u8, sizeof u8, NULL, NULL) <= 0)
+        !sw_utf8_from_wide(sid, u8, sizeof u8))
       snprintf(u8, sizeof u8, "none");
     LocalFree(sid);
     snprintf(text, sizeof text, "owner was %s", u8);

@@ -10,6 +10,7 @@
 
 #include "console_out.h"
 #include "sw_buf.h"
+#include "win_text.h"
 
 static HANDLE source;
 static bool echo;
@@ -182,13 +183,7 @@ static void echo_event(DWORD id, WORD type, const char *text)
 void sw_svc_event_inserts(unsigned count, const char *const *strings, wchar_t **wide)
 {
   for (unsigned i = 0; i < count; i++) {
-    const char *s = strings[i] ? strings[i] : "";
-    int n = MultiByteToWideChar(CP_UTF8, 0, s, -1, NULL, 0);
-    wide[i] = n > 0 ? malloc((size_t)n * sizeof(wchar_t)) : NULL;
-    if (wide[i] && !MultiByteToWideChar(CP_UTF8, 0, s, -1, wide[i], n)) {
-      free(wide[i]);
-      wide[i] = NULL;
-    }
+    wide[i] = sw_wide_dup(strings[i]);
     /* Event Viewer expands insertion codes found inside inserted text
      * again ([MS-EVEN] 3.2.4.1.5: "%1" takes another insert, "%%1" a
      * parameter string, recursively), and there is no escape. So no '%'
@@ -214,12 +209,8 @@ static char *render_utf8(DWORD id, unsigned count, const wchar_t *const *args)
   enum { CAP = 8192 };
   wchar_t *text = malloc(CAP * sizeof *text);
   char *out = NULL;
-  if (text && sw_svc_event_render(NULL, id, count, args, text, CAP)) {
-    int n = WideCharToMultiByte(CP_UTF8, 0, text, -1, NULL, 0, NULL, NULL);
-    out = n > 0 ? malloc((size_t)n) : NULL;
-    if (out)
-      WideCharToMultiByte(CP_UTF8, 0, text, -1, out, n, NULL, NULL);
-  }
+  if (text && sw_svc_event_render(NULL, id, count, args, text, CAP))
+    out = sw_utf8_dup(text);
   free(text);
   return out;
 }

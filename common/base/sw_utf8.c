@@ -64,3 +64,12 @@ bool sw_utf8_is_control(uint32_t cp)
 {
   return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
 }
+
+size_t sw_utf8_fit(const char *s, size_t len, size_t cap)
+{
+  if (len <= cap)
+    return len;
+  while (cap > 0 && ((unsigned char)s[cap] & 0xC0) == 0x80)
+    cap--;
+  return cap;
+}

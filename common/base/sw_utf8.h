@@ -21,6 +21,11 @@ size_t sw_utf8_next(const char *s, size_t len, uint32_t *cp);
 /* True if s[0..len) is well-formed UTF-8. */
 bool sw_utf8_valid(const char *s, size_t len);
 
+/* The length of the longest prefix of s[0..len) that has at most `cap` bytes
+ * and does not end inside a multi-byte character: where to cut a text that
+ * must fit a buffer. (Only the cut point is checked, not the text.) */
+size_t sw_utf8_fit(const char *s, size_t len, size_t cap);
+
 /* True for C0 controls, DEL and C1 controls (U+0080..U+009F): characters
  * that have no business in a name or a one-line command. */
 bool sw_utf8_is_control(uint32_t cp);

@@ -15,6 +15,9 @@
 
 #include "cert_trust.h"
 #include "sw_buf.h"
+#include "sw_macros.h"
+#include "sw_utf8.h"
+#include "win_text.h"
 
 /* FILETIME counts 100 ns ticks since 1601-01-01. */
 #define FILETIME_UNIX_EPOCH 116444736000000000LL
@@ -36,14 +39,11 @@ static void name_text(CERT_NAME_BLOB *name, char *out, size_t size)
                            SW_TLS_TEXT_MAX);
   if (n <= 1)
     return;
-  if (!WideCharToMultiByte(CP_UTF8, 0, wide, -1, out, (int)size, NULL, NULL)) {
+  if (!sw_utf8_from_wide(wide, out, size)) {
     /* Too long for `out`: cut it, at a character boundary. */
-    int len = WideCharToMultiByte(CP_UTF8, 0, wide, -1, NULL, 0, NULL, NULL);
-    char *all = len > 0 ? malloc((size_t)len) : NULL;
-    if (all && WideCharToMultiByte(CP_UTF8, 0, wide, -1, all, len, NULL, NULL)) {
-      size_t cut = size - 4;
-      while (cut > 0 && ((unsigned char)all[cut] & 0xC0) == 0x80)
-        cut--;
+    char *all = sw_utf8_dup(wide);
+    if (all) {
+      size_t cut = sw_utf8_fit(all, strlen(all), size - 4);
       memcpy(out, all, cut);
       memcpy(out + cut, "...", 4);
     }
@@ -77,8 +77,7 @@ static enum sw_error alt_names(PCCERT_CONTEXT cert, char **out)
     const CERT_ALT_NAME_ENTRY *e = &alt->rgAltEntry[i];
     char text[300];
     if (e->dwAltNameChoice == CERT_ALT_NAME_DNS_NAME) {
-      if (!WideCharToMultiByte(CP_UTF8, 0, e->pwszDNSName, -1, text, sizeof text, NULL,
-                               NULL))
+      if (!sw_utf8_from_wide(e->pwszDNSName, text, sizeof text))
         continue;
     } else if (e->dwAltNameChoice == CERT_ALT_NAME_IP_ADDRESS &&
                (e->IPAddress.cbData == 4 || e->IPAddress.cbData == 16)) {
@@ -287,7 +286,7 @@ enum sw_outcome sw_cert_validate(PCCERT_CONTEXT cert, const char *host, const ch
   *error = 0;
   detail[0] = '\0';
   wchar_t whost[300];
-  if (!MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, host, -1, whost, 300)) {
+  if (!sw_wide_from_utf8(host, whost, SW_COUNTOF(whost))) {
     snprintf(detail, size, "the host name cannot be compared with the certificate");
     *error = GetLastError();
     return SW_OUTCOME_CERT_NAME_MISMATCH;

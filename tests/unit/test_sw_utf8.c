@@ -83,6 +83,21 @@ static void test_controls(void **state)
   assert_false(sw_utf8_is_control(0xE9));
 }
 
+/* A cut never splits a character: "é" is 2 bytes, "€" 3, "😀" 4. */
+static void test_fit_cuts_on_whole_characters(void **state)
+{
+  (void)state;
+  const char *s = "a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80";
+  size_t len = strlen(s); /* 10 */
+  assert_int_equal(sw_utf8_fit(s, len, 100), len);
+  assert_int_equal(sw_utf8_fit(s, len, 10), 10);
+  assert_int_equal(sw_utf8_fit(s, len, 9), 6); /* not into the emoji */
+  assert_int_equal(sw_utf8_fit(s, len, 6), 6); /* "a", "é", "€" */
+  assert_int_equal(sw_utf8_fit(s, len, 5), 3); /* not into the euro sign */
+  assert_int_equal(sw_utf8_fit(s, len, 2), 1); /* not into the "é" */
+  assert_int_equal(sw_utf8_fit(s, len, 0), 0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -90,6 +105,7 @@ int main(void)
       cmocka_unit_test(test_ill_formed_maximal_subparts),
       cmocka_unit_test(test_never_reads_past_the_end),
       cmocka_unit_test(test_controls),
+      cmocka_unit_test(test_fit_cuts_on_whole_characters),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
