@@ -11,10 +11,11 @@ if(CMAKE_SCRIPT_MODE_FILE)
   cmake_minimum_required(VERSION 3.20) # IN_LIST; the project asks the same
 endif()
 
-set(SW_LAYERS base smtp monitor pipe store manage)
+set(SW_LAYERS base smtp monitor alert pipe store manage)
 set(SW_LAYER_MAY_base "")
 set(SW_LAYER_MAY_smtp base)
 set(SW_LAYER_MAY_monitor base smtp)
+set(SW_LAYER_MAY_alert base smtp monitor)
 set(SW_LAYER_MAY_pipe base smtp)
 set(SW_LAYER_MAY_store base smtp)
 set(SW_LAYER_MAY_manage base smtp pipe)
