@@ -5,19 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#define DAY_S 86400
+#include "calendar.h"
+
 #define WEEK_DAYS 7
 #define ALL_DAYS 0x7Fu
 #define LOOK_AHEAD_MINUTES (8 * SW_MAINT_DAY_MINUTES)
 
 static const char *const day_names[WEEK_DAYS] = {"Sun", "Mon", "Tue", "Wed",
                                                  "Thu", "Fri", "Sat"};
-
-static int64_t floor_div(int64_t a, int64_t b)
-{
-  int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
 
 static bool has_day(uint8_t days, int64_t weekday)
 {
@@ -26,11 +21,9 @@ static bool has_day(uint8_t days, int64_t weekday)
 
 static bool weekly_active(const struct sw_maint_window *w, int64_t local_s)
 {
-  int64_t day = floor_div(local_s, DAY_S);
-  int64_t weekday = (day + 4) % WEEK_DAYS; /* 1970-01-01 was a Thursday */
-  if (weekday < 0)
-    weekday += WEEK_DAYS;
-  int64_t minute = (local_s - day * DAY_S) / 60;
+  int64_t day = sw_floor_div(local_s, SW_SECONDS_PER_DAY);
+  int64_t weekday = sw_weekday(day);
+  int64_t minute = (local_s - day * SW_SECONDS_PER_DAY) / 60;
   if (w->start_min < w->end_min)
     return has_day(w->days, weekday) && minute >= w->start_min && minute < w->end_min;
   /* Past midnight: the evening of a listed day, or the morning after one. */
@@ -57,7 +50,7 @@ int64_t sw_maint_next_change(const struct sw_maint_window *w, int64_t now_s,
   }
   /* Local offsets change on whole minutes, and so does a weekly window. */
   bool now_active = sw_maint_active(w, now_s, local, ctx);
-  int64_t t = (floor_div(now_s, 60) + 1) * 60;
+  int64_t t = (sw_floor_div(now_s, 60) + 1) * 60;
   for (unsigned i = 0; i < LOOK_AHEAD_MINUTES; i++, t += 60) {
     if (sw_maint_active(w, t, local, ctx) != now_active)
       return t;

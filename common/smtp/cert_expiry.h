@@ -9,9 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "calendar.h"
 #include "check_result.h"
-
-#define SW_SECONDS_PER_DAY 86400
 
 /* Whole days from now_s until not_after, rounded down: 0 on its last day,
  * -1 on the first day after it expired. Both in Unix seconds. */
@@ -27,9 +26,5 @@ enum sw_outcome sw_cert_expiry_outcome(int64_t not_after, int64_t now_s, int war
  * tls->crit_days whole days left. Expiring is one outcome with two
  * severities, so the reports ask this rather than the outcome. */
 bool sw_cert_expiry_is_critical(const struct sw_tls_info *tls);
-
-/* Writes "2025-06-01 12:00:00 UTC" for a Unix time (proleptic Gregorian,
- * any year from 1 to 9999; others print as "?"). Always NUL-terminates. */
-void sw_utc_format(int64_t unix_s, char *out, size_t size);
 
 #endif

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cert_expiry.h"
+#include "calendar.h"
 
 #define EMPTY_SCALE_US INT64_C(100000) /* no successes: 0-100 ms */
 #define MIN_SCALE_US INT64_C(1000)     /* never finer than 0-1 ms */
@@ -30,11 +30,6 @@ static int64_t clamp64(int64_t v, int64_t lo, int64_t hi)
 }
 
 /* Floor division (b > 0), so that times before 1970 round down too. */
-static int64_t floor_div(int64_t a, int64_t b)
-{
-  return a / b - (a % b != 0 && a < 0);
-}
-
 void sw_history_chart_free(struct sw_history_chart *c)
 {
   free(c->points);
@@ -139,16 +134,6 @@ static void value_axis(struct sw_history_chart *c, const int64_t *sorted, size_t
 
 /* ---- the time axis ----------------------------------------------------- */
 
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-  y -= m <= 2;
-  int64_t era = floor_div(y, 400);
-  int64_t yoe = y - era * 400;
-  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
 static bool digits(const char *s, int n, int64_t *out)
 {
   int64_t v = 0;
@@ -174,7 +159,8 @@ static bool parse_wall(const char *s, int64_t *wall_s)
     return false;
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
     return false;
-  *wall_s = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+  *wall_s =
+      sw_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se;
   return true;
 }
 
@@ -186,7 +172,7 @@ static bool wall_text(const struct sw_history_layout *lay, int64_t t, char *out,
   if (lay->local_time)
     lay->local_time(t, out, size);
   else
-    sw_utc_format(floor_div(t, 1000), out, size);
+    sw_utc_format(sw_floor_div(t, 1000), out, size);
   out[size - 1] = '\0';
   int64_t ignored;
   return parse_wall(out, &ignored);
@@ -199,7 +185,7 @@ static int64_t local_offset(const struct sw_history_layout *lay, int64_t t)
   int64_t wall;
   if (!wall_text(lay, t, text, sizeof text) || !parse_wall(text, &wall))
     return 0;
-  return wall * 1000 - floor_div(t, 1000) * 1000;
+  return wall * 1000 - sw_floor_div(t, 1000) * 1000;
 }
 
 /* Tick spacings in seconds, finest first. */
@@ -258,7 +244,7 @@ static void time_axis(struct sw_history_chart *c, const struct sw_history_layout
   /* Ticks at round local times: walk the wall clock in steps and map each
    * reading back through the offset in force then (daylight saving). */
   int64_t off = local_offset(lay, c->from_ms);
-  int64_t wall = floor_div(c->from_ms + off + step - 1, step) * step;
+  int64_t wall = sw_floor_div(c->from_ms + off + step - 1, step) * step;
   char prev_date[11] = "";
   int64_t last = 0;
   for (int i = 0; i < 2 * SW_HISTORY_TICKS_MAX && c->x_tick_count < SW_HISTORY_TICKS_MAX;

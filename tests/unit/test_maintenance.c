@@ -11,21 +11,16 @@
 
 #include <cmocka.h>
 
+#include "calendar.h"
 #include "maintenance.h"
 
 #define HOUR 3600
 #define MINUTE 60
 
-/* Seconds since 1970 of a civil date and time (proleptic Gregorian). */
-static int64_t civil(int y, int m, int d, int hh, int mm)
+/* Seconds since 1970 of a UTC date and time. */
+static int64_t civil(int y, unsigned m, unsigned d, int hh, int mm)
 {
-  y -= m <= 2;
-  int64_t era = (y >= 0 ? y : y - 399) / 400;
-  int64_t yoe = y - era * 400;
-  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  int64_t days = era * 146097 + doe - 719468;
-  return days * 86400 + hh * HOUR + mm * MINUTE;
+  return sw_days_from_civil(y, m, d) * SW_SECONDS_PER_DAY + hh * HOUR + mm * MINUTE;
 }
 
 /* Europe/Berlin in 2026: CET (+1), CEST (+2) between the two changes. */
