@@ -1,0 +1,98 @@
+/* What the three files of the SMTP dialogue share, and nothing more: the API
+ * is smtp_dialogue.h. smtp_dialogue.c runs the machine (events in, bytes
+ * out, the transcript, and the only function that changes the state);
+ * smtp_dialogue_replies.c decides what each reply means; smtp_dialogue_tls.c
+ * does STARTTLS and implicit TLS. Only these three files include this. */
+#ifndef SW_SMTP_DIALOGUE_INTERNAL_H
+#define SW_SMTP_DIALOGUE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "smtp_dialogue.h"
+
+/* A branch for something that cannot happen if the engine keeps the
+ * contract; it is handled anyway, because a monitor must not crash on a bug
+ * elsewhere (SQLite's NEVER). */
+#define NEVER(x) (x)
+
+/* Server bytes quoted inside a detail sentence take at most this much. */
+#define SW_DLG_QUOTE_MAX 160
+
+static inline bool sw__dlg_has_command(const struct sw_dialogue *d)
+{
+  return d->cfg.command && d->cfg.command[0];
+}
+
+/* --- smtp_dialogue.c: the machine ---------------------------------------- */
+
+/* The step of the result a state's time and failures belong to. */
+enum sw_step sw__dlg_step_of(enum sw_dialogue_state s);
+/* THE ONLY FUNCTION THAT CHANGES THE STATE (curl's smtp.c rule): it accounts
+ * the time of the step being left and calls the trace. */
+void sw__dlg_set_state(struct sw_dialogue *d, enum sw_dialogue_state to, int64_t now);
+/* A transcript line `tag` ("C:", "S:", "--") at the latest event's time;
+ * `data` is raw, the transcript escapes it. */
+void sw__dlg_note(struct sw_dialogue *d, const char *tag, const char *data, size_t len);
+/* An event line ("--") of the transcript. */
+void sw__dlg_event(struct sw_dialogue *d, const char *text);
+/* Each line of a reply's text ('\n'-separated, as the parser joins them)
+ * as a server line of the transcript. */
+void sw__dlg_note_lines(struct sw_dialogue *d, const char *text, size_t len);
+/* The result's detail sentence, printf-style (cut to fit). */
+void sw__dlg_set_detail(struct sw_dialogue *d, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* `data` escaped into `buf` (SW_DLG_QUOTE_MAX octets) for a detail sentence;
+ * returns `buf`. */
+const char *sw__dlg_quote(char *buf, const char *data, size_t len);
+/* Forgets the recorded reply (code, enhanced code, text). */
+void sw__dlg_clear_reply(struct sw_dialogue *d);
+/* Ends the dialogue at once with `outcome` in `step`: nothing more is said
+ * or read. */
+void sw__dlg_finish(struct sw_dialogue *d, enum sw_outcome outcome, enum sw_step step);
+/* Ends the dialogue with the verdict decided before QUIT. */
+void sw__dlg_finish_verdict(struct sw_dialogue *d);
+/* Queues one command line (the CRLF is added here and nowhere else) and
+ * writes it to the transcript. False when it did not fit: the dialogue has
+ * then ended with SW_OUTCOME_INTERNAL_ERROR. */
+bool sw__dlg_send_line(struct sw_dialogue *d, const char *line);
+/* Says "EHLO <name>" (or "HELO <name>" when `helo`) and waits for its reply
+ * in the EHLO (HELO) state. */
+void sw__dlg_say_hello(struct sw_dialogue *d, bool helo);
+
+/* --- smtp_dialogue_replies.c: what each reply means ---------------------- */
+
+/* A whole reply from the server, in whatever state the dialogue is. */
+void sw__dlg_on_reply(struct sw_dialogue *d, const struct sw_smtp_reply *r);
+/* The verdict is known: records `r` (unless NULL, keeping the recorded
+ * reply), says QUIT and waits for 221 or the close. An OK verdict gives way
+ * to a certificate warning remembered in d->cert_verdict. */
+void sw__dlg_decide(struct sw_dialogue *d, enum sw_outcome outcome, enum sw_step step,
+                    const struct sw_smtp_reply *r);
+/* A protocol error: the server answered `what` with a code SMTP does not
+ * allow there. */
+void sw__dlg_unexpected_code(struct sw_dialogue *d, const struct sw_smtp_reply *r,
+                             const char *what);
+
+/* --- smtp_dialogue_tls.c: STARTTLS and implicit TLS ---------------------- */
+
+/* After EHLO or HELO (`r` is its reply): says STARTTLS when the rule wants
+ * it and the server offers it, or decides STARTTLS_NOT_OFFERED when the
+ * rule requires it. True when it did either; false to go on in plaintext. */
+bool sw__dlg_starttls_after_hello(struct sw_dialogue *d, const struct sw_smtp_reply *r);
+/* The reply to STARTTLS: 220 enters the TLS state. */
+void sw__dlg_on_starttls(struct sw_dialogue *d, const struct sw_smtp_reply *r);
+/* Plaintext that arrived in the TLS state: kept only for the transcript
+ * (RFC 3207 section 6), never read. */
+void sw__dlg_discard(struct sw_dialogue *d, const char *data, size_t len);
+/* Writes what was discarded to the transcript, once, and forgets it. */
+void sw__dlg_note_discarded(struct sw_dialogue *d);
+/* The detail sentence of a certificate warning that replaced an OK verdict
+ * (expiring soon, or the chain incomplete). */
+void sw__dlg_cert_warning_detail(struct sw_dialogue *d);
+
+#endif
