@@ -35,8 +35,9 @@ static int run_check(const struct sw_check_args *args, struct outcome_slot *slot
   enum sw_error err = sw_engine_create(&engine, &win_error);
   if (err) {
     char text[256];
-    sw_win_error_text(win_error, text, sizeof text);
-    sw_console_printf(stderr, "SMTP UNKNOWN - cannot start networking: %s\n", text);
+    sw_console_printf(stderr, "%s\n",
+                      sw_win_error_sentence(text, sizeof text, win_error,
+                                            "SMTP UNKNOWN - cannot start networking"));
     return 0;
   }
   const struct sw_rule *rule = &args->rule;

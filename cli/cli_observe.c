@@ -11,7 +11,6 @@
 #include "cli_pipe.h"
 #include "console_out.h"
 #include "pipe_protocol.h"
-#include "win_error.h"
 
 static enum sw_error read_status(const uint8_t *body, size_t len,
                                  const struct sw_manage_view *v, bool first, bool brief,
@@ -111,12 +110,7 @@ static int service_info(struct sw_cli_conn *c, const struct sw_manage_args *a)
   /* The pipe's security and its server, as this program finds them (not as
    * the service says): what an administrator checks after an install. */
   char sddl[2048];
-  unsigned long sddl_error = sw_pipe_client_sddl(c->client, sddl, sizeof sddl);
-  if (sddl_error) {
-    char text[200];
-    sw_win_error_text(sddl_error, text, sizeof text);
-    snprintf(sddl, sizeof sddl, "unknown (%s)", text);
-  }
+  sw_pipe_client_sddl(c->client, sddl, sizeof sddl); /* or "unknown (why)" */
   struct sw_manage_server server = {sddl, NULL, SW_PIPE_TRUST_REFUSED};
   server.facts = sw_pipe_client_server(c->client, &server.trust);
   struct sw_manage_view v = sw_cli_view(a->format);

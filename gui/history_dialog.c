@@ -513,9 +513,9 @@ void sw_history_dialog_show(HWND owner, struct sw_editor *ed, int64_t rule_id,
     sw_history_rows_init(&h->loading, sw_clock_local_text);
     if (DialogBoxParamW(ed->instance, MAKEINTRESOURCEW(IDD_HISTORY), owner, history_proc,
                         (LPARAM)h) == -1) {
-      char why[300], text[400];
-      sw_win_error_text(GetLastError(), why, sizeof why);
-      snprintf(text, sizeof text, "The history window could not be opened: %s", why);
+      char text[400];
+      sw_win_error_sentence(text, sizeof text, GetLastError(),
+                            "The history window could not be opened");
       sw_editor_message(owner, text, MB_OK | MB_ICONERROR);
     }
   }

@@ -46,31 +46,31 @@ static const char *u8(const wchar_t *w, char *buf, int cap)
   return buf;
 }
 
-/* Says why the configuration failed on stderr (the MSI log keeps only the
- * exit code) and in the Application log, where an administrator looks
- * after a failed installation (event 1004). */
-static void report(const char *sentence)
+/* Says why the configuration failed, as a sentence (`what` and a full
+ * stop), on stderr (the MSI log keeps only the exit code) and in the
+ * Application log, where an administrator looks after a failed
+ * installation (event 1004). */
+static void report(const char *what)
 {
+  char sentence[1400];
+  snprintf(sentence, sizeof sentence, "%s.", what);
   fflush(stdout); /* the steps before it first */
   sw_console_printf(stderr, "smtpwatch-svc: %s\n", sentence);
   SW_SVC_EVENT(SW_MSG_INSTALL_CONFIG_FAILED, sentence);
 }
 
-/* Prints "smtpwatch-svc: <what>: <error text>" to stderr; returns the
+/* Prints "smtpwatch-svc: <what>: <error text>." to stderr; returns the
  * error (never 0, so that a caller's failure stays one). */
 static DWORD fail(DWORD err, const char *fmt, ...)
 {
-  char what[1024], text[256];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(what, sizeof what, fmt, ap);
-  va_end(ap);
   if (err == ERROR_SUCCESS)
     err = ERROR_GEN_FAILURE; /* NEVER: callers pass GetLastError() of a failure */
-  sw_win_error_text(err, text, sizeof text);
-  char sentence[1400];
-  snprintf(sentence, sizeof sentence, "%s: %s.", what, text);
-  report(sentence);
+  char what[1300];
+  va_list ap;
+  va_start(ap, fmt);
+  sw_win_error_vsentence(what, sizeof what, err, fmt, ap);
+  va_end(ap);
+  report(what);
   return err;
 }
 
@@ -83,9 +83,7 @@ static DWORD refuse(DWORD err, const char *fmt, ...)
   va_start(ap, fmt);
   vsnprintf(what, sizeof what, fmt, ap);
   va_end(ap);
-  char sentence[1100];
-  snprintf(sentence, sizeof sentence, "%s.", what);
-  report(sentence);
+  report(what);
   return err;
 }
 
@@ -516,8 +514,8 @@ static void label(const char *name)
 static void unreadable(DWORD err)
 {
   char text[256];
-  sw_win_error_text(err, text, sizeof text);
-  sw_console_printf(stdout, "not readable: %s\n", text);
+  sw_console_printf(stdout, "%s\n",
+                    sw_win_error_sentence(text, sizeof text, err, "not readable"));
 }
 
 /* QueryServiceConfig2W into a heap buffer; NULL after setting the last

@@ -112,14 +112,14 @@ DWORD sw_svc_loop_create(struct sw_svc_loop **out, const struct sw_svc_config *c
   if (!err)
     err = sw_scheduler_create(&l->sched);
   if (err) {
-    char text[256] = "";
-    if (err == SW_E_SYSTEM)
-      sw_win_error_text(win_error, text, sizeof text);
+    char text[256];
     struct sw_svc_args a = {0};
     SW_SVC_EVENT(SW_MSG_SERVICE_START_FAILED,
-                 err == SW_E_SYSTEM
-                     ? sw_svc_arg(&a, "networking could not be set up: %s.", text)
-                     : sw_svc_arg(&a, "%s.", sw_error_text(err)),
+                 sw_svc_arg(&a, "%s.",
+                            err == SW_E_SYSTEM
+                                ? sw_win_error_sentence(text, sizeof text, win_error,
+                                                        "networking could not be set up")
+                                : sw_error_text(err)),
                  "Restart the service; if this persists, restart the computer.");
     if (l) {
       sw_engine_destroy(l->engine);
@@ -154,12 +154,13 @@ static bool make_data_dir(struct sw_svc_loop *l)
   int rc = SHCreateDirectoryExW(NULL, l->cfg->data_dir, NULL);
   if (rc == ERROR_SUCCESS || rc == ERROR_ALREADY_EXISTS)
     return true;
-  char text[256];
-  sw_win_error_text((unsigned long)rc, text, sizeof text);
+  char text[1024];
   struct sw_svc_args a = {0};
   SW_SVC_EVENT(SW_MSG_SERVICE_START_FAILED,
-               sw_svc_arg(&a, "The data directory %s cannot be created: %s.",
-                          l->cfg->data_dir_utf8, text),
+               sw_svc_arg(&a, "%s.",
+                          sw_win_error_sentence(text, sizeof text, (unsigned long)rc,
+                                                "The data directory %s cannot be created",
+                                                l->cfg->data_dir_utf8)),
                "Give the service account write access to its parent folder, or start "
                "the service with --data-dir DIR.");
   return false;

@@ -156,10 +156,9 @@ void sw__loop_load_rules_now(struct sw_svc_loop *l)
   DWORD rc = sw_svc_rules_watch_start(&l->watch, l->cfg->db_path_utf8, fingerprint);
   if (rc) {
     /* Without the watcher, rule changes need a restart: say so. */
-    char text[256], why[320];
-    sw_win_error_text(rc, text, sizeof text);
-    snprintf(why, sizeof why,
-             "the thread that watches for rule changes did not start: %s", text);
+    char why[320];
+    sw_win_error_sentence(why, sizeof why, rc,
+                          "the thread that watches for rule changes did not start");
     sw__loop_store_failed(l, "watch the rules", SW_STORE_NOMEM, why);
   }
 }

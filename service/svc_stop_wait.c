@@ -20,13 +20,12 @@
  * why; returns `err`. */
 static DWORD fail(DWORD err, const char *fmt, ...)
 {
-  char what[512], text[256], sentence[800];
+  char what[780], sentence[800];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(what, sizeof what, fmt, ap);
+  sw_win_error_vsentence(what, sizeof what, err, fmt, ap);
   va_end(ap);
-  sw_win_error_text(err, text, sizeof text);
-  snprintf(sentence, sizeof sentence, "%s: %s.", what, text);
+  snprintf(sentence, sizeof sentence, "%s.", what);
   fflush(stdout);
   sw_console_printf(stderr, "smtpwatch-svc: %s\n", sentence);
   SW_SVC_EVENT(SW_MSG_STOP_WAIT_FAILED, sentence);

@@ -35,13 +35,6 @@ void sw_pipe_reply_free(struct sw_pipe_reply *r)
   memset(&r->frame, 0, sizeof r->frame);
 }
 
-static void say(char *error, size_t size, const char *fmt, unsigned long code)
-{
-  char text[200];
-  sw_win_error_text(code, text, sizeof text);
-  snprintf(error, size, fmt, text);
-}
-
 /* Runs one overlapped ReadFile or WriteFile to completion within the
  * client's timeout. Returns 0 or the Win32 error (WAIT_TIMEOUT). */
 static DWORD transfer(struct sw_pipe_client *c, bool write, void *buf, DWORD len,
@@ -162,7 +155,8 @@ enum sw_error sw_pipe_client_call(struct sw_pipe_client *c, uint16_t message,
     return SW_E_SYSTEM;
   }
   if (werr) {
-    say(error, size, "The connection to the SmtpWatch service broke: %s", werr);
+    sw_win_error_sentence(error, size, werr,
+                          "The connection to the SmtpWatch service broke");
     return SW_E_SYSTEM;
   }
   return SW_E_OK;
@@ -254,7 +248,8 @@ struct sw_pipe_client *sw_pipe_client_open(const wchar_t *pipe_name,
           error, size,
           "The SmtpWatch service is busy with other clients; try again in a moment.");
     else
-      say(error, size, "Could not connect to the SmtpWatch service: %s", err);
+      sw_win_error_sentence(error, size, err,
+                            "Could not connect to the SmtpWatch service");
     return NULL;
   }
   struct sw_pipe_client *c = calloc(1, sizeof *c);

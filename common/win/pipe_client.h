@@ -43,7 +43,8 @@ const char *sw_pipe_client_server_version(const struct sw_pipe_client *c);
 const struct sw_pipe_trust_facts *sw_pipe_client_server(const struct sw_pipe_client *c,
                                                         enum sw_pipe_trust *trust);
 /* The live pipe's security descriptor as SDDL (owner, group, DACL), read
- * back through this connection. Returns 0, or the Win32 error. */
+ * back through this connection. Returns 0, or the Win32 error with out set
+ * to "unknown (<why>)" (sw_pipe_trust_sddl). */
 unsigned long sw_pipe_client_sddl(const struct sw_pipe_client *c, char *out, size_t size);
 
 /* Sends one request whose TLV fields are `fields` (may be NULL) and waits

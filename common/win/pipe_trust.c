@@ -177,19 +177,20 @@ bool sw_pipe_trust_opt_in(void)
 
 unsigned long sw_pipe_trust_sddl(HANDLE pipe, char *out, size_t size)
 {
-  if (size)
-    out[0] = '\0';
   SECURITY_INFORMATION what =
       OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION;
   PSECURITY_DESCRIPTOR sd = NULL;
   DWORD err = GetSecurityInfo(pipe, SE_KERNEL_OBJECT, what, NULL, NULL, NULL, NULL, &sd);
-  if (err)
+  if (err) {
+    unknown(err, out, size);
     return err;
+  }
   wchar_t *text = NULL;
   if (!ConvertSecurityDescriptorToStringSecurityDescriptorW(sd, SDDL_REVISION_1, what,
                                                             &text, NULL)) {
     err = GetLastError();
     LocalFree(sd);
+    unknown(err, out, size);
     return err;
   }
   to_utf8(text, out, size);

@@ -38,7 +38,8 @@ bool sw_pipe_trust_opt_in(void);
 /* The security descriptor of the pipe behind `pipe` (a handle with
  * READ_CONTROL, which GENERIC_READ includes) as SDDL (UTF-8): owner, group
  * and DACL as far as they can be read. Returns 0, or the Win32 error with
- * out set to "". */
+ * out set to "unknown (<why>)" as for the other facts: "unknown (access
+ * denied)", "unknown (The handle is invalid (6))". */
 unsigned long sw_pipe_trust_sddl(HANDLE pipe, char *out, size_t size);
 
 #endif

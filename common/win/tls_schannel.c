@@ -420,9 +420,8 @@ unsigned long sw_tls_failure(const struct sw_tls *t, char *text, size_t size)
              smtp ? ", a plaintext SMTP greeting (for this port try --tls starttls)"
                   : "");
   } else if (size > 0) {
-    char why[200];
-    sw_win_error_text((unsigned long)t->status, why, sizeof why);
-    snprintf(text, size, "%s failed: %s", t->failed_in ? t->failed_in : "TLS", why);
+    sw_win_error_sentence(text, size, (unsigned long)t->status, "%s failed",
+                          t->failed_in ? t->failed_in : "TLS");
   }
   return (unsigned long)t->status;
 }

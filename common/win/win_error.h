@@ -13,7 +13,10 @@
 /* Writes "text of the error (code)" into `out`, e.g. "No connection could be
  * made because the target machine actively refused it. (10061)". Falls back
  * to "error 10061" when the system has no text. Always NUL-terminates; a
- * text cut to fit ends on a whole UTF-8 character. */
+ * text cut to fit ends on a whole UTF-8 character. A message that says
+ * what failed is sw_win_error_sentence's: this alone is for where
+ * something else holds the sentence (an Event Log message table's
+ * insertion string, "unknown (...)"). */
 void sw_win_error_text(unsigned long code, char *out, size_t size);
 
 /* The sentence for a failed Win32 or Winsock call: `what` (a printf
