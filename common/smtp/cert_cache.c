@@ -62,6 +62,7 @@ static struct sw_cert_cache_entry *add(struct sw_cert_cache *cc, char *key, size
   struct sw_cert_cache_entry *x = malloc(sizeof *x);
   if (x) {
     *x = (struct sw_cert_cache_entry){.key = key, .key_len = len, .pending = true};
+    sw_list_init(&x->waiters);
     cc->entries[cc->len++] = x;
   }
   return x;

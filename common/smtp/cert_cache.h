@@ -20,6 +20,7 @@
 #include "check_result.h"
 #include "sw_buf.h"
 #include "sw_error.h"
+#include "sw_list.h"
 
 #define SW_CERT_CACHE_MAX 256
 #define SW_CERT_CACHE_TTL_US (10 * 60 * INT64_C(1000000))
@@ -32,18 +33,16 @@ struct sw_cert_verdict {
   char detail[SW_DETAIL_MAX];
 };
 
-struct sw_check; /* the owner's (the engine's check); never looked into here */
-
 /* One remembered validation. While `pending`, a validation runs and its
  * verdict is not in yet; the owner keeps in `waiters` the checks that wait
- * for it (the cache never touches that field). */
+ * for it (the cache only makes it an empty list). */
 struct sw_cert_cache_entry {
   char *key;
   size_t key_len;
   bool pending;
   int64_t expires_us; /* when the verdict stops being reused */
   struct sw_cert_verdict verdict;
-  struct sw_check *waiters;
+  struct sw_list_node waiters; /* an empty list when the entry is made */
 };
 
 struct sw_cert_cache {

@@ -58,6 +58,8 @@ enum sw_error sw_engine_create(struct sw_engine **out, unsigned long *win_error)
     WSACleanup();
     return SW_E_NOMEM;
   }
+  sw_list_init(&e->checks);
+  sw_list_init(&e->verify_running);
   e->port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
   if (!e->port) {
     *win_error = GetLastError();
@@ -84,21 +86,11 @@ enum sw_error sw_engine_create(struct sw_engine **out, unsigned long *win_error)
   return SW_E_OK;
 }
 
-static void list_remove(struct sw_engine *e, struct sw_check *c)
-{
-  if (c->prev)
-    c->prev->next = c->next;
-  else
-    e->checks = c->next;
-  if (c->next)
-    c->next->prev = c->prev;
-}
-
 static void check_free(struct sw_check *c)
 {
   struct sw_engine *e = c->engine;
   sw_timer_heap_disarm(&e->timers, &c->timer);
-  list_remove(e, c);
+  sw_list_remove(&c->link);
   e->structs--;
   sw_dialogue_free(&c->dlg);
   sw__check_tls_free(c);
@@ -222,8 +214,10 @@ enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *
       free(c);
       return SW_E_NOMEM;
     }
+    c->tls->check = c;
     c->tls->insecure = spec->tls_insecure;
     sw_buf_init(&c->tls->wire, 0);
+    sw_list_init(&c->tls->waiting);
   }
   sw_timer_init(&c->timer);
   c->cfg.command = c->command;
@@ -234,10 +228,7 @@ enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *
   c->cfg.cert_crit_days = spec->cert_crit_days;
   sw_dialogue_init(&c->dlg, &c->cfg, sw_clock_now_us());
 
-  c->next = e->checks;
-  if (e->checks)
-    e->checks->prev = c;
-  e->checks = c;
+  sw_list_insert_head(&e->checks, &c->link);
   e->structs++;
   e->live++;
 
@@ -252,14 +243,14 @@ enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *
 static void cancel_all(struct sw_engine *e)
 {
   int64_t now = sw_clock_now_us();
-  struct sw_check *c = e->checks;
-  while (c) {
-    struct sw_check *next = c->next; /* settle may free c */
+  struct sw_list_node *node, *tmp;
+  SW_LIST_FOREACH_SAFE(node, tmp, &e->checks) /* settle may free the check */
+  {
+    struct sw_check *c = sw_list_entry(node, struct sw_check, link);
     if (!c->finished) {
       sw_dialogue_fail(&c->dlg, SW_OUTCOME_CANCELLED, "the engine was stopped", now);
       sw__check_settle(c);
     }
-    c = next;
   }
 }
 

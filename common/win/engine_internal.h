@@ -20,6 +20,7 @@
 #include "engine_verify.h"
 #include "engine_wait.h"
 #include "smtp_dialogue.h"
+#include "sw_list.h"
 #include "sw_macros.h"
 #include "timer_heap.h"
 #include "tls_schannel.h"
@@ -33,7 +34,8 @@
  * the thread pool (by its own job, or another check's it waits for) and
  * decrypted bytes wait in the session. */
 struct sw_check_tls {
-  bool insecure; /* the rule skips chain and name validation */
+  struct sw_check *check; /* the check this belongs to */
+  bool insecure;          /* the rule skips chain and name validation */
   struct sw_tls *session;
   struct sw_buf wire; /* ciphertext being sent (the WSASend points into it) */
   bool verifying, reported;
@@ -41,12 +43,12 @@ struct sw_check_tls {
   struct sw_tls_info info;
   struct sw_verify_job *job;              /* the validation this check started */
   struct sw_cert_cache_entry *waiting_on; /* another check's validation it waits for */
-  struct sw_check *next_waiter;           /* in that entry's list of checks waiting */
+  struct sw_list_node waiting;            /* in that entry's list of checks waiting */
 };
 
 struct sw_check {
   struct sw_engine *engine;
-  struct sw_check *prev, *next; /* the engine's list of live structs */
+  struct sw_list_node link; /* in the engine's list of structs not yet freed */
   struct sw_dialogue dlg;
   struct sw_dialogue_config cfg;
   sw_check_done_fn done;
@@ -86,8 +88,8 @@ struct sw_dns {
   struct sw_dns_shared *shared; /* what the DNS threads share with the loop */
   PTP_POOL pool;
   TP_CALLBACK_ENVIRON env;
-  struct sw_lookup *queue_head, *queue_tail; /* waiting for a slot, FIFO */
-  struct sw_lookup *running;                 /* handed to the pool, answer not back yet */
+  struct sw_list_node queue;   /* lookups waiting for a slot, FIFO */
+  struct sw_list_node running; /* handed to the pool, answer not back yet */
   int limit, nrunning;
   sw_engine_resolver_fn fn;
   void *fn_ctx;
@@ -96,16 +98,16 @@ struct sw_dns {
 struct sw_engine {
   HANDLE port;
   struct sw_timer_heap timers;
-  struct sw_check *checks; /* every struct not yet freed */
-  size_t live;             /* checks whose callback has not run */
-  size_t structs;          /* checks not yet freed (live or draining) */
+  struct sw_list_node checks; /* every struct not yet freed (sw_check.link) */
+  size_t live;                /* checks whose callback has not run */
+  size_t structs;             /* checks not yet freed (live or draining) */
   volatile LONG stop_requested;
   bool running;
   LPFN_CONNECTEX connectex;
   char fqdn[256]; /* "" when the machine has no DNS domain */
   struct sw_req wake_req;
-  struct sw_tls_cred *tls_cred;         /* acquired for the first TLS check */
-  struct sw_verify_job *verify_running; /* validations handed to the pool */
+  struct sw_tls_cred *tls_cred;       /* acquired for the first TLS check */
+  struct sw_list_node verify_running; /* validations handed to the pool */
   sw_engine_validator_fn validator;
   void *validator_ctx;
   void (*stop_progress)(void *ctx); /* sw_engine_set_stop_progress */

@@ -65,8 +65,8 @@ struct sw_lookup {
   void *fn_ctx;
   uint16_t port;
   /* Loop thread only. */
-  struct sw_check *check; /* NULL once the check has let go */
-  struct sw_lookup *prev, *next;
+  struct sw_check *check;   /* NULL once the check has let go */
+  struct sw_list_node link; /* in the queue or the running list */
   bool queued;
   /* Written by the worker before it posts the packet; read by the loop
    * after the packet arrives. */
@@ -167,41 +167,21 @@ static void CALLBACK lookup_work(PTP_CALLBACK_INSTANCE instance, void *ctx)
 
 /* ---- the queue and the running list (loop thread) ------------------------ */
 
-static void unlink_lookup(struct sw_lookup **head, struct sw_lookup **tail,
-                          struct sw_lookup *l)
-{
-  if (l->prev)
-    l->prev->next = l->next;
-  else
-    *head = l->next;
-  if (l->next)
-    l->next->prev = l->prev;
-  else if (tail)
-    *tail = l->prev;
-  l->prev = l->next = NULL;
-}
-
 static void enqueue(struct sw_dns *d, struct sw_lookup *l)
 {
   l->queued = true;
-  l->prev = d->queue_tail;
-  l->next = NULL;
-  if (d->queue_tail)
-    d->queue_tail->next = l;
-  else
-    d->queue_head = l;
-  d->queue_tail = l;
+  sw_list_insert_tail(&d->queue, &l->link);
 }
 
 /* The check lets go of its lookup (both pointers cleared); a queued lookup
  * is dropped. */
-static void detach(struct sw_engine *e, struct sw_check *c)
+static void detach(struct sw_check *c)
 {
   struct sw_lookup *l = c->lookup;
   c->lookup = NULL;
   l->check = NULL;
   if (l->queued) {
-    unlink_lookup(&e->dns.queue_head, &e->dns.queue_tail, l);
+    sw_list_remove(&l->link);
     l->queued = false;
     lookup_release(l); /* never ran: the loop's reference was the only one */
   }
@@ -213,23 +193,21 @@ static void detach(struct sw_engine *e, struct sw_check *c)
 static void pump(struct sw_engine *e, const struct sw_check *caller)
 {
   struct sw_dns *d = &e->dns;
-  while (d->nrunning < d->limit && d->queue_head) {
-    struct sw_lookup *l = d->queue_head;
-    unlink_lookup(&d->queue_head, &d->queue_tail, l);
+  struct sw_list_node *node;
+  while (d->nrunning < d->limit && (node = sw_list_first(&d->queue)) != NULL) {
+    struct sw_lookup *l = sw_list_entry(node, struct sw_lookup, link);
+    sw_list_remove(node);
     l->queued = false;
     InterlockedIncrement(&l->refs); /* the worker's */
     if (TrySubmitThreadpoolCallback(lookup_work, l, &d->env)) {
-      l->next = d->running;
-      if (d->running)
-        d->running->prev = l;
-      d->running = l;
+      sw_list_insert_head(&d->running, &l->link);
       d->nrunning++;
       continue;
     }
     unsigned long err = GetLastError();
     InterlockedDecrement(&l->refs); /* no worker after all */
     struct sw_check *c = l->check;
-    detach(e, c);
+    detach(c);
     lookup_release(l);
     sw__check_fail_win(c, SW_OUTCOME_INTERNAL_ERROR, err, "could not start resolving %s",
                        c->host);
@@ -244,6 +222,8 @@ enum sw_error sw__engine_dns_init(struct sw_engine *e, unsigned long *win_error)
 {
   struct sw_dns *d = &e->dns;
   d->limit = SW_DNS_LOOKUPS_MAX;
+  sw_list_init(&d->queue);
+  sw_list_init(&d->running);
   d->fn = system_resolve;
   struct sw_dns_shared *s = calloc(1, sizeof *s);
   if (!s)
@@ -289,7 +269,7 @@ void sw_engine_set_resolver(struct sw_engine *e, sw_engine_resolver_fn fn, void 
 
 bool sw__engine_dns_busy(const struct sw_engine *e)
 {
-  return e->dns.running != NULL;
+  return !sw_list_empty(&e->dns.running);
 }
 
 void sw__engine_dns_close(struct sw_engine *e)
@@ -304,9 +284,10 @@ void sw__engine_dns_free(struct sw_engine *e)
 {
   struct sw_dns *d = &e->dns;
   /* Every check is gone, and with it every queued lookup. */
-  while (d->running) {
-    struct sw_lookup *l = d->running;
-    unlink_lookup(&d->running, NULL, l);
+  struct sw_list_node *node;
+  while ((node = sw_list_first(&d->running)) != NULL) {
+    struct sw_lookup *l = sw_list_entry(node, struct sw_lookup, link);
+    sw_list_remove(node);
     d->nrunning--;
     lookup_release(l); /* its thread holds the last reference */
   }
@@ -321,7 +302,7 @@ void sw__engine_dns_free(struct sw_engine *e)
 void sw__engine_on_lookup(struct sw_engine *e, struct sw_req *req)
 {
   struct sw_lookup *l = sw_container_of(req, struct sw_lookup, req);
-  unlink_lookup(&e->dns.running, NULL, l);
+  sw_list_remove(&l->link);
   e->dns.nrunning--;
   struct sw_check *c = l->check;
   if (c) {
@@ -398,5 +379,5 @@ void sw__check_resolve(struct sw_check *c)
 void sw__check_resolve_abandon(struct sw_check *c)
 {
   if (c->lookup)
-    detach(c->engine, c);
+    detach(c);
 }

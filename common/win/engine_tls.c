@@ -150,7 +150,7 @@ struct sw_verify_job {
   /* Loop thread only. */
   struct sw_check *check;            /* NULL once the check has let go */
   struct sw_cert_cache_entry *entry; /* the verdict it fills, or NULL */
-  struct sw_verify_job *prev, *next; /* the engine's running list */
+  struct sw_list_node link;          /* in the engine's running list */
   /* Written by the worker before it posts the packet. */
   struct sw_cert_verdict verdict;
   char host[]; /* immutable */
@@ -236,22 +236,8 @@ static struct sw_verify_job *job_start(struct sw_engine *e, PCCERT_CONTEXT cert,
     job_release(j);
     return NULL;
   }
-  j->next = e->verify_running;
-  if (j->next)
-    j->next->prev = j;
-  e->verify_running = j;
+  sw_list_insert_head(&e->verify_running, &j->link);
   return j;
-}
-
-static void job_unlink(struct sw_engine *e, struct sw_verify_job *j)
-{
-  if (j->prev)
-    j->prev->next = j->next;
-  else
-    e->verify_running = j->next;
-  if (j->next)
-    j->next->prev = j->prev;
-  j->prev = j->next = NULL;
 }
 
 enum sw_error sw_engine_validate_detached(struct sw_engine *e, PCCERT_CONTEXT cert,
@@ -266,14 +252,15 @@ enum sw_error sw_engine_validate_detached(struct sw_engine *e, PCCERT_CONTEXT ce
 
 bool sw__engine_verify_busy(const struct sw_engine *e)
 {
-  return e->verify_running != NULL;
+  return !sw_list_empty(&e->verify_running);
 }
 
 void sw__engine_verify_free(struct sw_engine *e)
 {
-  while (e->verify_running) {
-    struct sw_verify_job *j = e->verify_running;
-    job_unlink(e, j);
+  struct sw_list_node *node;
+  while ((node = sw_list_first(&e->verify_running)) != NULL) {
+    struct sw_verify_job *j = sw_list_entry(node, struct sw_verify_job, link);
+    sw_list_remove(node);
     j->entry = NULL; /* the cache goes with the engine */
     job_release(j);  /* its thread holds the last reference */
   }
@@ -332,8 +319,7 @@ static void start_verify(struct sw_check *c)
     /* Another check of this server is validating the same chain. */
     c->tls->verifying = true;
     c->tls->waiting_on = x;
-    c->tls->next_waiter = x->waiters;
-    x->waiters = c;
+    sw_list_insert_head(&x->waiters, &c->tls->waiting);
     return;
   case SW_CERT_CACHE_VALIDATE:
     break; /* below; its verdict goes to x, if any */
@@ -367,22 +353,22 @@ static void start_verify(struct sw_check *c)
 static void finish_entry(struct sw_cert_cache_entry *x, const struct sw_verify_job *from)
 {
   sw_cert_cache_fill(x, &from->verdict, sw_clock_now_us());
-  struct sw_check *w = x->waiters;
-  x->waiters = NULL;
-  while (w) {
-    struct sw_check *next = w->tls->next_waiter;
-    w->tls->next_waiter = NULL;
-    w->tls->waiting_on = NULL;
+  struct sw_list_node *node;
+  while ((node = sw_list_first(&x->waiters)) != NULL) {
+    struct sw_check_tls *t = sw_list_entry(node, struct sw_check_tls, waiting);
+    struct sw_check *w = t->check;
+    sw_list_remove(node);
+    t->waiting_on = NULL;
     report_verdict(w, &x->verdict);
     sw__check_settle(w); /* may free it */
-    w = next;
   }
 }
 
 void sw__engine_on_verified(struct sw_engine *e, struct sw_req *req)
 {
+  (void)e; /* the job leaves the engine's list by its own link */
   struct sw_verify_job *j = sw_container_of(req, struct sw_verify_job, req);
-  job_unlink(e, j);
+  sw_list_remove(&j->link);
   /* The verdict is good for the waiters even if its own check is over. */
   if (j->entry)
     finish_entry(j->entry, j);
@@ -405,12 +391,7 @@ void sw__check_verify_abandon(struct sw_check *c)
   }
   struct sw_cert_cache_entry *x = c->tls->waiting_on;
   if (x) {
-    for (struct sw_check **p = &x->waiters; *p; p = &(*p)->tls->next_waiter)
-      if (*p == c) {
-        *p = c->tls->next_waiter;
-        break;
-      }
-    c->tls->next_waiter = NULL;
+    sw_list_remove(&c->tls->waiting);
     c->tls->waiting_on = NULL;
   }
   c->tls->verifying = false;
