@@ -7,13 +7,13 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "host_text.h"
 
 #define TIME_TEXT_MAX 32
 
 void sw_alert_server(const struct sw_alert_note *n, char *out, size_t size)
 {
-  bool v6 = strchr(n->host, ':') && n->host[0] != '[';
-  snprintf(out, size, v6 ? "[%s]:%u" : "%s:%u", n->host, (unsigned)n->port);
+  sw_host_format_endpoint(n->host, n->port, out, size);
 }
 
 /* What the headline and the first sentence call the state. */
