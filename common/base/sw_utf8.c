@@ -73,3 +73,24 @@ size_t sw_utf8_fit(const char *s, size_t len, size_t cap)
     cap--;
   return cap;
 }
+
+enum sw_line_problem sw_utf8_line_check(const char *s, size_t len, size_t *chars)
+{
+  enum sw_line_problem found = SW_LINE_OK;
+  size_t n = 0;
+  for (size_t i = 0; i < len; n++) {
+    uint32_t cp;
+    i += sw_utf8_next(s + i, len - i, &cp);
+    if (cp == SW_UTF8_INVALID) {
+      if (found == SW_LINE_OK)
+        found = SW_LINE_BAD_UTF8;
+    } else if (cp == '\r' || cp == '\n') {
+      found = SW_LINE_BREAK;
+    } else if (sw_utf8_is_control(cp) && found != SW_LINE_BREAK) {
+      found = SW_LINE_CONTROL;
+    }
+  }
+  if (chars)
+    *chars = n;
+  return found;
+}

@@ -26,6 +26,21 @@ bool sw_utf8_valid(const char *s, size_t len);
  * must fit a buffer. (Only the cut point is checked, not the text.) */
 size_t sw_utf8_fit(const char *s, size_t len, size_t cap);
 
+/* What is wrong with the characters of a one-line text field (a name, a
+ * command): line breaks are reported before other controls, being the
+ * likely mistake (a pasted second line) and the dangerous one (a second
+ * SMTP command or mail header smuggled in). */
+enum sw_line_problem {
+  SW_LINE_OK,
+  SW_LINE_BAD_UTF8,
+  SW_LINE_BREAK,
+  SW_LINE_CONTROL,
+};
+
+/* Checks s[0..len) as one line of text; *chars (if not NULL) gets its
+ * length in code points. */
+enum sw_line_problem sw_utf8_line_check(const char *s, size_t len, size_t *chars);
+
 /* True for C0 controls, DEL and C1 controls (U+0080..U+009F): characters
  * that have no business in a name or a one-line command. */
 bool sw_utf8_is_control(uint32_t cp);

@@ -123,46 +123,19 @@ static const char *str(const char *s)
   return s ? s : "";
 }
 
-/* What is wrong with the characters of a one-line text field. */
-enum text_problem { TEXT_OK, TEXT_BAD_UTF8, TEXT_LINE_BREAK, TEXT_CONTROL };
-
-/* Line breaks are reported in preference to other controls: they are the
- * likely mistake (a pasted second line) and the dangerous one (a second SMTP
- * command smuggled into the dialogue). */
-static enum text_problem scan_text(const char *s, size_t len, size_t *chars)
-{
-  enum text_problem found = TEXT_OK;
-  size_t n = 0;
-  for (size_t i = 0; i < len; n++) {
-    uint32_t cp;
-    i += sw_utf8_next(s + i, len - i, &cp);
-    if (cp == SW_UTF8_INVALID) {
-      if (found == TEXT_OK)
-        found = TEXT_BAD_UTF8;
-    } else if (cp == '\r' || cp == '\n') {
-      found = TEXT_LINE_BREAK;
-    } else if (sw_utf8_is_control(cp) && found != TEXT_LINE_BREAK) {
-      found = TEXT_CONTROL;
-    }
-  }
-  if (chars)
-    *chars = n;
-  return found;
-}
-
 static void check_name(const char *name, struct sw_rule_problems *out)
 {
   size_t len = strlen(name), chars;
-  enum text_problem tp = scan_text(name, len, &chars);
+  enum sw_line_problem tp = sw_utf8_line_check(name, len, &chars);
   if (len == 0)
     sw_rule_problems_add(out, SW_RULE_FIELD_NAME,
                          "Name is required: give the rule a name of 1 to %d "
                          "characters.",
                          SW_RULE_NAME_MAX_CHARS);
-  else if (tp == TEXT_BAD_UTF8)
+  else if (tp == SW_LINE_BAD_UTF8)
     sw_rule_problems_add(out, SW_RULE_FIELD_NAME,
                          "Name contains bytes that are not valid UTF-8 text.");
-  else if (tp != TEXT_OK)
+  else if (tp != SW_LINE_OK)
     sw_rule_problems_add(out, SW_RULE_FIELD_NAME,
                          "Name must be one line without control characters "
                          "(such as tabs or line breaks).");
@@ -234,23 +207,23 @@ static void check_command(const char *cmd, struct sw_rule_problems *out)
 {
   size_t len = strlen(cmd);
   const enum sw_rule_field f = SW_RULE_FIELD_COMMAND;
-  switch (scan_text(cmd, len, NULL)) {
-  case TEXT_LINE_BREAK:
+  switch (sw_utf8_line_check(cmd, len, NULL)) {
+  case SW_LINE_BREAK:
     sw_rule_problems_add(
         out, f,
         "Command must be a single line: it contains a line break (CR or LF). "
         "Enter one SMTP command; the line ending is added when it is sent.");
     return;
-  case TEXT_CONTROL:
+  case SW_LINE_CONTROL:
     sw_rule_problems_add(
         out, f,
         "Command contains a control character (such as a tab); an SMTP command "
         "is plain text on one line.");
     return;
-  case TEXT_BAD_UTF8:
+  case SW_LINE_BAD_UTF8:
     sw_rule_problems_add(out, f, "Command contains bytes that are not valid UTF-8 text.");
     return;
-  case TEXT_OK:
+  case SW_LINE_OK:
     break;
   }
   if (len > SW_RULE_COMMAND_MAX)
@@ -265,13 +238,13 @@ static void check_expect(const char *expect, struct sw_rule_problems *out)
 {
   size_t len = strlen(expect);
   const enum sw_rule_field f = SW_RULE_FIELD_EXPECT;
-  enum text_problem tp = scan_text(expect, len, NULL);
-  if (tp == TEXT_LINE_BREAK)
+  enum sw_line_problem tp = sw_utf8_line_check(expect, len, NULL);
+  if (tp == SW_LINE_BREAK)
     sw_rule_problems_add(
         out, f,
         "Expected text must be on one line: it must not contain a line break "
         "(CR or LF).");
-  else if (tp == TEXT_BAD_UTF8)
+  else if (tp == SW_LINE_BAD_UTF8)
     sw_rule_problems_add(out, f,
                          "Expected text contains bytes that are not valid UTF-8 text.");
   else if (len > SW_RULE_EXPECT_MAX)

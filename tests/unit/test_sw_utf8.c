@@ -98,6 +98,19 @@ static void test_fit_cuts_on_whole_characters(void **state)
   assert_int_equal(sw_utf8_fit(s, len, 0), 0);
 }
 
+/* A line break wins over other problems: it is the dangerous one. */
+static void test_line_check(void **state)
+{
+  (void)state;
+  size_t chars;
+  assert_int_equal(sw_utf8_line_check("Z\xC3\xBCrich", 7, &chars), SW_LINE_OK);
+  assert_int_equal(chars, 6);
+  assert_int_equal(sw_utf8_line_check("a\tb", 3, NULL), SW_LINE_CONTROL);
+  assert_int_equal(sw_utf8_line_check("a\xFFb", 3, NULL), SW_LINE_BAD_UTF8);
+  assert_int_equal(sw_utf8_line_check("\xFF\tRCPT\r\n", 8, NULL), SW_LINE_BREAK);
+  assert_int_equal(sw_utf8_line_check("\xC2\x85", 2, NULL), SW_LINE_CONTROL); /* NEL */
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -106,6 +119,7 @@ int main(void)
       cmocka_unit_test(test_never_reads_past_the_end),
       cmocka_unit_test(test_controls),
       cmocka_unit_test(test_fit_cuts_on_whole_characters),
+      cmocka_unit_test(test_line_check),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
