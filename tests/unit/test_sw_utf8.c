@@ -106,7 +106,10 @@ static void test_line_check(void **state)
   assert_int_equal(sw_utf8_line_check("Z\xC3\xBCrich", 7, &chars), SW_LINE_OK);
   assert_int_equal(chars, 6);
   assert_int_equal(sw_utf8_line_check("a\tb", 3, NULL), SW_LINE_CONTROL);
-  assert_int_equal(sw_utf8_line_check("a\xFFb", 3, NULL), SW_LINE_BAD_UTF8);
+  assert_int_equal(sw_utf8_line_check("a\xFF"
+                                      "b",
+                                      3, NULL),
+                   SW_LINE_BAD_UTF8);
   assert_int_equal(sw_utf8_line_check("\xFF\tRCPT\r\n", 8, NULL), SW_LINE_BREAK);
   assert_int_equal(sw_utf8_line_check("\xC2\x85", 2, NULL), SW_LINE_CONTROL); /* NEL */
 }
