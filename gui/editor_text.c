@@ -5,12 +5,14 @@
 
 #include <stdlib.h>
 
+#include "sw_macros.h"
+
 wchar_t *sw_editor_wide(const char *utf8)
 {
   if (!utf8)
     utf8 = "";
   int n = MultiByteToWideChar(CP_UTF8, 0, utf8, -1, NULL, 0);
-  if (n <= 0) /* NEVER: the pipe's codec only lets valid UTF-8 through */
+  if (NEVER(n <= 0)) /* without MB_ERR_INVALID_CHARS it cannot fail */
     return calloc(1, sizeof(wchar_t));
   wchar_t *out = malloc((size_t)n * sizeof(wchar_t));
   if (out)
