@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "console_out.h"
 #include "pipe_protocol.h"
+#include "sw_macros.h"
 
 void sw_cli_say(const struct sw_cli_conn *c, const char *fmt, ...)
 {
@@ -194,7 +195,7 @@ int sw_cli_print_list(struct sw_cli_conn *c, uint16_t message, uint16_t expect,
     err = read(c->reply.frame.body, c->reply.frame.body_len, &v, after == 0, brief, &t,
                &page);
     if (!err && page.more && page.last_key <= after)
-      err = SW_E_INVALID_ARGUMENT; /* NEVER: a page that does not move on */
+      err = SW_E_INVALID_ARGUMENT; /* the service sent a page that does not move on */
     after = page.last_key;
   } while (!err && page.more);
   if (!err && brief && sw_table_rows(&t) == 0)
@@ -206,7 +207,7 @@ int sw_cli_print_list(struct sw_cli_conn *c, uint16_t message, uint16_t expect,
 }
 
 /* The command for `verb`, from the lists of cli_rules.c and cli_observe.c;
- * NULL if none (NEVER: the parser accepts only their verbs). */
+ * NULL if none, which the parser rules out: it accepts only their verbs. */
 static const struct sw_cli_command *command_of(enum sw_manage_verb verb)
 {
   const struct sw_cli_command *lists[] = {sw_cli_rules_commands, sw_cli_observe_commands};
@@ -221,8 +222,8 @@ static const struct sw_cli_command *command_of(enum sw_manage_verb verb)
 static int run(const struct sw_manage_args *a)
 {
   const struct sw_cli_command *cmd = command_of(a->verb);
-  if (!cmd)
-    return SW_MANAGE_EXIT_USAGE; /* NEVER: see command_of */
+  if (NEVER(!cmd))
+    return SW_MANAGE_EXIT_USAGE; /* see command_of */
   struct sw_cli_conn c;
   int code = sw_cli_pipe_open(&c, sw_manage_verb_text(a->verb),
                               cmd->names_rule ? a->rule_id : 0, SW_CLI_PIPE_TIMEOUT_MS);

@@ -1,6 +1,8 @@
 /* Per-monitor DPI for the editor's fixed-layout dialogs (dialog_dpi.h). */
 #include "dialog_dpi.h"
 
+#include "sw_macros.h"
+
 #define DDC_DISABLE_ALL_                                                                 \
   0x0001 /* DIALOG_DPI_CHANGE_BEHAVIORS: newer than MinGW's headers */
 
@@ -65,8 +67,8 @@ SIZE sw_dialog_dpi_window_size(const struct sw_dialog_dpi *s, HWND dlg, int cx, 
   RECT r = {0, 0, cx, cy};
   DWORD style = (DWORD)GetWindowLongW(dlg, GWL_STYLE);
   DWORD ex_style = (DWORD)GetWindowLongW(dlg, GWL_EXSTYLE);
-  if (!AdjustWindowRectExForDpi(&r, style, FALSE, ex_style, s->dpi))
-    AdjustWindowRectEx(&r, style, FALSE, ex_style); /* NEVER on Windows 10+ */
+  if (NEVER(!AdjustWindowRectExForDpi(&r, style, FALSE, ex_style, s->dpi)))
+    AdjustWindowRectEx(&r, style, FALSE, ex_style); /* it fails only on bad arguments */
   SIZE size = {r.right - r.left, r.bottom - r.top};
   return size;
 }

@@ -17,6 +17,7 @@
 #include "editor_rights.h"
 #include "main_window.h"
 #include "resource.h"
+#include "sw_macros.h"
 
 /* Per-monitor v2 where Windows has it (10 1703+), else whatever the
  * manifest gave. Looked up at run time: the function is newer than the
@@ -102,7 +103,7 @@ int WINAPI wWinMain(HINSTANCE instance, HINSTANCE prev, PWSTR cmd, int show)
     TranslateMessage(&msg);
     DispatchMessageW(&msg);
   }
-  if (ed.main) /* NEVER: the loop ends with the window's PostQuitMessage */
+  if (NEVER(ed.main)) /* the loop ends with the window's PostQuitMessage */
     DestroyWindow(ed.main);
   sw_service_stop(ed.service);
   return got < 0 ? 1 : (int)msg.wParam;

@@ -15,6 +15,7 @@
 #include "pipe_protocol.h"
 #include "resource.h"
 #include "rule_dialog.h"
+#include "sw_macros.h"
 
 /* A new pending action on rule `rule_id` (called `name`), listed on the window; NULL (and
  * the user told) if out of memory. */
@@ -45,7 +46,7 @@ static struct sw_main_pending *take_action(struct sw_main_window *w, WPARAM tag)
       return a;
     }
   }
-  return NULL; /* NEVER: every tag but SW_MAIN_TAG_STATUS is a listed action */
+  return NULL; /* not a pending action */
 }
 
 /* Sends `message` about the action's rule (RULE_ID, and ENABLED for a
@@ -144,8 +145,8 @@ static void test_done(struct sw_main_window *w, const struct sw_main_pending *a,
 void sw__main_action_done(struct sw_main_window *w, struct sw_service_job *job)
 {
   struct sw_main_pending *a = take_action(w, job->tag);
-  if (!a)
-    return;
+  if (NEVER(!a))
+    return; /* every tag but SW_MAIN_TAG_STATUS is a pending action */
   switch (a->kind) {
   case SW_MAIN_DELETE:
   case SW_MAIN_ENABLE:
@@ -215,7 +216,9 @@ static void show_rule(struct sw_main_window *w, int64_t rule_id)
 void sw__main_command(struct sw_main_window *w, int id)
 {
   if (!sw__main_allowed(w, id)) {
-    MessageBeep(MB_OK); /* NEVER from a button: greyed, and its key is not there */
+    /* Not from a button (greyed) or a key (not there), but a WM_COMMAND can
+     * come from another program. */
+    MessageBeep(MB_OK);
     return;
   }
   const struct sw_rule_row *s = sw__main_selected(w);

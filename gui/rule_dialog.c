@@ -27,6 +27,7 @@
 #include "resource.h"
 #include "rule_dialog_layout.h"
 #include "rule_form.h"
+#include "sw_macros.h"
 
 /* resource.h numbers each field's controls by enum sw_rule_field. */
 _Static_assert(IDC_RULE_CERT_CRIT == IDC_RULE_FIELD + SW_RULE_FIELD_CERT_CRIT_DAYS &&
@@ -199,7 +200,7 @@ static void clear_problems(struct rule_dialog *d)
 static bool submit(struct rule_dialog *d, enum tag tag, uint16_t message,
                    const struct sw_rule *rule, int64_t revision)
 {
-  if (!d->ed->service) { /* NEVER: the editor starts its worker before any window */
+  if (NEVER(!d->ed->service)) { /* the worker starts before any rule window */
     set_banner(d, "The editor has no link to the service: nothing was sent.", true);
     return false;
   }
@@ -455,7 +456,8 @@ static void on_rule(struct rule_dialog *d, enum tag tag, struct sw_service_job *
     ask_stale(d, &pr);
     break;
   case TAG_TEST:
-    break; /* NEVER: refused above */
+    SW_NOT_REACHED(); /* refused above */
+    break;
   }
 }
 

@@ -8,6 +8,7 @@
 #include <wchar.h>
 
 #include "acl_inherit.h"
+#include "sw_macros.h"
 #include "win_text.h"
 
 enum sw_error sw_data_acl_folder(const wchar_t *trustee, PSECURITY_DESCRIPTOR *out,
@@ -51,8 +52,8 @@ enum sw_error sw_data_acl_reset(PSECURITY_DESCRIPTOR parent, PSECURITY_DESCRIPTO
     return SW_E_INVALID_ARGUMENT;
   BYTE owner[SECURITY_MAX_SID_SIZE];
   DWORD len = sizeof owner;
-  if (!CreateWellKnownSid(WinBuiltinAdministratorsSid, NULL, owner, &len))
-    return SW_E_NOMEM; /* NEVER: a well-known SID */
+  if (NEVER(!CreateWellKnownSid(WinBuiltinAdministratorsSid, NULL, owner, &len)))
+    return SW_E_NOMEM; /* a well-known SID, in a buffer of the largest size */
 
   /* Nothing of `current` but its group: its explicit ACEs, its owner and
    * its protection are what a user who made the file first controls. */
@@ -62,13 +63,14 @@ enum sw_error sw_data_acl_reset(PSECURITY_DESCRIPTOR parent, PSECURITY_DESCRIPTO
   if (err)
     return err;
   SECURITY_DESCRIPTOR abs;
-  if (!InitializeSecurityDescriptor(&abs, SECURITY_DESCRIPTOR_REVISION) ||
-      !SetSecurityDescriptorOwner(&abs, owner, FALSE) ||
-      !SetSecurityDescriptorGroup(&abs, group, FALSE) ||
-      !SetSecurityDescriptorDacl(&abs, TRUE, dacl, FALSE) ||
-      !SetSecurityDescriptorControl(&abs, SE_DACL_AUTO_INHERITED | SE_DACL_PROTECTED,
-                                    SE_DACL_AUTO_INHERITED))
-    err = SW_E_INVALID_ARGUMENT; /* NEVER: valid parts */
+  if (NEVER(!InitializeSecurityDescriptor(&abs, SECURITY_DESCRIPTOR_REVISION) ||
+            !SetSecurityDescriptorOwner(&abs, owner, FALSE) ||
+            !SetSecurityDescriptorGroup(&abs, group, FALSE) ||
+            !SetSecurityDescriptorDacl(&abs, TRUE, dacl, FALSE) ||
+            !SetSecurityDescriptorControl(&abs,
+                                          SE_DACL_AUTO_INHERITED | SE_DACL_PROTECTED,
+                                          SE_DACL_AUTO_INHERITED)))
+    err = SW_E_INVALID_ARGUMENT; /* valid parts */
   if (!err && !(*out = self_relative(&abs)))
     err = SW_E_NOMEM;
   LocalFree(dacl);

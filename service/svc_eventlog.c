@@ -10,6 +10,7 @@
 
 #include "console_out.h"
 #include "sw_buf.h"
+#include "sw_macros.h"
 #include "win_text.h"
 
 static HANDLE source;
@@ -221,8 +222,8 @@ static char *render_utf8(DWORD id, unsigned count, const wchar_t *const *args)
 static char *event(DWORD id, unsigned count, const char *const *strings, bool report,
                    bool want_text)
 {
-  if (count > SW_SVC_EVENT_MAX_STRINGS)
-    count = SW_SVC_EVENT_MAX_STRINGS; /* NEVER: no message takes more */
+  if (NEVER(count > SW_SVC_EVENT_MAX_STRINGS))
+    count = SW_SVC_EVENT_MAX_STRINGS; /* no message takes more */
   wchar_t *wide[SW_SVC_EVENT_MAX_STRINGS] = {0};
   sw_svc_event_inserts(count, strings, wide);
   const wchar_t *args[SW_SVC_EVENT_MAX_STRINGS] = {0};
@@ -260,8 +261,8 @@ char *sw_svc_event_logged(DWORD id, unsigned count, const char *const *strings)
 
 const char *sw_svc_arg(struct sw_svc_args *a, const char *fmt, ...)
 {
-  if (a->used >= sizeof a->text)
-    return ""; /* NEVER: the area is sized for every message's inserts */
+  if (NEVER(a->used >= sizeof a->text))
+    return ""; /* the area is sized for every message's inserts */
   char *out = a->text + a->used;
   size_t room = sizeof a->text - a->used;
   va_list ap;

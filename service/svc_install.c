@@ -28,6 +28,7 @@
 #include "service_sid.h"
 #include "svc_data_acl.h"
 #include "svc_eventlog.h"
+#include "sw_macros.h"
 #include "win_error.h"
 
 /* The longest SID in SDDL ("S-1-" and 15 sub-authorities): 187 with the
@@ -64,7 +65,7 @@ static void report(const char *what)
 static DWORD fail(DWORD err, const char *fmt, ...)
 {
   if (err == ERROR_SUCCESS)
-    err = ERROR_GEN_FAILURE; /* NEVER: callers pass GetLastError() of a failure */
+    err = ERROR_GEN_FAILURE; /* a function that failed without saying why */
   char what[1300];
   va_list ap;
   va_start(ap, fmt);
@@ -329,9 +330,10 @@ static DWORD reset_item(struct walk *w, const wchar_t *path, const WIN32_FIND_DA
     rc =
         refuse(ERROR_INVALID_SECURITY_DESCR, "The new security of %s cannot be built: %s",
                shown, sw_error_text(computed));
-  } else if (!GetSecurityDescriptorOwner(reset, &owner, &defaulted) ||
-             !GetSecurityDescriptorDacl(reset, &present, &dacl, &defaulted)) {
-    rc = fail(GetLastError(), "The new security of %s cannot be read", shown); /* NEVER */
+  } else if (NEVER(!GetSecurityDescriptorOwner(reset, &owner, &defaulted) ||
+                   !GetSecurityDescriptorDacl(reset, &present, &dacl, &defaulted))) {
+    /* `reset` is the descriptor just built: it reads back. */
+    rc = fail(GetLastError(), "The new security of %s cannot be read", shown);
   } else if ((err =
                   SetSecurityInfo(h, SE_FILE_OBJECT,
                                   OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION |
@@ -523,9 +525,9 @@ static void unreadable(DWORD err)
 static BYTE *query2(SC_HANDLE svc, DWORD level)
 {
   DWORD need = 0;
-  if (QueryServiceConfig2W(svc, level, NULL, 0, &need) ||
+  if (NEVER(QueryServiceConfig2W(svc, level, NULL, 0, &need)) ||
       GetLastError() != ERROR_INSUFFICIENT_BUFFER)
-    return NULL; /* NEVER succeeds with no buffer; the error stays set */
+    return NULL; /* it cannot succeed without a buffer; an error stays set */
   BYTE *buf = malloc(need);
   if (!buf) {
     SetLastError(ERROR_NOT_ENOUGH_MEMORY);

@@ -11,6 +11,7 @@
 #include "svc_eventlog.h"
 #include "svc_loop.h"
 #include "svc_status.h"
+#include "sw_macros.h"
 
 static const struct sw_svc_config *config;
 static CRITICAL_SECTION status_lock; /* the handler and the loop both report */
@@ -103,8 +104,8 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
   status.ctx = RegisterServiceCtrlHandlerExW(SW_SVC_NAME, control_handler, NULL);
   status.status.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
   LeaveCriticalSection(&status_lock);
-  if (!status.ctx)
-    return; /* NEVER: only fails for a name the dispatcher does not know */
+  if (NEVER(!status.ctx))
+    return; /* only fails for a name the dispatcher does not know */
   report(SERVICE_START_PENDING, NO_ERROR, SW_SVC_START_WAIT_HINT_MS);
 
   sw_svc_eventlog_open(false);

@@ -6,13 +6,14 @@
 #include <string.h>
 
 #include "json_writer.h"
+#include "sw_macros.h"
 #include "sw_utf8.h"
 
 void sw_table_init(struct sw_table *t, const struct sw_table_column *columns, size_t n)
 {
   memset(t, 0, sizeof *t);
-  if (n > SW_TABLE_MAX_COLUMNS)
-    n = SW_TABLE_MAX_COLUMNS; /* NEVER: callers list a handful */
+  if (NEVER(n > SW_TABLE_MAX_COLUMNS))
+    n = SW_TABLE_MAX_COLUMNS; /* callers list a handful */
   memcpy(t->columns, columns, n * sizeof *columns);
   t->ncolumns = n;
 }

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sw_macros.h"
+
 static void put_head(struct sw_buf *out, uint16_t tag, enum sw_tlv_type type)
 {
   uint8_t h[3] = {(uint8_t)tag, (uint8_t)(tag >> 8), (uint8_t)type};
@@ -35,8 +37,8 @@ void sw_tlv_put_bool(struct sw_buf *out, uint16_t tag, bool value)
 
 void sw_tlv_put_strn(struct sw_buf *out, uint16_t tag, const char *value, size_t len)
 {
-  if (len > UINT32_MAX) {
-    out->truncated = true; /* NEVER: frames are limited to 1 MiB */
+  if (NEVER(len > UINT32_MAX)) { /* frames are limited to 1 MiB */
+    out->truncated = true;
     return;
   }
   uint8_t n[4] = {(uint8_t)len, (uint8_t)(len >> 8), (uint8_t)(len >> 16),

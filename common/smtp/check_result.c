@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sw_macros.h"
 #include "sw_utf8.h"
 
 static const char *const outcome_names[] = {
@@ -226,8 +227,8 @@ void sw__transcript_line(struct sw_check_result *r, int64_t rel_us, const char *
 {
   if (r->transcript.truncated)
     return;
-  if (rel_us < 0)
-    rel_us = 0; /* NEVER with a monotonic clock */
+  if (NEVER(rel_us < 0))
+    rel_us = 0; /* the engine's clock is monotonic */
   struct sw_buf line;
   sw_buf_init(&line, 0);
   sw_buf_printf(&line, "[%5" PRId64 ".%03" PRId64 " ms] %s ", rel_us / 1000,

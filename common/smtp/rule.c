@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "host_text.h"
+#include "sw_macros.h"
 #include "sw_utf8.h"
 
 static const char *const field_names[] = {
@@ -108,8 +109,8 @@ void sw_rule_problems_add(struct sw_rule_problems *out, enum sw_rule_field field
                           const char *fmt, ...)
 {
   /* One problem per field: each check stops at its first. */
-  if (out->count >= SW_RULE_FIELD_COUNT)
-    return; /* NEVER: there are no more checks than fields */
+  if (NEVER(out->count >= SW_RULE_FIELD_COUNT))
+    return; /* there are no more checks than fields */
   struct sw_rule_problem *p = &out->items[out->count++];
   p->field = field;
   va_list ap;

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "sw_macros.h"
+
 /* What each option sets, by enum sw_rule_opt. */
 struct row {
   struct sw_arg_opt opt;
@@ -160,14 +162,15 @@ static bool apply(struct sw_rule_args *a, enum sw_rule_opt id, const char *name,
   case SW_RULE_OPT_COUNT:
     break;
   }
-  return false; /* NEVER: every option of the table is handled above */
+  SW_NOT_REACHED(); /* every option of the table is handled above */
+  return false;
 }
 
 void sw_rule_args_apply(struct sw_rule_args *a, const struct sw_arg_opt *opt,
                         const char *value, struct sw_arg_errors *errors)
 {
-  if (opt->id < 0 || opt->id >= SW_RULE_OPT_COUNT)
-    return; /* NEVER: not one of ours */
+  if (NEVER(opt->id < 0 || opt->id >= SW_RULE_OPT_COUNT))
+    return; /* callers pass only options of sw_rule_args_options() */
   const struct row *row = &rows[opt->id];
   if (apply(a, (enum sw_rule_opt)opt->id, row->opt.long_name, value, errors))
     a->given |= SW_RULE_FIELD_BIT(row->field);

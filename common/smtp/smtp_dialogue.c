@@ -376,8 +376,8 @@ void sw_dialogue_free(struct sw_dialogue *d)
 
 void sw_dialogue_resolved(struct sw_dialogue *d, int64_t now_us)
 {
-  if (NEVER(d->state != SW_DLG_RESOLVING))
-    return;
+  if (d->state == SW_DLG_DONE || NEVER(d->state != SW_DLG_RESOLVING))
+    return; /* DONE: ended already, like any event after the end */
   d->now_us = now_us;
   sw__dlg_event(d, "name resolved");
   sw__dlg_set_state(d, SW_DLG_CONNECTING, now_us);
@@ -386,6 +386,8 @@ void sw_dialogue_resolved(struct sw_dialogue *d, int64_t now_us)
 void sw_dialogue_connected(struct sw_dialogue *d, const char *peer, const char *ehlo_name,
                            int64_t now_us)
 {
+  if (d->state == SW_DLG_DONE)
+    return; /* ended already, like any event after the end */
   if (d->state != SW_DLG_RESOLVING && NEVER(d->state != SW_DLG_CONNECTING))
     return;
   d->now_us = now_us;

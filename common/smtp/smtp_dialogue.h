@@ -107,13 +107,15 @@ void sw_dialogue_init(struct sw_dialogue *d, const struct sw_dialogue_config *cf
 /* Frees what the dialogue owns (its result, unless taken). */
 void sw_dialogue_free(struct sw_dialogue *d);
 
-/* The host name resolved; the engine starts connecting. */
+/* The host name resolved; the engine starts connecting. Ignored once the
+ * dialogue is done (as every event is). */
 void sw_dialogue_resolved(struct sw_dialogue *d, int64_t now_us);
 /* A connection is up to `peer` ("192.0.2.1:25"); `ehlo_name` is the name to
  * announce (an FQDN or an address literal such as "[192.0.2.7]"); one that
  * is empty, longer than 255 octets or not printable ASCII without spaces
  * ends the dialogue with SW_OUTCOME_INTERNAL_ERROR. Also accepted in the
- * RESOLVING state (an address needs no resolution). */
+ * RESOLVING state (an address needs no resolution); ignored once the
+ * dialogue is done. */
 void sw_dialogue_connected(struct sw_dialogue *d, const char *peer, const char *ehlo_name,
                            int64_t now_us);
 /* Bytes from the server. Consumes all of them (they are copied when they

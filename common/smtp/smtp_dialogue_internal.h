@@ -11,11 +11,7 @@
 #include <stdint.h>
 
 #include "smtp_dialogue.h"
-
-/* A branch for something that cannot happen if the engine keeps the
- * contract; it is handled anyway, because a monitor must not crash on a bug
- * elsewhere (SQLite's NEVER). */
-#define NEVER(x) (x)
+#include "sw_macros.h" /* NEVER(): what the engine's contract rules out */
 
 /* Server bytes quoted inside a detail sentence take at most this much. */
 #define SW_DLG_QUOTE_MAX 160

@@ -245,6 +245,7 @@ void sw__dlg_on_reply(struct sw_dialogue *d, const struct sw_smtp_reply *r)
     judge(d, r);
     break;
   default:
-    break; /* NEVER: nothing is read before the connection or after DONE */
+    SW_NOT_REACHED(); /* nothing is read before the connection or after DONE */
+    break;
   }
 }

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sw_macros.h"
+
 void sw_step_times_format(const struct sw_check_result *r, char *out, size_t size)
 {
   size_t len = 0;
@@ -14,8 +16,8 @@ void sw_step_times_format(const struct sw_check_result *r, char *out, size_t siz
       continue;
     int n = snprintf(out + len, size - len, "%s%s=%lld", len ? ";" : "",
                      sw_step_name((enum sw_step)i), (long long)r->step_us[i]);
-    if (n < 0 || (size_t)n >= size - len) {
-      out[len] = '\0'; /* NEVER with SW_STEP_TIMES_MAX: drop the cut entry */
+    if (NEVER(n < 0 || (size_t)n >= size - len)) {
+      out[len] = '\0'; /* SW_STEP_TIMES_MAX holds every entry; drop a cut one */
       break;
     }
     len += (size_t)n;

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sw_macros.h"
+
 static const char *const error_names[] = {
 #define SW_STORE_ERROR_NAME(e, text) "SW_STORE_" #e,
     SW_STORE_ERROR_MAP(SW_STORE_ERROR_NAME)
@@ -95,7 +97,7 @@ enum sw_store_error sw__store_fail(struct sw_store *st, int rc, const char *what
 {
   struct sw_store_diag *d = &st->diag;
   d->err = map_rc(rc);
-  if (d->err == SW_STORE_OK) /* NEVER: callers pass failures only */
+  if (NEVER(d->err == SW_STORE_OK)) /* callers pass failures only */
     d->err = SW_STORE_SQLITE;
   d->sqlite_code = rc;
   d->os_error = st->db ? sqlite3_system_errno(st->db) : 0;

@@ -93,7 +93,7 @@ enum sw_store_error sw_store_prune_step(struct sw_store *st, int64_t target_byte
   out->deleted = p.deleted;
   err = sw_store_size(st, &size);
   if (err)
-    return err; /* NEVER after a commit, short of the file vanishing */
+    return err; /* unlikely after a commit, but the file can vanish */
   out->used_after = size.used_bytes;
   out->more =
       out->deleted == max_rows && (target_bytes == 0 || size.used_bytes > target_bytes);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "service_sid.h"
+#include "sw_macros.h"
 
 #define DEFAULT_SERVICE L"SmtpWatch"
 /* A real service of Windows that runs as LocalService, standing for "any
@@ -195,7 +196,7 @@ enum sw_error sw_token_model_of(enum sw_principal p, const wchar_t *service_name
     if (!wcscmp(sids[i].sid, SERVICE_SID_HERE))
       err = sw_service_sid(service, &sid);
     else if (!ConvertStringSidToSidW(sids[i].sid, &sid))
-      err = SW_E_NOMEM; /* NEVER a bad string: the table is ours */
+      err = SW_E_NOMEM; /* out of memory: the table's strings are good SIDs */
     if (err == SW_E_OK)
       err = sw_token_model_add(out, sid, attributes);
     LocalFree(sid);
@@ -252,8 +253,8 @@ ACCESS_MASK sw_access_granted(PSECURITY_DESCRIPTOR sd, const struct sw_token_mod
   BOOL present = FALSE, defaulted;
   PACL dacl = NULL;
   PSID owner = NULL;
-  if (!GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted))
-    return 0; /* NEVER: not a security descriptor; grant nothing */
+  if (NEVER(!GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted)))
+    return 0; /* not a security descriptor: grant nothing */
   if (!present || !dacl)
     return mapping->GenericAll;
   GetSecurityDescriptorOwner(sd, &owner, &defaulted);
@@ -261,8 +262,8 @@ ACCESS_MASK sw_access_granted(PSECURITY_DESCRIPTOR sd, const struct sw_token_mod
   BYTE owner_rights_buf[SECURITY_MAX_SID_SIZE];
   DWORD len = sizeof owner_rights_buf;
   PSID owner_rights = owner_rights_buf;
-  if (!CreateWellKnownSid(WinCreatorOwnerRightsSid, NULL, owner_rights, &len))
-    owner_rights = NULL; /* NEVER: a well-known SID */
+  if (NEVER(!CreateWellKnownSid(WinCreatorOwnerRightsSid, NULL, owner_rights, &len)))
+    owner_rights = NULL; /* a well-known SID, in a buffer of the largest size */
 
   bool is_owner = owner && holds(m, owner, false);
   bool has_owner_rights_ace = false;

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "sw_macros.h"
+
 #define INHERIT_FLAGS                                                                    \
   (OBJECT_INHERIT_ACE | CONTAINER_INHERIT_ACE | NO_PROPAGATE_INHERIT_ACE |               \
    INHERIT_ONLY_ACE)
@@ -53,8 +55,8 @@ enum sw_error sw_acl_inherited(const ACL *parent, bool is_container, PSID owner,
   BYTE creator_buf[SECURITY_MAX_SID_SIZE];
   DWORD len = sizeof creator_buf;
   PSID creator_owner = creator_buf;
-  if (!CreateWellKnownSid(WinCreatorOwnerSid, NULL, creator_owner, &len))
-    return SW_E_NOMEM; /* NEVER: a well-known SID */
+  if (NEVER(!CreateWellKnownSid(WinCreatorOwnerSid, NULL, creator_owner, &len)))
+    return SW_E_NOMEM; /* a well-known SID, in a buffer of the largest size */
 
   /* Room for every ACE twice (a CREATOR OWNER ACE may become two), each
    * with the longest SID. */
@@ -71,16 +73,16 @@ enum sw_error sw_acl_inherited(const ACL *parent, bool is_container, PSID owner,
     return SW_E_NOMEM;
   BYTE revision =
       parent && parent->AclRevision == ACL_REVISION_DS ? ACL_REVISION_DS : ACL_REVISION;
-  if (!InitializeAcl(acl, size, revision)) {
+  if (NEVER(!InitializeAcl(acl, size, revision))) { /* the size is valid */
     LocalFree(acl);
-    return SW_E_NOMEM; /* NEVER: the size is valid */
+    return SW_E_NOMEM;
   }
 
   enum sw_error err = SW_E_OK;
   for (WORD i = 0; err == SW_E_OK && i < count; i++) {
     ACE_HEADER *h;
-    if (!GetAce((PACL)parent, i, (LPVOID *)&h))
-      continue; /* NEVER: i < AceCount */
+    if (NEVER(!GetAce((PACL)parent, i, (LPVOID *)&h)))
+      continue; /* i < AceCount */
     BYTE f = h->AceFlags, keep = f & ~INHERIT_FLAGS & ~INHERITED_ACE;
     bool oi = f & OBJECT_INHERIT_ACE, ci = f & CONTAINER_INHERIT_ACE,
          np = f & NO_PROPAGATE_INHERIT_ACE;

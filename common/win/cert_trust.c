@@ -274,7 +274,7 @@ enum sw_outcome sw_cert_trust_judge(const struct sw_cert_trust_facts *f, char *d
   *error = 0;
   if (size)
     detail[0] = '\0';
-  if (f->count == 0) { /* NEVER: Windows puts the server's certificate in */
+  if (NEVER(f->count == 0)) { /* Windows puts the server's certificate in */
     snprintf(detail, size, "the certificate chain is empty");
     *error = (unsigned long)CERT_E_CHAINING;
     return SW_OUTCOME_CERT_UNTRUSTED;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sw_buf.h"
+#include "sw_macros.h"
 
 struct sw__console_seam sw__console_seam;
 
@@ -57,8 +58,8 @@ bool sw_console_write(FILE *f, const char *utf8, size_t len)
     return fwrite(utf8, 1, len, f) == len;
   /* What went to the stream before must show first. */
   fflush(f);
-  if (len > INT_MAX)
-    return false; /* NEVER: our texts are far smaller */
+  if (NEVER(len > INT_MAX))
+    return false; /* our texts are far smaller */
   int n = MultiByteToWideChar(CP_UTF8, 0, utf8, (int)len, NULL, 0);
   wchar_t *wide = n > 0 ? malloc((size_t)n * sizeof *wide) : NULL;
   bool ok = wide && MultiByteToWideChar(CP_UTF8, 0, utf8, (int)len, wide, n) == n &&

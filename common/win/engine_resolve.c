@@ -48,6 +48,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "sw_macros.h"
 
 /* What the DNS threads and the loop share; lives until the engine and every
  * record have let go. */
@@ -107,9 +108,9 @@ void sw__engine_shared_post(struct sw_dns_shared *s, OVERLAPPED *ov)
 {
   AcquireSRWLockExclusive(&s->lock);
   if (s->port)
-    /* A failed post (NEVER: the port is the engine's own) leaves the check
-     * to time out. */
-    PostQueuedCompletionStatus(s->port, 0, 0, ov);
+    /* The port is the engine's own, so the post succeeds; if it did not,
+     * the check would time out. */
+    (void)ALWAYS(PostQueuedCompletionStatus(s->port, 0, 0, ov));
   ReleaseSRWLockExclusive(&s->lock);
 }
 
@@ -159,8 +160,8 @@ static void CALLBACK lookup_work(PTP_CALLBACK_INSTANCE instance, void *ctx)
   struct sw_lookup *l = ctx;
   l->naddrs = 0;
   l->error = l->fn(l->fn_ctx, l->host, l->port, l->addrs, SW_MAX_ADDRESSES, &l->naddrs);
-  if (l->error == 0 && (l->naddrs <= 0 || l->naddrs > SW_MAX_ADDRESSES))
-    l->error = WSANO_DATA; /* NEVER: a resolver that says yes gives addresses */
+  if (l->error == 0 && NEVER(l->naddrs <= 0 || l->naddrs > SW_MAX_ADDRESSES))
+    l->error = WSANO_DATA; /* a resolver that says yes gives addresses */
   sw__engine_shared_post(l->shared, &l->req.ov);
   lookup_release(l);
 }

@@ -10,6 +10,7 @@
 
 #include "clock.h"
 #include "connect_budget.h"
+#include "sw_macros.h"
 
 /* Win32/WSA error -> outcome, for failures after the connection was up. */
 static enum sw_outcome transfer_outcome(unsigned long code)
@@ -120,8 +121,8 @@ void sw__check_connect_next(struct sw_check *c)
   }
   char what[SW_DETAIL_MAX];
   char peer[SW_PEER_MAX] = "";
-  if (!err)
-    err = WSAECONNREFUSED; /* NEVER: an attempt that ends records its error */
+  if (NEVER(!err))
+    err = WSAECONNREFUSED; /* an attempt that ends records its error */
   if (c->naddrs > 0)
     format_address((const struct sockaddr *)&c->addrs[c->naddrs - 1], peer, sizeof peer,
                    NULL, 0);
@@ -256,12 +257,13 @@ static void on_connect(struct sw_check *c, DWORD error)
     ehlo = c->engine->fqdn;
   if (!*ehlo) {
     char ignored[SW_PEER_MAX];
-    if (getsockname(c->sock, (struct sockaddr *)&local, &local_len) == 0) {
+    /* A connected socket has a local address. */
+    if (ALWAYS(getsockname(c->sock, (struct sockaddr *)&local, &local_len) == 0)) {
       format_address((const struct sockaddr *)&local, ignored, sizeof ignored, literal,
                      sizeof literal);
       ehlo = literal;
     } else {
-      ehlo = "[127.0.0.1]"; /* NEVER: a connected socket has a local address */
+      ehlo = "[127.0.0.1]";
     }
   }
   sw_dialogue_connected(&c->dlg, peer, ehlo, sw_clock_now_us());

@@ -24,6 +24,7 @@
 
 #include "cert_check.h"
 #include "clock.h"
+#include "sw_macros.h"
 
 bool sw__check_uses_tls(const struct sw_check *c)
 {
@@ -399,8 +400,9 @@ void sw__check_verify_abandon(struct sw_check *c)
 
 void sw__check_tls_received(struct sw_check *c, const char *data, size_t len)
 {
-  if (!c->tls->session) {
-    /* NEVER: ciphertext before a session; the dialogue discards it. */
+  if (NEVER(!c->tls->session)) {
+    /* Ciphertext before a session: the session starts as soon as the
+     * dialogue asks for it, before the next read. The dialogue discards it. */
     sw_dialogue_receive(&c->dlg, data, len, sw_clock_now_us());
     return;
   }

@@ -243,9 +243,9 @@ static void start_read(struct sw_pipe_conn *c) {
 static void post_work(struct sw_pipe_server *s) {
   if (s->work_posted || s->stopping)
     return;
-  s->work_posted = sw_engine_post(s->engine, &s->work_io, 0);
-  /* NEVER fails in practice (the port is ours); if it did, the next
-   * tick posts again. */
+  /* The port is ours, so the post succeeds; if it did not, the next tick
+   * posts again. */
+  s->work_posted = ALWAYS(sw_engine_post(s->engine, &s->work_io, 0));
 }
 
 static void CALLBACK on_delay(PTP_CALLBACK_INSTANCE inst, void *ctx,
@@ -649,8 +649,8 @@ void sw_pipe_server_stop(struct sw_pipe_server *s) {
   while ((!sw_list_empty(&s->conns) || s->work_posted) &&
          sw_clock_now_us() < deadline)
     sw_engine_run_once(s->engine, 50);
-  if (!sw_list_empty(&s->conns) || s->work_posted)
-    return; /* NEVER: a completion that never came; leak rather than crash */
+  if (NEVER(!sw_list_empty(&s->conns) || s->work_posted))
+    return; /* a completion that never came: leak rather than crash */
   accounts_prune(s, 0, true);
   LocalFree(s->sd);
   free(s);
@@ -710,8 +710,8 @@ bool sw_pipe_conn_rate_take(struct sw_pipe_conn *c, int64_t now_us) {
   if (sw_pipe_conn_is_admin(c))
     return true;
   struct account *a = c->account;
-  if (!a)
-    return false; /* NEVER: a request is served only after identify() */
+  if (NEVER(!a))
+    return false; /* a request is served only after identify() */
   /* Generic cell rate: allowed while the theoretical arrival time is at
    * most BURST-1 intervals ahead. */
   int64_t tat = a->test_tat_us > now_us ? a->test_tat_us : now_us;
@@ -730,8 +730,8 @@ void sw_pipe_conn_resume(struct sw_pipe_conn *c, const struct sw_buf *reply) {
     c->resumed_early = true;
     return;
   }
-  if (!c->deferred)
-    return; /* NEVER: resumed twice */
+  if (NEVER(!c->deferred))
+    return; /* resumed twice */
   c->deferred = false;
   c->pending--;
   if (c->state == CONN_OPEN) {

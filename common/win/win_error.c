@@ -41,8 +41,8 @@ size_t sw_win_system_text(unsigned long code, char *out, size_t size)
       system_format(code, MAKELANGID(LANG_ENGLISH, SUBLANG_ENGLISH_US), text, cap);
   if (n == 0) /* no English messages on this system: its own language */
     n = system_format(code, 0, text, cap);
-  if (n >= cap)
-    n = 0; /* NEVER: FormatMessageW fails rather than overflow */
+  if (NEVER(n >= cap))
+    n = 0; /* FormatMessageW fails rather than overflow */
   /* System texts end in ".\r\n"; a detail line wants neither. */
   while (n > 0 && (text[n - 1] == L'\n' || text[n - 1] == L'\r' || text[n - 1] == L' ' ||
                    text[n - 1] == L'.'))
@@ -52,8 +52,8 @@ size_t sw_win_system_text(unsigned long code, char *out, size_t size)
   char utf8[SW_COUNTOF(text) * 3];
   int len =
       WideCharToMultiByte(CP_UTF8, 0, text, (int)n, utf8, (int)sizeof utf8, NULL, NULL);
-  if (len <= 0)
-    return 0; /* NEVER: 3 bytes a UTF-16 unit always fit */
+  if (NEVER(len <= 0))
+    return 0; /* 3 bytes a UTF-16 unit always fit */
   size_t keep = whole_chars(utf8, (size_t)len, size - 1);
   memcpy(out, utf8, keep);
   out[keep] = '\0';
@@ -94,7 +94,7 @@ char *sw_win_error_vsentence(char *out, size_t size, unsigned long code, const c
   if (size == 0)
     return out;
   int n = vsnprintf(out, size, what, ap);
-  if (n < 0) { /* NEVER: a format error */
+  if (NEVER(n < 0)) { /* a format error: our formats are literals */
     out[0] = '\0';
     n = 0;
   }

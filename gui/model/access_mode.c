@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sw_macros.h"
+
 /* Whether token[0..len) is the read-only switch, in any case. */
 static bool is_read_only_switch(const char *token, size_t len)
 {
@@ -109,7 +111,9 @@ void sw_access_mode_banner(struct sw_access_mode mode, char *out, size_t size)
       text = "Read-only: the service refused a change because it does not count you as "
              "an administrator. " HOW_TO_CHANGE;
       break;
-    case SW_ACCESS_ADMIN: /* NEVER: an administrator's mode is full */
+    case SW_ACCESS_ADMIN:
+      SW_NOT_REACHED(); /* an administrator's mode is full, not read-only */
+      /* fall through */
     case SW_ACCESS_NOT_ADMIN:
       text = "Read-only: you are not an administrator. " HOW_TO_CHANGE;
       break;

@@ -8,6 +8,7 @@
 #include "cert_expiry.h"
 #include "pipe_protocol.h"
 #include "pipe_records.h"
+#include "sw_macros.h"
 
 void sw_history_rows_init(struct sw_history_rows *h, sw_history_time_fn local_time)
 {
@@ -162,7 +163,8 @@ const char *sw_history_column_title(enum sw_history_column col)
   case SW_HISTORY_COL_COUNT:
     break;
   }
-  return ""; /* NEVER: every column is named above */
+  SW_NOT_REACHED(); /* every column is named above */
+  return "";
 }
 
 void sw_history_duration_text(int64_t us, char *out, size_t size)

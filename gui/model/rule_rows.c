@@ -13,6 +13,7 @@
 
 #include "manage_view.h"
 #include "nagios_report.h"
+#include "sw_macros.h"
 
 /* ---- life ------------------------------------------------------------ */
 
@@ -154,7 +155,8 @@ static int state_rank(const struct sw_rule_row *s)
   case SW_RULE_ICON_COUNT:
     break;
   }
-  return 4; /* NEVER */
+  SW_NOT_REACHED(); /* every icon is listed above */
+  return 4;
 }
 
 static int cmp_name(const struct sw_rule_row *a, const struct sw_rule_row *b)
@@ -448,7 +450,7 @@ static void one_line(const char *src, char *out, size_t size)
       /* A whole UTF-8 sequence: its lead byte says how long. */
       len = *p < 0x80 ? 1 : *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc0 ? 2 : 1;
       for (size_t i = 1; i < len; i++) {
-        if (p[i] == '\0') { /* NEVER: the pipe's codec checks UTF-8 */
+        if (NEVER(p[i] == '\0')) { /* the pipe's codec checks UTF-8 */
           len = i;
           break;
         }
