@@ -81,8 +81,6 @@ struct sw_svc_loop {
 
 /* ---- svc_loop.c: time and events ---- */
 
-/* Wall-clock time in microseconds since 1970 (shown to users). */
-int64_t sw__loop_wall_us(void);
 /* The monotonic clock to "schedule time" (scaled by interval_unit_ms) and
  * back; SW_SCHEDULER_NEVER becomes INT64_MAX, and the way back rounds up
  * so the loop never wakes too early. */
