@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "console_out.h"
 #include "pipe_protocol.h"
+#include "sw_macros.h"
 
 void sw_cli_say(const struct sw_cli_conn *c, const char *fmt, ...)
 {
@@ -210,7 +211,7 @@ int sw_cli_print_list(struct sw_cli_conn *c, uint16_t message, uint16_t expect,
 static const struct sw_cli_command *command_of(enum sw_manage_verb verb)
 {
   const struct sw_cli_command *lists[] = {sw_cli_rules_commands, sw_cli_observe_commands};
-  for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
+  for (size_t i = 0; i < SW_COUNTOF(lists); i++)
     for (const struct sw_cli_command *cmd = lists[i]; cmd->run; cmd++)
       if (cmd->verb == verb)
         return cmd;

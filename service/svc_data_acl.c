@@ -8,13 +8,14 @@
 #include <wchar.h>
 
 #include "acl_inherit.h"
+#include "sw_macros.h"
 
 enum sw_error sw_data_acl_folder(const wchar_t *trustee, PSECURITY_DESCRIPTOR *out,
                                  wchar_t *sddl, size_t cap)
 {
   wchar_t text[320];
   *out = NULL;
-  if (swprintf(text, sizeof text / sizeof *text, SW_DATA_DIR_SDDL, trustee) < 0 ||
+  if (swprintf(text, SW_COUNTOF(text), SW_DATA_DIR_SDDL, trustee) < 0 ||
       !ConvertStringSecurityDescriptorToSecurityDescriptorW(text, SDDL_REVISION_1, out,
                                                             NULL)) {
     *out = NULL;

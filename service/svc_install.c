@@ -28,6 +28,7 @@
 #include "service_sid.h"
 #include "svc_data_acl.h"
 #include "svc_eventlog.h"
+#include "sw_macros.h"
 #include "win_error.h"
 
 /* The longest SID in SDDL ("S-1-" and 15 sub-authorities): 187 with the
@@ -409,7 +410,7 @@ static DWORD secure_data_dir(const struct sw_svc_config *cfg, const wchar_t *tru
   PSID owner = NULL;
   PACL dacl = NULL;
   BOOL present = FALSE, defaulted;
-  if (sw_data_acl_folder(trustee, &sd, sddl, sizeof sddl / sizeof *sddl) != SW_E_OK ||
+  if (sw_data_acl_folder(trustee, &sd, sddl, SW_COUNTOF(sddl)) != SW_E_OK ||
       !GetSecurityDescriptorOwner(sd, &owner, &defaulted) ||
       !GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted) || !present) {
     DWORD err = fail(GetLastError(), "The data folder's security cannot be built");
@@ -497,7 +498,7 @@ DWORD sw_svc_install_config(const struct sw_svc_config *cfg)
   CloseServiceHandle(scm);
   if (rc == 0) {
     wchar_t trustee[SID_STRING_CAP];
-    folder_trustee(per_service_sid, trustee, sizeof trustee / sizeof *trustee);
+    folder_trustee(per_service_sid, trustee, SW_COUNTOF(trustee));
     rc = secure_data_dir(cfg, trustee);
   }
   return rc;

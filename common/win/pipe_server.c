@@ -649,6 +649,11 @@ enum sw_error sw_pipe_server_start(struct sw_engine *e,
   return SW_E_OK;
 }
 
+/* How long stop waits for the completions of the I/O it cancelled (they
+ * follow the closed handles at once); past this, what is still pending is
+ * leaked rather than freed while the kernel may write to it. */
+#define STOP_DRAIN_US 2000000
+
 void sw_pipe_server_stop(struct sw_pipe_server *s)
 {
   if (!s)
@@ -668,7 +673,7 @@ void sw_pipe_server_stop(struct sw_pipe_server *s)
   }
   if (s->ready_head && !s->work_posted)
     s->work_posted = sw_engine_post(s->engine, &s->work_io, 0);
-  int64_t deadline = sw_clock_now_us() + 2000000;
+  int64_t deadline = sw_clock_now_us() + STOP_DRAIN_US;
   while ((s->conns || s->work_posted) && sw_clock_now_us() < deadline)
     sw_engine_run_once(s->engine, 50);
   if (s->conns || s->work_posted)
