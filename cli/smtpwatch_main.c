@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "console_out.h"
 #include "manage_args.h"
+#include "sw_macros.h"
 
 static const char usage[] =
     "Usage: smtpwatch <command> [arguments]\n"
@@ -94,7 +95,7 @@ int wmain(int argc, wchar_t **wargv)
     sw_console_puts(stderr, usage);
     return SW_EXIT_UNKNOWN;
   }
-  for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+  for (size_t i = 0; i < SW_COUNTOF(commands); i++)
     if (!strcmp(argv[1], commands[i].word))
       return commands[i].run(argc - 1, argv + 1);
   if (sw_manage_is_command(argv[1]))

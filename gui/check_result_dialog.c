@@ -14,6 +14,7 @@
 #include "editor_palette.h"
 #include "resource.h"
 #include "check_report.h"
+#include "sw_macros.h"
 
 #define MONO_POINTS 9 /* the report's font size */
 
@@ -28,7 +29,7 @@ static const struct {
     {IDC_RESULT_COPY, SW_LAYOUT_CORNER},
     {IDOK, SW_LAYOUT_CORNER},
 };
-#define ANCHORED (sizeof anchored / sizeof anchored[0])
+#define ANCHORED SW_COUNTOF(anchored)
 
 struct result_dialog {
   struct sw_editor *ed;

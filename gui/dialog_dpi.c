@@ -3,9 +3,6 @@
 
 #include "sw_macros.h"
 
-#define DDC_DISABLE_ALL_                                                                 \
-  0x0001 /* DIALOG_DPI_CHANGE_BEHAVIORS: newer than MinGW's headers */
-
 void sw_dialog_dpi_init(struct sw_dialog_dpi *s, HWND dlg)
 {
   s->base_dpi = s->dpi =
@@ -13,13 +10,19 @@ void sw_dialog_dpi_init(struct sw_dialog_dpi *s, HWND dlg)
   HFONT font = (HFONT)SendMessageW(dlg, WM_GETFONT, 0, 0);
   s->has_font = font && GetObjectW(font, sizeof s->base_font, &s->base_font);
   s->font = NULL;
-  /* Looked up at run time: Windows 10 1703 and later (not Wine 8). Where
-   * it is missing, the dialog manager has no DPI handling to turn off. */
-  typedef BOOL(WINAPI * behaviour_fn)(HWND, int, int);
+  sw_dialog_dpi_disable(dlg, DDC_DISABLE_ALL);
+}
+
+void sw_dialog_dpi_disable(HWND dlg, DIALOG_DPI_CHANGE_BEHAVIORS off)
+{
+  /* Looked up at run time: an import would keep the editor from starting
+   * where user32 lacks it. */
+  typedef BOOL(WINAPI * behaviour_fn)(HWND, DIALOG_DPI_CHANGE_BEHAVIORS,
+                                      DIALOG_DPI_CHANGE_BEHAVIORS);
   behaviour_fn set_behaviour = (behaviour_fn)(void *)GetProcAddress(
       GetModuleHandleW(L"user32.dll"), "SetDialogDpiChangeBehavior");
   if (set_behaviour)
-    set_behaviour(dlg, DDC_DISABLE_ALL_, DDC_DISABLE_ALL_);
+    set_behaviour(dlg, off, off);
 }
 
 static BOOL CALLBACK set_font(HWND child, LPARAM font)

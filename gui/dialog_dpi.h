@@ -28,6 +28,12 @@ struct sw_dialog_dpi {
  * dialog manager's DPI handling off for `dlg` (Windows 10 1703+). */
 void sw_dialog_dpi_init(struct sw_dialog_dpi *s, HWND dlg);
 
+/* Turns off the parts of the dialog manager's answer to a DPI change
+ * named in `off` (DDC_ flags of DIALOG_DPI_CHANGE_BEHAVIORS) for `dlg`,
+ * where Windows has SetDialogDpiChangeBehavior (10 1703 and later; not
+ * Wine 8, whose dialog manager has no DPI handling to turn off). */
+void sw_dialog_dpi_disable(HWND dlg, DIALOG_DPI_CHANGE_BEHAVIORS off);
+
 /* At WM_DPICHANGED (`dpi` from its wParam, `suggested` its lParam): every
  * child gets the template's font at `dpi`, then the window takes the
  * suggested rectangle (WM_SIZE comes with s->dpi already `dpi`). The

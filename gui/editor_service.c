@@ -10,6 +10,7 @@
 
 #include "manage_args.h"
 #include "pipe_protocol.h"
+#include "sw_macros.h"
 
 #define CLIENT_NAME "smtpwatch-editor"
 #define CALL_TIMEOUT_MS 15000u /* an ordinary request (as smtpwatch.exe) */
@@ -300,7 +301,7 @@ struct sw_service *sw_service_start_on(HWND state_window, const wchar_t *pipe_na
   struct sw_service *s = calloc(1, sizeof *s);
   if (!s)
     return NULL;
-  if (pipe_name && wcslen(pipe_name) < ARRAYSIZE(s->pipe_name))
+  if (pipe_name && wcslen(pipe_name) < SW_COUNTOF(s->pipe_name))
     wcscpy(s->pipe_name, pipe_name);
   s->state_window = state_window;
   s->state = SW_SERVICE_CONNECTING;

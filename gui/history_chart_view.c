@@ -13,6 +13,7 @@
 #include "editor.h"
 #include "editor_palette.h"
 #include "history_rows.h"
+#include "sw_macros.h"
 
 #define OFF_SCALE_LABELS_MAX 8 /* more would cover the chart */
 
@@ -235,7 +236,8 @@ static void draw_points(const struct view *v, const struct paint *p)
   for (size_t r = 0; r < c->run_count; r++) {
     const struct sw_history_run *run = &c->runs[r];
     POINT stack[64];
-    POINT *pts = run->count <= 64 ? stack : malloc(run->count * sizeof *pts);
+    POINT *pts =
+        run->count <= SW_COUNTOF(stack) ? stack : malloc(run->count * sizeof *pts);
     if (!pts)
       continue; /* out of memory: this run is not drawn, the rest is */
     for (size_t i = 0; i < run->count; i++) {

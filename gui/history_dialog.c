@@ -28,6 +28,7 @@
 #include "history_rows.h"
 #include "pipe_protocol.h"
 #include "resource.h"
+#include "sw_macros.h"
 #include "win_error.h"
 
 #define WM_SW_HISTORY_RELAYOUT (WM_APP + 40) /* after the dialog manager's DPI change */
@@ -369,7 +370,7 @@ static void init(struct history *h, HWND dlg)
   if (h->dpi == 0)
     h->dpi = 96;
   HWND combo = GetDlgItem(dlg, IDC_HISTORY_SHOW);
-  for (size_t i = 0; i < sizeof show_counts / sizeof show_counts[0]; i++) {
+  for (size_t i = 0; i < SW_COUNTOF(show_counts); i++) {
     wchar_t text[40];
     _snwprintf(text, 40, L"Last %u results", show_counts[i]);
     text[39] = L'\0';

@@ -14,10 +14,12 @@
 #include <string.h>
 
 #include "clock.h"
+#include "dialog_dpi.h"
 #include "editor_palette.h"
 #include "pipe_protocol.h"
 #include "resource.h"
 #include "state_icons.h"
+#include "sw_macros.h"
 
 #define REFRESH_TIMER 1
 #define REFRESH_S 5u
@@ -135,7 +137,7 @@ static void layout(struct sw_main_window *w)
   int content_top = margin_y + label_h + margin_y / 2;
   int list_top = content_top, list_right = bx - margin_x;
   int bottom = client.bottom - status_h - margin_y;
-  HDWP dwp = BeginDeferWindowPos(4 + (int)(sizeof buttons / sizeof buttons[0]));
+  HDWP dwp = BeginDeferWindowPos(4 + (int)SW_COUNTOF(buttons));
   dwp = DeferWindowPos(dwp, GetDlgItem(w->hwnd, IDC_MAIN_LIST_LABEL), NULL, margin_x,
                        margin_y, list_right - margin_x, label_h,
                        SWP_NOZORDER | SWP_NOACTIVATE);
@@ -151,7 +153,7 @@ static void layout(struct sw_main_window *w)
   }
   dwp = DeferWindowPos(dwp, w->list, NULL, margin_x, list_top, list_right - margin_x,
                        bottom - list_top, SWP_NOZORDER | SWP_NOACTIVATE);
-  for (size_t i = 0; i < sizeof buttons / sizeof buttons[0]; i++) {
+  for (size_t i = 0; i < SW_COUNTOF(buttons); i++) {
     RECT top = dlu(w->hwnd, 0, buttons[i].top, 0, 0);
     dwp = DeferWindowPos(dwp, GetDlgItem(w->hwnd, buttons[i].id), NULL, bx,
                          content_top + top.top, bw, bh, SWP_NOZORDER | SWP_NOACTIVATE);
@@ -179,7 +181,7 @@ void sw__main_update_buttons(struct sw_main_window *w)
 {
   bool any = sw__main_selected(w) != NULL;
   HWND focus = GetFocus();
-  for (size_t i = 0; i < sizeof buttons / sizeof buttons[0]; i++) {
+  for (size_t i = 0; i < SW_COUNTOF(buttons); i++) {
     int id = buttons[i].id;
     bool on_selection = id != IDC_MAIN_ADD && id != IDC_MAIN_REFRESH;
     bool on = (any || !on_selection) && sw__main_allowed(w, id);
@@ -322,11 +324,7 @@ static BOOL init(struct sw_main_window *w, HWND hwnd)
   w->dpi = window_dpi(hwnd);
   /* Our own layout replaces the dialog manager's on a DPI change (it
    * still updates the fonts), so it must not move the controls itself. */
-  typedef BOOL(WINAPI * behaviour_fn)(HWND, int, int);
-  behaviour_fn set_behaviour = (behaviour_fn)(void *)GetProcAddress(
-      GetModuleHandleW(L"user32.dll"), "SetDialogDpiChangeBehavior");
-  if (set_behaviour)
-    set_behaviour(hwnd, 0x2 | 0x4, 0x2 | 0x4); /* DDC_DISABLE_RESIZE|_CONTROL_RELAYOUT */
+  sw_dialog_dpi_disable(hwnd, DDC_DISABLE_RESIZE | DDC_DISABLE_CONTROL_RELAYOUT);
   w->status = CreateWindowExW(0, STATUSCLASSNAMEW, NULL,
                               WS_CHILD | WS_VISIBLE | SBARS_SIZEGRIP, 0, 0, 0, 0, hwnd,
                               (HMENU)(INT_PTR)IDC_MAIN_STATUS, w->ed->instance, NULL);

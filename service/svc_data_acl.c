@@ -16,7 +16,7 @@ enum sw_error sw_data_acl_folder(const wchar_t *trustee, PSECURITY_DESCRIPTOR *o
 {
   wchar_t text[320];
   *out = NULL;
-  if (swprintf(text, sizeof text / sizeof *text, SW_DATA_DIR_SDDL, trustee) < 0 ||
+  if (swprintf(text, SW_COUNTOF(text), SW_DATA_DIR_SDDL, trustee) < 0 ||
       !ConvertStringSecurityDescriptorToSecurityDescriptorW(text, SDDL_REVISION_1, out,
                                                             NULL)) {
     *out = NULL;

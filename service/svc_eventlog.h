@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "messages.h"
+#include "sw_macros.h"
 
 /* The event source name, and the registry key Event Viewer reads the
  * message file of the source from. */
@@ -64,7 +65,7 @@ extern struct sw__svc_eventlog_seam sw__svc_eventlog_seam;
 void sw_svc_event(DWORD id, unsigned count, const char *const *strings);
 /* sw_svc_event with the strings as arguments. */
 #define SW_SVC_EVENT(id, ...)                                                            \
-  sw_svc_event((id), sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *),       \
+  sw_svc_event((id), SW_COUNTOF(((const char *[]){__VA_ARGS__})),                        \
                (const char *[]){__VA_ARGS__})
 
 /* An event's insertion strings that need formatting (numbers, sentences),

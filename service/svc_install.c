@@ -411,7 +411,7 @@ static DWORD secure_data_dir(const struct sw_svc_config *cfg, const wchar_t *tru
   PSID owner = NULL;
   PACL dacl = NULL;
   BOOL present = FALSE, defaulted;
-  if (sw_data_acl_folder(trustee, &sd, sddl, sizeof sddl / sizeof *sddl) != SW_E_OK ||
+  if (sw_data_acl_folder(trustee, &sd, sddl, SW_COUNTOF(sddl)) != SW_E_OK ||
       !GetSecurityDescriptorOwner(sd, &owner, &defaulted) ||
       !GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted) || !present) {
     DWORD err = fail(GetLastError(), "The data folder's security cannot be built");
@@ -499,7 +499,7 @@ DWORD sw_svc_install_config(const struct sw_svc_config *cfg)
   CloseServiceHandle(scm);
   if (rc == 0) {
     wchar_t trustee[SID_STRING_CAP];
-    folder_trustee(per_service_sid, trustee, sizeof trustee / sizeof *trustee);
+    folder_trustee(per_service_sid, trustee, SW_COUNTOF(trustee));
     rc = secure_data_dir(cfg, trustee);
   }
   return rc;

@@ -35,14 +35,6 @@
 
 /* ---- time ------------------------------------------------------------- */
 
-int64_t sw__loop_wall_us(void)
-{
-  FILETIME ft;
-  GetSystemTimePreciseAsFileTime(&ft);
-  int64_t t = (int64_t)(((uint64_t)ft.dwHighDateTime << 32) | ft.dwLowDateTime);
-  return t / 10 - INT64_C(11644473600000000); /* 1601 -> 1970 */
-}
-
 int64_t sw__loop_to_sched(const struct sw_svc_loop *l, int64_t mono_us)
 {
   return mono_us * 1000 / l->cfg->interval_unit_ms;
@@ -65,7 +57,7 @@ void sw__loop_event(struct sw_svc_loop *l, DWORD id, int64_t rule_id, unsigned n
 {
   DWORD sev = id >> 30;
   struct sw_store_event ev = {
-      .at_ms = sw__loop_wall_us() / 1000,
+      .at_ms = sw_clock_wall_us() / 1000,
       .event_id = id & 0xffff,
       .severity = sev == STATUS_SEVERITY_ERROR     ? SW_EVENT_ERROR
                   : sev == STATUS_SEVERITY_WARNING ? SW_EVENT_WARNING

@@ -46,7 +46,7 @@ static void on_check_done(void *ctx, struct sw_check_result *result)
     enum sw_nagios_status status = sw_nagios_status(result, -1, -1);
     struct sw_rule_state_event ev;
     if (sw_rule_state_feed(&r->state, &l->state_cfg, status, result->outcome,
-                           sw__loop_wall_us(), &ev))
+                           sw_clock_wall_us(), &ev))
       log_rule_event(l, r, &ev, result);
     if (!r->state_dirty) {
       r->state_dirty = true;
@@ -77,7 +77,7 @@ void sw__loop_start_check(struct sw_svc_loop *l, const struct sw_scheduler_run *
     *f = (struct inflight){.loop = l,
                            .rule_id = run->rule_id,
                            .token = run->token,
-                           .started_at_ms = sw__loop_wall_us() / 1000};
+                           .started_at_ms = sw_clock_wall_us() / 1000};
     struct sw_check_spec spec = sw_check_spec_of(&r->rule);
     /* f may be freed by the callback before submit returns. */
     err = sw_engine_submit(l->engine, &spec, on_check_done, f);

@@ -25,6 +25,7 @@
 #include "svc_rules_watch.h"
 #include "svc_stats.h"
 #include "svc_writer.h"
+#include "sw_macros.h"
 
 /* How often the settings are read again (the rules are watched by a
  * thread of their own, svc_rules_watch.c). */
@@ -81,8 +82,6 @@ struct sw_svc_loop {
 
 /* ---- svc_loop.c: time and events ---- */
 
-/* Wall-clock time in microseconds since 1970 (shown to users). */
-int64_t sw__loop_wall_us(void);
 /* The monotonic clock to "schedule time" (scaled by interval_unit_ms) and
  * back; SW_SCHEDULER_NEVER becomes INT64_MAX, and the way back rounds up
  * so the loop never wakes too early. */
@@ -93,8 +92,7 @@ int64_t sw__loop_from_sched(const struct sw_svc_loop *l, int64_t sched_us);
 void sw__loop_event(struct sw_svc_loop *l, DWORD id, int64_t rule_id, unsigned n,
                     const char *const *strings);
 #define LOG_EVENT(l, id, rule_id, ...)                                                   \
-  sw__loop_event((l), (id), (rule_id),                                                   \
-                 sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *),           \
+  sw__loop_event((l), (id), (rule_id), SW_COUNTOF(((const char *[]){__VA_ARGS__})),      \
                  (const char *[]){__VA_ARGS__})
 
 /* ---- svc_loop_store.c: the database's health and the batches ---- */

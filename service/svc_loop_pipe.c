@@ -68,7 +68,7 @@ static void pipe_info(void *loop, struct sw_pipe_service_info *out)
 
 static int64_t now_ms(void)
 {
-  return sw__loop_wall_us() / 1000;
+  return sw_clock_wall_us() / 1000;
 }
 
 /* The pipe server's problems, in the Event Log (4001, 4002). */

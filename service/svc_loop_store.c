@@ -163,7 +163,7 @@ static void retention(struct sw_svc_loop *l, int64_t now)
   bool more = false;
   enum sw_store_error err = SW_STORE_OK;
   if (!disk_full) {
-    err = sw_store_retention_step(l->store, sw__loop_wall_us() / 1000, RETENTION_ROWS,
+    err = sw_store_retention_step(l->store, sw_clock_wall_us() / 1000, RETENTION_ROWS,
                                   &deleted, &more);
     if (err) {
       sw__loop_store_failed_on(l, "delete results past the retention period", err);

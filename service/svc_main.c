@@ -18,6 +18,7 @@
 #include "svc_install.h"
 #include "svc_loop.h"
 #include "svc_stop_wait.h"
+#include "sw_macros.h"
 
 static const char usage[] =
     "Usage: smtpwatch-svc [--console] [--data-dir DIR] [--max-db-mb N]\n"
@@ -113,8 +114,8 @@ static int set_paths(const wchar_t *data_dir, struct sw_svc_config *cfg)
   } else if (!default_data_dir(cfg)) {
     return 2;
   }
-  swprintf(cfg->db_path, sizeof cfg->db_path / sizeof *cfg->db_path, L"%ls\\%ls",
-           cfg->data_dir, SW_SVC_DB_FILE);
+  swprintf(cfg->db_path, SW_COUNTOF(cfg->db_path), L"%ls\\%ls", cfg->data_dir,
+           SW_SVC_DB_FILE);
   if (!to_utf8(cfg->data_dir, cfg->data_dir_utf8, sizeof cfg->data_dir_utf8) ||
       !to_utf8(cfg->db_path, cfg->db_path_utf8, sizeof cfg->db_path_utf8)) {
     snprintf(cmdline_error, sizeof cmdline_error, "The data directory path is too long.");

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "sw_macros.h"
+
 /* LIMIT when the client gives none, and the most a page may hold. */
 #define DEFAULT_LIMIT 100
 #define MAX_LIMIT 1000
@@ -33,7 +35,7 @@ static int64_t *int_field(struct sw_svc_fields *f, uint16_t tag)
       {SW_PIPE_TAG_VERSION_MIN, &f->version_min},
       {SW_PIPE_TAG_VERSION_MAX, &f->version_max},
   };
-  for (size_t i = 0; i < sizeof ints / sizeof *ints; i++)
+  for (size_t i = 0; i < SW_COUNTOF(ints); i++)
     if (ints[i].tag == tag)
       return ints[i].field;
   return NULL;

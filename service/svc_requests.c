@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "pipe_protocol.h"
 #include "svc_request_fields.h"
+#include "sw_macros.h"
 
 /* Stop adding records to a reply past this, and say MORE: the frame limit
  * is 1 MiB and the last record may be large. */
@@ -603,7 +604,7 @@ static const struct route {
 
 static const struct route *route_of(uint16_t message)
 {
-  for (size_t i = 0; i < sizeof routes / sizeof *routes; i++)
+  for (size_t i = 0; i < SW_COUNTOF(routes); i++)
     if (routes[i].message == message)
       return &routes[i];
   return NULL;

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "sw_macros.h"
+
 /* db_path + "-reserve"; false if it does not fit. */
 static bool reserve_path(const wchar_t *db_path, wchar_t *out, size_t cap)
 {
@@ -15,7 +17,7 @@ static bool reserve_path(const wchar_t *db_path, wchar_t *out, size_t cap)
 bool sw_svc_reserve_make(const wchar_t *db_path)
 {
   wchar_t path[MAX_PATH + 32];
-  if (!reserve_path(db_path, path, sizeof path / sizeof *path))
+  if (!reserve_path(db_path, path, SW_COUNTOF(path)))
     return false;
   WIN32_FILE_ATTRIBUTE_DATA info;
   if (GetFileAttributesExW(path, GetFileExInfoStandard, &info) &&
@@ -41,5 +43,5 @@ bool sw_svc_reserve_make(const wchar_t *db_path)
 bool sw_svc_reserve_release(const wchar_t *db_path)
 {
   wchar_t path[MAX_PATH + 32];
-  return reserve_path(db_path, path, sizeof path / sizeof *path) && DeleteFileW(path);
+  return reserve_path(db_path, path, SW_COUNTOF(path)) && DeleteFileW(path);
 }

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sw_macros.h"
+
 const char *sw_pipe_msg_name(uint16_t message)
 {
   switch (message) {
@@ -216,7 +218,7 @@ enum sw_error sw_pipe_get_problem(struct sw_tlv_reader *r, struct sw_rule_proble
   enum sw_error err = sw_tlv_each_field(r, problem_field, NULL, &item);
   if (err)
     return err;
-  if (item.field < SW_RULE_FIELD_COUNT && p->count < sizeof p->items / sizeof p->items[0])
+  if (item.field < SW_RULE_FIELD_COUNT && p->count < SW_COUNTOF(p->items))
     p->items[p->count++] = item;
   return SW_E_OK;
 }

@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#define COUNT (sizeof verdicts / sizeof verdicts[0])
+#include "sw_macros.h"
+
+#define COUNT SW_COUNTOF(verdicts)
 
 enum sw_pipe_trust sw_pipe_trust_decide(const struct sw_pipe_trust_facts *f)
 {

@@ -62,7 +62,7 @@ static const char *const outcome_titles[] = {
     [SW_OUTCOME_CANCELLED] = "Cancelled",
     [SW_OUTCOME_INTERNAL_ERROR] = "Internal error",
 };
-_Static_assert(sizeof outcome_titles / sizeof outcome_titles[0] == SW_OUTCOME_COUNT,
+_Static_assert(SW_COUNTOF(outcome_titles) == SW_OUTCOME_COUNT,
                "every outcome needs a title");
 
 /* "Permanent rejection at the greeting" (a reply decided it) versus "Timed
@@ -85,8 +85,8 @@ static const char *const step_in[] = {
     [SW_STEP_COMMAND] = "in the command step",
     [SW_STEP_QUIT] = "in the QUIT step",
 };
-_Static_assert(sizeof step_at / sizeof step_at[0] == SW_STEP_COUNT, "step phrases");
-_Static_assert(sizeof step_in / sizeof step_in[0] == SW_STEP_COUNT, "step phrases");
+_Static_assert(SW_COUNTOF(step_at) == SW_STEP_COUNT, "step phrases");
+_Static_assert(SW_COUNTOF(step_in) == SW_STEP_COUNT, "step phrases");
 
 void sw_check_result_init(struct sw_check_result *r)
 {

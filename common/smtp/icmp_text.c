@@ -2,6 +2,8 @@
 
 #include <stddef.h>
 
+#include "sw_macros.h"
+
 struct meaning {
   uint8_t type, code;
   bool rejected;
@@ -47,7 +49,7 @@ static const struct meaning v6[] = {
 const char *sw_icmp_error_text(bool is_v6, uint8_t type, uint8_t code, bool *rejected)
 {
   const struct meaning *table = is_v6 ? v6 : v4;
-  size_t n = is_v6 ? sizeof v6 / sizeof v6[0] : sizeof v4 / sizeof v4[0];
+  size_t n = is_v6 ? SW_COUNTOF(v6) : SW_COUNTOF(v4);
   *rejected = false;
   for (size_t i = 0; i < n; i++) {
     if (table[i].type == type && table[i].code == code) {

@@ -18,7 +18,7 @@ static const struct row rows[] = {
 #undef SW_RULE_OPT_ROW
 };
 
-#define ROW_COUNT (sizeof rows / sizeof rows[0])
+#define ROW_COUNT SW_COUNTOF(rows)
 
 /* The management table is every option; the check table leaves out the
  * management-only ones: the map's last column is the token true or false,

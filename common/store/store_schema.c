@@ -8,6 +8,7 @@
  * edited (a database out there already ran it); a change is a new entry.
  * docs/store.md describes each version. */
 #include "store_internal.h"
+#include "sw_macros.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -94,7 +95,7 @@ static const struct migration migrations[] = {
      "ALTER TABLE results ADD COLUMN cert_days_left INTEGER NOT NULL DEFAULT 0;"},
 };
 
-#define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
+#define MIGRATION_COUNT ((int)SW_COUNTOF(migrations))
 
 /* Runs a query that returns one integer. */
 static enum sw_store_error query_int(struct sw_store *st, const char *sql, int64_t *out,

@@ -14,19 +14,11 @@
 #include <string.h>
 
 #include "cert_trust.h"
+#include "clock.h"
 #include "sw_buf.h"
 #include "sw_macros.h"
 #include "sw_utf8.h"
 #include "win_text.h"
-
-/* FILETIME counts 100 ns ticks since 1601-01-01. */
-#define FILETIME_UNIX_EPOCH 116444736000000000LL
-
-static int64_t filetime_to_unix(const FILETIME *ft)
-{
-  int64_t t = ((int64_t)ft->dwHighDateTime << 32) | ft->dwLowDateTime;
-  return (t - FILETIME_UNIX_EPOCH) / 10000000;
-}
 
 /* A distinguished name as "CN=..., O=..., C=..." (most specific first) in
  * UTF-8. */
@@ -100,7 +92,7 @@ enum sw_error sw_cert_describe(PCCERT_CONTEXT cert, struct sw_tls_info *info)
 {
   name_text(&cert->pCertInfo->Subject, info->subject, sizeof info->subject);
   name_text(&cert->pCertInfo->Issuer, info->issuer, sizeof info->issuer);
-  info->not_after = filetime_to_unix(&cert->pCertInfo->NotAfter);
+  info->not_after = sw_clock_unix_us(&cert->pCertInfo->NotAfter) / 1000000;
   return alt_names(cert, &info->sans);
 }
 

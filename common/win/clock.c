@@ -2,7 +2,11 @@
 
 #include <windows.h>
 
+#include <stdbool.h>
 #include <stdio.h>
+
+/* FILETIME's 1601-01-01 to Unix time's 1970-01-01, in microseconds. */
+#define UNIX_EPOCH_SINCE_1601_US INT64_C(11644473600000000)
 
 int64_t sw_clock_now_us(void)
 {
@@ -15,13 +19,36 @@ int64_t sw_clock_now_us(void)
                    now.QuadPart % freq.QuadPart * 1000000 / freq.QuadPart);
 }
 
+int64_t sw_clock_wall_us(void)
+{
+  FILETIME ft;
+  GetSystemTimePreciseAsFileTime(&ft);
+  return sw_clock_unix_us(&ft);
+}
+
+int64_t sw_clock_unix_us(const FILETIME *ft)
+{
+  uint64_t ticks = ((uint64_t)ft->dwHighDateTime << 32) | ft->dwLowDateTime;
+  return (int64_t)(ticks / 10) - UNIX_EPOCH_SINCE_1601_US;
+}
+
+void sw_clock_filetime(int64_t unix_us, FILETIME *ft)
+{
+  uint64_t ticks = ((uint64_t)unix_us + (uint64_t)UNIX_EPOCH_SINCE_1601_US) * 10u;
+  ft->dwLowDateTime = (DWORD)ticks;
+  ft->dwHighDateTime = (DWORD)(ticks >> 32);
+}
+
 void sw_clock_local_text(int64_t unix_ms, char *out, size_t size)
 {
-  ULARGE_INTEGER u; /* 100 ns units since 1601-01-01 */
-  u.QuadPart = (ULONGLONG)(unix_ms + INT64_C(11644473600000)) * 10000u;
-  FILETIME ft = {u.LowPart, u.HighPart};
+  FILETIME ft;
   SYSTEMTIME utc, local;
-  if (unix_ms < 0 || !FileTimeToSystemTime(&ft, &utc) ||
+  /* Past INT64_MAX / 10000 ms the ticks no longer fit FILETIME's range,
+   * which FileTimeToSystemTime refuses anyway. */
+  bool in_range = unix_ms >= 0 && unix_ms <= INT64_MAX / 10000;
+  if (in_range)
+    sw_clock_filetime(unix_ms * 1000, &ft);
+  if (!in_range || !FileTimeToSystemTime(&ft, &utc) ||
       !SystemTimeToTzSpecificLocalTime(NULL, &utc, &local)) {
     snprintf(out, size, "?");
     return;

@@ -1,14 +1,34 @@
-/* The monotonic clock every Windows component uses for deadlines, and
- * wall-clock times shown to people in this machine's time zone. */
+/* The monotonic clock every Windows component uses for deadlines, the
+ * wall clock (Unix time), the one conversion between Windows' FILETIME and
+ * Unix time, and wall-clock times shown to people in this machine's time
+ * zone. */
 #ifndef SW_CLOCK_H
 #define SW_CLOCK_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+/* FILETIME without <windows.h> here: an includer that needs winsock2.h
+ * must include it before windows.h, so this header includes neither. The
+ * tag is the one the Windows headers give FILETIME. */
+struct _FILETIME;
+
 /* Microseconds since an arbitrary fixed point (QueryPerformanceCounter);
  * monotonic, thread-safe. */
 int64_t sw_clock_now_us(void);
+
+/* Unix time now in microseconds (GetSystemTimePreciseAsFileTime): for
+ * timestamps that are stored or shown, never for deadlines (it jumps when
+ * the clock is set). Thread-safe. */
+int64_t sw_clock_wall_us(void);
+
+/* A FILETIME (100 ns ticks since 1601-01-01 UTC) as Unix time in
+ * microseconds; negative before 1970. */
+int64_t sw_clock_unix_us(const struct _FILETIME *ft);
+
+/* Unix time `unix_us` (at least -11644473600000000, 1601-01-01) as a
+ * FILETIME. */
+void sw_clock_filetime(int64_t unix_us, struct _FILETIME *ft);
 
 /* Writes Unix time `unix_ms` as this machine's local time, "2025-06-01
  * 14:03:22" (NUL-terminated; "?" if it cannot be converted). The zone's

@@ -222,7 +222,7 @@ enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *
   sw_timer_init(&c->timer);
   c->cfg.command = c->command;
   c->cfg.expect = c->expect;
-  c->cfg.timeout_ms = spec->timeout_ms ? spec->timeout_ms : 7000;
+  c->cfg.timeout_ms = spec->timeout_ms ? spec->timeout_ms : SW_RULE_DEFAULT_TIMEOUT_MS;
   c->cfg.tls_mode = spec->tls_mode;
   c->cfg.cert_warn_days = spec->cert_warn_days;
   c->cfg.cert_crit_days = spec->cert_crit_days;

@@ -31,15 +31,6 @@ bool sw__check_uses_tls(const struct sw_check *c)
   return (c->tls && c->tls->session) || sw_dialogue_wants_tls(&c->dlg);
 }
 
-/* Unix seconds now, for the certificate's days left. */
-static int64_t wall_now_s(void)
-{
-  FILETIME ft;
-  GetSystemTimeAsFileTime(&ft);
-  int64_t t = ((int64_t)ft.dwHighDateTime << 32) | ft.dwLowDateTime;
-  return (t - 116444736000000000LL) / 10000000;
-}
-
 /* The engine's Schannel credential, acquired for its first TLS check and
  * shared by all (a credential per check would cost a round of key material
  * and defeat Schannel's session cache). */
@@ -106,8 +97,8 @@ static void deliver(struct sw_check *c)
 static void report(struct sw_check *c, enum sw_outcome trust, const char *detail)
 {
   c->tls->reported = true;
-  sw_dialogue_tls_ready(&c->dlg, &c->tls->info, trust, detail, wall_now_s(),
-                        sw_clock_now_us());
+  sw_dialogue_tls_ready(&c->dlg, &c->tls->info, trust, detail,
+                        sw_clock_wall_us() / 1000000, sw_clock_now_us());
   deliver(c);
 }
 

@@ -627,7 +627,13 @@ enum sw_error sw_pipe_server_start(struct sw_engine *e,
   return SW_E_OK;
 }
 
-void sw_pipe_server_stop(struct sw_pipe_server *s) {
+/* How long stop waits for the completions of the I/O it cancelled (they
+ * follow the closed handles at once); past this, what is still pending is
+ * leaked rather than freed while the kernel may write to it. */
+#define STOP_DRAIN_US 2000000
+
+void sw_pipe_server_stop(struct sw_pipe_server *s)
+{
   if (!s)
     return;
   s->stopping = true;
@@ -645,9 +651,8 @@ void sw_pipe_server_stop(struct sw_pipe_server *s) {
   }
   if (!sw_list_empty(&s->ready_queue) && !s->work_posted)
     s->work_posted = sw_engine_post(s->engine, &s->work_io, 0);
-  int64_t deadline = sw_clock_now_us() + 2000000;
-  while ((!sw_list_empty(&s->conns) || s->work_posted) &&
-         sw_clock_now_us() < deadline)
+  int64_t deadline = sw_clock_now_us() + STOP_DRAIN_US;
+  while ((!sw_list_empty(&s->conns) || s->work_posted) && sw_clock_now_us() < deadline)
     sw_engine_run_once(s->engine, 50);
   if (NEVER(!sw_list_empty(&s->conns) || s->work_posted))
     return; /* a completion that never came: leak rather than crash */

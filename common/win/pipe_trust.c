@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "service_sid.h"
+#include "sw_macros.h"
 #include "win_error.h"
 
 static void to_utf8(const wchar_t *w, char *out, size_t size)
@@ -98,15 +99,15 @@ static void account(HANDLE token, char *out, size_t size)
     return;
   }
   wchar_t name[256], domain[256], text[520];
-  DWORD name_len = ARRAYSIZE(name), domain_len = ARRAYSIZE(domain);
+  DWORD name_len = SW_COUNTOF(name), domain_len = SW_COUNTOF(domain);
   SID_NAME_USE use;
   wchar_t *sid_text = NULL;
   if (LookupAccountSidW(NULL, user->User.Sid, name, &name_len, domain, &domain_len,
                         &use)) {
     if (domain[0])
-      swprintf(text, ARRAYSIZE(text), L"%ls\\%ls", domain, name);
+      swprintf(text, SW_COUNTOF(text), L"%ls\\%ls", domain, name);
     else
-      swprintf(text, ARRAYSIZE(text), L"%ls", name);
+      swprintf(text, SW_COUNTOF(text), L"%ls", name);
     to_utf8(text, out, size);
   } else if (ConvertSidToStringSidW(user->User.Sid, &sid_text)) {
     to_utf8(sid_text, out, size);
@@ -128,7 +129,7 @@ static void ask_process(struct sw_pipe_trust_facts *f)
     return;
   }
   wchar_t image[1024];
-  DWORD len = ARRAYSIZE(image);
+  DWORD len = SW_COUNTOF(image);
   if (QueryFullProcessImageNameW(process, 0, image, &len))
     to_utf8(image, f->image, sizeof f->image);
   else
@@ -170,8 +171,8 @@ bool sw_pipe_trust_opt_in(void)
 {
   wchar_t value[8];
   DWORD n =
-      GetEnvironmentVariableW(L"" SW_PIPE_TRUST_OPT_IN_VAR, value, ARRAYSIZE(value));
-  return n > 0 && n < ARRAYSIZE(value) &&
+      GetEnvironmentVariableW(L"" SW_PIPE_TRUST_OPT_IN_VAR, value, SW_COUNTOF(value));
+  return n > 0 && n < SW_COUNTOF(value) &&
          wcscmp(value, L"" SW_PIPE_TRUST_OPT_IN_VALUE) == 0;
 }
 

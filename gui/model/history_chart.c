@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "sw_macros.h"
 
 #define EMPTY_SCALE_US INT64_C(100000) /* no successes: 0-100 ms */
 #define MIN_SCALE_US INT64_C(1000)     /* never finer than 0-1 ms */
@@ -196,7 +197,7 @@ static const int64_t time_steps_s[] = {
 
 static int64_t time_step_ms(int64_t span_ms, int k)
 {
-  for (size_t i = 0; i < sizeof time_steps_s / sizeof time_steps_s[0]; i++) {
+  for (size_t i = 0; i < SW_COUNTOF(time_steps_s); i++) {
     int64_t step = time_steps_s[i] * 1000;
     if (span_ms <= k * step)
       return step;

@@ -532,7 +532,7 @@ void sw_rule_rows_summary(const struct sw_rule_rows *r, char *out, size_t size)
   size_t n =
       (size_t)snprintf(out, size, "%zu rule%s:", r->count, r->count == 1 ? "" : "s");
   const char *sep = " ";
-  for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++) {
+  for (size_t i = 0; i < SW_COUNTOF(shown); i++) {
     if (!counts[shown[i].icon] || n >= size)
       continue;
     n += (size_t)snprintf(out + n, size - n, "%s%zu %s", sep, counts[shown[i].icon],
