@@ -1,6 +1,6 @@
-/* smtpwatch-svc --install-config and --show-config: what the MSI cannot set
- * itself (per-service SID, recovery actions, the data folder's owner and
- * DACL), and the read-back of all of it. See svc_install.h.
+/* smtpwatch-svc --install-config: what the MSI cannot set itself
+ * (per-service SID, recovery actions, the data folder's owner and DACL).
+ * See svc_install.h; the read-back is svc_show_config.c.
  *
  * --install-config runs as LocalSystem in a folder that ordinary users may
  * have created before the installation (any user can create folders in
@@ -19,10 +19,10 @@
 
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <wchar.h>
 
 #include "svc_install.h"
+#include "svc_install_internal.h"
 #include "console_out.h"
 #include "messages.h"
 #include "service_sid.h"
@@ -35,12 +35,7 @@
  * NUL, as newer SDKs define SECURITY_MAX_SID_STRING_CHARACTERS. */
 #define SID_STRING_CAP 192
 
-/* How deep --install-config looks for reparse points in the data folder
- * (the service keeps its files at the top; deeper trees are not its). */
-#define MAX_SCAN_DEPTH 8
-
-/* UTF-16 to UTF-8 for printing; "?" if it does not convert. */
-static const char *u8(const wchar_t *w, char *buf, int cap)
+const char *sw__install_u8(const wchar_t *w, char *buf, int cap)
 {
   if (!w || WideCharToMultiByte(CP_UTF8, 0, w, -1, buf, cap, NULL, NULL) <= 0)
     snprintf(buf, (size_t)cap, "?");
@@ -88,10 +83,7 @@ static DWORD refuse(DWORD err, const char *fmt, ...)
   return err;
 }
 
-/* Opens the SCM and our service with `access` (`change`: access to change
- * it, which needs administrator rights); on failure prints why and returns
- * the error (with *scm and *svc NULL). */
-static DWORD open_service(DWORD access, bool change, SC_HANDLE *scm, SC_HANDLE *svc)
+DWORD sw__install_open_service(DWORD access, bool change, SC_HANDLE *scm, SC_HANDLE *svc)
 {
   *svc = NULL;
   *scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
@@ -210,26 +202,8 @@ static void folder_trustee(bool per_service_sid, wchar_t *out, size_t cap)
       sw_error_text(err ? err : SW_E_NOMEM));
 }
 
-/* A walk through the data folder: `visit` is called for each file and
- * folder, a folder before what is in it; `parent` is what the visit of
- * the folder it is in left in *below (the walk's start: its argument),
- * and is freed (LocalFree) after that folder's walk. A visit returns 0 or
- * the error that ends the walk (having said why). `unlisted` is called,
- * and its result returned, if a folder cannot be listed. */
-struct walk;
-typedef DWORD walk_visit(struct walk *w, const wchar_t *path, const WIN32_FIND_DATAW *fd,
-                         PSECURITY_DESCRIPTOR parent, PSECURITY_DESCRIPTOR *below);
-struct walk {
-  walk_visit *visit;
-  DWORD (*unlisted)(struct walk *w, const wchar_t *dir, DWORD err);
-  const struct sw_svc_config *cfg;
-  unsigned count; /* files and folders visited */
-};
-
-/* Walks `dir`, `depth` levels below at most; never into a reparse point
- * (junction, symbolic link, mount point). */
-static DWORD walk(struct walk *w, const wchar_t *dir, int depth,
-                  PSECURITY_DESCRIPTOR parent)
+DWORD sw__data_walk(struct sw__data_walk *w, const wchar_t *dir, int depth,
+                    PSECURITY_DESCRIPTOR parent)
 {
   wchar_t pattern[MAX_PATH + 8];
   if (swprintf(pattern, MAX_PATH + 8, L"%ls\\*", dir) < 0)
@@ -254,18 +228,19 @@ static DWORD walk(struct walk *w, const wchar_t *dir, int depth,
     rc = w->visit(w, path, &fd, parent, &below);
     if (rc == 0 && (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) &&
         !(fd.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) && depth > 0)
-      rc = walk(w, path, depth - 1, below);
+      rc = sw__data_walk(w, path, depth - 1, below);
     LocalFree(below);
   } while (rc == 0 && FindNextFileW(find, &fd));
   FindClose(find);
   return rc;
 }
 
-static DWORD install_unlisted(struct walk *w, const wchar_t *dir, DWORD err)
+static DWORD install_unlisted(struct sw__data_walk *w, const wchar_t *dir, DWORD err)
 {
   (void)w;
   char shown[MAX_PATH * 3];
-  return fail(err, "The folder %s cannot be read", u8(dir, shown, sizeof shown));
+  return fail(err, "The folder %s cannot be read",
+              sw__install_u8(dir, shown, sizeof shown));
 }
 
 static DWORD link_refused(const wchar_t *path)
@@ -274,14 +249,15 @@ static DWORD link_refused(const wchar_t *path)
   return refuse(ERROR_CANT_ACCESS_FILE,
                 "%s is a link (reparse point); the data folder may hold only files and "
                 "folders. Remove it and install again",
-                u8(path, shown, sizeof shown));
+                sw__install_u8(path, shown, sizeof shown));
 }
 
 /* Refuses reparse points in the data folder before anything in it is
  * changed: passing ACEs on through one would change the security of
  * whatever it points at. */
-static DWORD refuse_link(struct walk *w, const wchar_t *path, const WIN32_FIND_DATAW *fd,
-                         PSECURITY_DESCRIPTOR parent, PSECURITY_DESCRIPTOR *below)
+static DWORD refuse_link(struct sw__data_walk *w, const wchar_t *path,
+                         const WIN32_FIND_DATAW *fd, PSECURITY_DESCRIPTOR parent,
+                         PSECURITY_DESCRIPTOR *below)
 {
   (void)w, (void)parent, (void)below;
   return (fd->dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) ? link_refused(path) : 0;
@@ -294,13 +270,14 @@ static DWORD refuse_link(struct walk *w, const wchar_t *path, const WIN32_FIND_D
  * SetSecurityInfo with UNPROTECTED_DACL_SECURITY_INFORMATION: the DACL
  * passed holds only inherited ACEs, which Windows computes again from the
  * parent folder (the same ones, by the same rules); owner Administrators. */
-static DWORD reset_item(struct walk *w, const wchar_t *path, const WIN32_FIND_DATAW *fd,
-                        PSECURITY_DESCRIPTOR parent, PSECURITY_DESCRIPTOR *below)
+static DWORD reset_item(struct sw__data_walk *w, const wchar_t *path,
+                        const WIN32_FIND_DATAW *fd, PSECURITY_DESCRIPTOR parent,
+                        PSECURITY_DESCRIPTOR *below)
 {
   (void)fd;
   w->count++;
   char shown[MAX_PATH * 3];
-  u8(path, shown, sizeof shown);
+  sw__install_u8(path, shown, sizeof shown);
   HANDLE h = CreateFileW(path, READ_CONTROL | WRITE_DAC | WRITE_OWNER,
                          FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
                          OPEN_EXISTING,
@@ -438,18 +415,18 @@ static DWORD secure_data_dir(const struct sw_svc_config *cfg, const wchar_t *tru
 
   /* What is already there (an upgrade's database, or files someone made
    * before the installation): no link anywhere, then each one reset. */
-  struct walk scan = {refuse_link, install_unlisted, cfg, 0};
+  struct sw__data_walk scan = {refuse_link, install_unlisted, cfg, 0};
   if (rc == 0)
-    rc = walk(&scan, cfg->data_dir, MAX_SCAN_DEPTH, NULL);
+    rc = sw__data_walk(&scan, cfg->data_dir, SW__DATA_WALK_DEPTH, NULL);
   if (rc == 0) {
     char text[512];
     sw_console_printf(stdout, "Data folder: %s (%s); security %s\n", shown,
                       made == ERROR_SUCCESS ? "created" : "kept",
-                      u8(sddl, text, sizeof text));
+                      sw__install_u8(sddl, text, sizeof text));
   }
-  struct walk reset = {reset_item, install_unlisted, cfg, 0};
+  struct sw__data_walk reset = {reset_item, install_unlisted, cfg, 0};
   if (rc == 0)
-    rc = walk(&reset, cfg->data_dir, MAX_SCAN_DEPTH, sd);
+    rc = sw__data_walk(&reset, cfg->data_dir, SW__DATA_WALK_DEPTH, sd);
   if (rc == 0)
     sw_console_printf(stdout,
                       "Data folder contents: %u item%s reset to the folder's security.\n",
@@ -485,8 +462,8 @@ DWORD sw_svc_install_config(const struct sw_svc_config *cfg)
 {
   SC_HANDLE scm, svc;
   /* SERVICE_START: needed to set SC_ACTION_RESTART actions. */
-  DWORD rc = open_service(SERVICE_CHANGE_CONFIG | SERVICE_QUERY_CONFIG | SERVICE_START,
-                          true, &scm, &svc);
+  DWORD rc = sw__install_open_service(
+      SERVICE_CHANGE_CONFIG | SERVICE_QUERY_CONFIG | SERVICE_START, true, &scm, &svc);
   if (rc)
     return rc;
   bool per_service_sid = false;
@@ -502,220 +479,5 @@ DWORD sw_svc_install_config(const struct sw_svc_config *cfg)
     folder_trustee(per_service_sid, trustee, SW_COUNTOF(trustee));
     rc = secure_data_dir(cfg, trustee);
   }
-  return rc;
-}
-
-/* ------------------------------------------------------------ read-back */
-
-/* Prints "Name: " padded to one column. */
-static void label(const char *name)
-{
-  sw_console_printf(stdout, "%-24s", name);
-}
-
-static void unreadable(DWORD err)
-{
-  char text[256];
-  sw_console_printf(stdout, "%s\n",
-                    sw_win_error_sentence(text, sizeof text, err, "not readable"));
-}
-
-/* QueryServiceConfig2W into a heap buffer; NULL after setting the last
- * error. The caller frees it. */
-static BYTE *query2(SC_HANDLE svc, DWORD level)
-{
-  DWORD need = 0;
-  if (NEVER(QueryServiceConfig2W(svc, level, NULL, 0, &need)) ||
-      GetLastError() != ERROR_INSUFFICIENT_BUFFER)
-    return NULL; /* it cannot succeed without a buffer; an error stays set */
-  BYTE *buf = malloc(need);
-  if (!buf) {
-    SetLastError(ERROR_NOT_ENOUGH_MEMORY);
-    return NULL;
-  }
-  if (!QueryServiceConfig2W(svc, level, buf, need, &need)) {
-    DWORD err = GetLastError();
-    free(buf);
-    SetLastError(err);
-    return NULL;
-  }
-  return buf;
-}
-
-static const char *start_type(DWORD t)
-{
-  switch (t) {
-  case SERVICE_AUTO_START:
-    return "automatic";
-  case SERVICE_DEMAND_START:
-    return "manual";
-  case SERVICE_DISABLED:
-    return "disabled";
-  default:
-    return "boot or system (a driver's)";
-  }
-}
-
-static void show_service(SC_HANDLE svc)
-{
-  char a[MAX_PATH * 3], b[MAX_PATH * 3];
-  DWORD need = 0;
-  QUERY_SERVICE_CONFIGW *qc = NULL;
-  if (!QueryServiceConfigW(svc, NULL, 0, &need) &&
-      GetLastError() == ERROR_INSUFFICIENT_BUFFER && (qc = malloc(need)) &&
-      QueryServiceConfigW(svc, qc, need, &need)) {
-    label("Display name:");
-    sw_console_printf(stdout, "%s\n", u8(qc->lpDisplayName, a, sizeof a));
-    label("Program:");
-    sw_console_printf(stdout, "%s\n", u8(qc->lpBinaryPathName, a, sizeof a));
-    label("Account:");
-    sw_console_printf(stdout, "%s\n", u8(qc->lpServiceStartName, b, sizeof b));
-    label("Start:");
-    sw_console_printf(stdout, "%s\n", start_type(qc->dwStartType));
-  } else {
-    label("Account:");
-    unreadable(GetLastError());
-  }
-  free(qc);
-
-  SERVICE_DESCRIPTIONW *desc =
-      (SERVICE_DESCRIPTIONW *)query2(svc, SERVICE_CONFIG_DESCRIPTION);
-  label("Description:");
-  if (desc)
-    sw_console_printf(stdout, "%s\n",
-                      desc->lpDescription ? u8(desc->lpDescription, a, sizeof a) : "");
-  else
-    unreadable(GetLastError());
-  free(desc);
-
-  SERVICE_SID_INFO *sid =
-      (SERVICE_SID_INFO *)query2(svc, SERVICE_CONFIG_SERVICE_SID_INFO);
-  label("Service SID:");
-  if (sid)
-    sw_console_printf(stdout, "%s\n",
-                      sid->dwServiceSidType == SERVICE_SID_TYPE_UNRESTRICTED
-                          ? "unrestricted"
-                      : sid->dwServiceSidType == SERVICE_SID_TYPE_NONE ? "none"
-                                                                       : "restricted");
-  else
-    unreadable(GetLastError());
-  free(sid);
-
-  SERVICE_FAILURE_ACTIONSW *fa =
-      (SERVICE_FAILURE_ACTIONSW *)query2(svc, SERVICE_CONFIG_FAILURE_ACTIONS);
-  label("Recovery:");
-  if (fa) {
-    if (fa->cActions == 0)
-      sw_console_printf(stdout, "none");
-    for (DWORD i = 0; i < fa->cActions; i++) {
-      SC_ACTION *act = &fa->lpsaActions[i];
-      const char *what = act->Type == SC_ACTION_RESTART       ? "restart"
-                         : act->Type == SC_ACTION_REBOOT      ? "reboot"
-                         : act->Type == SC_ACTION_RUN_COMMAND ? "run a command"
-                                                              : "nothing";
-      sw_console_printf(stdout, "%s%s after %lu s", i ? ", " : "", what,
-                        (unsigned long)(act->Delay / 1000));
-    }
-    sw_console_printf(stdout, "; failure count reset after %lu s\n",
-                      (unsigned long)fa->dwResetPeriod);
-  } else {
-    unreadable(GetLastError());
-  }
-  free(fa);
-
-  SERVICE_FAILURE_ACTIONS_FLAG *flag =
-      (SERVICE_FAILURE_ACTIONS_FLAG *)query2(svc, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG);
-  label("Recovery on error stop:");
-  if (flag)
-    sw_console_printf(stdout, "%s\n",
-                      flag->fFailureActionsOnNonCrashFailures ? "yes" : "no");
-  else
-    unreadable(GetLastError());
-  free(flag);
-}
-
-static void show_security(const wchar_t *path)
-{
-  PSECURITY_DESCRIPTOR sd = NULL;
-  DWORD err = GetNamedSecurityInfoW(
-      path, SE_FILE_OBJECT, OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION, NULL,
-      NULL, NULL, NULL, &sd);
-  if (err == ERROR_SUCCESS) {
-    char text[4096];
-    sw_data_acl_sddl(sd, text, sizeof text);
-    sw_console_printf(stdout, "%s\n", text);
-  } else {
-    unreadable(err);
-  }
-  LocalFree(sd);
-}
-
-/* One line a file or folder in the data folder: its path below the folder
- * and its owner and DACL read back. */
-static DWORD show_item(struct walk *w, const wchar_t *path, const WIN32_FIND_DATAW *fd,
-                       PSECURITY_DESCRIPTOR parent, PSECURITY_DESCRIPTOR *below)
-{
-  (void)parent, (void)below;
-  w->count++;
-  char shown[MAX_PATH * 3];
-  sw_console_printf(
-      stdout, "  %s: ", u8(path + wcslen(w->cfg->data_dir) + 1, shown, sizeof shown));
-  if (fd->dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT)
-    sw_console_puts(
-        stdout, "a link (reparse point), not followed; --install-config refuses it\n");
-  else
-    show_security(path);
-  return 0;
-}
-
-static DWORD show_unlisted(struct walk *w, const wchar_t *dir, DWORD err)
-{
-  char shown[MAX_PATH * 3];
-  size_t top = wcslen(w->cfg->data_dir);
-  sw_console_printf(stdout, "  %s (its contents): ",
-                    u8(dir[top] ? dir + top + 1 : L".", shown, sizeof shown));
-  unreadable(err);
-  return 0;
-}
-
-static void show_data_dir(const struct sw_svc_config *cfg)
-{
-  label("Data folder:");
-  sw_console_printf(stdout, "%s\n", cfg->data_dir_utf8);
-  label("Data folder security:");
-  show_security(cfg->data_dir);
-  label("Data folder contents:");
-  DWORD attrs = GetFileAttributesW(cfg->data_dir);
-  if (attrs == INVALID_FILE_ATTRIBUTES) {
-    unreadable(GetLastError());
-    return;
-  }
-  if (attrs & FILE_ATTRIBUTE_REPARSE_POINT) {
-    sw_console_puts(stdout, "not listed: the folder is a link (reparse point)\n");
-    return;
-  }
-  if (!(attrs & FILE_ATTRIBUTE_DIRECTORY)) {
-    sw_console_puts(stdout, "not listed: it is a file, not a folder\n");
-    return;
-  }
-  sw_console_puts(stdout, "owner and DACL of each file and folder\n");
-  struct walk list = {show_item, show_unlisted, cfg, 0};
-  walk(&list, cfg->data_dir, MAX_SCAN_DEPTH, NULL);
-  if (list.count == 0)
-    sw_console_puts(stdout, "  (empty)\n");
-}
-
-DWORD sw_svc_show_config(const struct sw_svc_config *cfg)
-{
-  SC_HANDLE scm, svc;
-  DWORD rc = open_service(SERVICE_QUERY_CONFIG, false, &scm, &svc);
-  if (rc == 0) {
-    label("Service:");
-    sw_console_puts(stdout, "SmtpWatch\n");
-    show_service(svc);
-    CloseServiceHandle(svc);
-    CloseServiceHandle(scm);
-  }
-  show_data_dir(cfg);
   return rc;
 }

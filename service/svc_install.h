@@ -18,7 +18,8 @@
  *     folder (svc_data_acl.h), so that whoever made a file there before
  *     keeps no access to it; a link (reparse point) inside is refused.
  * `smtpwatch-svc --show-config` prints what the SCM and the file system
- * report for all of it. docs/installer.md describes both. */
+ * report for all of it (svc_show_config.h). docs/installer.md describes
+ * both. */
 #ifndef SW_SVC_INSTALL_H
 #define SW_SVC_INSTALL_H
 
@@ -51,14 +52,5 @@
  * is a printed note, not a failure; without per-service SIDs the folder names
  * LocalService instead. Main thread, once. */
 DWORD sw_svc_install_config(const struct sw_svc_config *cfg);
-
-/* Prints the service's configuration as the SCM reports it (account, start
- * type, program, description, SID type, recovery actions) and the owner
- * and DACL of cfg->data_dir and of each file and folder in it (links
- * named, not followed) in SDDL, one "Name: value" line each, to stdout. A value that
- * cannot be read says so and why on its line. Returns 0, or the Win32 error if the
- * service is not installed or the SCM cannot be asked (then a sentence goes to stderr).
- * Any user; the data folder's DACL is readable by administrators only. */
-DWORD sw_svc_show_config(const struct sw_svc_config *cfg);
 
 #endif

@@ -16,6 +16,7 @@
 #include "svc.h"
 #include "svc_eventlog.h"
 #include "svc_install.h"
+#include "svc_show_config.h"
 #include "svc_loop.h"
 #include "svc_stop_wait.h"
 #include "sw_macros.h"
