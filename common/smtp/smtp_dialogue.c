@@ -11,22 +11,18 @@
 #include <string.h>
 
 #include "cert_expiry.h"
+#include "sw_macros.h"
 
 /* A branch for something that cannot happen if the engine keeps the
  * contract; it is handled anyway, because a monitor must not crash on a bug
  * elsewhere (SQLite's NEVER). */
 #define NEVER(x) (x)
 
-static const char *const state_names[] = {
-#define SW_DIALOGUE_STATE_NAME(e) #e,
-    SW_DIALOGUE_STATE_MAP(SW_DIALOGUE_STATE_NAME)
-#undef SW_DIALOGUE_STATE_NAME
-};
+static const char *const state_names[] = {SW_DIALOGUE_STATE_MAP(SW_X_NAME_1)};
 
 const char *sw_dialogue_state_name(enum sw_dialogue_state s)
 {
-  return (unsigned)s < sizeof state_names / sizeof state_names[0] ? state_names[s]
-                                                                  : "UNKNOWN";
+  return SW_TABLE_AT(state_names, s, "UNKNOWN");
 }
 
 static enum sw_step step_of(enum sw_dialogue_state s)
@@ -379,12 +375,6 @@ static bool is_cap_keyword(const char *kw, size_t len, const char *name)
   return true;
 }
 
-static const char *const cap_names[] = {
-#define SW_CAP_NAME(e) #e,
-    SW_CAP_MAP(SW_CAP_NAME)
-#undef SW_CAP_NAME
-};
-
 /* EHLO lines 2..n are "keyword [params]" (RFC 5321 4.1.1.1), keywords
  * case-insensitive; the old "AUTH=LOGIN" form counts as AUTH. */
 static void read_capabilities(struct sw_dialogue *d, const struct sw_smtp_reply *r)
@@ -403,7 +393,7 @@ static void read_capabilities(struct sw_dialogue *d, const struct sw_smtp_reply 
     while (klen < tlen && text[klen] != ' ' && text[klen] != '=')
       klen++;
     for (int i = 0; i < SW_CAP_COUNT; i++)
-      if (is_cap_keyword(text, klen, cap_names[i]))
+      if (is_cap_keyword(text, klen, sw_cap_name(i)))
         d->result.caps |= 1u << i;
     char esc[4 * SW_SMTP_LINE_MAX + 4];
     sw__escape_text(esc, sizeof esc, text, tlen, false);
