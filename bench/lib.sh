@@ -57,6 +57,10 @@ winpath() { printf 'Z:%s' "$1" | tr / '\\'; }
 
 wineserver_pid() {
   local want pid
+  [ -d "$WINEPREFIX" ] || {
+    echo 0
+    return
+  }
   want=$(printf 'server-%s-%x' "$(stat -c %D "$WINEPREFIX")" "$(stat -c %i "$WINEPREFIX")")
   for pid in $(pgrep -x wineserver64; pgrep -x wineserver); do
     [ "$(basename "$(readlink "/proc/$pid/cwd" 2>/dev/null)")" = "$want" ] && {

@@ -40,23 +40,14 @@ CHECK_SMTP=${SW_BENCH_CHECK_SMTP:-/usr/lib/nagios/plugins/check_smtp}
 # its wineserver, whose CPU time is part of what we measure.
 export WINEPREFIX=${SW_BENCH_WINEPREFIX:-$ROOT/build/bench-wineprefix}
 export WINEDEBUG=-all
-HZ=$(getconf CLK_TCK)
-
-say() { printf 'bench: %s\n' "$*" >&2; }
-die() { say "$*"; exit 1; }
+BENCH_NAME=bench
+# shellcheck source=lib.sh
+. "$ROOT/bench/lib.sh"
 
 [ -x "$CHECK_SMTP" ] || die "$CHECK_SMTP is missing (apt-get install monitoring-plugins-standard)"
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing (apt-get install time)"
 
 # --- build ------------------------------------------------------------------
-# build LOG CMD...: runs a build step quietly; on failure shows the log's tail.
-build() {
-  local log=$1
-  shift
-  "$@" >"$log" 2>&1 && return 0
-  tail -n 20 "$log" >&2
-  return 1
-}
 # The responder is built on its own (cmake -S bench): it needs nothing else
 # from the tree, and an optimised build keeps it from being the bottleneck.
 mkdir -p "$NATIVE_DIR" "$MINGW_DIR"
@@ -108,24 +99,6 @@ BUILD_TYPE=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$MINGW_DIR/CMakeCache.txt"
 # --- start ------------------------------------------------------------------
 # 1000 sockets in flight on both ends.
 ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-
-# This prefix's wineserver: its working directory is named after the
-# prefix's device and inode. Found only to read its CPU time.
-wineserver_pid() {
-  local want pid
-  [ -d "$WINEPREFIX" ] || {
-    echo 0
-    return
-  }
-  want=$(printf 'server-%s-%x' "$(stat -c %D "$WINEPREFIX")" "$(stat -c %i "$WINEPREFIX")")
-  for pid in $(pgrep -x wineserver64; pgrep -x wineserver); do
-    [ "$(basename "$(readlink "/proc/$pid/cwd" 2>/dev/null)")" = "$want" ] && {
-      echo "$pid"
-      return
-    }
-  done
-  echo 0
-}
 
 OWN_SERVER=0
 TMP=$(mktemp -d)
@@ -184,13 +157,6 @@ fi
 
 WS_PID=$(wineserver_pid)
 
-# Busy jiffies of the whole machine, all CPUs: everything but idle and iowait.
-machine_busy() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9; exit}' /proc/stat; }
-# utime+stime of one process (0 if it is gone); the name may hold spaces.
-proc_cpu() {
-  [ "$1" != 0 ] && [ -r "/proc/$1/stat" ] || { echo 0; return; }
-  sed 's/.*) //' "/proc/$1/stat" | awk '{print $12+$13}'
-}
 now_ns() { date +%s%N; }
 
 # run_case NAME CMD... : runs one measured command; appends a row to

@@ -10,6 +10,7 @@
 
 #include "manage_args.h"
 #include "pipe_protocol.h"
+#include "sw_array.h"
 #include "sw_macros.h"
 
 #define CLIENT_NAME "smtpwatch-editor"
@@ -120,14 +121,11 @@ static bool call(struct sw_pipe_client *c, struct sw_service_job *job, uint16_t 
 static enum sw_error take_status(struct sw_service_job *job, struct sw_tlv_reader *r,
                                  int64_t *rule_id)
 {
-  if (job->row_count == job->row_cap) {
-    size_t cap = job->row_cap ? job->row_cap * 2 : 256;
-    struct sw_rule_row *grown = realloc(job->rows, cap * sizeof *grown);
-    if (!grown)
-      return SW_E_NOMEM;
-    job->rows = grown;
-    job->row_cap = cap;
-  }
+  struct sw_rule_row *grown =
+      sw_array_grow(job->rows, &job->row_cap, job->row_count, sizeof *grown, 256);
+  if (!grown)
+    return SW_E_NOMEM;
+  job->rows = grown;
   struct sw_pipe_status st;
   enum sw_error err = sw_pipe_get_status(r, &st);
   if (!err)

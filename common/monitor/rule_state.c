@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "sw_macros.h"
+
 void sw_rule_state_config_defaults(struct sw_rule_state_config *cfg)
 {
   cfg->fail_threshold = SW_RULE_STATE_DEFAULT_FAIL_THRESHOLD;
@@ -140,14 +142,18 @@ bool sw_rule_state_feed_result(struct sw_rule_state *st,
                             at, ev);
 }
 
+/* The fields kept across a restart, under the same name in struct
+ * sw_rule_state and struct sw_rule_state_saved: listed once for saving and
+ * restoring. COPY_FIELD copies one from `from` to `to`. */
+#define SAVED_FIELDS(X)                                                                  \
+  X(state) X(consecutive) X(since) X(last_result_at) X(last_outcome) X(flapping)
+#define COPY_FIELD(f) to->f = from->f;
+
 void sw_rule_state_save(const struct sw_rule_state *st, struct sw_rule_state_saved *out)
 {
-  out->state = st->state;
-  out->consecutive = st->consecutive;
-  out->since = st->since;
-  out->last_result_at = st->last_result_at;
-  out->last_outcome = st->last_outcome;
-  out->flapping = st->flapping;
+  const struct sw_rule_state *from = st;
+  struct sw_rule_state_saved *to = out;
+  SAVED_FIELDS(COPY_FIELD)
 }
 
 enum sw_error sw_rule_state_restore(struct sw_rule_state *st,
@@ -158,12 +164,9 @@ enum sw_error sw_rule_state_restore(struct sw_rule_state *st,
       (unsigned)saved->last_outcome >= SW_OUTCOME_COUNT || saved->since < 0 ||
       saved->last_result_at < 0)
     return SW_E_INVALID_ARGUMENT;
-  st->state = saved->state;
-  st->consecutive = saved->consecutive;
-  st->since = saved->since;
-  st->last_result_at = saved->last_result_at;
-  st->last_outcome = saved->last_outcome;
-  st->flapping = saved->flapping;
+  const struct sw_rule_state_saved *from = saved;
+  struct sw_rule_state *to = st;
+  SAVED_FIELDS(COPY_FIELD)
   st->logged = saved->state; /* what the log said last, as far as we know */
   return SW_E_OK;
 }
@@ -186,10 +189,6 @@ bool sw_rule_state_from_name(const char *name, enum sw_nagios_status *out)
 
 const char *sw_rule_event_name(enum sw_rule_event e)
 {
-  static const char *const names[] = {
-#define SW_RULE_EVENT_NAME(en, name) name,
-      SW_RULE_EVENT_MAP(SW_RULE_EVENT_NAME)
-#undef SW_RULE_EVENT_NAME
-  };
-  return (unsigned)e < SW_RULE_EVENT_COUNT ? names[e] : "unknown";
+  static const char *const names[] = {SW_RULE_EVENT_MAP(SW_X_2)};
+  return SW_TABLE_AT(names, e, "unknown");
 }

@@ -462,10 +462,6 @@ void sw_scheduler_stats(const struct sw_scheduler *s, struct sw_scheduler_stats 
 
 const char *sw_scheduler_verdict_name(enum sw_scheduler_verdict v)
 {
-  static const char *const names[] = {
-#define SW_SCHEDULER_VERDICT_NAME(e, name) name,
-      SW_SCHEDULER_VERDICT_MAP(SW_SCHEDULER_VERDICT_NAME)
-#undef SW_SCHEDULER_VERDICT_NAME
-  };
-  return (unsigned)v < SW_COUNTOF(names) ? names[v] : "unknown";
+  static const char *const names[] = {SW_SCHEDULER_VERDICT_MAP(SW_X_2)};
+  return SW_TABLE_AT(names, v, "unknown");
 }

@@ -19,27 +19,18 @@ const char *sw_pipe_msg_name(uint16_t message)
   }
 }
 
-static const char *const error_codes[] = {
-#define SW_PIPE_ERROR_CODE(e, code, text) code,
-    SW_PIPE_ERROR_MAP(SW_PIPE_ERROR_CODE)
-#undef SW_PIPE_ERROR_CODE
-};
+static const char *const error_codes[] = {SW_PIPE_ERROR_MAP(SW_X_2)};
 
-static const char *const error_texts[] = {
-#define SW_PIPE_ERROR_TEXT(e, code, text) text,
-    SW_PIPE_ERROR_MAP(SW_PIPE_ERROR_TEXT)
-#undef SW_PIPE_ERROR_TEXT
-};
+static const char *const error_texts[] = {SW_PIPE_ERROR_MAP(SW_X_3)};
 
 const char *sw_pipe_error_code(enum sw_pipe_error e)
 {
-  return (unsigned)e < SW_PIPE_ERR_COUNT ? error_codes[e] : "internal";
+  return SW_TABLE_AT(error_codes, e, "internal");
 }
 
 const char *sw_pipe_error_text(enum sw_pipe_error e)
 {
-  return (unsigned)e < SW_PIPE_ERR_COUNT ? error_texts[e]
-                                         : error_texts[SW_PIPE_ERR_INTERNAL];
+  return SW_TABLE_AT(error_texts, e, error_texts[SW_PIPE_ERR_INTERNAL]);
 }
 
 bool sw_pipe_error_from_code(const char *code, size_t len, enum sw_pipe_error *out)

@@ -7,8 +7,6 @@
 
 #include "sw_macros.h"
 
-#define COUNT SW_COUNTOF(verdicts)
-
 enum sw_pipe_trust sw_pipe_trust_decide(const struct sw_pipe_trust_facts *f)
 {
   if (f->server_pid != 0 && f->scm == SW_PIPE_SCM_RUNNING && f->scm_pid == f->server_pid)
@@ -20,22 +18,18 @@ enum sw_pipe_trust sw_pipe_trust_decide(const struct sw_pipe_trust_facts *f)
   return SW_PIPE_TRUST_REFUSED;
 }
 
-static const struct {
-  const char *name, *text;
-} verdicts[] = {
-#define SW_PIPE_TRUST_ROW(e, name, text) {name, text},
-    SW_PIPE_TRUST_MAP(SW_PIPE_TRUST_ROW)
-#undef SW_PIPE_TRUST_ROW
-};
+static const char *const trust_names[] = {SW_PIPE_TRUST_MAP(SW_X_2)};
+static const char *const trust_texts[] = {SW_PIPE_TRUST_MAP(SW_X_3)};
 
+/* An unknown verdict reads as a refusal. */
 const char *sw_pipe_trust_name(enum sw_pipe_trust t)
 {
-  return verdicts[(size_t)t < COUNT ? t : SW_PIPE_TRUST_REFUSED].name;
+  return SW_TABLE_AT(trust_names, t, trust_names[SW_PIPE_TRUST_REFUSED]);
 }
 
 const char *sw_pipe_trust_text(enum sw_pipe_trust t)
 {
-  return verdicts[(size_t)t < COUNT ? t : SW_PIPE_TRUST_REFUSED].text;
+  return SW_TABLE_AT(trust_texts, t, trust_texts[SW_PIPE_TRUST_REFUSED]);
 }
 
 /* Why the server is not the service, in the SCM's words. */

@@ -12,29 +12,13 @@
 #include "sw_macros.h"
 #include "sw_utf8.h"
 
-static const char *const outcome_names[] = {
-#define SW_OUTCOME_NAME(e, name, text) name,
-    SW_OUTCOME_MAP(SW_OUTCOME_NAME)
-#undef SW_OUTCOME_NAME
-};
+static const char *const outcome_names[] = {SW_OUTCOME_MAP(SW_X_2)};
 
-static const char *const outcome_texts[] = {
-#define SW_OUTCOME_TEXT(e, name, text) text,
-    SW_OUTCOME_MAP(SW_OUTCOME_TEXT)
-#undef SW_OUTCOME_TEXT
-};
+static const char *const outcome_texts[] = {SW_OUTCOME_MAP(SW_X_3)};
 
-static const char *const step_names[] = {
-#define SW_STEP_NAME(e, name, label) name,
-    SW_STEP_MAP(SW_STEP_NAME)
-#undef SW_STEP_NAME
-};
+static const char *const step_names[] = {SW_STEP_MAP(SW_X_2)};
 
-static const char *const step_labels[] = {
-#define SW_STEP_LABEL(e, name, label) label,
-    SW_STEP_MAP(SW_STEP_LABEL)
-#undef SW_STEP_LABEL
-};
+static const char *const step_labels[] = {SW_STEP_MAP(SW_X_3)};
 
 /* The start of the one-line description. Designated initialisers keep this
  * right if the X-macro is reordered; the static assert catches a new outcome
@@ -116,22 +100,28 @@ void sw_check_result_move(struct sw_check_result *to, struct sw_check_result *fr
 
 const char *sw_outcome_name(enum sw_outcome o)
 {
-  return (unsigned)o < SW_OUTCOME_COUNT ? outcome_names[o] : "unknown";
+  return SW_TABLE_AT(outcome_names, o, "unknown");
 }
 
 const char *sw_outcome_text(enum sw_outcome o)
 {
-  return (unsigned)o < SW_OUTCOME_COUNT ? outcome_texts[o] : "The outcome is unknown.";
+  return SW_TABLE_AT(outcome_texts, o, "The outcome is unknown.");
 }
 
 const char *sw_step_name(enum sw_step s)
 {
-  return (unsigned)s < SW_STEP_COUNT ? step_names[s] : "unknown";
+  return SW_TABLE_AT(step_names, s, "unknown");
+}
+
+const char *sw_cap_name(enum sw_cap_bit bit)
+{
+  static const char *const cap_names[] = {SW_CAP_MAP(SW_X_NAME_1)};
+  return SW_TABLE_AT(cap_names, bit, "?");
 }
 
 const char *sw_step_label(enum sw_step s)
 {
-  return (unsigned)s < SW_STEP_COUNT ? step_labels[s] : "unknown step";
+  return SW_TABLE_AT(step_labels, s, "unknown step");
 }
 
 bool sw_outcome_is_certificate(enum sw_outcome o)

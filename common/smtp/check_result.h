@@ -154,6 +154,9 @@ const char *sw_outcome_name(enum sw_outcome o);
 const char *sw_outcome_text(enum sw_outcome o);
 const char *sw_step_name(enum sw_step s);
 const char *sw_step_label(enum sw_step s);
+/* The EHLO keyword of a bit of sw_check_result.caps ("STARTTLS" for
+ * SW_CAP_BIT_STARTTLS); "?" for a bit past SW_CAP_COUNT. */
+const char *sw_cap_name(enum sw_cap_bit bit);
 /* True for the verdicts on the server's certificate (untrusted, name
  * mismatch, expired, expiring, chain incomplete). */
 bool sw_outcome_is_certificate(enum sw_outcome o);

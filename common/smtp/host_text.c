@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sw_macros.h"
+
 /* Our own character classes: <ctype.h> depends on the locale and is undefined
  * for negative chars, and these decide what is a valid address. */
 static bool is_digit(char c)
@@ -127,15 +129,11 @@ enum sw_dns_problem sw_host_check_dns(const char *s, size_t len)
   return SW_DNS_OK;
 }
 
-static const char *const dns_problem_texts[] = {
-#define SW_DNS_PROBLEM_TEXT(e, text) text,
-    SW_DNS_PROBLEM_MAP(SW_DNS_PROBLEM_TEXT)
-#undef SW_DNS_PROBLEM_TEXT
-};
+static const char *const dns_problem_texts[] = {SW_DNS_PROBLEM_MAP(SW_X_2)};
 
 const char *sw_dns_problem_text(enum sw_dns_problem p)
 {
-  return (unsigned)p < SW_DNS_PROBLEM_COUNT ? dns_problem_texts[p] : "is not valid";
+  return SW_TABLE_AT(dns_problem_texts, p, "is not valid");
 }
 
 /* If `host` is "[...]", points *inner at the text between the brackets. */

@@ -6,17 +6,14 @@
 
 #include "cert_expiry.h"
 #include "host_text.h"
+#include "sw_macros.h"
 #include "sw_utf8.h"
 
-static const char *const status_names[] = {
-#define SW_NAGIOS_STATUS_NAME(e, name) name,
-    SW_NAGIOS_STATUS_MAP(SW_NAGIOS_STATUS_NAME)
-#undef SW_NAGIOS_STATUS_NAME
-};
+static const char *const status_names[] = {SW_NAGIOS_STATUS_MAP(SW_X_2)};
 
 const char *sw_nagios_status_name(enum sw_nagios_status s)
 {
-  return (unsigned)s < SW_NAGIOS_STATUS_COUNT ? status_names[s] : "UNKNOWN";
+  return SW_TABLE_AT(status_names, s, "UNKNOWN");
 }
 
 static bool reached(int64_t total_us, int threshold_ms)

@@ -5,13 +5,6 @@
 #include "cert_expiry.h"
 #include "json_writer.h"
 
-/* EHLO keywords are named by the bits of sw_check_result.caps. */
-static const char *const cap_names[] = {
-#define SW_RESULT_JSON_CAP(e) #e,
-    SW_CAP_MAP(SW_RESULT_JSON_CAP)
-#undef SW_RESULT_JSON_CAP
-};
-
 /* A string, or null when it is empty (nothing known). */
 static void string_or_null(struct sw_json *j, const char *s)
 {
@@ -139,7 +132,7 @@ enum sw_error sw_result_to_json(const struct sw_check_result *r, const char *hos
   sw_json_begin_array(&j);
   for (unsigned bit = 0; bit < SW_CAP_COUNT; bit++)
     if (r->caps & (1u << bit))
-      sw_json_string(&j, cap_names[bit]);
+      sw_json_string(&j, sw_cap_name(bit));
   sw_json_end_array(&j);
 
   sw_json_key(&j, "ehlo_keywords");

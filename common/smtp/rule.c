@@ -9,26 +9,18 @@
 #include "sw_macros.h"
 #include "sw_utf8.h"
 
-static const char *const field_names[] = {
-#define SW_RULE_FIELD_NAME(e, name, label) name,
-    SW_RULE_FIELD_MAP(SW_RULE_FIELD_NAME)
-#undef SW_RULE_FIELD_NAME
-};
+static const char *const field_names[] = {SW_RULE_FIELD_MAP(SW_X_2)};
 
-static const char *const field_labels[] = {
-#define SW_RULE_FIELD_LABEL(e, name, label) label,
-    SW_RULE_FIELD_MAP(SW_RULE_FIELD_LABEL)
-#undef SW_RULE_FIELD_LABEL
-};
+static const char *const field_labels[] = {SW_RULE_FIELD_MAP(SW_X_3)};
 
 const char *sw_rule_field_name(enum sw_rule_field f)
 {
-  return (unsigned)f < SW_RULE_FIELD_COUNT ? field_names[f] : "unknown";
+  return SW_TABLE_AT(field_names, f, "unknown");
 }
 
 const char *sw_rule_field_label(enum sw_rule_field f)
 {
-  return (unsigned)f < SW_RULE_FIELD_COUNT ? field_labels[f] : "?";
+  return SW_TABLE_AT(field_labels, f, "?");
 }
 
 bool sw_rule_field_from_name(const char *name, enum sw_rule_field *out)
@@ -348,15 +340,11 @@ bool sw_rule_validate(const struct sw_rule *r, struct sw_rule_problems *out)
   return out->count == 0;
 }
 
-static const char *const tls_mode_names[] = {
-#define SW_TLS_MODE_NAME(e, name) name,
-    SW_TLS_MODE_MAP(SW_TLS_MODE_NAME)
-#undef SW_TLS_MODE_NAME
-};
+static const char *const tls_mode_names[] = {SW_TLS_MODE_MAP(SW_X_2)};
 
 const char *sw_tls_mode_name(enum sw_tls_mode m)
 {
-  return (unsigned)m < SW_TLS_MODE_COUNT ? tls_mode_names[m] : "unknown";
+  return SW_TABLE_AT(tls_mode_names, m, "unknown");
 }
 
 bool sw_tls_mode_from_name(const char *name, enum sw_tls_mode *out)

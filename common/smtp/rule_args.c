@@ -78,22 +78,45 @@ static bool number_for_validator(const char *value, uint32_t *out)
   return true;
 }
 
+/* --cert-warn-days or --cert-crit-days (`name`) into `*days`. The range
+ * is the validator's, as for the timeout; a number past the largest it
+ * accepts is kept as one too many, so that its message names the limit. */
+static bool set_cert_days(int *days, const char *name, const char *value,
+                          struct sw_arg_errors *errors)
+{
+  uint32_t u;
+  if (!number_for_validator(value, &u)) {
+    sw_arg_fail(errors, "--%s: '%s' is not a number of days.", name,
+                sw_arg_quote(value).text);
+    return false;
+  }
+  *days = u > SW_RULE_CERT_DAYS_MAX ? SW_RULE_CERT_DAYS_MAX + 1 : (int)u;
+  return true;
+}
+
+/* The HOST operand, which may be given once only. */
+static bool set_host(struct sw_rule_args *a, const char *value,
+                     struct sw_arg_errors *errors)
+{
+  struct sw_rule *r = &a->rule;
+  if (a->given & SW_RULE_FIELD_BIT(SW_RULE_FIELD_HOST)) {
+    sw_arg_fail(errors, "Only one HOST may be given, but '%s' follows '%s'.",
+                sw_arg_quote(value).text, sw_arg_quote(r->host ? r->host : "").text);
+    return false;
+  }
+  set_string(&r->host, value, errors);
+  return true;
+}
+
 /* Applies the option; returns false if its value was refused. */
 static bool apply(struct sw_rule_args *a, enum sw_rule_opt id, const char *name,
                   const char *value, struct sw_arg_errors *errors)
 {
   struct sw_rule *r = &a->rule;
   uint64_t v;
-  uint32_t u;
   switch (id) {
   case SW_RULE_OPT_HOST:
-    if (a->given & SW_RULE_FIELD_BIT(SW_RULE_FIELD_HOST)) {
-      sw_arg_fail(errors, "Only one HOST may be given, but '%s' follows '%s'.",
-                  sw_arg_quote(value).text, sw_arg_quote(r->host ? r->host : "").text);
-      return false;
-    }
-    set_string(&r->host, value, errors);
-    return true;
+    return set_host(a, value, errors);
   case SW_RULE_OPT_PORT:
     if (sw_arg_number(value, &v) && v >= 1 && v <= 65535) {
       r->port = (uint16_t)v;
@@ -144,17 +167,11 @@ static bool apply(struct sw_rule_args *a, enum sw_rule_opt id, const char *name,
     r->tls_insecure = false;
     return true;
   case SW_RULE_OPT_CERT_WARN_DAYS:
-  case SW_RULE_OPT_CERT_CRIT_DAYS:
-    /* The range is the validator's, as for the timeout. */
     a->tls_option = name;
-    if (!number_for_validator(value, &u)) {
-      sw_arg_fail(errors, "--%s: '%s' is not a number of days.", name,
-                  sw_arg_quote(value).text);
-      return false;
-    }
-    *(id == SW_RULE_OPT_CERT_WARN_DAYS ? &r->cert_warn_days : &r->cert_crit_days) =
-        u > SW_RULE_CERT_DAYS_MAX ? SW_RULE_CERT_DAYS_MAX + 1 : (int)u;
-    return true;
+    return set_cert_days(&r->cert_warn_days, name, value, errors);
+  case SW_RULE_OPT_CERT_CRIT_DAYS:
+    a->tls_option = name;
+    return set_cert_days(&r->cert_crit_days, name, value, errors);
   case SW_RULE_OPT_ENABLED:
   case SW_RULE_OPT_DISABLED:
     r->enabled = id == SW_RULE_OPT_ENABLED;

@@ -12,16 +12,11 @@
 
 #include "smtp_dialogue_internal.h"
 
-static const char *const state_names[] = {
-#define SW_DIALOGUE_STATE_NAME(e) #e,
-    SW_DIALOGUE_STATE_MAP(SW_DIALOGUE_STATE_NAME)
-#undef SW_DIALOGUE_STATE_NAME
-};
+static const char *const state_names[] = {SW_DIALOGUE_STATE_MAP(SW_X_NAME_1)};
 
 const char *sw_dialogue_state_name(enum sw_dialogue_state s)
 {
-  return (unsigned)s < sizeof state_names / sizeof state_names[0] ? state_names[s]
-                                                                  : "UNKNOWN";
+  return SW_TABLE_AT(state_names, s, "UNKNOWN");
 }
 
 enum sw_step sw__dlg_step_of(enum sw_dialogue_state s)

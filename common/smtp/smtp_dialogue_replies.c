@@ -132,12 +132,6 @@ static bool is_cap_keyword(const char *kw, size_t len, const char *name)
   return true;
 }
 
-static const char *const cap_names[] = {
-#define SW_CAP_NAME(e) #e,
-    SW_CAP_MAP(SW_CAP_NAME)
-#undef SW_CAP_NAME
-};
-
 /* EHLO lines 2..n are "keyword [params]" (RFC 5321 4.1.1.1), keywords
  * case-insensitive; the old "AUTH=LOGIN" form counts as AUTH. */
 static void read_capabilities(struct sw_dialogue *d, const struct sw_smtp_reply *r)
@@ -156,7 +150,7 @@ static void read_capabilities(struct sw_dialogue *d, const struct sw_smtp_reply 
     while (klen < tlen && text[klen] != ' ' && text[klen] != '=')
       klen++;
     for (int i = 0; i < SW_CAP_COUNT; i++)
-      if (is_cap_keyword(text, klen, cap_names[i]))
+      if (is_cap_keyword(text, klen, sw_cap_name(i)))
         d->result.caps |= 1u << i;
     char esc[4 * SW_SMTP_LINE_MAX + 4];
     sw__escape_text(esc, sizeof esc, text, tlen, false);

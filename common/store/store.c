@@ -19,27 +19,18 @@ static const char *const error_names[] = {
 #undef SW_STORE_ERROR_NAME
 };
 
-static const char *const error_texts[] = {
-#define SW_STORE_ERROR_TEXT(e, text) text,
-    SW_STORE_ERROR_MAP(SW_STORE_ERROR_TEXT)
-#undef SW_STORE_ERROR_TEXT
-};
+static const char *const error_texts[] = {SW_STORE_ERROR_MAP(SW_X_2)};
 
-static const char *const stmt_sql[] = {
-#define SW_STORE_STMT_SQL(e, sql) sql,
-    SW_STORE_STMT_MAP(SW_STORE_STMT_SQL)
-#undef SW_STORE_STMT_SQL
-};
+static const char *const stmt_sql[] = {SW_STORE_STMT_MAP(SW_X_2)};
 
 const char *sw_store_error_name(enum sw_store_error e)
 {
-  return (unsigned)e < SW_STORE_ERROR_COUNT ? error_names[e] : "SW_STORE_UNKNOWN";
+  return SW_TABLE_AT(error_names, e, "SW_STORE_UNKNOWN");
 }
 
 const char *sw_store_error_text(enum sw_store_error e)
 {
-  return (unsigned)e < SW_STORE_ERROR_COUNT ? error_texts[e]
-                                            : "The database reported an unknown error.";
+  return SW_TABLE_AT(error_texts, e, "The database reported an unknown error.");
 }
 
 bool sw_store_error_is_transient(enum sw_store_error e)

@@ -175,25 +175,39 @@ enum sw_store_error sw__store_run(struct sw_store *st, sqlite3_stmt *stmt,
  * item owns nothing and the failure is recorded (sw__store_error). */
 typedef enum sw_store_error (*sw__store_row_fn)(struct sw_store *st, sqlite3_stmt *stmt,
                                                 void *item);
+/* Frees what an item owns (not the item itself). */
+typedef void (*sw__store_item_free_fn)(void *item);
 /* A query that reads a list: statement `stmt` with the integer parameters
  * ?1..?param_count, each row read by `read` into an item of `item_size`
- * bytes. `what` ("listing the rules") names the job in the log. */
+ * bytes, which `free_item` frees (NULL: items own nothing). `what`
+ * ("listing the rules") names the job in the log. */
 struct sw__store_list_query {
   enum sw_store_stmt stmt;
   int64_t params[4];
   int param_count;
   size_t item_size;
   sw__store_row_fn read;
+  sw__store_item_free_fn free_item;
   const char *what;
 };
 /* Runs the query to its end and resets it. *items is a new array of the
- * *count items read (NULL and 0 when there are none); it and what each
- * item owns are the caller's, after a failure too (then *count says how
- * many items were read whole: free them with the list's free function).
- * SW_STORE_NOMEM if memory ran out, or SQLite's failure, recorded. */
+ * *count items read (NULL and 0 when there are none), the caller's to free
+ * with sw__store_free_items. After a failure nothing is left: *items is
+ * NULL and *count 0. SW_STORE_NOMEM if memory ran out, or SQLite's
+ * failure, recorded. */
 enum sw_store_error sw__store_read_list(struct sw_store *st,
                                         const struct sw__store_list_query *q,
                                         void **items, size_t *count);
+/* Frees the `count` items of `item_size` bytes at `items` with `free_item`
+ * (may be NULL), then the array (which may be NULL). */
+void sw__store_free_items(void *items, size_t count, size_t item_size,
+                          sw__store_item_free_fn free_item);
+/* Reads the one row that statement `stmt` gives for the integer parameter
+ * `param` (?1) into `item` with `read`, and resets it. No row is
+ * SW_STORE_NOT_FOUND, recorded as "<what>: <missing>". */
+enum sw_store_error sw__store_read_row(struct sw_store *st, enum sw_store_stmt stmt,
+                                       int64_t param, sw__store_row_fn read, void *item,
+                                       const char *what, const char *missing);
 
 /* Text of column `i`, "" for NULL; valid until the next step or reset. */
 const char *sw__store_text(sqlite3_stmt *stmt, int i);

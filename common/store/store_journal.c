@@ -9,15 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const severity_names[] = {
-#define SW_EVENT_SEVERITY_NAME(e, name) name,
-    SW_EVENT_SEVERITY_MAP(SW_EVENT_SEVERITY_NAME)
-#undef SW_EVENT_SEVERITY_NAME
-};
+#include "sw_macros.h"
+
+static const char *const severity_names[] = {SW_EVENT_SEVERITY_MAP(SW_X_2)};
 
 const char *sw_event_severity_name(enum sw_event_severity s)
 {
-  return (unsigned)s < SW_EVENT_SEVERITY_COUNT ? severity_names[s] : "unknown";
+  return SW_TABLE_AT(severity_names, s, "unknown");
 }
 
 static enum sw_event_severity severity_from_name(const char *name)
@@ -30,16 +28,20 @@ static enum sw_event_severity severity_from_name(const char *name)
 
 void sw_store_state_list_free(struct sw_store_state_list *l)
 {
-  free(l->items);
+  sw__store_free_items(l->items, l->count, sizeof *l->items, NULL);
   l->items = NULL;
   l->count = 0;
 }
 
+/* A sw__store_item_free_fn: an event owns its message. */
+static void free_event_item(void *item)
+{
+  free(((struct sw_store_event *)item)->message);
+}
+
 void sw_store_event_list_free(struct sw_store_event_list *l)
 {
-  for (size_t i = 0; i < l->count; i++)
-    free(l->items[i].message);
-  free(l->items);
+  sw__store_free_items(l->items, l->count, sizeof *l->items, free_event_item);
   l->items = NULL;
   l->count = 0;
 }
@@ -131,8 +133,6 @@ enum sw_store_error sw_store_state_load(struct sw_store *st,
   void *items;
   enum sw_store_error err = sw__store_read_list(st, &q, &items, &out->count);
   out->items = items;
-  if (err)
-    sw_store_state_list_free(out);
   return err;
 }
 
@@ -150,12 +150,11 @@ enum sw_store_error sw_store_events_recent(struct sw_store *st, int64_t before_i
       .param_count = 2,
       .item_size = sizeof *out->items,
       .read = read_event,
+      .free_item = free_event_item,
       .what = "reading events",
   };
   void *items;
   enum sw_store_error err = sw__store_read_list(st, &q, &items, &out->count);
   out->items = items;
-  if (err)
-    sw_store_event_list_free(out);
   return err;
 }

@@ -26,11 +26,15 @@ void sw_store_result_free(struct sw_store_result *r)
   sw_store_result_init(r);
 }
 
+/* A sw__store_item_free_fn. */
+static void free_result_item(void *item)
+{
+  sw_store_result_free(item);
+}
+
 void sw_store_result_list_free(struct sw_store_result_list *l)
 {
-  for (size_t i = 0; i < l->count; i++)
-    sw_store_result_free(&l->items[i]);
-  free(l->items);
+  sw__store_free_items(l->items, l->count, sizeof *l->items, free_result_item);
   l->items = NULL;
   l->count = 0;
 }
@@ -158,11 +162,10 @@ static enum sw_store_error read_results(struct sw_store *st,
 {
   q->item_size = sizeof *out->items;
   q->read = read_result;
+  q->free_item = free_result_item;
   void *items;
   enum sw_store_error err = sw__store_read_list(st, q, &items, &out->count);
   out->items = items;
-  if (err)
-    sw_store_result_list_free(out);
   return err;
 }
 

@@ -1,11 +1,14 @@
 /* Reading what a statement returns: stepping one that returns nothing,
- * reading every row of a query into a growing array, and the column
- * helpers the row readers share. Each statement is reset as soon as it has
+ * reading every row of a query into a growing array (and freeing it),
+ * reading the one row of a query, and the column helpers the row readers
+ * share. Each statement is reset as soon as it has
  * been stepped to its end, so no read snapshot stays open. */
 #include "store_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "sw_array.h"
 
 enum sw_store_error sw__store_run(struct sw_store *st, sqlite3_stmt *stmt,
                                   const char *what)
@@ -14,23 +17,6 @@ enum sw_store_error sw__store_run(struct sw_store *st, sqlite3_stmt *stmt,
   sqlite3_reset(stmt);
   return rc == SQLITE_DONE || rc == SQLITE_ROW ? SW_STORE_OK
                                                : sw__store_fail(st, rc, what);
-}
-
-/* Makes room for item number `count` (zeroed) in an array of `size`-byte
- * items, doubling the capacity *cap when it is full. Returns the array,
- * maybe moved, or NULL if memory ran out (then `items` is unchanged). */
-static void *grow(void *items, size_t *cap, size_t count, size_t size)
-{
-  if (count == *cap) {
-    size_t ncap = *cap ? *cap * 2 : 16;
-    void *p = realloc(items, ncap * size);
-    if (!p)
-      return NULL;
-    items = p;
-    *cap = ncap;
-  }
-  memset((char *)items + count * size, 0, size);
-  return items;
 }
 
 enum sw_store_error sw__store_read_list(struct sw_store *st,
@@ -48,12 +34,13 @@ enum sw_store_error sw__store_read_list(struct sw_store *st,
   size_t cap = 0;
   int rc;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    void *p = grow(*items, &cap, *count, q->item_size);
+    void *p = sw_array_grow(*items, &cap, *count, q->item_size, 16);
     if (!p) {
       err = sw__store_error(st, SW_STORE_NOMEM, "%s: out of memory", q->what);
       break;
     }
     *items = p;
+    memset((char *)p + *count * q->item_size, 0, q->item_size); /* the row's item */
     err = q->read(st, stmt, (char *)p + *count * q->item_size);
     if (err)
       break;
@@ -62,6 +49,39 @@ enum sw_store_error sw__store_read_list(struct sw_store *st,
   if (!err && rc != SQLITE_DONE)
     err = sw__store_fail(st, rc, q->what);
   sqlite3_reset(stmt);
+  if (err) {
+    sw__store_free_items(*items, *count, q->item_size, q->free_item);
+    *items = NULL;
+    *count = 0;
+  }
+  return err;
+}
+
+void sw__store_free_items(void *items, size_t count, size_t item_size,
+                          sw__store_item_free_fn free_item)
+{
+  for (size_t i = 0; free_item && i < count; i++)
+    free_item((char *)items + i * item_size);
+  free(items);
+}
+
+enum sw_store_error sw__store_read_row(struct sw_store *st, enum sw_store_stmt stmt,
+                                       int64_t param, sw__store_row_fn read, void *item,
+                                       const char *what, const char *missing)
+{
+  sqlite3_stmt *s;
+  enum sw_store_error err = sw__store_stmt(st, stmt, &s, what);
+  if (err)
+    return err;
+  sqlite3_bind_int64(s, 1, param);
+  int rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW)
+    err = read(st, s, item);
+  else if (rc == SQLITE_DONE)
+    err = sw__store_error(st, SW_STORE_NOT_FOUND, "%s: %s", what, missing);
+  else
+    err = sw__store_fail(st, rc, what);
+  sqlite3_reset(s);
   return err;
 }
 

@@ -15,11 +15,15 @@ void sw_store_rule_free(struct sw_store_rule *r)
   r->updated_at_ms = 0;
 }
 
+/* A sw__store_item_free_fn. */
+static void free_rule_item(void *item)
+{
+  sw_store_rule_free(item);
+}
+
 void sw_store_rule_list_free(struct sw_store_rule_list *l)
 {
-  for (size_t i = 0; i < l->count; i++)
-    sw_store_rule_free(&l->items[i]);
-  free(l->items);
+  sw__store_free_items(l->items, l->count, sizeof *l->items, free_rule_item);
   l->items = NULL;
   l->count = 0;
 }
@@ -148,25 +152,24 @@ enum sw_store_error sw_store_rule_add(struct sw_store *st, const struct sw_rule 
   return err;
 }
 
+/* Reads RULE_REVISION's one column into the int64_t `item` (a
+ * sw__store_row_fn). */
+static enum sw_store_error read_revision_row(struct sw_store *st, sqlite3_stmt *stmt,
+                                             void *item)
+{
+  (void)st; /* nothing to allocate, nothing to fail */
+  *(int64_t *)item = sqlite3_column_int64(stmt, 0);
+  return SW_STORE_OK;
+}
+
 /* The current revision of rule `id` in *rev; NOT_FOUND if it is gone. */
 static enum sw_store_error read_revision(struct sw_store *st, int64_t id, int64_t *rev,
                                          const char *what)
 {
-  sqlite3_stmt *stmt;
-  enum sw_store_error err = sw__store_stmt(st, SW_STMT_RULE_REVISION, &stmt, what);
-  if (err)
-    return err;
-  sqlite3_bind_int64(stmt, 1, id);
-  int rc = sqlite3_step(stmt);
-  if (rc == SQLITE_ROW)
-    *rev = sqlite3_column_int64(stmt, 0);
-  else if (rc == SQLITE_DONE)
-    err = sw__store_error(st, SW_STORE_NOT_FOUND, "%s: rule %lld does not exist", what,
-                          (long long)id);
-  else
-    err = sw__store_fail(st, rc, what);
-  sqlite3_reset(stmt);
-  return err;
+  char missing[64];
+  snprintf(missing, sizeof missing, "rule %lld does not exist", (long long)id);
+  return sw__store_read_row(st, SW_STMT_RULE_REVISION, id, read_revision_row, rev, what,
+                            missing);
 }
 
 static enum sw_store_error update_rule(struct sw_store *st, void *ctx)
@@ -281,20 +284,8 @@ enum sw_store_error sw_store_rule_get(struct sw_store *st, int64_t id,
   snprintf(what, sizeof what, "reading rule %lld", (long long)id);
   memset(out, 0, sizeof *out);
   sw_rule_init_defaults(&out->rule);
-  sqlite3_stmt *stmt;
-  enum sw_store_error err = sw__store_stmt(st, SW_STMT_RULE_SELECT, &stmt, what);
-  if (err)
-    return err;
-  sqlite3_bind_int64(stmt, 1, id);
-  int rc = sqlite3_step(stmt);
-  if (rc == SQLITE_ROW)
-    err = read_rule(st, stmt, out);
-  else if (rc == SQLITE_DONE)
-    err = sw__store_error(st, SW_STORE_NOT_FOUND, "%s: it does not exist", what);
-  else
-    err = sw__store_fail(st, rc, what);
-  sqlite3_reset(stmt);
-  return err;
+  return sw__store_read_row(st, SW_STMT_RULE_SELECT, id, read_rule, out, what,
+                            "it does not exist");
 }
 
 enum sw_store_error sw_store_rule_list(struct sw_store *st,
@@ -304,12 +295,11 @@ enum sw_store_error sw_store_rule_list(struct sw_store *st,
       .stmt = SW_STMT_RULE_SELECT_ALL,
       .item_size = sizeof *out->items,
       .read = read_rule,
+      .free_item = free_rule_item,
       .what = "listing the rules",
   };
   void *items;
   enum sw_store_error err = sw__store_read_list(st, &q, &items, &out->count);
   out->items = items;
-  if (err)
-    sw_store_rule_list_free(out);
   return err;
 }

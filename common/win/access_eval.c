@@ -41,6 +41,20 @@ const GENERIC_MAPPING sw_file_generic_mapping = {FILE_GENERIC_READ, FILE_GENERIC
 #define ENABLED SE_GROUP_ENABLED
 #define DENY_ONLY SE_GROUP_USE_FOR_DENY_ONLY
 
+/* The runs of groups that several tokens share. (clang-format would
+ * take the braces of a macro's initialisers for a block.) */
+// clang-format off
+/* What every local account's token has after the group of its kind of
+ * logon (INTERACTIVE, BATCH, NETWORK). */
+#define LOCAL_USER_GROUPS                                                                \
+  {AUTHENTICATED_USERS, ENABLED}, {THIS_ORGANIZATION, ENABLED}, {LOCAL_ACCOUNT, ENABLED}
+/* The groups of an interactive (console) logon whose logon SID is `logon`,
+ * for an administrator and a standard user alike. */
+#define INTERACTIVE_GROUPS(logon)                                                        \
+  {INTERACTIVE, ENABLED}, {CONSOLE_LOGON, ENABLED}, LOCAL_USER_GROUPS, {logon, ENABLED}, \
+  {LOCAL, ENABLED}, {NTLM_AUTHENTICATION, ENABLED}
+// clang-format on
+
 struct model_sid {
   const wchar_t *sid;
   DWORD attributes;
@@ -78,14 +92,7 @@ static const struct principal principals[SW_PRINCIPAL_COUNT] = {
                                       {LOCAL_ACCOUNT_ADMIN, ENABLED},
                                       {ADMINISTRATORS, ENABLED},
                                       {USERS, ENABLED},
-                                      {INTERACTIVE, ENABLED},
-                                      {CONSOLE_LOGON, ENABLED},
-                                      {AUTHENTICATED_USERS, ENABLED},
-                                      {THIS_ORGANIZATION, ENABLED},
-                                      {LOCAL_ACCOUNT, ENABLED},
-                                      {L"S-1-5-5-0-101", ENABLED},
-                                      {LOCAL, ENABLED},
-                                      {NTLM_AUTHENTICATION, ENABLED}}},
+                                      INTERACTIVE_GROUPS(L"S-1-5-5-0-101")}},
     [SW_PRINCIPAL_SERVICE] = {"NT SERVICE\\SmtpWatch",
                               NULL,
                               NULL,
@@ -109,14 +116,7 @@ static const struct principal principals[SW_PRINCIPAL_COUNT] = {
                                   {{USER_SID(L"1002"), ENABLED},
                                    {EVERYONE, ENABLED},
                                    {USERS, ENABLED},
-                                   {INTERACTIVE, ENABLED},
-                                   {CONSOLE_LOGON, ENABLED},
-                                   {AUTHENTICATED_USERS, ENABLED},
-                                   {THIS_ORGANIZATION, ENABLED},
-                                   {LOCAL_ACCOUNT, ENABLED},
-                                   {L"S-1-5-5-0-104", ENABLED},
-                                   {LOCAL, ENABLED},
-                                   {NTLM_AUTHENTICATION, ENABLED}}},
+                                   INTERACTIVE_GROUPS(L"S-1-5-5-0-104")}},
     /* UAC's filtered token: the administrator's, with Administrators and
      * "Local account and member of Administrators group" deny-only. */
     [SW_PRINCIPAL_FILTERED_ADMIN] = {"Administrators (UAC-filtered)", NULL,
@@ -129,9 +129,7 @@ static const struct principal principals[SW_PRINCIPAL_COUNT] = {
                                            {EVERYONE, ENABLED},
                                            {USERS, ENABLED},
                                            {BATCH, ENABLED},
-                                           {AUTHENTICATED_USERS, ENABLED},
-                                           {THIS_ORGANIZATION, ENABLED},
-                                           {LOCAL_ACCOUNT, ENABLED},
+                                           LOCAL_USER_GROUPS,
                                            {L"S-1-5-5-0-106", ENABLED},
                                            {LOCAL, ENABLED}}},
     [SW_PRINCIPAL_NETWORK] = {"NETWORK",
@@ -142,9 +140,7 @@ static const struct principal principals[SW_PRINCIPAL_COUNT] = {
                                {EVERYONE, ENABLED},
                                {USERS, ENABLED},
                                {NETWORK, ENABLED},
-                               {AUTHENTICATED_USERS, ENABLED},
-                               {THIS_ORGANIZATION, ENABLED},
-                               {LOCAL_ACCOUNT, ENABLED},
+                               LOCAL_USER_GROUPS,
                                {NTLM_AUTHENTICATION, ENABLED}}},
     [SW_PRINCIPAL_EVERYONE] = {"Everyone",
                                NULL,

@@ -48,6 +48,38 @@ static bool append(PACL acl, ACE_HEADER *h, BYTE flags, PSID sid)
   return AddAce(acl, acl->AclRevision, MAXDWORD, ace, size);
 }
 
+/* What a child gets of a parent's ACE. */
+struct inheritance {
+  bool effective; /* it applies to the child itself */
+  bool passes_on; /* the child passes it on to its own children */
+  BYTE child;     /* the flags of the child's copy */
+};
+
+/* How an ACE with the flags `f` is inherited by a child object (a file) or
+ * container (a folder); false if it is not inherited at all. */
+static bool inherit(BYTE f, bool is_container, struct inheritance *out)
+{
+  BYTE keep = f & ~INHERIT_FLAGS & ~INHERITED_ACE;
+  bool oi = f & OBJECT_INHERIT_ACE, ci = f & CONTAINER_INHERIT_ACE,
+       np = f & NO_PROPAGATE_INHERIT_ACE;
+  if (!is_container) {
+    if (!oi)
+      return false;
+    *out = (struct inheritance){true, false, keep | INHERITED_ACE};
+  } else if (ci) {
+    *out = (struct inheritance){
+        true, !np,
+        keep | INHERITED_ACE |
+            (np ? 0 : (f & (OBJECT_INHERIT_ACE | CONTAINER_INHERIT_ACE)))};
+  } else if (oi && !np) {
+    *out = (struct inheritance){
+        false, true, keep | INHERITED_ACE | OBJECT_INHERIT_ACE | INHERIT_ONLY_ACE};
+  } else {
+    return false;
+  }
+  return true;
+}
+
 enum sw_error sw_acl_inherited(const ACL *parent, bool is_container, PSID owner,
                                PACL *out)
 {
@@ -83,32 +115,13 @@ enum sw_error sw_acl_inherited(const ACL *parent, bool is_container, PSID owner,
     ACE_HEADER *h;
     if (NEVER(!GetAce((PACL)parent, i, (LPVOID *)&h)))
       continue; /* i < AceCount */
-    BYTE f = h->AceFlags, keep = f & ~INHERIT_FLAGS & ~INHERITED_ACE;
-    bool oi = f & OBJECT_INHERIT_ACE, ci = f & CONTAINER_INHERIT_ACE,
-         np = f & NO_PROPAGATE_INHERIT_ACE;
-    bool effective, passes_on;
-    BYTE child;
-    if (!is_container) {
-      if (!oi)
-        continue;
-      effective = true;
-      passes_on = false;
-      child = keep | INHERITED_ACE;
-    } else if (ci) {
-      effective = true;
-      passes_on = !np;
-      child = keep | INHERITED_ACE |
-              (np ? 0 : (f & (OBJECT_INHERIT_ACE | CONTAINER_INHERIT_ACE)));
-    } else if (oi && !np) {
-      effective = false;
-      passes_on = true;
-      child = keep | INHERITED_ACE | OBJECT_INHERIT_ACE | INHERIT_ONLY_ACE;
-    } else {
+    BYTE keep = h->AceFlags & ~INHERIT_FLAGS & ~INHERITED_ACE;
+    struct inheritance in;
+    if (!inherit(h->AceFlags, is_container, &in))
       continue;
-    }
     bool creator = simple_ace(h) && EqualSid(ace_sid(h), creator_owner);
     bool ok;
-    if (creator && effective) {
+    if (creator && in.effective) {
       if (!owner || !IsValidSid(owner)) {
         err = SW_E_INVALID_ARGUMENT;
         break;
@@ -116,10 +129,10 @@ enum sw_error sw_acl_inherited(const ACL *parent, bool is_container, PSID owner,
       /* The owner gets the effective copy; CREATOR OWNER stays, inherit-
        * only, for what is created below. */
       ok = append(acl, h, keep | INHERITED_ACE, owner);
-      if (ok && passes_on)
-        ok = append(acl, h, child | INHERIT_ONLY_ACE, NULL);
+      if (ok && in.passes_on)
+        ok = append(acl, h, in.child | INHERIT_ONLY_ACE, NULL);
     } else {
-      ok = append(acl, h, child, NULL);
+      ok = append(acl, h, in.child, NULL);
     }
     if (!ok)
       err = SW_E_NOMEM;

@@ -103,16 +103,11 @@ static void put_summary(struct sw_text_out *t, const struct sw_pipe_result *r)
     sw_text_put(t, "%-12s%s\r\n",
                 "Greeting:", "EHLO was refused, so HELO was sent instead.");
   if (c->caps) {
-    static const char *const cap_names[] = {
-#define SW_CAP_NAME(e) #e,
-        SW_CAP_MAP(SW_CAP_NAME)
-#undef SW_CAP_NAME
-    };
     sw_text_put(t, "%-12s", "Offers:");
     bool first = true;
     for (int i = 0; i < SW_CAP_COUNT; i++)
       if (c->caps & (1u << i)) {
-        sw_text_put(t, "%s%s", first ? "" : ", ", cap_names[i]);
+        sw_text_put(t, "%s%s", first ? "" : ", ", sw_cap_name(i));
         first = false;
       }
     sw_text_put(t, "\r\n");

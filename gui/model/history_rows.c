@@ -8,6 +8,7 @@
 #include "cert_expiry.h"
 #include "pipe_protocol.h"
 #include "pipe_records.h"
+#include "sw_array.h"
 #include "sw_macros.h"
 
 void sw_history_rows_init(struct sw_history_rows *h, sw_history_time_fn local_time)
@@ -77,14 +78,11 @@ static char *one_line(const char *text)
 
 static enum sw_error grow(struct sw_history_rows *h)
 {
-  if (h->count < h->capacity)
-    return SW_E_OK;
-  size_t cap = h->capacity ? h->capacity * 2 : 128;
-  struct sw_history_row *rows = realloc(h->rows, cap * sizeof *rows);
+  struct sw_history_row *rows =
+      sw_array_grow(h->rows, &h->capacity, h->count, sizeof *rows, 128);
   if (!rows)
     return SW_E_NOMEM;
   h->rows = rows;
-  h->capacity = cap;
   return SW_E_OK;
 }
 

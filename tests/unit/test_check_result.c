@@ -62,6 +62,15 @@ static void test_names_round_trip(void **state)
   assert_string_equal(sw_step_name(SW_STEP_QUIT), "quit");
   assert_string_equal(sw_step_label(SW_STEP_RESOLVE), "name resolution");
   assert_string_equal(sw_step_name((enum sw_step)42), "unknown");
+  assert_string_equal(sw_step_label((enum sw_step) - 1), "unknown step");
+
+  /* EHLO keywords by bit, as the JSON report and the editor show them. */
+  assert_string_equal(sw_cap_name(SW_CAP_BIT_PIPELINING), "PIPELINING");
+  assert_string_equal(sw_cap_name(SW_CAP_BIT_STARTTLS), "STARTTLS");
+  assert_string_equal(sw_cap_name(SW_CAP_BIT_8BITMIME), "8BITMIME");
+  assert_string_equal(sw_cap_name(SW_CAP_BIT_DSN), "DSN");
+  assert_string_equal(sw_cap_name((enum sw_cap_bit)SW_CAP_COUNT), "?");
+  assert_string_equal(sw_cap_name((enum sw_cap_bit) - 1), "?");
 }
 
 static void describe(const struct sw_check_result *r, const char *want)

@@ -1,0 +1,233 @@
+/* The service's reply bodies read for the management commands
+ * (manage_view.h): the records of a body into a table, a page's cursor,
+ * and the first rule, result or the problems of a reply. */
+#include <string.h>
+
+#include "manage_view_internal.h"
+#include "pipe_tlv.h"
+
+typedef enum sw_error (*record_fn)(void *ctx, struct sw_tlv_reader *r);
+
+/* Calls `fn` right after the BEGIN of each top-level record tagged `tag`;
+ * `fn` must consume the record up to its END. Other records are skipped;
+ * top-level fields go to `field` (may be NULL). */
+static enum sw_error each_record(const uint8_t *body, size_t len, uint16_t tag,
+                                 record_fn fn,
+                                 void (*field)(void *ctx, const struct sw_tlv_field *f),
+                                 void *ctx)
+{
+  struct sw_tlv_reader r;
+  struct sw_tlv_field f;
+  sw_tlv_reader_init(&r, body, len);
+  while (sw_tlv_next(&r, &f)) {
+    if (f.type == SW_TLV_BEGIN) {
+      enum sw_error err = f.tag == tag             ? fn(ctx, &r)
+                          : sw_tlv_skip_record(&r) ? SW_E_OK
+                                                   : SW_E_INVALID_ARGUMENT;
+      if (err)
+        return err;
+    } else if (field) {
+      field(ctx, &f);
+    }
+  }
+  return r.error;
+}
+
+struct fill {
+  struct sw_table *t;
+  const struct sw_manage_view *v;
+  bool brief;
+  struct sw_manage_page *page;
+};
+
+static void page_field(void *ctx, const struct sw_tlv_field *f)
+{
+  struct fill *fl = ctx;
+  if (fl->page && f->tag == SW_PIPE_TAG_MORE && f->type == SW_TLV_BOOL)
+    fl->page->more = f->i != 0;
+}
+
+/* Appends a row to fl->t for each record tagged `tag` in the body, read
+ * by `row`; the page (if any) starts over, and says whether there is
+ * more. */
+static enum sw_error fill_table(const uint8_t *body, size_t len, uint16_t tag,
+                                record_fn row, struct fill *fl)
+{
+  if (fl->page)
+    memset(fl->page, 0, sizeof *fl->page);
+  return each_record(body, len, tag, row, page_field, fl);
+}
+
+static enum sw_error rule_row(void *ctx, struct sw_tlv_reader *r)
+{
+  struct fill *fl = ctx;
+  struct sw_pipe_rule pr;
+  enum sw_error err = sw_pipe_get_rule(r, &pr);
+  if (err)
+    return err;
+  sw__manage_rules_add(fl->t, fl->v, fl->brief, &pr.rule, pr.revision);
+  if (fl->page)
+    fl->page->last_key = pr.rule.id;
+  sw_rule_free(&pr.rule);
+  return fl->t->err;
+}
+
+enum sw_error sw_manage_rules_append(const uint8_t *body, size_t len,
+                                     const struct sw_manage_view *v, bool brief,
+                                     struct sw_table *t, struct sw_manage_page *page)
+{
+  struct fill fl = {t, v, brief, page};
+  return fill_table(body, len, SW_PIPE_TAG_RULE, rule_row, &fl);
+}
+
+enum sw_error sw_manage_rules_table(const uint8_t *body, size_t len,
+                                    const struct sw_manage_view *v, bool brief,
+                                    struct sw_table *t, struct sw_manage_page *page)
+{
+  sw__manage_rules_init(t, v, brief);
+  return sw_manage_rules_append(body, len, v, brief, t, page);
+}
+
+static enum sw_error status_row(void *ctx, struct sw_tlv_reader *r)
+{
+  struct fill *fl = ctx;
+  struct sw_pipe_status s;
+  enum sw_error err = sw_pipe_get_status(r, &s);
+  if (!err) {
+    sw__manage_status_add(fl->t, fl->v, &s);
+    if (fl->page)
+      fl->page->last_key = s.rule_id;
+  }
+  sw_pipe_status_free(&s);
+  return err ? err : fl->t->err;
+}
+
+enum sw_error sw_manage_status_append(const uint8_t *body, size_t len,
+                                      const struct sw_manage_view *v, struct sw_table *t,
+                                      struct sw_manage_page *page)
+{
+  struct fill fl = {t, v, false, page};
+  return fill_table(body, len, SW_PIPE_TAG_STATUS, status_row, &fl);
+}
+
+enum sw_error sw_manage_status_table(const uint8_t *body, size_t len,
+                                     const struct sw_manage_view *v, struct sw_table *t,
+                                     struct sw_manage_page *page)
+{
+  sw__manage_status_init(t, v);
+  return sw_manage_status_append(body, len, v, t, page);
+}
+
+static enum sw_error result_row(void *ctx, struct sw_tlv_reader *r)
+{
+  struct fill *fl = ctx;
+  struct sw_pipe_result res;
+  enum sw_error err = sw_pipe_get_result(r, &res);
+  if (!err) {
+    sw__manage_results_add(fl->t, fl->v, &res);
+    fl->page->last_at = res.started_at_ms;
+    fl->page->last_key = res.id;
+  }
+  sw_pipe_result_free(&res);
+  return err ? err : fl->t->err;
+}
+
+enum sw_error sw_manage_history_table(const uint8_t *body, size_t len,
+                                      const struct sw_manage_view *v, struct sw_table *t,
+                                      struct sw_manage_page *page)
+{
+  sw__manage_results_init(t, v);
+  struct fill fl = {t, v, false, page};
+  return fill_table(body, len, SW_PIPE_TAG_RESULT, result_row, &fl);
+}
+
+static enum sw_error event_row(void *ctx, struct sw_tlv_reader *r)
+{
+  struct fill *fl = ctx;
+  struct sw_pipe_event e;
+  enum sw_error err = sw_pipe_get_event(r, &e);
+  if (!err) {
+    sw__manage_events_add(fl->t, fl->v, &e);
+    fl->page->last_key = e.key;
+  }
+  sw_pipe_event_free(&e);
+  return err ? err : fl->t->err;
+}
+
+enum sw_error sw_manage_events_table(const uint8_t *body, size_t len,
+                                     const struct sw_manage_view *v, struct sw_table *t,
+                                     struct sw_manage_page *page)
+{
+  sw__manage_events_init(t, v);
+  struct fill fl = {t, v, false, page};
+  return fill_table(body, len, SW_PIPE_TAG_EVENT, event_row, &fl);
+}
+
+enum sw_error sw_manage_service_table(const uint8_t *body, size_t len,
+                                      const struct sw_manage_view *v,
+                                      const struct sw_manage_server *server,
+                                      struct sw_table *t)
+{
+  struct sw_pipe_service_info info;
+  enum sw_error err = sw_pipe_get_service_info(body, len, &info);
+  sw__manage_service_info(t, v, &info, server); /* initialises t in any case */
+  return err ? err : t->err;
+}
+
+struct first {
+  bool found;
+  void *out;
+};
+
+static enum sw_error first_rule(void *ctx, struct sw_tlv_reader *r)
+{
+  struct first *fi = ctx;
+  if (fi->found)
+    return sw_tlv_skip_record(r) ? SW_E_OK : SW_E_INVALID_ARGUMENT;
+  enum sw_error err = sw_pipe_get_rule(r, fi->out);
+  fi->found = !err;
+  return err;
+}
+
+enum sw_error sw_manage_body_rule(const uint8_t *body, size_t len,
+                                  struct sw_pipe_rule *out)
+{
+  struct first fi = {false, out};
+  enum sw_error err = each_record(body, len, SW_PIPE_TAG_RULE, first_rule, NULL, &fi);
+  if (err && fi.found)
+    sw_rule_free(&out->rule);
+  if (!err && !fi.found)
+    err = SW_E_INVALID_ARGUMENT;
+  return err;
+}
+
+static enum sw_error first_result(void *ctx, struct sw_tlv_reader *r)
+{
+  struct first *fi = ctx;
+  if (fi->found)
+    return sw_tlv_skip_record(r) ? SW_E_OK : SW_E_INVALID_ARGUMENT;
+  sw_pipe_result_free(fi->out); /* the result decoder initialises it again */
+  fi->found = true;
+  return sw_pipe_get_result(r, fi->out);
+}
+
+enum sw_error sw_manage_body_result(const uint8_t *body, size_t len,
+                                    struct sw_pipe_result *out)
+{
+  sw_pipe_result_init(out);
+  struct first fi = {false, out};
+  enum sw_error err = each_record(body, len, SW_PIPE_TAG_RESULT, first_result, NULL, &fi);
+  return !err && !fi.found ? SW_E_INVALID_ARGUMENT : err;
+}
+
+static enum sw_error problem(void *ctx, struct sw_tlv_reader *r)
+{
+  return sw_pipe_get_problem(r, ctx);
+}
+
+enum sw_error sw_manage_body_problems(const uint8_t *body, size_t len,
+                                      struct sw_rule_problems *out)
+{
+  out->count = 0;
+  return each_record(body, len, SW_PIPE_TAG_PROBLEM, problem, NULL, out);
+}

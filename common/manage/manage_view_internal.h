@@ -1,0 +1,41 @@
+/* Internals of the management views (manage_view.h), shared by
+ * manage_tables.c (each table's columns and rows) and manage_replies.c (the
+ * service's reply bodies read into those tables). Nothing here is used
+ * outside common/manage. */
+#ifndef SW_MANAGE_VIEW_INTERNAL_H
+#define SW_MANAGE_VIEW_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "manage_view.h"
+
+/* True when the view is text for people, false for scripts (JSON, CSV). */
+static inline bool sw__manage_for_people(const struct sw_manage_view *v)
+{
+  return v->format == SW_TABLE_TEXT;
+}
+
+/* Each table by a pair: _init initialises `t` with its columns (for people
+ * or for scripts, by the view's format; free it with sw_table_free), _add
+ * appends one row (a failure is kept in t->err). */
+void sw__manage_rules_init(struct sw_table *t, const struct sw_manage_view *v,
+                           bool brief);
+void sw__manage_rules_add(struct sw_table *t, const struct sw_manage_view *v, bool brief,
+                          const struct sw_rule *r, int64_t revision);
+void sw__manage_status_init(struct sw_table *t, const struct sw_manage_view *v);
+void sw__manage_status_add(struct sw_table *t, const struct sw_manage_view *v,
+                           const struct sw_pipe_status *s);
+void sw__manage_results_init(struct sw_table *t, const struct sw_manage_view *v);
+void sw__manage_results_add(struct sw_table *t, const struct sw_manage_view *v,
+                            const struct sw_pipe_result *r);
+void sw__manage_events_init(struct sw_table *t, const struct sw_manage_view *v);
+void sw__manage_events_add(struct sw_table *t, const struct sw_manage_view *v,
+                           const struct sw_pipe_event *e);
+/* The service's figures as a one-row table (initialises `t`); `server`
+ * (may be NULL) adds what smtpwatch found out about the pipe's server. */
+void sw__manage_service_info(struct sw_table *t, const struct sw_manage_view *v,
+                             const struct sw_pipe_service_info *i,
+                             const struct sw_manage_server *server);
+
+#endif
