@@ -78,6 +78,20 @@ static bool number_for_validator(const char *value, uint32_t *out)
   return true;
 }
 
+/* HOST, once: a second one is refused rather than silently replacing it. */
+static bool apply_host(struct sw_rule_args *a, const char *value,
+                       struct sw_arg_errors *errors)
+{
+  struct sw_rule *r = &a->rule;
+  if (a->given & SW_RULE_FIELD_BIT(SW_RULE_FIELD_HOST)) {
+    sw_arg_fail(errors, "Only one HOST may be given, but '%s' follows '%s'.",
+                sw_arg_quote(value).text, sw_arg_quote(r->host ? r->host : "").text);
+    return false;
+  }
+  set_string(&r->host, value, errors);
+  return true;
+}
+
 /* Applies the option; returns false if its value was refused. */
 static bool apply(struct sw_rule_args *a, enum sw_rule_opt id, const char *name,
                   const char *value, struct sw_arg_errors *errors)
@@ -87,13 +101,7 @@ static bool apply(struct sw_rule_args *a, enum sw_rule_opt id, const char *name,
   uint32_t u;
   switch (id) {
   case SW_RULE_OPT_HOST:
-    if (a->given & SW_RULE_FIELD_BIT(SW_RULE_FIELD_HOST)) {
-      sw_arg_fail(errors, "Only one HOST may be given, but '%s' follows '%s'.",
-                  sw_arg_quote(value).text, sw_arg_quote(r->host ? r->host : "").text);
-      return false;
-    }
-    set_string(&r->host, value, errors);
-    return true;
+    return apply_host(a, value, errors);
   case SW_RULE_OPT_PORT:
     if (sw_arg_number(value, &v) && v >= 1 && v <= 65535) {
       r->port = (uint16_t)v;
