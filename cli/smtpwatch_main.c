@@ -10,6 +10,7 @@
 #include "console_out.h"
 #include "manage_args.h"
 #include "sw_macros.h"
+#include "win_text.h"
 
 static const char usage[] =
     "Usage: smtpwatch <command> [arguments]\n"
@@ -40,23 +41,14 @@ static const char usage[] =
     "with --console, which the service control manager does not run. It trusts\n"
     "any program serving the pipe: for development only.\n";
 
-/* UTF-16 argv -> UTF-8 argv (a single allocation the process keeps). */
+/* UTF-16 argv -> UTF-8 argv, which the process keeps; NULL if memory ran
+ * out. */
 static char **utf8_argv(int argc, wchar_t **wargv)
 {
-  size_t total = 0;
-  for (int i = 0; i < argc; i++)
-    total += (size_t)WideCharToMultiByte(CP_UTF8, 0, wargv[i], -1, NULL, 0, NULL, NULL);
-  char **argv = malloc((size_t)(argc + 1) * sizeof *argv + total);
-  if (!argv)
-    return NULL;
-  char *p = (char *)(argv + argc + 1);
-  for (int i = 0; i < argc; i++) {
-    int n = WideCharToMultiByte(CP_UTF8, 0, wargv[i], -1, p, (int)total, NULL, NULL);
-    argv[i] = p;
-    p += n;
-    total -= (size_t)n;
-  }
-  argv[argc] = NULL;
+  char **argv = calloc((size_t)argc + 1, sizeof *argv);
+  for (int i = 0; argv && i < argc; i++)
+    if (!(argv[i] = sw_utf8_dup(wargv[i])))
+      return NULL;
   return argv;
 }
 

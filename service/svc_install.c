@@ -30,6 +30,7 @@
 #include "svc_eventlog.h"
 #include "sw_macros.h"
 #include "win_error.h"
+#include "win_text.h"
 
 /* The longest SID in SDDL ("S-1-" and 15 sub-authorities): 187 with the
  * NUL, as newer SDKs define SECURITY_MAX_SID_STRING_CHARACTERS. */
@@ -37,7 +38,7 @@
 
 const char *sw__install_u8(const wchar_t *w, char *buf, int cap)
 {
-  if (!w || WideCharToMultiByte(CP_UTF8, 0, w, -1, buf, cap, NULL, NULL) <= 0)
+  if (!w || !sw_utf8_from_wide(w, buf, (size_t)cap))
     snprintf(buf, (size_t)cap, "?");
   return buf;
 }

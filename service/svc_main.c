@@ -20,6 +20,7 @@
 #include "svc_loop.h"
 #include "svc_stop_wait.h"
 #include "sw_macros.h"
+#include "win_text.h"
 
 static const char usage[] =
     "Usage: smtpwatch-svc [--console] [--data-dir DIR] [--max-db-mb N]\n"
@@ -64,7 +65,7 @@ static bool ctrl_c_closes;
 
 static bool to_utf8(const wchar_t *in, char *out, int cap)
 {
-  return WideCharToMultiByte(CP_UTF8, 0, in, -1, out, cap, NULL, NULL) > 0;
+  return sw_utf8_from_wide(in, out, (size_t)cap);
 }
 
 /* Fills cfg->data_dir with %ProgramData%\SmtpWatch. The folder API, not the

@@ -1,15 +1,13 @@
 /* When a rule's state is worth a notification (alert_policy.h). */
 #include "alert_policy.h"
 
-static const char *const kind_names[] = {
-#define SW_ALERT_KIND_NAME(e, name) name,
-    SW_ALERT_KIND_MAP(SW_ALERT_KIND_NAME)
-#undef SW_ALERT_KIND_NAME
-};
+#include "sw_macros.h"
+
+static const char *const kind_names[] = {SW_ALERT_KIND_MAP(SW_X_2)};
 
 const char *sw_alert_kind_name(enum sw_alert_kind k)
 {
-  return (unsigned)k < SW_ALERT_KIND_COUNT ? kind_names[k] : "unknown";
+  return SW_TABLE_AT(kind_names, k, "unknown");
 }
 
 void sw_alert_track_init(struct sw_alert_track *t)

@@ -1,6 +1,8 @@
 /* A notification as a webhook's JSON body (alert_webhook.h). */
 #include "alert_webhook.h"
 
+#include "sw_macros.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -13,15 +15,11 @@
 #define SLACK_HEADER_MAX                                                                 \
   150 /* Slack's limit for a header block's text (characters; bytes here) */
 
-static const char *const format_names[] = {
-#define SW_WEBHOOK_FORMAT_NAME(e, name) name,
-    SW_WEBHOOK_FORMAT_MAP(SW_WEBHOOK_FORMAT_NAME)
-#undef SW_WEBHOOK_FORMAT_NAME
-};
+static const char *const format_names[] = {SW_WEBHOOK_FORMAT_MAP(SW_X_2)};
 
 const char *sw_webhook_format_name(enum sw_webhook_format f)
 {
-  return (unsigned)f < SW_WEBHOOK_FORMAT_COUNT ? format_names[f] : "unknown";
+  return SW_TABLE_AT(format_names, f, "unknown");
 }
 
 bool sw_webhook_format_from_name(const char *name, enum sw_webhook_format *out)

@@ -1,6 +1,8 @@
 /* Notifiers and their validation (notifier.h). */
 #include "notifier.h"
 
+#include "sw_macros.h"
+
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,15 +12,11 @@
 #include "host_text.h"
 #include "sw_utf8.h"
 
-static const char *const kind_names[] = {
-#define SW_NOTIFIER_KIND_NAME(e, name) name,
-    SW_NOTIFIER_KIND_MAP(SW_NOTIFIER_KIND_NAME)
-#undef SW_NOTIFIER_KIND_NAME
-};
+static const char *const kind_names[] = {SW_NOTIFIER_KIND_MAP(SW_X_2)};
 
 const char *sw_notifier_kind_name(enum sw_notifier_kind k)
 {
-  return (unsigned)k < SW_NOTIFIER_KIND_COUNT ? kind_names[k] : "unknown";
+  return SW_TABLE_AT(kind_names, k, "unknown");
 }
 
 bool sw_notifier_kind_from_name(const char *name, enum sw_notifier_kind *out)

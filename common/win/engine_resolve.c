@@ -49,6 +49,7 @@
 
 #include "clock.h"
 #include "sw_macros.h"
+#include "win_text.h"
 
 /* What the DNS threads and the loop share; lives until the engine and every
  * record have let go. */
@@ -130,7 +131,7 @@ static int system_resolve(void *ctx, const char *host, uint16_t port,
 {
   (void)ctx;
   wchar_t whost[300], wport[8];
-  if (!MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, host, -1, whost, 300))
+  if (!sw_wide_from_utf8(host, whost, SW_COUNTOF(whost)))
     return WSAHOST_NOT_FOUND;
   swprintf(wport, 8, L"%u", (unsigned)port);
   ADDRINFOW hints, *res = NULL;

@@ -12,6 +12,7 @@
 #include "pipe_protocol.h"
 #include "pipe_trust.h"
 #include "win_error.h"
+#include "win_text.h"
 
 struct sw_pipe_client {
   HANDLE pipe;
@@ -268,7 +269,7 @@ struct sw_pipe_client *sw_pipe_client_open(const wchar_t *pipe_name,
   c->trust = sw_pipe_trust_decide(&c->server);
   if (c->trust == SW_PIPE_TRUST_REFUSED) {
     char name[300];
-    if (!WideCharToMultiByte(CP_UTF8, 0, pipe_name, -1, name, sizeof name, NULL, NULL))
+    if (!sw_utf8_from_wide(pipe_name, name, sizeof name))
       snprintf(name, sizeof name, "the SmtpWatch pipe");
     sw_pipe_trust_refusal(&c->server, name, error, size);
     sw_pipe_client_close(c);

@@ -13,10 +13,11 @@
 #include "service_sid.h"
 #include "sw_macros.h"
 #include "win_error.h"
+#include "win_text.h"
 
 static void to_utf8(const wchar_t *w, char *out, size_t size)
 {
-  if (!WideCharToMultiByte(CP_UTF8, 0, w, -1, out, (int)size, NULL, NULL))
+  if (!sw_utf8_from_wide(w, out, size))
     snprintf(out, size, "?");
 }
 

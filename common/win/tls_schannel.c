@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "win_error.h"
+#include "win_text.h"
 
 /* ISC_REQ_MANUAL_CRED_VALIDATION: we check the chain ourselves.
  * ISC_REQ_USE_SUPPLIED_CREDS: never look for a client certificate. */
@@ -268,12 +269,10 @@ enum sw_error sw_tls_create(struct sw_tls **out, struct sw_tls_cred *cred,
   sw_buf_init(&t->out, 0);
   sw_buf_init(&t->plain, 0);
   if (is_sni_name(server_name)) {
-    int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, server_name, -1, NULL, 0);
-    t->target = n > 0 ? malloc((size_t)n * sizeof(wchar_t)) : NULL;
-    if (!t->target || !MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, server_name, -1,
-                                           t->target, n)) {
+    t->target = sw_wide_dup(server_name); /* a DNS name: ASCII (is_sni_name) */
+    if (!t->target) {
       sw_tls_destroy(t);
-      return n > 0 ? SW_E_NOMEM : SW_E_INVALID_ARGUMENT;
+      return SW_E_NOMEM;
     }
   }
   enum sw_error err = handshake(t, true);
@@ -512,9 +511,7 @@ void sw_tls_describe(struct sw_tls *t, struct sw_tls_info *info)
   if (QueryContextAttributesW(&t->ctx, SECPKG_ATTR_CIPHER_INFO, &cipher) == SEC_E_OK &&
       cipher.szCipherSuite[0]) {
     cipher.szCipherSuite[SZ_ALG_MAX_SIZE - 1] = L'\0';
-    if (!WideCharToMultiByte(CP_UTF8, 0, cipher.szCipherSuite, -1, info->cipher,
-                             (int)sizeof info->cipher, NULL, NULL))
-      info->cipher[0] = '\0';
+    sw_utf8_from_wide(cipher.szCipherSuite, info->cipher, sizeof info->cipher);
     if (!info->version[0])
       snprintf(info->version, sizeof info->version, "%s",
                protocol_name(cipher.dwProtocol));
