@@ -53,12 +53,9 @@ struct sw_alert_policy {
   X(RECOVERY, "recovery") /* OK again after a problem that was told */                   \
   X(FLAPPING, "flapping") /* changing too often: no more until it settles */
 
-enum sw_alert_kind {
 #define SW_ALERT_KIND_ENUM(e, name) SW_ALERT_##e,
-  SW_ALERT_KIND_MAP(SW_ALERT_KIND_ENUM)
+enum sw_alert_kind { SW_ALERT_KIND_MAP(SW_ALERT_KIND_ENUM) SW_ALERT_KIND_COUNT };
 #undef SW_ALERT_KIND_ENUM
-      SW_ALERT_KIND_COUNT
-};
 
 /* What the rule is now, as the service sees it. Times: Unix seconds. */
 struct sw_alert_view {

@@ -45,6 +45,16 @@ static void key_int(struct sw_json *j, const char *key, int64_t value)
   sw_json_int(j, value);
 }
 
+/* Opens {"type": type, list_key: [ ... the form of a card's FactSet and
+ * of a Slack section's fields; the caller closes both. */
+static void begin_typed_list(struct sw_json *j, const char *type, const char *list_key)
+{
+  sw_json_begin_object(j);
+  key_string(j, "type", type);
+  sw_json_key(j, list_key);
+  sw_json_begin_array(j);
+}
+
 /* ---- generic ---- */
 
 static void generic(const struct sw_alert_note *n, struct sw_json *j)
@@ -168,10 +178,7 @@ static void teams(const struct sw_alert_note *n, struct sw_json *j)
   sw_json_key(j, "wrap");
   sw_json_bool(j, true);
   sw_json_end_object(j);
-  sw_json_begin_object(j);
-  key_string(j, "type", "FactSet");
-  sw_json_key(j, "facts");
-  sw_json_begin_array(j);
+  begin_typed_list(j, "FactSet", "facts");
   for (size_t i = 0; i < count; i++) {
     sw_json_begin_object(j);
     key_string(j, "title", f[i].title);
@@ -236,10 +243,7 @@ static void slack(const struct sw_alert_note *n, struct sw_json *j)
   text[cut] = '\0';
   plain_text(j, text);
   sw_json_end_object(j);
-  sw_json_begin_object(j);
-  key_string(j, "type", "section");
-  sw_json_key(j, "fields");
-  sw_json_begin_array(j);
+  begin_typed_list(j, "section", "fields");
   for (size_t i = 0; i < count; i++) {
     snprintf(field, sizeof field, "%s: %s", f[i].title, f[i].value);
     plain_text(j, field);

@@ -21,12 +21,11 @@
   X(TEAMS, "teams")                                                                      \
   X(SLACK, "slack")
 
-enum sw_webhook_format {
 #define SW_WEBHOOK_FORMAT_ENUM(e, name) SW_WEBHOOK_##e,
-  SW_WEBHOOK_FORMAT_MAP(SW_WEBHOOK_FORMAT_ENUM)
-#undef SW_WEBHOOK_FORMAT_ENUM
-      SW_WEBHOOK_FORMAT_COUNT
+enum sw_webhook_format {
+  SW_WEBHOOK_FORMAT_MAP(SW_WEBHOOK_FORMAT_ENUM) SW_WEBHOOK_FORMAT_COUNT
 };
+#undef SW_WEBHOOK_FORMAT_ENUM
 
 const char *sw_webhook_format_name(enum sw_webhook_format f);
 /* Parses a format's name (exact, lower case); false if unknown. */

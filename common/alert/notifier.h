@@ -34,12 +34,11 @@
   X(PROGRAM, "program")                                                                  \
   X(RESTART_SERVICE, "restart_service")
 
-enum sw_notifier_kind {
 #define SW_NOTIFIER_KIND_ENUM(e, name) SW_NOTIFIER_##e,
-  SW_NOTIFIER_KIND_MAP(SW_NOTIFIER_KIND_ENUM)
-#undef SW_NOTIFIER_KIND_ENUM
-      SW_NOTIFIER_KIND_COUNT
+enum sw_notifier_kind {
+  SW_NOTIFIER_KIND_MAP(SW_NOTIFIER_KIND_ENUM) SW_NOTIFIER_KIND_COUNT
 };
+#undef SW_NOTIFIER_KIND_ENUM
 
 struct sw_relay {
   char host[SW_DNS_NAME_MAX + 3]; /* a name, an IPv4 address or a bare IPv6 address */

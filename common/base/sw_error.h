@@ -14,12 +14,9 @@
   X(BUSY, "the operation is already in progress")                                        \
   X(SYSTEM, "the operating system reported an error")
 
-enum sw_error {
 #define SW_ERROR_ENUM(name, text) SW_E_##name,
-  SW_ERROR_MAP(SW_ERROR_ENUM)
+enum sw_error { SW_ERROR_MAP(SW_ERROR_ENUM) SW_E_COUNT };
 #undef SW_ERROR_ENUM
-      SW_E_COUNT
-};
 
 /* "SW_E_NOMEM" and friends; never NULL. */
 const char *sw_error_name(enum sw_error err);

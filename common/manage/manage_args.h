@@ -30,12 +30,9 @@
   X(EVENTS, "events", NULL, "events")                                                    \
   X(SERVICE_INFO, "service", "info", "service info")
 
-enum sw_manage_verb {
 #define SW_MANAGE_VERB_ENUM(e, command, sub, text) SW_MANAGE_##e,
-  SW_MANAGE_VERB_MAP(SW_MANAGE_VERB_ENUM)
+enum sw_manage_verb { SW_MANAGE_VERB_MAP(SW_MANAGE_VERB_ENUM) SW_MANAGE_VERB_COUNT };
 #undef SW_MANAGE_VERB_ENUM
-      SW_MANAGE_VERB_COUNT
-};
 
 /* The exit codes of these commands (documented in `smtpwatch --help`). */
 enum sw_manage_exit {

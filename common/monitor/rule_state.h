@@ -51,12 +51,9 @@
   X(FLAPPING_STARTED, "flapping_started") /* changes stop being logged */                \
   X(FLAPPING_ENDED, "flapping_ended")     /* it settled in new_state */
 
-enum sw_rule_event {
 #define SW_RULE_EVENT_ENUM(e, name) SW_RULE_EVENT_##e,
-  SW_RULE_EVENT_MAP(SW_RULE_EVENT_ENUM)
+enum sw_rule_event { SW_RULE_EVENT_MAP(SW_RULE_EVENT_ENUM) SW_RULE_EVENT_COUNT };
 #undef SW_RULE_EVENT_ENUM
-      SW_RULE_EVENT_COUNT
-};
 
 struct sw_rule_state_config {
   uint32_t fail_threshold; /* non-OK results in a row before the state leaves

@@ -152,12 +152,9 @@ enum sw_pipe_tag {
   X(INTERNAL, "internal",                                                                \
     "The service failed to carry out the request; see its event log.")
 
-enum sw_pipe_error {
 #define SW_PIPE_ERROR_ENUM(e, code, text) SW_PIPE_ERR_##e,
-  SW_PIPE_ERROR_MAP(SW_PIPE_ERROR_ENUM)
+enum sw_pipe_error { SW_PIPE_ERROR_MAP(SW_PIPE_ERROR_ENUM) SW_PIPE_ERR_COUNT };
 #undef SW_PIPE_ERROR_ENUM
-      SW_PIPE_ERR_COUNT
-};
 
 /* "RULE_ADD" and friends; NULL for a number we do not know. */
 const char *sw_pipe_msg_name(uint16_t message);

@@ -49,12 +49,9 @@
   X(CANCELLED, "cancelled", "The check was cancelled before it finished.")               \
   X(INTERNAL_ERROR, "internal_error", "The check could not run on this machine.")
 
-enum sw_outcome {
 #define SW_OUTCOME_ENUM(e, name, text) SW_OUTCOME_##e,
-  SW_OUTCOME_MAP(SW_OUTCOME_ENUM)
+enum sw_outcome { SW_OUTCOME_MAP(SW_OUTCOME_ENUM) SW_OUTCOME_COUNT };
 #undef SW_OUTCOME_ENUM
-      SW_OUTCOME_COUNT
-};
 
 /* X(ENUM, machine name, label for humans) in the order a check passes them.
  * TLS is the STARTTLS exchange and the handshake with its certificate check:
@@ -69,12 +66,9 @@ enum sw_outcome {
   X(COMMAND, "command", "command")                                                       \
   X(QUIT, "quit", "QUIT")
 
-enum sw_step {
 #define SW_STEP_ENUM(e, name, label) SW_STEP_##e,
-  SW_STEP_MAP(SW_STEP_ENUM)
+enum sw_step { SW_STEP_MAP(SW_STEP_ENUM) SW_STEP_COUNT };
 #undef SW_STEP_ENUM
-      SW_STEP_COUNT
-};
 
 /* EHLO keywords we act on or report; others are kept in the raw list. */
 #define SW_CAP_MAP(X)                                                                    \
@@ -88,12 +82,9 @@ enum sw_step {
   X(CHUNKING)                                                                            \
   X(DSN)
 
-enum sw_cap_bit {
 #define SW_CAP_ENUM(e) SW_CAP_BIT_##e,
-  SW_CAP_MAP(SW_CAP_ENUM)
+enum sw_cap_bit { SW_CAP_MAP(SW_CAP_ENUM) SW_CAP_COUNT };
 #undef SW_CAP_ENUM
-      SW_CAP_COUNT
-};
 #define SW_CAP(e) (1u << SW_CAP_BIT_##e)
 
 #define SW_REPLY_TEXT_MAX 1024 /* the deciding reply, as shown to users */

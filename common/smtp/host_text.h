@@ -40,12 +40,9 @@
                "xn-- (punycode) form")                                                   \
   X(NUMERIC_END, "ends in a part that is all digits, which no DNS name may do")
 
-enum sw_dns_problem {
 #define SW_DNS_PROBLEM_ENUM(e, text) SW_DNS_##e,
-  SW_DNS_PROBLEM_MAP(SW_DNS_PROBLEM_ENUM)
+enum sw_dns_problem { SW_DNS_PROBLEM_MAP(SW_DNS_PROBLEM_ENUM) SW_DNS_PROBLEM_COUNT };
 #undef SW_DNS_PROBLEM_ENUM
-      SW_DNS_PROBLEM_COUNT
-};
 
 enum sw_host_kind { SW_HOST_INVALID, SW_HOST_DNS, SW_HOST_IPV4, SW_HOST_IPV6 };
 

@@ -17,12 +17,11 @@
   X(CRITICAL, "CRITICAL")                                                                \
   X(UNKNOWN, "UNKNOWN")
 
-enum sw_nagios_status {
 #define SW_NAGIOS_STATUS_ENUM(e, name) SW_NAGIOS_##e,
-  SW_NAGIOS_STATUS_MAP(SW_NAGIOS_STATUS_ENUM)
-#undef SW_NAGIOS_STATUS_ENUM
-      SW_NAGIOS_STATUS_COUNT
+enum sw_nagios_status {
+  SW_NAGIOS_STATUS_MAP(SW_NAGIOS_STATUS_ENUM) SW_NAGIOS_STATUS_COUNT
 };
+#undef SW_NAGIOS_STATUS_ENUM
 
 /* "OK", "WARNING", "CRITICAL", "UNKNOWN"; "UNKNOWN" for a value out of range. */
 const char *sw_nagios_status_name(enum sw_nagios_status s);

@@ -36,15 +36,13 @@ bool sw_rule_field_from_name(const char *name, enum sw_rule_field *out)
 
 void sw_rule_init_defaults(struct sw_rule *r)
 {
-  memset(r, 0, sizeof *r);
-  r->port = SW_RULE_DEFAULT_PORT;
-  r->timeout_ms = SW_RULE_DEFAULT_TIMEOUT_MS;
-  r->interval_s = SW_RULE_DEFAULT_INTERVAL_S;
-  r->enabled = true;
-  r->tls_mode = SW_TLS_NONE;
-  r->tls_insecure = false;
-  r->cert_warn_days = SW_RULE_DEFAULT_CERT_WARN_DAYS;
-  r->cert_crit_days = SW_RULE_DEFAULT_CERT_CRIT_DAYS;
+  *r = (struct sw_rule){.port = SW_RULE_DEFAULT_PORT,
+                        .timeout_ms = SW_RULE_DEFAULT_TIMEOUT_MS,
+                        .interval_s = SW_RULE_DEFAULT_INTERVAL_S,
+                        .enabled = true,
+                        .tls_mode = SW_TLS_NONE,
+                        .cert_warn_days = SW_RULE_DEFAULT_CERT_WARN_DAYS,
+                        .cert_crit_days = SW_RULE_DEFAULT_CERT_CRIT_DAYS};
 }
 
 void sw_rule_free(struct sw_rule *r)

@@ -35,12 +35,9 @@
   X(REQUIRE_STARTTLS, "require-starttls") /* not offered: CRITICAL */                    \
   X(IMPLICIT, "implicit") /* TLS from the first byte (port 465, RFC 8314) */
 
-enum sw_tls_mode {
 #define SW_TLS_MODE_ENUM(e, name) SW_TLS_##e,
-  SW_TLS_MODE_MAP(SW_TLS_MODE_ENUM)
+enum sw_tls_mode { SW_TLS_MODE_MAP(SW_TLS_MODE_ENUM) SW_TLS_MODE_COUNT };
 #undef SW_TLS_MODE_ENUM
-      SW_TLS_MODE_COUNT
-};
 
 /* X(ENUM, machine name = the struct member, label for humans). The machine
  * names are used by the pipe protocol and the store; keep them stable. */
@@ -59,12 +56,9 @@ enum sw_tls_mode {
   X(CERT_WARN_DAYS, "cert_warn_days", "Certificate warning (days)")                      \
   X(CERT_CRIT_DAYS, "cert_crit_days", "Certificate critical (days)")
 
-enum sw_rule_field {
 #define SW_RULE_FIELD_ENUM(e, name, label) SW_RULE_FIELD_##e,
-  SW_RULE_FIELD_MAP(SW_RULE_FIELD_ENUM)
+enum sw_rule_field { SW_RULE_FIELD_MAP(SW_RULE_FIELD_ENUM) SW_RULE_FIELD_COUNT };
 #undef SW_RULE_FIELD_ENUM
-      SW_RULE_FIELD_COUNT
-};
 
 struct sw_rule {
   int64_t id;                /* store's key; 0 for a rule not stored yet */

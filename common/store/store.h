@@ -55,12 +55,9 @@
         "service keeps the data in memory and tries again.")                             \
   X(SQLITE, "The database reported an unexpected error; see the message in the log.")
 
-enum sw_store_error {
 #define SW_STORE_ERROR_ENUM(e, text) SW_STORE_##e,
-  SW_STORE_ERROR_MAP(SW_STORE_ERROR_ENUM)
+enum sw_store_error { SW_STORE_ERROR_MAP(SW_STORE_ERROR_ENUM) SW_STORE_ERROR_COUNT };
 #undef SW_STORE_ERROR_ENUM
-      SW_STORE_ERROR_COUNT
-};
 
 /* "SW_STORE_BUSY" and friends; never NULL. */
 const char *sw_store_error_name(enum sw_store_error e);
@@ -254,12 +251,11 @@ enum sw_store_error sw_store_state_load(struct sw_store *st,
   X(WARNING, "warning")                                                                  \
   X(ERROR, "error")
 
-enum sw_event_severity {
 #define SW_EVENT_SEVERITY_ENUM(e, name) SW_EVENT_##e,
-  SW_EVENT_SEVERITY_MAP(SW_EVENT_SEVERITY_ENUM)
-#undef SW_EVENT_SEVERITY_ENUM
-      SW_EVENT_SEVERITY_COUNT
+enum sw_event_severity {
+  SW_EVENT_SEVERITY_MAP(SW_EVENT_SEVERITY_ENUM) SW_EVENT_SEVERITY_COUNT
 };
+#undef SW_EVENT_SEVERITY_ENUM
 
 /* "info", "warning", "error"; "unknown" if out of range. */
 const char *sw_event_severity_name(enum sw_event_severity s);

@@ -108,12 +108,9 @@
     "SELECT page_count, freelist_count, page_size FROM pragma_page_count(), "            \
     "pragma_freelist_count(), pragma_page_size()")
 
-enum sw_store_stmt {
 #define SW_STORE_STMT_ENUM(e, sql) SW_STMT_##e,
-  SW_STORE_STMT_MAP(SW_STORE_STMT_ENUM)
+enum sw_store_stmt { SW_STORE_STMT_MAP(SW_STORE_STMT_ENUM) SW_STMT_COUNT };
 #undef SW_STORE_STMT_ENUM
-      SW_STMT_COUNT
-};
 
 struct sw_store {
   sqlite3 *db;

@@ -22,30 +22,32 @@
 
 static void normal(const struct sw_system_colours *sys, struct sw_palette *p)
 {
-  p->face = sys->face;
-  p->error_text = ERROR_RGB;
-  p->status_text[SW_NAGIOS_OK] = OK_RGB;
-  p->status_text[SW_NAGIOS_WARNING] = WARNING_TEXT_RGB;
-  p->status_text[SW_NAGIOS_CRITICAL] = ERROR_RGB;
-  p->status_text[SW_NAGIOS_UNKNOWN] = UNKNOWN_RGB;
-  p->notice_text = NOTICE_TEXT_RGB;
-  p->notice_back = NOTICE_BACK_RGB;
-  p->mode_text = MODE_TEXT_RGB;
-  p->mode_back = MODE_BACK_RGB;
-  p->failed_text = ERROR_RGB;
-  p->warning_text = WARNING_TEXT_RGB;
-  p->chart_back = sys->window;
-  p->chart_text = sys->window_text;
-  p->chart_note = sys->gray_text;
-  p->chart_frame = sys->shadow;
-  p->chart_grid = GRID_RGB;
-  p->chart_axis = AXIS_RGB;
-  p->chart_line = LINE_RGB;
-  p->chart_failure = FAILURE_RGB;
-  p->chart_lane = LANE_RGB;
-  p->chart_warning = WARNING_RGB;
-  p->chart_warning_edge = WARNING_EDGE_RGB;
-  p->chart_selection = SELECTION_RGB;
+  *p = (struct sw_palette){
+      .face = sys->face,
+      .error_text = ERROR_RGB,
+      .status_text[SW_NAGIOS_OK] = OK_RGB,
+      .status_text[SW_NAGIOS_WARNING] = WARNING_TEXT_RGB,
+      .status_text[SW_NAGIOS_CRITICAL] = ERROR_RGB,
+      .status_text[SW_NAGIOS_UNKNOWN] = UNKNOWN_RGB,
+      .notice_text = NOTICE_TEXT_RGB,
+      .notice_back = NOTICE_BACK_RGB,
+      .mode_text = MODE_TEXT_RGB,
+      .mode_back = MODE_BACK_RGB,
+      .failed_text = ERROR_RGB,
+      .warning_text = WARNING_TEXT_RGB,
+      .chart_back = sys->window,
+      .chart_text = sys->window_text,
+      .chart_note = sys->gray_text,
+      .chart_frame = sys->shadow,
+      .chart_grid = GRID_RGB,
+      .chart_axis = AXIS_RGB,
+      .chart_line = LINE_RGB,
+      .chart_failure = FAILURE_RGB,
+      .chart_lane = LANE_RGB,
+      .chart_warning = WARNING_RGB,
+      .chart_warning_edge = WARNING_EDGE_RGB,
+      .chart_selection = SELECTION_RGB,
+  };
 }
 
 /* Texts on the face in the face's text colour, on the window in the
