@@ -39,6 +39,27 @@ void sw_clock_filetime(int64_t unix_us, FILETIME *ft)
   ft->dwHighDateTime = (DWORD)(ticks >> 32);
 }
 
+int64_t sw_clock_zone_wall_s(int64_t utc_s, void *zone)
+{
+  const DYNAMIC_TIME_ZONE_INFORMATION *z = zone;
+  DYNAMIC_TIME_ZONE_INFORMATION here;
+  if (!z) {
+    if (GetDynamicTimeZoneInformation(&here) == TIME_ZONE_ID_INVALID)
+      return utc_s;
+    z = &here;
+  }
+  FILETIME ft;
+  SYSTEMTIME utc, local;
+  if (utc_s < 0 || utc_s > INT64_MAX / 10000000 - UNIX_EPOCH_SINCE_1601_US / 1000000)
+    return utc_s; /* outside FILETIME's range */
+  sw_clock_filetime(utc_s * 1000000, &ft);
+  if (!FileTimeToSystemTime(&ft, &utc) ||
+      !SystemTimeToTzSpecificLocalTimeEx(z, &utc, &local) ||
+      !SystemTimeToFileTime(&local, &ft))
+    return utc_s;
+  return sw_clock_unix_us(&ft) / 1000000; /* whole seconds, as it was given */
+}
+
 void sw_clock_local_text(int64_t unix_ms, char *out, size_t size)
 {
   FILETIME ft;

@@ -37,4 +37,13 @@ void sw_clock_filetime(int64_t unix_us, struct _FILETIME *ft);
  * to the portable tables and models. Thread-safe. */
 void sw_clock_local_text(int64_t unix_ms, char *out, size_t size);
 
+/* How a time zone's wall clock reads at Unix second `utc_s`, as seconds
+ * since 1970 as if that reading were UTC: the sw_local_time_fn of
+ * common/alert/maintenance.h, so that weekly maintenance windows follow
+ * the zone's daylight saving rules for that year. `zone` is a
+ * DYNAMIC_TIME_ZONE_INFORMATION, or NULL for this machine's zone (read
+ * again at each call: pass one the caller keeps when calling often). A
+ * time Windows cannot convert reads as UTC. Thread-safe. */
+int64_t sw_clock_zone_wall_s(int64_t utc_s, void *zone);
+
 #endif

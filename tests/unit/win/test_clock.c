@@ -13,7 +13,9 @@
 
 #include <cmocka.h>
 
+#include "calendar.h"
 #include "clock.h"
+#include "maintenance.h"
 #include "sw_macros.h"
 
 /* The FILETIME Windows gives for a UTC calendar date. */
@@ -90,6 +92,60 @@ static void test_local_text_refuses_what_has_no_date(void **state)
   assert_memory_equal(out, "2025-06-0", 9); /* any zone: the 1st or 2nd */
 }
 
+/* Windows' own rules for "W. Europe Standard Time" (Berlin), from the
+ * time zone database every Windows has. */
+static bool berlin_zone(DYNAMIC_TIME_ZONE_INFORMATION *out)
+{
+  for (DWORD i = 0; EnumDynamicTimeZoneInformation(i, out) == ERROR_SUCCESS; i++)
+    if (wcscmp(out->TimeZoneKeyName, L"W. Europe Standard Time") == 0)
+      return true;
+  return false;
+}
+
+static int64_t utc(int y, unsigned m, unsigned d, int hh, int mm)
+{
+  return sw_days_from_civil(y, m, d) * SW_SECONDS_PER_DAY + hh * 3600 + mm * 60;
+}
+
+/* Berlin's wall clock around 2026's changes (forward at 01:00 UTC on 29
+ * March, back at 01:00 UTC on 25 October), as Windows computes it. */
+static void test_zone_wall_clock_follows_daylight_saving(void **state)
+{
+  (void)state;
+  DYNAMIC_TIME_ZONE_INFORMATION berlin;
+  assert_true(berlin_zone(&berlin));
+  assert_int_equal(sw_clock_zone_wall_s(utc(2026, 1, 15, 12, 0), &berlin),
+                   utc(2026, 1, 15, 13, 0));
+  assert_int_equal(sw_clock_zone_wall_s(utc(2026, 3, 29, 0, 59), &berlin),
+                   utc(2026, 3, 29, 1, 59));
+  assert_int_equal(sw_clock_zone_wall_s(utc(2026, 3, 29, 1, 0), &berlin),
+                   utc(2026, 3, 29, 3, 0));
+  assert_int_equal(sw_clock_zone_wall_s(utc(2026, 10, 25, 0, 59), &berlin),
+                   utc(2026, 10, 25, 2, 59));
+  assert_int_equal(sw_clock_zone_wall_s(utc(2026, 10, 25, 1, 0), &berlin),
+                   utc(2026, 10, 25, 2, 0));
+}
+
+/* A weekly maintenance window through Windows' zone: "Sun 02:00-04:00" on
+ * the night the clocks go forward runs one hour, from the change. */
+static void test_weekly_window_in_a_windows_zone(void **state)
+{
+  (void)state;
+  DYNAMIC_TIME_ZONE_INFORMATION berlin;
+  assert_true(berlin_zone(&berlin));
+  struct sw_maint_window w;
+  char why[200];
+  assert_true(sw_maint_weekly_parse("Sun 02:00-04:00", &w, why, sizeof why));
+  assert_false(
+      sw_maint_active(&w, utc(2026, 3, 29, 0, 59), sw_clock_zone_wall_s, &berlin));
+  assert_true(sw_maint_active(&w, utc(2026, 3, 29, 1, 0), sw_clock_zone_wall_s, &berlin));
+  assert_false(
+      sw_maint_active(&w, utc(2026, 3, 29, 2, 0), sw_clock_zone_wall_s, &berlin));
+  assert_int_equal(
+      sw_maint_next_change(&w, utc(2026, 3, 29, 1, 0), sw_clock_zone_wall_s, &berlin),
+      utc(2026, 3, 29, 2, 0));
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -97,6 +153,8 @@ int main(void)
       cmocka_unit_test(test_unix_time_becomes_the_same_filetime),
       cmocka_unit_test(test_wall_clock_is_unix_time_now),
       cmocka_unit_test(test_local_text_refuses_what_has_no_date),
+      cmocka_unit_test(test_zone_wall_clock_follows_daylight_saving),
+      cmocka_unit_test(test_weekly_window_in_a_windows_zone),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
