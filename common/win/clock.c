@@ -39,22 +39,32 @@ void sw_clock_filetime(int64_t unix_us, FILETIME *ft)
   ft->dwHighDateTime = (DWORD)(ticks >> 32);
 }
 
-int64_t sw_clock_zone_wall_s(int64_t utc_s, void *zone)
+/* `utc` in zone `z` (NULL: this machine's), with the zone's rules for
+ * that year: GetTimeZoneInformationForYear gives them, as
+ * SystemTimeToTzSpecificLocalTimeEx would (which Wine 8 lacks). */
+static bool to_local(const SYSTEMTIME *utc, const DYNAMIC_TIME_ZONE_INFORMATION *z,
+                     SYSTEMTIME *local)
 {
-  const DYNAMIC_TIME_ZONE_INFORMATION *z = zone;
   DYNAMIC_TIME_ZONE_INFORMATION here;
+  TIME_ZONE_INFORMATION year;
   if (!z) {
     if (GetDynamicTimeZoneInformation(&here) == TIME_ZONE_ID_INVALID)
-      return utc_s;
+      return false;
     z = &here;
   }
+  return GetTimeZoneInformationForYear(utc->wYear, (DYNAMIC_TIME_ZONE_INFORMATION *)z,
+                                       &year) &&
+         SystemTimeToTzSpecificLocalTime(&year, utc, local);
+}
+
+int64_t sw_clock_zone_wall_s(int64_t utc_s, void *zone)
+{
   FILETIME ft;
   SYSTEMTIME utc, local;
   if (utc_s < 0 || utc_s > INT64_MAX / 10000000 - UNIX_EPOCH_SINCE_1601_US / 1000000)
     return utc_s; /* outside FILETIME's range */
   sw_clock_filetime(utc_s * 1000000, &ft);
-  if (!FileTimeToSystemTime(&ft, &utc) ||
-      !SystemTimeToTzSpecificLocalTimeEx(z, &utc, &local) ||
+  if (!FileTimeToSystemTime(&ft, &utc) || !to_local(&utc, zone, &local) ||
       !SystemTimeToFileTime(&local, &ft))
     return utc_s;
   return sw_clock_unix_us(&ft) / 1000000; /* whole seconds, as it was given */
@@ -69,8 +79,7 @@ void sw_clock_local_text(int64_t unix_ms, char *out, size_t size)
   bool in_range = unix_ms >= 0 && unix_ms <= INT64_MAX / 10000;
   if (in_range)
     sw_clock_filetime(unix_ms * 1000, &ft);
-  if (!in_range || !FileTimeToSystemTime(&ft, &utc) ||
-      !SystemTimeToTzSpecificLocalTime(NULL, &utc, &local)) {
+  if (!in_range || !FileTimeToSystemTime(&ft, &utc) || !to_local(&utc, NULL, &local)) {
     snprintf(out, size, "?");
     return;
   }
