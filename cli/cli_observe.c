@@ -13,12 +13,11 @@
 #include "pipe_protocol.h"
 
 static enum sw_error read_status(const uint8_t *body, size_t len,
-                                 const struct sw_manage_view *v, bool first, bool brief,
+                                 const struct sw_manage_view *v, bool brief,
                                  struct sw_table *t, struct sw_manage_page *page)
 {
   (void)brief; /* the status table is the same for people and scripts */
-  return first ? sw_manage_status_table(body, len, v, t, page)
-               : sw_manage_status_append(body, len, v, t, page);
+  return sw_manage_status_table(body, len, v, t, page);
 }
 
 /* Every rule's status, a page at a time (the service pages by rule id). */

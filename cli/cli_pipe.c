@@ -179,7 +179,7 @@ int sw_cli_print_list(struct sw_cli_conn *c, uint16_t message, uint16_t expect,
                       const char *empty)
 {
   struct sw_manage_view v = sw_cli_view(format);
-  struct sw_table t;
+  struct sw_table t = {0};
   struct sw_manage_page page;
   bool brief = format == SW_TABLE_TEXT;
   enum sw_error err = SW_E_OK;
@@ -188,12 +188,10 @@ int sw_cli_print_list(struct sw_cli_conn *c, uint16_t message, uint16_t expect,
   do {
     code = pipe_page(c, message, expect, after);
     if (code) {
-      if (after)
-        sw_table_free(&t);
+      sw_table_free(&t);
       return code;
     }
-    err = read(c->reply.frame.body, c->reply.frame.body_len, &v, after == 0, brief, &t,
-               &page);
+    err = read(c->reply.frame.body, c->reply.frame.body_len, &v, brief, &t, &page);
     if (!err && page.more && page.last_key <= after)
       err = SW_E_INVALID_ARGUMENT; /* the service sent a page that does not move on */
     after = page.last_key;

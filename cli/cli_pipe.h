@@ -43,12 +43,11 @@ void sw_cli_pipe_close(struct sw_cli_conn *c);
 int sw_cli_pipe_call(struct sw_cli_conn *c, uint16_t message, const struct sw_buf *fields,
                      uint16_t expect);
 
-/* Reads one page of a list into *t: the first page makes the table, later
- * ones are appended to it. `brief`: the columns for people. */
+/* Appends one page of a list to *t, starting it when it is all zero (the
+ * shape of sw_manage_rules_table). `brief`: the columns for people. */
 typedef enum sw_error sw_cli_page_reader(const uint8_t *body, size_t len,
-                                         const struct sw_manage_view *v, bool first,
-                                         bool brief, struct sw_table *t,
-                                         struct sw_manage_page *page);
+                                         const struct sw_manage_view *v, bool brief,
+                                         struct sw_table *t, struct sw_manage_page *page);
 
 /* What `rules list` and `status` say to people when there are no rules. */
 #define SW_CLI_NO_RULES "There are no rules yet: add one with 'smtpwatch rules add HOST'."

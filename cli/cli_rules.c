@@ -47,7 +47,7 @@ static int render_rule(struct sw_cli_conn *c, enum sw_table_format format,
                        struct sw_buf *out)
 {
   struct sw_manage_view v = sw_cli_view(format);
-  struct sw_table t;
+  struct sw_table t = {0};
   enum sw_error err = sw_manage_rules_table(c->reply.frame.body, c->reply.frame.body_len,
                                             &v, false, &t, NULL);
   if (!err && sw_table_rows(&t) == 0)
@@ -97,19 +97,11 @@ static int print_changed(struct sw_cli_conn *c, enum sw_table_format format, boo
   return print_rule(c, format, intro);
 }
 
-static enum sw_error read_rules(const uint8_t *body, size_t len,
-                                const struct sw_manage_view *v, bool first, bool brief,
-                                struct sw_table *t, struct sw_manage_page *page)
-{
-  return first ? sw_manage_rules_table(body, len, v, brief, t, page)
-               : sw_manage_rules_append(body, len, v, brief, t, page);
-}
-
 /* Every rule, a page at a time: the service pages long lists by rule id. */
 static int list(struct sw_cli_conn *c, const struct sw_manage_args *a)
 {
   return sw_cli_print_list(c, SW_PIPE_MSG_RULE_LIST, SW_PIPE_MSG_RULE_LIST_OK, a->format,
-                           read_rules, SW_CLI_NO_RULES);
+                           sw_manage_rules_table, SW_CLI_NO_RULES);
 }
 
 static int show(struct sw_cli_conn *c, const struct sw_manage_args *a)

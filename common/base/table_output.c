@@ -23,8 +23,7 @@ void sw_table_free(struct sw_table *t)
   for (size_t i = 0; i < t->ncells; i++)
     free(t->cells[i]);
   free(t->cells);
-  t->cells = NULL;
-  t->ncells = t->cap = 0;
+  memset(t, 0, sizeof *t); /* not started: the next use starts it afresh */
 }
 
 void sw_table_cell(struct sw_table *t, const char *text)

@@ -34,6 +34,7 @@ struct sw_table {
 /* Starts an empty table with `n` columns (copied; the strings are
  * borrowed and must outlive the table). */
 void sw_table_init(struct sw_table *t, const struct sw_table_column *columns, size_t n);
+/* Frees the cells; the table is all zero again (not started). */
 void sw_table_free(struct sw_table *t);
 /* Appends the next cell, row after row; NULL is an empty cell. */
 void sw_table_cell(struct sw_table *t, const char *text);

@@ -72,20 +72,14 @@ static enum sw_error rule_row(void *ctx, struct sw_tlv_reader *r)
   return fl->t->err;
 }
 
-enum sw_error sw_manage_rules_append(const uint8_t *body, size_t len,
-                                     const struct sw_manage_view *v, bool brief,
-                                     struct sw_table *t, struct sw_manage_page *page)
-{
-  struct fill fl = {t, v, brief, page};
-  return fill_table(body, len, SW_PIPE_TAG_RULE, rule_row, &fl);
-}
-
 enum sw_error sw_manage_rules_table(const uint8_t *body, size_t len,
                                     const struct sw_manage_view *v, bool brief,
                                     struct sw_table *t, struct sw_manage_page *page)
 {
-  sw__manage_rules_init(t, v, brief);
-  return sw_manage_rules_append(body, len, v, brief, t, page);
+  if (t->ncolumns == 0)
+    sw__manage_rules_init(t, v, brief);
+  struct fill fl = {t, v, brief, page};
+  return fill_table(body, len, SW_PIPE_TAG_RULE, rule_row, &fl);
 }
 
 static enum sw_error status_row(void *ctx, struct sw_tlv_reader *r)
@@ -102,20 +96,14 @@ static enum sw_error status_row(void *ctx, struct sw_tlv_reader *r)
   return err ? err : fl->t->err;
 }
 
-enum sw_error sw_manage_status_append(const uint8_t *body, size_t len,
-                                      const struct sw_manage_view *v, struct sw_table *t,
-                                      struct sw_manage_page *page)
-{
-  struct fill fl = {t, v, false, page};
-  return fill_table(body, len, SW_PIPE_TAG_STATUS, status_row, &fl);
-}
-
 enum sw_error sw_manage_status_table(const uint8_t *body, size_t len,
                                      const struct sw_manage_view *v, struct sw_table *t,
                                      struct sw_manage_page *page)
 {
-  sw__manage_status_init(t, v);
-  return sw_manage_status_append(body, len, v, t, page);
+  if (t->ncolumns == 0)
+    sw__manage_status_init(t, v);
+  struct fill fl = {t, v, false, page};
+  return fill_table(body, len, SW_PIPE_TAG_STATUS, status_row, &fl);
 }
 
 static enum sw_error result_row(void *ctx, struct sw_tlv_reader *r)

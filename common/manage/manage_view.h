@@ -47,28 +47,23 @@ struct sw_manage_page {
                        last event key (the next request's BEFORE) */
 };
 
-/* RULE_LIST_OK or RULE_OK. `brief` (for `rules list` as text): id, name,
- * server, TLS, interval, enabled, command; otherwise every field (`rules
- * show`, and `rules list` for scripts) with the protocol's field names as
- * keys. `page` (may be NULL) says whether the service has more. */
+/* RULE_LIST_OK or RULE_OK, appended to *t: a table that is all zero (not
+ * started) gets its columns first, so the pages of a long list (the
+ * service pages it by rule id, AFTER) go into one table. `brief` (for
+ * `rules list` as text): id, name, server, TLS, interval, enabled,
+ * command; otherwise every field (`rules show`, and `rules list` for
+ * scripts) with the protocol's field names as keys. `page` (may be NULL)
+ * says whether the service has more. */
 enum sw_error sw_manage_rules_table(const uint8_t *body, size_t len,
                                     const struct sw_manage_view *v, bool brief,
                                     struct sw_table *t, struct sw_manage_page *page);
 
-/* STATUS_OK: one row per rule; the state is "pending" before the first
- * check and "disabled" for a rule that is not checked. */
+/* STATUS_OK, appended like the rules: one row per rule; the state is
+ * "pending" before the first check and "disabled" for a rule that is not
+ * checked. */
 enum sw_error sw_manage_status_table(const uint8_t *body, size_t len,
                                      const struct sw_manage_view *v, struct sw_table *t,
                                      struct sw_manage_page *page);
-
-/* The next page of a rule list or status (the service pages them by rule
- * id, AFTER): appends its rows to the table made from the first. */
-enum sw_error sw_manage_rules_append(const uint8_t *body, size_t len,
-                                     const struct sw_manage_view *v, bool brief,
-                                     struct sw_table *t, struct sw_manage_page *page);
-enum sw_error sw_manage_status_append(const uint8_t *body, size_t len,
-                                      const struct sw_manage_view *v, struct sw_table *t,
-                                      struct sw_manage_page *page);
 
 /* HISTORY_OK: one row per result, newest first; scripts also get each
  * row's paging cursor. */

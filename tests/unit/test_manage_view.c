@@ -84,7 +84,7 @@ static void test_rules_for_people_and_scripts(void **state)
   sw_buf_init(&out, 0);
   two_rules(&body);
   const uint8_t *b = (const uint8_t *)body.data;
-  struct sw_table t;
+  struct sw_table t = {0};
 
   assert_int_equal(sw_manage_rules_table(b, body.len, &people, true, &t, NULL), SW_E_OK);
   assert_string_equal(render(&t, SW_TABLE_TEXT, &out),
@@ -186,15 +186,15 @@ static void test_lists_come_in_pages(void **state)
   sw_rule_free(&r);
   sw_tlv_put_bool(&second, SW_PIPE_TAG_MORE, false);
 
-  struct sw_table t;
+  struct sw_table t = {0};
   struct sw_manage_page page;
   assert_int_equal(sw_manage_rules_table((const uint8_t *)first.data, first.len, &csv,
                                          false, &t, &page),
                    SW_E_OK);
   assert_true(page.more);
   assert_int_equal(page.last_key, 12);
-  assert_int_equal(sw_manage_rules_append((const uint8_t *)second.data, second.len, &csv,
-                                          false, &t, &page),
+  assert_int_equal(sw_manage_rules_table((const uint8_t *)second.data, second.len, &csv,
+                                         false, &t, &page),
                    SW_E_OK);
   assert_false(page.more);
   assert_int_equal(page.last_key, 40);
@@ -287,7 +287,7 @@ static void test_status_of_every_kind_of_rule(void **state)
   sw_pipe_put_status(&body, &pending);
 
   const uint8_t *b = (const uint8_t *)body.data;
-  struct sw_table t;
+  struct sw_table t = {0};
   assert_int_equal(sw_manage_status_table(b, body.len, &people, &t, NULL), SW_E_OK);
   assert_string_equal(
       render(&t, SW_TABLE_TEXT, &out),
@@ -338,7 +338,7 @@ static void test_history_pages(void **state)
              "Timed out.");
   sw_tlv_put_bool(&body, SW_PIPE_TAG_MORE, true);
   const uint8_t *b = (const uint8_t *)body.data;
-  struct sw_table t;
+  struct sw_table t = {0};
   struct sw_manage_page page;
 
   assert_int_equal(sw_manage_history_table(b, body.len, &people, &t, &page), SW_E_OK);
@@ -419,7 +419,7 @@ static void test_events(void **state)
   sw_pipe_put_event(&body, &started);
   sw_tlv_put_bool(&body, SW_PIPE_TAG_MORE, true);
   const uint8_t *b = (const uint8_t *)body.data;
-  struct sw_table t;
+  struct sw_table t = {0};
   struct sw_manage_page page;
   assert_int_equal(sw_manage_events_table(b, body.len, &people, &t, &page), SW_E_OK);
   assert_string_equal(render(&t, SW_TABLE_TEXT, &out),
@@ -458,7 +458,7 @@ static void test_service_info(void **state)
       2,       "C:\\ProgramData\\SmtpWatch"};
   sw_pipe_put_service_info(&body, &i);
   const uint8_t *b = (const uint8_t *)body.data;
-  struct sw_table t;
+  struct sw_table t = {0};
   assert_int_equal(sw_manage_service_table(b, body.len, &people, NULL, &t), SW_E_OK);
   assert_string_equal(render_record(&t, SW_TABLE_TEXT, &out),
                       "Version:                 0.1.0\n"
@@ -508,7 +508,7 @@ static void test_service_info_with_server(void **state)
                                   .account = "NT AUTHORITY\\LOCAL SERVICE"};
   struct sw_manage_server server = {"O:SYG:SYD:P(A;;FA;;;SY)", &f, SW_PIPE_TRUST_SERVICE};
   const uint8_t *b = (const uint8_t *)body.data;
-  struct sw_table t;
+  struct sw_table t = {0};
   assert_int_equal(sw_manage_service_table(b, body.len, &people, &server, &t), SW_E_OK);
   const char *text = render_record(&t, SW_TABLE_TEXT, &out);
   assert_non_null(strstr(text, "Data folder:             C:\\D\n"
@@ -576,7 +576,7 @@ static void test_malformed_bodies(void **state)
   struct sw_buf body;
   sw_buf_init(&body, 0);
   two_rules(&body);
-  struct sw_table t;
+  struct sw_table t = {0};
   struct sw_manage_page page;
   struct sw_pipe_rule pr;
   struct sw_pipe_result res;
