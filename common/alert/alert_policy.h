@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "nagios_report.h"
+#include "sw_macros.h"
 
 /* Which transitions a rule's notifications cover (bits of .on). */
 #define SW_ALERT_ON_CRITICAL 0x1u
@@ -47,15 +48,13 @@ struct sw_alert_policy {
 
 /* X(ENUM, machine name): what a notification says. */
 #define SW_ALERT_KIND_MAP(X)                                                             \
-  X(NONE, "none")                                                                        \
-  X(PROBLEM, "problem")   /* the rule is bad (or bad in another way) */                  \
-  X(REMINDER, "reminder") /* still bad, renotify_s after the last */                     \
-  X(RECOVERY, "recovery") /* OK again after a problem that was told */                   \
-  X(FLAPPING, "flapping") /* changing too often: no more until it settles */
+  X(SW_ALERT_NONE, "none")                                                               \
+  X(SW_ALERT_PROBLEM, "problem")   /* the rule is bad (or bad in another way) */         \
+  X(SW_ALERT_REMINDER, "reminder") /* still bad, renotify_s after the last */            \
+  X(SW_ALERT_RECOVERY, "recovery") /* OK again after a problem that was told */          \
+  X(SW_ALERT_FLAPPING, "flapping") /* changing too often: no more until it settles */
 
-#define SW_ALERT_KIND_ENUM(e, name) SW_ALERT_##e,
-enum sw_alert_kind { SW_ALERT_KIND_MAP(SW_ALERT_KIND_ENUM) SW_ALERT_KIND_COUNT };
-#undef SW_ALERT_KIND_ENUM
+enum sw_alert_kind { SW_ALERT_KIND_MAP(SW_X_1) SW_ALERT_KIND_COUNT };
 
 /* What the rule is now, as the service sees it. Times: Unix seconds. */
 struct sw_alert_view {

@@ -14,18 +14,15 @@
 #include "alert_note.h"
 #include "sw_buf.h"
 #include "sw_error.h"
+#include "sw_macros.h"
 
 /* X(ENUM, name) */
 #define SW_WEBHOOK_FORMAT_MAP(X)                                                         \
-  X(GENERIC, "generic")                                                                  \
-  X(TEAMS, "teams")                                                                      \
-  X(SLACK, "slack")
+  X(SW_WEBHOOK_GENERIC, "generic")                                                       \
+  X(SW_WEBHOOK_TEAMS, "teams")                                                           \
+  X(SW_WEBHOOK_SLACK, "slack")
 
-#define SW_WEBHOOK_FORMAT_ENUM(e, name) SW_WEBHOOK_##e,
-enum sw_webhook_format {
-  SW_WEBHOOK_FORMAT_MAP(SW_WEBHOOK_FORMAT_ENUM) SW_WEBHOOK_FORMAT_COUNT
-};
-#undef SW_WEBHOOK_FORMAT_ENUM
+enum sw_webhook_format { SW_WEBHOOK_FORMAT_MAP(SW_X_1) SW_WEBHOOK_FORMAT_COUNT };
 
 const char *sw_webhook_format_name(enum sw_webhook_format f);
 /* Parses a format's name (exact, lower case); false if unknown. */

@@ -15,6 +15,7 @@
 #include "alert_webhook.h"
 #include "host_text.h"
 #include "rule.h"
+#include "sw_macros.h"
 
 #define SW_NOTIFIER_NAME_MAX_CHARS 100
 #define SW_NOTIFIER_TO_MAX 16
@@ -29,16 +30,12 @@
 
 /* X(ENUM, machine name) */
 #define SW_NOTIFIER_KIND_MAP(X)                                                          \
-  X(EMAIL, "email")                                                                      \
-  X(WEBHOOK, "webhook")                                                                  \
-  X(PROGRAM, "program")                                                                  \
-  X(RESTART_SERVICE, "restart_service")
+  X(SW_NOTIFIER_EMAIL, "email")                                                          \
+  X(SW_NOTIFIER_WEBHOOK, "webhook")                                                      \
+  X(SW_NOTIFIER_PROGRAM, "program")                                                      \
+  X(SW_NOTIFIER_RESTART_SERVICE, "restart_service")
 
-#define SW_NOTIFIER_KIND_ENUM(e, name) SW_NOTIFIER_##e,
-enum sw_notifier_kind {
-  SW_NOTIFIER_KIND_MAP(SW_NOTIFIER_KIND_ENUM) SW_NOTIFIER_KIND_COUNT
-};
-#undef SW_NOTIFIER_KIND_ENUM
+enum sw_notifier_kind { SW_NOTIFIER_KIND_MAP(SW_X_1) SW_NOTIFIER_KIND_COUNT };
 
 struct sw_relay {
   char host[SW_DNS_NAME_MAX + 3]; /* a name, an IPv4 address or a bare IPv6 address */

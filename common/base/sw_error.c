@@ -2,11 +2,7 @@
 
 #include "sw_macros.h"
 
-static const char *const error_names[] = {
-#define SW_ERROR_NAME(name, text) "SW_E_" #name,
-    SW_ERROR_MAP(SW_ERROR_NAME)
-#undef SW_ERROR_NAME
-};
+static const char *const error_names[] = {SW_ERROR_MAP(SW_X_NAME_1)};
 
 static const char *const error_texts[] = {SW_ERROR_MAP(SW_X_2)};
 

@@ -4,19 +4,19 @@
 #ifndef SW_ERROR_H
 #define SW_ERROR_H
 
-#define SW_ERROR_MAP(X)                                                                  \
-  X(OK, "success")                                                                       \
-  X(NOMEM, "out of memory")                                                              \
-  X(INVALID_ARGUMENT, "an argument was not valid")                                       \
-  X(LINE_TOO_LONG, "a reply line was longer than the 512 octets SMTP allows")            \
-  X(REPLY_TOO_LONG, "a multi-line reply was longer than this checker accepts")           \
-  X(BAD_REPLY_LINE, "a reply line did not start with a three-digit code")                \
-  X(BUSY, "the operation is already in progress")                                        \
-  X(SYSTEM, "the operating system reported an error")
+#include "sw_macros.h"
 
-#define SW_ERROR_ENUM(name, text) SW_E_##name,
-enum sw_error { SW_ERROR_MAP(SW_ERROR_ENUM) SW_E_COUNT };
-#undef SW_ERROR_ENUM
+#define SW_ERROR_MAP(X)                                                                  \
+  X(SW_E_OK, "success")                                                                  \
+  X(SW_E_NOMEM, "out of memory")                                                         \
+  X(SW_E_INVALID_ARGUMENT, "an argument was not valid")                                  \
+  X(SW_E_LINE_TOO_LONG, "a reply line was longer than the 512 octets SMTP allows")       \
+  X(SW_E_REPLY_TOO_LONG, "a multi-line reply was longer than this checker accepts")      \
+  X(SW_E_BAD_REPLY_LINE, "a reply line did not start with a three-digit code")           \
+  X(SW_E_BUSY, "the operation is already in progress")                                   \
+  X(SW_E_SYSTEM, "the operating system reported an error")
+
+enum sw_error { SW_ERROR_MAP(SW_X_1) SW_E_COUNT };
 
 /* "SW_E_NOMEM" and friends; never NULL. */
 const char *sw_error_name(enum sw_error err);

@@ -47,16 +47,22 @@
  * column of every row, each followed by a comma, to initialise an array in
  * the map's (the enum's) order:
  *   static const char *const texts[] = {SW_OUTCOME_MAP(SW_X_3)};
- * SW_X_NAME_1 gives the first column as a string ("NOMEM" for NOMEM). The
+ * The first column is the enumerator itself (SW_E_NOMEM), so that a
+ * search for it finds its row: SW_X_1 declares the enum
+ *   enum sw_outcome { SW_OUTCOME_MAP(SW_X_1) SW_OUTCOME_COUNT };
+ * (SW_X_ENUM_VALUE where the second column is the value), and
+ * SW_X_NAME_1 gives the enumerator as a string ("SW_E_NOMEM"). The
  * dummy argument gives the inner macro's `...` at least one argument, as
  * C11 requires, whatever number of columns the map has. */
 #define SW_X_1(...) SW__X_1(__VA_ARGS__, ~)
 #define SW_X_2(...) SW__X_2(__VA_ARGS__, ~)
 #define SW_X_3(...) SW__X_3(__VA_ARGS__, ~)
 #define SW_X_NAME_1(...) SW__X_NAME_1(__VA_ARGS__, ~)
+#define SW_X_ENUM_VALUE(...) SW__X_ENUM_VALUE(__VA_ARGS__, ~)
 #define SW__X_1(a, ...) a,
 #define SW__X_2(a, b, ...) b,
 #define SW__X_3(a, b, c, ...) c,
 #define SW__X_NAME_1(a, ...) #a,
+#define SW__X_ENUM_VALUE(a, b, ...) a = b,
 
 #endif

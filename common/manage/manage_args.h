@@ -14,25 +14,24 @@
 #include "sw_buf.h"
 #include "sw_error.h"
 #include "table_output.h"
+#include "sw_macros.h"
 
 /* X(ENUM, command, subcommand or NULL, the words as typed) */
 #define SW_MANAGE_VERB_MAP(X)                                                            \
-  X(RULES_LIST, "rules", "list", "rules list")                                           \
-  X(RULES_SHOW, "rules", "show", "rules show")                                           \
-  X(RULES_ADD, "rules", "add", "rules add")                                              \
-  X(RULES_EDIT, "rules", "edit", "rules edit")                                           \
-  X(RULES_DELETE, "rules", "delete", "rules delete")                                     \
-  X(RULES_ENABLE, "rules", "enable", "rules enable")                                     \
-  X(RULES_DISABLE, "rules", "disable", "rules disable")                                  \
-  X(RULES_TEST, "rules", "test", "rules test")                                           \
-  X(STATUS, "status", NULL, "status")                                                    \
-  X(HISTORY, "history", NULL, "history")                                                 \
-  X(EVENTS, "events", NULL, "events")                                                    \
-  X(SERVICE_INFO, "service", "info", "service info")
+  X(SW_MANAGE_RULES_LIST, "rules", "list", "rules list")                                 \
+  X(SW_MANAGE_RULES_SHOW, "rules", "show", "rules show")                                 \
+  X(SW_MANAGE_RULES_ADD, "rules", "add", "rules add")                                    \
+  X(SW_MANAGE_RULES_EDIT, "rules", "edit", "rules edit")                                 \
+  X(SW_MANAGE_RULES_DELETE, "rules", "delete", "rules delete")                           \
+  X(SW_MANAGE_RULES_ENABLE, "rules", "enable", "rules enable")                           \
+  X(SW_MANAGE_RULES_DISABLE, "rules", "disable", "rules disable")                        \
+  X(SW_MANAGE_RULES_TEST, "rules", "test", "rules test")                                 \
+  X(SW_MANAGE_STATUS, "status", NULL, "status")                                          \
+  X(SW_MANAGE_HISTORY, "history", NULL, "history")                                       \
+  X(SW_MANAGE_EVENTS, "events", NULL, "events")                                          \
+  X(SW_MANAGE_SERVICE_INFO, "service", "info", "service info")
 
-#define SW_MANAGE_VERB_ENUM(e, command, sub, text) SW_MANAGE_##e,
-enum sw_manage_verb { SW_MANAGE_VERB_MAP(SW_MANAGE_VERB_ENUM) SW_MANAGE_VERB_COUNT };
-#undef SW_MANAGE_VERB_ENUM
+enum sw_manage_verb { SW_MANAGE_VERB_MAP(SW_X_1) SW_MANAGE_VERB_COUNT };
 
 /* The exit codes of these commands (documented in `smtpwatch --help`). */
 enum sw_manage_exit {

@@ -56,13 +56,10 @@ static const struct sw_table_column rule_full[] = {{"id", "ID", true, false},
                                                    {"revision", "Revision", true, false},
 #define SW_RULE_COLUMN(e, name, label)                                                   \
   {name, label,                                                                          \
-   SW_RULE_FIELD_##e == SW_RULE_FIELD_PORT ||                                            \
-       SW_RULE_FIELD_##e == SW_RULE_FIELD_TIMEOUT_MS ||                                  \
-       SW_RULE_FIELD_##e == SW_RULE_FIELD_INTERVAL_S ||                                  \
-       SW_RULE_FIELD_##e == SW_RULE_FIELD_CERT_WARN_DAYS ||                              \
-       SW_RULE_FIELD_##e == SW_RULE_FIELD_CERT_CRIT_DAYS,                                \
-   SW_RULE_FIELD_##e == SW_RULE_FIELD_ENABLED ||                                         \
-       SW_RULE_FIELD_##e == SW_RULE_FIELD_TLS_INSECURE},
+   e == SW_RULE_FIELD_PORT || e == SW_RULE_FIELD_TIMEOUT_MS ||                           \
+       e == SW_RULE_FIELD_INTERVAL_S || e == SW_RULE_FIELD_CERT_WARN_DAYS ||             \
+       e == SW_RULE_FIELD_CERT_CRIT_DAYS,                                                \
+   e == SW_RULE_FIELD_ENABLED || e == SW_RULE_FIELD_TLS_INSECURE},
                                                    SW_RULE_FIELD_MAP(SW_RULE_COLUMN)
 #undef SW_RULE_COLUMN
 };

@@ -36,6 +36,7 @@
 #include "check_result.h"
 #include "nagios_report.h"
 #include "sw_error.h"
+#include "sw_macros.h"
 
 #define SW_RULE_STATE_DEFAULT_FAIL_THRESHOLD 2u
 #define SW_RULE_STATE_FAIL_THRESHOLD_MAX 100u
@@ -45,15 +46,13 @@
 
 /* X(ENUM, machine name): what a result was worth telling. */
 #define SW_RULE_EVENT_MAP(X)                                                             \
-  X(NONE, "none")                         /* nothing to log */                           \
-  X(CHANGED, "state_changed")             /* to WARNING, CRITICAL or UNKNOWN */          \
-  X(RECOVERED, "recovered")               /* back to OK */                               \
-  X(FLAPPING_STARTED, "flapping_started") /* changes stop being logged */                \
-  X(FLAPPING_ENDED, "flapping_ended")     /* it settled in new_state */
+  X(SW_RULE_EVENT_NONE, "none")             /* nothing to log */                         \
+  X(SW_RULE_EVENT_CHANGED, "state_changed") /* to WARNING, CRITICAL or UNKNOWN */        \
+  X(SW_RULE_EVENT_RECOVERED, "recovered")   /* back to OK */                             \
+  X(SW_RULE_EVENT_FLAPPING_STARTED, "flapping_started") /* changes stop being logged */  \
+  X(SW_RULE_EVENT_FLAPPING_ENDED, "flapping_ended")     /* it settled in new_state */
 
-#define SW_RULE_EVENT_ENUM(e, name) SW_RULE_EVENT_##e,
-enum sw_rule_event { SW_RULE_EVENT_MAP(SW_RULE_EVENT_ENUM) SW_RULE_EVENT_COUNT };
-#undef SW_RULE_EVENT_ENUM
+enum sw_rule_event { SW_RULE_EVENT_MAP(SW_X_1) SW_RULE_EVENT_COUNT };
 
 struct sw_rule_state_config {
   uint32_t fail_threshold; /* non-OK results in a row before the state leaves

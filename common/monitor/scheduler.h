@@ -35,6 +35,7 @@
 #include <stdint.h>
 
 #include "sw_error.h"
+#include "sw_macros.h"
 
 #define SW_SCHEDULER_NEVER INT64_MAX /* "no rule is due, ever" */
 #define SW_SCHEDULER_INTERVAL_MAX_S 86400u
@@ -52,14 +53,12 @@ struct sw_scheduler_run {
 
 /* X(ENUM, name): what a completed run's result is worth. */
 #define SW_SCHEDULER_VERDICT_MAP(X)                                                      \
-  X(CURRENT, "current") /* the rule is still the one that was checked: use it */         \
-  X(STALE, "stale")     /* removed, re-added or invalidated since: ignore the result */
+  X(SW_SCHEDULER_CURRENT,                                                                \
+    "current") /* the rule is still the one that was checked: use it */                  \
+  X(SW_SCHEDULER_STALE,                                                                  \
+    "stale") /* removed, re-added or invalidated since: ignore the result */
 
-enum sw_scheduler_verdict {
-#define SW_SCHEDULER_VERDICT_ENUM(e, name) SW_SCHEDULER_##e,
-  SW_SCHEDULER_VERDICT_MAP(SW_SCHEDULER_VERDICT_ENUM)
-#undef SW_SCHEDULER_VERDICT_ENUM
-};
+enum sw_scheduler_verdict { SW_SCHEDULER_VERDICT_MAP(SW_X_1) };
 
 /* What sw_scheduler_get reports about one rule. */
 struct sw_scheduler_rule_info {

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "sw_macros.h"
 
 /* The environment variable of the opt-in, and the only value that opts in. */
 #define SW_PIPE_TRUST_OPT_IN_VAR "SMTPWATCH_TRUST_CONSOLE_SERVICE"
@@ -55,17 +56,15 @@ struct sw_pipe_trust_facts {
 
 /* X(ENUM, name for scripts, what it means for people) */
 #define SW_PIPE_TRUST_MAP(X)                                                             \
-  X(SERVICE, "service", "the SmtpWatch service, as the service control manager runs it") \
-  X(SERVICE_SID, "service_sid", "a process running as NT SERVICE\\SmtpWatch")            \
-  X(OPT_IN, "console_opt_in",                                                            \
+  X(SW_PIPE_TRUST_SERVICE, "service",                                                    \
+    "the SmtpWatch service, as the service control manager runs it")                     \
+  X(SW_PIPE_TRUST_SERVICE_SID, "service_sid",                                            \
+    "a process running as NT SERVICE\\SmtpWatch")                                        \
+  X(SW_PIPE_TRUST_OPT_IN, "console_opt_in",                                              \
     "not verified: trusted because " SW_PIPE_TRUST_OPT_IN_VAR "=1 (development only)")   \
-  X(REFUSED, "refused", "not the SmtpWatch service")
+  X(SW_PIPE_TRUST_REFUSED, "refused", "not the SmtpWatch service")
 
-enum sw_pipe_trust {
-#define SW_PIPE_TRUST_ENUM(e, name, text) SW_PIPE_TRUST_##e,
-  SW_PIPE_TRUST_MAP(SW_PIPE_TRUST_ENUM)
-#undef SW_PIPE_TRUST_ENUM
-};
+enum sw_pipe_trust { SW_PIPE_TRUST_MAP(SW_X_1) };
 
 /* The verdict on `f` (rules above). */
 enum sw_pipe_trust sw_pipe_trust_decide(const struct sw_pipe_trust_facts *f);

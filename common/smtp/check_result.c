@@ -116,7 +116,8 @@ const char *sw_step_name(enum sw_step s)
 const char *sw_cap_name(enum sw_cap_bit bit)
 {
   static const char *const cap_names[] = {SW_CAP_MAP(SW_X_NAME_1)};
-  return SW_TABLE_AT(cap_names, bit, "?");
+  /* "STARTTLS", without the enum's prefix */
+  return SW_TABLE_AT(cap_names, bit, "SW_CAP_BIT_?") + sizeof "SW_CAP_BIT_" - 1;
 }
 
 const char *sw_step_label(enum sw_step s)

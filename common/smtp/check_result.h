@@ -10,81 +10,79 @@
 #include <stdint.h>
 
 #include "sw_buf.h"
+#include "sw_macros.h"
 
 /* X(ENUM, machine name, sentence) */
 #define SW_OUTCOME_MAP(X)                                                                \
-  X(OK, "ok", "The server answered as expected.")                                        \
-  X(MISMATCH, "response_mismatch",                                                       \
+  X(SW_OUTCOME_OK, "ok", "The server answered as expected.")                             \
+  X(SW_OUTCOME_MISMATCH, "response_mismatch",                                            \
     "The server answered, but the reply did not include the expected text.")             \
-  X(TEMP_REJECT, "temporary_rejection",                                                  \
+  X(SW_OUTCOME_TEMP_REJECT, "temporary_rejection",                                       \
     "The server refused temporarily (4xx); it asks clients to come back later.")         \
-  X(PERM_REJECT, "permanent_rejection", "The server refused permanently (5xx).")         \
-  X(NOT_SMTP, "not_smtp",                                                                \
+  X(SW_OUTCOME_PERM_REJECT, "permanent_rejection",                                       \
+    "The server refused permanently (5xx).")                                             \
+  X(SW_OUTCOME_NOT_SMTP, "not_smtp",                                                     \
     "Something answered on this port, but it does not speak SMTP.")                      \
-  X(REFUSED, "connection_refused",                                                       \
+  X(SW_OUTCOME_REFUSED, "connection_refused",                                            \
     "The connection was refused: nothing listens on this port, or a firewall rejects "   \
     "it.")                                                                               \
-  X(CLOSED, "connection_closed",                                                         \
+  X(SW_OUTCOME_CLOSED, "connection_closed",                                              \
     "The server closed or reset the connection before the check was complete.")          \
-  X(RESOLVE_FAILED, "resolve_failed", "The host name could not be resolved.")            \
-  X(TIMEOUT, "timeout", "The server did not answer within the timeout.")                 \
-  X(PROTOCOL_ERROR, "protocol_error", "The server broke the SMTP protocol.")             \
-  X(NETWORK_ERROR, "network_error", "The server could not be reached.")                  \
-  X(STARTTLS_NOT_OFFERED, "starttls_not_offered",                                        \
+  X(SW_OUTCOME_RESOLVE_FAILED, "resolve_failed", "The host name could not be resolved.") \
+  X(SW_OUTCOME_TIMEOUT, "timeout", "The server did not answer within the timeout.")      \
+  X(SW_OUTCOME_PROTOCOL_ERROR, "protocol_error", "The server broke the SMTP protocol.")  \
+  X(SW_OUTCOME_NETWORK_ERROR, "network_error", "The server could not be reached.")       \
+  X(SW_OUTCOME_STARTTLS_NOT_OFFERED, "starttls_not_offered",                             \
     "The server does not offer STARTTLS, which this check requires.")                    \
-  X(STARTTLS_REFUSED, "starttls_refused",                                                \
+  X(SW_OUTCOME_STARTTLS_REFUSED, "starttls_refused",                                     \
     "The server offers STARTTLS but refused to start TLS.")                              \
-  X(TLS_HANDSHAKE_FAILED, "tls_handshake_failed",                                        \
+  X(SW_OUTCOME_TLS_HANDSHAKE_FAILED, "tls_handshake_failed",                             \
     "The TLS handshake with the server failed.")                                         \
-  X(CERT_UNTRUSTED, "certificate_untrusted",                                             \
+  X(SW_OUTCOME_CERT_UNTRUSTED, "certificate_untrusted",                                  \
     "The server's certificate is not trusted by this machine.")                          \
-  X(CERT_NAME_MISMATCH, "certificate_name_mismatch",                                     \
+  X(SW_OUTCOME_CERT_NAME_MISMATCH, "certificate_name_mismatch",                          \
     "The server's certificate is not valid for the host name that was checked.")         \
-  X(CERT_EXPIRED, "certificate_expired",                                                 \
+  X(SW_OUTCOME_CERT_EXPIRED, "certificate_expired",                                      \
     "The server's certificate has expired or is not valid yet.")                         \
-  X(CERT_EXPIRING, "certificate_expiring", "The server's certificate expires soon.")     \
-  X(CERT_CHAIN_INCOMPLETE, "certificate_chain_incomplete",                               \
+  X(SW_OUTCOME_CERT_EXPIRING, "certificate_expiring",                                    \
+    "The server's certificate expires soon.")                                            \
+  X(SW_OUTCOME_CERT_CHAIN_INCOMPLETE, "certificate_chain_incomplete",                    \
     "The server does not send the intermediate certificates its chain needs; this "      \
     "machine completed the chain, but other mail servers may fail.")                     \
-  X(CANCELLED, "cancelled", "The check was cancelled before it finished.")               \
-  X(INTERNAL_ERROR, "internal_error", "The check could not run on this machine.")
+  X(SW_OUTCOME_CANCELLED, "cancelled", "The check was cancelled before it finished.")    \
+  X(SW_OUTCOME_INTERNAL_ERROR, "internal_error",                                         \
+    "The check could not run on this machine.")
 
-#define SW_OUTCOME_ENUM(e, name, text) SW_OUTCOME_##e,
-enum sw_outcome { SW_OUTCOME_MAP(SW_OUTCOME_ENUM) SW_OUTCOME_COUNT };
-#undef SW_OUTCOME_ENUM
+enum sw_outcome { SW_OUTCOME_MAP(SW_X_1) SW_OUTCOME_COUNT };
 
 /* X(ENUM, machine name, label for humans) in the order a check passes them.
  * TLS is the STARTTLS exchange and the handshake with its certificate check:
  * right after connect with implicit TLS, after the first EHLO with STARTTLS
  * (whose second EHLO counts to EHLO again). */
 #define SW_STEP_MAP(X)                                                                   \
-  X(RESOLVE, "resolve", "name resolution")                                               \
-  X(CONNECT, "connect", "connect")                                                       \
-  X(TLS, "tls", "TLS")                                                                   \
-  X(GREETING, "greeting", "greeting")                                                    \
-  X(EHLO, "ehlo", "EHLO")                                                                \
-  X(COMMAND, "command", "command")                                                       \
-  X(QUIT, "quit", "QUIT")
+  X(SW_STEP_RESOLVE, "resolve", "name resolution")                                       \
+  X(SW_STEP_CONNECT, "connect", "connect")                                               \
+  X(SW_STEP_TLS, "tls", "TLS")                                                           \
+  X(SW_STEP_GREETING, "greeting", "greeting")                                            \
+  X(SW_STEP_EHLO, "ehlo", "EHLO")                                                        \
+  X(SW_STEP_COMMAND, "command", "command")                                               \
+  X(SW_STEP_QUIT, "quit", "QUIT")
 
-#define SW_STEP_ENUM(e, name, label) SW_STEP_##e,
-enum sw_step { SW_STEP_MAP(SW_STEP_ENUM) SW_STEP_COUNT };
-#undef SW_STEP_ENUM
+enum sw_step { SW_STEP_MAP(SW_X_1) SW_STEP_COUNT };
 
 /* EHLO keywords we act on or report; others are kept in the raw list. */
 #define SW_CAP_MAP(X)                                                                    \
-  X(PIPELINING)                                                                          \
-  X(STARTTLS)                                                                            \
-  X(SIZE)                                                                                \
-  X(8BITMIME)                                                                            \
-  X(AUTH)                                                                                \
-  X(ENHANCEDSTATUSCODES)                                                                 \
-  X(SMTPUTF8)                                                                            \
-  X(CHUNKING)                                                                            \
-  X(DSN)
+  X(SW_CAP_BIT_PIPELINING)                                                               \
+  X(SW_CAP_BIT_STARTTLS)                                                                 \
+  X(SW_CAP_BIT_SIZE)                                                                     \
+  X(SW_CAP_BIT_8BITMIME)                                                                 \
+  X(SW_CAP_BIT_AUTH)                                                                     \
+  X(SW_CAP_BIT_ENHANCEDSTATUSCODES)                                                      \
+  X(SW_CAP_BIT_SMTPUTF8)                                                                 \
+  X(SW_CAP_BIT_CHUNKING)                                                                 \
+  X(SW_CAP_BIT_DSN)
 
-#define SW_CAP_ENUM(e) SW_CAP_BIT_##e,
-enum sw_cap_bit { SW_CAP_MAP(SW_CAP_ENUM) SW_CAP_COUNT };
-#undef SW_CAP_ENUM
+enum sw_cap_bit { SW_CAP_MAP(SW_X_1) SW_CAP_COUNT };
 #define SW_CAP(e) (1u << SW_CAP_BIT_##e)
 
 #define SW_REPLY_TEXT_MAX 1024 /* the deciding reply, as shown to users */

@@ -24,25 +24,26 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "sw_macros.h"
 
 #define SW_DNS_NAME_MAX 253 /* octets, without the optional final dot */
 
 /* X(ENUM, the end of a sentence beginning "the name ...") */
 #define SW_DNS_PROBLEM_MAP(X)                                                            \
-  X(OK, "is valid")                                                                      \
-  X(EMPTY, "is empty")                                                                   \
-  X(TOO_LONG, "is longer than 253 characters")                                           \
-  X(EMPTY_LABEL, "has an empty part (it begins with a dot or has two dots in a row)")    \
-  X(LABEL_TOO_LONG, "has a part longer than 63 characters between dots")                 \
-  X(HYPHEN_EDGE, "has a part that begins or ends with a hyphen")                         \
-  X(BAD_CHAR, "contains a character other than letters, digits, hyphens and dots")       \
-  X(NON_ASCII, "contains non-ASCII letters; enter an international name in its "         \
-               "xn-- (punycode) form")                                                   \
-  X(NUMERIC_END, "ends in a part that is all digits, which no DNS name may do")
+  X(SW_DNS_OK, "is valid")                                                               \
+  X(SW_DNS_EMPTY, "is empty")                                                            \
+  X(SW_DNS_TOO_LONG, "is longer than 253 characters")                                    \
+  X(SW_DNS_EMPTY_LABEL,                                                                  \
+    "has an empty part (it begins with a dot or has two dots in a row)")                 \
+  X(SW_DNS_LABEL_TOO_LONG, "has a part longer than 63 characters between dots")          \
+  X(SW_DNS_HYPHEN_EDGE, "has a part that begins or ends with a hyphen")                  \
+  X(SW_DNS_BAD_CHAR,                                                                     \
+    "contains a character other than letters, digits, hyphens and dots")                 \
+  X(SW_DNS_NON_ASCII, "contains non-ASCII letters; enter an international name in its "  \
+                      "xn-- (punycode) form")                                            \
+  X(SW_DNS_NUMERIC_END, "ends in a part that is all digits, which no DNS name may do")
 
-#define SW_DNS_PROBLEM_ENUM(e, text) SW_DNS_##e,
-enum sw_dns_problem { SW_DNS_PROBLEM_MAP(SW_DNS_PROBLEM_ENUM) SW_DNS_PROBLEM_COUNT };
-#undef SW_DNS_PROBLEM_ENUM
+enum sw_dns_problem { SW_DNS_PROBLEM_MAP(SW_X_1) SW_DNS_PROBLEM_COUNT };
 
 enum sw_host_kind { SW_HOST_INVALID, SW_HOST_DNS, SW_HOST_IPV4, SW_HOST_IPV6 };
 

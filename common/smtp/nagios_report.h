@@ -9,19 +9,16 @@
 #include "check_result.h"
 #include "sw_buf.h"
 #include "sw_error.h"
+#include "sw_macros.h"
 
 /* X(ENUM, name): the values are the plugin exit codes 0-3. */
 #define SW_NAGIOS_STATUS_MAP(X)                                                          \
-  X(OK, "OK")                                                                            \
-  X(WARNING, "WARNING")                                                                  \
-  X(CRITICAL, "CRITICAL")                                                                \
-  X(UNKNOWN, "UNKNOWN")
+  X(SW_NAGIOS_OK, "OK")                                                                  \
+  X(SW_NAGIOS_WARNING, "WARNING")                                                        \
+  X(SW_NAGIOS_CRITICAL, "CRITICAL")                                                      \
+  X(SW_NAGIOS_UNKNOWN, "UNKNOWN")
 
-#define SW_NAGIOS_STATUS_ENUM(e, name) SW_NAGIOS_##e,
-enum sw_nagios_status {
-  SW_NAGIOS_STATUS_MAP(SW_NAGIOS_STATUS_ENUM) SW_NAGIOS_STATUS_COUNT
-};
-#undef SW_NAGIOS_STATUS_ENUM
+enum sw_nagios_status { SW_NAGIOS_STATUS_MAP(SW_X_1) SW_NAGIOS_STATUS_COUNT };
 
 /* "OK", "WARNING", "CRITICAL", "UNKNOWN"; "UNKNOWN" for a value out of range. */
 const char *sw_nagios_status_name(enum sw_nagios_status s);

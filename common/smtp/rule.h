@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "sw_error.h"
+#include "sw_macros.h"
 
 #define SW_RULE_DEFAULT_PORT 25
 #define SW_RULE_DEFAULT_TIMEOUT_MS 7000u /* ActiveXperts' recommendation */
@@ -30,35 +31,31 @@
 
 /* X(ENUM, machine name): how a check uses TLS. */
 #define SW_TLS_MODE_MAP(X)                                                               \
-  X(NONE, "none")         /* plain SMTP */                                               \
-  X(STARTTLS, "starttls") /* upgrade when offered, else go on in plain text */           \
-  X(REQUIRE_STARTTLS, "require-starttls") /* not offered: CRITICAL */                    \
-  X(IMPLICIT, "implicit") /* TLS from the first byte (port 465, RFC 8314) */
+  X(SW_TLS_NONE, "none")         /* plain SMTP */                                        \
+  X(SW_TLS_STARTTLS, "starttls") /* upgrade when offered, else go on in plain text */    \
+  X(SW_TLS_REQUIRE_STARTTLS, "require-starttls") /* not offered: CRITICAL */             \
+  X(SW_TLS_IMPLICIT, "implicit") /* TLS from the first byte (port 465, RFC 8314) */
 
-#define SW_TLS_MODE_ENUM(e, name) SW_TLS_##e,
-enum sw_tls_mode { SW_TLS_MODE_MAP(SW_TLS_MODE_ENUM) SW_TLS_MODE_COUNT };
-#undef SW_TLS_MODE_ENUM
+enum sw_tls_mode { SW_TLS_MODE_MAP(SW_X_1) SW_TLS_MODE_COUNT };
 
 /* X(ENUM, machine name = the struct member, label for humans). The machine
  * names are used by the pipe protocol and the store; keep them stable. */
 #define SW_RULE_FIELD_MAP(X)                                                             \
-  X(NAME, "name", "Name")                                                                \
-  X(HOST, "host", "Host")                                                                \
-  X(PORT, "port", "Port")                                                                \
-  X(COMMAND, "command", "Command")                                                       \
-  X(EXPECT, "expect", "Expected text")                                                   \
-  X(TIMEOUT_MS, "timeout_ms", "Timeout")                                                 \
-  X(EHLO_NAME, "ehlo_name", "EHLO name")                                                 \
-  X(INTERVAL_S, "interval_s", "Interval")                                                \
-  X(ENABLED, "enabled", "Enabled")                                                       \
-  X(TLS_MODE, "tls_mode", "TLS")                                                         \
-  X(TLS_INSECURE, "tls_insecure", "Skip certificate validation")                         \
-  X(CERT_WARN_DAYS, "cert_warn_days", "Certificate warning (days)")                      \
-  X(CERT_CRIT_DAYS, "cert_crit_days", "Certificate critical (days)")
+  X(SW_RULE_FIELD_NAME, "name", "Name")                                                  \
+  X(SW_RULE_FIELD_HOST, "host", "Host")                                                  \
+  X(SW_RULE_FIELD_PORT, "port", "Port")                                                  \
+  X(SW_RULE_FIELD_COMMAND, "command", "Command")                                         \
+  X(SW_RULE_FIELD_EXPECT, "expect", "Expected text")                                     \
+  X(SW_RULE_FIELD_TIMEOUT_MS, "timeout_ms", "Timeout")                                   \
+  X(SW_RULE_FIELD_EHLO_NAME, "ehlo_name", "EHLO name")                                   \
+  X(SW_RULE_FIELD_INTERVAL_S, "interval_s", "Interval")                                  \
+  X(SW_RULE_FIELD_ENABLED, "enabled", "Enabled")                                         \
+  X(SW_RULE_FIELD_TLS_MODE, "tls_mode", "TLS")                                           \
+  X(SW_RULE_FIELD_TLS_INSECURE, "tls_insecure", "Skip certificate validation")           \
+  X(SW_RULE_FIELD_CERT_WARN_DAYS, "cert_warn_days", "Certificate warning (days)")        \
+  X(SW_RULE_FIELD_CERT_CRIT_DAYS, "cert_crit_days", "Certificate critical (days)")
 
-#define SW_RULE_FIELD_ENUM(e, name, label) SW_RULE_FIELD_##e,
-enum sw_rule_field { SW_RULE_FIELD_MAP(SW_RULE_FIELD_ENUM) SW_RULE_FIELD_COUNT };
-#undef SW_RULE_FIELD_ENUM
+enum sw_rule_field { SW_RULE_FIELD_MAP(SW_X_1) SW_RULE_FIELD_COUNT };
 
 struct sw_rule {
   int64_t id;                /* store's key; 0 for a rule not stored yet */

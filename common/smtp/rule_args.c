@@ -13,7 +13,7 @@ struct row {
 
 static const struct row rows[] = {
 #define SW_RULE_OPT_ROW(e, long_name, short_name, value, field, manage)                  \
-  {{long_name, short_name, value, SW_RULE_OPT_##e}, SW_RULE_FIELD_##field, manage},
+  {{long_name, short_name, value, e}, SW_RULE_FIELD_##field, manage},
     SW_RULE_OPT_MAP(SW_RULE_OPT_ROW)
 #undef SW_RULE_OPT_ROW
 };
@@ -27,7 +27,7 @@ static const struct row rows[] = {
 #define ONLY_CHECK_true(entry)
 #define SW_RULE_OPT_ENTRY(e, long_name, short_name, value)                               \
   {                                                                                      \
-    long_name, short_name, value, SW_RULE_OPT_##e                                        \
+    long_name, short_name, value, e                                                      \
   }
 #define SW_RULE_OPT_CHECK(e, long_name, short_name, value, field, manage)                \
   ONLY_CHECK_##manage(SW_RULE_OPT_ENTRY(e, long_name, short_name, value))

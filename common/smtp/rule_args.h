@@ -12,32 +12,30 @@
 
 #include "arg_walk.h"
 #include "rule.h"
+#include "sw_macros.h"
 
 /* X(ENUM, long name, short name, takes a value, rule field, management
  * only). Short names are check's; the management-only options have none,
  * so that they never shadow a subcommand's own. */
 #define SW_RULE_OPT_MAP(X)                                                               \
-  X(HOST, "host", 'H', true, HOST, false)                                                \
-  X(PORT, "port", 'p', true, PORT, false)                                                \
-  X(SEND, "send", 's', true, COMMAND, false)                                             \
-  X(EXPECT, "expect", 'e', true, EXPECT, false)                                          \
-  X(TIMEOUT_MS, "timeout-ms", 't', true, TIMEOUT_MS, false)                              \
-  X(HELO, "helo", 0, true, EHLO_NAME, false)                                             \
-  X(TLS, "tls", 0, true, TLS_MODE, false)                                                \
-  X(INSECURE, "insecure", 0, false, TLS_INSECURE, false)                                 \
-  X(CERT_WARN_DAYS, "cert-warn-days", 0, true, CERT_WARN_DAYS, false)                    \
-  X(CERT_CRIT_DAYS, "cert-crit-days", 0, true, CERT_CRIT_DAYS, false)                    \
-  X(NAME, "name", 0, true, NAME, true)                                                   \
-  X(INTERVAL_S, "interval-s", 0, true, INTERVAL_S, true)                                 \
-  X(ENABLED, "enabled", 0, false, ENABLED, true)                                         \
-  X(DISABLED, "disabled", 0, false, ENABLED, true)                                       \
-  X(VERIFY, "verify", 0, false, TLS_INSECURE, true) /* undoes --insecure */
+  X(SW_RULE_OPT_HOST, "host", 'H', true, HOST, false)                                    \
+  X(SW_RULE_OPT_PORT, "port", 'p', true, PORT, false)                                    \
+  X(SW_RULE_OPT_SEND, "send", 's', true, COMMAND, false)                                 \
+  X(SW_RULE_OPT_EXPECT, "expect", 'e', true, EXPECT, false)                              \
+  X(SW_RULE_OPT_TIMEOUT_MS, "timeout-ms", 't', true, TIMEOUT_MS, false)                  \
+  X(SW_RULE_OPT_HELO, "helo", 0, true, EHLO_NAME, false)                                 \
+  X(SW_RULE_OPT_TLS, "tls", 0, true, TLS_MODE, false)                                    \
+  X(SW_RULE_OPT_INSECURE, "insecure", 0, false, TLS_INSECURE, false)                     \
+  X(SW_RULE_OPT_CERT_WARN_DAYS, "cert-warn-days", 0, true, CERT_WARN_DAYS, false)        \
+  X(SW_RULE_OPT_CERT_CRIT_DAYS, "cert-crit-days", 0, true, CERT_CRIT_DAYS, false)        \
+  X(SW_RULE_OPT_NAME, "name", 0, true, NAME, true)                                       \
+  X(SW_RULE_OPT_INTERVAL_S, "interval-s", 0, true, INTERVAL_S, true)                     \
+  X(SW_RULE_OPT_ENABLED, "enabled", 0, false, ENABLED, true)                             \
+  X(SW_RULE_OPT_DISABLED, "disabled", 0, false, ENABLED, true)                           \
+  X(SW_RULE_OPT_VERIFY, "verify", 0, false, TLS_INSECURE, true) /* undoes --insecure */
 
 enum sw_rule_opt {
-#define SW_RULE_OPT_ENUM(e, long_name, short_name, value, field, manage) SW_RULE_OPT_##e,
-  SW_RULE_OPT_MAP(SW_RULE_OPT_ENUM)
-#undef SW_RULE_OPT_ENUM
-      SW_RULE_OPT_COUNT /* a command's own option ids start here */
+  SW_RULE_OPT_MAP(SW_X_1) SW_RULE_OPT_COUNT /* a command's own option ids start here */
 };
 
 #define SW_RULE_FIELD_BIT(f) (1u << (f))

@@ -16,7 +16,8 @@ static const char *const state_names[] = {SW_DIALOGUE_STATE_MAP(SW_X_NAME_1)};
 
 const char *sw_dialogue_state_name(enum sw_dialogue_state s)
 {
-  return SW_TABLE_AT(state_names, s, "UNKNOWN");
+  /* "RESOLVING", without the enum's prefix */
+  return SW_TABLE_AT(state_names, s, "SW_DLG_UNKNOWN") + sizeof "SW_DLG_" - 1;
 }
 
 enum sw_step sw__dlg_step_of(enum sw_dialogue_state s)

@@ -26,24 +26,21 @@
 #include "check_result.h"
 #include "rule.h"
 #include "smtp_reply.h"
+#include "sw_macros.h"
 
 #define SW_DIALOGUE_STATE_MAP(X)                                                         \
-  X(RESOLVING)                                                                           \
-  X(CONNECTING)                                                                          \
-  X(GREETING)                                                                            \
-  X(EHLO)                                                                                \
-  X(HELO)                                                                                \
-  X(STARTTLS)                                                                            \
-  X(TLS)                                                                                 \
-  X(COMMAND)                                                                             \
-  X(QUIT)                                                                                \
-  X(DONE)
+  X(SW_DLG_RESOLVING)                                                                    \
+  X(SW_DLG_CONNECTING)                                                                   \
+  X(SW_DLG_GREETING)                                                                     \
+  X(SW_DLG_EHLO)                                                                         \
+  X(SW_DLG_HELO)                                                                         \
+  X(SW_DLG_STARTTLS)                                                                     \
+  X(SW_DLG_TLS)                                                                          \
+  X(SW_DLG_COMMAND)                                                                      \
+  X(SW_DLG_QUIT)                                                                         \
+  X(SW_DLG_DONE)
 
-enum sw_dialogue_state {
-#define SW_DIALOGUE_STATE_ENUM(e) SW_DLG_##e,
-  SW_DIALOGUE_STATE_MAP(SW_DIALOGUE_STATE_ENUM)
-#undef SW_DIALOGUE_STATE_ENUM
-};
+enum sw_dialogue_state { SW_DIALOGUE_STATE_MAP(SW_X_1) };
 
 struct sw_dialogue_config {
   const char *command;       /* one line without CRLF, or NULL/"" for none; borrowed */

@@ -13,11 +13,7 @@
 
 #include "sw_macros.h"
 
-static const char *const error_names[] = {
-#define SW_STORE_ERROR_NAME(e, text) "SW_STORE_" #e,
-    SW_STORE_ERROR_MAP(SW_STORE_ERROR_NAME)
-#undef SW_STORE_ERROR_NAME
-};
+static const char *const error_names[] = {SW_STORE_ERROR_MAP(SW_X_NAME_1)};
 
 static const char *const error_texts[] = {SW_STORE_ERROR_MAP(SW_X_2)};
 

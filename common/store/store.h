@@ -26,38 +26,48 @@
 #include "check_result.h"
 #include "nagios_report.h"
 #include "rule.h"
+#include "sw_macros.h"
 
 /* X(ENUM, sentence for the Event Log): what went wrong and what to do. */
 #define SW_STORE_ERROR_MAP(X)                                                            \
-  X(OK, "The database operation succeeded.")                                             \
-  X(NOMEM, "The service ran out of memory while using the database.")                    \
-  X(INVALID_ARGUMENT, "The database was called with an invalid argument (a bug).")       \
-  X(INVALID_RULE, "The rule is not valid; the problems are listed by field.")            \
-  X(NOT_FOUND, "The rule does not exist; it may have been deleted.")                     \
-  X(STALE, "The rule was changed by someone else after it was read; reload it and "      \
-           "make the change again.")                                                     \
-  X(BUSY, "The database is locked by another program; the service keeps the data in "    \
-          "memory and writes it when the lock is released.")                             \
-  X(READONLY, "The database file cannot be written (read-only file or folder, or no "    \
-              "permission); the service keeps the data in memory and writes it once "    \
-              "the file is writable.")                                                   \
-  X(CORRUPT, "The database file is damaged or is not a database. Stop the service, "     \
-             "move the file aside (a new one is created) or restore a backup.")          \
-  X(NOT_OURS, "The database file belongs to another program, not SMTP Watch. Use "       \
-              "another data folder or move the file aside.")                             \
-  X(TOO_NEW, "The database was written by a newer version of SMTP Watch. Install that "  \
-             "version again, or move the file aside to start with an empty one.")        \
-  X(CANTOPEN, "The database file cannot be opened: its folder does not exist or cannot " \
-              "be accessed.")                                                            \
-  X(FULL, "The disk holding the database is full; free some space. The service keeps "   \
-          "the data in memory until it can be written.")                                 \
-  X(IO, "Reading or writing the database file failed (disk or network error); the "      \
-        "service keeps the data in memory and tries again.")                             \
-  X(SQLITE, "The database reported an unexpected error; see the message in the log.")
+  X(SW_STORE_OK, "The database operation succeeded.")                                    \
+  X(SW_STORE_NOMEM, "The service ran out of memory while using the database.")           \
+  X(SW_STORE_INVALID_ARGUMENT,                                                           \
+    "The database was called with an invalid argument (a bug).")                         \
+  X(SW_STORE_INVALID_RULE, "The rule is not valid; the problems are listed by field.")   \
+  X(SW_STORE_NOT_FOUND, "The rule does not exist; it may have been deleted.")            \
+  X(SW_STORE_STALE,                                                                      \
+    "The rule was changed by someone else after it was read; reload it and "             \
+    "make the change again.")                                                            \
+  X(SW_STORE_BUSY,                                                                       \
+    "The database is locked by another program; the service keeps the data in "          \
+    "memory and writes it when the lock is released.")                                   \
+  X(SW_STORE_READONLY,                                                                   \
+    "The database file cannot be written (read-only file or folder, or no "              \
+    "permission); the service keeps the data in memory and writes it once "              \
+    "the file is writable.")                                                             \
+  X(SW_STORE_CORRUPT,                                                                    \
+    "The database file is damaged or is not a database. Stop the service, "              \
+    "move the file aside (a new one is created) or restore a backup.")                   \
+  X(SW_STORE_NOT_OURS,                                                                   \
+    "The database file belongs to another program, not SMTP Watch. Use "                 \
+    "another data folder or move the file aside.")                                       \
+  X(SW_STORE_TOO_NEW,                                                                    \
+    "The database was written by a newer version of SMTP Watch. Install that "           \
+    "version again, or move the file aside to start with an empty one.")                 \
+  X(SW_STORE_CANTOPEN,                                                                   \
+    "The database file cannot be opened: its folder does not exist or cannot "           \
+    "be accessed.")                                                                      \
+  X(SW_STORE_FULL,                                                                       \
+    "The disk holding the database is full; free some space. The service keeps "         \
+    "the data in memory until it can be written.")                                       \
+  X(SW_STORE_IO,                                                                         \
+    "Reading or writing the database file failed (disk or network error); the "          \
+    "service keeps the data in memory and tries again.")                                 \
+  X(SW_STORE_SQLITE,                                                                     \
+    "The database reported an unexpected error; see the message in the log.")
 
-#define SW_STORE_ERROR_ENUM(e, text) SW_STORE_##e,
-enum sw_store_error { SW_STORE_ERROR_MAP(SW_STORE_ERROR_ENUM) SW_STORE_ERROR_COUNT };
-#undef SW_STORE_ERROR_ENUM
+enum sw_store_error { SW_STORE_ERROR_MAP(SW_X_1) SW_STORE_ERROR_COUNT };
 
 /* "SW_STORE_BUSY" and friends; never NULL. */
 const char *sw_store_error_name(enum sw_store_error e);
@@ -247,15 +257,11 @@ enum sw_store_error sw_store_state_load(struct sw_store *st,
 
 /* X(ENUM, stored name): the Event Log's event types. */
 #define SW_EVENT_SEVERITY_MAP(X)                                                         \
-  X(INFO, "info")                                                                        \
-  X(WARNING, "warning")                                                                  \
-  X(ERROR, "error")
+  X(SW_EVENT_INFO, "info")                                                               \
+  X(SW_EVENT_WARNING, "warning")                                                         \
+  X(SW_EVENT_ERROR, "error")
 
-#define SW_EVENT_SEVERITY_ENUM(e, name) SW_EVENT_##e,
-enum sw_event_severity {
-  SW_EVENT_SEVERITY_MAP(SW_EVENT_SEVERITY_ENUM) SW_EVENT_SEVERITY_COUNT
-};
-#undef SW_EVENT_SEVERITY_ENUM
+enum sw_event_severity { SW_EVENT_SEVERITY_MAP(SW_X_1) SW_EVENT_SEVERITY_COUNT };
 
 /* "info", "warning", "error"; "unknown" if out of range. */
 const char *sw_event_severity_name(enum sw_event_severity s);

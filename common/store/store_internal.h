@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "sw_macros.h"
 
 /* "SMTW": PRAGMA application_id, so another program's SQLite file at our
  * path is refused instead of being "migrated". */
@@ -41,26 +42,26 @@
  * deleted rule cannot make a buffered batch fail for ever on the foreign
  * key. */
 #define SW_STORE_STMT_MAP(X)                                                             \
-  X(BEGIN, "BEGIN IMMEDIATE")                                                            \
-  X(COMMIT, "COMMIT")                                                                    \
-  X(ROLLBACK, "ROLLBACK")                                                                \
-  X(RULE_INSERT,                                                                         \
+  X(SW_STMT_BEGIN, "BEGIN IMMEDIATE")                                                    \
+  X(SW_STMT_COMMIT, "COMMIT")                                                            \
+  X(SW_STMT_ROLLBACK, "ROLLBACK")                                                        \
+  X(SW_STMT_RULE_INSERT,                                                                 \
     "INSERT INTO rules(name, host, port, command, expect, timeout_ms, ehlo_name, "       \
     "interval_s, enabled, tls_mode, tls_insecure, cert_warn_days, cert_crit_days, "      \
     "revision, created_at, updated_at) "                                                 \
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1, ?14, ?14)")       \
-  X(RULE_UPDATE,                                                                         \
+  X(SW_STMT_RULE_UPDATE,                                                                 \
     "UPDATE rules SET name = ?1, host = ?2, port = ?3, command = ?4, expect = ?5, "      \
     "timeout_ms = ?6, ehlo_name = ?7, interval_s = ?8, enabled = ?9, tls_mode = ?10, "   \
     "tls_insecure = ?11, cert_warn_days = ?12, cert_crit_days = ?13, "                   \
     "revision = revision + 1, updated_at = ?14 WHERE id = ?15 AND revision = ?16")       \
-  X(RULE_SET_ENABLED, "UPDATE rules SET enabled = ?1, revision = revision + 1, "         \
-                      "updated_at = ?2 WHERE id = ?3")                                   \
-  X(RULE_REVISION, "SELECT revision FROM rules WHERE id = ?1")                           \
-  X(RULE_SELECT, "SELECT " SW_STORE_RULE_COLUMNS " FROM rules WHERE id = ?1")            \
-  X(RULE_SELECT_ALL, "SELECT " SW_STORE_RULE_COLUMNS " FROM rules ORDER BY id")          \
-  X(RULE_DELETE, "DELETE FROM rules WHERE id = ?1")                                      \
-  X(RESULT_INSERT,                                                                       \
+  X(SW_STMT_RULE_SET_ENABLED, "UPDATE rules SET enabled = ?1, revision = revision + 1, " \
+                              "updated_at = ?2 WHERE id = ?3")                           \
+  X(SW_STMT_RULE_REVISION, "SELECT revision FROM rules WHERE id = ?1")                   \
+  X(SW_STMT_RULE_SELECT, "SELECT " SW_STORE_RULE_COLUMNS " FROM rules WHERE id = ?1")    \
+  X(SW_STMT_RULE_SELECT_ALL, "SELECT " SW_STORE_RULE_COLUMNS " FROM rules ORDER BY id")  \
+  X(SW_STMT_RULE_DELETE, "DELETE FROM rules WHERE id = ?1")                              \
+  X(SW_STMT_RESULT_INSERT,                                                               \
     "INSERT INTO results(rule_id, started_at, status, outcome, step, reply_code, "       \
     "enhanced_code, reply, detail, peer, used_helo, caps, total_us, step_us, "           \
     "transcript, tls_used, tls_version, tls_cipher, cert_subject, cert_issuer, "         \
@@ -68,49 +69,51 @@
     "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "     \
     "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24 "                                            \
     "WHERE EXISTS (SELECT 1 FROM rules WHERE id = ?1)")                                  \
-  X(RESULT_HISTORY, "SELECT " SW_STORE_RESULT_COLUMNS " FROM results AS r "              \
-                    "WHERE r.rule_id = ?1 AND (r.started_at, r.id) < (?2, ?3) "          \
-                    "ORDER BY r.started_at DESC, r.id DESC LIMIT ?4")                    \
-  X(RESULT_HISTORY_BRIEF, "SELECT " SW_STORE_RESULT_COLUMNS_BRIEF " FROM results AS r "  \
-                          "WHERE r.rule_id = ?1 AND (r.started_at, r.id) < (?2, ?3) "    \
-                          "ORDER BY r.started_at DESC, r.id DESC LIMIT ?4")              \
-  X(RESULT_LATEST,                                                                       \
+  X(SW_STMT_RESULT_HISTORY, "SELECT " SW_STORE_RESULT_COLUMNS " FROM results AS r "      \
+                            "WHERE r.rule_id = ?1 AND (r.started_at, r.id) < (?2, ?3) "  \
+                            "ORDER BY r.started_at DESC, r.id DESC LIMIT ?4")            \
+  X(SW_STMT_RESULT_HISTORY_BRIEF,                                                        \
+    "SELECT " SW_STORE_RESULT_COLUMNS_BRIEF " FROM results AS r "                        \
+    "WHERE r.rule_id = ?1 AND (r.started_at, r.id) < (?2, ?3) "                          \
+    "ORDER BY r.started_at DESC, r.id DESC LIMIT ?4")                                    \
+  X(SW_STMT_RESULT_LATEST,                                                               \
     "SELECT " SW_STORE_RESULT_COLUMNS_BRIEF " FROM rules AS ru JOIN results AS r "       \
     "ON r.id = (SELECT id FROM results WHERE rule_id = ru.id "                           \
     "ORDER BY started_at DESC, id DESC LIMIT 1) WHERE ru.id > ?1 AND ru.id <= ?2 "       \
     "ORDER BY ru.id")                                                                    \
-  X(STATE_UPSERT,                                                                        \
+  X(SW_STMT_STATE_UPSERT,                                                                \
     "INSERT INTO rule_state(" SW_STORE_STATE_COLUMNS ") "                                \
     "SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM rules WHERE id = ?1) "    \
     "ON CONFLICT(rule_id) DO UPDATE SET state = excluded.state, "                        \
     "failures = excluded.failures, since = excluded.since, "                             \
     "last_result_at = excluded.last_result_at, last_outcome = excluded.last_outcome")    \
-  X(STATE_SELECT_ALL,                                                                    \
+  X(SW_STMT_STATE_SELECT_ALL,                                                            \
     "SELECT " SW_STORE_STATE_COLUMNS " FROM rule_state ORDER BY rule_id")                \
-  X(EVENT_INSERT, "INSERT INTO events(at, event_id, severity, rule_id, message) "        \
-                  "VALUES(?1, ?2, ?3, (SELECT id FROM rules WHERE id = ?4), ?5)")        \
-  X(EVENT_RECENT, "SELECT " SW_STORE_EVENT_COLUMNS " FROM events WHERE id < ?1 "         \
-                  "ORDER BY id DESC LIMIT ?2")                                           \
-  X(SETTING_GET, "SELECT value FROM settings WHERE key = ?1")                            \
-  X(SETTING_SET, "INSERT INTO settings(key, value) VALUES(?1, ?2) "                      \
-                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value")                \
-  X(RETENTION_RESULTS, "DELETE FROM results WHERE id IN (SELECT id FROM results "        \
-                       "WHERE started_at < ?1 ORDER BY started_at LIMIT ?2)")            \
-  X(RETENTION_EVENTS, "DELETE FROM events WHERE id IN (SELECT id FROM events "           \
-                      "WHERE at < ?1 ORDER BY at LIMIT ?2)")                             \
-  X(RETENTION_MORE, "SELECT EXISTS (SELECT 1 FROM results WHERE started_at < ?1) "       \
-                    "OR EXISTS (SELECT 1 FROM events WHERE at < ?1)")                    \
-  X(PRUNE_RESULTS,                                                                       \
+  X(SW_STMT_EVENT_INSERT,                                                                \
+    "INSERT INTO events(at, event_id, severity, rule_id, message) "                      \
+    "VALUES(?1, ?2, ?3, (SELECT id FROM rules WHERE id = ?4), ?5)")                      \
+  X(SW_STMT_EVENT_RECENT, "SELECT " SW_STORE_EVENT_COLUMNS " FROM events WHERE id < ?1 " \
+                          "ORDER BY id DESC LIMIT ?2")                                   \
+  X(SW_STMT_SETTING_GET, "SELECT value FROM settings WHERE key = ?1")                    \
+  X(SW_STMT_SETTING_SET, "INSERT INTO settings(key, value) VALUES(?1, ?2) "              \
+                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value")        \
+  X(SW_STMT_RETENTION_RESULTS,                                                           \
+    "DELETE FROM results WHERE id IN (SELECT id FROM results "                           \
+    "WHERE started_at < ?1 ORDER BY started_at LIMIT ?2)")                               \
+  X(SW_STMT_RETENTION_EVENTS, "DELETE FROM events WHERE id IN (SELECT id FROM events "   \
+                              "WHERE at < ?1 ORDER BY at LIMIT ?2)")                     \
+  X(SW_STMT_RETENTION_MORE,                                                              \
+    "SELECT EXISTS (SELECT 1 FROM results WHERE started_at < ?1) "                       \
+    "OR EXISTS (SELECT 1 FROM events WHERE at < ?1)")                                    \
+  X(SW_STMT_PRUNE_RESULTS,                                                               \
     "DELETE FROM results WHERE id IN (SELECT r.id FROM results AS r WHERE r.id <> "      \
     "(SELECT id FROM results WHERE rule_id = r.rule_id "                                 \
     "ORDER BY started_at DESC, id DESC LIMIT 1) ORDER BY r.started_at, r.id LIMIT ?1)")  \
-  X(SIZE_PAGES,                                                                          \
+  X(SW_STMT_SIZE_PAGES,                                                                  \
     "SELECT page_count, freelist_count, page_size FROM pragma_page_count(), "            \
     "pragma_freelist_count(), pragma_page_size()")
 
-#define SW_STORE_STMT_ENUM(e, sql) SW_STMT_##e,
-enum sw_store_stmt { SW_STORE_STMT_MAP(SW_STORE_STMT_ENUM) SW_STMT_COUNT };
-#undef SW_STORE_STMT_ENUM
+enum sw_store_stmt { SW_STORE_STMT_MAP(SW_X_1) SW_STMT_COUNT };
 
 struct sw_store {
   sqlite3 *db;

@@ -18,6 +18,7 @@
 #include "check_result.h"
 #include "sw_buf.h"
 #include "sw_error.h"
+#include "sw_macros.h"
 
 struct sw_tls_cred;
 struct sw_tls;
@@ -30,16 +31,12 @@ enum sw_tls_cred_kind {
 
 /* X(ENUM): where a session is. */
 #define SW_TLS_STATE_MAP(X)                                                              \
-  X(HANDSHAKE) /* hello sent, handshake running (or a TLS 1.3 renegotiation) */          \
-  X(OPEN)      /* application data flows */                                              \
-  X(CLOSED)    /* the server sent close_notify */                                        \
-  X(FAILED)    /* see sw_tls_failure */
+  X(SW_TLS_HANDSHAKE) /* hello sent, handshake running (or a TLS 1.3 renegotiation) */   \
+  X(SW_TLS_OPEN)      /* application data flows */                                       \
+  X(SW_TLS_CLOSED)    /* the server sent close_notify */                                 \
+  X(SW_TLS_FAILED)    /* see sw_tls_failure */
 
-enum sw_tls_state {
-#define SW_TLS_STATE_ENUM(e) SW_TLS_##e,
-  SW_TLS_STATE_MAP(SW_TLS_STATE_ENUM)
-#undef SW_TLS_STATE_ENUM
-};
+enum sw_tls_state { SW_TLS_STATE_MAP(SW_X_1) };
 
 /* Acquires an outbound Schannel credential with manual validation and no
  * default client certificate. Returns SW_E_SYSTEM with the SECURITY_STATUS

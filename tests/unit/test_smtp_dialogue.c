@@ -444,11 +444,6 @@ static bool step_from_name(const char *name, enum sw_step *s)
 
 static unsigned caps_from_names(const struct script *sc, const struct expectation *e)
 {
-  static const char *const names[] = {
-#define CAP_NAME(x) #x,
-      SW_CAP_MAP(CAP_NAME)
-#undef CAP_NAME
-  };
   unsigned caps = 0;
   char copy[256];
   snprintf(copy, sizeof copy, "%s", e->value);
@@ -456,7 +451,7 @@ static unsigned caps_from_names(const struct script *sc, const struct expectatio
     if (strcmp(w, "none") == 0)
       continue;
     int i = 0;
-    while (i < SW_CAP_COUNT && strcmp(w, names[i]) != 0)
+    while (i < SW_CAP_COUNT && strcmp(w, sw_cap_name((enum sw_cap_bit)i)) != 0)
       i++;
     if (i == SW_CAP_COUNT)
       fail_msg("%s:%d: unknown capability %s", sc->path, e->line, w);
