@@ -11,7 +11,7 @@ const char *sw_pipe_msg_name(uint16_t message)
   switch (message) {
 #define SW_PIPE_MSG_CASE(e, n)                                                           \
   case n:                                                                                \
-    return #e + sizeof "SW_PIPE_MSG_" - 1; /* "HELLO" */
+    return &(#e)[sizeof "SW_PIPE_MSG_" - 1]; /* "HELLO" */
     SW_PIPE_MSG_MAP(SW_PIPE_MSG_CASE)
 #undef SW_PIPE_MSG_CASE
   default:
