@@ -2,7 +2,6 @@
 #include "alert_note.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,19 +44,6 @@ void sw_alert_subject(const struct sw_alert_note *n, char *out, size_t size)
     sw_alert_headline(n, out + len, size - len);
 }
 
-/* Appends unless an earlier append failed (*err then says why). */
-static void put(struct sw_buf *out, enum sw_error *err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void put(struct sw_buf *out, enum sw_error *err, const char *fmt, ...)
-{
-  if (*err)
-    return;
-  va_list ap;
-  va_start(ap, fmt);
-  *err = sw_buf_vprintf(out, fmt, ap);
-  va_end(ap);
-}
-
 /* The opening sentence. */
 static void opening(const struct sw_alert_note *n, struct sw_buf *out, enum sw_error *err)
 {
@@ -65,19 +51,20 @@ static void opening(const struct sw_alert_note *n, struct sw_buf *out, enum sw_e
   const char *was = sw_nagios_status_name(n->previous);
   switch (n->kind) {
   case SW_ALERT_RECOVERY:
-    put(out, err, "%s is OK again (it was %s).\n", n->rule_name, was);
+    sw_buf_printf_sticky(out, err, "%s is OK again (it was %s).\n", n->rule_name, was);
     break;
   case SW_ALERT_REMINDER:
-    put(out, err, "%s is still %s.\n", n->rule_name, now);
+    sw_buf_printf_sticky(out, err, "%s is still %s.\n", n->rule_name, now);
     break;
   case SW_ALERT_FLAPPING:
-    put(out, err,
+    sw_buf_printf_sticky(
+        out, err,
         "%s keeps changing state (now %s). No more notifications go out for it "
         "until it settles.\n",
         n->rule_name, now);
     break;
   default:
-    put(out, err, "%s is %s (it was %s).\n", n->rule_name, now, was);
+    sw_buf_printf_sticky(out, err, "%s is %s (it was %s).\n", n->rule_name, now, was);
     break;
   }
 }
@@ -90,20 +77,22 @@ enum sw_error sw_alert_body(const struct sw_alert_note *n, struct sw_buf *out)
   sw_utc_format(n->at, at, sizeof at);
   enum sw_error err = SW_E_OK;
   opening(n, out, &err);
-  put(out, &err, "\nServer:      %s\n", server);
-  put(out, &err, "State:       %s since %s\n", sw_nagios_status_name(n->state), since);
-  put(out, &err, "Outcome:     %s (%s)\n", sw_outcome_text(n->outcome),
-      sw_outcome_name(n->outcome));
+  sw_buf_printf_sticky(out, &err, "\nServer:      %s\n", server);
+  sw_buf_printf_sticky(out, &err, "State:       %s since %s\n",
+                       sw_nagios_status_name(n->state), since);
+  sw_buf_printf_sticky(out, &err, "Outcome:     %s (%s)\n", sw_outcome_text(n->outcome),
+                       sw_outcome_name(n->outcome));
   if (n->message[0])
-    put(out, &err, "Found:       %s\n", n->message);
+    sw_buf_printf_sticky(out, &err, "Found:       %s\n", n->message);
   if (n->reply_code)
-    put(out, &err, "Reply code:  %d\n", n->reply_code);
+    sw_buf_printf_sticky(out, &err, "Reply code:  %d\n", n->reply_code);
   if (n->response_ms >= 0)
-    put(out, &err, "Response:    %" PRId64 " ms\n", n->response_ms);
-  put(out, &err, "Checked:     %s on %s\n", at, n->machine);
-  put(out, &err, "\nNotification id: %s\n", n->id);
+    sw_buf_printf_sticky(out, &err, "Response:    %" PRId64 " ms\n", n->response_ms);
+  sw_buf_printf_sticky(out, &err, "Checked:     %s on %s\n", at, n->machine);
+  sw_buf_printf_sticky(out, &err, "\nNotification id: %s\n", n->id);
   if (n->state != SW_NAGIOS_OK && n->kind != SW_ALERT_FLAPPING)
-    put(out, &err,
+    sw_buf_printf_sticky(
+        out, &err,
         "To stop reminders until the state changes: smtpwatch rules ack %" PRId64
         " --comment \"...\"\n",
         n->rule_id);

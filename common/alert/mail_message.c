@@ -1,7 +1,6 @@
 /* An alert mail as RFC 5322 text (mail_message.h). */
 #include "mail_message.h"
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,23 +19,8 @@ struct writer {
   enum sw_error err;
 };
 
-static void put(struct writer *w, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void put(struct writer *w, const char *fmt, ...)
-{
-  if (w->err)
-    return;
-  va_list ap;
-  va_start(ap, fmt);
-  w->err = sw_buf_vprintf(w->out, fmt, ap);
-  va_end(ap);
-}
-
-static void put_n(struct writer *w, const char *s, size_t len)
-{
-  if (!w->err)
-    w->err = sw_buf_append(w->out, s, len);
-}
+#define put(w, ...) sw_buf_printf_sticky((w)->out, &(w)->err, __VA_ARGS__)
+#define put_n(w, s, len) sw_buf_append_sticky((w)->out, &(w)->err, (s), (len))
 
 static bool one_line(const char *s)
 {
@@ -54,7 +38,6 @@ static bool is_ascii(const char *s)
 /* "Mon, 07 Dec 2026 10:17:03 +0000" (RFC 5322 3.3, in UTC). */
 static void date_text(int64_t unix_s, char *out, size_t size)
 {
-  static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
   static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   int64_t day = sw_floor_div(unix_s, SW_SECONDS_PER_DAY);
@@ -62,9 +45,9 @@ static void date_text(int64_t unix_s, char *out, size_t size)
   int64_t y;
   unsigned m, d;
   sw_civil_from_days(day, &y, &m, &d);
-  snprintf(out, size, "%s, %02u %s %04lld %02u:%02u:%02u +0000", days[sw_weekday(day)], d,
-           months[m - 1], (long long)y, (unsigned)(secs / 3600),
-           (unsigned)(secs / 60 % 60), (unsigned)(secs % 60));
+  snprintf(out, size, "%s, %02u %s %04lld %02u:%02u:%02u +0000",
+           sw_weekday_name(sw_weekday(day)), d, months[m - 1], (long long)y,
+           (unsigned)(secs / 3600), (unsigned)(secs / 60 % 60), (unsigned)(secs % 60));
 }
 
 /* The Subject header: as it is when ASCII (folded before a space where a

@@ -11,9 +11,6 @@
 #define ALL_DAYS 0x7Fu
 #define LOOK_AHEAD_MINUTES (8 * SW_MAINT_DAY_MINUTES)
 
-static const char *const day_names[WEEK_DAYS] = {"Sun", "Mon", "Tue", "Wed",
-                                                 "Thu", "Fri", "Sat"};
-
 static bool has_day(uint8_t days, int64_t weekday)
 {
   return (days >> weekday) & 1u;
@@ -70,7 +67,7 @@ static int day_of(const char *s, size_t len)
   if (len != 3)
     return -1;
   for (int d = 0; d < WEEK_DAYS; d++) {
-    const char *n = day_names[d];
+    const char *n = sw_weekday_name((unsigned)d);
     if (tolower((unsigned char)s[0]) == tolower((unsigned char)n[0]) &&
         tolower((unsigned char)s[1]) == n[1] && tolower((unsigned char)s[2]) == n[2])
       return d;
@@ -187,11 +184,13 @@ static void put_run(char *out, size_t size, int first, int count)
   const char *sep = n ? "," : "";
   int last = (first + count - 1) % WEEK_DAYS;
   if (count >= 3)
-    snprintf(out + n, size - n, "%s%s-%s", sep, day_names[first], day_names[last]);
+    snprintf(out + n, size - n, "%s%s-%s", sep, sw_weekday_name((unsigned)first),
+             sw_weekday_name((unsigned)last));
   else if (count == 2)
-    snprintf(out + n, size - n, "%s%s,%s", sep, day_names[first], day_names[last]);
+    snprintf(out + n, size - n, "%s%s,%s", sep, sw_weekday_name((unsigned)first),
+             sw_weekday_name((unsigned)last));
   else
-    snprintf(out + n, size - n, "%s%s", sep, day_names[first]);
+    snprintf(out + n, size - n, "%s%s", sep, sw_weekday_name((unsigned)first));
 }
 
 static void days_text(uint8_t days, char *out, size_t size)

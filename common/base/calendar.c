@@ -44,6 +44,12 @@ unsigned sw_weekday(int64_t days)
   return (unsigned)(w < 0 ? w + 7 : w);
 }
 
+const char *sw_weekday_name(unsigned wday)
+{
+  static const char *const names[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  return wday < 7 ? names[wday] : "?";
+}
+
 static void format(int64_t unix_s, const char *fmt, char *out, size_t size)
 {
   if (size == 0)

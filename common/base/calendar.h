@@ -23,6 +23,9 @@ void sw_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
 /* The weekday of a day since 1970-01-01: 0 = Sunday ... 6 = Saturday. */
 unsigned sw_weekday(int64_t days);
 
+/* "Sun" ... "Sat" for 0 ... 6 (sw_weekday's numbering); "?" otherwise. */
+const char *sw_weekday_name(unsigned wday);
+
 /* "2025-06-01 12:00:00 UTC" for a Unix time (any year from 1 to 9999;
  * others print as "?"). Always NUL-terminates. */
 void sw_utc_format(int64_t unix_s, char *out, size_t size);

@@ -96,3 +96,20 @@ char *sw_buf_take(struct sw_buf *b)
   sw_buf_init(b, b->limit);
   return p;
 }
+
+void sw_buf_printf_sticky(struct sw_buf *b, enum sw_error *err, const char *fmt, ...)
+{
+  if (*err)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  *err = sw_buf_vprintf(b, fmt, ap);
+  va_end(ap);
+}
+
+void sw_buf_append_sticky(struct sw_buf *b, enum sw_error *err, const void *data,
+                          size_t len)
+{
+  if (!*err)
+    *err = sw_buf_append(b, data, len);
+}

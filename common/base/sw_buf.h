@@ -32,6 +32,15 @@ enum sw_error sw_buf_printf(struct sw_buf *b, const char *fmt, ...)
 #endif
     ;
 enum sw_error sw_buf_vprintf(struct sw_buf *b, const char *fmt, va_list ap);
+/* sw_buf_printf and sw_buf_append unless *err is already set, which then
+ * keeps the first error: for writing a whole text and checking once. */
+void sw_buf_printf_sticky(struct sw_buf *b, enum sw_error *err, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+void sw_buf_append_sticky(struct sw_buf *b, enum sw_error *err, const void *data,
+                          size_t len);
 /* The contents as a C string ("" when empty); valid until the next change. */
 const char *sw_buf_str(const struct sw_buf *b);
 /* Hands the storage to the caller (free() it) and empties the buffer. */
