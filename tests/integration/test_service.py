@@ -38,6 +38,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import statistics
 import threading
 import time
 import unittest
@@ -587,12 +588,17 @@ class ScheduleTests(ServiceTestCase):
         n = len(self.store.results(ids["slow"]))
         self.assertTrue(2 <= n <= int(ran_s / 2) + 1,
                         "20 s rule: %d results in %.1f s at 2 s" % (n, ran_s))
-        # On its grid: consecutive starts an interval apart, no drift.
+        # On its grid: the typical gap is the interval, and a run that starts
+        # late (a loaded machine) is followed by one back on the grid, never
+        # by a second run close behind it. How late a run may start is the
+        # scheduler's unit tests' business (a fake clock), not a wall-clock
+        # mark here.
         for key, interval in (("ok", 1000), ("slow", 2000)):
             starts = sorted(r["started_at_ms"] for r in self.store.results(ids[key]))
             gaps = [b - a for a, b in zip(starts, starts[1:])]
-            for g in gaps:
-                self.assertAlmostEqual(g, interval, delta=150, msg="%s gaps %s" % (key, gaps))
+            msg = "%s gaps %s" % (key, gaps)
+            self.assertAlmostEqual(statistics.median(gaps), interval, delta=150, msg=msg)
+            self.assertGreater(min(gaps), interval / 2, msg)
 
         if "v6" in ids:
             self.assertEqual({r["outcome"] for r in self.store.results(ids["v6"])}, {"ok"})
