@@ -9,6 +9,7 @@
 #include "calendar.h"
 #include "json_writer.h"
 #include "sw_utf8.h"
+#include "sw_names.h"
 
 #define TIME_TEXT_MAX 32
 #define HEADLINE_MAX 512
@@ -24,13 +25,10 @@ const char *sw_webhook_format_name(enum sw_webhook_format f)
 
 bool sw_webhook_format_from_name(const char *name, enum sw_webhook_format *out)
 {
-  for (unsigned i = 0; i < SW_WEBHOOK_FORMAT_COUNT; i++) {
-    if (strcmp(name, format_names[i]) == 0) {
-      *out = (enum sw_webhook_format)i;
-      return true;
-    }
-  }
-  return false;
+  int i = sw_name_index(format_names, SW_COUNTOF(format_names), name);
+  if (i >= 0)
+    *out = (enum sw_webhook_format)i;
+  return i >= 0;
 }
 
 static void key_string(struct sw_json *j, const char *key, const char *value)

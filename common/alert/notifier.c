@@ -11,6 +11,7 @@
 
 #include "host_text.h"
 #include "sw_utf8.h"
+#include "sw_names.h"
 
 static const char *const kind_names[] = {SW_NOTIFIER_KIND_MAP(SW_X_2)};
 
@@ -21,13 +22,10 @@ const char *sw_notifier_kind_name(enum sw_notifier_kind k)
 
 bool sw_notifier_kind_from_name(const char *name, enum sw_notifier_kind *out)
 {
-  for (unsigned i = 0; i < SW_NOTIFIER_KIND_COUNT; i++) {
-    if (strcmp(name, kind_names[i]) == 0) {
-      *out = (enum sw_notifier_kind)i;
-      return true;
-    }
-  }
-  return false;
+  int i = sw_name_index(kind_names, SW_COUNTOF(kind_names), name);
+  if (i >= 0)
+    *out = (enum sw_notifier_kind)i;
+  return i >= 0;
 }
 
 static bool say(char *why, size_t size, const char *fmt, ...)

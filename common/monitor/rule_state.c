@@ -178,13 +178,7 @@ const char *sw_rule_state_name(enum sw_nagios_status s)
 
 bool sw_rule_state_from_name(const char *name, enum sw_nagios_status *out)
 {
-  for (int s = 0; s < SW_NAGIOS_STATUS_COUNT; s++) {
-    if (strcmp(name, sw_nagios_status_name((enum sw_nagios_status)s)) == 0) {
-      *out = (enum sw_nagios_status)s;
-      return true;
-    }
-  }
-  return false;
+  return sw_nagios_status_from_text(name, strlen(name), out);
 }
 
 const char *sw_rule_event_name(enum sw_rule_event e)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sw_macros.h"
+#include "sw_names.h"
 
 const char *sw_pipe_msg_name(uint16_t message)
 {
@@ -35,12 +36,10 @@ const char *sw_pipe_error_text(enum sw_pipe_error e)
 
 bool sw_pipe_error_from_code(const char *code, size_t len, enum sw_pipe_error *out)
 {
-  for (int i = 0; i < SW_PIPE_ERR_COUNT; i++)
-    if (strlen(error_codes[i]) == len && !memcmp(error_codes[i], code, len)) {
-      *out = (enum sw_pipe_error)i;
-      return true;
-    }
-  return false;
+  int i = sw_name_index_n(error_codes, SW_COUNTOF(error_codes), code, len);
+  if (i >= 0)
+    *out = (enum sw_pipe_error)i;
+  return i >= 0;
 }
 
 void sw_pipe_put_rule(struct sw_buf *out, const struct sw_rule *r, int64_t revision)

@@ -9,18 +9,6 @@
 #include "pipe_protocol.h"
 #include "step_times.h"
 
-bool sw_nagios_status_from_text(const char *s, size_t len, enum sw_nagios_status *out)
-{
-  for (int i = 0; i < SW_NAGIOS_STATUS_COUNT; i++) {
-    const char *name = sw_nagios_status_name((enum sw_nagios_status)i);
-    if (strlen(name) == len && !memcmp(name, s, len)) {
-      *out = (enum sw_nagios_status)i;
-      return true;
-    }
-  }
-  return false;
-}
-
 static void copy_text(char *dst, size_t size, const struct sw_tlv_field *f)
 {
   size_t n = f->len < size - 1 ? f->len : size - 1;

@@ -81,7 +81,4 @@ void sw_pipe_put_service_info(struct sw_buf *out, const struct sw_pipe_service_i
 enum sw_error sw_pipe_get_service_info(const uint8_t *body, size_t len,
                                        struct sw_pipe_service_info *out);
 
-/* "OK", "WARNING", ... back to the status; false if unknown. */
-bool sw_nagios_status_from_text(const char *s, size_t len, enum sw_nagios_status *out);
-
 #endif

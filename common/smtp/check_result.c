@@ -11,6 +11,7 @@
 
 #include "sw_macros.h"
 #include "sw_utf8.h"
+#include "sw_names.h"
 
 static const char *const outcome_names[] = {SW_OUTCOME_MAP(SW_X_2)};
 
@@ -138,15 +139,18 @@ bool sw_outcome_is_certificate_warning(enum sw_outcome o)
 
 bool sw_outcome_from_name(const char *name, enum sw_outcome *out)
 {
-  if (!name)
-    return false;
-  for (int i = 0; i < SW_OUTCOME_COUNT; i++) {
-    if (strcmp(name, outcome_names[i]) == 0) {
-      *out = (enum sw_outcome)i;
-      return true;
-    }
-  }
-  return false;
+  int i = sw_name_index(outcome_names, SW_COUNTOF(outcome_names), name);
+  if (i >= 0)
+    *out = (enum sw_outcome)i;
+  return i >= 0;
+}
+
+bool sw_step_from_name(const char *name, size_t len, enum sw_step *out)
+{
+  int i = sw_name_index_n(step_names, SW_COUNTOF(step_names), name, len);
+  if (i >= 0)
+    *out = (enum sw_step)i;
+  return i >= 0;
 }
 
 /* The printable form of the character at in[0..len): a well-formed UTF-8

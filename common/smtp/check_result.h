@@ -142,6 +142,8 @@ void sw_check_result_move(struct sw_check_result *to, struct sw_check_result *fr
 const char *sw_outcome_name(enum sw_outcome o);
 const char *sw_outcome_text(enum sw_outcome o);
 const char *sw_step_name(enum sw_step s);
+/* The step whose machine name is name[0..len); false if none. */
+bool sw_step_from_name(const char *name, size_t len, enum sw_step *out);
 const char *sw_step_label(enum sw_step s);
 /* The EHLO keyword of a bit of sw_check_result.caps ("STARTTLS" for
  * SW_CAP_BIT_STARTTLS); "?" for a bit past SW_CAP_COUNT. */

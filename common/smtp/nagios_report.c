@@ -8,12 +8,21 @@
 #include "host_text.h"
 #include "sw_macros.h"
 #include "sw_utf8.h"
+#include "sw_names.h"
 
 static const char *const status_names[] = {SW_NAGIOS_STATUS_MAP(SW_X_2)};
 
 const char *sw_nagios_status_name(enum sw_nagios_status s)
 {
   return SW_TABLE_AT(status_names, s, "UNKNOWN");
+}
+
+bool sw_nagios_status_from_text(const char *s, size_t len, enum sw_nagios_status *out)
+{
+  int i = sw_name_index_n(status_names, SW_COUNTOF(status_names), s, len);
+  if (i >= 0)
+    *out = (enum sw_nagios_status)i;
+  return i >= 0;
 }
 
 static bool reached(int64_t total_us, int threshold_ms)

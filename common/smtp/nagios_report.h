@@ -48,4 +48,9 @@ enum sw_error sw_nagios_format(const struct sw_check_result *r, const char *host
                                uint16_t port, int warn_ms, int crit_ms,
                                struct sw_buf *out);
 
+/* Reading a status back: the one named s[0..len) ("OK", "WARNING", ...,
+ * exactly; `s` need not be NUL-terminated); false, *out untouched, if
+ * none is. */
+bool sw_nagios_status_from_text(const char *s, size_t len, enum sw_nagios_status *out);
+
 #endif

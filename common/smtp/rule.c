@@ -8,6 +8,7 @@
 #include "host_text.h"
 #include "sw_macros.h"
 #include "sw_utf8.h"
+#include "sw_names.h"
 
 static const char *const field_names[] = {SW_RULE_FIELD_MAP(SW_X_2)};
 
@@ -25,13 +26,10 @@ const char *sw_rule_field_label(enum sw_rule_field f)
 
 bool sw_rule_field_from_name(const char *name, enum sw_rule_field *out)
 {
-  for (unsigned i = 0; i < SW_RULE_FIELD_COUNT; i++) {
-    if (strcmp(name, field_names[i]) == 0) {
-      *out = (enum sw_rule_field)i;
-      return true;
-    }
-  }
-  return false;
+  int i = sw_name_index(field_names, SW_COUNTOF(field_names), name);
+  if (i >= 0)
+    *out = (enum sw_rule_field)i;
+  return i >= 0;
 }
 
 void sw_rule_init_defaults(struct sw_rule *r)
@@ -347,12 +345,10 @@ const char *sw_tls_mode_name(enum sw_tls_mode m)
 
 bool sw_tls_mode_from_name(const char *name, enum sw_tls_mode *out)
 {
-  for (int i = 0; i < SW_TLS_MODE_COUNT; i++)
-    if (!strcmp(name, tls_mode_names[i])) {
-      *out = (enum sw_tls_mode)i;
-      return true;
-    }
-  return false;
+  int i = sw_name_index(tls_mode_names, SW_COUNTOF(tls_mode_names), name);
+  if (i >= 0)
+    *out = (enum sw_tls_mode)i;
+  return i >= 0;
 }
 
 const char *sw_rule_problems_find(const struct sw_rule_problems *p,

@@ -24,18 +24,6 @@ void sw_step_times_format(const struct sw_check_result *r, char *out, size_t siz
   }
 }
 
-bool sw_step_from_name(const char *name, size_t len, enum sw_step *out)
-{
-  for (int i = 0; i < SW_STEP_COUNT; i++) {
-    const char *s = sw_step_name((enum sw_step)i);
-    if (strlen(s) == len && memcmp(s, name, len) == 0) {
-      *out = (enum sw_step)i;
-      return true;
-    }
-  }
-  return false;
-}
-
 /* A non-negative decimal in s[0..len), without strtoll's appetite for
  * signs, spaces and overflow. */
 static bool parse_us(const char *s, size_t len, long long *out)

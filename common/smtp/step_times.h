@@ -19,7 +19,5 @@ void sw_step_times_format(const struct sw_check_result *r, char *out, size_t siz
  * step) or cannot read are skipped: they are diagnostics, not data to fail
  * on. Steps not named keep their value. */
 void sw_step_times_parse(const char *text, size_t len, struct sw_check_result *r);
-/* The step whose machine name is name[0..len); false if none. */
-bool sw_step_from_name(const char *name, size_t len, enum sw_step *out);
 
 #endif

@@ -111,10 +111,9 @@ enum sw_store_error sw__store_error(struct sw_store *st, enum sw_store_error err
 
 enum sw_nagios_status sw__store_status_from_name(const char *name)
 {
-  for (int i = 0; i < SW_NAGIOS_STATUS_COUNT; i++)
-    if (strcmp(name, sw_nagios_status_name((enum sw_nagios_status)i)) == 0)
-      return (enum sw_nagios_status)i;
-  return SW_NAGIOS_UNKNOWN;
+  enum sw_nagios_status s = SW_NAGIOS_UNKNOWN;
+  sw_nagios_status_from_text(name, strlen(name), &s);
+  return s;
 }
 
 const struct sw_store_diag *sw_store_last_error(const struct sw_store *st)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sw_macros.h"
+#include "sw_names.h"
 
 static const char *const severity_names[] = {SW_EVENT_SEVERITY_MAP(SW_X_2)};
 
@@ -20,10 +21,9 @@ const char *sw_event_severity_name(enum sw_event_severity s)
 
 static enum sw_event_severity severity_from_name(const char *name)
 {
-  for (int i = 0; i < SW_EVENT_SEVERITY_COUNT; i++)
-    if (strcmp(name, severity_names[i]) == 0)
-      return (enum sw_event_severity)i;
-  return SW_EVENT_ERROR; /* unknown: show it rather than hide it */
+  int i = sw_name_index(severity_names, SW_COUNTOF(severity_names), name);
+  return i >= 0 ? (enum sw_event_severity)i
+                : SW_EVENT_ERROR; /* unknown: show it rather than hide it */
 }
 
 void sw_store_state_list_free(struct sw_store_state_list *l)
