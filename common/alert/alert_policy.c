@@ -1,6 +1,10 @@
 /* When a rule's state is worth a notification (alert_policy.h). */
 #include "alert_policy.h"
 
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "sw_macros.h"
 
 static const char *const kind_names[] = {SW_ALERT_KIND_MAP(SW_X_2)};
@@ -8,6 +12,71 @@ static const char *const kind_names[] = {SW_ALERT_KIND_MAP(SW_X_2)};
 const char *sw_alert_kind_name(enum sw_alert_kind k)
 {
   return SW_TABLE_AT(kind_names, k, "unknown");
+}
+
+/* The SW_ALERT_ON_* bits by name, lowest bit first. */
+static const char *const on_names[] = {"critical", "warning", "recovered", "flapping"};
+
+/* True if s[0..len) is `word` in any case. */
+static bool same_word(const char *s, size_t len, const char *word)
+{
+  size_t k = 0;
+  while (k < len && word[k] && tolower((unsigned char)s[k]) == (unsigned char)word[k])
+    k++;
+  return k == len && !word[k];
+}
+
+/* The bit named s[0..len); 0 if none is. */
+static uint8_t on_bit(const char *s, size_t len)
+{
+  for (size_t i = 0; i < SW_COUNTOF(on_names); i++)
+    if (same_word(s, len, on_names[i]))
+      return (uint8_t)(1u << i);
+  return 0;
+}
+
+bool sw_alert_on_parse(const char *text, uint8_t *on, char *why, size_t size)
+{
+  uint8_t bits = 0;
+  if (same_word(text, strlen(text), "none")) {
+    *on = 0;
+    return true;
+  }
+  for (const char *s = text;; s++) {
+    size_t len = strcspn(s, ",");
+    uint8_t bit = on_bit(s, len);
+    if (!bit || (bits & bit)) {
+      snprintf(why, size,
+               bit ? "'%.*s' is named twice."
+                   : "'%.*s' is not one of critical, warning, recovered, flapping "
+                     "(or none).",
+               (int)(len > 40 ? 40 : len), s);
+      return false;
+    }
+    bits |= bit;
+    s += len;
+    if (!*s)
+      break;
+  }
+  *on = bits;
+  return true;
+}
+
+void sw_alert_on_text(uint8_t on, char *out, size_t size)
+{
+  size_t used = 0;
+  if (size)
+    out[0] = '\0';
+  for (size_t i = 0; i < SW_COUNTOF(on_names); i++) {
+    if (!(on & (1u << i)))
+      continue;
+    int n = snprintf(out + used, size - used, "%s%s", used ? "," : "", on_names[i]);
+    if (n < 0 || (size_t)n >= size - used)
+      return;
+    used += (size_t)n;
+  }
+  if (!used)
+    snprintf(out, size, "none");
 }
 
 void sw_alert_track_init(struct sw_alert_track *t)

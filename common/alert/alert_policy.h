@@ -37,6 +37,8 @@
 #define SW_ALERT_ON_RECOVERED 0x4u
 #define SW_ALERT_ON_FLAPPING 0x8u
 #define SW_ALERT_ON_ALL 0xFu
+/* The longest text sw_alert_on_text writes, NUL included. */
+#define SW_ALERT_ON_TEXT_MAX sizeof("critical,warning,recovered,flapping")
 
 #define SW_ALERT_NONE_AT INT64_MAX /* "nothing to do later" */
 
@@ -91,6 +93,14 @@ void sw_alert_track_init(struct sw_alert_track *t);
  * change of a hold, and at decision.next_at. */
 void sw_alert_decide(const struct sw_alert_policy *p, const struct sw_alert_view *v,
                      struct sw_alert_track *t, struct sw_alert_decision *out);
+
+/* "critical,warning,recovered,flapping" (any of them, in any order, any
+ * case, each once) into SW_ALERT_ON_* bits, or "none" for 0; false with a
+ * sentence naming the word at fault in why[size] otherwise. */
+bool sw_alert_on_parse(const char *text, uint8_t *on, char *why, size_t size);
+/* The bits as sw_alert_on_parse reads them ("critical,recovered"; "none"
+ * for 0), in out[size] (SW_ALERT_ON_TEXT_MAX is always enough). */
+void sw_alert_on_text(uint8_t on, char *out, size_t size);
 
 /* "problem", "reminder", ... (the notification's machine name). */
 const char *sw_alert_kind_name(enum sw_alert_kind k);
