@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "sw_macros.h"
 
 #define WEEK_DAYS 7
 #define ALL_DAYS 0x7Fu
@@ -27,6 +28,32 @@ static bool weekly_active(const struct sw_maint_window *w, int64_t local_s)
   int64_t yesterday = (weekday + WEEK_DAYS - 1) % WEEK_DAYS;
   return (has_day(w->days, weekday) && minute >= w->start_min) ||
          (has_day(w->days, yesterday) && minute < w->end_min);
+}
+
+int64_t sw_wall_to_utc(int64_t wall_s, sw_local_time_fn local, void *ctx)
+{
+  /* The zone's offsets a day before, at and a day after: each candidate
+   * instant wall_s - offset that reads wall_s is an answer. */
+  int64_t probes[] = {wall_s - SW_SECONDS_PER_DAY, wall_s, wall_s + SW_SECONDS_PER_DAY};
+  int64_t lo = INT64_MAX, hi = INT64_MIN, first = INT64_MAX;
+  for (size_t i = 0; i < SW_COUNTOF(probes); i++) {
+    int64_t at = wall_s - (local(probes[i], ctx) - probes[i]);
+    lo = at < lo ? at : lo;
+    hi = at > hi ? at : hi;
+    if (local(at, ctx) == wall_s && at < first)
+      first = at;
+  }
+  if (first != INT64_MAX)
+    return first;
+  /* Skipped: the first instant whose reading is past wall_s. */
+  while (lo < hi) {
+    int64_t mid = lo + (hi - lo) / 2;
+    if (local(mid, ctx) > wall_s)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return lo;
 }
 
 bool sw_maint_active(const struct sw_maint_window *w, int64_t now_s,

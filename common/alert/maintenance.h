@@ -45,6 +45,14 @@ struct sw_maint_window {
  * for that year (common/win/local_time.c); in tests, a zone of the test's. */
 typedef int64_t (*sw_local_time_fn)(int64_t utc_s, void *ctx);
 
+/* The UTC second at which the clock `local` reads `wall_s` (seconds since
+ * 1970 as if that reading were UTC): how a one-off window typed in local
+ * time is stored. A reading the clock shows twice (the hour repeated when
+ * it goes back) is its first time; one it never shows (the hour skipped
+ * when it goes forward) is the instant the clock jumps past it. Assumes at
+ * most one change of offset within a day either side, as every zone has. */
+int64_t sw_wall_to_utc(int64_t wall_s, sw_local_time_fn local, void *ctx);
+
 /* True while `w` holds alerts at UTC second `now_s`. */
 bool sw_maint_active(const struct sw_maint_window *w, int64_t now_s,
                      sw_local_time_fn local, void *ctx);

@@ -108,7 +108,7 @@ static bool split_list(const char *option, const char *value, char **buf,
       return false;
     }
     if (*count == max) {
-      sw_arg_fail(e, "--%s: at most %zu names, but '%s' has more.", option, max,
+      sw_arg_fail(e, "--%s: at most %u names, but '%s' has more.", option, (unsigned)max,
                   sw_arg_quote(value).text);
       return false;
     }
@@ -178,7 +178,7 @@ bool sw_time_arg_parse(const char *s, struct sw_time_arg *out)
     return false;
   out->given = true;
   out->utc = utc;
-  out->civil_s = days * 86400 + h * 3600 + mi * 60 + sec;
+  out->civil_s = days * SW_SECONDS_PER_DAY + h * 3600 + mi * 60 + sec;
   return true;
 }
 

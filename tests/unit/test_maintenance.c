@@ -208,6 +208,31 @@ static void test_weekly_refusals_say_why(void **state)
   check_refused("", "Give the days, then the times");
 }
 
+/* A one-off window typed in local time: the instant that reading names,
+ * the first of a repeated hour, the jump for a skipped one. */
+static void test_wall_time_to_utc(void **state)
+{
+  (void)state;
+  assert_int_equal(sw_wall_to_utc(civil(2026, 12, 24, 18, 0), berlin, NULL),
+                   civil(2026, 12, 24, 17, 0));
+  assert_int_equal(sw_wall_to_utc(civil(2026, 7, 1, 12, 0), berlin, NULL),
+                   civil(2026, 7, 1, 10, 0));
+  /* 02:30 on 29 March does not exist: the clock goes 01:59:59 -> 03:00. */
+  assert_int_equal(sw_wall_to_utc(civil(2026, 3, 29, 2, 30), berlin, NULL),
+                   civil(2026, 3, 29, 1, 0));
+  assert_int_equal(sw_wall_to_utc(civil(2026, 3, 29, 3, 0), berlin, NULL),
+                   civil(2026, 3, 29, 1, 0));
+  assert_int_equal(sw_wall_to_utc(civil(2026, 3, 29, 1, 59), berlin, NULL),
+                   civil(2026, 3, 29, 0, 59));
+  /* 02:30 on 25 October happens twice: at 00:30 UTC (CEST), then 01:30. */
+  assert_int_equal(sw_wall_to_utc(civil(2026, 10, 25, 2, 30), berlin, NULL),
+                   civil(2026, 10, 25, 0, 30));
+  assert_int_equal(sw_wall_to_utc(civil(2026, 10, 25, 3, 0), berlin, NULL),
+                   civil(2026, 10, 25, 2, 0));
+  assert_int_equal(sw_wall_to_utc(civil(2026, 5, 5, 5, 5), utc_zone, NULL),
+                   civil(2026, 5, 5, 5, 5));
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -220,6 +245,7 @@ int main(void)
       cmocka_unit_test(test_weekday_before_1970),
       cmocka_unit_test(test_weekly_text),
       cmocka_unit_test(test_weekly_refusals_say_why),
+      cmocka_unit_test(test_wall_time_to_utc),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

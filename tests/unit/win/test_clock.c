@@ -146,6 +146,23 @@ static void test_weekly_window_in_a_windows_zone(void **state)
       utc(2026, 3, 29, 2, 0));
 }
 
+/* A one-off window typed in Berlin's local time, through Windows' zone:
+ * the repeated hour's first time, the skipped hour's jump. */
+static void test_local_time_typed_becomes_utc(void **state)
+{
+  (void)state;
+  DYNAMIC_TIME_ZONE_INFORMATION berlin;
+  assert_true(berlin_zone(&berlin));
+  assert_int_equal(
+      sw_wall_to_utc(utc(2026, 12, 24, 18, 0), sw_clock_zone_wall_s, &berlin),
+      utc(2026, 12, 24, 17, 0));
+  assert_int_equal(
+      sw_wall_to_utc(utc(2026, 10, 25, 2, 30), sw_clock_zone_wall_s, &berlin),
+      utc(2026, 10, 25, 0, 30));
+  assert_int_equal(sw_wall_to_utc(utc(2026, 3, 29, 2, 30), sw_clock_zone_wall_s, &berlin),
+                   utc(2026, 3, 29, 1, 0));
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -155,6 +172,7 @@ int main(void)
       cmocka_unit_test(test_local_text_refuses_what_has_no_date),
       cmocka_unit_test(test_zone_wall_clock_follows_daylight_saving),
       cmocka_unit_test(test_weekly_window_in_a_windows_zone),
+      cmocka_unit_test(test_local_time_typed_becomes_utc),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
