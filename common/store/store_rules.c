@@ -152,24 +152,14 @@ enum sw_store_error sw_store_rule_add(struct sw_store *st, const struct sw_rule 
   return err;
 }
 
-/* Reads RULE_REVISION's one column into the int64_t `item` (a
- * sw__store_row_fn). */
-static enum sw_store_error read_revision_row(struct sw_store *st, sqlite3_stmt *stmt,
-                                             void *item)
-{
-  (void)st; /* nothing to allocate, nothing to fail */
-  *(int64_t *)item = sqlite3_column_int64(stmt, 0);
-  return SW_STORE_OK;
-}
-
 /* The current revision of rule `id` in *rev; NOT_FOUND if it is gone. */
 static enum sw_store_error read_revision(struct sw_store *st, int64_t id, int64_t *rev,
                                          const char *what)
 {
   char missing[64];
   snprintf(missing, sizeof missing, "rule %lld does not exist", (long long)id);
-  return sw__store_read_row(st, SW_STMT_RULE_REVISION, id, read_revision_row, rev, what,
-                            missing);
+  return sw__store_read_row(st, SW_STMT_RULE_REVISION, id, sw__store_read_int64, rev,
+                            what, missing);
 }
 
 static enum sw_store_error update_rule(struct sw_store *st, void *ctx)
