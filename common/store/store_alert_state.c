@@ -26,9 +26,7 @@ enum sw_store_error sw__store_check_line(struct sw_store *st, const char *what,
 
 void sw_store_alert_track_list_free(struct sw_store_alert_track_list *l)
 {
-  sw__store_free_items(l->items, l->count, sizeof *l->items, NULL);
-  l->items = NULL;
-  l->count = 0;
+  SW__STORE_LIST_FREE(l, NULL);
 }
 
 /* Reads a row of SW_STORE_TRACK_COLUMNS into the struct
@@ -74,9 +72,8 @@ enum sw_store_error sw_store_alert_track_load(struct sw_store *st,
       .read = read_track,
       .what = "reading what was told about the rules",
   };
-  void *items;
-  enum sw_store_error err = sw__store_read_list(st, &q, &items, &out->count);
-  out->items = items;
+  enum sw_store_error err;
+  SW__STORE_READ_LIST(err, st, &q, out);
   return err;
 }
 
@@ -139,9 +136,7 @@ static void free_ack_item(void *item)
 
 void sw_store_ack_list_free(struct sw_store_ack_list *l)
 {
-  sw__store_free_items(l->items, l->count, sizeof *l->items, free_ack_item);
-  l->items = NULL;
-  l->count = 0;
+  SW__STORE_LIST_FREE(l, free_ack_item);
 }
 
 /* Reads a row of SW_STORE_ACK_COLUMNS into the struct sw_store_ack `item`,
@@ -267,8 +262,7 @@ enum sw_store_error sw_store_ack_list(struct sw_store *st, struct sw_store_ack_l
       .free_item = free_ack_item,
       .what = "listing the acknowledgements",
   };
-  void *items;
-  enum sw_store_error err = sw__store_read_list(st, &q, &items, &out->count);
-  out->items = items;
+  enum sw_store_error err;
+  SW__STORE_READ_LIST(err, st, &q, out);
   return err;
 }

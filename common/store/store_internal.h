@@ -288,6 +288,17 @@ enum sw_store_error sw__store_transaction(struct sw_store *st, const char *what,
 enum sw_store_error sw__store_run(struct sw_store *st, sqlite3_stmt *stmt,
                                   const char *what);
 
+/* The same for a statement that changes one row: NOT_FOUND, recorded as
+ * "<what>: it does not exist", if it changed none. */
+enum sw_store_error sw__store_run_one(struct sw_store *st, sqlite3_stmt *stmt,
+                                      const char *what);
+/* Deletes the row that statement `stmt` (a DELETE ... WHERE id = ?1)
+ * names by `id`, in a transaction of its own; NOT_FOUND as
+ * sw__store_run_one says it. What refers to the row goes with it (ON
+ * DELETE CASCADE). `what`: "deleting rule 7". */
+enum sw_store_error sw__store_delete_by_id(struct sw_store *st, enum sw_store_stmt stmt,
+                                           int64_t id, const char *what);
+
 /* Fills *item (zeroed) from the statement's current row. On failure the
  * item owns nothing and the failure is recorded (sw__store_error). */
 typedef enum sw_store_error (*sw__store_row_fn)(struct sw_store *st, sqlite3_stmt *stmt,
@@ -319,6 +330,21 @@ enum sw_store_error sw__store_read_list(struct sw_store *st,
  * (may be NULL), then the array (which may be NULL). */
 void sw__store_free_items(void *items, size_t count, size_t item_size,
                           sw__store_item_free_fn free_item);
+/* Empties `list` (a struct sw_store_*_list: items and count), freeing each
+ * item with `free_item` (NULL: items own nothing): the body of every
+ * sw_store_*_list_free. */
+#define SW__STORE_LIST_FREE(list, free_item)                                             \
+  (sw__store_free_items((list)->items, (list)->count, sizeof *(list)->items,             \
+                        (free_item)),                                                    \
+   (list)->items = NULL, (list)->count = 0)
+/* Runs the list query `q` (a pointer) into `list` (a struct
+ * sw_store_*_list), setting `err` as sw__store_read_list returns it. */
+#define SW__STORE_READ_LIST(err, st, q, list)                                            \
+  do {                                                                                   \
+    void *items_;                                                                        \
+    (err) = sw__store_read_list((st), (q), &items_, &(list)->count);                     \
+    (list)->items = items_;                                                              \
+  } while (0)
 /* Reads the one row that statement `stmt` gives for the integer parameter
  * `param` (?1) into `item` with `read`, and resets it. No row is
  * SW_STORE_NOT_FOUND, recorded as "<what>: <missing>". */

@@ -23,9 +23,7 @@ static void free_maint_item(void *item)
 
 void sw_store_maint_list_free(struct sw_store_maint_list *l)
 {
-  sw__store_free_items(l->items, l->count, sizeof *l->items, free_maint_item);
-  l->items = NULL;
-  l->count = 0;
+  SW__STORE_LIST_FREE(l, free_maint_item);
 }
 
 /* Reads a row of SW_STMT_MAINT_SELECT_ALL into the struct sw_store_maint
@@ -64,9 +62,8 @@ enum sw_store_error sw_store_maint_list(struct sw_store *st,
       .free_item = free_maint_item,
       .what = "listing the maintenance windows",
   };
-  void *items;
-  enum sw_store_error err = sw__store_read_list(st, &q, &items, &out->count);
-  out->items = items;
+  enum sw_store_error err;
+  SW__STORE_READ_LIST(err, st, &q, out);
   return err;
 }
 
@@ -156,24 +153,9 @@ enum sw_store_error sw_store_maint_add(struct sw_store *st,
   return err;
 }
 
-static enum sw_store_error delete_maint(struct sw_store *st, void *ctx)
-{
-  const struct maint_write *w = ctx;
-  sqlite3_stmt *stmt;
-  enum sw_store_error err = sw__store_stmt(st, SW_STMT_MAINT_DELETE, &stmt, w->what);
-  if (err)
-    return err;
-  sqlite3_bind_int64(stmt, 1, w->id);
-  err = sw__store_run(st, stmt, w->what);
-  if (!err && sqlite3_changes(st->db) == 0)
-    err = sw__store_error(st, SW_STORE_NOT_FOUND, "%s: it does not exist", w->what);
-  return err;
-}
-
 enum sw_store_error sw_store_maint_delete(struct sw_store *st, int64_t id)
 {
   char what[64];
   snprintf(what, sizeof what, "deleting maintenance window %lld", (long long)id);
-  struct maint_write w = {.what = what, .id = id};
-  return sw__store_transaction(st, what, delete_maint, &w);
+  return sw__store_delete_by_id(st, SW_STMT_MAINT_DELETE, id, what);
 }

@@ -31,9 +31,7 @@ static void free_notifier_item(void *item)
 
 void sw_store_notifier_list_free(struct sw_store_notifier_list *l)
 {
-  sw__store_free_items(l->items, l->count, sizeof *l->items, free_notifier_item);
-  l->items = NULL;
-  l->count = 0;
+  SW__STORE_LIST_FREE(l, free_notifier_item);
 }
 
 /* Reads a row of SW_STORE_NOTIFIER_COLUMNS into the struct
@@ -259,27 +257,12 @@ enum sw_store_error sw_store_notifier_update(struct sw_store *st, int64_t id,
   return err;
 }
 
-static enum sw_store_error delete_notifier(struct sw_store *st, void *ctx)
-{
-  const struct notifier_write *w = ctx;
-  sqlite3_stmt *stmt;
-  /* rule_notifiers and outbox rows go with it: ON DELETE CASCADE. */
-  enum sw_store_error err = sw__store_stmt(st, SW_STMT_NOTIFIER_DELETE, &stmt, w->what);
-  if (err)
-    return err;
-  sqlite3_bind_int64(stmt, 1, w->id);
-  err = sw__store_run(st, stmt, w->what);
-  if (!err && sqlite3_changes(st->db) == 0)
-    err = sw__store_error(st, SW_STORE_NOT_FOUND, "%s: it does not exist", w->what);
-  return err;
-}
-
 enum sw_store_error sw_store_notifier_delete(struct sw_store *st, int64_t id)
 {
   char what[64];
   snprintf(what, sizeof what, "deleting notifier %lld", (long long)id);
-  struct notifier_write w = {.what = what, .id = id};
-  return sw__store_transaction(st, what, delete_notifier, &w);
+  /* rule_notifiers and outbox rows go with it: ON DELETE CASCADE. */
+  return sw__store_delete_by_id(st, SW_STMT_NOTIFIER_DELETE, id, what);
 }
 
 enum sw_store_error sw_store_notifier_get(struct sw_store *st, int64_t id,
@@ -312,9 +295,8 @@ enum sw_store_error sw_store_notifier_list(struct sw_store *st,
       .free_item = free_notifier_item,
       .what = "listing the notifiers",
   };
-  void *items;
-  enum sw_store_error err = sw__store_read_list(st, &q, &items, &out->count);
-  out->items = items;
+  enum sw_store_error err;
+  SW__STORE_READ_LIST(err, st, &q, out);
   return err;
 }
 

@@ -58,9 +58,7 @@ static void free_notification_item(void *item)
 
 void sw_store_notification_list_free(struct sw_store_notification_list *l)
 {
-  sw__store_free_items(l->items, l->count, sizeof *l->items, free_notification_item);
-  l->items = NULL;
-  l->count = 0;
+  SW__STORE_LIST_FREE(l, free_notification_item);
 }
 
 /* Reads a row of SW_STORE_OUTBOX_COLUMNS into the struct
@@ -117,9 +115,8 @@ static enum sw_store_error read_page(struct sw_store *st, enum sw_store_stmt whi
       .free_item = free_notification_item,
       .what = what,
   };
-  void *items;
-  enum sw_store_error err = sw__store_read_list(st, &q, &items, &out->count);
-  out->items = items;
+  enum sw_store_error err;
+  SW__STORE_READ_LIST(err, st, &q, out);
   return err;
 }
 
@@ -342,9 +339,7 @@ static void free_attempt_item(void *item)
 
 void sw_store_attempt_list_free(struct sw_store_attempt_list *l)
 {
-  sw__store_free_items(l->items, l->count, sizeof *l->items, free_attempt_item);
-  l->items = NULL;
-  l->count = 0;
+  SW__STORE_LIST_FREE(l, free_attempt_item);
 }
 
 /* Reads a row of SW_STMT_ATTEMPTS_OF (a sw__store_row_fn). */
@@ -377,9 +372,8 @@ enum sw_store_error sw_store_outbox_attempts(struct sw_store *st, int64_t outbox
       .free_item = free_attempt_item,
       .what = "reading the attempts at a notification",
   };
-  void *items;
-  enum sw_store_error err = sw__store_read_list(st, &q, &items, &out->count);
-  out->items = items;
+  enum sw_store_error err;
+  SW__STORE_READ_LIST(err, st, &q, out);
   return err;
 }
 

@@ -19,6 +19,15 @@ enum sw_store_error sw__store_run(struct sw_store *st, sqlite3_stmt *stmt,
                                                : sw__store_fail(st, rc, what);
 }
 
+enum sw_store_error sw__store_run_one(struct sw_store *st, sqlite3_stmt *stmt,
+                                      const char *what)
+{
+  enum sw_store_error err = sw__store_run(st, stmt, what);
+  if (!err && sqlite3_changes(st->db) == 0)
+    err = sw__store_error(st, SW_STORE_NOT_FOUND, "%s: it does not exist", what);
+  return err;
+}
+
 enum sw_store_error sw__store_read_list(struct sw_store *st,
                                         const struct sw__store_list_query *q,
                                         void **items, size_t *count)

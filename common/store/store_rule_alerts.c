@@ -32,9 +32,7 @@ static void free_alerts_item(void *item)
 
 void sw_store_rule_alerts_list_free(struct sw_store_rule_alerts_list *l)
 {
-  sw__store_free_items(l->items, l->count, sizeof *l->items, free_alerts_item);
-  l->items = NULL;
-  l->count = 0;
+  SW__STORE_LIST_FREE(l, free_alerts_item);
 }
 
 /* Reads a row of SW_STMT_RULE_ALERTS_SELECT(_ALL) (a sw__store_row_fn). */
@@ -97,9 +95,8 @@ enum sw_store_error sw_store_rule_alerts_list(struct sw_store *st,
       .free_item = free_alerts_item,
       .what = what,
   };
-  void *items;
-  enum sw_store_error err = sw__store_read_list(st, &q, &items, &out->count);
-  out->items = items;
+  enum sw_store_error err;
+  SW__STORE_READ_LIST(err, st, &q, out);
   for (size_t i = 0; !err && i < out->count; i++) {
     struct sw_store_rule_alerts *a = &out->items[i];
     err = read_ids(st, SW_STMT_RULE_NOTIFIERS_OF, a->rule_id, &a->notifier_ids,
