@@ -178,8 +178,10 @@ enum sw_store_error sw_store_rule_update(struct sw_store *st, const struct sw_ru
 enum sw_store_error sw_store_rule_set_enabled(struct sw_store *st, int64_t id,
                                               bool enabled, int64_t now_ms,
                                               int64_t *revision_out);
-/* Deletes rule `id` with its results, state and events, in one transaction.
- * NOT_FOUND if there is no such rule. */
+/* Deletes rule `id` with its results, state and events, and its alert
+ * rows (store_alerts.h: settings, notifiers named, track, acknowledgement,
+ * maintenance windows, notifications), in one transaction; rules that
+ * depended on it no longer do. NOT_FOUND if there is no such rule. */
 enum sw_store_error sw_store_rule_delete(struct sw_store *st, int64_t id);
 
 /* ---- results -------------------------------------------------------- */
