@@ -237,6 +237,34 @@ void sw_webhook_url_shown(const char *url, char *out, size_t size)
   snprintf(out, size, "https://%.*s/...", (int)len, host);
 }
 
+static char *trim_spaces(char *s)
+{
+  while (*s == ' ')
+    s++;
+  size_t len = strlen(s);
+  while (len && s[len - 1] == ' ')
+    s[--len] = '\0';
+  return s;
+}
+
+bool sw_mail_to_list_split(char *text, const char **out, size_t max, size_t *count,
+                           char *why, size_t size)
+{
+  *count = 0;
+  for (char *p = text;;) {
+    char *comma = strchr(p, ',');
+    if (comma)
+      *comma = '\0';
+    if (*count == max)
+      return say(why, size, "An e-mail notifier sends to at most %u addresses.",
+                 (unsigned)max);
+    out[(*count)++] = trim_spaces(p);
+    if (!comma)
+      return true;
+    p = comma + 1;
+  }
+}
+
 /* ---- the notifier ---- */
 
 static bool check_email(const struct sw_notifier *n, char *why, size_t size)

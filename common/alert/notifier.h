@@ -75,6 +75,13 @@ bool sw_notifier_validate(const struct sw_notifier *n, char *why, size_t size);
  * False with a sentence in why[size] otherwise. */
 bool sw_mail_address_check(const char *address, char *why, size_t size);
 
+/* Splits an e-mail notifier's "to" list, "a@example.com, b@example.com",
+ * in place at its commas into out[max] (spaces around each address
+ * dropped; an empty one is kept for sw_mail_address_check to refuse).
+ * False with a sentence in why[size] if there are more than `max`. */
+bool sw_mail_to_list_split(char *text, const char **out, size_t max, size_t *count,
+                           char *why, size_t size);
+
 /* "mx1.example.com,mx2.example.com:587,[2001:db8::25]:25" into relays
  * (port 25 where none is given). False with a sentence otherwise. */
 bool sw_relay_list_parse(const char *text, struct sw_relay *out, size_t max,

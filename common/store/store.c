@@ -311,6 +311,31 @@ enum sw_store_error sw__store_transaction(struct sw_store *st, const char *what,
   return sw__store_commit(st, what);
 }
 
+/* What sw__store_delete_by_id deletes. */
+struct delete_by_id {
+  enum sw_store_stmt stmt;
+  int64_t id;
+  const char *what;
+};
+
+static enum sw_store_error delete_row(struct sw_store *st, void *ctx)
+{
+  const struct delete_by_id *d = ctx;
+  sqlite3_stmt *stmt;
+  enum sw_store_error err = sw__store_stmt(st, d->stmt, &stmt, d->what);
+  if (err)
+    return err;
+  sqlite3_bind_int64(stmt, 1, d->id);
+  return sw__store_run_one(st, stmt, d->what);
+}
+
+enum sw_store_error sw__store_delete_by_id(struct sw_store *st, enum sw_store_stmt stmt,
+                                           int64_t id, const char *what)
+{
+  struct delete_by_id d = {.stmt = stmt, .id = id, .what = what};
+  return sw__store_transaction(st, what, delete_row, &d);
+}
+
 enum sw_store_error sw_store_integrity_check(struct sw_store *st, bool *ok, char **report)
 {
   static const char what[] = "checking the database's integrity";

@@ -35,7 +35,8 @@
   X(SW_STORE_INVALID_ARGUMENT,                                                           \
     "The database was called with an invalid argument (a bug).")                         \
   X(SW_STORE_INVALID_RULE, "The rule is not valid; the problems are listed by field.")   \
-  X(SW_STORE_NOT_FOUND, "The rule does not exist; it may have been deleted.")            \
+  X(SW_STORE_NOT_FOUND,                                                                  \
+    "The rule, notifier or other item does not exist; it may have been deleted.")        \
   X(SW_STORE_STALE,                                                                      \
     "The rule was changed by someone else after it was read; reload it and "             \
     "make the change again.")                                                            \
@@ -65,7 +66,10 @@
     "Reading or writing the database file failed (disk or network error); the "          \
     "service keeps the data in memory and tries again.")                                 \
   X(SW_STORE_SQLITE,                                                                     \
-    "The database reported an unexpected error; see the message in the log.")
+    "The database reported an unexpected error; see the message in the log.")            \
+  X(SW_STORE_INVALID_INPUT,                                                              \
+    "The request is not valid; the details say what is wrong and how to fix it.")        \
+  X(SW_STORE_NAME_TAKEN, "The name is already in use; choose another name.")
 
 enum sw_store_error { SW_STORE_ERROR_MAP(SW_X_1) SW_STORE_ERROR_COUNT };
 
@@ -174,8 +178,10 @@ enum sw_store_error sw_store_rule_update(struct sw_store *st, const struct sw_ru
 enum sw_store_error sw_store_rule_set_enabled(struct sw_store *st, int64_t id,
                                               bool enabled, int64_t now_ms,
                                               int64_t *revision_out);
-/* Deletes rule `id` with its results, state and events, in one transaction.
- * NOT_FOUND if there is no such rule. */
+/* Deletes rule `id` with its results, state and events, and its alert
+ * rows (store_alerts.h: settings, notifiers named, track, acknowledgement,
+ * maintenance windows, notifications), in one transaction; rules that
+ * depended on it no longer do. NOT_FOUND if there is no such rule. */
 enum sw_store_error sw_store_rule_delete(struct sw_store *st, int64_t id);
 
 /* ---- results -------------------------------------------------------- */

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "store_alerts.h"
 #include "sw_macros.h"
 
 /* "SMTW": PRAGMA application_id, so another program's SQLite file at our
@@ -35,6 +36,27 @@
 #define SW_STORE_STATE_COLUMNS                                                           \
   "rule_id, state, failures, since, last_result_at, last_outcome"
 #define SW_STORE_EVENT_COLUMNS "id, at, event_id, severity, rule_id, message"
+#define SW_STORE_TRACK_COLUMNS                                                           \
+  "rule_id, told, told_at_s, bad_since_s, told_flapping, in_maintenance"
+#define SW_STORE_ACK_COLUMNS "rule_id, state, by_user, at, comment"
+#define SW_STORE_OUTBOX_COLUMNS                                                          \
+  "id, uid, rule_id, notifier_id, kind, state, previous, outcome, rule_name, host, "     \
+  "port, message, reply_code, response_ms, since_s, created_at, next_attempt_at, "       \
+  "attempts, status, last_error"
+/* A rule's alert settings; a rule without a row has the defaults
+ * (SW_STORE_ALERT_DEFAULT_ON, no delay, no reminder, no parent). */
+#define SW_STORE_RULE_ALERTS_SELECT                                                      \
+  "SELECT ru.id, coalesce(a.on_mask, 15), coalesce(a.after_s, 0), "                      \
+  "coalesce(a.renotify_s, 0), coalesce(a.depends_on, 0) "                                \
+  "FROM rules AS ru LEFT JOIN rule_alerts AS a ON a.rule_id = ru.id"
+/* Never the secret itself: whether there is one. */
+#define SW_STORE_NOTIFIER_COLUMNS                                                        \
+  "id, name, kind, is_default, email_to, relays, mail_from, tls_mode, auth_user, "       \
+  "webhook_format, url_shown, command_line, timeout_s, service_name, "                   \
+  "secret IS NOT NULL, revision, created_at, updated_at"
+#define SW_STORE_NOTIFIER_VALUES                                                         \
+  "name, kind, is_default, email_to, relays, mail_from, tls_mode, auth_user, "           \
+  "webhook_format, url_shown, command_line, timeout_s, service_name, secret"
 
 /* X(ENUM, SQL): every statement the store runs more than once, prepared on
  * first use and kept on the handle. Results and states of rules deleted
@@ -109,6 +131,101 @@
     "DELETE FROM results WHERE id IN (SELECT r.id FROM results AS r WHERE r.id <> "      \
     "(SELECT id FROM results WHERE rule_id = r.rule_id "                                 \
     "ORDER BY started_at DESC, id DESC LIMIT 1) ORDER BY r.started_at, r.id LIMIT ?1)")  \
+  X(SW_STMT_NOTIFIER_INSERT,                                                             \
+    "INSERT INTO notifiers(" SW_STORE_NOTIFIER_VALUES ", revision, created_at, "         \
+    "updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "   \
+    "1, "                                                                                \
+    "?15, ?15)")                                                                         \
+  X(SW_STMT_NOTIFIER_UPDATE,                                                             \
+    "UPDATE notifiers SET (" SW_STORE_NOTIFIER_VALUES ", revision, updated_at) = "       \
+    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, revision + 1, ?15) "  \
+    "WHERE id = ?16")                                                                    \
+  X(SW_STMT_NOTIFIER_NAME_USED, "SELECT 1 FROM notifiers WHERE name = ?1 AND id <> ?2")  \
+  X(SW_STMT_NOTIFIER_DELETE, "DELETE FROM notifiers WHERE id = ?1")                      \
+  X(SW_STMT_NOTIFIER_SELECT,                                                             \
+    "SELECT " SW_STORE_NOTIFIER_COLUMNS " FROM notifiers WHERE id = ?1")                 \
+  X(SW_STMT_NOTIFIER_SELECT_BY_NAME,                                                     \
+    "SELECT " SW_STORE_NOTIFIER_COLUMNS " FROM notifiers WHERE name = ?1")               \
+  X(SW_STMT_NOTIFIER_SELECT_ALL,                                                         \
+    "SELECT " SW_STORE_NOTIFIER_COLUMNS " FROM notifiers ORDER BY name, id")             \
+  X(SW_STMT_NOTIFIER_SECRET, "SELECT secret FROM notifiers WHERE id = ?1")               \
+  X(SW_STMT_NOTIFIER_EXISTS, "SELECT id FROM notifiers WHERE id = ?1")                   \
+  X(SW_STMT_RULE_ALERTS_SELECT, SW_STORE_RULE_ALERTS_SELECT " WHERE ru.id = ?1")         \
+  X(SW_STMT_RULE_ALERTS_SELECT_ALL, SW_STORE_RULE_ALERTS_SELECT " ORDER BY ru.id")       \
+  X(SW_STMT_RULE_ALERTS_UPSERT,                                                          \
+    "INSERT INTO rule_alerts(rule_id, on_mask, after_s, renotify_s, depends_on) "        \
+    "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(rule_id) DO UPDATE SET "                     \
+    "on_mask = excluded.on_mask, after_s = excluded.after_s, "                           \
+    "renotify_s = excluded.renotify_s, depends_on = excluded.depends_on")                \
+  X(SW_STMT_RULE_PARENT,                                                                 \
+    "SELECT depends_on FROM rule_alerts WHERE rule_id = ?1 AND depends_on IS NOT NULL")  \
+  X(SW_STMT_RULE_NOTIFIERS_OF,                                                           \
+    "SELECT notifier_id FROM rule_notifiers WHERE rule_id = ?1 ORDER BY notifier_id")    \
+  X(SW_STMT_RULE_NOTIFIERS_CLEAR, "DELETE FROM rule_notifiers WHERE rule_id = ?1")       \
+  X(SW_STMT_RULE_NOTIFIERS_ADD,                                                          \
+    "INSERT INTO rule_notifiers(rule_id, notifier_id) VALUES(?1, ?2)")                   \
+  X(SW_STMT_ALERT_TARGETS,                                                               \
+    "SELECT notifier_id FROM rule_notifiers WHERE rule_id = ?1 UNION ALL "               \
+    "SELECT id FROM notifiers WHERE is_default AND NOT EXISTS "                          \
+    "(SELECT 1 FROM rule_notifiers WHERE rule_id = ?1) ORDER BY 1")                      \
+  X(SW_STMT_TRACK_SELECT,                                                                \
+    "SELECT ru.id, t.told, t.told_at_s, t.bad_since_s, t.told_flapping, "                \
+    "t.in_maintenance FROM rules AS ru LEFT JOIN alert_track AS t "                      \
+    "ON t.rule_id = ru.id WHERE ru.id = ?1")                                             \
+  X(SW_STMT_TRACK_SELECT_ALL,                                                            \
+    "SELECT " SW_STORE_TRACK_COLUMNS " FROM alert_track ORDER BY rule_id")               \
+  X(SW_STMT_TRACK_UPSERT,                                                                \
+    "INSERT INTO alert_track(" SW_STORE_TRACK_COLUMNS ") "                               \
+    "SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM rules WHERE id = ?1) "    \
+    "ON CONFLICT(rule_id) DO UPDATE SET told = excluded.told, "                          \
+    "told_at_s = excluded.told_at_s, bad_since_s = excluded.bad_since_s, "               \
+    "told_flapping = excluded.told_flapping, in_maintenance = excluded.in_maintenance")  \
+  X(SW_STMT_ACK_UPSERT,                                                                  \
+    "INSERT INTO alert_ack(" SW_STORE_ACK_COLUMNS ") "                                   \
+    "SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM rules WHERE id = ?1) "        \
+    "ON CONFLICT(rule_id) DO UPDATE SET state = excluded.state, "                        \
+    "by_user = excluded.by_user, at = excluded.at, comment = excluded.comment")          \
+  X(SW_STMT_ACK_DELETE, "DELETE FROM alert_ack WHERE rule_id = ?1")                      \
+  X(SW_STMT_ACK_DELETE_UNLESS,                                                           \
+    "DELETE FROM alert_ack WHERE rule_id = ?1 AND state <> ?2")                          \
+  X(SW_STMT_ACK_SELECT,                                                                  \
+    "SELECT " SW_STORE_ACK_COLUMNS " FROM alert_ack WHERE rule_id = ?1")                 \
+  X(SW_STMT_ACK_SELECT_ALL,                                                              \
+    "SELECT " SW_STORE_ACK_COLUMNS " FROM alert_ack ORDER BY rule_id")                   \
+  X(SW_STMT_MAINT_INSERT,                                                                \
+    "INSERT INTO maintenance(rule_id, kind, from_at, until_at, weekly, comment, "        \
+    "created_at) SELECT nullif(?1, 0), ?2, ?3, ?4, ?5, ?6, ?7 "                          \
+    "WHERE ?1 = 0 OR EXISTS (SELECT 1 FROM rules WHERE id = ?1)")                        \
+  X(SW_STMT_MAINT_SELECT_ALL,                                                            \
+    "SELECT id, coalesce(rule_id, 0), kind, from_at, until_at, weekly, comment, "        \
+    "created_at FROM maintenance ORDER BY id")                                           \
+  X(SW_STMT_MAINT_DELETE, "DELETE FROM maintenance WHERE id = ?1")                       \
+  X(SW_STMT_OUTBOX_UID_USED, "SELECT 1 FROM outbox WHERE uid = ?1")                      \
+  X(SW_STMT_OUTBOX_INSERT,                                                               \
+    "INSERT INTO outbox(uid, rule_id, notifier_id, kind, state, previous, outcome, "     \
+    "rule_name, host, port, message, reply_code, response_ms, since_s, created_at, "     \
+    "next_attempt_at, attempts, status, last_error, updated_at) VALUES(?1, ?2, ?3, ?4, " \
+    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, 0, 'pending', '', ?15)")     \
+  X(SW_STMT_OUTBOX_SELECT,                                                               \
+    "SELECT " SW_STORE_OUTBOX_COLUMNS " FROM outbox WHERE id = ?1")                      \
+  X(SW_STMT_OUTBOX_DUE,                                                                  \
+    "SELECT " SW_STORE_OUTBOX_COLUMNS " FROM outbox WHERE status = 'pending' "           \
+    "AND next_attempt_at <= ?1 ORDER BY created_at, id LIMIT ?2")                        \
+  X(SW_STMT_OUTBOX_RECENT, "SELECT " SW_STORE_OUTBOX_COLUMNS " FROM outbox "             \
+                           "WHERE id < ?1 ORDER BY id DESC LIMIT ?2")                    \
+  X(SW_STMT_OUTBOX_AFTER_ATTEMPT,                                                        \
+    "UPDATE outbox SET attempts = attempts + 1, status = ?2, next_attempt_at = ?3, "     \
+    "last_error = ?4, updated_at = ?5 WHERE id = ?1")                                    \
+  X(SW_STMT_ATTEMPT_INSERT,                                                              \
+    "INSERT INTO outbox_attempts(outbox_id, at, ok, error, exit_code, output) "          \
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6)")                                                    \
+  X(SW_STMT_ATTEMPTS_OF, "SELECT id, at, ok, error, exit_code, output FROM "             \
+                         "outbox_attempts WHERE outbox_id = ?1 ORDER BY at, id")         \
+  X(SW_STMT_OUTBOX_PRUNE,                                                                \
+    "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE status <> 'pending' "   \
+    "AND created_at < ?1 ORDER BY created_at LIMIT ?2)")                                 \
+  X(SW_STMT_OUTBOX_PRUNE_MORE, "SELECT EXISTS (SELECT 1 FROM outbox WHERE status <> "    \
+                               "'pending' AND created_at < ?1)")                         \
   X(SW_STMT_SIZE_PAGES,                                                                  \
     "SELECT page_count, freelist_count, page_size FROM pragma_page_count(), "            \
     "pragma_freelist_count(), pragma_page_size()")
@@ -171,6 +288,17 @@ enum sw_store_error sw__store_transaction(struct sw_store *st, const char *what,
 enum sw_store_error sw__store_run(struct sw_store *st, sqlite3_stmt *stmt,
                                   const char *what);
 
+/* The same for a statement that changes one row: NOT_FOUND, recorded as
+ * "<what>: it does not exist", if it changed none. */
+enum sw_store_error sw__store_run_one(struct sw_store *st, sqlite3_stmt *stmt,
+                                      const char *what);
+/* Deletes the row that statement `stmt` (a DELETE ... WHERE id = ?1)
+ * names by `id`, in a transaction of its own; NOT_FOUND as
+ * sw__store_run_one says it. What refers to the row goes with it (ON
+ * DELETE CASCADE). `what`: "deleting rule 7". */
+enum sw_store_error sw__store_delete_by_id(struct sw_store *st, enum sw_store_stmt stmt,
+                                           int64_t id, const char *what);
+
 /* Fills *item (zeroed) from the statement's current row. On failure the
  * item owns nothing and the failure is recorded (sw__store_error). */
 typedef enum sw_store_error (*sw__store_row_fn)(struct sw_store *st, sqlite3_stmt *stmt,
@@ -202,6 +330,21 @@ enum sw_store_error sw__store_read_list(struct sw_store *st,
  * (may be NULL), then the array (which may be NULL). */
 void sw__store_free_items(void *items, size_t count, size_t item_size,
                           sw__store_item_free_fn free_item);
+/* Empties `list` (a struct sw_store_*_list: items and count), freeing each
+ * item with `free_item` (NULL: items own nothing): the body of every
+ * sw_store_*_list_free. */
+#define SW__STORE_LIST_FREE(list, free_item)                                             \
+  (sw__store_free_items((list)->items, (list)->count, sizeof *(list)->items,             \
+                        (free_item)),                                                    \
+   (list)->items = NULL, (list)->count = 0)
+/* Runs the list query `q` (a pointer) into `list` (a struct
+ * sw_store_*_list), setting `err` as sw__store_read_list returns it. */
+#define SW__STORE_READ_LIST(err, st, q, list)                                            \
+  do {                                                                                   \
+    void *items_;                                                                        \
+    (err) = sw__store_read_list((st), (q), &items_, &(list)->count);                     \
+    (list)->items = items_;                                                              \
+  } while (0)
 /* Reads the one row that statement `stmt` gives for the integer parameter
  * `param` (?1) into `item` with `read`, and resets it. No row is
  * SW_STORE_NOT_FOUND, recorded as "<what>: <missing>". */
@@ -209,11 +352,29 @@ enum sw_store_error sw__store_read_row(struct sw_store *st, enum sw_store_stmt s
                                        int64_t param, sw__store_row_fn read, void *item,
                                        const char *what, const char *missing);
 
+/* Reads column 0 of a row into the int64_t `item` (a sw__store_row_fn). */
+enum sw_store_error sw__store_read_int64(struct sw_store *st, sqlite3_stmt *stmt,
+                                         void *item);
+/* SW_STORE_OK if statement `stmt` gives a row for `id` (?1); NOT_FOUND as
+ * "<what>: <missing>" if not. */
+enum sw_store_error sw__store_must_exist(struct sw_store *st, enum sw_store_stmt stmt,
+                                         int64_t id, const char *what,
+                                         const char *missing);
+/* The same with the text `param` (borrowed until it returns) for ?1. */
+enum sw_store_error sw__store_read_row_text(struct sw_store *st, enum sw_store_stmt stmt,
+                                            const char *param, sw__store_row_fn read,
+                                            void *item, const char *what,
+                                            const char *missing);
+
 /* Text of column `i`, "" for NULL; valid until the next step or reset. */
 const char *sw__store_text(sqlite3_stmt *stmt, int i);
 /* A heap copy of column `i` for an optional string (NULL for NULL or "");
  * SW_STORE_NOMEM if memory ran out. */
 enum sw_store_error sw__store_dup_optional(sqlite3_stmt *stmt, int i, char **out);
+
+/* A heap copy of column `i`, "" for NULL (never NULL on success);
+ * SW_STORE_NOMEM if memory ran out. */
+enum sw_store_error sw__store_dup_text(sqlite3_stmt *stmt, int i, char **out);
 
 /* Parses a status name back ("CRITICAL"); a name this build does not know
  * reads as UNKNOWN. */
@@ -234,6 +395,17 @@ enum sw_store_error sw__store_insert_result(struct sw_store *st,
 enum sw_store_error sw__store_upsert_state(struct sw_store *st,
                                            const struct sw_store_rule_state *s,
                                            bool *written);
+/* Writes rule `rule_id`'s alert track inside the caller's transaction;
+ * NOT_FOUND if the rule is gone. */
+enum sw_store_error sw__store_upsert_track(struct sw_store *st, int64_t rule_id,
+                                           const struct sw_alert_track *t,
+                                           const char *what);
+/* INVALID_INPUT ("<what>: <field> must be one line of ...") unless `text`
+ * (NULL reads as "") is one line of at most `max_chars` characters, and
+ * not empty unless `may_be_empty`. */
+enum sw_store_error sw__store_check_line(struct sw_store *st, const char *what,
+                                         const char *field, const char *text,
+                                         size_t max_chars, bool may_be_empty);
 /* Inserts one event inside the caller's transaction. */
 enum sw_store_error sw__store_insert_event(struct sw_store *st,
                                            const struct sw_store_event *e);

@@ -28,9 +28,7 @@ static enum sw_event_severity severity_from_name(const char *name)
 
 void sw_store_state_list_free(struct sw_store_state_list *l)
 {
-  sw__store_free_items(l->items, l->count, sizeof *l->items, NULL);
-  l->items = NULL;
-  l->count = 0;
+  SW__STORE_LIST_FREE(l, NULL);
 }
 
 /* A sw__store_item_free_fn: an event owns its message. */
@@ -41,9 +39,7 @@ static void free_event_item(void *item)
 
 void sw_store_event_list_free(struct sw_store_event_list *l)
 {
-  sw__store_free_items(l->items, l->count, sizeof *l->items, free_event_item);
-  l->items = NULL;
-  l->count = 0;
+  SW__STORE_LIST_FREE(l, free_event_item);
 }
 
 enum sw_store_error sw__store_upsert_state(struct sw_store *st,
@@ -130,9 +126,8 @@ enum sw_store_error sw_store_state_load(struct sw_store *st,
       .read = read_state,
       .what = "reading rule states",
   };
-  void *items;
-  enum sw_store_error err = sw__store_read_list(st, &q, &items, &out->count);
-  out->items = items;
+  enum sw_store_error err;
+  SW__STORE_READ_LIST(err, st, &q, out);
   return err;
 }
 
@@ -153,8 +148,7 @@ enum sw_store_error sw_store_events_recent(struct sw_store *st, int64_t before_i
       .free_item = free_event_item,
       .what = "reading events",
   };
-  void *items;
-  enum sw_store_error err = sw__store_read_list(st, &q, &items, &out->count);
-  out->items = items;
+  enum sw_store_error err;
+  SW__STORE_READ_LIST(err, st, &q, out);
   return err;
 }

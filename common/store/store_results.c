@@ -34,9 +34,7 @@ static void free_result_item(void *item)
 
 void sw_store_result_list_free(struct sw_store_result_list *l)
 {
-  sw__store_free_items(l->items, l->count, sizeof *l->items, free_result_item);
-  l->items = NULL;
-  l->count = 0;
+  SW__STORE_LIST_FREE(l, free_result_item);
 }
 
 /* strnlen is POSIX, not C11. */
@@ -163,9 +161,8 @@ static enum sw_store_error read_results(struct sw_store *st,
   q->item_size = sizeof *out->items;
   q->read = read_result;
   q->free_item = free_result_item;
-  void *items;
-  enum sw_store_error err = sw__store_read_list(st, q, &items, &out->count);
-  out->items = items;
+  enum sw_store_error err;
+  SW__STORE_READ_LIST(err, st, q, out);
   return err;
 }
 

@@ -19,6 +19,15 @@ enum sw_store_error sw__store_run(struct sw_store *st, sqlite3_stmt *stmt,
                                                : sw__store_fail(st, rc, what);
 }
 
+enum sw_store_error sw__store_run_one(struct sw_store *st, sqlite3_stmt *stmt,
+                                      const char *what)
+{
+  enum sw_store_error err = sw__store_run(st, stmt, what);
+  if (!err && sqlite3_changes(st->db) == 0)
+    err = sw__store_error(st, SW_STORE_NOT_FOUND, "%s: it does not exist", what);
+  return err;
+}
+
 enum sw_store_error sw__store_read_list(struct sw_store *st,
                                         const struct sw__store_list_query *q,
                                         void **items, size_t *count)
@@ -65,15 +74,13 @@ void sw__store_free_items(void *items, size_t count, size_t item_size,
   free(items);
 }
 
-enum sw_store_error sw__store_read_row(struct sw_store *st, enum sw_store_stmt stmt,
-                                       int64_t param, sw__store_row_fn read, void *item,
-                                       const char *what, const char *missing)
+/* Steps the bound statement `s` once: its row into `item` with `read`, or
+ * NOT_FOUND as "<what>: <missing>"; then resets it. */
+static enum sw_store_error read_one_row(struct sw_store *st, sqlite3_stmt *s,
+                                        sw__store_row_fn read, void *item,
+                                        const char *what, const char *missing)
 {
-  sqlite3_stmt *s;
-  enum sw_store_error err = sw__store_stmt(st, stmt, &s, what);
-  if (err)
-    return err;
-  sqlite3_bind_int64(s, 1, param);
+  enum sw_store_error err;
   int rc = sqlite3_step(s);
   if (rc == SQLITE_ROW)
     err = read(st, s, item);
@@ -85,6 +92,31 @@ enum sw_store_error sw__store_read_row(struct sw_store *st, enum sw_store_stmt s
   return err;
 }
 
+enum sw_store_error sw__store_read_row(struct sw_store *st, enum sw_store_stmt stmt,
+                                       int64_t param, sw__store_row_fn read, void *item,
+                                       const char *what, const char *missing)
+{
+  sqlite3_stmt *s;
+  enum sw_store_error err = sw__store_stmt(st, stmt, &s, what);
+  if (err)
+    return err;
+  sqlite3_bind_int64(s, 1, param);
+  return read_one_row(st, s, read, item, what, missing);
+}
+
+enum sw_store_error sw__store_read_row_text(struct sw_store *st, enum sw_store_stmt stmt,
+                                            const char *param, sw__store_row_fn read,
+                                            void *item, const char *what,
+                                            const char *missing)
+{
+  sqlite3_stmt *s;
+  enum sw_store_error err = sw__store_stmt(st, stmt, &s, what);
+  if (err)
+    return err;
+  sqlite3_bind_text(s, 1, param, -1, SQLITE_STATIC);
+  return read_one_row(st, s, read, item, what, missing);
+}
+
 const char *sw__store_text(sqlite3_stmt *stmt, int i)
 {
   const unsigned char *t = sqlite3_column_text(stmt, i);
@@ -93,14 +125,33 @@ const char *sw__store_text(sqlite3_stmt *stmt, int i)
 
 enum sw_store_error sw__store_dup_optional(sqlite3_stmt *stmt, int i, char **out)
 {
-  const char *t = sw__store_text(stmt, i);
   *out = NULL;
-  if (!*t)
-    return SW_STORE_OK;
+  return *sw__store_text(stmt, i) ? sw__store_dup_text(stmt, i, out) : SW_STORE_OK;
+}
+
+enum sw_store_error sw__store_dup_text(sqlite3_stmt *stmt, int i, char **out)
+{
+  const char *t = sw__store_text(stmt, i);
   size_t n = strlen(t) + 1;
   *out = malloc(n);
   if (!*out)
     return SW_STORE_NOMEM;
   memcpy(*out, t, n);
   return SW_STORE_OK;
+}
+
+enum sw_store_error sw__store_read_int64(struct sw_store *st, sqlite3_stmt *stmt,
+                                         void *item)
+{
+  (void)st; /* nothing to allocate, nothing to fail */
+  *(int64_t *)item = sqlite3_column_int64(stmt, 0);
+  return SW_STORE_OK;
+}
+
+enum sw_store_error sw__store_must_exist(struct sw_store *st, enum sw_store_stmt stmt,
+                                         int64_t id, const char *what,
+                                         const char *missing)
+{
+  int64_t ignored;
+  return sw__store_read_row(st, stmt, id, sw__store_read_int64, &ignored, what, missing);
 }

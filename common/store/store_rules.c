@@ -23,9 +23,7 @@ static void free_rule_item(void *item)
 
 void sw_store_rule_list_free(struct sw_store_rule_list *l)
 {
-  sw__store_free_items(l->items, l->count, sizeof *l->items, free_rule_item);
-  l->items = NULL;
-  l->count = 0;
+  SW__STORE_LIST_FREE(l, free_rule_item);
 }
 
 static void bind_text_or_empty(sqlite3_stmt *stmt, int i, const char *s)
@@ -152,24 +150,14 @@ enum sw_store_error sw_store_rule_add(struct sw_store *st, const struct sw_rule 
   return err;
 }
 
-/* Reads RULE_REVISION's one column into the int64_t `item` (a
- * sw__store_row_fn). */
-static enum sw_store_error read_revision_row(struct sw_store *st, sqlite3_stmt *stmt,
-                                             void *item)
-{
-  (void)st; /* nothing to allocate, nothing to fail */
-  *(int64_t *)item = sqlite3_column_int64(stmt, 0);
-  return SW_STORE_OK;
-}
-
 /* The current revision of rule `id` in *rev; NOT_FOUND if it is gone. */
 static enum sw_store_error read_revision(struct sw_store *st, int64_t id, int64_t *rev,
                                          const char *what)
 {
   char missing[64];
   snprintf(missing, sizeof missing, "rule %lld does not exist", (long long)id);
-  return sw__store_read_row(st, SW_STMT_RULE_REVISION, id, read_revision_row, rev, what,
-                            missing);
+  return sw__store_read_row(st, SW_STMT_RULE_REVISION, id, sw__store_read_int64, rev,
+                            what, missing);
 }
 
 static enum sw_store_error update_rule(struct sw_store *st, void *ctx)
@@ -216,17 +204,6 @@ enum sw_store_error sw_store_rule_update(struct sw_store *st, const struct sw_ru
   return err;
 }
 
-/* Runs the statement `id`, bound by the caller, that changes rule w->id;
- * NOT_FOUND if it changed nothing. */
-static enum sw_store_error change_rule(struct sw_store *st, sqlite3_stmt *stmt,
-                                       const struct rule_write *w)
-{
-  enum sw_store_error err = sw__store_run(st, stmt, w->what);
-  if (!err && sqlite3_changes(st->db) == 0)
-    err = sw__store_error(st, SW_STORE_NOT_FOUND, "%s: it does not exist", w->what);
-  return err;
-}
-
 static enum sw_store_error set_rule_enabled(struct sw_store *st, void *ctx)
 {
   struct rule_write *w = ctx;
@@ -237,7 +214,7 @@ static enum sw_store_error set_rule_enabled(struct sw_store *st, void *ctx)
   sqlite3_bind_int(stmt, 1, w->enabled);
   sqlite3_bind_int64(stmt, 2, w->now_ms);
   sqlite3_bind_int64(stmt, 3, w->id);
-  err = change_rule(st, stmt, w);
+  err = sw__store_run_one(st, stmt, w->what);
   return err ? err : read_revision(st, w->id, &w->revision, w->what);
 }
 
@@ -257,24 +234,12 @@ enum sw_store_error sw_store_rule_set_enabled(struct sw_store *st, int64_t id,
   return err;
 }
 
-static enum sw_store_error delete_rule(struct sw_store *st, void *ctx)
-{
-  struct rule_write *w = ctx;
-  sqlite3_stmt *stmt;
-  /* Results, state and events go with it: ON DELETE CASCADE. */
-  enum sw_store_error err = sw__store_stmt(st, SW_STMT_RULE_DELETE, &stmt, w->what);
-  if (err)
-    return err;
-  sqlite3_bind_int64(stmt, 1, w->id);
-  return change_rule(st, stmt, w);
-}
-
 enum sw_store_error sw_store_rule_delete(struct sw_store *st, int64_t id)
 {
   char what[64];
   snprintf(what, sizeof what, "deleting rule %lld", (long long)id);
-  struct rule_write w = {.what = what, .id = id};
-  return sw__store_transaction(st, what, delete_rule, &w);
+  /* Results, state, events and alert rows go with it: ON DELETE CASCADE. */
+  return sw__store_delete_by_id(st, SW_STMT_RULE_DELETE, id, what);
 }
 
 enum sw_store_error sw_store_rule_get(struct sw_store *st, int64_t id,
@@ -298,8 +263,7 @@ enum sw_store_error sw_store_rule_list(struct sw_store *st,
       .free_item = free_rule_item,
       .what = "listing the rules",
   };
-  void *items;
-  enum sw_store_error err = sw__store_read_list(st, &q, &items, &out->count);
-  out->items = items;
+  enum sw_store_error err;
+  SW__STORE_READ_LIST(err, st, &q, out);
   return err;
 }

@@ -277,9 +277,9 @@ static inline void fx_remove_db(const char *db)
 
 /* Tests name their other files fx-*.db (or the UTF-8 one below); all of
  * them go, so the folder can be removed. */
-static const char *const fx_other_dbs[] = {"other.db", "fresh.db", "v1.db",
-                                           "smtpwatch-\xC3\xA9\xE2\x9C\x93.db",
-                                           "not-a-database.db"};
+static const char *const fx_other_dbs[] = {
+    "other.db",         "fresh.db", "v1.db", "v2.db", "smtpwatch-\xC3\xA9\xE2\x9C\x93.db",
+    "not-a-database.db"};
 
 static inline int fx_teardown(void **state)
 {
@@ -418,7 +418,7 @@ static inline void fx_result_tls(struct sw_store_result *r)
 
 /* The schema version a new or upgraded file must have: the number of
  * migrations in store_schema.c (a new migration changes it). */
-#define FX_SCHEMA_VERSION 2
+#define FX_SCHEMA_VERSION 3
 
 /* sw_store_write with results only. */
 static inline enum sw_store_error fx_write_results(struct sw_store *st,

@@ -85,6 +85,28 @@ static void test_relay_lists(void **state)
           "five", "At most 4 relays");
 }
 
+static void test_to_lists(void **state)
+{
+  (void)state;
+  char text[] = " a@example.com,b@example.org , c@example.net";
+  const char *to[3];
+  size_t n;
+  assert_true(sw_mail_to_list_split(text, to, 3, &n, why, sizeof why));
+  assert_int_equal(n, 3);
+  assert_string_equal(to[0], "a@example.com");
+  assert_string_equal(to[1], "b@example.org");
+  assert_string_equal(to[2], "c@example.net");
+  /* An empty item stays, for the address check to refuse with a sentence. */
+  char gap[] = "a@example.com,,b@example.com";
+  assert_true(sw_mail_to_list_split(gap, to, 3, &n, why, sizeof why));
+  assert_int_equal(n, 3);
+  assert_string_equal(to[1], "");
+  refused(sw_mail_address_check(to[1], why, sizeof why), "empty", "empty");
+  char many[] = "a@x.example,b@x.example,c@x.example,d@x.example";
+  refused(sw_mail_to_list_split(many, to, 3, &n, why, sizeof why), "four",
+          "at most 3 addresses");
+}
+
 static void test_webhook_urls(void **state)
 {
   (void)state;
@@ -171,8 +193,8 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_mail_addresses), cmocka_unit_test(test_relay_lists),
-      cmocka_unit_test(test_webhook_urls),   cmocka_unit_test(test_notifiers),
-      cmocka_unit_test(test_kind_names),
+      cmocka_unit_test(test_to_lists),       cmocka_unit_test(test_webhook_urls),
+      cmocka_unit_test(test_notifiers),      cmocka_unit_test(test_kind_names),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,8 @@
  * the figure for writing 10,000 results in one transaction. */
 #include "store_fixture.h"
 
+#include "store_alerts.h"
+
 #ifndef SW_TEST_DATA_DIR
 #error "SW_TEST_DATA_DIR must name tests/data"
 #endif
@@ -21,17 +23,25 @@ static void exec_sql(const char *path, const char *sql)
   sqlite3_close(db);
 }
 
-/* Makes `path` a version-1 database from tests/data/store/v1.sql. */
-static void make_v1(const char *path)
+/* Makes `path` a database of schema `version` from tests/data/store/<name>. */
+static void make_from_sql(const char *path, const char *name, const char *version)
 {
+  char file[FX_PATH_MAX];
+  snprintf(file, sizeof file, "%s/store/%s", SW_TEST_DATA_DIR, name);
   char *sql;
-  size_t len = fx_read_all(SW_TEST_DATA_DIR "/store/v1.sql", &sql);
+  size_t len = fx_read_all(file, &sql);
   sql = realloc(sql, len + 1);
   assert_non_null(sql);
   sql[len] = '\0';
   exec_sql(path, sql);
   free(sql);
-  assert_string_equal(fx_peek(path, "PRAGMA user_version"), "1");
+  assert_string_equal(fx_peek(path, "PRAGMA user_version"), version);
+}
+
+/* Makes `path` a version-1 database from tests/data/store/v1.sql. */
+static void make_v1(const char *path)
+{
+  make_from_sql(path, "v1.sql", "1");
 }
 
 /* Appends every row of `sql` to `out`, columns separated by '|'. */
@@ -84,6 +94,25 @@ static char *schema_fingerprint(const char *path)
     dump_rows(db, queries[i], out, size);
   sqlite3_close(db);
   return out;
+}
+
+/* Asserts that the upgraded file `old` has exactly the schema of the new
+ * file `fresh` (made here), and that it has `sign` (a piece of the newest
+ * migration's fingerprint). */
+static void expect_schema_of_a_new_file(const char *old, const char *fresh,
+                                        const char *sign)
+{
+  struct sw_store *st = fx_open(fresh);
+  sw_store_close(st);
+  char *a = schema_fingerprint(old), *b = schema_fingerprint(fresh);
+  bool same = strcmp(a, b) == 0;
+  bool signed_ = strstr(a, sign) != NULL;
+  if (!same || !signed_)
+    print_message("upgraded:\n%s\nnew:\n%s\n", a, b);
+  free(a);
+  free(b);
+  assert_true(same);
+  assert_true(signed_);
 }
 
 static void test_version_1_is_upgraded_keeping_every_row(void **state)
@@ -155,18 +184,69 @@ static void test_version_1_is_upgraded_keeping_every_row(void **state)
   assert_int_equal(fx_add_rule(st, "New"), 3);
   sw_store_close(st);
 
-  /* An upgraded file has exactly the schema of a new one. */
-  st = fx_open(fresh);
+  expect_schema_of_a_new_file(v1, fresh, "|cert_days_left|INTEGER|1|");
+}
+
+static void test_version_2_is_upgraded_keeping_every_row(void **state)
+{
+  struct fixture *fx = *state;
+  char v2[FX_PATH_MAX], fresh[FX_PATH_MAX];
+  fx_path(fx, "v2.db", v2);
+  fx_path(fx, "fresh.db", fresh);
+  make_from_sql(v2, "v2.sql", "2");
+  struct sw_store *st = fx_open(v2);
+  assert_int_equal(atoi(fx_peek(v2, "PRAGMA user_version")), FX_SCHEMA_VERSION);
+
+  /* Rules with their TLS settings, results with their TLS facts. */
+  struct sw_store_rule_list rules;
+  fx_expect_ok(st, sw_store_rule_list(st, &rules));
+  assert_int_equal(rules.count, 2);
+  assert_string_equal(rules.items[0].rule.name, "Main relay");
+  assert_int_equal(rules.items[0].rule.tls_mode, SW_TLS_REQUIRE_STARTTLS);
+  assert_int_equal(rules.items[0].rule.cert_warn_days, 30);
+  assert_string_equal(rules.items[1].rule.name, "Firewall proxy");
+  assert_int_equal(rules.items[1].rule.port, 2525);
+  sw_store_rule_list_free(&rules);
+  struct sw_store_result_list h;
+  fx_expect_ok(st, sw_store_history(st, 1, NULL, 10, &h));
+  assert_int_equal(h.count, 2);
+  assert_int_equal(h.items[0].check.outcome, SW_OUTCOME_TIMEOUT);
+  assert_non_null(strstr(sw_buf_str(&h.items[0].check.transcript), "timeout"));
+  assert_true(h.items[1].check.tls.used);
+  assert_string_equal(h.items[1].check.tls.subject, "CN=mail.example.com");
+  sw_store_result_list_free(&h);
+  struct sw_store_state_list sl;
+  fx_expect_ok(st, sw_store_state_load(st, &sl));
+  assert_int_equal(sl.count, 1);
+  assert_int_equal(sl.items[0].state, SW_NAGIOS_CRITICAL);
+  sw_store_state_list_free(&sl);
+
+  /* The alert tables are there: existing rules alert on every transition,
+   * at once, through the default notifiers, and nothing was told yet. */
+  struct sw_store_rule_alerts a;
+  fx_expect_ok(st, sw_store_rule_alerts_get(st, 1, &a));
+  assert_int_equal(a.policy.on, SW_ALERT_ON_ALL);
+  assert_int_equal(a.policy.after_s, 0);
+  assert_int_equal(a.depends_on, 0);
+  assert_int_equal(a.notifier_count, 0);
+  sw_store_rule_alerts_free(&a);
+  struct sw_alert_track t;
+  fx_expect_ok(st, sw_store_alert_track_get(st, 1, &t));
+  assert_int_equal(t.told, SW_NAGIOS_OK);
+  assert_int_equal(t.bad_since, 0);
+  struct sw_store_notifier_list nl;
+  fx_expect_ok(st, sw_store_notifier_list(st, &nl));
+  assert_int_equal(nl.count, 0);
+  sw_store_notifier_list_free(&nl);
+  struct sw_store_notification_list ol;
+  fx_expect_ok(st, sw_store_outbox_recent(st, INT64_MAX, 10, &ol));
+  assert_int_equal(ol.count, 0);
+  sw_store_notification_list_free(&ol);
+  assert_int_equal(fx_add_rule(st, "New"), 3);
   sw_store_close(st);
-  char *a = schema_fingerprint(v1), *b = schema_fingerprint(fresh);
-  bool same = strcmp(a, b) == 0;
-  bool has_tls = strstr(a, "|cert_days_left|INTEGER|1|") != NULL;
-  if (!same)
-    print_message("upgraded:\n%s\nnew:\n%s\n", a, b);
-  free(a);
-  free(b);
-  assert_true(same);
-  assert_true(has_tls);
+
+  expect_schema_of_a_new_file(v2, fresh,
+                              "outbox_attempts|0|0|outbox|outbox_id|id|CASCADE");
 }
 
 static void test_newer_schema_is_refused_untouched(void **state)
@@ -484,6 +564,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       T(test_version_1_is_upgraded_keeping_every_row),
+      T(test_version_2_is_upgraded_keeping_every_row),
       T(test_newer_schema_is_refused_untouched),
       T(test_foreign_database_is_refused),
       T(test_damaged_file_is_a_clear_error),
