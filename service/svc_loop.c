@@ -87,6 +87,8 @@ static uint32_t wait_ms(struct sw_svc_loop *l, int64_t now)
     }
     if (l->next_settings_us < until)
       until = l->next_settings_us;
+    if (sw__loop_alerts_wake_us(l) < until)
+      until = sw__loop_alerts_wake_us(l);
   }
   if (!l->pipe && l->pipe_backoff_ms && l->pipe_retry_us < until)
     until = l->pipe_retry_us;
@@ -123,6 +125,7 @@ DWORD sw_svc_loop_create(struct sw_svc_loop **out, const struct sw_svc_config *c
   sw_svc_rules_init(&l->rules);
   sw_rule_state_config_defaults(&l->state_cfg);
   sw_svc_writer_init(&l->writer, cfg->buffer_results);
+  sw_svc_alerts_init(&l->alerts);
   sw_svc_stats_init(&l->stats, cfg->stats_file[0] != L'\0');
   *out = l;
   return 0;
@@ -240,6 +243,7 @@ DWORD sw_svc_loop_run(struct sw_svc_loop *l, const struct sw_svc_hooks *hooks)
   for (;;) {
     int64_t now = sw_clock_now_us();
     sw__loop_tend_store(l, now);
+    sw__loop_tend_alerts(l, now);
     struct sw_scheduler_run run;
     int64_t sched_now = sw__loop_to_sched(l, sw_clock_now_us());
     while (sw_scheduler_take_due(l->sched, sched_now, &run))
@@ -273,6 +277,7 @@ void sw_svc_loop_destroy(struct sw_svc_loop *l)
   sw_svc_rules_free(&l->rules);
   sw_svc_writer_free(&l->writer);
   sw_svc_stats_free(&l->stats);
+  sw_svc_alerts_free(&l->alerts);
   free(l->states);
   free(l->state_rules);
   free(l);

@@ -44,10 +44,13 @@ static void on_check_done(void *ctx, struct sw_check_result *result)
   if (news) {
     int64_t now = sw_clock_now_us();
     enum sw_nagios_status status = sw_nagios_status(result, -1, -1);
+    enum sw_nagios_status before =
+        r->state.last_result_at ? r->state.state : SW_NAGIOS_OK;
     struct sw_rule_state_event ev;
     if (sw_rule_state_feed(&r->state, &l->state_cfg, status, result->outcome,
                            sw_clock_wall_us(), &ev))
       log_rule_event(l, r, &ev, result);
+    sw__loop_alert_result(l, r, result, before);
     if (!r->state_dirty) {
       r->state_dirty = true;
       l->dirty_states++;

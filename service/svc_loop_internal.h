@@ -18,6 +18,7 @@
 #include "rule_state.h"
 #include "scheduler.h"
 #include "store.h"
+#include "svc_alerts.h"
 #include "svc_loop.h"
 #include "svc_prune.h"
 #include "svc_requests.h"
@@ -75,6 +76,7 @@ struct sw_svc_loop {
   int64_t pipe_retry_us;
   uint32_t pipe_backoff_ms;
   struct sw_svc_requests requests;
+  struct sw_svc_alerts alerts;
   /* Checks finished per minute, for SERVICE_INFO: a snapshot a minute. */
   int64_t rate_mark_us;
   uint64_t rate_mark_finished, rate_per_min;
@@ -133,6 +135,22 @@ void sw__loop_take_watched_rules(struct sw_svc_loop *l);
 /* Starts the check the scheduler handed out; its result is filed when it
  * completes (state trackers, events, the writer's buffer). */
 void sw__loop_start_check(struct sw_svc_loop *l, const struct sw_scheduler_run *run);
+
+/* ---- svc_loop_alerts.c ---- */
+
+/* After a result of rule `r` was fed to its state tracker (its state was
+ * `before`): keeps the result's words, ends an acknowledgement of another
+ * state, and decides whether to tell, for the rule and, when it went down
+ * or came back, for the rules that depend on it. */
+void sw__loop_alert_result(struct sw_svc_loop *l, struct sw_svc_rule *r,
+                           const struct sw_check_result *res,
+                           enum sw_nagios_status before);
+/* The alerts' part of a turn: (re)reads the alert settings when they are
+ * stale, and once a second looks at the maintenance windows and at the
+ * decisions that are due. */
+void sw__loop_tend_alerts(struct sw_svc_loop *l, int64_t now_us);
+/* When the alerts want the loop awake (monotonic us; INT64_MAX: never). */
+int64_t sw__loop_alerts_wake_us(const struct sw_svc_loop *l);
 
 /* ---- svc_loop_pipe.c ---- */
 

@@ -128,6 +128,8 @@ void sw__loop_apply_rules(struct sw_svc_loop *l, struct sw_store_rule_list *list
   sw_store_rule_list_free(list);
   if (e)
     return; /* out of memory: the watcher's next list tries again */
+  if (diff.added || diff.changed)
+    l->alerts.stale = true; /* new rules' settings, a parent that changed */
   if (l->rules_loaded && (diff.added || diff.changed || diff.removed)) {
     struct sw_svc_args a = {0};
     LOG_EVENT(l, SW_MSG_RULES_RELOADED, 0, sw_svc_arg(&a, "%zu", l->rules.enabled),

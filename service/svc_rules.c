@@ -110,6 +110,7 @@ enum sw_error sw_svc_rules_sync(struct sw_svc_rules *t, struct sw_store_rule_lis
       }
       sw_rule_init_defaults(&next[i]->rule);
       sw_rule_state_init(&next[i]->state);
+      sw_svc_rule_alert_init(&next[i]->alert);
       next[i]->revision = -1; /* marks it new below */
     }
   }

@@ -12,6 +12,7 @@
 #include "rule.h"
 #include "rule_state.h"
 #include "store.h"
+#include "svc_alerts.h"
 #include "svc_eventlog.h"
 
 struct sw_svc_rule {
@@ -20,7 +21,8 @@ struct sw_svc_rule {
   bool valid;          /* passed sw_rule_validate: only valid rules are checked */
   char problem[SW_RULE_MESSAGE_MAX]; /* the first problem when not valid */
   struct sw_rule_state state;
-  bool state_dirty; /* changed since it was last written to the store */
+  bool state_dirty;               /* changed since it was last written to the store */
+  struct sw_svc_rule_alert alert; /* svc_loop_alerts.c's */
 };
 
 struct sw_svc_rules {
