@@ -49,7 +49,8 @@ struct sw_store_notifier_input {
   /* restart_service */
   const char *service_name;
   /* Opaque bytes (DPAPI-encrypted by the service: the relay password or
-   * the webhook's full URL); the store never reads them. NULL/0: none. */
+   * the webhook's full URL); the store never reads them. NULL/0: none.
+   * Kept only for a webhook and for e-mail with an AUTH user. */
   const void *secret;
   size_t secret_len;
 };
@@ -308,9 +309,9 @@ struct sw_store_notification_list {
 void sw_store_notification_list_free(struct sw_store_notification_list *l);
 
 /* Writes rule `rule_id`'s track and its `count` new notifications (may be
- * 0) in ONE transaction, so that what sw_alert_decide decided is either
- * committed whole, ready to be attempted and surviving a kill, or not at
- * all. Each is pending and due at now_ms. NOT_FOUND if the rule or a
+ * 0; their rule_id is this one, whatever they say) in ONE transaction, so that what
+ * sw_alert_decide decided is either committed whole, ready to be attempted and surviving
+ * a kill, or not at all. Each is pending and due at now_ms. NOT_FOUND if the rule or a
  * notifier is gone, INVALID_INPUT if an id is malformed or already in the
  * outbox: nothing is written then. */
 enum sw_store_error sw_store_outbox_enqueue_with_track(

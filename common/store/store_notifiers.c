@@ -43,8 +43,10 @@ static enum sw_store_error read_notifier(struct sw_store *st, sqlite3_stmt *stmt
   memset(n, 0, sizeof *n);
   n->id = sqlite3_column_int64(stmt, 0);
   /* Names this build does not know come only from a newer build on the
-   * same schema: they read as the first of their kind, and the service's
-   * attempt at them fails with a sentence rather than going elsewhere. */
+   * same schema: an unknown kind reads as SW_NOTIFIER_KIND_COUNT, which
+   * no sender takes (the attempt fails with a sentence rather than going
+   * elsewhere); an unknown TLS mode as the strictest, an unknown format
+   * as generic. */
   if (!sw_notifier_kind_from_name(sw__store_text(stmt, 2), &n->kind))
     n->kind = SW_NOTIFIER_KIND_COUNT;
   n->is_default = sqlite3_column_int(stmt, 3) != 0;
@@ -182,62 +184,69 @@ static void bind_notifier(sqlite3_stmt *stmt, const struct notifier_write *w)
   sqlite3_bind_text(
       stmt, 13, in->kind == SW_NOTIFIER_RESTART_SERVICE ? or_empty(in->service_name) : "",
       -1, SQLITE_STATIC);
-  if (in->secret_len)
+  /* Only a webhook (its URL) and e-mail with AUTH (the password) have a
+   * secret; another kind's is not kept. */
+  bool has_secret = webhook || (email && or_empty(in->auth_user)[0]);
+  if (has_secret && in->secret_len)
     sqlite3_bind_blob(stmt, 14, in->secret, (int)in->secret_len, SQLITE_STATIC);
   sqlite3_bind_int64(stmt, 15, w->now_ms);
 }
 
-static enum sw_store_error insert_notifier(struct sw_store *st, void *ctx)
+/* Adds the notifier (w->id 0) or replaces notifier w->id. */
+static enum sw_store_error write_notifier(struct sw_store *st, void *ctx)
 {
   struct notifier_write *w = ctx;
-  enum sw_store_error err = check_name_free(st, w);
-  sqlite3_stmt *stmt;
-  if (!err)
-    err = sw__store_stmt(st, SW_STMT_NOTIFIER_INSERT, &stmt, w->what);
-  if (err)
-    return err;
-  bind_notifier(stmt, w);
-  err = sw__store_run(st, stmt, w->what);
-  if (!err)
-    w->id = sqlite3_last_insert_rowid(st->db);
-  return err;
-}
-
-static enum sw_store_error update_notifier(struct sw_store *st, void *ctx)
-{
-  struct notifier_write *w = ctx;
+  bool update = w->id != 0;
   /* Gone is the answer before any other, even if the name is taken. */
-  enum sw_store_error err = sw__store_must_exist(st, SW_STMT_NOTIFIER_EXISTS, w->id,
-                                                 w->what, "it does not exist");
+  enum sw_store_error err = update
+                                ? sw__store_must_exist(st, SW_STMT_NOTIFIER_EXISTS, w->id,
+                                                       w->what, "it does not exist")
+                                : SW_STORE_OK;
   if (!err)
     err = check_name_free(st, w);
   sqlite3_stmt *stmt;
   if (!err)
-    err = sw__store_stmt(st, SW_STMT_NOTIFIER_UPDATE, &stmt, w->what);
+    err = sw__store_stmt(st, update ? SW_STMT_NOTIFIER_UPDATE : SW_STMT_NOTIFIER_INSERT,
+                         &stmt, w->what);
   if (err)
     return err;
   bind_notifier(stmt, w);
-  sqlite3_bind_int64(stmt, 16, w->id);
-  return sw__store_run(st, stmt, w->what);
+  if (update)
+    sqlite3_bind_int64(stmt, 16, w->id);
+  err = sw__store_run(st, stmt, w->what);
+  if (!err && !update)
+    w->id = sqlite3_last_insert_rowid(st->db);
+  return err;
+}
+
+/* Validates `in` and writes it as notifier `id` (0: a new one, whose id
+ * goes to *id_out). The write's state is on the heap: the shown URL alone
+ * is 2 KiB. */
+static enum sw_store_error store_notifier(struct sw_store *st, int64_t id,
+                                          const struct sw_store_notifier_input *in,
+                                          int64_t now_ms, const char *what,
+                                          int64_t *id_out)
+{
+  struct notifier_write *w = calloc(1, sizeof *w);
+  if (!w)
+    return sw__store_error(st, SW_STORE_NOMEM, "%s: out of memory", what);
+  *w = (struct notifier_write){.what = what, .in = in, .id = id, .now_ms = now_ms};
+  enum sw_store_error err = validate(st, w);
+  if (!err)
+    err = sw__store_transaction(st, what, write_notifier, w);
+  if (!err && id_out)
+    *id_out = w->id;
+  free(w);
+  return err;
 }
 
 enum sw_store_error sw_store_notifier_add(struct sw_store *st,
                                           const struct sw_store_notifier_input *in,
                                           int64_t now_ms, int64_t *id_out)
 {
-  struct notifier_write *w = calloc(1, sizeof *w);
   if (id_out)
     *id_out = 0;
-  if (!w)
-    return sw__store_error(st, SW_STORE_NOMEM, "adding a notifier: out of memory");
-  *w = (struct notifier_write){.what = "adding a notifier", .in = in, .now_ms = now_ms};
-  enum sw_store_error err = validate(st, w);
-  if (!err)
-    err = sw__store_transaction(st, w->what, insert_notifier, w);
-  if (!err && id_out)
-    *id_out = w->id;
-  free(w);
-  return err;
+  return store_notifier(st, 0, in, now_ms, "adding a notifier", id_out);
 }
 
 enum sw_store_error sw_store_notifier_update(struct sw_store *st, int64_t id,
@@ -246,15 +255,9 @@ enum sw_store_error sw_store_notifier_update(struct sw_store *st, int64_t id,
 {
   char what[64];
   snprintf(what, sizeof what, "changing notifier %lld", (long long)id);
-  struct notifier_write *w = calloc(1, sizeof *w);
-  if (!w)
-    return sw__store_error(st, SW_STORE_NOMEM, "%s: out of memory", what);
-  *w = (struct notifier_write){.what = what, .in = in, .id = id, .now_ms = now_ms};
-  enum sw_store_error err = validate(st, w);
-  if (!err)
-    err = sw__store_transaction(st, what, update_notifier, w);
-  free(w);
-  return err;
+  if (id <= 0)
+    return sw__store_error(st, SW_STORE_NOT_FOUND, "%s: it does not exist", what);
+  return store_notifier(st, id, in, now_ms, what, NULL);
 }
 
 enum sw_store_error sw_store_notifier_delete(struct sw_store *st, int64_t id)

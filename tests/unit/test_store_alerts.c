@@ -85,6 +85,8 @@ static void test_notifiers_round_trip_without_secrets_in_lists(void **state)
                                          .secret_len = sizeof url - 1};
   int64_t hook_id = add_notifier(st, &hook);
   struct sw_store_notifier_input prog = program_input("pager");
+  prog.secret = SECRET; /* a program has no secret: not kept */
+  prog.secret_len = SECRET_LEN;
   add_notifier(st, &prog);
   struct sw_store_notifier_input svc = {.name = "Restart SMTP",
                                         .kind = SW_NOTIFIER_RESTART_SERVICE,
