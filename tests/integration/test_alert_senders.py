@@ -221,6 +221,14 @@ class WebhookTests(unittest.TestCase):
         self.assertEqual(r["delivered"], "no")
         self.assertEqual(r["error"], "not sent: A webhook URL must begin with https://.")
 
+    def test_id_that_could_add_a_header_is_not_sent(self):
+        seen = len(RECEIVERS["trusted"].requests)
+        r = self.post(self.url("trusted", "ok"), ident="n-1 Evil:yes")
+        self.assertEqual(r["delivered"], "no")
+        self.assertEqual(r["error"], 'not sent to %s: the notification id is not 1 to 64 '
+                         'letters, digits or "-._:"' % self.shown("trusted"))
+        self.assertEqual(len(RECEIVERS["trusted"].requests), seen)
+
 
 class IdleService(harness.ScService):
     def __init__(self, name, stop_ms):
