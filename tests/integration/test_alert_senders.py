@@ -289,5 +289,6 @@ if __name__ == "__main__":
     if len(sys.argv) < 4:
         sys.exit("usage: test_alert_senders.py SENDER_PROBE_EXE INSTALL_ROOT_CERT_EXE "
                  "IDLE_SERVICE_EXE [unittest args]")
-    PROBE, INSTALL_ROOT_CERT, IDLE_SERVICE = sys.argv[1:4]
+    # Absolute: the SCM starts the service from its own folder.
+    PROBE, INSTALL_ROOT_CERT, IDLE_SERVICE = (str(Path(p).resolve()) for p in sys.argv[1:4])
     unittest.main(argv=[sys.argv[0]] + sys.argv[4:], verbosity=2)
