@@ -74,40 +74,7 @@ def wine_env():
 
 def wine(*args, timeout=60, check=True):
     """Runs a Windows program in the test prefix; returns the CompletedProcess."""
-    for attempt in range(5):
-        proc = subprocess.run(["wine"] + [str(a) for a in args], stdin=subprocess.DEVNULL,
-                              capture_output=True, text=True, errors="replace",
-                              env=wine_env(), timeout=timeout)
-        # Wine's launcher sometimes fails to start a program at all on a
-        # loaded machine (seen once in ~50 runs, and three times in a row
-        # with two CI runs and a benchmark on two cores); the program never
-        # ran, so running it again is not hiding anything of ours. Each
-        # retry is said on the test's output.
-        # The same, without a word: our own tools (sw_store_tool.exe and
-        # the programs under test) print a sentence on every failure, so
-        # exit 1 with nothing on stdout or stderr means ours never ran (seen
-        # once in ~60 CI runs, with the store tool).
-        silent = (proc.returncode == 1 and not proc.stdout and not proc.stderr
-                  and str(args[0]).endswith(".exe"))
-        if "ShellExecuteEx failed" not in proc.stderr and not silent:
-            break
-        print("wine could not launch %s (attempt %d%s), trying again" % (
-            args[0], attempt + 1, ", exit 1 without a word" if silent else ""),
-            file=sys.stderr)
-        time.sleep(0.5 * 2 ** attempt)
-    if check and proc.returncode != 0:
-        raise AssertionError("wine %s exited with %s:\n%s%s" % (
-            " ".join(map(str, args)), proc.returncode, proc.stdout, proc.stderr))
-    return proc
-
-
-def transient_start_failure(stderr):
-    """Whether a failed `sc start` never reached our service: sc.exe did not
-    run or said nothing, or the SCM timed out launching the process
-    (ERROR_SERVICE_REQUEST_TIMEOUT, 1053) on a loaded machine. Anything else
-    (the service refused to start) is a failure of ours."""
-    said = [line for line in stderr.splitlines() if "err:sc:" in line]
-    return not said or any(line.rstrip().endswith(" 1053") for line in said)
+    return harness.run_wine(wine_env(), *args, timeout=timeout, check=check)
 
 
 class Store:
@@ -234,7 +201,7 @@ class EventTrace:
         return [e for e in self.events() if e[0] == event_id]
 
 
-class Service:
+class Service(harness.ScService):
     """The SmtpWatch service in the test prefix, through `wine sc`."""
 
     def __init__(self, data_dir, *extra, exe=None):
@@ -242,72 +209,12 @@ class Service:
         if data_dir:
             args += ["--data-dir", win_path(data_dir)]
         args += list(extra)
-        self.bin_path = " ".join(args)
-        self.created = False
-
-    def create(self):
-        wine("sc", "create", SERVICE, "binPath=", self.bin_path)
-        self.created = True
-
-    def query(self):
-        """The state word ("RUNNING", ...), or None if the service is unknown."""
-        proc = wine("sc", "query", SERVICE, check=False)
-        m = re.search(r"STATE\s*:\s*\d+\s+(\w+)", proc.stdout)
-        return m.group(1) if m else None
-
-    def start(self, timeout_s=20):
-        """Starts the service; returns once the SCM says RUNNING."""
-        proc = wine("sc", "start", SERVICE, check=False)
-        if proc.returncode != 0 and transient_start_failure(proc.stderr):
-            # Seen once under CI load, on the first start in a new prefix:
-            # said on the test's output, then tried once more.
-            print("sc start failed (%s), trying once more: %s" % (
-                proc.returncode, proc.stderr.strip() or "(sc said nothing)"), file=sys.stderr)
-            time.sleep(1)
-            proc = wine("sc", "start", SERVICE, check=False)
-        if proc.returncode != 0:
-            raise AssertionError("sc start %s exited with %s:\n%s%s" % (
-                SERVICE, proc.returncode, proc.stdout, proc.stderr))
-        return wait_for(lambda: self.query() == "RUNNING", timeout_s, 0.05, "RUNNING")
-
-    def stop(self, timeout_s=20):
-        """Asks the SCM to stop it; returns the seconds until STOPPED."""
-        t0 = time.monotonic()
-        wine("sc", "stop", SERVICE)
-        wait_for(lambda: self.query() == "STOPPED", timeout_s, 0.02, "STOPPED")
-        return time.monotonic() - t0
-
-    def delete(self):
-        if not self.created:
-            return
-        if self.query() not in (None, "STOPPED"):
-            try:
-                self.stop()
-            except AssertionError:
-                pid = self.pid()
-                if pid:
-                    os.kill(pid, signal.SIGKILL)
-        wine("sc", "delete", SERVICE, check=False)
-        self.created = False
+        super().__init__(SERVICE, " ".join(args), wine)
 
     @staticmethod
     def pid():
         """The Linux PID of the service's Wine process in our prefix, or None."""
-        want = ("WINEPREFIX=%s" % PREFIX).encode()
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open("/proc/%s/cmdline" % entry, "rb") as f:
-                    cmd = f.read()
-                if b"smtpwatch-svc.exe" not in cmd:
-                    continue
-                with open("/proc/%s/environ" % entry, "rb") as f:
-                    if want in f.read().split(b"\0"):
-                        return int(entry)
-            except OSError:
-                continue
-        return None
+        return harness.wine_process(PREFIX, "smtpwatch-svc.exe")
 
 
 class FaultServer:
