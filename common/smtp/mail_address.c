@@ -3,24 +3,12 @@
 #include "mail_address.h"
 
 #include <ctype.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "host_text.h"
+#include "sw_error.h"
 #include "sw_utf8.h"
 
-/* The sentence into why[size]; false, for `return say(...)`. */
-static bool say(char *why, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static bool say(char *why, size_t size, const char *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(why, size, fmt, ap);
-  va_end(ap);
-  return false;
-}
 /* RFC 5322 atext: the characters of a dot-atom's parts. */
 static bool is_atext(char c)
 {
@@ -52,30 +40,32 @@ bool sw_mail_address_check(const char *a, char *why, size_t size)
   size_t len = strlen(a);
   const char *at = strrchr(a, '@');
   if (len == 0)
-    return say(why, size, "An e-mail address is empty.");
+    return sw_error_say(why, size, "An e-mail address is empty.");
   if (sw_utf8_line_check(a, len, NULL) != SW_LINE_OK)
-    return say(why, size, "\"%s\" is not one line of text.", a);
+    return sw_error_say(why, size, "\"%s\" is not one line of text.", a);
   for (const char *p = a; *p; p++)
     if ((unsigned char)*p >= 0x80)
-      return say(why, size,
-                 "\"%s\" has non-ASCII characters; SMTP Watch sends to ASCII addresses "
-                 "(write the domain in its xn-- form).",
-                 a);
+      return sw_error_say(
+          why, size,
+          "\"%s\" has non-ASCII characters; SMTP Watch sends to ASCII addresses "
+          "(write the domain in its xn-- form).",
+          a);
   if (len > SW_MAIL_ADDRESS_MAX)
-    return say(why, size, "\"%s\" is longer than %d characters.", a, SW_MAIL_ADDRESS_MAX);
+    return sw_error_say(why, size, "\"%s\" is longer than %d characters.", a,
+                        SW_MAIL_ADDRESS_MAX);
   if (!at || at == a || at[1] == '\0')
-    return say(why, size,
-               "\"%s\" is not an e-mail address: write it as name@example.com.", a);
+    return sw_error_say(
+        why, size, "\"%s\" is not an e-mail address: write it as name@example.com.", a);
   size_t local = (size_t)(at - a), domain = len - local - 1;
   if (local > 64 || !dot_atom(a, local))
-    return say(
+    return sw_error_say(
         why, size,
         "\"%s\": the part before @ must be 1 to 64 letters, digits, dots (not two in "
         "a row, not at either end) and !#$%%&'*+-/=?^_`{|}~.",
         a);
   if (!address_literal(at + 1, domain) &&
       (sw_host_check_dns(at + 1, domain) != SW_DNS_OK || sw_host_is_ipv4(at + 1, domain)))
-    return say(
+    return sw_error_say(
         why, size,
         "\"%s\": the part after @ must be a domain name, or an address in brackets "
         "([192.0.2.1], [IPv6:2001:db8::1]).",
