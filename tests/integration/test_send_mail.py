@@ -162,19 +162,24 @@ class PlainRelayTests(SendMailTestCase):
         self.assertEqual(len(box.keys()), 0)
 
 
+def start_auth_server(maildir, *options):
+    """tests/fixtures/auth_smtp_server.py through harness.start_aiosmtpd."""
+    cert, key = make_cert(tempfile.mkdtemp(prefix="cert-", dir=WORKDIR))
+    os.environ["AUTH_SERVER_PASSWORD"] = PASSWORD
+    try:
+        return start_aiosmtpd(command=[DEBIAN_PYTHON, str(FIXTURES / "auth_smtp_server.py"),
+                                       str(cert), str(key), maildir, USER] + list(options))
+    finally:
+        del os.environ["AUTH_SERVER_PASSWORD"]
+
+
 class AuthRelayTests(SendMailTestCase):
     """tests/fixtures/auth_smtp_server.py: STARTTLS, then AUTH."""
 
     @classmethod
     def setUpClass(cls):
         cls.maildir = new_maildir("auth-")
-        cert, key = make_cert(WORKDIR)
-        os.environ["AUTH_SERVER_PASSWORD"] = PASSWORD
-        try:
-            cls.server = start_aiosmtpd(command=[DEBIAN_PYTHON, str(FIXTURES / "auth_smtp_server.py"),
-                                                 str(cert), str(key), cls.maildir, USER])
-        finally:
-            del os.environ["AUTH_SERVER_PASSWORD"]
+        cls.server = start_auth_server(cls.maildir)
 
     @classmethod
     def tearDownClass(cls):
@@ -227,6 +232,47 @@ class AuthRelayTests(SendMailTestCase):
         self.assertEqual(rc, 1, out)
         self.assertEqual(result["outcome"], "auth_not_offered", out)
         self.assertNotIn(PASSWORD, out)
+
+
+class PlaintextAuthRelayTests(SendMailTestCase):
+    """A relay that offers AUTH before STARTTLS too."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.maildir = new_maildir("plain-auth-")
+        cls.server = start_auth_server(cls.maildir, "--plaintext-auth")
+
+    @classmethod
+    def tearDownClass(cls):
+        stop_process(cls.server)
+
+    def test_password_is_not_sent_in_plain_text(self):
+        before = len(mailbox.Maildir(self.maildir, create=False).keys())
+        rc, result, out = send(self.server.port, "--auth-user", USER, password=PASSWORD,
+                               ident="n-clear")
+        self.assertEqual(rc, 1, out)
+        self.assertEqual((result["outcome"], result["step"], result["status"]),
+                         ("auth_not_encrypted", "ehlo", "CRITICAL"), out)
+        self.assertNotIn("C: AUTH", "\n".join(result["transcript"]))
+        self.assertEqual(len(mailbox.Maildir(self.maildir, create=False).keys()), before)
+
+    def test_allowed_plain_text_auth_delivers(self):
+        rc, result, out = send(self.server.port, "--auth-user", USER,
+                               "--allow-plaintext-auth", password=PASSWORD, ident="n-allowed")
+        self.assertEqual(rc, 0, out)
+        self.assertIsNone(result["tls"])
+        self.assertIn("C: AUTH PLAIN ****", "\n".join(result["transcript"]))
+        self.assertNotIn(PASSWORD, out)
+        self.assertDelivered(received(self.maildir)[-1], ident="n-allowed")
+
+    def test_starttls_first_when_offered(self):
+        # Opportunistic STARTTLS: AUTH goes after it, over TLS.
+        rc, result, out = send(self.server.port, "--tls", "starttls", "--insecure",
+                               "--auth-user", USER, password=PASSWORD, ident="n-tls")
+        self.assertEqual(rc, 0, out)
+        self.assertTrue(result["tls"], out)
+        transcript = "\n".join(result["transcript"])
+        self.assertLess(transcript.index("C: STARTTLS"), transcript.index("C: AUTH PLAIN ****"))
 
 
 if __name__ == "__main__":
