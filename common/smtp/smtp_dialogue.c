@@ -219,7 +219,7 @@ const char *sw__dlg_awaited(const struct sw_dialogue *d)
   case SW_DLG_QUIT:
     return "QUIT";
   default:
-    return NULL; /* nothing said yet, or TLS */
+    return "the client"; /* nothing was said yet (greeting, TLS): callers say so */
   }
 }
 

@@ -77,7 +77,8 @@ bool sw__dlg_send_secret_line(struct sw_dialogue *d, const char *line, const cha
 void sw__dlg_say_hello(struct sw_dialogue *d, bool helo);
 /* What the server owes an answer to in the current state, for "the server
  * did not answer %s" and "... instead of answering %s": "EHLO", "the
- * command", "RCPT TO", ...; NULL where nothing was said (greeting, TLS). */
+ * command", "RCPT TO", ...; never NULL ("the client" where nothing was
+ * said, as in the greeting, which callers word on their own). */
 const char *sw__dlg_awaited(const struct sw_dialogue *d);
 
 /* --- smtp_dialogue_replies.c: what each reply means ---------------------- */
