@@ -4,12 +4,12 @@
 #include "sw_macros.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "host_text.h"
+#include "sw_error.h"
 #include "sw_utf8.h"
 #include "sw_names.h"
 
@@ -26,81 +26,6 @@ bool sw_notifier_kind_from_name(const char *name, enum sw_notifier_kind *out)
   if (i >= 0)
     *out = (enum sw_notifier_kind)i;
   return i >= 0;
-}
-
-static bool say(char *why, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static bool say(char *why, size_t size, const char *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(why, size, fmt, ap);
-  va_end(ap);
-  return false;
-}
-
-/* ---- addresses ---- */
-
-/* RFC 5322 atext: the characters of a dot-atom's parts. */
-static bool is_atext(char c)
-{
-  return isalnum((unsigned char)c) || (c && strchr("!#$%&'*+-/=?^_`{|}~", c));
-}
-
-static bool dot_atom(const char *s, size_t len)
-{
-  if (len == 0 || s[0] == '.' || s[len - 1] == '.')
-    return false;
-  for (size_t i = 0; i < len; i++)
-    if (!(is_atext(s[i]) || (s[i] == '.' && s[i + 1] != '.')))
-      return false;
-  return true;
-}
-
-/* [192.0.2.1] or [IPv6:2001:db8::1] (RFC 5321 4.1.3). */
-static bool address_literal(const char *s, size_t len)
-{
-  if (len < 3 || s[0] != '[' || s[len - 1] != ']')
-    return false;
-  if (len > 7 && strncmp(s + 1, "IPv6:", 5) == 0)
-    return sw_host_is_ipv6(s + 6, len - 7);
-  return sw_host_is_ipv4(s + 1, len - 2);
-}
-
-bool sw_mail_address_check(const char *a, char *why, size_t size)
-{
-  size_t len = strlen(a);
-  const char *at = strrchr(a, '@');
-  if (len == 0)
-    return say(why, size, "An e-mail address is empty.");
-  if (sw_utf8_line_check(a, len, NULL) != SW_LINE_OK)
-    return say(why, size, "\"%s\" is not one line of text.", a);
-  for (const char *p = a; *p; p++)
-    if ((unsigned char)*p >= 0x80)
-      return say(why, size,
-                 "\"%s\" has non-ASCII characters; SMTP Watch sends to ASCII addresses "
-                 "(write the domain in its xn-- form).",
-                 a);
-  if (len > SW_MAIL_ADDRESS_MAX)
-    return say(why, size, "\"%s\" is longer than %d characters.", a, SW_MAIL_ADDRESS_MAX);
-  if (!at || at == a || at[1] == '\0')
-    return say(why, size,
-               "\"%s\" is not an e-mail address: write it as name@example.com.", a);
-  size_t local = (size_t)(at - a), domain = len - local - 1;
-  if (local > 64 || !dot_atom(a, local))
-    return say(
-        why, size,
-        "\"%s\": the part before @ must be 1 to 64 letters, digits, dots (not two in "
-        "a row, not at either end) and !#$%%&'*+-/=?^_`{|}~.",
-        a);
-  if (!address_literal(at + 1, domain) &&
-      (sw_host_check_dns(at + 1, domain) != SW_DNS_OK || sw_host_is_ipv4(at + 1, domain)))
-    return say(
-        why, size,
-        "\"%s\": the part after @ must be a domain name, or an address in brackets "
-        "([192.0.2.1], [IPv6:2001:db8::1]).",
-        a);
-  return true;
 }
 
 /* ---- relays ---- */
@@ -128,32 +53,35 @@ static bool parse_relay(const char *s, size_t len, struct sw_relay *r, char *why
   if (len > 0 && s[0] == '[') {
     const char *close = memchr(s, ']', len);
     if (!close)
-      return say(why, size, "Relay \"%.*s\" opens a [ it does not close.", (int)len, s);
+      return sw_error_say(why, size, "Relay \"%.*s\" opens a [ it does not close.",
+                          (int)len, s);
     host = s + 1;
     host_len = (size_t)(close - s - 1);
     colon = close + 1 < s + len ? close + 1 : NULL;
     if (colon && *colon != ':')
-      return say(why, size, "Relay \"%.*s\": after ] comes :port or nothing.", (int)len,
-                 s);
+      return sw_error_say(why, size, "Relay \"%.*s\": after ] comes :port or nothing.",
+                          (int)len, s);
   } else if ((colon = memchr(s, ':', len)) != NULL) {
     if (memchr(colon + 1, ':', len - (size_t)(colon - s) - 1))
-      return say(why, size,
-                 "Relay \"%.*s\": write an IPv6 address in brackets, [2001:db8::25]:25.",
-                 (int)len, s);
+      return sw_error_say(
+          why, size,
+          "Relay \"%.*s\": write an IPv6 address in brackets, [2001:db8::25]:25.",
+          (int)len, s);
     host_len = (size_t)(colon - s);
   }
   r->port = 25;
   if (colon && !parse_port(colon + 1, len - (size_t)(colon - s) - 1, &r->port))
-    return say(why, size, "Relay \"%.*s\": the port must be a number from 1 to 65535.",
-               (int)len, s);
+    return sw_error_say(why, size,
+                        "Relay \"%.*s\": the port must be a number from 1 to 65535.",
+                        (int)len, s);
   bool v6 = s[0] == '[';
   bool ok = host_len > 0 && host_len < sizeof r->host &&
             (v6 ? sw_host_is_ipv6(host, host_len)
                 : sw_host_is_ipv4(host, host_len) ||
                       sw_host_check_dns(host, host_len) == SW_DNS_OK);
   if (!ok)
-    return say(why, size, "Relay \"%.*s\" is not a host name or IP address.", (int)len,
-               s);
+    return sw_error_say(why, size, "Relay \"%.*s\" is not a host name or IP address.",
+                        (int)len, s);
   memcpy(r->host, host, host_len);
   r->host[host_len] = '\0';
   return true;
@@ -170,9 +98,10 @@ bool sw_relay_list_parse(const char *text, struct sw_relay *out, size_t max,
     while (len > 0 && s[len - 1] == ' ')
       len--;
     if (len == 0)
-      return say(why, size, "Give each relay as host or host:port, separated by commas.");
+      return sw_error_say(why, size,
+                          "Give each relay as host or host:port, separated by commas.");
     if (*count == max)
-      return say(why, size, "At most %u relays can be given.", (unsigned)max);
+      return sw_error_say(why, size, "At most %u relays can be given.", (unsigned)max);
     if (!parse_relay(s, len, &out[*count], why, size))
       return false;
     (*count)++;
@@ -204,25 +133,26 @@ bool sw_webhook_url_check(const char *url, char *why, size_t size)
   const char *host;
   size_t len;
   if (!url_host(url, &host, &len))
-    return say(why, size, "A webhook URL must begin with https://.");
+    return sw_error_say(why, size, "A webhook URL must begin with https://.");
   if (strlen(url) > SW_WEBHOOK_URL_MAX)
-    return say(why, size, "The webhook URL is longer than %d characters.",
-               SW_WEBHOOK_URL_MAX);
+    return sw_error_say(why, size, "The webhook URL is longer than %d characters.",
+                        SW_WEBHOOK_URL_MAX);
   for (const char *p = url; *p; p++)
     if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7F)
-      return say(why, size,
-                 "The webhook URL contains a space, a control or a non-ASCII character: "
-                 "paste it as the receiver gave it (percent-encoded).");
+      return sw_error_say(
+          why, size,
+          "The webhook URL contains a space, a control or a non-ASCII character: "
+          "paste it as the receiver gave it (percent-encoded).");
   if (memchr(host, '@', len))
-    return say(why, size,
-               "The webhook URL must not carry a user name or password before "
-               "its host.");
+    return sw_error_say(why, size,
+                        "The webhook URL must not carry a user name or password before "
+                        "its host.");
   struct sw_relay r;
   char ignored[SW_NOTIFIER_PROBLEM_MAX];
   if (!parse_relay(host, len, &r, ignored, sizeof ignored))
-    return say(why, size,
-               "The webhook URL's host \"%.*s\" is not a host name or IP address.",
-               (int)len, host);
+    return sw_error_say(
+        why, size, "The webhook URL's host \"%.*s\" is not a host name or IP address.",
+        (int)len, host);
   return true;
 }
 
@@ -270,22 +200,24 @@ bool sw_mail_to_list_split(char *text, const char **out, size_t max, size_t *cou
 static bool check_email(const struct sw_notifier *n, char *why, size_t size)
 {
   if (n->to_count == 0)
-    return say(why, size, "An e-mail notifier needs at least one address to send to.");
+    return sw_error_say(why, size,
+                        "An e-mail notifier needs at least one address to send to.");
   if (n->to_count > SW_NOTIFIER_TO_MAX)
-    return say(why, size, "An e-mail notifier sends to at most %d addresses.",
-               SW_NOTIFIER_TO_MAX);
+    return sw_error_say(why, size, "An e-mail notifier sends to at most %d addresses.",
+                        SW_NOTIFIER_TO_MAX);
   for (size_t i = 0; i < n->to_count; i++)
     if (!sw_mail_address_check(n->to[i], why, size))
       return false;
   if (n->from[0] && !sw_mail_address_check(n->from, why, size))
     return false;
   if (n->relay_count == 0 || n->relay_count > SW_NOTIFIER_RELAYS_MAX)
-    return say(why, size, "An e-mail notifier needs 1 to %d relays to send through.",
-               SW_NOTIFIER_RELAYS_MAX);
+    return sw_error_say(why, size,
+                        "An e-mail notifier needs 1 to %d relays to send through.",
+                        SW_NOTIFIER_RELAYS_MAX);
   if (n->auth_user[0] && sw_utf8_line_check(n->auth_user, strlen(n->auth_user), NULL))
-    return say(why, size, "The AUTH user name must be one line of text.");
+    return sw_error_say(why, size, "The AUTH user name must be one line of text.");
   if (n->auth_user[0] && !n->has_auth_password)
-    return say(why, size, "AUTH needs a password as well as the user name.");
+    return sw_error_say(why, size, "AUTH needs a password as well as the user name.");
   return true;
 }
 
@@ -299,25 +231,25 @@ static bool check_kind(const struct sw_notifier *n, char *why, size_t size)
   case SW_NOTIFIER_PROGRAM:
     if (!n->command_line[0] || strlen(n->command_line) > SW_PROGRAM_LINE_MAX ||
         sw_utf8_line_check(n->command_line, strlen(n->command_line), NULL))
-      return say(why, size,
-                 "The program's command line must be one line of 1 to %d "
-                 "characters.",
-                 SW_PROGRAM_LINE_MAX);
+      return sw_error_say(why, size,
+                          "The program's command line must be one line of 1 to %d "
+                          "characters.",
+                          SW_PROGRAM_LINE_MAX);
     if (n->timeout_s < 1 || n->timeout_s > SW_PROGRAM_TIMEOUT_MAX_S)
-      return say(why, size, "The program's timeout must be 1 to %u seconds.",
-                 SW_PROGRAM_TIMEOUT_MAX_S);
+      return sw_error_say(why, size, "The program's timeout must be 1 to %u seconds.",
+                          SW_PROGRAM_TIMEOUT_MAX_S);
     return true;
   case SW_NOTIFIER_RESTART_SERVICE:
     if (!n->service_name[0] || strlen(n->service_name) > SW_SERVICE_NAME_MAX ||
         strpbrk(n->service_name, "/\\") ||
         sw_utf8_line_check(n->service_name, strlen(n->service_name), NULL))
-      return say(why, size,
-                 "The service name must be 1 to %d characters, without / or \\ "
-                 "(the name sc.exe shows, such as SMTPSVC).",
-                 SW_SERVICE_NAME_MAX);
+      return sw_error_say(why, size,
+                          "The service name must be 1 to %d characters, without / or \\ "
+                          "(the name sc.exe shows, such as SMTPSVC).",
+                          SW_SERVICE_NAME_MAX);
     return true;
   default:
-    return say(why, size, "Unknown notifier kind.");
+    return sw_error_say(why, size, "Unknown notifier kind.");
   }
 }
 
@@ -327,7 +259,8 @@ bool sw_notifier_validate(const struct sw_notifier *n, char *why, size_t size)
   size_t len = strlen(n->name);
   if (len == 0 || sw_utf8_line_check(n->name, len, &chars) != SW_LINE_OK ||
       chars > SW_NOTIFIER_NAME_MAX_CHARS)
-    return say(why, size, "A notifier's name must be one line of 1 to %d characters.",
-               SW_NOTIFIER_NAME_MAX_CHARS);
+    return sw_error_say(why, size,
+                        "A notifier's name must be one line of 1 to %d characters.",
+                        SW_NOTIFIER_NAME_MAX_CHARS);
   return check_kind(n, why, size);
 }

@@ -14,13 +14,13 @@
 
 #include "alert_webhook.h"
 #include "host_text.h"
+#include "mail_address.h" /* sw_mail_address_check, for the to and from */
 #include "rule.h"
 #include "sw_macros.h"
 
 #define SW_NOTIFIER_NAME_MAX_CHARS 100
 #define SW_NOTIFIER_TO_MAX 16
 #define SW_NOTIFIER_RELAYS_MAX 4
-#define SW_MAIL_ADDRESS_MAX 254 /* RFC 5321 4.5.3.1.3: a path of 256 with <> */
 #define SW_WEBHOOK_URL_MAX 2048
 #define SW_PROGRAM_LINE_MAX 8191 /* cmd.exe's limit, below CreateProcess' 32767 */
 #define SW_PROGRAM_DEFAULT_TIMEOUT_S 60u
@@ -68,12 +68,6 @@ struct sw_notifier {
 /* The first problem of a notifier, as a sentence in why[size]; true if
  * there is none. */
 bool sw_notifier_validate(const struct sw_notifier *n, char *why, size_t size);
-
-/* An address for MAIL FROM or RCPT TO: local@domain, the local part a
- * dot-atom of ASCII (RFC 5321 4.1.2; quoted local parts are refused), the
- * domain a DNS name or an address literal ([192.0.2.1], [IPv6:...]).
- * False with a sentence in why[size] otherwise. */
-bool sw_mail_address_check(const char *address, char *why, size_t size);
 
 /* Splits an e-mail notifier's "to" list, "a@example.com, b@example.com",
  * in place at its commas into out[max] (spaces around each address

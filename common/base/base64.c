@@ -11,23 +11,41 @@ size_t sw_base64_encoded_len(size_t len)
   return (len + 2) / 3 * 4;
 }
 
+/* The four characters that encode p[i..i+3) of p[0..len). */
+static void encode_quad(const unsigned char *p, size_t len, size_t i, char quad[4])
+{
+  uint32_t v = (uint32_t)p[i] << 16;
+  if (i + 1 < len)
+    v |= (uint32_t)p[i + 1] << 8;
+  if (i + 2 < len)
+    v |= p[i + 2];
+  quad[0] = alphabet[v >> 18];
+  quad[1] = alphabet[(v >> 12) & 63];
+  quad[2] = i + 1 < len ? alphabet[(v >> 6) & 63] : '=';
+  quad[3] = i + 2 < len ? alphabet[v & 63] : '=';
+}
+
 enum sw_error sw_base64_encode(const void *data, size_t len, struct sw_buf *out)
 {
-  const unsigned char *p = data;
   for (size_t i = 0; i < len; i += 3) {
-    uint32_t v = (uint32_t)p[i] << 16;
-    if (i + 1 < len)
-      v |= (uint32_t)p[i + 1] << 8;
-    if (i + 2 < len)
-      v |= p[i + 2];
-    char quad[4] = {alphabet[v >> 18], alphabet[(v >> 12) & 63],
-                    i + 1 < len ? alphabet[(v >> 6) & 63] : '=',
-                    i + 2 < len ? alphabet[v & 63] : '='};
+    char quad[4];
+    encode_quad(data, len, i, quad);
     enum sw_error err = sw_buf_append(out, quad, sizeof quad);
     if (err)
       return err;
   }
   return SW_E_OK;
+}
+
+bool sw_base64_encode_to(const void *data, size_t len, char *out, size_t size)
+{
+  size_t need = sw_base64_encoded_len(len);
+  if (need >= size)
+    return false;
+  for (size_t i = 0; i < len; i += 3)
+    encode_quad(data, len, i, out + i / 3 * 4);
+  out[need] = '\0';
+  return true;
 }
 
 /* The value of a base64 character, or -1. */

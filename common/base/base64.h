@@ -14,6 +14,10 @@ size_t sw_base64_encoded_len(size_t len);
 
 /* Appends the encoding of data[0..len) to `out`. */
 enum sw_error sw_base64_encode(const void *data, size_t len, struct sw_buf *out);
+/* The encoding of data[0..len) into out[size], NUL-terminated, with no
+ * copy anywhere else (for secrets: the caller wipes `out`). False, with
+ * `out` untouched, if it does not fit. */
+bool sw_base64_encode_to(const void *data, size_t len, char *out, size_t size);
 
 /* Appends the bytes text[0..len) encodes to `out`. False (and nothing
  * appended) if it is not canonical base64: a character outside the

@@ -4,6 +4,9 @@
 #ifndef SW_ERROR_H
 #define SW_ERROR_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "sw_macros.h"
 
 #define SW_ERROR_MAP(X)                                                                  \
@@ -22,5 +25,14 @@ enum sw_error { SW_ERROR_MAP(SW_X_1) SW_E_COUNT };
 const char *sw_error_name(enum sw_error err);
 /* A sentence for humans; never NULL. */
 const char *sw_error_text(enum sw_error err);
+
+/* A validator's answer: the printf-style sentence saying what is wrong into
+ * why[size] (cut to fit, always terminated when size > 0), and false, so
+ * that a check reads `return sw_error_say(why, size, "...", ...);`. */
+bool sw_error_say(char *why, size_t size, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 
 #endif

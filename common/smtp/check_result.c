@@ -44,6 +44,13 @@ static const char *const outcome_titles[] = {
     [SW_OUTCOME_CERT_EXPIRED] = "Certificate expired",
     [SW_OUTCOME_CERT_EXPIRING] = "Certificate expiring soon",
     [SW_OUTCOME_CERT_CHAIN_INCOMPLETE] = "Certificate chain incomplete",
+    [SW_OUTCOME_AUTH_FAILED] = "Authentication failed",
+    [SW_OUTCOME_AUTH_UNAVAILABLE] = "Authentication unavailable",
+    [SW_OUTCOME_AUTH_NOT_OFFERED] = "AUTH not offered",
+    [SW_OUTCOME_AUTH_NOT_ENCRYPTED] = "AUTH refused without TLS",
+    [SW_OUTCOME_SENDER_REJECTED] = "Sender rejected",
+    [SW_OUTCOME_RECIPIENT_REJECTED] = "Recipient rejected",
+    [SW_OUTCOME_MESSAGE_REJECTED] = "Message rejected",
     [SW_OUTCOME_CANCELLED] = "Cancelled",
     [SW_OUTCOME_INTERNAL_ERROR] = "Internal error",
 };
@@ -58,6 +65,10 @@ static const char *const step_at[] = {
     [SW_STEP_TLS] = "at STARTTLS",
     [SW_STEP_GREETING] = "at the greeting",
     [SW_STEP_EHLO] = "at EHLO",
+    [SW_STEP_AUTH] = "at AUTH",
+    [SW_STEP_MAIL] = "at MAIL FROM",
+    [SW_STEP_RCPT] = "at RCPT TO",
+    [SW_STEP_DATA] = "at DATA",
     [SW_STEP_COMMAND] = "at the command",
     [SW_STEP_QUIT] = "at QUIT",
 };
@@ -67,6 +78,10 @@ static const char *const step_in[] = {
     [SW_STEP_TLS] = "in the TLS step",
     [SW_STEP_GREETING] = "in the greeting",
     [SW_STEP_EHLO] = "in the EHLO step",
+    [SW_STEP_AUTH] = "in the AUTH step",
+    [SW_STEP_MAIL] = "in the MAIL FROM step",
+    [SW_STEP_RCPT] = "in the RCPT TO step",
+    [SW_STEP_DATA] = "in the DATA step",
     [SW_STEP_COMMAND] = "in the command step",
     [SW_STEP_QUIT] = "in the QUIT step",
 };
@@ -135,6 +150,11 @@ bool sw_outcome_is_certificate(enum sw_outcome o)
 bool sw_outcome_is_certificate_warning(enum sw_outcome o)
 {
   return o == SW_OUTCOME_CERT_EXPIRING || o == SW_OUTCOME_CERT_CHAIN_INCOMPLETE;
+}
+
+bool sw_step_is_transaction(enum sw_step s)
+{
+  return s == SW_STEP_AUTH || s == SW_STEP_MAIL || s == SW_STEP_RCPT || s == SW_STEP_DATA;
 }
 
 bool sw_outcome_from_name(const char *name, enum sw_outcome *out)

@@ -49,6 +49,22 @@
   X(SW_OUTCOME_CERT_CHAIN_INCOMPLETE, "certificate_chain_incomplete",                    \
     "The server does not send the intermediate certificates its chain needs; this "      \
     "machine completed the chain, but other mail servers may fail.")                     \
+  X(SW_OUTCOME_AUTH_FAILED, "auth_failed",                                               \
+    "The server refused the user name and password (AUTH).")                             \
+  X(SW_OUTCOME_AUTH_UNAVAILABLE, "auth_unavailable",                                     \
+    "The server could not authenticate now (AUTH answered 4xx, e.g. 454); it asks "      \
+    "clients to come back later.")                                                       \
+  X(SW_OUTCOME_AUTH_NOT_OFFERED, "auth_not_offered",                                     \
+    "The server does not offer AUTH with a mechanism this check may use.")               \
+  X(SW_OUTCOME_AUTH_NOT_ENCRYPTED, "auth_not_encrypted",                                 \
+    "The server offers AUTH only without TLS; the password was not sent, because this "  \
+    "check does not allow AUTH in plain text.")                                          \
+  X(SW_OUTCOME_SENDER_REJECTED, "sender_rejected",                                       \
+    "The server refused the sender (MAIL FROM).")                                        \
+  X(SW_OUTCOME_RECIPIENT_REJECTED, "recipient_rejected",                                 \
+    "The server refused a recipient (RCPT TO).")                                         \
+  X(SW_OUTCOME_MESSAGE_REJECTED, "message_rejected",                                     \
+    "The server refused the message (DATA).")                                            \
   X(SW_OUTCOME_CANCELLED, "cancelled", "The check was cancelled before it finished.")    \
   X(SW_OUTCOME_INTERNAL_ERROR, "internal_error",                                         \
     "The check could not run on this machine.")
@@ -58,13 +74,21 @@ enum sw_outcome { SW_OUTCOME_MAP(SW_X_1) SW_OUTCOME_COUNT };
 /* X(ENUM, machine name, label for humans) in the order a check passes them.
  * TLS is the STARTTLS exchange and the handshake with its certificate check:
  * right after connect with implicit TLS, after the first EHLO with STARTTLS
- * (whose second EHLO counts to EHLO again). */
+ * (whose second EHLO counts to EHLO again). AUTH, MAIL FROM, RCPT TO (every
+ * recipient) and DATA (the command, the message and the reply to its end)
+ * are reached only by a check or a mail that goes past the handshake
+ * (sw_step_is_transaction); the RSET that ends an envelope check counts to
+ * QUIT. */
 #define SW_STEP_MAP(X)                                                                   \
   X(SW_STEP_RESOLVE, "resolve", "name resolution")                                       \
   X(SW_STEP_CONNECT, "connect", "connect")                                               \
   X(SW_STEP_TLS, "tls", "TLS")                                                           \
   X(SW_STEP_GREETING, "greeting", "greeting")                                            \
   X(SW_STEP_EHLO, "ehlo", "EHLO")                                                        \
+  X(SW_STEP_AUTH, "auth", "AUTH")                                                        \
+  X(SW_STEP_MAIL, "mail", "MAIL FROM")                                                   \
+  X(SW_STEP_RCPT, "rcpt", "RCPT TO")                                                     \
+  X(SW_STEP_DATA, "data", "DATA")                                                        \
   X(SW_STEP_COMMAND, "command", "command")                                               \
   X(SW_STEP_QUIT, "quit", "QUIT")
 
@@ -126,6 +150,10 @@ struct sw_check_result {
   int64_t total_us;
   struct sw_buf transcript; /* "C: "/"S: " lines with relative times */
   struct sw_tls_info tls;
+  /* A mail was sent: the server answered 2xx to the end of its DATA, and
+   * `reply` is that answer (with its queue id, "250 2.0.0 Ok: queued as
+   * ABC"). The outcome may still be a certificate warning. */
+  bool message_accepted;
 };
 /* Text fields (reply, detail, ehlo_keywords, transcript) are printable: bytes
  * that are not well-formed, non-control UTF-8 appear as \xNN and a backslash
@@ -155,6 +183,10 @@ bool sw_outcome_is_certificate(enum sw_outcome o);
  * answered and was judged like an OK check, but its certificate expires
  * soon or its chain is incomplete (the result has a response time). */
 bool sw_outcome_is_certificate_warning(enum sw_outcome o);
+/* True for the steps past the handshake (AUTH, MAIL FROM, RCPT TO, DATA):
+ * only a check or a mail that goes that far reaches them, and reports that
+ * list all steps leave them out while they are not reached. */
+bool sw_step_is_transaction(enum sw_step s);
 /* Parses a machine name back; returns false if unknown. */
 bool sw_outcome_from_name(const char *name, enum sw_outcome *out);
 

@@ -56,9 +56,17 @@ enum sw_nagios_status sw_nagios_status(const struct sw_check_result *r, int warn
     return time_status(r, warn_ms, crit_ms) > s ? time_status(r, warn_ms, crit_ms) : s;
   case SW_OUTCOME_TEMP_REJECT:
     return SW_NAGIOS_WARNING;
+  case SW_OUTCOME_AUTH_UNAVAILABLE:
+    return SW_NAGIOS_WARNING;
   case SW_OUTCOME_STARTTLS_REFUSED:
-    /* 454 is "not now" (RFC 3207), like any 4xx. */
+  case SW_OUTCOME_SENDER_REJECTED:
+  case SW_OUTCOME_RECIPIENT_REJECTED:
+  case SW_OUTCOME_MESSAGE_REJECTED:
+    /* 454 is "not now" (RFC 3207), like any 4xx (450 greylisting). */
     return r->reply_code / 100 == 4 ? SW_NAGIOS_WARNING : SW_NAGIOS_CRITICAL;
+  case SW_OUTCOME_AUTH_FAILED:
+  case SW_OUTCOME_AUTH_NOT_OFFERED:
+  case SW_OUTCOME_AUTH_NOT_ENCRYPTED:
   case SW_OUTCOME_STARTTLS_NOT_OFFERED:
   case SW_OUTCOME_TLS_HANDSHAKE_FAILED:
   case SW_OUTCOME_CERT_UNTRUSTED:

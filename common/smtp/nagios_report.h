@@ -26,7 +26,9 @@ const char *sw_nagios_status_name(enum sw_nagios_status s);
 /* The status of a finished check. An answer that came, but only after
  * crit_ms (or warn_ms) or longer, is CRITICAL (WARNING); -1 disables a
  * threshold. A temporary rejection is WARNING (the server asked to be
- * retried), and so is STARTTLS refused with a 4xx (454); a certificate that
+ * retried), and so is STARTTLS refused with a 4xx (454), AUTH answered with
+ * a 4xx (auth_unavailable), and a sender, recipient or message refused with
+ * a 4xx (greylisting); a certificate that
  * expires soon is WARNING, or CRITICAL with fewer than tls.crit_days days
  * left, and an incomplete chain (intermediate not sent) is WARNING (both
  * no better than the time thresholds make them); a cancelled or

@@ -145,7 +145,8 @@ enum sw_error sw_result_to_json(const struct sw_check_result *r, const char *hos
   sw_json_key(&j, "timings_us");
   sw_json_begin_object(&j);
   for (int s = 0; s < SW_STEP_COUNT; s++)
-    timing(&j, sw_step_name((enum sw_step)s), r->step_us[s]);
+    if (r->step_us[s] >= 0 || !sw_step_is_transaction((enum sw_step)s))
+      timing(&j, sw_step_name((enum sw_step)s), r->step_us[s]);
   timing(&j, "total", r->total_us);
   sw_json_end_object(&j);
 

@@ -27,7 +27,10 @@
  *                  "ehlo":..,"command":..,"quit":..,"total":..},
  *    "transcript":["C: ..",..],"transcript_truncated":false}
  * `status` is the caller's verdict (sw_nagios_status with its thresholds);
- * exit_code is its number. Steps not reached are null in timings_us; "tls"
+ * exit_code is its number. Steps not reached are null in timings_us, but
+ * for those past the handshake ("auth", "mail", "rcpt", "data", between
+ * "ehlo" and "command"), which are there only when reached, so that a
+ * check that does not go that far reads as it always did; "tls"
  * is null unless a TLS session was established (a failed handshake has
  * none; a certificate found wanting has one).
  * Strings from the server are passed through as UTF-8, bad bytes replaced by

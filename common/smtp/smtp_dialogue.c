@@ -3,7 +3,9 @@
  * sw__dlg_on_reply (smtp_dialogue_replies.c), and only sw__dlg_set_state
  * changes the state (curl's smtp.c rule): so step timings and the trace
  * cannot miss a transition. The order of things is in the header;
- * STARTTLS and implicit TLS are in smtp_dialogue_tls.c. */
+ * STARTTLS and implicit TLS are in smtp_dialogue_tls.c, AUTH in
+ * smtp_dialogue_auth.c, the envelope and the message in
+ * smtp_dialogue_mail.c. */
 #include "smtp_dialogue.h"
 
 #include <stdarg.h>
@@ -37,6 +39,16 @@ enum sw_step sw__dlg_step_of(enum sw_dialogue_state s)
     return SW_STEP_TLS;
   case SW_DLG_COMMAND:
     return SW_STEP_COMMAND;
+  case SW_DLG_AUTH:
+    return SW_STEP_AUTH;
+  case SW_DLG_MAIL:
+    return SW_STEP_MAIL;
+  case SW_DLG_RCPT:
+    return SW_STEP_RCPT;
+  case SW_DLG_DATA:
+  case SW_DLG_MESSAGE:
+    return SW_STEP_DATA;
+  case SW_DLG_RSET: /* ending the transaction is part of leaving */
   case SW_DLG_QUIT:
   case SW_DLG_DONE:
     break;
@@ -131,6 +143,7 @@ void sw__dlg_finish(struct sw_dialogue *d, enum sw_outcome outcome, enum sw_step
   d->result.outcome = outcome;
   d->result.step = step;
   /* Nothing more is said or read: whatever was queued or held is moot. */
+  sw_auth_wipe(d->out, sizeof d->out);
   d->out_len = d->out_sent = 0;
   sw_buf_free(&d->held);
   d->eof_held = false;
@@ -150,8 +163,9 @@ static bool output_pending(const struct sw_dialogue *d)
   return d->out_sent < d->out_len;
 }
 
-/* Queues one command line; the CRLF is added here and nowhere else. */
-bool sw__dlg_send_line(struct sw_dialogue *d, const char *line)
+/* Queues one command line; the CRLF is added here and nowhere else. The
+ * transcript shows `shown`. */
+static bool send_line_as(struct sw_dialogue *d, const char *line, const char *shown)
 {
   size_t len = strlen(line);
   size_t unsent = d->out_len - d->out_sent;
@@ -165,8 +179,48 @@ bool sw__dlg_send_line(struct sw_dialogue *d, const char *line)
   memcpy(d->out + unsent + len, "\r\n", 2);
   d->out_len = unsent + len + 2;
   d->out_sent = 0;
-  sw__dlg_note(d, "C:", line, len);
+  sw__dlg_note(d, "C:", shown, strlen(shown));
   return true;
+}
+
+bool sw__dlg_send_line(struct sw_dialogue *d, const char *line)
+{
+  return send_line_as(d, line, line);
+}
+
+bool sw__dlg_send_secret_line(struct sw_dialogue *d, const char *line, const char *shown)
+{
+  return send_line_as(d, line, shown);
+}
+
+const char *sw__dlg_awaited(const struct sw_dialogue *d)
+{
+  switch (d->state) {
+  case SW_DLG_EHLO:
+    return "EHLO";
+  case SW_DLG_HELO:
+    return "HELO";
+  case SW_DLG_STARTTLS:
+    return "STARTTLS";
+  case SW_DLG_COMMAND:
+    return "the command";
+  case SW_DLG_AUTH:
+    return "AUTH";
+  case SW_DLG_MAIL:
+    return "MAIL FROM";
+  case SW_DLG_RCPT:
+    return "RCPT TO";
+  case SW_DLG_DATA:
+    return "DATA";
+  case SW_DLG_MESSAGE:
+    return "the end of the message";
+  case SW_DLG_RSET:
+    return "RSET";
+  case SW_DLG_QUIT:
+    return "QUIT";
+  default:
+    return "the client"; /* nothing was said yet (greeting, TLS): callers say so */
+  }
 }
 
 void sw__dlg_say_hello(struct sw_dialogue *d, bool helo)
@@ -300,12 +354,12 @@ static void on_eof(struct sw_dialogue *d)
         sw__dlg_quote(q, line, len));
   else if (d->state == SW_DLG_GREETING)
     sw__dlg_set_detail(d, "the server closed the connection without sending a greeting");
-  else if (d->state == SW_DLG_COMMAND)
-    sw__dlg_set_detail(
-        d, "the server closed the connection instead of answering the command");
-  else if (d->state == SW_DLG_STARTTLS)
+  else if (sw__dlg_message_unsent(d))
     sw__dlg_set_detail(d,
-                       "the server closed the connection instead of answering STARTTLS");
+                       "the server closed the connection while the message was being "
+                       "sent (%lu of %lu octets had gone)",
+                       (unsigned long)d->message_sent,
+                       (unsigned long)d->cfg.mail.message_len);
   else if (d->state == SW_DLG_TLS)
     sw__dlg_set_detail(d, "%s",
                        d->handshake_done
@@ -313,7 +367,7 @@ static void on_eof(struct sw_dialogue *d)
                            : "the server closed the connection during the TLS handshake");
   else
     sw__dlg_set_detail(d, "the server closed the connection instead of answering %s",
-                       d->state == SW_DLG_HELO ? "HELO" : "EHLO");
+                       sw__dlg_awaited(d));
   sw__dlg_finish(d, SW_OUTCOME_CLOSED, sw__dlg_step_of(d->state));
 }
 
@@ -361,11 +415,14 @@ void sw_dialogue_init(struct sw_dialogue *d, const struct sw_dialogue_config *cf
                        "nothing was sent",
                        SW_SMTP_LINE_MAX - 2);
     sw__dlg_finish(d, SW_OUTCOME_INTERNAL_ERROR, SW_STEP_RESOLVE);
+  } else if (!sw__dlg_auth_config_ok(d) || !sw__dlg_mail_config_ok(d)) {
+    sw__dlg_finish(d, SW_OUTCOME_INTERNAL_ERROR, SW_STEP_RESOLVE);
   }
 }
 
 void sw_dialogue_free(struct sw_dialogue *d)
 {
+  sw_auth_wipe(d->out, sizeof d->out);
   sw_check_result_free(&d->result);
   sw_buf_free(&d->held);
 }
@@ -490,25 +547,26 @@ void sw_dialogue_timeout(struct sw_dialogue *d, int64_t now_us)
                            ? "the server began a greeting but did not finish it"
                            : "the server accepted the connection but sent no greeting");
     break;
-  case SW_DLG_EHLO:
-  case SW_DLG_HELO:
-    sw__dlg_set_detail(d, "the server did not answer %s%s",
-                       d->state == SW_DLG_HELO ? "HELO" : "EHLO", incomplete);
-    break;
-  case SW_DLG_COMMAND:
-    sw__dlg_set_detail(d, "the server did not answer the command%s", incomplete);
-    break;
-  case SW_DLG_STARTTLS:
-    sw__dlg_set_detail(d, "the server did not answer STARTTLS%s", incomplete);
-    break;
   case SW_DLG_TLS:
     sw__dlg_set_detail(d, "%s",
                        d->handshake_done
                            ? "the server's certificate could not be checked in time"
                            : "the TLS handshake did not complete");
     break;
-  default:
+  case SW_DLG_QUIT:
+  case SW_DLG_DONE:
     sw__dlg_set_detail(d, "the server neither answered QUIT nor closed the connection");
+    break;
+  default:
+    if (sw__dlg_message_unsent(d))
+      sw__dlg_set_detail(d,
+                         "the message could not be sent in time (%lu of %lu octets "
+                         "had gone)",
+                         (unsigned long)d->message_sent,
+                         (unsigned long)d->cfg.mail.message_len);
+    else
+      sw__dlg_set_detail(d, "the server did not answer %s%s", sw__dlg_awaited(d),
+                         incomplete);
     break;
   }
   sw__dlg_finish(d, SW_OUTCOME_TIMEOUT, sw__dlg_step_of(d->state));
@@ -521,10 +579,12 @@ int64_t sw_dialogue_deadline(const struct sw_dialogue *d)
 
 const char *sw_dialogue_output(const struct sw_dialogue *d, size_t *len)
 {
-  if (d->state == SW_DLG_DONE || !output_pending(d)) {
+  if (d->state == SW_DLG_DONE) {
     *len = 0;
     return NULL;
   }
+  if (!output_pending(d))
+    return sw__dlg_message_piece(d, len); /* a piece of the message, or nothing */
   *len = d->out_len - d->out_sent;
   return d->out + d->out_sent;
 }
@@ -533,12 +593,17 @@ void sw_dialogue_sent(struct sw_dialogue *d, size_t n)
 {
   if (d->state == SW_DLG_DONE)
     return;
+  if (!output_pending(d)) {
+    sw__dlg_message_sent(d, n); /* it can only have been a piece of the message */
+    return;
+  }
   size_t unsent = d->out_len - d->out_sent;
   if (NEVER(n > unsent))
     n = unsent;
   d->out_sent += n;
   if (output_pending(d))
     return;
+  sw_auth_wipe(d->out, d->out_len); /* the line may have held a credential */
   d->out_len = d->out_sent = 0;
   /* Our words are out: what the server said meanwhile may now be read. */
   while (d->held.len > 0 && !output_pending(d) && d->state != SW_DLG_DONE) {

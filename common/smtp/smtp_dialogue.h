@@ -16,7 +16,24 @@
  * (sw_dialogue_tls_ready or _tls_failed), and EHLO is said again over TLS.
  * With implicit TLS the TLS state comes right after connect, then the
  * greeting. In the TLS state the engine must not pass plaintext to
- * sw_dialogue_receive until it has called sw_dialogue_tls_ready. */
+ * sw_dialogue_receive until it has called sw_dialogue_tls_ready.
+ *
+ * Past the handshake (all optional; without them the dialogue is the check
+ * above, byte for byte). After EHLO, and after the EHLO over TLS when TLS
+ * is wanted:
+ * - AUTH (RFC 4954) with cfg.auth: PLAIN (with its initial response) or
+ *   LOGIN, picked from the EHLO AUTH list (PLAIN first) or forced; never
+ *   over a connection without TLS unless auth.allow_plaintext. 235 goes on;
+ *   the transcript shows "AUTH PLAIN ****", never a credential.
+ * - The envelope with cfg.mail: MAIL FROM:<from>, then RCPT TO:<to> for each
+ *   recipient, one command at a time (no pipelining). The first recipient
+ *   refused ends it: a mail goes to every recipient or is not sent (an
+ *   outbox that retries it then reaches them all, once).
+ * - Then, without a message, RSET and QUIT (an envelope check: nothing is
+ *   sent); with one, DATA, 354, the message streamed from the borrowed
+ *   bytes in pieces of at most SW_DIALOGUE_SEND_MAX, and its end's 2xx
+ *   (result.message_accepted, the reply with its queue id kept), then QUIT.
+ * A command (cfg.command) may follow AUTH but not come with an envelope. */
 #ifndef SW_SMTP_DIALOGUE_H
 #define SW_SMTP_DIALOGUE_H
 
@@ -25,6 +42,7 @@
 
 #include "check_result.h"
 #include "rule.h"
+#include "smtp_auth.h"
 #include "smtp_reply.h"
 #include "sw_macros.h"
 
@@ -37,25 +55,65 @@
   X(SW_DLG_STARTTLS)                                                                     \
   X(SW_DLG_TLS)                                                                          \
   X(SW_DLG_COMMAND)                                                                      \
+  X(SW_DLG_AUTH)                                                                         \
+  X(SW_DLG_MAIL)                                                                         \
+  X(SW_DLG_RCPT)                                                                         \
+  X(SW_DLG_DATA)                                                                         \
+  X(SW_DLG_MESSAGE)                                                                      \
+  X(SW_DLG_RSET)                                                                         \
   X(SW_DLG_QUIT)                                                                         \
   X(SW_DLG_DONE)
 
 enum sw_dialogue_state { SW_DIALOGUE_STATE_MAP(SW_X_1) };
 
+/* AUTH: off while `user` is NULL or "". Borrowed, like every string here:
+ * they must outlive the dialogue, which copies neither anywhere (not into
+ * the transcript, the result or the trace). Any octets but NUL; user and
+ * password together at most SW_AUTH_CREDENTIALS_MAX. */
+struct sw_dialogue_auth {
+  const char *user;
+  const char *password;
+  enum sw_auth_mech mech; /* SW_AUTH_MECH_AUTO (0): PLAIN, else LOGIN */
+  bool allow_plaintext;   /* AUTH without TLS (else: auth_not_encrypted) */
+};
+
+#define SW_DIALOGUE_RCPT_MAX 16
+
+/* A mail transaction: off while `from` is NULL ("" is the null sender <>).
+ * Addresses must pass sw_mail_address_check. */
+struct sw_dialogue_mail {
+  const char *from;
+  const char *const *to; /* 1..SW_DIALOGUE_RCPT_MAX recipients */
+  size_t to_count;
+  /* NULL: an envelope check (RSET, QUIT). Else DATA's payload, as
+   * sw_mail_data_payload (common/alert/mail_message.h) makes it: CRLF
+   * lines, dot-stuffed, and ending in the "." line that ends the data
+   * (RFC 5321 4.5.2). The final dot comes with the message, not from the
+   * dialogue, which checks that it is there and that no other line is a
+   * lone or unstuffed dot, and sends the bytes as they are, from here. */
+  const char *message;
+  size_t message_len;
+};
+
 struct sw_dialogue_config {
-  const char *command;       /* one line without CRLF, or NULL/"" for none; borrowed */
-  const char *expect;        /* substring the deciding reply must contain, or NULL/""
-                                for "reply code 2xx/3xx"; borrowed */
-  uint32_t timeout_ms;       /* budget of the whole check */
-  enum sw_tls_mode tls_mode; /* SW_TLS_NONE (0) unless set */
-  int cert_warn_days;        /* expiring: WARNING below this many days left */
-  int cert_crit_days;        /* ... and CRITICAL below this many */
+  const char *command;          /* one line without CRLF, or NULL/"" for none; borrowed */
+  const char *expect;           /* substring the deciding reply must contain, or NULL/""
+                                   for "reply code 2xx/3xx"; borrowed */
+  uint32_t timeout_ms;          /* budget of the whole check */
+  enum sw_tls_mode tls_mode;    /* SW_TLS_NONE (0) unless set */
+  int cert_warn_days;           /* expiring: WARNING below this many days left */
+  int cert_crit_days;           /* ... and CRITICAL below this many */
+  struct sw_dialogue_auth auth; /* all zero: no AUTH */
+  struct sw_dialogue_mail mail; /* all zero: no envelope, no message */
   /* Optional: called on every state change, with names (for logs). */
   void (*trace)(void *ctx, const char *from, const char *to);
   void *trace_ctx;
 };
 
 #define SW_DIALOGUE_OUT_MAX (SW_SMTP_LINE_MAX + 8)
+/* The most octets sw_dialogue_output hands out at once: a command line, or
+ * a piece of the message. */
+#define SW_DIALOGUE_SEND_MAX 4096
 
 struct sw_dialogue {
   enum sw_dialogue_state state;
@@ -90,15 +148,28 @@ struct sw_dialogue {
    * (RFC 3207 section 6): how much, and its start for the transcript. */
   size_t discarded_len;
   char discarded[64];
+  /* Past the handshake: the mechanisms EHLO offered (SW_AUTH_OFFERS bits),
+   * the one in use and how many of its lines went (LOGIN: 0 the command,
+   * 1 the user, 2 the password), the next recipient to say, and how much
+   * of the message went out. */
+  unsigned auth_offered;
+  enum sw_auth_mech auth_mech;
+  int auth_round;
+  bool auth_done;
+  size_t rcpt_next;
+  size_t message_sent;
 };
 
 #define SW_DIALOGUE_HELD_MAX (2 * SW_SMTP_REPLY_MAX)
 
 /* Starts a check at `now_us` in the RESOLVING state. cfg's strings must
  * outlive the dialogue. A command that could not be sent as one line (CR,
- * LF or another control character, or longer than 510 octets) ends the
- * dialogue at once with SW_OUTCOME_INTERNAL_ERROR: check sw_dialogue_done()
- * before resolving. */
+ * LF or another control character, or longer than 510 octets), AUTH
+ * without a password or with credentials too long, a bad address, no or
+ * too many recipients, a message without an envelope or not DATA's
+ * payload, or a command with an envelope, end the dialogue at once with
+ * SW_OUTCOME_INTERNAL_ERROR and a sentence (never a credential): check
+ * sw_dialogue_done() before resolving. */
 void sw_dialogue_init(struct sw_dialogue *d, const struct sw_dialogue_config *cfg,
                       int64_t now_us);
 /* Frees what the dialogue owns (its result, unless taken). */
@@ -167,8 +238,11 @@ void sw_dialogue_tls_failed(struct sw_dialogue *d, const char *detail, int64_t n
 
 /* Absolute time (same clock as now_us) at which the check times out. */
 int64_t sw_dialogue_deadline(const struct sw_dialogue *d);
-/* Bytes waiting to be sent (NULL and 0 if none; always none once DONE). The
- * engine sends them, then reports how many went with sw_dialogue_sent. */
+/* Bytes waiting to be sent (NULL and 0 if none; always none once DONE), at
+ * most SW_DIALOGUE_SEND_MAX. The engine sends them, then reports how many
+ * went with sw_dialogue_sent. A piece of the message points into
+ * cfg.mail.message itself (nothing is copied); a command line lives in the
+ * dialogue until it is sent. */
 const char *sw_dialogue_output(const struct sw_dialogue *d, size_t *len);
 /* `n` bytes of the output were handed to the network. When the output is
  * all gone, bytes held back meanwhile are read, which may produce new output

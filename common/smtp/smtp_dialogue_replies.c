@@ -1,6 +1,7 @@
 /* What each reply of the server means: the greeting, EHLO (its
  * capabilities) and the HELO fallback, the user's command against the
- * expectation, and the verdict that the QUIT follows. Part of the dialogue
+ * expectation, and the verdict that the QUIT follows; the replies past the
+ * handshake go on to smtp_dialogue_auth.c and _mail.c. Part of the dialogue
  * (smtp_dialogue.c runs the machine; smtp_dialogue_internal.h says what the
  * parts share). */
 #include <stdio.h>
@@ -14,7 +15,7 @@ static bool has_expect(const struct sw_dialogue *d)
   return d->cfg.expect && d->cfg.expect[0];
 }
 
-static void record_reply(struct sw_dialogue *d, const struct sw_smtp_reply *r)
+void sw__dlg_record_reply(struct sw_dialogue *d, const struct sw_smtp_reply *r)
 {
   d->result.reply_code = r->code;
   memcpy(d->result.enhanced_code, r->enhanced, sizeof d->result.enhanced_code);
@@ -27,7 +28,7 @@ void sw__dlg_decide(struct sw_dialogue *d, enum sw_outcome outcome, enum sw_step
                     const struct sw_smtp_reply *r)
 {
   if (r)
-    record_reply(d, r);
+    sw__dlg_record_reply(d, r);
   if (outcome == SW_OUTCOME_OK && d->cert_verdict != SW_OUTCOME_OK) {
     /* The server answered well, but its certificate runs out soon or its
      * chain is incomplete: that is what the user must hear about. */
@@ -101,7 +102,7 @@ static void on_greeting(struct sw_dialogue *d, const struct sw_smtp_reply *r)
         judge(d, r);
         return;
       }
-      record_reply(d, r);
+      sw__dlg_record_reply(d, r);
     }
     sw__dlg_say_hello(d, false);
   } else if (cls == 4 || cls == 5) {
@@ -152,6 +153,8 @@ static void read_capabilities(struct sw_dialogue *d, const struct sw_smtp_reply 
     for (int i = 0; i < SW_CAP_COUNT; i++)
       if (is_cap_keyword(text, klen, sw_cap_name(i)))
         d->result.caps |= 1u << i;
+    if (klen < tlen && is_cap_keyword(text, klen, "AUTH"))
+      sw__dlg_auth_offered(d, text + klen + 1, tlen - klen - 1);
     char esc[4 * SW_SMTP_LINE_MAX + 4];
     sw__escape_text(esc, sizeof esc, text, tlen, false);
     if (kw.len)
@@ -163,19 +166,28 @@ static void read_capabilities(struct sw_dialogue *d, const struct sw_smtp_reply 
   d->result.ehlo_keywords = sw_buf_take(&kw); /* "" (or NULL, out of memory) */
 }
 
-/* EHLO or HELO went through (`r` is its reply): STARTTLS if the rule wants
- * it, else the command, or the verdict from the greeting. */
-static void after_hello(struct sw_dialogue *d, const struct sw_smtp_reply *r)
+void sw__dlg_proceed(struct sw_dialogue *d, const struct sw_smtp_reply *r)
 {
-  if (sw__dlg_starttls_after_hello(d, r))
-    return;
-  if (sw__dlg_has_command(d)) {
+  if (sw__dlg_has_mail(d)) {
+    sw__dlg_start_mail(d);
+  } else if (sw__dlg_has_command(d)) {
     if (sw__dlg_send_line(d, d->cfg.command))
       sw__dlg_set_state(d, SW_DLG_COMMAND, d->now_us);
+  } else if (d->auth_done) {
+    sw__dlg_decide(d, SW_OUTCOME_OK, SW_STEP_AUTH, r); /* AUTH was the point */
   } else {
     /* The greeting decides; it is recorded already. */
     sw__dlg_decide(d, SW_OUTCOME_OK, SW_STEP_GREETING, NULL);
   }
+}
+
+/* EHLO or HELO went through (`r` is its reply): STARTTLS if the rule wants
+ * it, else AUTH if it wants that, else on past the handshake. */
+static void after_hello(struct sw_dialogue *d, const struct sw_smtp_reply *r)
+{
+  if (sw__dlg_starttls_after_hello(d, r) || sw__dlg_auth_after_hello(d, r))
+    return;
+  sw__dlg_proceed(d, r);
 }
 
 static void on_ehlo(struct sw_dialogue *d, const struct sw_smtp_reply *r)
@@ -218,7 +230,7 @@ void sw__dlg_on_reply(struct sw_dialogue *d, const struct sw_smtp_reply *r)
   if (r->code == 421) {
     /* RFC 5321 3.8: the server is closing the channel; a QUIT would go
      * nowhere. */
-    record_reply(d, r);
+    sw__dlg_record_reply(d, r);
     sw__dlg_finish(d, SW_OUTCOME_TEMP_REJECT, sw__dlg_step_of(d->state));
     return;
   }
@@ -237,6 +249,16 @@ void sw__dlg_on_reply(struct sw_dialogue *d, const struct sw_smtp_reply *r)
     break;
   case SW_DLG_COMMAND:
     judge(d, r);
+    break;
+  case SW_DLG_AUTH:
+    sw__dlg_on_auth(d, r);
+    break;
+  case SW_DLG_MAIL:
+  case SW_DLG_RCPT:
+  case SW_DLG_DATA:
+  case SW_DLG_MESSAGE:
+  case SW_DLG_RSET:
+    sw__dlg_on_mail_reply(d, r);
     break;
   default:
     SW_NOT_REACHED(); /* nothing is read before the connection or after DONE */

@@ -257,6 +257,7 @@ static void talk_through_tls(struct sw_dialogue *d)
   }
   /* RFC 3207 section 4.2: forget what EHLO said in plaintext, and ask again. */
   d->result.caps = 0;
+  d->auth_offered = 0; /* AUTH as offered over TLS is what counts */
   d->result.used_helo = false;
   free(d->result.ehlo_keywords);
   d->result.ehlo_keywords = NULL;

@@ -226,6 +226,8 @@ enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *
   c->cfg.tls_mode = spec->tls_mode;
   c->cfg.cert_warn_days = spec->cert_warn_days;
   c->cfg.cert_crit_days = spec->cert_crit_days;
+  c->cfg.auth = spec->auth;
+  c->cfg.mail = spec->mail;
   sw_dialogue_init(&c->dlg, &c->cfg, sw_clock_now_us());
 
   sw_list_insert_head(&e->checks, &c->link);

@@ -17,11 +17,12 @@
 
 #include "check_result.h"
 #include "rule.h"
+#include "smtp_dialogue.h" /* struct sw_dialogue_auth, _mail */
 #include "sw_error.h"
 
 struct sw_engine;
 
-/* What to check. The engine copies the strings. */
+/* What to check. The engine copies the strings, but for `auth` and `mail`. */
 struct sw_check_spec {
   const char *host; /* DNS name, IPv4 or IPv6 literal (brackets optional) */
   uint16_t port;
@@ -35,6 +36,12 @@ struct sw_check_spec {
   enum sw_tls_mode tls_mode;
   bool tls_insecure;
   int cert_warn_days, cert_crit_days;
+  /* Past the handshake (smtp_dialogue.h; all zero: the check as always):
+   * AUTH, and a mail envelope with or without a message, for sending a
+   * mail. Borrowed, not copied (credentials go nowhere else, a message may
+   * be large): they must stay valid until the check's callback has run. */
+  struct sw_dialogue_auth auth;
+  struct sw_dialogue_mail mail;
 };
 
 /* The spec of a check of `rule` (strings borrowed from it): the one place

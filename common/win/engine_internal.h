@@ -69,8 +69,8 @@ struct sw_check {
   struct sw_timer timer;
   int64_t attempt_due; /* when the current connect attempt gives way */
   char rbuf[SW_READ_BUFFER];
-  char wbuf[SW_DIALOGUE_OUT_MAX]; /* bytes being sent, copied from the dialogue */
-  char *wbase;                    /* what is being sent: wbuf or tls->wire.data */
+  char wbuf[SW_DIALOGUE_SEND_MAX]; /* bytes being sent, copied from the dialogue */
+  char *wbase;                     /* what is being sent: wbuf or tls->wire.data */
   size_t wlen, woff;
   unsigned long last_error; /* raw Win32/WSA code, for the detail text */
   /* What the network answered when the last connect attempt failed, if

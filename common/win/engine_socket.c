@@ -205,8 +205,9 @@ void sw__check_send(struct sw_check *c)
                          "sending to the server failed");
 }
 
-/* Sends what the dialogue has to say. The bytes are copied, so the dialogue
- * may produce its next command while this one is still in flight. */
+/* Sends what the dialogue has to say. The bytes are copied (a command, or a
+ * piece of a message of at most SW_DIALOGUE_SEND_MAX), so the dialogue may
+ * produce its next command while this one is still in flight. */
 static void flush(struct sw_check *c)
 {
   if (sw__check_uses_tls(c)) {
@@ -306,8 +307,11 @@ void sw__check_on_io(struct sw_check *c, struct sw_req *req, DWORD bytes, DWORD 
       return;
     }
     c->woff += bytes;
-    if (c->woff >= c->wlen)
+    if (c->woff >= c->wlen) {
+      if (c->wbase == c->wbuf)
+        sw_auth_wipe(c->wbuf, c->wlen); /* it may have held an AUTH line */
       c->wlen = c->woff = 0;
+    }
     flush(c);
     return;
   default:

@@ -2,8 +2,9 @@
  * check dialogue, checking what must hold whatever a server sends.
  *
  * Input: byte 0 is the chunk size the bytes arrive in (0 means 1), byte 1
- * picks the configuration and how the check ends (bits below), the rest is
- * what the server sends. With a TLS mode, the engine's part is played at
+ * picks the configuration and how the check ends (bits below), byte 2 what
+ * goes past the handshake (AUTH, an envelope, a message: P_ bits), the rest
+ * is what the server sends. With a TLS mode, the engine's part is played at
  * once: whenever the dialogue asks for a handshake, the session is reported
  * up (its certificate expiring in 3 days with F_EXPIRING).
  *
@@ -14,7 +15,13 @@
  * printable text); the parser gives the same replies however the bytes are
  * cut; nothing leaks (ASan); STARTTLS only after EHLO and only if the rule
  * wants TLS, nothing at all while a handshake is due, EHLO again after it;
- * with implicit TLS, nothing before it. A violated invariant aborts. */
+ * with implicit TLS, nothing before it. Past the handshake: AUTH only when
+ * wanted, offered, and over TLS unless plain text is allowed, LOGIN's two
+ * answers only after its command; MAIL FROM after EHLO (and after AUTH
+ * went through), RCPT TO after MAIL FROM, one per recipient, then DATA
+ * (with a message) or RSET (without); the message only after DATA, in
+ * order, streamed from the caller's bytes; never a credential in the
+ * result; an accepted message was sent whole. A violated invariant aborts. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +37,14 @@
       abort();                                                                           \
     }                                                                                    \
   } while (0)
+
+enum {
+  P_AUTH = 1,      /* cfg.auth with a user and password */
+  P_PLAINTEXT = 2, /* ... allowed without TLS */
+  P_LOGIN = 4,     /* ... forced to LOGIN */
+  P_MAIL = 8,      /* cfg.mail: a sender and two recipients (no command then) */
+  P_MESSAGE = 16,  /* ... and a message of more than one piece */
+};
 
 enum {
   F_COMMAND = 1,    /* cfg.command = "NOOP" */
@@ -97,7 +112,82 @@ struct said {
   bool any, ehlo, helo, quit;
   bool starttls, tls_up, ehlo_over_tls;
   int writes;
+  /* past the handshake */
+  bool auth, mail, data, rset;
+  int login_answers, rcpts;
+  size_t message; /* octets of the message sent */
 };
+
+#define USER "fuzz-user@example.com"
+#define PASSWORD "fuzz password 0123456789"
+
+static const char *const rcpts[] = {"one@example.com", "two@example.com"};
+
+/* DATA's payload, more than one piece long, with a stuffed dot. */
+static const char *message(size_t *len)
+{
+  static char m[SW_DIALOGUE_SEND_MAX + 1200];
+  static size_t n;
+  if (!n) {
+    n = (size_t)snprintf(m, sizeof m, "Subject: fuzz\r\n\r\n..dot\r\n");
+    while (n + 80 + 3 < sizeof m) {
+      memset(m + n, 'x', 78);
+      memcpy(m + n + 78, "\r\n", 2);
+      n += 80;
+    }
+    memcpy(m + n, ".\r\n", 3);
+    n += 3;
+  }
+  *len = n;
+  return m;
+}
+
+/* A write past the handshake (`line`, n octets without its CRLF); false if
+ * it is none of theirs. */
+static bool transaction_line(const struct sw_dialogue *d, const char *line, size_t n,
+                             struct said *said)
+{
+  const struct sw_dialogue_config *c = &d->cfg;
+  bool encrypted_or_allowed = said->tls_up || c->auth.allow_plaintext;
+  if (n > 5 && memcmp(line, "AUTH ", 5) == 0) {
+    CHECK(c->auth.user && !said->auth && (said->ehlo || said->helo));
+    CHECK(d->result.caps & SW_CAP(AUTH)); /* only when offered */
+    CHECK(encrypted_or_allowed);
+    CHECK(d->cfg.tls_mode != SW_TLS_REQUIRE_STARTTLS || said->tls_up);
+    CHECK(c->auth.mech != SW_AUTH_MECH_LOGIN ||
+          (n == 10 && !memcmp(line + 5, "LOGIN", 5)));
+    said->auth = true;
+    return true;
+  }
+  if (said->auth && d->auth_mech == SW_AUTH_MECH_LOGIN && d->state == SW_DLG_AUTH &&
+      !said->mail && said->login_answers < 2) {
+    said->login_answers++; /* the user name, then the password, in base64 */
+    return true;
+  }
+  if (n > 10 && memcmp(line, "MAIL FROM:", 10) == 0) {
+    CHECK(c->mail.from && !said->mail && (said->ehlo || said->helo));
+    CHECK(!c->auth.user || d->auth_done);
+    said->mail = true;
+    return true;
+  }
+  if (n > 8 && memcmp(line, "RCPT TO:", 8) == 0) {
+    CHECK(said->mail && said->rcpts < 2 && !said->data);
+    CHECK(n == 8 + strlen(rcpts[said->rcpts]) + 2);
+    said->rcpts++;
+    return true;
+  }
+  if (n == 4 && memcmp(line, "DATA", 4) == 0) {
+    CHECK(c->mail.message && said->rcpts == 2 && !said->data);
+    said->data = true;
+    return true;
+  }
+  if (n == 4 && memcmp(line, "RSET", 4) == 0) {
+    CHECK(!c->mail.message && said->rcpts == 2 && !said->rset);
+    said->rset = true;
+    return true;
+  }
+  return false;
+}
 
 /* Takes the dialogue's output the way the engine does, checking each write. */
 static void drain(struct sw_dialogue *d, const char *command, bool trickle,
@@ -110,6 +200,18 @@ static void drain(struct sw_dialogue *d, const char *command, bool trickle,
       return;
     CHECK(out != NULL);
     CHECK(!said->quit); /* nothing after QUIT */
+    const char *msg = d->cfg.mail.message;
+    if (msg && out >= msg && out < msg + d->cfg.mail.message_len) {
+      /* A piece of the message: after DATA's 354, in order, from the
+       * caller's own bytes. */
+      CHECK(said->data && out == msg + said->message && len <= SW_DIALOGUE_SEND_MAX);
+      CHECK(said->message + len <= d->cfg.mail.message_len);
+      size_t n = trickle ? 1 : len;
+      sw_dialogue_sent(d, n);
+      said->message += n;
+      said->writes++;
+      continue;
+    }
     CHECK(len >= 2 && len <= SW_DIALOGUE_OUT_MAX);
     CHECK(memcmp(out + len - 2, "\r\n", 2) == 0);
     CHECK(!memchr(out, '\n', len - 1) && !memchr(out, '\r', len - 2));
@@ -131,7 +233,12 @@ static void drain(struct sw_dialogue *d, const char *command, bool trickle,
       CHECK(said->ehlo && !said->helo);
       said->helo = true;
     } else if (n == 4 && memcmp(line, "QUIT", 4) == 0) {
+      /* Never in the middle of the message. */
+      CHECK(!said->data || said->message == 0 ||
+            said->message == d->cfg.mail.message_len);
       said->quit = true;
+    } else if (transaction_line(d, line, n, said)) {
+      /* checked there */
     } else {
       CHECK(command && strlen(command) == n && memcmp(line, command, n) == 0);
       CHECK(said->ehlo);
@@ -157,8 +264,36 @@ static void drain(struct sw_dialogue *d, const char *command, bool trickle,
   CHECK(!"the output never ran dry");
 }
 
+static bool contains(const uint8_t *hay, size_t len, const char *needle)
+{
+  size_t n = strlen(needle);
+  for (size_t i = 0; i + n <= len; i++)
+    if (memcmp(hay + i, needle, n) == 0)
+      return true;
+  return false;
+}
+
+/* Whether the credentials show anywhere in the result, unless the server
+ * itself said them: the input holds them, raw or once escaped as the
+ * result's text is ("\xBA" then "GZ1..." reads "...AGZ1..."). */
+static bool leaks(const struct sw_check_result *r, const uint8_t *input, size_t len)
+{
+  static char escaped[4 * 65536 + 4];
+  sw__escape_text(escaped, sizeof escaped, (const char *)input, len, true);
+  const char *const forms[] = {PASSWORD, "ZnV6eiBwYXNzd29yZCAwMTIzNDU2Nzg5" /* LOGIN */,
+                               ("AGZ1enotdXNlckBleGFtcGxlLmNvbQBmdXp6IHBhc3N3b3JkIDAxMjM0"
+                                "NTY3ODk=") /* PLAIN */};
+  for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
+    if (!contains(input, len, forms[i]) && !strstr(escaped, forms[i]) &&
+        (strstr(sw_buf_str(&r->transcript), forms[i]) || strstr(r->reply, forms[i]) ||
+         strstr(r->detail, forms[i])))
+      return true;
+  return false;
+}
+
 static void check_result(const struct sw_check_result *r, const struct said *said,
-                         bool expect, bool saw_final_line)
+                         bool expect, bool saw_final_line, const uint8_t *input,
+                         size_t len)
 {
   CHECK((unsigned)r->outcome < SW_OUTCOME_COUNT);
   CHECK((unsigned)r->step < SW_STEP_COUNT);
@@ -184,6 +319,25 @@ static void check_result(const struct sw_check_result *r, const struct said *sai
   case SW_OUTCOME_OK:
     CHECK(r->step == SW_STEP_QUIT && said->quit);
     CHECK(expect || (r->reply_code >= 200 && r->reply_code < 400));
+    CHECK(!said->mail || said->rset || r->message_accepted);
+    break;
+  case SW_OUTCOME_AUTH_FAILED:
+  case SW_OUTCOME_AUTH_UNAVAILABLE:
+    CHECK(said->auth &&
+          r->reply_code / 100 == (r->outcome == SW_OUTCOME_AUTH_FAILED ? 5 : 4));
+    break;
+  case SW_OUTCOME_AUTH_NOT_OFFERED:
+  case SW_OUTCOME_AUTH_NOT_ENCRYPTED:
+    CHECK(!said->auth && said->quit);
+    break;
+  case SW_OUTCOME_SENDER_REJECTED:
+    CHECK(said->mail && said->rcpts == 0 && r->reply_code >= 400);
+    break;
+  case SW_OUTCOME_RECIPIENT_REJECTED:
+    CHECK(said->rcpts > 0 && !said->data && r->reply_code >= 400);
+    break;
+  case SW_OUTCOME_MESSAGE_REJECTED:
+    CHECK(said->data && r->reply_code >= 400);
     break;
   case SW_OUTCOME_MISMATCH:
     CHECK(expect && said->quit);
@@ -210,6 +364,10 @@ static void check_result(const struct sw_check_result *r, const struct said *sai
     break;
   }
   CHECK(r->tls.used == said->tls_up);
+  CHECK(!leaks(r, input, len));
+  /* Accepted: the whole message went, and the server said 2xx to its end. */
+  CHECK(!r->message_accepted ||
+        (said->data && r->reply_code / 100 == 2 && r->step_us[SW_STEP_DATA] >= 0));
   CHECK(!r->used_helo || said->helo);
   CHECK(r->caps == 0 || said->ehlo);
   CHECK(!said->any || saw_final_line);
@@ -298,12 +456,12 @@ static void handshake(struct sw_dialogue *d, uint8_t flags, int64_t now,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-  if (size < 2)
+  if (size < 3)
     return 0;
   size_t chunk = data[0] ? data[0] : 1;
-  uint8_t flags = data[1];
-  data += 2;
-  size -= 2;
+  uint8_t flags = data[1], past = data[2];
+  data += 3;
+  size -= 3;
 
   fuzz_parser(data, size, chunk);
 
@@ -315,6 +473,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       .cert_warn_days = 21,
       .cert_crit_days = 7,
   };
+  if (past & P_AUTH)
+    cfg.auth = (struct sw_dialogue_auth){.user = USER,
+                                         .password = PASSWORD,
+                                         .mech = (past & P_LOGIN) ? SW_AUTH_MECH_LOGIN
+                                                                  : SW_AUTH_MECH_AUTO,
+                                         .allow_plaintext = (past & P_PLAINTEXT) != 0};
+  if (past & P_MAIL) {
+    cfg.command = NULL; /* a command or an envelope */
+    cfg.mail.from = "monitor@example.com";
+    cfg.mail.to = rcpts;
+    cfg.mail.to_count = 2;
+    if (past & P_MESSAGE)
+      cfg.mail.message = message(&cfg.mail.message_len);
+  }
   static struct sw_dialogue d; /* ~20 KiB: not on the fuzzer's stack */
   int64_t now = 1000000;
   struct said said = {0};
@@ -348,7 +520,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
   struct sw_check_result r;
   sw_dialogue_take_result(&d, &r);
-  check_result(&r, &said, flags & F_EXPECT, has_final_line(data, size));
+  check_result(&r, &said, flags & F_EXPECT, has_final_line(data, size), data, size);
   char line[512];
   sw_check_result_describe(&r, line, sizeof line);
   CHECK(strlen(line) > 0);

@@ -132,12 +132,16 @@ def stop_prefix(prefix, env=None):
                    env=env)
 
 
-def start_aiosmtpd(port=None):
+def start_aiosmtpd(port=None, args=(), command=None):
     """aiosmtpd on 127.0.0.1:`port` (a free one if None), once it accepts;
-    the process, with the port as its .port."""
+    the process, with the port as its .port. `args` go on aiosmtpd's command
+    line (e.g. "-c", "aiosmtpd.handlers.Mailbox", DIR: keep what arrives);
+    `command` replaces it (a fixture built on aiosmtpd, given the port as
+    "--port N" after its own arguments)."""
     port = port or free_port()
-    proc = subprocess.Popen([DEBIAN_PYTHON, "-m", "aiosmtpd", "-n", "-l",
-                             "127.0.0.1:%d" % port], stdin=subprocess.DEVNULL,
+    argv = ([DEBIAN_PYTHON, "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:%d" % port]
+            + list(args)) if command is None else list(command) + ["--port", str(port)]
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     proc.port = port
     try:

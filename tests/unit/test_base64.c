@@ -31,6 +31,16 @@ static void test_rfc4648_vectors(void **state)
     assert_string_equal(sw_buf_str(&b), vectors[i][1]);
     assert_int_equal(sw_base64_encoded_len(strlen(vectors[i][0])), strlen(vectors[i][1]));
     sw_buf_free(&b);
+    /* Into a fixed buffer: the same, or nothing at all if it does not fit. */
+    char fixed[16];
+    size_t need = strlen(vectors[i][1]) + 1;
+    memset(fixed, '#', sizeof fixed);
+    assert_true(sw_base64_encode_to(vectors[i][0], strlen(vectors[i][0]), fixed, need));
+    assert_string_equal(fixed, vectors[i][1]);
+    memset(fixed, '#', sizeof fixed);
+    assert_false(
+        sw_base64_encode_to(vectors[i][0], strlen(vectors[i][0]), fixed, need - 1));
+    assert_int_equal(fixed[0], '#');
     assert_true(sw_base64_decode(vectors[i][1], strlen(vectors[i][1]), &b));
     assert_int_equal(b.len, strlen(vectors[i][0]));
     assert_memory_equal(sw_buf_str(&b), vectors[i][0], b.len);

@@ -61,6 +61,15 @@ static void test_names_round_trip(void **state)
   assert_string_equal(sw_step_label(SW_STEP_EHLO), "EHLO");
   assert_string_equal(sw_step_name(SW_STEP_QUIT), "quit");
   assert_string_equal(sw_step_label(SW_STEP_RESOLVE), "name resolution");
+  assert_string_equal(sw_step_name(SW_STEP_RCPT), "rcpt");
+  assert_string_equal(sw_step_label(SW_STEP_MAIL), "MAIL FROM");
+  assert_true(sw_step_is_transaction(SW_STEP_AUTH));
+  assert_true(sw_step_is_transaction(SW_STEP_DATA));
+  assert_false(sw_step_is_transaction(SW_STEP_EHLO));
+  assert_false(sw_step_is_transaction(SW_STEP_COMMAND));
+  assert_string_equal(sw_outcome_name(SW_OUTCOME_AUTH_NOT_ENCRYPTED),
+                      "auth_not_encrypted");
+  assert_string_equal(sw_outcome_name(SW_OUTCOME_MESSAGE_REJECTED), "message_rejected");
   assert_string_equal(sw_step_name((enum sw_step)42), "unknown");
   assert_string_equal(sw_step_label((enum sw_step) - 1), "unknown step");
 

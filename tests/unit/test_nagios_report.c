@@ -60,6 +60,31 @@ static void test_outcome_mapping(void **state)
   assert_string_equal(sw_nagios_status_name((enum sw_nagios_status)7), "UNKNOWN");
 }
 
+/* Past the handshake: AUTH's 4xx and a refused sender, recipient or
+ * message with a 4xx (greylisting) ask for a retry: WARNING; the rest is
+ * CRITICAL. */
+static void test_transaction_statuses(void **state)
+{
+  (void)state;
+  assert_int_equal(status_of(SW_OUTCOME_AUTH_UNAVAILABLE), SW_NAGIOS_WARNING);
+  assert_int_equal(status_of(SW_OUTCOME_AUTH_FAILED), SW_NAGIOS_CRITICAL);
+  assert_int_equal(status_of(SW_OUTCOME_AUTH_NOT_OFFERED), SW_NAGIOS_CRITICAL);
+  assert_int_equal(status_of(SW_OUTCOME_AUTH_NOT_ENCRYPTED), SW_NAGIOS_CRITICAL);
+  const enum sw_outcome by_code[] = {SW_OUTCOME_SENDER_REJECTED,
+                                     SW_OUTCOME_RECIPIENT_REJECTED,
+                                     SW_OUTCOME_MESSAGE_REJECTED};
+  for (size_t i = 0; i < sizeof by_code / sizeof by_code[0]; i++) {
+    struct sw_check_result r;
+    make_ok(&r, 1000);
+    r.outcome = by_code[i];
+    r.reply_code = 450;
+    assert_int_equal(sw_nagios_status(&r, -1, -1), SW_NAGIOS_WARNING);
+    r.reply_code = 550;
+    assert_int_equal(sw_nagios_status(&r, -1, -1), SW_NAGIOS_CRITICAL);
+    sw_check_result_free(&r);
+  }
+}
+
 static void test_thresholds(void **state)
 {
   (void)state;
@@ -310,6 +335,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_outcome_mapping),
+      cmocka_unit_test(test_transaction_statuses),
       cmocka_unit_test(test_thresholds),
       cmocka_unit_test(test_ok_line),
       cmocka_unit_test(test_ipv6_endpoint),

@@ -493,6 +493,17 @@ static void test_unknown_values_are_null(void **state)
                             "\"command\":null,\"quit\":null,\"total\":1500},"
                             "\"transcript\":[],\"transcript_truncated\":false}"));
   sw_buf_free(&out);
+  /* The steps past the handshake (a mail sent) are there only when
+   * reached, in their order between "ehlo" and "command". */
+  r.step_us[SW_STEP_MAIL] = 20;
+  r.step_us[SW_STEP_RCPT] = 30;
+  r.step_us[SW_STEP_DATA] = 40;
+  assert_int_equal(sw_result_to_json(&r, "nx.example", 25, SW_NAGIOS_CRITICAL, &out),
+                   SW_E_OK);
+  assert_non_null(strstr(sw_buf_str(&out), "\"greeting\":null,\"ehlo\":null,\"mail\":20,"
+                                           "\"rcpt\":30,\"data\":40,\"command\":null,"));
+  assert_true(is_valid_json(out.data, out.len));
+  sw_buf_free(&out);
   sw_check_result_free(&r);
 }
 

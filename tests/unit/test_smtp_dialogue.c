@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base64.h"
 #include "smtp_dialogue.h"
 
 #define T0 1000000        /* the clock at the start of every run, in us */
@@ -65,6 +66,16 @@ struct script {
   bool manual_connect;
   enum sw_tls_mode tls_mode;
   int warn_days, crit_days;
+  /* Past the handshake */
+  struct sw_buf auth_user, auth_password;
+  enum sw_auth_mech auth_mech;
+  bool allow_plaintext_auth, has_mail;
+  char mail_from[256];
+  char *rcpt[SW_DIALOGUE_RCPT_MAX + 2];
+  size_t nrcpt;
+  struct sw_buf message;
+  bool has_message;
+  size_t send_window;  /* the most output taken after each step; 0: all */
   struct action start; /* what must be said before the first server byte */
   struct action *actions;
   int nactions;
@@ -140,6 +151,9 @@ static void load_script(struct script *sc, const char *path)
   sw_buf_init(&sc->command, 0);
   sw_buf_init(&sc->expect, 0);
   sw_buf_init(&sc->start.expect_out, 0);
+  sw_buf_init(&sc->auth_user, 0);
+  sw_buf_init(&sc->auth_password, 0);
+  sw_buf_init(&sc->message, 0);
   strcpy(sc->ehlo, "client.example");
   strcpy(sc->peer, "127.0.0.1:25");
   sc->timeout_ms = 7000;
@@ -174,6 +188,17 @@ static void load_script(struct script *sc, const char *path)
       struct sw_buf *out = last ? &last->expect_out : &sc->start.expect_out;
       unescape(path, lineno, arg, out);
       sw_buf_append(out, "\r\n", 2);
+    } else if (buf[0] == 'C' && buf[1] == '=') {
+      /* "C= message [FROM TO]": the message's octets [FROM, TO), all of
+       * them by default (settings come first, so the message is known). */
+      in_turn = false;
+      struct sw_buf *out = last ? &last->expect_out : &sc->start.expect_out;
+      unsigned long from = 0, to = (unsigned long)sc->message.len;
+      if (strncmp(arg, "message", 7) != 0 ||
+          (arg[7] && sscanf(arg + 7, "%lu %lu", &from, &to) != 2) || from > to ||
+          to > sc->message.len)
+        fail_msg("%s:%d: bad C= line", path, lineno);
+      sw_buf_append(out, sw_buf_str(&sc->message) + from, to - from);
     } else if (buf[0] == '!' && buf[1] == ' ') {
       in_turn = false;
       last = new_action(sc, false, lineno);
@@ -232,6 +257,41 @@ static void load_script(struct script *sc, const char *path)
         assert_true(sw_tls_mode_from_name(v, &sc->tls_mode));
       else if (strcmp(key, "cert-days") == 0)
         assert_int_equal(sscanf(v, "%d %d", &sc->warn_days, &sc->crit_days), 2);
+      else if (strcmp(key, "auth-user") == 0)
+        unescape(path, lineno, v, &sc->auth_user);
+      else if (strcmp(key, "auth-password") == 0)
+        unescape(path, lineno, v, &sc->auth_password);
+      else if (strcmp(key, "auth-mech") == 0)
+        assert_true(sw_auth_mech_from_name(v, &sc->auth_mech));
+      else if (strcmp(key, "allow-plaintext-auth") == 0)
+        sc->allow_plaintext_auth = true;
+      else if (strcmp(key, "mail-from") == 0) {
+        sc->has_mail = true;
+        snprintf(sc->mail_from, sizeof sc->mail_from, "%s", strcmp(v, "<>") ? v : "");
+      } else if (strcmp(key, "rcpt-to") == 0) {
+        if (sc->nrcpt == SW_COUNTOF(sc->rcpt))
+          fail_msg("%s:%d: too many @rcpt-to", path, lineno);
+        sc->rcpt[sc->nrcpt] = malloc(strlen(v) + 1);
+        assert_non_null(sc->rcpt[sc->nrcpt]);
+        strcpy(sc->rcpt[sc->nrcpt++], v);
+      } else if (strcmp(key, "message") == 0) {
+        sc->has_message = true;
+        unescape(path, lineno, v, &sc->message);
+        sw_buf_append(&sc->message, "\r\n", 2);
+      } else if (strcmp(key, "message-lines") == 0) {
+        /* "@message-lines N TEXT": N lines of TEXT (a big body) */
+        char count[32];
+        const char *text = first_word(v, count, sizeof count);
+        struct sw_buf line;
+        sw_buf_init(&line, 0);
+        unescape(path, lineno, text, &line);
+        sw_buf_append(&line, "\r\n", 2);
+        for (long i = atol(count); i > 0; i--)
+          sw_buf_append(&sc->message, line.data, line.len);
+        sw_buf_free(&line);
+        sc->has_message = true;
+      } else if (strcmp(key, "send-window") == 0)
+        sc->send_window = (size_t)atol(v);
       else
         fail_msg("%s:%d: unknown setting @%s", path, lineno, key);
     } else {
@@ -255,9 +315,14 @@ static void free_script(struct script *sc)
   sw_buf_free(&sc->command);
   sw_buf_free(&sc->expect);
   sw_buf_free(&sc->start.expect_out);
+  sw_buf_free(&sc->auth_user);
+  sw_buf_free(&sc->auth_password);
+  sw_buf_free(&sc->message);
+  for (size_t i = 0; i < sc->nrcpt; i++)
+    free(sc->rcpt[i]);
 }
 
-/* ---- running one ------------------------------------------------------- */
+/* ---- credentials never shown -------------------------------------------- */
 
 struct run_mode {
   int split_action; /* -1: none */
@@ -265,6 +330,71 @@ struct run_mode {
   bool bytewise;
   char text[64];
 };
+
+/* The forms a credential takes on the wire (raw, LOGIN's base64, PLAIN's
+ * base64), none of which may be anywhere but in what was sent. */
+struct secrets {
+  struct sw_buf forms[4];
+  int n;
+};
+
+static void secrets_of(const struct script *sc, struct secrets *s)
+{
+  memset(s, 0, sizeof *s);
+  if (sc->auth_password.len == 0)
+    return;
+  const struct sw_buf *user = &sc->auth_user, *pass = &sc->auth_password;
+  struct sw_buf raw;
+  sw_buf_init(&raw, 0);
+  sw_buf_append(&raw, "", 1);
+  sw_buf_append(&raw, user->data, user->len);
+  sw_buf_append(&raw, "", 1);
+  sw_buf_append(&raw, pass->data, pass->len);
+  for (int i = 0; i < 4; i++)
+    sw_buf_init(&s->forms[i], 0);
+  sw_buf_append(&s->forms[0], pass->data, pass->len);
+  sw_base64_encode(pass->data, pass->len, &s->forms[1]);
+  sw_base64_encode(raw.data, raw.len, &s->forms[2]);
+  sw_base64_encode(user->data, user->len, &s->forms[3]);
+  s->n = 4;
+  sw_buf_free(&raw);
+}
+
+static void free_secrets(struct secrets *s)
+{
+  for (int i = 0; i < s->n; i++)
+    sw_buf_free(&s->forms[i]);
+}
+
+static bool holds(const char *hay, size_t len, const struct sw_buf *needle)
+{
+  for (size_t i = 0; needle->len && i + needle->len <= len; i++)
+    if (memcmp(hay + i, needle->data, needle->len) == 0)
+      return true;
+  return false;
+}
+
+/* Not in the result's text, nor left in the dialogue's output buffer. */
+static void check_no_secret(const struct script *sc, const struct run_mode *m,
+                            const struct sw_dialogue *d)
+{
+  struct secrets s;
+  secrets_of(sc, &s);
+  const struct sw_check_result *r = sw_dialogue_result(d);
+  for (int i = 0; i < s.n; i++) {
+    /* The raw password may be a word of the transcript by chance only if
+     * it is that short: the fixtures' are not. */
+    if (holds(sw_buf_str(&r->transcript), r->transcript.len, &s.forms[i]) ||
+        holds(r->reply, strlen(r->reply), &s.forms[i]) ||
+        holds(r->detail, strlen(r->detail), &s.forms[i]) ||
+        holds(d->out, sizeof d->out, &s.forms[i]))
+      fail_msg("%s (%s): a credential (form %d) is in the result or the output buffer",
+               sc->path, m->text, i);
+  }
+  free_secrets(&s);
+}
+
+/* ---- running one ------------------------------------------------------- */
 
 static void check_quiet_before_greeting(const struct script *sc,
                                         const struct sw_dialogue *d,
@@ -277,18 +407,45 @@ static void check_quiet_before_greeting(const struct script *sc,
              line, m->text);
 }
 
-/* Takes everything the client has to say; each write must be one line. */
+/* A write that is a piece of the message must come from the message
+ * itself (streamed, not copied), next in line, and within the limit. */
+static bool message_piece(const struct script *sc, const struct sw_dialogue *d,
+                          const struct run_mode *m, int line, const char *out, size_t len)
+{
+  const char *msg = d->cfg.mail.message;
+  if (!msg || out < msg || out >= msg + d->cfg.mail.message_len)
+    return false;
+  if (out != msg + d->message_sent || len > SW_DIALOGUE_SEND_MAX ||
+      (size_t)(out - msg) + len > d->cfg.mail.message_len)
+    fail_msg("%s:%d (%s): a piece of the message out of place: %zu octets at %zu "
+             "(%zu sent)",
+             sc->path, line, m->text, len, (size_t)(out - msg), d->message_sent);
+  return true;
+}
+
+/* Takes everything the client has to say (at most @send-window octets);
+ * each write must be one line, or a piece of the message. */
 static void drain(const struct script *sc, struct sw_dialogue *d,
                   const struct run_mode *m, int line, struct sw_buf *got)
 {
-  for (int guard = 0; guard < 10000; guard++) {
+  size_t taken = 0;
+  for (int guard = 0; guard < 4000000; guard++) {
     size_t len;
     const char *out = sw_dialogue_output(d, &len);
+    if (sc->send_window && len > sc->send_window - taken)
+      len = sc->send_window - taken;
     if (len == 0)
       return;
     if (m->bytewise) {
       sw_buf_append(got, out, 1);
       sw_dialogue_sent(d, 1);
+      taken++;
+      continue;
+    }
+    if (message_piece(sc, d, m, line, out, len)) {
+      sw_buf_append(got, out, len);
+      sw_dialogue_sent(d, len);
+      taken += len;
       continue;
     }
     bool one_line = len >= 2 && memcmp(out + len - 2, "\r\n", 2) == 0 &&
@@ -298,6 +455,7 @@ static void drain(const struct script *sc, struct sw_dialogue *d,
                sc->path, line, m->text, (int)len, out);
     sw_buf_append(got, out, len);
     sw_dialogue_sent(d, len);
+    taken += len;
   }
   fail_msg("%s:%d (%s): the output never ran dry", sc->path, line, m->text);
 }
@@ -306,8 +464,10 @@ static void compare_output(const struct script *sc, const struct run_mode *m, in
                            const struct sw_buf *got, const struct sw_buf *want)
 {
   if (got->len != want->len || memcmp(sw_buf_str(got), sw_buf_str(want), got->len) != 0)
-    fail_msg("%s:%d (%s): the client sent \"%s\", expected \"%s\"", sc->path, line,
-             m->text, sw_buf_str(got), sw_buf_str(want));
+    fail_msg("%s:%d (%s): the client sent \"%.2000s\" (%zu octets), expected "
+             "\"%.2000s\" (%zu)",
+             sc->path, line, m->text, sw_buf_str(got), got->len, sw_buf_str(want),
+             want->len);
 }
 
 /* What the engine reports after a handshake: a fixed session and a
@@ -341,7 +501,20 @@ static void run_script(const struct script *sc, const struct run_mode *m,
       .tls_mode = sc->tls_mode,
       .cert_warn_days = sc->warn_days,
       .cert_crit_days = sc->crit_days,
+      .auth = {.user = sc->auth_user.len ? sw_buf_str(&sc->auth_user) : NULL,
+               .password = sc->auth_password.len ? sw_buf_str(&sc->auth_password) : NULL,
+               .mech = sc->auth_mech,
+               .allow_plaintext = sc->allow_plaintext_auth},
   };
+  if (sc->has_mail) {
+    cfg.mail.from = sc->mail_from;
+    cfg.mail.to = (const char *const *)sc->rcpt;
+    cfg.mail.to_count = sc->nrcpt;
+  }
+  if (sc->has_message) {
+    cfg.mail.message = sc->message.len ? sc->message.data : "";
+    cfg.mail.message_len = sc->message.len;
+  }
   struct sw_dialogue *d = malloc(sizeof *d);
   assert_non_null(d);
   int64_t now = T0;
@@ -424,6 +597,7 @@ static void run_script(const struct script *sc, const struct run_mode *m,
   /* Bytes after the end change nothing. */
   sw_dialogue_receive(d, "421 late\r\n", 10, now);
   sw_dialogue_eof(d, now);
+  check_no_secret(sc, m, d);
   sw_dialogue_take_result(d, out);
   sw_dialogue_free(d);
   free(d);
@@ -502,6 +676,9 @@ static void check_expectation(const struct script *sc, const struct expectation 
     snprintf(got, sizeof got, "%lld us", (long long)r->step_us[s]);
     have = got;
     ok = ms < 0 ? r->step_us[s] == -1 : r->step_us[s] == (int64_t)ms * 1000;
+  } else if (strcmp(k, "accepted") == 0) {
+    have = r->message_accepted ? "yes" : "no";
+    ok = strcmp(v, have) == 0;
   } else if (strcmp(k, "tls") == 0 || strcmp(k, "verified") == 0) {
     bool b = k[0] == 't' ? r->tls.used : r->tls.verified;
     have = b ? "yes" : "no";
@@ -541,6 +718,7 @@ static void same_result(const struct script *sc, const struct run_mode *m,
               a->reply_code == b->reply_code && strcmp(a->reply, b->reply) == 0 &&
               strcmp(a->detail, b->detail) == 0 && a->caps == b->caps &&
               a->used_helo == b->used_helo && a->tls.used == b->tls.used &&
+              a->message_accepted == b->message_accepted &&
               a->tls.days_left == b->tls.days_left &&
               strcmp(sw_buf_str(&a->transcript), sw_buf_str(&b->transcript)) == 0 &&
               memcmp(a->step_us, b->step_us, sizeof a->step_us) == 0;
@@ -924,6 +1102,131 @@ static void test_plain_dialogue_never_wants_tls(void **state)
   sw_dialogue_free(&d);
 }
 
+static void test_submission_config_refused(void **state)
+{
+  (void)state;
+  static const char *const one[] = {"ops@example.com"};
+  static const char *const bad_rcpt[] = {"ops@example.com", "not an address"};
+  static const char *const many[SW_DIALOGUE_RCPT_MAX + 1] = {
+      "a@example.com", "a@example.com", "a@example.com", "a@example.com", "a@example.com",
+      "a@example.com", "a@example.com", "a@example.com", "a@example.com", "a@example.com",
+      "a@example.com", "a@example.com", "a@example.com", "a@example.com", "a@example.com",
+      "a@example.com", "a@example.com"};
+  char long_password[SW_AUTH_CREDENTIALS_MAX + 8];
+  memset(long_password, 'p', sizeof long_password - 1);
+  long_password[sizeof long_password - 1] = '\0';
+  const char *ok = "Subject: x\r\n\r\nbody\r\n.\r\n";
+  struct {
+    struct sw_dialogue_config cfg;
+    const char *detail;
+  } cases[] = {
+      {{.auth = {.user = "u", .password = NULL}}, "no password"},
+      {{.auth = {.user = "u", .password = long_password}}, "longer than 370 octets"},
+      {{.auth = {.user = "u", .password = "p", .mech = (enum sw_auth_mech)9}},
+       "mechanism"},
+      {{.mail = {.message = ok, .message_len = strlen(ok)}}, "needs a sender"},
+      {{.command = "NOOP", .mail = {.from = "a@example.com", .to = one, .to_count = 1}},
+       "not both"},
+      {{.mail = {.from = "no-at-sign", .to = one, .to_count = 1}}, "the sender:"},
+      {{.mail = {.from = "a@example.com", .to = one, .to_count = 0}}, "1 to 16"},
+      {{.mail = {.from = "a@example.com", .to = many, .to_count = SW_COUNTOF(many)}},
+       "1 to 16"},
+      {{.mail = {.from = "a@example.com", .to = bad_rcpt, .to_count = 2}},
+       "a recipient:"},
+      {{.mail = {.from = "a@example.com\r\nRCPT TO:<x@example.com>",
+                 .to = one,
+                 .to_count = 1}},
+       "the sender:"},
+  };
+  for (size_t i = 0; i < SW_COUNTOF(cases); i++) {
+    cases[i].cfg.timeout_ms = 7000;
+    struct sw_dialogue d;
+    sw_dialogue_init(&d, &cases[i].cfg, T0);
+    assert_true(sw_dialogue_done(&d));
+    const struct sw_check_result *r = sw_dialogue_result(&d);
+    assert_int_equal(r->outcome, SW_OUTCOME_INTERNAL_ERROR);
+    assert_int_equal(r->step, SW_STEP_RESOLVE);
+    if (!strstr(r->detail, cases[i].detail))
+      fail_msg("case %zu: \"%s\" lacks \"%s\"", i, r->detail, cases[i].detail);
+    assert_null(strstr(r->detail, "ppppp"));
+    size_t len;
+    assert_null(sw_dialogue_output(&d, &len));
+    sw_dialogue_free(&d);
+  }
+  /* Messages that are not DATA's payload: its end would be somewhere else
+   * than where the caller thinks, or a line would lose its dot. */
+  const char *bad[] = {
+      "Subject: x\r\n\r\nbody\r\n",       /* no end */
+      "Subject: x\r\n.\r\nmore\r\n.\r\n", /* an end before the end */
+      "Subject: x\r\n.hidden\r\n.\r\n",   /* a dot not stuffed */
+      "Subject: x\nbody\r\n.\r\n",        /* a bare LF */
+      "Subject: x\r\nbo\rdy\r\n.\r\n",    /* a bare CR */
+      "Subject: x\r\nbody.\r\n",          /* "." not on its own line */
+      "",
+  };
+  for (size_t i = 0; i < SW_COUNTOF(bad); i++) {
+    struct sw_dialogue_config cfg = {.timeout_ms = 7000,
+                                     .mail = {.from = "a@example.com",
+                                              .to = one,
+                                              .to_count = 1,
+                                              .message = bad[i],
+                                              .message_len = strlen(bad[i])}};
+    struct sw_dialogue d;
+    sw_dialogue_init(&d, &cfg, T0);
+    assert_true(sw_dialogue_done(&d));
+    if (!strstr(sw_dialogue_result(&d)->detail, "not DATA's payload"))
+      fail_msg("message %zu was taken: %s", i, sw_dialogue_result(&d)->detail);
+    sw_dialogue_free(&d);
+  }
+  /* The smallest payload, an empty message, is one. */
+  struct sw_dialogue_config cfg = {
+      .timeout_ms = 7000,
+      .mail = {
+          .from = "", .to = one, .to_count = 1, .message = ".\r\n", .message_len = 3}};
+  struct sw_dialogue d;
+  sw_dialogue_init(&d, &cfg, T0);
+  assert_false(sw_dialogue_done(&d));
+  sw_dialogue_free(&d);
+}
+
+static void test_transaction_traced(void **state)
+{
+  (void)state;
+  static const char *const to[] = {"a@example.com", "b@example.com"};
+  const char *msg = "Subject: x\r\n.\r\n";
+  struct trace_log log = {""};
+  struct sw_dialogue_config cfg = {
+      .timeout_ms = 7000,
+      .auth = {.user = "u", .password = "p", .allow_plaintext = true},
+      .mail = {.from = "m@example.com",
+               .to = to,
+               .to_count = 2,
+               .message = msg,
+               .message_len = strlen(msg)},
+      .trace = trace,
+      .trace_ctx = &log};
+  struct sw_dialogue d;
+  char out[600];
+  sw_dialogue_init(&d, &cfg, T0);
+  sw_dialogue_connected(&d, "127.0.0.1:25", "client.example", T0);
+  const char *server[] = {"220 hi\r\n", "250-hi\r\n250 AUTH PLAIN\r\n",
+                          "235 ok\r\n", "250 ok\r\n",
+                          "250 ok\r\n", "250 ok\r\n",
+                          "354 go\r\n", "250 queued as X\r\n",
+                          "221 bye\r\n"};
+  for (size_t i = 0; i < SW_COUNTOF(server); i++) {
+    feed(&d, server[i], T0);
+    take_output(&d, out, sizeof out);
+  }
+  assert_true(sw_dialogue_done(&d));
+  assert_true(sw_dialogue_result(&d)->message_accepted);
+  /* RCPT to RCPT is no change of state: one step for every recipient. */
+  assert_string_equal(log.text, "RESOLVING>CONNECTING CONNECTING>GREETING GREETING>EHLO "
+                                "EHLO>AUTH AUTH>MAIL MAIL>RCPT RCPT>DATA DATA>MESSAGE "
+                                "MESSAGE>QUIT QUIT>DONE ");
+  sw_dialogue_free(&d);
+}
+
 /* ---- main: one test per transcript file, then the others ---------------- */
 
 static int by_name(const void *a, const void *b)
@@ -976,6 +1279,8 @@ int main(void)
       cmocka_unit_test(test_transcript_escapes_and_is_bounded),
       cmocka_unit_test(test_tls_ready_owns_and_escapes_certificate_text),
       cmocka_unit_test(test_plain_dialogue_never_wants_tls),
+      cmocka_unit_test(test_submission_config_refused),
+      cmocka_unit_test(test_transaction_traced),
   };
   failed += cmocka_run_group_tests_name("dialogue", unit, NULL, NULL);
 

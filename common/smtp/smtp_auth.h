@@ -1,0 +1,57 @@
+/* SMTP AUTH (RFC 4954) as the dialogue speaks it: the mechanisms it knows
+ * (PLAIN, RFC 4616; LOGIN, the old draft every server still offers), which
+ * one to use from the server's EHLO AUTH list, and the client's responses,
+ * base64-encoded into the caller's buffer. The credentials are borrowed
+ * and never copied anywhere else; buffers that held them are wiped. */
+#ifndef SW_SMTP_AUTH_H
+#define SW_SMTP_AUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sw_macros.h"
+
+/* X(ENUM, name as EHLO lists it) */
+#define SW_AUTH_MECH_MAP(X)                                                              \
+  X(SW_AUTH_MECH_AUTO, "auto") /* choose: PLAIN, else LOGIN */                           \
+  X(SW_AUTH_MECH_PLAIN, "PLAIN")                                                         \
+  X(SW_AUTH_MECH_LOGIN, "LOGIN")
+
+enum sw_auth_mech { SW_AUTH_MECH_MAP(SW_X_1) SW_AUTH_MECH_COUNT };
+
+/* Bits of the mechanisms a server offers (sw_auth_offered). */
+#define SW_AUTH_OFFERS(m) (1u << (m))
+#define SW_AUTH_OFFERS_OTHER (1u << SW_AUTH_MECH_COUNT) /* CRAM-MD5, XOAUTH2, ... */
+
+/* The longest user name and password together: what "AUTH PLAIN " and the
+ * base64 of "\0user\0password" fit in one command line of 512 octets
+ * (RFC 5321 4.5.3.1.4), and so LOGIN's responses too. */
+#define SW_AUTH_CREDENTIALS_MAX 370
+
+/* "PLAIN", "LOGIN", "auto"; "?" out of range. */
+const char *sw_auth_mech_name(enum sw_auth_mech m);
+/* The name back, case-insensitive ("plain"); false if unknown. */
+bool sw_auth_mech_from_name(const char *name, enum sw_auth_mech *out);
+
+/* The SW_AUTH_OFFERS bits of the mechanisms in an EHLO AUTH line's
+ * parameters ("PLAIN LOGIN CRAM-MD5", case-insensitive, spaces between). */
+unsigned sw_auth_offered(const char *params, size_t len);
+
+/* The mechanism to use: `forced` if offered, else (AUTO) PLAIN if offered,
+ * else LOGIN if offered; SW_AUTH_MECH_AUTO when there is none to use. */
+enum sw_auth_mech sw_auth_pick(unsigned offered, enum sw_auth_mech forced);
+
+/* The base64 of "\0user\0password" (RFC 4616's message with an empty
+ * authorization identity) into out[size], NUL-terminated. False if it does
+ * not fit. */
+bool sw_auth_plain_response(const char *user, const char *password, char *out,
+                            size_t size);
+/* The base64 of `text` (LOGIN's answer to "Username:" or "Password:") into
+ * out[size], NUL-terminated. False if it does not fit. */
+bool sw_auth_login_response(const char *text, char *out, size_t size);
+
+/* Overwrites p[0..n) with zeros in a way the compiler keeps (a buffer that
+ * held a credential, about to be reused or freed). */
+void sw_auth_wipe(void *p, size_t n);
+
+#endif

@@ -1,0 +1,134 @@
+/* SMTP AUTH (RFC 4954) in the dialogue: whether the rule's credentials can
+ * be used, which mechanism the server's EHLO offers, whether the
+ * connection is fit to carry a password, and what the server's answers
+ * mean. The credentials are only ever base64-encoded into a stack buffer
+ * and the output line, both wiped; the transcript shows "****". Part of
+ * the dialogue (smtp_dialogue_internal.h says what the parts share). */
+#include <stdio.h>
+#include <string.h>
+
+#include "smtp_dialogue_internal.h"
+
+bool sw__dlg_auth_config_ok(struct sw_dialogue *d)
+{
+  const struct sw_dialogue_auth *a = &d->cfg.auth;
+  if (!sw__dlg_has_auth(d))
+    return true;
+  if (!a->password) {
+    sw__dlg_set_detail(d, "AUTH has a user name but no password; nothing was sent");
+    return false;
+  }
+  if (strlen(a->user) + strlen(a->password) > SW_AUTH_CREDENTIALS_MAX) {
+    sw__dlg_set_detail(d,
+                       "the user name and password are longer than %d octets together, "
+                       "more than one AUTH line can carry; nothing was sent",
+                       SW_AUTH_CREDENTIALS_MAX);
+    return false;
+  }
+  if ((unsigned)a->mech >= SW_AUTH_MECH_COUNT) {
+    sw__dlg_set_detail(d, "the AUTH mechanism is not one this checker knows");
+    return false;
+  }
+  return true;
+}
+
+void sw__dlg_auth_offered(struct sw_dialogue *d, const char *params, size_t len)
+{
+  d->auth_offered |= sw_auth_offered(params, len);
+}
+
+/* Decides auth_not_offered, saying what was missing. */
+static void not_offered(struct sw_dialogue *d, const struct sw_smtp_reply *r)
+{
+  if (d->result.used_helo)
+    sw__dlg_set_detail(d, "the server refused EHLO, so it offers no extensions, AUTH "
+                          "included");
+  else if (!(d->result.caps & SW_CAP(AUTH)))
+    sw__dlg_set_detail(d, "the server's reply to EHLO%s does not list AUTH",
+                       d->tls_done ? " over TLS" : "");
+  else if (d->cfg.auth.mech != SW_AUTH_MECH_AUTO)
+    sw__dlg_set_detail(d, "the server does not offer AUTH %s, which this check uses",
+                       sw_auth_mech_name(d->cfg.auth.mech));
+  else
+    sw__dlg_set_detail(d, "the server offers AUTH, but neither PLAIN nor LOGIN");
+  sw__dlg_decide(d, SW_OUTCOME_AUTH_NOT_OFFERED, SW_STEP_EHLO, r);
+}
+
+bool sw__dlg_auth_after_hello(struct sw_dialogue *d, const struct sw_smtp_reply *r)
+{
+  if (!sw__dlg_has_auth(d))
+    return false;
+  enum sw_auth_mech mech = (d->result.caps & SW_CAP(AUTH))
+                               ? sw_auth_pick(d->auth_offered, d->cfg.auth.mech)
+                               : SW_AUTH_MECH_AUTO;
+  if (mech == SW_AUTH_MECH_AUTO) {
+    not_offered(d, r);
+    return true;
+  }
+  if (!d->tls_done && !d->cfg.auth.allow_plaintext) {
+    /* RFC 4954 section 4 / SMTP.md 10: a password never goes in clear text
+     * unless the rule says so. That the server asks for it is the finding. */
+    sw__dlg_set_detail(d, "%s",
+                       d->cfg.tls_mode == SW_TLS_NONE
+                           ? "the connection is not encrypted, and this check does not "
+                             "allow AUTH in plain text"
+                           : "the server does not offer STARTTLS but offers AUTH in "
+                             "plain text, which this check does not allow");
+    sw__dlg_decide(d, SW_OUTCOME_AUTH_NOT_ENCRYPTED, SW_STEP_EHLO, r);
+    return true;
+  }
+  d->auth_mech = mech;
+  d->auth_round = 0;
+  char line[SW_SMTP_LINE_MAX];
+  bool sent;
+  if (mech == SW_AUTH_MECH_PLAIN) {
+    /* RFC 4954 section 4: the initial response saves a round trip. */
+    memcpy(line, "AUTH PLAIN ", 11);
+    sent = ALWAYS(sw_auth_plain_response(d->cfg.auth.user, d->cfg.auth.password,
+                                         line + 11, sizeof line - 11)) &&
+           sw__dlg_send_secret_line(d, line, "AUTH PLAIN ****");
+    sw_auth_wipe(line, sizeof line);
+  } else {
+    sent = sw__dlg_send_line(d, "AUTH LOGIN");
+  }
+  if (sent)
+    sw__dlg_set_state(d, SW_DLG_AUTH, d->now_us);
+  return true;
+}
+
+/* LOGIN's 334: the user name after the command, the password after it. */
+static void login_step(struct sw_dialogue *d, const struct sw_smtp_reply *r)
+{
+  if (d->auth_mech != SW_AUTH_MECH_LOGIN || d->auth_round >= 2) {
+    sw__dlg_unexpected_code(d, r, "AUTH");
+    return;
+  }
+  const char *secret = d->auth_round == 0 ? d->cfg.auth.user : d->cfg.auth.password;
+  char line[SW_SMTP_LINE_MAX];
+  bool sent = ALWAYS(sw_auth_login_response(secret, line, sizeof line)) &&
+              sw__dlg_send_secret_line(d, line, "****");
+  sw_auth_wipe(line, sizeof line);
+  if (sent)
+    d->auth_round++;
+}
+
+void sw__dlg_on_auth(struct sw_dialogue *d, const struct sw_smtp_reply *r)
+{
+  int cls = r->code / 100;
+  if (cls == 2) {
+    /* 235; any 2xx means the server let us in. */
+    d->auth_done = true;
+    sw__dlg_proceed(d, r);
+  } else if (r->code == 334) {
+    login_step(d, r);
+  } else if (cls == 4) {
+    /* 454: temporary authentication failure (RFC 4954 section 6). */
+    sw__dlg_decide(d, SW_OUTCOME_AUTH_UNAVAILABLE, SW_STEP_AUTH, r);
+  } else if (cls == 5) {
+    /* 535 bad credentials; 534/538 a stronger mechanism or encryption
+     * wanted; 504 a mechanism it does not know after all: the reply says. */
+    sw__dlg_decide(d, SW_OUTCOME_AUTH_FAILED, SW_STEP_AUTH, r);
+  } else {
+    sw__dlg_unexpected_code(d, r, "AUTH");
+  }
+}
