@@ -89,6 +89,8 @@ static uint32_t wait_ms(struct sw_svc_loop *l, int64_t now)
       until = l->next_settings_us;
     if (sw__loop_alerts_wake_us(l) < until)
       until = sw__loop_alerts_wake_us(l);
+    if (sw__loop_outbox_wake_us(l) < until)
+      until = sw__loop_outbox_wake_us(l);
   }
   if (!l->pipe && l->pipe_backoff_ms && l->pipe_retry_us < until)
     until = l->pipe_retry_us;
@@ -126,6 +128,17 @@ DWORD sw_svc_loop_create(struct sw_svc_loop **out, const struct sw_svc_config *c
   sw_rule_state_config_defaults(&l->state_cfg);
   sw_svc_writer_init(&l->writer, cfg->buffer_results);
   sw_svc_alerts_init(&l->alerts);
+  sw_outbox_retry_defaults(&l->outbox.retry);
+  /* Without it no webhook, program or restart goes out (each attempt says
+   * so and stays pending); checks and mails are unaffected. */
+  l->outbox.deliveries = sw_svc_deliveries_create(l->engine);
+  DWORD size = sizeof l->outbox.machine;
+  if (!GetComputerNameExA(ComputerNameDnsFullyQualified, l->outbox.machine, &size) ||
+      !l->outbox.machine[0]) {
+    size = sizeof l->outbox.machine;
+    if (!GetComputerNameExA(ComputerNameNetBIOS, l->outbox.machine, &size))
+      snprintf(l->outbox.machine, sizeof l->outbox.machine, "localhost");
+  }
   sw_svc_stats_init(&l->stats, cfg->stats_file[0] != L'\0');
   *out = l;
   return 0;
@@ -244,6 +257,7 @@ DWORD sw_svc_loop_run(struct sw_svc_loop *l, const struct sw_svc_hooks *hooks)
     int64_t now = sw_clock_now_us();
     sw__loop_tend_store(l, now);
     sw__loop_tend_alerts(l, now);
+    sw__loop_tend_outbox(l, now);
     struct sw_scheduler_run run;
     int64_t sched_now = sw__loop_to_sched(l, sw_clock_now_us());
     while (sw_scheduler_take_due(l->sched, sched_now, &run))
@@ -268,8 +282,12 @@ void sw_svc_loop_destroy(struct sw_svc_loop *l)
   if (!l)
     return;
   l->stopping = true;
-  /* Drains the last completions; callbacks of checks still live (only if
-   * the loop never ran) see `stopping` and file nothing. */
+  /* Deliveries still running on the thread pool let go of the engine; the
+   * notifications stay pending in the outbox. Then the last completions
+   * are drained; callbacks of checks and deliveries still live see
+   * `stopping` and file nothing. */
+  sw_svc_deliveries_detach(l->outbox.deliveries);
+  l->outbox.deliveries = NULL;
   sw_engine_destroy(l->engine);
   sw_svc_rules_watch_stop(l->watch);
   sw_store_close(l->store);
@@ -278,6 +296,7 @@ void sw_svc_loop_destroy(struct sw_svc_loop *l)
   sw_svc_writer_free(&l->writer);
   sw_svc_stats_free(&l->stats);
   sw_svc_alerts_free(&l->alerts);
+  sw_svc_outbox_free(&l->outbox);
   free(l->states);
   free(l->state_rules);
   free(l);

@@ -19,6 +19,7 @@
 #include "scheduler.h"
 #include "store.h"
 #include "svc_alerts.h"
+#include "svc_outbox.h"
 #include "svc_loop.h"
 #include "svc_prune.h"
 #include "svc_requests.h"
@@ -77,6 +78,7 @@ struct sw_svc_loop {
   uint32_t pipe_backoff_ms;
   struct sw_svc_requests requests;
   struct sw_svc_alerts alerts;
+  struct sw_svc_outbox outbox;
   /* Checks finished per minute, for SERVICE_INFO: a snapshot a minute. */
   int64_t rate_mark_us;
   uint64_t rate_mark_finished, rate_per_min;
@@ -151,6 +153,26 @@ void sw__loop_alert_result(struct sw_svc_loop *l, struct sw_svc_rule *r,
 void sw__loop_tend_alerts(struct sw_svc_loop *l, int64_t now_us);
 /* When the alerts want the loop awake (monotonic us; INT64_MAX: never). */
 int64_t sw__loop_alerts_wake_us(const struct sw_svc_loop *l);
+
+/* ---- svc_loop_outbox.c, svc_loop_mail.c ---- */
+
+/* The outbox's part of a turn: once a second, or sooner when an attempt
+ * came back, attempts the notifications that are due (as many as there is
+ * room for), and now and then deletes old finished ones. */
+void sw__loop_tend_outbox(struct sw_svc_loop *l, int64_t now_us);
+/* When the outbox wants the loop awake (monotonic us; INT64_MAX: never). */
+int64_t sw__loop_outbox_wake_us(const struct sw_svc_loop *l);
+/* An attempt at notification `outbox_id` came back: records it (sent, to
+ * be tried again, or given up) with `error` ("" when sent) and, for a
+ * program, its exit code and output. */
+void sw__loop_outbox_done(struct sw_svc_loop *l, int64_t outbox_id, bool ok,
+                          const char *error, const struct sw_svc_delivery *program);
+/* Starts an alert mail for notification `n` through e-mail notifier `nf`;
+ * false with a sentence in why[size] if it could not start. Its end comes
+ * through sw__loop_outbox_done. */
+bool sw__loop_mail_start(struct sw_svc_loop *l, const struct sw_store_notification *n,
+                         const struct sw_store_notifier *nf,
+                         const struct sw_alert_note *note, char *why, size_t size);
 
 /* ---- svc_loop_pipe.c ---- */
 

@@ -16,6 +16,7 @@
 #define SETTING_FAIL_THRESHOLD "fail_threshold"
 #define SETTING_FLAP_CHANGES "flap_changes"
 #define SETTING_FLAP_WINDOW_S "flap_window_s"
+#define SETTING_NOTIFY_GIVE_UP_S "notify_give_up_s"
 
 static void schedule_rule(struct sw_svc_loop *l, struct sw_svc_rule *r)
 {
@@ -84,6 +85,9 @@ void sw__loop_load_settings(struct sw_svc_loop *l)
   if (!sw_rule_state_config_valid(&cfg))
     sw_rule_state_config_defaults(&cfg);
   l->state_cfg = cfg;
+  uint32_t give_up =
+      setting_u32(l->store, SETTING_NOTIFY_GIVE_UP_S, SW_OUTBOX_DEFAULT_GIVE_UP_S);
+  l->outbox.retry.give_up_s = give_up ? give_up : SW_OUTBOX_DEFAULT_GIVE_UP_S;
 }
 
 /* At the first successful read of the rules: each rule goes on from the

@@ -186,8 +186,8 @@ bool sw_mail_to_list_split(char *text, const char **out, size_t max, size_t *cou
     if (comma)
       *comma = '\0';
     if (*count == max)
-      return say(why, size, "An e-mail notifier sends to at most %u addresses.",
-                 (unsigned)max);
+      return sw_error_say(why, size, "An e-mail notifier sends to at most %u addresses.",
+                          (unsigned)max);
     out[(*count)++] = trim_spaces(p);
     if (!comma)
       return true;

@@ -202,6 +202,37 @@ static const struct expected messages[] = {
      SEV_INFO,
      {L"\\\\.\\pipe\\SmtpWatch"},
      L"The control pipe \\\\.\\pipe\\SmtpWatch accepts clients again.\r\n"},
+    {SW_MSG_NOTIFIER_FAILING,
+     SEV_WARN,
+     {L"Ops mail", L"3",
+      L"mx1.example.com:25: The server rejected the message. (554 5.7.1 Relay access "
+      L"denied)"},
+     L"Notifications through the notifier Ops mail keep failing: 3 attempts in a row "
+     L"have "
+     L"failed, the latest with: mx1.example.com:25: The server rejected the message. "
+     L"(554 "
+     L"5.7.1 Relay access denied)\r\n"
+     L"The notifications stay in the outbox and are tried again, at growing intervals, "
+     L"for "
+     L"up to a day after each was made ('smtpwatch notifications' lists every attempt). "
+     L"Check the notifier with 'smtpwatch notifiers test' and its settings; the service "
+     L"logs when it works again.\r\n"},
+    {SW_MSG_NOTIFIER_RECOVERED,
+     SEV_INFO,
+     {L"Ops mail", L"4"},
+     L"The notifier Ops mail delivers again: a notification went out after 4 failed "
+     L"attempts in a row.\r\n"},
+    {SW_MSG_NOTIFICATION_GIVEN_UP,
+     SEV_ERROR,
+     {L"12-1765112345678-3-2", L"12", L"Teams", L"14",
+      L"https://example.webhook.office.com/... answered 500 Internal Server Error."},
+     L"The notification 12-1765112345678-3-2 about rule 12 to the notifier Teams was "
+     L"given "
+     L"up after 14 attempts: it could not be delivered in the time allowed. The last "
+     L"attempt failed with: https://example.webhook.office.com/... answered 500 Internal "
+     L"Server Error.\r\n"
+     L"The state it told is still shown by 'smtpwatch status'; 'smtpwatch notifications' "
+     L"lists every attempt.\r\n"},
 };
 #define N_MESSAGES (sizeof messages / sizeof *messages)
 
