@@ -16,9 +16,9 @@ set(SW_LAYER_MAY_base "")
 set(SW_LAYER_MAY_smtp base)
 set(SW_LAYER_MAY_monitor base smtp)
 set(SW_LAYER_MAY_alert base smtp monitor)
-set(SW_LAYER_MAY_pipe base smtp)
+set(SW_LAYER_MAY_pipe base smtp monitor alert)
 set(SW_LAYER_MAY_store base smtp)
-set(SW_LAYER_MAY_manage base smtp pipe)
+set(SW_LAYER_MAY_manage base smtp monitor alert pipe)
 # Windows headers a portable file must not include (the SDK's own names).
 set(SW_WINDOWS_HEADERS windows.h winsock2.h ws2tcpip.h winsvc.h wincrypt.h
     schannel.h sspi.h mswsock.h winbase.h windef.h winnt.h winerror.h)
