@@ -74,6 +74,10 @@ enum sw_error sw_pipe_get_maintenance(struct sw_tlv_reader *rd,
   return sw__pipe_record_get(rd, &maintenance_record, out);
 }
 
+/* 9999-12-31 23:59:59 UTC: later times are typing errors, and whole
+ * seconds of them still fit an int64_t in milliseconds. */
+#define LATEST_MS INT64_C(253402300799000)
+
 static bool say(char *why, size_t size, const char *sentence)
 {
   snprintf(why, size, "%s", sentence);
@@ -97,10 +101,13 @@ bool sw_pipe_maintenance_check(const struct sw_pipe_maintenance *m,
                  "another, not both.");
     return sw_maint_weekly_parse(m->weekly, out, why, size);
   }
-  if (m->from_ms <= 0 || m->until_ms <= m->from_ms)
+  if (m->from_ms == 0 || m->until_ms <= m->from_ms)
     return say(why, size,
                "A one-off maintenance window needs a start and an end after it (or "
                "a weekly time such as \"Sun 02:00-04:00\").");
+  if (m->from_ms < 1000 || m->until_ms > LATEST_MS)
+    return say(why, size,
+               "A maintenance window must lie between the years 1970 and 9999.");
   out->kind = SW_MAINT_ONCE;
   out->from_s = sw_floor_div(m->from_ms, 1000);
   out->until_s = -sw_floor_div(-m->until_ms, 1000); /* rounded up: never shorter */

@@ -262,6 +262,11 @@ static void maintenance_check_says_what_is_wrong(void **state)
       {5, false, 1000, 2000, "Sun 02:00-04:00", NULL, "not both"},
       {5, false, 0, 0, "Sunday 2am", NULL, ""},
       {5, false, 1000, 2000, NULL, "two\nlines", "one line"},
+      /* found by fuzz.pipe_codec: a start in the first second of 1970
+       * rounded to 0, which reads as "no start" */
+      {0, true, 1, 2000, NULL, NULL, "between the years 1970 and 9999"},
+      {0, true, -5000, 2000, NULL, NULL, "between the years 1970 and 9999"},
+      {0, true, 1000, INT64_MAX, NULL, NULL, "between the years 1970 and 9999"},
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     struct sw_pipe_maintenance m;
