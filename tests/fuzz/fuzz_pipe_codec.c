@@ -67,66 +67,30 @@ union v2_record {
   struct sw_pipe_rule_alerts alerts;
 };
 
-static enum sw_error get_notifier(struct sw_tlv_reader *r, union v2_record *x)
-{
-  return sw_pipe_get_notifier(r, &x->notifier);
-}
-static void put_notifier(struct sw_buf *out, const union v2_record *x)
-{
-  sw_pipe_put_notifier(out, &x->notifier);
-}
-static void free_notifier(union v2_record *x)
-{
-  sw_pipe_notifier_free(&x->notifier);
-}
-static enum sw_error get_input(struct sw_tlv_reader *r, union v2_record *x)
-{
-  return sw_pipe_get_notifier_input(r, &x->input);
-}
-static void put_input(struct sw_buf *out, const union v2_record *x)
-{
-  sw_pipe_put_notifier_input(out, &x->input);
-}
-static void free_input(union v2_record *x)
-{
-  sw_pipe_notifier_input_free(&x->input);
-}
-static enum sw_error get_maintenance(struct sw_tlv_reader *r, union v2_record *x)
-{
-  return sw_pipe_get_maintenance(r, &x->maintenance);
-}
-static void put_maintenance(struct sw_buf *out, const union v2_record *x)
-{
-  sw_pipe_put_maintenance(out, &x->maintenance);
-}
-static void free_maintenance(union v2_record *x)
-{
-  sw_pipe_maintenance_free(&x->maintenance);
-}
-static enum sw_error get_notification(struct sw_tlv_reader *r, union v2_record *x)
-{
-  return sw_pipe_get_notification(r, &x->notification);
-}
-static void put_notification(struct sw_buf *out, const union v2_record *x)
-{
-  sw_pipe_put_notification(out, &x->notification);
-}
-static void free_notification(union v2_record *x)
-{
-  sw_pipe_notification_free(&x->notification);
-}
-static enum sw_error get_alerts(struct sw_tlv_reader *r, union v2_record *x)
-{
-  return sw_pipe_get_rule_alerts(r, &x->alerts);
-}
-static void put_alerts(struct sw_buf *out, const union v2_record *x)
-{
-  sw_pipe_put_rule_alerts(out, &x->alerts);
-}
-static void free_alerts(union v2_record *x)
-{
-  sw_pipe_rule_alerts_free(&x->alerts);
-}
+/* get_NAME, put_NAME, free_NAME over the union's MEMBER. */
+#define V2_WRAP(name, member, get, put, release)                                         \
+  static enum sw_error get_##name(struct sw_tlv_reader *r, union v2_record *x)           \
+  {                                                                                      \
+    return get(r, &x->member);                                                           \
+  }                                                                                      \
+  static void put_##name(struct sw_buf *out, const union v2_record *x)                   \
+  {                                                                                      \
+    put(out, &x->member);                                                                \
+  }                                                                                      \
+  static void free_##name(union v2_record *x)                                            \
+  {                                                                                      \
+    release(&x->member);                                                                 \
+  }
+V2_WRAP(notifier, notifier, sw_pipe_get_notifier, sw_pipe_put_notifier,
+        sw_pipe_notifier_free)
+V2_WRAP(input, input, sw_pipe_get_notifier_input, sw_pipe_put_notifier_input,
+        sw_pipe_notifier_input_free)
+V2_WRAP(maintenance, maintenance, sw_pipe_get_maintenance, sw_pipe_put_maintenance,
+        sw_pipe_maintenance_free)
+V2_WRAP(notification, notification, sw_pipe_get_notification, sw_pipe_put_notification,
+        sw_pipe_notification_free)
+V2_WRAP(alerts, alerts, sw_pipe_get_rule_alerts, sw_pipe_put_rule_alerts,
+        sw_pipe_rule_alerts_free)
 
 /* What the service does with a client's notifier and window: build the
  * model and validate it; a window that passes turns into the model and

@@ -110,54 +110,22 @@ union any_record {
   struct sw_pipe_status s;
 };
 
-static enum sw_error get_m(struct sw_tlv_reader *r, union any_record *x)
-{
-  return sw_pipe_get_maintenance(r, &x->m);
-}
-static void free_m(union any_record *x)
-{
-  sw_pipe_maintenance_free(&x->m);
-}
-static enum sw_error get_n(struct sw_tlv_reader *r, union any_record *x)
-{
-  return sw_pipe_get_notification(r, &x->n);
-}
-static void free_n(union any_record *x)
-{
-  sw_pipe_notification_free(&x->n);
-}
-static enum sw_error get_a(struct sw_tlv_reader *r, union any_record *x)
-{
-  return sw_pipe_get_rule_alerts(r, &x->a);
-}
-static void free_a(union any_record *x)
-{
-  sw_pipe_rule_alerts_free(&x->a);
-}
-static enum sw_error get_notifier(struct sw_tlv_reader *r, union any_record *x)
-{
-  return sw_pipe_get_notifier(r, &x->notifier);
-}
-static void free_notifier(union any_record *x)
-{
-  sw_pipe_notifier_free(&x->notifier);
-}
-static enum sw_error get_input(struct sw_tlv_reader *r, union any_record *x)
-{
-  return sw_pipe_get_notifier_input(r, &x->input);
-}
-static void free_input(union any_record *x)
-{
-  sw_pipe_notifier_input_free(&x->input);
-}
-static enum sw_error get_s(struct sw_tlv_reader *r, union any_record *x)
-{
-  return sw_pipe_get_status(r, &x->s);
-}
-static void free_s(union any_record *x)
-{
-  sw_pipe_status_free(&x->s);
-}
+/* get_NAME and free_NAME over the union's MEMBER. */
+#define RECORD_WRAP(name, member, get, release)                                          \
+  static enum sw_error get_##name(struct sw_tlv_reader *r, union any_record *x)          \
+  {                                                                                      \
+    return get(r, &x->member);                                                           \
+  }                                                                                      \
+  static void free_##name(union any_record *x)                                           \
+  {                                                                                      \
+    release(&x->member);                                                                 \
+  }
+RECORD_WRAP(m, m, sw_pipe_get_maintenance, sw_pipe_maintenance_free)
+RECORD_WRAP(n, n, sw_pipe_get_notification, sw_pipe_notification_free)
+RECORD_WRAP(a, a, sw_pipe_get_rule_alerts, sw_pipe_rule_alerts_free)
+RECORD_WRAP(notifier, notifier, sw_pipe_get_notifier, sw_pipe_notifier_free)
+RECORD_WRAP(input, input, sw_pipe_get_notifier_input, sw_pipe_notifier_input_free)
+RECORD_WRAP(s, s, sw_pipe_get_status, sw_pipe_status_free)
 
 static const struct record_kind {
   const char *what;
