@@ -16,7 +16,7 @@ set(SW_LAYER_MAY_base "")
 set(SW_LAYER_MAY_smtp base)
 set(SW_LAYER_MAY_monitor base smtp)
 set(SW_LAYER_MAY_alert base smtp monitor)
-set(SW_LAYER_MAY_pipe base smtp)
+set(SW_LAYER_MAY_pipe base smtp monitor alert)
 set(SW_LAYER_MAY_store base smtp monitor alert)
 set(SW_LAYER_MAY_manage base smtp monitor alert pipe)
 # Windows headers a portable file must not include (the SDK's own names).

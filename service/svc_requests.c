@@ -132,15 +132,15 @@ static void page_end(struct page *p)
 static HANDLER(hello)
 {
   (void)q;
-  if (f->version_min > SW_PIPE_PROTOCOL_VERSION ||
-      f->version_max < SW_PIPE_PROTOCOL_VERSION) {
+  uint16_t version; /* a version 1 client still gets version 1 */
+  if (!sw_pipe_version_choose(f->version_min, f->version_max, &version)) {
     error_reply(reply, id, SW_PIPE_ERR_VERSION, NULL);
     return SW_PIPE_KEEP;
   }
   *sw_pipe_conn_user(conn) |= GREETED;
   size_t start;
   begin(reply, SW_PIPE_MSG_HELLO_OK, id, &start);
-  sw_tlv_put_int(reply, SW_PIPE_TAG_VERSION, SW_PIPE_PROTOCOL_VERSION);
+  sw_tlv_put_int(reply, SW_PIPE_TAG_VERSION, version);
   sw_tlv_put_str(reply, SW_PIPE_TAG_SERVER_VERSION, SW_VERSION_TEXT);
   end(reply, id, start);
   return SW_PIPE_KEEP;

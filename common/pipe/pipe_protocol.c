@@ -1,23 +1,86 @@
 /* Names and the shared records of the control pipe protocol. */
 #include "pipe_protocol.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "pipe_fields.h"
 #include "sw_macros.h"
 #include "sw_names.h"
 
-const char *sw_pipe_msg_name(uint16_t message)
+/* One row of the message map, found by number. */
+struct msg_row {
+  const char *name; /* "HELLO" */
+  uint16_t version;
+  const char *what; /* "notifiers" */
+};
+
+static const struct msg_row *msg_row(uint16_t message)
 {
   switch (message) {
-#define SW_PIPE_MSG_CASE(e, n)                                                           \
-  case n:                                                                                \
-    return &(#e)[sizeof "SW_PIPE_MSG_" - 1]; /* "HELLO" */
+/* Variadic, so that the map's SW_PIPE_V* columns are expanded first. */
+#define SW_PIPE_MSG_CASE(...) SW_PIPE_MSG_CASE_(__VA_ARGS__)
+#define SW_PIPE_MSG_CASE_(e, n, v, w)                                                    \
+  case n: {                                                                              \
+    static const struct msg_row row = {&(#e)[sizeof "SW_PIPE_MSG_" - 1], v, w};          \
+    return &row;                                                                         \
+  }
     SW_PIPE_MSG_MAP(SW_PIPE_MSG_CASE)
+#undef SW_PIPE_MSG_CASE_
 #undef SW_PIPE_MSG_CASE
   default:
     return NULL;
   }
+}
+
+const char *sw_pipe_msg_name(uint16_t message)
+{
+  const struct msg_row *row = msg_row(message);
+  return row ? row->name : NULL;
+}
+
+uint16_t sw_pipe_msg_version(uint16_t message)
+{
+  const struct msg_row *row = msg_row(message);
+  return row ? row->version : 0;
+}
+
+bool sw_pipe_version_choose(int64_t client_min, int64_t client_max, uint16_t *chosen)
+{
+  int64_t high =
+      client_max < SW_PIPE_PROTOCOL_VERSION ? client_max : SW_PIPE_PROTOCOL_VERSION;
+  int64_t low = client_min > SW_PIPE_PROTOCOL_VERSION_OLDEST
+                    ? client_min
+                    : SW_PIPE_PROTOCOL_VERSION_OLDEST;
+  if (high < low)
+    return false;
+  *chosen = (uint16_t)high;
+  return true;
+}
+
+bool sw_pipe_version_accepted(int64_t version)
+{
+  return version >= SW_PIPE_PROTOCOL_VERSION_OLDEST &&
+         version <= SW_PIPE_PROTOCOL_VERSION;
+}
+
+bool sw_pipe_msg_allowed(uint16_t message, uint16_t version, char *why, size_t size)
+{
+  const struct msg_row *row = msg_row(message);
+  if (row && row->version <= version)
+    return true;
+  if (!why || size == 0)
+    return false;
+  if (!row)
+    snprintf(why, size, "This tool does not know request %u of the SMTP Watch service.",
+             (unsigned)message);
+  else
+    snprintf(why, size,
+             "The SMTP Watch service is older than this tool: %s need protocol version "
+             "%u and it speaks version %u; update the service.",
+             row->what, (unsigned)row->version, (unsigned)version);
+  return false;
 }
 
 static const char *const error_codes[] = {SW_PIPE_ERROR_MAP(SW_X_2)};
@@ -65,14 +128,6 @@ void sw_pipe_put_rule(struct sw_buf *out, const struct sw_rule *r, int64_t revis
   sw_tlv_end(out);
 }
 
-/* Copies a STR field into a fixed buffer, cut if it is longer. */
-static void copy_text(char *dst, size_t size, const struct sw_tlv_field *f)
-{
-  size_t n = f->len < size - 1 ? f->len : size - 1;
-  memcpy(dst, f->s, n);
-  dst[n] = '\0';
-}
-
 /* Integers from the wire are clamped into the member's type so that the
  * validator, not a silent wrap-around, judges an absurd value. */
 static int64_t clamp(int64_t v, int64_t lo, int64_t hi)
@@ -82,14 +137,7 @@ static int64_t clamp(int64_t v, int64_t lo, int64_t hi)
 
 static enum sw_error set_str(char **slot, const struct sw_tlv_field *f)
 {
-  if (f->type != SW_TLV_STR)
-    return SW_E_INVALID_ARGUMENT;
-  char *s = sw_tlv_strdup(f);
-  if (!s)
-    return SW_E_NOMEM;
-  free(*slot);
-  *slot = s;
-  return SW_E_OK;
+  return f->type == SW_TLV_STR ? sw__pipe_dup_text(slot, f) : SW_E_INVALID_ARGUMENT;
 }
 
 static enum sw_error rule_field(struct sw_pipe_rule *out, const struct sw_tlv_field *f)
@@ -151,7 +199,7 @@ static enum sw_error rule_field(struct sw_pipe_rule *out, const struct sw_tlv_fi
     if (f->type != SW_TLV_STR)
       return SW_E_INVALID_ARGUMENT;
     char name[32];
-    copy_text(name, sizeof name, f);
+    sw__pipe_copy_text(name, sizeof name, f);
     if (f->len >= sizeof name || !sw_tls_mode_from_name(name, &r->tls_mode))
       r->tls_mode = SW_TLS_MODE_COUNT; /* the validator names the choices */
     return SW_E_OK;
@@ -193,11 +241,11 @@ static enum sw_error problem_field(void *ctx, const struct sw_tlv_field *f)
     return SW_E_OK;
   if (f->tag == SW_PIPE_TAG_PROBLEM_FIELD) {
     char name[32];
-    copy_text(name, sizeof name, f);
+    sw__pipe_copy_text(name, sizeof name, f);
     if (f->len >= sizeof name || !sw_rule_field_from_name(name, &item->field))
       item->field = SW_RULE_FIELD_COUNT;
   } else if (f->tag == SW_PIPE_TAG_PROBLEM_MESSAGE) {
-    copy_text(item->message, sizeof item->message, f);
+    sw__pipe_copy_text(item->message, sizeof item->message, f);
   }
   return SW_E_OK;
 }

@@ -16,33 +16,69 @@
 
 #define SW_PIPE_NAME_W L"\\\\.\\pipe\\SmtpWatch"
 #define SW_PIPE_NAME_TEXT "\\\\.\\pipe\\SmtpWatch" /* UTF-8, for messages */
-#define SW_PIPE_PROTOCOL_VERSION 1
+/* The versions this build speaks: a server answers any client whose range
+ * meets this one with the highest version both speak (HELLO), and a client
+ * refuses, itself, a request the version it got does not have. */
+#define SW_PIPE_PROTOCOL_VERSION 2
+#define SW_PIPE_PROTOCOL_VERSION_OLDEST 1
 
-/* X(ENUM, number): requests are even, their replies odd where they pair. */
+/* The last two columns of the message map: the protocol version that
+ * brought a message, and what it is for, as the sentence that refuses it
+ * on an older service says it ("notifiers need protocol version 2"). */
+#define SW_PIPE_V1 1, ""
+#define SW_PIPE_V2_NOTIFIERS 2, "notifiers"
+#define SW_PIPE_V2_MAINTENANCE 2, "maintenance windows"
+#define SW_PIPE_V2_OUTBOX 2, "notifications"
+#define SW_PIPE_V2_ACK 2, "acknowledgements"
+#define SW_PIPE_V2_ALERTS 2, "rule notification settings"
+
+/* X(ENUM, number, version, what): requests are even, their replies odd
+ * where they pair. */
 #define SW_PIPE_MSG_MAP(X)                                                               \
-  X(SW_PIPE_MSG_HELLO, 1)            /* client: protocol versions it speaks, its name */ \
-  X(SW_PIPE_MSG_HELLO_OK, 2)         /* server: chosen version, service version */       \
-  X(SW_PIPE_MSG_ERROR, 3)            /* server: error code and sentence (any request) */ \
-  X(SW_PIPE_MSG_SERVICE_INFO, 10)    /* client */                                        \
-  X(SW_PIPE_MSG_SERVICE_INFO_OK, 11) /* server: version, uptime, rules, checks/s */      \
-  X(SW_PIPE_MSG_RULE_LIST, 20)       /* client */                                        \
-  X(SW_PIPE_MSG_RULE_LIST_OK, 21)    /* server: RULE records */                          \
-  X(SW_PIPE_MSG_RULE_GET, 22)        /* client: RULE_ID */                               \
-  X(SW_PIPE_MSG_RULE_OK, 23) /* server: one RULE record (after get/add/update/enable) */ \
-  X(SW_PIPE_MSG_RULE_ADD, 24)         /* client: RULE record without id */               \
-  X(SW_PIPE_MSG_RULE_UPDATE, 25)      /* client: RULE record with id and revision */     \
-  X(SW_PIPE_MSG_RULE_DELETE, 26)      /* client: RULE_ID */                              \
-  X(SW_PIPE_MSG_RULE_SET_ENABLED, 27) /* client: RULE_ID, ENABLED */                     \
-  X(SW_PIPE_MSG_RULE_INVALID, 28)     /* server: PROBLEM records; nothing was changed */ \
-  X(SW_PIPE_MSG_DONE_OK, 29)          /* server: the request was carried out (delete) */ \
-  X(SW_PIPE_MSG_RULE_TEST, 30)        /* client: RULE_ID, or a RULE record not saved */  \
-  X(SW_PIPE_MSG_RULE_TEST_OK, 31)     /* server: RESULT record with transcript */        \
-  X(SW_PIPE_MSG_STATUS, 40)           /* client */                                       \
-  X(SW_PIPE_MSG_STATUS_OK, 41)        /* server: STATUS records, one per rule */         \
-  X(SW_PIPE_MSG_HISTORY, 50)          /* client: RULE_ID, BEFORE (cursor), LIMIT */      \
-  X(SW_PIPE_MSG_HISTORY_OK, 51)       /* server: RESULT records, newest first; MORE */   \
-  X(SW_PIPE_MSG_EVENTS, 60)           /* client: BEFORE, LIMIT */                        \
-  X(SW_PIPE_MSG_EVENTS_OK, 61)        /* server: EVENT records, newest first; MORE */
+  X(SW_PIPE_MSG_HELLO, 1, SW_PIPE_V1)    /* client: versions it speaks, its name */      \
+  X(SW_PIPE_MSG_HELLO_OK, 2, SW_PIPE_V1) /* server: chosen version, service version */   \
+  X(SW_PIPE_MSG_ERROR, 3, SW_PIPE_V1)    /* server: error code and sentence (any) */     \
+  X(SW_PIPE_MSG_SERVICE_INFO, 10, SW_PIPE_V1)    /* client */                            \
+  X(SW_PIPE_MSG_SERVICE_INFO_OK, 11, SW_PIPE_V1) /* server: version, uptime, rules */    \
+  X(SW_PIPE_MSG_RULE_LIST, 20, SW_PIPE_V1)       /* client */                            \
+  X(SW_PIPE_MSG_RULE_LIST_OK, 21, SW_PIPE_V1)    /* server: RULE records */              \
+  X(SW_PIPE_MSG_RULE_GET, 22, SW_PIPE_V1)        /* client: RULE_ID */                   \
+  X(SW_PIPE_MSG_RULE_OK, 23, SW_PIPE_V1)         /* server: one RULE (get/add/update) */ \
+  X(SW_PIPE_MSG_RULE_ADD, 24, SW_PIPE_V1)        /* client: RULE record without id */    \
+  X(SW_PIPE_MSG_RULE_UPDATE, 25, SW_PIPE_V1)     /* client: RULE record, id, revision */ \
+  X(SW_PIPE_MSG_RULE_DELETE, 26, SW_PIPE_V1)     /* client: RULE_ID */                   \
+  X(SW_PIPE_MSG_RULE_SET_ENABLED, 27, SW_PIPE_V1) /* client: RULE_ID, ENABLED */         \
+  X(SW_PIPE_MSG_RULE_INVALID, 28, SW_PIPE_V1) /* server: PROBLEM records; no change */   \
+  X(SW_PIPE_MSG_DONE_OK, 29, SW_PIPE_V1)      /* server: the request was carried out */  \
+  X(SW_PIPE_MSG_RULE_TEST, 30, SW_PIPE_V1)    /* client: RULE_ID, or an unsaved RULE */  \
+  X(SW_PIPE_MSG_RULE_TEST_OK, 31, SW_PIPE_V1) /* server: RESULT with transcript */       \
+  X(SW_PIPE_MSG_STATUS, 40, SW_PIPE_V1)       /* client */                               \
+  X(SW_PIPE_MSG_STATUS_OK, 41, SW_PIPE_V1)    /* server: STATUS records, one per rule */ \
+  X(SW_PIPE_MSG_HISTORY, 50, SW_PIPE_V1)      /* client: RULE_ID, BEFORE, LIMIT */       \
+  X(SW_PIPE_MSG_HISTORY_OK, 51, SW_PIPE_V1)   /* server: RESULT records; MORE */         \
+  X(SW_PIPE_MSG_EVENTS, 60, SW_PIPE_V1)       /* client: BEFORE, LIMIT */                \
+  X(SW_PIPE_MSG_EVENTS_OK, 61, SW_PIPE_V1)    /* server: EVENT records; MORE */          \
+  X(SW_PIPE_MSG_NOTIFIER_LIST, 70, SW_PIPE_V2_NOTIFIERS)    /* client */                 \
+  X(SW_PIPE_MSG_NOTIFIER_LIST_OK, 71, SW_PIPE_V2_NOTIFIERS) /* server: NOTIFIER recs */  \
+  X(SW_PIPE_MSG_NOTIFIER_GET, 72, SW_PIPE_V2_NOTIFIERS)     /* client: NOTIFIER_NAME */  \
+  X(SW_PIPE_MSG_NOTIFIER_OK, 73, SW_PIPE_V2_NOTIFIERS)      /* server: one NOTIFIER */   \
+  X(SW_PIPE_MSG_NOTIFIER_ADD, 74, SW_PIPE_V2_NOTIFIERS)     /* client: NOTIFIER */       \
+  X(SW_PIPE_MSG_NOTIFIER_UPDATE, 76, SW_PIPE_V2_NOTIFIERS)  /* client: NOTIFIER */       \
+  X(SW_PIPE_MSG_NOTIFIER_DELETE, 78, SW_PIPE_V2_NOTIFIERS)  /* client: NOTIFIER_NAME */  \
+  X(SW_PIPE_MSG_MAINTENANCE_LIST, 80, SW_PIPE_V2_MAINTENANCE)    /* client */            \
+  X(SW_PIPE_MSG_MAINTENANCE_LIST_OK, 81, SW_PIPE_V2_MAINTENANCE) /* server: records */   \
+  X(SW_PIPE_MSG_MAINTENANCE_ADD, 82, SW_PIPE_V2_MAINTENANCE)     /* client: record */    \
+  X(SW_PIPE_MSG_MAINTENANCE_OK, 83, SW_PIPE_V2_MAINTENANCE)      /* server: the added */ \
+  X(SW_PIPE_MSG_MAINTENANCE_DELETE, 84, SW_PIPE_V2_MAINTENANCE)  /* client: MAINT_ID */  \
+  X(SW_PIPE_MSG_NOTIFICATIONS, 90, SW_PIPE_V2_OUTBOX)       /* client: BEFORE, LIMIT */  \
+  X(SW_PIPE_MSG_NOTIFICATIONS_OK, 91, SW_PIPE_V2_OUTBOX)    /* server: records; MORE */  \
+  X(SW_PIPE_MSG_NOTIFIER_TEST, 92, SW_PIPE_V2_NOTIFIERS)    /* client: name or record */ \
+  X(SW_PIPE_MSG_NOTIFIER_TEST_OK, 93, SW_PIPE_V2_NOTIFIERS) /* server: NOTIFICATION */   \
+  X(SW_PIPE_MSG_RULE_ACK, 100, SW_PIPE_V2_ACK)   /* client: RULE_ID, ACK_COMMENT */      \
+  X(SW_PIPE_MSG_RULE_UNACK, 102, SW_PIPE_V2_ACK) /* client: RULE_ID */                   \
+  X(SW_PIPE_MSG_RULE_ALERTS_GET, 104, SW_PIPE_V2_ALERTS) /* client: RULE_ID */           \
+  X(SW_PIPE_MSG_RULE_ALERTS_OK, 105, SW_PIPE_V2_ALERTS)  /* server: RULE_ALERTS */       \
+  X(SW_PIPE_MSG_RULE_ALERTS_SET, 106, SW_PIPE_V2_ALERTS) /* client: RULE_ALERTS */
 
 enum sw_pipe_msg { SW_PIPE_MSG_MAP(SW_X_ENUM_VALUE) };
 
@@ -125,7 +161,57 @@ enum sw_pipe_msg { SW_PIPE_MSG_MAP(SW_X_ENUM_VALUE) };
   X(SW_PIPE_TAG_CHECKS_TOTAL, 105)                                                       \
   X(SW_PIPE_TAG_PIPE_CLIENTS, 106)                                                       \
   X(SW_PIPE_TAG_DATA_DIR, 107)                                                           \
-  X(SW_PIPE_TAG_RESULTS_BUFFERED, 108)
+  X(SW_PIPE_TAG_RESULTS_BUFFERED, 108)                                                   \
+  X(SW_PIPE_TAG_NOTIFIER, 110) /* record (version 2) */                                  \
+  X(SW_PIPE_TAG_NOTIFIER_NAME, 111)                                                      \
+  X(SW_PIPE_TAG_NOTIFIER_KIND, 112)                                                      \
+  X(SW_PIPE_TAG_NOTIFIER_REVISION, 113)                                                  \
+  X(SW_PIPE_TAG_NOTIFIER_TO, 114) /* one per address */                                  \
+  X(SW_PIPE_TAG_NOTIFIER_RELAYS, 115)                                                    \
+  X(SW_PIPE_TAG_NOTIFIER_FROM, 116)                                                      \
+  X(SW_PIPE_TAG_NOTIFIER_TLS_MODE, 117)                                                  \
+  X(SW_PIPE_TAG_NOTIFIER_AUTH_USER, 118)                                                 \
+  X(SW_PIPE_TAG_NOTIFIER_PASSWORD_SET, 119) /* server -> client only */                  \
+  X(SW_PIPE_TAG_NOTIFIER_PASSWORD, 120)     /* client -> server only: a secret */        \
+  X(SW_PIPE_TAG_NOTIFIER_URL, 121)          /* client -> server only: a secret */        \
+  X(SW_PIPE_TAG_NOTIFIER_URL_SHOWN, 122)    /* server -> client only */                  \
+  X(SW_PIPE_TAG_NOTIFIER_FORMAT, 123)                                                    \
+  X(SW_PIPE_TAG_NOTIFIER_COMMAND_LINE, 124)                                              \
+  X(SW_PIPE_TAG_NOTIFIER_TIMEOUT_S, 125)                                                 \
+  X(SW_PIPE_TAG_NOTIFIER_SERVICE_NAME, 126)                                              \
+  X(SW_PIPE_TAG_MAINTENANCE, 130) /* record */                                           \
+  X(SW_PIPE_TAG_MAINT_ID, 131)                                                           \
+  X(SW_PIPE_TAG_MAINT_ALL, 132)                                                          \
+  X(SW_PIPE_TAG_MAINT_FROM, 133)                                                         \
+  X(SW_PIPE_TAG_MAINT_UNTIL, 134)                                                        \
+  X(SW_PIPE_TAG_MAINT_WEEKLY, 135)                                                       \
+  X(SW_PIPE_TAG_MAINT_COMMENT, 136)                                                      \
+  X(SW_PIPE_TAG_MAINT_ACTIVE, 137)                                                       \
+  X(SW_PIPE_TAG_MAINT_NEXT_CHANGE, 138)                                                  \
+  X(SW_PIPE_TAG_NOTIFICATION, 140) /* record */                                          \
+  X(SW_PIPE_TAG_NOTIFICATION_KEY, 141)                                                   \
+  X(SW_PIPE_TAG_NOTIFICATION_ID, 142)                                                    \
+  X(SW_PIPE_TAG_ALERT_KIND, 143)                                                         \
+  X(SW_PIPE_TAG_DELIVERY, 144)                                                           \
+  X(SW_PIPE_TAG_ATTEMPTS, 145)                                                           \
+  X(SW_PIPE_TAG_CREATED_AT, 146)                                                         \
+  X(SW_PIPE_TAG_NEXT_ATTEMPT_AT, 147)                                                    \
+  X(SW_PIPE_TAG_LAST_ATTEMPT_AT, 148)                                                    \
+  X(SW_PIPE_TAG_LAST_ERROR, 149)                                                         \
+  X(SW_PIPE_TAG_ACK_BY, 150)                                                             \
+  X(SW_PIPE_TAG_ACK_AT, 151)                                                             \
+  X(SW_PIPE_TAG_ACK_COMMENT, 152)                                                        \
+  X(SW_PIPE_TAG_HELD, 153)                                                               \
+  X(SW_PIPE_TAG_HELD_PARENT_ID, 154)                                                     \
+  X(SW_PIPE_TAG_HELD_PARENT_NAME, 155)                                                   \
+  X(SW_PIPE_TAG_HELD_UNTIL, 156)                                                         \
+  X(SW_PIPE_TAG_RULE_ALERTS, 160) /* record */                                           \
+  X(SW_PIPE_TAG_NOTIFY, 161)      /* one per notifier name */                            \
+  X(SW_PIPE_TAG_ALERT_ON, 162)                                                           \
+  X(SW_PIPE_TAG_ALERT_AFTER_S, 163)                                                      \
+  X(SW_PIPE_TAG_RENOTIFY_S, 164)                                                         \
+  X(SW_PIPE_TAG_DEPENDS_ON, 165)                                                         \
+  X(SW_PIPE_TAG_DEPENDS_ON_NAME, 166)
 
 enum sw_pipe_tag { SW_PIPE_TAG_MAP(SW_X_ENUM_VALUE) };
 
@@ -144,12 +230,52 @@ enum sw_pipe_tag { SW_PIPE_TAG_MAP(SW_X_ENUM_VALUE) };
     "Only administrators may change rules: run this as an administrator.")               \
   X(SW_PIPE_ERR_BUSY, "busy", "The service is busy: try again in a moment.")             \
   X(SW_PIPE_ERR_INTERNAL, "internal",                                                    \
-    "The service failed to carry out the request; see its event log.")
+    "The service failed to carry out the request; see its event log.")                   \
+  X(SW_PIPE_ERR_INVALID,                                                                 \
+    "invalid", /* version 2; the service's sentence names the value */                   \
+    "A value in the request is not valid: correct it and try again.")                    \
+  X(SW_PIPE_ERR_NOTIFIER_NOT_FOUND, "notifier_not_found",                                \
+    "There is no notifier of that name: 'smtpwatch notifiers list' shows them.")         \
+  X(SW_PIPE_ERR_NOTIFIER_EXISTS, "notifier_exists",                                      \
+    "A notifier of that name exists already: choose another name, or change that one.")  \
+  X(SW_PIPE_ERR_NOTIFIER_IN_USE, "notifier_in_use",                                      \
+    "Rules still send to this notifier (or it is a default notifier): take it out of "   \
+    "their notifications first.")                                                        \
+  X(SW_PIPE_ERR_MAINTENANCE_NOT_FOUND, "maintenance_not_found",                          \
+    "There is no maintenance window with that id: 'smtpwatch maintenance list' shows "   \
+    "them.")                                                                             \
+  X(SW_PIPE_ERR_DEPENDENCY_CYCLE, "dependency_cycle",                                    \
+    "A rule cannot depend on itself or on a rule that depends on it: choose another "    \
+    "rule to depend on.")                                                                \
+  X(SW_PIPE_ERR_NOT_BAD, "not_bad",                                                      \
+    "Only a rule in a bad state (WARNING, CRITICAL or UNKNOWN) can be acknowledged.")
 
 enum sw_pipe_error { SW_PIPE_ERROR_MAP(SW_X_1) SW_PIPE_ERR_COUNT };
 
 /* "RULE_ADD" and friends; NULL for a number we do not know. */
 const char *sw_pipe_msg_name(uint16_t message);
+
+/* The server's side of HELLO: the highest version that both this build
+ * (SW_PIPE_PROTOCOL_VERSION_OLDEST to SW_PIPE_PROTOCOL_VERSION) and the
+ * client (its VERSION_MIN to VERSION_MAX, as sent; 0 for one left out)
+ * speak, in *chosen. False if there is none: answer ERROR `version`. */
+bool sw_pipe_version_choose(int64_t client_min, int64_t client_max, uint16_t *chosen);
+/* The client's side: whether the VERSION of a HELLO_OK (0 if it had none)
+ * is one this build speaks. A version 1 service answers 1 to a client that
+ * offers 1 to 2, so a newer client learns here that it talks to an older
+ * service. */
+bool sw_pipe_version_accepted(int64_t version);
+/* The protocol version that brought `message`; 0 for a number we do not
+ * know. */
+uint16_t sw_pipe_msg_version(uint16_t message);
+/* Whether a connection that agreed on `version` has `message`. If not, and
+ * why[size] is given, a sentence for the user: an older service ("The SMTP
+ * Watch service is older than this tool: notifiers need protocol version 2
+ * and it speaks version 1; update the service.") or a message this build
+ * does not know. The command line and the editor ask before they send; the
+ * service answers such a request with `unknown_message`, as the older
+ * service would have. */
+bool sw_pipe_msg_allowed(uint16_t message, uint16_t version, char *why, size_t size);
 /* "stale" and friends, and the sentence; "internal" for out of range. */
 const char *sw_pipe_error_code(enum sw_pipe_error e);
 const char *sw_pipe_error_text(enum sw_pipe_error e);

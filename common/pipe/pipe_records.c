@@ -6,25 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pipe_fields.h"
 #include "pipe_protocol.h"
 #include "step_times.h"
-
-static void copy_text(char *dst, size_t size, const struct sw_tlv_field *f)
-{
-  size_t n = f->len < size - 1 ? f->len : size - 1;
-  memcpy(dst, f->s, n);
-  dst[n] = '\0';
-}
-
-static enum sw_error dup_text(char **slot, const struct sw_tlv_field *f)
-{
-  char *s = sw_tlv_strdup(f);
-  if (!s)
-    return SW_E_NOMEM;
-  free(*slot);
-  *slot = s;
-  return SW_E_OK;
-}
 
 /* ---- RESULT ---------------------------------------------------------- */
 
@@ -126,7 +110,7 @@ static enum sw_error result_str(struct sw_pipe_result *r, const struct sw_tlv_fi
       r->status = SW_NAGIOS_UNKNOWN;
     break;
   case SW_PIPE_TAG_OUTCOME:
-    copy_text(name, sizeof name, f);
+    sw__pipe_copy_text(name, sizeof name, f);
     if (!sw_outcome_from_name(name, &c->outcome))
       c->outcome = SW_OUTCOME_INTERNAL_ERROR; /* a newer service's outcome */
     break;
@@ -134,37 +118,37 @@ static enum sw_error result_str(struct sw_pipe_result *r, const struct sw_tlv_fi
     sw_step_from_name(f->s, f->len, &c->step);
     break;
   case SW_PIPE_TAG_ENHANCED_CODE:
-    copy_text(c->enhanced_code, sizeof c->enhanced_code, f);
+    sw__pipe_copy_text(c->enhanced_code, sizeof c->enhanced_code, f);
     break;
   case SW_PIPE_TAG_REPLY:
-    copy_text(c->reply, sizeof c->reply, f);
+    sw__pipe_copy_text(c->reply, sizeof c->reply, f);
     break;
   case SW_PIPE_TAG_DETAIL:
-    copy_text(c->detail, sizeof c->detail, f);
+    sw__pipe_copy_text(c->detail, sizeof c->detail, f);
     break;
   case SW_PIPE_TAG_PEER:
-    copy_text(c->peer, sizeof c->peer, f);
+    sw__pipe_copy_text(c->peer, sizeof c->peer, f);
     break;
   case SW_PIPE_TAG_STEP_TIMES:
     sw_step_times_parse(f->s, f->len, c);
     break;
   case SW_PIPE_TAG_MESSAGE:
-    copy_text(r->message, sizeof r->message, f);
+    sw__pipe_copy_text(r->message, sizeof r->message, f);
     break;
   case SW_PIPE_TAG_TLS_VERSION:
-    copy_text(c->tls.version, sizeof c->tls.version, f);
+    sw__pipe_copy_text(c->tls.version, sizeof c->tls.version, f);
     break;
   case SW_PIPE_TAG_TLS_CIPHER:
-    copy_text(c->tls.cipher, sizeof c->tls.cipher, f);
+    sw__pipe_copy_text(c->tls.cipher, sizeof c->tls.cipher, f);
     break;
   case SW_PIPE_TAG_CERT_SUBJECT:
-    copy_text(c->tls.subject, sizeof c->tls.subject, f);
+    sw__pipe_copy_text(c->tls.subject, sizeof c->tls.subject, f);
     break;
   case SW_PIPE_TAG_CERT_ISSUER:
-    copy_text(c->tls.issuer, sizeof c->tls.issuer, f);
+    sw__pipe_copy_text(c->tls.issuer, sizeof c->tls.issuer, f);
     break;
   case SW_PIPE_TAG_CERT_SANS:
-    return dup_text(&c->tls.sans, f);
+    return sw__pipe_dup_text(&c->tls.sans, f);
   case SW_PIPE_TAG_TRANSCRIPT:
     sw_buf_free(&c->transcript);
     return sw_buf_append(&c->transcript, f->s, f->len);
@@ -203,6 +187,30 @@ enum sw_error sw_pipe_get_result(struct sw_tlv_reader *rd, struct sw_pipe_result
 
 /* ---- STATUS ---------------------------------------------------------- */
 
+static const char *const hold_names[] = {SW_PIPE_HOLD_MAP(SW_X_2)};
+_Static_assert(sizeof(enum sw_pipe_hold) == sizeof(int), "SW__PF_ENUM reads int");
+
+const char *sw_pipe_hold_name(enum sw_pipe_hold h)
+{
+  return SW_TABLE_AT(hold_names, h, hold_names[SW_PIPE_HOLD_NONE]);
+}
+
+/* The fields of version 2, each left out when not set. */
+#define AT(m) offsetof(struct sw_pipe_status, m)
+static const struct sw__pipe_field status_v2_fields[] = {
+    SW__PF_ROW(SW_PIPE_TAG_ACK_AT, SW__PF_INT, AT(ack_at_ms), SW__PF_OMIT_ZERO),
+    SW__PF_ROW(SW_PIPE_TAG_ACK_BY, SW__PF_TEXT, AT(ack_by), SW__PF_OMIT_ZERO),
+    SW__PF_ROW(SW_PIPE_TAG_ACK_COMMENT, SW__PF_TEXT, AT(ack_comment), SW__PF_OMIT_ZERO),
+    SW__PF_ENUM_ROW(SW_PIPE_TAG_HELD, AT(held), hold_names, SW_PIPE_HOLD_NONE,
+                    SW__PF_OMIT_ZERO),
+    SW__PF_ROW(SW_PIPE_TAG_HELD_PARENT_ID, SW__PF_INT, AT(held_parent_id),
+               SW__PF_OMIT_ZERO),
+    SW__PF_ROW(SW_PIPE_TAG_HELD_PARENT_NAME, SW__PF_TEXT, AT(held_parent_name),
+               SW__PF_OMIT_ZERO),
+    SW__PF_ROW(SW_PIPE_TAG_HELD_UNTIL, SW__PF_INT, AT(held_until_ms), SW__PF_OMIT_ZERO),
+};
+#undef AT
+
 void sw_pipe_status_init(struct sw_pipe_status *s)
 {
   memset(s, 0, sizeof *s);
@@ -214,6 +222,7 @@ void sw_pipe_status_free(struct sw_pipe_status *s)
 {
   free(s->name);
   free(s->host);
+  sw__pipe_free_fields(s, status_v2_fields, SW_COUNTOF(status_v2_fields));
   sw_pipe_result_free(&s->last);
   sw_pipe_status_init(s);
 }
@@ -232,6 +241,7 @@ void sw_pipe_put_status(struct sw_buf *out, const struct sw_pipe_status *s)
     sw_tlv_put_int(out, SW_PIPE_TAG_SINCE, s->since_ms);
     sw_tlv_put_int(out, SW_PIPE_TAG_LAST_RESULT_AT, s->last_result_at_ms);
   }
+  sw__pipe_put_fields(out, s, status_v2_fields, SW_COUNTOF(status_v2_fields));
   if (s->has_result)
     sw_pipe_put_result(out, &s->last, false);
   sw_tlv_end(out);
@@ -240,6 +250,11 @@ void sw_pipe_put_status(struct sw_buf *out, const struct sw_pipe_status *s)
 static enum sw_error status_field(void *ctx, const struct sw_tlv_field *f)
 {
   struct sw_pipe_status *s = ctx;
+  bool known = false;
+  enum sw_error err =
+      sw__pipe_get_field(s, status_v2_fields, SW_COUNTOF(status_v2_fields), f, &known);
+  if (err || known)
+    return err;
   if (f->type == SW_TLV_INT) {
     if (f->tag == SW_PIPE_TAG_RULE_ID)
       s->rule_id = f->i;
@@ -253,9 +268,9 @@ static enum sw_error status_field(void *ctx, const struct sw_tlv_field *f)
       s->last_result_at_ms = f->i;
   } else if (f->type == SW_TLV_STR) {
     if (f->tag == SW_PIPE_TAG_RULE_NAME)
-      return dup_text(&s->name, f);
+      return sw__pipe_dup_text(&s->name, f);
     if (f->tag == SW_PIPE_TAG_RULE_HOST)
-      return dup_text(&s->host, f);
+      return sw__pipe_dup_text(&s->host, f);
     if (f->tag == SW_PIPE_TAG_STATE)
       s->has_state = sw_nagios_status_from_text(f->s, f->len, &s->state);
   } else if (f->type == SW_TLV_BOOL && f->tag == SW_PIPE_TAG_RULE_ENABLED) {
@@ -309,9 +324,9 @@ static enum sw_error event_field(void *ctx, const struct sw_tlv_field *f)
       e->rule_id = f->i;
   } else if (f->type == SW_TLV_STR) {
     if (f->tag == SW_PIPE_TAG_SEVERITY)
-      copy_text(e->severity, sizeof e->severity, f);
+      sw__pipe_copy_text(e->severity, sizeof e->severity, f);
     else if (f->tag == SW_PIPE_TAG_EVENT_MESSAGE)
-      return dup_text(&e->message, f);
+      return sw__pipe_dup_text(&e->message, f);
   }
   return SW_E_OK;
 }
@@ -356,9 +371,9 @@ enum sw_error sw_pipe_get_service_info(const uint8_t *body, size_t len,
       continue;
     if (f.type == SW_TLV_STR) {
       if (f.tag == SW_PIPE_TAG_SERVER_VERSION)
-        copy_text(out->version, sizeof out->version, &f);
+        sw__pipe_copy_text(out->version, sizeof out->version, &f);
       else if (f.tag == SW_PIPE_TAG_DATA_DIR)
-        copy_text(out->data_dir, sizeof out->data_dir, &f);
+        sw__pipe_copy_text(out->data_dir, sizeof out->data_dir, &f);
       continue;
     }
     if (f.type != SW_TLV_INT)

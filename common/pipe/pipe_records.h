@@ -33,6 +33,18 @@ enum sw_error sw_pipe_get_result(struct sw_tlv_reader *rd, struct sw_pipe_result
 void sw_pipe_result_init(struct sw_pipe_result *r);
 void sw_pipe_result_free(struct sw_pipe_result *r);
 
+/* X(ENUM, name): why a rule's alerts are held, if they are (protocol
+ * version 2). An acknowledgement is told by its own fields. */
+#define SW_PIPE_HOLD_MAP(X)                                                              \
+  X(SW_PIPE_HOLD_NONE, "none")                                                           \
+  X(SW_PIPE_HOLD_MAINTENANCE, "maintenance") /* a maintenance window */                  \
+  X(SW_PIPE_HOLD_UNREACHABLE, "unreachable") /* the rule it depends on is not OK */
+
+enum sw_pipe_hold { SW_PIPE_HOLD_MAP(SW_X_1) SW_PIPE_HOLD_COUNT };
+
+/* "none", "maintenance", "unreachable"; "none" out of range. */
+const char *sw_pipe_hold_name(enum sw_pipe_hold h);
+
 /* One rule as the status list shows it. */
 struct sw_pipe_status {
   int64_t rule_id;
@@ -45,6 +57,15 @@ struct sw_pipe_status {
   int64_t since_ms, last_result_at_ms;
   bool has_result;
   struct sw_pipe_result last; /* the latest result, if has_result */
+  /* Protocol version 2; an older service sends none of them, and an older
+   * client skips them. Strings owned when decoded, borrowed when encoded. */
+  int64_t ack_at_ms;      /* acknowledged at (Unix ms UTC); 0: not acknowledged */
+  char *ack_by;           /* who acknowledged it ("HOST\\user") */
+  char *ack_comment;      /* may be NULL */
+  enum sw_pipe_hold held; /* SW_PIPE_HOLD_NONE; a newer reason reads as NONE */
+  int64_t held_parent_id; /* unreachable: the rule it depends on */
+  char *held_parent_name; /* unreachable: that rule's name */
+  int64_t held_until_ms;  /* maintenance: when the window ends; 0 if unknown */
 };
 
 void sw_pipe_put_status(struct sw_buf *out, const struct sw_pipe_status *s);

@@ -1,13 +1,20 @@
 /* libFuzzer target for the control pipe codec: arbitrary bytes from a
- * client are split into frames, their TLV fields walked, and every RULE and
- * PROBLEM record decoded. Invariants: no crash, no leak, no read outside the
- * input (ASan), and a decoded rule re-encodes to a record that decodes to
- * the same rule. */
+ * client are split into frames, their TLV fields walked, and every record
+ * decoded: RULE, PROBLEM, RESULT, STATUS, EVENT, and those of version 2
+ * (NOTIFIER both ways, MAINTENANCE, NOTIFICATION, RULE_ALERTS).
+ * Invariants: no crash, no leak, no read outside the input (ASan); a
+ * decoded rule re-encodes to a record that decodes to the same rule; a
+ * decoded version 2 record re-encodes to bytes that decode and encode to
+ * the same bytes again; what the service's notifier encoder writes never
+ * holds a secret's tag; and every frame's message is judged against both
+ * versions without a crash. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "pipe_alert_records.h"
+#include "pipe_notifier.h"
 #include "pipe_protocol.h"
 #include "pipe_records.h"
 
@@ -50,6 +57,156 @@ static void roundtrip(const struct sw_pipe_rule *in)
   sw_buf_free(&out);
 }
 
+/* ---- the version 2 records, through one table ---------------------- */
+
+union v2_record {
+  struct sw_pipe_notifier notifier;
+  struct sw_pipe_notifier_input input;
+  struct sw_pipe_maintenance maintenance;
+  struct sw_pipe_notification notification;
+  struct sw_pipe_rule_alerts alerts;
+};
+
+/* get_NAME, put_NAME, free_NAME over the union's MEMBER. */
+#define V2_WRAP(name, member, get, put, release)                                         \
+  static enum sw_error get_##name(struct sw_tlv_reader *r, union v2_record *x)           \
+  {                                                                                      \
+    return get(r, &x->member);                                                           \
+  }                                                                                      \
+  static void put_##name(struct sw_buf *out, const union v2_record *x)                   \
+  {                                                                                      \
+    put(out, &x->member);                                                                \
+  }                                                                                      \
+  static void free_##name(union v2_record *x)                                            \
+  {                                                                                      \
+    release(&x->member);                                                                 \
+  }
+V2_WRAP(notifier, notifier, sw_pipe_get_notifier, sw_pipe_put_notifier,
+        sw_pipe_notifier_free)
+V2_WRAP(input, input, sw_pipe_get_notifier_input, sw_pipe_put_notifier_input,
+        sw_pipe_notifier_input_free)
+V2_WRAP(maintenance, maintenance, sw_pipe_get_maintenance, sw_pipe_put_maintenance,
+        sw_pipe_maintenance_free)
+V2_WRAP(notification, notification, sw_pipe_get_notification, sw_pipe_put_notification,
+        sw_pipe_notification_free)
+V2_WRAP(alerts, alerts, sw_pipe_get_rule_alerts, sw_pipe_put_rule_alerts,
+        sw_pipe_rule_alerts_free)
+
+/* What the service does with a client's notifier and window: build the
+ * model and validate it; a window that passes turns into the model and
+ * back into the same window. */
+static void judge_input(union v2_record *x)
+{
+  struct sw_notifier model;
+  struct sw_relay relays[SW_NOTIFIER_RELAYS_MAX];
+  char why[512];
+  if (sw_pipe_notifier_model(&x->input, &model, relays, why, sizeof why))
+    sw_notifier_validate(&model, why, sizeof why);
+}
+
+static void judge_maintenance(union v2_record *x)
+{
+  struct sw_maint_window w, back;
+  char why[512];
+  if (!sw_pipe_maintenance_check(&x->maintenance, &w, why, sizeof why))
+    return;
+  if (sw_pipe_maintenance_set_window(&x->maintenance, &w) != SW_E_OK)
+    return;
+  CHECK(sw_pipe_maintenance_check(&x->maintenance, &back, why, sizeof why));
+  CHECK(back.kind == w.kind && back.from_s == w.from_s && back.until_s == w.until_s);
+  CHECK(back.days == w.days && back.start_min == w.start_min &&
+        back.end_min == w.end_min);
+}
+
+static const struct v2_kind {
+  uint16_t tag;
+  enum sw_error (*get)(struct sw_tlv_reader *r, union v2_record *x);
+  void (*put)(struct sw_buf *out, const union v2_record *x);
+  void (*free)(union v2_record *x);
+  void (*judge)(union v2_record *x); /* the service's checks; may be NULL */
+} v2_kinds[] = {
+    {SW_PIPE_TAG_NOTIFIER, get_notifier, put_notifier, free_notifier, NULL},
+    {SW_PIPE_TAG_NOTIFIER, get_input, put_input, free_input, judge_input},
+    {SW_PIPE_TAG_MAINTENANCE, get_maintenance, put_maintenance, free_maintenance,
+     judge_maintenance},
+    {SW_PIPE_TAG_NOTIFICATION, get_notification, put_notification, free_notification,
+     NULL},
+    {SW_PIPE_TAG_RULE_ALERTS, get_alerts, put_alerts, free_alerts, NULL},
+};
+
+/* Decodes the record that `x` encodes to, and encodes it again into
+ * `again`. */
+static void reencode(const struct v2_kind *k, const struct sw_buf *once,
+                     struct sw_buf *again)
+{
+  struct sw_tlv_reader r;
+  struct sw_tlv_field f;
+  sw_tlv_reader_init(&r, (const uint8_t *)once->data, once->len);
+  CHECK(sw_tlv_next(&r, &f) && f.type == SW_TLV_BEGIN && f.tag == k->tag);
+  union v2_record y;
+  CHECK(k->get(&r, &y) == SW_E_OK);
+  CHECK(!sw_tlv_next(&r, &f) && r.error == SW_E_OK);
+  k->put(again, &y);
+  k->free(&y);
+}
+
+/* The service's notifier encoder writes no secret's tag. */
+static void check_no_secret(const struct sw_buf *b)
+{
+  struct sw_tlv_reader r;
+  struct sw_tlv_field f;
+  sw_tlv_reader_init(&r, (const uint8_t *)b->data, b->len);
+  while (sw_tlv_next(&r, &f))
+    CHECK(f.type == SW_TLV_END ||
+          (f.tag != SW_PIPE_TAG_NOTIFIER_PASSWORD && f.tag != SW_PIPE_TAG_NOTIFIER_URL));
+}
+
+/* Each decoder that takes the record at the reader: the first on the
+ * reader itself, the others on copies of it, so that every decoder sees
+ * every record. */
+static void v2_records(struct sw_tlv_reader *r, uint16_t tag)
+{
+  struct sw_tlv_reader start = *r;
+  bool first = true;
+  for (size_t i = 0; i < sizeof v2_kinds / sizeof v2_kinds[0]; i++) {
+    const struct v2_kind *k = &v2_kinds[i];
+    if (k->tag != tag)
+      continue;
+    struct sw_tlv_reader copy = start;
+    union v2_record x;
+    enum sw_error err = k->get(first ? r : &copy, &x);
+    first = false;
+    if (err == SW_E_OK) {
+      struct sw_buf once, twice, thrice;
+      sw_buf_init(&once, 0);
+      sw_buf_init(&twice, 0);
+      sw_buf_init(&thrice, 0);
+      k->put(&once, &x);
+      if (k->get == get_notifier)
+        check_no_secret(&once);
+      if (!once.truncated) {
+        reencode(k, &once, &twice);
+        reencode(k, &twice, &thrice);
+        CHECK(twice.len == thrice.len && memcmp(twice.data, thrice.data, twice.len) == 0);
+      }
+      sw_buf_free(&once);
+      sw_buf_free(&twice);
+      sw_buf_free(&thrice);
+      if (k->judge)
+        k->judge(&x);
+    }
+    k->free(&x);
+  }
+}
+
+static bool is_v2_record(uint16_t tag)
+{
+  for (size_t i = 0; i < sizeof v2_kinds / sizeof v2_kinds[0]; i++)
+    if (v2_kinds[i].tag == tag)
+      return true;
+  return false;
+}
+
 static void walk(const uint8_t *body, size_t len)
 {
   struct sw_tlv_reader r;
@@ -75,6 +232,8 @@ static void walk(const uint8_t *body, size_t len)
       struct sw_pipe_event ev;
       sw_pipe_get_event(&r, &ev);
       sw_pipe_event_free(&ev);
+    } else if (f.type == SW_TLV_BEGIN && is_v2_record(f.tag)) {
+      v2_records(&r, f.tag);
     } else if (f.type == SW_TLV_BEGIN && f.tag == SW_PIPE_TAG_PROBLEM) {
       sw_pipe_get_problem(&r, &problems);
       CHECK(problems.count <= SW_RULE_FIELD_COUNT);
@@ -92,6 +251,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (d != SW_PIPE_COMPLETE)
       break;
     CHECK(used >= SW_PIPE_LENGTH_SIZE + SW_PIPE_HEADER_SIZE && used <= size - off);
+    char why[256];
+    bool v1 = sw_pipe_msg_allowed(frame.message, 1, why, sizeof why);
+    bool v2 = sw_pipe_msg_allowed(frame.message, 2, why, sizeof why);
+    CHECK(!v1 || v2); /* version 2 has every message of version 1 */
+    CHECK(v2 == (sw_pipe_msg_name(frame.message) != NULL));
     walk(frame.body, frame.body_len);
     off += used;
   }

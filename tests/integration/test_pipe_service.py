@@ -337,13 +337,21 @@ class PipeTests(unittest.TestCase):
 
     # -- handshake ---------------------------------------------------------------
 
-    def test_handshake_agrees_on_version_1(self):
+    def test_handshake_agrees_on_the_highest_common_version(self):
         ex = raw(hello(request_id=77, vmin=0, vmax=9), frames=1)
         (reply,) = ex.frames
         self.assertEqual((reply.message, reply.flags, reply.request_id),
                          (HELLO_OK, 0, 77))
-        self.assertEqual(reply.get(T_VERSION), 1)
+        self.assertEqual(reply.get(T_VERSION), 2)
         self.assertRegex(reply.get(T_SERVER_VERSION), r"^\d+\.\d+\.\d+")
+
+    def test_version_1_client_is_still_served(self):
+        """An older smtpwatch or editor offers only version 1: it gets
+        version 1, and the requests it knows."""
+        ex = raw(hello(request_id=8, vmin=1, vmax=1), frame(STATUS, 9), frames=2)
+        greeting, status = ex.frames
+        self.assertEqual((greeting.message, greeting.get(T_VERSION)), (HELLO_OK, 1))
+        self.assertEqual((status.message, status.request_id), (STATUS_OK, 9))
 
     def test_request_before_hello_is_refused_until_hello(self):
         ex = raw(frame(STATUS, 5), hello(request_id=6), frame(STATUS, 7), frames=3)
@@ -355,7 +363,7 @@ class PipeTests(unittest.TestCase):
         self.assertEqual((second.message, second.request_id), (STATUS_OK, 7))
 
     def test_version_mismatch_is_refused_clearly(self):
-        ex = raw(hello(request_id=3, vmin=2, vmax=5), frame(STATUS, 4), frames=2)
+        ex = raw(hello(request_id=3, vmin=3, vmax=5), frame(STATUS, 4), frames=2)
         mismatch, after = ex.frames
         code, text = error_of(mismatch)
         self.assertEqual((code, mismatch.request_id), ("version", 3))

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "pipe_fixture.h"
 #include "pipe_protocol.h"
 #include "pipe_records.h"
 #include "step_times.h"
@@ -48,18 +49,6 @@ static void sample_result(struct sw_pipe_result *r)
   c->tls.not_after = 1800000000;
   c->tls.days_left = 3;
   strcpy(r->message, "Permanent rejection at the greeting: 554 5.7.1 go away");
-}
-
-/* Encodes `put`'s record into a body and positions a reader after its
- * BEGIN. */
-static void reader_after_begin(struct sw_buf *body, struct sw_tlv_reader *rd,
-                               uint16_t tag)
-{
-  struct sw_tlv_field f;
-  sw_tlv_reader_init(rd, (const uint8_t *)body->data, body->len);
-  assert_true(sw_tlv_next(rd, &f));
-  assert_int_equal(f.type, SW_TLV_BEGIN);
-  assert_int_equal(f.tag, tag);
 }
 
 static void assert_same_result(const struct sw_pipe_result *a,
@@ -106,7 +95,7 @@ static void result_round_trip(void **state)
     sw_buf_init(&body, 0);
     sw_pipe_put_result(&body, &r, with);
     struct sw_tlv_reader rd;
-    reader_after_begin(&body, &rd, SW_PIPE_TAG_RESULT);
+    pipe_open_record(&body, &rd, SW_PIPE_TAG_RESULT);
     assert_int_equal(sw_pipe_get_result(&rd, &back), SW_E_OK);
     assert_same_result(&r, &back, with);
     sw_pipe_result_free(&back);
@@ -119,14 +108,7 @@ static void status_with_and_without_result(void **state)
 {
   (void)state;
   struct sw_pipe_status s, back;
-  sw_pipe_status_init(&s);
-  s.rule_id = 12;
-  s.name = "Main relay";
-  s.host = "mx.example.com";
-  s.port = 25;
-  s.enabled = true;
-  s.has_state = true;
-  s.state = SW_NAGIOS_CRITICAL;
+  pipe_status_sample(&s);
   s.failures = 3;
   s.since_ms = 1795000000000;
   s.last_result_at_ms = 1795000000123;
@@ -137,7 +119,7 @@ static void status_with_and_without_result(void **state)
   sw_buf_init(&body, 0);
   sw_pipe_put_status(&body, &s);
   struct sw_tlv_reader rd;
-  reader_after_begin(&body, &rd, SW_PIPE_TAG_STATUS);
+  pipe_open_record(&body, &rd, SW_PIPE_TAG_STATUS);
   assert_int_equal(sw_pipe_get_status(&rd, &back), SW_E_OK);
   assert_int_equal(back.rule_id, 12);
   assert_string_equal(back.name, "Main relay");
@@ -158,7 +140,7 @@ static void status_with_and_without_result(void **state)
   s.has_result = false;
   sw_buf_init(&body, 0);
   sw_pipe_put_status(&body, &s);
-  reader_after_begin(&body, &rd, SW_PIPE_TAG_STATUS);
+  pipe_open_record(&body, &rd, SW_PIPE_TAG_STATUS);
   assert_int_equal(sw_pipe_get_status(&rd, &back), SW_E_OK);
   assert_false(back.has_state);
   assert_false(back.has_result);
@@ -180,7 +162,7 @@ static void event_and_service_info_round_trip(void **state)
   sw_buf_init(&body, 0);
   sw_pipe_put_event(&body, &e);
   struct sw_tlv_reader rd;
-  reader_after_begin(&body, &rd, SW_PIPE_TAG_EVENT);
+  pipe_open_record(&body, &rd, SW_PIPE_TAG_EVENT);
   struct sw_pipe_event back;
   assert_int_equal(sw_pipe_get_event(&rd, &back), SW_E_OK);
   assert_int_equal(back.key, 77);
