@@ -21,12 +21,14 @@ prefix (default: alerts-wineprefix next to the build's service/ folder).
 """
 
 import email
+import json
 import email.policy
 import mailbox
 import os
 import shutil
 import signal
 import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -37,8 +39,10 @@ import harness
 import pipe_wire
 from harness import refused_port, stop_process, wait_for, win_path
 from pipe_wire import f_int, f_record, f_str, frame
+from webhook_receiver import Receiver
 
-SVC_EXE = PROBE_EXE = PREFIX = WORKDIR = None
+ROOT = Path(__file__).resolve().parents[2]
+SVC_EXE = PROBE_EXE = INSTALL_ROOT_CERT = PREFIX = WORKDIR = CERTS = None
 
 # Messages and tags (docs/pipe-protocol.md).
 HELLO, ERROR, RULE_ADD, RULE_OK, DONE_OK, STATUS, STATUS_OK = 1, 3, 24, 23, 29, 40, 41
@@ -52,11 +56,12 @@ T_RULE, T_RULE_ID, T_RULE_NAME, T_RULE_HOST, T_RULE_PORT, T_RULE_INTERVAL_S = \
     20, 21, 23, 24, 25, 30
 T_LIMIT, T_STATUS, T_STATE = 45, 80, 81
 T_NOTIFIER, T_N_NAME, T_N_KIND, T_N_TO, T_N_RELAYS, T_N_TLS = 110, 111, 112, 114, 115, 117
+T_N_URL, T_N_URL_SHOWN, T_N_FORMAT = 121, 122, 123
 T_N_COMMAND_LINE, T_N_TIMEOUT_S = 124, 125
 T_MAINTENANCE, T_MAINT_ALL, T_MAINT_FROM, T_MAINT_UNTIL = 130, 132, 133, 134
 T_MAINT_ACTIVE = 137
-T_NOTIFICATION, T_NOTIFICATION_ID, T_ALERT_KIND, T_DELIVERY, T_LAST_ERROR = \
-    140, 142, 143, 144, 149
+T_NOTIFICATION, T_NOTIFICATION_ID, T_ALERT_KIND, T_DELIVERY, T_ATTEMPTS, T_LAST_ERROR = \
+    140, 142, 143, 144, 145, 149
 T_ACK_BY, T_ACK_COMMENT, T_HELD = 150, 152, 153
 T_RULE_ALERTS, T_NOTIFY, T_ALERT_ON = 160, 161, 162
 
@@ -234,16 +239,98 @@ class Alerts(unittest.TestCase):
         self.assertIn("nothing is wrong", got[0].get_content())
 
 
+class Webhooks(unittest.TestCase):
+    """A webhook receiver that answers 500 for a while gets the notification
+    once it recovers, with the same id each time; and a service killed with
+    a notification pending delivers it after the restart."""
+
+    def start_service(self, data):
+        return harness.ConsoleService(SVC_EXE, data, wine_env(), Alerts.answers,
+                                      unit_ms=100, stop_signal=signal.SIGINT,
+                                      stop_grace_s=20)
+
+    def test_a_webhook_answering_500_gets_it_once_it_recovers(self):
+        data = Path(tempfile.mkdtemp(prefix="data-", dir=WORKDIR))
+        receiver = Receiver(CERTS, "trusted", flaky=2)
+        service = self.start_service(data)
+        try:
+            url = "https://localhost:%d/flaky/hook?sig=SECRET-4711" % receiver.port
+            shown = add_notifier("Teams", "webhook", f_str(T_N_URL, url),
+                                 f_str(T_N_FORMAT, "teams")).records(T_NOTIFIER)[0]
+            self.assertEqual(shown.get(T_N_URL_SHOWN), "https://localhost:%d/..." % receiver.port)
+            self.assertNotIn(T_N_URL, shown)
+            rule = add_rule("Flaky receiver", refused_port())
+            notify(rule, "Teams", on="critical")
+            sent = wait_for(lambda: [n for n in notifications()
+                                     if n.get(T_DELIVERY) == "sent"], 90, 0.5,
+                            "the webhook delivered after two 500s")
+            self.assertEqual(sent[0][T_ATTEMPTS], 3)
+            self.assertEqual(len(receiver.requests), 3)
+            ids = {r["headers"].get("X-SmtpWatch-Notification-Id") for r in receiver.requests}
+            self.assertEqual(ids, {sent[0][T_NOTIFICATION_ID]})
+            card = json.loads(receiver.requests[-1]["body"])
+            self.assertEqual(card["type"], "message")
+            self.assertIn("CRITICAL: Flaky receiver",
+                          json.dumps(card["attachments"][0]["content"]))
+            self.assertNotIn("SECRET-4711", service.console())
+        finally:
+            service.stop()
+            receiver.stop()
+
+    def test_killed_with_a_notification_pending_it_is_delivered_after_restart(self):
+        data = Path(tempfile.mkdtemp(prefix="data-", dir=WORKDIR))
+        maildir = str(data.parent / (data.name + "-Maildir"))
+        mailbox.Maildir(maildir, create=True)
+        hold = socket.socket()  # the relay is down: bound, never listening
+        hold.bind(("127.0.0.1", 0))
+        relay_port = hold.getsockname()[1]
+        service = self.start_service(data)
+        relay = None
+        try:
+            add_notifier("Mail", "email", f_str(T_N_TO, "ops@example.com"),
+                         f_str(T_N_RELAYS, "127.0.0.1:%d" % relay_port),
+                         f_str(T_N_TLS, "none"))
+            rule = add_rule("Killed", refused_port())
+            notify(rule, "Mail", on="critical")
+            pending = wait_for(lambda: [n for n in notifications()
+                                        if n.get(T_ATTEMPTS, 0) >= 1], 60, 0.5,
+                               "a failed attempt")
+            uid = pending[0][T_NOTIFICATION_ID]
+            os.kill(service.proc.pid, signal.SIGKILL)  # kill -9: no goodbye
+            service.proc.wait(30)
+            service.log.close()
+            hold.close()
+            relay = harness.start_aiosmtpd(
+                port=relay_port, args=("-c", "aiosmtpd.handlers.Mailbox", maildir))
+            service = self.start_service(data)
+            wait_for(lambda: uid in [m["X-SmtpWatch-Notification-Id"] for m in mails(maildir)],
+                     60, 0.5, "the pending mail after the restart")
+            time.sleep(2)
+            # Once, and nothing else: the restart told nothing new (the rule
+            # is still CRITICAL), whatever state the kill left in the store.
+            self.assertEqual([m["X-SmtpWatch-Notification-Id"] for m in mails(maildir)],
+                             [uid])
+        finally:
+            service.stop()
+            if relay:
+                stop_process(relay)
+
+
 def main():
     global SVC_EXE, PROBE_EXE, PREFIX, WORKDIR
-    if len(sys.argv) < 3:
-        sys.exit("usage: test_alerts.py SVC_EXE PIPE_PROBE_EXE")
-    SVC_EXE, PROBE_EXE = sys.argv[1], sys.argv[2]
-    del sys.argv[1:3]
+    global INSTALL_ROOT_CERT, CERTS
+    if len(sys.argv) < 4:
+        sys.exit("usage: test_alerts.py SVC_EXE PIPE_PROBE_EXE INSTALL_ROOT_CERT_EXE")
+    SVC_EXE, PROBE_EXE, INSTALL_ROOT_CERT = sys.argv[1:4]
+    del sys.argv[1:4]
     PREFIX = Path(os.environ.get("SW_ALERTS_PREFIX") or
                   Path(SVC_EXE).resolve().parent.parent / "alerts-wineprefix")
     harness.start_prefix(PREFIX)
     WORKDIR = tempfile.mkdtemp(prefix="sw-alerts-")
+    CERTS = Path(WORKDIR) / "certs"
+    subprocess.run([str(ROOT / "tests" / "fixtures" / "tls_certs.sh"), str(CERTS)],
+                   stdin=subprocess.DEVNULL, capture_output=True, timeout=60, check=True)
+    harness.run_wine(wine_env(), INSTALL_ROOT_CERT, "add", win_path(CERTS / "ca.der"))
     try:
         unittest.main(verbosity=2)
     finally:
