@@ -33,3 +33,12 @@ int sw_editor_message(HWND owner, const char *utf8, UINT flags)
   free(wide);
   return answer;
 }
+
+void *sw_editor_dialog_context(HWND dlg, UINT msg, LPARAM lp)
+{
+  if (msg == WM_INITDIALOG) {
+    SetWindowLongPtrW(dlg, DWLP_USER, (LONG_PTR)lp);
+    return (void *)lp;
+  }
+  return (void *)GetWindowLongPtrW(dlg, DWLP_USER);
+}

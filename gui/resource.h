@@ -23,6 +23,14 @@
 #define IDC_MAIN_TEST 1014
 #define IDC_MAIN_HISTORY 1015
 #define IDC_MAIN_REFRESH 1016
+#define IDC_MAIN_ACK 1017           /* "Acknowledge..." or "Unacknowledge" */
+#define IDC_MAIN_NOTIFICATIONS 1018 /* the menu's Notifications window */
+#define IDR_MAIN_MENU 1019          /* the main window's menu bar */
+/* The acknowledge dialog (ack_dialog.c, ack_dialog.rc). */
+#define IDD_ACK 1020
+#define IDC_ACK_QUESTION 1021 /* which rule, and what acknowledging does */
+#define IDC_ACK_COMMENT 1022
+#define IDC_ACK_COMMENT_LABEL 1023
 
 /* Rule dialog (rule_dialog.c, rule_dialog.rc): 1100-1199. Each field of
  * the rule has three controls, numbered by enum sw_rule_field (rule.h):

@@ -38,17 +38,24 @@ enum sw_error sw_rule_row_from_status(struct sw_rule_row *row,
   const char *name = s->name ? s->name : "";
   const char *host = s->host ? s->host : "";
   const char *message = s->has_result ? s->last.message : "";
+  bool unreachable = s->held == SW_PIPE_HOLD_UNREACHABLE;
+  const char *parent = unreachable && s->held_parent_name ? s->held_parent_name : "";
   size_t nn = strlen(name) + 1, nh = strlen(host) + 1, nm = strlen(message) + 1;
-  char *text = malloc(nn + nh + nm);
+  size_t np = strlen(parent) + 1;
+  char *text = malloc(nn + nh + nm + np);
   if (!text)
     return SW_E_NOMEM;
   memcpy(text, name, nn);
   memcpy(text + nn, host, nh);
   memcpy(text + nn + nh, message, nm);
+  memcpy(text + nn + nh + nm, parent, np);
   row->rule_id = s->rule_id;
   row->name = text;
   row->host = text + nn;
   row->message = text + nn + nh;
+  row->parent = text + nn + nh + nm;
+  row->acknowledged = s->ack_at_ms != 0;
+  row->held = s->held < SW_PIPE_HOLD_COUNT ? s->held : SW_PIPE_HOLD_NONE;
   row->port = s->port;
   row->enabled = s->enabled;
   row->has_state = s->has_state;
@@ -395,10 +402,23 @@ enum sw_rule_icon sw_rule_rows_state_icon(const struct sw_rule_row *s)
   }
 }
 
-void sw_rule_rows_state_text(const struct sw_rule_row *s, char *out, size_t size)
+/* What holds the row's alerts, after its state: see sw_rule_rows_state_text. */
+static void append_hold(const struct sw_rule_row *s, char *out, size_t size)
 {
-  if (size == 0)
-    return;
+  size_t n = strlen(out);
+  if (s->acknowledged && n < size)
+    n += (size_t)snprintf(out + n, size - n, ", acknowledged");
+  if (s->held == SW_PIPE_HOLD_MAINTENANCE && n < size)
+    snprintf(out + n, size - n, ", maintenance");
+  else if (s->held == SW_PIPE_HOLD_UNREACHABLE && n < size && s->parent && s->parent[0])
+    snprintf(out + n, size - n, ", unreachable (depends on %s)", s->parent);
+  else if (s->held == SW_PIPE_HOLD_UNREACHABLE && n < size)
+    snprintf(out + n, size - n, ", unreachable");
+}
+
+/* The state itself: see sw_rule_rows_state_text. */
+static void state_word(const struct sw_rule_row *s, char *out, size_t size)
+{
   switch (sw_rule_rows_state_icon(s)) {
   case SW_RULE_ICON_DISABLED:
     snprintf(out, size, "Disabled");
@@ -419,6 +439,30 @@ void sw_rule_rows_state_text(const struct sw_rule_row *s, char *out, size_t size
     break;
   }
   snprintf(out, size, "%s", sw_nagios_status_name(s->state));
+}
+
+void sw_rule_rows_state_text(const struct sw_rule_row *s, char *out, size_t size)
+{
+  if (size == 0)
+    return;
+  state_word(s, out, size);
+  append_hold(s, out, size);
+}
+
+enum sw_rule_ack sw_rule_rows_ack_action(const struct sw_rule_row *s)
+{
+  if (!s)
+    return SW_RULE_ACK_NONE;
+  if (s->acknowledged)
+    return SW_RULE_ACK_UNACK;
+  switch (sw_rule_rows_state_icon(s)) {
+  case SW_RULE_ICON_WARNING:
+  case SW_RULE_ICON_CRITICAL:
+  case SW_RULE_ICON_UNKNOWN:
+    return SW_RULE_ACK_ACK;
+  default:
+    return SW_RULE_ACK_NONE;
+  }
 }
 
 enum sw_rule_icon sw_rule_rows_icon(const struct sw_rule_rows *r, size_t row)

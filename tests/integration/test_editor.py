@@ -3,7 +3,7 @@
 under Wine on a virtual X display.
 
 Usage: test_editor.py EDITOR_EXE SMTPWATCH_EXE SVC_EXE WINDOW_TEXT_EXE
-       [unittest arguments]
+       PIPE_PROBE_EXE [unittest arguments]
 
 Each test starts smtpwatch-svc.exe --console with a fresh data directory
 and the editor, in a Wine prefix of this module's own, on an Xvfb display
@@ -15,7 +15,9 @@ rules list --json`, as a script would see it; what it shows through
 tests/tools/window_text.exe (the rows, the status bar, the banner and the
 dialogs' texts, read from the editor's process) and screenshots (the
 banner's colour when the service is gone). Checks go to aiosmtpd on
-loopback.
+loopback. What the command line cannot do yet (acknowledge, maintenance
+windows, notifiers) is done through the control pipe itself with
+tests/tools/pipe_probe.exe and test_pipe_service.py's encoder.
 
 Screenshots are saved as PNG in SW_EDITOR_ARTIFACTS (default:
 editor-artifacts next to the build's gui/ directory) and their paths
@@ -45,9 +47,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness  # noqa: E402
+import test_pipe_service as wire  # noqa: E402  (the protocol's frames, in Python)
 from harness import free_port, stop_process, wait_for  # noqa: E402
 
-EDITOR_EXE = SMTPWATCH_EXE = SVC_EXE = WINDOW_TEXT_EXE = None
+EDITOR_EXE = SMTPWATCH_EXE = SVC_EXE = WINDOW_TEXT_EXE = PIPE_PROBE_EXE = None
 PREFIX = WORKDIR = ARTIFACTS = None
 AIOSMTPD = XVFB = None
 DISPLAY = None
@@ -57,6 +60,8 @@ MAIN_TITLE = "SMTP Watch"  # the main window's and its message boxes' title
 RULE_TITLE = ".*Rule.* - SMTP Watch"  # "New rule - ...", the rule's name...
 HISTORY_TITLE = "History.*"  # "History - <rule>", " (loading...)" while it loads
 TEST_RESULT_TITLE = ".*Test result - SMTP Watch"  # "<rule> - Test result - ..."
+ACK_TITLE = "Acknowledge - SMTP Watch"
+MENU_BAR_H = 19  # the main window's menu bar at 96 DPI (SM_CYMENU under Wine)
 BANNER_RGB_GAP = 25  # the banner is pale yellow: red well above blue
 MODE_BANNER_RGB_GAP = 15  # the read-only banner is pale blue: blue above red
 STANDARD_USER = {"SMTPWATCH_EDITOR_ASSUME_STANDARD_USER": "1"}
@@ -98,6 +103,30 @@ def add_rule(*args):
     if rc != 0:
         raise AssertionError("rules add failed (%s):\n%s" % (rc, out))
     return json.loads(out)
+
+
+# Protocol version 2 (docs/pipe-protocol.md): messages and tags this file uses.
+DONE_OK, STATUS, STATUS_OK = 29, 40, 41
+MAINTENANCE_ADD, MAINTENANCE_OK, RULE_ACK = 82, 83, 100
+T_RULE_ID, T_STATUS, T_ACK_BY, T_ACK_COMMENT = 21, 80, 150, 152
+T_MAINTENANCE, T_MAINT_ALL, T_MAINT_FROM, T_MAINT_UNTIL = 130, 132, 133, 134
+
+
+def pipe_call(*requests):
+    """HELLO for version 2, then `requests` (frames of wire.frame) on one
+    connection; their replies."""
+    wire.PROBE_EXE, wire.PREFIX = PIPE_PROBE_EXE, PREFIX
+    ex = wire.raw(wire.hello(vmin=2, vmax=2), *requests, frames=1 + len(requests))
+    assert len(ex.frames) == 1 + len(requests), ex
+    assert ex.frames[0].message == wire.HELLO_OK, ex
+    return ex.frames[1:]
+
+
+def pipe_status():
+    """Each rule's STATUS record (tag -> value) by rule id, from the pipe."""
+    reply, = pipe_call(wire.frame(STATUS, 2))
+    assert reply.message == STATUS_OK, reply
+    return {r[T_RULE_ID]: r for r in reply.records(T_STATUS)}
 
 
 class Shown:
@@ -236,10 +265,10 @@ class Editor:
 
 def setUpModule():
     global PREFIX, WORKDIR, ARTIFACTS, AIOSMTPD, XVFB, DISPLAY
-    for exe in (EDITOR_EXE, SMTPWATCH_EXE, SVC_EXE, WINDOW_TEXT_EXE):
+    for exe in (EDITOR_EXE, SMTPWATCH_EXE, SVC_EXE, WINDOW_TEXT_EXE, PIPE_PROBE_EXE):
         if not exe or not os.path.isfile(exe):
             raise RuntimeError("usage: test_editor.py EDITOR_EXE SMTPWATCH_EXE SVC_EXE "
-                               "WINDOW_TEXT_EXE (%r missing)" % exe)
+                               "WINDOW_TEXT_EXE PIPE_PROBE_EXE (%r missing)" % exe)
     gui_dir = Path(EDITOR_EXE).resolve().parent
     PREFIX = Path(os.environ.get("SW_EDITOR_TEST_PREFIX") or
                   gui_dir.parent / "editor-wineprefix")
@@ -316,7 +345,7 @@ class EditorTestCase(unittest.TestCase):
 
     def banner_shown(self, name=None):
         shot = screenshot(self.editor.main, name or "main-window-probe", name is not None)
-        r, g, b = mean_rgb(shot, 20, 34, 240, 20)  # under the list's label
+        r, g, b = mean_rgb(shot, 20, 34 + MENU_BAR_H, 240, 20)  # under the list's label
         if name is None:
             shot.unlink()
         return r - b > BANNER_RGB_GAP
@@ -361,7 +390,7 @@ class MainWindowTests(EditorTestCase):
 
         # A click on the State header sorts by severity; a second, worst first.
         name_w, server_w = 150, 160  # lv_widths in gui/main_window.c (96 DPI)
-        list_x, header_y = 12, 40  # below the list's label
+        list_x, header_y = 12, 40 + MENU_BAR_H  # below the menu and the list's label
         state_x = list_x + name_w + server_w + 40
         def click(x):
             time.sleep(1)  # two clicks in a row would be a double click
@@ -469,7 +498,7 @@ class ReadOnlyTests(EditorTestCase):
 
     BUTTONS_READ_ONLY = {"&Add...": False, "&View...": True, "&Delete": False,
                          "E&nable/Disable": False, "&Test now": True, "&History...": True,
-                         "&Refresh": True}
+                         "Ac&knowledge...": False, "&Refresh": True}
 
     def assert_nothing_opened(self, main):
         self.assertEqual(windows(RULE_TITLE), [], "a rule dialog opened")
@@ -491,7 +520,7 @@ class ReadOnlyTests(EditorTestCase):
         view = self.wait_shown(lambda v: v.buttons.get("&View..."), "View on the rule")
         self.assertEqual(view.buttons, self.BUTTONS_READ_ONLY)
         shot = screenshot(main, "main-window-read-only")
-        r, g, b = mean_rgb(shot, 20, 34, 240, 20)  # under the list's label
+        r, g, b = mean_rgb(shot, 20, 34 + MENU_BAR_H, 240, 20)  # under the list's label
         self.assertGreater(b - r, MODE_BANNER_RGB_GAP, "the banner is not pale blue")
 
         # The keys that change a rule do nothing.
@@ -603,6 +632,58 @@ class RuleDialogTests(EditorTestCase):
         self.assertEqual(self.close_editor(), 0)
 
 
+class AlertStateTests(EditorTestCase):
+
+    def test_acknowledge_and_maintenance_show_in_the_list(self):
+        add_rule("127.0.0.1", "--port", AIOSMTPD.port, "--name", "alpha-ok",
+                 "--interval-s", "10")
+        bravo = add_rule("127.0.0.1", "--port", "1", "--name", "bravo-refused",
+                         "--interval-s", "10")["id"]
+        main = self.open_editor()
+        self.wait_shown(lambda v: len(v.rows) == 2 and v.row("bravo-refused")[0] ==
+                        "CRITICAL", "bravo-refused CRITICAL")
+        # An OK rule has nothing to acknowledge: the button is greyed.
+        self.select("alpha")
+        view = self.wait_shown(lambda v: "Ac&knowledge..." in v.buttons, "the button")
+        self.assertFalse(view.buttons["Ac&knowledge..."])
+        # Ctrl+K on the CRITICAL one asks for a comment and acknowledges it.
+        self.select("bravo")
+        self.wait_shown(lambda v: v.buttons.get("Ac&knowledge..."), "Acknowledge on")
+        keys(main, "ctrl+k")
+        dialog = wait_window(ACK_TITLE)
+        self.assertIn('Acknowledge "bravo-refused" (CRITICAL)? Its notifications stop '
+                      'until its state changes; your comment goes to the events.',
+                      shown(ACK_TITLE).texts)
+        type_text(dialog, "on it")
+        keys(dialog, "Return")
+        wait_gone(dialog, ACK_TITLE)
+        view = self.wait_shown(lambda v: v.row("bravo-refused")[0] ==
+                               "CRITICAL, acknowledged", "bravo-refused acknowledged")
+        self.assertEqual(view.row("alpha-ok")[0], "OK")
+        record = pipe_status()[bravo]
+        self.assertEqual(record.get(T_ACK_COMMENT), "on it")
+        self.assertTrue(record.get(T_ACK_BY))
+        # The same command takes it back.
+        view = self.wait_shown(lambda v: v.buttons.get("Unac&knowledge"), "Unacknowledge")
+        keys(main, "ctrl+k")
+        self.wait_shown(lambda v: v.row("bravo-refused")[0] == "CRITICAL",
+                        "bravo-refused no longer acknowledged")
+        self.assertNotIn(T_ACK_BY, pipe_status()[bravo])
+
+        # A maintenance window for every rule, now: both say so.
+        now_ms = int(time.time() * 1000)
+        reply, = pipe_call(wire.frame(MAINTENANCE_ADD, 2, wire.f_record(
+            T_MAINTENANCE, wire.f_bool(T_MAINT_ALL, True),
+            wire.f_int(T_MAINT_FROM, now_ms - 60000),
+            wire.f_int(T_MAINT_UNTIL, now_ms + 3600000))))
+        self.assertEqual(reply.message, MAINTENANCE_OK, reply)
+        view = self.wait_shown(
+            lambda v: [r[0] for r in v.rows] == ["OK, maintenance", "CRITICAL, maintenance"],
+            "both rules in maintenance")
+        screenshot(main, "main-window-maintenance")
+        self.assertEqual(self.close_editor(), 0)
+
+
 class HistoryDialogTests(EditorTestCase):
 
     def test_history_chart(self):
@@ -650,7 +731,7 @@ class HistoryDialogTests(EditorTestCase):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 5:
+    if len(sys.argv) < 6:
         sys.exit(__doc__)
-    EDITOR_EXE, SMTPWATCH_EXE, SVC_EXE, WINDOW_TEXT_EXE = sys.argv[1:5]
-    unittest.main(argv=[sys.argv[0]] + sys.argv[5:], verbosity=2)
+    EDITOR_EXE, SMTPWATCH_EXE, SVC_EXE, WINDOW_TEXT_EXE, PIPE_PROBE_EXE = sys.argv[1:6]
+    unittest.main(argv=[sys.argv[0]] + sys.argv[6:], verbosity=2)
