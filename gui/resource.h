@@ -80,6 +80,29 @@
 #define IDC_RULE_TLS_LABEL 1159
 #define IDC_RULE_CERT_WARN_LABEL 1161
 #define IDC_RULE_CERT_CRIT_LABEL 1162
+/* The rule's alert settings (rule_alerts.c), in the rule dialog's right
+ * column: the error under each is IDC_RULE_ALERT_ERROR + enum
+ * sw_alert_field (model/alert_form.h). */
+#define IDC_RULE_ALERT_ERROR 1143 /* 1143-1147 */
+#define IDC_RULE_NOTIFY_ERROR 1143
+#define IDC_RULE_ON_ERROR 1144
+#define IDC_RULE_AFTER_ERROR 1145
+#define IDC_RULE_RENOTIFY_ERROR 1146
+#define IDC_RULE_DEPENDS_ERROR 1147
+#define IDC_RULE_ALERTS_TITLE 1185 /* "Notifications" over the column */
+#define IDC_RULE_NOTIFY_LABEL 1186
+#define IDC_RULE_NOTIFY 1187 /* ListView with check boxes: the notifiers */
+#define IDC_RULE_ON_LABEL 1188
+#define IDC_RULE_ON_CRITICAL 1189 /* check boxes, in SW_ALERT_ON_* bit order */
+#define IDC_RULE_ON_WARNING 1190
+#define IDC_RULE_ON_RECOVERED 1191
+#define IDC_RULE_ON_FLAPPING 1192
+#define IDC_RULE_AFTER_LABEL 1193
+#define IDC_RULE_AFTER 1194
+#define IDC_RULE_RENOTIFY_LABEL 1195
+#define IDC_RULE_RENOTIFY 1196
+#define IDC_RULE_DEPENDS_LABEL 1197
+#define IDC_RULE_DEPENDS 1198 /* drop-down list: (none), then the other rules */
 /* The check result dialog (check_result_dialog.c, .rc), part of this range. */
 #define IDD_CHECK_RESULT 1180
 #define IDC_RESULT_HEADLINE 1181 /* status and what happened */

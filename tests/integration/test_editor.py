@@ -110,6 +110,12 @@ DONE_OK, STATUS, STATUS_OK = 29, 40, 41
 MAINTENANCE_ADD, MAINTENANCE_OK, RULE_ACK = 82, 83, 100
 T_RULE_ID, T_STATUS, T_ACK_BY, T_ACK_COMMENT = 21, 80, 150, 152
 T_MAINTENANCE, T_MAINT_ALL, T_MAINT_FROM, T_MAINT_UNTIL = 130, 132, 133, 134
+NOTIFIER_OK, NOTIFIER_ADD = 73, 74
+RULE_ALERTS_GET, RULE_ALERTS_OK = 104, 105
+T_NOTIFIER, T_NOTIFIER_NAME, T_NOTIFIER_KIND = 110, 111, 112
+T_NOTIFIER_COMMAND_LINE, T_NOTIFIER_TIMEOUT_S, T_NOTIFIER_SERVICE_NAME = 124, 125, 126
+T_RULE_ALERTS, T_NOTIFY, T_ALERT_ON, T_ALERT_AFTER_S, T_RENOTIFY_S, T_DEPENDS_ON = (
+    160, 161, 162, 163, 164, 165)
 
 
 def pipe_call(*requests):
@@ -120,6 +126,22 @@ def pipe_call(*requests):
     assert len(ex.frames) == 1 + len(requests), ex
     assert ex.frames[0].message == wire.HELLO_OK, ex
     return ex.frames[1:]
+
+
+def add_notifier(name, kind, *fields):
+    """NOTIFIER_ADD of notifier `name` of `kind` with the kind's `fields`."""
+    reply, = pipe_call(wire.frame(NOTIFIER_ADD, 2, wire.f_record(
+        T_NOTIFIER, wire.f_str(T_NOTIFIER_NAME, name), wire.f_str(T_NOTIFIER_KIND, kind),
+        *fields)))
+    assert reply.message == NOTIFIER_OK, reply
+
+
+def rule_alerts(rule_id):
+    """RULE_ALERTS_GET of a rule: (notifier names, the record by tag)."""
+    reply, = pipe_call(wire.frame(RULE_ALERTS_GET, 2, wire.f_int(T_RULE_ID, rule_id)))
+    assert reply.message == RULE_ALERTS_OK, reply
+    fields = next(v for t, v in reply.fields if t == T_RULE_ALERTS)
+    return [v for t, v in fields if t == T_NOTIFY], wire.dict_of(fields)
 
 
 def pipe_status():
@@ -681,6 +703,82 @@ class AlertStateTests(EditorTestCase):
             lambda v: [r[0] for r in v.rows] == ["OK, maintenance", "CRITICAL, maintenance"],
             "both rules in maintenance")
         screenshot(main, "main-window-maintenance")
+        self.assertEqual(self.close_editor(), 0)
+
+
+class RuleAlertsTests(EditorTestCase):
+
+    def test_the_rule_dialog_s_notifications_round_trip(self):
+        firewall = add_rule("127.0.0.1", "--port", AIOSMTPD.port, "--name", "firewall",
+                            "--interval-s", "10")["id"]
+        relay = add_rule("127.0.0.1", "--port", AIOSMTPD.port, "--name", "relay",
+                         "--interval-s", "10")["id"]
+        add_notifier("log-it", "program", wire.f_str(T_NOTIFIER_COMMAND_LINE,
+                                                     "cmd /c echo %SMTPWATCH_STATE%"))
+        add_notifier("restart-spooler", "restart_service",
+                     wire.f_str(T_NOTIFIER_SERVICE_NAME, "Spooler"))
+        main = self.open_editor()
+        self.wait_shown(lambda v: len(v.rows) == 2, "two rules")
+        self.select("relay")
+        keys(main, "Return")
+        dialog = wait_window(RULE_TITLE)
+        view = wait_for(lambda: (lambda v: v if len(v.rows) == 2 else None)(
+            shown("Rule - SMTP Watch")), 20, 0.5, "the notifiers listed")
+        self.assertEqual(sorted(r[0] for r in view.rows),
+                         ["log-it (program: cmd /c echo %SMTPWATCH_STATE%)",
+                          "restart-spooler (restart service: Spooler)"])
+        first = view.rows[0][0].split(" (")[0]
+        self.assertIn("(none)", view.texts)  # depends on nothing yet
+        # Check the first notifier, no warnings, 120 s, every 600 s, behind
+        # the firewall (the list: "(none)", then the other rules by name).
+        time.sleep(1)
+        keys(dialog, "alt+f", "Home", "space", "alt+g", "alt+y")
+        type_text(dialog, "120")
+        keys(dialog, "alt+u")
+        type_text(dialog, "600")
+        keys(dialog, "alt+k", "Down")
+        screenshot(dialog, "rule-dialog-notifications")
+        keys(dialog, "alt+s")
+        wait_gone(dialog, RULE_TITLE)
+        names, stored = rule_alerts(relay)
+        self.assertEqual(names, [first])
+        self.assertEqual((stored.get(T_ALERT_ON), stored.get(T_ALERT_AFTER_S),
+                          stored.get(T_RENOTIFY_S), stored.get(T_DEPENDS_ON)),
+                         ("critical,recovered,flapping", 120, 600, firewall))
+
+        # Opened again, the dialog shows what was stored.
+        time.sleep(1)
+        self.select("relay")
+        keys(main, "Return")
+        dialog = wait_window(RULE_TITLE)
+        view = wait_for(lambda: (lambda v: v if "firewall" in v.texts else None)(
+            shown("Rule - SMTP Watch")), 20, 0.5, "the stored settings shown")
+        self.assertIn("120", view.texts)
+        self.assertIn("600", view.texts)
+        keys(dialog, "Escape")
+        wait_gone(dialog, RULE_TITLE)
+
+        # The firewall may not depend on the relay that depends on it: the
+        # rule is saved, its notifications are not, and the dialog says why
+        # under "Depends on".
+        time.sleep(1)
+        self.select("firewall")
+        keys(main, "Return")
+        dialog = wait_window(RULE_TITLE)
+        wait_for(lambda: len(shown("Rule - SMTP Watch").rows) == 2, 20, 0.5,
+                 "the notifiers listed")
+        time.sleep(1)
+        keys(dialog, "alt+k", "Down", "alt+s")
+        view = wait_for(lambda: (lambda v: v if any(
+            "not its notifications" in t for t in v.texts) else None)(
+                shown("Rule - SMTP Watch")), 20, 0.5, "the loop refused")
+        self.assertTrue([t for t in view.texts if "depend" in t.lower() and
+                         t != "Depends on (its alerts held while that rule is not O&K):"],
+                        view.texts)
+        screenshot(dialog, "rule-dialog-dependency-loop")
+        self.assertEqual(rule_alerts(firewall)[1].get(T_DEPENDS_ON, 0), 0)
+        keys(dialog, "Escape")
+        wait_gone(dialog, RULE_TITLE)
         self.assertEqual(self.close_editor(), 0)
 
 
