@@ -274,10 +274,13 @@ enum sw_rule_alerts_outcome sw_rule_alerts_reply(struct sw_rule_alerts *a,
   char why[600];
   if (tag == TAG_SET) {
     update(a);
-    if (answered && job->reply.frame.message == SW_PIPE_MSG_DONE_OK)
-      return SW_RULE_ALERTS_SAVED;
+    if (answered && job->reply.frame.message == SW_PIPE_MSG_RULE_ALERTS_OK)
+      return SW_RULE_ALERTS_SAVED; /* it carries the settings stored: as sent */
     struct sw_alert_problems p = {0};
-    failure_text(job, why, sizeof why);
+    if (answered)
+      snprintf(why, sizeof why, "The service's answer was not understood.");
+    else
+      failure_text(job, why, sizeof why);
     sw_alert_form_service_problem(job->error_code, why, &p);
     show_problems(a, &p);
     return SW_RULE_ALERTS_NOT_SAVED;

@@ -17,7 +17,7 @@ dialogs' texts, read from the editor's process) and screenshots (the
 banner's colour when the service is gone). Checks go to aiosmtpd on
 loopback. What the command line cannot do yet (acknowledge, maintenance
 windows, notifiers) is done through the control pipe itself with
-tests/tools/pipe_probe.exe and test_pipe_service.py's encoder.
+tests/tools/pipe_probe.exe and pipe_wire.py.
 
 Screenshots are saved as PNG in SW_EDITOR_ARTIFACTS (default:
 editor-artifacts next to the build's gui/ directory) and their paths
@@ -47,7 +47,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness  # noqa: E402
-import test_pipe_service as wire  # noqa: E402  (the protocol's frames, in Python)
+import pipe_wire as wire  # noqa: E402  (the protocol's frames, in Python)
 from harness import free_port, stop_process, wait_for  # noqa: E402
 
 EDITOR_EXE = SMTPWATCH_EXE = SVC_EXE = WINDOW_TEXT_EXE = PIPE_PROBE_EXE = None
@@ -106,6 +106,7 @@ def add_rule(*args):
 
 
 # Protocol version 2 (docs/pipe-protocol.md): messages and tags this file uses.
+HELLO, T_VERSION_MIN, T_VERSION_MAX, T_CLIENT_NAME = 1, 1, 2, 4
 DONE_OK, STATUS, STATUS_OK = 29, 40, 41
 MAINTENANCE_ADD, MAINTENANCE_OK, RULE_ACK = 82, 83, 100
 T_RULE_ID, T_STATUS, T_ACK_BY, T_ACK_COMMENT = 21, 80, 150, 152
@@ -121,11 +122,9 @@ T_RULE_ALERTS, T_NOTIFY, T_ALERT_ON, T_ALERT_AFTER_S, T_RENOTIFY_S, T_DEPENDS_ON
 def pipe_call(*requests):
     """HELLO for version 2, then `requests` (frames of wire.frame) on one
     connection; their replies."""
-    wire.PROBE_EXE, wire.PREFIX = PIPE_PROBE_EXE, PREFIX
-    ex = wire.raw(wire.hello(vmin=2, vmax=2), *requests, frames=1 + len(requests))
-    assert len(ex.frames) == 1 + len(requests), ex
-    assert ex.frames[0].message == wire.HELLO_OK, ex
-    return ex.frames[1:]
+    hello = wire.frame(HELLO, 1, wire.f_int(T_VERSION_MIN, 2), wire.f_int(T_VERSION_MAX, 2),
+                       wire.f_str(T_CLIENT_NAME, "test_editor"))
+    return wire.call(PIPE_PROBE_EXE, wine_env(), hello, *requests)
 
 
 def add_notifier(name, kind, *fields):
@@ -739,7 +738,11 @@ class RuleAlertsTests(EditorTestCase):
         keys(dialog, "alt+k", "Down")
         screenshot(dialog, "rule-dialog-notifications")
         keys(dialog, "alt+s")
-        wait_gone(dialog, RULE_TITLE)
+        try:
+            wait_gone(dialog, RULE_TITLE)
+        except AssertionError:
+            raise AssertionError("the rule dialog stayed open: %r" %
+                                 shown("Rule - SMTP Watch").texts)
         names, stored = rule_alerts(relay)
         self.assertEqual(names, [first])
         self.assertEqual((stored.get(T_ALERT_ON), stored.get(T_ALERT_AFTER_S),
