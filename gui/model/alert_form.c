@@ -104,33 +104,57 @@ enum sw_error sw_alert_form_load(struct sw_alert_form *f,
   return SW_E_OK;
 }
 
+void sw_alert_notifier_kind(const struct sw_pipe_notifier *n, char *out, size_t size)
+{
+  if (size == 0)
+    return;
+  if (n->kind == SW_NOTIFIER_WEBHOOK)
+    snprintf(out, size, "webhook (%s)", sw_webhook_format_name(n->format));
+  else if (n->kind == SW_NOTIFIER_RESTART_SERVICE)
+    snprintf(out, size, "restart service");
+  else if (n->kind < SW_NOTIFIER_KIND_COUNT)
+    snprintf(out, size, "%s", sw_notifier_kind_name(n->kind));
+  else
+    snprintf(out, size, "a kind this editor does not know");
+}
+
+void sw_alert_notifier_to_text(const struct sw_pipe_notifier *n, char *out, size_t size)
+{
+  if (size == 0)
+    return;
+  out[0] = '\0';
+  size_t len = 0;
+  for (size_t i = 0; i < n->to_count && len < size; i++)
+    len += (size_t)snprintf(out + len, size - len, "%s%s", i ? ", " : "", n->to[i]);
+}
+
 void sw_alert_notifier_target(const struct sw_pipe_notifier *n, char *out, size_t size)
 {
   if (size == 0)
     return;
-  size_t len = 0;
+  out[0] = '\0';
+  const char *one = "";
   switch (n->kind) {
-  case SW_NOTIFIER_EMAIL:
-    len = (size_t)snprintf(out, size, "email: ");
-    for (size_t i = 0; i < n->to_count && len < size; i++)
-      len += (size_t)snprintf(out + len, size - len, "%s%s", i ? ", " : "", n->to[i]);
-    if (n->relays && n->relays[0] && len < size)
+  case SW_NOTIFIER_EMAIL: {
+    sw_alert_notifier_to_text(n, out, size);
+    size_t len = strlen(out);
+    if (n->relays && n->relays[0] && len + 1 < size)
       snprintf(out + len, size - len, " via %s", n->relays);
     return;
+  }
   case SW_NOTIFIER_WEBHOOK:
-    snprintf(out, size, "webhook (%s): %s", sw_webhook_format_name(n->format),
-             n->url_shown ? n->url_shown : "");
-    return;
+    one = n->url_shown;
+    break;
   case SW_NOTIFIER_PROGRAM:
-    snprintf(out, size, "program: %s", n->command_line ? n->command_line : "");
-    return;
+    one = n->command_line;
+    break;
   case SW_NOTIFIER_RESTART_SERVICE:
-    snprintf(out, size, "restart service: %s", n->service_name ? n->service_name : "");
-    return;
+    one = n->service_name;
+    break;
   case SW_NOTIFIER_KIND_COUNT:
     break;
   }
-  snprintf(out, size, "a kind this editor does not know");
+  snprintf(out, size, "%s", one ? one : "");
 }
 
 enum sw_error sw_alert_form_set_notifiers(struct sw_alert_form *f,
@@ -143,10 +167,11 @@ enum sw_error sw_alert_form_set_notifiers(struct sw_alert_form *f,
   size_t made = 0;
   enum sw_error err = SW_E_OK;
   for (; made < count; made++) {
-    char target[256], label[512];
+    char kind[64], target[256], label[512];
+    sw_alert_notifier_kind(&list[made], kind, sizeof kind);
     sw_alert_notifier_target(&list[made], target, sizeof target);
-    snprintf(label, sizeof label, "%s (%s)", list[made].name ? list[made].name : "",
-             target);
+    snprintf(label, sizeof label, "%s (%s: %s)", list[made].name ? list[made].name : "",
+             kind, target);
     const struct sw_alert_choice *had =
         find_choice(f, list[made].name ? list[made].name : "");
     fresh[made].name = dup_text(list[made].name);

@@ -91,9 +91,13 @@ enum sw_error sw_alert_form_set_rules(struct sw_alert_form *f, const int64_t *id
  * meanwhile, or the list not read yet) is 0. */
 size_t sw_alert_form_parent_index(const struct sw_alert_form *f);
 
-/* What a notifier's line in a list says of it: "email: ops@example.com,
- * boss@example.com via mx1.example.com", "webhook (teams):
- * https://host/...", "program: C:\x.cmd", "restart service: Spooler". */
+/* A notifier's kind as a list says it: "email", "webhook (teams)",
+ * "program", "restart service". */
+void sw_alert_notifier_kind(const struct sw_pipe_notifier *n, char *out, size_t size);
+/* An e-mail notifier's addresses, "ops@example.com, boss@example.com". */
+void sw_alert_notifier_to_text(const struct sw_pipe_notifier *n, char *out, size_t size);
+/* Whom it tells: "ops@example.com, boss@example.com via mx1.example.com",
+ * "https://host/..." (never the secret path), "C:\x.cmd", "Spooler". */
 void sw_alert_notifier_target(const struct sw_pipe_notifier *n, char *out, size_t size);
 
 /* RULE_ALERTS_SET of rule `rule_id` from the form (its strings borrow the

@@ -471,11 +471,10 @@ enum sw_rule_icon sw_rule_rows_icon(const struct sw_rule_rows *r, size_t row)
   return s ? sw_rule_rows_state_icon(s) : SW_RULE_ICON_UNKNOWN;
 }
 
-/* Copies UTF-8 `src` into out[size] for one line of a list: a line break
- * (CR, LF or CRLF) becomes " / ", any other control character a space, and
- * the text is cut before a character that does not fit whole. */
-static void one_line(const char *src, char *out, size_t size)
+void sw_rule_rows_one_line(const char *src, char *out, size_t size)
 {
+  if (size == 0)
+    return;
   size_t n = 0;
   for (const unsigned char *p = (const unsigned char *)(src ? src : ""); *p;) {
     const char *piece;
@@ -523,30 +522,30 @@ void sw_rule_rows_cell(const struct sw_rule_rows *r, size_t row,
   char text[320];
   switch (column) {
   case SW_RULE_COL_NAME:
-    one_line(s->name, out, size);
+    sw_rule_rows_one_line(s->name, out, size);
     return;
   case SW_RULE_COL_SERVER:
     sw_manage_server_text(s->host, s->port, text, sizeof text);
-    one_line(text, out, size);
+    sw_rule_rows_one_line(text, out, size);
     return;
   case SW_RULE_COL_STATE:
     sw_rule_rows_state_text(s, text, sizeof text);
-    one_line(text, out, size);
+    sw_rule_rows_one_line(text, out, size);
     return;
   case SW_RULE_COL_RESPONSE:
     if (s->response_us >= 0) {
       snprintf(text, sizeof text, "%" PRId64 " ms", (s->response_us + 500) / 1000);
-      one_line(text, out, size);
+      sw_rule_rows_one_line(text, out, size);
     }
     return;
   case SW_RULE_COL_LAST_CHECK: {
     struct sw_manage_view v = {SW_TABLE_TEXT, r->local_time};
     sw_manage_time(&v, s->last_check_ms, text, sizeof text);
-    one_line(text, out, size);
+    sw_rule_rows_one_line(text, out, size);
     return;
   }
   case SW_RULE_COL_MESSAGE:
-    one_line(s->message, out, size);
+    sw_rule_rows_one_line(s->message, out, size);
     return;
   case SW_RULE_COL_COUNT:
     break;

@@ -155,6 +155,12 @@ enum sw_rule_ack {
 /* What Acknowledge does to `s` (NULL: nothing). */
 enum sw_rule_ack sw_rule_rows_ack_action(const struct sw_rule_row *s);
 
+/* Copies UTF-8 `src` (NULL is "") into out[size] for one line of a list:
+ * a line break (CR, LF or CRLF) becomes " / ", any other control character
+ * a space, and the text is cut before a character that does not fit
+ * whole. */
+void sw_rule_rows_one_line(const char *src, char *out, size_t size);
+
 /* A summary for the status bar: "No rules", "1 rule", "12 rules: 9 OK,
  * 1 WARNING, 2 CRITICAL" (states with no rule left out; pending and
  * disabled counted as such). */

@@ -99,21 +99,29 @@ static void notifier_lines_say_kind_and_target(void **state)
 {
   (void)state;
   struct sw_pipe_notifier *n = three_notifiers();
-  char text[256];
+  char kind[64], text[256];
+  sw_alert_notifier_kind(&n[0], kind, sizeof kind);
   sw_alert_notifier_target(&n[0], text, sizeof text);
-  assert_string_equal(text, "email: ops@example.com, boss@example.com via "
+  assert_string_equal(kind, "email");
+  assert_string_equal(text, "ops@example.com, boss@example.com via "
                             "mx1.example.com,mx2.example.com:587");
+  sw_alert_notifier_kind(&n[1], kind, sizeof kind);
   sw_alert_notifier_target(&n[1], text, sizeof text);
-  assert_string_equal(text, "webhook (teams): https://example.webhook.office.com/...");
+  assert_string_equal(kind, "webhook (teams)");
+  assert_string_equal(text, "https://example.webhook.office.com/...");
+  sw_alert_notifier_kind(&n[2], kind, sizeof kind);
   sw_alert_notifier_target(&n[2], text, sizeof text);
-  assert_string_equal(text, "restart service: Spooler");
+  assert_string_equal(kind, "restart service");
+  assert_string_equal(text, "Spooler");
   n[2].kind = SW_NOTIFIER_PROGRAM;
   n[2].command_line = dup_text("C:\\alert.cmd --now");
+  sw_alert_notifier_kind(&n[2], kind, sizeof kind);
   sw_alert_notifier_target(&n[2], text, sizeof text);
-  assert_string_equal(text, "program: C:\\alert.cmd --now");
+  assert_string_equal(kind, "program");
+  assert_string_equal(text, "C:\\alert.cmd --now");
   char small[10];
   sw_alert_notifier_target(&n[0], small, sizeof small);
-  assert_string_equal(small, "email: op");
+  assert_string_equal(small, "ops@examp");
   free_notifiers(n, 3);
 }
 
