@@ -30,6 +30,11 @@ void sw_editor_set_text(HWND dlg, int id, const char *utf8);
  * stored one; NULL before WM_INITDIALOG. For the top of a dialog
  * procedure. */
 void *sw_editor_dialog_context(HWND dlg, UINT msg, LPARAM lp);
+/* The end of a dialog procedure that sends requests: at WM_DESTROY the
+ * replies still queued are dropped (sw_service_drain), a change of theme
+ * or contrast repaints (sw_editor_palette_follow). Returns FALSE (not
+ * handled). */
+INT_PTR sw_editor_dialog_default(HWND dlg, UINT msg, WPARAM wp);
 /* A message box with UTF-8 text, owned by `owner`; returns its answer. */
 int sw_editor_message(HWND owner, const char *utf8, UINT flags);
 

@@ -1,6 +1,7 @@
 /* Control text in UTF-8: the portable code (rules, the pipe, the models)
  * speaks UTF-8; every window API is the W one (win_text.h converts). */
 #include "editor.h"
+#include "editor_palette.h"
 
 #include <stdlib.h>
 
@@ -41,4 +42,12 @@ void *sw_editor_dialog_context(HWND dlg, UINT msg, LPARAM lp)
     return (void *)lp;
   }
   return (void *)GetWindowLongPtrW(dlg, DWLP_USER);
+}
+
+INT_PTR sw_editor_dialog_default(HWND dlg, UINT msg, WPARAM wp)
+{
+  if (msg == WM_DESTROY)
+    sw_service_drain(dlg);
+  sw_editor_palette_follow(dlg, msg, wp);
+  return FALSE;
 }

@@ -12,6 +12,7 @@
 
 #include "ack_dialog.h"
 #include "history_dialog.h"
+#include "notifications_window.h"
 #include "manage_view.h"
 #include "pipe_protocol.h"
 #include "resource.h"
@@ -280,6 +281,10 @@ void sw__main_command(struct sw_main_window *w, int id)
     return;
   case IDC_MAIN_REFRESH:
     sw__main_refresh(w, true);
+    return;
+  case IDC_MAIN_NOTIFICATIONS:
+    sw_notifications_window_show(w->hwnd, w->ed);
+    sw__main_apply_mode(w); /* a refusal there makes the editor read-only */
     return;
   default:
     break;

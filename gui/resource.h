@@ -119,4 +119,54 @@
 #define IDC_HISTORY_CHART 1205   /* history_chart_view's window */
 #define IDC_HISTORY_LIST 1206    /* the results (virtual ListView) */
 
+/* The Notifications window (notifications_window.c, .rc): 1300-1349. */
+#define IDD_NOTIFICATIONS 1300
+#define IDC_NOTIF_LABEL 1301
+#define IDC_NOTIF_LIST 1302 /* the notifiers */
+#define IDC_NOTIF_ADD 1303
+#define IDC_NOTIF_EDIT 1304
+#define IDC_NOTIF_DELETE 1305
+#define IDC_NOTIF_TEST 1306
+#define IDC_NOTIF_STATUS 1307 /* what a Test came to, or why a request failed */
+#define IDC_OUTBOX_LABEL 1308
+#define IDC_OUTBOX_LIST 1309 /* the outbox, newest first */
+#define IDC_OUTBOX_REFRESH 1310
+#define IDC_OUTBOX_OLDER 1311 /* the next page */
+
+/* The notifier dialog (notifier_dialog.c, .rc): 1350-1399. Each text of
+ * enum sw_notifier_text (model/notifier_form.h) is IDC_NOTIFIER_TEXT + it,
+ * its label IDC_NOTIFIER_LABEL + it. */
+#define IDD_NOTIFIER 1350
+#define IDC_NOTIFIER_KIND 1351 /* drop-down list, in enum sw_notifier_kind order */
+#define IDC_NOTIFIER_KIND_LABEL 1352
+#define IDC_NOTIFIER_TLS 1353 /* drop-down list, in enum sw_tls_mode order */
+#define IDC_NOTIFIER_TLS_LABEL 1354
+#define IDC_NOTIFIER_FORMAT 1355 /* drop-down list, in enum sw_webhook_format order */
+#define IDC_NOTIFIER_FORMAT_LABEL 1356
+#define IDC_NOTIFIER_PASSWORD_NOTE 1357 /* "set (leave empty to keep it)", "not set" */
+#define IDC_NOTIFIER_URL_NOTE 1358
+#define IDC_NOTIFIER_ERROR 1359 /* the first problem, in red */
+#define IDC_NOTIFIER_TEXT 1360  /* 1360-1369 */
+#define IDC_NOTIFIER_NAME 1360
+#define IDC_NOTIFIER_TO 1361
+#define IDC_NOTIFIER_RELAYS 1362
+#define IDC_NOTIFIER_FROM 1363
+#define IDC_NOTIFIER_AUTH_USER 1364
+#define IDC_NOTIFIER_PASSWORD 1365
+#define IDC_NOTIFIER_URL 1366
+#define IDC_NOTIFIER_COMMAND 1367
+#define IDC_NOTIFIER_TIMEOUT 1368
+#define IDC_NOTIFIER_SERVICE 1369
+#define IDC_NOTIFIER_LABEL 1370 /* 1370-1379 */
+#define IDC_NOTIFIER_NAME_LABEL 1370
+#define IDC_NOTIFIER_TO_LABEL 1371
+#define IDC_NOTIFIER_RELAYS_LABEL 1372
+#define IDC_NOTIFIER_FROM_LABEL 1373
+#define IDC_NOTIFIER_AUTH_USER_LABEL 1374
+#define IDC_NOTIFIER_PASSWORD_LABEL 1375
+#define IDC_NOTIFIER_URL_LABEL 1376
+#define IDC_NOTIFIER_COMMAND_LABEL 1377
+#define IDC_NOTIFIER_TIMEOUT_LABEL 1378
+#define IDC_NOTIFIER_SERVICE_LABEL 1379
+
 #endif

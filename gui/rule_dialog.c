@@ -647,13 +647,7 @@ static INT_PTR CALLBACK dialog_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     if (!error)
       break;
     /* Red in the normal theme; the theme's text colour in high contrast. */
-    struct sw_palette colours;
-    sw_editor_palette(&colours);
-    HDC dc = (HDC)wp;
-    SetTextColor(dc, colours.error_text);
-    SetBkColor(dc, colours.face);
-    SetDCBrushColor(dc, colours.face);
-    return (INT_PTR)GetStockObject(DC_BRUSH);
+    return sw_editor_error_colours((HDC)wp);
   }
   case WM_SYSCOLORCHANGE:
   case WM_SETTINGCHANGE:

@@ -90,3 +90,12 @@ void sw_outbox_test_text(const struct sw_pipe_notification *n, const char *notif
              n->last_error && n->last_error[0] ? n->last_error
                                                : "the service gave no reason.");
 }
+
+void sw_notifier_delete_question(const char *name, char *out, size_t size)
+{
+  if (size)
+    snprintf(out, size,
+             "Delete the notifier \"%s\"?\n\nThe service refuses while rules send to it "
+             "or it is a default notifier.",
+             name ? name : "");
+}

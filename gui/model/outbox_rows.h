@@ -43,4 +43,7 @@ void sw_outbox_cell(const struct sw_pipe_notification *n, enum sw_outbox_column 
 void sw_outbox_test_text(const struct sw_pipe_notification *n, const char *notifier,
                          char *out, size_t size);
 
+/* The question before deleting notifier `name`. */
+void sw_notifier_delete_question(const char *name, char *out, size_t size);
+
 #endif

@@ -61,6 +61,8 @@ RULE_TITLE = ".*Rule.* - SMTP Watch"  # "New rule - ...", the rule's name...
 HISTORY_TITLE = "History.*"  # "History - <rule>", " (loading...)" while it loads
 TEST_RESULT_TITLE = ".*Test result - SMTP Watch"  # "<rule> - Test result - ..."
 ACK_TITLE = "Acknowledge - SMTP Watch"
+NOTIFICATIONS_TITLE = "Notifications - SMTP Watch"
+NOTIFIER_TITLE = "Notifier.* - SMTP Watch"  # "Notifier (change) - ..." for an edit
 MENU_BAR_H = 19  # the main window's menu bar at 96 DPI (SM_CYMENU under Wine)
 BANNER_RGB_GAP = 25  # the banner is pale yellow: red well above blue
 MODE_BANNER_RGB_GAP = 15  # the read-only banner is pale blue: blue above red
@@ -112,7 +114,7 @@ MAINTENANCE_ADD, MAINTENANCE_OK, RULE_ACK = 82, 83, 100
 T_RULE_ID, T_STATUS, T_ACK_BY, T_ACK_COMMENT = 21, 80, 150, 152
 T_MAINTENANCE, T_MAINT_ALL, T_MAINT_FROM, T_MAINT_UNTIL = 130, 132, 133, 134
 NOTIFIER_OK, NOTIFIER_ADD = 73, 74
-RULE_ALERTS_GET, RULE_ALERTS_OK = 104, 105
+RULE_ALERTS_GET, RULE_ALERTS_OK, RULE_ALERTS_SET = 104, 105, 106
 T_NOTIFIER, T_NOTIFIER_NAME, T_NOTIFIER_KIND = 110, 111, 112
 T_NOTIFIER_COMMAND_LINE, T_NOTIFIER_TIMEOUT_S, T_NOTIFIER_SERVICE_NAME = 124, 125, 126
 T_RULE_ALERTS, T_NOTIFY, T_ALERT_ON, T_ALERT_AFTER_S, T_RENOTIFY_S, T_DEPENDS_ON = (
@@ -782,6 +784,69 @@ class RuleAlertsTests(EditorTestCase):
         self.assertEqual(rule_alerts(firewall)[1].get(T_DEPENDS_ON, 0), 0)
         keys(dialog, "Escape")
         wait_gone(dialog, RULE_TITLE)
+        self.assertEqual(self.close_editor(), 0)
+
+
+class NotificationsWindowTests(EditorTestCase):
+
+    def test_notifiers_and_the_outbox(self):
+        # A default notifier (RULE_ALERTS_SET of rule 0) that a CRITICAL rule
+        # sends to: the outbox has its problem.
+        add_notifier("log-it", "program", wire.f_str(T_NOTIFIER_COMMAND_LINE,
+                                                     "cmd /c echo %SMTPWATCH_STATE%"))
+        reply, = pipe_call(wire.frame(RULE_ALERTS_SET, 2, wire.f_record(
+            T_RULE_ALERTS, wire.f_int(T_RULE_ID, 0), wire.f_str(T_NOTIFY, "log-it"))))
+        self.assertEqual(reply.message, RULE_ALERTS_OK, reply)
+        add_rule("127.0.0.1", "--port", "1", "--name", "bravo-refused", "--interval-s", "10")
+        main = self.open_editor()
+        self.wait_shown(lambda v: v.rows and v.rows[0][0].startswith("CRITICAL"),
+                        "bravo-refused CRITICAL")
+        keys(main, "ctrl+n")
+        window = wait_window(NOTIFICATIONS_TITLE)
+
+        def window_shows(predicate, what):
+            return wait_for(lambda: (lambda v: v if predicate(v) else None)(
+                shown(NOTIFICATIONS_TITLE)), 30, 0.5, what)
+        # Rows: the notifiers' (Name, Kind, Target), then the outbox's.
+        view = window_shows(lambda v: len(v.rows) >= 2, "the notifier and the problem")
+        self.assertEqual(view.rows[0], ["log-it", "program", "cmd /c echo %SMTPWATCH_STATE%"])
+        problem = view.rows[1]
+        self.assertRegex(problem[0], r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
+        self.assertEqual(problem[1:6], ["bravo-refused", "log-it", "problem", "CRITICAL",
+                                        problem[5]])
+        self.assertIn(problem[5], ("pending", "sent", "failed"))
+
+        # A webhook added through the notifier dialog: its URL typed into a
+        # password edit, shown back as the host only.
+        keys(window, "alt+a")
+        dialog = wait_window(NOTIFIER_TITLE)
+        type_text(dialog, "hook")
+        keys(dialog, "alt+k", "Down", "alt+u")
+        type_text(dialog, "https://127.0.0.1/hook/SECRET-TOKEN")
+        keys(dialog, "Return")
+        wait_gone(dialog, NOTIFIER_TITLE)
+        view = window_shows(lambda v: "hook" in [r[0] for r in v.rows], "the webhook")
+        self.assertIn(["hook", "webhook (generic)", "https://127.0.0.1/..."], view.rows)
+        self.assertFalse([t for t in view.texts + sum(view.rows, []) if "SECRET" in t])
+        screenshot(window, "notifications-window")
+
+        # Edited, the URL's edit is empty and says a URL is stored (the
+        # notifiers are listed by name: hook, log-it).
+        keys(window, "alt+n", "Home")
+        keys(window, "alt+e")
+        dialog = wait_window(NOTIFIER_TITLE)
+        texts = shown("Notifier (change) - SMTP Watch").texts
+        self.assertIn("set (leave empty to keep it)", texts)
+        self.assertFalse([t for t in texts if "SECRET" in t], texts)
+        keys(dialog, "Escape")
+        wait_gone(dialog, NOTIFIER_TITLE)
+
+        # Test: what came of it is said under the notifiers.
+        keys(window, "alt+n", "Home", "Down", "alt+t")
+        view = window_shows(lambda v: any(t.startswith('The test notification of "log-it"')
+                                          for t in v.texts), "the test's outcome")
+        keys(window, "Escape")
+        wait_gone(window, NOTIFICATIONS_TITLE)
         self.assertEqual(self.close_editor(), 0)
 
 

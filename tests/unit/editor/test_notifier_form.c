@@ -74,6 +74,9 @@ static void a_test_says_what_came_of_it(void **state)
   sw_outbox_test_text(&n, "ops-mail", text, sizeof text);
   assert_string_equal(text,
                       "The test notification of \"ops-mail\" failed: Connection refused");
+  sw_notifier_delete_question("ops-mail", text, sizeof text);
+  assert_string_equal(text, "Delete the notifier \"ops-mail\"?\n\nThe service refuses "
+                            "while rules send to it or it is a default notifier.");
 }
 
 static void notifier_cells_never_show_a_secret(void **state)
