@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "clock.h"
 #include "dialog_dpi.h"
@@ -190,7 +191,11 @@ static bool command_on(struct sw_main_window *w, int id)
 static void show_ack_wording(struct sw_main_window *w)
 {
   bool unack = sw_rule_rows_ack_action(sw__main_selected(w)) == SW_RULE_ACK_UNACK;
-  SetDlgItemTextW(w->hwnd, IDC_MAIN_ACK, unack ? L"Unac&knowledge" : L"Ac&knowledge...");
+  const wchar_t *text = unack ? L"Unac&knowledge" : L"Ac&knowledge...";
+  wchar_t now[32];
+  if (GetDlgItemTextW(w->hwnd, IDC_MAIN_ACK, now, SW_COUNTOF(now)) && !wcscmp(now, text))
+    return; /* every refresh comes here: no repaint for nothing */
+  SetDlgItemTextW(w->hwnd, IDC_MAIN_ACK, text);
   HMENU menu = GetMenu(w->hwnd);
   if (menu)
     ModifyMenuW(menu, IDC_MAIN_ACK, MF_BYCOMMAND | MF_STRING, IDC_MAIN_ACK,
