@@ -6,7 +6,7 @@
 #include "manage_view_internal.h"
 #include "pipe_tlv.h"
 
-typedef enum sw_error (*record_fn)(void *ctx, struct sw_tlv_reader *r);
+typedef sw_manage_record_fn record_fn;
 
 /* Calls `fn` right after the BEGIN of each top-level record tagged `tag`;
  * `fn` must consume the record up to its END. Other records are skipped;
@@ -31,6 +31,12 @@ static enum sw_error each_record(const uint8_t *body, size_t len, uint16_t tag,
     }
   }
   return r.error;
+}
+
+enum sw_error sw_manage_each_record(const uint8_t *body, size_t len, uint16_t tag,
+                                    sw_manage_record_fn fn, void *ctx)
+{
+  return each_record(body, len, tag, fn, NULL, ctx);
 }
 
 struct fill {
