@@ -193,7 +193,9 @@ static bool transaction_line(const struct sw_dialogue *d, const char *line, size
 static void drain(struct sw_dialogue *d, const char *command, bool trickle,
                   struct said *said)
 {
-  for (int guard = 0; guard < 64; guard++) {
+  /* 64 lines at the most, and the message, one byte a write when trickled. */
+  size_t writes_max = 64 + d->cfg.mail.message_len;
+  for (size_t guard = 0; guard < writes_max; guard++) {
     size_t len;
     const char *out = sw_dialogue_output(d, &len);
     if (len == 0)
