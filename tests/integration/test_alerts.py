@@ -283,16 +283,32 @@ class Webhooks(unittest.TestCase):
                                  f_str(T_N_FORMAT, "teams")).records(T_NOTIFIER)[0]
             self.assertEqual(shown.get(T_N_URL_SHOWN), "https://localhost:%d/..." % receiver.port)
             self.assertNotIn(T_N_URL, shown)
+            for name, fmt in (("Generic", "generic"), ("Slack", "slack")):
+                add_notifier(name, "webhook", f_str(T_N_FORMAT, fmt), f_str(
+                    T_N_URL, "https://localhost:%d/ok/%s?sig=SECRET-4711" % (receiver.port, fmt)))
             rule = add_rule("Flaky receiver", refused_port())
-            notify(rule, "Teams", on="critical")
+            notify(rule, "Teams", "Generic", "Slack", on="critical")
             sent = wait_for(lambda: [n for n in notifications()
-                                     if n.get(T_DELIVERY) == "sent"], 90, 0.5,
+                                     if n.get(T_DELIVERY) == "sent" and
+                                     n.get(111) == "Teams"], 90, 0.5,
                             "the webhook delivered after two 500s")
             self.assertEqual(sent[0][T_ATTEMPTS], 3)
-            self.assertEqual(len(receiver.requests), 3)
-            ids = {r["headers"].get("X-SmtpWatch-Notification-Id") for r in receiver.requests}
+            flaky = [r for r in receiver.requests if r["path"].startswith("/flaky/")]
+            self.assertEqual(len(flaky), 3)
+            ids = {r["headers"].get("X-SmtpWatch-Notification-Id") for r in flaky}
             self.assertEqual(ids, {sent[0][T_NOTIFICATION_ID]})
-            card = json.loads(receiver.requests[-1]["body"])
+            # The same problem in each format, as its receiver reads it.
+            by_path = {r["path"].split("?")[0]: json.loads(r["body"])
+                       for r in receiver.requests}
+            generic = by_path["/ok/generic"]
+            self.assertEqual((generic["kind"], generic["state"], generic["rule"]["name"]),
+                             ("problem", "CRITICAL", "Flaky receiver"))
+            self.assertEqual(generic["outcome"], "connection_refused")
+            self.assertTrue(generic["id"].startswith("%d-" % rule))
+            slack = by_path["/ok/slack"]
+            self.assertIn("CRITICAL: Flaky receiver", slack["text"])
+            self.assertEqual(slack["blocks"][0]["text"]["type"], "plain_text")
+            card = json.loads(flaky[-1]["body"])
             self.assertEqual(card["type"], "message")
             self.assertIn("CRITICAL: Flaky receiver",
                           json.dumps(card["attachments"][0]["content"]))
