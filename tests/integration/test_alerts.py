@@ -46,6 +46,7 @@ SVC_EXE = PROBE_EXE = INSTALL_ROOT_CERT = PREFIX = WORKDIR = CERTS = None
 
 # Messages and tags (docs/pipe-protocol.md).
 HELLO, ERROR, RULE_ADD, RULE_OK, DONE_OK, STATUS, STATUS_OK = 1, 3, 24, 23, 29, 40, 41
+EVENTS, EVENTS_OK, T_EVENT, T_EVENT_ID = 60, 61, 90, 93
 NOTIFIER_OK, NOTIFIER_ADD = 73, 74
 MAINTENANCE_ADD, MAINTENANCE_OK = 82, 83
 NOTIFICATIONS, NOTIFICATIONS_OK, NOTIFIER_TEST, NOTIFIER_TEST_OK = 90, 91, 92, 93
@@ -265,7 +266,8 @@ class Alerts(unittest.TestCase):
 
 class Webhooks(unittest.TestCase):
     """A webhook receiver that answers 500 for a while gets the notification
-    once it recovers, with the same id each time; and a service killed with
+    once it recovers, with the same id each time (the notifier reported as
+    failing after three attempts, and as working again); and a service killed with
     a notification pending delivers it after the restart."""
 
     def start_service(self, data):
@@ -275,7 +277,7 @@ class Webhooks(unittest.TestCase):
 
     def test_a_webhook_answering_500_gets_it_once_it_recovers(self):
         data = Path(tempfile.mkdtemp(prefix="data-", dir=WORKDIR))
-        receiver = Receiver(CERTS, "trusted", flaky=2)
+        receiver = Receiver(CERTS, "trusted", flaky=3)
         service = self.start_service(data)
         try:
             url = "https://localhost:%d/flaky/hook?sig=SECRET-4711" % receiver.port
@@ -291,10 +293,14 @@ class Webhooks(unittest.TestCase):
             sent = wait_for(lambda: [n for n in notifications()
                                      if n.get(T_DELIVERY) == "sent" and
                                      n.get(111) == "Teams"], 90, 0.5,
-                            "the webhook delivered after two 500s")
-            self.assertEqual(sent[0][T_ATTEMPTS], 3)
+                            "the webhook delivered after three 500s")
+            self.assertEqual(sent[0][T_ATTEMPTS], 4)
             flaky = [r for r in receiver.requests if r["path"].startswith("/flaky/")]
-            self.assertEqual(len(flaky), 3)
+            self.assertEqual(len(flaky), 4)
+            # Three failures in a row are reported once, and the recovery.
+            (reply,) = call(frame(EVENTS, 11, f_int(T_LIMIT, 1000)))
+            ids = [e[T_EVENT_ID] for e in ok(reply, EVENTS_OK).records(T_EVENT)]
+            self.assertEqual((ids.count(5000), ids.count(5001)), (1, 1), ids)
             ids = {r["headers"].get("X-SmtpWatch-Notification-Id") for r in flaky}
             self.assertEqual(ids, {sent[0][T_NOTIFICATION_ID]})
             # The same problem in each format, as its receiver reads it.
