@@ -9,6 +9,23 @@
 #include <stdint.h>
 
 #include "manage_view.h"
+#include "pipe_tlv.h"
+
+/* Reads one record whose BEGIN was just read, up to its END. */
+typedef enum sw_error (*sw__manage_record_fn)(void *ctx, struct sw_tlv_reader *r);
+
+/* Calls `fn` right after the BEGIN of each top-level record tagged `tag`;
+ * `fn` must consume the record up to its END. Other records are skipped;
+ * top-level fields go to `field` (may be NULL). Returns the first error. */
+enum sw_error
+sw__manage_each_record(const uint8_t *body, size_t len, uint16_t tag,
+                       sw__manage_record_fn fn,
+                       void (*field)(void *ctx, const struct sw_tlv_field *f), void *ctx);
+
+/* Cells shared by the tables: "yes"/"no" for people, "true"/"false" for
+ * scripts; a time as the view shows it (empty for 0). */
+void sw__manage_cell_bool(struct sw_table *t, const struct sw_manage_view *v, bool b);
+void sw__manage_cell_time(struct sw_table *t, const struct sw_manage_view *v, int64_t ms);
 
 /* True when the view is text for people, false for scripts (JSON, CSV). */
 static inline bool sw__manage_for_people(const struct sw_manage_view *v)
