@@ -224,6 +224,10 @@ static bool hello(struct sw_pipe_client *c, const char *client_name, char *error
     ok = sw_pipe_version_accepted(version);
     if (ok)
       c->version = (uint16_t)version;
+    else if (version == 0)
+      snprintf(error, size,
+               "The SmtpWatch service answered the handshake without a protocol "
+               "version: update the older of the service and this program.");
     else
       snprintf(error, size,
                "The SmtpWatch service chose protocol version %lld, which this program "
