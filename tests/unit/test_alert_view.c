@@ -17,45 +17,14 @@
 #include "alert_requests.h"
 #include "alert_view.h"
 #include "cert_expiry.h"
-#include "manage_args.h"
+#include "manage_fixture.h"
 #include "pipe_protocol.h"
 
-/* 2024-05-01 12:03:22 UTC */
-#define T0 INT64_C(1714565002000)
-
-/* A time zone two hours east of UTC, as the command line's would be. */
-static void local_plus_two(int64_t unix_ms, char *out, size_t size)
-{
-  char text[40];
-  sw_utc_format(unix_ms / 1000 + 7200, text, sizeof text);
-  text[19] = '\0'; /* drop " UTC" */
-  snprintf(out, size, "%s", text);
-}
-
+/* The same zone as local_plus_two, as sw_local_time_fn. */
 static int64_t wall_plus_two(int64_t utc_s, void *ctx)
 {
   (void)ctx;
   return utc_s + 7200;
-}
-
-static const struct sw_manage_view people = {SW_TABLE_TEXT, local_plus_two};
-static const struct sw_manage_view json = {SW_TABLE_JSON, local_plus_two};
-static const struct sw_manage_view csv = {SW_TABLE_CSV, local_plus_two};
-
-static const char *render(const struct sw_table *t, enum sw_table_format f,
-                          struct sw_buf *out)
-{
-  sw_buf_free(out);
-  assert_int_equal(sw_table_render(t, f, 0, out), SW_E_OK);
-  return sw_buf_str(out);
-}
-
-static const char *render_record(const struct sw_table *t, enum sw_table_format f,
-                                 struct sw_buf *out)
-{
-  sw_buf_free(out);
-  assert_int_equal(sw_table_render_record(t, 0, f, out), SW_E_OK);
-  return sw_buf_str(out);
 }
 
 /* Two notifiers as NOTIFIER_LIST_OK: an e-mail one with a password and a
@@ -197,22 +166,18 @@ static void test_maintenance(void **state)
   struct sw_buf body, out;
   sw_buf_init(&body, 0);
   sw_buf_init(&out, 0);
-  struct sw_pipe_maintenance once;
-  sw_pipe_maintenance_init(&once);
-  once.id = 4;
-  once.rule_id = 3;
-  once.rule_name = "Relay";
-  once.from_ms = T0;
-  once.until_ms = T0 + 3600000;
-  once.comment = "patching";
-  once.active = true;
-  once.next_change_ms = T0 + 3600000;
+  struct sw_pipe_maintenance once = {
+      .id = 4,
+      .rule_id = 3,
+      .rule_name = "Relay",
+      .from_ms = T0,
+      .until_ms = T0 + 3600000,
+      .comment = "patching",
+      .active = true,
+      .next_change_ms = T0 + 3600000,
+  };
   sw_pipe_put_maintenance(&body, &once);
-  struct sw_pipe_maintenance weekly;
-  sw_pipe_maintenance_init(&weekly);
-  weekly.id = 5;
-  weekly.all = true;
-  weekly.weekly = "Sun 02:00-04:00";
+  struct sw_pipe_maintenance weekly = {.id = 5, .all = true, .weekly = "Sun 02:00-04:00"};
   sw_pipe_put_maintenance(&body, &weekly);
   const uint8_t *b = (const uint8_t *)body.data;
   struct sw_table t;
@@ -244,39 +209,45 @@ static void test_maintenance(void **state)
   sw_buf_free(&body);
 }
 
+/* A NOTIFICATION record: `key` made at T0 - (41 - key) s; a pending one
+ * was last tried 30 s after it was made and is due again at 60 s. */
+static void put_note(struct sw_buf *body, int64_t key, int64_t rule_id,
+                     const char *notifier, enum sw_nagios_status state,
+                     enum sw_pipe_delivery status, uint32_t attempts,
+                     const char *last_error)
+{
+  char id[32];
+  snprintf(id, sizeof id, "7d1c-%d", (int)key);
+  int64_t created = T0 - (41 - key) * 1000;
+  bool pending = status == SW_PIPE_DELIVERY_PENDING;
+  struct sw_pipe_notification n = {
+      .key = key,
+      .id = id,
+      .rule_id = rule_id,
+      .rule_name = rule_id ? "Relay" : NULL,
+      .notifier = (char *)notifier,
+      .kind = SW_ALERT_PROBLEM,
+      .state = state,
+      .status = status,
+      .attempts = attempts,
+      .created_ms = created,
+      .next_attempt_ms = pending ? created + 60000 : 0,
+      .last_attempt_ms = pending ? created + 30000 : 0,
+      .last_error = (char *)last_error,
+  };
+  sw_pipe_put_notification(body, &n);
+}
+
 static void test_notifications(void **state)
 {
   (void)state;
   struct sw_buf body, out;
   sw_buf_init(&body, 0);
   sw_buf_init(&out, 0);
-  struct sw_pipe_notification failed;
-  sw_pipe_notification_init(&failed);
-  failed.key = 41;
-  failed.id = "7d1c-41";
-  failed.rule_id = 3;
-  failed.rule_name = "Relay";
-  failed.notifier = "ops";
-  failed.kind = SW_ALERT_PROBLEM;
-  failed.state = SW_NAGIOS_CRITICAL;
-  failed.status = SW_PIPE_DELIVERY_PENDING;
-  failed.attempts = 2;
-  failed.created_ms = T0;
-  failed.next_attempt_ms = T0 + 60000;
-  failed.last_attempt_ms = T0 + 30000;
-  failed.last_error = "mx1.example.com refused: 554 no relay.";
-  sw_pipe_put_notification(&body, &failed);
-  struct sw_pipe_notification test;
-  sw_pipe_notification_init(&test);
-  test.key = 40;
-  test.id = "7d1c-40";
-  test.notifier = "teams";
-  test.kind = SW_ALERT_PROBLEM;
-  test.state = SW_NAGIOS_OK;
-  test.status = SW_PIPE_DELIVERY_SENT;
-  test.attempts = 1;
-  test.created_ms = T0 - 1000;
-  sw_pipe_put_notification(&body, &test);
+  put_note(&body, 41, 3, "ops", SW_NAGIOS_CRITICAL, SW_PIPE_DELIVERY_PENDING, 2,
+           "mx1.example.com refused: 554 no relay.");
+  /* A test's notification has no rule. */
+  put_note(&body, 40, 0, "teams", SW_NAGIOS_OK, SW_PIPE_DELIVERY_SENT, 1, NULL);
   sw_tlv_put_bool(&body, SW_PIPE_TAG_MORE, true);
   const uint8_t *b = (const uint8_t *)body.data;
   struct sw_table t;
@@ -423,22 +394,10 @@ static void test_malformed_alert_bodies(void **state)
   sw_pipe_rule_alerts_free(&a);
 }
 
-/* Parses a management command line for the records below. */
-static void parse(struct sw_manage_args *a, int argc, char **argv)
-{
-  struct sw_buf errors;
-  sw_buf_init(&errors, 0);
-  if (sw_manage_args_parse(a, argc, argv, &errors))
-    fail_msg("unexpected errors: %s", sw_buf_str(&errors));
-  sw_buf_free(&errors);
-}
-
-#define ARGC(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
 static void test_maintenance_records(void **state)
 {
   (void)state;
-  struct sw_manage_args a;
+  struct parsed p;
   struct sw_pipe_maintenance m;
   /* 18:00 in a zone two hours east is 16:00 UTC; a Z time is UTC. */
   char *once[] = {"maintenance", "add",
@@ -446,8 +405,8 @@ static void test_maintenance_records(void **state)
                   "--from",      "2026-12-24 18:00",
                   "--until",     "2026-12-24T20:00Z",
                   "--comment",   "patching"};
-  parse(&a, ARGC(once), once);
-  assert_int_equal(sw_manage_maintenance_record(&a.alert.maint, a.alert.comment,
+  parses_ok(&p, ARGC(once), once);
+  assert_int_equal(sw_manage_maintenance_record(&p.a.alert.maint, p.a.alert.comment,
                                                 wall_plus_two, NULL, &m),
                    SW_E_OK);
   int64_t day = sw_days_from_civil(2026, 12, 24) * 86400;
@@ -462,12 +421,12 @@ static void test_maintenance_records(void **state)
   char why[128];
   assert_true(sw_pipe_maintenance_check(&m, &w, why, sizeof why));
   sw_pipe_maintenance_free(&m);
-  sw_manage_args_free(&a);
+  done(&p);
 
   char *weekly[] = {"maintenance", "add", "--all", "--weekly", "sat,sun 22:00-02:00"};
-  parse(&a, ARGC(weekly), weekly);
+  parses_ok(&p, ARGC(weekly), weekly);
   assert_int_equal(
-      sw_manage_maintenance_record(&a.alert.maint, NULL, wall_plus_two, NULL, &m),
+      sw_manage_maintenance_record(&p.a.alert.maint, NULL, wall_plus_two, NULL, &m),
       SW_E_OK);
   assert_true(m.all);
   assert_int_equal(m.rule_id, 0);
@@ -476,19 +435,19 @@ static void test_maintenance_records(void **state)
   assert_null(m.comment);
   assert_true(sw_pipe_maintenance_check(&m, &w, why, sizeof why));
   sw_pipe_maintenance_free(&m);
-  sw_manage_args_free(&a);
+  done(&p);
 }
 
 static void test_alerts_merge(void **state)
 {
   (void)state;
-  struct sw_manage_args a;
+  struct parsed p;
   struct sw_pipe_rule_alerts stored;
   sw_pipe_rule_alerts_init(&stored);
   char *first[] = {"rules", "edit", "3", "--notify", "ops,teams", "--depends-on", "2"};
-  parse(&a, ARGC(first), first);
-  assert_int_equal(sw_manage_alerts_merge(&a.alert.rule, &stored), SW_E_OK);
-  sw_manage_args_free(&a);
+  parses_ok(&p, ARGC(first), first);
+  assert_int_equal(sw_manage_alerts_merge(&p.a.alert.rule, &stored), SW_E_OK);
+  done(&p);
   assert_int_equal(stored.notify_count, 2);
   assert_string_equal(stored.notify[0], "ops");
   assert_int_equal(stored.depends_on, 2);
@@ -496,18 +455,18 @@ static void test_alerts_merge(void **state)
 
   /* A later edit changes only what it names; "" clears. */
   char *second[] = {"rules", "edit", "3", "--notify-on", "critical", "--depends-on", ""};
-  parse(&a, ARGC(second), second);
-  assert_int_equal(sw_manage_alerts_merge(&a.alert.rule, &stored), SW_E_OK);
-  sw_manage_args_free(&a);
+  parses_ok(&p, ARGC(second), second);
+  assert_int_equal(sw_manage_alerts_merge(&p.a.alert.rule, &stored), SW_E_OK);
+  done(&p);
   assert_int_equal(stored.notify_count, 2);
   assert_string_equal(stored.notify[1], "teams");
   assert_int_equal(stored.on, SW_ALERT_ON_CRITICAL);
   assert_int_equal(stored.depends_on, 0);
 
   char *third[] = {"rules", "edit", "3", "--notify", ""};
-  parse(&a, ARGC(third), third);
-  assert_int_equal(sw_manage_alerts_merge(&a.alert.rule, &stored), SW_E_OK);
-  sw_manage_args_free(&a);
+  parses_ok(&p, ARGC(third), third);
+  assert_int_equal(sw_manage_alerts_merge(&p.a.alert.rule, &stored), SW_E_OK);
+  done(&p);
   assert_int_equal(stored.notify_count, 0);
   sw_pipe_rule_alerts_free(&stored);
 }
@@ -515,7 +474,7 @@ static void test_alerts_merge(void **state)
 static void test_notifier_input(void **state)
 {
   (void)state;
-  struct sw_manage_args a;
+  struct parsed p;
   struct sw_pipe_notifier_input in;
   char *mail[] = {"notifiers",
                   "add",
@@ -528,8 +487,8 @@ static void test_notifier_input(void **state)
                   "alerts",
                   "--auth-password-file",
                   "pw.txt"};
-  parse(&a, ARGC(mail), mail);
-  assert_int_equal(sw_manage_notifier_input(&a.alert.notifier, "s3cret", &in), SW_E_OK);
+  parses_ok(&p, ARGC(mail), mail);
+  assert_int_equal(sw_manage_notifier_input(&p.a.alert.notifier, "s3cret", &in), SW_E_OK);
   assert_string_equal(in.n.name, "ops");
   assert_int_equal(in.n.kind, SW_NOTIFIER_EMAIL);
   assert_int_equal(in.n.to_count, 2);
@@ -558,19 +517,19 @@ static void test_notifier_input(void **state)
   sw_pipe_notifier_input_free(&back);
   sw_buf_free(&body);
   sw_pipe_notifier_input_free(&in);
-  sw_manage_args_free(&a);
+  done(&p);
 
   char *hook[] = {
       "notifiers", "add",  "teams", "--webhook", "https://hooks.example.com/x?sig=1",
       "--format",  "slack"};
-  parse(&a, ARGC(hook), hook);
-  assert_int_equal(sw_manage_notifier_input(&a.alert.notifier, NULL, &in), SW_E_OK);
+  parses_ok(&p, ARGC(hook), hook);
+  assert_int_equal(sw_manage_notifier_input(&p.a.alert.notifier, NULL, &in), SW_E_OK);
   assert_string_equal(in.url, "https://hooks.example.com/x?sig=1");
   assert_null(in.password);
   assert_null(in.n.relays);
   assert_int_equal(in.n.format, SW_WEBHOOK_SLACK);
   sw_pipe_notifier_input_free(&in);
-  sw_manage_args_free(&a);
+  done(&p);
 }
 
 static void test_password_line(void **state)

@@ -10,41 +10,7 @@
 
 #include <cmocka.h>
 
-#include "manage_args.h"
-
-#define ARGC(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
-struct parsed {
-  struct sw_manage_args a;
-  struct sw_buf errors;
-  enum sw_error err;
-};
-
-static void parse(struct parsed *p, int argc, char **argv)
-{
-  sw_buf_init(&p->errors, 0);
-  p->err = sw_manage_args_parse(&p->a, argc, argv, &p->errors);
-}
-
-static void parses_ok(struct parsed *p, int argc, char **argv)
-{
-  parse(p, argc, argv);
-  if (p->err)
-    fail_msg("unexpected errors: %s", sw_buf_str(&p->errors));
-}
-
-static const char *errors_of(struct parsed *p, int argc, char **argv)
-{
-  parse(p, argc, argv);
-  assert_int_equal(p->err, SW_E_INVALID_ARGUMENT);
-  return sw_buf_str(&p->errors);
-}
-
-static void done(struct parsed *p)
-{
-  sw_manage_args_free(&p->a);
-  sw_buf_free(&p->errors);
-}
+#include "manage_fixture.h"
 
 static void test_commands_are_recognised(void **state)
 {
@@ -290,8 +256,8 @@ static void test_test_takes_an_id_or_a_rule(void **state)
                       "Unknown option '--interval-s=5'.");
   done(&p);
 
-  char *csv[] = {"rules", "test", "3", "--csv"};
-  assert_string_equal(errors_of(&p, ARGC(csv), csv),
+  char *as_csv[] = {"rules", "test", "3", "--csv"};
+  assert_string_equal(errors_of(&p, ARGC(as_csv), as_csv),
                       "--csv: rules test prints one result; use --json.");
   done(&p);
 }
@@ -397,8 +363,8 @@ static void test_notifier_commands(void **state)
   char *listopt[] = {"notifiers", "list", "--email", "x@example.com"};
   assert_non_null(strstr(errors_of(&p, ARGC(listopt), listopt), "--email"));
   done(&p);
-  char *csv[] = {"notifiers", "test", "ops", "--csv"};
-  assert_non_null(strstr(errors_of(&p, ARGC(csv), csv), "use --json"));
+  char *as_csv[] = {"notifiers", "test", "ops", "--csv"};
+  assert_non_null(strstr(errors_of(&p, ARGC(as_csv), as_csv), "use --json"));
   done(&p);
   char *del[] = {"notifiers", "delete", "ops", "--json"};
   assert_non_null(strstr(errors_of(&p, ARGC(del), del), "prints one sentence"));
@@ -482,8 +448,8 @@ static void test_notifications_and_acks(void **state)
   char *unack_comment[] = {"rules", "unack", "3", "--comment", "x"};
   assert_non_null(strstr(errors_of(&p, ARGC(unack_comment), unack_comment), "--comment"));
   done(&p);
-  char *json[] = {"rules", "ack", "3", "--json"};
-  assert_non_null(strstr(errors_of(&p, ARGC(json), json), "prints one sentence"));
+  char *as_json[] = {"rules", "ack", "3", "--json"};
+  assert_non_null(strstr(errors_of(&p, ARGC(as_json), as_json), "prints one sentence"));
   done(&p);
 }
 
