@@ -24,7 +24,11 @@ struct sw_svc_rule_alert {
   bool acked;
   enum sw_nagios_status acked_state; /* the state acknowledged */
   bool in_maintenance;               /* a window held it at the last sweep */
-  int64_t next_at;                   /* Unix s: decide again then */
+  /* A result came since the service started: until then the state the
+   * store kept may be older than what was told (a kill between the two
+   * writes), and nothing is decided on it. */
+  bool checked;
+  int64_t next_at; /* Unix s: decide again then */
   /* The latest result, for the notification's text. */
   enum sw_outcome outcome;
   int reply_code;

@@ -141,7 +141,7 @@ static void decide_children(struct sw_svc_loop *l, const struct sw_svc_rule *par
 {
   for (size_t i = 0; i < l->rules.count; i++) {
     struct sw_svc_rule *c = l->rules.items[i];
-    if (c->alert.depends_on == parent->rule.id && watched(c))
+    if (c->alert.depends_on == parent->rule.id && watched(c) && c->alert.checked)
       decide(l, c, now_s);
   }
 }
@@ -152,6 +152,7 @@ void sw__loop_alert_result(struct sw_svc_loop *l, struct sw_svc_rule *r,
 {
   struct sw_svc_rule_alert *a = &r->alert;
   sw_svc_rule_alert_note_result(a, res);
+  a->checked = true;
   enum sw_nagios_status now_state = state_of(r);
   int64_t now_s = sw_clock_wall_us() / 1000000;
   /* An acknowledgement is of one state: another ends it. */
@@ -221,7 +222,7 @@ static void sweep(struct sw_svc_loop *l, int64_t now_s)
   bool windows_known = sw_svc_alerts_evaluate_windows(&l->alerts, now_s);
   for (size_t i = 0; i < l->rules.count && l->store; i++) {
     struct sw_svc_rule *r = l->rules.items[i];
-    if (!watched(r))
+    if (!watched(r) || !r->alert.checked)
       continue;
     bool held = windows_known ? sw_svc_alerts_holds(&l->alerts, r->rule.id)
                               : r->alert.in_maintenance;

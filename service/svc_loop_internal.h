@@ -167,12 +167,27 @@ int64_t sw__loop_outbox_wake_us(const struct sw_svc_loop *l);
  * program, its exit code and output. */
 void sw__loop_outbox_done(struct sw_svc_loop *l, int64_t outbox_id, bool ok,
                           const char *error, const struct sw_svc_delivery *program);
-/* Starts an alert mail for notification `n` through e-mail notifier `nf`;
- * false with a sentence in why[size] if it could not start. Its end comes
- * through sw__loop_outbox_done. */
-bool sw__loop_mail_start(struct sw_svc_loop *l, const struct sw_store_notification *n,
-                         const struct sw_store_notifier *nf,
-                         const struct sw_alert_note *note, char *why, size_t size);
+
+/* ---- svc_loop_send.c, svc_loop_mail.c: one notification, one notifier ---- */
+
+/* What came of sending: `error` "" when it went out; `program` the
+ * program notifier's delivery (exit code, output), else NULL. */
+typedef void (*sw_loop_sent_fn)(struct sw_svc_loop *l, void *ctx, bool ok,
+                                const char *error, const struct sw_svc_delivery *program);
+/* Sends `note` through notifier `nf`: `done` is called once, on the loop
+ * thread, unless this returns false (with a sentence in why[size]); it is
+ * not called for a send still out when the loop stops. */
+bool sw__loop_send(struct sw_svc_loop *l, const struct sw_store_notifier *nf,
+                   const struct sw_alert_note *note, sw_loop_sent_fn done, void *ctx,
+                   char *why, size_t size);
+/* sw__loop_send for an e-mail notifier (svc_loop_mail.c). */
+bool sw__loop_mail_start(struct sw_svc_loop *l, const struct sw_store_notifier *nf,
+                         const struct sw_alert_note *note, sw_loop_sent_fn done,
+                         void *ctx, char *why, size_t size);
+/* The notifier's secret, decrypted (wipe and free it with sw_secret_free);
+ * false with a sentence. */
+bool sw__loop_read_secret(struct sw_svc_loop *l, int64_t notifier_id,
+                          unsigned char **plain, size_t *len, char *why, size_t size);
 
 /* ---- svc_loop_pipe.c ---- */
 

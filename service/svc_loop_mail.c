@@ -19,7 +19,8 @@
 
 struct mail_job {
   struct sw_svc_loop *loop;
-  int64_t outbox_id;
+  sw_loop_sent_fn done;
+  void *ctx;
   struct sw_relay relays[SW_NOTIFIER_RELAYS_MAX];
   size_t relay_count, next;
   char *to_buf;
@@ -54,7 +55,7 @@ static void on_mail_done(void *ctx, struct sw_check_result *r)
     return;
   }
   if (r->message_accepted) {
-    sw__loop_outbox_done(l, j->outbox_id, true, "", NULL);
+    j->done(l, j->ctx, true, "", NULL);
     job_free(j);
     return;
   }
@@ -66,7 +67,7 @@ static void on_mail_done(void *ctx, struct sw_check_result *r)
            strchr(relay->host, ':') ? "[" : "", relay->host,
            strchr(relay->host, ':') ? "]" : "", relay->port, said);
   if (!try_next_relay(j)) {
-    sw__loop_outbox_done(l, j->outbox_id, false, j->errors, NULL);
+    j->done(l, j->ctx, false, j->errors, NULL);
     job_free(j);
   }
 }
@@ -124,24 +125,12 @@ static bool settle(struct sw_svc_loop *l, struct mail_job *j,
     snprintf(why, size, "The service ran out of memory.");
     return false;
   }
-  void *blob = NULL;
-  size_t blob_len = 0;
-  enum sw_store_error err = sw_store_notifier_secret(l->store, nf->id, &blob, &blob_len);
-  bool ok =
-      !err && blob_len &&
-      sw_secret_unprotect(blob, blob_len, &j->password, &j->password_len, why, size);
-  if (!err && !blob_len)
-    snprintf(why, size, "The relay password is not stored: set it again.");
-  else if (err)
-    snprintf(why, size, "The relay password could not be read: %s",
-             sw_store_last_error(l->store)->message);
-  free(blob);
-  return ok;
+  return sw__loop_read_secret(l, nf->id, &j->password, &j->password_len, why, size);
 }
 
-bool sw__loop_mail_start(struct sw_svc_loop *l, const struct sw_store_notification *n,
-                         const struct sw_store_notifier *nf,
-                         const struct sw_alert_note *note, char *why, size_t size)
+bool sw__loop_mail_start(struct sw_svc_loop *l, const struct sw_store_notifier *nf,
+                         const struct sw_alert_note *note, sw_loop_sent_fn done,
+                         void *ctx, char *why, size_t size)
 {
   struct mail_job *j = calloc(1, sizeof *j);
   if (!j) {
@@ -149,7 +138,8 @@ bool sw__loop_mail_start(struct sw_svc_loop *l, const struct sw_store_notificati
     return false;
   }
   j->loop = l;
-  j->outbox_id = n->id;
+  j->done = done;
+  j->ctx = ctx;
   sw_buf_init(&j->payload, 0);
   bool ok = settle(l, j, nf, why, size);
   if (ok && sw_svc_mail_payload(note, j->from, j->to, j->to_count, &j->payload)) {

@@ -10,12 +10,12 @@
 #include "svc_loop_internal.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
-#include "secret.h"
 #include "svc_eventlog.h"
 #include "svc_outbox_payload.h"
 
@@ -121,78 +121,11 @@ void sw__loop_outbox_done(struct sw_svc_loop *l, int64_t outbox_id, bool ok,
   l->outbox.next_poll_us = 0; /* room for the next one */
 }
 
-/* A delivery from the thread pool is back. */
-static void on_delivery_back(struct sw_svc_delivery *d)
+/* An attempt started by attempt() is back. */
+static void attempt_back(struct sw_svc_loop *l, void *ctx, bool ok, const char *error,
+                         const struct sw_svc_delivery *program)
 {
-  struct sw_svc_loop *l = d->ctx;
-  if (!l->stopping)
-    sw__loop_outbox_done(l, d->outbox_id, d->ok, d->error,
-                         d->kind == SW_NOTIFIER_PROGRAM ? d : NULL);
-  sw_svc_delivery_free(d);
-}
-
-/* The notifier's secret, decrypted (the caller wipes and frees it with
- * sw_secret_free); false with a sentence. */
-static bool read_secret(struct sw_svc_loop *l, int64_t notifier_id, unsigned char **plain,
-                        size_t *len, char *why, size_t size)
-{
-  void *blob = NULL;
-  size_t blob_len = 0;
-  enum sw_store_error err =
-      sw_store_notifier_secret(l->store, notifier_id, &blob, &blob_len);
-  bool ok = false;
-  if (err)
-    snprintf(why, size, "The notifier's secret could not be read: %s",
-             sw_store_last_error(l->store)->message);
-  else if (!blob_len)
-    snprintf(why, size, "The notifier has no secret stored: set it again.");
-  else
-    ok = sw_secret_unprotect(blob, blob_len, plain, len, why, size);
-  free(blob);
-  return ok;
-}
-
-/* Fills and starts a thread-pool delivery; false with the sentence. */
-static bool start_delivery(struct sw_svc_loop *l, const struct sw_store_notification *n,
-                           const struct sw_store_notifier *nf,
-                           const struct sw_alert_note *note, char *why, size_t size)
-{
-  struct sw_svc_delivery *d =
-      sw_svc_delivery_new(l->outbox.deliveries, nf->kind, on_delivery_back, l);
-  bool ok = d != NULL;
-  if (!ok)
-    snprintf(why, size, "The service ran out of memory.");
-  if (ok) {
-    d->outbox_id = n->id;
-    snprintf(d->notification_id, sizeof d->notification_id, "%s", n->uid);
-  }
-  if (ok && nf->kind == SW_NOTIFIER_WEBHOOK) {
-    unsigned char *url = NULL;
-    size_t len = 0;
-    ok = read_secret(l, nf->id, &url, &len, why, size);
-    if (ok && (d->url = malloc(len + 1)) != NULL) {
-      memcpy(d->url, url, len);
-      d->url[len] = '\0';
-    }
-    sw_secret_free(url, len);
-    ok = ok && d->url && sw_alert_webhook_json(note, nf->format, &d->body) == SW_E_OK;
-  } else if (ok && nf->kind == SW_NOTIFIER_PROGRAM) {
-    d->command_line = strdup(nf->command_line);
-    d->timeout_ms = nf->timeout_s * 1000u;
-    ok = d->command_line && sw_svc_program_env(note, d->env) == SW_E_OK;
-    d->env_count = ok ? SW_SVC_PROGRAM_VARS : 0;
-  } else if (ok) {
-    ok = (d->service_name = strdup(nf->service_name)) != NULL;
-  }
-  if (d && !ok && !why[0])
-    snprintf(why, size, "The service ran out of memory.");
-  if (ok && !sw_svc_delivery_start(d)) {
-    snprintf(why, size, "%s", d->error);
-    ok = false;
-  }
-  if (!ok)
-    sw_svc_delivery_free(d);
-  return ok;
+  sw__loop_outbox_done(l, (int64_t)(intptr_t)ctx, ok, error, program);
 }
 
 /* Attempts notification `n`: returns when it is on its way, or after
@@ -216,10 +149,9 @@ static void attempt(struct sw_svc_loop *l, const struct sw_store_notification *n
   if (err)
     snprintf(why, sizeof why, "The notifier could not be read: %s",
              sw_store_last_error(l->store)->message);
-  else if (nf.kind == SW_NOTIFIER_EMAIL)
-    started = sw__loop_mail_start(l, n, &nf, &note, why, sizeof why);
   else
-    started = start_delivery(l, n, &nf, &note, why, sizeof why);
+    started = sw__loop_send(l, &nf, &note, attempt_back, (void *)(intptr_t)n->id, why,
+                            sizeof why);
   sw_store_notifier_free(&nf);
   if (!started)
     sw__loop_outbox_done(l, n->id, false, why, NULL);

@@ -4,6 +4,7 @@
 #include "svc_loop_internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "clock.h"
 #include "pipe_protocol.h"
@@ -71,6 +72,66 @@ static int64_t now_ms(void)
   return sw_clock_wall_us() / 1000;
 }
 
+static void pipe_alerts_changed(void *loop)
+{
+  ((struct sw_svc_loop *)loop)->alerts.stale = true;
+}
+
+static void pipe_log(void *loop, unsigned long event_id, int64_t rule_id, unsigned n,
+                     const char *const *strings)
+{
+  sw__loop_event(loop, (DWORD)event_id, rule_id, n, strings);
+}
+
+/* A test waiting for its notifier. */
+struct notifier_test {
+  void (*done)(void *ctx, bool ok, const char *error);
+  void *ctx;
+};
+
+static void test_sent(struct sw_svc_loop *l, void *ctx, bool ok, const char *error,
+                      const struct sw_svc_delivery *program)
+{
+  (void)l, (void)program;
+  struct notifier_test *t = ctx;
+  t->done(t->ctx, ok, error);
+  free(t);
+}
+
+/* A test notification: says so, names the notifier and this machine. */
+static bool pipe_test_notifier(void *loop, const struct sw_store_notifier *n,
+                               const char *uid,
+                               void (*done)(void *ctx, bool ok, const char *error),
+                               void *ctx, char *why, size_t size)
+{
+  struct sw_svc_loop *l = loop;
+  struct notifier_test *t = malloc(sizeof *t);
+  if (!t) {
+    snprintf(why, size, "The service ran out of memory.");
+    return false;
+  }
+  *t = (struct notifier_test){.done = done, .ctx = ctx};
+  char name[SW_NOTIFIER_NAME_MAX_CHARS * 4 + 16];
+  snprintf(name, sizeof name, "notifier %s", n->name);
+  int64_t now = sw_clock_wall_us() / 1000000;
+  struct sw_alert_note note = {.id = uid,
+                               .kind = SW_ALERT_TEST,
+                               .rule_name = name,
+                               .host = l->outbox.machine,
+                               .state = SW_NAGIOS_OK,
+                               .previous = SW_NAGIOS_OK,
+                               .outcome = SW_OUTCOME_OK,
+                               .message = "",
+                               .response_ms = -1,
+                               .since = now,
+                               .at = now,
+                               .machine = l->outbox.machine};
+  bool ok = sw__loop_send(l, n, &note, test_sent, t, why, size);
+  if (!ok)
+    free(t);
+  return ok;
+}
+
 /* The pipe server's problems, in the Event Log (4001, 4002). */
 static void pipe_problem(void *ctx, enum sw_pipe_problem what, unsigned long win_error)
 {
@@ -99,6 +160,9 @@ void sw__loop_start_pipe(struct sw_svc_loop *l)
                                          .rules_changed = pipe_rules_changed,
                                          .sync = pipe_sync,
                                          .info = pipe_info,
+                                         .alerts_changed = pipe_alerts_changed,
+                                         .test_notifier = pipe_test_notifier,
+                                         .log = pipe_log,
                                          .now_ms = now_ms};
   wchar_t sddl[512];
   unsigned long win_error = sw_pipe_security_sddl(SW_SVC_NAME, sddl, 512);

@@ -2,6 +2,7 @@
  * handler (docs/pipe-protocol.md). */
 #include "svc_request_fields.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "sw_macros.h"
@@ -10,14 +11,36 @@
 #define DEFAULT_LIMIT 100
 #define MAX_LIMIT 1000
 
-static enum sw_error nested_rule(void *ctx, struct sw_tlv_reader *rd, uint16_t tag)
+/* The one record of each kind a request may carry; a second one, or a
+ * record of another kind, is skipped. */
+static enum sw_error nested_record(struct sw_svc_fields *f, struct sw_tlv_reader *rd,
+                                   uint16_t tag)
 {
-  struct sw_svc_fields *f = ctx;
-  if (tag != SW_PIPE_TAG_RULE || f->has_rule)
-    return sw_tlv_skip_record(rd) ? SW_E_OK : SW_E_INVALID_ARGUMENT;
-  enum sw_error err = sw_pipe_get_rule(rd, &f->rule);
-  f->has_rule = err == SW_E_OK;
+  enum sw_error err;
+  if (tag == SW_PIPE_TAG_RULE && !f->has_rule) {
+    err = sw_pipe_get_rule(rd, &f->rule);
+    f->has_rule = err == SW_E_OK;
+  } else if (tag == SW_PIPE_TAG_NOTIFIER && !f->has_notifier) {
+    err = sw_pipe_get_notifier_input(rd, &f->notifier);
+    f->has_notifier = true; /* freed either way */
+  } else if (tag == SW_PIPE_TAG_MAINTENANCE && !f->has_maint) {
+    err = sw_pipe_get_maintenance(rd, &f->maint);
+    f->has_maint = true;
+  } else if (tag == SW_PIPE_TAG_RULE_ALERTS && !f->has_alerts) {
+    err = sw_pipe_get_rule_alerts(rd, &f->alerts);
+    f->has_alerts = true;
+  } else {
+    err = sw_tlv_skip_record(rd) ? SW_E_OK : SW_E_INVALID_ARGUMENT;
+  }
   return err;
+}
+
+/* The text field `tag` is read into; NULL for a tag that is not one. */
+static char **text_field(struct sw_svc_fields *f, uint16_t tag)
+{
+  return tag == SW_PIPE_TAG_NOTIFIER_NAME ? &f->notifier_name
+         : tag == SW_PIPE_TAG_ACK_COMMENT ? &f->comment
+                                          : NULL;
 }
 
 /* The INT field `tag` is read into; NULL for a tag that is not one. */
@@ -34,6 +57,7 @@ static int64_t *int_field(struct sw_svc_fields *f, uint16_t tag)
       {SW_PIPE_TAG_LIMIT, &f->limit},
       {SW_PIPE_TAG_VERSION_MIN, &f->version_min},
       {SW_PIPE_TAG_VERSION_MAX, &f->version_max},
+      {SW_PIPE_TAG_MAINT_ID, &f->maint_id},
   };
   for (size_t i = 0; i < SW_COUNTOF(ints); i++)
     if (ints[i].tag == tag)
@@ -44,6 +68,9 @@ static int64_t *int_field(struct sw_svc_fields *f, uint16_t tag)
 void sw_svc_fields_read(const struct sw_pipe_frame *req, struct sw_svc_fields *f)
 {
   memset(f, 0, sizeof *f);
+  sw_pipe_notifier_input_init(&f->notifier);
+  sw_pipe_maintenance_init(&f->maint);
+  sw_pipe_rule_alerts_init(&f->alerts);
   f->enabled = -1;
   f->limit = DEFAULT_LIMIT;
   struct sw_tlv_reader rd;
@@ -51,8 +78,16 @@ void sw_svc_fields_read(const struct sw_pipe_frame *req, struct sw_svc_fields *f
   sw_tlv_reader_init(&rd, req->body, req->body_len);
   while (sw_tlv_next(&rd, &x)) {
     if (x.type == SW_TLV_BEGIN) {
-      if (nested_rule(f, &rd, x.tag) != SW_E_OK)
+      if (nested_record(f, &rd, x.tag) != SW_E_OK)
         f->bad = true;
+      continue;
+    }
+    char **text = text_field(f, x.tag);
+    if (text) {
+      if (x.type != SW_TLV_STR)
+        f->bad = true;
+      else if (!*text && !(*text = sw_tlv_strdup(&x)))
+        f->bad = true; /* out of memory: refused rather than read as absent */
       continue;
     }
     if (x.tag == SW_PIPE_TAG_ENABLED || x.tag == SW_PIPE_TAG_CLIENT_NAME) {
@@ -82,4 +117,10 @@ void sw_svc_fields_free(struct sw_svc_fields *f)
 {
   if (f->has_rule)
     sw_rule_free(&f->rule.rule);
+  sw_pipe_notifier_input_free(&f->notifier); /* wipes the secrets */
+  sw_pipe_maintenance_free(&f->maint);
+  sw_pipe_rule_alerts_free(&f->alerts);
+  free(f->notifier_name);
+  free(f->comment);
+  f->notifier_name = f->comment = NULL;
 }

@@ -7,16 +7,26 @@
 #include <stdint.h>
 
 #include "pipe_protocol.h"
+#include "pipe_alert_records.h"
+#include "pipe_notifier.h"
 #include "pipe_records.h"
 
 /* The request's top-level fields, read once. */
 struct sw_svc_fields {
   int64_t rule_id, before, before_at, after, limit;
-  int enabled; /* -1 absent */
+  int64_t maint_id;    /* MAINT_ID; 0 absent */
+  char *notifier_name; /* NOTIFIER_NAME, owned; NULL absent */
+  char *comment;       /* ACK_COMMENT, owned; NULL absent */
+  int enabled;         /* -1 absent */
   int64_t version_min, version_max;
   bool has_rule;
   struct sw_pipe_rule rule; /* owned if has_rule */
-  bool bad;                 /* malformed, or a known field of the wrong type */
+  /* Version 2 records (each owned if present). */
+  bool has_notifier, has_maint, has_alerts;
+  struct sw_pipe_notifier_input notifier;
+  struct sw_pipe_maintenance maint;
+  struct sw_pipe_rule_alerts alerts;
+  bool bad; /* malformed, or a known field of the wrong type */
 };
 
 /* Reads the fields of `req` into `f`: LIMIT clamped to 1..1000 (100 when
@@ -24,7 +34,7 @@ struct sw_svc_fields {
  * the wrong type, sets f->bad; a newer client's unknown field is skipped.
  * Free with sw_svc_fields_free, also when bad. */
 void sw_svc_fields_read(const struct sw_pipe_frame *req, struct sw_svc_fields *f);
-/* Frees the rule the request carried, if any. */
+/* Frees what the request carried. */
 void sw_svc_fields_free(struct sw_svc_fields *f);
 
 #endif

@@ -11,138 +11,26 @@
 #include "clock.h"
 #include "pipe_protocol.h"
 #include "svc_request_fields.h"
+#include "svc_requests_internal.h"
 #include "sw_macros.h"
 
-/* Stop adding records to a reply past this, and say MORE: the frame limit
- * is 1 MiB and the last record may be large. */
-#define REPLY_SOFT_MAX (768u * 1024u)
-#define GREETED 1u
-
-static void error_reply(struct sw_buf *reply, uint32_t id, enum sw_pipe_error e,
-                        const char *detail)
-{
-  sw_pipe_encode_error(reply, id, e, detail);
-}
-
-/* A store failure in words for the client. */
-static void store_error_reply(struct sw_svc_requests *q, struct sw_buf *reply,
-                              uint32_t id, enum sw_store_error err)
-{
-  if (err == SW_STORE_NOT_FOUND) {
-    error_reply(reply, id, SW_PIPE_ERR_NOT_FOUND, NULL);
-    return;
-  }
-  if (err == SW_STORE_STALE) {
-    error_reply(reply, id, SW_PIPE_ERR_STALE, NULL);
-    return;
-  }
-  char text[SW_STORE_MESSAGE_MAX + 200];
-  const struct sw_store_diag *d = *q->store ? sw_store_last_error(*q->store) : NULL;
-  snprintf(text, sizeof text, "%s%s%s", sw_store_error_text(err),
-           d && d->message[0] ? " Details: " : "", d && d->message[0] ? d->message : "");
-  error_reply(reply, id,
-              sw_store_error_is_transient(err) ? SW_PIPE_ERR_BUSY : SW_PIPE_ERR_INTERNAL,
-              text);
-}
-
-/* The database is not open: answer what could not be read. */
-static bool need_store(struct sw_svc_requests *q, struct sw_buf *reply, uint32_t id)
-{
-  if (*q->store)
-    return true;
-  error_reply(reply, id, SW_PIPE_ERR_BUSY,
-              "The service cannot open its database right now (see its event log); it "
-              "keeps checking and will answer once the database is back.");
-  return false;
-}
-
-static bool need_admin(struct sw_pipe_conn *conn, struct sw_buf *reply, uint32_t id)
-{
-  if (sw_pipe_conn_is_admin(conn))
-    return true;
-  error_reply(reply, id, SW_PIPE_ERR_ACCESS_DENIED, NULL);
-  return false;
-}
-
-static void begin(struct sw_buf *reply, uint16_t msg, uint32_t id, size_t *start)
-{
-  sw_pipe_frame_begin(reply, msg, id, start);
-}
-
-/* Ends a frame; one that grew past the frame limit becomes an ERROR. */
-static void end(struct sw_buf *reply, uint32_t id, size_t start)
-{
-  if (sw_pipe_frame_end(reply, start) == SW_E_INVALID_ARGUMENT)
-    error_reply(reply, id, SW_PIPE_ERR_INTERNAL,
-                "The answer would exceed the 1 MiB frame limit; ask for fewer items.");
-}
-
-/* A paged reply (RULE_LIST, STATUS, HISTORY, EVENTS): records up to the
- * page's limit, stopping early before the frame limit, then MORE
- * (docs/pipe-protocol.md, "Paging"). */
-struct page {
-  struct sw_buf *reply;
-  uint32_t id;
-  size_t start;
-  size_t limit, n; /* records allowed, records taken */
-  bool more;       /* there is more than this page holds */
-};
-
-static void page_begin(struct page *p, struct sw_buf *reply, uint16_t msg, uint32_t id,
-                       int64_t limit)
-{
-  *p = (struct page){.reply = reply, .id = id, .limit = (size_t)limit};
-  begin(reply, msg, id, &p->start);
-}
-
-/* The page holds as many records as it may. */
-static bool page_full(const struct page *p)
-{
-  return p->n == p->limit || p->reply->len - p->start > REPLY_SOFT_MAX;
-}
-
-/* True, counting it, if one more record goes on the page; otherwise the
- * page says MORE. */
-static bool page_take(struct page *p)
-{
-  if (page_full(p)) {
-    p->more = true;
-    return false;
-  }
-  p->n++;
-  return true;
-}
-
-static void page_end(struct page *p)
-{
-  sw_tlv_put_bool(p->reply, SW_PIPE_TAG_MORE, p->more);
-  end(p->reply, p->id, p->start);
-}
-
 /* ---- handshake and info ------------------------------------------------ */
-
-/* Every handler answers one request into `reply`; SW_PIPE_DEFER when the
- * answer comes later (RULE_TEST). The dispatch table below has checked
- * administrator rights and the database where the request needs them. */
-#define HANDLER(name)                                                                    \
-  enum sw_pipe_verdict name(struct sw_svc_requests *q, struct sw_pipe_conn *conn,        \
-                            const struct sw_svc_fields *f, struct sw_buf *reply,         \
-                            uint32_t id)
 
 static HANDLER(hello)
 {
   (void)q;
   uint16_t version; /* a version 1 client still gets version 1 */
   if (!sw_pipe_version_choose(f->version_min, f->version_max, &version)) {
-    error_reply(reply, id, SW_PIPE_ERR_VERSION, NULL);
+    sw__req_error(reply, id, SW_PIPE_ERR_VERSION, NULL);
     return SW_PIPE_KEEP;
   }
-  *sw_pipe_conn_user(conn) |= GREETED;
+  *sw_pipe_conn_user(conn) =
+      SW_REQ_GREETED | ((uintptr_t)version << SW_REQ_VERSION_SHIFT);
   size_t start;
-  begin(reply, SW_PIPE_MSG_HELLO_OK, id, &start);
+  sw__req_begin(reply, SW_PIPE_MSG_HELLO_OK, id, &start);
   sw_tlv_put_int(reply, SW_PIPE_TAG_VERSION, version);
   sw_tlv_put_str(reply, SW_PIPE_TAG_SERVER_VERSION, SW_VERSION_TEXT);
-  end(reply, id, start);
+  sw__req_end(reply, id, start);
   return SW_PIPE_KEEP;
 }
 
@@ -153,9 +41,9 @@ static HANDLER(service_info)
   memset(&info, 0, sizeof info);
   q->info(q->loop, &info);
   size_t start;
-  begin(reply, SW_PIPE_MSG_SERVICE_INFO_OK, id, &start);
+  sw__req_begin(reply, SW_PIPE_MSG_SERVICE_INFO_OK, id, &start);
   sw_pipe_put_service_info(reply, &info);
-  end(reply, id, start);
+  sw__req_end(reply, id, start);
   return SW_PIPE_KEEP;
 }
 
@@ -167,20 +55,20 @@ static HANDLER(rule_list)
   struct sw_store_rule_list list = {0};
   enum sw_store_error err = sw_store_rule_list(*q->store, &list);
   if (err) {
-    store_error_reply(q, reply, id, err);
+    sw__req_store_error(q, reply, id, err, NULL);
     return SW_PIPE_KEEP;
   }
-  struct page page;
-  page_begin(&page, reply, SW_PIPE_MSG_RULE_LIST_OK, id, f->limit);
+  struct sw__req_page page;
+  sw__req_page_begin(&page, reply, SW_PIPE_MSG_RULE_LIST_OK, id, f->limit);
   for (size_t i = 0; i < list.count; i++) {
     const struct sw_store_rule *r = &list.items[i];
     if (r->rule.id <= f->after)
       continue;
-    if (!page_take(&page))
+    if (!sw__req_page_take(&page))
       break;
     sw_pipe_put_rule(reply, &r->rule, r->revision);
   }
-  page_end(&page);
+  sw__req_page_end(&page);
   sw_store_rule_list_free(&list);
   return SW_PIPE_KEEP;
 }
@@ -194,13 +82,13 @@ static void rule_ok(struct sw_svc_requests *q, struct sw_buf *reply, uint32_t id
   sw_rule_init_defaults(&r.rule);
   enum sw_store_error err = sw_store_rule_get(*q->store, rule_id, &r);
   if (err) {
-    store_error_reply(q, reply, id, err);
+    sw__req_store_error(q, reply, id, err, NULL);
     return;
   }
   size_t start;
-  begin(reply, SW_PIPE_MSG_RULE_OK, id, &start);
+  sw__req_begin(reply, SW_PIPE_MSG_RULE_OK, id, &start);
   sw_pipe_put_rule(reply, &r.rule, r.revision);
-  end(reply, id, start);
+  sw__req_end(reply, id, start);
   sw_store_rule_free(&r);
 }
 
@@ -215,9 +103,9 @@ static void rule_invalid(struct sw_buf *reply, uint32_t id,
                          const struct sw_rule_problems *problems)
 {
   size_t start;
-  begin(reply, SW_PIPE_MSG_RULE_INVALID, id, &start);
+  sw__req_begin(reply, SW_PIPE_MSG_RULE_INVALID, id, &start);
   sw_pipe_put_problems(reply, problems);
-  end(reply, id, start);
+  sw__req_end(reply, id, start);
 }
 
 /* After a change: the scheduler hears of it before the next turn. */
@@ -237,7 +125,7 @@ static enum sw_pipe_verdict answer_change(struct sw_svc_requests *q, struct sw_b
   if (err == SW_STORE_INVALID_RULE)
     rule_invalid(reply, id, problems);
   else if (err)
-    store_error_reply(q, reply, id, err);
+    sw__req_store_error(q, reply, id, err, NULL);
   else {
     changed(q);
     rule_ok(q, reply, id, rule_id);
@@ -249,7 +137,7 @@ static HANDLER(rule_add)
 {
   (void)conn;
   if (!f->has_rule) {
-    error_reply(reply, id, SW_PIPE_ERR_BAD_REQUEST, "RULE_ADD needs a RULE record.");
+    sw__req_error(reply, id, SW_PIPE_ERR_BAD_REQUEST, "RULE_ADD needs a RULE record.");
     return SW_PIPE_KEEP;
   }
   struct sw_rule_problems problems = {0};
@@ -263,9 +151,9 @@ static HANDLER(rule_update)
 {
   (void)conn;
   if (!f->has_rule || f->rule.rule.id <= 0 || f->rule.revision <= 0) {
-    error_reply(reply, id, SW_PIPE_ERR_BAD_REQUEST,
-                "RULE_UPDATE needs a RULE record with its id and the revision it was "
-                "read at.");
+    sw__req_error(reply, id, SW_PIPE_ERR_BAD_REQUEST,
+                  "RULE_UPDATE needs a RULE record with its id and the revision it was "
+                  "read at.");
     return SW_PIPE_KEEP;
   }
   struct sw_rule_problems problems = {0};
@@ -279,14 +167,14 @@ static HANDLER(rule_delete)
   (void)conn;
   enum sw_store_error err = sw_store_rule_delete(*q->store, f->rule_id);
   if (err) {
-    store_error_reply(q, reply, id, err);
+    sw__req_store_error(q, reply, id, err, NULL);
     return SW_PIPE_KEEP;
   }
   changed(q);
   size_t start;
-  begin(reply, SW_PIPE_MSG_DONE_OK, id, &start);
+  sw__req_begin(reply, SW_PIPE_MSG_DONE_OK, id, &start);
   sw_tlv_put_int(reply, SW_PIPE_TAG_RULE_ID, f->rule_id);
-  end(reply, id, start);
+  sw__req_end(reply, id, start);
   return SW_PIPE_KEEP;
 }
 
@@ -294,13 +182,13 @@ static HANDLER(rule_set_enabled)
 {
   (void)conn;
   if (f->enabled < 0) {
-    error_reply(reply, id, SW_PIPE_ERR_BAD_REQUEST, "RULE_SET_ENABLED needs ENABLED.");
+    sw__req_error(reply, id, SW_PIPE_ERR_BAD_REQUEST, "RULE_SET_ENABLED needs ENABLED.");
     return SW_PIPE_KEEP;
   }
   enum sw_store_error err =
       sw_store_rule_set_enabled(*q->store, f->rule_id, f->enabled, q->now_ms(), NULL);
   if (err) {
-    store_error_reply(q, reply, id, err);
+    sw__req_store_error(q, reply, id, err, NULL);
     return SW_PIPE_KEEP;
   }
   changed(q);
@@ -330,9 +218,9 @@ static void on_test_done(void *ctx, struct sw_check_result *result)
   struct sw_buf reply;
   sw_buf_init(&reply, 0);
   size_t start;
-  begin(&reply, SW_PIPE_MSG_RULE_TEST_OK, t->request_id, &start);
+  sw__req_begin(&reply, SW_PIPE_MSG_RULE_TEST_OK, t->request_id, &start);
   sw_pipe_put_result(&reply, &r, true);
-  end(&reply, t->request_id, start);
+  sw__req_end(&reply, t->request_id, start);
   sw_pipe_conn_resume(t->conn, &reply);
   sw_buf_free(&reply);
   sw_pipe_result_free(&r);
@@ -349,7 +237,7 @@ static HANDLER(rule_test)
   const struct sw_rule *rule;
   if (f->has_rule) {
     /* A rule not saved yet: only administrators may aim checks anywhere. */
-    if (!need_admin(conn, reply, id))
+    if (!sw__req_need_admin(conn, reply, id))
       return SW_PIPE_KEEP;
     struct sw_rule_problems problems = {0};
     if (!sw_rule_validate(&f->rule.rule, &problems)) {
@@ -358,11 +246,11 @@ static HANDLER(rule_test)
     }
     rule = &f->rule.rule;
   } else {
-    if (!need_store(q, reply, id))
+    if (!sw__req_need_store(q, reply, id))
       return SW_PIPE_KEEP;
     enum sw_store_error err = sw_store_rule_get(*q->store, f->rule_id, &stored);
     if (err) {
-      store_error_reply(q, reply, id, err);
+      sw__req_store_error(q, reply, id, err, NULL);
       return SW_PIPE_KEEP;
     }
     rule = &stored.rule;
@@ -377,7 +265,7 @@ static HANDLER(rule_test)
              "may start %d tests in quick succession, then one every %lld seconds. Try "
              "again in a moment.",
              SW_PIPE_TEST_BURST, (long long)(SW_PIPE_TEST_EVERY_US / 1000000));
-    error_reply(reply, id, SW_PIPE_ERR_BUSY, why);
+    sw__req_error(reply, id, SW_PIPE_ERR_BUSY, why);
     sw_store_rule_free(&stored);
     return SW_PIPE_KEEP;
   }
@@ -394,7 +282,7 @@ static HANDLER(rule_test)
   sw_store_rule_free(&stored);
   if (err) {
     free(t);
-    error_reply(reply, id, SW_PIPE_ERR_INTERNAL, sw_error_text(err));
+    sw__req_error(reply, id, SW_PIPE_ERR_INTERNAL, sw_error_text(err));
     return SW_PIPE_KEEP;
   }
   /* The callback may already have run (a check that failed at once): it
@@ -426,6 +314,29 @@ static const struct sw_store_result *latest_for(const struct sw_store_result_lis
   return NULL;
 }
 
+/* What holds the rule's alerts, and its acknowledgement, on its STATUS
+ * record (strings borrowed from `r`, `acks` and the parent rule). */
+static void put_holds(const struct sw_svc_requests *q, const struct sw_svc_rule *r,
+                      const struct sw_store_ack_list *acks, struct sw_pipe_status *s)
+{
+  for (size_t i = 0; i < acks->count; i++)
+    if (acks->items[i].rule_id == r->rule.id && r->alert.acked) {
+      s->ack_at_ms = acks->items[i].at_ms;
+      s->ack_by = acks->items[i].by;
+      s->ack_comment = acks->items[i].comment;
+    }
+  const struct sw_svc_rule *p =
+      r->alert.depends_on ? sw_svc_rules_find(q->rules, r->alert.depends_on) : NULL;
+  if (r->alert.in_maintenance) {
+    s->held = SW_PIPE_HOLD_MAINTENANCE;
+  } else if (p && p->rule.enabled && p->state.last_result_at &&
+             p->state.state != SW_NAGIOS_OK) {
+    s->held = SW_PIPE_HOLD_UNREACHABLE;
+    s->held_parent_id = p->rule.id;
+    s->held_parent_name = p->rule.name;
+  }
+}
+
 static HANDLER(status)
 {
   (void)conn;
@@ -444,15 +355,17 @@ static HANDLER(status)
     err = sw_store_latest_results_between(*q->store, f->after,
                                           q->rules->items[past - 1]->rule.id, &latest);
   if (err) {
-    store_error_reply(q, reply, id, err);
+    sw__req_store_error(q, reply, id, err, NULL);
     return SW_PIPE_KEEP;
   }
+  struct sw_store_ack_list acks = {0};
+  sw_store_ack_list(*q->store, &acks); /* none shown if it cannot be read */
   size_t cursor = 0;
-  struct page page;
-  page_begin(&page, reply, SW_PIPE_MSG_STATUS_OK, id, f->limit);
+  struct sw__req_page page;
+  sw__req_page_begin(&page, reply, SW_PIPE_MSG_STATUS_OK, id, f->limit);
   for (size_t i = first; i < q->rules->count; i++) {
     const struct sw_svc_rule *r = q->rules->items[i];
-    if (!page_take(&page))
+    if (!sw__req_page_take(&page))
       break;
     struct sw_pipe_status s;
     sw_pipe_status_init(&s);
@@ -471,9 +384,11 @@ static HANDLER(status)
       s.has_result = true;
       pipe_result_of(last, &s.last);
     }
+    put_holds(q, r, &acks, &s);
     sw_pipe_put_status(reply, &s);
   }
-  page_end(&page);
+  sw__req_page_end(&page);
+  sw_store_ack_list_free(&acks);
   sw_store_result_list_free(&latest);
   return SW_PIPE_KEEP;
 }
@@ -514,7 +429,7 @@ static HANDLER(history)
   struct sw_store_cursor cursor = {.started_at_ms = f->before_at, .id = f->before};
   bool has_cursor = f->before != 0, begun = false;
   size_t limit = (size_t)f->limit;
-  struct page page = {0};
+  struct sw__req_page page = {0};
   for (;;) {
     size_t want = limit - page.n < HISTORY_CHUNK ? limit - page.n : HISTORY_CHUNK;
     struct sw_store_result_list list = {0};
@@ -522,16 +437,17 @@ static HANDLER(history)
         history_chunk(q, f->rule_id, has_cursor ? &cursor : NULL, want, !begun, &list);
     if (err && !begun) {
       sw_store_result_list_free(&list);
-      store_error_reply(q, reply, id, err);
+      sw__req_store_error(q, reply, id, err, NULL);
       return SW_PIPE_KEEP;
     }
     if (!begun)
-      page_begin(&page, reply, SW_PIPE_MSG_HISTORY_OK, id, f->limit);
+      sw__req_page_begin(&page, reply, SW_PIPE_MSG_HISTORY_OK, id, f->limit);
     begun = true;
     /* A failure after the first chunk ends the page early: the client asks
      * for the next one. */
     page.more = err != SW_STORE_OK || list.count > want;
-    for (size_t i = 0; !err && i < list.count && i < want && page_take(&page); i++) {
+    for (size_t i = 0; !err && i < list.count && i < want && sw__req_page_take(&page);
+         i++) {
       struct sw_pipe_result r;
       pipe_result_of(&list.items[i], &r);
       sw_pipe_put_result(reply, &r, false);
@@ -539,12 +455,12 @@ static HANDLER(history)
       has_cursor = true;
     }
     sw_store_result_list_free(&list);
-    if (!page.more || page_full(&page))
+    if (!page.more || sw__req_page_full(&page))
       break;
     if (sw_clock_now_us() - t0 > HISTORY_BUDGET_US)
       break; /* more stays true */
   }
-  page_end(&page);
+  sw__req_page_end(&page);
   return SW_PIPE_KEEP;
 }
 
@@ -556,12 +472,12 @@ static HANDLER(events)
   enum sw_store_error err =
       sw_store_events_recent(*q->store, f->before, (size_t)f->limit + 1, &list);
   if (err) {
-    store_error_reply(q, reply, id, err);
+    sw__req_store_error(q, reply, id, err, NULL);
     return SW_PIPE_KEEP;
   }
-  struct page page;
-  page_begin(&page, reply, SW_PIPE_MSG_EVENTS_OK, id, f->limit);
-  for (size_t i = 0; i < list.count && page_take(&page); i++) {
+  struct sw__req_page page;
+  sw__req_page_begin(&page, reply, SW_PIPE_MSG_EVENTS_OK, id, f->limit);
+  for (size_t i = 0; i < list.count && sw__req_page_take(&page); i++) {
     const struct sw_store_event *e = &list.items[i];
     struct sw_pipe_event pe = {.key = e->id,
                                .at_ms = e->at_ms,
@@ -571,7 +487,7 @@ static HANDLER(events)
     snprintf(pe.severity, sizeof pe.severity, "%s", sw_event_severity_name(e->severity));
     sw_pipe_put_event(reply, &pe);
   }
-  page_end(&page);
+  sw__req_page_end(&page);
   sw_store_event_list_free(&list);
   return SW_PIPE_KEEP;
 }
@@ -600,6 +516,20 @@ static const struct route {
     {SW_PIPE_MSG_STATUS, false, true, status},
     {SW_PIPE_MSG_HISTORY, false, true, history},
     {SW_PIPE_MSG_EVENTS, false, true, events},
+    {SW_PIPE_MSG_NOTIFIER_LIST, false, true, sw__req_notifier_list},
+    {SW_PIPE_MSG_NOTIFIER_GET, false, true, sw__req_notifier_get},
+    {SW_PIPE_MSG_NOTIFIER_ADD, true, true, sw__req_notifier_add},
+    {SW_PIPE_MSG_NOTIFIER_UPDATE, true, true, sw__req_notifier_update},
+    {SW_PIPE_MSG_NOTIFIER_DELETE, true, true, sw__req_notifier_delete},
+    {SW_PIPE_MSG_NOTIFIER_TEST, true, true, sw__req_notifier_test},
+    {SW_PIPE_MSG_NOTIFICATIONS, false, true, sw__req_notifications},
+    {SW_PIPE_MSG_MAINTENANCE_LIST, false, true, sw__req_maintenance_list},
+    {SW_PIPE_MSG_MAINTENANCE_ADD, true, true, sw__req_maintenance_add},
+    {SW_PIPE_MSG_MAINTENANCE_DELETE, true, true, sw__req_maintenance_delete},
+    {SW_PIPE_MSG_RULE_ACK, true, true, sw__req_rule_ack},
+    {SW_PIPE_MSG_RULE_UNACK, true, true, sw__req_rule_unack},
+    {SW_PIPE_MSG_RULE_ALERTS_GET, false, true, sw__req_rule_alerts_get},
+    {SW_PIPE_MSG_RULE_ALERTS_SET, true, true, sw__req_rule_alerts_set},
 };
 
 static const struct route *route_of(uint16_t message)
@@ -621,15 +551,19 @@ enum sw_pipe_verdict sw_svc_on_request(void *ctx, struct sw_pipe_conn *conn,
   sw_svc_fields_read(req, &f);
   enum sw_pipe_verdict verdict = SW_PIPE_KEEP;
   if (f.bad)
-    error_reply(reply, id, SW_PIPE_ERR_BAD_REQUEST,
-                "The request's fields are malformed or of the wrong type.");
-  else if (req->message != SW_PIPE_MSG_HELLO && !(*sw_pipe_conn_user(conn) & GREETED))
-    error_reply(reply, id, SW_PIPE_ERR_BAD_REQUEST,
-                "Say HELLO first: the protocol version must be agreed on.");
-  else if (!route)
-    error_reply(reply, id, SW_PIPE_ERR_UNKNOWN_MESSAGE, NULL);
-  else if ((!route->needs_admin || need_admin(conn, reply, id)) &&
-           (!route->needs_store || need_store(q, reply, id)))
+    sw__req_error(reply, id, SW_PIPE_ERR_BAD_REQUEST,
+                  "The request's fields are malformed or of the wrong type.");
+  else if (req->message != SW_PIPE_MSG_HELLO &&
+           !(*sw_pipe_conn_user(conn) & SW_REQ_GREETED))
+    sw__req_error(reply, id, SW_PIPE_ERR_BAD_REQUEST,
+                  "Say HELLO first: the protocol version must be agreed on.");
+  else if (!route || (req->message != SW_PIPE_MSG_HELLO &&
+                      sw_pipe_msg_version(req->message) >
+                          (*sw_pipe_conn_user(conn) >> SW_REQ_VERSION_SHIFT)))
+    /* Unknown, or not in the version this connection agreed on. */
+    sw__req_error(reply, id, SW_PIPE_ERR_UNKNOWN_MESSAGE, NULL);
+  else if ((!route->needs_admin || sw__req_need_admin(conn, reply, id)) &&
+           (!route->needs_store || sw__req_need_store(q, reply, id)))
     verdict = route->handle(q, conn, &f, reply, id);
   sw_svc_fields_free(&f);
   return verdict;

@@ -12,6 +12,7 @@
 #include "pipe_records.h"
 #include "pipe_server.h"
 #include "store.h"
+#include "store_alerts.h"
 #include "svc_rules.h"
 
 /* What the handlers need from the loop. */
@@ -27,6 +28,19 @@ struct sw_svc_requests {
    * write what the service knows and has not written yet and the answer
    * would show, so that the answer agrees with it. */
   void (*sync)(void *loop, uint16_t message, int64_t rule_id);
+  /* Notifiers, a rule's alert settings, an acknowledgement or a window
+   * changed: the loop reads them again before its next decision. */
+  void (*alerts_changed)(void *loop);
+  /* Sends a test through notifier `n` with the id `uid`; `done` runs once
+   * on the loop thread with what came of it, unless this returns false
+   * (with a sentence in why[size]). */
+  bool (*test_notifier)(void *loop, const struct sw_store_notifier *n, const char *uid,
+                        void (*done)(void *ctx, bool ok, const char *error), void *ctx,
+                        char *why, size_t size);
+  /* Logs an Event Log event (and keeps it for EVENTS); `rule_id` 0 for
+   * none. */
+  void (*log)(void *loop, unsigned long event_id, int64_t rule_id, unsigned n,
+              const char *const *strings);
   /* The service's figures for SERVICE_INFO. */
   void (*info)(void *loop, struct sw_pipe_service_info *out);
   /* Wall-clock time, Unix milliseconds. */

@@ -12,7 +12,10 @@
 
 void sw_alert_server(const struct sw_alert_note *n, char *out, size_t size)
 {
-  sw_host_format_endpoint(n->host, n->port, out, size);
+  if (n->port)
+    sw_host_format_endpoint(n->host, n->port, out, size);
+  else
+    snprintf(out, size, "%s", n->host); /* a test: the machine that sent it */
 }
 
 /* What the headline and the first sentence call the state. */
@@ -23,6 +26,8 @@ static const char *state_word(const struct sw_alert_note *n)
     return "RECOVERED";
   case SW_ALERT_FLAPPING:
     return "FLAPPING";
+  case SW_ALERT_TEST:
+    return "TEST";
   default:
     return sw_nagios_status_name(n->state);
   }
@@ -63,6 +68,12 @@ static void opening(const struct sw_alert_note *n, struct sw_buf *out, enum sw_e
         "until it settles.\n",
         n->rule_name, now);
     break;
+  case SW_ALERT_TEST:
+    sw_buf_printf_sticky(out, err,
+                         "This is a test of SMTP Watch's notifications (%s): nothing is "
+                         "wrong. Alerts about your rules will reach you this way.\n",
+                         n->rule_name);
+    break;
   default:
     sw_buf_printf_sticky(out, err, "%s is %s (it was %s).\n", n->rule_name, now, was);
     break;
@@ -90,7 +101,8 @@ enum sw_error sw_alert_body(const struct sw_alert_note *n, struct sw_buf *out)
     sw_buf_printf_sticky(out, &err, "Response:    %" PRId64 " ms\n", n->response_ms);
   sw_buf_printf_sticky(out, &err, "Checked:     %s on %s\n", at, n->machine);
   sw_buf_printf_sticky(out, &err, "\nNotification id: %s\n", n->id);
-  if (n->state != SW_NAGIOS_OK && n->kind != SW_ALERT_FLAPPING)
+  if (n->state != SW_NAGIOS_OK && n->kind != SW_ALERT_FLAPPING &&
+      n->kind != SW_ALERT_TEST)
     sw_buf_printf_sticky(
         out, &err,
         "To stop reminders until the state changes: smtpwatch rules ack %" PRId64

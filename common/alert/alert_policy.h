@@ -54,7 +54,8 @@ struct sw_alert_policy {
   X(SW_ALERT_PROBLEM, "problem")   /* the rule is bad (or bad in another way) */         \
   X(SW_ALERT_REMINDER, "reminder") /* still bad, renotify_s after the last */            \
   X(SW_ALERT_RECOVERY, "recovery") /* OK again after a problem that was told */          \
-  X(SW_ALERT_FLAPPING, "flapping") /* changing too often: no more until it settles */
+  X(SW_ALERT_FLAPPING, "flapping") /* changing too often: no more until it settles */    \
+  X(SW_ALERT_TEST, "test")         /* a notifier's test, sent by hand; never decided */
 
 enum sw_alert_kind { SW_ALERT_KIND_MAP(SW_X_1) SW_ALERT_KIND_COUNT };
 

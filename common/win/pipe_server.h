@@ -116,6 +116,10 @@ HANDLE sw_pipe_server_handle(const struct sw_pipe_server *s);
  * first request by impersonating it: ImpersonateNamedPipeClient,
  * CheckTokenMembership). False before its first request. */
 bool sw_pipe_conn_is_admin(struct sw_pipe_conn *conn);
+/* The client's account as "DOMAIN\\user" (UTF-8) in out[size], for the
+ * record of who did what (an acknowledgement); its SID as text if the name
+ * cannot be found, "unknown" if the client could not be identified. */
+void sw_pipe_conn_account_name(struct sw_pipe_conn *conn, char *out, size_t size);
 /* Takes one RULE_TEST from the account's allowance: always true for
  * administrators; for others SW_PIPE_TEST_BURST, refilled one every
  * SW_PIPE_TEST_EVERY_US (shared by all connections of the account). */

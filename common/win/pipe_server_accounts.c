@@ -6,6 +6,10 @@
 #include <string.h>
 
 #include "pipe_server_internal.h"
+#include "sw_macros.h"
+#include "win_text.h"
+
+#include <sddl.h>
 
 static struct sw_pipe_account *account_get(struct sw_pipe_server *s,
                                            const struct sw_pipe_identity *id)
@@ -114,6 +118,32 @@ bool sw__pipe_identify(struct sw_pipe_conn *c, uint32_t request_id)
 bool sw_pipe_conn_is_admin(struct sw_pipe_conn *c)
 {
   return c->identified && c->admin;
+}
+
+void sw_pipe_conn_account_name(struct sw_pipe_conn *c, char *out, size_t size)
+{
+  snprintf(out, size, "unknown");
+  if (!c->identified || !c->account || !c->account->id.known)
+    return;
+  PSID sid = (PSID)c->account->id.sid;
+  wchar_t name[256], domain[256];
+  DWORD name_len = SW_COUNTOF(name), domain_len = SW_COUNTOF(domain);
+  SID_NAME_USE use;
+  char *u8 = NULL;
+  wchar_t *text = NULL;
+  if (LookupAccountSidW(NULL, sid, name, &name_len, domain, &domain_len, &use)) {
+    wchar_t both[520];
+    _snwprintf(both, SW_COUNTOF(both), L"%ls%ls%ls", domain, domain[0] ? L"\\" : L"",
+               name);
+    both[SW_COUNTOF(both) - 1] = L'\0';
+    u8 = sw_utf8_dup(both);
+  } else if (ConvertSidToStringSidW(sid, &text)) {
+    u8 = sw_utf8_dup(text);
+    LocalFree(text);
+  }
+  if (u8)
+    snprintf(out, size, "%s", u8);
+  free(u8);
 }
 
 bool sw_pipe_conn_rate_take(struct sw_pipe_conn *c, int64_t now_us)

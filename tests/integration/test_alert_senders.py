@@ -23,21 +23,18 @@ the Root store and installs services). Every server and process started
 here stops by itself or is stopped by its PID.
 """
 
-import http.server
 import json
 import os
 import re
 import shutil
-import ssl
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 import unittest
 from pathlib import Path
 
 import harness
+from webhook_receiver import Receiver
 from harness import refused_port, wait_for, win_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,51 +67,6 @@ def probe(*args):
     return result
 
 
-class Receiver(http.server.ThreadingHTTPServer):
-    """An HTTPS webhook receiver on 127.0.0.1 with `cert`; it keeps every
-    request (path, headers, body). What it answers depends on the path:
-    /ok/ 200, /fail/ 500 with a control sequence in its body, /slow/ after
-    10 s, /redirect/ 302."""
-    daemon_threads = True
-
-    def __init__(self, cert):
-        super().__init__(("127.0.0.1", 0), Handler)
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.load_cert_chain(CERTS / (cert + ".pem"), CERTS / (cert + ".key"))
-        self.socket = ctx.wrap_socket(self.socket, server_side=True)
-        self.requests = []
-        self.port = self.server_address[1]
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-
-    def handle_error(self, request, client_address):
-        pass  # a refused handshake (the untrusted case) is expected
-
-
-class Handler(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        self.server.requests.append({"path": self.path, "headers": dict(self.headers),
-                                     "body": body})
-        if self.path.startswith("/slow/"):
-            time.sleep(10)
-        if self.path.startswith("/redirect/"):
-            self.send_response(302)
-            self.send_header("Location", "https://localhost:%d/ok/elsewhere" % self.server.port)
-            answer = b""
-        elif self.path.startswith("/fail/"):
-            self.send_response(500)
-            answer = b"down for maintenance \x1b[31mred\n"
-        else:
-            self.send_response(200)
-            answer = b'{"ok":true}\n'
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
-
-    def log_message(self, *args):
-        pass
-
-
 def setUpModule():
     global PREFIX, WORKDIR, CERTS, CA_INSTALLED
     for path in (PROBE, INSTALL_ROOT_CERT, IDLE_SERVICE):
@@ -130,14 +82,13 @@ def setUpModule():
                    capture_output=True, timeout=60, check=True)
     wine(INSTALL_ROOT_CERT, "add", win_path(CERTS / "ca.der"), check=True)
     CA_INSTALLED = True
-    RECEIVERS["trusted"] = Receiver("trusted")
-    RECEIVERS["selfsigned"] = Receiver("selfsigned")
+    RECEIVERS["trusted"] = Receiver(CERTS, "trusted")
+    RECEIVERS["selfsigned"] = Receiver(CERTS, "selfsigned")
 
 
 def tearDownModule():
     for r in RECEIVERS.values():
-        r.shutdown()
-        r.server_close()
+        r.stop()
     if CA_INSTALLED:
         wine(INSTALL_ROOT_CERT, "remove", win_path(CERTS / "ca.der"))
     if PREFIX:

@@ -233,6 +233,19 @@ static const struct expected messages[] = {
      L"Server Error.\r\n"
      L"The state it told is still shown by 'smtpwatch status'; 'smtpwatch notifications' "
      L"lists every attempt.\r\n"},
+    {SW_MSG_RULE_ACKNOWLEDGED,
+     SEV_INFO,
+     {L"Main relay", L"12", L"CRITICAL", L"CONTOSO\\ann", L"looking into it"},
+     L"Rule Main relay (id 12) was acknowledged in state CRITICAL by CONTOSO\\ann. "
+     L"Comment: looking into it\r\n"
+     L"No reminders go out for it until its state changes; a recovery or another bad "
+     L"state is still told.\r\n"},
+    {SW_MSG_RULE_UNACKNOWLEDGED,
+     SEV_INFO,
+     {L"Main relay", L"12", L"CONTOSO\\ann"},
+     L"The acknowledgement of rule Main relay (id 12) was taken back by CONTOSO\\ann. "
+     L"Its "
+     L"notifications go out again as its settings say.\r\n"},
 };
 #define N_MESSAGES (sizeof messages / sizeof *messages)
 
