@@ -158,15 +158,22 @@ class NotifierTests(AlertTestCase):
         self.assertEqual([n["name"] for n in self.ok("notifiers", "list", "--json").json],
                          ["ops"])
 
-        # A notifier a rule sends to cannot be deleted; once free, it can.
+        run = self.ok("notifiers", "delete", "ops")
+        self.assertEqual(run.stdout, 'Deleted notifier "ops".\n')
+        self.refused("notifiers", "delete", "ops")
+
+    def test_a_notifier_rules_send_to_is_not_deleted(self):
+        """docs/pipe-protocol.md: NOTIFIER_DELETE of a notifier that rules
+        still name is refused (notifier_in_use); once free, it goes."""
+        self.mail_notifier("ops")
         rule = self.add("mail.example.com", "--disabled", "--notify", "ops")
         self.refused("notifiers", "delete", "ops")
         self.assertEqual([n["name"] for n in self.ok("notifiers", "list", "--json").json],
                          ["ops"])
+        self.assertEqual(self.ok("rules", "show", rule["id"], "--json").json["notify"],
+                         "ops")
         self.ok("rules", "edit", rule["id"], "--notify", "")
-        run = self.ok("notifiers", "delete", "ops")
-        self.assertEqual(run.stdout, 'Deleted notifier "ops".\n')
-        self.refused("notifiers", "delete", "ops")
+        self.ok("notifiers", "delete", "ops")
 
     def test_test_delivers_or_says_why_not(self):
         before = len(mails())
