@@ -58,6 +58,15 @@ static int read_password(struct sw_cli_conn *c, const char *path, char **out)
     sw_auth_wipe(data, sizeof data);
     return SW_MANAGE_EXIT_USAGE;
   }
+  if (got == sizeof data && !memchr(data, '\n', got) && !memchr(data, '\r', got)) {
+    /* Not a password: read no further than a password could be. */
+    sw_auth_wipe(data, sizeof data);
+    sw_cli_say(c,
+               "--auth-password-file %s: the first line is longer than %u bytes: is it "
+               "the right file?",
+               path, (unsigned)PASSWORD_FILE_MAX);
+    return SW_MANAGE_EXIT_USAGE;
+  }
   *out = sw_manage_password_line(data, got, why, sizeof why);
   sw_auth_wipe(data, sizeof data);
   if (!*out) {

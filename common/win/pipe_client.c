@@ -136,6 +136,9 @@ enum sw_error sw_pipe_client_call(struct sw_pipe_client *c, uint16_t message,
     return err;
   }
   DWORD werr = write_all(c, out.data, out.len);
+  /* A request may carry a secret (NOTIFIER_ADD's relay password or webhook
+   * URL): the frame's copy does not stay behind in freed memory. */
+  SecureZeroMemory(out.data, out.len);
   sw_buf_free(&out);
   bool malformed = false;
   if (!werr)

@@ -155,6 +155,11 @@ class NotifierTests(AlertTestCase):
                            "mx.example.com", "--auth-user", "u", "--auth-password-file",
                            win_path(self.dir / "missing.txt"), code=USAGE)
         self.assertIn("--auth-password-file: could not open", run.stderr)
+        huge = self.file("huge.txt", b"x" * 5000)
+        run = self.refused("notifiers", "add", "x", "--email", "a@example.com", "--relay",
+                           "mx.example.com", "--auth-user", "u", "--auth-password-file",
+                           huge, code=USAGE)
+        self.assertIn("the first line is longer than 4096 bytes", run.stderr)
         self.assertEqual([n["name"] for n in self.ok("notifiers", "list", "--json").json],
                          ["ops"])
 
