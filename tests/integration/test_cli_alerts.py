@@ -13,14 +13,20 @@ program notifier writes what it received to a file. No secret given to a
 command (the relay password from its file, a webhook URL's path and query)
 may appear in anything smtpwatch prints, in any format.
 
+OlderServiceTests serve the pipe with tests/tools/old_service.exe (found
+next to PIPE_PROBE_EXE), which answers as a protocol version 1 service: the
+alert commands must say the service is older and send it nothing.
+
 SW_CLI_MANAGE_PREFIX names the prefix (default: cli-alerts-wineprefix next
 to the build's service/ directory, so that it can run beside
 test_cli_manage.py).
 """
 
+import json
 import mailbox
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -347,6 +353,46 @@ class NotificationTests(AlertTestCase):
         self.assertEqual(self.ok("notifications").stdout,
                          "There are no notifications yet.\n")
         self.assertEqual(self.ok("notifications", "--json").json, [])
+
+
+class OlderServiceTests(unittest.TestCase):
+    """An SMTP Watch service of protocol version 1 (old_service.exe)."""
+
+    def serve(self, clients):
+        exe = Path(manage.PIPE_PROBE).resolve().parent / "old_service.exe"
+        proc = subprocess.Popen(["wine", str(exe), "--timeout-ms", "60000", str(clients)],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True,
+                                env=manage.wine_env())
+        self.addCleanup(stop_process, proc)
+        first = json.loads(proc.stdout.readline())
+        self.assertTrue(first["listening"], first)
+        return proc
+
+    def test_alert_requests_are_not_sent_to_an_older_service(self):
+        commands = (("notifiers", "list"), ("maintenance", "list", "--json"),
+                    ("notifications",), ("rules", "ack", "1"),
+                    ("notifiers", "add", "x", "--program", "x.exe"),
+                    ("rules", "add", "mail.example.com", "--notify", "ops"),
+                    ("rules", "edit", "1", "--renotify-s", "60"))
+        proc = self.serve(len(commands) + 1)
+        for args in commands:
+            run = smtpwatch(*args)
+            self.assertEqual(run.rc, UNREACHABLE, run)
+            self.assertEqual(run.stdout, "", run)
+            self.assertIn("The SMTP Watch service is older than this tool: ", run.stderr)
+            self.assertIn(" and it speaks version 1; update the service.", run.stderr)
+        # A version 1 request is sent (this stand-in does not know it either).
+        smtpwatch("status")
+        out, _ = proc.communicate(timeout=60)
+        sent = {}
+        for line in out.splitlines():
+            m = json.loads(line)
+            sent.setdefault(m["client"], []).append(m["message"])
+        hello, status = 1, 40
+        expected = {i + 1: [hello] for i in range(len(commands))}
+        expected[len(commands) + 1] = [hello, status]
+        self.assertEqual(sent, expected)
 
 
 class ErrorTests(unittest.TestCase):
