@@ -25,6 +25,16 @@ struct sw_editor {
 char *sw_editor_get_text(HWND dlg, int id);
 /* Sets a control's text from UTF-8. */
 void sw_editor_set_text(HWND dlg, int id, const char *utf8);
+/* A dialog's context struct, kept on the window (DWLP_USER): at
+ * WM_INITDIALOG it is `lp` (DialogBoxParam's), which is stored; later the
+ * stored one; NULL before WM_INITDIALOG. For the top of a dialog
+ * procedure. */
+void *sw_editor_dialog_context(HWND dlg, UINT msg, LPARAM lp);
+/* The end of a dialog procedure that sends requests: at WM_DESTROY the
+ * replies still queued are dropped (sw_service_drain), a change of theme
+ * or contrast repaints (sw_editor_palette_follow). Returns FALSE (not
+ * handled). */
+INT_PTR sw_editor_dialog_default(HWND dlg, UINT msg, WPARAM wp);
 /* A message box with UTF-8 text, owned by `owner`; returns its answer. */
 int sw_editor_message(HWND owner, const char *utf8, UINT flags);
 

@@ -33,3 +33,13 @@ void sw_editor_palette_follow(HWND hwnd, UINT msg, WPARAM wp)
       (msg == WM_SETTINGCHANGE && (wp == SPI_SETHIGHCONTRAST || wp == 0)))
     RedrawWindow(hwnd, NULL, NULL, RDW_INVALIDATE | RDW_ERASE | RDW_ALLCHILDREN);
 }
+
+INT_PTR sw_editor_error_colours(HDC dc)
+{
+  struct sw_palette colours;
+  sw_editor_palette(&colours);
+  SetTextColor(dc, colours.error_text);
+  SetBkColor(dc, colours.face);
+  SetDCBrushColor(dc, colours.face);
+  return (INT_PTR)GetStockObject(DC_BRUSH);
+}

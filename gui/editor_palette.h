@@ -21,6 +21,11 @@ extern bool (*sw_editor_high_contrast)(void);
 /* The palette for the theme in force now. */
 void sw_editor_palette(struct sw_palette *out);
 
+/* WM_CTLCOLORSTATIC's answer for a static that says what is wrong: its
+ * text in the palette's error colour (dark red; the theme's text colour
+ * in high contrast) on the dialog's face. Returns the brush to give back
+ * (the DC brush: nothing to free). */
+INT_PTR sw_editor_error_colours(HDC dc);
 /* Repaints `hwnd` and its children if `msg` (with `wp`) says the colours
  * or the contrast may have changed; for the window procedures'
  * WM_SYSCOLORCHANGE, WM_SETTINGCHANGE and WM_THEMECHANGED. */

@@ -342,7 +342,8 @@ void sw_service_stop(struct sw_service *s)
 
 void sw_service_submit(struct sw_service *s, struct sw_service_job *job)
 {
-  if (job->message == SW_PIPE_MSG_RULE_TEST) {
+  if (job->message == SW_PIPE_MSG_RULE_TEST ||
+      job->message == SW_PIPE_MSG_NOTIFIER_TEST) {
     struct test_run *run = malloc(sizeof *run);
     HANDLE t = NULL;
     if (run) {
@@ -384,4 +385,13 @@ void sw_service_drain(HWND hwnd)
   MSG msg;
   while (PeekMessageW(&msg, hwnd, WM_SW_SERVICE_REPLY, WM_SW_SERVICE_REPLY, PM_REMOVE))
     sw_service_job_free((struct sw_service_job *)msg.lParam);
+}
+
+void sw_service_reply(LPARAM lp, void *ctx,
+                      void (*fn)(void *ctx, struct sw_service_job *job))
+{
+  struct sw_service_job *job = (struct sw_service_job *)lp;
+  if (ctx)
+    fn(ctx, job);
+  sw_service_job_free(job);
 }

@@ -3,8 +3,9 @@
  * and their replies come back to a window as a posted message. One
  * connection serves ordinary requests in order; it is opened on demand and
  * opened again after the service restarts. A "test now" (RULE_TEST) can
- * take as long as the rule's timeout, so it runs on a connection and thread
- * of its own and never holds up the list's refresh.
+ * take as long as the rule's timeout, and a notifier's test (NOTIFIER_TEST)
+ * as long as its delivery, so each runs on a connection and thread of its
+ * own and never holds up the list's refresh.
  *
  * The main window also hears of the connection's state
  * (WM_SW_SERVICE_STATE), for its status bar. */
@@ -51,8 +52,9 @@ struct sw_service_job {
   bool all_status;          /* STATUS only: fetch every page into rows[]
                                (rule id order), each record made a row of
                                the list as it is decoded */
-  uint32_t test_timeout_ms; /* RULE_TEST only: the rule's timeout; the job
-                               runs on its own connection */
+  uint32_t test_timeout_ms; /* RULE_TEST and NOTIFIER_TEST only: how long
+                               the test may take; the job runs on its own
+                               connection */
 
   /* The answer; filled by the worker. */
   enum sw_job_outcome outcome;
@@ -91,6 +93,12 @@ void sw_service_submit(struct sw_service *s, struct sw_service_job *job);
  * to the SMTP Watch service 0.1.0", "The SMTP Watch service is not running:
  * ..." Copies into `out`. Any thread. */
 void sw_service_state_text(struct sw_service *s, char *out, size_t size);
+
+/* For a window's WM_SW_SERVICE_REPLY: hands the job (lParam `lp`) to
+ * fn(ctx, job) if ctx is not NULL (the window's context, NULL before
+ * WM_INITDIALOG), then frees it. UI thread. */
+void sw_service_reply(LPARAM lp, void *ctx,
+                      void (*fn)(void *ctx, struct sw_service_job *job));
 
 /* Drops the WM_SW_SERVICE_REPLY messages still queued for `hwnd` (freeing
  * their jobs): call from WM_DESTROY of a window that submitted jobs. */

@@ -1,6 +1,7 @@
 /* Control text in UTF-8: the portable code (rules, the pipe, the models)
  * speaks UTF-8; every window API is the W one (win_text.h converts). */
 #include "editor.h"
+#include "editor_palette.h"
 
 #include <stdlib.h>
 
@@ -32,4 +33,21 @@ int sw_editor_message(HWND owner, const char *utf8, UINT flags)
   int answer = MessageBoxW(owner, wide ? wide : L"Out of memory.", L"SMTP Watch", flags);
   free(wide);
   return answer;
+}
+
+void *sw_editor_dialog_context(HWND dlg, UINT msg, LPARAM lp)
+{
+  if (msg == WM_INITDIALOG) {
+    SetWindowLongPtrW(dlg, DWLP_USER, (LONG_PTR)lp);
+    return (void *)lp;
+  }
+  return (void *)GetWindowLongPtrW(dlg, DWLP_USER);
+}
+
+INT_PTR sw_editor_dialog_default(HWND dlg, UINT msg, WPARAM wp)
+{
+  if (msg == WM_DESTROY)
+    sw_service_drain(dlg);
+  sw_editor_palette_follow(dlg, msg, wp);
+  return FALSE;
 }

@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ack_dialog.h"
 #include "history_dialog.h"
+#include "notifications_window.h"
 #include "manage_view.h"
 #include "pipe_protocol.h"
 #include "resource.h"
@@ -148,11 +150,14 @@ void sw__main_action_done(struct sw_main_window *w, struct sw_service_job *job)
   if (NEVER(!a))
     return; /* every tag but SW_MAIN_TAG_STATUS is a pending action */
   switch (a->kind) {
+  case SW_MAIN_ACK:
+  case SW_MAIN_UNACK:
   case SW_MAIN_DELETE:
   case SW_MAIN_ENABLE:
   case SW_MAIN_DISABLE:
-    if (replied(job,
-                a->kind == SW_MAIN_DELETE ? SW_PIPE_MSG_DONE_OK : SW_PIPE_MSG_RULE_OK))
+    if (replied(job, a->kind == SW_MAIN_ENABLE || a->kind == SW_MAIN_DISABLE
+                         ? SW_PIPE_MSG_RULE_OK
+                         : SW_PIPE_MSG_DONE_OK))
       sw__main_refresh(w, true);
     else
       show_failure(w, a, a->kind, job);
@@ -196,11 +201,55 @@ bool sw__main_allowed(const struct sw_main_window *w, int id)
   case IDC_MAIN_HISTORY:
     c = SW_ACCESS_HISTORY;
     break;
+  case IDC_MAIN_ACK:
+    c = SW_ACCESS_ACK;
+    break;
   default:
     c = SW_ACCESS_REFRESH;
     break;
   }
   return sw_access_mode_allows(w->ed->mode, c);
+}
+
+/* Acknowledge: asks for a comment and sends RULE_ACK for a bad rule, or
+ * RULE_UNACK for an acknowledged one (at once: taking it back loses
+ * nothing). */
+static void acknowledge(struct sw_main_window *w, const struct sw_rule_row *s)
+{
+  enum sw_rule_ack what = sw_rule_rows_ack_action(s);
+  if (what == SW_RULE_ACK_NONE) {
+    MessageBeep(MB_OK); /* Ctrl+K on a rule that is not bad */
+    return;
+  }
+  int64_t rule_id = s->rule_id;
+  char name[256], state[64], question[768];
+  snprintf(name, sizeof name, "%s", s->name);
+  snprintf(state, sizeof state, "%s", sw_nagios_status_name(s->state));
+  char *comment = NULL;
+  if (what == SW_RULE_ACK_ACK) {
+    sw_main_text_ack_question(name, state, question, sizeof question);
+    if (!sw_ack_dialog_show(w->hwnd, w->ed, question, &comment))
+      return; /* s may be gone: the dialog's loop may have replaced the rows */
+  }
+  struct sw_main_pending *a =
+      new_action(w, what == SW_RULE_ACK_ACK ? SW_MAIN_ACK : SW_MAIN_UNACK, rule_id, name);
+  struct sw_service_job *job =
+      a ? sw_service_job_new(w->hwnd,
+                             what == SW_RULE_ACK_ACK ? SW_PIPE_MSG_RULE_ACK
+                                                     : SW_PIPE_MSG_RULE_UNACK,
+                             (WPARAM)a)
+        : NULL;
+  if (a && !job) {
+    free(take_action(w, (WPARAM)a));
+    sw_editor_message(w->hwnd, "The editor is out of memory.", MB_OK | MB_ICONERROR);
+  }
+  if (job) {
+    sw_tlv_put_int(&job->fields, SW_PIPE_TAG_RULE_ID, rule_id);
+    if (comment && comment[0])
+      sw_tlv_put_str(&job->fields, SW_PIPE_TAG_ACK_COMMENT, comment);
+    sw_service_submit(w->ed->service, job);
+  }
+  free(comment);
 }
 
 /* The rule dialog for `rule_id` (0: a new rule); it opens read-only in
@@ -232,6 +281,10 @@ void sw__main_command(struct sw_main_window *w, int id)
     return;
   case IDC_MAIN_REFRESH:
     sw__main_refresh(w, true);
+    return;
+  case IDC_MAIN_NOTIFICATIONS:
+    sw_notifications_window_show(w->hwnd, w->ed);
+    sw__main_apply_mode(w); /* a refusal there makes the editor read-only */
     return;
   default:
     break;
@@ -275,6 +328,9 @@ void sw__main_command(struct sw_main_window *w, int id)
   }
   case IDC_MAIN_HISTORY:
     sw_history_dialog_show(w->hwnd, w->ed, rule_id, name);
+    break;
+  case IDC_MAIN_ACK:
+    acknowledge(w, s);
     break;
   }
 }

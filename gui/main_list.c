@@ -23,7 +23,8 @@ static const enum sw_rule_column lv_columns[SW_RULE_COL_COUNT] = {
 static const wchar_t *const lv_titles[SW_RULE_COL_COUNT] = {
     L"State", L"Name", L"Server", L"Response", L"Last check", L"Last message",
 };
-static const int lv_widths[SW_RULE_COL_COUNT] = {120, 150, 160, 70, 130, 340};
+/* State fits "CRITICAL, acknowledged, maintenance". */
+static const int lv_widths[SW_RULE_COL_COUNT] = {200, 150, 160, 70, 130, 340};
 static const int lv_order[SW_RULE_COL_COUNT] = {1, 2, 0, 3, 4, 5};
 
 /* The selected rule's row, or -1. */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "clock.h"
 #include "dialog_dpi.h"
@@ -31,9 +32,9 @@
 static const struct {
   int id, top;
 } buttons[] = {
-    {IDC_MAIN_ADD, 0},       {IDC_MAIN_EDIT, 18}, {IDC_MAIN_DELETE, 36},
-    {IDC_MAIN_ENABLE, 54},   {IDC_MAIN_TEST, 78}, {IDC_MAIN_HISTORY, 96},
-    {IDC_MAIN_REFRESH, 120},
+    {IDC_MAIN_ADD, 0},     {IDC_MAIN_EDIT, 18},     {IDC_MAIN_DELETE, 36},
+    {IDC_MAIN_ENABLE, 54}, {IDC_MAIN_TEST, 78},     {IDC_MAIN_HISTORY, 96},
+    {IDC_MAIN_ACK, 120},   {IDC_MAIN_REFRESH, 144},
 };
 #define MARGIN_DLU 7
 #define BUTTON_W_DLU 64
@@ -42,7 +43,7 @@ static const struct {
 #define BANNER_H_DLU 20
 #define MODE_PART_W 90 /* the status bar's "Read-only", in pixels at 96 DPI */
 #define MIN_W_DLU 300
-#define MIN_H_DLU 170
+#define MIN_H_DLU 200
 
 /* ---- small helpers -------------------------------------------------------- */
 
@@ -175,22 +176,48 @@ static void min_size(struct sw_main_window *w, MINMAXINFO *mmi)
 
 /* ---- what the window shows ------------------------------------------------ */
 
-/* A button is on if the mode allows its command and, but for Add and
- * Refresh, a rule is selected. */
+/* A command is on if the mode allows it and, but for Add and Refresh, a
+ * rule is selected; Acknowledge only for a rule it can act on, and it
+ * reads "Unacknowledge" for an acknowledged one. */
+static bool command_on(struct sw_main_window *w, int id)
+{
+  const struct sw_rule_row *s = sw__main_selected(w);
+  bool on_selection = id != IDC_MAIN_ADD && id != IDC_MAIN_REFRESH;
+  if (id == IDC_MAIN_ACK && sw_rule_rows_ack_action(s) == SW_RULE_ACK_NONE)
+    return false;
+  return (s || !on_selection) && sw__main_allowed(w, id);
+}
+
+static void show_ack_wording(struct sw_main_window *w)
+{
+  bool unack = sw_rule_rows_ack_action(sw__main_selected(w)) == SW_RULE_ACK_UNACK;
+  const wchar_t *text = unack ? L"Unac&knowledge" : L"Ac&knowledge...";
+  wchar_t now[32];
+  if (GetDlgItemTextW(w->hwnd, IDC_MAIN_ACK, now, SW_COUNTOF(now)) && !wcscmp(now, text))
+    return; /* every refresh comes here: no repaint for nothing */
+  SetDlgItemTextW(w->hwnd, IDC_MAIN_ACK, text);
+  HMENU menu = GetMenu(w->hwnd);
+  if (menu)
+    ModifyMenuW(menu, IDC_MAIN_ACK, MF_BYCOMMAND | MF_STRING, IDC_MAIN_ACK,
+                unack ? L"Unac&knowledge\tCtrl+K" : L"Ac&knowledge...\tCtrl+K");
+}
+
 void sw__main_update_buttons(struct sw_main_window *w)
 {
-  bool any = sw__main_selected(w) != NULL;
   HWND focus = GetFocus();
+  HMENU menu = GetMenu(w->hwnd);
+  show_ack_wording(w);
   for (size_t i = 0; i < SW_COUNTOF(buttons); i++) {
     int id = buttons[i].id;
-    bool on_selection = id != IDC_MAIN_ADD && id != IDC_MAIN_REFRESH;
-    bool on = (any || !on_selection) && sw__main_allowed(w, id);
+    bool on = command_on(w, id);
     HWND b = GetDlgItem(w->hwnd, id);
     /* A button about to be disabled must not keep the focus: the keyboard
      * would have nowhere to go. */
     if (!on && b == focus)
       SendMessageW(w->hwnd, WM_NEXTDLGCTL, (WPARAM)w->list, TRUE);
     EnableWindow(b, on);
+    if (menu) /* the menu's items are the buttons' commands */
+      EnableMenuItem(menu, (UINT)id, MF_BYCOMMAND | (on ? MF_ENABLED : MF_GRAYED));
   }
 }
 
@@ -224,6 +251,9 @@ void sw__main_apply_mode(struct sw_main_window *w)
       w->ed->instance,
       MAKEINTRESOURCEW(mode.read_only ? IDR_ACCEL_READ_ONLY : IDR_ACCEL_MAIN));
   SetDlgItemTextW(w->hwnd, IDC_MAIN_EDIT, mode.read_only ? L"&View..." : L"&Edit...");
+  if (GetMenu(w->hwnd))
+    ModifyMenuW(GetMenu(w->hwnd), IDC_MAIN_EDIT, MF_BYCOMMAND | MF_STRING, IDC_MAIN_EDIT,
+                mode.read_only ? L"&View...\tEnter" : L"&Edit...\tF2");
   char text[512];
   sw_access_mode_banner(mode, text, sizeof text);
   set_wide_text(w->mode_banner, text);

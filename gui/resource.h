@@ -23,6 +23,14 @@
 #define IDC_MAIN_TEST 1014
 #define IDC_MAIN_HISTORY 1015
 #define IDC_MAIN_REFRESH 1016
+#define IDC_MAIN_ACK 1017           /* "Acknowledge..." or "Unacknowledge" */
+#define IDC_MAIN_NOTIFICATIONS 1018 /* the menu's Notifications window */
+#define IDR_MAIN_MENU 1019          /* the main window's menu bar */
+/* The acknowledge dialog (ack_dialog.c, ack_dialog.rc). */
+#define IDD_ACK 1020
+#define IDC_ACK_QUESTION 1021 /* which rule, and what acknowledging does */
+#define IDC_ACK_COMMENT 1022
+#define IDC_ACK_COMMENT_LABEL 1023
 
 /* Rule dialog (rule_dialog.c, rule_dialog.rc): 1100-1199. Each field of
  * the rule has three controls, numbered by enum sw_rule_field (rule.h):
@@ -72,6 +80,29 @@
 #define IDC_RULE_TLS_LABEL 1159
 #define IDC_RULE_CERT_WARN_LABEL 1161
 #define IDC_RULE_CERT_CRIT_LABEL 1162
+/* The rule's alert settings (rule_alerts.c), in the rule dialog's right
+ * column: the error under each is IDC_RULE_ALERT_ERROR + enum
+ * sw_alert_field (model/alert_form.h). */
+#define IDC_RULE_ALERT_ERROR 1143 /* 1143-1147 */
+#define IDC_RULE_NOTIFY_ERROR 1143
+#define IDC_RULE_ON_ERROR 1144
+#define IDC_RULE_AFTER_ERROR 1145
+#define IDC_RULE_RENOTIFY_ERROR 1146
+#define IDC_RULE_DEPENDS_ERROR 1147
+#define IDC_RULE_ALERTS_TITLE 1185 /* "Notifications" over the column */
+#define IDC_RULE_NOTIFY_LABEL 1186
+#define IDC_RULE_NOTIFY 1187 /* ListView with check boxes: the notifiers */
+#define IDC_RULE_ON_LABEL 1188
+#define IDC_RULE_ON_CRITICAL 1189 /* check boxes, in SW_ALERT_ON_* bit order */
+#define IDC_RULE_ON_WARNING 1190
+#define IDC_RULE_ON_RECOVERED 1191
+#define IDC_RULE_ON_FLAPPING 1192
+#define IDC_RULE_AFTER_LABEL 1193
+#define IDC_RULE_AFTER 1194
+#define IDC_RULE_RENOTIFY_LABEL 1195
+#define IDC_RULE_RENOTIFY 1196
+#define IDC_RULE_DEPENDS_LABEL 1197
+#define IDC_RULE_DEPENDS 1198 /* drop-down list: (none), then the other rules */
 /* The check result dialog (check_result_dialog.c, .rc), part of this range. */
 #define IDD_CHECK_RESULT 1180
 #define IDC_RESULT_HEADLINE 1181 /* status and what happened */
@@ -87,5 +118,55 @@
 #define IDC_HISTORY_STATUS 1204  /* summary, "Loading...", or why not */
 #define IDC_HISTORY_CHART 1205   /* history_chart_view's window */
 #define IDC_HISTORY_LIST 1206    /* the results (virtual ListView) */
+
+/* The Notifications window (notifications_window.c, .rc): 1300-1349. */
+#define IDD_NOTIFICATIONS 1300
+#define IDC_NOTIF_LABEL 1301
+#define IDC_NOTIF_LIST 1302 /* the notifiers */
+#define IDC_NOTIF_ADD 1303
+#define IDC_NOTIF_EDIT 1304
+#define IDC_NOTIF_DELETE 1305
+#define IDC_NOTIF_TEST 1306
+#define IDC_NOTIF_STATUS 1307 /* what a Test came to, or why a request failed */
+#define IDC_OUTBOX_LABEL 1308
+#define IDC_OUTBOX_LIST 1309 /* the outbox, newest first */
+#define IDC_OUTBOX_REFRESH 1310
+#define IDC_OUTBOX_OLDER 1311 /* the next page */
+
+/* The notifier dialog (notifier_dialog.c, .rc): 1350-1399. Each text of
+ * enum sw_notifier_text (model/notifier_form.h) is IDC_NOTIFIER_TEXT + it,
+ * its label IDC_NOTIFIER_LABEL + it. */
+#define IDD_NOTIFIER 1350
+#define IDC_NOTIFIER_KIND 1351 /* drop-down list, in enum sw_notifier_kind order */
+#define IDC_NOTIFIER_KIND_LABEL 1352
+#define IDC_NOTIFIER_TLS 1353 /* drop-down list, in enum sw_tls_mode order */
+#define IDC_NOTIFIER_TLS_LABEL 1354
+#define IDC_NOTIFIER_FORMAT 1355 /* drop-down list, in enum sw_webhook_format order */
+#define IDC_NOTIFIER_FORMAT_LABEL 1356
+#define IDC_NOTIFIER_PASSWORD_NOTE 1357 /* "set (leave empty to keep it)", "not set" */
+#define IDC_NOTIFIER_URL_NOTE 1358
+#define IDC_NOTIFIER_ERROR 1359 /* the first problem, in red */
+#define IDC_NOTIFIER_TEXT 1360  /* 1360-1369 */
+#define IDC_NOTIFIER_NAME 1360
+#define IDC_NOTIFIER_TO 1361
+#define IDC_NOTIFIER_RELAYS 1362
+#define IDC_NOTIFIER_FROM 1363
+#define IDC_NOTIFIER_AUTH_USER 1364
+#define IDC_NOTIFIER_PASSWORD 1365
+#define IDC_NOTIFIER_URL 1366
+#define IDC_NOTIFIER_COMMAND 1367
+#define IDC_NOTIFIER_TIMEOUT 1368
+#define IDC_NOTIFIER_SERVICE 1369
+#define IDC_NOTIFIER_LABEL 1370 /* 1370-1379 */
+#define IDC_NOTIFIER_NAME_LABEL 1370
+#define IDC_NOTIFIER_TO_LABEL 1371
+#define IDC_NOTIFIER_RELAYS_LABEL 1372
+#define IDC_NOTIFIER_FROM_LABEL 1373
+#define IDC_NOTIFIER_AUTH_USER_LABEL 1374
+#define IDC_NOTIFIER_PASSWORD_LABEL 1375
+#define IDC_NOTIFIER_URL_LABEL 1376
+#define IDC_NOTIFIER_COMMAND_LABEL 1377
+#define IDC_NOTIFIER_TIMEOUT_LABEL 1378
+#define IDC_NOTIFIER_SERVICE_LABEL 1379
 
 #endif

@@ -25,6 +25,7 @@
 #include "manage_view.h"
 #include "pipe_protocol.h"
 #include "resource.h"
+#include "rule_alerts.h"
 #include "rule_dialog_layout.h"
 #include "rule_form.h"
 #include "sw_macros.h"
@@ -74,6 +75,7 @@ struct rule_dialog {
   bool banner_is_error;
   bool has_problem[SW_RULE_FIELD_COUNT];
   struct sw_rule_layout layout;
+  struct sw_rule_alerts alerts; /* the right column: the rule's notifications */
 };
 
 static HWND field_control(struct rule_dialog *d, int field)
@@ -137,7 +139,7 @@ static void update_controls(struct rule_dialog *d)
     if (label)
       EnableWindow(label, on);
   }
-  bool can_act = d->loaded && d->busy == 0;
+  bool can_act = d->loaded && d->busy == 0 && !sw_rule_alerts_busy(&d->alerts);
   bool can_save = can_act && !d->read_only;
   HWND save = GetDlgItem(d->hwnd, IDOK), test = GetDlgItem(d->hwnd, IDC_RULE_TEST);
   HWND had = GetFocus();
@@ -256,8 +258,14 @@ static void on_save(struct rule_dialog *d)
     return;
   }
   struct sw_rule rule;
+  bool alerts_ok = sw_rule_alerts_check(&d->alerts);
   if (!form_rule(d, false, &rule))
     return;
+  if (!alerts_ok) {
+    sw_rule_free(&rule);
+    set_banner(d, "Nothing was saved: correct the notifications as shown.", true);
+    return;
+  }
   sw_rule_free(&d->sent);
   d->sent = rule;
   send_save(d);
@@ -430,6 +438,22 @@ static void on_error(struct rule_dialog *d, enum tag tag, struct sw_service_job 
   }
 }
 
+/* The rule is saved (`stored` taken over): its notifications follow
+ * (RULE_ALERTS_SET), then the dialog closes. The rule is now stored: a
+ * second Save after a refusal of its notifications updates it. */
+static void saved(struct rule_dialog *d, struct sw_pipe_rule *stored)
+{
+  d->saved = true;
+  d->rule_id = stored->rule.id;
+  d->revision = stored->revision;
+  sw_rule_free(&d->opened);
+  d->opened = stored->rule;
+  if (sw_rule_alerts_send(&d->alerts, d->rule_id))
+    set_banner(d, "Saving the rule's notifications...", false);
+  else
+    EndDialog(d->hwnd, IDOK);
+}
+
 static void on_rule(struct rule_dialog *d, enum tag tag, struct sw_service_job *job)
 {
   struct sw_pipe_rule pr;
@@ -448,9 +472,7 @@ static void on_rule(struct rule_dialog *d, enum tag tag, struct sw_service_job *
     }
     break;
   case TAG_SAVE:
-    sw_rule_free(&pr.rule);
-    d->saved = true;
-    EndDialog(d->hwnd, IDOK);
+    saved(d, &pr);
     break;
   case TAG_THEIRS:
     ask_stale(d, &pr);
@@ -459,6 +481,24 @@ static void on_rule(struct rule_dialog *d, enum tag tag, struct sw_service_job *
     SW_NOT_REACHED(); /* refused above */
     break;
   }
+}
+
+static void on_alerts_reply(struct rule_dialog *d, struct sw_service_job *job)
+{
+  switch (sw_rule_alerts_reply(&d->alerts, job)) {
+  case SW_RULE_ALERTS_SAVED:
+    EndDialog(d->hwnd, IDOK);
+    break;
+  case SW_RULE_ALERTS_NOT_SAVED:
+    set_banner(d,
+               "The rule was saved, but not its notifications: correct them as shown and "
+               "Save again.",
+               true);
+    break;
+  case SW_RULE_ALERTS_READ:
+    break;
+  }
+  update_controls(d);
 }
 
 static void on_test_result(struct rule_dialog *d, enum tag tag,
@@ -479,6 +519,10 @@ static void on_test_result(struct rule_dialog *d, enum tag tag,
 
 static void on_reply(struct rule_dialog *d, struct sw_service_job *job)
 {
+  if (sw_rule_alerts_owns(job->tag)) {
+    on_alerts_reply(d, job);
+    return;
+  }
   enum tag tag = (enum tag)job->tag;
   d->busy &= ~(1u << tag);
   update_controls(d); /* before a message box or the result dialog */
@@ -534,6 +578,7 @@ static void on_init(struct rule_dialog *d)
   if (d->read_only)
     init_read_only(d);
   sw_rule_layout_init(&d->layout, d->hwnd);
+  sw_rule_alerts_init(&d->alerts, d->hwnd, d->ed, &d->layout, d->rule_id, d->read_only);
   if (d->rule_id == 0) {
     struct sw_pipe_rule fresh = {.revision = 0};
     sw_rule_init_defaults(&fresh.rule);
@@ -597,17 +642,12 @@ static INT_PTR CALLBACK dialog_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
   case WM_CTLCOLORSTATIC: {
     int id = GetDlgCtrlID((HWND)lp);
     bool error = (id >= IDC_RULE_ERROR && id < IDC_RULE_ERROR + SW_RULE_FIELD_COUNT) ||
+                 sw_rule_alerts_is_error(id) ||
                  (id == IDC_RULE_BANNER && d && d->banner_is_error);
     if (!error)
       break;
     /* Red in the normal theme; the theme's text colour in high contrast. */
-    struct sw_palette colours;
-    sw_editor_palette(&colours);
-    HDC dc = (HDC)wp;
-    SetTextColor(dc, colours.error_text);
-    SetBkColor(dc, colours.face);
-    SetDCBrushColor(dc, colours.face);
-    return (INT_PTR)GetStockObject(DC_BRUSH);
+    return sw_editor_error_colours((HDC)wp);
   }
   case WM_SYSCOLORCHANGE:
   case WM_SETTINGCHANGE:
@@ -648,6 +688,7 @@ bool sw_rule_dialog_show(HWND owner, struct sw_editor *ed, int64_t rule_id)
     sw_editor_message(owner, text, MB_OK | MB_ICONERROR);
   }
   bool saved = d->saved;
+  sw_rule_alerts_free(&d->alerts);
   sw_rule_layout_free(&d->layout);
   sw_rule_free(&d->opened);
   sw_rule_free(&d->sent);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "resource.h"
+#include "alert_form.h"
 #include "rule_form.h"
 
 /* Everything is placed from the template's rectangles and the window's
@@ -25,9 +26,11 @@ void sw_rule_layout_init(struct sw_rule_layout *d, HWND dialog)
     struct sw_rule_placed *p = &d->placed[d->placed_count++];
     int id = GetDlgCtrlID(c);
     p->hwnd = c;
-    p->grows = id == IDC_RULE_BANNER ||
-               (id >= IDC_RULE_ERROR && id < IDC_RULE_ERROR + SW_RULE_FIELD_COUNT);
-    p->combo = id == IDC_RULE_TLS;
+    p->grows =
+        id == IDC_RULE_BANNER ||
+        (id >= IDC_RULE_ERROR && id < IDC_RULE_ERROR + SW_RULE_FIELD_COUNT) ||
+        (id >= IDC_RULE_ALERT_ERROR && id < IDC_RULE_ALERT_ERROR + SW_ALERT_FIELD_COUNT);
+    p->combo = id == IDC_RULE_TLS || id == IDC_RULE_DEPENDS;
     p->base = sw_dialog_dpi_child_rect(d->hwnd, c);
   }
 }

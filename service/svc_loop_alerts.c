@@ -17,6 +17,10 @@
  * decision the store could not take is tried again. */
 #define SWEEP_EVERY_MS 1000
 #define RETRY_S 5
+/* A rule whose notifications go nowhere (no notifier of its own, no
+ * default one) has told nobody: it is asked again this often, and at once
+ * when notifiers are set, so that a problem is told once someone listens. */
+#define NOBODY_RETRY_S 60
 
 static bool is_bad(enum sw_nagios_status s)
 {
@@ -49,15 +53,20 @@ static bool same_track(const struct sw_alert_track *a, const struct sw_alert_tra
 }
 
 /* Commits the decision `d` for rule `r`: one notification per notifier the
- * rule's notifications go to, with the new track `t`. */
+ * rule's notifications go to, with the new track `t`. *nobody: there is no
+ * notifier to tell, and nothing was written. */
 static enum sw_store_error enqueue(struct sw_svc_loop *l, struct sw_svc_rule *r,
                                    const struct sw_alert_track *t,
-                                   const struct sw_alert_decision *d, int64_t now_ms)
+                                   const struct sw_alert_decision *d, int64_t now_ms,
+                                   bool *nobody)
 {
   int64_t *targets = NULL;
   size_t count = 0;
   enum sw_store_error err =
       sw_store_rule_alert_targets(l->store, r->rule.id, &targets, &count);
+  *nobody = !err && count == 0;
+  if (*nobody)
+    return SW_STORE_OK;
   struct sw_store_notification *items = count ? calloc(count, sizeof *items) : NULL;
   char(*uids)[SW_STORE_NOTIFICATION_ID_MAX + 1] =
       count ? calloc(count, sizeof *uids) : NULL;
@@ -118,8 +127,9 @@ static void decide(struct sw_svc_loop *l, struct sw_svc_rule *r, int64_t now_s)
   struct sw_alert_decision d;
   sw_alert_decide(&a->policy, &v, &t, &d);
   enum sw_store_error err = SW_STORE_OK;
+  bool nobody = false;
   if (d.kind != SW_ALERT_NONE)
-    err = enqueue(l, r, &t, &d, now_s * 1000);
+    err = enqueue(l, r, &t, &d, now_s * 1000, &nobody);
   else if (!same_track(&t, &a->track))
     err = sw_store_alert_track_set(l->store, r->rule.id, &t);
   if (err == SW_STORE_NOT_FOUND) {
@@ -129,6 +139,10 @@ static void decide(struct sw_svc_loop *l, struct sw_svc_rule *r, int64_t now_s)
   if (err) {
     sw__loop_store_failed_on(l, "queue a notification", err);
     a->next_at = now_s + RETRY_S;
+    return;
+  }
+  if (nobody) {
+    a->next_at = now_s + NOBODY_RETRY_S;
     return;
   }
   a->track = t;

@@ -44,6 +44,11 @@ bool sw_alert_on_parse(const char *text, uint8_t *on, char *why, size_t size)
   }
   for (const char *s = text;; s++) {
     size_t len = strcspn(s, ",");
+    const char *next = s + len;
+    while (len && *s == ' ') /* "critical, warning" as typed */
+      s++, len--;
+    while (len && s[len - 1] == ' ')
+      len--;
     uint8_t bit = on_bit(s, len);
     if (!bit || (bits & bit)) {
       snprintf(why, size,
@@ -54,7 +59,7 @@ bool sw_alert_on_parse(const char *text, uint8_t *on, char *why, size_t size)
       return false;
     }
     bits |= bit;
-    s += len;
+    s = next;
     if (!*s)
       break;
   }

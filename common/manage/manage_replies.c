@@ -6,7 +6,7 @@
 #include "manage_view_internal.h"
 #include "pipe_tlv.h"
 
-typedef sw__manage_record_fn record_fn;
+typedef sw_manage_record_fn record_fn;
 
 enum sw_error
 sw__manage_each_record(const uint8_t *body, size_t len, uint16_t tag, record_fn fn,
@@ -27,6 +27,12 @@ sw__manage_each_record(const uint8_t *body, size_t len, uint16_t tag, record_fn 
     }
   }
   return r.error;
+}
+
+enum sw_error sw_manage_each_record(const uint8_t *body, size_t len, uint16_t tag,
+                                    sw_manage_record_fn fn, void *ctx)
+{
+  return sw__manage_each_record(body, len, tag, fn, NULL, ctx);
 }
 
 struct fill {

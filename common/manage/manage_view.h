@@ -91,6 +91,14 @@ enum sw_error sw_manage_service_table(const uint8_t *body, size_t len,
                                       const struct sw_manage_server *server,
                                       struct sw_table *t);
 
+/* Calls `fn` right after the BEGIN of each top-level record tagged `tag`
+ * of a reply body; `fn` reads the record up to its END (a decoder such as
+ * sw_pipe_get_notifier). Other records and fields are skipped. The first
+ * error of `fn` or of the body is returned. */
+typedef enum sw_error (*sw_manage_record_fn)(void *ctx, struct sw_tlv_reader *r);
+enum sw_error sw_manage_each_record(const uint8_t *body, size_t len, uint16_t tag,
+                                    sw_manage_record_fn fn, void *ctx);
+
 /* The first RULE record of a body (RULE_OK) into `out` (free out->rule with
  * sw_rule_free); SW_E_INVALID_ARGUMENT if there is none. */
 enum sw_error sw_manage_body_rule(const uint8_t *body, size_t len,

@@ -11,15 +11,11 @@
 #include "manage_view.h"
 #include "pipe_tlv.h"
 
-/* Reads one record whose BEGIN was just read, up to its END. */
-typedef enum sw_error (*sw__manage_record_fn)(void *ctx, struct sw_tlv_reader *r);
-
-/* Calls `fn` right after the BEGIN of each top-level record tagged `tag`;
- * `fn` must consume the record up to its END. Other records are skipped;
- * top-level fields go to `field` (may be NULL). Returns the first error. */
+/* sw_manage_each_record, with the top-level fields going to `field` (may be
+ * NULL): how a page's MORE is read. */
 enum sw_error
 sw__manage_each_record(const uint8_t *body, size_t len, uint16_t tag,
-                       sw__manage_record_fn fn,
+                       sw_manage_record_fn fn,
                        void (*field)(void *ctx, const struct sw_tlv_field *f), void *ctx);
 
 /* Cells shared by the tables: "yes"/"no" for people, "true"/"false" for

@@ -87,6 +87,7 @@ bool sw_access_mode_allows(struct sw_access_mode mode, enum sw_access_command co
   case SW_ACCESS_ENABLE:
   case SW_ACCESS_SAVE:
   case SW_ACCESS_TEST_FORM:
+  case SW_ACCESS_ACK:
     break;
   }
   return !mode.read_only;

@@ -38,6 +38,7 @@ enum sw_access_command {
   SW_ACCESS_TEST_FORM,  /* a rule not saved: administrators only */
   SW_ACCESS_HISTORY,
   SW_ACCESS_REFRESH,
+  SW_ACCESS_ACK, /* acknowledge a bad rule, or take it back */
 };
 
 /* Reads the editor's command line `args` (UTF-8, without the program's

@@ -2,19 +2,48 @@
 #include "main_text.h"
 
 #include "access_mode.h"
+#include "pipe_protocol.h"
 
 #include <stdio.h>
 #include <string.h>
 
-void sw_main_text_delete_question(const char *name, const char *server, char *out,
-                                  size_t size)
+/* A question about a rule: `format` with its name and one more text
+ * (NULL is ""). */
+static void question(char *out, size_t size, const char *format, const char *name,
+                     const char *other)
 {
   if (size == 0)
     return;
-  snprintf(out, size,
+  snprintf(out, size, format, name ? name : "", other ? other : "");
+}
+
+void sw_main_text_delete_question(const char *name, const char *server, char *out,
+                                  size_t size)
+{
+  question(out, size,
            "Delete the rule \"%s\" (%s)?\n\nIts history is deleted with it; this "
            "cannot be undone.",
-           name ? name : "", server ? server : "");
+           name, server);
+}
+
+void sw_main_text_older_service(uint16_t message, char *out, size_t size)
+{
+  if (size == 0)
+    return;
+  out[0] = '\0';
+  /* Asked as of the oldest version: the one a service that does not know
+   * the request speaks. */
+  if (sw_pipe_msg_allowed(message, SW_PIPE_PROTOCOL_VERSION_OLDEST, out, size) || !out[0])
+    snprintf(out, size, "%s", sw_pipe_error_text(SW_PIPE_ERR_UNKNOWN_MESSAGE));
+}
+
+void sw_main_text_ack_question(const char *name, const char *state, char *out,
+                               size_t size)
+{
+  question(out, size,
+           "Acknowledge \"%s\" (%s)? Its notifications stop until its state changes; "
+           "your comment goes to the events.",
+           name, state);
 }
 
 static const char *failed_what(enum sw_main_action action)
@@ -28,6 +57,10 @@ static const char *failed_what(enum sw_main_action action)
     return "disabled";
   case SW_MAIN_TEST:
     return "tested";
+  case SW_MAIN_ACK:
+    return "acknowledged";
+  case SW_MAIN_UNACK:
+    return "unacknowledged";
   case SW_MAIN_OPEN:
     break;
   }
@@ -42,9 +75,16 @@ void sw_main_text_failure(enum sw_main_action action, const char *name,
     return;
   const char *code = error_code ? error_code : "";
   const char *why = error && error[0] ? error : "The service gave no reason.";
-  if (strcmp(code, "access_denied") == 0)
+  char older[512];
+  if (strcmp(code, "access_denied") == 0) {
     why = sw_access_mode_denied_text();
-  else if (strcmp(code, "not_found") == 0)
+  } else if (strcmp(code, "unknown_message") == 0 &&
+             (action == SW_MAIN_ACK || action == SW_MAIN_UNACK)) {
+    sw_main_text_older_service(action == SW_MAIN_ACK ? SW_PIPE_MSG_RULE_ACK
+                                                     : SW_PIPE_MSG_RULE_UNACK,
+                               older, sizeof older);
+    why = older;
+  } else if (strcmp(code, "not_found") == 0)
     why = "It no longer exists: someone deleted it meanwhile. The list is being "
           "refreshed.";
   snprintf(out, size, "The rule \"%s\" could not be %s.\n\n%s", name ? name : "",

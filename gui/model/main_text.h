@@ -8,6 +8,7 @@
 #define SW_MAIN_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* What the user asked for on a rule. */
 enum sw_main_action {
@@ -15,7 +16,9 @@ enum sw_main_action {
   SW_MAIN_ENABLE,
   SW_MAIN_DISABLE,
   SW_MAIN_TEST,
-  SW_MAIN_OPEN, /* reading the rule before acting on it */
+  SW_MAIN_OPEN,  /* reading the rule before acting on it */
+  SW_MAIN_ACK,   /* acknowledging its bad state (RULE_ACK) */
+  SW_MAIN_UNACK, /* taking the acknowledgement back (RULE_UNACK) */
 };
 
 /* The confirmation before deleting rule `name` on `server` ("host:port"):
@@ -29,10 +32,23 @@ void sw_main_text_delete_question(const char *name, const char *server, char *ou
  * ("access_denied", "not_found"...) or "" when the service was not
  * reached; `error` its sentence, or why it was not reached. Refusals
  * this window can explain better (administrators only, the rule gone
- * meanwhile) get the editor's own sentence. */
+ * meanwhile, a service too old for the request: `unknown_message`) get
+ * the editor's own sentence. */
 void sw_main_text_failure(enum sw_main_action action, const char *name,
                           const char *error_code, const char *error, char *out,
                           size_t size);
+
+/* Why a service that answered `unknown_message` to `message` (SW_PIPE_MSG_*)
+ * did: it is older than the editor ("The SMTP Watch service is older than
+ * this tool: acknowledgements need protocol version 2 and it speaks
+ * version 1; update the service."), from sw_pipe_msg_allowed. */
+void sw_main_text_older_service(uint16_t message, char *out, size_t size);
+
+/* The acknowledge dialog's question for rule `name` in state `state`
+ * ("CRITICAL"): 'Acknowledge "Relay" (CRITICAL)? Its notifications stop
+ * until its state changes; your comment goes to the events.' */
+void sw_main_text_ack_question(const char *name, const char *state, char *out,
+                               size_t size);
 
 /* The banner over the list while the service cannot be reached:
  * `state_text` (the worker's sentence, "The SMTP Watch service is not

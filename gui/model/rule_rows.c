@@ -38,17 +38,24 @@ enum sw_error sw_rule_row_from_status(struct sw_rule_row *row,
   const char *name = s->name ? s->name : "";
   const char *host = s->host ? s->host : "";
   const char *message = s->has_result ? s->last.message : "";
+  bool unreachable = s->held == SW_PIPE_HOLD_UNREACHABLE;
+  const char *parent = unreachable && s->held_parent_name ? s->held_parent_name : "";
   size_t nn = strlen(name) + 1, nh = strlen(host) + 1, nm = strlen(message) + 1;
-  char *text = malloc(nn + nh + nm);
+  size_t np = strlen(parent) + 1;
+  char *text = malloc(nn + nh + nm + np);
   if (!text)
     return SW_E_NOMEM;
   memcpy(text, name, nn);
   memcpy(text + nn, host, nh);
   memcpy(text + nn + nh, message, nm);
+  memcpy(text + nn + nh + nm, parent, np);
   row->rule_id = s->rule_id;
   row->name = text;
   row->host = text + nn;
   row->message = text + nn + nh;
+  row->parent = text + nn + nh + nm;
+  row->acknowledged = s->ack_at_ms != 0;
+  row->held = s->held < SW_PIPE_HOLD_COUNT ? s->held : SW_PIPE_HOLD_NONE;
   row->port = s->port;
   row->enabled = s->enabled;
   row->has_state = s->has_state;
@@ -395,10 +402,23 @@ enum sw_rule_icon sw_rule_rows_state_icon(const struct sw_rule_row *s)
   }
 }
 
-void sw_rule_rows_state_text(const struct sw_rule_row *s, char *out, size_t size)
+/* What holds the row's alerts, after its state: see sw_rule_rows_state_text. */
+static void append_hold(const struct sw_rule_row *s, char *out, size_t size)
 {
-  if (size == 0)
-    return;
+  size_t n = strlen(out);
+  if (s->acknowledged && n < size)
+    n += (size_t)snprintf(out + n, size - n, ", acknowledged");
+  if (s->held == SW_PIPE_HOLD_MAINTENANCE && n < size)
+    snprintf(out + n, size - n, ", maintenance");
+  else if (s->held == SW_PIPE_HOLD_UNREACHABLE && n < size && s->parent && s->parent[0])
+    snprintf(out + n, size - n, ", unreachable (depends on %s)", s->parent);
+  else if (s->held == SW_PIPE_HOLD_UNREACHABLE && n < size)
+    snprintf(out + n, size - n, ", unreachable");
+}
+
+/* The state itself: see sw_rule_rows_state_text. */
+static void state_word(const struct sw_rule_row *s, char *out, size_t size)
+{
   switch (sw_rule_rows_state_icon(s)) {
   case SW_RULE_ICON_DISABLED:
     snprintf(out, size, "Disabled");
@@ -421,17 +441,40 @@ void sw_rule_rows_state_text(const struct sw_rule_row *s, char *out, size_t size
   snprintf(out, size, "%s", sw_nagios_status_name(s->state));
 }
 
+void sw_rule_rows_state_text(const struct sw_rule_row *s, char *out, size_t size)
+{
+  if (size == 0)
+    return;
+  state_word(s, out, size);
+  append_hold(s, out, size);
+}
+
+enum sw_rule_ack sw_rule_rows_ack_action(const struct sw_rule_row *s)
+{
+  if (!s)
+    return SW_RULE_ACK_NONE;
+  if (s->acknowledged)
+    return SW_RULE_ACK_UNACK;
+  switch (sw_rule_rows_state_icon(s)) {
+  case SW_RULE_ICON_WARNING:
+  case SW_RULE_ICON_CRITICAL:
+  case SW_RULE_ICON_UNKNOWN:
+    return SW_RULE_ACK_ACK;
+  default:
+    return SW_RULE_ACK_NONE;
+  }
+}
+
 enum sw_rule_icon sw_rule_rows_icon(const struct sw_rule_rows *r, size_t row)
 {
   const struct sw_rule_row *s = sw_rule_rows_at(r, row);
   return s ? sw_rule_rows_state_icon(s) : SW_RULE_ICON_UNKNOWN;
 }
 
-/* Copies UTF-8 `src` into out[size] for one line of a list: a line break
- * (CR, LF or CRLF) becomes " / ", any other control character a space, and
- * the text is cut before a character that does not fit whole. */
-static void one_line(const char *src, char *out, size_t size)
+void sw_rule_rows_one_line(const char *src, char *out, size_t size)
 {
+  if (size == 0)
+    return;
   size_t n = 0;
   for (const unsigned char *p = (const unsigned char *)(src ? src : ""); *p;) {
     const char *piece;
@@ -479,30 +522,30 @@ void sw_rule_rows_cell(const struct sw_rule_rows *r, size_t row,
   char text[320];
   switch (column) {
   case SW_RULE_COL_NAME:
-    one_line(s->name, out, size);
+    sw_rule_rows_one_line(s->name, out, size);
     return;
   case SW_RULE_COL_SERVER:
     sw_manage_server_text(s->host, s->port, text, sizeof text);
-    one_line(text, out, size);
+    sw_rule_rows_one_line(text, out, size);
     return;
   case SW_RULE_COL_STATE:
     sw_rule_rows_state_text(s, text, sizeof text);
-    one_line(text, out, size);
+    sw_rule_rows_one_line(text, out, size);
     return;
   case SW_RULE_COL_RESPONSE:
     if (s->response_us >= 0) {
       snprintf(text, sizeof text, "%" PRId64 " ms", (s->response_us + 500) / 1000);
-      one_line(text, out, size);
+      sw_rule_rows_one_line(text, out, size);
     }
     return;
   case SW_RULE_COL_LAST_CHECK: {
     struct sw_manage_view v = {SW_TABLE_TEXT, r->local_time};
     sw_manage_time(&v, s->last_check_ms, text, sizeof text);
-    one_line(text, out, size);
+    sw_rule_rows_one_line(text, out, size);
     return;
   }
   case SW_RULE_COL_MESSAGE:
-    one_line(s->message, out, size);
+    sw_rule_rows_one_line(s->message, out, size);
     return;
   case SW_RULE_COL_COUNT:
     break;

@@ -54,16 +54,20 @@ typedef void (*sw_rule_rows_time_fn)(int64_t unix_ms, char *out, size_t size);
  * the summary and the main window's actions read of its status. */
 struct sw_rule_row {
   int64_t rule_id;
-  char *name;          /* owned: one allocation that also holds host and message */
+  char *name;          /* owned: one allocation that also holds host, message
+                          and parent */
   const char *host;    /* in name's allocation */
   const char *message; /* the last check's description; "" if none */
+  const char *parent;  /* held unreachable: the rule it depends on; "" if not */
   uint16_t port;
   bool enabled;
   bool has_state; /* false: never checked since the service started */
   enum sw_nagios_status state;
-  uint32_t failures;     /* in a row */
-  int64_t response_us;   /* the last check's total time; -1 if none */
-  int64_t last_check_ms; /* Unix ms of the last check; 0 if never */
+  uint32_t failures;      /* in a row */
+  int64_t response_us;    /* the last check's total time; -1 if none */
+  int64_t last_check_ms;  /* Unix ms of the last check; 0 if never */
+  bool acknowledged;      /* an administrator acknowledged the bad state */
+  enum sw_pipe_hold held; /* maintenance, unreachable, or none */
 };
 
 /* Makes `row` from a decoded status, which stays the caller's (free it
@@ -134,10 +138,28 @@ void sw_rule_rows_cell(const struct sw_rule_rows *r, size_t row,
 enum sw_rule_icon sw_rule_rows_icon(const struct sw_rule_rows *r, size_t row);
 
 /* A row's state as the list shows it: "OK", "OK (2 failures)",
- * "WARNING", "CRITICAL", "UNKNOWN", "Pending", "Disabled". */
+ * "WARNING", "CRITICAL", "UNKNOWN", "Pending", "Disabled", followed by
+ * what holds its alerts, if anything does: ", acknowledged",
+ * ", maintenance", ", unreachable (depends on NAME)" (an acknowledgement
+ * first: it is what someone did about it). */
 void sw_rule_rows_state_text(const struct sw_rule_row *s, char *out, size_t size);
 /* The icon for a row's state. */
 enum sw_rule_icon sw_rule_rows_state_icon(const struct sw_rule_row *s);
+
+/* What the main window's Acknowledge command does to a row's rule. */
+enum sw_rule_ack {
+  SW_RULE_ACK_NONE,  /* nothing: the rule is OK, pending or disabled */
+  SW_RULE_ACK_ACK,   /* acknowledge its bad state (WARNING, CRITICAL, UNKNOWN) */
+  SW_RULE_ACK_UNACK, /* take its acknowledgement back */
+};
+/* What Acknowledge does to `s` (NULL: nothing). */
+enum sw_rule_ack sw_rule_rows_ack_action(const struct sw_rule_row *s);
+
+/* Copies UTF-8 `src` (NULL is "") into out[size] for one line of a list:
+ * a line break (CR, LF or CRLF) becomes " / ", any other control character
+ * a space, and the text is cut before a character that does not fit
+ * whole. */
+void sw_rule_rows_one_line(const char *src, char *out, size_t size);
 
 /* A summary for the status bar: "No rules", "1 rule", "12 rules: 9 OK,
  * 1 WARNING, 2 CRITICAL" (states with no rule left out; pending and

@@ -63,7 +63,8 @@ T_MAINT_ACTIVE = 137
 T_NOTIFICATION, T_NOTIFICATION_ID, T_ALERT_KIND, T_DELIVERY, T_ATTEMPTS, T_LAST_ERROR = \
     140, 142, 143, 144, 145, 149
 T_ACK_BY, T_ACK_COMMENT, T_HELD = 150, 152, 153
-T_RULE_ALERTS, T_NOTIFY, T_ALERT_ON = 160, 161, 162
+T_RULE_ALERTS, T_NOTIFY, T_ALERT_ON, T_DEPENDS_ON = 160, 161, 162, 165
+T_HELD_PARENT_NAME = 155
 
 
 def wine_env():
@@ -94,10 +95,10 @@ def add_notifier(name, kind, *fields):
     return ok(reply, NOTIFIER_OK)
 
 
-def notify(rule_id, *names, on="critical,warning,recovered,flapping"):
+def notify(rule_id, *names, on="critical,warning,recovered,flapping", depends_on=0):
     (reply,) = call(frame(RULE_ALERTS_SET, 4, f_record(
         T_RULE_ALERTS, f_int(T_RULE_ID, rule_id), f_str(T_ALERT_ON, on),
-        *[f_str(T_NOTIFY, n) for n in names])))
+        f_int(T_DEPENDS_ON, depends_on), *[f_str(T_NOTIFY, n) for n in names])))
     return ok(reply, RULE_ALERTS_OK)
 
 
@@ -226,6 +227,29 @@ class Alerts(unittest.TestCase):
         time.sleep(3)  # three checks, and sweeps, of a CRITICAL rule
         told = [n for n in notifications()
                 if n.get(T_NOTIFICATION_ID, "").startswith("%d-" % rule)]
+        self.assertEqual(told, [])
+
+    def test_4_a_rule_behind_a_parent_that_is_down_is_held(self):
+        parent = add_rule("Firewall proxy", refused_port())
+        child = add_rule("Relay behind it", refused_port())
+        # CRITICAL with no notifier to tell: nobody was told, so naming one
+        # afterwards tells it.
+        wait_for(lambda: status()[parent].get(T_STATE) == "CRITICAL", 30, 0.5, "CRITICAL")
+        notify(parent, "Ops mail")
+        notify(child, "Ops mail", depends_on=parent)
+        wait_for(lambda: status()[child].get(T_HELD) == "unreachable", 30, 0.5,
+                 "the child held as unreachable")
+        self.assertEqual(status()[child].get(T_HELD_PARENT_NAME), "Firewall proxy")
+        try:
+            wait_for(lambda: [m for m in mails(self.maildir) if
+                              m["Subject"].startswith("[SMTP Watch] CRITICAL: Firewall proxy")],
+                     60, 0.5, "the parent's mail")
+        except AssertionError:
+            raise AssertionError("no mail for the parent; status %r, outbox %r" % (
+                status()[parent], notifications()))
+        time.sleep(2)
+        told = [n for n in notifications()
+                if n.get(T_NOTIFICATION_ID, "").startswith("%d-" % child)]
         self.assertEqual(told, [])
 
     def test_3_a_notifiers_test_comes_back(self):

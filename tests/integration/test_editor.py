@@ -3,7 +3,7 @@
 under Wine on a virtual X display.
 
 Usage: test_editor.py EDITOR_EXE SMTPWATCH_EXE SVC_EXE WINDOW_TEXT_EXE
-       [unittest arguments]
+       PIPE_PROBE_EXE [unittest arguments]
 
 Each test starts smtpwatch-svc.exe --console with a fresh data directory
 and the editor, in a Wine prefix of this module's own, on an Xvfb display
@@ -15,7 +15,9 @@ rules list --json`, as a script would see it; what it shows through
 tests/tools/window_text.exe (the rows, the status bar, the banner and the
 dialogs' texts, read from the editor's process) and screenshots (the
 banner's colour when the service is gone). Checks go to aiosmtpd on
-loopback.
+loopback. What the command line cannot do yet (acknowledge, maintenance
+windows, notifiers) is done through the control pipe itself with
+tests/tools/pipe_probe.exe and pipe_wire.py.
 
 Screenshots are saved as PNG in SW_EDITOR_ARTIFACTS (default:
 editor-artifacts next to the build's gui/ directory) and their paths
@@ -45,9 +47,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness  # noqa: E402
+import pipe_wire as wire  # noqa: E402  (the protocol's frames, in Python)
 from harness import free_port, stop_process, wait_for  # noqa: E402
 
-EDITOR_EXE = SMTPWATCH_EXE = SVC_EXE = WINDOW_TEXT_EXE = None
+EDITOR_EXE = SMTPWATCH_EXE = SVC_EXE = WINDOW_TEXT_EXE = PIPE_PROBE_EXE = None
 PREFIX = WORKDIR = ARTIFACTS = None
 AIOSMTPD = XVFB = None
 DISPLAY = None
@@ -57,6 +60,10 @@ MAIN_TITLE = "SMTP Watch"  # the main window's and its message boxes' title
 RULE_TITLE = ".*Rule.* - SMTP Watch"  # "New rule - ...", the rule's name...
 HISTORY_TITLE = "History.*"  # "History - <rule>", " (loading...)" while it loads
 TEST_RESULT_TITLE = ".*Test result - SMTP Watch"  # "<rule> - Test result - ..."
+ACK_TITLE = "Acknowledge - SMTP Watch"
+NOTIFICATIONS_TITLE = "Notifications - SMTP Watch"
+NOTIFIER_TITLE = "Notifier.* - SMTP Watch"  # "Notifier (change) - ..." for an edit
+MENU_BAR_H = 19  # the main window's menu bar at 96 DPI (SM_CYMENU under Wine)
 BANNER_RGB_GAP = 25  # the banner is pale yellow: red well above blue
 MODE_BANNER_RGB_GAP = 15  # the read-only banner is pale blue: blue above red
 STANDARD_USER = {"SMTPWATCH_EDITOR_ASSUME_STANDARD_USER": "1"}
@@ -98,6 +105,51 @@ def add_rule(*args):
     if rc != 0:
         raise AssertionError("rules add failed (%s):\n%s" % (rc, out))
     return json.loads(out)
+
+
+# Protocol version 2 (docs/pipe-protocol.md): messages and tags this file uses.
+HELLO, T_VERSION_MIN, T_VERSION_MAX, T_CLIENT_NAME = 1, 1, 2, 4
+DONE_OK, STATUS, STATUS_OK = 29, 40, 41
+MAINTENANCE_ADD, MAINTENANCE_OK, RULE_ACK = 82, 83, 100
+T_RULE_ID, T_STATUS, T_ACK_BY, T_ACK_COMMENT = 21, 80, 150, 152
+T_MAINTENANCE, T_MAINT_ALL, T_MAINT_FROM, T_MAINT_UNTIL = 130, 132, 133, 134
+NOTIFIER_OK, NOTIFIER_ADD = 73, 74
+RULE_ALERTS_GET, RULE_ALERTS_OK, RULE_ALERTS_SET = 104, 105, 106
+T_NOTIFIER, T_NOTIFIER_NAME, T_NOTIFIER_KIND = 110, 111, 112
+T_NOTIFIER_COMMAND_LINE, T_NOTIFIER_TIMEOUT_S, T_NOTIFIER_SERVICE_NAME = 124, 125, 126
+T_RULE_ALERTS, T_NOTIFY, T_ALERT_ON, T_ALERT_AFTER_S, T_RENOTIFY_S, T_DEPENDS_ON = (
+    160, 161, 162, 163, 164, 165)
+
+
+def pipe_call(*requests):
+    """HELLO for version 2, then `requests` (frames of wire.frame) on one
+    connection; their replies."""
+    hello = wire.frame(HELLO, 1, wire.f_int(T_VERSION_MIN, 2), wire.f_int(T_VERSION_MAX, 2),
+                       wire.f_str(T_CLIENT_NAME, "test_editor"))
+    return wire.call(PIPE_PROBE_EXE, wine_env(), hello, *requests)
+
+
+def add_notifier(name, kind, *fields):
+    """NOTIFIER_ADD of notifier `name` of `kind` with the kind's `fields`."""
+    reply, = pipe_call(wire.frame(NOTIFIER_ADD, 2, wire.f_record(
+        T_NOTIFIER, wire.f_str(T_NOTIFIER_NAME, name), wire.f_str(T_NOTIFIER_KIND, kind),
+        *fields)))
+    assert reply.message == NOTIFIER_OK, reply
+
+
+def rule_alerts(rule_id):
+    """RULE_ALERTS_GET of a rule: (notifier names, the record by tag)."""
+    reply, = pipe_call(wire.frame(RULE_ALERTS_GET, 2, wire.f_int(T_RULE_ID, rule_id)))
+    assert reply.message == RULE_ALERTS_OK, reply
+    fields = next(v for t, v in reply.fields if t == T_RULE_ALERTS)
+    return [v for t, v in fields if t == T_NOTIFY], wire.dict_of(fields)
+
+
+def pipe_status():
+    """Each rule's STATUS record (tag -> value) by rule id, from the pipe."""
+    reply, = pipe_call(wire.frame(STATUS, 2))
+    assert reply.message == STATUS_OK, reply
+    return {r[T_RULE_ID]: r for r in reply.records(T_STATUS)}
 
 
 class Shown:
@@ -236,10 +288,10 @@ class Editor:
 
 def setUpModule():
     global PREFIX, WORKDIR, ARTIFACTS, AIOSMTPD, XVFB, DISPLAY
-    for exe in (EDITOR_EXE, SMTPWATCH_EXE, SVC_EXE, WINDOW_TEXT_EXE):
+    for exe in (EDITOR_EXE, SMTPWATCH_EXE, SVC_EXE, WINDOW_TEXT_EXE, PIPE_PROBE_EXE):
         if not exe or not os.path.isfile(exe):
             raise RuntimeError("usage: test_editor.py EDITOR_EXE SMTPWATCH_EXE SVC_EXE "
-                               "WINDOW_TEXT_EXE (%r missing)" % exe)
+                               "WINDOW_TEXT_EXE PIPE_PROBE_EXE (%r missing)" % exe)
     gui_dir = Path(EDITOR_EXE).resolve().parent
     PREFIX = Path(os.environ.get("SW_EDITOR_TEST_PREFIX") or
                   gui_dir.parent / "editor-wineprefix")
@@ -316,7 +368,7 @@ class EditorTestCase(unittest.TestCase):
 
     def banner_shown(self, name=None):
         shot = screenshot(self.editor.main, name or "main-window-probe", name is not None)
-        r, g, b = mean_rgb(shot, 20, 34, 240, 20)  # under the list's label
+        r, g, b = mean_rgb(shot, 20, 34 + MENU_BAR_H, 240, 20)  # under the list's label
         if name is None:
             shot.unlink()
         return r - b > BANNER_RGB_GAP
@@ -361,7 +413,7 @@ class MainWindowTests(EditorTestCase):
 
         # A click on the State header sorts by severity; a second, worst first.
         name_w, server_w = 150, 160  # lv_widths in gui/main_window.c (96 DPI)
-        list_x, header_y = 12, 40  # below the list's label
+        list_x, header_y = 12, 40 + MENU_BAR_H  # below the menu and the list's label
         state_x = list_x + name_w + server_w + 40
         def click(x):
             time.sleep(1)  # two clicks in a row would be a double click
@@ -469,7 +521,7 @@ class ReadOnlyTests(EditorTestCase):
 
     BUTTONS_READ_ONLY = {"&Add...": False, "&View...": True, "&Delete": False,
                          "E&nable/Disable": False, "&Test now": True, "&History...": True,
-                         "&Refresh": True}
+                         "Ac&knowledge...": False, "&Refresh": True}
 
     def assert_nothing_opened(self, main):
         self.assertEqual(windows(RULE_TITLE), [], "a rule dialog opened")
@@ -491,7 +543,7 @@ class ReadOnlyTests(EditorTestCase):
         view = self.wait_shown(lambda v: v.buttons.get("&View..."), "View on the rule")
         self.assertEqual(view.buttons, self.BUTTONS_READ_ONLY)
         shot = screenshot(main, "main-window-read-only")
-        r, g, b = mean_rgb(shot, 20, 34, 240, 20)  # under the list's label
+        r, g, b = mean_rgb(shot, 20, 34 + MENU_BAR_H, 240, 20)  # under the list's label
         self.assertGreater(b - r, MODE_BANNER_RGB_GAP, "the banner is not pale blue")
 
         # The keys that change a rule do nothing.
@@ -603,6 +655,201 @@ class RuleDialogTests(EditorTestCase):
         self.assertEqual(self.close_editor(), 0)
 
 
+class AlertStateTests(EditorTestCase):
+
+    def test_acknowledge_and_maintenance_show_in_the_list(self):
+        add_rule("127.0.0.1", "--port", AIOSMTPD.port, "--name", "alpha-ok",
+                 "--interval-s", "10")
+        bravo = add_rule("127.0.0.1", "--port", "1", "--name", "bravo-refused",
+                         "--interval-s", "10")["id"]
+        main = self.open_editor()
+        self.wait_shown(lambda v: len(v.rows) == 2 and v.row("bravo-refused")[0] ==
+                        "CRITICAL", "bravo-refused CRITICAL")
+        # An OK rule has nothing to acknowledge: the button is greyed.
+        self.select("alpha")
+        view = self.wait_shown(lambda v: "Ac&knowledge..." in v.buttons, "the button")
+        self.assertFalse(view.buttons["Ac&knowledge..."])
+        # Ctrl+K on the CRITICAL one asks for a comment and acknowledges it.
+        self.select("bravo")
+        self.wait_shown(lambda v: v.buttons.get("Ac&knowledge..."), "Acknowledge on")
+        keys(main, "ctrl+k")
+        dialog = wait_window(ACK_TITLE)
+        self.assertIn('Acknowledge "bravo-refused" (CRITICAL)? Its notifications stop '
+                      'until its state changes; your comment goes to the events.',
+                      shown(ACK_TITLE).texts)
+        type_text(dialog, "on it")
+        keys(dialog, "Return")
+        wait_gone(dialog, ACK_TITLE)
+        view = self.wait_shown(lambda v: v.row("bravo-refused")[0] ==
+                               "CRITICAL, acknowledged", "bravo-refused acknowledged")
+        self.assertEqual(view.row("alpha-ok")[0], "OK")
+        record = pipe_status()[bravo]
+        self.assertEqual(record.get(T_ACK_COMMENT), "on it")
+        self.assertTrue(record.get(T_ACK_BY))
+        # The same command takes it back.
+        view = self.wait_shown(lambda v: v.buttons.get("Unac&knowledge"), "Unacknowledge")
+        keys(main, "ctrl+k")
+        self.wait_shown(lambda v: v.row("bravo-refused")[0] == "CRITICAL",
+                        "bravo-refused no longer acknowledged")
+        self.assertNotIn(T_ACK_BY, pipe_status()[bravo])
+
+        # A maintenance window for every rule, now: both say so.
+        now_ms = int(time.time() * 1000)
+        reply, = pipe_call(wire.frame(MAINTENANCE_ADD, 2, wire.f_record(
+            T_MAINTENANCE, wire.f_bool(T_MAINT_ALL, True),
+            wire.f_int(T_MAINT_FROM, now_ms - 60000),
+            wire.f_int(T_MAINT_UNTIL, now_ms + 3600000))))
+        self.assertEqual(reply.message, MAINTENANCE_OK, reply)
+        view = self.wait_shown(
+            lambda v: [r[0] for r in v.rows] == ["OK, maintenance", "CRITICAL, maintenance"],
+            "both rules in maintenance")
+        screenshot(main, "main-window-maintenance")
+        self.assertEqual(self.close_editor(), 0)
+
+
+class RuleAlertsTests(EditorTestCase):
+
+    def test_the_rule_dialog_s_notifications_round_trip(self):
+        firewall = add_rule("127.0.0.1", "--port", AIOSMTPD.port, "--name", "firewall",
+                            "--interval-s", "10")["id"]
+        relay = add_rule("127.0.0.1", "--port", AIOSMTPD.port, "--name", "relay",
+                         "--interval-s", "10")["id"]
+        add_notifier("log-it", "program", wire.f_str(T_NOTIFIER_COMMAND_LINE,
+                                                     "cmd /c echo %SMTPWATCH_STATE%"))
+        add_notifier("restart-spooler", "restart_service",
+                     wire.f_str(T_NOTIFIER_SERVICE_NAME, "Spooler"))
+        main = self.open_editor()
+        self.wait_shown(lambda v: len(v.rows) == 2, "two rules")
+        self.select("relay")
+        keys(main, "Return")
+        dialog = wait_window(RULE_TITLE)
+        view = wait_for(lambda: (lambda v: v if len(v.rows) == 2 else None)(
+            shown("Rule - SMTP Watch")), 20, 0.5, "the notifiers listed")
+        self.assertEqual(sorted(r[0] for r in view.rows),
+                         ["log-it (program: cmd /c echo %SMTPWATCH_STATE%)",
+                          "restart-spooler (restart service: Spooler)"])
+        first = view.rows[0][0].split(" (")[0]
+        self.assertIn("(none)", view.texts)  # depends on nothing yet
+        # Check the first notifier, no warnings, 120 s, every 600 s, behind
+        # the firewall (the list: "(none)", then the other rules by name).
+        time.sleep(1)
+        keys(dialog, "alt+f", "Home", "space", "alt+g", "alt+y")
+        type_text(dialog, "120")
+        keys(dialog, "alt+u")
+        type_text(dialog, "600")
+        keys(dialog, "alt+k", "Down")
+        screenshot(dialog, "rule-dialog-notifications")
+        keys(dialog, "alt+s")
+        try:
+            wait_gone(dialog, RULE_TITLE)
+        except AssertionError:
+            raise AssertionError("the rule dialog stayed open: %r" %
+                                 shown("Rule - SMTP Watch").texts)
+        names, stored = rule_alerts(relay)
+        self.assertEqual(names, [first])
+        self.assertEqual((stored.get(T_ALERT_ON), stored.get(T_ALERT_AFTER_S),
+                          stored.get(T_RENOTIFY_S), stored.get(T_DEPENDS_ON)),
+                         ("critical,recovered,flapping", 120, 600, firewall))
+
+        # Opened again, the dialog shows what was stored.
+        time.sleep(1)
+        self.select("relay")
+        keys(main, "Return")
+        dialog = wait_window(RULE_TITLE)
+        view = wait_for(lambda: (lambda v: v if "firewall" in v.texts else None)(
+            shown("Rule - SMTP Watch")), 20, 0.5, "the stored settings shown")
+        self.assertIn("120", view.texts)
+        self.assertIn("600", view.texts)
+        keys(dialog, "Escape")
+        wait_gone(dialog, RULE_TITLE)
+
+        # The firewall may not depend on the relay that depends on it: the
+        # rule is saved, its notifications are not, and the dialog says why
+        # under "Depends on".
+        time.sleep(1)
+        self.select("firewall")
+        keys(main, "Return")
+        dialog = wait_window(RULE_TITLE)
+        wait_for(lambda: len(shown("Rule - SMTP Watch").rows) == 2, 20, 0.5,
+                 "the notifiers listed")
+        time.sleep(1)
+        keys(dialog, "alt+k", "Down", "alt+s")
+        view = wait_for(lambda: (lambda v: v if any(
+            "not its notifications" in t for t in v.texts) else None)(
+                shown("Rule - SMTP Watch")), 20, 0.5, "the loop refused")
+        self.assertTrue([t for t in view.texts if "depend" in t.lower() and
+                         t != "Depends on (its alerts held while that rule is not O&K):"],
+                        view.texts)
+        screenshot(dialog, "rule-dialog-dependency-loop")
+        self.assertEqual(rule_alerts(firewall)[1].get(T_DEPENDS_ON, 0), 0)
+        keys(dialog, "Escape")
+        wait_gone(dialog, RULE_TITLE)
+        self.assertEqual(self.close_editor(), 0)
+
+
+class NotificationsWindowTests(EditorTestCase):
+
+    def test_notifiers_and_the_outbox(self):
+        # A default notifier (RULE_ALERTS_SET of rule 0) that a CRITICAL rule
+        # sends to: the outbox has its problem.
+        add_notifier("log-it", "program", wire.f_str(T_NOTIFIER_COMMAND_LINE,
+                                                     "cmd /c echo %SMTPWATCH_STATE%"))
+        reply, = pipe_call(wire.frame(RULE_ALERTS_SET, 2, wire.f_record(
+            T_RULE_ALERTS, wire.f_int(T_RULE_ID, 0), wire.f_str(T_NOTIFY, "log-it"))))
+        self.assertEqual(reply.message, RULE_ALERTS_OK, reply)
+        add_rule("127.0.0.1", "--port", "1", "--name", "bravo-refused", "--interval-s", "10")
+        main = self.open_editor()
+        self.wait_shown(lambda v: v.rows and v.rows[0][0].startswith("CRITICAL"),
+                        "bravo-refused CRITICAL")
+        keys(main, "ctrl+n")
+        window = wait_window(NOTIFICATIONS_TITLE)
+
+        def window_shows(predicate, what):
+            return wait_for(lambda: (lambda v: v if predicate(v) else None)(
+                shown(NOTIFICATIONS_TITLE)), 30, 0.5, what)
+        # Rows: the notifiers' (Name, Kind, Target), then the outbox's.
+        view = window_shows(lambda v: len(v.rows) >= 2, "the notifier and the problem")
+        self.assertEqual(view.rows[0], ["log-it", "program", "cmd /c echo %SMTPWATCH_STATE%"])
+        problem = view.rows[1]
+        self.assertRegex(problem[0], r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
+        self.assertEqual(problem[1:6], ["bravo-refused", "log-it", "problem", "CRITICAL",
+                                        problem[5]])
+        self.assertIn(problem[5], ("pending", "sent", "failed"))
+
+        # A webhook added through the notifier dialog: its URL typed into a
+        # password edit, shown back as the host only.
+        keys(window, "alt+a")
+        dialog = wait_window(NOTIFIER_TITLE)
+        type_text(dialog, "hook")
+        keys(dialog, "alt+k", "Down", "alt+u")
+        type_text(dialog, "https://127.0.0.1/hook/SECRET-TOKEN")
+        keys(dialog, "Return")
+        wait_gone(dialog, NOTIFIER_TITLE)
+        view = window_shows(lambda v: "hook" in [r[0] for r in v.rows], "the webhook")
+        self.assertIn(["hook", "webhook (generic)", "https://127.0.0.1/..."], view.rows)
+        self.assertFalse([t for t in view.texts + sum(view.rows, []) if "SECRET" in t])
+        screenshot(window, "notifications-window")
+
+        # Edited, the URL's edit is empty and says a URL is stored (the
+        # notifiers are listed by name: hook, log-it).
+        keys(window, "alt+n", "Home")
+        keys(window, "alt+e")
+        dialog = wait_window(NOTIFIER_TITLE)
+        texts = shown("Notifier (change) - SMTP Watch").texts
+        self.assertIn("set (leave empty to keep it)", texts)
+        self.assertFalse([t for t in texts if "SECRET" in t], texts)
+        keys(dialog, "Escape")
+        wait_gone(dialog, NOTIFIER_TITLE)
+
+        # Test: what came of it is said under the notifiers.
+        keys(window, "alt+n", "Home", "Down", "alt+t")
+        view = window_shows(lambda v: any(t.startswith('The test notification of "log-it"')
+                                          for t in v.texts), "the test's outcome")
+        keys(window, "Escape")
+        wait_gone(window, NOTIFICATIONS_TITLE)
+        self.assertEqual(self.close_editor(), 0)
+
+
 class HistoryDialogTests(EditorTestCase):
 
     def test_history_chart(self):
@@ -650,7 +897,7 @@ class HistoryDialogTests(EditorTestCase):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 5:
+    if len(sys.argv) < 6:
         sys.exit(__doc__)
-    EDITOR_EXE, SMTPWATCH_EXE, SVC_EXE, WINDOW_TEXT_EXE = sys.argv[1:5]
-    unittest.main(argv=[sys.argv[0]] + sys.argv[5:], verbosity=2)
+    EDITOR_EXE, SMTPWATCH_EXE, SVC_EXE, WINDOW_TEXT_EXE, PIPE_PROBE_EXE = sys.argv[1:6]
+    unittest.main(argv=[sys.argv[0]] + sys.argv[6:], verbosity=2)

@@ -269,6 +269,8 @@ static void test_notify_on_text_round_trips(void **state)
   sw_alert_on_text(SW_ALERT_ON_ALL, text, sizeof text);
   assert_string_equal(text, "critical,warning,recovered,flapping");
   uint8_t on;
+  assert_true(sw_alert_on_parse(" critical , recovered", &on, why, sizeof why));
+  assert_int_equal(on, SW_ALERT_ON_CRITICAL | SW_ALERT_ON_RECOVERED);
   assert_false(sw_alert_on_parse("warning,warning", &on, why, sizeof why));
   assert_string_equal(why, "'warning' is named twice.");
   assert_false(sw_alert_on_parse("", &on, why, sizeof why));

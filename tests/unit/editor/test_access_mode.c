@@ -97,7 +97,7 @@ static void read_only_allows_what_the_service_allows_anyone(void **state)
       {SW_ACCESS_DELETE, false},    {SW_ACCESS_ENABLE, false},
       {SW_ACCESS_SAVE, false},      {SW_ACCESS_TEST_SAVED, true},
       {SW_ACCESS_TEST_FORM, false}, {SW_ACCESS_HISTORY, true},
-      {SW_ACCESS_REFRESH, true},
+      {SW_ACCESS_REFRESH, true},    {SW_ACCESS_ACK, false},
   };
   struct sw_access_mode full = sw_access_mode_decide(false, true);
   struct sw_access_mode modes[] = {sw_access_mode_decide(false, false),

@@ -62,6 +62,35 @@ static void failures_say_what_and_why(void **state)
                             "The service gave no reason.");
 }
 
+/* Acknowledging: the question names the rule and its state; a failure
+ * says so; a service too old for the request says it is older, not that
+ * the request was malformed. */
+static void acknowledging_asks_and_explains(void **state)
+{
+  (void)state;
+  char text[512];
+  sw_main_text_ack_question("Relay", "CRITICAL", text, sizeof text);
+  assert_string_equal(text, "Acknowledge \"Relay\" (CRITICAL)? Its notifications stop "
+                            "until its state changes; your comment goes to the events.");
+  static const struct {
+    enum sw_main_action action;
+    const char *code, *error, *said;
+  } cases[] = {
+      {SW_MAIN_ACK, "not_bad", "Only a rule in a bad state can be acknowledged.",
+       "The rule \"Relay\" could not be acknowledged.\n\nOnly a rule in a bad state "
+       "can be acknowledged."},
+      {SW_MAIN_UNACK, "unknown_message", "The service does not know this request.",
+       "The rule \"Relay\" could not be unacknowledged.\n\nThe SMTP Watch service is "
+       "older than this tool: acknowledgements need protocol version 2 and it speaks "
+       "version 1; update the service."},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    sw_main_text_failure(cases[i].action, "Relay", cases[i].code, cases[i].error, text,
+                         sizeof text);
+    assert_string_equal(text, cases[i].said);
+  }
+}
+
 static void banner_says_since_when_and_that_it_retries(void **state)
 {
   (void)state;
@@ -96,6 +125,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(delete_question_names_the_rule),
       cmocka_unit_test(failures_say_what_and_why),
+      cmocka_unit_test(acknowledging_asks_and_explains),
       cmocka_unit_test(banner_says_since_when_and_that_it_retries),
       cmocka_unit_test(updated_part),
   };

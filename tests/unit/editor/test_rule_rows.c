@@ -79,6 +79,22 @@ static void fill(struct sw_pipe_status *s, const struct spec *sp)
   }
 }
 
+/* Encodes `s` as the service does and decodes it as the editor does, in
+ * place. */
+static void through_the_wire(struct sw_pipe_status *s)
+{
+  struct sw_buf wire;
+  sw_buf_init(&wire, SW_PIPE_FRAME_MAX);
+  sw_pipe_put_status(&wire, s);
+  sw_pipe_status_free(s);
+  struct sw_tlv_reader rd;
+  struct sw_tlv_field f;
+  sw_tlv_reader_init(&rd, (const uint8_t *)wire.data, wire.len);
+  assert_true(sw_tlv_next(&rd, &f));
+  assert_int_equal(sw_pipe_get_status(&rd, s), SW_E_OK);
+  sw_buf_free(&wire);
+}
+
 /* A row made as the editor makes it: from a whole status, which is
  * freed at once. */
 static void make_row(struct sw_rule_row *row, const struct spec *sp)
@@ -230,6 +246,72 @@ static void states_and_their_icons(void **state)
   assert_int_equal(sw_rule_rows_icon(&r, row), SW_RULE_ICON_OK);
   assert_true(sw_rule_rows_find(&r, 4, &row));
   assert_int_equal(sw_rule_rows_icon(&r, row), SW_RULE_ICON_DISABLED);
+  sw_rule_rows_free(&r);
+}
+
+/* What holds a rule's alerts follows its state, as the service reported
+ * it in STATUS (protocol version 2), through the wire and into the row. */
+static void held_and_acknowledged_states_say_so(void **state)
+{
+  (void)state;
+  static const struct spec specs[] = {
+      {1, "relay", NULL, 0, true, "CRITICAL", 3, 10, T0, "refused"},
+      {2, "backup", NULL, 0, true, "OK", 0, 10, T0, "250 OK"},
+      {3, "behind", NULL, 0, true, "WARNING", 0, 10, T0, "slow"},
+      {4, "both", NULL, 0, true, "CRITICAL", 0, 10, T0, "x"},
+      {5, "orphan", NULL, 0, true, "CRITICAL", 0, 10, T0, "x"},
+  };
+  struct sw_rule_row *rows = calloc(5, sizeof *rows);
+  assert_non_null(rows);
+  for (size_t i = 0; i < 5; i++) {
+    struct sw_pipe_status s;
+    fill(&s, &specs[i]);
+    if (i == 0 || i == 3) {
+      s.ack_at_ms = T0;
+      s.ack_by = dup_text("HOST\\admin");
+      s.ack_comment = dup_text("on it");
+    }
+    if (i == 1 || i == 3)
+      s.held = SW_PIPE_HOLD_MAINTENANCE;
+    if (i == 2 || i == 4) {
+      s.held = SW_PIPE_HOLD_UNREACHABLE;
+      s.held_parent_id = 9;
+      s.held_parent_name = i == 2 ? dup_text("Firewall proxy") : NULL;
+    }
+    through_the_wire(&s); /* what the editor decodes is what it shows */
+    assert_int_equal(sw_rule_row_from_status(&rows[i], &s), SW_E_OK);
+    sw_pipe_status_free(&s);
+  }
+  struct sw_rule_rows r;
+  sw_rule_rows_init(&r, local_plus_two);
+  assert_int_equal(sw_rule_rows_replace(&r, rows, 5), SW_E_OK);
+  assert_string_equal(cell(&r, 1, SW_RULE_COL_STATE), "CRITICAL, acknowledged");
+  assert_string_equal(cell(&r, 2, SW_RULE_COL_STATE), "OK, maintenance");
+  assert_string_equal(cell(&r, 3, SW_RULE_COL_STATE),
+                      "WARNING, unreachable (depends on Firewall proxy)");
+  assert_string_equal(cell(&r, 4, SW_RULE_COL_STATE),
+                      "CRITICAL, acknowledged, maintenance");
+  assert_string_equal(cell(&r, 5, SW_RULE_COL_STATE), "CRITICAL, unreachable");
+  size_t row;
+  assert_true(sw_rule_rows_find(&r, 1, &row));
+  assert_true(sw_rule_rows_at(&r, row)->acknowledged);
+  /* The icon is still the state's: a held rule is still red. */
+  assert_int_equal(sw_rule_rows_icon(&r, row), SW_RULE_ICON_CRITICAL);
+  assert_true(sw_rule_rows_find(&r, 2, &row));
+  assert_false(sw_rule_rows_at(&r, row)->acknowledged);
+  /* Acknowledge takes an acknowledgement back, acknowledges a bad state,
+   * and does nothing to an OK, pending or disabled rule. */
+  assert_int_equal(sw_rule_rows_ack_action(sw_rule_rows_at(&r, row)), SW_RULE_ACK_NONE);
+  assert_true(sw_rule_rows_find(&r, 1, &row));
+  assert_int_equal(sw_rule_rows_ack_action(sw_rule_rows_at(&r, row)), SW_RULE_ACK_UNACK);
+  assert_true(sw_rule_rows_find(&r, 3, &row));
+  assert_int_equal(sw_rule_rows_ack_action(sw_rule_rows_at(&r, row)), SW_RULE_ACK_ACK);
+  assert_int_equal(sw_rule_rows_ack_action(NULL), SW_RULE_ACK_NONE);
+  assert_true(sw_rule_rows_find(&r, 2, &row));
+  /* Cut short, the text still ends between characters. */
+  char small[12];
+  sw_rule_rows_cell(&r, row, SW_RULE_COL_STATE, small, sizeof small);
+  assert_string_equal(small, "OK, mainten");
   sw_rule_rows_free(&r);
 }
 
@@ -518,16 +600,7 @@ static void a_row_keeps_what_the_list_shows_of_a_decoded_status(void **state)
   fill(&s, &(struct spec){7, "Relay \xc3\xa9", "2001:db8::1", 587, true, "OK", 2, 153400,
                           T0, "250 2.0.0 OK\r\nsecond line"});
   s.since_ms = T0 - 60000;
-  struct sw_buf wire;
-  sw_buf_init(&wire, SW_PIPE_FRAME_MAX);
-  sw_pipe_put_status(&wire, &s);
-  sw_pipe_status_free(&s);
-  struct sw_tlv_reader rd;
-  struct sw_tlv_field f;
-  sw_tlv_reader_init(&rd, (const uint8_t *)wire.data, wire.len);
-  assert_true(sw_tlv_next(&rd, &f));
-  assert_int_equal(sw_pipe_get_status(&rd, &s), SW_E_OK);
-  sw_buf_free(&wire);
+  through_the_wire(&s);
 
   struct sw_rule_row row;
   assert_int_equal(sw_rule_row_from_status(&row, &s), SW_E_OK);
@@ -575,6 +648,7 @@ int main(void)
       cmocka_unit_test(a_row_keeps_what_the_list_shows_of_a_decoded_status),
       cmocka_unit_test(cells_say_what_a_user_reads),
       cmocka_unit_test(states_and_their_icons),
+      cmocka_unit_test(held_and_acknowledged_states_say_so),
       cmocka_unit_test(times_without_a_local_zone_are_utc),
       cmocka_unit_test(every_column_sorts_both_ways),
       cmocka_unit_test(numbers_in_text_sort_by_value),

@@ -120,6 +120,8 @@ struct rule_seen {
   LONG font96;
   RECT host_after_save, save_after_save, name_error_after_save, name_after_save;
   bool name_error_shown;
+  RECT after_after_save, after_error_after_save; /* the notifications column */
+  bool after_error_shown;
   RECT host_after_test, save_after_test;
   LONG font144;
   RECT host_back, save_back; /* after a move back to 96 DPI */
@@ -143,9 +145,16 @@ static void CALLBACK drive_rule_dialog(HWND unused, UINT msg, UINT_PTR timer, DW
 
   send_dpi_change(dlg, NEW_DPI, 96);
   s->font144 = font_height(GetDlgItem(dlg, IDC_RULE_HOST));
-  /* Save with a new rule's empty name and host: the form's problems are
-   * shown under their fields, and the dialog lays itself out again. */
+  /* Save with a new rule's empty name and host, and a wait of "x" in the
+   * notifications column: the form's problems are shown under their
+   * fields, and the dialog lays itself out again. */
+  SetDlgItemTextW(dlg, IDC_RULE_AFTER, L"x");
   SendMessageW(dlg, WM_COMMAND, MAKEWPARAM(IDOK, BN_CLICKED), 0);
+  s->after_after_save = child_rect(dlg, IDC_RULE_AFTER);
+  s->after_error_after_save = child_rect(dlg, IDC_RULE_AFTER_ERROR);
+  s->after_error_shown =
+      (GetWindowLongW(GetDlgItem(dlg, IDC_RULE_AFTER_ERROR), GWL_STYLE) & WS_VISIBLE) !=
+      0;
   s->host_after_save = child_rect(dlg, IDC_RULE_HOST);
   s->save_after_save = child_rect(dlg, IDOK);
   s->name_after_save = child_rect(dlg, IDC_RULE_NAME);
@@ -192,6 +201,10 @@ static void rule_dialog_keeps_a_new_dpi_through_save_and_test(void **state)
   int error_h = s->name_error_after_save.bottom - s->name_error_after_save.top;
   assert_true(error_h > 0);
   assert_true(s->save_after_save.top >= scaled(s->save96.top) + error_h);
+  /* The notifications column's error too, under its field. */
+  assert_true(s->after_error_shown);
+  assert_true(s->after_error_after_save.top >= s->after_after_save.bottom);
+  assert_true(s->after_error_after_save.bottom > s->after_error_after_save.top);
   assert_int_equal(s->save_after_save.bottom - s->save_after_save.top,
                    scaled(s->save96.bottom) - scaled(s->save96.top));
   /* Test shows the same problems: the same layout, still at 150 %. */
