@@ -1,13 +1,14 @@
-/* `smtpwatch status`, `history RULE`, `events` and `service info`: what the
- * service knows, read-only, so any user the pipe lets in may ask (`service
- * info` adds what this program finds out itself about the pipe and the
- * process serving it). Lists come a page at a time, newest first; when
+/* `smtpwatch status`, `history RULE`, `events`, `notifications` and
+ * `service info`: what the service knows, read-only, so any user the pipe
+ * lets in may ask (`service info` adds what this program finds out itself
+ * about the pipe and the process serving it). Lists come a page at a time, newest first; when
  * there is more, the command that fetches the next page is printed (after
  * the table for people, on stderr for scripts, whose stdout must stay
  * parseable). */
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "alert_view.h"
 #include "cli_pipe.h"
 #include "console_out.h"
 #include "pipe_protocol.h"
@@ -27,25 +28,59 @@ static int status(struct sw_cli_conn *c, const struct sw_manage_args *a)
                            read_status, SW_CLI_NO_RULES);
 }
 
-static void print_next_page(const struct sw_manage_args *a,
+/* The paged lists, newest first: what each asks and how it shows. */
+struct paged {
+  uint16_t message, expect;
+  const char *what; /* "results": "Older results: ..." */
+  const char *none, *no_older;
+  enum sw_error (*table)(const uint8_t *body, size_t len, const struct sw_manage_view *v,
+                         struct sw_table *t, struct sw_manage_page *page);
+};
+
+static enum sw_error notifications_table(const uint8_t *body, size_t len,
+                                         const struct sw_manage_view *v,
+                                         struct sw_table *t, struct sw_manage_page *page)
+{
+  return sw_manage_notifications_table(body, len, v, t, page);
+}
+
+static const struct paged history_list = {
+    SW_PIPE_MSG_HISTORY,   SW_PIPE_MSG_HISTORY_OK,  "results",
+    "has no results yet.", "has no older results.", sw_manage_history_table};
+static const struct paged events_list = {
+    SW_PIPE_MSG_EVENTS,         SW_PIPE_MSG_EVENTS_OK,        "events",
+    "There are no events yet.", "There are no older events.", sw_manage_events_table};
+static const struct paged notifications_list = {SW_PIPE_MSG_NOTIFICATIONS,
+                                                SW_PIPE_MSG_NOTIFICATIONS_OK,
+                                                "notifications",
+                                                "There are no notifications yet.",
+                                                "There are no older notifications.",
+                                                notifications_table};
+
+static void print_next_page(const struct sw_manage_args *a, const struct paged *list,
                             const struct sw_manage_page *p)
 {
   char next[200];
-  sw_manage_next_page(a->verb == SW_MANAGE_HISTORY ? a->rule_id : 0, a->limit, p->last_at,
-                      p->last_key, next, sizeof next);
-  const char *what = a->verb == SW_MANAGE_HISTORY ? "results" : "events";
+  if (list == &notifications_list)
+    sw_manage_notifications_next(a->limit, p->last_key, next, sizeof next);
+  else
+    sw_manage_next_page(a->verb == SW_MANAGE_HISTORY ? a->rule_id : 0, a->limit,
+                        p->last_at, p->last_key, next, sizeof next);
   if (a->format == SW_TABLE_TEXT) {
-    sw_console_printf(stdout, "Older %s: %s\n", what, next);
+    sw_console_printf(stdout, "Older %s: %s\n", list->what, next);
     fflush(stdout);
   } else {
-    sw_console_printf(stderr, "Older %s: %s\n", what, next);
+    sw_console_printf(stderr, "Older %s: %s\n", list->what, next);
   }
 }
 
-/* HISTORY and EVENTS: one page, and how to get the next. */
+/* HISTORY, EVENTS and NOTIFICATIONS: one page, and how to get the next. */
 static int page(struct sw_cli_conn *c, const struct sw_manage_args *a)
 {
   bool history = a->verb == SW_MANAGE_HISTORY;
+  const struct paged *list = history                              ? &history_list
+                             : a->verb == SW_MANAGE_NOTIFICATIONS ? &notifications_list
+                                                                  : &events_list;
   struct sw_buf fields;
   sw_buf_init(&fields, 0);
   if (history)
@@ -56,19 +91,15 @@ static int page(struct sw_cli_conn *c, const struct sw_manage_args *a)
     sw_tlv_put_int(&fields, SW_PIPE_TAG_BEFORE, a->before);
   }
   sw_tlv_put_int(&fields, SW_PIPE_TAG_LIMIT, a->limit);
-  int code =
-      history ? sw_cli_pipe_call(c, SW_PIPE_MSG_HISTORY, &fields, SW_PIPE_MSG_HISTORY_OK)
-              : sw_cli_pipe_call(c, SW_PIPE_MSG_EVENTS, &fields, SW_PIPE_MSG_EVENTS_OK);
+  int code = sw_cli_pipe_call(c, list->message, &fields, list->expect);
   sw_buf_free(&fields);
   if (code)
     return code;
   struct sw_manage_view v = sw_cli_view(a->format);
   struct sw_manage_page p;
   struct sw_table t;
-  const uint8_t *body = c->reply.frame.body;
-  size_t len = c->reply.frame.body_len;
-  enum sw_error err = history ? sw_manage_history_table(body, len, &v, &t, &p)
-                              : sw_manage_events_table(body, len, &v, &t, &p);
+  enum sw_error err =
+      list->table(c->reply.frame.body, c->reply.frame.body_len, &v, &t, &p);
   if (!err && history && sw_table_rows(&t) == 0) {
     /* The service answers an empty page for a rule that does not exist;
      * the user should hear which it is. */
@@ -82,20 +113,16 @@ static int page(struct sw_cli_conn *c, const struct sw_manage_args *a)
     }
   }
   if (!err && a->format == SW_TABLE_TEXT && sw_table_rows(&t) == 0) {
+    const char *none = a->has_before ? list->no_older : list->none;
     if (history)
-      sw_console_printf(stdout,
-                        a->has_before ? "Rule %" PRId64 " has no older results.\n"
-                                      : "Rule %" PRId64 " has no results yet.\n",
-                        a->rule_id);
+      sw_console_printf(stdout, "Rule %" PRId64 " %s\n", a->rule_id, none);
     else
-      sw_console_printf(stdout, "%s\n",
-                        a->has_before ? "There are no older events."
-                                      : "There are no events yet.");
+      sw_console_printf(stdout, "%s\n", none);
   } else {
     code = sw_cli_print_table(c, &t, a->format, false, err);
   }
   if (!code && p.more && sw_table_rows(&t) > 0)
-    print_next_page(a, &p);
+    print_next_page(a, list, &p);
   sw_table_free(&t);
   return code;
 }
@@ -122,9 +149,7 @@ static int service_info(struct sw_cli_conn *c, const struct sw_manage_args *a)
 }
 
 const struct sw_cli_command sw_cli_observe_commands[] = {
-    {SW_MANAGE_STATUS, false, status},
-    {SW_MANAGE_HISTORY, true, page},
-    {SW_MANAGE_EVENTS, false, page},
-    {SW_MANAGE_SERVICE_INFO, false, service_info},
-    {0, false, NULL},
+    {SW_MANAGE_STATUS, false, status},      {SW_MANAGE_HISTORY, true, page},
+    {SW_MANAGE_EVENTS, false, page},        {SW_MANAGE_SERVICE_INFO, false, service_info},
+    {SW_MANAGE_NOTIFICATIONS, false, page}, {0, false, NULL},
 };

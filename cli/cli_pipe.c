@@ -62,6 +62,13 @@ void sw_cli_pipe_close(struct sw_cli_conn *c)
   sw_pipe_reply_free(&c->reply);
 }
 
+int sw_cli_not_understood(struct sw_cli_conn *c)
+{
+  sw_cli_say(c, "The service sent a reply this program does not understand: are the "
+                "service and this program the same version?");
+  return SW_MANAGE_EXIT_UNREACHABLE;
+}
+
 static int refused_rule(struct sw_cli_conn *c)
 {
   struct sw_rule_problems problems;
@@ -80,11 +87,23 @@ static int refused_rule(struct sw_cli_conn *c)
   return SW_MANAGE_EXIT_REFUSED;
 }
 
+bool sw_cli_pipe_has(const struct sw_cli_conn *c, uint16_t message)
+{
+  return sw_pipe_msg_allowed(message, sw_pipe_client_version(c->client), NULL, 0);
+}
+
 int sw_cli_pipe_call(struct sw_cli_conn *c, uint16_t message, const struct sw_buf *fields,
                      uint16_t expect)
 {
   char error[512], code[32];
   c->error_code[0] = '\0';
+  /* Never send a request the service's version does not have: it would
+   * answer unknown_message, which tells the user less. */
+  if (!sw_pipe_msg_allowed(message, sw_pipe_client_version(c->client), error,
+                           sizeof error)) {
+    sw_cli_say(c, "%s", error);
+    return SW_MANAGE_EXIT_UNREACHABLE;
+  }
   if (sw_pipe_client_call(c->client, message, fields, &c->reply, error, sizeof error)) {
     sw_cli_say(c, "%s", error);
     return SW_MANAGE_EXIT_UNREACHABLE;
@@ -174,6 +193,21 @@ int sw_cli_print_table(struct sw_cli_conn *c, const struct sw_table *t,
   return code;
 }
 
+int sw_cli_print_rows(struct sw_cli_conn *c, const struct sw_table *t,
+                      enum sw_table_format format, bool record, enum sw_error err,
+                      const char *empty, const char *intro)
+{
+  bool text = format == SW_TABLE_TEXT;
+  if (!err && text && empty && !record && sw_table_rows(t) == 0) {
+    sw_console_printf(stdout, "%s\n", empty);
+    fflush(stdout);
+    return SW_MANAGE_EXIT_OK;
+  }
+  if (!err && text && intro && sw_table_rows(t) > 0)
+    sw_console_printf(stdout, "%s\n", intro);
+  return sw_cli_print_table(c, t, format, record, err);
+}
+
 int sw_cli_print_list(struct sw_cli_conn *c, uint16_t message, uint16_t expect,
                       enum sw_table_format format, sw_cli_page_reader *read,
                       const char *empty)
@@ -204,11 +238,13 @@ int sw_cli_print_list(struct sw_cli_conn *c, uint16_t message, uint16_t expect,
   return code;
 }
 
-/* The command for `verb`, from the lists of cli_rules.c and cli_observe.c;
+/* The command for `verb`, from the lists of each cli_*.c;
  * NULL if none, which the parser rules out: it accepts only their verbs. */
 static const struct sw_cli_command *command_of(enum sw_manage_verb verb)
 {
-  const struct sw_cli_command *lists[] = {sw_cli_rules_commands, sw_cli_observe_commands};
+  const struct sw_cli_command *lists[] = {
+      sw_cli_rules_commands, sw_cli_observe_commands, sw_cli_notifier_commands,
+      sw_cli_maintenance_commands, sw_cli_rule_alert_commands};
   for (size_t i = 0; i < SW_COUNTOF(lists); i++)
     for (const struct sw_cli_command *cmd = lists[i]; cmd->run; cmd++)
       if (cmd->verb == verb)

@@ -10,6 +10,7 @@
 
 #include "manage_args.h"
 #include "manage_view.h"
+#include "pipe_alert_records.h"
 #include "pipe_client.h"
 #include "sw_buf.h"
 
@@ -34,9 +35,16 @@ int sw_cli_pipe_open(struct sw_cli_conn *c, const char *command, int64_t rule_id
 /* Closes; the struct may be opened again. Safe on a closed connection. */
 void sw_cli_pipe_close(struct sw_cli_conn *c);
 
+/* Whether the protocol version the service chose has `message` (an older
+ * service lacks the alert requests): for what a command adds only when the
+ * service can give it. */
+bool sw_cli_pipe_has(const struct sw_cli_conn *c, uint16_t message);
+
 /* Sends `message` with `fields` (may be NULL) and expects `expect` back.
  * Returns 0 with the reply in c->reply. Otherwise prints on stderr what
- * happened and returns the exit code: an ERROR reply (its sentence, and
+ * happened and returns the exit code: a request the service's protocol
+ * version does not have is not sent (2, "The SMTP Watch service is older
+ * than this tool: ..."), an ERROR reply (its sentence, and
  * its code in c->error_code; "stale" is left to the caller if
  * c->quiet_stale), RULE_INVALID (every problem by field: nothing was
  * changed), a broken connection or an unexpected reply (2). */
@@ -78,6 +86,19 @@ int sw_cli_print(const struct sw_buf *out, enum sw_table_format format);
 int sw_cli_print_table(struct sw_cli_conn *c, const struct sw_table *t,
                        enum sw_table_format format, bool record, enum sw_error err);
 
+/* As sw_cli_print_table, and for people: a list with no rows prints the
+ * line `empty` instead (if not NULL), and rows follow the line `intro` (if
+ * not NULL). */
+int sw_cli_print_rows(struct sw_cli_conn *c, const struct sw_table *t,
+                      enum sw_table_format format, bool record, enum sw_error err,
+                      const char *empty, const char *intro);
+
+/* RULE_ALERTS_GET of rule `id` (SW_PIPE_DEFAULT_ALERTS: the default
+ * notifier set) into *out, which is initialised here: free it whatever
+ * this returns. The exit code. */
+int sw_cli_get_rule_alerts(struct sw_cli_conn *c, int64_t id,
+                           struct sw_pipe_rule_alerts *out);
+
 /* `smtpwatch rules|status|history|events|service ...`: argv[0] is the
  * command word. Parses, runs and returns the exit code. */
 int sw_cli_manage(int argc, char **argv);
@@ -89,9 +110,30 @@ struct sw_cli_command {
   bool names_rule; /* its messages name the rule (a->rule_id) */
   int (*run)(struct sw_cli_conn *c, const struct sw_manage_args *a);
 };
-/* The commands of cli_rules.c and cli_observe.c; each list ends with an
- * entry whose run is NULL. sw_cli_manage dispatches to them. */
+/* The commands of cli_rules.c, cli_observe.c, cli_notifiers.c,
+ * cli_maintenance.c and cli_rule_alerts.c; each list ends with an entry
+ * whose run is NULL. sw_cli_manage dispatches to them. */
 extern const struct sw_cli_command sw_cli_rules_commands[];
 extern const struct sw_cli_command sw_cli_observe_commands[];
+extern const struct sw_cli_command sw_cli_notifier_commands[];
+extern const struct sw_cli_command sw_cli_maintenance_commands[];
+extern const struct sw_cli_command sw_cli_rule_alert_commands[];
+
+/* Says the service sent a reply this program does not understand; 2. */
+int sw_cli_not_understood(struct sw_cli_conn *c);
+
+/* A rule's alert settings, for cli_rules.c (cli_rule_alerts.c).
+ * sw_cli_rule_alerts_ready: 0 if the alert options given (if any) can be
+ * sent to this service, else the exit code after saying why; call it
+ * before changing anything. sw_cli_rule_alerts_save: merges the options
+ * given into the rule's settings (as read, or the defaults for a rule just
+ * added) and saves them; the exit code. sw_cli_print_rule: prints the rule
+ * of c->reply (RULE_OK) with its alert settings when the service has them,
+ * after `intro` (for people only; may be NULL). */
+int sw_cli_rule_alerts_ready(struct sw_cli_conn *c, const struct sw_manage_args *a);
+int sw_cli_rule_alerts_save(struct sw_cli_conn *c, int64_t rule_id,
+                            const struct sw_manage_args *a, bool new_rule);
+int sw_cli_print_rule(struct sw_cli_conn *c, enum sw_table_format format,
+                      const char *intro);
 
 #endif

@@ -20,13 +20,6 @@ static void rule_id_field(struct sw_buf *fields, int64_t id)
   sw_tlv_put_int(fields, SW_PIPE_TAG_RULE_ID, id);
 }
 
-static int not_understood(struct sw_cli_conn *c)
-{
-  sw_cli_say(c, "The service sent a reply this program does not understand: are the "
-                "service and this program the same version?");
-  return SW_MANAGE_EXIT_UNREACHABLE;
-}
-
 /* RULE_GET: the stored rule and its revision into `out` (free out->rule). */
 static int get_rule(struct sw_cli_conn *c, int64_t id, struct sw_pipe_rule *out)
 {
@@ -38,7 +31,7 @@ static int get_rule(struct sw_cli_conn *c, int64_t id, struct sw_pipe_rule *out)
   if (code)
     return code;
   if (sw_manage_body_rule(c->reply.frame.body, c->reply.frame.body_len, out))
-    return not_understood(c);
+    return sw_cli_not_understood(c);
   return SW_MANAGE_EXIT_OK;
 }
 
@@ -59,23 +52,7 @@ static int render_rule(struct sw_cli_conn *c, enum sw_table_format format,
     sw_cli_say(c, "%s.", sw_error_text(err));
     return SW_MANAGE_EXIT_UNREACHABLE;
   }
-  return err ? not_understood(c) : SW_MANAGE_EXIT_OK;
-}
-
-/* Prints the rule of the last reply, after `intro` (a line for people,
- * left out for scripts). */
-static int print_rule(struct sw_cli_conn *c, enum sw_table_format format,
-                      const char *intro)
-{
-  struct sw_buf out;
-  sw_buf_init(&out, 0);
-  int code = render_rule(c, format, &out);
-  if (!code && intro && format == SW_TABLE_TEXT)
-    sw_console_printf(stdout, "%s\n", intro);
-  if (!code)
-    code = sw_cli_print(&out, format);
-  sw_buf_free(&out);
-  return code;
+  return err ? sw_cli_not_understood(c) : SW_MANAGE_EXIT_OK;
 }
 
 /* After RULE_ADD or RULE_UPDATE (RULE_OK): the rule as the service now
@@ -85,7 +62,7 @@ static int print_changed(struct sw_cli_conn *c, enum sw_table_format format, boo
 {
   struct sw_pipe_rule pr;
   if (sw_manage_body_rule(c->reply.frame.body, c->reply.frame.body_len, &pr))
-    return not_understood(c);
+    return sw_cli_not_understood(c);
   char intro[160];
   if (updated)
     snprintf(intro, sizeof intro,
@@ -94,7 +71,7 @@ static int print_changed(struct sw_cli_conn *c, enum sw_table_format format, boo
   else
     snprintf(intro, sizeof intro, "Added rule %" PRId64 ":", pr.rule.id);
   sw_rule_free(&pr.rule);
-  return print_rule(c, format, intro);
+  return sw_cli_print_rule(c, format, intro);
 }
 
 /* Every rule, a page at a time: the service pages long lists by rule id. */
@@ -111,25 +88,47 @@ static int show(struct sw_cli_conn *c, const struct sw_manage_args *a)
   if (code)
     return code;
   sw_rule_free(&pr.rule);
-  return print_rule(c, a->format, NULL);
+  return sw_cli_print_rule(c, a->format, NULL);
 }
 
+/* RULE_ADD, then the alert settings given (RULE_ALERTS_SET): the rule
+ * must exist before it can have them. */
 static int add(struct sw_cli_conn *c, const struct sw_manage_args *a)
 {
+  int code = sw_cli_rule_alerts_ready(c, a);
+  if (code)
+    return code;
   struct sw_buf fields;
   sw_buf_init(&fields, 0);
   sw_pipe_put_rule(&fields, &a->rule.rule, 0);
-  int code = sw_cli_pipe_call(c, SW_PIPE_MSG_RULE_ADD, &fields, SW_PIPE_MSG_RULE_OK);
+  code = sw_cli_pipe_call(c, SW_PIPE_MSG_RULE_ADD, &fields, SW_PIPE_MSG_RULE_OK);
   sw_buf_free(&fields);
+  if (code || !a->alert.rule.given)
+    return code ? code : print_changed(c, a->format, false);
+  struct sw_pipe_rule pr;
+  if (sw_manage_body_rule(c->reply.frame.body, c->reply.frame.body_len, &pr))
+    return sw_cli_not_understood(c);
+  int64_t id = pr.rule.id;
+  sw_rule_free(&pr.rule);
+  code = sw_cli_rule_alerts_save(c, id, a, true);
+  if (code) {
+    sw_cli_say(c,
+               "Rule %" PRId64 " was added without its notification settings; set "
+               "them with 'smtpwatch rules edit %" PRId64 " --notify ...'.",
+               id, id);
+    return code;
+  }
+  code = get_rule(c, id, &pr);
   if (code)
     return code;
+  sw_rule_free(&pr.rule);
   return print_changed(c, a->format, false);
 }
 
 /* GET, change the fields given, UPDATE with the revision that was read:
  * if someone else saved the rule in between, the service refuses (stale)
  * and nothing is overwritten; the user decides what to do. */
-static int edit(struct sw_cli_conn *c, const struct sw_manage_args *a)
+static int edit_rule(struct sw_cli_conn *c, const struct sw_manage_args *a)
 {
   struct sw_pipe_rule pr;
   int code = get_rule(c, a->rule_id, &pr);
@@ -159,9 +158,33 @@ static int edit(struct sw_cli_conn *c, const struct sw_manage_args *a)
   sw_buf_free(&errors);
   sw_buf_free(&fields);
   sw_rule_free(&pr.rule);
+  return code;
+}
+
+/* The rule's fields given (edit_rule), then its alert settings given:
+ * `rules edit ID --notify ops` changes only the notifications. */
+static int edit(struct sw_cli_conn *c, const struct sw_manage_args *a)
+{
+  int code = sw_cli_rule_alerts_ready(c, a);
+  if (!code && a->rule.given)
+    code = edit_rule(c, a);
+  if (code || !a->alert.rule.given)
+    return code ? code : print_changed(c, a->format, true);
+  code = sw_cli_rule_alerts_save(c, a->rule_id, a, false);
+  if (code && a->rule.given)
+    sw_cli_say(c, "The rule's fields were saved, its notification settings were not.");
+  struct sw_pipe_rule pr;
+  if (!code)
+    code = get_rule(c, a->rule_id, &pr);
   if (code)
     return code;
-  return print_changed(c, a->format, true);
+  sw_rule_free(&pr.rule);
+  if (a->rule.given)
+    return print_changed(c, a->format, true);
+  char intro[120];
+  snprintf(intro, sizeof intro, "Updated the notification settings of rule %" PRId64 ":",
+           a->rule_id);
+  return sw_cli_print_rule(c, a->format, intro);
 }
 
 /* Reads the rule first, so that the user (or the log of a script) is told
@@ -207,7 +230,7 @@ static int set_enabled(struct sw_cli_conn *c, const struct sw_manage_args *a, bo
     return code;
   struct sw_pipe_rule pr;
   if (sw_manage_body_rule(c->reply.frame.body, c->reply.frame.body_len, &pr))
-    return not_understood(c);
+    return sw_cli_not_understood(c);
   if (a->format == SW_TABLE_TEXT) {
     if (on)
       sw_console_printf(
@@ -222,7 +245,7 @@ static int set_enabled(struct sw_cli_conn *c, const struct sw_manage_args *a, bo
                         pr.rule.id, pr.rule.name ? pr.rule.name : "");
     fflush(stdout);
   } else {
-    code = print_rule(c, a->format, NULL);
+    code = sw_cli_print_rule(c, a->format, NULL);
   }
   sw_rule_free(&pr.rule);
   return code;
@@ -238,7 +261,7 @@ static int print_result(struct sw_cli_conn *c, const struct sw_manage_args *a,
       sw_manage_body_result(c->reply.frame.body, c->reply.frame.body_len, &res);
   if (err) {
     sw_pipe_result_free(&res);
-    return not_understood(c);
+    return sw_cli_not_understood(c);
   }
   struct sw_buf out;
   sw_buf_init(&out, 0);

@@ -83,20 +83,29 @@ void sw_alert_args_free(struct sw_alert_args *a)
 
 /* ---- values ----------------------------------------------------------- */
 
-/* Splits the comma list `value` into a copy (*buf, owned) and up to `max`
- * items; false with a sentence for an empty item or too many. */
-static bool split_list(const char *option, const char *value, char **buf,
-                       const char **items, size_t max, size_t *count,
-                       struct sw_arg_errors *e)
+/* A copy of `value` in *buf (owned; the previous one freed); false if
+ * memory ran out. */
+static bool copy_value(const char *value, char **buf, struct sw_arg_errors *e)
 {
   free(*buf);
-  *count = 0;
   *buf = malloc(strlen(value) + 1);
   if (!*buf) {
     e->nomem = SW_E_NOMEM;
     return false;
   }
   strcpy(*buf, value);
+  return true;
+}
+
+/* Splits the comma list `value` into a copy (*buf, owned) and up to `max`
+ * items; false with a sentence for an empty item or too many. */
+static bool split_list(const char *option, const char *value, char **buf,
+                       const char **items, size_t max, size_t *count,
+                       struct sw_arg_errors *e)
+{
+  *count = 0;
+  if (!copy_value(value, buf, e))
+    return false;
   for (char *s = *buf;; s++) {
     char *comma = strchr(s, ',');
     if (comma)
@@ -214,10 +223,17 @@ static void apply_notifier(struct sw_notifier_args *na, const struct sw_arg_opt 
   uint32_t timeout = 0;
   switch (o->id) {
   case SW_ALERT_OPT_EMAIL:
+    /* Split as the store and the editor split it: an empty address is
+     * left for sw_notifier_validate to name. */
     set_kind(na, SW_NOTIFIER_EMAIL, "--email", e);
-    split_list("email", value, &na->to_buf, na->to, SW_NOTIFIER_TO_MAX, &n->to_count, e);
+    n->to_count = 0;
+    if (copy_value(value, &na->to_buf, e) &&
+        !sw_mail_to_list_split(na->to_buf, na->to, SW_NOTIFIER_TO_MAX, &n->to_count, why,
+                               sizeof why))
+      sw_arg_fail(e, "--email: %s", why);
     return;
   case SW_ALERT_OPT_RELAY:
+    na->relays_text = value;
     if (!sw_relay_list_parse(value, na->relays, SW_NOTIFIER_RELAYS_MAX, &n->relay_count,
                              why, sizeof why))
       sw_arg_fail(e, "--relay: %s", why);

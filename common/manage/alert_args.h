@@ -62,6 +62,7 @@ struct sw_notifier_args {
   char *to_buf;            /* owned: the --email list, commas made NULs */
   const char *to[SW_NOTIFIER_TO_MAX];
   struct sw_relay relays[SW_NOTIFIER_RELAYS_MAX];
+  const char *relays_text;        /* --relay as given, which the service reads */
   const char *auth_password_file; /* read by the command line, never here */
   bool tls_given, format_given, timeout_given;
 };

@@ -14,8 +14,10 @@ enum manage_opt {
   OPT_VERBOSE,
   OPT_LIMIT,
   OPT_BEFORE,
-  OPT_REVISION
+  OPT_REVISION,
+  OPT_END
 };
+_Static_assert((int)OPT_END <= (int)SW_ALERT_OPT_FIRST, "the option ids do not overlap");
 
 static const struct sw_arg_opt output_opts[] = {
     {"json", 0, false, OPT_JSON},
@@ -46,121 +48,6 @@ static const struct verb verbs[] = {
     SW_MANAGE_VERB_MAP(SW_MANAGE_VERB_ROW)
 #undef SW_MANAGE_VERB_ROW
 };
-
-static const char rules_usage[] =
-    "Usage: smtpwatch rules <subcommand> [arguments] [--json | --csv]\n"
-    "\n"
-    "Manages the rules of the running SmtpWatch service.\n"
-    "\n"
-    "  rules list                 every rule: id, name, server, TLS, interval\n"
-    "  rules show ID              one rule, every field\n"
-    "  rules add HOST [options]   adds a rule and prints it with its new id\n"
-    "  rules edit ID options      changes the fields given, keeps the others\n"
-    "  rules delete ID            deletes the rule (no prompt: it is for scripts)\n"
-    "  rules enable ID            checks the rule again on its schedule\n"
-    "  rules disable ID           stops checking the rule; it is kept\n"
-    "  rules test ID              checks a saved rule now and prints the result\n"
-    "  rules test --host HOST [options]\n"
-    "                             checks a rule that is not saved\n"
-    "\n"
-    "ID is the number 'smtpwatch rules list' shows.\n"
-    "\n"
-    "Rule options (add and edit; test takes those up to --cert-crit-days):\n"
-    "  -H, --host HOST        the SMTP server: DNS name, IPv4 or IPv6 address\n"
-    "  -p, --port N           TCP port (default 25; 465 implies --tls implicit)\n"
-    "  -s, --send CMD         one SMTP command to send after EHLO, such as NOOP\n"
-    "  -e, --expect TEXT      text the deciding reply must contain\n"
-    "  -t, --timeout-ms N     time allowed for one check (default 7000)\n"
-    "      --helo NAME        name to announce in EHLO (default: this machine's)\n"
-    "      --tls MODE         none, starttls, require-starttls or implicit\n"
-    "      --insecure         do not validate the certificate's chain and name\n"
-    "      --cert-warn-days N WARNING when the certificate expires in fewer\n"
-    "                         than N days (default 21)\n"
-    "      --cert-crit-days N CRITICAL below N days (default 7)\n"
-    "      --name NAME        the name lists show (default: the host)\n"
-    "      --interval-s N     seconds between checks (default 60)\n"
-    "      --enabled          check the rule on its schedule (the default)\n"
-    "      --disabled         keep the rule but do not check it\n"
-    "      --verify           validate the certificate again (undoes --insecure)\n"
-    "      --revision N       edit: change the rule only if it is still at revision\n"
-    "                         N, as 'rules show' printed it (read-modify-write)\n"
-    "An empty value clears a text field: --send \"\". The service checks the\n"
-    "rule and names every field at fault; nothing is changed then.\n"
-    "\n"
-    "Output:\n"
-    "      --json             JSON for scripts\n"
-    "      --csv              CSV for spreadsheets (not for test)\n"
-    "  -v, --verbose          test: also print the SMTP transcript\n"
-    "  -h, --help             show this help\n"
-    "\n"
-    "'rules edit' sends the revision it read: if someone else changed the rule\n"
-    "meanwhile, nothing is overwritten and the command says so.\n"
-    "\n"
-    "Exit codes: 0 done (for test: the check ran, whatever its result), 1 the\n"
-    "service refused (invalid rule, changed by someone else, no such rule, not\n"
-    "allowed), 2 the service could not be reached, 3 bad arguments.\n";
-
-static const char status_usage[] =
-    "Usage: smtpwatch status [--json | --csv]\n"
-    "\n"
-    "Lists every rule with its state: OK, WARNING, CRITICAL or UNKNOWN (pending\n"
-    "before its first check, disabled if it is not checked), since when, the\n"
-    "last check (local time), its response time and what it found.\n"
-    "\n"
-    "Exit codes: 0 done, 1 the service refused, 2 the service could not be\n"
-    "reached, 3 bad arguments.\n";
-
-static const char history_usage[] =
-    "Usage: smtpwatch history RULE [--limit N] [--before CURSOR] [--json | --csv]\n"
-    "\n"
-    "Lists the results of the rule whose id is RULE, newest first: N of them\n"
-    "(default 20, at most 1000). When there are older ones, the last line says\n"
-    "how to get them: the same command with --before CURSOR.\n"
-    "\n"
-    "Exit codes: 0 done, 1 no such rule (or the service refused), 2 the service\n"
-    "could not be reached, 3 bad arguments.\n";
-
-static const char events_usage[] =
-    "Usage: smtpwatch events [--limit N] [--before KEY] [--json | --csv]\n"
-    "\n"
-    "Lists what the service reported (rule state changes, errors, starts and\n"
-    "stops), newest first: N events (default 20, at most 1000). When there are\n"
-    "older ones, the last line says how to get them with --before KEY.\n"
-    "\n"
-    "Exit codes: 0 done, 1 the service refused, 2 the service could not be\n"
-    "reached, 3 bad arguments.\n";
-
-static const char service_usage[] =
-    "Usage: smtpwatch service info [--json | --csv]\n"
-    "\n"
-    "Shows the running service: its version, uptime, rules, checks per minute,\n"
-    "checks in flight, results not yet written, clients and data folder.\n"
-    "\n"
-    "Exit codes: 0 done, 2 the service could not be reached, 3 bad arguments.\n";
-
-static const char all_usage[] = "Commands that talk to the running service:\n"
-                                "  rules list|show|add|edit|delete|enable|disable|test\n"
-                                "  status\n"
-                                "  history RULE [--limit N] [--before CURSOR]\n"
-                                "  events [--limit N] [--before KEY]\n"
-                                "  service info\n";
-
-const char *sw_manage_usage(const char *command)
-{
-  if (!command)
-    return all_usage;
-  if (!strcmp(command, "rules"))
-    return rules_usage;
-  if (!strcmp(command, "status"))
-    return status_usage;
-  if (!strcmp(command, "history"))
-    return history_usage;
-  if (!strcmp(command, "events"))
-    return events_usage;
-  if (!strcmp(command, "service"))
-    return service_usage;
-  return all_usage;
-}
 
 const char *sw_manage_verb_text(enum sw_manage_verb v)
 {
@@ -217,7 +104,36 @@ static bool takes_id(enum sw_manage_verb v)
   return v == SW_MANAGE_RULES_SHOW || v == SW_MANAGE_RULES_EDIT ||
          v == SW_MANAGE_RULES_DELETE || v == SW_MANAGE_RULES_ENABLE ||
          v == SW_MANAGE_RULES_DISABLE || v == SW_MANAGE_RULES_TEST ||
-         v == SW_MANAGE_HISTORY;
+         v == SW_MANAGE_RULES_ACK || v == SW_MANAGE_RULES_UNACK || v == SW_MANAGE_HISTORY;
+}
+
+static bool takes_notifier(enum sw_manage_verb v)
+{
+  return v == SW_MANAGE_NOTIFIERS_SHOW || v == SW_MANAGE_NOTIFIERS_ADD ||
+         v == SW_MANAGE_NOTIFIERS_DELETE || v == SW_MANAGE_NOTIFIERS_TEST;
+}
+
+/* The NAME of a notifiers command, or the ID of `maintenance delete`. */
+static void alert_positional(struct parser *p, const char *word)
+{
+  struct sw_manage_args *a = p->a;
+  bool name = takes_notifier(a->verb);
+  if (p->first_word) {
+    sw_arg_fail(&p->errors, "Only one %s may be given, but '%s' follows '%s'.",
+                name ? "notifier name" : "window id", sw_arg_quote(word).text,
+                sw_arg_quote(p->first_word).text);
+    return;
+  }
+  p->first_word = word;
+  if (name) {
+    a->notifier = word;
+    return;
+  }
+  if (!parse_i64(word, word + strlen(word), &a->maintenance_id) || a->maintenance_id == 0)
+    sw_arg_fail(&p->errors,
+                "'%s' is not a window id: use the number 'smtpwatch maintenance list' "
+                "shows.",
+                sw_arg_quote(word).text);
 }
 
 static void positional(struct parser *p, const char *word)
@@ -226,6 +142,10 @@ static void positional(struct parser *p, const char *word)
   if (a->verb == SW_MANAGE_RULES_ADD) {
     sw_rule_args_apply(&a->rule, &sw_rule_args_options(true)[SW_RULE_OPT_HOST], word,
                        &p->errors);
+    return;
+  }
+  if (takes_notifier(a->verb) || a->verb == SW_MANAGE_MAINTENANCE_DELETE) {
+    alert_positional(p, word);
     return;
   }
   if (!takes_id(a->verb)) {
@@ -298,7 +218,10 @@ static void on_arg(void *ctx, const struct sw_arg_opt *o, const char *value)
                   sw_arg_quote(value).text);
     return;
   default:
-    sw_rule_args_apply(&a->rule, o, value, &p->errors);
+    if (o->id >= SW_ALERT_OPT_FIRST)
+      sw_alert_args_apply(&a->alert, o, value, &p->errors);
+    else
+      sw_rule_args_apply(&a->rule, o, value, &p->errors);
     return;
   }
 }
@@ -335,6 +258,37 @@ static int find_verb(struct parser *p, int argc, char **argv)
   return 0;
 }
 
+/* What the alert options need together (alert_args settles them), and
+ * the outputs that make no sense for a command that changes one thing. */
+static void check_alerts(struct parser *p)
+{
+  struct sw_manage_args *a = p->a;
+  switch (a->verb) {
+  case SW_MANAGE_NOTIFIERS_ADD:
+    if (a->notifier)
+      sw_alert_args_settle(&a->alert, SW_ALERT_OPTS_NOTIFIER, a->notifier, &p->errors);
+    return;
+  case SW_MANAGE_MAINTENANCE_ADD:
+    sw_alert_args_settle(&a->alert, SW_ALERT_OPTS_MAINTENANCE, NULL, &p->errors);
+    return;
+  case SW_MANAGE_NOTIFIERS_TEST:
+    if (p->csv)
+      sw_arg_fail(&p->errors, "--csv: notifiers test prints one outcome; use --json.");
+    return;
+  case SW_MANAGE_RULES_ACK:
+  case SW_MANAGE_RULES_UNACK:
+  case SW_MANAGE_NOTIFIERS_DELETE:
+  case SW_MANAGE_MAINTENANCE_DELETE:
+    if (p->csv || p->json)
+      sw_arg_fail(&p->errors,
+                  "--%s: %s prints one sentence; its exit code says whether it worked.",
+                  p->json ? "json" : "csv", sw_manage_verb_text(a->verb));
+    return;
+  default:
+    return;
+  }
+}
+
 /* What must hold once every word is read. */
 static void check_whole(struct parser *p)
 {
@@ -352,6 +306,16 @@ static void check_whole(struct parser *p)
                 "%s needs a rule id: the number 'smtpwatch rules list' shows%s.", verb,
                 a->verb == SW_MANAGE_RULES_TEST ? " (or --host HOST for a rule not saved)"
                                                 : "");
+  if (takes_notifier(a->verb) && !a->notifier)
+    sw_arg_fail(&p->errors, "%s needs a notifier's name%s.", verb,
+                a->verb == SW_MANAGE_NOTIFIERS_ADD
+                    ? ", as in 'smtpwatch notifiers add ops --email ops@example.com "
+                      "--relay mail.example.com'"
+                    : ": 'smtpwatch notifiers list' shows them");
+  if (a->verb == SW_MANAGE_MAINTENANCE_DELETE && !p->first_word)
+    sw_arg_fail(&p->errors, "maintenance delete needs a window id: the number 'smtpwatch "
+                            "maintenance list' shows.");
+  check_alerts(p);
   switch (a->verb) {
   case SW_MANAGE_RULES_ADD:
     if (!(a->rule.given & SW_RULE_FIELD_BIT(SW_RULE_FIELD_NAME))) {
@@ -362,7 +326,7 @@ static void check_whole(struct parser *p)
     sw_rule_args_settle_tls(&a->rule, r, &p->errors);
     break;
   case SW_MANAGE_RULES_EDIT:
-    if (p->id_given && !a->rule.given)
+    if (p->id_given && !a->rule.given && !a->alert.rule.given)
       sw_arg_fail(&p->errors,
                   "Nothing to change: name the fields to change, as in 'smtpwatch rules "
                   "edit %" PRId64 " --port 587'.",
@@ -386,6 +350,40 @@ static void check_whole(struct parser *p)
   }
 }
 
+/* The option tables of `verb` besides the output options, into t[0..2]. */
+static void option_tables(enum sw_manage_verb verb, const struct sw_arg_opt **t)
+{
+  switch (verb) {
+  case SW_MANAGE_RULES_ADD:
+  case SW_MANAGE_RULES_EDIT:
+    t[0] = sw_rule_args_options(true);
+    t[1] = sw_alert_args_options(SW_ALERT_OPTS_RULE);
+    if (verb == SW_MANAGE_RULES_EDIT)
+      t[2] = edit_opts;
+    return;
+  case SW_MANAGE_RULES_TEST:
+    t[0] = sw_rule_args_options(false);
+    t[1] = test_opts;
+    return;
+  case SW_MANAGE_RULES_ACK:
+    t[0] = sw_alert_args_options(SW_ALERT_OPTS_ACK);
+    return;
+  case SW_MANAGE_HISTORY:
+  case SW_MANAGE_EVENTS:
+  case SW_MANAGE_NOTIFICATIONS:
+    t[0] = page_opts;
+    return;
+  case SW_MANAGE_NOTIFIERS_ADD:
+    t[0] = sw_alert_args_options(SW_ALERT_OPTS_NOTIFIER);
+    return;
+  case SW_MANAGE_MAINTENANCE_ADD:
+    t[0] = sw_alert_args_options(SW_ALERT_OPTS_MAINTENANCE);
+    return;
+  default:
+    return;
+  }
+}
+
 enum sw_error sw_manage_args_parse(struct sw_manage_args *a, int argc, char **argv,
                                    struct sw_buf *errors)
 {
@@ -393,21 +391,13 @@ enum sw_error sw_manage_args_parse(struct sw_manage_args *a, int argc, char **ar
   a->verb = SW_MANAGE_VERB_COUNT;
   a->limit = SW_MANAGE_DEFAULT_LIMIT;
   sw_rule_args_init(&a->rule);
+  sw_alert_args_init(&a->alert);
   struct parser p = {.a = a};
   sw_arg_errors_init(&p.errors);
   int first = argc > 0 ? find_verb(&p, argc, argv) : 0;
   if (first) {
-    const struct sw_arg_opt *tables[4] = {output_opts, NULL, NULL, NULL};
-    if (a->verb == SW_MANAGE_RULES_ADD || a->verb == SW_MANAGE_RULES_EDIT) {
-      tables[1] = sw_rule_args_options(true);
-      if (a->verb == SW_MANAGE_RULES_EDIT)
-        tables[2] = edit_opts;
-    } else if (a->verb == SW_MANAGE_RULES_TEST) {
-      tables[1] = sw_rule_args_options(false);
-      tables[2] = test_opts;
-    } else if (a->verb == SW_MANAGE_HISTORY || a->verb == SW_MANAGE_EVENTS) {
-      tables[1] = page_opts;
-    }
+    const struct sw_arg_opt *tables[5] = {output_opts, NULL, NULL, NULL, NULL};
+    option_tables(a->verb, tables + 1);
     sw_arg_walk(argc, argv, first, tables, on_arg, &p, &p.errors);
     if (!a->help)
       check_whole(&p);
@@ -422,6 +412,7 @@ enum sw_error sw_manage_args_parse(struct sw_manage_args *a, int argc, char **ar
 void sw_manage_args_free(struct sw_manage_args *a)
 {
   sw_rule_args_free(&a->rule);
+  sw_alert_args_free(&a->alert);
 }
 
 enum sw_error sw_manage_args_edit(const struct sw_manage_args *a, struct sw_rule *stored,

@@ -1,15 +1,17 @@
 /* The arguments of the smtpwatch commands that talk to the service:
- * `rules list|show|add|edit|delete|enable|disable|test`, `status`,
- * `history RULE`, `events` and `service info`. Portable and silent: the
- * command line prints what this returns and exits with
- * SW_MANAGE_EXIT_USAGE for a mistake, before it talks to the service. The
- * rule options are read by rule_args, the same code as `check`'s. */
+ * `rules list|show|add|edit|delete|enable|disable|test|ack|unack`,
+ * `status`, `history RULE`, `events`, `service info`, and the alert
+ * commands `notifiers ...`, `maintenance ...` and `notifications`. Portable and silent:
+ * the command line prints what this returns and exits with SW_MANAGE_EXIT_USAGE for a
+ * mistake, before it talks to the service. The rule options are read by rule_args, the
+ * same code as `check`'s; the alert options by alert_args. */
 #ifndef SW_MANAGE_ARGS_H
 #define SW_MANAGE_ARGS_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "alert_args.h"
 #include "rule_args.h"
 #include "sw_buf.h"
 #include "sw_error.h"
@@ -26,10 +28,21 @@
   X(SW_MANAGE_RULES_ENABLE, "rules", "enable", "rules enable")                           \
   X(SW_MANAGE_RULES_DISABLE, "rules", "disable", "rules disable")                        \
   X(SW_MANAGE_RULES_TEST, "rules", "test", "rules test")                                 \
+  X(SW_MANAGE_RULES_ACK, "rules", "ack", "rules ack")                                    \
+  X(SW_MANAGE_RULES_UNACK, "rules", "unack", "rules unack")                              \
   X(SW_MANAGE_STATUS, "status", NULL, "status")                                          \
   X(SW_MANAGE_HISTORY, "history", NULL, "history")                                       \
   X(SW_MANAGE_EVENTS, "events", NULL, "events")                                          \
-  X(SW_MANAGE_SERVICE_INFO, "service", "info", "service info")
+  X(SW_MANAGE_SERVICE_INFO, "service", "info", "service info")                           \
+  X(SW_MANAGE_NOTIFIERS_LIST, "notifiers", "list", "notifiers list")                     \
+  X(SW_MANAGE_NOTIFIERS_SHOW, "notifiers", "show", "notifiers show")                     \
+  X(SW_MANAGE_NOTIFIERS_ADD, "notifiers", "add", "notifiers add")                        \
+  X(SW_MANAGE_NOTIFIERS_DELETE, "notifiers", "delete", "notifiers delete")               \
+  X(SW_MANAGE_NOTIFIERS_TEST, "notifiers", "test", "notifiers test")                     \
+  X(SW_MANAGE_MAINTENANCE_LIST, "maintenance", "list", "maintenance list")               \
+  X(SW_MANAGE_MAINTENANCE_ADD, "maintenance", "add", "maintenance add")                  \
+  X(SW_MANAGE_MAINTENANCE_DELETE, "maintenance", "delete", "maintenance delete")         \
+  X(SW_MANAGE_NOTIFICATIONS, "notifications", NULL, "notifications")
 
 enum sw_manage_verb { SW_MANAGE_VERB_MAP(SW_X_1) SW_MANAGE_VERB_COUNT };
 
@@ -51,24 +64,31 @@ struct sw_manage_args {
   bool verbose;                /* rules test: the transcript too */
   bool help;                   /* print the usage, nothing else */
   int64_t rule_id;             /* the RULE / ID argument; 0 if none */
+  int64_t maintenance_id;      /* maintenance delete: the window's ID */
+  const char *notifier;        /* notifiers show|add|delete|test: the NAME
+                                  (borrowed from argv); NULL if none */
+  /* notifiers add, maintenance add, rules ack, and the alert options of
+   * rules add|edit (alert.rule.given says which were given) */
+  struct sw_alert_args alert;
   /* add, edit, and test of a rule not saved: the options given. For add
    * and test the rule is complete (name defaults to the host, TLS settled);
    * for edit it is a patch for sw_manage_args_edit. */
   struct sw_rule_args rule;
   int64_t revision;  /* edit --revision: the one the change is based on; 0:
                         the one read just before */
-  uint32_t limit;    /* history, events */
-  bool has_before;   /* history, events: --before */
+  uint32_t limit;    /* history, events, notifications */
+  bool has_before;   /* history, events, notifications: --before */
   int64_t before_at; /* history: the cursor's time (ms) */
-  int64_t before;    /* history: result id; events: event key */
+  int64_t before;    /* history: result id; events: event key;
+                        notifications: notification key */
 };
 
 /* True if `word` (argv[1] of smtpwatch) is one of these commands. */
 bool sw_manage_is_command(const char *word);
 
-/* Parses the words from the command on: argv[0] is "rules", "status",
- * "history", "events" or "service"; for "rules" and "service" argv[1] is
- * the subcommand. Always initialises *a (free it with sw_manage_args_free).
+/* Parses the words from the command on: argv[0] is a command word
+ * ("rules", "status", "notifiers", ...); for those with subcommands argv[1]
+ * is the subcommand. Always initialises *a (free it with sw_manage_args_free).
  * Returns SW_E_OK for a command to run, or with a->help set; else
  * SW_E_INVALID_ARGUMENT after appending every problem to `errors` (one
  * sentence a line, no final newline), or SW_E_NOMEM. When the command

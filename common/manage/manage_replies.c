@@ -8,13 +8,9 @@
 
 typedef sw_manage_record_fn record_fn;
 
-/* Calls `fn` right after the BEGIN of each top-level record tagged `tag`;
- * `fn` must consume the record up to its END. Other records are skipped;
- * top-level fields go to `field` (may be NULL). */
-static enum sw_error each_record(const uint8_t *body, size_t len, uint16_t tag,
-                                 record_fn fn,
-                                 void (*field)(void *ctx, const struct sw_tlv_field *f),
-                                 void *ctx)
+enum sw_error
+sw__manage_each_record(const uint8_t *body, size_t len, uint16_t tag, record_fn fn,
+                       void (*field)(void *ctx, const struct sw_tlv_field *f), void *ctx)
 {
   struct sw_tlv_reader r;
   struct sw_tlv_field f;
@@ -36,7 +32,7 @@ static enum sw_error each_record(const uint8_t *body, size_t len, uint16_t tag,
 enum sw_error sw_manage_each_record(const uint8_t *body, size_t len, uint16_t tag,
                                     sw_manage_record_fn fn, void *ctx)
 {
-  return each_record(body, len, tag, fn, NULL, ctx);
+  return sw__manage_each_record(body, len, tag, fn, NULL, ctx);
 }
 
 struct fill {
@@ -61,7 +57,7 @@ static enum sw_error fill_table(const uint8_t *body, size_t len, uint16_t tag,
 {
   if (fl->page)
     memset(fl->page, 0, sizeof *fl->page);
-  return each_record(body, len, tag, row, page_field, fl);
+  return sw__manage_each_record(body, len, tag, row, page_field, fl);
 }
 
 static enum sw_error rule_row(void *ctx, struct sw_tlv_reader *r)
@@ -187,7 +183,8 @@ enum sw_error sw_manage_body_rule(const uint8_t *body, size_t len,
                                   struct sw_pipe_rule *out)
 {
   struct first fi = {false, out};
-  enum sw_error err = each_record(body, len, SW_PIPE_TAG_RULE, first_rule, NULL, &fi);
+  enum sw_error err =
+      sw__manage_each_record(body, len, SW_PIPE_TAG_RULE, first_rule, NULL, &fi);
   if (err && fi.found)
     sw_rule_free(&out->rule);
   if (!err && !fi.found)
@@ -210,7 +207,8 @@ enum sw_error sw_manage_body_result(const uint8_t *body, size_t len,
 {
   sw_pipe_result_init(out);
   struct first fi = {false, out};
-  enum sw_error err = each_record(body, len, SW_PIPE_TAG_RESULT, first_result, NULL, &fi);
+  enum sw_error err =
+      sw__manage_each_record(body, len, SW_PIPE_TAG_RESULT, first_result, NULL, &fi);
   return !err && !fi.found ? SW_E_INVALID_ARGUMENT : err;
 }
 
@@ -223,5 +221,5 @@ enum sw_error sw_manage_body_problems(const uint8_t *body, size_t len,
                                       struct sw_rule_problems *out)
 {
   out->count = 0;
-  return each_record(body, len, SW_PIPE_TAG_PROBLEM, problem, NULL, out);
+  return sw__manage_each_record(body, len, SW_PIPE_TAG_PROBLEM, problem, NULL, out);
 }

@@ -9,13 +9,13 @@
 #include "manage_view_internal.h"
 #include "sw_macros.h"
 
-static void cell_bool(struct sw_table *t, const struct sw_manage_view *v, bool b)
+void sw__manage_cell_bool(struct sw_table *t, const struct sw_manage_view *v, bool b)
 {
   sw_table_cell(t,
                 sw__manage_for_people(v) ? (b ? "yes" : "no") : (b ? "true" : "false"));
 }
 
-static void cell_time(struct sw_table *t, const struct sw_manage_view *v, int64_t ms)
+void sw__manage_cell_time(struct sw_table *t, const struct sw_manage_view *v, int64_t ms)
 {
   char text[64];
   sw_manage_time(v, ms, text, sizeof text);
@@ -104,13 +104,13 @@ static void rule_field_cell(struct sw_table *t, const struct sw_manage_view *v,
     sw_table_cellf(t, "%u", (unsigned)r->interval_s);
     return;
   case SW_RULE_FIELD_ENABLED:
-    cell_bool(t, v, r->enabled);
+    sw__manage_cell_bool(t, v, r->enabled);
     return;
   case SW_RULE_FIELD_TLS_MODE:
     sw_table_cell(t, sw_tls_mode_name(r->tls_mode));
     return;
   case SW_RULE_FIELD_TLS_INSECURE:
-    cell_bool(t, v, r->tls_insecure);
+    sw__manage_cell_bool(t, v, r->tls_insecure);
     return;
   case SW_RULE_FIELD_CERT_WARN_DAYS:
     sw_table_cellf(t, "%d", r->cert_warn_days);
@@ -136,7 +136,7 @@ void sw__manage_rules_add(struct sw_table *t, const struct sw_manage_view *v, bo
     sw_table_cell(t, server);
     sw_table_cell(t, sw_tls_mode_name(r->tls_mode));
     sw_table_cellf(t, "%u s", (unsigned)r->interval_s);
-    cell_bool(t, v, r->enabled);
+    sw__manage_cell_bool(t, v, r->enabled);
     sw_table_cell(t, r->command);
     return;
   }
@@ -203,7 +203,7 @@ void sw__manage_status_add(struct sw_table *t, const struct sw_manage_view *v,
   } else {
     sw_table_cell(t, s->host);
     sw_table_cellf(t, "%u", (unsigned)s->port);
-    cell_bool(t, v, s->enabled);
+    sw__manage_cell_bool(t, v, s->enabled);
   }
   sw_table_cell(t, state);
   if (!sw__manage_for_people(v)) {
@@ -212,11 +212,11 @@ void sw__manage_status_add(struct sw_table *t, const struct sw_manage_view *v,
     else
       sw_table_cell(t, NULL);
   }
-  cell_time(t, v, s->has_state ? s->since_ms : 0);
+  sw__manage_cell_time(t, v, s->has_state ? s->since_ms : 0);
   int64_t last_at = s->has_result  ? s->last.started_at_ms
                     : s->has_state ? s->last_result_at_ms
                                    : 0;
-  cell_time(t, v, last_at);
+  sw__manage_cell_time(t, v, last_at);
   if (s->has_result)
     cell_ms(t, v, s->last.check.total_us);
   else
@@ -260,7 +260,7 @@ void sw__manage_results_add(struct sw_table *t, const struct sw_manage_view *v,
 {
   const struct sw_check_result *c = &r->check;
   if (sw__manage_for_people(v)) {
-    cell_time(t, v, r->started_at_ms);
+    sw__manage_cell_time(t, v, r->started_at_ms);
     sw_table_cell(t, sw_nagios_status_name(r->status));
     sw_table_cell(t, sw_outcome_name(c->outcome));
     cell_ms(t, v, c->total_us);
@@ -271,7 +271,7 @@ void sw__manage_results_add(struct sw_table *t, const struct sw_manage_view *v,
   sw_manage_cursor_format(r->started_at_ms, r->id, cursor, sizeof cursor);
   sw_table_cellf(t, "%" PRId64, r->id);
   sw_table_cellf(t, "%" PRId64, r->rule_id);
-  cell_time(t, v, r->started_at_ms);
+  sw__manage_cell_time(t, v, r->started_at_ms);
   sw_table_cellf(t, "%" PRId64, r->started_at_ms);
   sw_table_cell(t, sw_nagios_status_name(r->status));
   sw_table_cell(t, sw_outcome_name(c->outcome));
@@ -312,7 +312,7 @@ void sw__manage_events_add(struct sw_table *t, const struct sw_manage_view *v,
 {
   if (!sw__manage_for_people(v))
     sw_table_cellf(t, "%" PRId64, e->key);
-  cell_time(t, v, e->at_ms);
+  sw__manage_cell_time(t, v, e->at_ms);
   if (!sw__manage_for_people(v))
     sw_table_cellf(t, "%" PRId64, e->at_ms);
   sw_table_cell(t, e->severity);

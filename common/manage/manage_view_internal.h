@@ -9,6 +9,19 @@
 #include <stdint.h>
 
 #include "manage_view.h"
+#include "pipe_tlv.h"
+
+/* sw_manage_each_record, with the top-level fields going to `field` (may be
+ * NULL): how a page's MORE is read. */
+enum sw_error
+sw__manage_each_record(const uint8_t *body, size_t len, uint16_t tag,
+                       sw_manage_record_fn fn,
+                       void (*field)(void *ctx, const struct sw_tlv_field *f), void *ctx);
+
+/* Cells shared by the tables: "yes"/"no" for people, "true"/"false" for
+ * scripts; a time as the view shows it (empty for 0). */
+void sw__manage_cell_bool(struct sw_table *t, const struct sw_manage_view *v, bool b);
+void sw__manage_cell_time(struct sw_table *t, const struct sw_manage_view *v, int64_t ms);
 
 /* True when the view is text for people, false for scripts (JSON, CSV). */
 static inline bool sw__manage_for_people(const struct sw_manage_view *v)

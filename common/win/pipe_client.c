@@ -20,6 +20,7 @@ struct sw_pipe_client {
   uint32_t timeout_ms;
   uint32_t next_id;
   char server_version[32];
+  uint16_t version;                  /* the protocol version HELLO_OK chose */
   struct sw_pipe_trust_facts server; /* who serves the pipe */
   enum sw_pipe_trust trust;
 };
@@ -135,6 +136,9 @@ enum sw_error sw_pipe_client_call(struct sw_pipe_client *c, uint16_t message,
     return err;
   }
   DWORD werr = write_all(c, out.data, out.len);
+  /* A request may carry a secret (NOTIFIER_ADD's relay password or webhook
+   * URL): the frame's copy does not stay behind in freed memory. */
+  SecureZeroMemory(out.data, out.len);
   sw_buf_free(&out);
   bool malformed = false;
   if (!werr)
@@ -191,7 +195,9 @@ static bool hello(struct sw_pipe_client *c, const char *client_name, char *error
 {
   struct sw_buf fields;
   sw_buf_init(&fields, 0);
-  sw_tlv_put_int(&fields, SW_PIPE_TAG_VERSION_MIN, SW_PIPE_PROTOCOL_VERSION);
+  /* Every version this build speaks: a newer service picks the highest it
+   * shares, an older one answers with its own (docs/pipe-protocol.md). */
+  sw_tlv_put_int(&fields, SW_PIPE_TAG_VERSION_MIN, SW_PIPE_PROTOCOL_VERSION_OLDEST);
   sw_tlv_put_int(&fields, SW_PIPE_TAG_VERSION_MAX, SW_PIPE_PROTOCOL_VERSION);
   sw_tlv_put_str(&fields, SW_PIPE_TAG_CLIENT_NAME, client_name);
   struct sw_pipe_reply reply;
@@ -210,11 +216,27 @@ static bool hello(struct sw_pipe_client *c, const char *client_name, char *error
   } else {
     struct sw_tlv_reader rd;
     struct sw_tlv_field f;
+    int64_t version = 0;
     sw_tlv_reader_init(&rd, reply.frame.body, reply.frame.body_len);
-    while (sw_tlv_next(&rd, &f))
+    while (sw_tlv_next(&rd, &f)) {
       if (f.tag == SW_PIPE_TAG_SERVER_VERSION && f.type == SW_TLV_STR)
         snprintf(c->server_version, sizeof c->server_version, "%.*s", (int)f.len, f.s);
-    ok = true;
+      else if (f.tag == SW_PIPE_TAG_VERSION && f.type == SW_TLV_INT)
+        version = f.i;
+    }
+    ok = sw_pipe_version_accepted(version);
+    if (ok)
+      c->version = (uint16_t)version;
+    else if (version == 0)
+      snprintf(error, size,
+               "The SmtpWatch service answered the handshake without a protocol "
+               "version: update the older of the service and this program.");
+    else
+      snprintf(error, size,
+               "The SmtpWatch service chose protocol version %lld, which this program "
+               "does not speak (it speaks %d to %d): update the older of the two.",
+               (long long)version, SW_PIPE_PROTOCOL_VERSION_OLDEST,
+               SW_PIPE_PROTOCOL_VERSION);
   }
   sw_pipe_reply_free(&reply);
   return ok;
@@ -295,6 +317,11 @@ void sw_pipe_client_close(struct sw_pipe_client *c)
 const char *sw_pipe_client_server_version(const struct sw_pipe_client *c)
 {
   return c->server_version;
+}
+
+uint16_t sw_pipe_client_version(const struct sw_pipe_client *c)
+{
+  return c->version;
 }
 
 const struct sw_pipe_trust_facts *sw_pipe_client_server(const struct sw_pipe_client *c,

@@ -37,6 +37,11 @@ struct sw_pipe_client *sw_pipe_client_open(const wchar_t *pipe_name,
 void sw_pipe_client_close(struct sw_pipe_client *c);
 /* The service's product version from HELLO_OK ("0.1.0"). */
 const char *sw_pipe_client_server_version(const struct sw_pipe_client *c);
+/* The protocol version the service chose in HELLO_OK, one this build
+ * speaks (SW_PIPE_PROTOCOL_VERSION_OLDEST to SW_PIPE_PROTOCOL_VERSION): ask
+ * sw_pipe_msg_allowed with it before sending a request an older service
+ * may not have. */
+uint16_t sw_pipe_client_version(const struct sw_pipe_client *c);
 /* What the client found out about the process serving the pipe when it
  * connected, and why it trusted it (*trust, if not NULL). Valid while the
  * client is open. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alert_view.h"
 #include "manage_view.h"
 #include "pipe_protocol.h"
 
@@ -58,29 +59,10 @@ void sw_alert_notifiers_free(struct sw_pipe_notifier *list, size_t count)
   free(list);
 }
 
-struct first_alerts {
-  bool found;
-  struct sw_pipe_rule_alerts *out;
-};
-
-static enum sw_error alerts_record(void *ctx, struct sw_tlv_reader *r)
-{
-  struct first_alerts *fa = ctx;
-  if (fa->found)
-    return sw_tlv_skip_record(r) ? SW_E_OK : SW_E_INVALID_ARGUMENT;
-  fa->found = true;
-  sw_pipe_rule_alerts_free(fa->out); /* the decoder initialises it again */
-  return sw_pipe_get_rule_alerts(r, fa->out);
-}
-
 enum sw_error sw_alert_rule_alerts_decode(const uint8_t *body, size_t len,
                                           struct sw_pipe_rule_alerts *out)
 {
-  sw_pipe_rule_alerts_init(out);
-  struct first_alerts fa = {false, out};
-  enum sw_error err =
-      sw_manage_each_record(body, len, SW_PIPE_TAG_RULE_ALERTS, alerts_record, &fa);
-  return err ? err : fa.found ? SW_E_OK : SW_E_INVALID_ARGUMENT;
+  return sw_manage_body_rule_alerts(body, len, out); /* as the command line reads it */
 }
 
 static enum sw_error notification_record(void *ctx, struct sw_tlv_reader *r)

@@ -179,6 +179,17 @@ class ManageTestCase(unittest.TestCase):
     def rules(self):
         return {r["id"]: r for r in self.ok("rules", "list", "--json").json}
 
+    # What a rule's record (rules add|edit|show) adds to its row in `rules
+    # list`: its alert settings (docs/notifications.md).
+    ALERT_KEYS = ("notify", "notify_on", "notify_after_s", "renotify_s", "depends_on",
+                  "depends_on_name")
+
+    def rule_fields(self, record):
+        """A rule's record without its alert settings: its row in `rules list`."""
+        for key in self.ALERT_KEYS:
+            self.assertIn(key, record)
+        return {k: v for k, v in record.items() if k not in self.ALERT_KEYS}
+
     def aiosmtpd_rule(self, *extra):
         return self.add("127.0.0.1", "--port", AIOSMTPD.port, "--interval-s", "10",
                         *extra)
@@ -206,7 +217,10 @@ class RuleTests(ManageTestCase):
                           "require-starttls", 300, False, 7000))
         self.assertGreaterEqual(r["revision"], 1)
 
-        self.assertEqual(self.ok("rules", "show", rule_id, "--json").json, r)
+        shown = self.ok("rules", "show", rule_id, "--json").json
+        self.assertEqual(self.rule_fields(shown), r)
+        self.assertEqual((shown["notify"], shown["notify_on"], shown["depends_on"]),
+                         ("", "critical,warning,recovered,flapping", None))
         rows = self.ok("rules", "list", "--csv").csv
         self.assertEqual(len(rows), 1)
         self.assertEqual((rows[0]["id"], rows[0]["name"], rows[0]["enabled"]),
@@ -320,7 +334,7 @@ class RuleTests(ManageTestCase):
                       "--timeout-ms", "2000")
         self.assertRegex(run.stdout, r"^SMTP CRITICAL - 127\.0\.0\.1:%d: " % closed)
         self.assertIn("refused", run.stdout)
-        self.assertEqual(self.rules(), {r["id"]: r})
+        self.assertEqual(self.rules(), {r["id"]: self.rule_fields(r)})
         # Unsaved rules are validated like saved ones.
         run = self.refused("rules", "test", "--host", "127.0.0.1", "--timeout-ms", "5")
         self.assertRegex(run.stderr, r"(?m)^timeout_ms: ")

@@ -67,7 +67,7 @@ static void put_hello(struct sw_buf *out)
 {
   size_t at;
   sw_pipe_frame_begin(out, SW_PIPE_MSG_HELLO, 1, &at);
-  sw_tlv_put_int(out, SW_PIPE_TAG_VERSION_MIN, SW_PIPE_PROTOCOL_VERSION);
+  sw_tlv_put_int(out, SW_PIPE_TAG_VERSION_MIN, SW_PIPE_PROTOCOL_VERSION_OLDEST);
   sw_tlv_put_int(out, SW_PIPE_TAG_VERSION_MAX, SW_PIPE_PROTOCOL_VERSION);
   sw_tlv_put_str(out, SW_PIPE_TAG_CLIENT_NAME, "pipe_flood");
   sw_pipe_frame_end(out, at);

@@ -124,7 +124,7 @@ static void test_notifier_mistakes_are_sentences(void **state)
 
   char *empty[] = {"--email", "a@example.com,,b@example.com", "--relay", "mx"};
   assert_non_null(
-      strstr(walk(&w, SW_ALERT_OPTS_NOTIFIER, ARGC(empty), empty), "an empty name"));
+      strstr(walk(&w, SW_ALERT_OPTS_NOTIFIER, ARGC(empty), empty), "address is empty"));
   done(&w);
 
   char *plain[] = {"--webhook", "http://example.com/x"};

@@ -10,46 +10,14 @@
 
 #include <cmocka.h>
 
-#include "manage_args.h"
-
-#define ARGC(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
-struct parsed {
-  struct sw_manage_args a;
-  struct sw_buf errors;
-  enum sw_error err;
-};
-
-static void parse(struct parsed *p, int argc, char **argv)
-{
-  sw_buf_init(&p->errors, 0);
-  p->err = sw_manage_args_parse(&p->a, argc, argv, &p->errors);
-}
-
-static void parses_ok(struct parsed *p, int argc, char **argv)
-{
-  parse(p, argc, argv);
-  if (p->err)
-    fail_msg("unexpected errors: %s", sw_buf_str(&p->errors));
-}
-
-static const char *errors_of(struct parsed *p, int argc, char **argv)
-{
-  parse(p, argc, argv);
-  assert_int_equal(p->err, SW_E_INVALID_ARGUMENT);
-  return sw_buf_str(&p->errors);
-}
-
-static void done(struct parsed *p)
-{
-  sw_manage_args_free(&p->a);
-  sw_buf_free(&p->errors);
-}
+#include "manage_fixture.h"
 
 static void test_commands_are_recognised(void **state)
 {
   (void)state;
-  static const char *const words[] = {"rules", "status", "history", "events", "service"};
+  static const char *const words[] = {"rules",       "status",       "history",
+                                      "events",      "service",      "notifiers",
+                                      "maintenance", "notifications"};
   for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
     assert_true(sw_manage_is_command(words[i]));
   assert_false(sw_manage_is_command("check"));
@@ -288,8 +256,8 @@ static void test_test_takes_an_id_or_a_rule(void **state)
                       "Unknown option '--interval-s=5'.");
   done(&p);
 
-  char *csv[] = {"rules", "test", "3", "--csv"};
-  assert_string_equal(errors_of(&p, ARGC(csv), csv),
+  char *as_csv[] = {"rules", "test", "3", "--csv"};
+  assert_string_equal(errors_of(&p, ARGC(as_csv), as_csv),
                       "--csv: rules test prints one result; use --json.");
   done(&p);
 }
@@ -346,11 +314,188 @@ static void test_paging(void **state)
   assert_int_equal(id, 4567);
 }
 
+static void test_notifier_commands(void **state)
+{
+  (void)state;
+  struct parsed p;
+  char *add[] = {"notifiers",
+                 "add",
+                 "ops",
+                 "--email",
+                 "ops@example.com, b@example.com",
+                 "--relay",
+                 "mx1,mx2:587",
+                 "--auth-user",
+                 "alerts",
+                 "--auth-password-file",
+                 "C:\\pw.txt"};
+  parses_ok(&p, ARGC(add), add);
+  assert_int_equal(p.a.verb, SW_MANAGE_NOTIFIERS_ADD);
+  assert_string_equal(p.a.notifier, "ops");
+  const struct sw_notifier *n = &p.a.alert.notifier.n;
+  assert_string_equal(n->name, "ops");
+  assert_int_equal(n->kind, SW_NOTIFIER_EMAIL);
+  assert_int_equal(n->to_count, 2);
+  assert_string_equal(n->to[1], "b@example.com"); /* spaces dropped */
+  assert_int_equal(n->relay_count, 2);
+  assert_string_equal(p.a.alert.notifier.auth_password_file, "C:\\pw.txt");
+  done(&p);
+
+  char *show[] = {"notifiers", "show", "ops", "--json"};
+  parses_ok(&p, ARGC(show), show);
+  assert_int_equal(p.a.verb, SW_MANAGE_NOTIFIERS_SHOW);
+  assert_int_equal(p.a.format, SW_TABLE_JSON);
+  done(&p);
+
+  char *noname[] = {"notifiers", "test"};
+  assert_non_null(strstr(errors_of(&p, ARGC(noname), noname),
+                         "notifiers test needs a notifier's name"));
+  done(&p);
+  char *two[] = {"notifiers", "delete", "a", "b"};
+  assert_non_null(strstr(errors_of(&p, ARGC(two), two),
+                         "Only one notifier name may be given, but 'b' follows 'a'."));
+  done(&p);
+  char *kindless[] = {"notifiers", "add", "ops"};
+  assert_non_null(
+      strstr(errors_of(&p, ARGC(kindless), kindless), "Say what the notifier does"));
+  done(&p);
+  /* notifiers list takes no notifier options, nor a name */
+  char *listopt[] = {"notifiers", "list", "--email", "x@example.com"};
+  assert_non_null(strstr(errors_of(&p, ARGC(listopt), listopt), "--email"));
+  done(&p);
+  char *as_csv[] = {"notifiers", "test", "ops", "--csv"};
+  assert_non_null(strstr(errors_of(&p, ARGC(as_csv), as_csv), "use --json"));
+  done(&p);
+  char *del[] = {"notifiers", "delete", "ops", "--json"};
+  assert_non_null(strstr(errors_of(&p, ARGC(del), del), "prints one sentence"));
+  done(&p);
+}
+
+static void test_maintenance_commands(void **state)
+{
+  (void)state;
+  struct parsed p;
+  char *once[] = {"maintenance", "add",
+                  "--rule",      "7",
+                  "--from",      "2026-12-24 18:00",
+                  "--until",     "2026-12-24T20:00Z",
+                  "--comment",   "patching"};
+  parses_ok(&p, ARGC(once), once);
+  assert_int_equal(p.a.verb, SW_MANAGE_MAINTENANCE_ADD);
+  assert_int_equal(p.a.alert.maint.rule_id, 7);
+  assert_false(p.a.alert.maint.from.utc);
+  assert_true(p.a.alert.maint.until.utc);
+  assert_string_equal(p.a.alert.comment, "patching");
+  done(&p);
+
+  char *weekly[] = {"maintenance", "add", "--all", "--weekly", "Sun 02:00-04:00"};
+  parses_ok(&p, ARGC(weekly), weekly);
+  assert_true(p.a.alert.maint.all);
+  assert_true(p.a.alert.maint.weekly_given);
+  done(&p);
+
+  char *noscope[] = {"maintenance", "add", "--weekly", "Sun 02:00-04:00"};
+  assert_non_null(strstr(errors_of(&p, ARGC(noscope), noscope), "--rule RULE or --all"));
+  done(&p);
+
+  char *del[] = {"maintenance", "delete", "12"};
+  parses_ok(&p, ARGC(del), del);
+  assert_int_equal(p.a.verb, SW_MANAGE_MAINTENANCE_DELETE);
+  assert_int_equal(p.a.maintenance_id, 12);
+  done(&p);
+  char *badid[] = {"maintenance", "delete", "x"};
+  assert_non_null(strstr(errors_of(&p, ARGC(badid), badid), "'x' is not a window id"));
+  done(&p);
+  char *noid[] = {"maintenance", "delete"};
+  assert_non_null(
+      strstr(errors_of(&p, ARGC(noid), noid), "maintenance delete needs a window id"));
+  done(&p);
+  char *list[] = {"maintenance", "list", "--csv"};
+  parses_ok(&p, ARGC(list), list);
+  assert_int_equal(p.a.verb, SW_MANAGE_MAINTENANCE_LIST);
+  assert_int_equal(p.a.format, SW_TABLE_CSV);
+  done(&p);
+}
+
+static void test_notifications_and_acks(void **state)
+{
+  (void)state;
+  struct parsed p;
+  char *page[] = {"notifications", "--limit", "5", "--before", "812"};
+  parses_ok(&p, ARGC(page), page);
+  assert_int_equal(p.a.verb, SW_MANAGE_NOTIFICATIONS);
+  assert_int_equal(p.a.limit, 5);
+  assert_true(p.a.has_before);
+  assert_int_equal(p.a.before, 812);
+  done(&p);
+  char *badbefore[] = {"notifications", "--before", "1:2"};
+  assert_non_null(strstr(errors_of(&p, ARGC(badbefore), badbefore), "is not a cursor"));
+  done(&p);
+
+  char *ack[] = {"rules", "ack", "3", "--comment", "on it"};
+  parses_ok(&p, ARGC(ack), ack);
+  assert_int_equal(p.a.verb, SW_MANAGE_RULES_ACK);
+  assert_int_equal(p.a.rule_id, 3);
+  assert_string_equal(p.a.alert.comment, "on it");
+  done(&p);
+  char *unack[] = {"rules", "unack", "3"};
+  parses_ok(&p, ARGC(unack), unack);
+  assert_int_equal(p.a.verb, SW_MANAGE_RULES_UNACK);
+  done(&p);
+  char *noid[] = {"rules", "ack"};
+  assert_non_null(strstr(errors_of(&p, ARGC(noid), noid), "rules ack needs a rule id"));
+  done(&p);
+  char *unack_comment[] = {"rules", "unack", "3", "--comment", "x"};
+  assert_non_null(strstr(errors_of(&p, ARGC(unack_comment), unack_comment), "--comment"));
+  done(&p);
+  char *as_json[] = {"rules", "ack", "3", "--json"};
+  assert_non_null(strstr(errors_of(&p, ARGC(as_json), as_json), "prints one sentence"));
+  done(&p);
+}
+
+static void test_rule_alert_options(void **state)
+{
+  (void)state;
+  struct parsed p;
+  char *add[] = {"rules",    "add",          "mail.example.com",
+                 "--notify", "ops,teams",    "--notify-after-s",
+                 "300",      "--depends-on", "2"};
+  parses_ok(&p, ARGC(add), add);
+  assert_int_equal(p.a.verb, SW_MANAGE_RULES_ADD);
+  assert_string_equal(p.a.rule.rule.host, "mail.example.com");
+  const struct sw_rule_alert_args *r = &p.a.alert.rule;
+  assert_int_equal(r->given,
+                   SW_RULE_ALERT_NOTIFY | SW_RULE_ALERT_AFTER | SW_RULE_ALERT_DEPENDS);
+  assert_int_equal(r->notify_count, 2);
+  assert_string_equal(r->notify[1], "teams");
+  assert_int_equal(r->policy.after_s, 300);
+  assert_int_equal(r->depends_on, 2);
+  done(&p);
+
+  /* Only alert options: a valid edit that changes no rule field. */
+  char *edit[] = {"rules", "edit", "4", "--renotify-s", "3600"};
+  parses_ok(&p, ARGC(edit), edit);
+  assert_int_equal(p.a.rule.given, 0);
+  assert_int_equal(p.a.alert.rule.given, SW_RULE_ALERT_RENOTIFY);
+  done(&p);
+  char *nothing[] = {"rules", "edit", "4"};
+  assert_non_null(strstr(errors_of(&p, ARGC(nothing), nothing), "Nothing to change"));
+  done(&p);
+  char *bad[] = {"rules", "edit", "4", "--notify-on", "down"};
+  assert_non_null(strstr(errors_of(&p, ARGC(bad), bad), "--notify-on: 'down'"));
+  done(&p);
+  /* rules test has no notifications */
+  char *test[] = {"rules", "test", "4", "--notify", "ops"};
+  assert_non_null(strstr(errors_of(&p, ARGC(test), test), "--notify"));
+  done(&p);
+}
+
 static void test_usage_texts(void **state)
 {
   (void)state;
-  static const char *const commands[] = {"rules",  "status",  "history",
-                                         "events", "service", NULL};
+  static const char *const commands[] = {"rules",       "status",        "history",
+                                         "events",      "service",       "notifiers",
+                                         "maintenance", "notifications", NULL};
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
     const char *u = sw_manage_usage(commands[i]);
     if (commands[i] && !strstr(u, commands[i]))
@@ -364,6 +509,29 @@ static void test_usage_texts(void **state)
       line = nl + 1;
     }
   }
+  /* Every alert option is documented with its command. */
+  static const struct {
+    const char *command;
+    enum sw_alert_opts_for what;
+  } alert_usages[] = {
+      {"notifiers", SW_ALERT_OPTS_NOTIFIER},
+      {"maintenance", SW_ALERT_OPTS_MAINTENANCE},
+      {"rules", SW_ALERT_OPTS_ACK},
+      {"rules", SW_ALERT_OPTS_RULE},
+  };
+  for (size_t i = 0; i < sizeof alert_usages / sizeof alert_usages[0]; i++) {
+    for (const struct sw_arg_opt *ao = sw_alert_args_options(alert_usages[i].what);
+         ao->long_name; ao++) {
+      char word[40];
+      snprintf(word, sizeof word, "--%s", ao->long_name);
+      if (!strstr(sw_manage_usage(alert_usages[i].command), word))
+        fail_msg("%s usage does not mention %s", alert_usages[i].command, word);
+    }
+  }
+  /* The list of every command names the new ones. */
+  assert_non_null(strstr(sw_manage_usage(NULL), "notifiers list|show|add|delete|test"));
+  assert_non_null(strstr(sw_manage_usage(NULL), "rules list|show|add|edit|delete|enable|"
+                                                "disable|test|ack|unack"));
   /* Every option the rules commands accept is documented. */
   const char *u = sw_manage_usage("rules");
   const struct sw_arg_opt *o = sw_rule_args_options(true);
@@ -385,6 +553,10 @@ int main(void)
       cmocka_unit_test(test_edit_is_a_patch),
       cmocka_unit_test(test_test_takes_an_id_or_a_rule),
       cmocka_unit_test(test_paging),
+      cmocka_unit_test(test_notifier_commands),
+      cmocka_unit_test(test_maintenance_commands),
+      cmocka_unit_test(test_notifications_and_acks),
+      cmocka_unit_test(test_rule_alert_options),
       cmocka_unit_test(test_usage_texts),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,41 +13,10 @@
 
 #include "cert_expiry.h"
 #include "manage_args.h"
+#include "manage_fixture.h"
 #include "manage_view.h"
 #include "pipe_protocol.h"
 #include "pipe_records.h"
-
-/* 2024-05-01 12:03:22 UTC */
-#define T0 INT64_C(1714565002000)
-
-/* A time zone two hours east of UTC, as the command line's would be. */
-static void local_plus_two(int64_t unix_ms, char *out, size_t size)
-{
-  char text[40];
-  sw_utc_format(unix_ms / 1000 + 7200, text, sizeof text);
-  text[19] = '\0'; /* drop " UTC" */
-  snprintf(out, size, "%s", text);
-}
-
-static const struct sw_manage_view people = {SW_TABLE_TEXT, local_plus_two};
-static const struct sw_manage_view json = {SW_TABLE_JSON, local_plus_two};
-static const struct sw_manage_view csv = {SW_TABLE_CSV, local_plus_two};
-
-static const char *render(const struct sw_table *t, enum sw_table_format f,
-                          struct sw_buf *out)
-{
-  sw_buf_free(out);
-  assert_int_equal(sw_table_render(t, f, 0, out), SW_E_OK);
-  return sw_buf_str(out);
-}
-
-static const char *render_record(const struct sw_table *t, enum sw_table_format f,
-                                 struct sw_buf *out)
-{
-  sw_buf_free(out);
-  assert_int_equal(sw_table_render_record(t, 0, f, out), SW_E_OK);
-  return sw_buf_str(out);
-}
 
 static void two_rules(struct sw_buf *body)
 {

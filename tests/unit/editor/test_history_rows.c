@@ -12,21 +12,12 @@
 #include <cmocka.h>
 
 #include "cert_expiry.h"
+#include "../manage_fixture.h"
 #include "history_rows.h"
 #include "pipe_protocol.h"
 #include "pipe_records.h"
 
-/* 2024-05-01 12:03:22 UTC */
-#define T0 INT64_C(1714565002000)
 #define MIN INT64_C(60000)
-
-static void local_plus_two(int64_t unix_ms, char *out, size_t size)
-{
-  char text[40];
-  sw_utc_format(unix_ms / 1000 + 7200, text, sizeof text);
-  text[19] = '\0'; /* drop " UTC" */
-  snprintf(out, size, "%s", text);
-}
 
 static void put_result(struct sw_buf *body, int64_t id, int64_t at_ms,
                        enum sw_nagios_status status, enum sw_outcome outcome,
