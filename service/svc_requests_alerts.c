@@ -74,6 +74,12 @@ static void notifier_error(struct sw_svc_requests *q, struct sw_buf *reply, uint
     sw__req_store_error(q, reply, id, err, NULL);
 }
 
+static const char *rule_name_of(const struct sw_svc_requests *q, int64_t rule_id)
+{
+  const struct sw_svc_rule *r = sw_svc_rules_find(q->rules, rule_id);
+  return r ? r->rule.name : "?";
+}
+
 /* The notifier the request names (NOTIFIER_NAME, or the record's name). */
 static enum sw_store_error named(struct sw_svc_requests *q, const struct sw_svc_fields *f,
                                  struct sw_store_notifier *out)
@@ -283,14 +289,48 @@ HANDLER(sw__req_notifier_update)
   return SW_PIPE_KEEP;
 }
 
+/* The first rule that sends to notifier `nid`, 0 if none does. */
+static enum sw_store_error rule_sending_to(struct sw_svc_requests *q, int64_t nid,
+                                           int64_t *rule_id)
+{
+  struct sw_store_rule_alerts_list all = {0};
+  enum sw_store_error err = sw_store_rule_alerts_list(*q->store, &all);
+  *rule_id = 0;
+  for (size_t i = 0; !err && !*rule_id && i < all.count; i++)
+    for (size_t k = 0; k < all.items[i].notifier_count; k++)
+      if (all.items[i].notifier_ids[k] == nid)
+        *rule_id = all.items[i].rule_id;
+  sw_store_rule_alerts_list_free(&all);
+  return err;
+}
+
+/* A notifier that rules send to, or a default one, is not deleted: its
+ * pending notifications would go with it, and the rules would fall back
+ * to the defaults unannounced. */
 HANDLER(sw__req_notifier_delete)
 {
   (void)conn;
   struct sw_store_notifier n = {0};
+  int64_t user = 0;
   enum sw_store_error err = named(q, f, &n);
   if (!err)
-    err = sw_store_notifier_delete(*q->store, n.id);
-  if (err) {
+    err = rule_sending_to(q, n.id, &user);
+  if (!err && (user || n.is_default)) {
+    char why[SW_NOTIFIER_NAME_MAX_CHARS * 4 + 300];
+    if (user)
+      snprintf(why, sizeof why,
+               "Rule %lld (%s) still sends to the notifier \"%s\": take it out of that "
+               "rule's notifications first (smtpwatch rules edit %lld --notify ...).",
+               (long long)user, rule_name_of(q, user), n.name, (long long)user);
+    else
+      snprintf(why, sizeof why,
+               "The notifier \"%s\" is a default notifier: take it out of the default "
+               "notifiers first.",
+               n.name);
+    sw__req_error(reply, id, SW_PIPE_ERR_NOTIFIER_IN_USE, why);
+  } else if (!err && (err = sw_store_notifier_delete(*q->store, n.id)) != SW_STORE_OK) {
+    notifier_error(q, reply, id, err);
+  } else if (err) {
     notifier_error(q, reply, id, err);
   } else {
     q->alerts_changed(q->loop);
