@@ -15,6 +15,7 @@
 #include "alert_view.h"
 #include "cli_pipe.h"
 #include "console_out.h"
+#include "json_writer.h"
 #include "pipe_protocol.h"
 #include "smtp_auth.h"
 #include "win_error.h"
@@ -251,11 +252,66 @@ static int test(struct sw_cli_conn *c, const struct sw_manage_args *a)
   return code;
 }
 
+/* `notifiers defaults`: the default set (RULE_ALERTS of rule 0), shown,
+ * or set to the names --notify gives. */
+static int defaults(struct sw_cli_conn *c, const struct sw_manage_args *a)
+{
+  struct sw_pipe_rule_alerts d;
+  sw_pipe_rule_alerts_init(&d);
+  int code = SW_MANAGE_EXIT_OK;
+  if (a->alert.rule.given & SW_RULE_ALERT_NOTIFY) {
+    d.rule_id = SW_PIPE_DEFAULT_ALERTS;
+    d.notify = (char **)a->alert.rule.notify;
+    d.notify_count = a->alert.rule.notify_count;
+    struct sw_buf fields;
+    sw_buf_init(&fields, 0);
+    sw_pipe_put_rule_alerts(&fields, &d);
+    code = sw_cli_pipe_call(c, SW_PIPE_MSG_RULE_ALERTS_SET, &fields,
+                            SW_PIPE_MSG_RULE_ALERTS_OK);
+    sw_buf_free(&fields);
+    sw_pipe_rule_alerts_init(&d); /* borrowed: nothing to free */
+    if (!code &&
+        sw_manage_body_rule_alerts(c->reply.frame.body, c->reply.frame.body_len, &d))
+      code = sw_cli_not_understood(c);
+  } else {
+    code = sw_cli_get_rule_alerts(c, SW_PIPE_DEFAULT_ALERTS, &d);
+  }
+  if (!code) {
+    if (a->format == SW_TABLE_JSON) {
+      struct sw_buf out;
+      sw_buf_init(&out, 0);
+      struct sw_json j;
+      sw_json_init(&j, &out);
+      sw_json_begin_object(&j);
+      sw_json_key(&j, "default_notifiers");
+      sw_json_begin_array(&j);
+      for (size_t i = 0; i < d.notify_count; i++)
+        sw_json_string(&j, d.notify[i]);
+      sw_json_end_array(&j);
+      sw_json_end_object(&j);
+      if (sw_json_finish(&j) == SW_E_OK)
+        sw_console_printf(stdout, "%s\n", sw_buf_str(&out));
+      sw_buf_free(&out);
+    } else if (d.notify_count == 0) {
+      sw_console_puts(stdout, "No default notifiers: a rule that names none tells "
+                              "nobody.\n");
+    } else {
+      sw_console_puts(stdout, "Default notifiers (for every rule that names none):\n");
+      for (size_t i = 0; i < d.notify_count; i++)
+        sw_console_printf(stdout, "  %s\n", d.notify[i]);
+    }
+    fflush(stdout);
+  }
+  sw_pipe_rule_alerts_free(&d);
+  return code;
+}
+
 const struct sw_cli_command sw_cli_notifier_commands[] = {
     {SW_MANAGE_NOTIFIERS_LIST, false, list},
     {SW_MANAGE_NOTIFIERS_SHOW, false, show},
     {SW_MANAGE_NOTIFIERS_ADD, false, add},
     {SW_MANAGE_NOTIFIERS_DELETE, false, delete_notifier},
     {SW_MANAGE_NOTIFIERS_TEST, false, test},
+    {SW_MANAGE_NOTIFIERS_DEFAULTS, false, defaults},
     {0, false, NULL},
 };

@@ -271,6 +271,11 @@ static void check_alerts(struct parser *p)
   case SW_MANAGE_MAINTENANCE_ADD:
     sw_alert_args_settle(&a->alert, SW_ALERT_OPTS_MAINTENANCE, NULL, &p->errors);
     return;
+  case SW_MANAGE_NOTIFIERS_DEFAULTS:
+    if (a->alert.rule.given & ~SW_RULE_ALERT_NOTIFY)
+      sw_arg_fail(&p->errors, "notifiers defaults takes only --notify NAME[,NAME...]: "
+                              "the transitions, delays and dependency are each rule's.");
+    return;
   case SW_MANAGE_NOTIFIERS_TEST:
     if (p->csv)
       sw_arg_fail(&p->errors, "--csv: notifiers test prints one outcome; use --json.");
@@ -378,6 +383,9 @@ static void option_tables(enum sw_manage_verb verb, const struct sw_arg_opt **t)
     return;
   case SW_MANAGE_MAINTENANCE_ADD:
     t[0] = sw_alert_args_options(SW_ALERT_OPTS_MAINTENANCE);
+    return;
+  case SW_MANAGE_NOTIFIERS_DEFAULTS:
+    t[0] = sw_alert_args_options(SW_ALERT_OPTS_RULE);
     return;
   default:
     return;

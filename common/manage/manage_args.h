@@ -39,6 +39,7 @@
   X(SW_MANAGE_NOTIFIERS_ADD, "notifiers", "add", "notifiers add")                        \
   X(SW_MANAGE_NOTIFIERS_DELETE, "notifiers", "delete", "notifiers delete")               \
   X(SW_MANAGE_NOTIFIERS_TEST, "notifiers", "test", "notifiers test")                     \
+  X(SW_MANAGE_NOTIFIERS_DEFAULTS, "notifiers", "defaults", "notifiers defaults")         \
   X(SW_MANAGE_MAINTENANCE_LIST, "maintenance", "list", "maintenance list")               \
   X(SW_MANAGE_MAINTENANCE_ADD, "maintenance", "add", "maintenance add")                  \
   X(SW_MANAGE_MAINTENANCE_DELETE, "maintenance", "delete", "maintenance delete")         \

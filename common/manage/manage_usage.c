@@ -129,6 +129,9 @@ static const char notifiers_usage[] =
     "                             restarts a Windows service on this machine\n"
     "  notifiers delete NAME      deletes it (refused while rules send to it)\n"
     "  notifiers test NAME        sends a test notification now; prints the outcome\n"
+    "  notifiers defaults [--notify NAME[,NAME...]]\n"
+    "                             shows, or sets, the default notifiers: those of\n"
+    "                             every rule that names none (--notify \"\": none)\n"
     "\n"
     "Options of add:\n"
     "      --from ADDR        e-mail: the sender (default: smtpwatch@ the machine)\n"
@@ -188,7 +191,7 @@ static const char all_usage[] =
     "  history RULE [--limit N] [--before CURSOR]\n"
     "  events [--limit N] [--before KEY]\n"
     "  service info\n"
-    "  notifiers list|show|add|delete|test\n"
+    "  notifiers list|show|add|delete|test|defaults\n"
     "  maintenance list|add|delete\n"
     "  notifications [--limit N] [--before KEY]\n";
 

@@ -349,6 +349,27 @@ class NotificationTests(AlertTestCase):
         self.assertLess(older[0]["key"], int(m.group(1)))
         self.assertEqual(len(self.ok("notifications", "--csv").csv), len(rows))
 
+    def test_a_rule_that_names_none_tells_the_default_notifiers(self):
+        out = self.dir / "defaults.txt"
+        self.mail_notifier("ops")
+        self.program_notifier("writer", out)
+        self.assertIn("No default notifiers", self.ok("notifiers", "defaults").stdout)
+        run = self.ok("notifiers", "defaults", "--notify", "writer", "--json")
+        self.assertEqual(run.json, {"default_notifiers": ["writer"]})
+        self.assertEqual(self.ok("notifiers", "defaults", "--json").json,
+                         {"default_notifiers": ["writer"]})
+        bad = self.bad_rule("--name", "Names none")
+        wait_for(lambda: out.exists() and str(bad["id"]) in out.read_text(errors="replace"),
+                 90, 1, "the default notifier told")
+        rows = self.ok("notifications", "--json").json
+        self.assertEqual({r["notifier"] for r in rows if r["rule_id"] == bad["id"]},
+                         {"writer"})
+        # A default notifier is in use: not deleted while it is one.
+        self.assertIn("default notifier",
+                      self.refused("notifiers", "delete", "writer").stderr)
+        self.ok("notifiers", "defaults", "--notify", "")
+        self.ok("notifiers", "delete", "writer")
+
     def test_empty_outbox(self):
         self.assertEqual(self.ok("notifications").stdout,
                          "There are no notifications yet.\n")
