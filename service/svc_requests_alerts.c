@@ -421,6 +421,13 @@ HANDLER(sw__req_notifier_test)
 
 /* ---- the outbox -------------------------------------------------------- */
 
+/* The store's outbox status travels as the pipe's delivery, value for
+ * value. */
+_Static_assert(SW_OUTBOX_PENDING == (int)SW_PIPE_DELIVERY_PENDING &&
+                   SW_OUTBOX_SENT == (int)SW_PIPE_DELIVERY_SENT &&
+                   SW_OUTBOX_FAILED == (int)SW_PIPE_DELIVERY_FAILED,
+               "the outbox's statuses and the pipe's deliveries are in the same order");
+
 HANDLER(sw__req_notifications)
 {
   (void)conn;
