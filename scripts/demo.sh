@@ -4,9 +4,10 @@
 # local SMTP servers on loopback (aiosmtpd, plus our fault-injecting server
 # for a refusing and a silent one), runs real `smtpwatch check`s against
 # them with the installed smtpwatch.exe, gives the installed service rules
-# through the control pipe (one healthy server, one failing), shows what it
-# found (status, history, events), and takes a screenshot of the installed
-# rule editor. Everything runs on an Xvfb display of its own; nothing is
+# through the control pipe (one healthy server, one failing, the failing one
+# with an e-mail notifier), shows what it found (status, history, events) and
+# the alert mail it sent, and takes a screenshot of the installed rule
+# editor. Everything runs on an Xvfb display of its own; nothing is
 # left running afterwards.
 set -euo pipefail
 
@@ -79,7 +80,9 @@ echo
 echo "== starting local SMTP servers on 127.0.0.1"
 free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 AIO_PORT=$(free_port)
-$PY -m aiosmtpd -n -l "127.0.0.1:$AIO_PORT" >"$WORK/aiosmtpd.log" 2>&1 &
+# It also takes the service's alert mails, kept in a Maildir to show.
+$PY -m aiosmtpd -n -l "127.0.0.1:$AIO_PORT" -c aiosmtpd.handlers.Mailbox "$WORK/Maildir" \
+  >"$WORK/aiosmtpd.log" 2>&1 &
 pids+=($!)
 $PY "$ROOT/tests/fixtures/fault_smtp_server.py" --ports-file "$WORK/ports.json" \
   --lifetime 300 >"$WORK/fault.log" 2>&1 &
@@ -115,8 +118,10 @@ for _ in $(seq 100); do
   sleep 0.2
 done
 run service info
+run notifiers add "Ops mail" --email ops@example.com --relay "127.0.0.1:$AIO_PORT" --tls none
 run rules add 127.0.0.1 --name "Local relay (aiosmtpd)" --port "$AIO_PORT" --interval-s 10
-run rules add 127.0.0.1 --name "Refusing relay" --port "$REJECT_PORT" --interval-s 10
+run rules add 127.0.0.1 --name "Refusing relay" --port "$REJECT_PORT" --interval-s 10 \
+  --notify "Ops mail"
 run rules list
 echo
 echo "(letting the service check each rule twice: 22 s)"
@@ -124,6 +129,28 @@ sleep 22
 run status
 run history 1 --limit 3
 run events --limit 6
+
+echo
+echo "== the alert the service sent when \"Refusing relay\" went CRITICAL"
+for _ in $(seq 60); do
+  [ -n "$(ls -A "$WORK/Maildir/new" 2>/dev/null)" ] && break
+  sleep 0.5
+done
+run notifications --limit 3
+echo
+echo "What the relay received (aiosmtpd's Maildir):"
+$PY - "$WORK/Maildir" <<'PYEOF' || echo "(no alert mail arrived within 30 s)"
+import email, email.policy, mailbox, sys
+box = mailbox.Maildir(sys.argv[1], create=False)
+msgs = [email.message_from_bytes(box.get_bytes(k), policy=email.policy.default) for k in box.keys()]
+if not msgs:
+    sys.exit(1)
+m = msgs[0]
+for h in ("From", "To", "Subject", "X-SmtpWatch-Notification-Id"):
+    print("%s: %s" % (h, m[h]))
+print()
+print("\n".join(m.get_content().splitlines()[:8]))
+PYEOF
 
 echo
 echo "== the installed editor (Start Menu > SMTP Watch > SMTP Watch Editor)"
