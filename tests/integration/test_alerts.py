@@ -132,20 +132,29 @@ class Alerts(unittest.TestCase):
             args=("-c", "aiosmtpd.handlers.Mailbox", cls.maildir))
         cls.data = cls.dir / "data"
         cls.data.mkdir()
-        cls.service = harness.ConsoleService(SVC_EXE, cls.data, wine_env(), cls.answers,
-                                             unit_ms=100, stop_signal=signal.SIGINT,
-                                             stop_grace_s=20)
-        cls.out = cls.dir / "program-out.txt"
-        cls.dead = refused_port()
-        add_notifier("Ops mail", "email", f_str(T_N_TO, "ops@example.com"),
-                     f_str(T_N_RELAYS, "127.0.0.1:%d,127.0.0.1:%d" % (cls.dead, cls.relay.port)),
-                     f_str(T_N_TLS, "none"))
-        add_notifier("Log it", "program",
-                     f_str(T_N_COMMAND_LINE,
-                           'cmd.exe /c "echo STATE=%SMTPWATCH_STATE% RULE=%SMTPWATCH_RULE_ID%'
-                           ' OUTCOME=%SMTPWATCH_OUTCOME% HOST=%SMTPWATCH_HOST% >> '
-                           + win_path(cls.out) + '"'),
-                     f_int(T_N_TIMEOUT_S, 30))
+        cls.service = None
+        try:
+            cls.service = harness.ConsoleService(SVC_EXE, cls.data, wine_env(), cls.answers,
+                                                 unit_ms=100, stop_signal=signal.SIGINT,
+                                                 stop_grace_s=20)
+            cls.out = cls.dir / "program-out.txt"
+            cls.dead = refused_port()
+            add_notifier("Ops mail", "email", f_str(T_N_TO, "ops@example.com"),
+                         f_str(T_N_RELAYS, "127.0.0.1:%d,127.0.0.1:%d" % (cls.dead,
+                                                                         cls.relay.port)),
+                         f_str(T_N_TLS, "none"))
+            add_notifier("Log it", "program",
+                         f_str(T_N_COMMAND_LINE,
+                               'cmd.exe /c "echo STATE=%SMTPWATCH_STATE% '
+                               'RULE=%SMTPWATCH_RULE_ID% OUTCOME=%SMTPWATCH_OUTCOME% '
+                               'HOST=%SMTPWATCH_HOST% >> ' + win_path(cls.out) + '"'),
+                         f_int(T_N_TIMEOUT_S, 30))
+        except Exception:
+            # tearDownClass does not run after a failed setUpClass.
+            if cls.service:
+                cls.service.stop()
+            stop_process(cls.relay)
+            raise
 
     @classmethod
     def answers(cls):
