@@ -27,23 +27,10 @@ static bool is_bad(enum sw_nagios_status s)
   return s != SW_NAGIOS_OK;
 }
 
-/* The state alerts speak of: OK before the first result. */
-static enum sw_nagios_status state_of(const struct sw_svc_rule *r)
-{
-  return r->state.last_result_at ? r->state.state : SW_NAGIOS_OK;
-}
-
 /* A rule is watched for alerts while it is checked. */
 static bool watched(const struct sw_svc_rule *r)
 {
   return r->valid && r->rule.enabled;
-}
-
-static bool parent_down(const struct sw_svc_loop *l, const struct sw_svc_rule *r)
-{
-  const struct sw_svc_rule *p =
-      r->alert.depends_on ? sw_svc_rules_find(&l->rules, r->alert.depends_on) : NULL;
-  return p && watched(p) && is_bad(state_of(p));
 }
 
 static bool same_track(const struct sw_alert_track *a, const struct sw_alert_track *b)
@@ -113,13 +100,13 @@ static void decide(struct sw_svc_loop *l, struct sw_svc_rule *r, int64_t now_s)
     a->next_at = now_s + RETRY_S;
     return;
   }
-  enum sw_nagios_status state = state_of(r);
+  enum sw_nagios_status state = sw_svc_rule_state_now(r);
   struct sw_alert_view v = {
       .state = state,
       .since = r->state.since / 1000000,
       .flapping = r->state.flapping,
       .maintenance = a->in_maintenance,
-      .parent_down = parent_down(l, r),
+      .parent_down = sw_svc_rules_parent_down(&l->rules, r) != NULL,
       .acknowledged = a->acked && a->acked_state == state,
       .now = now_s,
   };
@@ -167,7 +154,7 @@ void sw__loop_alert_result(struct sw_svc_loop *l, struct sw_svc_rule *r,
   struct sw_svc_rule_alert *a = &r->alert;
   sw_svc_rule_alert_note_result(a, res);
   a->checked = true;
-  enum sw_nagios_status now_state = state_of(r);
+  enum sw_nagios_status now_state = sw_svc_rule_state_now(r);
   int64_t now_s = sw_clock_wall_us() / 1000000;
   /* An acknowledgement is of one state: another ends it. */
   if (a->acked && a->acked_state != now_state && l->store) {

@@ -44,8 +44,7 @@ static void on_check_done(void *ctx, struct sw_check_result *result)
   if (news) {
     int64_t now = sw_clock_now_us();
     enum sw_nagios_status status = sw_nagios_status(result, -1, -1);
-    enum sw_nagios_status before =
-        r->state.last_result_at ? r->state.state : SW_NAGIOS_OK;
+    enum sw_nagios_status before = sw_svc_rule_state_now(r);
     struct sw_rule_state_event ev;
     if (sw_rule_state_feed(&r->state, &l->state_cfg, status, result->outcome,
                            sw_clock_wall_us(), &ev))

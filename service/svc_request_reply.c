@@ -97,3 +97,10 @@ void sw__req_page_end(struct sw__req_page *p)
   sw_tlv_put_bool(p->reply, SW_PIPE_TAG_MORE, p->more);
   sw__req_end(p->reply, p->id, p->start);
 }
+
+const char *sw__req_rule_name(const struct sw_svc_requests *q, int64_t rule_id,
+                              const char *fallback)
+{
+  const struct sw_svc_rule *r = rule_id ? sw_svc_rules_find(q->rules, rule_id) : NULL;
+  return r ? r->rule.name : fallback;
+}

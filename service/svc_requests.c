@@ -325,12 +325,10 @@ static void put_holds(const struct sw_svc_requests *q, const struct sw_svc_rule 
       s->ack_by = acks->items[i].by;
       s->ack_comment = acks->items[i].comment;
     }
-  const struct sw_svc_rule *p =
-      r->alert.depends_on ? sw_svc_rules_find(q->rules, r->alert.depends_on) : NULL;
+  const struct sw_svc_rule *p = sw_svc_rules_parent_down(q->rules, r);
   if (r->alert.in_maintenance) {
     s->held = SW_PIPE_HOLD_MAINTENANCE;
-  } else if (p && p->rule.enabled && p->state.last_result_at &&
-             p->state.state != SW_NAGIOS_OK) {
+  } else if (p) {
     s->held = SW_PIPE_HOLD_UNREACHABLE;
     s->held_parent_id = p->rule.id;
     s->held_parent_name = p->rule.name;

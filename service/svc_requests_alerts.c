@@ -74,12 +74,6 @@ static void notifier_error(struct sw_svc_requests *q, struct sw_buf *reply, uint
     sw__req_store_error(q, reply, id, err, NULL);
 }
 
-static const char *rule_name_of(const struct sw_svc_requests *q, int64_t rule_id)
-{
-  const struct sw_svc_rule *r = sw_svc_rules_find(q->rules, rule_id);
-  return r ? r->rule.name : "?";
-}
-
 /* The notifier the request names (NOTIFIER_NAME, or the record's name). */
 static enum sw_store_error named(struct sw_svc_requests *q, const struct sw_svc_fields *f,
                                  struct sw_store_notifier *out)
@@ -321,7 +315,7 @@ HANDLER(sw__req_notifier_delete)
       snprintf(why, sizeof why,
                "Rule %lld (%s) still sends to the notifier \"%s\": take it out of that "
                "rule's notifications first (smtpwatch rules edit %lld --notify ...).",
-               (long long)user, rule_name_of(q, user), n.name, (long long)user);
+               (long long)user, sw__req_rule_name(q, user, "?"), n.name, (long long)user);
     else
       snprintf(why, sizeof why,
                "The notifier \"%s\" is a default notifier: take it out of the default "

@@ -22,12 +22,6 @@ static void done_ok(struct sw_buf *reply, uint32_t id)
   sw__req_end(reply, id, start);
 }
 
-static const char *rule_name(const struct sw_svc_requests *q, int64_t rule_id)
-{
-  const struct sw_svc_rule *r = rule_id ? sw_svc_rules_find(q->rules, rule_id) : NULL;
-  return r ? r->rule.name : "";
-}
-
 /* ---- maintenance windows ---------------------------------------------- */
 
 static void put_window(const struct sw_svc_requests *q, struct sw_buf *reply,
@@ -38,7 +32,7 @@ static void put_window(const struct sw_svc_requests *q, struct sw_buf *reply,
   p.id = m->id;
   p.rule_id = m->rule_id;
   p.all = m->rule_id == 0;
-  p.rule_name = (char *)rule_name(q, m->rule_id);
+  p.rule_name = (char *)sw__req_rule_name(q, m->rule_id, "");
   p.comment = m->comment;
   p.active = sw_maint_active(&m->window, now_s, sw_clock_zone_wall_s, NULL);
   int64_t next = sw_maint_next_change(&m->window, now_s, sw_clock_zone_wall_s, NULL);
@@ -126,7 +120,7 @@ HANDLER(sw__req_rule_ack)
     sw__req_error(reply, id, SW_PIPE_ERR_NOT_FOUND, NULL);
     return SW_PIPE_KEEP;
   }
-  enum sw_nagios_status state = r->state.last_result_at ? r->state.state : SW_NAGIOS_OK;
+  enum sw_nagios_status state = sw_svc_rule_state_now(r);
   if (state == SW_NAGIOS_OK) {
     sw__req_error(reply, id, SW_PIPE_ERR_NOT_BAD, NULL);
     return SW_PIPE_KEEP;
@@ -211,7 +205,7 @@ static void alerts_ok(struct sw_svc_requests *q, struct sw_buf *reply, uint32_t 
     p.after_s = a.policy.after_s;
     p.renotify_s = a.policy.renotify_s;
     p.depends_on = a.depends_on;
-    p.depends_on_name = (char *)rule_name(q, a.depends_on);
+    p.depends_on_name = (char *)sw__req_rule_name(q, a.depends_on, "");
     if (rule_id == SW_PIPE_DEFAULT_ALERTS) {
       p.on = SW_ALERT_ON_ALL;
       for (size_t i = 0; i < notifiers.count; i++)

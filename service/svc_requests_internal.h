@@ -41,6 +41,11 @@ void sw__req_store_error(struct sw_svc_requests *q, struct sw_buf *reply, uint32
 bool sw__req_need_store(struct sw_svc_requests *q, struct sw_buf *reply, uint32_t id);
 bool sw__req_need_admin(struct sw_pipe_conn *conn, struct sw_buf *reply, uint32_t id);
 
+/* The name of rule `rule_id` in the service's table; `fallback` if there
+ * is none (0, or deleted meanwhile). */
+const char *sw__req_rule_name(const struct sw_svc_requests *q, int64_t rule_id,
+                              const char *fallback);
+
 void sw__req_begin(struct sw_buf *reply, uint16_t msg, uint32_t id, size_t *start);
 /* Ends a frame; one that grew past the frame limit becomes an ERROR. */
 void sw__req_end(struct sw_buf *reply, uint32_t id, size_t start);

@@ -47,6 +47,21 @@ struct sw_svc_rule *sw_svc_rules_find(const struct sw_svc_rules *t, int64_t id)
   return NULL;
 }
 
+enum sw_nagios_status sw_svc_rule_state_now(const struct sw_svc_rule *r)
+{
+  return r->state.last_result_at ? r->state.state : SW_NAGIOS_OK;
+}
+
+const struct sw_svc_rule *sw_svc_rules_parent_down(const struct sw_svc_rules *t,
+                                                   const struct sw_svc_rule *r)
+{
+  const struct sw_svc_rule *p =
+      r->alert.depends_on ? sw_svc_rules_find(t, r->alert.depends_on) : NULL;
+  return p && p->valid && p->rule.enabled && sw_svc_rule_state_now(p) != SW_NAGIOS_OK
+             ? p
+             : NULL;
+}
+
 static bool same_string(const char *a, const char *b)
 {
   return !strcmp(a ? a : "", b ? b : "");

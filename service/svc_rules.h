@@ -63,6 +63,13 @@ enum sw_error sw_svc_rules_sync(struct sw_svc_rules *t, struct sw_store_rule_lis
                                 const struct sw_svc_rules_observer *obs,
                                 struct sw_svc_rules_diff *diff);
 
+/* The state alerts and holds speak of: OK before the first result. */
+enum sw_nagios_status sw_svc_rule_state_now(const struct sw_svc_rule *r);
+/* The rule `r` depends on, when that rule is checked (valid, enabled) and
+ * not OK: what holds r's alerts as "unreachable"; else NULL. */
+const struct sw_svc_rule *sw_svc_rules_parent_down(const struct sw_svc_rules *t,
+                                                   const struct sw_svc_rule *r);
+
 /* "host:port", with brackets around an IPv6 address, for the Event Log. */
 void sw_svc_rule_hostport(const struct sw_rule *r, char *out, size_t size);
 
