@@ -112,6 +112,7 @@ enum sw_cap_bit { SW_CAP_MAP(SW_X_1) SW_CAP_COUNT };
 #define SW_REPLY_TEXT_MAX 1024 /* the deciding reply, as shown to users */
 #define SW_DETAIL_MAX 256
 #define SW_PEER_MAX 64
+#define SW_GREETING_HOST_MAX 256
 #define SW_TRANSCRIPT_MAX (32 * 1024) /* octets; a note marks where it was cut */
 
 #define SW_TLS_TEXT_MAX 256
@@ -136,12 +137,17 @@ struct sw_tls_info {
 
 struct sw_check_result {
   enum sw_outcome outcome;
-  enum sw_step step;              /* where the check ended (or failed) */
-  int reply_code;                 /* deciding reply's code, 0 if none */
-  char enhanced_code[16];         /* "5.7.1" or "" */
-  char reply[SW_REPLY_TEXT_MAX];  /* deciding reply, lines joined by '\n' */
-  char detail[SW_DETAIL_MAX];     /* what went wrong, in words ("" when OK) */
-  char peer[SW_PEER_MAX];         /* address that answered, "192.0.2.1:25" */
+  enum sw_step step;             /* where the check ended (or failed) */
+  int reply_code;                /* deciding reply's code, 0 if none */
+  char enhanced_code[16];        /* "5.7.1" or "" */
+  char reply[SW_REPLY_TEXT_MAX]; /* deciding reply, lines joined by '\n' */
+  char detail[SW_DETAIL_MAX];    /* what went wrong, in words ("" when OK) */
+  char peer[SW_PEER_MAX];        /* address that answered, "192.0.2.1:25" */
+  /* The name the server gave for itself: the first word of its 220
+   * greeting ("mx1.example.com" of "220 mx1.example.com ESMTP"), escaped
+   * like `reply`; "" before a 220 or when the greeting has no word. The
+   * reverse-DNS check and the drift fingerprint compare it. */
+  char greeting_host[SW_GREETING_HOST_MAX];
   bool used_helo;                 /* EHLO was refused, so HELO was sent */
   unsigned caps;                  /* SW_CAP(...) bits from the EHLO reply */
   char *ehlo_keywords;            /* EHLO reply lines 2..n without their codes,

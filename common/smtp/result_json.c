@@ -106,6 +106,8 @@ enum sw_error sw_result_to_json(const struct sw_check_result *r, const char *hos
   sw_json_int(&j, port);
   sw_json_key(&j, "peer");
   string_or_null(&j, r->peer);
+  sw_json_key(&j, "greeting_host");
+  string_or_null(&j, r->greeting_host);
   sw_json_key(&j, "status");
   sw_json_string(&j, sw_nagios_status_name(status));
   sw_json_key(&j, "exit_code");

@@ -91,10 +91,24 @@ void sw__dlg_unexpected_code(struct sw_dialogue *d, const struct sw_smtp_reply *
   sw__dlg_decide(d, SW_OUTCOME_PROTOCOL_ERROR, sw__dlg_step_of(d->state), r);
 }
 
+/* "220 mx1.example.com ESMTP ready": the word after the code, which RFC
+ * 5321 4.3.1 makes the server's domain or address literal. */
+static void read_greeting_host(struct sw_dialogue *d, const struct sw_smtp_reply *r)
+{
+  const char *text = r->len > 4 ? r->text + 4 : r->text + r->len;
+  const char *end = r->text + r->len;
+  size_t n = 0;
+  while (text + n < end && text[n] != ' ' && text[n] != '\n')
+    n++;
+  sw__escape_text(d->result.greeting_host, sizeof d->result.greeting_host, text, n,
+                  false);
+}
+
 static void on_greeting(struct sw_dialogue *d, const struct sw_smtp_reply *r)
 {
   int cls = r->code / 100;
   if (r->code == 220) {
+    read_greeting_host(d, r);
     if (!sw__dlg_has_command(d)) {
       /* The greeting decides; EHLO still runs, to learn the capabilities
        * and to see that the server really takes mail. */

@@ -412,6 +412,7 @@ static void make_result(struct sw_check_result *r)
   strcpy(r->enhanced_code, "2.0.0");
   strcpy(r->reply, "250 2.0.0 Ok");
   strcpy(r->peer, "127.0.0.1:2525");
+  strcpy(r->greeting_host, "mx");
   r->caps = SW_CAP(PIPELINING) | SW_CAP(8BITMIME) | SW_CAP(SMTPUTF8);
   r->ehlo_keywords = copy_string("PIPELINING\nSIZE 10240000\n8BITMIME\nSMTPUTF8");
   r->step_us[SW_STEP_RESOLVE] = 3;
@@ -442,6 +443,7 @@ static void test_result_document(void **state)
   snprintf(
       want, sizeof want,
       "{\"host\":\"localhost\",\"port\":2525,\"peer\":\"127.0.0.1:2525\","
+      "\"greeting_host\":\"mx\","
       "\"status\":\"OK\",\"exit_code\":0,\"outcome\":\"ok\",\"step\":\"quit\","
       "\"message\":%s,\"reply_code\":250,\"enhanced_code\":\"2.0.0\","
       "\"reply\":\"250 2.0.0 Ok\",\"used_helo\":false,"
@@ -483,8 +485,9 @@ static void test_unknown_values_are_null(void **state)
                    SW_E_OK);
   const char *s = sw_buf_str(&out);
   assert_true(is_valid_json(out.data, out.len));
-  assert_non_null(strstr(s, "\"peer\":null,\"status\":\"CRITICAL\",\"exit_code\":2,"
-                            "\"outcome\":\"resolve_failed\",\"step\":\"resolve\","));
+  assert_non_null(strstr(
+      s, "\"peer\":null,\"greeting_host\":null,\"status\":\"CRITICAL\",\"exit_code\":2,"
+         "\"outcome\":\"resolve_failed\",\"step\":\"resolve\","));
   assert_non_null(strstr(s, "\"reply_code\":null,\"enhanced_code\":null,\"reply\":null,"
                             "\"used_helo\":false,\"capabilities\":[],"
                             "\"ehlo_keywords\":[],\"tls\":null,"

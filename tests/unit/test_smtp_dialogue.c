@@ -702,6 +702,8 @@ static void check_expectation(const struct script *sc, const struct expectation 
       have = sw_buf_str(&r->transcript);
     else if (strcmp(k, "keywords") == 0)
       have = r->ehlo_keywords ? r->ehlo_keywords : "-";
+    else if (strcmp(k, "greeting_host") == 0)
+      have = r->greeting_host[0] ? r->greeting_host : "-";
     else
       fail_msg("%s:%d: unknown expectation %s", sc->path, e->line, k);
     ok = substring ? strstr(have, v) != NULL : strcmp(have, v) == 0;
@@ -717,6 +719,7 @@ static void same_result(const struct script *sc, const struct run_mode *m,
   bool same = a->outcome == b->outcome && a->step == b->step &&
               a->reply_code == b->reply_code && strcmp(a->reply, b->reply) == 0 &&
               strcmp(a->detail, b->detail) == 0 && a->caps == b->caps &&
+              strcmp(a->greeting_host, b->greeting_host) == 0 &&
               a->used_helo == b->used_helo && a->tls.used == b->tls.used &&
               a->message_accepted == b->message_accepted &&
               a->tls.days_left == b->tls.days_left &&
