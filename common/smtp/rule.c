@@ -351,6 +351,21 @@ bool sw_tls_mode_from_name(const char *name, enum sw_tls_mode *out)
   return i >= 0;
 }
 
+static const char *const ip_family_names[] = {SW_IP_FAMILY_MAP(SW_X_2)};
+
+const char *sw_ip_family_name(enum sw_ip_family f)
+{
+  return SW_TABLE_AT(ip_family_names, f, "unknown");
+}
+
+bool sw_ip_family_from_name(const char *name, enum sw_ip_family *out)
+{
+  int i = sw_name_index(ip_family_names, SW_COUNTOF(ip_family_names), name);
+  if (i >= 0)
+    *out = (enum sw_ip_family)i;
+  return i >= 0;
+}
+
 const char *sw_rule_problems_find(const struct sw_rule_problems *p,
                                   enum sw_rule_field field)
 {

@@ -38,6 +38,14 @@
 
 enum sw_tls_mode { SW_TLS_MODE_MAP(SW_X_1) SW_TLS_MODE_COUNT };
 
+/* X(ENUM, machine name): which addresses of the host a check may use. */
+#define SW_IP_FAMILY_MAP(X)                                                              \
+  X(SW_IP_ANY, "any") /* the resolver's order, IPv6 or IPv4 */                           \
+  X(SW_IP_V4, "4")    /* A records (and IPv4 literals) only */                           \
+  X(SW_IP_V6, "6")    /* AAAA records (and IPv6 literals) only */
+
+enum sw_ip_family { SW_IP_FAMILY_MAP(SW_X_1) SW_IP_FAMILY_COUNT };
+
 /* X(ENUM, machine name = the struct member, label for humans). The machine
  * names are used by the pipe protocol and the store; keep them stable. */
 #define SW_RULE_FIELD_MAP(X)                                                             \
@@ -126,5 +134,10 @@ bool sw_rule_field_from_name(const char *name, enum sw_rule_field *out);
 const char *sw_tls_mode_name(enum sw_tls_mode m);
 /* Parses a TLS mode name back; false if unknown. */
 bool sw_tls_mode_from_name(const char *name, enum sw_tls_mode *out);
+
+/* "any", "4", "6"; "unknown" if out of range. */
+const char *sw_ip_family_name(enum sw_ip_family f);
+/* Parses an address family name back; false if unknown. */
+bool sw_ip_family_from_name(const char *name, enum sw_ip_family *out);
 
 #endif

@@ -407,6 +407,21 @@ static void test_tls_settings(void **state)
   sw_rule_free(&r);
 }
 
+static void test_ip_family_names(void **state)
+{
+  (void)state;
+  const char *const names[] = {"any", "4", "6"};
+  for (int f = 0; f < SW_IP_FAMILY_COUNT; f++) {
+    enum sw_ip_family back;
+    assert_string_equal(sw_ip_family_name((enum sw_ip_family)f), names[f]);
+    assert_true(sw_ip_family_from_name(names[f], &back));
+    assert_int_equal(back, f);
+  }
+  enum sw_ip_family back;
+  assert_false(sw_ip_family_from_name("ipv4", &back));
+  assert_string_equal(sw_ip_family_name(SW_IP_FAMILY_COUNT), "unknown");
+}
+
 static void test_field_names(void **state)
 {
   (void)state;
@@ -439,6 +454,7 @@ int main(void)
       cmocka_unit_test(test_ehlo_name),
       cmocka_unit_test(test_copy_and_set_string),
       cmocka_unit_test(test_tls_settings),
+      cmocka_unit_test(test_ip_family_names),
       cmocka_unit_test(test_field_names),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
