@@ -25,6 +25,7 @@ import tempfile
 import unittest
 from pathlib import Path
 
+import harness
 from harness import (DEBIAN_PYTHON, ROOT, WINE_PREFIX_SH, start_aiosmtpd, stop_process,
                      wait_for, win_path)
 
@@ -76,16 +77,6 @@ def new_maildir(prefix):
     path = os.path.join(tempfile.mkdtemp(prefix=prefix, dir=WORKDIR), "Maildir")
     mailbox.Maildir(path, create=True)
     return path
-
-
-def make_cert(directory):
-    """A self-signed certificate for localhost (RSA: PLATFORM.md), made now."""
-    cert, key = Path(directory) / "cert.pem", Path(directory) / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                    "-keyout", str(key), "-out", str(cert), "-days", "2",
-                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"],
-                   stdin=subprocess.DEVNULL, capture_output=True, timeout=60, check=True)
-    return cert, key
 
 
 def setUpModule():
@@ -163,14 +154,7 @@ class PlainRelayTests(SendMailTestCase):
 
 
 def start_auth_server(maildir, *options):
-    """tests/fixtures/auth_smtp_server.py through harness.start_aiosmtpd."""
-    cert, key = make_cert(tempfile.mkdtemp(prefix="cert-", dir=WORKDIR))
-    os.environ["AUTH_SERVER_PASSWORD"] = PASSWORD
-    try:
-        return start_aiosmtpd(command=[DEBIAN_PYTHON, str(FIXTURES / "auth_smtp_server.py"),
-                                       str(cert), str(key), maildir, USER] + list(options))
-    finally:
-        del os.environ["AUTH_SERVER_PASSWORD"]
+    return harness.start_auth_server(WORKDIR, maildir, USER, PASSWORD, *options)
 
 
 class AuthRelayTests(SendMailTestCase):
