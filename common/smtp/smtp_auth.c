@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base64.h"
+#include "sw_wipe.h"
 
 static const char *const mech_names[] = {SW_AUTH_MECH_MAP(SW_X_2)};
 
@@ -101,9 +102,5 @@ bool sw_auth_login_response(const char *text, char *out, size_t size)
 
 void sw_auth_wipe(void *p, size_t n)
 {
-  /* Through a volatile pointer: a plain memset of a buffer that is not
-   * read again may be optimised away. */
-  volatile unsigned char *v = p;
-  while (n--)
-    *v++ = 0;
+  sw_wipe(p, n);
 }
