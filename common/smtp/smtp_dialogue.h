@@ -37,7 +37,8 @@
  *   any), RCPT TO:<relay_rcpt>, an address the server must not relay for.
  *   2xx is SW_OUTCOME_OPEN_RELAY (its reply kept, QUIT); 4xx or 5xx is the
  *   right answer and the check goes on to RSET and QUIT, OK with that
- *   refusal as its reply. It never comes with a message.
+ *   refusal as its reply. It never comes with a message, nor with AUTH
+ *   (a server may rightly relay for a user it authenticated).
  * - Then, without a message, RSET and QUIT (an envelope check: nothing is
  *   sent); with one, DATA, 354, the message streamed from the borrowed
  *   bytes in pieces of at most SW_DIALOGUE_SEND_MAX, and its end's 2xx
@@ -185,7 +186,7 @@ struct sw_dialogue {
  * LF or another control character, or longer than 510 octets), AUTH
  * without a password or with credentials too long, a bad address, no or
  * too many recipients, a message without an envelope or not DATA's
- * payload, a relay test with a message or without a sender, or a command
+ * payload, a relay test with a message, AUTH or no sender, or a command
  * with an envelope, end the dialogue at once with
  * SW_OUTCOME_INTERNAL_ERROR and a sentence (never a credential): check
  * sw_dialogue_done() before resolving. */

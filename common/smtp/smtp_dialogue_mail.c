@@ -61,6 +61,13 @@ bool sw__dlg_mail_config_ok(struct sw_dialogue *d)
                           "RSET); nothing was sent");
     return false;
   }
+  if (m->relay_rcpt && sw__dlg_has_auth(d)) {
+    /* A server may rightly relay for a user it authenticated: only an
+     * anonymous session can show an open relay. */
+    sw__dlg_set_detail(d, "a relay test runs without AUTH (a server may relay for "
+                          "the users it authenticates); nothing was sent");
+    return false;
+  }
   if (m->from[0] && !address_ok(d, "the sender", m->from))
     return false;
   size_t least = m->relay_rcpt ? 0 : 1;

@@ -57,7 +57,7 @@ enum {
   P_NO_RELAY = 64,       /* clear: the open-relay test, after the two recipients
                             with P_MAIL, else alone from the null sender */
   P_RELAY_MESSAGE = 128, /* with the relay test: a message too (refused at
-                            init: nothing may be said) */
+                            init, as with P_AUTH: nothing may be said) */
 };
 
 enum {
@@ -615,7 +615,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       cfg.mail.from = ""; /* the relay test alone, from <> */
     if (past & P_RELAY_MESSAGE)
       cfg.mail.message = message(&cfg.mail.message_len);
-    relay_refused = cfg.mail.message != NULL;
+    relay_refused = cfg.mail.message != NULL || cfg.auth.user != NULL;
   }
   static struct sw_dialogue d; /* ~20 KiB: not on the fuzzer's stack */
   int64_t now = 1000000;
