@@ -41,6 +41,24 @@ static bool address_ok(struct sw_dialogue *d, const char *what, const char *addr
   return false;
 }
 
+/* The open-relay test's own conditions (with an envelope sender). */
+static bool relay_config_ok(struct sw_dialogue *d)
+{
+  if (d->cfg.mail.message) {
+    sw__dlg_set_detail(d, "a relay test never sends a message (only RCPT TO, then "
+                          "RSET); nothing was sent");
+    return false;
+  }
+  if (sw__dlg_has_auth(d)) {
+    /* A server may rightly relay for a user it authenticated: only an
+     * anonymous session can show an open relay. */
+    sw__dlg_set_detail(d, "a relay test runs without AUTH (a server may relay for "
+                          "the users it authenticates); nothing was sent");
+    return false;
+  }
+  return address_ok(d, "the relay test's recipient", d->cfg.mail.relay_rcpt);
+}
+
 bool sw__dlg_mail_config_ok(struct sw_dialogue *d)
 {
   const struct sw_dialogue_mail *m = &d->cfg.mail;
@@ -56,18 +74,8 @@ bool sw__dlg_mail_config_ok(struct sw_dialogue *d)
     sw__dlg_set_detail(d, "a check sends a command or a mail envelope, not both");
     return false;
   }
-  if (m->relay_rcpt && m->message) {
-    sw__dlg_set_detail(d, "a relay test never sends a message (only RCPT TO, then "
-                          "RSET); nothing was sent");
+  if (m->relay_rcpt && !relay_config_ok(d))
     return false;
-  }
-  if (m->relay_rcpt && sw__dlg_has_auth(d)) {
-    /* A server may rightly relay for a user it authenticated: only an
-     * anonymous session can show an open relay. */
-    sw__dlg_set_detail(d, "a relay test runs without AUTH (a server may relay for "
-                          "the users it authenticates); nothing was sent");
-    return false;
-  }
   if (m->from[0] && !address_ok(d, "the sender", m->from))
     return false;
   size_t least = m->relay_rcpt ? 0 : 1;
@@ -81,8 +89,6 @@ bool sw__dlg_mail_config_ok(struct sw_dialogue *d)
   for (size_t i = 0; i < m->to_count; i++)
     if (!address_ok(d, "a recipient", m->to[i] ? m->to[i] : ""))
       return false;
-  if (m->relay_rcpt && !address_ok(d, "the relay test's recipient", m->relay_rcpt))
-    return false;
   if (m->message && !is_data_payload(m->message, m->message_len)) {
     sw__dlg_set_detail(d, "the message is not DATA's payload (CRLF lines, dots "
                           "stuffed, ending in a \".\" line); nothing was sent");
