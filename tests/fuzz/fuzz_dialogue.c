@@ -569,18 +569,11 @@ static void handshake(struct sw_dialogue *d, uint8_t flags, int64_t now,
   said->tls_up = true;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* The configuration bytes 1 and 2 pick; true for one the dialogue must
+ * refuse at init (a relay test with a message or with AUTH). */
+static bool config_of(uint8_t flags, uint8_t past, struct sw_dialogue_config *cfg)
 {
-  if (size < 3)
-    return 0;
-  size_t chunk = data[0] ? data[0] : 1;
-  uint8_t flags = data[1], past = data[2];
-  data += 3;
-  size -= 3;
-
-  fuzz_parser(data, size, chunk);
-
-  struct sw_dialogue_config cfg = {
+  *cfg = (struct sw_dialogue_config){
       .command = (flags & F_COMMAND) ? "NOOP" : NULL,
       .expect = (flags & F_EXPECT) ? "250" : "",
       .timeout_ms = 7000,
@@ -594,34 +587,48 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       mech = SW_AUTH_MECH_LOGIN;
     else if ((past & (P_LOGIN | P_CRAM)) == P_CRAM)
       mech = SW_AUTH_MECH_CRAM_MD5;
-    cfg.auth = (struct sw_dialogue_auth){.user = USER,
-                                         .password = PASSWORD,
-                                         .mech = mech,
-                                         .allow_plaintext = (past & P_PLAINTEXT) != 0};
+    cfg->auth = (struct sw_dialogue_auth){.user = USER,
+                                          .password = PASSWORD,
+                                          .mech = mech,
+                                          .allow_plaintext = (past & P_PLAINTEXT) != 0};
   }
   if (past & P_MAIL) {
-    cfg.command = NULL; /* a command or an envelope */
-    cfg.mail.from = "monitor@example.com";
-    cfg.mail.to = rcpts;
-    cfg.mail.to_count = 2;
+    cfg->command = NULL; /* a command or an envelope */
+    cfg->mail.from = "monitor@example.com";
+    cfg->mail.to = rcpts;
+    cfg->mail.to_count = 2;
     if (past & P_MESSAGE)
-      cfg.mail.message = message(&cfg.mail.message_len);
+      cfg->mail.message = message(&cfg->mail.message_len);
   }
-  bool relay_refused = false; /* a relay test with a message: refused at init */
-  if (!(past & P_NO_RELAY)) {
-    cfg.command = NULL;
-    cfg.mail.relay_rcpt = RELAY_RCPT;
-    if (!(past & P_MAIL))
-      cfg.mail.from = ""; /* the relay test alone, from <> */
-    if (past & P_RELAY_MESSAGE)
-      cfg.mail.message = message(&cfg.mail.message_len);
-    relay_refused = cfg.mail.message != NULL || cfg.auth.user != NULL;
-  }
+  if (past & P_NO_RELAY)
+    return false;
+  cfg->command = NULL;
+  cfg->mail.relay_rcpt = RELAY_RCPT;
+  if (!(past & P_MAIL))
+    cfg->mail.from = ""; /* the relay test alone, from <> */
+  if (past & P_RELAY_MESSAGE)
+    cfg->mail.message = message(&cfg->mail.message_len);
+  return cfg->mail.message != NULL || cfg->auth.user != NULL;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  if (size < 3)
+    return 0;
+  size_t chunk = data[0] ? data[0] : 1;
+  uint8_t flags = data[1], past = data[2];
+  data += 3;
+  size -= 3;
+
+  fuzz_parser(data, size, chunk);
+
+  struct sw_dialogue_config cfg;
+  bool refused = config_of(flags, past, &cfg);
   static struct sw_dialogue d; /* ~20 KiB: not on the fuzzer's stack */
   int64_t now = 1000000;
   struct said said = {0};
   sw_dialogue_init(&d, &cfg, now);
-  CHECK(sw_dialogue_done(&d) == relay_refused);
+  CHECK(sw_dialogue_done(&d) == refused);
   sw_dialogue_resolved(&d, now += 10);
   sw_dialogue_connected(&d, "127.0.0.1:25", "client.example", now += 10);
   drain(&d, cfg.command, flags & F_TRICKLE, &said);
