@@ -46,9 +46,10 @@ unsigned sw_auth_offered(const char *params, size_t len);
 
 /* The mechanism to use: `forced` if offered. Else (AUTO), over a
  * connection with TLS (`encrypted`): PLAIN, else LOGIN, else CRAM-MD5; over
- * one without (plain-text AUTH allowed): CRAM-MD5 first, since it sends
- * only a digest that an eavesdropper cannot turn back into the password,
- * then PLAIN, then LOGIN. SW_AUTH_MECH_AUTO when there is none to use. */
+ * one without (plain-text AUTH allowed): CRAM-MD5 first, since the password
+ * itself never crosses the wire (only a digest, from which an eavesdropper
+ * can at most guess a weak password offline), then PLAIN, then LOGIN.
+ * SW_AUTH_MECH_AUTO when there is none to use. */
 enum sw_auth_mech sw_auth_pick(unsigned offered, enum sw_auth_mech forced,
                                bool encrypted);
 
