@@ -72,7 +72,10 @@ void sw__check_ptr_answer(struct sw_check *c, int error, const char *name,
     return;
   sw_timer_heap_disarm(&c->engine->timers, &c->timer);
   if (!name || !*name) {
-    judge(c, NULL, SW_PTR_NONE);
+    /* WSATRY_AGAIN is EAI_AGAIN, "a temporary failure in name resolution"
+     * (GetNameInfoW's page): the DNS servers did not answer, which says
+     * nothing about whether there is a PTR. */
+    judge(c, NULL, error == WSATRY_AGAIN ? SW_PTR_NO_ANSWER : SW_PTR_NONE);
     return;
   }
   bool back = false;
