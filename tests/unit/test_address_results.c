@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -172,6 +173,21 @@ static void test_describe_and_status_line(void **state)
               strlen("SMTP OK - localhost:25 ([::1]:25) answered in 11 ms, 2 of 2 "
                      "addresses OK | ")) == 0);
   sw_buf_free(&line);
+  sw_check_result_free(&r);
+
+  /* Cut anywhere, the sentence stays a string within its buffer (ASan). */
+  enum sw_outcome mixed[] = {SW_OUTCOME_REFUSED, SW_OUTCOME_TIMEOUT, SW_OUTCOME_OK};
+  merged(&r, mixed, peers, 3);
+  char full[1024];
+  sw_check_result_describe(&r, full, sizeof full);
+  for (size_t size = 1; size <= strlen(full) + 1; size++) {
+    char *cut = malloc(size);
+    assert_non_null(cut);
+    sw_check_result_describe(&r, cut, size);
+    assert_true(strlen(cut) < size);
+    assert_true(strncmp(cut, full, strlen(cut)) == 0);
+    free(cut);
+  }
   sw_check_result_free(&r);
 
   enum sw_outcome one[] = {SW_OUTCOME_TIMEOUT};
