@@ -163,7 +163,7 @@ void sw__check_settle(struct sw_check *c)
 {
   if (c->stage == SW_STAGE_DIALOGUE && sw_dialogue_done(&c->dlg)) {
     leave_dialogue(c);
-    if (c->check_ptr)
+    if (c->check_ptr && !c->cancelled)
       sw__check_ptr_start(c);
   }
   if (c->stage == SW_STAGE_ADDRESSES)
@@ -179,6 +179,7 @@ void sw__check_settle(struct sw_check *c)
 
 void sw__check_cancel(struct sw_check *c, int64_t now)
 {
+  c->cancelled = true;
   switch (c->stage) {
   case SW_STAGE_DIALOGUE:
     sw_dialogue_fail(&c->dlg, SW_OUTCOME_CANCELLED, "the engine was stopped", now);

@@ -111,6 +111,7 @@ struct sw_check {
   struct sw_check_result result; /* from the end of the dialogue on */
   enum sw_ip_family ip_family;
   bool all_addresses, check_ptr;
+  bool cancelled;               /* the engine stopped it: nothing more is looked up */
   struct sw_check_group *group; /* a parent's sub-checks, once started */
   struct sw_check *parent;      /* a sub-check's parent; NULL otherwise */
   size_t index;                 /* a sub-check's slot in parent->group->results */
