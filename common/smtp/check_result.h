@@ -65,6 +65,9 @@
     "The server refused a recipient (RCPT TO).")                                         \
   X(SW_OUTCOME_MESSAGE_REJECTED, "message_rejected",                                     \
     "The server refused the message (DATA).")                                            \
+  X(SW_OUTCOME_OAUTH_TOKEN_FAILED, "oauth_token_failed",                                 \
+    "No OAuth access token for XOAUTH2: the token endpoint refused the client or could " \
+    "not be reached.")                                                                   \
   X(SW_OUTCOME_CANCELLED, "cancelled", "The check was cancelled before it finished.")    \
   X(SW_OUTCOME_INTERNAL_ERROR, "internal_error",                                         \
     "The check could not run on this machine.")

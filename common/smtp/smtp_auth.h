@@ -1,5 +1,6 @@
 /* SMTP AUTH (RFC 4954) as the dialogue speaks it: the mechanisms it knows
- * (PLAIN, RFC 4616; LOGIN, the old draft every server still offers), which
+ * (PLAIN, RFC 4616; LOGIN, the old draft every server still offers;
+ * XOAUTH2, Google's and Microsoft's OAuth 2.0 bearer token), which
  * one to use from the server's EHLO AUTH list, and the client's responses,
  * base64-encoded into the caller's buffer. The credentials are borrowed
  * and never copied anywhere else; buffers that held them are wiped. */
@@ -15,18 +16,26 @@
 #define SW_AUTH_MECH_MAP(X)                                                              \
   X(SW_AUTH_MECH_AUTO, "auto") /* choose: PLAIN, else LOGIN */                           \
   X(SW_AUTH_MECH_PLAIN, "PLAIN")                                                         \
-  X(SW_AUTH_MECH_LOGIN, "LOGIN")
+  X(SW_AUTH_MECH_LOGIN, "LOGIN")                                                         \
+  X(SW_AUTH_MECH_XOAUTH2, "XOAUTH2") /* never picked: only when forced */
 
 enum sw_auth_mech { SW_AUTH_MECH_MAP(SW_X_1) SW_AUTH_MECH_COUNT };
 
 /* Bits of the mechanisms a server offers (sw_auth_offered). */
 #define SW_AUTH_OFFERS(m) (1u << (m))
-#define SW_AUTH_OFFERS_OTHER (1u << SW_AUTH_MECH_COUNT) /* CRAM-MD5, XOAUTH2, ... */
+#define SW_AUTH_OFFERS_OTHER (1u << SW_AUTH_MECH_COUNT) /* GSSAPI, ... */
 
 /* The longest user name and password together: what "AUTH PLAIN " and the
  * base64 of "\0user\0password" fit in one command line of 512 octets
  * (RFC 5321 4.5.3.1.4), and so LOGIN's responses too. */
 #define SW_AUTH_CREDENTIALS_MAX 370
+
+/* The longest AUTH response line, CRLF included: RFC 4954 section 4 has
+ * clients and servers take responses of at least 12288 octets. */
+#define SW_AUTH_RESPONSE_LINE_MAX 12288
+/* The longest user name and OAuth token together for XOAUTH2: what the
+ * base64 of "user=U\x01auth=Bearer T\x01\x01" fits in one such line. */
+#define SW_AUTH_BEARER_MAX 9000
 
 /* "PLAIN", "LOGIN", "auto"; "?" out of range. */
 const char *sw_auth_mech_name(enum sw_auth_mech m);
@@ -49,6 +58,18 @@ bool sw_auth_plain_response(const char *user, const char *password, char *out,
 /* The base64 of `text` (LOGIN's answer to "Username:" or "Password:") into
  * out[size], NUL-terminated. False if it does not fit. */
 bool sw_auth_login_response(const char *text, char *out, size_t size);
+
+/* The base64 of XOAUTH2's "user=" user "\x01auth=Bearer " token "\x01\x01"
+ * (the format Google and Microsoft document) into out[size],
+ * NUL-terminated. False if user and token together are longer than
+ * SW_AUTH_BEARER_MAX or it does not fit. */
+bool sw_auth_xoauth2_response(const char *user, const char *token, char *out,
+                              size_t size);
+/* The "status" member of XOAUTH2's error challenge (the base64 of a JSON
+ * object such as {"status":"401","schemes":"Bearer","scope":"..."}, what
+ * follows "334 ") into out[size]: its string or number, letters, digits
+ * and '.' only; "" when the challenge is not base64 or has no status. */
+void sw_auth_xoauth2_status(const char *challenge, size_t len, char *out, size_t size);
 
 /* Overwrites p[0..n) with zeros in a way the compiler keeps (a buffer that
  * held a credential, about to be reused or freed). */

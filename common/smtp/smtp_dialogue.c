@@ -558,7 +558,9 @@ void sw_dialogue_timeout(struct sw_dialogue *d, int64_t now_us)
     sw__dlg_set_detail(d, "the server neither answered QUIT nor closed the connection");
     break;
   default:
-    if (sw__dlg_message_unsent(d))
+    if (d->token_wanted)
+      sw__dlg_set_detail(d, "the OAuth access token was not fetched in time");
+    else if (sw__dlg_message_unsent(d))
       sw__dlg_set_detail(d,
                          "the message could not be sent in time (%lu of %lu octets "
                          "had gone)",
@@ -585,7 +587,8 @@ const char *sw_dialogue_output(const struct sw_dialogue *d, size_t *len)
   }
   if (!output_pending(d))
     return sw__dlg_message_piece(d, len); /* a piece of the message, or nothing */
-  *len = d->out_len - d->out_sent;
+  size_t unsent = d->out_len - d->out_sent;
+  *len = unsent < SW_DIALOGUE_SEND_MAX ? unsent : SW_DIALOGUE_SEND_MAX;
   return d->out + d->out_sent;
 }
 

@@ -9,11 +9,43 @@
 
 #include "smtp_dialogue_internal.h"
 
+/* XOAUTH2's own limits: a token from the password or the engine, never
+ * both; user and token within one response line. */
+static bool xoauth2_config_ok(struct sw_dialogue *d)
+{
+  const struct sw_dialogue_auth *a = &d->cfg.auth;
+  if (a->oauth == (a->password != NULL)) {
+    sw__dlg_set_detail(d, "%s",
+                       a->oauth ? "XOAUTH2 has both a token and a token endpoint; "
+                                  "nothing was sent"
+                                : "XOAUTH2 has no access token; nothing was sent");
+    return false;
+  }
+  if (a->password && strlen(a->user) + strlen(a->password) > SW_AUTH_BEARER_MAX) {
+    sw__dlg_set_detail(d,
+                       "the user name and access token are longer than %d octets "
+                       "together, more than one AUTH line can carry; nothing was sent",
+                       SW_AUTH_BEARER_MAX);
+    return false;
+  }
+  return true;
+}
+
 bool sw__dlg_auth_config_ok(struct sw_dialogue *d)
 {
   const struct sw_dialogue_auth *a = &d->cfg.auth;
   if (!sw__dlg_has_auth(d))
     return true;
+  if ((unsigned)a->mech >= SW_AUTH_MECH_COUNT) {
+    sw__dlg_set_detail(d, "the AUTH mechanism is not one this checker knows");
+    return false;
+  }
+  if (a->mech == SW_AUTH_MECH_XOAUTH2)
+    return xoauth2_config_ok(d);
+  if (a->oauth) {
+    sw__dlg_set_detail(d, "an OAuth token is for AUTH XOAUTH2 only; nothing was sent");
+    return false;
+  }
   if (!a->password) {
     sw__dlg_set_detail(d, "AUTH has a user name but no password; nothing was sent");
     return false;
@@ -23,10 +55,6 @@ bool sw__dlg_auth_config_ok(struct sw_dialogue *d)
                        "the user name and password are longer than %d octets together, "
                        "more than one AUTH line can carry; nothing was sent",
                        SW_AUTH_CREDENTIALS_MAX);
-    return false;
-  }
-  if ((unsigned)a->mech >= SW_AUTH_MECH_COUNT) {
-    sw__dlg_set_detail(d, "the AUTH mechanism is not one this checker knows");
     return false;
   }
   return true;
@@ -54,6 +82,31 @@ static void not_offered(struct sw_dialogue *d, const struct sw_smtp_reply *r)
   sw__dlg_decide(d, SW_OUTCOME_AUTH_NOT_OFFERED, SW_STEP_EHLO, r);
 }
 
+/* "AUTH XOAUTH2 <initial response>" when that fits one command line, else
+ * "AUTH XOAUTH2" alone and the response after the server's empty 334 (RFC
+ * 4954 section 4: the AUTH command stays within SMTP's 512 octets). */
+static void say_xoauth2(struct sw_dialogue *d, const char *token)
+{
+  static const char cmd[] = "AUTH XOAUTH2 ";
+  char line[SW_AUTH_RESPONSE_LINE_MAX];
+  d->token = token;
+  bool sent = false;
+  if (NEVER(!sw_auth_xoauth2_response(d->cfg.auth.user, token, line + sizeof cmd - 1,
+                                      sizeof line - (sizeof cmd - 1)))) {
+    sw__dlg_set_detail(d, "the access token does not fit an AUTH line");
+    sw__dlg_finish(d, SW_OUTCOME_INTERNAL_ERROR, SW_STEP_AUTH);
+  } else if (strlen(line + sizeof cmd - 1) + sizeof cmd - 1 <= SW_SMTP_LINE_MAX - 2) {
+    memcpy(line, cmd, sizeof cmd - 1);
+    sent = sw__dlg_send_secret_line(d, line, "AUTH XOAUTH2 ****");
+    d->auth_round = 1; /* the response went */
+  } else {
+    sent = sw__dlg_send_line(d, "AUTH XOAUTH2");
+  }
+  sw_auth_wipe(line, sizeof line);
+  if (sent && d->state != SW_DLG_AUTH)
+    sw__dlg_set_state(d, SW_DLG_AUTH, d->now_us);
+}
+
 bool sw__dlg_auth_after_hello(struct sw_dialogue *d, const struct sw_smtp_reply *r)
 {
   if (!sw__dlg_has_auth(d))
@@ -79,6 +132,17 @@ bool sw__dlg_auth_after_hello(struct sw_dialogue *d, const struct sw_smtp_reply 
   }
   d->auth_mech = mech;
   d->auth_round = 0;
+  if (mech == SW_AUTH_MECH_XOAUTH2) {
+    if (!d->cfg.auth.oauth) {
+      say_xoauth2(d, d->cfg.auth.password);
+      return true;
+    }
+    /* The engine fetches the token; the wait counts toward AUTH. */
+    d->token_wanted = true;
+    sw__dlg_event(d, "waiting for the OAuth access token");
+    sw__dlg_set_state(d, SW_DLG_AUTH, d->now_us);
+    return true;
+  }
   char line[SW_SMTP_LINE_MAX];
   bool sent;
   if (mech == SW_AUTH_MECH_PLAIN) {
@@ -112,13 +176,97 @@ static void login_step(struct sw_dialogue *d, const struct sw_smtp_reply *r)
     d->auth_round++;
 }
 
+/* XOAUTH2's 334: the empty challenge that asks for the response (when it
+ * did not fit the AUTH line), then an error challenge, which the client
+ * answers with an empty line so that the server says 535. */
+static void xoauth2_step(struct sw_dialogue *d, const struct sw_smtp_reply *r)
+{
+  if (d->auth_round == 0) {
+    char line[SW_AUTH_RESPONSE_LINE_MAX];
+    bool sent =
+        ALWAYS(sw_auth_xoauth2_response(d->cfg.auth.user, d->token, line, sizeof line)) &&
+        sw__dlg_send_secret_line(d, line, "****");
+    sw_auth_wipe(line, sizeof line);
+    if (sent)
+      d->auth_round = 1;
+  } else if (d->auth_round == 1) {
+    size_t skip = r->len > 4 ? 4 : r->len; /* "334 " */
+    sw_auth_xoauth2_status(r->text + skip, r->len - skip, d->oauth_status,
+                           sizeof d->oauth_status);
+    if (sw__dlg_send_line(d, ""))
+      d->auth_round = 2;
+  } else {
+    sw__dlg_unexpected_code(d, r, "AUTH");
+  }
+}
+
+/* 5xx to AUTH: the reply says why; for XOAUTH2 the detail says it was the
+ * token, and the status its error challenge gave. */
+static void auth_refused(struct sw_dialogue *d, const struct sw_smtp_reply *r)
+{
+  if (d->auth_mech == SW_AUTH_MECH_XOAUTH2 && d->oauth_status[0])
+    sw__dlg_set_detail(d,
+                       "the server refused the OAuth access token (its error "
+                       "challenge gave status %s)",
+                       d->oauth_status);
+  else if (d->auth_mech == SW_AUTH_MECH_XOAUTH2)
+    sw__dlg_set_detail(d, "the server refused the OAuth access token");
+  sw__dlg_decide(d, SW_OUTCOME_AUTH_FAILED, SW_STEP_AUTH, r);
+}
+
+bool sw_dialogue_wants_token(const struct sw_dialogue *d)
+{
+  return d->state == SW_DLG_AUTH && d->token_wanted;
+}
+
+void sw_dialogue_token_ready(struct sw_dialogue *d, const char *token, int64_t now_us)
+{
+  if (NEVER(!sw_dialogue_wants_token(d)))
+    return;
+  d->now_us = now_us;
+  d->token_wanted = false;
+  sw__dlg_event(d, "OAuth access token received");
+  if (!token || !token[0] ||
+      strlen(d->cfg.auth.user) + strlen(token) > SW_AUTH_BEARER_MAX) {
+    sw__dlg_set_detail(d,
+                       "the token endpoint gave an access token that is empty or, with "
+                       "the user name, longer than %d octets; nothing was sent",
+                       SW_AUTH_BEARER_MAX);
+    sw__dlg_finish(d, SW_OUTCOME_INTERNAL_ERROR, SW_STEP_AUTH);
+    return;
+  }
+  say_xoauth2(d, token);
+}
+
+void sw_dialogue_token_failed(struct sw_dialogue *d, const char *detail, int64_t now_us)
+{
+  if (NEVER(!sw_dialogue_wants_token(d)))
+    return;
+  d->now_us = now_us;
+  d->token_wanted = false;
+  sw__dlg_event(d, "no OAuth access token");
+  sw__dlg_clear_reply(d);
+  sw__escape_text(d->result.detail, sizeof d->result.detail, detail ? detail : "",
+                  detail ? strlen(detail) : 0, false);
+  sw__dlg_decide(d, SW_OUTCOME_OAUTH_TOKEN_FAILED, SW_STEP_AUTH, NULL);
+}
+
 void sw__dlg_on_auth(struct sw_dialogue *d, const struct sw_smtp_reply *r)
 {
   int cls = r->code / 100;
-  if (cls == 2) {
+  if (d->token_wanted) {
+    /* Nothing was said since EHLO's reply: the server speaks out of turn. */
+    sw__dlg_set_detail(d,
+                       "the server sent a reply (code %d) while the client was "
+                       "fetching its OAuth token and had said nothing",
+                       r->code);
+    sw__dlg_decide(d, SW_OUTCOME_PROTOCOL_ERROR, SW_STEP_AUTH, r);
+  } else if (cls == 2) {
     /* 235; any 2xx means the server let us in. */
     d->auth_done = true;
     sw__dlg_proceed(d, r);
+  } else if (r->code == 334 && d->auth_mech == SW_AUTH_MECH_XOAUTH2) {
+    xoauth2_step(d, r);
   } else if (r->code == 334) {
     login_step(d, r);
   } else if (cls == 4) {
@@ -127,7 +275,7 @@ void sw__dlg_on_auth(struct sw_dialogue *d, const struct sw_smtp_reply *r)
   } else if (cls == 5) {
     /* 535 bad credentials; 534/538 a stronger mechanism or encryption
      * wanted; 504 a mechanism it does not know after all: the reply says. */
-    sw__dlg_decide(d, SW_OUTCOME_AUTH_FAILED, SW_STEP_AUTH, r);
+    auth_refused(d, r);
   } else {
     sw__dlg_unexpected_code(d, r, "AUTH");
   }

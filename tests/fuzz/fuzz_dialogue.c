@@ -44,6 +44,7 @@ enum {
   P_LOGIN = 4,     /* ... forced to LOGIN */
   P_MAIL = 8,      /* cfg.mail: a sender and two recipients (no command then) */
   P_MESSAGE = 16,  /* ... and a message of more than one piece */
+  P_XOAUTH2 = 32,  /* ... forced to XOAUTH2 with a token the engine gives */
 };
 
 enum {
@@ -114,12 +115,14 @@ struct said {
   int writes;
   /* past the handshake */
   bool auth, mail, data, rset;
+  bool token; /* the engine gave the OAuth token */
   int login_answers, rcpts;
   size_t message; /* octets of the message sent */
 };
 
 #define USER "fuzz-user@example.com"
 #define PASSWORD "fuzz password 0123456789"
+#define TOKEN "fuzz.token.0123456789"
 
 static const char *const rcpts[] = {"one@example.com", "two@example.com"};
 
@@ -156,12 +159,18 @@ static bool transaction_line(const struct sw_dialogue *d, const char *line, size
     CHECK(d->cfg.tls_mode != SW_TLS_REQUIRE_STARTTLS || said->tls_up);
     CHECK(c->auth.mech != SW_AUTH_MECH_LOGIN ||
           (n == 10 && !memcmp(line + 5, "LOGIN", 5)));
+    CHECK(c->auth.mech != SW_AUTH_MECH_XOAUTH2 || !memcmp(line + 5, "XOAUTH2", 7));
+    CHECK(!c->auth.oauth || said->token); /* never before the token came */
     said->auth = true;
     return true;
   }
-  if (said->auth && d->auth_mech == SW_AUTH_MECH_LOGIN && d->state == SW_DLG_AUTH &&
-      !said->mail && said->login_answers < 2) {
-    said->login_answers++; /* the user name, then the password, in base64 */
+  if (said->auth &&
+      (d->auth_mech == SW_AUTH_MECH_LOGIN || d->auth_mech == SW_AUTH_MECH_XOAUTH2) &&
+      d->state == SW_DLG_AUTH && !said->mail && said->login_answers < 2) {
+    /* LOGIN: the user name, then the password, in base64. XOAUTH2: the
+     * response (after an empty 334), or the empty line that answers an
+     * error challenge. */
+    said->login_answers++;
     return true;
   }
   if (n > 10 && memcmp(line, "MAIL FROM:", 10) == 0) {
@@ -284,7 +293,10 @@ static bool leaks(const struct sw_check_result *r, const uint8_t *input, size_t 
   sw__escape_text(escaped, sizeof escaped, (const char *)input, len, true);
   const char *const forms[] = {PASSWORD, "ZnV6eiBwYXNzd29yZCAwMTIzNDU2Nzg5" /* LOGIN */,
                                ("AGZ1enotdXNlckBleGFtcGxlLmNvbQBmdXp6IHBhc3N3b3JkIDAxMjM0"
-                                "NTY3ODk=") /* PLAIN */};
+                                "NTY3ODk=") /* PLAIN */,
+                               TOKEN,
+                               "dXNlcj1mdXp6LXVzZXJAZXhhbXBsZS5jb20BYXV0aD1CZWFyZXIgZnV6e"
+                               "i50b2tlbi4wMTIzNDU2Nzg5AQE=" /* XOAUTH2 */};
   for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
     if (!contains(input, len, forms[i]) && !strstr(escaped, forms[i]) &&
         (strstr(sw_buf_str(&r->transcript), forms[i]) || strstr(r->reply, forms[i]) ||
@@ -331,6 +343,9 @@ static void check_result(const struct sw_check_result *r, const struct said *sai
   case SW_OUTCOME_AUTH_NOT_OFFERED:
   case SW_OUTCOME_AUTH_NOT_ENCRYPTED:
     CHECK(!said->auth && said->quit);
+    break;
+  case SW_OUTCOME_OAUTH_TOKEN_FAILED:
+    CHECK(!said->auth && !said->token && said->quit && r->step == SW_STEP_AUTH);
     break;
   case SW_OUTCOME_SENDER_REJECTED:
     CHECK(said->mail && said->rcpts == 0 && r->reply_code >= 400);
@@ -436,6 +451,25 @@ static void fuzz_parser(const uint8_t *data, size_t len, size_t chunk)
     CHECK(wpos == cpos); /* the error is found at the same octet */
 }
 
+/* The engine's part of XOAUTH2: when the dialogue asks, the token comes,
+ * or (odd chunk sizes) the endpoint refuses. Silence meanwhile. */
+static void give_token(struct sw_dialogue *d, size_t chunk, int64_t now,
+                       struct said *said)
+{
+  if (!sw_dialogue_wants_token(d))
+    return;
+  size_t len;
+  CHECK(sw_dialogue_output(d, &len) == NULL && len == 0);
+  CHECK(d->cfg.auth.oauth && !said->auth);
+  if (chunk & 1) {
+    sw_dialogue_token_failed(d, "the token endpoint refused the client: invalid_client",
+                             now);
+  } else {
+    sw_dialogue_token_ready(d, TOKEN, now);
+    said->token = true;
+  }
+}
+
 /* The engine's part of TLS: when the dialogue asks, the session is up. */
 static void handshake(struct sw_dialogue *d, uint8_t flags, int64_t now,
                       struct said *said)
@@ -477,10 +511,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   };
   if (past & P_AUTH)
     cfg.auth = (struct sw_dialogue_auth){.user = USER,
-                                         .password = PASSWORD,
-                                         .mech = (past & P_LOGIN) ? SW_AUTH_MECH_LOGIN
-                                                                  : SW_AUTH_MECH_AUTO,
-                                         .allow_plaintext = (past & P_PLAINTEXT) != 0};
+                                         .password = (past & P_XOAUTH2) ? NULL : PASSWORD,
+                                         .mech = (past & P_XOAUTH2) ? SW_AUTH_MECH_XOAUTH2
+                                                 : (past & P_LOGIN) ? SW_AUTH_MECH_LOGIN
+                                                                    : SW_AUTH_MECH_AUTO,
+                                         .allow_plaintext = (past & P_PLAINTEXT) != 0,
+                                         .oauth = (past & P_XOAUTH2) != 0};
   if (past & P_MAIL) {
     cfg.command = NULL; /* a command or an envelope */
     cfg.mail.from = "monitor@example.com";
@@ -508,6 +544,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(len == 0 || has_final_line(data, pos + n));
     drain(&d, cfg.command, flags & F_TRICKLE, &said);
     handshake(&d, flags, now += 10, &said);
+    drain(&d, cfg.command, flags & F_TRICKLE, &said);
+    give_token(&d, chunk, now += 10, &said);
     drain(&d, cfg.command, flags & F_TRICKLE, &said);
   }
   if (flags & F_FAIL)
