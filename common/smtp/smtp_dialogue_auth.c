@@ -219,13 +219,22 @@ bool sw_dialogue_wants_token(const struct sw_dialogue *d)
   return d->state == SW_DLG_AUTH && d->token_wanted;
 }
 
-void sw_dialogue_token_ready(struct sw_dialogue *d, const char *token, int64_t now_us)
+/* The engine's answer to the dialogue's request for a token: false when
+ * none was asked for (an engine bug). */
+static bool token_answered(struct sw_dialogue *d, int64_t now_us, const char *event)
 {
   if (NEVER(!sw_dialogue_wants_token(d)))
-    return;
+    return false;
   d->now_us = now_us;
   d->token_wanted = false;
-  sw__dlg_event(d, "OAuth access token received");
+  sw__dlg_event(d, event);
+  return true;
+}
+
+void sw_dialogue_token_ready(struct sw_dialogue *d, const char *token, int64_t now_us)
+{
+  if (!token_answered(d, now_us, "OAuth access token received"))
+    return;
   if (!token || !token[0] ||
       strlen(d->cfg.auth.user) + strlen(token) > SW_AUTH_BEARER_MAX) {
     sw__dlg_set_detail(d,
@@ -240,11 +249,8 @@ void sw_dialogue_token_ready(struct sw_dialogue *d, const char *token, int64_t n
 
 void sw_dialogue_token_failed(struct sw_dialogue *d, const char *detail, int64_t now_us)
 {
-  if (NEVER(!sw_dialogue_wants_token(d)))
+  if (!token_answered(d, now_us, "no OAuth access token"))
     return;
-  d->now_us = now_us;
-  d->token_wanted = false;
-  sw__dlg_event(d, "no OAuth access token");
   sw__dlg_clear_reply(d);
   sw__escape_text(d->result.detail, sizeof d->result.detail, detail ? detail : "",
                   detail ? strlen(detail) : 0, false);
