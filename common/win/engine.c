@@ -60,6 +60,7 @@ enum sw_error sw_engine_create(struct sw_engine **out, unsigned long *win_error)
   }
   sw_list_init(&e->checks);
   sw_list_init(&e->verify_running);
+  sw_list_init(&e->oauth_running);
   e->port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
   if (!e->port) {
     *win_error = GetLastError();
@@ -94,6 +95,7 @@ static void check_free(struct sw_check *c)
   e->structs--;
   sw_dialogue_free(&c->dlg);
   sw__check_tls_free(c);
+  sw__check_oauth_free(c);
   free(c->strings);
   free(c);
 }
@@ -134,6 +136,7 @@ void sw__check_settle(struct sw_check *c)
     sw__check_verify_abandon(c);  /* nor does a validation */
     struct sw_check_result result;
     sw_dialogue_take_result(&c->dlg, &result);
+    sw__check_oauth_settled(c, &result); /* nor does a token fetch */
     c->done(c->ctx, &result);
     sw_check_result_free(&result);
   }
@@ -227,6 +230,12 @@ enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *
   c->cfg.cert_warn_days = spec->cert_warn_days;
   c->cfg.cert_crit_days = spec->cert_crit_days;
   c->cfg.auth = spec->auth;
+  if (spec->auth.mech == SW_AUTH_MECH_XOAUTH2 && spec->oauth) {
+    /* The token comes from the endpoint (engine_oauth.c), not the spec. */
+    c->oauth = spec->oauth;
+    c->cfg.auth.oauth = true;
+    c->cfg.auth.password = NULL;
+  }
   c->cfg.mail = spec->mail;
   sw_dialogue_init(&c->dlg, &c->cfg, sw_clock_now_us());
 
@@ -424,12 +433,14 @@ void sw_engine_destroy(struct sw_engine *e)
   if (!e)
     return;
   cancel_all(e);
-  /* Lookups and validations still running get a bounded wait: a dead DNS
-   * server, or a chain engine waiting for a firewalled OCSP host, can block
-   * each for seconds, and the service must stop in time. The host hears
+  /* Lookups, validations and token fetches still running get a bounded
+   * wait: a dead DNS server, a chain engine waiting for a firewalled OCSP
+   * host, or a token endpoint behind a slow proxy can block each for
+   * seconds, and the service must stop in time. The host hears
    * of progress at least every SW_ENGINE_STOP_TICK_MS (SCM checkpoints). */
   ULONGLONG until = GetTickCount64() + SW_DNS_STOP_WAIT_MS;
-  for (ULONGLONG now; (sw__engine_dns_busy(e) || sw__engine_verify_busy(e)) &&
+  for (ULONGLONG now; (sw__engine_dns_busy(e) || sw__engine_verify_busy(e) ||
+                       sw__engine_oauth_busy(e)) &&
                       (now = GetTickCount64()) < until;) {
     DWORD left = (DWORD)(until - now);
     turn(e,
@@ -448,6 +459,7 @@ void sw_engine_destroy(struct sw_engine *e)
   while (turn(e, 0) > 0)
     ;
   sw__engine_verify_free(e);
+  sw__engine_oauth_free(e);
   sw__engine_dns_free(e);
   sw_timer_heap_free(&e->timers);
   sw__engine_tls_free(e);
