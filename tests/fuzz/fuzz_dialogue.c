@@ -525,7 +525,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (past & P_MESSAGE)
       cfg.mail.message = message(&cfg.mail.message_len);
   }
-  static struct sw_dialogue d; /* ~20 KiB: not on the fuzzer's stack */
+  static struct sw_dialogue d; /* ~24 KiB: not on the fuzzer's stack */
   int64_t now = 1000000;
   struct said said = {0};
   sw_dialogue_init(&d, &cfg, now);
