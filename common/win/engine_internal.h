@@ -18,6 +18,7 @@
 #include "engine_resolve.h"
 #include "engine_sockopt.h"
 #include "engine_verify.h"
+#include "engine_oauth.h"
 #include "engine_wait.h"
 #include "oauth_token.h"
 #include "smtp_dialogue.h"
@@ -125,6 +126,8 @@ struct sw_engine {
   struct sw_sockopt_calls sockopt;   /* Winsock, or a test's (engine_sockopt.h) */
   struct sw_engine_wait wait;        /* how the loop waits (engine_wait.h) */
   struct sw_list_node oauth_running; /* token fetches handed to the pool */
+  sw_engine_token_fn token_fn;       /* sw_engine_set_token_fetcher; NULL: the real one */
+  void *token_ctx;
 };
 
 /* engine_socket.c */

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "engine_oauth.h"
 #include "oauth_cache.h"
 #include "win_error.h"
 
@@ -30,6 +31,8 @@ struct sw_oauth_job {
   struct sw_dns_shared *shared;
   struct sw_req req; /* the answer packet (SW_REQ_CALLBACK: on_fetched) */
   uint32_t timeout_ms;
+  sw_engine_token_fn fn;
+  void *fn_ctx;
   struct sw_oauth_client client; /* its strings in `strings` */
   char *strings;
   size_t strings_len;
@@ -42,6 +45,13 @@ struct sw_oauth_job {
   char detail[SW_OAUTH_DETAIL_MAX];
 };
 
+static volatile LONG live_jobs;
+
+long sw_engine_oauth_jobs(void)
+{
+  return InterlockedCompareExchange(&live_jobs, 0, 0);
+}
+
 static void job_release(struct sw_oauth_job *j)
 {
   if (InterlockedDecrement(&j->refs) != 0)
@@ -51,7 +61,21 @@ static void job_release(struct sw_oauth_job *j)
   free(j->strings);
   sw_oauth_token_free(&j->token);
   free(j);
+  InterlockedDecrement(&live_jobs);
   sw__engine_shared_release(s);
+}
+
+static bool system_fetch(void *ctx, const struct sw_oauth_client *c, uint32_t timeout_ms,
+                         struct sw_oauth_token *out, char *detail, size_t size)
+{
+  (void)ctx;
+  return sw_oauth_fetch(c, timeout_ms, out, detail, size);
+}
+
+void sw_engine_set_token_fetcher(struct sw_engine *e, sw_engine_token_fn fn, void *ctx)
+{
+  e->token_fn = fn;
+  e->token_ctx = fn ? ctx : NULL;
 }
 
 /* On a pool thread: touches only the job, the cache (which has its own
@@ -61,7 +85,7 @@ static void CALLBACK fetch_work(PTP_CALLBACK_INSTANCE instance, void *ctx)
   (void)instance;
   struct sw_oauth_job *j = ctx;
   j->ok =
-      sw_oauth_fetch(&j->client, j->timeout_ms, &j->token, j->detail, sizeof j->detail);
+      j->fn(j->fn_ctx, &j->client, j->timeout_ms, &j->token, j->detail, sizeof j->detail);
   if (j->ok)
     sw_oauth_cache_put(&j->client, j->token.access_token, j->token.expires_in_s,
                        sw_clock_now_us());
@@ -108,9 +132,12 @@ static bool job_start(struct sw_check *c, unsigned long *win_error)
   }
   int64_t left_ms = (sw_dialogue_deadline(&c->dlg) - sw_clock_now_us()) / 1000;
   j->timeout_ms = left_ms > 1 ? (uint32_t)left_ms : 1;
+  j->fn = e->token_fn ? e->token_fn : system_fetch;
+  j->fn_ctx = e->token_fn ? e->token_ctx : NULL;
   sw_engine_req_init(&j->req, on_fetched);
   j->refs = 2; /* the loop's and the worker's */
   j->shared = sw__engine_shared_ref(e);
+  InterlockedIncrement(&live_jobs);
   if (!TrySubmitThreadpoolCallback(fetch_work, j, NULL)) {
     *win_error = GetLastError();
     j->refs = 1;
