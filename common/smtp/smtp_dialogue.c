@@ -4,8 +4,8 @@
  * changes the state (curl's smtp.c rule): so step timings and the trace
  * cannot miss a transition. The order of things is in the header;
  * STARTTLS and implicit TLS are in smtp_dialogue_tls.c, AUTH in
- * smtp_dialogue_auth.c, the envelope and the message in
- * smtp_dialogue_mail.c. */
+ * smtp_dialogue_auth.c (XOAUTH2 in smtp_dialogue_xoauth2.c), the envelope
+ * and the message in smtp_dialogue_mail.c. */
 #include "smtp_dialogue.h"
 
 #include <stdarg.h>
