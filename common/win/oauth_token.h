@@ -12,13 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* What identifies the application to the token endpoint. Borrowed. */
-struct sw_oauth_client {
-  const char *token_url; /* https://login.microsoftonline.com/TENANT/oauth2/v2.0/token */
-  const char *client_id; /* the application (client) id */
-  const char *client_secret; /* the client secret's value */
-  const char *scope;         /* https://outlook.office365.com/.default; NULL/"": none */
-};
+#include "oauth_client.h" /* struct sw_oauth_client */
 
 /* A token the endpoint issued: access_token (malloc'd: wipe and free it with
  * sw_oauth_token_free) and its lifetime, expires_in (0 when the endpoint
