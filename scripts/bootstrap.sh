@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a Debian 12 machine to build and test SMTP Watch: installs the
-# Debian packages, then cross-builds SQLite and cmocka from Debian's source
-# packages into build/deps. Idempotent; a second run takes about a second.
+# Debian packages, then cross-builds SQLite, cmocka and cJSON from Debian's
+# source packages into build/deps. Idempotent; a second run takes about a second.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -81,21 +81,38 @@ build_sqlite() {
   cp "$amal/sqlite3.h" "$DEPS/mingw/include/"
 }
 
-build_cmocka() {
-  local out=$DEPS/mingw/lib/libcmocka.a
+# One C file of a Debian source package, cross-compiled into a static
+# library with its header: cross_build_one LIB SOURCE_FILE HEADER
+# INCLUDE_SUBDIR CFLAGS... (the paths relative to the unpacked source).
+cross_build_one() {
+  local lib=$1 file=$2 header=$3 subdir=$4 src
+  shift 4
+  local out=$DEPS/mingw/lib/lib$lib.a
   [ -f "$out" ] && return 0
-  local src
-  src=$(fetch_source cmocka)
-  log "cross-building cmocka"
-  mkdir -p "$DEPS/mingw/lib" "$DEPS/mingw/include"
-  x86_64-w64-mingw32-gcc -O1 -DHAVE_SIGNAL_H -DHAVE_MALLOC_H -DHAVE_INTTYPES_H \
-    -DHAVE_STDINT_H -DHAVE_STRUCT_TIMESPEC -DHAVE_GCC_THREAD_LOCAL_STORAGE \
-    -I"$src/include" -c "$src/src/cmocka.c" -o "$DEPS/cmocka.o"
-  x86_64-w64-mingw32-ar rcs "$out.tmp" "$DEPS/cmocka.o" && mv "$out.tmp" "$out"
-  cp "$src/include/cmocka.h" "$DEPS/mingw/include/"
+  src=$(fetch_source "$lib")
+  log "cross-building $lib"
+  mkdir -p "$DEPS/mingw/lib" "$DEPS/mingw/include/$subdir"
+  x86_64-w64-mingw32-gcc "$@" -c "$src/$file" -o "$DEPS/$lib.o"
+  x86_64-w64-mingw32-ar rcs "$out.tmp" "$DEPS/$lib.o" && mv "$out.tmp" "$out"
+  cp "$src/$header" "$DEPS/mingw/include/$subdir"
+}
+
+build_cmocka() {
+  local inc
+  inc=$(fetch_source cmocka)/include
+  cross_build_one cmocka src/cmocka.c include/cmocka.h "" -O1 -DHAVE_SIGNAL_H \
+    -DHAVE_MALLOC_H -DHAVE_INTTYPES_H -DHAVE_STDINT_H -DHAVE_STRUCT_TIMESPEC \
+    -DHAVE_GCC_THREAD_LOCAL_STORAGE -I"$inc"
+}
+
+# cJSON reads the OAuth token endpoint's answers (common/win/oauth_reply.c);
+# its header goes where Debian's libcjson-dev puts it: <cjson/cJSON.h>.
+build_cjson() {
+  cross_build_one cjson cJSON.c cJSON.h cjson -O2 -std=c89
 }
 
 install_packages
 build_sqlite
 build_cmocka
+build_cjson
 log "ready (deps in $DEPS)"

@@ -13,7 +13,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${SW_BUILD_DIR:-$ROOT/build}
-DEPS=${SW_DEPS_DIR:-$ROOT/build/deps} # where bootstrap.sh puts SQLite and cmocka
+DEPS=${SW_DEPS_DIR:-$ROOT/build/deps} # where bootstrap.sh puts SQLite, cmocka and cJSON
 export SW_WINEPREFIX=${SW_WINEPREFIX:-$BUILD/demo-wineprefix}
 export WINEPREFIX=$SW_WINEPREFIX WINEDEBUG=-all
 # No .desktop files in this machine's menus for the Start Menu shortcut.

@@ -22,6 +22,9 @@ void sw_check_extras_free(struct sw_check_extras *x)
   free(x->auth_user);
   free(x->mail_from);
   free(x->relay_rcpt);
+  free(x->oauth_token_url);
+  free(x->oauth_client_id);
+  free(x->oauth_scope);
   wipe_free(x->auth_password);
   wipe_free(x->oauth_client_secret);
   free(x->rcpt_buf);
@@ -47,6 +50,14 @@ enum sw_error sw_check_extras_from_rule(struct sw_check_extras *x,
       (envelope && sw_rule_set_string(&x->mail_from, from)) ||
       (rule->relay_test && sw_rule_set_string(&x->relay_rcpt, relay_rcpt)))
     return SW_E_NOMEM;
+  if (has_text(rule->oauth_token_url)) {
+    if (sw_rule_set_string(&x->oauth_token_url, rule->oauth_token_url) ||
+        sw_rule_set_string(&x->oauth_client_id, rule->oauth_client_id) ||
+        sw_rule_set_string(&x->oauth_scope, rule->oauth_scope))
+      return SW_E_NOMEM;
+    x->oauth = (struct sw_oauth_client){x->oauth_token_url, x->oauth_client_id,
+                                        x->oauth_client_secret, x->oauth_scope};
+  }
   if (!has_text(rule->rcpt_to))
     return SW_E_OK;
   free(x->rcpt_buf);

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "oauth_client.h"
 #include "rule.h"
 #include "sw_error.h"
 
@@ -16,8 +17,11 @@ struct sw_check_extras {
   char *auth_password;       /* NULL: none; owned, wiped when freed */
   char *oauth_client_secret; /* NULL: none; owned, wiped when freed */
   char *mail_from;           /* NULL: no envelope; "" the null sender; owned */
-  char *relay_rcpt;          /* NULL: no open-relay test; owned */
-  char *rcpt_buf;            /* the rule's rcpt_to, split in place; owned */
+  char *oauth_token_url, *oauth_client_id, *oauth_scope; /* copies; owned */
+  struct sw_oauth_client oauth; /* XOAUTH2's client, pointing into the above and
+                                   oauth_client_secret; token_url NULL: none */
+  char *relay_rcpt;             /* NULL: no open-relay test; owned */
+  char *rcpt_buf;               /* the rule's rcpt_to, split in place; owned */
   const char *rcpt[SW_RULE_RCPT_MAX];
   size_t rcpt_count;
 };

@@ -53,6 +53,7 @@ static const char *const outcome_titles[] = {
     [SW_OUTCOME_MESSAGE_REJECTED] = "Message rejected",
     [SW_OUTCOME_OPEN_RELAY] = "Open relay",
     [SW_OUTCOME_BANNER_MISMATCH] = "Reverse DNS mismatch",
+    [SW_OUTCOME_OAUTH_TOKEN_FAILED] = "No OAuth token",
     [SW_OUTCOME_CANCELLED] = "Cancelled",
     [SW_OUTCOME_INTERNAL_ERROR] = "Internal error",
 };

@@ -72,6 +72,9 @@
   X(SW_OUTCOME_BANNER_MISMATCH, "banner_mismatch",                                       \
     "The address's reverse name (PTR) is missing, does not resolve back to the "         \
     "address, or differs from the name the server gives in its greeting.")               \
+  X(SW_OUTCOME_OAUTH_TOKEN_FAILED, "oauth_token_failed",                                 \
+    "No OAuth access token for XOAUTH2: the token endpoint refused the client or could " \
+    "not be reached.")                                                                   \
   X(SW_OUTCOME_CANCELLED, "cancelled", "The check was cancelled before it finished.")    \
   X(SW_OUTCOME_INTERNAL_ERROR, "internal_error",                                         \
     "The check could not run on this machine.")

@@ -69,6 +69,7 @@ enum sw_nagios_status sw_nagios_status(const struct sw_check_result *r, int warn
   case SW_OUTCOME_AUTH_FAILED:
   case SW_OUTCOME_AUTH_NOT_OFFERED:
   case SW_OUTCOME_AUTH_NOT_ENCRYPTED:
+  case SW_OUTCOME_OAUTH_TOKEN_FAILED:
   case SW_OUTCOME_STARTTLS_NOT_OFFERED:
   case SW_OUTCOME_TLS_HANDSHAKE_FAILED:
   case SW_OUTCOME_CERT_UNTRUSTED:

@@ -110,6 +110,10 @@ static void check_oauth(const struct sw_rule *r, struct sw_rule_problems *out)
     sw_rule_problems_add(out, SW_RULE_FIELD_AUTH_USER,
                          "AUTH user is required with OAuth: it is the mailbox the "
                          "token is for.");
+  else if (r->auth_mech != SW_AUTH_MECH_XOAUTH2)
+    sw_rule_problems_add(out, SW_RULE_FIELD_AUTH_MECH,
+                         "AUTH mechanism must be XOAUTH2 with an OAuth token URL: the "
+                         "token is what the check authenticates with.");
 }
 
 /* One address of the envelope; `what` names it in the sentence. */

@@ -130,6 +130,75 @@ bool sw_auth_cram_md5_response(const char *user, const char *password,
   return ok;
 }
 
+bool sw_auth_xoauth2_response(const char *user, const char *token, char *out, size_t size)
+{
+  static const char head[] = "user=",
+                    mid[] = "\x01"
+                            "auth=Bearer ",
+                    tail[] = "\x01\x01";
+  size_t u = strlen(user), t = strlen(token);
+  if (u + t > SW_AUTH_BEARER_MAX)
+    return false;
+  char raw[SW_AUTH_BEARER_MAX + sizeof head + sizeof mid + sizeof tail];
+  const char *parts[] = {head, user, mid, token, tail};
+  size_t lens[] = {sizeof head - 1, u, sizeof mid - 1, t, sizeof tail - 1}, n = 0;
+  for (size_t i = 0; i < SW_COUNTOF(parts); i++) {
+    memcpy(raw + n, parts[i], lens[i]);
+    n += lens[i];
+  }
+  bool ok = sw_base64_encode_to(raw, n, out, size);
+  sw_auth_wipe(raw, sizeof raw);
+  return ok;
+}
+
+/* Where `"status"` is followed by ':' in json[0..len), past the colon and
+ * any blanks; NULL if nowhere. A scan, not a parser: the challenge is a
+ * flat object the server made, and only this one member is read. */
+static const char *status_value(const char *json, size_t len)
+{
+  static const char key[] = "\"status\"";
+  for (size_t i = 0; i + sizeof key - 1 <= len; i++) {
+    if (memcmp(json + i, key, sizeof key - 1) != 0)
+      continue;
+    size_t j = i + sizeof key - 1;
+    while (j < len &&
+           (json[j] == ' ' || json[j] == '\t' || json[j] == '\r' || json[j] == '\n'))
+      j++;
+    if (j >= len || json[j] != ':')
+      continue;
+    j++;
+    while (j < len &&
+           (json[j] == ' ' || json[j] == '\t' || json[j] == '\r' || json[j] == '\n'))
+      j++;
+    return json + j;
+  }
+  return NULL;
+}
+
+void sw_auth_xoauth2_status(const char *challenge, size_t len, char *out, size_t size)
+{
+  if (size == 0)
+    return;
+  out[0] = '\0';
+  struct sw_buf json;
+  sw_buf_init(&json, 0);
+  if (!sw_base64_decode(challenge, len, &json) || json.len == 0) {
+    sw_buf_free(&json);
+    return;
+  }
+  const char *end = json.data + json.len;
+  const char *v = status_value(json.data, json.len);
+  if (v && v < end && *v == '"')
+    v++;
+  size_t n = 0;
+  while (v && v < end && n + 1 < size &&
+         ((*v >= '0' && *v <= '9') || (*v >= 'a' && *v <= 'z') ||
+          (*v >= 'A' && *v <= 'Z') || *v == '.'))
+    out[n++] = *v++;
+  out[n] = '\0';
+  sw_buf_free(&json);
+}
+
 void sw_auth_wipe(void *p, size_t n)
 {
   sw_wipe(p, n);

@@ -1,7 +1,8 @@
 /* SMTP AUTH (RFC 4954) as the dialogue speaks it: the mechanisms it knows
  * (PLAIN, RFC 4616; LOGIN, the old draft every server still offers;
- * CRAM-MD5, RFC 2195), which one to use from the server's EHLO AUTH list,
- * and the client's responses, base64-encoded into the caller's buffer. The
+ * CRAM-MD5, RFC 2195; XOAUTH2, Google's and Microsoft's OAuth 2.0 bearer
+ * token), which one to use from the server's EHLO AUTH list, and the
+ * client's responses, base64-encoded into the caller's buffer. The
  * credentials are borrowed and never copied anywhere else; buffers that
  * held them, or anything made from them, are wiped. */
 #ifndef SW_SMTP_AUTH_H
@@ -18,7 +19,8 @@
   X(SW_AUTH_MECH_AUTO, "auto")                                                           \
   X(SW_AUTH_MECH_PLAIN, "PLAIN")                                                         \
   X(SW_AUTH_MECH_LOGIN, "LOGIN")                                                         \
-  X(SW_AUTH_MECH_CRAM_MD5, "CRAM-MD5")
+  X(SW_AUTH_MECH_CRAM_MD5, "CRAM-MD5")                                                   \
+  X(SW_AUTH_MECH_XOAUTH2, "XOAUTH2") /* never picked: only when forced */
 
 enum sw_auth_mech { SW_AUTH_MECH_MAP(SW_X_1) SW_AUTH_MECH_COUNT };
 
@@ -35,7 +37,14 @@ enum sw_auth_mech { SW_AUTH_MECH_MAP(SW_X_1) SW_AUTH_MECH_COUNT };
  * carry 381 octets, 33 of them the space and the digest). */
 #define SW_AUTH_USER_MAX 348
 
-/* "PLAIN", "LOGIN", "CRAM-MD5", "auto"; "?" out of range. */
+/* The longest AUTH response line, CRLF included: RFC 4954 section 4 has
+ * clients and servers take responses of at least 12288 octets. */
+#define SW_AUTH_RESPONSE_LINE_MAX 12288
+/* The longest user name and OAuth token together for XOAUTH2: what the
+ * base64 of "user=U\x01auth=Bearer T\x01\x01" fits in one such line. */
+#define SW_AUTH_BEARER_MAX 9000
+
+/* "PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2", "auto"; "?" out of range. */
 const char *sw_auth_mech_name(enum sw_auth_mech m);
 /* The name back, case-insensitive ("plain"); false if unknown. */
 bool sw_auth_mech_from_name(const char *name, enum sw_auth_mech *out);
@@ -69,6 +78,18 @@ bool sw_auth_login_response(const char *text, char *out, size_t size);
 bool sw_auth_cram_md5_response(const char *user, const char *password,
                                const void *challenge, size_t challenge_len, char *out,
                                size_t size);
+
+/* The base64 of XOAUTH2's "user=" user "\x01auth=Bearer " token "\x01\x01"
+ * (the format Google and Microsoft document) into out[size],
+ * NUL-terminated. False if user and token together are longer than
+ * SW_AUTH_BEARER_MAX or it does not fit. */
+bool sw_auth_xoauth2_response(const char *user, const char *token, char *out,
+                              size_t size);
+/* The "status" member of XOAUTH2's error challenge (the base64 of a JSON
+ * object such as {"status":"401","schemes":"Bearer","scope":"..."}, what
+ * follows "334 ") into out[size]: its string or number, letters, digits
+ * and '.' only; "" when the challenge is not base64 or has no status. */
+void sw_auth_xoauth2_status(const char *challenge, size_t len, char *out, size_t size);
 
 /* Overwrites p[0..n) with zeros in a way the compiler keeps (a buffer that
  * held a credential, about to be reused or freed): sw_wipe. */

@@ -4,8 +4,8 @@
  * changes the state (curl's smtp.c rule): so step timings and the trace
  * cannot miss a transition. The order of things is in the header;
  * STARTTLS and implicit TLS are in smtp_dialogue_tls.c, AUTH in
- * smtp_dialogue_auth.c, the envelope and the message in
- * smtp_dialogue_mail.c. */
+ * smtp_dialogue_auth.c (XOAUTH2 in smtp_dialogue_xoauth2.c), the envelope
+ * and the message in smtp_dialogue_mail.c. */
 #include "smtp_dialogue.h"
 
 #include <stdarg.h>
@@ -558,7 +558,9 @@ void sw_dialogue_timeout(struct sw_dialogue *d, int64_t now_us)
     sw__dlg_set_detail(d, "the server neither answered QUIT nor closed the connection");
     break;
   default:
-    if (sw__dlg_message_unsent(d))
+    if (d->token_wanted)
+      sw__dlg_set_detail(d, "the OAuth access token was not fetched in time");
+    else if (sw__dlg_message_unsent(d))
       sw__dlg_set_detail(d,
                          "the message could not be sent in time (%lu of %lu octets "
                          "had gone)",
@@ -585,7 +587,8 @@ const char *sw_dialogue_output(const struct sw_dialogue *d, size_t *len)
   }
   if (!output_pending(d))
     return sw__dlg_message_piece(d, len); /* a piece of the message, or nothing */
-  *len = d->out_len - d->out_sent;
+  size_t unsent = d->out_len - d->out_sent;
+  *len = unsent < SW_DIALOGUE_SEND_MAX ? unsent : SW_DIALOGUE_SEND_MAX;
   return d->out + d->out_sent;
 }
 

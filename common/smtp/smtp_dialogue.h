@@ -29,6 +29,14 @@
  *   "AUTH PLAIN ****" and "****" for every answer, never a credential nor
  *   CRAM-MD5's digest. A CRAM-MD5 challenge that is not one line of base64
  *   is answered "*" (the exchange cancelled), then it is a protocol error.
+ *   XOAUTH2 only when forced, with an OAuth 2.0 access token: the password,
+ *   or, with auth.oauth, one the engine fetches when the dialogue asks
+ *   (sw_dialogue_wants_token; the wait is part of the AUTH step). Its
+ *   initial response goes on the AUTH line when that stays within 512
+ *   octets, else after the server's empty "334 " (RFC 4954 section 4). A
+ *   "334" with an error challenge (base64 JSON) is answered with an empty
+ *   line, and the 535 that follows is auth_failed with the challenge's
+ *   "status" in the detail.
  * - The envelope with cfg.mail: MAIL FROM:<from>, then RCPT TO:<to> for each
  *   recipient, one command at a time (no pipelining). The first recipient
  *   refused ends it: a mail goes to every recipient or is not sent (an
@@ -80,12 +88,14 @@ enum sw_dialogue_state { SW_DIALOGUE_STATE_MAP(SW_X_1) };
  * they must outlive the dialogue, which copies neither anywhere (not into
  * the transcript, the result or the trace). Any octets but NUL; user and
  * password together at most SW_AUTH_CREDENTIALS_MAX, the user alone at
- * most SW_AUTH_USER_MAX. */
+ * most SW_AUTH_USER_MAX (XOAUTH2: user and token at most
+ * SW_AUTH_BEARER_MAX). */
 struct sw_dialogue_auth {
   const char *user;
-  const char *password;
+  const char *password;   /* XOAUTH2: the access token; NULL with `oauth` */
   enum sw_auth_mech mech; /* SW_AUTH_MECH_AUTO (0): sw_auth_pick's order */
   bool allow_plaintext;   /* AUTH without TLS (else: auth_not_encrypted) */
+  bool oauth; /* XOAUTH2 with a token the engine fetches (sw_dialogue_wants_token) */
 };
 
 #define SW_DIALOGUE_RCPT_MAX 16
@@ -125,9 +135,10 @@ struct sw_dialogue_config {
   void *trace_ctx;
 };
 
-#define SW_DIALOGUE_OUT_MAX (SW_SMTP_LINE_MAX + 8)
-/* The most octets sw_dialogue_output hands out at once: a command line, or
- * a piece of the message. */
+/* A command line, or an AUTH response line (XOAUTH2's token is long). */
+#define SW_DIALOGUE_OUT_MAX (SW_AUTH_RESPONSE_LINE_MAX + 8)
+/* The most octets sw_dialogue_output hands out at once: a command line, a
+ * piece of a longer AUTH response line, or a piece of the message. */
 #define SW_DIALOGUE_SEND_MAX 4096
 
 struct sw_dialogue {
@@ -175,6 +186,12 @@ struct sw_dialogue {
    * AUTH exchange was cancelled with "*" (a CRAM-MD5 challenge that could
    * not be read). */
   bool auth_before_tls, auth_cancelled;
+  /* XOAUTH2: waiting for the engine's token (token_wanted), the token it
+   * gave (borrowed, like the password), and the "status" of the server's
+   * error challenge ("" if none came). */
+  bool token_wanted;
+  const char *token;
+  char oauth_status[16];
   size_t rcpt_next;
   size_t message_sent;
 };
@@ -256,11 +273,24 @@ void sw_dialogue_tls_ready(struct sw_dialogue *d, struct sw_tls_info *info,
  * is an engine bug and ends the check with SW_OUTCOME_INTERNAL_ERROR. */
 void sw_dialogue_tls_failed(struct sw_dialogue *d, const char *detail, int64_t now_us);
 
+/* True while the dialogue waits for the engine's OAuth token (XOAUTH2 with
+ * cfg.auth.oauth, in the AUTH step, nothing sent yet). */
+bool sw_dialogue_wants_token(const struct sw_dialogue *d);
+/* The engine has the token: borrowed, it must outlive the dialogue (and is
+ * wiped by its owner). The dialogue says AUTH XOAUTH2. A token that is
+ * empty or too long (SW_AUTH_BEARER_MAX with the user) ends the check with
+ * SW_OUTCOME_INTERNAL_ERROR. Ignored unless sw_dialogue_wants_token. */
+void sw_dialogue_token_ready(struct sw_dialogue *d, const char *token, int64_t now_us);
+/* No token: `detail` says why (never a secret). The verdict is
+ * SW_OUTCOME_OAUTH_TOKEN_FAILED in the AUTH step, and QUIT is said.
+ * Ignored unless sw_dialogue_wants_token. */
+void sw_dialogue_token_failed(struct sw_dialogue *d, const char *detail, int64_t now_us);
+
 /* Absolute time (same clock as now_us) at which the check times out. */
 int64_t sw_dialogue_deadline(const struct sw_dialogue *d);
 /* Bytes waiting to be sent (NULL and 0 if none; always none once DONE), at
- * most SW_DIALOGUE_SEND_MAX. The engine sends them, then reports how many
- * went with sw_dialogue_sent. A piece of the message points into
+ * most SW_DIALOGUE_SEND_MAX (a longer AUTH line comes in pieces). The engine sends them,
+ * then reports how many went with sw_dialogue_sent. A piece of the message points into
  * cfg.mail.message itself (nothing is copied); a command line lives in the
  * dialogue until it is sent. */
 const char *sw_dialogue_output(const struct sw_dialogue *d, size_t *len);

@@ -16,6 +16,16 @@ bool sw__dlg_auth_config_ok(struct sw_dialogue *d)
   const struct sw_dialogue_auth *a = &d->cfg.auth;
   if (!sw__dlg_has_auth(d))
     return true;
+  if ((unsigned)a->mech >= SW_AUTH_MECH_COUNT) {
+    sw__dlg_set_detail(d, "the AUTH mechanism is not one this checker knows");
+    return false;
+  }
+  if (a->mech == SW_AUTH_MECH_XOAUTH2)
+    return sw__dlg_xoauth2_config_ok(d);
+  if (a->oauth) {
+    sw__dlg_set_detail(d, "an OAuth token is for AUTH XOAUTH2 only; nothing was sent");
+    return false;
+  }
   if (!a->password) {
     sw__dlg_set_detail(d, "AUTH has a user name but no password; nothing was sent");
     return false;
@@ -32,10 +42,6 @@ bool sw__dlg_auth_config_ok(struct sw_dialogue *d)
                        "the user name is longer than %d octets, more than CRAM-MD5's "
                        "answer can carry; nothing was sent",
                        SW_AUTH_USER_MAX);
-    return false;
-  }
-  if ((unsigned)a->mech >= SW_AUTH_MECH_COUNT) {
-    sw__dlg_set_detail(d, "the AUTH mechanism is not one this checker knows");
     return false;
   }
   return true;
@@ -84,11 +90,15 @@ static void not_encrypted(struct sw_dialogue *d, const struct sw_smtp_reply *r)
 
 /* Says the AUTH command of `mech`. PLAIN goes with its initial response
  * (RFC 4954 section 4: it saves a round trip); LOGIN and CRAM-MD5 wait
- * for the server's 334. */
+ * for the server's 334; XOAUTH2 has its own file. */
 static void say_auth(struct sw_dialogue *d, enum sw_auth_mech mech)
 {
   d->auth_mech = mech;
   d->auth_round = 0;
+  if (mech == SW_AUTH_MECH_XOAUTH2) {
+    sw__dlg_xoauth2_start(d);
+    return;
+  }
   bool sent;
   if (mech == SW_AUTH_MECH_PLAIN) {
     char line[SW_SMTP_LINE_MAX];
@@ -198,7 +208,9 @@ static void cram_md5_step(struct sw_dialogue *d, const struct sw_smtp_reply *r)
 void sw__dlg_on_auth(struct sw_dialogue *d, const struct sw_smtp_reply *r)
 {
   int cls = r->code / 100;
-  if (d->auth_cancelled) {
+  if (d->token_wanted) {
+    sw__dlg_xoauth2_out_of_turn(d, r);
+  } else if (d->auth_cancelled) {
     /* The answer to "*" (501, or anything): the challenge was the fault,
      * and its reply stays the one recorded. */
     sw__dlg_decide(d, SW_OUTCOME_PROTOCOL_ERROR, SW_STEP_AUTH, NULL);
@@ -210,12 +222,16 @@ void sw__dlg_on_auth(struct sw_dialogue *d, const struct sw_smtp_reply *r)
     login_step(d, r);
   } else if (r->code == 334 && d->auth_mech == SW_AUTH_MECH_CRAM_MD5) {
     cram_md5_step(d, r);
+  } else if (r->code == 334 && d->auth_mech == SW_AUTH_MECH_XOAUTH2) {
+    sw__dlg_xoauth2_step(d, r);
   } else if (cls == 4) {
     /* 454: temporary authentication failure (RFC 4954 section 6). */
     sw__dlg_decide(d, SW_OUTCOME_AUTH_UNAVAILABLE, SW_STEP_AUTH, r);
   } else if (cls == 5) {
     /* 535 bad credentials; 534/538 a stronger mechanism or encryption
      * wanted; 504 a mechanism it does not know after all: the reply says. */
+    if (d->auth_mech == SW_AUTH_MECH_XOAUTH2)
+      sw__dlg_xoauth2_refused(d); /* that it was the token, and its status */
     sw__dlg_decide(d, SW_OUTCOME_AUTH_FAILED, SW_STEP_AUTH, r);
   } else {
     sw__dlg_unexpected_code(d, r, "AUTH");

@@ -3,8 +3,9 @@
  * the transcript, and the only function that changes the state);
  * smtp_dialogue_replies.c decides what each reply of the handshake means;
  * smtp_dialogue_tls.c does STARTTLS and implicit TLS; smtp_dialogue_auth.c
- * AUTH; smtp_dialogue_mail.c the envelope and the message. Only these five
- * files include this. */
+ * AUTH, and smtp_dialogue_xoauth2.c its XOAUTH2 mechanism;
+ * smtp_dialogue_mail.c the envelope and the message. Only these six files
+ * include this. */
 #ifndef SW_SMTP_DIALOGUE_INTERNAL_H
 #define SW_SMTP_DIALOGUE_INTERNAL_H
 
@@ -112,9 +113,27 @@ void sw__dlg_auth_offered(struct sw_dialogue *d, const char *params, size_t len)
  * decides why it cannot (not offered, not encrypted). True when it did
  * either; false when the rule wants no AUTH. */
 bool sw__dlg_auth_after_hello(struct sw_dialogue *d, const struct sw_smtp_reply *r);
-/* A reply in the AUTH state: 2xx goes on, 334 gets LOGIN's or CRAM-MD5's
- * next answer, 4xx/5xx decide. */
+/* A reply in the AUTH state: 2xx goes on, 334 gets LOGIN's, CRAM-MD5's or
+ * XOAUTH2's next answer, 4xx/5xx decide. */
 void sw__dlg_on_auth(struct sw_dialogue *d, const struct sw_smtp_reply *r);
+
+/* --- smtp_dialogue_xoauth2.c: AUTH XOAUTH2 ------------------------------- */
+
+/* Whether XOAUTH2's token can be used (from the password or the engine,
+ * not both; user and token within one line); if not, a sentence. */
+bool sw__dlg_xoauth2_config_ok(struct sw_dialogue *d);
+/* XOAUTH2 was picked: says AUTH with the password's token, or waits in the
+ * AUTH state for the engine's (sw_dialogue_wants_token). */
+void sw__dlg_xoauth2_start(struct sw_dialogue *d);
+/* A reply while the token is fetched and nothing was said: a protocol
+ * error. */
+void sw__dlg_xoauth2_out_of_turn(struct sw_dialogue *d, const struct sw_smtp_reply *r);
+/* XOAUTH2's 334: the empty challenge gets the response, an error challenge
+ * an empty line (its status kept for the detail). */
+void sw__dlg_xoauth2_step(struct sw_dialogue *d, const struct sw_smtp_reply *r);
+/* The detail of a 5xx to XOAUTH2: the token was refused, with the error
+ * challenge's status if one came. */
+void sw__dlg_xoauth2_refused(struct sw_dialogue *d);
 
 /* --- smtp_dialogue_mail.c: the envelope and the message ------------------ */
 

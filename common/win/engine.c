@@ -60,6 +60,7 @@ enum sw_error sw_engine_create(struct sw_engine **out, unsigned long *win_error)
   }
   sw_list_init(&e->checks);
   sw_list_init(&e->verify_running);
+  sw_list_init(&e->oauth_running);
   e->port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
   if (!e->port) {
     *win_error = GetLastError();
@@ -99,6 +100,7 @@ static void check_free(struct sw_check *c)
     sw_check_result_free(&c->group->results[i]); /* empty once merged */
   free(c->group);
   sw__check_tls_free(c);
+  sw__check_oauth_free(c);
   free(c->strings);
   free(c);
   if (parent) {
@@ -142,6 +144,7 @@ static void leave_dialogue(struct sw_check *c)
   sw__check_resolve_abandon(c); /* a lookup that still runs no longer holds it */
   sw__check_verify_abandon(c);  /* nor does a validation */
   sw_dialogue_take_result(&c->dlg, &c->result);
+  sw__check_oauth_settled(c, &c->result); /* nor does a token fetch */
   c->stage = SW_STAGE_RESULT;
 }
 
@@ -251,6 +254,7 @@ struct sw_check_spec sw_check_spec_of(const struct sw_rule *rule,
       .ip_family = rule->ip_family,
       .all_addresses = rule->all_addresses,
       .check_ptr = rule->check_ptr,
+      .oauth = x->oauth.token_url ? &x->oauth : NULL,
   };
 }
 
@@ -310,6 +314,12 @@ enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *
   c->cfg.cert_warn_days = spec->cert_warn_days;
   c->cfg.cert_crit_days = spec->cert_crit_days;
   c->cfg.auth = spec->auth;
+  if (spec->auth.mech == SW_AUTH_MECH_XOAUTH2 && spec->oauth) {
+    /* The token comes from the endpoint (engine_oauth.c), not the spec. */
+    c->oauth = spec->oauth;
+    c->cfg.auth.oauth = true;
+    c->cfg.auth.password = NULL;
+  }
   c->cfg.mail = spec->mail;
   sw_dialogue_init(&c->dlg, &c->cfg, sw_clock_now_us());
 
@@ -510,12 +520,14 @@ void sw_engine_destroy(struct sw_engine *e)
   if (!e)
     return;
   cancel_all(e);
-  /* Lookups and validations still running get a bounded wait: a dead DNS
-   * server, or a chain engine waiting for a firewalled OCSP host, can block
-   * each for seconds, and the service must stop in time. The host hears
+  /* Lookups, validations and token fetches still running get a bounded
+   * wait: a dead DNS server, a chain engine waiting for a firewalled OCSP
+   * host, or a token endpoint behind a slow proxy can block each for
+   * seconds, and the service must stop in time. The host hears
    * of progress at least every SW_ENGINE_STOP_TICK_MS (SCM checkpoints). */
   ULONGLONG until = GetTickCount64() + SW_DNS_STOP_WAIT_MS;
-  for (ULONGLONG now; (sw__engine_dns_busy(e) || sw__engine_verify_busy(e)) &&
+  for (ULONGLONG now; (sw__engine_dns_busy(e) || sw__engine_verify_busy(e) ||
+                       sw__engine_oauth_busy(e)) &&
                       (now = GetTickCount64()) < until;) {
     DWORD left = (DWORD)(until - now);
     turn(e,
@@ -534,6 +546,7 @@ void sw_engine_destroy(struct sw_engine *e)
   while (turn(e, 0) > 0)
     ;
   sw__engine_verify_free(e);
+  sw__engine_oauth_free(e);
   sw__engine_dns_free(e);
   sw_timer_heap_free(&e->timers);
   sw__engine_tls_free(e);

@@ -3,9 +3,10 @@
  * embeds its OVERLAPPED; completions are drained in batches with
  * GetQueuedCompletionStatusEx; deadlines come from a timer heap and cancel
  * with CancelIoEx. Name resolution (on a private pool of at most
- * SW_DNS_LOOKUPS_MAX threads, engine_resolve.h) and certificate chain
+ * SW_DNS_LOOKUPS_MAX threads, engine_resolve.h), certificate chain
  * validation (which may fetch from the network; on the system thread pool)
- * post their answer back to the port, so the loop never blocks. TLS (Schannel) runs in
+ * and XOAUTH2's token requests (engine_oauth.c, on that pool too) post
+ * their answer back to the port, so the loop never blocks. TLS (Schannel) runs in
  * the loop: the engine pushes ciphertext through each check's TLS session
  * and plaintext to its dialogue. */
 #ifndef SW_ENGINE_H
@@ -17,6 +18,7 @@
 
 #include "check_extras.h"
 #include "check_result.h"
+#include "oauth_token.h" /* struct sw_oauth_client */
 #include "rule.h"
 #include "smtp_dialogue.h" /* struct sw_dialogue_auth, _mail */
 #include "sw_error.h"
@@ -55,6 +57,13 @@ struct sw_check_spec {
   enum sw_ip_family ip_family;
   bool all_addresses;
   bool check_ptr;
+  /* AUTH XOAUTH2 (auth.mech) with a token from this application's token
+   * endpoint (client credentials, oauth_token.h) instead of auth.password:
+   * taken from the process's cache, or fetched off the loop when the
+   * dialogue asks for it, within the check's time budget. A fetch that
+   * fails ends the check with SW_OUTCOME_OAUTH_TOKEN_FAILED. Borrowed like
+   * `auth`; NULL: none. */
+  const struct sw_oauth_client *oauth;
 };
 
 /* The spec of a check of `rule` (strings borrowed from it and from `x`,

@@ -40,6 +40,7 @@ static struct sw_check *child_new(struct sw_check *p, size_t i)
   c->port = p->port;
   c->ip_family = p->ip_family;
   c->check_ptr = p->check_ptr;
+  c->oauth = p->oauth; /* each sub-check gets its token like a check */
   c->cfg = p->cfg;
   sw_dialogue_init(&c->dlg, &c->cfg, p->dlg.start_us); /* the parent's deadline */
   c->addrs[0] = p->addrs[i];

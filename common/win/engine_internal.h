@@ -18,7 +18,9 @@
 #include "engine_resolve.h"
 #include "engine_sockopt.h"
 #include "engine_verify.h"
+#include "engine_oauth.h"
 #include "engine_wait.h"
+#include "oauth_token.h"
 #include "smtp_dialogue.h"
 #include "sw_list.h"
 #include "sw_macros.h"
@@ -115,6 +117,12 @@ struct sw_check {
   struct sw_check_group *group; /* a parent's sub-checks, once started */
   struct sw_check *parent;      /* a sub-check's parent; NULL otherwise */
   size_t index;                 /* a sub-check's slot in parent->group->results */
+  /* XOAUTH2 with a fetched token (engine_oauth.c): the spec's client
+   * (borrowed until the callback has run), the fetch under way, and the
+   * token the dialogue was given (owned, wiped when freed). */
+  const struct sw_oauth_client *oauth;
+  struct sw_oauth_job *oauth_job;
+  char *oauth_token;
 };
 
 /* The engine's name lookups (engine_resolve.c; loop thread only). A
@@ -150,8 +158,11 @@ struct sw_engine {
   void *stop_progress_ctx;
   struct sw_cert_cache cert_cache; /* chain verdicts (common/smtp/cert_cache.h) */
   struct sw_dns dns;
-  struct sw_sockopt_calls sockopt; /* Winsock, or a test's (engine_sockopt.h) */
-  struct sw_engine_wait wait;      /* how the loop waits (engine_wait.h) */
+  struct sw_sockopt_calls sockopt;   /* Winsock, or a test's (engine_sockopt.h) */
+  struct sw_engine_wait wait;        /* how the loop waits (engine_wait.h) */
+  struct sw_list_node oauth_running; /* token fetches handed to the pool */
+  sw_engine_token_fn token_fn;       /* sw_engine_set_token_fetcher; NULL: the real one */
+  void *token_ctx;
 };
 
 /* engine_socket.c */
@@ -267,6 +278,26 @@ void sw__engine_tls_free(struct sw_engine *e);
 void sw__check_send(struct sw_check *c);
 /* Starts a read unless one is pending or the check is done. */
 void sw__check_start_read(struct sw_check *c);
+
+/* engine_oauth.c */
+/* The dialogue asks for its XOAUTH2 token: from the cache at once, or
+ * fetched on the pool (the answer comes back as a posted request). */
+void sw__check_oauth_want(struct sw_check *c);
+/* The check has ended with `r`: it lets go of its fetch (which runs on, for
+ * the cache), and a token the server refused leaves the cache. */
+void sw__check_oauth_settled(struct sw_check *c, const struct sw_check_result *r);
+/* Wipes and frees the check's token. */
+void sw__check_oauth_free(struct sw_check *c);
+/* Whether token fetches handed to the pool have not answered yet. */
+bool sw__engine_oauth_busy(const struct sw_engine *e);
+/* Lets go of the fetches that still run (their threads free them when they
+ * return); call after sw__engine_dns_close and the last drain. */
+void sw__engine_oauth_free(struct sw_engine *e);
+
+/* engine_socket.c */
+/* Sends what the dialogue has to say (asking for its token first, if it
+ * waits for one), through TLS when the check uses it. */
+void sw__check_flush(struct sw_check *c);
 
 /* engine.c */
 /* A new check struct of engine `e` with its requests, timer and, if

@@ -206,8 +206,9 @@ void sw__check_send(struct sw_check *c)
 /* Sends what the dialogue has to say. The bytes are copied (a command, or a
  * piece of a message of at most SW_DIALOGUE_SEND_MAX), so the dialogue may
  * produce its next command while this one is still in flight. */
-static void flush(struct sw_check *c)
+void sw__check_flush(struct sw_check *c)
 {
+  sw__check_oauth_want(c); /* the token, if the dialogue waits for one */
   if (sw__check_uses_tls(c)) {
     sw__check_tls_flush(c);
     return;
@@ -267,7 +268,7 @@ static void on_connect(struct sw_check *c, DWORD error)
   }
   sw_dialogue_connected(&c->dlg, peer, ehlo, sw_clock_now_us());
   sw__check_start_read(c);
-  flush(c);
+  sw__check_flush(c);
 }
 
 void sw__check_on_io(struct sw_check *c, struct sw_req *req, DWORD bytes, DWORD error)
@@ -294,7 +295,7 @@ void sw__check_on_io(struct sw_check *c, struct sw_req *req, DWORD bytes, DWORD 
         sw__check_tls_received(c, c->rbuf, bytes);
       else
         sw_dialogue_receive(&c->dlg, c->rbuf, bytes, sw_clock_now_us());
-      flush(c);
+      sw__check_flush(c);
       sw__check_start_read(c);
     }
     return;
@@ -310,7 +311,7 @@ void sw__check_on_io(struct sw_check *c, struct sw_req *req, DWORD bytes, DWORD 
         sw_auth_wipe(c->wbuf, c->wlen); /* it may have held an AUTH line */
       c->wlen = c->woff = 0;
     }
-    flush(c);
+    sw__check_flush(c);
     return;
   default:
     assert(!"engine.c dispatches only a check's socket requests here");

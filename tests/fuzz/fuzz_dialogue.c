@@ -7,7 +7,9 @@
  * the open-relay test: P_ bits), the rest
  * is what the server sends. With a TLS mode, the engine's part is played at
  * once: whenever the dialogue asks for a handshake, the session is reported
- * up (its certificate expiring in 3 days with F_EXPIRING).
+ * up (its certificate expiring in 3 days with F_EXPIRING); with XOAUTH2,
+ * whenever the dialogue asks for its token, the token comes (even chunk
+ * sizes) or the endpoint refuses (odd ones).
  *
  * Invariants: the client says nothing before a final greeting line has
  * arrived, and nothing at all to something that is not SMTP; every write is
@@ -19,7 +21,9 @@
  * with implicit TLS, nothing before it. Past the handshake: AUTH only when
  * wanted, offered, and over TLS unless plain text is allowed, LOGIN's two
  * answers only after its command, CRAM-MD5's one answer (the user name and
- * 32 hex digits, in base64) or its "*" only after its command; MAIL FROM
+ * 32 hex digits, in base64) or its "*" only after its command, XOAUTH2's
+ * AUTH only once its token came and its two answers (the response, the
+ * empty line to an error challenge) only after it; MAIL FROM
  * after EHLO (and after AUTH went through), RCPT TO after MAIL FROM, one
  * per recipient in order and the relay test's last, then DATA (with a
  * message, never with a relay test) or RSET (without); the message only
@@ -50,10 +54,11 @@
 enum {
   P_AUTH = 1,            /* cfg.auth with a user and password */
   P_PLAINTEXT = 2,       /* ... allowed without TLS */
-  P_LOGIN = 4,           /* ... forced to LOGIN (with P_CRAM: automatic) */
+  P_LOGIN = 4,           /* ... forced to LOGIN (with P_CRAM: XOAUTH2) */
   P_MAIL = 8,            /* cfg.mail: a sender and two recipients (no command then) */
   P_MESSAGE = 16,        /* ... and a message of more than one piece */
-  P_CRAM = 32,           /* AUTH forced to CRAM-MD5 (with P_LOGIN: automatic) */
+  P_CRAM = 32,           /* AUTH forced to CRAM-MD5 (with P_LOGIN: XOAUTH2 with a
+                            token the engine gives, the password none) */
   P_NO_RELAY = 64,       /* clear: the open-relay test, after the two recipients
                             with P_MAIL, else alone from the null sender */
   P_RELAY_MESSAGE = 128, /* with the relay test: a message too (refused at
@@ -128,7 +133,8 @@ struct said {
   int writes;
   /* past the handshake */
   bool auth, mail, data, rset;
-  int login_answers, cram_answers, rcpts;
+  int login_answers, cram_answers, xoauth2_answers, rcpts;
+  bool token;                 /* the engine gave XOAUTH2's token */
   bool auth_cancelled, relay; /* "*" said; the relay test's RCPT TO said */
   size_t message;             /* octets of the message sent */
   /* The lines that carried a credential or a digest of one (PLAIN's
@@ -139,6 +145,7 @@ struct said {
 
 #define USER "fuzz-user@example.com"
 #define PASSWORD "fuzz password 0123456789"
+#define TOKEN "fuzz.token.0123456789"
 
 static const char *const rcpts[] = {"one@example.com", "two@example.com"};
 #define RELAY_RCPT "relay-test@smtpwatch.invalid"
@@ -214,8 +221,13 @@ static bool auth_line(const struct sw_dialogue *d, const char *line, size_t n,
           (n == 10 && !memcmp(line + 5, "LOGIN", 5)));
     CHECK(c->auth.mech != SW_AUTH_MECH_CRAM_MD5 ||
           (n == 13 && !memcmp(line + 5, "CRAM-MD5", 8)));
+    CHECK(c->auth.mech != SW_AUTH_MECH_XOAUTH2 ||
+          (n >= 12 && !memcmp(line + 5, "XOAUTH2", 7)));
+    CHECK(!c->auth.oauth || said->token); /* never before the token came */
     if (n > 11 && memcmp(line + 5, "PLAIN ", 6) == 0)
       keep_secret(said, line + 11, n - 11);
+    if (n > 13 && memcmp(line + 5, "XOAUTH2 ", 8) == 0)
+      keep_secret(said, line + 13, n - 13);
     said->auth = true;
     return true;
   }
@@ -230,6 +242,14 @@ static bool auth_line(const struct sw_dialogue *d, const char *line, size_t n,
   if (d->auth_mech == SW_AUTH_MECH_LOGIN && said->login_answers < 2) {
     said->login_answers++; /* the user name, then the password, in base64 */
     keep_secret(said, line, n);
+    return true;
+  }
+  if (d->auth_mech == SW_AUTH_MECH_XOAUTH2 && said->xoauth2_answers < 2) {
+    /* The response after an empty 334, or the empty line that answers an
+     * error challenge. */
+    said->xoauth2_answers++;
+    if (n > 0)
+      keep_secret(said, line, n);
     return true;
   }
   if (d->auth_mech == SW_AUTH_MECH_CRAM_MD5 && said->cram_answers < 1) {
@@ -384,7 +404,10 @@ static bool leaks(const struct sw_check_result *r, const uint8_t *input, size_t 
   sw__escape_text(escaped, sizeof escaped, (const char *)input, len, true);
   const char *const forms[] = {PASSWORD, "ZnV6eiBwYXNzd29yZCAwMTIzNDU2Nzg5" /* LOGIN */,
                                ("AGZ1enotdXNlckBleGFtcGxlLmNvbQBmdXp6IHBhc3N3b3JkIDAxMjM0"
-                                "NTY3ODk=") /* PLAIN */};
+                                "NTY3ODk=") /* PLAIN */,
+                               TOKEN,
+                               ("dXNlcj1mdXp6LXVzZXJAZXhhbXBsZS5jb20BYXV0aD1CZWFyZXIgZnV6"
+                                "ei50b2tlbi4wMTIzNDU2Nzg5AQE=") /* XOAUTH2 */};
   for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
     if (shows(r, input, len, escaped, forms[i]))
       return true;
@@ -439,6 +462,9 @@ static void check_result(const struct sw_check_result *r, const struct said *sai
   case SW_OUTCOME_AUTH_NOT_OFFERED:
   case SW_OUTCOME_AUTH_NOT_ENCRYPTED:
     CHECK(!said->auth && said->quit);
+    break;
+  case SW_OUTCOME_OAUTH_TOKEN_FAILED:
+    CHECK(!said->auth && !said->token && said->quit && r->step == SW_STEP_AUTH);
     break;
   case SW_OUTCOME_SENDER_REJECTED:
     CHECK(said->mail && said->rcpts == 0 && r->reply_code >= 400);
@@ -549,6 +575,25 @@ static void fuzz_parser(const uint8_t *data, size_t len, size_t chunk)
     CHECK(wpos == cpos); /* the error is found at the same octet */
 }
 
+/* The engine's part of XOAUTH2: when the dialogue asks, the token comes,
+ * or (odd chunk sizes) the endpoint refuses. Silence meanwhile. */
+static void give_token(struct sw_dialogue *d, size_t chunk, int64_t now,
+                       struct said *said)
+{
+  if (!sw_dialogue_wants_token(d))
+    return;
+  size_t len;
+  CHECK(sw_dialogue_output(d, &len) == NULL && len == 0);
+  CHECK(d->cfg.auth.oauth && !said->auth);
+  if (chunk & 1) {
+    sw_dialogue_token_failed(d, "the token endpoint refused the client: invalid_client",
+                             now);
+  } else {
+    sw_dialogue_token_ready(d, TOKEN, now);
+    said->token = true;
+  }
+}
+
 /* The engine's part of TLS: when the dialogue asks, the session is up. */
 static void handshake(struct sw_dialogue *d, uint8_t flags, int64_t now,
                       struct said *said)
@@ -587,10 +632,14 @@ static bool config_of(uint8_t flags, uint8_t past, struct sw_dialogue_config *cf
       mech = SW_AUTH_MECH_LOGIN;
     else if ((past & (P_LOGIN | P_CRAM)) == P_CRAM)
       mech = SW_AUTH_MECH_CRAM_MD5;
+    else if (past & P_LOGIN)
+      mech = SW_AUTH_MECH_XOAUTH2;
+    bool oauth = mech == SW_AUTH_MECH_XOAUTH2;
     cfg->auth = (struct sw_dialogue_auth){.user = USER,
-                                          .password = PASSWORD,
+                                          .password = oauth ? NULL : PASSWORD,
                                           .mech = mech,
-                                          .allow_plaintext = (past & P_PLAINTEXT) != 0};
+                                          .allow_plaintext = (past & P_PLAINTEXT) != 0,
+                                          .oauth = oauth};
   }
   if (past & P_MAIL) {
     cfg->command = NULL; /* a command or an envelope */
@@ -624,7 +673,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
   struct sw_dialogue_config cfg;
   bool refused = config_of(flags, past, &cfg);
-  static struct sw_dialogue d; /* ~20 KiB: not on the fuzzer's stack */
+  static struct sw_dialogue d; /* ~24 KiB: not on the fuzzer's stack */
   int64_t now = 1000000;
   struct said said = {0};
   sw_dialogue_init(&d, &cfg, now);
@@ -644,6 +693,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(len == 0 || has_final_line(data, pos + n));
     drain(&d, cfg.command, flags & F_TRICKLE, &said);
     handshake(&d, flags, now += 10, &said);
+    drain(&d, cfg.command, flags & F_TRICKLE, &said);
+    give_token(&d, chunk, now += 10, &said);
     drain(&d, cfg.command, flags & F_TRICKLE, &said);
   }
   if (flags & F_FAIL)

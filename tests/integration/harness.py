@@ -133,6 +133,51 @@ def stop_prefix(prefix, env=None):
                    env=env)
 
 
+def require_files(usage, *paths):
+    """Fails a test module's setup with its usage line when a program it
+    was given does not exist."""
+    for path in paths:
+        if not path or not os.path.isfile(path):
+            raise RuntimeError("usage: %s (%r missing)" % (usage, path))
+
+
+class TrustedCaPrefix:
+    """A test module's own Wine prefix that trusts a CA made for the run:
+    the certificates of tests/fixtures/tls_certs.sh in a folder of the run
+    (.workdir/certs, as .certs), the CA put into the prefix's Root store by
+    install_root_cert.exe, so that Windows trusts the loopback servers that
+    use them. start() in setUpModule; close() in tearDownModule undoes
+    what start() got to (the CA, the prefix, the folder unless
+    SW_KEEP_TEST_FILES)."""
+
+    def __init__(self, prefix, install_root_cert, name):
+        self.prefix, self.tool = Path(prefix), install_root_cert
+        self.workdir = Path(tempfile.mkdtemp(prefix="sw-%s-" % name))
+        self.certs = None
+        self.started = False
+
+    def start(self):
+        self.started = True
+        start_prefix(self.prefix)
+        certs = self.workdir / "certs"
+        subprocess.run([str(ROOT / "tests" / "fixtures" / "tls_certs.sh"), str(certs)],
+                       stdin=subprocess.DEVNULL, capture_output=True, timeout=60,
+                       check=True)
+        run_wine(wine_env(self.prefix), self.tool, "add", win_path(certs / "ca.der"),
+                 timeout=120)
+        self.certs = certs
+        return self
+
+    def close(self):
+        if self.certs:
+            run_wine(wine_env(self.prefix), self.tool, "remove",
+                     win_path(self.certs / "ca.der"), timeout=120, check=False)
+        if self.started:
+            stop_prefix(self.prefix)
+        if not os.environ.get("SW_KEEP_TEST_FILES"):
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+
 def start_aiosmtpd(port=None, args=(), command=None):
     """aiosmtpd on 127.0.0.1:`port` (a free one if None), once it accepts;
     the process, with the port as its .port. `args` go on aiosmtpd's command

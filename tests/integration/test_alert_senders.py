@@ -26,10 +26,7 @@ here stops by itself or is stopped by its PID.
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 import unittest
 from pathlib import Path
 
@@ -38,12 +35,11 @@ from webhook_receiver import Receiver
 from harness import refused_port, wait_for, win_path
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = ROOT / "tests" / "fixtures"
 SECRET = "SECRET-TOKEN-4711"  # in every URL's path or query; never shown
 
 PROBE = INSTALL_ROOT_CERT = IDLE_SERVICE = None
 PREFIX = WORKDIR = CERTS = None
-CA_INSTALLED = False
+TEST_CA = None
 RECEIVERS = {}
 
 
@@ -68,20 +64,14 @@ def probe(*args):
 
 
 def setUpModule():
-    global PREFIX, WORKDIR, CERTS, CA_INSTALLED
-    for path in (PROBE, INSTALL_ROOT_CERT, IDLE_SERVICE):
-        if not path or not os.path.isfile(path):
-            raise RuntimeError("usage: test_alert_senders.py SENDER_PROBE_EXE "
-                               "INSTALL_ROOT_CERT_EXE IDLE_SERVICE_EXE (%r missing)" % path)
+    global PREFIX, WORKDIR, CERTS, TEST_CA
+    harness.require_files("test_alert_senders.py SENDER_PROBE_EXE INSTALL_ROOT_CERT_EXE "
+                          "IDLE_SERVICE_EXE", PROBE, INSTALL_ROOT_CERT, IDLE_SERVICE)
     PREFIX = Path(os.environ.get("SW_ALERT_SENDERS_PREFIX") or
                   Path(PROBE).resolve().parents[2] / "alert-senders-wineprefix")
-    harness.start_prefix(PREFIX)
-    WORKDIR = Path(tempfile.mkdtemp(prefix="sw-alert-senders-"))
-    CERTS = WORKDIR / "certs"
-    subprocess.run([str(FIXTURES / "tls_certs.sh"), str(CERTS)], stdin=subprocess.DEVNULL,
-                   capture_output=True, timeout=60, check=True)
-    wine(INSTALL_ROOT_CERT, "add", win_path(CERTS / "ca.der"), check=True)
-    CA_INSTALLED = True
+    TEST_CA = harness.TrustedCaPrefix(PREFIX, INSTALL_ROOT_CERT, "alert-senders")
+    WORKDIR = TEST_CA.workdir
+    CERTS = TEST_CA.start().certs
     RECEIVERS["trusted"] = Receiver(CERTS, "trusted")
     RECEIVERS["selfsigned"] = Receiver(CERTS, "selfsigned")
 
@@ -89,12 +79,8 @@ def setUpModule():
 def tearDownModule():
     for r in RECEIVERS.values():
         r.stop()
-    if CA_INSTALLED:
-        wine(INSTALL_ROOT_CERT, "remove", win_path(CERTS / "ca.der"))
-    if PREFIX:
-        harness.stop_prefix(PREFIX)
-    if WORKDIR and not os.environ.get("SW_KEEP_TEST_FILES"):
-        shutil.rmtree(WORKDIR, ignore_errors=True)
+    if TEST_CA:
+        TEST_CA.close()
 
 
 class WebhookTests(unittest.TestCase):

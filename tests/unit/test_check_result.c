@@ -70,6 +70,8 @@ static void test_names_round_trip(void **state)
   assert_string_equal(sw_outcome_name(SW_OUTCOME_AUTH_NOT_ENCRYPTED),
                       "auth_not_encrypted");
   assert_string_equal(sw_outcome_name(SW_OUTCOME_MESSAGE_REJECTED), "message_rejected");
+  assert_string_equal(sw_outcome_name(SW_OUTCOME_OAUTH_TOKEN_FAILED),
+                      "oauth_token_failed");
   assert_string_equal(sw_step_name((enum sw_step)42), "unknown");
   assert_string_equal(sw_step_label((enum sw_step) - 1), "unknown step");
 

@@ -71,6 +71,7 @@ static void test_transaction_statuses(void **state)
   assert_int_equal(status_of(SW_OUTCOME_AUTH_NOT_OFFERED), SW_NAGIOS_CRITICAL);
   assert_int_equal(status_of(SW_OUTCOME_AUTH_NOT_ENCRYPTED), SW_NAGIOS_CRITICAL);
   assert_int_equal(status_of(SW_OUTCOME_OPEN_RELAY), SW_NAGIOS_CRITICAL);
+  assert_int_equal(status_of(SW_OUTCOME_OAUTH_TOKEN_FAILED), SW_NAGIOS_CRITICAL);
   const enum sw_outcome by_code[] = {SW_OUTCOME_SENDER_REJECTED,
                                      SW_OUTCOME_RECIPIENT_REJECTED,
                                      SW_OUTCOME_MESSAGE_REJECTED};

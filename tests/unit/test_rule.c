@@ -440,12 +440,15 @@ static void test_auth_and_oauth_fields(void **state)
   /* XOAUTH2's client: the URL first, then what it needs. */
   set(&r.oauth_client_id, "client-1");
   assert_true(has(only_problem(&r, SW_RULE_FIELD_OAUTH_TOKEN_URL), "is required"));
-  set(&r.oauth_token_url, "http://login.example.com/token");
+  set(&r.oauth_token_url, "HTTPS://login.example.com/token");
   set(&r.auth_user, "monitor@example.com");
   r.oauth_client_secret_set = true;
-  assert_true(has(only_problem(&r, SW_RULE_FIELD_OAUTH_TOKEN_URL), "https://"));
-  set(&r.oauth_token_url, "HTTPS://login.example.com/token");
+  assert_true(has(only_problem(&r, SW_RULE_FIELD_AUTH_MECH), "XOAUTH2"));
+  r.auth_mech = SW_AUTH_MECH_XOAUTH2;
   assert_valid(&r); /* no password needed: the token stands for it */
+  set(&r.oauth_token_url, "http://login.example.com/token");
+  assert_true(has(only_problem(&r, SW_RULE_FIELD_OAUTH_TOKEN_URL), "https://"));
+  set(&r.oauth_token_url, "https://login.example.com/token");
   r.oauth_client_secret_set = false;
   assert_true(has(only_problem(&r, SW_RULE_FIELD_OAUTH_CLIENT_SECRET), "required"));
   sw_rule_free(&r);

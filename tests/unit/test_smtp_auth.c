@@ -14,6 +14,7 @@
 #define PLAIN SW_AUTH_OFFERS(SW_AUTH_MECH_PLAIN)
 #define LOGIN SW_AUTH_OFFERS(SW_AUTH_MECH_LOGIN)
 #define CRAM SW_AUTH_OFFERS(SW_AUTH_MECH_CRAM_MD5)
+#define XOAUTH2 SW_AUTH_OFFERS(SW_AUTH_MECH_XOAUTH2)
 
 static void test_offered_mechanisms(void **state)
 {
@@ -25,6 +26,8 @@ static void test_offered_mechanisms(void **state)
                    LOGIN | CRAM | SW_AUTH_OFFERS_OTHER);
   line = "NTLM PLAINX CRAM-MD";
   assert_int_equal(sw_auth_offered(line, strlen(line)), SW_AUTH_OFFERS_OTHER);
+  line = "XOAUTH2 OAUTHBEARER";
+  assert_int_equal(sw_auth_offered(line, strlen(line)), XOAUTH2 | SW_AUTH_OFFERS_OTHER);
   assert_int_equal(sw_auth_offered("", 0), 0);
   /* Only the given length counts. */
   assert_int_equal(sw_auth_offered("PLAIN LOGIN", 5), PLAIN);
@@ -56,6 +59,12 @@ static void test_pick_order_and_force(void **state)
   assert_int_equal(sw_auth_pick(PLAIN | LOGIN, SW_AUTH_MECH_CRAM_MD5, false),
                    SW_AUTH_MECH_AUTO);
   assert_int_equal(sw_auth_pick(PLAIN, (enum sw_auth_mech)99, true), SW_AUTH_MECH_AUTO);
+  /* XOAUTH2 wants a token, not a password: never picked on its own. */
+  assert_int_equal(sw_auth_pick(XOAUTH2, SW_AUTH_MECH_AUTO, true), SW_AUTH_MECH_AUTO);
+  assert_int_equal(sw_auth_pick(XOAUTH2 | LOGIN, SW_AUTH_MECH_AUTO, true),
+                   SW_AUTH_MECH_LOGIN);
+  assert_int_equal(sw_auth_pick(XOAUTH2 | PLAIN, SW_AUTH_MECH_XOAUTH2, true),
+                   SW_AUTH_MECH_XOAUTH2);
 }
 
 static void test_names(void **state)
@@ -70,6 +79,9 @@ static void test_names(void **state)
   assert_int_equal(m, SW_AUTH_MECH_CRAM_MD5);
   assert_string_equal(sw_auth_mech_name(SW_AUTH_MECH_CRAM_MD5), "CRAM-MD5");
   assert_false(sw_auth_mech_from_name("CRAM-SHA1", &m));
+  assert_true(sw_auth_mech_from_name("xoauth2", &m));
+  assert_int_equal(m, SW_AUTH_MECH_XOAUTH2);
+  assert_false(sw_auth_mech_from_name("OAUTHBEARER", &m));
   assert_string_equal(sw_auth_mech_name(SW_AUTH_MECH_PLAIN), "PLAIN");
   assert_string_equal(sw_auth_mech_name((enum sw_auth_mech)7), "?");
 }
@@ -117,6 +129,58 @@ static void test_cram_md5_response(void **state)
   assert_false(sw_auth_cram_md5_response("tim", "p", "c", 1, out, 20));
 }
 
+/* Google's documented example: user "someuser@example.com", token
+ * "ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg". */
+static void test_xoauth2_response(void **state)
+{
+  (void)state;
+  char out[SW_AUTH_RESPONSE_LINE_MAX];
+  assert_true(sw_auth_xoauth2_response("someuser@example.com",
+                                       "ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg",
+                                       out, sizeof out));
+  assert_string_equal(out, "dXNlcj1zb21ldXNlckBleGFtcGxlLmNvbQFhdXRoPUJlYXJlciB5YTI5Ln"
+                           "ZGOWRmdDRxbVRjMk52YjNSbGNrQmhkSFJoZG1semRHRXVZMjl0Q2cBAQ==");
+  /* The longest user and token fit one response line; one octet more does
+   * not go at all. */
+  static char token[SW_AUTH_BEARER_MAX + 2];
+  memset(token, 't', sizeof token);
+  token[SW_AUTH_BEARER_MAX - 1] = '\0';
+  assert_true(sw_auth_xoauth2_response("u", token, out, sizeof out));
+  assert_true(strlen(out) + 2 <= SW_AUTH_RESPONSE_LINE_MAX);
+  token[SW_AUTH_BEARER_MAX - 1] = 't';
+  token[SW_AUTH_BEARER_MAX] = '\0';
+  assert_false(sw_auth_xoauth2_response("u", token, out, sizeof out));
+  assert_false(sw_auth_xoauth2_response("u", "t", out, 8));
+}
+
+/* The status of XOAUTH2's error challenge: a string or a number; nothing
+ * from a challenge that is not base64 or has none; never more than fits. */
+static void test_xoauth2_status(void **state)
+{
+  (void)state;
+  char st[16];
+  /* {"status":"401","schemes":"bearer","scope":"https://mail.google.com/"} */
+  const char *google = "eyJzdGF0dXMiOiI0MDEiLCJzY2hlbWVzIjoiYmVhcmVyIiwic2NvcGUiOiJodH"
+                       "RwczovL21haWwuZ29vZ2xlLmNvbS8ifQ==";
+  sw_auth_xoauth2_status(google, strlen(google), st, sizeof st);
+  assert_string_equal(st, "401");
+  /* { "schemes": "Bearer", "status" : 400 } */
+  const char *spaced = "eyAic2NoZW1lcyI6ICJCZWFyZXIiLCAic3RhdHVzIiA6IDQwMCB9";
+  sw_auth_xoauth2_status(spaced, strlen(spaced), st, sizeof st);
+  assert_string_equal(st, "400");
+  /* {"status":"4\"01<script>"} keeps only the harmless start */
+  const char *odd = "eyJzdGF0dXMiOiI0XCIwMTxzY3JpcHQ+In0=";
+  sw_auth_xoauth2_status(odd, strlen(odd), st, sizeof st);
+  assert_string_equal(st, "4");
+  sw_auth_xoauth2_status("not base64!", 11, st, sizeof st);
+  assert_string_equal(st, "");
+  /* {"error":"x"} */
+  sw_auth_xoauth2_status("eyJlcnJvciI6IngifQ==", 20, st, sizeof st);
+  assert_string_equal(st, "");
+  sw_auth_xoauth2_status(google, strlen(google), st, 3);
+  assert_string_equal(st, "40");
+}
+
 static void test_wipe(void **state)
 {
   (void)state;
@@ -134,6 +198,8 @@ int main(void)
       cmocka_unit_test(test_cram_md5_response),
       cmocka_unit_test(test_names),
       cmocka_unit_test(test_responses),
+      cmocka_unit_test(test_xoauth2_response),
+      cmocka_unit_test(test_xoauth2_status),
       cmocka_unit_test(test_wipe),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

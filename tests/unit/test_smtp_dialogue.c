@@ -35,11 +35,13 @@ enum event_kind {
   EV_TLS_HANDSHAKE,
   EV_TLS_READY,
   EV_TLS_FAILED,
+  EV_TOKEN,
+  EV_TOKEN_FAILED,
   EV_COUNT
 };
-static const char *const event_names[] = {"eof",           "timeout",   "fail",
-                                          "wait",          "resolved",  "connected",
-                                          "tls-handshake", "tls-ready", "tls-failed"};
+static const char *const event_names[] = {
+    "eof",           "timeout",   "fail",       "wait",  "resolved",    "connected",
+    "tls-handshake", "tls-ready", "tls-failed", "token", "token-failed"};
 
 struct action {
   bool is_turn;
@@ -70,6 +72,7 @@ struct script {
   int warn_days, crit_days;
   /* Past the handshake */
   struct sw_buf auth_user, auth_password;
+  struct sw_buf oauth_token; /* XOAUTH2: what the engine gives at "! token" */
   enum sw_auth_mech auth_mech;
   bool allow_plaintext_auth, has_mail;
   char mail_from[256];
@@ -156,6 +159,7 @@ static void load_script(struct script *sc, const char *path)
   sw_buf_init(&sc->start.expect_out, 0);
   sw_buf_init(&sc->auth_user, 0);
   sw_buf_init(&sc->auth_password, 0);
+  sw_buf_init(&sc->oauth_token, 0);
   sw_buf_init(&sc->message, 0);
   strcpy(sc->ehlo, "client.example");
   strcpy(sc->peer, "127.0.0.1:25");
@@ -226,7 +230,8 @@ static void load_script(struct script *sc, const char *path)
         rest = first_word(rest, days, sizeof days);
         last->days = strtod(days, NULL);
       }
-      if (ev == EV_FAIL || ev == EV_TLS_READY || ev == EV_TLS_FAILED) {
+      if (ev == EV_FAIL || ev == EV_TLS_READY || ev == EV_TLS_FAILED ||
+          ev == EV_TOKEN_FAILED) {
         last->detail = malloc(strlen(rest) + 1); /* no strdup in C11 */
         assert_non_null(last->detail);
         strcpy(last->detail, rest);
@@ -264,6 +269,8 @@ static void load_script(struct script *sc, const char *path)
         unescape(path, lineno, v, &sc->auth_user);
       else if (strcmp(key, "auth-password") == 0)
         unescape(path, lineno, v, &sc->auth_password);
+      else if (strcmp(key, "oauth-token") == 0)
+        unescape(path, lineno, v, &sc->oauth_token);
       else if (strcmp(key, "auth-mech") == 0)
         assert_true(sw_auth_mech_from_name(v, &sc->auth_mech));
       else if (strcmp(key, "allow-plaintext-auth") == 0)
@@ -322,6 +329,7 @@ static void free_script(struct script *sc)
   sw_buf_free(&sc->start.expect_out);
   sw_buf_free(&sc->auth_user);
   sw_buf_free(&sc->auth_password);
+  sw_buf_free(&sc->oauth_token);
   sw_buf_free(&sc->message);
   for (size_t i = 0; i < sc->nrcpt; i++)
     free(sc->rcpt[i]);
@@ -337,9 +345,9 @@ struct run_mode {
 };
 
 /* The forms a credential takes on the wire (raw, LOGIN's base64, PLAIN's
- * base64, and for each CRAM-MD5 challenge the server sends its digest in
- * hex and the base64 answer), none of which may be anywhere but in what
- * was sent. */
+ * base64, for each CRAM-MD5 challenge the server sends its digest in hex
+ * and the base64 answer, XOAUTH2's token raw and its base64 response),
+ * none of which may be anywhere but in what was sent. */
 struct secrets {
   struct sw_buf forms[32];
   int n;
@@ -383,9 +391,31 @@ static void cram_md5_forms(const struct script *sc, struct secrets *s)
   }
 }
 
+/* XOAUTH2's token raw (when the engine gives it) and its base64 response. */
+static void xoauth2_forms(const struct script *sc, struct secrets *s)
+{
+  const struct sw_buf *user = &sc->auth_user, *pass = &sc->auth_password;
+  const struct sw_buf *token = sc->oauth_token.len ? &sc->oauth_token : pass;
+  if (sc->auth_mech != SW_AUTH_MECH_XOAUTH2 || token->len == 0)
+    return;
+  struct sw_buf raw;
+  sw_buf_init(&raw, 0);
+  sw_buf_appends(&raw, "user=");
+  sw_buf_append(&raw, user->data, user->len);
+  sw_buf_appends(&raw, "\x01"
+                       "auth=Bearer ");
+  sw_buf_append(&raw, token->data, token->len);
+  sw_buf_appends(&raw, "\x01\x01");
+  if (token != pass)
+    sw_buf_append(new_form(s), token->data, token->len);
+  sw_base64_encode(raw.data, raw.len, new_form(s));
+  sw_buf_free(&raw);
+}
+
 static void secrets_of(const struct script *sc, struct secrets *s)
 {
   memset(s, 0, sizeof *s);
+  xoauth2_forms(sc, s);
   if (sc->auth_password.len == 0)
     return;
   const struct sw_buf *user = &sc->auth_user, *pass = &sc->auth_password;
@@ -493,7 +523,10 @@ static void drain(const struct script *sc, struct sw_dialogue *d,
     }
     bool one_line = len >= 2 && memcmp(out + len - 2, "\r\n", 2) == 0 &&
                     !memchr(out, '\n', len - 1) && !memchr(out, '\r', len - 2);
-    if (!one_line)
+    /* A line longer than a write (XOAUTH2's response) comes in full pieces. */
+    bool long_line_piece =
+        len == SW_DIALOGUE_SEND_MAX && !memchr(out, '\n', len) && !memchr(out, '\r', len);
+    if (!one_line && !long_line_piece)
       fail_msg("%s:%d (%s): one write held other than one command line: \"%.*s\"",
                sc->path, line, m->text, (int)len, out);
     sw_buf_append(got, out, len);
@@ -547,7 +580,8 @@ static void run_script(const struct script *sc, const struct run_mode *m,
       .auth = {.user = sc->auth_user.len ? sw_buf_str(&sc->auth_user) : NULL,
                .password = sc->auth_password.len ? sw_buf_str(&sc->auth_password) : NULL,
                .mech = sc->auth_mech,
-               .allow_plaintext = sc->allow_plaintext_auth},
+               .allow_plaintext = sc->allow_plaintext_auth,
+               .oauth = sc->oauth_token.len > 0},
   };
   if (sc->has_mail) {
     cfg.mail.from = sc->mail_from;
@@ -626,6 +660,17 @@ static void run_script(const struct script *sc, const struct run_mode *m,
           sw_dialogue_tls_failed(d, a->detail, now);
         else
           tls_ready(d, a, now);
+        break;
+      case EV_TOKEN:
+      case EV_TOKEN_FAILED:
+        /* The engine fetches a token only when the dialogue asks. */
+        if (!sw_dialogue_wants_token(d))
+          fail_msg("%s:%d (%s): the dialogue did not ask for a token (state %s)",
+                   sc->path, a->line, m->text, sw_dialogue_state_name(d->state));
+        if (a->ev == EV_TOKEN)
+          sw_dialogue_token_ready(d, sw_buf_str(&sc->oauth_token), now);
+        else
+          sw_dialogue_token_failed(d, a->detail, now);
         break;
       case EV_COUNT:
         break; /* not an event */
@@ -1153,6 +1198,84 @@ static void test_plain_dialogue_never_wants_tls(void **state)
   sw_dialogue_free(&d);
 }
 
+/* An Entra ID token of several KB: "AUTH XOAUTH2" alone, then, after the
+ * empty 334, one response line longer than a write, handed out in pieces
+ * of SW_DIALOGUE_SEND_MAX that make exactly that line; the token is in
+ * neither the transcript nor the buffer afterwards. A token too long for
+ * any response line is not sent. */
+static void test_xoauth2_long_token_in_pieces(void **state)
+{
+  (void)state;
+  static char token[8001];
+  memset(token, 'k', sizeof token - 1);
+  struct sw_dialogue_config cfg = {
+      .timeout_ms = 7000,
+      .auth = {.user = "u@example.com",
+               .mech = SW_AUTH_MECH_XOAUTH2,
+               .allow_plaintext = true,
+               .oauth = true},
+  };
+  struct sw_dialogue *d = malloc(sizeof *d);
+  assert_non_null(d);
+  char out[600];
+  sw_dialogue_init(d, &cfg, T0);
+  sw_dialogue_connected(d, "127.0.0.1:25", "client.example", T0);
+  feed(d, "220 hi\r\n", T0);
+  take_output(d, out, sizeof out);
+  feed(d, "250-hi\r\n250 AUTH XOAUTH2\r\n", T0);
+  assert_string_equal(take_output(d, out, sizeof out), "");
+  assert_true(sw_dialogue_wants_token(d));
+  sw_dialogue_token_ready(d, token, T0);
+  assert_string_equal(take_output(d, out, sizeof out), "AUTH XOAUTH2\r\n");
+  feed(d, "334 \r\n", T0);
+  struct sw_buf line, want, raw;
+  sw_buf_init(&line, 0);
+  sw_buf_init(&want, 0);
+  sw_buf_init(&raw, 0);
+  size_t len, writes = 0;
+  const char *p;
+  while ((p = sw_dialogue_output(d, &len)) != NULL && len > 0) {
+    assert_true(len <= SW_DIALOGUE_SEND_MAX);
+    sw_buf_append(&line, p, len);
+    sw_dialogue_sent(d, len);
+    writes++;
+  }
+  sw_buf_appends(&raw, "user=u@example.com\x01"
+                       "auth=Bearer ");
+  sw_buf_appends(&raw, token);
+  sw_buf_appends(&raw, "\x01\x01");
+  sw_base64_encode(raw.data, raw.len, &want);
+  sw_buf_append(&want, "\r\n", 2);
+  assert_int_equal(line.len, want.len);
+  assert_memory_equal(line.data, want.data, want.len);
+  assert_int_equal(writes, (want.len + SW_DIALOGUE_SEND_MAX - 1) / SW_DIALOGUE_SEND_MAX);
+  assert_null(strstr(sw_buf_str(&d->result.transcript), "kkkk"));
+  for (size_t i = 0; i < sizeof d->out; i++)
+    assert_int_equal(d->out[i], 0);
+  feed(d, "235 ok\r\n", T0);
+  assert_string_equal(take_output(d, out, sizeof out), "QUIT\r\n");
+  sw_dialogue_free(d);
+
+  /* One octet past SW_AUTH_BEARER_MAX with the user: nothing goes. */
+  static char huge[SW_AUTH_BEARER_MAX + 1];
+  memset(huge, 'k', sizeof huge - 1);
+  cfg.auth.user = "u";
+  sw_dialogue_init(d, &cfg, T0);
+  sw_dialogue_connected(d, "127.0.0.1:25", "client.example", T0);
+  feed(d, "220 hi\r\n", T0);
+  take_output(d, out, sizeof out);
+  feed(d, "250-hi\r\n250 AUTH XOAUTH2\r\n", T0);
+  sw_dialogue_token_ready(d, huge, T0);
+  assert_true(sw_dialogue_done(d));
+  assert_int_equal(sw_dialogue_result(d)->outcome, SW_OUTCOME_INTERNAL_ERROR);
+  assert_int_equal(sw_dialogue_result(d)->step, SW_STEP_AUTH);
+  sw_dialogue_free(d);
+  free(d);
+  sw_buf_free(&line);
+  sw_buf_free(&want);
+  sw_buf_free(&raw);
+}
+
 static void test_submission_config_refused(void **state)
 {
   (void)state;
@@ -1180,6 +1303,11 @@ static void test_submission_config_refused(void **state)
       {{.auth = {.user = "u", .password = "p", .mech = (enum sw_auth_mech)9}},
        "mechanism"},
       {{.auth = {.user = long_user, .password = "p"}}, "longer than 348 octets"},
+      {{.auth = {.user = "u", .mech = SW_AUTH_MECH_XOAUTH2}}, "no access token"},
+      {{.auth =
+            {.user = "u", .password = "t", .mech = SW_AUTH_MECH_XOAUTH2, .oauth = true}},
+       "both a token and a token endpoint"},
+      {{.auth = {.user = "u", .password = "p", .oauth = true}}, "XOAUTH2 only"},
       {{.mail = {.relay_rcpt = relay}}, "needs an envelope sender"},
       {{.mail = {.from = "a@example.com",
                  .to = one,
@@ -1364,6 +1492,7 @@ int main(void)
       cmocka_unit_test(test_tls_ready_owns_and_escapes_certificate_text),
       cmocka_unit_test(test_plain_dialogue_never_wants_tls),
       cmocka_unit_test(test_submission_config_refused),
+      cmocka_unit_test(test_xoauth2_long_token_in_pieces),
       cmocka_unit_test(test_transaction_traced),
   };
   failed += cmocka_run_group_tests_name("dialogue", unit, NULL, NULL);

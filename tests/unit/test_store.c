@@ -110,8 +110,6 @@ static void test_rule_past_handshake_and_secrets_round_trip(void **state)
   assert_int_equal(sw_rule_set_string(&r.mail_from, "<>"), SW_E_OK);
   assert_int_equal(sw_rule_set_string(&r.rcpt_to, "a@example.net, b@example.net"),
                    SW_E_OK);
-  r.relay_test = true;
-  assert_int_equal(sw_rule_set_string(&r.relay_test_rcpt, "x@relay.invalid"), SW_E_OK);
   r.ip_family = SW_IP_V6;
   r.all_addresses = r.check_ptr = true;
   r.drift = false;
@@ -129,8 +127,7 @@ static void test_rule_past_handshake_and_secrets_round_trip(void **state)
   assert_true(got.rule.auth_plaintext);
   assert_string_equal(got.rule.mail_from, "<>");
   assert_string_equal(got.rule.rcpt_to, "a@example.net, b@example.net");
-  assert_true(got.rule.relay_test);
-  assert_string_equal(got.rule.relay_test_rcpt, "x@relay.invalid");
+  assert_false(got.rule.relay_test); /* a relay test runs without AUTH */
   assert_int_equal(got.rule.ip_family, SW_IP_V6);
   assert_true(got.rule.all_addresses);
   assert_true(got.rule.check_ptr);
@@ -154,6 +151,8 @@ static void test_rule_past_handshake_and_secrets_round_trip(void **state)
   r.auth_password_set = false;
   r.auth_mech = SW_AUTH_MECH_AUTO;
   r.auth_plaintext = false;
+  r.relay_test = true;
+  assert_int_equal(sw_rule_set_string(&r.relay_test_rcpt, "x@relay.invalid"), SW_E_OK);
   const struct sw_store_rule_secrets removed = {.auth = {NULL, 0, true}};
   fx_expect_ok(st, sw_store_rule_update_with_secrets(st, &r, &removed, rev, FX_NOW_MS,
                                                      NULL, NULL));
@@ -161,6 +160,8 @@ static void test_rule_past_handshake_and_secrets_round_trip(void **state)
   fx_expect_ok(st, sw_store_rule_get(st, id, &got));
   assert_false(got.rule.auth_password_set);
   assert_null(got.auth_secret.data);
+  assert_true(got.rule.relay_test);
+  assert_string_equal(got.rule.relay_test_rcpt, "x@relay.invalid");
   sw_store_rule_free(&got);
 
   /* A secret too large is refused before anything is written. */
