@@ -28,11 +28,11 @@ from pathlib import Path
 import check_runner
 import postfix_fixture
 from check_runner import free_port, stop_process, wait_for_port
+from harness import boot_shared_prefix
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
 WINE_RUN = ROOT / "scripts" / "wine-run.sh"
-WINE_PREFIX_SH = ROOT / "scripts" / "wine-prefix.sh"
 PY = "/usr/bin/python3"  # Debian's: it has aiosmtpd
 
 EXIT = {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3}
@@ -122,14 +122,7 @@ def setUpModule():
                            "argument or set SW_SMTPWATCH_EXE" % EXE)
     WORKDIR = tempfile.mkdtemp(prefix="sw-check-cli-")
     os.chmod(WORKDIR, 0o755)  # the Postfix daemons must be able to enter it
-    # Boot the Wine prefix once with detached stdio (PLATFORM.md: the first
-    # wine command's stdio is inherited by services.exe and wineserver; if
-    # that were our capture pipe, a run would never see EOF).
-    if not os.environ.get("SW_WINE_READY"):
-        subprocess.run([str(WINE_PREFIX_SH), "start"], stdin=subprocess.DEVNULL,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       timeout=180, check=True)
-        os.environ["SW_WINE_READY"] = "1"
+    boot_shared_prefix()
     FAULT = FaultServer(WORKDIR)
 
 
