@@ -10,7 +10,8 @@ through postfix_fixture.py), one pair per test class, each its own port and
 directory:
   - SubmissionTests: STARTTLS with a certificate for localhost from a test
     CA made for the run (tests/fixtures/tls_certs.sh; the CA goes into the
-    prefix's Root store, and out again at the end), AUTH PLAIN and LOGIN
+    prefix's Root store, and out again at the end), AUTH PLAIN, LOGIN and
+    CRAM-MD5
     only after STARTTLS (smtpd_tls_auth_only), recipients accepted in
     smtpwatch.test, one greylisted (450), one unknown (550), two senders
     refused (553, 451), relaying refused;
@@ -204,11 +205,14 @@ class SubmissionTests(RealServerTestCase):
         self.assertTrue(s.has_extn("starttls"))
         self.assertFalse(s.has_extn("auth"), s.esmtp_features)
         s = self.smtp(starttls=True)
-        self.assertEqual(set(s.esmtp_features["auth"].split()), {"PLAIN", "LOGIN"})
+        self.assertEqual(set(s.esmtp_features["auth"].split()), {"PLAIN", "LOGIN", "CRAM-MD5"})
 
     def test_server_accepts_the_password_and_refuses_another(self):
         self.assertEqual(self.auth_plain(self.smtp(starttls=True), PASSWORD)[0], 235)
         self.assertEqual(self.auth_plain(self.smtp(starttls=True), WRONG_PASSWORD)[0], 535)
+        s = self.smtp(starttls=True)
+        s.user, s.password = USER, PASSWORD
+        self.assertEqual(s.auth("CRAM-MD5", s.auth_cram_md5)[0], 235)
 
     def test_server_answers_recipients_as_configured(self):
         s = self.smtp(starttls=False)
@@ -244,6 +248,21 @@ class SubmissionTests(RealServerTestCase):
         self.assertIn("AUTH LOGIN", "\n".join(j.get("transcript") or []), run)
         self.assertNoSecret(run)
         self.assertEqual(self.session_of(offset, run).get("auth"), "1")
+
+    def test_cram_md5_when_forced(self):
+        offset = self.postfix.log_offset()
+        run = self.check("--tls", "starttls", "--json", "--auth-mech", "CRAM-MD5",
+                         *self.auth_args())
+        j = self.assertCheck(run, "OK", "ok")
+        self.assertIn("AUTH CRAM-MD5", "\n".join(j.get("transcript") or []), run)
+        self.assertNoSecret(run)
+        self.assertEqual(self.session_of(offset, run).get("auth"), "1")
+
+    def test_cram_md5_with_a_wrong_password_is_auth_failed(self):
+        run = self.check("--tls", "starttls", "--json", "--auth-mech", "CRAM-MD5",
+                         *self.auth_args(WRONG_PASSWORD))
+        self.assertCheck(run, "CRITICAL", "auth_failed", reply_code=535)
+        self.assertNoSecret(run, WRONG_PASSWORD)
 
     def test_wrong_password_is_auth_failed(self):
         run = self.check("--tls", "starttls", "--json", *self.auth_args(WRONG_PASSWORD))
@@ -326,7 +345,7 @@ class PlaintextAuthTests(RealServerTestCase):
     def test_server_offers_auth_before_starttls(self):
         s = self.smtp(starttls=False)
         self.assertTrue(s.has_extn("starttls"))
-        self.assertEqual(set(s.esmtp_features["auth"].split()), {"PLAIN", "LOGIN"})
+        self.assertEqual(set(s.esmtp_features["auth"].split()), {"PLAIN", "LOGIN", "CRAM-MD5"})
         self.assertEqual(self.auth_plain(s, PASSWORD)[0], 235)
 
     def test_plaintext_auth_is_refused_by_default(self):
@@ -337,10 +356,13 @@ class PlaintextAuthTests(RealServerTestCase):
         self.assertNotIn("auth", self.session_of(offset, run), "AUTH was sent in plain text")
 
     def test_plaintext_auth_when_allowed(self):
+        """Without TLS the check prefers CRAM-MD5: the password itself never
+        crosses the wire."""
         offset = self.postfix.log_offset()
         run = self.check("--tls", "none", "--allow-plaintext-auth", "--json",
                          *self.auth_args())
-        self.assertCheck(run, "OK", "ok")
+        j = self.assertCheck(run, "OK", "ok")
+        self.assertIn("AUTH CRAM-MD5", "\n".join(j.get("transcript") or []), run)
         self.assertNoSecret(run)
         counts = self.session_of(offset, run)
         self.assertEqual((counts.get("auth"), counts.get("starttls")), ("1", None), counts)
