@@ -244,7 +244,10 @@ struct sw_check_spec sw_check_spec_of(const struct sw_rule *rule,
                .password = x->auth_password,
                .mech = rule->auth_mech,
                .allow_plaintext = rule->auth_plaintext},
-      .mail = {.from = x->mail_from, .to = x->rcpt, .to_count = x->rcpt_count},
+      .mail = {.from = x->mail_from,
+               .to = x->rcpt,
+               .to_count = x->rcpt_count,
+               .relay_rcpt = x->relay_rcpt},
   };
 }
 
