@@ -15,6 +15,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from harness import free_port
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 POSTFIX_SH = FIXTURES / "postfix_instance.sh"
 DOVECOT_SH = FIXTURES / "dovecot_auth.sh"
@@ -68,20 +70,30 @@ class DovecotAuth:
 
 class PrivatePostfix:
     """postfix_instance.sh with the given options (see the script's header:
-    --tls, --sasl, --open-relay, ...), listening on 127.0.0.1:self.port."""
+    --tls, --sasl, --open-relay, ...), listening on 127.0.0.1:self.port, a
+    free port it picks when it starts."""
 
-    def __init__(self, directory, port, options=()):
+    # Tries at a port: another test running beside this one may take the
+    # free port picked here before Postfix binds it.
+    PORT_TRIES = 3
+
+    def __init__(self, directory, options=()):
         self.dir = str(directory)
-        self.port = port
+        self.port = None
         self.options = [str(o) for o in options]
         self.maillog = os.path.join(self.dir, "maillog")
 
     def start(self):
-        proc = _run([POSTFIX_SH, "start", self.dir, self.port] + self.options, 90)
-        if proc.returncode != 0:
+        for _ in range(self.PORT_TRIES):
+            self.port = free_port()
+            proc = _run([POSTFIX_SH, "start", self.dir, self.port] + self.options, 90)
+            if proc.returncode == 0:
+                return
             self.stop()
-            raise RuntimeError("private Postfix did not start:\n%s%s"
-                               % (proc.stdout, proc.stderr))
+            if "is already in use" not in proc.stderr:
+                break
+        raise RuntimeError("private Postfix did not start:\n%s%s"
+                           % (proc.stdout, proc.stderr))
 
     def stop(self):
         if os.path.exists(os.path.join(self.dir, "etc", "main.cf")):

@@ -41,7 +41,7 @@ from pathlib import Path
 
 import check_runner
 import postfix_fixture
-from harness import boot_shared_prefix, free_port, win_path
+from harness import boot_shared_prefix, win_path
 from test_check_cli import CheckTestCase
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -122,7 +122,7 @@ class RealServerTestCase(CheckTestCase):
         if cls.SASL:
             cls.dovecot = postfix_fixture.DovecotAuth(base / "dovecot", USER, PASSWORD)
             options += ["--sasl", cls.dovecot.socket]
-        cls.postfix = postfix_fixture.PrivatePostfix(base / "postfix", free_port(), options)
+        cls.postfix = postfix_fixture.PrivatePostfix(base / "postfix", options)
         base.mkdir()
         (base / "recipient-access").write_text(RECIPIENT_ACCESS, encoding="utf-8")
         (base / "sender-access").write_text(SENDER_ACCESS, encoding="utf-8")

@@ -550,8 +550,7 @@ class PostfixTests(CheckTestCase):
     @classmethod
     def setUpClass(cls):
         postfix_fixture.require_mail_servers()
-        cls.postfix = postfix_fixture.PrivatePostfix(os.path.join(WORKDIR, "postfix"),
-                                                     free_port())
+        cls.postfix = postfix_fixture.PrivatePostfix(os.path.join(WORKDIR, "postfix"))
         cls.postfix.start()
         cls.port = cls.postfix.port
 
