@@ -16,7 +16,7 @@ struct sw_check_extras {
   char *auth_password;       /* NULL: none; owned, wiped when freed */
   char *oauth_client_secret; /* NULL: none; owned, wiped when freed */
   char *mail_from;           /* NULL: no envelope; "" the null sender; owned */
-  char *relay_rcpt;          /* NULL: no open relay test; owned */
+  char *relay_rcpt;          /* NULL: no open-relay test; owned */
   char *rcpt_buf;            /* the rule's rcpt_to, split in place; owned */
   const char *rcpt[SW_RULE_RCPT_MAX];
   size_t rcpt_count;
@@ -27,10 +27,9 @@ void sw_check_extras_init(struct sw_check_extras *x);
 /* Wipes the secrets and frees everything; the extras are empty again. */
 void sw_check_extras_free(struct sw_check_extras *x);
 /* Copies the rule's AUTH user and sender ("<>" becomes "", and an open
- * relay test without a sender uses the null sender) and the relay test's
- * recipient (SW_RULE_DEFAULT_RELAY_TEST_RCPT unless the rule names one),
- * and splits its recipients into x->rcpt. SW_E_INVALID_ARGUMENT if they
- * do not split (the validator says why), SW_E_NOMEM. */
+ * relay test without a sender uses the null sender) and splits its
+ * recipients into x->rcpt. SW_E_INVALID_ARGUMENT if they do not split
+ * (the validator says why), SW_E_NOMEM. */
 enum sw_error sw_check_extras_from_rule(struct sw_check_extras *x,
                                         const struct sw_rule *rule);
 

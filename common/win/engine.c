@@ -248,6 +248,9 @@ struct sw_check_spec sw_check_spec_of(const struct sw_rule *rule,
                .to = x->rcpt,
                .to_count = x->rcpt_count,
                .relay_rcpt = x->relay_rcpt},
+      .ip_family = rule->ip_family,
+      .all_addresses = rule->all_addresses,
+      .check_ptr = rule->check_ptr,
   };
 }
 
