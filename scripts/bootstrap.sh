@@ -12,7 +12,7 @@ PACKAGES=(
   gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wine wine64 xvfb xdotool
   imagemagick msitools wixl cmake make gcc clang libclang-rt-14-dev
   libcmocka-dev libsqlite3-dev tcl dpkg-dev python3 python3-aiosmtpd openssl libssl-dev
-  monitoring-plugins-standard swaks postfix clang-format yamllint
+  monitoring-plugins-standard swaks postfix dovecot-core clang-format yamllint
 )
 
 log() { printf 'bootstrap: %s\n' "$*" >&2; }
@@ -33,7 +33,8 @@ install_packages() {
   [ ${#missing[@]} -eq 0 ] && return 0
   need_root
   log "installing ${missing[*]}"
-  # Postfix must not ask questions; we run private instances only.
+  # Postfix must not ask questions; we run private instances only (of
+  # Postfix, and of Dovecot as its SASL backend: tests/fixtures).
   echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

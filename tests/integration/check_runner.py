@@ -60,9 +60,10 @@ def printed_status(stdout):
     return STATUS_CODES.get(word)
 
 
-def run_check(exe, *args, budget_ms=7000):
-    """Runs `exe check ARGS`; the timeout is the check's own budget plus
-    Wine's start-up, so a hung exe fails the test instead of the run.
+def run_check(exe, *args, budget_ms=7000, env=None):
+    """Runs `exe check ARGS` (in `env` if given, else this process's
+    environment); the timeout is the check's own budget plus Wine's
+    start-up, so a hung exe fails the test instead of the run.
 
     Once the last Windows thread of a process has ended, wineserver gives
     its Unix process about half a second to exit and then sends it SIGKILL
@@ -77,7 +78,7 @@ def run_check(exe, *args, budget_ms=7000):
     t0 = time.monotonic()
     try:
         proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
-                              text=True, errors="replace",
+                              text=True, errors="replace", env=env,
                               timeout=budget_ms / 1000.0 + WINE_SLACK_S)
     except subprocess.TimeoutExpired as e:
         raise AssertionError("smtpwatch check %s did not exit within %ss" % (

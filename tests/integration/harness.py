@@ -126,6 +126,20 @@ def start_prefix(prefix, env=None, remove=False):
                    check=True, env=env)
 
 
+def boot_shared_prefix():
+    """Boots the prefix that scripts/wine-run.sh uses (SW_WINEPREFIX, or
+    build/wineprefix), once per test process, unless scripts/test.sh did
+    (SW_WINE_READY). Its stdio is detached (PLATFORM.md: the first wine
+    command's stdio is inherited by services.exe and wineserver; were it a
+    test's capture pipe, a run would never see EOF)."""
+    if os.environ.get("SW_WINE_READY"):
+        return
+    subprocess.run([str(WINE_PREFIX_SH), "start"], stdin=subprocess.DEVNULL,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   timeout=180, check=True)
+    os.environ["SW_WINE_READY"] = "1"
+
+
 def stop_prefix(prefix, env=None):
     """Stops every process of `prefix` (wineserver -k through the script)."""
     subprocess.run([str(WINE_PREFIX_SH), "stop", str(prefix)], stdin=subprocess.DEVNULL,

@@ -26,12 +26,13 @@ import unittest
 from pathlib import Path
 
 import check_runner
+import postfix_fixture
 from check_runner import free_port, stop_process, wait_for_port
+from harness import boot_shared_prefix
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
 WINE_RUN = ROOT / "scripts" / "wine-run.sh"
-WINE_PREFIX_SH = ROOT / "scripts" / "wine-prefix.sh"
 PY = "/usr/bin/python3"  # Debian's: it has aiosmtpd
 
 EXIT = {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3}
@@ -121,14 +122,7 @@ def setUpModule():
                            "argument or set SW_SMTPWATCH_EXE" % EXE)
     WORKDIR = tempfile.mkdtemp(prefix="sw-check-cli-")
     os.chmod(WORKDIR, 0o755)  # the Postfix daemons must be able to enter it
-    # Boot the Wine prefix once with detached stdio (PLATFORM.md: the first
-    # wine command's stdio is inherited by services.exe and wineserver; if
-    # that were our capture pipe, a run would never see EOF).
-    if not os.environ.get("SW_WINE_READY"):
-        subprocess.run([str(WINE_PREFIX_SH), "start"], stdin=subprocess.DEVNULL,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       timeout=180, check=True)
-        os.environ["SW_WINE_READY"] = "1"
+    boot_shared_prefix()
     FAULT = FaultServer(WORKDIR)
 
 
@@ -555,56 +549,17 @@ class PostfixTests(CheckTestCase):
 
     @classmethod
     def setUpClass(cls):
-        if not shutil.which("postfix") and not os.path.exists("/usr/sbin/postfix"):
-            raise unittest.SkipTest("Postfix is not installed (Debian package postfix)")
-        if os.geteuid() != 0:
-            raise unittest.SkipTest("a private Postfix instance needs root")
-        cls.dir = os.path.join(WORKDIR, "postfix")
-        cls.port = free_port()
-        script = str(FIXTURES / "postfix_instance.sh")
-        proc = subprocess.run([script, "start", cls.dir, str(cls.port)],
-                              stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                              timeout=90)
-        if proc.returncode != 0:
-            subprocess.run([script, "stop", cls.dir], stdin=subprocess.DEVNULL,
-                           capture_output=True, timeout=60)
-            raise RuntimeError("private Postfix did not start:\n%s%s"
-                               % (proc.stdout, proc.stderr))
+        postfix_fixture.require_mail_servers()
+        cls.postfix = postfix_fixture.PrivatePostfix(os.path.join(WORKDIR, "postfix"))
+        cls.postfix.start()
+        cls.port = cls.postfix.port
 
     @classmethod
     def tearDownClass(cls):
-        subprocess.run([str(FIXTURES / "postfix_instance.sh"), "stop", cls.dir],
-                       stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
-
-    def smtpd_sessions_after(self, offset, timeout_s=5.0):
-        """The smtpd sessions that Postfix logged after offset and finished
-        ("disconnect from"), each as its list of log lines. postlogd writes
-        asynchronously, so this waits up to timeout_s for one that said EHLO;
-        the start script's port probe is a session of its own."""
-        path = os.path.join(self.dir, "maillog")
-        deadline = time.monotonic() + timeout_s
-        while True:
-            with open(path, encoding="utf-8", errors="replace") as f:
-                f.seek(offset)
-                lines = f.read().splitlines()
-            open_sessions, done = {}, []
-            for line in lines:
-                m = re.search(r"/smtpd\[(\d+)\]: (.*)", line)
-                if not m:
-                    continue
-                pid, text = m.groups()
-                if text.startswith("connect from "):
-                    open_sessions[pid] = [text]
-                elif pid in open_sessions:
-                    open_sessions[pid].append(text)
-                    if text.startswith("disconnect from "):
-                        done.append(open_sessions.pop(pid))
-            if any(" ehlo=" in s[-1] for s in done) or time.monotonic() > deadline:
-                return done
-            time.sleep(0.1)
+        cls.postfix.stop()
 
     def test_check_is_ok_and_ends_with_quit(self):
-        offset = os.path.getsize(os.path.join(self.dir, "maillog"))
+        offset = self.postfix.log_offset()
         run = run_check("127.0.0.1", "--port", str(self.port), "--json", "--helo",
                         "probe.example.net")
         j = self.assertCheck(run, "OK", "ok", step="quit")
@@ -613,7 +568,7 @@ class PostfixTests(CheckTestCase):
         self.assertTranscript(j, "S: 220 postfix.smtpwatch.test ESMTP", "C: QUIT")
         # Postfix's own account of the session: EHLO and QUIT, nothing lost
         # (monitoring-plugins#1130: "lost connection after EHLO").
-        sessions = [s for s in self.smtpd_sessions_after(offset) if " ehlo=" in s[-1]]
+        sessions = [s for s in self.postfix.sessions_after(offset) if " ehlo=" in s[-1]]
         self.assertEqual(len(sessions), 1, "Postfix logged %r" % sessions)
         self.assertIn("ehlo=1 quit=1 commands=2", sessions[0][-1])
         self.assertFalse([t for t in sessions[0] if t.startswith("lost connection")],

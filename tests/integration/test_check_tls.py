@@ -34,11 +34,11 @@ from pathlib import Path
 
 import check_runner
 from check_runner import free_port, stop_process, wait_for_port
+from harness import boot_shared_prefix
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
 WINE_RUN = ROOT / "scripts" / "wine-run.sh"
-WINE_PREFIX_SH = ROOT / "scripts" / "wine-prefix.sh"
 PY = "/usr/bin/python3"  # Debian's: it has aiosmtpd
 
 EXIT = {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3}
@@ -179,12 +179,7 @@ def setUpModule():
                     "http://127.0.0.1:%d" % aia_port], stdin=subprocess.DEVNULL,
                    capture_output=True, timeout=60, check=True)
     AIA = AiaServer(aia_port, CERTS / "aia")
-    if not os.environ.get("SW_WINE_READY"):
-        # Booted with detached stdio (PLATFORM.md), once.
-        subprocess.run([str(WINE_PREFIX_SH), "start"], stdin=subprocess.DEVNULL,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       timeout=180, check=True)
-        os.environ["SW_WINE_READY"] = "1"
+    boot_shared_prefix()
     root_cert("add")
     CA_INSTALLED = True
     root_cert("add", "ica_stored", "--intermediate")

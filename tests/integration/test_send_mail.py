@@ -27,8 +27,8 @@ import unittest
 from pathlib import Path
 
 import harness
-from harness import (DEBIAN_PYTHON, ROOT, WINE_PREFIX_SH, start_aiosmtpd, stop_process,
-                     wait_for, win_path)
+from harness import (ROOT, boot_shared_prefix, start_aiosmtpd, stop_process, wait_for,
+                     win_path)
 
 WINE_RUN = ROOT / "scripts" / "wine-run.sh"
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -85,11 +85,7 @@ def setUpModule():
     if not EXE or not os.path.isfile(EXE):
         raise RuntimeError("send_mail.exe not found (%r)" % EXE)
     WORKDIR = tempfile.mkdtemp(prefix="sw-send-mail-")
-    if not os.environ.get("SW_WINE_READY"):
-        subprocess.run([str(WINE_PREFIX_SH), "start"], stdin=subprocess.DEVNULL,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       timeout=180, check=True)
-        os.environ["SW_WINE_READY"] = "1"
+    boot_shared_prefix()
 
 
 def tearDownModule():
