@@ -211,7 +211,10 @@ enum sw_pipe_msg { SW_PIPE_MSG_MAP(SW_X_ENUM_VALUE) };
   X(SW_PIPE_TAG_ALERT_AFTER_S, 163)                                                      \
   X(SW_PIPE_TAG_RENOTIFY_S, 164)                                                         \
   X(SW_PIPE_TAG_DEPENDS_ON, 165)                                                         \
-  X(SW_PIPE_TAG_DEPENDS_ON_NAME, 166)
+  X(SW_PIPE_TAG_DEPENDS_ON_NAME, 166)                                                    \
+  X(SW_PIPE_TAG_CERT_KEY_SHA256, 170) /* RESULT, version 3 */                            \
+  X(SW_PIPE_TAG_CERT_KEY_TYPE, 171)                                                      \
+  X(SW_PIPE_TAG_DRIFT, 172) /* STATUS: the drift sentences, '\n'-separated */
 
 enum sw_pipe_tag { SW_PIPE_TAG_MAP(SW_X_ENUM_VALUE) };
 

@@ -51,6 +51,7 @@ static const char *const outcome_titles[] = {
     [SW_OUTCOME_SENDER_REJECTED] = "Sender rejected",
     [SW_OUTCOME_RECIPIENT_REJECTED] = "Recipient rejected",
     [SW_OUTCOME_MESSAGE_REJECTED] = "Message rejected",
+    [SW_OUTCOME_CAPABILITIES_CHANGED] = "Server changed",
     [SW_OUTCOME_CANCELLED] = "Cancelled",
     [SW_OUTCOME_INTERNAL_ERROR] = "Internal error",
 };
@@ -103,6 +104,7 @@ void sw_check_result_init(struct sw_check_result *r)
 void sw_check_result_free(struct sw_check_result *r)
 {
   free(r->ehlo_keywords);
+  free(r->ehlo_keywords_plain);
   free(r->tls.sans);
   sw_buf_free(&r->transcript);
   sw_check_result_init(r);
@@ -312,7 +314,8 @@ void sw_check_result_describe(const struct sw_check_result *r, char *out, size_t
   case SW_OUTCOME_CERT_EXPIRED:
   case SW_OUTCOME_CERT_EXPIRING:
   case SW_OUTCOME_CERT_CHAIN_INCOMPLETE:
-    break; /* the title already says where */
+  case SW_OUTCOME_CAPABILITIES_CHANGED: /* the detail says what changed */
+    break;                              /* the title already says where */
   case SW_OUTCOME_TIMEOUT:
   case SW_OUTCOME_CLOSED:
     put(out, size, &pos, " %s after %" PRId64 " ms", step_in[s], ms);
@@ -333,6 +336,7 @@ void sw_check_result_describe(const struct sw_check_result *r, char *out, size_t
    * the point). */
   bool show_reply = r->reply[0] != '\0' && o != SW_OUTCOME_TIMEOUT &&
                     o != SW_OUTCOME_CLOSED && o != SW_OUTCOME_CANCELLED &&
+                    o != SW_OUTCOME_CAPABILITIES_CHANGED &&
                     !sw_outcome_is_certificate(o) && o != SW_OUTCOME_TLS_HANDSHAKE_FAILED;
   if (r->detail[0])
     put(out, size, &pos, ": %s", r->detail);
