@@ -190,6 +190,17 @@ static const struct migration migrations[] = {
      " exit_code INTEGER," /* NULL unless a program ran */
      " output TEXT NOT NULL DEFAULT '');"
      "CREATE INDEX outbox_attempts_outbox ON outbox_attempts(outbox_id, at);"},
+    /* Drift: per rule, the server's accepted fingerprint (who accepted it,
+     * "" for the first good check) and, while the server differs from it,
+     * the current one and since when (docs/drift.md). */
+    {"the servers' fingerprints, for the drift alarm",
+     "CREATE TABLE fingerprints ("
+     " rule_id INTEGER PRIMARY KEY REFERENCES rules(id) ON DELETE CASCADE,"
+     " accepted TEXT NOT NULL,"
+     " accepted_at INTEGER NOT NULL,"
+     " accepted_by TEXT NOT NULL DEFAULT '',"
+     " current TEXT," /* NULL while the server matches the accepted one */
+     " since INTEGER);"},
 };
 
 #define MIGRATION_COUNT ((int)SW_COUNTOF(migrations))
