@@ -202,7 +202,7 @@ const char *sw_pipe_hold_name(enum sw_pipe_hold h)
   return SW_TABLE_AT(hold_names, h, hold_names[SW_PIPE_HOLD_NONE]);
 }
 
-/* The fields of version 2, each left out when not set. */
+/* The fields of versions 2 and 3, each left out when not set. */
 #define AT(m) offsetof(struct sw_pipe_status, m)
 static const struct sw__pipe_field status_v2_fields[] = {
     SW__PF_ROW(SW_PIPE_TAG_ACK_AT, SW__PF_INT, AT(ack_at_ms), SW__PF_OMIT_ZERO),
@@ -215,6 +215,7 @@ static const struct sw__pipe_field status_v2_fields[] = {
     SW__PF_ROW(SW_PIPE_TAG_HELD_PARENT_NAME, SW__PF_TEXT, AT(held_parent_name),
                SW__PF_OMIT_ZERO),
     SW__PF_ROW(SW_PIPE_TAG_HELD_UNTIL, SW__PF_INT, AT(held_until_ms), SW__PF_OMIT_ZERO),
+    SW__PF_ROW(SW_PIPE_TAG_DRIFT, SW__PF_TEXT, AT(drift), SW__PF_OMIT_ZERO),
 };
 #undef AT
 
