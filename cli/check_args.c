@@ -26,6 +26,11 @@ static const struct sw_arg_opt check_opts[] = {
  * it could never be reached and is surely a unit mistake (seconds vs ms). */
 #define THRESHOLD_MAX_MS SW_RULE_TIMEOUT_MAX_MS
 
+/* One-shot checks may take the AUTH password from the environment. */
+#define SW_RULE_ARGS_ENV_NOTE                                                            \
+  ",\n                         or the environment variable\n"                            \
+  "                         SMTPWATCH_AUTH_PASSWORD\n"
+
 static const char usage[] =
     "Usage: smtpwatch check HOST [options]\n"
     "\n"
@@ -56,7 +61,7 @@ static const char usage[] =
     "      --cert-warn-days N  WARNING when the certificate expires in fewer than\n"
     "                       N days (default 21)\n"
     "      --cert-crit-days N  CRITICAL when it expires in fewer than N days\n"
-    "                       (default 7)\n"
+    "                       (default 7)\n" SW_RULE_ARGS_USAGE_PAST_HANDSHAKE
     "      --json           print the result as JSON instead of a status line\n"
     "  -v, --verbose        also print the SMTP transcript\n"
     "  -H, --host HOST      the same as the HOST argument\n"
@@ -71,6 +76,7 @@ const char *sw_check_args_usage(void)
 
 struct parser {
   struct sw_check_args *a;
+  bool password_in_env;
   struct sw_rule_args rule;    /* the rule options, moved into a->rule at the end */
   struct sw_arg_errors errors; /* ours until the end: --help discards them */
 };
@@ -142,6 +148,8 @@ static void check_whole(struct parser *p)
     sw_arg_fail(&p->errors, "--warn-ms (%d) must not be greater than --crit-ms (%d).",
                 a->warn_ms, a->crit_ms);
   sw_rule_args_settle_tls(&p->rule, rule, &p->errors);
+  if (!rule->auth_password_set && p->password_in_env)
+    rule->auth_password_set = true;
   enum sw_error err = sw_rule_set_string(&rule->name, rule->host);
   if (err)
     p->errors.nomem = err;
@@ -159,12 +167,12 @@ static void check_whole(struct parser *p)
 }
 
 enum sw_error sw_check_args_parse(struct sw_check_args *args, int argc, char **argv,
-                                  struct sw_buf *errors)
+                                  bool password_in_env, struct sw_buf *errors)
 {
   memset(args, 0, sizeof *args);
   args->warn_ms = args->crit_ms = -1;
 
-  struct parser p = {.a = args};
+  struct parser p = {.a = args, .password_in_env = password_in_env};
   sw_rule_args_init(&p.rule);
   sw_arg_errors_init(&p.errors);
   const struct sw_arg_opt *const tables[] = {sw_rule_args_options(false), check_opts,
@@ -178,6 +186,8 @@ enum sw_error sw_check_args_parse(struct sw_check_args *args, int argc, char **a
     err = sw_arg_errors_report(&p.errors, errors);
   }
   args->rule = p.rule.rule; /* moved: args owns the strings now */
+  args->auth_password_file = p.rule.auth_password_file;
+  args->oauth_client_secret_file = p.rule.oauth_client_secret_file;
   sw_arg_errors_free(&p.errors);
   return err;
 }

@@ -17,6 +17,11 @@ struct sw_check_args {
   bool json;           /* print JSON instead of the Nagios status line */
   bool verbose;        /* also print the transcript */
   bool help;           /* --help was given: print the usage, nothing else */
+  /* The files that hold the secrets (borrowed from argv), or NULL: the
+   * command line reads them (rule.auth_password_set says a password
+   * comes, from the file or from SMTPWATCH_AUTH_PASSWORD). */
+  const char *auth_password_file;
+  const char *oauth_client_secret_file;
 };
 
 /* Parses the words after "smtpwatch": argv[0] is the subcommand "check"
@@ -28,8 +33,9 @@ struct sw_check_args {
  * Always initialises *args (free it with sw_check_args_free whatever this
  * returns). Returns SW_E_OK when the arguments make a valid check, or when
  * --help was given (args->help; nothing else is checked). Returns
- * SW_E_INVALID_ARGUMENT after appending to `errors` one sentence per problem,
- * separated by '\n' with no final newline, each naming the argument at fault
+ * `password_in_env`: SMTPWATCH_AUTH_PASSWORD is set, so --auth-user needs
+ * no --auth-password-file. SW_E_INVALID_ARGUMENT after appending to `errors` one sentence
+ * per problem, separated by '\n' with no final newline, each naming the argument at fault
  * ("--port: '70000' is not a port number (1-65535)."); all problems are
  * reported, not only the first. SW_E_NOMEM if memory ran out.
  *
@@ -37,7 +43,7 @@ struct sw_check_args {
  * --cert-warn-days/--cert-crit-days are refused when TLS is off: a user who
  * wrote them believes the check looks at a certificate. */
 enum sw_error sw_check_args_parse(struct sw_check_args *args, int argc, char **argv,
-                                  struct sw_buf *errors);
+                                  bool password_in_env, struct sw_buf *errors);
 
 /* Frees what args owns; it may be parsed into again. */
 void sw_check_args_free(struct sw_check_args *args);

@@ -3,7 +3,9 @@
  * JSON. Parsing, validation and formatting are portable (check_args.c,
  * common/smtp); this file
  * only wires them to the engine and to stdout/stderr. */
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check_args.h"
@@ -12,7 +14,13 @@
 #include "engine.h"
 #include "nagios_report.h"
 #include "result_json.h"
+#include "secret_file.h"
+#include "smtp_auth.h"
 #include "win_error.h"
+
+/* One-shot checks may take the AUTH password from here (stored rules
+ * never: the service keeps theirs). */
+#define SW_AUTH_PASSWORD_ENV L"SMTPWATCH_AUTH_PASSWORD"
 
 struct outcome_slot {
   struct sw_check_result result;
@@ -28,7 +36,8 @@ static void on_done(void *ctx, struct sw_check_result *r)
 
 /* Runs the check described by `args`; fills slot->result. Returns false,
  * having said why on stderr, if the engine could not run at all. */
-static int run_check(const struct sw_check_args *args, struct outcome_slot *slot)
+static int run_check(const struct sw_check_args *args, const struct sw_check_extras *x,
+                     struct outcome_slot *slot)
 {
   struct sw_engine *engine;
   unsigned long win_error = 0;
@@ -41,7 +50,7 @@ static int run_check(const struct sw_check_args *args, struct outcome_slot *slot
     return 0;
   }
   const struct sw_rule *rule = &args->rule;
-  struct sw_check_spec spec = sw_check_spec_of(rule);
+  struct sw_check_spec spec = sw_check_spec_of(rule, x);
   err = sw_engine_submit(engine, &spec, on_done, slot);
   if (!err)
     err = sw_engine_run(engine, SW_RUN_UNTIL_IDLE);
@@ -78,12 +87,52 @@ static int report(const struct sw_check_args *args, const struct sw_check_result
   return (int)status;
 }
 
+/* The secrets from their files (the password else from the environment)
+ * and the recipients, into *x; false, having said why on stderr, if a
+ * file cannot be read. */
+static bool read_extras(const struct sw_check_args *args, struct sw_check_extras *x)
+{
+  char why[400];
+  const struct sw_rule *r = &args->rule;
+  if (r->auth_user && *r->auth_user && !(r->oauth_token_url && *r->oauth_token_url)) {
+    x->auth_password =
+        args->auth_password_file
+            ? sw_cli_read_secret_file("auth-password-file", args->auth_password_file, why,
+                                      sizeof why)
+            : sw_cli_secret_from_env(SW_AUTH_PASSWORD_ENV);
+    if (!x->auth_password) {
+      sw_console_printf(stderr, "SMTP UNKNOWN - %s\n",
+                        args->auth_password_file ? why : "SMTPWATCH_AUTH_PASSWORD is empty");
+      return false;
+    }
+  }
+  if (args->oauth_client_secret_file) {
+    x->oauth_client_secret = sw_cli_read_secret_file(
+        "oauth-client-secret-file", args->oauth_client_secret_file, why, sizeof why);
+    if (!x->oauth_client_secret) {
+      sw_console_printf(stderr, "SMTP UNKNOWN - %s\n", why);
+      return false;
+    }
+  }
+  if (sw_check_extras_from_rule(x, r)) {
+    sw_console_printf(stderr, "SMTP UNKNOWN - %s\n", sw_error_text(SW_E_NOMEM));
+    return false;
+  }
+  return true;
+}
+
 int sw_cli_check(int argc, char **argv)
 {
   struct sw_check_args args;
   struct sw_buf errors;
   sw_buf_init(&errors, 0);
-  enum sw_error err = sw_check_args_parse(&args, argc, argv, &errors);
+  char *env_password = sw_cli_secret_from_env(SW_AUTH_PASSWORD_ENV);
+  enum sw_error err =
+      sw_check_args_parse(&args, argc, argv, env_password != NULL, &errors);
+  if (env_password) {
+    sw_auth_wipe(env_password, strlen(env_password));
+    free(env_password);
+  }
   int code = SW_EXIT_UNKNOWN;
   if (err == SW_E_OK && args.help) {
     sw_console_puts(stdout, sw_check_args_usage());
@@ -93,12 +142,15 @@ int sw_cli_check(int argc, char **argv)
                       err == SW_E_NOMEM ? sw_error_text(err) : sw_buf_str(&errors),
                       sw_check_args_usage());
   } else {
+    struct sw_check_extras x;
+    sw_check_extras_init(&x);
     struct outcome_slot slot;
     memset(&slot, 0, sizeof slot);
     sw_check_result_init(&slot.result);
-    if (run_check(&args, &slot))
+    if (read_extras(&args, &x) && run_check(&args, &x, &slot))
       code = report(&args, &slot.result);
     sw_check_result_free(&slot.result);
+    sw_check_extras_free(&x);
   }
   sw_buf_free(&errors);
   sw_check_args_free(&args);

@@ -17,61 +17,25 @@
 #include "console_out.h"
 #include "json_writer.h"
 #include "pipe_protocol.h"
+#include "secret_file.h"
 #include "smtp_auth.h"
 #include "win_error.h"
 #include "win_text.h"
 
-/* The most of a password file read: a password is one short line. */
-#define PASSWORD_FILE_MAX 4096
 /* A test notification may take a program's whole timeout, or a mail's
  * relays one after the other: the service needs this much at least. */
 #define TEST_MIN_MS 120000u
 #define TEST_MARGIN_MS 30000u
 
-/* The first line of the file `path` (UTF-8) into *out (wipe and free it);
+/* The relay password from the file `path` into *out (wipe and free it);
  * the exit code, after a sentence that names the file if it cannot be
  * read or holds no password. */
 static int read_password(struct sw_cli_conn *c, const char *path, char **out)
 {
-  *out = NULL;
-  wchar_t *wpath = sw_wide_dup(path);
-  HANDLE h = wpath ? CreateFileW(wpath, GENERIC_READ, FILE_SHARE_READ, NULL,
-                                 OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL)
-                   : INVALID_HANDLE_VALUE;
-  DWORD err = wpath ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY;
-  free(wpath);
   char why[400];
-  if (h == INVALID_HANDLE_VALUE) {
-    sw_cli_say(c, "%s",
-               sw_win_error_sentence(why, sizeof why, err,
-                                     "--auth-password-file: could not open %s", path));
-    return SW_MANAGE_EXIT_USAGE;
-  }
-  char data[PASSWORD_FILE_MAX];
-  DWORD got = 0;
-  BOOL ok = ReadFile(h, data, sizeof data, &got, NULL);
-  err = GetLastError();
-  CloseHandle(h);
-  if (!ok) {
-    sw_cli_say(c, "%s",
-               sw_win_error_sentence(why, sizeof why, err,
-                                     "--auth-password-file: could not read %s", path));
-    sw_auth_wipe(data, sizeof data);
-    return SW_MANAGE_EXIT_USAGE;
-  }
-  if (got == sizeof data && !memchr(data, '\n', got) && !memchr(data, '\r', got)) {
-    /* Not a password: read no further than a password could be. */
-    sw_auth_wipe(data, sizeof data);
-    sw_cli_say(c,
-               "--auth-password-file %s: the first line is longer than %u bytes: is it "
-               "the right file?",
-               path, (unsigned)PASSWORD_FILE_MAX);
-    return SW_MANAGE_EXIT_USAGE;
-  }
-  *out = sw_manage_password_line(data, got, why, sizeof why);
-  sw_auth_wipe(data, sizeof data);
+  *out = sw_cli_read_secret_file("auth-password-file", path, why, sizeof why);
   if (!*out) {
-    sw_cli_say(c, "--auth-password-file %s: %s", path, why);
+    sw_cli_say(c, "%s", why);
     return SW_MANAGE_EXIT_USAGE;
   }
   return SW_MANAGE_EXIT_OK;

@@ -1,10 +1,9 @@
 /* `smtpwatch status`, `history RULE`, `events`, `notifications` and
  * `service info`: what the service knows, read-only, so any user the pipe
  * lets in may ask (`service info` adds what this program finds out itself
- * about the pipe and the process serving it). Lists come a page at a time, newest first; when
- * there is more, the command that fetches the next page is printed (after
- * the table for people, on stderr for scripts, whose stdout must stay
- * parseable). */
+ * about the pipe and the process serving it). Lists come a page at a time, newest first;
+ * when there is more, the command that fetches the next page is printed (after the table
+ * for people, on stderr for scripts, whose stdout must stay parseable). */
 #include <inttypes.h>
 #include <stdio.h>
 

@@ -10,6 +10,8 @@
 #include "console_out.h"
 #include "nagios_report.h"
 #include "pipe_protocol.h"
+#include "secret_file.h"
+#include "smtp_auth.h"
 #include "result_json.h"
 
 /* A check may take its whole timeout; the service needs a moment more. */
@@ -93,16 +95,56 @@ static int show(struct sw_cli_conn *c, const struct sw_manage_args *a)
 
 /* RULE_ADD, then the alert settings given (RULE_ALERTS_SET): the rule
  * must exist before it can have them. */
+/* The secrets named by --auth-password-file and --oauth-client-secret-file,
+ * into *out (free with sw_pipe_rule_secrets_free); the exit code, after a
+ * sentence naming the file that cannot be read. */
+static int read_secrets(struct sw_cli_conn *c, const struct sw_rule_args *ra,
+                        struct sw_pipe_rule_secrets *out)
+{
+  *out = (struct sw_pipe_rule_secrets){0};
+  char why[400];
+  if (ra->auth_password_file &&
+      !(out->auth_password = sw_cli_read_secret_file(
+            "auth-password-file", ra->auth_password_file, why, sizeof why))) {
+    sw_cli_say(c, "%s", why);
+    return SW_MANAGE_EXIT_USAGE;
+  }
+  if (ra->oauth_client_secret_file &&
+      !(out->oauth_client_secret = sw_cli_read_secret_file(
+            "oauth-client-secret-file", ra->oauth_client_secret_file, why, sizeof why))) {
+    sw_cli_say(c, "%s", why);
+    sw_pipe_rule_secrets_free(out);
+    return SW_MANAGE_EXIT_USAGE;
+  }
+  return SW_MANAGE_EXIT_OK;
+}
+
+/* Sends `rule` (at `revision`) with the secrets the options name, as
+ * request `msg` on `c`, expecting `ok`; every copy of a secret is wiped. */
+static int send_rule(struct sw_cli_conn *c, const struct sw_manage_args *a,
+                     const struct sw_rule *rule, int64_t revision, uint16_t msg,
+                     uint16_t ok)
+{
+  struct sw_pipe_rule_secrets secrets;
+  int code = read_secrets(c, &a->rule, &secrets);
+  if (code)
+    return code;
+  struct sw_buf fields;
+  sw_buf_init(&fields, 0);
+  sw_pipe_put_rule_input(&fields, rule, revision, &secrets);
+  sw_pipe_rule_secrets_free(&secrets);
+  code = sw_cli_pipe_call(c, msg, &fields, ok);
+  sw_auth_wipe(fields.data, fields.len);
+  sw_buf_free(&fields);
+  return code;
+}
+
 static int add(struct sw_cli_conn *c, const struct sw_manage_args *a)
 {
   int code = sw_cli_rule_alerts_ready(c, a);
   if (code)
     return code;
-  struct sw_buf fields;
-  sw_buf_init(&fields, 0);
-  sw_pipe_put_rule(&fields, &a->rule.rule, 0);
-  code = sw_cli_pipe_call(c, SW_PIPE_MSG_RULE_ADD, &fields, SW_PIPE_MSG_RULE_OK);
-  sw_buf_free(&fields);
+  code = send_rule(c, a, &a->rule.rule, 0, SW_PIPE_MSG_RULE_ADD, SW_PIPE_MSG_RULE_OK);
   if (code || !a->alert.rule.given)
     return code ? code : print_changed(c, a->format, false);
   struct sw_pipe_rule pr;
@@ -145,9 +187,8 @@ static int edit_rule(struct sw_cli_conn *c, const struct sw_manage_args *a)
     /* A script's --revision is what its change was based on; the service
      * alone compares it with the stored one. */
     int64_t base = a->revision ? a->revision : pr.revision;
-    sw_pipe_put_rule(&fields, &pr.rule, base);
     c->quiet_stale = true;
-    code = sw_cli_pipe_call(c, SW_PIPE_MSG_RULE_UPDATE, &fields, SW_PIPE_MSG_RULE_OK);
+    code = send_rule(c, a, &pr.rule, base, SW_PIPE_MSG_RULE_UPDATE, SW_PIPE_MSG_RULE_OK);
     if (code && !strcmp(c->error_code, "stale"))
       sw_cli_say(c,
                  "The rule was changed by someone else since revision %" PRId64
@@ -308,11 +349,11 @@ static int test(struct sw_cli_conn *c, const struct sw_manage_args *a)
   sw_buf_init(&fields, 0);
   if (a->rule_id)
     rule_id_field(&fields, a->rule_id);
-  else
-    sw_pipe_put_rule(&fields, rule, 0);
-  if (!code)
+  if (!code && a->rule_id)
     code =
         sw_cli_pipe_call(&tc, SW_PIPE_MSG_RULE_TEST, &fields, SW_PIPE_MSG_RULE_TEST_OK);
+  else if (!code)
+    code = send_rule(&tc, a, rule, 0, SW_PIPE_MSG_RULE_TEST, SW_PIPE_MSG_RULE_TEST_OK);
   if (!code)
     code = print_result(&tc, a, rule->host ? rule->host : "", rule->port);
   sw_buf_free(&fields);

@@ -40,7 +40,7 @@ _Static_assert(IDC_RULE_CERT_CRIT_ERROR == IDC_RULE_ERROR + SW_RULE_FIELD_CERT_C
                "error controls follow enum sw_rule_field");
 _Static_assert(IDC_RULE_CERT_CRIT_LABEL ==
                        IDC_RULE_LABEL + SW_RULE_FIELD_CERT_CRIT_DAYS &&
-                   IDC_RULE_LABEL > IDC_RULE_ERROR + SW_RULE_FIELD_COUNT,
+                   IDC_RULE_LABEL > IDC_RULE_ERROR + SW_RULE_FORM_FIELDS,
                "label controls follow enum sw_rule_field");
 
 /* What a request was for: its reply comes back with it. */
@@ -88,7 +88,7 @@ static HWND field_control(struct rule_dialog *d, int field)
 /* The controls into d->form. False if out of memory. */
 static bool read_form(struct rule_dialog *d)
 {
-  for (int f = 0; f < SW_RULE_FIELD_COUNT; f++) {
+  for (int f = 0; f < SW_RULE_FORM_FIELDS; f++) {
     if (!sw_rule_form_is_text((enum sw_rule_field)f))
       continue;
     char *text = sw_editor_get_text(d->hwnd, IDC_RULE_FIELD + f);
@@ -108,7 +108,7 @@ static bool read_form(struct rule_dialog *d)
 
 static void write_form(struct rule_dialog *d)
 {
-  for (int f = 0; f < SW_RULE_FIELD_COUNT; f++)
+  for (int f = 0; f < SW_RULE_FORM_FIELDS; f++)
     if (sw_rule_form_is_text((enum sw_rule_field)f))
       sw_editor_set_text(d->hwnd, IDC_RULE_FIELD + f,
                          sw_rule_form_text(&d->form, (enum sw_rule_field)f));
@@ -129,7 +129,7 @@ static void focus(struct rule_dialog *d, HWND control)
  * them); Save and Test while nothing is in flight. */
 static void update_controls(struct rule_dialog *d)
 {
-  for (int f = 0; f < SW_RULE_FIELD_COUNT; f++) {
+  for (int f = 0; f < SW_RULE_FORM_FIELDS; f++) {
     bool on = d->loaded && (sw_rule_form_field_applies(&d->form, (enum sw_rule_field)f) ||
                             d->has_problem[f]);
     if (d->read_only) /* texts are read-only, and stay readable; no choice can change */
@@ -175,7 +175,7 @@ static void idle_banner(struct rule_dialog *d)
 static void show_problems(struct rule_dialog *d, const struct sw_rule_problems *p,
                           bool from_service, bool testing)
 {
-  for (int f = 0; f < SW_RULE_FIELD_COUNT; f++) {
+  for (int f = 0; f < SW_RULE_FORM_FIELDS; f++) {
     const char *m = sw_rule_problems_find(p, (enum sw_rule_field)f);
     d->has_problem[f] = m != NULL;
     sw_editor_set_text(d->hwnd, IDC_RULE_ERROR + f, m ? m : "");
@@ -564,7 +564,7 @@ static void on_reply(struct rule_dialog *d, struct sw_service_job *job)
 static void init_read_only(struct rule_dialog *d)
 {
   SetWindowTextW(d->hwnd, L"Rule (read-only) - SMTP Watch");
-  for (int f = 0; f < SW_RULE_FIELD_COUNT; f++)
+  for (int f = 0; f < SW_RULE_FORM_FIELDS; f++)
     if (sw_rule_form_is_text((enum sw_rule_field)f))
       SendMessageW(field_control(d, f), EM_SETREADONLY, TRUE, 0);
   SetDlgItemTextW(d->hwnd, IDCANCEL, L"Close");
@@ -641,7 +641,7 @@ static INT_PTR CALLBACK dialog_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     return TRUE; /* all done here: the dialog manager's scaling is off */
   case WM_CTLCOLORSTATIC: {
     int id = GetDlgCtrlID((HWND)lp);
-    bool error = (id >= IDC_RULE_ERROR && id < IDC_RULE_ERROR + SW_RULE_FIELD_COUNT) ||
+    bool error = (id >= IDC_RULE_ERROR && id < IDC_RULE_ERROR + SW_RULE_FORM_FIELDS) ||
                  sw_rule_alerts_is_error(id) ||
                  (id == IDC_RULE_BANNER && d && d->banner_is_error);
     if (!error)

@@ -17,10 +17,7 @@ void sw_svc_drift_free(struct sw_svc_drift *d)
 
 bool sw_svc_drift_on(const struct sw_rule *r)
 {
-  /* Seam for the rule's own switch (--no-drift, issue 15): until the rule
-   * has the field, every rule is watched, as its default will be. */
-  (void)r;
-  return true;
+  return r->drift; /* on by default; --no-drift turns it off */
 }
 
 enum sw_store_error sw_svc_drift_accept(struct sw_store *st, struct sw_svc_rule *r,

@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "nagios_report.h"
 #include "svc_eventlog.h"
+#include "svc_rule_secrets.h"
 
 /* A check in flight: what its callback needs to file the result. */
 struct inflight {
@@ -17,6 +18,7 @@ struct inflight {
   int64_t rule_id;
   uint32_t token;
   int64_t started_at_ms;
+  struct sw_check_extras extras; /* its secrets and recipients, wiped at the end */
 };
 
 static void log_rule_event(struct sw_svc_loop *l, const struct sw_svc_rule *r,
@@ -68,7 +70,21 @@ static void on_check_done(void *ctx, struct sw_check_result *result)
                 sw_svc_arg(&a, "%zu", l->writer.max_results), l->cfg->db_path_utf8);
     }
   }
+  sw_check_extras_free(&f->extras);
   free(f);
+}
+
+/* A check that cannot start because its secret cannot be decrypted is a
+ * result like any other: the rule turns UNKNOWN and says why. */
+static void fail_at_once(struct inflight *f, const char *why)
+{
+  struct sw_check_result res;
+  sw_check_result_init(&res);
+  res.outcome = SW_OUTCOME_INTERNAL_ERROR;
+  res.step = SW_STEP_AUTH;
+  snprintf(res.detail, sizeof res.detail, "%s", why);
+  on_check_done(f, &res);
+  sw_check_result_free(&res);
 }
 
 void sw__loop_start_check(struct sw_svc_loop *l, const struct sw_scheduler_run *run)
@@ -81,7 +97,14 @@ void sw__loop_start_check(struct sw_svc_loop *l, const struct sw_scheduler_run *
                            .rule_id = run->rule_id,
                            .token = run->token,
                            .started_at_ms = sw_clock_wall_us() / 1000};
-    struct sw_check_spec spec = sw_check_spec_of(&r->rule);
+    char why[SW_DETAIL_MAX];
+    if (!sw_svc_check_extras(&r->rule, &r->auth_secret, &r->oauth_secret, NULL,
+                             &f->extras, why, sizeof why)) {
+      sw_svc_stats_started(&l->stats, 0);
+      fail_at_once(f, why); /* frees f */
+      return;
+    }
+    struct sw_check_spec spec = sw_check_spec_of(&r->rule, &f->extras);
     /* f may be freed by the callback before submit returns. */
     err = sw_engine_submit(l->engine, &spec, on_check_done, f);
   }
@@ -91,6 +114,8 @@ void sw__loop_start_check(struct sw_svc_loop *l, const struct sw_scheduler_run *
     l->check_start_failing = false;
     return;
   }
+  if (f)
+    sw_check_extras_free(&f->extras);
   free(f);
   sw_scheduler_done(l->sched, run->rule_id, run->token);
   if (r && !l->check_start_failing) {

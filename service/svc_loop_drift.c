@@ -135,8 +135,11 @@ static void judge(struct sw_check_result *res, const struct sw_fp_diff *diff)
 void sw__loop_drift_result(struct sw_svc_loop *l, struct sw_svc_rule *r,
                            struct sw_check_result *res)
 {
-  if (!sw_svc_drift_on(&r->rule) ||
-      (res->outcome != SW_OUTCOME_OK && !sw_outcome_is_certificate_warning(res->outcome)))
+  if (!sw_svc_drift_on(&r->rule)) {
+    sw__loop_drift_forget(l, r); /* turned off: turned on again, it starts afresh */
+    return;
+  }
+  if (res->outcome != SW_OUTCOME_OK && !sw_outcome_is_certificate_warning(res->outcome))
     return;
   struct sw_fingerprint *fp = malloc(sizeof *fp);
   struct sw_buf text;

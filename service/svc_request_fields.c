@@ -18,7 +18,7 @@ static enum sw_error nested_record(struct sw_svc_fields *f, struct sw_tlv_reader
 {
   enum sw_error err;
   if (tag == SW_PIPE_TAG_RULE && !f->has_rule) {
-    err = sw_pipe_get_rule(rd, &f->rule);
+    err = sw_pipe_get_rule_input(rd, &f->rule, &f->secrets);
     f->has_rule = err == SW_E_OK;
   } else if (tag == SW_PIPE_TAG_NOTIFIER && !f->has_notifier) {
     err = sw_pipe_get_notifier_input(rd, &f->notifier);
@@ -117,6 +117,7 @@ void sw_svc_fields_free(struct sw_svc_fields *f)
 {
   if (f->has_rule)
     sw_rule_free(&f->rule.rule);
+  sw_pipe_rule_secrets_free(&f->secrets);
   sw_pipe_notifier_input_free(&f->notifier); /* wipes the secrets */
   sw_pipe_maintenance_free(&f->maint);
   sw_pipe_rule_alerts_free(&f->alerts);

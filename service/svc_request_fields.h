@@ -20,7 +20,8 @@ struct sw_svc_fields {
   int enabled;         /* -1 absent */
   int64_t version_min, version_max;
   bool has_rule;
-  struct sw_pipe_rule rule; /* owned if has_rule */
+  struct sw_pipe_rule rule;            /* owned if has_rule */
+  struct sw_pipe_rule_secrets secrets; /* sent with the rule; owned, wiped */
   /* Version 2 records (each owned if present). */
   bool has_notifier, has_maint, has_alerts;
   struct sw_pipe_notifier_input notifier;

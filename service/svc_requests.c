@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "pipe_protocol.h"
 #include "svc_request_fields.h"
+#include "svc_rule_secrets.h"
 #include "svc_requests_internal.h"
 #include "sw_macros.h"
 
@@ -133,6 +134,38 @@ static enum sw_pipe_verdict answer_change(struct sw_svc_requests *q, struct sw_b
   return SW_PIPE_KEEP;
 }
 
+/* RULE_ADD (stored NULL) or RULE_UPDATE of the request's rule, with its
+ * secrets settled against the stored ones (svc_rule_secrets.h). */
+static enum sw_pipe_verdict save_rule(struct sw_svc_requests *q, struct sw_buf *reply,
+                                      uint32_t id, const struct sw_svc_fields *f,
+                                      const struct sw_store_rule *stored)
+{
+  struct sw_rule rule;
+  if (sw_rule_copy(&rule, &f->rule.rule)) {
+    sw__req_error(reply, id, SW_PIPE_ERR_INTERNAL, sw_error_text(SW_E_NOMEM));
+    return SW_PIPE_KEEP;
+  }
+  struct sw_rule_problems problems = {0};
+  struct sw_svc_secret_writes w;
+  char why[256];
+  int64_t new_id = 0;
+  enum sw_store_error err = SW_STORE_OK;
+  bool sealed = sw_svc_secrets_settle(&rule, &f->secrets, stored, &w, why, sizeof why);
+  if (!sealed)
+    sw__req_error(reply, id, SW_PIPE_ERR_INTERNAL, why);
+  else if (stored)
+    err = sw_store_rule_update_with_secrets(*q->store, &rule, &w.writes, f->rule.revision,
+                                            q->now_ms(), &problems, NULL);
+  else
+    err = sw_store_rule_add_with_secrets(*q->store, &rule, &w.writes, q->now_ms(),
+                                         &problems, &new_id);
+  sw_svc_secret_writes_free(&w);
+  sw_rule_free(&rule);
+  if (!sealed)
+    return SW_PIPE_KEEP;
+  return answer_change(q, reply, id, err, &problems, stored ? f->rule.rule.id : new_id);
+}
+
 static HANDLER(rule_add)
 {
   (void)conn;
@@ -140,11 +173,7 @@ static HANDLER(rule_add)
     sw__req_error(reply, id, SW_PIPE_ERR_BAD_REQUEST, "RULE_ADD needs a RULE record.");
     return SW_PIPE_KEEP;
   }
-  struct sw_rule_problems problems = {0};
-  int64_t new_id = 0;
-  enum sw_store_error err =
-      sw_store_rule_add(*q->store, &f->rule.rule, q->now_ms(), &problems, &new_id);
-  return answer_change(q, reply, id, err, &problems, new_id);
+  return save_rule(q, reply, id, f, NULL);
 }
 
 static HANDLER(rule_update)
@@ -156,10 +185,16 @@ static HANDLER(rule_update)
                   "read at.");
     return SW_PIPE_KEEP;
   }
-  struct sw_rule_problems problems = {0};
-  enum sw_store_error err = sw_store_rule_update(
-      *q->store, &f->rule.rule, f->rule.revision, q->now_ms(), &problems, NULL);
-  return answer_change(q, reply, id, err, &problems, f->rule.rule.id);
+  /* The stored secrets, for the ones the client did not send. */
+  struct sw_store_rule stored;
+  enum sw_store_error err = sw_store_rule_get(*q->store, f->rule.rule.id, &stored);
+  if (err) {
+    sw__req_store_error(q, reply, id, err, NULL);
+    return SW_PIPE_KEEP;
+  }
+  enum sw_pipe_verdict d = save_rule(q, reply, id, f, &stored);
+  sw_store_rule_free(&stored);
+  return d;
 }
 
 static HANDLER(rule_delete)
@@ -203,6 +238,7 @@ struct pending_test {
   uint32_t request_id;
   int64_t rule_id;
   int64_t started_at_ms;
+  struct sw_check_extras extras; /* wiped when the test ends */
 };
 
 static void on_test_done(void *ctx, struct sw_check_result *result)
@@ -224,27 +260,54 @@ static void on_test_done(void *ctx, struct sw_check_result *result)
   sw_pipe_conn_resume(t->conn, &reply);
   sw_buf_free(&reply);
   sw_pipe_result_free(&r);
+  sw_check_extras_free(&t->extras);
   free(t);
 }
 
 /* Runs the rule once, outside its schedule and without recording the
  * result: the answer is deferred until the check ends. */
+/* RULE_TEST of a rule sent with the request (not saved, or the editor's
+ * form of a saved one): into *tested, with the stored rule's secrets in
+ * *stored for those not sent. False once the reply is written. */
+static bool take_unsaved(struct sw_svc_requests *q, struct sw_pipe_conn *conn,
+                         const struct sw_svc_fields *f, struct sw_buf *reply, uint32_t id,
+                         struct sw_store_rule *stored, struct sw_rule *tested)
+{
+  /* Only administrators may aim checks anywhere. */
+  if (!sw__req_need_admin(conn, reply, id))
+    return false;
+  if (f->rule.rule.id > 0 && q->store && *q->store &&
+      sw_store_rule_get(*q->store, f->rule.rule.id, stored) != SW_STORE_OK) {
+    sw_store_rule_free(stored);
+    memset(stored, 0, sizeof *stored);
+  }
+  if (sw_rule_copy(tested, &f->rule.rule)) {
+    sw__req_error(reply, id, SW_PIPE_ERR_INTERNAL, sw_error_text(SW_E_NOMEM));
+    return false;
+  }
+  sw_svc_secrets_known(tested, &f->secrets, stored);
+  struct sw_rule_problems problems = {0};
+  if (!sw_rule_validate(tested, &problems)) {
+    rule_invalid(reply, id, &problems);
+    return false;
+  }
+  return true;
+}
+
 static HANDLER(rule_test)
 {
   struct sw_store_rule stored;
   memset(&stored, 0, sizeof stored);
   sw_rule_init_defaults(&stored.rule);
-  const struct sw_rule *rule;
+  struct sw_rule tested;
+  sw_rule_init_defaults(&tested);
+  const struct sw_rule *rule = &tested;
   if (f->has_rule) {
-    /* A rule not saved yet: only administrators may aim checks anywhere. */
-    if (!sw__req_need_admin(conn, reply, id))
-      return SW_PIPE_KEEP;
-    struct sw_rule_problems problems = {0};
-    if (!sw_rule_validate(&f->rule.rule, &problems)) {
-      rule_invalid(reply, id, &problems);
+    if (!take_unsaved(q, conn, f, reply, id, &stored, &tested)) {
+      sw_store_rule_free(&stored);
+      sw_rule_free(&tested);
       return SW_PIPE_KEEP;
     }
-    rule = &f->rule.rule;
   } else {
     if (!sw__req_need_store(q, reply, id))
       return SW_PIPE_KEEP;
@@ -267,22 +330,33 @@ static HANDLER(rule_test)
              SW_PIPE_TEST_BURST, (long long)(SW_PIPE_TEST_EVERY_US / 1000000));
     sw__req_error(reply, id, SW_PIPE_ERR_BUSY, why);
     sw_store_rule_free(&stored);
+    sw_rule_free(&tested);
     return SW_PIPE_KEEP;
   }
   struct pending_test *t = malloc(sizeof *t);
   enum sw_error err = SW_E_NOMEM;
+  char why[SW_DETAIL_MAX] = "";
   if (t) {
     *t = (struct pending_test){.conn = conn,
                                .request_id = id,
                                .rule_id = f->has_rule ? 0 : f->rule_id,
                                .started_at_ms = q->now_ms()};
-    struct sw_check_spec spec = sw_check_spec_of(rule);
-    err = sw_engine_submit(q->engine, &spec, on_test_done, t);
+    if (!sw_svc_check_extras(rule, &stored.auth_secret, &stored.oauth_secret,
+                             f->has_rule ? &f->secrets : NULL, &t->extras, why,
+                             sizeof why)) {
+      err = SW_E_SYSTEM;
+    } else {
+      struct sw_check_spec spec = sw_check_spec_of(rule, &t->extras);
+      err = sw_engine_submit(q->engine, &spec, on_test_done, t);
+    }
   }
   sw_store_rule_free(&stored);
+  sw_rule_free(&tested);
   if (err) {
+    if (t)
+      sw_check_extras_free(&t->extras);
     free(t);
-    sw__req_error(reply, id, SW_PIPE_ERR_INTERNAL, sw_error_text(err));
+    sw__req_error(reply, id, SW_PIPE_ERR_INTERNAL, why[0] ? why : sw_error_text(err));
     return SW_PIPE_KEEP;
   }
   /* The callback may already have run (a check that failed at once): it

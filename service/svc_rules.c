@@ -21,6 +21,8 @@ static void rule_destroy(struct sw_svc_rule *r)
 {
   sw_svc_drift_free(r->drift);
   sw_rule_free(&r->rule);
+  sw_store_blob_free(&r->auth_secret);
+  sw_store_blob_free(&r->oauth_secret);
   free(r);
 }
 
@@ -63,21 +65,17 @@ const struct sw_svc_rule *sw_svc_rules_parent_down(const struct sw_svc_rules *t,
              : NULL;
 }
 
-static bool same_string(const char *a, const char *b)
-{
-  return !strcmp(a ? a : "", b ? b : "");
-}
-
 /* True if a check of `a` and of `b` would do the same thing: a result
- * from one then describes the other. Name, interval and enabled do not
- * change what a check does. */
+ * from one then describes the other. Name, interval, enabled and drift do
+ * not change what a check does. (A new password with the same user is not
+ * seen here: the next result tells.) */
 static bool same_check(const struct sw_rule *a, const struct sw_rule *b)
 {
-  return same_string(a->host, b->host) && a->port == b->port &&
-         same_string(a->command, b->command) && same_string(a->expect, b->expect) &&
-         a->timeout_ms == b->timeout_ms && same_string(a->ehlo_name, b->ehlo_name) &&
-         a->tls_mode == b->tls_mode && a->tls_insecure == b->tls_insecure &&
-         a->cert_warn_days == b->cert_warn_days && a->cert_crit_days == b->cert_crit_days;
+  const uint64_t beside_the_check = SW_RULE_FIELD_BIT(SW_RULE_FIELD_NAME) |
+                                    SW_RULE_FIELD_BIT(SW_RULE_FIELD_INTERVAL_S) |
+                                    SW_RULE_FIELD_BIT(SW_RULE_FIELD_ENABLED) |
+                                    SW_RULE_FIELD_BIT(SW_RULE_FIELD_DRIFT);
+  return (sw_rule_diff(a, b) & ~beside_the_check) == 0;
 }
 
 /* Moves the store's record into `r` (whose old rule, if any, is freed)
@@ -85,10 +83,15 @@ static bool same_check(const struct sw_rule *a, const struct sw_rule *b)
 static void take_rule(struct sw_svc_rule *r, struct sw_store_rule *from)
 {
   sw_rule_free(&r->rule);
+  sw_store_blob_free(&r->auth_secret);
+  sw_store_blob_free(&r->oauth_secret);
   r->rule = from->rule;
   r->revision = from->revision;
-  /* The list gives up the strings; leave it owning nothing. */
+  r->auth_secret = from->auth_secret;
+  r->oauth_secret = from->oauth_secret;
+  /* The list gives up the strings and blobs; leave it owning nothing. */
   sw_rule_init_defaults(&from->rule);
+  from->auth_secret = from->oauth_secret = (struct sw_store_blob){0};
   struct sw_rule_problems problems;
   r->valid = sw_rule_validate(&r->rule, &problems);
   if (r->valid)

@@ -19,7 +19,8 @@
 struct sw_svc_rule {
   struct sw_rule rule; /* owned; rule.id is the key */
   int64_t revision;    /* the store's revision this copy is of */
-  bool valid;          /* passed sw_rule_validate: only valid rules are checked */
+  struct sw_store_blob auth_secret, oauth_secret; /* DPAPI blobs; owned */
+  bool valid; /* passed sw_rule_validate: only valid rules are checked */
   char problem[SW_RULE_MESSAGE_MAX]; /* the first problem when not valid */
   struct sw_rule_state state;
   bool state_dirty;               /* changed since it was last written to the store */

@@ -59,7 +59,11 @@ static const struct sw_table_column rule_full[] = {{"id", "ID", true, false},
    e == SW_RULE_FIELD_PORT || e == SW_RULE_FIELD_TIMEOUT_MS ||                           \
        e == SW_RULE_FIELD_INTERVAL_S || e == SW_RULE_FIELD_CERT_WARN_DAYS ||             \
        e == SW_RULE_FIELD_CERT_CRIT_DAYS,                                                \
-   e == SW_RULE_FIELD_ENABLED || e == SW_RULE_FIELD_TLS_INSECURE},
+   e == SW_RULE_FIELD_ENABLED || e == SW_RULE_FIELD_TLS_INSECURE ||                      \
+       e == SW_RULE_FIELD_AUTH_PASSWORD || e == SW_RULE_FIELD_AUTH_PLAINTEXT ||          \
+       e == SW_RULE_FIELD_OAUTH_CLIENT_SECRET || e == SW_RULE_FIELD_RELAY_TEST ||        \
+       e == SW_RULE_FIELD_ALL_ADDRESSES || e == SW_RULE_FIELD_CHECK_PTR ||               \
+       e == SW_RULE_FIELD_DRIFT},
                                                    SW_RULE_FIELD_MAP(SW_RULE_COLUMN)
 #undef SW_RULE_COLUMN
 };
@@ -71,6 +75,79 @@ void sw__manage_rules_init(struct sw_table *t, const struct sw_manage_view *v, b
     sw_table_init(t, rule_brief, SW_COUNTOF(rule_brief));
   else
     sw_table_init(t, rule_full, SW_COUNTOF(rule_full));
+}
+
+/* A secret is shown only as whether it is set: scripts get a boolean,
+ * people "set" or nothing. */
+static void secret_cell(struct sw_table *t, const struct sw_manage_view *v, bool set)
+{
+  if (sw__manage_for_people(v))
+    sw_table_cell(t, set ? "set" : "");
+  else
+    sw__manage_cell_bool(t, v, set);
+}
+
+/* The fields from auth_user on. */
+static void rule_past_handshake_cell(struct sw_table *t, const struct sw_manage_view *v,
+                                     const struct sw_rule *r, enum sw_rule_field f)
+{
+  switch (f) {
+  case SW_RULE_FIELD_AUTH_USER:
+    sw_table_cell(t, r->auth_user);
+    return;
+  case SW_RULE_FIELD_AUTH_PASSWORD:
+    secret_cell(t, v, r->auth_password_set);
+    return;
+  case SW_RULE_FIELD_AUTH_MECH:
+    sw_table_cell(t, sw_auth_mech_name(r->auth_mech));
+    return;
+  case SW_RULE_FIELD_AUTH_PLAINTEXT:
+    sw__manage_cell_bool(t, v, r->auth_plaintext);
+    return;
+  case SW_RULE_FIELD_OAUTH_TOKEN_URL:
+    sw_table_cell(t, r->oauth_token_url);
+    return;
+  case SW_RULE_FIELD_OAUTH_CLIENT_ID:
+    sw_table_cell(t, r->oauth_client_id);
+    return;
+  case SW_RULE_FIELD_OAUTH_CLIENT_SECRET:
+    secret_cell(t, v, r->oauth_client_secret_set);
+    return;
+  case SW_RULE_FIELD_OAUTH_SCOPE:
+    sw_table_cell(t, r->oauth_scope);
+    return;
+  case SW_RULE_FIELD_MAIL_FROM:
+    sw_table_cell(t, r->mail_from);
+    return;
+  case SW_RULE_FIELD_RCPT_TO:
+    sw_table_cell(t, r->rcpt_to);
+    return;
+  case SW_RULE_FIELD_RELAY_TEST:
+    sw__manage_cell_bool(t, v, r->relay_test);
+    return;
+  case SW_RULE_FIELD_RELAY_TEST_RCPT:
+    sw_table_cell(t, r->relay_test_rcpt && *r->relay_test_rcpt ? r->relay_test_rcpt
+                     : r->relay_test && sw__manage_for_people(v)
+                         ? SW_RULE_DEFAULT_RELAY_TEST_RCPT
+                         : r->relay_test_rcpt);
+    return;
+  case SW_RULE_FIELD_IP_FAMILY:
+    sw_table_cell(t, sw_ip_family_name(r->ip_family));
+    return;
+  case SW_RULE_FIELD_ALL_ADDRESSES:
+    sw__manage_cell_bool(t, v, r->all_addresses);
+    return;
+  case SW_RULE_FIELD_CHECK_PTR:
+    sw__manage_cell_bool(t, v, r->check_ptr);
+    return;
+  case SW_RULE_FIELD_DRIFT:
+    sw__manage_cell_bool(t, v, r->drift);
+    return;
+  default:
+    break;
+  }
+  SW_NOT_REACHED(); /* rule_field_cell hands over only the fields above */
+  sw_table_cell(t, NULL);
 }
 
 static void rule_field_cell(struct sw_table *t, const struct sw_manage_view *v,
@@ -120,6 +197,9 @@ static void rule_field_cell(struct sw_table *t, const struct sw_manage_view *v,
     return;
   case SW_RULE_FIELD_COUNT:
     break;
+  default:
+    rule_past_handshake_cell(t, v, r, f);
+    return;
   }
   SW_NOT_REACHED(); /* every field is listed above */
   sw_table_cell(t, NULL);

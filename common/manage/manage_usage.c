@@ -3,6 +3,10 @@
 #include <string.h>
 
 #include "manage_args.h"
+#include "rule_args.h"
+
+/* Stored rules take the AUTH password from a file only. */
+#define SW_RULE_ARGS_ENV_NOTE "\n"
 
 static const char rules_usage[] =
     "Usage: smtpwatch rules <subcommand> [arguments] [--json | --csv]\n"
@@ -28,7 +32,7 @@ static const char rules_usage[] =
     "\n"
     "ID is the number 'smtpwatch rules list' shows.\n"
     "\n"
-    "Rule options (add and edit; test takes those up to --cert-crit-days):\n"
+    "Rule options (add and edit; test takes those up to --check-ptr):\n"
     "  -H, --host HOST        the SMTP server: DNS name, IPv4 or IPv6 address\n"
     "  -p, --port N           TCP port (default 25; 465 implies --tls implicit)\n"
     "  -s, --send CMD         one SMTP command to send after EHLO, such as NOOP\n"
@@ -39,12 +43,17 @@ static const char rules_usage[] =
     "      --insecure         do not validate the certificate's chain and name\n"
     "      --cert-warn-days N WARNING when the certificate expires in fewer\n"
     "                         than N days (default 21)\n"
-    "      --cert-crit-days N CRITICAL below N days (default 7)\n"
+    "      --cert-crit-days N CRITICAL below N days (default "
+    "7)\n" SW_RULE_ARGS_USAGE_PAST_HANDSHAKE
     "      --name NAME        the name lists show (default: the host)\n"
     "      --interval-s N     seconds between checks (default 60)\n"
     "      --enabled          check the rule on its schedule (the default)\n"
     "      --disabled         keep the rule but do not check it\n"
     "      --verify           validate the certificate again (undoes --insecure)\n"
+    "      --no-plaintext-auth, --no-relay-test, --no-all-addresses, --no-check-ptr\n"
+    "                         edit: turn that option off again\n"
+    "      --no-drift         no capabilities_changed alarm for this rule\n"
+    "      --drift            the alarm again (the default)\n"
     "      --revision N       edit: change the rule only if it is still at revision\n"
     "                         N, as 'rules show' printed it (read-modify-write)\n"
     "Notification options (add and edit; docs/notifications.md):\n"

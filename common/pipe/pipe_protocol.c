@@ -105,9 +105,9 @@ bool sw_pipe_error_from_code(const char *code, size_t len, enum sw_pipe_error *o
   return i >= 0;
 }
 
-void sw_pipe_put_rule(struct sw_buf *out, const struct sw_rule *r, int64_t revision)
+/* The RULE record's fields, between its BEGIN and END. */
+static void put_rule_fields(struct sw_buf *out, const struct sw_rule *r, int64_t revision)
 {
-  sw_tlv_begin(out, SW_PIPE_TAG_RULE);
   if (r->id)
     sw_tlv_put_int(out, SW_PIPE_TAG_RULE_ID, r->id);
   if (revision)
@@ -125,6 +125,26 @@ void sw_pipe_put_rule(struct sw_buf *out, const struct sw_rule *r, int64_t revis
   sw_tlv_put_bool(out, SW_PIPE_TAG_RULE_TLS_INSECURE, r->tls_insecure);
   sw_tlv_put_int(out, SW_PIPE_TAG_RULE_CERT_WARN_DAYS, r->cert_warn_days);
   sw_tlv_put_int(out, SW_PIPE_TAG_RULE_CERT_CRIT_DAYS, r->cert_crit_days);
+  sw__pipe_put_rule_past_handshake(out, r);
+}
+
+void sw_pipe_put_rule(struct sw_buf *out, const struct sw_rule *r, int64_t revision)
+{
+  sw_tlv_begin(out, SW_PIPE_TAG_RULE);
+  put_rule_fields(out, r, revision);
+  sw_tlv_end(out);
+}
+
+void sw_pipe_put_rule_input(struct sw_buf *out, const struct sw_rule *rule,
+                            int64_t revision, const struct sw_pipe_rule_secrets *secrets)
+{
+  sw_tlv_begin(out, SW_PIPE_TAG_RULE);
+  put_rule_fields(out, rule, revision);
+  if (secrets && secrets->auth_password)
+    sw_tlv_put_str(out, SW_PIPE_TAG_RULE_AUTH_PASSWORD, secrets->auth_password);
+  if (secrets && secrets->oauth_client_secret)
+    sw_tlv_put_str(out, SW_PIPE_TAG_RULE_OAUTH_CLIENT_SECRET,
+                   secrets->oauth_client_secret);
   sw_tlv_end(out);
 }
 
@@ -140,8 +160,15 @@ static enum sw_error set_str(char **slot, const struct sw_tlv_field *f)
   return f->type == SW_TLV_STR ? sw__pipe_dup_text(slot, f) : SW_E_INVALID_ARGUMENT;
 }
 
-static enum sw_error rule_field(struct sw_pipe_rule *out, const struct sw_tlv_field *f)
+/* What the RULE record is decoded into. */
+struct rule_in {
+  struct sw_pipe_rule *out;
+  struct sw_pipe_rule_secrets *secrets; /* NULL: a client's decoder */
+};
+
+static enum sw_error rule_field(struct rule_in *in, const struct sw_tlv_field *f)
 {
+  struct sw_pipe_rule *out = in->out;
   struct sw_rule *r = &out->rule;
   bool is_int = f->type == SW_TLV_INT, is_bool = f->type == SW_TLV_BOOL;
   switch (f->tag) {
@@ -205,7 +232,7 @@ static enum sw_error rule_field(struct sw_pipe_rule *out, const struct sw_tlv_fi
     return SW_E_OK;
   }
   default:
-    return SW_E_OK; /* a newer client's field: ignored */
+    return sw__pipe_rule_past_handshake_field(r, in->secrets, f);
   }
 }
 
@@ -214,14 +241,23 @@ static enum sw_error rule_field_cb(void *ctx, const struct sw_tlv_field *f)
   return rule_field(ctx, f);
 }
 
-enum sw_error sw_pipe_get_rule(struct sw_tlv_reader *r, struct sw_pipe_rule *out)
+enum sw_error sw_pipe_get_rule_input(struct sw_tlv_reader *r, struct sw_pipe_rule *out,
+                                     struct sw_pipe_rule_secrets *secrets)
 {
   sw_rule_init_defaults(&out->rule);
   out->revision = 0;
-  enum sw_error err = sw_tlv_each_field(r, rule_field_cb, NULL, out);
+  if (secrets)
+    *secrets = (struct sw_pipe_rule_secrets){0};
+  struct rule_in in = {out, secrets};
+  enum sw_error err = sw_tlv_each_field(r, rule_field_cb, NULL, &in);
   if (err)
     sw_rule_free(&out->rule);
   return err;
+}
+
+enum sw_error sw_pipe_get_rule(struct sw_tlv_reader *r, struct sw_pipe_rule *out)
+{
+  return sw_pipe_get_rule_input(r, out, NULL);
 }
 
 void sw_pipe_put_problems(struct sw_buf *out, const struct sw_rule_problems *p)

@@ -214,9 +214,27 @@ enum sw_pipe_msg { SW_PIPE_MSG_MAP(SW_X_ENUM_VALUE) };
   X(SW_PIPE_TAG_RENOTIFY_S, 164)                                                         \
   X(SW_PIPE_TAG_DEPENDS_ON, 165)                                                         \
   X(SW_PIPE_TAG_DEPENDS_ON_NAME, 166)                                                    \
-  X(SW_PIPE_TAG_CERT_KEY_SHA256, 170) /* RESULT, version 3 */                            \
-  X(SW_PIPE_TAG_CERT_KEY_TYPE, 171)                                                      \
-  X(SW_PIPE_TAG_DRIFT, 172) /* STATUS: the drift sentences, '\n'-separated */
+  X(SW_PIPE_TAG_RULE_AUTH_USER, 170) /* rule fields past the handshake */                \
+  X(SW_PIPE_TAG_RULE_AUTH_PASSWORD_SET, 171)                                             \
+  X(SW_PIPE_TAG_RULE_AUTH_MECH, 172)                                                     \
+  X(SW_PIPE_TAG_RULE_AUTH_PLAINTEXT, 173)                                                \
+  X(SW_PIPE_TAG_RULE_OAUTH_TOKEN_URL, 174)                                               \
+  X(SW_PIPE_TAG_RULE_OAUTH_CLIENT_ID, 175)                                               \
+  X(SW_PIPE_TAG_RULE_OAUTH_CLIENT_SECRET_SET, 176)                                       \
+  X(SW_PIPE_TAG_RULE_OAUTH_SCOPE, 177)                                                   \
+  X(SW_PIPE_TAG_RULE_MAIL_FROM, 178)                                                     \
+  X(SW_PIPE_TAG_RULE_RCPT_TO, 179)                                                       \
+  X(SW_PIPE_TAG_RULE_RELAY_TEST, 180)                                                    \
+  X(SW_PIPE_TAG_RULE_RELAY_TEST_RCPT, 181)                                               \
+  X(SW_PIPE_TAG_RULE_IP_FAMILY, 182)                                                     \
+  X(SW_PIPE_TAG_RULE_ALL_ADDRESSES, 183)                                                 \
+  X(SW_PIPE_TAG_RULE_CHECK_PTR, 184)                                                     \
+  X(SW_PIPE_TAG_RULE_DRIFT, 185)                                                         \
+  X(SW_PIPE_TAG_RULE_AUTH_PASSWORD, 186)       /* client -> service only */              \
+  X(SW_PIPE_TAG_RULE_OAUTH_CLIENT_SECRET, 187) /* client -> service only */              \
+  X(SW_PIPE_TAG_CERT_KEY_SHA256, 190) /* RESULT, version 3 */                            \
+  X(SW_PIPE_TAG_CERT_KEY_TYPE, 191)                                                      \
+  X(SW_PIPE_TAG_DRIFT, 192) /* STATUS: the drift sentences, '\n'-separated */
 
 enum sw_pipe_tag { SW_PIPE_TAG_MAP(SW_X_ENUM_VALUE) };
 
@@ -295,14 +313,41 @@ struct sw_pipe_rule {
   int64_t revision; /* 0 for a rule not stored yet */
 };
 
-/* Appends a RULE record. */
+/* A rule's secrets as a client sends them with the rule (RULE_ADD,
+ * RULE_UPDATE, RULE_TEST): NULL is not sent (an update keeps the stored
+ * one), "" removes it. The service never sends them back: its encoder,
+ * sw_pipe_put_rule, has no way to, and a rule shows only whether each is
+ * set (rule.auth_password_set, rule.oauth_client_secret_set). */
+struct sw_pipe_rule_secrets {
+  char *auth_password;
+  char *oauth_client_secret;
+};
+/* Zeroes the secrets' bytes and frees them. */
+void sw_pipe_rule_secrets_free(struct sw_pipe_rule_secrets *s);
+
+/* Appends a RULE record, without secrets. */
 void sw_pipe_put_rule(struct sw_buf *out, const struct sw_rule *rule, int64_t revision);
+/* A client's encoder: the RULE record with the secrets that are set. */
+void sw_pipe_put_rule_input(struct sw_buf *out, const struct sw_rule *rule,
+                            int64_t revision, const struct sw_pipe_rule_secrets *secrets);
 /* Reads the RULE record whose BEGIN was just read by `r` into `out`, which
  * is initialised with the rule defaults first: a field the client left out
  * keeps its default. Unknown tags are skipped. Returns SW_E_INVALID_ARGUMENT
  * for malformed data or a field of the wrong type, SW_E_NOMEM. On error
  * `out` is freed. */
 enum sw_error sw_pipe_get_rule(struct sw_tlv_reader *r, struct sw_pipe_rule *out);
+/* The service's decoder: as sw_pipe_get_rule, and the secrets into
+ * `secrets` (zeroed first; free with sw_pipe_rule_secrets_free, also after
+ * an error). */
+enum sw_error sw_pipe_get_rule_input(struct sw_tlv_reader *r, struct sw_pipe_rule *out,
+                                     struct sw_pipe_rule_secrets *secrets);
+
+/* Internal, for pipe_protocol.c: the fields past the handshake. */
+void sw__pipe_put_rule_past_handshake(struct sw_buf *out, const struct sw_rule *r);
+/* SW_E_OK (nothing read) also for a tag that is not one of them. */
+enum sw_error sw__pipe_rule_past_handshake_field(struct sw_rule *r,
+                                                 struct sw_pipe_rule_secrets *secrets,
+                                                 const struct sw_tlv_field *f);
 
 /* Appends one PROBLEM record per validation problem. */
 void sw_pipe_put_problems(struct sw_buf *out, const struct sw_rule_problems *p);

@@ -51,6 +51,7 @@ static const char *const outcome_titles[] = {
     [SW_OUTCOME_SENDER_REJECTED] = "Sender rejected",
     [SW_OUTCOME_RECIPIENT_REJECTED] = "Recipient rejected",
     [SW_OUTCOME_MESSAGE_REJECTED] = "Message rejected",
+    [SW_OUTCOME_OPEN_RELAY] = "Open relay",
     [SW_OUTCOME_CAPABILITIES_CHANGED] = "Server changed",
     [SW_OUTCOME_CANCELLED] = "Cancelled",
     [SW_OUTCOME_INTERNAL_ERROR] = "Internal error",

@@ -57,14 +57,18 @@
   X(SW_OUTCOME_AUTH_NOT_OFFERED, "auth_not_offered",                                     \
     "The server does not offer AUTH with a mechanism this check may use.")               \
   X(SW_OUTCOME_AUTH_NOT_ENCRYPTED, "auth_not_encrypted",                                 \
-    "The server offers AUTH only without TLS; the password was not sent, because this "  \
-    "check does not allow AUTH in plain text.")                                          \
+    "The server offers AUTH only without TLS (without STARTTLS, or only before it); "    \
+    "the "                                                                               \
+    "password was not sent, because it would have gone in plain text.")                  \
   X(SW_OUTCOME_SENDER_REJECTED, "sender_rejected",                                       \
     "The server refused the sender (MAIL FROM).")                                        \
   X(SW_OUTCOME_RECIPIENT_REJECTED, "recipient_rejected",                                 \
     "The server refused a recipient (RCPT TO).")                                         \
   X(SW_OUTCOME_MESSAGE_REJECTED, "message_rejected",                                     \
     "The server refused the message (DATA).")                                            \
+  X(SW_OUTCOME_OPEN_RELAY, "open_relay",                                                 \
+    "The server accepted a recipient in a domain it must not relay for: it is an open "  \
+    "relay.")                                                                            \
   X(SW_OUTCOME_CAPABILITIES_CHANGED, "capabilities_changed",                             \
     "The server answered, but it is not the server it was: its EHLO offer, greeting "    \
     "name, TLS or certificate key changed since the fingerprint was accepted.")          \

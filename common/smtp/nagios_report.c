@@ -68,6 +68,7 @@ enum sw_nagios_status sw_nagios_status(const struct sw_check_result *r, int warn
   case SW_OUTCOME_MESSAGE_REJECTED:
     /* 454 is "not now" (RFC 3207), like any 4xx (450 greylisting). */
     return r->reply_code / 100 == 4 ? SW_NAGIOS_WARNING : SW_NAGIOS_CRITICAL;
+  case SW_OUTCOME_OPEN_RELAY:
   case SW_OUTCOME_AUTH_FAILED:
   case SW_OUTCOME_AUTH_NOT_OFFERED:
   case SW_OUTCOME_AUTH_NOT_ENCRYPTED:

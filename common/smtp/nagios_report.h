@@ -33,7 +33,7 @@ const char *sw_nagios_status_name(enum sw_nagios_status s);
  * left, and an incomplete chain (intermediate not sent) is WARNING (both
  * no better than the time thresholds make them); a cancelled or
  * internally failed check is UNKNOWN (nothing is known about the server),
- * every other failure CRITICAL. */
+ * every other failure CRITICAL (an open relay too). */
 enum sw_nagios_status sw_nagios_status(const struct sw_check_result *r, int warn_ms,
                                        int crit_ms);
 

@@ -1,6 +1,7 @@
 #include "rule.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,16 +41,37 @@ void sw_rule_init_defaults(struct sw_rule *r)
                         .enabled = true,
                         .tls_mode = SW_TLS_NONE,
                         .cert_warn_days = SW_RULE_DEFAULT_CERT_WARN_DAYS,
-                        .cert_crit_days = SW_RULE_DEFAULT_CERT_CRIT_DAYS};
+                        .cert_crit_days = SW_RULE_DEFAULT_CERT_CRIT_DAYS,
+                        .auth_mech = SW_AUTH_MECH_AUTO,
+                        .ip_family = SW_IP_ANY,
+                        .drift = true};
+}
+
+/* Every string a rule owns, so that freeing and copying miss none. */
+static const size_t string_members[] = {
+    offsetof(struct sw_rule, name),
+    offsetof(struct sw_rule, host),
+    offsetof(struct sw_rule, command),
+    offsetof(struct sw_rule, expect),
+    offsetof(struct sw_rule, ehlo_name),
+    offsetof(struct sw_rule, auth_user),
+    offsetof(struct sw_rule, oauth_token_url),
+    offsetof(struct sw_rule, oauth_client_id),
+    offsetof(struct sw_rule, oauth_scope),
+    offsetof(struct sw_rule, mail_from),
+    offsetof(struct sw_rule, rcpt_to),
+    offsetof(struct sw_rule, relay_test_rcpt),
+};
+
+static char **string_member(struct sw_rule *r, size_t i)
+{
+  return (char **)(void *)((char *)r + string_members[i]);
 }
 
 void sw_rule_free(struct sw_rule *r)
 {
-  free(r->name);
-  free(r->host);
-  free(r->command);
-  free(r->expect);
-  free(r->ehlo_name);
+  for (size_t i = 0; i < SW_COUNTOF(string_members); i++)
+    free(*string_member(r, i));
   sw_rule_init_defaults(r);
 }
 
@@ -78,15 +100,14 @@ enum sw_error sw_rule_set_string(char **slot, const char *value)
 enum sw_error sw_rule_copy(struct sw_rule *to, const struct sw_rule *from)
 {
   *to = *from;
-  to->name = to->host = to->command = to->expect = to->ehlo_name = NULL;
-  enum sw_error err;
-  if ((err = sw_rule_set_string(&to->name, from->name)) ||
-      (err = sw_rule_set_string(&to->host, from->host)) ||
-      (err = sw_rule_set_string(&to->command, from->command)) ||
-      (err = sw_rule_set_string(&to->expect, from->expect)) ||
-      (err = sw_rule_set_string(&to->ehlo_name, from->ehlo_name))) {
-    sw_rule_free(to);
-    return err;
+  for (size_t i = 0; i < SW_COUNTOF(string_members); i++)
+    *string_member(to, i) = NULL;
+  for (size_t i = 0; i < SW_COUNTOF(string_members); i++) {
+    const char *value = *string_member((struct sw_rule *)from, i);
+    if (sw_rule_set_string(string_member(to, i), value)) {
+      sw_rule_free(to);
+      return SW_E_NOMEM;
+    }
   }
   return SW_E_OK;
 }
@@ -333,6 +354,7 @@ bool sw_rule_validate(const struct sw_rule *r, struct sw_rule_problems *out)
         "Certificate critical (%d days) must not be more than the warning (%d days): "
         "a certificate turns WARNING before it turns CRITICAL.",
         r->cert_crit_days, r->cert_warn_days);
+  sw__rule_validate_past_handshake(r, out);
   return out->count == 0;
 }
 

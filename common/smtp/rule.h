@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "smtp_auth.h"
 #include "sw_error.h"
 #include "sw_macros.h"
 
@@ -28,6 +29,14 @@
 #define SW_RULE_DEFAULT_CERT_WARN_DAYS 21
 #define SW_RULE_DEFAULT_CERT_CRIT_DAYS 7
 #define SW_RULE_CERT_DAYS_MAX 3650
+#define SW_RULE_AUTH_USER_MAX 255     /* octets */
+#define SW_RULE_RCPT_MAX 16           /* recipients of an envelope check */
+#define SW_RULE_ADDRESS_LIST_MAX 4096 /* octets of rcpt_to */
+#define SW_RULE_URL_MAX 2048          /* octets of the OAuth token URL */
+#define SW_RULE_OAUTH_TEXT_MAX 1024   /* octets of the client id or the scope */
+/* The recipient of the open-relay test when the rule names none: a domain
+ * that can never be the server's own (RFC 2606). */
+#define SW_RULE_DEFAULT_RELAY_TEST_RCPT "relay-test@smtpwatch.invalid"
 
 /* X(ENUM, machine name): how a check uses TLS. */
 #define SW_TLS_MODE_MAP(X)                                                               \
@@ -47,7 +56,10 @@ enum sw_tls_mode { SW_TLS_MODE_MAP(SW_X_1) SW_TLS_MODE_COUNT };
 enum sw_ip_family { SW_IP_FAMILY_MAP(SW_X_1) SW_IP_FAMILY_COUNT };
 
 /* X(ENUM, machine name = the struct member, label for humans). The machine
- * names are used by the pipe protocol and the store; keep them stable. */
+ * names are used by the pipe protocol and the store; keep them stable. The
+ * two secrets are fields of the form, but the rule holds only whether each
+ * is set (auth_password_set, oauth_client_secret_set): the service keeps
+ * them, encrypted, and never gives them back. */
 #define SW_RULE_FIELD_MAP(X)                                                             \
   X(SW_RULE_FIELD_NAME, "name", "Name")                                                  \
   X(SW_RULE_FIELD_HOST, "host", "Host")                                                  \
@@ -61,9 +73,28 @@ enum sw_ip_family { SW_IP_FAMILY_MAP(SW_X_1) SW_IP_FAMILY_COUNT };
   X(SW_RULE_FIELD_TLS_MODE, "tls_mode", "TLS")                                           \
   X(SW_RULE_FIELD_TLS_INSECURE, "tls_insecure", "Skip certificate validation")           \
   X(SW_RULE_FIELD_CERT_WARN_DAYS, "cert_warn_days", "Certificate warning (days)")        \
-  X(SW_RULE_FIELD_CERT_CRIT_DAYS, "cert_crit_days", "Certificate critical (days)")
+  X(SW_RULE_FIELD_CERT_CRIT_DAYS, "cert_crit_days", "Certificate critical (days)")       \
+  X(SW_RULE_FIELD_AUTH_USER, "auth_user", "AUTH user")                                   \
+  X(SW_RULE_FIELD_AUTH_PASSWORD, "auth_password", "AUTH password")                       \
+  X(SW_RULE_FIELD_AUTH_MECH, "auth_mech", "AUTH mechanism")                              \
+  X(SW_RULE_FIELD_AUTH_PLAINTEXT, "auth_plaintext", "Allow AUTH without TLS")            \
+  X(SW_RULE_FIELD_OAUTH_TOKEN_URL, "oauth_token_url", "OAuth token URL")                 \
+  X(SW_RULE_FIELD_OAUTH_CLIENT_ID, "oauth_client_id", "OAuth client ID")                 \
+  X(SW_RULE_FIELD_OAUTH_CLIENT_SECRET, "oauth_client_secret", "OAuth client secret")     \
+  X(SW_RULE_FIELD_OAUTH_SCOPE, "oauth_scope", "OAuth scope")                             \
+  X(SW_RULE_FIELD_MAIL_FROM, "mail_from", "MAIL FROM")                                   \
+  X(SW_RULE_FIELD_RCPT_TO, "rcpt_to", "RCPT TO")                                         \
+  X(SW_RULE_FIELD_RELAY_TEST, "relay_test", "Open relay test")                           \
+  X(SW_RULE_FIELD_RELAY_TEST_RCPT, "relay_test_rcpt", "Relay test recipient")            \
+  X(SW_RULE_FIELD_IP_FAMILY, "ip_family", "Address family")                              \
+  X(SW_RULE_FIELD_ALL_ADDRESSES, "all_addresses", "Check every address")                 \
+  X(SW_RULE_FIELD_CHECK_PTR, "check_ptr", "Check reverse DNS")                           \
+  X(SW_RULE_FIELD_DRIFT, "drift", "Drift alarm")
 
 enum sw_rule_field { SW_RULE_FIELD_MAP(SW_X_1) SW_RULE_FIELD_COUNT };
+
+/* A set of fields, as bits (sw_rule_diff, the command line's patches). */
+#define SW_RULE_FIELD_BIT(f) ((uint64_t)1 << (f))
 
 struct sw_rule {
   int64_t id;                /* store's key; 0 for a rule not stored yet */
@@ -80,6 +111,25 @@ struct sw_rule {
   bool tls_insecure;         /* skip chain and name validation (per rule) */
   int cert_warn_days;        /* WARNING when the certificate expires sooner; 21 */
   int cert_crit_days;        /* CRITICAL when it expires sooner; 7 */
+  /* Past the handshake (issue 15; all off by default). */
+  char *auth_user;              /* NULL/"": no AUTH */
+  bool auth_password_set;       /* a password is stored (or, for a one-shot
+                                   check, was given) */
+  enum sw_auth_mech auth_mech;  /* SW_AUTH_MECH_AUTO: chosen from EHLO */
+  bool auth_plaintext;          /* AUTH may go without TLS */
+  char *oauth_token_url;        /* XOAUTH2: https:// token endpoint */
+  char *oauth_client_id;        /* XOAUTH2: the registered client */
+  bool oauth_client_secret_set; /* XOAUTH2: its secret is stored/given */
+  char *oauth_scope;            /* XOAUTH2: NULL/"" for none */
+  char *mail_from;              /* NULL/"": no envelope; "<>" the null sender */
+  char *rcpt_to;                /* "a@example.com,b@example.com", at most
+                                   SW_RULE_RCPT_MAX */
+  bool relay_test;              /* RCPT TO relay_test_rcpt must be refused */
+  char *relay_test_rcpt;        /* NULL/"": SW_RULE_DEFAULT_RELAY_TEST_RCPT */
+  enum sw_ip_family ip_family;  /* SW_IP_ANY */
+  bool all_addresses;           /* check every address of the host */
+  bool check_ptr;               /* reverse DNS must confirm the answering address */
+  bool drift;                   /* default true: alert when the fingerprint changes */
 };
 
 #define SW_RULE_MESSAGE_MAX 256
@@ -122,6 +172,23 @@ void sw_rule_problems_add(struct sw_rule_problems *out, enum sw_rule_field field
 const char *sw_rule_problems_find(const struct sw_rule_problems *p,
                                   enum sw_rule_field field);
 
+/* Copies field `f` of `from` into `to` (strings are copied). SW_E_NOMEM
+ * leaves `to` as it was. */
+enum sw_error sw_rule_copy_field(enum sw_rule_field f, const struct sw_rule *from,
+                                 struct sw_rule *to);
+/* Whether field `f` has the same value in both (NULL and "" are the same;
+ * a secret compares by whether it is set). */
+bool sw_rule_field_equal(enum sw_rule_field f, const struct sw_rule *a,
+                         const struct sw_rule *b);
+/* The fields that differ, as SW_RULE_FIELD_BIT bits (the id is not
+ * compared). */
+uint64_t sw_rule_diff(const struct sw_rule *a, const struct sw_rule *b);
+
+/* Internal, for sw_rule_validate: the fields from auth_user on
+ * (rule_past_handshake.c). */
+void sw__rule_validate_past_handshake(const struct sw_rule *r,
+                                      struct sw_rule_problems *out);
+
 /* "timeout_ms" and friends; "unknown" for a value out of range. */
 const char *sw_rule_field_name(enum sw_rule_field f);
 /* "Timeout" and friends, for forms; "?" for a value out of range. */
@@ -134,6 +201,13 @@ bool sw_rule_field_from_name(const char *name, enum sw_rule_field *out);
 const char *sw_tls_mode_name(enum sw_tls_mode m);
 /* Parses a TLS mode name back; false if unknown. */
 bool sw_tls_mode_from_name(const char *name, enum sw_tls_mode *out);
+
+/* The rule's recipients, split from rcpt_to into `buf` (which gets NULs in
+ * place of the commas, surrounding spaces dropped): to[0..*count) point
+ * into buf. False if there are more than SW_RULE_RCPT_MAX or one is empty
+ * (the validator says which). */
+bool sw_rule_split_recipients(const char *rcpt_to, char buf[SW_RULE_ADDRESS_LIST_MAX + 1],
+                              const char *to[SW_RULE_RCPT_MAX], size_t *count);
 
 /* "any", "4", "6"; "unknown" if out of range. */
 const char *sw_ip_family_name(enum sw_ip_family f);

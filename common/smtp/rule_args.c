@@ -108,6 +108,92 @@ static bool set_host(struct sw_rule_args *a, const char *value,
   return true;
 }
 
+/* A secret's file: read by the command line (which says if it cannot be),
+ * counted as a secret that comes. */
+static bool set_secret_file(const char **path, bool *set, const char *value,
+                            const char *name, struct sw_arg_errors *errors)
+{
+  if (!*value) {
+    sw_arg_fail(errors, "--%s: name the file that holds the secret.", name);
+    return false;
+  }
+  *path = value;
+  *set = true;
+  return true;
+}
+
+/* The options from --auth-user on (issue 15's); false if refused. */
+static bool apply_past_handshake(struct sw_rule_args *a, enum sw_rule_opt id,
+                                 const char *value, struct sw_arg_errors *errors)
+{
+  struct sw_rule *r = &a->rule;
+  switch (id) {
+  case SW_RULE_OPT_AUTH_USER:
+    set_string(&r->auth_user, value, errors);
+    return true;
+  case SW_RULE_OPT_AUTH_PASSWORD_FILE:
+    return set_secret_file(&a->auth_password_file, &r->auth_password_set, value,
+                           "auth-password-file", errors);
+  case SW_RULE_OPT_AUTH_MECH:
+    if (sw_auth_mech_from_name(value, &r->auth_mech))
+      return true;
+    sw_arg_fail(errors, "--auth-mech: '%s' is not a mechanism this version knows.",
+                sw_arg_quote(value).text);
+    return false;
+  case SW_RULE_OPT_ALLOW_PLAINTEXT_AUTH:
+  case SW_RULE_OPT_NO_PLAINTEXT_AUTH:
+    r->auth_plaintext = id == SW_RULE_OPT_ALLOW_PLAINTEXT_AUTH;
+    return true;
+  case SW_RULE_OPT_OAUTH_TOKEN_URL:
+    set_string(&r->oauth_token_url, value, errors);
+    return true;
+  case SW_RULE_OPT_OAUTH_CLIENT_ID:
+    set_string(&r->oauth_client_id, value, errors);
+    return true;
+  case SW_RULE_OPT_OAUTH_CLIENT_SECRET_FILE:
+    return set_secret_file(&a->oauth_client_secret_file, &r->oauth_client_secret_set,
+                           value, "oauth-client-secret-file", errors);
+  case SW_RULE_OPT_OAUTH_SCOPE:
+    set_string(&r->oauth_scope, value, errors);
+    return true;
+  case SW_RULE_OPT_MAIL_FROM:
+    set_string(&r->mail_from, value, errors);
+    return true;
+  case SW_RULE_OPT_RCPT_TO:
+    set_string(&r->rcpt_to, value, errors);
+    return true;
+  case SW_RULE_OPT_RELAY_TEST:
+  case SW_RULE_OPT_NO_RELAY_TEST:
+    r->relay_test = id == SW_RULE_OPT_RELAY_TEST;
+    return true;
+  case SW_RULE_OPT_RELAY_TEST_RCPT:
+    set_string(&r->relay_test_rcpt, value, errors);
+    return true;
+  case SW_RULE_OPT_IP:
+    if (sw_ip_family_from_name(value, &r->ip_family))
+      return true;
+    sw_arg_fail(errors, "--ip: '%s' is not an address family: use any, 4 or 6.",
+                sw_arg_quote(value).text);
+    return false;
+  case SW_RULE_OPT_ALL_ADDRESSES:
+  case SW_RULE_OPT_NO_ALL_ADDRESSES:
+    r->all_addresses = id == SW_RULE_OPT_ALL_ADDRESSES;
+    return true;
+  case SW_RULE_OPT_CHECK_PTR:
+  case SW_RULE_OPT_NO_CHECK_PTR:
+    r->check_ptr = id == SW_RULE_OPT_CHECK_PTR;
+    return true;
+  case SW_RULE_OPT_DRIFT:
+  case SW_RULE_OPT_NO_DRIFT:
+    r->drift = id == SW_RULE_OPT_DRIFT;
+    return true;
+  default:
+    break;
+  }
+  SW_NOT_REACHED(); /* apply() hands over only the options above */
+  return false;
+}
+
 /* Applies the option; returns false if its value was refused. */
 static bool apply(struct sw_rule_args *a, enum sw_rule_opt id, const char *name,
                   const char *value, struct sw_arg_errors *errors)
@@ -176,6 +262,8 @@ static bool apply(struct sw_rule_args *a, enum sw_rule_opt id, const char *name,
   case SW_RULE_OPT_DISABLED:
     r->enabled = id == SW_RULE_OPT_ENABLED;
     return true;
+  default:
+    return apply_past_handshake(a, id, value, errors);
   case SW_RULE_OPT_COUNT:
     break;
   }
@@ -213,55 +301,10 @@ void sw_rule_args_settle_tls(const struct sw_rule_args *a, struct sw_rule *rule,
 
 enum sw_error sw_rule_args_merge(const struct sw_rule_args *a, struct sw_rule *to)
 {
-  const struct sw_rule *from = &a->rule;
   enum sw_error err = SW_E_OK;
-  for (int f = 0; f < SW_RULE_FIELD_COUNT && !err; f++) {
-    if (!(a->given & SW_RULE_FIELD_BIT(f)))
-      continue;
-    switch ((enum sw_rule_field)f) {
-    case SW_RULE_FIELD_NAME:
-      err = sw_rule_set_string(&to->name, from->name);
-      break;
-    case SW_RULE_FIELD_HOST:
-      err = sw_rule_set_string(&to->host, from->host);
-      break;
-    case SW_RULE_FIELD_PORT:
-      to->port = from->port;
-      break;
-    case SW_RULE_FIELD_COMMAND:
-      err = sw_rule_set_string(&to->command, from->command);
-      break;
-    case SW_RULE_FIELD_EXPECT:
-      err = sw_rule_set_string(&to->expect, from->expect);
-      break;
-    case SW_RULE_FIELD_TIMEOUT_MS:
-      to->timeout_ms = from->timeout_ms;
-      break;
-    case SW_RULE_FIELD_EHLO_NAME:
-      err = sw_rule_set_string(&to->ehlo_name, from->ehlo_name);
-      break;
-    case SW_RULE_FIELD_INTERVAL_S:
-      to->interval_s = from->interval_s;
-      break;
-    case SW_RULE_FIELD_ENABLED:
-      to->enabled = from->enabled;
-      break;
-    case SW_RULE_FIELD_TLS_MODE:
-      to->tls_mode = from->tls_mode;
-      break;
-    case SW_RULE_FIELD_TLS_INSECURE:
-      to->tls_insecure = from->tls_insecure;
-      break;
-    case SW_RULE_FIELD_CERT_WARN_DAYS:
-      to->cert_warn_days = from->cert_warn_days;
-      break;
-    case SW_RULE_FIELD_CERT_CRIT_DAYS:
-      to->cert_crit_days = from->cert_crit_days;
-      break;
-    case SW_RULE_FIELD_COUNT:
-      break;
-    }
-  }
+  for (int f = 0; f < SW_RULE_FIELD_COUNT && !err; f++)
+    if (a->given & SW_RULE_FIELD_BIT(f))
+      err = sw_rule_copy_field((enum sw_rule_field)f, &a->rule, to);
   return err;
 }
 
@@ -279,3 +322,5 @@ const char *sw_rule_args_option_name(enum sw_rule_field field)
       return names[i];
   return sw_rule_field_name(field);
 }
+
+_Static_assert(SW_RULE_FIELD_COUNT <= 64, "sw_rule_args.given has a bit per field");

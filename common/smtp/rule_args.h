@@ -28,24 +28,73 @@
   X(SW_RULE_OPT_INSECURE, "insecure", 0, false, TLS_INSECURE, false)                     \
   X(SW_RULE_OPT_CERT_WARN_DAYS, "cert-warn-days", 0, true, CERT_WARN_DAYS, false)        \
   X(SW_RULE_OPT_CERT_CRIT_DAYS, "cert-crit-days", 0, true, CERT_CRIT_DAYS, false)        \
+  X(SW_RULE_OPT_AUTH_USER, "auth-user", 0, true, AUTH_USER, false)                       \
+  X(SW_RULE_OPT_AUTH_PASSWORD_FILE, "auth-password-file", 0, true, AUTH_PASSWORD, false) \
+  X(SW_RULE_OPT_AUTH_MECH, "auth-mech", 0, true, AUTH_MECH, false)                       \
+  X(SW_RULE_OPT_ALLOW_PLAINTEXT_AUTH, "allow-plaintext-auth", 0, false, AUTH_PLAINTEXT,  \
+    false)                                                                               \
+  X(SW_RULE_OPT_OAUTH_TOKEN_URL, "oauth-token-url", 0, true, OAUTH_TOKEN_URL, false)     \
+  X(SW_RULE_OPT_OAUTH_CLIENT_ID, "oauth-client-id", 0, true, OAUTH_CLIENT_ID, false)     \
+  X(SW_RULE_OPT_OAUTH_CLIENT_SECRET_FILE, "oauth-client-secret-file", 0, true,           \
+    OAUTH_CLIENT_SECRET, false)                                                          \
+  X(SW_RULE_OPT_OAUTH_SCOPE, "oauth-scope", 0, true, OAUTH_SCOPE, false)                 \
+  X(SW_RULE_OPT_MAIL_FROM, "mail-from", 0, true, MAIL_FROM, false)                       \
+  X(SW_RULE_OPT_RCPT_TO, "rcpt-to", 0, true, RCPT_TO, false)                             \
+  X(SW_RULE_OPT_RELAY_TEST, "relay-test", 0, false, RELAY_TEST, false)                   \
+  X(SW_RULE_OPT_RELAY_TEST_RCPT, "relay-test-rcpt", 0, true, RELAY_TEST_RCPT, false)     \
+  X(SW_RULE_OPT_IP, "ip", 0, true, IP_FAMILY, false)                                     \
+  X(SW_RULE_OPT_ALL_ADDRESSES, "all-addresses", 0, false, ALL_ADDRESSES, false)          \
+  X(SW_RULE_OPT_CHECK_PTR, "check-ptr", 0, false, CHECK_PTR, false)                      \
   X(SW_RULE_OPT_NAME, "name", 0, true, NAME, true)                                       \
   X(SW_RULE_OPT_INTERVAL_S, "interval-s", 0, true, INTERVAL_S, true)                     \
   X(SW_RULE_OPT_ENABLED, "enabled", 0, false, ENABLED, true)                             \
   X(SW_RULE_OPT_DISABLED, "disabled", 0, false, ENABLED, true)                           \
-  X(SW_RULE_OPT_VERIFY, "verify", 0, false, TLS_INSECURE, true) /* undoes --insecure */
+  X(SW_RULE_OPT_VERIFY, "verify", 0, false, TLS_INSECURE, true) /* undoes --insecure */  \
+  X(SW_RULE_OPT_NO_PLAINTEXT_AUTH, "no-plaintext-auth", 0, false, AUTH_PLAINTEXT, true)  \
+  X(SW_RULE_OPT_NO_RELAY_TEST, "no-relay-test", 0, false, RELAY_TEST, true)              \
+  X(SW_RULE_OPT_NO_ALL_ADDRESSES, "no-all-addresses", 0, false, ALL_ADDRESSES, true)     \
+  X(SW_RULE_OPT_NO_CHECK_PTR, "no-check-ptr", 0, false, CHECK_PTR, true)                 \
+  X(SW_RULE_OPT_NO_DRIFT, "no-drift", 0, false, DRIFT, true)                             \
+  X(SW_RULE_OPT_DRIFT, "drift", 0, false, DRIFT, true) /* undoes --no-drift */
+
+/* The usage text of the options from --auth-user to --check-ptr, shared by
+ * `smtpwatch check` and `smtpwatch rules`: lines ending in '\n'. */
+#define SW_RULE_ARGS_USAGE_PAST_HANDSHAKE                                                \
+  "      --auth-user USER   AUTH as USER (RFC 4954); the password comes from\n"          \
+  "                         --auth-password-file F (its first "                          \
+  "line)" SW_RULE_ARGS_ENV_NOTE                                                          \
+  "      --auth-mech M      force PLAIN, LOGIN, CRAM-MD5 or XOAUTH2 (default: the\n"     \
+  "                         best the server offers)\n"                                   \
+  "      --allow-plaintext-auth  AUTH may go without TLS (else it is refused)\n"         \
+  "      --oauth-token-url URL  XOAUTH2: the https:// token endpoint (client\n"          \
+  "                         credentials); with --oauth-client-id ID,\n"                  \
+  "                         --oauth-client-secret-file F and --oauth-scope S\n"          \
+  "      --mail-from ADDR   send MAIL FROM:<ADDR> (<> for the null sender) ...\n"        \
+  "      --rcpt-to A[,B]    ... and RCPT TO for each, then RSET: no mail is sent\n"      \
+  "      --relay-test       an address the server must not relay for must be\n"          \
+  "                         refused, else CRITICAL open_relay\n"                         \
+  "      --relay-test-rcpt ADDR  that address (default\n"                                \
+  "                         " SW_RULE_DEFAULT_RELAY_TEST_RCPT ")\n"                      \
+  "      --ip any|4|6       which addresses of HOST may be used (default any)\n"         \
+  "      --all-addresses    check every address of HOST; the worst decides\n"            \
+  "      --check-ptr        the answering address's reverse name must resolve\n"         \
+  "                         back to it and match the greeting (else WARNING)\n"
 
 enum sw_rule_opt {
   SW_RULE_OPT_MAP(SW_X_1) SW_RULE_OPT_COUNT /* a command's own option ids start here */
 };
 
-#define SW_RULE_FIELD_BIT(f) (1u << (f))
-
 /* What the options said. */
 struct sw_rule_args {
   struct sw_rule rule;    /* the rule defaults, with the values given */
-  uint32_t given;         /* SW_RULE_FIELD_BIT(field) for each field given */
+  uint64_t given;         /* SW_RULE_FIELD_BIT(field) for each field given */
   const char *tls_option; /* "insecure", "cert-warn-days"...: the last option
                              given that only means something with TLS */
+  /* The files that hold the secrets (borrowed from argv), read by the
+   * command line, never here: their field counts as given and the rule's
+   * *_set as true, so that the validator knows a secret comes. */
+  const char *auth_password_file;
+  const char *oauth_client_secret_file;
 };
 
 /* The option table (ends with a NULL long_name): the check options, or

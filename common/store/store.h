@@ -132,11 +132,40 @@ enum sw_store_error sw_store_integrity_check(struct sw_store *st, bool *ok,
 
 /* ---- rules ---------------------------------------------------------- */
 
+/* The largest secret blob the store keeps (a DPAPI blob of a 2 KiB URL
+ * is well under 4 KiB). */
+#define SW_STORE_SECRET_MAX 16384
+
+/* A secret of a rule as the service keeps it: an opaque blob (DPAPI) the
+ * store neither reads nor shows. */
+struct sw_store_blob {
+  void *data;
+  size_t len;
+};
+
+/* Wipes and frees the blob; it is empty afterwards. */
+void sw_store_blob_free(struct sw_store_blob *b);
+
 struct sw_store_rule {
-  struct sw_rule rule; /* rule.id is the key; owns its strings */
+  struct sw_rule rule; /* rule.id is the key; owns its strings; its
+                          auth_password_set and oauth_client_secret_set say
+                          whether the blobs below are there */
   int64_t revision;    /* 1 when added, +1 on every change */
   int64_t created_at_ms;
   int64_t updated_at_ms;
+  struct sw_store_blob auth_secret, oauth_secret; /* owned; wiped when freed */
+};
+
+/* What a write does to a rule's secrets: each one `given` is replaced by
+ * data[0..len) (len 0: removed); one not given is kept (an added rule has
+ * none). Borrowed. At most SW_STORE_SECRET_MAX bytes each. */
+struct sw_store_secret_write {
+  const void *data;
+  size_t len;
+  bool given;
+};
+struct sw_store_rule_secrets {
+  struct sw_store_secret_write auth, oauth;
 };
 
 struct sw_store_rule_list {
@@ -156,6 +185,17 @@ void sw_store_rule_list_free(struct sw_store_rule_list *l);
 enum sw_store_error sw_store_rule_add(struct sw_store *st, const struct sw_rule *r,
                                       int64_t now_ms, struct sw_rule_problems *problems,
                                       int64_t *id_out);
+/* As sw_store_rule_add and _update, with the rule's secrets written in the
+ * same transaction (`secrets` NULL: none given). */
+enum sw_store_error
+sw_store_rule_add_with_secrets(struct sw_store *st, const struct sw_rule *r,
+                               const struct sw_store_rule_secrets *secrets,
+                               int64_t now_ms, struct sw_rule_problems *problems,
+                               int64_t *id_out);
+enum sw_store_error sw_store_rule_update_with_secrets(
+    struct sw_store *st, const struct sw_rule *r,
+    const struct sw_store_rule_secrets *secrets, int64_t expected_revision,
+    int64_t now_ms, struct sw_rule_problems *problems, int64_t *revision_out);
 /* Reads rule `id` into *out (which must own nothing; free it with
  * sw_store_rule_free). NOT_FOUND if there is no such rule. */
 enum sw_store_error sw_store_rule_get(struct sw_store *st, int64_t id,

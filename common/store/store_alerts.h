@@ -23,10 +23,6 @@
 
 /* ---- notifiers ------------------------------------------------------ */
 
-/* The largest secret blob the store keeps (a DPAPI blob of a 2 KiB URL
- * is well under 4 KiB). */
-#define SW_STORE_SECRET_MAX 16384
-
 /* A notifier as it is added or changed. Strings are borrowed and may be ""
  * (never NULL) where the kind does not use them. */
 struct sw_store_notifier_input {

@@ -16,7 +16,15 @@
 #define SW_STORE_RULE_COLUMNS                                                            \
   "id, name, host, port, command, expect, timeout_ms, ehlo_name, interval_s, enabled, "  \
   "tls_mode, tls_insecure, cert_warn_days, cert_crit_days, revision, created_at, "       \
-  "updated_at"
+  "updated_at, " SW_STORE_RULE_PAST_HANDSHAKE ", auth_secret, oauth_secret"
+
+/* The columns of the fields from auth_user on (schema version 4), in
+ * SW_RULE_FIELD_MAP order without the secrets: ?17..?30 of RULE_INSERT
+ * and RULE_UPDATE, and columns 17..30 of SW_STORE_RULE_COLUMNS. */
+#define SW_STORE_RULE_PAST_HANDSHAKE                                                     \
+  "auth_user, auth_mech, auth_plaintext, oauth_token_url, oauth_client_id, "             \
+  "oauth_scope, mail_from, rcpt_to, relay_test, relay_test_rcpt, ip_family, "            \
+  "all_addresses, check_ptr, drift"
 
 /* Qualified, because sw_store_latest_results_between joins rules. */
 #define SW_STORE_RESULT_COLUMNS                                                          \
@@ -70,12 +78,20 @@
   X(SW_STMT_RULE_INSERT,                                                                 \
     "INSERT INTO rules(name, host, port, command, expect, timeout_ms, ehlo_name, "       \
     "interval_s, enabled, tls_mode, tls_insecure, cert_warn_days, cert_crit_days, "      \
-    "revision, created_at, updated_at) "                                                 \
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1, ?14, ?14)")       \
+    "revision, created_at, updated_at, " SW_STORE_RULE_PAST_HANDSHAKE                    \
+    ", auth_secret, oauth_secret) "                                                      \
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1, ?14, ?14, ?17, "  \
+    "?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?32, ?34)")        \
   X(SW_STMT_RULE_UPDATE,                                                                 \
     "UPDATE rules SET name = ?1, host = ?2, port = ?3, command = ?4, expect = ?5, "      \
     "timeout_ms = ?6, ehlo_name = ?7, interval_s = ?8, enabled = ?9, tls_mode = ?10, "   \
     "tls_insecure = ?11, cert_warn_days = ?12, cert_crit_days = ?13, "                   \
+    "auth_user = ?17, auth_mech = ?18, auth_plaintext = ?19, oauth_token_url = ?20, "    \
+    "oauth_client_id = ?21, oauth_scope = ?22, mail_from = ?23, rcpt_to = ?24, "         \
+    "relay_test = ?25, relay_test_rcpt = ?26, ip_family = ?27, all_addresses = ?28, "    \
+    "check_ptr = ?29, drift = ?30, "                                                     \
+    "auth_secret = CASE WHEN ?31 THEN ?32 ELSE auth_secret END, "                        \
+    "oauth_secret = CASE WHEN ?33 THEN ?34 ELSE oauth_secret END, "                      \
     "revision = revision + 1, updated_at = ?14 WHERE id = ?15 AND revision = ?16")       \
   X(SW_STMT_RULE_SET_ENABLED, "UPDATE rules SET enabled = ?1, revision = revision + 1, " \
                               "updated_at = ?2 WHERE id = ?3")                           \

@@ -190,7 +190,28 @@ static const struct migration migrations[] = {
      " exit_code INTEGER," /* NULL unless a program ran */
      " output TEXT NOT NULL DEFAULT '');"
      "CREATE INDEX outbox_attempts_outbox ON outbox_attempts(outbox_id, at);"},
-    /* Drift: per rule, the server's accepted fingerprint (who accepted it,
+    /* Version 4: checks past the handshake. AUTH (its secrets opaque blobs
+     * the service encrypted), the envelope and open-relay test, address
+     * family, every address, reverse DNS, drift. Existing rules keep
+     * checking as before, with drift on. */
+    {"AUTH, envelope, relay test, address and drift settings of rules",
+     "ALTER TABLE rules ADD COLUMN auth_user TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE rules ADD COLUMN auth_mech TEXT NOT NULL DEFAULT 'auto';"
+     "ALTER TABLE rules ADD COLUMN auth_plaintext INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE rules ADD COLUMN oauth_token_url TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE rules ADD COLUMN oauth_client_id TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE rules ADD COLUMN oauth_scope TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE rules ADD COLUMN mail_from TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE rules ADD COLUMN rcpt_to TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE rules ADD COLUMN relay_test INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE rules ADD COLUMN relay_test_rcpt TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE rules ADD COLUMN ip_family TEXT NOT NULL DEFAULT 'any';"
+     "ALTER TABLE rules ADD COLUMN all_addresses INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE rules ADD COLUMN check_ptr INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE rules ADD COLUMN drift INTEGER NOT NULL DEFAULT 1;"
+     "ALTER TABLE rules ADD COLUMN auth_secret BLOB;"
+     "ALTER TABLE rules ADD COLUMN oauth_secret BLOB;"},
+    /* Version 5: drift. Per rule, the server's accepted fingerprint (who accepted it,
      * "" for the first good check) and, while the server differs from it,
      * the current one and since when (docs/drift.md). */
     {"the servers' fingerprints, for the drift alarm",

@@ -169,8 +169,12 @@ static enum sw_error copy_strings(struct sw_check *c, const struct sw_check_spec
   return SW_E_OK;
 }
 
-struct sw_check_spec sw_check_spec_of(const struct sw_rule *rule)
+struct sw_check_spec sw_check_spec_of(const struct sw_rule *rule,
+                                      const struct sw_check_extras *x)
 {
+  static const struct sw_check_extras none = {0};
+  if (!x)
+    x = &none;
   return (struct sw_check_spec){
       .host = rule->host,
       .port = rule->port,
@@ -182,6 +186,11 @@ struct sw_check_spec sw_check_spec_of(const struct sw_rule *rule)
       .tls_insecure = rule->tls_insecure,
       .cert_warn_days = rule->cert_warn_days,
       .cert_crit_days = rule->cert_crit_days,
+      .auth = {.user = x->auth_user,
+               .password = x->auth_password,
+               .mech = rule->auth_mech,
+               .allow_plaintext = rule->auth_plaintext},
+      .mail = {.from = x->mail_from, .to = x->rcpt, .to_count = x->rcpt_count},
   };
 }
 

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "check_extras.h"
 #include "check_result.h"
 #include "rule.h"
 #include "smtp_dialogue.h" /* struct sw_dialogue_auth, _mail */
@@ -44,9 +45,11 @@ struct sw_check_spec {
   struct sw_dialogue_mail mail;
 };
 
-/* The spec of a check of `rule` (strings borrowed from it): the one place
- * that maps a rule's fields to what the engine does. */
-struct sw_check_spec sw_check_spec_of(const struct sw_rule *rule);
+/* The spec of a check of `rule` (strings borrowed from it and from `x`,
+ * which holds its AUTH and envelope; NULL: a check without them): the one
+ * place that maps a rule's fields to what the engine does. */
+struct sw_check_spec sw_check_spec_of(const struct sw_rule *rule,
+                                      const struct sw_check_extras *x);
 
 /* Called on the loop thread when a check ends. `result` belongs to the
  * engine and is valid during the call only; move what you keep out of it

@@ -19,7 +19,7 @@ bool sw_rule_form_is_text(enum sw_rule_field field)
   case SW_RULE_FIELD_COUNT:
     return false;
   default:
-    return (unsigned)field < SW_RULE_FIELD_COUNT;
+    return (int)field < SW_RULE_FORM_FIELDS;
   }
 }
 
@@ -28,13 +28,20 @@ void sw_rule_form_init(struct sw_rule_form *f)
   memset(f, 0, sizeof *f);
   f->enabled = true;
   f->tls_mode = SW_TLS_NONE;
+  sw_rule_init_defaults(&f->loaded);
 }
 
 void sw_rule_form_free(struct sw_rule_form *f)
 {
   for (int i = 0; i < SW_RULE_FIELD_COUNT; i++)
     free(f->text[i]);
+  sw_rule_free(&f->loaded);
   sw_rule_form_init(f);
+}
+
+bool sw_rule_form_shows(enum sw_rule_field field)
+{
+  return (int)field < SW_RULE_FORM_FIELDS;
 }
 
 static char *dup_n(const char *s, size_t len)
@@ -97,7 +104,11 @@ enum sw_error sw_rule_form_from_rule(struct sw_rule_form *f, const struct sw_rul
   f->enabled = r->enabled;
   f->tls_insecure = r->tls_insecure;
   f->tls_mode = r->tls_mode;
-  return SW_E_OK;
+  if ((err = sw_rule_copy(&f->loaded, r))) {
+    sw_rule_init_defaults(&f->loaded);
+    sw_rule_form_free(f);
+  }
+  return err;
 }
 
 /* ---- reading the texts ---------------------------------------------------- */
@@ -301,6 +312,10 @@ enum sw_error sw_rule_form_to_rule(const struct sw_rule_form *f, int64_t id,
   out->enabled = f->enabled;
   out->tls_mode = f->tls_mode;
   out->tls_insecure = f->tls_insecure;
+  for (int field = 0; field < SW_RULE_FIELD_COUNT; field++)
+    if (!sw_rule_form_shows((enum sw_rule_field)field) &&
+        (err = sw_rule_copy_field((enum sw_rule_field)field, &f->loaded, out)))
+      return err;
 
   /* The validator judges the rest; where the form already found a text
    * that is no number, its sentence is the one to show (the validator
@@ -405,37 +420,8 @@ void sw_rule_form_summary(const struct sw_rule_problems *problems, bool from_ser
 
 /* ---- a stale revision ------------------------------------------------------ */
 
-static bool same_text(const char *a, const char *b)
-{
-  return strcmp(a ? a : "", b ? b : "") == 0;
-}
-
-uint32_t sw_rule_form_diff(const struct sw_rule *a, const struct sw_rule *b)
-{
-  bool same[SW_RULE_FIELD_COUNT] = {
-      [SW_RULE_FIELD_NAME] = same_text(a->name, b->name),
-      [SW_RULE_FIELD_HOST] = same_text(a->host, b->host),
-      [SW_RULE_FIELD_PORT] = a->port == b->port,
-      [SW_RULE_FIELD_COMMAND] = same_text(a->command, b->command),
-      [SW_RULE_FIELD_EXPECT] = same_text(a->expect, b->expect),
-      [SW_RULE_FIELD_TIMEOUT_MS] = a->timeout_ms == b->timeout_ms,
-      [SW_RULE_FIELD_EHLO_NAME] = same_text(a->ehlo_name, b->ehlo_name),
-      [SW_RULE_FIELD_INTERVAL_S] = a->interval_s == b->interval_s,
-      [SW_RULE_FIELD_ENABLED] = a->enabled == b->enabled,
-      [SW_RULE_FIELD_TLS_MODE] = a->tls_mode == b->tls_mode,
-      [SW_RULE_FIELD_TLS_INSECURE] = a->tls_insecure == b->tls_insecure,
-      [SW_RULE_FIELD_CERT_WARN_DAYS] = a->cert_warn_days == b->cert_warn_days,
-      [SW_RULE_FIELD_CERT_CRIT_DAYS] = a->cert_crit_days == b->cert_crit_days,
-  };
-  uint32_t bits = 0;
-  for (int field = 0; field < SW_RULE_FIELD_COUNT; field++)
-    if (!same[field])
-      bits |= SW_RULE_FIELD_BIT(field);
-  return bits;
-}
-
 /* "Host, Port and Timeout". */
-static void put_labels(struct sw_text_out *t, uint32_t bits)
+static void put_labels(struct sw_text_out *t, uint64_t bits)
 {
   int total = 0, done = 0;
   for (int field = 0; field < SW_RULE_FIELD_COUNT; field++)
@@ -457,8 +443,8 @@ enum sw_error sw_rule_form_stale_question(const struct sw_rule *opened,
                                           const struct sw_rule *mine, struct sw_buf *out)
 {
   struct sw_text_out t = {out, SW_E_OK};
-  uint32_t they = sw_rule_form_diff(opened, theirs);
-  uint32_t you = sw_rule_form_diff(opened, mine);
+  uint64_t they = sw_rule_diff(opened, theirs);
+  uint64_t you = sw_rule_diff(opened, mine);
   sw_text_put(&t, "The rule \"%s\" was changed by someone else since you opened it. ",
               opened->name ? opened->name : "");
   if (they) {

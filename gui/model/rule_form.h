@@ -19,7 +19,6 @@
 #include <stdint.h>
 
 #include "rule.h"
-#include "rule_args.h" /* SW_RULE_FIELD_BIT */
 #include "sw_buf.h"
 #include "sw_error.h"
 
@@ -32,7 +31,15 @@ struct sw_rule_form {
   bool enabled;
   bool tls_insecure;
   enum sw_tls_mode tls_mode;
+  /* The rule the form was filled from: the fields the form does not show
+   * (sw_rule_form_shows) come back from it unchanged. */
+  struct sw_rule loaded;
 };
+
+/* The fields the dialog shows are the first SW_RULE_FORM_FIELDS of enum
+ * sw_rule_field; the others are kept as loaded. */
+#define SW_RULE_FORM_FIELDS (SW_RULE_FIELD_CERT_CRIT_DAYS + 1)
+bool sw_rule_form_shows(enum sw_rule_field field);
 
 /* True for the fields the user types (name, host, port, command, expected
  * text, timeout, EHLO name, interval, certificate days); false for the
@@ -95,10 +102,6 @@ void sw_rule_form_order_problems(struct sw_rule_problems *problems);
  * and with no problem it could name (count 0) that is said instead. */
 void sw_rule_form_summary(const struct sw_rule_problems *problems, bool from_service,
                           bool testing, char *out, size_t size);
-
-/* The fields whose values differ between two rules, as
- * SW_RULE_FIELD_BIT(field) bits (the id is not compared). */
-uint32_t sw_rule_form_diff(const struct sw_rule *a, const struct sw_rule *b);
 
 /* The question asked when a save found the rule changed by someone else
  * (a stale revision): `opened` is the rule as the dialog loaded it,

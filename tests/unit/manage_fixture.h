@@ -88,4 +88,24 @@ static inline void done(struct parsed *p)
   sw_buf_free(&p->errors);
 }
 
+/* `rules show` for people: the lines of the fields past the handshake of
+ * a rule that uses none of them. */
+#define FX_RULE_PAST_HANDSHAKE_DEFAULTS_TEXT                                             \
+  "AUTH user:                   \n"                                                      \
+  "AUTH password:               \n"                                                      \
+  "AUTH mechanism:              auto\n"                                                  \
+  "Allow AUTH without TLS:      no\n"                                                    \
+  "OAuth token URL:             \n"                                                      \
+  "OAuth client ID:             \n"                                                      \
+  "OAuth client secret:         \n"                                                      \
+  "OAuth scope:                 \n"                                                      \
+  "MAIL FROM:                   \n"                                                      \
+  "RCPT TO:                     \n"                                                      \
+  "Open relay test:             no\n"                                                    \
+  "Relay test recipient:        \n"                                                      \
+  "Address family:              any\n"                                                   \
+  "Check every address:         no\n"                                                    \
+  "Check reverse DNS:           no\n"                                                    \
+  "Drift alarm:                 yes\n"
+
 #endif

@@ -317,28 +317,29 @@ static void test_rule_with_alerts(void **state)
   assert_int_equal(sw_manage_rule_alerts_table(b, rule_body.len, &alerts, &people, &t),
                    SW_E_OK);
   /* `rules show`: the rule's fields, then its alert settings. */
-  assert_string_equal(render_record(&t, SW_TABLE_TEXT, &out),
-                      "ID:                          3\n"
-                      "Revision:                    9\n"
-                      "Name:                        Relay\n"
-                      "Host:                        mail.example.com\n"
-                      "Port:                        25\n"
-                      "Command:                     \n"
-                      "Expected text:               \n"
-                      "Timeout:                     7000\n"
-                      "EHLO name:                   (this machine's name)\n"
-                      "Interval:                    60\n"
-                      "Enabled:                     yes\n"
-                      "TLS:                         none\n"
-                      "Skip certificate validation: no\n"
-                      "Certificate warning (days):  21\n"
-                      "Certificate critical (days): 7\n"
-                      "Notifiers:                   ops,teams\n"
-                      "Notify on:                   critical,recovered\n"
-                      "Notify after (s):            300\n"
-                      "Renotify every (s):          0\n"
-                      "Depends on:                  2\n"
-                      "Depends on (name):           Firewall\n");
+  assert_string_equal(
+      render_record(&t, SW_TABLE_TEXT, &out),
+      "ID:                          3\n"
+      "Revision:                    9\n"
+      "Name:                        Relay\n"
+      "Host:                        mail.example.com\n"
+      "Port:                        25\n"
+      "Command:                     \n"
+      "Expected text:               \n"
+      "Timeout:                     7000\n"
+      "EHLO name:                   (this machine's name)\n"
+      "Interval:                    60\n"
+      "Enabled:                     yes\n"
+      "TLS:                         none\n"
+      "Skip certificate validation: no\n"
+      "Certificate warning (days):  21\n"
+      "Certificate critical (days): 7\n" FX_RULE_PAST_HANDSHAKE_DEFAULTS_TEXT
+      "Notifiers:                   ops,teams\n"
+      "Notify on:                   critical,recovered\n"
+      "Notify after (s):            300\n"
+      "Renotify every (s):          0\n"
+      "Depends on:                  2\n"
+      "Depends on (name):           Firewall\n");
   sw_table_free(&t);
 
   alerts.notify_count = 0;

@@ -22,7 +22,7 @@ struct parsed {
 static void parse(struct parsed *p, int argc, char **argv)
 {
   sw_buf_init(&p->errors, 0);
-  p->err = sw_check_args_parse(&p->args, argc, argv, &p->errors);
+  p->err = sw_check_args_parse(&p->args, argc, argv, false, &p->errors);
 }
 
 static void done(struct parsed *p)
@@ -458,7 +458,7 @@ static void test_errors_are_appended(void **state)
   struct sw_buf errors;
   sw_buf_init(&errors, 0);
   sw_buf_appends(&errors, "smtpwatch: ");
-  assert_int_equal(sw_check_args_parse(&a, ARGC(argv), argv, &errors),
+  assert_int_equal(sw_check_args_parse(&a, ARGC(argv), argv, false, &errors),
                    SW_E_INVALID_ARGUMENT);
   assert_memory_equal(sw_buf_str(&errors), "smtpwatch: HOST is missing", 26);
   sw_check_args_free(&a);

@@ -72,40 +72,58 @@ static void test_rules_for_people_and_scripts(void **state)
       "\"port\":587,\"command\":\"NOOP\",\"expect\":\"\",\"timeout_ms\":7000,"
       "\"ehlo_name\":\"\",\"interval_s\":60,\"enabled\":true,"
       "\"tls_mode\":\"require-starttls\",\"tls_insecure\":false,\"cert_warn_days\":21,"
-      "\"cert_crit_days\":7},"
+      "\"cert_crit_days\":7,"
+      "\"auth_user\":\"\",\"auth_password\":false,\"auth_mech\":\"auto\",\"auth_"
+      "plaintext\":false,"
+      "\"oauth_token_url\":\"\",\"oauth_client_id\":\"\",\"oauth_client_secret\":false,"
+      "\"oauth_scope\":\"\",\"mail_from\":\"\",\"rcpt_to\":\"\",\"relay_test\":false,"
+      "\"relay_test_rcpt\":\"\",\"ip_family\":\"any\",\"all_addresses\":false,"
+      "\"check_ptr\":false,\"drift\":true},"
       "{\"id\":12,\"revision\":1,\"name\":\"Loopback v6\",\"host\":\"::1\",\"port\":25,"
       "\"command\":\"\",\"expect\":\"\",\"timeout_ms\":7000,\"ehlo_name\":\"\","
       "\"interval_s\":300,\"enabled\":false,\"tls_mode\":\"none\","
-      "\"tls_insecure\":true,\"cert_warn_days\":21,\"cert_crit_days\":7}]\n");
+      "\"tls_insecure\":true,\"cert_warn_days\":21,\"cert_crit_days\":7,"
+      "\"auth_user\":\"\",\"auth_password\":false,\"auth_mech\":\"auto\",\"auth_"
+      "plaintext\":false,"
+      "\"oauth_token_url\":\"\",\"oauth_client_id\":\"\",\"oauth_client_secret\":false,"
+      "\"oauth_scope\":\"\",\"mail_from\":\"\",\"rcpt_to\":\"\",\"relay_test\":false,"
+      "\"relay_test_rcpt\":\"\",\"ip_family\":\"any\",\"all_addresses\":false,"
+      "\"check_ptr\":false,\"drift\":true}]\n");
   sw_table_free(&t);
 
   assert_int_equal(sw_manage_rules_table(b, body.len, &csv, false, &t, NULL), SW_E_OK);
-  assert_string_equal(render_record(&t, SW_TABLE_CSV, &out),
-                      "id,revision,name,host,port,command,expect,timeout_ms,ehlo_name,"
-                      "interval_s,enabled,tls_mode,tls_insecure,cert_warn_days,"
-                      "cert_crit_days\r\n"
-                      "3,5,Relay,mail.example.com,587,NOOP,,7000,,60,true,"
-                      "require-starttls,false,21,7\r\n");
+  assert_string_equal(
+      render_record(&t, SW_TABLE_CSV, &out),
+      "id,revision,name,host,port,command,expect,timeout_ms,ehlo_name,"
+      "interval_s,enabled,tls_mode,tls_insecure,cert_warn_days,"
+      "cert_crit_days,auth_user,auth_password,auth_mech,auth_plaintext,"
+      "oauth_token_url,oauth_client_id,oauth_client_secret,oauth_scope,"
+      "mail_from,rcpt_to,relay_test,relay_test_rcpt,ip_family,"
+      "all_addresses,check_ptr,drift\r\n"
+      "3,5,Relay,mail.example.com,587,NOOP,,7000,,60,true,"
+      "require-starttls,false,21,7,,false,auto,false,,,false,,,,false,,any,"
+      "false,false,true\r\n");
   sw_table_free(&t);
 
   /* `rules show`: every field, with the labels the editor uses. */
   assert_int_equal(sw_manage_rules_table(b, body.len, &people, false, &t, NULL), SW_E_OK);
-  assert_string_equal(render_record(&t, SW_TABLE_TEXT, &out),
-                      "ID:                          3\n"
-                      "Revision:                    5\n"
-                      "Name:                        Relay\n"
-                      "Host:                        mail.example.com\n"
-                      "Port:                        587\n"
-                      "Command:                     NOOP\n"
-                      "Expected text:               \n"
-                      "Timeout:                     7000\n"
-                      "EHLO name:                   (this machine's name)\n"
-                      "Interval:                    60\n"
-                      "Enabled:                     yes\n"
-                      "TLS:                         require-starttls\n"
-                      "Skip certificate validation: no\n"
-                      "Certificate warning (days):  21\n"
-                      "Certificate critical (days): 7\n");
+  assert_string_equal(
+      render_record(&t, SW_TABLE_TEXT, &out),
+      "ID:                          3\n"
+      "Revision:                    5\n"
+      "Name:                        Relay\n"
+      "Host:                        mail.example.com\n"
+      "Port:                        587\n"
+      "Command:                     NOOP\n"
+      "Expected text:               \n"
+      "Timeout:                     7000\n"
+      "EHLO name:                   (this machine's name)\n"
+      "Interval:                    60\n"
+      "Enabled:                     yes\n"
+      "TLS:                         require-starttls\n"
+      "Skip certificate validation: no\n"
+      "Certificate warning (days):  21\n"
+      "Certificate critical (days): 7\n" FX_RULE_PAST_HANDSHAKE_DEFAULTS_TEXT);
   sw_table_free(&t);
 
   struct sw_pipe_rule pr;

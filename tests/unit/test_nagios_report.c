@@ -61,8 +61,8 @@ static void test_outcome_mapping(void **state)
 }
 
 /* Past the handshake: AUTH's 4xx and a refused sender, recipient or
- * message with a 4xx (greylisting) ask for a retry: WARNING; the rest is
- * CRITICAL. */
+ * message with a 4xx (greylisting) ask for a retry: WARNING; the rest,
+ * an open relay included, is CRITICAL. */
 static void test_transaction_statuses(void **state)
 {
   (void)state;
@@ -70,6 +70,7 @@ static void test_transaction_statuses(void **state)
   assert_int_equal(status_of(SW_OUTCOME_AUTH_FAILED), SW_NAGIOS_CRITICAL);
   assert_int_equal(status_of(SW_OUTCOME_AUTH_NOT_OFFERED), SW_NAGIOS_CRITICAL);
   assert_int_equal(status_of(SW_OUTCOME_AUTH_NOT_ENCRYPTED), SW_NAGIOS_CRITICAL);
+  assert_int_equal(status_of(SW_OUTCOME_OPEN_RELAY), SW_NAGIOS_CRITICAL);
   const enum sw_outcome by_code[] = {SW_OUTCOME_SENDER_REJECTED,
                                      SW_OUTCOME_RECIPIENT_REJECTED,
                                      SW_OUTCOME_MESSAGE_REJECTED};

@@ -30,6 +30,22 @@ static void full_rule(struct sw_rule *r)
   r->tls_insecure = true;
   r->cert_warn_days = 30;
   r->cert_crit_days = 10;
+  sw_rule_set_string(&r->auth_user, "monitor@example.com");
+  r->auth_password_set = true;
+  r->auth_mech = SW_AUTH_MECH_LOGIN;
+  r->auth_plaintext = true;
+  sw_rule_set_string(&r->oauth_token_url, "https://login.example.com/token");
+  sw_rule_set_string(&r->oauth_client_id, "client-1");
+  r->oauth_client_secret_set = true;
+  sw_rule_set_string(&r->oauth_scope, "smtp.send");
+  sw_rule_set_string(&r->mail_from, "<>");
+  sw_rule_set_string(&r->rcpt_to, "a@example.com,b@example.com");
+  r->relay_test = true;
+  sw_rule_set_string(&r->relay_test_rcpt, "x@relay.invalid");
+  r->ip_family = SW_IP_V6;
+  r->all_addresses = true;
+  r->check_ptr = true;
+  r->drift = false;
 }
 
 /* Encodes a frame holding one RULE record. */
@@ -87,9 +103,70 @@ static void rule_survives_the_trip(void **state)
   assert_true(back.rule.tls_insecure);
   assert_int_equal(back.rule.cert_warn_days, 30);
   assert_int_equal(back.rule.cert_crit_days, 10);
+  assert_int_equal(sw_rule_diff(&back.rule, &r), 0); /* and every other field */
   sw_rule_free(&back.rule);
   sw_rule_free(&r);
   sw_buf_free(&out);
+}
+
+static bool has_bytes(const char *data, size_t len, const char *what)
+{
+  size_t n = strlen(what);
+  for (size_t i = 0; i + n <= len; i++)
+    if (memcmp(data + i, what, n) == 0)
+      return true;
+  return false;
+}
+
+/* Secrets go from a client to the service only: the service's encoder has
+ * no way to write them, a client's decoder skips them. */
+static void rule_secrets_travel_one_way(void **state)
+{
+  (void)state;
+  struct sw_rule r;
+  full_rule(&r);
+  char password[] = "pa55-w0rd", client_secret[] = "cl1ent-s3cret";
+  struct sw_pipe_rule_secrets sent = {password, client_secret};
+  struct sw_buf body;
+  sw_buf_init(&body, 0);
+  sw_pipe_put_rule_input(&body, &r, 2, &sent);
+
+  struct sw_tlv_reader rd;
+  struct sw_tlv_field f;
+  struct sw_pipe_rule back;
+  struct sw_pipe_rule_secrets got;
+  sw_tlv_reader_init(&rd, (const uint8_t *)body.data, body.len);
+  assert_true(sw_tlv_next(&rd, &f));
+  assert_int_equal(sw_pipe_get_rule_input(&rd, &back, &got), SW_E_OK);
+  assert_string_equal(got.auth_password, password);
+  assert_string_equal(got.oauth_client_secret, client_secret);
+  assert_int_equal(sw_rule_diff(&back.rule, &r), 0);
+  sw_pipe_rule_secrets_free(&got);
+  assert_null(got.auth_password);
+  sw_rule_free(&back.rule);
+
+  /* Only one sent: the other stays NULL (an update keeps it). */
+  sent.oauth_client_secret = NULL;
+  body.len = 0;
+  sw_pipe_put_rule_input(&body, &r, 2, &sent);
+  sw_tlv_reader_init(&rd, (const uint8_t *)body.data, body.len);
+  assert_true(sw_tlv_next(&rd, &f));
+  assert_int_equal(sw_pipe_get_rule_input(&rd, &back, &got), SW_E_OK);
+  assert_null(got.oauth_client_secret);
+  sw_pipe_rule_secrets_free(&got);
+  sw_rule_free(&back.rule);
+
+  /* The service's encoder: the facts, never the bytes. */
+  body.len = 0;
+  sw_pipe_put_rule(&body, &r, 2);
+  assert_false(has_bytes(body.data, body.len, password));
+  sw_tlv_reader_init(&rd, (const uint8_t *)body.data, body.len);
+  assert_true(sw_tlv_next(&rd, &f));
+  assert_int_equal(sw_pipe_get_rule(&rd, &back), SW_E_OK);
+  assert_true(back.rule.auth_password_set);
+  sw_rule_free(&back.rule);
+  sw_rule_free(&r);
+  sw_buf_free(&body);
 }
 
 /* Two frames back to back, delivered split at every offset: the decoder
@@ -328,6 +405,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(rule_survives_the_trip),
+      cmocka_unit_test(rule_secrets_travel_one_way),
       cmocka_unit_test(frames_split_anywhere),
       cmocka_unit_test(hostile_lengths_are_refused_early),
       cmocka_unit_test(oversized_frames_are_not_sent),

@@ -425,11 +425,36 @@ static void test_ip_family_names(void **state)
 static void test_field_names(void **state)
 {
   (void)state;
-  const char *const names[] = {
-      "name",         "host",           "port",          "command", "expect",
-      "timeout_ms",   "ehlo_name",      "interval_s",    "enabled", "tls_mode",
-      "tls_insecure", "cert_warn_days", "cert_crit_days"};
-  assert_int_equal(SW_RULE_FIELD_COUNT, 13);
+  const char *const names[] = {"name",
+                               "host",
+                               "port",
+                               "command",
+                               "expect",
+                               "timeout_ms",
+                               "ehlo_name",
+                               "interval_s",
+                               "enabled",
+                               "tls_mode",
+                               "tls_insecure",
+                               "cert_warn_days",
+                               "cert_crit_days",
+                               "auth_user",
+                               "auth_password",
+                               "auth_mech",
+                               "auth_plaintext",
+                               "oauth_token_url",
+                               "oauth_client_id",
+                               "oauth_client_secret",
+                               "oauth_scope",
+                               "mail_from",
+                               "rcpt_to",
+                               "relay_test",
+                               "relay_test_rcpt",
+                               "ip_family",
+                               "all_addresses",
+                               "check_ptr",
+                               "drift"};
+  assert_int_equal(SW_RULE_FIELD_COUNT, SW_COUNTOF(names));
   for (int f = 0; f < SW_RULE_FIELD_COUNT; f++) {
     assert_string_equal(sw_rule_field_name((enum sw_rule_field)f), names[f]);
     enum sw_rule_field back;

@@ -94,6 +94,86 @@ static void test_rule_round_trips_every_field(void **state)
   sw_store_close(st);
 }
 
+/* The fields past the handshake, and the secrets: written with the rule,
+ * kept by an update that gives none, removed by one that gives them empty. */
+static void test_rule_past_handshake_and_secrets_round_trip(void **state)
+{
+  struct fixture *fx = *state;
+  struct sw_store *st = fx_open(fx->db);
+  struct sw_rule r;
+  fx_rule(&r, "Submission", "mx.example.net");
+  r.port = 587;
+  r.tls_mode = SW_TLS_REQUIRE_STARTTLS;
+  assert_int_equal(sw_rule_set_string(&r.auth_user, "monitor@example.net"), SW_E_OK);
+  r.auth_password_set = true;
+  r.auth_mech = SW_AUTH_MECH_LOGIN;
+  r.auth_plaintext = true;
+  assert_int_equal(sw_rule_set_string(&r.mail_from, "<>"), SW_E_OK);
+  assert_int_equal(sw_rule_set_string(&r.rcpt_to, "a@example.net, b@example.net"),
+                   SW_E_OK);
+  r.relay_test = true;
+  assert_int_equal(sw_rule_set_string(&r.relay_test_rcpt, "x@relay.invalid"), SW_E_OK);
+  r.ip_family = SW_IP_V6;
+  r.all_addresses = r.check_ptr = true;
+  r.drift = false;
+  const struct sw_store_rule_secrets secrets = {.auth = {"BLOB-1", 6, true}};
+  int64_t id = 0;
+  fx_expect_ok(st,
+               sw_store_rule_add_with_secrets(st, &r, &secrets, FX_NOW_MS, NULL, &id));
+
+  struct sw_store_rule got;
+  fx_expect_ok(st, sw_store_rule_get(st, id, &got));
+  assert_string_equal(got.rule.auth_user, "monitor@example.net");
+  assert_true(got.rule.auth_password_set);
+  assert_false(got.rule.oauth_client_secret_set);
+  assert_int_equal(got.rule.auth_mech, SW_AUTH_MECH_LOGIN);
+  assert_true(got.rule.auth_plaintext);
+  assert_string_equal(got.rule.mail_from, "<>");
+  assert_string_equal(got.rule.rcpt_to, "a@example.net, b@example.net");
+  assert_true(got.rule.relay_test);
+  assert_string_equal(got.rule.relay_test_rcpt, "x@relay.invalid");
+  assert_int_equal(got.rule.ip_family, SW_IP_V6);
+  assert_true(got.rule.all_addresses);
+  assert_true(got.rule.check_ptr);
+  assert_false(got.rule.drift);
+  assert_int_equal(got.auth_secret.len, 6);
+  assert_memory_equal(got.auth_secret.data, "BLOB-1", 6);
+  assert_null(got.oauth_secret.data);
+
+  /* No secret given: the stored one stays. */
+  r.id = id;
+  r.port = 2587;
+  int64_t rev = 0;
+  fx_expect_ok(st, sw_store_rule_update(st, &r, got.revision, FX_NOW_MS, NULL, &rev));
+  sw_store_rule_free(&got);
+  fx_expect_ok(st, sw_store_rule_get(st, id, &got));
+  assert_int_equal(got.rule.port, 2587);
+  assert_int_equal(got.auth_secret.len, 6);
+
+  /* Given empty: removed (AUTH off). */
+  assert_int_equal(sw_rule_set_string(&r.auth_user, NULL), SW_E_OK);
+  r.auth_password_set = false;
+  r.auth_mech = SW_AUTH_MECH_AUTO;
+  r.auth_plaintext = false;
+  const struct sw_store_rule_secrets removed = {.auth = {NULL, 0, true}};
+  fx_expect_ok(st, sw_store_rule_update_with_secrets(st, &r, &removed, rev, FX_NOW_MS,
+                                                     NULL, NULL));
+  sw_store_rule_free(&got);
+  fx_expect_ok(st, sw_store_rule_get(st, id, &got));
+  assert_false(got.rule.auth_password_set);
+  assert_null(got.auth_secret.data);
+  sw_store_rule_free(&got);
+
+  /* A secret too large is refused before anything is written. */
+  static char big[SW_STORE_SECRET_MAX + 1];
+  const struct sw_store_rule_secrets too_big = {.oauth = {big, sizeof big, true}};
+  assert_int_equal(
+      sw_store_rule_add_with_secrets(st, &r, &too_big, FX_NOW_MS, NULL, NULL),
+      SW_STORE_INVALID_ARGUMENT);
+  sw_rule_free(&r);
+  sw_store_close(st);
+}
+
 static void test_invalid_rule_is_refused_with_its_problems(void **state)
 {
   struct fixture *fx = *state;
@@ -842,6 +922,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       T(test_new_file_gets_current_schema_in_wal_mode),
       T(test_rule_round_trips_every_field),
+      T(test_rule_past_handshake_and_secrets_round_trip),
       T(test_invalid_rule_is_refused_with_its_problems),
       T(test_rules_list_in_id_order_and_ids_are_not_reused),
       T(test_update_needs_the_current_revision),

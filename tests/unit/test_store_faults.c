@@ -143,6 +143,16 @@ static void test_version_1_is_upgraded_keeping_every_row(void **state)
   assert_false(r->rule.tls_insecure);
   assert_int_equal(r->rule.cert_warn_days, SW_RULE_DEFAULT_CERT_WARN_DAYS);
   assert_int_equal(r->rule.cert_crit_days, SW_RULE_DEFAULT_CERT_CRIT_DAYS);
+  /* Version 4: checks as before, drift on. */
+  assert_null(r->rule.auth_user);
+  assert_false(r->rule.auth_password_set);
+  assert_int_equal(r->rule.auth_mech, SW_AUTH_MECH_AUTO);
+  assert_null(r->rule.mail_from);
+  assert_false(r->rule.relay_test);
+  assert_int_equal(r->rule.ip_family, SW_IP_ANY);
+  assert_false(r->rule.all_addresses);
+  assert_true(r->rule.drift);
+  assert_null(r->auth_secret.data);
   r = &rules.items[1];
   assert_string_equal(r->rule.host, "2001:db8::25");
   assert_int_equal(r->rule.port, 2525);

@@ -114,7 +114,7 @@ static void test_rule_round_trips_through_the_form(void **state)
   assert_int_equal(sw_rule_form_to_rule(&f, 42, &out, &p), SW_E_OK);
   assert_int_equal(p.count, 0);
   assert_int_equal(out.id, 42);
-  assert_int_equal(sw_rule_form_diff(&in, &out), 0);
+  assert_int_equal(sw_rule_diff(&in, &out), 0);
   sw_rule_free(&out);
   sw_rule_free(&in);
   sw_rule_form_free(&f);
@@ -389,7 +389,7 @@ static void test_stale_question_names_their_changes(void **state)
   theirs.port = 2525;
   theirs.tls_mode = SW_TLS_STARTTLS;
   mine.port = 587;
-  assert_int_equal(sw_rule_form_diff(&opened, &theirs),
+  assert_int_equal(sw_rule_diff(&opened, &theirs),
                    SW_RULE_FIELD_BIT(SW_RULE_FIELD_HOST) |
                        SW_RULE_FIELD_BIT(SW_RULE_FIELD_PORT) |
                        SW_RULE_FIELD_BIT(SW_RULE_FIELD_TLS_MODE));
