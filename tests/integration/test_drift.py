@@ -13,7 +13,9 @@ administrator would:
   who), and the next check is OK again;
 - Postfix stops offering STARTTLS: "STARTTLS is no longer offered", and
   CRITICAL, since the rule relies on STARTTLS; accepted, OK again (in
-  plain text); a second accept has nothing to accept.
+  plain text); a second accept has nothing to accept;
+- with `rules edit --no-drift`, STARTTLS and the first key coming back is
+  no news: the checks stay OK and no event 2010 follows.
 
 The rule is --insecure: what drift compares (the key, the issuer) does not
 depend on the chain being trusted, and the test needs no Root store.
@@ -194,6 +196,19 @@ class Drift(unittest.TestCase):
         self.accept_and_see_ok()
         run = smtpwatch("rules", "accept", self.rule_id)
         self.assertEqual(run.returncode, REFUSED, run.out + run.err)
+
+    def test_4_no_drift_turns_the_alarm_off(self):
+        edited = ok_json("rules", "edit", self.rule_id, "--no-drift")
+        self.assertFalse(edited["drift"], edited)
+        before = len(self.events(EV_DRIFTED))
+        self.tls("trusted", "may")  # STARTTLS again, and the first key
+        # Three checks later (one a second), all of them after the reload.
+        s = self.status()
+        for _ in range(3):
+            s = self.wait_status("one more check",
+                                 lambda t, at=s["last_check"]: t["last_check"] > at)
+            self.assertEqual((s["outcome"], s["drift"]), ("ok", ""), s)
+        self.assertEqual(len(self.events(EV_DRIFTED)), before)
 
 
 def setUpModule():
