@@ -232,7 +232,7 @@ enum sw_pipe_msg { SW_PIPE_MSG_MAP(SW_X_ENUM_VALUE) };
   X(SW_PIPE_TAG_RULE_DRIFT, 185)                                                         \
   X(SW_PIPE_TAG_RULE_AUTH_PASSWORD, 186)       /* client -> service only */              \
   X(SW_PIPE_TAG_RULE_OAUTH_CLIENT_SECRET, 187) /* client -> service only */              \
-  X(SW_PIPE_TAG_CERT_KEY_SHA256, 190) /* RESULT, version 3 */                            \
+  X(SW_PIPE_TAG_CERT_KEY_SHA256, 190)          /* RESULT, version 3 */                   \
   X(SW_PIPE_TAG_CERT_KEY_TYPE, 191)                                                      \
   X(SW_PIPE_TAG_DRIFT, 192) /* STATUS: the drift sentences, '\n'-separated */
 

@@ -163,10 +163,10 @@ struct sw_check_result {
    * like `reply`; "" before a 220 or when the greeting has no word. The
    * reverse-DNS check and the drift fingerprint compare it. */
   char greeting_host[SW_GREETING_HOST_MAX];
-  bool used_helo;                 /* EHLO was refused, so HELO was sent */
-  unsigned caps;                  /* SW_CAP(...) bits from the EHLO reply */
-  char *ehlo_keywords;            /* EHLO reply lines 2..n without their codes,
-                                     '\n'-separated; owned; NULL without EHLO */
+  bool used_helo;      /* EHLO was refused, so HELO was sent */
+  unsigned caps;       /* SW_CAP(...) bits from the EHLO reply */
+  char *ehlo_keywords; /* EHLO reply lines 2..n without their codes,
+                          '\n'-separated; owned; NULL without EHLO */
   /* With STARTTLS: ehlo_keywords of the EHLO before it (the plaintext
    * session's offer, which RFC 3207 makes the client forget but the drift
    * fingerprint compares); owned; NULL without STARTTLS. */
