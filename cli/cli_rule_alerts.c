@@ -1,4 +1,4 @@
-/* A rule's alerts on the command line: `rules ack|unack`, the alert
+/* A rule's alerts on the command line: `rules ack|unack|accept`, the alert
  * options of `rules add|edit` (RULE_ALERTS_GET, merged, RULE_ALERTS_SET),
  * and the rule as `rules show` prints it, with its alert settings. The
  * service checks the settings (notifier names, dependency cycles) and
@@ -146,8 +146,27 @@ static int rule_unack(struct sw_cli_conn *c, const struct sw_manage_args *a)
   return ack(c, a, false);
 }
 
+/* RULE_ACCEPT: the server's changes become its accepted fingerprint. */
+static int rule_accept(struct sw_cli_conn *c, const struct sw_manage_args *a)
+{
+  struct sw_buf fields;
+  sw_buf_init(&fields, 0);
+  sw_tlv_put_int(&fields, SW_PIPE_TAG_RULE_ID, a->rule_id);
+  int code = sw_cli_pipe_call(c, SW_PIPE_MSG_RULE_ACCEPT, &fields, SW_PIPE_MSG_DONE_OK);
+  sw_buf_free(&fields);
+  if (code)
+    return code;
+  sw_console_printf(stdout,
+                    "Accepted the changes of the server of rule %" PRId64
+                    ": its next checks are compared with the server as it is now.\n",
+                    a->rule_id);
+  fflush(stdout);
+  return SW_MANAGE_EXIT_OK;
+}
+
 const struct sw_cli_command sw_cli_rule_alert_commands[] = {
     {SW_MANAGE_RULES_ACK, true, rule_ack},
     {SW_MANAGE_RULES_UNACK, true, rule_unack},
+    {SW_MANAGE_RULES_ACCEPT, true, rule_accept},
     {0, false, NULL},
 };

@@ -18,7 +18,7 @@ static const char usage[] =
     "Commands:\n"
     "  check HOST [options]   check one SMTP server now (Nagios plugin conventions;\n"
     "                         'smtpwatch check --help' lists the options)\n"
-    "  rules list|show|add|edit|delete|enable|disable|test|ack|unack\n"
+    "  rules list|show|add|edit|delete|enable|disable|test|ack|unack|accept\n"
     "                         manage the rules of the running service\n"
     "  status                 the state of every rule\n"
     "  history RULE           the results of one rule, newest first\n"

@@ -152,6 +152,7 @@ void sw__main_action_done(struct sw_main_window *w, struct sw_service_job *job)
   switch (a->kind) {
   case SW_MAIN_ACK:
   case SW_MAIN_UNACK:
+  case SW_MAIN_ACCEPT:
   case SW_MAIN_DELETE:
   case SW_MAIN_ENABLE:
   case SW_MAIN_DISABLE:
@@ -202,6 +203,7 @@ bool sw__main_allowed(const struct sw_main_window *w, int id)
     c = SW_ACCESS_HISTORY;
     break;
   case IDC_MAIN_ACK:
+  case IDC_MAIN_ACCEPT: /* an administrator's word on a rule, like an ack */
     c = SW_ACCESS_ACK;
     break;
   default:
@@ -332,6 +334,14 @@ void sw__main_command(struct sw_main_window *w, int id)
   case IDC_MAIN_ACK:
     acknowledge(w, s);
     break;
+  case IDC_MAIN_ACCEPT: {
+    /* No question: accepting is undone by the server changing again, and
+     * the event says who accepted what. */
+    struct sw_main_pending *a = new_action(w, SW_MAIN_ACCEPT, rule_id, name);
+    if (a)
+      submit_action(w, a, SW_PIPE_MSG_RULE_ACCEPT, 0);
+    break;
+  }
   }
 }
 

@@ -32,9 +32,9 @@
 static const struct {
   int id, top;
 } buttons[] = {
-    {IDC_MAIN_ADD, 0},     {IDC_MAIN_EDIT, 18},     {IDC_MAIN_DELETE, 36},
-    {IDC_MAIN_ENABLE, 54}, {IDC_MAIN_TEST, 78},     {IDC_MAIN_HISTORY, 96},
-    {IDC_MAIN_ACK, 120},   {IDC_MAIN_REFRESH, 144},
+    {IDC_MAIN_ADD, 0},     {IDC_MAIN_EDIT, 18},    {IDC_MAIN_DELETE, 36},
+    {IDC_MAIN_ENABLE, 54}, {IDC_MAIN_TEST, 78},    {IDC_MAIN_HISTORY, 96},
+    {IDC_MAIN_ACK, 120},   {IDC_MAIN_ACCEPT, 138}, {IDC_MAIN_REFRESH, 162},
 };
 #define MARGIN_DLU 7
 #define BUTTON_W_DLU 64
@@ -178,12 +178,15 @@ static void min_size(struct sw_main_window *w, MINMAXINFO *mmi)
 
 /* A command is on if the mode allows it and, but for Add and Refresh, a
  * rule is selected; Acknowledge only for a rule it can act on, and it
- * reads "Unacknowledge" for an acknowledged one. */
+ * reads "Unacknowledge" for an acknowledged one; Accept changes only for
+ * a rule whose server changed (docs/drift.md). */
 static bool command_on(struct sw_main_window *w, int id)
 {
   const struct sw_rule_row *s = sw__main_selected(w);
   bool on_selection = id != IDC_MAIN_ADD && id != IDC_MAIN_REFRESH;
   if (id == IDC_MAIN_ACK && sw_rule_rows_ack_action(s) == SW_RULE_ACK_NONE)
+    return false;
+  if (id == IDC_MAIN_ACCEPT && !(s && s->drifted))
     return false;
   return (s || !on_selection) && sw__main_allowed(w, id);
 }

@@ -138,6 +138,20 @@ void sw__loop_take_watched_rules(struct sw_svc_loop *l);
  * completes (state trackers, events, the writer's buffer). */
 void sw__loop_start_check(struct sw_svc_loop *l, const struct sw_scheduler_run *run);
 
+/* ---- svc_loop_drift.c ---- */
+
+/* At the first read of the rules: each rule's accepted fingerprint and
+ * drift, from the store. */
+void sw__loop_drift_load(struct sw_svc_loop *l);
+/* Before a result of rule `r` is judged: compares the server's
+ * fingerprint with the accepted one (the first good check accepts it) and
+ * makes a good result capabilities_changed while they differ. */
+void sw__loop_drift_result(struct sw_svc_loop *l, struct sw_svc_rule *r,
+                           struct sw_check_result *res);
+/* What rule `r`'s checks do changed: its fingerprints are forgotten, and
+ * its next good check accepts afresh. */
+void sw__loop_drift_forget(struct sw_svc_loop *l, struct sw_svc_rule *r);
+
 /* ---- svc_loop_alerts.c ---- */
 
 /* After a result of rule `r` was fed to its state tracker (its state was

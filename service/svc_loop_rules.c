@@ -46,8 +46,10 @@ static void on_rule_added(void *ctx, struct sw_svc_rule *r)
 static void on_rule_changed(void *ctx, struct sw_svc_rule *r, bool check_changed)
 {
   struct sw_svc_loop *l = ctx;
-  if (check_changed)
+  if (check_changed) {
     sw_scheduler_invalidate(l->sched, r->rule.id);
+    sw__loop_drift_forget(l, r); /* perhaps another server now */
+  }
   schedule_rule(l, r);
 }
 
@@ -158,6 +160,7 @@ void sw__loop_load_rules_now(struct sw_svc_loop *l)
   uint64_t fingerprint = sw_svc_rules_fingerprint(&list);
   sw__loop_apply_rules(l, &list);
   restore_states(l);
+  sw__loop_drift_load(l);
   l->rules_loaded = true;
   DWORD rc = sw_svc_rules_watch_start(&l->watch, l->cfg->db_path_utf8, fingerprint);
   if (rc) {

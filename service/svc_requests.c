@@ -457,6 +457,8 @@ static HANDLER(status)
       pipe_result_of(last, &s.last);
     }
     put_holds(q, r, &acks, &s);
+    if (r->drift && r->drift->current)
+      s.drift = (char *)r->drift->diff.text;
     sw_pipe_put_status(reply, &s);
   }
   sw__req_page_end(&page);
@@ -602,6 +604,7 @@ static const struct route {
     {SW_PIPE_MSG_RULE_UNACK, true, true, sw__req_rule_unack},
     {SW_PIPE_MSG_RULE_ALERTS_GET, false, true, sw__req_rule_alerts_get},
     {SW_PIPE_MSG_RULE_ALERTS_SET, true, true, sw__req_rule_alerts_set},
+    {SW_PIPE_MSG_RULE_ACCEPT, true, true, sw__req_rule_accept},
 };
 
 static const struct route *route_of(uint16_t message)

@@ -84,5 +84,7 @@ HANDLER(sw__req_rule_ack);
 HANDLER(sw__req_rule_unack);
 HANDLER(sw__req_rule_alerts_get);
 HANDLER(sw__req_rule_alerts_set);
+/* svc_requests_drift.c */
+HANDLER(sw__req_rule_accept);
 
 #endif

@@ -19,6 +19,7 @@ void sw_svc_rules_init(struct sw_svc_rules *t)
 
 static void rule_destroy(struct sw_svc_rule *r)
 {
+  sw_svc_drift_free(r->drift);
   sw_rule_free(&r->rule);
   sw_store_blob_free(&r->auth_secret);
   sw_store_blob_free(&r->oauth_secret);

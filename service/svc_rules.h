@@ -13,6 +13,7 @@
 #include "rule_state.h"
 #include "store.h"
 #include "svc_alerts.h"
+#include "svc_drift.h"
 #include "svc_eventlog.h"
 
 struct sw_svc_rule {
@@ -24,6 +25,8 @@ struct sw_svc_rule {
   struct sw_rule_state state;
   bool state_dirty;               /* changed since it was last written to the store */
   struct sw_svc_rule_alert alert; /* svc_loop_alerts.c's */
+  struct sw_svc_drift *drift;     /* svc_loop_drift.c's; NULL until a
+                                     fingerprint is accepted */
 };
 
 struct sw_svc_rules {

@@ -67,6 +67,8 @@ bool sw_svc_writer_add_result(struct sw_svc_writer *w, struct sw_store_result *r
    * keywords never, the transcript of a good check neither. */
   free(r->check.ehlo_keywords);
   r->check.ehlo_keywords = NULL;
+  free(r->check.ehlo_keywords_plain);
+  r->check.ehlo_keywords_plain = NULL;
   if (r->check.outcome == SW_OUTCOME_OK)
     sw_buf_free(&r->check.transcript);
 

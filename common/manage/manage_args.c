@@ -104,7 +104,8 @@ static bool takes_id(enum sw_manage_verb v)
   return v == SW_MANAGE_RULES_SHOW || v == SW_MANAGE_RULES_EDIT ||
          v == SW_MANAGE_RULES_DELETE || v == SW_MANAGE_RULES_ENABLE ||
          v == SW_MANAGE_RULES_DISABLE || v == SW_MANAGE_RULES_TEST ||
-         v == SW_MANAGE_RULES_ACK || v == SW_MANAGE_RULES_UNACK || v == SW_MANAGE_HISTORY;
+         v == SW_MANAGE_RULES_ACK || v == SW_MANAGE_RULES_UNACK ||
+         v == SW_MANAGE_RULES_ACCEPT || v == SW_MANAGE_HISTORY;
 }
 
 static bool takes_notifier(enum sw_manage_verb v)
@@ -282,6 +283,7 @@ static void check_alerts(struct parser *p)
     return;
   case SW_MANAGE_RULES_ACK:
   case SW_MANAGE_RULES_UNACK:
+  case SW_MANAGE_RULES_ACCEPT:
   case SW_MANAGE_NOTIFIERS_DELETE:
   case SW_MANAGE_MAINTENANCE_DELETE:
     if (p->csv || p->json)

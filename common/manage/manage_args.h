@@ -1,5 +1,5 @@
 /* The arguments of the smtpwatch commands that talk to the service:
- * `rules list|show|add|edit|delete|enable|disable|test|ack|unack`,
+ * `rules list|show|add|edit|delete|enable|disable|test|ack|unack|accept`,
  * `status`, `history RULE`, `events`, `service info`, and the alert
  * commands `notifiers ...`, `maintenance ...` and `notifications`. Portable and silent:
  * the command line prints what this returns and exits with SW_MANAGE_EXIT_USAGE for a
@@ -30,6 +30,7 @@
   X(SW_MANAGE_RULES_TEST, "rules", "test", "rules test")                                 \
   X(SW_MANAGE_RULES_ACK, "rules", "ack", "rules ack")                                    \
   X(SW_MANAGE_RULES_UNACK, "rules", "unack", "rules unack")                              \
+  X(SW_MANAGE_RULES_ACCEPT, "rules", "accept", "rules accept")                           \
   X(SW_MANAGE_STATUS, "status", NULL, "status")                                          \
   X(SW_MANAGE_HISTORY, "history", NULL, "history")                                       \
   X(SW_MANAGE_EVENTS, "events", NULL, "events")                                          \

@@ -251,6 +251,7 @@ static const struct sw_table_column status_machine[] = {
     {"response_ms", "Time", true, false},
     {"outcome", "Outcome", false, false},
     {"message", "Message", false, false},
+    {"drift", "Drift", false, false},
 };
 
 void sw__manage_status_init(struct sw_table *t, const struct sw_manage_view *v)
@@ -304,6 +305,8 @@ void sw__manage_status_add(struct sw_table *t, const struct sw_manage_view *v,
   if (!sw__manage_for_people(v))
     sw_table_cell(t, s->has_result ? sw_outcome_name(s->last.check.outcome) : NULL);
   sw_table_cell(t, s->has_result ? s->last.message : NULL);
+  if (!sw__manage_for_people(v)) /* people read it in the message */
+    sw_table_cell(t, s->drift);
 }
 
 /* ---- history --------------------------------------------------------- */

@@ -27,6 +27,8 @@ static const char rules_usage[] =
     "                             acknowledges a bad rule: no notifications until\n"
     "                             its state changes\n"
     "  rules unack ID             takes the acknowledgement back\n"
+    "  rules accept ID            accepts how the rule's server changed (its\n"
+    "                             checks end in capabilities_changed until then)\n"
     "\n"
     "ID is the number 'smtpwatch rules list' shows.\n"
     "\n"
@@ -195,7 +197,7 @@ static const char notifications_usage[] =
 
 static const char all_usage[] =
     "Commands that talk to the running service:\n"
-    "  rules list|show|add|edit|delete|enable|disable|test|ack|unack\n"
+    "  rules list|show|add|edit|delete|enable|disable|test|ack|unack|accept\n"
     "  status\n"
     "  history RULE [--limit N] [--before CURSOR]\n"
     "  events [--limit N] [--before KEY]\n"

@@ -19,7 +19,7 @@
 /* The versions this build speaks: a server answers any client whose range
  * meets this one with the highest version both speak (HELLO), and a client
  * refuses, itself, a request the version it got does not have. */
-#define SW_PIPE_PROTOCOL_VERSION 2
+#define SW_PIPE_PROTOCOL_VERSION 3
 #define SW_PIPE_PROTOCOL_VERSION_OLDEST 1
 
 /* The last two columns of the message map: the protocol version that
@@ -31,6 +31,7 @@
 #define SW_PIPE_V2_OUTBOX 2, "notifications"
 #define SW_PIPE_V2_ACK 2, "acknowledgements"
 #define SW_PIPE_V2_ALERTS 2, "rule notification settings"
+#define SW_PIPE_V3_DRIFT 3, "fingerprint acceptances"
 
 /* X(ENUM, number, version, what): requests are even, their replies odd
  * where they pair. */
@@ -78,7 +79,8 @@
   X(SW_PIPE_MSG_RULE_UNACK, 102, SW_PIPE_V2_ACK) /* client: RULE_ID */                   \
   X(SW_PIPE_MSG_RULE_ALERTS_GET, 104, SW_PIPE_V2_ALERTS) /* client: RULE_ID */           \
   X(SW_PIPE_MSG_RULE_ALERTS_OK, 105, SW_PIPE_V2_ALERTS)  /* server: RULE_ALERTS */       \
-  X(SW_PIPE_MSG_RULE_ALERTS_SET, 106, SW_PIPE_V2_ALERTS) /* client: RULE_ALERTS */
+  X(SW_PIPE_MSG_RULE_ALERTS_SET, 106, SW_PIPE_V2_ALERTS) /* client: RULE_ALERTS */       \
+  X(SW_PIPE_MSG_RULE_ACCEPT, 108, SW_PIPE_V3_DRIFT)      /* client: RULE_ID; DONE_OK */
 
 enum sw_pipe_msg { SW_PIPE_MSG_MAP(SW_X_ENUM_VALUE) };
 
@@ -229,7 +231,10 @@ enum sw_pipe_msg { SW_PIPE_MSG_MAP(SW_X_ENUM_VALUE) };
   X(SW_PIPE_TAG_RULE_CHECK_PTR, 184)                                                     \
   X(SW_PIPE_TAG_RULE_DRIFT, 185)                                                         \
   X(SW_PIPE_TAG_RULE_AUTH_PASSWORD, 186)       /* client -> service only */              \
-  X(SW_PIPE_TAG_RULE_OAUTH_CLIENT_SECRET, 187) /* client -> service only */
+  X(SW_PIPE_TAG_RULE_OAUTH_CLIENT_SECRET, 187) /* client -> service only */              \
+  X(SW_PIPE_TAG_CERT_KEY_SHA256, 190)          /* RESULT, version 3 */                   \
+  X(SW_PIPE_TAG_CERT_KEY_TYPE, 191)                                                      \
+  X(SW_PIPE_TAG_DRIFT, 192) /* STATUS: the drift sentences, '\n'-separated */
 
 enum sw_pipe_tag { SW_PIPE_TAG_MAP(SW_X_ENUM_VALUE) };
 
@@ -266,7 +271,10 @@ enum sw_pipe_tag { SW_PIPE_TAG_MAP(SW_X_ENUM_VALUE) };
     "A rule cannot depend on itself or on a rule that depends on it: choose another "    \
     "rule to depend on.")                                                                \
   X(SW_PIPE_ERR_NOT_BAD, "not_bad",                                                      \
-    "Only a rule in a bad state (WARNING, CRITICAL or UNKNOWN) can be acknowledged.")
+    "Only a rule in a bad state (WARNING, CRITICAL or UNKNOWN) can be acknowledged.")    \
+  X(SW_PIPE_ERR_NO_DRIFT, "no_drift", /* version 3 */                                    \
+    "The rule's server has not changed since its fingerprint was accepted: there is "    \
+    "nothing to accept.")
 
 enum sw_pipe_error { SW_PIPE_ERROR_MAP(SW_X_1) SW_PIPE_ERR_COUNT };
 

@@ -2,6 +2,7 @@
  * service info fields. */
 #include "pipe_records.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,10 @@ void sw_pipe_put_result(struct sw_buf *out, const struct sw_pipe_result *r,
     sw_tlv_put_str(out, SW_PIPE_TAG_TLS_CIPHER, c->tls.cipher);
     sw_tlv_put_str(out, SW_PIPE_TAG_CERT_SUBJECT, c->tls.subject);
     sw_tlv_put_str(out, SW_PIPE_TAG_CERT_ISSUER, c->tls.issuer);
+    if (c->tls.key_sha256[0])
+      sw_tlv_put_str(out, SW_PIPE_TAG_CERT_KEY_SHA256, c->tls.key_sha256);
+    if (c->tls.key_type[0])
+      sw_tlv_put_str(out, SW_PIPE_TAG_CERT_KEY_TYPE, c->tls.key_type);
     sw_tlv_put_str(out, SW_PIPE_TAG_CERT_SANS, c->tls.sans);
     sw_tlv_put_int(out, SW_PIPE_TAG_CERT_NOT_AFTER, c->tls.not_after);
     sw_tlv_put_int(out, SW_PIPE_TAG_CERT_DAYS_LEFT, c->tls.days_left);
@@ -100,9 +105,38 @@ static enum sw_error result_int(struct sw_pipe_result *r, const struct sw_tlv_fi
   return SW_E_OK;
 }
 
+/* The result's fixed-size texts, each read by its row. */
+#define TEXT_ROW(tag, member)                                                            \
+  {                                                                                      \
+    (tag), offsetof(struct sw_pipe_result, member),                                      \
+        sizeof(((struct sw_pipe_result *)0)->member)                                     \
+  }
+static const struct {
+  uint16_t tag;
+  size_t at, size;
+} result_texts[] = {
+    TEXT_ROW(SW_PIPE_TAG_ENHANCED_CODE, check.enhanced_code),
+    TEXT_ROW(SW_PIPE_TAG_REPLY, check.reply),
+    TEXT_ROW(SW_PIPE_TAG_DETAIL, check.detail),
+    TEXT_ROW(SW_PIPE_TAG_PEER, check.peer),
+    TEXT_ROW(SW_PIPE_TAG_MESSAGE, message),
+    TEXT_ROW(SW_PIPE_TAG_TLS_VERSION, check.tls.version),
+    TEXT_ROW(SW_PIPE_TAG_TLS_CIPHER, check.tls.cipher),
+    TEXT_ROW(SW_PIPE_TAG_CERT_SUBJECT, check.tls.subject),
+    TEXT_ROW(SW_PIPE_TAG_CERT_ISSUER, check.tls.issuer),
+    TEXT_ROW(SW_PIPE_TAG_CERT_KEY_SHA256, check.tls.key_sha256),
+    TEXT_ROW(SW_PIPE_TAG_CERT_KEY_TYPE, check.tls.key_type),
+};
+#undef TEXT_ROW
+
 static enum sw_error result_str(struct sw_pipe_result *r, const struct sw_tlv_field *f)
 {
   struct sw_check_result *c = &r->check;
+  for (size_t i = 0; i < SW_COUNTOF(result_texts); i++)
+    if (result_texts[i].tag == f->tag) {
+      sw__pipe_copy_text((char *)r + result_texts[i].at, result_texts[i].size, f);
+      return SW_E_OK;
+    }
   char name[40];
   switch (f->tag) {
   case SW_PIPE_TAG_STATUS_NAME:
@@ -117,35 +151,8 @@ static enum sw_error result_str(struct sw_pipe_result *r, const struct sw_tlv_fi
   case SW_PIPE_TAG_STEP:
     sw_step_from_name(f->s, f->len, &c->step);
     break;
-  case SW_PIPE_TAG_ENHANCED_CODE:
-    sw__pipe_copy_text(c->enhanced_code, sizeof c->enhanced_code, f);
-    break;
-  case SW_PIPE_TAG_REPLY:
-    sw__pipe_copy_text(c->reply, sizeof c->reply, f);
-    break;
-  case SW_PIPE_TAG_DETAIL:
-    sw__pipe_copy_text(c->detail, sizeof c->detail, f);
-    break;
-  case SW_PIPE_TAG_PEER:
-    sw__pipe_copy_text(c->peer, sizeof c->peer, f);
-    break;
   case SW_PIPE_TAG_STEP_TIMES:
     sw_step_times_parse(f->s, f->len, c);
-    break;
-  case SW_PIPE_TAG_MESSAGE:
-    sw__pipe_copy_text(r->message, sizeof r->message, f);
-    break;
-  case SW_PIPE_TAG_TLS_VERSION:
-    sw__pipe_copy_text(c->tls.version, sizeof c->tls.version, f);
-    break;
-  case SW_PIPE_TAG_TLS_CIPHER:
-    sw__pipe_copy_text(c->tls.cipher, sizeof c->tls.cipher, f);
-    break;
-  case SW_PIPE_TAG_CERT_SUBJECT:
-    sw__pipe_copy_text(c->tls.subject, sizeof c->tls.subject, f);
-    break;
-  case SW_PIPE_TAG_CERT_ISSUER:
-    sw__pipe_copy_text(c->tls.issuer, sizeof c->tls.issuer, f);
     break;
   case SW_PIPE_TAG_CERT_SANS:
     return sw__pipe_dup_text(&c->tls.sans, f);
@@ -195,7 +202,7 @@ const char *sw_pipe_hold_name(enum sw_pipe_hold h)
   return SW_TABLE_AT(hold_names, h, hold_names[SW_PIPE_HOLD_NONE]);
 }
 
-/* The fields of version 2, each left out when not set. */
+/* The fields of versions 2 and 3, each left out when not set. */
 #define AT(m) offsetof(struct sw_pipe_status, m)
 static const struct sw__pipe_field status_v2_fields[] = {
     SW__PF_ROW(SW_PIPE_TAG_ACK_AT, SW__PF_INT, AT(ack_at_ms), SW__PF_OMIT_ZERO),
@@ -208,6 +215,7 @@ static const struct sw__pipe_field status_v2_fields[] = {
     SW__PF_ROW(SW_PIPE_TAG_HELD_PARENT_NAME, SW__PF_TEXT, AT(held_parent_name),
                SW__PF_OMIT_ZERO),
     SW__PF_ROW(SW_PIPE_TAG_HELD_UNTIL, SW__PF_INT, AT(held_until_ms), SW__PF_OMIT_ZERO),
+    SW__PF_ROW(SW_PIPE_TAG_DRIFT, SW__PF_TEXT, AT(drift), SW__PF_OMIT_ZERO),
 };
 #undef AT
 

@@ -66,6 +66,9 @@ struct sw_pipe_status {
   int64_t held_parent_id; /* unreachable: the rule it depends on */
   char *held_parent_name; /* unreachable: that rule's name */
   int64_t held_until_ms;  /* maintenance: when the window ends; 0 if unknown */
+  /* Protocol version 3: how the server differs from its accepted
+   * fingerprint, one sentence a line; NULL (left out) when it does not. */
+  char *drift;
 };
 
 void sw_pipe_put_status(struct sw_buf *out, const struct sw_pipe_status *s);

@@ -54,6 +54,7 @@ static const char *const outcome_titles[] = {
     [SW_OUTCOME_OPEN_RELAY] = "Open relay",
     [SW_OUTCOME_BANNER_MISMATCH] = "Reverse DNS mismatch",
     [SW_OUTCOME_OAUTH_TOKEN_FAILED] = "No OAuth token",
+    [SW_OUTCOME_CAPABILITIES_CHANGED] = "Server changed",
     [SW_OUTCOME_CANCELLED] = "Cancelled",
     [SW_OUTCOME_INTERNAL_ERROR] = "Internal error",
 };
@@ -106,6 +107,7 @@ void sw_check_result_init(struct sw_check_result *r)
 void sw_check_result_free(struct sw_check_result *r)
 {
   free(r->ehlo_keywords);
+  free(r->ehlo_keywords_plain);
   free(r->tls.sans);
   free(r->addresses);
   sw_buf_free(&r->transcript);
@@ -349,6 +351,8 @@ void sw_check_result_describe(const struct sw_check_result *r, char *out, size_t
   case SW_OUTCOME_CERT_CHAIN_INCOMPLETE:
   case SW_OUTCOME_BANNER_MISMATCH:
     break; /* the title already says where */
+  case SW_OUTCOME_CAPABILITIES_CHANGED: /* the detail says what changed */
+    break;                              /* the title already says where */
   case SW_OUTCOME_TIMEOUT:
   case SW_OUTCOME_CLOSED:
     put(out, size, &pos, " %s after %" PRId64 " ms", step_in[s], ms);
@@ -369,6 +373,7 @@ void sw_check_result_describe(const struct sw_check_result *r, char *out, size_t
    * the point). */
   bool show_reply = r->reply[0] != '\0' && o != SW_OUTCOME_TIMEOUT &&
                     o != SW_OUTCOME_CLOSED && o != SW_OUTCOME_CANCELLED &&
+                    o != SW_OUTCOME_CAPABILITIES_CHANGED &&
                     !sw_outcome_is_certificate(o) && o != SW_OUTCOME_TLS_HANDSHAKE_FAILED;
   if (r->detail[0])
     put(out, size, &pos, ": %s", r->detail);

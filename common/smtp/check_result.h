@@ -75,6 +75,9 @@
   X(SW_OUTCOME_OAUTH_TOKEN_FAILED, "oauth_token_failed",                                 \
     "No OAuth access token for XOAUTH2: the token endpoint refused the client or could " \
     "not be reached.")                                                                   \
+  X(SW_OUTCOME_CAPABILITIES_CHANGED, "capabilities_changed",                             \
+    "The server answered, but it is not the server it was: its EHLO offer, greeting "    \
+    "name, TLS or certificate key changed since the fingerprint was accepted.")          \
   X(SW_OUTCOME_CANCELLED, "cancelled", "The check was cancelled before it finished.")    \
   X(SW_OUTCOME_INTERNAL_ERROR, "internal_error",                                         \
     "The check could not run on this machine.")
@@ -127,6 +130,7 @@ enum sw_cap_bit { SW_CAP_MAP(SW_X_1) SW_CAP_COUNT };
 #define SW_TRANSCRIPT_MAX (32 * 1024) /* octets; a note marks where it was cut */
 
 #define SW_TLS_TEXT_MAX 256
+#define SW_KEY_SHA256_HEX 64 /* hex digits of a SHA-256 */
 
 /* What TLS negotiated and what the server's certificate says. */
 struct sw_tls_info {
@@ -137,6 +141,13 @@ struct sw_tls_info {
   char cipher[64];               /* "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384" */
   char subject[SW_TLS_TEXT_MAX]; /* "CN=mail.example.com, O=Example" */
   char issuer[SW_TLS_TEXT_MAX];
+  /* The certificate's key: the SHA-256 of its DER SubjectPublicKeyInfo in
+   * lowercase hex, the same for every certificate issued for the same key
+   * (a renewal that keeps the key), and the key's algorithm and size ("RSA
+   * 2048", "ECDSA P-256"). "" when unknown. The drift fingerprint
+   * compares both. */
+  char key_sha256[SW_KEY_SHA256_HEX + 1];
+  char key_type[32];
   char *sans;        /* DNS names and addresses, '\n'-separated;
                         owned; NULL if none */
   int64_t not_after; /* Unix seconds; 0 if unknown */
@@ -171,10 +182,14 @@ struct sw_check_result {
    * like `reply`; "" before a 220 or when the greeting has no word. The
    * reverse-DNS check and the drift fingerprint compare it. */
   char greeting_host[SW_GREETING_HOST_MAX];
-  bool used_helo;                 /* EHLO was refused, so HELO was sent */
-  unsigned caps;                  /* SW_CAP(...) bits from the EHLO reply */
-  char *ehlo_keywords;            /* EHLO reply lines 2..n without their codes,
-                                     '\n'-separated; owned; NULL without EHLO */
+  bool used_helo;      /* EHLO was refused, so HELO was sent */
+  unsigned caps;       /* SW_CAP(...) bits from the EHLO reply */
+  char *ehlo_keywords; /* EHLO reply lines 2..n without their codes,
+                          '\n'-separated; owned; NULL without EHLO */
+  /* With STARTTLS: ehlo_keywords of the EHLO before it (the plaintext
+   * session's offer, which RFC 3207 makes the client forget but the drift
+   * fingerprint compares); owned; NULL without STARTTLS. */
+  char *ehlo_keywords_plain;
   int64_t step_us[SW_STEP_COUNT]; /* time spent in each step, -1 if not reached */
   int64_t total_us;
   struct sw_buf transcript; /* "C: "/"S: " lines with relative times */
@@ -191,6 +206,10 @@ struct sw_check_result {
    * the address that decided the outcome (sw_check_results_merge). */
   struct sw_address_result *addresses;
   size_t naddresses;
+  /* capabilities_changed (set by the service's drift check, never by the
+   * dialogue): the change takes away what the rule's TLS mode relies on,
+   * STARTTLS, so the verdict is CRITICAL rather than WARNING. */
+  bool drift_critical;
 };
 /* Text fields (reply, detail, ehlo_keywords, transcript) are printable: bytes
  * that are not well-formed, non-control UTF-8 appear as \xNN and a backslash

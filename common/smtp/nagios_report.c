@@ -55,6 +55,10 @@ enum sw_nagios_status sw_nagios_status(const struct sw_check_result *r, int warn
             ? SW_NAGIOS_CRITICAL
             : SW_NAGIOS_WARNING;
     return time_status(r, warn_ms, crit_ms) > s ? time_status(r, warn_ms, crit_ms) : s;
+  case SW_OUTCOME_CAPABILITIES_CHANGED:
+    /* The server answered as before, but is not the same server. */
+    s = r->drift_critical ? SW_NAGIOS_CRITICAL : SW_NAGIOS_WARNING;
+    return time_status(r, warn_ms, crit_ms) > s ? time_status(r, warn_ms, crit_ms) : s;
   case SW_OUTCOME_TEMP_REJECT:
     return SW_NAGIOS_WARNING;
   case SW_OUTCOME_AUTH_UNAVAILABLE:

@@ -60,6 +60,10 @@ static void tls_object(struct sw_json *j, const struct sw_tls_info *t)
   string_or_null(j, t->subject);
   sw_json_key(j, "issuer");
   string_or_null(j, t->issuer);
+  sw_json_key(j, "key_sha256");
+  string_or_null(j, t->key_sha256);
+  sw_json_key(j, "key_type");
+  string_or_null(j, t->key_type);
   sw_json_key(j, "sans");
   lines_array(j, t->sans ? t->sans : "", t->sans ? strlen(t->sans) : 0);
   sw_json_key(j, "not_after");

@@ -164,6 +164,8 @@ static void make_printable(struct sw_tls_info *t)
   printable(t->cipher, sizeof t->cipher, false);
   printable(t->subject, sizeof t->subject, false);
   printable(t->issuer, sizeof t->issuer, false);
+  printable(t->key_sha256, sizeof t->key_sha256, false);
+  printable(t->key_type, sizeof t->key_type, false);
   if (t->sans) {
     size_t len = strlen(t->sans), size = 4 * len + 4;
     char *esc = malloc(size);
@@ -262,7 +264,8 @@ static void talk_through_tls(struct sw_dialogue *d)
   d->result.caps = 0;
   d->auth_offered = 0; /* AUTH as offered over TLS is what counts */
   d->result.used_helo = false;
-  free(d->result.ehlo_keywords);
+  free(d->result.ehlo_keywords_plain); /* NEVER set: one STARTTLS a session */
+  d->result.ehlo_keywords_plain = d->result.ehlo_keywords;
   d->result.ehlo_keywords = NULL;
   sw__dlg_say_hello(d, false);
 }

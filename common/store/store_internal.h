@@ -244,7 +244,19 @@
                                "'pending' AND created_at < ?1)")                         \
   X(SW_STMT_SIZE_PAGES,                                                                  \
     "SELECT page_count, freelist_count, page_size FROM pragma_page_count(), "            \
-    "pragma_freelist_count(), pragma_page_size()")
+    "pragma_freelist_count(), pragma_page_size()")                                       \
+  X(SW_STMT_FP_ACCEPT,                                                                   \
+    "INSERT INTO fingerprints(rule_id, accepted, accepted_at, accepted_by, current, "    \
+    "since) SELECT ?1, ?2, ?3, ?4, NULL, NULL WHERE EXISTS (SELECT 1 FROM rules WHERE "  \
+    "id = ?1) ON CONFLICT(rule_id) DO UPDATE SET accepted = excluded.accepted, "         \
+    "accepted_at = excluded.accepted_at, accepted_by = excluded.accepted_by, "           \
+    "current = NULL, since = NULL")                                                      \
+  X(SW_STMT_FP_DRIFT,                                                                    \
+    "UPDATE fingerprints SET current = ?2, since = ?3 WHERE rule_id = ?1")               \
+  X(SW_STMT_FP_FORGET, "DELETE FROM fingerprints WHERE rule_id = ?1")                    \
+  X(SW_STMT_FP_SELECT_ALL,                                                               \
+    "SELECT rule_id, accepted, accepted_at, accepted_by, current, coalesce(since, 0) "   \
+    "FROM fingerprints ORDER BY rule_id")
 
 enum sw_store_stmt { SW_STORE_STMT_MAP(SW_X_1) SW_STMT_COUNT };
 

@@ -211,6 +211,17 @@ static const struct migration migrations[] = {
      "ALTER TABLE rules ADD COLUMN drift INTEGER NOT NULL DEFAULT 1;"
      "ALTER TABLE rules ADD COLUMN auth_secret BLOB;"
      "ALTER TABLE rules ADD COLUMN oauth_secret BLOB;"},
+    /* Version 5: drift. Per rule, the server's accepted fingerprint (who accepted it,
+     * "" for the first good check) and, while the server differs from it,
+     * the current one and since when (docs/drift.md). */
+    {"the servers' fingerprints, for the drift alarm",
+     "CREATE TABLE fingerprints ("
+     " rule_id INTEGER PRIMARY KEY REFERENCES rules(id) ON DELETE CASCADE,"
+     " accepted TEXT NOT NULL,"
+     " accepted_at INTEGER NOT NULL,"
+     " accepted_by TEXT NOT NULL DEFAULT '',"
+     " current TEXT," /* NULL while the server matches the accepted one */
+     " since INTEGER);"},
 };
 
 #define MIGRATION_COUNT ((int)SW_COUNTOF(migrations))

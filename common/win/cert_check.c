@@ -6,6 +6,8 @@
 #include <winsock2.h>
 #include <ws2tcpip.h>
 
+#include <bcrypt.h>
+
 #include "cert_check.h"
 
 #include <stdbool.h>
@@ -88,10 +90,76 @@ static enum sw_error alt_names(PCCERT_CONTEXT cert, char **out)
   return err;
 }
 
+/* The SHA-256 of the DER SubjectPublicKeyInfo in lowercase hex (what
+ * HPKP and DANE's SPKI selector hash): the same for every certificate of
+ * the same key. Left "" when the key cannot be encoded or hashed. */
+static void key_hash(const CERT_PUBLIC_KEY_INFO *spki, char *out, size_t size)
+{
+  out[0] = '\0';
+  BYTE *der = NULL;
+  DWORD der_len = 0;
+  if (!CryptEncodeObjectEx(X509_ASN_ENCODING, X509_PUBLIC_KEY_INFO, spki,
+                           CRYPT_ENCODE_ALLOC_FLAG, NULL, &der, &der_len))
+    return;
+  BYTE hash[32];
+  DWORD hash_len = sizeof hash;
+  if (CryptHashCertificate2(BCRYPT_SHA256_ALGORITHM, 0, NULL, der, der_len, hash,
+                            &hash_len) &&
+      hash_len == sizeof hash && size > 2 * sizeof hash) {
+    for (DWORD i = 0; i < hash_len; i++)
+      snprintf(out + 2 * i, 3, "%02x", hash[i]);
+  }
+  LocalFree(der);
+}
+
+/* The curve of an EC key, named as NIST and RFC 8422 name it. */
+static const char *curve_name(const CRYPT_OBJID_BLOB *params)
+{
+  LPSTR *oid = NULL;
+  DWORD size = 0;
+  const char *name = NULL;
+  if (!CryptDecodeObjectEx(X509_ASN_ENCODING, X509_OBJECT_IDENTIFIER, params->pbData,
+                           params->cbData, CRYPT_DECODE_ALLOC_FLAG, NULL, &oid, &size))
+    return NULL;
+  if (strcmp(*oid, szOID_ECC_CURVE_P256) == 0)
+    name = "P-256";
+  else if (strcmp(*oid, szOID_ECC_CURVE_P384) == 0)
+    name = "P-384";
+  else if (strcmp(*oid, szOID_ECC_CURVE_P521) == 0)
+    name = "P-521";
+  LocalFree(oid);
+  return name;
+}
+
+/* "RSA 2048", "ECDSA P-256", "Ed25519", or the algorithm's OID and size
+ * for one we do not name. */
+static void key_type(const CERT_PUBLIC_KEY_INFO *spki, char *out, size_t size)
+{
+  const char *alg = spki->Algorithm.pszObjId ? spki->Algorithm.pszObjId : "";
+  DWORD bits = CertGetPublicKeyLength(X509_ASN_ENCODING, (PCERT_PUBLIC_KEY_INFO)spki);
+  const char *curve = NULL;
+  if (strcmp(alg, szOID_RSA_RSA) == 0)
+    snprintf(out, size, "RSA %lu", (unsigned long)bits);
+  else if (strcmp(alg, szOID_ECC_PUBLIC_KEY) == 0 &&
+           (curve = curve_name(&spki->Algorithm.Parameters)) != NULL)
+    snprintf(out, size, "ECDSA %s", curve);
+  else if (strcmp(alg, szOID_ECC_PUBLIC_KEY) == 0)
+    snprintf(out, size, "ECDSA %lu", (unsigned long)bits);
+  else if (strcmp(alg, "1.3.101.112") == 0) /* RFC 8410 */
+    snprintf(out, size, "Ed25519");
+  else if (bits)
+    snprintf(out, size, "%s %lu", alg, (unsigned long)bits);
+  else
+    snprintf(out, size, "%s", alg);
+}
+
 enum sw_error sw_cert_describe(PCCERT_CONTEXT cert, struct sw_tls_info *info)
 {
   name_text(&cert->pCertInfo->Subject, info->subject, sizeof info->subject);
   name_text(&cert->pCertInfo->Issuer, info->issuer, sizeof info->issuer);
+  key_hash(&cert->pCertInfo->SubjectPublicKeyInfo, info->key_sha256,
+           sizeof info->key_sha256);
+  key_type(&cert->pCertInfo->SubjectPublicKeyInfo, info->key_type, sizeof info->key_type);
   info->not_after = sw_clock_unix_us(&cert->pCertInfo->NotAfter) / 1000000;
   return alt_names(cert, &info->sans);
 }

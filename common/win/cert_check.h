@@ -16,6 +16,8 @@
 #include "sw_error.h"
 
 /* Fills info->subject and ->issuer ("CN=mail.example.com, O=Example"),
+ * ->key_sha256 and ->key_type (the SHA-256 of the DER SubjectPublicKeyInfo,
+ * "RSA 2048"),
  * ->sans (the DNS names and IP addresses of the subjectAltName, '\n'
  * separated; malloc'd, replacing nothing: info->sans must be NULL) and
  * ->not_after (Unix seconds). Returns SW_E_NOMEM if memory ran out (the

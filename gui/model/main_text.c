@@ -61,6 +61,8 @@ static const char *failed_what(enum sw_main_action action)
     return "acknowledged";
   case SW_MAIN_UNACK:
     return "unacknowledged";
+  case SW_MAIN_ACCEPT:
+    return "updated with its server's changes";
   case SW_MAIN_OPEN:
     break;
   }
@@ -79,9 +81,11 @@ void sw_main_text_failure(enum sw_main_action action, const char *name,
   if (strcmp(code, "access_denied") == 0) {
     why = sw_access_mode_denied_text();
   } else if (strcmp(code, "unknown_message") == 0 &&
-             (action == SW_MAIN_ACK || action == SW_MAIN_UNACK)) {
-    sw_main_text_older_service(action == SW_MAIN_ACK ? SW_PIPE_MSG_RULE_ACK
-                                                     : SW_PIPE_MSG_RULE_UNACK,
+             (action == SW_MAIN_ACK || action == SW_MAIN_UNACK ||
+              action == SW_MAIN_ACCEPT)) {
+    sw_main_text_older_service(action == SW_MAIN_ACK     ? SW_PIPE_MSG_RULE_ACK
+                               : action == SW_MAIN_UNACK ? SW_PIPE_MSG_RULE_UNACK
+                                                         : SW_PIPE_MSG_RULE_ACCEPT,
                                older, sizeof older);
     why = older;
   } else if (strcmp(code, "not_found") == 0)

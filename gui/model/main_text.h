@@ -16,9 +16,10 @@ enum sw_main_action {
   SW_MAIN_ENABLE,
   SW_MAIN_DISABLE,
   SW_MAIN_TEST,
-  SW_MAIN_OPEN,  /* reading the rule before acting on it */
-  SW_MAIN_ACK,   /* acknowledging its bad state (RULE_ACK) */
-  SW_MAIN_UNACK, /* taking the acknowledgement back (RULE_UNACK) */
+  SW_MAIN_OPEN,   /* reading the rule before acting on it */
+  SW_MAIN_ACK,    /* acknowledging its bad state (RULE_ACK) */
+  SW_MAIN_UNACK,  /* taking the acknowledgement back (RULE_UNACK) */
+  SW_MAIN_ACCEPT, /* accepting its server's changes (RULE_ACCEPT) */
 };
 
 /* The confirmation before deleting rule `name` on `server` ("host:port"):

@@ -55,6 +55,7 @@ enum sw_error sw_rule_row_from_status(struct sw_rule_row *row,
   row->message = text + nn + nh;
   row->parent = text + nn + nh + nm;
   row->acknowledged = s->ack_at_ms != 0;
+  row->drifted = s->drift != NULL && s->drift[0] != '\0';
   row->held = s->held < SW_PIPE_HOLD_COUNT ? s->held : SW_PIPE_HOLD_NONE;
   row->port = s->port;
   row->enabled = s->enabled;

@@ -68,6 +68,8 @@ struct sw_rule_row {
   int64_t last_check_ms;  /* Unix ms of the last check; 0 if never */
   bool acknowledged;      /* an administrator acknowledged the bad state */
   enum sw_pipe_hold held; /* maintenance, unreachable, or none */
+  bool drifted;           /* its server changed since its fingerprint was
+                             accepted: Accept changes (docs/drift.md) */
 };
 
 /* Makes `row` from a decoded status, which stays the caller's (free it

@@ -254,8 +254,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char why[256];
     bool v1 = sw_pipe_msg_allowed(frame.message, 1, why, sizeof why);
     bool v2 = sw_pipe_msg_allowed(frame.message, 2, why, sizeof why);
-    CHECK(!v1 || v2); /* version 2 has every message of version 1 */
-    CHECK(v2 == (sw_pipe_msg_name(frame.message) != NULL));
+    bool v3 = sw_pipe_msg_allowed(frame.message, 3, why, sizeof why);
+    CHECK(!v1 || v2); /* each version has every message of the one before */
+    CHECK(!v2 || v3);
+    CHECK(v3 == (sw_pipe_msg_name(frame.message) != NULL));
     walk(frame.body, frame.body_len);
     off += used;
   }

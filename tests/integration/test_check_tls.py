@@ -22,6 +22,7 @@ URL (one that is served, one that is not). The servers, all on loopback:
 Every subprocess has a timeout and every server is stopped by its PID.
 """
 
+import hashlib
 import json
 import os
 import shutil
@@ -230,6 +231,18 @@ class TlsTestCase(unittest.TestCase):
         self.assertGreater(j["timings_us"]["tls"], 0)
         return t
 
+    def assertKey(self, t, cert, key_type):
+        """The certificate's key as the drift fingerprint sees it: the
+        SHA-256 of its SubjectPublicKeyInfo, as openssl computes it from
+        CERTS/<cert>.pem, and its type."""
+        pub = subprocess.run(["openssl", "x509", "-pubkey", "-noout", "-in",
+                              str(CERTS / (cert + ".pem"))], capture_output=True,
+                             check=True, timeout=30).stdout
+        der = subprocess.run(["openssl", "pkey", "-pubin", "-outform", "DER"], input=pub,
+                             capture_output=True, check=True, timeout=30).stdout
+        self.assertEqual(t["key_sha256"], hashlib.sha256(der).hexdigest(), t)
+        self.assertEqual(t["key_type"], key_type, t)
+
     def one_session(self, mark, scenario, run):
         sessions = FAULT.sessions_since(mark, scenario)
         self.assertEqual(len(sessions), 1, "expected one connection to %s, got %r\n%s"
@@ -367,7 +380,7 @@ class ImplicitTlsTests(TlsTestCase):
     def test_trusted_certificate(self):
         run, mark = self.check("implicit_trusted", "--tls", "implicit", "--send", "NOOP")
         j = self.assertCheck(run, "OK", "ok", step="quit")
-        self.assertTls(j, run)
+        self.assertKey(self.assertTls(j, run), "trusted", "ECDSA P-256")
         self.assertEqual(j["reply"], "250 2.0.0 Ok over TLS")
         # The greeting came inside TLS: after the session was reported.
         text = "\n".join(j["transcript"])
@@ -380,7 +393,8 @@ class ImplicitTlsTests(TlsTestCase):
         run, mark = self.check("implicit_selfsigned", "--tls", "implicit")
         j = self.assertCheck(run, "CRITICAL", "certificate_untrusted", step="tls")
         self.assertIn("self-signed", j["message"])
-        self.assertTls(j, run, verified=False, issuer="CN=localhost")
+        t = self.assertTls(j, run, verified=False, issuer="CN=localhost")
+        self.assertKey(t, "selfsigned", "RSA 2048")
         s = self.one_session(mark, "implicit_selfsigned", run)
         self.assertEqual(s.verbs, [], "not a word through an untrusted channel")
 

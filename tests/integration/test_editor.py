@@ -521,7 +521,8 @@ class ReadOnlyTests(EditorTestCase):
 
     BUTTONS_READ_ONLY = {"&Add...": False, "&View...": True, "&Delete": False,
                          "E&nable/Disable": False, "&Test now": True, "&History...": True,
-                         "Ac&knowledge...": False, "&Refresh": True}
+                         "Ac&knowledge...": False, "Accept &changes": False,
+                         "&Refresh": True}
 
     def assert_nothing_opened(self, main):
         self.assertEqual(windows(RULE_TITLE), [], "a rule dialog opened")
@@ -669,6 +670,8 @@ class AlertStateTests(EditorTestCase):
         self.select("alpha")
         view = self.wait_shown(lambda v: "Ac&knowledge..." in v.buttons, "the button")
         self.assertFalse(view.buttons["Ac&knowledge..."])
+        # Its server has not changed: there is nothing to accept (docs/drift.md).
+        self.assertFalse(view.buttons["Accept &changes"])
         # Ctrl+K on the CRITICAL one asks for a comment and acknowledges it.
         self.select("bravo")
         self.wait_shown(lambda v: v.buttons.get("Ac&knowledge..."), "Acknowledge on")

@@ -297,6 +297,25 @@ static void test_tls_statuses(void **state)
   sw_check_result_free(&r);
 }
 
+/* Drift: WARNING, CRITICAL when the change takes STARTTLS from a rule
+ * that relies on it; a slow answer makes it worse, as for any answer. */
+static void test_capabilities_changed(void **state)
+{
+  (void)state;
+  struct sw_check_result r;
+  make_ok(&r, 1000);
+  r.outcome = SW_OUTCOME_CAPABILITIES_CHANGED;
+  snprintf(r.detail, sizeof r.detail, "the certificate's key changed");
+  assert_int_equal(sw_nagios_status(&r, -1, -1), SW_NAGIOS_WARNING);
+  assert_int_equal(sw_nagios_status(&r, 0, 1), SW_NAGIOS_CRITICAL);
+  r.drift_critical = true;
+  assert_int_equal(sw_nagios_status(&r, -1, -1), SW_NAGIOS_CRITICAL);
+  char line[256];
+  sw_check_result_describe(&r, line, sizeof line);
+  assert_string_equal(line, "Server changed: the certificate's key changed.");
+  sw_check_result_free(&r);
+}
+
 static void test_tls_line_and_cert_days(void **state)
 {
   (void)state;
@@ -356,6 +375,7 @@ int main(void)
       cmocka_unit_test(test_no_timing_no_perfdata),
       cmocka_unit_test(test_tls_statuses),
       cmocka_unit_test(test_tls_line_and_cert_days),
+      cmocka_unit_test(test_capabilities_changed),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -43,6 +43,9 @@ static void sample_result(struct sw_pipe_result *r)
   strcpy(c->tls.cipher, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
   strcpy(c->tls.subject, "CN=mx.example.com");
   strcpy(c->tls.issuer, "CN=Example CA");
+  strcpy(c->tls.key_sha256,
+         "00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff");
+  strcpy(c->tls.key_type, "ECDSA P-256");
   static const char sans[] = "mx.example.com\nmail.example.com";
   c->tls.sans = malloc(sizeof sans); /* owned by the result: freed with it */
   memcpy(c->tls.sans, sans, sizeof sans);
@@ -76,6 +79,8 @@ static void assert_same_result(const struct sw_pipe_result *a,
   assert_string_equal(y->tls.cipher, x->tls.cipher);
   assert_string_equal(y->tls.subject, x->tls.subject);
   assert_string_equal(y->tls.issuer, x->tls.issuer);
+  assert_string_equal(y->tls.key_sha256, x->tls.key_sha256);
+  assert_string_equal(y->tls.key_type, x->tls.key_type);
   assert_string_equal(y->tls.sans, x->tls.sans);
   assert_int_equal(y->tls.not_after, x->tls.not_after);
   assert_int_equal(y->tls.days_left, x->tls.days_left);

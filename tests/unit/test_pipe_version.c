@@ -33,6 +33,8 @@ static void service_picks_the_highest_common_version(void **state)
   assert_int_equal(v, 2);
   assert_true(sw_pipe_version_choose(2, 2, &v));
   assert_int_equal(v, 2);
+  assert_true(sw_pipe_version_choose(1, 3, &v)); /* a version 3 client */
+  assert_int_equal(v, 3);
   assert_true(sw_pipe_version_choose(0, 9, &v)); /* a newer client */
   assert_int_equal(v, SW_PIPE_PROTOCOL_VERSION);
   assert_true(sw_pipe_version_choose(SW_PIPE_PROTOCOL_VERSION_OLDEST,
@@ -40,7 +42,7 @@ static void service_picks_the_highest_common_version(void **state)
   assert_int_equal(v, SW_PIPE_PROTOCOL_VERSION);
 
   v = 77;
-  assert_false(sw_pipe_version_choose(3, 5, &v)); /* only newer ones */
+  assert_false(sw_pipe_version_choose(4, 5, &v)); /* only newer ones */
   assert_false(sw_pipe_version_choose(0, 0, &v)); /* a HELLO without versions */
   assert_false(sw_pipe_version_choose(2, 1, &v)); /* an empty range */
   assert_false(sw_pipe_version_choose(-5, -1, &v));
@@ -79,9 +81,17 @@ static void client_learns_it_talks_to_an_older_service(void **state)
   /* against a service of this build, everything goes */
   assert_true(sw_pipe_version_choose(SW_PIPE_PROTOCOL_VERSION_OLDEST,
                                      SW_PIPE_PROTOCOL_VERSION, &got));
-  assert_int_equal(got, 2);
+  assert_int_equal(got, 3);
   assert_true(sw_pipe_msg_allowed(SW_PIPE_MSG_NOTIFIER_ADD, got, why, sizeof why));
   assert_true(sw_pipe_msg_allowed(SW_PIPE_MSG_RULE_ALERTS_SET, got, why, sizeof why));
+  assert_true(sw_pipe_msg_allowed(SW_PIPE_MSG_RULE_ACCEPT, got, why, sizeof why));
+
+  /* a version 2 service: everything but accepting a server's changes */
+  assert_true(sw_pipe_msg_allowed(SW_PIPE_MSG_RULE_ACK, 2, why, sizeof why));
+  assert_false(sw_pipe_msg_allowed(SW_PIPE_MSG_RULE_ACCEPT, 2, why, sizeof why));
+  assert_string_equal(why, "The SMTP Watch service is older than this tool: "
+                           "fingerprint acceptances need protocol version 3 and it "
+                           "speaks version 2; update the service.");
 
   /* a HELLO_OK naming a version this build does not speak */
   assert_false(sw_pipe_version_accepted(0));
@@ -136,7 +146,7 @@ static void message_map_is_consistent(void **state)
     assert_null(strstr(why, ":  need")); /* it names what it is for */
   }
   assert_int_equal(v1, 23);
-  assert_int_equal(v2, 21);
+  assert_int_equal(v2, 22); /* versions 2 and 3 */
   assert_string_equal(sw_pipe_msg_name(SW_PIPE_MSG_NOTIFIER_TEST_OK), "NOTIFIER_TEST_OK");
   assert_int_equal(sw_pipe_msg_version(SW_PIPE_MSG_HELLO), 1);
 }
@@ -157,6 +167,7 @@ static void new_error_codes_round_trip(void **state)
       {SW_PIPE_ERR_MAINTENANCE_NOT_FOUND, "maintenance_not_found", "maintenance list"},
       {SW_PIPE_ERR_DEPENDENCY_CYCLE, "dependency_cycle", "depends on it"},
       {SW_PIPE_ERR_NOT_BAD, "not_bad", "bad state"},
+      {SW_PIPE_ERR_NO_DRIFT, "no_drift", "nothing to accept"},
   };
   for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++) {
     assert_string_equal(sw_pipe_error_code(errors[i].e), errors[i].code);

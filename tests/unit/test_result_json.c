@@ -523,6 +523,9 @@ static void test_tls_object(void **state)
   strcpy(r.tls.cipher, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
   strcpy(r.tls.subject, "CN=mx.example.com");
   strcpy(r.tls.issuer, "CN=Example CA, O=Example");
+  strcpy(r.tls.key_sha256,
+         "3f0c9b1e2d4a5b6c7d8e9f00112233445566778899aabbccddeeff0011223344");
+  strcpy(r.tls.key_type, "RSA 2048");
   r.tls.sans = copy_string("mx.example.com\n192.0.2.1");
   r.tls.not_after = 1767225600; /* 2026-01-01 00:00:00 UTC */
   r.tls.days_left = 30;
@@ -539,7 +542,9 @@ static void test_tls_object(void **state)
              "1.2\",\"cipher\":\"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\","
              "\"verified\":true,\"subject\":\"CN=mx.example.com\","
              "\"issuer\":\"CN=Example CA, "
-             "O=Example\",\"sans\":[\"mx.example.com\",\"192.0.2.1\"],"
+             "O=Example\",\"key_sha256\":"
+             "\"3f0c9b1e2d4a5b6c7d8e9f00112233445566778899aabbccddeeff0011223344\","
+             "\"key_type\":\"RSA 2048\",\"sans\":[\"mx.example.com\",\"192.0.2.1\"],"
              "\"not_after\":1767225600,\"not_after_utc\":\"2026-01-01T00:00:00Z\","
              "\"days_left\":30,\"warn_days\":21,\"crit_days\":7},"
              "\"timings_us\":{\"resolve\":3,\"connect\":250,\"tls\":2500,"));

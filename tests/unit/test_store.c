@@ -14,12 +14,13 @@ static void test_new_file_gets_current_schema_in_wal_mode(void **state)
   assert_int_equal(atoi(fx_peek(fx->db, "PRAGMA user_version")), FX_SCHEMA_VERSION);
   assert_string_equal(fx_peek(fx->db, "PRAGMA journal_mode"), "wal");
   assert_int_equal(atoll(fx_peek(fx->db, "PRAGMA application_id")), 0x534D5457);
-  assert_string_equal(
-      fx_peek(fx->db, "SELECT group_concat(name, ',') FROM (SELECT name FROM "
-                      "sqlite_schema WHERE type = 'table' ORDER BY name)"),
-      "alert_ack,alert_track,events,maintenance,notifiers,outbox,outbox_attempts,"
-      "results,rule_alerts,rule_notifiers,rule_state,rules,settings,"
-      "sqlite_sequence");
+  assert_string_equal(fx_peek(fx->db,
+                              "SELECT group_concat(name, ',') FROM (SELECT name FROM "
+                              "sqlite_schema WHERE type = 'table' ORDER BY name)"),
+                      "alert_ack,alert_track,events,fingerprints,maintenance,notifiers,"
+                      "outbox,outbox_attempts,"
+                      "results,rule_alerts,rule_notifiers,rule_state,rules,settings,"
+                      "sqlite_sequence");
   bool ok = false;
   char *report = NULL;
   fx_expect_ok(st, sw_store_integrity_check(st, &ok, &report));

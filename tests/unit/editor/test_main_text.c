@@ -83,6 +83,13 @@ static void acknowledging_asks_and_explains(void **state)
        "The rule \"Relay\" could not be unacknowledged.\n\nThe SMTP Watch service is "
        "older than this tool: acknowledgements need protocol version 2 and it speaks "
        "version 1; update the service."},
+      {SW_MAIN_ACCEPT, "no_drift", "There is nothing to accept.",
+       "The rule \"Relay\" could not be updated with its server's changes.\n\nThere is "
+       "nothing to accept."},
+      {SW_MAIN_ACCEPT, "unknown_message", "The service does not know this request.",
+       "The rule \"Relay\" could not be updated with its server's changes.\n\nThe SMTP "
+       "Watch service is older than this tool: fingerprint acceptances need protocol "
+       "version 3 and it speaks version 1; update the service."},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     sw_main_text_failure(cases[i].action, "Relay", cases[i].code, cases[i].error, text,

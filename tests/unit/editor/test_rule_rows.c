@@ -273,6 +273,8 @@ static void held_and_acknowledged_states_say_so(void **state)
     }
     if (i == 1 || i == 3)
       s.held = SW_PIPE_HOLD_MAINTENANCE;
+    if (i == 4) /* its server changed: Accept changes */
+      s.drift = dup_text("STARTTLS is no longer offered");
     if (i == 2 || i == 4) {
       s.held = SW_PIPE_HOLD_UNREACHABLE;
       s.held_parent_id = 9;
@@ -295,6 +297,10 @@ static void held_and_acknowledged_states_say_so(void **state)
   size_t row;
   assert_true(sw_rule_rows_find(&r, 1, &row));
   assert_true(sw_rule_rows_at(&r, row)->acknowledged);
+  assert_false(sw_rule_rows_at(&r, row)->drifted);
+  assert_true(sw_rule_rows_find(&r, 5, &row));
+  assert_true(sw_rule_rows_at(&r, row)->drifted);
+  assert_true(sw_rule_rows_find(&r, 1, &row));
   /* The icon is still the state's: a held rule is still red. */
   assert_int_equal(sw_rule_rows_icon(&r, row), SW_RULE_ICON_CRITICAL);
   assert_true(sw_rule_rows_find(&r, 2, &row));

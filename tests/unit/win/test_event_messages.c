@@ -246,6 +246,22 @@ static const struct expected messages[] = {
      L"The acknowledgement of rule Main relay (id 12) was taken back by CONTOSO\\ann. "
      L"Its "
      L"notifications go out again as its settings say.\r\n"},
+    {SW_MSG_RULE_DRIFTED,
+     SEV_WARN,
+     {L"Main relay", L"12", L"mx1.example.com:25", L"CRITICAL",
+      L"STARTTLS is no longer offered; the certificate's key changed"},
+     L"The server of rule \"Main relay\" (id 12, mx1.example.com:25) has changed since "
+     L"its fingerprint was accepted: STARTTLS is no longer offered; the certificate's "
+     L"key changed.\r\n"
+     L"The rule's checks end in capabilities_changed (CRITICAL) until an administrator "
+     L"accepts the change: smtpwatch rules accept 12, or Accept changes in the "
+     L"editor.\r\n"},
+    {SW_MSG_FINGERPRINT_ACCEPTED,
+     SEV_INFO,
+     {L"Main relay", L"12", L"CONTOSO\\ann", L"the certificate's key changed"},
+     L"The changes of the server of rule \"Main relay\" (id 12) were accepted by "
+     L"CONTOSO\\ann: the certificate's key changed.\r\n"
+     L"Its checks are judged against the server as it is now.\r\n"},
 };
 #define N_MESSAGES (sizeof messages / sizeof *messages)
 
