@@ -303,12 +303,18 @@ static void put_title_lower(char *out, size_t size, size_t *pos, enum sw_outcome
 
 /* "2 of 3 addresses OK; [::1]:25 connection refused; 192.0.2.1:25 timed
  * out. ": the addresses that were not OK, in the resolver's order. */
-static void describe_addresses(const struct sw_check_result *r, char *out, size_t size,
-                               size_t *pos)
+size_t sw_check_result_addresses_ok(const struct sw_check_result *r)
 {
   size_t ok = 0;
   for (size_t i = 0; i < r->naddresses; i++)
     ok += r->addresses[i].outcome == SW_OUTCOME_OK;
+  return ok;
+}
+
+static void describe_addresses(const struct sw_check_result *r, char *out, size_t size,
+                               size_t *pos)
+{
+  size_t ok = sw_check_result_addresses_ok(r);
   put(out, size, pos, "%u of %u address%s OK", (unsigned)ok, (unsigned)r->naddresses,
       r->naddresses == 1 ? "" : "es");
   for (size_t i = 0; i < r->naddresses; i++) {
@@ -350,7 +356,7 @@ void sw_check_result_describe(const struct sw_check_result *r, char *out, size_t
   case SW_OUTCOME_CERT_EXPIRING:
   case SW_OUTCOME_CERT_CHAIN_INCOMPLETE:
   case SW_OUTCOME_BANNER_MISMATCH:
-    break; /* the title already says where */
+    break;                              /* the title already says where */
   case SW_OUTCOME_CAPABILITIES_CHANGED: /* the detail says what changed */
     break;                              /* the title already says where */
   case SW_OUTCOME_TIMEOUT:

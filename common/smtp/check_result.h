@@ -246,6 +246,9 @@ bool sw_step_is_transaction(enum sw_step s);
 /* Parses a machine name back; returns false if unknown. */
 bool sw_outcome_from_name(const char *name, enum sw_outcome *out);
 
+/* With all_addresses: how many of r->addresses ended OK. */
+size_t sw_check_result_addresses_ok(const struct sw_check_result *r);
+
 /* One line for humans: what happened, where, and the server's words, e.g.
  * "Timed out in the greeting after 7000 ms: the server accepted the
  * connection but sent no greeting." A check of every address starts with

@@ -160,6 +160,11 @@ static enum sw_error append_perfdata(struct sw_buf *out, const struct sw_check_r
   if (!err && r->tls.used && r->tls.not_after)
     err = sw_buf_printf(out, "%scert_days=%d;%d:;%d:;;", sep, r->tls.days_left,
                         r->tls.warn_days, r->tls.crit_days);
+  /* Every address: how many answered OK, out of how many (min 0, max N). */
+  if (!err && r->naddresses > 0)
+    err =
+        sw_buf_printf(out, "%saddresses_ok=%u;;;0;%u", sep,
+                      (unsigned)sw_check_result_addresses_ok(r), (unsigned)r->naddresses);
   return err;
 }
 

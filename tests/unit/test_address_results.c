@@ -157,6 +157,8 @@ static void test_describe_and_status_line(void **state)
               strlen("SMTP CRITICAL - localhost:25: 2 of 3 addresses OK; [::1]:25 "
                      "connection refused. Connection refused: nothing listens at "
                      "[::1]:25. | time=")) == 0);
+  /* The perfdata counts them, for a graph of how many answer. */
+  assert_non_null(strstr(sw_buf_str(&line), " addresses_ok=2;;;0;3"));
   sw_buf_free(&line);
   sw_check_result_free(&r);
 
