@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "editor.h"
-#include "notifier_form.h" /* sw_notifier_form_secret_note */
 #include "resource.h"
 #include "smtp_auth.h" /* sw_auth_wipe */
 
@@ -152,9 +151,8 @@ void sw_rule_fields_write(HWND dlg, const struct sw_rule_form *form)
     }
   }
   for (int s = 0; s < SW_RULE_FORM_SECRET_COUNT; s++) {
-    sw_editor_set_text(
-        dlg, secrets[s].note,
-        sw_notifier_form_secret_note(sw_rule_form_secret_stored(form, secrets[s].field)));
+    sw_editor_set_text(dlg, secrets[s].note,
+                       sw_rule_form_secret_note(form, secrets[s].field));
     CheckDlgButton(dlg, secrets[s].remove, BST_UNCHECKED);
   }
 }

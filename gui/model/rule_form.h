@@ -145,6 +145,10 @@ void sw_rule_form_set_remove(struct sw_rule_form *f, enum sw_rule_field field,
 /* Whether the rule the form was filled from has that secret stored (what
  * the window says beside the box: "set", never the secret). */
 bool sw_rule_form_secret_stored(const struct sw_rule_form *f, enum sw_rule_field field);
+/* The note beside a secret's box: "Stored: set" or "Stored: not set"
+ * (never the secret; the box is for a new one). */
+const char *sw_rule_form_secret_note(const struct sw_rule_form *f,
+                                     enum sw_rule_field field);
 /* The secrets to send with the form's rule (sw_pipe_put_rule_input),
  * pointing into the form (borrowed: never sw_pipe_rule_secrets_free them):
  * NULL keeps the stored one, "" removes it, else the typed one replaces

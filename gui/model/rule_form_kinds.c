@@ -195,6 +195,12 @@ bool sw_rule_form_secret_stored(const struct sw_rule_form *f, enum sw_rule_field
   return s != SW_RULE_FORM_SECRET_COUNT && f->secret_stored[s];
 }
 
+const char *sw_rule_form_secret_note(const struct sw_rule_form *f,
+                                     enum sw_rule_field field)
+{
+  return sw_rule_form_secret_stored(f, field) ? "Stored: set" : "Stored: not set";
+}
+
 /* What the form does to secret `s`: replace it (the typed text), remove
  * it (""), or keep what is stored (NULL). */
 static const char *secret_action(const struct sw_rule_form *f, enum sw_rule_form_secret s)

@@ -225,6 +225,10 @@ static void test_a_stored_secret_is_kept_replaced_or_removed(void **state)
   assert_true(sw_rule_form_secret_stored(&f, SW_RULE_FIELD_AUTH_PASSWORD));
   assert_string_equal(f.secret[SW_RULE_FORM_PASSWORD], "");
   assert_string_equal(sw_rule_form_text(&f, SW_RULE_FIELD_AUTH_PASSWORD), "");
+  assert_string_equal(sw_rule_form_secret_note(&f, SW_RULE_FIELD_AUTH_PASSWORD),
+                      "Stored: set");
+  assert_string_equal(sw_rule_form_secret_note(&f, SW_RULE_FIELD_OAUTH_CLIENT_SECRET),
+                      "Stored: not set");
   /* Left empty: kept (nothing sent), and the rule says it is set. */
   to_rule(&f, &out, &p);
   assert_int_equal(p.count, 0);
