@@ -655,6 +655,54 @@ class RuleDialogTests(EditorTestCase):
         self.assertEqual(self.close_editor(), 0)
 
 
+    def test_an_auth_password_is_saved_and_shown_only_as_set(self):
+        """The middle column: an AUTH user and password typed into the
+        dialog reach the service (which keeps the password encrypted), and
+        neither the command line nor the dialog opened again shows it."""
+        password = "Edit0r-s3cret-pw"
+        main = self.open_editor()
+        keys(main, "Insert")
+        dialog = wait_window(RULE_TITLE)
+        keys(dialog, "alt+n")
+        type_text(dialog, "editor-auth")
+        keys(dialog, "alt+h")
+        type_text(dialog, "127.0.0.1")
+        keys(dialog, "alt+p")
+        type_text(dialog, str(AIOSMTPD.port))
+        # From the TLS list, Tab passes the certificate fields (greyed
+        # without TLS) to the AUTH user; the password box is enabled once
+        # there is a user.
+        keys(dialog, "alt+l", "Tab")
+        type_text(dialog, "monitor")
+        keys(dialog, "Tab")
+        type_text(dialog, password)
+        screenshot(dialog, "rule-dialog-auth")
+        keys(dialog, "alt+s")
+        wait_gone(dialog, RULE_TITLE)
+        r = wait_for(lambda: rules().get("editor-auth"), 20, 0.5, "the added rule")
+        self.assertEqual((r["auth_user"], r["auth_password"]), ("monitor", True))
+
+        rc, out = smtpwatch("rules", "show", r["id"])
+        self.assertEqual(rc, 0, out)
+        self.assertNotIn(password, out)
+        line = next(l for l in out.split("\n") if l.startswith("AUTH password"))
+        self.assertEqual(line.split()[-1], "set", out)
+
+        # Opened again: "Stored: set" beside an empty password box.
+        time.sleep(1)
+        self.select("editor-au")
+        keys(main, "Return")
+        dialog = wait_window(RULE_TITLE)
+        view = wait_for(lambda: (lambda v: v if "Stored: set" in v.texts else None)(
+            shown("Rule - SMTP Watch")), 20, 0.5, "the stored rule in the dialog")
+        self.assertIn("monitor", view.texts)
+        self.assertFalse([t for t in view.texts if password in t], view.texts)
+        screenshot(dialog, "rule-dialog-auth-stored")
+        keys(dialog, "Escape")
+        wait_gone(dialog, RULE_TITLE)
+        self.assertEqual(self.close_editor(), 0)
+
+
 class AlertStateTests(EditorTestCase):
 
     def test_acknowledge_and_maintenance_show_in_the_list(self):
