@@ -826,7 +826,7 @@ class RuleAlertsTests(EditorTestCase):
             "not its notifications" in t for t in v.texts) else None)(
                 shown("Rule - SMTP Watch")), 20, 0.5, "the loop refused")
         self.assertTrue([t for t in view.texts if "depend" in t.lower() and
-                         t != "Depends on (its alerts held while that rule is not O&K):"],
+                         t != "Depends on (held while that rule is not O&K):"],
                         view.texts)
         screenshot(dialog, "rule-dialog-dependency-loop")
         self.assertEqual(rule_alerts(firewall)[1].get(T_DEPENDS_ON, 0), 0)
