@@ -227,7 +227,8 @@ static void on_test(struct rule_dialog *d)
   if (!d->read_only) {
     if (!form_rule(d, true, &form))
       return;
-    form.id = 0; /* the form's rule, not the stored one */
+    /* The form's rule, with the stored rule's id: the service tests it
+     * as sent, with the stored secrets for those the form does not send. */
     rule = &form;
   }
   char server[300], text[400];

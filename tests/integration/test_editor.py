@@ -698,6 +698,19 @@ class RuleDialogTests(EditorTestCase):
         self.assertIn("monitor", view.texts)
         self.assertFalse([t for t in view.texts if password in t], view.texts)
         screenshot(dialog, "rule-dialog-auth-stored")
+        # Test the form: the service checks it with the stored password
+        # (the form sends none); without one it would be refused beside
+        # the password field. aiosmtpd offers no AUTH here: the check
+        # reaches AUTH and says so.
+        keys(dialog, "alt+t")
+        result = wait_window(TEST_RESULT_TITLE)
+        report = wait_for(lambda: (lambda v: v if v.texts else None)(
+            shown("Test result - SMTP Watch")), 20, 0.5, "the test result")
+        self.assertTrue([t for t in report.texts if "AUTH" in t], report.texts)
+        self.assertFalse([t for t in report.texts if password in t], report.texts)
+        screenshot(result, "rule-dialog-auth-test")
+        keys(result, "Escape")
+        wait_gone(result, TEST_RESULT_TITLE)
         keys(dialog, "Escape")
         wait_gone(dialog, RULE_TITLE)
         self.assertEqual(self.close_editor(), 0)
