@@ -185,24 +185,42 @@ void sw_rule_fields_enable(HWND dlg, const struct sw_rule_form *form, bool loade
 
 bool sw_rule_fields_changed(HWND dlg, struct sw_rule_form *form, int id, int code)
 {
+  /* Only the control that changed: this also runs while
+   * sw_rule_fields_write sets the texts (an edit tells EN_CHANGE then
+   * too), when the controls after it still hold the previous rule. */
+  int field = id - IDC_RULE_FIELD;
   switch (id) {
   case IDC_RULE_AUTH_USER:
-  case IDC_RULE_OAUTH_URL:
+  case IDC_RULE_OAUTH_URL: {
     if (code != EN_CHANGE)
       return false;
-    break;
+    char *text = sw_editor_get_text(dlg, id);
+    bool ok = text && !sw_rule_form_set_text(form, (enum sw_rule_field)field, text);
+    free(text);
+    return ok;
+  }
   case IDC_RULE_AUTH_MECH:
-    if (code != CBN_SELCHANGE)
-      return false;
-    break;
+    return code == CBN_SELCHANGE &&
+           !sw_rule_form_set_choice(form, SW_RULE_FIELD_AUTH_MECH,
+                                    (int)SendDlgItemMessageW(dlg, id, CB_GETCURSEL, 0, 0),
+                                    NULL);
   case IDC_RULE_RELAY_TEST:
+    if (code != BN_CLICKED)
+      return false;
+    sw_rule_form_set_checked(form, SW_RULE_FIELD_RELAY_TEST,
+                             IsDlgButtonChecked(dlg, id) == BST_CHECKED);
+    return true;
   case IDC_RULE_AUTH_PASSWORD_REMOVE:
   case IDC_RULE_OAUTH_SECRET_REMOVE:
     if (code != BN_CLICKED)
       return false;
-    break;
+    sw_rule_form_set_remove(form,
+                            id == IDC_RULE_AUTH_PASSWORD_REMOVE
+                                ? SW_RULE_FIELD_AUTH_PASSWORD
+                                : SW_RULE_FIELD_OAUTH_CLIENT_SECRET,
+                            IsDlgButtonChecked(dlg, id) == BST_CHECKED);
+    return true;
   default:
     return false;
   }
-  return sw_rule_fields_read(dlg, form);
 }

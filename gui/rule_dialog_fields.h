@@ -32,8 +32,8 @@ void sw_rule_fields_enable(HWND dlg, const struct sw_rule_form *form, bool loade
                            bool read_only, const bool has_problem[SW_RULE_FIELD_COUNT]);
 /* A WM_COMMAND from control `id` with notification `code`: true if it
  * changes what applies (the AUTH user, the mechanism, the token URL, the
- * relay test, a "Remove" box), after reading it into `form`; the caller
- * then calls sw_rule_fields_enable. */
+ * relay test, a "Remove" box), after reading that control alone into
+ * `form`; the caller then calls sw_rule_fields_enable. */
 bool sw_rule_fields_changed(HWND dlg, struct sw_rule_form *form, int id, int code);
 
 #endif

@@ -681,6 +681,8 @@ class RuleDialogTests(EditorTestCase):
         wait_gone(dialog, RULE_TITLE)
         r = wait_for(lambda: rules().get("editor-auth"), 20, 0.5, "the added rule")
         self.assertEqual((r["auth_user"], r["auth_password"]), ("monitor", True))
+        self.assertTrue(r["drift"])  # the middle column's defaults as the rule's
+        self.assertEqual((r["ip_family"], r["auth_mech"]), ("any", "auto"))
 
         rc, out = smtpwatch("rules", "show", r["id"])
         self.assertEqual(rc, 0, out)

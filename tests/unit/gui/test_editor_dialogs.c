@@ -244,6 +244,7 @@ struct past_seen {
   bool password_error_shown;
   wchar_t password_error[300], note[100];
   wchar_t password_after_save[40];
+  bool drift_checked; /* a new rule's default, not the template's */
 };
 static struct past_seen past_seen;
 
@@ -287,6 +288,7 @@ static void CALLBACK drive_past_column(HWND unused, UINT msg, UINT_PTR timer, DW
   s->mechanisms = SendDlgItemMessageW(dlg, IDC_RULE_AUTH_MECH, CB_GETCOUNT, 0, 0);
   s->families = SendDlgItemMessageW(dlg, IDC_RULE_IP_FAMILY, CB_GETCOUNT, 0, 0);
   GetDlgItemTextW(dlg, IDC_RULE_AUTH_PASSWORD_NOTE, s->note, 100);
+  s->drift_checked = IsDlgButtonChecked(dlg, IDC_RULE_DRIFT) == BST_CHECKED;
   note_enabled(dlg, s->before);
   /* A user typed (the edit tells the dialog, EN_CHANGE), the relay test
    * checked as a click does. */
@@ -325,6 +327,7 @@ static void rule_dialog_past_column_greys_and_takes_a_password(void **state)
   assert_int_equal(s->mechanisms, SW_AUTH_MECH_COUNT);
   assert_int_equal(s->families, SW_IP_FAMILY_COUNT);
   assert_true(wcscmp(s->note, L"Stored: not set") == 0);
+  assert_true(s->drift_checked);
   /* Nothing of AUTH but the user, no relay recipient, nothing to remove. */
   for (int i = 0; i < 6; i++)
     assert_false(s->before[i]);
