@@ -23,7 +23,8 @@ Screenshots are saved as PNG in SW_EDITOR_ARTIFACTS (default:
 editor-artifacts next to the build's gui/ directory) and their paths
 printed: the main window, the rule dialog showing a validation error, the
 history chart, the banner of an unreachable service, the read-only editor
-of a standard user.
+of a standard user, the rule dialog with an AUTH user and password typed,
+then opened again ("Stored: set"), and its test result.
 
 Under Wine every process has a full administrator token, so the
 read-only mode of a standard user is reached through the editor's seam
