@@ -21,6 +21,7 @@ void sw_check_extras_free(struct sw_check_extras *x)
 {
   free(x->auth_user);
   free(x->mail_from);
+  free(x->relay_rcpt);
   wipe_free(x->auth_password);
   wipe_free(x->oauth_client_secret);
   free(x->rcpt_buf);
@@ -39,8 +40,12 @@ enum sw_error sw_check_extras_from_rule(struct sw_check_extras *x,
   const char *from = has_text(rule->mail_from) && strcmp(rule->mail_from, "<>") != 0
                          ? rule->mail_from
                          : ""; /* the null sender */
+  const char *relay_rcpt = has_text(rule->relay_test_rcpt)
+                               ? rule->relay_test_rcpt
+                               : SW_RULE_DEFAULT_RELAY_TEST_RCPT;
   if ((has_text(rule->auth_user) && sw_rule_set_string(&x->auth_user, rule->auth_user)) ||
-      (envelope && sw_rule_set_string(&x->mail_from, from)))
+      (envelope && sw_rule_set_string(&x->mail_from, from)) ||
+      (rule->relay_test && sw_rule_set_string(&x->relay_rcpt, relay_rcpt)))
     return SW_E_NOMEM;
   if (!has_text(rule->rcpt_to))
     return SW_E_OK;

@@ -16,6 +16,7 @@ struct sw_check_extras {
   char *auth_password;       /* NULL: none; owned, wiped when freed */
   char *oauth_client_secret; /* NULL: none; owned, wiped when freed */
   char *mail_from;           /* NULL: no envelope; "" the null sender; owned */
+  char *relay_rcpt;          /* NULL: no open-relay test; owned */
   char *rcpt_buf;            /* the rule's rcpt_to, split in place; owned */
   const char *rcpt[SW_RULE_RCPT_MAX];
   size_t rcpt_count;

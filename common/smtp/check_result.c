@@ -51,6 +51,8 @@ static const char *const outcome_titles[] = {
     [SW_OUTCOME_SENDER_REJECTED] = "Sender rejected",
     [SW_OUTCOME_RECIPIENT_REJECTED] = "Recipient rejected",
     [SW_OUTCOME_MESSAGE_REJECTED] = "Message rejected",
+    [SW_OUTCOME_OPEN_RELAY] = "Open relay",
+    [SW_OUTCOME_BANNER_MISMATCH] = "Reverse DNS mismatch",
     [SW_OUTCOME_CANCELLED] = "Cancelled",
     [SW_OUTCOME_INTERNAL_ERROR] = "Internal error",
 };
@@ -104,6 +106,7 @@ void sw_check_result_free(struct sw_check_result *r)
 {
   free(r->ehlo_keywords);
   free(r->tls.sans);
+  free(r->addresses);
   sw_buf_free(&r->transcript);
   sw_check_result_init(r);
 }
@@ -286,6 +289,35 @@ static void put(char *out, size_t size, size_t *pos, const char *fmt, ...)
   *pos += (size_t)n < size - *pos ? (size_t)n : size - *pos - 1;
 }
 
+/* "connection refused" of "Connection refused", but "STARTTLS not offered"
+ * as it is: the outcome's title inside a sentence. */
+static void put_title_lower(char *out, size_t size, size_t *pos, enum sw_outcome o)
+{
+  const char *t = SW_TABLE_AT(outcome_titles, o, "Unknown outcome");
+  bool word = t[0] >= 'A' && t[0] <= 'Z' && t[1] >= 'a' && t[1] <= 'z';
+  put(out, size, pos, "%c%s", word ? t[0] - 'A' + 'a' : t[0], t + 1);
+}
+
+/* "2 of 3 addresses OK; [::1]:25 connection refused; 192.0.2.1:25 timed
+ * out. ": the addresses that were not OK, in the resolver's order. */
+static void describe_addresses(const struct sw_check_result *r, char *out, size_t size,
+                               size_t *pos)
+{
+  size_t ok = 0;
+  for (size_t i = 0; i < r->naddresses; i++)
+    ok += r->addresses[i].outcome == SW_OUTCOME_OK;
+  put(out, size, pos, "%u of %u address%s OK", (unsigned)ok, (unsigned)r->naddresses,
+      r->naddresses == 1 ? "" : "es");
+  for (size_t i = 0; i < r->naddresses; i++) {
+    const struct sw_address_result *a = &r->addresses[i];
+    if (a->outcome == SW_OUTCOME_OK)
+      continue;
+    put(out, size, pos, "; %s ", a->peer[0] ? a->peer : "(no address)");
+    put_title_lower(out, size, pos, a->outcome);
+  }
+  put(out, size, pos, ". ");
+}
+
 void sw_check_result_describe(const struct sw_check_result *r, char *out, size_t size)
 {
   if (size == 0)
@@ -297,6 +329,8 @@ void sw_check_result_describe(const struct sw_check_result *r, char *out, size_t
   enum sw_step s = (unsigned)r->step < SW_STEP_COUNT ? r->step : SW_STEP_RESOLVE;
   int64_t ms = (r->total_us + 500) / 1000;
 
+  if (r->naddresses > 0)
+    describe_addresses(r, out, size, &pos);
   put(out, size, &pos, "%s", outcome_titles[o]);
   switch (o) {
   case SW_OUTCOME_OK:
@@ -312,6 +346,7 @@ void sw_check_result_describe(const struct sw_check_result *r, char *out, size_t
   case SW_OUTCOME_CERT_EXPIRED:
   case SW_OUTCOME_CERT_EXPIRING:
   case SW_OUTCOME_CERT_CHAIN_INCOMPLETE:
+  case SW_OUTCOME_BANNER_MISMATCH:
     break; /* the title already says where */
   case SW_OUTCOME_TIMEOUT:
   case SW_OUTCOME_CLOSED:

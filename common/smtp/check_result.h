@@ -57,14 +57,21 @@
   X(SW_OUTCOME_AUTH_NOT_OFFERED, "auth_not_offered",                                     \
     "The server does not offer AUTH with a mechanism this check may use.")               \
   X(SW_OUTCOME_AUTH_NOT_ENCRYPTED, "auth_not_encrypted",                                 \
-    "The server offers AUTH only without TLS; the password was not sent, because this "  \
-    "check does not allow AUTH in plain text.")                                          \
+    "The server offers AUTH only without TLS (without STARTTLS, or only before it); "    \
+    "the "                                                                               \
+    "password was not sent, because it would have gone in plain text.")                  \
   X(SW_OUTCOME_SENDER_REJECTED, "sender_rejected",                                       \
     "The server refused the sender (MAIL FROM).")                                        \
   X(SW_OUTCOME_RECIPIENT_REJECTED, "recipient_rejected",                                 \
     "The server refused a recipient (RCPT TO).")                                         \
   X(SW_OUTCOME_MESSAGE_REJECTED, "message_rejected",                                     \
     "The server refused the message (DATA).")                                            \
+  X(SW_OUTCOME_OPEN_RELAY, "open_relay",                                                 \
+    "The server accepted a recipient in a domain it must not relay for: it is an open "  \
+    "relay.")                                                                            \
+  X(SW_OUTCOME_BANNER_MISMATCH, "banner_mismatch",                                       \
+    "The address's reverse name (PTR) is missing, does not resolve back to the "         \
+    "address, or differs from the name the server gives in its greeting.")               \
   X(SW_OUTCOME_CANCELLED, "cancelled", "The check was cancelled before it finished.")    \
   X(SW_OUTCOME_INTERNAL_ERROR, "internal_error",                                         \
     "The check could not run on this machine.")
@@ -113,6 +120,7 @@ enum sw_cap_bit { SW_CAP_MAP(SW_X_1) SW_CAP_COUNT };
 #define SW_DETAIL_MAX 256
 #define SW_PEER_MAX 64
 #define SW_GREETING_HOST_MAX 256
+#define SW_PTR_NAME_MAX 256           /* a DNS name: at most 253 octets */
 #define SW_TRANSCRIPT_MAX (32 * 1024) /* octets; a note marks where it was cut */
 
 #define SW_TLS_TEXT_MAX 256
@@ -133,6 +141,18 @@ struct sw_tls_info {
                         once expired); meaningful when not_after != 0 */
   int warn_days;     /* the thresholds it was judged by: WARNING below */
   int crit_days;     /* warn_days days left, CRITICAL below crit_days */
+};
+
+/* One address's part of a check of every address of its host
+ * (all_addresses): what a user needs to tell the addresses apart. */
+struct sw_address_result {
+  char peer[SW_PEER_MAX]; /* "192.0.2.1:25", "[2001:db8::25]:25" */
+  enum sw_outcome outcome;
+  enum sw_step step;
+  int reply_code; /* 0 if none */
+  char detail[SW_DETAIL_MAX];
+  int64_t total_us;
+  char ptr_name[SW_PTR_NAME_MAX]; /* with check_ptr, as in the result */
 };
 
 struct sw_check_result {
@@ -160,6 +180,14 @@ struct sw_check_result {
    * `reply` is that answer (with its queue id, "250 2.0.0 Ok: queued as
    * ABC"). The outcome may still be a certificate warning. */
   bool message_accepted;
+  /* With check_ptr: the reverse name (PTR) of the address that answered,
+   * escaped like `reply`; "" when it has none or it was not looked up. */
+  char ptr_name[SW_PTR_NAME_MAX];
+  /* With all_addresses: one entry per address checked, in the resolver's
+   * order; owned; NULL and 0 otherwise. The rest of the result is that of
+   * the address that decided the outcome (sw_check_results_merge). */
+  struct sw_address_result *addresses;
+  size_t naddresses;
 };
 /* Text fields (reply, detail, ehlo_keywords, transcript) are printable: bytes
  * that are not well-formed, non-control UTF-8 appear as \xNN and a backslash
@@ -198,7 +226,10 @@ bool sw_outcome_from_name(const char *name, enum sw_outcome *out);
 
 /* One line for humans: what happened, where, and the server's words, e.g.
  * "Timed out in the greeting after 7000 ms: the server accepted the
- * connection but sent no greeting." Always NUL-terminates `out`. */
+ * connection but sent no greeting." A check of every address starts with
+ * the count and the addresses that were not OK ("1 of 2 addresses OK;
+ * [::1]:25 connection refused. ") before the deciding address's sentence.
+ * Always NUL-terminates `out`. */
 void sw_check_result_describe(const struct sw_check_result *r, char *out, size_t size);
 
 /* Internal, for the dialogue. Writes in[0..len) to out[size] escaped as

@@ -49,6 +49,7 @@ enum sw_nagios_status sw_nagios_status(const struct sw_check_result *r, int warn
     return time_status(r, warn_ms, crit_ms);
   case SW_OUTCOME_CERT_EXPIRING:
   case SW_OUTCOME_CERT_CHAIN_INCOMPLETE:
+  case SW_OUTCOME_BANNER_MISMATCH:
     /* The server answered: a slow answer may make it worse still. */
     s = r->outcome == SW_OUTCOME_CERT_EXPIRING && sw_cert_expiry_is_critical(&r->tls)
             ? SW_NAGIOS_CRITICAL
@@ -64,6 +65,7 @@ enum sw_nagios_status sw_nagios_status(const struct sw_check_result *r, int warn
   case SW_OUTCOME_MESSAGE_REJECTED:
     /* 454 is "not now" (RFC 3207), like any 4xx (450 greylisting). */
     return r->reply_code / 100 == 4 ? SW_NAGIOS_WARNING : SW_NAGIOS_CRITICAL;
+  case SW_OUTCOME_OPEN_RELAY:
   case SW_OUTCOME_AUTH_FAILED:
   case SW_OUTCOME_AUTH_NOT_OFFERED:
   case SW_OUTCOME_AUTH_NOT_ENCRYPTED:
@@ -180,6 +182,17 @@ enum sw_error sw_nagios_format(const struct sw_check_result *r, const char *host
   enum sw_error err = sw_buf_printf(out, "SMTP %s - ", sw_nagios_status_name(status));
   if (!err)
     err = append_plain(out, endpoint);
+  /* The address that answered, when the endpoint does not already say it
+   * (a host name, or an address written another way); a check of every
+   * address names them in its sentence instead, unless all were OK. */
+  if (!err && r->peer[0] && strcmp(r->peer, endpoint) != 0 &&
+      (r->naddresses == 0 || r->outcome == SW_OUTCOME_OK)) {
+    err = sw_buf_appends(out, " (");
+    if (!err)
+      err = append_plain(out, r->peer);
+    if (!err)
+      err = sw_buf_appends(out, ")");
+  }
   if (err)
     return err;
   if (r->outcome == SW_OUTCOME_OK) {
@@ -191,6 +204,9 @@ enum sw_error sw_nagios_format(const struct sw_check_result *r, const char *host
       err = sw_buf_printf(out, ", at or above the warning threshold of %d ms", warn_ms);
     if (!err && r->tls.used)
       err = append_tls_summary(out, &r->tls);
+    if (!err && r->naddresses > 0)
+      err = sw_buf_printf(out, ", %u of %u address%s OK", (unsigned)r->naddresses,
+                          (unsigned)r->naddresses, r->naddresses == 1 ? "" : "es");
   } else {
     char text[SW_REPLY_TEXT_MAX + SW_DETAIL_MAX + 256];
     sw_check_result_describe(r, text, sizeof text);

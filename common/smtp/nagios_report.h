@@ -28,19 +28,24 @@ const char *sw_nagios_status_name(enum sw_nagios_status s);
  * threshold. A temporary rejection is WARNING (the server asked to be
  * retried), and so is STARTTLS refused with a 4xx (454), AUTH answered with
  * a 4xx (auth_unavailable), and a sender, recipient or message refused with
- * a 4xx (greylisting); a certificate that
+ * a 4xx (greylisting); a reverse-DNS mismatch (banner_mismatch) is WARNING,
+ * no better than the time thresholds make it; a certificate that
  * expires soon is WARNING, or CRITICAL with fewer than tls.crit_days days
  * left, and an incomplete chain (intermediate not sent) is WARNING (both
  * no better than the time thresholds make them); a cancelled or
  * internally failed check is UNKNOWN (nothing is known about the server),
- * every other failure CRITICAL. */
+ * every other failure CRITICAL (an open relay too). */
 enum sw_nagios_status sw_nagios_status(const struct sw_check_result *r, int warn_ms,
                                        int crit_ms);
 
 /* Appends the status line, without a newline, to `out`:
- *   SMTP OK - mail.example.com:25 answered in 12 ms | time=0.012345s;;;0; ...
+ *   SMTP OK - mail.example.com:25 (192.0.2.25:25) answered in 12 ms | time=...
  *   SMTP CRITICAL - [::1]:25: <sw_check_result_describe() sentence> | ...
- * `host` and `port` are what the user asked to check. The text before '|'
+ * `host` and `port` are what the user asked to check; the address that
+ * answered (r->peer) follows in parentheses unless it is the same text. A
+ * check of every address (r->addresses) says "..., 2 of 2 addresses OK"
+ * when all were, else its sentence lists those that were not, and the
+ * peer in parentheses is left out. The text before '|'
  * is kept on one line and free of '|' (guidelines 2.3); an OK check over TLS
  * adds the TLS version and the certificate's days left. The performance
  * data has the total time with the thresholds and one entry per step

@@ -90,6 +90,38 @@ static void tls_object(struct sw_json *j, const struct sw_tls_info *t)
   sw_json_end_object(j);
 }
 
+/* The "addresses" member: null unless every address was checked. */
+static void addresses_array(struct sw_json *j, const struct sw_check_result *r)
+{
+  if (r->naddresses == 0) {
+    sw_json_null(j);
+    return;
+  }
+  sw_json_begin_array(j);
+  for (size_t i = 0; i < r->naddresses; i++) {
+    const struct sw_address_result *a = &r->addresses[i];
+    sw_json_begin_object(j);
+    sw_json_key(j, "peer");
+    string_or_null(j, a->peer);
+    sw_json_key(j, "outcome");
+    sw_json_string(j, sw_outcome_name(a->outcome));
+    sw_json_key(j, "step");
+    sw_json_string(j, sw_step_name(a->step));
+    sw_json_key(j, "reply_code");
+    if (a->reply_code > 0)
+      sw_json_int(j, a->reply_code);
+    else
+      sw_json_null(j);
+    sw_json_key(j, "detail");
+    string_or_null(j, a->detail);
+    timing(j, "total_us", a->total_us);
+    sw_json_key(j, "ptr_name");
+    string_or_null(j, a->ptr_name);
+    sw_json_end_object(j);
+  }
+  sw_json_end_array(j);
+}
+
 enum sw_error sw_result_to_json(const struct sw_check_result *r, const char *host,
                                 uint16_t port, enum sw_nagios_status status,
                                 struct sw_buf *out)
@@ -108,6 +140,8 @@ enum sw_error sw_result_to_json(const struct sw_check_result *r, const char *hos
   string_or_null(&j, r->peer);
   sw_json_key(&j, "greeting_host");
   string_or_null(&j, r->greeting_host);
+  sw_json_key(&j, "ptr_name");
+  string_or_null(&j, r->ptr_name);
   sw_json_key(&j, "status");
   sw_json_string(&j, sw_nagios_status_name(status));
   sw_json_key(&j, "exit_code");
@@ -156,6 +190,8 @@ enum sw_error sw_result_to_json(const struct sw_check_result *r, const char *hos
   lines_array(&j, r->transcript.data ? r->transcript.data : "", r->transcript.len);
   sw_json_key(&j, "transcript_truncated");
   sw_json_bool(&j, r->transcript.truncated);
+  sw_json_key(&j, "addresses");
+  addresses_array(&j, r);
   sw_json_end_object(&j);
   return sw_json_finish(&j);
 }

@@ -13,7 +13,9 @@
 #include "sw_error.h"
 
 /* Appends to `out`, compact and without a final newline:
- *   {"host":..,"port":..,"peer":"127.0.0.1:25"|null,"status":"OK",
+ *   {"host":..,"port":..,"peer":"127.0.0.1:25"|null,
+ *    "greeting_host":"mx.example.com"|null,"ptr_name":"mx.example.com"|null,
+ *    "status":"OK",
  *    "exit_code":0,"outcome":"ok","step":"quit","message":"<describe>",
  *    "reply_code":250|null,"enhanced_code":"2.0.0"|null,"reply":".."|null,
  *    "used_helo":false,"capabilities":["PIPELINING",..],
@@ -25,7 +27,15 @@
  *                "days_left":30|null,"warn_days":21,"crit_days":7},
  *    "timings_us":{"resolve":12|null,"connect":..,"tls":..,"greeting":..,
  *                  "ehlo":..,"command":..,"quit":..,"total":..},
- *    "transcript":["C: ..",..],"transcript_truncated":false}
+ *    "transcript":["C: ..",..],"transcript_truncated":false,
+ *    "addresses":null|[{"peer":"[::1]:25"|null,"outcome":"connection_refused",
+ *                       "step":"connect","reply_code":null,"detail":".."|null,
+ *                       "total_us":1234|null,"ptr_name":".."|null},..]}
+ * "ptr_name" is the reverse name of the peer when the check looked it up
+ * (check_ptr) and found one. "addresses" lists, for a check of every
+ * address of the host (all_addresses), each address in the resolver's
+ * order; the rest of the object is the address that decided the outcome
+ * (address_results.h).
  * `status` is the caller's verdict (sw_nagios_status with its thresholds);
  * exit_code is its number. Steps not reached are null in timings_us, but
  * for those past the handshake ("auth", "mail", "rcpt", "data", between

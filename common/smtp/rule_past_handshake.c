@@ -202,6 +202,10 @@ static void check_envelope(const struct sw_rule *r, struct sw_rule_problems *out
     sw_rule_problems_add(out, SW_RULE_FIELD_RELAY_TEST,
                          "Open relay test cannot be combined with a command: a check "
                          "sends either its command or an envelope.");
+  else if (r->relay_test && *str(r->auth_user))
+    sw_rule_problems_add(out, SW_RULE_FIELD_RELAY_TEST,
+                         "Open relay test runs without AUTH (a server may rightly relay "
+                         "for a user it authenticated): make it a rule of its own.");
   if (*relay_rcpt && !r->relay_test)
     sw_rule_problems_add(out, SW_RULE_FIELD_RELAY_TEST_RCPT,
                          "Relay test recipient is used only by the open relay test: "

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "base64.h"
+#include "hmac_md5.h"
+#include "sw_wipe.h"
 
 static const char *const mech_names[] = {SW_AUTH_MECH_MAP(SW_X_2)};
 
@@ -65,16 +67,20 @@ unsigned sw_auth_offered(const char *params, size_t len)
   return bits;
 }
 
-enum sw_auth_mech sw_auth_pick(unsigned offered, enum sw_auth_mech forced)
+enum sw_auth_mech sw_auth_pick(unsigned offered, enum sw_auth_mech forced, bool encrypted)
 {
   if (forced != SW_AUTH_MECH_AUTO)
     return (unsigned)forced < SW_AUTH_MECH_COUNT && (offered & SW_AUTH_OFFERS(forced))
                ? forced
                : SW_AUTH_MECH_AUTO;
-  if (offered & SW_AUTH_OFFERS(SW_AUTH_MECH_PLAIN))
-    return SW_AUTH_MECH_PLAIN;
-  if (offered & SW_AUTH_OFFERS(SW_AUTH_MECH_LOGIN))
-    return SW_AUTH_MECH_LOGIN;
+  /* The order of preference, without TLS and with it (smtp_auth.h says
+   * why). */
+  static const enum sw_auth_mech order[2][3] = {
+      {SW_AUTH_MECH_CRAM_MD5, SW_AUTH_MECH_PLAIN, SW_AUTH_MECH_LOGIN},
+      {SW_AUTH_MECH_PLAIN, SW_AUTH_MECH_LOGIN, SW_AUTH_MECH_CRAM_MD5}};
+  for (size_t i = 0; i < SW_COUNTOF(order[0]); i++)
+    if (offered & SW_AUTH_OFFERS(order[encrypted][i]))
+      return order[encrypted][i];
   return SW_AUTH_MECH_AUTO;
 }
 
@@ -99,11 +105,32 @@ bool sw_auth_login_response(const char *text, char *out, size_t size)
   return sw_base64_encode_to(text, strlen(text), out, size);
 }
 
+bool sw_auth_cram_md5_response(const char *user, const char *password,
+                               const void *challenge, size_t challenge_len, char *out,
+                               size_t size)
+{
+  size_t u = strlen(user);
+  if (u > SW_AUTH_USER_MAX)
+    return false;
+  unsigned char mac[SW_MD5_DIGEST_LEN];
+  sw_hmac_md5(password, strlen(password), challenge, challenge_len, mac);
+  char raw[SW_AUTH_USER_MAX + 1 + 2 * SW_MD5_DIGEST_LEN];
+  memcpy(raw, user, u);
+  raw[u] = ' ';
+  static const char hex[] = "0123456789abcdef";
+  for (size_t i = 0; i < SW_MD5_DIGEST_LEN; i++) {
+    raw[u + 1 + 2 * i] = hex[mac[i] >> 4];
+    raw[u + 2 + 2 * i] = hex[mac[i] & 15];
+  }
+  bool ok = sw_base64_encode_to(raw, u + 1 + 2 * SW_MD5_DIGEST_LEN, out, size);
+  /* The digest is as good as the password to anyone who replays the
+   * challenge (and a start for a dictionary attack): wiped too. */
+  sw_auth_wipe(mac, sizeof mac);
+  sw_auth_wipe(raw, sizeof raw);
+  return ok;
+}
+
 void sw_auth_wipe(void *p, size_t n)
 {
-  /* Through a volatile pointer: a plain memset of a buffer that is not
-   * read again may be optimised away. */
-  volatile unsigned char *v = p;
-  while (n--)
-    *v++ = 0;
+  sw_wipe(p, n);
 }

@@ -21,14 +21,24 @@
  * Past the handshake (all optional; without them the dialogue is the check
  * above, byte for byte). After EHLO, and after the EHLO over TLS when TLS
  * is wanted:
- * - AUTH (RFC 4954) with cfg.auth: PLAIN (with its initial response) or
- *   LOGIN, picked from the EHLO AUTH list (PLAIN first) or forced; never
- *   over a connection without TLS unless auth.allow_plaintext. 235 goes on;
- *   the transcript shows "AUTH PLAIN ****", never a credential.
+ * - AUTH (RFC 4954) with cfg.auth: PLAIN (with its initial response),
+ *   LOGIN or CRAM-MD5 (RFC 2195), picked from the EHLO AUTH list in
+ *   sw_auth_pick's order or forced; never over a connection without TLS
+ *   unless auth.allow_plaintext, and not at all when the server offers AUTH
+ *   only before STARTTLS. 235 goes on; the transcript shows
+ *   "AUTH PLAIN ****" and "****" for every answer, never a credential nor
+ *   CRAM-MD5's digest. A CRAM-MD5 challenge that is not one line of base64
+ *   is answered "*" (the exchange cancelled), then it is a protocol error.
  * - The envelope with cfg.mail: MAIL FROM:<from>, then RCPT TO:<to> for each
  *   recipient, one command at a time (no pipelining). The first recipient
  *   refused ends it: a mail goes to every recipient or is not sent (an
  *   outbox that retries it then reaches them all, once).
+ * - The open-relay test with mail.relay_rcpt: after the recipients (if
+ *   any), RCPT TO:<relay_rcpt>, an address the server must not relay for.
+ *   2xx is SW_OUTCOME_OPEN_RELAY (its reply kept, QUIT); 4xx or 5xx is the
+ *   right answer and the check goes on to RSET and QUIT, OK with that
+ *   refusal as its reply. It never comes with a message, nor with AUTH
+ *   (a server may rightly relay for a user it authenticated).
  * - Then, without a message, RSET and QUIT (an envelope check: nothing is
  *   sent); with one, DATA, 354, the message streamed from the borrowed
  *   bytes in pieces of at most SW_DIALOGUE_SEND_MAX, and its end's 2xx
@@ -69,11 +79,12 @@ enum sw_dialogue_state { SW_DIALOGUE_STATE_MAP(SW_X_1) };
 /* AUTH: off while `user` is NULL or "". Borrowed, like every string here:
  * they must outlive the dialogue, which copies neither anywhere (not into
  * the transcript, the result or the trace). Any octets but NUL; user and
- * password together at most SW_AUTH_CREDENTIALS_MAX. */
+ * password together at most SW_AUTH_CREDENTIALS_MAX, the user alone at
+ * most SW_AUTH_USER_MAX. */
 struct sw_dialogue_auth {
   const char *user;
   const char *password;
-  enum sw_auth_mech mech; /* SW_AUTH_MECH_AUTO (0): PLAIN, else LOGIN */
+  enum sw_auth_mech mech; /* SW_AUTH_MECH_AUTO (0): sw_auth_pick's order */
   bool allow_plaintext;   /* AUTH without TLS (else: auth_not_encrypted) */
 };
 
@@ -83,8 +94,12 @@ struct sw_dialogue_auth {
  * Addresses must pass sw_mail_address_check. */
 struct sw_dialogue_mail {
   const char *from;
-  const char *const *to; /* 1..SW_DIALOGUE_RCPT_MAX recipients */
+  const char *const *to; /* 1..SW_DIALOGUE_RCPT_MAX recipients (0.. with
+                            relay_rcpt) */
   size_t to_count;
+  /* The open-relay test: NULL for none, else a recipient in a domain the
+   * server must not relay for, said after `to`. Not with a message. */
+  const char *relay_rcpt;
   /* NULL: an envelope check (RSET, QUIT). Else DATA's payload, as
    * sw_mail_data_payload (common/alert/mail_message.h) makes it: CRLF
    * lines, dot-stuffed, and ending in the "." line that ends the data
@@ -156,6 +171,10 @@ struct sw_dialogue {
   enum sw_auth_mech auth_mech;
   int auth_round;
   bool auth_done;
+  /* The EHLO before STARTTLS listed AUTH (only that is kept of it); the
+   * AUTH exchange was cancelled with "*" (a CRAM-MD5 challenge that could
+   * not be read). */
+  bool auth_before_tls, auth_cancelled;
   size_t rcpt_next;
   size_t message_sent;
 };
@@ -167,7 +186,8 @@ struct sw_dialogue {
  * LF or another control character, or longer than 510 octets), AUTH
  * without a password or with credentials too long, a bad address, no or
  * too many recipients, a message without an envelope or not DATA's
- * payload, or a command with an envelope, end the dialogue at once with
+ * payload, a relay test with a message, AUTH or no sender, or a command
+ * with an envelope, end the dialogue at once with
  * SW_OUTCOME_INTERNAL_ERROR and a sentence (never a credential): check
  * sw_dialogue_done() before resolving. */
 void sw_dialogue_init(struct sw_dialogue *d, const struct sw_dialogue_config *cfg,

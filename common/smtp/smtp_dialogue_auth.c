@@ -1,12 +1,14 @@
 /* SMTP AUTH (RFC 4954) in the dialogue: whether the rule's credentials can
  * be used, which mechanism the server's EHLO offers, whether the
  * connection is fit to carry a password, and what the server's answers
- * mean. The credentials are only ever base64-encoded into a stack buffer
- * and the output line, both wiped; the transcript shows "****". Part of
- * the dialogue (smtp_dialogue_internal.h says what the parts share). */
+ * mean. The credentials (and CRAM-MD5's digest, made from the password)
+ * are only ever base64-encoded into a stack buffer and the output line,
+ * both wiped; the transcript shows "****". Part of the dialogue
+ * (smtp_dialogue_internal.h says what the parts share). */
 #include <stdio.h>
 #include <string.h>
 
+#include "base64.h"
 #include "smtp_dialogue_internal.h"
 
 bool sw__dlg_auth_config_ok(struct sw_dialogue *d)
@@ -23,6 +25,13 @@ bool sw__dlg_auth_config_ok(struct sw_dialogue *d)
                        "the user name and password are longer than %d octets together, "
                        "more than one AUTH line can carry; nothing was sent",
                        SW_AUTH_CREDENTIALS_MAX);
+    return false;
+  }
+  if (strlen(a->user) > SW_AUTH_USER_MAX) {
+    sw__dlg_set_detail(d,
+                       "the user name is longer than %d octets, more than CRAM-MD5's "
+                       "answer can carry; nothing was sent",
+                       SW_AUTH_USER_MAX);
     return false;
   }
   if ((unsigned)a->mech >= SW_AUTH_MECH_COUNT) {
@@ -50,56 +59,82 @@ static void not_offered(struct sw_dialogue *d, const struct sw_smtp_reply *r)
     sw__dlg_set_detail(d, "the server does not offer AUTH %s, which this check uses",
                        sw_auth_mech_name(d->cfg.auth.mech));
   else
-    sw__dlg_set_detail(d, "the server offers AUTH, but neither PLAIN nor LOGIN");
+    sw__dlg_set_detail(d, "the server offers AUTH, but none of the mechanisms this "
+                          "check may use (PLAIN, LOGIN, CRAM-MD5)");
   sw__dlg_decide(d, SW_OUTCOME_AUTH_NOT_OFFERED, SW_STEP_EHLO, r);
 }
 
-bool sw__dlg_auth_after_hello(struct sw_dialogue *d, const struct sw_smtp_reply *r)
+/* RFC 4954 section 4 / SMTP.md 10: a password never goes in clear text
+ * unless the rule says so. That the server asks for it there, or only
+ * there, is the finding (auth_not_encrypted); the detail says which. */
+static void not_encrypted(struct sw_dialogue *d, const struct sw_smtp_reply *r)
 {
-  if (!sw__dlg_has_auth(d))
-    return false;
-  enum sw_auth_mech mech = (d->result.caps & SW_CAP(AUTH))
-                               ? sw_auth_pick(d->auth_offered, d->cfg.auth.mech)
-                               : SW_AUTH_MECH_AUTO;
-  if (mech == SW_AUTH_MECH_AUTO) {
-    not_offered(d, r);
-    return true;
-  }
-  if (!d->tls_done && !d->cfg.auth.allow_plaintext) {
-    /* RFC 4954 section 4 / SMTP.md 10: a password never goes in clear text
-     * unless the rule says so. That the server asks for it is the finding. */
-    sw__dlg_set_detail(d, "%s",
-                       d->cfg.tls_mode == SW_TLS_NONE
-                           ? "the connection is not encrypted, and this check does not "
-                             "allow AUTH in plain text"
-                           : "the server does not offer STARTTLS but offers AUTH in "
-                             "plain text, which this check does not allow");
-    sw__dlg_decide(d, SW_OUTCOME_AUTH_NOT_ENCRYPTED, SW_STEP_EHLO, r);
-    return true;
-  }
+  if (d->tls_done)
+    sw__dlg_set_detail(d, "the server offers AUTH only before STARTTLS: its reply to "
+                          "EHLO over TLS does not list AUTH, so the password was not "
+                          "sent");
+  else if (d->cfg.tls_mode == SW_TLS_NONE)
+    sw__dlg_set_detail(d, "the connection is not encrypted, and this check does not "
+                          "allow AUTH in plain text");
+  else
+    sw__dlg_set_detail(d, "the server does not offer STARTTLS but offers AUTH in plain "
+                          "text, which this check does not allow");
+  sw__dlg_decide(d, SW_OUTCOME_AUTH_NOT_ENCRYPTED, SW_STEP_EHLO, r);
+}
+
+/* Says the AUTH command of `mech`. PLAIN goes with its initial response
+ * (RFC 4954 section 4: it saves a round trip); LOGIN and CRAM-MD5 wait
+ * for the server's 334. */
+static void say_auth(struct sw_dialogue *d, enum sw_auth_mech mech)
+{
   d->auth_mech = mech;
   d->auth_round = 0;
-  char line[SW_SMTP_LINE_MAX];
   bool sent;
   if (mech == SW_AUTH_MECH_PLAIN) {
-    /* RFC 4954 section 4: the initial response saves a round trip. */
+    char line[SW_SMTP_LINE_MAX];
     memcpy(line, "AUTH PLAIN ", 11);
     sent = ALWAYS(sw_auth_plain_response(d->cfg.auth.user, d->cfg.auth.password,
                                          line + 11, sizeof line - 11)) &&
            sw__dlg_send_secret_line(d, line, "AUTH PLAIN ****");
     sw_auth_wipe(line, sizeof line);
   } else {
-    sent = sw__dlg_send_line(d, "AUTH LOGIN");
+    char line[32];
+    snprintf(line, sizeof line, "AUTH %s", sw_auth_mech_name(mech));
+    sent = sw__dlg_send_line(d, line);
   }
   if (sent)
     sw__dlg_set_state(d, SW_DLG_AUTH, d->now_us);
+}
+
+bool sw__dlg_auth_after_hello(struct sw_dialogue *d, const struct sw_smtp_reply *r)
+{
+  if (!sw__dlg_has_auth(d))
+    return false;
+  enum sw_auth_mech mech =
+      (d->result.caps & SW_CAP(AUTH))
+          ? sw_auth_pick(d->auth_offered, d->cfg.auth.mech, d->tls_done)
+          : SW_AUTH_MECH_AUTO;
+  if (mech == SW_AUTH_MECH_AUTO) {
+    /* With STARTTLS: AUTH before TLS but none over it is the server
+     * asking for the password in clear text, not a server without AUTH. */
+    if (d->tls_done && d->auth_before_tls && !(d->result.caps & SW_CAP(AUTH)))
+      not_encrypted(d, r);
+    else
+      not_offered(d, r);
+    return true;
+  }
+  if (!d->tls_done && !d->cfg.auth.allow_plaintext) {
+    not_encrypted(d, r);
+    return true;
+  }
+  say_auth(d, mech);
   return true;
 }
 
 /* LOGIN's 334: the user name after the command, the password after it. */
 static void login_step(struct sw_dialogue *d, const struct sw_smtp_reply *r)
 {
-  if (d->auth_mech != SW_AUTH_MECH_LOGIN || d->auth_round >= 2) {
+  if (d->auth_round >= 2) {
     sw__dlg_unexpected_code(d, r, "AUTH");
     return;
   }
@@ -112,15 +147,69 @@ static void login_step(struct sw_dialogue *d, const struct sw_smtp_reply *r)
     d->auth_round++;
 }
 
+/* A challenge that cannot be answered: the exchange is cancelled with "*"
+ * (RFC 4954 section 4), which the server must answer with 501; that answer
+ * then ends the check as a protocol error (sw__dlg_on_auth), with the
+ * detail said here and the challenge's reply kept. */
+static void cancel_auth(struct sw_dialogue *d, const struct sw_smtp_reply *r)
+{
+  sw__dlg_record_reply(d, r);
+  if (sw__dlg_send_line(d, "*"))
+    d->auth_cancelled = true;
+}
+
+/* CRAM-MD5's 334 (RFC 2195): one line whose text is the base64 of the
+ * challenge; the answer is the user name and the HMAC-MD5 of the
+ * challenge, keyed with the password. */
+static void cram_md5_step(struct sw_dialogue *d, const struct sw_smtp_reply *r)
+{
+  if (d->auth_round >= 1) {
+    sw__dlg_unexpected_code(d, r, "AUTH");
+    return;
+  }
+  const char *text = r->len > 4 ? r->text + 4 : "";
+  size_t len = r->len > 4 ? r->len - 4 : 0;
+  struct sw_buf challenge;
+  sw_buf_init(&challenge, 0);
+  char q[SW_DLG_QUOTE_MAX];
+  if (r->lines > 1) {
+    sw__dlg_set_detail(d, "the server's CRAM-MD5 challenge is not one line");
+  } else if (len == 0) {
+    sw__dlg_set_detail(d, "the server's CRAM-MD5 challenge is empty");
+  } else if (!sw_base64_decode(text, len, &challenge)) {
+    sw__dlg_set_detail(d, "the server's CRAM-MD5 challenge is not base64: \"%s\"",
+                       sw__dlg_quote(q, text, len));
+  } else {
+    char line[SW_SMTP_LINE_MAX];
+    bool sent = ALWAYS(sw_auth_cram_md5_response(d->cfg.auth.user, d->cfg.auth.password,
+                                                 challenge.data, challenge.len, line,
+                                                 sizeof line)) &&
+                sw__dlg_send_secret_line(d, line, "****");
+    sw_auth_wipe(line, sizeof line);
+    sw_buf_free(&challenge);
+    if (sent)
+      d->auth_round++;
+    return;
+  }
+  sw_buf_free(&challenge);
+  cancel_auth(d, r);
+}
+
 void sw__dlg_on_auth(struct sw_dialogue *d, const struct sw_smtp_reply *r)
 {
   int cls = r->code / 100;
-  if (cls == 2) {
+  if (d->auth_cancelled) {
+    /* The answer to "*" (501, or anything): the challenge was the fault,
+     * and its reply stays the one recorded. */
+    sw__dlg_decide(d, SW_OUTCOME_PROTOCOL_ERROR, SW_STEP_AUTH, NULL);
+  } else if (cls == 2) {
     /* 235; any 2xx means the server let us in. */
     d->auth_done = true;
     sw__dlg_proceed(d, r);
-  } else if (r->code == 334) {
+  } else if (r->code == 334 && d->auth_mech == SW_AUTH_MECH_LOGIN) {
     login_step(d, r);
+  } else if (r->code == 334 && d->auth_mech == SW_AUTH_MECH_CRAM_MD5) {
+    cram_md5_step(d, r);
   } else if (cls == 4) {
     /* 454: temporary authentication failure (RFC 4954 section 6). */
     sw__dlg_decide(d, SW_OUTCOME_AUTH_UNAVAILABLE, SW_STEP_AUTH, r);

@@ -112,7 +112,8 @@ void sw__dlg_auth_offered(struct sw_dialogue *d, const char *params, size_t len)
  * decides why it cannot (not offered, not encrypted). True when it did
  * either; false when the rule wants no AUTH. */
 bool sw__dlg_auth_after_hello(struct sw_dialogue *d, const struct sw_smtp_reply *r);
-/* A reply in the AUTH state. */
+/* A reply in the AUTH state: 2xx goes on, 334 gets LOGIN's or CRAM-MD5's
+ * next answer, 4xx/5xx decide. */
 void sw__dlg_on_auth(struct sw_dialogue *d, const struct sw_smtp_reply *r);
 
 /* --- smtp_dialogue_mail.c: the envelope and the message ------------------ */

@@ -1,6 +1,7 @@
 /* The mail transaction in the dialogue (RFC 5321 3.3): MAIL FROM, RCPT TO
- * for each recipient, then RSET for an envelope check or DATA and the
- * message, streamed from the caller's bytes in pieces. Part of the dialogue
+ * for each recipient and the open-relay test's, then RSET for an envelope
+ * check or DATA and the message, streamed from the caller's bytes in
+ * pieces. Part of the dialogue
  * (smtp_dialogue_internal.h says what the parts share). */
 #include <stdio.h>
 #include <string.h>
@@ -40,24 +41,49 @@ static bool address_ok(struct sw_dialogue *d, const char *what, const char *addr
   return false;
 }
 
+/* The open-relay test's own conditions (with an envelope sender). */
+static bool relay_config_ok(struct sw_dialogue *d)
+{
+  if (d->cfg.mail.message) {
+    sw__dlg_set_detail(d, "a relay test never sends a message (only RCPT TO, then "
+                          "RSET); nothing was sent");
+    return false;
+  }
+  if (sw__dlg_has_auth(d)) {
+    /* A server may rightly relay for a user it authenticated: only an
+     * anonymous session can show an open relay. */
+    sw__dlg_set_detail(d, "a relay test runs without AUTH (a server may relay for "
+                          "the users it authenticates); nothing was sent");
+    return false;
+  }
+  return address_ok(d, "the relay test's recipient", d->cfg.mail.relay_rcpt);
+}
+
 bool sw__dlg_mail_config_ok(struct sw_dialogue *d)
 {
   const struct sw_dialogue_mail *m = &d->cfg.mail;
   if (!sw__dlg_has_mail(d)) {
-    if (!m->message)
-      return true;
-    sw__dlg_set_detail(d, "a message needs a sender and recipients; nothing was sent");
-    return false;
+    if (m->message)
+      sw__dlg_set_detail(d, "a message needs a sender and recipients; nothing was sent");
+    else if (m->relay_rcpt)
+      sw__dlg_set_detail(d, "the relay test needs an envelope sender (\"\" for the null "
+                            "sender <>); nothing was sent");
+    return !m->message && !m->relay_rcpt;
   }
   if (sw__dlg_has_command(d)) {
     sw__dlg_set_detail(d, "a check sends a command or a mail envelope, not both");
     return false;
   }
+  if (m->relay_rcpt && !relay_config_ok(d))
+    return false;
   if (m->from[0] && !address_ok(d, "the sender", m->from))
     return false;
-  if (!m->to || m->to_count == 0 || m->to_count > SW_DIALOGUE_RCPT_MAX) {
-    sw__dlg_set_detail(d, "a mail needs 1 to %d recipients; nothing was sent",
-                       SW_DIALOGUE_RCPT_MAX);
+  size_t least = m->relay_rcpt ? 0 : 1;
+  if ((m->to_count > 0 && !m->to) || m->to_count < least ||
+      m->to_count > SW_DIALOGUE_RCPT_MAX) {
+    sw__dlg_set_detail(d, "a mail needs %lu to %d recipients%s; nothing was sent",
+                       (unsigned long)least, SW_DIALOGUE_RCPT_MAX,
+                       m->relay_rcpt ? " besides the relay test's" : "");
     return false;
   }
   for (size_t i = 0; i < m->to_count; i++)
@@ -86,9 +112,20 @@ void sw__dlg_start_mail(struct sw_dialogue *d)
     sw__dlg_set_state(d, SW_DLG_MAIL, d->now_us);
 }
 
+/* The recipients are said in order, the relay test's last. */
+static bool at_relay_test(const struct sw_dialogue *d)
+{
+  return d->cfg.mail.relay_rcpt && d->rcpt_next == d->cfg.mail.to_count;
+}
+
 static void say_rcpt(struct sw_dialogue *d)
 {
-  if (say_path(d, "RCPT TO:", d->cfg.mail.to[d->rcpt_next]) && d->state != SW_DLG_RCPT)
+  const char *to = d->cfg.mail.relay_rcpt;
+  if (at_relay_test(d))
+    sw__dlg_event(d, "the open-relay test: a recipient the server must refuse");
+  else
+    to = d->cfg.mail.to[d->rcpt_next];
+  if (say_path(d, "RCPT TO:", to) && d->state != SW_DLG_RCPT)
     sw__dlg_set_state(d, SW_DLG_RCPT, d->now_us);
 }
 
@@ -113,7 +150,8 @@ static void on_mail(struct sw_dialogue *d, const struct sw_smtp_reply *r)
   }
 }
 
-/* Every recipient is in: the message, or RSET for an envelope check. */
+/* Every recipient is in (and the relay test refused): the message, or RSET
+ * for an envelope check. */
 static void envelope_done(struct sw_dialogue *d, const struct sw_smtp_reply *r)
 {
   if (d->cfg.mail.message) {
@@ -121,19 +159,41 @@ static void envelope_done(struct sw_dialogue *d, const struct sw_smtp_reply *r)
       sw__dlg_set_state(d, SW_DLG_DATA, d->now_us);
     return;
   }
-  /* The last recipient's 250 is the answer; RSET ends the transaction
-   * without a mail (SMTP.md 12), and QUIT follows it. */
+  /* The last recipient's 250 (or the relay test's refusal) is the answer;
+   * RSET ends the transaction without a mail (SMTP.md 12), and QUIT
+   * follows it. */
   sw__dlg_record_reply(d, r);
   if (sw__dlg_send_line(d, "RSET"))
     sw__dlg_set_state(d, SW_DLG_RSET, d->now_us);
 }
 
-static void on_rcpt(struct sw_dialogue *d, const struct sw_smtp_reply *r)
+/* The answer to the relay test's recipient: a refusal, temporary or not,
+ * is right; taking it means the server relays for anyone. */
+static void on_relay_rcpt(struct sw_dialogue *d, const struct sw_smtp_reply *r)
 {
   int cls = r->code / 100;
   if (cls == 2) {
+    sw__dlg_set_detail(d,
+                       "the server accepted the recipient <%s>, in a domain it must not "
+                       "relay for: it relays mail for anyone",
+                       d->cfg.mail.relay_rcpt);
+    sw__dlg_decide(d, SW_OUTCOME_OPEN_RELAY, SW_STEP_RCPT, r);
+  } else if (cls == 4 || cls == 5) {
+    sw__dlg_event(d, "the server refused to relay, as it should");
+    envelope_done(d, r);
+  } else {
+    sw__dlg_unexpected_code(d, r, "RCPT TO");
+  }
+}
+
+static void on_rcpt(struct sw_dialogue *d, const struct sw_smtp_reply *r)
+{
+  int cls = r->code / 100;
+  if (at_relay_test(d)) {
+    on_relay_rcpt(d, r);
+  } else if (cls == 2) {
     /* 250, or 251 "will forward" */
-    if (++d->rcpt_next < d->cfg.mail.to_count)
+    if (++d->rcpt_next < d->cfg.mail.to_count || d->cfg.mail.relay_rcpt)
       say_rcpt(d);
     else
       envelope_done(d, r);

@@ -255,7 +255,10 @@ static void talk_through_tls(struct sw_dialogue *d)
     sw__dlg_set_state(d, SW_DLG_GREETING, d->now_us); /* RFC 8314: now the greeting */
     return;
   }
-  /* RFC 3207 section 4.2: forget what EHLO said in plaintext, and ask again. */
+  /* RFC 3207 section 4.2: forget what EHLO said in plaintext, and ask again;
+   * only whether it offered AUTH is kept, to tell a server that offers AUTH
+   * only before STARTTLS from one without AUTH (smtp_dialogue_auth.c). */
+  d->auth_before_tls = (d->result.caps & SW_CAP(AUTH)) != 0;
   d->result.caps = 0;
   d->auth_offered = 0; /* AUTH as offered over TLS is what counts */
   d->result.used_helo = false;

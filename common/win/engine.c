@@ -89,13 +89,24 @@ enum sw_error sw_engine_create(struct sw_engine **out, unsigned long *win_error)
 static void check_free(struct sw_check *c)
 {
   struct sw_engine *e = c->engine;
+  struct sw_check *parent = c->parent;
   sw_timer_heap_disarm(&e->timers, &c->timer);
   sw_list_remove(&c->link);
   e->structs--;
   sw_dialogue_free(&c->dlg);
+  sw_check_result_free(&c->result);
+  for (size_t i = 0; c->group && i < c->group->n; i++)
+    sw_check_result_free(&c->group->results[i]); /* empty once merged */
+  free(c->group);
   sw__check_tls_free(c);
   free(c->strings);
   free(c);
+  if (parent) {
+    /* The parent waits for its last sub-check struct before it goes. */
+    parent->group->alive--;
+    if (!parent->group->busy)
+      sw__check_settle(parent);
+  }
 }
 
 void sw__check_update_timer(struct sw_check *c)
@@ -122,23 +133,66 @@ void sw__check_fail_win(struct sw_check *c, enum sw_outcome outcome, unsigned lo
   sw_dialogue_fail(&c->dlg, outcome, detail, sw_clock_now_us());
 }
 
+/* The dialogue is over: the socket and whatever else the check waited for
+ * are let go, and its result is the check's. */
+static void leave_dialogue(struct sw_check *c)
+{
+  sw_timer_heap_disarm(&c->engine->timers, &c->timer);
+  sw__check_close_socket(c);
+  sw__check_resolve_abandon(c); /* a lookup that still runs no longer holds it */
+  sw__check_verify_abandon(c);  /* nor does a validation */
+  sw_dialogue_take_result(&c->dlg, &c->result);
+  c->stage = SW_STAGE_RESULT;
+}
+
+/* The result goes where it is awaited, once: the callback, or the parent's
+ * slot for it. */
+static void deliver(struct sw_check *c)
+{
+  c->stage = SW_STAGE_DONE;
+  if (c->parent) {
+    sw__check_report_to_parent(c);
+    return;
+  }
+  c->engine->live--;
+  c->done(c->ctx, &c->result);
+  sw_check_result_free(&c->result);
+}
+
 void sw__check_settle(struct sw_check *c)
 {
-  struct sw_engine *e = c->engine;
-  if (!c->finished && sw_dialogue_done(&c->dlg)) {
-    c->finished = true;
-    e->live--;
-    sw_timer_heap_disarm(&e->timers, &c->timer);
-    sw__check_close_socket(c);
-    sw__check_resolve_abandon(c); /* a lookup that still runs no longer holds it */
-    sw__check_verify_abandon(c);  /* nor does a validation */
-    struct sw_check_result result;
-    sw_dialogue_take_result(&c->dlg, &result);
-    c->done(c->ctx, &result);
-    sw_check_result_free(&result);
+  if (c->stage == SW_STAGE_DIALOGUE && sw_dialogue_done(&c->dlg)) {
+    leave_dialogue(c);
+    if (c->check_ptr && !c->cancelled)
+      sw__check_ptr_start(c);
   }
-  if (c->finished && c->pending == 0)
+  if (c->stage == SW_STAGE_ADDRESSES)
+    /* Merges once every sub-check has reported (each did its own reverse
+     * lookup, with check_ptr). */
+    (void)sw__check_addresses_done(c);
+  if (c->stage == SW_STAGE_RESULT)
+    deliver(c);
+  if (c->stage == SW_STAGE_DONE && c->pending == 0 &&
+      (!c->group || (c->group->alive == 0 && !c->group->busy)))
     check_free(c);
+}
+
+void sw__check_cancel(struct sw_check *c, int64_t now)
+{
+  c->cancelled = true;
+  switch (c->stage) {
+  case SW_STAGE_DIALOGUE:
+    sw_dialogue_fail(&c->dlg, SW_OUTCOME_CANCELLED, "the engine was stopped", now);
+    break;
+  case SW_STAGE_ADDRESSES:
+    sw__check_cancel_addresses(c);
+    break;
+  case SW_STAGE_PTR:
+    sw__check_ptr_give_up(c, true);
+    break;
+  default:
+    break; /* it has its result already */
+  }
 }
 
 /* Copies the spec's strings into one allocation owned by the check. */
@@ -190,45 +244,65 @@ struct sw_check_spec sw_check_spec_of(const struct sw_rule *rule,
                .password = x->auth_password,
                .mech = rule->auth_mech,
                .allow_plaintext = rule->auth_plaintext},
-      .mail = {.from = x->mail_from, .to = x->rcpt, .to_count = x->rcpt_count},
+      .mail = {.from = x->mail_from,
+               .to = x->rcpt,
+               .to_count = x->rcpt_count,
+               .relay_rcpt = x->relay_rcpt},
+      .ip_family = rule->ip_family,
+      .all_addresses = rule->all_addresses,
+      .check_ptr = rule->check_ptr,
   };
 }
 
-enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *spec,
-                               sw_check_done_fn done, void *ctx)
+struct sw_check *sw__check_alloc(struct sw_engine *e, bool tls, bool tls_insecure)
 {
-  if (!spec || !spec->host || !*spec->host || spec->port == 0 || !done)
-    return SW_E_INVALID_ARGUMENT;
   struct sw_check *c = calloc(1, sizeof *c);
   if (!c)
-    return SW_E_NOMEM;
-  enum sw_error err = copy_strings(c, spec);
-  if (err) {
-    free(c);
-    return err;
+    return NULL;
+  if (tls) {
+    c->tls = calloc(1, sizeof *c->tls);
+    if (!c->tls) {
+      free(c);
+      return NULL;
+    }
+    c->tls->check = c;
+    c->tls->insecure = tls_insecure;
+    sw_buf_init(&c->tls->wire, 0);
+    sw_list_init(&c->tls->waiting);
   }
   c->engine = e;
-  c->done = done;
-  c->ctx = ctx;
-  c->port = spec->port;
   c->sock = INVALID_SOCKET;
   c->connect_req.type = SW_REQ_CONNECT;
   c->read_req.type = SW_REQ_READ;
   c->write_req.type = SW_REQ_WRITE;
   c->connect_req.check = c->read_req.check = c->write_req.check = c;
-  if (spec->tls_mode != SW_TLS_NONE) {
-    c->tls = calloc(1, sizeof *c->tls);
-    if (!c->tls) {
-      free(c->strings);
-      free(c);
-      return SW_E_NOMEM;
-    }
-    c->tls->check = c;
-    c->tls->insecure = spec->tls_insecure;
-    sw_buf_init(&c->tls->wire, 0);
-    sw_list_init(&c->tls->waiting);
-  }
   sw_timer_init(&c->timer);
+  sw_check_result_init(&c->result);
+  return c;
+}
+
+enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *spec,
+                               sw_check_done_fn done, void *ctx)
+{
+  if (!spec || !spec->host || !*spec->host || spec->port == 0 || !done ||
+      (unsigned)spec->ip_family >= SW_IP_FAMILY_COUNT)
+    return SW_E_INVALID_ARGUMENT;
+  struct sw_check *c =
+      sw__check_alloc(e, spec->tls_mode != SW_TLS_NONE, spec->tls_insecure);
+  if (!c)
+    return SW_E_NOMEM;
+  enum sw_error err = copy_strings(c, spec);
+  if (err) {
+    free(c->tls);
+    free(c);
+    return err;
+  }
+  c->done = done;
+  c->ctx = ctx;
+  c->port = spec->port;
+  c->ip_family = spec->ip_family;
+  c->all_addresses = spec->all_addresses;
+  c->check_ptr = spec->check_ptr;
   c->cfg.command = c->command;
   c->cfg.expect = c->expect;
   c->cfg.timeout_ms = spec->timeout_ms ? spec->timeout_ms : SW_RULE_DEFAULT_TIMEOUT_MS;
@@ -250,7 +324,8 @@ enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *
   return SW_E_OK;
 }
 
-/* Ends every live check with CANCELLED; their structs drain later. */
+/* Ends every live check with CANCELLED, each callback once; their structs
+ * drain later. */
 static void cancel_all(struct sw_engine *e)
 {
   int64_t now = sw_clock_now_us();
@@ -258,8 +333,10 @@ static void cancel_all(struct sw_engine *e)
   SW_LIST_FOREACH_SAFE(node, tmp, &e->checks) /* settle may free the check */
   {
     struct sw_check *c = sw_list_entry(node, struct sw_check, link);
-    if (!c->finished) {
-      sw_dialogue_fail(&c->dlg, SW_OUTCOME_CANCELLED, "the engine was stopped", now);
+    if (c->stage != SW_STAGE_DONE) {
+      /* Sub-checks are not in this list (their parent's): cancelling the
+       * parent cancels them, and frees nothing here but `c`. */
+      sw__check_cancel(c, now);
       sw__check_settle(c);
     }
   }

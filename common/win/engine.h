@@ -43,6 +43,18 @@ struct sw_check_spec {
    * be large): they must stay valid until the check's callback has run. */
   struct sw_dialogue_auth auth;
   struct sw_dialogue_mail mail;
+  /* Addresses (zero: the first address of either family that accepts a
+   * connection, in the resolver's order, as always). ip_family asks the
+   * resolver for that family only; a literal of the other family is
+   * resolve_failed. all_addresses checks every address the resolver gives
+   * at once, each with its own dialogue, within the one timeout; the worst
+   * decides (address_results.h) and the result lists them all.
+   * check_ptr then looks up each answering address's reverse name, which
+   * must resolve back to it and be the greeting's name (reverse_dns.h),
+   * else banner_mismatch replaces an OK verdict. */
+  enum sw_ip_family ip_family;
+  bool all_addresses;
+  bool check_ptr;
 };
 
 /* The spec of a check of `rule` (strings borrowed from it and from `x`,

@@ -46,6 +46,34 @@ struct sw_check_tls {
   struct sw_list_node waiting;            /* in that entry's list of checks waiting */
 };
 
+/* Where a check stands. It talks SMTP (DIALOGUE), or, for a check of every
+ * address, waits for its sub-checks (ADDRESSES); with check_ptr it then
+ * waits for the reverse lookup of the address that answered (PTR); once
+ * it has its result (RESULT) the result is delivered, to the callback or,
+ * for a sub-check, to its parent (DONE); then the struct waits for its
+ * pending completions to drain (the endgame). */
+enum sw_check_stage {
+  SW_STAGE_DIALOGUE,
+  SW_STAGE_ADDRESSES,
+  SW_STAGE_PTR,
+  SW_STAGE_RESULT,
+  SW_STAGE_DONE
+};
+
+/* A check of every address (engine_addresses.c): one sub-check per
+ * address, each a struct sw_check with its own dialogue and the parent's
+ * deadline. The parent is freed only after every sub-check struct is. */
+struct sw_check_group {
+  struct sw_list_node children; /* sub-checks not yet freed (sw_check.link) */
+  int running;                  /* sub-checks whose result has not come */
+  int alive;                    /* sub-check structs not yet freed */
+  /* While the parent itself walks its sub-checks (starting or cancelling
+   * them), it neither delivers nor is freed. */
+  bool busy;
+  size_t n;
+  struct sw_check_result results[]; /* by address, in the resolver's order */
+};
+
 struct sw_check {
   struct sw_engine *engine;
   struct sw_list_node link; /* in the engine's list of structs not yet freed */
@@ -65,7 +93,6 @@ struct sw_check {
   struct sw_req connect_req, read_req, write_req;
   int pending; /* overlapped operations in flight (not lookups or validations) */
   bool reading, writing;
-  bool finished; /* callback delivered; waiting for `pending` to drain */
   struct sw_timer timer;
   int64_t attempt_due; /* when the current connect attempt gives way */
   char rbuf[SW_READ_BUFFER];
@@ -79,6 +106,15 @@ struct sw_check {
   bool icmp_rejected; /* that answer means a refusal */
 
   struct sw_check_tls *tls; /* NULL for a plain check */
+
+  enum sw_check_stage stage;
+  struct sw_check_result result; /* from the end of the dialogue on */
+  enum sw_ip_family ip_family;
+  bool all_addresses, check_ptr;
+  bool cancelled;               /* the engine stopped it: nothing more is looked up */
+  struct sw_check_group *group; /* a parent's sub-checks, once started */
+  struct sw_check *parent;      /* a sub-check's parent; NULL otherwise */
+  size_t index;                 /* a sub-check's slot in parent->group->results */
 };
 
 /* The engine's name lookups (engine_resolve.c; loop thread only). A
@@ -119,6 +155,10 @@ struct sw_engine {
 };
 
 /* engine_socket.c */
+/* "192.0.2.1:25" or "[2001:db8::1]:25" into out; also the address literal
+ * for EHLO ("[192.0.2.1]", "[IPv6:2001:db8::1]") into literal if given. */
+void sw__format_address(const struct sockaddr *sa, char *out, size_t size, char *literal,
+                        size_t literal_size);
 /* Begins connecting to the next address; on running out of addresses the
  * check fails with the last error. */
 void sw__check_connect_next(struct sw_check *c);
@@ -129,6 +169,33 @@ void sw__check_on_io(struct sw_check *c, struct sw_req *req, DWORD bytes, DWORD 
 void sw__check_on_timer(struct sw_check *c, int64_t now);
 /* Closes the socket (cancelling its I/O); completions still arrive. */
 void sw__check_close_socket(struct sw_check *c);
+
+/* engine_addresses.c */
+/* Starts one sub-check per resolved address of parent `c` (all_addresses),
+ * or fails the check if they cannot be made; the caller settles `c`. */
+void sw__check_start_addresses(struct sw_check *c);
+/* Cancels the sub-checks still running; each reports to its parent. */
+void sw__check_cancel_addresses(struct sw_check *c);
+/* Whether the parent has every sub-check's result (then it merges them
+ * into c->result) . */
+bool sw__check_addresses_done(struct sw_check *c);
+/* A sub-check's result goes to its parent's slot. */
+void sw__check_report_to_parent(struct sw_check *c);
+
+/* engine_ptr.c */
+/* Starts the reverse lookup of the address that answered (check_ptr);
+ * false when there is none to do (no address answered, or no time left:
+ * then the result is already judged). */
+bool sw__check_ptr_start(struct sw_check *c);
+/* The reverse lookup answered: `error` 0 and `name` (UTF-8) with the
+ * addresses it resolves to, or the WSA error of the reverse lookup
+ * (name NULL) or of the forward one. Judges c->result. */
+void sw__check_ptr_answer(struct sw_check *c, int error, const char *name,
+                          const struct sockaddr_storage *addrs, int naddrs);
+/* The check's time ran out (or the engine stopped: cancelled) while the
+ * reverse lookup ran: it is let go, and the result judged as unanswered or
+ * marked cancelled. */
+void sw__check_ptr_give_up(struct sw_check *c, bool cancelled);
 
 /* engine_resolve.c */
 /* Sets up the engine's DNS pool and shared state. SW_E_SYSTEM (code in
@@ -141,6 +208,11 @@ void sw__check_resolve(struct sw_check *c);
 /* The check has ended: it lets go of its lookup. A queued lookup is dropped
  * without running; a running one's answer will be discarded. */
 void sw__check_resolve_abandon(struct sw_check *c);
+/* Queues the reverse lookup of c->addrs[c->next_addr - 1] on the DNS pool
+ * (the same queue and limit as names): its name, and that name's
+ * addresses. The answer goes to sw__check_ptr_answer; false (nothing
+ * queued) if memory ran out. */
+bool sw__check_resolve_reverse(struct sw_check *c);
 /* Handles an SW_REQ_RESOLVED packet: gives the answer to its check, if that
  * still waits, and starts the next queued lookup. */
 void sw__engine_on_lookup(struct sw_engine *e, struct sw_req *req);
@@ -197,6 +269,12 @@ void sw__check_send(struct sw_check *c);
 void sw__check_start_read(struct sw_check *c);
 
 /* engine.c */
+/* A new check struct of engine `e` with its requests, timer and, if
+ * `tls`, TLS state; NULL if memory ran out. Not yet in any list. */
+struct sw_check *sw__check_alloc(struct sw_engine *e, bool tls, bool tls_insecure);
+/* Ends the check with SW_OUTCOME_CANCELLED wherever it stands (a check of
+ * every address cancels its sub-checks); the caller settles it. */
+void sw__check_cancel(struct sw_check *c, int64_t now);
 /* Re-arms the check's timer for min(dialogue deadline, attempt_due). */
 void sw__check_update_timer(struct sw_check *c);
 /* Ends the check with `outcome` for a failed Win32 or Winsock call: the
@@ -205,8 +283,10 @@ void sw__check_update_timer(struct sw_check *c);
  * the detail line. The one way the engine reports a system failure. */
 void sw__check_fail_win(struct sw_check *c, enum sw_outcome outcome, unsigned long code,
                         const char *what, ...) __attribute__((format(printf, 4, 5)));
-/* After any event: delivers the result once the dialogue is done and frees
- * the struct when nothing is pending any more ("endgame"). */
+/* After any event: moves the check on once its dialogue is done (to its
+ * sub-checks' results, its reverse lookup), delivers its result once it
+ * has it, and frees the struct when nothing is pending any more
+ * ("endgame"). May free `c`. */
 void sw__check_settle(struct sw_check *c);
 
 #endif

@@ -66,6 +66,11 @@ struct sw_lookup {
   sw_engine_resolver_fn fn;
   void *fn_ctx;
   uint16_t port;
+  int family; /* AF_UNSPEC, AF_INET or AF_INET6 (the check's ip_family) */
+  /* A reverse lookup (check_ptr): the name of `target`, then the addresses
+   * of that name (in addrs), instead of the addresses of `host`. */
+  bool reverse;
+  struct sockaddr_storage target;
   /* Loop thread only. */
   struct sw_check *check;   /* NULL once the check has let go */
   struct sw_list_node link; /* in the queue or the running list */
@@ -75,7 +80,8 @@ struct sw_lookup {
   int error;
   int naddrs;
   struct sockaddr_storage addrs[SW_MAX_ADDRESSES];
-  char host[]; /* immutable */
+  char name[NI_MAXHOST * 3]; /* reverse: the name found (UTF-8), "" if none */
+  char host[];               /* immutable */
 };
 
 static volatile LONG live_records;
@@ -126,7 +132,7 @@ static void lookup_release(struct sw_lookup *l)
 }
 
 /* GetAddrInfoW: the resolver unless a test sets another. */
-static int system_resolve(void *ctx, const char *host, uint16_t port,
+static int system_resolve(void *ctx, const char *host, uint16_t port, int family,
                           struct sockaddr_storage *addrs, int max, int *naddrs)
 {
   (void)ctx;
@@ -136,7 +142,7 @@ static int system_resolve(void *ctx, const char *host, uint16_t port,
   swprintf(wport, 8, L"%u", (unsigned)port);
   ADDRINFOW hints, *res = NULL;
   memset(&hints, 0, sizeof hints);
-  hints.ai_family = AF_UNSPEC;
+  hints.ai_family = family;
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_protocol = IPPROTO_TCP;
   int rc = GetAddrInfoW(whost, wport, &hints, &res);
@@ -155,12 +161,46 @@ static int system_resolve(void *ctx, const char *host, uint16_t port,
 
 /* On a DNS thread: touches only the record and the shared state, which its
  * references keep alive whatever the engine does meanwhile. */
+/* The reverse name of l->target into l->name (GetNameInfoW with
+ * NI_NAMEREQD: a name, never the address written out); 0 or the WSA
+ * error. */
+static int reverse_name(struct sw_lookup *l)
+{
+  wchar_t wname[NI_MAXHOST];
+  int len = l->target.ss_family == AF_INET6 ? (int)sizeof(struct sockaddr_in6)
+                                            : (int)sizeof(struct sockaddr_in);
+  if (GetNameInfoW((const SOCKADDR *)&l->target, len, wname, NI_MAXHOST, NULL, 0,
+                   NI_NAMEREQD) != 0)
+    return WSAGetLastError();
+  if (!sw_utf8_from_wide(wname, l->name, sizeof l->name)) {
+    l->name[0] = '\0';
+    return WSANO_DATA;
+  }
+  return 0;
+}
+
+/* On a DNS thread: touches only the record and the shared state, which its
+ * references keep alive whatever the engine does meanwhile. A reverse
+ * lookup takes one slot for both of its steps: the name, then the name's
+ * addresses of either family (FCrDNS asks whether the address is among
+ * them). */
 static void CALLBACK lookup_work(PTP_CALLBACK_INSTANCE instance, void *ctx)
 {
   (void)instance;
   struct sw_lookup *l = ctx;
   l->naddrs = 0;
-  l->error = l->fn(l->fn_ctx, l->host, l->port, l->addrs, SW_MAX_ADDRESSES, &l->naddrs);
+  if (l->reverse) {
+    l->error = reverse_name(l);
+    if (l->error) {
+      l->name[0] = '\0';
+    } else {
+      l->error = l->fn(l->fn_ctx, l->name, l->port, AF_UNSPEC, l->addrs, SW_MAX_ADDRESSES,
+                       &l->naddrs);
+    }
+  } else {
+    l->error = l->fn(l->fn_ctx, l->host, l->port, l->family, l->addrs, SW_MAX_ADDRESSES,
+                     &l->naddrs);
+  }
   if (l->error == 0 && NEVER(l->naddrs <= 0 || l->naddrs > SW_MAX_ADDRESSES))
     l->error = WSANO_DATA; /* a resolver that says yes gives addresses */
   sw__engine_shared_post(l->shared, &l->req.ov);
@@ -209,13 +249,57 @@ static void pump(struct sw_engine *e, const struct sw_check *caller)
     unsigned long err = GetLastError();
     InterlockedDecrement(&l->refs); /* no worker after all */
     struct sw_check *c = l->check;
+    bool reverse = l->reverse;
     detach(c);
     lookup_release(l);
-    sw__check_fail_win(c, SW_OUTCOME_INTERNAL_ERROR, err, "could not start resolving %s",
-                       c->host);
+    if (reverse)
+      sw__check_ptr_give_up(c, false);
+    else
+      sw__check_fail_win(c, SW_OUTCOME_INTERNAL_ERROR, err,
+                         "could not start resolving %s", c->host);
     if (c != caller)
       sw__check_settle(c);
   }
+}
+
+/* ---- an answer's way to its check ------------------------------------------ */
+
+static int family_of(enum sw_ip_family f)
+{
+  return f == SW_IP_V4 ? AF_INET : f == SW_IP_V6 ? AF_INET6 : AF_UNSPEC;
+}
+
+/* " to an IPv4 address" for "could not resolve NAME...". */
+static const char *family_words(enum sw_ip_family f)
+{
+  return f == SW_IP_V4   ? " to an IPv4 address"
+         : f == SW_IP_V6 ? " to an IPv6 address"
+                         : "";
+}
+
+/* The addresses are known: the check connects to them in turn, or checks
+ * each at once (all_addresses). Only those of the check's family count:
+ * the system resolver was asked for no other, but a resolver may answer
+ * more. */
+static void resolved(struct sw_check *c, const struct sockaddr_storage *addrs, int n)
+{
+  int want = family_of(c->ip_family);
+  c->naddrs = 0;
+  for (int i = 0; i < n && c->naddrs < SW_MAX_ADDRESSES; i++)
+    if (want == AF_UNSPEC || addrs[i].ss_family == want)
+      c->addrs[c->naddrs++] = addrs[i];
+  if (c->naddrs == 0) {
+    char what[SW_DETAIL_MAX];
+    snprintf(what, sizeof what, "%s has no IPv%c address", c->host,
+             want == AF_INET ? '4' : '6');
+    sw_dialogue_fail(&c->dlg, SW_OUTCOME_RESOLVE_FAILED, what, sw_clock_now_us());
+    return;
+  }
+  sw_dialogue_resolved(&c->dlg, sw_clock_now_us());
+  if (c->all_addresses)
+    sw__check_start_addresses(c);
+  else
+    sw__check_connect_next(c);
 }
 
 /* ---- the engine's side ------------------------------------------------------ */
@@ -310,15 +394,14 @@ void sw__engine_on_lookup(struct sw_engine *e, struct sw_req *req)
   if (c) {
     c->lookup = NULL;
     l->check = NULL;
-    if (l->error) {
+    if (l->reverse)
+      sw__check_ptr_answer(c, l->error, l->error && !l->name[0] ? NULL : l->name,
+                           l->addrs, l->error ? 0 : l->naddrs);
+    else if (l->error)
       sw__check_fail_win(c, SW_OUTCOME_RESOLVE_FAILED, (unsigned long)l->error,
-                         "could not resolve %s", c->host);
-    } else {
-      memcpy(c->addrs, l->addrs, (size_t)l->naddrs * sizeof l->addrs[0]);
-      c->naddrs = l->naddrs;
-      sw_dialogue_resolved(&c->dlg, sw_clock_now_us());
-      sw__check_connect_next(c);
-    }
+                         "could not resolve %s%s", c->host, family_words(c->ip_family));
+    else
+      resolved(c, l->addrs, l->naddrs);
     sw__check_settle(c);
   }
   /* else: the check ended while its lookup ran; the answer is dropped */
@@ -330,41 +413,34 @@ void sw__engine_on_lookup(struct sw_engine *e, struct sw_req *req)
 
 /* An IPv4 or IPv6 literal straight into c->addrs, without the resolver:
  * most rules name their server by address, and this is on the hot path. */
-static bool parse_literal(struct sw_check *c)
+static bool parse_literal(struct sockaddr_storage *addr, const char *host, uint16_t port)
 {
-  struct sockaddr_in *v4 = (struct sockaddr_in *)&c->addrs[0];
-  struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&c->addrs[0];
-  memset(&c->addrs[0], 0, sizeof c->addrs[0]);
-  if (inet_pton(AF_INET, c->host, &v4->sin_addr) == 1) {
+  struct sockaddr_in *v4 = (struct sockaddr_in *)addr;
+  struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)addr;
+  memset(addr, 0, sizeof *addr);
+  if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
     v4->sin_family = AF_INET;
-    v4->sin_port = htons(c->port);
-  } else if (inet_pton(AF_INET6, c->host, &v6->sin6_addr) == 1) {
+    v4->sin_port = htons(port);
+  } else if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
     v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons(c->port);
+    v6->sin6_port = htons(port);
   } else {
     return false;
   }
-  c->naddrs = 1;
   return true;
 }
 
-void sw__check_resolve(struct sw_check *c)
+/* Queues the check's lookup: of `host`, or the reverse one of `target`
+ * if not NULL. False (nothing queued) if memory ran out. */
+static bool lookup_start(struct sw_check *c, const char *host,
+                         const struct sockaddr_storage *target)
 {
-  if (parse_literal(c)) {
-    sw_dialogue_resolved(&c->dlg, sw_clock_now_us());
-    sw__check_connect_next(c);
-    return;
-  }
   struct sw_engine *e = c->engine;
-  size_t hl = strlen(c->host);
+  size_t hl = strlen(host);
   struct sw_lookup *l = calloc(1, sizeof *l + hl + 1);
-  if (!l) {
-    sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR,
-                     "out of memory while starting to resolve the host name",
-                     sw_clock_now_us());
-    return;
-  }
-  memcpy(l->host, c->host, hl + 1);
+  if (!l)
+    return false;
+  memcpy(l->host, host, hl + 1);
   l->refs = 1; /* the loop's */
   l->shared = sw__engine_shared_ref(e);
   InterlockedIncrement(&live_records);
@@ -372,10 +448,43 @@ void sw__check_resolve(struct sw_check *c)
   l->fn = e->dns.fn;
   l->fn_ctx = e->dns.fn_ctx;
   l->port = c->port;
+  l->family = family_of(c->ip_family);
+  if (target) {
+    l->reverse = true;
+    l->target = *target;
+  }
   l->check = c;
   c->lookup = l;
   enqueue(&e->dns, l);
   pump(e, c);
+  return true;
+}
+
+void sw__check_resolve(struct sw_check *c)
+{
+  struct sockaddr_storage literal;
+  if (parse_literal(&literal, c->host, c->port)) {
+    int want = family_of(c->ip_family);
+    if (want != AF_UNSPEC && literal.ss_family != want) {
+      char what[SW_DETAIL_MAX];
+      snprintf(what, sizeof what,
+               "%s is an IPv%c address, but the check is limited to IPv%c", c->host,
+               want == AF_INET ? '6' : '4', want == AF_INET ? '4' : '6');
+      sw_dialogue_fail(&c->dlg, SW_OUTCOME_RESOLVE_FAILED, what, sw_clock_now_us());
+      return;
+    }
+    resolved(c, &literal, 1);
+    return;
+  }
+  if (!lookup_start(c, c->host, NULL))
+    sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR,
+                     "out of memory while starting to resolve the host name",
+                     sw_clock_now_us());
+}
+
+bool sw__check_resolve_reverse(struct sw_check *c)
+{
+  return lookup_start(c, "", &c->addrs[c->next_addr - 1]);
 }
 
 void sw__check_resolve_abandon(struct sw_check *c)

@@ -19,13 +19,14 @@
  * that still run (ms). */
 #define SW_DNS_STOP_WAIT_MS 2000
 
-/* Resolves `host` (UTF-8, no brackets) to at most `max` addresses with
- * `port` set, stored in addrs[0..*naddrs). Returns 0, or the WSA error that
+/* Resolves `host` (UTF-8, no brackets) to at most `max` addresses of
+ * `family` (AF_INET, AF_INET6, or AF_UNSPEC for both) with `port` set,
+ * stored in addrs[0..*naddrs). Returns 0, or the WSA error that
  * says why not (then *naddrs is not used). Runs on one of the engine's DNS
  * threads and may block; it may also run after the engine that started it
  * is destroyed, so whatever `ctx` points to must outlive every lookup. */
 typedef int (*sw_engine_resolver_fn)(void *ctx, const char *host, uint16_t port,
-                                     struct sockaddr_storage *addrs, int max,
+                                     int family, struct sockaddr_storage *addrs, int max,
                                      int *naddrs);
 
 /* Lets at most `n` lookups (at least 1) run at once from now on; queued

@@ -39,10 +39,8 @@ static enum sw_outcome connect_outcome(unsigned long code)
   }
 }
 
-/* "192.0.2.1:25" or "[2001:db8::1]:25" into out; also the address literal
- * for EHLO ("[192.0.2.1]", "[IPv6:2001:db8::1]") into literal if given. */
-static void format_address(const struct sockaddr *sa, char *out, size_t size,
-                           char *literal, size_t literal_size)
+void sw__format_address(const struct sockaddr *sa, char *out, size_t size, char *literal,
+                        size_t literal_size)
 {
   char host[INET6_ADDRSTRLEN] = "?";
   bool v6 = sa->sa_family == AF_INET6;
@@ -124,8 +122,8 @@ void sw__check_connect_next(struct sw_check *c)
   if (NEVER(!err))
     err = WSAECONNREFUSED; /* an attempt that ends records its error */
   if (c->naddrs > 0)
-    format_address((const struct sockaddr *)&c->addrs[c->naddrs - 1], peer, sizeof peer,
-                   NULL, 0);
+    sw__format_address((const struct sockaddr *)&c->addrs[c->naddrs - 1], peer,
+                       sizeof peer, NULL, 0);
   if (c->icmp_text[0]) {
     /* The network said why (ICMP): that beats the error code's text. */
     if (c->naddrs > 1)
@@ -251,8 +249,8 @@ static void on_connect(struct sw_check *c, DWORD error)
   char peer[SW_PEER_MAX], literal[80];
   struct sockaddr_storage local;
   int local_len = sizeof local;
-  format_address((const struct sockaddr *)&c->addrs[c->next_addr - 1], peer, sizeof peer,
-                 NULL, 0);
+  sw__format_address((const struct sockaddr *)&c->addrs[c->next_addr - 1], peer,
+                     sizeof peer, NULL, 0);
   const char *ehlo = c->ehlo_name;
   if (!*ehlo)
     ehlo = c->engine->fqdn;
@@ -260,8 +258,8 @@ static void on_connect(struct sw_check *c, DWORD error)
     char ignored[SW_PEER_MAX];
     /* A connected socket has a local address. */
     if (ALWAYS(getsockname(c->sock, (struct sockaddr *)&local, &local_len) == 0)) {
-      format_address((const struct sockaddr *)&local, ignored, sizeof ignored, literal,
-                     sizeof literal);
+      sw__format_address((const struct sockaddr *)&local, ignored, sizeof ignored,
+                         literal, sizeof literal);
       ehlo = literal;
     } else {
       ehlo = "[127.0.0.1]";
@@ -278,7 +276,7 @@ void sw__check_on_io(struct sw_check *c, struct sw_req *req, DWORD bytes, DWORD 
     c->reading = false;
   else if (req->type == SW_REQ_WRITE)
     c->writing = false;
-  if (c->finished)
+  if (c->stage != SW_STAGE_DIALOGUE)
     return; /* a completion of a socket we closed */
 
   switch (req->type) {
@@ -322,7 +320,11 @@ void sw__check_on_io(struct sw_check *c, struct sw_req *req, DWORD bytes, DWORD 
 
 void sw__check_on_timer(struct sw_check *c, int64_t now)
 {
-  if (c->finished)
+  if (c->stage == SW_STAGE_PTR) {
+    sw__check_ptr_give_up(c, false); /* only the deadline is armed now */
+    return;
+  }
+  if (c->stage != SW_STAGE_DIALOGUE)
     return;
   if (now >= sw_dialogue_deadline(&c->dlg)) {
     if (c->sock != INVALID_SOCKET)

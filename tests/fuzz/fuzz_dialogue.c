@@ -3,7 +3,8 @@
  *
  * Input: byte 0 is the chunk size the bytes arrive in (0 means 1), byte 1
  * picks the configuration and how the check ends (bits below), byte 2 what
- * goes past the handshake (AUTH, an envelope, a message: P_ bits), the rest
+ * goes past the handshake (AUTH and its mechanism, an envelope, a message,
+ * the open-relay test: P_ bits), the rest
  * is what the server sends. With a TLS mode, the engine's part is played at
  * once: whenever the dialogue asks for a handshake, the session is reported
  * up (its certificate expiring in 3 days with F_EXPIRING).
@@ -17,16 +18,22 @@
  * wants TLS, nothing at all while a handshake is due, EHLO again after it;
  * with implicit TLS, nothing before it. Past the handshake: AUTH only when
  * wanted, offered, and over TLS unless plain text is allowed, LOGIN's two
- * answers only after its command; MAIL FROM after EHLO (and after AUTH
- * went through), RCPT TO after MAIL FROM, one per recipient, then DATA
- * (with a message) or RSET (without); the message only after DATA, in
- * order, streamed from the caller's bytes; never a credential in the
- * result; an accepted message was sent whole. A violated invariant aborts. */
+ * answers only after its command, CRAM-MD5's one answer (the user name and
+ * 32 hex digits, in base64) or its "*" only after its command; MAIL FROM
+ * after EHLO (and after AUTH went through), RCPT TO after MAIL FROM, one
+ * per recipient in order and the relay test's last, then DATA (with a
+ * message, never with a relay test) or RSET (without); the message only
+ * after DATA, in order, streamed from the caller's bytes; never a
+ * credential, nor any line that carried one, in the result; an accepted
+ * message was sent whole; open_relay only on a 2xx to the relay test's
+ * recipient, and an OK relay test only after it was refused. A violated
+ * invariant aborts. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base64.h"
 #include "smtp_dialogue.h"
 #include "smtp_reply.h"
 
@@ -38,12 +45,19 @@
     }                                                                                    \
   } while (0)
 
+/* The seeds' third byte is 64 + these bits (see CMakeLists.txt), so 64
+ * set means no relay test, as for the seeds that have none. */
 enum {
-  P_AUTH = 1,      /* cfg.auth with a user and password */
-  P_PLAINTEXT = 2, /* ... allowed without TLS */
-  P_LOGIN = 4,     /* ... forced to LOGIN */
-  P_MAIL = 8,      /* cfg.mail: a sender and two recipients (no command then) */
-  P_MESSAGE = 16,  /* ... and a message of more than one piece */
+  P_AUTH = 1,            /* cfg.auth with a user and password */
+  P_PLAINTEXT = 2,       /* ... allowed without TLS */
+  P_LOGIN = 4,           /* ... forced to LOGIN (with P_CRAM: automatic) */
+  P_MAIL = 8,            /* cfg.mail: a sender and two recipients (no command then) */
+  P_MESSAGE = 16,        /* ... and a message of more than one piece */
+  P_CRAM = 32,           /* AUTH forced to CRAM-MD5 (with P_LOGIN: automatic) */
+  P_NO_RELAY = 64,       /* clear: the open-relay test, after the two recipients
+                            with P_MAIL, else alone from the null sender */
+  P_RELAY_MESSAGE = 128, /* with the relay test: a message too (refused at
+                            init, as with P_AUTH: nothing may be said) */
 };
 
 enum {
@@ -114,14 +128,57 @@ struct said {
   int writes;
   /* past the handshake */
   bool auth, mail, data, rset;
-  int login_answers, rcpts;
-  size_t message; /* octets of the message sent */
+  int login_answers, cram_answers, rcpts;
+  bool auth_cancelled, relay; /* "*" said; the relay test's RCPT TO said */
+  size_t message;             /* octets of the message sent */
+  /* The lines that carried a credential or a digest of one (PLAIN's
+   * response, LOGIN's and CRAM-MD5's answers): never in the result. */
+  char secret[4][SW_SMTP_LINE_MAX];
+  int secrets;
 };
 
 #define USER "fuzz-user@example.com"
 #define PASSWORD "fuzz password 0123456789"
 
 static const char *const rcpts[] = {"one@example.com", "two@example.com"};
+#define RELAY_RCPT "relay-test@smtpwatch.invalid"
+
+static void keep_secret(struct said *said, const char *line, size_t n)
+{
+  CHECK(said->secrets < 4 && n < SW_SMTP_LINE_MAX);
+  memcpy(said->secret[said->secrets], line, n);
+  said->secret[said->secrets++][n] = '\0';
+}
+
+/* CRAM-MD5's answer (RFC 2195): the base64 of the user name, a space and
+ * 32 lower-case hex digits. */
+static void check_cram_md5_answer(const char *line, size_t n)
+{
+  struct sw_buf raw;
+  sw_buf_init(&raw, 0);
+  CHECK(sw_base64_decode(line, n, &raw));
+  size_t u = strlen(USER);
+  CHECK(raw.len == u + 1 + 32 && memcmp(raw.data, USER " ", u + 1) == 0);
+  for (size_t i = u + 1; i < raw.len; i++)
+    CHECK((raw.data[i] >= '0' && raw.data[i] <= '9') ||
+          (raw.data[i] >= 'a' && raw.data[i] <= 'f'));
+  sw_buf_free(&raw);
+}
+
+/* The recipient the dialogue must say next: the envelope's, then the relay
+ * test's; NULL when none is due. */
+static const char *next_rcpt(const struct sw_dialogue *d, const struct said *said)
+{
+  const struct sw_dialogue_mail *m = &d->cfg.mail;
+  if ((size_t)said->rcpts < m->to_count)
+    return m->to[said->rcpts];
+  return (size_t)said->rcpts == m->to_count ? m->relay_rcpt : NULL;
+}
+
+static size_t rcpts_in_all(const struct sw_dialogue *d)
+{
+  return d->cfg.mail.to_count + (d->cfg.mail.relay_rcpt ? 1 : 0);
+}
 
 /* DATA's payload, more than one piece long, with a stuffed dot. */
 static const char *message(size_t *len)
@@ -142,47 +199,79 @@ static const char *message(size_t *len)
   return m;
 }
 
+/* AUTH and the lines of its exchange (`line`, n octets without its CRLF);
+ * false if it is none of theirs. */
+static bool auth_line(const struct sw_dialogue *d, const char *line, size_t n,
+                      struct said *said)
+{
+  const struct sw_dialogue_config *c = &d->cfg;
+  if (n > 5 && memcmp(line, "AUTH ", 5) == 0) {
+    CHECK(c->auth.user && !said->auth && (said->ehlo || said->helo));
+    CHECK(d->result.caps & SW_CAP(AUTH)); /* only when offered */
+    CHECK(said->tls_up || c->auth.allow_plaintext);
+    CHECK(d->cfg.tls_mode != SW_TLS_REQUIRE_STARTTLS || said->tls_up);
+    CHECK(c->auth.mech != SW_AUTH_MECH_LOGIN ||
+          (n == 10 && !memcmp(line + 5, "LOGIN", 5)));
+    CHECK(c->auth.mech != SW_AUTH_MECH_CRAM_MD5 ||
+          (n == 13 && !memcmp(line + 5, "CRAM-MD5", 8)));
+    if (n > 11 && memcmp(line + 5, "PLAIN ", 6) == 0)
+      keep_secret(said, line + 11, n - 11);
+    said->auth = true;
+    return true;
+  }
+  if (!said->auth || d->state != SW_DLG_AUTH || said->mail || said->auth_cancelled)
+    return false;
+  if (n == 1 && line[0] == '*') {
+    /* Only CRAM-MD5 cancels (a challenge it cannot read), before its answer. */
+    CHECK(d->auth_mech == SW_AUTH_MECH_CRAM_MD5 && said->cram_answers == 0);
+    said->auth_cancelled = true;
+    return true;
+  }
+  if (d->auth_mech == SW_AUTH_MECH_LOGIN && said->login_answers < 2) {
+    said->login_answers++; /* the user name, then the password, in base64 */
+    keep_secret(said, line, n);
+    return true;
+  }
+  if (d->auth_mech == SW_AUTH_MECH_CRAM_MD5 && said->cram_answers < 1) {
+    check_cram_md5_answer(line, n);
+    said->cram_answers++;
+    keep_secret(said, line, n);
+    return true;
+  }
+  return false;
+}
+
 /* A write past the handshake (`line`, n octets without its CRLF); false if
  * it is none of theirs. */
 static bool transaction_line(const struct sw_dialogue *d, const char *line, size_t n,
                              struct said *said)
 {
   const struct sw_dialogue_config *c = &d->cfg;
-  bool encrypted_or_allowed = said->tls_up || c->auth.allow_plaintext;
-  if (n > 5 && memcmp(line, "AUTH ", 5) == 0) {
-    CHECK(c->auth.user && !said->auth && (said->ehlo || said->helo));
-    CHECK(d->result.caps & SW_CAP(AUTH)); /* only when offered */
-    CHECK(encrypted_or_allowed);
-    CHECK(d->cfg.tls_mode != SW_TLS_REQUIRE_STARTTLS || said->tls_up);
-    CHECK(c->auth.mech != SW_AUTH_MECH_LOGIN ||
-          (n == 10 && !memcmp(line + 5, "LOGIN", 5)));
-    said->auth = true;
+  if (auth_line(d, line, n, said))
     return true;
-  }
-  if (said->auth && d->auth_mech == SW_AUTH_MECH_LOGIN && d->state == SW_DLG_AUTH &&
-      !said->mail && said->login_answers < 2) {
-    said->login_answers++; /* the user name, then the password, in base64 */
-    return true;
-  }
   if (n > 10 && memcmp(line, "MAIL FROM:", 10) == 0) {
     CHECK(c->mail.from && !said->mail && (said->ehlo || said->helo));
     CHECK(!c->auth.user || d->auth_done);
+    CHECK(n == 10 + strlen(c->mail.from) + 2);
     said->mail = true;
     return true;
   }
   if (n > 8 && memcmp(line, "RCPT TO:", 8) == 0) {
-    CHECK(said->mail && said->rcpts < 2 && !said->data);
-    CHECK(n == 8 + strlen(rcpts[said->rcpts]) + 2);
+    const char *to = next_rcpt(d, said);
+    CHECK(said->mail && to && !said->data);
+    CHECK(n == 8 + strlen(to) + 2 && memcmp(line + 9, to, strlen(to)) == 0);
+    said->relay = (size_t)said->rcpts == c->mail.to_count;
     said->rcpts++;
     return true;
   }
   if (n == 4 && memcmp(line, "DATA", 4) == 0) {
-    CHECK(c->mail.message && said->rcpts == 2 && !said->data);
+    CHECK(c->mail.message && !c->mail.relay_rcpt);
+    CHECK((size_t)said->rcpts == c->mail.to_count && !said->data);
     said->data = true;
     return true;
   }
   if (n == 4 && memcmp(line, "RSET", 4) == 0) {
-    CHECK(!c->mail.message && said->rcpts == 2 && !said->rset);
+    CHECK(!c->mail.message && (size_t)said->rcpts == rcpts_in_all(d) && !said->rset);
     said->rset = true;
     return true;
   }
@@ -275,10 +364,21 @@ static bool contains(const uint8_t *hay, size_t len, const char *needle)
   return false;
 }
 
-/* Whether the credentials show anywhere in the result, unless the server
- * itself said them: the input holds them, raw or once escaped as the
- * result's text is ("\xBA" then "GZ1..." reads "...AGZ1..."). */
-static bool leaks(const struct sw_check_result *r, const uint8_t *input, size_t len)
+/* Whether `form` shows anywhere in the result, unless the server itself
+ * said it: the input holds it, raw or once escaped as the result's text
+ * is ("\xBA" then "GZ1..." reads "...AGZ1..."). */
+static bool shows(const struct sw_check_result *r, const uint8_t *input, size_t len,
+                  const char *escaped, const char *form)
+{
+  return !contains(input, len, form) && !strstr(escaped, form) &&
+         (strstr(sw_buf_str(&r->transcript), form) || strstr(r->reply, form) ||
+          strstr(r->detail, form));
+}
+
+/* Whether a credential, or a line that carried one or a digest of one,
+ * shows in the result. */
+static bool leaks(const struct sw_check_result *r, const uint8_t *input, size_t len,
+                  const struct said *said)
 {
   static char escaped[4 * 65536 + 4];
   sw__escape_text(escaped, sizeof escaped, (const char *)input, len, true);
@@ -286,9 +386,10 @@ static bool leaks(const struct sw_check_result *r, const uint8_t *input, size_t 
                                ("AGZ1enotdXNlckBleGFtcGxlLmNvbQBmdXp6IHBhc3N3b3JkIDAxMjM0"
                                 "NTY3ODk=") /* PLAIN */};
   for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
-    if (!contains(input, len, forms[i]) && !strstr(escaped, forms[i]) &&
-        (strstr(sw_buf_str(&r->transcript), forms[i]) || strstr(r->reply, forms[i]) ||
-         strstr(r->detail, forms[i])))
+    if (shows(r, input, len, escaped, forms[i]))
+      return true;
+  for (int i = 0; i < said->secrets; i++)
+    if (shows(r, input, len, escaped, said->secret[i]))
       return true;
   return false;
 }
@@ -320,8 +421,15 @@ static void check_result(const struct sw_check_result *r, const struct said *sai
   switch (r->outcome) {
   case SW_OUTCOME_OK:
     CHECK(r->step == SW_STEP_QUIT && said->quit);
-    CHECK(expect || (r->reply_code >= 200 && r->reply_code < 400));
+    /* A relay test is OK on the refusal of its recipient, which it keeps. */
+    CHECK(expect || (said->relay ? r->reply_code >= 400
+                                 : r->reply_code >= 200 && r->reply_code < 400));
     CHECK(!said->mail || said->rset || r->message_accepted);
+    CHECK(!said->auth_cancelled);
+    break;
+  case SW_OUTCOME_OPEN_RELAY:
+    CHECK(said->relay && !said->data && !said->rset && said->quit);
+    CHECK(r->step == SW_STEP_RCPT && r->reply_code / 100 == 2);
     break;
   case SW_OUTCOME_AUTH_FAILED:
   case SW_OUTCOME_AUTH_UNAVAILABLE:
@@ -366,7 +474,12 @@ static void check_result(const struct sw_check_result *r, const struct said *sai
     break;
   }
   CHECK(r->tls.used == said->tls_up);
-  CHECK(!leaks(r, input, len));
+  CHECK(!leaks(r, input, len, said));
+  /* A cancelled exchange is a protocol error, or ended by the server or
+   * the time before its answer came. */
+  CHECK(!said->auth_cancelled || r->outcome == SW_OUTCOME_PROTOCOL_ERROR ||
+        r->outcome == SW_OUTCOME_CLOSED || r->outcome == SW_OUTCOME_TIMEOUT ||
+        r->outcome == SW_OUTCOME_TEMP_REJECT);
   /* Accepted: the whole message went, and the server said 2xx to its end. */
   CHECK(!r->message_accepted ||
         (said->data && r->reply_code / 100 == 2 && r->step_us[SW_STEP_DATA] >= 0));
@@ -456,6 +569,48 @@ static void handshake(struct sw_dialogue *d, uint8_t flags, int64_t now,
   said->tls_up = true;
 }
 
+/* The configuration bytes 1 and 2 pick; true for one the dialogue must
+ * refuse at init (a relay test with a message or with AUTH). */
+static bool config_of(uint8_t flags, uint8_t past, struct sw_dialogue_config *cfg)
+{
+  *cfg = (struct sw_dialogue_config){
+      .command = (flags & F_COMMAND) ? "NOOP" : NULL,
+      .expect = (flags & F_EXPECT) ? "250" : "",
+      .timeout_ms = 7000,
+      .tls_mode = tls_mode_of(flags),
+      .cert_warn_days = 21,
+      .cert_crit_days = 7,
+  };
+  if (past & P_AUTH) {
+    enum sw_auth_mech mech = SW_AUTH_MECH_AUTO;
+    if ((past & (P_LOGIN | P_CRAM)) == P_LOGIN)
+      mech = SW_AUTH_MECH_LOGIN;
+    else if ((past & (P_LOGIN | P_CRAM)) == P_CRAM)
+      mech = SW_AUTH_MECH_CRAM_MD5;
+    cfg->auth = (struct sw_dialogue_auth){.user = USER,
+                                          .password = PASSWORD,
+                                          .mech = mech,
+                                          .allow_plaintext = (past & P_PLAINTEXT) != 0};
+  }
+  if (past & P_MAIL) {
+    cfg->command = NULL; /* a command or an envelope */
+    cfg->mail.from = "monitor@example.com";
+    cfg->mail.to = rcpts;
+    cfg->mail.to_count = 2;
+    if (past & P_MESSAGE)
+      cfg->mail.message = message(&cfg->mail.message_len);
+  }
+  if (past & P_NO_RELAY)
+    return false;
+  cfg->command = NULL;
+  cfg->mail.relay_rcpt = RELAY_RCPT;
+  if (!(past & P_MAIL))
+    cfg->mail.from = ""; /* the relay test alone, from <> */
+  if (past & P_RELAY_MESSAGE)
+    cfg->mail.message = message(&cfg->mail.message_len);
+  return cfg->mail.message != NULL || cfg->auth.user != NULL;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   if (size < 3)
@@ -467,32 +622,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
   fuzz_parser(data, size, chunk);
 
-  struct sw_dialogue_config cfg = {
-      .command = (flags & F_COMMAND) ? "NOOP" : NULL,
-      .expect = (flags & F_EXPECT) ? "250" : "",
-      .timeout_ms = 7000,
-      .tls_mode = tls_mode_of(flags),
-      .cert_warn_days = 21,
-      .cert_crit_days = 7,
-  };
-  if (past & P_AUTH)
-    cfg.auth = (struct sw_dialogue_auth){.user = USER,
-                                         .password = PASSWORD,
-                                         .mech = (past & P_LOGIN) ? SW_AUTH_MECH_LOGIN
-                                                                  : SW_AUTH_MECH_AUTO,
-                                         .allow_plaintext = (past & P_PLAINTEXT) != 0};
-  if (past & P_MAIL) {
-    cfg.command = NULL; /* a command or an envelope */
-    cfg.mail.from = "monitor@example.com";
-    cfg.mail.to = rcpts;
-    cfg.mail.to_count = 2;
-    if (past & P_MESSAGE)
-      cfg.mail.message = message(&cfg.mail.message_len);
-  }
+  struct sw_dialogue_config cfg;
+  bool refused = config_of(flags, past, &cfg);
   static struct sw_dialogue d; /* ~20 KiB: not on the fuzzer's stack */
   int64_t now = 1000000;
   struct said said = {0};
   sw_dialogue_init(&d, &cfg, now);
+  CHECK(sw_dialogue_done(&d) == refused);
   sw_dialogue_resolved(&d, now += 10);
   sw_dialogue_connected(&d, "127.0.0.1:25", "client.example", now += 10);
   drain(&d, cfg.command, flags & F_TRICKLE, &said);

@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -150,6 +151,31 @@ def start_aiosmtpd(port=None, args=(), command=None):
         stop_process(proc)
         raise
     return proc
+
+
+def make_cert(directory):
+    """A self-signed certificate for localhost (RSA: PLATFORM.md), made now."""
+    cert, key = Path(directory) / "cert.pem", Path(directory) / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                    "-keyout", str(key), "-out", str(cert), "-days", "2",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"],
+                   stdin=subprocess.DEVNULL, capture_output=True, timeout=60, check=True)
+    return cert, key
+
+
+def start_auth_server(workdir, maildir, user, password, *options):
+    """tests/fixtures/auth_smtp_server.py (PLAIN and LOGIN for `user` with
+    `password`, STARTTLS with a certificate made now) through
+    start_aiosmtpd; the password goes in its environment, never its command
+    line."""
+    cert, key = make_cert(tempfile.mkdtemp(prefix="cert-", dir=workdir))
+    os.environ["AUTH_SERVER_PASSWORD"] = password
+    try:
+        return start_aiosmtpd(command=[DEBIAN_PYTHON,
+                                       str(ROOT / "tests" / "fixtures" / "auth_smtp_server.py"),
+                                       str(cert), str(key), str(maildir), user] + list(options))
+    finally:
+        del os.environ["AUTH_SERVER_PASSWORD"]
 
 
 def start_xvfb():

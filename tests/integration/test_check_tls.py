@@ -286,8 +286,10 @@ class StartTlsTests(TlsTestCase):
         self.assertEqual(run.rc, 0, run)
         line = run.stdout.rstrip("\n")
         self.assertEqual(line.count("\n"), 0, line)
-        self.assertRegex(line, r"^SMTP OK - localhost:%d answered in \d+ ms, over TLS 1\.[23], "
-                               r"certificate valid for (88|89|90) more days \| " % port)
+        # The address that answered follows the name.
+        self.assertRegex(line, r"^SMTP OK - localhost:%d \(127\.0\.0\.1:%d\) answered in \d+ "
+                               r"ms, over TLS 1\.[23], certificate valid for (88|89|90) more "
+                               r"days \| " % (port, port))
         _, perf = self.perfdata(line)
         self.assertRegex(perf["tls"], r"^\d+\.\d{6}s;;;0;$")
         self.assertRegex(perf["cert_days"], r"^(88|89|90);21:;7:;;$")
@@ -436,8 +438,8 @@ class ImplicitTlsTests(TlsTestCase):
         run = run_check(HOST, "--port", str(port), "--tls", "implicit", "--cert-crit-days", "2")
         self.assertEqual(run.rc, 1, run)
         line = run.stdout.rstrip("\n")
-        self.assertTrue(line.startswith("SMTP WARNING - localhost:%d: Certificate expiring soon"
-                                        % port), line)
+        self.assertTrue(line.startswith("SMTP WARNING - localhost:%d (127.0.0.1:%d): Certificate "
+                                        "expiring soon" % (port, port)), line)
         _, perf = self.perfdata(line)
         self.assertEqual(perf["cert_days"], "2;21:;2:;;")
 
@@ -485,8 +487,8 @@ class IntermediateTests(TlsTestCase):
         run = run_check(HOST, "--port", str(port), "--tls", "implicit")
         self.assertEqual(run.rc, 1, run)
         self.assertTrue(run.stdout.startswith(
-            "SMTP WARNING - localhost:%d: Certificate chain incomplete: the server does "
-            "not send its intermediate" % port), run)
+            "SMTP WARNING - localhost:%d (127.0.0.1:%d): Certificate chain incomplete: the "
+            "server does not send its intermediate" % (port, port)), run)
 
     def test_unsent_intermediate_that_nobody_has_is_untrusted(self):
         # Wine's SSL policy accepts this chain; its TrustStatus says partial.

@@ -8,7 +8,8 @@ Usage: test_send_mail.py SEND_MAIL_EXE [unittest args]
 The servers, both aiosmtpd keeping what arrives in a Maildir of the run:
   - aiosmtpd's own command line (harness.start_aiosmtpd), plain SMTP;
   - tests/fixtures/auth_smtp_server.py: STARTTLS with a certificate made
-    for the run, AUTH PLAIN and LOGIN offered only over TLS, one user.
+    for the run, AUTH PLAIN and LOGIN offered only over TLS, one user; or
+    with CRAM-MD5 too, offered before STARTTLS as well.
 The engine skips certificate validation here (--insecure): the TLS tests
 of `smtpwatch check` cover validation; these cover the mail.
 """
@@ -25,6 +26,7 @@ import tempfile
 import unittest
 from pathlib import Path
 
+import harness
 from harness import (DEBIAN_PYTHON, ROOT, WINE_PREFIX_SH, start_aiosmtpd, stop_process,
                      wait_for, win_path)
 
@@ -76,16 +78,6 @@ def new_maildir(prefix):
     path = os.path.join(tempfile.mkdtemp(prefix=prefix, dir=WORKDIR), "Maildir")
     mailbox.Maildir(path, create=True)
     return path
-
-
-def make_cert(directory):
-    """A self-signed certificate for localhost (RSA: PLATFORM.md), made now."""
-    cert, key = Path(directory) / "cert.pem", Path(directory) / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                    "-keyout", str(key), "-out", str(cert), "-days", "2",
-                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"],
-                   stdin=subprocess.DEVNULL, capture_output=True, timeout=60, check=True)
-    return cert, key
 
 
 def setUpModule():
@@ -163,14 +155,7 @@ class PlainRelayTests(SendMailTestCase):
 
 
 def start_auth_server(maildir, *options):
-    """tests/fixtures/auth_smtp_server.py through harness.start_aiosmtpd."""
-    cert, key = make_cert(tempfile.mkdtemp(prefix="cert-", dir=WORKDIR))
-    os.environ["AUTH_SERVER_PASSWORD"] = PASSWORD
-    try:
-        return start_aiosmtpd(command=[DEBIAN_PYTHON, str(FIXTURES / "auth_smtp_server.py"),
-                                       str(cert), str(key), maildir, USER] + list(options))
-    finally:
-        del os.environ["AUTH_SERVER_PASSWORD"]
+    return harness.start_auth_server(WORKDIR, maildir, USER, PASSWORD, *options)
 
 
 class AuthRelayTests(SendMailTestCase):
@@ -273,6 +258,64 @@ class PlaintextAuthRelayTests(SendMailTestCase):
         self.assertTrue(result["tls"], out)
         transcript = "\n".join(result["transcript"])
         self.assertLess(transcript.index("C: STARTTLS"), transcript.index("C: AUTH PLAIN ****"))
+
+
+class CramMd5RelayTests(SendMailTestCase):
+    """A relay that offers CRAM-MD5 (RFC 2195, checked with Python's hmac)
+    besides PLAIN and LOGIN, before STARTTLS and after it."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.maildir = new_maildir("cram-")
+        cls.server = start_auth_server(cls.maildir, "--plaintext-auth", "--cram-md5")
+
+    @classmethod
+    def tearDownClass(cls):
+        stop_process(cls.server)
+
+    def count(self):
+        return len(mailbox.Maildir(self.maildir, create=False).keys())
+
+    def test_cram_md5_first_without_tls_delivers(self):
+        # Plain text allowed: CRAM-MD5 is the choice, the password never
+        # crosses the wire, and only "****" stands for the answer.
+        before = self.count()
+        rc, result, out = send(self.server.port, "--auth-user", USER,
+                               "--allow-plaintext-auth", password=PASSWORD, ident="n-cram")
+        self.assertEqual(rc, 0, out)
+        self.assertIsNone(result["tls"])
+        transcript = "\n".join(result["transcript"])
+        self.assertIn("C: AUTH CRAM-MD5", transcript)
+        self.assertRegex(transcript, r"S: 334 [A-Za-z0-9+/=]+\n.*C: \*\*\*\*\n.*S: 235")
+        self.assertNotIn(PASSWORD, out)
+        self.assertDelivered(received(self.maildir, before + 1)[-1], ident="n-cram")
+
+    def test_cram_md5_wrong_password_is_auth_failed(self):
+        before = self.count()
+        rc, result, out = send(self.server.port, "--auth-user", USER,
+                               "--allow-plaintext-auth", password="wrong " + PASSWORD,
+                               ident="n-cram-wrong")
+        self.assertEqual(rc, 1, out)
+        self.assertEqual((result["outcome"], result["step"], result["reply_code"],
+                          result["status"]), ("auth_failed", "auth", 535, "CRITICAL"), out)
+        self.assertIn("C: AUTH CRAM-MD5", "\n".join(result["transcript"]))
+        self.assertEqual(self.count(), before)
+
+    def test_plain_over_tls_cram_md5_when_forced(self):
+        # Over TLS the automatic choice is PLAIN; --auth-mech CRAM-MD5 wins.
+        before = self.count()
+        rc, result, out = send(self.server.port, "--tls", "require-starttls", "--insecure",
+                               "--auth-user", USER, password=PASSWORD, ident="n-tls-plain")
+        self.assertEqual(rc, 0, out)
+        self.assertIn("C: AUTH PLAIN ****", "\n".join(result["transcript"]))
+        rc, result, out = send(self.server.port, "--tls", "require-starttls", "--insecure",
+                               "--auth-user", USER, "--auth-mech", "cram-md5",
+                               password=PASSWORD, ident="n-tls-cram")
+        self.assertEqual(rc, 0, out)
+        self.assertTrue(result["tls"], out)
+        self.assertIn("C: AUTH CRAM-MD5", "\n".join(result["transcript"]))
+        ids = [m["X-SmtpWatch-Notification-Id"] for m in received(self.maildir, before + 2)]
+        self.assertIn("n-tls-cram", ids)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@
  *
  *   send_mail HOST PORT FROM TO[,TO...] SUBJECT ID BODY_FILE
  *             [--tls none|starttls|require-starttls|implicit] [--insecure]
- *             [--auth-user USER [--auth-mech plain|login]]
+ *             [--auth-user USER [--auth-mech plain|login|cram-md5]]
  *             [--allow-plaintext-auth] [--body-repeat N] [--timeout-ms N]
  *
  * Arguments are taken as UTF-16 and used as UTF-8, as the service has them.

@@ -61,8 +61,8 @@ static void test_outcome_mapping(void **state)
 }
 
 /* Past the handshake: AUTH's 4xx and a refused sender, recipient or
- * message with a 4xx (greylisting) ask for a retry: WARNING; the rest is
- * CRITICAL. */
+ * message with a 4xx (greylisting) ask for a retry: WARNING; the rest,
+ * an open relay included, is CRITICAL. */
 static void test_transaction_statuses(void **state)
 {
   (void)state;
@@ -70,6 +70,7 @@ static void test_transaction_statuses(void **state)
   assert_int_equal(status_of(SW_OUTCOME_AUTH_FAILED), SW_NAGIOS_CRITICAL);
   assert_int_equal(status_of(SW_OUTCOME_AUTH_NOT_OFFERED), SW_NAGIOS_CRITICAL);
   assert_int_equal(status_of(SW_OUTCOME_AUTH_NOT_ENCRYPTED), SW_NAGIOS_CRITICAL);
+  assert_int_equal(status_of(SW_OUTCOME_OPEN_RELAY), SW_NAGIOS_CRITICAL);
   const enum sw_outcome by_code[] = {SW_OUTCOME_SENDER_REJECTED,
                                      SW_OUTCOME_RECIPIENT_REJECTED,
                                      SW_OUTCOME_MESSAGE_REJECTED};
@@ -127,20 +128,26 @@ static void test_ok_line(void **state)
                       "greeting=0.004567s;;;0; ehlo=0.002000s;;;0; quit=1.000000s;;;0;");
   sw_buf_free(&out);
 
-  /* Thresholds appear in seconds in the time entry, and in words. */
+  /* Thresholds appear in seconds in the time entry, and in words; the
+   * address that answered a host name follows it. */
   r.total_us = 2600000;
+  snprintf(r.peer, sizeof r.peer, "192.0.2.25:587");
   r.step_us[SW_STEP_RESOLVE] = -1;
-  assert_string_equal(format(&r, "mail.example.com", 587, 1000, 2500, &out),
-                      "SMTP CRITICAL - mail.example.com:587 answered in 2600 ms, at or "
-                      "above the critical threshold of 2500 ms | "
-                      "time=2.600000s;1.000000;2.500000;0; connect=0.000123s;;;0; "
-                      "greeting=0.004567s;;;0; ehlo=0.002000s;;;0; quit=1.000000s;;;0;");
+  assert_string_equal(
+      format(&r, "mail.example.com", 587, 1000, 2500, &out),
+      "SMTP CRITICAL - mail.example.com:587 (192.0.2.25:587) answered in 2600 "
+      "ms, at or "
+      "above the critical threshold of 2500 ms | "
+      "time=2.600000s;1.000000;2.500000;0; connect=0.000123s;;;0; "
+      "greeting=0.004567s;;;0; ehlo=0.002000s;;;0; quit=1.000000s;;;0;");
   sw_buf_free(&out);
-  assert_string_equal(format(&r, "mail.example.com", 587, 2000, -1, &out),
-                      "SMTP WARNING - mail.example.com:587 answered in 2600 ms, at or "
-                      "above the warning threshold of 2000 ms | "
-                      "time=2.600000s;2.000000;;0; connect=0.000123s;;;0; "
-                      "greeting=0.004567s;;;0; ehlo=0.002000s;;;0; quit=1.000000s;;;0;");
+  assert_string_equal(
+      format(&r, "mail.example.com", 587, 2000, -1, &out),
+      "SMTP WARNING - mail.example.com:587 (192.0.2.25:587) answered in 2600 "
+      "ms, at or "
+      "above the warning threshold of 2000 ms | "
+      "time=2.600000s;2.000000;;0; connect=0.000123s;;;0; "
+      "greeting=0.004567s;;;0; ehlo=0.002000s;;;0; quit=1.000000s;;;0;");
   sw_buf_free(&out);
   sw_check_result_free(&r);
 }
@@ -151,9 +158,11 @@ static void test_ipv6_endpoint(void **state)
   struct sw_check_result r;
   struct sw_buf out;
   make_ok(&r, 999);
+  snprintf(r.peer, sizeof r.peer, "[::1]:25");
   assert_memory_equal(format(&r, "::1", 25, -1, -1, &out),
                       "SMTP OK - [::1]:25 answered in 1 ms | ", 38);
   sw_buf_free(&out);
+  snprintf(r.peer, sizeof r.peer, "[2001:db8::1]:2525");
   assert_memory_equal(format(&r, "[2001:db8::1]", 2525, -1, -1, &out),
                       "SMTP OK - [2001:db8::1]:2525 answered in 1 ms | ", 48);
   sw_buf_free(&out);
@@ -296,7 +305,8 @@ static void test_tls_line_and_cert_days(void **state)
   sw_buf_init(&out, 0);
   assert_int_equal(sw_nagios_format(&r, "mail.example.com", 465, -1, -1, &out), SW_E_OK);
   assert_string_equal(sw_buf_str(&out),
-                      "SMTP OK - mail.example.com:465 answered in 8 ms, over TLS 1.2, "
+                      "SMTP OK - mail.example.com:465 (127.0.0.1:25) answered in 8 ms, "
+                      "over TLS 1.2, "
                       "certificate valid for 80 more days | time=0.008000s;;;0; "
                       "resolve=0.000010s;;;0; connect=0.000123s;;;0; tls=0.003500s;;;0; "
                       "greeting=0.004567s;;;0; ehlo=0.002000s;;;0; quit=1.000000s;;;0; "
@@ -316,7 +326,8 @@ static void test_tls_line_and_cert_days(void **state)
   assert_int_equal(sw_nagios_format(&r, "mx", 25, -1, -1, &out), SW_E_OK);
   const char *line = sw_buf_str(&out);
   assert_non_null(strstr(line,
-                         "SMTP CRITICAL - mx:25: Certificate expired: the certificate "
+                         "SMTP CRITICAL - mx:25 (127.0.0.1:25): Certificate expired: "
+                         "the certificate "
                          "expired on 2027-01-01, 2 days ago. | "));
   assert_non_null(strstr(line, " cert_days=-3;21:;7:;;"));
   sw_buf_free(&out);

@@ -443,7 +443,7 @@ static void test_result_document(void **state)
   snprintf(
       want, sizeof want,
       "{\"host\":\"localhost\",\"port\":2525,\"peer\":\"127.0.0.1:2525\","
-      "\"greeting_host\":\"mx\","
+      "\"greeting_host\":\"mx\",\"ptr_name\":null,"
       "\"status\":\"OK\",\"exit_code\":0,\"outcome\":\"ok\",\"step\":\"quit\","
       "\"message\":%s,\"reply_code\":250,\"enhanced_code\":\"2.0.0\","
       "\"reply\":\"250 2.0.0 Ok\",\"used_helo\":false,"
@@ -455,7 +455,7 @@ static void test_result_document(void **state)
       "\"command\":null,\"quit\":800,\"total\":6353},"
       "\"transcript\":[\"[    0.250 ms] S: 220 mx ESMTP\","
       "\"[    4.350 ms] C: EHLO probe.example.com\"],"
-      "\"transcript_truncated\":false}",
+      "\"transcript_truncated\":false,\"addresses\":null}",
       sw_buf_str(&quoted));
   assert_string_equal(sw_buf_str(&out), want);
   assert_true(is_valid_json(out.data, out.len));
@@ -485,16 +485,17 @@ static void test_unknown_values_are_null(void **state)
                    SW_E_OK);
   const char *s = sw_buf_str(&out);
   assert_true(is_valid_json(out.data, out.len));
-  assert_non_null(strstr(
-      s, "\"peer\":null,\"greeting_host\":null,\"status\":\"CRITICAL\",\"exit_code\":2,"
-         "\"outcome\":\"resolve_failed\",\"step\":\"resolve\","));
+  assert_non_null(strstr(s, "\"peer\":null,\"greeting_host\":null,\"ptr_name\":null,"
+                            "\"status\":\"CRITICAL\",\"exit_code\":2,"
+                            "\"outcome\":\"resolve_failed\",\"step\":\"resolve\","));
   assert_non_null(strstr(s, "\"reply_code\":null,\"enhanced_code\":null,\"reply\":null,"
                             "\"used_helo\":false,\"capabilities\":[],"
                             "\"ehlo_keywords\":[],\"tls\":null,"
                             "\"timings_us\":{\"resolve\":1500,\"connect\":null,"
                             "\"tls\":null,\"greeting\":null,\"ehlo\":null,"
                             "\"command\":null,\"quit\":null,\"total\":1500},"
-                            "\"transcript\":[],\"transcript_truncated\":false}"));
+                            "\"transcript\":[],\"transcript_truncated\":false,"
+                            "\"addresses\":null}"));
   sw_buf_free(&out);
   /* The steps past the handshake (a mail sent) are there only when
    * reached, in their order between "ehlo" and "command". */

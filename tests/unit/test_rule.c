@@ -407,6 +407,108 @@ static void test_tls_settings(void **state)
   sw_rule_free(&r);
 }
 
+static bool has(const char *text, const char *part)
+{
+  return strstr(text, part) != NULL;
+}
+
+static void test_auth_and_oauth_fields(void **state)
+{
+  (void)state;
+  struct sw_rule r;
+  make_valid(&r);
+  set(&r.auth_user, "monitor@example.com");
+  assert_true(has(only_problem(&r, SW_RULE_FIELD_AUTH_PASSWORD), "never shown back"));
+  r.auth_password_set = true;
+  r.auth_mech = SW_AUTH_MECH_CRAM_MD5;
+  r.auth_plaintext = true;
+  assert_valid(&r);
+  set(&r.auth_user, "two\nlines");
+  assert_true(has(only_problem(&r, SW_RULE_FIELD_AUTH_USER), "one line"));
+  set(&r.auth_user, NULL);
+  r.auth_password_set = false;
+  struct sw_rule_problems p;
+  assert_false(sw_rule_validate(&r, &p));
+  assert_int_equal(p.count, 2); /* a mechanism and plain text, but no user */
+  assert_true(has(sw_rule_problems_find(&p, SW_RULE_FIELD_AUTH_MECH), "no AUTH user"));
+  assert_non_null(sw_rule_problems_find(&p, SW_RULE_FIELD_AUTH_PLAINTEXT));
+  r.auth_mech = SW_AUTH_MECH_COUNT;
+  r.auth_plaintext = false;
+  assert_true(has(only_problem(&r, SW_RULE_FIELD_AUTH_MECH), "not one this version"));
+  r.auth_mech = SW_AUTH_MECH_AUTO;
+
+  /* XOAUTH2's client: the URL first, then what it needs. */
+  set(&r.oauth_client_id, "client-1");
+  assert_true(has(only_problem(&r, SW_RULE_FIELD_OAUTH_TOKEN_URL), "is required"));
+  set(&r.oauth_token_url, "http://login.example.com/token");
+  set(&r.auth_user, "monitor@example.com");
+  r.oauth_client_secret_set = true;
+  assert_true(has(only_problem(&r, SW_RULE_FIELD_OAUTH_TOKEN_URL), "https://"));
+  set(&r.oauth_token_url, "HTTPS://login.example.com/token");
+  assert_valid(&r); /* no password needed: the token stands for it */
+  r.oauth_client_secret_set = false;
+  assert_true(has(only_problem(&r, SW_RULE_FIELD_OAUTH_CLIENT_SECRET), "required"));
+  sw_rule_free(&r);
+}
+
+static void test_envelope_and_relay_fields(void **state)
+{
+  (void)state;
+  struct sw_rule r;
+  make_valid(&r);
+  set(&r.rcpt_to, "postmaster@example.com");
+  assert_true(has(only_problem(&r, SW_RULE_FIELD_MAIL_FROM), "<> for the null sender"));
+  set(&r.mail_from, "<>");
+  assert_valid(&r);
+  set(&r.rcpt_to, " a@example.com , b@example.com ");
+  assert_valid(&r);
+  set(&r.rcpt_to, "a@example.com,,b@example.com");
+  assert_true(has(only_problem(&r, SW_RULE_FIELD_RCPT_TO), "none of them empty"));
+  set(&r.rcpt_to, "a@example.com,not an address");
+  assert_true(has(only_problem(&r, SW_RULE_FIELD_RCPT_TO), "recipient 2"));
+  char many[SW_RULE_ADDRESS_LIST_MAX];
+  many[0] = '\0';
+  for (int i = 0; i <= SW_RULE_RCPT_MAX; i++)
+    strcat(many, i ? ",r@example.com" : "r@example.com");
+  set(&r.rcpt_to, many);
+  assert_true(has(only_problem(&r, SW_RULE_FIELD_RCPT_TO), "1 to 16 addresses"));
+  set(&r.rcpt_to, NULL);
+  set(&r.mail_from, "monitor@example.com");
+  assert_true(has(only_problem(&r, SW_RULE_FIELD_RCPT_TO), "open relay test"));
+  r.relay_test = true;
+  assert_valid(&r); /* MAIL FROM, then only the relay test's RCPT */
+  set(&r.mail_from, "bad@");
+  assert_non_null(only_problem(&r, SW_RULE_FIELD_MAIL_FROM));
+  set(&r.mail_from, NULL);
+  set(&r.command, "NOOP");
+  assert_true(has(only_problem(&r, SW_RULE_FIELD_RELAY_TEST), "command"));
+  set(&r.command, NULL);
+  set(&r.auth_user, "monitor@example.com");
+  r.auth_password_set = true;
+  assert_true(has(only_problem(&r, SW_RULE_FIELD_RELAY_TEST), "without AUTH"));
+  set(&r.auth_user, NULL);
+  r.auth_password_set = false;
+  set(&r.relay_test_rcpt, "x@relay.invalid");
+  assert_valid(&r);
+  r.relay_test = false;
+  assert_true(has(only_problem(&r, SW_RULE_FIELD_RELAY_TEST_RCPT), "turn the test on"));
+  set(&r.relay_test_rcpt, NULL);
+  r.ip_family = SW_IP_FAMILY_COUNT;
+  assert_true(has(only_problem(&r, SW_RULE_FIELD_IP_FAMILY), "any, 4 or 6"));
+  sw_rule_free(&r);
+
+  /* The split the engine uses. */
+  char buf[SW_RULE_ADDRESS_LIST_MAX + 1];
+  const char *to[SW_RULE_RCPT_MAX];
+  size_t n;
+  assert_true(sw_rule_split_recipients(" a@x.example ,b@x.example", buf, to, &n));
+  assert_int_equal(n, 2);
+  assert_string_equal(to[0], "a@x.example");
+  assert_string_equal(to[1], "b@x.example");
+  assert_false(sw_rule_split_recipients("a@x.example,", buf, to, &n));
+  assert_false(sw_rule_split_recipients("", buf, to, &n));
+}
+
 static void test_ip_family_names(void **state)
 {
   (void)state;
@@ -479,6 +581,8 @@ int main(void)
       cmocka_unit_test(test_ehlo_name),
       cmocka_unit_test(test_copy_and_set_string),
       cmocka_unit_test(test_tls_settings),
+      cmocka_unit_test(test_auth_and_oauth_fields),
+      cmocka_unit_test(test_envelope_and_relay_fields),
       cmocka_unit_test(test_ip_family_names),
       cmocka_unit_test(test_field_names),
   };

@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "base64.h"
+#include "hmac_md5.h"
+#include "nagios_report.h"
 #include "smtp_dialogue.h"
 
 #define T0 1000000        /* the clock at the start of every run, in us */
@@ -71,6 +73,7 @@ struct script {
   enum sw_auth_mech auth_mech;
   bool allow_plaintext_auth, has_mail;
   char mail_from[256];
+  char relay_rcpt[256]; /* "": no relay test */
   char *rcpt[SW_DIALOGUE_RCPT_MAX + 2];
   size_t nrcpt;
   struct sw_buf message;
@@ -268,6 +271,8 @@ static void load_script(struct script *sc, const char *path)
       else if (strcmp(key, "mail-from") == 0) {
         sc->has_mail = true;
         snprintf(sc->mail_from, sizeof sc->mail_from, "%s", strcmp(v, "<>") ? v : "");
+      } else if (strcmp(key, "relay-rcpt") == 0) {
+        snprintf(sc->relay_rcpt, sizeof sc->relay_rcpt, "%s", v);
       } else if (strcmp(key, "rcpt-to") == 0) {
         if (sc->nrcpt == SW_COUNTOF(sc->rcpt))
           fail_msg("%s:%d: too many @rcpt-to", path, lineno);
@@ -332,11 +337,51 @@ struct run_mode {
 };
 
 /* The forms a credential takes on the wire (raw, LOGIN's base64, PLAIN's
- * base64), none of which may be anywhere but in what was sent. */
+ * base64, and for each CRAM-MD5 challenge the server sends its digest in
+ * hex and the base64 answer), none of which may be anywhere but in what
+ * was sent. */
 struct secrets {
-  struct sw_buf forms[4];
+  struct sw_buf forms[32];
   int n;
 };
+
+static struct sw_buf *new_form(struct secrets *s)
+{
+  assert_true(s->n < (int)SW_COUNTOF(s->forms));
+  sw_buf_init(&s->forms[s->n], 0);
+  return &s->forms[s->n++];
+}
+
+/* CRAM-MD5's digest and answer for every "334 <base64>" line the server
+ * sends in the script (the runner does not know which are challenges;
+ * a LOGIN prompt's forms are harmless extras). */
+static void cram_md5_forms(const struct script *sc, struct secrets *s)
+{
+  for (int i = 0; i < sc->nactions; i++) {
+    const char *p = sw_buf_str(&sc->actions[i].bytes);
+    for (const char *line = p; (line = strstr(line, "334 ")) != NULL; line += 4) {
+      size_t n = strcspn(line + 4, "\r\n");
+      struct sw_buf challenge;
+      sw_buf_init(&challenge, 0);
+      if (n > 0 && sw_base64_decode(line + 4, n, &challenge)) {
+        unsigned char mac[SW_MD5_DIGEST_LEN];
+        sw_hmac_md5(sc->auth_password.data, sc->auth_password.len, challenge.data,
+                    challenge.len, mac);
+        struct sw_buf *hex = new_form(s);
+        for (int k = 0; k < SW_MD5_DIGEST_LEN; k++)
+          sw_buf_printf(hex, "%02x", mac[k]);
+        struct sw_buf answer;
+        sw_buf_init(&answer, 0);
+        sw_buf_append(&answer, sc->auth_user.data, sc->auth_user.len);
+        sw_buf_append(&answer, " ", 1);
+        sw_buf_append(&answer, hex->data, hex->len);
+        sw_base64_encode(answer.data, answer.len, new_form(s));
+        sw_buf_free(&answer);
+      }
+      sw_buf_free(&challenge);
+    }
+  }
+}
 
 static void secrets_of(const struct script *sc, struct secrets *s)
 {
@@ -350,14 +395,12 @@ static void secrets_of(const struct script *sc, struct secrets *s)
   sw_buf_append(&raw, user->data, user->len);
   sw_buf_append(&raw, "", 1);
   sw_buf_append(&raw, pass->data, pass->len);
-  for (int i = 0; i < 4; i++)
-    sw_buf_init(&s->forms[i], 0);
-  sw_buf_append(&s->forms[0], pass->data, pass->len);
-  sw_base64_encode(pass->data, pass->len, &s->forms[1]);
-  sw_base64_encode(raw.data, raw.len, &s->forms[2]);
-  sw_base64_encode(user->data, user->len, &s->forms[3]);
-  s->n = 4;
+  sw_buf_append(new_form(s), pass->data, pass->len);
+  sw_base64_encode(pass->data, pass->len, new_form(s));
+  sw_base64_encode(raw.data, raw.len, new_form(s));
+  sw_base64_encode(user->data, user->len, new_form(s));
   sw_buf_free(&raw);
+  cram_md5_forms(sc, s);
 }
 
 static void free_secrets(struct secrets *s)
@@ -510,6 +553,7 @@ static void run_script(const struct script *sc, const struct run_mode *m,
     cfg.mail.from = sc->mail_from;
     cfg.mail.to = (const char *const *)sc->rcpt;
     cfg.mail.to_count = sc->nrcpt;
+    cfg.mail.relay_rcpt = sc->relay_rcpt[0] ? sc->relay_rcpt : NULL;
   }
   if (sc->has_message) {
     cfg.mail.message = sc->message.len ? sc->message.data : "";
@@ -676,6 +720,10 @@ static void check_expectation(const struct script *sc, const struct expectation 
     snprintf(got, sizeof got, "%lld us", (long long)r->step_us[s]);
     have = got;
     ok = ms < 0 ? r->step_us[s] == -1 : r->step_us[s] == (int64_t)ms * 1000;
+  } else if (strcmp(k, "nagios") == 0) {
+    /* The status without time thresholds: what the outcome alone makes it. */
+    have = sw_nagios_status_name(sw_nagios_status(r, -1, -1));
+    ok = strcmp(v, have) == 0;
   } else if (strcmp(k, "accepted") == 0) {
     have = r->message_accepted ? "yes" : "no";
     ok = strcmp(v, have) == 0;
@@ -1119,6 +1167,10 @@ static void test_submission_config_refused(void **state)
   memset(long_password, 'p', sizeof long_password - 1);
   long_password[sizeof long_password - 1] = '\0';
   const char *ok = "Subject: x\r\n\r\nbody\r\n.\r\n";
+  char long_user[SW_AUTH_USER_MAX + 2];
+  memset(long_user, 'u', sizeof long_user - 1);
+  long_user[sizeof long_user - 1] = '\0';
+  const char *relay = "relay-test@smtpwatch.invalid";
   struct {
     struct sw_dialogue_config cfg;
     const char *detail;
@@ -1127,6 +1179,28 @@ static void test_submission_config_refused(void **state)
       {{.auth = {.user = "u", .password = long_password}}, "longer than 370 octets"},
       {{.auth = {.user = "u", .password = "p", .mech = (enum sw_auth_mech)9}},
        "mechanism"},
+      {{.auth = {.user = long_user, .password = "p"}}, "longer than 348 octets"},
+      {{.mail = {.relay_rcpt = relay}}, "needs an envelope sender"},
+      {{.mail = {.from = "a@example.com",
+                 .to = one,
+                 .to_count = 1,
+                 .relay_rcpt = relay,
+                 .message = ok,
+                 .message_len = strlen(ok)}},
+       "never sends a message"},
+      {{.auth = {.user = "u", .password = "p"},
+        .mail = {.from = "a@example.com", .relay_rcpt = relay}},
+       "runs without AUTH"},
+      {{.mail = {.from = "a@example.com", .relay_rcpt = "relay-test"}},
+       "the relay test's recipient:"},
+      {{.mail = {.from = "a@example.com",
+                 .to = many,
+                 .to_count = SW_COUNTOF(many),
+                 .relay_rcpt = relay}},
+       "0 to 16 recipients besides the relay test's"},
+      {{.mail =
+            {.from = "a@example.com", .to = NULL, .to_count = 1, .relay_rcpt = relay}},
+       "0 to 16"},
       {{.mail = {.message = ok, .message_len = strlen(ok)}}, "needs a sender"},
       {{.command = "NOOP", .mail = {.from = "a@example.com", .to = one, .to_count = 1}},
        "not both"},
@@ -1181,6 +1255,13 @@ static void test_submission_config_refused(void **state)
       fail_msg("message %zu was taken: %s", i, sw_dialogue_result(&d)->detail);
     sw_dialogue_free(&d);
   }
+  /* A relay test needs no recipient of its own. */
+  struct sw_dialogue_config relay_only = {.timeout_ms = 7000,
+                                          .mail = {.from = "", .relay_rcpt = relay}};
+  struct sw_dialogue r;
+  sw_dialogue_init(&r, &relay_only, T0);
+  assert_false(sw_dialogue_done(&r));
+  sw_dialogue_free(&r);
   /* The smallest payload, an empty message, is one. */
   struct sw_dialogue_config cfg = {
       .timeout_ms = 7000,

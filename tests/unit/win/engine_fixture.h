@@ -1,5 +1,6 @@
 /* Shared by the engine's test programs (test_engine.c,
- * test_engine_resolve.c): loopback helpers and Winsock setup. Static inline functions, so
+ * test_engine_resolve.c, test_engine_addresses.c): loopback helpers, a
+ * minimal SMTP session, and Winsock setup. Static inline functions, so
  * each test program stays one source file that links the engine. */
 #ifndef SW_ENGINE_FIXTURE_H
 #define SW_ENGINE_FIXTURE_H
@@ -8,6 +9,7 @@
 #include <ws2tcpip.h>
 
 #include <stdint.h>
+#include <string.h>
 
 /* A loopback port that refuses connections for as long as the test
  * program runs: bound, never listening, and held (the socket is never
@@ -26,6 +28,46 @@ static inline uint16_t closed_port(void)
       getsockname(s, (struct sockaddr *)&a, &len) != 0)
     return 0; /* the check then fails on port 0, visibly */
   return ntohs(a.sin_port);
+}
+
+static inline int recv_line(SOCKET s, char *line, int size)
+{
+  int n = 0;
+  while (n < size - 1) {
+    char ch;
+    if (recv(s, &ch, 1, 0) != 1)
+      return -1;
+    line[n++] = ch;
+    if (ch == '\n')
+      break;
+  }
+  line[n] = '\0';
+  return n;
+}
+
+static inline void send_str(SOCKET s, const char *text)
+{
+  send(s, text, (int)strlen(text), 0);
+}
+
+/* One SMTP session as a minimal server holds it: `greeting` ("220 ...\r\n"),
+ * 250 to EHLO (with PIPELINING) and to anything else, 221 to QUIT; then
+ * the socket is closed. */
+static inline void serve_smtp(SOCKET s, const char *greeting)
+{
+  char line[600];
+  send_str(s, greeting);
+  while (recv_line(s, line, sizeof line) > 0) {
+    if (!strncmp(line, "EHLO", 4)) {
+      send_str(s, "250-engine.test\r\n250 PIPELINING\r\n");
+    } else if (!strncmp(line, "QUIT", 4)) {
+      send_str(s, "221 bye\r\n");
+      break;
+    } else {
+      send_str(s, "250 ok\r\n");
+    }
+  }
+  closesocket(s);
 }
 
 /* cmocka group setup and teardown: Winsock for the whole program. */

@@ -32,43 +32,6 @@ struct server {
   int nheld;
 };
 
-static int recv_line(SOCKET s, char *line, int size)
-{
-  int n = 0;
-  while (n < size - 1) {
-    char ch;
-    if (recv(s, &ch, 1, 0) != 1)
-      return -1;
-    line[n++] = ch;
-    if (ch == '\n')
-      break;
-  }
-  line[n] = '\0';
-  return n;
-}
-
-static void send_str(SOCKET s, const char *text)
-{
-  send(s, text, (int)strlen(text), 0);
-}
-
-static void serve_smtp(SOCKET s)
-{
-  char line[600];
-  send_str(s, "220 engine.test ESMTP\r\n");
-  while (recv_line(s, line, sizeof line) > 0) {
-    if (!strncmp(line, "EHLO", 4)) {
-      send_str(s, "250-engine.test\r\n250 PIPELINING\r\n");
-    } else if (!strncmp(line, "QUIT", 4)) {
-      send_str(s, "221 bye\r\n");
-      break;
-    } else {
-      send_str(s, "250 ok\r\n");
-    }
-  }
-  closesocket(s);
-}
-
 static DWORD WINAPI server_main(void *arg)
 {
   struct server *sv = arg;
@@ -77,7 +40,7 @@ static DWORD WINAPI server_main(void *arg)
     if (s == INVALID_SOCKET)
       break;
     if (sv->behaviour == SERVE_SMTP)
-      serve_smtp(s);
+      serve_smtp(s, "220 engine.test ESMTP\r\n");
     else if (sv->nheld < (int)(sizeof sv->held / sizeof sv->held[0]))
       sv->held[sv->nheld++] = s;
     else

@@ -35,9 +35,10 @@ static struct fake {
   volatile LONG order[ORDER_MAX]; /* the N of "hang-N" / "slow-N", in start order */
 } fake;
 
-static int fake_resolve(void *ctx, const char *host, uint16_t port,
+static int fake_resolve(void *ctx, const char *host, uint16_t port, int family,
                         struct sockaddr_storage *addrs, int max, int *naddrs)
 {
+  (void)family; /* every lookup here wants what it is given */
   struct fake *f = ctx;
   LONG nth = InterlockedIncrement(&f->started) - 1;
   LONG now = InterlockedIncrement(&f->running);
