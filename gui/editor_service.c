@@ -10,6 +10,7 @@
 
 #include "manage_args.h"
 #include "pipe_protocol.h"
+#include "smtp_auth.h" /* sw_auth_wipe */
 #include "sw_array.h"
 #include "sw_macros.h"
 
@@ -57,6 +58,9 @@ void sw_service_job_free(struct sw_service_job *job)
 {
   if (!job)
     return;
+  /* A rule's or a notifier's secrets may have travelled in it. */
+  if (job->fields.data)
+    sw_auth_wipe(job->fields.data, job->fields.len);
   sw_buf_free(&job->fields);
   sw_pipe_reply_free(&job->reply);
   drop_rows(job);

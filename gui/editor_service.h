@@ -84,7 +84,8 @@ void sw_service_stop(struct sw_service *s);
 /* A new job for `message` to be answered to `reply_to`; NULL if out of
  * memory. Append request fields to job->fields. */
 struct sw_service_job *sw_service_job_new(HWND reply_to, uint16_t message, WPARAM tag);
-/* Frees a job and everything it holds; NULL is fine. */
+/* Frees a job and everything it holds, its request fields wiped first
+ * (they may hold a secret); NULL is fine. */
 void sw_service_job_free(struct sw_service_job *job);
 /* Hands the job to the worker (which owns it from now on). Any thread. */
 void sw_service_submit(struct sw_service *s, struct sw_service_job *job);

@@ -33,54 +33,110 @@
 #define IDC_ACK_COMMENT 1022
 #define IDC_ACK_COMMENT_LABEL 1023
 
-/* Rule dialog (rule_dialog.c, rule_dialog.rc): 1100-1199. Each field of
- * the rule has three controls, numbered by enum sw_rule_field (rule.h):
- * its edit, combo or check box (IDC_RULE_FIELD + field), the sentence
- * under it when it is wrong (IDC_RULE_ERROR + field, hidden when empty)
- * and its label (IDC_RULE_LABEL + field; none for the check boxes). */
+/* Rule dialog (rule_dialog.c, rule_dialog.rc): 1100-1199, and its fields
+ * 1400-1519. Each field of the rule has three controls, numbered by enum
+ * sw_rule_field (rule.h): its edit, combo or check box (IDC_RULE_FIELD +
+ * field), the sentence under it when it is wrong (IDC_RULE_ERROR + field,
+ * hidden when empty) and its label (IDC_RULE_LABEL + field; none for the
+ * check boxes). Each block has room for 40 fields. */
 #define IDD_RULE 1100
 #define IDC_RULE_BANNER 1101 /* what the dialog is doing, or why it failed */
 #define IDC_RULE_TEST 1102   /* "Test": run once without saving */
-#define IDC_RULE_FIELD 1110
-#define IDC_RULE_NAME 1110
-#define IDC_RULE_HOST 1111
-#define IDC_RULE_PORT 1112
-#define IDC_RULE_COMMAND 1113
-#define IDC_RULE_EXPECT 1114
-#define IDC_RULE_TIMEOUT 1115
-#define IDC_RULE_EHLO 1116
-#define IDC_RULE_INTERVAL 1117
-#define IDC_RULE_ENABLED 1118  /* check box */
-#define IDC_RULE_TLS 1119      /* drop-down list, in enum sw_tls_mode order */
-#define IDC_RULE_INSECURE 1120 /* check box */
-#define IDC_RULE_CERT_WARN 1121
-#define IDC_RULE_CERT_CRIT 1122
-#define IDC_RULE_ERROR 1130 /* 1130-1142 */
-#define IDC_RULE_NAME_ERROR 1130
-#define IDC_RULE_HOST_ERROR 1131
-#define IDC_RULE_PORT_ERROR 1132
-#define IDC_RULE_COMMAND_ERROR 1133
-#define IDC_RULE_EXPECT_ERROR 1134
-#define IDC_RULE_TIMEOUT_ERROR 1135
-#define IDC_RULE_EHLO_ERROR 1136
-#define IDC_RULE_INTERVAL_ERROR 1137
-#define IDC_RULE_ENABLED_ERROR 1138
-#define IDC_RULE_TLS_ERROR 1139
-#define IDC_RULE_INSECURE_ERROR 1140
-#define IDC_RULE_CERT_WARN_ERROR 1141
-#define IDC_RULE_CERT_CRIT_ERROR 1142
-#define IDC_RULE_LABEL 1150 /* 1150-1162 */
-#define IDC_RULE_NAME_LABEL 1150
-#define IDC_RULE_HOST_LABEL 1151
-#define IDC_RULE_PORT_LABEL 1152
-#define IDC_RULE_COMMAND_LABEL 1153
-#define IDC_RULE_EXPECT_LABEL 1154
-#define IDC_RULE_TIMEOUT_LABEL 1155
-#define IDC_RULE_EHLO_LABEL 1156
-#define IDC_RULE_INTERVAL_LABEL 1157
-#define IDC_RULE_TLS_LABEL 1159
-#define IDC_RULE_CERT_WARN_LABEL 1161
-#define IDC_RULE_CERT_CRIT_LABEL 1162
+/* The middle column, "Beyond the handshake" (rule_dialog_fields.c): its
+ * title, the headings of its groups, and beside each secret whether one is
+ * stored ("set") and the choice to remove it. */
+#define IDC_RULE_PAST_TITLE 1110
+#define IDC_RULE_AUTH_HEADING 1111
+#define IDC_RULE_ENVELOPE_HEADING 1112
+#define IDC_RULE_ADDRESSES_HEADING 1113
+#define IDC_RULE_DRIFT_HEADING 1114
+#define IDC_RULE_AUTH_PASSWORD_NOTE 1115
+#define IDC_RULE_OAUTH_SECRET_NOTE 1116
+#define IDC_RULE_AUTH_PASSWORD_REMOVE 1117 /* check box */
+#define IDC_RULE_OAUTH_SECRET_REMOVE 1118  /* check box */
+#define IDC_RULE_FIELD 1400 /* 1400-1439 */
+#define IDC_RULE_NAME 1400
+#define IDC_RULE_HOST 1401
+#define IDC_RULE_PORT 1402
+#define IDC_RULE_COMMAND 1403
+#define IDC_RULE_EXPECT 1404
+#define IDC_RULE_TIMEOUT 1405
+#define IDC_RULE_EHLO 1406
+#define IDC_RULE_INTERVAL 1407
+#define IDC_RULE_ENABLED 1408 /* check box */
+#define IDC_RULE_TLS 1409 /* drop-down list, in enum sw_tls_mode order */
+#define IDC_RULE_INSECURE 1410 /* check box */
+#define IDC_RULE_CERT_WARN 1411
+#define IDC_RULE_CERT_CRIT 1412
+#define IDC_RULE_AUTH_USER 1413
+#define IDC_RULE_AUTH_PASSWORD 1414 /* password box: never filled */
+#define IDC_RULE_AUTH_MECH 1415 /* drop-down list, in enum sw_auth_mech order */
+#define IDC_RULE_AUTH_PLAINTEXT 1416 /* check box */
+#define IDC_RULE_OAUTH_URL 1417
+#define IDC_RULE_OAUTH_CLIENT_ID 1418
+#define IDC_RULE_OAUTH_SECRET 1419 /* password box: never filled */
+#define IDC_RULE_OAUTH_SCOPE 1420
+#define IDC_RULE_MAIL_FROM 1421
+#define IDC_RULE_RCPT_TO 1422
+#define IDC_RULE_RELAY_TEST 1423 /* check box */
+#define IDC_RULE_RELAY_RCPT 1424
+#define IDC_RULE_IP_FAMILY 1425 /* drop-down list, in enum sw_ip_family order */
+#define IDC_RULE_ALL_ADDRESSES 1426 /* check box */
+#define IDC_RULE_CHECK_PTR 1427 /* check box */
+#define IDC_RULE_DRIFT 1428 /* check box */
+#define IDC_RULE_ERROR 1440 /* 1440-1479 */
+#define IDC_RULE_NAME_ERROR 1440
+#define IDC_RULE_HOST_ERROR 1441
+#define IDC_RULE_PORT_ERROR 1442
+#define IDC_RULE_COMMAND_ERROR 1443
+#define IDC_RULE_EXPECT_ERROR 1444
+#define IDC_RULE_TIMEOUT_ERROR 1445
+#define IDC_RULE_EHLO_ERROR 1446
+#define IDC_RULE_INTERVAL_ERROR 1447
+#define IDC_RULE_ENABLED_ERROR 1448
+#define IDC_RULE_TLS_ERROR 1449
+#define IDC_RULE_INSECURE_ERROR 1450
+#define IDC_RULE_CERT_WARN_ERROR 1451
+#define IDC_RULE_CERT_CRIT_ERROR 1452
+#define IDC_RULE_AUTH_USER_ERROR 1453
+#define IDC_RULE_AUTH_PASSWORD_ERROR 1454
+#define IDC_RULE_AUTH_MECH_ERROR 1455
+#define IDC_RULE_AUTH_PLAINTEXT_ERROR 1456
+#define IDC_RULE_OAUTH_URL_ERROR 1457
+#define IDC_RULE_OAUTH_CLIENT_ID_ERROR 1458
+#define IDC_RULE_OAUTH_SECRET_ERROR 1459
+#define IDC_RULE_OAUTH_SCOPE_ERROR 1460
+#define IDC_RULE_MAIL_FROM_ERROR 1461
+#define IDC_RULE_RCPT_TO_ERROR 1462
+#define IDC_RULE_RELAY_TEST_ERROR 1463
+#define IDC_RULE_RELAY_RCPT_ERROR 1464
+#define IDC_RULE_IP_FAMILY_ERROR 1465
+#define IDC_RULE_ALL_ADDRESSES_ERROR 1466
+#define IDC_RULE_CHECK_PTR_ERROR 1467
+#define IDC_RULE_DRIFT_ERROR 1468
+#define IDC_RULE_LABEL 1480 /* 1480-1519; none for check boxes */
+#define IDC_RULE_NAME_LABEL 1480
+#define IDC_RULE_HOST_LABEL 1481
+#define IDC_RULE_PORT_LABEL 1482
+#define IDC_RULE_COMMAND_LABEL 1483
+#define IDC_RULE_EXPECT_LABEL 1484
+#define IDC_RULE_TIMEOUT_LABEL 1485
+#define IDC_RULE_EHLO_LABEL 1486
+#define IDC_RULE_INTERVAL_LABEL 1487
+#define IDC_RULE_TLS_LABEL 1489
+#define IDC_RULE_CERT_WARN_LABEL 1491
+#define IDC_RULE_CERT_CRIT_LABEL 1492
+#define IDC_RULE_AUTH_USER_LABEL 1493
+#define IDC_RULE_AUTH_PASSWORD_LABEL 1494
+#define IDC_RULE_AUTH_MECH_LABEL 1495
+#define IDC_RULE_OAUTH_URL_LABEL 1497
+#define IDC_RULE_OAUTH_CLIENT_ID_LABEL 1498
+#define IDC_RULE_OAUTH_SECRET_LABEL 1499
+#define IDC_RULE_OAUTH_SCOPE_LABEL 1500
+#define IDC_RULE_MAIL_FROM_LABEL 1501
+#define IDC_RULE_RCPT_TO_LABEL 1502
+#define IDC_RULE_RELAY_RCPT_LABEL 1504
+#define IDC_RULE_IP_FAMILY_LABEL 1505
 /* The rule's alert settings (rule_alerts.c), in the rule dialog's right
  * column: the error under each is IDC_RULE_ALERT_ERROR + enum
  * sw_alert_field (model/alert_form.h). */

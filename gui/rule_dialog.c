@@ -26,22 +26,10 @@
 #include "pipe_protocol.h"
 #include "resource.h"
 #include "rule_alerts.h"
+#include "rule_dialog_fields.h"
 #include "rule_dialog_layout.h"
 #include "rule_form.h"
 #include "sw_macros.h"
-
-/* resource.h numbers each field's controls by enum sw_rule_field. */
-_Static_assert(IDC_RULE_CERT_CRIT == IDC_RULE_FIELD + SW_RULE_FIELD_CERT_CRIT_DAYS &&
-                   IDC_RULE_ENABLED == IDC_RULE_FIELD + SW_RULE_FIELD_ENABLED &&
-                   IDC_RULE_TLS == IDC_RULE_FIELD + SW_RULE_FIELD_TLS_MODE &&
-                   IDC_RULE_INSECURE == IDC_RULE_FIELD + SW_RULE_FIELD_TLS_INSECURE,
-               "field controls follow enum sw_rule_field");
-_Static_assert(IDC_RULE_CERT_CRIT_ERROR == IDC_RULE_ERROR + SW_RULE_FIELD_CERT_CRIT_DAYS,
-               "error controls follow enum sw_rule_field");
-_Static_assert(IDC_RULE_CERT_CRIT_LABEL ==
-                       IDC_RULE_LABEL + SW_RULE_FIELD_CERT_CRIT_DAYS &&
-                   IDC_RULE_LABEL > IDC_RULE_ERROR + SW_RULE_FORM_FIELDS,
-               "label controls follow enum sw_rule_field");
 
 /* What a request was for: its reply comes back with it. */
 enum tag {
@@ -49,14 +37,6 @@ enum tag {
   TAG_SAVE,     /* RULE_ADD or RULE_UPDATE */
   TAG_TEST,     /* RULE_TEST of the form's rule */
   TAG_THEIRS,   /* RULE_GET after a stale save: the other user's version */
-};
-
-/* In enum sw_tls_mode order. */
-static const wchar_t *const tls_texts[SW_TLS_MODE_COUNT] = {
-    [SW_TLS_NONE] = L"None (plain SMTP)",
-    [SW_TLS_STARTTLS] = L"STARTTLS if offered",
-    [SW_TLS_REQUIRE_STARTTLS] = L"STARTTLS required",
-    [SW_TLS_IMPLICIT] = L"Implicit TLS (port 465)",
 };
 
 struct rule_dialog {
@@ -88,35 +68,7 @@ static HWND field_control(struct rule_dialog *d, int field)
 /* The controls into d->form. False if out of memory. */
 static bool read_form(struct rule_dialog *d)
 {
-  for (int f = 0; f < SW_RULE_FORM_FIELDS; f++) {
-    if (!sw_rule_form_is_text((enum sw_rule_field)f))
-      continue;
-    char *text = sw_editor_get_text(d->hwnd, IDC_RULE_FIELD + f);
-    enum sw_error err =
-        text ? sw_rule_form_set_text(&d->form, (enum sw_rule_field)f, text) : SW_E_NOMEM;
-    free(text);
-    if (err)
-      return false;
-  }
-  d->form.enabled = IsDlgButtonChecked(d->hwnd, IDC_RULE_ENABLED) == BST_CHECKED;
-  d->form.tls_insecure = IsDlgButtonChecked(d->hwnd, IDC_RULE_INSECURE) == BST_CHECKED;
-  LRESULT sel = SendDlgItemMessageW(d->hwnd, IDC_RULE_TLS, CB_GETCURSEL, 0, 0);
-  if (sel >= 0 && sel < SW_TLS_MODE_COUNT)
-    d->form.tls_mode = (enum sw_tls_mode)sel;
-  return true;
-}
-
-static void write_form(struct rule_dialog *d)
-{
-  for (int f = 0; f < SW_RULE_FORM_FIELDS; f++)
-    if (sw_rule_form_is_text((enum sw_rule_field)f))
-      sw_editor_set_text(d->hwnd, IDC_RULE_FIELD + f,
-                         sw_rule_form_text(&d->form, (enum sw_rule_field)f));
-  CheckDlgButton(d->hwnd, IDC_RULE_ENABLED,
-                 d->form.enabled ? BST_CHECKED : BST_UNCHECKED);
-  CheckDlgButton(d->hwnd, IDC_RULE_INSECURE,
-                 d->form.tls_insecure ? BST_CHECKED : BST_UNCHECKED);
-  SendDlgItemMessageW(d->hwnd, IDC_RULE_TLS, CB_SETCURSEL, (WPARAM)d->form.tls_mode, 0);
+  return sw_rule_fields_read(d->hwnd, &d->form);
 }
 
 static void focus(struct rule_dialog *d, HWND control)
@@ -129,16 +81,7 @@ static void focus(struct rule_dialog *d, HWND control)
  * them); Save and Test while nothing is in flight. */
 static void update_controls(struct rule_dialog *d)
 {
-  for (int f = 0; f < SW_RULE_FORM_FIELDS; f++) {
-    bool on = d->loaded && (sw_rule_form_field_applies(&d->form, (enum sw_rule_field)f) ||
-                            d->has_problem[f]);
-    if (d->read_only) /* texts are read-only, and stay readable; no choice can change */
-      on = on && sw_rule_form_is_text((enum sw_rule_field)f);
-    EnableWindow(field_control(d, f), on);
-    HWND label = GetDlgItem(d->hwnd, IDC_RULE_LABEL + f);
-    if (label)
-      EnableWindow(label, on);
-  }
+  sw_rule_fields_enable(d->hwnd, &d->form, d->loaded, d->read_only, d->has_problem);
   bool can_act = d->loaded && d->busy == 0 && !sw_rule_alerts_busy(&d->alerts);
   bool can_save = can_act && !d->read_only;
   HWND save = GetDlgItem(d->hwnd, IDOK), test = GetDlgItem(d->hwnd, IDC_RULE_TEST);
@@ -175,7 +118,7 @@ static void idle_banner(struct rule_dialog *d)
 static void show_problems(struct rule_dialog *d, const struct sw_rule_problems *p,
                           bool from_service, bool testing)
 {
-  for (int f = 0; f < SW_RULE_FORM_FIELDS; f++) {
+  for (int f = 0; f < SW_RULE_FIELD_COUNT; f++) {
     const char *m = sw_rule_problems_find(p, (enum sw_rule_field)f);
     d->has_problem[f] = m != NULL;
     sw_editor_set_text(d->hwnd, IDC_RULE_ERROR + f, m ? m : "");
@@ -211,9 +154,11 @@ static bool submit(struct rule_dialog *d, enum tag tag, uint16_t message,
     set_banner(d, "The editor is out of memory: nothing was sent to the service.", true);
     return false;
   }
-  if (rule)
-    sw_pipe_put_rule(&job->fields, rule, revision);
-  else
+  if (rule) { /* the form's secrets with it: typed, to remove, or kept */
+    struct sw_pipe_rule_secrets secrets;
+    sw_rule_form_secrets(&d->form, &secrets);
+    sw_pipe_put_rule_input(&job->fields, rule, revision, &secrets);
+  } else
     sw_tlv_put_int(&job->fields, SW_PIPE_TAG_RULE_ID, d->rule_id);
   if (message == SW_PIPE_MSG_RULE_TEST)
     job->test_timeout_ms = rule ? rule->timeout_ms : d->opened.timeout_ms;
@@ -282,7 +227,8 @@ static void on_test(struct rule_dialog *d)
   if (!d->read_only) {
     if (!form_rule(d, true, &form))
       return;
-    form.id = 0; /* the form's rule, not the stored one */
+    /* The form's rule, with the stored rule's id: the service tests it
+     * as sent, with the stored secrets for those the form does not send. */
     rule = &form;
   }
   char server[300], text[400];
@@ -348,7 +294,7 @@ static void take_stored(struct rule_dialog *d, struct sw_pipe_rule *stored)
     set_banner(d, "The editor is out of memory: the rule could not be shown.", true);
     return;
   }
-  write_form(d);
+  sw_rule_fields_write(d->hwnd, &d->form);
   d->loaded = true;
 }
 
@@ -564,17 +510,13 @@ static void on_reply(struct rule_dialog *d, struct sw_service_job *job)
 static void init_read_only(struct rule_dialog *d)
 {
   SetWindowTextW(d->hwnd, L"Rule (read-only) - SMTP Watch");
-  for (int f = 0; f < SW_RULE_FORM_FIELDS; f++)
-    if (sw_rule_form_is_text((enum sw_rule_field)f))
-      SendMessageW(field_control(d, f), EM_SETREADONLY, TRUE, 0);
   SetDlgItemTextW(d->hwnd, IDCANCEL, L"Close");
   SendMessageW(d->hwnd, DM_SETDEFID, IDCANCEL, 0);
 }
 
 static void on_init(struct rule_dialog *d)
 {
-  for (int m = 0; m < SW_TLS_MODE_COUNT; m++)
-    SendDlgItemMessageW(d->hwnd, IDC_RULE_TLS, CB_ADDSTRING, 0, (LPARAM)tls_texts[m]);
+  sw_rule_fields_init(d->hwnd, d->read_only);
   if (d->read_only)
     init_read_only(d);
   sw_rule_layout_init(&d->layout, d->hwnd);
@@ -586,7 +528,6 @@ static void on_init(struct rule_dialog *d)
     update_controls(d);
   } else {
     sw_rule_form_init(&d->form);
-    SendDlgItemMessageW(d->hwnd, IDC_RULE_TLS, CB_SETCURSEL, 0, 0);
     update_controls(d);
     set_banner(d, "Loading the rule from the service...", false);
     submit(d, TAG_LOAD, SW_PIPE_MSG_RULE_GET, NULL, 0);
@@ -624,6 +565,8 @@ static INT_PTR CALLBACK dialog_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
         on_tls_change(d);
       return TRUE;
     default:
+      if (sw_rule_fields_changed(hwnd, &d->form, LOWORD(wp), HIWORD(wp)))
+        update_controls(d);
       break;
     }
     break;
@@ -641,7 +584,7 @@ static INT_PTR CALLBACK dialog_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     return TRUE; /* all done here: the dialog manager's scaling is off */
   case WM_CTLCOLORSTATIC: {
     int id = GetDlgCtrlID((HWND)lp);
-    bool error = (id >= IDC_RULE_ERROR && id < IDC_RULE_ERROR + SW_RULE_FORM_FIELDS) ||
+    bool error = (id >= IDC_RULE_ERROR && id < IDC_RULE_ERROR + SW_RULE_FIELD_COUNT) ||
                  sw_rule_alerts_is_error(id) ||
                  (id == IDC_RULE_BANNER && d && d->banner_is_error);
     if (!error)

@@ -2,46 +2,34 @@
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "manage_view.h"
+#include "smtp_auth.h" /* sw_auth_wipe */
 #include "sw_utf8.h"
 #include "text_out.h"
-
-bool sw_rule_form_is_text(enum sw_rule_field field)
-{
-  switch (field) {
-  case SW_RULE_FIELD_ENABLED:
-  case SW_RULE_FIELD_TLS_MODE:
-  case SW_RULE_FIELD_TLS_INSECURE:
-  case SW_RULE_FIELD_COUNT:
-    return false;
-  default:
-    return (int)field < SW_RULE_FORM_FIELDS;
-  }
-}
 
 void sw_rule_form_init(struct sw_rule_form *f)
 {
   memset(f, 0, sizeof *f);
-  f->enabled = true;
-  f->tls_mode = SW_TLS_NONE;
-  sw_rule_init_defaults(&f->loaded);
+  struct sw_rule defaults;
+  sw_rule_init_defaults(&defaults);
+  f->enabled = defaults.enabled;
+  f->tls_mode = defaults.tls_mode;
+  f->drift = defaults.drift;
+  f->auth_mech = defaults.auth_mech;
+  f->ip_family = defaults.ip_family;
 }
 
 void sw_rule_form_free(struct sw_rule_form *f)
 {
   for (int i = 0; i < SW_RULE_FIELD_COUNT; i++)
     free(f->text[i]);
-  sw_rule_free(&f->loaded);
+  sw_auth_wipe(f->secret, sizeof f->secret); /* memset alone may be dropped */
   sw_rule_form_init(f);
-}
-
-bool sw_rule_form_shows(enum sw_rule_field field)
-{
-  return (int)field < SW_RULE_FORM_FIELDS;
 }
 
 static char *dup_n(const char *s, size_t len)
@@ -84,17 +72,49 @@ static enum sw_error set_number(struct sw_rule_form *f, enum sw_rule_field field
   return sw_rule_form_set_text(f, field, digits);
 }
 
+/* The text fields that are the rule's strings as they are (the others
+ * are numbers): where each is in struct sw_rule, and whether blanks around
+ * it can only be a slip (the command and the expected text are taken as
+ * typed). */
+static const struct {
+  enum sw_rule_field field;
+  size_t offset;
+  bool trim;
+} plain_texts[] = {
+#define PLAIN(field, member, trim)                                                       \
+  {                                                                                      \
+    field, offsetof(struct sw_rule, member), trim                                        \
+  }
+    PLAIN(SW_RULE_FIELD_NAME, name, true),
+    PLAIN(SW_RULE_FIELD_HOST, host, true),
+    PLAIN(SW_RULE_FIELD_COMMAND, command, false),
+    PLAIN(SW_RULE_FIELD_EXPECT, expect, false),
+    PLAIN(SW_RULE_FIELD_EHLO_NAME, ehlo_name, true),
+    PLAIN(SW_RULE_FIELD_AUTH_USER, auth_user, true),
+    PLAIN(SW_RULE_FIELD_OAUTH_TOKEN_URL, oauth_token_url, true),
+    PLAIN(SW_RULE_FIELD_OAUTH_CLIENT_ID, oauth_client_id, true),
+    PLAIN(SW_RULE_FIELD_OAUTH_SCOPE, oauth_scope, true),
+    PLAIN(SW_RULE_FIELD_MAIL_FROM, mail_from, true),
+    PLAIN(SW_RULE_FIELD_RCPT_TO, rcpt_to, true),
+    PLAIN(SW_RULE_FIELD_RELAY_TEST_RCPT, relay_test_rcpt, true),
+#undef PLAIN
+};
+
+/* The string member of `r` at `offset`. */
+static char **member(const struct sw_rule *r, size_t offset)
+{
+  return (char **)((char *)r + offset);
+}
+
 enum sw_error sw_rule_form_from_rule(struct sw_rule_form *f, const struct sw_rule *r)
 {
   sw_rule_form_free(f);
-  enum sw_error err;
-  if ((err = sw_rule_form_set_text(f, SW_RULE_FIELD_NAME, r->name)) ||
-      (err = sw_rule_form_set_text(f, SW_RULE_FIELD_HOST, r->host)) ||
-      (err = set_number(f, SW_RULE_FIELD_PORT, r->port)) ||
-      (err = sw_rule_form_set_text(f, SW_RULE_FIELD_COMMAND, r->command)) ||
-      (err = sw_rule_form_set_text(f, SW_RULE_FIELD_EXPECT, r->expect)) ||
+  enum sw_error err = SW_E_OK;
+  for (size_t i = 0; i < SW_COUNTOF(plain_texts) && !err; i++)
+    err =
+        sw_rule_form_set_text(f, plain_texts[i].field, *member(r, plain_texts[i].offset));
+  if (err || (err = set_number(f, SW_RULE_FIELD_PORT, r->port)) ||
       (err = set_number(f, SW_RULE_FIELD_TIMEOUT_MS, r->timeout_ms)) ||
-      (err = sw_rule_form_set_text(f, SW_RULE_FIELD_EHLO_NAME, r->ehlo_name)) ||
       (err = set_number(f, SW_RULE_FIELD_INTERVAL_S, r->interval_s)) ||
       (err = set_number(f, SW_RULE_FIELD_CERT_WARN_DAYS, r->cert_warn_days)) ||
       (err = set_number(f, SW_RULE_FIELD_CERT_CRIT_DAYS, r->cert_crit_days))) {
@@ -104,11 +124,16 @@ enum sw_error sw_rule_form_from_rule(struct sw_rule_form *f, const struct sw_rul
   f->enabled = r->enabled;
   f->tls_insecure = r->tls_insecure;
   f->tls_mode = r->tls_mode;
-  if ((err = sw_rule_copy(&f->loaded, r))) {
-    sw_rule_init_defaults(&f->loaded);
-    sw_rule_form_free(f);
-  }
-  return err;
+  f->auth_plaintext = r->auth_plaintext;
+  f->relay_test = r->relay_test;
+  f->all_addresses = r->all_addresses;
+  f->check_ptr = r->check_ptr;
+  f->drift = r->drift;
+  f->auth_mech = r->auth_mech;
+  f->ip_family = r->ip_family;
+  f->secret_stored[SW_RULE_FORM_PASSWORD] = r->auth_password_set;
+  f->secret_stored[SW_RULE_FORM_CLIENT_SECRET] = r->oauth_client_secret_set;
+  return SW_E_OK;
 }
 
 /* ---- reading the texts ---------------------------------------------------- */
@@ -295,12 +320,11 @@ enum sw_error sw_rule_form_to_rule(const struct sw_rule_form *f, int64_t id,
   sw_rule_init_defaults(out);
   out->id = id;
   problems->count = 0;
-  enum sw_error err;
-  if ((err = read_text(f, SW_RULE_FIELD_NAME, true, &out->name)) ||
-      (err = read_text(f, SW_RULE_FIELD_HOST, true, &out->host)) ||
-      (err = read_text(f, SW_RULE_FIELD_COMMAND, false, &out->command)) ||
-      (err = read_text(f, SW_RULE_FIELD_EXPECT, false, &out->expect)) ||
-      (err = read_text(f, SW_RULE_FIELD_EHLO_NAME, true, &out->ehlo_name)))
+  enum sw_error err = SW_E_OK;
+  for (size_t i = 0; i < SW_COUNTOF(plain_texts) && !err; i++)
+    err = read_text(f, plain_texts[i].field, plain_texts[i].trim,
+                    member(out, plain_texts[i].offset));
+  if (err)
     return err;
 
   struct sw_rule_problems own = {0};
@@ -312,10 +336,14 @@ enum sw_error sw_rule_form_to_rule(const struct sw_rule_form *f, int64_t id,
   out->enabled = f->enabled;
   out->tls_mode = f->tls_mode;
   out->tls_insecure = f->tls_insecure;
-  for (int field = 0; field < SW_RULE_FIELD_COUNT; field++)
-    if (!sw_rule_form_shows((enum sw_rule_field)field) &&
-        (err = sw_rule_copy_field((enum sw_rule_field)field, &f->loaded, out)))
-      return err;
+  out->auth_plaintext = f->auth_plaintext;
+  out->relay_test = f->relay_test;
+  out->all_addresses = f->all_addresses;
+  out->check_ptr = f->check_ptr;
+  out->drift = f->drift;
+  out->auth_mech = f->auth_mech;
+  out->ip_family = f->ip_family;
+  sw__rule_form_read_secrets(f, out, &own);
 
   /* The validator judges the rest; where the form already found a text
    * that is no number, its sentence is the one to show (the validator
@@ -358,18 +386,6 @@ enum sw_error sw_rule_form_set_tls_mode(struct sw_rule_form *f, enum sw_tls_mode
   }
   f->tls_mode = mode;
   return SW_E_OK;
-}
-
-bool sw_rule_form_field_applies(const struct sw_rule_form *f, enum sw_rule_field field)
-{
-  switch (field) {
-  case SW_RULE_FIELD_TLS_INSECURE:
-  case SW_RULE_FIELD_CERT_WARN_DAYS:
-  case SW_RULE_FIELD_CERT_CRIT_DAYS:
-    return f->tls_mode != SW_TLS_NONE;
-  default:
-    return true;
-  }
 }
 
 /* ---- problems from the service ------------------------------------------- */

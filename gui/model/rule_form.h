@@ -18,11 +18,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pipe_protocol.h"
 #include "rule.h"
 #include "sw_buf.h"
 #include "sw_error.h"
 
 #define SW_RULE_IMPLICIT_TLS_PORT 465 /* RFC 8314 submissions */
+
+/* The longest secret the form takes (octets of UTF-8): an AUTH password
+ * must fit SW_AUTH_CREDENTIALS_MAX with its user anyway; OAuth client
+ * secrets are tens of characters. */
+#define SW_RULE_FORM_SECRET_MAX 1024
+
+/* The two secrets, write-only: a form never holds a stored one. */
+enum sw_rule_form_secret {
+  SW_RULE_FORM_PASSWORD,      /* SW_RULE_FIELD_AUTH_PASSWORD */
+  SW_RULE_FORM_CLIENT_SECRET, /* SW_RULE_FIELD_OAUTH_CLIENT_SECRET */
+  SW_RULE_FORM_SECRET_COUNT
+};
 
 struct sw_rule_form {
   /* One UTF-8 text per field typed into an edit box (sw_rule_form_is_text);
@@ -31,28 +44,43 @@ struct sw_rule_form {
   bool enabled;
   bool tls_insecure;
   enum sw_tls_mode tls_mode;
-  /* The rule the form was filled from: the fields the form does not show
-   * (sw_rule_form_shows) come back from it unchanged. */
-  struct sw_rule loaded;
+  bool auth_plaintext, relay_test, all_addresses, check_ptr, drift;
+  enum sw_auth_mech auth_mech;
+  enum sw_ip_family ip_family;
+  /* What the user typed for each secret ("" : keep the stored one), kept
+   * in place so that it is wiped, not left in freed memory; whether the
+   * stored one is to be removed; whether the rule has one stored. */
+  char secret[SW_RULE_FORM_SECRET_COUNT][SW_RULE_FORM_SECRET_MAX + 2];
+  bool remove_secret[SW_RULE_FORM_SECRET_COUNT];
+  bool secret_stored[SW_RULE_FORM_SECRET_COUNT];
 };
 
-/* The fields the dialog shows are the first SW_RULE_FORM_FIELDS of enum
- * sw_rule_field; the others are kept as loaded. */
-#define SW_RULE_FORM_FIELDS (SW_RULE_FIELD_CERT_CRIT_DAYS + 1)
-bool sw_rule_form_shows(enum sw_rule_field field);
+/* How the dialog shows a field. */
+enum sw_rule_form_kind {
+  SW_RULE_FORM_TEXT,   /* an edit box: sw_rule_form_text */
+  SW_RULE_FORM_SECRET, /* a password box, never filled: sw_rule_form_set_secret */
+  SW_RULE_FORM_CHECK,  /* a check box: sw_rule_form_checked */
+  SW_RULE_FORM_CHOICE, /* a drop-down list: sw_rule_form_choice */
+};
+enum sw_rule_form_kind sw_rule_form_kind(enum sw_rule_field field);
 
-/* True for the fields the user types (name, host, port, command, expected
- * text, timeout, EHLO name, interval, certificate days); false for the
- * check boxes and the TLS mode. */
+/* True for the fields the user types and sees back (name, host, port,
+ * command, expected text, timeout, EHLO name, interval, certificate days,
+ * AUTH user, OAuth URL, client ID and scope, MAIL FROM, RCPT TO, relay
+ * test recipient): SW_RULE_FORM_TEXT. */
 bool sw_rule_form_is_text(enum sw_rule_field field);
 
-/* An empty form: every text "", enabled, no TLS. Owns nothing. */
+/* An empty form: every text "", enabled, no TLS, drift on, no secret.
+ * Owns nothing. */
 void sw_rule_form_init(struct sw_rule_form *f);
-/* Frees the texts; the form is as after sw_rule_form_init. */
+/* Frees the texts and wipes the typed secrets; the form is as after
+ * sw_rule_form_init. */
 void sw_rule_form_free(struct sw_rule_form *f);
 
 /* Fills the form from `r` (numbers as decimal text), replacing what it
- * held; a new rule's form is made from sw_rule_init_defaults. SW_E_NOMEM:
+ * held (typed secrets are wiped; of the rule's secrets only whether each
+ * is set is taken); a new rule's form is made from sw_rule_init_defaults.
+ * SW_E_NOMEM:
  * the form is left empty (as after sw_rule_form_init). */
 enum sw_error sw_rule_form_from_rule(struct sw_rule_form *f, const struct sw_rule *r);
 
@@ -72,10 +100,61 @@ enum sw_error sw_rule_form_set_text(struct sw_rule_form *f, enum sw_rule_field f
 enum sw_error sw_rule_form_set_tls_mode(struct sw_rule_form *f, enum sw_tls_mode mode,
                                         bool *port_changed);
 
-/* Whether `field` means anything with the form's TLS mode: skipping
- * certificate validation and the certificate thresholds only do with TLS.
- * The window greys out the others (but keeps their values). */
+/* Whether `field` means anything in the form's current state; the window
+ * greys out the others (but keeps their values): skipping certificate
+ * validation and the certificate thresholds only with TLS; the password,
+ * the mechanism and plain-text AUTH only with an AUTH user; the OAuth
+ * fields only with an AUTH user and the XOAUTH2 mechanism (or a token URL
+ * already given, which is what makes the validator ask for the rest); the
+ * relay test's recipient only with the relay test on. */
 bool sw_rule_form_field_applies(const struct sw_rule_form *f, enum sw_rule_field field);
+
+/* A check box's state; false for a field that is no check box. */
+bool sw_rule_form_checked(const struct sw_rule_form *f, enum sw_rule_field field);
+/* Sets a check box; ignored for a field that is no check box. */
+void sw_rule_form_set_checked(struct sw_rule_form *f, enum sw_rule_field field, bool on);
+
+/* A drop-down list (TLS mode, AUTH mechanism, address family): how many
+ * choices, the text of choice `i` for people ("" out of range), in the
+ * order of its enum; 0 and "" for a field that is no list. */
+int sw_rule_form_choice_count(enum sw_rule_field field);
+const char *sw_rule_form_choice_text(enum sw_rule_field field, int i);
+/* The selected choice (its enum value); -1 for a field that is no list. */
+int sw_rule_form_choice(const struct sw_rule_form *f, enum sw_rule_field field);
+/* Selects choice `i`; the TLS mode goes through sw_rule_form_set_tls_mode
+ * (the port follows it; *port_changed as there, may be NULL).
+ * SW_E_INVALID_ARGUMENT for a field that is no list or `i` out of range;
+ * SW_E_NOMEM. */
+enum sw_error sw_rule_form_set_choice(struct sw_rule_form *f, enum sw_rule_field field,
+                                      int i, bool *port_changed);
+
+/* The secret field's slot; SW_RULE_FORM_SECRET_COUNT for another field. */
+enum sw_rule_form_secret sw_rule_form_secret_of(enum sw_rule_field field);
+/* What the user typed into a secret's box (NULL or "": nothing, keep the
+ * stored one). The previous text is wiped. A text longer than
+ * SW_RULE_FORM_SECRET_MAX is kept cut one octet past the limit, for
+ * sw_rule_form_to_rule to refuse with a sentence. SW_E_INVALID_ARGUMENT
+ * for a field that is no secret. */
+enum sw_error sw_rule_form_set_secret(struct sw_rule_form *f, enum sw_rule_field field,
+                                      const char *typed);
+/* The user's "Remove the stored password" (or client secret) choice.
+ * Removing wins over a secret typed at the same time (the window greys
+ * the box while it is checked). Ignored for a field that is no secret. */
+void sw_rule_form_set_remove(struct sw_rule_form *f, enum sw_rule_field field,
+                             bool remove);
+/* Whether the rule the form was filled from has that secret stored (what
+ * the window says beside the box: "set", never the secret). */
+bool sw_rule_form_secret_stored(const struct sw_rule_form *f, enum sw_rule_field field);
+/* The note beside a secret's box: "Stored: set" or "Stored: not set"
+ * (never the secret; the box is for a new one). */
+const char *sw_rule_form_secret_note(const struct sw_rule_form *f,
+                                     enum sw_rule_field field);
+/* The secrets to send with the form's rule (sw_pipe_put_rule_input),
+ * pointing into the form (borrowed: never sw_pipe_rule_secrets_free them):
+ * NULL keeps the stored one, "" removes it, else the typed one replaces
+ * it. A secret that no longer applies (no AUTH user; no OAuth) is not
+ * sent: the service removes it itself. */
+void sw_rule_form_secrets(const struct sw_rule_form *f, struct sw_pipe_rule_secrets *out);
 
 /* The rule the form describes, in `out` (which must own nothing; free it
  * with sw_rule_free in every case), with its id set to `id`, and in
@@ -86,6 +165,12 @@ bool sw_rule_form_field_applies(const struct sw_rule_form *f, enum sw_rule_field
 enum sw_error sw_rule_form_to_rule(const struct sw_rule_form *f, int64_t id,
                                    struct sw_rule *out,
                                    struct sw_rule_problems *problems);
+
+/* Internal, for sw_rule_form_to_rule (rule_form_kinds.c): the rule's
+ * *_set flags from the secrets typed, removed or kept, and the form's own
+ * problem for a secret too long. */
+void sw__rule_form_read_secrets(const struct sw_rule_form *f, struct sw_rule *out,
+                                struct sw_rule_problems *own);
 
 /* The problems of the service's RULE_INVALID reply (its body), in form
  * order with at most one per field (the first). Problems naming a field

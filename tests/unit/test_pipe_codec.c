@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "pipe_protocol.h"
+#include "rule_fixture.h"
 
 static void full_rule(struct sw_rule *r)
 {
@@ -30,22 +31,7 @@ static void full_rule(struct sw_rule *r)
   r->tls_insecure = true;
   r->cert_warn_days = 30;
   r->cert_crit_days = 10;
-  sw_rule_set_string(&r->auth_user, "monitor@example.com");
-  r->auth_password_set = true;
-  r->auth_mech = SW_AUTH_MECH_LOGIN;
-  r->auth_plaintext = true;
-  sw_rule_set_string(&r->oauth_token_url, "https://login.example.com/token");
-  sw_rule_set_string(&r->oauth_client_id, "client-1");
-  r->oauth_client_secret_set = true;
-  sw_rule_set_string(&r->oauth_scope, "smtp.send");
-  sw_rule_set_string(&r->mail_from, "<>");
-  sw_rule_set_string(&r->rcpt_to, "a@example.com,b@example.com");
-  r->relay_test = true;
-  sw_rule_set_string(&r->relay_test_rcpt, "x@relay.invalid");
-  r->ip_family = SW_IP_V6;
-  r->all_addresses = true;
-  r->check_ptr = true;
-  r->drift = false;
+  sw_test_rule_past_handshake(r);
 }
 
 /* Encodes a frame holding one RULE record. */

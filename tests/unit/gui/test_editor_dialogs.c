@@ -34,6 +34,7 @@
 #include "history_chart_view.h"
 #include "resource.h"
 #include "rule_dialog.h"
+#include "rule_form.h"
 
 #define NEW_DPI 144
 
@@ -229,6 +230,125 @@ static void rule_dialog_errors_take_the_themes_colours_in_high_contrast(void **s
   assert_true(s->error_contrast.brush);
   assert_int_equal(s->error_contrast.text, GetSysColor(COLOR_BTNTEXT));
   assert_int_equal(s->error_contrast.back, GetSysColor(COLOR_BTNFACE));
+}
+
+/* ---- the rule dialog's middle column: beyond the handshake ---------------- */
+
+struct past_seen {
+  bool opened;
+  SIZE window96, window144; /* the dialog's outer size */
+  bool password_box[2];     /* ES_PASSWORD */
+  bool before[6], after[6]; /* enabled: password, mechanism, plain text,
+                               OAuth URL, relay recipient, remove */
+  LRESULT mechanisms, families;
+  bool password_error_shown;
+  wchar_t password_error[300], note[100];
+  wchar_t password_after_save[40];
+  bool drift_checked; /* a new rule's default, not the template's */
+};
+static struct past_seen past_seen;
+
+static bool enabled(HWND dlg, int id)
+{
+  return IsWindowEnabled(GetDlgItem(dlg, id)) != 0;
+}
+
+static void note_enabled(HWND dlg, bool out[6])
+{
+  static const int ids[6] = {IDC_RULE_AUTH_PASSWORD,  IDC_RULE_AUTH_MECH,
+                             IDC_RULE_AUTH_PLAINTEXT, IDC_RULE_OAUTH_URL,
+                             IDC_RULE_RELAY_RCPT,     IDC_RULE_AUTH_PASSWORD_REMOVE};
+  for (int i = 0; i < 6; i++)
+    out[i] = enabled(dlg, ids[i]);
+}
+
+static SIZE window_size(HWND dlg)
+{
+  RECT w;
+  GetWindowRect(dlg, &w);
+  return (SIZE){w.right - w.left, w.bottom - w.top};
+}
+
+static void CALLBACK drive_past_column(HWND unused, UINT msg, UINT_PTR timer, DWORD now)
+{
+  (void)unused, (void)msg, (void)now;
+  KillTimer(NULL, timer);
+  struct past_seen *s = &past_seen;
+  HWND dlg = find_dialog(L"Rule - SMTP Watch");
+  if (!dlg)
+    return;
+  s->opened = true;
+  s->window96 = window_size(dlg);
+  s->password_box[0] =
+      (GetWindowLongW(GetDlgItem(dlg, IDC_RULE_AUTH_PASSWORD), GWL_STYLE) &
+       ES_PASSWORD) != 0;
+  s->password_box[1] =
+      (GetWindowLongW(GetDlgItem(dlg, IDC_RULE_OAUTH_SECRET), GWL_STYLE) & ES_PASSWORD) !=
+      0;
+  s->mechanisms = SendDlgItemMessageW(dlg, IDC_RULE_AUTH_MECH, CB_GETCOUNT, 0, 0);
+  s->families = SendDlgItemMessageW(dlg, IDC_RULE_IP_FAMILY, CB_GETCOUNT, 0, 0);
+  GetDlgItemTextW(dlg, IDC_RULE_AUTH_PASSWORD_NOTE, s->note, 100);
+  s->drift_checked = IsDlgButtonChecked(dlg, IDC_RULE_DRIFT) == BST_CHECKED;
+  note_enabled(dlg, s->before);
+  /* A user typed (the edit tells the dialog, EN_CHANGE), the relay test
+   * checked as a click does. */
+  SetDlgItemTextW(dlg, IDC_RULE_AUTH_USER, L"monitor");
+  CheckDlgButton(dlg, IDC_RULE_RELAY_TEST, BST_CHECKED);
+  SendMessageW(dlg, WM_COMMAND, MAKEWPARAM(IDC_RULE_RELAY_TEST, BN_CLICKED),
+               (LPARAM)GetDlgItem(dlg, IDC_RULE_RELAY_TEST));
+  note_enabled(dlg, s->after);
+  /* Save without a password: the shared validator's sentence under it. */
+  SetDlgItemTextW(dlg, IDC_RULE_NAME, L"Auth");
+  SetDlgItemTextW(dlg, IDC_RULE_HOST, L"127.0.0.1");
+  SendMessageW(dlg, WM_COMMAND, MAKEWPARAM(IDOK, BN_CLICKED), 0);
+  s->password_error_shown =
+      (GetWindowLongW(GetDlgItem(dlg, IDC_RULE_AUTH_PASSWORD_ERROR), GWL_STYLE) &
+       WS_VISIBLE) != 0;
+  GetDlgItemTextW(dlg, IDC_RULE_AUTH_PASSWORD_ERROR, s->password_error, 300);
+  /* With one: the form takes it (no service here: nothing is sent), and
+   * the box keeps what the user typed for a second try. */
+  SetDlgItemTextW(dlg, IDC_RULE_AUTH_PASSWORD, L"pw");
+  SendMessageW(dlg, WM_COMMAND, MAKEWPARAM(IDOK, BN_CLICKED), 0);
+  GetDlgItemTextW(dlg, IDC_RULE_AUTH_PASSWORD, s->password_after_save, 40);
+  send_dpi_change(dlg, NEW_DPI, 96);
+  s->window144 = window_size(dlg);
+  SendMessageW(dlg, WM_COMMAND, MAKEWPARAM(IDCANCEL, BN_CLICKED), 0);
+}
+
+static void rule_dialog_past_column_greys_and_takes_a_password(void **state)
+{
+  (void)state;
+  SetTimer(NULL, 0, 10, drive_past_column);
+  assert_false(sw_rule_dialog_show(NULL, &ed, 0));
+  const struct past_seen *s = &past_seen;
+  assert_true(s->opened);
+  assert_true(s->password_box[0]);
+  assert_true(s->password_box[1]);
+  assert_int_equal(s->mechanisms, SW_AUTH_MECH_COUNT);
+  assert_int_equal(s->families, SW_IP_FAMILY_COUNT);
+  assert_true(wcscmp(s->note, L"Stored: not set") == 0);
+  assert_true(s->drift_checked);
+  /* Nothing of AUTH but the user, no relay recipient, nothing to remove. */
+  for (int i = 0; i < 6; i++)
+    assert_false(s->before[i]);
+  /* With a user: password, mechanism, plain text; OAuth only with
+   * XOAUTH2 (the mechanism is automatic); the relay recipient with the
+   * relay test; still nothing stored to remove. */
+  assert_true(s->after[0]);
+  assert_true(s->after[1]);
+  assert_true(s->after[2]);
+  assert_false(s->after[3]);
+  assert_true(s->after[4]);
+  assert_false(s->after[5]);
+  assert_true(s->password_error_shown);
+  assert_true(wcscmp(s->password_error,
+                     L"AUTH password is required with an AUTH user (it "
+                     L"is kept encrypted and never shown back).") == 0);
+  assert_true(wcscmp(s->password_after_save, L"pw") == 0);
+  /* The three columns fit a 1366 x 768 screen at 100 % and a 1920 x 1080
+   * one at 150 % (the taskbar takes 40 pixels, 60 at 150 %). */
+  assert_true(s->window96.cx <= 1366 && s->window96.cy <= 768 - 40);
+  assert_true(s->window144.cx <= 1920 && s->window144.cy <= 1080 - 60);
 }
 
 /* ---- the check result dialog ---------------------------------------------- */
@@ -427,6 +547,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(rule_dialog_keeps_a_new_dpi_through_save_and_test),
       cmocka_unit_test(rule_dialog_errors_take_the_themes_colours_in_high_contrast),
+      cmocka_unit_test(rule_dialog_past_column_greys_and_takes_a_password),
       cmocka_unit_test(result_dialog_follows_a_new_dpi),
       cmocka_unit_test(result_headline_takes_the_themes_colours_in_high_contrast),
       cmocka_unit_test(chart_takes_the_themes_colours_in_high_contrast),
