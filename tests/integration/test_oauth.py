@@ -198,6 +198,39 @@ class XOAuth2Tests(unittest.TestCase):
         self.assertIn("the OAuth access token was not fetched in time", results[0]["message"])
         self.assertEqual(smtp.handler.attempts, [])
 
+    def smtpwatch_check(self, smtp, endpoint, secret=SECRET):
+        """`smtpwatch check` with the XOAUTH2 options a user types: (exit
+        code, the JSON result, whole output)."""
+        exe = os.environ.get("SW_SMTPWATCH_EXE")
+        if not exe or not os.path.isfile(exe):
+            self.fail("SW_SMTPWATCH_EXE does not name smtpwatch.exe (%r)" % exe)
+        args = [exe, "check", "127.0.0.1", "--port", str(smtp.port), "--tls",
+                "require-starttls", "--timeout-ms", "20000", "--auth-user", USER,
+                "--auth-mech", "XOAUTH2", "--oauth-token-url", endpoint.url,
+                "--oauth-client-id", CLIENT_ID, "--oauth-client-secret-file",
+                secret_file(secret), "--oauth-scope", SCOPE, "--json"]
+        proc = subprocess.run(["wine"] + args, stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, errors="replace",
+                              timeout=120, env=harness.wine_env(PREFIX))
+        out = proc.stdout + proc.stderr
+        try:
+            result = json.loads(proc.stdout)
+        except ValueError:
+            self.fail("not JSON:\n" + out)
+        return proc.returncode, result, out
+
+    def test_smtpwatch_check_with_the_oauth_options(self):
+        endpoint, smtp = self.servers()
+        rc, result, out = self.smtpwatch_check(smtp, endpoint)
+        self.assertEqual((rc, result["outcome"], result["reply_code"]), (0, "ok", 235), out)
+        self.assertIn("AUTH XOAUTH2 ****", "\n".join(result["transcript"]))
+        self.assertEqual(endpoint.request_count(), 1)
+        self.assertNoSecret(out, endpoint)
+        rc, result, out = self.smtpwatch_check(smtp, endpoint, secret=WRONG_SECRET)
+        self.assertEqual((rc, result["outcome"]), (2, "oauth_token_failed"), out)
+        self.assertIn("invalid_client", result["message"])
+        self.assertNoSecret(out, endpoint)
+
     def test_unreachable_endpoint(self):
         endpoint, smtp = self.servers()
         url = "https://localhost:%d/contoso.example/oauth2/v2.0/token" % refused_port()
