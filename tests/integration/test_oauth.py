@@ -29,6 +29,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import unittest
 from pathlib import Path
 
@@ -230,6 +231,46 @@ class XOAuth2Tests(unittest.TestCase):
         self.assertEqual((rc, result["outcome"]), (2, "oauth_token_failed"), out)
         self.assertIn("invalid_client", result["message"])
         self.assertNoSecret(out, endpoint)
+
+    def test_a_stored_rule_keeps_its_token_in_the_service(self):
+        """The service: the client secret given once (kept with DPAPI), one
+        token for every check of the rule until it nears its expiry."""
+        exe, svc = os.environ.get("SW_SMTPWATCH_EXE"), os.environ.get("SW_SVC_EXE")
+        if not (exe and svc and os.path.isfile(exe) and os.path.isfile(svc)):
+            self.fail("SW_SMTPWATCH_EXE / SW_SVC_EXE do not name the programs")
+        endpoint, smtp = self.servers()
+        env = harness.wine_env(PREFIX)
+
+        def cli(*args):
+            return subprocess.run(["wine", exe] + [str(a) for a in args],
+                                  stdin=subprocess.DEVNULL, capture_output=True,
+                                  text=True, errors="replace", timeout=60, env=env)
+
+        data = Path(tempfile.mkdtemp(prefix="svc-", dir=WORKDIR))
+        service = harness.ConsoleService(
+            svc, data, env, lambda: cli("service", "info", "--json").returncode == 0,
+            unit_ms=100)
+        self.addCleanup(service.stop)
+        add = cli("rules", "add", "127.0.0.1", "--port", smtp.port, "--tls",
+                  "require-starttls", "--timeout-ms", "20000", "--interval-s", "10",
+                  "--auth-user", USER, "--auth-mech", "XOAUTH2", "--oauth-token-url",
+                  endpoint.url, "--oauth-client-id", CLIENT_ID,
+                  "--oauth-client-secret-file", secret_file(SECRET), "--oauth-scope",
+                  SCOPE, "--json")
+        self.assertEqual(add.returncode, 0, add.stdout + add.stderr)
+        rule = json.loads(add.stdout)
+        self.assertTrue(rule["oauth_client_secret"])
+
+        def three_ok():
+            rows = json.loads(cli("history", rule["id"], "--json").stdout or "[]")
+            return len(rows) >= 3 and all(r["outcome"] == "ok" for r in rows[:3])
+        harness.wait_for(three_ok, 60, 0.5, "three good checks of the stored rule")
+        self.assertEqual(endpoint.request_count(), 1)  # the service's cache
+        shown = cli("rules", "show", rule["id"]).stdout
+        self.assertIn("OAuth client secret:         set", shown)
+        self.assertNoSecret(shown + service.console(), endpoint)
+        stored = b"".join(p.read_bytes() for p in data.rglob("*") if p.is_file())
+        self.assertNotIn(SECRET.encode(), stored)
 
     def test_unreachable_endpoint(self):
         endpoint, smtp = self.servers()
