@@ -153,6 +153,12 @@ bool sw_outcome_is_certificate(enum sw_outcome o)
          o == SW_OUTCOME_CERT_EXPIRED || sw_outcome_is_certificate_warning(o);
 }
 
+bool sw_outcome_answered(enum sw_outcome o)
+{
+  return o == SW_OUTCOME_OK || sw_outcome_is_certificate_warning(o) ||
+         o == SW_OUTCOME_BANNER_MISMATCH || o == SW_OUTCOME_CAPABILITIES_CHANGED;
+}
+
 bool sw_outcome_is_certificate_warning(enum sw_outcome o)
 {
   return o == SW_OUTCOME_CERT_EXPIRING || o == SW_OUTCOME_CERT_CHAIN_INCOMPLETE;

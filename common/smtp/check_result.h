@@ -239,6 +239,11 @@ bool sw_outcome_is_certificate(enum sw_outcome o);
  * answered and was judged like an OK check, but its certificate expires
  * soon or its chain is incomplete (the result has a response time). */
 bool sw_outcome_is_certificate_warning(enum sw_outcome o);
+/* True when the server answered and the check went through like an OK one,
+ * with at most a finding on top that makes it a warning: OK, the
+ * certificate warnings, banner_mismatch and capabilities_changed. Graphs
+ * show these as answers, not as failures. */
+bool sw_outcome_answered(enum sw_outcome o);
 /* True for the steps past the handshake (AUTH, MAIL FROM, RCPT TO, DATA):
  * only a check or a mail that goes that far reaches them, and reports that
  * list all steps leave them out while they are not reached. */

@@ -144,7 +144,7 @@ enum sw_error sw_history_rows_append(struct sw_history_rows *h, const uint8_t *b
 
 bool sw_history_row_failed(const struct sw_history_row *r)
 {
-  return r->outcome != SW_OUTCOME_OK && !sw_outcome_is_certificate_warning(r->outcome);
+  return !sw_outcome_answered(r->outcome);
 }
 
 const char *sw_history_column_title(enum sw_history_column col)

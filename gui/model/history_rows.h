@@ -6,9 +6,10 @@
  * shows is tested without a window.
  *
  * Failed means the check did not complete as the rule asks: any outcome
- * but "ok", "certificate_expiring" and "certificate_chain_incomplete"
- * (warnings about the certificate; the server answered normally, so its
- * response time is a real one).
+ * but those of sw_outcome_answered ("ok", and the warnings found on top of
+ * a normal answer: the certificate's, "banner_mismatch",
+ * "capabilities_changed"; the server answered, so the response time is a
+ * real one).
  *
  * Portable C11 (no windows.h). Not thread-safe: the UI thread owns it.
  * Texts are UTF-8. */

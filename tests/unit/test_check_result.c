@@ -50,6 +50,13 @@ static void test_names_round_trip(void **state)
   assert_true(sw_outcome_is_certificate_warning(SW_OUTCOME_CERT_EXPIRING));
   assert_false(sw_outcome_is_certificate_warning(SW_OUTCOME_CERT_UNTRUSTED));
   assert_false(sw_outcome_is_certificate_warning(SW_OUTCOME_OK));
+  /* Answers with a finding on top, which graphs do not show as failures. */
+  assert_true(sw_outcome_answered(SW_OUTCOME_OK));
+  assert_true(sw_outcome_answered(SW_OUTCOME_CERT_EXPIRING));
+  assert_true(sw_outcome_answered(SW_OUTCOME_BANNER_MISMATCH));
+  assert_true(sw_outcome_answered(SW_OUTCOME_CAPABILITIES_CHANGED));
+  assert_false(sw_outcome_answered(SW_OUTCOME_OPEN_RELAY));
+  assert_false(sw_outcome_answered(SW_OUTCOME_AUTH_FAILED));
   enum sw_outcome o = SW_OUTCOME_OK;
   assert_false(sw_outcome_from_name("OK", &o)); /* names are exact */
   assert_false(sw_outcome_from_name("", &o));
