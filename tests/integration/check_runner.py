@@ -3,6 +3,7 @@ under Wine with a bounded wait, its result, and starting and stopping
 loopback servers. Imported by test_check_cli.py and test_check_tls.py."""
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -91,3 +92,12 @@ def run_check(exe, *args, budget_ms=7000, env=None):
         if status is not None:
             run.rc = status
     return run
+
+
+def smtpwatch_exe_and_args(argv):
+    """The smtpwatch.exe a check test runs (its first argument, else
+    SW_SMTPWATCH_EXE) and the unittest arguments that follow."""
+    argv = list(argv)
+    if argv and not argv[0].startswith("-") and argv[0].lower().endswith(".exe"):
+        return argv.pop(0), argv
+    return os.environ.get("SW_SMTPWATCH_EXE"), argv

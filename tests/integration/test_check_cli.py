@@ -583,11 +583,7 @@ class PostfixTests(CheckTestCase):
 
 def main():
     global EXE
-    argv = sys.argv[1:]
-    if argv and not argv[0].startswith("-") and argv[0].lower().endswith(".exe"):
-        EXE = argv.pop(0)
-    else:
-        EXE = os.environ.get("SW_SMTPWATCH_EXE")
+    EXE, argv = check_runner.smtpwatch_exe_and_args(sys.argv[1:])
     unittest.main(module=__name__, argv=[sys.argv[0], "-v"] + argv)
 
 
