@@ -289,6 +289,17 @@ class ConsoleService:
         self.log.close()
 
 
+def wine_never_ran(exe, returncode, stdout, stderr):
+    """Whether Wine's launcher failed to start `exe` at all (then running it
+    again hides nothing of ours). Seen on a loaded machine: "ShellExecuteEx
+    failed", or exit 1 with nothing on stdout or stderr, which none of our
+    programs does (each prints a sentence on every failure; seen once in ~60
+    CI runs with the store tool, once with smtpwatch.exe)."""
+    silent = returncode == 1 and not stdout and not stderr and str(exe).endswith(".exe")
+    return silent or "ShellExecuteEx failed" in (
+        stderr if isinstance(stderr, str) else stderr.decode("utf-8", "replace"))
+
+
 def run_wine(env, *args, timeout=60, check=True):
     """Runs a Windows program with `env` (wine_env: its prefix); returns the
     CompletedProcess."""
@@ -298,20 +309,12 @@ def run_wine(env, *args, timeout=60, check=True):
                               env=env, timeout=timeout)
         # Wine's launcher sometimes fails to start a program at all on a
         # loaded machine (seen once in ~50 runs, and three times in a row
-        # with two CI runs and a benchmark on two cores); the program never
-        # ran, so running it again is not hiding anything of ours. Each
-        # retry is said on the test's output.
-        # The same, without a word: our own tools (sw_store_tool.exe and
-        # the programs under test) print a sentence on every failure, so
-        # exit 1 with nothing on stdout or stderr means ours never ran (seen
-        # once in ~60 CI runs, with the store tool).
-        silent = (proc.returncode == 1 and not proc.stdout and not proc.stderr
-                  and str(args[0]).endswith(".exe"))
-        if "ShellExecuteEx failed" not in proc.stderr and not silent:
+        # with two CI runs and a benchmark on two cores). Each retry is
+        # said on the test's output.
+        if not wine_never_ran(args[0], proc.returncode, proc.stdout, proc.stderr):
             break
-        print("wine could not launch %s (attempt %d%s), trying again" % (
-            args[0], attempt + 1, ", exit 1 without a word" if silent else ""),
-            file=sys.stderr)
+        print("wine could not launch %s (attempt %d), trying again" % (
+            args[0], attempt + 1), file=sys.stderr)
         time.sleep(0.5 * 2 ** attempt)
     if check and proc.returncode != 0:
         raise AssertionError("wine %s exited with %s:\n%s%s" % (

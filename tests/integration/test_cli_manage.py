@@ -33,6 +33,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 from pathlib import Path
 
@@ -83,14 +84,20 @@ class Run:
 
 def smtpwatch(*args, timeout=60, trust_console_service=True):
     args = [str(a) for a in args]
-    try:
-        # Bytes: text mode would hide CRLF, and CSV's line ends are checked.
-        proc = subprocess.run(["wine", str(EXE)] + args, stdin=subprocess.DEVNULL,
-                              capture_output=True, timeout=timeout,
-                              env=wine_env(trust_console_service))
-    except subprocess.TimeoutExpired as e:
-        raise AssertionError("smtpwatch %s did not exit within %ss" % (
-            " ".join(args), e.timeout))
+    for attempt in range(5):
+        try:
+            # Bytes: text mode would hide CRLF, and CSV's line ends are checked.
+            proc = subprocess.run(["wine", str(EXE)] + args, stdin=subprocess.DEVNULL,
+                                  capture_output=True, timeout=timeout,
+                                  env=wine_env(trust_console_service))
+        except subprocess.TimeoutExpired as e:
+            raise AssertionError("smtpwatch %s did not exit within %ss" % (
+                " ".join(args), e.timeout))
+        if not harness.wine_never_ran(EXE, proc.returncode, proc.stdout, proc.stderr):
+            break
+        print("wine could not launch smtpwatch %s (attempt %d), trying again" % (
+            " ".join(args), attempt + 1), file=sys.stderr)
+        time.sleep(0.5 * 2 ** attempt)
     return Run(args, proc)
 
 
