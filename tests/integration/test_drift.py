@@ -216,8 +216,11 @@ def setUpModule():
     PREFIX = Path(os.environ.get("SW_DRIFT_PREFIX") or
                   Path(SVC_EXE).resolve().parent.parent / "drift-wineprefix")
     harness.start_prefix(PREFIX)
-    WORKDIR = tempfile.mkdtemp(prefix="sw-drift-", dir=str(Path(SVC_EXE).resolve().parent))
-    os.chmod(WORKDIR, 0o755)  # Postfix's daemons must reach its queue below it
+    # In the system's temporary folder, not the build tree: Postfix's
+    # daemons must reach its queue below it, and a checkout may sit under a
+    # folder they cannot enter (a CI clone under a private mktemp -d).
+    WORKDIR = tempfile.mkdtemp(prefix="sw-drift-")
+    os.chmod(WORKDIR, 0o755)
 
 
 def tearDownModule():
