@@ -58,6 +58,13 @@ static void not_offered(struct sw_dialogue *d, const struct sw_smtp_reply *r)
   if (d->result.used_helo)
     sw__dlg_set_detail(d, "the server refused EHLO, so it offers no extensions, AUTH "
                           "included");
+  else if (!(d->result.caps & SW_CAP(AUTH)) && !d->tls_done &&
+           (d->result.caps & SW_CAP(STARTTLS)))
+    /* Postfix's smtpd_tls_auth_only and most submission servers: the
+     * check's TLS mode is the likely mistake. */
+    sw__dlg_set_detail(d, "the server's reply to EHLO does not list AUTH, but it offers "
+                          "STARTTLS, and servers often offer AUTH only after it: use "
+                          "the TLS mode starttls");
   else if (!(d->result.caps & SW_CAP(AUTH)))
     sw__dlg_set_detail(d, "the server's reply to EHLO%s does not list AUTH",
                        d->tls_done ? " over TLS" : "");
