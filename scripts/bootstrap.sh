@@ -13,6 +13,9 @@ PACKAGES=(
   imagemagick msitools wixl cmake make gcc clang libclang-rt-14-dev
   libcmocka-dev libsqlite3-dev tcl dpkg-dev python3 python3-aiosmtpd openssl libssl-dev
   monitoring-plugins-standard swaks postfix dovecot-core clang-format yamllint
+  # A real Prometheus (and its promtool) for the metrics test; it runs a
+  # private instance on loopback only (tests/integration/test_prometheus.py).
+  prometheus
 )
 
 log() { printf 'bootstrap: %s\n' "$*" >&2; }

@@ -17,6 +17,12 @@
 #define SW_SVC_DEFAULT_MAX_DB_MB 1024
 #define SW_SVC_MAX_DB_MB_LIMIT 1048576
 
+/* --metrics-interval-s: its default and its range, in seconds. */
+#define SW_SVC_METRICS_INTERVAL_DEFAULT_S 15
+#define SW_SVC_METRICS_INTERVAL_MAX_S 3600
+/* The longest --metrics-url, in characters. */
+#define SW_SVC_METRICS_URL_MAX 512
+
 /* What the command line decided. Filled by svc_main.c before anything else
  * runs, then read-only. */
 struct sw_svc_config {
@@ -37,6 +43,16 @@ struct sw_svc_config {
   /* Benchmark and tests (--stats-file): where the loop writes its figures
    * (checks, schedule lateness) as JSON when it stops; "" = nowhere. */
   wchar_t stats_file[MAX_PATH];
+  /* The metrics (docs/metrics.md), from the command line or else from the
+   * service's Parameters key (svc_params.c). metrics_dir: where
+   * smtpwatch.prom is written for windows_exporter's textfile collector
+   * ("" = not written); metrics_interval_s: how often the figures are
+   * taken; metrics_url: the http.sys URL that answers GET /metrics
+   * ("" = not served). */
+  wchar_t metrics_dir[MAX_PATH];
+  char metrics_dir_utf8[MAX_PATH * 3];
+  uint32_t metrics_interval_s;
+  wchar_t metrics_url[SW_SVC_METRICS_URL_MAX];
 };
 
 /* Why the service stopped, as the Event Log shows it (%1 of event 1001). */

@@ -92,6 +92,8 @@ static uint32_t wait_ms(struct sw_svc_loop *l, int64_t now)
     if (sw__loop_outbox_wake_us(l) < until)
       until = sw__loop_outbox_wake_us(l);
   }
+  if (sw__loop_metrics_wake_us(l) < until)
+    until = sw__loop_metrics_wake_us(l);
   if (!l->pipe && l->pipe_backoff_ms && l->pipe_retry_us < until)
     until = l->pipe_retry_us;
   return until <= now ? 0 : (uint32_t)((until - now + 999) / 1000);
@@ -250,6 +252,7 @@ DWORD sw_svc_loop_run(struct sw_svc_loop *l, const struct sw_svc_hooks *hooks)
             sw_svc_arg(&a, "%zu", l->rules.enabled),
             sw_svc_arg(&a, "%zu", l->rules.count), l->cfg->data_dir_utf8);
   sw__loop_start_pipe(l);
+  sw__loop_metrics_start(l);
   if (hooks && hooks->running)
     hooks->running(hooks->ctx);
 
@@ -258,6 +261,7 @@ DWORD sw_svc_loop_run(struct sw_svc_loop *l, const struct sw_svc_hooks *hooks)
     sw__loop_tend_store(l, now);
     sw__loop_tend_alerts(l, now);
     sw__loop_tend_outbox(l, now);
+    sw__loop_tend_metrics(l, now);
     struct sw_scheduler_run run;
     int64_t sched_now = sw__loop_to_sched(l, sw_clock_now_us());
     while (sw_scheduler_take_due(l->sched, sched_now, &run))
@@ -290,6 +294,7 @@ void sw_svc_loop_destroy(struct sw_svc_loop *l)
   l->outbox.deliveries = NULL;
   sw_engine_destroy(l->engine);
   sw_svc_rules_watch_stop(l->watch);
+  sw_svc_metrics_destroy(l->metrics); /* waits for a snapshot being written */
   sw_store_close(l->store);
   sw_scheduler_destroy(l->sched);
   sw_svc_rules_free(&l->rules);

@@ -53,6 +53,7 @@ static void on_check_done(void *ctx, struct sw_check_result *result)
                            sw_clock_wall_us(), &ev))
       log_rule_event(l, r, &ev, result);
     sw__loop_alert_result(l, r, result, before);
+    sw__loop_metrics_result(r, result);
     if (!r->state_dirty) {
       r->state_dirty = true;
       l->dirty_states++;

@@ -21,6 +21,7 @@
 #include "svc_alerts.h"
 #include "svc_outbox.h"
 #include "svc_loop.h"
+#include "svc_metrics.h"
 #include "svc_prune.h"
 #include "svc_requests.h"
 #include "svc_rules.h"
@@ -82,6 +83,11 @@ struct sw_svc_loop {
   /* Checks finished per minute, for SERVICE_INFO: a snapshot a minute. */
   int64_t rate_mark_us;
   uint64_t rate_mark_finished, rate_per_min;
+  /* The metrics (svc_loop_metrics.c); NULL when none is asked for. */
+  struct sw_svc_metrics *metrics;
+  int64_t metrics_next_us;      /* the next snapshot (monotonic) */
+  bool metrics_file_failing;    /* event 4010 said, 4011 not yet */
+  uint64_t metrics_db_failures; /* failed store operations, since the start */
 };
 
 /* ---- svc_loop.c: time and events ---- */
@@ -209,5 +215,17 @@ bool sw__loop_read_secret(struct sw_svc_loop *l, int64_t notifier_id,
 void sw__loop_start_pipe(struct sw_svc_loop *l);
 /* Takes the checks-per-minute snapshot when a minute has passed. */
 void sw__loop_update_rate(struct sw_svc_loop *l, int64_t now);
+
+/* ---- svc_loop_metrics.c ---- */
+
+/* Keeps what the metrics show of rule `r`'s latest result. */
+void sw__loop_metrics_result(struct sw_svc_rule *r, const struct sw_check_result *res);
+/* Sets up the metrics the configuration asks for (none: nothing). */
+void sw__loop_metrics_start(struct sw_svc_loop *l);
+/* The metrics' part of a turn: every metrics_interval_s a snapshot for the
+ * worker, and the events about the file. */
+void sw__loop_tend_metrics(struct sw_svc_loop *l, int64_t now);
+/* When the metrics want the loop awake (monotonic us; INT64_MAX: never). */
+int64_t sw__loop_metrics_wake_us(const struct sw_svc_loop *l);
 
 #endif

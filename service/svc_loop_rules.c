@@ -48,7 +48,8 @@ static void on_rule_changed(void *ctx, struct sw_svc_rule *r, bool check_changed
   struct sw_svc_loop *l = ctx;
   if (check_changed) {
     sw_scheduler_invalidate(l->sched, r->rule.id);
-    sw__loop_drift_forget(l, r); /* perhaps another server now */
+    sw__loop_drift_forget(l, r);           /* perhaps another server now */
+    sw_svc_rule_metrics_init(&r->metrics); /* its steps and certificate too */
   }
   schedule_rule(l, r);
 }

@@ -31,6 +31,7 @@ void sw__loop_store_failed(struct sw_svc_loop *l, const char *doing,
   int64_t now = sw_clock_now_us();
   l->db.next_retry_us = now + (int64_t)STORE_RETRY_MS * 1000;
   l->db.err = err;
+  l->metrics_db_failures++;
   if (!l->db.failing) {
     l->db.failing = true;
     l->db.since_us = now;

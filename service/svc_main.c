@@ -18,12 +18,15 @@
 #include "svc_install.h"
 #include "svc_show_config.h"
 #include "svc_loop.h"
+#include "svc_params.h"
 #include "svc_stop_wait.h"
 #include "sw_macros.h"
 #include "win_text.h"
 
 static const char usage[] =
     "Usage: smtpwatch-svc [--console] [--data-dir DIR] [--max-db-mb N]\n"
+    "                     [--metrics-textfile DIR] [--metrics-interval-s N]\n"
+    "                     [--metrics-url URL]\n"
     "       smtpwatch-svc --install-config | --show-config [--data-dir DIR]\n"
     "       smtpwatch-svc --stop-and-wait\n"
     "\n"
@@ -43,6 +46,15 @@ static const char usage[] =
     "  --show-config    print that configuration as Windows reports it\n"
     "  --stop-and-wait  stop the service and wait until its process has ended, as\n"
     "                   the MSI does before it removes the files\n"
+    "  --metrics-textfile DIR  write the Prometheus metrics to DIR\\smtpwatch.prom\n"
+    "                   (windows_exporter's textfile collector folder)\n"
+    "  --metrics-interval-s N  how often, in seconds (default 15)\n"
+    "  --metrics-url URL  answer GET for the metrics through http.sys, e.g.\n"
+    "                   http://127.0.0.1:9465/metrics (off by default)\n"
+    "                   The installed service reads these three from\n"
+    "                   "
+    "HKLM\\SYSTEM\\CurrentControlSet\\Services\\SmtpWatch\\Parameters\n"
+    "                   (docs/metrics.md)\n"
     "  --help           show this text\n"
     "  --version        print the version\n"
     "\n"
@@ -131,6 +143,8 @@ static int set_paths(const wchar_t *data_dir, struct sw_svc_config *cfg)
 static int parse_args(int argc, wchar_t **argv, struct sw_svc_config *cfg)
 {
   const wchar_t *data_dir = NULL;
+  struct sw_svc_params_given given = {0};
+  int taken;
   cfg->interval_unit_ms = 1000;
   cfg->max_db_mb = SW_SVC_DEFAULT_MAX_DB_MB;
   for (int i = 1; i < argc; i++) {
@@ -166,6 +180,10 @@ static int parse_args(int argc, wchar_t **argv, struct sw_svc_config *cfg)
                  "The --stats-file path is not valid.");
         return 2;
       }
+    } else if ((taken = sw_svc_params_option(argc, argv, &i, cfg, &given, cmdline_error,
+                                             sizeof cmdline_error)) != 0) {
+      if (taken < 0)
+        return 2;
     } else if (!wcscmp(a, L"--test-ctrl-c-closes")) {
       /* Test only: see console_ctrl. */
       ctrl_c_closes = true;
@@ -195,6 +213,8 @@ static int parse_args(int argc, wchar_t **argv, struct sw_svc_config *cfg)
       return 2;
     }
   }
+  if (!sw_svc_params_read(cfg, &given, cmdline_error, sizeof cmdline_error))
+    return 2;
   return set_paths(data_dir, cfg);
 }
 

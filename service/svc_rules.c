@@ -12,6 +12,13 @@
 
 #include "messages.h"
 
+void sw_svc_rule_metrics_init(struct sw_svc_rule_metrics *m)
+{
+  for (int i = 0; i < SW_STEP_COUNT; i++)
+    m->step_us[i] = -1;
+  m->cert_not_after = 0;
+}
+
 void sw_svc_rules_init(struct sw_svc_rules *t)
 {
   memset(t, 0, sizeof *t);
@@ -130,6 +137,7 @@ enum sw_error sw_svc_rules_sync(struct sw_svc_rules *t, struct sw_store_rule_lis
       sw_rule_init_defaults(&next[i]->rule);
       sw_rule_state_init(&next[i]->state);
       sw_svc_rule_alert_init(&next[i]->alert);
+      sw_svc_rule_metrics_init(&next[i]->metrics);
       next[i]->revision = -1; /* marks it new below */
     }
   }

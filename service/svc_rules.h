@@ -16,6 +16,17 @@
 #include "svc_drift.h"
 #include "svc_eventlog.h"
 
+/* What the metrics show of a rule beyond its state tracker: the latest
+ * check's time in each step (us; -1: not reached, also before the first
+ * check of this run) and the server certificate's NotAfter as the latest
+ * check with TLS saw it (Unix seconds; 0: none seen). */
+struct sw_svc_rule_metrics {
+  int32_t step_us[SW_STEP_COUNT];
+  int64_t cert_not_after;
+};
+/* No check seen yet: every step -1, no certificate. */
+void sw_svc_rule_metrics_init(struct sw_svc_rule_metrics *m);
+
 struct sw_svc_rule {
   struct sw_rule rule; /* owned; rule.id is the key */
   int64_t revision;    /* the store's revision this copy is of */
@@ -23,10 +34,11 @@ struct sw_svc_rule {
   bool valid; /* passed sw_rule_validate: only valid rules are checked */
   char problem[SW_RULE_MESSAGE_MAX]; /* the first problem when not valid */
   struct sw_rule_state state;
-  bool state_dirty;               /* changed since it was last written to the store */
-  struct sw_svc_rule_alert alert; /* svc_loop_alerts.c's */
-  struct sw_svc_drift *drift;     /* svc_loop_drift.c's; NULL until a
-                                     fingerprint is accepted */
+  bool state_dirty;                   /* changed since it was last written to the store */
+  struct sw_svc_rule_alert alert;     /* svc_loop_alerts.c's */
+  struct sw_svc_drift *drift;         /* svc_loop_drift.c's; NULL until a
+                                         fingerprint is accepted */
+  struct sw_svc_rule_metrics metrics; /* svc_loop_metrics.c's */
 };
 
 struct sw_svc_rules {

@@ -34,6 +34,7 @@ void sw_svc_stats_started(struct sw_svc_stats *s, int64_t lateness_us)
     lateness_us = 0;
   if (lateness_us > s->late_max_us)
     s->late_max_us = lateness_us;
+  sw_metrics_lateness_observe(&s->lateness, lateness_us);
   if (s->late_hist) {
     int64_t b = lateness_us / BUCKET_US;
     s->late_hist[b < BUCKETS ? b : BUCKETS - 1]++;
@@ -147,6 +148,10 @@ void sw_svc_stats_write(const struct sw_svc_stats *s, const wchar_t *path, size_
           s->writes ? s->write_total_us / (int64_t)s->writes : 0);
   key_int(&j, "batch_write_max_us", s->write_max_us);
   key_int(&j, "rule_apply_max_us", s->reload_max_us);
+  key_int(&j, "metrics_snapshots", (int64_t)s->metrics_snapshots);
+  key_int(&j, "metrics_snapshot_max_us", s->metrics_snapshot_max_us);
+  key_int(&j, "metrics_render_max_us", s->metrics_render_max_us);
+  key_int(&j, "metrics_bytes", (int64_t)s->metrics_bytes);
   sw_json_end_object(&j);
   if (sw_json_finish(&j) == SW_E_OK) {
     FILE *f = _wfopen(path, L"wb");

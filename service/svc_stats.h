@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "check_result.h"
+#include "metrics_text.h"
 #include "scheduler.h"
 
 struct sw_svc_stats {
@@ -19,11 +20,18 @@ struct sw_svc_stats {
   uint64_t by_outcome[SW_OUTCOME_COUNT];
   uint32_t *late_hist; /* lateness histogram, NULL unless detailed */
   uint64_t late_n;
+  struct sw_metrics_lateness lateness; /* the metrics' histogram, always kept */
   int64_t late_max_us;
   uint64_t reloads;
   int64_t reload_last_us, reload_max_us;
   uint64_t writes; /* batches written, and the time the loop spent on them */
   int64_t write_total_us, write_max_us;
+  /* The metrics (svc_loop_metrics.c): snapshots taken on the loop thread,
+   * the longest one, and the longest rendering and writing on the worker
+   * with the size it gave. */
+  uint64_t metrics_snapshots;
+  int64_t metrics_snapshot_max_us, metrics_render_max_us;
+  uint64_t metrics_bytes;
 };
 
 /* Zeroes the figures; `detailed` keeps the lateness histogram (~400 KB). */

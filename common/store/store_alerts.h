@@ -319,6 +319,10 @@ enum sw_store_error sw_store_outbox_enqueue_with_track(
 enum sw_store_error sw_store_outbox_due(struct sw_store *st, int64_t now_ms, size_t limit,
                                         struct sw_store_notification_list *out);
 
+/* How many notifications are pending (to be attempted, now or later):
+ * the outbox size the service's metrics report. */
+enum sw_store_error sw_store_outbox_pending(struct sw_store *st, int64_t *count);
+
 /* One attempt at a pending notification and what follows from it. */
 struct sw_store_attempt {
   int64_t outbox_id;

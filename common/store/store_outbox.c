@@ -135,6 +135,21 @@ enum sw_store_error sw_store_outbox_recent(struct sw_store *st, int64_t before_i
                    "listing the notifications", out);
 }
 
+enum sw_store_error sw_store_outbox_pending(struct sw_store *st, int64_t *count)
+{
+  static const char what[] = "counting the pending notifications";
+  *count = 0;
+  sqlite3_stmt *stmt;
+  enum sw_store_error err = sw__store_stmt(st, SW_STMT_OUTBOX_PENDING_COUNT, &stmt, what);
+  if (err)
+    return err;
+  int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_ROW)
+    *count = sqlite3_column_int64(stmt, 0);
+  sqlite3_reset(stmt);
+  return rc == SQLITE_ROW ? SW_STORE_OK : sw__store_fail(st, rc, what);
+}
+
 /* ---- enqueueing ---- */
 
 /* INVALID_INPUT unless `uid` is a notification id (store_alerts.h). */

@@ -702,6 +702,10 @@ static void test_due_list_is_oldest_first_and_bounded(void **state)
   fx_expect_ok(st, sw_store_outbox_due(st, FX_NOW_MS + 30000, 10, &due));
   assert_string_equal(uids(&due), "retry,a,b,c,future");
   sw_store_notification_list_free(&due);
+  /* The metrics' outbox size: every pending one, due or not, not the sent. */
+  int64_t pending = -1;
+  fx_expect_ok(st, sw_store_outbox_pending(st, &pending));
+  assert_int_equal(pending, 5);
   sw_store_close(st);
 }
 

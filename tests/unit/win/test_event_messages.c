@@ -262,6 +262,34 @@ static const struct expected messages[] = {
      L"The changes of the server of rule \"Main relay\" (id 12) were accepted by "
      L"CONTOSO\\ann: the certificate's key changed.\r\n"
      L"Its checks are judged against the server as it is now.\r\n"},
+    {SW_MSG_METRICS_FILE_FAILED,
+     SEV_WARN,
+     {L"C:\\Program Files\\windows_exporter\\textfile_inputs", L"Access is denied. (5)",
+      L"15"},
+     L"The metrics file smtpwatch.prom could not be written in the folder C:\\Program "
+     L"Files\\windows_exporter\\textfile_inputs: Access is denied. (5)\r\n"
+     L"The service keeps checking its rules; windows_exporter's textfile collector sees "
+     L"the figures written last, or none. Give the service's account (NT "
+     L"SERVICE\\SmtpWatch) write access to that folder, or name another one "
+     L"(MetricsTextfileDir, docs/metrics.md). The service tries again every 15 s and "
+     L"logs when it works.\r\n"},
+    {SW_MSG_METRICS_FILE_RECOVERED,
+     SEV_INFO,
+     {L"C:\\prom"},
+     L"The metrics file smtpwatch.prom is written in the folder C:\\prom again.\r\n"},
+    {SW_MSG_METRICS_URL_FAILED,
+     SEV_WARN,
+     {L"http://127.0.0.1:9465/metrics", L"Access is denied. (5)"},
+     L"The metrics cannot be served at http://127.0.0.1:9465/metrics through the HTTP "
+     L"Server API (http.sys): Access is denied. (5)\r\n"
+     L"The service keeps checking its rules and writes its metrics file if one is set, "
+     L"but GET /metrics is not answered. The URL must be reserved for the service "
+     L"(smtpwatch-svc --install-config reserves MetricsUrl, docs/metrics.md) and not be "
+     L"taken by another program. Restart the service once it is fixed.\r\n"},
+    {SW_MSG_METRICS_URL_SERVING,
+     SEV_INFO,
+     {L"http://127.0.0.1:9465/metrics"},
+     L"The service answers GET http://127.0.0.1:9465/metrics with its metrics.\r\n"},
 };
 #define N_MESSAGES (sizeof messages / sizeof *messages)
 
