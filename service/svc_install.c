@@ -28,6 +28,7 @@
 #include "service_sid.h"
 #include "svc_data_acl.h"
 #include "svc_eventlog.h"
+#include "svc_urlacl.h"
 #include "sw_macros.h"
 #include "win_error.h"
 #include "win_text.h"
@@ -459,6 +460,29 @@ static DWORD refuse_marked_for_deletion(SC_HANDLE svc)
   return refuse(err, "%s", SW_SVC_MARKED_FOR_DELETE_TEXT);
 }
 
+/* The metrics URL (MetricsUrl) reserved for the service alone
+ * (svc_urlacl.h), so that it may register it without being an
+ * administrator. */
+static DWORD reserve_metrics_url(const struct sw_svc_config *cfg, const wchar_t *trustee)
+{
+  wchar_t prefix[SW_SVC_METRICS_URL_MAX], sddl[SID_STRING_CAP + 32];
+  char why[512], shown[SW_SVC_METRICS_URL_MAX * 3], text[512];
+  const char *step = "";
+  if (!sw_svc_urlacl_prefix(cfg->metrics_url, prefix, SW_COUNTOF(prefix), why,
+                            sizeof why))
+    return refuse(ERROR_INVALID_PARAMETER, "%s", why);
+  sw__install_u8(prefix, shown, sizeof shown);
+  DWORD err = sw_svc_urlacl_sddl(trustee, sddl, SW_COUNTOF(sddl));
+  if (!err)
+    err = sw_svc_urlacl_reserve(prefix, sddl, &step);
+  if (err)
+    return fail(err, "The metrics URL %s cannot be reserved for the service (%s)", shown,
+                step);
+  sw_console_printf(stdout, "Metrics URL reservation: %s for %s\n", shown,
+                    sw__install_u8(sddl, text, sizeof text));
+  return 0;
+}
+
 DWORD sw_svc_install_config(const struct sw_svc_config *cfg)
 {
   SC_HANDLE scm, svc;
@@ -479,6 +503,8 @@ DWORD sw_svc_install_config(const struct sw_svc_config *cfg)
     wchar_t trustee[SID_STRING_CAP];
     folder_trustee(per_service_sid, trustee, SW_COUNTOF(trustee));
     rc = secure_data_dir(cfg, trustee);
+    if (rc == 0 && cfg->metrics_url[0])
+      rc = reserve_metrics_url(cfg, trustee);
   }
   return rc;
 }

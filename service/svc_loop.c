@@ -294,7 +294,8 @@ void sw_svc_loop_destroy(struct sw_svc_loop *l)
   l->outbox.deliveries = NULL;
   sw_engine_destroy(l->engine);
   sw_svc_rules_watch_stop(l->watch);
-  sw_svc_metrics_destroy(l->metrics); /* waits for a snapshot being written */
+  sw_svc_metrics_http_stop(l->metrics_http); /* before the text it serves */
+  sw_svc_metrics_destroy(l->metrics);        /* waits for a snapshot being written */
   sw_store_close(l->store);
   sw_scheduler_destroy(l->sched);
   sw_svc_rules_free(&l->rules);

@@ -22,6 +22,7 @@
 #include "svc_outbox.h"
 #include "svc_loop.h"
 #include "svc_metrics.h"
+#include "svc_metrics_http.h"
 #include "svc_prune.h"
 #include "svc_requests.h"
 #include "svc_rules.h"
@@ -85,9 +86,10 @@ struct sw_svc_loop {
   uint64_t rate_mark_finished, rate_per_min;
   /* The metrics (svc_loop_metrics.c); NULL when none is asked for. */
   struct sw_svc_metrics *metrics;
-  int64_t metrics_next_us;      /* the next snapshot (monotonic) */
-  bool metrics_file_failing;    /* event 4010 said, 4011 not yet */
-  uint64_t metrics_db_failures; /* failed store operations, since the start */
+  struct sw_svc_metrics_http *metrics_http; /* GET /metrics; NULL when off or failed */
+  int64_t metrics_next_us;                  /* the next snapshot (monotonic) */
+  bool metrics_file_failing;                /* event 4010 said, 4011 not yet */
+  uint64_t metrics_db_failures;             /* failed store operations, since the start */
 };
 
 /* ---- svc_loop.c: time and events ---- */

@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "svc_eventlog.h"
 #include "win_error.h"
+#include "win_text.h"
 
 /* While the worker still has the previous snapshot, the loop looks again
  * this much later rather than spin. */
@@ -24,6 +25,20 @@ void sw__loop_metrics_result(struct sw_svc_rule *r, const struct sw_check_result
   }
   if (res->tls.used && res->tls.not_after)
     r->metrics.cert_not_after = res->tls.not_after;
+}
+
+/* GET /metrics: 4013 when it answers, else 4012 with the failed call's
+ * Win32 text; the service goes on either way. */
+static void start_http(struct sw_svc_loop *l)
+{
+  char url[SW_SVC_METRICS_URL_MAX * 3], why[1024];
+  if (!sw_utf8_from_wide(l->cfg->metrics_url, url, sizeof url))
+    snprintf(url, sizeof url, "?");
+  if (sw_svc_metrics_http_start(l->cfg->metrics_url, l->metrics, &l->metrics_http, why,
+                                sizeof why) == 0)
+    LOG_EVENT(l, SW_MSG_METRICS_URL_SERVING, 0, url);
+  else
+    LOG_EVENT(l, SW_MSG_METRICS_URL_FAILED, 0, url, why);
 }
 
 void sw__loop_metrics_start(struct sw_svc_loop *l)
@@ -41,6 +56,8 @@ void sw__loop_metrics_start(struct sw_svc_loop *l)
     return;
   }
   l->metrics_next_us = sw_clock_now_us(); /* the first figures at once */
+  if (l->cfg->metrics_url[0])
+    start_http(l);
 }
 
 /* The rules being checked, with what their latest checks said. */

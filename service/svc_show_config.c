@@ -14,6 +14,7 @@
 #include "console_out.h"
 #include "svc_data_acl.h"
 #include "svc_install_internal.h"
+#include "svc_urlacl.h"
 #include "sw_macros.h"
 #include "win_error.h"
 
@@ -219,6 +220,41 @@ static void show_data_dir(const struct sw_svc_config *cfg)
     sw_console_puts(stdout, "  (empty)\n");
 }
 
+/* The metrics options in effect, and the metrics URL's reservation as
+ * http.sys reports it (HttpQueryServiceConfiguration). */
+static void show_metrics(const struct sw_svc_config *cfg)
+{
+  char text[SW_SVC_METRICS_URL_MAX * 3];
+  label("Metrics file:");
+  sw_console_printf(stdout, "%s\n",
+                    cfg->metrics_dir[0] ? cfg->metrics_dir_utf8 : "(not written)");
+  label("Metrics URL:");
+  if (!cfg->metrics_url[0]) {
+    sw_console_puts(stdout, "(not served)\n");
+    return;
+  }
+  sw_console_printf(stdout, "%s\n", sw__install_u8(cfg->metrics_url, text, sizeof text));
+  label("URL reservation:");
+  wchar_t prefix[SW_SVC_METRICS_URL_MAX], sddl[512];
+  char why[512];
+  if (!sw_svc_urlacl_prefix(cfg->metrics_url, prefix, SW_COUNTOF(prefix), why,
+                            sizeof why)) {
+    sw_console_printf(stdout, "%s\n", why);
+    return;
+  }
+  DWORD err = sw_svc_urlacl_query(prefix, sddl, SW_COUNTOF(sddl));
+  if (err == ERROR_FILE_NOT_FOUND) {
+    sw_console_printf(stdout, "%s: none\n", sw__install_u8(prefix, text, sizeof text));
+    return;
+  }
+  if (err) {
+    unreadable(err);
+    return;
+  }
+  sw_console_printf(stdout, "%s ", sw__install_u8(prefix, text, sizeof text));
+  sw_console_printf(stdout, "%s\n", sw__install_u8(sddl, text, sizeof text));
+}
+
 DWORD sw_svc_show_config(const struct sw_svc_config *cfg)
 {
   SC_HANDLE scm, svc;
@@ -231,5 +267,6 @@ DWORD sw_svc_show_config(const struct sw_svc_config *cfg)
     CloseServiceHandle(scm);
   }
   show_data_dir(cfg);
+  show_metrics(cfg);
   return rc;
 }

@@ -11,6 +11,9 @@ Usage: test_metrics.py SVC_EXE STORE_TOOL_EXE [unittest arguments]
   in the registry, the command line winning over it;
 - a folder that cannot be written is event 4010 and the service goes on;
   once it can be, event 4011;
+- GET /metrics through http.sys answers the same text, other methods 405
+  and other paths 404; a URL another program holds is event 4012 and the
+  service goes on;
 - bad options are refused with a sentence.
 
 SW_METRICS_TEST_PREFIX names the prefix (default metrics-test-wineprefix
@@ -23,6 +26,8 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import harness
@@ -176,6 +181,71 @@ class ParametersTests(MetricsTestCase):
         self.assertEqual(out.returncode, 2)
         self.assertIn("MetricsIntervalSeconds wants a whole number of seconds from 1 to 3600",
                       out.stderr)
+
+
+def http(method, url, timeout=10):
+    """(status, headers, body) of one request; an HTTP error status is an
+    answer too."""
+    req = urllib.request.Request(url, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.headers, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read().decode()
+
+
+class HttpTests(MetricsTestCase):
+    """GET /metrics through Wine's http.sys (httpapi.dll and its driver
+    serve requests under Wine 8; the URL reservation is not stored there:
+    see test_metrics_urlacl.c)."""
+
+    def test_get_metrics_and_nothing_else(self):
+        rule = PREFIX.add_rule(self.db, "local", PREFIX.aiosmtpd.port)
+        port = harness.free_port()
+        url = "http://127.0.0.1:%d/metrics" % port
+        service = self.start("--metrics-url", url, "--metrics-interval-s", 1)
+        self.assertTrue(service.wait_console("4013"), service.console())
+        self.assertIn("answers GET %s" % url, service.console())
+
+        def up():
+            status, _, body = http("GET", url)
+            return status == 200 and value(body, "smtpwatch_rule_up", rule_id=rule) == 1
+        wait_for(up, 60, 0.3, "the rule up at GET %s" % url)
+        status, headers, body = http("GET", url)
+        self.assertEqual(headers["Content-Type"], "text/plain; version=0.0.4; charset=utf-8")
+        self.assertTrue(body.startswith("# HELP smtpwatch_rule_up "))
+        status, headers, body = http("HEAD", url)
+        self.assertEqual((status, body), (200, ""))
+        for method in ("POST", "PUT", "DELETE"):
+            status, headers, _ = http(method, url)
+            self.assertEqual(status, 405, method)
+            self.assertEqual(headers["Allow"], "GET, HEAD")
+        self.assertEqual(http("GET", url + "?x=1")[0], 200)  # a query is ignored
+        for path in ("/", "/metrics/", "/metricsx", "/other", "/metrics/x"):
+            self.assertEqual(http("GET", "http://127.0.0.1:%d%s" % (port, path))[0], 404, path)
+        self.assertFalse(service.exited())
+
+    def test_a_url_taken_by_another_program_is_event_4012(self):
+        port = harness.free_port()
+        url = "http://127.0.0.1:%d/metrics" % port
+        first = self.start("--metrics-url", url)
+        self.assertTrue(first.wait_console("4013"), first.console())
+        other = Service(PREFIX, self.dir / "second", "--metrics-url", url,
+                        "--metrics-textfile", win_path(self.prom_dir), "--metrics-interval-s", 1)
+        try:
+            self.assertTrue(other.wait_console("4012"), other.console())
+            line = [l for l in other.console().splitlines() if "4012" in l][0]
+            self.assertIn("HttpAddUrlToUrlGroup(http://127.0.0.1:%d/) failed" % port, line)
+            self.assertIn("(183)", line)  # ERROR_ALREADY_EXISTS, with its text
+            # The service goes on: its file is written. (That the first one
+            # still answers is Windows' behaviour; Wine 8's http.sys stops
+            # listening on the port when the second registration fails:
+            # docs/windows-verification.md.)
+            wait_for(lambda: (self.prom_dir / "smtpwatch.prom").is_file(), 30, 0.2,
+                     "the second service's file")
+            self.assertFalse(other.exited())
+        finally:
+            other.stop()
 
 
 class OptionTests(unittest.TestCase):
