@@ -104,8 +104,8 @@ struct rule_labels {
 static void rule_labels(struct rule_labels *rl, const struct sw_metrics_snapshot *s,
                         const struct sw_metrics_rule *r)
 {
-  snprintf(rl->id, sizeof rl->id, "%" PRId64, r->id);
-  snprintf(rl->port, sizeof rl->port, "%u", (unsigned)r->port);
+  sw_prom_decimal(rl->id, sizeof rl->id, r->id);
+  sw_prom_decimal(rl->port, sizeof rl->port, r->port);
   const char *text = sw_buf_str(&s->strings);
   rl->l[0] = (struct sw_prom_label){"rule_id", rl->id};
   rl->l[1] = (struct sw_prom_label){"rule", text + r->name_at};

@@ -88,7 +88,7 @@ enum sw_error sw_metrics_render(const struct sw_metrics_snapshot *s, struct sw_b
     "The rule's state after its failure threshold, as Nagios numbers it: 0 OK, "         \
     "1 WARNING, 2 CRITICAL, 3 UNKNOWN.")                                                 \
   X(SW_METRIC_RULE_LAST_CHECK, "smtpwatch_rule_last_check_timestamp_seconds",            \
-    SW_PROM_GAUGE, "When the rule's latest check ended, Unix time.")                   \
+    SW_PROM_GAUGE, "When the rule's latest check ended, Unix time.")                     \
   X(SW_METRIC_RULE_STEP_DURATION, "smtpwatch_rule_step_duration_seconds", SW_PROM_GAUGE, \
     "Time the rule's latest check spent in each step it reached.")                       \
   X(SW_METRIC_RULE_CERT_EXPIRY, "smtpwatch_rule_certificate_expiry_timestamp_seconds",   \

@@ -50,6 +50,10 @@ void sw_prom_int(struct sw_prom *p, const char *suffix,
 void sw_prom_us(struct sw_prom *p, const char *suffix, const struct sw_prom_label *labels,
                 size_t n, int64_t us);
 
+/* `v` in decimal into out[size] (24 is always enough), as the samples
+ * write it: for label values made of numbers. */
+void sw_prom_decimal(char *out, size_t size, int64_t v);
+
 /* A histogram with fixed upper bounds in microseconds: counts[i] holds the
  * observations <= bounds_us[i] and not <= bounds_us[i-1]; counts[nbounds]
  * those above the last bound. sum_us is the observations' sum. */
