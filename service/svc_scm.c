@@ -114,8 +114,10 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
 
   DWORD rc;
   if (!config) {
-    SW_SVC_EVENT(SW_MSG_SERVICE_START_FAILED, sw__svc_cmdline_error(),
-                 "Correct the command line of the service (its binPath).");
+    SW_SVC_EVENT(
+        SW_MSG_SERVICE_START_FAILED, sw__svc_cmdline_error(),
+        "Correct the command line of the service (its binPath), or the values of its "
+        "Parameters key (docs/metrics.md).");
     rc = ERROR_INVALID_PARAMETER;
   } else {
     struct sw_svc_loop *l;
