@@ -8,7 +8,8 @@ Usage: test_metrics.py SVC_EXE STORE_TOOL_EXE [unittest arguments]
   with a rule checking aiosmtpd up and a rule against a closed port down,
   and promtool (Debian's prometheus package) finds nothing wrong with it;
 - the installed service's way: the same options from the Parameters key
-  in the registry, the command line winning over it;
+  in the registry, the command line winning over it, also for the service
+  started by Wine's SCM (sc create/start/stop/delete);
 - a folder that cannot be written is event 4010 and the service goes on;
   once it can be, event 4011;
 - GET /metrics through http.sys answers the same text, other methods 405
@@ -76,7 +77,7 @@ class MetricsTestCase(unittest.TestCase):
     def wait_prom(self, predicate, what, timeout_s=60):
         """The file's text once predicate(text) holds."""
         def ready():
-            if self.service.exited():
+            if self.service and self.service.exited():
                 raise AssertionError("the service exited:\n" + self.service.console())
             text = self.prom_text()
             return text if text and predicate(text) else None
@@ -145,10 +146,8 @@ class TextfileTests(MetricsTestCase):
         self.assertFalse(service.exited())
 
 
-class ParametersTests(MetricsTestCase):
-    """The installed service is started by the SCM without options: it
-    reads them from its Parameters key, which the MSI's properties and an
-    administrator's reg add write (docs/metrics.md)."""
+class ParametersKeyCase(MetricsTestCase):
+    """A test that writes the service's Parameters key, and removes it."""
 
     def tearDown(self):
         super().tearDown()
@@ -156,6 +155,12 @@ class ParametersTests(MetricsTestCase):
 
     def reg_add(self, name, kind, data):
         PREFIX.wine("reg", "add", PARAMS_KEY, "/v", name, "/t", kind, "/d", data, "/f")
+
+
+class ParametersTests(ParametersKeyCase):
+    """The installed service is started by the SCM without options: it
+    reads them from its Parameters key, which an administrator's reg add
+    or a Group Policy registry item writes (docs/metrics.md)."""
 
     def test_options_come_from_the_parameters_key(self):
         self.reg_add("MetricsTextfileDir", "REG_SZ", win_path(self.prom_dir))
@@ -246,6 +251,46 @@ class HttpTests(MetricsTestCase):
             self.assertFalse(other.exited())
         finally:
             other.stop()
+
+
+class InstalledService(harness.ScService):
+    def pid(self):
+        return harness.wine_process(PREFIX.path, "smtpwatch-svc.exe")
+
+
+class ScmTests(ParametersKeyCase):
+    """The service as installed: the SCM starts it without a metrics
+    option, and it finds them in its Parameters key."""
+
+    def setUp(self):
+        super().setUp()
+        self.sc = None
+
+    def tearDown(self):
+        if self.sc:
+            self.sc.delete()
+        super().tearDown()
+
+    def test_the_installed_service_takes_its_parameters(self):
+        rule = PREFIX.add_rule(self.db, "local", PREFIX.aiosmtpd.port)
+        port = harness.free_port()
+        self.sc = InstalledService("SmtpWatch", "%s --data-dir %s --interval-unit-ms 100" % (
+            win_path(Path(SVC_EXE).resolve()), win_path(self.data)), PREFIX.wine)
+        self.sc.create()
+        self.reg_add("MetricsTextfileDir", "REG_EXPAND_SZ", win_path(self.prom_dir))
+        self.reg_add("MetricsIntervalSeconds", "REG_DWORD", "1")
+        self.reg_add("MetricsUrl", "REG_SZ", "http://127.0.0.1:%d/metrics" % port)
+        self.sc.start()
+
+        def both_up():
+            text = self.prom_text()
+            status, _, body = http("GET", "http://127.0.0.1:%d/metrics" % port)
+            return (value(text, "smtpwatch_rule_up", rule_id=rule) == 1 and status == 200
+                    and value(body, "smtpwatch_rule_up", rule_id=rule) == 1)
+        wait_for(lambda: self.sc.query() != "RUNNING" or both_up(), 60, 0.3,
+                 "the rule up in the file and at GET")
+        self.assertEqual(self.sc.query(), "RUNNING")
+        self.sc.stop()
 
 
 class OptionTests(unittest.TestCase):
