@@ -44,7 +44,7 @@ struct sw_svc_config {
    * (checks, schedule lateness) as JSON when it stops; "" = nowhere. */
   wchar_t stats_file[MAX_PATH];
   /* The metrics (docs/metrics.md), from the command line or else from the
-   * service's Parameters key (svc_params.c). metrics_dir: where
+   * product's key HKLM\SOFTWARE\SmtpWatch (svc_params.c). metrics_dir: where
    * smtpwatch.prom is written for windows_exporter's textfile collector
    * ("" = not written); metrics_interval_s: how often the figures are
    * taken; metrics_url: the http.sys URL that answers GET /metrics

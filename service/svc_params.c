@@ -1,5 +1,4 @@
-/* The metrics options and the service's Parameters key (see
- * svc_params.h). */
+/* The metrics options and the product's key (see svc_params.h). */
 #include "svc_params.h"
 
 #include <stdio.h>
@@ -153,7 +152,7 @@ bool sw_svc_params_read(struct sw_svc_config *cfg,
   if (rc != ERROR_SUCCESS) {
     sw_win_error_sentence(why, size, (unsigned long)rc,
                           "The service's settings (HKLM\\%s) cannot be read",
-                          "SYSTEM\\CurrentControlSet\\Services\\SmtpWatch\\Parameters");
+                          "SOFTWARE\\SmtpWatch");
     return false;
   }
   if (!invalid && !cfg->metrics_interval_s)

@@ -1,10 +1,12 @@
 /* The metrics options (docs/metrics.md), from the command line or, for the
- * installed service, which the SCM starts without options, from its
- * Parameters key: HKLM\SYSTEM\CurrentControlSet\Services\SmtpWatch\
- * Parameters, values MetricsTextfileDir (REG_SZ or REG_EXPAND_SZ),
- * MetricsIntervalSeconds (REG_DWORD) and MetricsUrl (REG_SZ), the place
- * Windows services keep their settings (the MSI writes them from its
- * properties). The command line wins over the key. Main thread, before
+ * installed service, which the SCM starts without options, from the
+ * product's key HKLM\SOFTWARE\SmtpWatch, values MetricsTextfileDir
+ * (REG_SZ or REG_EXPAND_SZ), MetricsIntervalSeconds (REG_DWORD) and
+ * MetricsUrl (REG_SZ). Not the service's own Parameters key: the SCM
+ * deletes the service's key with its subkeys when the service is deleted
+ * (DeleteService's documentation), and every MSI upgrade deletes the
+ * service and installs it anew, so settings kept there would be lost at
+ * each upgrade. The command line wins over the key. Main thread, before
  * the loop starts. */
 #ifndef SW_SVC_PARAMS_H
 #define SW_SVC_PARAMS_H
@@ -16,7 +18,7 @@
 
 #include "svc.h"
 
-#define SW_SVC_PARAMS_KEY L"SYSTEM\\CurrentControlSet\\Services\\SmtpWatch\\Parameters"
+#define SW_SVC_PARAMS_KEY L"SOFTWARE\\SmtpWatch"
 #define SW_SVC_PARAM_METRICS_DIR L"MetricsTextfileDir"
 #define SW_SVC_PARAM_METRICS_INTERVAL L"MetricsIntervalSeconds"
 #define SW_SVC_PARAM_METRICS_URL L"MetricsUrl"

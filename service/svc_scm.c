@@ -116,8 +116,8 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
   if (!config) {
     SW_SVC_EVENT(
         SW_MSG_SERVICE_START_FAILED, sw__svc_cmdline_error(),
-        "Correct the command line of the service (its binPath), or the values of its "
-        "Parameters key (docs/metrics.md).");
+        "Correct the command line of the service (its binPath), or its settings in "
+        "HKLM\\SOFTWARE\\SmtpWatch (docs/metrics.md).");
     rc = ERROR_INVALID_PARAMETER;
   } else {
     struct sw_svc_loop *l;

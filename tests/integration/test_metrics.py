@@ -7,8 +7,8 @@ Usage: test_metrics.py SVC_EXE STORE_TOOL_EXE [unittest arguments]
   --metrics-interval-s (atomically: no temporary file is left behind),
   with a rule checking aiosmtpd up and a rule against a closed port down,
   and promtool (Debian's prometheus package) finds nothing wrong with it;
-- the installed service's way: the same options from the Parameters key
-  in the registry, the command line winning over it, also for the service
+- the installed service's way: the same options from its key in the
+  registry (HKLM\SOFTWARE\SmtpWatch), the command line winning over it, also for the service
   started by Wine's SCM (sc create/start/stop/delete);
 - a folder that cannot be written is event 4010 and the service goes on;
   once it can be, event 4011;
@@ -37,7 +37,7 @@ from metrics_fixture import Prefix, Service, samples, value
 
 SVC_EXE = TOOL_EXE = None
 PREFIX = None
-PARAMS_KEY = r"HKLM\SYSTEM\CurrentControlSet\Services\SmtpWatch\Parameters"
+PARAMS_KEY = r"HKLM\SOFTWARE\SmtpWatch"
 
 
 def setUpModule():
@@ -147,11 +147,12 @@ class TextfileTests(MetricsTestCase):
 
 
 class ParametersKeyCase(MetricsTestCase):
-    """A test that writes the service's Parameters key, and removes it."""
+    """A test that writes the service's settings key, and removes it."""
 
     def tearDown(self):
         super().tearDown()
-        PREFIX.wine("reg", "delete", PARAMS_KEY, "/f", check=False)
+        for name in ("MetricsTextfileDir", "MetricsIntervalSeconds", "MetricsUrl"):
+            PREFIX.wine("reg", "delete", PARAMS_KEY, "/v", name, "/f", check=False)
 
     def reg_add(self, name, kind, data):
         PREFIX.wine("reg", "add", PARAMS_KEY, "/v", name, "/t", kind, "/d", data, "/f")
@@ -159,7 +160,7 @@ class ParametersKeyCase(MetricsTestCase):
 
 class ParametersTests(ParametersKeyCase):
     """The installed service is started by the SCM without options: it
-    reads them from its Parameters key, which an administrator's reg add
+    reads them from HKLM\SOFTWARE\SmtpWatch, which an administrator's reg add
     or a Group Policy registry item writes (docs/metrics.md)."""
 
     def test_options_come_from_the_parameters_key(self):
@@ -260,7 +261,7 @@ class InstalledService(harness.ScService):
 
 class ScmTests(ParametersKeyCase):
     """The service as installed: the SCM starts it without a metrics
-    option, and it finds them in its Parameters key."""
+    option, and it finds them in HKLM\SOFTWARE\SmtpWatch."""
 
     def setUp(self):
         super().setUp()
