@@ -13,6 +13,7 @@ PACKAGES=(
   imagemagick msitools wixl cmake make gcc clang libclang-rt-14-dev
   libcmocka-dev libsqlite3-dev tcl dpkg-dev python3 python3-aiosmtpd openssl libssl-dev
   monitoring-plugins-standard swaks postfix dovecot-core clang-format yamllint
+  libcjson-dev
 )
 
 log() { printf 'bootstrap: %s\n' "$*" >&2; }
