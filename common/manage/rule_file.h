@@ -23,9 +23,10 @@
 #define SW_RULE_FILE_VERSION 1
 /* What a secret's key says when the service keeps that secret. */
 #define SW_RULE_FILE_SECRET_SET "set"
-/* The most rows a file may hold (ten times the scale the product is built
- * for), and the largest file read. */
-#define SW_RULE_FILE_MAX_ROWS 1000000u
+/* The most rows a file may hold (five times the scale the product is built
+ * for; the service's own limit, SW_SVC_IMPORT_MAX_ROWS, is the same), and
+ * the largest file read. */
+#define SW_RULE_FILE_MAX_ROWS 500000u
 #define SW_RULE_FILE_MAX_BYTES (512u * 1024u * 1024u)
 
 /* The key of field `f` in a rules file ("send" for the command); NULL for

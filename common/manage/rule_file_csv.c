@@ -157,8 +157,9 @@ void sw__rule_file_read_csv(struct sw__rule_file_reader *r, const char *data, si
     ncols = rec.count;
   while (ncols && !r->nomem && next_record(r, &c, &rec)) {
     if (rec.count != ncols || rec.too_many) {
-      sw__rule_file_fail(r, rec.line, "%zu%s values, but the header row has %zu columns.",
-                         rec.count, rec.too_many ? " or more" : "", ncols);
+      sw__rule_file_fail(r, rec.line, "%u%s values, but the header row has %u columns.",
+                         (unsigned)rec.count, rec.too_many ? " or more" : "",
+                         (unsigned)ncols);
       continue;
     }
     struct sw_rule_file_row *row = sw__rule_file_row(r, rec.line);

@@ -12,6 +12,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "sw_array.h"
+
 /* The lines the elements of the rules array start on, in order. */
 struct lines {
   unsigned *at;
@@ -20,14 +22,10 @@ struct lines {
 
 static bool add_line(struct lines *l, unsigned line)
 {
-  if (l->n == l->cap) {
-    size_t cap = l->cap ? l->cap * 2 : 64;
-    unsigned *at = realloc(l->at, cap * sizeof *at);
-    if (!at)
-      return false;
-    l->at = at;
-    l->cap = cap;
-  }
+  unsigned *at = sw_array_grow(l->at, &l->cap, l->n, sizeof *at, 64);
+  if (!at)
+    return false;
+  l->at = at;
   l->at[l->n++] = line;
   return true;
 }

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sw_array.h"
+#include "sw_utf8.h"
+
 void sw__rule_file_fail(struct sw__rule_file_reader *r, unsigned line, const char *fmt,
                         ...)
 {
@@ -35,17 +38,13 @@ struct sw_rule_file_row *sw__rule_file_row(struct sw__rule_file_reader *r, unsig
                          SW_RULE_FILE_MAX_ROWS);
     return NULL;
   }
-  if (f->count == r->cap) {
-    /* Doubles: a file of 100,000 rules is read without quadratic copying. */
-    size_t cap = r->cap ? r->cap * 2 : 64;
-    struct sw_rule_file_row *rows = realloc(f->rows, cap * sizeof *rows);
-    if (!rows) {
-      r->nomem = SW_E_NOMEM;
-      return NULL;
-    }
-    f->rows = rows;
-    r->cap = cap;
+  struct sw_rule_file_row *rows =
+      sw_array_grow(f->rows, &r->cap, f->count, sizeof *rows, 64);
+  if (!rows) {
+    r->nomem = SW_E_NOMEM;
+    return NULL;
   }
+  f->rows = rows;
   struct sw_rule_file_row *row = &f->rows[f->count++];
   sw_rule_init_defaults(&row->rule);
   row->line = line;
@@ -111,6 +110,28 @@ static void check_names(struct sw__rule_file_reader *r)
   free(sorted);
 }
 
+/* A file that is not UTF-8 (a CSV saved in Windows-1252) or holds a NUL
+ * would be read into other text than it shows: refused, with the line of
+ * the first bad byte. */
+static bool plain_utf8(struct sw__rule_file_reader *r, const char *data, size_t len)
+{
+  unsigned line = 1;
+  for (size_t i = 0; i < len;) {
+    uint32_t cp;
+    size_t n = sw_utf8_next(data + i, len - i, &cp);
+    if (cp == SW_UTF8_INVALID || cp == 0) {
+      sw__rule_file_fail(r, line,
+                         cp == 0 ? "the file holds a NUL byte: is it a rules file?"
+                                 : "the file is not UTF-8 text here: save it as "
+                                   "UTF-8 (Notepad: Save as, Encoding UTF-8).");
+      return false;
+    }
+    line += data[i] == '\n';
+    i += n;
+  }
+  return true;
+}
+
 enum sw_error sw_rule_file_read(const char *data, size_t len, size_t max_errors,
                                 struct sw_rule_file *out, struct sw_buf *errors)
 {
@@ -131,6 +152,8 @@ enum sw_error sw_rule_file_read(const char *data, size_t len, size_t max_errors,
     sw__rule_file_fail(&r, 0,
                        "The file is empty: a file without rules still has its "
                        "header row (CSV) or says \"rules\": [] (JSON).");
+  else if (!plain_utf8(&r, data, len))
+    ; /* said */
   else if (data[i] == '{' || data[i] == '[')
     out->json = true, sw__rule_file_read_json(&r, data, len);
   else
@@ -141,8 +164,8 @@ enum sw_error sw_rule_file_read(const char *data, size_t len, size_t max_errors,
   if (!r.nerrors && !r.nomem)
     check_names(&r);
   if (r.nerrors > r.max_errors && !r.nomem)
-    sw_buf_printf_sticky(errors, &r.nomem, "... and %zu more problems.\n",
-                         r.nerrors - r.max_errors);
+    sw_buf_printf_sticky(errors, &r.nomem, "... and %u more problems.\n",
+                         (unsigned)(r.nerrors - r.max_errors));
   if (r.nerrors || r.nomem) {
     sw_rule_file_free(out);
     return r.nomem ? SW_E_NOMEM : SW_E_INVALID_ARGUMENT;

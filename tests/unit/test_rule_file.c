@@ -185,6 +185,7 @@ static void test_mistakes_name_their_line(void **state)
   refused("name,host\r\na,h.example,25\r\n",
           "line 2: 3 values, but the header row has 2 columns.");
   refused("name,host\r\n\"a,h.example\r\n", "line 2: a quoted field is never closed");
+  refused("name,host\r\nZ\xfcrich,h.example\r\n", "line 2: the file is not UTF-8 text");
   /* A quoted line break is read, counted, and refused by the validator. */
   refused("name,host,expect\r\na,h.example,\"x\r\ny\"\r\nb,h.example,\"1\n2\"\n",
           "line 4: rule \"b\": Expected text must be on one line");
