@@ -262,6 +262,13 @@ static const struct expected messages[] = {
      L"The changes of the server of rule \"Main relay\" (id 12) were accepted by "
      L"CONTOSO\\ann: the certificate's key changed.\r\n"
      L"Its checks are judged against the server as it is now.\r\n"},
+    {SW_MSG_RULES_IMPORTED,
+     SEV_INFO,
+     {L"CONTOSO\\ann", L"120", L"3", L"2", L"115", L"1",
+      L"The rules not in the file were deleted (--replace)."},
+     L"CONTOSO\\ann imported a rules file of 120 rules: 3 added, 2 updated, 115 "
+     L"unchanged, 1 deleted.\r\n"
+     L"The rules not in the file were deleted (--replace).\r\n"},
 };
 #define N_MESSAGES (sizeof messages / sizeof *messages)
 
