@@ -131,7 +131,7 @@ int sw_cli_pipe_call(struct sw_cli_conn *c, uint16_t message, const struct sw_bu
 /* One page of a list the service pages by rule id: the rules after `after`
  * (0: from the first), as many as the service gives at once. Same results
  * as sw_cli_pipe_call. */
-static int pipe_page(struct sw_cli_conn *c, uint16_t message, uint16_t expect,
+int sw_cli_pipe_page(struct sw_cli_conn *c, uint16_t message, uint16_t expect,
                      int64_t after)
 {
   struct sw_buf fields;
@@ -220,7 +220,7 @@ int sw_cli_print_list(struct sw_cli_conn *c, uint16_t message, uint16_t expect,
   int64_t after = 0;
   int code;
   do {
-    code = pipe_page(c, message, expect, after);
+    code = sw_cli_pipe_page(c, message, expect, after);
     if (code) {
       sw_table_free(&t);
       return code;
@@ -243,8 +243,8 @@ int sw_cli_print_list(struct sw_cli_conn *c, uint16_t message, uint16_t expect,
 static const struct sw_cli_command *command_of(enum sw_manage_verb verb)
 {
   const struct sw_cli_command *lists[] = {
-      sw_cli_rules_commands, sw_cli_observe_commands, sw_cli_notifier_commands,
-      sw_cli_maintenance_commands, sw_cli_rule_alert_commands};
+      sw_cli_rules_commands,       sw_cli_observe_commands,    sw_cli_notifier_commands,
+      sw_cli_maintenance_commands, sw_cli_rule_alert_commands, sw_cli_rules_io_commands};
   for (size_t i = 0; i < SW_COUNTOF(lists); i++)
     for (const struct sw_cli_command *cmd = lists[i]; cmd->run; cmd++)
       if (cmd->verb == verb)

@@ -51,6 +51,12 @@ bool sw_cli_pipe_has(const struct sw_cli_conn *c, uint16_t message);
 int sw_cli_pipe_call(struct sw_cli_conn *c, uint16_t message, const struct sw_buf *fields,
                      uint16_t expect);
 
+/* One page of a list the service pages by rule id (RULE_LIST, STATUS):
+ * the rules after `after` (0: from the first), as many as a page may
+ * hold; the reply in c->reply. The exit code. */
+int sw_cli_pipe_page(struct sw_cli_conn *c, uint16_t message, uint16_t expect,
+                     int64_t after);
+
 /* Appends one page of a list to *t, starting it when it is all zero (the
  * shape of sw_manage_rules_table). `brief`: the columns for people. */
 typedef enum sw_error sw_cli_page_reader(const uint8_t *body, size_t len,
@@ -118,6 +124,8 @@ extern const struct sw_cli_command sw_cli_observe_commands[];
 extern const struct sw_cli_command sw_cli_notifier_commands[];
 extern const struct sw_cli_command sw_cli_maintenance_commands[];
 extern const struct sw_cli_command sw_cli_rule_alert_commands[];
+/* rules export, rules import (cli_rules_io.c) */
+extern const struct sw_cli_command sw_cli_rules_io_commands[];
 
 /* Says the service sent a reply this program does not understand; 2. */
 int sw_cli_not_understood(struct sw_cli_conn *c);

@@ -14,8 +14,7 @@
 /* The most of a secret file read: a secret is one short line. */
 #define SECRET_FILE_MAX 4096
 
-char *sw_cli_read_secret_file(const char *option, const char *path, char *why,
-                              size_t size)
+void *sw_cli_open_file(const char *path, const char *prefix, char *why, size_t size)
 {
   wchar_t *wpath = sw_wide_dup(path);
   HANDLE h = wpath ? CreateFileW(wpath, GENERIC_READ, FILE_SHARE_READ, NULL,
@@ -24,13 +23,24 @@ char *sw_cli_read_secret_file(const char *option, const char *path, char *why,
   DWORD err = wpath ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY;
   free(wpath);
   if (h == INVALID_HANDLE_VALUE) {
-    sw_win_error_sentence(why, size, err, "--%s: could not open %s", option, path);
+    sw_win_error_sentence(why, size, err, "%scould not open %s", prefix, path);
     return NULL;
   }
+  return h;
+}
+
+char *sw_cli_read_secret_file(const char *option, const char *path, char *why,
+                              size_t size)
+{
+  char prefix[64];
+  snprintf(prefix, sizeof prefix, "--%s: ", option);
+  HANDLE h = sw_cli_open_file(path, prefix, why, size);
+  if (!h)
+    return NULL;
   char data[SECRET_FILE_MAX];
   DWORD got = 0;
   BOOL ok = ReadFile(h, data, sizeof data, &got, NULL);
-  err = GetLastError();
+  DWORD err = GetLastError();
   CloseHandle(h);
   char *secret = NULL;
   if (!ok) {

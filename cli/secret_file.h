@@ -15,6 +15,10 @@ char *sw_cli_read_secret_file(const char *option, const char *path, char *why,
 
 /* The environment variable `name` as UTF-8, in a copy to wipe and free;
  * NULL if it is not set, or is empty. */
+/* Opens `path` (UTF-8) for reading: a HANDLE, or NULL with the sentence
+ * "<prefix>could not open PATH: <why>" in why[size]. CloseHandle it. */
+void *sw_cli_open_file(const char *path, const char *prefix, char *why, size_t size);
+
 char *sw_cli_secret_from_env(const wchar_t *name);
 
 #endif

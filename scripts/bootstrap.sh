@@ -16,6 +16,7 @@ PACKAGES=(
   # A real Prometheus (and its promtool) for the metrics test; it runs a
   # private instance on loopback only (tests/integration/test_prometheus.py).
   prometheus
+  libcjson-dev
 )
 
 log() { printf 'bootstrap: %s\n' "$*" >&2; }

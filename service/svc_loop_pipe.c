@@ -169,6 +169,7 @@ void sw__loop_start_pipe(struct sw_svc_loop *l)
   struct sw_pipe_server_config cfg = {.sddl = sddl,
                                       .on_request = sw_svc_on_request,
                                       .on_problem = pipe_problem,
+                                      .on_close = sw_svc_on_close,
                                       .ctx = &l->requests};
   if (!win_error &&
       sw_pipe_server_start(l->engine, &cfg, &l->pipe, &win_error) == SW_E_OK) {

@@ -73,6 +73,7 @@ void sw_svc_fields_read(const struct sw_pipe_frame *req, struct sw_svc_fields *f
   sw_pipe_rule_alerts_init(&f->alerts);
   f->enabled = -1;
   f->limit = DEFAULT_LIMIT;
+  f->frame = req;
   struct sw_tlv_reader rd;
   struct sw_tlv_field x;
   sw_tlv_reader_init(&rd, req->body, req->body_len);

@@ -27,7 +27,10 @@ struct sw_svc_fields {
   struct sw_pipe_notifier_input notifier;
   struct sw_pipe_maintenance maint;
   struct sw_pipe_rule_alerts alerts;
-  bool bad; /* malformed, or a known field of the wrong type */
+  bool bad;                          /* malformed, or a known field of the wrong type */
+  const struct sw_pipe_frame *frame; /* the request itself (borrowed), for the
+                                        handlers that read more than one
+                                        record (IMPORT_ROWS) */
 };
 
 /* Reads the fields of `req` into `f`: LIMIT clamped to 1..1000 (100 when

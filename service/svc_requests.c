@@ -605,6 +605,8 @@ static const struct route {
     {SW_PIPE_MSG_RULE_ALERTS_GET, false, true, sw__req_rule_alerts_get},
     {SW_PIPE_MSG_RULE_ALERTS_SET, true, true, sw__req_rule_alerts_set},
     {SW_PIPE_MSG_RULE_ACCEPT, true, true, sw__req_rule_accept},
+    {SW_PIPE_MSG_IMPORT_ROWS, true, true, sw__req_import_rows},
+    {SW_PIPE_MSG_IMPORT_COMMIT, true, true, sw__req_import_commit},
 };
 
 static const struct route *route_of(uint16_t message)

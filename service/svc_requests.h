@@ -45,6 +45,9 @@ struct sw_svc_requests {
   void (*info)(void *loop, struct sw_pipe_service_info *out);
   /* Wall-clock time, Unix milliseconds. */
   int64_t (*now_ms)(void);
+  /* The import of rules being staged, if any (svc_requests_import.c);
+   * NULL at first. */
+  struct sw_svc_import *import;
 };
 
 /* The pipe server's on_request: `ctx` is a struct sw_svc_requests that
@@ -52,5 +55,10 @@ struct sw_svc_requests {
 enum sw_pipe_verdict sw_svc_on_request(void *ctx, struct sw_pipe_conn *conn,
                                        const struct sw_pipe_frame *req,
                                        struct sw_buf *reply);
+
+/* The pipe server's on_close: drops what `conn` had staged (an import). */
+void sw_svc_on_close(void *ctx, struct sw_pipe_conn *conn);
+/* Drops the staged import of `conn` (NULL: whichever is staged). */
+void sw_svc_import_drop(struct sw_svc_requests *q, struct sw_pipe_conn *conn);
 
 #endif

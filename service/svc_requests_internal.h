@@ -86,5 +86,8 @@ HANDLER(sw__req_rule_alerts_get);
 HANDLER(sw__req_rule_alerts_set);
 /* svc_requests_drift.c */
 HANDLER(sw__req_rule_accept);
+/* svc_requests_import.c */
+HANDLER(sw__req_import_rows);
+HANDLER(sw__req_import_commit);
 
 #endif

@@ -15,6 +15,8 @@ enum manage_opt {
   OPT_LIMIT,
   OPT_BEFORE,
   OPT_REVISION,
+  OPT_DRY_RUN,
+  OPT_REPLACE,
   OPT_END
 };
 _Static_assert((int)OPT_END <= (int)SW_ALERT_OPT_FIRST, "the option ids do not overlap");
@@ -32,6 +34,11 @@ static const struct sw_arg_opt page_opts[] = {
 };
 static const struct sw_arg_opt edit_opts[] = {
     {"revision", 0, true, OPT_REVISION},
+    {NULL, 0, false, 0},
+};
+static const struct sw_arg_opt import_opts[] = {
+    {"dry-run", 'n', false, OPT_DRY_RUN},
+    {"replace", 0, false, OPT_REPLACE},
     {NULL, 0, false, 0},
 };
 static const struct sw_arg_opt test_opts[] = {
@@ -149,6 +156,10 @@ static void positional(struct parser *p, const char *word)
     alert_positional(p, word);
     return;
   }
+  if (a->verb == SW_MANAGE_RULES_IMPORT && !a->file) {
+    a->file = word;
+    return;
+  }
   if (!takes_id(a->verb)) {
     sw_arg_fail(&p->errors, "Unexpected argument '%s': %s takes none.",
                 sw_arg_quote(word).text, sw_manage_verb_text(a->verb));
@@ -192,6 +203,12 @@ static void on_arg(void *ctx, const struct sw_arg_opt *o, const char *value)
     return;
   case OPT_VERBOSE:
     a->verbose = true;
+    return;
+  case OPT_DRY_RUN:
+    a->dry_run = true;
+    return;
+  case OPT_REPLACE:
+    a->replace = true;
     return;
   case OPT_LIMIT:
     if (sw_arg_number(value, &v) && v >= 1 && v <= SW_MANAGE_MAX_LIMIT)
@@ -296,6 +313,23 @@ static void check_alerts(struct parser *p)
   }
 }
 
+/* rules export writes a file (JSON unless --csv); rules import reads one
+ * and prints its plan for people. */
+static void check_import_export(struct parser *p)
+{
+  struct sw_manage_args *a = p->a;
+  if (a->verb == SW_MANAGE_RULES_EXPORT && !p->csv)
+    a->format = SW_TABLE_JSON;
+  if (a->verb != SW_MANAGE_RULES_IMPORT)
+    return;
+  if (!a->file)
+    sw_arg_fail(&p->errors, "rules import needs the file to read, as in 'smtpwatch rules "
+                            "import rules.json'.");
+  if (p->csv)
+    sw_arg_fail(&p->errors, "--csv: rules import prints its plan for people; use --json "
+                            "for scripts.");
+}
+
 /* What must hold once every word is read. */
 static void check_whole(struct parser *p)
 {
@@ -323,6 +357,7 @@ static void check_whole(struct parser *p)
     sw_arg_fail(&p->errors, "maintenance delete needs a window id: the number 'smtpwatch "
                             "maintenance list' shows.");
   check_alerts(p);
+  check_import_export(p);
   switch (a->verb) {
   case SW_MANAGE_RULES_ADD:
     if (!(a->rule.given & SW_RULE_FIELD_BIT(SW_RULE_FIELD_NAME))) {
@@ -388,6 +423,9 @@ static void option_tables(enum sw_manage_verb verb, const struct sw_arg_opt **t)
     return;
   case SW_MANAGE_NOTIFIERS_DEFAULTS:
     t[0] = sw_alert_args_options(SW_ALERT_OPTS_RULE);
+    return;
+  case SW_MANAGE_RULES_IMPORT:
+    t[0] = import_opts;
     return;
   default:
     return;

@@ -44,7 +44,9 @@
   X(SW_MANAGE_MAINTENANCE_LIST, "maintenance", "list", "maintenance list")               \
   X(SW_MANAGE_MAINTENANCE_ADD, "maintenance", "add", "maintenance add")                  \
   X(SW_MANAGE_MAINTENANCE_DELETE, "maintenance", "delete", "maintenance delete")         \
-  X(SW_MANAGE_NOTIFICATIONS, "notifications", NULL, "notifications")
+  X(SW_MANAGE_NOTIFICATIONS, "notifications", NULL, "notifications")                     \
+  X(SW_MANAGE_RULES_EXPORT, "rules", "export", "rules export")                           \
+  X(SW_MANAGE_RULES_IMPORT, "rules", "import", "rules import")
 
 enum sw_manage_verb { SW_MANAGE_VERB_MAP(SW_X_1) SW_MANAGE_VERB_COUNT };
 
@@ -83,6 +85,9 @@ struct sw_manage_args {
   int64_t before_at; /* history: the cursor's time (ms) */
   int64_t before;    /* history: result id; events: event key;
                         notifications: notification key */
+  /* rules import FILE [--dry-run] [--replace] (docs/import-export.md) */
+  const char *file; /* borrowed from argv */
+  bool dry_run, replace;
 };
 
 /* True if `word` (argv[1] of smtpwatch) is one of these commands. */

@@ -19,7 +19,7 @@
 /* The versions this build speaks: a server answers any client whose range
  * meets this one with the highest version both speak (HELLO), and a client
  * refuses, itself, a request the version it got does not have. */
-#define SW_PIPE_PROTOCOL_VERSION 3
+#define SW_PIPE_PROTOCOL_VERSION 4
 #define SW_PIPE_PROTOCOL_VERSION_OLDEST 1
 
 /* The last two columns of the message map: the protocol version that
@@ -32,6 +32,7 @@
 #define SW_PIPE_V2_ACK 2, "acknowledgements"
 #define SW_PIPE_V2_ALERTS 2, "rule notification settings"
 #define SW_PIPE_V3_DRIFT 3, "fingerprint acceptances"
+#define SW_PIPE_V4_IMPORT 4, "rule imports"
 
 /* X(ENUM, number, version, what): requests are even, their replies odd
  * where they pair. */
@@ -80,7 +81,12 @@
   X(SW_PIPE_MSG_RULE_ALERTS_GET, 104, SW_PIPE_V2_ALERTS) /* client: RULE_ID */           \
   X(SW_PIPE_MSG_RULE_ALERTS_OK, 105, SW_PIPE_V2_ALERTS)  /* server: RULE_ALERTS */       \
   X(SW_PIPE_MSG_RULE_ALERTS_SET, 106, SW_PIPE_V2_ALERTS) /* client: RULE_ALERTS */       \
-  X(SW_PIPE_MSG_RULE_ACCEPT, 108, SW_PIPE_V3_DRIFT)      /* client: RULE_ID; DONE_OK */
+  X(SW_PIPE_MSG_RULE_ACCEPT, 108, SW_PIPE_V3_DRIFT)      /* client: RULE_ID; DONE_OK */  \
+  /* A staged import (docs/pipe-protocol.md, "Importing rules"). */                      \
+  X(SW_PIPE_MSG_IMPORT_ROWS, 112, SW_PIPE_V4_IMPORT) /* client: IMPORT_LINE, RULE... */  \
+  X(SW_PIPE_MSG_IMPORT_ROWS_OK, 113, SW_PIPE_V4_IMPORT) /* server: RULE_COUNT staged */  \
+  X(SW_PIPE_MSG_IMPORT_COMMIT, 114, SW_PIPE_V4_IMPORT)  /* client: DRY_RUN, REPLACE */   \
+  X(SW_PIPE_MSG_IMPORT_OK, 115, SW_PIPE_V4_IMPORT) /* server: the plan, carried out */
 
 enum sw_pipe_msg { SW_PIPE_MSG_MAP(SW_X_ENUM_VALUE) };
 
@@ -234,7 +240,17 @@ enum sw_pipe_msg { SW_PIPE_MSG_MAP(SW_X_ENUM_VALUE) };
   X(SW_PIPE_TAG_RULE_OAUTH_CLIENT_SECRET, 187) /* client -> service only */              \
   X(SW_PIPE_TAG_CERT_KEY_SHA256, 190)          /* RESULT, version 3 */                   \
   X(SW_PIPE_TAG_CERT_KEY_TYPE, 191)                                                      \
-  X(SW_PIPE_TAG_DRIFT, 192) /* STATUS: the drift sentences, '\n'-separated */
+  X(SW_PIPE_TAG_DRIFT, 192)          /* STATUS: the drift sentences, '\n'-separated */   \
+  X(SW_PIPE_TAG_IMPORT_LINE, 220)    /* IMPORT_ROWS: the file line of the next RULE */   \
+  X(SW_PIPE_TAG_IMPORT_FIRST, 221)   /* IMPORT_ROWS: starts a new import */              \
+  X(SW_PIPE_TAG_IMPORT_DRY_RUN, 222) /* IMPORT_COMMIT, IMPORT_OK */                      \
+  X(SW_PIPE_TAG_IMPORT_REPLACE, 223) /* IMPORT_COMMIT, IMPORT_OK */                      \
+  X(SW_PIPE_TAG_IMPORT_ADDED, 224)   /* IMPORT_OK: counts */                             \
+  X(SW_PIPE_TAG_IMPORT_UPDATED, 225)                                                     \
+  X(SW_PIPE_TAG_IMPORT_UNCHANGED, 226)                                                   \
+  X(SW_PIPE_TAG_IMPORT_DELETED, 227)                                                     \
+  X(SW_PIPE_TAG_IMPORT_ACTIONS, 228)      /* IMPORT_OK: a letter per row, in order */    \
+  X(SW_PIPE_TAG_IMPORT_DELETED_NAME, 229) /* IMPORT_OK: one per rule deleted */
 
 enum sw_pipe_tag { SW_PIPE_TAG_MAP(SW_X_ENUM_VALUE) };
 

@@ -224,6 +224,31 @@ enum sw_store_error sw_store_rule_set_enabled(struct sw_store *st, int64_t id,
  * depended on it no longer do. NOT_FOUND if there is no such rule. */
 enum sw_store_error sw_store_rule_delete(struct sw_store *st, int64_t id);
 
+/* One change of an import (`rules import`, docs/import-export.md): add
+ * `rule` (its id ignored), update rule rule->id with every field of
+ * `rule` if it is still at `expected_revision` (its secrets as `secrets`
+ * says; NULL: kept), or delete rule `id`. Borrowed. */
+enum sw_store_import_kind {
+  SW_STORE_IMPORT_ADD,
+  SW_STORE_IMPORT_UPDATE,
+  SW_STORE_IMPORT_DELETE
+};
+struct sw_store_import_op {
+  enum sw_store_import_kind kind;
+  const struct sw_rule *rule;                  /* add, update */
+  const struct sw_store_rule_secrets *secrets; /* add, update; NULL: none given */
+  int64_t id;                                  /* delete */
+  int64_t expected_revision;                   /* update */
+};
+/* Carries out ops[0..n) in one transaction: all of them or none. Each rule
+ * is validated first (INVALID_RULE, `problems` (may be NULL) the first
+ * invalid rule's, *failed (may be NULL) its index); STALE if a rule was
+ * changed since it was read, NOT_FOUND if one is gone; *failed names the
+ * op then too. */
+enum sw_store_error
+sw_store_rules_import(struct sw_store *st, const struct sw_store_import_op *ops, size_t n,
+                      int64_t now_ms, struct sw_rule_problems *problems, size_t *failed);
+
 /* ---- results -------------------------------------------------------- */
 
 /* One stored check. `check` is the engine's result as is: its outcome and

@@ -403,3 +403,71 @@ enum sw_store_error sw_store_rule_list(struct sw_store *st,
   SW__STORE_READ_LIST(err, st, &q, out);
   return err;
 }
+
+/* What sw_store_rules_import carries out. */
+struct import_work {
+  const struct sw_store_import_op *ops;
+  size_t n, at; /* at: the op being carried out */
+  int64_t now_ms;
+};
+
+static enum sw_store_error delete_rule_in_tx(struct sw_store *st, int64_t id)
+{
+  char what[64];
+  snprintf(what, sizeof what, "deleting rule %lld", (long long)id);
+  sqlite3_stmt *stmt;
+  enum sw_store_error err = sw__store_stmt(st, SW_STMT_RULE_DELETE, &stmt, what);
+  if (err)
+    return err;
+  sqlite3_bind_int64(stmt, 1, id);
+  return sw__store_run_one(st, stmt, what);
+}
+
+static enum sw_store_error import_ops(struct sw_store *st, void *ctx)
+{
+  struct import_work *w = ctx;
+  enum sw_store_error err = SW_STORE_OK;
+  for (w->at = 0; !err && w->at < w->n; w->at++) {
+    const struct sw_store_import_op *op = &w->ops[w->at];
+    char what[64];
+    snprintf(what, sizeof what, "importing rule %lld",
+             (long long)(op->rule ? op->rule->id : op->id));
+    struct rule_write rw = {.what = what,
+                            .rule = op->rule,
+                            .secrets = op->secrets,
+                            .id = op->rule ? op->rule->id : op->id,
+                            .now_ms = w->now_ms,
+                            .expected_revision = op->expected_revision};
+    if (op->kind == SW_STORE_IMPORT_ADD)
+      err = insert_rule(st, &rw);
+    else if (op->kind == SW_STORE_IMPORT_UPDATE)
+      err = update_rule(st, &rw);
+    else
+      err = delete_rule_in_tx(st, op->id);
+  }
+  if (err)
+    w->at--; /* the loop moved past the op that failed */
+  return err;
+}
+
+enum sw_store_error
+sw_store_rules_import(struct sw_store *st, const struct sw_store_import_op *ops, size_t n,
+                      int64_t now_ms, struct sw_rule_problems *problems, size_t *failed)
+{
+  enum sw_store_error err = SW_STORE_OK;
+  size_t i = 0;
+  for (; !err && i < n; i++)
+    if (ops[i].kind != SW_STORE_IMPORT_DELETE) {
+      err = check_secrets(st, ops[i].secrets, "importing rules");
+      if (!err)
+        err = validate(st, ops[i].rule, problems, "importing rules");
+    }
+  struct import_work w = {.ops = ops, .n = n, .now_ms = now_ms};
+  if (!err)
+    err = sw__store_transaction(st, "importing rules", import_ops, &w);
+  else
+    w.at = i - 1;
+  if (err && failed)
+    *failed = w.at;
+  return err;
+}

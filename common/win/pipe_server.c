@@ -36,6 +36,8 @@ static void close_handle(struct sw_pipe_server *s, HANDLE *h)
 
 static void conn_unlink_free(struct sw_pipe_conn *c)
 {
+  if (c->server->cfg.on_close)
+    c->server->cfg.on_close(c->server->cfg.ctx, c);
   sw_list_remove(&c->link);
   c->server->instances--;
   sw_buf_free(&c->in);

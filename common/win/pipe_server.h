@@ -64,6 +64,10 @@ struct sw_pipe_server_config {
    * gives every process an administrator's token). NULL in the product. */
   void (*identify)(void *ctx, HANDLE pipe, unsigned long client_pid,
                    struct sw_pipe_identity *out);
+  /* Optional: `conn` is about to be freed (its client went away, or the
+   * server stops), so what the owner keeps for it can go (loop thread).
+   * Also called for instances that never had a client. */
+  void (*on_close)(void *ctx, struct sw_pipe_conn *conn);
 };
 
 #define SW_PIPE_MAX_CLIENTS 64

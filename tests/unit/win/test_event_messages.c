@@ -290,6 +290,13 @@ static const struct expected messages[] = {
      SEV_INFO,
      {L"http://127.0.0.1:9465/metrics"},
      L"The service answers GET http://127.0.0.1:9465/metrics with its metrics.\r\n"},
+    {SW_MSG_RULES_IMPORTED,
+     SEV_INFO,
+     {L"CONTOSO\\ann", L"120", L"3", L"2", L"115", L"1",
+      L"The rules not in the file were deleted (--replace)."},
+     L"CONTOSO\\ann imported a rules file of 120 rules: 3 added, 2 updated, 115 "
+     L"unchanged, 1 deleted.\r\n"
+     L"The rules not in the file were deleted (--replace).\r\n"},
 };
 #define N_MESSAGES (sizeof messages / sizeof *messages)
 
