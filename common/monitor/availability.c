@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+const double sw_avail_percentiles[SW_AVAIL_PERCENTILE_COUNT] = {50, 95, 99};
+
 static const char *const kind_names[] = {SW_AVAIL_KIND_MAP(SW_X_2)};
 
 const char *sw_avail_kind_name(enum sw_avail_kind k)

@@ -30,6 +30,10 @@
 
 #define SW_AVAIL_HOUR_MS INT64_C(3600000)
 
+/* The response-time percentiles a report gives, in this order: 50, 95, 99. */
+#define SW_AVAIL_PERCENTILE_COUNT 3
+extern const double sw_avail_percentiles[SW_AVAIL_PERCENTILE_COUNT];
+
 /* X(ENUM, name): what a stretch of time was; the names are stored. */
 #define SW_AVAIL_KIND_MAP(X)                                                             \
   X(SW_AVAIL_OK, "ok")                                                                   \
