@@ -605,6 +605,7 @@ static const struct route {
     {SW_PIPE_MSG_RULE_ALERTS_GET, false, true, sw__req_rule_alerts_get},
     {SW_PIPE_MSG_RULE_ALERTS_SET, true, true, sw__req_rule_alerts_set},
     {SW_PIPE_MSG_RULE_ACCEPT, true, true, sw__req_rule_accept},
+    {SW_PIPE_MSG_REPORT, false, true, sw__req_report},
 };
 
 static const struct route *route_of(uint16_t message)

@@ -86,5 +86,7 @@ HANDLER(sw__req_rule_alerts_get);
 HANDLER(sw__req_rule_alerts_set);
 /* svc_requests_drift.c */
 HANDLER(sw__req_rule_accept);
+/* svc_requests_report.c */
+HANDLER(sw__req_report);
 
 #endif
