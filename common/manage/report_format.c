@@ -95,9 +95,10 @@ static enum sw_error render_text(const struct sw_report *r, struct sw_buf *out)
     sw__report_duration(x->totals.ms[SW_AVAIL_MAINTENANCE], mt, sizeof mt);
     sw__report_duration(sw_avail_unmonitored_ms(&x->totals), um, sizeof um);
     percentiles_text(x, SW_STEP_CONNECT, conn, sizeof conn);
-    sw_buf_printf_sticky(out, &err, "%-24s %10s %12s %12s %12s %7" PRId64 " %7zu  %s\n",
+    sw_buf_printf_sticky(out, &err,
+                         "%-24s %10s %12s %12s %12s %7" PRId64 " %7" PRIu64 "  %s\n",
                          x->name ? x->name : "", up, dn, mt, um, x->totals.checks,
-                         x->outage_count, conn);
+                         (uint64_t)x->outage_count, conn);
   }
   bool any = false;
   for (size_t i = 0; i < r->count; i++)
@@ -289,9 +290,9 @@ static void csv_rule(struct sw_buf *out, enum sw_error *err, const struct sw_rep
                        (double)sw_avail_monitored_ms(&a->totals) / 1000);
   for (int k = 0; k < SW_AVAIL_KIND_COUNT; k++)
     sw_buf_printf_sticky(out, err, "%.3f,", (double)a->totals.ms[k] / 1000);
-  sw_buf_printf_sticky(out, err, "%.3f,%" PRId64 ",%zu,",
+  sw_buf_printf_sticky(out, err, "%.3f,%" PRId64 ",%" PRIu64 ",",
                        (double)sw_avail_unmonitored_ms(&a->totals) / 1000,
-                       a->totals.checks, a->outage_count);
+                       a->totals.checks, (uint64_t)a->outage_count);
   csv_outages(out, err, a);
   for (int s = 0; s < SW_STEP_COUNT; s++) {
     const struct sw_pipe_step_latency *l = NULL;

@@ -65,7 +65,7 @@ static void summary(struct sw_buf *out, enum sw_error *err, const struct sw_repo
     sw__report_duration(a->totals.ms[SW_AVAIL_MAINTENANCE], m, sizeof m);
     sw__report_duration(sw_avail_unmonitored_ms(&a->totals), u, sizeof u);
     snprintf(n, sizeof n, "%" PRId64, a->totals.checks);
-    snprintf(o, sizeof o, "%zu", a->outage_count);
+    snprintf(o, sizeof o, "%" PRIu64, (uint64_t)a->outage_count);
     sw_buf_printf_sticky(out, err, "<tr>");
     cell(out, err, a->name, false);
     cell(out, err, host, false);
