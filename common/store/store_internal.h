@@ -279,7 +279,7 @@
   X(SW_STMT_ROLLUP_ADD,                                                                  \
     "INSERT INTO rollups(rule_id, span, start, " SW_STORE_ROLLUP_KINDS                   \
     ", checks, times) "                                                                  \
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(rule_id, span, start) " \
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(span, start, rule_id) " \
     "DO UPDATE SET ok_ms = ok_ms + excluded.ok_ms, "                                     \
     "warning_ms = warning_ms + excluded.warning_ms, "                                    \
     "critical_ms = critical_ms + excluded.critical_ms, "                                 \
@@ -288,15 +288,16 @@
     "checks = checks + excluded.checks, times = coalesce(excluded.times, times)")        \
   X(SW_STMT_CHANGE_INSERT,                                                               \
     "INSERT INTO status_changes(rule_id, at, kind, outcome) VALUES(?1, ?2, ?3, ?4)")     \
-  X(SW_STMT_ROLLUP_RANGE,                                                                \
-    "SELECT " SW_STORE_ROLLUP_KINDS ", checks, times FROM rollups "                      \
-    "WHERE rule_id = ?1 AND span = ?2 AND start >= ?3 AND start < ?4")                   \
+  X(SW_STMT_ROLLUP_SLICE,                                                                \
+    "SELECT rule_id, " SW_STORE_ROLLUP_KINDS ", checks, times FROM rollups "             \
+    "WHERE span = ?1 AND start = ?2 AND rule_id >= ?3 AND rule_id <= ?4 ORDER BY "       \
+    "rule_id")                                                                           \
   X(SW_STMT_CHANGES_RANGE,                                                               \
     "SELECT at, kind, outcome FROM status_changes WHERE rule_id = ?1 AND at >= "         \
     "(SELECT coalesce(max(at), ?2) FROM status_changes WHERE rule_id = ?1 AND at < ?2) " \
     "AND at < ?3 ORDER BY at, id")                                                       \
   X(SW_STMT_RETENTION_ROLLUPS,                                                           \
-    "DELETE FROM rollups WHERE (rule_id, span, start) IN (SELECT rule_id, span, start "  \
+    "DELETE FROM rollups WHERE (span, start, rule_id) IN (SELECT span, start, rule_id "  \
     "FROM rollups WHERE start < ?1 ORDER BY start LIMIT ?2)")                            \
   X(SW_STMT_RETENTION_CHANGES,                                                           \
     "DELETE FROM status_changes WHERE id IN (SELECT s.id FROM status_changes AS s "      \

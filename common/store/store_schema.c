@@ -248,8 +248,13 @@ static const struct migration migrations[] = {
      " maintenance_ms INTEGER NOT NULL DEFAULT 0,"
      " checks INTEGER NOT NULL DEFAULT 0,"
      " times BLOB," /* per-step histograms, latency_hist.h */
-     " PRIMARY KEY (rule_id, span, start)) WITHOUT ROWID;"
-     /* Retention deletes oldest first across all rules. */
+     /* By time first: a batch of results (every rule's check of one moment)
+      * updates neighbouring rows, not one page per rule, and a report reads
+      * each hour or day of a range of rules in one sweep. */
+     " PRIMARY KEY (span, start, rule_id)) WITHOUT ROWID;"
+     /* The cascade when a rule is deleted; retention, oldest first. Both
+      * change only when a row is made (once an hour or day per rule). */
+     "CREATE INDEX rollups_rule ON rollups(rule_id);"
      "CREATE INDEX rollups_start ON rollups(start);"
      "CREATE TABLE rollup_cursor ("
      " rule_id INTEGER PRIMARY KEY REFERENCES rules(id) ON DELETE CASCADE,"
