@@ -22,39 +22,6 @@
 /* Rules a page asks for: the most the service answers in one. */
 #define REPORT_PAGE 1000
 
-/* Reads one REPORT_OK body: the period and its AVAILABILITY records,
- * appended to r; *more and *last_id for the next page. */
-static enum sw_error read_page(const uint8_t *body, size_t len, struct sw_report *r,
-                               bool *more, int64_t *last_id)
-{
-  struct sw_tlv_reader rd;
-  struct sw_tlv_field f;
-  sw_tlv_reader_init(&rd, body, len);
-  *more = false;
-  while (sw_tlv_next(&rd, &f)) {
-    if (f.depth == 0 && f.type == SW_TLV_INT && f.tag == SW_PIPE_TAG_REPORT_FROM)
-      r->from_ms = f.i;
-    else if (f.depth == 0 && f.type == SW_TLV_INT && f.tag == SW_PIPE_TAG_REPORT_UNTIL)
-      r->until_ms = f.i;
-    else if (f.depth == 0 && f.type == SW_TLV_BOOL && f.tag == SW_PIPE_TAG_MORE)
-      *more = f.i != 0;
-    else if (f.type == SW_TLV_BEGIN && f.tag == SW_PIPE_TAG_AVAILABILITY) {
-      void *grown = realloc(r->rules, (r->count + 1) * sizeof *r->rules);
-      if (!grown)
-        return SW_E_NOMEM;
-      r->rules = grown;
-      enum sw_error err = sw_pipe_get_availability(&rd, &r->rules[r->count]);
-      r->count++; /* freed with the report, also after an error */
-      if (err)
-        return err;
-      *last_id = r->rules[r->count - 1].rule_id;
-    } else if (f.type == SW_TLV_BEGIN && !sw_tlv_skip_record(&rd)) {
-      break;
-    }
-  }
-  return rd.error;
-}
-
 /* Every page of the report of `rule_id` (0: every rule) into r. */
 static int fetch(struct sw_cli_conn *c, const struct sw_report_args *a, int64_t rule_id,
                  struct sw_report *r)
@@ -74,7 +41,8 @@ static int fetch(struct sw_cli_conn *c, const struct sw_report_args *a, int64_t 
     if (code)
       return code;
     size_t before = r->count;
-    if (read_page(c->reply.frame.body, c->reply.frame.body_len, r, &more, &after)) {
+    if (sw_report_read_page(c->reply.frame.body, c->reply.frame.body_len, r, &more,
+                            &after)) {
       sw_cli_say(c, "the service's answer is malformed.");
       return SW_MANAGE_EXIT_UNREACHABLE;
     }

@@ -4,6 +4,7 @@
 #ifndef SW_REPORT_FORMAT_H
 #define SW_REPORT_FORMAT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,6 +21,13 @@ struct sw_report {
 };
 
 void sw_report_free(struct sw_report *r);
+
+/* Appends the AVAILABILITY records of one REPORT_OK body to r, and takes
+ * its period; *more says whether the service has more rules, *last_id is
+ * the last rule read (the next page's AFTER). SW_E_INVALID_ARGUMENT for a
+ * malformed body (what was read stays in r, freed with it). */
+enum sw_error sw_report_read_page(const uint8_t *body, size_t len, struct sw_report *r,
+                                  bool *more, int64_t *last_id);
 
 /* Appends the report in `format` to `out`. SW_E_NOMEM if memory ran out. */
 enum sw_error sw_report_render(const struct sw_report *r, enum sw_report_format format,

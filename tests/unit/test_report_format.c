@@ -124,6 +124,40 @@ static void test_record_round_trip(void **state)
   sw_buf_free(&buf);
 }
 
+static void test_reply_pages_read_back(void **state)
+{
+  (void)state;
+  struct sw_pipe_availability a;
+  struct sw_outage o;
+  sample(&a, &o, "mx1");
+  struct sw_buf body;
+  sw_buf_init(&body, 0);
+  sw_tlv_put_int(&body, SW_PIPE_TAG_REPORT_FROM, NOW - 24 * HOUR);
+  sw_tlv_put_int(&body, SW_PIPE_TAG_REPORT_UNTIL, NOW);
+  sw_pipe_put_availability(&body, &a);
+  a.rule_id = 9;
+  a.name = "mx2";
+  sw_pipe_put_availability(&body, &a);
+  sw_tlv_put_bool(&body, SW_PIPE_TAG_MORE, true);
+  struct sw_report r = {0};
+  bool more = false;
+  int64_t last = 0;
+  assert_int_equal(
+      sw_report_read_page((const uint8_t *)body.data, body.len, &r, &more, &last),
+      SW_E_OK);
+  assert_true(more);
+  assert_int_equal(last, 9);
+  assert_int_equal(r.count, 2);
+  assert_string_equal(r.rules[1].name, "mx2");
+  assert_true(r.from_ms == NOW - 24 * HOUR && r.until_ms == NOW);
+  /* A body cut short is refused; what was read is freed with the report. */
+  assert_int_not_equal(
+      sw_report_read_page((const uint8_t *)body.data, body.len - 3, &r, &more, &last),
+      SW_E_OK);
+  sw_report_free(&r);
+  sw_buf_free(&body);
+}
+
 static char *render(const char *name, enum sw_report_format format, struct sw_buf *out)
 {
   static struct sw_pipe_availability a;
@@ -193,6 +227,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_periods_and_options),
       cmocka_unit_test(test_record_round_trip),
+      cmocka_unit_test(test_reply_pages_read_back),
       cmocka_unit_test(test_formats_say_the_same),
       cmocka_unit_test(test_names_are_escaped),
   };
