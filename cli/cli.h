@@ -21,4 +21,8 @@ int sw_cli_check(int argc, char **argv);
  * refused, 2 could not talk to it, 3 bad arguments. */
 int sw_cli_manage(int argc, char **argv);
 
+/* `smtpwatch report [RULE...] --period ... [--json|--csv|--html FILE]`
+ * (cli_report.c): exit codes as sw_cli_manage's. */
+int sw_cli_report(int argc, char **argv);
+
 #endif

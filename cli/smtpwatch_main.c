@@ -22,6 +22,8 @@ static const char usage[] =
     "                         manage the rules of the running service\n"
     "  status                 the state of every rule\n"
     "  history RULE           the results of one rule, newest first\n"
+    "  report [RULE...] --period 24h|7d|30d|FROM..UNTIL [--json|--csv|--html FILE]\n"
+    "                         availability: uptime, outages, response times\n"
     "  events                 what the service reported, newest first\n"
     "  service info           the service's version, uptime and figures, the\n"
     "                         pipe's security and the process serving it\n"
@@ -78,8 +80,10 @@ static const struct {
   const char *word;
   int (*run)(int argc, char **argv);
 } commands[] = {
-    {"check", sw_cli_check}, {"help", help},         {"--help", help}, {"-h", help},
-    {"version", version},    {"--version", version},
+    {"check", sw_cli_check},   {"help", help},
+    {"--help", help},          {"-h", help},
+    {"version", version},      {"--version", version},
+    {"report", sw_cli_report},
 };
 
 int wmain(int argc, wchar_t **wargv)

@@ -63,6 +63,8 @@ static void on_check_done(void *ctx, struct sw_check_result *result)
     sr.rule_id = f->rule_id;
     sr.started_at_ms = f->started_at_ms;
     sr.status = status;
+    /* Reports count time under a maintenance window apart (docs/reports.md). */
+    sr.in_maintenance = r->alert.in_maintenance;
     sw_check_result_move(&sr.check, result);
     if (sw_svc_writer_add_result(&l->writer, &sr, now) && !l->db.drop_logged) {
       l->db.drop_logged = true;

@@ -58,6 +58,8 @@ static int64_t *int_field(struct sw_svc_fields *f, uint16_t tag)
       {SW_PIPE_TAG_VERSION_MIN, &f->version_min},
       {SW_PIPE_TAG_VERSION_MAX, &f->version_max},
       {SW_PIPE_TAG_MAINT_ID, &f->maint_id},
+      {SW_PIPE_TAG_REPORT_FROM, &f->report_from},
+      {SW_PIPE_TAG_REPORT_UNTIL, &f->report_until},
   };
   for (size_t i = 0; i < SW_COUNTOF(ints); i++)
     if (ints[i].tag == tag)

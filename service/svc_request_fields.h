@@ -14,10 +14,11 @@
 /* The request's top-level fields, read once. */
 struct sw_svc_fields {
   int64_t rule_id, before, before_at, after, limit;
-  int64_t maint_id;    /* MAINT_ID; 0 absent */
-  char *notifier_name; /* NOTIFIER_NAME, owned; NULL absent */
-  char *comment;       /* ACK_COMMENT, owned; NULL absent */
-  int enabled;         /* -1 absent */
+  int64_t maint_id;                  /* MAINT_ID; 0 absent */
+  int64_t report_from, report_until; /* REPORT_FROM/UNTIL (version 4); 0 absent */
+  char *notifier_name;               /* NOTIFIER_NAME, owned; NULL absent */
+  char *comment;                     /* ACK_COMMENT, owned; NULL absent */
+  int enabled;                       /* -1 absent */
   int64_t version_min, version_max;
   bool has_rule;
   struct sw_pipe_rule rule;            /* owned if has_rule */

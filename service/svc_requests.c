@@ -607,6 +607,7 @@ static const struct route {
     {SW_PIPE_MSG_RULE_ACCEPT, true, true, sw__req_rule_accept},
     {SW_PIPE_MSG_IMPORT_ROWS, true, true, sw__req_import_rows},
     {SW_PIPE_MSG_IMPORT_COMMIT, true, true, sw__req_import_commit},
+    {SW_PIPE_MSG_REPORT, false, true, sw__req_report},
 };
 
 static const struct route *route_of(uint16_t message)

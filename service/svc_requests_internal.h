@@ -89,5 +89,7 @@ HANDLER(sw__req_rule_accept);
 /* svc_requests_import.c */
 HANDLER(sw__req_import_rows);
 HANDLER(sw__req_import_commit);
+/* svc_requests_report.c */
+HANDLER(sw__req_report);
 
 #endif

@@ -141,6 +141,25 @@ void sw_json_int(struct sw_json *j, int64_t v)
   after_value(j);
 }
 
+void sw_json_decimal(struct sw_json *j, double v, int decimals)
+{
+  /* v != v: NaN; the range test catches the infinities, without libm. */
+  if (v != v || v > 1e300 || v < -1e300) {
+    sw_json_null(j);
+    return;
+  }
+  if (!before_value(j))
+    return;
+  char text[400];
+  int n = snprintf(text, sizeof text, "%.*f",
+                   decimals < 0   ? 0
+                   : decimals > 9 ? 9
+                                  : decimals,
+                   v);
+  put(j, text, (size_t)n);
+  after_value(j);
+}
+
 void sw_json_bool(struct sw_json *j, bool v)
 {
   if (!before_value(j))

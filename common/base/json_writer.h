@@ -45,6 +45,9 @@ void sw_json_string(struct sw_json *j, const char *s);
 /* A string value from s[0..len), which may hold NUL bytes (written \u0000). */
 void sw_json_string_n(struct sw_json *j, const char *s, size_t len);
 void sw_json_int(struct sw_json *j, int64_t v);
+/* A number with `decimals` digits after the point (0 to 9); null for a
+ * value that is not finite (JSON has no NaN). */
+void sw_json_decimal(struct sw_json *j, double v, int decimals);
 void sw_json_bool(struct sw_json *j, bool v);
 void sw_json_null(struct sw_json *j);
 

@@ -33,6 +33,7 @@
 #define SW_PIPE_V2_ALERTS 2, "rule notification settings"
 #define SW_PIPE_V3_DRIFT 3, "fingerprint acceptances"
 #define SW_PIPE_V4_IMPORT 4, "rule imports"
+#define SW_PIPE_V4_REPORTS 4, "availability reports"
 
 /* X(ENUM, number, version, what): requests are even, their replies odd
  * where they pair. */
@@ -82,6 +83,8 @@
   X(SW_PIPE_MSG_RULE_ALERTS_OK, 105, SW_PIPE_V2_ALERTS)  /* server: RULE_ALERTS */       \
   X(SW_PIPE_MSG_RULE_ALERTS_SET, 106, SW_PIPE_V2_ALERTS) /* client: RULE_ALERTS */       \
   X(SW_PIPE_MSG_RULE_ACCEPT, 108, SW_PIPE_V3_DRIFT)      /* client: RULE_ID; DONE_OK */  \
+  X(SW_PIPE_MSG_REPORT, 110, SW_PIPE_V4_REPORTS) /* client: FROM, UNTIL, AFTER, LIMIT */ \
+  X(SW_PIPE_MSG_REPORT_OK, 111, SW_PIPE_V4_REPORTS) /* server: AVAILABILITY; MORE */     \
   /* A staged import (docs/pipe-protocol.md, "Importing rules"). */                      \
   X(SW_PIPE_MSG_IMPORT_ROWS, 112, SW_PIPE_V4_IMPORT) /* client: IMPORT_LINE, RULE... */  \
   X(SW_PIPE_MSG_IMPORT_ROWS_OK, 113, SW_PIPE_V4_IMPORT) /* server: RULE_COUNT staged */  \
@@ -250,7 +253,27 @@ enum sw_pipe_msg { SW_PIPE_MSG_MAP(SW_X_ENUM_VALUE) };
   X(SW_PIPE_TAG_IMPORT_UNCHANGED, 226)                                                   \
   X(SW_PIPE_TAG_IMPORT_DELETED, 227)                                                     \
   X(SW_PIPE_TAG_IMPORT_ACTIONS, 228)      /* IMPORT_OK: a letter per row, in order */    \
-  X(SW_PIPE_TAG_IMPORT_DELETED_NAME, 229) /* IMPORT_OK: one per rule deleted */
+  X(SW_PIPE_TAG_IMPORT_DELETED_NAME, 229) /* IMPORT_OK: one per rule deleted */          \
+  X(SW_PIPE_TAG_REPORT_FROM, 200) /* version 4: REPORT, REPORT_OK (whole hours) */       \
+  X(SW_PIPE_TAG_REPORT_UNTIL, 201)                                                       \
+  X(SW_PIPE_TAG_AVAILABILITY, 202) /* record */                                          \
+  X(SW_PIPE_TAG_PERIOD_MS, 203)                                                          \
+  X(SW_PIPE_TAG_OK_MS, 204)                                                              \
+  X(SW_PIPE_TAG_WARNING_MS, 205)                                                         \
+  X(SW_PIPE_TAG_CRITICAL_MS, 206)                                                        \
+  X(SW_PIPE_TAG_UNKNOWN_MS, 207)                                                         \
+  X(SW_PIPE_TAG_MAINTENANCE_MS, 208)                                                     \
+  X(SW_PIPE_TAG_CHECKS, 209)                                                             \
+  X(SW_PIPE_TAG_OUTAGE, 210) /* record, in AVAILABILITY */                               \
+  X(SW_PIPE_TAG_OUTAGE_START, 211)                                                       \
+  X(SW_PIPE_TAG_OUTAGE_END, 212)                                                         \
+  X(SW_PIPE_TAG_OUTAGE_OPEN, 213)                                                        \
+  X(SW_PIPE_TAG_OUTAGE_BEFORE, 214)                                                      \
+  X(SW_PIPE_TAG_STEP_LATENCY, 215) /* record, in AVAILABILITY: STEP and these */         \
+  X(SW_PIPE_TAG_SAMPLES, 216)                                                            \
+  X(SW_PIPE_TAG_P50_US, 217)                                                             \
+  X(SW_PIPE_TAG_P95_US, 218)                                                             \
+  X(SW_PIPE_TAG_P99_US, 219)
 
 enum sw_pipe_tag { SW_PIPE_TAG_MAP(SW_X_ENUM_VALUE) };
 

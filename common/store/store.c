@@ -3,6 +3,7 @@
  * with a message for the log, and the small jobs that need nothing else:
  * settings, retention and the integrity check. */
 #include "store_internal.h"
+#include "store_report.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -420,13 +421,14 @@ enum sw_store_error sw_store_setting_set(struct sw_store *st, const char *key,
   return sw__store_run(st, stmt, what);
 }
 
-/* The retention in days (see sw_store_retention_step). */
-static enum sw_store_error retention_days(struct sw_store *st, int *days)
+/* A retention setting in days (see sw_store_retention_step): `fallback`
+ * unless it is a whole number from 1 to SW_STORE_RETENTION_DAYS_MAX. */
+static enum sw_store_error retention_days(struct sw_store *st, const char *key,
+                                          int fallback, int *days)
 {
-  *days = SW_STORE_DEFAULT_RETENTION_DAYS;
+  *days = fallback;
   char *text;
-  enum sw_store_error err =
-      sw_store_setting_get(st, SW_STORE_SETTING_RETENTION_DAYS, &text);
+  enum sw_store_error err = sw_store_setting_get(st, key, &text);
   if (err == SW_STORE_NOT_FOUND)
     return SW_STORE_OK;
   if (err)
@@ -445,6 +447,7 @@ static enum sw_store_error retention_days(struct sw_store *st, int *days)
  * first; `deleted` is how many went. */
 struct retention {
   int64_t cutoff;
+  int64_t rollup_cutoff; /* rollups and status changes (store_report.h) */
   size_t limit, deleted;
 };
 
@@ -453,14 +456,15 @@ struct retention {
 static enum sw_store_error delete_old(struct sw_store *st, enum sw_store_stmt id,
                                       struct retention *r)
 {
-  static const char what[] = "deleting old results and events";
+  static const char what[] = "deleting old results, events and rollups";
   if (r->deleted == r->limit)
     return SW_STORE_OK;
   sqlite3_stmt *stmt;
   enum sw_store_error err = sw__store_stmt(st, id, &stmt, what);
   if (err)
     return err;
-  sqlite3_bind_int64(stmt, 1, r->cutoff);
+  bool rollups = id == SW_STMT_RETENTION_ROLLUPS || id == SW_STMT_RETENTION_CHANGES;
+  sqlite3_bind_int64(stmt, 1, rollups ? r->rollup_cutoff : r->cutoff);
   sqlite3_bind_int64(stmt, 2, (sqlite3_int64)(r->limit - r->deleted));
   err = sw__store_run(st, stmt, what);
   if (!err)
@@ -470,14 +474,19 @@ static enum sw_store_error delete_old(struct sw_store *st, enum sw_store_stmt id
 
 static enum sw_store_error delete_old_rows(struct sw_store *st, void *ctx)
 {
-  enum sw_store_error err = delete_old(st, SW_STMT_RETENTION_RESULTS, ctx);
-  return err ? err : delete_old(st, SW_STMT_RETENTION_EVENTS, ctx);
+  static const enum sw_store_stmt steps[] = {
+      SW_STMT_RETENTION_RESULTS, SW_STMT_RETENTION_EVENTS, SW_STMT_RETENTION_ROLLUPS,
+      SW_STMT_RETENTION_CHANGES};
+  enum sw_store_error err = SW_STORE_OK;
+  for (size_t i = 0; !err && i < SW_COUNTOF(steps); i++)
+    err = delete_old(st, steps[i], ctx);
+  return err;
 }
 
 enum sw_store_error sw_store_retention_step(struct sw_store *st, int64_t now_ms,
                                             size_t max_rows, size_t *deleted, bool *more)
 {
-  static const char what[] = "deleting old results and events";
+  static const char what[] = "deleting old results, events and rollups";
   if (deleted)
     *deleted = 0;
   if (more)
@@ -485,11 +494,17 @@ enum sw_store_error sw_store_retention_step(struct sw_store *st, int64_t now_ms,
   if (max_rows == 0 || max_rows > INT32_MAX)
     return sw__store_error(st, SW_STORE_INVALID_ARGUMENT, "%s: batch size out of range",
                            what);
-  int days;
-  enum sw_store_error err = retention_days(st, &days);
+  int days, rollup_days;
+  enum sw_store_error err = retention_days(st, SW_STORE_SETTING_RETENTION_DAYS,
+                                           SW_STORE_DEFAULT_RETENTION_DAYS, &days);
+  if (!err)
+    err = retention_days(st, SW_STORE_SETTING_ROLLUP_RETENTION_DAYS,
+                         SW_STORE_DEFAULT_ROLLUP_RETENTION_DAYS, &rollup_days);
   if (err)
     return err;
-  struct retention r = {.cutoff = now_ms - (int64_t)days * 86400000, .limit = max_rows};
+  struct retention r = {.cutoff = now_ms - (int64_t)days * 86400000,
+                        .rollup_cutoff = now_ms - (int64_t)rollup_days * 86400000,
+                        .limit = max_rows};
   err = sw__store_transaction(st, what, delete_old_rows, &r);
   if (err)
     return err;
@@ -502,6 +517,7 @@ enum sw_store_error sw_store_retention_step(struct sw_store *st, int64_t now_ms,
     if (err)
       return err;
     sqlite3_bind_int64(stmt, 1, r.cutoff);
+    sqlite3_bind_int64(stmt, 2, r.rollup_cutoff);
     int rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW)
       *more = sqlite3_column_int(stmt, 0) != 0;

@@ -260,6 +260,7 @@ struct sw_store_result {
   int64_t rule_id;
   int64_t started_at_ms;
   enum sw_nagios_status status; /* as the service decided it */
+  bool in_maintenance;          /* a maintenance window held the rule (reports) */
   struct sw_check_result check; /* owned */
 };
 

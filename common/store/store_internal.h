@@ -31,7 +31,8 @@
   "r.id, r.rule_id, r.started_at, r.status, r.outcome, r.step, r.reply_code, "           \
   "r.enhanced_code, r.reply, r.detail, r.peer, r.used_helo, r.caps, r.total_us, "        \
   "r.step_us, r.transcript, r.tls_used, r.tls_version, r.tls_cipher, r.cert_subject, "   \
-  "r.cert_issuer, r.cert_sans, r.cert_not_after, r.cert_days_left, r.tls_verified"
+  "r.cert_issuer, r.cert_sans, r.cert_not_after, r.cert_days_left, r.tls_verified, "     \
+  "r.maintenance"
 
 /* The same with NULL for the transcript, for lists that never show it
  * (status, history pages): a failed check's transcript can be kilobytes. */
@@ -39,7 +40,8 @@
   "r.id, r.rule_id, r.started_at, r.status, r.outcome, r.step, r.reply_code, "           \
   "r.enhanced_code, r.reply, r.detail, r.peer, r.used_helo, r.caps, r.total_us, "        \
   "r.step_us, NULL, r.tls_used, r.tls_version, r.tls_cipher, r.cert_subject, "           \
-  "r.cert_issuer, r.cert_sans, r.cert_not_after, r.cert_days_left, r.tls_verified"
+  "r.cert_issuer, r.cert_sans, r.cert_not_after, r.cert_days_left, r.tls_verified, "     \
+  "r.maintenance"
 
 #define SW_STORE_STATE_COLUMNS                                                           \
   "rule_id, state, failures, since, last_result_at, last_outcome"
@@ -103,9 +105,9 @@
     "INSERT INTO results(rule_id, started_at, status, outcome, step, reply_code, "       \
     "enhanced_code, reply, detail, peer, used_helo, caps, total_us, step_us, "           \
     "transcript, tls_used, tls_version, tls_cipher, cert_subject, cert_issuer, "         \
-    "cert_sans, cert_not_after, cert_days_left, tls_verified) "                          \
+    "cert_sans, cert_not_after, cert_days_left, tls_verified, maintenance) "             \
     "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "     \
-    "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24 "                                            \
+    "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25 "                                       \
     "WHERE EXISTS (SELECT 1 FROM rules WHERE id = ?1)")                                  \
   X(SW_STMT_RESULT_HISTORY, "SELECT " SW_STORE_RESULT_COLUMNS " FROM results AS r "      \
                             "WHERE r.rule_id = ?1 AND (r.started_at, r.id) < (?2, ?3) "  \
@@ -142,7 +144,8 @@
                               "WHERE at < ?1 ORDER BY at LIMIT ?2)")                     \
   X(SW_STMT_RETENTION_MORE,                                                              \
     "SELECT EXISTS (SELECT 1 FROM results WHERE started_at < ?1) "                       \
-    "OR EXISTS (SELECT 1 FROM events WHERE at < ?1)")                                    \
+    "OR EXISTS (SELECT 1 FROM events WHERE at < ?1) "                                    \
+    "OR EXISTS (SELECT 1 FROM rollups WHERE start < ?2)")                                \
   X(SW_STMT_PRUNE_RESULTS,                                                               \
     "DELETE FROM results WHERE id IN (SELECT r.id FROM results AS r WHERE r.id <> "      \
     "(SELECT id FROM results WHERE rule_id = r.rule_id "                                 \
@@ -257,8 +260,52 @@
   X(SW_STMT_FP_SELECT_ALL,                                                               \
     "SELECT rule_id, accepted, accepted_at, accepted_by, current, coalesce(since, 0) "   \
     "FROM fingerprints ORDER BY rule_id")                                                \
-  X(SW_STMT_OUTBOX_PENDING_COUNT, "SELECT count(*) FROM outbox WHERE status = "          \
-                                  "'pending'")
+  X(SW_STMT_OUTBOX_PENDING_COUNT,                                                        \
+    "SELECT count(*) FROM outbox WHERE status = 'pending'")                              \
+  SW_STORE_ROLLUP_STMTS(X)
+
+/* Availability rollups and status changes (schema 6, store_rollups.c,
+ * store_report.c). The kind columns follow SW_AVAIL_KIND_MAP's order. */
+#define SW_STORE_ROLLUP_KINDS "ok_ms, warning_ms, critical_ms, unknown_ms, maintenance_ms"
+#define SW_STORE_ROLLUP_STMTS(X)                                                         \
+  X(SW_STMT_ROLLUP_CURSOR,                                                               \
+    "SELECT ru.interval_s, coalesce(c.covered_until, 0), coalesce(c.kind, '') "          \
+    "FROM rules AS ru LEFT JOIN rollup_cursor AS c ON c.rule_id = ru.id WHERE ru.id = "  \
+    "?1")                                                                                \
+  X(SW_STMT_ROLLUP_CURSOR_SET,                                                           \
+    "INSERT INTO rollup_cursor(rule_id, covered_until, kind) VALUES(?1, ?2, ?3) "        \
+    "ON CONFLICT(rule_id) DO UPDATE SET covered_until = excluded.covered_until, "        \
+    "kind = excluded.kind")                                                              \
+  X(SW_STMT_ROLLUP_TIMES,                                                                \
+    "SELECT times FROM rollups WHERE rule_id = ?1 AND span = ?2 AND start = ?3")         \
+  X(SW_STMT_ROLLUP_ADD,                                                                  \
+    "INSERT INTO rollups(rule_id, span, start, " SW_STORE_ROLLUP_KINDS                   \
+    ", checks, times) "                                                                  \
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(span, start, rule_id) " \
+    "DO UPDATE SET ok_ms = ok_ms + excluded.ok_ms, "                                     \
+    "warning_ms = warning_ms + excluded.warning_ms, "                                    \
+    "critical_ms = critical_ms + excluded.critical_ms, "                                 \
+    "unknown_ms = unknown_ms + excluded.unknown_ms, "                                    \
+    "maintenance_ms = maintenance_ms + excluded.maintenance_ms, "                        \
+    "checks = checks + excluded.checks, times = coalesce(excluded.times, times)")        \
+  X(SW_STMT_CHANGE_INSERT,                                                               \
+    "INSERT INTO status_changes(rule_id, at, kind, outcome) VALUES(?1, ?2, ?3, ?4)")     \
+  X(SW_STMT_ROLLUP_SLICE,                                                                \
+    "SELECT rule_id, " SW_STORE_ROLLUP_KINDS ", checks, times FROM rollups "             \
+    "WHERE span = ?1 AND start = ?2 AND rule_id >= ?3 AND rule_id <= ?4 ORDER BY "       \
+    "rule_id")                                                                           \
+  X(SW_STMT_CHANGES_RANGE,                                                               \
+    "SELECT at, kind, outcome FROM status_changes WHERE rule_id = ?1 AND at >= "         \
+    "(SELECT coalesce(max(at), ?2) FROM status_changes WHERE rule_id = ?1 AND at < ?2) " \
+    "AND at < ?3 ORDER BY at, id")                                                       \
+  X(SW_STMT_RETENTION_ROLLUPS,                                                           \
+    "DELETE FROM rollups WHERE (span, start, rule_id) IN (SELECT span, start, rule_id "  \
+    "FROM rollups WHERE start < ?1 ORDER BY start LIMIT ?2)")                            \
+  X(SW_STMT_RETENTION_CHANGES,                                                           \
+    "DELETE FROM status_changes WHERE id IN (SELECT s.id FROM status_changes AS s "      \
+    "WHERE s.at < ?1 AND EXISTS (SELECT 1 FROM status_changes AS n "                     \
+    "WHERE n.rule_id = s.rule_id AND n.at < ?1 AND n.id > s.id) ORDER BY s.at LIMIT "    \
+    "?2)")
 
 enum sw_store_stmt { SW_STORE_STMT_MAP(SW_X_1) SW_STMT_COUNT };
 
@@ -436,6 +483,14 @@ enum sw_store_error sw__store_upsert_track(struct sw_store *st, int64_t rule_id,
 enum sw_store_error sw__store_check_line(struct sw_store *st, const char *what,
                                          const char *field, const char *text,
                                          size_t max_chars, bool may_be_empty);
+/* Adds result `r` (written in the caller's transaction) to its rule's
+ * rollups and status changes (store_rollups.c); nothing if the rule is
+ * gone. */
+enum sw_store_error sw__store_rollup_result(struct sw_store *st,
+                                            const struct sw_store_result *r);
+/* Builds the rollups from every result in the file, oldest first per rule,
+ * inside the caller's transaction: the migration to schema 6. */
+enum sw_store_error sw__store_rollup_existing(struct sw_store *st, const char *what);
 /* Inserts one event inside the caller's transaction. */
 enum sw_store_error sw__store_insert_event(struct sw_store *st,
                                            const struct sw_store_event *e);

@@ -17,6 +17,7 @@ void sw_store_result_init(struct sw_store_result *r)
   r->rule_id = 0;
   r->started_at_ms = 0;
   r->status = SW_NAGIOS_UNKNOWN;
+  r->in_maintenance = false;
   sw_check_result_init(&r->check);
 }
 
@@ -92,11 +93,13 @@ enum sw_store_error sw__store_insert_result(struct sw_store *st,
   sqlite3_bind_int64(stmt, 22, c->tls.not_after);
   sqlite3_bind_int(stmt, 23, c->tls.days_left);
   sqlite3_bind_int(stmt, 24, c->tls.verified);
+  sqlite3_bind_int(stmt, 25, r->in_maintenance);
   err = sw__store_run(st, stmt, what);
   if (err)
     return err;
   *written = sqlite3_changes(st->db) == 1;
-  return SW_STORE_OK;
+  /* In the same transaction: rollups never disagree with the results. */
+  return *written ? sw__store_rollup_result(st, r) : SW_STORE_OK;
 }
 
 static void copy_text(char *dst, size_t size, const char *src)
@@ -141,6 +144,7 @@ static enum sw_store_error read_result(struct sw_store *st, sqlite3_stmt *stmt,
   c->tls.not_after = sqlite3_column_int64(stmt, 22);
   c->tls.days_left = sqlite3_column_int(stmt, 23);
   c->tls.verified = sqlite3_column_int(stmt, 24) != 0;
+  out->in_maintenance = sqlite3_column_int(stmt, 25) != 0;
   const void *transcript = sqlite3_column_text(stmt, 15);
   int transcript_len = sqlite3_column_bytes(stmt, 15);
   if ((transcript &&

@@ -19,6 +19,9 @@
 struct migration {
   const char *what; /* for the log: "upgrading the schema to version 2 (...)" */
   const char *sql;
+  /* Run after `sql`, in the same transaction: data the SQL cannot make
+   * (NULL: none). */
+  enum sw_store_error (*fill)(struct sw_store *st, const char *what);
 };
 
 static const struct migration migrations[] = {
@@ -76,7 +79,8 @@ static const struct migration migrations[] = {
      "CREATE INDEX events_time ON events(at);"
      "CREATE INDEX events_rule ON events(rule_id);"
      "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
-     "PRAGMA application_id = " STR(SW_STORE_APPLICATION_ID) ";"},
+     "PRAGMA application_id = " STR(SW_STORE_APPLICATION_ID) ";",
+     NULL},
     /* Version 2: TLS settings of rules, TLS facts of results. Existing rules
      * keep checking in plain text with the default thresholds. */
     {"TLS settings and certificate facts",
@@ -92,7 +96,8 @@ static const struct migration migrations[] = {
      "ALTER TABLE results ADD COLUMN cert_issuer TEXT NOT NULL DEFAULT '';"
      "ALTER TABLE results ADD COLUMN cert_sans TEXT;"
      "ALTER TABLE results ADD COLUMN cert_not_after INTEGER NOT NULL DEFAULT 0;"
-     "ALTER TABLE results ADD COLUMN cert_days_left INTEGER NOT NULL DEFAULT 0;"},
+     "ALTER TABLE results ADD COLUMN cert_days_left INTEGER NOT NULL DEFAULT 0;",
+     NULL},
     /* Version 3: alerts. Notifiers (their secret an opaque blob the service
      * encrypted), each rule's alert settings and notifiers, what was told
      * per rule and its acknowledgement, maintenance windows, and the
@@ -189,7 +194,8 @@ static const struct migration migrations[] = {
      " error TEXT NOT NULL DEFAULT '',"
      " exit_code INTEGER," /* NULL unless a program ran */
      " output TEXT NOT NULL DEFAULT '');"
-     "CREATE INDEX outbox_attempts_outbox ON outbox_attempts(outbox_id, at);"},
+     "CREATE INDEX outbox_attempts_outbox ON outbox_attempts(outbox_id, at);",
+     NULL},
     /* Version 4: checks past the handshake. AUTH (its secrets opaque blobs
      * the service encrypted), the envelope and open-relay test, address
      * family, every address, reverse DNS, drift. Existing rules keep
@@ -210,7 +216,8 @@ static const struct migration migrations[] = {
      "ALTER TABLE rules ADD COLUMN check_ptr INTEGER NOT NULL DEFAULT 0;"
      "ALTER TABLE rules ADD COLUMN drift INTEGER NOT NULL DEFAULT 1;"
      "ALTER TABLE rules ADD COLUMN auth_secret BLOB;"
-     "ALTER TABLE rules ADD COLUMN oauth_secret BLOB;"},
+     "ALTER TABLE rules ADD COLUMN oauth_secret BLOB;",
+     NULL},
     /* Version 5: drift. Per rule, the server's accepted fingerprint (who accepted it,
      * "" for the first good check) and, while the server differs from it,
      * the current one and since when (docs/drift.md). */
@@ -221,7 +228,47 @@ static const struct migration migrations[] = {
      " accepted_at INTEGER NOT NULL,"
      " accepted_by TEXT NOT NULL DEFAULT '',"
      " current TEXT," /* NULL while the server matches the accepted one */
-     " since INTEGER);"},
+     " since INTEGER);",
+     NULL},
+    /* Version 6: availability reports (docs/reports.md). Results say
+     * whether a maintenance window held the rule (older ones did not know:
+     * 0); per rule, hourly and daily rollups of time by kind, checks and
+     * step-time histograms, how far its results reach, and the changes of
+     * what they say (for outages). Built from the results already there. */
+    {"availability rollups",
+     "ALTER TABLE results ADD COLUMN maintenance INTEGER NOT NULL DEFAULT 0;"
+     "CREATE TABLE rollups ("
+     " rule_id INTEGER NOT NULL REFERENCES rules(id) ON DELETE CASCADE,"
+     " span INTEGER NOT NULL,"  /* seconds: 3600 an hour, 86400 a day (UTC) */
+     " start INTEGER NOT NULL," /* Unix ms, a multiple of span */
+     " ok_ms INTEGER NOT NULL DEFAULT 0,"
+     " warning_ms INTEGER NOT NULL DEFAULT 0,"
+     " critical_ms INTEGER NOT NULL DEFAULT 0,"
+     " unknown_ms INTEGER NOT NULL DEFAULT 0,"
+     " maintenance_ms INTEGER NOT NULL DEFAULT 0,"
+     " checks INTEGER NOT NULL DEFAULT 0,"
+     " times BLOB," /* per-step histograms, latency_hist.h */
+     /* By time first: a batch of results (every rule's check of one moment)
+      * updates neighbouring rows, not one page per rule, and a report reads
+      * each hour or day of a range of rules in one sweep. */
+     " PRIMARY KEY (span, start, rule_id)) WITHOUT ROWID;"
+     /* The cascade when a rule is deleted; retention, oldest first. Both
+      * change only when a row is made (once an hour or day per rule). */
+     "CREATE INDEX rollups_rule ON rollups(rule_id);"
+     "CREATE INDEX rollups_start ON rollups(start);"
+     "CREATE TABLE rollup_cursor ("
+     " rule_id INTEGER PRIMARY KEY REFERENCES rules(id) ON DELETE CASCADE,"
+     " covered_until INTEGER NOT NULL,"
+     " kind TEXT NOT NULL);"
+     "CREATE TABLE status_changes ("
+     " id INTEGER PRIMARY KEY,"
+     " rule_id INTEGER NOT NULL REFERENCES rules(id) ON DELETE CASCADE,"
+     " at INTEGER NOT NULL,"
+     " kind TEXT NOT NULL,"
+     " outcome TEXT NOT NULL);"
+     "CREATE INDEX status_changes_rule ON status_changes(rule_id, at);"
+     "CREATE INDEX status_changes_time ON status_changes(at);",
+     sw__store_rollup_existing},
 };
 
 #define MIGRATION_COUNT ((int)SW_COUNTOF(migrations))
@@ -283,6 +330,11 @@ static enum sw_store_error migrate_to(struct sw_store *st, int version)
   char bump[64];
   snprintf(bump, sizeof bump, "PRAGMA user_version = %d", version);
   err = exec_or_rollback(st, migrations[version - 1].sql, what);
+  if (!err && migrations[version - 1].fill) {
+    err = migrations[version - 1].fill(st, what);
+    if (err)
+      sw__store_rollback(st);
+  }
   if (!err)
     err = exec_or_rollback(st, bump, what);
   if (!err)

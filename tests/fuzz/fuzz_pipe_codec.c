@@ -16,6 +16,7 @@
 #include "pipe_alert_records.h"
 #include "pipe_notifier.h"
 #include "pipe_protocol.h"
+#include "pipe_report.h"
 #include "pipe_records.h"
 
 /* Checked whatever NDEBUG says: the fuzz build is RelWithDebInfo. */
@@ -232,6 +233,11 @@ static void walk(const uint8_t *body, size_t len)
       struct sw_pipe_event ev;
       sw_pipe_get_event(&r, &ev);
       sw_pipe_event_free(&ev);
+    } else if (f.type == SW_TLV_BEGIN && f.tag == SW_PIPE_TAG_AVAILABILITY) {
+      struct sw_pipe_availability a;
+      sw_pipe_get_availability(&r, &a);
+      CHECK(a.step_count <= SW_STEP_COUNT);
+      sw_pipe_availability_free(&a);
     } else if (f.type == SW_TLV_BEGIN && is_v2_record(f.tag)) {
       v2_records(&r, f.tag);
     } else if (f.type == SW_TLV_BEGIN && f.tag == SW_PIPE_TAG_PROBLEM) {
@@ -252,12 +258,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       break;
     CHECK(used >= SW_PIPE_LENGTH_SIZE + SW_PIPE_HEADER_SIZE && used <= size - off);
     char why[256];
-    bool v1 = sw_pipe_msg_allowed(frame.message, 1, why, sizeof why);
-    bool v2 = sw_pipe_msg_allowed(frame.message, 2, why, sizeof why);
-    bool v3 = sw_pipe_msg_allowed(frame.message, 3, why, sizeof why);
-    CHECK(!v1 || v2); /* each version has every message of the one before */
-    CHECK(!v2 || v3);
-    CHECK(v3 == (sw_pipe_msg_name(frame.message) != NULL));
+    bool before = false;
+    for (uint16_t v = 1; v <= SW_PIPE_PROTOCOL_VERSION; v++) {
+      bool now = sw_pipe_msg_allowed(frame.message, v, why, sizeof why);
+      CHECK(!before || now); /* each version has every message of the one before */
+      before = now;
+    }
+    CHECK(before == (sw_pipe_msg_name(frame.message) != NULL));
     walk(frame.body, frame.body_len);
     off += used;
   }

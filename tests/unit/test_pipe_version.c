@@ -42,7 +42,8 @@ static void service_picks_the_highest_common_version(void **state)
   assert_int_equal(v, SW_PIPE_PROTOCOL_VERSION);
 
   v = 77;
-  assert_false(sw_pipe_version_choose(5, 6, &v)); /* only newer ones */
+  assert_false(sw_pipe_version_choose(SW_PIPE_PROTOCOL_VERSION + 1,
+                                      SW_PIPE_PROTOCOL_VERSION + 2, &v)); /* only newer */
   assert_false(sw_pipe_version_choose(0, 0, &v)); /* a HELLO without versions */
   assert_false(sw_pipe_version_choose(2, 1, &v)); /* an empty range */
   assert_false(sw_pipe_version_choose(-5, -1, &v));
@@ -92,6 +93,9 @@ static void client_learns_it_talks_to_an_older_service(void **state)
   assert_string_equal(why, "The SMTP Watch service is older than this tool: "
                            "fingerprint acceptances need protocol version 3 and it "
                            "speaks version 2; update the service.");
+  /* a version 3 service: no availability reports */
+  assert_false(sw_pipe_msg_allowed(SW_PIPE_MSG_REPORT, 3, why, sizeof why));
+  assert_non_null(strstr(why, "availability reports need protocol version 4"));
 
   /* a HELLO_OK naming a version this build does not speak */
   assert_false(sw_pipe_version_accepted(0));
@@ -146,7 +150,7 @@ static void message_map_is_consistent(void **state)
     assert_null(strstr(why, ":  need")); /* it names what it is for */
   }
   assert_int_equal(v1, 23);
-  assert_int_equal(v2, 22 + 4); /* versions 2 and 3; 4: import's 112-115 */
+  assert_int_equal(v2, 22 + 4 + 2); /* versions 2 and 3; 4: import's 112-115, REPORT */
   assert_string_equal(sw_pipe_msg_name(SW_PIPE_MSG_NOTIFIER_TEST_OK), "NOTIFIER_TEST_OK");
   assert_int_equal(sw_pipe_msg_version(SW_PIPE_MSG_HELLO), 1);
 }

@@ -19,8 +19,8 @@ static void test_new_file_gets_current_schema_in_wal_mode(void **state)
                               "sqlite_schema WHERE type = 'table' ORDER BY name)"),
                       "alert_ack,alert_track,events,fingerprints,maintenance,notifiers,"
                       "outbox,outbox_attempts,"
-                      "results,rule_alerts,rule_notifiers,rule_state,rules,settings,"
-                      "sqlite_sequence");
+                      "results,rollup_cursor,rollups,rule_alerts,rule_notifiers,"
+                      "rule_state,rules,settings,sqlite_sequence,status_changes");
   bool ok = false;
   char *report = NULL;
   fx_expect_ok(st, sw_store_integrity_check(st, &ok, &report));

@@ -1,0 +1,185 @@
+#!/usr/bin/python3
+"""Integration test of availability reports (smtpwatch report) against the
+real service, under Wine, with a real SMTP server that goes away.
+
+Usage: test_report.py SMTPWATCH_EXE SVC_EXE PIPE_PROBE_EXE [unittest arguments]
+
+The harness is test_cli_manage.py's (imported): smtpwatch-svc.exe --console
+with a fresh data directory, driven only through smtpwatch.exe. A rule
+checks aiosmtpd on loopback every 10 s (real seconds: the report's time is
+what the results vouch for, so the test-only shortened interval is not
+used). aiosmtpd is stopped for about 25 s and started again on the same
+port; the report must then show an uptime under 100 % and that one outage,
+begun by connection_refused, starting and ending where the server really
+stopped and started (within one interval), in JSON, CSV and HTML read back.
+Bounded: about 90 s; every process has a timeout and is stopped by its PID.
+
+SW_CLI_MANAGE_PREFIX names the prefix (default: report-wineprefix next to
+the build's service/ directory).
+"""
+
+import csv
+import html.parser
+import os
+import sys
+import tempfile
+import time
+import unittest
+from datetime import datetime, timezone
+from pathlib import Path
+
+import harness
+import test_cli_manage as manage
+from harness import stop_process, wait_for, win_path
+from test_cli_manage import DONE, smtpwatch
+
+INTERVAL_S = 10
+
+
+def setUpModule():
+    os.environ.setdefault("SW_CLI_MANAGE_PREFIX", str(
+        Path(manage.SVC_EXE).resolve().parent.parent / "report-wineprefix"))
+    manage.setUpModule()
+
+
+def tearDownModule():
+    manage.tearDownModule()
+
+
+def iso(text):
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(
+        tzinfo=timezone.utc).timestamp()
+
+
+class Tables(html.parser.HTMLParser):
+    """The text of every cell of every table, by the table's id."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self.table, self.row, self.cell = {}, None, None, None
+        self.external = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "src" in attrs or "href" in attrs:
+            self.external.append((tag, attrs))
+        if tag == "table":
+            self.table = self.tables.setdefault(attrs.get("id"), [])
+        elif tag == "tr" and self.table is not None:
+            self.row = []
+            self.table.append(self.row)
+        elif tag in ("td", "th") and self.row is not None:
+            self.cell = ""
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell is not None:
+            self.row.append(self.cell)
+            self.cell = None
+        elif tag == "table":
+            self.table = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell += data
+
+
+class ReportTests(unittest.TestCase):
+
+    def setUp(self):
+        self.dir = Path(tempfile.mkdtemp(prefix="data-", dir=manage.WORKDIR))
+        self.server = harness.start_aiosmtpd()
+        self.addCleanup(lambda: stop_process(self.server))
+        self.service = console_service_real(self.dir)
+        self.addCleanup(self.service.stop)
+
+    def state(self, rule_id):
+        run = smtpwatch("status", "--json")
+        self.assertEqual(run.rc, DONE, run)
+        return next(r for r in run.json if r["id"] == rule_id)["state"]
+
+    def test_an_outage_shows_with_its_cause_in_every_format(self):
+        run = smtpwatch("rules", "add", "127.0.0.1", "--port", self.server.port,
+                        "--name", "mx <report>", "--interval-s", INTERVAL_S, "--json")
+        self.assertEqual(run.rc, DONE, run)
+        rule = run.json["id"]
+        wait_for(lambda: self.state(rule) == "OK", 30, 1, "the rule OK")
+        time.sleep(2 * INTERVAL_S)  # a few good checks first
+
+        port = self.server.port
+        stop_process(self.server)
+        stopped = time.time()
+        wait_for(lambda: self.state(rule) == "CRITICAL", 3 * INTERVAL_S, 1,
+                 "the rule CRITICAL once the server is gone")
+        time.sleep(1.5 * INTERVAL_S)
+        self.server = harness.start_aiosmtpd(port)
+        started = time.time()
+        wait_for(lambda: self.state(rule) == "OK", 3 * INTERVAL_S, 1, "the rule OK again")
+
+        run = smtpwatch("report", rule, "--period", "24h", "--json")
+        self.assertEqual(run.rc, DONE, run)
+        report = run.json["rules"]
+        self.assertEqual(len(report), 1, run)
+        r = report[0]
+        self.assertEqual(r["name"], "mx <report>")
+        self.assertLess(r["uptime_percent"], 100.0, run)
+        self.assertGreater(r["uptime_percent"], 0.0, run)
+        self.assertEqual(len(r["outages"]), 1, run)
+        o = r["outages"][0]
+        self.assertEqual(o["outcome"], "connection_refused", run)
+        self.assertFalse(o["open"], run)
+        # The first refused check came within an interval of the stop, the
+        # first good one within an interval of the start (and a second's
+        # rounding of the ISO times).
+        self.assertTrue(stopped - 1 <= iso(o["start"]) <= stopped + INTERVAL_S + 2, run)
+        self.assertTrue(started - 1 <= iso(o["end"]) <= started + INTERVAL_S + 2, run)
+        self.assertGreater(r["critical_s"], 0, run)
+        steps = {s["step"]: s for s in r["response_times"]}
+        self.assertGreater(steps["connect"]["samples"], 2, run)
+        self.assertGreater(steps["connect"]["p99_ms"], 0, run)
+
+        # By name too, as a CSV file and an HTML file, read back.
+        out_csv = self.dir / "report.csv"
+        run = smtpwatch("report", "mx <report>", "--period", "24h", "--csv",
+                        win_path(out_csv))
+        self.assertEqual(run.rc, DONE, run)
+        with open(out_csv, newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        self.assertEqual(len(rows), 1)
+        self.assertEqual(rows[0]["name"], "mx <report>")
+        self.assertAlmostEqual(float(rows[0]["uptime_percent"]), r["uptime_percent"],
+                               delta=0.5)
+        self.assertEqual(rows[0]["outages"], "1")
+        self.assertIn("connection_refused", rows[0]["outage_list"])
+
+        out_html = self.dir / "report.html"
+        run = smtpwatch("report", "--period", "24h", "--html", win_path(out_html))
+        self.assertEqual(run.rc, DONE, run)
+        page = out_html.read_text(encoding="utf-8")
+        self.assertNotIn("<report>", page)  # escaped
+        tables = Tables()
+        tables.feed(page)
+        self.assertEqual(tables.external, [])
+        summary = tables.tables["summary"]
+        self.assertEqual(summary[1][0], "mx <report>")
+        outages = tables.tables["outages"]
+        self.assertEqual(len(outages), 2, outages)  # the header and one outage
+        self.assertEqual(outages[1][4], "connection_refused")
+
+        # A rule that does not exist is refused with a sentence.
+        run = smtpwatch("report", "no such rule", "--period", "7d")
+        self.assertEqual(run.rc, manage.REFUSED, run)
+        self.assertIn("there is no rule 'no such rule'", run.stderr)
+
+
+def console_service_real(data_dir):
+    """The service on `data_dir` at real time (no shortened interval)."""
+    return harness.ConsoleService(
+        manage.SVC_EXE, data_dir, manage.wine_env(),
+        lambda: smtpwatch("service", "info", "--json", timeout=30).rc == DONE)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 4:
+        sys.exit(__doc__)
+    manage.EXE, manage.SVC_EXE, manage.PIPE_PROBE = sys.argv[1], sys.argv[2], sys.argv[3]
+    unittest.main(argv=[sys.argv[0]] + sys.argv[4:], verbosity=2)
