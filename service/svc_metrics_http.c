@@ -18,6 +18,9 @@
 #include "win_error.h"
 #include "win_text.h"
 
+/* Receives failing in a row before the serving gives up (a queue that
+ * fails every receive would otherwise spin a pool thread). */
+#define MAX_FAILURES_IN_A_ROW 1000
 /* Room for a request's headers; a larger one gets 431. */
 #define REQUEST_BUFFER 16384
 
@@ -31,6 +34,7 @@ struct sw_svc_metrics_http {
   PTP_IO io;
   wchar_t path[SW_METRICS_URL_MAX];
   volatile LONG stopping;
+  unsigned failures; /* receives failed in a row */
   /* One operation at a time: a receive, then the send of its answer; the
    * completion tells them apart by their OVERLAPPED. What a send points
    * at stays here until it completes. */
@@ -149,13 +153,21 @@ static void CALLBACK on_io(PTP_CALLBACK_INSTANCE inst, void *ctx, void *ov, ULON
   struct sw_svc_metrics_http *h = ctx;
   if (ov == &h->send_ov) {
     sent(h);
-  } else if (h->stopping || (result != NO_ERROR && result != ERROR_MORE_DATA)) {
+  } else if (h->stopping || result == ERROR_OPERATION_ABORTED ||
+             result == ERROR_INVALID_HANDLE) {
     return; /* the queue is closing: nothing more will come */
   } else if (result == ERROR_MORE_DATA) { /* headers past REQUEST_BUFFER */
+    h->failures = 0;
     respond(h, h->in.request.RequestId, 431, "Request Header Fields Too Large", NULL, 0,
             NULL, false);
-  } else {
+  } else if (result == NO_ERROR) {
+    h->failures = 0;
     answer(h, &h->in.request);
+  } else if (++h->failures < MAX_FAILURES_IN_A_ROW) {
+    /* A receive that failed for one client (it went away while its
+     * request was being taken: Wine's http.sys says so) must not end the
+     * serving of the others. */
+    receive(h);
   }
 }
 
