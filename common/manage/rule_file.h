@@ -56,14 +56,14 @@ struct sw_rule_file {
 };
 
 /* Reads a rules file: JSON when its first character (after a UTF-8 byte
- * order mark and white space) is '{' or '[', else CSV; `name` (may be
- * NULL) only names the file in no sentence, it is not used to guess.
- * Every row is read and checked with the rule validator; a secret the
- * file says is set counts as present, since only the service knows.
- * Returns SW_E_OK with every row in *out, or SW_E_INVALID_ARGUMENT with
- * one line per problem in `errors` ("line 12: Port must be ..."; lines end
- * in '\n'), at most `max_errors` of them and then a line that says how
- * many more; SW_E_NOMEM. *out is freed on error. */
+ * order mark and white space) is '{' or '[', else CSV (the content
+ * decides, not the file's name). Text that is not UTF-8, or holds a NUL,
+ * is refused. Every row is read and checked with the rule validator; a
+ * secret the file says is set counts as present, since only the service
+ * knows. Returns SW_E_OK with every row in *out, or SW_E_INVALID_ARGUMENT
+ * with one line per problem in `errors` ("line 12: rule \"mx1\": Port must
+ * be ..."; lines end in '\n'), at most `max_errors` of them and then a
+ * line that says how many more; SW_E_NOMEM. *out is empty on error. */
 enum sw_error sw_rule_file_read(const char *data, size_t len, size_t max_errors,
                                 struct sw_rule_file *out, struct sw_buf *errors);
 void sw_rule_file_free(struct sw_rule_file *f);
