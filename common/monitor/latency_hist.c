@@ -44,26 +44,41 @@ void sw_latency_add(struct sw_latency_hist *h, int64_t us, uint32_t times)
   h->count += times;
 }
 
-int64_t sw_latency_percentile(const struct sw_latency_hist *h, double p)
+/* The nearest rank of percentile p among `count` samples (at least 1). */
+static uint64_t rank_of(double p, uint64_t count)
 {
-  if (h->count == 0)
-    return -1;
-  double exact = p / 100.0 * (double)h->count;
+  double exact = p / 100.0 * (double)count;
   uint64_t rank = (uint64_t)exact;
   rank += (double)rank < exact; /* ceil without libm */
-  if (rank < 1)
-    rank = 1;
+  return rank < 1 ? 1 : rank;
+}
+
+void sw_latency_percentiles(const struct sw_latency_hist *h, const double *p, size_t n,
+                            int64_t *out)
+{
+  size_t i = 0;
   uint64_t seen = 0;
-  for (unsigned b = 0; b < SW_LATENCY_BUCKETS; b++) {
+  for (unsigned b = 0; h->count && i < n && b < SW_LATENCY_BUCKETS; b++) {
     seen += h->n[b];
-    if (seen >= rank)
-      return sw_latency_bucket_mid(b);
+    while (i < n && seen >= rank_of(p[i], h->count))
+      out[i++] = sw_latency_bucket_mid(b);
   }
-  /* Saturated buckets can make the sum fall short of count. */
-  for (unsigned b = SW_LATENCY_BUCKETS; b-- > 0;)
-    if (h->n[b])
-      return sw_latency_bucket_mid(b);
-  return -1;
+  /* Empty, or saturated buckets made the sum fall short of count. */
+  int64_t last = -1;
+  for (unsigned b = SW_LATENCY_BUCKETS; h->count && i < n && b-- > 0;)
+    if (h->n[b]) {
+      last = sw_latency_bucket_mid(b);
+      break;
+    }
+  for (; i < n; i++)
+    out[i] = last;
+}
+
+int64_t sw_latency_percentile(const struct sw_latency_hist *h, double p)
+{
+  int64_t v;
+  sw_latency_percentiles(h, &p, 1, &v);
+  return v;
 }
 
 void sw_step_latency_add_check(struct sw_step_latency *s, const struct sw_check_result *c)

@@ -44,6 +44,10 @@ void sw_latency_add(struct sw_latency_hist *h, int64_t us, uint32_t times);
 /* The p-th percentile (0 < p <= 100) by nearest rank, in microseconds;
  * -1 when the histogram is empty. */
 int64_t sw_latency_percentile(const struct sw_latency_hist *h, double p);
+/* The same for `n` percentiles in ascending order, in one walk of the
+ * buckets: out[i] for p[i]. */
+void sw_latency_percentiles(const struct sw_latency_hist *h, const double *p, size_t n,
+                            int64_t *out);
 
 /* Adds the step times of a finished check: every step it completed. The
  * step a check that was not ok stopped in (c->step) is left out: its time is how long a

@@ -175,9 +175,8 @@ static enum sw_store_error finish_rule(struct sw_store *st, const struct chunk *
   a->totals.period_ms = p->end_ms - p->from_ms;
   for (int s = 0; s < SW_STEP_COUNT; s++) {
     a->samples[s] = sum->latency.step[s].count;
-    for (int k = 0; k < SW_AVAIL_PERCENTILE_COUNT; k++)
-      a->percentile_us[s][k] =
-          sw_latency_percentile(&sum->latency.step[s], sw_avail_percentiles[k]);
+    sw_latency_percentiles(&sum->latency.step[s], sw_avail_percentiles,
+                           SW_AVAIL_PERCENTILE_COUNT, a->percentile_us[s]);
   }
   return rule_outages(st, a->rule_id, p, a);
 }

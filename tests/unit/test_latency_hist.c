@@ -48,6 +48,12 @@ static void test_percentiles_nearest_rank(void **state)
     int64_t diff = got > want[i][1] ? got - want[i][1] : want[i][1] - got;
     assert_true(diff * 32 <= want[i][1]);
   }
+  /* All at once, in one walk: the same. */
+  static const double ps[] = {50, 95, 99, 100};
+  int64_t all[4];
+  sw_latency_percentiles(&h, ps, 4, all);
+  for (int i = 0; i < 4; i++)
+    assert_int_equal(all[i], sw_latency_percentile(&h, ps[i]));
   /* One slow outlier in 100 shows at p100, not at p99. */
   sw_latency_add(&h, 30000000, 1);
   assert_true(sw_latency_percentile(&h, 99) < 200000);

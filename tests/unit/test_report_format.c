@@ -71,6 +71,7 @@ static void test_periods_and_options(void **state)
 static void sample(struct sw_pipe_availability *a, struct sw_outage *o, const char *name)
 {
   memset(a, 0, sizeof *a);
+  memset(o, 0, sizeof *o); /* compared with memcmp: no stray padding */
   a->rule_id = 7;
   a->name = (char *)name;
   a->host = "mx.example.com";
@@ -111,7 +112,10 @@ static void test_record_round_trip(void **state)
   assert_int_equal(b.outage_count, 1);
   assert_memory_equal(b.outages, &o, sizeof o);
   assert_int_equal(b.step_count, 1);
-  assert_memory_equal(&b.steps[0], &a.steps[0], sizeof a.steps[0]);
+  assert_int_equal(b.steps[0].step, a.steps[0].step);
+  assert_int_equal(b.steps[0].samples, a.steps[0].samples);
+  assert_memory_equal(b.steps[0].percentile_us, a.steps[0].percentile_us,
+                      sizeof a.steps[0].percentile_us);
   sw_pipe_availability_free(&b);
   /* Cut anywhere, it is refused, never read past. */
   for (size_t len = 1; len < buf.len; len++) {

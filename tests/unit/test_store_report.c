@@ -172,7 +172,12 @@ static void test_schema_5_gets_the_same_rollups(void **state)
   assert_int_equal(a->totals.checks, b->totals.checks);
   assert_memory_equal(a->percentile_us, b->percentile_us, sizeof a->percentile_us);
   assert_int_equal(a->outage_count, b->outage_count);
-  assert_memory_equal(a->outages, b->outages, a->outage_count * sizeof *a->outages);
+  for (size_t i = 0; i < a->outage_count; i++) {
+    assert_int_equal(a->outages[i].start_ms, b->outages[i].start_ms);
+    assert_int_equal(a->outages[i].end_ms, b->outages[i].end_ms);
+    assert_int_equal(a->outages[i].outcome, b->outages[i].outcome);
+    assert_int_equal(a->outages[i].open, b->outages[i].open);
+  }
   sw_store_availability_list_free(&before);
   sw_store_availability_list_free(&after);
   sw_store_close(st);
