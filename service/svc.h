@@ -53,6 +53,10 @@ struct sw_svc_config {
   char metrics_dir_utf8[MAX_PATH * 3];
   uint32_t metrics_interval_s;
   wchar_t metrics_url[SW_SVC_METRICS_URL_MAX];
+  /* Why the metrics settings of HKLM\SOFTWARE\SmtpWatch were not taken
+   * ("" = they were, or there are none): the key's options are then off,
+   * and the service runs without them (event 4014) rather than not at all. */
+  char metrics_problem[512];
 };
 
 /* Why the service stopped, as the Event Log shows it (%1 of event 1001). */

@@ -43,6 +43,8 @@ static void start_http(struct sw_svc_loop *l)
 
 void sw__loop_metrics_start(struct sw_svc_loop *l)
 {
+  if (l->cfg->metrics_problem[0])
+    LOG_EVENT(l, SW_MSG_METRICS_SETTINGS_INVALID, 0, l->cfg->metrics_problem);
   if (!l->cfg->metrics_dir[0] && !l->cfg->metrics_url[0])
     return;
   DWORD err;

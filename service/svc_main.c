@@ -211,8 +211,11 @@ static int parse_args(int argc, wchar_t **argv, struct sw_svc_config *cfg)
       return 2;
     }
   }
-  if (!sw_svc_params_read(cfg, &given, cmdline_error, sizeof cmdline_error))
-    return 2;
+  /* A bad value in the product's key costs the metrics, not the checks:
+   * the SCM starts the service with no options to fix, and an MSI upgrade
+   * runs --install-config with whatever the key holds. */
+  if (!sw_svc_params_read(cfg, &given, cfg->metrics_problem, sizeof cfg->metrics_problem))
+    sw_svc_params_drop_key(cfg, &given);
   return set_paths(data_dir, cfg);
 }
 
@@ -295,6 +298,9 @@ int wmain(int argc, wchar_t **argv)
       sw_console_printf(stderr, "smtpwatch-svc: %s\n", cmdline_error);
       return rc;
     }
+    if (cfg.metrics_problem[0])
+      sw_console_printf(stderr, "smtpwatch-svc: warning: %s The metrics are off.\n",
+                        cfg.metrics_problem);
     if (mode == MODE_SHOW_CONFIG)
       return (int)sw_svc_show_config(&cfg);
     /* A failure is also reported to the Event Log (the MSI registered the

@@ -159,3 +159,16 @@ bool sw_svc_params_read(struct sw_svc_config *cfg,
     cfg->metrics_interval_s = SW_SVC_METRICS_INTERVAL_DEFAULT_S;
   return !invalid;
 }
+
+void sw_svc_params_drop_key(struct sw_svc_config *cfg,
+                            const struct sw_svc_params_given *given)
+{
+  if (!given->metrics_dir) {
+    cfg->metrics_dir[0] = L'\0';
+    cfg->metrics_dir_utf8[0] = '\0';
+  }
+  if (!given->metrics_url)
+    cfg->metrics_url[0] = L'\0';
+  if (!given->metrics_interval || !cfg->metrics_interval_s)
+    cfg->metrics_interval_s = SW_SVC_METRICS_INTERVAL_DEFAULT_S;
+}

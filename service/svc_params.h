@@ -50,4 +50,9 @@ int sw_svc_params_option(int argc, wchar_t **argv, int *i, struct sw_svc_config 
 bool sw_svc_params_read(struct sw_svc_config *cfg,
                         const struct sw_svc_params_given *given, char *why, size_t size);
 
+/* After sw_svc_params_read failed: turns off the options the command line
+ * did not give (the key's), and gives the interval its default. */
+void sw_svc_params_drop_key(struct sw_svc_config *cfg,
+                            const struct sw_svc_params_given *given);
+
 #endif

@@ -180,13 +180,24 @@ class ParametersTests(ParametersKeyCase):
         self.wait_prom(lambda t: "smtpwatch_rules" in t, "the file in the command line's folder")
         self.assertEqual(list(elsewhere.iterdir()), [])
 
-    def test_a_bad_value_in_the_key_is_said(self):
+    def test_a_bad_value_in_the_key_turns_the_metrics_off_not_the_service(self):
+        """The SCM starts the service with no option to fix, and an MSI
+        upgrade runs --install-config with whatever the key holds: a bad
+        value costs the metrics (event 4014), never the checks or the
+        installation."""
+        bad = "MetricsIntervalSeconds wants a whole number of seconds from 1 to 3600"
+        self.reg_add("MetricsTextfileDir", "REG_SZ", win_path(self.prom_dir))
         self.reg_add("MetricsIntervalSeconds", "REG_DWORD", "0")
-        out = PREFIX.wine(SVC_EXE, "--console", "--data-dir", win_path(self.data),
-                          check=False)
-        self.assertEqual(out.returncode, 2)
-        self.assertIn("MetricsIntervalSeconds wants a whole number of seconds from 1 to 3600",
-                      out.stderr)
+        shown = PREFIX.wine(SVC_EXE, "--show-config", "--data-dir", win_path(self.data),
+                            check=False)
+        self.assertIn("warning: " + bad, shown.stderr)
+        self.assertIn("The metrics are off.", shown.stderr)
+        service = self.start()
+        self.assertTrue(service.wait_console("4014"), service.console())
+        self.assertIn(bad, service.console())
+        time.sleep(3)  # several metrics intervals, had the key been taken
+        self.assertFalse(service.exited(), service.console())
+        self.assertFalse((self.prom_dir / "smtpwatch.prom").exists())
 
 
 def http(method, url, timeout=10):

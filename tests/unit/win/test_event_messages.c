@@ -290,6 +290,13 @@ static const struct expected messages[] = {
      SEV_INFO,
      {L"http://127.0.0.1:9465/metrics"},
      L"The service answers GET http://127.0.0.1:9465/metrics with its metrics.\r\n"},
+    {SW_MSG_METRICS_SETTINGS_INVALID,
+     SEV_WARN,
+     {L"MetricsIntervalSeconds wants a whole number of seconds from 1 to 3600."},
+     L"The metrics settings in HKLM\\SOFTWARE\\SmtpWatch were not taken: "
+     L"MetricsIntervalSeconds wants a whole number of seconds from 1 to 3600.\r\n"
+     L"The service checks its rules as usual, without the metrics those settings turn "
+     L"on. Correct the value (docs/metrics.md) and restart the service.\r\n"},
     {SW_MSG_RULES_IMPORTED,
      SEV_INFO,
      {L"CONTOSO\\ann", L"120", L"3", L"2", L"115", L"1",
