@@ -5,9 +5,10 @@
 # for a refusing and a silent one), runs real `smtpwatch check`s against
 # them with the installed smtpwatch.exe, gives the installed service rules
 # through the control pipe (one healthy server, one failing, the failing one
-# with an e-mail notifier), shows what it found (status, history, events) and
-# the alert mail it sent, and takes a screenshot of the installed rule
-# editor. Everything runs on an Xvfb display of its own; nothing is
+# with an e-mail notifier), shows what it found (status, history, events),
+# the alert mail it sent, an availability report, the rules exported, the
+# metrics served through http.sys, and takes a screenshot of the installed
+# rule editor. Everything runs on an Xvfb display of its own; nothing is
 # left running afterwards.
 set -euo pipefail
 
@@ -110,6 +111,8 @@ run check 127.0.0.1 --port "$AIO_PORT" --send "NOOP" --expect "250" --verbose
 run check 127.0.0.1 --port "$REJECT_PORT"
 run check 127.0.0.1 --port "$SILENT_PORT" --timeout-ms 2000
 run check 127.0.0.1 --port "$AIO_PORT" --json
+run check 127.0.0.1 --port "$AIO_PORT" --mail-from demo@example.com \
+  --rcpt-to postmaster@example.com
 
 echo
 echo "== the installed service, configured through \\\\.\\pipe\\SmtpWatch"
@@ -151,6 +154,28 @@ for h in ("From", "To", "Subject", "X-SmtpWatch-Notification-Id"):
 print()
 print("\n".join(m.get_content().splitlines()[:8]))
 PYEOF
+
+echo
+echo "== availability, and the rules as a file for other nodes"
+run report --period 24h
+run rules export
+
+echo
+echo "== metrics for Prometheus: GET /metrics through http.sys"
+METRICS_URL="http://127.0.0.1:$(free_port)/metrics"
+wine reg add 'HKLM\SOFTWARE\SmtpWatch' /v MetricsUrl /t REG_SZ /d "$METRICS_URL" /f >/dev/null 2>&1
+wine "$INSTALLED\smtpwatch-svc.exe" --install-config >/dev/null 2>&1 # reserves the URL
+wine "$INSTALLED\smtpwatch-svc.exe" --stop-and-wait >/dev/null 2>&1
+wine sc start SmtpWatch >/dev/null 2>&1
+metrics=""
+for _ in $(seq 60); do
+  metrics=$($PY -c "import urllib.request,sys; print(urllib.request.urlopen(sys.argv[1], timeout=2).read().decode())" "$METRICS_URL" 2>/dev/null) &&
+    grep -q '^smtpwatch_rule_up{' <<<"$metrics" && break
+  sleep 0.5
+done
+echo "\$ curl $METRICS_URL | grep -E '^smtpwatch_(rule_up|rule_state|checks_total)'"
+grep -E '^smtpwatch_(rule_up|rule_state|checks_total)' <<<"$metrics" ||
+  echo "(GET /metrics did not answer within 30 s)"
 
 echo
 echo "== the installed editor (Start Menu > SMTP Watch > SMTP Watch Editor)"
