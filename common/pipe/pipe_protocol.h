@@ -19,7 +19,7 @@
 /* The versions this build speaks: a server answers any client whose range
  * meets this one with the highest version both speak (HELLO), and a client
  * refuses, itself, a request the version it got does not have. */
-#define SW_PIPE_PROTOCOL_VERSION 3
+#define SW_PIPE_PROTOCOL_VERSION 4
 #define SW_PIPE_PROTOCOL_VERSION_OLDEST 1
 
 /* The last two columns of the message map: the protocol version that
@@ -32,6 +32,7 @@
 #define SW_PIPE_V2_ACK 2, "acknowledgements"
 #define SW_PIPE_V2_ALERTS 2, "rule notification settings"
 #define SW_PIPE_V3_DRIFT 3, "fingerprint acceptances"
+#define SW_PIPE_V4_SUBSCRIBE 4, "subscriptions"
 
 /* X(ENUM, number, version, what): requests are even, their replies odd
  * where they pair. */
@@ -80,7 +81,10 @@
   X(SW_PIPE_MSG_RULE_ALERTS_GET, 104, SW_PIPE_V2_ALERTS) /* client: RULE_ID */           \
   X(SW_PIPE_MSG_RULE_ALERTS_OK, 105, SW_PIPE_V2_ALERTS)  /* server: RULE_ALERTS */       \
   X(SW_PIPE_MSG_RULE_ALERTS_SET, 106, SW_PIPE_V2_ALERTS) /* client: RULE_ALERTS */       \
-  X(SW_PIPE_MSG_RULE_ACCEPT, 108, SW_PIPE_V3_DRIFT)      /* client: RULE_ID; DONE_OK */
+  X(SW_PIPE_MSG_RULE_ACCEPT, 108, SW_PIPE_V3_DRIFT)      /* client: RULE_ID; DONE_OK */  \
+  X(SW_PIPE_MSG_SUBSCRIBE, 116, SW_PIPE_V4_SUBSCRIBE)    /* client: SUB_* wanted */      \
+  X(SW_PIPE_MSG_SUBSCRIBE_OK, 117, SW_PIPE_V4_SUBSCRIBE) /* server: SUB_* granted */     \
+  X(SW_PIPE_MSG_PUSH, 119, SW_PIPE_V4_SUBSCRIBE) /* server, unasked: flag PUSH, id 0 */
 
 enum sw_pipe_msg { SW_PIPE_MSG_MAP(SW_X_ENUM_VALUE) };
 
@@ -234,7 +238,20 @@ enum sw_pipe_msg { SW_PIPE_MSG_MAP(SW_X_ENUM_VALUE) };
   X(SW_PIPE_TAG_RULE_OAUTH_CLIENT_SECRET, 187) /* client -> service only */              \
   X(SW_PIPE_TAG_CERT_KEY_SHA256, 190)          /* RESULT, version 3 */                   \
   X(SW_PIPE_TAG_CERT_KEY_TYPE, 191)                                                      \
-  X(SW_PIPE_TAG_DRIFT, 192) /* STATUS: the drift sentences, '\n'-separated */
+  X(SW_PIPE_TAG_DRIFT, 192)      /* STATUS: the drift sentences, '\n'-separated */       \
+  X(SW_PIPE_TAG_SUB_STATES, 230) /* SUBSCRIBE(_OK), version 4 */                         \
+  X(SW_PIPE_TAG_SUB_EVENTS, 231)                                                         \
+  X(SW_PIPE_TAG_SUB_RULES, 232)                                                          \
+  X(SW_PIPE_TAG_PUSH_INTERVAL_MS, 233)                                                   \
+  X(SW_PIPE_TAG_PUSH_LOG_SIZE, 234)                                                      \
+  X(SW_PIPE_TAG_RULE_CHANGE, 235) /* record, in PUSH */                                  \
+  X(SW_PIPE_TAG_RULE_CHANGE_KIND, 236)                                                   \
+  X(SW_PIPE_TAG_RESYNC, 237)          /* PUSH: re-read everything */                     \
+  X(SW_PIPE_TAG_STATUS_REQUESTS, 238) /* SERVICE_INFO_OK */                              \
+  X(SW_PIPE_TAG_SUBSCRIBERS, 239)                                                        \
+  X(SW_PIPE_TAG_RULE_STATE, 240) /* record, in PUSH */                                   \
+  X(SW_PIPE_TAG_ACKED, 241)                                                              \
+  X(SW_PIPE_TAG_DRIFTED, 242)
 
 enum sw_pipe_tag { SW_PIPE_TAG_MAP(SW_X_ENUM_VALUE) };
 

@@ -446,8 +446,8 @@ static void test_service_info(void **state)
   sw_buf_init(&body, 0);
   sw_buf_init(&out, 0);
   struct sw_pipe_service_info i = {
-      "0.1.0", 2 * 86400 + 3 * 3600 + 59,   10, 9, 540, 3, 123456, 0,
-      2,       "C:\\ProgramData\\SmtpWatch"};
+      "0.1.0", 2 * 86400 + 3 * 3600 + 59,    10, 9, 540, 3, 123456, 0,
+      2,       "C:\\ProgramData\\SmtpWatch", 0,  0};
   sw_pipe_put_service_info(&body, &i);
   const uint8_t *b = (const uint8_t *)body.data;
   struct sw_table t = {0};
@@ -491,7 +491,7 @@ static void test_service_info_with_server(void **state)
   struct sw_buf body, out;
   sw_buf_init(&body, 0);
   sw_buf_init(&out, 0);
-  struct sw_pipe_service_info i = {"0.1.0", 5, 1, 1, 0, 0, 0, 0, 1, "C:\\D"};
+  struct sw_pipe_service_info i = {"0.1.0", 5, 1, 1, 0, 0, 0, 0, 1, "C:\\D", 0, 0};
   sw_pipe_put_service_info(&body, &i);
   struct sw_pipe_trust_facts f = {.server_pid = 4242,
                                   .scm = SW_PIPE_SCM_RUNNING,

@@ -42,7 +42,8 @@ static void service_picks_the_highest_common_version(void **state)
   assert_int_equal(v, SW_PIPE_PROTOCOL_VERSION);
 
   v = 77;
-  assert_false(sw_pipe_version_choose(4, 5, &v)); /* only newer ones */
+  assert_false(sw_pipe_version_choose(SW_PIPE_PROTOCOL_VERSION + 1,
+                                      SW_PIPE_PROTOCOL_VERSION + 2, &v)); /* only newer */
   assert_false(sw_pipe_version_choose(0, 0, &v)); /* a HELLO without versions */
   assert_false(sw_pipe_version_choose(2, 1, &v)); /* an empty range */
   assert_false(sw_pipe_version_choose(-5, -1, &v));
@@ -81,7 +82,8 @@ static void client_learns_it_talks_to_an_older_service(void **state)
   /* against a service of this build, everything goes */
   assert_true(sw_pipe_version_choose(SW_PIPE_PROTOCOL_VERSION_OLDEST,
                                      SW_PIPE_PROTOCOL_VERSION, &got));
-  assert_int_equal(got, 3);
+  assert_int_equal(got, 4);
+  assert_true(sw_pipe_msg_allowed(SW_PIPE_MSG_SUBSCRIBE, got, why, sizeof why));
   assert_true(sw_pipe_msg_allowed(SW_PIPE_MSG_NOTIFIER_ADD, got, why, sizeof why));
   assert_true(sw_pipe_msg_allowed(SW_PIPE_MSG_RULE_ALERTS_SET, got, why, sizeof why));
   assert_true(sw_pipe_msg_allowed(SW_PIPE_MSG_RULE_ACCEPT, got, why, sizeof why));
@@ -92,6 +94,12 @@ static void client_learns_it_talks_to_an_older_service(void **state)
   assert_string_equal(why, "The SMTP Watch service is older than this tool: "
                            "fingerprint acceptances need protocol version 3 and it "
                            "speaks version 2; update the service.");
+
+  /* a version 3 service: the editor polls instead of subscribing */
+  assert_false(sw_pipe_msg_allowed(SW_PIPE_MSG_SUBSCRIBE, 3, why, sizeof why));
+  assert_string_equal(why, "The SMTP Watch service is older than this tool: "
+                           "subscriptions need protocol version 4 and it "
+                           "speaks version 3; update the service.");
 
   /* a HELLO_OK naming a version this build does not speak */
   assert_false(sw_pipe_version_accepted(0));
@@ -139,14 +147,15 @@ static void message_map_is_consistent(void **state)
     }
     v2++;
     assert_true(m >= 70);
-    bool reply = strstr(name, "_OK") != NULL;
+    /* the server's own messages are odd: replies, and PUSH (version 4) */
+    bool reply = strstr(name, "_OK") != NULL || strcmp(name, "PUSH") == 0;
     assert_int_equal(m % 2, reply ? 1 : 0);
     char why[256];
     assert_false(sw_pipe_msg_allowed((uint16_t)m, 1, why, sizeof why));
     assert_null(strstr(why, ":  need")); /* it names what it is for */
   }
   assert_int_equal(v1, 23);
-  assert_int_equal(v2, 22); /* versions 2 and 3 */
+  assert_int_equal(v2, 25); /* versions 2 to 4 */
   assert_string_equal(sw_pipe_msg_name(SW_PIPE_MSG_NOTIFIER_TEST_OK), "NOTIFIER_TEST_OK");
   assert_int_equal(sw_pipe_msg_version(SW_PIPE_MSG_HELLO), 1);
 }
