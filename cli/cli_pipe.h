@@ -118,6 +118,7 @@ extern const struct sw_cli_command sw_cli_observe_commands[];
 extern const struct sw_cli_command sw_cli_notifier_commands[];
 extern const struct sw_cli_command sw_cli_maintenance_commands[];
 extern const struct sw_cli_command sw_cli_rule_alert_commands[];
+extern const struct sw_cli_command sw_cli_watch_commands[]; /* cli_watch.c */
 
 /* Says the service sent a reply this program does not understand; 2. */
 int sw_cli_not_understood(struct sw_cli_conn *c);

@@ -22,6 +22,7 @@
 #include "svc_outbox.h"
 #include "svc_loop.h"
 #include "svc_prune.h"
+#include "svc_push.h"
 #include "svc_requests.h"
 #include "svc_rules.h"
 #include "svc_rules_watch.h"
@@ -82,6 +83,8 @@ struct sw_svc_loop {
   /* Checks finished per minute, for SERVICE_INFO: a snapshot a minute. */
   int64_t rate_mark_us;
   uint64_t rate_mark_finished, rate_per_min;
+  /* Subscriptions (svc_push.h); NULL if it could not be allocated. */
+  struct sw_svc_push *push;
 };
 
 /* ---- svc_loop.c: time and events ---- */
@@ -209,5 +212,8 @@ bool sw__loop_read_secret(struct sw_svc_loop *l, int64_t notifier_id,
 void sw__loop_start_pipe(struct sw_svc_loop *l);
 /* Takes the checks-per-minute snapshot when a minute has passed. */
 void sw__loop_update_rate(struct sw_svc_loop *l, int64_t now);
+/* The pipe's part of a turn: the server's tick and the subscribers' pushes
+ * (their time counted as the pipe's, for --stats-file). */
+void sw__loop_tend_pipe(struct sw_svc_loop *l);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "engine.h"
+#include "pipe_push.h"
 #include "pipe_records.h"
 #include "pipe_server.h"
 #include "store.h"
@@ -45,6 +46,12 @@ struct sw_svc_requests {
   void (*info)(void *loop, struct sw_pipe_service_info *out);
   /* Wall-clock time, Unix milliseconds. */
   int64_t (*now_ms)(void);
+  /* SUBSCRIBE (version 4): replaces what `conn` wants pushed, and says what
+   * it got; false if the service cannot take a subscriber now. */
+  bool (*subscribe)(void *loop, struct sw_pipe_conn *conn,
+                    const struct sw_pipe_subscribe *want,
+                    struct sw_pipe_subscribe *granted);
+  uint64_t status_requests; /* STATUS answered, for SERVICE_INFO */
 };
 
 /* The pipe server's on_request: `ctx` is a struct sw_svc_requests that

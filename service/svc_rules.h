@@ -27,6 +27,9 @@ struct sw_svc_rule {
   struct sw_svc_rule_alert alert; /* svc_loop_alerts.c's */
   struct sw_svc_drift *drift;     /* svc_loop_drift.c's; NULL until a
                                      fingerprint is accepted */
+  /* svc_push.c's: the change log's latest entry (seq + 1) for its state
+   * and for the rule itself; 0: none. */
+  uint64_t push_state_seq, push_rule_seq;
 };
 
 struct sw_svc_rules {

@@ -154,8 +154,8 @@ static void a_version_not_spoken_is_refused(void **state)
 {
   char error[512];
   assert_null(handshake(*state, SW_PIPE_PROTOCOL_VERSION + 1, error, sizeof error));
-  assert_non_null(strstr(error, "chose protocol version 4, which this program does not "
-                                "speak (it speaks 1 to 3)"));
+  assert_non_null(strstr(error, "chose protocol version 5, which this program does not "
+                                "speak (it speaks 1 to 4)"));
   assert_null(handshake(*state, 0, error, sizeof error));
   assert_non_null(strstr(error, "answered the handshake without a protocol version"));
 }
