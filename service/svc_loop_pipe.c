@@ -166,9 +166,12 @@ void sw__loop_tend_pipe(struct sw_svc_loop *l)
 {
   int64_t start = sw_clock_now_us();
   sw_pipe_server_tick(l->pipe, start);
+  int64_t ticked = sw_clock_now_us();
   if (l->push)
-    sw_svc_push_flush(l->push, start);
-  sw_svc_stats_pipe(&l->stats, sw_clock_now_us() - start, false);
+    sw_svc_push_flush(l->push, ticked);
+  int64_t end = sw_clock_now_us();
+  sw_svc_stats_pipe(&l->stats, end - start, false);
+  l->stats.push_us += end - ticked;
 }
 
 /* The pipe server's problems, in the Event Log (4001, 4002). */

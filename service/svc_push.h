@@ -14,7 +14,10 @@
  * everything again) instead of what it missed; one that leaves a push
  * unread past the pipe's stall limit (10 s) is disconnected.
  *
- * Pushes go out at most every SW_SVC_PUSH_INTERVAL_MS per subscriber, and
+ * Pushes go out at most every SW_SVC_PUSH_INTERVAL_MS per subscriber
+ * (once a second: under Wine a pipe write costs the loop ~0.6-1 ms and
+ * the encoding of a push ~20-70 us, so with 8 clients 250 ms took ~2 % of
+ * the loop and 1 s under 1 %: bench/README.md), and
  * only when its connection has nothing else being written: a push never
  * waits for a client, never splits a reply, and costs the loop only the
  * encoding. Nothing is recorded while nobody subscribes. Loop thread
@@ -32,7 +35,7 @@
 
 #define SW_SVC_PUSH_LOG 16384
 #define SW_SVC_PUSH_EVENTS 1024
-#define SW_SVC_PUSH_INTERVAL_MS 250
+#define SW_SVC_PUSH_INTERVAL_MS 1000
 /* One push holds at most about this much; the rest goes in the next. */
 #define SW_SVC_PUSH_BYTES (256 * 1024)
 

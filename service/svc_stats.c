@@ -169,6 +169,7 @@ void sw_svc_stats_write(const struct sw_svc_stats *s, const wchar_t *path, size_
   /* the loop's time on clients, in parts per million of its run */
   key_int(&j, "pipe_loop_ppm", uptime_us > 0 ? s->pipe_us * 1000000 / uptime_us : 0);
   key_int(&j, "pipe_requests", (int64_t)s->pipe_requests);
+  key_int(&j, "push_us", s->push_us);
   key_int(&j, "pushes", (int64_t)s->pushes);
   key_int(&j, "push_bytes", (int64_t)s->push_bytes);
   key_int(&j, "push_resyncs", (int64_t)s->push_resyncs);

@@ -29,6 +29,7 @@ struct sw_svc_stats {
   int64_t pipe_us, pipe_max_us;
   uint64_t pipe_requests;
   uint64_t pushes, push_bytes, push_resyncs;
+  int64_t push_us; /* of pipe_us: the subscribers' pushes */
 };
 
 /* Zeroes the figures; `detailed` keeps the lateness histogram (~400 KB). */

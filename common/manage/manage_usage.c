@@ -200,7 +200,7 @@ static const char watch_usage[] =
     "\n"
     "Prints, as they happen, every rule's changed state, every event and every\n"
     "rule added, changed (with its revision) or deleted, one line each, until\n"
-    "Ctrl+C. The service pushes them (at most every 250 ms, a rule that changed\n"
+    "Ctrl+C. The service pushes them (at most once a second, a rule that changed\n"
     "several times once, as it is then); nothing is asked for again and again.\n"
     "--json prints one JSON object a line, whose \"type\" is subscribed, rule,\n"
     "state, event or resync (the service could not tell everything: read the\n"
