@@ -114,6 +114,7 @@ run_case() {
   [ "$name" != subscribed ] ||
     wine "$CLI" service info --json >"$TMP/$name/info.json" 2>/dev/null || true
   stop_clients
+  sleep 2 # eight clients exiting at once: let Wine settle before sc
   stop_service
   [ -s "$TMP/$name/stats.json" ] || die "$name: the service wrote no statistics"
   awk -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v hz="$HZ" \
