@@ -153,7 +153,10 @@ run_service() {
 stop_service() {
   local t0
   t0=$(date +%s%N)
-  wine sc stop SmtpWatch >/dev/null || die "sc stop failed"
+  # wine sc sometimes fails to launch under load (exit 1, nothing said):
+  # once more, a moment later.
+  wine sc stop SmtpWatch >/dev/null 2>&1 || { sleep 2 && wine sc stop SmtpWatch >/dev/null; } ||
+    die "sc stop failed"
   wait_state STOPPED 30 || die "the service did not stop"
   STOP_S=$(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN{printf "%.2f", (b-a)/1e9}')
   wine sc delete SmtpWatch >/dev/null 2>&1 || true

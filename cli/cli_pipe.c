@@ -244,7 +244,8 @@ static const struct sw_cli_command *command_of(enum sw_manage_verb verb)
 {
   const struct sw_cli_command *lists[] = {
       sw_cli_rules_commands,       sw_cli_observe_commands,    sw_cli_notifier_commands,
-      sw_cli_maintenance_commands, sw_cli_rule_alert_commands, sw_cli_rules_io_commands};
+      sw_cli_maintenance_commands, sw_cli_rule_alert_commands, sw_cli_rules_io_commands,
+      sw_cli_watch_commands};
   for (size_t i = 0; i < SW_COUNTOF(lists); i++)
     for (const struct sw_cli_command *cmd = lists[i]; cmd->run; cmd++)
       if (cmd->verb == verb)

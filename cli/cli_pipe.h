@@ -126,6 +126,7 @@ extern const struct sw_cli_command sw_cli_maintenance_commands[];
 extern const struct sw_cli_command sw_cli_rule_alert_commands[];
 /* rules export, rules import (cli_rules_io.c) */
 extern const struct sw_cli_command sw_cli_rules_io_commands[];
+extern const struct sw_cli_command sw_cli_watch_commands[]; /* cli_watch.c */
 
 /* Says the service sent a reply this program does not understand; 2. */
 int sw_cli_not_understood(struct sw_cli_conn *c);

@@ -371,6 +371,7 @@ static BOOL init(struct sw_main_window *w, HWND hwnd)
   sw__main_apply_mode(w); /* lays out, sets the buttons and the status bar */
   SetTimer(hwnd, REFRESH_TIMER, REFRESH_S * 1000u, NULL);
   PostMessageW(hwnd, WM_MAIN_START, 0, 0);
+  w->live = sw_live_start(hwnd, NULL); /* without it, the timer refreshes */
   SetFocus(w->list);
   return FALSE; /* we set the focus */
 }
@@ -396,6 +397,7 @@ static void dpi_changed(struct sw_main_window *w, UINT dpi, const RECT *suggeste
 static void destroy(struct sw_main_window *w)
 {
   KillTimer(w->hwnd, REFRESH_TIMER);
+  sw_live_stop(w->live);
   sw_service_drain(w->hwnd);
   sw__main_actions_free(w);
   sw_rule_rows_free(&w->rows);
@@ -480,7 +482,11 @@ static INT_PTR CALLBACK main_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     return FALSE; /* the dialog manager updates the fonts */
   case WM_MAIN_START:
   case WM_TIMER:
-    sw__main_refresh(w, false);
+    if (msg == WM_MAIN_START || !w->live_on) /* subscribed: pushes keep it current */
+      sw__main_refresh(w, false);
+    return TRUE;
+  case WM_SW_LIVE:
+    sw__main_live_event(w, wp, lp);
     return TRUE;
   case WM_SW_SERVICE_STATE:
     service_state(w, (enum sw_service_state)wp);

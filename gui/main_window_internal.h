@@ -14,6 +14,7 @@
 
 #include "editor.h"
 #include "main_text.h"
+#include "editor_live.h"
 #include "rule_rows.h"
 
 /* The tag of the list's STATUS job; every other tag is a struct
@@ -46,6 +47,9 @@ struct sw_main_window {
   unsigned tests_running;
   char testing[256]; /* the last rule sent to test */
   struct sw_main_pending *actions;
+  struct sw_live *live; /* the subscription (editor_live.h); NULL: none */
+  bool live_on;         /* subscribed: pushes keep the rows current, no 5 s
+                           refresh */
 };
 
 /* Which rules the selection and the focus are on (0: none). */
@@ -101,5 +105,10 @@ void sw__main_command(struct sw_main_window *w, int id);
 void sw__main_action_done(struct sw_main_window *w, struct sw_service_job *job);
 /* Frees the actions still waiting for an answer (at WM_DESTROY). */
 void sw__main_actions_free(struct sw_main_window *w);
+
+/* main_live.c: a WM_SW_LIVE message (editor_live.h): a push applied to
+ * the rows, or the subscription begun (everything read once) or ended (the
+ * 5 s refresh again). Frees the push. */
+void sw__main_live_event(struct sw_main_window *w, WPARAM wp, LPARAM lp);
 
 #endif

@@ -65,6 +65,8 @@ void sw__loop_event(struct sw_svc_loop *l, DWORD id, int64_t rule_id, unsigned n
       .rule_id = rule_id,
       .message = sw_svc_event_logged(id, n, strings),
   };
+  if (l->push)
+    sw_svc_push_event(l->push, &ev); /* before the writer takes the message */
   sw_svc_writer_add_event(&l->writer, &ev, sw_clock_now_us());
 }
 
@@ -96,6 +98,8 @@ static uint32_t wait_ms(struct sw_svc_loop *l, int64_t now)
     until = sw__loop_metrics_wake_us(l);
   if (!l->pipe && l->pipe_backoff_ms && l->pipe_retry_us < until)
     until = l->pipe_retry_us;
+  if (l->push && sw_svc_push_wake_us(l->push) < until)
+    until = sw_svc_push_wake_us(l->push);
   return until <= now ? 0 : (uint32_t)((until - now + 999) / 1000);
 }
 
@@ -142,6 +146,11 @@ DWORD sw_svc_loop_create(struct sw_svc_loop **out, const struct sw_svc_config *c
       snprintf(l->outbox.machine, sizeof l->outbox.machine, "localhost");
   }
   sw_svc_stats_init(&l->stats, cfg->stats_file[0] != L'\0');
+  /* Without it the service works as a version 3 one would for clients:
+   * SUBSCRIBE is answered `busy`, and editors poll. */
+  struct sw_svc_push_source src = {.rules = &l->rules,
+                                   .parent_down = sw_svc_rules_parent_down};
+  l->push = sw_svc_push_create(&src);
   *out = l;
   return 0;
 }
@@ -220,6 +229,11 @@ static void finish(struct sw_svc_loop *l)
     sw__loop_write_batch(l, true); /* the stop event itself, for the editor's history */
   struct sw_scheduler_stats sched;
   sw_scheduler_stats(l->sched, &sched);
+  if (l->push) {
+    struct sw_svc_push_stats push;
+    sw_svc_push_stats(l->push, &push);
+    sw_svc_stats_pushes(&l->stats, push.pushes, push.bytes, push.resyncs);
+  }
   sw_svc_stats_write(&l->stats, l->cfg->stats_file, l->rules.count, l->rules.enabled,
                      &sched, l->writer.written, l->writer.dropped,
                      sw_clock_now_us() - l->started_us);
@@ -270,7 +284,7 @@ DWORD sw_svc_loop_run(struct sw_svc_loop *l, const struct sw_svc_hooks *hooks)
       break; /* stopped: every check in flight was cancelled */
     sw__loop_update_rate(l, sw_clock_now_us());
     if (l->pipe)
-      sw_pipe_server_tick(l->pipe, sw_clock_now_us());
+      sw__loop_tend_pipe(l);
     else if (sw_clock_now_us() >= l->pipe_retry_us)
       sw__loop_start_pipe(l);
   }
@@ -303,6 +317,7 @@ void sw_svc_loop_destroy(struct sw_svc_loop *l)
   sw_svc_stats_free(&l->stats);
   sw_svc_alerts_free(&l->alerts);
   sw_svc_outbox_free(&l->outbox);
+  sw_svc_push_destroy(l->push);
   free(l->states);
   free(l->state_rules);
   free(l);

@@ -58,6 +58,8 @@ static void on_check_done(void *ctx, struct sw_check_result *result)
       r->state_dirty = true;
       l->dirty_states++;
     }
+    if (l->push)
+      sw_svc_push_state(l->push, r);
     struct sw_store_result sr;
     sw_store_result_init(&sr);
     sr.rule_id = f->rule_id;

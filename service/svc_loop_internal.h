@@ -24,6 +24,7 @@
 #include "svc_metrics.h"
 #include "svc_metrics_http.h"
 #include "svc_prune.h"
+#include "svc_push.h"
 #include "svc_requests.h"
 #include "svc_rules.h"
 #include "svc_rules_watch.h"
@@ -90,6 +91,8 @@ struct sw_svc_loop {
   int64_t metrics_next_us;                  /* the next snapshot (monotonic) */
   bool metrics_file_failing;                /* event 4010 said, 4011 not yet */
   uint64_t metrics_db_failures;             /* failed store operations, since the start */
+  /* Subscriptions (svc_push.h); NULL if it could not be allocated. */
+  struct sw_svc_push *push;
 };
 
 /* ---- svc_loop.c: time and events ---- */
@@ -217,6 +220,9 @@ bool sw__loop_read_secret(struct sw_svc_loop *l, int64_t notifier_id,
 void sw__loop_start_pipe(struct sw_svc_loop *l);
 /* Takes the checks-per-minute snapshot when a minute has passed. */
 void sw__loop_update_rate(struct sw_svc_loop *l, int64_t now);
+/* The pipe's part of a turn: the server's tick and the subscribers' pushes
+ * (their time counted as the pipe's, for --stats-file). */
+void sw__loop_tend_pipe(struct sw_svc_loop *l);
 
 /* ---- svc_loop_metrics.c ---- */
 

@@ -40,7 +40,10 @@ static void schedule_rule(struct sw_svc_loop *l, struct sw_svc_rule *r)
 
 static void on_rule_added(void *ctx, struct sw_svc_rule *r)
 {
-  schedule_rule(ctx, r);
+  struct sw_svc_loop *l = ctx;
+  schedule_rule(l, r);
+  if (l->push)
+    sw_svc_push_rule(l->push, SW_PIPE_CHANGE_ADDED, r);
 }
 
 static void on_rule_changed(void *ctx, struct sw_svc_rule *r, bool check_changed)
@@ -52,11 +55,15 @@ static void on_rule_changed(void *ctx, struct sw_svc_rule *r, bool check_changed
     sw_svc_rule_metrics_init(&r->metrics); /* its steps and certificate too */
   }
   schedule_rule(l, r);
+  if (l->push)
+    sw_svc_push_rule(l->push, SW_PIPE_CHANGE_UPDATED, r);
 }
 
 static void on_rule_removed(void *ctx, struct sw_svc_rule *r)
 {
   struct sw_svc_loop *l = ctx;
+  if (l->push)
+    sw_svc_push_rule(l->push, SW_PIPE_CHANGE_DELETED, r);
   sw_scheduler_remove(l->sched, r->rule.id);
   if (r->state_dirty)
     l->dirty_states--;

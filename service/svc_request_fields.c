@@ -113,6 +113,9 @@ void sw_svc_fields_read(const struct sw_pipe_frame *req, struct sw_svc_fields *f
   }
   if (rd.error)
     f->bad = true;
+  if (req->message == SW_PIPE_MSG_SUBSCRIBE &&
+      sw_pipe_get_subscribe(req->body, req->body_len, &f->subscribe) != SW_E_OK)
+    f->bad = true;
   f->limit = f->limit < 1 ? 1 : f->limit > MAX_LIMIT ? MAX_LIMIT : f->limit;
 }
 

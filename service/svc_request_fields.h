@@ -9,6 +9,7 @@
 #include "pipe_protocol.h"
 #include "pipe_alert_records.h"
 #include "pipe_notifier.h"
+#include "pipe_push.h"
 #include "pipe_records.h"
 
 /* The request's top-level fields, read once. */
@@ -28,10 +29,12 @@ struct sw_svc_fields {
   struct sw_pipe_notifier_input notifier;
   struct sw_pipe_maintenance maint;
   struct sw_pipe_rule_alerts alerts;
-  bool bad;                          /* malformed, or a known field of the wrong type */
-  const struct sw_pipe_frame *frame; /* the request itself (borrowed), for the
-                                        handlers that read more than one
-                                        record (IMPORT_ROWS) */
+  bool bad;                           /* malformed, or a known field of the wrong type */
+  const struct sw_pipe_frame *frame;  /* the request itself (borrowed), for the
+                                         handlers that read more than one
+                                         record (IMPORT_ROWS) */
+  bool bad;                           /* malformed, or a known field of the wrong type */
+  struct sw_pipe_subscribe subscribe; /* SUBSCRIBE's (version 4) */
 };
 
 /* Reads the fields of `req` into `f`: LIMIT clamped to 1..1000 (100 when

@@ -412,6 +412,7 @@ static void put_holds(const struct sw_svc_requests *q, const struct sw_svc_rule 
 static HANDLER(status)
 {
   (void)conn;
+  q->status_requests++;
   q->sync(q->loop, SW_PIPE_MSG_STATUS, 0);
   /* Last results of this page's rules only: reading all of them for every
    * page made a page of 100 at 10,000 rules cost ~0.4 s of the loop. */
@@ -566,6 +567,25 @@ static HANDLER(events)
   return SW_PIPE_KEEP;
 }
 
+/* ---- subscriptions (version 4) -------------------------------------------- */
+
+/* Anyone who may read STATUS and EVENTS may have them pushed. */
+static HANDLER(subscribe)
+{
+  struct sw_pipe_subscribe granted;
+  if (!q->subscribe || !q->subscribe(q->loop, conn, &f->subscribe, &granted)) {
+    sw__req_error(reply, id, SW_PIPE_ERR_BUSY,
+                  "The service cannot take another subscriber now: ask for the "
+                  "status instead.");
+    return SW_PIPE_KEEP;
+  }
+  size_t start;
+  sw__req_begin(reply, SW_PIPE_MSG_SUBSCRIBE_OK, id, &start);
+  sw_pipe_put_subscribe(reply, &granted);
+  sw__req_end(reply, id, start);
+  return SW_PIPE_KEEP;
+}
+
 /* ---- dispatch ----------------------------------------------------------- */
 
 /* Every request the service answers: whether only administrators may
@@ -608,6 +628,7 @@ static const struct route {
     {SW_PIPE_MSG_IMPORT_ROWS, true, true, sw__req_import_rows},
     {SW_PIPE_MSG_IMPORT_COMMIT, true, true, sw__req_import_commit},
     {SW_PIPE_MSG_REPORT, false, true, sw__req_report},
+    {SW_PIPE_MSG_SUBSCRIBE, false, false, subscribe},
 };
 
 static const struct route *route_of(uint16_t message)

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "engine.h"
+#include "pipe_push.h"
 #include "pipe_records.h"
 #include "pipe_server.h"
 #include "store.h"
@@ -48,6 +49,12 @@ struct sw_svc_requests {
   /* The import of rules being staged, if any (svc_requests_import.c);
    * NULL at first. */
   struct sw_svc_import *import;
+  /* SUBSCRIBE (version 4): replaces what `conn` wants pushed, and says what
+   * it got; false if the service cannot take a subscriber now. */
+  bool (*subscribe)(void *loop, struct sw_pipe_conn *conn,
+                    const struct sw_pipe_subscribe *want,
+                    struct sw_pipe_subscribe *granted);
+  uint64_t status_requests; /* STATUS answered, for SERVICE_INFO */
 };
 
 /* The pipe server's on_request: `ctx` is a struct sw_svc_requests that
@@ -56,8 +63,6 @@ enum sw_pipe_verdict sw_svc_on_request(void *ctx, struct sw_pipe_conn *conn,
                                        const struct sw_pipe_frame *req,
                                        struct sw_buf *reply);
 
-/* The pipe server's on_close: drops what `conn` had staged (an import). */
-void sw_svc_on_close(void *ctx, struct sw_pipe_conn *conn);
 /* Drops the staged import of `conn` (NULL: whichever is staged). */
 void sw_svc_import_drop(struct sw_svc_requests *q, struct sw_pipe_conn *conn);
 

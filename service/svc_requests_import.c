@@ -47,11 +47,6 @@ void sw_svc_import_drop(struct sw_svc_requests *q, struct sw_pipe_conn *conn)
   }
 }
 
-void sw_svc_on_close(void *ctx, struct sw_pipe_conn *conn)
-{
-  sw_svc_import_drop(ctx, conn);
-}
-
 static bool add_row(struct sw_svc_import *im, const struct sw_pipe_rule *pr, int64_t line)
 {
   struct sw_svc_import_row *rows =

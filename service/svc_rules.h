@@ -39,6 +39,9 @@ struct sw_svc_rule {
   struct sw_svc_drift *drift;         /* svc_loop_drift.c's; NULL until a
                                          fingerprint is accepted */
   struct sw_svc_rule_metrics metrics; /* svc_loop_metrics.c's */
+  /* svc_push.c's: the change log's latest entry (seq + 1) for its state
+   * and for the rule itself; 0: none. */
+  uint64_t push_state_seq, push_rule_seq;
 };
 
 struct sw_svc_rules {

@@ -67,6 +67,23 @@ void sw_svc_stats_batch(struct sw_svc_stats *s, int64_t us)
     s->write_max_us = us;
 }
 
+void sw_svc_stats_pipe(struct sw_svc_stats *s, int64_t us, bool request)
+{
+  s->pipe_us += us;
+  if (us > s->pipe_max_us)
+    s->pipe_max_us = us;
+  if (request)
+    s->pipe_requests++;
+}
+
+void sw_svc_stats_pushes(struct sw_svc_stats *s, uint64_t pushes, uint64_t bytes,
+                         uint64_t resyncs)
+{
+  s->pushes = pushes;
+  s->push_bytes = bytes;
+  s->push_resyncs = resyncs;
+}
+
 /* The lateness below which `q` of the samples fall, in us (the bucket's
  * upper edge, so it never flatters). */
 static int64_t percentile_us(const struct sw_svc_stats *s, double q)
@@ -152,6 +169,15 @@ void sw_svc_stats_write(const struct sw_svc_stats *s, const wchar_t *path, size_
   key_int(&j, "metrics_snapshot_max_us", s->metrics_snapshot_max_us);
   key_int(&j, "metrics_render_max_us", s->metrics_render_max_us);
   key_int(&j, "metrics_bytes", (int64_t)s->metrics_bytes);
+  key_int(&j, "pipe_us", s->pipe_us);
+  key_int(&j, "pipe_max_us", s->pipe_max_us);
+  /* the loop's time on clients, in parts per million of its run */
+  key_int(&j, "pipe_loop_ppm", uptime_us > 0 ? s->pipe_us * 1000000 / uptime_us : 0);
+  key_int(&j, "pipe_requests", (int64_t)s->pipe_requests);
+  key_int(&j, "push_us", s->push_us);
+  key_int(&j, "pushes", (int64_t)s->pushes);
+  key_int(&j, "push_bytes", (int64_t)s->push_bytes);
+  key_int(&j, "push_resyncs", (int64_t)s->push_resyncs);
   sw_json_end_object(&j);
   if (sw_json_finish(&j) == SW_E_OK) {
     FILE *f = _wfopen(path, L"wb");

@@ -32,6 +32,12 @@ struct sw_svc_stats {
   uint64_t metrics_snapshots;
   int64_t metrics_snapshot_max_us, metrics_render_max_us;
   uint64_t metrics_bytes;
+  /* The control pipe's share of the loop: requests served, the server's
+   * tick and the subscribers' pushes (not the bare I/O completions). */
+  int64_t pipe_us, pipe_max_us;
+  uint64_t pipe_requests;
+  uint64_t pushes, push_bytes, push_resyncs;
+  int64_t push_us; /* of pipe_us: the subscribers' pushes */
 };
 
 /* Zeroes the figures; `detailed` keeps the lateness histogram (~400 KB). */
@@ -46,6 +52,12 @@ void sw_svc_stats_done(struct sw_svc_stats *s, enum sw_outcome outcome, bool ign
 void sw_svc_stats_reload(struct sw_svc_stats *s, int64_t us);
 /* A batch was written (or failed), which took `us` on the loop thread. */
 void sw_svc_stats_batch(struct sw_svc_stats *s, int64_t us);
+/* The loop spent `us` on the pipe: a request (`request`), or its tick and
+ * pushes. */
+void sw_svc_stats_pipe(struct sw_svc_stats *s, int64_t us, bool request);
+/* The subscribers' figures as they stand (svc_push.h), for the file. */
+void sw_svc_stats_pushes(struct sw_svc_stats *s, uint64_t pushes, uint64_t bytes,
+                         uint64_t resyncs);
 /* Writes the figures as JSON to `path` (UTF-16; "" = nowhere), replacing
  * the file. Failures are ignored: figures are never worth failing for. */
 void sw_svc_stats_write(const struct sw_svc_stats *s, const wchar_t *path, size_t rules,

@@ -298,6 +298,11 @@ static void check_alerts(struct parser *p)
     if (p->csv)
       sw_arg_fail(&p->errors, "--csv: notifiers test prints one outcome; use --json.");
     return;
+  case SW_MANAGE_WATCH:
+    if (p->csv)
+      sw_arg_fail(&p->errors, "--csv: watch prints a line per change; use --json for "
+                              "one JSON object a line.");
+    return;
   case SW_MANAGE_RULES_ACK:
   case SW_MANAGE_RULES_UNACK:
   case SW_MANAGE_RULES_ACCEPT:

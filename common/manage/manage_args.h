@@ -1,6 +1,6 @@
 /* The arguments of the smtpwatch commands that talk to the service:
  * `rules list|show|add|edit|delete|enable|disable|test|ack|unack|accept`,
- * `status`, `history RULE`, `events`, `service info`, and the alert
+ * `status`, `history RULE`, `events`, `service info`, `watch`, and the alert
  * commands `notifiers ...`, `maintenance ...` and `notifications`. Portable and silent:
  * the command line prints what this returns and exits with SW_MANAGE_EXIT_USAGE for a
  * mistake, before it talks to the service. The rule options are read by rule_args, the
@@ -46,7 +46,8 @@
   X(SW_MANAGE_MAINTENANCE_DELETE, "maintenance", "delete", "maintenance delete")         \
   X(SW_MANAGE_NOTIFICATIONS, "notifications", NULL, "notifications")                     \
   X(SW_MANAGE_RULES_EXPORT, "rules", "export", "rules export")                           \
-  X(SW_MANAGE_RULES_IMPORT, "rules", "import", "rules import")
+  X(SW_MANAGE_RULES_IMPORT, "rules", "import", "rules import")                           \
+  X(SW_MANAGE_WATCH, "watch", NULL, "watch")
 
 enum sw_manage_verb { SW_MANAGE_VERB_MAP(SW_X_1) SW_MANAGE_VERB_COUNT };
 

@@ -420,6 +420,8 @@ static const struct sw_table_column info_columns[] = {
     {"results_buffered", "Results not yet written", true, false},
     {"pipe_clients", "Clients connected", true, false},
     {"data_dir", "Data folder", false, false},
+    {"subscribers", "Clients subscribed", true, false},
+    {"status_requests", "Status requests", true, false},
 };
 
 /* What smtpwatch found out itself about the pipe and its server: one line
@@ -490,6 +492,8 @@ void sw__manage_service_info(struct sw_table *t, const struct sw_manage_view *v,
   sw_table_cellf(t, "%" PRId64, i->results_buffered);
   sw_table_cellf(t, "%" PRId64, i->pipe_clients);
   sw_table_cell(t, i->data_dir);
+  sw_table_cellf(t, "%" PRId64, i->subscribers);
+  sw_table_cellf(t, "%" PRId64, i->status_requests);
   if (server)
     server_cells(t, v, server);
 }

@@ -203,6 +203,21 @@ static const char notifications_usage[] =
     "Exit codes: 0 done, 1 the service refused, 2 the service could not be\n"
     "reached (or is too old), 3 bad arguments.\n";
 
+static const char watch_usage[] =
+    "Usage: smtpwatch watch [--json]\n"
+    "\n"
+    "Prints, as they happen, every rule's changed state, every event and every\n"
+    "rule added, changed (with its revision) or deleted, one line each, until\n"
+    "Ctrl+C. The service pushes them (at most once a second, a rule that changed\n"
+    "several times once, as it is then); nothing is asked for again and again.\n"
+    "--json prints one JSON object a line, whose \"type\" is subscribed, rule,\n"
+    "state, event or resync (the service could not tell everything: read the\n"
+    "status again).\n"
+    "\n"
+    "Exit codes: 0 stopped with Ctrl+C, 1 the service refused, 2 the service\n"
+    "could not be reached, is too old (protocol version 4 is needed) or went\n"
+    "away, 3 bad arguments.\n";
+
 static const char all_usage[] =
     "Commands that talk to the running service:\n"
     "  rules list|show|add|edit|delete|enable|disable|test|ack|unack|accept\n"
@@ -213,7 +228,8 @@ static const char all_usage[] =
     "  service info\n"
     "  notifiers list|show|add|delete|test|defaults\n"
     "  maintenance list|add|delete\n"
-    "  notifications [--limit N] [--before KEY]\n";
+    "  notifications [--limit N] [--before KEY]\n"
+    "  watch [--json]\n";
 
 static const struct {
   const char *command, *usage;
@@ -226,6 +242,7 @@ static const struct {
     {"notifiers", notifiers_usage},
     {"maintenance", maintenance_usage},
     {"notifications", notifications_usage},
+    {"watch", watch_usage},
 };
 
 const char *sw_manage_usage(const char *command)

@@ -40,7 +40,8 @@ enum sw_pipe_decode sw_pipe_frame_decode(const uint8_t *buf, size_t len,
   frame->message = get_u16(p);
   frame->flags = get_u16(p + 2);
   frame->request_id = get_u32(p + 4);
-  if (frame->flags != 0)
+  /* A push answers nothing: it has no request id to match. */
+  if (frame->flags != 0 && (frame->flags != SW_PIPE_FLAG_PUSH || frame->request_id != 0))
     return SW_PIPE_MALFORMED;
   frame->body = p + SW_PIPE_HEADER_SIZE;
   frame->body_len = n - SW_PIPE_HEADER_SIZE;
@@ -48,20 +49,33 @@ enum sw_pipe_decode sw_pipe_frame_decode(const uint8_t *buf, size_t len,
   return SW_PIPE_COMPLETE;
 }
 
-enum sw_error sw_pipe_frame_begin(struct sw_buf *out, uint16_t message,
-                                  uint32_t request_id, size_t *start)
+static enum sw_error begin(struct sw_buf *out, uint16_t message, uint16_t flags,
+                           uint32_t request_id, size_t *start)
 {
   uint8_t head[SW_PIPE_LENGTH_SIZE + SW_PIPE_HEADER_SIZE];
   put_u32(head, 0); /* filled in by sw_pipe_frame_end */
   head[4] = (uint8_t)message;
   head[5] = (uint8_t)(message >> 8);
-  head[6] = head[7] = 0;
+  head[6] = (uint8_t)flags;
+  head[7] = (uint8_t)(flags >> 8);
   put_u32(head + 8, request_id);
   *start = out->len;
   enum sw_error err = sw_buf_append(out, head, sizeof head);
   if (!err && out->truncated)
     err = SW_E_NOMEM;
   return err;
+}
+
+enum sw_error sw_pipe_frame_begin(struct sw_buf *out, uint16_t message,
+                                  uint32_t request_id, size_t *start)
+{
+  return begin(out, message, 0, request_id, start);
+}
+
+enum sw_error sw_pipe_frame_begin_push(struct sw_buf *out, uint16_t message,
+                                       size_t *start)
+{
+  return begin(out, message, SW_PIPE_FLAG_PUSH, 0, start);
 }
 
 enum sw_error sw_pipe_frame_end(struct sw_buf *out, size_t start)

@@ -16,17 +16,22 @@
 #define SW_PIPE_FRAME_MAX (1024u * 1024u) /* payload octets; larger is an error */
 #define SW_PIPE_HEADER_SIZE 8             /* u16 message, u16 flags, u32 id */
 #define SW_PIPE_LENGTH_SIZE 4
+/* The one flag (protocol version 4): a frame the server sends unasked to a
+ * subscribed client (PUSH), never a reply; its request_id is 0. A client
+ * that sends it has sent a malformed frame. */
+#define SW_PIPE_FLAG_PUSH 0x0001u
 
 enum sw_pipe_decode {
   SW_PIPE_PARTIAL,   /* more bytes needed; nothing consumed */
   SW_PIPE_COMPLETE,  /* one frame decoded; *consumed bytes used */
   SW_PIPE_TOO_LARGE, /* the length exceeds SW_PIPE_FRAME_MAX: drop the client */
-  SW_PIPE_MALFORMED  /* shorter than a header, or flags we do not know */
+  SW_PIPE_MALFORMED  /* shorter than a header, flags we do not know, or a
+                        push with a request id */
 };
 
 struct sw_pipe_frame {
   uint16_t message;    /* SW_PIPE_MSG_* (pipe_protocol.h) */
-  uint16_t flags;      /* must be 0 in protocol version 1 */
+  uint16_t flags;      /* 0, or SW_PIPE_FLAG_PUSH (a server's push) */
   uint32_t request_id; /* chosen by the client, echoed by the server */
   const uint8_t *body; /* TLV fields; points into the decoded buffer */
   size_t body_len;
@@ -43,6 +48,9 @@ enum sw_pipe_decode sw_pipe_frame_decode(const uint8_t *buf, size_t len,
  * sw_pipe_frame_end with the offset this returned in *start. */
 enum sw_error sw_pipe_frame_begin(struct sw_buf *out, uint16_t message,
                                   uint32_t request_id, size_t *start);
+/* As sw_pipe_frame_begin, for a push: flags SW_PIPE_FLAG_PUSH, id 0. */
+enum sw_error sw_pipe_frame_begin_push(struct sw_buf *out, uint16_t message,
+                                       size_t *start);
 /* Fills in the length of the frame begun at `start`. Returns
  * SW_E_INVALID_ARGUMENT (and removes the frame) if the payload exceeds
  * SW_PIPE_FRAME_MAX; SW_E_NOMEM if `out` overflowed its limit. */

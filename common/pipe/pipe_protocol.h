@@ -34,6 +34,7 @@
 #define SW_PIPE_V3_DRIFT 3, "fingerprint acceptances"
 #define SW_PIPE_V4_IMPORT 4, "rule imports"
 #define SW_PIPE_V4_REPORTS 4, "availability reports"
+#define SW_PIPE_V4_SUBSCRIBE 4, "subscriptions"
 
 /* X(ENUM, number, version, what): requests are even, their replies odd
  * where they pair. */
@@ -89,7 +90,10 @@
   X(SW_PIPE_MSG_IMPORT_ROWS, 112, SW_PIPE_V4_IMPORT) /* client: IMPORT_LINE, RULE... */  \
   X(SW_PIPE_MSG_IMPORT_ROWS_OK, 113, SW_PIPE_V4_IMPORT) /* server: RULE_COUNT staged */  \
   X(SW_PIPE_MSG_IMPORT_COMMIT, 114, SW_PIPE_V4_IMPORT)  /* client: DRY_RUN, REPLACE */   \
-  X(SW_PIPE_MSG_IMPORT_OK, 115, SW_PIPE_V4_IMPORT) /* server: the plan, carried out */
+  X(SW_PIPE_MSG_IMPORT_OK, 115, SW_PIPE_V4_IMPORT) /* server: the plan, carried out */   \
+  X(SW_PIPE_MSG_SUBSCRIBE, 116, SW_PIPE_V4_SUBSCRIBE)    /* client: SUB_* wanted */      \
+  X(SW_PIPE_MSG_SUBSCRIBE_OK, 117, SW_PIPE_V4_SUBSCRIBE) /* server: SUB_* granted */     \
+  X(SW_PIPE_MSG_PUSH, 119, SW_PIPE_V4_SUBSCRIBE) /* server, unasked: flag PUSH, id 0 */
 
 enum sw_pipe_msg { SW_PIPE_MSG_MAP(SW_X_ENUM_VALUE) };
 
@@ -273,7 +277,20 @@ enum sw_pipe_msg { SW_PIPE_MSG_MAP(SW_X_ENUM_VALUE) };
   X(SW_PIPE_TAG_SAMPLES, 216)                                                            \
   X(SW_PIPE_TAG_P50_US, 217)                                                             \
   X(SW_PIPE_TAG_P95_US, 218)                                                             \
-  X(SW_PIPE_TAG_P99_US, 219)
+  X(SW_PIPE_TAG_P99_US, 219)                                                             \
+  X(SW_PIPE_TAG_SUB_STATES, 230) /* SUBSCRIBE(_OK), version 4 */                         \
+  X(SW_PIPE_TAG_SUB_EVENTS, 231)                                                         \
+  X(SW_PIPE_TAG_SUB_RULES, 232)                                                          \
+  X(SW_PIPE_TAG_PUSH_INTERVAL_MS, 233)                                                   \
+  X(SW_PIPE_TAG_PUSH_LOG_SIZE, 234)                                                      \
+  X(SW_PIPE_TAG_RULE_CHANGE, 235) /* record, in PUSH */                                  \
+  X(SW_PIPE_TAG_RULE_CHANGE_KIND, 236)                                                   \
+  X(SW_PIPE_TAG_RESYNC, 237)          /* PUSH: re-read everything */                     \
+  X(SW_PIPE_TAG_STATUS_REQUESTS, 238) /* SERVICE_INFO_OK */                              \
+  X(SW_PIPE_TAG_SUBSCRIBERS, 239)                                                        \
+  X(SW_PIPE_TAG_RULE_STATE, 240) /* record, in PUSH */                                   \
+  X(SW_PIPE_TAG_ACKED, 241)                                                              \
+  X(SW_PIPE_TAG_DRIFTED, 242)
 
 enum sw_pipe_tag { SW_PIPE_TAG_MAP(SW_X_ENUM_VALUE) };
 

@@ -365,6 +365,8 @@ void sw_pipe_put_service_info(struct sw_buf *out, const struct sw_pipe_service_i
   sw_tlv_put_int(out, SW_PIPE_TAG_RESULTS_BUFFERED, i->results_buffered);
   sw_tlv_put_int(out, SW_PIPE_TAG_PIPE_CLIENTS, i->pipe_clients);
   sw_tlv_put_str(out, SW_PIPE_TAG_DATA_DIR, i->data_dir);
+  sw_tlv_put_int(out, SW_PIPE_TAG_STATUS_REQUESTS, i->status_requests);
+  sw_tlv_put_int(out, SW_PIPE_TAG_SUBSCRIBERS, i->subscribers);
 }
 
 enum sw_error sw_pipe_get_service_info(const uint8_t *body, size_t len,
@@ -410,6 +412,12 @@ enum sw_error sw_pipe_get_service_info(const uint8_t *body, size_t len,
       break;
     case SW_PIPE_TAG_PIPE_CLIENTS:
       out->pipe_clients = f.i;
+      break;
+    case SW_PIPE_TAG_STATUS_REQUESTS:
+      out->status_requests = f.i;
+      break;
+    case SW_PIPE_TAG_SUBSCRIBERS:
+      out->subscribers = f.i;
       break;
     default:
       break;

@@ -98,6 +98,10 @@ struct sw_pipe_service_info {
   int64_t results_buffered; /* not yet written to the database */
   int64_t pipe_clients;
   char data_dir[512];
+  /* Version 4: STATUS requests answered since the start (a subscribed
+   * editor sends none after its first read), and subscribed clients. */
+  int64_t status_requests;
+  int64_t subscribers;
 };
 
 /* Service info travels as top-level fields of SERVICE_INFO_OK. */

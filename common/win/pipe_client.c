@@ -23,6 +23,13 @@ struct sw_pipe_client {
   uint16_t version;                  /* the protocol version HELLO_OK chose */
   struct sw_pipe_trust_facts server; /* who serves the pipe */
   enum sw_pipe_trust trust;
+  /* Bytes read past the last whole frame: the service may write a push
+   * and a reply (or several pushes) in one go. */
+  struct sw_buf in;
+  /* Told of each push that arrives while a call waits for its reply
+   * (version 4); NULL: such pushes are dropped. */
+  void (*on_push)(void *ctx, const struct sw_pipe_frame *push);
+  void *push_ctx;
 };
 
 void sw_pipe_reply_init(struct sw_pipe_reply *r)
@@ -51,7 +58,10 @@ static DWORD transfer(struct sw_pipe_client *c, bool write, void *buf, DWORD len
     return GetLastError();
   if (WaitForSingleObject(c->event, c->timeout_ms) != WAIT_OBJECT_0) {
     CancelIoEx(c->pipe, &ov);
-    GetOverlappedResult(c->pipe, &ov, done, TRUE); /* the I/O owns ov until then */
+    /* The I/O owns ov until it ends; if it completed before the cancel,
+     * its bytes count (a push waited for must not be lost). */
+    if (GetOverlappedResult(c->pipe, &ov, done, TRUE))
+      return 0;
     return WAIT_TIMEOUT;
   }
   if (!GetOverlappedResult(c->pipe, &ov, done, FALSE))
@@ -71,29 +81,63 @@ static DWORD write_all(struct sw_pipe_client *c, const char *data, size_t len)
   return 0;
 }
 
-/* Reads until `reply->storage` holds one whole frame. */
+/* Reads until one whole frame has arrived and moves it into
+ * `reply->storage`; what came after it stays in c->in for the next read.
+ * `timeout_ms` bounds each wait for bytes. */
 static DWORD read_frame(struct sw_pipe_client *c, struct sw_pipe_reply *reply,
-                        bool *malformed)
+                        uint32_t timeout_ms, bool *malformed)
 {
   *malformed = false;
   sw_buf_free(&reply->storage);
   for (;;) {
     size_t used;
-    enum sw_pipe_decode d = sw_pipe_frame_decode(
-        (const uint8_t *)reply->storage.data, reply->storage.len, &reply->frame, &used);
-    if (d == SW_PIPE_COMPLETE)
+    struct sw_pipe_frame frame;
+    enum sw_pipe_decode d =
+        sw_pipe_frame_decode((const uint8_t *)c->in.data, c->in.len, &frame, &used);
+    if (d == SW_PIPE_COMPLETE) {
+      if (sw_buf_append(&reply->storage, c->in.data, used))
+        return ERROR_NOT_ENOUGH_MEMORY;
+      memmove(c->in.data, c->in.data + used, c->in.len - used);
+      c->in.len -= used;
+      sw_pipe_frame_decode((const uint8_t *)reply->storage.data, reply->storage.len,
+                           &reply->frame, &used);
       return 0;
+    }
     if (d != SW_PIPE_PARTIAL) {
       *malformed = true;
       return ERROR_INVALID_DATA;
     }
     char chunk[16384];
+    uint32_t saved = c->timeout_ms;
+    c->timeout_ms = timeout_ms;
     DWORD n = 0, err = transfer(c, false, chunk, sizeof chunk, &n);
+    c->timeout_ms = saved;
     if (err && err != ERROR_MORE_DATA)
       return err;
-    if (sw_buf_append(&reply->storage, chunk, n))
+    if (sw_buf_append(&c->in, chunk, n))
       return ERROR_NOT_ENOUGH_MEMORY;
   }
+}
+
+/* Reads frames until the reply to request `id`, handing the pushes that
+ * come first to the owner's callback. */
+static DWORD read_reply(struct sw_pipe_client *c, uint32_t id,
+                        struct sw_pipe_reply *reply, bool *malformed)
+{
+  for (;;) {
+    DWORD werr = read_frame(c, reply, c->timeout_ms, malformed);
+    if (werr)
+      return werr;
+    if (!(reply->frame.flags & SW_PIPE_FLAG_PUSH))
+      break;
+    if (c->on_push)
+      c->on_push(c->push_ctx, &reply->frame);
+  }
+  if (reply->frame.request_id != id) {
+    *malformed = true;
+    return ERROR_INVALID_DATA;
+  }
+  return 0;
 }
 
 bool sw_pipe_reply_error(const struct sw_pipe_reply *r, char *code, size_t code_size,
@@ -116,6 +160,9 @@ bool sw_pipe_reply_error(const struct sw_pipe_reply *r, char *code, size_t code_
   }
   return true;
 }
+
+static enum sw_error call_outcome(struct sw_pipe_client *c, DWORD werr, bool malformed,
+                                  char *error, size_t size);
 
 enum sw_error sw_pipe_client_call(struct sw_pipe_client *c, uint16_t message,
                                   const struct sw_buf *fields,
@@ -142,11 +189,14 @@ enum sw_error sw_pipe_client_call(struct sw_pipe_client *c, uint16_t message,
   sw_buf_free(&out);
   bool malformed = false;
   if (!werr)
-    werr = read_frame(c, reply, &malformed);
-  if (!werr && reply->frame.request_id != id) {
-    malformed = true;
-    werr = ERROR_INVALID_DATA;
-  }
+    werr = read_reply(c, id, reply, &malformed);
+  return call_outcome(c, werr, malformed, error, size);
+}
+
+/* What a call or a wait for a push came to, in a sentence. */
+static enum sw_error call_outcome(struct sw_pipe_client *c, DWORD werr, bool malformed,
+                                  char *error, size_t size)
+{
   if (werr == WAIT_TIMEOUT) {
     snprintf(error, size,
              "The SmtpWatch service did not answer within %u ms; it may be overloaded.",
@@ -311,7 +361,34 @@ void sw_pipe_client_close(struct sw_pipe_client *c)
     return;
   CloseHandle(c->pipe);
   CloseHandle(c->event);
+  sw_buf_free(&c->in);
   free(c);
+}
+
+void sw_pipe_client_on_push(struct sw_pipe_client *c,
+                            void (*on_push)(void *ctx, const struct sw_pipe_frame *push),
+                            void *ctx)
+{
+  c->on_push = on_push;
+  c->push_ctx = ctx;
+}
+
+enum sw_error sw_pipe_client_wait_push(struct sw_pipe_client *c, uint32_t timeout_ms,
+                                       struct sw_pipe_reply *push, bool *timed_out,
+                                       char *error, size_t size)
+{
+  *timed_out = false;
+  bool malformed = false;
+  DWORD werr = read_frame(c, push, timeout_ms, &malformed);
+  if (werr == WAIT_TIMEOUT) {
+    /* Nothing came: the connection is as it was (a cancelled read takes
+     * no bytes). */
+    *timed_out = true;
+    return SW_E_OK;
+  }
+  if (!werr && !(push->frame.flags & SW_PIPE_FLAG_PUSH))
+    malformed = true; /* a reply to no request */
+  return call_outcome(c, malformed ? ERROR_INVALID_DATA : werr, malformed, error, size);
 }
 
 const char *sw_pipe_client_server_version(const struct sw_pipe_client *c)

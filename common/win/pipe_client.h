@@ -61,6 +61,23 @@ enum sw_error sw_pipe_client_call(struct sw_pipe_client *c, uint16_t message,
                                   const struct sw_buf *fields,
                                   struct sw_pipe_reply *reply, char *error, size_t size);
 
+/* Subscriptions (protocol version 4). After SUBSCRIBE, the service also
+ * sends PUSH frames unasked (flag SW_PIPE_FLAG_PUSH, request id 0). A push
+ * that arrives while sw_pipe_client_call waits for its reply goes to
+ * `on_push` (NULL: dropped), on the calling thread, before the call
+ * returns; `push` is valid only during the callback. */
+void sw_pipe_client_on_push(struct sw_pipe_client *c,
+                            void (*on_push)(void *ctx, const struct sw_pipe_frame *push),
+                            void *ctx);
+/* Waits up to `timeout_ms` for the next push, with no request outstanding.
+ * SW_E_OK with the push in `push` (reused as by sw_pipe_client_call), or
+ * with *timed_out set and the connection unchanged if none came;
+ * SW_E_SYSTEM with a sentence if the connection broke or the service sent
+ * a reply to no request. */
+enum sw_error sw_pipe_client_wait_push(struct sw_pipe_client *c, uint32_t timeout_ms,
+                                       struct sw_pipe_reply *push, bool *timed_out,
+                                       char *error, size_t size);
+
 void sw_pipe_reply_init(struct sw_pipe_reply *r);
 void sw_pipe_reply_free(struct sw_pipe_reply *r);
 /* If the reply is an ERROR frame: true, with its code ("stale") and sentence

@@ -36,8 +36,6 @@ static void close_handle(struct sw_pipe_server *s, HANDLE *h)
 
 static void conn_unlink_free(struct sw_pipe_conn *c)
 {
-  if (c->server->cfg.on_close)
-    c->server->cfg.on_close(c->server->cfg.ctx, c);
   sw_list_remove(&c->link);
   c->server->instances--;
   sw_buf_free(&c->in);
@@ -69,6 +67,10 @@ void sw__pipe_conn_close(struct sw_pipe_conn *c)
     c->account->conns--;
     c->account = NULL;
   }
+  /* Before the state changes: the owner forgets what it keeps for it (a
+   * subscription, a staged import). */
+  if (c->state == SW_PIPE_CONN_OPEN && s->cfg.on_closed)
+    s->cfg.on_closed(s->cfg.ctx, c);
   c->state = SW_PIPE_CONN_CLOSING;
   /* Closing the handle cancels what is pending; those completions still
    * arrive and are counted off before the struct is freed. No
@@ -180,7 +182,14 @@ static void on_write(struct sw_req *io, DWORD bytes, DWORD error)
       sw__pipe_conn_close(c); /* gone: nothing more is served for it */
     } else {
       c->out_off += bytes;
-      sw__pipe_next_step(c);
+      if (c->out_off < c->out.len) {
+        start_write(c); /* what is owed goes on, whatever else is in flight */
+      } else if (!c->in_request) {
+        sw_buf_free(&c->out);
+        c->out_off = 0;
+        c->write_since_us = 0;
+        sw__pipe_next_step(c);
+      }
     }
   }
   sw__pipe_settle(c);
@@ -385,8 +394,8 @@ void sw_pipe_server_tick(struct sw_pipe_server *s, int64_t now_us)
        * read, holds an instance others may need: not for long. */
       bool stuck = (c->wait_since_us && now_us - c->wait_since_us > SW_PIPE_STALL_US) ||
                    (c->writing && now_us - c->write_since_us > SW_PIPE_STALL_US);
-      bool idle =
-          !c->writing && c->in.len == 0 && now_us - c->last_io_us > SW_PIPE_IDLE_US;
+      bool idle = !c->writing && c->in.len == 0 && !c->subscribed &&
+                  now_us - c->last_io_us > SW_PIPE_IDLE_US;
       if (stuck || idle) {
         sw__pipe_conn_close(c);
         sw__pipe_settle(c);
@@ -443,6 +452,31 @@ void sw_pipe_conn_resume(struct sw_pipe_conn *c, const struct sw_buf *reply)
       sw__pipe_next_step(c);
   }
   sw__pipe_settle(c);
+}
+
+bool sw_pipe_conn_push_ready(const struct sw_pipe_conn *c)
+{
+  return c->state == SW_PIPE_CONN_OPEN && !c->writing && !c->in_request &&
+         !c->close_after_write && c->out_off >= c->out.len;
+}
+
+void sw_pipe_conn_push(struct sw_pipe_conn *c, const struct sw_buf *frames)
+{
+  if (NEVER(!sw_pipe_conn_push_ready(c)) || frames->len == 0)
+    return;
+  if (sw_buf_append(&c->out, frames->data, frames->len) != SW_E_OK) {
+    sw__pipe_conn_close(c);
+  } else {
+    /* Written beside a read in flight: a subscriber waits for pushes
+     * with a read of its own pending on our side too. */
+    start_write(c);
+  }
+  sw__pipe_settle(c);
+}
+
+void sw_pipe_conn_set_subscribed(struct sw_pipe_conn *c, bool subscribed)
+{
+  c->subscribed = subscribed;
 }
 
 uintptr_t *sw_pipe_conn_user(struct sw_pipe_conn *c)

@@ -64,10 +64,11 @@ struct sw_pipe_server_config {
    * gives every process an administrator's token). NULL in the product. */
   void (*identify)(void *ctx, HANDLE pipe, unsigned long client_pid,
                    struct sw_pipe_identity *out);
-  /* Optional: `conn` is about to be freed (its client went away, or the
-   * server stops), so what the owner keeps for it can go (loop thread).
-   * Also called for instances that never had a client. */
-  void (*on_close)(void *ctx, struct sw_pipe_conn *conn);
+  /* Optional: an open connection is closing (its client left, stalled, or
+   * the server stops), so what the owner keeps for it (a subscription, a
+   * staged import) can go; `conn` must not be used after this returns.
+   * Loop thread. */
+  void (*on_closed)(void *ctx, struct sw_pipe_conn *conn);
 };
 
 #define SW_PIPE_MAX_CLIENTS 64
@@ -134,6 +135,19 @@ bool sw_pipe_conn_rate_take(struct sw_pipe_conn *conn, int64_t now_us);
  * possibly before the request callback that deferred has returned (a check
  * that ends inside sw_engine_submit). Loop thread only. */
 void sw_pipe_conn_resume(struct sw_pipe_conn *conn, const struct sw_buf *reply);
+/* Pushes (protocol version 4): whether the connection can take one now:
+ * open, and nothing of its own being written or answered (so a push never
+ * splits a reply, and a client that does not read holds at most one push
+ * on our side, besides what the pipe's buffer holds). */
+bool sw_pipe_conn_push_ready(const struct sw_pipe_conn *conn);
+/* Writes `frames` (whole PUSH frames) to a connection that is push-ready,
+ * beside a read in flight; the stall limit (SW_PIPE_STALL_US) applies to
+ * it as to a reply, so a client that leaves it unread is closed. Loop
+ * thread; not from inside the connection's own request callback. */
+void sw_pipe_conn_push(struct sw_pipe_conn *conn, const struct sw_buf *frames);
+/* A subscribed connection waits for pushes, however long nothing
+ * changes: it is not closed for idling (SW_PIPE_IDLE_US). */
+void sw_pipe_conn_set_subscribed(struct sw_pipe_conn *conn, bool subscribed);
 /* A slot the owner may use for per-connection state (0 at first). */
 uintptr_t *sw_pipe_conn_user(struct sw_pipe_conn *conn);
 /* The client's process id, for logs; 0 if unknown. */

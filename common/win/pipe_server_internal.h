@@ -52,6 +52,7 @@ struct sw_pipe_conn {
   bool identified;
   bool admin;
   bool over_capacity; /* connected past max_clients: refused at its first request */
+  bool subscribed;    /* waits for pushes: never closed for idling */
   struct sw_pipe_account *account; /* counted while open, after the first request */
   int64_t last_io_us;              /* the last read or write that moved bytes */
   int64_t wait_since_us;           /* waiting for a whole request since (0: not) */

@@ -68,7 +68,8 @@ static void serve_one(struct sw_pipe_conn *c)
     sw__pipe_conn_close(c); /* not a word more: it would keep sending */
     return;
   }
-  if (d == SW_PIPE_MALFORMED) {
+  /* Only the server pushes: a client's push flag is a malformed frame. */
+  if (d == SW_PIPE_MALFORMED || (d == SW_PIPE_COMPLETE && frame.flags != 0)) {
     sw__pipe_refuse(c, 0, SW_PIPE_ERR_BAD_REQUEST,
                     "The request was not a valid frame; the connection is closed.");
   } else if (d == SW_PIPE_COMPLETE &&

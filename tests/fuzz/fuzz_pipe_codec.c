@@ -16,6 +16,7 @@
 #include "pipe_alert_records.h"
 #include "pipe_notifier.h"
 #include "pipe_protocol.h"
+#include "pipe_push.h"
 #include "pipe_report.h"
 #include "pipe_records.h"
 
@@ -66,6 +67,8 @@ union v2_record {
   struct sw_pipe_maintenance maintenance;
   struct sw_pipe_notification notification;
   struct sw_pipe_rule_alerts alerts;
+  struct sw_pipe_rule_state state; /* version 4's pushes */
+  struct sw_pipe_rule_change change;
 };
 
 /* get_NAME, put_NAME, free_NAME over the union's MEMBER. */
@@ -92,6 +95,30 @@ V2_WRAP(notification, notification, sw_pipe_get_notification, sw_pipe_put_notifi
         sw_pipe_notification_free)
 V2_WRAP(alerts, alerts, sw_pipe_get_rule_alerts, sw_pipe_put_rule_alerts,
         sw_pipe_rule_alerts_free)
+
+V2_WRAP(state, state, sw_pipe_get_rule_state, sw_pipe_put_rule_state,
+        sw_pipe_rule_state_free)
+
+static enum sw_error get_change(struct sw_tlv_reader *r, union v2_record *x)
+{
+  return sw_pipe_get_rule_change(r, &x->change);
+}
+
+static void put_change_of(struct sw_buf *out, const struct sw_pipe_rule_change *c)
+{
+  sw_pipe_put_rule_change(out, c->kind, c->rule_id, c->has_rule ? &c->rule.rule : NULL,
+                          c->revision);
+}
+
+static void put_change(struct sw_buf *out, const union v2_record *x)
+{
+  put_change_of(out, &x->change);
+}
+
+static void free_change(union v2_record *x)
+{
+  sw_pipe_rule_change_free(&x->change);
+}
 
 /* What the service does with a client's notifier and window: build the
  * model and validate it; a window that passes turns into the model and
@@ -133,6 +160,8 @@ static const struct v2_kind {
     {SW_PIPE_TAG_NOTIFICATION, get_notification, put_notification, free_notification,
      NULL},
     {SW_PIPE_TAG_RULE_ALERTS, get_alerts, put_alerts, free_alerts, NULL},
+    {SW_PIPE_TAG_RULE_STATE, get_state, put_state, free_state, NULL},
+    {SW_PIPE_TAG_RULE_CHANGE, get_change, put_change, free_change, NULL},
 };
 
 /* Decodes the record that `x` encodes to, and encodes it again into
@@ -247,6 +276,35 @@ static void walk(const uint8_t *body, size_t len)
   }
 }
 
+/* The bodies read whole (version 4): a PUSH, a SUBSCRIBE. A push that
+ * decodes is written again record by record and must decode the same. */
+static void whole_bodies(const uint8_t *body, size_t len)
+{
+  struct sw_pipe_subscribe sub;
+  sw_pipe_get_subscribe(body, len, &sub);
+  struct sw_pipe_push p;
+  if (sw_pipe_get_push(body, len, &p) == SW_E_OK) {
+    struct sw_buf again;
+    sw_buf_init(&again, 0);
+    sw_tlv_put_bool(&again, SW_PIPE_TAG_RESYNC, p.resync);
+    for (size_t i = 0; i < p.change_count; i++)
+      put_change_of(&again, &p.changes[i]);
+    for (size_t i = 0; i < p.state_count; i++)
+      sw_pipe_put_rule_state(&again, &p.states[i]);
+    for (size_t i = 0; i < p.event_count; i++)
+      sw_pipe_put_event(&again, &p.events[i]);
+    struct sw_pipe_push q;
+    if (!again.truncated) {
+      CHECK(sw_pipe_get_push((const uint8_t *)again.data, again.len, &q) == SW_E_OK);
+      CHECK(q.resync == p.resync && q.change_count == p.change_count &&
+            q.state_count == p.state_count && q.event_count == p.event_count);
+      sw_pipe_push_free(&q);
+    }
+    sw_buf_free(&again);
+  }
+  sw_pipe_push_free(&p);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   size_t off = 0;
@@ -265,7 +323,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       before = now;
     }
     CHECK(before == (sw_pipe_msg_name(frame.message) != NULL));
+    /* a push is never a reply: it carries no request id */
+    CHECK(frame.flags == 0 || (frame.flags == SW_PIPE_FLAG_PUSH && !frame.request_id));
     walk(frame.body, frame.body_len);
+    whole_bodies(frame.body, frame.body_len);
     off += used;
   }
   struct sw_pipe_service_info info;
@@ -273,5 +334,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   /* The same bytes as a bare TLV body, so fields are reached without the
    * fuzzer first having to find a valid frame header. */
   walk(data, size);
+  whole_bodies(data, size);
   return 0;
 }

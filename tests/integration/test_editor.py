@@ -963,6 +963,40 @@ class HistoryDialogTests(EditorTestCase):
         self.assertEqual(self.close_editor(), 0)
 
 
+class LiveListTests(EditorTestCase):
+    """The list kept current by the service's pushes (protocol version 4),
+    not by reading every rule's status every 5 s."""
+
+    def test_a_state_change_is_shown_without_a_status_request(self):
+        port = free_port()
+        server = self.start_aiosmtpd(port)
+        add_rule("127.0.0.1", "--port", port, "--name", "alpha-live", "--interval-s", "10")
+        self.open_editor()
+        self.wait_shown(lambda v: v.row("alpha-live") and v.row("alpha-live")[0] == "OK",
+                        "alpha-live OK")
+
+        def info():
+            rc, out = smtpwatch("service", "info", "--json")
+            self.assertEqual(rc, 0, out)
+            return json.loads(out)
+        wait_for(lambda: info()["subscribers"] == 1, 20, 0.5, "the editor subscribed")
+        # Its one full read, after subscribing, is done once the row shows;
+        # from here on, no STATUS.
+        asked = info()["status_requests"]
+        stop_process(server)  # the real server goes away: the rule fails
+        view = self.wait_shown(lambda v: v.row("alpha-live")[0] == "CRITICAL",
+                               "alpha-live CRITICAL")
+        self.assertIn("Connection refused", view.row("alpha-live")[5])
+        time.sleep(6)  # past the old 5 s refresh: none came
+        self.assertEqual(info()["status_requests"], asked)
+        self.assertEqual(shown(MAIN_TITLE).row("alpha-live")[0], "CRITICAL")
+        # A rule added by another client appears, pushed, as well.
+        add_rule("127.0.0.1", "--port", port, "--name", "bravo-pushed", "--disabled")
+        self.wait_shown(lambda v: v.row("bravo-pushed") is not None, "bravo-pushed listed")
+        self.assertEqual(info()["status_requests"], asked)
+        self.assertEqual(self.close_editor(), 0)
+
+
 if __name__ == "__main__":
     if len(sys.argv) < 6:
         sys.exit(__doc__)

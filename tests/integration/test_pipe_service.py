@@ -212,7 +212,7 @@ class PipeTests(unittest.TestCase):
         (reply,) = ex.frames
         self.assertEqual((reply.message, reply.flags, reply.request_id),
                          (HELLO_OK, 0, 77))
-        self.assertEqual(reply.get(T_VERSION), 4)  # version 4: issue 16 (reports, imports, ...)
+        self.assertEqual(reply.get(T_VERSION), 4)  # version 4: issue 16
         self.assertRegex(reply.get(T_SERVER_VERSION), r"^\d+\.\d+\.\d+")
 
     def test_version_1_client_is_still_served(self):

@@ -446,8 +446,8 @@ static void test_service_info(void **state)
   sw_buf_init(&body, 0);
   sw_buf_init(&out, 0);
   struct sw_pipe_service_info i = {
-      "0.1.0", 2 * 86400 + 3 * 3600 + 59,   10, 9, 540, 3, 123456, 0,
-      2,       "C:\\ProgramData\\SmtpWatch"};
+      "0.1.0", 2 * 86400 + 3 * 3600 + 59,    10, 9, 540, 3, 123456, 0,
+      2,       "C:\\ProgramData\\SmtpWatch", 7,  1};
   sw_pipe_put_service_info(&body, &i);
   const uint8_t *b = (const uint8_t *)body.data;
   struct sw_table t = {0};
@@ -462,14 +462,17 @@ static void test_service_info(void **state)
                       "Checks since start:      123456\n"
                       "Results not yet written: 0\n"
                       "Clients connected:       2\n"
-                      "Data folder:             C:\\ProgramData\\SmtpWatch\n");
+                      "Data folder:             C:\\ProgramData\\SmtpWatch\n"
+                      "Clients subscribed:      1\n"
+                      "Status requests:         7\n");
   sw_table_free(&t);
   assert_int_equal(sw_manage_service_table(b, body.len, &json, NULL, &t), SW_E_OK);
   assert_string_equal(render_record(&t, SW_TABLE_JSON, &out),
                       "{\"version\":\"0.1.0\",\"uptime_s\":183659,\"rules\":10,"
                       "\"rules_enabled\":9,\"checks_per_min\":540,\"checks_in_flight\":3,"
                       "\"checks_total\":123456,\"results_buffered\":0,\"pipe_clients\":2,"
-                      "\"data_dir\":\"C:\\\\ProgramData\\\\SmtpWatch\"}\n");
+                      "\"data_dir\":\"C:\\\\ProgramData\\\\SmtpWatch\","
+                      "\"subscribers\":1,\"status_requests\":7}\n");
   sw_table_free(&t);
 
   char text[48];
@@ -491,7 +494,7 @@ static void test_service_info_with_server(void **state)
   struct sw_buf body, out;
   sw_buf_init(&body, 0);
   sw_buf_init(&out, 0);
-  struct sw_pipe_service_info i = {"0.1.0", 5, 1, 1, 0, 0, 0, 0, 1, "C:\\D"};
+  struct sw_pipe_service_info i = {"0.1.0", 5, 1, 1, 0, 0, 0, 0, 1, "C:\\D", 0, 0};
   sw_pipe_put_service_info(&body, &i);
   struct sw_pipe_trust_facts f = {.server_pid = 4242,
                                   .scm = SW_PIPE_SCM_RUNNING,
@@ -504,6 +507,8 @@ static void test_service_info_with_server(void **state)
   assert_int_equal(sw_manage_service_table(b, body.len, &people, &server, &t), SW_E_OK);
   const char *text = render_record(&t, SW_TABLE_TEXT, &out);
   assert_non_null(strstr(text, "Data folder:             C:\\D\n"
+                               "Clients subscribed:      0\n"
+                               "Status requests:         0\n"
                                "Pipe security:           O:SYG:SYD:P(A;;FA;;;SY)\n"
                                "Server process:          C:\\SW\\smtpwatch-svc.exe, "
                                "process 4242, running as NT AUTHORITY\\LOCAL SERVICE\n"
@@ -514,7 +519,8 @@ static void test_service_info_with_server(void **state)
   assert_int_equal(sw_manage_service_table(b, body.len, &json, &server, &t), SW_E_OK);
   assert_non_null(
       strstr(render_record(&t, SW_TABLE_JSON, &out),
-             "\"data_dir\":\"C:\\\\D\",\"pipe_security\":\"O:SYG:SYD:P(A;;FA;;;SY)\","
+             "\"data_dir\":\"C:\\\\D\",\"subscribers\":0,\"status_requests\":0,"
+             "\"pipe_security\":\"O:SYG:SYD:P(A;;FA;;;SY)\","
              "\"server_pid\":4242,\"server_image\":\"C:\\\\SW\\\\smtpwatch-svc.exe\","
              "\"server_account\":\"NT AUTHORITY\\\\LOCAL SERVICE\","
              "\"server_trust\":\"console_opt_in\"}"));

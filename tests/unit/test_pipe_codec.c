@@ -200,8 +200,15 @@ static void hostile_lengths_are_refused_early(void **state)
   const uint8_t tiny[8] = {3, 0, 0, 0, 1, 0, 0};
   assert_int_equal(sw_pipe_frame_decode(tiny, 7, &fr, &used), SW_PIPE_MALFORMED);
   /* unknown flags */
-  const uint8_t flags[12] = {8, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0};
+  const uint8_t flags[12] = {8, 0, 0, 0, 1, 0, 2, 0, 0, 0, 0, 0};
   assert_int_equal(sw_pipe_frame_decode(flags, 12, &fr, &used), SW_PIPE_MALFORMED);
+  /* a push (version 4) has no request id: one that has is malformed */
+  const uint8_t push_with_id[12] = {8, 0, 0, 0, 119, 0, 1, 0, 7, 0, 0, 0};
+  assert_int_equal(sw_pipe_frame_decode(push_with_id, 12, &fr, &used), SW_PIPE_MALFORMED);
+  const uint8_t push[12] = {8, 0, 0, 0, 119, 0, 1, 0, 0, 0, 0, 0};
+  assert_int_equal(sw_pipe_frame_decode(push, 12, &fr, &used), SW_PIPE_COMPLETE);
+  assert_int_equal(fr.flags, SW_PIPE_FLAG_PUSH);
+  assert_int_equal(fr.request_id, 0);
 }
 
 static void oversized_frames_are_not_sent(void **state)
