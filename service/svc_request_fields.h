@@ -33,7 +33,6 @@ struct sw_svc_fields {
   const struct sw_pipe_frame *frame;  /* the request itself (borrowed), for the
                                          handlers that read more than one
                                          record (IMPORT_ROWS) */
-  bool bad;                           /* malformed, or a known field of the wrong type */
   struct sw_pipe_subscribe subscribe; /* SUBSCRIBE's (version 4) */
 };
 
