@@ -218,8 +218,10 @@ static void finish(struct sw_svc_loop *l)
     sw__loop_write_batch(l, true); /* the stop event itself, for the editor's history */
   struct sw_scheduler_stats sched;
   sw_scheduler_stats(l->sched, &sched);
+  struct sw_svc_rules_memory mem;
+  sw_svc_rules_memory(&l->rules, &mem);
   sw_svc_stats_write(&l->stats, l->cfg->stats_file, l->rules.count, l->rules.enabled,
-                     &sched, l->writer.written, l->writer.dropped,
+                     &sched, &mem, l->writer.written, l->writer.dropped,
                      sw_clock_now_us() - l->started_us);
   sw_store_close(l->store);
   l->store = NULL;

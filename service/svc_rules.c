@@ -50,6 +50,29 @@ struct sw_svc_rule *sw_svc_rules_find(const struct sw_svc_rules *t, int64_t id)
   return NULL;
 }
 
+void sw_svc_rules_memory(const struct sw_svc_rules *t, struct sw_svc_rules_memory *out)
+{
+  memset(out, 0, sizeof *out);
+  out->record_bytes = sizeof(struct sw_svc_rule);
+  out->rule_bytes = sizeof(struct sw_rule);
+  out->state_bytes = sizeof(struct sw_rule_state);
+  out->alert_bytes = sizeof(struct sw_svc_rule_alert);
+  out->table_bytes = t->cap * sizeof *t->items;
+  out->blocks = t->items ? 1 : 0;
+  for (size_t i = 0; i < t->count; i++) {
+    const struct sw_svc_rule *r = t->items[i];
+    size_t strings;
+    out->string_bytes += sw_rule_heap_bytes(&r->rule, &strings);
+    out->secret_bytes += r->auth_secret.len + r->oauth_secret.len;
+    out->blocks +=
+        1 + strings + (r->auth_secret.data != NULL) + (r->oauth_secret.data != NULL);
+    if (r->drift) {
+      out->other_bytes += sizeof *r->drift;
+      out->blocks++;
+    }
+  }
+}
+
 enum sw_nagios_status sw_svc_rule_state_now(const struct sw_svc_rule *r)
 {
   return r->state.last_result_at ? r->state.state : SW_NAGIOS_OK;

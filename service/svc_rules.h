@@ -74,6 +74,23 @@ enum sw_nagios_status sw_svc_rule_state_now(const struct sw_svc_rule *r);
 const struct sw_svc_rule *sw_svc_rules_parent_down(const struct sw_svc_rules *t,
                                                    const struct sw_svc_rule *r);
 
+/* What the rule table holds in memory, for the service's figures (the
+ * stats file; bench/service_bench.sh reads them). Sizes are what was asked
+ * of the heap, without the allocator's overhead per block. */
+struct sw_svc_rules_memory {
+  size_t record_bytes; /* sizeof (struct sw_svc_rule), per rule */
+  size_t rule_bytes;   /* of which the struct sw_rule */
+  size_t state_bytes;  /* of which the state tracker */
+  size_t alert_bytes;  /* of which the alert part */
+  size_t string_bytes; /* the rules' strings, all rules */
+  size_t secret_bytes; /* the DPAPI blobs, all rules */
+  size_t other_bytes;  /* problem texts and drift records, all rules */
+  size_t table_bytes;  /* the sorted array of pointers */
+  size_t blocks;       /* heap blocks all of the above take */
+};
+/* Counts what `t` holds. O(rules). */
+void sw_svc_rules_memory(const struct sw_svc_rules *t, struct sw_svc_rules_memory *out);
+
 /* "host:port", with brackets around an IPv6 address, for the Event Log. */
 void sw_svc_rule_hostport(const struct sw_rule *r, char *out, size_t size);
 
