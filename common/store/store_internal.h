@@ -256,7 +256,9 @@
   X(SW_STMT_FP_FORGET, "DELETE FROM fingerprints WHERE rule_id = ?1")                    \
   X(SW_STMT_FP_SELECT_ALL,                                                               \
     "SELECT rule_id, accepted, accepted_at, accepted_by, current, coalesce(since, 0) "   \
-    "FROM fingerprints ORDER BY rule_id")
+    "FROM fingerprints ORDER BY rule_id")                                                \
+  X(SW_STMT_RULE_SELECT_PAGE, "SELECT " SW_STORE_RULE_COLUMNS " FROM rules "             \
+                              "WHERE id > ?1 ORDER BY id LIMIT ?2")
 
 enum sw_store_stmt { SW_STORE_STMT_MAP(SW_X_1) SW_STMT_COUNT };
 
