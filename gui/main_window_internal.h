@@ -46,6 +46,7 @@ struct sw_main_window {
   unsigned tests_running;
   char testing[256]; /* the last rule sent to test */
   struct sw_main_pending *actions;
+  char filter_why[256]; /* why the filter box's text is refused, or "" */
 };
 
 /* Which rules the selection and the focus are on (0: none). */
@@ -101,5 +102,13 @@ void sw__main_command(struct sw_main_window *w, int id);
 void sw__main_action_done(struct sw_main_window *w, struct sw_service_job *job);
 /* Frees the actions still waiting for an answer (at WM_DESTROY). */
 void sw__main_actions_free(struct sw_main_window *w);
+
+/* main_filter.c. The filter box's text changed (EN_CHANGE): the list
+ * shows the rules it lets through, or the status bar says why it cannot. */
+void sw__main_filter_changed(struct sw_main_window *w);
+/* Enter (IDOK) or Esc (IDCANCEL) while the filter box has the focus:
+ * Enter moves to the list, Esc empties the box. True if the key was the
+ * box's (the caller does nothing else with it). */
+bool sw__main_filter_key(struct sw_main_window *w, int id);
 
 #endif
