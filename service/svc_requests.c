@@ -458,8 +458,8 @@ static HANDLER(status)
       pipe_result_of(last, &s.last);
     }
     put_holds(q, r, &acks, &s);
-    if (r->drift && r->drift->current)
-      s.drift = (char *)r->drift->diff.text;
+    if (r->drift && r->drift->current && r->drift->diff)
+      s.drift = r->drift->diff->text;
     sw_pipe_put_status(reply, &s);
   }
   sw__req_page_end(&page);

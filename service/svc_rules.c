@@ -72,8 +72,8 @@ void sw_svc_rules_memory(const struct sw_svc_rules *t, struct sw_svc_rules_memor
     out->blocks +=
         1 + strings + (r->auth_secret.data != NULL) + (r->oauth_secret.data != NULL);
     if (r->drift) {
-      out->other_bytes += sizeof *r->drift;
-      out->blocks++;
+      out->other_bytes += sizeof *r->drift + strlen(r->drift->accepted) + 1;
+      out->blocks += 2;
     }
     if (r->problem) {
       out->other_bytes += strlen(r->problem) + 1;
