@@ -16,19 +16,10 @@ void sw_svc_drift_free(struct sw_svc_drift *d)
   free(d);
 }
 
-static char *dup_text(const char *s)
-{
-  size_t len = strlen(s) + 1;
-  char *p = malloc(len);
-  if (p)
-    memcpy(p, s, len);
-  return p;
-}
-
 struct sw_svc_drift *sw_svc_drift_new(const char *accepted)
 {
   struct sw_svc_drift *d = calloc(1, sizeof *d);
-  if (d && !(d->accepted = dup_text(accepted))) {
+  if (d && sw_rule_set_string(&d->accepted, accepted) != SW_E_OK) {
     free(d);
     d = NULL;
   }

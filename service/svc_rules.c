@@ -135,13 +135,9 @@ static void take_rule(struct sw_svc_rule *r, struct sw_store_rule *from)
 
 void sw_svc_rule_set_problem(struct sw_svc_rule *r, const char *problem)
 {
-  free(r->problem);
-  r->problem = NULL;
-  if (problem) {
-    size_t len = strlen(problem) + 1;
-    r->problem = malloc(len);
-    if (r->problem)
-      memcpy(r->problem, problem, len);
+  if (sw_rule_set_string(&r->problem, problem) != SW_E_OK) {
+    free(r->problem); /* the old sentence would be wrong: say "out of memory" */
+    r->problem = NULL;
   }
 }
 
