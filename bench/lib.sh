@@ -28,7 +28,10 @@ build() {
 # build_all MINGW_TARGET...: fast_responder natively (Release, bench-only
 # tree) and the given targets in the MinGW tree; sets RESPONDER, SVC, TOOL,
 # BUILD_TYPE and makes MINGW_DIR/NATIVE_DIR absolute (the service's binPath
-# is a Windows path made from them).
+# is a Windows path made from them). With SW_BENCH_PREBUILT=1 the MinGW
+# tree is not built: MINGW_DIR holds copies of the programs at the same
+# relative paths (service/, tests/tools/) and of CMakeCache.txt, so a
+# "before" build can be measured while the sources move on.
 build_all() {
   mkdir -p "$NATIVE_DIR" "$MINGW_DIR"
   NATIVE_DIR=$(cd "$NATIVE_DIR" && pwd) MINGW_DIR=$(cd "$MINGW_DIR" && pwd)
@@ -41,13 +44,17 @@ build_all() {
     die "fast_responder did not build"
   RESPONDER=$NATIVE_DIR/fast_responder
   [ -x "$RESPONDER" ] || RESPONDER=$NATIVE_DIR/bench/fast_responder
-  if [ ! -f "$MINGW_DIR/CMakeCache.txt" ]; then
+  if [ "${SW_BENCH_PREBUILT:-0}" = 1 ]; then
+    :
+  elif [ ! -f "$MINGW_DIR/CMakeCache.txt" ]; then
     build "$MINGW_DIR/svc-bench-configure.log" cmake -S "$ROOT" -B "$MINGW_DIR" \
       -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/mingw-w64-x86_64.cmake" \
       -DCMAKE_BUILD_TYPE=Release || die "could not configure $MINGW_DIR"
   fi
-  build "$MINGW_DIR/svc-bench-build.log" cmake --build "$MINGW_DIR" --target "$@" ||
-    die "$* did not build"
+  if [ "${SW_BENCH_PREBUILT:-0}" != 1 ]; then
+    build "$MINGW_DIR/svc-bench-build.log" cmake --build "$MINGW_DIR" --target "$@" ||
+      die "$* did not build"
+  fi
   SVC=$MINGW_DIR/service/smtpwatch-svc.exe
   TOOL=$MINGW_DIR/tests/tools/sw_store_tool.exe
   BUILD_TYPE=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$MINGW_DIR/CMakeCache.txt")

@@ -1,24 +1,26 @@
 #!/usr/bin/env bash
 # Benchmarks the control pipe of the installed service: smtpwatch-svc.exe
-# under Wine's real SCM with 10,000 rules checking bench/fast_responder (as
+# under Wine's real SCM with 100,000 rules checking bench/fast_responder (as
 # service_bench.sh runs it), asked for its status over \\.\pipe\SmtpWatch
 # by tests/tools/pipe_probe.exe while the checks run. Prints requests per
 # second and latency (p50/p99/max) of:
 #   SERVICE_INFO            the pipe and the loop alone (no database)
 #   STATUS, one page        the first 100 rules with their last results
-#   STATUS, every rule      10 pages of 1000, as `smtpwatch status` reads it
+#   STATUS, last page       the last 100 rules (AFTER near the end)
+#   RULE_LIST, first/last   a page of 100 rules at the start and the end
+#   STATUS, every rule      pages of 1000, as `smtpwatch status` reads it
 #   STATUS x N clients      the first page, N clients at once
 # and what the checks did meanwhile (checks per second against the
 # schedule, lateness), from the service's --stats-file.
 # Never fails on a figure: only when something cannot be built or started.
 #
 # Settings (environment):
-#   SW_BENCH_PIPE_RULES      rules (10000)
-#   SW_BENCH_PIPE_INTERVAL   each rule's interval in seconds (30)
+#   SW_BENCH_PIPE_RULES      rules (100000)
+#   SW_BENCH_PIPE_INTERVAL   each rule's interval in seconds (300)
 #   SW_BENCH_PIPE_WARMUP     seconds the service checks before the first
 #                            request (15: every rule's first results land)
 #   SW_BENCH_PIPE_REQUESTS   requests per case at most (300; the
-#                            whole-status case makes a tenth as many walks)
+#                            whole-status case makes a hundredth as many walks)
 #   SW_BENCH_PIPE_CASE_S     seconds per case at most (20)
 #   SW_BENCH_PIPE_CLIENTS    clients of the concurrent case (8)
 #   SW_BENCH_MINGW_DIR       MinGW build dir (build/mingw; configured if new)
@@ -28,8 +30,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-RULES=${SW_BENCH_PIPE_RULES:-10000}
-INTERVAL=${SW_BENCH_PIPE_INTERVAL:-30}
+RULES=${SW_BENCH_PIPE_RULES:-100000}
+INTERVAL=${SW_BENCH_PIPE_INTERVAL:-300}
 WARMUP=${SW_BENCH_PIPE_WARMUP:-15}
 REQUESTS=${SW_BENCH_PIPE_REQUESTS:-300}
 CASE_MS=$((${SW_BENCH_PIPE_CASE_S:-20} * 1000))
@@ -86,7 +88,10 @@ say "measuring: SERVICE_INFO, STATUS (one page, every rule, $CLIENTS clients)"
 C0=$(proc_cpu "$SVC_PID") W0=$(proc_cpu "$WS_PID") T0=$(date +%s%N)
 probe service_info latency SERVICE_INFO "$REQUESTS"
 probe status_page latency STATUS "$REQUESTS"
-probe status_all latency STATUS $(((REQUESTS + 9) / 10)) --limit 1000 --all-pages
+probe status_last latency STATUS "$REQUESTS" --after $((RULES - 100))
+probe list_page latency RULE_LIST "$REQUESTS" --limit 100
+probe list_last latency RULE_LIST "$REQUESTS" --limit 100 --after $((RULES - 100))
+probe status_all latency STATUS $(((REQUESTS + 99) / 100)) --limit 1000 --all-pages
 probe status_concurrent concurrent "$CLIENTS" $(((REQUESTS + CLIENTS - 1) / CLIENTS)) \
   --messages STATUS
 T1=$(date +%s%N) C1=$(proc_cpu "$SVC_PID") W1=$(proc_cpu "$WS_PID")
@@ -120,6 +125,9 @@ EOF
   printf '%-26s %9s %9s %9s %9s\n' "request" "req/s" "p50 ms" "p99 ms" "max ms"
   row service_info "SERVICE_INFO"
   row status_page "STATUS, first 100 rules"
+  row status_last "STATUS, last 100 rules"
+  row list_page "RULE_LIST, first 100"
+  row list_last "RULE_LIST, last 100"
   row status_all "STATUS, every rule"
   row status_concurrent "STATUS, $CLIENTS clients at once"
   echo

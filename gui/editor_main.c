@@ -95,7 +95,12 @@ int WINAPI wWinMain(HINSTANCE instance, HINSTANCE prev, PWSTR cmd, int show)
   while ((got = GetMessageW(&msg, NULL, 0, 0)) > 0) {
     HWND main = ed.main;
     if (main && (msg.hwnd == main || IsChild(main, msg.hwnd))) {
-      if (ed.accel && TranslateAcceleratorW(main, ed.accel, &msg))
+      /* In the filter box Del, Ins and Ctrl+letters edit the text: only
+       * the function keys (F5, F2) stay the window's. */
+      bool typing = msg.hwnd == GetDlgItem(main, IDC_MAIN_FILTER) &&
+                    msg.message == WM_KEYDOWN &&
+                    !(msg.wParam >= VK_F1 && msg.wParam <= VK_F24);
+      if (ed.accel && !typing && TranslateAcceleratorW(main, ed.accel, &msg))
         continue;
       if (IsDialogMessageW(main, &msg))
         continue;

@@ -11,9 +11,11 @@
  * LVM_SETCOLUMNORDERARRAY shows it third, after the name and the server. */
 #include "main_window_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "resource.h"
+#include "ui_timings.h"
 
 /* ListView column -> model column, and their widths at 96 DPI. */
 static const enum sw_rule_column lv_columns[SW_RULE_COL_COUNT] = {
@@ -118,11 +120,20 @@ struct sw_main_marks sw__main_list_marks(const struct sw_main_window *w)
 
 static void sort_by(struct sw_main_window *w, enum sw_rule_column column)
 {
+  int64_t t0 = sw_ui_timing_start();
   struct sw_main_marks marks = sw__main_list_marks(w);
   bool descending = column == w->rows.sort_column ? !w->rows.descending : false;
+  int64_t t_model = sw_ui_timing_start();
   sw_rule_rows_sort(&w->rows, column, descending);
+  double model_ms = sw_ui_timing_ms(t_model);
   show_sort_arrow(w);
   sw__main_list_rows_changed(w, marks, true);
+  UpdateWindow(w->list); /* the new order is painted before we stop timing */
+  char detail[64];
+  snprintf(detail, sizeof detail, "model=%.3f column=%d%s", model_ms, (int)column,
+           descending ? " descending" : "");
+  sw_ui_timing_log("sort", t0, sw_rule_rows_count(&w->rows), sw_rule_rows_total(&w->rows),
+                   detail);
 }
 
 /* ---- the list's notifications --------------------------------------------- */
@@ -194,6 +205,35 @@ LRESULT sw__main_list_notify(struct sw_main_window *w, NMHDR *h)
   }
 }
 
+/* ---- scrolling, timed (ui_timings.h) -------------------------------------- */
+
+/* With timings on, the list is subclassed: a key, scroll bar or wheel
+ * message that scrolls it is timed up to the end of the repaint it
+ * caused. */
+static LRESULT CALLBACK timed_scroll(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp,
+                                     UINT_PTR id, DWORD_PTR data)
+{
+  (void)id;
+  bool scrolls =
+      msg == WM_VSCROLL || msg == WM_MOUSEWHEEL ||
+      (msg == WM_KEYDOWN && (wp == VK_NEXT || wp == VK_PRIOR || wp == VK_HOME ||
+                             wp == VK_END || wp == VK_DOWN || wp == VK_UP));
+  if (msg == WM_NCDESTROY)
+    RemoveWindowSubclass(hwnd, timed_scroll, 1);
+  if (!scrolls)
+    return DefSubclassProc(hwnd, msg, wp, lp);
+  const struct sw_main_window *w = (const struct sw_main_window *)data;
+  int64_t t0 = sw_ui_timing_start();
+  LRESULT r = DefSubclassProc(hwnd, msg, wp, lp);
+  UpdateWindow(hwnd);
+  char detail[48];
+  snprintf(detail, sizeof detail, "top=%d",
+           (int)SendMessageW(hwnd, LVM_GETTOPINDEX, 0, 0));
+  sw_ui_timing_log("scroll", t0, sw_rule_rows_count(&w->rows),
+                   sw_rule_rows_total(&w->rows), detail);
+  return r;
+}
+
 /* ---- the columns ------------------------------------------------------------ */
 
 void sw__main_list_init(struct sw_main_window *w)
@@ -208,4 +248,6 @@ void sw__main_list_init(struct sw_main_window *w)
   }
   SendMessageW(w->list, LVM_SETCOLUMNORDERARRAY, SW_RULE_COL_COUNT, (LPARAM)lv_order);
   show_sort_arrow(w);
+  if (sw_ui_timings_on())
+    SetWindowSubclass(w->list, timed_scroll, 1, (DWORD_PTR)w);
 }

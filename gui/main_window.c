@@ -21,6 +21,7 @@
 #include "resource.h"
 #include "state_icons.h"
 #include "sw_macros.h"
+#include "ui_timings.h"
 
 #define REFRESH_TIMER 1
 #define REFRESH_S 5u
@@ -40,6 +41,8 @@ static const struct {
 #define BUTTON_W_DLU 64
 #define BUTTON_H_DLU 14
 #define LABEL_H_DLU 8
+#define FILTER_H_DLU 12       /* the filter box's height */
+#define FILTER_LABEL_W_DLU 30 /* "Filter:" */
 #define BANNER_H_DLU 20
 #define MODE_PART_W 90 /* the status bar's "Read-only", in pixels at 96 DPI */
 #define MIN_W_DLU 300
@@ -130,17 +133,27 @@ static void layout(struct sw_main_window *w)
 
   RECT m = dlu(w->hwnd, MARGIN_DLU, MARGIN_DLU, BUTTON_W_DLU, BUTTON_H_DLU);
   int margin_x = m.left, margin_y = m.top, bw = m.right, bh = m.bottom;
-  RECT heights = dlu(w->hwnd, 0, LABEL_H_DLU, 0, BANNER_H_DLU);
-  int label_h = heights.top, banner_h = heights.bottom;
+  RECT heights = dlu(w->hwnd, FILTER_LABEL_W_DLU, LABEL_H_DLU, 0, BANNER_H_DLU);
+  int label_h = heights.top, banner_h = heights.bottom, filter_label_w = heights.left;
+  int filter_h = dlu(w->hwnd, 0, FILTER_H_DLU, 0, 0).top;
   int bx = client.right - margin_x - bw;
-  /* The label, then the banner (while the list is stale), then the list;
-   * the buttons start level with the list's usual top and stay there. */
-  int content_top = margin_y + label_h + margin_y / 2;
+  /* The filter box, the label, then the banner (while the list is stale),
+   * then the list; the buttons start level with the list's usual top and
+   * stay there. */
+  int label_top = margin_y + filter_h + margin_y / 2;
+  int content_top = label_top + label_h + margin_y / 2;
   int list_top = content_top, list_right = bx - margin_x;
   int bottom = client.bottom - status_h - margin_y;
-  HDWP dwp = BeginDeferWindowPos(4 + (int)SW_COUNTOF(buttons));
+  HDWP dwp = BeginDeferWindowPos(6 + (int)SW_COUNTOF(buttons));
+  dwp = DeferWindowPos(dwp, GetDlgItem(w->hwnd, IDC_MAIN_FILTER_LABEL), NULL, margin_x,
+                       margin_y + (filter_h - label_h) / 2, filter_label_w, label_h,
+                       SWP_NOZORDER | SWP_NOACTIVATE);
+  dwp = DeferWindowPos(dwp, GetDlgItem(w->hwnd, IDC_MAIN_FILTER), NULL,
+                       margin_x + filter_label_w, margin_y,
+                       list_right - margin_x - filter_label_w, filter_h,
+                       SWP_NOZORDER | SWP_NOACTIVATE);
   dwp = DeferWindowPos(dwp, GetDlgItem(w->hwnd, IDC_MAIN_LIST_LABEL), NULL, margin_x,
-                       margin_y, list_right - margin_x, label_h,
+                       label_top, list_right - margin_x, label_h,
                        SWP_NOZORDER | SWP_NOACTIVATE);
   if (read_only) { /* the mode first: it lasts, the service's absence may not */
     dwp = DeferWindowPos(dwp, w->mode_banner, NULL, margin_x, list_top,
@@ -232,7 +245,10 @@ void sw__main_update_status(struct sw_main_window *w)
   else
     snprintf(text, sizeof text, "Starting...");
   set_status_part(w, 0, text);
-  sw_rule_rows_summary(&w->rows, text, sizeof text);
+  if (w->filter_why[0]) /* what to fix in the filter box comes first */
+    snprintf(text, sizeof text, "%s", w->filter_why);
+  else
+    sw_rule_rows_summary(&w->rows, text, sizeof text);
   set_status_part(w, 1, text);
   if (w->tests_running)
     snprintf(text, sizeof text, "Testing \"%s\"...", w->testing);
@@ -306,8 +322,10 @@ static void status_done(struct sw_main_window *w, struct sw_service_job *job)
     set_stale(w, true,
               job->error[0] ? job->error : "The service's answer was not understood.");
   } else {
+    int64_t t0 = sw_ui_timing_start();
     struct sw_main_marks marks = sw__main_list_marks(w);
     enum sw_error err = sw_rule_rows_replace(&w->rows, job->rows, job->row_count);
+    double model_ms = sw_ui_timing_ms(t0);
     job->rows = NULL; /* the list owns (or freed) them now */
     job->row_count = 0;
     if (err) {
@@ -323,6 +341,11 @@ static void status_done(struct sw_main_window *w, struct sw_service_job *job)
                now.wMinute, now.wSecond);
       sw__main_list_rows_changed(w, marks, false);
       set_stale(w, false, "");
+      UpdateWindow(w->list);
+      char detail[32];
+      snprintf(detail, sizeof detail, "model=%.3f", model_ms);
+      sw_ui_timing_log("refresh", t0, sw_rule_rows_count(&w->rows),
+                       sw_rule_rows_total(&w->rows), detail);
     }
   }
   if (w->refresh_again)
@@ -366,9 +389,13 @@ static BOOL init(struct sw_main_window *w, HWND hwnd)
                LVS_EX_FULLROWSELECT | LVS_EX_DOUBLEBUFFER | LVS_EX_LABELTIP,
                LVS_EX_FULLROWSELECT | LVS_EX_DOUBLEBUFFER | LVS_EX_LABELTIP);
   sw__main_list_init(w);
+  SendDlgItemMessageW(hwnd, IDC_MAIN_FILTER, EM_SETCUEBANNER, TRUE,
+                      (LPARAM)L"Name or host; state:critical, state:problem");
+  SendDlgItemMessageW(hwnd, IDC_MAIN_FILTER, EM_LIMITTEXT, SW_RULE_FILTER_TEXT_MAX, 0);
   make_icons(w);
   set_icons(w);
   sw__main_apply_mode(w); /* lays out, sets the buttons and the status bar */
+  sw_ui_timing_messages(w->list);
   SetTimer(hwnd, REFRESH_TIMER, REFRESH_S * 1000u, NULL);
   PostMessageW(hwnd, WM_MAIN_START, 0, 0);
   w->live = sw_live_start(hwnd, NULL); /* without it, the timer refreshes */
@@ -510,8 +537,14 @@ static INT_PTR CALLBACK main_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     sw_editor_palette_follow(hwnd, msg, wp);
     return FALSE;
   case WM_COMMAND:
+    if (LOWORD(wp) == IDC_MAIN_FILTER && HIWORD(wp) == EN_CHANGE) {
+      sw__main_filter_changed(w);
+      return TRUE;
+    }
     if (HIWORD(wp) > 1)
       return FALSE; /* a notification, not a click, key or accelerator */
+    if (sw__main_filter_key(w, LOWORD(wp)))
+      return TRUE;
     if (LOWORD(wp) == IDCANCEL)
       return TRUE; /* Esc does not close the main window: Alt+F4 does */
     sw__main_command(w, LOWORD(wp));
@@ -537,6 +570,7 @@ HWND sw_main_window_create(struct sw_editor *ed, int show)
   }
   w->ed = ed;
   sw_rule_rows_init(&w->rows, sw_clock_local_text);
+  sw_ui_timings_open();
   HWND hwnd = CreateDialogParamW(ed->instance, MAKEINTRESOURCEW(IDD_MAIN), NULL,
                                  main_proc, (LPARAM)w);
   if (!hwnd) {

@@ -50,6 +50,7 @@ struct sw_main_window {
   struct sw_live *live; /* the subscription (editor_live.h); NULL: none */
   bool live_on;         /* subscribed: pushes keep the rows current, no 5 s
                            refresh */
+  char filter_why[256]; /* why the filter box's text is refused, or "" */
 };
 
 /* Which rules the selection and the focus are on (0: none). */
@@ -110,5 +111,12 @@ void sw__main_actions_free(struct sw_main_window *w);
  * the rows, or the subscription begun (everything read once) or ended (the
  * 5 s refresh again). Frees the push. */
 void sw__main_live_event(struct sw_main_window *w, WPARAM wp, LPARAM lp);
+/* main_filter.c. The filter box's text changed (EN_CHANGE): the list
+ * shows the rules it lets through, or the status bar says why it cannot. */
+void sw__main_filter_changed(struct sw_main_window *w);
+/* Enter (IDOK) or Esc (IDCANCEL) while the filter box has the focus:
+ * Enter moves to the list, Esc empties the box. True if the key was the
+ * box's (the caller does nothing else with it). */
+bool sw__main_filter_key(struct sw_main_window *w, int id);
 
 #endif

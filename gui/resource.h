@@ -27,6 +27,8 @@
 #define IDC_MAIN_NOTIFICATIONS 1018 /* the menu's Notifications window */
 #define IDR_MAIN_MENU 1019          /* the main window's menu bar */
 #define IDC_MAIN_ACCEPT 1024        /* "Accept changes": the server's drift */
+#define IDC_MAIN_FILTER 1006        /* the filter box over the list (rule_filter.h) */
+#define IDC_MAIN_FILTER_LABEL 1007  /* "Filter:": Alt+F focuses the box */
 /* The acknowledge dialog (ack_dialog.c, ack_dialog.rc). */
 #define IDD_ACK 1020
 #define IDC_ACK_QUESTION 1021 /* which rule, and what acknowledging does */

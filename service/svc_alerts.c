@@ -20,13 +20,28 @@ void sw_svc_rule_alert_init(struct sw_svc_rule_alert *a)
   a->response_ms = -1;
 }
 
+void sw_svc_rule_alert_free(struct sw_svc_rule_alert *a)
+{
+  free(a->message);
+  a->message = NULL;
+}
+
 void sw_svc_rule_alert_note_result(struct sw_svc_rule_alert *a,
                                    const struct sw_check_result *r)
 {
   a->outcome = r->outcome;
   a->reply_code = r->reply_code;
   a->response_ms = r->outcome == SW_OUTCOME_OK || r->reply_code ? r->total_us / 1000 : -1;
-  sw_check_result_describe(r, a->message, sizeof a->message);
+  char text[SW_SVC_ALERT_MESSAGE_MAX];
+  sw_check_result_describe(r, text, sizeof text);
+  size_t len = strlen(text) + 1;
+  if (a->message && !strcmp(a->message, text))
+    return;
+  char *copy = realloc(a->message, len);
+  if (copy) {
+    memcpy(copy, text, len);
+    a->message = copy;
+  }
 }
 
 void sw_svc_alerts_init(struct sw_svc_alerts *a)

@@ -33,14 +33,20 @@ struct sw_svc_rule_alert {
   enum sw_outcome outcome;
   int reply_code;
   int64_t response_ms; /* -1: no answer */
-  char message[SW_SVC_ALERT_MESSAGE_MAX];
+  /* Its description (owned, sized to fit; NULL before the first result):
+   * 100,000 rules with a 512-byte buffer each held 50 MB for it. */
+  char *message;
 };
 
 /* A rule's alert part as a rule new to the service has it: every
  * transition at once, no reminders, nothing told, nothing held. */
 void sw_svc_rule_alert_init(struct sw_svc_rule_alert *a);
 
-/* Keeps the latest result's words for the notifications to come. */
+/* Frees what the alert part owns (the message). */
+void sw_svc_rule_alert_free(struct sw_svc_rule_alert *a);
+
+/* Keeps the latest result's words for the notifications to come (the
+ * message keeps its old words if memory runs out). */
 void sw_svc_rule_alert_note_result(struct sw_svc_rule_alert *a,
                                    const struct sw_check_result *r);
 

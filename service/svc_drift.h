@@ -13,12 +13,33 @@
 #include "rule.h"
 #include "store.h"
 
+/* The fingerprints are kept as their text forms (a few hundred bytes),
+ * not as struct sw_fingerprint (5 KB) with a struct sw_fp_diff (2 KB):
+ * 100,000 rules held 700 MB that way. A result whose text equals the
+ * accepted one needs no more; only a different one is parsed and
+ * compared. */
 struct sw_svc_drift {
-  struct sw_fingerprint accepted;
-  char *current;          /* its text (owned); NULL while the server matches */
-  int64_t since_ms;       /* when `current` was first seen */
-  struct sw_fp_diff diff; /* accepted against current, while current */
+  char *accepted;          /* its text (owned) */
+  char *current;           /* its text (owned); NULL while the server matches */
+  int64_t since_ms;        /* when `current` was first seen */
+  struct sw_fp_diff *diff; /* accepted against current (owned), while current */
 };
+
+/* A drift record with a copy of `accepted` (the text of a fingerprint this
+ * build parses), nothing current; NULL if out of memory. */
+struct sw_svc_drift *sw_svc_drift_new(const char *accepted);
+/* Compares fingerprint `now` (and its text) with d's accepted one for a
+ * rule of TLS mode `mode` into *out (count 0: the same). False if the
+ * accepted text cannot be parsed or memory ran out (*out is then empty). */
+bool sw_svc_drift_compare(const struct sw_svc_drift *d, const struct sw_fingerprint *now,
+                          const char *now_text, enum sw_tls_mode mode,
+                          struct sw_fp_diff *out);
+/* Makes `text` (owned, moved in) and a copy of *diff d's current drift;
+ * false (nothing kept, text freed) if out of memory. */
+bool sw_svc_drift_set_current(struct sw_svc_drift *d, char *text,
+                              const struct sw_fp_diff *diff);
+/* Forgets d's current drift. */
+void sw_svc_drift_clear_current(struct sw_svc_drift *d);
 
 /* Frees `d` (may be NULL) and what it owns. */
 void sw_svc_drift_free(struct sw_svc_drift *d);

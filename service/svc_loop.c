@@ -234,8 +234,10 @@ static void finish(struct sw_svc_loop *l)
     sw_svc_push_stats(l->push, &push);
     sw_svc_stats_pushes(&l->stats, push.pushes, push.bytes, push.resyncs);
   }
+  struct sw_svc_rules_memory mem;
+  sw_svc_rules_memory(&l->rules, &mem);
   sw_svc_stats_write(&l->stats, l->cfg->stats_file, l->rules.count, l->rules.enabled,
-                     &sched, l->writer.written, l->writer.dropped,
+                     &sched, &mem, l->writer.written, l->writer.dropped,
                      sw_clock_now_us() - l->started_us);
   sw_store_close(l->store);
   l->store = NULL;

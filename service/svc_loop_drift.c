@@ -36,21 +36,23 @@ void sw__loop_drift_load(struct sw_svc_loop *l)
   for (size_t i = 0; i < list.count; i++) {
     const struct sw_store_fingerprint *f = &list.items[i];
     struct sw_svc_rule *r = sw_svc_rules_find(&l->rules, f->rule_id);
-    struct sw_svc_drift *d = r && !r->drift ? calloc(1, sizeof *d) : NULL;
     /* A text this build cannot read is no accepted fingerprint: the next
      * good check accepts afresh. */
-    if (!d || sw_fingerprint_parse(f->accepted, strlen(f->accepted), &d->accepted)) {
-      free(d);
-      continue;
-    }
-    struct sw_fingerprint now;
-    if (f->current && !sw_fingerprint_parse(f->current, strlen(f->current), &now)) {
-      d->current = f->current;
+    struct sw_fingerprint *fp = r && !r->drift ? malloc(sizeof *fp) : NULL;
+    struct sw_svc_drift *d =
+        fp && !sw_fingerprint_parse(f->accepted, strlen(f->accepted), fp)
+            ? sw_svc_drift_new(f->accepted)
+            : NULL;
+    struct sw_fp_diff diff;
+    if (d && f->current && !sw_fingerprint_parse(f->current, strlen(f->current), fp) &&
+        sw_svc_drift_compare(d, fp, f->current, r->rule.tls_mode, &diff) &&
+        sw_svc_drift_set_current(d, f->current, &diff)) {
       list.items[i].current = NULL; /* moved */
       d->since_ms = f->since_ms;
-      sw_fingerprint_diff(&d->accepted, &now, r->rule.tls_mode, &d->diff);
     }
-    r->drift = d;
+    free(fp);
+    if (d)
+      r->drift = d;
   }
   sw_store_fingerprint_list_free(&list);
 }
@@ -66,13 +68,11 @@ void sw__loop_drift_forget(struct sw_svc_loop *l, struct sw_svc_rule *r)
 }
 
 /* The first good check of rule `r`: its fingerprint is the accepted one. */
-static void accept_first(struct sw_svc_loop *l, struct sw_svc_rule *r,
-                         const struct sw_fingerprint *fp, const char *text)
+static void accept_first(struct sw_svc_loop *l, struct sw_svc_rule *r, const char *text)
 {
-  struct sw_svc_drift *d = calloc(1, sizeof *d);
+  struct sw_svc_drift *d = sw_svc_drift_new(text);
   if (!d)
     return; /* out of memory: the next good check tries again */
-  d->accepted = *fp;
   r->drift = d;
   if (l->store)
     store_failed(l, sw_store_fingerprint_accept(l->store, r->rule.id, text,
@@ -89,11 +89,10 @@ static void drifted(struct sw_svc_loop *l, struct sw_svc_rule *r, char *text,
     free(text);
     return; /* the same drift as at the last check: said already */
   }
-  if (!d->current)
-    d->since_ms = sw_clock_wall_us() / 1000;
-  free(d->current);
-  d->current = text;
-  d->diff = *diff;
+  int64_t since_ms = d->current ? d->since_ms : sw_clock_wall_us() / 1000;
+  if (!sw_svc_drift_set_current(d, text, diff))
+    return; /* out of memory: the next check tries again */
+  d->since_ms = since_ms;
   if (l->store)
     store_failed(l, sw_store_fingerprint_drift(l->store, r->rule.id, text, d->since_ms));
   char hostport[300], words[SW_FP_DIFF_TEXT_MAX + 256];
@@ -111,10 +110,7 @@ static void back(struct sw_svc_loop *l, struct sw_svc_rule *r)
   struct sw_svc_drift *d = r->drift;
   if (!d->current)
     return;
-  free(d->current);
-  d->current = NULL;
-  d->since_ms = 0;
-  memset(&d->diff, 0, sizeof d->diff);
+  sw_svc_drift_clear_current(d);
   if (l->store)
     store_failed(l, sw_store_fingerprint_drift(l->store, r->rule.id, NULL, 0));
 }
@@ -152,11 +148,10 @@ void sw__loop_drift_result(struct sw_svc_loop *l, struct sw_svc_rule *r,
     return; /* out of memory: this check is judged without its fingerprint */
   }
   if (!r->drift) {
-    accept_first(l, r, fp, text.data);
+    accept_first(l, r, text.data);
   } else {
     struct sw_fp_diff *diff = malloc(sizeof *diff);
-    if (diff) {
-      sw_fingerprint_diff(&r->drift->accepted, fp, r->rule.tls_mode, diff);
+    if (diff && sw_svc_drift_compare(r->drift, fp, text.data, r->rule.tls_mode, diff)) {
       if (diff->count == 0) {
         back(l, r);
       } else {

@@ -137,6 +137,11 @@ void sw__loop_load_settings(struct sw_svc_loop *l);
 /* Applies the store's list of rules (consumed) to the table and the
  * scheduler; logs 3003 (rules reloaded) once the rules were loaded. */
 void sw__loop_apply_rules(struct sw_svc_loop *l, struct sw_store_rule_list *list);
+/* Reads rule `rule_id` from the store and applies it alone (or its
+ * removal) to the table: a change made through the pipe, at the cost of
+ * one rule however many there are. A read failure leaves it to the
+ * watcher's next list. */
+void sw__loop_apply_rule(struct sw_svc_loop *l, int64_t rule_id);
 /* The first read of the rules and their saved states, from the open store;
  * then starts the watcher. */
 void sw__loop_load_rules_now(struct sw_svc_loop *l);

@@ -13,12 +13,9 @@
 
 /* A client changed a rule: apply it now rather than when the watcher next
  * looks, so the scheduler has it before the next turn. */
-static void pipe_rules_changed(void *loop)
+static void pipe_rules_changed(void *loop, int64_t rule_id)
 {
-  struct sw_svc_loop *l = loop;
-  struct sw_store_rule_list list = {0};
-  if (l->store && sw_store_rule_list(l->store, &list) == SW_STORE_OK)
-    sw__loop_apply_rules(l, &list);
+  sw__loop_apply_rule(loop, rule_id);
 }
 
 /* Before a read (STATUS, HISTORY, EVENTS): what waits in the writer's

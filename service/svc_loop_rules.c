@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "clock.h"
 #include "svc_eventlog.h"
@@ -24,7 +25,7 @@ static void schedule_rule(struct sw_svc_loop *l, struct sw_svc_rule *r)
     sw_scheduler_remove(l->sched, r->rule.id);
     struct sw_svc_args a = {0};
     LOG_EVENT(l, SW_MSG_RULE_INVALID, r->rule.id, r->rule.name,
-              sw_svc_arg(&a, "%" PRId64, r->rule.id), r->problem);
+              sw_svc_arg(&a, "%" PRId64, r->rule.id), sw_svc_rule_problem(r));
     return;
   }
   enum sw_error err =
@@ -33,7 +34,7 @@ static void schedule_rule(struct sw_svc_loop *l, struct sw_svc_rule *r)
   if (err) {
     /* Out of memory: the rule is not checked until the next change of it;
      * say so as a rule that cannot be checked. */
-    snprintf(r->problem, sizeof r->problem, "%s", sw_error_text(err));
+    sw_svc_rule_set_problem(r, sw_error_text(err));
     r->valid = false;
   }
 }
@@ -129,28 +130,58 @@ static void restore_states(struct sw_svc_loop *l)
   sw_store_state_list_free(&list);
 }
 
+static const struct sw_svc_rules_observer *observer(struct sw_svc_loop *l)
+{
+  static struct sw_svc_rules_observer obs = {
+      .added = on_rule_added, .changed = on_rule_changed, .removed = on_rule_removed};
+  obs.ctx = l;
+  return &obs;
+}
+
+/* What a change of the table (`d`, begun at `t0`) means beyond the
+ * scheduler: alert settings to read again, an event, the figures. */
+static void applied(struct sw_svc_loop *l, const struct sw_svc_rules_diff *d, int64_t t0)
+{
+  if (d->added || d->changed)
+    l->alerts.stale = true; /* new rules' settings, a parent that changed */
+  if (l->rules_loaded && (d->added || d->changed || d->removed)) {
+    struct sw_svc_args a = {0};
+    LOG_EVENT(l, SW_MSG_RULES_RELOADED, 0, sw_svc_arg(&a, "%zu", l->rules.enabled),
+              sw_svc_arg(&a, "%zu", l->rules.count), sw_svc_arg(&a, "%zu", d->added),
+              sw_svc_arg(&a, "%zu", d->changed), sw_svc_arg(&a, "%zu", d->removed));
+  }
+  sw_svc_stats_reload(&l->stats, sw_clock_now_us() - t0);
+}
+
 /* Applies the store's list of rules (consumed) to the table. */
 void sw__loop_apply_rules(struct sw_svc_loop *l, struct sw_store_rule_list *list)
 {
   int64_t t0 = sw_clock_now_us();
-  struct sw_svc_rules_observer obs = {.ctx = l,
-                                      .added = on_rule_added,
-                                      .changed = on_rule_changed,
-                                      .removed = on_rule_removed};
   struct sw_svc_rules_diff diff;
-  enum sw_error e = sw_svc_rules_sync(&l->rules, list, &obs, &diff);
+  enum sw_error e = sw_svc_rules_sync(&l->rules, list, observer(l), &diff);
   sw_store_rule_list_free(list);
   if (e)
     return; /* out of memory: the watcher's next list tries again */
-  if (diff.added || diff.changed)
-    l->alerts.stale = true; /* new rules' settings, a parent that changed */
-  if (l->rules_loaded && (diff.added || diff.changed || diff.removed)) {
-    struct sw_svc_args a = {0};
-    LOG_EVENT(l, SW_MSG_RULES_RELOADED, 0, sw_svc_arg(&a, "%zu", l->rules.enabled),
-              sw_svc_arg(&a, "%zu", l->rules.count), sw_svc_arg(&a, "%zu", diff.added),
-              sw_svc_arg(&a, "%zu", diff.changed), sw_svc_arg(&a, "%zu", diff.removed));
-  }
-  sw_svc_stats_reload(&l->stats, sw_clock_now_us() - t0);
+  applied(l, &diff, t0);
+}
+
+void sw__loop_apply_rule(struct sw_svc_loop *l, int64_t rule_id)
+{
+  if (!l->store)
+    return; /* the watcher brings it once the database is back */
+  int64_t t0 = sw_clock_now_us();
+  struct sw_store_rule r;
+  memset(&r, 0, sizeof r);
+  sw_rule_init_defaults(&r.rule);
+  enum sw_store_error err = sw_store_rule_get(l->store, rule_id, &r);
+  if (err && err != SW_STORE_NOT_FOUND)
+    return; /* the watcher's next list brings it */
+  struct sw_svc_rules_diff diff;
+  enum sw_error e =
+      sw_svc_rules_apply_one(&l->rules, rule_id, err ? NULL : &r, observer(l), &diff);
+  sw_store_rule_free(&r);
+  if (!e)
+    applied(l, &diff, t0);
 }
 
 /* The first read of the rules, on the loop thread: the rules and their

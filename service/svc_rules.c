@@ -27,6 +27,8 @@ void sw_svc_rules_init(struct sw_svc_rules *t)
 static void rule_destroy(struct sw_svc_rule *r)
 {
   sw_svc_drift_free(r->drift);
+  sw_svc_rule_alert_free(&r->alert);
+  free(r->problem);
   sw_rule_free(&r->rule);
   sw_store_blob_free(&r->auth_secret);
   sw_store_blob_free(&r->oauth_secret);
@@ -41,20 +43,54 @@ void sw_svc_rules_free(struct sw_svc_rules *t)
   sw_svc_rules_init(t);
 }
 
-struct sw_svc_rule *sw_svc_rules_find(const struct sw_svc_rules *t, int64_t id)
+size_t sw_svc_rules_first_after(const struct sw_svc_rules *t, int64_t after)
 {
   size_t lo = 0, hi = t->count;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    int64_t mid_id = t->items[mid]->rule.id;
-    if (mid_id == id)
-      return t->items[mid];
-    if (mid_id < id)
+    if (t->items[mid]->rule.id <= after)
       lo = mid + 1;
     else
       hi = mid;
   }
-  return NULL;
+  return lo;
+}
+
+struct sw_svc_rule *sw_svc_rules_find(const struct sw_svc_rules *t, int64_t id)
+{
+  size_t at = id == INT64_MIN ? 0 : sw_svc_rules_first_after(t, id - 1);
+  return at < t->count && t->items[at]->rule.id == id ? t->items[at] : NULL;
+}
+
+void sw_svc_rules_memory(const struct sw_svc_rules *t, struct sw_svc_rules_memory *out)
+{
+  memset(out, 0, sizeof *out);
+  out->record_bytes = sizeof(struct sw_svc_rule);
+  out->rule_bytes = sizeof(struct sw_rule);
+  out->state_bytes = sizeof(struct sw_rule_state);
+  out->alert_bytes = sizeof(struct sw_svc_rule_alert);
+  out->table_bytes = t->cap * sizeof *t->items;
+  out->blocks = t->items ? 1 : 0;
+  for (size_t i = 0; i < t->count; i++) {
+    const struct sw_svc_rule *r = t->items[i];
+    size_t strings;
+    out->string_bytes += sw_rule_heap_bytes(&r->rule, &strings);
+    out->secret_bytes += r->auth_secret.len + r->oauth_secret.len;
+    out->blocks +=
+        1 + strings + (r->auth_secret.data != NULL) + (r->oauth_secret.data != NULL);
+    if (r->drift) {
+      out->other_bytes += sizeof *r->drift + strlen(r->drift->accepted) + 1;
+      out->blocks += 2;
+    }
+    if (r->problem) {
+      out->other_bytes += strlen(r->problem) + 1;
+      out->blocks++;
+    }
+    if (r->alert.message) {
+      out->other_bytes += strlen(r->alert.message) + 1;
+      out->blocks++;
+    }
+  }
 }
 
 enum sw_nagios_status sw_svc_rule_state_now(const struct sw_svc_rule *r)
@@ -101,20 +137,130 @@ static void take_rule(struct sw_svc_rule *r, struct sw_store_rule *from)
   from->auth_secret = from->oauth_secret = (struct sw_store_blob){0};
   struct sw_rule_problems problems;
   r->valid = sw_rule_validate(&r->rule, &problems);
-  if (r->valid)
-    r->problem[0] = '\0';
-  else
-    snprintf(r->problem, sizeof r->problem, "%s", problems.items[0].message);
+  sw_svc_rule_set_problem(r, r->valid ? NULL : problems.items[0].message);
+}
+
+void sw_svc_rule_set_problem(struct sw_svc_rule *r, const char *problem)
+{
+  if (sw_rule_set_string(&r->problem, problem) != SW_E_OK) {
+    free(r->problem); /* the old sentence would be wrong: say "out of memory" */
+    r->problem = NULL;
+  }
+}
+
+const char *sw_svc_rule_problem(const struct sw_svc_rule *r)
+{
+  return r->problem ? r->problem : r->valid ? "" : sw_error_text(SW_E_NOMEM);
+}
+
+/* The start of a change: the diff empty, and an observer that hears
+ * nothing when none is given. */
+static const struct sw_svc_rules_observer *
+begin_change(const struct sw_svc_rules_observer *obs, struct sw_svc_rules_diff *diff)
+{
+  static const struct sw_svc_rules_observer none = {0};
+  memset(diff, 0, sizeof *diff);
+  return obs ? obs : &none;
+}
+
+/* A record for a rule new to the table: no rule yet, a fresh state, and
+ * revision -1 (what marks it new until take_rule). NULL if out of memory. */
+static struct sw_svc_rule *new_record(void)
+{
+  struct sw_svc_rule *r = calloc(1, sizeof *r);
+  if (!r)
+    return NULL;
+  sw_rule_init_defaults(&r->rule);
+  sw_rule_state_init(&r->state);
+  sw_svc_rule_alert_init(&r->alert);
+  sw_svc_rule_metrics_init(&r->metrics);
+  r->revision = -1; /* marks it new */
+  return r;
+}
+
+static bool checked(const struct sw_svc_rule *r)
+{
+  return r->valid && r->rule.enabled;
+}
+
+/* Takes rule `at` out of the table (told to the observer, then freed). */
+static void remove_at(struct sw_svc_rules *t, size_t at,
+                      const struct sw_svc_rules_observer *obs)
+{
+  struct sw_svc_rule *r = t->items[at];
+  t->enabled -= checked(r);
+  if (obs->removed)
+    obs->removed(obs->ctx, r);
+  rule_destroy(r);
+  memmove(&t->items[at], &t->items[at + 1], (t->count - at - 1) * sizeof *t->items);
+  t->count--;
+}
+
+/* Puts a new record for `from` at position `at`; SW_E_NOMEM changes
+ * nothing. */
+static enum sw_error insert_at(struct sw_svc_rules *t, size_t at,
+                               struct sw_store_rule *from, struct sw_svc_rule **out)
+{
+  if (t->count == t->cap) {
+    size_t cap = t->cap ? t->cap + t->cap / 2 + 1 : 16;
+    struct sw_svc_rule **items = realloc(t->items, cap * sizeof *items);
+    if (!items)
+      return SW_E_NOMEM;
+    t->items = items;
+    t->cap = cap;
+  }
+  struct sw_svc_rule *r = new_record();
+  if (!r)
+    return SW_E_NOMEM;
+  memmove(&t->items[at + 1], &t->items[at], (t->count - at) * sizeof *t->items);
+  t->items[at] = r;
+  t->count++;
+  take_rule(r, from);
+  *out = r;
+  return SW_E_OK;
+}
+
+enum sw_error sw_svc_rules_apply_one(struct sw_svc_rules *t, int64_t id,
+                                     struct sw_store_rule *from,
+                                     const struct sw_svc_rules_observer *obs,
+                                     struct sw_svc_rules_diff *diff)
+{
+  obs = begin_change(obs, diff);
+  size_t at = id == INT64_MIN ? 0 : sw_svc_rules_first_after(t, id - 1);
+  struct sw_svc_rule *r =
+      at < t->count && t->items[at]->rule.id == id ? t->items[at] : NULL;
+  if (!from) {
+    if (r) {
+      remove_at(t, at, obs);
+      diff->removed = 1;
+    }
+    return SW_E_OK;
+  }
+  if (!r) {
+    enum sw_error e = insert_at(t, at, from, &r);
+    if (e)
+      return e;
+    t->enabled += checked(r);
+    if (obs->added)
+      obs->added(obs->ctx, r);
+    diff->added = 1;
+  } else if (r->revision != from->revision) {
+    bool check_changed = !same_check(&r->rule, &from->rule);
+    t->enabled -= checked(r);
+    take_rule(r, from);
+    t->enabled += checked(r);
+    if (obs->changed)
+      obs->changed(obs->ctx, r, check_changed);
+    diff->changed = 1;
+  }
+  return SW_E_OK;
 }
 
 enum sw_error sw_svc_rules_sync(struct sw_svc_rules *t, struct sw_store_rule_list *list,
                                 const struct sw_svc_rules_observer *obs,
                                 struct sw_svc_rules_diff *diff)
 {
-  static const struct sw_svc_rules_observer none = {0};
-  if (!obs)
-    obs = &none;
-  memset(diff, 0, sizeof *diff);
+  obs = begin_change(obs, diff);
   size_t n = list->count;
   /* Allocate everything first, so running out of memory changes nothing. */
   struct sw_svc_rule **next = malloc((n ? n : 1) * sizeof *next);
@@ -126,7 +272,7 @@ enum sw_error sw_svc_rules_sync(struct sw_svc_rules *t, struct sw_store_rule_lis
       j++;
     next[i] = j < t->count && t->items[j]->rule.id == id ? t->items[j] : NULL;
     if (!next[i]) {
-      next[i] = calloc(1, sizeof **next);
+      next[i] = new_record();
       if (!next[i]) {
         for (size_t k = 0; k < i; k++)
           if (sw_svc_rules_find(t, list->items[k].rule.id) != next[k])
@@ -134,11 +280,6 @@ enum sw_error sw_svc_rules_sync(struct sw_svc_rules *t, struct sw_store_rule_lis
         free(next);
         return SW_E_NOMEM;
       }
-      sw_rule_init_defaults(&next[i]->rule);
-      sw_rule_state_init(&next[i]->state);
-      sw_svc_rule_alert_init(&next[i]->alert);
-      sw_svc_rule_metrics_init(&next[i]->metrics);
-      next[i]->revision = -1; /* marks it new below */
     }
   }
 

@@ -31,8 +31,8 @@ struct sw_svc_rule {
   struct sw_rule rule; /* owned; rule.id is the key */
   int64_t revision;    /* the store's revision this copy is of */
   struct sw_store_blob auth_secret, oauth_secret; /* DPAPI blobs; owned */
-  bool valid; /* passed sw_rule_validate: only valid rules are checked */
-  char problem[SW_RULE_MESSAGE_MAX]; /* the first problem when not valid */
+  bool valid;    /* passed sw_rule_validate: only valid rules are checked */
+  char *problem; /* the first problem when not valid (owned); else NULL */
   struct sw_rule_state state;
   bool state_dirty;                   /* changed since it was last written to the store */
   struct sw_svc_rule_alert alert;     /* svc_loop_alerts.c's */
@@ -71,6 +71,9 @@ void sw_svc_rules_init(struct sw_svc_rules *t);
 void sw_svc_rules_free(struct sw_svc_rules *t);
 /* The rule with this id, or NULL. O(log n). */
 struct sw_svc_rule *sw_svc_rules_find(const struct sw_svc_rules *t, int64_t id);
+/* The position in t->items of the first rule whose id is above `after`
+ * (t->count if none): where a page that follows `after` begins. O(log n). */
+size_t sw_svc_rules_first_after(const struct sw_svc_rules *t, int64_t after);
 
 /* Makes the table match `list` (the store's rules in id order): new rules
  * are added with a fresh (OK) state, rules with another revision take the
@@ -82,12 +85,46 @@ enum sw_error sw_svc_rules_sync(struct sw_svc_rules *t, struct sw_store_rule_lis
                                 const struct sw_svc_rules_observer *obs,
                                 struct sw_svc_rules_diff *diff);
 
+/* Makes the table's rule `id` match `from`, the store's record of it
+ * (its strings are moved into the table), or removes it when `from` is
+ * NULL (the store has no such rule): as sw_svc_rules_sync does for one
+ * rule, at the cost of one rule, for a change the service made itself.
+ * SW_E_NOMEM leaves the table as it was, the observer having seen
+ * nothing. */
+enum sw_error sw_svc_rules_apply_one(struct sw_svc_rules *t, int64_t id,
+                                     struct sw_store_rule *from,
+                                     const struct sw_svc_rules_observer *obs,
+                                     struct sw_svc_rules_diff *diff);
+
+/* Sets the rule's problem sentence (a copy; NULL: none). */
+void sw_svc_rule_set_problem(struct sw_svc_rule *r, const char *problem);
+/* Why the rule is not checked: its problem, "" for a valid rule (never
+ * NULL, also if memory ran out for the sentence). */
+const char *sw_svc_rule_problem(const struct sw_svc_rule *r);
+
 /* The state alerts and holds speak of: OK before the first result. */
 enum sw_nagios_status sw_svc_rule_state_now(const struct sw_svc_rule *r);
 /* The rule `r` depends on, when that rule is checked (valid, enabled) and
  * not OK: what holds r's alerts as "unreachable"; else NULL. */
 const struct sw_svc_rule *sw_svc_rules_parent_down(const struct sw_svc_rules *t,
                                                    const struct sw_svc_rule *r);
+
+/* What the rule table holds in memory, for the service's figures (the
+ * stats file; bench/service_bench.sh reads them). Sizes are what was asked
+ * of the heap, without the allocator's overhead per block. */
+struct sw_svc_rules_memory {
+  size_t record_bytes; /* sizeof (struct sw_svc_rule), per rule */
+  size_t rule_bytes;   /* of which the struct sw_rule */
+  size_t state_bytes;  /* of which the state tracker */
+  size_t alert_bytes;  /* of which the alert part */
+  size_t string_bytes; /* the rules' strings, all rules */
+  size_t secret_bytes; /* the DPAPI blobs, all rules */
+  size_t other_bytes;  /* problem texts and drift records, all rules */
+  size_t table_bytes;  /* the sorted array of pointers */
+  size_t blocks;       /* heap blocks all of the above take */
+};
+/* Counts what `t` holds. O(rules). */
+void sw_svc_rules_memory(const struct sw_svc_rules *t, struct sw_svc_rules_memory *out);
 
 /* "host:port", with brackets around an IPv6 address, for the Event Log. */
 void sw_svc_rule_hostport(const struct sw_rule *r, char *out, size_t size);

@@ -3,6 +3,8 @@
  * memory is fixed however long the service runs. */
 #include "svc_stats.h"
 
+#include <psapi.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,9 +109,39 @@ static void key_int(struct sw_json *j, const char *key, int64_t v)
   sw_json_int(j, v);
 }
 
+/* Where the memory goes: the rule table's parts and the whole process's
+ * private bytes (what Task Manager calls the commit size). */
+static void write_memory(struct sw_json *j, const struct sw_svc_rules_memory *m,
+                         const struct sw_scheduler_stats *sched)
+{
+  sw_json_key(j, "memory");
+  sw_json_begin_object(j);
+  key_int(j, "rule_record_bytes", (int64_t)m->record_bytes);
+  key_int(j, "rule_bytes", (int64_t)m->rule_bytes);
+  key_int(j, "rule_state_bytes", (int64_t)m->state_bytes);
+  key_int(j, "rule_alert_bytes", (int64_t)m->alert_bytes);
+  key_int(j, "rule_strings_bytes", (int64_t)m->string_bytes);
+  key_int(j, "rule_secrets_bytes", (int64_t)m->secret_bytes);
+  key_int(j, "rule_other_bytes", (int64_t)m->other_bytes);
+  key_int(j, "rule_table_bytes", (int64_t)m->table_bytes);
+  key_int(j, "rule_heap_blocks", (int64_t)m->blocks);
+  key_int(j, "scheduler_bytes", (int64_t)sched->memory_bytes);
+  PROCESS_MEMORY_COUNTERS_EX pmc;
+  memset(&pmc, 0, sizeof pmc);
+  pmc.cb = sizeof pmc;
+  if (GetProcessMemoryInfo(GetCurrentProcess(), (PROCESS_MEMORY_COUNTERS *)&pmc,
+                           sizeof pmc)) {
+    key_int(j, "private_bytes", (int64_t)pmc.PrivateUsage);
+    key_int(j, "peak_private_bytes", (int64_t)pmc.PeakPagefileUsage);
+    key_int(j, "peak_working_set_bytes", (int64_t)pmc.PeakWorkingSetSize);
+  }
+  sw_json_end_object(j);
+}
+
 void sw_svc_stats_write(const struct sw_svc_stats *s, const wchar_t *path, size_t rules,
                         size_t enabled, const struct sw_scheduler_stats *sched,
-                        uint64_t written, uint64_t dropped, int64_t uptime_us)
+                        const struct sw_svc_rules_memory *mem, uint64_t written,
+                        uint64_t dropped, int64_t uptime_us)
 {
   if (!path || !path[0])
     return;
@@ -178,6 +210,7 @@ void sw_svc_stats_write(const struct sw_svc_stats *s, const wchar_t *path, size_
   key_int(&j, "pushes", (int64_t)s->pushes);
   key_int(&j, "push_bytes", (int64_t)s->push_bytes);
   key_int(&j, "push_resyncs", (int64_t)s->push_resyncs);
+  write_memory(&j, mem, sched);
   sw_json_end_object(&j);
   if (sw_json_finish(&j) == SW_E_OK) {
     FILE *f = _wfopen(path, L"wb");

@@ -14,6 +14,7 @@
 #include "check_result.h"
 #include "metrics_text.h"
 #include "scheduler.h"
+#include "svc_rules.h"
 
 struct sw_svc_stats {
   uint64_t started, finished, ignored; /* ignored: stale or cancelled */
@@ -59,9 +60,12 @@ void sw_svc_stats_pipe(struct sw_svc_stats *s, int64_t us, bool request);
 void sw_svc_stats_pushes(struct sw_svc_stats *s, uint64_t pushes, uint64_t bytes,
                          uint64_t resyncs);
 /* Writes the figures as JSON to `path` (UTF-16; "" = nowhere), replacing
- * the file. Failures are ignored: figures are never worth failing for. */
+ * the file, with what the rule table holds (`mem`) and the process's
+ * private bytes (now and at peak). Failures are ignored: figures are never
+ * worth failing for. */
 void sw_svc_stats_write(const struct sw_svc_stats *s, const wchar_t *path, size_t rules,
                         size_t enabled, const struct sw_scheduler_stats *sched,
-                        uint64_t written, uint64_t dropped, int64_t uptime_us);
+                        const struct sw_svc_rules_memory *mem, uint64_t written,
+                        uint64_t dropped, int64_t uptime_us);
 
 #endif

@@ -84,6 +84,21 @@ static char *dup_string(const char *s)
   return p;
 }
 
+size_t sw_rule_heap_bytes(const struct sw_rule *r, size_t *blocks)
+{
+  size_t bytes = 0, n = 0;
+  for (size_t i = 0; i < SW_COUNTOF(string_members); i++) {
+    const char *s = *string_member((struct sw_rule *)r, i);
+    if (s) {
+      bytes += strlen(s) + 1;
+      n++;
+    }
+  }
+  if (blocks)
+    *blocks = n;
+  return bytes;
+}
+
 enum sw_error sw_rule_set_string(char **slot, const char *value)
 {
   char *copy = NULL;

@@ -149,6 +149,10 @@ struct sw_rule_problems {
 void sw_rule_init_defaults(struct sw_rule *r);
 /* Frees the strings; the rule is left as after sw_rule_init_defaults. */
 void sw_rule_free(struct sw_rule *r);
+/* The bytes the rule's strings hold on the heap (their lengths with the
+ * NUL, not the allocator's overhead), and in *blocks (may be NULL) how many
+ * strings that is: for the service's memory figures. */
+size_t sw_rule_heap_bytes(const struct sw_rule *r, size_t *blocks);
 /* Replaces the string in *slot (a member of a rule, e.g. &r->host) by a copy
  * of `value`; NULL clears it. On SW_E_NOMEM *slot is unchanged. */
 enum sw_error sw_rule_set_string(char **slot, const char *value);

@@ -204,6 +204,11 @@ enum sw_store_error sw_store_rule_get(struct sw_store *st, int64_t id,
  * sw_store_rule_list_free); an empty store gives count 0. */
 enum sw_store_error sw_store_rule_list(struct sw_store *st,
                                        struct sw_store_rule_list *out);
+/* Reads at most `limit` rules whose id is above `after_id`, in id order,
+ * into *out (free it with sw_store_rule_list_free): a page of RULE_LIST
+ * costs its own rules, not the whole table (the primary key's index). */
+enum sw_store_error sw_store_rule_page(struct sw_store *st, int64_t after_id,
+                                       size_t limit, struct sw_store_rule_list *out);
 /* Replaces every field of rule r->id if its revision is still
  * `expected_revision`, so an editor never overwrites a change it has not
  * seen: STALE if it is not, NOT_FOUND if the rule is gone, INVALID_RULE (with

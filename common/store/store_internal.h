@@ -262,6 +262,8 @@
     "FROM fingerprints ORDER BY rule_id")                                                \
   X(SW_STMT_OUTBOX_PENDING_COUNT,                                                        \
     "SELECT count(*) FROM outbox WHERE status = 'pending'")                              \
+  X(SW_STMT_RULE_SELECT_PAGE, "SELECT " SW_STORE_RULE_COLUMNS " FROM rules "             \
+                              "WHERE id > ?1 ORDER BY id LIMIT ?2")                      \
   SW_STORE_ROLLUP_STMTS(X)
 
 /* Availability rollups and status changes (schema 6, store_rollups.c,

@@ -471,3 +471,20 @@ sw_store_rules_import(struct sw_store *st, const struct sw_store_import_op *ops,
     *failed = w.at;
   return err;
 }
+
+enum sw_store_error sw_store_rule_page(struct sw_store *st, int64_t after_id,
+                                       size_t limit, struct sw_store_rule_list *out)
+{
+  const struct sw__store_list_query q = {
+      .stmt = SW_STMT_RULE_SELECT_PAGE,
+      .params = {after_id, limit > INT64_MAX ? INT64_MAX : (int64_t)limit},
+      .param_count = 2,
+      .item_size = sizeof *out->items,
+      .read = read_rule,
+      .free_item = free_rule_item,
+      .what = "listing a page of rules",
+  };
+  enum sw_store_error err;
+  SW__STORE_READ_LIST(err, st, &q, out);
+  return err;
+}

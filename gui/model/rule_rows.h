@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "pipe_records.h"
+#include "rule_filter.h"
 #include "sw_error.h"
 
 /* The list's columns, left to right. */
@@ -80,15 +81,24 @@ enum sw_error sw_rule_row_from_status(struct sw_rule_row *row,
 /* Frees what a row owns; `row` is empty afterwards. */
 void sw_rule_row_free(struct sw_rule_row *row);
 
+/* The list shows the rows the filter lets through, sorted: a "row" below
+ * is a shown row's position (what the ListView numbers), an "index" an
+ * element of `rows`. */
 struct sw_rule_rows {
   struct sw_rule_row *rows; /* owned; in rule id order */
-  size_t count;
-  size_t *order;  /* row -> index into rows */
-  size_t *row_of; /* index into rows -> row */
+  size_t count;             /* every row, shown or not */
+  size_t *sorted;           /* every index, in the sort order */
+  size_t *order;            /* row -> index: the shown ones of `sorted` */
+  size_t shown;             /* rows shown (<= count) */
+  size_t *row_of;           /* index -> row; SW_RULE_ROW_HIDDEN if filtered out */
+  size_t cap;               /* room in the arrays above (they only grow) */
+  void *scratch;            /* the sort's entries, kept between sorts */
   enum sw_rule_column sort_column;
   bool descending;
+  struct sw_rule_filter filter;
   sw_rule_rows_time_fn local_time; /* NULL: times in UTC, marked so */
 };
+#define SW_RULE_ROW_HIDDEN SIZE_MAX
 
 /* An empty list sorted by name, ascending. `local_time` may be NULL. */
 void sw_rule_rows_init(struct sw_rule_rows *r, sw_rule_rows_time_fn local_time);
@@ -117,13 +127,19 @@ enum sw_error sw_rule_rows_replace(struct sw_rule_rows *r, struct sw_rule_row *r
 void sw_rule_rows_sort(struct sw_rule_rows *r, enum sw_rule_column column,
                        bool descending);
 
-/* The number of rows. */
+/* Shows only the rows `f` lets through (a copy is kept; replace and sort
+ * keep it), in the current order. O(rows): the order is not sorted again. */
+void sw_rule_rows_set_filter(struct sw_rule_rows *r, const struct sw_rule_filter *f);
+
+/* The number of rows shown. */
 size_t sw_rule_rows_count(const struct sw_rule_rows *r);
+/* The number of rows, shown or filtered out. */
+size_t sw_rule_rows_total(const struct sw_rule_rows *r);
 /* Row `row` (borrowed until the next replace/free); NULL if `row` is out
  * of range. */
 const struct sw_rule_row *sw_rule_rows_at(const struct sw_rule_rows *r, size_t row);
 /* The row that shows rule `rule_id`: true and *row set, or false if no row
- * does. O(log n). */
+ * does (no such rule, or the filter hides it). O(log n). */
 bool sw_rule_rows_find(const struct sw_rule_rows *r, int64_t rule_id, size_t *row);
 
 /* Type-ahead: the first row from `start` on (wrapping round to the top)
@@ -165,7 +181,8 @@ void sw_rule_rows_one_line(const char *src, char *out, size_t size);
 
 /* A summary for the status bar: "No rules", "1 rule", "12 rules: 9 OK,
  * 1 WARNING, 2 CRITICAL" (states with no rule left out; pending and
- * disabled counted as such). */
+ * disabled counted as such), of every rule; while a filter hides some,
+ * followed by "; 3 shown". */
 void sw_rule_rows_summary(const struct sw_rule_rows *r, char *out, size_t size);
 
 #endif

@@ -65,6 +65,7 @@ ACK_TITLE = "Acknowledge - SMTP Watch"
 NOTIFICATIONS_TITLE = "Notifications - SMTP Watch"
 NOTIFIER_TITLE = "Notifier.* - SMTP Watch"  # "Notifier (change) - ..." for an edit
 MENU_BAR_H = 19  # the main window's menu bar at 96 DPI (SM_CYMENU under Wine)
+FILTER_ROW_H = 25  # the filter box's row over the list's label (12 + 3.5 DLU)
 BANNER_RGB_GAP = 25  # the banner is pale yellow: red well above blue
 MODE_BANNER_RGB_GAP = 15  # the read-only banner is pale blue: blue above red
 STANDARD_USER = {"SMTPWATCH_EDITOR_ASSUME_STANDARD_USER": "1"}
@@ -369,7 +370,7 @@ class EditorTestCase(unittest.TestCase):
 
     def banner_shown(self, name=None):
         shot = screenshot(self.editor.main, name or "main-window-probe", name is not None)
-        r, g, b = mean_rgb(shot, 20, 34 + MENU_BAR_H, 240, 20)  # under the list's label
+        r, g, b = mean_rgb(shot, 20, 34 + MENU_BAR_H + FILTER_ROW_H, 240, 20)  # under the list's label
         if name is None:
             shot.unlink()
         return r - b > BANNER_RGB_GAP
@@ -414,7 +415,8 @@ class MainWindowTests(EditorTestCase):
 
         # A click on the State header sorts by severity; a second, worst first.
         name_w, server_w = 150, 160  # lv_widths in gui/main_window.c (96 DPI)
-        list_x, header_y = 12, 40 + MENU_BAR_H  # below the menu and the list's label
+        # Below the menu, the filter box and the list's label.
+        list_x, header_y = 12, 40 + MENU_BAR_H + FILTER_ROW_H
         state_x = list_x + name_w + server_w + 40
         def click(x):
             time.sleep(1)  # two clicks in a row would be a double click
@@ -429,6 +431,44 @@ class MainWindowTests(EditorTestCase):
         click(list_x + 40)
         self.wait_shown(lambda v: v.names() == ["alpha-ok", "bravo-refused",
                                                 "charlie-disabled"], "sorted by name")
+        self.assertEqual(self.close_editor(), 0)
+
+    def test_the_filter_box_shows_only_matching_rows(self):
+        self.three_rules()
+        timings = self.dir / "editor-timings.txt"
+        # Each action's time, as the diagnostic option writes it (docs/scale.md).
+        wine_path = "Z:" + str(timings).replace("/", "\\")
+        main = self.open_editor(env={"SW_EDITOR_TIMINGS": wine_path})
+        self.wait_shown(lambda v: len(v.rows) == 3, "three rows")
+        keys(main, "alt+f")  # the filter's label: focus on the box
+        type_text(main, "BRAVO")  # any case, in the name
+        view = self.wait_shown(lambda v: v.names() == ["bravo-refused"], "only bravo")
+        self.assertEqual(view.status[1], "3 rules: 1 CRITICAL, 1 OK, 1 disabled; 1 shown")
+        # Del edits the box's text ("RAVO"); it does not delete the rule.
+        keys(main, "Home", "Delete")
+        time.sleep(1)
+        self.assertEqual(windows(MAIN_TITLE), [main], "Del in the filter box asked something")
+        self.assertEqual(len(rules()), 3)
+        screenshot(main, "main-window-filtered")
+        keys(main, "Escape")  # empties the box: every rule again
+        self.wait_shown(lambda v: len(v.rows) == 3, "every rule after Esc")
+        type_text(main, "state:problem")
+        self.wait_shown(lambda v: v.names() == ["bravo-refused"], "the rules in trouble")
+        keys(main, "Escape")
+        type_text(main, "example.com state:disabled")  # the host, and a state
+        self.wait_shown(lambda v: v.names() == ["charlie-disabled"], "the disabled one")
+        # An unknown state is said; the last good filter stays meanwhile.
+        keys(main, "Escape")
+        type_text(main, "alpha state:broken")
+        view = self.wait_shown(lambda v: v.status[1].startswith("Unknown state"),
+                               "the unknown state said")
+        self.assertEqual(view.status[1], 'Unknown state "broken": use ok, warning, '
+                         'critical, unknown, pending, disabled or problem.')
+        self.assertEqual(view.names(), ["alpha-ok"])
+        log = timings.read_text()
+        self.assertRegex(log, r"(?m)^filter \d+\.\d+ rows=1 of=3 model=\d+\.\d+$")
+        self.assertRegex(log, r"(?m)^refresh \d+\.\d+ rows=\d+ of=3 model=\d+\.\d+$")
+        self.assertRegex(log, r"(?m)^filter \d+\.\d+ rows=1 of=3 refused$")
         self.assertEqual(self.close_editor(), 0)
 
     def test_enable_disable_and_delete_the_selected_rule(self):
@@ -545,7 +585,7 @@ class ReadOnlyTests(EditorTestCase):
         view = self.wait_shown(lambda v: v.buttons.get("&View..."), "View on the rule")
         self.assertEqual(view.buttons, self.BUTTONS_READ_ONLY)
         shot = screenshot(main, "main-window-read-only")
-        r, g, b = mean_rgb(shot, 20, 34 + MENU_BAR_H, 240, 20)  # under the list's label
+        r, g, b = mean_rgb(shot, 20, 34 + MENU_BAR_H + FILTER_ROW_H, 240, 20)  # under the list's label
         self.assertGreater(b - r, MODE_BANNER_RGB_GAP, "the banner is not pale blue")
 
         # The keys that change a rule do nothing.

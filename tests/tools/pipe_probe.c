@@ -22,6 +22,7 @@
  *       cycling through the messages (default STATUS,RULE_LIST,SERVICE_INFO),
  *       or fewer if MS passed first.
  *   latency MSG N [--limit L] [--all-pages] [--duration-ms MS] [--rule-id ID]
+ *           [--after ID]
  *       one client, N requests one after another (or until MS passed);
  *       with --all-pages a sample is a whole list, page by page (AFTER).
  *   dacl
@@ -74,6 +75,7 @@ static int usage(const char *why)
           "  garbage | oversized | truncated [--hold-ms MS]\n"
           "  concurrent N CALLS [--messages M,M...] [--limit L] [--duration-ms MS]\n"
           "  latency MSG N [--limit L] [--all-pages] [--duration-ms MS] [--rule-id ID]\n"
+          "          [--after ID]\n"
           "  dacl\n"
           "  squat N [--hold-ms MS]\n",
           why);
@@ -789,17 +791,20 @@ static int mode_latency(int argc, char **argv)
       all_pages = true;
     } else if (i + 1 < argc && parse_u32(argv[i + 1], &v) &&
                (!strcmp(argv[i], "--limit") || !strcmp(argv[i], "--duration-ms") ||
-                !strcmp(argv[i], "--rule-id"))) {
+                !strcmp(argv[i], "--rule-id") || !strcmp(argv[i], "--after"))) {
       if (argv[i][2] == 'l')
         args.limit = v;
       else if (argv[i][2] == 'd')
         duration_ms = v;
+      else if (argv[i][2] == 'a')
+        args.after = v;
       else
         args.rule_id = v;
       i++;
     } else {
       return usage(
-          "latency takes --limit L, --all-pages, --duration-ms MS, --rule-id ID");
+          "latency takes --limit L, --all-pages, --duration-ms MS, --rule-id ID, "
+          "--after ID");
     }
   }
   char error[512];

@@ -219,6 +219,23 @@ static void test_rules_list_in_id_order_and_ids_are_not_reused(void **state)
   assert_string_equal(list.items[2].rule.name, "D");
   sw_store_rule_list_free(&list);
   assert_null(list.items);
+
+  /* A page: the rules after an id, in id order, at most so many; the
+   * deleted rule's id is only a place in the order. */
+  fx_expect_ok(st, sw_store_rule_page(st, a, 1, &list));
+  assert_int_equal(list.count, 1);
+  assert_int_equal(list.items[0].rule.id, b);
+  assert_string_equal(list.items[0].rule.name, "B");
+  sw_store_rule_list_free(&list);
+  fx_expect_ok(st, sw_store_rule_page(st, c, 10, &list));
+  assert_int_equal(list.count, 1);
+  assert_int_equal(list.items[0].rule.id, d);
+  sw_store_rule_list_free(&list);
+  fx_expect_ok(st, sw_store_rule_page(st, 0, 10, &list));
+  assert_int_equal(list.count, 3);
+  sw_store_rule_list_free(&list);
+  fx_expect_ok(st, sw_store_rule_page(st, d, 10, &list));
+  assert_int_equal(list.count, 0);
   sw_store_close(st);
 }
 

@@ -16,6 +16,7 @@
 #include "cert_expiry.h"
 #include "pipe_protocol.h"
 #include "rule_rows.h"
+#include "rule_rows_ids.h"
 #include "sw_buf.h"
 #include "pipe_tlv.h"
 
@@ -129,18 +130,6 @@ static const struct spec five[] = {
 static void load(struct sw_rule_rows *r, const struct spec *specs, size_t n)
 {
   assert_int_equal(sw_rule_rows_replace(r, rows_of(specs, n), n), SW_E_OK);
-}
-
-/* The rule ids of the rows, top to bottom, as "1,5,2". */
-static const char *ids(const struct sw_rule_rows *r)
-{
-  static char text[256];
-  size_t n = 0;
-  text[0] = '\0';
-  for (size_t row = 0; row < sw_rule_rows_count(r); row++)
-    n += (size_t)snprintf(text + n, sizeof text - n, "%s%lld", row ? "," : "",
-                          (long long)sw_rule_rows_at(r, row)->rule_id);
-  return text;
 }
 
 static const char *cell(const struct sw_rule_rows *r, int64_t rule_id,
