@@ -11,11 +11,19 @@
 #include "svc_eventlog.h"
 #include "win_error.h"
 
-/* A client changed a rule: apply it now rather than when the watcher next
- * looks, so the scheduler has it before the next turn. */
+/* A client changed a rule (or, with 0, many: an import): apply it now
+ * rather than when the watcher next looks, so the scheduler has it before
+ * the next turn. One rule is read alone; many, as one list. */
 static void pipe_rules_changed(void *loop, int64_t rule_id)
 {
-  sw__loop_apply_rule(loop, rule_id);
+  struct sw_svc_loop *l = loop;
+  if (rule_id) {
+    sw__loop_apply_rule(l, rule_id);
+    return;
+  }
+  struct sw_store_rule_list list = {0};
+  if (l->store && sw_store_rule_list(l->store, &list) == SW_STORE_OK)
+    sw__loop_apply_rules(l, &list);
 }
 
 /* Before a read (STATUS, HISTORY, EVENTS): what waits in the writer's

@@ -22,8 +22,9 @@ struct sw_svc_requests {
   const struct sw_svc_rules *rules; /* the service's rules, with their states */
   struct sw_engine *engine;         /* runs "test now" checks */
   void *loop;
-  /* Rule `rule_id` was added, changed or deleted: read it again now, so
-   * the scheduler has the change before the next turn. */
+  /* Rule `rule_id` was added, changed or deleted (0: many were, by an
+   * import): read it again now, so the scheduler has the change before the
+   * next turn. */
   void (*rules_changed)(void *loop, int64_t rule_id);
   /* Before a read of `message` (STATUS, HISTORY of `rule_id`, EVENTS):
    * write what the service knows and has not written yet and the answer

@@ -234,7 +234,7 @@ HANDLER(sw__req_import_commit)
   else
     put_plan(reply, id, &plan, dry_run, replace);
   if (!err && !dry_run) {
-    q->rules_changed(q->loop);
+    q->rules_changed(q->loop, 0); /* many rules */
     log_import(q, conn, &plan, replace);
   }
   sw_svc_import_plan_free(&plan);
