@@ -24,6 +24,7 @@
 
 #define REFRESH_TIMER 1
 #define REFRESH_S 5u
+#define UPTIME_TIMER 2                 /* the availability columns: SW_MAIN_UPTIME_S */
 #define WM_MAIN_RELAYOUT (WM_APP + 20) /* after the dialog manager's DPI change */
 #define WM_MAIN_START (WM_APP + 21)    /* the first refresh, once the worker runs */
 
@@ -323,6 +324,8 @@ static void status_done(struct sw_main_window *w, struct sw_service_job *job)
                now.wMinute, now.wSecond);
       sw__main_list_rows_changed(w, marks, false);
       set_stale(w, false, "");
+      if (!w->uptime.started)
+        sw__main_uptime_fetch(w);
     }
   }
   if (w->refresh_again)
@@ -370,6 +373,7 @@ static BOOL init(struct sw_main_window *w, HWND hwnd)
   set_icons(w);
   sw__main_apply_mode(w); /* lays out, sets the buttons and the status bar */
   SetTimer(hwnd, REFRESH_TIMER, REFRESH_S * 1000u, NULL);
+  SetTimer(hwnd, UPTIME_TIMER, SW_MAIN_UPTIME_S * 1000u, NULL);
   PostMessageW(hwnd, WM_MAIN_START, 0, 0);
   SetFocus(w->list);
   return FALSE; /* we set the focus */
@@ -396,6 +400,7 @@ static void dpi_changed(struct sw_main_window *w, UINT dpi, const RECT *suggeste
 static void destroy(struct sw_main_window *w)
 {
   KillTimer(w->hwnd, REFRESH_TIMER);
+  KillTimer(w->hwnd, UPTIME_TIMER);
   sw_service_drain(w->hwnd);
   sw__main_actions_free(w);
   sw_rule_rows_free(&w->rows);
@@ -435,6 +440,8 @@ static void service_reply(struct sw_main_window *w, struct sw_service_job *job)
 {
   if (job->tag == SW_MAIN_TAG_STATUS)
     status_done(w, job);
+  else if (job->tag >= SW_MAIN_TAG_UPTIME && job->tag < SW_MAIN_TAG_UPTIME_END)
+    sw__main_uptime_done(w, job);
   else
     sw__main_action_done(w, job);
   sw_service_job_free(job);
@@ -480,7 +487,10 @@ static INT_PTR CALLBACK main_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     return FALSE; /* the dialog manager updates the fonts */
   case WM_MAIN_START:
   case WM_TIMER:
-    sw__main_refresh(w, false);
+    if (msg == WM_TIMER && wp == UPTIME_TIMER)
+      sw__main_uptime_fetch(w);
+    else
+      sw__main_refresh(w, false);
     return TRUE;
   case WM_SW_SERVICE_STATE:
     service_state(w, (enum sw_service_state)wp);

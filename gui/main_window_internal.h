@@ -15,10 +15,15 @@
 #include "editor.h"
 #include "main_text.h"
 #include "rule_rows.h"
+#include "rule_uptime.h"
 
 /* The tag of the list's STATUS job; every other tag is a struct
  * sw_main_pending. */
 #define SW_MAIN_TAG_STATUS ((WPARAM)1)
+
+/* The availability columns' REPORT jobs (main_uptime.c): tag 2 + period. */
+#define SW_MAIN_TAG_UPTIME ((WPARAM)2)
+#define SW_MAIN_TAG_UPTIME_END (SW_MAIN_TAG_UPTIME + SW_UPTIME_PERIOD_COUNT)
 
 /* An action on a rule waiting for the service's answer; the window owns
  * the list (freed at WM_DESTROY even if the answer never comes). */
@@ -46,6 +51,12 @@ struct sw_main_window {
   unsigned tests_running;
   char testing[256]; /* the last rule sent to test */
   struct sw_main_pending *actions;
+  /* The availability columns' fetch (main_uptime.c). */
+  struct {
+    int64_t from_ms[SW_UPTIME_PERIOD_COUNT], until_ms[SW_UPTIME_PERIOD_COUNT];
+    bool busy[SW_UPTIME_PERIOD_COUNT]; /* a page is in flight */
+    bool started;                      /* fetched once, after the first load */
+  } uptime;
 };
 
 /* Which rules the selection and the focus are on (0: none). */
@@ -101,5 +112,16 @@ void sw__main_command(struct sw_main_window *w, int id);
 void sw__main_action_done(struct sw_main_window *w, struct sw_service_job *job);
 /* Frees the actions still waiting for an answer (at WM_DESTROY). */
 void sw__main_actions_free(struct sw_main_window *w);
+
+/* main_uptime.c. Asks the service for the 24 h and 7 d figures of every
+ * rule (REPORT pages, protocol version 4), unless they are being fetched:
+ * after the first load and every SW_MAIN_UPTIME_S. */
+#define SW_MAIN_UPTIME_S 300u
+void sw__main_uptime_fetch(struct sw_main_window *w);
+/* Handles the answer to one of its pages (tag SW_MAIN_TAG_UPTIME...):
+ * puts the figures into the rows and asks for the next page. An older
+ * service (unknown_message) or an error leaves the columns as they are
+ * until the next fetch. The caller frees the job. */
+void sw__main_uptime_done(struct sw_main_window *w, struct sw_service_job *job);
 
 #endif

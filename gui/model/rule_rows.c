@@ -13,6 +13,7 @@
 
 #include "manage_view.h"
 #include "nagios_report.h"
+#include "rule_uptime.h"
 #include "sw_macros.h"
 
 /* ---- life ------------------------------------------------------------ */
@@ -64,6 +65,7 @@ enum sw_error sw_rule_row_from_status(struct sw_rule_row *row,
   row->failures = s->failures;
   row->response_us = s->has_result ? s->last.check.total_us : -1;
   row->last_check_ms = last_check_of(s);
+  row->uptime[SW_UPTIME_DAY] = row->uptime[SW_UPTIME_WEEK] = SW_UPTIME_NONE;
   return SW_E_OK;
 }
 
@@ -199,6 +201,23 @@ static int cmp_message(const struct sw_rule_row *a, const struct sw_rule_row *b)
   return text_cmp(a->message, b->message);
 }
 
+/* An uptime column's key: no figure sorts before every figure, as a rule
+ * never checked does. */
+static int up_key(uint16_t uptime)
+{
+  return uptime == SW_UPTIME_NONE ? -1 : (int)uptime;
+}
+
+static int cmp_up_day(const struct sw_rule_row *a, const struct sw_rule_row *b)
+{
+  return up_key(a->uptime[SW_UPTIME_DAY]) - up_key(b->uptime[SW_UPTIME_DAY]);
+}
+
+static int cmp_up_week(const struct sw_rule_row *a, const struct sw_rule_row *b)
+{
+  return up_key(a->uptime[SW_UPTIME_WEEK]) - up_key(b->uptime[SW_UPTIME_WEEK]);
+}
+
 typedef int (*row_cmp)(const struct sw_rule_row *, const struct sw_rule_row *);
 
 /* Two rows (qsort's pointers to row pointers) by `cmp`, reversed if
@@ -230,6 +249,8 @@ SW_ROWS_COMPARATORS(state)
 SW_ROWS_COMPARATORS(response)
 SW_ROWS_COMPARATORS(last_check)
 SW_ROWS_COMPARATORS(message)
+SW_ROWS_COMPARATORS(up_day)
+SW_ROWS_COMPARATORS(up_week)
 
 typedef int (*comparator)(const void *, const void *);
 
@@ -240,6 +261,8 @@ static const comparator comparators[SW_RULE_COL_COUNT][2] = {
     [SW_RULE_COL_RESPONSE] = {asc_response, desc_response},
     [SW_RULE_COL_LAST_CHECK] = {asc_last_check, desc_last_check},
     [SW_RULE_COL_MESSAGE] = {asc_message, desc_message},
+    [SW_RULE_COL_UP_DAY] = {asc_up_day, desc_up_day},
+    [SW_RULE_COL_UP_WEEK] = {asc_up_week, desc_up_week},
 };
 
 /* Sorts into the existing order/row_of arrays; `ptrs` is scratch space of
@@ -316,6 +339,7 @@ enum sw_error sw_rule_rows_replace(struct sw_rule_rows *r, struct sw_rule_row *r
     free_rows(rows, count);
     return SW_E_NOMEM;
   }
+  sw_rule_uptime_carry(r->rows, r->count, rows, count);
   sw_rule_rows_free(r);
   r->rows = rows;
   r->count = count;
@@ -547,6 +571,10 @@ void sw_rule_rows_cell(const struct sw_rule_rows *r, size_t row,
   }
   case SW_RULE_COL_MESSAGE:
     sw_rule_rows_one_line(s->message, out, size);
+    return;
+  case SW_RULE_COL_UP_DAY:
+  case SW_RULE_COL_UP_WEEK:
+    sw_uptime_text(s->uptime[column - SW_RULE_COL_UP_DAY], out, size);
     return;
   case SW_RULE_COL_COUNT:
     break;
