@@ -36,8 +36,10 @@ next to gui/). Every process has a timeout; every process started here is
 stopped by its PID, and the prefix with scripts/wine-prefix.sh stop.
 """
 
+import html.parser
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -49,7 +51,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness  # noqa: E402
 import pipe_wire as wire  # noqa: E402  (the protocol's frames, in Python)
-from harness import free_port, stop_process, wait_for  # noqa: E402
+from harness import free_port, stop_process, wait_for, win_path  # noqa: E402
 
 EDITOR_EXE = SMTPWATCH_EXE = SVC_EXE = WINDOW_TEXT_EXE = PIPE_PROBE_EXE = None
 PREFIX = WORKDIR = ARTIFACTS = None
@@ -64,6 +66,8 @@ TEST_RESULT_TITLE = ".*Test result - SMTP Watch"  # "<rule> - Test result - ..."
 ACK_TITLE = "Acknowledge - SMTP Watch"
 NOTIFICATIONS_TITLE = "Notifications - SMTP Watch"
 NOTIFIER_TITLE = "Notifier.* - SMTP Watch"  # "Notifier (change) - ..." for an edit
+REPORT_TITLE = "Availability report - SMTP Watch"
+SAVE_AS_TITLE = "Save As"  # GetSaveFileNameW's dialog
 MENU_BAR_H = 19  # the main window's menu bar at 96 DPI (SM_CYMENU under Wine)
 BANNER_RGB_GAP = 25  # the banner is pale yellow: red well above blue
 MODE_BANNER_RGB_GAP = 15  # the read-only banner is pale blue: blue above red
@@ -157,7 +161,7 @@ class Shown:
     """What a window shows, as window_text.exe reads it: its child texts,
     its status bar parts, its list's rows (cells in ListView column
     order: for the main window State, Name, Server, Response, Last check,
-    Last message) and its buttons ({text: enabled})."""
+    Last message, 24 h, 7 d) and its buttons ({text: enabled})."""
 
     def __init__(self, out):
         self.texts, self.status, self.rows, self.buttons = [], [], [], {}
@@ -960,6 +964,87 @@ class HistoryDialogTests(EditorTestCase):
         self.assertRegex(summary[0], r" [1-9]\d* failed\.")
         keys(dialog, "Escape")
         wait_gone(dialog, HISTORY_TITLE)
+        self.assertEqual(self.close_editor(), 0)
+
+
+class TagShape(html.parser.HTMLParser):
+    """An HTML page's shape: its tags and their attributes in order, the
+    texts left out (the figures move between two reports)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, tuple(attrs)))
+
+    def handle_endtag(self, tag):
+        self.tags.append(("/" + tag, ()))
+
+
+def html_shape(page):
+    parser = TagShape()
+    parser.feed(page)
+    return parser.tags
+
+
+class ReportTests(EditorTestCase):
+    """The "24 h" and "7 d" columns and the report window
+    (docs/reports.md, "In the editor")."""
+
+    def test_columns_report_window_and_saved_html(self):
+        add_rule("127.0.0.1", "--port", AIOSMTPD.port, "--name", "alpha-ok",
+                 "--interval-s", "10")
+        wait_for(lambda: [s["state"] for s in status()] == ["OK"], 30, 0.5, "alpha-ok OK")
+        main = self.open_editor()
+        # Cells in ListView column order: ..., Last message, 24 h, 7 d. The
+        # figures come after the first load, not with each refresh.
+        percent = re.compile(r"^\d{1,3}\.\d\d %$")
+        view = self.wait_shown(lambda v: v.rows and len(v.rows[0]) == 8 and
+                               percent.match(v.rows[0][6]) is not None,
+                               "a 24 h figure for alpha-ok", timeout_s=30)
+        self.assertEqual(view.rows[0][1], "alpha-ok")
+        self.assertRegex(view.rows[0][7], percent)
+
+        # Window, Report...: the table of the last 24 hours.
+        keys(main, "alt+w", "e")
+        window = wait_window(REPORT_TITLE)
+
+        def window_shows(predicate, what):
+            return wait_for(lambda: (lambda v: v if predicate(v) else None)(
+                shown(REPORT_TITLE)), 30, 0.5, what)
+        view = window_shows(lambda v: v.rows and v.rows[0][0] == "alpha-ok",
+                            "alpha-ok in the report")
+        rule, uptime, monitored, _maintenance, outages, _p95 = view.rows[0]
+        self.assertRegex(uptime, r"^\d{1,3}\.\d{3} %$")
+        self.assertRegex(monitored, r"\d+ (s|min|h)")
+        self.assertEqual(outages, "0")
+        self.assertTrue([t for t in view.texts if t.startswith("1 rule from ")], view.texts)
+        screenshot(window, "report-window")
+
+        # Save HTML...: the path typed into the Save dialog's file name.
+        saved = self.dir / "editor-report.html"
+        keys(window, "alt+s")
+        dialog = wait_window(SAVE_AS_TITLE)
+        keys(dialog, "alt+n")
+        type_text(dialog, win_path(saved))
+        keys(dialog, "Return")
+        wait_gone(dialog, SAVE_AS_TITLE)
+        wait_for(lambda: saved.exists() and saved.stat().st_size > 0, 20, 0.2,
+                 "the saved report")
+        view = window_shows(lambda v: any(t.startswith("Saved to ") for t in v.texts),
+                            "where the report went")
+        page = saved.read_text(encoding="utf-8")
+        self.assertIn("<td>alpha-ok</td>", page)
+        # The CLI's --html over the same period: the same page, figures aside.
+        cli_html = self.dir / "cli-report.html"
+        rc, out = smtpwatch("report", "--period", "24h", "--html", win_path(cli_html))
+        self.assertEqual(rc, 0, out)
+        cli_page = cli_html.read_text(encoding="utf-8")
+        self.assertEqual(page.split("<p>From")[0], cli_page.split("<p>From")[0])
+        self.assertEqual(html_shape(page), html_shape(cli_page))
+        keys(window, "Escape")
+        wait_gone(window, REPORT_TITLE)
         self.assertEqual(self.close_editor(), 0)
 
 
