@@ -37,7 +37,7 @@ static const int controls[] = {
 
 static const wchar_t *const rule_titles[SW_REPORT_COL_COUNT] = {
     L"Rule", L"Uptime", L"Monitored", L"Maintenance", L"Outages", L"p95 connect"};
-static const int rule_widths[SW_REPORT_COL_COUNT] = {190, 80, 90, 80, 60, 80};
+static const int rule_widths[SW_REPORT_COL_COUNT] = {190, 80, 90, 95, 60, 90};
 static const wchar_t *const outage_titles[SW_OUTAGE_COL_COUNT] = {
     L"Start", L"End", L"Duration", L"Began with"};
 static const int outage_widths[SW_OUTAGE_COL_COUNT] = {160, 160, 80, 150};
@@ -177,14 +177,15 @@ static void save(struct report_window *w)
 
 /* ---- the lists -------------------------------------------------------------- */
 
+/* The columns; those in the bit mask `right` are right-aligned (figures). */
 static void add_columns(HWND list, const wchar_t *const *titles, const int *widths,
-                        int count, UINT dpi)
+                        int count, unsigned right, UINT dpi)
 {
   SendMessageW(list, LVM_SETEXTENDEDLISTVIEWSTYLE, LVS_EX_FULLROWSELECT,
                LVS_EX_FULLROWSELECT);
   for (int i = 0; i < count; i++) {
     LVCOLUMNW col = {.mask = LVCF_TEXT | LVCF_WIDTH | LVCF_FMT | LVCF_SUBITEM,
-                     .fmt = i == 0 ? LVCFMT_LEFT : LVCFMT_RIGHT,
+                     .fmt = (right >> i) & 1u ? LVCFMT_RIGHT : LVCFMT_LEFT,
                      .cx = MulDiv(widths[i], (int)dpi, 96),
                      .pszText = (wchar_t *)titles[i],
                      .iSubItem = i};
@@ -249,8 +250,9 @@ static void init(struct report_window *w, HWND dlg)
   sw_dialog_dpi_init(&w->dpi, dlg);
   for (size_t i = 0; i < CONTROLS; i++)
     w->base[i] = sw_dialog_dpi_child_rect(dlg, GetDlgItem(dlg, controls[i]));
-  add_columns(w->rules, rule_titles, rule_widths, SW_REPORT_COL_COUNT, w->dpi.dpi);
-  add_columns(w->outages, outage_titles, outage_widths, SW_OUTAGE_COL_COUNT, w->dpi.dpi);
+  add_columns(w->rules, rule_titles, rule_widths, SW_REPORT_COL_COUNT, ~1u, w->dpi.dpi);
+  add_columns(w->outages, outage_titles, outage_widths, SW_OUTAGE_COL_COUNT,
+              1u << SW_OUTAGE_COL_DURATION, w->dpi.dpi);
   for (int p = 0; p < SW_REPORT_PERIOD_COUNT; p++) {
     wchar_t *label = sw_wide_dup(sw_report_view_period_label((enum sw_report_period)p));
     SendDlgItemMessageW(dlg, IDC_REPORT_PERIOD, CB_ADDSTRING, 0,

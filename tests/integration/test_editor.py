@@ -995,31 +995,41 @@ class ReportTests(EditorTestCase):
     def test_columns_report_window_and_saved_html(self):
         add_rule("127.0.0.1", "--port", AIOSMTPD.port, "--name", "alpha-ok",
                  "--interval-s", "10")
-        wait_for(lambda: [s["state"] for s in status()] == ["OK"], 30, 0.5, "alpha-ok OK")
+        add_rule("127.0.0.1", "--port", "1", "--name", "bravo-refused", "--interval-s", "10")
+        wait_for(lambda: [s["state"] for s in status()] == ["OK", "CRITICAL"], 30, 0.5,
+                 "alpha-ok OK, bravo-refused CRITICAL")
         main = self.open_editor()
         # Cells in ListView column order: ..., Last message, 24 h, 7 d. The
         # figures come after the first load, not with each refresh.
         percent = re.compile(r"^\d{1,3}\.\d\d %$")
-        view = self.wait_shown(lambda v: v.rows and len(v.rows[0]) == 8 and
-                               percent.match(v.rows[0][6]) is not None,
-                               "a 24 h figure for alpha-ok", timeout_s=30)
-        self.assertEqual(view.rows[0][1], "alpha-ok")
-        self.assertRegex(view.rows[0][7], percent)
+        view = self.wait_shown(lambda v: len(v.rows) == 2 and len(v.rows[0]) == 8 and
+                               all(percent.match(r[6]) for r in v.rows),
+                               "24 h figures for both rules", timeout_s=30)
+        self.assertRegex(view.row("alpha-ok")[7], percent)
+        self.assertEqual(view.row("bravo-refused")[6:], ["0.00 %", "0.00 %"])
 
-        # Window, Report...: the table of the last 24 hours.
+        # Window, Report...: the table of the last 24 hours (rule id order).
         keys(main, "alt+w", "e")
         window = wait_window(REPORT_TITLE)
 
         def window_shows(predicate, what):
             return wait_for(lambda: (lambda v: v if predicate(v) else None)(
                 shown(REPORT_TITLE)), 30, 0.5, what)
-        view = window_shows(lambda v: v.rows and v.rows[0][0] == "alpha-ok",
-                            "alpha-ok in the report")
+        view = window_shows(lambda v: [r[0] for r in v.rows] == ["alpha-ok", "bravo-refused"],
+                            "both rules in the report")
         rule, uptime, monitored, _maintenance, outages, _p95 = view.rows[0]
         self.assertRegex(uptime, r"^\d{1,3}\.\d{3} %$")
         self.assertRegex(monitored, r"\d+ (s|min|h)")
         self.assertEqual(outages, "0")
-        self.assertTrue([t for t in view.texts if t.startswith("1 rule from ")], view.texts)
+        self.assertEqual(view.rows[1][1], "0.000 %")
+        self.assertEqual(view.rows[1][4], "1")
+        self.assertTrue([t for t in view.texts if t.startswith("2 rules from ")], view.texts)
+        # The refused rule selected: its outage, still open, under the table.
+        keys(window, "alt+r", "End")
+        view = window_shows(lambda v: len(v.rows) == 3, "bravo-refused's outage")
+        self.assertEqual(view.rows[2][1:], ["still open", view.rows[2][2],
+                                            "connection_refused"])
+        self.assertRegex(view.rows[2][0], r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$")
         screenshot(window, "report-window")
 
         # Save HTML...: the path typed into the Save dialog's file name.
