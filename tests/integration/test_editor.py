@@ -399,7 +399,8 @@ class MainWindowTests(EditorTestCase):
         view = self.wait_shown(lambda v: len(v.rows) == 3 and v.rows[1][0] == "CRITICAL",
                                "three rows with their states")
         screenshot(main, "main-window")
-        # By name; State, Name, Server, Response, Last check, Last message.
+        # By name; State, Name, Server, Response, Last check, Last message,
+        # 24 h, 7 d.
         self.assertEqual([r[:3] for r in view.rows],
                          [["OK", "alpha-ok", "127.0.0.1:%d" % port],
                           ["CRITICAL", "bravo-refused", "127.0.0.1:1"],
@@ -409,7 +410,7 @@ class MainWindowTests(EditorTestCase):
         self.assertRegex(alpha[4], r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
         self.assertIn("220", alpha[5])
         self.assertIn("refused", bravo[5].lower())
-        self.assertEqual(charlie[3:], ["", "", ""])
+        self.assertEqual(charlie[3:], ["", "", "", "\u2014", "\u2014"])  # never checked
         self.assertTrue(view.status[0].startswith("Connected to the SMTP Watch service"),
                         view.status)
         self.assertEqual(view.status[1], "3 rules: 1 CRITICAL, 1 OK, 1 disabled")
