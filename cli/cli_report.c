@@ -30,12 +30,7 @@ static int fetch(struct sw_cli_conn *c, const struct sw_report_args *a, int64_t 
   for (bool more = true; more;) {
     struct sw_buf fields;
     sw_buf_init(&fields, 0);
-    sw_tlv_put_int(&fields, SW_PIPE_TAG_REPORT_FROM, a->from_ms);
-    sw_tlv_put_int(&fields, SW_PIPE_TAG_REPORT_UNTIL, a->until_ms);
-    if (rule_id)
-      sw_tlv_put_int(&fields, SW_PIPE_TAG_RULE_ID, rule_id);
-    sw_tlv_put_int(&fields, SW_PIPE_TAG_AFTER, after);
-    sw_tlv_put_int(&fields, SW_PIPE_TAG_LIMIT, REPORT_PAGE);
+    sw_report_put_request(&fields, a->from_ms, a->until_ms, rule_id, after, REPORT_PAGE);
     int code = sw_cli_pipe_call(c, SW_PIPE_MSG_REPORT, &fields, SW_PIPE_MSG_REPORT_OK);
     sw_buf_free(&fields);
     if (code)

@@ -13,6 +13,7 @@
 #include "ack_dialog.h"
 #include "history_dialog.h"
 #include "notifications_window.h"
+#include "report_window.h"
 #include "manage_view.h"
 #include "pipe_protocol.h"
 #include "resource.h"
@@ -287,6 +288,9 @@ void sw__main_command(struct sw_main_window *w, int id)
   case IDC_MAIN_NOTIFICATIONS:
     sw_notifications_window_show(w->hwnd, w->ed);
     sw__main_apply_mode(w); /* a refusal there makes the editor read-only */
+    return;
+  case IDC_MAIN_REPORT:
+    sw_report_window_show(w->hwnd, w->ed);
     return;
   default:
     break;

@@ -19,15 +19,17 @@
 
 /* ListView column -> model column, and their widths at 96 DPI. */
 static const enum sw_rule_column lv_columns[SW_RULE_COL_COUNT] = {
-    SW_RULE_COL_STATE,    SW_RULE_COL_NAME,       SW_RULE_COL_SERVER,
-    SW_RULE_COL_RESPONSE, SW_RULE_COL_LAST_CHECK, SW_RULE_COL_MESSAGE,
+    SW_RULE_COL_STATE,      SW_RULE_COL_NAME,    SW_RULE_COL_SERVER, SW_RULE_COL_RESPONSE,
+    SW_RULE_COL_LAST_CHECK, SW_RULE_COL_MESSAGE, SW_RULE_COL_UP_DAY, SW_RULE_COL_UP_WEEK,
 };
 static const wchar_t *const lv_titles[SW_RULE_COL_COUNT] = {
-    L"State", L"Name", L"Server", L"Response", L"Last check", L"Last message",
+    L"State",      L"Name",         L"Server", L"Response",
+    L"Last check", L"Last message", L"24 h",   L"7 d",
 };
 /* State fits "CRITICAL, acknowledged, maintenance". */
-static const int lv_widths[SW_RULE_COL_COUNT] = {200, 150, 160, 70, 130, 340};
-static const int lv_order[SW_RULE_COL_COUNT] = {1, 2, 0, 3, 4, 5};
+/* The availability columns (24 h, 7 d) show after the state. */
+static const int lv_widths[SW_RULE_COL_COUNT] = {200, 150, 160, 70, 130, 340, 64, 64};
+static const int lv_order[SW_RULE_COL_COUNT] = {1, 2, 0, 6, 7, 3, 4, 5};
 
 /* The selected rule's row, or -1. */
 static int selected_row(const struct sw_main_window *w)
@@ -240,7 +242,9 @@ void sw__main_list_init(struct sw_main_window *w)
 {
   for (int i = 0; i < SW_RULE_COL_COUNT; i++) {
     LVCOLUMNW col = {.mask = LVCF_TEXT | LVCF_WIDTH | LVCF_FMT | LVCF_SUBITEM};
-    col.fmt = lv_columns[i] == SW_RULE_COL_RESPONSE ? LVCFMT_RIGHT : LVCFMT_LEFT;
+    col.fmt = lv_columns[i] == SW_RULE_COL_RESPONSE || lv_columns[i] >= SW_RULE_COL_UP_DAY
+                  ? LVCFMT_RIGHT
+                  : LVCFMT_LEFT;
     col.cx = MulDiv(lv_widths[i], (int)w->dpi, 96);
     col.pszText = (wchar_t *)lv_titles[i];
     col.iSubItem = i;

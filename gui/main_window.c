@@ -25,6 +25,7 @@
 
 #define REFRESH_TIMER 1
 #define REFRESH_S 5u
+#define UPTIME_TIMER 2                 /* the availability columns: SW_MAIN_UPTIME_S */
 #define WM_MAIN_RELAYOUT (WM_APP + 20) /* after the dialog manager's DPI change */
 #define WM_MAIN_START (WM_APP + 21)    /* the first refresh, once the worker runs */
 
@@ -346,6 +347,8 @@ static void status_done(struct sw_main_window *w, struct sw_service_job *job)
       snprintf(detail, sizeof detail, "model=%.3f", model_ms);
       sw_ui_timing_log("refresh", t0, sw_rule_rows_count(&w->rows),
                        sw_rule_rows_total(&w->rows), detail);
+      if (!w->uptime.started)
+        sw__main_uptime_fetch(w);
     }
   }
   if (w->refresh_again)
@@ -397,6 +400,7 @@ static BOOL init(struct sw_main_window *w, HWND hwnd)
   sw__main_apply_mode(w); /* lays out, sets the buttons and the status bar */
   sw_ui_timing_messages(w->list);
   SetTimer(hwnd, REFRESH_TIMER, REFRESH_S * 1000u, NULL);
+  SetTimer(hwnd, UPTIME_TIMER, SW_MAIN_UPTIME_S * 1000u, NULL);
   PostMessageW(hwnd, WM_MAIN_START, 0, 0);
   w->live = sw_live_start(hwnd, NULL); /* without it, the timer refreshes */
   SetFocus(w->list);
@@ -425,6 +429,7 @@ static void destroy(struct sw_main_window *w)
 {
   KillTimer(w->hwnd, REFRESH_TIMER);
   sw_live_stop(w->live);
+  KillTimer(w->hwnd, UPTIME_TIMER);
   sw_service_drain(w->hwnd);
   sw__main_actions_free(w);
   sw_rule_rows_free(&w->rows);
@@ -464,6 +469,8 @@ static void service_reply(struct sw_main_window *w, struct sw_service_job *job)
 {
   if (job->tag == SW_MAIN_TAG_STATUS)
     status_done(w, job);
+  else if (job->tag >= SW_MAIN_TAG_UPTIME && job->tag < SW_MAIN_TAG_UPTIME_END)
+    sw__main_uptime_done(w, job);
   else
     sw__main_action_done(w, job);
   sw_service_job_free(job);
@@ -509,7 +516,9 @@ static INT_PTR CALLBACK main_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     return FALSE; /* the dialog manager updates the fonts */
   case WM_MAIN_START:
   case WM_TIMER:
-    if (msg == WM_MAIN_START || !w->live_on) /* subscribed: pushes keep it current */
+    if (msg == WM_TIMER && wp == UPTIME_TIMER)
+      sw__main_uptime_fetch(w);
+    else if (msg == WM_MAIN_START || !w->live_on) /* subscribed: pushes keep it current */
       sw__main_refresh(w, false);
     return TRUE;
   case WM_SW_LIVE:

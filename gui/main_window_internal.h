@@ -16,10 +16,15 @@
 #include "main_text.h"
 #include "editor_live.h"
 #include "rule_rows.h"
+#include "rule_uptime.h"
 
 /* The tag of the list's STATUS job; every other tag is a struct
  * sw_main_pending. */
 #define SW_MAIN_TAG_STATUS ((WPARAM)1)
+
+/* The availability columns' REPORT jobs (main_uptime.c): tag 2 + period. */
+#define SW_MAIN_TAG_UPTIME ((WPARAM)2)
+#define SW_MAIN_TAG_UPTIME_END (SW_MAIN_TAG_UPTIME + SW_UPTIME_PERIOD_COUNT)
 
 /* An action on a rule waiting for the service's answer; the window owns
  * the list (freed at WM_DESTROY even if the answer never comes). */
@@ -51,6 +56,12 @@ struct sw_main_window {
   bool live_on;         /* subscribed: pushes keep the rows current, no 5 s
                            refresh */
   char filter_why[256]; /* why the filter box's text is refused, or "" */
+  /* The availability columns' fetch (main_uptime.c). */
+  struct {
+    int64_t from_ms[SW_UPTIME_PERIOD_COUNT], until_ms[SW_UPTIME_PERIOD_COUNT];
+    bool busy[SW_UPTIME_PERIOD_COUNT]; /* a page is in flight */
+    bool started;                      /* fetched once, after the first load */
+  } uptime;
 };
 
 /* Which rules the selection and the focus are on (0: none). */
@@ -118,5 +129,15 @@ void sw__main_filter_changed(struct sw_main_window *w);
  * Enter moves to the list, Esc empties the box. True if the key was the
  * box's (the caller does nothing else with it). */
 bool sw__main_filter_key(struct sw_main_window *w, int id);
+/* main_uptime.c. Asks the service for the 24 h and 7 d figures of every
+ * rule (REPORT pages, protocol version 4), unless they are being fetched:
+ * after the first load and every SW_MAIN_UPTIME_S. */
+#define SW_MAIN_UPTIME_S 300u
+void sw__main_uptime_fetch(struct sw_main_window *w);
+/* Handles the answer to one of its pages (tag SW_MAIN_TAG_UPTIME...):
+ * puts the figures into the rows and asks for the next page. An older
+ * service (unknown_message) or an error leaves the columns as they are
+ * until the next fetch. The caller frees the job. */
+void sw__main_uptime_done(struct sw_main_window *w, struct sw_service_job *job);
 
 #endif

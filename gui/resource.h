@@ -228,4 +228,17 @@
 #define IDC_NOTIFIER_TIMEOUT_LABEL 1378
 #define IDC_NOTIFIER_SERVICE_LABEL 1379
 
+/* The report window (report_window.c, .rc): 1460-1479. */
+#define IDD_REPORT 1460
+#define IDC_REPORT_PERIOD 1461 /* drop-down list, in enum sw_report_period order */
+#define IDC_REPORT_PERIOD_LABEL 1462
+#define IDC_REPORT_SUMMARY 1463 /* "12 rules from ... to ..." */
+#define IDC_REPORT_RULES_LABEL 1464
+#define IDC_REPORT_RULES 1465 /* virtual ListView: model/report_view's table */
+#define IDC_REPORT_OUTAGES_LABEL 1466
+#define IDC_REPORT_OUTAGES 1467 /* the selected rule's outages */
+#define IDC_REPORT_STATUS 1468  /* what went wrong, or where the file went */
+#define IDC_REPORT_SAVE 1469    /* "Save HTML..." */
+#define IDC_MAIN_REPORT 1470    /* the main window's Window menu: "Report..." */
+
 #endif

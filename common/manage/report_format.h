@@ -29,6 +29,12 @@ void sw_report_free(struct sw_report *r);
 enum sw_error sw_report_read_page(const uint8_t *body, size_t len, struct sw_report *r,
                                   bool *more, int64_t *last_id);
 
+/* The fields of a REPORT request for one page: the period, one rule
+ * (`rule_id`; 0: every rule), the rules after rule `after` (0: from the
+ * first), at most `limit` of them. For smtpwatch report and the editor. */
+void sw_report_put_request(struct sw_buf *fields, int64_t from_ms, int64_t until_ms,
+                           int64_t rule_id, int64_t after, int64_t limit);
+
 /* Appends the report in `format` to `out`. SW_E_NOMEM if memory ran out. */
 enum sw_error sw_report_render(const struct sw_report *r, enum sw_report_format format,
                                struct sw_buf *out);

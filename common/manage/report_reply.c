@@ -1,5 +1,6 @@
-/* Reading REPORT_OK (report_format.h): the period and the AVAILABILITY
- * records of one page, for smtpwatch report and the editor alike. */
+/* Asking for a REPORT page and reading REPORT_OK (report_format.h): the
+ * period and the AVAILABILITY records of one page, for smtpwatch report
+ * and the editor alike. */
 #include "report_format.h"
 
 #include <stdlib.h>
@@ -36,4 +37,15 @@ enum sw_error sw_report_read_page(const uint8_t *body, size_t len, struct sw_rep
     }
   }
   return rd.error;
+}
+
+void sw_report_put_request(struct sw_buf *fields, int64_t from_ms, int64_t until_ms,
+                           int64_t rule_id, int64_t after, int64_t limit)
+{
+  sw_tlv_put_int(fields, SW_PIPE_TAG_REPORT_FROM, from_ms);
+  sw_tlv_put_int(fields, SW_PIPE_TAG_REPORT_UNTIL, until_ms);
+  if (rule_id)
+    sw_tlv_put_int(fields, SW_PIPE_TAG_RULE_ID, rule_id);
+  sw_tlv_put_int(fields, SW_PIPE_TAG_AFTER, after);
+  sw_tlv_put_int(fields, SW_PIPE_TAG_LIMIT, limit);
 }

@@ -16,6 +16,7 @@
 #include "manage_view.h"
 #include "nagios_report.h"
 #include "natural_order.h"
+#include "rule_uptime.h"
 #include "sw_macros.h"
 
 /* ---- life ------------------------------------------------------------ */
@@ -68,6 +69,7 @@ enum sw_error sw_rule_row_from_status(struct sw_rule_row *row,
   row->failures = s->failures;
   row->response_us = s->has_result ? s->last.check.total_us : -1;
   row->last_check_ms = last_check_of(s);
+  row->uptime[SW_UPTIME_DAY] = row->uptime[SW_UPTIME_WEEK] = SW_UPTIME_NONE;
   return SW_E_OK;
 }
 
@@ -159,6 +161,23 @@ static int cmp_message(const struct sw_rule_row *a, const struct sw_rule_row *b)
   return sw_natural_cmp(a->message, b->message);
 }
 
+/* An uptime column's key: no figure sorts before every figure, as a rule
+ * never checked does. */
+static int up_key(uint16_t uptime)
+{
+  return uptime == SW_UPTIME_NONE ? -1 : (int)uptime;
+}
+
+static int cmp_up_day(const struct sw_rule_row *a, const struct sw_rule_row *b)
+{
+  return up_key(a->uptime[SW_UPTIME_DAY]) - up_key(b->uptime[SW_UPTIME_DAY]);
+}
+
+static int cmp_up_week(const struct sw_rule_row *a, const struct sw_rule_row *b)
+{
+  return up_key(a->uptime[SW_UPTIME_WEEK]) - up_key(b->uptime[SW_UPTIME_WEEK]);
+}
+
 typedef int (*row_cmp)(const struct sw_rule_row *, const struct sw_rule_row *);
 
 /* A row in a sort: its key for the column, and the row (an index into
@@ -200,6 +219,11 @@ static void key_of(const struct sw_rule_row *s, enum sw_rule_column column,
   case SW_RULE_COL_LAST_CHECK:
     e->key[0] = (uint64_t)s->last_check_ms ^ sign;
     return;
+  case SW_RULE_COL_UP_DAY:
+  case SW_RULE_COL_UP_WEEK:
+    /* No figure sorts before every figure, as a rule never checked. */
+    e->key[0] = (uint64_t)(up_key(s->uptime[column - SW_RULE_COL_UP_DAY]) + 1);
+    return;
   case SW_RULE_COL_NAME:
   case SW_RULE_COL_COUNT:
     break;
@@ -222,6 +246,8 @@ static const row_cmp column_cmps[SW_RULE_COL_COUNT] = {
     [SW_RULE_COL_RESPONSE] = cmp_response,
     [SW_RULE_COL_LAST_CHECK] = cmp_last_check,
     [SW_RULE_COL_MESSAGE] = cmp_message,
+    [SW_RULE_COL_UP_DAY] = cmp_up_day,
+    [SW_RULE_COL_UP_WEEK] = cmp_up_week,
 };
 
 /* Two entries by key, then by the column's comparison, reversed if
@@ -390,6 +416,7 @@ enum sw_error sw_rule_rows_replace(struct sw_rule_rows *r, struct sw_rule_row *r
     free_rows(rows, count);
     return SW_E_NOMEM;
   }
+  sw_rule_uptime_carry(r->rows, r->count, rows, count);
   free_rows(r->rows, r->count);
   r->rows = rows;
   r->count = count;
@@ -623,6 +650,10 @@ void sw_rule_rows_cell(const struct sw_rule_rows *r, size_t row,
   }
   case SW_RULE_COL_MESSAGE:
     sw_rule_rows_one_line(s->message, out, size);
+    return;
+  case SW_RULE_COL_UP_DAY:
+  case SW_RULE_COL_UP_WEEK:
+    sw_uptime_text(s->uptime[column - SW_RULE_COL_UP_DAY], out, size);
     return;
   case SW_RULE_COL_COUNT:
     break;

@@ -32,6 +32,8 @@ enum sw_rule_column {
   SW_RULE_COL_RESPONSE,   /* the last check's response time, "153 ms" */
   SW_RULE_COL_LAST_CHECK, /* local time of the last check */
   SW_RULE_COL_MESSAGE,    /* the last check's one-line description */
+  SW_RULE_COL_UP_DAY,     /* uptime over the last 24 h, "99.93 %" (rule_uptime.h) */
+  SW_RULE_COL_UP_WEEK,    /* and over the last 7 days */
   SW_RULE_COL_COUNT
 };
 
@@ -51,6 +53,9 @@ enum sw_rule_icon {
  * (NUL-terminated), as struct sw_manage_view's local_time does. */
 typedef void (*sw_rule_rows_time_fn)(int64_t unix_ms, char *out, size_t size);
 
+/* The periods of the availability columns (rule_uptime.h). */
+enum sw_uptime_period { SW_UPTIME_DAY, SW_UPTIME_WEEK, SW_UPTIME_PERIOD_COUNT };
+
 /* One rule as its row shows it: what the columns, the icon, the sort,
  * the summary and the main window's actions read of its status. */
 struct sw_rule_row {
@@ -64,9 +69,11 @@ struct sw_rule_row {
   bool enabled;
   bool has_state; /* false: never checked since the service started */
   enum sw_nagios_status state;
-  uint32_t failures;      /* in a row */
-  int64_t response_us;    /* the last check's total time; -1 if none */
-  int64_t last_check_ms;  /* Unix ms of the last check; 0 if never */
+  uint32_t failures;                       /* in a row */
+  uint16_t uptime[SW_UPTIME_PERIOD_COUNT]; /* hundredths of a percent, or
+                                              SW_UPTIME_NONE (rule_uptime.h) */
+  int64_t response_us;                     /* the last check's total time; -1 if none */
+  int64_t last_check_ms;                   /* Unix ms of the last check; 0 if never */
   bool acknowledged;      /* an administrator acknowledged the bad state */
   enum sw_pipe_hold held; /* maintenance, unreachable, or none */
   bool drifted;           /* its server changed since its fingerprint was

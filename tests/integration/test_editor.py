@@ -36,8 +36,10 @@ next to gui/). Every process has a timeout; every process started here is
 stopped by its PID, and the prefix with scripts/wine-prefix.sh stop.
 """
 
+import html.parser
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -49,7 +51,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness  # noqa: E402
 import pipe_wire as wire  # noqa: E402  (the protocol's frames, in Python)
-from harness import free_port, stop_process, wait_for  # noqa: E402
+from harness import free_port, stop_process, wait_for, win_path  # noqa: E402
 
 EDITOR_EXE = SMTPWATCH_EXE = SVC_EXE = WINDOW_TEXT_EXE = PIPE_PROBE_EXE = None
 PREFIX = WORKDIR = ARTIFACTS = None
@@ -64,6 +66,8 @@ TEST_RESULT_TITLE = ".*Test result - SMTP Watch"  # "<rule> - Test result - ..."
 ACK_TITLE = "Acknowledge - SMTP Watch"
 NOTIFICATIONS_TITLE = "Notifications - SMTP Watch"
 NOTIFIER_TITLE = "Notifier.* - SMTP Watch"  # "Notifier (change) - ..." for an edit
+REPORT_TITLE = "Availability report - SMTP Watch"
+SAVE_AS_TITLE = "Save As"  # GetSaveFileNameW's dialog
 MENU_BAR_H = 19  # the main window's menu bar at 96 DPI (SM_CYMENU under Wine)
 FILTER_ROW_H = 25  # the filter box's row over the list's label (12 + 3.5 DLU)
 BANNER_RGB_GAP = 25  # the banner is pale yellow: red well above blue
@@ -158,7 +162,7 @@ class Shown:
     """What a window shows, as window_text.exe reads it: its child texts,
     its status bar parts, its list's rows (cells in ListView column
     order: for the main window State, Name, Server, Response, Last check,
-    Last message) and its buttons ({text: enabled})."""
+    Last message, 24 h, 7 d) and its buttons ({text: enabled})."""
 
     def __init__(self, out):
         self.texts, self.status, self.rows, self.buttons = [], [], [], {}
@@ -396,7 +400,8 @@ class MainWindowTests(EditorTestCase):
         view = self.wait_shown(lambda v: len(v.rows) == 3 and v.rows[1][0] == "CRITICAL",
                                "three rows with their states")
         screenshot(main, "main-window")
-        # By name; State, Name, Server, Response, Last check, Last message.
+        # By name; State, Name, Server, Response, Last check, Last message,
+        # 24 h, 7 d.
         self.assertEqual([r[:3] for r in view.rows],
                          [["OK", "alpha-ok", "127.0.0.1:%d" % port],
                           ["CRITICAL", "bravo-refused", "127.0.0.1:1"],
@@ -406,7 +411,7 @@ class MainWindowTests(EditorTestCase):
         self.assertRegex(alpha[4], r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
         self.assertIn("220", alpha[5])
         self.assertIn("refused", bravo[5].lower())
-        self.assertEqual(charlie[3:], ["", "", ""])
+        self.assertEqual(charlie[3:], ["", "", "", "\u2014", "\u2014"])  # never checked
         self.assertTrue(view.status[0].startswith("Connected to the SMTP Watch service"),
                         view.status)
         self.assertEqual(view.status[1], "3 rules: 1 CRITICAL, 1 OK, 1 disabled")
@@ -1034,6 +1039,97 @@ class LiveListTests(EditorTestCase):
         add_rule("127.0.0.1", "--port", port, "--name", "bravo-pushed", "--disabled")
         self.wait_shown(lambda v: v.row("bravo-pushed") is not None, "bravo-pushed listed")
         self.assertEqual(info()["status_requests"], asked)
+        self.assertEqual(self.close_editor(), 0)
+
+
+class TagShape(html.parser.HTMLParser):
+    """An HTML page's shape: its tags and their attributes in order, the
+    texts left out (the figures move between two reports)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, tuple(attrs)))
+
+    def handle_endtag(self, tag):
+        self.tags.append(("/" + tag, ()))
+
+
+def html_shape(page):
+    parser = TagShape()
+    parser.feed(page)
+    return parser.tags
+
+
+class ReportTests(EditorTestCase):
+    """The "24 h" and "7 d" columns and the report window
+    (docs/reports.md, "In the editor")."""
+
+    def test_columns_report_window_and_saved_html(self):
+        add_rule("127.0.0.1", "--port", AIOSMTPD.port, "--name", "alpha-ok",
+                 "--interval-s", "10")
+        add_rule("127.0.0.1", "--port", "1", "--name", "bravo-refused", "--interval-s", "10")
+        wait_for(lambda: [s["state"] for s in status()] == ["OK", "CRITICAL"], 30, 0.5,
+                 "alpha-ok OK, bravo-refused CRITICAL")
+        main = self.open_editor()
+        # Cells in ListView column order: ..., Last message, 24 h, 7 d. The
+        # figures come after the first load, not with each refresh.
+        percent = re.compile(r"^\d{1,3}\.\d\d %$")
+        view = self.wait_shown(lambda v: len(v.rows) == 2 and len(v.rows[0]) == 8 and
+                               all(percent.match(r[6]) for r in v.rows),
+                               "24 h figures for both rules", timeout_s=30)
+        self.assertRegex(view.row("alpha-ok")[7], percent)
+        self.assertEqual(view.row("bravo-refused")[6:], ["0.00 %", "0.00 %"])
+
+        # Window, Report...: the table of the last 24 hours (rule id order).
+        keys(main, "alt+w", "e")
+        window = wait_window(REPORT_TITLE)
+
+        def window_shows(predicate, what):
+            return wait_for(lambda: (lambda v: v if predicate(v) else None)(
+                shown(REPORT_TITLE)), 30, 0.5, what)
+        view = window_shows(lambda v: [r[0] for r in v.rows] == ["alpha-ok", "bravo-refused"],
+                            "both rules in the report")
+        rule, uptime, monitored, _maintenance, outages, _p95 = view.rows[0]
+        self.assertRegex(uptime, r"^\d{1,3}\.\d{3} %$")
+        self.assertRegex(monitored, r"\d+ (s|min|h)")
+        self.assertEqual(outages, "0")
+        self.assertEqual(view.rows[1][1], "0.000 %")
+        self.assertEqual(view.rows[1][4], "1")
+        self.assertTrue([t for t in view.texts if t.startswith("2 rules from ")], view.texts)
+        # The refused rule selected: its outage, still open, under the table.
+        keys(window, "alt+r", "End")
+        view = window_shows(lambda v: len(v.rows) == 3, "bravo-refused's outage")
+        self.assertEqual(view.rows[2][1:], ["still open", view.rows[2][2],
+                                            "connection_refused"])
+        self.assertRegex(view.rows[2][0], r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$")
+        screenshot(window, "report-window")
+
+        # Save HTML...: the path typed into the Save dialog's file name.
+        saved = self.dir / "editor-report.html"
+        keys(window, "alt+s")
+        dialog = wait_window(SAVE_AS_TITLE)
+        keys(dialog, "alt+n")
+        type_text(dialog, win_path(saved))
+        keys(dialog, "Return")
+        wait_gone(dialog, SAVE_AS_TITLE)
+        wait_for(lambda: saved.exists() and saved.stat().st_size > 0, 20, 0.2,
+                 "the saved report")
+        view = window_shows(lambda v: any(t.startswith("Saved to ") for t in v.texts),
+                            "where the report went")
+        page = saved.read_text(encoding="utf-8")
+        self.assertIn("<td>alpha-ok</td>", page)
+        # The CLI's --html over the same period: the same page, figures aside.
+        cli_html = self.dir / "cli-report.html"
+        rc, out = smtpwatch("report", "--period", "24h", "--html", win_path(cli_html))
+        self.assertEqual(rc, 0, out)
+        cli_page = cli_html.read_text(encoding="utf-8")
+        self.assertEqual(page.split("<p>From")[0], cli_page.split("<p>From")[0])
+        self.assertEqual(html_shape(page), html_shape(cli_page))
+        keys(window, "Escape")
+        wait_gone(window, REPORT_TITLE)
         self.assertEqual(self.close_editor(), 0)
 
 

@@ -7,6 +7,7 @@
  *   and used to put every control back where it was at 100 %), and the
  *   check result dialog's resizing; the controls' positions and fonts are
  *   read back. A move back to 96 DPI lands on the first layout's pixels.
+ *   The report window's controls, font and table columns scale too.
  * - High contrast. Wine 8 refuses SPI_SETHIGHCONTRAST, so the editor's
  *   seam (sw_editor_high_contrast, editor_palette.h) turns it on; the
  *   colours the dialogs give their texts (WM_CTLCOLORSTATIC on a memory
@@ -17,6 +18,7 @@
  * loop runs, does the steps and records what it saw; the assertions come
  * after the dialog has closed. */
 #include <windows.h>
+#include <commctrl.h>
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -32,6 +34,7 @@
 #include "editor.h"
 #include "editor_palette.h"
 #include "history_chart_view.h"
+#include "report_window.h"
 #include "resource.h"
 #include "rule_dialog.h"
 #include "rule_form.h"
@@ -540,6 +543,63 @@ static void chart_takes_the_themes_colours_in_high_contrast(void **state)
   assert_int_equal(contrast.corner, GetSysColor(COLOR_WINDOW));
 }
 
+/* ---- the report window ------------------------------------------------------ */
+
+/* What the report window shows at 96 DPI ([0]) and at NEW_DPI ([1]). */
+struct report_seen {
+  bool opened;
+  RECT rules[2], save[2];
+  int column[2];
+  LONG font[2];
+};
+static struct report_seen report_seen;
+
+static void record_report(HWND dlg, int at)
+{
+  report_seen.rules[at] = child_rect(dlg, IDC_REPORT_RULES);
+  report_seen.save[at] = child_rect(dlg, IDC_REPORT_SAVE);
+  report_seen.column[at] =
+      (int)SendDlgItemMessageW(dlg, IDC_REPORT_RULES, LVM_GETCOLUMNWIDTH, 0, 0);
+  report_seen.font[at] = font_height(GetDlgItem(dlg, IDC_REPORT_SAVE));
+}
+
+static void CALLBACK drive_report_window(HWND unused, UINT msg, UINT_PTR timer, DWORD now)
+{
+  (void)unused, (void)msg, (void)now;
+  KillTimer(NULL, timer);
+  HWND dlg = find_dialog(L"Availability report - SMTP Watch");
+  report_seen.opened = dlg != NULL;
+  if (dlg) {
+    record_report(dlg, 0);
+    send_dpi_change(dlg, NEW_DPI, 96);
+    record_report(dlg, 1);
+    SendMessageW(dlg, WM_COMMAND, MAKEWPARAM(IDCANCEL, BN_CLICKED), 0);
+  }
+}
+
+/* The report window places its controls, fonts and the table's columns
+ * again at 150 % (its request goes to a pipe nobody serves). */
+static void report_window_follows_a_new_dpi(void **state)
+{
+  (void)state;
+  ed.service = sw_service_start_on(NULL, L"\\.\\pipe\\SmtpWatch-test-nobody");
+  assert_non_null(ed.service);
+  SetTimer(NULL, 0, 10, drive_report_window);
+  sw_report_window_show(NULL, &ed);
+  sw_service_stop(ed.service);
+  ed.service = NULL;
+  const struct report_seen *s = &report_seen;
+  assert_true(s->opened);
+  assert_int_equal(s->rules[1].left, scaled(s->rules[0].left));
+  assert_int_equal(s->rules[1].top, scaled(s->rules[0].top));
+  assert_int_equal(s->rules[1].right, scaled(s->rules[0].right));
+  assert_int_equal(s->rules[1].bottom, scaled(s->rules[0].bottom));
+  assert_int_equal(s->save[1].left, scaled(s->save[0].left));
+  assert_int_equal(s->save[1].bottom, scaled(s->save[0].bottom));
+  assert_int_equal(s->column[1], scaled(s->column[0]));
+  assert_int_equal(s->font[1], MulDiv(s->font[0], NEW_DPI, 96));
+}
+
 int main(void)
 {
   ed.instance = GetModuleHandleW(NULL);
@@ -551,6 +611,7 @@ int main(void)
       cmocka_unit_test(result_dialog_follows_a_new_dpi),
       cmocka_unit_test(result_headline_takes_the_themes_colours_in_high_contrast),
       cmocka_unit_test(chart_takes_the_themes_colours_in_high_contrast),
+      cmocka_unit_test(report_window_follows_a_new_dpi),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
