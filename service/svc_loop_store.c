@@ -82,6 +82,9 @@ void sw__loop_open_store(struct sw_svc_loop *l)
     l->store = NULL;
     sw__loop_store_failed(l, "open the database", err, diag.message);
   }
+  /* Whether rollups remain to be built after an upgrade: the first slice
+   * asks the store. */
+  l->rollups.building = !err;
 }
 
 /* Gathers the changed rule states into the scratch arrays; returns how
@@ -210,4 +213,5 @@ void sw__loop_tend_store(struct sw_svc_loop *l, int64_t now)
   sw__loop_write_batch(l, false);
   if (l->store && !l->db.failing && now >= l->next_retention_us)
     retention(l, now);
+  sw__loop_build_rollups(l);
 }
