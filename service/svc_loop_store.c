@@ -184,8 +184,11 @@ static void retention(struct sw_svc_loop *l, int64_t now)
     err = sw_svc_prune_step(
         &l->db.prune, l->store, (int64_t)l->cfg->max_db_mb * 1024 * 1024, disk_full,
         RETENTION_ROWS, l->cfg->db_path_utf8, &prune_more, &report, &ev);
-    if (report)
+    if (report && ev.results)
       sw__loop_event(l, SW_MSG_DB_PRUNED, 0, SW_SVC_PRUNE_STRINGS, ev.strings);
+    if (report && ev.rollups)
+      sw__loop_event(l, SW_MSG_DB_PRUNED_ROLLUPS, 0, SW_SVC_PRUNE_ROLLUP_STRINGS,
+                     ev.rollup_strings);
     if (err)
       sw__loop_store_failed_on(l, "delete the oldest results to make room", err);
     more |= !err && prune_more;

@@ -309,8 +309,17 @@
     "?2)")                                                                               \
   SW_STORE_BACKFILL_STMTS(X)
 
-/* Rolling up the results from before schema 6 (store_rollup_backfill.c). */
+/* The size cap's deletes past the raw results' minimum (store_size.c), and
+ * rolling up the results from before schema 6 (store_rollup_backfill.c). */
 #define SW_STORE_BACKFILL_STMTS(X)                                                       \
+  X(SW_STMT_PRUNE_RESULTS_OLD,                                                           \
+    "DELETE FROM results WHERE id IN (SELECT r.id FROM results AS r WHERE r.started_at " \
+    "< ?2 AND r.id <> (SELECT id FROM results WHERE rule_id = r.rule_id "                \
+    "ORDER BY started_at DESC, id DESC LIMIT 1) ORDER BY r.started_at, r.id LIMIT ?1)")  \
+  X(SW_STMT_PRUNE_ROLLUPS,                                                               \
+    "DELETE FROM rollups WHERE (span, start, rule_id) IN (SELECT span, start, rule_id "  \
+    "FROM rollups WHERE span = ?3 AND start < ?2 ORDER BY start LIMIT ?1)")              \
+  X(SW_STMT_PRUNE_NEWEST, "SELECT coalesce(max(started_at), 0) FROM results")            \
   X(SW_STMT_BACKFILL_NEXT, "SELECT rule_id, after_at, after_id FROM rollup_backfill "    \
                            "ORDER BY rule_id LIMIT 1")                                   \
   X(SW_STMT_BACKFILL_RESULTS,                                                            \

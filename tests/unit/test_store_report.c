@@ -326,13 +326,76 @@ static void test_retention_and_delete(void **state)
   sw_store_close(st);
 }
 
+static int64_t rows_of(struct fixture *fx, const char *sql)
+{
+  return atoll(fx_peek(fx->db, sql));
+}
+
+/* The size cap: results past a week first, then hourly rollups, then daily
+ * ones, the last week of results only after them. Three days of one rule
+ * written 10 days ago and three days now, so a week before the newest
+ * result falls between them. */
+static void test_the_cap_trims_rollups_before_the_last_week(void **state)
+{
+  struct fixture *fx = *state;
+  struct sw_store *st = fx_open(fx->db);
+  int64_t rule = fx_add_rule(st, "mx1"), old = fx_add_rule(st, "mx-old");
+  static struct sw_store_result r[3 * 24];
+  for (int64_t i = 0; i < 3 * 24; i++) /* hourly, 10 days before START */
+    fx_result(&r[i], old, START - 10 * FX_DAY_MS + i * HOUR_MS, SW_OUTCOME_OK);
+  fx_expect_ok(st, fx_write_results(st, r, SW_COUNTOF(r), NULL));
+  for (size_t i = 0; i < SW_COUNTOF(r); i++)
+    sw_store_result_free(&r[i]);
+  write_three_days(st, rule);
+  char old_hourly[100];
+  snprintf(old_hourly, sizeof old_hourly,
+           "SELECT count(*) FROM rollups WHERE span = 3600 AND rule_id = %lld",
+           (long long)old);
+  int64_t hourly = rows_of(fx, old_hourly);
+  assert_int_equal(hourly, 3 * 24);
+  struct sw_store_prune p;
+  /* Target 0: always a slice. First the old results (not mx-old's newest). */
+  fx_expect_ok(st, sw_store_prune_step(st, 0, 1000, &p));
+  assert_int_equal(p.deleted, 3 * 24 - 1);
+  assert_int_equal(p.hourly_deleted + p.daily_deleted, 0);
+  /* Then the old hourly rows, oldest first, in slices. */
+  fx_expect_ok(st, sw_store_prune_step(st, 0, 50, &p));
+  assert_int_equal(p.hourly_deleted, 50);
+  assert_true(p.more);
+  assert_int_equal(rows_of(fx, "SELECT min(start) FROM rollups WHERE span = 3600"),
+                   START - 10 * FX_DAY_MS + 50 * HOUR_MS);
+  fx_expect_ok(st, sw_store_prune_step(st, 0, 50, &p));
+  assert_int_equal(p.hourly_deleted, 3 * 24 - 50);
+  assert_int_equal(rows_of(fx, old_hourly), 0);
+  /* Then the old daily rows; a report of those days still had them. */
+  struct sw_store_availability_list l;
+  report(st, old, START - 10 * FX_DAY_MS, START - 7 * FX_DAY_MS, FX_NOW_MS, &l);
+  assert_int_equal(l.items[0].totals.checks, 3 * 24);
+  sw_store_availability_list_free(&l);
+  fx_expect_ok(st, sw_store_prune_step(st, 0, 50, &p));
+  assert_int_equal(p.daily_deleted, 3);
+  assert_int_equal(p.deleted + p.hourly_deleted, 0);
+  /* Only then the last week's results; the recent rollups stay. */
+  int64_t recent = rows_of(fx, "SELECT count(*) FROM rollups");
+  fx_expect_ok(st, sw_store_prune_step(st, 0, 100, &p));
+  assert_int_equal(p.deleted, 100);
+  assert_int_equal(rows_of(fx, "SELECT count(*) FROM rollups"), recent);
+  report(st, rule, START, FX_NOW_MS, FX_NOW_MS, &l);
+  assert_int_equal(l.items[0].totals.checks, 72 * 60 - 120);
+  sw_store_availability_list_free(&l);
+  sw_store_close(st);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, fx_setup, fx_teardown)
   const struct CMUnitTest tests[] = {
-      T(test_rollups_match_the_results),      T(test_outages_and_percentiles),
-      T(test_schema_5_gets_the_same_rollups), T(test_results_written_during_the_pass),
+      T(test_rollups_match_the_results),
+      T(test_outages_and_percentiles),
+      T(test_schema_5_gets_the_same_rollups),
+      T(test_results_written_during_the_pass),
       T(test_retention_and_delete),
+      T(test_the_cap_trims_rollups_before_the_last_week),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
