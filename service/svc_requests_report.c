@@ -62,8 +62,8 @@ static void put_building_note(const struct sw_svc_requests *q, struct sw_buf *re
     return;
   char note[200];
   snprintf(note, sizeof note,
-           "rollups being built (%d %%): hours after the upgrade's results not yet "
-           "rolled up count as unmonitored",
+           "rollups being built (%d %%): the hours not rolled up yet count as "
+           "unmonitored",
            pr.percent);
   sw_tlv_put_str(reply, SW_PIPE_TAG_MESSAGE, note);
 }
