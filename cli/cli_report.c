@@ -127,6 +127,9 @@ int sw_cli_report(int argc, char **argv)
   sw_cli_pipe_close(&c);
   if (!code)
     code = choose(&a, &r);
+  /* On stderr: the figures on stdout stay a clean table, JSON or CSV. */
+  if (!code && r.note)
+    sw_console_printf(stderr, "smtpwatch report: note: %s\n", r.note);
   if (!code && sw_report_render(&r, a.format, &text) != SW_E_OK) {
     sw_console_puts(stderr, "smtpwatch report: out of memory\n");
     code = SW_MANAGE_EXIT_UNREACHABLE;

@@ -93,6 +93,8 @@ static uint32_t wait_ms(struct sw_svc_loop *l, int64_t now)
       until = sw__loop_alerts_wake_us(l);
     if (sw__loop_outbox_wake_us(l) < until)
       until = sw__loop_outbox_wake_us(l);
+    if (l->rollups.building)
+      until = now; /* the next slice, once the engine has had its turn */
   }
   if (sw__loop_metrics_wake_us(l) < until)
     until = sw__loop_metrics_wake_us(l);

@@ -93,6 +93,15 @@ struct sw_svc_loop {
   uint64_t metrics_db_failures;             /* failed store operations, since the start */
   /* Subscriptions (svc_push.h); NULL if it could not be allocated. */
   struct sw_svc_push *push;
+  /* Rolling up the results from before the upgrade to schema 6
+   * (svc_loop_rollups.c): whether some remain (true until the store says
+   * otherwise), the slice's size, and when the pass began (monotonic). */
+  struct {
+    bool building, logged;
+    size_t slice;
+    int64_t began_us;
+    uint64_t done;
+  } rollups;
 };
 
 /* ---- svc_loop.c: time and events ---- */
@@ -109,6 +118,12 @@ void sw__loop_event(struct sw_svc_loop *l, DWORD id, int64_t rule_id, unsigned n
 #define LOG_EVENT(l, id, rule_id, ...)                                                   \
   sw__loop_event((l), (id), (rule_id), SW_COUNTOF(((const char *[]){__VA_ARGS__})),      \
                  (const char *[]){__VA_ARGS__})
+
+/* ---- svc_loop_rollups.c: the rollups of the results from before schema 6 ---- */
+
+/* One slice of the pass, if one is left: sized to take about 10 ms, so
+ * checks go on between slices. Logs 2030 when it begins, 2031 when done. */
+void sw__loop_build_rollups(struct sw_svc_loop *l);
 
 /* ---- svc_loop_store.c: the database's health and the batches ---- */
 

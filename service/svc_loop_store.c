@@ -82,6 +82,9 @@ void sw__loop_open_store(struct sw_svc_loop *l)
     l->store = NULL;
     sw__loop_store_failed(l, "open the database", err, diag.message);
   }
+  /* Whether rollups remain to be built after an upgrade: the first slice
+   * asks the store. */
+  l->rollups.building = !err;
 }
 
 /* Gathers the changed rule states into the scratch arrays; returns how
@@ -181,8 +184,11 @@ static void retention(struct sw_svc_loop *l, int64_t now)
     err = sw_svc_prune_step(
         &l->db.prune, l->store, (int64_t)l->cfg->max_db_mb * 1024 * 1024, disk_full,
         RETENTION_ROWS, l->cfg->db_path_utf8, &prune_more, &report, &ev);
-    if (report)
+    if (report && ev.results)
       sw__loop_event(l, SW_MSG_DB_PRUNED, 0, SW_SVC_PRUNE_STRINGS, ev.strings);
+    if (report && ev.rollups)
+      sw__loop_event(l, SW_MSG_DB_PRUNED_ROLLUPS, 0, SW_SVC_PRUNE_ROLLUP_STRINGS,
+                     ev.rollup_strings);
     if (err)
       sw__loop_store_failed_on(l, "delete the oldest results to make room", err);
     more |= !err && prune_more;
@@ -210,4 +216,5 @@ void sw__loop_tend_store(struct sw_svc_loop *l, int64_t now)
   sw__loop_write_batch(l, false);
   if (l->store && !l->db.failing && now >= l->next_retention_us)
     retention(l, now);
+  sw__loop_build_rollups(l);
 }

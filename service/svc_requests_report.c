@@ -5,6 +5,7 @@
  * on the loop like STATUS; a client wanting every rule asks page by page. */
 #include "svc_requests_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "pipe_report.h"
@@ -51,6 +52,22 @@ static void put_rule(struct sw_buf *reply, const struct sw_svc_rule *r,
   sw_pipe_put_availability(reply, &p);
 }
 
+/* While the rollups of the results from before the upgrade are being
+ * built (docs/reports.md, "After an upgrade"), a note says so: the hours
+ * not built yet count as unmonitored. */
+static void put_building_note(const struct sw_svc_requests *q, struct sw_buf *reply)
+{
+  struct sw_store_rollup_progress pr;
+  if (sw_store_rollup_progress(*q->store, &pr) != SW_STORE_OK || !pr.building)
+    return;
+  char note[200];
+  snprintf(note, sizeof note,
+           "rollups being built (%d %%): the hours not rolled up yet count as "
+           "unmonitored",
+           pr.percent);
+  sw_tlv_put_str(reply, SW_PIPE_TAG_MESSAGE, note);
+}
+
 HANDLER(sw__req_report)
 {
   (void)conn;
@@ -83,6 +100,7 @@ HANDLER(sw__req_report)
     sw__req_page_begin(&page, reply, SW_PIPE_MSG_REPORT_OK, id, f->limit);
     sw_tlv_put_int(reply, SW_PIPE_TAG_REPORT_FROM, period.from_ms);
     sw_tlv_put_int(reply, SW_PIPE_TAG_REPORT_UNTIL, period.until_ms);
+    put_building_note(q, reply);
     for (size_t i = 0; i < list.count && sw__req_page_take(&page); i++)
       put_rule(reply, rules[i], &list.items[i]);
     /* More rules after this page, though every record fitted. */

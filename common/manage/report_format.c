@@ -18,6 +18,7 @@ void sw_report_free(struct sw_report *r)
   for (size_t i = 0; i < r->count; i++)
     sw_pipe_availability_free(&r->rules[i]);
   free(r->rules);
+  free(r->note);
   memset(r, 0, sizeof *r);
 }
 

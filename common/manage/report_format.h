@@ -18,6 +18,9 @@ struct sw_report {
   int64_t from_ms, until_ms;
   struct sw_pipe_availability *rules; /* owned */
   size_t count;
+  /* The service's note on the figures (NULL: none), e.g. "rollups being
+   * built (40 %): ..." after an upgrade (docs/reports.md). Owned. */
+  char *note;
 };
 
 void sw_report_free(struct sw_report *r);

@@ -4,6 +4,7 @@
 #include "report_format.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "pipe_protocol.h"
 
@@ -22,7 +23,15 @@ enum sw_error sw_report_read_page(const uint8_t *body, size_t len, struct sw_rep
       r->until_ms = f.i;
     else if (top && f.type == SW_TLV_BOOL && f.tag == SW_PIPE_TAG_MORE)
       *more = f.i != 0;
-    else if (f.type == SW_TLV_BEGIN && f.tag == SW_PIPE_TAG_AVAILABILITY) {
+    else if (top && f.type == SW_TLV_STR && f.tag == SW_PIPE_TAG_MESSAGE) {
+      char *note = malloc(f.len + 1);
+      if (!note)
+        return SW_E_NOMEM;
+      memcpy(note, f.s, f.len);
+      note[f.len] = '\0';
+      free(r->note); /* every page says the same: the last one's */
+      r->note = note;
+    } else if (f.type == SW_TLV_BEGIN && f.tag == SW_PIPE_TAG_AVAILABILITY) {
       void *grown = realloc(r->rules, (r->count + 1) * sizeof *r->rules);
       if (!grown)
         return SW_E_NOMEM;

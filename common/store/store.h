@@ -437,19 +437,29 @@ enum sw_store_error sw_store_size(struct sw_store *st, struct sw_store_size *out
  * keeps part of the log in use (what could be copied was). */
 enum sw_store_error sw_store_checkpoint(struct sw_store *st);
 
+/* The raw results the size cap keeps while it can delete rollups instead:
+ * those of the last 7 days before the newest result. */
+#define SW_STORE_PRUNE_KEEP_RESULTS_DAYS 7
+
 /* What one sw_store_prune_step did. */
 struct sw_store_prune {
-  size_t deleted;      /* results deleted */
-  int64_t used_before; /* used_bytes before and after the step */
+  size_t deleted;        /* results deleted */
+  size_t hourly_deleted; /* hourly rollup rows deleted */
+  size_t daily_deleted;  /* daily rollup rows deleted */
+  int64_t used_before;   /* used_bytes before and after the step */
   int64_t used_after;
   bool more; /* still above the target with results left to delete */
 };
 
 /* If the database uses more than `target_bytes` (0: whatever it uses),
- * deletes up to `max_rows` of the oldest results, in one short transaction
- * so other writers wait little, and measures again. The newest result of
- * every rule is never deleted (status and the editor's list need it), nor
- * are rules, rule states, events or settings. Call it again while
+ * deletes up to `max_rows` of the oldest rows of the first kind that has
+ * any, in one short transaction so other writers wait little, and measures
+ * again. The order: results older than SW_STORE_PRUNE_KEEP_RESULTS_DAYS
+ * before the newest; hourly rollups older than that (the daily rows still
+ * cover their days); daily rollups older than that; then the remaining
+ * results. The newest result of every rule is never deleted (status and
+ * the editor's list need it), nor are rules, rule states, events, status
+ * changes or settings. Call it again while
  * out->more, on a later turn of the loop. On failure nothing was deleted
  * and *out says so (deleted 0). */
 enum sw_store_error sw_store_prune_step(struct sw_store *st, int64_t target_bytes,

@@ -271,7 +271,8 @@
 #define SW_STORE_ROLLUP_KINDS "ok_ms, warning_ms, critical_ms, unknown_ms, maintenance_ms"
 #define SW_STORE_ROLLUP_STMTS(X)                                                         \
   X(SW_STMT_ROLLUP_CURSOR,                                                               \
-    "SELECT ru.interval_s, coalesce(c.covered_until, 0), coalesce(c.kind, '') "          \
+    "SELECT ru.interval_s, coalesce(c.covered_until, 0), coalesce(c.kind, ''), "         \
+    "EXISTS (SELECT 1 FROM rollup_backfill WHERE rule_id = ru.id) "                      \
     "FROM rules AS ru LEFT JOIN rollup_cursor AS c ON c.rule_id = ru.id WHERE ru.id = "  \
     "?1")                                                                                \
   X(SW_STMT_ROLLUP_CURSOR_SET,                                                           \
@@ -307,7 +308,34 @@
     "DELETE FROM status_changes WHERE id IN (SELECT s.id FROM status_changes AS s "      \
     "WHERE s.at < ?1 AND EXISTS (SELECT 1 FROM status_changes AS n "                     \
     "WHERE n.rule_id = s.rule_id AND n.at < ?1 AND n.id > s.id) ORDER BY s.at LIMIT "    \
-    "?2)")
+    "?2)")                                                                               \
+  SW_STORE_BACKFILL_STMTS(X)
+
+/* The size cap's deletes past the raw results' minimum (store_size.c), and
+ * rolling up the results from before schema 6 (store_rollup_backfill.c). */
+#define SW_STORE_BACKFILL_STMTS(X)                                                       \
+  X(SW_STMT_PRUNE_RESULTS_OLD,                                                           \
+    "DELETE FROM results WHERE id IN (SELECT r.id FROM results AS r WHERE r.started_at " \
+    "< ?2 AND r.id <> (SELECT id FROM results WHERE rule_id = r.rule_id "                \
+    "ORDER BY started_at DESC, id DESC LIMIT 1) ORDER BY r.started_at, r.id LIMIT ?1)")  \
+  X(SW_STMT_PRUNE_ROLLUPS,                                                               \
+    "DELETE FROM rollups WHERE (span, start, rule_id) IN (SELECT span, start, rule_id "  \
+    "FROM rollups WHERE span = ?3 AND start < ?2 ORDER BY start LIMIT ?1)")              \
+  X(SW_STMT_PRUNE_NEWEST, "SELECT coalesce(max(started_at), 0) FROM results")            \
+  X(SW_STMT_BACKFILL_NEXT, "SELECT rule_id, after_at, after_id FROM rollup_backfill "    \
+                           "ORDER BY rule_id LIMIT 1")                                   \
+  X(SW_STMT_BACKFILL_RESULTS,                                                            \
+    "SELECT rule_id, started_at, status, outcome, step, step_us, maintenance, id "       \
+    "FROM results WHERE rule_id = ?1 AND (started_at, id) > (?2, ?3) "                   \
+    "ORDER BY started_at, id LIMIT ?4")                                                  \
+  X(SW_STMT_BACKFILL_MOVE,                                                               \
+    "UPDATE rollup_backfill SET after_at = ?2, after_id = ?3 WHERE rule_id = ?1")        \
+  X(SW_STMT_BACKFILL_DONE, "DELETE FROM rollup_backfill WHERE rule_id = ?1")             \
+  X(SW_STMT_BACKFILL_COUNT, "UPDATE rollup_backfill_progress SET done = done + ?1")      \
+  X(SW_STMT_BACKFILL_PROGRESS,                                                           \
+    "SELECT EXISTS (SELECT 1 FROM rollup_backfill), "                                    \
+    "coalesce((SELECT total FROM rollup_backfill_progress), 0), "                        \
+    "coalesce((SELECT done FROM rollup_backfill_progress), 0)")
 
 enum sw_store_stmt { SW_STORE_STMT_MAP(SW_X_1) SW_STMT_COUNT };
 
@@ -490,9 +518,11 @@ enum sw_store_error sw__store_check_line(struct sw_store *st, const char *what,
  * gone. */
 enum sw_store_error sw__store_rollup_result(struct sw_store *st,
                                             const struct sw_store_result *r);
-/* Builds the rollups from every result in the file, oldest first per rule,
- * inside the caller's transaction: the migration to schema 6. */
-enum sw_store_error sw__store_rollup_existing(struct sw_store *st, const char *what);
+/* Adds the stored result in `row` (rule_id, started_at, status, outcome,
+ * step, step_us, maintenance) to its rule's rollups, though the rule's
+ * older results are still being rolled up: the pass of
+ * store_rollup_backfill.c, in the caller's transaction. */
+enum sw_store_error sw__store_rollup_stored(struct sw_store *st, sqlite3_stmt *row);
 /* Inserts one event inside the caller's transaction. */
 enum sw_store_error sw__store_insert_event(struct sw_store *st,
                                            const struct sw_store_event *e);

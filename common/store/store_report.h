@@ -46,6 +46,24 @@ enum sw_store_error sw_store_availability(struct sw_store *st, const int64_t *ru
                                           struct sw_store_availability_list *out);
 void sw_store_availability_list_free(struct sw_store_availability_list *l);
 
+/* How far the rollups of the results from before the upgrade to schema 6
+ * are built (docs/reports.md, "After an upgrade"). While `building`, a
+ * rule the pass has not finished has rollups only up to where it is: the
+ * hours after count as unmonitored until it gets there. */
+struct sw_store_rollup_progress {
+  bool building;
+  int percent;         /* of the results there were at the upgrade; 100 when done */
+  int64_t total, done; /* results there were, and rolled up so far */
+};
+enum sw_store_error sw_store_rollup_progress(struct sw_store *st,
+                                             struct sw_store_rollup_progress *out);
+
+/* Rolls up the next at most max_results (1 to INT32_MAX) results from
+ * before the upgrade, in one transaction; *done says how many, *more
+ * whether some remain. Without any left, only one cheap read. */
+enum sw_store_error sw_store_rollup_backfill_step(struct sw_store *st, size_t max_results,
+                                                  size_t *done, bool *more);
+
 /* The rollups' retention: "rollup_retention_days" (a whole number from 1
  * to SW_STORE_RETENTION_DAYS_MAX, else the default, 730). Applied by
  * sw_store_retention_step with the results'. */

@@ -3,8 +3,9 @@
  * times to the histograms of the hour and day it started in, and, when
  * what the rule's results say changes, a row to status_changes. Run in
  * the transaction that writes the result, so rollups and results never
- * disagree; the migration to schema 6 runs the same code over the results
- * already there. */
+ * disagree. A rule whose older results are still being rolled up after
+ * the upgrade to schema 6 (store_rollup_backfill.c) is left to that pass,
+ * which runs the same code over its results in order, new ones too. */
 #include "store_internal.h"
 
 #include "availability.h"
@@ -23,6 +24,7 @@ struct cursor {
   int64_t interval_ms;
   int64_t covered_until;
   char kind[16];
+  bool backfilling; /* older results not rolled up yet */
 };
 
 static enum sw_store_error read_cursor(struct sw_store *st, int64_t rule_id,
@@ -39,6 +41,7 @@ static enum sw_store_error read_cursor(struct sw_store *st, int64_t rule_id,
     c->interval_ms = sqlite3_column_int64(stmt, 0) * 1000;
     c->covered_until = sqlite3_column_int64(stmt, 1);
     snprintf(c->kind, sizeof c->kind, "%s", sw__store_text(stmt, 2));
+    c->backfilling = sqlite3_column_int(stmt, 3) != 0;
   }
   sqlite3_reset(stmt);
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? SW_STORE_OK
@@ -161,8 +164,10 @@ static enum sw_store_error note_change(struct sw_store *st,
   return sw__store_run(st, stmt, what);
 }
 
-enum sw_store_error sw__store_rollup_result(struct sw_store *st,
-                                            const struct sw_store_result *r)
+/* Adds `r` to its rule's rollups; `backfill`: the pass of
+ * store_rollup_backfill.c, which alone rolls up a rule it has not done. */
+static enum sw_store_error roll_up(struct sw_store *st, const struct sw_store_result *r,
+                                   bool backfill)
 {
   static const char what[] = "adding a result to the availability rollups";
   static const int64_t spans[] = {SW_AVAIL_HOUR_MS, DAY_MS};
@@ -171,6 +176,8 @@ enum sw_store_error sw__store_rollup_result(struct sw_store *st,
   enum sw_store_error err = read_cursor(st, r->rule_id, &c, &found, what);
   if (err || !found)
     return err; /* a rule deleted meanwhile: its result was dropped too */
+  if (c.backfilling && !backfill)
+    return SW_STORE_OK; /* the pass reaches this result in its turn */
   enum sw_avail_kind kind = sw_avail_kind_of(r->status, r->in_maintenance);
   const char *name = sw_avail_kind_name(kind);
   int64_t from, until;
@@ -191,35 +198,28 @@ enum sw_store_error sw__store_rollup_result(struct sw_store *st,
   return err;
 }
 
-enum sw_store_error sw__store_rollup_existing(struct sw_store *st, const char *what)
+enum sw_store_error sw__store_rollup_result(struct sw_store *st,
+                                            const struct sw_store_result *r)
 {
-  sqlite3_stmt *stmt;
-  int rc =
-      sqlite3_prepare_v2(st->db,
-                         "SELECT rule_id, started_at, status, outcome, step, step_us "
-                         "FROM results ORDER BY rule_id, started_at, id",
-                         -1, &stmt, NULL);
-  if (rc != SQLITE_OK)
-    return sw__store_fail(st, rc, what);
-  enum sw_store_error err = SW_STORE_OK;
-  while (!err && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    struct sw_store_result r;
-    sw_store_result_init(&r);
-    r.rule_id = sqlite3_column_int64(stmt, 0);
-    r.started_at_ms = sqlite3_column_int64(stmt, 1);
-    r.status = sw__store_status_from_name(sw__store_text(stmt, 2));
-    if (!sw_outcome_from_name(sw__store_text(stmt, 3), &r.check.outcome))
-      r.check.outcome = SW_OUTCOME_INTERNAL_ERROR;
-    const char *step = sw__store_text(stmt, 4);
-    if (!sw_step_from_name(step, strlen(step), &r.check.step))
-      r.check.step = SW_STEP_RESOLVE;
-    const char *times = sw__store_text(stmt, 5);
-    sw_step_times_parse(times, (size_t)sqlite3_column_bytes(stmt, 5), &r.check);
-    err = sw__store_rollup_result(st, &r);
-    sw_store_result_free(&r);
-  }
-  if (!err && rc != SQLITE_DONE)
-    err = sw__store_fail(st, rc, what);
-  sqlite3_finalize(stmt);
+  return roll_up(st, r, false);
+}
+
+enum sw_store_error sw__store_rollup_stored(struct sw_store *st, sqlite3_stmt *row)
+{
+  struct sw_store_result r;
+  sw_store_result_init(&r);
+  r.rule_id = sqlite3_column_int64(row, 0);
+  r.started_at_ms = sqlite3_column_int64(row, 1);
+  r.status = sw__store_status_from_name(sw__store_text(row, 2));
+  if (!sw_outcome_from_name(sw__store_text(row, 3), &r.check.outcome))
+    r.check.outcome = SW_OUTCOME_INTERNAL_ERROR;
+  const char *step = sw__store_text(row, 4);
+  if (!sw_step_from_name(step, strlen(step), &r.check.step))
+    r.check.step = SW_STEP_RESOLVE;
+  const char *times = sw__store_text(row, 5);
+  sw_step_times_parse(times, (size_t)sqlite3_column_bytes(row, 5), &r.check);
+  r.in_maintenance = sqlite3_column_int(row, 6) != 0;
+  enum sw_store_error err = roll_up(st, &r, true);
+  sw_store_result_free(&r);
   return err;
 }

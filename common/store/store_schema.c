@@ -234,7 +234,12 @@ static const struct migration migrations[] = {
      * whether a maintenance window held the rule (older ones did not know:
      * 0); per rule, hourly and daily rollups of time by kind, checks and
      * step-time histograms, how far its results reach, and the changes of
-     * what they say (for outages). Built from the results already there. */
+     * what they say (for outages). The results already there are rolled
+     * up after the upgrade, by the service, a slice at a time
+     * (store_rollup_backfill.c): per rule, the last one done so far (every
+     * rule starts before its first), and how many there were and are
+     * done, for the report's note. Counting them is one pass over an
+     * index, not the rolling up itself: the upgrade stays quick. */
     {"availability rollups",
      "ALTER TABLE results ADD COLUMN maintenance INTEGER NOT NULL DEFAULT 0;"
      "CREATE TABLE rollups ("
@@ -267,8 +272,20 @@ static const struct migration migrations[] = {
      " kind TEXT NOT NULL,"
      " outcome TEXT NOT NULL);"
      "CREATE INDEX status_changes_rule ON status_changes(rule_id, at);"
-     "CREATE INDEX status_changes_time ON status_changes(at);",
-     sw__store_rollup_existing},
+     "CREATE INDEX status_changes_time ON status_changes(at);"
+     "CREATE TABLE rollup_backfill ("
+     " rule_id INTEGER PRIMARY KEY REFERENCES rules(id) ON DELETE CASCADE,"
+     " after_at INTEGER NOT NULL," /* the last result done: started_at, id */
+     " after_id INTEGER NOT NULL);"
+     "INSERT INTO rollup_backfill(rule_id, after_at, after_id) "
+     "SELECT id, -9223372036854775807 - 1, 0 FROM rules AS ru "
+     "WHERE EXISTS (SELECT 1 FROM results WHERE rule_id = ru.id);"
+     "CREATE TABLE rollup_backfill_progress ("
+     " total INTEGER NOT NULL,"
+     " done INTEGER NOT NULL);"
+     "INSERT INTO rollup_backfill_progress(total, done) "
+     "SELECT count(*), 0 FROM results;",
+     NULL},
 };
 
 #define MIGRATION_COUNT ((int)SW_COUNTOF(migrations))

@@ -14,6 +14,11 @@ begun by connection_refused, starting and ending where the server really
 stopped and started (within one interval), in JSON, CSV and HTML read back.
 Bounded: about 90 s; every process has a timeout and is stopped by its PID.
 
+UpgradeTests: a database taken back to schema 5 with 200,000 results is
+upgraded by the service at once; the rollups are built in the background
+(events 2030, 2031), a report meanwhile says so on stderr, and afterwards
+the report counts every result once, those written during the pass too.
+
 SW_CLI_MANAGE_PREFIX names the prefix (default: report-wineprefix next to
 the build's service/ directory).
 """
@@ -21,6 +26,7 @@ the build's service/ directory).
 import csv
 import html.parser
 import os
+import sqlite3
 import sys
 import tempfile
 import time
@@ -169,6 +175,83 @@ class ReportTests(unittest.TestCase):
         run = smtpwatch("report", "no such rule", "--period", "7d")
         self.assertEqual(run.rc, manage.REFUSED, run)
         self.assertIn("there is no rule 'no such rule'", run.stderr)
+
+
+class UpgradeTests(unittest.TestCase):
+    """A database of schema 5 with many results: the service upgrades it at
+    once and builds the rollups in the background; reports meanwhile say so;
+    at the end every result counts once, those written meanwhile too."""
+
+    # One every 10 s: about 23 days (within the 30 days' retention). About
+    # 15 s of rolling up under Wine, so the first report comes during it.
+    RESULTS = 200000
+
+    def setUp(self):
+        self.dir = Path(tempfile.mkdtemp(prefix="data-", dir=manage.WORKDIR))
+        self.db = self.dir / "smtpwatch.db"
+
+    def count(self, since_ms):
+        with sqlite3.connect("file:%s?mode=ro" % self.db, uri=True) as db:
+            return db.execute("SELECT count(*) FROM results WHERE started_at >= ?",
+                              (since_ms,)).fetchone()[0]
+
+    def make_schema_5(self):
+        """A rule checked every 10 s against a closed port (its real
+        results are written during the pass too), then RESULTS good results
+        before them, and the file taken back to schema 5."""
+        service = console_service_real(self.dir)
+        run = smtpwatch("rules", "add", "127.0.0.1", "--port", harness.free_port(),
+                        "--name", "mx-old", "--interval-s", INTERVAL_S, "--json")
+        self.assertEqual(run.rc, DONE, run)
+        wait_for(lambda: self.db.exists() and self.count(0) > 0, 30, 1, "a result")
+        service.stop()
+        now_ms = int(time.time() * 1000)
+        first = now_ms - self.RESULTS * INTERVAL_S * 1000 - 60000
+        with sqlite3.connect(self.db) as db:
+            db.executemany(
+                "INSERT INTO results(rule_id, started_at, status, outcome, step) "
+                "SELECT rule_id, ?, 'OK', 'ok', step FROM results LIMIT 1",
+                [(first + i * INTERVAL_S * 1000,) for i in range(self.RESULTS)])
+            db.executescript(
+                "DROP TABLE rollups; DROP TABLE rollup_cursor; DROP TABLE "
+                "status_changes; DROP TABLE rollup_backfill; DROP TABLE "
+                "rollup_backfill_progress; ALTER TABLE results DROP COLUMN "
+                "maintenance; PRAGMA user_version = 5;")
+        db.close()
+        return first
+
+    def report(self):
+        run = smtpwatch("report", "mx-old", "--period", "30d", "--json")
+        self.assertEqual(run.rc, DONE, run)
+        return run
+
+    def test_upgrade_builds_the_rollups_in_the_background(self):
+        first = self.make_schema_5()
+        service = console_service_real(self.dir)
+        self.addCleanup(service.stop)
+        with sqlite3.connect("file:%s?mode=ro" % self.db, uri=True) as db:
+            self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 6)
+        # While the pass runs, the report says so (unless it ended between).
+        built = "Reports now cover the whole history"
+        if built not in service.console():
+            run = self.report()
+            if built not in service.console():
+                self.assertIn("note: rollups being built (", run.stderr, run)
+                print("\nduring the pass: " + run.stderr.strip(), file=sys.stderr)
+        self.assertIn("are being built in the background", service.console())
+        wait_for(lambda: built in service.console(), 300, 1, "event 2031")
+        line = next(x for x in service.console().splitlines() if built in x)
+        print("\n" + line, file=sys.stderr)  # how long the pass took, for the record
+        before = self.count(first)
+        run = self.report()
+        after = self.count(first)
+        self.assertNotIn("rollups being built", run.stderr, run)
+        r = run.json["rules"][0]
+        # Every result once: none lost at the boundary, none twice.
+        self.assertGreaterEqual(r["checks"], before, run)
+        self.assertLessEqual(r["checks"], after, run)
+        self.assertGreater(r["ok_s"], (self.RESULTS - 1) * INTERVAL_S, run)
+        self.assertGreater(r["critical_s"], 0, run)  # the closed port's checks
 
 
 def console_service_real(data_dir):

@@ -138,6 +138,7 @@ static void test_reply_pages_read_back(void **state)
   sw_buf_init(&body, 0);
   sw_tlv_put_int(&body, SW_PIPE_TAG_REPORT_FROM, NOW - 24 * HOUR);
   sw_tlv_put_int(&body, SW_PIPE_TAG_REPORT_UNTIL, NOW);
+  sw_tlv_put_str(&body, SW_PIPE_TAG_MESSAGE, "rollups being built (40 %)");
   sw_pipe_put_availability(&body, &a);
   a.rule_id = 9;
   a.name = "mx2";
@@ -154,6 +155,7 @@ static void test_reply_pages_read_back(void **state)
   assert_int_equal(r.count, 2);
   assert_string_equal(r.rules[1].name, "mx2");
   assert_true(r.from_ms == NOW - 24 * HOUR && r.until_ms == NOW);
+  assert_string_equal(r.note, "rollups being built (40 %)"); /* the service's note */
   /* A body cut short is refused; what was read is freed with the report. */
   assert_int_not_equal(
       sw_report_read_page((const uint8_t *)body.data, body.len - 3, &r, &more, &last),
@@ -167,7 +169,7 @@ static char *render(const char *name, enum sw_report_format format, struct sw_bu
   static struct sw_pipe_availability a;
   static struct sw_outage o;
   sample(&a, &o, name);
-  struct sw_report r = {NOW - 24 * HOUR, NOW, &a, 1};
+  struct sw_report r = {NOW - 24 * HOUR, NOW, &a, 1, NULL};
   sw_buf_init(out, 0);
   assert_int_equal(sw_report_render(&r, format, out), SW_E_OK);
   return out->data;

@@ -19,7 +19,8 @@ static void test_new_file_gets_current_schema_in_wal_mode(void **state)
                               "sqlite_schema WHERE type = 'table' ORDER BY name)"),
                       "alert_ack,alert_track,events,fingerprints,maintenance,notifiers,"
                       "outbox,outbox_attempts,"
-                      "results,rollup_cursor,rollups,rule_alerts,rule_notifiers,"
+                      "results,rollup_backfill,rollup_backfill_progress,rollup_cursor,"
+                      "rollups,rule_alerts,rule_notifiers,"
                       "rule_state,rules,settings,sqlite_sequence,status_changes");
   bool ok = false;
   char *report = NULL;

@@ -2,7 +2,9 @@
  * batches build rollups that give exactly the time each result vouches
  * for, whatever the period's cut across hours and days; outages come with
  * their cause and say when they are open; a gap is unmonitored; a file of
- * schema 5 gets the same rollups from its results; retention keeps
+ * schema 5 gets the same rollups from its results, built after the
+ * upgrade a slice at a time, with results written meanwhile counted once;
+ * retention keeps
  * rollups longer than results, and deleting a rule takes its rollups. */
 #include "store_fixture.h"
 #include "store_report.h"
@@ -148,6 +150,49 @@ static void exec_sql(const char *path, const char *sql)
   sqlite3_close(db);
 }
 
+/* Back to what version 5 had, with the results kept (maintenance was not
+ * known then: the upgraded file counts that half hour as OK), and opened:
+ * the upgrade leaves every result to the pass. */
+static struct sw_store *reopen_as_schema_5(struct fixture *fx, struct sw_store *st)
+{
+  sw_store_close(st);
+  exec_sql(fx->db, "DROP TABLE rollups; DROP TABLE rollup_cursor; DROP TABLE "
+                   "status_changes; DROP TABLE rollup_backfill; DROP TABLE "
+                   "rollup_backfill_progress; ALTER TABLE results DROP COLUMN "
+                   "maintenance; PRAGMA user_version = 5");
+  st = fx_open(fx->db);
+  assert_int_equal(atoi(fx_peek(fx->db, "PRAGMA user_version")), FX_SCHEMA_VERSION);
+  assert_string_equal(fx_peek(fx->db, "SELECT count(*) FROM rollups"), "0");
+  struct sw_store_rollup_progress pr;
+  fx_expect_ok(st, sw_store_rollup_progress(st, &pr));
+  assert_true(pr.building);
+  assert_int_equal(pr.percent, 0);
+  assert_int_equal(pr.total, atoll(fx_peek(fx->db, "SELECT count(*) FROM results")));
+  return st;
+}
+
+/* Runs the pass to its end, `slice` results a step; returns how many
+ * steps did something. */
+static int finish_pass(struct sw_store *st, size_t slice)
+{
+  int steps = 0;
+  bool more = true;
+  int last_percent = -1;
+  while (more) {
+    size_t done;
+    fx_expect_ok(st, sw_store_rollup_backfill_step(st, slice, &done, &more));
+    assert_true(done <= slice);
+    struct sw_store_rollup_progress pr;
+    fx_expect_ok(st, sw_store_rollup_progress(st, &pr));
+    assert_true(pr.percent >= last_percent); /* it only grows */
+    assert_int_equal(pr.building, more);
+    last_percent = pr.percent;
+    steps += done > 0;
+  }
+  assert_int_equal(last_percent, 100);
+  return steps;
+}
+
 static void test_schema_5_gets_the_same_rollups(void **state)
 {
   struct fixture *fx = *state;
@@ -156,14 +201,14 @@ static void test_schema_5_gets_the_same_rollups(void **state)
   write_three_days(st, rule);
   struct sw_store_availability_list before, after;
   report(st, rule, START, FX_NOW_MS, FX_NOW_MS, &before);
-  sw_store_close(st);
-  /* Back to what version 5 had, with the results kept (maintenance was
-   * not known then: the upgraded file counts that half hour as OK). */
-  exec_sql(fx->db, "DROP TABLE rollups; DROP TABLE rollup_cursor; DROP TABLE "
-                   "status_changes; ALTER TABLE results DROP COLUMN maintenance; "
-                   "PRAGMA user_version = 5");
-  st = fx_open(fx->db);
-  assert_int_equal(atoi(fx_peek(fx->db, "PRAGMA user_version")), FX_SCHEMA_VERSION);
+  st = reopen_as_schema_5(fx, st);
+  /* Not rolled up yet: unmonitored, not a wrong uptime. */
+  report(st, rule, START, FX_NOW_MS, FX_NOW_MS, &after);
+  assert_int_equal(after.items[0].totals.checks, 0);
+  assert_int_equal(sw_avail_unmonitored_ms(&after.items[0].totals), FX_NOW_MS - START);
+  sw_store_availability_list_free(&after);
+  /* 4200 results, 500 a slice. */
+  assert_int_equal(finish_pass(st, 500), 9);
   report(st, rule, START, FX_NOW_MS, FX_NOW_MS, &after);
   const struct sw_store_availability *b = &before.items[0], *a = &after.items[0];
   assert_int_equal(a->totals.ms[SW_AVAIL_OK],
@@ -180,6 +225,59 @@ static void test_schema_5_gets_the_same_rollups(void **state)
   }
   sw_store_availability_list_free(&before);
   sw_store_availability_list_free(&after);
+  sw_store_close(st);
+}
+
+/* Results written while the pass is under way: of a rule it has not
+ * finished (left to it, counted once, in their place), and of a rule added
+ * after the upgrade (rolled up at once). */
+static void test_results_written_during_the_pass(void **state)
+{
+  struct fixture *fx = *state;
+  struct sw_store *st = fx_open(fx->db);
+  int64_t rule = fx_add_rule(st, "mx1");
+  write_three_days(st, rule);
+  st = reopen_as_schema_5(fx, st);
+  int64_t fresh = fx_add_rule(st, "mx2");
+  size_t done;
+  bool more;
+  fx_expect_ok(st, sw_store_rollup_backfill_step(st, 1000, &done, &more));
+  assert_int_equal(done, 1000);
+  assert_true(more);
+  struct sw_store_result r[2];
+  fx_result(&r[0], rule, FX_NOW_MS + 1500, SW_OUTCOME_REFUSED);
+  fx_result(&r[1], fresh, FX_NOW_MS + 1500, SW_OUTCOME_OK);
+  fx_expect_ok(st, fx_write_results(st, r, 2, NULL));
+  sw_store_result_free(&r[0]);
+  sw_store_result_free(&r[1]);
+  struct sw_store_availability_list l;
+  report(st, fresh, FX_NOW_MS, FX_NOW_MS + HOUR_MS, FX_NOW_MS + HOUR_MS, &l);
+  assert_int_equal(l.items[0].totals.checks, 1);
+  assert_int_equal(l.items[0].totals.ms[SW_AVAIL_OK], MIN_MS);
+  sw_store_availability_list_free(&l);
+  report(st, rule, FX_NOW_MS, FX_NOW_MS + HOUR_MS, FX_NOW_MS + HOUR_MS, &l);
+  assert_int_equal(l.items[0].totals.checks, 0); /* the pass's, in its turn */
+  sw_store_availability_list_free(&l);
+  finish_pass(st, 700);
+  /* Every minute once: three days, and the one written meanwhile. */
+  report(st, rule, START, FX_NOW_MS + HOUR_MS, FX_NOW_MS + HOUR_MS, &l);
+  int64_t ms[4];
+  expected(START, FX_NOW_MS + HOUR_MS, ms);
+  const struct sw_avail_totals *t = &l.items[0].totals;
+  assert_int_equal(t->checks, 72 * 60 - 120 + 1);
+  assert_int_equal(t->ms[SW_AVAIL_OK], ms[GOOD] + ms[MAINT]);
+  assert_int_equal(t->ms[SW_AVAIL_CRITICAL], ms[DOWN] + MIN_MS);
+  assert_int_equal(l.items[0].outage_count, 2);
+  assert_true(l.items[0].outages[1].open); /* from the last 5 minutes, on */
+  sw_store_availability_list_free(&l);
+  /* After the pass, results are rolled up as they are written. */
+  fx_result(&r[0], rule, FX_NOW_MS + MIN_MS + 1500, SW_OUTCOME_OK);
+  fx_expect_ok(st, fx_write_results(st, r, 1, NULL));
+  sw_store_result_free(&r[0]);
+  report(st, rule, FX_NOW_MS, FX_NOW_MS + HOUR_MS, FX_NOW_MS + HOUR_MS, &l);
+  assert_int_equal(l.items[0].totals.checks, 2);
+  assert_int_equal(l.items[0].totals.ms[SW_AVAIL_OK], MIN_MS);
+  sw_store_availability_list_free(&l);
   sw_store_close(st);
 }
 
@@ -228,6 +326,66 @@ static void test_retention_and_delete(void **state)
   sw_store_close(st);
 }
 
+static int64_t rows_of(struct fixture *fx, const char *sql)
+{
+  return atoll(fx_peek(fx->db, sql));
+}
+
+/* The size cap: results past a week first, then hourly rollups, then daily
+ * ones, the last week of results only after them. Three days of one rule
+ * written 10 days ago and three days now, so a week before the newest
+ * result falls between them. */
+static void test_the_cap_trims_rollups_before_the_last_week(void **state)
+{
+  struct fixture *fx = *state;
+  struct sw_store *st = fx_open(fx->db);
+  int64_t rule = fx_add_rule(st, "mx1"), old = fx_add_rule(st, "mx-old");
+  static struct sw_store_result r[3 * 24];
+  for (int64_t i = 0; i < 3 * 24; i++) /* hourly, 10 days before START */
+    fx_result(&r[i], old, START - 10 * FX_DAY_MS + i * HOUR_MS, SW_OUTCOME_OK);
+  fx_expect_ok(st, fx_write_results(st, r, SW_COUNTOF(r), NULL));
+  for (size_t i = 0; i < SW_COUNTOF(r); i++)
+    sw_store_result_free(&r[i]);
+  write_three_days(st, rule);
+  char old_hourly[100];
+  snprintf(old_hourly, sizeof old_hourly,
+           "SELECT count(*) FROM rollups WHERE span = 3600 AND rule_id = %lld",
+           (long long)old);
+  int64_t hourly = rows_of(fx, old_hourly);
+  assert_int_equal(hourly, 3 * 24);
+  struct sw_store_prune p;
+  /* Target 0: always a slice. First the old results (not mx-old's newest). */
+  fx_expect_ok(st, sw_store_prune_step(st, 0, 1000, &p));
+  assert_int_equal(p.deleted, 3 * 24 - 1);
+  assert_int_equal(p.hourly_deleted + p.daily_deleted, 0);
+  /* Then the old hourly rows, oldest first, in slices. */
+  fx_expect_ok(st, sw_store_prune_step(st, 0, 50, &p));
+  assert_int_equal(p.hourly_deleted, 50);
+  assert_true(p.more);
+  assert_int_equal(rows_of(fx, "SELECT min(start) FROM rollups WHERE span = 3600"),
+                   START - 10 * FX_DAY_MS + 50 * HOUR_MS);
+  fx_expect_ok(st, sw_store_prune_step(st, 0, 50, &p));
+  assert_int_equal(p.hourly_deleted, 3 * 24 - 50);
+  assert_int_equal(rows_of(fx, old_hourly), 0);
+  /* Then the old daily rows; a report of those days still had them. */
+  struct sw_store_availability_list l;
+  report(st, old, START - 10 * FX_DAY_MS, START - 7 * FX_DAY_MS, FX_NOW_MS, &l);
+  assert_int_equal(l.items[0].totals.checks, 3 * 24);
+  sw_store_availability_list_free(&l);
+  fx_expect_ok(st, sw_store_prune_step(st, 0, 50, &p));
+  assert_int_equal(p.daily_deleted, 3);
+  assert_int_equal(p.deleted + p.hourly_deleted, 0);
+  /* Only then the last week's results; the recent rollups stay. */
+  int64_t recent = rows_of(fx, "SELECT count(*) FROM rollups");
+  fx_expect_ok(st, sw_store_prune_step(st, 0, 100, &p));
+  assert_int_equal(p.deleted, 100);
+  assert_int_equal(rows_of(fx, "SELECT count(*) FROM rollups"), recent);
+  report(st, rule, START, FX_NOW_MS, FX_NOW_MS, &l);
+  assert_int_equal(l.items[0].totals.checks, 72 * 60 - 120);
+  sw_store_availability_list_free(&l);
+  sw_store_close(st);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, fx_setup, fx_teardown)
@@ -235,7 +393,9 @@ int main(void)
       T(test_rollups_match_the_results),
       T(test_outages_and_percentiles),
       T(test_schema_5_gets_the_same_rollups),
+      T(test_results_written_during_the_pass),
       T(test_retention_and_delete),
+      T(test_the_cap_trims_rollups_before_the_last_week),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -304,6 +304,31 @@ static const struct expected messages[] = {
      L"CONTOSO\\ann imported a rules file of 120 rules: 3 added, 2 updated, 115 "
      L"unchanged, 1 deleted.\r\n"
      L"The rules not in the file were deleted (--replace).\r\n"},
+    {SW_MSG_ROLLUPS_BUILDING,
+     SEV_INFO,
+     {L"2400000"},
+     L"The availability rollups of the 2400000 check results kept from before the "
+     L"database was upgraded are being built in the background, between checks. Until "
+     L"then a report counts the hours of a rule not yet built as unmonitored, and "
+     L"`smtpwatch report` says the rollups are being built.\r\n"},
+    {SW_MSG_ROLLUPS_BUILT,
+     SEV_INFO,
+     {L"2400000", L"140"},
+     L"The availability rollups of the 2400000 check results from before the database "
+     L"was upgraded were built in 140 s. Reports now cover the whole history.\r\n"},
+    {SW_MSG_DB_PRUNED_ROLLUPS,
+     SEV_WARN,
+     {L"2000", L"0", L"C:\\ProgramData\\SmtpWatch\\smtpwatch.db",
+      L"its data went over the size cap", L"1030.4", L"1020.9", L"7"},
+     L"The 2000 oldest hourly and 0 oldest daily availability rollup rows were deleted "
+     L"from the database C:\\ProgramData\\SmtpWatch\\smtpwatch.db because its data "
+     L"went over the size cap, the check results being down to their last 7 days. The "
+     L"data in it went from 1030.4 MB to 1020.9 MB. Reports over the days whose hourly "
+     L"rows went still count whole days from the daily rows, but the hours at the ends "
+     L"of their period count as unmonitored; over the days whose daily rows went they "
+     L"show nothing.\r\nTo keep more history, raise the cap (the service's --max-db-mb "
+     L"option, docs/service.md), or lower rollup_retention_days so that old rollups go "
+     L"by age first (docs/reports.md).\r\n"},
 };
 #define N_MESSAGES (sizeof messages / sizeof *messages)
 
