@@ -172,7 +172,8 @@ static void a_rule_with_nothing_monitored_says_so(void **state)
   a.step_count = 0;
   struct sw_report_view v;
   sw_report_view_init(&v);
-  v.report = (struct sw_report){NOW - 24 * HOUR, NOW, &a, 1};
+  v.report = (struct sw_report){
+      .from_ms = NOW - 24 * HOUR, .until_ms = NOW, .rules = &a, .count = 1};
   char text[64];
   sw_report_view_cell(&v, 0, SW_REPORT_COL_UPTIME, text, sizeof text);
   assert_string_equal(text, "-");
