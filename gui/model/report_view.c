@@ -165,8 +165,9 @@ void sw_report_view_summary(const struct sw_report_view *v, char *out, size_t si
   when(answered ? v->report.from_ms : v->from_ms, a, sizeof a);
   when(answered ? v->report.until_ms : v->until_ms, b, sizeof b);
   size_t n = v->report.count;
-  snprintf(out, size, "%zu rule%s from %s to %s%s", n, n == 1 ? "" : "s", a, b,
-           v->complete ? "." : " (reading...)");
+  snprintf(out, size, "%zu rule%s from %s to %s%s%s%s", n, n == 1 ? "" : "s", a, b,
+           v->complete ? "." : " (reading...)", v->report.note ? " Note: " : "",
+           v->report.note ? v->report.note : "");
 }
 
 enum sw_error sw_report_view_html(const struct sw_report_view *v, struct sw_buf *out)

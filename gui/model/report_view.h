@@ -81,7 +81,8 @@ void sw_report_view_outage_cell(const struct sw_report_view *v, size_t row, size
                                 enum sw_report_outage_column column, char *out,
                                 size_t size);
 /* The one-line summary over the table: "12 rules from 2026-12-06 21:00:00
- * UTC to 2026-12-07 21:00:00 UTC." */
+ * UTC to 2026-12-07 21:00:00 UTC.", then the service's note if it sent one
+ * (" Note: rollups being built (40 %): ...", docs/reports.md). */
 void sw_report_view_summary(const struct sw_report_view *v, char *out, size_t size);
 
 /* Appends the HTML report (what `smtpwatch report --html` writes) to `out`. */

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -158,6 +159,16 @@ static void pages_fill_the_table_and_outages(void **state)
   sw_report_view_summary(&v, text, sizeof text);
   assert_string_equal(text,
                       "2 rules from 2025-12-07 00:00:00 UTC to 2025-12-08 00:00:00 UTC.");
+  /* After an upgrade, while the old results' rollups are being built. */
+  static const char note[] = "rollups being built (40 %)";
+  v.report.note = malloc(sizeof note); /* owned by the report */
+  assert_non_null(v.report.note);
+  memcpy(v.report.note, note, sizeof note);
+  char longer[160];
+  sw_report_view_summary(&v, longer, sizeof longer);
+  assert_string_equal(longer,
+                      "2 rules from 2025-12-07 00:00:00 UTC to 2025-12-08 00:00:00 "
+                      "UTC. Note: rollups being built (40 %)");
   sw_report_view_free(&v);
 }
 
