@@ -87,6 +87,8 @@ static enum sw_error replace_at(struct sw_rule_row *rows, size_t i,
   enum sw_error err = remake(&fresh, &rows[i], st, rule);
   if (err)
     return err;
+  /* A push says nothing of availability: the figures fetched stay. */
+  memcpy(fresh.uptime, rows[i].uptime, sizeof fresh.uptime);
   sw_rule_row_free(&rows[i]);
   rows[i] = fresh;
   return SW_E_OK;

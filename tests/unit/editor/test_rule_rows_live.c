@@ -68,6 +68,8 @@ static void state_push_changes_the_row(void **state)
   unknown.rule_id = 77; /* not in the list: skipped */
   struct sw_pipe_rule_state states[] = {st, unknown};
   struct sw_pipe_push push = {.states = states, .state_count = 2};
+  for (size_t i = 0; i < r.count; i++)
+    r.rows[i].uptime[SW_UPTIME_DAY] = 9993; /* fetched by REPORT, not pushed */
   assert_int_equal(sw_rule_rows_apply_push(&r, &push), SW_E_OK);
   assert_int_equal(sw_rule_rows_count(&r), 2);
   size_t row;
@@ -77,6 +79,7 @@ static void state_push_changes_the_row(void **state)
   cell(&r, row, SW_RULE_COL_STATE, "CRITICAL, acknowledged");
   cell(&r, row, SW_RULE_COL_RESPONSE, ""); /* refused: no answer */
   cell(&r, row, SW_RULE_COL_MESSAGE, "Connection refused");
+  cell(&r, row, SW_RULE_COL_UP_DAY, "99.93 %"); /* the push keeps the figures */
   assert_int_equal(sw_rule_rows_icon(&r, row), SW_RULE_ICON_CRITICAL);
   /* sorted by state, descending: CRITICAL first */
   sw_rule_rows_sort(&r, SW_RULE_COL_STATE, true);
