@@ -20,6 +20,7 @@
  * compared. */
 struct sw_svc_drift {
   char *accepted;          /* its text (owned) */
+  int64_t accepted_at_ms;  /* when a first check accepted it (written with a batch) */
   char *current;           /* its text (owned); NULL while the server matches */
   int64_t since_ms;        /* when `current` was first seen */
   struct sw_fp_diff *diff; /* accepted against current (owned), while current */

@@ -70,18 +70,28 @@ void sw__loop_event(struct sw_svc_loop *l, DWORD id, int64_t rule_id, unsigned n
   sw_svc_writer_add_event(&l->writer, &ev, sw_clock_now_us());
 }
 
+/* Checks in flight are capped: a loop that falls behind (its checks'
+ * answers handled late, their deadlines passing) must not open ever more
+ * sockets. Rules past the cap start late, as they come free. */
+static bool may_start_more(const struct sw_svc_loop *l)
+{
+  return sw_scheduler_running(l->sched) < SW_SVC_CHECKS_IN_FLIGHT_MAX;
+}
+
 /* How long the loop may sleep at `now`, in ms. */
 static uint32_t wait_ms(struct sw_svc_loop *l, int64_t now)
 {
   int64_t until = now + MAX_WAIT_MS * 1000;
+  /* At the cap, what is due waits for a check to end (a completion wakes
+   * the engine), not for the time. */
   int64_t due = sw__loop_from_sched(l, sw_scheduler_next_due(l->sched));
-  if (due < until)
+  if (due < until && may_start_more(l))
     until = due;
   if (!l->store || l->db.failing) {
     if (l->db.next_retry_us < until)
       until = l->db.next_retry_us;
   } else {
-    if (l->writer.oldest_us || l->dirty_states) {
+    if (l->writer.oldest_us || sw__loop_has_unsaved(l)) {
       int64_t batch = l->writer.oldest_us ? l->writer.oldest_us : now;
       batch += (int64_t)SW_SVC_BATCH_DELAY_MS * 1000;
       if (batch < until)
@@ -214,7 +224,7 @@ static void finish(struct sw_svc_loop *l)
   int64_t deadline = sw_clock_now_us() + (int64_t)STOP_FLUSH_BUDGET_MS * 1000;
   l->db.next_retry_us = 0; /* a failing database gets one last try, now */
   while (l->store && sw_clock_now_us() < deadline &&
-         (sw_svc_writer_pending(&l->writer) || l->dirty_states)) {
+         (sw_svc_writer_pending(&l->writer) || sw__loop_has_unsaved(l))) {
     if (!sw__loop_write_batch(l, true))
       break;
     progress(l);
@@ -282,7 +292,7 @@ DWORD sw_svc_loop_run(struct sw_svc_loop *l, const struct sw_svc_hooks *hooks)
     sw__loop_tend_metrics(l, now);
     struct sw_scheduler_run run;
     int64_t sched_now = sw__loop_to_sched(l, sw_clock_now_us());
-    while (sw_scheduler_take_due(l->sched, sched_now, &run))
+    while (may_start_more(l) && sw_scheduler_take_due(l->sched, sched_now, &run))
       sw__loop_start_check(l, &run);
     if (!sw_engine_run_once(l->engine, wait_ms(l, sw_clock_now_us())))
       break; /* stopped: every check in flight was cancelled */
@@ -322,7 +332,6 @@ void sw_svc_loop_destroy(struct sw_svc_loop *l)
   sw_svc_alerts_free(&l->alerts);
   sw_svc_outbox_free(&l->outbox);
   sw_svc_push_destroy(l->push);
-  free(l->states);
-  free(l->state_rules);
+  sw__loop_unsaved_free(l);
   free(l);
 }

@@ -118,7 +118,7 @@ static void decide(struct sw_svc_loop *l, struct sw_svc_rule *r, int64_t now_s)
   if (d.kind != SW_ALERT_NONE)
     err = enqueue(l, r, &t, &d, now_s * 1000, &nobody);
   else if (!same_track(&t, &a->track))
-    err = sw_store_alert_track_set(l->store, r->rule.id, &t);
+    sw__loop_unsaved(l, r, SW_SVC_UNSAVED_TRACK); /* with the next batch */
   if (err == SW_STORE_NOT_FOUND) {
     a->next_at = SW_ALERT_NONE_AT; /* the rule is being deleted */
     return;

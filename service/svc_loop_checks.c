@@ -54,10 +54,7 @@ static void on_check_done(void *ctx, struct sw_check_result *result)
       log_rule_event(l, r, &ev, result);
     sw__loop_alert_result(l, r, result, before);
     sw__loop_metrics_result(r, result);
-    if (!r->state_dirty) {
-      r->state_dirty = true;
-      l->dirty_states++;
-    }
+    sw__loop_unsaved(l, r, SW_SVC_UNSAVED_STATE);
     if (l->push)
       sw_svc_push_state(l->push, r);
     struct sw_store_result sr;

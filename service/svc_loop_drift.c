@@ -67,16 +67,29 @@ void sw__loop_drift_forget(struct sw_svc_loop *l, struct sw_svc_rule *r)
     store_failed(l, sw_store_fingerprint_forget(l->store, r->rule.id));
 }
 
-/* The first good check of rule `r`: its fingerprint is the accepted one. */
+/* The first good check of rule `r`: its fingerprint is the accepted one,
+ * written with the next batch (svc_loop_unsaved.c). */
 static void accept_first(struct sw_svc_loop *l, struct sw_svc_rule *r, const char *text)
 {
   struct sw_svc_drift *d = sw_svc_drift_new(text);
   if (!d)
     return; /* out of memory: the next good check tries again */
+  d->accepted_at_ms = sw_clock_wall_us() / 1000;
   r->drift = d;
-  if (l->store)
-    store_failed(l, sw_store_fingerprint_accept(l->store, r->rule.id, text,
-                                                sw_clock_wall_us() / 1000, ""));
+  sw__loop_unsaved(l, r, SW_SVC_UNSAVED_FINGERPRINT);
+}
+
+/* A drift is written at once, and only over a written acceptance: one
+ * still waiting for its batch is written first. */
+static void save_first_now(struct sw_svc_loop *l, struct sw_svc_rule *r)
+{
+  if (!(r->unsaved & SW_SVC_UNSAVED_FINGERPRINT) || !l->store)
+    return;
+  enum sw_store_error err = sw_store_fingerprint_accept(
+      l->store, r->rule.id, r->drift->accepted, r->drift->accepted_at_ms, "");
+  store_failed(l, err);
+  if (!err)
+    r->unsaved &= (uint8_t)~SW_SVC_UNSAVED_FINGERPRINT;
 }
 
 /* The server of `r` differs (diff in *diff, its fingerprint `text`):
@@ -93,6 +106,7 @@ static void drifted(struct sw_svc_loop *l, struct sw_svc_rule *r, char *text,
   if (!sw_svc_drift_set_current(d, text, diff))
     return; /* out of memory: the next check tries again */
   d->since_ms = since_ms;
+  save_first_now(l, r);
   if (l->store)
     store_failed(l, sw_store_fingerprint_drift(l->store, r->rule.id, text, d->since_ms));
   char hostport[300], words[SW_FP_DIFF_TEXT_MAX + 256];
@@ -111,6 +125,7 @@ static void back(struct sw_svc_loop *l, struct sw_svc_rule *r)
   if (!d->current)
     return;
   sw_svc_drift_clear_current(d);
+  save_first_now(l, r);
   if (l->store)
     store_failed(l, sw_store_fingerprint_drift(l->store, r->rule.id, NULL, 0));
 }

@@ -18,6 +18,8 @@
 #include "rule_state.h"
 #include "scheduler.h"
 #include "store.h"
+#include "store_alerts.h"
+#include "store_drift.h"
 #include "svc_alerts.h"
 #include "svc_outbox.h"
 #include "svc_loop.h"
@@ -66,10 +68,18 @@ struct sw_svc_loop {
   int64_t next_settings_us, next_retention_us;
   bool check_start_failing; /* CHECK_START_FAILED logged, not yet cleared */
 
-  struct sw_store_rule_state *states; /* scratch for the batch's rule states */
-  struct sw_svc_rule **state_rules;
-  size_t states_cap;
-  size_t dirty_states;
+  /* Rules with something unsaved (svc_loop_unsaved.c): their ids, each
+   * once, in the order they changed; and the scratch a batch collects
+   * their records into. */
+  struct {
+    int64_t *ids;
+    size_t len, cap;
+    struct sw_store_rule_state *states;
+    struct sw_store_track_write *tracks;
+    struct sw_store_first_fingerprint *fingerprints;
+    struct sw_svc_rule **rules;
+    size_t collected; /* rules in `rules` since the last collect */
+  } unsaved;
 
   int64_t started_us;
   struct sw_svc_stats stats;
@@ -142,6 +152,27 @@ void sw__loop_open_store(struct sw_svc_loop *l);
 /* Writes one batch if one is due (or, when `force`, whatever waits).
  * Returns true if something was written. */
 bool sw__loop_write_batch(struct sw_svc_loop *l, bool force);
+
+/* At most this many checks in flight (svc_loop.c): 333 checks a second
+ * that all take their whole 7 s timeout need 2,331. */
+#define SW_SVC_CHECKS_IN_FLIGHT_MAX 4096
+
+/* svc_loop_unsaved.c: what of the rules waits for a batch. */
+#define SW_SVC_UNSAVED_BATCH_MAX 2000 /* rules a batch takes at most */
+/* Marks `what` (SW_SVC_UNSAVED_*) of rule `r` as changed. */
+void sw__loop_unsaved(struct sw_svc_loop *l, struct sw_svc_rule *r, unsigned what);
+/* True if some rule has something unsaved. */
+static inline bool sw__loop_has_unsaved(const struct sw_svc_loop *l)
+{
+  return l->unsaved.len > 0;
+}
+/* Collects the unsaved records of at most SW_SVC_UNSAVED_BATCH_MAX rules
+ * into *b's states, tracks and fingerprints (pointing into the loop's
+ * scratch); returns how many rules were looked at. */
+size_t sw__loop_unsaved_collect(struct sw_svc_loop *l, struct sw_store_batch *b);
+/* The batch with the first `looked_at` rules' records was written. */
+void sw__loop_unsaved_written(struct sw_svc_loop *l, size_t looked_at);
+void sw__loop_unsaved_free(struct sw_svc_loop *l);
 /* The store's part of a turn: open, read rules, write, delete old rows. */
 void sw__loop_tend_store(struct sw_svc_loop *l, int64_t now);
 

@@ -66,8 +66,6 @@ static void on_rule_removed(void *ctx, struct sw_svc_rule *r)
   if (l->push)
     sw_svc_push_rule(l->push, SW_PIPE_CHANGE_DELETED, r);
   sw_scheduler_remove(l->sched, r->rule.id);
-  if (r->state_dirty)
-    l->dirty_states--;
 }
 
 static uint32_t setting_u32(struct sw_store *st, const char *key, uint32_t fallback)

@@ -87,44 +87,6 @@ void sw__loop_open_store(struct sw_svc_loop *l)
   l->rollups.building = !err;
 }
 
-/* Gathers the changed rule states into the scratch arrays; returns how
- * many. */
-static size_t collect_states(struct sw_svc_loop *l)
-{
-  if (l->dirty_states == 0)
-    return 0;
-  if (l->states_cap < l->dirty_states) {
-    size_t cap = l->rules.count;
-    void *a = realloc(l->states, cap * sizeof *l->states);
-    if (a)
-      l->states = a;
-    void *b = realloc(l->state_rules, cap * sizeof *l->state_rules);
-    if (b)
-      l->state_rules = b;
-    if (!a || !b)
-      return 0; /* out of memory: the states wait for the next batch */
-    l->states_cap = cap;
-  }
-  size_t n = 0;
-  for (size_t i = 0; i < l->rules.count && n < l->states_cap; i++) {
-    struct sw_svc_rule *r = l->rules.items[i];
-    if (!r->state_dirty)
-      continue;
-    struct sw_rule_state_saved s;
-    sw_rule_state_save(&r->state, &s);
-    l->states[n] = (struct sw_store_rule_state){
-        .rule_id = r->rule.id,
-        .state = s.state,
-        .failures = s.consecutive,
-        .since_ms = s.since / 1000,
-        .last_result_at_ms = s.last_result_at / 1000,
-        .last_outcome = s.last_outcome,
-    };
-    l->state_rules[n++] = r;
-  }
-  return n;
-}
-
 /* Writes one batch if one is due (or, when `force`, whatever waits).
  * Returns true if something was written. */
 bool sw__loop_write_batch(struct sw_svc_loop *l, bool force)
@@ -133,23 +95,23 @@ bool sw__loop_write_batch(struct sw_svc_loop *l, bool force)
   if (!l->store || (l->db.failing && now < l->db.next_retry_us))
     return false;
   if (!force && !l->db.failing &&
-      !sw_svc_writer_due(&l->writer, l->dirty_states > 0, now))
+      !sw_svc_writer_due(&l->writer, sw__loop_has_unsaved(l), now))
     return false;
-  size_t n = collect_states(l);
-  if (n == 0 && sw_svc_writer_pending(&l->writer) == 0 && l->writer.events_len == 0) {
+  struct sw_store_batch rules = {0};
+  size_t looked_at = sw__loop_unsaved_collect(l, &rules);
+  if (looked_at == 0 && sw_svc_writer_pending(&l->writer) == 0 &&
+      l->writer.events_len == 0) {
     store_worked(l);
     return false;
   }
   int64_t t0 = sw_clock_now_us();
-  enum sw_store_error err = sw_svc_writer_write(&l->writer, l->store, l->states, n, NULL);
+  enum sw_store_error err = sw_svc_writer_write(&l->writer, l->store, &rules, NULL);
   sw_svc_stats_batch(&l->stats, sw_clock_now_us() - t0);
   if (err) {
     sw__loop_store_failed_on(l, "write the results", err);
     return false;
   }
-  for (size_t i = 0; i < n; i++)
-    l->state_rules[i]->state_dirty = false;
-  l->dirty_states -= n;
+  sw__loop_unsaved_written(l, looked_at);
   store_worked(l);
   return true;
 }

@@ -27,6 +27,14 @@ struct sw_svc_rule_metrics {
 /* No check seen yet: every step -1, no certificate. */
 void sw_svc_rule_metrics_init(struct sw_svc_rule_metrics *m);
 
+/* What of a rule changed since it was last written to the store
+ * (svc_loop_unsaved.c writes them with the next batch). */
+enum {
+  SW_SVC_UNSAVED_STATE = 1,       /* its state */
+  SW_SVC_UNSAVED_TRACK = 2,       /* what its alerts told (alert.track) */
+  SW_SVC_UNSAVED_FINGERPRINT = 4, /* its first fingerprint, accepted (drift) */
+};
+
 struct sw_svc_rule {
   struct sw_rule rule; /* owned; rule.id is the key */
   int64_t revision;    /* the store's revision this copy is of */
@@ -34,7 +42,7 @@ struct sw_svc_rule {
   bool valid;    /* passed sw_rule_validate: only valid rules are checked */
   char *problem; /* the first problem when not valid (owned); else NULL */
   struct sw_rule_state state;
-  bool state_dirty;                   /* changed since it was last written to the store */
+  uint8_t unsaved; /* what waits for the next batch write: SW_SVC_UNSAVED_* */
   struct sw_svc_rule_alert alert;     /* svc_loop_alerts.c's */
   struct sw_svc_drift *drift;         /* svc_loop_drift.c's; NULL until a
                                          fingerprint is accepted */

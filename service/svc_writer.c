@@ -135,8 +135,8 @@ bool sw_svc_writer_due(const struct sw_svc_writer *w, bool extra_pending, int64_
 }
 
 enum sw_store_error sw_svc_writer_write(struct sw_svc_writer *w, struct sw_store *st,
-                                        const struct sw_store_rule_state *states,
-                                        size_t state_count, size_t *written)
+                                        const struct sw_store_batch *rules,
+                                        size_t *written)
 {
   /* The store wants the results contiguous: the run from `head` to the end
    * of the array (or of the waiting results) comes first. */
@@ -145,14 +145,11 @@ enum sw_store_error sw_svc_writer_write(struct sw_svc_writer *w, struct sw_store
     n = w->cap - w->head;
   if (n > SW_SVC_WRITE_CHUNK)
     n = SW_SVC_WRITE_CHUNK;
-  struct sw_store_batch batch = {
-      .results = n ? &w->ring[w->head] : NULL,
-      .result_count = n,
-      .states = states,
-      .state_count = state_count,
-      .events = w->events,
-      .event_count = w->events_len,
-  };
+  struct sw_store_batch batch = *rules;
+  batch.results = n ? &w->ring[w->head] : NULL;
+  batch.result_count = n;
+  batch.events = w->events;
+  batch.event_count = w->events_len;
   struct sw_store_write_counts counts = {0};
   enum sw_store_error err = sw_store_write(st, &batch, &counts);
   if (err)

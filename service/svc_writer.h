@@ -67,11 +67,13 @@ static inline size_t sw_svc_writer_pending(const struct sw_svc_writer *w)
 bool sw_svc_writer_holds(const struct sw_svc_writer *w, int64_t rule_id);
 
 /* Writes, in one transaction, the oldest SW_SVC_WRITE_CHUNK results (or
- * fewer), every waiting event and the `states`. On success they leave the
- * buffer and *written (may be NULL) says how many results went; on failure
- * nothing changes and the store's error is returned. */
+ * fewer), every waiting event and the rules' records in `rules` (its
+ * states, tracks and fingerprints; its results and events are ignored).
+ * On success they leave the buffer and *written (may be NULL) says how
+ * many results went; on failure nothing changes and the store's error is
+ * returned. */
 enum sw_store_error sw_svc_writer_write(struct sw_svc_writer *w, struct sw_store *st,
-                                        const struct sw_store_rule_state *states,
-                                        size_t state_count, size_t *written);
+                                        const struct sw_store_batch *rules,
+                                        size_t *written);
 
 #endif

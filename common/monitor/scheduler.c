@@ -444,6 +444,11 @@ bool sw_scheduler_get(const struct sw_scheduler *s, int64_t id,
   return true;
 }
 
+size_t sw_scheduler_running(const struct sw_scheduler *s)
+{
+  return s->running;
+}
+
 void sw_scheduler_stats(const struct sw_scheduler *s, struct sw_scheduler_stats *out)
 {
   memset(out, 0, sizeof *out);

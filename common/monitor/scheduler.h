@@ -140,6 +140,8 @@ enum sw_scheduler_verdict sw_scheduler_done(struct sw_scheduler *s, int64_t id,
 /* Fills *out for the rule `id`; false if it is not known. */
 bool sw_scheduler_get(const struct sw_scheduler *s, int64_t id,
                       struct sw_scheduler_rule_info *out);
+/* Runs handed out and not done yet. O(1). */
+size_t sw_scheduler_running(const struct sw_scheduler *s);
 /* Counters and sizes, for the service's status and the benchmark. */
 void sw_scheduler_stats(const struct sw_scheduler *s, struct sw_scheduler_stats *out);
 /* "current", "stale"; "unknown" for a value out of range. */

@@ -368,6 +368,9 @@ enum sw_store_error sw_store_events_recent(struct sw_store *st, int64_t before_i
 
 /* Everything the service has buffered since its last write; any part may be
  * empty. The records stay the caller's: they are only read. */
+struct sw_store_track_write;       /* store_alerts.h */
+struct sw_store_first_fingerprint; /* store_drift.h */
+
 struct sw_store_batch {
   const struct sw_store_result *results;
   size_t result_count;
@@ -375,6 +378,13 @@ struct sw_store_batch {
   size_t state_count;
   const struct sw_store_event *events;
   size_t event_count;
+  /* What the alerts told about rules, when a decision changed it without a
+   * notification (which writes its own with the outbox). */
+  const struct sw_store_track_write *tracks;
+  size_t track_count;
+  /* The fingerprints of rules' first good checks, accepted. */
+  const struct sw_store_first_fingerprint *fingerprints;
+  size_t fingerprint_count;
 };
 
 /* What a write did with records about rules deleted in the meantime: they
@@ -386,6 +396,8 @@ struct sw_store_write_counts {
   size_t states_written;
   size_t states_dropped;
   size_t events_written;
+  size_t tracks_written; /* the others' rules are gone, like dropped states */
+  size_t fingerprints_written;
 };
 
 /* Writes the whole batch in one transaction: all of it or, on failure,

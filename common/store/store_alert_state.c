@@ -98,25 +98,20 @@ enum sw_store_error sw__store_upsert_track(struct sw_store *st, int64_t rule_id,
   return err;
 }
 
-struct track_write {
-  char what[80];
-  int64_t rule_id;
-  const struct sw_alert_track *track;
-};
-
-static enum sw_store_error write_track(struct sw_store *st, void *ctx)
+enum sw_store_error sw__store_write_tracks(struct sw_store *st,
+                                           const struct sw_store_track_write *t,
+                                           size_t count, size_t *written)
 {
-  const struct track_write *w = ctx;
-  return sw__store_upsert_track(st, w->rule_id, w->track, w->what);
-}
-
-enum sw_store_error sw_store_alert_track_set(struct sw_store *st, int64_t rule_id,
-                                             const struct sw_alert_track *t)
-{
-  struct track_write w = {.rule_id = rule_id, .track = t};
-  snprintf(w.what, sizeof w.what, "writing what was told about rule %lld",
-           (long long)rule_id);
-  return sw__store_transaction(st, w.what, write_track, &w);
+  for (size_t i = 0; i < count; i++) {
+    enum sw_store_error err = sw__store_upsert_track(
+        st, t[i].rule_id, &t[i].track, "writing what was told about the rules");
+    if (err == SW_STORE_NOT_FOUND)
+      continue; /* the rule is gone: nothing to remember about it */
+    if (err)
+      return err;
+    (*written)++;
+  }
+  return SW_STORE_OK;
 }
 
 /* ---- acknowledgements ---- */

@@ -178,10 +178,13 @@ enum sw_store_error sw_store_alert_track_get(struct sw_store *st, int64_t rule_i
 /* Every written track in rule id order (the service's start). */
 enum sw_store_error sw_store_alert_track_load(struct sw_store *st,
                                               struct sw_store_alert_track_list *out);
-/* Writes a track with no notification (a decision that told nothing but
- * changed the track). NOT_FOUND if the rule is gone. */
-enum sw_store_error sw_store_alert_track_set(struct sw_store *st, int64_t rule_id,
-                                             const struct sw_alert_track *t);
+
+/* A track to write with a batch (struct sw_store_batch): a decision that
+ * told nothing but changed the track. */
+struct sw_store_track_write {
+  int64_t rule_id;
+  struct sw_alert_track track;
+};
 
 #define SW_STORE_ACK_TEXT_MAX 500 /* characters of who and of the comment */
 

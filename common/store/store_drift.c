@@ -101,6 +101,30 @@ enum sw_store_error sw_store_fingerprint_accept(struct sw_store *st, int64_t rul
   return err ? err : sw__store_transaction(st, w.what, write_fp, &w);
 }
 
+enum sw_store_error
+sw__store_write_first_fingerprints(struct sw_store *st,
+                                   const struct sw_store_first_fingerprint *f,
+                                   size_t count, size_t *written)
+{
+  for (size_t i = 0; i < count; i++) {
+    struct fp_write w = {.stmt = SW_STMT_FP_ACCEPT,
+                         .rule_id = f[i].rule_id,
+                         .at_ms = f[i].at_ms,
+                         .text = f[i].text,
+                         .by = ""};
+    snprintf(w.what, sizeof w.what, "accepting the first fingerprints");
+    if (!f[i].text || !f[i].text[0])
+      continue; /* never empty (sw_store_fingerprint_accept refuses it) */
+    enum sw_store_error err = write_fp(st, &w);
+    if (err == SW_STORE_NOT_FOUND)
+      continue; /* the rule is gone */
+    if (err)
+      return err;
+    (*written)++;
+  }
+  return SW_STORE_OK;
+}
+
 enum sw_store_error sw_store_fingerprint_drift(struct sw_store *st, int64_t rule_id,
                                                const char *current, int64_t since_ms)
 {

@@ -38,6 +38,14 @@ enum sw_store_error sw_store_fingerprint_load(struct sw_store *st,
 enum sw_store_error sw_store_fingerprint_accept(struct sw_store *st, int64_t rule_id,
                                                 const char *text, int64_t at_ms,
                                                 const char *by);
+/* A first check's fingerprint to accept with a batch (struct
+ * sw_store_batch), as sw_store_fingerprint_accept does with `by` "". */
+struct sw_store_first_fingerprint {
+  int64_t rule_id;
+  const char *text; /* borrowed; not empty */
+  int64_t at_ms;
+};
+
 /* Records that the server of rule `rule_id` now has fingerprint `current`
  * (NULL: it matches the accepted one again) since `since_ms`. NOT_FOUND if
  * the rule has no accepted fingerprint. */

@@ -507,6 +507,15 @@ enum sw_store_error sw__store_upsert_state(struct sw_store *st,
 enum sw_store_error sw__store_upsert_track(struct sw_store *st, int64_t rule_id,
                                            const struct sw_alert_track *t,
                                            const char *what);
+/* Write a batch's tracks and first fingerprints inside the caller's
+ * transaction, adding to *written those whose rule still exists. */
+enum sw_store_error sw__store_write_tracks(struct sw_store *st,
+                                           const struct sw_store_track_write *t,
+                                           size_t count, size_t *written);
+enum sw_store_error
+sw__store_write_first_fingerprints(struct sw_store *st,
+                                   const struct sw_store_first_fingerprint *f,
+                                   size_t count, size_t *written);
 /* INVALID_INPUT ("<what>: <field> must be one line of ...") unless `text`
  * (NULL reads as "") is one line of at most `max_chars` characters, and
  * not empty unless `may_be_empty`. */

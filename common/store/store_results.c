@@ -247,6 +247,11 @@ static enum sw_store_error write_batch(struct sw_store *st, void *ctx)
     err = sw__store_insert_event(st, &b->events[i]);
     n->events_written++;
   }
+  if (!err)
+    err = sw__store_write_tracks(st, b->tracks, b->track_count, &n->tracks_written);
+  if (!err)
+    err = sw__store_write_first_fingerprints(st, b->fingerprints, b->fingerprint_count,
+                                             &n->fingerprints_written);
   return err;
 }
 
@@ -258,9 +263,11 @@ enum sw_store_error sw_store_write(struct sw_store *st, const struct sw_store_ba
   if (counts)
     *counts = w.counts;
   if ((b->result_count && !b->results) || (b->state_count && !b->states) ||
-      (b->event_count && !b->events))
+      (b->event_count && !b->events) || (b->track_count && !b->tracks) ||
+      (b->fingerprint_count && !b->fingerprints))
     return sw__store_error(st, SW_STORE_INVALID_ARGUMENT, "%s: NULL array", what);
-  if (!b->result_count && !b->state_count && !b->event_count)
+  if (!b->result_count && !b->state_count && !b->event_count && !b->track_count &&
+      !b->fingerprint_count)
     return SW_STORE_OK;
   enum sw_store_error err = sw__store_transaction(st, what, write_batch, &w);
   if (!err && counts)

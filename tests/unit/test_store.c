@@ -575,7 +575,12 @@ static void test_batch_survives_a_rule_deleted_meanwhile(void **state)
                                       .severity = SW_EVENT_ERROR,
                                       .rule_id = gone,
                                       .message = msg}};
-  struct sw_store_batch b = {res, 2, states, 1, events, 1};
+  struct sw_store_batch b = {.results = res,
+                             .result_count = 2,
+                             .states = states,
+                             .state_count = 1,
+                             .events = events,
+                             .event_count = 1};
   struct sw_store_write_counts n;
   fx_expect_ok(st, sw_store_write(st, &b, &n));
   assert_int_equal(n.results_written, 1);
@@ -643,7 +648,12 @@ static void test_retention_deletes_exactly_the_old_rows_in_steps(void **state)
                                     .severity = SW_EVENT_WARNING,
                                     .rule_id = a,
                                     .message = msg};
-  struct sw_store_batch batch = {res, OLD + NEW, NULL, 0, ev, 5};
+  struct sw_store_batch batch = {.results = res,
+                                 .result_count = OLD + NEW,
+                                 .states = NULL,
+                                 .state_count = 0,
+                                 .events = ev,
+                                 .event_count = 5};
   fx_expect_ok(st, sw_store_write(st, &batch, NULL));
 
   size_t total = 0, steps = 0, deleted;
@@ -729,7 +739,12 @@ static void test_prune_to_cap_deletes_the_oldest_results_only(void **state)
                                    .since_ms = first,
                                    .last_result_at_ms = first,
                                    .last_outcome = SW_OUTCOME_PERM_REJECT};
-  struct sw_store_batch batch = {res, N, &rs, 1, ev, 3};
+  struct sw_store_batch batch = {.results = res,
+                                 .result_count = N,
+                                 .states = &rs,
+                                 .state_count = 1,
+                                 .events = ev,
+                                 .event_count = 3};
   fx_expect_ok(st, sw_store_write(st, &batch, NULL));
 
   struct sw_store_size size;
@@ -866,7 +881,12 @@ static void test_delete_takes_results_state_and_events(void **state)
                                   .severity = SW_EVENT_INFO,
                                   .rule_id = 0,
                                   .message = msg}};
-  struct sw_store_batch batch = {res, 4, states, 2, ev, 3};
+  struct sw_store_batch batch = {.results = res,
+                                 .result_count = 4,
+                                 .states = states,
+                                 .state_count = 2,
+                                 .events = ev,
+                                 .event_count = 3};
   fx_expect_ok(st, sw_store_write(st, &batch, NULL));
 
   fx_expect_ok(st, sw_store_rule_delete(st, a));

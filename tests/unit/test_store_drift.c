@@ -57,6 +57,40 @@ static void test_accept_drift_accept_again(void **state)
   sw_store_close(st);
 }
 
+/* The service accepts first fingerprints with its batches, in the same
+ * transaction as the results: written like sw_store_fingerprint_accept
+ * with no one named; a rule deleted meanwhile is skipped, not an error. */
+static void test_first_fingerprints_in_a_batch(void **state)
+{
+  struct fixture *fx = *state;
+  struct sw_store *st = fx_open(fx->db);
+  int64_t a = fx_add_rule(st, "mx1");
+  int64_t b = fx_add_rule(st, "mx2");
+  const struct sw_store_first_fingerprint firsts[] = {
+      {.rule_id = a, .text = FP_A, .at_ms = FX_NOW_MS},
+      {.rule_id = b + 1, .text = FP_A, .at_ms = FX_NOW_MS},
+      {.rule_id = b, .text = FP_B, .at_ms = FX_NOW_MS + 1000},
+  };
+  struct sw_store_write_counts counts;
+  fx_expect_ok(st, sw_store_write(st,
+                                  &(struct sw_store_batch){.fingerprints = firsts,
+                                                           .fingerprint_count = 3},
+                                  &counts));
+  assert_int_equal(counts.fingerprints_written, 2);
+  sw_store_close(st);
+  st = fx_open(fx->db);
+  struct sw_store_fingerprint_list l;
+  fx_expect_ok(st, sw_store_fingerprint_load(st, &l));
+  assert_int_equal(l.count, 2);
+  assert_int_equal(l.items[1].rule_id, b);
+  assert_string_equal(l.items[1].accepted, FP_B);
+  assert_string_equal(l.items[1].accepted_by, "");
+  assert_int_equal(l.items[1].accepted_at_ms, FX_NOW_MS + 1000);
+  assert_null(l.items[1].current);
+  sw_store_fingerprint_list_free(&l);
+  sw_store_close(st);
+}
+
 static void test_refusals_and_deleted_rules(void **state)
 {
   struct fixture *fx = *state;
@@ -85,6 +119,8 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_accept_drift_accept_again, fx_setup,
+                                      fx_teardown),
+      cmocka_unit_test_setup_teardown(test_first_fingerprints_in_a_batch, fx_setup,
                                       fx_teardown),
       cmocka_unit_test_setup_teardown(test_refusals_and_deleted_rules, fx_setup,
                                       fx_teardown),
