@@ -146,6 +146,15 @@ CHECKS=$((FIN - IGN))
       printf "per rule        record %d B (struct sw_rule %d, state %d, alerts %d, the rest %d), strings %.0f B, secrets %.0f B,\n", rec, rule, st, al, rec - rule - st - al, str / n, sec / n
       printf "                other %.0f B, table %.0f B, scheduler %.0f B; %.1f heap blocks; sum %.0f B\n", oth / n, tab / n, sch / n, blk / n, rec + (str + sec + oth + tab + sch) / n
     }'
+  /usr/bin/python3 -c '
+import json, sys
+loop = json.load(open(sys.argv[1])).get("loop", {})
+parts = ("store", "alerts", "outbox", "metrics", "start", "results", "engine", "pipe")
+print("loop            %d turns, the longest %.1f ms; time by part, s (longest turn'"'"'s part, ms):"
+      % (loop.get("turns", 0), loop.get("turn_max_us", 0) / 1000))
+print("               " + ", ".join("%s %.1f (%.0f)" % (p, loop.get(p + "_us", 0) / 1e6,
+                                                      loop.get(p + "_max_us", 0) / 1000)
+                                     for p in parts))' "$STATS"
   echo "outcomes        $(/usr/bin/python3 -c 'import json,sys; print(", ".join("%s %d" % kv for kv in json.load(open(sys.argv[1]))["outcomes"].items()))' "$STATS")"
   echo
   awk -v n="$CS_RUNS" -v ok="$CS_OK" -v wall="$CS_WALL" -v hz="$HZ" -v cl="$CS_CLIENT" \

@@ -34,6 +34,7 @@ static void on_check_done(void *ctx, struct sw_check_result *result)
 {
   struct inflight *f = ctx;
   struct sw_svc_loop *l = f->loop;
+  int64_t began = sw_clock_now_us();
   enum sw_scheduler_verdict verdict = sw_scheduler_done(l->sched, f->rule_id, f->token);
   struct sw_svc_rule *r = sw_svc_rules_find(&l->rules, f->rule_id);
   /* Checks cancelled because we are stopping say nothing about a server.
@@ -74,6 +75,7 @@ static void on_check_done(void *ctx, struct sw_check_result *result)
   }
   sw_check_extras_free(&f->extras);
   free(f);
+  sw_svc_stats_part(&l->stats, SW_SVC_PART_RESULTS, sw_clock_now_us() - began);
 }
 
 /* A check that cannot start because its secret cannot be decrypted is a

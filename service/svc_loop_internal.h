@@ -156,6 +156,8 @@ bool sw__loop_write_batch(struct sw_svc_loop *l, bool force);
 /* At most this many checks in flight (svc_loop.c): 333 checks a second
  * that all take their whole 7 s timeout need 2,331. */
 #define SW_SVC_CHECKS_IN_FLIGHT_MAX 4096
+/* A turn of the loop starts checks for at most this long (svc_loop.c). */
+#define SW_SVC_START_BUDGET_US 20000
 
 /* svc_loop_unsaved.c: what of the rules waits for a batch. */
 #define SW_SVC_UNSAVED_BATCH_MAX 2000 /* rules a batch takes at most */

@@ -69,6 +69,20 @@ void sw_svc_stats_batch(struct sw_svc_stats *s, int64_t us)
     s->write_max_us = us;
 }
 
+void sw_svc_stats_part(struct sw_svc_stats *s, enum sw_svc_loop_part part, int64_t us)
+{
+  s->part_us[part] += us;
+  if (us > s->part_max_us[part])
+    s->part_max_us[part] = us;
+}
+
+void sw_svc_stats_turn(struct sw_svc_stats *s, int64_t us)
+{
+  s->turns++;
+  if (us > s->turn_max_us)
+    s->turn_max_us = us;
+}
+
 void sw_svc_stats_pipe(struct sw_svc_stats *s, int64_t us, bool request)
 {
   s->pipe_us += us;
@@ -107,6 +121,24 @@ static void key_int(struct sw_json *j, const char *key, int64_t v)
 {
   sw_json_key(j, key);
   sw_json_int(j, v);
+}
+
+/* The "loop" object: turns and each part's total and longest, in us. */
+static void write_loop_parts(struct sw_json *j, const struct sw_svc_stats *s)
+{
+  static const char *const names[] = {SW_SVC_LOOP_PART_MAP(SW_X_2)};
+  sw_json_key(j, "loop");
+  sw_json_begin_object(j);
+  key_int(j, "turns", (int64_t)s->turns);
+  key_int(j, "turn_max_us", s->turn_max_us);
+  for (size_t i = 0; i < SW_SVC_PART_COUNT; i++) {
+    char key[40];
+    snprintf(key, sizeof key, "%s_us", names[i]);
+    key_int(j, key, s->part_us[i]);
+    snprintf(key, sizeof key, "%s_max_us", names[i]);
+    key_int(j, key, s->part_max_us[i]);
+  }
+  sw_json_end_object(j);
 }
 
 /* Where the memory goes: the rule table's parts and the whole process's
@@ -210,6 +242,7 @@ void sw_svc_stats_write(const struct sw_svc_stats *s, const wchar_t *path, size_
   key_int(&j, "pushes", (int64_t)s->pushes);
   key_int(&j, "push_bytes", (int64_t)s->push_bytes);
   key_int(&j, "push_resyncs", (int64_t)s->push_resyncs);
+  write_loop_parts(&j, s);
   write_memory(&j, mem, sched);
   sw_json_end_object(&j);
   if (sw_json_finish(&j) == SW_E_OK) {

@@ -16,6 +16,21 @@
 #include "scheduler.h"
 #include "svc_rules.h"
 
+/* X(ENUM, name): the parts of the loop's turn timed apart (the stats
+ * file's "loop" object): where its time goes when it falls behind. */
+#define SW_SVC_LOOP_PART_MAP(X)                                                          \
+  X(SW_SVC_PART_STORE, "store")     /* batches, retention, rollups, reading rules */     \
+  X(SW_SVC_PART_ALERTS, "alerts")   /* the sweep of windows and due decisions */         \
+  X(SW_SVC_PART_OUTBOX, "outbox")   /* notifications due */                              \
+  X(SW_SVC_PART_METRICS, "metrics") /* the snapshot */                                   \
+  X(SW_SVC_PART_START, "start")     /* starting the checks that are due */               \
+  X(SW_SVC_PART_RESULTS, "results") /* filing the results (in the engine's turn) */      \
+  X(SW_SVC_PART_ENGINE, "engine") /* the engine's turn but the results: waiting, and */  \
+                                  /* the pipe's requests (pipe_us has those) */          \
+  X(SW_SVC_PART_PIPE, "pipe")     /* the pipe's tick and pushes */
+
+enum sw_svc_loop_part { SW_SVC_LOOP_PART_MAP(SW_X_1) SW_SVC_PART_COUNT };
+
 struct sw_svc_stats {
   uint64_t started, finished, ignored; /* ignored: stale or cancelled */
   uint64_t by_outcome[SW_OUTCOME_COUNT];
@@ -39,6 +54,11 @@ struct sw_svc_stats {
   uint64_t pipe_requests;
   uint64_t pushes, push_bytes, push_resyncs;
   int64_t push_us; /* of pipe_us: the subscribers' pushes */
+  /* The loop's turns: how many, the longest, and each part's total and
+   * longest (SW_SVC_LOOP_PART_MAP). */
+  uint64_t turns;
+  int64_t turn_max_us;
+  int64_t part_us[SW_SVC_PART_COUNT], part_max_us[SW_SVC_PART_COUNT];
 };
 
 /* Zeroes the figures; `detailed` keeps the lateness histogram (~400 KB). */
@@ -56,6 +76,10 @@ void sw_svc_stats_batch(struct sw_svc_stats *s, int64_t us);
 /* The loop spent `us` on the pipe: a request (`request`), or its tick and
  * pushes. */
 void sw_svc_stats_pipe(struct sw_svc_stats *s, int64_t us, bool request);
+/* Part `part` of a loop turn took `us`. */
+void sw_svc_stats_part(struct sw_svc_stats *s, enum sw_svc_loop_part part, int64_t us);
+/* A whole turn took `us`. */
+void sw_svc_stats_turn(struct sw_svc_stats *s, int64_t us);
 /* The subscribers' figures as they stand (svc_push.h), for the file. */
 void sw_svc_stats_pushes(struct sw_svc_stats *s, uint64_t pushes, uint64_t bytes,
                          uint64_t resyncs);
