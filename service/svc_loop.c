@@ -277,6 +277,8 @@ static void finish(struct sw_svc_loop *l)
   sw_svc_stats_write(&l->stats, l->cfg->stats_file, l->rules.count, l->rules.enabled,
                      &sched, &mem, l->writer.written, l->writer.dropped,
                      sw_clock_now_us() - l->started_us);
+  sw_svc_checkpointer_stop(l->checkpointer); /* the loop's close checkpoints last */
+  l->checkpointer = NULL;
   sw_store_close(l->store);
   l->store = NULL;
 }
@@ -295,6 +297,7 @@ DWORD sw_svc_loop_run(struct sw_svc_loop *l, const struct sw_svc_hooks *hooks)
   progress(l);
   /* A database that cannot be opened or read does not stop the service:
    * it says so once and keeps trying (tend_store). */
+  l->checkpointer = sw_svc_checkpointer_create(l->cfg->db_path_utf8);
   sw__loop_open_store(l);
   progress(l);
   if (l->store)
@@ -357,6 +360,7 @@ void sw_svc_loop_destroy(struct sw_svc_loop *l)
   sw_svc_rules_watch_stop(l->watch);
   sw_svc_metrics_http_stop(l->metrics_http); /* before the text it serves */
   sw_svc_metrics_destroy(l->metrics);        /* waits for a snapshot being written */
+  sw_svc_checkpointer_stop(l->checkpointer); /* the loop's close checkpoints last */
   sw_store_close(l->store);
   sw_scheduler_destroy(l->sched);
   sw_svc_rules_free(&l->rules);

@@ -21,6 +21,7 @@
 #include "store_alerts.h"
 #include "store_drift.h"
 #include "svc_alerts.h"
+#include "svc_checkpointer.h"
 #include "svc_outbox.h"
 #include "svc_loop.h"
 #include "svc_metrics.h"
@@ -60,7 +61,12 @@ struct sw_svc_loop {
   struct sw_svc_rules rules;
   struct sw_rule_state_config state_cfg;
   struct sw_svc_writer writer;
-  struct sw_store *store;           /* NULL while the database cannot be opened */
+  struct sw_store *store; /* NULL while the database cannot be opened */
+  /* Checkpoints the store's WAL on the thread pool (NULL: SQLite's
+   * automatic ones on `store`); the loop checkpoints itself when it has
+   * not for SW_LOOP_CHECKPOINT_STALE_MS (next_own_checkpoint_us). */
+  struct sw_svc_checkpointer *checkpointer;
+  int64_t next_own_checkpoint_us;
   bool rules_loaded;                /* the first read of the rules succeeded */
   struct sw_svc_rules_watch *watch; /* reads the rules again, once loaded */
   struct sw_loop_db_health db;

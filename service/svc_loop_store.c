@@ -21,6 +21,9 @@
 /* A write waits at most this long for another program's lock: the loop
  * must keep serving checks. */
 #define STORE_BUSY_TIMEOUT_MS 250
+/* With no checkpoint from the checkpointer for this long, the loop makes
+ * one itself (its WAL would otherwise grow without end). */
+#define CHECKPOINT_STALE_MS 60000
 
 /* A store call failed while `doing` ("write the results"). The first
  * failure of an outage is logged; the next attempt is STORE_RETRY_MS away.
@@ -75,12 +78,16 @@ static void store_worked(struct sw_svc_loop *l)
 
 void sw__loop_open_store(struct sw_svc_loop *l)
 {
-  struct sw_store_options opt = {.busy_timeout_ms = STORE_BUSY_TIMEOUT_MS};
+  struct sw_store_options opt = {.busy_timeout_ms = STORE_BUSY_TIMEOUT_MS,
+                                 .manual_checkpoints = l->checkpointer != NULL};
   struct sw_store_diag diag = {0};
   enum sw_store_error err = sw_store_open(l->cfg->db_path_utf8, &opt, &l->store, &diag);
   if (err) {
     l->store = NULL;
     sw__loop_store_failed(l, "open the database", err, diag.message);
+  } else if (l->checkpointer) {
+    sw_svc_checkpointer_run(l->checkpointer);
+    l->next_own_checkpoint_us = sw_clock_now_us() + (int64_t)CHECKPOINT_STALE_MS * 1000;
   }
   /* Whether rollups remain to be built after an upgrade: the first slice
    * asks the store. */
@@ -159,6 +166,20 @@ static void retention(struct sw_svc_loop *l, int64_t now)
   l->next_retention_us = now + (int64_t)(more ? 1000 : RETENTION_EVERY_MS) * 1000;
 }
 
+/* The checkpointer has not checkpointed for CHECKPOINT_STALE_MS (its
+ * handle cannot open the file, say): the loop copies the WAL back itself,
+ * without waiting for anyone. */
+static void checkpoint_if_stale(struct sw_svc_loop *l, int64_t now)
+{
+  if (!l->checkpointer || now < l->next_own_checkpoint_us)
+    return;
+  int64_t stale = (int64_t)CHECKPOINT_STALE_MS * 1000;
+  int64_t last = sw_svc_checkpointer_last_ok_us(l->checkpointer);
+  if (now - last >= stale)
+    sw_store_checkpoint(l->store, SW_STORE_CHECKPOINT_PASSIVE, NULL, NULL);
+  l->next_own_checkpoint_us = now + stale;
+}
+
 /* The store's part of a turn: open, read rules, write, delete old rows. */
 void sw__loop_tend_store(struct sw_svc_loop *l, int64_t now)
 {
@@ -178,5 +199,7 @@ void sw__loop_tend_store(struct sw_svc_loop *l, int64_t now)
   sw__loop_write_batch(l, false);
   if (l->store && !l->db.failing && now >= l->next_retention_us)
     retention(l, now);
+  if (l->store && !l->db.failing)
+    checkpoint_if_stale(l, now);
   sw__loop_build_rollups(l);
 }

@@ -67,11 +67,11 @@ enum sw_store_error sw_svc_prune_step(struct sw_svc_prune *p, struct sw_store *s
    * back what the delete wrote, so the write that follows has room. Each
    * step may fail for want of space; the outage then goes on. */
   if (disk_full)
-    sw_store_checkpoint(st);
+    sw_store_checkpoint(st, SW_STORE_CHECKPOINT_TRUNCATE, NULL, NULL);
   struct sw_store_prune r;
   enum sw_store_error err = sw_store_prune_step(st, target, max_rows, &r);
   if (disk_full && !err)
-    sw_store_checkpoint(st);
+    sw_store_checkpoint(st, SW_STORE_CHECKPOINT_TRUNCATE, NULL, NULL);
   size_t rows = r.deleted + r.hourly_deleted + r.daily_deleted;
   if (!p->running && (err || rows == 0))
     return err;

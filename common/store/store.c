@@ -145,6 +145,8 @@ static enum sw_store_error connect_db(struct sw_store *st)
   if (rc == SQLITE_OK) {
     sqlite3_extended_result_codes(st->db, 1);
     sqlite3_busy_timeout(st->db, st->busy_timeout_ms);
+    if (st->manual_checkpoints)
+      sqlite3_wal_autocheckpoint(st->db, 0);
     /* Defensive: no SQL we run may corrupt the file (writable_schema...). */
     sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
     /* NORMAL is durable across process crashes in WAL mode; a power loss
@@ -200,6 +202,7 @@ enum sw_store_error sw_store_open(const char *path, const struct sw_store_option
   st->busy_timeout_ms = opt && opt->busy_timeout_ms > 0
                             ? opt->busy_timeout_ms
                             : SW_STORE_DEFAULT_BUSY_TIMEOUT_MS;
+  st->manual_checkpoints = opt && opt->manual_checkpoints;
   enum sw_store_error err = connect_db(st);
   if (err) {
     if (diag)
@@ -230,7 +233,9 @@ static void reopen_if_readonly(struct sw_store *st)
 {
   if (sqlite3_db_readonly(st->db, "main") != 1)
     return;
-  struct sw_store fresh = {.path = st->path, .busy_timeout_ms = st->busy_timeout_ms};
+  struct sw_store fresh = {.path = st->path,
+                           .busy_timeout_ms = st->busy_timeout_ms,
+                           .manual_checkpoints = st->manual_checkpoints};
   if (connect_db(&fresh) != SW_STORE_OK)
     return; /* the write that follows fails and reports the state of things */
   if (sqlite3_db_readonly(fresh.db, "main") == 1) {

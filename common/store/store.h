@@ -103,6 +103,11 @@ struct sw_store_diag {
 struct sw_store_options {
   int busy_timeout_ms; /* how long a write waits for another writer's lock
                           before failing with BUSY; <= 0 = the default */
+  /* The WAL is not checkpointed by this handle's commits (SQLite's
+   * automatic checkpoint, which copies the pages back into the database
+   * and syncs it in the middle of a commit): another handle calls
+   * sw_store_checkpoint, on another thread. */
+  bool manual_checkpoints;
 };
 
 struct sw_store;
@@ -442,12 +447,18 @@ struct sw_store_size {
 /* Measures the database (no transaction, no write). */
 enum sw_store_error sw_store_size(struct sw_store *st, struct sw_store_size *out);
 
-/* Copies what the write-ahead log holds into the database file and
- * truncates the log to nothing (PRAGMA wal_checkpoint(TRUNCATE)), so that
- * its disk space is free again: on a full disk, the log is where every
- * write, a delete included, needs room. BUSY if another connection's read
- * keeps part of the log in use (what could be copied was). */
-enum sw_store_error sw_store_checkpoint(struct sw_store *st);
+/* Copies what the write-ahead log holds into the database file. *wal_pages
+ * and *copied (may be NULL) say the log's size in pages and how many of
+ * them are in the database now.
+ * - PASSIVE: what it can without waiting for any reader or writer (the
+ *   service's checkpointer, for a handle with manual_checkpoints).
+ * - TRUNCATE: everything, then the log truncated to nothing, so that its
+ *   disk space is free again: on a full disk, the log is where every
+ *   write, a delete included, needs room. BUSY if another connection's
+ *   read keeps part of the log in use (what could be copied was). */
+enum sw_store_checkpoint { SW_STORE_CHECKPOINT_PASSIVE, SW_STORE_CHECKPOINT_TRUNCATE };
+enum sw_store_error sw_store_checkpoint(struct sw_store *st, enum sw_store_checkpoint how,
+                                        int *wal_pages, int *copied);
 
 /* The raw results the size cap keeps while it can delete rollups instead:
  * those of the last 7 days before the newest result. */

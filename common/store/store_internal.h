@@ -343,6 +343,7 @@ struct sw_store {
   sqlite3 *db;
   char *path; /* UTF-8, for reopening a connection that was read-only */
   int busy_timeout_ms;
+  bool manual_checkpoints;
   sqlite3_stmt *stmts[SW_STMT_COUNT]; /* NULL until first used */
   struct sw_store_diag diag;          /* the last failure */
 };

@@ -43,10 +43,19 @@ enum sw_store_error sw_store_size(struct sw_store *st, struct sw_store_size *out
   return SW_STORE_OK;
 }
 
-enum sw_store_error sw_store_checkpoint(struct sw_store *st)
+enum sw_store_error sw_store_checkpoint(struct sw_store *st, enum sw_store_checkpoint how,
+                                        int *wal_pages, int *copied)
 {
-  int rc =
-      sqlite3_wal_checkpoint_v2(st->db, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+  int log = 0, done = 0;
+  int rc = sqlite3_wal_checkpoint_v2(st->db, "main",
+                                     how == SW_STORE_CHECKPOINT_TRUNCATE
+                                         ? SQLITE_CHECKPOINT_TRUNCATE
+                                         : SQLITE_CHECKPOINT_PASSIVE,
+                                     &log, &done);
+  if (wal_pages)
+    *wal_pages = log;
+  if (copied)
+    *copied = done;
   return rc == SQLITE_OK ? SW_STORE_OK : sw__store_fail(st, rc, "checkpointing the WAL");
 }
 

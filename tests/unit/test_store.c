@@ -844,7 +844,7 @@ static void test_prune_to_cap_deletes_the_oldest_results_only(void **state)
    * first): the files are then the database file's pages alone. */
   fx_expect_ok(st, sw_store_size(st, &size));
   assert_true(size.file_bytes > size.used_bytes + size.free_bytes);
-  fx_expect_ok(st, sw_store_checkpoint(st));
+  fx_expect_ok(st, sw_store_checkpoint(st, SW_STORE_CHECKPOINT_TRUNCATE, NULL, NULL));
   fx_expect_ok(st, sw_store_size(st, &size));
   assert_int_equal(size.file_bytes, size.used_bytes + size.free_bytes);
   for (int i = 0; i < N; i++)
