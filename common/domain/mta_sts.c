@@ -150,8 +150,8 @@ static bool say_line(struct policy_reader *r, const char *what, const char *v, s
 {
   char q[SW_TXT_QUOTE_MAX + 8];
   sw_txt_quote(q, sizeof q, v, len);
-  return sw_error_say(r->why, r->why_size, "line %zu of the MTA-STS policy: %s \"%s\"",
-                      r->line_no, what, q);
+  return sw_error_say(r->why, r->why_size, "line %u of the MTA-STS policy: %s \"%s\"",
+                      (unsigned)r->line_no, what, q);
 }
 
 static bool read_mode(struct policy_reader *r, const char *v, size_t len)
@@ -255,10 +255,13 @@ bool sw_mta_sts_policy_read(const char *body, size_t len, struct sw_mta_sts_poli
 {
   if (!body || len == 0)
     return sw_error_say(why, why_size, "the MTA-STS policy is empty");
-  if (len > SW_MTA_STS_POLICY_MAX_BYTES)
+  if (len > SW_MTA_STS_POLICY_MAX_BYTES) {
+    char size[24]; /* sw_error_say's format check knows no %zu on Windows */
+    snprintf(size, sizeof size, "%zu", len);
     return sw_error_say(why, why_size,
-                        "the MTA-STS policy is %zu octets, more than the %u read", len,
+                        "the MTA-STS policy is %s octets, more than the %u read", size,
                         SW_MTA_STS_POLICY_MAX_BYTES);
+  }
   if (memchr(body, '\0', len))
     return sw_error_say(why, why_size, "the MTA-STS policy contains a NUL octet");
   struct sw_mta_sts_policy got; /* *out changes only on success */
