@@ -14,7 +14,8 @@ static void list_patterns(char *out, size_t size, const struct sw_mta_sts_policy
     int w = snprintf(out + n, size - n, "%s%s", i ? ", " : "", p->mx[i]);
     if (w < 0 || (size_t)w >= size - n) {
       out[n] = '\0';
-      snprintf(out + n, size - n, "%s", n + 5 < size ? ", ..." : "");
+      const char *more = n ? ", ..." : "...";
+      snprintf(out + n, size - n, "%s", n + strlen(more) < size ? more : "");
       return;
     }
     n += (size_t)w;

@@ -308,6 +308,22 @@ static void test_verdicts(void **state)
   assert_int_equal(v.level, SW_MTA_STS_MX_OK);
   assert_non_null(strstr(v.sentence, "(it lists none)"));
   assert_string_equal(sw_mta_sts_mode_name(SW_MTA_STS_MODE_COUNT), "?");
+
+  /* Many long patterns: the list is cut with ", ..." to leave room for the
+   * rest of the sentence. */
+  char many[8192] = "version: STSv1\nmode: enforce\nmax_age: 1\n";
+  for (int i = 0; i < 32; i++)
+    snprintf(many + strlen(many), sizeof many - strlen(many),
+             "mx: mx%02d.a-rather-long-label-for-a-mail-host.example.com\n", i);
+  v = judge(many, "elsewhere.example.org", true, true);
+  assert_int_equal(v.level, SW_MTA_STS_MX_ERROR);
+  assert_true(strlen(v.sentence) < sizeof v.sentence);
+  assert_non_null(
+      strstr(v.sentence, "MTA-STS (enforce): elsewhere.example.org matches none"));
+  assert_non_null(
+      strstr(v.sentence, "mx00.a-rather-long-label-for-a-mail-host.example.com, "));
+  assert_non_null(strstr(v.sentence, ", ...); senders that apply the policy will not "
+                                     "deliver mail to it"));
 }
 
 int main(void)
