@@ -1,7 +1,9 @@
 """The real parts of the domain checks (issue 18) as Python objects: the
 HTTPS policy server (tests/fixtures/mta_sts_server.py) and Postfix as
 several MX hosts on loopback (tests/fixtures/postfix_instance.sh --mx),
-with certificates from tests/fixtures/tls_certs.sh's test CA. Imported by
+with certificates from tests/fixtures/tls_certs.sh's test CA
+(harness.make_certs, or harness.TrustedCaPrefix(..., host_names=...) for
+a prefix that trusts it). Imported by
 test_domain_rig.py, and by the --domain tests once the check exists.
 
     certs = make_certs(tmp / "certs", ["mx1.example.test", "mta-sts.example.test"])
@@ -27,20 +29,7 @@ from harness import DEBIAN_PYTHON, stop_process
 from postfix_fixture import PrivatePostfix
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-TLS_CERTS_SH = FIXTURES / "tls_certs.sh"
 POLICY_SERVER = FIXTURES / "mta_sts_server.py"
-
-
-def make_certs(directory, names):
-    """tls_certs.sh into `directory` with a leaf per host name (host-NAME.pem,
-    .key, .der); returns the directory as a Path."""
-    directory = Path(directory)
-    proc = subprocess.run(["bash", str(TLS_CERTS_SH), str(directory), "-"] + list(names),
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                          timeout=300)
-    if proc.returncode != 0:
-        raise RuntimeError("tls_certs.sh failed:\n%s%s" % (proc.stdout, proc.stderr))
-    return directory
 
 
 def policy_text(mode, mx, max_age=86400, line_end="\n", version="STSv1"):

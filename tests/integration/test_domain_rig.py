@@ -25,7 +25,8 @@ import tempfile
 import unittest
 from pathlib import Path
 
-from domain_fixture import MxHost, MxHosts, PolicyServer, make_certs, policy_text
+from domain_fixture import MxHost, MxHosts, PolicyServer, policy_text
+from harness import make_certs
 from postfix_fixture import require_mail_servers
 
 HOSTS = [
