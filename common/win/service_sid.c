@@ -4,6 +4,7 @@
  * little-endian DWORDs. tests/unit/win/test_access_eval.c checks it
  * against SIDs that `sc showsid` prints on Windows. */
 #include "service_sid.h"
+#include "win_digest.h"
 
 #include <bcrypt.h>
 
@@ -12,22 +13,6 @@
 
 #define SERVICE_NAME_CAP 256 /* the SCM's limit on service names */
 #define SHA1_BYTES 20
-
-/* SHA-1 of `len` bytes into digest[SHA1_BYTES]; false if BCrypt fails. */
-static bool sha1(const void *data, ULONG len, BYTE *digest)
-{
-  BCRYPT_ALG_HANDLE alg = NULL;
-  BCRYPT_HASH_HANDLE hash = NULL;
-  bool ok = BCryptOpenAlgorithmProvider(&alg, BCRYPT_SHA1_ALGORITHM, NULL, 0) >= 0 &&
-            BCryptCreateHash(alg, &hash, NULL, 0, NULL, 0, 0) >= 0 &&
-            BCryptHashData(hash, (PUCHAR)data, len, 0) >= 0 &&
-            BCryptFinishHash(hash, digest, SHA1_BYTES, 0) >= 0;
-  if (hash)
-    BCryptDestroyHash(hash);
-  if (alg)
-    BCryptCloseAlgorithmProvider(alg, 0);
-  return ok;
-}
 
 enum sw_error sw_service_sid(const wchar_t *service_name, PSID *out)
 {
@@ -41,7 +26,7 @@ enum sw_error sw_service_sid(const wchar_t *service_name, PSID *out)
 
   /* wchar_t is UTF-16LE on Windows: the bytes hash as they are. */
   BYTE digest[SHA1_BYTES];
-  if (!sha1(upper, (ULONG)(n * sizeof *upper), digest))
+  if (!sw_win_hash(BCRYPT_SHA1_ALGORITHM, upper, n * sizeof *upper, digest, SHA1_BYTES))
     return SW_E_SYSTEM;
   DWORD sub[SHA1_BYTES / 4];
   for (int i = 0; i < SHA1_BYTES / 4; i++)

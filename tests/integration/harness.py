@@ -155,28 +155,41 @@ def require_files(usage, *paths):
             raise RuntimeError("usage: %s (%r missing)" % (usage, path))
 
 
+def make_certs(directory, host_names=()):
+    """tests/fixtures/tls_certs.sh into `directory` (a Path is returned),
+    with a leaf host-NAME.pem/.key/.der for each of host_names (the MX hosts
+    and mta-sts.DOMAIN names of the domain checks)."""
+    directory = Path(directory)
+    argv = [str(ROOT / "tests" / "fixtures" / "tls_certs.sh"), str(directory)]
+    if host_names:
+        argv += ["-"] + list(host_names)
+    proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          timeout=60 + 10 * len(host_names))
+    if proc.returncode != 0:
+        raise RuntimeError("tls_certs.sh failed:\n%s%s" % (proc.stdout, proc.stderr))
+    return directory
+
+
 class TrustedCaPrefix:
     """A test module's own Wine prefix that trusts a CA made for the run:
     the certificates of tests/fixtures/tls_certs.sh in a folder of the run
-    (.workdir/certs, as .certs), the CA put into the prefix's Root store by
+    (.workdir/certs, as .certs; with a leaf for each of host_names), the CA put into the prefix's Root store by
     install_root_cert.exe, so that Windows trusts the loopback servers that
     use them. start() in setUpModule; close() in tearDownModule undoes
     what start() got to (the CA, the prefix, the folder unless
     SW_KEEP_TEST_FILES)."""
 
-    def __init__(self, prefix, install_root_cert, name):
+    def __init__(self, prefix, install_root_cert, name, host_names=()):
         self.prefix, self.tool = Path(prefix), install_root_cert
         self.workdir = Path(tempfile.mkdtemp(prefix="sw-%s-" % name))
+        self.host_names = list(host_names)
         self.certs = None
         self.started = False
 
     def start(self):
         self.started = True
         start_prefix(self.prefix)
-        certs = self.workdir / "certs"
-        subprocess.run([str(ROOT / "tests" / "fixtures" / "tls_certs.sh"), str(certs)],
-                       stdin=subprocess.DEVNULL, capture_output=True, timeout=60,
-                       check=True)
+        certs = make_certs(self.workdir / "certs", self.host_names)
         run_wine(wine_env(self.prefix), self.tool, "add", win_path(certs / "ca.der"),
                  timeout=120)
         self.certs = certs
