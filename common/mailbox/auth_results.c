@@ -52,6 +52,23 @@ static bool is_digit(char ch)
   return ch >= '0' && ch <= '9';
 }
 
+/* The text of an authserv-id into id[SW_AUTHSERV_ID_MAX], cut to fit: a
+ * quoted string's backslashes and line breaks (folding) dropped, other
+ * control characters (a NUL too) shown as '?'. */
+static void copy_id(const char *w, size_t n, char *id)
+{
+  size_t o = 0;
+  for (size_t i = 0; i < n && o + 1 < SW_AUTHSERV_ID_MAX; i++) {
+    unsigned char ch = (unsigned char)w[i];
+    if (ch == '\\' && i + 1 < n)
+      ch = (unsigned char)w[++i];
+    if (ch == '\r' || ch == '\n')
+      continue;
+    id[o++] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
+  }
+  id[o] = '\0';
+}
+
 /* The authserv-id (a token or a quoted string, copied without its quotes)
  * and the optional version after it. */
 static bool authserv_id(const char *s, size_t len, size_t *pos,
@@ -71,10 +88,7 @@ static bool authserv_id(const char *s, size_t len, size_t *pos,
   }
   if (n == 0)
     return false;
-  if (n >= sizeof out->authserv_id)
-    n = sizeof out->authserv_id - 1;
-  memcpy(out->authserv_id, w, n);
-  out->authserv_id[n] = '\0';
+  copy_id(w, n, out->authserv_id);
   const char *v;
   size_t q = p;
   if (run(s, len, &q, is_digit, &v) > 0) /* authres-version */

@@ -22,8 +22,8 @@
 
 static void check_results(const struct sw_auth_results *ar)
 {
-  size_t n = strnlen(ar->authserv_id, sizeof ar->authserv_id);
-  CHECK(n < sizeof ar->authserv_id);
+  CHECK(memchr(ar->authserv_id, '\0', sizeof ar->authserv_id) != NULL);
+  size_t n = strlen(ar->authserv_id);
   CHECK(!memchr(ar->authserv_id, '\r', n) && !memchr(ar->authserv_id, '\n', n));
   const enum sw_auth_verdict v[] = {ar->spf, ar->dkim, ar->dmarc};
   for (size_t i = 0; i < 3; i++) {

@@ -66,6 +66,9 @@ static void test_rfc8601_forms(void **state)
       "sender-id=pass header.from=example.net; iprev=pass policy.iprev=192.0.2.200"));
   assert_string_equal(ar.authserv_id, "quoted.example");
   assert_verdicts(SW_AUTH_ABSENT, SW_AUTH_ABSENT, SW_AUTH_ABSENT); /* none of the three */
+  /* A quoted id is unquoted and unfolded; control characters show as '?'. */
+  assert_true(parse("\"a\\\"b\r\n c\x01\"; spf=pass"));
+  assert_string_equal(ar.authserv_id, "a\"b c?");
 
   assert_true(parse("mx.example.org; spf=temperror; dkim=permerror; dmarc=temperror"));
   assert_verdicts(SW_AUTH_TEMPERROR, SW_AUTH_PERMERROR, SW_AUTH_TEMPERROR);
