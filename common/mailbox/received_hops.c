@@ -92,7 +92,8 @@ static void parse_stamp(const char *s, size_t len, struct sw_received_hop *h)
       break;
     const char *w = s + pos - n;
     enum clause c = clause_of(w, n);
-    if (c != NONE && !(in == WITH && taken == 0)) { /* "with ID": a protocol */
+    /* The word right after "with" is the protocol, whatever it says. */
+    if (c != NONE && !(in == WITH && taken == 0)) {
       in = c;
       taken = 0;
       continue;
