@@ -11,7 +11,7 @@ if(CMAKE_SCRIPT_MODE_FILE)
   cmake_minimum_required(VERSION 3.20) # IN_LIST; the project asks the same
 endif()
 
-set(SW_LAYERS base smtp monitor alert pipe store manage domain)
+set(SW_LAYERS base smtp monitor alert pipe store manage mailbox domain)
 set(SW_LAYER_MAY_base "")
 set(SW_LAYER_MAY_smtp base)
 set(SW_LAYER_MAY_monitor base smtp)
@@ -20,6 +20,9 @@ set(SW_LAYER_MAY_pipe base smtp monitor alert)
 set(SW_LAYER_MAY_store base smtp monitor alert)
 set(SW_LAYER_MAY_manage base smtp monitor alert pipe)
 set(SW_LAYER_MAY_domain base)
+# The round trip's mailbox side: base, and smtp for the probe's addresses
+# (mail_address.h: checked as SMTP will say them).
+set(SW_LAYER_MAY_mailbox base smtp)
 # Windows headers a portable file must not include (the SDK's own names).
 set(SW_WINDOWS_HEADERS windows.h winsock2.h ws2tcpip.h winsvc.h wincrypt.h
     schannel.h sspi.h mswsock.h winbase.h windef.h winnt.h winerror.h)

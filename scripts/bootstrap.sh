@@ -116,7 +116,47 @@ build_cjson() {
   cross_build_one cjson cJSON.c cJSON.h cjson -O2 -std=c89
 }
 
+# Daemon packages whose system instance must never start here: the tests run
+# private ones on loopback (tests/fixtures). Installed under a policy-rc.d
+# that exits 101, Debian's way of saying "start nothing" to the maintainer
+# scripts (invoke-rc.d, deb-systemd-invoke); any policy-rc.d that was there
+# (a container's) is put back afterwards, even when apt-get fails.
+DAEMON_PACKAGES=(
+  # The round trip's mailbox server: IMAP, POP3 and LMTP for the private
+  # Dovecot (tests/fixtures/dovecot_auth.sh --mail, docs/testing.md).
+  dovecot-imapd dovecot-pop3d dovecot-lmtpd
+)
+POLICY_RC_D=/usr/sbin/policy-rc.d
+
+restore_policy_rc_d() {
+  rm -f "$POLICY_RC_D"
+  if [ -e "$POLICY_RC_D.bootstrap-saved" ]; then
+    mv "$POLICY_RC_D.bootstrap-saved" "$POLICY_RC_D"
+  fi
+}
+
+install_daemon_packages() {
+  local missing=() p
+  for p in "${DAEMON_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+      missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  need_root
+  log "installing ${missing[*]} (their services are not started)"
+  [ ! -e "$POLICY_RC_D" ] || mv "$POLICY_RC_D" "$POLICY_RC_D.bootstrap-saved"
+  trap restore_policy_rc_d EXIT
+  printf '#!/bin/sh\n# scripts/bootstrap.sh: no service starts while it installs\nexit 101\n' \
+    >"$POLICY_RC_D"
+  chmod 755 "$POLICY_RC_D"
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  restore_policy_rc_d
+  trap - EXIT
+}
+
 install_packages
+install_daemon_packages
 build_sqlite
 build_cmocka
 build_cjson

@@ -35,21 +35,6 @@ static bool is_ascii(const char *s)
   return true;
 }
 
-/* "Mon, 07 Dec 2026 10:17:03 +0000" (RFC 5322 3.3, in UTC). */
-static void date_text(int64_t unix_s, char *out, size_t size)
-{
-  static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  int64_t day = sw_floor_div(unix_s, SW_SECONDS_PER_DAY);
-  int64_t secs = unix_s - day * SW_SECONDS_PER_DAY;
-  int64_t y;
-  unsigned m, d;
-  sw_civil_from_days(day, &y, &m, &d);
-  snprintf(out, size, "%s, %02u %s %04lld %02u:%02u:%02u +0000",
-           sw_weekday_name(sw_weekday(day)), d, months[m - 1], (long long)y,
-           (unsigned)(secs / 3600), (unsigned)(secs / 60 % 60), (unsigned)(secs % 60));
-}
-
 /* The Subject header: as it is when ASCII (folded before a space where a
  * line would pass 78 characters), else RFC 2047 "B" encoded words of
  * whole characters, one a line. */
@@ -157,7 +142,7 @@ enum sw_error sw_mail_message_write(const struct sw_mail_message *m, struct sw_b
       return SW_E_INVALID_ARGUMENT;
   struct writer w = {.out = out};
   char date[64], host[256];
-  date_text(m->date, date, sizeof date);
+  sw_rfc5322_date_format(m->date, 0, date, sizeof date); /* in UTC */
   id_host(m->host, host, sizeof host);
   put(&w, "Date: %s\r\nFrom: %s\r\n", date, m->from);
   recipients(&w, m);

@@ -4,6 +4,7 @@
 #include "calendar.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #define DAYS_0000_03_01_TO_1970 719468
@@ -50,21 +51,55 @@ const char *sw_weekday_name(unsigned wday)
   return wday < 7 ? names[wday] : "?";
 }
 
-static void format(int64_t unix_s, const char *fmt, char *out, size_t size)
+const char *sw_month_name(unsigned month)
 {
+  static const char *const names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  return month >= 1 && month <= 12 ? names[month - 1] : "?";
+}
+
+/* A time's calendar fields; false (and "?" in out) outside years 1-9999. */
+struct fields {
+  int64_t days, y;
+  unsigned m, d, hh, mm, ss;
+};
+
+static bool split(int64_t unix_s, struct fields *f, char *out, size_t size)
+{
+  f->days = sw_floor_div(unix_s, SW_SECONDS_PER_DAY);
+  int64_t secs = unix_s - f->days * SW_SECONDS_PER_DAY;
+  sw_civil_from_days(f->days, &f->y, &f->m, &f->d);
+  f->hh = (unsigned)(secs / 3600);
+  f->mm = (unsigned)(secs / 60 % 60);
+  f->ss = (unsigned)(secs % 60);
+  if (f->y >= 1 && f->y <= 9999)
+    return true;
+  snprintf(out, size, "?");
+  return false;
+}
+
+void sw_rfc5322_date_format(int64_t unix_s, int utc_offset_min, char *out, size_t size)
+{
+  struct fields f;
   if (size == 0)
     return;
-  int64_t days = sw_floor_div(unix_s, SW_SECONDS_PER_DAY);
-  int64_t secs = unix_s - days * SW_SECONDS_PER_DAY;
-  int64_t y;
-  unsigned m, d;
-  sw_civil_from_days(days, &y, &m, &d);
-  if (y < 1 || y > 9999) {
+  if (utc_offset_min < -(24 * 60 - 1) || utc_offset_min > 24 * 60 - 1) {
     snprintf(out, size, "?");
     return;
   }
-  snprintf(out, size, fmt, y, m, d, (unsigned)(secs / 3600), (unsigned)(secs / 60 % 60),
-           (unsigned)(secs % 60));
+  if (!split(unix_s + (int64_t)utc_offset_min * 60, &f, out, size))
+    return;
+  unsigned off = (unsigned)(utc_offset_min < 0 ? -utc_offset_min : utc_offset_min);
+  snprintf(out, size, "%s, %02u %s %04" PRId64 " %02u:%02u:%02u %c%02u%02u",
+           sw_weekday_name(sw_weekday(f.days)), f.d, sw_month_name(f.m), f.y, f.hh, f.mm,
+           f.ss, utc_offset_min < 0 ? '-' : '+', off / 60, off % 60);
+}
+
+static void format(int64_t unix_s, const char *fmt, char *out, size_t size)
+{
+  struct fields f;
+  if (size > 0 && split(unix_s, &f, out, size))
+    snprintf(out, size, fmt, f.y, f.m, f.d, f.hh, f.mm, f.ss);
 }
 
 void sw_utc_format(int64_t unix_s, char *out, size_t size)

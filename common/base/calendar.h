@@ -26,6 +26,15 @@ unsigned sw_weekday(int64_t days);
 /* "Sun" ... "Sat" for 0 ... 6 (sw_weekday's numbering); "?" otherwise. */
 const char *sw_weekday_name(unsigned wday);
 
+/* "Jan" ... "Dec" for 1 ... 12 (RFC 5322's month names); "?" otherwise. */
+const char *sw_month_name(unsigned month);
+
+/* The RFC 5322 (3.3) date-time of a Unix time as a clock utc_offset_min
+ * minutes east of UTC shows it: "Mon, 07 Dec 2026 11:17:03 +0100", for
+ * Date: headers. The offset must be within -23:59 ... +23:59 and the
+ * local year within 1 ... 9999; otherwise "?". Always NUL-terminates. */
+void sw_rfc5322_date_format(int64_t unix_s, int utc_offset_min, char *out, size_t size);
+
 /* "2025-06-01 12:00:00 UTC" for a Unix time (any year from 1 to 9999;
  * others print as "?"). Always NUL-terminates. */
 void sw_utc_format(int64_t unix_s, char *out, size_t size);

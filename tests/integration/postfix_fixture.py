@@ -40,19 +40,23 @@ def _run(cmd, timeout, env=None):
 
 
 class DovecotAuth:
-    """dovecot_auth.sh: one user, its password given through the
-    environment; the socket for Postfix is self.socket."""
+    """dovecot_auth.sh: one user (or several, comma-separated), the password
+    given through the environment; the socket for Postfix is self.socket.
+    `options` go after the lifetime (--mail ...: mailbox_rig.py)."""
 
-    def __init__(self, directory, user, password, lifetime_s=1800):
+    def __init__(self, directory, user, password, lifetime_s=1800, options=()):
         self.dir = str(directory)
         self.user = user
         self.password = password
         self.lifetime_s = lifetime_s
+        self.options = [str(o) for o in options]
         self.socket = os.path.join(self.dir, "auth")
+        self.log = os.path.join(self.dir, "log")
 
     def start(self):
         env = dict(os.environ, DOVECOT_TEST_PASSWORD=self.password)
-        proc = _run([DOVECOT_SH, "start", self.dir, self.user, self.lifetime_s], 60, env)
+        proc = _run([DOVECOT_SH, "start", self.dir, self.user, self.lifetime_s] + self.options,
+                    60, env)
         if proc.returncode != 0:
             self.stop()
             raise RuntimeError("private Dovecot did not start:\n%s%s"
@@ -77,16 +81,20 @@ class PrivatePostfix:
     # free port picked here before Postfix binds it.
     PORT_TRIES = 3
 
-    def __init__(self, directory, options=()):
+    def __init__(self, directory, options=(), lifetime_s=None):
         self.dir = str(directory)
         self.port = None
         self.options = [str(o) for o in options]
         self.maillog = os.path.join(self.dir, "maillog")
+        self.env = None  # the script's own default lifetime (1800 s)
+        if lifetime_s is not None:
+            self.env = dict(os.environ, SW_POSTFIX_LIFETIME_S=str(lifetime_s))
 
     def start(self):
         for _ in range(self.PORT_TRIES):
             self.port = free_port()
-            proc = _run([POSTFIX_SH, "start", self.dir, self.port] + self.options, 90)
+            proc = _run([POSTFIX_SH, "start", self.dir, self.port] + self.options, 90,
+                        self.env)
             if proc.returncode == 0:
                 return
             self.stop()
@@ -140,10 +148,16 @@ class PrivatePostfix:
         counts = dict(re.findall(r" (\w+)=(\d+(?:/\d+)?)", sessions[0][-1]))
         return sessions[0], counts
 
+    def queue_tool(self, tool, *args):
+        """Runs postqueue or postsuper on this instance's queue; its output.
+        An error if it fails."""
+        proc = _run([tool, "-c", os.path.join(self.dir, "etc")] + list(args), 30)
+        if proc.returncode != 0:
+            raise RuntimeError("%s %s failed: %s" % (tool, " ".join(args), proc.stderr))
+        return proc.stdout
+
     def queued(self):
         """The messages in the instance's queue (postqueue -j, one JSON
         object per message): empty unless someone sent DATA."""
-        proc = _run(["postqueue", "-c", os.path.join(self.dir, "etc"), "-j"], 30)
-        if proc.returncode != 0:
-            raise RuntimeError("postqueue -j failed: %s" % proc.stderr)
-        return [line for line in proc.stdout.splitlines() if line.strip()]
+        return [line for line in self.queue_tool("postqueue", "-j").splitlines()
+                if line.strip()]

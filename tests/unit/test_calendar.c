@@ -77,6 +77,30 @@ static void test_formats(void **state)
   assert_string_equal(text, "1970-01-01");
 }
 
+/* Date: headers: the local time of the offset, its day and weekday, and
+ * the offset as RFC 5322 writes it. */
+static void test_rfc5322_dates(void **state)
+{
+  (void)state;
+  char text[40];
+  int64_t at = 1796638623; /* 2026-12-07 10:17:03 UTC, a Monday */
+  sw_rfc5322_date_format(at, 0, text, sizeof text);
+  assert_string_equal(text, "Mon, 07 Dec 2026 10:17:03 +0000");
+  sw_rfc5322_date_format(at, 60, text, sizeof text);
+  assert_string_equal(text, "Mon, 07 Dec 2026 11:17:03 +0100");
+  sw_rfc5322_date_format(at, 14 * 60, text, sizeof text); /* Kiribati: the next day */
+  assert_string_equal(text, "Tue, 08 Dec 2026 00:17:03 +1400");
+  sw_rfc5322_date_format(at, -(10 * 60 + 30), text, sizeof text); /* the day before */
+  assert_string_equal(text, "Sun, 06 Dec 2026 23:47:03 -1030");
+  sw_rfc5322_date_format(at, 24 * 60, text, sizeof text);
+  assert_string_equal(text, "?");
+  sw_rfc5322_date_format(INT64_C(253402300799), 60, text, sizeof text); /* year 10000 */
+  assert_string_equal(text, "?");
+  assert_string_equal(sw_month_name(1), "Jan");
+  assert_string_equal(sw_month_name(12), "Dec");
+  assert_string_equal(sw_month_name(13), "?");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -84,6 +108,7 @@ int main(void)
       cmocka_unit_test(test_known_dates),
       cmocka_unit_test(test_round_trip),
       cmocka_unit_test(test_formats),
+      cmocka_unit_test(test_rfc5322_dates),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
