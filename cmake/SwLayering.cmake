@@ -11,7 +11,7 @@ if(CMAKE_SCRIPT_MODE_FILE)
   cmake_minimum_required(VERSION 3.20) # IN_LIST; the project asks the same
 endif()
 
-set(SW_LAYERS base smtp monitor alert pipe store manage)
+set(SW_LAYERS base smtp monitor alert pipe store manage mailbox)
 set(SW_LAYER_MAY_base "")
 set(SW_LAYER_MAY_smtp base)
 set(SW_LAYER_MAY_monitor base smtp)
@@ -19,6 +19,7 @@ set(SW_LAYER_MAY_alert base smtp monitor)
 set(SW_LAYER_MAY_pipe base smtp monitor alert)
 set(SW_LAYER_MAY_store base smtp monitor alert)
 set(SW_LAYER_MAY_manage base smtp monitor alert pipe)
+set(SW_LAYER_MAY_mailbox base)
 # Windows headers a portable file must not include (the SDK's own names).
 set(SW_WINDOWS_HEADERS windows.h winsock2.h ws2tcpip.h winsvc.h wincrypt.h
     schannel.h sspi.h mswsock.h winbase.h windef.h winnt.h winerror.h)
