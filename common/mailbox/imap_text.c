@@ -107,7 +107,8 @@ static size_t take_literal(struct sw_mailbox_reader *rd, const char *data, size_
   if (rd->count == 1) {
     size_t room = SW_MAILBOX_HEADER_MAX - rd->literal.len;
     size_t keep = n < room ? n : room;
-    if (keep < n || sw_buf_append(&rd->literal, data, keep) != SW_E_OK)
+    bool kept = sw_buf_append(&rd->literal, data, keep) == SW_E_OK;
+    if (keep < n || !kept)
       rd->skipping = true; /* the kept literal is cut */
   }
   rd->literal_left -= n;

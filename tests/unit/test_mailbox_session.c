@@ -310,7 +310,7 @@ static void check_expectation(const struct mscript *sc,
     have = r->reply;
   else if (strncmp(k, "transcript", 10) == 0)
     have = sw_buf_str(&r->transcript);
-  else if (strncmp(k, "header", 6) == 0)
+  else if (strcmp(k, "header") == 0 || strcmp(k, "header~") == 0)
     have = sw_buf_str(&r->header);
   else {
     if (strcmp(k, "stale_deleted") == 0)
@@ -514,6 +514,86 @@ static void test_header_fields_and_kinds(void **state)
   assert_int_equal(sw__probe_kind(&c, undated, strlen(undated), 0), SW_PROBE_RECENT);
 }
 
+/* Feeds `text` and takes what the session says, as one string. */
+static const char *say(struct sw_mailbox *s, const char *text, char *out, size_t size)
+{
+  sw_mailbox_receive(s, text, strlen(text), T0);
+  size_t len;
+  const char *o = sw_mailbox_output(s, &len);
+  snprintf(out, size, "%.*s", (int)len, o ? o : "");
+  sw_mailbox_sent(s, len);
+  return out;
+}
+
+/* A header past SW_MAILBOX_HEADER_MAX: all of it is read, its start kept
+ * and said to be cut; the probe is still found by its field. */
+static void test_big_header_is_cut(void **state)
+{
+  (void)state;
+  struct sw_mailbox_config c = base_cfg();
+  c.allow_plaintext = true;
+  struct sw_mailbox s;
+  char out[256];
+  sw_mailbox_init(&s, &c, T0);
+  sw_mailbox_connected(&s, "127.0.0.1:143", T0);
+  say(&s, "* OK [CAPABILITY IMAP4rev1 UIDPLUS] hi\r\n", out, sizeof out);
+  say(&s, "a1 OK in\r\n", out, sizeof out);
+  say(&s, "* CAPABILITY IMAP4rev1 UIDPLUS\r\na2 OK\r\n", out, sizeof out);
+  say(&s, "a3 OK selected\r\n", out, sizeof out);
+  assert_string_equal(say(&s, "* SEARCH 4\r\na4 OK\r\n", out, sizeof out),
+                      "a5 UID FETCH 4 (UID INTERNALDATE BODY.PEEK[HEADER])\r\n");
+  size_t big = SW_MAILBOX_HEADER_MAX + 5000;
+  struct sw_buf fetch;
+  sw_buf_init(&fetch, 0);
+  sw_buf_printf(&fetch, "* 1 FETCH (UID 4 BODY[HEADER] {%zu}\r\n", big);
+  const char *field = "X-SmtpWatch-Probe: r/n\r\nComment: ";
+  sw_buf_appends(&fetch, field);
+  for (size_t i = strlen(field); i < big - 4; i++)
+    sw_buf_append(&fetch, "x", 1);
+  sw_buf_appends(&fetch, "\r\n\r\n)\r\na5 OK\r\n");
+  sw_mailbox_receive(&s, fetch.data, fetch.len, T0);
+  sw_buf_free(&fetch);
+  size_t len;
+  const char *o = sw_mailbox_output(&s, &len);
+  assert_non_null(o);
+  assert_memory_equal(o, "a6 UID STORE 4 +FLAGS.SILENT (\\Deleted)\r\n", len);
+  const struct sw_mailbox_result *r = sw_mailbox_result(&s);
+  assert_true(r->found);
+  assert_true(r->header_cut);
+  assert_int_equal(r->header.len, SW_MAILBOX_HEADER_MAX);
+  sw_mailbox_free(&s);
+}
+
+/* The wait ends before the server's "+" to IDLE came: DONE follows it. */
+static void test_wait_over_before_idle_began(void **state)
+{
+  (void)state;
+  struct sw_mailbox_config c = base_cfg();
+  c.allow_plaintext = true;
+  c.wait_ms = 2000;
+  c.timeout_ms = 30000;
+  struct sw_mailbox s;
+  char out[256];
+  sw_mailbox_init(&s, &c, T0);
+  sw_mailbox_connected(&s, "127.0.0.1:143", T0);
+  say(&s, "* OK [CAPABILITY IMAP4rev1 IDLE] hi\r\n", out, sizeof out);
+  say(&s, "a1 OK [CAPABILITY IMAP4rev1 IDLE] in\r\n", out, sizeof out);
+  say(&s, "a2 OK selected\r\n", out, sizeof out);
+  assert_string_equal(say(&s, "* SEARCH\r\na3 OK\r\n", out, sizeof out), "a4 IDLE\r\n");
+  assert_int_equal(sw_mailbox_deadline(&s), T0 + 2000000);
+  sw_mailbox_timeout(&s, T0 + 2000000);
+  size_t len;
+  assert_null(sw_mailbox_output(&s, &len));
+  assert_string_equal(say(&s, "+ idling\r\n", out, sizeof out), "DONE\r\n");
+  assert_string_equal(say(&s, "a4 OK done\r\n", out, sizeof out), "a5 LOGOUT\r\n");
+  /* The budget's end, not the wait's, is the deadline now. */
+  assert_int_equal(sw_mailbox_deadline(&s), T0 + 30000000);
+  say(&s, "a5 OK bye\r\n", out, sizeof out);
+  assert_true(sw_mailbox_done(&s));
+  assert_int_equal(sw_mailbox_result(&s)->outcome, SW_MAILBOX_NOT_FOUND);
+  sw_mailbox_free(&s);
+}
+
 static int run_cases(void)
 {
   const struct CMUnitTest unit[] = {
@@ -521,6 +601,8 @@ static int run_cases(void)
       cmocka_unit_test(test_imap_astrings),
       cmocka_unit_test(test_mail_dates),
       cmocka_unit_test(test_header_fields_and_kinds),
+      cmocka_unit_test(test_big_header_is_cut),
+      cmocka_unit_test(test_wait_over_before_idle_began),
   };
   return cmocka_run_group_tests_name("mailbox", unit, NULL, NULL);
 }
