@@ -292,6 +292,32 @@ static void on_deleted(struct sw_mailbox *s, bool ok, const struct sw_imap_line 
   wait_or_end(s);
 }
 
+/* The answer to CAPABILITY, STARTTLS or the login. */
+static void on_login_answer(struct sw_mailbox *s, const struct sw_imap_line *l, bool ok,
+                            bool no)
+{
+  unsigned caps;
+  if (s->state == SW_MBX_CAPABILITY) {
+    if (!ok || !(s->caps & SW_MBX_CAP_KNOWN))
+      refused(s, l, "CAPABILITY", SW_MAILBOX_PROTOCOL_ERROR);
+    else
+      proceed(s);
+  } else if (s->state == SW_MBX_STARTTLS) {
+    if (!ok)
+      refused(s, l, "STARTTLS", SW_MAILBOX_LOGIN_FAILED);
+    else
+      sw__mbx_enter_tls(s);
+  } else if (!ok) {
+    refused(s, l, "the user name and password",
+            no ? SW_MAILBOX_LOGIN_FAILED : SW_MAILBOX_PROTOCOL_ERROR);
+  } else {
+    s->logged_in = true;
+    /* RFC 9051 6.2: the capabilities may change at login. */
+    s->caps = sw__imap_caps_code(l->text, l->text_len, &caps) ? caps : 0;
+    proceed(s);
+  }
+}
+
 static void on_tagged(struct sw_mailbox *s, const struct sw_imap_line *l)
 {
   bool ok = sw__imap_word(l, "OK");
@@ -304,33 +330,11 @@ static void on_tagged(struct sw_mailbox *s, const struct sw_imap_line *l)
   }
   if (sw__mbx_part_waiting(s))
     sw__mbx_drop_command(s); /* it answered before taking our literal */
-  unsigned caps;
   switch (s->state) {
   case SW_MBX_CAPABILITY:
-    if (!ok || !(s->caps & SW_MBX_CAP_KNOWN)) {
-      refused(s, l, "CAPABILITY", SW_MAILBOX_PROTOCOL_ERROR);
-      return;
-    }
-    proceed(s);
-    return;
   case SW_MBX_STARTTLS:
-    if (!ok) {
-      refused(s, l, "STARTTLS", SW_MAILBOX_LOGIN_FAILED);
-      return;
-    }
-    sw__mbx_enter_tls(s);
-    return;
   case SW_MBX_LOGIN:
-    if (!ok) {
-      sw__mbx_record_reply(s, l->tag, (size_t)(l->text + l->text_len - l->tag));
-      refused(s, l, "the user name and password",
-              no ? SW_MAILBOX_LOGIN_FAILED : SW_MAILBOX_PROTOCOL_ERROR);
-      return;
-    }
-    s->logged_in = true;
-    /* RFC 9051 6.2: the capabilities may change at login. */
-    s->caps = sw__imap_caps_code(l->text, l->text_len, &caps) ? caps : 0;
-    proceed(s);
+    on_login_answer(s, l, ok, no);
     return;
   case SW_MBX_SELECT:
     if (!ok) {

@@ -1,6 +1,6 @@
 /* The mailbox sessions (common/mailbox): the IMAP transcripts in
  * tests/data/imap and the POP3 ones in tests/data/pop3 (format:
- * tests/data/mailbox.md), each run whole, with every server turn split at
+ * tests/data/imap/README.md), each run whole, with every server turn split at
  * every offset, and byte by byte (script_file.h, as the SMTP dialogue's);
  * plus the cases a transcript cannot express (refused settings, the
  * strings IMAP needs quoted or as literals, dates, headers). */
