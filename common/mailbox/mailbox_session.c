@@ -261,31 +261,24 @@ bool sw__mbx_may_send_password(struct sw_mailbox *s)
 
 const char *sw__mbx_awaited(const struct sw_mailbox *s)
 {
-  bool imap = s->cfg.protocol == SW_MAILBOX_IMAP;
-  switch (s->state) {
-  case SW_MBX_CAPABILITY:
-    return imap ? "CAPABILITY" : "CAPA";
-  case SW_MBX_STARTTLS:
-    return imap ? "STARTTLS" : "STLS";
-  case SW_MBX_LOGIN:
-    return imap ? "the login" : "USER/PASS";
-  case SW_MBX_SELECT:
-    return "SELECT";
-  case SW_MBX_SEARCH:
-    return imap ? "UID SEARCH" : "UIDL";
-  case SW_MBX_FETCH:
-    return imap ? "UID FETCH" : "TOP";
-  case SW_MBX_DELETE:
-    return imap ? "UID STORE" : "DELE";
-  case SW_MBX_EXPUNGE:
-    return "EXPUNGE";
-  case SW_MBX_IDLE:
-    return "IDLE";
-  case SW_MBX_LOGOUT:
-    return imap ? "LOGOUT" : "QUIT";
-  default:
-    return "the client";
-  }
+  /* {IMAP, POP3} for each state that awaits an answer. */
+  static const char *const awaited[][2] = {
+      [SW_MBX_CAPABILITY] = {"CAPABILITY", "CAPA"},
+      [SW_MBX_STARTTLS] = {"STARTTLS", "STLS"},
+      [SW_MBX_LOGIN] = {"the login", "USER/PASS"},
+      [SW_MBX_SELECT] = {"SELECT", "SELECT"},
+      [SW_MBX_SEARCH] = {"UID SEARCH", "UIDL"},
+      [SW_MBX_FETCH] = {"UID FETCH", "TOP"},
+      [SW_MBX_DELETE] = {"UID STORE", "DELE"},
+      [SW_MBX_EXPUNGE] = {"EXPUNGE", "EXPUNGE"},
+      [SW_MBX_IDLE] = {"IDLE", "IDLE"},
+      [SW_MBX_LOGOUT] = {"LOGOUT", "QUIT"},
+  };
+  size_t i = (size_t)s->state;
+  const char *name = i < SW_COUNTOF(awaited)
+                         ? awaited[i][s->cfg.protocol == SW_MAILBOX_IMAP ? 0 : 1]
+                         : NULL;
+  return name ? name : "the client"; /* nothing was said yet */
 }
 
 /* --- bytes in ---------------------------------------------------------- */

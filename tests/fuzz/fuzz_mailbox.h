@@ -53,28 +53,24 @@ struct said {
   int fetches;
 };
 
-static bool contains(const char *hay, size_t len, const char *needle)
-{
-  size_t n = strlen(needle);
-  for (size_t i = 0; i + n <= len; i++)
-    if (memcmp(hay + i, needle, n) == 0)
-      return true;
-  return false;
-}
-
-/* Without case, for header names. */
-static bool icontains(const char *hay, size_t len, const char *needle)
+/* Whether `needle` is in hay[0..len), with or without case (header names
+ * are compared without). */
+static bool find(const char *hay, size_t len, const char *needle, bool nocase)
 {
   size_t n = strlen(needle);
   for (size_t i = 0; i + n <= len; i++) {
     size_t k = 0;
-    while (k < n && (hay[i + k] | 0x20) == (needle[k] | 0x20))
+    while (k < n &&
+           (nocase ? (hay[i + k] | 0x20) == (needle[k] | 0x20) : hay[i + k] == needle[k]))
       k++;
     if (k == n)
       return true;
   }
   return false;
 }
+
+#define contains(hay, len, needle) find(hay, len, needle, false)
+#define icontains(hay, len, needle) find(hay, len, needle, true)
 
 static bool has_line_end(const uint8_t *data, size_t len)
 {

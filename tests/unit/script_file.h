@@ -294,20 +294,123 @@ static int script_every_split(const struct script_file *f,
   return runs + 1;
 }
 
+/* What a test gives the suite: how to read its files and run them, and
+ * its results' type. The script a load returns starts with its struct
+ * script_file, and is the `ctx` of every other call. */
+struct script_runs {
+  void *(*load)(const char *path);
+  void (*unload)(void *ctx);
+  size_t result_size;
+  /* One run in mode `m`, its result into `result`. */
+  void (*run)(void *ctx, const struct run_mode *m, void *result);
+  /* One of the file's expectations against the first result (fed whole). */
+  void (*expect)(void *ctx, const struct script_expectation *e, const void *first);
+  /* Fails unless `other` (from mode `m`) equals the first. */
+  void (*same)(void *ctx, const struct run_mode *m, const void *first, const void *other);
+  void (*free_result)(void *result);
+};
+
+/* Defines `name`, the struct script_runs of a test whose scripts are
+ * `script_type`s read by load_fn(sc, path) and freed by free_fn(sc), and
+ * whose results are `result_type`s freed by result_free(r); run_fn,
+ * expect_fn and same_fn as in struct script_runs. */
+#define SCRIPT_RUNS(name, script_type, load_fn, free_fn, result_type, result_free,       \
+                    run_fn, expect_fn, same_fn)                                          \
+  static void *name##_load(const char *path)                                             \
+  {                                                                                      \
+    script_type *sc = malloc(sizeof *sc);                                                \
+    assert_non_null(sc);                                                                 \
+    load_fn(sc, path);                                                                   \
+    return sc;                                                                           \
+  }                                                                                      \
+  static void name##_unload(void *ctx)                                                   \
+  {                                                                                      \
+    free_fn(ctx);                                                                        \
+    free(ctx);                                                                           \
+  }                                                                                      \
+  static void name##_free_result(void *result)                                           \
+  {                                                                                      \
+    result_free(result);                                                                 \
+  }                                                                                      \
+  static const struct script_runs name = {.load = name##_load,                           \
+                                          .unload = name##_unload,                       \
+                                          .result_size = sizeof(result_type),            \
+                                          .run = run_fn,                                 \
+                                          .expect = expect_fn,                           \
+                                          .same = same_fn,                               \
+                                          .free_result = name##_free_result}
+
+struct script_runs_state {
+  const struct script_file *f;
+  const struct script_runs *r;
+  void *ctx, *first, *other;
+  bool have_first;
+};
+
+static void script_run_one(void *state, const struct run_mode *m)
+{
+  struct script_runs_state *st = state;
+  if (!st->have_first) {
+    st->r->run(st->ctx, m, st->first);
+    st->have_first = true;
+    for (int i = 0; i < st->f->nexps; i++)
+      st->r->expect(st->ctx, &st->f->exps[i], st->first);
+    return;
+  }
+  st->r->run(st->ctx, m, st->other);
+  st->r->same(st->ctx, m, st->first, st->other);
+  st->r->free_result(st->other);
+}
+
+/* One file, a cmocka test: its runs in every mode (script_every_split);
+ * the first run's result meets the expectations, every other run gives the
+ * same result. */
+struct script_case {
+  char *path;
+  const struct script_runs *runs;
+};
+
+static void script_test(void **state)
+{
+  const struct script_case *c = *state;
+  const struct script_runs *r = c->runs;
+  void *ctx = r->load(c->path);
+  struct script_runs_state st = {.f = ctx,
+                                 .r = r,
+                                 .ctx = ctx,
+                                 .first = calloc(1, r->result_size),
+                                 .other = calloc(1, r->result_size)};
+  assert_non_null(st.first);
+  assert_non_null(st.other);
+  script_every_split(st.f, script_run_one, &st);
+  r->free_result(st.first);
+  free(st.first);
+  free(st.other);
+  r->unload(ctx);
+}
+
+/* The transcript files of some folders, one test each. */
+struct script_suite {
+  struct CMUnitTest *tests;
+  struct script_case *cases;
+  size_t n;
+};
+
 static int by_name(const void *a, const void *b)
 {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The paths of the folder's *.txt files, sorted (free each and the array);
- * NULL, said on stderr, when there are fewer than `at_least` (a guard
+/* Adds a test for each *.txt of `dir`, in name order, named "folder/file".
+ * False, said on stderr, when there are fewer than `at_least` (a guard
  * against a folder that went missing: too few runs pass too easily). */
-static char **script_list(const char *dir, size_t at_least, size_t *count)
+static bool script_suite_add(struct script_suite *suite, const char *dir, size_t at_least,
+                             const struct script_runs *runs)
 {
   DIR *dp = opendir(dir);
   if (!dp) {
     fprintf(stderr, "cannot list %s\n", dir);
-    return NULL;
+    return false;
   }
   char **paths = NULL;
   size_t n = 0;
@@ -323,23 +426,39 @@ static char **script_list(const char *dir, size_t at_least, size_t *count)
   }
   closedir(dp);
   qsort(paths, n, sizeof *paths, by_name);
-  *count = n;
-  if (n < at_least) {
+  if (n < at_least)
     fprintf(stderr, "only %zu transcripts in %s; expected at least %zu\n", n, dir,
             at_least);
-    for (size_t i = 0; i < n; i++)
-      free(paths[i]);
-    free(paths);
-    return NULL;
+  /* Each test's state points into `cases`: size it for all first. */
+  suite->cases = realloc(suite->cases, (suite->n + n) * sizeof *suite->cases);
+  suite->tests = realloc(suite->tests, (suite->n + n) * sizeof *suite->tests);
+  for (size_t i = 0; i < n; i++) {
+    struct script_case *c = &suite->cases[suite->n + i];
+    c->path = paths[i];
+    c->runs = runs;
+    const char *name = paths[i] + strlen(dir) - 1;
+    while (name > paths[i] && name[-1] != '/')
+      name--; /* "smtp/auth_535.txt" */
+    suite->tests[suite->n + i] = (struct CMUnitTest){
+        .name = name, .test_func = script_test, .initial_state = NULL};
   }
-  return paths;
+  suite->n += n;
+  for (size_t i = 0; i < suite->n; i++)
+    suite->tests[i].initial_state = &suite->cases[i];
+  free(paths);
+  return n >= at_least;
 }
 
-static void script_list_free(char **paths, size_t n)
+/* Runs the suite's tests as a cmocka group and frees it; the number of
+ * tests that failed. */
+static int script_suite_run(struct script_suite *suite)
 {
-  for (size_t i = 0; i < n; i++)
-    free(paths[i]);
-  free(paths);
+  int failed = _cmocka_run_group_tests("transcripts", suite->tests, suite->n, NULL, NULL);
+  for (size_t i = 0; i < suite->n; i++)
+    free(suite->cases[i].path);
+  free(suite->cases);
+  free(suite->tests);
+  return failed;
 }
 
 #endif

@@ -235,9 +235,11 @@ static void event(const struct mscript *sc, const struct run_mode *m,
   }
 }
 
-static void run(const struct mscript *sc, const struct run_mode *m,
-                struct sw_mailbox_result *out)
+/* One run (script_runs.run): `ctx` is the script, `result` a struct sw_mailbox_result. */
+static void run(void *ctx, const struct run_mode *m, void *result)
 {
+  const struct mscript *sc = ctx;
+  struct sw_mailbox_result *out = result;
   struct sw_mailbox *s = malloc(sizeof *s);
   assert_non_null(s);
   int64_t now = T0;
@@ -278,30 +280,41 @@ static const char *yes_no(bool b)
   return b ? "yes" : "no";
 }
 
-static void check_expectation(const struct mscript *sc,
-                              const struct script_expectation *e,
-                              const struct sw_mailbox_result *r)
+/* The result's yes/no fields by their expectation's key. */
+static bool flag_of(const char *key, const struct sw_mailbox_result *r, bool *out)
 {
+  const struct {
+    const char *key;
+    bool value;
+  } flags[] = {{"found", r->found},
+               {"probe_deleted", r->probe_deleted},
+               {"tls", r->tls_used},
+               {"idled", r->idled},
+               {"idle_offered", r->idle_offered},
+               {"header_cut", r->header_cut}};
+  for (size_t i = 0; i < SW_COUNTOF(flags); i++)
+    if (strcmp(key, flags[i].key) == 0)
+      return *out = flags[i].value, true;
+  return false;
+}
+
+/* script_runs.expect: `e` against the first result. */
+static void check_expectation(void *ctx, const struct script_expectation *e,
+                              const void *first)
+{
+  const struct mscript *sc = ctx;
+  const struct sw_mailbox_result *r = first;
   const char *k = e->key, *v = e->value;
   char got[64];
   const char *have;
+  bool b;
   bool substring = k[strlen(k) - 1] == '~';
   if (strcmp(k, "outcome") == 0)
     have = sw_mailbox_outcome_name(r->outcome);
   else if (strcmp(k, "state") == 0)
     have = sw_mailbox_state_name(r->state);
-  else if (strcmp(k, "found") == 0)
-    have = yes_no(r->found);
-  else if (strcmp(k, "probe_deleted") == 0)
-    have = yes_no(r->probe_deleted);
-  else if (strcmp(k, "tls") == 0)
-    have = yes_no(r->tls_used);
-  else if (strcmp(k, "idled") == 0)
-    have = yes_no(r->idled);
-  else if (strcmp(k, "idle_offered") == 0)
-    have = yes_no(r->idle_offered);
-  else if (strcmp(k, "header_cut") == 0)
-    have = yes_no(r->header_cut);
+  else if (flag_of(k, r, &b))
+    have = yes_no(b);
   else if (strcmp(k, "probe_id") == 0)
     have = r->probe_id;
   else if (strncmp(k, "detail", 6) == 0)
@@ -334,10 +347,12 @@ static void check_expectation(const struct mscript *sc,
              sw_buf_str(&r->transcript));
 }
 
-static void same_result(const struct mscript *sc, const struct run_mode *m,
-                        const struct sw_mailbox_result *a,
-                        const struct sw_mailbox_result *b)
+/* script_runs.same: `a` the first result, `b` another. */
+static void same_result(void *ctx, const struct run_mode *m, const void *first,
+                        const void *other)
 {
+  const struct mscript *sc = ctx;
+  const struct sw_mailbox_result *a = first, *b = other;
   bool same =
       a->outcome == b->outcome && a->state == b->state && a->found == b->found &&
       a->probe_deleted == b->probe_deleted && a->stale_deleted == b->stale_deleted &&
@@ -352,37 +367,8 @@ static void same_result(const struct mscript *sc, const struct run_mode *m,
              sc->f.path, m->text, sw_buf_str(&b->transcript), sw_buf_str(&a->transcript));
 }
 
-struct runs {
-  const struct mscript *sc;
-  struct sw_mailbox_result first;
-  bool have_first;
-};
-
-static void run_and_compare(void *ctx, const struct run_mode *m)
-{
-  struct runs *r = ctx;
-  struct sw_mailbox_result res;
-  run(r->sc, m, &res);
-  if (!r->have_first) {
-    r->first = res;
-    r->have_first = true;
-    for (int i = 0; i < r->sc->f.nexps; i++)
-      check_expectation(r->sc, &r->sc->f.exps[i], &r->first);
-    return;
-  }
-  same_result(r->sc, m, &r->first, &res);
-  sw_mailbox_result_free(&res);
-}
-
-static void test_transcript(void **state)
-{
-  struct mscript sc;
-  load(&sc, *state);
-  struct runs r = {.sc = &sc};
-  script_every_split(&sc.f, run_and_compare, &r);
-  sw_mailbox_result_free(&r.first);
-  unload(&sc);
-}
+SCRIPT_RUNS(mailbox_runs, struct mscript, load, unload, struct sw_mailbox_result,
+            sw_mailbox_result_free, run, check_expectation, same_result);
 
 /* ---- cases a transcript cannot express ------------------------------------- */
 
@@ -525,23 +511,32 @@ static const char *say(struct sw_mailbox *s, const char *text, char *out, size_t
   return out;
 }
 
+/* An IMAP session of `c` (plain text allowed) past its greeting with
+ * `caps`, logged in by LOGIN, its folder selected. */
+static void logged_in(struct sw_mailbox *s, struct sw_mailbox_config *c, const char *caps)
+{
+  char out[256], line[128];
+  c->allow_plaintext = true;
+  sw_mailbox_init(s, c, T0);
+  sw_mailbox_connected(s, "127.0.0.1:143", T0);
+  snprintf(line, sizeof line, "* OK [CAPABILITY IMAP4rev1 %s] hi\r\n", caps);
+  assert_string_equal(say(s, line, out, sizeof out), "a1 LOGIN \"u\" \"p\"\r\n");
+  snprintf(line, sizeof line, "a1 OK [CAPABILITY IMAP4rev1 %s] in\r\n", caps);
+  assert_string_equal(say(s, line, out, sizeof out), "a2 SELECT \"INBOX\"\r\n");
+  say(s, "a2 OK selected\r\n", out, sizeof out);
+}
+
 /* A header past SW_MAILBOX_HEADER_MAX: all of it is read, its start kept
  * and said to be cut; the probe is still found by its field. */
 static void test_big_header_is_cut(void **state)
 {
   (void)state;
   struct sw_mailbox_config c = base_cfg();
-  c.allow_plaintext = true;
   struct sw_mailbox s;
   char out[256];
-  sw_mailbox_init(&s, &c, T0);
-  sw_mailbox_connected(&s, "127.0.0.1:143", T0);
-  say(&s, "* OK [CAPABILITY IMAP4rev1 UIDPLUS] hi\r\n", out, sizeof out);
-  say(&s, "a1 OK in\r\n", out, sizeof out);
-  say(&s, "* CAPABILITY IMAP4rev1 UIDPLUS\r\na2 OK\r\n", out, sizeof out);
-  say(&s, "a3 OK selected\r\n", out, sizeof out);
-  assert_string_equal(say(&s, "* SEARCH 4\r\na4 OK\r\n", out, sizeof out),
-                      "a5 UID FETCH 4 (UID INTERNALDATE BODY.PEEK[HEADER])\r\n");
+  logged_in(&s, &c, "UIDPLUS");
+  assert_string_equal(say(&s, "* SEARCH 4\r\na3 OK\r\n", out, sizeof out),
+                      "a4 UID FETCH 4 (UID INTERNALDATE BODY.PEEK[HEADER])\r\n");
   size_t big = SW_MAILBOX_HEADER_MAX + 5000;
   struct sw_buf fetch;
   sw_buf_init(&fetch, 0);
@@ -550,13 +545,13 @@ static void test_big_header_is_cut(void **state)
   sw_buf_appends(&fetch, field);
   for (size_t i = strlen(field); i < big - 4; i++)
     sw_buf_append(&fetch, "x", 1);
-  sw_buf_appends(&fetch, "\r\n\r\n)\r\na5 OK\r\n");
+  sw_buf_appends(&fetch, "\r\n\r\n)\r\na4 OK\r\n");
   sw_mailbox_receive(&s, fetch.data, fetch.len, T0);
   sw_buf_free(&fetch);
   size_t len;
   const char *o = sw_mailbox_output(&s, &len);
   assert_non_null(o);
-  assert_memory_equal(o, "a6 UID STORE 4 +FLAGS.SILENT (\\Deleted)\r\n", len);
+  assert_memory_equal(o, "a5 UID STORE 4 +FLAGS.SILENT (\\Deleted)\r\n", len);
   const struct sw_mailbox_result *r = sw_mailbox_result(&s);
   assert_true(r->found);
   assert_true(r->header_cut);
@@ -569,16 +564,11 @@ static void test_wait_over_before_idle_began(void **state)
 {
   (void)state;
   struct sw_mailbox_config c = base_cfg();
-  c.allow_plaintext = true;
   c.wait_ms = 2000;
   c.timeout_ms = 30000;
   struct sw_mailbox s;
   char out[256];
-  sw_mailbox_init(&s, &c, T0);
-  sw_mailbox_connected(&s, "127.0.0.1:143", T0);
-  say(&s, "* OK [CAPABILITY IMAP4rev1 IDLE] hi\r\n", out, sizeof out);
-  say(&s, "a1 OK [CAPABILITY IMAP4rev1 IDLE] in\r\n", out, sizeof out);
-  say(&s, "a2 OK selected\r\n", out, sizeof out);
+  logged_in(&s, &c, "IDLE");
   assert_string_equal(say(&s, "* SEARCH\r\na3 OK\r\n", out, sizeof out), "a4 IDLE\r\n");
   assert_int_equal(sw_mailbox_deadline(&s), T0 + 2000000);
   sw_mailbox_timeout(&s, T0 + 2000000);
@@ -609,23 +599,10 @@ static int run_cases(void)
 
 int main(void)
 {
-  size_t ni, np;
-  char **imap = script_list(SW_TEST_DATA_DIR "/imap", 12, &ni);
-  char **pop3 = script_list(SW_TEST_DATA_DIR "/pop3", 6, &np);
-  if (!imap || !pop3)
-    return 1;
-  size_t n = ni + np;
-  struct CMUnitTest *tests = calloc(n, sizeof *tests);
-  for (size_t i = 0; i < n; i++) {
-    char *path = i < ni ? imap[i] : pop3[i - ni];
-    tests[i].name = strstr(path, i < ni ? "/imap/" : "/pop3/") + 1;
-    tests[i].test_func = test_transcript;
-    tests[i].initial_state = path;
-  }
-  int failed = _cmocka_run_group_tests("transcripts", tests, n, NULL, NULL);
+  struct script_suite suite = {0};
+  bool enough = script_suite_add(&suite, SW_TEST_DATA_DIR "/imap", 12, &mailbox_runs);
+  enough = script_suite_add(&suite, SW_TEST_DATA_DIR "/pop3", 6, &mailbox_runs) && enough;
+  int failed = script_suite_run(&suite);
   failed += run_cases();
-  script_list_free(imap, ni);
-  script_list_free(pop3, np);
-  free(tests);
-  return failed;
+  return enough ? failed : failed + 1;
 }

@@ -264,9 +264,11 @@ static void feed_piece(void *ctx, const char *p, size_t n)
   check_quiet_before_greeting(fd->sc, fd->d, fd->m, fd->line);
 }
 
-static void run_script(const struct script *sc, const struct run_mode *m,
-                       struct sw_check_result *out)
+/* One run (script_runs.run): `ctx` is the script, `result` a struct sw_check_result. */
+static void run_script(void *ctx, const struct run_mode *m, void *result)
 {
+  const struct script *sc = ctx;
+  struct sw_check_result *out = result;
   struct sw_dialogue_config cfg = {
       .command = sw_buf_str(&sc->command),
       .expect = sw_buf_str(&sc->expect),
@@ -408,9 +410,12 @@ static unsigned caps_from_names(const struct script *sc,
   return caps;
 }
 
-static void check_expectation(const struct script *sc, const struct script_expectation *e,
-                              const struct sw_check_result *r)
+/* script_runs.expect: `e` against the first result. */
+static void check_expectation(void *ctx, const struct script_expectation *e,
+                              const void *first)
 {
+  const struct script *sc = ctx;
+  const struct sw_check_result *r = first;
   const char *k = e->key, *v = e->value;
   char desc[1024];
   sw_check_result_describe(r, desc, sizeof desc);
@@ -491,9 +496,12 @@ static void check_expectation(const struct script *sc, const struct script_expec
              v, have, desc, sw_buf_str(&r->transcript));
 }
 
-static void same_result(const struct script *sc, const struct run_mode *m,
-                        const struct sw_check_result *a, const struct sw_check_result *b)
+/* script_runs.same: `a` the first result, `b` another. */
+static void same_result(void *ctx, const struct run_mode *m, const void *first,
+                        const void *other)
 {
+  const struct script *sc = ctx;
+  const struct sw_check_result *a = first, *b = other;
   bool same = a->outcome == b->outcome && a->step == b->step &&
               a->reply_code == b->reply_code && strcmp(a->reply, b->reply) == 0 &&
               strcmp(a->detail, b->detail) == 0 && a->caps == b->caps &&
@@ -508,40 +516,8 @@ static void same_result(const struct script *sc, const struct run_mode *m,
              sc->f.path, m->text, sw_buf_str(&b->transcript), sw_buf_str(&a->transcript));
 }
 
-/* The runs of one file: the first (fed whole) is checked against the
- * expectations, every other must give the same result. */
-struct runs {
-  struct script *sc;
-  struct sw_check_result first;
-  bool have_first;
-};
-
-static void run_and_compare(void *ctx, const struct run_mode *m)
-{
-  struct runs *r = ctx;
-  struct sw_check_result res;
-  run_script(r->sc, m, &res);
-  if (!r->have_first) {
-    r->first = res;
-    r->have_first = true;
-    for (int i = 0; i < r->sc->f.nexps; i++)
-      check_expectation(r->sc, &r->sc->f.exps[i], &r->first);
-    return;
-  }
-  same_result(r->sc, m, &r->first, &res);
-  sw_check_result_free(&res);
-}
-
-static void test_transcript(void **state)
-{
-  const char *path = *state;
-  struct script sc;
-  load_script(&sc, path);
-  struct runs r = {.sc = &sc};
-  script_every_split(&sc.f, run_and_compare, &r);
-  sw_check_result_free(&r.first);
-  free_script(&sc);
-}
+SCRIPT_RUNS(smtp_runs, struct script, load_script, free_script, struct sw_check_result,
+            sw_check_result_free, run_script, check_expectation, same_result);
 
 /* ---- cases a transcript cannot express ------------------------------------- */
 
@@ -1126,17 +1102,9 @@ static void test_transaction_traced(void **state)
 
 int main(void)
 {
-  size_t n;
-  char **paths = script_list(SW_TEST_DATA_DIR "/smtp", 20, &n);
-  if (!paths)
-    return 1;
-  struct CMUnitTest *tests = calloc(n, sizeof *tests);
-  for (size_t i = 0; i < n; i++) {
-    tests[i].name = strrchr(paths[i], '/') + 1;
-    tests[i].test_func = test_transcript;
-    tests[i].initial_state = paths[i];
-  }
-  int failed = _cmocka_run_group_tests("transcripts", tests, n, NULL, NULL);
+  struct script_suite suite = {0};
+  bool enough = script_suite_add(&suite, SW_TEST_DATA_DIR "/smtp", 20, &smtp_runs);
+  int failed = script_suite_run(&suite);
 
   const struct CMUnitTest unit[] = {
       cmocka_unit_test(test_partial_greeting_says_nothing),
@@ -1155,7 +1123,5 @@ int main(void)
   };
   failed += cmocka_run_group_tests_name("dialogue", unit, NULL, NULL);
 
-  script_list_free(paths, n);
-  free(tests);
-  return failed;
+  return enough ? failed : failed + 1;
 }
