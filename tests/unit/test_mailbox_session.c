@@ -540,7 +540,7 @@ static void test_big_header_is_cut(void **state)
   size_t big = SW_MAILBOX_HEADER_MAX + 5000;
   struct sw_buf fetch;
   sw_buf_init(&fetch, 0);
-  sw_buf_printf(&fetch, "* 1 FETCH (UID 4 BODY[HEADER] {%zu}\r\n", big);
+  sw_buf_printf(&fetch, "* 1 FETCH (UID 4 BODY[HEADER] {%lu}\r\n", (unsigned long)big);
   const char *field = "X-SmtpWatch-Probe: r/n\r\nComment: ";
   sw_buf_appends(&fetch, field);
   for (size_t i = strlen(field); i < big - 4; i++)
