@@ -80,6 +80,7 @@ static void authenticate_plain(struct sw_mailbox *s)
   sw__mbx_cmd_add_secret(&c, b64, strlen(b64));
   sw_wipe(b64, sizeof b64);
   end_and_send(s, &c, SW_MBX_LOGIN);
+  s->caps &= ~SW_MBX_CAP_KNOWN; /* an untagged CAPABILITY may come meanwhile */
 }
 
 static void login(struct sw_mailbox *s)
@@ -102,6 +103,7 @@ static void login(struct sw_mailbox *s)
   sw__mbx_cmd_add(&c, " ", 1);
   sw__imap_astring(&c, s->cfg.password, true);
   end_and_send(s, &c, SW_MBX_LOGIN);
+  s->caps &= ~SW_MBX_CAP_KNOWN; /* an untagged CAPABILITY may come meanwhile */
 }
 
 /* --- looking ------------------------------------------------------------ */
@@ -312,8 +314,12 @@ static void on_login_answer(struct sw_mailbox *s, const struct sw_imap_line *l, 
             no ? SW_MAILBOX_LOGIN_FAILED : SW_MAILBOX_PROTOCOL_ERROR);
   } else {
     s->logged_in = true;
-    /* RFC 9051 6.2: the capabilities may change at login. */
-    s->caps = sw__imap_caps_code(l->text, l->text_len, &caps) ? caps : 0;
+    /* RFC 9051 6.2: the capabilities may change at login; the OK's code,
+     * or an untagged CAPABILITY before it, says them, else they are asked. */
+    if (sw__imap_caps_code(l->text, l->text_len, &caps))
+      s->caps = caps;
+    else if (!(s->caps & SW_MBX_CAP_KNOWN))
+      s->caps = 0;
     proceed(s);
   }
 }
@@ -419,6 +425,8 @@ void sw__imap_tls_up(struct sw_mailbox *s)
 void sw__imap_idle_timeout(struct sw_mailbox *s)
 {
   s->wait_until_us = 0;
+  if (s->idle_done_sent)
+    return; /* new mail came: DONE went, its answer is awaited */
   sw__mbx_event(s, "no new mail while waiting");
   if (s->idle_going && !s->idle_done_sent) {
     s->idle_done_sent = true;
