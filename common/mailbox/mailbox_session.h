@@ -103,6 +103,8 @@ enum sw_mailbox_state { SW_MAILBOX_STATE_MAP(SW_X_1) };
  * internal_error. */
 struct sw_mailbox_config {
   enum sw_mailbox_protocol protocol;
+  /* STARTTLS is required: a server that does not offer it gets no
+   * password (mailbox_login_failed); so does PREAUTH (protocol error). */
   enum sw_mailbox_tls tls;
   const char *user;
   const char *password;
