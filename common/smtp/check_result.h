@@ -11,6 +11,7 @@
 
 #include "sw_buf.h"
 #include "sw_macros.h"
+#include "text_escape.h" /* sw__escape_text, SW_TRANSCRIPT_MAX */
 
 /* X(ENUM, machine name, sentence) */
 #define SW_OUTCOME_MAP(X)                                                                \
@@ -126,8 +127,7 @@ enum sw_cap_bit { SW_CAP_MAP(SW_X_1) SW_CAP_COUNT };
 #define SW_DETAIL_MAX 256
 #define SW_PEER_MAX 64
 #define SW_GREETING_HOST_MAX 256
-#define SW_PTR_NAME_MAX 256           /* a DNS name: at most 253 octets */
-#define SW_TRANSCRIPT_MAX (32 * 1024) /* octets; a note marks where it was cut */
+#define SW_PTR_NAME_MAX 256 /* a DNS name: at most 253 octets */
 
 #define SW_TLS_TEXT_MAX 256
 #define SW_KEY_SHA256_HEX 64 /* hex digits of a SHA-256 */
@@ -262,16 +262,8 @@ size_t sw_check_result_addresses_ok(const struct sw_check_result *r);
  * Always NUL-terminates `out`. */
 void sw_check_result_describe(const struct sw_check_result *r, char *out, size_t size);
 
-/* Internal, for the dialogue. Writes in[0..len) to out[size] escaped as
- * described above (keeping '\n' as is if keep_lf, for multi-line replies),
- * NUL-terminated; if it does not fit, it is cut at a character boundary and
- * ends in "...". Returns false if it was cut. */
-bool sw__escape_text(char *out, size_t size, const char *in, size_t len, bool keep_lf);
-/* Internal, for the dialogue. Appends "[  12.345 ms] <tag> <escaped data>\n"
- * to the transcript, `rel_us` after the check started. Past SW_TRANSCRIPT_MAX
- * one note says the transcript was truncated and later lines are dropped
- * (transcript.truncated is set). Out of memory drops the line silently: a
- * transcript is a diagnostic, never a reason for a check to fail. */
+/* Internal, for the dialogue: sw_transcript_line (text_escape.h) on the
+ * result's transcript. */
 void sw__transcript_line(struct sw_check_result *r, int64_t rel_us, const char *tag,
                          const char *data, size_t len);
 

@@ -1,0 +1,11 @@
+/* libFuzzer target: arbitrary server bytes into the POP3 mailbox session
+ * (common/mailbox/pop3_dialogue.c). Input format and invariants:
+ * fuzz_mailbox.h. */
+#include "fuzz_mailbox.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  return fuzz_mailbox(SW_MAILBOX_POP3, data, size);
+}
