@@ -19,6 +19,9 @@ set(SW_LAYER_MAY_alert base smtp monitor)
 set(SW_LAYER_MAY_pipe base smtp monitor alert)
 set(SW_LAYER_MAY_store base smtp monitor alert)
 set(SW_LAYER_MAY_manage base smtp monitor alert pipe)
+# A mail domain's DNS and policies (issue 18): base only.
+list(APPEND SW_LAYERS domain)
+set(SW_LAYER_MAY_domain base)
 # Windows headers a portable file must not include (the SDK's own names).
 set(SW_WINDOWS_HEADERS windows.h winsock2.h ws2tcpip.h winsvc.h wincrypt.h
     schannel.h sspi.h mswsock.h winbase.h windef.h winnt.h winerror.h)
