@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepares a Debian 12 machine to build and test SMTP Watch: installs the
-# Debian packages, then cross-builds SQLite, cmocka and cJSON from Debian's
+# Debian packages, then cross-builds SQLite, cmocka, cJSON and c-ares from Debian's
 # source packages into build/deps. Idempotent; a second run takes about a second.
 set -euo pipefail
 
@@ -17,6 +17,9 @@ PACKAGES=(
   # private instance on loopback only (tests/integration/test_prometheus.py).
   prometheus
   libcjson-dev
+  # The private DNS servers of the domain tests (tests/fixtures/dns_servers.py):
+  # an authoritative NSD, a validating Unbound, ldnsutils to sign the zone.
+  nsd unbound ldnsutils
 )
 
 log() { printf 'bootstrap: %s\n' "$*" >&2; }
@@ -41,7 +44,32 @@ install_packages() {
   # Postfix, and of Dovecot as its SASL backend: tests/fixtures).
   echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  without_services apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  no_system_dns_server
+}
+
+# Runs "$@" (a package install) without letting any package start its
+# system service (nsd, unbound; postfix, dovecot): invoke-rc.d asks
+# /usr/sbin/policy-rc.d first, and exit code 101 means "action forbidden"
+# (Debian's policy-rc.d interface). A policy-rc.d already there is someone
+# else's and stays; ours goes when the command is done.
+without_services() {
+  local policy=/usr/sbin/policy-rc.d ours=0 rc=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && ours=1
+  fi
+  "$@" || rc=$?
+  [ "$ours" -eq 1 ] && rm -f "$policy"
+  return "$rc"
+}
+
+# The tests start their own DNS servers on free ports: a system nsd or
+# unbound on port 53 means a service was started after all.
+no_system_dns_server() {
+  if command -v ss >/dev/null && ss -Hlntup 'sport = :53' | grep -Eq 'nsd|unbound'; then
+    echo "bootstrap: a system nsd or unbound listens on port 53; stop it" >&2
+    exit 1
+  fi
 }
 
 enable_deb_src() {
@@ -116,8 +144,28 @@ build_cjson() {
   cross_build_one cjson cJSON.c cJSON.h cjson -O2 -std=c89
 }
 
+
+# c-ares moves our DNS queries (common/win/engine_dns.c): cross-built with
+# its own CMake as a static library. Debian 12's 1.18.1-3 carries the fix
+# for CVE-2023-31130, whose inet_net_pton.c uses INADDRSZ, which only
+# <arpa/nameser_compat.h> defines: given here for Windows.
+build_cares() {
+  local out=$DEPS/mingw/lib/libcares.a src
+  [ -f "$out" ] && return 0
+  src=$(fetch_source c-ares)
+  log "cross-building c-ares"
+  cmake -S "$src" -B "$DEPS/cares-build" -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/mingw-w64-x86_64.cmake" \
+    -DCMAKE_C_FLAGS=-DINADDRSZ=4 -DCARES_STATIC=ON -DCARES_SHARED=OFF \
+    -DCARES_BUILD_TOOLS=OFF -DCARES_BUILD_TESTS=OFF \
+    -DCMAKE_INSTALL_PREFIX="$DEPS/mingw" >/dev/null
+  cmake --build "$DEPS/cares-build" -j"$(nproc)" >/dev/null
+  cmake --install "$DEPS/cares-build" >/dev/null
+}
+
 install_packages
 build_sqlite
 build_cmocka
 build_cjson
+build_cares
 log "ready (deps in $DEPS)"

@@ -103,9 +103,9 @@ static bool wire_from_text(struct wire_name *w, const char *text, char *why, siz
     return sw_error_say(why, size, "the name to look up is empty");
   if (n > 253)
     return sw_error_say(why, size,
-                        "the name to look up is %zu characters long; DNS "
+                        "the name to look up is %u characters long; DNS "
                         "allows 253",
-                        n);
+                        (unsigned)n);
   w->len = 0;
   size_t start = 0;
   for (size_t i = 0; i <= n; i++) {
@@ -122,9 +122,9 @@ static bool wire_from_text(struct wire_name *w, const char *text, char *why, siz
       return sw_error_say(why, size, "the name to look up has an empty label (\"..\")");
     if (label > LABEL_MAX)
       return sw_error_say(why, size,
-                          "a label of the name to look up is %zu characters; "
+                          "a label of the name to look up is %u characters; "
                           "DNS allows 63",
-                          label);
+                          (unsigned)label);
     w->b[w->len++] = (uint8_t)label;
     memcpy(w->b + w->len, text + start, label);
     w->len += label;
@@ -153,9 +153,9 @@ static bool read_name(const uint8_t *msg, size_t len, size_t *pos, struct wire_n
       size_t target = ((size_t)(c & 0x3F) << 8) | msg[p + 1];
       if (target >= p)
         return sw_error_say(why, size,
-                            "a compression pointer at byte %zu points "
-                            "forward (to %zu), which could loop",
-                            p, target);
+                            "a compression pointer at byte %u points "
+                            "forward (to %u), which could loop",
+                            (unsigned)p, (unsigned)target);
       if (!jumped)
         *pos = p + 2;
       jumped = true;
@@ -293,9 +293,9 @@ static bool rr_next(struct rr_walk *it, struct rr *r, bool *done, char *why, siz
   r->rdata = it->pos + 10;
   if (r->rdlen > it->len - r->rdata)
     return sw_error_say(why, size,
-                        "a record's data (%zu bytes) runs past the end of "
+                        "a record's data (%u bytes) runs past the end of "
                         "the answer",
-                        r->rdlen);
+                        (unsigned)r->rdlen);
   it->pos = r->rdata + r->rdlen;
   return true;
 }
@@ -308,8 +308,9 @@ static bool rdata_name(const struct rr_walk *it, const struct rr *r, size_t at,
   if (!read_name(it->msg, r->rdata + r->rdlen, &pos, w, why, size))
     return false;
   if (pos != r->rdata + r->rdlen)
-    return sw_error_say(why, size, "a %s record has %zu bytes after its name",
-                        r->type == SW_DNS_MX ? "MX" : "CNAME", r->rdata + r->rdlen - pos);
+    return sw_error_say(why, size, "a %s record has %u bytes after its name",
+                        r->type == SW_DNS_MX ? "MX" : "CNAME",
+                        (unsigned)(r->rdata + r->rdlen - pos));
   return true;
 }
 
@@ -370,8 +371,8 @@ static bool fixed_size(const struct rr *r, size_t want, const char *what, char *
 {
   if (r->rdlen == want)
     return true;
-  return sw_error_say(why, size, "an %s record's data is %zu bytes, not %zu", what,
-                      r->rdlen, want);
+  return sw_error_say(why, size, "an %s record's data is %u bytes, not %u", what,
+                      (unsigned)r->rdlen, (unsigned)want);
 }
 
 /* One record of the asked type into out->records. */
@@ -401,8 +402,8 @@ static bool keep_record(struct sw_dns_answer *a, const struct rr_walk *it,
     break;
   case SW_DNS_MX:
     if (r->rdlen < 3)
-      return sw_error_say(why, size, "an MX record's data is %zu bytes, too short",
-                          r->rdlen);
+      return sw_error_say(why, size, "an MX record's data is %u bytes, too short",
+                          (unsigned)r->rdlen);
     rec->mx_preference = (uint16_t)get16(d);
     if (!rdata_name(it, r, r->rdata + 2, &w, why, size) ||
         !keep_name(a, rec, &w, why, size))
@@ -418,8 +419,8 @@ static bool keep_record(struct sw_dns_answer *a, const struct rr_walk *it,
     break;
   case SW_DNS_TLSA:
     if (r->rdlen < 3)
-      return sw_error_say(why, size, "a TLSA record's data is %zu bytes, too short",
-                          r->rdlen);
+      return sw_error_say(why, size, "a TLSA record's data is %u bytes, too short",
+                          (unsigned)r->rdlen);
     rec->tlsa.usage = d[0];
     rec->tlsa.selector = d[1];
     rec->tlsa.matching_type = d[2];
@@ -480,9 +481,9 @@ static bool read_header(const uint8_t *msg, size_t len, const struct sw_dns_quer
 {
   if (len < HEADER_LEN)
     return sw_error_say(why, size,
-                        "the answer is %zu bytes long, shorter than a DNS "
+                        "the answer is %u bytes long, shorter than a DNS "
                         "header (12)",
-                        len);
+                        (unsigned)len);
   a->id = (uint16_t)get16(msg);
   a->qr = msg[2] & FLAG_QR;
   a->aa = msg[2] & FLAG_AA;
@@ -608,8 +609,9 @@ void sw_dns_answer_sentence(const struct sw_dns_answer *a, const struct sw_dns_q
   char rc[16];
   switch (a->result) {
   case SW_DNS_RESULT_RECORDS:
-    snprintf(buf, size, "%s has %zu %s record%s", a->canonical, a->nrecords + a->dropped,
-             type, a->nrecords + a->dropped == 1 ? "" : "s");
+    snprintf(buf, size, "%s has %u %s record%s", a->canonical,
+             (unsigned)(a->nrecords + a->dropped), type,
+             a->nrecords + a->dropped == 1 ? "" : "s");
     break;
   case SW_DNS_RESULT_NODATA:
     snprintf(buf, size, "%s has no %s record", a->canonical, type);
