@@ -209,14 +209,17 @@ static int open_channel(ares_channel *ch, const struct sw_dns_server *srv,
   return rc;
 }
 
-/* Waits on c-ares' sockets until the reply or the deadline. False with a
- * sentence if the wait itself failed. */
-static bool wait_reply(ares_channel ch, struct exchange *x, int64_t deadline_us)
+/* Waits on c-ares' sockets until the reply, the deadline or a stop. False
+ * with a sentence if the wait itself failed. */
+static bool wait_reply(ares_channel ch, struct exchange *x, int64_t deadline_us,
+                       volatile LONG *stop)
 {
-  while (!x->replied) {
+  while (!x->replied && !InterlockedCompareExchange(stop, 0, 0)) {
     int64_t left = deadline_us - sw_clock_now_us();
     if (left <= 0)
       return true;
+    if (left > SW_DNS_STOP_POLL_MS * 1000)
+      left = SW_DNS_STOP_POLL_MS * 1000;
     fd_set r, w;
     FD_ZERO(&r);
     FD_ZERO(&w);
@@ -237,8 +240,9 @@ static bool wait_reply(ares_channel ch, struct exchange *x, int64_t deadline_us)
 
 enum sw_engine_dns_status sw_dns_exchange(const struct sw_dns_query *q,
                                           const struct sw_dns_server *srv,
-                                          int64_t deadline_us, struct sw_dns_answer *a,
-                                          char *error, size_t size)
+                                          int64_t deadline_us, volatile LONG *stop,
+                                          struct sw_dns_answer *a, char *error,
+                                          size_t size)
 {
   int64_t start = sw_clock_now_us();
   struct exchange x = {q, srv, a, false, SW_ENGINE_DNS_FAILED, error, size};
@@ -259,10 +263,15 @@ enum sw_engine_dns_status sw_dns_exchange(const struct sw_dns_query *q,
     return SW_ENGINE_DNS_FAILED;
   }
   ares_send(ch, q->bytes, (int)q->len, on_reply, &x);
-  bool waited = wait_reply(ch, &x, deadline_us);
+  bool waited = wait_reply(ch, &x, deadline_us, stop);
   ares_destroy(ch); /* an unanswered query's callback says EDESTRUCTION: ignored */
   if (!waited)
     return SW_ENGINE_DNS_FAILED;
+  if (!x.replied && InterlockedCompareExchange(stop, 0, 0)) {
+    snprintf(error, size, "the query to %s for %s %s was given up", srv->text,
+             sw_dns_type_name(q->type), q->name);
+    return SW_ENGINE_DNS_CANCELLED;
+  }
   if (!x.replied || x.status == SW_ENGINE_DNS_TIMEOUT) {
     snprintf(error, size, "no answer from %s for %s %s within %lld ms", srv->text,
              sw_dns_type_name(q->type), q->name,

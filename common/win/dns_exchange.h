@@ -6,6 +6,8 @@
 #ifndef SW_DNS_EXCHANGE_H
 #define SW_DNS_EXCHANGE_H
 
+#include <windows.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -29,13 +31,19 @@ struct sw_dns_server {
 bool sw_dns_server_parse(const char *text, struct sw_dns_server *out, char *why,
                          size_t size);
 
+/* How often a waiting exchange looks at its `stop` flag (ms). */
+#define SW_DNS_STOP_POLL_MS 100
+
 /* Sends `q` to `srv` and waits for its answer until `deadline_us`
- * (sw_clock_now_us), at most; the answer is read into *a. Returns
- * ANSWERED, TIMEOUT or FAILED, with a sentence in error[size] for the
- * last two. Blocks; any thread. */
+ * (sw_clock_now_us), at most, or until *stop is set (by another thread:
+ * nobody wants the answer any more; seen within SW_DNS_STOP_POLL_MS); the
+ * answer is read into *a. Returns ANSWERED, TIMEOUT, FAILED or, stopped,
+ * CANCELLED, with a sentence in error[size] but for ANSWERED. Blocks; any
+ * thread. */
 enum sw_engine_dns_status sw_dns_exchange(const struct sw_dns_query *q,
                                           const struct sw_dns_server *srv,
-                                          int64_t deadline_us, struct sw_dns_answer *a,
-                                          char *error, size_t size);
+                                          int64_t deadline_us, volatile LONG *stop,
+                                          struct sw_dns_answer *a, char *error,
+                                          size_t size);
 
 #endif

@@ -18,7 +18,10 @@
  * callback runs). The callback runs once: at the answer, at the deadline,
  * or cancelled when the engine stops; an owner that no longer waits
  * abandons the query (sw_engine_dns_abandon): queued, it is freed unrun;
- * running, its answer is dropped when it arrives. sw_engine_destroy
+ * running, its exchange gives up within SW_DNS_STOP_POLL_MS (a flag it
+ * looks at between waits), so the slot goes to the next query long before
+ * the deadline, and the answer, if one came, is dropped. The same happens
+ * to a query whose callback ran at its deadline or at a stop. sw_engine_destroy
  * cancels every query, waits at most SW_DNS_STOP_WAIT_MS for those that
  * still run, then abandons them: the last thread to return frees its
  * record, and the shared state (sw__engine_shared_*) keeps a late post
@@ -47,8 +50,11 @@ struct sw_engine_dns_job {
   /* Loop thread only. */
   sw_engine_dns_fn done; /* NULL once it has run, or the query was abandoned */
   void *ctx;
-  struct sw_list_node link;       /* in e->dns.jobs while `done` waits to run */
-  struct sw_timer timer;          /* the deadline, on e->dns.timers */
+  struct sw_list_node link; /* in e->dns.jobs while `done` waits to run */
+  struct sw_timer timer;    /* the deadline, on e->dns.timers */
+  /* Set once nobody waits for the answer: a running exchange gives up
+   * within SW_DNS_STOP_POLL_MS and its slot goes to the next query. */
+  volatile LONG stop;
   unsigned long refused_at_start; /* the pool's Win32 error, if it refused at once */
   /* Written by the worker before it posts the packet; read by the loop
    * after the packet arrives. */
@@ -83,8 +89,8 @@ static void CALLBACK query_work(PTP_CALLBACK_INSTANCE instance, void *ctx)
 {
   (void)instance;
   struct sw_engine_dns_job *j = sw_container_of(ctx, struct sw_engine_dns_job, slot);
-  j->status = sw_dns_exchange(&j->query, &j->server, j->deadline_us, &j->answer, j->error,
-                              sizeof j->error);
+  j->status = sw_dns_exchange(&j->query, &j->server, j->deadline_us, &j->stop, &j->answer,
+                              j->error, sizeof j->error);
   sw__engine_shared_post(j->slot.shared, &j->req.ov);
   job_release(j);
 }
@@ -98,6 +104,7 @@ static void finish(struct sw_engine_dns_job *j, enum sw_engine_dns_status status
 {
   sw_engine_dns_fn done = j->done;
   j->done = NULL;
+  InterlockedExchange(&j->stop, 1);
   sw_list_remove(&j->link);
   sw_timer_heap_disarm(&j->engine->dns.timers, &j->timer);
   struct sw_engine_dns_result r = {
@@ -116,6 +123,7 @@ static void finish(struct sw_engine_dns_job *j, enum sw_engine_dns_status status
 static void let_go(struct sw_engine_dns_job *j)
 {
   j->done = NULL;
+  InterlockedExchange(&j->stop, 1);
   sw_list_remove(&j->link);
   sw_timer_heap_disarm(&j->engine->dns.timers, &j->timer);
   if (sw__engine_dns_dequeue(&j->slot))

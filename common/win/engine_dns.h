@@ -77,8 +77,8 @@ enum sw_error sw_engine_dns_query(struct sw_engine *e,
                                   struct sw_engine_dns_job **job, char *why, size_t size);
 
 /* The query's owner no longer waits: `done` will not run. A queued query
- * is dropped; a running one's answer is dropped when it comes. Only
- * before `done` has run. Loop thread. */
+ * is dropped; a running one gives up within 100 ms and its slot goes to
+ * the next query. Only before `done` has run. Loop thread. */
 void sw_engine_dns_abandon(struct sw_engine_dns_job *job);
 
 /* Test only: query records alive in this process (waiting, running, or
