@@ -620,8 +620,11 @@ void sw_dns_answer_sentence(const struct sw_dns_answer *a, const struct sw_dns_q
     snprintf(buf, size, "%s does not exist (NXDOMAIN)", a->canonical);
     break;
   case SW_DNS_RESULT_FAILED:
-    snprintf(buf, size, "the DNS server answered %s for %s %s",
-             sw_dns_rcode_name(a->rcode, rc, sizeof rc), type, q->name);
+    snprintf(buf, size, "the DNS server answered %s for %s %s%s",
+             sw_dns_rcode_name(a->rcode, rc, sizeof rc), type, q->name,
+             a->rcode == 2 ? " (it could not answer; a validating resolver says so when "
+                             "DNSSEC validation fails)"
+                           : "");
     break;
   }
 }

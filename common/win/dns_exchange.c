@@ -2,7 +2,12 @@
  * only: ares_send sends our query as it is (its id, RD, AD and the OPT
  * record with DO are ours; c-ares 1.18 keeps the query's id and matches
  * the answer to it and to the question), retries over UDP, and asks again
- * over TCP when the answer has TC set. A private channel per exchange, on
+ * over TCP when the answer has TC set. Every answer comes back to us
+ * (ARES_FLAG_NOCHECKRESP), SERVFAIL and REFUSED too: c-ares 1.18 would
+ * otherwise drop them, try the next server, and report a lone server's
+ * SERVFAIL as ECONNREFUSED; and a validating resolver's SERVFAIL (a
+ * signature that does not verify) is a verdict to report, not one to ask
+ * another, perhaps non-validating, server about. A private channel per exchange, on
  * this thread alone: c-ares channels are not shared between threads, and
  * the system's servers are read afresh each time (a changed network is
  * seen at the next query). The wait is select() on c-ares' sockets, cut
@@ -131,20 +136,6 @@ static void failure_sentence(struct exchange *x, int status)
     snprintf(x->error, x->size, "%s refused the query for %s %s (nothing listens there)",
              srv, type, name);
     break;
-  case ARES_ESERVFAIL:
-    snprintf(x->error, x->size,
-             "%s answered SERVFAIL for %s %s (it could not answer; a validating resolver "
-             "also says so when DNSSEC validation fails)",
-             srv, type, name);
-    break;
-  case ARES_EREFUSED:
-    snprintf(x->error, x->size, "%s refused to answer %s %s (REFUSED)", srv, type, name);
-    break;
-  case ARES_EFORMERR:
-  case ARES_ENOTIMP:
-    snprintf(x->error, x->size, "%s did not understand the query for %s %s (%s)", srv,
-             type, name, status == ARES_EFORMERR ? "FORMERR" : "NOTIMP");
-    break;
   case ARES_EBADRESP:
     snprintf(x->error, x->size, "%s sent a malformed answer for %s %s", srv, type, name);
     break;
@@ -190,7 +181,7 @@ static int open_channel(ares_channel *ch, const struct sw_dns_server *srv,
 {
   struct ares_options o;
   memset(&o, 0, sizeof o);
-  o.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES;
+  o.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES | ARES_FLAG_NOCHECKRESP;
   o.timeout = (int)(left_ms / 3 < 100 ? 100 : left_ms / 3 > 2000 ? 2000 : left_ms / 3);
   o.tries = 3;
   int rc =

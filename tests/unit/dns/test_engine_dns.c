@@ -186,6 +186,28 @@ static void a_truncated_answer_comes_over_tcp(void **state)
   sw_engine_destroy(e);
 }
 
+/* A record whose signature does not verify: the validating resolver
+ * refuses it (SERVFAIL, whose sentence says why it may be), while the
+ * authoritative server hands it out with AD=0. Nothing claims a
+ * validation that did not happen. */
+static void a_bad_signature_is_refused_by_the_resolver(void **state)
+{
+  (void)state;
+  struct sw_engine *e = engine();
+  ask(e, 0, resolver, "bogus.example.test", SW_DNS_A, 5000);
+  ask(e, 1, authority, "bogus.example.test", SW_DNS_A, 5000);
+  assert_int_equal(sw_engine_run(e, SW_RUN_UNTIL_IDLE), SW_E_OK);
+  const struct sw_dns_answer *a = answered(0, SW_DNS_RESULT_FAILED);
+  assert_int_equal(a->rcode, 2);
+  assert_false(a->ad);
+  assert_int_equal(a->nrecords, 0);
+  a = answered(1, SW_DNS_RESULT_RECORDS);
+  assert_false(a->ad);
+  static const uint8_t changed[4] = {127, 0, 0, 8};
+  assert_memory_equal(a->records[0].a, changed, 4);
+  sw_engine_destroy(e);
+}
+
 /* A UDP port on 127.0.0.1 that takes datagrams and never answers: a dead
  * DNS server (nothing is sent back, not even an ICMP error). */
 static SOCKET dead_server(char *text, size_t size)
@@ -404,6 +426,7 @@ int main(void)
       cmocka_unit_test(records_through_the_validating_resolver),
       cmocka_unit_test(the_authoritative_server_sets_no_ad),
       cmocka_unit_test(a_truncated_answer_comes_over_tcp),
+      cmocka_unit_test(a_bad_signature_is_refused_by_the_resolver),
       cmocka_unit_test(a_dead_server_times_out_without_holding_the_loop),
       cmocka_unit_test(queries_respect_the_cap),
       cmocka_unit_test(lookups_and_queries_share_the_cap),
