@@ -5,7 +5,10 @@
  *
  * Bounded, because a DNS outage makes every lookup block for seconds:
  * - At most `limit` lookups (SW_DNS_LOOKUPS_MAX) run at once; the others
- *   wait in a FIFO queue on the loop, holding no thread.
+ *   wait in a FIFO queue on the loop, holding no thread. The same slots,
+ *   queue and pool serve the domain checks' DNS queries (engine_dns.c):
+ *   whatever a job does on its thread, it is a struct sw_dns_slot with its
+ *   operations (engine_internal.h), so the limit counts both.
  * - They run on a private thread pool (CreateThreadpool) whose maximum is
  *   that limit (SetThreadpoolThreadMaximum), not on the process's default
  *   pool. Microsoft's "Thread Pool API" page: there is a default pool for
