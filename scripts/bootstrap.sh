@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepares a Debian 12 machine to build and test SMTP Watch: installs the
-# Debian packages, then cross-builds SQLite, cmocka and cJSON from Debian's
+# Debian packages, then cross-builds SQLite, cmocka, cJSON and c-ares from Debian's
 # source packages into build/deps. Idempotent; a second run takes about a second.
 set -euo pipefail
 
@@ -17,6 +17,12 @@ PACKAGES=(
   # private instance on loopback only (tests/integration/test_prometheus.py).
   prometheus
   libcjson-dev
+  # The private DNS servers of the domain tests (tests/fixtures/dns_servers.py):
+  # an authoritative NSD, a validating Unbound, ldnsutils to sign the zone.
+  nsd unbound ldnsutils
+  # The round trip's mailbox server: IMAP, POP3 and LMTP for the private
+  # Dovecot (tests/fixtures/dovecot_auth.sh --mail, docs/testing.md).
+  dovecot-imapd dovecot-pop3d dovecot-lmtpd
 )
 
 log() { printf 'bootstrap: %s\n' "$*" >&2; }
@@ -41,7 +47,44 @@ install_packages() {
   # Postfix, and of Dovecot as its SASL backend: tests/fixtures).
   echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  without_services apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  no_system_dns_server
+}
+
+# Runs "$@" (a package install) without letting any package start its
+# system service (postfix, dovecot, nsd, unbound): the tests run private
+# instances on loopback (tests/fixtures). invoke-rc.d and deb-systemd-invoke
+# ask /usr/sbin/policy-rc.d first, and exit code 101 means "action
+# forbidden" (Debian's policy-rc.d interface). One that was there (a
+# container's) is set aside for the install and put back, even when the
+# install fails.
+POLICY_RC_D=/usr/sbin/policy-rc.d
+restore_policy_rc_d() {
+  rm -f "$POLICY_RC_D"
+  if [ -e "$POLICY_RC_D.bootstrap-saved" ]; then
+    mv "$POLICY_RC_D.bootstrap-saved" "$POLICY_RC_D"
+  fi
+}
+without_services() {
+  local rc=0
+  [ ! -e "$POLICY_RC_D" ] || mv "$POLICY_RC_D" "$POLICY_RC_D.bootstrap-saved"
+  trap restore_policy_rc_d EXIT
+  printf '#!/bin/sh\n# scripts/bootstrap.sh: no service starts while it installs\nexit 101\n' \
+    >"$POLICY_RC_D"
+  chmod 755 "$POLICY_RC_D"
+  "$@" || rc=$?
+  restore_policy_rc_d
+  trap - EXIT
+  return "$rc"
+}
+
+# The tests start their own DNS servers on free ports: a system nsd or
+# unbound on port 53 means a service was started after all.
+no_system_dns_server() {
+  if command -v ss >/dev/null && ss -Hlntup 'sport = :53' | grep -Eq 'nsd|unbound'; then
+    echo "bootstrap: a system nsd or unbound listens on port 53; stop it" >&2
+    exit 1
+  fi
 }
 
 enable_deb_src() {
@@ -116,48 +159,28 @@ build_cjson() {
   cross_build_one cjson cJSON.c cJSON.h cjson -O2 -std=c89
 }
 
-# Daemon packages whose system instance must never start here: the tests run
-# private ones on loopback (tests/fixtures). Installed under a policy-rc.d
-# that exits 101, Debian's way of saying "start nothing" to the maintainer
-# scripts (invoke-rc.d, deb-systemd-invoke); any policy-rc.d that was there
-# (a container's) is put back afterwards, even when apt-get fails.
-DAEMON_PACKAGES=(
-  # The round trip's mailbox server: IMAP, POP3 and LMTP for the private
-  # Dovecot (tests/fixtures/dovecot_auth.sh --mail, docs/testing.md).
-  dovecot-imapd dovecot-pop3d dovecot-lmtpd
-)
-POLICY_RC_D=/usr/sbin/policy-rc.d
 
-restore_policy_rc_d() {
-  rm -f "$POLICY_RC_D"
-  if [ -e "$POLICY_RC_D.bootstrap-saved" ]; then
-    mv "$POLICY_RC_D.bootstrap-saved" "$POLICY_RC_D"
-  fi
-}
-
-install_daemon_packages() {
-  local missing=() p
-  for p in "${DAEMON_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-      missing+=("$p")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  need_root
-  log "installing ${missing[*]} (their services are not started)"
-  [ ! -e "$POLICY_RC_D" ] || mv "$POLICY_RC_D" "$POLICY_RC_D.bootstrap-saved"
-  trap restore_policy_rc_d EXIT
-  printf '#!/bin/sh\n# scripts/bootstrap.sh: no service starts while it installs\nexit 101\n' \
-    >"$POLICY_RC_D"
-  chmod 755 "$POLICY_RC_D"
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  restore_policy_rc_d
-  trap - EXIT
+# c-ares moves our DNS queries (common/win/engine_dns.c): cross-built with
+# its own CMake as a static library. Debian 12's 1.18.1-3 carries the fix
+# for CVE-2023-31130, whose inet_net_pton.c uses INADDRSZ, which only
+# <arpa/nameser_compat.h> defines: given here for Windows.
+build_cares() {
+  local out=$DEPS/mingw/lib/libcares.a src
+  [ -f "$out" ] && return 0
+  src=$(fetch_source c-ares)
+  log "cross-building c-ares"
+  cmake -S "$src" -B "$DEPS/cares-build" -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/mingw-w64-x86_64.cmake" \
+    -DCMAKE_C_FLAGS=-DINADDRSZ=4 -DCARES_STATIC=ON -DCARES_SHARED=OFF \
+    -DCARES_BUILD_TOOLS=OFF -DCARES_BUILD_TESTS=OFF \
+    -DCMAKE_INSTALL_PREFIX="$DEPS/mingw" >/dev/null
+  cmake --build "$DEPS/cares-build" -j"$(nproc)" >/dev/null
+  cmake --install "$DEPS/cares-build" >/dev/null
 }
 
 install_packages
-install_daemon_packages
 build_sqlite
 build_cmocka
 build_cjson
+build_cares
 log "ready (deps in $DEPS)"

@@ -334,10 +334,11 @@ enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *
   return SW_E_OK;
 }
 
-/* Ends every live check with CANCELLED, each callback once; their structs
- * drain later. */
+/* Ends every live check with CANCELLED, each callback once (and every DNS
+ * query, engine_dns.c); their structs drain later. */
 static void cancel_all(struct sw_engine *e)
 {
+  sw__engine_dns_cancel_queries(e);
   int64_t now = sw_clock_now_us();
   struct sw_list_node *node, *tmp;
   SW_LIST_FOREACH_SAFE(node, tmp, &e->checks) /* settle may free the check */
@@ -361,12 +362,17 @@ static void fire_timers(struct sw_engine *e)
     sw__check_on_timer(c, now);
     sw__check_settle(c);
   }
+  sw__engine_dns_fire(e, now); /* DNS queries' deadlines (engine_dns.c) */
 }
 
-/* How long the loop may wait: to the first timer, in µs; -1 when none. */
+/* How long the loop may wait: to the first timer (a check's or a DNS
+ * query's), in µs; -1 when none. */
 static int64_t wait_us(struct sw_engine *e)
 {
   struct sw_timer *t = sw_timer_heap_peek(&e->timers);
+  struct sw_timer *q = sw_timer_heap_peek(&e->dns.timers);
+  if (!t || (q && q->due < t->due))
+    t = q;
   if (!t)
     return -1;
   int64_t left = t->due - sw_clock_now_us();
@@ -458,7 +464,7 @@ enum sw_error sw_engine_run(struct sw_engine *e, enum sw_run_mode mode)
       cancel_all(e);
       break;
     }
-    if (mode == SW_RUN_UNTIL_IDLE && e->live == 0)
+    if (mode == SW_RUN_UNTIL_IDLE && e->live == 0 && sw_list_empty(&e->dns.jobs))
       break;
     turn(e, wait_us(e));
   }

@@ -125,9 +125,35 @@ struct sw_check {
   char *oauth_token;
 };
 
-/* The engine's name lookups (engine_resolve.c; loop thread only). A
- * lookup is queued until one of `limit` slots is free, then runs on the
- * private pool until its answer packet comes back. */
+/* A job that takes one of the engine's DNS slots while it runs on the
+ * private pool: a name lookup (engine_resolve.c) or a DNS query
+ * (engine_dns.c). Embedded in the job's record, and the record's
+ * reference count: the loop's, and the worker's while its callback runs;
+ * the last one to let go frees the record (sw__dns_slot_release). */
+struct sw_dns_slot;
+struct sw_dns_slot_ops {
+  /* Runs on a pool thread with the slot as its context; posts the answer
+   * packet through slot->shared, then drops the worker's reference. */
+  PTP_SIMPLE_CALLBACK work;
+  /* Frees the record that embeds the slot (any thread; the slot's shared
+   * state is released after it). */
+  void (*free)(struct sw_dns_slot *s);
+  /* The pool refused to run it (`win_error`; the slot is off every list
+   * and holds only the loop's reference): whoever waits for it hears so.
+   * `caller`: the job whose start is on the stack. Loop thread. */
+  void (*refused)(struct sw_dns_slot *s, unsigned long win_error, bool caller);
+};
+struct sw_dns_slot {
+  volatile LONG refs;
+  struct sw_dns_shared *shared; /* how the worker reaches the port */
+  const struct sw_dns_slot_ops *ops;
+  struct sw_list_node link; /* in the queue or the running list */
+  bool queued;
+};
+
+/* The engine's DNS work (engine_resolve.c; loop thread only): name
+ * lookups and DNS queries are queued until one of `limit` slots is free,
+ * then run on the private pool until their answer packet comes back. */
 struct sw_dns {
   struct sw_dns_shared *shared; /* what the DNS threads share with the loop */
   PTP_POOL pool;
@@ -137,6 +163,10 @@ struct sw_dns {
   int limit, nrunning;
   sw_engine_resolver_fn fn;
   void *fn_ctx;
+  /* DNS queries (engine_dns.c) whose callback has not run, and their
+   * deadlines. */
+  struct sw_list_node jobs;
+  struct sw_timer_heap timers;
 };
 
 struct sw_engine {
@@ -237,6 +267,30 @@ void sw__engine_shared_post(struct sw_dns_shared *s, OVERLAPPED *ov);
 void sw__engine_shared_release(struct sw_dns_shared *s);
 /* Whether lookups handed to the DNS threads have not answered yet. */
 bool sw__engine_dns_busy(const struct sw_engine *e);
+/* The slots (loop thread): a job joins the FIFO queue and starts if a slot
+ * is free (the pool may refuse it at once: ops->refused, caller true);
+ * a queued job leaves the queue without running (true if it was queued:
+ * then the caller drops the loop's reference); a job whose answer packet
+ * came frees its slot, and the next queued job starts with
+ * sw__engine_dns_pump. */
+void sw__engine_dns_enqueue(struct sw_engine *e, struct sw_dns_slot *s);
+/* A new job's slot, holding the loop's reference and one on the engine's
+ * shared state (loop thread); a reference less, freeing the record with
+ * the last (any thread). */
+void sw__dns_slot_init(struct sw_engine *e, struct sw_dns_slot *s,
+                       const struct sw_dns_slot_ops *ops);
+void sw__dns_slot_release(struct sw_dns_slot *s);
+bool sw__engine_dns_dequeue(struct sw_dns_slot *s);
+void sw__engine_dns_answered(struct sw_engine *e, struct sw_dns_slot *s);
+void sw__engine_dns_pump(struct sw_engine *e);
+
+/* engine_dns.c */
+/* The deadlines of DNS queries that are due by `now` end them with a
+ * timeout. Loop thread. */
+void sw__engine_dns_fire(struct sw_engine *e, int64_t now);
+/* Every DNS query whose callback has not run ends as cancelled (the
+ * engine stops); running ones are abandoned. Loop thread. */
+void sw__engine_dns_cancel_queries(struct sw_engine *e);
 /* From now on DNS threads post nothing to the port (it is about to close);
  * answers already posted are still in it. Call before draining the port
  * a last time, then sw__engine_dns_free. */

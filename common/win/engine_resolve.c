@@ -5,7 +5,10 @@
  *
  * Bounded, because a DNS outage makes every lookup block for seconds:
  * - At most `limit` lookups (SW_DNS_LOOKUPS_MAX) run at once; the others
- *   wait in a FIFO queue on the loop, holding no thread.
+ *   wait in a FIFO queue on the loop, holding no thread. The same slots,
+ *   queue and pool serve the domain checks' DNS queries (engine_dns.c):
+ *   whatever a job does on its thread, it is a struct sw_dns_slot with its
+ *   operations (engine_internal.h), so the limit counts both.
  * - They run on a private thread pool (CreateThreadpool) whose maximum is
  *   that limit (SetThreadpoolThreadMaximum), not on the process's default
  *   pool. Microsoft's "Thread Pool API" page: there is a default pool for
@@ -60,9 +63,8 @@ struct sw_dns_shared {
 };
 
 struct sw_lookup {
-  volatile LONG refs;
-  struct sw_dns_shared *shared;
-  struct sw_req req; /* the answer packet (type SW_REQ_RESOLVED, check NULL) */
+  struct sw_dns_slot slot; /* its references and place in the queue or the running list */
+  struct sw_req req;       /* the answer packet (type SW_REQ_RESOLVED, check NULL) */
   sw_engine_resolver_fn fn;
   void *fn_ctx;
   uint16_t port;
@@ -72,9 +74,7 @@ struct sw_lookup {
   bool reverse;
   struct sockaddr_storage target;
   /* Loop thread only. */
-  struct sw_check *check;   /* NULL once the check has let go */
-  struct sw_list_node link; /* in the queue or the running list */
-  bool queued;
+  struct sw_check *check; /* NULL once the check has let go */
   /* Written by the worker before it posts the packet; read by the loop
    * after the packet arrives. */
   int error;
@@ -121,14 +121,32 @@ void sw__engine_shared_post(struct sw_dns_shared *s, OVERLAPPED *ov)
   ReleaseSRWLockExclusive(&s->lock);
 }
 
+void sw__dns_slot_init(struct sw_engine *e, struct sw_dns_slot *s,
+                       const struct sw_dns_slot_ops *ops)
+{
+  s->refs = 1; /* the loop's */
+  s->shared = sw__engine_shared_ref(e);
+  s->ops = ops;
+}
+
+void sw__dns_slot_release(struct sw_dns_slot *s)
+{
+  if (InterlockedDecrement(&s->refs) != 0)
+    return;
+  struct sw_dns_shared *shared = s->shared;
+  s->ops->free(s);
+  shared_release(shared);
+}
+
+static void lookup_free(struct sw_dns_slot *s)
+{
+  free(sw_container_of(s, struct sw_lookup, slot));
+  InterlockedDecrement(&live_records);
+}
+
 static void lookup_release(struct sw_lookup *l)
 {
-  if (InterlockedDecrement(&l->refs) != 0)
-    return;
-  struct sw_dns_shared *s = l->shared;
-  free(l);
-  InterlockedDecrement(&live_records);
-  shared_release(s);
+  sw__dns_slot_release(&l->slot);
 }
 
 /* GetAddrInfoW: the resolver unless a test sets another. */
@@ -187,7 +205,7 @@ static int reverse_name(struct sw_lookup *l)
 static void CALLBACK lookup_work(PTP_CALLBACK_INSTANCE instance, void *ctx)
 {
   (void)instance;
-  struct sw_lookup *l = ctx;
+  struct sw_lookup *l = sw_container_of(ctx, struct sw_lookup, slot);
   l->naddrs = 0;
   if (l->reverse) {
     l->error = reverse_name(l);
@@ -203,17 +221,11 @@ static void CALLBACK lookup_work(PTP_CALLBACK_INSTANCE instance, void *ctx)
   }
   if (l->error == 0 && NEVER(l->naddrs <= 0 || l->naddrs > SW_MAX_ADDRESSES))
     l->error = WSANO_DATA; /* a resolver that says yes gives addresses */
-  sw__engine_shared_post(l->shared, &l->req.ov);
+  sw__engine_shared_post(l->slot.shared, &l->req.ov);
   lookup_release(l);
 }
 
 /* ---- the queue and the running list (loop thread) ------------------------ */
-
-static void enqueue(struct sw_dns *d, struct sw_lookup *l)
-{
-  l->queued = true;
-  sw_list_insert_tail(&d->queue, &l->link);
-}
 
 /* The check lets go of its lookup (both pointers cleared); a queued lookup
  * is dropped. */
@@ -222,45 +234,83 @@ static void detach(struct sw_check *c)
   struct sw_lookup *l = c->lookup;
   c->lookup = NULL;
   l->check = NULL;
-  if (l->queued) {
-    sw_list_remove(&l->link);
-    l->queued = false;
+  if (sw__engine_dns_dequeue(&l->slot))
     lookup_release(l); /* never ran: the loop's reference was the only one */
-  }
 }
 
-/* Starts queued lookups while there are free slots. A lookup the pool
- * refuses ends its check; checks other than `caller` are settled here
- * (the caller settles its own). */
-static void pump(struct sw_engine *e, const struct sw_check *caller)
+/* Starts queued jobs while there are free slots. A job the pool refuses
+ * is ended by its owner (ops->refused); `caller` is the job whose start is
+ * on the stack, whose owner settles itself. */
+static void pump(struct sw_engine *e, const struct sw_dns_slot *caller)
 {
   struct sw_dns *d = &e->dns;
   struct sw_list_node *node;
   while (d->nrunning < d->limit && (node = sw_list_first(&d->queue)) != NULL) {
-    struct sw_lookup *l = sw_list_entry(node, struct sw_lookup, link);
+    struct sw_dns_slot *s = sw_list_entry(node, struct sw_dns_slot, link);
     sw_list_remove(node);
-    l->queued = false;
-    InterlockedIncrement(&l->refs); /* the worker's */
-    if (TrySubmitThreadpoolCallback(lookup_work, l, &d->env)) {
-      sw_list_insert_head(&d->running, &l->link);
+    s->queued = false;
+    InterlockedIncrement(&s->refs); /* the worker's */
+    if (TrySubmitThreadpoolCallback(s->ops->work, s, &d->env)) {
+      sw_list_insert_head(&d->running, &s->link);
       d->nrunning++;
       continue;
     }
     unsigned long err = GetLastError();
-    InterlockedDecrement(&l->refs); /* no worker after all */
-    struct sw_check *c = l->check;
-    bool reverse = l->reverse;
-    detach(c);
-    lookup_release(l);
-    if (reverse)
-      sw__check_ptr_give_up(c, false);
-    else
-      sw__check_fail_win(c, SW_OUTCOME_INTERNAL_ERROR, err,
-                         "could not start resolving %s", c->host);
-    if (c != caller)
-      sw__check_settle(c);
+    sw__dns_slot_release(s); /* no worker after all */
+    s->ops->refused(s, err, s == caller);
   }
 }
+
+void sw__engine_dns_enqueue(struct sw_engine *e, struct sw_dns_slot *s)
+{
+  s->queued = true;
+  sw_list_insert_tail(&e->dns.queue, &s->link);
+  pump(e, s);
+}
+
+bool sw__engine_dns_dequeue(struct sw_dns_slot *s)
+{
+  if (!s->queued)
+    return false;
+  sw_list_remove(&s->link);
+  s->queued = false;
+  return true;
+}
+
+void sw__engine_dns_answered(struct sw_engine *e, struct sw_dns_slot *s)
+{
+  sw_list_remove(&s->link);
+  e->dns.nrunning--;
+}
+
+void sw__engine_dns_pump(struct sw_engine *e)
+{
+  pump(e, NULL);
+}
+
+/* The pool would not run the lookup: its check ends (a reverse lookup is
+ * given up), settled here unless its start is on the stack. */
+static void lookup_refused(struct sw_dns_slot *s, unsigned long err, bool caller)
+{
+  struct sw_lookup *l = sw_container_of(s, struct sw_lookup, slot);
+  struct sw_check *c = l->check;
+  bool reverse = l->reverse;
+  detach(c);
+  lookup_release(l);
+  if (reverse)
+    sw__check_ptr_give_up(c, false);
+  else
+    sw__check_fail_win(c, SW_OUTCOME_INTERNAL_ERROR, err, "could not start resolving %s",
+                       c->host);
+  if (!caller)
+    sw__check_settle(c);
+}
+
+static const struct sw_dns_slot_ops lookup_ops = {
+    .work = lookup_work,
+    .free = lookup_free,
+    .refused = lookup_refused,
+};
 
 /* ---- an answer's way to its check ------------------------------------------ */
 
@@ -310,6 +360,8 @@ enum sw_error sw__engine_dns_init(struct sw_engine *e, unsigned long *win_error)
   d->limit = SW_DNS_LOOKUPS_MAX;
   sw_list_init(&d->queue);
   sw_list_init(&d->running);
+  sw_list_init(&d->jobs);
+  sw_timer_heap_init(&d->timers);
   d->fn = system_resolve;
   struct sw_dns_shared *s = calloc(1, sizeof *s);
   if (!s)
@@ -369,14 +421,16 @@ void sw__engine_dns_close(struct sw_engine *e)
 void sw__engine_dns_free(struct sw_engine *e)
 {
   struct sw_dns *d = &e->dns;
-  /* Every check is gone, and with it every queued lookup. */
+  /* Every check is gone, and with it every queued lookup; every DNS
+   * query's callback has run (sw__engine_dns_cancel_queries). */
   struct sw_list_node *node;
   while ((node = sw_list_first(&d->running)) != NULL) {
-    struct sw_lookup *l = sw_list_entry(node, struct sw_lookup, link);
+    struct sw_dns_slot *s = sw_list_entry(node, struct sw_dns_slot, link);
     sw_list_remove(node);
     d->nrunning--;
-    lookup_release(l); /* its thread holds the last reference */
+    sw__dns_slot_release(s); /* its thread holds the last reference */
   }
+  sw_timer_heap_free(&d->timers);
   /* CloseThreadpool does not wait: "the thread pool is released
    * asynchronously after the outstanding objects are freed". */
   CloseThreadpool(d->pool);
@@ -388,8 +442,7 @@ void sw__engine_dns_free(struct sw_engine *e)
 void sw__engine_on_lookup(struct sw_engine *e, struct sw_req *req)
 {
   struct sw_lookup *l = sw_container_of(req, struct sw_lookup, req);
-  sw_list_remove(&l->link);
-  e->dns.nrunning--;
+  sw__engine_dns_answered(e, &l->slot);
   struct sw_check *c = l->check;
   if (c) {
     c->lookup = NULL;
@@ -441,8 +494,7 @@ static bool lookup_start(struct sw_check *c, const char *host,
   if (!l)
     return false;
   memcpy(l->host, host, hl + 1);
-  l->refs = 1; /* the loop's */
-  l->shared = sw__engine_shared_ref(e);
+  sw__dns_slot_init(e, &l->slot, &lookup_ops);
   InterlockedIncrement(&live_records);
   l->req.type = SW_REQ_RESOLVED;
   l->fn = e->dns.fn;
@@ -455,8 +507,7 @@ static bool lookup_start(struct sw_check *c, const char *host,
   }
   l->check = c;
   c->lookup = l;
-  enqueue(&e->dns, l);
-  pump(e, c);
+  sw__engine_dns_enqueue(e, &l->slot);
   return true;
 }
 

@@ -12,7 +12,6 @@ stopped, by their PID and with scripts/wine-prefix.sh stop, whatever
 happens."""
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -23,26 +22,15 @@ TIMEOUT_S = 120
 
 
 def main():
-    if len(sys.argv) < 2 or not os.path.isfile(sys.argv[1]):
-        print("usage: gui_unit.py EXE [ARGS...] (the test executable must exist)",
-              file=sys.stderr)
-        return 2
-    exe = Path(sys.argv[1]).resolve()
+    exe, args = harness.unit_runner_args("gui_unit.py")
     prefix = Path(os.environ.get("SW_GUI_UNIT_PREFIX") or
                   exe.parent.parent / "gui-unit-wineprefix")
     xvfb, display = harness.start_xvfb()
     try:
         harness.start_prefix(prefix, env=dict(os.environ, DISPLAY=display))
         try:
-            proc = subprocess.run(["wine", str(exe)] + sys.argv[2:],
-                                  stdin=subprocess.DEVNULL,
-                                  env=harness.wine_env(prefix, display),
-                                  timeout=TIMEOUT_S)
-            return proc.returncode
-        except subprocess.TimeoutExpired:
-            print("gui_unit: %s did not finish within %d s" % (exe.name, TIMEOUT_S),
-                  file=sys.stderr)
-            return 1
+            return harness.run_unit_exe("gui_unit", ["wine", exe] + args,
+                                        harness.wine_env(prefix, display), TIMEOUT_S)
         finally:
             harness.stop_prefix(prefix)
     finally:

@@ -170,6 +170,30 @@ def make_certs(directory, host_names=()):
     return directory
 
 
+def unit_runner_args(runner):
+    """The test executable a unit-test runner (gui_unit.py, dns_unit.py)
+    was given, resolved, with the arguments for it; exits with status 2
+    and the runner's usage if there is none."""
+    if len(sys.argv) < 2 or not os.path.isfile(sys.argv[1]):
+        print("usage: %s EXE [ARGS...] (the test executable must exist)" % runner,
+              file=sys.stderr)
+        sys.exit(2)
+    return Path(sys.argv[1]).resolve(), sys.argv[2:]
+
+
+def run_unit_exe(runner, cmd, env, timeout_s):
+    """Runs a Windows unit test, its output passed through, and returns its
+    exit status (cmocka: the number of failed tests); one that does not
+    finish within timeout_s fails, saying so."""
+    try:
+        return subprocess.run([str(c) for c in cmd], stdin=subprocess.DEVNULL, env=env,
+                              timeout=timeout_s).returncode
+    except subprocess.TimeoutExpired:
+        print("%s: %s did not finish within %d s" % (runner, Path(cmd[-1]).name, timeout_s),
+              file=sys.stderr)
+        return 1
+
+
 class TrustedCaPrefix:
     """A test module's own Wine prefix that trusts a CA made for the run:
     the certificates of tests/fixtures/tls_certs.sh in a folder of the run
