@@ -180,6 +180,8 @@
     "SELECT depends_on FROM rule_alerts WHERE rule_id = ?1 AND depends_on IS NOT NULL")  \
   X(SW_STMT_RULE_NOTIFIERS_OF,                                                           \
     "SELECT notifier_id FROM rule_notifiers WHERE rule_id = ?1 ORDER BY notifier_id")    \
+  X(SW_STMT_RULE_NOTIFIERS_ALL,                                                          \
+    "SELECT rule_id, notifier_id FROM rule_notifiers ORDER BY rule_id, notifier_id")     \
   X(SW_STMT_RULE_NOTIFIERS_CLEAR, "DELETE FROM rule_notifiers WHERE rule_id = ?1")       \
   X(SW_STMT_RULE_NOTIFIERS_ADD,                                                          \
     "INSERT INTO rule_notifiers(rule_id, notifier_id) VALUES(?1, ?2)")                   \

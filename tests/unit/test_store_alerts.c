@@ -299,8 +299,11 @@ static void test_rule_alert_settings_and_default_notifiers(void **state)
   assert_int_equal(l.count, 2);
   assert_int_equal(l.items[0].rule_id, firewall);
   assert_int_equal(l.items[0].policy.on, SW_ALERT_ON_ALL);
+  assert_int_equal(l.items[0].notifier_count, 0); /* the defaults */
   assert_int_equal(l.items[1].depends_on, firewall);
   assert_int_equal(l.items[1].notifier_count, 2);
+  assert_int_equal(l.items[1].notifier_ids[0], pager); /* id order, as get gives */
+  assert_int_equal(l.items[1].notifier_ids[1], script);
   sw_store_rule_alerts_list_free(&l);
 
   /* Deleting a notifier drops it from the rule; the last one gone, the
