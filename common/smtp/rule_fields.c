@@ -3,6 +3,7 @@
  * member holds which field (from SW_RULE_FIELD_MAP), for the pipe, the
  * store, the rules files, the command line's patches, the editor's form
  * and the service's reload. */
+#include <assert.h>
 #include <limits.h>
 #include <stddef.h>
 #include <string.h>
@@ -63,6 +64,7 @@ enum sw_rule_kind sw_rule_field_kind(enum sw_rule_field f)
 /* The member of field `f`, which must be in range. */
 static void *member(const struct sw_rule *r, enum sw_rule_field f)
 {
+  assert(fields[f].size != 0 && "every field has a row in `fields`");
   return (char *)r + fields[f].offset;
 }
 
