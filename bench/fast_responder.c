@@ -35,11 +35,6 @@
  * close it rather than buffer without bound. */
 #define OUT_MAX_BYTES 4096
 
-static const char GREETING[] = "220 bench.local ESMTP\r\n";
-static const char EHLO_REPLY[] = "250-bench.local\r\n250-PIPELINING\r\n250 8BITMIME\r\n";
-static const char HELO_REPLY[] = "250 bench.local\r\n";
-static const char QUIT_REPLY[] = "221 bench.local closing\r\n";
-static const char OK_REPLY[] = "250 OK\r\n";
 static const char TOO_LONG_REPLY[] = "500 line too long\r\n";
 
 struct conn {
@@ -58,32 +53,6 @@ struct stats {
   unsigned long long quits;
   unsigned long long dropped; /* closed by the peer, an error or overflow */
 };
-
-/* Connections are indexed by fd: the kernel hands out small fds, so the
- * table stays dense and lookup needs no hashing. */
-static struct conn **table;
-static size_t table_size;
-
-static struct conn *conn_for(int fd)
-{
-  if ((size_t)fd >= table_size) {
-    size_t n = table_size ? table_size : 1024;
-    while (n <= (size_t)fd)
-      n *= 2;
-    struct conn **t = realloc(table, n * sizeof *t);
-    if (!t)
-      return NULL;
-    memset(t + table_size, 0, (n - table_size) * sizeof *t);
-    table = t;
-    table_size = n;
-  }
-  if (!table[fd]) {
-    table[fd] = malloc(sizeof *table[fd]);
-    if (!table[fd])
-      return NULL;
-  }
-  return table[fd];
-}
 
 static void conn_close(int ep, struct conn *c)
 {
@@ -134,16 +103,14 @@ static bool queue(struct conn *c, const char *s, size_t len)
 /* Answers one complete line (without its line ending). */
 static bool answer(struct conn *c, const char *line, size_t len, struct stats *st)
 {
-  if (responder_is_verb(line, len, "EHLO"))
-    return queue(c, EHLO_REPLY, sizeof EHLO_REPLY - 1);
-  if (responder_is_verb(line, len, "HELO"))
-    return queue(c, HELO_REPLY, sizeof HELO_REPLY - 1);
-  if (responder_is_verb(line, len, "QUIT")) {
+  size_t reply_len;
+  bool quit;
+  const char *reply = responder_reply(line, len, &reply_len, &quit);
+  if (quit) {
     st->quits++;
     c->closing = true;
-    return queue(c, QUIT_REPLY, sizeof QUIT_REPLY - 1);
   }
-  return queue(c, OK_REPLY, sizeof OK_REPLY - 1);
+  return queue(c, reply, reply_len);
 }
 
 /* Splits what has arrived into lines (CRLF or a bare LF) and answers each;
@@ -226,20 +193,9 @@ static void on_writable(int ep, struct conn *c, struct stats *st)
 
 static void accept_all(int ep, int lfd, struct stats *st)
 {
-  for (;;) {
-    int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) {
-      if (errno == EINTR || errno == ECONNABORTED)
-        continue;
-      if (errno != EAGAIN && errno != EWOULDBLOCK)
-        perror("fast_responder: accept4"); /* e.g. EMFILE: retried on the next wake */
-      return;
-    }
+  for (int fd; (fd = responder_accept("fast_responder", lfd)) >= 0;) {
     st->accepted++;
-    /* Replies are single small writes: send them at once. */
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    struct conn *c = conn_for(fd);
+    struct conn *c = responder_slot(fd, sizeof *c);
     if (!c) {
       st->dropped++;
       close(fd);
@@ -248,7 +204,7 @@ static void accept_all(int ep, int lfd, struct stats *st)
     *c = (struct conn){.fd = fd};
     struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
     if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) != 0 ||
-        !queue(c, GREETING, sizeof GREETING - 1) || !flush_out(ep, c)) {
+        !queue(c, responder_greeting, strlen(responder_greeting)) || !flush_out(ep, c)) {
       st->dropped++;
       conn_close(ep, c);
     }
@@ -269,7 +225,7 @@ static void on_accept(void *ctx, int ep, int lfd)
 
 static void on_event(void *ctx, int ep, int fd, uint32_t events)
 {
-  struct conn *c = table[fd];
+  struct conn *c = responder_slot_at(fd);
   if (c->fd != fd)
     return; /* closed earlier in this batch */
   if (events & (EPOLLIN | EPOLLERR | EPOLLHUP))

@@ -1,14 +1,16 @@
 # Shell shared by the benchmarks that run the service under Wine's SCM
-# (service_bench.sh, pipe_bench.sh): building, the prefix, fast_responder,
-# the service's install/start/stop, and reading /proc. Sourced, not run.
+# (service_bench.sh, pipe_bench.sh, subscribe_bench.sh, pipe_flood_bench.sh):
+# building, the run's start and cleanup, the prefix, fast_responder, the
+# rules, the service's install/start/stop, the report's header, and reading
+# /proc. Sourced, not run.
 #
 # The caller sets, before sourcing:
 #   ROOT        the repository
 #   BENCH_NAME  prefix of messages ("service-bench")
 #   MINGW_DIR, NATIVE_DIR   build directories (created and configured here)
 #   WINEPREFIX  the bench's own prefix (exported)
-# and gets, as it calls the functions below: RESPONDER, SVC, TOOL,
-# BUILD_TYPE, WS_PID, OWN_SERVER, RESP_PID, PORT, SVC_PID, STOP_S.
+# and gets, as it calls the functions below: RESPONDER, SVC, TOOL, PROBE,
+# CLI, BUILD_TYPE, TMP, WS_PID, OWN_SERVER, RESP_PID, PORT, SVC_PID, STOP_S.
 
 HZ=$(getconf CLK_TCK)
 PAGE_KB=$(($(getconf PAGESIZE) / 1024))
@@ -25,6 +27,25 @@ build() {
   return 1
 }
 
+# build_responder: fast_responder, natively and optimised so that it is
+# never the bottleneck, in NATIVE_DIR (made absolute; configured here as a
+# bench-only tree if new: the responder needs nothing else from the tree);
+# sets RESPONDER.
+build_responder() {
+  mkdir -p "$NATIVE_DIR"
+  NATIVE_DIR=$(cd "$NATIVE_DIR" && pwd)
+  if [ ! -f "$NATIVE_DIR/CMakeCache.txt" ]; then
+    build "$NATIVE_DIR/bench-configure.log" \
+      cmake -S "$ROOT/bench" -B "$NATIVE_DIR" -DCMAKE_BUILD_TYPE=Release ||
+      die "could not configure $NATIVE_DIR"
+  fi
+  build "$NATIVE_DIR/bench-build.log" cmake --build "$NATIVE_DIR" --target fast_responder ||
+    die "fast_responder did not build"
+  # A full-tree build dir (SW_BENCH_NATIVE_DIR) has it under bench/.
+  RESPONDER=$NATIVE_DIR/fast_responder
+  [ -x "$RESPONDER" ] || RESPONDER=$NATIVE_DIR/bench/fast_responder
+}
+
 # build_all MINGW_TARGET...: fast_responder natively (Release, bench-only
 # tree) and the given targets in the MinGW tree; sets RESPONDER, SVC, TOOL,
 # BUILD_TYPE and makes MINGW_DIR/NATIVE_DIR absolute (the service's binPath
@@ -33,17 +54,9 @@ build() {
 # relative paths (service/, tests/tools/) and of CMakeCache.txt, so a
 # "before" build can be measured while the sources move on.
 build_all() {
-  mkdir -p "$NATIVE_DIR" "$MINGW_DIR"
-  NATIVE_DIR=$(cd "$NATIVE_DIR" && pwd) MINGW_DIR=$(cd "$MINGW_DIR" && pwd)
-  if [ ! -f "$NATIVE_DIR/CMakeCache.txt" ]; then
-    build "$NATIVE_DIR/bench-configure.log" \
-      cmake -S "$ROOT/bench" -B "$NATIVE_DIR" -DCMAKE_BUILD_TYPE=Release ||
-      die "could not configure $NATIVE_DIR"
-  fi
-  build "$NATIVE_DIR/bench-build.log" cmake --build "$NATIVE_DIR" --target fast_responder ||
-    die "fast_responder did not build"
-  RESPONDER=$NATIVE_DIR/fast_responder
-  [ -x "$RESPONDER" ] || RESPONDER=$NATIVE_DIR/bench/fast_responder
+  build_responder
+  mkdir -p "$MINGW_DIR"
+  MINGW_DIR=$(cd "$MINGW_DIR" && pwd)
   if [ "${SW_BENCH_PREBUILT:-0}" = 1 ]; then
     :
   elif [ ! -f "$MINGW_DIR/CMakeCache.txt" ]; then
@@ -57,6 +70,8 @@ build_all() {
   fi
   SVC=$MINGW_DIR/service/smtpwatch-svc.exe
   TOOL=$MINGW_DIR/tests/tools/sw_store_tool.exe
+  PROBE=$MINGW_DIR/tests/tools/pipe_probe.exe
+  CLI=$MINGW_DIR/cli/smtpwatch.exe
   BUILD_TYPE=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$MINGW_DIR/CMakeCache.txt")
 }
 
@@ -178,3 +193,48 @@ remove_service() {
 json() { /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
 for k in sys.argv[2].split("."): d=d.get(k, 0) if isinstance(d, dict) else 0
 print(d)' "$1" "$2"; }
+
+# begin_run NAME RESPONDER_SECONDS: more open files, a scratch directory
+# TMP (build/NAME.XXXXXX), the prefix and fast_responder for that long.
+# At exit end_run removes the service, stops the responder, removes TMP
+# and stops the prefix; a bench with more to stop first (its clients)
+# names a function in BENCH_CLEANUP.
+begin_run() {
+  ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+  TMP=$(mktemp -d "$ROOT/build/$1.XXXXXX")
+  trap end_run EXIT
+  start_prefix
+  start_responder "$TMP" "$2"
+}
+end_run() {
+  [ -z "${BENCH_CLEANUP:-}" ] || "$BENCH_CLEANUP"
+  remove_service
+  stop_responder
+  rm -rf "$TMP"
+  stop_prefix
+}
+
+# add_rules DB RULES INTERVAL_S TIMEOUT_MS: RULES rules "bench" checking
+# fast_responder, put into the database DB through the store API.
+add_rules() {
+  say "adding $2 rules (interval $3 s) to the database"
+  wine "$TOOL" "$(winpath "$1")" add-many "$2" --name bench \
+    --host 127.0.0.1 --port "$PORT" --ehlo-name bench.client --interval-s "$3" \
+    --timeout-ms "$4" >/dev/null || die "adding rules failed"
+}
+
+# wait_pipe: until the service answers SERVICE_INFO on its pipe (a minute
+# at most; the first request of a case says if it never did).
+wait_pipe() {
+  for _ in $(seq 120); do
+    wine "$PROBE" --timeout-ms 2000 latency SERVICE_INFO 1 >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+}
+
+# report_header WHAT: a report's first lines: the benchmark, when, which
+# commit, on what machine and Wine, which MinGW build type.
+report_header() {
+  echo "SMTP Watch $1, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo "$(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(wine --version 2>/dev/null), MinGW build type '${BUILD_TYPE:-none}'"
+}

@@ -46,25 +46,10 @@ BENCH_NAME=pipe-bench
 . "$ROOT/bench/lib.sh"
 
 build_all smtpwatch-svc sw_store_tool pipe_probe
-PROBE=$MINGW_DIR/tests/tools/pipe_probe.exe
-
-ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-TMP=$(mktemp -d "$ROOT/build/pipe-bench.XXXXXX")
-cleanup() {
-  remove_service
-  stop_responder
-  rm -rf "$TMP"
-  stop_prefix
-}
-trap cleanup EXIT
-start_prefix
-start_responder "$TMP" 1800
+begin_run pipe-bench 1800
 
 mkdir -p "$TMP/data"
-say "adding $RULES rules (interval $INTERVAL s) to the database"
-wine "$TOOL" "$(winpath "$TMP/data/smtpwatch.db")" add-many "$RULES" --name bench \
-  --host 127.0.0.1 --port "$PORT" --ehlo-name bench.client --interval-s "$INTERVAL" \
-  --timeout-ms 10000 >/dev/null || die "adding rules failed"
+add_rules "$TMP/data/smtpwatch.db" "$RULES" "$INTERVAL" 10000
 
 # probe NAME ARGS...: pipe_probe's JSON into $TMP/NAME.json; dies if a
 # request failed (a figure of failed requests would mean nothing).
@@ -78,10 +63,7 @@ probe() {
 
 say "starting the service; it checks for $WARMUP s before the first request"
 run_service "$TMP/data"
-for _ in $(seq 120); do
-  wine "$PROBE" --timeout-ms 2000 latency SERVICE_INFO 1 >/dev/null 2>&1 && break
-  sleep 0.5
-done
+wait_pipe
 sleep "$WARMUP"
 
 say "measuring: SERVICE_INFO, STATUS (one page, every rule, $CLIENTS clients)"
@@ -117,8 +99,7 @@ EOF
 }
 
 {
-  echo "SMTP Watch control pipe benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
-  echo "$(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(wine --version 2>/dev/null), MinGW build type '${BUILD_TYPE:-none}'"
+  report_header "control pipe benchmark"
   echo "the service under the SCM with $RULES rules every $INTERVAL s ($(awk -v r="$RULES" -v i="$INTERVAL" 'BEGIN{printf "%.0f", r/i}') checks/s scheduled) against fast_responder;"
   echo "requests after $WARMUP s of checking, one connection per case, while the checks run"
   echo

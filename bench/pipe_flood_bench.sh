@@ -50,23 +50,14 @@ BENCH_NAME=pipe-flood-bench
 . "$ROOT/bench/lib.sh"
 
 build_all smtpwatch-svc smtpwatch sw_store_tool pipe_probe pipe_flood
-PROBE=$MINGW_DIR/tests/tools/pipe_probe.exe
 FLOOD=$MINGW_DIR/tests/tools/pipe_flood.exe
-CLI=$MINGW_DIR/cli/smtpwatch.exe
 
-ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-TMP=$(mktemp -d "$ROOT/build/pipe-flood-bench.XXXXXX")
 BG_PIDS=()
-cleanup() {
+stop_background() {
   for pid in "${BG_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  remove_service
-  stop_responder
-  rm -rf "$TMP"
-  stop_prefix
 }
-trap cleanup EXIT
-start_prefix
-start_responder "$TMP" $((4 * (WARMUP + WINDOW) + 300))
+BENCH_CLEANUP=stop_background
+begin_run pipe-flood-bench $((4 * (WARMUP + WINDOW) + 300))
 
 # checks_total: the service's finished checks so far (SERVICE_INFO).
 checks_total() {
@@ -83,10 +74,7 @@ run_case() {
   cp "$TMP/seed/smtpwatch.db" "$dir/"
   say "$name: starting the service; $WARMUP s of checking, then $WINDOW s measured"
   run_service "$dir"
-  for _ in $(seq 120); do
-    wine "$PROBE" --timeout-ms 2000 latency SERVICE_INFO 1 >/dev/null 2>&1 && break
-    sleep 0.5
-  done
+  wait_pipe
   sleep "$WARMUP"
   local c0 t0 c1 t1
   c0=$(checks_total) t0=$(date +%s%N)
@@ -119,10 +107,8 @@ run_case() {
 }
 
 mkdir -p "$TMP/seed"
-say "adding $RULES rules (interval $INTERVAL s) and 1000 stored results of rule 1"
-wine "$TOOL" "$(winpath "$TMP/seed/smtpwatch.db")" add-many "$RULES" --name bench \
-  --host 127.0.0.1 --port "$PORT" --ehlo-name bench.client --interval-s "$INTERVAL" \
-  --timeout-ms 5000 >/dev/null || die "adding rules failed"
+add_rules "$TMP/seed/smtpwatch.db" "$RULES" "$INTERVAL" 5000
+say "adding 1000 stored results of rule 1"
 wine "$TOOL" "$(winpath "$TMP/seed/smtpwatch.db")" fill-results 1 1000 >/dev/null ||
   die "adding results failed"
 

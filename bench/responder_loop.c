@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,7 +117,69 @@ int responder_run(const char *name, int lfd, double seconds,
   return 0;
 }
 
-bool responder_is_verb(const char *line, size_t len, const char *verb)
+int responder_accept(const char *name, int lfd)
+{
+  for (;;) {
+    int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd >= 0) {
+      int one = 1;
+      setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      return fd;
+    }
+    if (errno == EINTR || errno == ECONNABORTED)
+      continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK)
+      fprintf(stderr, "%s: accept4: %s\n", name, strerror(errno)); /* e.g. EMFILE */
+    return -1;
+  }
+}
+
+static void **slots;
+static size_t slot_count;
+
+void *responder_slot(int fd, size_t size)
+{
+  if ((size_t)fd >= slot_count) {
+    size_t n = slot_count ? slot_count : 1024;
+    while (n <= (size_t)fd)
+      n *= 2;
+    void **t = realloc(slots, n * sizeof *t);
+    if (!t)
+      return NULL;
+    memset(t + slot_count, 0, (n - slot_count) * sizeof *t);
+    slots = t;
+    slot_count = n;
+  }
+  if (!slots[fd])
+    slots[fd] = calloc(1, size);
+  return slots[fd];
+}
+
+void *responder_slot_at(int fd)
+{
+  return slots[fd];
+}
+
+const char responder_greeting[] = "220 bench.local ESMTP\r\n";
+
+/* Whether `line` (len octets, no CRLF) is the four-letter command `verb`,
+ * in any case, alone or followed by a space. */
+static bool is_verb(const char *line, size_t len, const char *verb)
 {
   return len >= 4 && strncasecmp(line, verb, 4) == 0 && (len == 4 || line[4] == ' ');
+}
+
+const char *responder_reply(const char *line, size_t len, size_t *reply_len, bool *quit)
+{
+  static const char ehlo[] = "250-bench.local\r\n250-PIPELINING\r\n250 8BITMIME\r\n";
+  static const char helo[] = "250 bench.local\r\n";
+  static const char bye[] = "221 bench.local closing\r\n";
+  static const char ok[] = "250 OK\r\n";
+  const char *r = is_verb(line, len, "EHLO")   ? ehlo
+                  : is_verb(line, len, "HELO") ? helo
+                  : is_verb(line, len, "QUIT") ? bye
+                                               : ok;
+  *quit = r == bye;
+  *reply_len = strlen(r);
+  return r;
 }

@@ -48,20 +48,8 @@ BENCH_NAME=bench
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing (apt-get install time)"
 
 # --- build ------------------------------------------------------------------
-# The responder is built on its own (cmake -S bench): it needs nothing else
-# from the tree, and an optimised build keeps it from being the bottleneck.
-mkdir -p "$NATIVE_DIR" "$MINGW_DIR"
-if [ ! -f "$NATIVE_DIR/CMakeCache.txt" ]; then
-  build "$NATIVE_DIR/bench-configure.log" \
-    cmake -S "$ROOT/bench" -B "$NATIVE_DIR" -DCMAKE_BUILD_TYPE=Release ||
-    die "could not configure $NATIVE_DIR"
-fi
-build "$NATIVE_DIR/bench-build.log" cmake --build "$NATIVE_DIR" --target fast_responder ||
-  die "fast_responder did not build"
-# A full-tree build dir (SW_BENCH_NATIVE_DIR) has it under bench/.
-RESPONDER=$NATIVE_DIR/fast_responder
-[ -x "$RESPONDER" ] || RESPONDER=$NATIVE_DIR/bench/fast_responder
-
+build_responder
+mkdir -p "$MINGW_DIR"
 if [ ! -f "$MINGW_DIR/CMakeCache.txt" ]; then
   build "$MINGW_DIR/bench-configure.log" cmake -S "$ROOT" -B "$MINGW_DIR" \
     -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/mingw-w64-x86_64.cmake" ||

@@ -44,18 +44,7 @@ BENCH_NAME=service-bench
 build_all smtpwatch-svc sw_store_tool
 
 # --- start ------------------------------------------------------------------
-ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-
-TMP=$(mktemp -d "$ROOT/build/service-bench.XXXXXX")
-cleanup() {
-  remove_service
-  stop_responder
-  rm -rf "$TMP"
-  stop_prefix
-}
-trap cleanup EXIT
-start_prefix
-start_responder "$TMP" $((SECONDS_RUN + 900))
+begin_run service-bench $((SECONDS_RUN + 900))
 
 # --- the service with no rules: the memory baseline -------------------------
 say "baseline: the service with no rules"
@@ -68,11 +57,8 @@ stop_service
 
 # --- the service with the rules ----------------------------------------------
 mkdir -p "$TMP/full"
-say "adding $RULES rules (interval $INTERVAL s) to the database"
 t0=$(date +%s%N)
-wine "$TOOL" "$(winpath "$TMP/full/smtpwatch.db")" add-many "$RULES" --name bench \
-  --host 127.0.0.1 --port "$PORT" --ehlo-name bench.client --interval-s "$INTERVAL" \
-  --timeout-ms 10000 >/dev/null || die "adding rules failed"
+add_rules "$TMP/full/smtpwatch.db" "$RULES" "$INTERVAL" 10000
 ADD_S=$(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN{printf "%.1f", (b-a)/1e9}')
 
 say "running the service with $RULES rules for $SECONDS_RUN s"
@@ -111,8 +97,7 @@ OK=$(json "$STATS" outcomes.ok)
 UP_US=$(json "$STATS" uptime_us)
 CHECKS=$((FIN - IGN))
 {
-  echo "SMTP Watch service benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
-  echo "$(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(wine --version 2>/dev/null), MinGW build type '${BUILD_TYPE:-none}'"
+  report_header "service benchmark"
   echo "$RULES rules every $INTERVAL s (scheduled: $(awk -v r="$RULES" -v i="$INTERVAL" 'BEGIN{printf "%.0f", r/i}') checks/s) against fast_responder; the service ran $(awk -v u="$UP_US" 'BEGIN{printf "%.1f", u/1e6}') s under the SCM"
   echo "(adding the rules through the store API took $ADD_S s; sc stop to STOPPED took $STOP_S s)"
   echo

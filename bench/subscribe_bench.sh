@@ -41,11 +41,6 @@ BENCH_NAME=subscribe-bench
 . "$ROOT/bench/lib.sh"
 
 build_all smtpwatch-svc smtpwatch sw_store_tool pipe_probe
-PROBE=$MINGW_DIR/tests/tools/pipe_probe.exe
-CLI=$MINGW_DIR/cli/smtpwatch.exe
-
-ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-TMP=$(mktemp -d "$ROOT/build/subscribe-bench.XXXXXX")
 CLIENT_PIDS=()
 stop_clients() {
   local pid
@@ -55,22 +50,11 @@ stop_clients() {
   done
   CLIENT_PIDS=()
 }
-cleanup() {
-  stop_clients
-  remove_service
-  stop_responder
-  rm -rf "$TMP"
-  stop_prefix
-}
-trap cleanup EXIT
-start_prefix
-start_responder "$TMP" 1800
+BENCH_CLEANUP=stop_clients
+begin_run subscribe-bench 1800
 
 mkdir -p "$TMP/rules"
-say "adding $RULES rules (interval $INTERVAL s) to a database"
-wine "$TOOL" "$(winpath "$TMP/rules/smtpwatch.db")" add-many "$RULES" --name bench \
-  --host 127.0.0.1 --port "$PORT" --ehlo-name bench.client --interval-s "$INTERVAL" \
-  --timeout-ms 10000 >/dev/null || die "adding rules failed"
+add_rules "$TMP/rules/smtpwatch.db" "$RULES" "$INTERVAL" 10000
 
 # A client that reads every rule's status every 5 s, until killed.
 poller() {
@@ -90,10 +74,7 @@ run_case() {
   cp "$TMP/rules/smtpwatch.db" "$TMP/$name/"
   say "$name: starting the service, $WARMUP s of warm-up"
   run_service "$TMP/$name"
-  for _ in $(seq 120); do
-    wine "$PROBE" --timeout-ms 2000 latency SERVICE_INFO 1 >/dev/null 2>&1 && break
-    sleep 0.5
-  done
+  wait_pipe
   sleep "$WARMUP"
   for i in $(seq "$CLIENTS"); do
     case $name in
@@ -142,8 +123,7 @@ row() {
 }
 
 {
-  echo "SMTP Watch live clients benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
-  echo "$(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(wine --version 2>/dev/null), MinGW build type '${BUILD_TYPE:-none}'"
+  report_header "live clients benchmark"
   echo "the service under the SCM with $RULES rules every $INTERVAL s ($(awk -v r="$RULES" -v i="$INTERVAL" 'BEGIN{printf "%.0f", r/i}') checks/s scheduled) against fast_responder;"
   echo "each run: $WARMUP s of warm-up, then $SECONDS_RUN s with its clients ($CLIENTS of them)"
   echo

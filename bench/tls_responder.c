@@ -36,12 +36,6 @@
 
 #define LINE_MAX_BYTES 1024
 
-static const char GREETING[] = "220 bench.local ESMTP\r\n";
-static const char EHLO_REPLY[] = "250-bench.local\r\n250-PIPELINING\r\n250 8BITMIME\r\n";
-static const char HELO_REPLY[] = "250 bench.local\r\n";
-static const char QUIT_REPLY[] = "221 bench.local closing\r\n";
-static const char OK_REPLY[] = "250 OK\r\n";
-
 struct conn {
   int fd; /* -1 when the slot is free */
   SSL *ssl;
@@ -54,28 +48,6 @@ struct conn {
 struct stats {
   unsigned long long accepted, handshakes, quits, dropped;
 };
-
-/* Indexed by fd, as in fast_responder: small fds, a dense table. */
-static struct conn **table;
-static size_t table_size;
-
-static struct conn *conn_for(int fd)
-{
-  if ((size_t)fd >= table_size) {
-    size_t n = table_size ? table_size : 1024;
-    while (n <= (size_t)fd)
-      n *= 2;
-    struct conn **t = realloc(table, n * sizeof *t);
-    if (!t)
-      return NULL;
-    memset(t + table_size, 0, (n - table_size) * sizeof *t);
-    table = t;
-    table_size = n;
-  }
-  if (!table[fd] && !(table[fd] = calloc(1, sizeof *table[fd])))
-    return NULL;
-  return table[fd];
-}
 
 static void conn_close(int ep, struct conn *c)
 {
@@ -114,19 +86,13 @@ static bool consume(struct conn *c, struct stats *st, bool *quit)
     const char *line = c->in + start;
     if (len > 0 && line[len - 1] == '\r')
       len--;
-    bool ok;
-    if (responder_is_verb(line, len, "EHLO")) {
-      ok = reply(c, EHLO_REPLY, sizeof EHLO_REPLY - 1);
-    } else if (responder_is_verb(line, len, "HELO")) {
-      ok = reply(c, HELO_REPLY, sizeof HELO_REPLY - 1);
-    } else if (responder_is_verb(line, len, "QUIT")) {
+    size_t answer_len;
+    const char *answer = responder_reply(line, len, &answer_len, quit);
+    bool ok = reply(c, answer, answer_len);
+    if (*quit) {
       st->quits++;
-      *quit = true;
-      reply(c, QUIT_REPLY, sizeof QUIT_REPLY - 1);
       SSL_shutdown(c->ssl); /* close_notify; no wait for the client's */
       return false;
-    } else {
-      ok = reply(c, OK_REPLY, sizeof OK_REPLY - 1);
     }
     if (!ok)
       return false;
@@ -151,7 +117,8 @@ static void on_event(int ep, struct conn *c, struct stats *st)
     }
     st->handshakes++;
     c->open = true;
-    if (!want_out(ep, c, false) || !reply(c, GREETING, sizeof GREETING - 1))
+    if (!want_out(ep, c, false) ||
+        !reply(c, responder_greeting, strlen(responder_greeting)))
       goto drop;
   }
   for (;;) {
@@ -179,19 +146,9 @@ done:
 
 static void accept_all(int ep, int lfd, SSL_CTX *ctx, struct stats *st)
 {
-  for (;;) {
-    int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) {
-      if (errno == EINTR || errno == ECONNABORTED)
-        continue;
-      if (errno != EAGAIN && errno != EWOULDBLOCK)
-        perror("tls_responder: accept4");
-      return;
-    }
+  for (int fd; (fd = responder_accept("tls_responder", lfd)) >= 0;) {
     st->accepted++;
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    struct conn *c = conn_for(fd);
+    struct conn *c = responder_slot(fd, sizeof *c);
     SSL *ssl = c ? SSL_new(ctx) : NULL;
     if (!ssl || !SSL_set_fd(ssl, fd)) {
       SSL_free(ssl);
@@ -231,7 +188,7 @@ static void on_readiness(void *ctx, int ep, int fd, uint32_t events)
 {
   (void)events; /* OpenSSL decides what it waits for */
   struct server *sv = ctx;
-  struct conn *c = table[fd];
+  struct conn *c = responder_slot_at(fd);
   if (c->fd == fd)
     on_event(ep, c, &sv->st);
 }

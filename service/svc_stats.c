@@ -117,26 +117,20 @@ static int64_t percentile_us(const struct sw_svc_stats *s, double q)
   return (int64_t)BUCKETS * BUCKET_US;
 }
 
-static void key_int(struct sw_json *j, const char *key, int64_t v)
-{
-  sw_json_key(j, key);
-  sw_json_int(j, v);
-}
-
 /* The "loop" object: turns and each part's total and longest, in us. */
 static void write_loop_parts(struct sw_json *j, const struct sw_svc_stats *s)
 {
   static const char *const names[] = {SW_SVC_LOOP_PART_MAP(SW_X_2)};
   sw_json_key(j, "loop");
   sw_json_begin_object(j);
-  key_int(j, "turns", (int64_t)s->turns);
-  key_int(j, "turn_max_us", s->turn_max_us);
+  sw_json_member_int(j, "turns", (int64_t)s->turns);
+  sw_json_member_int(j, "turn_max_us", s->turn_max_us);
   for (size_t i = 0; i < SW_SVC_PART_COUNT; i++) {
     char key[40];
     snprintf(key, sizeof key, "%s_us", names[i]);
-    key_int(j, key, s->part_us[i]);
+    sw_json_member_int(j, key, s->part_us[i]);
     snprintf(key, sizeof key, "%s_max_us", names[i]);
-    key_int(j, key, s->part_max_us[i]);
+    sw_json_member_int(j, key, s->part_max_us[i]);
   }
   sw_json_end_object(j);
 }
@@ -148,24 +142,24 @@ static void write_memory(struct sw_json *j, const struct sw_svc_rules_memory *m,
 {
   sw_json_key(j, "memory");
   sw_json_begin_object(j);
-  key_int(j, "rule_record_bytes", (int64_t)m->record_bytes);
-  key_int(j, "rule_bytes", (int64_t)m->rule_bytes);
-  key_int(j, "rule_state_bytes", (int64_t)m->state_bytes);
-  key_int(j, "rule_alert_bytes", (int64_t)m->alert_bytes);
-  key_int(j, "rule_strings_bytes", (int64_t)m->string_bytes);
-  key_int(j, "rule_secrets_bytes", (int64_t)m->secret_bytes);
-  key_int(j, "rule_other_bytes", (int64_t)m->other_bytes);
-  key_int(j, "rule_table_bytes", (int64_t)m->table_bytes);
-  key_int(j, "rule_heap_blocks", (int64_t)m->blocks);
-  key_int(j, "scheduler_bytes", (int64_t)sched->memory_bytes);
+  sw_json_member_int(j, "rule_record_bytes", (int64_t)m->record_bytes);
+  sw_json_member_int(j, "rule_bytes", (int64_t)m->rule_bytes);
+  sw_json_member_int(j, "rule_state_bytes", (int64_t)m->state_bytes);
+  sw_json_member_int(j, "rule_alert_bytes", (int64_t)m->alert_bytes);
+  sw_json_member_int(j, "rule_strings_bytes", (int64_t)m->string_bytes);
+  sw_json_member_int(j, "rule_secrets_bytes", (int64_t)m->secret_bytes);
+  sw_json_member_int(j, "rule_other_bytes", (int64_t)m->other_bytes);
+  sw_json_member_int(j, "rule_table_bytes", (int64_t)m->table_bytes);
+  sw_json_member_int(j, "rule_heap_blocks", (int64_t)m->blocks);
+  sw_json_member_int(j, "scheduler_bytes", (int64_t)sched->memory_bytes);
   PROCESS_MEMORY_COUNTERS_EX pmc;
   memset(&pmc, 0, sizeof pmc);
   pmc.cb = sizeof pmc;
   if (GetProcessMemoryInfo(GetCurrentProcess(), (PROCESS_MEMORY_COUNTERS *)&pmc,
                            sizeof pmc)) {
-    key_int(j, "private_bytes", (int64_t)pmc.PrivateUsage);
-    key_int(j, "peak_private_bytes", (int64_t)pmc.PeakPagefileUsage);
-    key_int(j, "peak_working_set_bytes", (int64_t)pmc.PeakWorkingSetSize);
+    sw_json_member_int(j, "private_bytes", (int64_t)pmc.PrivateUsage);
+    sw_json_member_int(j, "peak_private_bytes", (int64_t)pmc.PeakPagefileUsage);
+    sw_json_member_int(j, "peak_working_set_bytes", (int64_t)pmc.PeakWorkingSetSize);
   }
   sw_json_end_object(j);
 }
@@ -182,66 +176,55 @@ void sw_svc_stats_write(const struct sw_svc_stats *s, const wchar_t *path, size_
   sw_buf_init(&out, 0);
   sw_json_init(&j, &out);
   sw_json_begin_object(&j);
-  sw_json_key(&j, "uptime_us");
-  sw_json_int(&j, uptime_us);
-  sw_json_key(&j, "rules");
-  sw_json_int(&j, (int64_t)rules);
-  sw_json_key(&j, "enabled");
-  sw_json_int(&j, (int64_t)enabled);
-  sw_json_key(&j, "checks_started");
-  sw_json_int(&j, (int64_t)s->started);
-  sw_json_key(&j, "checks_finished");
-  sw_json_int(&j, (int64_t)s->finished);
-  sw_json_key(&j, "results_ignored");
-  sw_json_int(&j, (int64_t)s->ignored);
+  sw_json_member_int(&j, "uptime_us", uptime_us);
+  sw_json_member_int(&j, "rules", (int64_t)rules);
+  sw_json_member_int(&j, "enabled", (int64_t)enabled);
+  sw_json_member_int(&j, "checks_started", (int64_t)s->started);
+  sw_json_member_int(&j, "checks_finished", (int64_t)s->finished);
+  sw_json_member_int(&j, "results_ignored", (int64_t)s->ignored);
   sw_json_key(&j, "outcomes");
   sw_json_begin_object(&j);
   for (int o = 0; o < SW_OUTCOME_COUNT; o++)
     if (s->by_outcome[o]) {
-      sw_json_key(&j, sw_outcome_name((enum sw_outcome)o));
-      sw_json_int(&j, (int64_t)s->by_outcome[o]);
+      sw_json_member_int(&j, sw_outcome_name((enum sw_outcome)o),
+                         (int64_t)s->by_outcome[o]);
     }
   sw_json_end_object(&j);
   sw_json_key(&j, "lateness");
   sw_json_begin_object(&j);
-  sw_json_key(&j, "samples");
-  sw_json_int(&j, (int64_t)s->late_n);
+  sw_json_member_int(&j, "samples", (int64_t)s->late_n);
   if (s->late_hist && s->late_n) {
-    key_int(&j, "p50_us", percentile_us(s, 0.50));
-    key_int(&j, "p90_us", percentile_us(s, 0.90));
-    key_int(&j, "p99_us", percentile_us(s, 0.99));
+    sw_json_member_int(&j, "p50_us", percentile_us(s, 0.50));
+    sw_json_member_int(&j, "p90_us", percentile_us(s, 0.90));
+    sw_json_member_int(&j, "p99_us", percentile_us(s, 0.99));
   }
-  key_int(&j, "max_us", s->late_max_us);
+  sw_json_member_int(&j, "max_us", s->late_max_us);
   sw_json_end_object(&j);
-  sw_json_key(&j, "skipped");
-  sw_json_int(&j, (int64_t)sched->skipped);
-  sw_json_key(&j, "scheduler_bytes");
-  sw_json_int(&j, (int64_t)sched->memory_bytes);
-  sw_json_key(&j, "results_written");
-  sw_json_int(&j, (int64_t)written);
-  sw_json_key(&j, "results_dropped");
-  sw_json_int(&j, (int64_t)dropped);
-  sw_json_key(&j, "rule_lists_applied");
-  sw_json_int(&j, (int64_t)s->reloads);
-  key_int(&j, "rule_apply_last_us", s->reload_last_us);
-  key_int(&j, "batch_writes", (int64_t)s->writes);
-  key_int(&j, "batch_write_avg_us",
-          s->writes ? s->write_total_us / (int64_t)s->writes : 0);
-  key_int(&j, "batch_write_max_us", s->write_max_us);
-  key_int(&j, "rule_apply_max_us", s->reload_max_us);
-  key_int(&j, "metrics_snapshots", (int64_t)s->metrics_snapshots);
-  key_int(&j, "metrics_snapshot_max_us", s->metrics_snapshot_max_us);
-  key_int(&j, "metrics_render_max_us", s->metrics_render_max_us);
-  key_int(&j, "metrics_bytes", (int64_t)s->metrics_bytes);
-  key_int(&j, "pipe_us", s->pipe_us);
-  key_int(&j, "pipe_max_us", s->pipe_max_us);
+  sw_json_member_int(&j, "skipped", (int64_t)sched->skipped);
+  sw_json_member_int(&j, "scheduler_bytes", (int64_t)sched->memory_bytes);
+  sw_json_member_int(&j, "results_written", (int64_t)written);
+  sw_json_member_int(&j, "results_dropped", (int64_t)dropped);
+  sw_json_member_int(&j, "rule_lists_applied", (int64_t)s->reloads);
+  sw_json_member_int(&j, "rule_apply_last_us", s->reload_last_us);
+  sw_json_member_int(&j, "batch_writes", (int64_t)s->writes);
+  sw_json_member_int(&j, "batch_write_avg_us",
+                     s->writes ? s->write_total_us / (int64_t)s->writes : 0);
+  sw_json_member_int(&j, "batch_write_max_us", s->write_max_us);
+  sw_json_member_int(&j, "rule_apply_max_us", s->reload_max_us);
+  sw_json_member_int(&j, "metrics_snapshots", (int64_t)s->metrics_snapshots);
+  sw_json_member_int(&j, "metrics_snapshot_max_us", s->metrics_snapshot_max_us);
+  sw_json_member_int(&j, "metrics_render_max_us", s->metrics_render_max_us);
+  sw_json_member_int(&j, "metrics_bytes", (int64_t)s->metrics_bytes);
+  sw_json_member_int(&j, "pipe_us", s->pipe_us);
+  sw_json_member_int(&j, "pipe_max_us", s->pipe_max_us);
   /* the loop's time on clients, in parts per million of its run */
-  key_int(&j, "pipe_loop_ppm", uptime_us > 0 ? s->pipe_us * 1000000 / uptime_us : 0);
-  key_int(&j, "pipe_requests", (int64_t)s->pipe_requests);
-  key_int(&j, "push_us", s->push_us);
-  key_int(&j, "pushes", (int64_t)s->pushes);
-  key_int(&j, "push_bytes", (int64_t)s->push_bytes);
-  key_int(&j, "push_resyncs", (int64_t)s->push_resyncs);
+  sw_json_member_int(&j, "pipe_loop_ppm",
+                     uptime_us > 0 ? s->pipe_us * 1000000 / uptime_us : 0);
+  sw_json_member_int(&j, "pipe_requests", (int64_t)s->pipe_requests);
+  sw_json_member_int(&j, "push_us", s->push_us);
+  sw_json_member_int(&j, "pushes", (int64_t)s->pushes);
+  sw_json_member_int(&j, "push_bytes", (int64_t)s->push_bytes);
+  sw_json_member_int(&j, "push_resyncs", (int64_t)s->push_resyncs);
   write_loop_parts(&j, s);
   write_memory(&j, mem, sched);
   sw_json_end_object(&j);

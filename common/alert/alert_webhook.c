@@ -31,24 +31,12 @@ bool sw_webhook_format_from_name(const char *name, enum sw_webhook_format *out)
   return i >= 0;
 }
 
-static void key_string(struct sw_json *j, const char *key, const char *value)
-{
-  sw_json_key(j, key);
-  sw_json_string(j, value);
-}
-
-static void key_int(struct sw_json *j, const char *key, int64_t value)
-{
-  sw_json_key(j, key);
-  sw_json_int(j, value);
-}
-
 /* Opens {"type": type, list_key: [ ... the form of a card's FactSet and
  * of a Slack section's fields; the caller closes both. */
 static void begin_typed_list(struct sw_json *j, const char *type, const char *list_key)
 {
   sw_json_begin_object(j);
-  key_string(j, "type", type);
+  sw_json_member_string(j, "type", type);
   sw_json_key(j, list_key);
   sw_json_begin_array(j);
 }
@@ -61,22 +49,22 @@ static void generic(const struct sw_alert_note *n, struct sw_json *j)
   sw_utc_format_iso(n->since, since, sizeof since);
   sw_utc_format_iso(n->at, at, sizeof at);
   sw_json_begin_object(j);
-  key_string(j, "id", n->id);
-  key_string(j, "kind", sw_alert_kind_name(n->kind));
+  sw_json_member_string(j, "id", n->id);
+  sw_json_member_string(j, "kind", sw_alert_kind_name(n->kind));
   sw_json_key(j, "rule");
   sw_json_begin_object(j);
-  key_int(j, "id", n->rule_id);
-  key_string(j, "name", n->rule_name);
-  key_string(j, "host", n->host);
-  key_int(j, "port", n->port);
+  sw_json_member_int(j, "id", n->rule_id);
+  sw_json_member_string(j, "name", n->rule_name);
+  sw_json_member_string(j, "host", n->host);
+  sw_json_member_int(j, "port", n->port);
   sw_json_end_object(j);
-  key_string(j, "state", sw_nagios_status_name(n->state));
-  key_string(j, "previous_state", sw_nagios_status_name(n->previous));
-  key_string(j, "since", since);
-  key_string(j, "at", at);
-  key_string(j, "outcome", sw_outcome_name(n->outcome));
-  key_string(j, "outcome_text", sw_outcome_text(n->outcome));
-  key_string(j, "message", n->message);
+  sw_json_member_string(j, "state", sw_nagios_status_name(n->state));
+  sw_json_member_string(j, "previous_state", sw_nagios_status_name(n->previous));
+  sw_json_member_string(j, "since", since);
+  sw_json_member_string(j, "at", at);
+  sw_json_member_string(j, "outcome", sw_outcome_name(n->outcome));
+  sw_json_member_string(j, "outcome_text", sw_outcome_text(n->outcome));
+  sw_json_member_string(j, "message", n->message);
   sw_json_key(j, "reply_code");
   if (n->reply_code)
     sw_json_int(j, n->reply_code);
@@ -87,7 +75,7 @@ static void generic(const struct sw_alert_note *n, struct sw_json *j)
     sw_json_int(j, n->response_ms);
   else
     sw_json_null(j);
-  key_string(j, "machine", n->machine);
+  sw_json_member_string(j, "machine", n->machine);
   sw_json_end_object(j);
 }
 
@@ -152,36 +140,36 @@ static void teams(const struct sw_alert_note *n, struct sw_json *j)
   size_t count = facts(n, f);
   sw_alert_headline(n, headline, sizeof headline);
   sw_json_begin_object(j);
-  key_string(j, "type", "message");
+  sw_json_member_string(j, "type", "message");
   sw_json_key(j, "attachments");
   sw_json_begin_array(j);
   sw_json_begin_object(j);
-  key_string(j, "contentType", "application/vnd.microsoft.card.adaptive");
+  sw_json_member_string(j, "contentType", "application/vnd.microsoft.card.adaptive");
   sw_json_key(j, "contentUrl");
   sw_json_null(j);
   sw_json_key(j, "content");
   sw_json_begin_object(j);
-  key_string(j, "$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
-  key_string(j, "type", "AdaptiveCard");
-  key_string(j, "version", "1.4");
+  sw_json_member_string(j, "$schema",
+                        "http://adaptivecards.io/schemas/adaptive-card.json");
+  sw_json_member_string(j, "type", "AdaptiveCard");
+  sw_json_member_string(j, "version", "1.4");
   sw_json_key(j, "body");
   sw_json_begin_array(j);
   sw_json_begin_object(j);
-  key_string(j, "type", "TextBlock");
+  sw_json_member_string(j, "type", "TextBlock");
   teams_text(headline, text, sizeof text);
-  key_string(j, "text", text);
-  key_string(j, "weight", "Bolder");
-  key_string(j, "size", "Medium");
-  key_string(j, "color", teams_colour(n));
-  sw_json_key(j, "wrap");
-  sw_json_bool(j, true);
+  sw_json_member_string(j, "text", text);
+  sw_json_member_string(j, "weight", "Bolder");
+  sw_json_member_string(j, "size", "Medium");
+  sw_json_member_string(j, "color", teams_colour(n));
+  sw_json_member_bool(j, "wrap", true);
   sw_json_end_object(j);
   begin_typed_list(j, "FactSet", "facts");
   for (size_t i = 0; i < count; i++) {
     sw_json_begin_object(j);
-    key_string(j, "title", f[i].title);
+    sw_json_member_string(j, "title", f[i].title);
     teams_text(f[i].value, text, sizeof text);
-    key_string(j, "value", text);
+    sw_json_member_string(j, "value", text);
     sw_json_end_object(j);
   }
   sw_json_end_array(j);
@@ -217,8 +205,8 @@ static void slack_escaped(const char *s, char *out, size_t size)
 static void plain_text(struct sw_json *j, const char *text)
 {
   sw_json_begin_object(j);
-  key_string(j, "type", "plain_text");
-  key_string(j, "text", text);
+  sw_json_member_string(j, "type", "plain_text");
+  sw_json_member_string(j, "text", text);
   sw_json_end_object(j);
 }
 
@@ -230,11 +218,11 @@ static void slack(const struct sw_alert_note *n, struct sw_json *j)
   sw_alert_headline(n, headline, sizeof headline);
   sw_json_begin_object(j);
   slack_escaped(headline, text, sizeof text);
-  key_string(j, "text", text); /* notifications and clients without blocks */
+  sw_json_member_string(j, "text", text); /* notifications and clients without blocks */
   sw_json_key(j, "blocks");
   sw_json_begin_array(j);
   sw_json_begin_object(j);
-  key_string(j, "type", "header");
+  sw_json_member_string(j, "type", "header");
   sw_json_key(j, "text");
   size_t cut = sw_utf8_fit(headline, strlen(headline), SLACK_HEADER_MAX);
   memcpy(text, headline, cut);

@@ -176,6 +176,24 @@ void sw_json_null(struct sw_json *j)
   after_value(j);
 }
 
+void sw_json_member_string(struct sw_json *j, const char *key, const char *s)
+{
+  sw_json_key(j, key);
+  sw_json_string(j, s);
+}
+
+void sw_json_member_int(struct sw_json *j, const char *key, int64_t v)
+{
+  sw_json_key(j, key);
+  sw_json_int(j, v);
+}
+
+void sw_json_member_bool(struct sw_json *j, const char *key, bool v)
+{
+  sw_json_key(j, key);
+  sw_json_bool(j, v);
+}
+
 enum sw_error sw_json_finish(struct sw_json *j)
 {
   /* Recorded, so that the writer stays closed after a failed finish. */

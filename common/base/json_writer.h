@@ -51,6 +51,12 @@ void sw_json_decimal(struct sw_json *j, double v, int decimals);
 void sw_json_bool(struct sw_json *j, bool v);
 void sw_json_null(struct sw_json *j);
 
+/* A member of an object: the key, then the value, as sw_json_key followed
+ * by sw_json_string, sw_json_int or sw_json_bool. */
+void sw_json_member_string(struct sw_json *j, const char *key, const char *s);
+void sw_json_member_int(struct sw_json *j, const char *key, int64_t v);
+void sw_json_member_bool(struct sw_json *j, const char *key, bool v);
+
 /* SW_E_OK if one complete value was written, else the first error, which
  * then sticks like any other (nothing more is written). A full
  * `out` (its limit reached) is reported as SW_E_NOMEM: the document is cut

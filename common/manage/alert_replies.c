@@ -8,62 +8,17 @@
 
 /* ---- the first record of a kind -------------------------------------- */
 
-typedef enum sw_error (*decode_fn)(struct sw_tlv_reader *r, void *out);
-typedef void (*free_fn)(void *out);
-
-struct first {
-  bool found;
-  void *out;
-  decode_fn decode;
-  free_fn free;
-};
-
-static enum sw_error first_record(void *ctx, struct sw_tlv_reader *r)
-{
-  struct first *fi = ctx;
-  if (fi->found)
-    return sw_tlv_skip_record(r) ? SW_E_OK : SW_E_INVALID_ARGUMENT;
-  fi->free(fi->out); /* each decoder initialises its record again */
-  fi->found = true;
-  return fi->decode(r, fi->out);
-}
-
-static enum sw_error first_of(const uint8_t *body, size_t len, uint16_t tag,
-                              struct first *fi)
-{
-  enum sw_error err = sw__manage_each_record(body, len, tag, first_record, NULL, fi);
-  return !err && !fi->found ? SW_E_INVALID_ARGUMENT : err;
-}
-
-/* sw_manage_body_<name>: the first record tagged `tag` into `out`, read by
- * pipe_*.h's `get` (with the void pointers first_of passes) after `init`. */
-#define SW_ALERT_FIRST(name, type, tag, init, get, free_it)                              \
-  static enum sw_error decode_##name(struct sw_tlv_reader *r, void *out)                 \
-  {                                                                                      \
-    return get(r, (type *)out);                                                          \
-  }                                                                                      \
-  static void free_##name(void *out)                                                     \
-  {                                                                                      \
-    free_it((type *)out);                                                                \
-  }                                                                                      \
-  enum sw_error sw_manage_body_##name(const uint8_t *body, size_t len, type *out)        \
-  {                                                                                      \
-    init(out);                                                                           \
-    struct first fi = {false, out, decode_##name, free_##name};                          \
-    return first_of(body, len, tag, &fi);                                                \
-  }
-SW_ALERT_FIRST(rule_alerts, struct sw_pipe_rule_alerts, SW_PIPE_TAG_RULE_ALERTS,
-               sw_pipe_rule_alerts_init, sw_pipe_get_rule_alerts,
-               sw_pipe_rule_alerts_free)
-SW_ALERT_FIRST(notifier, struct sw_pipe_notifier, SW_PIPE_TAG_NOTIFIER,
-               sw_pipe_notifier_init, sw_pipe_get_notifier, sw_pipe_notifier_free)
-SW_ALERT_FIRST(maintenance, struct sw_pipe_maintenance, SW_PIPE_TAG_MAINTENANCE,
-               sw_pipe_maintenance_init, sw_pipe_get_maintenance,
-               sw_pipe_maintenance_free)
-SW_ALERT_FIRST(notification, struct sw_pipe_notification, SW_PIPE_TAG_NOTIFICATION,
-               sw_pipe_notification_init, sw_pipe_get_notification,
-               sw_pipe_notification_free)
-#undef SW_ALERT_FIRST
+SW__MANAGE_BODY_FIRST(rule_alerts, struct sw_pipe_rule_alerts, SW_PIPE_TAG_RULE_ALERTS,
+                      sw_pipe_rule_alerts_init, sw_pipe_get_rule_alerts,
+                      sw_pipe_rule_alerts_free)
+SW__MANAGE_BODY_FIRST(notifier, struct sw_pipe_notifier, SW_PIPE_TAG_NOTIFIER,
+                      sw_pipe_notifier_init, sw_pipe_get_notifier, sw_pipe_notifier_free)
+SW__MANAGE_BODY_FIRST(maintenance, struct sw_pipe_maintenance, SW_PIPE_TAG_MAINTENANCE,
+                      sw_pipe_maintenance_init, sw_pipe_get_maintenance,
+                      sw_pipe_maintenance_free)
+SW__MANAGE_BODY_FIRST(notification, struct sw_pipe_notification, SW_PIPE_TAG_NOTIFICATION,
+                      sw_pipe_notification_init, sw_pipe_get_notification,
+                      sw_pipe_notification_free)
 
 /* ---- tables ----------------------------------------------------------- */
 

@@ -167,50 +167,54 @@ enum sw_error sw_manage_service_table(const uint8_t *body, size_t len,
 struct first {
   bool found;
   void *out;
+  enum sw_error (*decode)(struct sw_tlv_reader *r, void *out);
+  void (*free_it)(void *out);
 };
 
-static enum sw_error first_rule(void *ctx, struct sw_tlv_reader *r)
+static enum sw_error first_record(void *ctx, struct sw_tlv_reader *r)
 {
   struct first *fi = ctx;
   if (fi->found)
     return sw_tlv_skip_record(r) ? SW_E_OK : SW_E_INVALID_ARGUMENT;
-  enum sw_error err = sw_pipe_get_rule(r, fi->out);
-  fi->found = !err;
-  return err;
+  fi->free_it(fi->out);
+  fi->found = true;
+  return fi->decode(r, fi->out);
+}
+
+enum sw_error
+sw__manage_body_first(const uint8_t *body, size_t len, uint16_t tag, void *out,
+                      enum sw_error (*decode)(struct sw_tlv_reader *r, void *out),
+                      void (*free_it)(void *out))
+{
+  struct first fi = {false, out, decode, free_it};
+  enum sw_error err = sw__manage_each_record(body, len, tag, first_record, NULL, &fi);
+  return !err && !fi.found ? SW_E_INVALID_ARGUMENT : err;
+}
+
+static enum sw_error decode_rule(struct sw_tlv_reader *r, void *out)
+{
+  return sw_pipe_get_rule(r, out);
+}
+
+static void free_rule(void *out)
+{
+  sw_rule_free(&((struct sw_pipe_rule *)out)->rule);
 }
 
 enum sw_error sw_manage_body_rule(const uint8_t *body, size_t len,
                                   struct sw_pipe_rule *out)
 {
-  struct first fi = {false, out};
+  sw_rule_init_defaults(&out->rule);
+  out->revision = 0;
   enum sw_error err =
-      sw__manage_each_record(body, len, SW_PIPE_TAG_RULE, first_rule, NULL, &fi);
-  if (err && fi.found)
-    sw_rule_free(&out->rule);
-  if (!err && !fi.found)
-    err = SW_E_INVALID_ARGUMENT;
+      sw__manage_body_first(body, len, SW_PIPE_TAG_RULE, out, decode_rule, free_rule);
+  if (err)
+    sw_rule_free(&out->rule); /* unlike the others: nothing is owned after an error */
   return err;
 }
 
-static enum sw_error first_result(void *ctx, struct sw_tlv_reader *r)
-{
-  struct first *fi = ctx;
-  if (fi->found)
-    return sw_tlv_skip_record(r) ? SW_E_OK : SW_E_INVALID_ARGUMENT;
-  sw_pipe_result_free(fi->out); /* the result decoder initialises it again */
-  fi->found = true;
-  return sw_pipe_get_result(r, fi->out);
-}
-
-enum sw_error sw_manage_body_result(const uint8_t *body, size_t len,
-                                    struct sw_pipe_result *out)
-{
-  sw_pipe_result_init(out);
-  struct first fi = {false, out};
-  enum sw_error err =
-      sw__manage_each_record(body, len, SW_PIPE_TAG_RESULT, first_result, NULL, &fi);
-  return !err && !fi.found ? SW_E_INVALID_ARGUMENT : err;
-}
+SW__MANAGE_BODY_FIRST(result, struct sw_pipe_result, SW_PIPE_TAG_RESULT,
+                      sw_pipe_result_init, sw_pipe_get_result, sw_pipe_result_free)
 
 static enum sw_error problem(void *ctx, struct sw_tlv_reader *r)
 {

@@ -52,21 +52,21 @@ static const struct sw_table_column rule_brief[] = {
 
 /* Every field: id and revision, then the rule's fields with the keys the
  * protocol and the store use and the labels the editor shows. */
-static const struct sw_table_column rule_full[] = {{"id", "ID", true, false},
-                                                   {"revision", "Revision", true, false},
-#define SW_RULE_COLUMN(e, name, label)                                                   \
-  {name, label,                                                                          \
-   e == SW_RULE_FIELD_PORT || e == SW_RULE_FIELD_TIMEOUT_MS ||                           \
-       e == SW_RULE_FIELD_INTERVAL_S || e == SW_RULE_FIELD_CERT_WARN_DAYS ||             \
-       e == SW_RULE_FIELD_CERT_CRIT_DAYS,                                                \
-   e == SW_RULE_FIELD_ENABLED || e == SW_RULE_FIELD_TLS_INSECURE ||                      \
-       e == SW_RULE_FIELD_AUTH_PASSWORD || e == SW_RULE_FIELD_AUTH_PLAINTEXT ||          \
-       e == SW_RULE_FIELD_OAUTH_CLIENT_SECRET || e == SW_RULE_FIELD_RELAY_TEST ||        \
-       e == SW_RULE_FIELD_ALL_ADDRESSES || e == SW_RULE_FIELD_CHECK_PTR ||               \
-       e == SW_RULE_FIELD_DRIFT},
-                                                   SW_RULE_FIELD_MAP(SW_RULE_COLUMN)
-#undef SW_RULE_COLUMN
-};
+static void rule_full(struct sw_table *t)
+{
+  struct sw_table_column cols[2 + SW_RULE_FIELD_COUNT] = {
+      {"id", "ID", true, false}, {"revision", "Revision", true, false}};
+  for (int f = 0; f < SW_RULE_FIELD_COUNT; f++) {
+    enum sw_rule_kind kind = sw_rule_field_kind((enum sw_rule_field)f);
+    cols[2 + f] = (struct sw_table_column){
+        .key = sw_rule_field_name((enum sw_rule_field)f),
+        .title = sw_rule_field_label((enum sw_rule_field)f),
+        .numeric = sw_rule_kind_is_number(kind),
+        .boolean = kind == SW_RULE_FLAG || kind == SW_RULE_SECRET,
+    };
+  }
+  sw_table_init(t, cols, SW_COUNTOF(cols));
+}
 
 void sw__manage_rules_init(struct sw_table *t, const struct sw_manage_view *v, bool brief)
 {
@@ -74,7 +74,7 @@ void sw__manage_rules_init(struct sw_table *t, const struct sw_manage_view *v, b
   if (brief)
     sw_table_init(t, rule_brief, SW_COUNTOF(rule_brief));
   else
-    sw_table_init(t, rule_full, SW_COUNTOF(rule_full));
+    rule_full(t);
 }
 
 /* A secret is shown only as whether it is set: scripts get a boolean,
@@ -87,122 +87,32 @@ static void secret_cell(struct sw_table *t, const struct sw_manage_view *v, bool
     sw__manage_cell_bool(t, v, set);
 }
 
-/* The fields from auth_user on. */
-static void rule_past_handshake_cell(struct sw_table *t, const struct sw_manage_view *v,
-                                     const struct sw_rule *r, enum sw_rule_field f)
-{
-  switch (f) {
-  case SW_RULE_FIELD_AUTH_USER:
-    sw_table_cell(t, r->auth_user);
-    return;
-  case SW_RULE_FIELD_AUTH_PASSWORD:
-    secret_cell(t, v, r->auth_password_set);
-    return;
-  case SW_RULE_FIELD_AUTH_MECH:
-    sw_table_cell(t, sw_auth_mech_name(r->auth_mech));
-    return;
-  case SW_RULE_FIELD_AUTH_PLAINTEXT:
-    sw__manage_cell_bool(t, v, r->auth_plaintext);
-    return;
-  case SW_RULE_FIELD_OAUTH_TOKEN_URL:
-    sw_table_cell(t, r->oauth_token_url);
-    return;
-  case SW_RULE_FIELD_OAUTH_CLIENT_ID:
-    sw_table_cell(t, r->oauth_client_id);
-    return;
-  case SW_RULE_FIELD_OAUTH_CLIENT_SECRET:
-    secret_cell(t, v, r->oauth_client_secret_set);
-    return;
-  case SW_RULE_FIELD_OAUTH_SCOPE:
-    sw_table_cell(t, r->oauth_scope);
-    return;
-  case SW_RULE_FIELD_MAIL_FROM:
-    sw_table_cell(t, r->mail_from);
-    return;
-  case SW_RULE_FIELD_RCPT_TO:
-    sw_table_cell(t, r->rcpt_to);
-    return;
-  case SW_RULE_FIELD_RELAY_TEST:
-    sw__manage_cell_bool(t, v, r->relay_test);
-    return;
-  case SW_RULE_FIELD_RELAY_TEST_RCPT:
-    sw_table_cell(t, r->relay_test_rcpt && *r->relay_test_rcpt ? r->relay_test_rcpt
-                     : r->relay_test && sw__manage_for_people(v)
-                         ? SW_RULE_DEFAULT_RELAY_TEST_RCPT
-                         : r->relay_test_rcpt);
-    return;
-  case SW_RULE_FIELD_IP_FAMILY:
-    sw_table_cell(t, sw_ip_family_name(r->ip_family));
-    return;
-  case SW_RULE_FIELD_ALL_ADDRESSES:
-    sw__manage_cell_bool(t, v, r->all_addresses);
-    return;
-  case SW_RULE_FIELD_CHECK_PTR:
-    sw__manage_cell_bool(t, v, r->check_ptr);
-    return;
-  case SW_RULE_FIELD_DRIFT:
-    sw__manage_cell_bool(t, v, r->drift);
-    return;
-  default:
-    break;
-  }
-  SW_NOT_REACHED(); /* rule_field_cell hands over only the fields above */
-  sw_table_cell(t, NULL);
-}
-
+/* Field `f` of `r`, by its kind; people are told what an empty EHLO name
+ * or relay test recipient stands for. */
 static void rule_field_cell(struct sw_table *t, const struct sw_manage_view *v,
                             const struct sw_rule *r, enum sw_rule_field f)
 {
-  switch (f) {
-  case SW_RULE_FIELD_NAME:
-    sw_table_cell(t, r->name);
+  const char *text = sw_rule_field_text(r, f);
+  bool for_people = sw__manage_for_people(v) && !(text && *text);
+  if (f == SW_RULE_FIELD_EHLO_NAME)
+    text = for_people ? "(this machine's name)" : text ? text : "";
+  else if (f == SW_RULE_FIELD_RELAY_TEST_RCPT && for_people && r->relay_test)
+    text = SW_RULE_DEFAULT_RELAY_TEST_RCPT;
+  switch (sw_rule_field_kind(f)) {
+  case SW_RULE_TEXT:
+  case SW_RULE_CHOICE:
+    sw_table_cell(t, text);
     return;
-  case SW_RULE_FIELD_HOST:
-    sw_table_cell(t, r->host);
+  case SW_RULE_SECRET:
+    secret_cell(t, v, sw_rule_field_number(r, f) != 0);
     return;
-  case SW_RULE_FIELD_PORT:
-    sw_table_cellf(t, "%u", (unsigned)r->port);
+  case SW_RULE_FLAG:
+    sw__manage_cell_bool(t, v, sw_rule_field_number(r, f) != 0);
     return;
-  case SW_RULE_FIELD_COMMAND:
-    sw_table_cell(t, r->command);
-    return;
-  case SW_RULE_FIELD_EXPECT:
-    sw_table_cell(t, r->expect);
-    return;
-  case SW_RULE_FIELD_TIMEOUT_MS:
-    sw_table_cellf(t, "%u", (unsigned)r->timeout_ms);
-    return;
-  case SW_RULE_FIELD_EHLO_NAME:
-    sw_table_cell(t, r->ehlo_name && *r->ehlo_name ? r->ehlo_name
-                     : sw__manage_for_people(v)    ? "(this machine's name)"
-                                                   : "");
-    return;
-  case SW_RULE_FIELD_INTERVAL_S:
-    sw_table_cellf(t, "%u", (unsigned)r->interval_s);
-    return;
-  case SW_RULE_FIELD_ENABLED:
-    sw__manage_cell_bool(t, v, r->enabled);
-    return;
-  case SW_RULE_FIELD_TLS_MODE:
-    sw_table_cell(t, sw_tls_mode_name(r->tls_mode));
-    return;
-  case SW_RULE_FIELD_TLS_INSECURE:
-    sw__manage_cell_bool(t, v, r->tls_insecure);
-    return;
-  case SW_RULE_FIELD_CERT_WARN_DAYS:
-    sw_table_cellf(t, "%d", r->cert_warn_days);
-    return;
-  case SW_RULE_FIELD_CERT_CRIT_DAYS:
-    sw_table_cellf(t, "%d", r->cert_crit_days);
-    return;
-  case SW_RULE_FIELD_COUNT:
-    break;
   default:
-    rule_past_handshake_cell(t, v, r, f);
+    sw_table_cellf(t, "%" PRId64, sw_rule_field_number(r, f));
     return;
   }
-  SW_NOT_REACHED(); /* every field is listed above */
-  sw_table_cell(t, NULL);
 }
 
 void sw__manage_rules_add(struct sw_table *t, const struct sw_manage_view *v, bool brief,

@@ -18,6 +18,32 @@ sw__manage_each_record(const uint8_t *body, size_t len, uint16_t tag,
                        sw_manage_record_fn fn,
                        void (*field)(void *ctx, const struct sw_tlv_field *f), void *ctx);
 
+/* The first record tagged `tag` of a body into `out` (already initialised):
+ * `free_it` then `decode` (each pipe decoder initialises its record
+ * again); later ones are skipped. SW_E_INVALID_ARGUMENT if there is none.
+ * What was decoded stays in `out`, also after an error. */
+enum sw_error
+sw__manage_body_first(const uint8_t *body, size_t len, uint16_t tag, void *out,
+                      enum sw_error (*decode)(struct sw_tlv_reader *r, void *out),
+                      void (*free_it)(void *out));
+
+/* Defines sw_manage_body_<name>(body, len, type *out): `init`, then
+ * sw__manage_body_first with pipe_*.h's `get` and `free_it`. */
+#define SW__MANAGE_BODY_FIRST(name, type, tag, init, get, free_it)                       \
+  static enum sw_error decode_##name(struct sw_tlv_reader *r, void *out)                 \
+  {                                                                                      \
+    return get(r, (type *)out);                                                          \
+  }                                                                                      \
+  static void free_##name(void *out)                                                     \
+  {                                                                                      \
+    free_it((type *)out);                                                                \
+  }                                                                                      \
+  enum sw_error sw_manage_body_##name(const uint8_t *body, size_t len, type *out)        \
+  {                                                                                      \
+    init(out);                                                                           \
+    return sw__manage_body_first(body, len, tag, out, decode_##name, free_##name);       \
+  }
+
 /* Cells shared by the tables: "yes"/"no" for people, "true"/"false" for
  * scripts; a time as the view shows it (empty for 0). */
 void sw__manage_cell_bool(struct sw_table *t, const struct sw_manage_view *v, bool b);

@@ -16,8 +16,7 @@ static void json_begin(struct sw_json *j, struct sw_buf *out, const char *type)
 {
   sw_json_init(j, out);
   sw_json_begin_object(j);
-  sw_json_key(j, "type");
-  sw_json_string(j, type);
+  sw_json_member_string(j, "type", type);
 }
 
 static void json_end(struct sw_json *j, struct sw_buf *out, enum sw_error *err)
@@ -30,16 +29,9 @@ static void json_end(struct sw_json *j, struct sw_buf *out, enum sw_error *err)
     *err = e;
 }
 
-static void key_int(struct sw_json *j, const char *key, int64_t value)
-{
-  sw_json_key(j, key);
-  sw_json_int(j, value);
-}
-
 static void key_str(struct sw_json *j, const char *key, const char *value)
 {
-  sw_json_key(j, key);
-  sw_json_string(j, value ? value : "");
+  sw_json_member_string(j, key, value ? value : "");
 }
 
 void sw_manage_watch_subscribed(const struct sw_manage_view *v,
@@ -57,13 +49,10 @@ void sw_manage_watch_subscribed(const struct sw_manage_view *v,
   }
   struct sw_json j;
   json_begin(&j, out, "subscribed");
-  sw_json_key(&j, "states");
-  sw_json_bool(&j, granted->states);
-  sw_json_key(&j, "events");
-  sw_json_bool(&j, granted->events);
-  sw_json_key(&j, "rules");
-  sw_json_bool(&j, granted->rules);
-  key_int(&j, "interval_ms", granted->interval_ms);
+  sw_json_member_bool(&j, "states", granted->states);
+  sw_json_member_bool(&j, "events", granted->events);
+  sw_json_member_bool(&j, "rules", granted->rules);
+  sw_json_member_int(&j, "interval_ms", granted->interval_ms);
   json_end(&j, out, &err);
 }
 
@@ -87,13 +76,12 @@ static void change_line(const struct sw_manage_view *v,
   struct sw_json j;
   json_begin(&j, out, "rule");
   key_str(&j, "change", sw_pipe_change_name(c->kind));
-  key_int(&j, "rule_id", c->rule_id);
+  sw_json_member_int(&j, "rule_id", c->rule_id);
   if (r) {
-    key_int(&j, "revision", c->revision);
+    sw_json_member_int(&j, "revision", c->revision);
     key_str(&j, "name", r->name);
     key_str(&j, "server", server);
-    sw_json_key(&j, "enabled");
-    sw_json_bool(&j, r->enabled);
+    sw_json_member_bool(&j, "enabled", r->enabled);
   }
   json_end(&j, out, err);
 }
@@ -123,22 +111,20 @@ static void state_line(const struct sw_manage_view *v, const struct sw_pipe_rule
   }
   struct sw_json j;
   json_begin(&j, out, "state");
-  key_int(&j, "rule_id", s->rule_id);
+  sw_json_member_int(&j, "rule_id", s->rule_id);
   key_str(&j, "state", state);
-  key_int(&j, "failures", s->failures);
+  sw_json_member_int(&j, "failures", s->failures);
   char since[64];
   sw_manage_time(v, s->since_ms, since, sizeof since);
   key_str(&j, "since", since);
   key_str(&j, "last_check", at);
   key_str(&j, "outcome", outcome);
   if (s->total_us)
-    key_int(&j, "response_us", s->total_us);
+    sw_json_member_int(&j, "response_us", s->total_us);
   key_str(&j, "message", s->message);
-  sw_json_key(&j, "acknowledged");
-  sw_json_bool(&j, s->acked);
+  sw_json_member_bool(&j, "acknowledged", s->acked);
   key_str(&j, "held", sw_pipe_hold_name(s->held));
-  sw_json_key(&j, "drifted");
-  sw_json_bool(&j, s->drifted);
+  sw_json_member_bool(&j, "drifted", s->drifted);
   json_end(&j, out, err);
 }
 
@@ -158,10 +144,10 @@ static void event_line(const struct sw_manage_view *v, const struct sw_pipe_even
   struct sw_json j;
   json_begin(&j, out, "event");
   key_str(&j, "at", at);
-  key_int(&j, "event_id", e->event_id);
+  sw_json_member_int(&j, "event_id", e->event_id);
   key_str(&j, "severity", e->severity);
   if (e->rule_id)
-    key_int(&j, "rule_id", e->rule_id);
+    sw_json_member_int(&j, "rule_id", e->rule_id);
   key_str(&j, "message", e->message);
   json_end(&j, out, err);
 }

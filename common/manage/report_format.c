@@ -126,18 +126,13 @@ static void json_outage(struct sw_json *j, const struct sw_outage *o)
   char t[40];
   sw_json_begin_object(j);
   when_iso(o->start_ms, t, sizeof t);
-  sw_json_key(j, "start");
-  sw_json_string(j, t);
+  sw_json_member_string(j, "start", t);
   when_iso(o->end_ms, t, sizeof t);
-  sw_json_key(j, "end");
-  sw_json_string(j, t);
+  sw_json_member_string(j, "end", t);
   json_ms(j, "duration_s", o->end_ms - o->start_ms);
-  sw_json_key(j, "outcome");
-  sw_json_string(j, sw_outcome_name(o->outcome));
-  sw_json_key(j, "open");
-  sw_json_bool(j, o->open);
-  sw_json_key(j, "began_before_period");
-  sw_json_bool(j, o->began_before);
+  sw_json_member_string(j, "outcome", sw_outcome_name(o->outcome));
+  sw_json_member_bool(j, "open", o->open);
+  sw_json_member_bool(j, "began_before_period", o->began_before);
   sw_json_end_object(j);
 }
 
@@ -149,10 +144,8 @@ static void json_steps(struct sw_json *j, const struct sw_pipe_availability *a)
   sw_json_begin_array(j);
   for (size_t i = 0; i < a->step_count; i++) {
     sw_json_begin_object(j);
-    sw_json_key(j, "step");
-    sw_json_string(j, sw_step_name(a->steps[i].step));
-    sw_json_key(j, "samples");
-    sw_json_int(j, (int64_t)a->steps[i].samples);
+    sw_json_member_string(j, "step", sw_step_name(a->steps[i].step));
+    sw_json_member_int(j, "samples", (int64_t)a->steps[i].samples);
     for (int p = 0; p < SW_AVAIL_PERCENTILE_COUNT; p++) {
       sw_json_key(j, keys[p]);
       sw_json_decimal(j, (double)a->steps[i].percentile_us[p] / 1000, 3);
@@ -166,14 +159,10 @@ static void json_rule(struct sw_json *j, const struct sw_pipe_availability *a)
 {
   const struct sw_avail_totals *t = &a->totals;
   sw_json_begin_object(j);
-  sw_json_key(j, "id");
-  sw_json_int(j, a->rule_id);
-  sw_json_key(j, "name");
-  sw_json_string(j, a->name ? a->name : "");
-  sw_json_key(j, "host");
-  sw_json_string(j, a->host ? a->host : "");
-  sw_json_key(j, "port");
-  sw_json_int(j, a->port);
+  sw_json_member_int(j, "id", a->rule_id);
+  sw_json_member_string(j, "name", a->name ? a->name : "");
+  sw_json_member_string(j, "host", a->host ? a->host : "");
+  sw_json_member_int(j, "port", a->port);
   double up;
   sw_json_key(j, "uptime_percent");
   if (sw_avail_uptime(t, &up))
@@ -187,8 +176,7 @@ static void json_rule(struct sw_json *j, const struct sw_pipe_availability *a)
     json_ms(j, key, t->ms[k]);
   }
   json_ms(j, "unmonitored_s", sw_avail_unmonitored_ms(t));
-  sw_json_key(j, "checks");
-  sw_json_int(j, t->checks);
+  sw_json_member_int(j, "checks", t->checks);
   sw_json_key(j, "outages");
   sw_json_begin_array(j);
   for (size_t i = 0; i < a->outage_count; i++)
@@ -205,11 +193,9 @@ static enum sw_error render_json(const struct sw_report *r, struct sw_buf *out)
   char t[40];
   sw_json_begin_object(&j);
   when_iso(r->from_ms, t, sizeof t);
-  sw_json_key(&j, "from");
-  sw_json_string(&j, t);
+  sw_json_member_string(&j, "from", t);
   when_iso(r->until_ms, t, sizeof t);
-  sw_json_key(&j, "until");
-  sw_json_string(&j, t);
+  sw_json_member_string(&j, "until", t);
   sw_json_key(&j, "rules");
   sw_json_begin_array(&j);
   for (size_t i = 0; i < r->count; i++)

@@ -143,34 +143,26 @@ static enum sw_error plan_json(const struct sw_rule_file *f,
   struct sw_json j;
   sw_json_init(&j, out);
   sw_json_begin_object(&j);
-  sw_json_key(&j, "dry_run");
-  sw_json_bool(&j, r->dry_run);
-  sw_json_key(&j, "replace");
-  sw_json_bool(&j, r->replace);
+  sw_json_member_bool(&j, "dry_run", r->dry_run);
+  sw_json_member_bool(&j, "replace", r->replace);
   const char *keys[] = {"added", "updated", "unchanged", "deleted"};
   const int64_t counts[] = {r->added, r->updated, r->unchanged, r->deleted};
   for (size_t i = 0; i < SW_COUNTOF(keys); i++) {
-    sw_json_key(&j, keys[i]);
-    sw_json_int(&j, counts[i]);
+    sw_json_member_int(&j, keys[i], counts[i]);
   }
   sw_json_key(&j, "rules");
   sw_json_begin_array(&j);
   for (size_t i = 0; i < f->count && i < r->nactions; i++) {
     sw_json_begin_object(&j);
-    sw_json_key(&j, "name");
-    sw_json_string(&j, f->rows[i].rule.name);
-    sw_json_key(&j, "line");
-    sw_json_int(&j, f->rows[i].line);
-    sw_json_key(&j, "action");
-    sw_json_string(&j, action_word(r->actions[i]));
+    sw_json_member_string(&j, "name", f->rows[i].rule.name);
+    sw_json_member_int(&j, "line", f->rows[i].line);
+    sw_json_member_string(&j, "action", action_word(r->actions[i]));
     sw_json_end_object(&j);
   }
   for (size_t i = 0; i < r->ndeleted_names; i++) {
     sw_json_begin_object(&j);
-    sw_json_key(&j, "name");
-    sw_json_string(&j, r->deleted_names[i]);
-    sw_json_key(&j, "action");
-    sw_json_string(&j, "deleted");
+    sw_json_member_string(&j, "name", r->deleted_names[i]);
+    sw_json_member_string(&j, "action", "deleted");
     sw_json_end_object(&j);
   }
   sw_json_end_array(&j);

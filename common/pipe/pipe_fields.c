@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pipe_protocol.h"
 #include "sw_array.h"
 #include "sw_macros.h"
 #include "sw_names.h"
@@ -249,4 +250,13 @@ void sw__pipe_record_free(const struct sw__pipe_record *r, void *rec)
 {
   sw__pipe_free_fields(rec, r->fields, r->n);
   r->init(rec);
+}
+
+void sw__pipe_put_rule_identity(struct sw_buf *out, int64_t rule_id, const char *name,
+                                const char *host, int64_t port)
+{
+  sw_tlv_put_int(out, SW_PIPE_TAG_RULE_ID, rule_id);
+  sw_tlv_put_str(out, SW_PIPE_TAG_RULE_NAME, name);
+  sw_tlv_put_str(out, SW_PIPE_TAG_RULE_HOST, host);
+  sw_tlv_put_int(out, SW_PIPE_TAG_RULE_PORT, port);
 }

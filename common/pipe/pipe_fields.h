@@ -97,4 +97,9 @@ void sw__pipe_free_fields(void *rec, const struct sw__pipe_field *table, size_t 
 void sw__pipe_copy_text(char *dst, size_t size, const struct sw_tlv_field *f);
 enum sw_error sw__pipe_dup_text(char **slot, const struct sw_tlv_field *f);
 
+/* The rule a STATUS or AVAILABILITY record is about, as both start: its
+ * id, name, host and port. */
+void sw__pipe_put_rule_identity(struct sw_buf *out, int64_t rule_id, const char *name,
+                                const char *host, int64_t port);
+
 #endif

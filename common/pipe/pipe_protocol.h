@@ -398,13 +398,6 @@ enum sw_error sw_pipe_get_rule(struct sw_tlv_reader *r, struct sw_pipe_rule *out
 enum sw_error sw_pipe_get_rule_input(struct sw_tlv_reader *r, struct sw_pipe_rule *out,
                                      struct sw_pipe_rule_secrets *secrets);
 
-/* Internal, for pipe_protocol.c: the fields past the handshake. */
-void sw__pipe_put_rule_past_handshake(struct sw_buf *out, const struct sw_rule *r);
-/* SW_E_OK (nothing read) also for a tag that is not one of them. */
-enum sw_error sw__pipe_rule_past_handshake_field(struct sw_rule *r,
-                                                 struct sw_pipe_rule_secrets *secrets,
-                                                 const struct sw_tlv_field *f);
-
 /* Appends one PROBLEM record per validation problem. */
 void sw_pipe_put_problems(struct sw_buf *out, const struct sw_rule_problems *p);
 /* Reads the PROBLEM record whose BEGIN was just read into the next slot of

@@ -37,26 +37,18 @@ void sw_pipe_put_subscribe(struct sw_buf *out, const struct sw_pipe_subscribe *s
   sw__pipe_put_fields(out, s, subscribe_fields, SW_COUNTOF(subscribe_fields));
 }
 
+static enum sw_error subscribe_field(void *ctx, const struct sw_tlv_field *f)
+{
+  bool known;
+  return sw__pipe_get_field(ctx, subscribe_fields, SW_COUNTOF(subscribe_fields), f,
+                            &known);
+}
+
 enum sw_error sw_pipe_get_subscribe(const uint8_t *body, size_t len,
                                     struct sw_pipe_subscribe *out)
 {
   memset(out, 0, sizeof *out);
-  struct sw_tlv_reader rd;
-  struct sw_tlv_field f;
-  sw_tlv_reader_init(&rd, body, len);
-  while (sw_tlv_next(&rd, &f)) {
-    if (f.type == SW_TLV_BEGIN) {
-      if (!sw_tlv_skip_record(&rd))
-        break;
-      continue;
-    }
-    bool known;
-    enum sw_error err = sw__pipe_get_field(out, subscribe_fields,
-                                           SW_COUNTOF(subscribe_fields), &f, &known);
-    if (err)
-      return err;
-  }
-  return rd.error;
+  return sw_tlv_each_body_field(body, len, subscribe_field, NULL, out);
 }
 
 /* ---- RULE_STATE ----------------------------------------------------------- */
@@ -211,9 +203,9 @@ static enum sw_error take(struct sw_tlv_reader *rd, void **items, size_t *n, siz
 }
 
 /* One record of a push, whose BEGIN (`tag`) was just read. */
-static enum sw_error push_record(struct sw_tlv_reader *rd, uint16_t tag,
-                                 struct sw_pipe_push *p)
+static enum sw_error push_record(void *ctx, struct sw_tlv_reader *rd, uint16_t tag)
 {
+  struct sw_pipe_push *p = ctx;
   switch (tag) {
   case SW_PIPE_TAG_RULE_STATE:
     return take(rd, (void **)&p->states, &p->state_count, sizeof *p->states, get_state);
@@ -227,24 +219,21 @@ static enum sw_error push_record(struct sw_tlv_reader *rd, uint16_t tag,
   }
 }
 
+static enum sw_error push_field(void *ctx, const struct sw_tlv_field *f)
+{
+  struct sw_pipe_push *p = ctx;
+  if (f->tag != SW_PIPE_TAG_RESYNC)
+    return SW_E_OK;
+  if (f->type != SW_TLV_BOOL)
+    return SW_E_INVALID_ARGUMENT;
+  p->resync = f->i != 0;
+  return SW_E_OK;
+}
+
 enum sw_error sw_pipe_get_push(const uint8_t *body, size_t len, struct sw_pipe_push *out)
 {
   memset(out, 0, sizeof *out);
-  struct sw_tlv_reader rd;
-  struct sw_tlv_field f;
-  sw_tlv_reader_init(&rd, body, len);
-  while (sw_tlv_next(&rd, &f)) {
-    if (f.type == SW_TLV_BEGIN) {
-      enum sw_error err = push_record(&rd, f.tag, out);
-      if (err)
-        return err;
-    } else if (f.tag == SW_PIPE_TAG_RESYNC) {
-      if (f.type != SW_TLV_BOOL)
-        return SW_E_INVALID_ARGUMENT;
-      out->resync = f.i != 0;
-    }
-  }
-  return rd.error;
+  return sw_tlv_each_body_field(body, len, push_field, push_record, out);
 }
 
 void sw_pipe_push_free(struct sw_pipe_push *p)

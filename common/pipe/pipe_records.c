@@ -238,10 +238,7 @@ void sw_pipe_status_free(struct sw_pipe_status *s)
 void sw_pipe_put_status(struct sw_buf *out, const struct sw_pipe_status *s)
 {
   sw_tlv_begin(out, SW_PIPE_TAG_STATUS);
-  sw_tlv_put_int(out, SW_PIPE_TAG_RULE_ID, s->rule_id);
-  sw_tlv_put_str(out, SW_PIPE_TAG_RULE_NAME, s->name);
-  sw_tlv_put_str(out, SW_PIPE_TAG_RULE_HOST, s->host);
-  sw_tlv_put_int(out, SW_PIPE_TAG_RULE_PORT, s->port);
+  sw__pipe_put_rule_identity(out, s->rule_id, s->name, s->host, s->port);
   sw_tlv_put_bool(out, SW_PIPE_TAG_RULE_ENABLED, s->enabled);
   if (s->has_state) {
     sw_tlv_put_str(out, SW_PIPE_TAG_STATE, sw_nagios_status_name(s->state));
@@ -353,75 +350,46 @@ void sw_pipe_event_free(struct sw_pipe_event *e)
 
 /* ---- SERVICE_INFO_OK -------------------------------------------------- */
 
+/* Its figures; the version and the data folder are texts of fixed size. */
+#define AT(m) offsetof(struct sw_pipe_service_info, m)
+static const struct sw__pipe_field service_info_fields[] = {
+    SW__PF_ROW(SW_PIPE_TAG_UPTIME_S, SW__PF_INT, AT(uptime_s), 0),
+    SW__PF_ROW(SW_PIPE_TAG_RULE_COUNT, SW__PF_INT, AT(rules), 0),
+    SW__PF_ROW(SW_PIPE_TAG_RULES_ENABLED, SW__PF_INT, AT(rules_enabled), 0),
+    SW__PF_ROW(SW_PIPE_TAG_CHECKS_PER_MIN, SW__PF_INT, AT(checks_per_min), 0),
+    SW__PF_ROW(SW_PIPE_TAG_CHECKS_IN_FLIGHT, SW__PF_INT, AT(checks_in_flight), 0),
+    SW__PF_ROW(SW_PIPE_TAG_CHECKS_TOTAL, SW__PF_INT, AT(checks_total), 0),
+    SW__PF_ROW(SW_PIPE_TAG_RESULTS_BUFFERED, SW__PF_INT, AT(results_buffered), 0),
+    SW__PF_ROW(SW_PIPE_TAG_PIPE_CLIENTS, SW__PF_INT, AT(pipe_clients), 0),
+    SW__PF_ROW(SW_PIPE_TAG_STATUS_REQUESTS, SW__PF_INT, AT(status_requests), 0),
+    SW__PF_ROW(SW_PIPE_TAG_SUBSCRIBERS, SW__PF_INT, AT(subscribers), 0),
+};
+#undef AT
+
 void sw_pipe_put_service_info(struct sw_buf *out, const struct sw_pipe_service_info *i)
 {
   sw_tlv_put_str(out, SW_PIPE_TAG_SERVER_VERSION, i->version);
-  sw_tlv_put_int(out, SW_PIPE_TAG_UPTIME_S, i->uptime_s);
-  sw_tlv_put_int(out, SW_PIPE_TAG_RULE_COUNT, i->rules);
-  sw_tlv_put_int(out, SW_PIPE_TAG_RULES_ENABLED, i->rules_enabled);
-  sw_tlv_put_int(out, SW_PIPE_TAG_CHECKS_PER_MIN, i->checks_per_min);
-  sw_tlv_put_int(out, SW_PIPE_TAG_CHECKS_IN_FLIGHT, i->checks_in_flight);
-  sw_tlv_put_int(out, SW_PIPE_TAG_CHECKS_TOTAL, i->checks_total);
-  sw_tlv_put_int(out, SW_PIPE_TAG_RESULTS_BUFFERED, i->results_buffered);
-  sw_tlv_put_int(out, SW_PIPE_TAG_PIPE_CLIENTS, i->pipe_clients);
   sw_tlv_put_str(out, SW_PIPE_TAG_DATA_DIR, i->data_dir);
-  sw_tlv_put_int(out, SW_PIPE_TAG_STATUS_REQUESTS, i->status_requests);
-  sw_tlv_put_int(out, SW_PIPE_TAG_SUBSCRIBERS, i->subscribers);
+  sw__pipe_put_fields(out, i, service_info_fields, SW_COUNTOF(service_info_fields));
+}
+
+static enum sw_error service_info_field(void *ctx, const struct sw_tlv_field *f)
+{
+  struct sw_pipe_service_info *out = ctx;
+  bool known;
+  if (f->type == SW_TLV_STR && f->tag == SW_PIPE_TAG_SERVER_VERSION)
+    sw__pipe_copy_text(out->version, sizeof out->version, f);
+  else if (f->type == SW_TLV_STR && f->tag == SW_PIPE_TAG_DATA_DIR)
+    sw__pipe_copy_text(out->data_dir, sizeof out->data_dir, f);
+  else
+    return sw__pipe_get_field(out, service_info_fields, SW_COUNTOF(service_info_fields),
+                              f, &known);
+  return SW_E_OK;
 }
 
 enum sw_error sw_pipe_get_service_info(const uint8_t *body, size_t len,
                                        struct sw_pipe_service_info *out)
 {
   memset(out, 0, sizeof *out);
-  struct sw_tlv_reader rd;
-  struct sw_tlv_field f;
-  sw_tlv_reader_init(&rd, body, len);
-  while (sw_tlv_next(&rd, &f)) {
-    if (f.depth != 0 || f.type == SW_TLV_BEGIN || f.type == SW_TLV_END)
-      continue;
-    if (f.type == SW_TLV_STR) {
-      if (f.tag == SW_PIPE_TAG_SERVER_VERSION)
-        sw__pipe_copy_text(out->version, sizeof out->version, &f);
-      else if (f.tag == SW_PIPE_TAG_DATA_DIR)
-        sw__pipe_copy_text(out->data_dir, sizeof out->data_dir, &f);
-      continue;
-    }
-    if (f.type != SW_TLV_INT)
-      continue;
-    switch (f.tag) {
-    case SW_PIPE_TAG_UPTIME_S:
-      out->uptime_s = f.i;
-      break;
-    case SW_PIPE_TAG_RULE_COUNT:
-      out->rules = f.i;
-      break;
-    case SW_PIPE_TAG_RULES_ENABLED:
-      out->rules_enabled = f.i;
-      break;
-    case SW_PIPE_TAG_CHECKS_PER_MIN:
-      out->checks_per_min = f.i;
-      break;
-    case SW_PIPE_TAG_CHECKS_IN_FLIGHT:
-      out->checks_in_flight = f.i;
-      break;
-    case SW_PIPE_TAG_CHECKS_TOTAL:
-      out->checks_total = f.i;
-      break;
-    case SW_PIPE_TAG_RESULTS_BUFFERED:
-      out->results_buffered = f.i;
-      break;
-    case SW_PIPE_TAG_PIPE_CLIENTS:
-      out->pipe_clients = f.i;
-      break;
-    case SW_PIPE_TAG_STATUS_REQUESTS:
-      out->status_requests = f.i;
-      break;
-    case SW_PIPE_TAG_SUBSCRIBERS:
-      out->subscribers = f.i;
-      break;
-    default:
-      break;
-    }
-  }
-  return rd.error;
+  return sw_tlv_each_body_field(body, len, service_info_field, NULL, out);
 }

@@ -18,10 +18,7 @@ static const uint16_t percentile_tags[SW_AVAIL_PERCENTILE_COUNT] = {
 void sw_pipe_put_availability(struct sw_buf *out, const struct sw_pipe_availability *a)
 {
   sw_tlv_begin(out, SW_PIPE_TAG_AVAILABILITY);
-  sw_tlv_put_int(out, SW_PIPE_TAG_RULE_ID, a->rule_id);
-  sw_tlv_put_str(out, SW_PIPE_TAG_RULE_NAME, a->name);
-  sw_tlv_put_str(out, SW_PIPE_TAG_RULE_HOST, a->host);
-  sw_tlv_put_int(out, SW_PIPE_TAG_RULE_PORT, a->port);
+  sw__pipe_put_rule_identity(out, a->rule_id, a->name, a->host, a->port);
   sw_tlv_put_int(out, SW_PIPE_TAG_PERIOD_MS, a->totals.period_ms);
   for (int k = 0; k < SW_AVAIL_KIND_COUNT; k++)
     sw_tlv_put_int(out, kind_tags[k], a->totals.ms[k]);

@@ -153,10 +153,20 @@ bool sw_tlv_skip_record(struct sw_tlv_reader *r)
   return true;
 }
 
-enum sw_error sw_tlv_each_field(
-    struct sw_tlv_reader *r,
-    enum sw_error (*field)(void *ctx, const struct sw_tlv_field *f),
-    enum sw_error (*nested)(void *ctx, struct sw_tlv_reader *r, uint16_t tag), void *ctx)
+/* Hands `f` to `field`, or a BEGIN to `nested` (NULL: the record is
+ * skipped). */
+static enum sw_error walk_one(struct sw_tlv_reader *r, const struct sw_tlv_field *f,
+                              sw_tlv_field_fn field, sw_tlv_record_fn nested, void *ctx)
+{
+  if (f->type != SW_TLV_BEGIN)
+    return field(ctx, f);
+  if (nested)
+    return nested(ctx, r, f->tag);
+  return sw_tlv_skip_record(r) ? SW_E_OK : SW_E_INVALID_ARGUMENT;
+}
+
+enum sw_error sw_tlv_each_field(struct sw_tlv_reader *r, sw_tlv_field_fn field,
+                                sw_tlv_record_fn nested, void *ctx)
 {
   int depth = r->depth;
   struct sw_tlv_field f;
@@ -165,15 +175,25 @@ enum sw_error sw_tlv_each_field(
       return SW_E_INVALID_ARGUMENT; /* malformed, or the END never came */
     if (f.type == SW_TLV_END && r->depth == depth - 1)
       return SW_E_OK;
-    enum sw_error err;
-    if (f.type == SW_TLV_BEGIN)
-      err = nested ? nested(ctx, r, f.tag)
-                   : (sw_tlv_skip_record(r) ? SW_E_OK : SW_E_INVALID_ARGUMENT);
-    else
-      err = field(ctx, &f);
+    enum sw_error err = walk_one(r, &f, field, nested, ctx);
     if (err)
       return err;
   }
+}
+
+enum sw_error sw_tlv_each_body_field(const uint8_t *body, size_t len,
+                                     sw_tlv_field_fn field, sw_tlv_record_fn nested,
+                                     void *ctx)
+{
+  struct sw_tlv_reader r;
+  struct sw_tlv_field f;
+  sw_tlv_reader_init(&r, body, len);
+  while (sw_tlv_next(&r, &f)) {
+    enum sw_error err = walk_one(&r, &f, field, nested, ctx);
+    if (err)
+      return err;
+  }
+  return r.error;
 }
 
 char *sw_tlv_strdup(const struct sw_tlv_field *f)

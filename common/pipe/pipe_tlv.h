@@ -60,15 +60,25 @@ void sw_tlv_reader_init(struct sw_tlv_reader *r, const uint8_t *body, size_t len
 bool sw_tlv_next(struct sw_tlv_reader *r, struct sw_tlv_field *f);
 /* After a BEGIN: skips to its matching END (inclusive). False on error. */
 bool sw_tlv_skip_record(struct sw_tlv_reader *r);
+/* The callbacks of the walks below: one field, and one record right after
+ * its BEGIN (it must read up to its END). */
+typedef enum sw_error (*sw_tlv_field_fn)(void *ctx, const struct sw_tlv_field *f);
+typedef enum sw_error (*sw_tlv_record_fn)(void *ctx, struct sw_tlv_reader *r,
+                                          uint16_t tag);
 /* Walks the record whose BEGIN was just read, up to and including its
  * END: calls `field` for each of its own fields and `nested` (NULL: skip)
  * for each record inside it, right after that record's BEGIN. Stops at the
  * first error a callback returns; SW_E_INVALID_ARGUMENT if the data is
  * malformed or the record is not closed. */
-enum sw_error sw_tlv_each_field(
-    struct sw_tlv_reader *r,
-    enum sw_error (*field)(void *ctx, const struct sw_tlv_field *f),
-    enum sw_error (*nested)(void *ctx, struct sw_tlv_reader *r, uint16_t tag), void *ctx);
+enum sw_error sw_tlv_each_field(struct sw_tlv_reader *r, sw_tlv_field_fn field,
+                                sw_tlv_record_fn nested, void *ctx);
+/* As sw_tlv_each_field, for the top level of a message body: `field` for
+ * each field outside the records, `nested` (NULL: skip) right after each
+ * record's BEGIN. Stops at the first error a callback returns;
+ * SW_E_INVALID_ARGUMENT if the body is malformed. */
+enum sw_error sw_tlv_each_body_field(const uint8_t *body, size_t len,
+                                     sw_tlv_field_fn field, sw_tlv_record_fn nested,
+                                     void *ctx);
 /* Copies a STR field into a new heap string (free() it); NULL if out of
  * memory. */
 char *sw_tlv_strdup(const struct sw_tlv_field *f);

@@ -5,11 +5,23 @@
 #include "cert_expiry.h"
 #include "json_writer.h"
 
-/* A string, or null when it is empty (nothing known). */
-static void string_or_null(struct sw_json *j, const char *s)
+/* A member whose value is a string, or null when it is empty (nothing
+ * known). */
+static void text_member(struct sw_json *j, const char *key, const char *s)
 {
+  sw_json_key(j, key);
   if (s && *s)
     sw_json_string(j, s);
+  else
+    sw_json_null(j);
+}
+
+/* A member whose value is a number, or null when it is not `known`. */
+static void number_member(struct sw_json *j, const char *key, int64_t v, bool known)
+{
+  sw_json_key(j, key);
+  if (known)
+    sw_json_int(j, v);
   else
     sw_json_null(j);
 }
@@ -33,13 +45,10 @@ static void lines_array(struct sw_json *j, const char *text, size_t len)
   sw_json_end_array(j);
 }
 
+/* A time in microseconds; null for a step that was not reached. */
 static void timing(struct sw_json *j, const char *key, int64_t us)
 {
-  sw_json_key(j, key);
-  if (us >= 0)
-    sw_json_int(j, us);
-  else
-    sw_json_null(j);
+  number_member(j, key, us, us >= 0);
 }
 
 /* The "tls" member: null without a TLS session. */
@@ -50,47 +59,30 @@ static void tls_object(struct sw_json *j, const struct sw_tls_info *t)
     return;
   }
   sw_json_begin_object(j);
-  sw_json_key(j, "version");
-  string_or_null(j, t->version);
-  sw_json_key(j, "cipher");
-  string_or_null(j, t->cipher);
-  sw_json_key(j, "verified");
-  sw_json_bool(j, t->verified);
-  sw_json_key(j, "subject");
-  string_or_null(j, t->subject);
-  sw_json_key(j, "issuer");
-  string_or_null(j, t->issuer);
-  sw_json_key(j, "key_sha256");
-  string_or_null(j, t->key_sha256);
-  sw_json_key(j, "key_type");
-  string_or_null(j, t->key_type);
+  text_member(j, "version", t->version);
+  text_member(j, "cipher", t->cipher);
+  sw_json_member_bool(j, "verified", t->verified);
+  text_member(j, "subject", t->subject);
+  text_member(j, "issuer", t->issuer);
+  text_member(j, "key_sha256", t->key_sha256);
+  text_member(j, "key_type", t->key_type);
   sw_json_key(j, "sans");
   lines_array(j, t->sans ? t->sans : "", t->sans ? strlen(t->sans) : 0);
-  sw_json_key(j, "not_after");
-  if (t->not_after) {
-    sw_json_int(j, t->not_after);
-    /* ISO 8601 beside the Unix time: "2026-01-31T12:00:00Z". */
-    char text[40];
+  bool expiry = t->not_after != 0;
+  number_member(j, "not_after", t->not_after, expiry);
+  /* ISO 8601 beside the Unix time: "2026-01-31T12:00:00Z". */
+  char text[40] = "";
+  if (expiry) {
     sw_utc_format(t->not_after, text, sizeof text);
     if (strlen(text) == 23) {
       text[10] = 'T';
       memcpy(text + 19, "Z", 2);
     }
-    sw_json_key(j, "not_after_utc");
-    sw_json_string(j, text);
-    sw_json_key(j, "days_left");
-    sw_json_int(j, t->days_left);
-  } else {
-    sw_json_null(j);
-    sw_json_key(j, "not_after_utc");
-    sw_json_null(j);
-    sw_json_key(j, "days_left");
-    sw_json_null(j);
   }
-  sw_json_key(j, "warn_days");
-  sw_json_int(j, t->warn_days);
-  sw_json_key(j, "crit_days");
-  sw_json_int(j, t->crit_days);
+  text_member(j, "not_after_utc", text);
+  number_member(j, "days_left", t->days_left, expiry);
+  sw_json_member_int(j, "warn_days", t->warn_days);
+  sw_json_member_int(j, "crit_days", t->crit_days);
   sw_json_end_object(j);
 }
 
@@ -105,22 +97,13 @@ static void addresses_array(struct sw_json *j, const struct sw_check_result *r)
   for (size_t i = 0; i < r->naddresses; i++) {
     const struct sw_address_result *a = &r->addresses[i];
     sw_json_begin_object(j);
-    sw_json_key(j, "peer");
-    string_or_null(j, a->peer);
-    sw_json_key(j, "outcome");
-    sw_json_string(j, sw_outcome_name(a->outcome));
-    sw_json_key(j, "step");
-    sw_json_string(j, sw_step_name(a->step));
-    sw_json_key(j, "reply_code");
-    if (a->reply_code > 0)
-      sw_json_int(j, a->reply_code);
-    else
-      sw_json_null(j);
-    sw_json_key(j, "detail");
-    string_or_null(j, a->detail);
+    text_member(j, "peer", a->peer);
+    sw_json_member_string(j, "outcome", sw_outcome_name(a->outcome));
+    sw_json_member_string(j, "step", sw_step_name(a->step));
+    number_member(j, "reply_code", a->reply_code, a->reply_code > 0);
+    text_member(j, "detail", a->detail);
     timing(j, "total_us", a->total_us);
-    sw_json_key(j, "ptr_name");
-    string_or_null(j, a->ptr_name);
+    text_member(j, "ptr_name", a->ptr_name);
     sw_json_end_object(j);
   }
   sw_json_end_array(j);
@@ -136,37 +119,20 @@ enum sw_error sw_result_to_json(const struct sw_check_result *r, const char *hos
   struct sw_json j;
   sw_json_init(&j, out);
   sw_json_begin_object(&j);
-  sw_json_key(&j, "host");
-  sw_json_string(&j, host);
-  sw_json_key(&j, "port");
-  sw_json_int(&j, port);
-  sw_json_key(&j, "peer");
-  string_or_null(&j, r->peer);
-  sw_json_key(&j, "greeting_host");
-  string_or_null(&j, r->greeting_host);
-  sw_json_key(&j, "ptr_name");
-  string_or_null(&j, r->ptr_name);
-  sw_json_key(&j, "status");
-  sw_json_string(&j, sw_nagios_status_name(status));
-  sw_json_key(&j, "exit_code");
-  sw_json_int(&j, (int64_t)status);
-  sw_json_key(&j, "outcome");
-  sw_json_string(&j, sw_outcome_name(r->outcome));
-  sw_json_key(&j, "step");
-  sw_json_string(&j, sw_step_name(r->step));
-  sw_json_key(&j, "message");
-  sw_json_string(&j, message);
-  sw_json_key(&j, "reply_code");
-  if (r->reply_code > 0)
-    sw_json_int(&j, r->reply_code);
-  else
-    sw_json_null(&j);
-  sw_json_key(&j, "enhanced_code");
-  string_or_null(&j, r->enhanced_code);
-  sw_json_key(&j, "reply");
-  string_or_null(&j, r->reply);
-  sw_json_key(&j, "used_helo");
-  sw_json_bool(&j, r->used_helo);
+  sw_json_member_string(&j, "host", host);
+  sw_json_member_int(&j, "port", port);
+  text_member(&j, "peer", r->peer);
+  text_member(&j, "greeting_host", r->greeting_host);
+  text_member(&j, "ptr_name", r->ptr_name);
+  sw_json_member_string(&j, "status", sw_nagios_status_name(status));
+  sw_json_member_int(&j, "exit_code", (int64_t)status);
+  sw_json_member_string(&j, "outcome", sw_outcome_name(r->outcome));
+  sw_json_member_string(&j, "step", sw_step_name(r->step));
+  sw_json_member_string(&j, "message", message);
+  number_member(&j, "reply_code", r->reply_code, r->reply_code > 0);
+  text_member(&j, "enhanced_code", r->enhanced_code);
+  text_member(&j, "reply", r->reply);
+  sw_json_member_bool(&j, "used_helo", r->used_helo);
 
   sw_json_key(&j, "capabilities");
   sw_json_begin_array(&j);
@@ -192,8 +158,7 @@ enum sw_error sw_result_to_json(const struct sw_check_result *r, const char *hos
 
   sw_json_key(&j, "transcript");
   lines_array(&j, r->transcript.data ? r->transcript.data : "", r->transcript.len);
-  sw_json_key(&j, "transcript_truncated");
-  sw_json_bool(&j, r->transcript.truncated);
+  sw_json_member_bool(&j, "transcript_truncated", r->transcript.truncated);
   sw_json_key(&j, "addresses");
   addresses_array(&j, r);
   sw_json_end_object(&j);

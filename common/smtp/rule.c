@@ -47,31 +47,20 @@ void sw_rule_init_defaults(struct sw_rule *r)
                         .drift = true};
 }
 
-/* Every string a rule owns, so that freeing and copying miss none. */
-static const size_t string_members[] = {
-    offsetof(struct sw_rule, name),
-    offsetof(struct sw_rule, host),
-    offsetof(struct sw_rule, command),
-    offsetof(struct sw_rule, expect),
-    offsetof(struct sw_rule, ehlo_name),
-    offsetof(struct sw_rule, auth_user),
-    offsetof(struct sw_rule, oauth_token_url),
-    offsetof(struct sw_rule, oauth_client_id),
-    offsetof(struct sw_rule, oauth_scope),
-    offsetof(struct sw_rule, mail_from),
-    offsetof(struct sw_rule, rcpt_to),
-    offsetof(struct sw_rule, relay_test_rcpt),
-};
-
-static char **string_member(struct sw_rule *r, size_t i)
+/* The i-th string a rule owns, or NULL when field i holds no string:
+ * walking every field, freeing and copying miss none. */
+static char **string_member(struct sw_rule *r, int i)
 {
-  return (char **)(void *)((char *)r + string_members[i]);
+  return sw_rule_field_text_slot(r, (enum sw_rule_field)i);
 }
 
 void sw_rule_free(struct sw_rule *r)
 {
-  for (size_t i = 0; i < SW_COUNTOF(string_members); i++)
-    free(*string_member(r, i));
+  for (int i = 0; i < SW_RULE_FIELD_COUNT; i++) {
+    char **s = string_member(r, i);
+    if (s)
+      free(*s);
+  }
   sw_rule_init_defaults(r);
 }
 
@@ -87,8 +76,9 @@ static char *dup_string(const char *s)
 size_t sw_rule_heap_bytes(const struct sw_rule *r, size_t *blocks)
 {
   size_t bytes = 0, n = 0;
-  for (size_t i = 0; i < SW_COUNTOF(string_members); i++) {
-    const char *s = *string_member((struct sw_rule *)r, i);
+  for (int i = 0; i < SW_RULE_FIELD_COUNT; i++) {
+    char **slot = string_member((struct sw_rule *)r, i);
+    const char *s = slot ? *slot : NULL;
     if (s) {
       bytes += strlen(s) + 1;
       n++;
@@ -115,11 +105,14 @@ enum sw_error sw_rule_set_string(char **slot, const char *value)
 enum sw_error sw_rule_copy(struct sw_rule *to, const struct sw_rule *from)
 {
   *to = *from;
-  for (size_t i = 0; i < SW_COUNTOF(string_members); i++)
-    *string_member(to, i) = NULL;
-  for (size_t i = 0; i < SW_COUNTOF(string_members); i++) {
-    const char *value = *string_member((struct sw_rule *)from, i);
-    if (sw_rule_set_string(string_member(to, i), value)) {
+  for (int i = 0; i < SW_RULE_FIELD_COUNT; i++) {
+    char **s = string_member(to, i);
+    if (s)
+      *s = NULL;
+  }
+  for (int i = 0; i < SW_RULE_FIELD_COUNT; i++) {
+    char **s = string_member(to, i);
+    if (s && sw_rule_set_string(s, *string_member((struct sw_rule *)from, i))) {
       sw_rule_free(to);
       return SW_E_NOMEM;
     }

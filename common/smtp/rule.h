@@ -55,6 +55,19 @@ enum sw_tls_mode { SW_TLS_MODE_MAP(SW_X_1) SW_TLS_MODE_COUNT };
 
 enum sw_ip_family { SW_IP_FAMILY_MAP(SW_X_1) SW_IP_FAMILY_COUNT };
 
+/* How a field is held in struct sw_rule (sw_rule_field_kind): what the
+ * pipe, the store, the files and the form carry it as when they walk the
+ * fields. */
+enum sw_rule_kind {
+  SW_RULE_TEXT,   /* char *, UTF-8, NULL = "" */
+  SW_RULE_FLAG,   /* bool */
+  SW_RULE_SECRET, /* bool: whether the secret is set (never the secret) */
+  SW_RULE_PORT,   /* uint16_t */
+  SW_RULE_U32,    /* uint32_t */
+  SW_RULE_DAYS,   /* int */
+  SW_RULE_CHOICE  /* an enum, written as its machine name */
+};
+
 /* X(ENUM, machine name = the struct member, label for humans). The machine
  * names are used by the pipe protocol and the store; keep them stable. The
  * two secrets are fields of the form, but the rule holds only whether each
@@ -176,6 +189,34 @@ void sw_rule_problems_add(struct sw_rule_problems *out, enum sw_rule_field field
 const char *sw_rule_problems_find(const struct sw_rule_problems *p,
                                   enum sw_rule_field field);
 
+/* What kind of member holds field `f`; SW_RULE_TEXT for a value out of
+ * range. */
+enum sw_rule_kind sw_rule_field_kind(enum sw_rule_field f);
+/* Whether a field of kind `k` is a whole number (port, times, days). */
+static inline bool sw_rule_kind_is_number(enum sw_rule_kind k)
+{
+  return k == SW_RULE_PORT || k == SW_RULE_U32 || k == SW_RULE_DAYS;
+}
+/* The member that holds text field `f` (&r->host for SW_RULE_FIELD_HOST);
+ * NULL for a field of another kind. */
+char **sw_rule_field_text_slot(struct sw_rule *r, enum sw_rule_field f);
+/* The member that holds flag or secret field `f`; NULL for another kind. */
+bool *sw_rule_field_flag_slot(struct sw_rule *r, enum sw_rule_field f);
+/* A text field's string (NULL stays NULL) or a choice's machine name
+ * ("unknown" for a value the validator refuses); NULL for another kind. */
+const char *sw_rule_field_text(const struct sw_rule *r, enum sw_rule_field f);
+/* A number, flag or secret field's value (a flag is 0 or 1); 0 for
+ * another kind. */
+int64_t sw_rule_field_number(const struct sw_rule *r, enum sw_rule_field f);
+/* Sets a number, flag or secret field. An absurd value is not wrapped
+ * round but made one the validator refuses as well: a port outside 1-65535
+ * is 0, times are clamped to 0..UINT32_MAX and days to -1..1000000.
+ * Another kind of field is left as it is. */
+void sw_rule_field_set_number(struct sw_rule *r, enum sw_rule_field f, int64_t v);
+/* Sets choice field `f` from its machine name; a name this build does not
+ * know (or NULL) sets the enum's COUNT, which the validator refuses, and
+ * returns false. */
+bool sw_rule_field_set_name(struct sw_rule *r, enum sw_rule_field f, const char *name);
 /* Copies field `f` of `from` into `to` (strings are copied). SW_E_NOMEM
  * leaves `to` as it was. */
 enum sw_error sw_rule_copy_field(enum sw_rule_field f, const struct sw_rule *from,

@@ -1,94 +1,185 @@
-/* One field of a rule at a time, by enum sw_rule_field: copy it, compare
- * it. The one place that knows which member holds which field, for the
- * command line's patches, the editor's form and the service's reload. */
+/* One field of a rule at a time, by enum sw_rule_field: where it is held,
+ * its value, copying and comparing it. The one place that knows which
+ * member holds which field (from SW_RULE_FIELD_MAP), for the pipe, the
+ * store, the rules files, the command line's patches, the editor's form
+ * and the service's reload. */
+#include <assert.h>
+#include <limits.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "rule.h"
 #include "sw_macros.h"
 
+/* Where each field is held: its kind and its member. */
+#define FIELD(kind, member)                                                              \
+  {                                                                                      \
+    kind, offsetof(struct sw_rule, member), sizeof(((struct sw_rule *)0)->member)        \
+  }
+
+static const struct {
+  enum sw_rule_kind kind;
+  size_t offset, size;
+} fields[] = {
+    [SW_RULE_FIELD_NAME] = FIELD(SW_RULE_TEXT, name),
+    [SW_RULE_FIELD_HOST] = FIELD(SW_RULE_TEXT, host),
+    [SW_RULE_FIELD_PORT] = FIELD(SW_RULE_PORT, port),
+    [SW_RULE_FIELD_COMMAND] = FIELD(SW_RULE_TEXT, command),
+    [SW_RULE_FIELD_EXPECT] = FIELD(SW_RULE_TEXT, expect),
+    [SW_RULE_FIELD_TIMEOUT_MS] = FIELD(SW_RULE_U32, timeout_ms),
+    [SW_RULE_FIELD_EHLO_NAME] = FIELD(SW_RULE_TEXT, ehlo_name),
+    [SW_RULE_FIELD_INTERVAL_S] = FIELD(SW_RULE_U32, interval_s),
+    [SW_RULE_FIELD_ENABLED] = FIELD(SW_RULE_FLAG, enabled),
+    [SW_RULE_FIELD_TLS_MODE] = FIELD(SW_RULE_CHOICE, tls_mode),
+    [SW_RULE_FIELD_TLS_INSECURE] = FIELD(SW_RULE_FLAG, tls_insecure),
+    [SW_RULE_FIELD_CERT_WARN_DAYS] = FIELD(SW_RULE_DAYS, cert_warn_days),
+    [SW_RULE_FIELD_CERT_CRIT_DAYS] = FIELD(SW_RULE_DAYS, cert_crit_days),
+    [SW_RULE_FIELD_AUTH_USER] = FIELD(SW_RULE_TEXT, auth_user),
+    [SW_RULE_FIELD_AUTH_PASSWORD] = FIELD(SW_RULE_SECRET, auth_password_set),
+    [SW_RULE_FIELD_AUTH_MECH] = FIELD(SW_RULE_CHOICE, auth_mech),
+    [SW_RULE_FIELD_AUTH_PLAINTEXT] = FIELD(SW_RULE_FLAG, auth_plaintext),
+    [SW_RULE_FIELD_OAUTH_TOKEN_URL] = FIELD(SW_RULE_TEXT, oauth_token_url),
+    [SW_RULE_FIELD_OAUTH_CLIENT_ID] = FIELD(SW_RULE_TEXT, oauth_client_id),
+    [SW_RULE_FIELD_OAUTH_CLIENT_SECRET] = FIELD(SW_RULE_SECRET, oauth_client_secret_set),
+    [SW_RULE_FIELD_OAUTH_SCOPE] = FIELD(SW_RULE_TEXT, oauth_scope),
+    [SW_RULE_FIELD_MAIL_FROM] = FIELD(SW_RULE_TEXT, mail_from),
+    [SW_RULE_FIELD_RCPT_TO] = FIELD(SW_RULE_TEXT, rcpt_to),
+    [SW_RULE_FIELD_RELAY_TEST] = FIELD(SW_RULE_FLAG, relay_test),
+    [SW_RULE_FIELD_RELAY_TEST_RCPT] = FIELD(SW_RULE_TEXT, relay_test_rcpt),
+    [SW_RULE_FIELD_IP_FAMILY] = FIELD(SW_RULE_CHOICE, ip_family),
+    [SW_RULE_FIELD_ALL_ADDRESSES] = FIELD(SW_RULE_FLAG, all_addresses),
+    [SW_RULE_FIELD_CHECK_PTR] = FIELD(SW_RULE_FLAG, check_ptr),
+    [SW_RULE_FIELD_DRIFT] = FIELD(SW_RULE_FLAG, drift),
+};
+
+#undef FIELD
+
+static_assert(SW_COUNTOF(fields) == SW_RULE_FIELD_COUNT, "one entry a field");
+
+enum sw_rule_kind sw_rule_field_kind(enum sw_rule_field f)
+{
+  return (unsigned)f < SW_RULE_FIELD_COUNT ? fields[f].kind : SW_RULE_TEXT;
+}
+
+/* The member of field `f`, which must be in range. */
+static void *member(const struct sw_rule *r, enum sw_rule_field f)
+{
+  assert(fields[f].size != 0 && "every field has a row in `fields`");
+  return (char *)r + fields[f].offset;
+}
+
+static bool is_kind(enum sw_rule_field f, enum sw_rule_kind kind)
+{
+  return (unsigned)f < SW_RULE_FIELD_COUNT && fields[f].kind == kind;
+}
+
+char **sw_rule_field_text_slot(struct sw_rule *r, enum sw_rule_field f)
+{
+  return is_kind(f, SW_RULE_TEXT) ? member(r, f) : NULL;
+}
+
+bool *sw_rule_field_flag_slot(struct sw_rule *r, enum sw_rule_field f)
+{
+  return is_kind(f, SW_RULE_FLAG) || is_kind(f, SW_RULE_SECRET) ? member(r, f) : NULL;
+}
+
+const char *sw_rule_field_text(const struct sw_rule *r, enum sw_rule_field f)
+{
+  switch (f) {
+  case SW_RULE_FIELD_TLS_MODE:
+    return sw_tls_mode_name(r->tls_mode);
+  case SW_RULE_FIELD_AUTH_MECH:
+    return sw_auth_mech_name(r->auth_mech);
+  case SW_RULE_FIELD_IP_FAMILY:
+    return sw_ip_family_name(r->ip_family);
+  default:
+    return is_kind(f, SW_RULE_TEXT) ? *(char **)member(r, f) : NULL;
+  }
+}
+
+bool sw_rule_field_set_name(struct sw_rule *r, enum sw_rule_field f, const char *name)
+{
+  const char *n = name ? name : "";
+  switch (f) {
+  case SW_RULE_FIELD_TLS_MODE:
+    if (sw_tls_mode_from_name(n, &r->tls_mode))
+      return true;
+    r->tls_mode = SW_TLS_MODE_COUNT;
+    return false;
+  case SW_RULE_FIELD_AUTH_MECH:
+    if (sw_auth_mech_from_name(n, &r->auth_mech))
+      return true;
+    r->auth_mech = SW_AUTH_MECH_COUNT;
+    return false;
+  case SW_RULE_FIELD_IP_FAMILY:
+    if (sw_ip_family_from_name(n, &r->ip_family))
+      return true;
+    r->ip_family = SW_IP_FAMILY_COUNT;
+    return false;
+  default:
+    SW_NOT_REACHED(); /* only the choices have names */
+    return false;
+  }
+}
+
+int64_t sw_rule_field_number(const struct sw_rule *r, enum sw_rule_field f)
+{
+  if (NEVER((unsigned)f >= SW_RULE_FIELD_COUNT))
+    return 0;
+  const void *m = member(r, f);
+  switch (fields[f].kind) {
+  case SW_RULE_FLAG:
+  case SW_RULE_SECRET:
+    return *(const bool *)m;
+  case SW_RULE_PORT:
+    return *(const uint16_t *)m;
+  case SW_RULE_U32:
+    return *(const uint32_t *)m;
+  case SW_RULE_DAYS:
+    return *(const int *)m;
+  default:
+    return 0;
+  }
+}
+
+static int64_t clamp(int64_t v, int64_t lo, int64_t hi)
+{
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+void sw_rule_field_set_number(struct sw_rule *r, enum sw_rule_field f, int64_t v)
+{
+  if (NEVER((unsigned)f >= SW_RULE_FIELD_COUNT))
+    return;
+  void *m = member(r, f);
+  switch (fields[f].kind) {
+  case SW_RULE_FLAG:
+  case SW_RULE_SECRET:
+    *(bool *)m = v != 0;
+    break;
+  case SW_RULE_PORT:
+    /* 0 (invalid) stands for anything outside 1-65535: the validator says so */
+    *(uint16_t *)m = v >= 1 && v <= UINT16_MAX ? (uint16_t)v : 0;
+    break;
+  case SW_RULE_U32:
+    *(uint32_t *)m = (uint32_t)clamp(v, 0, UINT32_MAX);
+    break;
+  case SW_RULE_DAYS:
+    *(int *)m = (int)clamp(v, -1, 1000000);
+    break;
+  default:
+    break;
+  }
+}
+
 enum sw_error sw_rule_copy_field(enum sw_rule_field f, const struct sw_rule *from,
                                  struct sw_rule *to)
 {
-  switch (f) {
-  case SW_RULE_FIELD_NAME:
-    return sw_rule_set_string(&to->name, from->name);
-  case SW_RULE_FIELD_HOST:
-    return sw_rule_set_string(&to->host, from->host);
-  case SW_RULE_FIELD_PORT:
-    to->port = from->port;
-    break;
-  case SW_RULE_FIELD_COMMAND:
-    return sw_rule_set_string(&to->command, from->command);
-  case SW_RULE_FIELD_EXPECT:
-    return sw_rule_set_string(&to->expect, from->expect);
-  case SW_RULE_FIELD_TIMEOUT_MS:
-    to->timeout_ms = from->timeout_ms;
-    break;
-  case SW_RULE_FIELD_EHLO_NAME:
-    return sw_rule_set_string(&to->ehlo_name, from->ehlo_name);
-  case SW_RULE_FIELD_INTERVAL_S:
-    to->interval_s = from->interval_s;
-    break;
-  case SW_RULE_FIELD_ENABLED:
-    to->enabled = from->enabled;
-    break;
-  case SW_RULE_FIELD_TLS_MODE:
-    to->tls_mode = from->tls_mode;
-    break;
-  case SW_RULE_FIELD_TLS_INSECURE:
-    to->tls_insecure = from->tls_insecure;
-    break;
-  case SW_RULE_FIELD_CERT_WARN_DAYS:
-    to->cert_warn_days = from->cert_warn_days;
-    break;
-  case SW_RULE_FIELD_CERT_CRIT_DAYS:
-    to->cert_crit_days = from->cert_crit_days;
-    break;
-  case SW_RULE_FIELD_AUTH_USER:
-    return sw_rule_set_string(&to->auth_user, from->auth_user);
-  case SW_RULE_FIELD_AUTH_PASSWORD:
-    to->auth_password_set = from->auth_password_set;
-    break;
-  case SW_RULE_FIELD_AUTH_MECH:
-    to->auth_mech = from->auth_mech;
-    break;
-  case SW_RULE_FIELD_AUTH_PLAINTEXT:
-    to->auth_plaintext = from->auth_plaintext;
-    break;
-  case SW_RULE_FIELD_OAUTH_TOKEN_URL:
-    return sw_rule_set_string(&to->oauth_token_url, from->oauth_token_url);
-  case SW_RULE_FIELD_OAUTH_CLIENT_ID:
-    return sw_rule_set_string(&to->oauth_client_id, from->oauth_client_id);
-  case SW_RULE_FIELD_OAUTH_CLIENT_SECRET:
-    to->oauth_client_secret_set = from->oauth_client_secret_set;
-    break;
-  case SW_RULE_FIELD_OAUTH_SCOPE:
-    return sw_rule_set_string(&to->oauth_scope, from->oauth_scope);
-  case SW_RULE_FIELD_MAIL_FROM:
-    return sw_rule_set_string(&to->mail_from, from->mail_from);
-  case SW_RULE_FIELD_RCPT_TO:
-    return sw_rule_set_string(&to->rcpt_to, from->rcpt_to);
-  case SW_RULE_FIELD_RELAY_TEST:
-    to->relay_test = from->relay_test;
-    break;
-  case SW_RULE_FIELD_RELAY_TEST_RCPT:
-    return sw_rule_set_string(&to->relay_test_rcpt, from->relay_test_rcpt);
-  case SW_RULE_FIELD_IP_FAMILY:
-    to->ip_family = from->ip_family;
-    break;
-  case SW_RULE_FIELD_ALL_ADDRESSES:
-    to->all_addresses = from->all_addresses;
-    break;
-  case SW_RULE_FIELD_CHECK_PTR:
-    to->check_ptr = from->check_ptr;
-    break;
-  case SW_RULE_FIELD_DRIFT:
-    to->drift = from->drift;
-    break;
-  case SW_RULE_FIELD_COUNT:
-    SW_NOT_REACHED();
-    break;
-  }
+  if (NEVER((unsigned)f >= SW_RULE_FIELD_COUNT))
+    return SW_E_OK;
+  if (fields[f].kind == SW_RULE_TEXT)
+    return sw_rule_set_string(member(to, f), *(char **)member(from, f));
+  memcpy(member(to, f), member(from, f), fields[f].size);
   return SW_E_OK;
 }
 
@@ -100,70 +191,12 @@ static bool same_text(const char *a, const char *b)
 bool sw_rule_field_equal(enum sw_rule_field f, const struct sw_rule *a,
                          const struct sw_rule *b)
 {
-  switch (f) {
-  case SW_RULE_FIELD_NAME:
-    return same_text(a->name, b->name);
-  case SW_RULE_FIELD_HOST:
-    return same_text(a->host, b->host);
-  case SW_RULE_FIELD_PORT:
-    return a->port == b->port;
-  case SW_RULE_FIELD_COMMAND:
-    return same_text(a->command, b->command);
-  case SW_RULE_FIELD_EXPECT:
-    return same_text(a->expect, b->expect);
-  case SW_RULE_FIELD_TIMEOUT_MS:
-    return a->timeout_ms == b->timeout_ms;
-  case SW_RULE_FIELD_EHLO_NAME:
-    return same_text(a->ehlo_name, b->ehlo_name);
-  case SW_RULE_FIELD_INTERVAL_S:
-    return a->interval_s == b->interval_s;
-  case SW_RULE_FIELD_ENABLED:
-    return a->enabled == b->enabled;
-  case SW_RULE_FIELD_TLS_MODE:
-    return a->tls_mode == b->tls_mode;
-  case SW_RULE_FIELD_TLS_INSECURE:
-    return a->tls_insecure == b->tls_insecure;
-  case SW_RULE_FIELD_CERT_WARN_DAYS:
-    return a->cert_warn_days == b->cert_warn_days;
-  case SW_RULE_FIELD_CERT_CRIT_DAYS:
-    return a->cert_crit_days == b->cert_crit_days;
-  case SW_RULE_FIELD_AUTH_USER:
-    return same_text(a->auth_user, b->auth_user);
-  case SW_RULE_FIELD_AUTH_PASSWORD:
-    return a->auth_password_set == b->auth_password_set;
-  case SW_RULE_FIELD_AUTH_MECH:
-    return a->auth_mech == b->auth_mech;
-  case SW_RULE_FIELD_AUTH_PLAINTEXT:
-    return a->auth_plaintext == b->auth_plaintext;
-  case SW_RULE_FIELD_OAUTH_TOKEN_URL:
-    return same_text(a->oauth_token_url, b->oauth_token_url);
-  case SW_RULE_FIELD_OAUTH_CLIENT_ID:
-    return same_text(a->oauth_client_id, b->oauth_client_id);
-  case SW_RULE_FIELD_OAUTH_CLIENT_SECRET:
-    return a->oauth_client_secret_set == b->oauth_client_secret_set;
-  case SW_RULE_FIELD_OAUTH_SCOPE:
-    return same_text(a->oauth_scope, b->oauth_scope);
-  case SW_RULE_FIELD_MAIL_FROM:
-    return same_text(a->mail_from, b->mail_from);
-  case SW_RULE_FIELD_RCPT_TO:
-    return same_text(a->rcpt_to, b->rcpt_to);
-  case SW_RULE_FIELD_RELAY_TEST:
-    return a->relay_test == b->relay_test;
-  case SW_RULE_FIELD_RELAY_TEST_RCPT:
-    return same_text(a->relay_test_rcpt, b->relay_test_rcpt);
-  case SW_RULE_FIELD_IP_FAMILY:
-    return a->ip_family == b->ip_family;
-  case SW_RULE_FIELD_ALL_ADDRESSES:
-    return a->all_addresses == b->all_addresses;
-  case SW_RULE_FIELD_CHECK_PTR:
-    return a->check_ptr == b->check_ptr;
-  case SW_RULE_FIELD_DRIFT:
-    return a->drift == b->drift;
-  case SW_RULE_FIELD_COUNT:
-    break;
-  }
-  SW_NOT_REACHED();
-  return false;
+  if (NEVER((unsigned)f >= SW_RULE_FIELD_COUNT))
+    return false;
+  if (fields[f].kind == SW_RULE_TEXT)
+    return same_text(*(char **)member(a, f), *(char **)member(b, f));
+  /* Scalars (bool, integers, enums) have no padding to differ in. */
+  return memcmp(member(a, f), member(b, f), fields[f].size) == 0;
 }
 
 uint64_t sw_rule_diff(const struct sw_rule *a, const struct sw_rule *b)

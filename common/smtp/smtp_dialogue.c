@@ -329,6 +329,14 @@ static const char *memrchr_or_null(const char *s, size_t len)
   return NULL;
 }
 
+/* What stopped the message on its way, with how much of it had gone. */
+static void set_unsent_detail(struct sw_dialogue *d, const char *what)
+{
+  sw__dlg_set_detail(d, "%s (%lu of %lu octets had gone)", what,
+                     (unsigned long)d->message_sent,
+                     (unsigned long)d->cfg.mail.message_len);
+}
+
 static void on_eof(struct sw_dialogue *d)
 {
   bool partial = sw_smtp_parser_has_partial(&d->parser);
@@ -355,11 +363,8 @@ static void on_eof(struct sw_dialogue *d)
   else if (d->state == SW_DLG_GREETING)
     sw__dlg_set_detail(d, "the server closed the connection without sending a greeting");
   else if (sw__dlg_message_unsent(d))
-    sw__dlg_set_detail(d,
-                       "the server closed the connection while the message was being "
-                       "sent (%lu of %lu octets had gone)",
-                       (unsigned long)d->message_sent,
-                       (unsigned long)d->cfg.mail.message_len);
+    set_unsent_detail(
+        d, "the server closed the connection while the message was being sent");
   else if (d->state == SW_DLG_TLS)
     sw__dlg_set_detail(d, "%s",
                        d->handshake_done
@@ -561,11 +566,7 @@ void sw_dialogue_timeout(struct sw_dialogue *d, int64_t now_us)
     if (d->token_wanted)
       sw__dlg_set_detail(d, "the OAuth access token was not fetched in time");
     else if (sw__dlg_message_unsent(d))
-      sw__dlg_set_detail(d,
-                         "the message could not be sent in time (%lu of %lu octets "
-                         "had gone)",
-                         (unsigned long)d->message_sent,
-                         (unsigned long)d->cfg.mail.message_len);
+      set_unsent_detail(d, "the message could not be sent in time");
     else
       sw__dlg_set_detail(d, "the server did not answer %s%s", sw__dlg_awaited(d),
                          incomplete);

@@ -38,28 +38,38 @@ void sw_store_rule_list_free(struct sw_store_rule_list *l)
   SW__STORE_LIST_FREE(l, free_rule_item);
 }
 
-static void bind_text_or_empty(sqlite3_stmt *stmt, int i, const char *s)
+/* The rule's fields are walked in SW_RULE_FIELD_MAP order, each with its
+ * column in SW_STORE_RULE_COLUMNS, which is also its parameter in
+ * RULE_INSERT and RULE_UPDATE: 1..13, then 17..30 (SW_STORE_RULE_PAST_
+ * HANDSHAKE) past the revision and the times. The secrets are blobs of
+ * their own (31 and 32), so their fields have no column. */
+#define FIRST_COLUMN 1
+#define PAST_HANDSHAKE_COLUMN 17
+
+/* column[f]: field f's column, 0 for a secret. */
+static void rule_columns(int column[SW_RULE_FIELD_COUNT])
 {
-  sqlite3_bind_text(stmt, i, s ? s : "", -1, SQLITE_STATIC);
+  int next = FIRST_COLUMN;
+  for (int f = 0; f < SW_RULE_FIELD_COUNT; f++) {
+    bool secret = sw_rule_field_kind((enum sw_rule_field)f) == SW_RULE_SECRET;
+    column[f] = secret ? 0 : next;
+    if (!secret)
+      next = f == SW_RULE_FIELD_CERT_CRIT_DAYS ? PAST_HANDSHAKE_COLUMN : next + 1;
+  }
 }
 
-/* Parameters ?17..?30 (SW_STORE_RULE_PAST_HANDSHAKE). */
-static void bind_past_handshake(sqlite3_stmt *stmt, const struct sw_rule *r)
+/* Field `f` to parameter `column`; a string is borrowed until the statement
+ * is reset. */
+static void bind_field(sqlite3_stmt *stmt, int column, const struct sw_rule *r,
+                       enum sw_rule_field f)
 {
-  bind_text_or_empty(stmt, 17, r->auth_user);
-  sqlite3_bind_text(stmt, 18, sw_auth_mech_name(r->auth_mech), -1, SQLITE_STATIC);
-  sqlite3_bind_int(stmt, 19, r->auth_plaintext);
-  bind_text_or_empty(stmt, 20, r->oauth_token_url);
-  bind_text_or_empty(stmt, 21, r->oauth_client_id);
-  bind_text_or_empty(stmt, 22, r->oauth_scope);
-  bind_text_or_empty(stmt, 23, r->mail_from);
-  bind_text_or_empty(stmt, 24, r->rcpt_to);
-  sqlite3_bind_int(stmt, 25, r->relay_test);
-  bind_text_or_empty(stmt, 26, r->relay_test_rcpt);
-  sqlite3_bind_text(stmt, 27, sw_ip_family_name(r->ip_family), -1, SQLITE_STATIC);
-  sqlite3_bind_int(stmt, 28, r->all_addresses);
-  sqlite3_bind_int(stmt, 29, r->check_ptr);
-  sqlite3_bind_int(stmt, 30, r->drift);
+  enum sw_rule_kind kind = sw_rule_field_kind(f);
+  if (kind == SW_RULE_TEXT || kind == SW_RULE_CHOICE) {
+    const char *s = sw_rule_field_text(r, f);
+    sqlite3_bind_text(stmt, column, s ? s : "", -1, SQLITE_STATIC);
+  } else {
+    sqlite3_bind_int64(stmt, column, sw_rule_field_number(r, f));
+  }
 }
 
 /* One secret to ?given_param (whether it is written) and the next (the
@@ -74,25 +84,14 @@ static void bind_secret(sqlite3_stmt *stmt, int given_param,
     sqlite3_bind_null(stmt, given_param + 1);
 }
 
-/* Parameters ?1..?13 of RULE_INSERT and RULE_UPDATE, in SW_RULE_FIELD_MAP
- * order, then ?17.. for the fields past the handshake. The strings are
- * borrowed until the statement is reset. */
+/* Every field of the rule to its parameter of RULE_INSERT or RULE_UPDATE. */
 static void bind_rule(sqlite3_stmt *stmt, const struct sw_rule *r)
 {
-  bind_text_or_empty(stmt, 1, r->name);
-  bind_text_or_empty(stmt, 2, r->host);
-  sqlite3_bind_int(stmt, 3, r->port);
-  bind_text_or_empty(stmt, 4, r->command);
-  bind_text_or_empty(stmt, 5, r->expect);
-  sqlite3_bind_int64(stmt, 6, r->timeout_ms);
-  bind_text_or_empty(stmt, 7, r->ehlo_name);
-  sqlite3_bind_int64(stmt, 8, r->interval_s);
-  sqlite3_bind_int(stmt, 9, r->enabled);
-  sqlite3_bind_text(stmt, 10, sw_tls_mode_name(r->tls_mode), -1, SQLITE_STATIC);
-  sqlite3_bind_int(stmt, 11, r->tls_insecure);
-  sqlite3_bind_int(stmt, 12, r->cert_warn_days);
-  sqlite3_bind_int(stmt, 13, r->cert_crit_days);
-  bind_past_handshake(stmt, r);
+  int column[SW_RULE_FIELD_COUNT];
+  rule_columns(column);
+  for (int f = 0; f < SW_RULE_FIELD_COUNT; f++)
+    if (column[f])
+      bind_field(stmt, column[f], r, (enum sw_rule_field)f);
 }
 
 /* Column i's blob into *b (nothing if NULL or empty). */
@@ -110,34 +109,22 @@ static bool read_blob(sqlite3_stmt *stmt, int i, struct sw_store_blob *b)
   return true;
 }
 
-/* Columns 17..32: the fields past the handshake and the secrets. False if
- * memory ran out. */
-static bool read_past_handshake(sqlite3_stmt *stmt, struct sw_store_rule *out)
+/* Field `f` from `column`; false if memory ran out. A name this build does
+ * not know (a newer one wrote it) is left for the validator to refuse,
+ * rather than guessed. */
+static bool read_field(sqlite3_stmt *stmt, int column, struct sw_rule *r,
+                       enum sw_rule_field f)
 {
-  struct sw_rule *r = &out->rule;
-  /* A mechanism or family this build does not know (a newer one wrote it)
-   * is left for the validator to refuse, rather than guessed. */
-  if (!sw_auth_mech_from_name(sw__store_text(stmt, 18), &r->auth_mech))
-    r->auth_mech = SW_AUTH_MECH_COUNT;
-  if (!sw_ip_family_from_name(sw__store_text(stmt, 27), &r->ip_family))
-    r->ip_family = SW_IP_FAMILY_COUNT;
-  r->auth_plaintext = sqlite3_column_int(stmt, 19) != 0;
-  r->relay_test = sqlite3_column_int(stmt, 25) != 0;
-  r->all_addresses = sqlite3_column_int(stmt, 28) != 0;
-  r->check_ptr = sqlite3_column_int(stmt, 29) != 0;
-  r->drift = sqlite3_column_int(stmt, 30) != 0;
-  bool ok = !sw__store_dup_optional(stmt, 17, &r->auth_user) &&
-            !sw__store_dup_optional(stmt, 20, &r->oauth_token_url) &&
-            !sw__store_dup_optional(stmt, 21, &r->oauth_client_id) &&
-            !sw__store_dup_optional(stmt, 22, &r->oauth_scope) &&
-            !sw__store_dup_optional(stmt, 23, &r->mail_from) &&
-            !sw__store_dup_optional(stmt, 24, &r->rcpt_to) &&
-            !sw__store_dup_optional(stmt, 26, &r->relay_test_rcpt) &&
-            read_blob(stmt, 31, &out->auth_secret) &&
-            read_blob(stmt, 32, &out->oauth_secret);
-  r->auth_password_set = out->auth_secret.len > 0;
-  r->oauth_client_secret_set = out->oauth_secret.len > 0;
-  return ok;
+  switch (sw_rule_field_kind(f)) {
+  case SW_RULE_TEXT:
+    return !sw__store_dup_optional(stmt, column, sw_rule_field_text_slot(r, f));
+  case SW_RULE_CHOICE:
+    sw_rule_field_set_name(r, f, sw__store_text(stmt, column));
+    return true;
+  default:
+    sw_rule_field_set_number(r, f, sqlite3_column_int64(stmt, column));
+    return true;
+  }
 }
 
 /* Reads a row of SW_STORE_RULE_COLUMNS into the struct sw_store_rule
@@ -149,32 +136,29 @@ static enum sw_store_error read_rule(struct sw_store *st, sqlite3_stmt *stmt, vo
   sw_rule_init_defaults(r);
   out->auth_secret = out->oauth_secret = (struct sw_store_blob){0};
   r->id = sqlite3_column_int64(stmt, 0);
-  enum sw_store_error err = SW_STORE_OK;
-  if (sw_rule_set_string(&r->name, sw__store_text(stmt, 1)) ||
-      sw_rule_set_string(&r->host, sw__store_text(stmt, 2)) ||
-      sw__store_dup_optional(stmt, 4, &r->command) ||
-      sw__store_dup_optional(stmt, 5, &r->expect) ||
-      sw__store_dup_optional(stmt, 7, &r->ehlo_name) || !read_past_handshake(stmt, out))
-    err = sw__store_error(st, SW_STORE_NOMEM, "reading rule %lld: out of memory",
-                          (long long)r->id);
-  r->port = (uint16_t)sqlite3_column_int(stmt, 3);
-  r->timeout_ms = (uint32_t)sqlite3_column_int64(stmt, 6);
-  r->interval_s = (uint32_t)sqlite3_column_int64(stmt, 8);
-  r->enabled = sqlite3_column_int(stmt, 9) != 0;
-  /* A mode this build does not know (written by a newer one with the same
-   * schema) becomes the strictest plain-SMTP-refusing mode: a rule that
+  int column[SW_RULE_FIELD_COUNT];
+  rule_columns(column);
+  bool ok = true;
+  for (int f = 0; f < SW_RULE_FIELD_COUNT && ok; f++)
+    if (column[f])
+      ok = read_field(stmt, column[f], r, (enum sw_rule_field)f);
+  /* A TLS mode this build does not know (written by a newer one with the
+   * same schema) becomes the strictest plain-SMTP-refusing mode: a rule that
    * wanted TLS must not pass silently without it. */
-  if (!sw_tls_mode_from_name(sw__store_text(stmt, 10), &r->tls_mode))
+  if (r->tls_mode == SW_TLS_MODE_COUNT)
     r->tls_mode = SW_TLS_REQUIRE_STARTTLS;
-  r->tls_insecure = sqlite3_column_int(stmt, 11) != 0;
-  r->cert_warn_days = sqlite3_column_int(stmt, 12);
-  r->cert_crit_days = sqlite3_column_int(stmt, 13);
   out->revision = sqlite3_column_int64(stmt, 14);
   out->created_at_ms = sqlite3_column_int64(stmt, 15);
   out->updated_at_ms = sqlite3_column_int64(stmt, 16);
-  if (err)
-    sw_store_rule_free(out);
-  return err;
+  ok = ok && read_blob(stmt, 31, &out->auth_secret) &&
+       read_blob(stmt, 32, &out->oauth_secret);
+  r->auth_password_set = out->auth_secret.len > 0;
+  r->oauth_client_secret_set = out->oauth_secret.len > 0;
+  if (ok)
+    return SW_STORE_OK;
+  sw_store_rule_free(out);
+  return sw__store_error(st, SW_STORE_NOMEM, "reading rule %lld: out of memory",
+                         (long long)r->id);
 }
 
 /* The validator's verdict, as a store error with the first problem in the

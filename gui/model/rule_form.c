@@ -72,47 +72,23 @@ static enum sw_error set_number(struct sw_rule_form *f, enum sw_rule_field field
   return sw_rule_form_set_text(f, field, digits);
 }
 
-/* The text fields that are the rule's strings as they are (the others
- * are numbers): where each is in struct sw_rule, and whether blanks around
- * it can only be a slip (the command and the expected text are taken as
- * typed). */
-static const struct {
-  enum sw_rule_field field;
-  size_t offset;
-  bool trim;
-} plain_texts[] = {
-#define PLAIN(field, member, trim)                                                       \
-  {                                                                                      \
-    field, offsetof(struct sw_rule, member), trim                                        \
-  }
-    PLAIN(SW_RULE_FIELD_NAME, name, true),
-    PLAIN(SW_RULE_FIELD_HOST, host, true),
-    PLAIN(SW_RULE_FIELD_COMMAND, command, false),
-    PLAIN(SW_RULE_FIELD_EXPECT, expect, false),
-    PLAIN(SW_RULE_FIELD_EHLO_NAME, ehlo_name, true),
-    PLAIN(SW_RULE_FIELD_AUTH_USER, auth_user, true),
-    PLAIN(SW_RULE_FIELD_OAUTH_TOKEN_URL, oauth_token_url, true),
-    PLAIN(SW_RULE_FIELD_OAUTH_CLIENT_ID, oauth_client_id, true),
-    PLAIN(SW_RULE_FIELD_OAUTH_SCOPE, oauth_scope, true),
-    PLAIN(SW_RULE_FIELD_MAIL_FROM, mail_from, true),
-    PLAIN(SW_RULE_FIELD_RCPT_TO, rcpt_to, true),
-    PLAIN(SW_RULE_FIELD_RELAY_TEST_RCPT, relay_test_rcpt, true),
-#undef PLAIN
-};
-
-/* The string member of `r` at `offset`. */
-static char **member(const struct sw_rule *r, size_t offset)
+/* The text fields are the rule's strings as they are (the others are
+ * numbers, switches or choices). Blanks around one can only be a slip,
+ * except in the command and the expected text, which are taken as typed. */
+static bool is_trimmed(enum sw_rule_field field)
 {
-  return (char **)((char *)r + offset);
+  return field != SW_RULE_FIELD_COMMAND && field != SW_RULE_FIELD_EXPECT;
 }
 
 enum sw_error sw_rule_form_from_rule(struct sw_rule_form *f, const struct sw_rule *r)
 {
   sw_rule_form_free(f);
   enum sw_error err = SW_E_OK;
-  for (size_t i = 0; i < SW_COUNTOF(plain_texts) && !err; i++)
-    err =
-        sw_rule_form_set_text(f, plain_texts[i].field, *member(r, plain_texts[i].offset));
+  for (int i = 0; i < SW_RULE_FIELD_COUNT && !err; i++) {
+    char **text = sw_rule_field_text_slot((struct sw_rule *)r, (enum sw_rule_field)i);
+    if (text)
+      err = sw_rule_form_set_text(f, (enum sw_rule_field)i, *text);
+  }
   if (err || (err = set_number(f, SW_RULE_FIELD_PORT, r->port)) ||
       (err = set_number(f, SW_RULE_FIELD_TIMEOUT_MS, r->timeout_ms)) ||
       (err = set_number(f, SW_RULE_FIELD_INTERVAL_S, r->interval_s)) ||
@@ -321,9 +297,12 @@ enum sw_error sw_rule_form_to_rule(const struct sw_rule_form *f, int64_t id,
   out->id = id;
   problems->count = 0;
   enum sw_error err = SW_E_OK;
-  for (size_t i = 0; i < SW_COUNTOF(plain_texts) && !err; i++)
-    err = read_text(f, plain_texts[i].field, plain_texts[i].trim,
-                    member(out, plain_texts[i].offset));
+  for (int i = 0; i < SW_RULE_FIELD_COUNT && !err; i++) {
+    enum sw_rule_field field = (enum sw_rule_field)i;
+    char **text = sw_rule_field_text_slot(out, field);
+    if (text)
+      err = read_text(f, field, is_trimmed(field), text);
+  }
   if (err)
     return err;
 
