@@ -26,18 +26,18 @@ static void pipe_rules_changed(void *loop, int64_t rule_id)
     sw__loop_apply_rules(l, &list);
 }
 
-/* Before a read (STATUS, HISTORY, EVENTS): what waits in the writer's
- * buffer is written first, so that what a client reads agrees with what
- * the service knows, and status, history and events agree with each
- * other. Only what the answer would show counts: the results of the
- * rule whose history is asked for, any result for STATUS (its last
- * results), events for EVENTS. A failing database is left to its own retry
- * time. */
-static void pipe_sync(void *loop, uint16_t message, int64_t rule_id)
+/* Before a read (STATUS, REPORT, HISTORY, EVENTS): what waits in the
+ * writer's buffer is written first, so that what a client reads agrees
+ * with what the service knows, and status, history and events agree with
+ * each other. Only what the answer would show counts: the results of the
+ * rules it is about (a STATUS page's, a HISTORY's one), events for
+ * EVENTS. A failing database is left to its own retry time. */
+static void pipe_sync(void *loop, uint16_t message, int64_t first_id, int64_t last_id)
 {
   struct sw_svc_loop *l = loop;
-  bool behind = message == SW_PIPE_MSG_EVENTS ? l->writer.events_len > 0
-                                              : sw_svc_writer_holds(&l->writer, rule_id);
+  bool behind = message == SW_PIPE_MSG_EVENTS
+                    ? l->writer.events_len > 0
+                    : sw_svc_writer_holds(&l->writer, first_id, last_id);
   if (behind)
     sw__loop_write_batch(l, true);
 }

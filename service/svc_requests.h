@@ -26,10 +26,11 @@ struct sw_svc_requests {
    * import): read it again now, so the scheduler has the change before the
    * next turn. */
   void (*rules_changed)(void *loop, int64_t rule_id);
-  /* Before a read of `message` (STATUS, HISTORY of `rule_id`, EVENTS):
-   * write what the service knows and has not written yet and the answer
-   * would show, so that the answer agrees with it. */
-  void (*sync)(void *loop, uint16_t message, int64_t rule_id);
+  /* Before a read of `message` (STATUS or REPORT of the rules with ids
+   * first_id..last_id, HISTORY of one, EVENTS): write what the service
+   * knows and has not written yet and the answer would show, so that the
+   * answer agrees with it. */
+  void (*sync)(void *loop, uint16_t message, int64_t first_id, int64_t last_id);
   /* Notifiers, a rule's alert settings, an acknowledgement or a window
    * changed: the loop reads them again before its next decision. */
   void (*alerts_changed)(void *loop);

@@ -5,6 +5,8 @@
  * on the loop like STATUS; a client wanting every rule asks page by page. */
 #include "svc_requests_internal.h"
 
+#include <stdint.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -81,7 +83,8 @@ HANDLER(sw__req_report)
     return SW_PIPE_KEEP;
   }
   /* What the service knows and has not written yet belongs in the report. */
-  q->sync(q->loop, SW_PIPE_MSG_REPORT, 0);
+  q->sync(q->loop, SW_PIPE_MSG_REPORT, f->rule_id ? f->rule_id : f->after + 1,
+          f->rule_id ? f->rule_id : INT64_MAX);
   struct sw_store_report_period period;
   const struct sw_svc_rule **rules = malloc((size_t)f->limit * sizeof *rules);
   int64_t *ids = malloc((size_t)f->limit * sizeof *ids);

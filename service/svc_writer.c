@@ -173,12 +173,12 @@ enum sw_store_error sw_svc_writer_write(struct sw_svc_writer *w, struct sw_store
   return SW_STORE_OK;
 }
 
-bool sw_svc_writer_holds(const struct sw_svc_writer *w, int64_t rule_id)
+bool sw_svc_writer_holds(const struct sw_svc_writer *w, int64_t first_id, int64_t last_id)
 {
-  if (rule_id == 0)
-    return w->len > 0;
-  for (size_t i = 0; i < w->len; i++)
-    if (w->ring[(w->head + i) % w->cap].rule_id == rule_id)
+  for (size_t i = 0; i < w->len; i++) {
+    int64_t id = w->ring[(w->head + i) % w->cap].rule_id;
+    if (id >= first_id && id <= last_id)
       return true;
+  }
   return false;
 }

@@ -63,8 +63,9 @@ static inline size_t sw_svc_writer_pending(const struct sw_svc_writer *w)
   return w->len;
 }
 
-/* True if a result of rule `rule_id` waits (any rule's if 0). */
-bool sw_svc_writer_holds(const struct sw_svc_writer *w, int64_t rule_id);
+/* True if a result of a rule with an id from first_id to last_id waits. */
+bool sw_svc_writer_holds(const struct sw_svc_writer *w, int64_t first_id,
+                         int64_t last_id);
 
 /* Writes, in one transaction, the oldest SW_SVC_WRITE_CHUNK results (or
  * fewer), every waiting event and the rules' records in `rules` (its
