@@ -106,15 +106,14 @@ sw__store_write_first_fingerprints(struct sw_store *st,
                                    const struct sw_store_first_fingerprint *f,
                                    size_t count, size_t *written)
 {
+  struct fp_write w = {
+      .stmt = SW_STMT_FP_ACCEPT, .what = "accepting the first fingerprints", .by = ""};
   for (size_t i = 0; i < count; i++) {
-    struct fp_write w = {.stmt = SW_STMT_FP_ACCEPT,
-                         .rule_id = f[i].rule_id,
-                         .at_ms = f[i].at_ms,
-                         .text = f[i].text,
-                         .by = ""};
-    snprintf(w.what, sizeof w.what, "accepting the first fingerprints");
     if (!f[i].text || !f[i].text[0])
       continue; /* never empty (sw_store_fingerprint_accept refuses it) */
+    w.rule_id = f[i].rule_id;
+    w.at_ms = f[i].at_ms;
+    w.text = f[i].text;
     enum sw_store_error err = write_fp(st, &w);
     if (err == SW_STORE_NOT_FOUND)
       continue; /* the rule is gone */
