@@ -69,27 +69,23 @@ void sw_mta_sts_judge_mx(const struct sw_mta_sts_policy *policy,
              mode, host, policy->mx[pattern]);
     return;
   }
+  /* How bad the faults are, and what they mean to a sender, by mode. */
+  const char *consequence;
   switch (policy->mode) {
   case SW_MTA_STS_ENFORCE:
     out->level = SW_MTA_STS_MX_ERROR;
-    snprintf(out->sentence, sizeof out->sentence,
-             "MTA-STS (enforce): %s %s; senders that apply the policy will not deliver "
-             "mail to it",
-             host, faults);
-    return;
+    consequence = "senders that apply the policy will not deliver mail to it";
+    break;
   case SW_MTA_STS_TESTING:
     out->level = SW_MTA_STS_MX_WARNING;
-    snprintf(out->sentence, sizeof out->sentence,
-             "MTA-STS (testing): %s %s; senders still deliver, but would not once the "
-             "mode is enforce",
-             host, faults);
-    return;
+    consequence = "senders still deliver, but would not once the mode is enforce";
+    break;
   case SW_MTA_STS_NONE:
   default:
     out->level = SW_MTA_STS_MX_OK;
-    snprintf(out->sentence, sizeof out->sentence,
-             "MTA-STS (none): the policy is withdrawn, so senders apply nothing; %s %s",
-             host, faults);
-    return;
+    consequence = "the policy is withdrawn, so senders apply nothing";
+    break;
   }
+  snprintf(out->sentence, sizeof out->sentence, "MTA-STS (%s): %s %s; %s", mode, host,
+           faults, consequence);
 }

@@ -30,37 +30,19 @@ void sw_store_alert_track_list_free(struct sw_store_alert_track_list *l)
 }
 
 /* Reads a row of SW_STORE_TRACK_COLUMNS into the struct
- * sw_store_alert_track `item` (a sw__store_row_fn). A rule never told
- * anything has NULLs: its track is sw_alert_track_init's. */
+ * sw_store_alert_track `item` (a sw__store_row_fn). */
 static enum sw_store_error read_track(struct sw_store *st, sqlite3_stmt *stmt, void *item)
 {
   (void)st; /* nothing to allocate */
   struct sw_store_alert_track *r = item;
   r->rule_id = sqlite3_column_int64(stmt, 0);
   sw_alert_track_init(&r->track);
-  if (sqlite3_column_type(stmt, 1) == SQLITE_NULL)
-    return SW_STORE_OK;
   r->track.told = sw__store_status_from_name(sw__store_text(stmt, 1));
   r->track.told_at = sqlite3_column_int64(stmt, 2);
   r->track.bad_since = sqlite3_column_int64(stmt, 3);
   r->track.told_flapping = sqlite3_column_int(stmt, 4) != 0;
   r->track.in_maintenance = sqlite3_column_int(stmt, 5) != 0;
   return SW_STORE_OK;
-}
-
-enum sw_store_error sw_store_alert_track_get(struct sw_store *st, int64_t rule_id,
-                                             struct sw_alert_track *out)
-{
-  char what[80];
-  snprintf(what, sizeof what, "reading what was told about rule %lld",
-           (long long)rule_id);
-  struct sw_store_alert_track r;
-  sw_alert_track_init(out);
-  enum sw_store_error err = sw__store_read_row(st, SW_STMT_TRACK_SELECT, rule_id,
-                                               read_track, &r, what, "it does not exist");
-  if (!err)
-    *out = r.track;
-  return err;
 }
 
 enum sw_store_error sw_store_alert_track_load(struct sw_store *st,

@@ -171,10 +171,6 @@ struct sw_store_alert_track_list {
 };
 
 void sw_store_alert_track_list_free(struct sw_store_alert_track_list *l);
-/* Rule `rule_id`'s track in *out (sw_alert_track_init's if never written).
- * NOT_FOUND if there is no such rule. */
-enum sw_store_error sw_store_alert_track_get(struct sw_store *st, int64_t rule_id,
-                                             struct sw_alert_track *out);
 /* Every written track in rule id order (the service's start). */
 enum sw_store_error sw_store_alert_track_load(struct sw_store *st,
                                               struct sw_store_alert_track_list *out);

@@ -189,10 +189,6 @@
     "SELECT notifier_id FROM rule_notifiers WHERE rule_id = ?1 UNION ALL "               \
     "SELECT id FROM notifiers WHERE is_default AND NOT EXISTS "                          \
     "(SELECT 1 FROM rule_notifiers WHERE rule_id = ?1) ORDER BY 1")                      \
-  X(SW_STMT_TRACK_SELECT,                                                                \
-    "SELECT ru.id, t.told, t.told_at_s, t.bad_since_s, t.told_flapping, "                \
-    "t.in_maintenance FROM rules AS ru LEFT JOIN alert_track AS t "                      \
-    "ON t.rule_id = ru.id WHERE ru.id = ?1")                                             \
   X(SW_STMT_TRACK_SELECT_ALL,                                                            \
     "SELECT " SW_STORE_TRACK_COLUMNS " FROM alert_track ORDER BY rule_id")               \
   X(SW_STMT_TRACK_UPSERT,                                                                \

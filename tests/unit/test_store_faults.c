@@ -240,10 +240,10 @@ static void test_version_2_is_upgraded_keeping_every_row(void **state)
   assert_int_equal(a.depends_on, 0);
   assert_int_equal(a.notifier_count, 0);
   sw_store_rule_alerts_free(&a);
-  struct sw_alert_track t;
-  fx_expect_ok(st, sw_store_alert_track_get(st, 1, &t));
-  assert_int_equal(t.told, SW_NAGIOS_OK);
-  assert_int_equal(t.bad_since, 0);
+  struct sw_store_alert_track_list tl;
+  fx_expect_ok(st, sw_store_alert_track_load(st, &tl));
+  assert_int_equal(tl.count, 0);
+  sw_store_alert_track_list_free(&tl);
   struct sw_store_notifier_list nl;
   fx_expect_ok(st, sw_store_notifier_list(st, &nl));
   assert_int_equal(nl.count, 0);
