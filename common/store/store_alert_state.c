@@ -222,12 +222,10 @@ enum sw_store_error sw_store_ack_clear_unless(struct sw_store *st, int64_t rule_
 enum sw_store_error sw_store_ack_get(struct sw_store *st, int64_t rule_id,
                                      struct sw_store_ack *out)
 {
-  char what[80];
-  snprintf(what, sizeof what, "reading the acknowledgement of rule %lld",
-           (long long)rule_id);
   memset(out, 0, sizeof *out);
-  return sw__store_read_row(st, SW_STMT_ACK_SELECT, rule_id, read_ack, out, what,
-                            "it is not acknowledged");
+  return sw__store_read_by_id(st, SW_STMT_ACK_SELECT, rule_id, read_ack, out,
+                              "reading the acknowledgement of rule",
+                              "it is not acknowledged");
 }
 
 enum sw_store_error sw_store_ack_list(struct sw_store *st, struct sw_store_ack_list *out)

@@ -458,6 +458,12 @@ enum sw_store_error sw__store_read_row(struct sw_store *st, enum sw_store_stmt s
                                        int64_t param, sw__store_row_fn read, void *item,
                                        const char *what, const char *missing);
 
+/* sw__store_read_row for the row of `id`, a failure recorded as
+ * "<doing> <id>: ..." ("reading rule 7: it does not exist"). */
+enum sw_store_error sw__store_read_by_id(struct sw_store *st, enum sw_store_stmt stmt,
+                                         int64_t id, sw__store_row_fn read, void *item,
+                                         const char *doing, const char *missing);
+
 /* Reads column 0 of a row into the int64_t `item` (a sw__store_row_fn). */
 enum sw_store_error sw__store_read_int64(struct sw_store *st, sqlite3_stmt *stmt,
                                          void *item);

@@ -271,11 +271,9 @@ enum sw_store_error sw_store_notifier_delete(struct sw_store *st, int64_t id)
 enum sw_store_error sw_store_notifier_get(struct sw_store *st, int64_t id,
                                           struct sw_store_notifier *out)
 {
-  char what[64];
-  snprintf(what, sizeof what, "reading notifier %lld", (long long)id);
   memset(out, 0, sizeof *out);
-  return sw__store_read_row(st, SW_STMT_NOTIFIER_SELECT, id, read_notifier, out, what,
-                            "it does not exist");
+  return sw__store_read_by_id(st, SW_STMT_NOTIFIER_SELECT, id, read_notifier, out,
+                              "reading notifier", "it does not exist");
 }
 
 enum sw_store_error sw_store_notifier_get_by_name(struct sw_store *st, const char *name,
@@ -329,11 +327,10 @@ static enum sw_store_error read_secret(struct sw_store *st, sqlite3_stmt *stmt,
 enum sw_store_error sw_store_notifier_secret(struct sw_store *st, int64_t id, void **data,
                                              size_t *len)
 {
-  char what[64];
-  snprintf(what, sizeof what, "reading the secret of notifier %lld", (long long)id);
   struct secret s = {0};
-  enum sw_store_error err = sw__store_read_row(
-      st, SW_STMT_NOTIFIER_SECRET, id, read_secret, &s, what, "it does not exist");
+  enum sw_store_error err =
+      sw__store_read_by_id(st, SW_STMT_NOTIFIER_SECRET, id, read_secret, &s,
+                           "reading the secret of notifier", "it does not exist");
   *data = s.data;
   *len = s.len;
   return err;

@@ -5,6 +5,7 @@
  * been stepped to its end, so no read snapshot stays open. */
 #include "store_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,6 +103,15 @@ enum sw_store_error sw__store_read_row(struct sw_store *st, enum sw_store_stmt s
     return err;
   sqlite3_bind_int64(s, 1, param);
   return read_one_row(st, s, read, item, what, missing);
+}
+
+enum sw_store_error sw__store_read_by_id(struct sw_store *st, enum sw_store_stmt stmt,
+                                         int64_t id, sw__store_row_fn read, void *item,
+                                         const char *doing, const char *missing)
+{
+  char what[128];
+  snprintf(what, sizeof what, "%s %lld", doing, (long long)id);
+  return sw__store_read_row(st, stmt, id, read, item, what, missing);
 }
 
 enum sw_store_error sw__store_read_row_text(struct sw_store *st, enum sw_store_stmt stmt,

@@ -365,12 +365,10 @@ enum sw_store_error sw_store_rule_delete(struct sw_store *st, int64_t id)
 enum sw_store_error sw_store_rule_get(struct sw_store *st, int64_t id,
                                       struct sw_store_rule *out)
 {
-  char what[64];
-  snprintf(what, sizeof what, "reading rule %lld", (long long)id);
   memset(out, 0, sizeof *out);
   sw_rule_init_defaults(&out->rule);
-  return sw__store_read_row(st, SW_STMT_RULE_SELECT, id, read_rule, out, what,
-                            "it does not exist");
+  return sw__store_read_by_id(st, SW_STMT_RULE_SELECT, id, read_rule, out, "reading rule",
+                              "it does not exist");
 }
 
 enum sw_store_error sw_store_rule_list(struct sw_store *st,
