@@ -195,8 +195,8 @@ static enum sw_http_status end_of_head(struct sw_http_reader *r)
     r->state = ST_CHUNK_SIZE;
   } else if (r->has_length) {
     if (r->content_length > r->body_max)
-      return fail(r, ST_TOO_BIG, "the body is %llu octets, more than the %zu allowed",
-                  (unsigned long long)r->content_length, r->body_max);
+      return fail(r, ST_TOO_BIG, "the body is %llu octets, more than the %llu allowed",
+                  (unsigned long long)r->content_length, (unsigned long long)r->body_max);
     r->left = r->content_length;
     r->state = r->left ? ST_LENGTH : ST_DONE;
   } else {
@@ -228,8 +228,8 @@ static enum sw_http_status read_chunk_size(struct sw_http_reader *r, const char 
     return SW_HTTP_MORE;
   }
   if (size > r->body_max - r->body.len)
-    return fail(r, ST_TOO_BIG, "the chunked body is more than the %zu octets allowed",
-                r->body_max);
+    return fail(r, ST_TOO_BIG, "the chunked body is more than the %llu octets allowed",
+                (unsigned long long)r->body_max);
   r->left = size;
   r->state = ST_CHUNK_DATA;
   return SW_HTTP_MORE;
@@ -298,8 +298,8 @@ static enum sw_http_status take_line(struct sw_http_reader *r, const char *data,
 static enum sw_http_status take_body(struct sw_http_reader *r, const char *data, size_t n)
 {
   if (n > r->body_max - r->body.len)
-    return fail(r, ST_TOO_BIG, "the body is more than the %zu octets allowed",
-                r->body_max);
+    return fail(r, ST_TOO_BIG, "the body is more than the %llu octets allowed",
+                (unsigned long long)r->body_max);
   if (sw_buf_append(&r->body, data, n) != SW_E_OK)
     return fail(r, ST_BAD, "out of memory reading the body");
   return SW_HTTP_MORE;
@@ -351,15 +351,15 @@ enum sw_http_status sw_http_reader_eof(struct sw_http_reader *r)
     return fail(r, ST_BAD, "the connection closed in the middle of the header");
   case ST_LENGTH:
     return fail(r, ST_BAD,
-                "the connection closed after %zu of the %llu octets of the body",
-                r->body.len, (unsigned long long)r->content_length);
+                "the connection closed after %llu of the %llu octets of the body",
+                (unsigned long long)r->body.len, (unsigned long long)r->content_length);
   case ST_CHUNK_SIZE:
   case ST_CHUNK_DATA:
   case ST_CHUNK_END:
   case ST_TRAILER:
     return fail(
         r, ST_BAD,
-        "the connection closed in the middle of the chunked body (after %zu octets)",
+        "the connection closed in the middle of the chunked body (after %llu octets)",
         r->body.len);
   default:
     return status_of(r);

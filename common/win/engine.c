@@ -144,6 +144,7 @@ static void leave_dialogue(struct sw_check *c)
   sw__check_resolve_abandon(c); /* a lookup that still runs no longer holds it */
   sw__check_verify_abandon(c);  /* nor does a validation */
   sw_dialogue_take_result(&c->dlg, &c->result);
+  sw__check_tls_result(c, &c->result);
   sw__check_oauth_settled(c, &c->result); /* nor does a token fetch */
   c->stage = SW_STAGE_RESULT;
 }
@@ -300,6 +301,10 @@ enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *
     free(c->tls);
     free(c);
     return err;
+  }
+  if (c->tls) {
+    c->tls->want_chain = spec->want_chain;
+    c->tls->trust_advisory = spec->tls_trust_advisory;
   }
   c->done = done;
   c->ctx = ctx;

@@ -46,6 +46,14 @@ struct sw_check_tls {
   struct sw_verify_job *job;              /* the validation this check started */
   struct sw_cert_cache_entry *waiting_on; /* another check's validation it waits for */
   struct sw_list_node waiting;            /* in that entry's list of checks waiting */
+  /* DANE (the spec's want_chain, tls_trust_advisory): the chain the server
+   * presented, and the validation's own verdict, until they move into the
+   * check's result (sw__check_tls_result). */
+  bool want_chain, trust_advisory;
+  struct sw_cert_chain *chain;
+  bool cert_judged;
+  enum sw_outcome cert_outcome;
+  char cert_detail[SW_DETAIL_MAX];
 };
 
 /* Where a check stands. It talks SMTP (DIALOGUE), or, for a check of every
@@ -323,6 +331,9 @@ bool sw__engine_verify_busy(const struct sw_engine *e);
 /* Lets go of the validations that still run (their threads free them when
  * they return); call after sw__engine_dns_close and the last drain. */
 void sw__engine_verify_free(struct sw_engine *e);
+/* The dialogue's result is the check's now: the presented chain (with
+ * want_chain) and the validation's verdict move into `r`. */
+void sw__check_tls_result(struct sw_check *c, struct sw_check_result *r);
 /* Frees the check's TLS state (session, certificate, buffers). */
 void sw__check_tls_free(struct sw_check *c);
 /* Frees the engine's TLS state (credential, validation cache); no check may

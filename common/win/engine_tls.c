@@ -25,6 +25,7 @@
 #include "cert_check.h"
 #include "clock.h"
 #include "sw_macros.h"
+#include "tls_peer_chain.h"
 
 bool sw__check_uses_tls(const struct sw_check *c)
 {
@@ -265,16 +266,27 @@ void sw__engine_tls_free(struct sw_engine *e)
   e->tls_cred = NULL;
 }
 
-/* A verdict for `c`, from its own validation or another's. */
+/* A verdict for `c`, from its own validation or another's. With
+ * tls_trust_advisory an untrusted chain or a name mismatch is kept for the
+ * result and the check goes on as an insecure one would. */
 static void report_verdict(struct sw_check *c, const struct sw_cert_verdict *v)
 {
-  c->tls->verifying = false;
+  struct sw_check_tls *t = c->tls;
+  t->verifying = false;
   /* An incomplete chain was completed and found good: validated. */
-  c->tls->info.verified =
+  t->info.verified =
       v->outcome == SW_OUTCOME_OK || v->outcome == SW_OUTCOME_CERT_CHAIN_INCOMPLETE;
   if (v->error)
     c->last_error = v->error;
-  report(c, v->outcome, v->detail);
+  t->cert_judged = true;
+  t->cert_outcome = v->outcome;
+  snprintf(t->cert_detail, sizeof t->cert_detail, "%s", v->detail);
+  if (t->trust_advisory && (v->outcome == SW_OUTCOME_CERT_UNTRUSTED ||
+                            v->outcome == SW_OUTCOME_CERT_NAME_MISMATCH)) {
+    report(c, SW_OUTCOME_OK, "");
+  } else {
+    report(c, v->outcome, v->detail);
+  }
   sw__check_tls_flush(c);
   sw__check_start_read(c);
 }
@@ -293,8 +305,11 @@ static void start_verify(struct sw_check *c)
     report(c, SW_OUTCOME_CERT_UNTRUSTED, "the server sent no certificate");
     return;
   }
-  /* Out of memory leaves the names out; the check goes on without them. */
+  /* Out of memory leaves the names out (or the chain); the check goes on
+   * without them. */
   sw_cert_describe(c->tls->peer_cert, &c->tls->info);
+  if (c->tls->want_chain && !c->tls->chain)
+    (void)sw_tls_peer_chain(c->tls->peer_cert, &c->tls->chain);
   if (c->tls->insecure) {
     report(c, SW_OUTCOME_OK, "");
     return;
@@ -468,6 +483,20 @@ void sw__check_tls_flush(struct sw_check *c)
   sw__check_send(c);
 }
 
+void sw__check_tls_result(struct sw_check *c, struct sw_check_result *r)
+{
+  struct sw_check_tls *t = c->tls;
+  if (!t)
+    return; /* a plain check */
+  sw_cert_chain_free(r->chain);
+  r->chain = t->chain;
+  t->chain = NULL;
+  r->cert_judged = t->cert_judged;
+  r->cert_outcome = t->cert_judged ? t->cert_outcome : SW_OUTCOME_OK;
+  snprintf(r->cert_detail, sizeof r->cert_detail, "%s",
+           t->cert_judged ? t->cert_detail : "");
+}
+
 void sw__check_tls_free(struct sw_check *c)
 {
   struct sw_check_tls *t = c->tls;
@@ -477,6 +506,7 @@ void sw__check_tls_free(struct sw_check *c)
   if (t->peer_cert)
     CertFreeCertificateContext(t->peer_cert);
   free(t->info.sans);
+  sw_cert_chain_free(t->chain);
   sw_buf_free(&t->wire);
   free(t);
   c->tls = NULL;
