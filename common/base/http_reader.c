@@ -360,7 +360,7 @@ enum sw_http_status sw_http_reader_eof(struct sw_http_reader *r)
     return fail(
         r, ST_BAD,
         "the connection closed in the middle of the chunked body (after %llu octets)",
-        r->body.len);
+        (unsigned long long)r->body.len);
   default:
     return status_of(r);
   }

@@ -35,13 +35,18 @@ bool sw__check_uses_tls(const struct sw_check *c)
 /* The engine's Schannel credential, acquired for its first TLS check and
  * shared by all (a credential per check would cost a round of key material
  * and defeat Schannel's session cache). */
+enum sw_error sw__engine_tls_cred(struct sw_engine *e, unsigned long *status)
+{
+  *status = 0;
+  if (e->tls_cred)
+    return SW_E_OK;
+  return sw_tls_cred_acquire(&e->tls_cred, SW_TLS_CRED_AUTO, status);
+}
+
 static bool ensure_cred(struct sw_check *c)
 {
-  struct sw_engine *e = c->engine;
-  if (e->tls_cred)
-    return true;
   unsigned long status = 0;
-  enum sw_error err = sw_tls_cred_acquire(&e->tls_cred, SW_TLS_CRED_AUTO, &status);
+  enum sw_error err = sw__engine_tls_cred(c->engine, &status);
   if (err == SW_E_NOMEM) {
     sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR, "out of memory starting TLS",
                      sw_clock_now_us());
@@ -141,7 +146,9 @@ struct sw_verify_job {
   sw_engine_validator_fn fn;
   void *fn_ctx;
   /* Loop thread only. */
-  struct sw_check *check;            /* NULL once the check has let go */
+  struct sw_check *check;       /* NULL once the check has let go */
+  sw__verify_owner_fn owner_fn; /* or another owner's (engine_https.c) */
+  void *owner;
   struct sw_cert_cache_entry *entry; /* the verdict it fills, or NULL */
   struct sw_list_node link;          /* in the engine's running list */
   /* Written by the worker before it posts the packet. */
@@ -231,6 +238,25 @@ static struct sw_verify_job *job_start(struct sw_engine *e, PCCERT_CONTEXT cert,
   }
   sw_list_insert_head(&e->verify_running, &j->link);
   return j;
+}
+
+struct sw_verify_job *sw__verify_start(struct sw_engine *e, PCCERT_CONTEXT cert,
+                                       const char *host, const char *names,
+                                       uint32_t timeout_ms, sw__verify_owner_fn fn,
+                                       void *owner, unsigned long *win_error)
+{
+  struct sw_verify_job *j = job_start(e, cert, host, names, timeout_ms, win_error);
+  if (j) {
+    j->owner_fn = fn;
+    j->owner = owner;
+  }
+  return j;
+}
+
+void sw__verify_let_go(struct sw_verify_job *j)
+{
+  j->owner_fn = NULL; /* it runs on; its verdict goes nowhere */
+  j->owner = NULL;
 }
 
 enum sw_error sw_engine_validate_detached(struct sw_engine *e, PCCERT_CONTEXT cert,
@@ -384,6 +410,11 @@ void sw__engine_on_verified(struct sw_engine *e, struct sw_req *req)
     c->tls->job = NULL;
     report_verdict(c, &j->verdict);
     sw__check_settle(c);
+  }
+  if (j->owner_fn) {
+    sw__verify_owner_fn fn = j->owner_fn;
+    j->owner_fn = NULL;
+    fn(j->owner, &j->verdict);
   }
   job_release(j);
 }
