@@ -82,9 +82,11 @@ const char *sw_https_outcome_name(enum sw_https_outcome o);
 /* A fetch's end, valid during the callback only. */
 struct sw_https_get_result {
   enum sw_https_outcome outcome;
-  int http_status;          /* 0 if no status line was read */
-  const char *content_type; /* as the server sent it; "" if none */
-  const char *location;     /* a 3xx's Location (not followed); "" if none */
+  int http_status; /* 0 if no status line was read */
+  /* As the server sent them (the reader refuses control characters; other
+   * octets are the server's, not necessarily UTF-8); "" if none. */
+  const char *content_type;
+  const char *location; /* a 3xx's Location (not followed) */
   /* SW_HTTPS_OK: the body (NUL-terminated after body_len octets, which
    * may themselves hold a NUL); NULL and 0 otherwise. */
   const char *body;

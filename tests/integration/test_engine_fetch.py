@@ -26,7 +26,6 @@ store)."""
 import os
 import socket
 import ssl
-import subprocess
 import sys
 import threading
 import unittest
