@@ -345,8 +345,8 @@ enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *
  * query, engine_dns.c); their structs drain later. */
 static void cancel_all(struct sw_engine *e)
 {
+  sw__engine_https_cancel(e); /* first: it lets go of its own DNS queries */
   sw__engine_dns_cancel_queries(e);
-  sw__engine_https_cancel(e);
   int64_t now = sw_clock_now_us();
   struct sw_list_node *node, *tmp;
   SW_LIST_FOREACH_SAFE(node, tmp, &e->checks) /* settle may free the check */

@@ -149,12 +149,19 @@ static const char *stage_words(const struct sw_https_get *f)
   }
 }
 
+/* The budget ran out, whoever saw it first: the fetch's timer or a DNS
+ * query's own (which has the same deadline). */
+static void time_is_up(struct sw_https_get *f)
+{
+  sw__https_finish(f, SW_HTTPS_TIMEOUT, "%s: no answer within %lu ms (%s%s%s)", f->url,
+                   (unsigned long)((f->deadline_us - f->started_us) / 1000),
+                   stage_words(f), f->peer[0] ? " with " : "", f->peer);
+}
+
 static void on_deadline(struct sw_https_get *f, int64_t now)
 {
   if (now >= f->deadline_us) {
-    sw__https_finish(f, SW_HTTPS_TIMEOUT, "%s: no answer within %lu ms (%s%s%s)", f->url,
-                     (unsigned long)((f->deadline_us - f->started_us) / 1000),
-                     stage_words(f), f->peer[0] ? " with " : "", f->peer);
+    time_is_up(f);
   } else if (f->attempt_due && now >= f->attempt_due) {
     /* This address had its share: the aborted connect moves on. */
     f->attempt_due = 0;
@@ -263,6 +270,14 @@ static void on_dns(void *ctx, const struct sw_engine_dns_result *r)
   struct sw_https_get *f = ctx;
   int i = r->query->type == SW_DNS_AAAA ? 0 : 1;
   f->dns[i] = NULL;
+  if (r->status == SW_ENGINE_DNS_TIMEOUT || r->status == SW_ENGINE_DNS_CANCELLED) {
+    if (r->status == SW_ENGINE_DNS_TIMEOUT)
+      time_is_up(f);
+    else /* NEVER: the engine cancels fetches before their queries */
+      sw__https_finish(f, SW_HTTPS_CANCELLED, "%s: the engine was stopped", f->url);
+    sw__https_settle(f);
+    return;
+  }
   if (r->status == SW_ENGINE_DNS_ANSWERED && r->answer->result == SW_DNS_RESULT_RECORDS) {
     const struct sw_dns_answer *a = r->answer;
     for (size_t k = 0; k < a->nrecords && f->nfound[i] < SW_MAX_ADDRESSES / 2; k++) {
