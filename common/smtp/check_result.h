@@ -213,7 +213,8 @@ struct sw_check_result {
   bool drift_critical;
   /* With the check spec's want_chain (DANE, issue 18): the certificates the
    * server presented, leaf first (cert_chain.h); owned; NULL when not
-   * asked, without TLS, or when the server sent none. */
+   * asked, without TLS, or when the server sent none. With all_addresses,
+   * that of the address that decided the outcome. */
   struct sw_cert_chain *chain;
   /* The chain validation's own verdict whenever one ran (a TLS check
    * without tls_insecure): SW_OUTCOME_OK, _CERT_CHAIN_INCOMPLETE, or a
