@@ -109,6 +109,7 @@ void sw_check_result_free(struct sw_check_result *r)
   free(r->ehlo_keywords_plain);
   free(r->tls.sans);
   free(r->addresses);
+  sw_cert_chain_free(r->chain);
   sw_buf_free(&r->transcript);
   sw_check_result_init(r);
 }
