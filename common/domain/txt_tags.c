@@ -40,7 +40,7 @@ static enum sw_txt_status read_fields(struct sw_txt_walk *w, const char *what,
                                       const char *key, sw_txt_field_fn read, void *ctx,
                                       char *why, size_t why_size)
 {
-  struct sw_txt_tag tag;
+  struct sw_name_value tag;
   bool have_key = false;
   int got;
   while ((got = sw_txt_walk_next(w, &tag, why, why_size)) == 1) {
@@ -82,7 +82,7 @@ enum sw_txt_status sw_txt_read(const struct sw_txt_record *records, size_t count
     return SW_TXT_SEVERAL;
   }
   struct sw_txt_walk w;
-  struct sw_txt_tag first;
+  struct sw_name_value first;
   sw_txt_walk_init(&w, records[which].text, records[which].len);
   if (sw_txt_walk_next(&w, &first, why, why_size) != 1) /* the version itself */
     return SW_TXT_INVALID;
@@ -121,7 +121,7 @@ void sw_txt_quote(char *out, size_t size, const char *text, size_t len)
   out[n] = '\0';
 }
 
-int sw_txt_walk_next(struct sw_txt_walk *w, struct sw_txt_tag *tag, char *why,
+int sw_txt_walk_next(struct sw_txt_walk *w, struct sw_name_value *tag, char *why,
                      size_t why_size)
 {
   while (w->p < w->end && is_wsp(*w->p))
@@ -165,7 +165,7 @@ int sw_txt_walk_next(struct sw_txt_walk *w, struct sw_txt_tag *tag, char *why,
   return 1;
 }
 
-bool sw_txt_tag_is(const struct sw_txt_tag *tag, const char *name)
+bool sw_txt_tag_is(const struct sw_name_value *tag, const char *name)
 {
   size_t n = strlen(name);
   return tag->name_len == n && memcmp(tag->name, name, n) == 0;

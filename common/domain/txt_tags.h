@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "name_value.h"
+
 /* One TXT record as the DNS layer hands it over: its character-strings
  * already joined (RFC 7208 3.3's rule, which RFC 8461 and 8460 take). */
 struct sw_txt_record {
@@ -48,15 +50,6 @@ enum sw_txt_status sw_txt_read(const struct sw_txt_record *records, size_t count
                                sw_txt_field_fn read, void *ctx, char *why,
                                size_t why_size);
 
-/* One field: name and value point into the record (not NUL-terminated);
- * the value has no leading or trailing spaces or tabs. */
-struct sw_txt_tag {
-  const char *name;
-  size_t name_len;
-  const char *value;
-  size_t value_len;
-};
-
 struct sw_txt_walk {
   const char *p;
   const char *end;
@@ -64,17 +57,18 @@ struct sw_txt_walk {
 
 void sw_txt_walk_init(struct sw_txt_walk *w, const char *text, size_t len);
 
-/* The next field into *tag: 1 when there was one, 0 at the end of the
+/* The next field into *tag (pointing into the record; the value has no
+ * spaces or tabs around it): 1 when there was one, 0 at the end of the
  * record, -1 when the record is malformed there (a field without "=", an
  * empty field or value, a name that is not (ALPHA / DIGIT) *31(ALPHA /
  * DIGIT / "_" / "-" / ".")), with the reason in why[why_size]. Values are
  * not checked here: each record's grammar is its reader's. */
-int sw_txt_walk_next(struct sw_txt_walk *w, struct sw_txt_tag *tag, char *why,
+int sw_txt_walk_next(struct sw_txt_walk *w, struct sw_name_value *tag, char *why,
                      size_t why_size);
 
 /* Whether the field's name is exactly `name` (case-sensitive: both RFCs
  * spell their names with %s"..."). */
-bool sw_txt_tag_is(const struct sw_txt_tag *tag, const char *name);
+bool sw_txt_tag_is(const struct sw_name_value *tag, const char *name);
 
 /* Whether every octet of value[0..len) is one of %x21-3A / %x3C / %x3E-7E
  * (printable, no space, "=" or ";"): the value of an extension field in

@@ -194,7 +194,7 @@ bool sw_auth_results_find(const char *block, size_t len, const char *authserv_id
                           struct sw_auth_results *out, enum sw_error *err)
 {
   struct sw_header_cursor c;
-  struct sw_header_field f;
+  struct sw_name_value f;
   sw_header_cursor_init(&c, block, len);
   memset(out, 0, sizeof *out);
   while (sw_header_next(&c, "Authentication-Results", &f)) {

@@ -57,8 +57,7 @@ void sw_header_cursor_init(struct sw_header_cursor *c, const char *block, size_t
   c->pos = 0;
 }
 
-bool sw_header_next(struct sw_header_cursor *c, const char *name,
-                    struct sw_header_field *f)
+bool sw_header_next(struct sw_header_cursor *c, const char *name, struct sw_name_value *f)
 {
   while (c->pos < c->len) {
     size_t start = c->pos, next;
@@ -116,7 +115,7 @@ bool sw_header_find(const char *block, size_t len, const char *name, struct sw_b
                     enum sw_error *err)
 {
   struct sw_header_cursor c;
-  struct sw_header_field f;
+  struct sw_name_value f;
   sw_header_cursor_init(&c, block, len);
   if (!sw_header_next(&c, name, &f))
     return false;

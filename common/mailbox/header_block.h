@@ -12,17 +12,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "name_value.h"
 #include "sw_buf.h"
 #include "sw_error.h"
-
-/* One field, pointing into the block: the value runs from after the colon
- * to the end of its last continuation line, still folded. */
-struct sw_header_field {
-  const char *name;
-  size_t name_len;
-  const char *value;
-  size_t value_len;
-};
 
 /* Where a walk over a block stands. */
 struct sw_header_cursor {
@@ -36,13 +28,13 @@ struct sw_header_cursor {
 void sw_header_cursor_init(struct sw_header_cursor *c, const char *block, size_t len);
 
 /* The next field called `name` (ASCII, without regard to case; NULL: any
- * field) into *f: true, or false at the end of the header. A line that is
- * not a field (no colon, a name RFC 5322 3.6.8 does not allow, a
- * continuation line before any field) is passed over with its own
- * continuation lines. Fields come in the order of the block: for trace
- * fields (Received:) that is the newest first. */
+ * field) into *f, its value from after the colon to the end of its last
+ * continuation line, still folded: true, or false at the end of the header. A line that
+ * is not a field (no colon, a name RFC 5322 3.6.8 does not allow, a continuation line
+ * before any field) is passed over with its own continuation lines. Fields come in the
+ * order of the block: for trace fields (Received:) that is the newest first. */
 bool sw_header_next(struct sw_header_cursor *c, const char *name,
-                    struct sw_header_field *f);
+                    struct sw_name_value *f);
 
 /* Appends value[0..len) unfolded (a line break is removed wherever it is,
  * RFC 5322 2.2.3; the space or tab after it stays) and without the

@@ -139,7 +139,7 @@ enum sw_error sw_received_hops_parse(const char *block, size_t len,
 {
   memset(out, 0, sizeof *out);
   struct sw_header_cursor c;
-  struct sw_header_field f;
+  struct sw_name_value f;
   struct sw_buf text;
   enum sw_error err = SW_E_OK;
   sw_buf_init(&text, FIELD_LIMIT);

@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   CHECK(err == SW_E_OK);
 
   struct sw_header_cursor c;
-  struct sw_header_field f;
+  struct sw_name_value f;
   sw_header_cursor_init(&c, s, size);
   while (sw_header_next(&c, NULL, &f)) {
     CHECK(f.name >= s && f.value >= s && f.value + f.value_len <= s + size);

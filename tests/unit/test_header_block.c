@@ -12,7 +12,7 @@
 #include "header_block.h"
 
 /* Compares a field's name and its unfolded value. */
-static void assert_field(const struct sw_header_field *f, const char *name,
+static void assert_field(const struct sw_name_value *f, const char *name,
                          const char *value)
 {
   struct sw_buf b;
@@ -35,7 +35,7 @@ static void test_fields_in_order_until_the_body(void **state)
       "\r\n"
       "Received: in the body\r\n";
   struct sw_header_cursor c;
-  struct sw_header_field f;
+  struct sw_name_value f;
   sw_header_cursor_init(&c, msg, strlen(msg));
   assert_true(sw_header_next(&c, NULL, &f));
   assert_field(&f, "Received", "from a\tby b; Mon, 7 Dec 2026 10:00:00 +0000");
@@ -61,7 +61,7 @@ static void test_bare_lf_and_no_empty_line(void **state)
   (void)state;
   static const char msg[] = "To: a@b\n folded\nFrom: c@d"; /* no final line end */
   struct sw_header_cursor c;
-  struct sw_header_field f;
+  struct sw_name_value f;
   sw_header_cursor_init(&c, msg, strlen(msg));
   assert_true(sw_header_next(&c, NULL, &f));
   assert_field(&f, "To", "a@b folded");
@@ -82,7 +82,7 @@ static void test_lines_that_are_not_fields(void **state)
                             ": no name\r\n"
                             "X-Ok: yes\r\n";
   struct sw_header_cursor c;
-  struct sw_header_field f;
+  struct sw_name_value f;
   sw_header_cursor_init(&c, msg, strlen(msg));
   assert_true(sw_header_next(&c, NULL, &f));
   assert_field(&f, "Subject", "spaced");
