@@ -62,6 +62,8 @@ static const char rules_usage[] =
     "                         edit: turn that option off again\n"
     "      --no-drift         no capabilities_changed alarm for this rule\n"
     "      --drift            the alarm again (the default)\n"
+    "      --warn-ms N, --crit-ms N  a round trip's delivery time that is WARNING,\n"
+    "                         CRITICAL (default: none; docs/round-trip.md)\n"
     "      --revision N       edit: change the rule only if it is still at revision\n"
     "                         N, as 'rules show' printed it (read-modify-write)\n"
     "Notification options (add and edit; docs/notifications.md):\n"

@@ -9,6 +9,7 @@
 
 #include "pipe_fields.h"
 #include "pipe_protocol.h"
+#include "pipe_round_trip.h"
 #include "step_times.h"
 
 /* ---- RESULT ---------------------------------------------------------- */
@@ -65,6 +66,8 @@ void sw_pipe_put_result(struct sw_buf *out, const struct sw_pipe_result *r,
     sw_tlv_put_int(out, SW_PIPE_TAG_CERT_NOT_AFTER, c->tls.not_after);
     sw_tlv_put_int(out, SW_PIPE_TAG_CERT_DAYS_LEFT, c->tls.days_left);
   }
+  if (c->round_trip)
+    sw__pipe_put_round_trip(out, c->round_trip);
   if (with_transcript)
     sw_tlv_put_strn(out, SW_PIPE_TAG_TRANSCRIPT,
                     c->transcript.data ? c->transcript.data : "", c->transcript.len);
@@ -168,6 +171,10 @@ static enum sw_error result_str(struct sw_pipe_result *r, const struct sw_tlv_fi
 static enum sw_error result_field(void *ctx, const struct sw_tlv_field *f)
 {
   struct sw_pipe_result *r = ctx;
+  bool known;
+  enum sw_error err = sw__pipe_get_round_trip_field(&r->check.round_trip, f, &known);
+  if (err || known)
+    return err;
   switch (f->type) {
   case SW_TLV_INT:
     return result_int(r, f);

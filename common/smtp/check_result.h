@@ -81,7 +81,21 @@
     "name, TLS or certificate key changed since the fingerprint was accepted.")          \
   X(SW_OUTCOME_CANCELLED, "cancelled", "The check was cancelled before it finished.")    \
   X(SW_OUTCOME_INTERNAL_ERROR, "internal_error",                                         \
-    "The check could not run on this machine.")
+    "The check could not run on this machine.")                                          \
+  /* The round trip's (issue 17): the submission went through; these say */              \
+  /* what the mailbox showed. */                                                         \
+  X(SW_OUTCOME_DELIVERED, "delivered", "The probe message arrived in the mailbox.")      \
+  X(SW_OUTCOME_NOT_DELIVERED, "not_delivered",                                           \
+    "The server accepted the probe message, but it did not arrive in the mailbox in "    \
+    "time.")                                                                             \
+  X(SW_OUTCOME_MAILBOX_LOGIN_FAILED, "mailbox_login_failed",                             \
+    "The mailbox server refused the user name and password, or they were not sent "      \
+    "because the connection was not encrypted.")                                         \
+  X(SW_OUTCOME_MAILBOX_UNREACHABLE, "mailbox_unreachable",                               \
+    "The mailbox server could not be reached, closed the connection or did not answer "  \
+    "in time.")                                                                          \
+  X(SW_OUTCOME_MAILBOX_PROTOCOL_ERROR, "mailbox_protocol_error",                         \
+    "The mailbox server broke the protocol or refused a command it must accept.")
 
 enum sw_outcome { SW_OUTCOME_MAP(SW_X_1) SW_OUTCOME_COUNT };
 
@@ -210,10 +224,16 @@ struct sw_check_result {
    * dialogue): the change takes away what the rule's TLS mode relies on,
    * STARTTLS, so the verdict is CRITICAL rather than WARNING. */
   bool drift_critical;
+  /* A round trip (issue 17): the probe's submission and what the mailbox
+   * showed; owned; NULL for every other check. */
+  struct sw_round_trip_result *round_trip;
 };
 /* Text fields (reply, detail, ehlo_keywords, transcript) are printable: bytes
  * that are not well-formed, non-control UTF-8 appear as \xNN and a backslash
  * as \\, so a hostile server cannot inject control sequences into logs. */
+
+/* True for the round trip's own outcomes (delivered ... mailbox_protocol_error). */
+bool sw_outcome_is_round_trip(enum sw_outcome o);
 
 /* Prepares an empty result (no step reached, outcome INTERNAL_ERROR). */
 void sw_check_result_init(struct sw_check_result *r);

@@ -4,6 +4,7 @@
 
 #include "cert_expiry.h"
 #include "json_writer.h"
+#include "round_trip_result.h"
 
 /* A member whose value is a string, or null when it is empty (nothing
  * known). */
@@ -109,6 +110,62 @@ static void addresses_array(struct sw_json *j, const struct sw_check_result *r)
   sw_json_end_array(j);
 }
 
+static void hops_array(struct sw_json *j, const struct sw_round_trip_result *rt)
+{
+  sw_json_key(j, "hops");
+  sw_json_begin_array(j);
+  for (size_t i = 0; i < rt->nhops; i++) {
+    const struct sw_rt_hop *h = &rt->hops[i];
+    sw_json_begin_object(j);
+    text_member(j, "from", h->from);
+    text_member(j, "by", h->by);
+    text_member(j, "with", h->with);
+    number_member(j, "time", h->time, h->time != 0);
+    number_member(j, "delay_s", h->delay_s, h->has_delay);
+    sw_json_member_bool(j, "clock_skew", h->clock_skew);
+    sw_json_end_object(j);
+  }
+  sw_json_end_array(j);
+  sw_json_member_bool(j, "hops_truncated", rt->hops_truncated);
+}
+
+/* The "round_trip" member: null for any other check. */
+static void round_trip_object(struct sw_json *j, const struct sw_round_trip_result *rt)
+{
+  if (!rt) {
+    sw_json_null(j);
+    return;
+  }
+  sw_json_begin_object(j);
+  sw_json_member_string(j, "protocol", sw_round_trip_name(rt->protocol));
+  sw_json_member_bool(j, "found", rt->found);
+  text_member(j, "probe", rt->probe);
+  sw_json_key(j, "timings_us");
+  sw_json_begin_object(j);
+  number_member(j, "submit", rt->submit_us, rt->submit_us >= 0);
+  number_member(j, "delivery", rt->delivery_us, rt->delivery_us >= 0);
+  number_member(j, "total", rt->total_us, rt->total_us >= 0);
+  sw_json_end_object(j);
+  sw_json_member_int(j, "looks", rt->looks);
+  text_member(j, "mailbox_peer", rt->mailbox_peer);
+  text_member(j, "mailbox_detail", rt->mailbox_detail);
+  sw_json_member_bool(j, "probe_deleted", rt->probe_deleted);
+  sw_json_member_int(j, "stale_deleted", rt->stale_deleted);
+  hops_array(j, rt);
+  sw_json_key(j, "auth_results");
+  if (rt->has_auth) {
+    sw_json_begin_object(j);
+    text_member(j, "authserv_id", rt->authserv_id);
+    sw_json_member_string(j, "spf", rt->spf);
+    sw_json_member_string(j, "dkim", rt->dkim);
+    sw_json_member_string(j, "dmarc", rt->dmarc);
+    sw_json_end_object(j);
+  } else {
+    sw_json_null(j);
+  }
+  sw_json_end_object(j);
+}
+
 enum sw_error sw_result_to_json(const struct sw_check_result *r, const char *host,
                                 uint16_t port, enum sw_nagios_status status,
                                 struct sw_buf *out)
@@ -161,6 +218,8 @@ enum sw_error sw_result_to_json(const struct sw_check_result *r, const char *hos
   sw_json_member_bool(&j, "transcript_truncated", r->transcript.truncated);
   sw_json_key(&j, "addresses");
   addresses_array(&j, r);
+  sw_json_key(&j, "round_trip");
+  round_trip_object(&j, r->round_trip);
   sw_json_end_object(&j);
   return sw_json_finish(&j);
 }

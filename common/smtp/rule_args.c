@@ -122,6 +122,71 @@ static bool set_secret_file(const char **path, bool *set, const char *value,
   return true;
 }
 
+/* A number of `unit` for option `name` into *out, its range the
+ * validator's. */
+static bool set_number(uint32_t *out, const char *name, const char *unit,
+                       const char *value, struct sw_arg_errors *errors)
+{
+  if (number_for_validator(value, out))
+    return true;
+  sw_arg_fail(errors, "--%s: '%s' is not a number of %s.", name, sw_arg_quote(value).text,
+              unit);
+  return false;
+}
+
+/* The round trip's options (issue 17); false if refused. */
+static bool apply_round_trip(struct sw_rule_args *a, enum sw_rule_opt id,
+                             const char *value, struct sw_arg_errors *errors)
+{
+  struct sw_rule *r = &a->rule;
+  switch (id) {
+  case SW_RULE_OPT_ROUND_TRIP:
+    if (sw_round_trip_from_name(value, &r->round_trip))
+      return true;
+    sw_arg_fail(errors, "--round-trip: '%s' is not a mailbox protocol: use imap or pop3.",
+                sw_arg_quote(value).text);
+    return false;
+  case SW_RULE_OPT_MAILBOX_HOST:
+    set_string(&r->mailbox_host, value, errors);
+    return true;
+  case SW_RULE_OPT_MAILBOX_PORT:
+    return set_number(&r->mailbox_port, "mailbox-port", "a port (1-65535)", value,
+                      errors);
+  case SW_RULE_OPT_MAILBOX_TLS:
+    if (sw_mailbox_tls_mode_from_name(value, &r->mailbox_tls))
+      return true;
+    sw_arg_fail(errors,
+                "--mailbox-tls: '%s' is not a TLS mode: use implicit, starttls or none.",
+                sw_arg_quote(value).text);
+    return false;
+  case SW_RULE_OPT_MAILBOX_USER:
+    set_string(&r->mailbox_user, value, errors);
+    return true;
+  case SW_RULE_OPT_MAILBOX_PASSWORD_FILE:
+    return set_secret_file(&a->mailbox_password_file, &r->mailbox_password_set, value,
+                           "mailbox-password-file", errors);
+  case SW_RULE_OPT_FOLDER:
+    set_string(&r->folder, value, errors);
+    return true;
+  case SW_RULE_OPT_PROBE_TO:
+    set_string(&r->probe_to, value, errors);
+    return true;
+  case SW_RULE_OPT_PROBE_FROM:
+    set_string(&r->probe_from, value, errors);
+    return true;
+  case SW_RULE_OPT_DELIVER_WITHIN_S:
+    return set_number(&r->deliver_within_s, "deliver-within-s", "seconds", value, errors);
+  case SW_RULE_OPT_WARN_MS:
+    return set_number(&r->delivery_warn_ms, "warn-ms", "milliseconds", value, errors);
+  case SW_RULE_OPT_CRIT_MS:
+    return set_number(&r->delivery_crit_ms, "crit-ms", "milliseconds", value, errors);
+  default:
+    break;
+  }
+  SW_NOT_REACHED(); /* apply() hands over only the options above */
+  return false;
+}
+
 /* The options from --auth-user on (issue 15's); false if refused. */
 static bool apply_past_handshake(struct sw_rule_args *a, enum sw_rule_opt id,
                                  const char *value, struct sw_arg_errors *errors)
@@ -188,10 +253,8 @@ static bool apply_past_handshake(struct sw_rule_args *a, enum sw_rule_opt id,
     r->drift = id == SW_RULE_OPT_DRIFT;
     return true;
   default:
-    break;
+    return apply_round_trip(a, id, value, errors);
   }
-  SW_NOT_REACHED(); /* apply() hands over only the options above */
-  return false;
 }
 
 /* Applies the option; returns false if its value was refused. */

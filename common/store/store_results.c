@@ -94,7 +94,18 @@ enum sw_store_error sw__store_insert_result(struct sw_store *st,
   sqlite3_bind_int(stmt, 23, c->tls.days_left);
   sqlite3_bind_int(stmt, 24, c->tls.verified);
   sqlite3_bind_int(stmt, 25, r->in_maintenance);
+  struct sw_buf hops;
+  sw_buf_init(&hops, 0);
+  err = sw__store_bind_round_trip(stmt, SW_STORE_RESULT_ROUND_TRIP_AT, c->round_trip,
+                                  &hops);
+  if (err) {
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    sw_buf_free(&hops);
+    return sw__store_error(st, err, "%s: out of memory", what);
+  }
   err = sw__store_run(st, stmt, what);
+  sw_buf_free(&hops);
   if (err)
     return err;
   *written = sqlite3_changes(st->db) == 1;
@@ -149,7 +160,9 @@ static enum sw_store_error read_result(struct sw_store *st, sqlite3_stmt *stmt,
   int transcript_len = sqlite3_column_bytes(stmt, 15);
   if ((transcript &&
        sw_buf_append(&c->transcript, transcript, (size_t)transcript_len) != SW_E_OK) ||
-      sw__store_dup_optional(stmt, 21, &c->tls.sans) != SW_STORE_OK) {
+      sw__store_dup_optional(stmt, 21, &c->tls.sans) != SW_STORE_OK ||
+      sw__store_read_round_trip(stmt, SW_STORE_RESULT_ROUND_TRIP_AT, &c->round_trip) !=
+          SW_STORE_OK) {
     sw_store_result_free(out);
     return sw__store_error(st, SW_STORE_NOMEM, "reading result %lld: out of memory",
                            (long long)out->id);

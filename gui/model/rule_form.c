@@ -22,12 +22,14 @@ void sw_rule_form_init(struct sw_rule_form *f)
   f->drift = defaults.drift;
   f->auth_mech = defaults.auth_mech;
   f->ip_family = defaults.ip_family;
+  sw_rule_init_defaults(&f->kept);
 }
 
 void sw_rule_form_free(struct sw_rule_form *f)
 {
   for (int i = 0; i < SW_RULE_FIELD_COUNT; i++)
     free(f->text[i]);
+  sw_rule_free(&f->kept);
   sw_auth_wipe(f->secret, sizeof f->secret); /* memset alone may be dropped */
   sw_rule_form_init(f);
 }
@@ -86,8 +88,10 @@ enum sw_error sw_rule_form_from_rule(struct sw_rule_form *f, const struct sw_rul
   enum sw_error err = SW_E_OK;
   for (int i = 0; i < SW_RULE_FIELD_COUNT && !err; i++) {
     char **text = sw_rule_field_text_slot((struct sw_rule *)r, (enum sw_rule_field)i);
-    if (text)
+    if (text && sw_rule_form_is_text((enum sw_rule_field)i))
       err = sw_rule_form_set_text(f, (enum sw_rule_field)i, *text);
+    else if (i >= SW_RULE_FORM_FIELD_COUNT)
+      err = sw_rule_copy_field((enum sw_rule_field)i, r, &f->kept);
   }
   if (err || (err = set_number(f, SW_RULE_FIELD_PORT, r->port)) ||
       (err = set_number(f, SW_RULE_FIELD_TIMEOUT_MS, r->timeout_ms)) ||
@@ -300,8 +304,10 @@ enum sw_error sw_rule_form_to_rule(const struct sw_rule_form *f, int64_t id,
   for (int i = 0; i < SW_RULE_FIELD_COUNT && !err; i++) {
     enum sw_rule_field field = (enum sw_rule_field)i;
     char **text = sw_rule_field_text_slot(out, field);
-    if (text)
+    if (text && sw_rule_form_is_text(field))
       err = read_text(f, field, is_trimmed(field), text);
+    else if (i >= SW_RULE_FORM_FIELD_COUNT)
+      err = sw_rule_copy_field(field, &f->kept, out);
   }
   if (err)
     return err;

@@ -53,9 +53,16 @@ struct sw_rule_form {
   char secret[SW_RULE_FORM_SECRET_COUNT][SW_RULE_FORM_SECRET_MAX + 2];
   bool remove_secret[SW_RULE_FORM_SECRET_COUNT];
   bool secret_stored[SW_RULE_FORM_SECRET_COUNT];
+  /* The round trip's fields (SW_RULE_FORM_FIELD_COUNT on) as loaded; owned. */
+  struct sw_rule kept;
 };
 
 /* How the dialog shows a field. */
+/* The fields the editor shows: all before the round trip's (issue 17),
+ * whose page is not built yet; a rule's round-trip fields are kept as
+ * loaded (struct sw_rule_form.kept) and given back unchanged on save. */
+#define SW_RULE_FORM_FIELD_COUNT SW_RULE_FIELD_ROUND_TRIP
+
 enum sw_rule_form_kind {
   SW_RULE_FORM_TEXT,   /* an edit box: sw_rule_form_text */
   SW_RULE_FORM_SECRET, /* a password box, never filled: sw_rule_form_set_secret */

@@ -31,7 +31,7 @@ enum sw_rule_form_kind sw_rule_form_kind(enum sw_rule_field field)
 
 bool sw_rule_form_is_text(enum sw_rule_field field)
 {
-  return (unsigned)field < SW_RULE_FIELD_COUNT &&
+  return (unsigned)field < SW_RULE_FORM_FIELD_COUNT &&
          sw_rule_form_kind(field) == SW_RULE_FORM_TEXT;
 }
 
@@ -224,6 +224,7 @@ void sw_rule_form_secrets(const struct sw_rule_form *f, struct sw_pipe_rule_secr
   /* The pipe's struct is not const-qualified: it is only read. */
   out->auth_password = (char *)sent[SW_RULE_FORM_PASSWORD];
   out->oauth_client_secret = (char *)sent[SW_RULE_FORM_CLIENT_SECRET];
+  out->mailbox_password = NULL; /* not on the form yet: a stored one is kept */
 }
 
 void sw__rule_form_read_secrets(const struct sw_rule_form *f, struct sw_rule *out,

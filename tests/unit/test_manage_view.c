@@ -78,7 +78,11 @@ static void test_rules_for_people_and_scripts(void **state)
       "\"oauth_token_url\":\"\",\"oauth_client_id\":\"\",\"oauth_client_secret\":false,"
       "\"oauth_scope\":\"\",\"mail_from\":\"\",\"rcpt_to\":\"\",\"relay_test\":false,"
       "\"relay_test_rcpt\":\"\",\"ip_family\":\"any\",\"all_addresses\":false,"
-      "\"check_ptr\":false,\"drift\":true},"
+      "\"check_ptr\":false,\"drift\":true,\"round_trip\":\"none\",\"mailbox_host\":\"\","
+      "\"mailbox_port\":0,"
+      "\"mailbox_tls\":\"implicit\",\"mailbox_user\":\"\",\"mailbox_password\":false,"
+      "\"folder\":\"\",\"probe_to\":\"\",\"probe_from\":\"\",\"deliver_within_s\":300,"
+      "\"delivery_warn_ms\":0,\"delivery_crit_ms\":0},"
       "{\"id\":12,\"revision\":1,\"name\":\"Loopback v6\",\"host\":\"::1\",\"port\":25,"
       "\"command\":\"\",\"expect\":\"\",\"timeout_ms\":7000,\"ehlo_name\":\"\","
       "\"interval_s\":300,\"enabled\":false,\"tls_mode\":\"none\","
@@ -88,7 +92,11 @@ static void test_rules_for_people_and_scripts(void **state)
       "\"oauth_token_url\":\"\",\"oauth_client_id\":\"\",\"oauth_client_secret\":false,"
       "\"oauth_scope\":\"\",\"mail_from\":\"\",\"rcpt_to\":\"\",\"relay_test\":false,"
       "\"relay_test_rcpt\":\"\",\"ip_family\":\"any\",\"all_addresses\":false,"
-      "\"check_ptr\":false,\"drift\":true}]\n");
+      "\"check_ptr\":false,\"drift\":true,\"round_trip\":\"none\",\"mailbox_host\":\"\","
+      "\"mailbox_port\":0,"
+      "\"mailbox_tls\":\"implicit\",\"mailbox_user\":\"\",\"mailbox_password\":false,"
+      "\"folder\":\"\",\"probe_to\":\"\",\"probe_from\":\"\",\"deliver_within_s\":300,"
+      "\"delivery_warn_ms\":0,\"delivery_crit_ms\":0}]\n");
   sw_table_free(&t);
 
   assert_int_equal(sw_manage_rules_table(b, body.len, &csv, false, &t, NULL), SW_E_OK);
@@ -99,10 +107,12 @@ static void test_rules_for_people_and_scripts(void **state)
       "cert_crit_days,auth_user,auth_password,auth_mech,auth_plaintext,"
       "oauth_token_url,oauth_client_id,oauth_client_secret,oauth_scope,"
       "mail_from,rcpt_to,relay_test,relay_test_rcpt,ip_family,"
-      "all_addresses,check_ptr,drift\r\n"
+      "all_addresses,check_ptr,drift,round_trip,mailbox_host,mailbox_port,mailbox_tls,"
+      "mailbox_user,mailbox_password,folder,probe_to,probe_from,deliver_within_s,"
+      "delivery_warn_ms,delivery_crit_ms\r\n"
       "3,5,Relay,mail.example.com,587,NOOP,,7000,,60,true,"
       "require-starttls,false,21,7,,false,auto,false,,,false,,,,false,,any,"
-      "false,false,true\r\n");
+      "false,false,true,none,,0,implicit,,false,,,,300,0,0\r\n");
   sw_table_free(&t);
 
   /* `rules show`: every field, with the labels the editor uses. */

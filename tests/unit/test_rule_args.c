@@ -61,7 +61,7 @@ static void test_check_table_leaves_out_management_options(void **state)
   while (manage[nm].long_name)
     nm++;
   assert_int_equal(nm, SW_RULE_OPT_COUNT);
-  assert_int_equal(nc, 25);
+  assert_int_equal(nc, 35);
   for (size_t i = 0; i < nc; i++) {
     assert_null(strstr("name interval-s enabled disabled verify", check[i].long_name));
     assert_null(strstr(check[i].long_name, "drift"));
