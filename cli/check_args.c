@@ -52,6 +52,7 @@ static const char usage[] =
     "                       (default: this machine's name)\n"
     "      --warn-ms N      WARNING when the check takes N ms or longer\n"
     "      --crit-ms N      CRITICAL when the check takes N ms or longer\n"
+    "                       (with --round-trip: when delivery takes that long)\n"
     "      --tls MODE       none (default), starttls (upgrade when the server offers\n"
     "                       it, else go on in plain text), require-starttls (not\n"
     "                       offered is CRITICAL) or implicit (TLS from the first\n"
@@ -148,6 +149,12 @@ static void check_whole(struct parser *p)
     sw_arg_fail(&p->errors, "--warn-ms (%d) must not be greater than --crit-ms (%d).",
                 a->warn_ms, a->crit_ms);
   sw_rule_args_settle_tls(&p->rule, rule, &p->errors);
+  /* A round trip's thresholds are its delivery time's (the rule's own, so
+   * the validator holds them against --deliver-within-s). */
+  if (rule->round_trip != SW_ROUND_TRIP_NONE) {
+    rule->delivery_warn_ms = a->warn_ms >= 0 ? (uint32_t)a->warn_ms : 0;
+    rule->delivery_crit_ms = a->crit_ms >= 0 ? (uint32_t)a->crit_ms : 0;
+  }
   if (!rule->auth_password_set && p->password_in_env)
     rule->auth_password_set = true;
   enum sw_error err = sw_rule_set_string(&rule->name, rule->host);
@@ -162,7 +169,11 @@ static void check_whole(struct parser *p)
     if (pr->field == SW_RULE_FIELD_NAME ||
         (pr->field == SW_RULE_FIELD_HOST && !host_given))
       continue;
-    sw_arg_fail(&p->errors, "%s: %s", field_option(pr->field), pr->message);
+    const char *option = pr->field == SW_RULE_FIELD_DELIVERY_WARN_MS ? "--warn-ms"
+                         : pr->field == SW_RULE_FIELD_DELIVERY_CRIT_MS
+                             ? "--crit-ms"
+                             : field_option(pr->field);
+    sw_arg_fail(&p->errors, "%s: %s", option, pr->message);
   }
 }
 
@@ -188,6 +199,7 @@ enum sw_error sw_check_args_parse(struct sw_check_args *args, int argc, char **a
   args->rule = p.rule.rule; /* moved: args owns the strings now */
   args->auth_password_file = p.rule.auth_password_file;
   args->oauth_client_secret_file = p.rule.oauth_client_secret_file;
+  args->mailbox_password_file = p.rule.mailbox_password_file;
   sw_arg_errors_free(&p.errors);
   return err;
 }

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "console_out.h"
 #include "engine.h"
+#include "engine_round_trip.h"
 #include "nagios_report.h"
 #include "result_json.h"
 #include "secret_file.h"
@@ -50,8 +51,15 @@ static int run_check(const struct sw_check_args *args, const struct sw_check_ext
     return 0;
   }
   const struct sw_rule *rule = &args->rule;
-  struct sw_check_spec spec = sw_check_spec_of(rule, x);
-  err = sw_engine_submit(engine, &spec, on_done, slot);
+  if (rule->round_trip != SW_ROUND_TRIP_NONE) {
+    /* Waits for delivery. The probe's RULE of a one-shot check is "check":
+     * its stale probes are another one-shot check's. */
+    struct sw_round_trip_spec rt = {rule, x, x->mailbox_password, "check"};
+    err = sw_engine_round_trip(engine, &rt, on_done, slot);
+  } else {
+    struct sw_check_spec spec = sw_check_spec_of(rule, x);
+    err = sw_engine_submit(engine, &spec, on_done, slot);
+  }
   if (!err)
     err = sw_engine_run(engine, SW_RUN_UNTIL_IDLE);
   sw_engine_destroy(engine);
@@ -102,7 +110,8 @@ static bool read_extras(const struct sw_check_args *args, struct sw_check_extras
             : sw_cli_secret_from_env(SW_AUTH_PASSWORD_ENV);
     if (!x->auth_password) {
       sw_console_printf(stderr, "SMTP UNKNOWN - %s\n",
-                        args->auth_password_file ? why : "SMTPWATCH_AUTH_PASSWORD is empty");
+                        args->auth_password_file ? why
+                                                 : "SMTPWATCH_AUTH_PASSWORD is empty");
       return false;
     }
   }
@@ -110,6 +119,14 @@ static bool read_extras(const struct sw_check_args *args, struct sw_check_extras
     x->oauth_client_secret = sw_cli_read_secret_file(
         "oauth-client-secret-file", args->oauth_client_secret_file, why, sizeof why);
     if (!x->oauth_client_secret) {
+      sw_console_printf(stderr, "SMTP UNKNOWN - %s\n", why);
+      return false;
+    }
+  }
+  if (args->mailbox_password_file) {
+    x->mailbox_password = sw_cli_read_secret_file(
+        "mailbox-password-file", args->mailbox_password_file, why, sizeof why);
+    if (!x->mailbox_password) {
       sw_console_printf(stderr, "SMTP UNKNOWN - %s\n", why);
       return false;
     }

@@ -22,6 +22,7 @@
 #include "rule.h"
 #include "smtp_dialogue.h" /* struct sw_dialogue_auth, _mail */
 #include "sw_error.h"
+#include "timer_heap.h"
 
 struct sw_engine;
 
@@ -117,5 +118,20 @@ bool sw_engine_run_once(struct sw_engine *e, uint32_t max_wait_ms);
 void sw_engine_stop(struct sw_engine *e);
 /* Checks submitted and not yet finished. */
 size_t sw_engine_pending(const struct sw_engine *e);
+
+/* A timer on the loop, for work made of several checks in a row (the
+ * round trip's polls, engine_round_trip.h). While armed it keeps
+ * sw_engine_run(SW_RUN_UNTIL_IDLE) running. `fn` runs once on the loop
+ * thread: when `due` (sw_clock_now_us) comes, or with cancelled true when
+ * the engine stops or is destroyed first. */
+struct sw_engine_timer {
+  struct sw_timer t;
+  void (*fn)(struct sw_engine_timer *t, bool cancelled);
+};
+/* Arms `t` (which must stay alive until fn ran or it is disarmed).
+ * SW_E_NOMEM if the heap cannot grow. Loop thread. */
+enum sw_error sw_engine_timer_arm(struct sw_engine *e, struct sw_engine_timer *t,
+                                  int64_t due);
+void sw_engine_timer_disarm(struct sw_engine *e, struct sw_engine_timer *t);
 
 #endif
