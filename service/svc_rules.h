@@ -39,6 +39,7 @@ struct sw_svc_rule {
   struct sw_rule rule; /* owned; rule.id is the key */
   int64_t revision;    /* the store's revision this copy is of */
   struct sw_store_blob auth_secret, oauth_secret; /* DPAPI blobs; owned */
+  struct sw_store_blob mailbox_secret;            /* the round trip's; owned */
   bool valid;    /* passed sw_rule_validate: only valid rules are checked */
   char *problem; /* the first problem when not valid (owned); else NULL */
   struct sw_rule_state state;

@@ -129,8 +129,10 @@ static void on_look(void *ctx, struct sw_check_result *r)
     delivered(j);
     return;
   }
-  int64_t next = sw_clock_now_us() + (int64_t)SW_ROUND_TRIP_POLL_MS * 1000;
-  if (next >= j->deadline_us) {
+  /* Looked at the deadline or later: the probe did not arrive in time. The
+   * last look before it is at the deadline itself. */
+  int64_t now = sw_clock_now_us();
+  if (now >= j->deadline_us) {
     char detail[SW_DETAIL_MAX];
     snprintf(detail, sizeof detail,
              "the probe was not in the mailbox %u s after it was submitted",
@@ -138,6 +140,9 @@ static void on_look(void *ctx, struct sw_check_result *r)
     finish(j, SW_OUTCOME_NOT_DELIVERED, detail);
     return;
   }
+  int64_t next = now + (int64_t)SW_ROUND_TRIP_POLL_MS * 1000;
+  if (next > j->deadline_us)
+    next = j->deadline_us;
   sw_mailbox_result_free(&j->look);
   j->timer.fn = on_timer;
   if (sw_engine_timer_arm(j->engine, &j->timer, next) != SW_E_OK)

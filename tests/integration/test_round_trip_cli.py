@@ -31,16 +31,18 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import unittest
 from pathlib import Path
 
 import check_runner
-from harness import boot_shared_prefix, win_path
+from harness import boot_shared_prefix, wait_for, win_path
 from mailbox_rig import MailboxRig
 
 ROOT = Path(__file__).resolve().parents[2]
 WINE_RUN = ROOT / "scripts" / "wine-run.sh"
 HOST = "localhost"  # what the rig's certificates name
+HOLD_S = 3  # how long the slow delivery's probe is held
 
 EXE = None
 INSTALL_ROOT_CERT = None
@@ -188,19 +190,23 @@ class RoundTripTests(unittest.TestCase):
         released = []
 
         def release_later():
+            # Released a few seconds after it was held: the delivery takes
+            # at least that long.
             def run():
+                wait_for(lambda: RIG.held(), 60, what="the probe on hold")
+                time.sleep(HOLD_S)
                 released.append(RIG.release(count=1, timeout_s=60))
             t = threading.Thread(target=run, daemon=True)
             t.start()
             self.addCleanup(t.join, 90)
 
         run = self.round_trip("imap", to=RIG.address("probe", "hold"), within_s=90,
-                              extra=["--warn-ms", "1000", "--crit-ms", "85000"],
+                              extra=["--warn-ms", str(HOLD_S * 1000 - 500), "--crit-ms", "85000"],
                               background=release_later)
         doc = self.assertOutcome(run, 1, "delivered")
         self.assertEqual(doc["status"], "WARNING")
         self.assertEqual(released, [1])
-        self.assertGreaterEqual(doc["round_trip"]["timings_us"]["delivery"], 1000000)
+        self.assertGreaterEqual(doc["round_trip"]["timings_us"]["delivery"], HOLD_S * 1000000)
 
     def test_never_delivered_is_critical_at_the_deadline(self):
         run = self.round_trip("pop3", to=RIG.address("probe", "defer"), within_s=12)
