@@ -370,11 +370,11 @@ static void test_history_pages(void **state)
   assert_int_equal(sw_manage_history_table(b, body.len, &csv, &t, &page), SW_E_OK);
   assert_string_equal(render(&t, SW_TABLE_CSV, &out),
                       "id,rule_id,started,started_at_ms,status,outcome,step,reply_code,"
-                      "enhanced_code,response_ms,peer,message,cursor\r\n"
+                      "enhanced_code,response_ms,peer,message,cursor,delivery_ms,hops\r\n"
                       "902,3,2024-05-01T12:05:22Z,1714565122000,OK,ok,quit,221,,12,"
-                      "127.0.0.1:2525,OK.,1714565122000:902\r\n"
+                      "127.0.0.1:2525,OK.,1714565122000:902,,\r\n"
                       "901,3,2024-05-01T12:04:22Z,1714565062000,CRITICAL,timeout,"
-                      "greeting,,,7000,127.0.0.1:2525,Timed out.,1714565062000:901\r\n");
+                      "greeting,,,7000,127.0.0.1:2525,Timed out.,1714565062000:901,,\r\n");
   sw_table_free(&t);
 
   /* Without MORE, there is no next page. */
