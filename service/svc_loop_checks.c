@@ -21,6 +21,7 @@ struct inflight {
   int64_t started_at_ms;
   struct sw_check_extras extras; /* its secrets and recipients, wiped at the end */
   struct sw_svc_check_hold hold; /* a round trip's copy of its rule */
+  uint32_t skipped_before;       /* the rule's skipped runs when it started */
 };
 
 static void log_rule_event(struct sw_svc_loop *l, const struct sw_svc_rule *r,
@@ -39,6 +40,11 @@ static void on_check_done(void *ctx, struct sw_check_result *result)
   int64_t began = sw_clock_now_us();
   enum sw_scheduler_verdict verdict = sw_scheduler_done(l->sched, f->rule_id, f->token);
   struct sw_svc_rule *r = sw_svc_rules_find(&l->rules, f->rule_id);
+  /* A round trip says how many of the rule's runs it made skip. */
+  struct sw_scheduler_rule_info info;
+  if (result->round_trip && sw_scheduler_get(l->sched, f->rule_id, &info) &&
+      info.skipped >= f->skipped_before)
+    result->round_trip->skipped_runs = info.skipped - f->skipped_before;
   /* Checks cancelled because we are stopping say nothing about a server.
    * The engine cancels them inside sw_engine_run_once, before the loop
    * sees the stop: stop_reason, set first by sw_svc_loop_stop, tells. */
@@ -107,6 +113,9 @@ void sw__loop_start_check(struct sw_svc_loop *l, const struct sw_scheduler_run *
                            .token = run->token,
                            .started_at_ms = sw_clock_wall_us() / 1000};
     sw_rule_init_defaults(&f->hold.rule);
+    struct sw_scheduler_rule_info info;
+    if (sw_scheduler_get(l->sched, run->rule_id, &info))
+      f->skipped_before = info.skipped;
     char why[SW_DETAIL_MAX];
     if (!sw_svc_check_extras(&r->rule, &r->auth_secret, &r->oauth_secret,
                              &r->mailbox_secret, NULL, &f->extras, why, sizeof why)) {

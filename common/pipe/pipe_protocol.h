@@ -321,7 +321,8 @@ enum sw_pipe_msg { SW_PIPE_MSG_MAP(SW_X_ENUM_VALUE) };
   X(SW_PIPE_TAG_RT_PROBE, 295)                                                           \
   X(SW_PIPE_TAG_RT_LOOKS, 296)                                                           \
   X(SW_PIPE_TAG_RT_DELETED, 297) /* the probe was deleted */                             \
-  X(SW_PIPE_TAG_RT_STALE_DELETED, 298)
+  X(SW_PIPE_TAG_RT_STALE_DELETED, 298)                                                   \
+  X(SW_PIPE_TAG_RT_SKIPPED_RUNS, 299)
 
 enum sw_pipe_tag { SW_PIPE_TAG_MAP(SW_X_ENUM_VALUE) };
 

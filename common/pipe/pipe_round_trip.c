@@ -23,6 +23,8 @@ void sw__pipe_put_round_trip(struct sw_buf *out, const struct sw_round_trip_resu
   sw_tlv_put_str(out, SW_PIPE_TAG_RT_MAILBOX_DETAIL, rt->mailbox_detail);
   sw_tlv_put_bool(out, SW_PIPE_TAG_RT_DELETED, rt->probe_deleted);
   sw_tlv_put_int(out, SW_PIPE_TAG_RT_STALE_DELETED, rt->stale_deleted);
+  if (rt->skipped_runs)
+    sw_tlv_put_int(out, SW_PIPE_TAG_RT_SKIPPED_RUNS, rt->skipped_runs);
   struct sw_buf hops;
   sw_buf_init(&hops, 0);
   if (!sw_round_trip_hops_text(rt, &hops))
@@ -53,6 +55,9 @@ static void get_int(struct sw_round_trip_result *rt, const struct sw_tlv_field *
     break;
   case SW_PIPE_TAG_RT_STALE_DELETED:
     rt->stale_deleted = f->i < 0 ? 0 : f->i > 1000000 ? 1000000 : (unsigned)f->i;
+    break;
+  case SW_PIPE_TAG_RT_SKIPPED_RUNS:
+    rt->skipped_runs = f->i < 0 ? 0 : f->i > 1000000 ? 1000000 : (unsigned)f->i;
     break;
   default:
     break;
@@ -101,7 +106,7 @@ static void get_str(struct sw_round_trip_result *rt, const struct sw_tlv_field *
 enum sw_error sw__pipe_get_round_trip_field(struct sw_round_trip_result **slot,
                                             const struct sw_tlv_field *f, bool *known)
 {
-  *known = f->tag >= SW_PIPE_TAG_RT_PROTOCOL && f->tag <= SW_PIPE_TAG_RT_STALE_DELETED;
+  *known = f->tag >= SW_PIPE_TAG_RT_PROTOCOL && f->tag <= SW_PIPE_TAG_RT_SKIPPED_RUNS;
   if (!*known)
     return SW_E_OK;
   if (!*slot && !(*slot = sw_round_trip_result_new(SW_ROUND_TRIP_IMAP)))

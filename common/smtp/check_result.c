@@ -288,6 +288,9 @@ static void describe_round_trip(const struct sw_round_trip_result *rt, const cha
         rt_ms(rt->submit_us), rt_ms(rt->total_us), rt->looks, rt->looks == 1 ? "" : "s");
   if (rt->has_auth)
     put(out, size, &pos, "; SPF %s, DKIM %s, DMARC %s", rt->spf, rt->dkim, rt->dmarc);
+  if (rt->skipped_runs)
+    put(out, size, &pos, "; %u run%s skipped while it was in flight", rt->skipped_runs,
+        rt->skipped_runs == 1 ? "" : "s");
 }
 
 void sw_check_result_describe(const struct sw_check_result *r, char *out, size_t size)

@@ -151,6 +151,7 @@ static void round_trip_object(struct sw_json *j, const struct sw_round_trip_resu
   text_member(j, "mailbox_detail", rt->mailbox_detail);
   sw_json_member_bool(j, "probe_deleted", rt->probe_deleted);
   sw_json_member_int(j, "stale_deleted", rt->stale_deleted);
+  sw_json_member_int(j, "skipped_runs", rt->skipped_runs);
   hops_array(j, rt);
   sw_json_key(j, "auth_results");
   if (rt->has_auth) {

@@ -46,6 +46,9 @@ struct sw_round_trip_result {
   char mailbox_detail[256]; /* the mailbox's words when it failed; "" */
   bool probe_deleted;
   unsigned stale_deleted; /* stale probes of the rule deleted on the way */
+  /* The service's runs of the rule that fell due while this probe was in
+   * flight and were skipped (one probe per rule at a time); 0 elsewhere. */
+  unsigned skipped_runs;
   size_t nhops;
   bool hops_truncated;
   struct sw_rt_hop hops[SW_RT_HOPS_MAX]; /* oldest first */

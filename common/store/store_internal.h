@@ -43,13 +43,13 @@
   "r.cert_issuer, r.cert_sans, r.cert_not_after, r.cert_days_left, r.tls_verified, "     \
   "r.maintenance, " SW_STORE_RESULT_ROUND_TRIP
 
-/* The round trip's columns of a result (schema version 7), 26..41: NULL
+/* The round trip's columns of a result (schema version 7), 26..42: NULL
  * (rt_protocol) for any other check (store_round_trip.c). */
 #define SW_STORE_RESULT_ROUND_TRIP                                                       \
   "r.rt_protocol, r.rt_found, r.rt_submit_us, r.rt_delivery_us, r.rt_total_us, "         \
   "r.rt_looks, r.rt_hops, r.rt_authserv_id, r.rt_spf, r.rt_dkim, r.rt_dmarc, "           \
   "r.rt_mailbox_peer, r.rt_mailbox_detail, r.rt_probe_deleted, r.rt_stale_deleted, "     \
-  "r.rt_probe"
+  "r.rt_probe, r.rt_skipped_runs"
 
 /* The same with NULL for the transcript, for lists that never show it
  * (status, history pages): a failed check's transcript can be kilobytes. */
@@ -143,10 +143,10 @@ enum sw_store_error sw__store_read_round_trip(sqlite3_stmt *stmt, int at,
     "cert_sans, cert_not_after, cert_days_left, tls_verified, maintenance, "             \
     "rt_protocol, rt_found, rt_submit_us, rt_delivery_us, rt_total_us, rt_looks, "       \
     "rt_hops, rt_authserv_id, rt_spf, rt_dkim, rt_dmarc, rt_mailbox_peer, "              \
-    "rt_mailbox_detail, rt_probe_deleted, rt_stale_deleted, rt_probe) "                  \
+    "rt_mailbox_detail, rt_probe_deleted, rt_stale_deleted, rt_probe, rt_skipped_runs) " \
     "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "     \
     "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, "   \
-    "?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41 "                                       \
+    "?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42 "                                  \
     "WHERE EXISTS (SELECT 1 FROM rules WHERE id = ?1)")                                  \
   X(SW_STMT_RESULT_HISTORY, "SELECT " SW_STORE_RESULT_COLUMNS " FROM results AS r "      \
                             "WHERE r.rule_id = ?1 AND (r.started_at, r.id) < (?2, ?3) "  \

@@ -35,6 +35,7 @@ enum sw_store_error sw__store_bind_round_trip(sqlite3_stmt *stmt, int at,
   sqlite3_bind_int(stmt, at + 13, rt->probe_deleted);
   sqlite3_bind_int64(stmt, at + 14, rt->stale_deleted);
   sqlite3_bind_text(stmt, at + 15, rt->probe, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(stmt, at + 16, rt->skipped_runs);
   return SW_STORE_OK;
 }
 
@@ -74,6 +75,8 @@ enum sw_store_error sw__store_read_round_trip(sqlite3_stmt *stmt, int at,
   int64_t stale = sqlite3_column_int64(stmt, at + 14);
   rt->stale_deleted = stale < 0 ? 0 : stale > 1000000 ? 1000000 : (unsigned)stale;
   copy_column(stmt, at + 15, rt->probe, sizeof rt->probe);
+  int64_t skipped = sqlite3_column_int64(stmt, at + 16);
+  rt->skipped_runs = skipped < 0 ? 0 : skipped > 1000000 ? 1000000 : (unsigned)skipped;
   *out = rt;
   return SW_STORE_OK;
 }

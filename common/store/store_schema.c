@@ -318,7 +318,8 @@ static const struct migration migrations[] = {
      "ALTER TABLE results ADD COLUMN rt_mailbox_detail TEXT;"
      "ALTER TABLE results ADD COLUMN rt_probe_deleted INTEGER;"
      "ALTER TABLE results ADD COLUMN rt_stale_deleted INTEGER;"
-     "ALTER TABLE results ADD COLUMN rt_probe TEXT;",
+     "ALTER TABLE results ADD COLUMN rt_probe TEXT;"
+     "ALTER TABLE results ADD COLUMN rt_skipped_runs INTEGER;",
      NULL},
 };
 

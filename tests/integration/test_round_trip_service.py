@@ -24,6 +24,7 @@ mailbox_rig.require_rig() names; every wait is bounded.
 """
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -137,6 +138,10 @@ class RoundTripServiceTests(manage.ManageTestCase):
         RIG.release(count=1)
         row = self.wait_outcome(r["id"], "delivered")
         self.assertGreaterEqual(row["delivery_ms"], 3000)
+        # The result says so: "...; N runs skipped while it was in flight".
+        skipped = re.search(r"; (\d+) runs? skipped while it was in flight", row["message"])
+        self.assertTrue(skipped, row["message"])
+        self.assertGreaterEqual(int(skipped.group(1)), 2, row["message"])
         self.ok("rules", "disable", r["id"])
 
     def test_wrong_mailbox_password_is_critical(self):

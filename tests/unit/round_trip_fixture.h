@@ -21,6 +21,7 @@ static inline struct sw_round_trip_result *sw_test_round_trip_sample(void)
   strcpy(rt->mailbox_peer, "127.0.0.1:995");
   rt->probe_deleted = true;
   rt->stale_deleted = 2;
+  rt->skipped_runs = 4;
   rt->nhops = 2;
   strcpy(rt->hops[0].from, "[127.0.0.1]");
   strcpy(rt->hops[0].by, "mx.example.com");
@@ -55,6 +56,7 @@ static inline void sw_test_assert_same_round_trip(const struct sw_round_trip_res
   assert_string_equal(a->mailbox_detail, b->mailbox_detail);
   assert_int_equal(a->probe_deleted, b->probe_deleted);
   assert_int_equal(a->stale_deleted, b->stale_deleted);
+  assert_int_equal(a->skipped_runs, b->skipped_runs);
   assert_int_equal(a->nhops, b->nhops);
   for (size_t i = 0; i < a->nhops; i++) {
     assert_string_equal(a->hops[i].from, b->hops[i].from);

@@ -449,7 +449,8 @@ static inline void fx_result_tls(struct sw_store_result *r)
   "ALTER TABLE results DROP COLUMN rt_mailbox_detail;"                                   \
   "ALTER TABLE results DROP COLUMN rt_probe_deleted;"                                    \
   "ALTER TABLE results DROP COLUMN rt_stale_deleted;"                                    \
-  "ALTER TABLE results DROP COLUMN rt_probe;"
+  "ALTER TABLE results DROP COLUMN rt_probe;"                                            \
+  "ALTER TABLE results DROP COLUMN rt_skipped_runs;"
 
 /* sw_store_write with results only. */
 static inline enum sw_store_error fx_write_results(struct sw_store *st,

@@ -40,7 +40,7 @@ static void test_delivered_sentence_status_and_perfdata(void **state)
   sw_check_result_describe(&r, text, sizeof text);
   assert_string_equal(text,
                       "Delivered in 1234 ms (submitted in 56 ms, 2 hops); SPF pass, "
-                      "DKIM none, DMARC fail");
+                      "DKIM none, DMARC fail; 4 runs skipped while it was in flight");
   /* The thresholds judge the delivery time, not the submission's. */
   assert_int_equal(sw_nagios_status(&r, -1, -1), SW_NAGIOS_OK);
   assert_int_equal(sw_nagios_status(&r, 1000, -1), SW_NAGIOS_WARNING);
@@ -51,7 +51,8 @@ static void test_delivered_sentence_status_and_perfdata(void **state)
   assert_int_equal(sw_nagios_format(&r, "localhost", 25, 1000, 5000, &out), SW_E_OK);
   assert_string_equal(sw_buf_str(&out),
                       "SMTP WARNING - localhost:25 (127.0.0.1:25): Delivered in 1234 ms "
-                      "(submitted in 56 ms, 2 hops); SPF pass, DKIM none, DMARC fail, at "
+                      "(submitted in 56 ms, 2 hops); SPF pass, DKIM none, DMARC fail; 4 "
+                      "runs skipped while it was in flight, at "
                       "or above the warning delivery time of 1000 ms | "
                       "delivery=1.234000s;1.000000;5.000000;0; submit=0.056000s;;;0; "
                       "round_trip=1.400000s;;;0; time=0.056000s;;;0;");
@@ -109,7 +110,8 @@ static void test_json_has_timings_hops_and_verdicts(void **state)
       "9f86d081884c7d659a2feaa0c55ad015\",\"timings_us\":{\"submit\":56000,"
       "\"delivery\":1234000,\"total\":1400000},\"looks\":3,"
       "\"mailbox_peer\":\"127.0.0.1:995\",\"mailbox_detail\":null,\"probe_deleted\":true,"
-      "\"stale_deleted\":2,\"hops\":[{\"from\":\"[127.0.0.1]\",\"by\":\"mx.example.com\","
+      "\"stale_deleted\":2,\"skipped_runs\":4,\"hops\":[{\"from\":\"[127.0.0.1]\",\"by\":"
+      "\"mx.example.com\","
       "\"with\":\"ESMTPSA\",\"time\":1795000001,\"delay_s\":1,\"clock_skew\":false},"
       "{\"from\":null,\"by\":\"imap.example.com\",\"with\":\"LMTP\",\"time\":1795000000,"
       "\"delay_s\":null,\"clock_skew\":true}],\"hops_truncated\":false,"
