@@ -9,6 +9,7 @@
 
 #include "clock.h"
 #include "nagios_report.h"
+#include "round_trip_result.h"
 #include "svc_check_start.h"
 #include "svc_eventlog.h"
 #include "svc_rule_secrets.h"
