@@ -177,6 +177,9 @@
 #define IDC_HISTORY_STATUS 1204  /* summary, "Loading...", or why not */
 #define IDC_HISTORY_CHART 1205   /* history_chart_view's window */
 #define IDC_HISTORY_LIST 1206    /* the results (virtual ListView) */
+/* A round-trip rule's delivery times (issue 17), beside the chart of the
+ * SMTP side's response times; hidden for other rules. */
+#define IDC_HISTORY_DELIVERY_CHART 1207
 
 /* The Notifications window (notifications_window.c, .rc): 1300-1349. */
 #define IDD_NOTIFICATIONS 1300
