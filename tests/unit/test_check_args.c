@@ -289,20 +289,13 @@ static void test_round_trip_options(void **state)
   /* The thresholds are held against the deadline, under their own names. */
   char *late[] = {"check",
                   "mail.example.com",
-                  "--round-trip",
-                  "imap",
-                  "--mailbox-host",
-                  "imap.example.com",
-                  "--mailbox-user",
-                  "probe",
-                  "--mailbox-password-file",
-                  "pw.txt",
-                  "--probe-to",
-                  "probe@example.com",
-                  "--deliver-within-s",
-                  "10",
-                  "--crit-ms",
-                  "20000"};
+                  "--round-trip=imap",
+                  "--mailbox-host=imap.example.com",
+                  "--mailbox-user=probe",
+                  "--mailbox-password-file=pw.txt",
+                  "--probe-to=probe@example.com",
+                  "--deliver-within-s=10",
+                  "--crit-ms=20000"};
   assert_non_null(
       strstr(errors_of(&p, ARGC(late), late),
              "--crit-ms: Delivery critical (20000 ms) must not be longer than "
