@@ -530,6 +530,8 @@ void sw_history_chart_view_legend(HWND chart, const wchar_t *value_name,
     return;
   v->value_name = value_name;
   v->failed_name = failed_name;
+  /* The chart's name for screen readers (and window_text in the tests). */
+  SetWindowTextW(chart, value_name ? value_name : L"");
   InvalidateRect(chart, NULL, FALSE);
 }
 

@@ -88,6 +88,13 @@ static void set_status(struct history *h, const char *utf8, bool error)
 
 static void layout(struct history *h);
 
+/* Whether the delivery chart is shown: its own style bit (IsWindowVisible
+ * is false for every control before the dialog itself is shown). */
+static bool delivery_shown(const struct history *h)
+{
+  return (GetWindowLongPtrW(h->delivery, GWL_STYLE) & WS_VISIBLE) != 0;
+}
+
 /* A round-trip rule's delivery times in their own chart beside the
  * response times (`room` has space for h->shown.count samples: the
  * response times' buffer, used again); hidden when no result is a round
@@ -103,7 +110,7 @@ static void show_delivery(struct history *h, struct sw_history_sample *room)
   sw_history_chart_view_set(h->delivery, room, h->delivery_count, sw_clock_local_text,
                             NULL);
   bool shown = h->delivery_count > 0;
-  if (shown != (IsWindowVisible(h->delivery) != 0)) {
+  if (shown != delivery_shown(h)) {
     ShowWindow(h->delivery, shown ? SW_SHOWNA : SW_HIDE);
     layout(h);
   }
@@ -266,7 +273,7 @@ static void layout(struct history *h)
         btn_h)
   PLACE(IDC_HISTORY_STATUS, m, m + row_h + gap, w, status_h)
   /* With a round trip, the delivery times take the right half. */
-  int chart_w = IsWindowVisible(h->delivery) ? (w - gap) / 2 : w;
+  int chart_w = delivery_shown(h) ? (w - gap) / 2 : w;
   PLACE(IDC_HISTORY_CHART, m, top, chart_w, chart_h > 0 ? chart_h : 0)
   PLACE(IDC_HISTORY_DELIVERY_CHART, m + chart_w + gap, top, w - chart_w - gap,
         chart_h > 0 ? chart_h : 0)
