@@ -45,6 +45,11 @@ static const char *const keys[SW_RULE_FIELD_COUNT] = {
     [SW_RULE_FIELD_ALL_ADDRESSES] = "all-addresses",
     [SW_RULE_FIELD_CHECK_PTR] = "check-ptr",
     [SW_RULE_FIELD_DRIFT] = "drift",
+    [SW_RULE_FIELD_DOMAIN] = "domain",
+    [SW_RULE_FIELD_MIN_OK] = "min-ok",
+    [SW_RULE_FIELD_MTA_STS] = "mta-sts",
+    [SW_RULE_FIELD_DANE] = "dane",
+    [SW_RULE_FIELD_DNS_SERVER] = "dns-server",
 };
 
 const char *sw_rule_file_key(enum sw_rule_field f)

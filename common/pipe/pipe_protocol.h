@@ -19,7 +19,7 @@
 /* The versions this build speaks: a server answers any client whose range
  * meets this one with the highest version both speak (HELLO), and a client
  * refuses, itself, a request the version it got does not have. */
-#define SW_PIPE_PROTOCOL_VERSION 4
+#define SW_PIPE_PROTOCOL_VERSION 5
 #define SW_PIPE_PROTOCOL_VERSION_OLDEST 1
 
 /* The last two columns of the message map: the protocol version that
@@ -290,7 +290,13 @@ enum sw_pipe_msg { SW_PIPE_MSG_MAP(SW_X_ENUM_VALUE) };
   X(SW_PIPE_TAG_SUBSCRIBERS, 239)                                                        \
   X(SW_PIPE_TAG_RULE_STATE, 240) /* record, in PUSH */                                   \
   X(SW_PIPE_TAG_ACKED, 241)                                                              \
-  X(SW_PIPE_TAG_DRIFTED, 242)
+  X(SW_PIPE_TAG_DRIFTED, 242)                                                            \
+  X(SW_PIPE_TAG_RULE_DOMAIN, 300) /* version 5: a domain rule's fields (issue 18) */     \
+  X(SW_PIPE_TAG_RULE_MIN_OK, 301)                                                        \
+  X(SW_PIPE_TAG_RULE_MTA_STS, 302)                                                       \
+  X(SW_PIPE_TAG_RULE_DANE, 303)                                                          \
+  X(SW_PIPE_TAG_RULE_DNS_SERVER, 304)                                                    \
+  X(SW_PIPE_TAG_DOMAIN_REPORT, 310) /* RESULT, version 5: the MX x address matrix */
 
 enum sw_pipe_tag { SW_PIPE_TAG_MAP(SW_X_ENUM_VALUE) };
 

@@ -9,9 +9,9 @@
 #include "pipe_protocol.h"
 #include "smtp_auth.h" /* sw_auth_wipe */
 
-/* The tags follow the fields in two runs: NAME..CERT_CRIT_DAYS (version 1)
- * and AUTH_USER..DRIFT (past the handshake, where a secret's tag says
- * whether it is set). */
+/* The tags follow the fields in three runs: NAME..CERT_CRIT_DAYS (version
+ * 1), AUTH_USER..DRIFT (past the handshake, where a secret's tag says
+ * whether it is set) and DOMAIN..DNS_SERVER (a domain rule, version 5). */
 static_assert(SW_RULE_FIELD_AUTH_USER == SW_RULE_FIELD_CERT_CRIT_DAYS + 1,
               "the second run starts where the first ends");
 static_assert(SW_PIPE_TAG_RULE_CERT_CRIT_DAYS - SW_PIPE_TAG_RULE_NAME ==
@@ -21,11 +21,17 @@ static_assert(SW_PIPE_TAG_RULE_OAUTH_CLIENT_SECRET_SET - SW_PIPE_TAG_RULE_AUTH_U
                       SW_RULE_FIELD_OAUTH_CLIENT_SECRET - SW_RULE_FIELD_AUTH_USER &&
                   SW_PIPE_TAG_RULE_DRIFT - SW_PIPE_TAG_RULE_AUTH_USER ==
                       SW_RULE_FIELD_DRIFT - SW_RULE_FIELD_AUTH_USER &&
-                  SW_RULE_FIELD_DRIFT == SW_RULE_FIELD_COUNT - 1,
+                  SW_RULE_FIELD_DOMAIN == SW_RULE_FIELD_DRIFT + 1,
               "the fields past the handshake have their tags in field order");
+static_assert(SW_PIPE_TAG_RULE_DNS_SERVER - SW_PIPE_TAG_RULE_DOMAIN ==
+                      SW_RULE_FIELD_DNS_SERVER - SW_RULE_FIELD_DOMAIN &&
+                  SW_RULE_FIELD_DNS_SERVER == SW_RULE_FIELD_COUNT - 1,
+              "a domain rule's fields have their tags in field order");
 
 static uint16_t field_tag(enum sw_rule_field f)
 {
+  if (f >= SW_RULE_FIELD_DOMAIN)
+    return (uint16_t)(SW_PIPE_TAG_RULE_DOMAIN + (f - SW_RULE_FIELD_DOMAIN));
   return f < SW_RULE_FIELD_AUTH_USER
              ? (uint16_t)(SW_PIPE_TAG_RULE_NAME + f)
              : (uint16_t)(SW_PIPE_TAG_RULE_AUTH_USER + (f - SW_RULE_FIELD_AUTH_USER));
@@ -39,6 +45,8 @@ static bool tag_field(uint16_t tag, enum sw_rule_field *out)
   else if (tag >= SW_PIPE_TAG_RULE_AUTH_USER && tag <= SW_PIPE_TAG_RULE_DRIFT)
     *out = (enum sw_rule_field)(SW_RULE_FIELD_AUTH_USER +
                                 (tag - SW_PIPE_TAG_RULE_AUTH_USER));
+  else if (tag >= SW_PIPE_TAG_RULE_DOMAIN && tag <= SW_PIPE_TAG_RULE_DNS_SERVER)
+    *out = (enum sw_rule_field)(SW_RULE_FIELD_DOMAIN + (tag - SW_PIPE_TAG_RULE_DOMAIN));
   else
     return false;
   return true;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain_report.h"
 #include "sw_macros.h"
 #include "sw_names.h"
 
@@ -56,6 +57,13 @@ static const char *const outcome_titles[] = {
     [SW_OUTCOME_CAPABILITIES_CHANGED] = "Server changed",
     [SW_OUTCOME_CANCELLED] = "Cancelled",
     [SW_OUTCOME_INTERNAL_ERROR] = "Internal error",
+    [SW_OUTCOME_MX_UNREACHABLE] = "MX unreachable",
+    [SW_OUTCOME_MX_PARTLY_UNREACHABLE] = "MX partly unreachable",
+    [SW_OUTCOME_MTA_STS_VIOLATION] = "MTA-STS violation",
+    [SW_OUTCOME_DANE_MISMATCH] = "DANE mismatch",
+    [SW_OUTCOME_DANE_UNAUTHENTICATED] = "DANE unauthenticated",
+    [SW_OUTCOME_NULL_MX] = "Null MX",
+    [SW_OUTCOME_NO_MAIL_HOST] = "No mail host",
 };
 _Static_assert(SW_COUNTOF(outcome_titles) == SW_OUTCOME_COUNT,
                "every outcome needs a title");
@@ -109,6 +117,7 @@ void sw_check_result_free(struct sw_check_result *r)
   free(r->ehlo_keywords_plain);
   free(r->tls.sans);
   free(r->addresses);
+  sw_domain_report_free(r->domain);
   sw_buf_free(&r->transcript);
   sw_check_result_init(r);
 }
@@ -258,6 +267,11 @@ void sw_check_result_describe(const struct sw_check_result *r, char *out, size_t
 
   if (r->naddresses > 0)
     describe_addresses(r, out, size, &pos);
+  if (r->domain) { /* "example.test: 4 of 5 MX addresses OK (...); ... " */
+    sw_domain_report_summary(r->domain, out + pos, size - pos);
+    pos += strlen(out + pos);
+    put(out, size, &pos, ". ");
+  }
   put(out, size, &pos, "%s", outcome_titles[o]);
   switch (o) {
   case SW_OUTCOME_OK:
@@ -274,6 +288,13 @@ void sw_check_result_describe(const struct sw_check_result *r, char *out, size_t
   case SW_OUTCOME_CERT_EXPIRING:
   case SW_OUTCOME_CERT_CHAIN_INCOMPLETE:
   case SW_OUTCOME_BANNER_MISMATCH:
+  case SW_OUTCOME_MX_UNREACHABLE:
+  case SW_OUTCOME_MX_PARTLY_UNREACHABLE:
+  case SW_OUTCOME_MTA_STS_VIOLATION:
+  case SW_OUTCOME_DANE_MISMATCH:
+  case SW_OUTCOME_DANE_UNAUTHENTICATED:
+  case SW_OUTCOME_NULL_MX:
+  case SW_OUTCOME_NO_MAIL_HOST:
     break;                              /* the title already says where */
   case SW_OUTCOME_CAPABILITIES_CHANGED: /* the detail says what changed */
     break;                              /* the title already says where */

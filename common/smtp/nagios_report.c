@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cert_expiry.h"
+#include "domain_report.h"
 #include "host_text.h"
 #include "sw_macros.h"
 #include "sw_utf8.h"
@@ -44,6 +45,9 @@ enum sw_nagios_status sw_nagios_status(const struct sw_check_result *r, int warn
                                        int crit_ms)
 {
   enum sw_nagios_status s;
+  int domain_status;
+  if (sw_domain_outcome_status(r, &domain_status))
+    return (enum sw_nagios_status)domain_status;
   switch (r->outcome) {
   case SW_OUTCOME_OK:
     return time_status(r, warn_ms, crit_ms);
@@ -92,6 +96,8 @@ enum sw_nagios_status sw_nagios_status(const struct sw_check_result *r, int warn
   case SW_OUTCOME_CANCELLED:
   case SW_OUTCOME_INTERNAL_ERROR:
   case SW_OUTCOME_COUNT:
+    break;
+  default: /* the domain outcomes: judged above */
     break;
   }
   return SW_NAGIOS_UNKNOWN;

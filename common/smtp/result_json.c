@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cert_expiry.h"
+#include "domain_report.h"
 #include "json_writer.h"
 
 /* A member whose value is a string, or null when it is empty (nothing
@@ -109,6 +110,60 @@ static void addresses_array(struct sw_json *j, const struct sw_check_result *r)
   sw_json_end_array(j);
 }
 
+/* The "domain" member: null unless a mail domain was checked; its facts
+ * and the MX x address matrix (domain_report.h). */
+static void domain_object(struct sw_json *j, const struct sw_domain_report *d)
+{
+  if (!d) {
+    sw_json_null(j);
+    return;
+  }
+  sw_json_begin_object(j);
+  sw_json_member_string(j, "domain", d->domain);
+  sw_json_member_string(j, "source", sw_domain_source_name(d->source));
+  sw_json_member_int(j, "min_ok", d->min_ok);
+  sw_json_member_int(j, "answered", (int64_t)sw_domain_report_answered(d));
+  sw_json_member_bool(j, "mx_authenticated", d->mx_authenticated);
+  text_member(j, "dns_server", d->dns_server);
+  sw_json_key(j, "mta_sts");
+  if (d->sts_mode[0] || d->sts_note[0]) {
+    sw_json_begin_object(j);
+    text_member(j, "mode", d->sts_mode);
+    text_member(j, "id", d->sts_id);
+    text_member(j, "note", d->sts_note);
+    sw_json_end_object(j);
+  } else {
+    sw_json_null(j);
+  }
+  text_member(j, "tls_rpt", d->tls_rpt);
+  text_member(j, "dane_note", d->dane_note);
+  sw_json_key(j, "matrix");
+  sw_json_begin_array(j);
+  for (size_t i = 0; i < d->count; i++) {
+    const struct sw_domain_address *a = &d->items[i];
+    sw_json_begin_object(j);
+    sw_json_member_string(j, "mx", a->mx);
+    sw_json_member_int(j, "preference", a->preference);
+    text_member(j, "peer", a->peer);
+    sw_json_member_string(j, "outcome", sw_outcome_name(a->outcome));
+    text_member(j, "detail", a->detail);
+    timing(j, "total_us", a->total_us);
+    sw_json_member_bool(j, "starttls", a->starttls);
+    sw_json_member_bool(j, "certificate_valid", a->cert_valid);
+    sw_json_key(j, "mta_sts");
+    if (a->sts_checked)
+      sw_json_string(j, a->sts_level == 0   ? "ok"
+                        : a->sts_level == 1 ? "violation_testing"
+                                            : "violation_enforce");
+    else
+      sw_json_null(j);
+    sw_json_member_string(j, "dane", sw_dane_state_name(a->dane));
+    sw_json_end_object(j);
+  }
+  sw_json_end_array(j);
+  sw_json_end_object(j);
+}
+
 enum sw_error sw_result_to_json(const struct sw_check_result *r, const char *host,
                                 uint16_t port, enum sw_nagios_status status,
                                 struct sw_buf *out)
@@ -161,6 +216,8 @@ enum sw_error sw_result_to_json(const struct sw_check_result *r, const char *hos
   sw_json_member_bool(&j, "transcript_truncated", r->transcript.truncated);
   sw_json_key(&j, "addresses");
   addresses_array(&j, r);
+  sw_json_key(&j, "domain");
+  domain_object(&j, r->domain);
   sw_json_end_object(&j);
   return sw_json_finish(&j);
 }

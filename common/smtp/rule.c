@@ -44,7 +44,8 @@ void sw_rule_init_defaults(struct sw_rule *r)
                         .cert_crit_days = SW_RULE_DEFAULT_CERT_CRIT_DAYS,
                         .auth_mech = SW_AUTH_MECH_AUTO,
                         .ip_family = SW_IP_ANY,
-                        .drift = true};
+                        .drift = true,
+                        .mta_sts = true};
 }
 
 /* The i-th string a rule owns, or NULL when field i holds no string:
@@ -194,8 +195,10 @@ static void check_host(const char *host, struct sw_rule_problems *out)
   size_t len = strlen(host);
   const enum sw_rule_field f = SW_RULE_FIELD_HOST;
   if (len == 0) {
-    sw_rule_problems_add(out, f,
-                         "Host is required: enter the server's DNS name or IP address.");
+    sw_rule_problems_add(
+        out, f,
+        "Host is required: enter the server's DNS name or IP address (or, "
+        "for every MX host of a mail domain, the domain).");
   } else if (host[0] == '[') {
     if (sw_host_classify(host) != SW_HOST_IPV6)
       sw_rule_problems_add(
@@ -327,7 +330,8 @@ bool sw_rule_validate(const struct sw_rule *r, struct sw_rule_problems *out)
   out->count = 0;
   /* In the order of SW_RULE_FIELD_MAP, which is the order of the form. */
   check_name(str(r->name), out);
-  check_host(str(r->host), out);
+  if (!*str(r->domain))
+    check_host(str(r->host), out); /* a domain rule has none (rule_domain.c) */
   if (r->port == 0)
     sw_rule_problems_add(out, SW_RULE_FIELD_PORT, "Port must be between 1 and 65535.");
   check_command(str(r->command), out);
@@ -363,6 +367,7 @@ bool sw_rule_validate(const struct sw_rule *r, struct sw_rule_problems *out)
         "a certificate turns WARNING before it turns CRITICAL.",
         r->cert_crit_days, r->cert_warn_days);
   sw__rule_validate_past_handshake(r, out);
+  sw__rule_validate_domain(r, out);
   return out->count == 0;
 }
 

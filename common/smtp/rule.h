@@ -32,6 +32,7 @@
 #define SW_RULE_AUTH_USER_MAX 255     /* octets */
 #define SW_RULE_RCPT_MAX 16           /* recipients of an envelope check */
 #define SW_RULE_ADDRESS_LIST_MAX 4096 /* octets of rcpt_to */
+#define SW_RULE_MIN_OK_MAX 64         /* --min-ok N: more than any domain has */
 #define SW_RULE_URL_MAX 2048          /* octets of the OAuth token URL */
 #define SW_RULE_OAUTH_TEXT_MAX 1024   /* octets of the client id or the scope */
 /* The recipient of the open-relay test when the rule names none: a domain
@@ -102,7 +103,12 @@ enum sw_rule_kind {
   X(SW_RULE_FIELD_IP_FAMILY, "ip_family", "Address family")                              \
   X(SW_RULE_FIELD_ALL_ADDRESSES, "all_addresses", "Check every address")                 \
   X(SW_RULE_FIELD_CHECK_PTR, "check_ptr", "Check reverse DNS")                           \
-  X(SW_RULE_FIELD_DRIFT, "drift", "Drift alarm")
+  X(SW_RULE_FIELD_DRIFT, "drift", "Drift alarm")                                         \
+  X(SW_RULE_FIELD_DOMAIN, "domain", "Mail domain")                                       \
+  X(SW_RULE_FIELD_MIN_OK, "min_ok", "Minimum OK MX addresses")                           \
+  X(SW_RULE_FIELD_MTA_STS, "mta_sts", "Check MTA-STS")                                   \
+  X(SW_RULE_FIELD_DANE, "dane", "Check DANE")                                            \
+  X(SW_RULE_FIELD_DNS_SERVER, "dns_server", "DNS server")
 
 enum sw_rule_field { SW_RULE_FIELD_MAP(SW_X_1) SW_RULE_FIELD_COUNT };
 
@@ -143,6 +149,15 @@ struct sw_rule {
   bool all_addresses;           /* check every address of the host */
   bool check_ptr;               /* reverse DNS must confirm the answering address */
   bool drift;                   /* default true: alert when the fingerprint changes */
+  /* A mail domain instead of a host (issue 18, docs/domain-checks.md):
+   * every MX host on every address, within the one timeout. */
+  char *domain;     /* NULL/"": a host rule; else host is empty */
+  uint32_t min_ok;  /* 0: every MX address must be OK; N: at least N */
+  bool mta_sts;     /* default true: judge the MX hosts by the domain's
+                       MTA-STS policy, if it publishes one */
+  bool dane;        /* match each MX host's TLSA records (default false) */
+  char *dns_server; /* "ADDR[:PORT]" for the MX/TXT/TLSA queries; NULL/"":
+                       the system's DNS servers */
 };
 
 #define SW_RULE_MESSAGE_MAX 256
@@ -233,6 +248,9 @@ uint64_t sw_rule_diff(const struct sw_rule *a, const struct sw_rule *b);
  * (rule_past_handshake.c). */
 void sw__rule_validate_past_handshake(const struct sw_rule *r,
                                       struct sw_rule_problems *out);
+/* rule_domain.c: the fields of a domain rule (domain, min_ok, dns_server)
+ * and the host's absence; appends its problems in field order. */
+void sw__rule_validate_domain(const struct sw_rule *r, struct sw_rule_problems *out);
 
 /* "timeout_ms" and friends; "unknown" for a value out of range. */
 const char *sw_rule_field_name(enum sw_rule_field f);

@@ -104,8 +104,66 @@ static bool set_host(struct sw_rule_args *a, const char *value,
                 sw_arg_quote(value).text, sw_arg_quote(r->host ? r->host : "").text);
     return false;
   }
+  if (r->domain && *r->domain && *value) {
+    sw_arg_fail(errors, "A check is of HOST or of --domain, not both ('%s' and '%s').",
+                sw_arg_quote(value).text, sw_arg_quote(r->domain).text);
+    return false;
+  }
   set_string(&r->host, value, errors);
+  if (*value) { /* a host rule again: `rules edit` forgets the domain */
+    set_string(&r->domain, NULL, errors);
+    a->given |= SW_RULE_FIELD_BIT(SW_RULE_FIELD_DOMAIN);
+  }
   return true;
+}
+
+/* The options of a domain check (issue 18); false if refused. */
+static bool apply_domain(struct sw_rule_args *a, enum sw_rule_opt id, const char *value,
+                         struct sw_arg_errors *errors)
+{
+  struct sw_rule *r = &a->rule;
+  uint64_t v;
+  switch (id) {
+  case SW_RULE_OPT_DOMAIN:
+    if (r->host && *r->host && *value) {
+      sw_arg_fail(errors, "A check is of HOST or of --domain, not both ('%s' and '%s').",
+                  sw_arg_quote(r->host).text, sw_arg_quote(value).text);
+      return false;
+    }
+    set_string(&r->domain, value, errors);
+    if (*value) { /* a domain rule: `rules edit` forgets the host */
+      set_string(&r->host, NULL, errors);
+      a->given |= SW_RULE_FIELD_BIT(SW_RULE_FIELD_HOST);
+    }
+    return true;
+  case SW_RULE_OPT_MIN_OK:
+    if (!strcmp(value, "all")) {
+      r->min_ok = 0;
+      return true;
+    }
+    if (sw_arg_number(value, &v) && v >= 1) {
+      r->min_ok = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+      return true;
+    }
+    sw_arg_fail(errors, "--min-ok: '%s' is neither a number from 1 up nor all.",
+                sw_arg_quote(value).text);
+    return false;
+  case SW_RULE_OPT_MTA_STS:
+  case SW_RULE_OPT_NO_MTA_STS:
+    r->mta_sts = id == SW_RULE_OPT_MTA_STS;
+    return true;
+  case SW_RULE_OPT_DANE:
+  case SW_RULE_OPT_NO_DANE:
+    r->dane = id == SW_RULE_OPT_DANE;
+    return true;
+  case SW_RULE_OPT_DNS_SERVER:
+    set_string(&r->dns_server, value, errors);
+    return true;
+  default:
+    break;
+  }
+  SW_NOT_REACHED(); /* apply_past_handshake() hands over only the options above */
+  return false;
 }
 
 /* A secret's file: read by the command line (which says if it cannot be),
@@ -188,7 +246,7 @@ static bool apply_past_handshake(struct sw_rule_args *a, enum sw_rule_opt id,
     r->drift = id == SW_RULE_OPT_DRIFT;
     return true;
   default:
-    break;
+    return apply_domain(a, id, value, errors);
   }
   SW_NOT_REACHED(); /* apply() hands over only the options above */
   return false;
@@ -292,7 +350,7 @@ void sw_rule_args_settle_tls(const struct sw_rule_args *a, struct sw_rule *rule,
     rule->tls_mode = SW_TLS_IMPLICIT;
   /* A user who wrote a certificate option believes the check looks at a
    * certificate. */
-  if (a->tls_option && rule->tls_mode == SW_TLS_NONE)
+  if (a->tls_option && rule->tls_mode == SW_TLS_NONE && !(rule->domain && *rule->domain))
     sw_arg_fail(errors,
                 "--%s is about the server's certificate, but TLS is off: add --tls "
                 "starttls, require-starttls or implicit.",

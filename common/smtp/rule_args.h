@@ -55,7 +55,14 @@
   X(SW_RULE_OPT_NO_ALL_ADDRESSES, "no-all-addresses", 0, false, ALL_ADDRESSES, true)     \
   X(SW_RULE_OPT_NO_CHECK_PTR, "no-check-ptr", 0, false, CHECK_PTR, true)                 \
   X(SW_RULE_OPT_NO_DRIFT, "no-drift", 0, false, DRIFT, true)                             \
-  X(SW_RULE_OPT_DRIFT, "drift", 0, false, DRIFT, true) /* undoes --no-drift */
+  X(SW_RULE_OPT_DRIFT, "drift", 0, false, DRIFT, true) /* undoes --no-drift */           \
+  X(SW_RULE_OPT_DOMAIN, "domain", 0, true, DOMAIN, false)                                \
+  X(SW_RULE_OPT_MIN_OK, "min-ok", 0, true, MIN_OK, false)                                \
+  X(SW_RULE_OPT_NO_MTA_STS, "no-mta-sts", 0, false, MTA_STS, false)                      \
+  X(SW_RULE_OPT_DANE, "dane", 0, false, DANE, false)                                     \
+  X(SW_RULE_OPT_DNS_SERVER, "dns-server", 0, true, DNS_SERVER, false)                    \
+  X(SW_RULE_OPT_MTA_STS, "mta-sts", 0, false, MTA_STS, true) /* undoes --no-mta-sts */   \
+  X(SW_RULE_OPT_NO_DANE, "no-dane", 0, false, DANE, true)
 
 /* The usage text of the options from --auth-user to --check-ptr, shared by
  * `smtpwatch check` and `smtpwatch rules`: lines ending in '\n'. */
@@ -79,6 +86,18 @@
   "      --all-addresses    check every address of HOST; the worst decides\n"            \
   "      --check-ptr        the answering address's reverse name must resolve\n"         \
   "                         back to it and match the greeting (else WARNING)\n"
+
+/* The usage text of the domain options (issue 18), shared like the above. */
+#define SW_RULE_ARGS_USAGE_DOMAIN                                                        \
+  "      --domain D         instead of HOST: every MX host of mail domain D on\n"        \
+  "                         every address (A and AAAA), with STARTTLS and its\n"         \
+  "                         certificate for the MX name; no MX: D's own address\n"       \
+  "      --min-ok N|all     the domain is OK with at least N MX addresses OK (the\n"     \
+  "                         others make it WARNING); default all: any fails it\n"        \
+  "      --no-mta-sts       do not judge the MX hosts by D's MTA-STS policy\n"           \
+  "      --dane             match each MX host's TLSA records (DANE)\n"                  \
+  "      --dns-server ADDR[:PORT]  ask this DNS server for MX, TXT and TLSA\n"           \
+  "                         (default: the system's DNS servers)\n"
 
 enum sw_rule_opt {
   SW_RULE_OPT_MAP(SW_X_1) SW_RULE_OPT_COUNT /* a command's own option ids start here */

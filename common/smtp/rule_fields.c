@@ -50,6 +50,11 @@ static const struct {
     [SW_RULE_FIELD_ALL_ADDRESSES] = FIELD(SW_RULE_FLAG, all_addresses),
     [SW_RULE_FIELD_CHECK_PTR] = FIELD(SW_RULE_FLAG, check_ptr),
     [SW_RULE_FIELD_DRIFT] = FIELD(SW_RULE_FLAG, drift),
+    [SW_RULE_FIELD_DOMAIN] = FIELD(SW_RULE_TEXT, domain),
+    [SW_RULE_FIELD_MIN_OK] = FIELD(SW_RULE_U32, min_ok),
+    [SW_RULE_FIELD_MTA_STS] = FIELD(SW_RULE_FLAG, mta_sts),
+    [SW_RULE_FIELD_DANE] = FIELD(SW_RULE_FLAG, dane),
+    [SW_RULE_FIELD_DNS_SERVER] = FIELD(SW_RULE_TEXT, dns_server),
 };
 
 #undef FIELD

@@ -16,7 +16,8 @@
 #define SW_STORE_RULE_COLUMNS                                                            \
   "id, name, host, port, command, expect, timeout_ms, ehlo_name, interval_s, enabled, "  \
   "tls_mode, tls_insecure, cert_warn_days, cert_crit_days, revision, created_at, "       \
-  "updated_at, " SW_STORE_RULE_PAST_HANDSHAKE ", auth_secret, oauth_secret"
+  "updated_at, " SW_STORE_RULE_PAST_HANDSHAKE                                            \
+  ", auth_secret, oauth_secret, " SW_STORE_RULE_DOMAIN
 
 /* The columns of the fields from auth_user on (schema version 4), in
  * SW_RULE_FIELD_MAP order without the secrets: ?17..?30 of RULE_INSERT
@@ -26,13 +27,18 @@
   "oauth_scope, mail_from, rcpt_to, relay_test, relay_test_rcpt, ip_family, "            \
   "all_addresses, check_ptr, drift"
 
+/* The columns of a domain rule's fields (schema version 7, issue 18), in
+ * SW_RULE_FIELD_MAP order: ?35..?39 of RULE_INSERT and RULE_UPDATE, and
+ * columns 33..37 of SW_STORE_RULE_COLUMNS (past the two secrets). */
+#define SW_STORE_RULE_DOMAIN "domain, min_ok, mta_sts, dane, dns_server"
+
 /* Qualified, because sw_store_latest_results_between joins rules. */
 #define SW_STORE_RESULT_COLUMNS                                                          \
   "r.id, r.rule_id, r.started_at, r.status, r.outcome, r.step, r.reply_code, "           \
   "r.enhanced_code, r.reply, r.detail, r.peer, r.used_helo, r.caps, r.total_us, "        \
   "r.step_us, r.transcript, r.tls_used, r.tls_version, r.tls_cipher, r.cert_subject, "   \
   "r.cert_issuer, r.cert_sans, r.cert_not_after, r.cert_days_left, r.tls_verified, "     \
-  "r.maintenance"
+  "r.maintenance, r.domain_report"
 
 /* The same with NULL for the transcript, for lists that never show it
  * (status, history pages): a failed check's transcript can be kilobytes. */
@@ -41,7 +47,7 @@
   "r.enhanced_code, r.reply, r.detail, r.peer, r.used_helo, r.caps, r.total_us, "        \
   "r.step_us, NULL, r.tls_used, r.tls_version, r.tls_cipher, r.cert_subject, "           \
   "r.cert_issuer, r.cert_sans, r.cert_not_after, r.cert_days_left, r.tls_verified, "     \
-  "r.maintenance"
+  "r.maintenance, r.domain_report"
 
 #define SW_STORE_STATE_COLUMNS                                                           \
   "rule_id, state, failures, since, last_result_at, last_outcome"
@@ -81,9 +87,10 @@
     "INSERT INTO rules(name, host, port, command, expect, timeout_ms, ehlo_name, "       \
     "interval_s, enabled, tls_mode, tls_insecure, cert_warn_days, cert_crit_days, "      \
     "revision, created_at, updated_at, " SW_STORE_RULE_PAST_HANDSHAKE                    \
-    ", auth_secret, oauth_secret) "                                                      \
+    ", auth_secret, oauth_secret, " SW_STORE_RULE_DOMAIN ") "                            \
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1, ?14, ?14, ?17, "  \
-    "?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?32, ?34)")        \
+    "?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?32, ?34, "        \
+    "?35, ?36, ?37, ?38, ?39)")                                                          \
   X(SW_STMT_RULE_UPDATE,                                                                 \
     "UPDATE rules SET name = ?1, host = ?2, port = ?3, command = ?4, expect = ?5, "      \
     "timeout_ms = ?6, ehlo_name = ?7, interval_s = ?8, enabled = ?9, tls_mode = ?10, "   \
@@ -94,6 +101,7 @@
     "check_ptr = ?29, drift = ?30, "                                                     \
     "auth_secret = CASE WHEN ?31 THEN ?32 ELSE auth_secret END, "                        \
     "oauth_secret = CASE WHEN ?33 THEN ?34 ELSE oauth_secret END, "                      \
+    "domain = ?35, min_ok = ?36, mta_sts = ?37, dane = ?38, dns_server = ?39, "          \
     "revision = revision + 1, updated_at = ?14 WHERE id = ?15 AND revision = ?16")       \
   X(SW_STMT_RULE_SET_ENABLED, "UPDATE rules SET enabled = ?1, revision = revision + 1, " \
                               "updated_at = ?2 WHERE id = ?3")                           \
@@ -105,9 +113,10 @@
     "INSERT INTO results(rule_id, started_at, status, outcome, step, reply_code, "       \
     "enhanced_code, reply, detail, peer, used_helo, caps, total_us, step_us, "           \
     "transcript, tls_used, tls_version, tls_cipher, cert_subject, cert_issuer, "         \
-    "cert_sans, cert_not_after, cert_days_left, tls_verified, maintenance) "             \
+    "cert_sans, cert_not_after, cert_days_left, tls_verified, maintenance, "             \
+    "domain_report) "                                                                    \
     "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "     \
-    "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25 "                                       \
+    "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26 "                                  \
     "WHERE EXISTS (SELECT 1 FROM rules WHERE id = ?1)")                                  \
   X(SW_STMT_RESULT_HISTORY, "SELECT " SW_STORE_RESULT_COLUMNS " FROM results AS r "      \
                             "WHERE r.rule_id = ?1 AND (r.started_at, r.id) < (?2, ?3) "  \

@@ -42,16 +42,23 @@ void sw_store_rule_list_free(struct sw_store_rule_list *l)
  * column in SW_STORE_RULE_COLUMNS, which is also its parameter in
  * RULE_INSERT and RULE_UPDATE: 1..13, then 17..30 (SW_STORE_RULE_PAST_
  * HANDSHAKE) past the revision and the times. The secrets are blobs of
- * their own (31 and 32), so their fields have no column. */
+ * their own (columns 31 and 32, parameters 31..34), so their fields have
+ * no column. A domain rule's fields (SW_STORE_RULE_DOMAIN) come after the
+ * secrets: columns 33.., parameters 35.. . */
 #define FIRST_COLUMN 1
 #define PAST_HANDSHAKE_COLUMN 17
+#define DOMAIN_COLUMN 33
+#define DOMAIN_PARAM 35
 
-/* column[f]: field f's column, 0 for a secret. */
-static void rule_columns(int column[SW_RULE_FIELD_COUNT])
+/* column[f]: field f's column in SW_STORE_RULE_COLUMNS, or with `params`
+ * its parameter; 0 for a secret. */
+static void rule_columns(int column[SW_RULE_FIELD_COUNT], bool params)
 {
   int next = FIRST_COLUMN;
   for (int f = 0; f < SW_RULE_FIELD_COUNT; f++) {
     bool secret = sw_rule_field_kind((enum sw_rule_field)f) == SW_RULE_SECRET;
+    if (f == SW_RULE_FIELD_DOMAIN)
+      next = params ? DOMAIN_PARAM : DOMAIN_COLUMN;
     column[f] = secret ? 0 : next;
     if (!secret)
       next = f == SW_RULE_FIELD_CERT_CRIT_DAYS ? PAST_HANDSHAKE_COLUMN : next + 1;
@@ -88,7 +95,7 @@ static void bind_secret(sqlite3_stmt *stmt, int given_param,
 static void bind_rule(sqlite3_stmt *stmt, const struct sw_rule *r)
 {
   int column[SW_RULE_FIELD_COUNT];
-  rule_columns(column);
+  rule_columns(column, true);
   for (int f = 0; f < SW_RULE_FIELD_COUNT; f++)
     if (column[f])
       bind_field(stmt, column[f], r, (enum sw_rule_field)f);
@@ -137,7 +144,7 @@ static enum sw_store_error read_rule(struct sw_store *st, sqlite3_stmt *stmt, vo
   out->auth_secret = out->oauth_secret = (struct sw_store_blob){0};
   r->id = sqlite3_column_int64(stmt, 0);
   int column[SW_RULE_FIELD_COUNT];
-  rule_columns(column);
+  rule_columns(column, false);
   bool ok = true;
   for (int f = 0; f < SW_RULE_FIELD_COUNT && ok; f++)
     if (column[f])

@@ -286,6 +286,19 @@ static const struct migration migrations[] = {
      "INSERT INTO rollup_backfill_progress(total, done) "
      "SELECT count(*), 0 FROM results;",
      NULL},
+    /* Version 7 here (issue 18's number is 8, after issue 17's 7: the
+     * lead renumbers at the merge): a mail domain's check. A rule names a
+     * host or a domain; --min-ok, MTA-STS (on by default), DANE and the DNS
+     * server to ask; a result of a domain keeps its MX x address matrix as
+     * text (domain_report.h; NULL for a host's). */
+    {"mail domain checks",
+     "ALTER TABLE rules ADD COLUMN domain TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE rules ADD COLUMN min_ok INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE rules ADD COLUMN mta_sts INTEGER NOT NULL DEFAULT 1;"
+     "ALTER TABLE rules ADD COLUMN dane INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE rules ADD COLUMN dns_server TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE results ADD COLUMN domain_report TEXT;",
+     NULL},
 };
 
 #define MIGRATION_COUNT ((int)SW_COUNTOF(migrations))

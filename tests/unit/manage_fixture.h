@@ -106,6 +106,11 @@ static inline void done(struct parsed *p)
   "Address family:              any\n"                                                   \
   "Check every address:         no\n"                                                    \
   "Check reverse DNS:           no\n"                                                    \
-  "Drift alarm:                 yes\n"
+  "Drift alarm:                 yes\n"                                                   \
+  "Mail domain:                 \n"                                                      \
+  "Minimum OK MX addresses:     0\n"                                                     \
+  "Check MTA-STS:               yes\n"                                                   \
+  "Check DANE:                  no\n"                                                    \
+  "DNS server:                  \n"
 
 #endif

@@ -418,7 +418,7 @@ static inline void fx_result_tls(struct sw_store_result *r)
 
 /* The schema version a new or upgraded file must have: the number of
  * migrations in store_schema.c (a new migration changes it). */
-#define FX_SCHEMA_VERSION 6
+#define FX_SCHEMA_VERSION 7
 
 /* sw_store_write with results only. */
 static inline enum sw_store_error fx_write_results(struct sw_store *st,

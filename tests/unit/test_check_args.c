@@ -194,7 +194,8 @@ static void test_mistakes_in_words(void **state)
   char *no_host[] = {"check", "--json"};
   assert_string_equal(errors_of(&p, ARGC(no_host), no_host),
                       "HOST is missing: name the SMTP server to check, as in 'smtpwatch "
-                      "check mail.example.com'.");
+                      "check mail.example.com' (or a mail domain: --domain "
+                      "example.com).");
   done(&p);
 
   char *two_hosts[] = {"check", "a.example", "-H", "b.example"};

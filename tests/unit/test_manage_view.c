@@ -78,7 +78,8 @@ static void test_rules_for_people_and_scripts(void **state)
       "\"oauth_token_url\":\"\",\"oauth_client_id\":\"\",\"oauth_client_secret\":false,"
       "\"oauth_scope\":\"\",\"mail_from\":\"\",\"rcpt_to\":\"\",\"relay_test\":false,"
       "\"relay_test_rcpt\":\"\",\"ip_family\":\"any\",\"all_addresses\":false,"
-      "\"check_ptr\":false,\"drift\":true},"
+      "\"check_ptr\":false,\"drift\":true,\"domain\":\"\",\"min_ok\":0,\"mta_sts\":true,"
+      "\"dane\":false,\"dns_server\":\"\"},"
       "{\"id\":12,\"revision\":1,\"name\":\"Loopback v6\",\"host\":\"::1\",\"port\":25,"
       "\"command\":\"\",\"expect\":\"\",\"timeout_ms\":7000,\"ehlo_name\":\"\","
       "\"interval_s\":300,\"enabled\":false,\"tls_mode\":\"none\","
@@ -88,7 +89,8 @@ static void test_rules_for_people_and_scripts(void **state)
       "\"oauth_token_url\":\"\",\"oauth_client_id\":\"\",\"oauth_client_secret\":false,"
       "\"oauth_scope\":\"\",\"mail_from\":\"\",\"rcpt_to\":\"\",\"relay_test\":false,"
       "\"relay_test_rcpt\":\"\",\"ip_family\":\"any\",\"all_addresses\":false,"
-      "\"check_ptr\":false,\"drift\":true}]\n");
+      "\"check_ptr\":false,\"drift\":true,\"domain\":\"\",\"min_ok\":0,\"mta_sts\":true,"
+      "\"dane\":false,\"dns_server\":\"\"}]\n");
   sw_table_free(&t);
 
   assert_int_equal(sw_manage_rules_table(b, body.len, &csv, false, &t, NULL), SW_E_OK);
@@ -99,10 +101,10 @@ static void test_rules_for_people_and_scripts(void **state)
       "cert_crit_days,auth_user,auth_password,auth_mech,auth_plaintext,"
       "oauth_token_url,oauth_client_id,oauth_client_secret,oauth_scope,"
       "mail_from,rcpt_to,relay_test,relay_test_rcpt,ip_family,"
-      "all_addresses,check_ptr,drift\r\n"
+      "all_addresses,check_ptr,drift,domain,min_ok,mta_sts,dane,dns_server\r\n"
       "3,5,Relay,mail.example.com,587,NOOP,,7000,,60,true,"
       "require-starttls,false,21,7,,false,auto,false,,,false,,,,false,,any,"
-      "false,false,true\r\n");
+      "false,false,true,,0,true,false,\r\n");
   sw_table_free(&t);
 
   /* `rules show`: every field, with the labels the editor uses. */

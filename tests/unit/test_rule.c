@@ -160,7 +160,8 @@ static void test_host(void **state)
 
   set(&r.host, "");
   assert_string_equal(only_problem(&r, SW_RULE_FIELD_HOST),
-                      "Host is required: enter the server's DNS name or IP address.");
+                      "Host is required: enter the server's DNS name or IP address (or, "
+                      "for every MX host of a mail domain, the domain).");
   set(&r.host, "256.1.1.1");
   assert_string_equal(only_problem(&r, SW_RULE_FIELD_HOST),
                       "Host is not a valid IPv4 address: use four numbers from 0 to 255 "
@@ -558,7 +559,12 @@ static void test_field_names(void **state)
                                "ip_family",
                                "all_addresses",
                                "check_ptr",
-                               "drift"};
+                               "drift",
+                               "domain",
+                               "min_ok",
+                               "mta_sts",
+                               "dane",
+                               "dns_server"};
   assert_int_equal(SW_RULE_FIELD_COUNT, SW_COUNTOF(names));
   for (int f = 0; f < SW_RULE_FIELD_COUNT; f++) {
     assert_string_equal(sw_rule_field_name((enum sw_rule_field)f), names[f]);

@@ -159,7 +159,11 @@ static struct sw_store *reopen_as_schema_5(struct fixture *fx, struct sw_store *
   exec_sql(fx->db, "DROP TABLE rollups; DROP TABLE rollup_cursor; DROP TABLE "
                    "status_changes; DROP TABLE rollup_backfill; DROP TABLE "
                    "rollup_backfill_progress; ALTER TABLE results DROP COLUMN "
-                   "maintenance; PRAGMA user_version = 5");
+                   "maintenance; ALTER TABLE results DROP COLUMN domain_report; "
+                   "ALTER TABLE rules DROP COLUMN domain; ALTER TABLE rules DROP "
+                   "COLUMN min_ok; ALTER TABLE rules DROP COLUMN mta_sts; ALTER TABLE "
+                   "rules DROP COLUMN dane; ALTER TABLE rules DROP COLUMN dns_server; "
+                   "PRAGMA user_version = 5");
   st = fx_open(fx->db);
   assert_int_equal(atoi(fx_peek(fx->db, "PRAGMA user_version")), FX_SCHEMA_VERSION);
   assert_string_equal(fx_peek(fx->db, "SELECT count(*) FROM rollups"), "0");
