@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cert_chain.h"
 #include "digest.h"
 
 enum sw_tlsa_usage {
@@ -38,11 +39,8 @@ struct sw_tlsa_record {
   size_t data_len;
 };
 
-/* One certificate of the presented chain, DER, leaf first. */
-struct sw_cert_der {
-  const uint8_t *der;
-  size_t len;
-};
+/* The presented chain is an array of struct sw_cert_der (cert_chain.h),
+ * leaf first. */
 
 enum sw_tlsa_verdict {
   SW_TLSA_MATCHED,   /* a usable record matches the chain */

@@ -118,6 +118,7 @@ void sw_check_result_free(struct sw_check_result *r)
   free(r->tls.sans);
   free(r->addresses);
   sw_domain_report_free(r->domain);
+  sw_cert_chain_free(r->chain);
   sw_buf_free(&r->transcript);
   sw_check_result_init(r);
 }

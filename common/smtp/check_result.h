@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cert_chain.h"
 #include "sw_buf.h"
 #include "sw_macros.h"
 #include "text_escape.h" /* sw__escape_text, SW_TRANSCRIPT_MAX */
@@ -235,6 +236,19 @@ struct sw_check_result {
    * dialogue): the change takes away what the rule's TLS mode relies on,
    * STARTTLS, so the verdict is CRITICAL rather than WARNING. */
   bool drift_critical;
+  /* With the check spec's want_chain (DANE, issue 18): the certificates the
+   * server presented, leaf first (cert_chain.h); owned; NULL when not
+   * asked, without TLS, or when the server sent none. With all_addresses,
+   * that of the address that decided the outcome. */
+  struct sw_cert_chain *chain;
+  /* The chain validation's own verdict whenever one ran (a TLS check
+   * without tls_insecure): SW_OUTCOME_OK, _CERT_CHAIN_INCOMPLETE, or a
+   * failure (with the spec's tls_trust_advisory, an _CERT_UNTRUSTED or
+   * _CERT_NAME_MISMATCH here did not end the check), and its sentence
+   * ("" for OK). cert_judged is false, the rest zero, when none ran. */
+  bool cert_judged;
+  enum sw_outcome cert_outcome;
+  char cert_detail[SW_DETAIL_MAX];
 };
 /* Text fields (reply, detail, ehlo_keywords, transcript) are printable: bytes
  * that are not well-formed, non-control UTF-8 appear as \xNN and a backslash

@@ -61,6 +61,8 @@ enum sw_error sw_engine_create(struct sw_engine **out, unsigned long *win_error)
   sw_list_init(&e->checks);
   sw_list_init(&e->verify_running);
   sw_list_init(&e->oauth_running);
+  sw_list_init(&e->https_gets);
+  sw_timer_heap_init(&e->https_timers);
   e->port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
   if (!e->port) {
     *win_error = GetLastError();
@@ -144,6 +146,7 @@ static void leave_dialogue(struct sw_check *c)
   sw__check_resolve_abandon(c); /* a lookup that still runs no longer holds it */
   sw__check_verify_abandon(c);  /* nor does a validation */
   sw_dialogue_take_result(&c->dlg, &c->result);
+  sw__check_tls_result(c, &c->result);
   sw__check_oauth_settled(c, &c->result); /* nor does a token fetch */
   c->stage = SW_STAGE_RESULT;
 }
@@ -301,6 +304,10 @@ enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *
     free(c);
     return err;
   }
+  if (c->tls) {
+    c->tls->want_chain = spec->want_chain;
+    c->tls->trust_advisory = spec->tls_trust_advisory;
+  }
   c->done = done;
   c->ctx = ctx;
   c->port = spec->port;
@@ -338,6 +345,7 @@ enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *
  * query, engine_dns.c); their structs drain later. */
 static void cancel_all(struct sw_engine *e)
 {
+  sw__engine_https_cancel(e); /* first: it lets go of its own DNS queries */
   sw__engine_dns_cancel_queries(e);
   int64_t now = sw_clock_now_us();
   struct sw_list_node *node, *tmp;
@@ -362,17 +370,21 @@ static void fire_timers(struct sw_engine *e)
     sw__check_on_timer(c, now);
     sw__check_settle(c);
   }
-  sw__engine_dns_fire(e, now); /* DNS queries' deadlines (engine_dns.c) */
+  sw__engine_dns_fire(e, now);   /* DNS queries' deadlines (engine_dns.c) */
+  sw__engine_https_fire(e, now); /* HTTPS GETs' (engine_https.c) */
 }
 
-/* How long the loop may wait: to the first timer (a check's or a DNS
- * query's), in µs; -1 when none. */
+/* How long the loop may wait: to the first timer (a check's, a DNS
+ * query's or an HTTPS GET's), in µs; -1 when none. */
 static int64_t wait_us(struct sw_engine *e)
 {
   struct sw_timer *t = sw_timer_heap_peek(&e->timers);
   struct sw_timer *q = sw_timer_heap_peek(&e->dns.timers);
+  struct sw_timer *h = sw_timer_heap_peek(&e->https_timers);
   if (!t || (q && q->due < t->due))
     t = q;
+  if (!t || (h && h->due < t->due))
+    t = h;
   if (!t)
     return -1;
   int64_t left = t->due - sw_clock_now_us();
@@ -464,7 +476,8 @@ enum sw_error sw_engine_run(struct sw_engine *e, enum sw_run_mode mode)
       cancel_all(e);
       break;
     }
-    if (mode == SW_RUN_UNTIL_IDLE && e->live == 0 && sw_list_empty(&e->dns.jobs))
+    if (mode == SW_RUN_UNTIL_IDLE && e->live == 0 && sw_list_empty(&e->dns.jobs) &&
+        e->https_live == 0)
       break;
     turn(e, wait_us(e));
   }
@@ -543,7 +556,7 @@ void sw_engine_destroy(struct sw_engine *e)
   }
   /* Endgame: closed sockets still owe us a completion each; nothing is
    * freed under the kernel's feet. */
-  while (e->structs > 0)
+  while (e->structs > 0 || !sw_list_empty(&e->https_gets))
     turn(e, -1);
   /* The rest of the lookups are abandoned: no thread posts from now on, the
    * answers already posted are drained, and each thread frees its own
@@ -555,6 +568,7 @@ void sw_engine_destroy(struct sw_engine *e)
   sw__engine_oauth_free(e);
   sw__engine_dns_free(e);
   sw_timer_heap_free(&e->timers);
+  sw_timer_heap_free(&e->https_timers);
   sw__engine_tls_free(e);
   sw__engine_wait_free(&e->wait);
   CloseHandle(e->port);

@@ -64,6 +64,19 @@ struct sw_check_spec {
    * fails ends the check with SW_OUTCOME_OAUTH_TOKEN_FAILED. Borrowed like
    * `auth`; NULL: none. */
   const struct sw_oauth_client *oauth;
+  /* For DANE (issue 18; both false: the check as always). want_chain keeps
+   * the certificates the server presented in result->chain (DER, the
+   * server's own first, then its issuers as they link, bounded:
+   * cert_chain.h); NULL when not asked, or without TLS or a certificate.
+   * tls_trust_advisory validates the chain and host name as always and
+   * keeps the verdict in result->cert_outcome and ->cert_detail, but a
+   * verdict of CERT_UNTRUSTED or CERT_NAME_MISMATCH does not end the
+   * check: it goes on through TLS as a tls_insecure check would (its
+   * tls.verified false, the certificate's dates still judged by the
+   * dialogue), so that a DANE-EE host (RFC 7672 3.1.1: no public CA, no
+   * name check) can be judged by its TLSA records instead. */
+  bool want_chain;
+  bool tls_trust_advisory;
 };
 
 /* The spec of a check of `rule` (strings borrowed from it and from `x`,

@@ -30,6 +30,10 @@ static struct sw_check *child_new(struct sw_check *p, size_t i)
       sw__check_alloc(p->engine, p->tls != NULL, p->tls && p->tls->insecure);
   if (!c)
     return NULL;
+  if (c->tls) {
+    c->tls->want_chain = p->tls->want_chain;
+    c->tls->trust_advisory = p->tls->trust_advisory;
+  }
   c->parent = p;
   c->index = i;
   /* The parent's strings and settings: it outlives its sub-checks. */

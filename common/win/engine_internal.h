@@ -46,6 +46,14 @@ struct sw_check_tls {
   struct sw_verify_job *job;              /* the validation this check started */
   struct sw_cert_cache_entry *waiting_on; /* another check's validation it waits for */
   struct sw_list_node waiting;            /* in that entry's list of checks waiting */
+  /* DANE (the spec's want_chain, tls_trust_advisory): the chain the server
+   * presented, and the validation's own verdict, until they move into the
+   * check's result (sw__check_tls_result). */
+  bool want_chain, trust_advisory;
+  struct sw_cert_chain *chain;
+  bool cert_judged;
+  enum sw_outcome cert_outcome;
+  char cert_detail[SW_DETAIL_MAX];
 };
 
 /* Where a check stands. It talks SMTP (DIALOGUE), or, for a check of every
@@ -193,6 +201,11 @@ struct sw_engine {
   struct sw_list_node oauth_running; /* token fetches handed to the pool */
   sw_engine_token_fn token_fn;       /* sw_engine_set_token_fetcher; NULL: the real one */
   void *token_ctx;
+  /* HTTPS GETs (engine_https.c): every fetch not yet freed, how many of
+   * them wait for their callback, and their deadlines. */
+  struct sw_list_node https_gets;
+  size_t https_live;
+  struct sw_timer_heap https_timers;
 };
 
 /* engine_socket.c */
@@ -200,6 +213,12 @@ struct sw_engine {
  * for EHLO ("[192.0.2.1]", "[IPv6:2001:db8::1]") into literal if given. */
 void sw__format_address(const struct sockaddr *sa, char *out, size_t size, char *literal,
                         size_t literal_size);
+/* The length of `a` (AF_INET or AF_INET6) for Winsock calls. */
+int sw__sockaddr_len(const struct sockaddr_storage *a);
+/* A TCP socket for `family`, overlapped, bound to any address (ConnectEx
+ * needs that) and associated with the engine's port, into *out; 0 or the
+ * WSA/Win32 error (*out INVALID_SOCKET). */
+unsigned long sw__engine_socket_open(struct sw_engine *e, int family, SOCKET *out);
 /* Begins connecting to the next address; on running out of addresses the
  * check fails with the last error. */
 void sw__check_connect_next(struct sw_check *c);
@@ -323,6 +342,25 @@ bool sw__engine_verify_busy(const struct sw_engine *e);
 /* Lets go of the validations that still run (their threads free them when
  * they return); call after sw__engine_dns_close and the last drain. */
 void sw__engine_verify_free(struct sw_engine *e);
+/* The dialogue's result is the check's now: the presented chain (with
+ * want_chain) and the validation's verdict move into `r`. */
+void sw__check_tls_result(struct sw_check *c, struct sw_check_result *r);
+/* The engine's Schannel credential, acquired on first use and shared by
+ * every TLS session of the engine. SW_E_SYSTEM (SECURITY_STATUS in
+ * *status) or SW_E_NOMEM if it cannot be had. Loop thread. */
+enum sw_error sw__engine_tls_cred(struct sw_engine *e, unsigned long *status);
+/* A validation for an owner other than a check (engine_https.c): as a
+ * check's (the engine's validator, off the loop, its verdict posted back),
+ * but uncached, and its verdict goes to fn(owner, verdict) on the loop
+ * thread, unless the owner let go of it first (sw__verify_let_go). NULL
+ * with the Win32 error in *win_error (0: out of memory) if it could not
+ * start. */
+typedef void (*sw__verify_owner_fn)(void *owner, const struct sw_cert_verdict *v);
+struct sw_verify_job *sw__verify_start(struct sw_engine *e, PCCERT_CONTEXT cert,
+                                       const char *host, const char *names,
+                                       uint32_t timeout_ms, sw__verify_owner_fn fn,
+                                       void *owner, unsigned long *win_error);
+void sw__verify_let_go(struct sw_verify_job *j);
 /* Frees the check's TLS state (session, certificate, buffers). */
 void sw__check_tls_free(struct sw_check *c);
 /* Frees the engine's TLS state (credential, validation cache); no check may
@@ -352,6 +390,14 @@ void sw__engine_oauth_free(struct sw_engine *e);
 /* Sends what the dialogue has to say (asking for its token first, if it
  * waits for one), through TLS when the check uses it. */
 void sw__check_flush(struct sw_check *c);
+
+/* engine_https.c */
+/* The deadlines (a fetch's whole budget, or one address's share of it)
+ * that are due by `now`. Loop thread. */
+void sw__engine_https_fire(struct sw_engine *e, int64_t now);
+/* Every fetch whose callback has not run ends as cancelled (the engine
+ * stops); their structs drain later. Loop thread. */
+void sw__engine_https_cancel(struct sw_engine *e);
 
 /* engine.c */
 /* A new check struct of engine `e` with its requests, timer and, if

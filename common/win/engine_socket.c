@@ -64,15 +64,15 @@ void sw__check_close_socket(struct sw_check *c)
   c->sock = INVALID_SOCKET;
 }
 
-static int addr_len(const struct sockaddr_storage *a)
+int sw__sockaddr_len(const struct sockaddr_storage *a)
 {
   return a->ss_family == AF_INET6 ? (int)sizeof(struct sockaddr_in6)
                                   : (int)sizeof(struct sockaddr_in);
 }
 
-/* Creates, binds and associates a socket for `family`; WSA error or 0. */
-static unsigned long open_socket(struct sw_check *c, int family)
+unsigned long sw__engine_socket_open(struct sw_engine *e, int family, SOCKET *out)
 {
+  *out = INVALID_SOCKET;
   SOCKET s = WSASocketW(family, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_OVERLAPPED);
   if (s == INVALID_SOCKET)
     return (unsigned long)WSAGetLastError();
@@ -80,14 +80,21 @@ static unsigned long open_socket(struct sw_check *c, int family)
   memset(&any, 0, sizeof any);
   any.ss_family = (ADDRESS_FAMILY)family;
   /* ConnectEx needs a bound socket. */
-  if (bind(s, (struct sockaddr *)&any, addr_len(&any)) != 0 ||
-      !CreateIoCompletionPort((HANDLE)s, c->engine->port, 0, 0)) {
+  if (bind(s, (struct sockaddr *)&any, sw__sockaddr_len(&any)) != 0 ||
+      !CreateIoCompletionPort((HANDLE)s, e->port, 0, 0)) {
     unsigned long err = (unsigned long)WSAGetLastError();
     closesocket(s);
     return err ? err : GetLastError();
   }
-  c->sock = s;
+  *out = s;
   return 0;
+}
+
+/* Creates, binds and associates the check's socket for `family`; WSA error
+ * or 0. */
+static unsigned long open_socket(struct sw_check *c, int family)
+{
+  return sw__engine_socket_open(c->engine, family, &c->sock);
 }
 
 void sw__check_connect_next(struct sw_check *c)
@@ -108,8 +115,8 @@ void sw__check_connect_next(struct sw_check *c)
     sw_connect_prepare(&c->engine->sockopt, c->sock, (const struct sockaddr *)addr,
                        &opts);
     memset(&c->connect_req.ov, 0, sizeof c->connect_req.ov);
-    if (c->engine->connectex(c->sock, (const struct sockaddr *)addr, addr_len(addr), NULL,
-                             0, NULL, &c->connect_req.ov) ||
+    if (c->engine->connectex(c->sock, (const struct sockaddr *)addr,
+                             sw__sockaddr_len(addr), NULL, 0, NULL, &c->connect_req.ov) ||
         WSAGetLastError() == ERROR_IO_PENDING) {
       c->pending++; /* success or pending: a completion is queued either way */
       return;

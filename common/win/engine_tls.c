@@ -25,6 +25,7 @@
 #include "cert_check.h"
 #include "clock.h"
 #include "sw_macros.h"
+#include "tls_peer_chain.h"
 
 bool sw__check_uses_tls(const struct sw_check *c)
 {
@@ -34,13 +35,18 @@ bool sw__check_uses_tls(const struct sw_check *c)
 /* The engine's Schannel credential, acquired for its first TLS check and
  * shared by all (a credential per check would cost a round of key material
  * and defeat Schannel's session cache). */
+enum sw_error sw__engine_tls_cred(struct sw_engine *e, unsigned long *status)
+{
+  *status = 0;
+  if (e->tls_cred)
+    return SW_E_OK;
+  return sw_tls_cred_acquire(&e->tls_cred, SW_TLS_CRED_AUTO, status);
+}
+
 static bool ensure_cred(struct sw_check *c)
 {
-  struct sw_engine *e = c->engine;
-  if (e->tls_cred)
-    return true;
   unsigned long status = 0;
-  enum sw_error err = sw_tls_cred_acquire(&e->tls_cred, SW_TLS_CRED_AUTO, &status);
+  enum sw_error err = sw__engine_tls_cred(c->engine, &status);
   if (err == SW_E_NOMEM) {
     sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR, "out of memory starting TLS",
                      sw_clock_now_us());
@@ -140,7 +146,9 @@ struct sw_verify_job {
   sw_engine_validator_fn fn;
   void *fn_ctx;
   /* Loop thread only. */
-  struct sw_check *check;            /* NULL once the check has let go */
+  struct sw_check *check;       /* NULL once the check has let go */
+  sw__verify_owner_fn owner_fn; /* or another owner's (engine_https.c) */
+  void *owner;
   struct sw_cert_cache_entry *entry; /* the verdict it fills, or NULL */
   struct sw_list_node link;          /* in the engine's running list */
   /* Written by the worker before it posts the packet. */
@@ -232,6 +240,25 @@ static struct sw_verify_job *job_start(struct sw_engine *e, PCCERT_CONTEXT cert,
   return j;
 }
 
+struct sw_verify_job *sw__verify_start(struct sw_engine *e, PCCERT_CONTEXT cert,
+                                       const char *host, const char *names,
+                                       uint32_t timeout_ms, sw__verify_owner_fn fn,
+                                       void *owner, unsigned long *win_error)
+{
+  struct sw_verify_job *j = job_start(e, cert, host, names, timeout_ms, win_error);
+  if (j) {
+    j->owner_fn = fn;
+    j->owner = owner;
+  }
+  return j;
+}
+
+void sw__verify_let_go(struct sw_verify_job *j)
+{
+  j->owner_fn = NULL; /* it runs on; its verdict goes nowhere */
+  j->owner = NULL;
+}
+
 enum sw_error sw_engine_validate_detached(struct sw_engine *e, PCCERT_CONTEXT cert,
                                           const char *host, uint32_t timeout_ms)
 {
@@ -265,16 +292,27 @@ void sw__engine_tls_free(struct sw_engine *e)
   e->tls_cred = NULL;
 }
 
-/* A verdict for `c`, from its own validation or another's. */
+/* A verdict for `c`, from its own validation or another's. With
+ * tls_trust_advisory an untrusted chain or a name mismatch is kept for the
+ * result and the check goes on as an insecure one would. */
 static void report_verdict(struct sw_check *c, const struct sw_cert_verdict *v)
 {
-  c->tls->verifying = false;
+  struct sw_check_tls *t = c->tls;
+  t->verifying = false;
   /* An incomplete chain was completed and found good: validated. */
-  c->tls->info.verified =
+  t->info.verified =
       v->outcome == SW_OUTCOME_OK || v->outcome == SW_OUTCOME_CERT_CHAIN_INCOMPLETE;
   if (v->error)
     c->last_error = v->error;
-  report(c, v->outcome, v->detail);
+  t->cert_judged = true;
+  t->cert_outcome = v->outcome;
+  snprintf(t->cert_detail, sizeof t->cert_detail, "%s", v->detail);
+  if (t->trust_advisory && (v->outcome == SW_OUTCOME_CERT_UNTRUSTED ||
+                            v->outcome == SW_OUTCOME_CERT_NAME_MISMATCH)) {
+    report(c, SW_OUTCOME_OK, "");
+  } else {
+    report(c, v->outcome, v->detail);
+  }
   sw__check_tls_flush(c);
   sw__check_start_read(c);
 }
@@ -293,8 +331,11 @@ static void start_verify(struct sw_check *c)
     report(c, SW_OUTCOME_CERT_UNTRUSTED, "the server sent no certificate");
     return;
   }
-  /* Out of memory leaves the names out; the check goes on without them. */
+  /* Out of memory leaves the names out (or the chain); the check goes on
+   * without them. */
   sw_cert_describe(c->tls->peer_cert, &c->tls->info);
+  if (c->tls->want_chain && !c->tls->chain)
+    (void)sw_tls_peer_chain(c->tls->peer_cert, &c->tls->chain);
   if (c->tls->insecure) {
     report(c, SW_OUTCOME_OK, "");
     return;
@@ -369,6 +410,11 @@ void sw__engine_on_verified(struct sw_engine *e, struct sw_req *req)
     c->tls->job = NULL;
     report_verdict(c, &j->verdict);
     sw__check_settle(c);
+  }
+  if (j->owner_fn) {
+    sw__verify_owner_fn fn = j->owner_fn;
+    j->owner_fn = NULL;
+    fn(j->owner, &j->verdict);
   }
   job_release(j);
 }
@@ -468,6 +514,20 @@ void sw__check_tls_flush(struct sw_check *c)
   sw__check_send(c);
 }
 
+void sw__check_tls_result(struct sw_check *c, struct sw_check_result *r)
+{
+  struct sw_check_tls *t = c->tls;
+  if (!t)
+    return; /* a plain check */
+  sw_cert_chain_free(r->chain);
+  r->chain = t->chain;
+  t->chain = NULL;
+  r->cert_judged = t->cert_judged;
+  r->cert_outcome = t->cert_judged ? t->cert_outcome : SW_OUTCOME_OK;
+  snprintf(r->cert_detail, sizeof r->cert_detail, "%s",
+           t->cert_judged ? t->cert_detail : "");
+}
+
 void sw__check_tls_free(struct sw_check *c)
 {
   struct sw_check_tls *t = c->tls;
@@ -477,6 +537,7 @@ void sw__check_tls_free(struct sw_check *c)
   if (t->peer_cert)
     CertFreeCertificateContext(t->peer_cert);
   free(t->info.sans);
+  sw_cert_chain_free(t->chain);
   sw_buf_free(&t->wire);
   free(t);
   c->tls = NULL;
