@@ -223,6 +223,41 @@ void sw_domain_report_summary(const struct sw_domain_report *d, char *out, size_
   sw_buf_free(&b);
 }
 
+enum sw_error sw_domain_report_lines(const struct sw_domain_report *d, struct sw_buf *out)
+{
+  static const char *const sts_words[] = {"MTA-STS ok", "MTA-STS violation (testing)",
+                                          "MTA-STS violation (enforce)"};
+  enum sw_error err = SW_E_OK;
+  for (size_t i = 0; i < d->count; i++) {
+    const struct sw_domain_address *a = &d->items[i];
+    sw_buf_printf_sticky(out, &err, "  %5u %-28s %-22s %s", (unsigned)a->preference,
+                         a->mx, a->peer[0] ? a->peer : "(no address)",
+                         sw_outcome_name(a->outcome));
+    if (a->starttls)
+      sw_buf_printf_sticky(out, &err, ", STARTTLS, certificate %s",
+                           a->cert_valid ? "valid" : "not valid");
+    if (a->sts_checked && (unsigned)a->sts_level < SW_COUNTOF(sts_words))
+      sw_buf_printf_sticky(out, &err, ", %s", sts_words[a->sts_level]);
+    if (a->dane != SW_DANE_NOT_CHECKED)
+      sw_buf_printf_sticky(out, &err, ", DANE %s", sw_dane_state_name(a->dane));
+    if (a->detail[0] && !sw_outcome_answered(a->outcome))
+      sw_buf_printf_sticky(out, &err, ": %s", a->detail);
+    sw_buf_printf_sticky(out, &err, "\n");
+  }
+  if (d->sts_mode[0] || d->sts_note[0])
+    sw_buf_printf_sticky(out, &err, "  MTA-STS: %s%s%s%s%s\n",
+                         d->sts_mode[0] ? d->sts_mode : "", d->sts_id[0] ? ", id " : "",
+                         d->sts_id, d->sts_mode[0] || d->sts_id[0] ? ": " : "",
+                         d->sts_note);
+  if (d->tls_rpt[0])
+    sw_buf_printf_sticky(out, &err, "  TLS-RPT: reports to %s\n", d->tls_rpt);
+  if (d->dane_note[0])
+    sw_buf_printf_sticky(out, &err, "  DANE: %s\n", d->dane_note);
+  sw_buf_printf_sticky(out, &err, "  MX answer %s DNSSEC-authenticated (asked: %s)\n",
+                       d->mx_authenticated ? "was" : "was not", d->dns_server);
+  return err;
+}
+
 /* ---- text form -------------------------------------------------------------- */
 
 /* A text member without the characters the form uses to separate. */

@@ -120,6 +120,14 @@ bool sw_domain_outcome_status(const struct sw_check_result *r, int *out);
  * did not answer. Always NUL-terminates. */
 void sw_domain_report_summary(const struct sw_domain_report *d, char *out, size_t size);
 
+/* The matrix for people, one line per MX host and address, then the
+ * policies, appended to `out`:
+ *   "  10 mx1.example.test      127.0.0.2:25     ok  STARTTLS, certificate
+ *    valid, MTA-STS ok, DANE matched"
+ *   "  MTA-STS: enforce, id 20261207T000000: every MX host meets ..." */
+enum sw_error sw_domain_report_lines(const struct sw_domain_report *d,
+                                     struct sw_buf *out);
+
 /* The report as text, one "key value" line for the domain's facts and one
  * "address ..." line (tab-separated) per entry: what the store keeps and
  * the pipe carries. sw_domain_report_parse reads it back (NULL and

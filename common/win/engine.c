@@ -204,16 +204,18 @@ void sw__check_cancel(struct sw_check *c, int64_t now)
 /* Copies the spec's strings into one allocation owned by the check. */
 static enum sw_error copy_strings(struct sw_check *c, const struct sw_check_spec *spec)
 {
-  const char *src[4] = {spec->host, spec->command, spec->expect, spec->ehlo_name};
-  char **dst[4] = {&c->host, &c->command, &c->expect, &c->ehlo_name};
+  const char *tls_name = spec->tls_name && *spec->tls_name ? spec->tls_name : NULL;
+  const char *src[5] = {spec->host, spec->command, spec->expect, spec->ehlo_name,
+                        tls_name};
+  char **dst[5] = {&c->host, &c->command, &c->expect, &c->ehlo_name, &c->tls_name};
   size_t total = 0;
-  for (int i = 0; i < 4; i++)
+  for (int i = 0; i < 5; i++)
     total += (src[i] ? strlen(src[i]) : 0) + 1;
   c->strings = malloc(total);
   if (!c->strings)
     return SW_E_NOMEM;
   char *p = c->strings;
-  for (int i = 0; i < 4; i++) {
+  for (int i = 0; i < 5; i++) {
     size_t n = src[i] ? strlen(src[i]) : 0;
     memcpy(p, src[i] ? src[i] : "", n + 1);
     *dst[i] = p;
@@ -226,6 +228,8 @@ static enum sw_error copy_strings(struct sw_check *c, const struct sw_check_spec
     memmove(c->host, c->host + 1, hl - 2);
     c->host[hl - 2] = '\0';
   }
+  if (!tls_name)
+    c->tls_name = c->host; /* the name the certificate must be valid for */
   return SW_E_OK;
 }
 
@@ -258,6 +262,11 @@ struct sw_check_spec sw_check_spec_of(const struct sw_rule *rule,
       .all_addresses = rule->all_addresses,
       .check_ptr = rule->check_ptr,
       .oauth = x->oauth.token_url ? &x->oauth : NULL,
+      .domain = rule->domain,
+      .dns_server = rule->dns_server,
+      .min_ok = rule->min_ok,
+      .mta_sts = rule->mta_sts,
+      .dane = rule->dane,
   };
 }
 
@@ -291,6 +300,8 @@ struct sw_check *sw__check_alloc(struct sw_engine *e, bool tls, bool tls_insecur
 enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *spec,
                                sw_check_done_fn done, void *ctx)
 {
+  if (spec && spec->domain && *spec->domain && done)
+    return sw__domain_submit(e, spec, done, ctx);
   if (!spec || !spec->host || !*spec->host || spec->port == 0 || !done ||
       (unsigned)spec->ip_family >= SW_IP_FAMILY_COUNT)
     return SW_E_INVALID_ARGUMENT;

@@ -77,6 +77,25 @@ struct sw_check_spec {
    * name check) can be judged by its TLSA records instead. */
   bool want_chain;
   bool tls_trust_advisory;
+  /* The name for SNI and the certificate (NULL/"": host): a domain check
+   * connects to an MX host's address literal and validates its name. */
+  const char *tls_name;
+  /* A mail domain instead of host (issue 18, engine_domain.c): its MX
+   * hosts (or its own A/AAAA without MX) on every address, each checked
+   * like this spec with the address as host and the MX name as tls_name
+   * (STARTTLS at least), within the one timeout; the worst decides with
+   * min_ok (0: all), and the result's `domain` holds the matrix.
+   * dns_server asks that server for MX, A, AAAA, TXT and TLSA (NULL/"":
+   * the system's); mta_sts judges the MX hosts by the domain's policy;
+   * dane matches each MX host's TLSA records. */
+  const char *domain;
+  const char *dns_server;
+  uint32_t min_ok;
+  bool mta_sts;
+  bool dane;
+  /* The port of https://mta-sts.DOMAIN/ (0: 443): for tests and split
+   * horizons, as sw_https_get_spec.port. */
+  uint16_t mta_sts_port;
 };
 
 /* The spec of a check of `rule` (strings borrowed from it and from `x`,

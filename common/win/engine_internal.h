@@ -92,6 +92,8 @@ struct sw_check {
   sw_check_done_fn done;
   void *ctx;
   char *host, *command, *expect, *ehlo_name; /* one allocation, `strings` */
+  char *tls_name; /* SNI and the certificate's name: host, or the spec's
+                     tls_name (a domain check's MX name), in `strings` */
   char *strings;
   uint16_t port;
 
@@ -241,6 +243,14 @@ void sw__check_cancel_addresses(struct sw_check *c);
 bool sw__check_addresses_done(struct sw_check *c);
 /* A sub-check's result goes to its parent's slot. */
 void sw__check_report_to_parent(struct sw_check *c);
+
+/* engine_domain.c */
+/* Starts a mail domain's check (spec->domain, engine.h); `done` runs once,
+ * from the loop, with the matrix in result->domain. SW_E_NOMEM, or
+ * SW_E_INVALID_ARGUMENT for a domain that cannot be asked; then `done`
+ * never runs. Loop thread. */
+enum sw_error sw__domain_submit(struct sw_engine *e, const struct sw_check_spec *spec,
+                                sw_check_done_fn done, void *ctx);
 
 /* engine_ptr.c */
 /* Starts the reverse lookup of the address that answered (check_ptr);

@@ -66,7 +66,7 @@ static bool start_session(struct sw_check *c)
     return false;
   unsigned long status = 0;
   enum sw_error err =
-      sw_tls_create(&c->tls->session, c->engine->tls_cred, c->host, &status);
+      sw_tls_create(&c->tls->session, c->engine->tls_cred, c->tls_name, &status);
   if (err == SW_E_SYSTEM) {
     /* Only ever called in the dialogue's TLS step (sw__check_tls_flush),
      * where this is what sw_dialogue_tls_failed ends it with. */
@@ -118,7 +118,7 @@ static char *cache_key(struct sw_check *c, size_t *len)
   PCCERT_CONTEXT leaf = c->tls->peer_cert;
   struct sw_buf k;
   sw_buf_init(&k, 0);
-  bool ok = sw_cert_cache_key_start(&k, c->host) == SW_E_OK &&
+  bool ok = sw_cert_cache_key_start(&k, c->tls_name) == SW_E_OK &&
             sw_buf_append(&k, leaf->pbCertEncoded, leaf->cbCertEncoded) == SW_E_OK;
   PCCERT_CONTEXT other = NULL;
   while (ok && (other = CertEnumCertificatesInStore(leaf->hCertStore, other)) != NULL)
@@ -362,8 +362,9 @@ static void start_verify(struct sw_check *c)
   }
   int64_t left_ms = (sw_dialogue_deadline(&c->dlg) - now) / 1000;
   unsigned long win_error;
-  struct sw_verify_job *j = job_start(e, c->tls->peer_cert, c->host, c->tls->info.sans,
-                                      left_ms > 1 ? (uint32_t)left_ms : 1, &win_error);
+  struct sw_verify_job *j =
+      job_start(e, c->tls->peer_cert, c->tls_name, c->tls->info.sans,
+                left_ms > 1 ? (uint32_t)left_ms : 1, &win_error);
   if (!j) {
     if (x) /* nobody waits on it yet: this is still the same turn of the loop */
       sw_cert_cache_remove(&e->cert_cache, x);
