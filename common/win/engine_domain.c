@@ -87,7 +87,7 @@ struct domain_job {
   struct query q_mx, q_sts, q_rpt;
   /* MTA-STS: the TXT record's id, the policy, what went wrong. */
   bool sts_txt, sts_policy;
-  char sts_why[SW_DOMAIN_NOTE_MAX];
+  char sts_why[SW_DOMAIN_NOTE_MAX]; /* why there is no policy to judge by */
   struct sw_mta_sts_policy policy;
   struct sw_check_result *results; /* one per report entry */
   struct entry_check *checks;
@@ -197,6 +197,8 @@ static void on_tlsa(void *ctx, const struct sw_engine_dns_result *r)
     }
     h->tlsa_failed = n > 0 && !h->tlsa;
   }
+  if (--j->addr_pending == 0 && !j->cancelled)
+    start_checks(j);
   release(j);
 }
 
@@ -220,8 +222,12 @@ static void ask_hosts(struct domain_job *j)
       snprintf(h->addr_error, sizeof h->addr_error, "%s", why);
     char tlsa_name[SW_DOMAIN_TEXT_MAX + 16];
     snprintf(tlsa_name, sizeof tlsa_name, "_25._tcp.%s", h->name);
+    /* The checks wait for TLSA too: with records, a DANE-EE host's
+     * certificate is judged by them (tls_trust_advisory). */
     if (j->spec.dane &&
-        !ask(j, tlsa_name, SW_DNS_TLSA, on_tlsa, &h->q_tlsa, why, sizeof why))
+        ask(j, tlsa_name, SW_DNS_TLSA, on_tlsa, &h->q_tlsa, why, sizeof why))
+      j->addr_pending++;
+    else if (j->spec.dane)
       h->tlsa_failed = true;
   }
   if (j->addr_pending == 0)
@@ -297,6 +303,8 @@ static size_t txt_records(const struct sw_engine_dns_result *r, struct sw_txt_re
   return n;
 }
 
+static void fetch_policy(struct domain_job *j);
+
 static void on_sts_txt(void *ctx, const struct sw_engine_dns_result *r)
 {
   struct domain_job *j = ((struct query *)ctx)->job;
@@ -306,10 +314,13 @@ static void on_sts_txt(void *ctx, const struct sw_engine_dns_result *r)
   char why[SW_DOMAIN_NOTE_MAX];
   if (r->status == SW_ENGINE_DNS_CANCELLED)
     j->cancelled = true;
+  else if (r->status != SW_ENGINE_DNS_ANSWERED)
+    snprintf(j->sts_why, sizeof j->sts_why, "the MTA-STS lookup failed: %s", r->error);
   else if (sw_mta_sts_txt_read(recs, n, &txt, why, sizeof why) == SW_TXT_OK) {
     j->sts_txt = true;
     snprintf(j->report->sts_id, sizeof j->report->sts_id, "%s", txt.id);
-  } else if (!j->sts_why[0]) {
+    fetch_policy(j); /* as a sender does: the file only once the record says so */
+  } else {
     snprintf(j->sts_why, sizeof j->sts_why, "no MTA-STS policy: %s", why);
   }
   release(j);
@@ -351,7 +362,7 @@ static void on_policy(void *ctx, const struct sw_https_get_result *r)
   release(j);
 }
 
-/* The policy's TXT record, TLS-RPT and the policy file, alongside the MX. */
+/* The policy's TXT record and TLS-RPT, alongside the MX. */
 static void ask_mta_sts(struct domain_job *j)
 {
   char name[SW_DOMAIN_TEXT_MAX + 16], why[SW_ENGINE_DNS_ERROR_MAX];
@@ -360,6 +371,12 @@ static void ask_mta_sts(struct domain_job *j)
     snprintf(j->sts_why, sizeof j->sts_why, "no MTA-STS lookup: %s", why);
   snprintf(name, sizeof name, "_smtp._tls.%s", j->spec.domain);
   (void)ask(j, name, SW_DNS_TXT, on_rpt_txt, &j->q_rpt, why, sizeof why);
+}
+
+/* The policy file at https://mta-sts.DOMAIN/ (RFC 8461 3.3). */
+static void fetch_policy(struct domain_job *j)
+{
+  char why[SW_ENGINE_DNS_ERROR_MAX];
   struct sw_https_get_spec get;
   char host[SW_DOMAIN_TEXT_MAX + 16];
   if (!sw_https_get_spec_mta_sts(&get, j->spec.domain, host, sizeof host, why,
@@ -566,9 +583,9 @@ static const struct mx_host *entry_host(const struct domain_job *j, size_t i)
 }
 
 /* The sentence of the domain's outcome into r->detail. */
-static void domain_detail(struct domain_job *j, struct sw_check_result *r)
+static void domain_detail(const struct domain_job *j, struct sw_check_result *r)
 {
-  const struct sw_domain_report *d = j->report;
+  const struct sw_domain_report *d = r->domain;
   switch (r->outcome) {
   case SW_OUTCOME_MTA_STS_VIOLATION:
     snprintf(r->detail, sizeof r->detail, "%s", d->sts_note);
