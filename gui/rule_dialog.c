@@ -232,7 +232,7 @@ static void on_test(struct rule_dialog *d)
     rule = &form;
   }
   char server[300], text[400];
-  sw_manage_server_text(rule->host, rule->port, server, sizeof server);
+  sw_manage_server_text(sw_rule_target(rule), rule->port, server, sizeof server);
   snprintf(d->test_title, sizeof d->test_title, "%s", rule->name ? rule->name : server);
   snprintf(text, sizeof text, "Testing %s%s; this takes at most %u seconds...", server,
            d->read_only ? "" : " without saving",

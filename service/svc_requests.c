@@ -448,7 +448,7 @@ static HANDLER(status)
     sw_pipe_status_init(&s);
     s.rule_id = r->rule.id;
     s.name = r->rule.name;
-    s.host = r->rule.host;
+    s.host = (char *)sw_rule_target(&r->rule); /* borrowed, as name is */
     s.port = r->rule.port;
     s.enabled = r->rule.enabled;
     s.has_state = r->state.last_result_at != 0;

@@ -323,7 +323,7 @@ enum sw_error sw_svc_rules_sync(struct sw_svc_rules *t, struct sw_store_rule_lis
 
 void sw_svc_rule_hostport(const struct sw_rule *r, char *out, size_t size)
 {
-  const char *host = r->host ? r->host : "";
+  const char *host = sw_rule_target(r);
   bool v6 = strchr(host, ':') && host[0] != '[';
   snprintf(out, size, v6 ? "[%s]:%u" : "%s:%u", host, (unsigned)r->port);
 }

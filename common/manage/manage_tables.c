@@ -121,7 +121,7 @@ void sw__manage_rules_add(struct sw_table *t, const struct sw_manage_view *v, bo
   sw_table_cellf(t, "%" PRId64, r->id);
   if (brief) {
     char server[300];
-    sw_manage_server_text(r->host, r->port, server, sizeof server);
+    sw_manage_server_text(sw_rule_target(r), r->port, server, sizeof server);
     sw_table_cell(t, r->name);
     sw_table_cell(t, server);
     sw_table_cell(t, sw_tls_mode_name(r->tls_mode));

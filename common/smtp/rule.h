@@ -252,6 +252,10 @@ void sw__rule_validate_past_handshake(const struct sw_rule *r,
  * and the host's absence; appends its problems in field order. */
 void sw__rule_validate_domain(const struct sw_rule *r, struct sw_rule_problems *out);
 
+/* What the rule checks, for lists, messages and a default name: its mail
+ * domain if it has one, else its host; never NULL. */
+const char *sw_rule_target(const struct sw_rule *r);
+
 /* "timeout_ms" and friends; "unknown" for a value out of range. */
 const char *sw_rule_field_name(enum sw_rule_field f);
 /* "Timeout" and friends, for forms; "?" for a value out of range. */

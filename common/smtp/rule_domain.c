@@ -74,6 +74,11 @@ static bool dns_server_ok(const char *s)
   return !port || port_text_ok(port);
 }
 
+const char *sw_rule_target(const struct sw_rule *r)
+{
+  return *str(r->domain) ? r->domain : str(r->host);
+}
+
 void sw__rule_validate_domain(const struct sw_rule *r, struct sw_rule_problems *out)
 {
   const char *domain = str(r->domain), *server = str(r->dns_server);

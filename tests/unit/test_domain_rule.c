@@ -14,6 +14,9 @@
 #include "arg_walk.h"
 #include "domain_report.h"
 #include "nagios_report.h"
+#include "pipe_fixture.h"
+#include "pipe_protocol.h"
+#include "pipe_records.h"
 #include "result_json.h"
 #include "rule.h"
 #include "rule_args.h"
@@ -301,6 +304,32 @@ static void test_text_round_trip(void **state)
   sw_check_result_free(&r);
 }
 
+/* The pipe's RESULT record carries the matrix (tag 310, version 5). */
+static void test_pipe_carries_the_matrix(void **state)
+{
+  (void)state;
+  struct sw_pipe_result in;
+  sw_pipe_result_init(&in);
+  sw_check_result_free(&in.check);
+  matrix(&in.check, 2, 1, 1);
+  sw_domain_report_judge(&in.check);
+  struct sw_buf wire;
+  sw_buf_init(&wire, 0);
+  sw_pipe_put_result(&wire, &in, false);
+  struct sw_tlv_reader rd;
+  pipe_open_record(&wire, &rd, SW_PIPE_TAG_RESULT);
+  struct sw_pipe_result out;
+  assert_int_equal(sw_pipe_get_result(&rd, &out), SW_E_OK);
+  assert_int_equal(out.check.outcome, SW_OUTCOME_MX_PARTLY_UNREACHABLE);
+  assert_non_null(out.check.domain);
+  assert_int_equal(out.check.domain->count, 2);
+  assert_string_equal(out.check.domain->items[1].peer, "127.0.0.3:25");
+  assert_int_equal(out.check.domain->items[1].outcome, SW_OUTCOME_REFUSED);
+  sw_pipe_result_free(&out);
+  sw_pipe_result_free(&in);
+  sw_buf_free(&wire);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -309,6 +338,7 @@ int main(void)
       cmocka_unit_test(test_min_ok),
       cmocka_unit_test(test_policies_and_sources),
       cmocka_unit_test(test_text_round_trip),
+      cmocka_unit_test(test_pipe_carries_the_matrix),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
