@@ -47,6 +47,7 @@ static void on_check_done(void *ctx, struct sw_check_result *result)
   if (news) {
     int64_t now = sw_clock_now_us();
     sw__loop_drift_result(l, r, result);
+    sw__loop_domain_result(l, r, result);
     enum sw_nagios_status status = sw_nagios_status(result, -1, -1);
     enum sw_nagios_status before = sw_svc_rule_state_now(r);
     struct sw_rule_state_event ev;

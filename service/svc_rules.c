@@ -28,6 +28,7 @@ static void rule_destroy(struct sw_svc_rule *r)
 {
   sw_svc_drift_free(r->drift);
   sw_svc_rule_alert_free(&r->alert);
+  free(r->sts_id);
   free(r->problem);
   sw_rule_free(&r->rule);
   sw_store_blob_free(&r->auth_secret);

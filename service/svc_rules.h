@@ -50,6 +50,9 @@ struct sw_svc_rule {
   /* svc_push.c's: the change log's latest entry (seq + 1) for its state
    * and for the rule itself; 0: none. */
   uint64_t push_state_seq, push_rule_seq;
+  /* A domain rule's MTA-STS policy id at its last check (owned; NULL until
+   * one was seen): svc_loop_domain.c says when it changes. */
+  char *sts_id;
 };
 
 struct sw_svc_rules {
