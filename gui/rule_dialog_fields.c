@@ -19,22 +19,23 @@ _Static_assert(
         IDC_RULE_OAUTH_SECRET == IDC_RULE_FIELD + SW_RULE_FIELD_OAUTH_CLIENT_SECRET &&
         IDC_RULE_RELAY_RCPT == IDC_RULE_FIELD + SW_RULE_FIELD_RELAY_TEST_RCPT &&
         IDC_RULE_DRIFT == IDC_RULE_FIELD + SW_RULE_FIELD_DRIFT &&
+        IDC_RULE_DNS_SERVER == IDC_RULE_FIELD + SW_RULE_FIELD_DNS_SERVER &&
         IDC_RULE_FIELD + SW_RULE_FIELD_COUNT <= IDC_RULE_ERROR,
     "field controls follow enum sw_rule_field");
-_Static_assert(IDC_RULE_CERT_CRIT_ERROR ==
-                       IDC_RULE_ERROR + SW_RULE_FIELD_CERT_CRIT_DAYS &&
-                   IDC_RULE_AUTH_PASSWORD_ERROR ==
-                       IDC_RULE_ERROR + SW_RULE_FIELD_AUTH_PASSWORD &&
-                   IDC_RULE_DRIFT_ERROR == IDC_RULE_ERROR + SW_RULE_FIELD_DRIFT &&
-                   IDC_RULE_ERROR + SW_RULE_FIELD_COUNT <= IDC_RULE_LABEL,
-               "error controls follow enum sw_rule_field");
-_Static_assert(IDC_RULE_CERT_CRIT_LABEL ==
-                       IDC_RULE_LABEL + SW_RULE_FIELD_CERT_CRIT_DAYS &&
-                   IDC_RULE_AUTH_PASSWORD_LABEL ==
-                       IDC_RULE_LABEL + SW_RULE_FIELD_AUTH_PASSWORD &&
-                   IDC_RULE_IP_FAMILY_LABEL == IDC_RULE_LABEL + SW_RULE_FIELD_IP_FAMILY &&
-                   IDC_RULE_LABEL + SW_RULE_FIELD_COUNT <= 1520,
-               "label controls follow enum sw_rule_field");
+_Static_assert(
+    IDC_RULE_CERT_CRIT_ERROR == IDC_RULE_ERROR + SW_RULE_FIELD_CERT_CRIT_DAYS &&
+        IDC_RULE_AUTH_PASSWORD_ERROR == IDC_RULE_ERROR + SW_RULE_FIELD_AUTH_PASSWORD &&
+        IDC_RULE_DRIFT_ERROR == IDC_RULE_ERROR + SW_RULE_FIELD_DRIFT &&
+        IDC_RULE_DNS_SERVER_ERROR == IDC_RULE_ERROR + SW_RULE_FIELD_DNS_SERVER &&
+        IDC_RULE_ERROR + SW_RULE_FIELD_COUNT <= IDC_RULE_LABEL,
+    "error controls follow enum sw_rule_field");
+_Static_assert(
+    IDC_RULE_CERT_CRIT_LABEL == IDC_RULE_LABEL + SW_RULE_FIELD_CERT_CRIT_DAYS &&
+        IDC_RULE_AUTH_PASSWORD_LABEL == IDC_RULE_LABEL + SW_RULE_FIELD_AUTH_PASSWORD &&
+        IDC_RULE_IP_FAMILY_LABEL == IDC_RULE_LABEL + SW_RULE_FIELD_IP_FAMILY &&
+        IDC_RULE_DNS_SERVER_LABEL == IDC_RULE_LABEL + SW_RULE_FIELD_DNS_SERVER &&
+        IDC_RULE_LABEL + SW_RULE_FIELD_COUNT <= 1520,
+    "label controls follow enum sw_rule_field");
 
 /* Each secret's note and "Remove" box, by enum sw_rule_form_secret. */
 static const struct {

@@ -45,6 +45,7 @@ struct sw_rule_form {
   bool tls_insecure;
   enum sw_tls_mode tls_mode;
   bool auth_plaintext, relay_test, all_addresses, check_ptr, drift;
+  bool mta_sts, dane; /* a mail domain's (issue 18) */
   enum sw_auth_mech auth_mech;
   enum sw_ip_family ip_family;
   /* What the user typed for each secret ("" : keep the stored one), kept

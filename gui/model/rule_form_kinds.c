@@ -16,6 +16,8 @@ enum sw_rule_form_kind sw_rule_form_kind(enum sw_rule_field field)
   case SW_RULE_FIELD_ALL_ADDRESSES:
   case SW_RULE_FIELD_CHECK_PTR:
   case SW_RULE_FIELD_DRIFT:
+  case SW_RULE_FIELD_MTA_STS:
+  case SW_RULE_FIELD_DANE:
     return SW_RULE_FORM_CHECK;
   case SW_RULE_FIELD_TLS_MODE:
   case SW_RULE_FIELD_AUTH_MECH:
@@ -54,6 +56,10 @@ static bool *check_slot(struct sw_rule_form *f, enum sw_rule_field field)
     return &f->check_ptr;
   case SW_RULE_FIELD_DRIFT:
     return &f->drift;
+  case SW_RULE_FIELD_MTA_STS:
+    return &f->mta_sts;
+  case SW_RULE_FIELD_DANE:
+    return &f->dane;
   default:
     return NULL;
   }
@@ -282,6 +288,15 @@ bool sw_rule_form_field_applies(const struct sw_rule_form *f, enum sw_rule_field
            (is_xoauth2(f->auth_mech) || has_text(f, SW_RULE_FIELD_OAUTH_TOKEN_URL));
   case SW_RULE_FIELD_RELAY_TEST_RCPT:
     return f->relay_test;
+  case SW_RULE_FIELD_MIN_OK: /* what only a mail domain's check reads */
+  case SW_RULE_FIELD_MTA_STS:
+  case SW_RULE_FIELD_DANE:
+  case SW_RULE_FIELD_DNS_SERVER:
+    return has_text(f, SW_RULE_FIELD_DOMAIN);
+  case SW_RULE_FIELD_HOST:
+  case SW_RULE_FIELD_ALL_ADDRESSES:
+  case SW_RULE_FIELD_DRIFT:
+    return !has_text(f, SW_RULE_FIELD_DOMAIN);
   default:
     return true;
   }
