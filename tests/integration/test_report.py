@@ -216,7 +216,11 @@ class UpgradeTests(unittest.TestCase):
                 "DROP TABLE rollups; DROP TABLE rollup_cursor; DROP TABLE "
                 "status_changes; DROP TABLE rollup_backfill; DROP TABLE "
                 "rollup_backfill_progress; ALTER TABLE results DROP COLUMN "
-                "maintenance; PRAGMA user_version = 5;")
+                "maintenance; ALTER TABLE results DROP COLUMN domain_report; "
+                "ALTER TABLE rules DROP COLUMN domain; ALTER TABLE rules DROP COLUMN "
+                "min_ok; ALTER TABLE rules DROP COLUMN mta_sts; ALTER TABLE rules DROP "
+                "COLUMN dane; ALTER TABLE rules DROP COLUMN dns_server; "
+                "PRAGMA user_version = 5;")
         db.close()
         return first
 
@@ -230,7 +234,7 @@ class UpgradeTests(unittest.TestCase):
         service = console_service_real(self.dir)
         self.addCleanup(service.stop)
         with sqlite3.connect("file:%s?mode=ro" % self.db, uri=True) as db:
-            self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 6)
+            self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 7)
         # While the pass runs, the report says so (unless it ended between).
         built = "Reports now cover the whole history"
         if built not in service.console():
