@@ -33,12 +33,14 @@ static const struct sw_arg_opt check_opts[] = {
 
 static const char usage[] =
     "Usage: smtpwatch check HOST [options]\n"
+    "       smtpwatch check --domain DOMAIN [options]\n"
     "\n"
     "Connects to the SMTP server HOST, waits for its greeting, says EHLO, optionally\n"
     "sends one command, and says QUIT. Prints one status line in the Nagios plugin\n"
     "format and exits with 0 (OK), 1 (WARNING), 2 (CRITICAL) or 3 (UNKNOWN).\n"
     "\n"
     "HOST is a DNS name, an IPv4 address, or an IPv6 address (brackets optional).\n"
+    "With --domain, every MX host of DOMAIN is checked on every address, at once.\n"
     "\n"
     "Options:\n"
     "  -p, --port N         TCP port (default 25)\n"
@@ -52,6 +54,7 @@ static const char usage[] =
     "                       (default: this machine's name)\n"
     "      --warn-ms N      WARNING when the check takes N ms or longer\n"
     "      --crit-ms N      CRITICAL when the check takes N ms or longer\n"
+    "                       (with --round-trip: when delivery takes that long)\n"
     "      --tls MODE       none (default), starttls (upgrade when the server offers\n"
     "                       it, else go on in plain text), require-starttls (not\n"
     "                       offered is CRITICAL) or implicit (TLS from the first\n"
@@ -62,6 +65,7 @@ static const char usage[] =
     "                       N days (default 21)\n"
     "      --cert-crit-days N  CRITICAL when it expires in fewer than N days\n"
     "                       (default 7)\n" SW_RULE_ARGS_USAGE_PAST_HANDSHAKE
+        SW_RULE_ARGS_USAGE_DOMAIN
     "      --json           print the result as JSON instead of a status line\n"
     "  -v, --verbose        also print the SMTP transcript\n"
     "  -H, --host HOST      the same as the HOST argument\n"
@@ -140,17 +144,27 @@ static void check_whole(struct parser *p)
 {
   struct sw_check_args *a = p->a;
   struct sw_rule *rule = &p->rule.rule;
-  bool host_given = p->rule.given & SW_RULE_FIELD_BIT(SW_RULE_FIELD_HOST);
-  if (!host_given)
+  bool domain_given = rule->domain && *rule->domain;
+  bool host_given =
+      (p->rule.given & SW_RULE_FIELD_BIT(SW_RULE_FIELD_HOST)) && !domain_given;
+  if (!host_given && !domain_given)
     sw_arg_fail(&p->errors, "HOST is missing: name the SMTP server to check, as in "
-                            "'smtpwatch check mail.example.com'.");
+                            "'smtpwatch check mail.example.com' (or a mail domain: "
+                            "--domain example.com).");
   if (a->warn_ms >= 0 && a->crit_ms >= 0 && a->warn_ms > a->crit_ms)
     sw_arg_fail(&p->errors, "--warn-ms (%d) must not be greater than --crit-ms (%d).",
                 a->warn_ms, a->crit_ms);
   sw_rule_args_settle_tls(&p->rule, rule, &p->errors);
+  /* A round trip's thresholds are its delivery time's (the rule's own, so
+   * the validator holds them against --deliver-within-s). */
+  if (rule->round_trip != SW_ROUND_TRIP_NONE) {
+    rule->delivery_warn_ms = a->warn_ms >= 0 ? (uint32_t)a->warn_ms : 0;
+    rule->delivery_crit_ms = a->crit_ms >= 0 ? (uint32_t)a->crit_ms : 0;
+  }
   if (!rule->auth_password_set && p->password_in_env)
     rule->auth_password_set = true;
-  enum sw_error err = sw_rule_set_string(&rule->name, rule->host);
+  enum sw_error err =
+      sw_rule_set_string(&rule->name, domain_given ? rule->domain : rule->host);
   if (err)
     p->errors.nomem = err;
   struct sw_rule_problems problems;
@@ -160,9 +174,13 @@ static void check_whole(struct parser *p)
     /* The name is only a copy of HOST here, and a missing HOST was reported
      * above in words that fit the command line. */
     if (pr->field == SW_RULE_FIELD_NAME ||
-        (pr->field == SW_RULE_FIELD_HOST && !host_given))
+        (pr->field == SW_RULE_FIELD_HOST && !host_given && !domain_given))
       continue;
-    sw_arg_fail(&p->errors, "%s: %s", field_option(pr->field), pr->message);
+    const char *option = pr->field == SW_RULE_FIELD_DELIVERY_WARN_MS ? "--warn-ms"
+                         : pr->field == SW_RULE_FIELD_DELIVERY_CRIT_MS
+                             ? "--crit-ms"
+                             : field_option(pr->field);
+    sw_arg_fail(&p->errors, "%s: %s", option, pr->message);
   }
 }
 
@@ -188,6 +206,7 @@ enum sw_error sw_check_args_parse(struct sw_check_args *args, int argc, char **a
   args->rule = p.rule.rule; /* moved: args owns the strings now */
   args->auth_password_file = p.rule.auth_password_file;
   args->oauth_client_secret_file = p.rule.oauth_client_secret_file;
+  args->mailbox_password_file = p.rule.mailbox_password_file;
   sw_arg_errors_free(&p.errors);
   return err;
 }

@@ -12,8 +12,9 @@
 
 struct sw_check_args {
   struct sw_rule rule; /* name = host; interval and enabled keep defaults */
-  int warn_ms;         /* WARNING when the check takes this long; -1 unset */
-  int crit_ms;         /* CRITICAL when the check takes this long; -1 unset */
+  int warn_ms;         /* WARNING when the check (with --round-trip: the
+                          delivery) takes this long; -1 unset */
+  int crit_ms;         /* CRITICAL likewise; -1 unset */
   bool json;           /* print JSON instead of the Nagios status line */
   bool verbose;        /* also print the transcript */
   bool help;           /* --help was given: print the usage, nothing else */
@@ -22,6 +23,7 @@ struct sw_check_args {
    * comes, from the file or from SMTPWATCH_AUTH_PASSWORD). */
   const char *auth_password_file;
   const char *oauth_client_secret_file;
+  const char *mailbox_password_file; /* --round-trip's mailbox password */
 };
 
 /* Parses the words after "smtpwatch": argv[0] is the subcommand "check"

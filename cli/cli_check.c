@@ -7,11 +7,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
+
+#include <windows.h>
 
 #include "check_args.h"
+#include "domain_report.h"
 #include "cli.h"
 #include "console_out.h"
 #include "engine.h"
+#include "engine_round_trip.h"
 #include "nagios_report.h"
 #include "result_json.h"
 #include "secret_file.h"
@@ -34,6 +39,18 @@ static void on_done(void *ctx, struct sw_check_result *r)
   slot->done = 1;
 }
 
+/* The port of a domain's MTA-STS policy host, from SMTPWATCH_MTA_STS_PORT
+ * (tests, split horizons: docs/domain-checks.md); 0 (443) without it. */
+static uint16_t mta_sts_port(void)
+{
+  wchar_t text[8];
+  DWORD n = GetEnvironmentVariableW(L"SMTPWATCH_MTA_STS_PORT", text, SW_COUNTOF(text));
+  if (n == 0 || n >= SW_COUNTOF(text))
+    return 0;
+  unsigned long v = wcstoul(text, NULL, 10);
+  return v <= 65535 ? (uint16_t)v : 0;
+}
+
 /* Runs the check described by `args`; fills slot->result. Returns false,
  * having said why on stderr, if the engine could not run at all. */
 static int run_check(const struct sw_check_args *args, const struct sw_check_extras *x,
@@ -50,8 +67,16 @@ static int run_check(const struct sw_check_args *args, const struct sw_check_ext
     return 0;
   }
   const struct sw_rule *rule = &args->rule;
-  struct sw_check_spec spec = sw_check_spec_of(rule, x);
-  err = sw_engine_submit(engine, &spec, on_done, slot);
+  if (rule->round_trip != SW_ROUND_TRIP_NONE) {
+    /* Waits for delivery. The probe's RULE of a one-shot check is "check":
+     * its stale probes are another one-shot check's. */
+    struct sw_round_trip_spec rt = {rule, x, x->mailbox_password, "check"};
+    err = sw_engine_round_trip(engine, &rt, on_done, slot);
+  } else {
+    struct sw_check_spec spec = sw_check_spec_of(rule, x);
+    spec.mta_sts_port = mta_sts_port();
+    err = sw_engine_submit(engine, &spec, on_done, slot);
+  }
   if (!err)
     err = sw_engine_run(engine, SW_RUN_UNTIL_IDLE);
   sw_engine_destroy(engine);
@@ -66,14 +91,23 @@ static int run_check(const struct sw_check_args *args, const struct sw_check_ext
 static int report(const struct sw_check_args *args, const struct sw_check_result *r)
 {
   const struct sw_rule *rule = &args->rule;
+  const char *target = rule->domain && *rule->domain ? rule->domain : rule->host;
   enum sw_nagios_status status = sw_nagios_status(r, args->warn_ms, args->crit_ms);
   struct sw_buf out;
   sw_buf_init(&out, 0);
   enum sw_error err;
   if (args->json)
-    err = sw_result_to_json(r, rule->host, rule->port, status, &out);
+    err = sw_result_to_json(r, target, rule->port, status, &out);
   else
-    err = sw_nagios_format(r, rule->host, rule->port, args->warn_ms, args->crit_ms, &out);
+    err = sw_nagios_format(r, target, rule->port, args->warn_ms, args->crit_ms, &out);
+  /* A domain's matrix follows the status line (a plugin's long output). */
+  if (!err && !args->json && r->domain) {
+    err = sw_buf_append(&out, "\n", 1);
+    if (!err)
+      err = sw_domain_report_lines(r->domain, &out);
+    if (!err && out.len && out.data[out.len - 1] == '\n')
+      out.data[--out.len] = '\0';
+  }
   if (err) {
     sw_console_printf(stderr, "SMTP UNKNOWN - %s\n", sw_error_text(err));
     sw_buf_free(&out);
@@ -102,7 +136,8 @@ static bool read_extras(const struct sw_check_args *args, struct sw_check_extras
             : sw_cli_secret_from_env(SW_AUTH_PASSWORD_ENV);
     if (!x->auth_password) {
       sw_console_printf(stderr, "SMTP UNKNOWN - %s\n",
-                        args->auth_password_file ? why : "SMTPWATCH_AUTH_PASSWORD is empty");
+                        args->auth_password_file ? why
+                                                 : "SMTPWATCH_AUTH_PASSWORD is empty");
       return false;
     }
   }
@@ -110,6 +145,14 @@ static bool read_extras(const struct sw_check_args *args, struct sw_check_extras
     x->oauth_client_secret = sw_cli_read_secret_file(
         "oauth-client-secret-file", args->oauth_client_secret_file, why, sizeof why);
     if (!x->oauth_client_secret) {
+      sw_console_printf(stderr, "SMTP UNKNOWN - %s\n", why);
+      return false;
+    }
+  }
+  if (args->mailbox_password_file) {
+    x->mailbox_password = sw_cli_read_secret_file(
+        "mailbox-password-file", args->mailbox_password_file, why, sizeof why);
+    if (!x->mailbox_password) {
       sw_console_printf(stderr, "SMTP UNKNOWN - %s\n", why);
       return false;
     }

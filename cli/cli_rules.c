@@ -10,6 +10,7 @@
 #include "console_out.h"
 #include "nagios_report.h"
 #include "pipe_protocol.h"
+#include "engine_round_trip.h" /* SW_ROUND_TRIP_SESSION_MS */
 #include "secret_file.h"
 #include "smtp_auth.h"
 #include "result_json.h"
@@ -112,6 +113,13 @@ static int read_secrets(struct sw_cli_conn *c, const struct sw_rule_args *ra,
   if (ra->oauth_client_secret_file &&
       !(out->oauth_client_secret = sw_cli_read_secret_file(
             "oauth-client-secret-file", ra->oauth_client_secret_file, why, sizeof why))) {
+    sw_cli_say(c, "%s", why);
+    sw_pipe_rule_secrets_free(out);
+    return SW_MANAGE_EXIT_USAGE;
+  }
+  if (ra->mailbox_password_file &&
+      !(out->mailbox_password = sw_cli_read_secret_file(
+            "mailbox-password-file", ra->mailbox_password_file, why, sizeof why))) {
     sw_cli_say(c, "%s", why);
     sw_pipe_rule_secrets_free(out);
     return SW_MANAGE_EXIT_USAGE;
@@ -341,10 +349,14 @@ static int test(struct sw_cli_conn *c, const struct sw_manage_args *a)
     stored = pr.rule;
     rule = &stored;
   }
-  /* The exchange lasts as long as the check: a connection of its own with
-   * a timeout to match. */
+  /* The exchange lasts as long as the check (a round trip: until the probe
+   * arrived or its time is up, and a last look): a connection of its own
+   * with a timeout to match. */
+  uint32_t budget_ms = rule->timeout_ms + TEST_MARGIN_MS;
+  if (rule->round_trip != SW_ROUND_TRIP_NONE)
+    budget_ms += rule->deliver_within_s * 1000u + 2 * SW_ROUND_TRIP_SESSION_MS;
   struct sw_cli_conn tc;
-  code = sw_cli_pipe_open(&tc, c->command, c->rule_id, rule->timeout_ms + TEST_MARGIN_MS);
+  code = sw_cli_pipe_open(&tc, c->command, c->rule_id, budget_ms);
   struct sw_buf fields;
   sw_buf_init(&fields, 0);
   if (a->rule_id)

@@ -26,6 +26,10 @@ struct view {
   size_t selected; /* SIZE_MAX: none */
   size_t picked;
   struct sw_history_chart chart; /* as last painted, for clicks */
+  /* The legend's words for the line and the failures (static strings):
+   * "Response time", "Failed check" unless sw_history_chart_view_legend
+   * says otherwise (the round trip's delivery chart). */
+  const wchar_t *value_name, *failed_name;
 };
 
 /* One paint: the DC, the scale factor and what was measured. */
@@ -308,14 +312,16 @@ static void draw_legend(const struct view *v, const struct paint *p)
   line(p->dc, x, y, x + sym, y);
   SelectObject(p->dc, old);
   DeleteObject(pen);
-  text_at(p, L"Response time", x + sym + sc(p, 5), y, -1);
-  x += sym + sc(p, 5) + text_width(p->dc, L"Response time") + gap;
+  const wchar_t *value_name = v->value_name ? v->value_name : L"Response time";
+  const wchar_t *failed_name = v->failed_name ? v->failed_name : L"Failed check";
+  text_at(p, value_name, x + sym + sc(p, 5), y, -1);
+  x += sym + sc(p, 5) + text_width(p->dc, value_name) + gap;
 
   HPEN red = solid_pen(p, 2, p->colours.chart_failure);
   cross(p, x + sym / 2, y, red);
   DeleteObject(red);
-  text_at(p, L"Failed check", x + sym + sc(p, 2), y, -1);
-  x += sym + sc(p, 2) + text_width(p->dc, L"Failed check") + gap;
+  text_at(p, failed_name, x + sym + sc(p, 2), y, -1);
+  x += sym + sc(p, 2) + text_width(p->dc, failed_name) + gap;
 
   if (warnings) {
     dot(p, x + sym / 2, y, 3, p->colours.chart_warning, p->colours.chart_warning_edge);
@@ -513,6 +519,19 @@ void sw_history_chart_view_select(HWND chart, size_t index)
   if (!v || v->selected == index)
     return;
   v->selected = index;
+  InvalidateRect(chart, NULL, FALSE);
+}
+
+void sw_history_chart_view_legend(HWND chart, const wchar_t *value_name,
+                                  const wchar_t *failed_name)
+{
+  struct view *v = view_of(chart);
+  if (!v)
+    return;
+  v->value_name = value_name;
+  v->failed_name = failed_name;
+  /* The chart's name for screen readers (and window_text in the tests). */
+  SetWindowTextW(chart, value_name ? value_name : L"");
   InvalidateRect(chart, NULL, FALSE);
 }
 

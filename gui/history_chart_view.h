@@ -36,6 +36,11 @@ bool sw_history_chart_view_set(HWND chart, const struct sw_history_sample *sampl
 void sw_history_chart_view_note(HWND chart, const char *note);
 /* Rings the sample `index` (SIZE_MAX: none), e.g. the table's selection. */
 void sw_history_chart_view_select(HWND chart, size_t index);
+/* The legend's words for the line and for the failures' crosses (static
+ * strings; NULL: "Response time", "Failed check"); the first is also the
+ * window's text, its name for screen readers. */
+void sw_history_chart_view_legend(HWND chart, const wchar_t *value_name,
+                                  const wchar_t *failed_name);
 /* The sample the user last clicked (after SW_HISTORY_CHART_PICKED). */
 size_t sw_history_chart_view_picked(HWND chart);
 

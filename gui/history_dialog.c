@@ -44,6 +44,10 @@ struct history {
   int64_t rule_id;
   wchar_t *title; /* "History - <rule>" */
   HWND dlg, list, chart;
+  /* A round-trip rule's delivery chart, and the row of each of its
+   * samples (owned; NULL while there is none). */
+  HWND delivery;
+  size_t *delivery_rows, delivery_count;
   struct sw_history_rows shown;   /* what the table and chart show */
   struct sw_history_rows loading; /* the pages of the load under way */
   size_t want;                    /* how many results to show */
@@ -82,6 +86,36 @@ static void set_status(struct history *h, const char *utf8, bool error)
   InvalidateRect(GetDlgItem(h->dlg, IDC_HISTORY_STATUS), NULL, TRUE);
 }
 
+static void layout(struct history *h);
+
+/* Whether the delivery chart is shown: its own style bit (IsWindowVisible
+ * is false for every control before the dialog itself is shown). */
+static bool delivery_shown(const struct history *h)
+{
+  return (GetWindowLongPtrW(h->delivery, GWL_STYLE) & WS_VISIBLE) != 0;
+}
+
+/* A round-trip rule's delivery times in their own chart beside the
+ * response times (`room` has space for h->shown.count samples: the
+ * response times' buffer, used again); hidden when no result is a round
+ * trip, or when memory ran out. */
+static void show_delivery(struct history *h, struct sw_history_sample *room)
+{
+  free(h->delivery_rows);
+  h->delivery_rows = room ? malloc(h->shown.count * sizeof *h->delivery_rows) : NULL;
+  h->delivery_count =
+      h->delivery_rows
+          ? sw_history_rows_delivery_samples(&h->shown, room, h->delivery_rows)
+          : 0;
+  sw_history_chart_view_set(h->delivery, room, h->delivery_count, sw_clock_local_text,
+                            NULL);
+  bool shown = h->delivery_count > 0;
+  if (shown != delivery_shown(h)) {
+    ShowWindow(h->delivery, shown ? SW_SHOWNA : SW_HIDE);
+    layout(h);
+  }
+}
+
 /* Puts h->shown in the table and the chart. */
 static void show_rows(struct history *h)
 {
@@ -94,6 +128,7 @@ static void show_rows(struct history *h)
   sw_history_chart_view_set(
       h->chart, samples, samples ? h->shown.count : 0, sw_clock_local_text,
       h->shown.count && !samples ? "Out of memory: the chart cannot be drawn." : summary);
+  show_delivery(h, samples);
   free(samples);
   ListView_SetItemCountEx(h->list, (int)h->shown.count, 0);
   InvalidateRect(h->list, NULL, FALSE);
@@ -113,6 +148,7 @@ static void fail(struct history *h, const char *code, const char *error)
     sw_history_rows_free(&h->shown);
     ListView_SetItemCountEx(h->list, 0, 0);
     sw_history_chart_view_set(h->chart, NULL, 0, sw_clock_local_text, text);
+    show_delivery(h, NULL);
   } else if (h->shown.count == 0) {
     sw_history_chart_view_note(h->chart, text);
   }
@@ -225,7 +261,7 @@ static void layout(struct history *h)
   int top = m + row_h + gap + status_h + gap;
   int avail = rc.bottom - m - btn_h - gap - top;
   int chart_h = avail * 55 / 100, list_h = avail - chart_h - gap;
-  HDWP d = BeginDeferWindowPos(7);
+  HDWP d = BeginDeferWindowPos(8);
 #define PLACE(id, x, y, cx, cy)                                                          \
   if (d)                                                                                 \
     d = DeferWindowPos(d, GetDlgItem(h->dlg, id), NULL, x, y, cx, cy,                    \
@@ -236,7 +272,11 @@ static void layout(struct history *h)
   PLACE(IDC_HISTORY_REFRESH, m + label_w + combo_w + gap, m + (row_h - btn_h) / 2, btn_w,
         btn_h)
   PLACE(IDC_HISTORY_STATUS, m, m + row_h + gap, w, status_h)
-  PLACE(IDC_HISTORY_CHART, m, top, w, chart_h > 0 ? chart_h : 0)
+  /* With a round trip, the delivery times take the right half. */
+  int chart_w = delivery_shown(h) ? (w - gap) / 2 : w;
+  PLACE(IDC_HISTORY_CHART, m, top, chart_w, chart_h > 0 ? chart_h : 0)
+  PLACE(IDC_HISTORY_DELIVERY_CHART, m + chart_w + gap, top, w - chart_w - gap,
+        chart_h > 0 ? chart_h : 0)
   PLACE(IDC_HISTORY_LIST, m, top + chart_h + gap, w, list_h > 0 ? list_h : 0)
   PLACE(IDOK, rc.right - m - btn_w, rc.bottom - m - btn_h, btn_w, btn_h)
 #undef PLACE
@@ -257,6 +297,7 @@ static void relayout_for_dpi(struct history *h, UINT old_dpi)
     ListView_SetColumnWidth(h->list, col, MulDiv(w, (int)h->dpi, (int)old_dpi));
   }
   SendMessageW(h->chart, WM_SETFONT, SendMessageW(h->dlg, WM_GETFONT, 0, 0), TRUE);
+  SendMessageW(h->delivery, WM_SETFONT, SendMessageW(h->dlg, WM_GETFONT, 0, 0), TRUE);
   layout(h);
 }
 
@@ -330,16 +371,23 @@ static LRESULT on_notify(struct history *h, NMHDR *n)
   case LVN_ITEMCHANGED: {
     int sel = ListView_GetNextItem(h->list, -1, LVNI_SELECTED);
     sw_history_chart_view_select(h->chart, sel < 0 ? SIZE_MAX : (size_t)sel);
+    size_t at = SIZE_MAX; /* the selected row's sample in the delivery chart */
+    for (size_t i = 0; sel >= 0 && i < h->delivery_count && at == SIZE_MAX; i++)
+      if (h->delivery_rows[i] == (size_t)sel)
+        at = i;
+    sw_history_chart_view_select(h->delivery, at);
     return 0;
   }
   }
   return 0;
 }
 
-/* A click on a chart point selects its row. */
-static void pick_row(struct history *h)
+/* A click on a point of a chart selects its row. */
+static void pick_row(struct history *h, bool delivery)
 {
-  size_t row = sw_history_chart_view_picked(h->chart);
+  size_t row = sw_history_chart_view_picked(delivery ? h->delivery : h->chart);
+  if (delivery)
+    row = row < h->delivery_count ? h->delivery_rows[row] : SIZE_MAX;
   if (row >= h->shown.count)
     return;
   ListView_SetItemState(h->list, -1, 0, LVIS_SELECTED | LVIS_FOCUSED);
@@ -366,6 +414,8 @@ static void init(struct history *h, HWND dlg)
   h->dlg = dlg;
   h->list = GetDlgItem(dlg, IDC_HISTORY_LIST);
   h->chart = GetDlgItem(dlg, IDC_HISTORY_CHART);
+  h->delivery = GetDlgItem(dlg, IDC_HISTORY_DELIVERY_CHART);
+  sw_history_chart_view_legend(h->delivery, L"Delivery time", L"Not delivered");
   h->dpi = GetDpiForWindow(dlg);
   if (h->dpi == 0)
     h->dpi = 96;
@@ -395,6 +445,9 @@ static void destroy(struct history *h)
   sw_service_drain(h->dlg); /* replies already queued for this window */
   sw_history_rows_free(&h->shown);
   sw_history_rows_free(&h->loading);
+  free(h->delivery_rows);
+  h->delivery_rows = NULL;
+  h->delivery_count = 0;
 }
 
 static void on_command(struct history *h, int id, int code)
@@ -418,8 +471,9 @@ static void on_command(struct history *h, int id, int code)
     }
     break;
   case IDC_HISTORY_CHART:
+  case IDC_HISTORY_DELIVERY_CHART:
     if (code == SW_HISTORY_CHART_PICKED)
-      pick_row(h);
+      pick_row(h, id == IDC_HISTORY_DELIVERY_CHART);
     break;
   }
 }

@@ -56,6 +56,7 @@
 #define IDC_RULE_OAUTH_SECRET_NOTE 1116
 #define IDC_RULE_AUTH_PASSWORD_REMOVE 1117 /* check box */
 #define IDC_RULE_OAUTH_SECRET_REMOVE 1118  /* check box */
+#define IDC_RULE_DOMAIN_HEADING 1119       /* "Mail domain (instead of Host)" */
 #define IDC_RULE_FIELD 1400 /* 1400-1439 */
 #define IDC_RULE_NAME 1400
 #define IDC_RULE_HOST 1401
@@ -86,6 +87,11 @@
 #define IDC_RULE_ALL_ADDRESSES 1426 /* check box */
 #define IDC_RULE_CHECK_PTR 1427 /* check box */
 #define IDC_RULE_DRIFT 1428 /* check box */
+#define IDC_RULE_DOMAIN 1429
+#define IDC_RULE_MIN_OK 1430
+#define IDC_RULE_MTA_STS 1431 /* check box */
+#define IDC_RULE_DANE 1432 /* check box */
+#define IDC_RULE_DNS_SERVER 1433
 #define IDC_RULE_ERROR 1440 /* 1440-1479 */
 #define IDC_RULE_NAME_ERROR 1440
 #define IDC_RULE_HOST_ERROR 1441
@@ -116,6 +122,11 @@
 #define IDC_RULE_ALL_ADDRESSES_ERROR 1466
 #define IDC_RULE_CHECK_PTR_ERROR 1467
 #define IDC_RULE_DRIFT_ERROR 1468
+#define IDC_RULE_DOMAIN_ERROR 1469
+#define IDC_RULE_MIN_OK_ERROR 1470
+#define IDC_RULE_MTA_STS_ERROR 1471
+#define IDC_RULE_DANE_ERROR 1472
+#define IDC_RULE_DNS_SERVER_ERROR 1473
 #define IDC_RULE_LABEL 1480 /* 1480-1519; none for check boxes */
 #define IDC_RULE_NAME_LABEL 1480
 #define IDC_RULE_HOST_LABEL 1481
@@ -139,6 +150,9 @@
 #define IDC_RULE_RCPT_TO_LABEL 1502
 #define IDC_RULE_RELAY_RCPT_LABEL 1504
 #define IDC_RULE_IP_FAMILY_LABEL 1505
+#define IDC_RULE_DOMAIN_LABEL 1509
+#define IDC_RULE_MIN_OK_LABEL 1510
+#define IDC_RULE_DNS_SERVER_LABEL 1513
 /* The rule's alert settings (rule_alerts.c), in the rule dialog's right
  * column: the error under each is IDC_RULE_ALERT_ERROR + enum
  * sw_alert_field (model/alert_form.h). */
@@ -177,6 +191,9 @@
 #define IDC_HISTORY_STATUS 1204  /* summary, "Loading...", or why not */
 #define IDC_HISTORY_CHART 1205   /* history_chart_view's window */
 #define IDC_HISTORY_LIST 1206    /* the results (virtual ListView) */
+/* A round-trip rule's delivery times (issue 17), beside the chart of the
+ * SMTP side's response times; hidden for other rules. */
+#define IDC_HISTORY_DELIVERY_CHART 1207
 
 /* The Notifications window (notifications_window.c, .rc): 1300-1349. */
 #define IDD_NOTIFICATIONS 1300

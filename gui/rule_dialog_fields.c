@@ -19,22 +19,23 @@ _Static_assert(
         IDC_RULE_OAUTH_SECRET == IDC_RULE_FIELD + SW_RULE_FIELD_OAUTH_CLIENT_SECRET &&
         IDC_RULE_RELAY_RCPT == IDC_RULE_FIELD + SW_RULE_FIELD_RELAY_TEST_RCPT &&
         IDC_RULE_DRIFT == IDC_RULE_FIELD + SW_RULE_FIELD_DRIFT &&
-        IDC_RULE_FIELD + SW_RULE_FIELD_COUNT <= IDC_RULE_ERROR,
+        IDC_RULE_DNS_SERVER == IDC_RULE_FIELD + SW_RULE_FIELD_DNS_SERVER &&
+        IDC_RULE_FIELD + SW_RULE_FORM_FIELD_COUNT <= IDC_RULE_ERROR,
     "field controls follow enum sw_rule_field");
-_Static_assert(IDC_RULE_CERT_CRIT_ERROR ==
-                       IDC_RULE_ERROR + SW_RULE_FIELD_CERT_CRIT_DAYS &&
-                   IDC_RULE_AUTH_PASSWORD_ERROR ==
-                       IDC_RULE_ERROR + SW_RULE_FIELD_AUTH_PASSWORD &&
-                   IDC_RULE_DRIFT_ERROR == IDC_RULE_ERROR + SW_RULE_FIELD_DRIFT &&
-                   IDC_RULE_ERROR + SW_RULE_FIELD_COUNT <= IDC_RULE_LABEL,
-               "error controls follow enum sw_rule_field");
-_Static_assert(IDC_RULE_CERT_CRIT_LABEL ==
-                       IDC_RULE_LABEL + SW_RULE_FIELD_CERT_CRIT_DAYS &&
-                   IDC_RULE_AUTH_PASSWORD_LABEL ==
-                       IDC_RULE_LABEL + SW_RULE_FIELD_AUTH_PASSWORD &&
-                   IDC_RULE_IP_FAMILY_LABEL == IDC_RULE_LABEL + SW_RULE_FIELD_IP_FAMILY &&
-                   IDC_RULE_LABEL + SW_RULE_FIELD_COUNT <= 1520,
-               "label controls follow enum sw_rule_field");
+_Static_assert(
+    IDC_RULE_CERT_CRIT_ERROR == IDC_RULE_ERROR + SW_RULE_FIELD_CERT_CRIT_DAYS &&
+        IDC_RULE_AUTH_PASSWORD_ERROR == IDC_RULE_ERROR + SW_RULE_FIELD_AUTH_PASSWORD &&
+        IDC_RULE_DRIFT_ERROR == IDC_RULE_ERROR + SW_RULE_FIELD_DRIFT &&
+        IDC_RULE_DNS_SERVER_ERROR == IDC_RULE_ERROR + SW_RULE_FIELD_DNS_SERVER &&
+        IDC_RULE_ERROR + SW_RULE_FORM_FIELD_COUNT <= IDC_RULE_LABEL,
+    "error controls follow enum sw_rule_field");
+_Static_assert(
+    IDC_RULE_CERT_CRIT_LABEL == IDC_RULE_LABEL + SW_RULE_FIELD_CERT_CRIT_DAYS &&
+        IDC_RULE_AUTH_PASSWORD_LABEL == IDC_RULE_LABEL + SW_RULE_FIELD_AUTH_PASSWORD &&
+        IDC_RULE_IP_FAMILY_LABEL == IDC_RULE_LABEL + SW_RULE_FIELD_IP_FAMILY &&
+        IDC_RULE_DNS_SERVER_LABEL == IDC_RULE_LABEL + SW_RULE_FIELD_DNS_SERVER &&
+        IDC_RULE_LABEL + SW_RULE_FORM_FIELD_COUNT <= 1520,
+    "label controls follow enum sw_rule_field");
 
 /* Each secret's note and "Remove" box, by enum sw_rule_form_secret. */
 static const struct {
@@ -55,7 +56,7 @@ static enum sw_rule_form_kind kind(int field)
 
 void sw_rule_fields_init(HWND dlg, bool read_only)
 {
-  for (int f = 0; f < SW_RULE_FIELD_COUNT; f++) {
+  for (int f = 0; f < SW_RULE_FORM_FIELD_COUNT; f++) {
     if (kind(f) == SW_RULE_FORM_CHOICE) {
       for (int i = 0; i < sw_rule_form_choice_count((enum sw_rule_field)f); i++) {
         wchar_t *text = sw_wide_dup(sw_rule_form_choice_text((enum sw_rule_field)f, i));
@@ -92,7 +93,7 @@ static bool read_secret(HWND dlg, struct sw_rule_form *form, int field)
 
 bool sw_rule_fields_read(HWND dlg, struct sw_rule_form *form)
 {
-  for (int f = 0; f < SW_RULE_FIELD_COUNT; f++) {
+  for (int f = 0; f < SW_RULE_FORM_FIELD_COUNT; f++) {
     int id = IDC_RULE_FIELD + f;
     enum sw_rule_field field = (enum sw_rule_field)f;
     switch (kind(f)) {
@@ -130,7 +131,7 @@ bool sw_rule_fields_read(HWND dlg, struct sw_rule_form *form)
 
 void sw_rule_fields_write(HWND dlg, const struct sw_rule_form *form)
 {
-  for (int f = 0; f < SW_RULE_FIELD_COUNT; f++) {
+  for (int f = 0; f < SW_RULE_FORM_FIELD_COUNT; f++) {
     int id = IDC_RULE_FIELD + f;
     enum sw_rule_field field = (enum sw_rule_field)f;
     switch (kind(f)) {
@@ -158,10 +159,11 @@ void sw_rule_fields_write(HWND dlg, const struct sw_rule_form *form)
 }
 
 void sw_rule_fields_enable(HWND dlg, const struct sw_rule_form *form, bool loaded,
-                           bool read_only, const bool has_problem[SW_RULE_FIELD_COUNT])
+                           bool read_only,
+                           const bool has_problem[SW_RULE_FORM_FIELD_COUNT])
 {
-  bool on[SW_RULE_FIELD_COUNT];
-  for (int f = 0; f < SW_RULE_FIELD_COUNT; f++) {
+  bool on[SW_RULE_FORM_FIELD_COUNT];
+  for (int f = 0; f < SW_RULE_FORM_FIELD_COUNT; f++) {
     on[f] = loaded &&
             (sw_rule_form_field_applies(form, (enum sw_rule_field)f) || has_problem[f]);
     if (read_only) /* texts are read-only, and stay readable; no choice can change */
@@ -179,7 +181,7 @@ void sw_rule_fields_enable(HWND dlg, const struct sw_rule_form *form, bool loade
     EnableWindow(GetDlgItem(dlg, secrets[s].note), loaded);
     on[f] = on[f] && !removing;
   }
-  for (int f = 0; f < SW_RULE_FIELD_COUNT; f++)
+  for (int f = 0; f < SW_RULE_FORM_FIELD_COUNT; f++)
     EnableWindow(GetDlgItem(dlg, IDC_RULE_FIELD + f), on[f]);
 }
 

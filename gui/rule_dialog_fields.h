@@ -29,7 +29,7 @@ void sw_rule_fields_write(HWND dlg, const struct sw_rule_form *form);
  * readable. A secret's box is greyed while "Remove" is checked, and
  * "Remove" offered only when a secret is stored. */
 void sw_rule_fields_enable(HWND dlg, const struct sw_rule_form *form, bool loaded,
-                           bool read_only, const bool has_problem[SW_RULE_FIELD_COUNT]);
+                           bool read_only, const bool has_problem[SW_RULE_FORM_FIELD_COUNT]);
 /* A WM_COMMAND from control `id` with notification `code`: true if it
  * changes what applies (the AUTH user, the mechanism, the token URL, the
  * relay test, a "Remove" box), after reading that control alone into

@@ -69,7 +69,10 @@ void sw_svc_drift_clear_current(struct sw_svc_drift *d)
 
 bool sw_svc_drift_on(const struct sw_rule *r)
 {
-  return r->drift; /* on by default; --no-drift turns it off */
+  /* On by default; --no-drift turns it off. A domain's result speaks for
+   * whichever MX address decided it, so its fingerprint would change from
+   * one check to the next: the drift alarm is a host rule's. */
+  return r->drift && !(r->domain && *r->domain);
 }
 
 enum sw_store_error sw_svc_drift_accept(struct sw_store *st, struct sw_svc_rule *r,

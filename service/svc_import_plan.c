@@ -117,6 +117,8 @@ static bool plan_row(struct planner *p, const struct sw_svc_import_row *row, siz
                "AUTH password", "auth-password-file");
   check_secret(p, row, row->rule.oauth_client_secret_set, rule->oauth_client_secret_set,
                "OAuth client secret", "oauth-client-secret-file");
+  check_secret(p, row, row->rule.mailbox_password_set, rule->mailbox_password_set,
+               "mailbox password", "mailbox-password-file");
   struct sw_rule_problems found = {0};
   if (!sw_rule_validate(rule, &found))
     for (size_t k = 0; k < found.count; k++)

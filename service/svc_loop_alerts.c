@@ -74,7 +74,7 @@ static enum sw_store_error enqueue(struct sw_svc_loop *l, struct sw_svc_rule *r,
         .previous = a->track.told,
         .outcome = a->outcome,
         .rule_name = r->rule.name,
-        .host = r->rule.host,
+        .host = (char *)sw_rule_target(&r->rule), /* borrowed */
         .message = a->message ? a->message : "",
         .port = r->rule.port,
         .reply_code = a->reply_code,

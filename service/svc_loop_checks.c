@@ -9,6 +9,8 @@
 
 #include "clock.h"
 #include "nagios_report.h"
+#include "round_trip_result.h"
+#include "svc_check_start.h"
 #include "svc_eventlog.h"
 #include "svc_rule_secrets.h"
 
@@ -19,6 +21,8 @@ struct inflight {
   uint32_t token;
   int64_t started_at_ms;
   struct sw_check_extras extras; /* its secrets and recipients, wiped at the end */
+  struct sw_svc_check_hold hold; /* a round trip's copy of its rule */
+  uint32_t skipped_before;       /* the rule's skipped runs when it started */
 };
 
 static void log_rule_event(struct sw_svc_loop *l, const struct sw_svc_rule *r,
@@ -37,6 +41,11 @@ static void on_check_done(void *ctx, struct sw_check_result *result)
   int64_t began = sw_clock_now_us();
   enum sw_scheduler_verdict verdict = sw_scheduler_done(l->sched, f->rule_id, f->token);
   struct sw_svc_rule *r = sw_svc_rules_find(&l->rules, f->rule_id);
+  /* A round trip says how many of the rule's runs it made skip. */
+  struct sw_scheduler_rule_info info;
+  if (result->round_trip && sw_scheduler_get(l->sched, f->rule_id, &info) &&
+      info.skipped >= f->skipped_before)
+    result->round_trip->skipped_runs = info.skipped - f->skipped_before;
   /* Checks cancelled because we are stopping say nothing about a server.
    * The engine cancels them inside sw_engine_run_once, before the loop
    * sees the stop: stop_reason, set first by sw_svc_loop_stop, tells. */
@@ -47,7 +56,10 @@ static void on_check_done(void *ctx, struct sw_check_result *result)
   if (news) {
     int64_t now = sw_clock_now_us();
     sw__loop_drift_result(l, r, result);
-    enum sw_nagios_status status = sw_nagios_status(result, -1, -1);
+    sw__loop_domain_result(l, r, result);
+    /* A round trip is judged by the rule it ran with. */
+    enum sw_nagios_status status =
+        sw_svc_result_status(result->round_trip ? &f->hold.rule : &r->rule, result);
     enum sw_nagios_status before = sw_svc_rule_state_now(r);
     struct sw_rule_state_event ev;
     if (sw_rule_state_feed(&r->state, &l->state_cfg, status, result->outcome,
@@ -74,6 +86,7 @@ static void on_check_done(void *ctx, struct sw_check_result *result)
     }
   }
   sw_check_extras_free(&f->extras);
+  sw_svc_check_hold_free(&f->hold);
   free(f);
   sw_svc_stats_part(&l->stats, SW_SVC_PART_RESULTS, sw_clock_now_us() - began);
 }
@@ -101,16 +114,21 @@ void sw__loop_start_check(struct sw_svc_loop *l, const struct sw_scheduler_run *
                            .rule_id = run->rule_id,
                            .token = run->token,
                            .started_at_ms = sw_clock_wall_us() / 1000};
+    sw_rule_init_defaults(&f->hold.rule);
+    struct sw_scheduler_rule_info info;
+    if (sw_scheduler_get(l->sched, run->rule_id, &info))
+      f->skipped_before = info.skipped;
     char why[SW_DETAIL_MAX];
-    if (!sw_svc_check_extras(&r->rule, &r->auth_secret, &r->oauth_secret, NULL,
-                             &f->extras, why, sizeof why)) {
+    if (!sw_svc_check_extras(&r->rule, &r->auth_secret, &r->oauth_secret,
+                             &r->mailbox_secret, NULL, &f->extras, why, sizeof why)) {
       sw_svc_stats_started(&l->stats, 0);
       fail_at_once(f, why); /* frees f */
       return;
     }
-    struct sw_check_spec spec = sw_check_spec_of(&r->rule, &f->extras);
-    /* f may be freed by the callback before submit returns. */
-    err = sw_engine_submit(l->engine, &spec, on_check_done, f);
+    /* f may be freed by the callback before this returns. A round trip
+     * stays in flight until delivery or its deadline: the scheduler skips
+     * the rule's runs meanwhile (docs/round-trip.md). */
+    err = sw_svc_check_start(l->engine, &r->rule, &f->extras, &f->hold, on_check_done, f);
   }
   if (!err) {
     sw_svc_stats_started(&l->stats, sw__loop_from_sched(l, run->start) -
@@ -118,8 +136,10 @@ void sw__loop_start_check(struct sw_svc_loop *l, const struct sw_scheduler_run *
     l->check_start_failing = false;
     return;
   }
-  if (f)
+  if (f) {
     sw_check_extras_free(&f->extras);
+    sw_svc_check_hold_free(&f->hold);
+  }
   free(f);
   sw_scheduler_done(l->sched, run->rule_id, run->token);
   if (r && !l->check_start_failing) {

@@ -135,6 +135,14 @@ void sw__loop_event(struct sw_svc_loop *l, DWORD id, int64_t rule_id, unsigned n
   sw__loop_event((l), (id), (rule_id), SW_COUNTOF(((const char *[]){__VA_ARGS__})),      \
                  (const char *[]){__VA_ARGS__})
 
+/* ---- svc_loop_domain.c: a mail domain's results ---- */
+
+/* After each result of a domain rule: event 2050 when the domain's MTA-STS
+ * policy id differs from the one of its last check (a new policy, RFC 8461
+ * 3.1). The first policy seen after a start is only remembered. */
+void sw__loop_domain_result(struct sw_svc_loop *l, struct sw_svc_rule *r,
+                            const struct sw_check_result *result);
+
 /* ---- svc_loop_rollups.c: the rollups of the results from before schema 6 ---- */
 
 /* One slice of the pass, if one is left: sized to take about 10 ms, so

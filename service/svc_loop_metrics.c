@@ -70,8 +70,8 @@ static bool snapshot_rules(const struct sw_svc_loop *l, struct sw_metrics_snapsh
     const struct sw_svc_rule *r = l->rules.items[i];
     if (!r->valid || !r->rule.enabled)
       continue;
-    struct sw_metrics_rule *row =
-        sw_metrics_snapshot_add(s, r->rule.id, r->rule.name, r->rule.host, r->rule.port);
+    struct sw_metrics_rule *row = sw_metrics_snapshot_add(
+        s, r->rule.id, r->rule.name, sw_rule_target(&r->rule), r->rule.port);
     if (!row)
       return false;
     row->state = sw_svc_rule_state_now(r);

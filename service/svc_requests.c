@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "pipe_protocol.h"
 #include "svc_request_fields.h"
+#include "svc_check_start.h"
 #include "svc_rule_secrets.h"
 #include "svc_requests_internal.h"
 #include "sw_macros.h"
@@ -241,6 +242,7 @@ struct pending_test {
   int64_t rule_id;
   int64_t started_at_ms;
   struct sw_check_extras extras; /* wiped when the test ends */
+  struct sw_svc_check_hold hold; /* a round trip's copy of its rule */
 };
 
 static void on_test_done(void *ctx, struct sw_check_result *result)
@@ -250,7 +252,7 @@ static void on_test_done(void *ctx, struct sw_check_result *result)
   sw_pipe_result_init(&r);
   r.rule_id = t->rule_id;
   r.started_at_ms = t->started_at_ms;
-  r.status = sw_nagios_status(result, -1, -1);
+  r.status = sw_svc_result_status(&t->hold.rule, result);
   sw_check_result_move(&r.check, result);
   sw_check_result_describe(&r.check, r.message, sizeof r.message);
   struct sw_buf reply;
@@ -263,6 +265,7 @@ static void on_test_done(void *ctx, struct sw_check_result *result)
   sw_buf_free(&reply);
   sw_pipe_result_free(&r);
   sw_check_extras_free(&t->extras);
+  sw_svc_check_hold_free(&t->hold);
   free(t);
 }
 
@@ -344,19 +347,21 @@ static HANDLER(rule_test)
                                .rule_id = f->has_rule ? 0 : f->rule_id,
                                .started_at_ms = q->now_ms()};
     if (!sw_svc_check_extras(rule, &stored.auth_secret, &stored.oauth_secret,
-                             f->has_rule ? &f->secrets : NULL, &t->extras, why,
-                             sizeof why)) {
+                             &stored.mailbox_secret, f->has_rule ? &f->secrets : NULL,
+                             &t->extras, why, sizeof why)) {
       err = SW_E_SYSTEM;
     } else {
-      struct sw_check_spec spec = sw_check_spec_of(rule, &t->extras);
-      err = sw_engine_submit(q->engine, &spec, on_test_done, t);
+      /* A round trip answers once the probe arrived or its time is up. */
+      err = sw_svc_check_start(q->engine, rule, &t->extras, &t->hold, on_test_done, t);
     }
   }
   sw_store_rule_free(&stored);
   sw_rule_free(&tested);
   if (err) {
-    if (t)
+    if (t) {
       sw_check_extras_free(&t->extras);
+      sw_svc_check_hold_free(&t->hold);
+    }
     free(t);
     sw__req_error(reply, id, SW_PIPE_ERR_INTERNAL, why[0] ? why : sw_error_text(err));
     return SW_PIPE_KEEP;
@@ -448,7 +453,7 @@ static HANDLER(status)
     sw_pipe_status_init(&s);
     s.rule_id = r->rule.id;
     s.name = r->rule.name;
-    s.host = r->rule.host;
+    s.host = (char *)sw_rule_target(&r->rule); /* borrowed, as name is */
     s.port = r->rule.port;
     s.enabled = r->rule.enabled;
     s.has_state = r->state.last_result_at != 0;

@@ -36,7 +36,7 @@ static void put_rule(struct sw_buf *reply, const struct sw_svc_rule *r,
   struct sw_pipe_availability p = {
       .rule_id = r->rule.id,
       .name = r->rule.name,
-      .host = r->rule.host,
+      .host = (char *)sw_rule_target(&r->rule), /* borrowed */
       .port = r->rule.port,
       .totals = a->totals,
       .outages = a->outages,

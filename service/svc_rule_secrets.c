@@ -46,13 +46,18 @@ bool sw_svc_secrets_settle(struct sw_rule *rule, const struct sw_pipe_rule_secre
                     &rule->auth_password_set, why, size) &&
          settle_one(oauth, sent ? sent->oauth_client_secret : NULL,
                     stored ? &stored->oauth_secret : NULL, &w->writes.oauth,
-                    &w->oauth_blob, &rule->oauth_client_secret_set, why, size);
+                    &w->oauth_blob, &rule->oauth_client_secret_set, why, size) &&
+         settle_one(rule->round_trip != SW_ROUND_TRIP_NONE,
+                    sent ? sent->mailbox_password : NULL,
+                    stored ? &stored->mailbox_secret : NULL, &w->writes.mailbox,
+                    &w->mailbox_blob, &rule->mailbox_password_set, why, size);
 }
 
 void sw_svc_secret_writes_free(struct sw_svc_secret_writes *w)
 {
   free(w->auth_blob);
   free(w->oauth_blob);
+  free(w->mailbox_blob);
   memset(w, 0, sizeof *w);
 }
 
@@ -66,6 +71,7 @@ void sw_svc_secrets_known(struct sw_rule *rule, const struct sw_pipe_rule_secret
 {
   rule->auth_password_set = known(sent->auth_password, &stored->auth_secret);
   rule->oauth_client_secret_set = known(sent->oauth_client_secret, &stored->oauth_secret);
+  rule->mailbox_password_set = known(sent->mailbox_password, &stored->mailbox_secret);
 }
 
 /* The secret for a check: the one sent with an unsaved rule, else the
@@ -96,6 +102,7 @@ static bool open_one(const char *sent, const struct sw_store_blob *blob, char **
 
 bool sw_svc_check_extras(const struct sw_rule *rule, const struct sw_store_blob *auth,
                          const struct sw_store_blob *oauth,
+                         const struct sw_store_blob *mailbox,
                          const struct sw_pipe_rule_secrets *sent,
                          struct sw_check_extras *x, char *why, size_t size)
 {
@@ -103,7 +110,9 @@ bool sw_svc_check_extras(const struct sw_rule *rule, const struct sw_store_blob 
   if (!open_one(sent ? sent->auth_password : NULL, auth, &x->auth_password,
                 "AUTH password", why, size) ||
       !open_one(sent ? sent->oauth_client_secret : NULL, oauth, &x->oauth_client_secret,
-                "OAuth client secret", why, size))
+                "OAuth client secret", why, size) ||
+      !open_one(sent ? sent->mailbox_password : NULL, mailbox, &x->mailbox_password,
+                "mailbox password", why, size))
     return false;
   enum sw_error err = sw_check_extras_from_rule(x, rule);
   if (err)

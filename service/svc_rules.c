@@ -28,10 +28,12 @@ static void rule_destroy(struct sw_svc_rule *r)
 {
   sw_svc_drift_free(r->drift);
   sw_svc_rule_alert_free(&r->alert);
+  free(r->sts_id);
   free(r->problem);
   sw_rule_free(&r->rule);
   sw_store_blob_free(&r->auth_secret);
   sw_store_blob_free(&r->oauth_secret);
+  sw_store_blob_free(&r->mailbox_secret);
   free(r);
 }
 
@@ -75,9 +77,9 @@ void sw_svc_rules_memory(const struct sw_svc_rules *t, struct sw_svc_rules_memor
     const struct sw_svc_rule *r = t->items[i];
     size_t strings;
     out->string_bytes += sw_rule_heap_bytes(&r->rule, &strings);
-    out->secret_bytes += r->auth_secret.len + r->oauth_secret.len;
-    out->blocks +=
-        1 + strings + (r->auth_secret.data != NULL) + (r->oauth_secret.data != NULL);
+    out->secret_bytes += r->auth_secret.len + r->oauth_secret.len + r->mailbox_secret.len;
+    out->blocks += 1 + strings + (r->auth_secret.data != NULL) +
+                   (r->oauth_secret.data != NULL) + (r->mailbox_secret.data != NULL);
     if (r->drift) {
       out->other_bytes += sizeof *r->drift + strlen(r->drift->accepted) + 1;
       out->blocks += 2;
@@ -128,13 +130,16 @@ static void take_rule(struct sw_svc_rule *r, struct sw_store_rule *from)
   sw_rule_free(&r->rule);
   sw_store_blob_free(&r->auth_secret);
   sw_store_blob_free(&r->oauth_secret);
+  sw_store_blob_free(&r->mailbox_secret);
   r->rule = from->rule;
   r->revision = from->revision;
   r->auth_secret = from->auth_secret;
   r->oauth_secret = from->oauth_secret;
+  r->mailbox_secret = from->mailbox_secret;
   /* The list gives up the strings and blobs; leave it owning nothing. */
   sw_rule_init_defaults(&from->rule);
-  from->auth_secret = from->oauth_secret = (struct sw_store_blob){0};
+  from->auth_secret = from->oauth_secret = from->mailbox_secret =
+      (struct sw_store_blob){0};
   struct sw_rule_problems problems;
   r->valid = sw_rule_validate(&r->rule, &problems);
   sw_svc_rule_set_problem(r, r->valid ? NULL : problems.items[0].message);
@@ -323,7 +328,7 @@ enum sw_error sw_svc_rules_sync(struct sw_svc_rules *t, struct sw_store_rule_lis
 
 void sw_svc_rule_hostport(const struct sw_rule *r, char *out, size_t size)
 {
-  const char *host = r->host ? r->host : "";
+  const char *host = sw_rule_target(r);
   bool v6 = strchr(host, ':') && host[0] != '[';
   snprintf(out, size, v6 ? "[%s]:%u" : "%s:%u", host, (unsigned)r->port);
 }

@@ -39,6 +39,7 @@ struct sw_svc_rule {
   struct sw_rule rule; /* owned; rule.id is the key */
   int64_t revision;    /* the store's revision this copy is of */
   struct sw_store_blob auth_secret, oauth_secret; /* DPAPI blobs; owned */
+  struct sw_store_blob mailbox_secret;            /* the round trip's; owned */
   bool valid;    /* passed sw_rule_validate: only valid rules are checked */
   char *problem; /* the first problem when not valid (owned); else NULL */
   struct sw_rule_state state;
@@ -50,6 +51,9 @@ struct sw_svc_rule {
   /* svc_push.c's: the change log's latest entry (seq + 1) for its state
    * and for the rule itself; 0: none. */
   uint64_t push_state_seq, push_rule_seq;
+  /* A domain rule's MTA-STS policy id at its last check (owned; NULL until
+   * one was seen): svc_loop_domain.c says when it changes. */
+  char *sts_id;
 };
 
 struct sw_svc_rules {

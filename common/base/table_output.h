@@ -12,7 +12,7 @@
 #include "sw_buf.h"
 #include "sw_error.h"
 
-#define SW_TABLE_MAX_COLUMNS 48 /* a rule with its alert settings has 37 */
+#define SW_TABLE_MAX_COLUMNS 64 /* a rule with its alert settings has 49 */
 
 enum sw_table_format { SW_TABLE_TEXT, SW_TABLE_CSV, SW_TABLE_JSON };
 

@@ -366,7 +366,7 @@ static void check_whole(struct parser *p)
   switch (a->verb) {
   case SW_MANAGE_RULES_ADD:
     if (!(a->rule.given & SW_RULE_FIELD_BIT(SW_RULE_FIELD_NAME))) {
-      enum sw_error err = sw_rule_set_string(&r->name, r->host);
+      enum sw_error err = sw_rule_set_string(&r->name, sw_rule_target(r));
       if (err)
         p->errors.nomem = err;
     }
@@ -384,9 +384,10 @@ static void check_whole(struct parser *p)
       sw_arg_fail(&p->errors, "rules test takes a rule id or rule options (--host "
                               "HOST ...) for a rule not saved, not both.");
     } else if (a->rule.given) {
-      if (!(a->rule.given & SW_RULE_FIELD_BIT(SW_RULE_FIELD_HOST)))
-        sw_arg_fail(&p->errors, "--host is missing: name the SMTP server to test.");
-      enum sw_error err = sw_rule_set_string(&r->name, r->host);
+      if (!*sw_rule_target(r))
+        sw_arg_fail(&p->errors, "--host is missing: name the SMTP server to test (or "
+                                "--domain, a mail domain).");
+      enum sw_error err = sw_rule_set_string(&r->name, sw_rule_target(r));
       if (err)
         p->errors.nomem = err;
       sw_rule_args_settle_tls(&a->rule, r, &p->errors);

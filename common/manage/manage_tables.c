@@ -7,6 +7,7 @@
 
 #include "manage_args.h"
 #include "manage_view_internal.h"
+#include "round_trip_result.h"
 #include "sw_macros.h"
 
 void sw__manage_cell_bool(struct sw_table *t, const struct sw_manage_view *v, bool b)
@@ -121,7 +122,7 @@ void sw__manage_rules_add(struct sw_table *t, const struct sw_manage_view *v, bo
   sw_table_cellf(t, "%" PRId64, r->id);
   if (brief) {
     char server[300];
-    sw_manage_server_text(r->host, r->port, server, sizeof server);
+    sw_manage_server_text(sw_rule_target(r), r->port, server, sizeof server);
     sw_table_cell(t, r->name);
     sw_table_cell(t, server);
     sw_table_cell(t, sw_tls_mode_name(r->tls_mode));
@@ -241,6 +242,9 @@ static const struct sw_table_column result_machine[] = {
     {"peer", "Peer", false, false},
     {"message", "Message", false, false},
     {"cursor", "Cursor", false, false},
+    /* A round trip's (issue 17): null for any other check. */
+    {"delivery_ms", "Delivery", true, false},
+    {"hops", "Hops", true, false},
 };
 
 void sw__manage_results_init(struct sw_table *t, const struct sw_manage_view *v)
@@ -278,6 +282,15 @@ void sw__manage_results_add(struct sw_table *t, const struct sw_manage_view *v,
   sw_table_cell(t, c->peer);
   sw_table_cell(t, r->message);
   sw_table_cell(t, cursor);
+  const struct sw_round_trip_result *rt = c->round_trip;
+  if (rt && rt->found)
+    cell_ms(t, v, rt->delivery_us);
+  else
+    sw_table_cell(t, NULL);
+  if (rt)
+    sw_table_cellf(t, "%u", (unsigned)rt->nhops);
+  else
+    sw_table_cell(t, NULL);
 }
 
 /* ---- events ---------------------------------------------------------- */

@@ -52,7 +52,7 @@ static const char rules_usage[] =
     "      --cert-warn-days N WARNING when the certificate expires in fewer\n"
     "                         than N days (default 21)\n"
     "      --cert-crit-days N CRITICAL below N days (default "
-    "7)\n" SW_RULE_ARGS_USAGE_PAST_HANDSHAKE
+    "7)\n" SW_RULE_ARGS_USAGE_PAST_HANDSHAKE SW_RULE_ARGS_USAGE_DOMAIN
     "      --name NAME        the name lists show (default: the host)\n"
     "      --interval-s N     seconds between checks (default 60)\n"
     "      --enabled          check the rule on its schedule (the default)\n"
@@ -60,8 +60,11 @@ static const char rules_usage[] =
     "      --verify           validate the certificate again (undoes --insecure)\n"
     "      --no-plaintext-auth, --no-relay-test, --no-all-addresses, --no-check-ptr\n"
     "                         edit: turn that option off again\n"
+    "      --mta-sts, --no-dane  edit: judge by MTA-STS again, stop matching TLSA\n"
     "      --no-drift         no capabilities_changed alarm for this rule\n"
     "      --drift            the alarm again (the default)\n"
+    "      --warn-ms N, --crit-ms N  a round trip's delivery time that is WARNING,\n"
+    "                         CRITICAL (default: none; docs/round-trip.md)\n"
     "      --revision N       edit: change the rule only if it is still at revision\n"
     "                         N, as 'rules show' printed it (read-modify-write)\n"
     "Notification options (add and edit; docs/notifications.md):\n"

@@ -63,7 +63,7 @@ static void change_line(const struct sw_manage_view *v,
   char server[300] = "";
   const struct sw_rule *r = c->has_rule ? &c->rule.rule : NULL;
   if (r)
-    sw_manage_server_text(r->host, r->port, server, sizeof server);
+    sw_manage_server_text(sw_rule_target(r), r->port, server, sizeof server);
   if (!json(v)) {
     sw_buf_printf_sticky(out, err, "rule %" PRId64 " %s", c->rule_id,
                          sw_pipe_change_name(c->kind));

@@ -45,6 +45,23 @@ static const char *const keys[SW_RULE_FIELD_COUNT] = {
     [SW_RULE_FIELD_ALL_ADDRESSES] = "all-addresses",
     [SW_RULE_FIELD_CHECK_PTR] = "check-ptr",
     [SW_RULE_FIELD_DRIFT] = "drift",
+    [SW_RULE_FIELD_ROUND_TRIP] = "round-trip",
+    [SW_RULE_FIELD_MAILBOX_HOST] = "mailbox-host",
+    [SW_RULE_FIELD_MAILBOX_PORT] = "mailbox-port",
+    [SW_RULE_FIELD_MAILBOX_TLS] = "mailbox-tls",
+    [SW_RULE_FIELD_MAILBOX_USER] = "mailbox-user",
+    [SW_RULE_FIELD_MAILBOX_PASSWORD] = "mailbox-password",
+    [SW_RULE_FIELD_FOLDER] = "folder",
+    [SW_RULE_FIELD_PROBE_TO] = "probe-to",
+    [SW_RULE_FIELD_PROBE_FROM] = "probe-from",
+    [SW_RULE_FIELD_DELIVER_WITHIN_S] = "deliver-within-s",
+    [SW_RULE_FIELD_DELIVERY_WARN_MS] = "warn-ms",
+    [SW_RULE_FIELD_DELIVERY_CRIT_MS] = "crit-ms",
+    [SW_RULE_FIELD_DOMAIN] = "domain",
+    [SW_RULE_FIELD_MIN_OK] = "min-ok",
+    [SW_RULE_FIELD_MTA_STS] = "mta-sts",
+    [SW_RULE_FIELD_DANE] = "dane",
+    [SW_RULE_FIELD_DNS_SERVER] = "dns-server",
 };
 
 const char *sw_rule_file_key(enum sw_rule_field f)

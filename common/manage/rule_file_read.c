@@ -68,6 +68,7 @@ static void validate_row(struct sw__rule_file_reader *r,
   struct sw_rule probe = row->rule;
   probe.auth_password_set |= probe.auth_user && *probe.auth_user;
   probe.oauth_client_secret_set |= probe.oauth_token_url && *probe.oauth_token_url;
+  probe.mailbox_password_set |= probe.round_trip != SW_ROUND_TRIP_NONE;
   struct sw_rule_problems p = {0};
   if (sw_rule_validate(&probe, &p))
     return;

@@ -19,7 +19,7 @@
 /* The versions this build speaks: a server answers any client whose range
  * meets this one with the highest version both speak (HELLO), and a client
  * refuses, itself, a request the version it got does not have. */
-#define SW_PIPE_PROTOCOL_VERSION 4
+#define SW_PIPE_PROTOCOL_VERSION 5
 #define SW_PIPE_PROTOCOL_VERSION_OLDEST 1
 
 /* The last two columns of the message map: the protocol version that
@@ -290,7 +290,45 @@ enum sw_pipe_msg { SW_PIPE_MSG_MAP(SW_X_ENUM_VALUE) };
   X(SW_PIPE_TAG_SUBSCRIBERS, 239)                                                        \
   X(SW_PIPE_TAG_RULE_STATE, 240) /* record, in PUSH */                                   \
   X(SW_PIPE_TAG_ACKED, 241)                                                              \
-  X(SW_PIPE_TAG_DRIFTED, 242)
+  X(SW_PIPE_TAG_DRIFTED, 242)                                                            \
+  /* Version 5, the round trip (issue 17): its rule fields, in field order */            \
+  X(SW_PIPE_TAG_RULE_ROUND_TRIP, 270)                                                    \
+  X(SW_PIPE_TAG_RULE_MAILBOX_HOST, 271)                                                  \
+  X(SW_PIPE_TAG_RULE_MAILBOX_PORT, 272)                                                  \
+  X(SW_PIPE_TAG_RULE_MAILBOX_TLS, 273)                                                   \
+  X(SW_PIPE_TAG_RULE_MAILBOX_USER, 274)                                                  \
+  X(SW_PIPE_TAG_RULE_MAILBOX_PASSWORD_SET, 275)                                          \
+  X(SW_PIPE_TAG_RULE_FOLDER, 276)                                                        \
+  X(SW_PIPE_TAG_RULE_PROBE_TO, 277)                                                      \
+  X(SW_PIPE_TAG_RULE_PROBE_FROM, 278)                                                    \
+  X(SW_PIPE_TAG_RULE_DELIVER_WITHIN_S, 279)                                              \
+  X(SW_PIPE_TAG_RULE_DELIVERY_WARN_MS, 280)                                              \
+  X(SW_PIPE_TAG_RULE_DELIVERY_CRIT_MS, 281)                                              \
+  X(SW_PIPE_TAG_RULE_MAILBOX_PASSWORD, 282) /* client -> service only */                 \
+  /* RESULT: the round trip's (round_trip_result.h); RT_PROTOCOL starts it */            \
+  X(SW_PIPE_TAG_RT_PROTOCOL, 283)                                                        \
+  X(SW_PIPE_TAG_RT_FOUND, 284)                                                           \
+  X(SW_PIPE_TAG_RT_SUBMIT_US, 285)                                                       \
+  X(SW_PIPE_TAG_RT_DELIVERY_US, 286)                                                     \
+  X(SW_PIPE_TAG_RT_TOTAL_US, 287)                                                        \
+  X(SW_PIPE_TAG_RT_HOPS, 288) /* sw_round_trip_hops_text */                              \
+  X(SW_PIPE_TAG_RT_AUTHSERV_ID, 289)                                                     \
+  X(SW_PIPE_TAG_RT_SPF, 290) /* "" without Authentication-Results */                     \
+  X(SW_PIPE_TAG_RT_DKIM, 291)                                                            \
+  X(SW_PIPE_TAG_RT_DMARC, 292)                                                           \
+  X(SW_PIPE_TAG_RT_MAILBOX_PEER, 293)                                                    \
+  X(SW_PIPE_TAG_RT_MAILBOX_DETAIL, 294)                                                  \
+  X(SW_PIPE_TAG_RT_PROBE, 295)                                                           \
+  X(SW_PIPE_TAG_RT_LOOKS, 296)                                                           \
+  X(SW_PIPE_TAG_RT_DELETED, 297) /* the probe was deleted */                             \
+  X(SW_PIPE_TAG_RT_STALE_DELETED, 298)                                                   \
+  X(SW_PIPE_TAG_RT_SKIPPED_RUNS, 299)                                                    \
+  X(SW_PIPE_TAG_RULE_DOMAIN, 300) /* version 5: a domain rule's fields (issue 18) */     \
+  X(SW_PIPE_TAG_RULE_MIN_OK, 301)                                                        \
+  X(SW_PIPE_TAG_RULE_MTA_STS, 302)                                                       \
+  X(SW_PIPE_TAG_RULE_DANE, 303)                                                          \
+  X(SW_PIPE_TAG_RULE_DNS_SERVER, 304)                                                    \
+  X(SW_PIPE_TAG_DOMAIN_REPORT, 310) /* RESULT, version 5: the MX x address matrix */
 
 enum sw_pipe_tag { SW_PIPE_TAG_MAP(SW_X_ENUM_VALUE) };
 
@@ -377,6 +415,7 @@ struct sw_pipe_rule {
 struct sw_pipe_rule_secrets {
   char *auth_password;
   char *oauth_client_secret;
+  char *mailbox_password; /* the round trip's (version 5) */
 };
 /* Zeroes the secrets' bytes and frees them. */
 void sw_pipe_rule_secrets_free(struct sw_pipe_rule_secrets *s);

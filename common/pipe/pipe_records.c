@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain_report.h"
 #include "pipe_fields.h"
 #include "pipe_protocol.h"
+#include "pipe_round_trip.h"
 #include "step_times.h"
 
 /* ---- RESULT ---------------------------------------------------------- */
@@ -64,6 +66,16 @@ void sw_pipe_put_result(struct sw_buf *out, const struct sw_pipe_result *r,
     sw_tlv_put_str(out, SW_PIPE_TAG_CERT_SANS, c->tls.sans);
     sw_tlv_put_int(out, SW_PIPE_TAG_CERT_NOT_AFTER, c->tls.not_after);
     sw_tlv_put_int(out, SW_PIPE_TAG_CERT_DAYS_LEFT, c->tls.days_left);
+  }
+  if (c->round_trip)
+    sw__pipe_put_round_trip(out, c->round_trip);
+  if (c->domain) { /* a mail domain's matrix, as the store keeps it (version 5) */
+    struct sw_buf text;
+    sw_buf_init(&text, 0);
+    if (sw_domain_report_format(c->domain, &text) == SW_E_OK)
+      sw_tlv_put_strn(out, SW_PIPE_TAG_DOMAIN_REPORT, text.data ? text.data : "",
+                      text.len);
+    sw_buf_free(&text);
   }
   if (with_transcript)
     sw_tlv_put_strn(out, SW_PIPE_TAG_TRANSCRIPT,
@@ -156,6 +168,12 @@ static enum sw_error result_str(struct sw_pipe_result *r, const struct sw_tlv_fi
     break;
   case SW_PIPE_TAG_CERT_SANS:
     return sw__pipe_dup_text(&c->tls.sans, f);
+  case SW_PIPE_TAG_DOMAIN_REPORT:
+    /* A matrix this build cannot read (a newer service's) is left out. */
+    sw_domain_report_free(c->domain);
+    c->domain = NULL;
+    return sw_domain_report_parse(f->s, f->len, &c->domain) == SW_E_NOMEM ? SW_E_NOMEM
+                                                                          : SW_E_OK;
   case SW_PIPE_TAG_TRANSCRIPT:
     sw_buf_free(&c->transcript);
     return sw_buf_append(&c->transcript, f->s, f->len);
@@ -168,6 +186,10 @@ static enum sw_error result_str(struct sw_pipe_result *r, const struct sw_tlv_fi
 static enum sw_error result_field(void *ctx, const struct sw_tlv_field *f)
 {
   struct sw_pipe_result *r = ctx;
+  bool known;
+  enum sw_error err = sw__pipe_get_round_trip_field(&r->check.round_trip, f, &known);
+  if (err || known)
+    return err;
   switch (f->type) {
   case SW_TLV_INT:
     return result_int(r, f);

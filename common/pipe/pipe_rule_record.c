@@ -9,9 +9,10 @@
 #include "pipe_protocol.h"
 #include "smtp_auth.h" /* sw_auth_wipe */
 
-/* The tags follow the fields in two runs: NAME..CERT_CRIT_DAYS (version 1)
- * and AUTH_USER..DRIFT (past the handshake, where a secret's tag says
- * whether it is set). */
+/* The tags follow the fields in four runs: NAME..CERT_CRIT_DAYS (version
+ * 1), AUTH_USER..DRIFT (past the handshake, where a secret's tag says
+ * whether it is set), DOMAIN..DNS_SERVER (a domain rule, version 5) and
+ * ROUND_TRIP..DELIVERY_CRIT_MS (the round trip, version 5). */
 static_assert(SW_RULE_FIELD_AUTH_USER == SW_RULE_FIELD_CERT_CRIT_DAYS + 1,
               "the second run starts where the first ends");
 static_assert(SW_PIPE_TAG_RULE_CERT_CRIT_DAYS - SW_PIPE_TAG_RULE_NAME ==
@@ -20,15 +21,29 @@ static_assert(SW_PIPE_TAG_RULE_CERT_CRIT_DAYS - SW_PIPE_TAG_RULE_NAME ==
 static_assert(SW_PIPE_TAG_RULE_OAUTH_CLIENT_SECRET_SET - SW_PIPE_TAG_RULE_AUTH_USER ==
                       SW_RULE_FIELD_OAUTH_CLIENT_SECRET - SW_RULE_FIELD_AUTH_USER &&
                   SW_PIPE_TAG_RULE_DRIFT - SW_PIPE_TAG_RULE_AUTH_USER ==
-                      SW_RULE_FIELD_DRIFT - SW_RULE_FIELD_AUTH_USER &&
-                  SW_RULE_FIELD_DRIFT == SW_RULE_FIELD_COUNT - 1,
+                      SW_RULE_FIELD_DRIFT - SW_RULE_FIELD_AUTH_USER,
               "the fields past the handshake have their tags in field order");
+static_assert(SW_RULE_FIELD_DOMAIN == SW_RULE_FIELD_DRIFT + 1 &&
+                  SW_PIPE_TAG_RULE_DNS_SERVER - SW_PIPE_TAG_RULE_DOMAIN ==
+                      SW_RULE_FIELD_DNS_SERVER - SW_RULE_FIELD_DOMAIN,
+              "a domain rule's fields have their tags in field order");
+static_assert(SW_RULE_FIELD_ROUND_TRIP == SW_RULE_FIELD_DNS_SERVER + 1 &&
+                  SW_PIPE_TAG_RULE_MAILBOX_PASSWORD_SET - SW_PIPE_TAG_RULE_ROUND_TRIP ==
+                      SW_RULE_FIELD_MAILBOX_PASSWORD - SW_RULE_FIELD_ROUND_TRIP &&
+                  SW_PIPE_TAG_RULE_DELIVERY_CRIT_MS - SW_PIPE_TAG_RULE_ROUND_TRIP ==
+                      SW_RULE_FIELD_DELIVERY_CRIT_MS - SW_RULE_FIELD_ROUND_TRIP &&
+                  SW_RULE_FIELD_DELIVERY_CRIT_MS == SW_RULE_FIELD_COUNT - 1,
+              "the round trip's fields have their tags in field order");
 
 static uint16_t field_tag(enum sw_rule_field f)
 {
-  return f < SW_RULE_FIELD_AUTH_USER
-             ? (uint16_t)(SW_PIPE_TAG_RULE_NAME + f)
-             : (uint16_t)(SW_PIPE_TAG_RULE_AUTH_USER + (f - SW_RULE_FIELD_AUTH_USER));
+  if (f < SW_RULE_FIELD_AUTH_USER)
+    return (uint16_t)(SW_PIPE_TAG_RULE_NAME + f);
+  if (f < SW_RULE_FIELD_DOMAIN)
+    return (uint16_t)(SW_PIPE_TAG_RULE_AUTH_USER + (f - SW_RULE_FIELD_AUTH_USER));
+  if (f < SW_RULE_FIELD_ROUND_TRIP)
+    return (uint16_t)(SW_PIPE_TAG_RULE_DOMAIN + (f - SW_RULE_FIELD_DOMAIN));
+  return (uint16_t)(SW_PIPE_TAG_RULE_ROUND_TRIP + (f - SW_RULE_FIELD_ROUND_TRIP));
 }
 
 /* The field under `tag`; false for another tag. */
@@ -39,6 +54,11 @@ static bool tag_field(uint16_t tag, enum sw_rule_field *out)
   else if (tag >= SW_PIPE_TAG_RULE_AUTH_USER && tag <= SW_PIPE_TAG_RULE_DRIFT)
     *out = (enum sw_rule_field)(SW_RULE_FIELD_AUTH_USER +
                                 (tag - SW_PIPE_TAG_RULE_AUTH_USER));
+  else if (tag >= SW_PIPE_TAG_RULE_ROUND_TRIP && tag <= SW_PIPE_TAG_RULE_DELIVERY_CRIT_MS)
+    *out = (enum sw_rule_field)(SW_RULE_FIELD_ROUND_TRIP +
+                                (tag - SW_PIPE_TAG_RULE_ROUND_TRIP));
+  else if (tag >= SW_PIPE_TAG_RULE_DOMAIN && tag <= SW_PIPE_TAG_RULE_DNS_SERVER)
+    *out = (enum sw_rule_field)(SW_RULE_FIELD_DOMAIN + (tag - SW_PIPE_TAG_RULE_DOMAIN));
   else
     return false;
   return true;
@@ -56,6 +76,7 @@ void sw_pipe_rule_secrets_free(struct sw_pipe_rule_secrets *s)
 {
   wipe_free(&s->auth_password);
   wipe_free(&s->oauth_client_secret);
+  wipe_free(&s->mailbox_password);
 }
 
 /* The fields between the RULE record's BEGIN and END, secrets aside. */
@@ -100,6 +121,8 @@ void sw_pipe_put_rule_input(struct sw_buf *out, const struct sw_rule *rule,
   if (secrets && secrets->oauth_client_secret)
     sw_tlv_put_str(out, SW_PIPE_TAG_RULE_OAUTH_CLIENT_SECRET,
                    secrets->oauth_client_secret);
+  if (secrets && secrets->mailbox_password)
+    sw_tlv_put_str(out, SW_PIPE_TAG_RULE_MAILBOX_PASSWORD, secrets->mailbox_password);
   sw_tlv_end(out);
 }
 
@@ -156,6 +179,8 @@ static enum sw_error record_field(void *ctx, const struct sw_tlv_field *f)
     return in->secrets ? secret_text(&in->secrets->auth_password, f) : SW_E_OK;
   case SW_PIPE_TAG_RULE_OAUTH_CLIENT_SECRET:
     return in->secrets ? secret_text(&in->secrets->oauth_client_secret, f) : SW_E_OK;
+  case SW_PIPE_TAG_RULE_MAILBOX_PASSWORD:
+    return in->secrets ? secret_text(&in->secrets->mailbox_password, f) : SW_E_OK;
   default:
     return SW_E_OK; /* a newer client's field: ignored */
   }

@@ -27,6 +27,7 @@ void sw_check_extras_free(struct sw_check_extras *x)
   free(x->oauth_scope);
   wipe_free(x->auth_password);
   wipe_free(x->oauth_client_secret);
+  wipe_free(x->mailbox_password);
   free(x->rcpt_buf);
   sw_check_extras_init(x);
 }

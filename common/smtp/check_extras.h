@@ -16,6 +16,7 @@ struct sw_check_extras {
   char *auth_user;           /* NULL: no AUTH; owned */
   char *auth_password;       /* NULL: none; owned, wiped when freed */
   char *oauth_client_secret; /* NULL: none; owned, wiped when freed */
+  char *mailbox_password;    /* the round trip's; NULL: none; owned, wiped */
   char *mail_from;           /* NULL: no envelope; "" the null sender; owned */
   char *oauth_token_url, *oauth_client_id, *oauth_scope; /* copies; owned */
   struct sw_oauth_client oauth; /* XOAUTH2's client, pointing into the above and

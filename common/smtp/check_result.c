@@ -2,6 +2,7 @@
  * sentence a user reads, and the escaping that keeps whatever a server says
  * printable before it reaches a log, a database or a window. */
 #include "check_result.h"
+#include "round_trip_result.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain_report.h"
 #include "sw_macros.h"
 #include "sw_names.h"
 
@@ -56,6 +58,18 @@ static const char *const outcome_titles[] = {
     [SW_OUTCOME_CAPABILITIES_CHANGED] = "Server changed",
     [SW_OUTCOME_CANCELLED] = "Cancelled",
     [SW_OUTCOME_INTERNAL_ERROR] = "Internal error",
+    [SW_OUTCOME_DELIVERED] = "Delivered",
+    [SW_OUTCOME_NOT_DELIVERED] = "Not delivered",
+    [SW_OUTCOME_MAILBOX_LOGIN_FAILED] = "Mailbox login failed",
+    [SW_OUTCOME_MAILBOX_UNREACHABLE] = "Mailbox unreachable",
+    [SW_OUTCOME_MAILBOX_PROTOCOL_ERROR] = "Mailbox protocol error",
+    [SW_OUTCOME_MX_UNREACHABLE] = "MX unreachable",
+    [SW_OUTCOME_MX_PARTLY_UNREACHABLE] = "MX partly unreachable",
+    [SW_OUTCOME_MTA_STS_VIOLATION] = "MTA-STS violation",
+    [SW_OUTCOME_DANE_MISMATCH] = "DANE mismatch",
+    [SW_OUTCOME_DANE_UNAUTHENTICATED] = "DANE unauthenticated",
+    [SW_OUTCOME_NULL_MX] = "Null MX",
+    [SW_OUTCOME_NO_MAIL_HOST] = "No mail host",
 };
 _Static_assert(SW_COUNTOF(outcome_titles) == SW_OUTCOME_COUNT,
                "every outcome needs a title");
@@ -109,7 +123,9 @@ void sw_check_result_free(struct sw_check_result *r)
   free(r->ehlo_keywords_plain);
   free(r->tls.sans);
   free(r->addresses);
+  sw_domain_report_free(r->domain);
   sw_cert_chain_free(r->chain);
+  sw_round_trip_result_free(r->round_trip);
   sw_buf_free(&r->transcript);
   sw_check_result_init(r);
 }
@@ -153,10 +169,16 @@ bool sw_outcome_is_certificate(enum sw_outcome o)
          o == SW_OUTCOME_CERT_EXPIRED || sw_outcome_is_certificate_warning(o);
 }
 
+bool sw_outcome_is_round_trip(enum sw_outcome o)
+{
+  return o >= SW_OUTCOME_DELIVERED && o <= SW_OUTCOME_MAILBOX_PROTOCOL_ERROR;
+}
+
 bool sw_outcome_answered(enum sw_outcome o)
 {
-  return o == SW_OUTCOME_OK || sw_outcome_is_certificate_warning(o) ||
-         o == SW_OUTCOME_BANNER_MISMATCH || o == SW_OUTCOME_CAPABILITIES_CHANGED;
+  return o == SW_OUTCOME_OK || o == SW_OUTCOME_DELIVERED ||
+         sw_outcome_is_certificate_warning(o) || o == SW_OUTCOME_BANNER_MISMATCH ||
+         o == SW_OUTCOME_CAPABILITIES_CHANGED;
 }
 
 bool sw_outcome_is_certificate_warning(enum sw_outcome o)
@@ -246,6 +268,41 @@ static void describe_addresses(const struct sw_check_result *r, char *out, size_
   put(out, size, pos, ". ");
 }
 
+/* Microseconds as whole milliseconds, rounded; 0 for unknown (-1). */
+static int64_t rt_ms(int64_t us)
+{
+  return us < 0 ? 0 : (us + 500) / 1000;
+}
+
+/* A round trip's own outcome: the mailbox's side of the story, after the
+ * outcome's title ("Delivered in 1234 ms (submitted in 56 ms, 3 hops)"). */
+static void describe_round_trip(const struct sw_round_trip_result *rt, const char *title,
+                                char *out, size_t size)
+{
+  size_t pos = 0;
+  const char *proto = rt->protocol == SW_ROUND_TRIP_POP3 ? "POP3" : "IMAP";
+  put(out, size, &pos, "%s", title);
+  if (rt->found)
+    put(out, size, &pos, " in %" PRId64 " ms (submitted in %" PRId64 " ms, %u hop%s)",
+        rt_ms(rt->delivery_us), rt_ms(rt->submit_us), (unsigned)rt->nhops,
+        rt->nhops == 1 ? "" : "s");
+  else if (rt->mailbox_detail[0])
+    put(out, size, &pos,
+        ": the probe was submitted in %" PRId64 " ms; the %s server%s%s: %s",
+        rt_ms(rt->submit_us), proto, rt->mailbox_peer[0] ? " " : "", rt->mailbox_peer,
+        rt->mailbox_detail);
+  else
+    put(out, size, &pos,
+        ": the probe was submitted in %" PRId64 " ms, but it was not in the mailbox "
+        "after %" PRId64 " ms (%u look%s)",
+        rt_ms(rt->submit_us), rt_ms(rt->total_us), rt->looks, rt->looks == 1 ? "" : "s");
+  if (rt->has_auth)
+    put(out, size, &pos, "; SPF %s, DKIM %s, DMARC %s", rt->spf, rt->dkim, rt->dmarc);
+  if (rt->skipped_runs)
+    put(out, size, &pos, "; %u run%s skipped while it was in flight", rt->skipped_runs,
+        rt->skipped_runs == 1 ? "" : "s");
+}
+
 void sw_check_result_describe(const struct sw_check_result *r, char *out, size_t size)
 {
   if (size == 0)
@@ -259,6 +316,15 @@ void sw_check_result_describe(const struct sw_check_result *r, char *out, size_t
 
   if (r->naddresses > 0)
     describe_addresses(r, out, size, &pos);
+  if (r->round_trip && sw_outcome_is_round_trip(o)) {
+    describe_round_trip(r->round_trip, outcome_titles[o], out, size);
+    return;
+  }
+  if (r->domain) { /* "example.test: 4 of 5 MX addresses OK (...); ... " */
+    sw_domain_report_summary(r->domain, out + pos, size - pos);
+    pos += strlen(out + pos);
+    put(out, size, &pos, ". ");
+  }
   put(out, size, &pos, "%s", outcome_titles[o]);
   switch (o) {
   case SW_OUTCOME_OK:
@@ -275,6 +341,13 @@ void sw_check_result_describe(const struct sw_check_result *r, char *out, size_t
   case SW_OUTCOME_CERT_EXPIRING:
   case SW_OUTCOME_CERT_CHAIN_INCOMPLETE:
   case SW_OUTCOME_BANNER_MISMATCH:
+  case SW_OUTCOME_MX_UNREACHABLE:
+  case SW_OUTCOME_MX_PARTLY_UNREACHABLE:
+  case SW_OUTCOME_MTA_STS_VIOLATION:
+  case SW_OUTCOME_DANE_MISMATCH:
+  case SW_OUTCOME_DANE_UNAUTHENTICATED:
+  case SW_OUTCOME_NULL_MX:
+  case SW_OUTCOME_NO_MAIL_HOST:
     break;                              /* the title already says where */
   case SW_OUTCOME_CAPABILITIES_CHANGED: /* the detail says what changed */
     break;                              /* the title already says where */

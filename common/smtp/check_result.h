@@ -82,7 +82,43 @@
     "name, TLS or certificate key changed since the fingerprint was accepted.")          \
   X(SW_OUTCOME_CANCELLED, "cancelled", "The check was cancelled before it finished.")    \
   X(SW_OUTCOME_INTERNAL_ERROR, "internal_error",                                         \
-    "The check could not run on this machine.")
+    "The check could not run on this machine.")                                          \
+  /* The round trip's (issue 17): the submission went through; these say */              \
+  /* what the mailbox showed. */                                                         \
+  X(SW_OUTCOME_DELIVERED, "delivered", "The probe message arrived in the mailbox.")      \
+  X(SW_OUTCOME_NOT_DELIVERED, "not_delivered",                                           \
+    "The server accepted the probe message, but it did not arrive in the mailbox in "    \
+    "time.")                                                                             \
+  X(SW_OUTCOME_MAILBOX_LOGIN_FAILED, "mailbox_login_failed",                             \
+    "The mailbox server refused the user name and password, or they were not sent "      \
+    "because the connection was not encrypted.")                                         \
+  X(SW_OUTCOME_MAILBOX_UNREACHABLE, "mailbox_unreachable",                               \
+    "The mailbox server could not be reached, closed the connection or did not answer "  \
+    "in time.")                                                                          \
+  X(SW_OUTCOME_MAILBOX_PROTOCOL_ERROR, "mailbox_protocol_error",                         \
+    "The mailbox server broke the protocol or refused a command it must accept.")        \
+  X(SW_OUTCOME_MX_UNREACHABLE, "mx_unreachable",                                         \
+    "Too few of the mail domain's MX addresses answered as an SMTP server should (all, " \
+    "or the rule's --min-ok).")                                                          \
+  X(SW_OUTCOME_MX_PARTLY_UNREACHABLE, "mx_partly_unreachable",                           \
+    "Some of the mail domain's MX addresses failed, but at least the rule's --min-ok "   \
+    "answered.")                                                                         \
+  X(SW_OUTCOME_MTA_STS_VIOLATION, "mta_sts_violation",                                   \
+    "An MX host breaks the domain's MTA-STS policy: it matches none of its mx "          \
+    "patterns, "                                                                         \
+    "offers no STARTTLS, or has no certificate valid for its name.")                     \
+  X(SW_OUTCOME_DANE_MISMATCH, "dane_mismatch",                                           \
+    "An MX host's DNSSEC-authenticated TLSA records match none of the certificates it "  \
+    "presents: senders that apply DANE will not deliver to it.")                         \
+  X(SW_OUTCOME_DANE_UNAUTHENTICATED, "dane_unauthenticated",                             \
+    "An MX host publishes TLSA records, but the answer was not DNSSEC-authenticated, "   \
+    "so "                                                                                \
+    "no DANE validation took place.")                                                    \
+  X(SW_OUTCOME_NULL_MX, "null_mx",                                                       \
+    "The mail domain publishes a null MX (RFC 7505): it accepts no mail.")               \
+  X(SW_OUTCOME_NO_MAIL_HOST, "no_mail_host",                                             \
+    "The mail domain has neither an MX record nor an address to fall back to: mail for " \
+    "it cannot be delivered.")
 
 enum sw_outcome { SW_OUTCOME_MAP(SW_X_1) SW_OUTCOME_COUNT };
 
@@ -207,6 +243,9 @@ struct sw_check_result {
    * the address that decided the outcome (sw_check_results_merge). */
   struct sw_address_result *addresses;
   size_t naddresses;
+  /* A mail domain's check (issue 18): its MX x address matrix and the
+   * policies; owned; NULL for a host's check (domain_report.h). */
+  struct sw_domain_report *domain;
   /* capabilities_changed (set by the service's drift check, never by the
    * dialogue): the change takes away what the rule's TLS mode relies on,
    * STARTTLS, so the verdict is CRITICAL rather than WARNING. */
@@ -224,10 +263,16 @@ struct sw_check_result {
   bool cert_judged;
   enum sw_outcome cert_outcome;
   char cert_detail[SW_DETAIL_MAX];
+  /* A round trip (issue 17): the probe's submission and what the mailbox
+   * showed; owned; NULL for every other check. */
+  struct sw_round_trip_result *round_trip;
 };
 /* Text fields (reply, detail, ehlo_keywords, transcript) are printable: bytes
  * that are not well-formed, non-control UTF-8 appear as \xNN and a backslash
  * as \\, so a hostile server cannot inject control sequences into logs. */
+
+/* True for the round trip's own outcomes (delivered ... mailbox_protocol_error). */
+bool sw_outcome_is_round_trip(enum sw_outcome o);
 
 /* Prepares an empty result (no step reached, outcome INTERNAL_ERROR). */
 void sw_check_result_init(struct sw_check_result *r);

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "cert_expiry.h"
+#include "domain_report.h"
 #include "host_text.h"
+#include "round_trip_result.h"
 #include "sw_macros.h"
 #include "sw_utf8.h"
 #include "sw_names.h"
@@ -30,12 +32,14 @@ static bool reached(int64_t total_us, int threshold_ms)
   return threshold_ms >= 0 && total_us >= (int64_t)threshold_ms * 1000;
 }
 
+/* The time judged: a round trip's delivery time, else the check's. */
 static enum sw_nagios_status time_status(const struct sw_check_result *r, int warn_ms,
                                          int crit_ms)
 {
-  if (reached(r->total_us, crit_ms))
+  int64_t us = r->round_trip ? sw_round_trip_judged_us(r->round_trip) : r->total_us;
+  if (reached(us, crit_ms))
     return SW_NAGIOS_CRITICAL;
-  if (reached(r->total_us, warn_ms))
+  if (reached(us, warn_ms))
     return SW_NAGIOS_WARNING;
   return SW_NAGIOS_OK;
 }
@@ -44,6 +48,9 @@ enum sw_nagios_status sw_nagios_status(const struct sw_check_result *r, int warn
                                        int crit_ms)
 {
   enum sw_nagios_status s;
+  int domain_status;
+  if (sw_domain_outcome_status(r, &domain_status))
+    return (enum sw_nagios_status)domain_status;
   switch (r->outcome) {
   case SW_OUTCOME_OK:
     return time_status(r, warn_ms, crit_ms);
@@ -89,9 +96,18 @@ enum sw_nagios_status sw_nagios_status(const struct sw_check_result *r, int warn
   case SW_OUTCOME_PROTOCOL_ERROR:
   case SW_OUTCOME_NETWORK_ERROR:
     return SW_NAGIOS_CRITICAL;
+  case SW_OUTCOME_DELIVERED:
+    return time_status(r, warn_ms, crit_ms);
+  case SW_OUTCOME_NOT_DELIVERED:
+  case SW_OUTCOME_MAILBOX_LOGIN_FAILED:
+  case SW_OUTCOME_MAILBOX_UNREACHABLE:
+  case SW_OUTCOME_MAILBOX_PROTOCOL_ERROR:
+    return SW_NAGIOS_CRITICAL;
   case SW_OUTCOME_CANCELLED:
   case SW_OUTCOME_INTERNAL_ERROR:
   case SW_OUTCOME_COUNT:
+    break;
+  default: /* the domain outcomes: judged above */
     break;
   }
   return SW_NAGIOS_UNKNOWN;
@@ -134,12 +150,46 @@ static enum sw_error append_threshold(struct sw_buf *out, int ms)
   return ms >= 0 ? append_seconds(out, (int64_t)ms * 1000) : SW_E_OK;
 }
 
+/* A round trip's performance data, after " | ": the delivery time with the
+ * thresholds, the submission and the whole round trip; no trailing space. */
+static enum sw_error append_round_trip(struct sw_buf *out,
+                                       const struct sw_round_trip_result *rt, int warn_ms,
+                                       int crit_ms)
+{
+  /* Without a delivery there is no delivery time to graph: the time waited
+   * would read as a (long) delivery. */
+  enum sw_error err = sw_buf_appends(out, " | ");
+  if (!err && rt->found && rt->delivery_us >= 0) {
+    if (!(err = sw_buf_appends(out, "delivery=")) &&
+        !(err = append_seconds(out, rt->delivery_us)) &&
+        !(err = sw_buf_appends(out, "s;")) && !(err = append_threshold(out, warn_ms)) &&
+        !(err = sw_buf_appends(out, ";")) && !(err = append_threshold(out, crit_ms)))
+      err = sw_buf_appends(out, ";0; ");
+  }
+  if (!err && rt->submit_us >= 0 && !(err = sw_buf_appends(out, "submit=")) &&
+      !(err = append_seconds(out, rt->submit_us)))
+    err = sw_buf_appends(out, "s;;;0; ");
+  if (!err && rt->total_us >= 0 && !(err = sw_buf_appends(out, "round_trip=")) &&
+      !(err = append_seconds(out, rt->total_us)))
+    err = sw_buf_appends(out, "s;;;0;");
+  /* "time=" and the steps follow, after one space the caller puts. */
+  while (!err && out->len && out->data[out->len - 1] == ' ')
+    out->len--;
+  return err;
+}
+
 static enum sw_error append_perfdata(struct sw_buf *out, const struct sw_check_result *r,
                                      int warn_ms, int crit_ms)
 {
   enum sw_error err = SW_E_OK;
   const char *sep = " | ";
-  if (r->total_us >= 0) {
+  if (r->round_trip) {
+    /* The thresholds are the delivery time's. */
+    err = append_round_trip(out, r->round_trip, warn_ms, crit_ms);
+    warn_ms = crit_ms = -1;
+    sep = " ";
+  }
+  if (!err && r->total_us >= 0) {
     if (!(err = sw_buf_printf(out, "%stime=", sep)) &&
         !(err = append_seconds(out, r->total_us)) && !(err = sw_buf_appends(out, "s;")) &&
         !(err = append_threshold(out, warn_ms)) && !(err = sw_buf_appends(out, ";")) &&
@@ -217,6 +267,18 @@ enum sw_error sw_nagios_format(const struct sw_check_result *r, const char *host
     if (!err && r->naddresses > 0)
       err = sw_buf_printf(out, ", %u of %u address%s OK", (unsigned)r->naddresses,
                           (unsigned)r->naddresses, r->naddresses == 1 ? "" : "es");
+  } else if (r->outcome == SW_OUTCOME_DELIVERED && r->round_trip) {
+    char text[SW_REPLY_TEXT_MAX + SW_DETAIL_MAX + 256];
+    sw_check_result_describe(r, text, sizeof text);
+    err = sw_buf_appends(out, ": ");
+    if (!err)
+      err = append_plain(out, text);
+    if (!err && status == SW_NAGIOS_CRITICAL)
+      err = sw_buf_printf(out, ", at or above the critical delivery time of %d ms",
+                          crit_ms);
+    else if (!err && status == SW_NAGIOS_WARNING)
+      err =
+          sw_buf_printf(out, ", at or above the warning delivery time of %d ms", warn_ms);
   } else {
     char text[SW_REPLY_TEXT_MAX + SW_DETAIL_MAX + 256];
     sw_check_result_describe(r, text, sizeof text);

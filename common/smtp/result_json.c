@@ -3,7 +3,9 @@
 #include <string.h>
 
 #include "cert_expiry.h"
+#include "domain_report.h"
 #include "json_writer.h"
+#include "round_trip_result.h"
 
 /* A member whose value is a string, or null when it is empty (nothing
  * known). */
@@ -109,6 +111,117 @@ static void addresses_array(struct sw_json *j, const struct sw_check_result *r)
   sw_json_end_array(j);
 }
 
+static void hops_array(struct sw_json *j, const struct sw_round_trip_result *rt)
+{
+  sw_json_key(j, "hops");
+  sw_json_begin_array(j);
+  for (size_t i = 0; i < rt->nhops; i++) {
+    const struct sw_rt_hop *h = &rt->hops[i];
+    sw_json_begin_object(j);
+    text_member(j, "from", h->from);
+    text_member(j, "by", h->by);
+    text_member(j, "with", h->with);
+    number_member(j, "time", h->time, h->time != 0);
+    number_member(j, "delay_s", h->delay_s, h->has_delay);
+    sw_json_member_bool(j, "clock_skew", h->clock_skew);
+    sw_json_end_object(j);
+  }
+  sw_json_end_array(j);
+  sw_json_member_bool(j, "hops_truncated", rt->hops_truncated);
+}
+
+/* The "round_trip" member: null for any other check. */
+static void round_trip_object(struct sw_json *j, const struct sw_round_trip_result *rt)
+{
+  if (!rt) {
+    sw_json_null(j);
+    return;
+  }
+  sw_json_begin_object(j);
+  sw_json_member_string(j, "protocol", sw_round_trip_name(rt->protocol));
+  sw_json_member_bool(j, "found", rt->found);
+  text_member(j, "probe", rt->probe);
+  sw_json_key(j, "timings_us");
+  sw_json_begin_object(j);
+  number_member(j, "submit", rt->submit_us, rt->submit_us >= 0);
+  number_member(j, "delivery", rt->delivery_us, rt->delivery_us >= 0);
+  number_member(j, "total", rt->total_us, rt->total_us >= 0);
+  sw_json_end_object(j);
+  sw_json_member_int(j, "looks", rt->looks);
+  text_member(j, "mailbox_peer", rt->mailbox_peer);
+  text_member(j, "mailbox_detail", rt->mailbox_detail);
+  sw_json_member_bool(j, "probe_deleted", rt->probe_deleted);
+  sw_json_member_int(j, "stale_deleted", rt->stale_deleted);
+  sw_json_member_int(j, "skipped_runs", rt->skipped_runs);
+  hops_array(j, rt);
+  sw_json_key(j, "auth_results");
+  if (rt->has_auth) {
+    sw_json_begin_object(j);
+    text_member(j, "authserv_id", rt->authserv_id);
+    sw_json_member_string(j, "spf", rt->spf);
+    sw_json_member_string(j, "dkim", rt->dkim);
+    sw_json_member_string(j, "dmarc", rt->dmarc);
+    sw_json_end_object(j);
+  } else {
+    sw_json_null(j);
+  }
+  sw_json_end_object(j);
+}
+
+/* The "domain" member: null unless a mail domain was checked; its facts
+ * and the MX x address matrix (domain_report.h). */
+static void domain_object(struct sw_json *j, const struct sw_domain_report *d)
+{
+  if (!d) {
+    sw_json_null(j);
+    return;
+  }
+  sw_json_begin_object(j);
+  sw_json_member_string(j, "domain", d->domain);
+  sw_json_member_string(j, "source", sw_domain_source_name(d->source));
+  sw_json_member_int(j, "min_ok", d->min_ok);
+  sw_json_member_int(j, "answered", (int64_t)sw_domain_report_answered(d));
+  sw_json_member_bool(j, "mx_authenticated", d->mx_authenticated);
+  text_member(j, "dns_server", d->dns_server);
+  sw_json_key(j, "mta_sts");
+  if (d->sts_mode[0] || d->sts_note[0]) {
+    sw_json_begin_object(j);
+    text_member(j, "mode", d->sts_mode);
+    text_member(j, "id", d->sts_id);
+    text_member(j, "note", d->sts_note);
+    sw_json_end_object(j);
+  } else {
+    sw_json_null(j);
+  }
+  text_member(j, "tls_rpt", d->tls_rpt);
+  text_member(j, "dane_note", d->dane_note);
+  sw_json_key(j, "matrix");
+  sw_json_begin_array(j);
+  for (size_t i = 0; i < d->count; i++) {
+    const struct sw_domain_address *a = &d->items[i];
+    sw_json_begin_object(j);
+    sw_json_member_string(j, "mx", a->mx);
+    sw_json_member_int(j, "preference", a->preference);
+    text_member(j, "peer", a->peer);
+    sw_json_member_string(j, "outcome", sw_outcome_name(a->outcome));
+    text_member(j, "detail", a->detail);
+    timing(j, "total_us", a->total_us);
+    sw_json_member_bool(j, "starttls", a->starttls);
+    sw_json_member_bool(j, "certificate_valid", a->cert_valid);
+    sw_json_key(j, "mta_sts");
+    if (a->sts_checked)
+      sw_json_string(j, a->sts_level == 0   ? "ok"
+                        : a->sts_level == 1 ? "violation_testing"
+                                            : "violation_enforce");
+    else
+      sw_json_null(j);
+    sw_json_member_string(j, "dane", sw_dane_state_name(a->dane));
+    sw_json_end_object(j);
+  }
+  sw_json_end_array(j);
+  sw_json_end_object(j);
+}
+
 enum sw_error sw_result_to_json(const struct sw_check_result *r, const char *host,
                                 uint16_t port, enum sw_nagios_status status,
                                 struct sw_buf *out)
@@ -161,6 +274,10 @@ enum sw_error sw_result_to_json(const struct sw_check_result *r, const char *hos
   sw_json_member_bool(&j, "transcript_truncated", r->transcript.truncated);
   sw_json_key(&j, "addresses");
   addresses_array(&j, r);
+  sw_json_key(&j, "round_trip");
+  round_trip_object(&j, r->round_trip);
+  sw_json_key(&j, "domain");
+  domain_object(&j, r->domain);
   sw_json_end_object(&j);
   return sw_json_finish(&j);
 }

@@ -30,7 +30,8 @@
  *    "transcript":["C: ..",..],"transcript_truncated":false,
  *    "addresses":null|[{"peer":"[::1]:25"|null,"outcome":"connection_refused",
  *                       "step":"connect","reply_code":null,"detail":".."|null,
- *                       "total_us":1234|null,"ptr_name":".."|null},..]}
+ *                       "total_us":1234|null,"ptr_name":".."|null},..],
+ *    "round_trip":null|{...} (round_trip_result.h, sw_round_trip_json)}
  * "ptr_name" is the reverse name of the peer when the check looked it up
  * (check_ptr) and found one. "addresses" lists, for a check of every
  * address of the host (all_addresses), each address in the resolver's

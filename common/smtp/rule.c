@@ -44,7 +44,11 @@ void sw_rule_init_defaults(struct sw_rule *r)
                         .cert_crit_days = SW_RULE_DEFAULT_CERT_CRIT_DAYS,
                         .auth_mech = SW_AUTH_MECH_AUTO,
                         .ip_family = SW_IP_ANY,
-                        .drift = true};
+                        .drift = true,
+                        .round_trip = SW_ROUND_TRIP_NONE,
+                        .mailbox_tls = SW_MAILBOX_TLS_MODE_IMPLICIT,
+                        .deliver_within_s = SW_RULE_DEFAULT_DELIVER_WITHIN_S,
+                        .mta_sts = true};
 }
 
 /* The i-th string a rule owns, or NULL when field i holds no string:
@@ -189,34 +193,38 @@ static const char ipv4_rules[] =
     "four numbers from 0 to 255 separated by dots, without leading zeros, such as "
     "192.0.2.1";
 
-static void check_host(const char *host, struct sw_rule_problems *out)
+void sw__rule_check_host(const char *host, enum sw_rule_field f,
+                         struct sw_rule_problems *out)
 {
   size_t len = strlen(host);
-  const enum sw_rule_field f = SW_RULE_FIELD_HOST;
+  const char *label = sw_rule_field_label(f);
   if (len == 0) {
-    sw_rule_problems_add(out, f,
-                         "Host is required: enter the server's DNS name or IP address.");
+    sw_rule_problems_add(
+        out, f, "%s is required: enter the server's DNS name or IP address%s.", label,
+        f == SW_RULE_FIELD_HOST ? " (or, for every MX host of a mail domain, the domain)"
+                                : "");
   } else if (host[0] == '[') {
     if (sw_host_classify(host) != SW_HOST_IPV6)
       sw_rule_problems_add(
-          out, f, "Host in brackets must be an IPv6 address, such as [2001:db8::1].");
+          out, f, "%s in brackets must be an IPv6 address, such as [2001:db8::1].",
+          label);
   } else if (strchr(host, ':')) {
     if (sw_host_is_ipv6(host, len))
       return;
     if (has_port_suffix(host))
       sw_rule_problems_add(
-          out, f, "Host must not include a port number; set the port separately.");
+          out, f, "%s must not include a port number; set the port separately.", label);
     else
-      sw_rule_problems_add(out, f,
-                           "Host is not a valid IPv6 address (such as 2001:db8::1).");
+      sw_rule_problems_add(
+          out, f, "%s is not a valid IPv6 address (such as 2001:db8::1).", label);
   } else if (looks_numeric(host)) {
     if (!sw_host_is_ipv4(host, len))
-      sw_rule_problems_add(out, f, "Host is not a valid IPv4 address: use %s.",
+      sw_rule_problems_add(out, f, "%s is not a valid IPv4 address: use %s.", label,
                            ipv4_rules);
   } else {
     enum sw_dns_problem dp = sw_host_check_dns(host, len);
     if (dp != SW_DNS_OK)
-      sw_rule_problems_add(out, f, "Host is not a valid DNS name: the name %s.",
+      sw_rule_problems_add(out, f, "%s is not a valid DNS name: the name %s.", label,
                            sw_dns_problem_text(dp));
   }
 }
@@ -327,7 +335,8 @@ bool sw_rule_validate(const struct sw_rule *r, struct sw_rule_problems *out)
   out->count = 0;
   /* In the order of SW_RULE_FIELD_MAP, which is the order of the form. */
   check_name(str(r->name), out);
-  check_host(str(r->host), out);
+  if (!*str(r->domain)) /* a domain rule has none (rule_domain.c) */
+    sw__rule_check_host(str(r->host), SW_RULE_FIELD_HOST, out);
   if (r->port == 0)
     sw_rule_problems_add(out, SW_RULE_FIELD_PORT, "Port must be between 1 and 65535.");
   check_command(str(r->command), out);
@@ -363,6 +372,8 @@ bool sw_rule_validate(const struct sw_rule *r, struct sw_rule_problems *out)
         "a certificate turns WARNING before it turns CRITICAL.",
         r->cert_crit_days, r->cert_warn_days);
   sw__rule_validate_past_handshake(r, out);
+  sw__rule_validate_domain(r, out);
+  sw__rule_validate_round_trip(r, out);
   return out->count == 0;
 }
 

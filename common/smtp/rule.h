@@ -32,6 +32,7 @@
 #define SW_RULE_AUTH_USER_MAX 255     /* octets */
 #define SW_RULE_RCPT_MAX 16           /* recipients of an envelope check */
 #define SW_RULE_ADDRESS_LIST_MAX 4096 /* octets of rcpt_to */
+#define SW_RULE_MIN_OK_MAX 64         /* --min-ok N: more than any domain has */
 #define SW_RULE_URL_MAX 2048          /* octets of the OAuth token URL */
 #define SW_RULE_OAUTH_TEXT_MAX 1024   /* octets of the client id or the scope */
 /* The recipient of the open-relay test when the rule names none: a domain
@@ -54,6 +55,29 @@ enum sw_tls_mode { SW_TLS_MODE_MAP(SW_X_1) SW_TLS_MODE_COUNT };
   X(SW_IP_V6, "6")    /* AAAA records (and IPv6 literals) only */
 
 enum sw_ip_family { SW_IP_FAMILY_MAP(SW_X_1) SW_IP_FAMILY_COUNT };
+
+/* X(ENUM, machine name): whether a check sends a probe and looks for it in
+ * a mailbox (issue 17), and over which protocol. */
+#define SW_ROUND_TRIP_MAP(X)                                                             \
+  X(SW_ROUND_TRIP_NONE, "none")                                                          \
+  X(SW_ROUND_TRIP_IMAP, "imap")                                                          \
+  X(SW_ROUND_TRIP_POP3, "pop3")
+
+enum sw_round_trip { SW_ROUND_TRIP_MAP(SW_X_1) SW_ROUND_TRIP_COUNT };
+
+/* X(ENUM, machine name): how the round trip's mailbox connection uses TLS;
+ * implicit (993, 995) is the default. */
+#define SW_MAILBOX_TLS_MODE_MAP(X)                                                       \
+  X(SW_MAILBOX_TLS_MODE_IMPLICIT, "implicit")                                            \
+  X(SW_MAILBOX_TLS_MODE_STARTTLS, "starttls")                                            \
+  X(SW_MAILBOX_TLS_MODE_NONE, "none") /* the password goes in plain text */
+
+enum sw_mailbox_tls_mode { SW_MAILBOX_TLS_MODE_MAP(SW_X_1) SW_MAILBOX_TLS_MODE_COUNT };
+
+#define SW_RULE_DEFAULT_DELIVER_WITHIN_S 300u
+#define SW_RULE_DELIVER_WITHIN_MIN_S 10u
+#define SW_RULE_DELIVER_WITHIN_MAX_S 3600u
+#define SW_RULE_MAILBOX_TEXT_MAX 255 /* octets of the user and the folder */
 
 /* How a field is held in struct sw_rule (sw_rule_field_kind): what the
  * pipe, the store, the files and the form carry it as when they walk the
@@ -102,7 +126,26 @@ enum sw_rule_kind {
   X(SW_RULE_FIELD_IP_FAMILY, "ip_family", "Address family")                              \
   X(SW_RULE_FIELD_ALL_ADDRESSES, "all_addresses", "Check every address")                 \
   X(SW_RULE_FIELD_CHECK_PTR, "check_ptr", "Check reverse DNS")                           \
-  X(SW_RULE_FIELD_DRIFT, "drift", "Drift alarm")
+  X(SW_RULE_FIELD_DRIFT, "drift", "Drift alarm")                                         \
+  /* A mail domain instead of a host (issue 18, docs/domain-checks.md). */               \
+  X(SW_RULE_FIELD_DOMAIN, "domain", "Mail domain")                                       \
+  X(SW_RULE_FIELD_MIN_OK, "min_ok", "Minimum OK MX addresses")                           \
+  X(SW_RULE_FIELD_MTA_STS, "mta_sts", "Check MTA-STS")                                   \
+  X(SW_RULE_FIELD_DANE, "dane", "Check DANE")                                            \
+  X(SW_RULE_FIELD_DNS_SERVER, "dns_server", "DNS server")                                \
+  /* The round trip (issue 17, docs/round-trip.md). */                                   \
+  X(SW_RULE_FIELD_ROUND_TRIP, "round_trip", "Round trip")                                \
+  X(SW_RULE_FIELD_MAILBOX_HOST, "mailbox_host", "Mailbox host")                          \
+  X(SW_RULE_FIELD_MAILBOX_PORT, "mailbox_port", "Mailbox port")                          \
+  X(SW_RULE_FIELD_MAILBOX_TLS, "mailbox_tls", "Mailbox TLS")                             \
+  X(SW_RULE_FIELD_MAILBOX_USER, "mailbox_user", "Mailbox user")                          \
+  X(SW_RULE_FIELD_MAILBOX_PASSWORD, "mailbox_password", "Mailbox password")              \
+  X(SW_RULE_FIELD_FOLDER, "folder", "Folder")                                            \
+  X(SW_RULE_FIELD_PROBE_TO, "probe_to", "Probe recipient")                               \
+  X(SW_RULE_FIELD_PROBE_FROM, "probe_from", "Probe sender")                              \
+  X(SW_RULE_FIELD_DELIVER_WITHIN_S, "deliver_within_s", "Deliver within")                \
+  X(SW_RULE_FIELD_DELIVERY_WARN_MS, "delivery_warn_ms", "Delivery warning")              \
+  X(SW_RULE_FIELD_DELIVERY_CRIT_MS, "delivery_crit_ms", "Delivery critical")
 
 enum sw_rule_field { SW_RULE_FIELD_MAP(SW_X_1) SW_RULE_FIELD_COUNT };
 
@@ -143,6 +186,28 @@ struct sw_rule {
   bool all_addresses;           /* check every address of the host */
   bool check_ptr;               /* reverse DNS must confirm the answering address */
   bool drift;                   /* default true: alert when the fingerprint changes */
+  /* A mail domain instead of a host (issue 18, docs/domain-checks.md):
+   * every MX host on every address, within the one timeout. */
+  char *domain;     /* NULL/"": a host rule; else host is empty */
+  uint32_t min_ok;  /* 0: every MX address must be OK; N: at least N */
+  bool mta_sts;     /* default true: judge the MX hosts by the domain's
+                       MTA-STS policy, if it publishes one */
+  bool dane;        /* match each MX host's TLSA records (default false) */
+  char *dns_server; /* "ADDR[:PORT]" for the MX/TXT/TLSA queries; NULL/"":
+                       the system's DNS servers */
+  /* The round trip (issue 17; off by default). */
+  enum sw_round_trip round_trip;        /* SW_ROUND_TRIP_NONE */
+  char *mailbox_host;                   /* the IMAP or POP3 server */
+  uint32_t mailbox_port;                /* 0: 993/143 or 995/110 by TLS mode */
+  enum sw_mailbox_tls_mode mailbox_tls; /* SW_MAILBOX_TLS_MODE_IMPLICIT */
+  char *mailbox_user;
+  bool mailbox_password_set; /* stored encrypted by the service, never shown */
+  char *folder;              /* IMAP: NULL/"" for INBOX */
+  char *probe_to;            /* the mailbox's address: the probe's recipient */
+  char *probe_from;          /* NULL/"": probe_to */
+  uint32_t deliver_within_s; /* not_delivered (CRITICAL) after this; 300 */
+  uint32_t delivery_warn_ms; /* WARNING at this delivery time; 0: none */
+  uint32_t delivery_crit_ms; /* CRITICAL at this delivery time; 0: none */
 };
 
 #define SW_RULE_MESSAGE_MAX 256
@@ -233,6 +298,13 @@ uint64_t sw_rule_diff(const struct sw_rule *a, const struct sw_rule *b);
  * (rule_past_handshake.c). */
 void sw__rule_validate_past_handshake(const struct sw_rule *r,
                                       struct sw_rule_problems *out);
+/* rule_domain.c: the fields of a domain rule (domain, min_ok, dns_server)
+ * and the host's absence; appends its problems in field order. */
+void sw__rule_validate_domain(const struct sw_rule *r, struct sw_rule_problems *out);
+
+/* What the rule checks, for lists, messages and a default name: its mail
+ * domain if it has one, else its host; never NULL. */
+const char *sw_rule_target(const struct sw_rule *r);
 
 /* "timeout_ms" and friends; "unknown" for a value out of range. */
 const char *sw_rule_field_name(enum sw_rule_field f);
@@ -253,6 +325,26 @@ bool sw_tls_mode_from_name(const char *name, enum sw_tls_mode *out);
  * (the validator says which). */
 bool sw_rule_split_recipients(const char *rcpt_to, char buf[SW_RULE_ADDRESS_LIST_MAX + 1],
                               const char *to[SW_RULE_RCPT_MAX], size_t *count);
+
+/* "none", "imap", "pop3"; "unknown" if out of range. */
+const char *sw_round_trip_name(enum sw_round_trip m);
+bool sw_round_trip_from_name(const char *name, enum sw_round_trip *out);
+/* "implicit", "starttls", "none"; "unknown" if out of range. */
+const char *sw_mailbox_tls_mode_name(enum sw_mailbox_tls_mode m);
+bool sw_mailbox_tls_mode_from_name(const char *name, enum sw_mailbox_tls_mode *out);
+/* The port the round trip connects to: the rule's, or the protocol's
+ * default for its TLS mode (IMAP 993/143, POP3 995/110). */
+uint16_t sw_rule_mailbox_port(const struct sw_rule *r);
+/* The probe's sender: probe_from, or probe_to without one. */
+const char *sw_rule_probe_from(const struct sw_rule *r);
+
+/* Internal, for sw_rule_validate: the round trip's fields
+ * (rule_round_trip.c). */
+void sw__rule_validate_round_trip(const struct sw_rule *r, struct sw_rule_problems *out);
+/* Internal: a host field (HOST, MAILBOX_HOST) checked and named by its
+ * label (rule.c). */
+void sw__rule_check_host(const char *host, enum sw_rule_field f,
+                         struct sw_rule_problems *out);
 
 /* "any", "4", "6"; "unknown" if out of range. */
 const char *sw_ip_family_name(enum sw_ip_family f);

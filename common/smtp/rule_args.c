@@ -104,8 +104,66 @@ static bool set_host(struct sw_rule_args *a, const char *value,
                 sw_arg_quote(value).text, sw_arg_quote(r->host ? r->host : "").text);
     return false;
   }
+  if (r->domain && *r->domain && *value) {
+    sw_arg_fail(errors, "A check is of HOST or of --domain, not both ('%s' and '%s').",
+                sw_arg_quote(value).text, sw_arg_quote(r->domain).text);
+    return false;
+  }
   set_string(&r->host, value, errors);
+  if (*value) { /* a host rule again: `rules edit` forgets the domain */
+    set_string(&r->domain, NULL, errors);
+    a->given |= SW_RULE_FIELD_BIT(SW_RULE_FIELD_DOMAIN);
+  }
   return true;
+}
+
+/* The options of a domain check (issue 18); false if refused. */
+static bool apply_domain(struct sw_rule_args *a, enum sw_rule_opt id, const char *value,
+                         struct sw_arg_errors *errors)
+{
+  struct sw_rule *r = &a->rule;
+  uint64_t v;
+  switch (id) {
+  case SW_RULE_OPT_DOMAIN:
+    if (r->host && *r->host && *value) {
+      sw_arg_fail(errors, "A check is of HOST or of --domain, not both ('%s' and '%s').",
+                  sw_arg_quote(r->host).text, sw_arg_quote(value).text);
+      return false;
+    }
+    set_string(&r->domain, value, errors);
+    if (*value) { /* a domain rule: `rules edit` forgets the host */
+      set_string(&r->host, NULL, errors);
+      a->given |= SW_RULE_FIELD_BIT(SW_RULE_FIELD_HOST);
+    }
+    return true;
+  case SW_RULE_OPT_MIN_OK:
+    if (!strcmp(value, "all")) {
+      r->min_ok = 0;
+      return true;
+    }
+    if (sw_arg_number(value, &v) && v >= 1) {
+      r->min_ok = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+      return true;
+    }
+    sw_arg_fail(errors, "--min-ok: '%s' is neither a number from 1 up nor all.",
+                sw_arg_quote(value).text);
+    return false;
+  case SW_RULE_OPT_MTA_STS:
+  case SW_RULE_OPT_NO_MTA_STS:
+    r->mta_sts = id == SW_RULE_OPT_MTA_STS;
+    return true;
+  case SW_RULE_OPT_DANE:
+  case SW_RULE_OPT_NO_DANE:
+    r->dane = id == SW_RULE_OPT_DANE;
+    return true;
+  case SW_RULE_OPT_DNS_SERVER:
+    set_string(&r->dns_server, value, errors);
+    return true;
+  default:
+    break;
+  }
+  SW_NOT_REACHED(); /* apply_round_trip() hands over only the options above */
+  return false;
 }
 
 /* A secret's file: read by the command line (which says if it cannot be),
@@ -120,6 +178,69 @@ static bool set_secret_file(const char **path, bool *set, const char *value,
   *path = value;
   *set = true;
   return true;
+}
+
+/* A number of `unit` for option `name` into *out, its range the
+ * validator's. */
+static bool set_number(uint32_t *out, const char *name, const char *unit,
+                       const char *value, struct sw_arg_errors *errors)
+{
+  if (number_for_validator(value, out))
+    return true;
+  sw_arg_fail(errors, "--%s: '%s' is not a number of %s.", name, sw_arg_quote(value).text,
+              unit);
+  return false;
+}
+
+/* The round trip's options (issue 17); false if refused. */
+static bool apply_round_trip(struct sw_rule_args *a, enum sw_rule_opt id,
+                             const char *value, struct sw_arg_errors *errors)
+{
+  struct sw_rule *r = &a->rule;
+  switch (id) {
+  case SW_RULE_OPT_ROUND_TRIP:
+    if (sw_round_trip_from_name(value, &r->round_trip))
+      return true;
+    sw_arg_fail(errors, "--round-trip: '%s' is not a mailbox protocol: use imap or pop3.",
+                sw_arg_quote(value).text);
+    return false;
+  case SW_RULE_OPT_MAILBOX_HOST:
+    set_string(&r->mailbox_host, value, errors);
+    return true;
+  case SW_RULE_OPT_MAILBOX_PORT:
+    return set_number(&r->mailbox_port, "mailbox-port", "a port (1-65535)", value,
+                      errors);
+  case SW_RULE_OPT_MAILBOX_TLS:
+    if (sw_mailbox_tls_mode_from_name(value, &r->mailbox_tls))
+      return true;
+    sw_arg_fail(errors,
+                "--mailbox-tls: '%s' is not a TLS mode: use implicit, starttls or none.",
+                sw_arg_quote(value).text);
+    return false;
+  case SW_RULE_OPT_MAILBOX_USER:
+    set_string(&r->mailbox_user, value, errors);
+    return true;
+  case SW_RULE_OPT_MAILBOX_PASSWORD_FILE:
+    return set_secret_file(&a->mailbox_password_file, &r->mailbox_password_set, value,
+                           "mailbox-password-file", errors);
+  case SW_RULE_OPT_FOLDER:
+    set_string(&r->folder, value, errors);
+    return true;
+  case SW_RULE_OPT_PROBE_TO:
+    set_string(&r->probe_to, value, errors);
+    return true;
+  case SW_RULE_OPT_PROBE_FROM:
+    set_string(&r->probe_from, value, errors);
+    return true;
+  case SW_RULE_OPT_DELIVER_WITHIN_S:
+    return set_number(&r->deliver_within_s, "deliver-within-s", "seconds", value, errors);
+  case SW_RULE_OPT_WARN_MS:
+    return set_number(&r->delivery_warn_ms, "warn-ms", "milliseconds", value, errors);
+  case SW_RULE_OPT_CRIT_MS:
+    return set_number(&r->delivery_crit_ms, "crit-ms", "milliseconds", value, errors);
+  default:
+    return apply_domain(a, id, value, errors);
+  }
 }
 
 /* The options from --auth-user on (issue 15's); false if refused. */
@@ -188,10 +309,8 @@ static bool apply_past_handshake(struct sw_rule_args *a, enum sw_rule_opt id,
     r->drift = id == SW_RULE_OPT_DRIFT;
     return true;
   default:
-    break;
+    return apply_round_trip(a, id, value, errors);
   }
-  SW_NOT_REACHED(); /* apply() hands over only the options above */
-  return false;
 }
 
 /* Applies the option; returns false if its value was refused. */
@@ -292,7 +411,7 @@ void sw_rule_args_settle_tls(const struct sw_rule_args *a, struct sw_rule *rule,
     rule->tls_mode = SW_TLS_IMPLICIT;
   /* A user who wrote a certificate option believes the check looks at a
    * certificate. */
-  if (a->tls_option && rule->tls_mode == SW_TLS_NONE)
+  if (a->tls_option && rule->tls_mode == SW_TLS_NONE && !(rule->domain && *rule->domain))
     sw_arg_fail(errors,
                 "--%s is about the server's certificate, but TLS is off: add --tls "
                 "starttls, require-starttls or implicit.",

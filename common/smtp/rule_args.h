@@ -55,7 +55,29 @@
   X(SW_RULE_OPT_NO_ALL_ADDRESSES, "no-all-addresses", 0, false, ALL_ADDRESSES, true)     \
   X(SW_RULE_OPT_NO_CHECK_PTR, "no-check-ptr", 0, false, CHECK_PTR, true)                 \
   X(SW_RULE_OPT_NO_DRIFT, "no-drift", 0, false, DRIFT, true)                             \
-  X(SW_RULE_OPT_DRIFT, "drift", 0, false, DRIFT, true) /* undoes --no-drift */
+  X(SW_RULE_OPT_DRIFT, "drift", 0, false, DRIFT, true) /* undoes --no-drift */           \
+  /* The round trip (issue 17). Its thresholds are check's own --warn-ms */              \
+  /* and --crit-ms there (cli/check_args.c), rule options here. */                       \
+  X(SW_RULE_OPT_ROUND_TRIP, "round-trip", 0, true, ROUND_TRIP, false)                    \
+  X(SW_RULE_OPT_MAILBOX_HOST, "mailbox-host", 0, true, MAILBOX_HOST, false)              \
+  X(SW_RULE_OPT_MAILBOX_PORT, "mailbox-port", 0, true, MAILBOX_PORT, false)              \
+  X(SW_RULE_OPT_MAILBOX_TLS, "mailbox-tls", 0, true, MAILBOX_TLS, false)                 \
+  X(SW_RULE_OPT_MAILBOX_USER, "mailbox-user", 0, true, MAILBOX_USER, false)              \
+  X(SW_RULE_OPT_MAILBOX_PASSWORD_FILE, "mailbox-password-file", 0, true,                 \
+    MAILBOX_PASSWORD, false)                                                             \
+  X(SW_RULE_OPT_FOLDER, "folder", 0, true, FOLDER, false)                                \
+  X(SW_RULE_OPT_PROBE_TO, "probe-to", 0, true, PROBE_TO, false)                          \
+  X(SW_RULE_OPT_PROBE_FROM, "probe-from", 0, true, PROBE_FROM, false)                    \
+  X(SW_RULE_OPT_DELIVER_WITHIN_S, "deliver-within-s", 0, true, DELIVER_WITHIN_S, false)  \
+  X(SW_RULE_OPT_WARN_MS, "warn-ms", 0, true, DELIVERY_WARN_MS, true)                     \
+  X(SW_RULE_OPT_CRIT_MS, "crit-ms", 0, true, DELIVERY_CRIT_MS, true)                     \
+  X(SW_RULE_OPT_DOMAIN, "domain", 0, true, DOMAIN, false)                                \
+  X(SW_RULE_OPT_MIN_OK, "min-ok", 0, true, MIN_OK, false)                                \
+  X(SW_RULE_OPT_NO_MTA_STS, "no-mta-sts", 0, false, MTA_STS, false)                      \
+  X(SW_RULE_OPT_DANE, "dane", 0, false, DANE, false)                                     \
+  X(SW_RULE_OPT_DNS_SERVER, "dns-server", 0, true, DNS_SERVER, false)                    \
+  X(SW_RULE_OPT_MTA_STS, "mta-sts", 0, false, MTA_STS, true) /* undoes --no-mta-sts */   \
+  X(SW_RULE_OPT_NO_DANE, "no-dane", 0, false, DANE, true)
 
 /* The usage text of the options from --auth-user to --check-ptr, shared by
  * `smtpwatch check` and `smtpwatch rules`: lines ending in '\n'. */
@@ -78,7 +100,32 @@
   "      --ip any|4|6       which addresses of HOST may be used (default any)\n"         \
   "      --all-addresses    check every address of HOST; the worst decides\n"            \
   "      --check-ptr        the answering address's reverse name must resolve\n"         \
-  "                         back to it and match the greeting (else WARNING)\n"
+  "                         back to it and match the greeting (else "                    \
+  "WARNING)\n" SW_RULE_ARGS_USAGE_ROUND_TRIP
+
+/* The round trip's options (docs/round-trip.md), in both usages. */
+#define SW_RULE_ARGS_USAGE_ROUND_TRIP                                                    \
+  "      --round-trip imap|pop3  send a probe mail and wait for it in a mailbox\n"       \
+  "      --mailbox-host HOST  the mailbox's IMAP or POP3 server\n"                       \
+  "      --mailbox-port N   its port (default 993/143 IMAP, 995/110 POP3)\n"             \
+  "      --mailbox-tls implicit|starttls|none  (default implicit)\n"                     \
+  "      --mailbox-user U   the mailbox's user; its password comes from\n"               \
+  "                         --mailbox-password-file F (its first line)\n"                \
+  "      --folder NAME      IMAP folder (default INBOX)\n"                               \
+  "      --probe-to ADDR    the mailbox's address; --probe-from ADDR its sender\n"       \
+  "      --deliver-within-s N  not_delivered (CRITICAL) after N s (default 300)\n"
+
+/* The usage text of the domain options (issue 18), shared like the above. */
+#define SW_RULE_ARGS_USAGE_DOMAIN                                                        \
+  "      --domain D         instead of HOST: every MX host of mail domain D on\n"        \
+  "                         every address (A and AAAA), with STARTTLS and its\n"         \
+  "                         certificate for the MX name; no MX: D's own address\n"       \
+  "      --min-ok N|all     the domain is OK with at least N MX addresses OK (the\n"     \
+  "                         others make it WARNING); default all: any fails it\n"        \
+  "      --no-mta-sts       do not judge the MX hosts by D's MTA-STS policy\n"           \
+  "      --dane             match each MX host's TLSA records (DANE)\n"                  \
+  "      --dns-server ADDR[:PORT]  ask this DNS server for MX, TXT and TLSA\n"           \
+  "                         (default: the system's DNS servers)\n"
 
 enum sw_rule_opt {
   SW_RULE_OPT_MAP(SW_X_1) SW_RULE_OPT_COUNT /* a command's own option ids start here */
@@ -95,6 +142,7 @@ struct sw_rule_args {
    * *_set as true, so that the validator knows a secret comes. */
   const char *auth_password_file;
   const char *oauth_client_secret_file;
+  const char *mailbox_password_file;
 };
 
 /* The option table (ends with a NULL long_name): the check options, or

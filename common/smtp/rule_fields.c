@@ -50,6 +50,23 @@ static const struct {
     [SW_RULE_FIELD_ALL_ADDRESSES] = FIELD(SW_RULE_FLAG, all_addresses),
     [SW_RULE_FIELD_CHECK_PTR] = FIELD(SW_RULE_FLAG, check_ptr),
     [SW_RULE_FIELD_DRIFT] = FIELD(SW_RULE_FLAG, drift),
+    [SW_RULE_FIELD_ROUND_TRIP] = FIELD(SW_RULE_CHOICE, round_trip),
+    [SW_RULE_FIELD_MAILBOX_HOST] = FIELD(SW_RULE_TEXT, mailbox_host),
+    [SW_RULE_FIELD_MAILBOX_PORT] = FIELD(SW_RULE_U32, mailbox_port),
+    [SW_RULE_FIELD_MAILBOX_TLS] = FIELD(SW_RULE_CHOICE, mailbox_tls),
+    [SW_RULE_FIELD_MAILBOX_USER] = FIELD(SW_RULE_TEXT, mailbox_user),
+    [SW_RULE_FIELD_MAILBOX_PASSWORD] = FIELD(SW_RULE_SECRET, mailbox_password_set),
+    [SW_RULE_FIELD_FOLDER] = FIELD(SW_RULE_TEXT, folder),
+    [SW_RULE_FIELD_PROBE_TO] = FIELD(SW_RULE_TEXT, probe_to),
+    [SW_RULE_FIELD_PROBE_FROM] = FIELD(SW_RULE_TEXT, probe_from),
+    [SW_RULE_FIELD_DELIVER_WITHIN_S] = FIELD(SW_RULE_U32, deliver_within_s),
+    [SW_RULE_FIELD_DELIVERY_WARN_MS] = FIELD(SW_RULE_U32, delivery_warn_ms),
+    [SW_RULE_FIELD_DELIVERY_CRIT_MS] = FIELD(SW_RULE_U32, delivery_crit_ms),
+    [SW_RULE_FIELD_DOMAIN] = FIELD(SW_RULE_TEXT, domain),
+    [SW_RULE_FIELD_MIN_OK] = FIELD(SW_RULE_U32, min_ok),
+    [SW_RULE_FIELD_MTA_STS] = FIELD(SW_RULE_FLAG, mta_sts),
+    [SW_RULE_FIELD_DANE] = FIELD(SW_RULE_FLAG, dane),
+    [SW_RULE_FIELD_DNS_SERVER] = FIELD(SW_RULE_TEXT, dns_server),
 };
 
 #undef FIELD
@@ -92,6 +109,10 @@ const char *sw_rule_field_text(const struct sw_rule *r, enum sw_rule_field f)
     return sw_auth_mech_name(r->auth_mech);
   case SW_RULE_FIELD_IP_FAMILY:
     return sw_ip_family_name(r->ip_family);
+  case SW_RULE_FIELD_ROUND_TRIP:
+    return sw_round_trip_name(r->round_trip);
+  case SW_RULE_FIELD_MAILBOX_TLS:
+    return sw_mailbox_tls_mode_name(r->mailbox_tls);
   default:
     return is_kind(f, SW_RULE_TEXT) ? *(char **)member(r, f) : NULL;
   }
@@ -115,6 +136,16 @@ bool sw_rule_field_set_name(struct sw_rule *r, enum sw_rule_field f, const char 
     if (sw_ip_family_from_name(n, &r->ip_family))
       return true;
     r->ip_family = SW_IP_FAMILY_COUNT;
+    return false;
+  case SW_RULE_FIELD_ROUND_TRIP:
+    if (sw_round_trip_from_name(n, &r->round_trip))
+      return true;
+    r->round_trip = SW_ROUND_TRIP_COUNT;
+    return false;
+  case SW_RULE_FIELD_MAILBOX_TLS:
+    if (sw_mailbox_tls_mode_from_name(n, &r->mailbox_tls))
+      return true;
+    r->mailbox_tls = SW_MAILBOX_TLS_MODE_COUNT;
     return false;
   default:
     SW_NOT_REACHED(); /* only the choices have names */

@@ -159,6 +159,7 @@ struct sw_store_rule {
   int64_t created_at_ms;
   int64_t updated_at_ms;
   struct sw_store_blob auth_secret, oauth_secret; /* owned; wiped when freed */
+  struct sw_store_blob mailbox_secret;            /* the round trip's; owned; wiped */
 };
 
 /* What a write does to a rule's secrets: each one `given` is replaced by
@@ -171,6 +172,7 @@ struct sw_store_secret_write {
 };
 struct sw_store_rule_secrets {
   struct sw_store_secret_write auth, oauth;
+  struct sw_store_secret_write mailbox; /* the round trip's mailbox password */
 };
 
 struct sw_store_rule_list {

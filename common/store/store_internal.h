@@ -16,7 +16,9 @@
 #define SW_STORE_RULE_COLUMNS                                                            \
   "id, name, host, port, command, expect, timeout_ms, ehlo_name, interval_s, enabled, "  \
   "tls_mode, tls_insecure, cert_warn_days, cert_crit_days, revision, created_at, "       \
-  "updated_at, " SW_STORE_RULE_PAST_HANDSHAKE ", auth_secret, oauth_secret"
+  "updated_at, " SW_STORE_RULE_PAST_HANDSHAKE ", auth_secret, oauth_secret, "            \
+  "mailbox_secret, NULL, " SW_STORE_RULE_ROUND_TRIP                                      \
+  ", NULL, NULL, " SW_STORE_RULE_DOMAIN
 
 /* The columns of the fields from auth_user on (schema version 4), in
  * SW_RULE_FIELD_MAP order without the secrets: ?17..?30 of RULE_INSERT
@@ -26,13 +28,37 @@
   "oauth_scope, mail_from, rcpt_to, relay_test, relay_test_rcpt, ip_family, "            \
   "all_addresses, check_ptr, drift"
 
+/* The round trip's columns (schema version 7), in SW_RULE_FIELD_MAP order
+ * without its secret: ?35..?45 of RULE_INSERT and RULE_UPDATE, and
+ * columns 35..45 of SW_STORE_RULE_COLUMNS (33 is the mailbox secret; 34, a
+ * NULL, keeps each field's column equal to its parameter). */
+#define SW_STORE_RULE_ROUND_TRIP                                                         \
+  "round_trip, mailbox_host, mailbox_port, mailbox_tls, mailbox_user, folder, "          \
+  "probe_to, probe_from, deliver_within_s, delivery_warn_ms, delivery_crit_ms"
+
+/* The columns of a domain rule's fields (schema version 8, issue 18), in
+ * SW_RULE_FIELD_MAP order: ?48..?52 of RULE_INSERT and RULE_UPDATE, and
+ * columns 48..52 of SW_STORE_RULE_COLUMNS (?46 and ?47 are the mailbox
+ * secret's; columns 46 and 47, NULLs, keep each field's column equal to
+ * its parameter). */
+#define SW_STORE_RULE_DOMAIN "domain, min_ok, mta_sts, dane, dns_server"
+
 /* Qualified, because sw_store_latest_results_between joins rules. */
 #define SW_STORE_RESULT_COLUMNS                                                          \
   "r.id, r.rule_id, r.started_at, r.status, r.outcome, r.step, r.reply_code, "           \
   "r.enhanced_code, r.reply, r.detail, r.peer, r.used_helo, r.caps, r.total_us, "        \
   "r.step_us, r.transcript, r.tls_used, r.tls_version, r.tls_cipher, r.cert_subject, "   \
   "r.cert_issuer, r.cert_sans, r.cert_not_after, r.cert_days_left, r.tls_verified, "     \
-  "r.maintenance"
+  "r.maintenance, " SW_STORE_RESULT_ROUND_TRIP ", r.domain_report"
+
+/* The round trip's columns of a result (schema version 7), 26..42: NULL
+ * (rt_protocol) for any other check (store_round_trip.c). A domain's
+ * matrix (schema version 8) follows at 43 (SW_STORE_RESULT_DOMAIN_AT). */
+#define SW_STORE_RESULT_ROUND_TRIP                                                       \
+  "r.rt_protocol, r.rt_found, r.rt_submit_us, r.rt_delivery_us, r.rt_total_us, "         \
+  "r.rt_looks, r.rt_hops, r.rt_authserv_id, r.rt_spf, r.rt_dkim, r.rt_dmarc, "           \
+  "r.rt_mailbox_peer, r.rt_mailbox_detail, r.rt_probe_deleted, r.rt_stale_deleted, "     \
+  "r.rt_probe, r.rt_skipped_runs"
 
 /* The same with NULL for the transcript, for lists that never show it
  * (status, history pages): a failed check's transcript can be kilobytes. */
@@ -41,7 +67,7 @@
   "r.enhanced_code, r.reply, r.detail, r.peer, r.used_helo, r.caps, r.total_us, "        \
   "r.step_us, NULL, r.tls_used, r.tls_version, r.tls_cipher, r.cert_subject, "           \
   "r.cert_issuer, r.cert_sans, r.cert_not_after, r.cert_days_left, r.tls_verified, "     \
-  "r.maintenance"
+  "r.maintenance, " SW_STORE_RESULT_ROUND_TRIP ", r.domain_report"
 
 #define SW_STORE_STATE_COLUMNS                                                           \
   "rule_id, state, failures, since, last_result_at, last_outcome"
@@ -68,6 +94,21 @@
   "name, kind, is_default, email_to, relays, mail_from, tls_mode, auth_user, "           \
   "webhook_format, url_shown, command_line, timeout_s, service_name, secret"
 
+/* The first parameter and column of SW_STORE_RESULT_ROUND_TRIP. */
+#define SW_STORE_RESULT_ROUND_TRIP_AT 26
+/* The parameter and column of a result's domain_report. */
+#define SW_STORE_RESULT_DOMAIN_AT 43
+/* Binds a result's round trip (NULL: an ordinary check, every column
+ * NULL) from parameter `at` on; the hops' text is kept in *hops until the
+ * statement has run (store_round_trip.c). */
+enum sw_store_error sw__store_bind_round_trip(sqlite3_stmt *stmt, int at,
+                                              const struct sw_round_trip_result *rt,
+                                              struct sw_buf *hops);
+/* Reads the round trip from column `at` on into *out (left NULL for an
+ * ordinary check); SW_STORE_NOMEM if it cannot be made. */
+enum sw_store_error sw__store_read_round_trip(sqlite3_stmt *stmt, int at,
+                                              struct sw_round_trip_result **out);
+
 /* X(ENUM, SQL): every statement the store runs more than once, prepared on
  * first use and kept on the handle. Results and states of rules deleted
  * meanwhile are skipped (WHERE EXISTS) and events lose their rule, so one
@@ -81,9 +122,11 @@
     "INSERT INTO rules(name, host, port, command, expect, timeout_ms, ehlo_name, "       \
     "interval_s, enabled, tls_mode, tls_insecure, cert_warn_days, cert_crit_days, "      \
     "revision, created_at, updated_at, " SW_STORE_RULE_PAST_HANDSHAKE                    \
-    ", auth_secret, oauth_secret) "                                                      \
+    ", auth_secret, oauth_secret, mailbox_secret, " SW_STORE_RULE_ROUND_TRIP             \
+    ", " SW_STORE_RULE_DOMAIN ") "                                                       \
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1, ?14, ?14, ?17, "  \
-    "?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?32, ?34)")        \
+    "?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?32, ?34, ?47, "   \
+    "?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43, ?44, ?45, ?48, ?49, ?50, ?51, ?52)")   \
   X(SW_STMT_RULE_UPDATE,                                                                 \
     "UPDATE rules SET name = ?1, host = ?2, port = ?3, command = ?4, expect = ?5, "      \
     "timeout_ms = ?6, ehlo_name = ?7, interval_s = ?8, enabled = ?9, tls_mode = ?10, "   \
@@ -94,6 +137,11 @@
     "check_ptr = ?29, drift = ?30, "                                                     \
     "auth_secret = CASE WHEN ?31 THEN ?32 ELSE auth_secret END, "                        \
     "oauth_secret = CASE WHEN ?33 THEN ?34 ELSE oauth_secret END, "                      \
+    "mailbox_secret = CASE WHEN ?46 THEN ?47 ELSE mailbox_secret END, "                  \
+    "round_trip = ?35, mailbox_host = ?36, mailbox_port = ?37, mailbox_tls = ?38, "      \
+    "mailbox_user = ?39, folder = ?40, probe_to = ?41, probe_from = ?42, "               \
+    "deliver_within_s = ?43, delivery_warn_ms = ?44, delivery_crit_ms = ?45, "           \
+    "domain = ?48, min_ok = ?49, mta_sts = ?50, dane = ?51, dns_server = ?52, "          \
     "revision = revision + 1, updated_at = ?14 WHERE id = ?15 AND revision = ?16")       \
   X(SW_STMT_RULE_SET_ENABLED, "UPDATE rules SET enabled = ?1, revision = revision + 1, " \
                               "updated_at = ?2 WHERE id = ?3")                           \
@@ -105,9 +153,14 @@
     "INSERT INTO results(rule_id, started_at, status, outcome, step, reply_code, "       \
     "enhanced_code, reply, detail, peer, used_helo, caps, total_us, step_us, "           \
     "transcript, tls_used, tls_version, tls_cipher, cert_subject, cert_issuer, "         \
-    "cert_sans, cert_not_after, cert_days_left, tls_verified, maintenance) "             \
+    "cert_sans, cert_not_after, cert_days_left, tls_verified, maintenance, "             \
+    "rt_protocol, rt_found, rt_submit_us, rt_delivery_us, rt_total_us, rt_looks, "       \
+    "rt_hops, rt_authserv_id, rt_spf, rt_dkim, rt_dmarc, rt_mailbox_peer, "              \
+    "rt_mailbox_detail, rt_probe_deleted, rt_stale_deleted, rt_probe, rt_skipped_runs, " \
+    "domain_report) "                                                                    \
     "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "     \
-    "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25 "                                       \
+    "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, "   \
+    "?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43 "                             \
     "WHERE EXISTS (SELECT 1 FROM rules WHERE id = ?1)")                                  \
   X(SW_STMT_RESULT_HISTORY, "SELECT " SW_STORE_RESULT_COLUMNS " FROM results AS r "      \
                             "WHERE r.rule_id = ?1 AND (r.started_at, r.id) < (?2, ?3) "  \

@@ -5,6 +5,7 @@
  * new outcome or step needs no schema change. */
 #include "store_internal.h"
 
+#include "domain_report.h"
 #include "step_times.h"
 
 #include <stdio.h>
@@ -94,7 +95,26 @@ enum sw_store_error sw__store_insert_result(struct sw_store *st,
   sqlite3_bind_int(stmt, 23, c->tls.days_left);
   sqlite3_bind_int(stmt, 24, c->tls.verified);
   sqlite3_bind_int(stmt, 25, r->in_maintenance);
+  struct sw_buf hops;
+  sw_buf_init(&hops, 0);
+  err = sw__store_bind_round_trip(stmt, SW_STORE_RESULT_ROUND_TRIP_AT, c->round_trip,
+                                  &hops);
+  if (err) {
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    sw_buf_free(&hops);
+    return sw__store_error(st, err, "%s: out of memory", what);
+  }
+  /* A mail domain's matrix, as text (domain_report.h). Out of memory loses
+   * the matrix, not the result. */
+  struct sw_buf domain;
+  sw_buf_init(&domain, 0);
+  if (c->domain && sw_domain_report_format(c->domain, &domain) == SW_E_OK)
+    sqlite3_bind_text(stmt, SW_STORE_RESULT_DOMAIN_AT, domain.data, (int)domain.len,
+                      SQLITE_TRANSIENT);
+  sw_buf_free(&domain);
   err = sw__store_run(st, stmt, what);
+  sw_buf_free(&hops);
   if (err)
     return err;
   *written = sqlite3_changes(st->db) == 1;
@@ -145,11 +165,22 @@ static enum sw_store_error read_result(struct sw_store *st, sqlite3_stmt *stmt,
   c->tls.days_left = sqlite3_column_int(stmt, 23);
   c->tls.verified = sqlite3_column_int(stmt, 24) != 0;
   out->in_maintenance = sqlite3_column_int(stmt, 25) != 0;
+  /* A matrix this build cannot read (a newer one wrote it) is left out. */
+  const char *domain = (const char *)sqlite3_column_text(stmt, SW_STORE_RESULT_DOMAIN_AT);
+  if (domain && sw_domain_report_parse(
+                    domain, (size_t)sqlite3_column_bytes(stmt, SW_STORE_RESULT_DOMAIN_AT),
+                    &c->domain) == SW_E_NOMEM) {
+    sw_store_result_free(out);
+    return sw__store_error(st, SW_STORE_NOMEM, "reading result %lld: out of memory",
+                           (long long)out->id);
+  }
   const void *transcript = sqlite3_column_text(stmt, 15);
   int transcript_len = sqlite3_column_bytes(stmt, 15);
   if ((transcript &&
        sw_buf_append(&c->transcript, transcript, (size_t)transcript_len) != SW_E_OK) ||
-      sw__store_dup_optional(stmt, 21, &c->tls.sans) != SW_STORE_OK) {
+      sw__store_dup_optional(stmt, 21, &c->tls.sans) != SW_STORE_OK ||
+      sw__store_read_round_trip(stmt, SW_STORE_RESULT_ROUND_TRIP_AT, &c->round_trip) !=
+          SW_STORE_OK) {
     sw_store_result_free(out);
     return sw__store_error(st, SW_STORE_NOMEM, "reading result %lld: out of memory",
                            (long long)out->id);

@@ -22,6 +22,7 @@ void sw_store_rule_free(struct sw_store_rule *r)
   sw_rule_free(&r->rule);
   sw_store_blob_free(&r->auth_secret);
   sw_store_blob_free(&r->oauth_secret);
+  sw_store_blob_free(&r->mailbox_secret);
   r->revision = 0;
   r->created_at_ms = 0;
   r->updated_at_ms = 0;
@@ -41,10 +42,13 @@ void sw_store_rule_list_free(struct sw_store_rule_list *l)
 /* The rule's fields are walked in SW_RULE_FIELD_MAP order, each with its
  * column in SW_STORE_RULE_COLUMNS, which is also its parameter in
  * RULE_INSERT and RULE_UPDATE: 1..13, then 17..30 (SW_STORE_RULE_PAST_
- * HANDSHAKE) past the revision and the times. The secrets are blobs of
- * their own (31 and 32), so their fields have no column. */
+ * HANDSHAKE) past the revision and the times, then 48..52 (SW_STORE_RULE_
+ * DOMAIN), then 35..45 (SW_STORE_RULE_ROUND_TRIP). The secrets are blobs
+ * of their own (columns 31, 32 and 33), so their fields have no column. */
 #define FIRST_COLUMN 1
 #define PAST_HANDSHAKE_COLUMN 17
+#define ROUND_TRIP_COLUMN 35
+#define DOMAIN_COLUMN 48
 
 /* column[f]: field f's column, 0 for a secret. */
 static void rule_columns(int column[SW_RULE_FIELD_COUNT])
@@ -54,7 +58,10 @@ static void rule_columns(int column[SW_RULE_FIELD_COUNT])
     bool secret = sw_rule_field_kind((enum sw_rule_field)f) == SW_RULE_SECRET;
     column[f] = secret ? 0 : next;
     if (!secret)
-      next = f == SW_RULE_FIELD_CERT_CRIT_DAYS ? PAST_HANDSHAKE_COLUMN : next + 1;
+      next = f == SW_RULE_FIELD_CERT_CRIT_DAYS ? PAST_HANDSHAKE_COLUMN
+             : f == SW_RULE_FIELD_DRIFT        ? DOMAIN_COLUMN
+             : f == SW_RULE_FIELD_DNS_SERVER   ? ROUND_TRIP_COLUMN
+                                               : next + 1;
   }
 }
 
@@ -134,7 +141,7 @@ static enum sw_store_error read_rule(struct sw_store *st, sqlite3_stmt *stmt, vo
   struct sw_store_rule *out = item;
   struct sw_rule *r = &out->rule;
   sw_rule_init_defaults(r);
-  out->auth_secret = out->oauth_secret = (struct sw_store_blob){0};
+  out->auth_secret = out->oauth_secret = out->mailbox_secret = (struct sw_store_blob){0};
   r->id = sqlite3_column_int64(stmt, 0);
   int column[SW_RULE_FIELD_COUNT];
   rule_columns(column);
@@ -151,9 +158,11 @@ static enum sw_store_error read_rule(struct sw_store *st, sqlite3_stmt *stmt, vo
   out->created_at_ms = sqlite3_column_int64(stmt, 15);
   out->updated_at_ms = sqlite3_column_int64(stmt, 16);
   ok = ok && read_blob(stmt, 31, &out->auth_secret) &&
-       read_blob(stmt, 32, &out->oauth_secret);
+       read_blob(stmt, 32, &out->oauth_secret) &&
+       read_blob(stmt, 33, &out->mailbox_secret);
   r->auth_password_set = out->auth_secret.len > 0;
   r->oauth_client_secret_set = out->oauth_secret.len > 0;
+  r->mailbox_password_set = out->mailbox_secret.len > 0;
   if (ok)
     return SW_STORE_OK;
   sw_store_rule_free(out);
@@ -192,12 +201,13 @@ static enum sw_store_error prepare_rule_write(struct sw_store *st, enum sw_store
 {
   enum sw_store_error err = sw__store_stmt(st, id, stmt, w->what);
   if (!err) {
-    static const struct sw_store_rule_secrets none = {{0}, {0}};
+    static const struct sw_store_rule_secrets none = {{0}, {0}, {0}};
     const struct sw_store_rule_secrets *sec = w->secrets ? w->secrets : &none;
     bind_rule(*stmt, w->rule);
     sqlite3_bind_int64(*stmt, 14, w->now_ms);
     bind_secret(*stmt, 31, &sec->auth);
     bind_secret(*stmt, 33, &sec->oauth);
+    bind_secret(*stmt, 46, &sec->mailbox);
   }
   return err;
 }
@@ -220,8 +230,8 @@ static enum sw_store_error check_secrets(struct sw_store *st,
                                          const struct sw_store_rule_secrets *s,
                                          const char *what)
 {
-  const struct sw_store_secret_write *each[] = {s ? &s->auth : NULL,
-                                                s ? &s->oauth : NULL};
+  const struct sw_store_secret_write *each[] = {s ? &s->auth : NULL, s ? &s->oauth : NULL,
+                                                s ? &s->mailbox : NULL};
   for (size_t i = 0; i < SW_COUNTOF(each); i++)
     if (each[i] && each[i]->given &&
         (each[i]->len > SW_STORE_SECRET_MAX || (each[i]->len && !each[i]->data)))

@@ -286,6 +286,53 @@ static const struct migration migrations[] = {
      "INSERT INTO rollup_backfill_progress(total, done) "
      "SELECT count(*), 0 FROM results;",
      NULL},
+    /* Version 7: the round trip (issue 17, docs/round-trip.md). Rules get
+     * its settings (off for every rule there is) and the mailbox password
+     * as a blob the service encrypted; results get its timings, hops and
+     * verdicts, NULL for every other check. */
+    {"round-trip settings of rules and round-trip results",
+     "ALTER TABLE rules ADD COLUMN round_trip TEXT NOT NULL DEFAULT 'none';"
+     "ALTER TABLE rules ADD COLUMN mailbox_host TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE rules ADD COLUMN mailbox_port INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE rules ADD COLUMN mailbox_tls TEXT NOT NULL DEFAULT 'implicit';"
+     "ALTER TABLE rules ADD COLUMN mailbox_user TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE rules ADD COLUMN folder TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE rules ADD COLUMN probe_to TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE rules ADD COLUMN probe_from TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE rules ADD COLUMN deliver_within_s INTEGER NOT NULL DEFAULT 300;"
+     "ALTER TABLE rules ADD COLUMN delivery_warn_ms INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE rules ADD COLUMN delivery_crit_ms INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE rules ADD COLUMN mailbox_secret BLOB;"
+     "ALTER TABLE results ADD COLUMN rt_protocol TEXT;"
+     "ALTER TABLE results ADD COLUMN rt_found INTEGER;"
+     "ALTER TABLE results ADD COLUMN rt_submit_us INTEGER;"
+     "ALTER TABLE results ADD COLUMN rt_delivery_us INTEGER;"
+     "ALTER TABLE results ADD COLUMN rt_total_us INTEGER;"
+     "ALTER TABLE results ADD COLUMN rt_looks INTEGER;"
+     "ALTER TABLE results ADD COLUMN rt_hops TEXT;"
+     "ALTER TABLE results ADD COLUMN rt_authserv_id TEXT;"
+     "ALTER TABLE results ADD COLUMN rt_spf TEXT;"
+     "ALTER TABLE results ADD COLUMN rt_dkim TEXT;"
+     "ALTER TABLE results ADD COLUMN rt_dmarc TEXT;"
+     "ALTER TABLE results ADD COLUMN rt_mailbox_peer TEXT;"
+     "ALTER TABLE results ADD COLUMN rt_mailbox_detail TEXT;"
+     "ALTER TABLE results ADD COLUMN rt_probe_deleted INTEGER;"
+     "ALTER TABLE results ADD COLUMN rt_stale_deleted INTEGER;"
+     "ALTER TABLE results ADD COLUMN rt_probe TEXT;"
+     "ALTER TABLE results ADD COLUMN rt_skipped_runs INTEGER;",
+     NULL},
+    /* Version 8: a mail domain's check (issue 18, docs/domain-checks.md). A rule names a
+     * host or a domain; --min-ok, MTA-STS (on by default), DANE and the DNS
+     * server to ask; a result of a domain keeps its MX x address matrix as
+     * text (domain_report.h; NULL for a host's). */
+    {"mail domain checks",
+     "ALTER TABLE rules ADD COLUMN domain TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE rules ADD COLUMN min_ok INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE rules ADD COLUMN mta_sts INTEGER NOT NULL DEFAULT 1;"
+     "ALTER TABLE rules ADD COLUMN dane INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE rules ADD COLUMN dns_server TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE results ADD COLUMN domain_report TEXT;",
+     NULL},
 };
 
 #define MIGRATION_COUNT ((int)SW_COUNTOF(migrations))

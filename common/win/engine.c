@@ -80,6 +80,7 @@ enum sw_error sw_engine_create(struct sw_engine **out, unsigned long *win_error)
     return err;
   }
   sw_timer_heap_init(&e->timers);
+  sw_timer_heap_init(&e->job_timers);
   sw_cert_cache_init(&e->cert_cache);
   e->sockopt = sw_sockopt_system;
   sw__engine_wait_init(&e->wait);
@@ -96,7 +97,7 @@ static void check_free(struct sw_check *c)
   sw_timer_heap_disarm(&e->timers, &c->timer);
   sw_list_remove(&c->link);
   e->structs--;
-  sw_dialogue_free(&c->dlg);
+  sw__peer_free(c);
   sw_check_result_free(&c->result);
   for (size_t i = 0; c->group && i < c->group->n; i++)
     sw_check_result_free(&c->group->results[i]); /* empty once merged */
@@ -115,14 +116,14 @@ static void check_free(struct sw_check *c)
 
 void sw__check_update_timer(struct sw_check *c)
 {
-  int64_t due = sw_dialogue_deadline(&c->dlg);
+  int64_t due = sw__peer_deadline(c);
   if (c->attempt_due && c->attempt_due < due)
     due = c->attempt_due;
   if (sw_timer_heap_arm(&c->engine->timers, &c->timer, due) != SW_E_OK)
     /* No room to track the deadline: end the check now rather than let it
      * run without one. */
-    sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR,
-                     "out of memory while arming the check's timer", sw_clock_now_us());
+    sw__peer_fail(c, SW_OUTCOME_INTERNAL_ERROR,
+                  "out of memory while arming the check's timer", sw_clock_now_us());
 }
 
 void sw__check_fail_win(struct sw_check *c, enum sw_outcome outcome, unsigned long code,
@@ -134,7 +135,7 @@ void sw__check_fail_win(struct sw_check *c, enum sw_outcome outcome, unsigned lo
   sw_win_error_vsentence(detail, sizeof detail, code, what, ap);
   va_end(ap);
   c->last_error = code;
-  sw_dialogue_fail(&c->dlg, outcome, detail, sw_clock_now_us());
+  sw__peer_fail(c, outcome, detail, sw_clock_now_us());
 }
 
 /* The dialogue is over: the socket and whatever else the check waited for
@@ -145,7 +146,7 @@ static void leave_dialogue(struct sw_check *c)
   sw__check_close_socket(c);
   sw__check_resolve_abandon(c); /* a lookup that still runs no longer holds it */
   sw__check_verify_abandon(c);  /* nor does a validation */
-  sw_dialogue_take_result(&c->dlg, &c->result);
+  sw__peer_take_result(c);
   sw__check_tls_result(c, &c->result);
   sw__check_oauth_settled(c, &c->result); /* nor does a token fetch */
   c->stage = SW_STAGE_RESULT;
@@ -167,7 +168,7 @@ static void deliver(struct sw_check *c)
 
 void sw__check_settle(struct sw_check *c)
 {
-  if (c->stage == SW_STAGE_DIALOGUE && sw_dialogue_done(&c->dlg)) {
+  if (c->stage == SW_STAGE_DIALOGUE && sw__peer_done(c)) {
     leave_dialogue(c);
     if (c->check_ptr && !c->cancelled)
       sw__check_ptr_start(c);
@@ -188,7 +189,7 @@ void sw__check_cancel(struct sw_check *c, int64_t now)
   c->cancelled = true;
   switch (c->stage) {
   case SW_STAGE_DIALOGUE:
-    sw_dialogue_fail(&c->dlg, SW_OUTCOME_CANCELLED, "the engine was stopped", now);
+    sw__peer_fail(c, SW_OUTCOME_CANCELLED, "the engine was stopped", now);
     break;
   case SW_STAGE_ADDRESSES:
     sw__check_cancel_addresses(c);
@@ -201,19 +202,20 @@ void sw__check_cancel(struct sw_check *c, int64_t now)
   }
 }
 
-/* Copies the spec's strings into one allocation owned by the check. */
-static enum sw_error copy_strings(struct sw_check *c, const struct sw_check_spec *spec)
+enum sw_error sw__check_copy_strings(struct sw_check *c, const struct sw_check_spec *spec)
 {
-  const char *src[4] = {spec->host, spec->command, spec->expect, spec->ehlo_name};
-  char **dst[4] = {&c->host, &c->command, &c->expect, &c->ehlo_name};
+  const char *tls_name = spec->tls_name && *spec->tls_name ? spec->tls_name : NULL;
+  const char *src[5] = {spec->host, spec->command, spec->expect, spec->ehlo_name,
+                        tls_name};
+  char **dst[5] = {&c->host, &c->command, &c->expect, &c->ehlo_name, &c->tls_name};
   size_t total = 0;
-  for (int i = 0; i < 4; i++)
+  for (int i = 0; i < 5; i++)
     total += (src[i] ? strlen(src[i]) : 0) + 1;
   c->strings = malloc(total);
   if (!c->strings)
     return SW_E_NOMEM;
   char *p = c->strings;
-  for (int i = 0; i < 4; i++) {
+  for (int i = 0; i < 5; i++) {
     size_t n = src[i] ? strlen(src[i]) : 0;
     memcpy(p, src[i] ? src[i] : "", n + 1);
     *dst[i] = p;
@@ -226,6 +228,8 @@ static enum sw_error copy_strings(struct sw_check *c, const struct sw_check_spec
     memmove(c->host, c->host + 1, hl - 2);
     c->host[hl - 2] = '\0';
   }
+  if (!tls_name)
+    c->tls_name = c->host; /* the name the certificate must be valid for */
   return SW_E_OK;
 }
 
@@ -258,6 +262,11 @@ struct sw_check_spec sw_check_spec_of(const struct sw_rule *rule,
       .all_addresses = rule->all_addresses,
       .check_ptr = rule->check_ptr,
       .oauth = x->oauth.token_url ? &x->oauth : NULL,
+      .domain = rule->domain,
+      .dns_server = rule->dns_server,
+      .min_ok = rule->min_ok,
+      .mta_sts = rule->mta_sts,
+      .dane = rule->dane,
   };
 }
 
@@ -291,6 +300,8 @@ struct sw_check *sw__check_alloc(struct sw_engine *e, bool tls, bool tls_insecur
 enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *spec,
                                sw_check_done_fn done, void *ctx)
 {
+  if (spec && spec->domain && *spec->domain && done)
+    return sw__domain_submit(e, spec, done, ctx);
   if (!spec || !spec->host || !*spec->host || spec->port == 0 || !done ||
       (unsigned)spec->ip_family >= SW_IP_FAMILY_COUNT)
     return SW_E_INVALID_ARGUMENT;
@@ -298,7 +309,7 @@ enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *
       sw__check_alloc(e, spec->tls_mode != SW_TLS_NONE, spec->tls_insecure);
   if (!c)
     return SW_E_NOMEM;
-  enum sw_error err = copy_strings(c, spec);
+  enum sw_error err = sw__check_copy_strings(c, spec);
   if (err) {
     free(c->tls);
     free(c);
@@ -335,10 +346,31 @@ enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *
   e->live++;
 
   sw__check_update_timer(c);
-  if (!sw_dialogue_done(&c->dlg))
+  if (!sw__peer_done(c))
     sw__check_resolve(c);
   sw__check_settle(c);
   return SW_E_OK;
+}
+
+enum sw_error sw_engine_timer_arm(struct sw_engine *e, struct sw_engine_timer *t,
+                                  int64_t due)
+{
+  return sw_timer_heap_arm(&e->job_timers, &t->t, due);
+}
+
+void sw_engine_timer_disarm(struct sw_engine *e, struct sw_engine_timer *t)
+{
+  sw_timer_heap_disarm(&e->job_timers, &t->t);
+}
+
+/* The job timers due by `now` (INT64_MAX: every one, cancelled). */
+static void fire_job_timers(struct sw_engine *e, int64_t now)
+{
+  struct sw_timer *t;
+  while ((t = sw_timer_heap_pop_due(&e->job_timers, now)) != NULL) {
+    struct sw_engine_timer *jt = sw_container_of(t, struct sw_engine_timer, t);
+    jt->fn(jt, now == INT64_MAX);
+  }
 }
 
 /* Ends every live check with CANCELLED, each callback once (and every DNS
@@ -347,6 +379,7 @@ static void cancel_all(struct sw_engine *e)
 {
   sw__engine_https_cancel(e); /* first: it lets go of its own DNS queries */
   sw__engine_dns_cancel_queries(e);
+  fire_job_timers(e, INT64_MAX); /* their jobs end as cancelled */
   int64_t now = sw_clock_now_us();
   struct sw_list_node *node, *tmp;
   SW_LIST_FOREACH_SAFE(node, tmp, &e->checks) /* settle may free the check */
@@ -365,6 +398,7 @@ static void fire_timers(struct sw_engine *e)
 {
   int64_t now = sw_clock_now_us();
   struct sw_timer *t;
+  fire_job_timers(e, now);
   while ((t = sw_timer_heap_pop_due(&e->timers, now)) != NULL) {
     struct sw_check *c = sw_container_of(t, struct sw_check, timer);
     sw__check_on_timer(c, now);
@@ -381,10 +415,13 @@ static int64_t wait_us(struct sw_engine *e)
   struct sw_timer *t = sw_timer_heap_peek(&e->timers);
   struct sw_timer *q = sw_timer_heap_peek(&e->dns.timers);
   struct sw_timer *h = sw_timer_heap_peek(&e->https_timers);
+  struct sw_timer *j = sw_timer_heap_peek(&e->job_timers);
   if (!t || (q && q->due < t->due))
     t = q;
   if (!t || (h && h->due < t->due))
     t = h;
+  if (!t || (j && j->due < t->due))
+    t = j;
   if (!t)
     return -1;
   int64_t left = t->due - sw_clock_now_us();
@@ -477,7 +514,7 @@ enum sw_error sw_engine_run(struct sw_engine *e, enum sw_run_mode mode)
       break;
     }
     if (mode == SW_RUN_UNTIL_IDLE && e->live == 0 && sw_list_empty(&e->dns.jobs) &&
-        e->https_live == 0)
+        e->https_live == 0 && !sw_timer_heap_peek(&e->job_timers))
       break;
     turn(e, wait_us(e));
   }
@@ -569,6 +606,7 @@ void sw_engine_destroy(struct sw_engine *e)
   sw__engine_dns_free(e);
   sw_timer_heap_free(&e->timers);
   sw_timer_heap_free(&e->https_timers);
+  sw_timer_heap_free(&e->job_timers);
   sw__engine_tls_free(e);
   sw__engine_wait_free(&e->wait);
   CloseHandle(e->port);

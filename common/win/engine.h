@@ -22,6 +22,7 @@
 #include "rule.h"
 #include "smtp_dialogue.h" /* struct sw_dialogue_auth, _mail */
 #include "sw_error.h"
+#include "timer_heap.h"
 
 struct sw_engine;
 
@@ -77,6 +78,25 @@ struct sw_check_spec {
    * name check) can be judged by its TLSA records instead. */
   bool want_chain;
   bool tls_trust_advisory;
+  /* The name for SNI and the certificate (NULL/"": host): a domain check
+   * connects to an MX host's address literal and validates its name. */
+  const char *tls_name;
+  /* A mail domain instead of host (issue 18, engine_domain.c): its MX
+   * hosts (or its own A/AAAA without MX) on every address, each checked
+   * like this spec with the address as host and the MX name as tls_name
+   * (STARTTLS at least), within the one timeout; the worst decides with
+   * min_ok (0: all), and the result's `domain` holds the matrix.
+   * dns_server asks that server for MX, A, AAAA, TXT and TLSA (NULL/"":
+   * the system's); mta_sts judges the MX hosts by the domain's policy;
+   * dane matches each MX host's TLSA records. */
+  const char *domain;
+  const char *dns_server;
+  uint32_t min_ok;
+  bool mta_sts;
+  bool dane;
+  /* The port of https://mta-sts.DOMAIN/ (0: 443): for tests and split
+   * horizons, as sw_https_get_spec.port. */
+  uint16_t mta_sts_port;
 };
 
 /* The spec of a check of `rule` (strings borrowed from it and from `x`,
@@ -130,5 +150,20 @@ bool sw_engine_run_once(struct sw_engine *e, uint32_t max_wait_ms);
 void sw_engine_stop(struct sw_engine *e);
 /* Checks submitted and not yet finished. */
 size_t sw_engine_pending(const struct sw_engine *e);
+
+/* A timer on the loop, for work made of several checks in a row (the
+ * round trip's polls, engine_round_trip.h). While armed it keeps
+ * sw_engine_run(SW_RUN_UNTIL_IDLE) running. `fn` runs once on the loop
+ * thread: when `due` (sw_clock_now_us) comes, or with cancelled true when
+ * the engine stops or is destroyed first. */
+struct sw_engine_timer {
+  struct sw_timer t;
+  void (*fn)(struct sw_engine_timer *t, bool cancelled);
+};
+/* Arms `t` (which must stay alive until fn ran or it is disarmed).
+ * SW_E_NOMEM if the heap cannot grow. Loop thread. */
+enum sw_error sw_engine_timer_arm(struct sw_engine *e, struct sw_engine_timer *t,
+                                  int64_t due);
+void sw_engine_timer_disarm(struct sw_engine *e, struct sw_engine_timer *t);
 
 #endif

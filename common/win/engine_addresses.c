@@ -38,6 +38,7 @@ static struct sw_check *child_new(struct sw_check *p, size_t i)
   c->index = i;
   /* The parent's strings and settings: it outlives its sub-checks. */
   c->host = p->host;
+  c->tls_name = p->tls_name;
   c->command = p->command;
   c->expect = p->expect;
   c->ehlo_name = p->ehlo_name;

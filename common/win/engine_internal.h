@@ -92,6 +92,8 @@ struct sw_check {
   sw_check_done_fn done;
   void *ctx;
   char *host, *command, *expect, *ehlo_name; /* one allocation, `strings` */
+  char *tls_name; /* SNI and the certificate's name: host, or the spec's
+                     tls_name (a domain check's MX name), in `strings` */
   char *strings;
   uint16_t port;
 
@@ -131,6 +133,12 @@ struct sw_check {
   const struct sw_oauth_client *oauth;
   struct sw_oauth_job *oauth_job;
   char *oauth_token;
+  /* A round trip's mailbox connection (engine_mailbox.c) talks IMAP or
+   * POP3 through this session instead of the dialogue (engine_peer.c);
+   * its result goes to mbx_out, borrowed until the callback has run.
+   * NULL for an SMTP check. */
+  struct sw_mailbox *mbx;
+  struct sw_mailbox_result *mbx_out;
 };
 
 /* A job that takes one of the engine's DNS slots while it runs on the
@@ -206,6 +214,7 @@ struct sw_engine {
   struct sw_list_node https_gets;
   size_t https_live;
   struct sw_timer_heap https_timers;
+  struct sw_timer_heap job_timers; /* sw_engine_timer_arm (engine_round_trip.h) */
 };
 
 /* engine_socket.c */
@@ -230,6 +239,32 @@ void sw__check_on_timer(struct sw_check *c, int64_t now);
 /* Closes the socket (cancelling its I/O); completions still arrive. */
 void sw__check_close_socket(struct sw_check *c);
 
+/* engine_peer.c: what the check's socket talks to, the SMTP dialogue or a
+ * mailbox session (c->mbx); each as its sw_dialogue_* namesake. */
+bool sw__peer_done(const struct sw_check *c);
+int64_t sw__peer_deadline(const struct sw_check *c);
+void sw__peer_fail(struct sw_check *c, enum sw_outcome outcome, const char *detail,
+                   int64_t now);
+void sw__peer_connected(struct sw_check *c, const char *peer, const char *ehlo,
+                        int64_t now);
+const char *sw__peer_output(const struct sw_check *c, size_t *len);
+void sw__peer_sent(struct sw_check *c, size_t n);
+void sw__peer_receive(struct sw_check *c, const char *data, size_t len, int64_t now);
+void sw__peer_eof(struct sw_check *c, int64_t now);
+/* The deadline came: true if that ended the exchange (a mailbox session
+ * that only ends an IDLE wait goes on). */
+bool sw__peer_timeout(struct sw_check *c, int64_t now);
+bool sw__peer_wants_tls(const struct sw_check *c);
+void sw__peer_tls_handshake_done(struct sw_check *c, int64_t now);
+void sw__peer_tls_ready(struct sw_check *c, struct sw_tls_info *info,
+                        enum sw_outcome trust, const char *detail, int64_t wall_s,
+                        int64_t now);
+void sw__peer_tls_failed(struct sw_check *c, const char *detail, int64_t now);
+/* The exchange is over: its result into c->result (and a mailbox
+ * session's into c->mbx_out). */
+void sw__peer_take_result(struct sw_check *c);
+void sw__peer_free(struct sw_check *c);
+
 /* engine_addresses.c */
 /* Starts one sub-check per resolved address of parent `c` (all_addresses),
  * or fails the check if they cannot be made; the caller settles `c`. */
@@ -241,6 +276,14 @@ void sw__check_cancel_addresses(struct sw_check *c);
 bool sw__check_addresses_done(struct sw_check *c);
 /* A sub-check's result goes to its parent's slot. */
 void sw__check_report_to_parent(struct sw_check *c);
+
+/* engine_domain.c */
+/* Starts a mail domain's check (spec->domain, engine.h); `done` runs once,
+ * from the loop, with the matrix in result->domain. SW_E_NOMEM, or
+ * SW_E_INVALID_ARGUMENT for a domain that cannot be asked; then `done`
+ * never runs. Loop thread. */
+enum sw_error sw__domain_submit(struct sw_engine *e, const struct sw_check_spec *spec,
+                                sw_check_done_fn done, void *ctx);
 
 /* engine_ptr.c */
 /* Starts the reverse lookup of the address that answered (check_ptr);
@@ -403,6 +446,10 @@ void sw__engine_https_cancel(struct sw_engine *e);
 /* A new check struct of engine `e` with its requests, timer and, if
  * `tls`, TLS state; NULL if memory ran out. Not yet in any list. */
 struct sw_check *sw__check_alloc(struct sw_engine *e, bool tls, bool tls_insecure);
+/* Copies the spec's strings into one allocation owned by the check
+ * (c->strings), the host without the brackets of "[2001:db8::1]". */
+enum sw_error sw__check_copy_strings(struct sw_check *c,
+                                     const struct sw_check_spec *spec);
 /* Ends the check with SW_OUTCOME_CANCELLED wherever it stands (a check of
  * every address cancels its sub-checks); the caller settles it. */
 void sw__check_cancel(struct sw_check *c, int64_t now);

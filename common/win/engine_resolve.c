@@ -342,10 +342,11 @@ static void resolved(struct sw_check *c, const struct sockaddr_storage *addrs, i
     char what[SW_DETAIL_MAX];
     snprintf(what, sizeof what, "%s has no IPv%c address", c->host,
              want == AF_INET ? '4' : '6');
-    sw_dialogue_fail(&c->dlg, SW_OUTCOME_RESOLVE_FAILED, what, sw_clock_now_us());
+    sw__peer_fail(c, SW_OUTCOME_RESOLVE_FAILED, what, sw_clock_now_us());
     return;
   }
-  sw_dialogue_resolved(&c->dlg, sw_clock_now_us());
+  if (!c->mbx) /* a mailbox session has no resolve step of its own */
+    sw_dialogue_resolved(&c->dlg, sw_clock_now_us());
   if (c->all_addresses)
     sw__check_start_addresses(c);
   else
@@ -521,16 +522,16 @@ void sw__check_resolve(struct sw_check *c)
       snprintf(what, sizeof what,
                "%s is an IPv%c address, but the check is limited to IPv%c", c->host,
                want == AF_INET ? '6' : '4', want == AF_INET ? '4' : '6');
-      sw_dialogue_fail(&c->dlg, SW_OUTCOME_RESOLVE_FAILED, what, sw_clock_now_us());
+      sw__peer_fail(c, SW_OUTCOME_RESOLVE_FAILED, what, sw_clock_now_us());
       return;
     }
     resolved(c, &literal, 1);
     return;
   }
   if (!lookup_start(c, c->host, NULL))
-    sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR,
-                     "out of memory while starting to resolve the host name",
-                     sw_clock_now_us());
+    sw__peer_fail(c, SW_OUTCOME_INTERNAL_ERROR,
+                  "out of memory while starting to resolve the host name",
+                  sw_clock_now_us());
 }
 
 bool sw__check_resolve_reverse(struct sw_check *c)

@@ -108,8 +108,8 @@ void sw__check_connect_next(struct sw_check *c)
       continue;
     /* Each address left gets a fair share of the budget, so one that
      * drops SYNs does not starve the next (connect_budget.h). */
-    c->attempt_due = sw_connect_attempt_due(
-        sw_clock_now_us(), sw_dialogue_deadline(&c->dlg), c->naddrs - c->next_addr);
+    c->attempt_due = sw_connect_attempt_due(sw_clock_now_us(), sw__peer_deadline(c),
+                                            c->naddrs - c->next_addr);
     sw__check_update_timer(c);
     struct sw_connect_opts opts; /* best effort: see engine_sockopt.h */
     sw_connect_prepare(&c->engine->sockopt, c->sock, (const struct sockaddr *)addr,
@@ -143,9 +143,8 @@ void sw__check_connect_next(struct sw_check *c)
                "the network answered the connection to %s with %s (error %lu)", peer,
                c->icmp_text, err);
     c->last_error = err;
-    sw_dialogue_fail(&c->dlg,
-                     c->icmp_rejected ? SW_OUTCOME_REFUSED : SW_OUTCOME_NETWORK_ERROR,
-                     what, sw_clock_now_us());
+    sw__peer_fail(c, c->icmp_rejected ? SW_OUTCOME_REFUSED : SW_OUTCOME_NETWORK_ERROR,
+                  what, sw_clock_now_us());
     return;
   }
   if (connect_outcome(err) == SW_OUTCOME_REFUSED) {
@@ -160,7 +159,7 @@ void sw__check_connect_next(struct sw_check *c)
                "nothing listens at %s, or a firewall rejects the connection (error %lu)",
                peer, err);
     c->last_error = err;
-    sw_dialogue_fail(&c->dlg, SW_OUTCOME_REFUSED, what, sw_clock_now_us());
+    sw__peer_fail(c, SW_OUTCOME_REFUSED, what, sw_clock_now_us());
     return;
   }
   if (c->naddrs > 1)
@@ -191,7 +190,7 @@ void sw__check_start_read(struct sw_check *c)
 {
   /* While the certificate is checked, what the server sends waits in the
    * socket rather than in our buffers. */
-  if (c->reading || (c->tls && c->tls->verifying) || sw_dialogue_done(&c->dlg) ||
+  if (c->reading || (c->tls && c->tls->verifying) || sw__peer_done(c) ||
       c->sock == INVALID_SOCKET)
     return;
   WSABUF buf = {.len = sizeof c->rbuf, .buf = c->rbuf};
@@ -224,14 +223,14 @@ void sw__check_flush(struct sw_check *c)
     return;
   if (c->wlen == 0) {
     size_t len;
-    const char *out = sw_dialogue_output(&c->dlg, &len);
+    const char *out = sw__peer_output(c, &len);
     if (len == 0)
       return;
     memcpy(c->wbuf, out, len);
     c->wbase = c->wbuf;
     c->wlen = len;
     c->woff = 0;
-    sw_dialogue_sent(&c->dlg, len);
+    sw__peer_sent(c, len);
   }
   sw__check_send(c);
 }
@@ -273,7 +272,7 @@ static void on_connect(struct sw_check *c, DWORD error)
       ehlo = "[127.0.0.1]";
     }
   }
-  sw_dialogue_connected(&c->dlg, peer, ehlo, sw_clock_now_us());
+  sw__peer_connected(c, peer, ehlo, sw_clock_now_us());
   sw__check_start_read(c);
   sw__check_flush(c);
 }
@@ -296,12 +295,12 @@ void sw__check_on_io(struct sw_check *c, struct sw_req *req, DWORD bytes, DWORD 
       sw__check_fail_win(c, transfer_outcome(error), error,
                          "the connection failed while reading");
     } else if (bytes == 0) {
-      sw_dialogue_eof(&c->dlg, sw_clock_now_us());
+      sw__peer_eof(c, sw_clock_now_us());
     } else {
       if (sw__check_uses_tls(c))
         sw__check_tls_received(c, c->rbuf, bytes);
       else
-        sw_dialogue_receive(&c->dlg, c->rbuf, bytes, sw_clock_now_us());
+        sw__peer_receive(c, c->rbuf, bytes, sw_clock_now_us());
       sw__check_flush(c);
       sw__check_start_read(c);
     }
@@ -334,10 +333,14 @@ void sw__check_on_timer(struct sw_check *c, int64_t now)
   }
   if (c->stage != SW_STAGE_DIALOGUE)
     return;
-  if (now >= sw_dialogue_deadline(&c->dlg)) {
-    if (c->sock != INVALID_SOCKET)
+  if (now >= sw__peer_deadline(c)) {
+    /* A mailbox session whose IDLE wait ended goes on (DONE is due). */
+    if (!sw__peer_timeout(c, now)) {
+      sw__check_flush(c);
+      sw__check_update_timer(c);
+    } else if (c->sock != INVALID_SOCKET) {
       CancelIoEx((HANDLE)c->sock, NULL); /* the pending read or connect */
-    sw_dialogue_timeout(&c->dlg, now);
+    }
   } else if (c->attempt_due && now >= c->attempt_due) {
     /* This address had its share: abandon the attempt; the aborted
      * completion moves on to the next address. */

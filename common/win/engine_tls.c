@@ -29,7 +29,7 @@
 
 bool sw__check_uses_tls(const struct sw_check *c)
 {
-  return (c->tls && c->tls->session) || sw_dialogue_wants_tls(&c->dlg);
+  return (c->tls && c->tls->session) || sw__peer_wants_tls(c);
 }
 
 /* The engine's Schannel credential, acquired for its first TLS check and
@@ -48,8 +48,8 @@ static bool ensure_cred(struct sw_check *c)
   unsigned long status = 0;
   enum sw_error err = sw__engine_tls_cred(c->engine, &status);
   if (err == SW_E_NOMEM) {
-    sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR, "out of memory starting TLS",
-                     sw_clock_now_us());
+    sw__peer_fail(c, SW_OUTCOME_INTERNAL_ERROR, "out of memory starting TLS",
+                  sw_clock_now_us());
     return false;
   }
   if (err) {
@@ -66,7 +66,7 @@ static bool start_session(struct sw_check *c)
     return false;
   unsigned long status = 0;
   enum sw_error err =
-      sw_tls_create(&c->tls->session, c->engine->tls_cred, c->host, &status);
+      sw_tls_create(&c->tls->session, c->engine->tls_cred, c->tls_name, &status);
   if (err == SW_E_SYSTEM) {
     /* Only ever called in the dialogue's TLS step (sw__check_tls_flush),
      * where this is what sw_dialogue_tls_failed ends it with. */
@@ -77,7 +77,7 @@ static bool start_session(struct sw_check *c)
   if (err) {
     char detail[SW_DETAIL_MAX];
     snprintf(detail, sizeof detail, "could not start TLS: %s", sw_error_text(err));
-    sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR, detail, sw_clock_now_us());
+    sw__peer_fail(c, SW_OUTCOME_INTERNAL_ERROR, detail, sw_clock_now_us());
     return false;
   }
   return true;
@@ -87,24 +87,24 @@ static bool start_session(struct sw_check *c)
  * up; before that they wait in the session. */
 static void deliver(struct sw_check *c)
 {
-  if (!c->tls->reported || c->tls->verifying || sw_dialogue_done(&c->dlg))
+  if (!c->tls->reported || c->tls->verifying || sw__peer_done(c))
     return;
   size_t len;
   const char *p = sw_tls_plaintext(c->tls->session, &len);
   if (len) {
-    sw_dialogue_receive(&c->dlg, p, len, sw_clock_now_us());
+    sw__peer_receive(c, p, len, sw_clock_now_us());
     sw_tls_plaintext_taken(c->tls->session);
   }
   if (sw_tls_state(c->tls->session) == SW_TLS_CLOSED)
-    sw_dialogue_eof(&c->dlg, sw_clock_now_us()); /* close_notify: the end */
+    sw__peer_eof(c, sw_clock_now_us()); /* close_notify: the end */
 }
 
 /* The session is up and the certificate judged: tell the dialogue. */
 static void report(struct sw_check *c, enum sw_outcome trust, const char *detail)
 {
   c->tls->reported = true;
-  sw_dialogue_tls_ready(&c->dlg, &c->tls->info, trust, detail,
-                        sw_clock_wall_us() / 1000000, sw_clock_now_us());
+  sw__peer_tls_ready(c, &c->tls->info, trust, detail, sw_clock_wall_us() / 1000000,
+                     sw_clock_now_us());
   deliver(c);
 }
 
@@ -118,7 +118,7 @@ static char *cache_key(struct sw_check *c, size_t *len)
   PCCERT_CONTEXT leaf = c->tls->peer_cert;
   struct sw_buf k;
   sw_buf_init(&k, 0);
-  bool ok = sw_cert_cache_key_start(&k, c->host) == SW_E_OK &&
+  bool ok = sw_cert_cache_key_start(&k, c->tls_name) == SW_E_OK &&
             sw_buf_append(&k, leaf->pbCertEncoded, leaf->cbCertEncoded) == SW_E_OK;
   PCCERT_CONTEXT other = NULL;
   while (ok && (other = CertEnumCertificatesInStore(leaf->hCertStore, other)) != NULL)
@@ -323,7 +323,7 @@ static void report_verdict(struct sw_check *c, const struct sw_cert_verdict *v)
 static void start_verify(struct sw_check *c)
 {
   int64_t now = sw_clock_now_us();
-  sw_dialogue_tls_handshake_done(&c->dlg, now);
+  sw__peer_tls_handshake_done(c, now);
   memset(&c->tls->info, 0, sizeof c->tls->info);
   sw_tls_describe(c->tls->session, &c->tls->info);
   c->tls->peer_cert = sw_tls_peer_certificate(c->tls->session);
@@ -360,10 +360,11 @@ static void start_verify(struct sw_check *c)
     assert(!"no such cache answer");
     break;
   }
-  int64_t left_ms = (sw_dialogue_deadline(&c->dlg) - now) / 1000;
+  int64_t left_ms = (sw__peer_deadline(c) - now) / 1000;
   unsigned long win_error;
-  struct sw_verify_job *j = job_start(e, c->tls->peer_cert, c->host, c->tls->info.sans,
-                                      left_ms > 1 ? (uint32_t)left_ms : 1, &win_error);
+  struct sw_verify_job *j =
+      job_start(e, c->tls->peer_cert, c->tls_name, c->tls->info.sans,
+                left_ms > 1 ? (uint32_t)left_ms : 1, &win_error);
   if (!j) {
     if (x) /* nobody waits on it yet: this is still the same turn of the loop */
       sw_cert_cache_remove(&e->cert_cache, x);
@@ -371,8 +372,8 @@ static void start_verify(struct sw_check *c)
       sw__check_fail_win(c, SW_OUTCOME_INTERNAL_ERROR, win_error,
                          "could not start the certificate check");
     else
-      sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR,
-                       "out of memory starting the certificate check", sw_clock_now_us());
+      sw__peer_fail(c, SW_OUTCOME_INTERNAL_ERROR,
+                    "out of memory starting the certificate check", sw_clock_now_us());
     return;
   }
   j->check = c;
@@ -440,22 +441,22 @@ void sw__check_tls_received(struct sw_check *c, const char *data, size_t len)
   if (NEVER(!c->tls->session)) {
     /* Ciphertext before a session: the session starts as soon as the
      * dialogue asks for it, before the next read. The dialogue discards it. */
-    sw_dialogue_receive(&c->dlg, data, len, sw_clock_now_us());
+    sw__peer_receive(c, data, len, sw_clock_now_us());
     return;
   }
   if (sw_tls_receive(c->tls->session, data, len) != SW_E_OK) {
-    sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR, "out of memory while receiving",
-                     sw_clock_now_us());
+    sw__peer_fail(c, SW_OUTCOME_INTERNAL_ERROR, "out of memory while receiving",
+                  sw_clock_now_us());
     return;
   }
   if (sw_tls_state(c->tls->session) == SW_TLS_FAILED) {
     char text[SW_DETAIL_MAX];
     c->last_error = sw_tls_failure(c->tls->session, text, sizeof text);
     if (!sw_tls_handshake_complete(c->tls->session)) {
-      sw_dialogue_tls_failed(&c->dlg, text, sw_clock_now_us());
+      sw__peer_tls_failed(c, text, sw_clock_now_us());
     } else {
       deliver(c); /* what came before the bad record was good */
-      sw_dialogue_fail(&c->dlg, SW_OUTCOME_NETWORK_ERROR, text, sw_clock_now_us());
+      sw__peer_fail(c, SW_OUTCOME_NETWORK_ERROR, text, sw_clock_now_us());
     }
     return;
   }
@@ -467,12 +468,12 @@ void sw__check_tls_received(struct sw_check *c, const char *data, size_t len)
 
 void sw__check_tls_flush(struct sw_check *c)
 {
-  if (c->sock == INVALID_SOCKET || sw_dialogue_done(&c->dlg))
+  if (c->sock == INVALID_SOCKET || sw__peer_done(c))
     return;
   assert(c->tls); /* the dialogue asks for TLS only with a TLS mode */
   if (!c->tls) {
-    sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR, "TLS asked of a plain check",
-                     sw_clock_now_us());
+    sw__peer_fail(c, SW_OUTCOME_INTERNAL_ERROR, "TLS asked of a plain check",
+                  sw_clock_now_us());
     return;
   }
   if (!c->tls->session && !start_session(c))
@@ -487,22 +488,22 @@ void sw__check_tls_flush(struct sw_check *c)
     if (c->tls->reported && !c->tls->verifying &&
         sw_tls_state(c->tls->session) == SW_TLS_OPEN &&
         !sw_tls_has_output(c->tls->session))
-      out = sw_dialogue_output(&c->dlg, &len);
+      out = sw__peer_output(c, &len);
     if (len) {
       if (sw_tls_send(c->tls->session, out, len) != SW_E_OK) {
         char text[SW_DETAIL_MAX];
         c->last_error = sw_tls_failure(c->tls->session, text, sizeof text);
-        sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR, text, sw_clock_now_us());
+        sw__peer_fail(c, SW_OUTCOME_INTERNAL_ERROR, text, sw_clock_now_us());
         return;
       }
-      sw_dialogue_sent(&c->dlg, len);
-      if (sw_dialogue_done(&c->dlg))
+      sw__peer_sent(c, len);
+      if (sw__peer_done(c))
         return;
     }
     c->tls->wire.len = 0;
     if (sw_tls_take_output(c->tls->session, &c->tls->wire) != SW_E_OK) {
-      sw_dialogue_fail(&c->dlg, SW_OUTCOME_INTERNAL_ERROR, "out of memory while sending",
-                       sw_clock_now_us());
+      sw__peer_fail(c, SW_OUTCOME_INTERNAL_ERROR, "out of memory while sending",
+                    sw_clock_now_us());
       return;
     }
     if (c->tls->wire.len == 0)

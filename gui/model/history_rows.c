@@ -1,5 +1,7 @@
 #include "history_rows.h"
 
+#include "round_trip_result.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +104,10 @@ static enum sw_error take_result(struct sw_history_rows *h, struct sw_tlv_reader
         .status = res.status,
         .outcome = res.check.outcome,
         .total_us = res.check.total_us,
+        .round_trip = res.check.round_trip != NULL,
+        .delivery_us = res.check.round_trip && res.check.round_trip->found
+                           ? res.check.round_trip->delivery_us
+                           : -1,
         .message = message,
     };
   }
@@ -236,6 +242,25 @@ void sw_history_rows_samples(const struct sw_history_rows *h,
         .warning = r->status != SW_NAGIOS_OK,
     };
   }
+}
+
+size_t sw_history_rows_delivery_samples(const struct sw_history_rows *h,
+                                        struct sw_history_sample *out, size_t *rows)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < h->count; i++) {
+    const struct sw_history_row *r = &h->rows[i];
+    if (!r->round_trip)
+      continue;
+    rows[n] = i;
+    out[n++] = (struct sw_history_sample){
+        .at_ms = r->started_at_ms,
+        .response_us = r->delivery_us,
+        .failed = r->delivery_us < 0,
+        .warning = r->status != SW_NAGIOS_OK,
+    };
+  }
+  return n;
 }
 
 static int cmp_i64(const void *a, const void *b)

@@ -44,7 +44,11 @@ struct sw_history_row {
   enum sw_nagios_status status;
   enum sw_outcome outcome;
   int64_t total_us; /* the response time; negative if unknown */
-  char *message;    /* owned; never NULL */
+  /* A round trip's (issue 17): whether the result is one, and its delivery
+   * time (negative: not delivered). */
+  bool round_trip;
+  int64_t delivery_us;
+  char *message; /* owned; never NULL */
 };
 
 struct sw_history_rows {
@@ -93,6 +97,12 @@ void sw_history_duration_text(int64_t us, char *out, size_t size);
  * h->count. */
 void sw_history_rows_samples(const struct sw_history_rows *h,
                              struct sw_history_sample *out);
+/* The delivery chart's samples: one per round-trip row, in row order, its
+ * delivery time (a probe not delivered, or not submitted, is a failure),
+ * into `out` and its row's index into `rows` (both with room for
+ * h->count). Returns how many; 0 for a rule without round trips. */
+size_t sw_history_rows_delivery_samples(const struct sw_history_rows *h,
+                                        struct sw_history_sample *out, size_t *rows);
 
 /* What the rows add up to, for the line above the chart, e.g.
  * "100 results from 2025-06-01 12:03:22 to 2025-06-01 14:03:22. 3 failed.

@@ -20,14 +20,17 @@ void sw_rule_form_init(struct sw_rule_form *f)
   f->enabled = defaults.enabled;
   f->tls_mode = defaults.tls_mode;
   f->drift = defaults.drift;
+  f->mta_sts = defaults.mta_sts;
   f->auth_mech = defaults.auth_mech;
   f->ip_family = defaults.ip_family;
+  sw_rule_init_defaults(&f->kept);
 }
 
 void sw_rule_form_free(struct sw_rule_form *f)
 {
   for (int i = 0; i < SW_RULE_FIELD_COUNT; i++)
     free(f->text[i]);
+  sw_rule_free(&f->kept);
   sw_auth_wipe(f->secret, sizeof f->secret); /* memset alone may be dropped */
   sw_rule_form_init(f);
 }
@@ -86,14 +89,18 @@ enum sw_error sw_rule_form_from_rule(struct sw_rule_form *f, const struct sw_rul
   enum sw_error err = SW_E_OK;
   for (int i = 0; i < SW_RULE_FIELD_COUNT && !err; i++) {
     char **text = sw_rule_field_text_slot((struct sw_rule *)r, (enum sw_rule_field)i);
-    if (text)
+    if (text && sw_rule_form_is_text((enum sw_rule_field)i))
       err = sw_rule_form_set_text(f, (enum sw_rule_field)i, *text);
+    else if (i >= SW_RULE_FORM_FIELD_COUNT)
+      err = sw_rule_copy_field((enum sw_rule_field)i, r, &f->kept);
   }
   if (err || (err = set_number(f, SW_RULE_FIELD_PORT, r->port)) ||
       (err = set_number(f, SW_RULE_FIELD_TIMEOUT_MS, r->timeout_ms)) ||
       (err = set_number(f, SW_RULE_FIELD_INTERVAL_S, r->interval_s)) ||
       (err = set_number(f, SW_RULE_FIELD_CERT_WARN_DAYS, r->cert_warn_days)) ||
-      (err = set_number(f, SW_RULE_FIELD_CERT_CRIT_DAYS, r->cert_crit_days))) {
+      (err = set_number(f, SW_RULE_FIELD_CERT_CRIT_DAYS, r->cert_crit_days)) ||
+      (err = r->min_ok ? set_number(f, SW_RULE_FIELD_MIN_OK, r->min_ok)
+                       : sw_rule_form_set_text(f, SW_RULE_FIELD_MIN_OK, "all"))) {
     sw_rule_form_free(f);
     return err;
   }
@@ -105,6 +112,8 @@ enum sw_error sw_rule_form_from_rule(struct sw_rule_form *f, const struct sw_rul
   f->all_addresses = r->all_addresses;
   f->check_ptr = r->check_ptr;
   f->drift = r->drift;
+  f->mta_sts = r->mta_sts;
+  f->dane = r->dane;
   f->auth_mech = r->auth_mech;
   f->ip_family = r->ip_family;
   f->secret_stored[SW_RULE_FORM_PASSWORD] = r->auth_password_set;
@@ -289,6 +298,20 @@ static const struct number_field warn_field = {SW_RULE_FIELD_CERT_WARN_DAYS,
 static const struct number_field crit_field = {SW_RULE_FIELD_CERT_CRIT_DAYS,
                                                "Certificate critical", "days", "7",
                                                "between 0 and 3650"};
+static const struct number_field min_ok_field = {SW_RULE_FIELD_MIN_OK,
+                                                 "Minimum OK MX addresses", "addresses",
+                                                 "1", "all, or between 1 and 64"};
+
+/* --min-ok: "all" (or nothing) is 0, every MX address. */
+static void read_min_ok(const struct sw_rule_form *f, uint32_t *out,
+                        struct sw_rule_problems *own)
+{
+  const char *text = sw_rule_form_text(f, SW_RULE_FIELD_MIN_OK);
+  if (!*text || !strcmp(text, "all"))
+    *out = 0;
+  else
+    read_u32(f, &min_ok_field, out, own);
+}
 
 enum sw_error sw_rule_form_to_rule(const struct sw_rule_form *f, int64_t id,
                                    struct sw_rule *out, struct sw_rule_problems *problems)
@@ -300,11 +323,19 @@ enum sw_error sw_rule_form_to_rule(const struct sw_rule_form *f, int64_t id,
   for (int i = 0; i < SW_RULE_FIELD_COUNT && !err; i++) {
     enum sw_rule_field field = (enum sw_rule_field)i;
     char **text = sw_rule_field_text_slot(out, field);
-    if (text)
+    if (text && sw_rule_form_is_text(field))
       err = read_text(f, field, is_trimmed(field), text);
+    else if (i >= SW_RULE_FORM_FIELD_COUNT)
+      err = sw_rule_copy_field(field, &f->kept, out);
   }
   if (err)
     return err;
+  /* With a mail domain the host box is greyed (rule_form_kinds.c): what it
+   * still holds is not sent. */
+  if (out->domain && *out->domain) {
+    free(out->host);
+    out->host = NULL;
+  }
 
   struct sw_rule_problems own = {0};
   read_port(f, &out->port, &own);
@@ -320,6 +351,9 @@ enum sw_error sw_rule_form_to_rule(const struct sw_rule_form *f, int64_t id,
   out->all_addresses = f->all_addresses;
   out->check_ptr = f->check_ptr;
   out->drift = f->drift;
+  out->mta_sts = f->mta_sts;
+  out->dane = f->dane;
+  read_min_ok(f, &out->min_ok, &own);
   out->auth_mech = f->auth_mech;
   out->ip_family = f->ip_family;
   sw__rule_form_read_secrets(f, out, &own);

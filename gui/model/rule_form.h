@@ -45,6 +45,7 @@ struct sw_rule_form {
   bool tls_insecure;
   enum sw_tls_mode tls_mode;
   bool auth_plaintext, relay_test, all_addresses, check_ptr, drift;
+  bool mta_sts, dane; /* a mail domain's (issue 18) */
   enum sw_auth_mech auth_mech;
   enum sw_ip_family ip_family;
   /* What the user typed for each secret ("" : keep the stored one), kept
@@ -53,9 +54,16 @@ struct sw_rule_form {
   char secret[SW_RULE_FORM_SECRET_COUNT][SW_RULE_FORM_SECRET_MAX + 2];
   bool remove_secret[SW_RULE_FORM_SECRET_COUNT];
   bool secret_stored[SW_RULE_FORM_SECRET_COUNT];
+  /* The round trip's fields (SW_RULE_FORM_FIELD_COUNT on) as loaded; owned. */
+  struct sw_rule kept;
 };
 
 /* How the dialog shows a field. */
+/* The fields the editor shows: all before the round trip's (issue 17),
+ * whose page is not built yet; a rule's round-trip fields are kept as
+ * loaded (struct sw_rule_form.kept) and given back unchanged on save. */
+#define SW_RULE_FORM_FIELD_COUNT SW_RULE_FIELD_ROUND_TRIP
+
 enum sw_rule_form_kind {
   SW_RULE_FORM_TEXT,   /* an edit box: sw_rule_form_text */
   SW_RULE_FORM_SECRET, /* a password box, never filled: sw_rule_form_set_secret */

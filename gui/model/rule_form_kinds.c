@@ -16,6 +16,8 @@ enum sw_rule_form_kind sw_rule_form_kind(enum sw_rule_field field)
   case SW_RULE_FIELD_ALL_ADDRESSES:
   case SW_RULE_FIELD_CHECK_PTR:
   case SW_RULE_FIELD_DRIFT:
+  case SW_RULE_FIELD_MTA_STS:
+  case SW_RULE_FIELD_DANE:
     return SW_RULE_FORM_CHECK;
   case SW_RULE_FIELD_TLS_MODE:
   case SW_RULE_FIELD_AUTH_MECH:
@@ -31,7 +33,7 @@ enum sw_rule_form_kind sw_rule_form_kind(enum sw_rule_field field)
 
 bool sw_rule_form_is_text(enum sw_rule_field field)
 {
-  return (unsigned)field < SW_RULE_FIELD_COUNT &&
+  return (unsigned)field < SW_RULE_FORM_FIELD_COUNT &&
          sw_rule_form_kind(field) == SW_RULE_FORM_TEXT;
 }
 
@@ -54,6 +56,10 @@ static bool *check_slot(struct sw_rule_form *f, enum sw_rule_field field)
     return &f->check_ptr;
   case SW_RULE_FIELD_DRIFT:
     return &f->drift;
+  case SW_RULE_FIELD_MTA_STS:
+    return &f->mta_sts;
+  case SW_RULE_FIELD_DANE:
+    return &f->dane;
   default:
     return NULL;
   }
@@ -224,6 +230,7 @@ void sw_rule_form_secrets(const struct sw_rule_form *f, struct sw_pipe_rule_secr
   /* The pipe's struct is not const-qualified: it is only read. */
   out->auth_password = (char *)sent[SW_RULE_FORM_PASSWORD];
   out->oauth_client_secret = (char *)sent[SW_RULE_FORM_CLIENT_SECRET];
+  out->mailbox_password = NULL; /* not on the form yet: a stored one is kept */
 }
 
 void sw__rule_form_read_secrets(const struct sw_rule_form *f, struct sw_rule *out,
@@ -282,6 +289,15 @@ bool sw_rule_form_field_applies(const struct sw_rule_form *f, enum sw_rule_field
            (is_xoauth2(f->auth_mech) || has_text(f, SW_RULE_FIELD_OAUTH_TOKEN_URL));
   case SW_RULE_FIELD_RELAY_TEST_RCPT:
     return f->relay_test;
+  case SW_RULE_FIELD_MIN_OK: /* what only a mail domain's check reads */
+  case SW_RULE_FIELD_MTA_STS:
+  case SW_RULE_FIELD_DANE:
+  case SW_RULE_FIELD_DNS_SERVER:
+    return has_text(f, SW_RULE_FIELD_DOMAIN);
+  case SW_RULE_FIELD_HOST:
+  case SW_RULE_FIELD_ALL_ADDRESSES:
+  case SW_RULE_FIELD_DRIFT:
+    return !has_text(f, SW_RULE_FIELD_DOMAIN);
   default:
     return true;
   }

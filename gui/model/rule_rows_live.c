@@ -42,7 +42,7 @@ static enum sw_error remake(struct sw_rule_row *out, const struct sw_rule_row *r
   status_of_row(row, &s);
   if (rule) {
     s.name = rule->name;
-    s.host = rule->host;
+    s.host = (char *)sw_rule_target(rule); /* borrowed, as name is */
     s.port = rule->port;
     s.enabled = rule->enabled;
   }

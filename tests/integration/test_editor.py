@@ -1008,6 +1008,47 @@ class HistoryDialogTests(EditorTestCase):
         self.assertEqual(self.close_editor(), 0)
 
 
+class RoundTripHistoryTests(EditorTestCase):
+
+    def test_delivery_chart_beside_the_response_times(self):
+        # A round-trip rule whose SMTP server refuses: every round trip
+        # ends at the submission, a "not delivered" cross in the delivery
+        # chart; a rule without a round trip gets no delivery chart.
+        password = self.dir / "mailbox-password.txt"
+        password.write_text("not-used\r\n")
+        delta = add_rule("127.0.0.1", "--port", "1", "--name", "delta-round-trip",
+                         "--interval-s", "10", "--round-trip", "imap", "--mailbox-host",
+                         "127.0.0.1", "--mailbox-user", "probe", "--mailbox-password-file",
+                         win_path(password), "--probe-to", "probe@example.com")["id"]
+        echo = add_rule("127.0.0.1", "--port", "1", "--name", "echo-plain", "--interval-s",
+                        "10")["id"]
+
+        def results(rule_id, n):
+            def enough():
+                rc, out = smtpwatch("history", rule_id, "--json")
+                return rc == 0 and len(json.loads(out)) >= n
+            return enough
+        wait_for(results(delta, 3), 60, 0.5, "3 results of delta-round-trip")
+        wait_for(results(echo, 3), 60, 0.5, "3 results of echo-plain")
+        main = self.open_editor()
+        time.sleep(2)
+        for name, delivery in (("delta", True), ("echo", False)):
+            self.select(name)
+            keys(main, "ctrl+h")
+            dialog = wait_window(HISTORY_TITLE)
+            title = "History - %s" % ("delta-round-trip" if delivery else "echo-plain")
+            wait_for(lambda: xdo("getwindowname", dialog).strip() == title, 30, 0.5,
+                     "the history loaded")
+            time.sleep(0.5)
+            if delivery:
+                screenshot(dialog, "history-delivery-chart")
+            texts = shown(title).texts
+            self.assertEqual("Delivery time" in texts, delivery, texts)
+            keys(dialog, "Escape")
+            wait_gone(dialog, HISTORY_TITLE)
+        self.assertEqual(self.close_editor(), 0)
+
+
 class LiveListTests(EditorTestCase):
     """The list kept current by the service's pushes (protocol version 4),
     not by reading every rule's status every 5 s."""

@@ -212,7 +212,7 @@ class PipeTests(unittest.TestCase):
         (reply,) = ex.frames
         self.assertEqual((reply.message, reply.flags, reply.request_id),
                          (HELLO_OK, 0, 77))
-        self.assertEqual(reply.get(T_VERSION), 4)  # version 4: issue 16
+        self.assertEqual(reply.get(T_VERSION), 5)  # version 5: issues 17 and 18
         self.assertRegex(reply.get(T_SERVER_VERSION), r"^\d+\.\d+\.\d+")
 
     def test_version_1_client_is_still_served(self):
@@ -233,7 +233,7 @@ class PipeTests(unittest.TestCase):
         self.assertEqual((second.message, second.request_id), (STATUS_OK, 7))
 
     def test_version_mismatch_is_refused_clearly(self):
-        ex = raw(hello(request_id=3, vmin=5, vmax=6), frame(STATUS, 4), frames=2)
+        ex = raw(hello(request_id=3, vmin=6, vmax=7), frame(STATUS, 4), frames=2)
         mismatch, after = ex.frames
         code, text = error_of(mismatch)
         self.assertEqual((code, mismatch.request_id), ("version", 3))

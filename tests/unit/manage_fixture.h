@@ -106,6 +106,23 @@ static inline void done(struct parsed *p)
   "Address family:              any\n"                                                   \
   "Check every address:         no\n"                                                    \
   "Check reverse DNS:           no\n"                                                    \
-  "Drift alarm:                 yes\n"
+  "Drift alarm:                 yes\n"                                                   \
+  "Mail domain:                 \n"                                                      \
+  "Minimum OK MX addresses:     0\n"                                                     \
+  "Check MTA-STS:               yes\n"                                                   \
+  "Check DANE:                  no\n"                                                    \
+  "DNS server:                  \n"                                                      \
+  "Round trip:                  none\n"                                                  \
+  "Mailbox host:                \n"                                                      \
+  "Mailbox port:                0\n"                                                     \
+  "Mailbox TLS:                 implicit\n"                                              \
+  "Mailbox user:                \n"                                                      \
+  "Mailbox password:            \n"                                                      \
+  "Folder:                      \n"                                                      \
+  "Probe recipient:             \n"                                                      \
+  "Probe sender:                \n"                                                      \
+  "Deliver within:              300\n"                                                   \
+  "Delivery warning:            0\n"                                                     \
+  "Delivery critical:           0\n"
 
 #endif

@@ -31,4 +31,22 @@ static inline void sw_test_rule_past_handshake(struct sw_rule *r)
   r->drift = false;
 }
 
+/* Every field of the round trip (issue 17) away from its default, valid
+ * for a rule without an envelope or relay test. */
+static inline void sw_test_rule_round_trip(struct sw_rule *r)
+{
+  r->round_trip = SW_ROUND_TRIP_IMAP;
+  sw_rule_set_string(&r->mailbox_host, "imap.example.com");
+  r->mailbox_port = 1993;
+  r->mailbox_tls = SW_MAILBOX_TLS_MODE_STARTTLS;
+  sw_rule_set_string(&r->mailbox_user, "probe");
+  r->mailbox_password_set = true;
+  sw_rule_set_string(&r->folder, "Probes");
+  sw_rule_set_string(&r->probe_to, "probe@example.com");
+  sw_rule_set_string(&r->probe_from, "monitor@example.com");
+  r->deliver_within_s = 120;
+  r->delivery_warn_ms = 30000;
+  r->delivery_crit_ms = 60000;
+}
+
 #endif

@@ -418,7 +418,47 @@ static inline void fx_result_tls(struct sw_store_result *r)
 
 /* The schema version a new or upgraded file must have: the number of
  * migrations in store_schema.c (a new migration changes it). */
-#define FX_SCHEMA_VERSION 6
+#define FX_SCHEMA_VERSION 8
+/* Undoes version 7 (the round trip): for tests that go back to an older
+ * schema and open it again. */
+#define FX_UNDO_SCHEMA_7                                                                 \
+  "ALTER TABLE rules DROP COLUMN round_trip;"                                            \
+  "ALTER TABLE rules DROP COLUMN mailbox_host;"                                          \
+  "ALTER TABLE rules DROP COLUMN mailbox_port;"                                          \
+  "ALTER TABLE rules DROP COLUMN mailbox_tls;"                                           \
+  "ALTER TABLE rules DROP COLUMN mailbox_user;"                                          \
+  "ALTER TABLE rules DROP COLUMN folder;"                                                \
+  "ALTER TABLE rules DROP COLUMN probe_to;"                                              \
+  "ALTER TABLE rules DROP COLUMN probe_from;"                                            \
+  "ALTER TABLE rules DROP COLUMN deliver_within_s;"                                      \
+  "ALTER TABLE rules DROP COLUMN delivery_warn_ms;"                                      \
+  "ALTER TABLE rules DROP COLUMN delivery_crit_ms;"                                      \
+  "ALTER TABLE rules DROP COLUMN mailbox_secret;"                                        \
+  "ALTER TABLE results DROP COLUMN rt_protocol;"                                         \
+  "ALTER TABLE results DROP COLUMN rt_found;"                                            \
+  "ALTER TABLE results DROP COLUMN rt_submit_us;"                                        \
+  "ALTER TABLE results DROP COLUMN rt_delivery_us;"                                      \
+  "ALTER TABLE results DROP COLUMN rt_total_us;"                                         \
+  "ALTER TABLE results DROP COLUMN rt_looks;"                                            \
+  "ALTER TABLE results DROP COLUMN rt_hops;"                                             \
+  "ALTER TABLE results DROP COLUMN rt_authserv_id;"                                      \
+  "ALTER TABLE results DROP COLUMN rt_spf;"                                              \
+  "ALTER TABLE results DROP COLUMN rt_dkim;"                                             \
+  "ALTER TABLE results DROP COLUMN rt_dmarc;"                                            \
+  "ALTER TABLE results DROP COLUMN rt_mailbox_peer;"                                     \
+  "ALTER TABLE results DROP COLUMN rt_mailbox_detail;"                                   \
+  "ALTER TABLE results DROP COLUMN rt_probe_deleted;"                                    \
+  "ALTER TABLE results DROP COLUMN rt_stale_deleted;"                                    \
+  "ALTER TABLE results DROP COLUMN rt_probe;"                                            \
+  "ALTER TABLE results DROP COLUMN rt_skipped_runs;"
+/* Undoes version 8 (mail domain checks), likewise. */
+#define FX_UNDO_SCHEMA_8                                                                 \
+  "ALTER TABLE results DROP COLUMN domain_report;"                                       \
+  "ALTER TABLE rules DROP COLUMN domain;"                                                \
+  "ALTER TABLE rules DROP COLUMN min_ok;"                                                \
+  "ALTER TABLE rules DROP COLUMN mta_sts;"                                               \
+  "ALTER TABLE rules DROP COLUMN dane;"                                                  \
+  "ALTER TABLE rules DROP COLUMN dns_server;"
 
 /* sw_store_write with results only. */
 static inline enum sw_store_error fx_write_results(struct sw_store *st,

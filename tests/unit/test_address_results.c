@@ -239,7 +239,7 @@ static void test_json_addresses(void **state)
       "\"reply_code\":221,\"detail\":null,\"total_us\":10000,\"ptr_name\":null},"
       "{\"peer\":\"[::1]:25\",\"outcome\":\"connection_refused\",\"step\":\"connect\","
       "\"reply_code\":null,\"detail\":\"nothing listens at [::1]:25\","
-      "\"total_us\":11000,\"ptr_name\":null}]}"));
+      "\"total_us\":11000,\"ptr_name\":null}],\"round_trip\":null,\"domain\":null}"));
   assert_non_null(strstr(sw_buf_str(&out), "\"peer\":\"[::1]:25\",\"greeting_host\":null,"
                                            "\"ptr_name\":null,\"status\":\"CRITICAL\""));
   sw_buf_free(&out);

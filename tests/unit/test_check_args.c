@@ -194,7 +194,8 @@ static void test_mistakes_in_words(void **state)
   char *no_host[] = {"check", "--json"};
   assert_string_equal(errors_of(&p, ARGC(no_host), no_host),
                       "HOST is missing: name the SMTP server to check, as in 'smtpwatch "
-                      "check mail.example.com'.");
+                      "check mail.example.com' (or a mail domain: --domain "
+                      "example.com).");
   done(&p);
 
   char *two_hosts[] = {"check", "a.example", "-H", "b.example"};
@@ -244,6 +245,75 @@ static void test_thresholds(void **state)
   char *word[] = {"check", "mail.example.com", "--crit-ms", "1.5"};
   assert_string_equal(errors_of(&p, ARGC(word), word),
                       "--crit-ms: '1.5' is not a number of milliseconds.");
+  done(&p);
+}
+
+/* --round-trip: the mailbox options, the password from a file, and
+ * --warn-ms/--crit-ms as the delivery time's thresholds. */
+static void test_round_trip_options(void **state)
+{
+  (void)state;
+  struct parsed p;
+  char *ok[] = {"check",
+                "mail.example.com",
+                "--round-trip",
+                "pop3",
+                "--mailbox-host",
+                "pop.example.com",
+                "--mailbox-tls",
+                "starttls",
+                "--mailbox-user",
+                "probe",
+                "--mailbox-password-file",
+                "pw.txt",
+                "--probe-to",
+                "probe@example.com",
+                "--deliver-within-s",
+                "60",
+                "--warn-ms",
+                "20000",
+                "--crit-ms",
+                "40000"};
+  parses_ok(&p, ARGC(ok), ok);
+  const struct sw_rule *r = &p.args.rule;
+  assert_int_equal(r->round_trip, SW_ROUND_TRIP_POP3);
+  assert_string_equal(r->mailbox_host, "pop.example.com");
+  assert_int_equal(r->mailbox_tls, SW_MAILBOX_TLS_MODE_STARTTLS);
+  assert_int_equal(sw_rule_mailbox_port(r), 110);
+  assert_true(r->mailbox_password_set);
+  assert_string_equal(p.args.mailbox_password_file, "pw.txt");
+  assert_int_equal(r->deliver_within_s, 60);
+  assert_int_equal(r->delivery_warn_ms, 20000);
+  assert_int_equal(r->delivery_crit_ms, 40000);
+  done(&p);
+
+  /* The thresholds are held against the deadline, under their own names. */
+  char *late[] = {"check",
+                  "mail.example.com",
+                  "--round-trip=imap",
+                  "--mailbox-host=imap.example.com",
+                  "--mailbox-user=probe",
+                  "--mailbox-password-file=pw.txt",
+                  "--probe-to=probe@example.com",
+                  "--deliver-within-s=10",
+                  "--crit-ms=20000"};
+  assert_non_null(
+      strstr(errors_of(&p, ARGC(late), late),
+             "--crit-ms: Delivery critical (20000 ms) must not be longer than "
+             "Deliver within (10 s)"));
+  done(&p);
+
+  char *missing[] = {"check", "mail.example.com", "--round-trip", "imap"};
+  const char *e = errors_of(&p, ARGC(missing), missing);
+  assert_non_null(strstr(e, "--mailbox-host: Mailbox host is required"));
+  assert_non_null(strstr(e, "--mailbox-password-file: Mailbox password is required"));
+  assert_non_null(strstr(e, "--probe-to: Probe recipient is required"));
+  done(&p);
+
+  char *bad[] = {"check", "mail.example.com", "--round-trip", "smtp"};
+  assert_non_null(strstr(errors_of(&p, ARGC(bad), bad),
+                         "--round-trip: 'smtp' is not a mailbox protocol: use imap or "
+                         "pop3."));
   done(&p);
 }
 
@@ -482,6 +552,7 @@ int main(void)
       cmocka_unit_test(test_errors_are_appended),
       cmocka_unit_test(test_tls_options),
       cmocka_unit_test(test_tls_mistakes),
+      cmocka_unit_test(test_round_trip_options),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -173,7 +173,7 @@ static void test_body_quoted_printable_round_trip(void **state)
   assert_lines_short(text);
   const char *payload = strstr(text, "\r\n\r\n") + 4;
   assert_non_null(strstr(payload, "=E2=80=93"));
-  assert_non_null(strstr(payload, "=3D")); /* "=" itself is encoded */
+  assert_non_null(strstr(payload, "=3D"));     /* "=" itself is encoded */
   assert_non_null(strstr(payload, "=20\r\n")); /* a space at a line's end is kept */
   char back[700], want[700];
   qp_decode(payload, back, sizeof back);

@@ -241,7 +241,8 @@ static void test_test_takes_an_id_or_a_rule(void **state)
 
   char *no_host[] = {"rules", "test", "--port", "25"};
   assert_string_equal(errors_of(&p, ARGC(no_host), no_host),
-                      "--host is missing: name the SMTP server to test.");
+                      "--host is missing: name the SMTP server to test (or --domain, a "
+                      "mail domain).");
   done(&p);
 
   char *neither[] = {"rules", "test"};

@@ -78,7 +78,12 @@ static void test_rules_for_people_and_scripts(void **state)
       "\"oauth_token_url\":\"\",\"oauth_client_id\":\"\",\"oauth_client_secret\":false,"
       "\"oauth_scope\":\"\",\"mail_from\":\"\",\"rcpt_to\":\"\",\"relay_test\":false,"
       "\"relay_test_rcpt\":\"\",\"ip_family\":\"any\",\"all_addresses\":false,"
-      "\"check_ptr\":false,\"drift\":true},"
+      "\"check_ptr\":false,\"drift\":true,\"domain\":\"\",\"min_ok\":0,\"mta_sts\":true,"
+      "\"dane\":false,\"dns_server\":\"\",\"round_trip\":\"none\",\"mailbox_host\":\"\","
+      "\"mailbox_port\":0,"
+      "\"mailbox_tls\":\"implicit\",\"mailbox_user\":\"\",\"mailbox_password\":false,"
+      "\"folder\":\"\",\"probe_to\":\"\",\"probe_from\":\"\",\"deliver_within_s\":300,"
+      "\"delivery_warn_ms\":0,\"delivery_crit_ms\":0},"
       "{\"id\":12,\"revision\":1,\"name\":\"Loopback v6\",\"host\":\"::1\",\"port\":25,"
       "\"command\":\"\",\"expect\":\"\",\"timeout_ms\":7000,\"ehlo_name\":\"\","
       "\"interval_s\":300,\"enabled\":false,\"tls_mode\":\"none\","
@@ -88,7 +93,12 @@ static void test_rules_for_people_and_scripts(void **state)
       "\"oauth_token_url\":\"\",\"oauth_client_id\":\"\",\"oauth_client_secret\":false,"
       "\"oauth_scope\":\"\",\"mail_from\":\"\",\"rcpt_to\":\"\",\"relay_test\":false,"
       "\"relay_test_rcpt\":\"\",\"ip_family\":\"any\",\"all_addresses\":false,"
-      "\"check_ptr\":false,\"drift\":true}]\n");
+      "\"check_ptr\":false,\"drift\":true,\"domain\":\"\",\"min_ok\":0,\"mta_sts\":true,"
+      "\"dane\":false,\"dns_server\":\"\",\"round_trip\":\"none\",\"mailbox_host\":\"\","
+      "\"mailbox_port\":0,"
+      "\"mailbox_tls\":\"implicit\",\"mailbox_user\":\"\",\"mailbox_password\":false,"
+      "\"folder\":\"\",\"probe_to\":\"\",\"probe_from\":\"\",\"deliver_within_s\":300,"
+      "\"delivery_warn_ms\":0,\"delivery_crit_ms\":0}]\n");
   sw_table_free(&t);
 
   assert_int_equal(sw_manage_rules_table(b, body.len, &csv, false, &t, NULL), SW_E_OK);
@@ -99,10 +109,13 @@ static void test_rules_for_people_and_scripts(void **state)
       "cert_crit_days,auth_user,auth_password,auth_mech,auth_plaintext,"
       "oauth_token_url,oauth_client_id,oauth_client_secret,oauth_scope,"
       "mail_from,rcpt_to,relay_test,relay_test_rcpt,ip_family,"
-      "all_addresses,check_ptr,drift\r\n"
+      "all_addresses,check_ptr,drift,domain,min_ok,mta_sts,dane,dns_server,round_trip,"
+      "mailbox_host,mailbox_port,mailbox_tls,"
+      "mailbox_user,mailbox_password,folder,probe_to,probe_from,deliver_within_s,"
+      "delivery_warn_ms,delivery_crit_ms\r\n"
       "3,5,Relay,mail.example.com,587,NOOP,,7000,,60,true,"
       "require-starttls,false,21,7,,false,auto,false,,,false,,,,false,,any,"
-      "false,false,true\r\n");
+      "false,false,true,,0,true,false,,none,,0,implicit,,false,,,,300,0,0\r\n");
   sw_table_free(&t);
 
   /* `rules show`: every field, with the labels the editor uses. */
@@ -358,13 +371,14 @@ static void test_history_pages(void **state)
   sw_buf_free(&errors);
 
   assert_int_equal(sw_manage_history_table(b, body.len, &csv, &t, &page), SW_E_OK);
-  assert_string_equal(render(&t, SW_TABLE_CSV, &out),
-                      "id,rule_id,started,started_at_ms,status,outcome,step,reply_code,"
-                      "enhanced_code,response_ms,peer,message,cursor\r\n"
-                      "902,3,2024-05-01T12:05:22Z,1714565122000,OK,ok,quit,221,,12,"
-                      "127.0.0.1:2525,OK.,1714565122000:902\r\n"
-                      "901,3,2024-05-01T12:04:22Z,1714565062000,CRITICAL,timeout,"
-                      "greeting,,,7000,127.0.0.1:2525,Timed out.,1714565062000:901\r\n");
+  assert_string_equal(
+      render(&t, SW_TABLE_CSV, &out),
+      "id,rule_id,started,started_at_ms,status,outcome,step,reply_code,"
+      "enhanced_code,response_ms,peer,message,cursor,delivery_ms,hops\r\n"
+      "902,3,2024-05-01T12:05:22Z,1714565122000,OK,ok,quit,221,,12,"
+      "127.0.0.1:2525,OK.,1714565122000:902,,\r\n"
+      "901,3,2024-05-01T12:04:22Z,1714565062000,CRITICAL,timeout,"
+      "greeting,,,7000,127.0.0.1:2525,Timed out.,1714565062000:901,,\r\n");
   sw_table_free(&t);
 
   /* Without MORE, there is no next page. */

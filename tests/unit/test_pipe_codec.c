@@ -32,6 +32,7 @@ static void full_rule(struct sw_rule *r)
   r->cert_warn_days = 30;
   r->cert_crit_days = 10;
   sw_test_rule_past_handshake(r);
+  sw_test_rule_round_trip(r);
 }
 
 /* Encodes a frame holding one RULE record. */
@@ -112,7 +113,8 @@ static void rule_secrets_travel_one_way(void **state)
   struct sw_rule r;
   full_rule(&r);
   char password[] = "pa55-w0rd", client_secret[] = "cl1ent-s3cret";
-  struct sw_pipe_rule_secrets sent = {password, client_secret};
+  char mailbox[] = "m41lb0x-pw";
+  struct sw_pipe_rule_secrets sent = {password, client_secret, mailbox};
   struct sw_buf body;
   sw_buf_init(&body, 0);
   sw_pipe_put_rule_input(&body, &r, 2, &sent);
@@ -126,6 +128,7 @@ static void rule_secrets_travel_one_way(void **state)
   assert_int_equal(sw_pipe_get_rule_input(&rd, &back, &got), SW_E_OK);
   assert_string_equal(got.auth_password, password);
   assert_string_equal(got.oauth_client_secret, client_secret);
+  assert_string_equal(got.mailbox_password, mailbox);
   assert_int_equal(sw_rule_diff(&back.rule, &r), 0);
   sw_pipe_rule_secrets_free(&got);
   assert_null(got.auth_password);
@@ -146,6 +149,7 @@ static void rule_secrets_travel_one_way(void **state)
   body.len = 0;
   sw_pipe_put_rule(&body, &r, 2);
   assert_false(has_bytes(body.data, body.len, password));
+  assert_false(has_bytes(body.data, body.len, mailbox));
   sw_tlv_reader_init(&rd, (const uint8_t *)body.data, body.len);
   assert_true(sw_tlv_next(&rd, &f));
   assert_int_equal(sw_pipe_get_rule(&rd, &back), SW_E_OK);

@@ -14,6 +14,7 @@
 #include "pipe_fixture.h"
 #include "pipe_protocol.h"
 #include "pipe_records.h"
+#include "round_trip_fixture.h"
 #include "step_times.h"
 
 static void sample_result(struct sw_pipe_result *r)
@@ -107,6 +108,36 @@ static void result_round_trip(void **state)
     sw_buf_free(&body);
   }
   sw_pipe_result_free(&r);
+}
+
+/* A round trip's result (version 5): its timings, hops and verdicts. */
+static void round_trip_result_round_trip(void **state)
+{
+  (void)state;
+  struct sw_pipe_result r, back;
+  sample_result(&r);
+  r.check.outcome = SW_OUTCOME_DELIVERED;
+  r.check.round_trip = sw_test_round_trip_sample();
+  struct sw_buf body;
+  sw_buf_init(&body, 0);
+  sw_pipe_put_result(&body, &r, false);
+  struct sw_tlv_reader rd;
+  pipe_open_record(&body, &rd, SW_PIPE_TAG_RESULT);
+  assert_int_equal(sw_pipe_get_result(&rd, &back), SW_E_OK);
+  assert_int_equal(back.check.outcome, SW_OUTCOME_DELIVERED);
+  sw_test_assert_same_round_trip(r.check.round_trip, back.check.round_trip);
+  sw_pipe_result_free(&back);
+  /* An ordinary result has none. */
+  sw_round_trip_result_free(r.check.round_trip);
+  r.check.round_trip = NULL;
+  body.len = 0;
+  sw_pipe_put_result(&body, &r, false);
+  pipe_open_record(&body, &rd, SW_PIPE_TAG_RESULT);
+  assert_int_equal(sw_pipe_get_result(&rd, &back), SW_E_OK);
+  assert_null(back.check.round_trip);
+  sw_pipe_result_free(&back);
+  sw_pipe_result_free(&r);
+  sw_buf_free(&body);
 }
 
 static void status_with_and_without_result(void **state)
@@ -223,6 +254,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(result_round_trip),
+      cmocka_unit_test(round_trip_result_round_trip),
       cmocka_unit_test(status_with_and_without_result),
       cmocka_unit_test(event_and_service_info_round_trip),
       cmocka_unit_test(step_times_text),

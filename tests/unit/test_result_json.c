@@ -455,7 +455,8 @@ static void test_result_document(void **state)
       "\"command\":null,\"quit\":800,\"total\":6353},"
       "\"transcript\":[\"[    0.250 ms] S: 220 mx ESMTP\","
       "\"[    4.350 ms] C: EHLO probe.example.com\"],"
-      "\"transcript_truncated\":false,\"addresses\":null}",
+      "\"transcript_truncated\":false,\"addresses\":null,\"round_trip\":null,"
+      "\"domain\":null}",
       sw_buf_str(&quoted));
   assert_string_equal(sw_buf_str(&out), want);
   assert_true(is_valid_json(out.data, out.len));
@@ -495,7 +496,7 @@ static void test_unknown_values_are_null(void **state)
                             "\"tls\":null,\"greeting\":null,\"ehlo\":null,"
                             "\"command\":null,\"quit\":null,\"total\":1500},"
                             "\"transcript\":[],\"transcript_truncated\":false,"
-                            "\"addresses\":null}"));
+                            "\"addresses\":null,\"round_trip\":null,\"domain\":null}"));
   sw_buf_free(&out);
   /* The steps past the handshake (a mail sent) are there only when
    * reached, in their order between "ehlo" and "command". */

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "rule.h"
+#include "rule_fixture.h"
 
 /* A valid rule to break one field at a time. */
 static void make_valid(struct sw_rule *r)
@@ -160,7 +161,8 @@ static void test_host(void **state)
 
   set(&r.host, "");
   assert_string_equal(only_problem(&r, SW_RULE_FIELD_HOST),
-                      "Host is required: enter the server's DNS name or IP address.");
+                      "Host is required: enter the server's DNS name or IP address (or, "
+                      "for every MX host of a mail domain, the domain).");
   set(&r.host, "256.1.1.1");
   assert_string_equal(only_problem(&r, SW_RULE_FIELD_HOST),
                       "Host is not a valid IPv4 address: use four numbers from 0 to 255 "
@@ -454,6 +456,69 @@ static void test_auth_and_oauth_fields(void **state)
   sw_rule_free(&r);
 }
 
+static void test_round_trip_fields(void **state)
+{
+  (void)state;
+  struct sw_rule r;
+  make_valid(&r);
+  sw_test_rule_round_trip(&r);
+  assert_valid(&r);
+  assert_int_equal(sw_rule_mailbox_port(&r), 1993);
+  r.mailbox_port = 0;
+  assert_int_equal(sw_rule_mailbox_port(&r), 143); /* IMAP with STARTTLS */
+  r.round_trip = SW_ROUND_TRIP_POP3;
+  r.mailbox_tls = SW_MAILBOX_TLS_MODE_IMPLICIT;
+  assert_true(has(only_problem(&r, SW_RULE_FIELD_FOLDER), "IMAP only"));
+  set(&r.folder, NULL);
+  assert_int_equal(sw_rule_mailbox_port(&r), 995);
+  assert_valid(&r);
+  r.mailbox_port = 70000;
+  assert_true(has(only_problem(&r, SW_RULE_FIELD_MAILBOX_PORT), "65535"));
+  r.mailbox_port = 0;
+  set(&r.mailbox_host, "");
+  assert_true(
+      has(only_problem(&r, SW_RULE_FIELD_MAILBOX_HOST), "Mailbox host is required"));
+  set(&r.mailbox_host, "imap.example.com:993");
+  assert_true(has(only_problem(&r, SW_RULE_FIELD_MAILBOX_HOST), "port"));
+  set(&r.mailbox_host, "imap.example.com");
+  r.mailbox_password_set = false;
+  assert_true(has(only_problem(&r, SW_RULE_FIELD_MAILBOX_PASSWORD), "never shown back"));
+  r.mailbox_password_set = true;
+  set(&r.mailbox_user, "a\tb");
+  assert_true(has(only_problem(&r, SW_RULE_FIELD_MAILBOX_USER), "one line"));
+  set(&r.mailbox_user, "probe");
+  set(&r.probe_to, "");
+  assert_true(has(only_problem(&r, SW_RULE_FIELD_PROBE_TO), "required"));
+  set(&r.probe_to, "not an address");
+  assert_non_null(only_problem(&r, SW_RULE_FIELD_PROBE_TO));
+  set(&r.probe_to, "probe@example.com");
+  set(&r.probe_from, NULL);
+  assert_valid(&r);
+  assert_string_equal(sw_rule_probe_from(&r), "probe@example.com");
+  r.deliver_within_s = 5;
+  assert_true(has(only_problem(&r, SW_RULE_FIELD_DELIVER_WITHIN_S), "between 10 and"));
+  r.deliver_within_s = 60;
+  r.delivery_warn_ms = 30000;
+  r.delivery_crit_ms = 20000;
+  assert_true(has(only_problem(&r, SW_RULE_FIELD_DELIVERY_CRIT_MS), "not be less"));
+  r.delivery_crit_ms = 61000;
+  assert_true(has(only_problem(&r, SW_RULE_FIELD_DELIVERY_CRIT_MS), "Deliver within"));
+  r.delivery_crit_ms = 0;
+  assert_valid(&r);
+  set(&r.rcpt_to, "a@example.com");
+  set(&r.mail_from, "<>");
+  assert_true(has(only_problem(&r, SW_RULE_FIELD_ROUND_TRIP), "MAIL FROM"));
+  set(&r.rcpt_to, NULL);
+  set(&r.mail_from, NULL);
+  r.round_trip = SW_ROUND_TRIP_COUNT;
+  assert_true(has(only_problem(&r, SW_RULE_FIELD_ROUND_TRIP), "none, imap or pop3"));
+  /* Off, the other fields wait unjudged. */
+  r.round_trip = SW_ROUND_TRIP_NONE;
+  set(&r.probe_to, "not an address");
+  assert_valid(&r);
+  sw_rule_free(&r);
+}
+
 static void test_envelope_and_relay_fields(void **state)
 {
   (void)state;
@@ -558,7 +623,24 @@ static void test_field_names(void **state)
                                "ip_family",
                                "all_addresses",
                                "check_ptr",
-                               "drift"};
+                               "drift",
+                               "domain",
+                               "min_ok",
+                               "mta_sts",
+                               "dane",
+                               "dns_server",
+                               "round_trip",
+                               "mailbox_host",
+                               "mailbox_port",
+                               "mailbox_tls",
+                               "mailbox_user",
+                               "mailbox_password",
+                               "folder",
+                               "probe_to",
+                               "probe_from",
+                               "deliver_within_s",
+                               "delivery_warn_ms",
+                               "delivery_crit_ms"};
   assert_int_equal(SW_RULE_FIELD_COUNT, SW_COUNTOF(names));
   for (int f = 0; f < SW_RULE_FIELD_COUNT; f++) {
     assert_string_equal(sw_rule_field_name((enum sw_rule_field)f), names[f]);
@@ -586,6 +668,7 @@ int main(void)
       cmocka_unit_test(test_tls_settings),
       cmocka_unit_test(test_auth_and_oauth_fields),
       cmocka_unit_test(test_envelope_and_relay_fields),
+      cmocka_unit_test(test_round_trip_fields),
       cmocka_unit_test(test_ip_family_names),
       cmocka_unit_test(test_field_names),
   };

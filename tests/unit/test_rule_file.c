@@ -27,6 +27,11 @@ static void two_rules(struct sw_rule r[2])
   sw_test_rule_past_handshake(&r[0]);
   r[0].relay_test = false; /* the open-relay test runs without AUTH */
   sw_rule_set_string(&r[0].relay_test_rcpt, NULL);
+  /* and a round trip, which sends its own envelope to one address */
+  sw_rule_set_string(&r[0].mail_from, NULL);
+  sw_rule_set_string(&r[0].rcpt_to, NULL);
+  r[0].all_addresses = false;
+  sw_test_rule_round_trip(&r[0]);
   sw_rule_set_string(&r[1].name, "plain");
   sw_rule_set_string(&r[1].host, "192.0.2.25");
   sw_rule_set_string(&r[1].command, "VRFY postmaster");

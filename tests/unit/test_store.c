@@ -6,6 +6,8 @@
  * deleting a rule takes its results, state and events with it. The failure
  * cases (locks, read-only, damage, migrations) are in test_store_faults.c. */
 #include "store_fixture.h"
+#include "round_trip_fixture.h"
+#include "rule_fixture.h"
 
 static void test_new_file_gets_current_schema_in_wal_mode(void **state)
 {
@@ -172,6 +174,53 @@ static void test_rule_past_handshake_and_secrets_round_trip(void **state)
   assert_int_equal(
       sw_store_rule_add_with_secrets(st, &r, &too_big, FX_NOW_MS, NULL, NULL),
       SW_STORE_INVALID_ARGUMENT);
+  sw_rule_free(&r);
+  sw_store_close(st);
+}
+
+/* Schema 7: a round trip's settings, its mailbox secret, and its results'
+ * timings, hops and verdicts. */
+static void test_round_trip_rule_and_result_round_trip(void **state)
+{
+  struct fixture *fx = *state;
+  struct sw_store *st = fx_open(fx->db);
+  struct sw_rule r;
+  fx_rule(&r, "Round trip", "mx.example.net");
+  sw_test_rule_round_trip(&r);
+  const struct sw_store_rule_secrets secrets = {.mailbox = {"MBOX-1", 6, true}};
+  int64_t id = 0;
+  fx_expect_ok(st,
+               sw_store_rule_add_with_secrets(st, &r, &secrets, FX_NOW_MS, NULL, &id));
+  struct sw_store_rule got;
+  fx_expect_ok(st, sw_store_rule_get(st, id, &got));
+  r.id = id;
+  assert_int_equal(sw_rule_diff(&got.rule, &r), 0);
+  assert_int_equal(got.mailbox_secret.len, 6);
+  assert_memory_equal(got.mailbox_secret.data, "MBOX-1", 6);
+  assert_null(got.auth_secret.data);
+  /* An update that does not name the secret keeps it. */
+  r.deliver_within_s = 600;
+  fx_expect_ok(st, sw_store_rule_update(st, &r, 1, FX_NOW_MS + 1, NULL, NULL));
+  sw_store_rule_free(&got);
+  fx_expect_ok(st, sw_store_rule_get(st, id, &got));
+  assert_int_equal(got.rule.deliver_within_s, 600);
+  assert_true(got.rule.mailbox_password_set);
+  sw_store_rule_free(&got);
+
+  struct sw_store_result in[2];
+  fx_result(&in[0], id, FX_NOW_MS, SW_OUTCOME_DELIVERED);
+  in[0].check.round_trip = sw_test_round_trip_sample();
+  fx_result(&in[1], id, FX_NOW_MS + 60000, SW_OUTCOME_OK);
+  fx_expect_ok(st, fx_write_results(st, in, 2, NULL));
+  struct sw_store_result_list h;
+  fx_expect_ok(st, sw_store_history(st, id, NULL, 10, &h));
+  assert_int_equal(h.count, 2);
+  assert_null(h.items[0].check.round_trip);
+  assert_int_equal(h.items[1].check.outcome, SW_OUTCOME_DELIVERED);
+  sw_test_assert_same_round_trip(in[0].check.round_trip, h.items[1].check.round_trip);
+  sw_store_result_list_free(&h);
+  for (int i = 0; i < 2; i++)
+    sw_store_result_free(&in[i]);
   sw_rule_free(&r);
   sw_store_close(st);
 }
@@ -962,6 +1011,7 @@ int main(void)
       T(test_new_file_gets_current_schema_in_wal_mode),
       T(test_rule_round_trips_every_field),
       T(test_rule_past_handshake_and_secrets_round_trip),
+      T(test_round_trip_rule_and_result_round_trip),
       T(test_invalid_rule_is_refused_with_its_problems),
       T(test_rules_list_in_id_order_and_ids_are_not_reused),
       T(test_update_needs_the_current_revision),

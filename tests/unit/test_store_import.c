@@ -21,7 +21,7 @@ static void test_import_is_all_or_nothing(void **state)
   int64_t a = fx_add_rule(st, "a"), b = fx_add_rule(st, "b");
   /* a keeps a stored secret through an update that does not write it */
   static const char blob[] = "sealed";
-  struct sw_store_rule_secrets with = {{blob, sizeof blob, true}, {0}};
+  struct sw_store_rule_secrets with = {{blob, sizeof blob, true}, {0}, {0}};
   struct sw_store_rule stored;
   fx_expect_ok(st, sw_store_rule_get(st, a, &stored));
   sw_rule_set_string(&stored.rule.auth_user, "monitor");

@@ -156,10 +156,11 @@ static void exec_sql(const char *path, const char *sql)
 static struct sw_store *reopen_as_schema_5(struct fixture *fx, struct sw_store *st)
 {
   sw_store_close(st);
-  exec_sql(fx->db, "DROP TABLE rollups; DROP TABLE rollup_cursor; DROP TABLE "
-                   "status_changes; DROP TABLE rollup_backfill; DROP TABLE "
-                   "rollup_backfill_progress; ALTER TABLE results DROP COLUMN "
-                   "maintenance; PRAGMA user_version = 5");
+  exec_sql(fx->db, FX_UNDO_SCHEMA_8 FX_UNDO_SCHEMA_7
+           "DROP TABLE rollups; DROP TABLE rollup_cursor; DROP TABLE "
+           "status_changes; DROP TABLE rollup_backfill; DROP TABLE "
+           "rollup_backfill_progress; ALTER TABLE results DROP COLUMN "
+           "maintenance; PRAGMA user_version = 5");
   st = fx_open(fx->db);
   assert_int_equal(atoi(fx_peek(fx->db, "PRAGMA user_version")), FX_SCHEMA_VERSION);
   assert_string_equal(fx_peek(fx->db, "SELECT count(*) FROM rollups"), "0");

@@ -16,6 +16,7 @@
 #include "history_rows.h"
 #include "pipe_protocol.h"
 #include "pipe_records.h"
+#include "round_trip_result.h"
 
 #define MIN INT64_C(60000)
 
@@ -284,6 +285,52 @@ static void test_incomplete_chain_is_a_warning_not_a_failure(void **state)
   sw_buf_free(&body);
 }
 
+/* A round-trip rule's results give the delivery chart its samples: the
+ * delivered ones their delivery time, the others a failure; results that
+ * are no round trip (older ones) none. */
+static void test_delivery_samples(void **state)
+{
+  (void)state;
+  struct sw_buf body;
+  sw_buf_init(&body, 0);
+  struct sw_pipe_result r;
+  for (int i = 0; i < 3; i++) {
+    sw_pipe_result_init(&r);
+    r.id = 3 - i;
+    r.started_at_ms = T0 - i * MIN;
+    r.status = i == 1 ? SW_NAGIOS_CRITICAL : SW_NAGIOS_OK;
+    r.check.outcome = i == 1 ? SW_OUTCOME_NOT_DELIVERED : SW_OUTCOME_DELIVERED;
+    r.check.total_us = 40000;
+    if (i < 2) { /* the oldest is no round trip */
+      r.check.round_trip = sw_round_trip_result_new(SW_ROUND_TRIP_IMAP);
+      r.check.round_trip->found = i == 0;
+      r.check.round_trip->delivery_us = i == 0 ? 2500000 : -1;
+    } else {
+      r.check.outcome = SW_OUTCOME_OK;
+    }
+    sw_pipe_put_result(&body, &r, false);
+    sw_pipe_result_free(&r);
+  }
+  struct sw_history_rows h;
+  sw_history_rows_init(&h, local_plus_two);
+  assert_int_equal(sw_history_rows_append(&h, (const uint8_t *)body.data, body.len, 100),
+                   SW_E_OK);
+  struct sw_history_sample s[3];
+  size_t rows[3];
+  assert_int_equal(sw_history_rows_delivery_samples(&h, s, rows), 2);
+  assert_int_equal(rows[0], 0);
+  assert_int_equal(s[0].response_us, 2500000);
+  assert_false(s[0].failed);
+  assert_int_equal(rows[1], 1);
+  assert_true(s[1].failed); /* not delivered */
+  assert_true(s[1].warning);
+  /* The response times stay the submission's. */
+  sw_history_rows_samples(&h, s);
+  assert_int_equal(s[0].response_us, 40000);
+  sw_history_rows_free(&h);
+  sw_buf_free(&body);
+}
+
 static void test_durations(void **state)
 {
   (void)state;
@@ -385,6 +432,7 @@ int main(void)
       cmocka_unit_test(test_what_counts_as_failed),
       cmocka_unit_test(test_incomplete_chain_is_a_warning_not_a_failure),
       cmocka_unit_test(test_durations),
+      cmocka_unit_test(test_delivery_samples),
       cmocka_unit_test(test_summary),
       cmocka_unit_test(test_error_sentences),
   };

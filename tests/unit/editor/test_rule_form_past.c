@@ -136,7 +136,8 @@ static void test_new_form_has_the_rule_defaults(void **state)
   for (int field = 0; field < SW_RULE_FIELD_COUNT; field++)
     if (sw_rule_form_kind((enum sw_rule_field)field) == SW_RULE_FORM_CHECK)
       assert_int_equal(sw_rule_form_checked(&f, (enum sw_rule_field)field),
-                       field == SW_RULE_FIELD_ENABLED || field == SW_RULE_FIELD_DRIFT);
+                       field == SW_RULE_FIELD_ENABLED || field == SW_RULE_FIELD_DRIFT ||
+                           field == SW_RULE_FIELD_MTA_STS);
   sw_rule_form_free(&f);
 }
 
@@ -225,6 +226,50 @@ static void test_fields_grey_out_when_they_mean_nothing(void **state)
   /* The rest always. */
   assert_true(sw_rule_form_field_applies(&f, SW_RULE_FIELD_MAIL_FROM));
   assert_true(sw_rule_form_field_applies(&f, SW_RULE_FIELD_DRIFT));
+  sw_rule_form_free(&f);
+}
+
+/* A mail domain's rule (issue 18): its fields round-trip through the form,
+ * "all" is --min-ok 0, and the domain greys the host's own settings out
+ * and its own in. */
+static void test_a_domain_rule(void **state)
+{
+  (void)state;
+  struct sw_rule in, out;
+  struct sw_rule_problems p;
+  struct sw_rule_form f;
+  sw_rule_init_defaults(&in);
+  sw_rule_set_string(&in.name, "Mail");
+  sw_rule_set_string(&in.domain, "example.com");
+  sw_rule_set_string(&in.dns_server, "[::1]:5353");
+  in.min_ok = 2;
+  in.dane = true;
+  in.mta_sts = false;
+  in.drift = false;
+  form_of(&f, &in);
+  assert_string_equal(sw_rule_form_text(&f, SW_RULE_FIELD_MIN_OK), "2");
+  assert_true(sw_rule_form_checked(&f, SW_RULE_FIELD_DANE));
+  assert_false(sw_rule_form_checked(&f, SW_RULE_FIELD_MTA_STS));
+  to_rule(&f, &out, &p);
+  assert_int_equal(p.count, 0);
+  assert_int_equal(sw_rule_diff(&in, &out), 0);
+  sw_rule_free(&out);
+  assert_false(sw_rule_form_field_applies(&f, SW_RULE_FIELD_HOST));
+  assert_false(sw_rule_form_field_applies(&f, SW_RULE_FIELD_ALL_ADDRESSES));
+  assert_true(sw_rule_form_field_applies(&f, SW_RULE_FIELD_DNS_SERVER));
+  assert_int_equal(sw_rule_form_set_text(&f, SW_RULE_FIELD_MIN_OK, "all"), SW_E_OK);
+  to_rule(&f, &out, &p);
+  assert_int_equal(out.min_ok, 0);
+  sw_rule_free(&out);
+  assert_int_equal(sw_rule_form_set_text(&f, SW_RULE_FIELD_MIN_OK, "some"), SW_E_OK);
+  to_rule(&f, &out, &p);
+  assert_non_null(sw_rule_problems_find(&p, SW_RULE_FIELD_MIN_OK));
+  sw_rule_free(&out);
+  /* without a domain: a host rule again */
+  assert_int_equal(sw_rule_form_set_text(&f, SW_RULE_FIELD_DOMAIN, ""), SW_E_OK);
+  assert_true(sw_rule_form_field_applies(&f, SW_RULE_FIELD_HOST));
+  assert_false(sw_rule_form_field_applies(&f, SW_RULE_FIELD_DANE));
+  sw_rule_free(&in);
   sw_rule_form_free(&f);
 }
 
@@ -399,6 +444,7 @@ int main(void)
       cmocka_unit_test(test_new_form_has_the_rule_defaults),
       cmocka_unit_test(test_kinds_and_lists),
       cmocka_unit_test(test_fields_grey_out_when_they_mean_nothing),
+      cmocka_unit_test(test_a_domain_rule),
       cmocka_unit_test(test_a_stored_secret_is_kept_replaced_or_removed),
       cmocka_unit_test(test_a_new_password_is_required_and_taken),
       cmocka_unit_test(test_the_client_secret_goes_with_oauth),

@@ -329,6 +329,15 @@ static const struct expected messages[] = {
      L"show nothing.\r\nTo keep more history, raise the cap (the service's --max-db-mb "
      L"option, docs/service.md), or lower rollup_retention_days so that old rollups go "
      L"by age first (docs/reports.md).\r\n"},
+    {SW_MSG_MTA_STS_POLICY_CHANGED,
+     SEV_INFO,
+     {L"Mail for example.com", L"7", L"example.com", L"20240101T000000",
+      L"20261207T000000", L"enforce"},
+     L"The MTA-STS policy of mail domain example.com (rule \"Mail for example.com\", id "
+     L"7) changed: its id was 20240101T000000 and is now 20261207T000000 (mode "
+     L"enforce).\r\n"
+     L"Senders that cached the old policy fetch the new one; the rule's checks now "
+     L"judge the MX hosts by it.\r\n"},
 };
 #define N_MESSAGES (sizeof messages / sizeof *messages)
 
