@@ -71,6 +71,8 @@ static bool is_zero(const void *rec, const struct sw__pipe_field *t)
   }
   case SW__PF_ENUM:
     return enum_get(rec, t->at) == 0;
+  case SW__PF_CHARS:
+    return *(const char *)member(rec, t->at) == '\0';
   case SW__PF_LIST:
   default:
     return false; /* an empty list writes nothing anyway */
@@ -100,6 +102,9 @@ void sw__pipe_put_fields(struct sw_buf *out, const void *rec,
         sw_tlv_put_str(out, t->tag, s);
       break;
     }
+    case SW__PF_CHARS:
+      sw_tlv_put_str(out, t->tag, member(rec, t->at));
+      break;
     case SW__PF_LIST:
       put_list(out, rec, t);
       break;
@@ -166,6 +171,9 @@ static enum sw_error get_one(void *rec, const struct sw__pipe_field *t,
     return SW_E_OK;
   case SW__PF_TEXT:
     return sw__pipe_dup_text(member(rec, t->at), f);
+  case SW__PF_CHARS:
+    sw__pipe_copy_text(member(rec, t->at), t->count_at, f);
+    return SW_E_OK;
   case SW__PF_LIST:
     return list_add(rec, t, f);
   case SW__PF_ENUM: {

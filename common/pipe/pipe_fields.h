@@ -17,16 +17,18 @@
 #include "sw_macros.h"
 
 enum sw__pipe_kind {
-  SW__PF_INT,  /* int64_t */
-  SW__PF_U32,  /* uint32_t: wire values are clamped into 0..UINT32_MAX */
-  SW__PF_BOOL, /* bool */
-  SW__PF_TEXT, /* char *: borrowed when encoded (NULL: left out), owned when
-                * decoded */
-  SW__PF_LIST, /* char ** and a size_t count at count_at: one STR field per
-                * item, in order; owned when decoded */
-  SW__PF_ENUM, /* an enum (int-sized) written as its machine name from
-                * `names`; a name this build does not know reads as
-                * `unknown` */
+  SW__PF_INT,   /* int64_t */
+  SW__PF_U32,   /* uint32_t: wire values are clamped into 0..UINT32_MAX */
+  SW__PF_BOOL,  /* bool */
+  SW__PF_TEXT,  /* char *: borrowed when encoded (NULL: left out), owned when
+                 * decoded */
+  SW__PF_LIST,  /* char ** and a size_t count at count_at: one STR field per
+                 * item, in order; owned when decoded */
+  SW__PF_ENUM,  /* an enum (int-sized) written as its machine name from
+                 * `names`; a name this build does not know reads as
+                 * `unknown` */
+  SW__PF_CHARS, /* char[count_at]: a text held in the record itself, cut to
+                 * fit when decoded */
 };
 
 /* Leave the field out when it is 0, false, NULL or "" (optional facts). */
@@ -53,6 +55,11 @@ struct sw__pipe_field {
 #define SW__PF_LIST_ROW(t, at_, count_at_, f)                                            \
   {                                                                                      \
     .tag = (t), .kind = SW__PF_LIST, .at = (at_), .count_at = (count_at_), .flags = (f)  \
+  }
+#define SW__PF_CHARS_ROW(t, type, m, f)                                                  \
+  {                                                                                      \
+    .tag = (t), .kind = SW__PF_CHARS, .at = offsetof(type, m),                           \
+    .count_at = sizeof(((type *)0)->m), .flags = (f)                                     \
   }
 #define SW__PF_ENUM_ROW(t, at_, names_, unknown_, f)                                     \
   {                                                                                      \

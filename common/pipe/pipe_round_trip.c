@@ -1,106 +1,61 @@
 /* The round trip's part of a RESULT record (protocol version 5, issue 17):
  * written when the result has one, read into a struct sw_round_trip_result
- * made on its first tag. An older reader skips these tags as unknown. */
+ * made on its first tag. An older reader skips these tags as unknown. The
+ * fields are rows of tables (pipe_fields.h), but for the hops, which go as
+ * one text (sw_round_trip_hops_text). */
 #include "pipe_round_trip.h"
 
-#include <stdlib.h>
-#include <string.h>
+#include <assert.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "pipe_fields.h"
 #include "pipe_protocol.h"
 #include "round_trip_result.h"
 
+static_assert(sizeof(unsigned) == sizeof(uint32_t), "the counts travel as U32 rows");
+
+static const char *const protocol_names[] = {SW_ROUND_TRIP_MAP(SW_X_2)};
+
+#define RT struct sw_round_trip_result
+#define AT(m) offsetof(RT, m)
+static const struct sw__pipe_field fields[] = {
+    SW__PF_ENUM_ROW(SW_PIPE_TAG_RT_PROTOCOL, AT(protocol), protocol_names,
+                    SW_ROUND_TRIP_IMAP, 0),
+    SW__PF_ROW(SW_PIPE_TAG_RT_FOUND, SW__PF_BOOL, AT(found), 0),
+    SW__PF_ROW(SW_PIPE_TAG_RT_SUBMIT_US, SW__PF_INT, AT(submit_us), 0),
+    SW__PF_ROW(SW_PIPE_TAG_RT_DELIVERY_US, SW__PF_INT, AT(delivery_us), 0),
+    SW__PF_ROW(SW_PIPE_TAG_RT_TOTAL_US, SW__PF_INT, AT(total_us), 0),
+    SW__PF_ROW(SW_PIPE_TAG_RT_LOOKS, SW__PF_U32, AT(looks), 0),
+    SW__PF_CHARS_ROW(SW_PIPE_TAG_RT_PROBE, RT, probe, 0),
+    SW__PF_CHARS_ROW(SW_PIPE_TAG_RT_MAILBOX_PEER, RT, mailbox_peer, 0),
+    SW__PF_CHARS_ROW(SW_PIPE_TAG_RT_MAILBOX_DETAIL, RT, mailbox_detail, 0),
+    SW__PF_ROW(SW_PIPE_TAG_RT_DELETED, SW__PF_BOOL, AT(probe_deleted), 0),
+    SW__PF_ROW(SW_PIPE_TAG_RT_STALE_DELETED, SW__PF_U32, AT(stale_deleted), 0),
+    SW__PF_ROW(SW_PIPE_TAG_RT_SKIPPED_RUNS, SW__PF_U32, AT(skipped_runs),
+               SW__PF_OMIT_ZERO),
+};
+/* Sent only when the probe had an Authentication-Results: field; any of
+ * them read says it had. */
+static const struct sw__pipe_field auth_fields[] = {
+    SW__PF_CHARS_ROW(SW_PIPE_TAG_RT_AUTHSERV_ID, RT, authserv_id, 0),
+    SW__PF_CHARS_ROW(SW_PIPE_TAG_RT_SPF, RT, spf, 0),
+    SW__PF_CHARS_ROW(SW_PIPE_TAG_RT_DKIM, RT, dkim, 0),
+    SW__PF_CHARS_ROW(SW_PIPE_TAG_RT_DMARC, RT, dmarc, 0),
+};
+#undef AT
+#undef RT
+
 void sw__pipe_put_round_trip(struct sw_buf *out, const struct sw_round_trip_result *rt)
 {
-  sw_tlv_put_str(out, SW_PIPE_TAG_RT_PROTOCOL, sw_round_trip_name(rt->protocol));
-  sw_tlv_put_bool(out, SW_PIPE_TAG_RT_FOUND, rt->found);
-  sw_tlv_put_int(out, SW_PIPE_TAG_RT_SUBMIT_US, rt->submit_us);
-  sw_tlv_put_int(out, SW_PIPE_TAG_RT_DELIVERY_US, rt->delivery_us);
-  sw_tlv_put_int(out, SW_PIPE_TAG_RT_TOTAL_US, rt->total_us);
-  sw_tlv_put_int(out, SW_PIPE_TAG_RT_LOOKS, rt->looks);
-  sw_tlv_put_str(out, SW_PIPE_TAG_RT_PROBE, rt->probe);
-  sw_tlv_put_str(out, SW_PIPE_TAG_RT_MAILBOX_PEER, rt->mailbox_peer);
-  sw_tlv_put_str(out, SW_PIPE_TAG_RT_MAILBOX_DETAIL, rt->mailbox_detail);
-  sw_tlv_put_bool(out, SW_PIPE_TAG_RT_DELETED, rt->probe_deleted);
-  sw_tlv_put_int(out, SW_PIPE_TAG_RT_STALE_DELETED, rt->stale_deleted);
-  if (rt->skipped_runs)
-    sw_tlv_put_int(out, SW_PIPE_TAG_RT_SKIPPED_RUNS, rt->skipped_runs);
+  sw__pipe_put_fields(out, rt, fields, SW_COUNTOF(fields));
   struct sw_buf hops;
   sw_buf_init(&hops, 0);
   if (!sw_round_trip_hops_text(rt, &hops))
     sw_tlv_put_strn(out, SW_PIPE_TAG_RT_HOPS, hops.data ? hops.data : "", hops.len);
   sw_buf_free(&hops);
-  if (rt->has_auth) {
-    sw_tlv_put_str(out, SW_PIPE_TAG_RT_AUTHSERV_ID, rt->authserv_id);
-    sw_tlv_put_str(out, SW_PIPE_TAG_RT_SPF, rt->spf);
-    sw_tlv_put_str(out, SW_PIPE_TAG_RT_DKIM, rt->dkim);
-    sw_tlv_put_str(out, SW_PIPE_TAG_RT_DMARC, rt->dmarc);
-  }
-}
-
-static void get_int(struct sw_round_trip_result *rt, const struct sw_tlv_field *f)
-{
-  switch (f->tag) {
-  case SW_PIPE_TAG_RT_SUBMIT_US:
-    rt->submit_us = f->i;
-    break;
-  case SW_PIPE_TAG_RT_DELIVERY_US:
-    rt->delivery_us = f->i;
-    break;
-  case SW_PIPE_TAG_RT_TOTAL_US:
-    rt->total_us = f->i;
-    break;
-  case SW_PIPE_TAG_RT_LOOKS:
-    rt->looks = f->i < 0 ? 0 : f->i > 1000000 ? 1000000 : (unsigned)f->i;
-    break;
-  case SW_PIPE_TAG_RT_STALE_DELETED:
-    rt->stale_deleted = f->i < 0 ? 0 : f->i > 1000000 ? 1000000 : (unsigned)f->i;
-    break;
-  case SW_PIPE_TAG_RT_SKIPPED_RUNS:
-    rt->skipped_runs = f->i < 0 ? 0 : f->i > 1000000 ? 1000000 : (unsigned)f->i;
-    break;
-  default:
-    break;
-  }
-}
-
-static void get_str(struct sw_round_trip_result *rt, const struct sw_tlv_field *f)
-{
-  char name[16];
-  switch (f->tag) {
-  case SW_PIPE_TAG_RT_PROTOCOL:
-    sw__pipe_copy_text(name, sizeof name, f);
-    if (!sw_round_trip_from_name(name, &rt->protocol))
-      rt->protocol = SW_ROUND_TRIP_IMAP;
-    break;
-  case SW_PIPE_TAG_RT_PROBE:
-    sw__pipe_copy_text(rt->probe, sizeof rt->probe, f);
-    break;
-  case SW_PIPE_TAG_RT_MAILBOX_PEER:
-    sw__pipe_copy_text(rt->mailbox_peer, sizeof rt->mailbox_peer, f);
-    break;
-  case SW_PIPE_TAG_RT_MAILBOX_DETAIL:
-    sw__pipe_copy_text(rt->mailbox_detail, sizeof rt->mailbox_detail, f);
-    break;
-  case SW_PIPE_TAG_RT_HOPS:
-    sw_round_trip_hops_parse(rt, f->s, f->len);
-    break;
-  case SW_PIPE_TAG_RT_AUTHSERV_ID:
-    rt->has_auth = true;
-    sw__pipe_copy_text(rt->authserv_id, sizeof rt->authserv_id, f);
-    break;
-  case SW_PIPE_TAG_RT_SPF:
-    sw__pipe_copy_text(rt->spf, sizeof rt->spf, f);
-    break;
-  case SW_PIPE_TAG_RT_DKIM:
-    sw__pipe_copy_text(rt->dkim, sizeof rt->dkim, f);
-    break;
-  case SW_PIPE_TAG_RT_DMARC:
-    sw__pipe_copy_text(rt->dmarc, sizeof rt->dmarc, f);
-    break;
-  default:
-    break;
-  }
+  if (rt->has_auth)
+    sw__pipe_put_fields(out, rt, auth_fields, SW_COUNTOF(auth_fields));
 }
 
 enum sw_error sw__pipe_get_round_trip_field(struct sw_round_trip_result **slot,
@@ -112,13 +67,18 @@ enum sw_error sw__pipe_get_round_trip_field(struct sw_round_trip_result **slot,
   if (!*slot && !(*slot = sw_round_trip_result_new(SW_ROUND_TRIP_IMAP)))
     return SW_E_NOMEM;
   struct sw_round_trip_result *rt = *slot;
-  if (f->type == SW_TLV_INT)
-    get_int(rt, f);
-  else if (f->type == SW_TLV_STR)
-    get_str(rt, f);
-  else if (f->type == SW_TLV_BOOL && f->tag == SW_PIPE_TAG_RT_FOUND)
-    rt->found = f->i != 0;
-  else if (f->type == SW_TLV_BOOL && f->tag == SW_PIPE_TAG_RT_DELETED)
-    rt->probe_deleted = f->i != 0;
-  return SW_E_OK;
+  if (f->tag == SW_PIPE_TAG_RT_HOPS) {
+    if (f->type == SW_TLV_STR)
+      sw_round_trip_hops_parse(rt, f->s, f->len);
+    return SW_E_OK;
+  }
+  bool auth = false;
+  enum sw_error err =
+      sw__pipe_get_field(rt, auth_fields, SW_COUNTOF(auth_fields), f, &auth);
+  if (auth) {
+    rt->has_auth = true;
+    return err;
+  }
+  bool row = false;
+  return sw__pipe_get_field(rt, fields, SW_COUNTOF(fields), f, &row);
 }
