@@ -270,7 +270,7 @@ struct sw_check_spec sw_check_spec_of(const struct sw_rule *rule,
   };
 }
 
-struct sw_check *sw__check_alloc(struct sw_engine *e, bool tls, bool tls_insecure)
+struct sw_check *sw__check_alloc(struct sw_engine *e, const struct sw_check_tls_opts *tls)
 {
   struct sw_check *c = calloc(1, sizeof *c);
   if (!c)
@@ -282,7 +282,7 @@ struct sw_check *sw__check_alloc(struct sw_engine *e, bool tls, bool tls_insecur
       return NULL;
     }
     c->tls->check = c;
-    c->tls->insecure = tls_insecure;
+    c->tls->opts = *tls;
     sw_buf_init(&c->tls->wire, 0);
     sw_list_init(&c->tls->waiting);
   }
@@ -305,8 +305,9 @@ enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *
   if (!spec || !spec->host || !*spec->host || spec->port == 0 || !done ||
       (unsigned)spec->ip_family >= SW_IP_FAMILY_COUNT)
     return SW_E_INVALID_ARGUMENT;
-  struct sw_check *c =
-      sw__check_alloc(e, spec->tls_mode != SW_TLS_NONE, spec->tls_insecure);
+  const struct sw_check_tls_opts tls = {spec->tls_insecure, spec->want_chain,
+                                        spec->tls_trust_advisory};
+  struct sw_check *c = sw__check_alloc(e, spec->tls_mode != SW_TLS_NONE ? &tls : NULL);
   if (!c)
     return SW_E_NOMEM;
   enum sw_error err = sw__check_copy_strings(c, spec);
@@ -314,10 +315,6 @@ enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *
     free(c->tls);
     free(c);
     return err;
-  }
-  if (c->tls) {
-    c->tls->want_chain = spec->want_chain;
-    c->tls->trust_advisory = spec->tls_trust_advisory;
   }
   c->done = done;
   c->ctx = ctx;

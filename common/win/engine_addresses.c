@@ -26,14 +26,9 @@
  * out. */
 static struct sw_check *child_new(struct sw_check *p, size_t i)
 {
-  struct sw_check *c =
-      sw__check_alloc(p->engine, p->tls != NULL, p->tls && p->tls->insecure);
+  struct sw_check *c = sw__check_alloc(p->engine, p->tls ? &p->tls->opts : NULL);
   if (!c)
     return NULL;
-  if (c->tls) {
-    c->tls->want_chain = p->tls->want_chain;
-    c->tls->trust_advisory = p->tls->trust_advisory;
-  }
   c->parent = p;
   c->index = i;
   /* The parent's strings and settings: it outlives its sub-checks. */

@@ -35,9 +35,18 @@
  * handshake on. While `verifying`, the certificate is being validated on
  * the thread pool (by its own job, or another check's it waits for) and
  * decrypted bytes wait in the session. */
+/* How a check validates the server's certificate (sw__check_alloc). */
+struct sw_check_tls_opts {
+  bool insecure; /* the rule skips chain and name validation */
+  /* DANE (the spec's want_chain, tls_trust_advisory): keep the chain the
+   * server presented; an untrusted chain or a name mismatch does not end
+   * the check. */
+  bool want_chain, trust_advisory;
+};
+
 struct sw_check_tls {
   struct sw_check *check; /* the check this belongs to */
-  bool insecure;          /* the rule skips chain and name validation */
+  struct sw_check_tls_opts opts;
   struct sw_tls *session;
   struct sw_buf wire; /* ciphertext being sent (the WSASend points into it) */
   bool verifying, reported;
@@ -46,10 +55,9 @@ struct sw_check_tls {
   struct sw_verify_job *job;              /* the validation this check started */
   struct sw_cert_cache_entry *waiting_on; /* another check's validation it waits for */
   struct sw_list_node waiting;            /* in that entry's list of checks waiting */
-  /* DANE (the spec's want_chain, tls_trust_advisory): the chain the server
-   * presented, and the validation's own verdict, until they move into the
-   * check's result (sw__check_tls_result). */
-  bool want_chain, trust_advisory;
+  /* DANE (opts.want_chain): the chain the server presented, and the
+   * validation's own verdict, until they move into the check's result
+   * (sw__check_tls_result). */
   struct sw_cert_chain *chain;
   bool cert_judged;
   enum sw_outcome cert_outcome;
@@ -443,9 +451,11 @@ void sw__engine_https_fire(struct sw_engine *e, int64_t now);
 void sw__engine_https_cancel(struct sw_engine *e);
 
 /* engine.c */
-/* A new check struct of engine `e` with its requests, timer and, if
- * `tls`, TLS state; NULL if memory ran out. Not yet in any list. */
-struct sw_check *sw__check_alloc(struct sw_engine *e, bool tls, bool tls_insecure);
+/* A new check struct of engine `e` with its requests, timer and, if `tls`
+ * is not NULL, TLS state with those options; NULL if memory ran out. Not
+ * yet in any list. */
+struct sw_check *sw__check_alloc(struct sw_engine *e,
+                                 const struct sw_check_tls_opts *tls);
 /* Copies the spec's strings into one allocation owned by the check
  * (c->strings), the host without the brackets of "[2001:db8::1]". */
 enum sw_error sw__check_copy_strings(struct sw_check *c,

@@ -17,8 +17,9 @@ enum sw_error sw_engine_submit_mailbox(struct sw_engine *e,
       (unsigned)spec->ip_family >= SW_IP_FAMILY_COUNT)
     return SW_E_INVALID_ARGUMENT;
   memset(out, 0, sizeof *out);
+  const struct sw_check_tls_opts tls = {.insecure = spec->insecure};
   struct sw_check *c =
-      sw__check_alloc(e, spec->cfg.tls != SW_MAILBOX_TLS_NONE, spec->insecure);
+      sw__check_alloc(e, spec->cfg.tls != SW_MAILBOX_TLS_NONE ? &tls : NULL);
   if (!c)
     return SW_E_NOMEM;
   const struct sw_check_spec strings = {.host = spec->host};

@@ -103,7 +103,7 @@ void sw__peer_tls_ready(struct sw_check *c, struct sw_tls_info *info,
   free(c->result.tls.sans);
   c->result.tls = *info;
   info->sans = NULL;
-  c->result.tls.verified = trust == SW_OUTCOME_OK && !c->tls->insecure;
+  c->result.tls.verified = trust == SW_OUTCOME_OK && !c->tls->opts.insecure;
   if (trust == SW_OUTCOME_OK || sw_outcome_is_certificate_warning(trust))
     sw_mailbox_tls_ready(c->mbx, now);
   else

@@ -307,8 +307,8 @@ static void report_verdict(struct sw_check *c, const struct sw_cert_verdict *v)
   t->cert_judged = true;
   t->cert_outcome = v->outcome;
   snprintf(t->cert_detail, sizeof t->cert_detail, "%s", v->detail);
-  if (t->trust_advisory && (v->outcome == SW_OUTCOME_CERT_UNTRUSTED ||
-                            v->outcome == SW_OUTCOME_CERT_NAME_MISMATCH)) {
+  if (t->opts.trust_advisory && (v->outcome == SW_OUTCOME_CERT_UNTRUSTED ||
+                                 v->outcome == SW_OUTCOME_CERT_NAME_MISMATCH)) {
     report(c, SW_OUTCOME_OK, "");
   } else {
     report(c, v->outcome, v->detail);
@@ -334,9 +334,9 @@ static void start_verify(struct sw_check *c)
   /* Out of memory leaves the names out (or the chain); the check goes on
    * without them. */
   sw_cert_describe(c->tls->peer_cert, &c->tls->info);
-  if (c->tls->want_chain && !c->tls->chain)
+  if (c->tls->opts.want_chain && !c->tls->chain)
     (void)sw_tls_peer_chain(c->tls->peer_cert, &c->tls->chain);
-  if (c->tls->insecure) {
+  if (c->tls->opts.insecure) {
     report(c, SW_OUTCOME_OK, "");
     return;
   }
