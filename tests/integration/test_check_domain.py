@@ -16,7 +16,12 @@ matches the presented key and TLSA that does not (dane_mismatch); a null
 MX; a domain without MX that falls back to its own address; a domain
 that does not exist.
 
-Usage: test_check_domain.py SMTPWATCH_EXE INSTALL_ROOT_CERT_EXE [unittest args]
+And the service: a domain rule added with `smtpwatch rules add --domain`
+is checked by smtpwatch-svc.exe (--console) and its state and outcome
+show in `smtpwatch status`.
+
+Usage: test_check_domain.py SMTPWATCH_EXE INSTALL_ROOT_CERT_EXE [SVC_EXE]
+       [unittest args]
 Needs root (Postfix). SW_CHECK_DOMAIN_PREFIX names the Wine prefix."""
 
 import hashlib
@@ -35,7 +40,7 @@ from dns_servers import DnsServers  # noqa: E402
 from domain_fixture import MxHost, MxHosts, PolicyServer, policy_text  # noqa: E402
 from postfix_fixture import require_mail_servers  # noqa: E402
 
-EXE = INSTALL_ROOT_CERT = None
+EXE = INSTALL_ROOT_CERT = SVC_EXE = None
 PREFIX = TEST_CA = DNS = POLICIES = MX = None
 RESOLVER = None
 
@@ -219,8 +224,46 @@ class DomainCheck(unittest.TestCase):
                             for l in lines[1:]), proc.stdout)
 
 
+class DomainRule(unittest.TestCase):
+    """A domain rule in the service: stored with its fields, checked on
+    its schedule, its state in `smtpwatch status`."""
+
+    def cli(self, *args):
+        proc = harness.run_wine(harness.wine_env(PREFIX), EXE, *args, timeout=60,
+                                check=False)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        return json.loads(proc.stdout) if "--json" in args else proc.stdout
+
+    def test_the_service_checks_a_domain_rule(self):
+        if not SVC_EXE:
+            self.skipTest("no SVC_EXE argument")  # ctest always passes it
+        data = TEST_CA.workdir / "service"
+        data.mkdir(exist_ok=True)
+        env = harness.wine_env(PREFIX)
+        answers = lambda: harness.run_wine(env, EXE, "service", "info", "--json",
+                                           timeout=30, check=False).returncode == 0
+        service = harness.ConsoleService(SVC_EXE, data, env, answers, unit_ms=100)
+        self.addCleanup(service.stop)
+        rule = self.cli("rules", "add", "--domain", "partial.example.test", "--name",
+                        "partial", "--dns-server", RESOLVER, "--port", str(MX.port),
+                        "--min-ok", "1", "--timeout-ms", "20000", "--json")
+        self.assertEqual((rule["domain"], rule["host"], rule["min_ok"], rule["mta_sts"]),
+                         ("partial.example.test", "", 1, True))
+
+        def row():
+            return {s["id"]: s for s in self.cli("status", "--json")}.get(rule["id"], {})
+        # WARNING once its bad results are confirmed (the state's retries)
+        harness.wait_for(lambda: row().get("state", "").lower() == "warning", 90, 0.5,
+                         "the domain rule in WARNING")
+        now = row()
+        self.assertEqual(now["outcome"], "mx_partly_unreachable", now)
+        self.assertIn("1 of 2 MX addresses OK", now["message"])
+
+
 if __name__ == "__main__":
     if len(sys.argv) >= 3:
         EXE, INSTALL_ROOT_CERT = sys.argv[1], sys.argv[2]
         del sys.argv[1:3]
+        if len(sys.argv) >= 2 and not sys.argv[1].startswith("-"):
+            SVC_EXE = sys.argv.pop(1)
     unittest.main()
