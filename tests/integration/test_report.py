@@ -271,7 +271,7 @@ class UpgradeTests(unittest.TestCase):
         service = console_service_real(self.dir)
         self.addCleanup(service.stop)
         with sqlite3.connect("file:%s?mode=ro" % self.db, uri=True) as db:
-            self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 7)
+            self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 8)
         # While the pass runs, the report says so (unless it ended between).
         built = "Reports now cover the whole history"
         if built not in service.console():
