@@ -94,6 +94,7 @@ static void check_combination(const struct sw_rule *r, struct sw_rule_problems *
                      : *str(r->rcpt_to)   ? "RCPT TO"
                      : r->relay_test      ? "the open relay test"
                      : r->all_addresses   ? "checking every address"
+                     : *str(r->domain)    ? "a mail domain's MX hosts"
                                           : NULL;
   if (with)
     sw_rule_problems_add(out, SW_RULE_FIELD_ROUND_TRIP,

@@ -510,6 +510,13 @@ static void test_round_trip_fields(void **state)
   assert_true(has(only_problem(&r, SW_RULE_FIELD_ROUND_TRIP), "MAIL FROM"));
   set(&r.rcpt_to, NULL);
   set(&r.mail_from, NULL);
+  /* One probe to one host: not to a mail domain's MX hosts. */
+  char *host = r.host;
+  r.host = NULL;
+  set(&r.domain, "example.com");
+  assert_true(has(only_problem(&r, SW_RULE_FIELD_ROUND_TRIP), "mail domain"));
+  set(&r.domain, NULL);
+  r.host = host;
   r.round_trip = SW_ROUND_TRIP_COUNT;
   assert_true(has(only_problem(&r, SW_RULE_FIELD_ROUND_TRIP), "none, imap or pop3"));
   /* Off, the other fields wait unjudged. */
