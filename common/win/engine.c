@@ -312,12 +312,9 @@ enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *
     return SW_E_NOMEM;
   enum sw_error err = sw__check_copy_strings(c, spec);
   if (err) {
-    free(c->tls);
-    free(c);
+    sw__check_discard(c);
     return err;
   }
-  c->done = done;
-  c->ctx = ctx;
   c->port = spec->port;
   c->ip_family = spec->ip_family;
   c->all_addresses = spec->all_addresses;
@@ -337,16 +334,29 @@ enum sw_error sw_engine_submit(struct sw_engine *e, const struct sw_check_spec *
   }
   c->cfg.mail = spec->mail;
   sw_dialogue_init(&c->dlg, &c->cfg, sw_clock_now_us());
+  sw__check_launch(c, done, ctx);
+  return SW_E_OK;
+}
 
+void sw__check_discard(struct sw_check *c)
+{
+  free(c->mbx);
+  free(c->tls);
+  free(c);
+}
+
+void sw__check_launch(struct sw_check *c, sw_check_done_fn done, void *ctx)
+{
+  struct sw_engine *e = c->engine;
+  c->done = done;
+  c->ctx = ctx;
   sw_list_insert_head(&e->checks, &c->link);
   e->structs++;
   e->live++;
-
   sw__check_update_timer(c);
   if (!sw__peer_done(c))
     sw__check_resolve(c);
   sw__check_settle(c);
-  return SW_E_OK;
 }
 
 enum sw_error sw_engine_timer_arm(struct sw_engine *e, struct sw_engine_timer *t,

@@ -30,11 +30,6 @@
 #define SW_MAX_ADDRESSES 16
 #define SW_READ_BUFFER 4096
 
-/* A TLS check's own state (engine_tls.c), allocated at submit for TLS
- * checks only. The session exists from the dialogue's request for a
- * handshake on. While `verifying`, the certificate is being validated on
- * the thread pool (by its own job, or another check's it waits for) and
- * decrypted bytes wait in the session. */
 /* How a check validates the server's certificate (sw__check_alloc). */
 struct sw_check_tls_opts {
   bool insecure; /* the rule skips chain and name validation */
@@ -44,6 +39,11 @@ struct sw_check_tls_opts {
   bool want_chain, trust_advisory;
 };
 
+/* A TLS check's own state (engine_tls.c), allocated at submit for TLS
+ * checks only. The session exists from the dialogue's request for a
+ * handshake on. While `verifying`, the certificate is being validated on
+ * the thread pool (by its own job, or another check's it waits for) and
+ * decrypted bytes wait in the session. */
 struct sw_check_tls {
   struct sw_check *check; /* the check this belongs to */
   struct sw_check_tls_opts opts;
@@ -456,6 +456,13 @@ void sw__engine_https_cancel(struct sw_engine *e);
  * yet in any list. */
 struct sw_check *sw__check_alloc(struct sw_engine *e,
                                  const struct sw_check_tls_opts *tls);
+/* Frees a check from sw__check_alloc that was never launched. */
+void sw__check_discard(struct sw_check *c);
+/* Launches a new top-level check whose exchange (dialogue or mailbox
+ * session) is set up: it joins the engine's checks with its callback, its
+ * deadline is armed, and it resolves its host unless the exchange has
+ * already ended (bad settings). */
+void sw__check_launch(struct sw_check *c, sw_check_done_fn done, void *ctx);
 /* Copies the spec's strings into one allocation owned by the check
  * (c->strings), the host without the brackets of "[2001:db8::1]". */
 enum sw_error sw__check_copy_strings(struct sw_check *c,

@@ -25,24 +25,13 @@ enum sw_error sw_engine_submit_mailbox(struct sw_engine *e,
   const struct sw_check_spec strings = {.host = spec->host};
   c->mbx = calloc(1, sizeof *c->mbx);
   if (!c->mbx || sw__check_copy_strings(c, &strings) != SW_E_OK) {
-    free(c->mbx);
-    free(c->tls);
-    free(c);
+    sw__check_discard(c);
     return SW_E_NOMEM;
   }
-  c->done = done;
-  c->ctx = ctx;
   c->port = spec->port;
   c->ip_family = spec->ip_family;
   c->mbx_out = out;
   sw_mailbox_init(c->mbx, &spec->cfg, sw_clock_now_us());
-
-  sw_list_insert_head(&e->checks, &c->link);
-  e->structs++;
-  e->live++;
-  sw__check_update_timer(c);
-  if (!sw_mailbox_done(c->mbx))
-    sw__check_resolve(c);
-  sw__check_settle(c);
+  sw__check_launch(c, done, ctx);
   return SW_E_OK;
 }
