@@ -53,7 +53,7 @@ struct rule_dialog {
   bool read_only;       /* viewing a stored rule: nothing can change */
   bool saved;
   bool banner_is_error;
-  bool has_problem[SW_RULE_FORM_FIELD_COUNT];
+  bool has_problem[SW_RULE_FIELD_COUNT];
   struct sw_rule_layout layout;
   struct sw_rule_alerts alerts; /* the right column: the rule's notifications */
 };
@@ -118,7 +118,7 @@ static void idle_banner(struct rule_dialog *d)
 static void show_problems(struct rule_dialog *d, const struct sw_rule_problems *p,
                           bool from_service, bool testing)
 {
-  for (int f = 0; f < SW_RULE_FORM_FIELD_COUNT; f++) {
+  for (int f = 0; f < SW_RULE_FIELD_COUNT; f++) {
     const char *m = sw_rule_problems_find(p, (enum sw_rule_field)f);
     d->has_problem[f] = m != NULL;
     sw_editor_set_text(d->hwnd, IDC_RULE_ERROR + f, m ? m : "");
@@ -584,9 +584,9 @@ static INT_PTR CALLBACK dialog_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     return TRUE; /* all done here: the dialog manager's scaling is off */
   case WM_CTLCOLORSTATIC: {
     int id = GetDlgCtrlID((HWND)lp);
-    bool error =
-        (id >= IDC_RULE_ERROR && id < IDC_RULE_ERROR + SW_RULE_FORM_FIELD_COUNT) ||
-        sw_rule_alerts_is_error(id) || (id == IDC_RULE_BANNER && d && d->banner_is_error);
+    bool error = (id >= IDC_RULE_ERROR && id < IDC_RULE_ERROR + SW_RULE_FIELD_COUNT) ||
+                 sw_rule_alerts_is_error(id) ||
+                 (id == IDC_RULE_BANNER && d && d->banner_is_error);
     if (!error)
       break;
     /* Red in the normal theme; the theme's text colour in high contrast. */

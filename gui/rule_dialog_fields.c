@@ -20,21 +20,28 @@ _Static_assert(
         IDC_RULE_RELAY_RCPT == IDC_RULE_FIELD + SW_RULE_FIELD_RELAY_TEST_RCPT &&
         IDC_RULE_DRIFT == IDC_RULE_FIELD + SW_RULE_FIELD_DRIFT &&
         IDC_RULE_DNS_SERVER == IDC_RULE_FIELD + SW_RULE_FIELD_DNS_SERVER &&
-        IDC_RULE_FIELD + SW_RULE_FORM_FIELD_COUNT <= IDC_RULE_ERROR,
+        IDC_RULE_ROUND_TRIP == IDC_RULE_FIELD + SW_RULE_FIELD_ROUND_TRIP &&
+        IDC_RULE_MAILBOX_PASSWORD == IDC_RULE_FIELD + SW_RULE_FIELD_MAILBOX_PASSWORD &&
+        IDC_RULE_DELIVERY_CRIT == IDC_RULE_FIELD + SW_RULE_FIELD_DELIVERY_CRIT_MS &&
+        IDC_RULE_FIELD + SW_RULE_FIELD_COUNT <= IDC_RULE_ERROR,
     "field controls follow enum sw_rule_field");
 _Static_assert(
     IDC_RULE_CERT_CRIT_ERROR == IDC_RULE_ERROR + SW_RULE_FIELD_CERT_CRIT_DAYS &&
         IDC_RULE_AUTH_PASSWORD_ERROR == IDC_RULE_ERROR + SW_RULE_FIELD_AUTH_PASSWORD &&
         IDC_RULE_DRIFT_ERROR == IDC_RULE_ERROR + SW_RULE_FIELD_DRIFT &&
         IDC_RULE_DNS_SERVER_ERROR == IDC_RULE_ERROR + SW_RULE_FIELD_DNS_SERVER &&
-        IDC_RULE_ERROR + SW_RULE_FORM_FIELD_COUNT <= IDC_RULE_LABEL,
+        IDC_RULE_ROUND_TRIP_ERROR == IDC_RULE_ERROR + SW_RULE_FIELD_ROUND_TRIP &&
+        IDC_RULE_DELIVERY_CRIT_ERROR == IDC_RULE_ERROR + SW_RULE_FIELD_DELIVERY_CRIT_MS &&
+        IDC_RULE_ERROR + SW_RULE_FIELD_COUNT <= IDC_RULE_LABEL,
     "error controls follow enum sw_rule_field");
 _Static_assert(
     IDC_RULE_CERT_CRIT_LABEL == IDC_RULE_LABEL + SW_RULE_FIELD_CERT_CRIT_DAYS &&
         IDC_RULE_AUTH_PASSWORD_LABEL == IDC_RULE_LABEL + SW_RULE_FIELD_AUTH_PASSWORD &&
         IDC_RULE_IP_FAMILY_LABEL == IDC_RULE_LABEL + SW_RULE_FIELD_IP_FAMILY &&
         IDC_RULE_DNS_SERVER_LABEL == IDC_RULE_LABEL + SW_RULE_FIELD_DNS_SERVER &&
-        IDC_RULE_LABEL + SW_RULE_FORM_FIELD_COUNT <= 1520,
+        IDC_RULE_ROUND_TRIP_LABEL == IDC_RULE_LABEL + SW_RULE_FIELD_ROUND_TRIP &&
+        IDC_RULE_DELIVERY_CRIT_LABEL == IDC_RULE_LABEL + SW_RULE_FIELD_DELIVERY_CRIT_MS &&
+        IDC_RULE_LABEL + SW_RULE_FIELD_COUNT <= IDC_RULE_LABEL_END,
     "label controls follow enum sw_rule_field");
 
 /* Each secret's note and "Remove" box, by enum sw_rule_form_secret. */
@@ -47,6 +54,9 @@ static const struct {
     [SW_RULE_FORM_CLIENT_SECRET] = {SW_RULE_FIELD_OAUTH_CLIENT_SECRET,
                                     IDC_RULE_OAUTH_SECRET_NOTE,
                                     IDC_RULE_OAUTH_SECRET_REMOVE},
+    [SW_RULE_FORM_MAILBOX_PASSWORD] = {SW_RULE_FIELD_MAILBOX_PASSWORD,
+                                       IDC_RULE_MAILBOX_PASSWORD_NOTE,
+                                       IDC_RULE_MAILBOX_PASSWORD_REMOVE},
 };
 
 static enum sw_rule_form_kind kind(int field)
@@ -56,7 +66,7 @@ static enum sw_rule_form_kind kind(int field)
 
 void sw_rule_fields_init(HWND dlg, bool read_only)
 {
-  for (int f = 0; f < SW_RULE_FORM_FIELD_COUNT; f++) {
+  for (int f = 0; f < SW_RULE_FIELD_COUNT; f++) {
     if (kind(f) == SW_RULE_FORM_CHOICE) {
       for (int i = 0; i < sw_rule_form_choice_count((enum sw_rule_field)f); i++) {
         wchar_t *text = sw_wide_dup(sw_rule_form_choice_text((enum sw_rule_field)f, i));
@@ -93,7 +103,7 @@ static bool read_secret(HWND dlg, struct sw_rule_form *form, int field)
 
 bool sw_rule_fields_read(HWND dlg, struct sw_rule_form *form)
 {
-  for (int f = 0; f < SW_RULE_FORM_FIELD_COUNT; f++) {
+  for (int f = 0; f < SW_RULE_FIELD_COUNT; f++) {
     int id = IDC_RULE_FIELD + f;
     enum sw_rule_field field = (enum sw_rule_field)f;
     switch (kind(f)) {
@@ -131,7 +141,7 @@ bool sw_rule_fields_read(HWND dlg, struct sw_rule_form *form)
 
 void sw_rule_fields_write(HWND dlg, const struct sw_rule_form *form)
 {
-  for (int f = 0; f < SW_RULE_FORM_FIELD_COUNT; f++) {
+  for (int f = 0; f < SW_RULE_FIELD_COUNT; f++) {
     int id = IDC_RULE_FIELD + f;
     enum sw_rule_field field = (enum sw_rule_field)f;
     switch (kind(f)) {
@@ -159,11 +169,10 @@ void sw_rule_fields_write(HWND dlg, const struct sw_rule_form *form)
 }
 
 void sw_rule_fields_enable(HWND dlg, const struct sw_rule_form *form, bool loaded,
-                           bool read_only,
-                           const bool has_problem[SW_RULE_FORM_FIELD_COUNT])
+                           bool read_only, const bool has_problem[SW_RULE_FIELD_COUNT])
 {
-  bool on[SW_RULE_FORM_FIELD_COUNT];
-  for (int f = 0; f < SW_RULE_FORM_FIELD_COUNT; f++) {
+  bool on[SW_RULE_FIELD_COUNT];
+  for (int f = 0; f < SW_RULE_FIELD_COUNT; f++) {
     on[f] = loaded &&
             (sw_rule_form_field_applies(form, (enum sw_rule_field)f) || has_problem[f]);
     if (read_only) /* texts are read-only, and stay readable; no choice can change */
@@ -181,7 +190,7 @@ void sw_rule_fields_enable(HWND dlg, const struct sw_rule_form *form, bool loade
     EnableWindow(GetDlgItem(dlg, secrets[s].note), loaded);
     on[f] = on[f] && !removing;
   }
-  for (int f = 0; f < SW_RULE_FORM_FIELD_COUNT; f++)
+  for (int f = 0; f < SW_RULE_FIELD_COUNT; f++)
     EnableWindow(GetDlgItem(dlg, IDC_RULE_FIELD + f), on[f]);
 }
 
@@ -193,7 +202,8 @@ bool sw_rule_fields_changed(HWND dlg, struct sw_rule_form *form, int id, int cod
   int field = id - IDC_RULE_FIELD;
   switch (id) {
   case IDC_RULE_AUTH_USER:
-  case IDC_RULE_OAUTH_URL: {
+  case IDC_RULE_OAUTH_URL:
+  case IDC_RULE_DOMAIN: {
     if (code != EN_CHANGE)
       return false;
     char *text = sw_editor_get_text(dlg, id);
@@ -202,8 +212,9 @@ bool sw_rule_fields_changed(HWND dlg, struct sw_rule_form *form, int id, int cod
     return ok;
   }
   case IDC_RULE_AUTH_MECH:
+  case IDC_RULE_ROUND_TRIP:
     return code == CBN_SELCHANGE &&
-           !sw_rule_form_set_choice(form, SW_RULE_FIELD_AUTH_MECH,
+           !sw_rule_form_set_choice(form, (enum sw_rule_field)field,
                                     (int)SendDlgItemMessageW(dlg, id, CB_GETCURSEL, 0, 0),
                                     NULL);
   case IDC_RULE_RELAY_TEST:
@@ -212,17 +223,15 @@ bool sw_rule_fields_changed(HWND dlg, struct sw_rule_form *form, int id, int cod
     sw_rule_form_set_checked(form, SW_RULE_FIELD_RELAY_TEST,
                              IsDlgButtonChecked(dlg, id) == BST_CHECKED);
     return true;
-  case IDC_RULE_AUTH_PASSWORD_REMOVE:
-  case IDC_RULE_OAUTH_SECRET_REMOVE:
-    if (code != BN_CLICKED)
-      return false;
-    sw_rule_form_set_remove(form,
-                            id == IDC_RULE_AUTH_PASSWORD_REMOVE
-                                ? SW_RULE_FIELD_AUTH_PASSWORD
-                                : SW_RULE_FIELD_OAUTH_CLIENT_SECRET,
-                            IsDlgButtonChecked(dlg, id) == BST_CHECKED);
-    return true;
   default:
+    for (int s = 0; s < SW_RULE_FORM_SECRET_COUNT; s++)
+      if (id == secrets[s].remove) {
+        if (code != BN_CLICKED)
+          return false;
+        sw_rule_form_set_remove(form, secrets[s].field,
+                                IsDlgButtonChecked(dlg, id) == BST_CHECKED);
+        return true;
+      }
     return false;
   }
 }

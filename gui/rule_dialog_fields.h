@@ -1,8 +1,9 @@
 /* The rule dialog's fields and their controls (resource.h numbers them by
  * enum sw_rule_field): every field of model/rule_form, of the left column
  * and of the middle one, "Beyond the handshake" (AUTH, the envelope and
- * the relay test, addresses, drift). Texts, check boxes and drop-down
- * lists go both ways; the two secrets only from the controls to the form:
+ * the relay test, addresses, drift), the mail domain's and the round
+ * trip's. Texts, check boxes and drop-down lists go both ways; the three
+ * secrets only from the controls to the form:
  * their password boxes are never given the stored secret (the rule says
  * only whether one is set), and what was read from them is wiped. UI
  * thread only. */
@@ -29,11 +30,11 @@ void sw_rule_fields_write(HWND dlg, const struct sw_rule_form *form);
  * readable. A secret's box is greyed while "Remove" is checked, and
  * "Remove" offered only when a secret is stored. */
 void sw_rule_fields_enable(HWND dlg, const struct sw_rule_form *form, bool loaded,
-                           bool read_only, const bool has_problem[SW_RULE_FORM_FIELD_COUNT]);
+                           bool read_only, const bool has_problem[SW_RULE_FIELD_COUNT]);
 /* A WM_COMMAND from control `id` with notification `code`: true if it
  * changes what applies (the AUTH user, the mechanism, the token URL, the
- * relay test, a "Remove" box), after reading that control alone into
- * `form`; the caller then calls sw_rule_fields_enable. */
+ * relay test, the mail domain, the round trip, a "Remove" box), after reading that
+ * control alone into `form`; the caller then calls sw_rule_fields_enable. */
 bool sw_rule_fields_changed(HWND dlg, struct sw_rule_form *form, int id, int code);
 
 #endif

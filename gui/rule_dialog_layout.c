@@ -28,10 +28,10 @@ void sw_rule_layout_init(struct sw_rule_layout *d, HWND dialog)
     p->hwnd = c;
     p->grows =
         id == IDC_RULE_BANNER ||
-        (id >= IDC_RULE_ERROR && id < IDC_RULE_ERROR + SW_RULE_FORM_FIELD_COUNT) ||
+        (id >= IDC_RULE_ERROR && id < IDC_RULE_ERROR + SW_RULE_FIELD_COUNT) ||
         (id >= IDC_RULE_ALERT_ERROR && id < IDC_RULE_ALERT_ERROR + SW_ALERT_FIELD_COUNT);
     p->combo = id == IDC_RULE_DEPENDS ||
-               (id >= IDC_RULE_FIELD && id < IDC_RULE_FIELD + SW_RULE_FORM_FIELD_COUNT &&
+               (id >= IDC_RULE_FIELD && id < IDC_RULE_FIELD + SW_RULE_FIELD_COUNT &&
                 sw_rule_form_kind((enum sw_rule_field)(id - IDC_RULE_FIELD)) ==
                     SW_RULE_FORM_CHOICE);
     p->base = sw_dialog_dpi_child_rect(d->hwnd, c);

@@ -14,7 +14,8 @@
 
 #include "dialog_dpi.h"
 
-#define SW_RULE_PLACED_MAX 160 /* three columns, every field with its error */
+#define SW_RULE_PLACED_MAX                                                               \
+  220 /* three columns and the round trip, every field with its error */
 
 /* A control where the template put it; error texts and the banner grow. */
 struct sw_rule_placed {

@@ -23,14 +23,14 @@ void sw_rule_form_init(struct sw_rule_form *f)
   f->mta_sts = defaults.mta_sts;
   f->auth_mech = defaults.auth_mech;
   f->ip_family = defaults.ip_family;
-  sw_rule_init_defaults(&f->kept);
+  f->round_trip = defaults.round_trip;
+  f->mailbox_tls = defaults.mailbox_tls;
 }
 
 void sw_rule_form_free(struct sw_rule_form *f)
 {
   for (int i = 0; i < SW_RULE_FIELD_COUNT; i++)
     free(f->text[i]);
-  sw_rule_free(&f->kept);
   sw_auth_wipe(f->secret, sizeof f->secret); /* memset alone may be dropped */
   sw_rule_form_init(f);
 }
@@ -75,6 +75,13 @@ static enum sw_error set_number(struct sw_rule_form *f, enum sw_rule_field field
   return sw_rule_form_set_text(f, field, digits);
 }
 
+/* A number whose 0 means "none" or "the default" shows as a blank box. */
+static enum sw_error set_number_or_blank(struct sw_rule_form *f, enum sw_rule_field field,
+                                         int64_t value)
+{
+  return value ? set_number(f, field, value) : sw_rule_form_set_text(f, field, "");
+}
+
 /* The text fields are the rule's strings as they are (the others are
  * numbers, switches or choices). Blanks around one can only be a slip,
  * except in the command and the expected text, which are taken as typed. */
@@ -91,8 +98,6 @@ enum sw_error sw_rule_form_from_rule(struct sw_rule_form *f, const struct sw_rul
     char **text = sw_rule_field_text_slot((struct sw_rule *)r, (enum sw_rule_field)i);
     if (text && sw_rule_form_is_text((enum sw_rule_field)i))
       err = sw_rule_form_set_text(f, (enum sw_rule_field)i, *text);
-    else if (i >= SW_RULE_FORM_FIELD_COUNT)
-      err = sw_rule_copy_field((enum sw_rule_field)i, r, &f->kept);
   }
   if (err || (err = set_number(f, SW_RULE_FIELD_PORT, r->port)) ||
       (err = set_number(f, SW_RULE_FIELD_TIMEOUT_MS, r->timeout_ms)) ||
@@ -100,7 +105,13 @@ enum sw_error sw_rule_form_from_rule(struct sw_rule_form *f, const struct sw_rul
       (err = set_number(f, SW_RULE_FIELD_CERT_WARN_DAYS, r->cert_warn_days)) ||
       (err = set_number(f, SW_RULE_FIELD_CERT_CRIT_DAYS, r->cert_crit_days)) ||
       (err = r->min_ok ? set_number(f, SW_RULE_FIELD_MIN_OK, r->min_ok)
-                       : sw_rule_form_set_text(f, SW_RULE_FIELD_MIN_OK, "all"))) {
+                       : sw_rule_form_set_text(f, SW_RULE_FIELD_MIN_OK, "all")) ||
+      (err = set_number_or_blank(f, SW_RULE_FIELD_MAILBOX_PORT, r->mailbox_port)) ||
+      (err = set_number(f, SW_RULE_FIELD_DELIVER_WITHIN_S, r->deliver_within_s)) ||
+      (err =
+           set_number_or_blank(f, SW_RULE_FIELD_DELIVERY_WARN_MS, r->delivery_warn_ms)) ||
+      (err =
+           set_number_or_blank(f, SW_RULE_FIELD_DELIVERY_CRIT_MS, r->delivery_crit_ms))) {
     sw_rule_form_free(f);
     return err;
   }
@@ -116,8 +127,11 @@ enum sw_error sw_rule_form_from_rule(struct sw_rule_form *f, const struct sw_rul
   f->dane = r->dane;
   f->auth_mech = r->auth_mech;
   f->ip_family = r->ip_family;
+  f->round_trip = r->round_trip;
+  f->mailbox_tls = r->mailbox_tls;
   f->secret_stored[SW_RULE_FORM_PASSWORD] = r->auth_password_set;
   f->secret_stored[SW_RULE_FORM_CLIENT_SECRET] = r->oauth_client_secret_set;
+  f->secret_stored[SW_RULE_FORM_MAILBOX_PASSWORD] = r->mailbox_password_set;
   return SW_E_OK;
 }
 
@@ -302,6 +316,53 @@ static const struct number_field min_ok_field = {SW_RULE_FIELD_MIN_OK,
                                                  "Minimum OK MX addresses", "addresses",
                                                  "1", "all, or between 1 and 64"};
 
+static const struct number_field within_field = {SW_RULE_FIELD_DELIVER_WITHIN_S,
+                                                 "Deliver within", "seconds", "300",
+                                                 "between 10 and 3600"};
+static const struct number_field delivery_warn_field = {
+    SW_RULE_FIELD_DELIVERY_WARN_MS, "Delivery warning", "milliseconds", "60000",
+    "or blank for none"};
+static const struct number_field delivery_crit_field = {
+    SW_RULE_FIELD_DELIVERY_CRIT_MS, "Delivery critical", "milliseconds", "120000",
+    "or blank for none"};
+
+/* A number whose blank box is 0 (the protocol's port, no threshold). */
+static void read_u32_or_zero(const struct sw_rule_form *f, const struct number_field *nf,
+                             uint32_t *out, struct sw_rule_problems *own)
+{
+  size_t len;
+  trimmed(sw_rule_form_text(f, nf->field), &len);
+  if (len == 0)
+    *out = 0;
+  else
+    read_u32(f, nf, out, own);
+}
+
+/* Blank is 0, the protocol's own port; beyond 65535 is the validator's
+ * to refuse (the rule holds it). */
+static void read_mailbox_port(const struct sw_rule_form *f, uint32_t *out,
+                              struct sw_rule_problems *own)
+{
+  const char *text = sw_rule_form_text(f, SW_RULE_FIELD_MAILBOX_PORT);
+  uint64_t v;
+  char q[80];
+  switch (parse_number(text, &v)) {
+  case NUMBER_EMPTY:
+    *out = 0;
+    break;
+  case NUMBER_BAD:
+    quote(text, q, sizeof q);
+    sw_rule_problems_add(own, SW_RULE_FIELD_MAILBOX_PORT,
+                         "Mailbox port must be a number between 1 and 65535, or blank "
+                         "for the protocol's own; '%s' is not.",
+                         q);
+    break;
+  case NUMBER_OK:
+    *out = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+    break;
+  }
+}
+
 /* --min-ok: "all" (or nothing) is 0, every MX address. */
 static void read_min_ok(const struct sw_rule_form *f, uint32_t *out,
                         struct sw_rule_problems *own)
@@ -325,8 +386,6 @@ enum sw_error sw_rule_form_to_rule(const struct sw_rule_form *f, int64_t id,
     char **text = sw_rule_field_text_slot(out, field);
     if (text && sw_rule_form_is_text(field))
       err = read_text(f, field, is_trimmed(field), text);
-    else if (i >= SW_RULE_FORM_FIELD_COUNT)
-      err = sw_rule_copy_field(field, &f->kept, out);
   }
   if (err)
     return err;
@@ -356,6 +415,12 @@ enum sw_error sw_rule_form_to_rule(const struct sw_rule_form *f, int64_t id,
   read_min_ok(f, &out->min_ok, &own);
   out->auth_mech = f->auth_mech;
   out->ip_family = f->ip_family;
+  out->round_trip = f->round_trip;
+  out->mailbox_tls = f->mailbox_tls;
+  read_mailbox_port(f, &out->mailbox_port, &own);
+  read_u32(f, &within_field, &out->deliver_within_s, &own);
+  read_u32_or_zero(f, &delivery_warn_field, &out->delivery_warn_ms, &own);
+  read_u32_or_zero(f, &delivery_crit_field, &out->delivery_crit_ms, &own);
   sw__rule_form_read_secrets(f, out, &own);
 
   /* The validator judges the rest; where the form already found a text

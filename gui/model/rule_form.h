@@ -30,10 +30,11 @@
  * secrets are tens of characters. */
 #define SW_RULE_FORM_SECRET_MAX 1024
 
-/* The two secrets, write-only: a form never holds a stored one. */
+/* The secrets, write-only: a form never holds a stored one. */
 enum sw_rule_form_secret {
-  SW_RULE_FORM_PASSWORD,      /* SW_RULE_FIELD_AUTH_PASSWORD */
-  SW_RULE_FORM_CLIENT_SECRET, /* SW_RULE_FIELD_OAUTH_CLIENT_SECRET */
+  SW_RULE_FORM_PASSWORD,         /* SW_RULE_FIELD_AUTH_PASSWORD */
+  SW_RULE_FORM_CLIENT_SECRET,    /* SW_RULE_FIELD_OAUTH_CLIENT_SECRET */
+  SW_RULE_FORM_MAILBOX_PASSWORD, /* SW_RULE_FIELD_MAILBOX_PASSWORD */
   SW_RULE_FORM_SECRET_COUNT
 };
 
@@ -48,22 +49,17 @@ struct sw_rule_form {
   bool mta_sts, dane; /* a mail domain's (issue 18) */
   enum sw_auth_mech auth_mech;
   enum sw_ip_family ip_family;
+  enum sw_round_trip round_trip; /* the round trip's (issue 17) */
+  enum sw_mailbox_tls_mode mailbox_tls;
   /* What the user typed for each secret ("" : keep the stored one), kept
    * in place so that it is wiped, not left in freed memory; whether the
    * stored one is to be removed; whether the rule has one stored. */
   char secret[SW_RULE_FORM_SECRET_COUNT][SW_RULE_FORM_SECRET_MAX + 2];
   bool remove_secret[SW_RULE_FORM_SECRET_COUNT];
   bool secret_stored[SW_RULE_FORM_SECRET_COUNT];
-  /* The round trip's fields (SW_RULE_FORM_FIELD_COUNT on) as loaded; owned. */
-  struct sw_rule kept;
 };
 
 /* How the dialog shows a field. */
-/* The fields the editor shows: all before the round trip's (issue 17),
- * whose page is not built yet; a rule's round-trip fields are kept as
- * loaded (struct sw_rule_form.kept) and given back unchanged on save. */
-#define SW_RULE_FORM_FIELD_COUNT SW_RULE_FIELD_ROUND_TRIP
-
 enum sw_rule_form_kind {
   SW_RULE_FORM_TEXT,   /* an edit box: sw_rule_form_text */
   SW_RULE_FORM_SECRET, /* a password box, never filled: sw_rule_form_set_secret */
@@ -75,7 +71,10 @@ enum sw_rule_form_kind sw_rule_form_kind(enum sw_rule_field field);
 /* True for the fields the user types and sees back (name, host, port,
  * command, expected text, timeout, EHLO name, interval, certificate days,
  * AUTH user, OAuth URL, client ID and scope, MAIL FROM, RCPT TO, relay
- * test recipient): SW_RULE_FORM_TEXT. */
+ * test recipient, the mail domain's texts, the round trip's mailbox host,
+ * port, user, folder, probe addresses and times): SW_RULE_FORM_TEXT. The
+ * mailbox port and the delivery thresholds are blank for 0 (the
+ * protocol's port; no threshold). */
 bool sw_rule_form_is_text(enum sw_rule_field field);
 
 /* An empty form: every text "", enabled, no TLS, drift on, no secret.
@@ -114,7 +113,9 @@ enum sw_error sw_rule_form_set_tls_mode(struct sw_rule_form *f, enum sw_tls_mode
  * the mechanism and plain-text AUTH only with an AUTH user; the OAuth
  * fields only with an AUTH user and the XOAUTH2 mechanism (or a token URL
  * already given, which is what makes the validator ask for the rest); the
- * relay test's recipient only with the relay test on. */
+ * relay test's recipient only with the relay test on; a mail domain's
+ * settings only with a domain, the host's without; the round trip's
+ * settings only with a round trip, its folder only with IMAP. */
 bool sw_rule_form_field_applies(const struct sw_rule_form *f, enum sw_rule_field field);
 
 /* A check box's state; false for a field that is no check box. */
@@ -122,7 +123,8 @@ bool sw_rule_form_checked(const struct sw_rule_form *f, enum sw_rule_field field
 /* Sets a check box; ignored for a field that is no check box. */
 void sw_rule_form_set_checked(struct sw_rule_form *f, enum sw_rule_field field, bool on);
 
-/* A drop-down list (TLS mode, AUTH mechanism, address family): how many
+/* A drop-down list (TLS mode, AUTH mechanism, address family, round trip,
+ * mailbox TLS): how many
  * choices, the text of choice `i` for people ("" out of range), in the
  * order of its enum; 0 and "" for a field that is no list. */
 int sw_rule_form_choice_count(enum sw_rule_field field);
@@ -145,7 +147,8 @@ enum sw_rule_form_secret sw_rule_form_secret_of(enum sw_rule_field field);
  * for a field that is no secret. */
 enum sw_error sw_rule_form_set_secret(struct sw_rule_form *f, enum sw_rule_field field,
                                       const char *typed);
-/* The user's "Remove the stored password" (or client secret) choice.
+/* The user's "Remove the stored password" (or client secret, or mailbox
+ * password) choice.
  * Removing wins over a secret typed at the same time (the window greys
  * the box while it is checked). Ignored for a field that is no secret. */
 void sw_rule_form_set_remove(struct sw_rule_form *f, enum sw_rule_field field,
@@ -160,8 +163,8 @@ const char *sw_rule_form_secret_note(const struct sw_rule_form *f,
 /* The secrets to send with the form's rule (sw_pipe_put_rule_input),
  * pointing into the form (borrowed: never sw_pipe_rule_secrets_free them):
  * NULL keeps the stored one, "" removes it, else the typed one replaces
- * it. A secret that no longer applies (no AUTH user; no OAuth) is not
- * sent: the service removes it itself. */
+ * it. A secret that no longer applies (no AUTH user; no OAuth; no round
+ * trip) is not sent: the service removes it itself. */
 void sw_rule_form_secrets(const struct sw_rule_form *f, struct sw_pipe_rule_secrets *out);
 
 /* The rule the form describes, in `out` (which must own nothing; free it

@@ -1,5 +1,5 @@
 /* The rule form's fields that are not texts (rule_form.h): what kind each
- * is, the check boxes and drop-down lists, the two write-only secrets,
+ * is, the check boxes and drop-down lists, the write-only secrets,
  * and which fields mean anything in the form's current state. */
 #include <string.h>
 
@@ -22,9 +22,12 @@ enum sw_rule_form_kind sw_rule_form_kind(enum sw_rule_field field)
   case SW_RULE_FIELD_TLS_MODE:
   case SW_RULE_FIELD_AUTH_MECH:
   case SW_RULE_FIELD_IP_FAMILY:
+  case SW_RULE_FIELD_ROUND_TRIP:
+  case SW_RULE_FIELD_MAILBOX_TLS:
     return SW_RULE_FORM_CHOICE;
   case SW_RULE_FIELD_AUTH_PASSWORD:
   case SW_RULE_FIELD_OAUTH_CLIENT_SECRET:
+  case SW_RULE_FIELD_MAILBOX_PASSWORD:
     return SW_RULE_FORM_SECRET;
   default:
     return SW_RULE_FORM_TEXT;
@@ -33,7 +36,7 @@ enum sw_rule_form_kind sw_rule_form_kind(enum sw_rule_field field)
 
 bool sw_rule_form_is_text(enum sw_rule_field field)
 {
-  return (unsigned)field < SW_RULE_FORM_FIELD_COUNT &&
+  return (unsigned)field < SW_RULE_FIELD_COUNT &&
          sw_rule_form_kind(field) == SW_RULE_FORM_TEXT;
 }
 
@@ -95,6 +98,20 @@ static const char *const family_texts[SW_IP_FAMILY_COUNT] = {
     [SW_IP_V6] = "IPv6 only",
 };
 
+/* In enum sw_round_trip order. */
+static const char *const round_trip_texts[SW_ROUND_TRIP_COUNT] = {
+    [SW_ROUND_TRIP_NONE] = "None (no probe is sent)",
+    [SW_ROUND_TRIP_IMAP] = "IMAP (read the folder)",
+    [SW_ROUND_TRIP_POP3] = "POP3 (read the inbox)",
+};
+
+/* In enum sw_mailbox_tls_mode order. */
+static const char *const mailbox_tls_texts[SW_MAILBOX_TLS_MODE_COUNT] = {
+    [SW_MAILBOX_TLS_MODE_IMPLICIT] = "Implicit TLS (IMAP 993, POP3 995)",
+    [SW_MAILBOX_TLS_MODE_STARTTLS] = "STARTTLS required (IMAP 143, POP3 110)",
+    [SW_MAILBOX_TLS_MODE_NONE] = "None (the password goes in clear)",
+};
+
 int sw_rule_form_choice_count(enum sw_rule_field field)
 {
   switch (field) {
@@ -104,6 +121,10 @@ int sw_rule_form_choice_count(enum sw_rule_field field)
     return SW_AUTH_MECH_COUNT;
   case SW_RULE_FIELD_IP_FAMILY:
     return SW_IP_FAMILY_COUNT;
+  case SW_RULE_FIELD_ROUND_TRIP:
+    return SW_ROUND_TRIP_COUNT;
+  case SW_RULE_FIELD_MAILBOX_TLS:
+    return SW_MAILBOX_TLS_MODE_COUNT;
   default:
     return 0;
   }
@@ -120,6 +141,10 @@ const char *sw_rule_form_choice_text(enum sw_rule_field field, int i)
     /* The mechanisms by the names servers list them under. */
     return i == SW_AUTH_MECH_AUTO ? "Automatic (from the server's list)"
                                   : sw_auth_mech_name((enum sw_auth_mech)i);
+  case SW_RULE_FIELD_ROUND_TRIP:
+    return round_trip_texts[i];
+  case SW_RULE_FIELD_MAILBOX_TLS:
+    return mailbox_tls_texts[i];
   default:
     return family_texts[i];
   }
@@ -134,6 +159,10 @@ int sw_rule_form_choice(const struct sw_rule_form *f, enum sw_rule_field field)
     return (int)f->auth_mech;
   case SW_RULE_FIELD_IP_FAMILY:
     return (int)f->ip_family;
+  case SW_RULE_FIELD_ROUND_TRIP:
+    return (int)f->round_trip;
+  case SW_RULE_FIELD_MAILBOX_TLS:
+    return (int)f->mailbox_tls;
   default:
     return -1;
   }
@@ -152,6 +181,12 @@ enum sw_error sw_rule_form_set_choice(struct sw_rule_form *f, enum sw_rule_field
   case SW_RULE_FIELD_AUTH_MECH:
     f->auth_mech = (enum sw_auth_mech)i;
     break;
+  case SW_RULE_FIELD_ROUND_TRIP:
+    f->round_trip = (enum sw_round_trip)i;
+    break;
+  case SW_RULE_FIELD_MAILBOX_TLS:
+    f->mailbox_tls = (enum sw_mailbox_tls_mode)i;
+    break;
   default:
     f->ip_family = (enum sw_ip_family)i;
     break;
@@ -161,11 +196,19 @@ enum sw_error sw_rule_form_set_choice(struct sw_rule_form *f, enum sw_rule_field
 
 /* ---- the secrets --------------------------------------------------------------- */
 
+/* Each secret's field, by enum sw_rule_form_secret. */
+static const enum sw_rule_field secret_fields[SW_RULE_FORM_SECRET_COUNT] = {
+    [SW_RULE_FORM_PASSWORD] = SW_RULE_FIELD_AUTH_PASSWORD,
+    [SW_RULE_FORM_CLIENT_SECRET] = SW_RULE_FIELD_OAUTH_CLIENT_SECRET,
+    [SW_RULE_FORM_MAILBOX_PASSWORD] = SW_RULE_FIELD_MAILBOX_PASSWORD,
+};
+
 enum sw_rule_form_secret sw_rule_form_secret_of(enum sw_rule_field field)
 {
-  return field == SW_RULE_FIELD_AUTH_PASSWORD         ? SW_RULE_FORM_PASSWORD
-         : field == SW_RULE_FIELD_OAUTH_CLIENT_SECRET ? SW_RULE_FORM_CLIENT_SECRET
-                                                      : SW_RULE_FORM_SECRET_COUNT;
+  for (int s = 0; s < SW_RULE_FORM_SECRET_COUNT; s++)
+    if (secret_fields[s] == field)
+      return (enum sw_rule_form_secret)s;
+  return SW_RULE_FORM_SECRET_COUNT;
 }
 
 enum sw_error sw_rule_form_set_secret(struct sw_rule_form *f, enum sw_rule_field field,
@@ -218,19 +261,15 @@ static const char *secret_action(const struct sw_rule_form *f, enum sw_rule_form
 
 void sw_rule_form_secrets(const struct sw_rule_form *f, struct sw_pipe_rule_secrets *out)
 {
-  static const enum sw_rule_field fields[SW_RULE_FORM_SECRET_COUNT] = {
-      [SW_RULE_FORM_PASSWORD] = SW_RULE_FIELD_AUTH_PASSWORD,
-      [SW_RULE_FORM_CLIENT_SECRET] = SW_RULE_FIELD_OAUTH_CLIENT_SECRET,
-  };
   const char *sent[SW_RULE_FORM_SECRET_COUNT];
   for (int s = 0; s < SW_RULE_FORM_SECRET_COUNT; s++)
-    sent[s] = sw_rule_form_field_applies(f, fields[s])
+    sent[s] = sw_rule_form_field_applies(f, secret_fields[s])
                   ? secret_action(f, (enum sw_rule_form_secret)s)
                   : NULL;
   /* The pipe's struct is not const-qualified: it is only read. */
   out->auth_password = (char *)sent[SW_RULE_FORM_PASSWORD];
   out->oauth_client_secret = (char *)sent[SW_RULE_FORM_CLIENT_SECRET];
-  out->mailbox_password = NULL; /* not on the form yet: a stored one is kept */
+  out->mailbox_password = (char *)sent[SW_RULE_FORM_MAILBOX_PASSWORD];
 }
 
 void sw__rule_form_read_secrets(const struct sw_rule_form *f, struct sw_rule *out,
@@ -239,17 +278,15 @@ void sw__rule_form_read_secrets(const struct sw_rule_form *f, struct sw_rule *ou
   bool *set[SW_RULE_FORM_SECRET_COUNT] = {
       [SW_RULE_FORM_PASSWORD] = &out->auth_password_set,
       [SW_RULE_FORM_CLIENT_SECRET] = &out->oauth_client_secret_set,
-  };
-  static const enum sw_rule_field fields[SW_RULE_FORM_SECRET_COUNT] = {
-      [SW_RULE_FORM_PASSWORD] = SW_RULE_FIELD_AUTH_PASSWORD,
-      [SW_RULE_FORM_CLIENT_SECRET] = SW_RULE_FIELD_OAUTH_CLIENT_SECRET,
+      [SW_RULE_FORM_MAILBOX_PASSWORD] = &out->mailbox_password_set,
   };
   for (int s = 0; s < SW_RULE_FORM_SECRET_COUNT; s++) {
     const char *action = secret_action(f, (enum sw_rule_form_secret)s);
     *set[s] = action ? action[0] != '\0' : f->secret_stored[s];
     if (action && strlen(action) > SW_RULE_FORM_SECRET_MAX)
-      sw_rule_problems_add(own, fields[s], "%s must be at most %d bytes long.",
-                           sw_rule_field_label(fields[s]), SW_RULE_FORM_SECRET_MAX);
+      sw_rule_problems_add(own, secret_fields[s], "%s must be at most %d bytes long.",
+                           sw_rule_field_label(secret_fields[s]),
+                           SW_RULE_FORM_SECRET_MAX);
   }
 }
 
@@ -298,6 +335,19 @@ bool sw_rule_form_field_applies(const struct sw_rule_form *f, enum sw_rule_field
   case SW_RULE_FIELD_ALL_ADDRESSES:
   case SW_RULE_FIELD_DRIFT:
     return !has_text(f, SW_RULE_FIELD_DOMAIN);
+  case SW_RULE_FIELD_FOLDER: /* POP3 reads the inbox alone */
+    return f->round_trip == SW_ROUND_TRIP_IMAP;
+  case SW_RULE_FIELD_MAILBOX_HOST: /* what only a round trip reads */
+  case SW_RULE_FIELD_MAILBOX_PORT:
+  case SW_RULE_FIELD_MAILBOX_TLS:
+  case SW_RULE_FIELD_MAILBOX_USER:
+  case SW_RULE_FIELD_MAILBOX_PASSWORD:
+  case SW_RULE_FIELD_PROBE_TO:
+  case SW_RULE_FIELD_PROBE_FROM:
+  case SW_RULE_FIELD_DELIVER_WITHIN_S:
+  case SW_RULE_FIELD_DELIVERY_WARN_MS:
+  case SW_RULE_FIELD_DELIVERY_CRIT_MS:
+    return f->round_trip != SW_ROUND_TRIP_NONE;
   default:
     return true;
   }
