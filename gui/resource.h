@@ -57,9 +57,13 @@
 #define IDC_RULE_AUTH_PASSWORD_REMOVE 1117 /* check box */
 #define IDC_RULE_OAUTH_SECRET_REMOVE 1118  /* check box */
 #define IDC_RULE_DOMAIN_HEADING 1119       /* "Mail domain (instead of Host)" */
-#define IDC_RULE_ROUND_TRIP_HEADING 1120   /* "Round trip (a probe through a mailbox)" */
+/* The right column's two pages (rule_dialog_layout.c): the notifications
+ * and the round trip, chosen by two radio buttons on top. */
+#define IDC_RULE_ROUND_TRIP_HEADING 1120 /* what a round trip is */
 #define IDC_RULE_MAILBOX_PASSWORD_NOTE 1121
 #define IDC_RULE_MAILBOX_PASSWORD_REMOVE 1122 /* check box */
+#define IDC_RULE_PAGE_ALERTS 1123     /* radio button: the notifications page */
+#define IDC_RULE_PAGE_ROUND_TRIP 1124 /* radio button: the round trip page */
 #define IDC_RULE_FIELD 1400 /* 1400-1449 */
 #define IDC_RULE_NAME 1400
 #define IDC_RULE_HOST 1401
@@ -202,7 +206,6 @@
 #define IDC_RULE_AFTER_ERROR 1145
 #define IDC_RULE_RENOTIFY_ERROR 1146
 #define IDC_RULE_DEPENDS_ERROR 1147
-#define IDC_RULE_ALERTS_TITLE 1185 /* "Notifications" over the column */
 #define IDC_RULE_NOTIFY_LABEL 1186
 #define IDC_RULE_NOTIFY 1187 /* ListView with check boxes: the notifiers */
 #define IDC_RULE_ON_LABEL 1188

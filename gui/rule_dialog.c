@@ -124,6 +124,12 @@ static void show_problems(struct rule_dialog *d, const struct sw_rule_problems *
     sw_editor_set_text(d->hwnd, IDC_RULE_ERROR + f, m ? m : "");
     ShowWindow(GetDlgItem(d->hwnd, IDC_RULE_ERROR + f), m ? SW_SHOWNA : SW_HIDE);
   }
+  /* The round trip's page when a problem is there, for the user to see it. */
+  for (size_t i = 0; i < p->count; i++)
+    if (p->items[i].field >= SW_RULE_FIELD_ROUND_TRIP) {
+      sw_rule_layout_show_page(&d->layout, SW_RULE_PAGE_ROUND_TRIP);
+      break;
+    }
   char summary[300];
   sw_rule_form_summary(p, from_service, testing, summary, sizeof summary);
   set_banner(d, summary, true);
@@ -520,6 +526,7 @@ static void on_init(struct rule_dialog *d)
   if (d->read_only)
     init_read_only(d);
   sw_rule_layout_init(&d->layout, d->hwnd);
+  sw_rule_layout_show_page(&d->layout, SW_RULE_PAGE_ALERTS);
   sw_rule_alerts_init(&d->alerts, d->hwnd, d->ed, &d->layout, d->rule_id, d->read_only);
   if (d->rule_id == 0) {
     struct sw_pipe_rule fresh = {.revision = 0};
@@ -563,6 +570,13 @@ static INT_PTR CALLBACK dialog_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     case IDC_RULE_TLS:
       if (HIWORD(wp) == CBN_SELCHANGE)
         on_tls_change(d);
+      return TRUE;
+    case IDC_RULE_PAGE_ALERTS:
+    case IDC_RULE_PAGE_ROUND_TRIP:
+      if (HIWORD(wp) == BN_CLICKED)
+        sw_rule_layout_show_page(&d->layout, LOWORD(wp) == IDC_RULE_PAGE_ROUND_TRIP
+                                                 ? SW_RULE_PAGE_ROUND_TRIP
+                                                 : SW_RULE_PAGE_ALERTS);
       return TRUE;
     default:
       if (sw_rule_fields_changed(hwnd, &d->form, LOWORD(wp), HIWORD(wp)))

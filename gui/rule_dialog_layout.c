@@ -8,6 +8,24 @@
 #include "alert_form.h"
 #include "rule_form.h"
 
+/* Which page of the right column control `id` is on. */
+static enum sw_rule_page page_of(int id)
+{
+  bool alerts =
+      (id >= IDC_RULE_ALERT_ERROR && id < IDC_RULE_ALERT_ERROR + SW_ALERT_FIELD_COUNT) ||
+      (id >= IDC_RULE_NOTIFY_LABEL && id <= IDC_RULE_DEPENDS);
+  if (alerts)
+    return SW_RULE_PAGE_ALERTS;
+  for (int block = IDC_RULE_FIELD; block <= IDC_RULE_LABEL;
+       block += IDC_RULE_ERROR - IDC_RULE_FIELD)
+    if (id >= block + SW_RULE_FIELD_ROUND_TRIP && id < block + SW_RULE_FIELD_COUNT)
+      return SW_RULE_PAGE_ROUND_TRIP;
+  return id == IDC_RULE_ROUND_TRIP_HEADING || id == IDC_RULE_MAILBOX_PASSWORD_NOTE ||
+                 id == IDC_RULE_MAILBOX_PASSWORD_REMOVE
+             ? SW_RULE_PAGE_ROUND_TRIP
+             : SW_RULE_PAGE_ALL;
+}
+
 /* Everything is placed from the template's rectangles and the window's
  * current DPI (model/dialog_layout.h) on every change: after a move to a
  * monitor with another scale, a Save or a Test that shows a message keeps
@@ -16,6 +34,7 @@ void sw_rule_layout_init(struct sw_rule_layout *d, HWND dialog)
 {
   memset(d, 0, sizeof *d);
   d->hwnd = dialog;
+  d->page = SW_RULE_PAGE_ALERTS;
   sw_dialog_dpi_init(&d->dpi, d->hwnd);
   RECT client;
   GetClientRect(d->hwnd, &client);
@@ -26,6 +45,7 @@ void sw_rule_layout_init(struct sw_rule_layout *d, HWND dialog)
     struct sw_rule_placed *p = &d->placed[d->placed_count++];
     int id = GetDlgCtrlID(c);
     p->hwnd = c;
+    p->page = page_of(id);
     p->grows =
         id == IDC_RULE_BANNER ||
         (id >= IDC_RULE_ERROR && id < IDC_RULE_ERROR + SW_RULE_FIELD_COUNT) ||
@@ -68,9 +88,34 @@ static int combo_height(HWND combo, int field_h)
 /* Each shown error (and the banner) pushes everything below it down by
  * its height, and the dialog grows by all of them; it is kept on its
  * monitor. */
+/* The page not shown hidden; on the page shown, every control but the
+ * errors without a text. */
+static void show_page_controls(struct sw_rule_layout *d)
+{
+  for (size_t i = 0; i < d->placed_count; i++) {
+    const struct sw_rule_placed *p = &d->placed[i];
+    if (p->page == SW_RULE_PAGE_ALL)
+      continue;
+    bool on = p->page == d->page && (!p->grows || GetWindowTextLengthW(p->hwnd) > 0);
+    bool shown = (GetWindowLongW(p->hwnd, GWL_STYLE) & WS_VISIBLE) != 0;
+    if (on != shown)
+      ShowWindow(p->hwnd, on ? SW_SHOWNA : SW_HIDE);
+  }
+}
+
+void sw_rule_layout_show_page(struct sw_rule_layout *d, enum sw_rule_page page)
+{
+  d->page = page;
+  CheckRadioButton(d->hwnd, IDC_RULE_PAGE_ALERTS, IDC_RULE_PAGE_ROUND_TRIP,
+                   page == SW_RULE_PAGE_ROUND_TRIP ? IDC_RULE_PAGE_ROUND_TRIP
+                                                   : IDC_RULE_PAGE_ALERTS);
+  sw_rule_layout_flow(d);
+}
+
 void sw_rule_layout_flow(struct sw_rule_layout *d)
 {
   struct sw_layout_item items[SW_RULE_PLACED_MAX];
+  show_page_controls(d);
   struct sw_layout_rect at[SW_RULE_PLACED_MAX];
   UINT base_dpi = d->dpi.base_dpi, dpi = d->dpi.dpi;
   for (size_t i = 0; i < d->placed_count; i++) {

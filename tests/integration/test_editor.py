@@ -765,6 +765,88 @@ class RuleDialogTests(EditorTestCase):
         self.assertEqual(self.close_editor(), 0)
 
 
+    def test_a_round_trip_is_filled_in_and_saved(self):
+        """The Round trip page: greyed until a protocol is chosen, its
+        fields typed reach the service, a missing probe recipient is
+        refused beside its field, and the mailbox password is shown only
+        as set, by the command line and by the dialog opened again."""
+        password = "Mailb0x-s3cret-pw"
+        main = self.open_editor()
+        keys(main, "Insert")
+        dialog = wait_window(RULE_TITLE)
+        keys(dialog, "alt+n")
+        type_text(dialog, "editor-round-trip")
+        keys(dialog, "alt+h")
+        type_text(dialog, "127.0.0.1")
+        keys(dialog, "alt+p")
+        type_text(dialog, str(AIOSMTPD.port))
+        keys(dialog, "alt+b")  # disabled: saved, not run
+        # Shift+Tab from the notifiers' list reaches the right column's
+        # page choice; Right turns to the Round trip page and Tab to its
+        # list, where Down chooses IMAP (the settings, greyed while it is
+        # None, come on), and Tab then reaches each setting in turn.
+        keys(dialog, "alt+f", "shift+Tab", "Right", "Tab", "Down", "Tab")
+        type_text(dialog, "127.0.0.1")
+        keys(dialog, "Tab")
+        type_text(dialog, "1143")
+        keys(dialog, "Tab", "Down", "Tab")  # STARTTLS required
+        type_text(dialog, "probe-user")
+        keys(dialog, "Tab")
+        type_text(dialog, password)
+        keys(dialog, "Tab")  # "Remove" is greyed: nothing is stored yet
+        type_text(dialog, "Probes")
+        keys(dialog, "Tab", "Tab")  # the probe recipient left blank
+        type_text(dialog, "monitor@example.com")
+        keys(dialog, "Tab")
+        type_text(dialog, "120")
+        keys(dialog, "Tab")
+        type_text(dialog, "30000")
+        keys(dialog, "Tab")
+        type_text(dialog, "60000")
+        keys(dialog, "alt+s")
+        view = wait_for(lambda: (lambda v: v if any(
+            "Probe recipient is required" in t for t in v.texts) else None)(
+                shown("Rule - SMTP Watch")), 20, 0.5, "the missing recipient said")
+        self.assertIn(dialog, windows(RULE_TITLE))
+        self.assertNotIn("editor-round-trip", rules())
+        screenshot(dialog, "rule-dialog-round-trip-error")
+        # The first field at fault has the focus.
+        type_text(dialog, "probe@example.com")
+        keys(dialog, "alt+s")
+        wait_gone(dialog, RULE_TITLE)
+        r = wait_for(lambda: rules().get("editor-round-trip"), 20, 0.5, "the added rule")
+        self.assertEqual(
+            (r["round_trip"], r["mailbox_host"], r["mailbox_port"], r["mailbox_tls"],
+             r["mailbox_user"], r["mailbox_password"], r["folder"], r["probe_to"],
+             r["probe_from"], r["deliver_within_s"], r["delivery_warn_ms"],
+             r["delivery_crit_ms"]),
+            ("imap", "127.0.0.1", 1143, "starttls", "probe-user", True, "Probes",
+             "probe@example.com", "monitor@example.com", 120, 30000, 60000))
+
+        rc, out = smtpwatch("rules", "show", r["id"])
+        self.assertEqual(rc, 0, out)
+        self.assertNotIn(password, out)
+        line = next(l for l in out.split("\n") if l.startswith("Mailbox password"))
+        self.assertEqual(line.split()[-1], "set", out)
+
+        # Opened again: the page as saved, the password only "set".
+        time.sleep(1)
+        self.select("editor-ro")
+        keys(main, "Return")
+        dialog = wait_window(RULE_TITLE)
+        keys(dialog, "alt+f", "shift+Tab", "Right")
+        view = wait_for(lambda: (lambda v: v if "probe-user" in v.texts else None)(
+            shown("Rule - SMTP Watch")), 20, 0.5, "the stored rule in the dialog")
+        self.assertIn("Stored: set", view.texts)
+        self.assertIn("Probes", view.texts)
+        self.assertIn("IMAP (read the folder)", view.texts)
+        self.assertFalse([t for t in view.texts if password in t], view.texts)
+        screenshot(dialog, "rule-dialog-round-trip")
+        keys(dialog, "Escape")
+        wait_gone(dialog, RULE_TITLE)
+        self.assertEqual(self.close_editor(), 0)
+
+
 class AlertStateTests(EditorTestCase):
 
     def test_acknowledge_and_maintenance_show_in_the_list(self):
