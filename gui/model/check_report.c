@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cert_expiry.h"
+#include "domain_report.h"
 #include "sw_utf8.h"
 #include "text_out.h"
 
@@ -176,11 +177,30 @@ static void put_transcript(struct sw_text_out *t, const struct sw_buf *transcrip
     sw_text_put(t, "\r\n");
 }
 
+/* A mail domain's matrix, one line per MX host and address, then the
+ * policies, in the command line's words (sw_domain_report_lines). */
+static void put_domain(struct sw_text_out *t, const struct sw_domain_report *d)
+{
+  struct sw_buf lines;
+  sw_buf_init(&lines, 0);
+  enum sw_error err = sw_domain_report_lines(d, &lines);
+  if (err) {
+    t->err = err;
+  } else {
+    sw_text_put(t, "\r\nMX hosts and addresses (preference, host, address, outcome, "
+                   "TLS, MTA-STS, DANE)\r\n");
+    put_clean(t, sw_buf_str(&lines), lines.len, "");
+  }
+  sw_buf_free(&lines);
+}
+
 enum sw_error sw_check_report_text(const struct sw_pipe_result *r, struct sw_buf *out)
 {
   struct sw_text_out t = {out, SW_E_OK};
   const struct sw_check_result *c = &r->check;
   put_summary(&t, r);
+  if (c->domain)
+    put_domain(&t, c->domain);
   put_steps(&t, c);
   if (c->tls.used)
     put_tls(&t, &c->tls);

@@ -14,6 +14,7 @@
 #include "manage_view.h"
 #include "pipe_protocol.h"
 #include "check_report.h"
+#include "domain_report.h"
 
 static const char transcript[] = "[   0.412 ms] S: 220 mx.example.com ESMTP\n"
                                  "[   0.530 ms] C: EHLO probe.example.net\n"
@@ -243,6 +244,75 @@ static void test_report_of_a_decoded_result(void **state)
   sw_pipe_result_free(&got);
 }
 
+/* A mail domain's result: make_ok with a matrix of two MX hosts, one of
+ * them refusing. */
+static void make_domain(struct sw_pipe_result *r)
+{
+  make_ok(r);
+  struct sw_domain_report *d = sw_domain_report_new("example.test", 0);
+  assert_non_null(d);
+  strcpy(d->dns_server, "127.0.0.1:5353");
+  strcpy(d->sts_mode, "enforce");
+  strcpy(d->sts_id, "20261207");
+  strcpy(d->sts_note, "every MX host meets the policy");
+  struct sw_domain_address *a = sw_domain_report_add(d, "mx1.example.test", 10);
+  assert_non_null(a);
+  strcpy(a->peer, "127.0.0.2:25");
+  a->outcome = SW_OUTCOME_OK;
+  a->starttls = a->cert_valid = a->sts_checked = true;
+  a->dane = SW_DANE_MATCHED;
+  a = sw_domain_report_add(d, "mx2.example.test", 20);
+  assert_non_null(a);
+  strcpy(a->peer, "127.0.0.3:25");
+  a->outcome = SW_OUTCOME_REFUSED;
+  strcpy(a->detail, "connection refused");
+  r->check.domain = d;
+}
+
+static void test_a_domain_result_shows_its_matrix(void **state)
+{
+  (void)state;
+  struct sw_pipe_result sent, got;
+  make_domain(&sent);
+  /* As the dialog gets it, from Test now or a history row: through the pipe. */
+  struct sw_buf body;
+  sw_buf_init(&body, 0);
+  sw_pipe_put_result(&body, &sent, true);
+  assert_int_equal(sw_manage_body_result((const uint8_t *)body.data, body.len, &got),
+                   SW_E_OK);
+  char *s = report(&got);
+  assert_edit_box_text(s);
+  /* One line per MX address, in the command line's words, then the policy. */
+  struct sw_buf lines;
+  sw_buf_init(&lines, 0);
+  assert_int_equal(sw_domain_report_lines(sent.check.domain, &lines), SW_E_OK);
+  assert_non_null(strstr(sw_buf_str(&lines), "mx1.example.test"));
+  const char *first = strstr(s, "\r\n     10 mx1.example.test ");
+  assert_non_null(first);
+  assert_non_null(strstr(first, "127.0.0.2:25"));
+  assert_non_null(strstr(first,
+                         "ok, STARTTLS, certificate valid, MTA-STS ok, DANE matched"
+                         "\r\n     20 mx2.example.test "));
+  assert_non_null(strstr(s, "127.0.0.3:25"));
+  assert_non_null(strstr(s, ": connection refused\r\n"));
+  assert_non_null(strstr(s,
+                         "\r\n  MTA-STS: enforce, id 20261207: every MX host meets the "
+                         "policy\r\n"));
+  assert_non_null(strstr(s, "(asked: 127.0.0.1:5353)\r\n"));
+  free(s);
+  /* A host's result has no matrix. */
+  struct sw_pipe_result host;
+  make_ok(&host);
+  s = report(&host);
+  assert_null(strstr(s, "MX hosts and addresses"));
+  free(s);
+  sw_pipe_result_free(&host);
+  sw_buf_free(&lines);
+  sw_buf_free(&body);
+  sw_pipe_result_free(&sent);
+  sw_pipe_result_free(&got);
+}
+
 static void test_headline_fits_any_buffer(void **state)
 {
   (void)state;
@@ -265,6 +335,7 @@ int main(void)
       cmocka_unit_test(test_hostile_text_cannot_reach_the_window),
       cmocka_unit_test(test_report_of_a_decoded_result),
       cmocka_unit_test(test_headline_fits_any_buffer),
+      cmocka_unit_test(test_a_domain_result_shows_its_matrix),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
