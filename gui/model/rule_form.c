@@ -253,15 +253,30 @@ static void read_days(const struct sw_rule_form *f, const struct number_field *n
     *out = v > SW_RULE_CERT_DAYS_MAX ? SW_RULE_CERT_DAYS_MAX + 1 : (int)v;
 }
 
+/* A port's text; one that is no number is the form's problem, in the
+ * validator's words (`range`). *v is set when it is a number. */
+static enum number parse_port(const struct sw_rule_form *f, enum sw_rule_field field,
+                              const char *range, uint64_t *v,
+                              struct sw_rule_problems *own)
+{
+  const char *text = sw_rule_form_text(f, field);
+  enum number got = parse_number(text, v);
+  if (got == NUMBER_BAD) {
+    char q[80];
+    quote(text, q, sizeof q);
+    sw_rule_problems_add(own, field, "%s must be a number %s; '%s' is not.",
+                         sw_rule_field_label(field), range, q);
+  }
+  return got;
+}
+
 /* The port has no room in the rule for an out-of-range value, so its range
  * is said here, in the validator's words. */
 static void read_port(const struct sw_rule_form *f, uint16_t *out,
                       struct sw_rule_problems *own)
 {
-  const char *text = sw_rule_form_text(f, SW_RULE_FIELD_PORT);
   uint64_t v;
-  char q[80];
-  switch (parse_number(text, &v)) {
+  switch (parse_port(f, SW_RULE_FIELD_PORT, "between 1 and 65535", &v, own)) {
   case NUMBER_EMPTY:
     sw_rule_problems_add(
         own, SW_RULE_FIELD_PORT,
@@ -269,9 +284,6 @@ static void read_port(const struct sw_rule_form *f, uint16_t *out,
         "implicit TLS).");
     break;
   case NUMBER_BAD:
-    quote(text, q, sizeof q);
-    sw_rule_problems_add(own, SW_RULE_FIELD_PORT,
-                         "Port must be a number between 1 and 65535; '%s' is not.", q);
     break;
   case NUMBER_OK:
     if (v > 65535)
@@ -280,6 +292,19 @@ static void read_port(const struct sw_rule_form *f, uint16_t *out,
       *out = (uint16_t)v; /* 0 is the validator's to refuse */
     break;
   }
+}
+
+/* Blank is 0, the protocol's own port; beyond 65535 is the validator's
+ * to refuse (the rule holds it). */
+static void read_mailbox_port(const struct sw_rule_form *f, uint32_t *out,
+                              struct sw_rule_problems *own)
+{
+  uint64_t v = 0;
+  enum number got =
+      parse_port(f, SW_RULE_FIELD_MAILBOX_PORT,
+                 "between 1 and 65535, or blank for the protocol's own", &v, own);
+  if (got != NUMBER_BAD)
+    *out = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 }
 
 /* Sets *slot to the field's text (trimmed if `trim`); "" becomes NULL. */
@@ -336,31 +361,6 @@ static void read_u32_or_zero(const struct sw_rule_form *f, const struct number_f
     *out = 0;
   else
     read_u32(f, nf, out, own);
-}
-
-/* Blank is 0, the protocol's own port; beyond 65535 is the validator's
- * to refuse (the rule holds it). */
-static void read_mailbox_port(const struct sw_rule_form *f, uint32_t *out,
-                              struct sw_rule_problems *own)
-{
-  const char *text = sw_rule_form_text(f, SW_RULE_FIELD_MAILBOX_PORT);
-  uint64_t v;
-  char q[80];
-  switch (parse_number(text, &v)) {
-  case NUMBER_EMPTY:
-    *out = 0;
-    break;
-  case NUMBER_BAD:
-    quote(text, q, sizeof q);
-    sw_rule_problems_add(own, SW_RULE_FIELD_MAILBOX_PORT,
-                         "Mailbox port must be a number between 1 and 65535, or blank "
-                         "for the protocol's own; '%s' is not.",
-                         q);
-    break;
-  case NUMBER_OK:
-    *out = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
-    break;
-  }
 }
 
 /* --min-ok: "all" (or nothing) is 0, every MX address. */
