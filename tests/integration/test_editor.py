@@ -166,8 +166,13 @@ class Shown:
 
     def __init__(self, out):
         self.texts, self.status, self.rows, self.buttons = [], [], [], {}
+        in_text = False  # a multi-line text (the check result's report) goes on
         for line in out.replace("\r\n", "\n").split("\n"):
-            if line.startswith("text: "):
+            if in_text and line and not re.match(r"(text|button|status|row|window): ", line):
+                self.texts[-1] += "\n" + line.rstrip("\r")
+                continue
+            in_text = line.startswith("text: ")
+            if in_text:
                 self.texts.append(line[6:])
             elif line.startswith("button: "):
                 text, _, state = line[8:].rpartition(" | ")
@@ -1128,6 +1133,48 @@ class RoundTripHistoryTests(EditorTestCase):
             self.assertEqual("Delivery time" in texts, delivery, texts)
             keys(dialog, "Escape")
             wait_gone(dialog, HISTORY_TITLE)
+        self.assertEqual(self.close_editor(), 0)
+
+
+class DomainResultTests(EditorTestCase):
+    """A mail domain's result in the check result dialog: Test now shows
+    the matrix, one line per MX host and address. The domain is served by
+    the private NSD and Unbound of tests/fixtures/dns_servers.py; its one
+    MX host is this run's aiosmtpd on 127.0.0.1."""
+
+    def test_test_now_shows_the_mx_matrix(self):
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
+        from dns_servers import DnsServers
+        dns = DnsServers(self.dir / "dns", ["editor MX 10 mxe", "mxe A 127.0.0.1"],
+                         lifetime_s=300)
+        dns.start()
+        self.addCleanup(dns.stop)
+        add_rule("--domain", "editor.example.test", "--name", "domain-ed",
+                 "--dns-server", "127.0.0.1:%d" % dns.resolver_port,
+                 "--port", AIOSMTPD.port, "--timeout-ms", "20000", "--interval-s", "3600")
+        main = self.open_editor()
+        time.sleep(2)
+        self.select("domain")
+        keys(main, "ctrl+t")
+        result = wait_window(TEST_RESULT_TITLE, 60)
+        line = "10 mxe.example.test"
+        seen = []
+
+        def matrix_shown():
+            seen[:] = [shown("Test result - SMTP Watch")]
+            return seen[0] if any(line in t for t in seen[0].texts) else None
+        try:
+            report = wait_for(matrix_shown, 30, 0.5, "the matrix in the result")
+        except AssertionError:
+            screenshot(result, "test-now-domain-matrix-missing")
+            raise AssertionError("no matrix line in %r" % (seen[0].texts if seen else None))
+        rows = [t for t in report.texts if line in t]
+        self.assertTrue(any("127.0.0.1:%d" % AIOSMTPD.port in t for t in rows), report.texts)
+        self.assertTrue(any("MX hosts and addresses" in t for t in report.texts),
+                        report.texts)
+        screenshot(result, "test-now-domain-matrix")
+        keys(result, "Escape")
+        wait_gone(result, TEST_RESULT_TITLE)
         self.assertEqual(self.close_editor(), 0)
 
 
