@@ -106,6 +106,26 @@ static void test_sent(struct sw_svc_loop *l, void *ctx, bool ok, const char *err
 }
 
 /* A test notification: says so, names the notifier and this machine. */
+/* A test of a round-trip rule is a run of the rule for the scheduler, so
+ * the rule's scheduled runs are skipped while its probe is in flight, and
+ * a test is refused while a run is (docs/round-trip.md). */
+static enum sw_error pipe_test_begin(void *loop, int64_t rule_id, uint32_t *token)
+{
+  struct sw_svc_loop *l = loop;
+  struct sw_scheduler_run run;
+  enum sw_error err = sw_scheduler_run_now(l->sched, rule_id,
+                                           sw__loop_to_sched(l, sw_clock_now_us()), &run);
+  if (!err)
+    *token = run.token;
+  return err;
+}
+
+static void pipe_test_end(void *loop, int64_t rule_id, uint32_t token)
+{
+  struct sw_svc_loop *l = loop;
+  sw_scheduler_done(l->sched, rule_id, token);
+}
+
 static bool pipe_test_notifier(void *loop, const struct sw_store_notifier *n,
                                const char *uid,
                                void (*done)(void *ctx, bool ok, const char *error),
@@ -212,6 +232,8 @@ void sw__loop_start_pipe(struct sw_svc_loop *l)
                                          .info = pipe_info,
                                          .alerts_changed = pipe_alerts_changed,
                                          .test_notifier = pipe_test_notifier,
+                                         .test_begin = pipe_test_begin,
+                                         .test_end = pipe_test_end,
                                          .log = pipe_log,
                                          .now_ms = now_ms,
                                          .subscribe = pipe_subscribe};

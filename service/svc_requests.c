@@ -240,6 +240,9 @@ struct pending_test {
   struct sw_pipe_conn *conn;
   uint32_t request_id;
   int64_t rule_id;
+  struct sw_svc_requests *q; /* with `run`: ends the rule's run when done */
+  bool run;                  /* a round trip holds its rule's run */
+  uint32_t token;
   int64_t started_at_ms;
   struct sw_check_extras extras; /* wiped when the test ends */
   struct sw_svc_check_hold hold; /* a round trip's copy of its rule */
@@ -264,9 +267,34 @@ static void on_test_done(void *ctx, struct sw_check_result *result)
   sw_pipe_conn_resume(t->conn, &reply);
   sw_buf_free(&reply);
   sw_pipe_result_free(&r);
+  if (t->run)
+    t->q->test_end(t->q->loop, t->rule_id, t->token);
   sw_check_extras_free(&t->extras);
   sw_svc_check_hold_free(&t->hold);
   free(t);
+}
+
+/* A stored round-trip rule's test takes the rule's run (one probe per
+ * rule in flight); false, with the error in `reply`, if one is in flight. */
+static bool take_probe_run(struct sw_svc_requests *q, struct sw_buf *reply, uint32_t id,
+                           const struct sw_rule *rule, struct pending_test *t)
+{
+  if (t->rule_id == 0 || rule->round_trip == SW_ROUND_TRIP_NONE)
+    return true;
+  enum sw_error err = q->test_begin(q->loop, t->rule_id, &t->token);
+  if (err != SW_E_BUSY) {
+    t->q = q;
+    t->run = err == SW_E_OK;
+    return true;
+  }
+  char why[256];
+  snprintf(why, sizeof why,
+           "A probe of this rule is in flight (its scheduled run or another test): one "
+           "probe per rule at a time. It ends when the probe arrives or after %u s; test "
+           "again then.",
+           (unsigned)rule->deliver_within_s);
+  sw__req_error(reply, id, SW_PIPE_ERR_BUSY, why);
+  return false;
 }
 
 /* Runs the rule once, outside its schedule and without recording the
@@ -346,6 +374,12 @@ static HANDLER(rule_test)
                                .request_id = id,
                                .rule_id = f->has_rule ? 0 : f->rule_id,
                                .started_at_ms = q->now_ms()};
+    if (!take_probe_run(q, reply, id, rule, t)) {
+      free(t);
+      sw_store_rule_free(&stored);
+      sw_rule_free(&tested);
+      return SW_PIPE_KEEP;
+    }
     if (!sw_svc_check_extras(rule, &stored.auth_secret, &stored.oauth_secret,
                              &stored.mailbox_secret, f->has_rule ? &f->secrets : NULL,
                              &t->extras, why, sizeof why)) {
@@ -359,6 +393,8 @@ static HANDLER(rule_test)
   sw_rule_free(&tested);
   if (err) {
     if (t) {
+      if (t->run)
+        q->test_end(q->loop, t->rule_id, t->token);
       sw_check_extras_free(&t->extras);
       sw_svc_check_hold_free(&t->hold);
     }

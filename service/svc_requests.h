@@ -46,6 +46,14 @@ struct sw_svc_requests {
               const char *const *strings);
   /* The service's figures for SERVICE_INFO. */
   void (*info)(void *loop, struct sw_pipe_service_info *out);
+  /* A test of stored rule `rule_id` that must not overlap the rule's own
+   * runs (a round trip: one probe per rule in flight): SW_E_OK, with the
+   * run's *token, and the scheduler skips the rule's runs until test_end;
+   * SW_E_BUSY if the rule's check (or another such test) is in flight;
+   * SW_E_INVALID_ARGUMENT if the scheduler does not have the rule (it has
+   * no runs to overlap). */
+  enum sw_error (*test_begin)(void *loop, int64_t rule_id, uint32_t *token);
+  void (*test_end)(void *loop, int64_t rule_id, uint32_t token);
   /* Wall-clock time, Unix milliseconds. */
   int64_t (*now_ms)(void);
   /* The import of rules being staged, if any (svc_requests_import.c);

@@ -135,6 +135,10 @@ class RoundTripServiceTests(manage.ManageTestCase):
         time.sleep(4)  # four runs fall due meanwhile
         self.assertEqual(len(RIG.held()), 1, "more than one probe of the rule in flight")
         self.assertEqual(self.history(r["id"]), [], "a skipped run left a result")
+        # A test now is a probe too: refused while this one is in flight.
+        busy = self.refused("rules", "test", r["id"])
+        self.assertIn("A probe of this rule is in flight", busy.stderr)
+        self.assertEqual(len(RIG.held()), 1, "the test sent a second probe")
         RIG.release(count=1)
         row = self.wait_outcome(r["id"], "delivered")
         self.assertGreaterEqual(row["delivery_ms"], 3000)
