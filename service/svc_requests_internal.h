@@ -84,6 +84,11 @@ HANDLER(sw__req_rule_ack);
 HANDLER(sw__req_rule_unack);
 HANDLER(sw__req_rule_alerts_get);
 HANDLER(sw__req_rule_alerts_set);
+/* RULE_INVALID with the rule's problems (svc_requests.c). */
+void sw__req_rule_invalid(struct sw_buf *reply, uint32_t id,
+                          const struct sw_rule_problems *problems);
+/* svc_requests_test.c */
+HANDLER(sw__req_rule_test);
 /* svc_requests_drift.c */
 HANDLER(sw__req_rule_accept);
 /* svc_requests_import.c */
