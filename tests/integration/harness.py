@@ -26,6 +26,19 @@ def win_path(path):
     return "Z:" + str(path).replace("/", "\\")
 
 
+def install_root_cert(installer, der, action, command=None, env=None):
+    """install_root_cert.exe add|remove the CA in `der` (the prefix's Root
+    store), run through `command` (scripts/wine-run.sh by default); raises
+    if it fails."""
+    wine = command or [str(Path(__file__).resolve().parents[2] / "scripts" / "wine-run.sh")]
+    proc = subprocess.run(wine + [str(installer), action, win_path(der)],
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          timeout=60, env=env)
+    if proc.returncode != 0:
+        raise RuntimeError("install_root_cert %s failed (%s): %s"
+                           % (action, proc.returncode, proc.stderr))
+
+
 def wine_env(prefix, display=None, shortcuts=True, trust_console_service=True):
     """The environment for a Wine process in `prefix`: quiet, no Mono or
     Gecko prompts; `display` for programs with windows (every Wine process

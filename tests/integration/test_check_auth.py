@@ -41,12 +41,11 @@ from pathlib import Path
 
 import check_runner
 import postfix_fixture
-from harness import boot_shared_prefix, win_path
+from harness import boot_shared_prefix, install_root_cert, win_path
 from test_check_cli import CheckTestCase
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
-WINE_RUN = ROOT / "scripts" / "wine-run.sh"
 DOMAIN = "smtpwatch.test"  # the domain the submission server accepts
 USER = "monitor@" + DOMAIN
 # A password no output could contain by chance.
@@ -66,12 +65,7 @@ CA_INSTALLED = False
 
 def root_cert(action):
     """install_root_cert.exe add|remove the run's test CA (prefix's Root)."""
-    proc = subprocess.run([str(WINE_RUN), str(INSTALL_ROOT_CERT), action,
-                           win_path(CERTS / "ca.der")], stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, timeout=60)
-    if proc.returncode != 0:
-        raise RuntimeError("install_root_cert %s failed (%s): %s"
-                           % (action, proc.returncode, proc.stderr))
+    install_root_cert(INSTALL_ROOT_CERT, CERTS / "ca.der", action)
 
 
 def password_file(password):

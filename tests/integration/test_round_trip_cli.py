@@ -27,7 +27,6 @@ processes only), or by themselves after the rig's lifetime.
 import os
 import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -36,11 +35,9 @@ import unittest
 from pathlib import Path
 
 import check_runner
-from harness import boot_shared_prefix, wait_for, win_path
+from harness import boot_shared_prefix, install_root_cert, wait_for, win_path
 from mailbox_rig import MailboxRig
 
-ROOT = Path(__file__).resolve().parents[2]
-WINE_RUN = ROOT / "scripts" / "wine-run.sh"
 HOST = "localhost"  # what the rig's certificates name
 HOLD_S = 3  # how long the slow delivery's probe is held
 
@@ -53,12 +50,7 @@ CA_INSTALLED = False
 
 def root_cert(action):
     """install_root_cert.exe add|remove the rig's CA (the prefix's Root)."""
-    proc = subprocess.run([str(WINE_RUN), str(INSTALL_ROOT_CERT), action,
-                           win_path(RIG.certs / "ca.der")], stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, timeout=60)
-    if proc.returncode != 0:
-        raise RuntimeError("install_root_cert %s failed (%s): %s"
-                           % (action, proc.returncode, proc.stderr))
+    install_root_cert(INSTALL_ROOT_CERT, RIG.certs / "ca.der", action)
 
 
 def setUpModule():

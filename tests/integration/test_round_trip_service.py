@@ -26,7 +26,6 @@ mailbox_rig.require_rig() names; every wait is bounded.
 import os
 import re
 import secrets
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,7 +33,7 @@ import unittest
 from pathlib import Path
 
 import test_cli_manage as manage
-from harness import wait_for, win_path
+from harness import install_root_cert, wait_for, win_path
 from mailbox_rig import MailboxRig
 
 HOST = "localhost"  # what the rig's certificates name
@@ -43,12 +42,8 @@ RIG = None
 
 
 def root_cert(action):
-    proc = subprocess.run(["wine", str(INSTALL_ROOT_CERT), action,
-                           win_path(RIG.certs / "ca.der")], stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, timeout=60, env=manage.wine_env())
-    if proc.returncode != 0:
-        raise RuntimeError("install_root_cert %s failed (%s): %s"
-                           % (action, proc.returncode, proc.stderr))
+    install_root_cert(INSTALL_ROOT_CERT, RIG.certs / "ca.der", action, ["wine"],
+                      manage.wine_env())
 
 
 def setUpModule():
