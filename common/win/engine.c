@@ -62,7 +62,6 @@ enum sw_error sw_engine_create(struct sw_engine **out, unsigned long *win_error)
   sw_list_init(&e->verify_running);
   sw_list_init(&e->oauth_running);
   sw_list_init(&e->https_gets);
-  sw_timer_heap_init(&e->https_timers);
   e->port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
   if (!e->port) {
     *win_error = GetLastError();
@@ -411,22 +410,19 @@ static void fire_timers(struct sw_engine *e)
     sw__check_on_timer(c, now);
     sw__check_settle(c);
   }
-  sw__engine_dns_fire(e, now);   /* DNS queries' deadlines (engine_dns.c) */
-  sw__engine_https_fire(e, now); /* HTTPS GETs' (engine_https.c) */
+  sw__engine_dns_fire(e, now); /* DNS queries' deadlines (engine_dns.c) */
 }
 
 /* How long the loop may wait: to the first timer (a check's, a DNS
- * query's or an HTTPS GET's), in µs; -1 when none. */
+ * query's or a job's: a round trip's wait, an HTTPS GET's deadline), in
+ * µs; -1 when none. */
 static int64_t wait_us(struct sw_engine *e)
 {
   struct sw_timer *t = sw_timer_heap_peek(&e->timers);
   struct sw_timer *q = sw_timer_heap_peek(&e->dns.timers);
-  struct sw_timer *h = sw_timer_heap_peek(&e->https_timers);
   struct sw_timer *j = sw_timer_heap_peek(&e->job_timers);
   if (!t || (q && q->due < t->due))
     t = q;
-  if (!t || (h && h->due < t->due))
-    t = h;
   if (!t || (j && j->due < t->due))
     t = j;
   if (!t)
@@ -612,7 +608,6 @@ void sw_engine_destroy(struct sw_engine *e)
   sw__engine_oauth_free(e);
   sw__engine_dns_free(e);
   sw_timer_heap_free(&e->timers);
-  sw_timer_heap_free(&e->https_timers);
   sw_timer_heap_free(&e->job_timers);
   sw__engine_tls_free(e);
   sw__engine_wait_free(&e->wait);

@@ -44,7 +44,7 @@ bool sw_https_get_spec_mta_sts(struct sw_https_get_spec *spec, const char *domai
 static void fetch_free(struct sw_https_get *f)
 {
   sw_list_remove(&f->link);
-  sw_timer_heap_disarm(&f->engine->https_timers, &f->timer);
+  sw_engine_timer_disarm(f->engine, &f->timer);
   sw_tls_destroy(f->session);
   if (f->peer_cert)
     CertFreeCertificateContext(f->peer_cert);
@@ -77,7 +77,7 @@ void sw__https_finish(struct sw_https_get *f, enum sw_https_outcome outcome,
     return;
   f->finished = true;
   f->engine->https_live--;
-  sw_timer_heap_disarm(&f->engine->https_timers, &f->timer);
+  sw_engine_timer_disarm(f->engine, &f->timer);
   close_socket(f);
   for (int i = 0; i < 2; i++)
     if (f->dns[i]) {
@@ -128,7 +128,7 @@ void sw__https_arm(struct sw_https_get *f)
   int64_t due = f->deadline_us;
   if (f->attempt_due && f->attempt_due < due)
     due = f->attempt_due;
-  if (sw_timer_heap_arm(&f->engine->https_timers, &f->timer, due) != SW_E_OK)
+  if (sw_engine_timer_arm(f->engine, &f->timer, due) != SW_E_OK)
     sw__https_finish(f, SW_HTTPS_INTERNAL_ERROR,
                      "%s: out of memory arming the fetch's deadline", f->url);
 }
@@ -172,14 +172,17 @@ static void on_deadline(struct sw_https_get *f, int64_t now)
   }
 }
 
-void sw__engine_https_fire(struct sw_engine *e, int64_t now)
+/* The fetch's deadline (its whole budget, or one address's share of it),
+ * on the engine's job timers; `cancelled` when the engine stops, which
+ * sw__engine_https_cancel has normally ended it for already. */
+static void on_timer(struct sw_engine_timer *t, bool cancelled)
 {
-  struct sw_timer *t;
-  while ((t = sw_timer_heap_pop_due(&e->https_timers, now)) != NULL) {
-    struct sw_https_get *f = sw_container_of(t, struct sw_https_get, timer);
-    on_deadline(f, now);
-    sw__https_settle(f);
-  }
+  struct sw_https_get *f = sw_container_of(t, struct sw_https_get, timer);
+  if (cancelled)
+    sw__https_finish(f, SW_HTTPS_CANCELLED, "%s: the engine was stopped", f->url);
+  else
+    on_deadline(f, sw_clock_now_us());
+  sw__https_settle(f);
 }
 
 void sw__engine_https_cancel(struct sw_engine *e)
@@ -368,7 +371,8 @@ static struct sw_https_get *fetch_new(struct sw_engine *e,
   f->cert_outcome = SW_OUTCOME_INTERNAL_ERROR; /* none judged yet */
   sw_http_reader_init(&f->reader, f->body_max, false);
   sw_buf_init(&f->wire, 0);
-  sw_timer_init(&f->timer);
+  sw_timer_init(&f->timer.t);
+  f->timer.fn = on_timer;
   sw_engine_req_init(&f->connect_req, on_connect);
   sw__https_io_init(f);
   uint32_t timeout =
@@ -414,7 +418,7 @@ enum sw_error sw_engine_https_get(struct sw_engine *e,
     return SW_E_INVALID_ARGUMENT;
   }
   struct sw_https_get *f = fetch_new(e, spec);
-  if (!f || sw_timer_heap_arm(&e->https_timers, &f->timer, f->deadline_us) != SW_E_OK) {
+  if (!f || sw_engine_timer_arm(e, &f->timer, f->deadline_us) != SW_E_OK) {
     if (f)
       fetch_free(f);
     sw_error_say(why, size, "out of memory starting an HTTPS GET");

@@ -34,8 +34,8 @@ struct sw_https_get {
   char content_type[64]; /* required; "" for any */
   size_t body_max;
   int64_t started_us, deadline_us;
-  int64_t attempt_due;   /* when the current connect attempt gives way; 0: none */
-  struct sw_timer timer; /* on engine->https_timers */
+  int64_t attempt_due;          /* when the current connect attempt gives way; 0: none */
+  struct sw_engine_timer timer; /* on the engine's job timers */
 
   /* Resolving: the AAAA [0] and A [1] queries while they run, what each
    * found, and why one found nothing. */

@@ -217,12 +217,13 @@ struct sw_engine {
   struct sw_list_node oauth_running; /* token fetches handed to the pool */
   sw_engine_token_fn token_fn;       /* sw_engine_set_token_fetcher; NULL: the real one */
   void *token_ctx;
-  /* HTTPS GETs (engine_https.c): every fetch not yet freed, how many of
-   * them wait for their callback, and their deadlines. */
+  /* HTTPS GETs (engine_https.c): every fetch not yet freed, and how many
+   * of them wait for their callback. */
   struct sw_list_node https_gets;
   size_t https_live;
-  struct sw_timer_heap https_timers;
-  struct sw_timer_heap job_timers; /* sw_engine_timer_arm (engine_round_trip.h) */
+  /* sw_engine_timer_arm: the round trip's waits, the HTTPS GETs'
+   * deadlines. */
+  struct sw_timer_heap job_timers;
 };
 
 /* engine_socket.c */
@@ -443,9 +444,6 @@ void sw__engine_oauth_free(struct sw_engine *e);
 void sw__check_flush(struct sw_check *c);
 
 /* engine_https.c */
-/* The deadlines (a fetch's whole budget, or one address's share of it)
- * that are due by `now`. Loop thread. */
-void sw__engine_https_fire(struct sw_engine *e, int64_t now);
 /* Every fetch whose callback has not run ends as cancelled (the engine
  * stops); their structs drain later. Loop thread. */
 void sw__engine_https_cancel(struct sw_engine *e);
